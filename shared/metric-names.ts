@@ -1,0 +1,21 @@
+/**
+ * CloudWatch metric names, one source for the functions that emit them and the alarms that watch them.
+ */
+export const METRIC_NAMESPACE = 'EksOomAlerts';
+
+export const METRICS = {
+  /** parse: kills turned into OomEvents. */
+  killsParsed: 'KillsParsed',
+  /** parse: events whose kill line or cgroup line was missing. */
+  incompleteReports: 'IncompleteReports',
+  /** parse: lines that look like OOM text but no recognizer understood (format drift). */
+  unrecognisedOomLines: 'UnrecognisedOomLines',
+  /** parse: subscription payloads that could not be decoded. */
+  malformedPayloads: 'MalformedPayloads',
+  /** enrich: events sent on with enrichment.status = "unavailable". */
+  enrichmentUnavailable: 'EnrichmentUnavailable',
+  /** enrich: events skipped because their id was already processed. */
+  duplicatesSkipped: 'DuplicatesSkipped',
+  /** notify: OOM kills, by cluster/namespace and by workload. */
+  oomKills: 'OomKills',
+} as const;
