@@ -1,0 +1,143 @@
+import type { ContainerRef, ContainerRuntime, PodRef, QosClass } from './oom-event.ts';
+
+/** How deep in the Kubernetes hierarchy a cgroup sits. */
+export type CgroupLevel = 'container' | 'pod' | 'qos' | 'kubepods' | 'other';
+
+export interface DecodedCgroup {
+  level: CgroupLevel;
+  pod: PodRef | null;
+  container: ContainerRef | null;
+  /**
+   * Hex digits of a container id that a pager cut short (journalctl lines ending in `>`), so that a full id
+   * seen elsewhere in the report (the invoker's `cpuset=`) can complete it when the prefix matches.
+   */
+  partialContainerId: string | null;
+}
+
+const NOT_KUBERNETES: DecodedCgroup = {
+  level: 'other',
+  pod: null,
+  container: null,
+  partialContainerId: null,
+};
+
+// A pod UID with dashes (cgroupfs driver) or underscores (systemd driver); any case, lowered on output.
+const POD_SEGMENT =
+  /pod([0-9a-fA-F]{8})[-_]([0-9a-fA-F]{4})[-_]([0-9a-fA-F]{4})[-_]([0-9a-fA-F]{4})[-_]([0-9a-fA-F]{12})(?:\.slice)?$/;
+const QOS_WORD = /(?:^|[-/])(burstable|besteffort)(?:[-.]|$)/;
+const HEX64 = /^[0-9a-f]{64}$/;
+const HEX_RUN = /^[0-9a-f]+$/;
+
+/**
+ * Container scopes as runtimes name them: `cri-containerd-<id>.scope` (containerd, systemd driver),
+ * `crio-<id>.scope` (CRI-O), `docker-<id>.scope` (dockershim), a bare `<id>` (cgroupfs driver), and the
+ * `…slice:cri-containerd:<id>` form containerd writes when its cgroup driver disagrees with the kubelet's.
+ */
+const CONTAINER_PREFIXES: ReadonlyArray<readonly [string, ContainerRuntime | null]> = [
+  ['cri-containerd-', 'containerd'],
+  ['cri-containerd:', 'containerd'],
+  ['crio-', 'crio'],
+  ['cri-o-', 'crio'],
+  ['docker-', 'docker'],
+  ['docker:', 'docker'],
+];
+
+function podUidOf(segment: string): string | null {
+  const m = POD_SEGMENT.exec(segment);
+  if (m === null) return null;
+  return `${m[1]}-${m[2]}-${m[3]}-${m[4]}-${m[5]}`.toLowerCase();
+}
+
+function qosOf(segments: readonly string[]): QosClass {
+  for (const segment of segments) {
+    const m = QOS_WORD.exec(segment);
+    if (m !== null) return m[1] as QosClass;
+  }
+  return 'guaranteed';
+}
+
+interface ContainerSegment {
+  id: string;
+  runtime: ContainerRuntime | null;
+  complete: boolean;
+}
+
+/** Reads the container id from the segment below the pod; `conmon` scopes are CRI-O's monitor, not a container. */
+function containerOf(segment: string, truncated: boolean): ContainerSegment | null {
+  let rest = segment;
+  const colon = rest.lastIndexOf(':cri-containerd:');
+  if (colon >= 0) rest = rest.slice(colon + 1);
+  if (rest.startsWith('crio-conmon-')) return null;
+  let runtime: ContainerRuntime | null = null;
+  for (const [prefix, name] of CONTAINER_PREFIXES) {
+    if (rest.startsWith(prefix)) {
+      rest = rest.slice(prefix.length);
+      runtime = name;
+      break;
+    }
+  }
+  if (rest.endsWith('.scope')) rest = rest.slice(0, -'.scope'.length);
+  if (HEX64.test(rest)) return { id: rest, runtime, complete: true };
+  if (truncated && rest.length > 0 && rest.length < 64 && HEX_RUN.test(rest)) {
+    return { id: rest, runtime, complete: false };
+  }
+  return null;
+}
+
+/**
+ * Decodes a memory cgroup path as the kernel prints it (`task_memcg=`, `oom_memcg=`, `Task in …`,
+ * `Memory cgroup stats for …`) into the pod and container it belongs to.
+ *
+ * Works on both cgroup drivers, every QoS class, every runtime's scope naming, and under any prefix
+ * (kind `/docker/<id>/kubepods/…`, k3s, docker-in-docker, `/system.slice/containerd.service/…`).
+ * `truncated` says the path was cut short by a pager, so a short trailing hex run is kept as a partial id.
+ */
+export function decodeCgroupPath(path: string, truncated = false): DecodedCgroup {
+  const segments = path.split('/').filter((s) => s.length > 0);
+  const podIndex = segments.findIndex((s) => podUidOf(s) !== null);
+  if (podIndex < 0) return levelAbovePods(segments);
+  const uid = podUidOf(segments[podIndex] as string) as string;
+  const above = segments.slice(0, podIndex + 1);
+  const pod: PodRef = { uid, qos: qosOf(above) };
+  const below = segments[podIndex + 1];
+  if (below === undefined) {
+    return { level: 'pod', pod, container: null, partialContainerId: null };
+  }
+  const container = containerOf(below, truncated && podIndex + 2 === segments.length);
+  if (container === null) return { level: 'container', pod, container: null, partialContainerId: null };
+  if (!container.complete) {
+    return { level: 'container', pod, container: null, partialContainerId: container.id };
+  }
+  return {
+    level: 'container',
+    pod,
+    container: { id: container.id, runtime: container.runtime },
+    partialContainerId: null,
+  };
+}
+
+/** `kubepods` itself, or a QoS class cgroup under it: a limit there covers many pods. */
+function levelAbovePods(segments: readonly string[]): DecodedCgroup {
+  const kubepods = segments.findIndex((s) => s === 'kubepods' || s === 'kubepods.slice');
+  if (kubepods < 0) return NOT_KUBERNETES;
+  const below = segments.slice(kubepods + 1);
+  if (below.length === 0) return { ...NOT_KUBERNETES, level: 'kubepods' };
+  if (below.length === 1 && QOS_WORD.test(below[0] as string)) return { ...NOT_KUBERNETES, level: 'qos' };
+  return NOT_KUBERNETES;
+}
+
+/**
+ * Completes a container id cut short by a pager with a full one seen elsewhere (the invoker's `cpuset=`
+ * name), only when the visible prefix matches.
+ */
+export function completeContainerId(partial: string, candidateCgroupName: string): ContainerRef | null {
+  const candidate = containerOf(candidateCgroupName, false);
+  if (candidate === null || !candidate.id.startsWith(partial)) return null;
+  return { id: candidate.id, runtime: candidate.runtime };
+}
+
+/** The container named by a bare cgroup name such as `cpuset=cri-containerd-<id>.scope`. */
+export function containerFromCgroupName(name: string): ContainerRef | null {
+  const c = containerOf(name, false);
+  return c === null ? null : { id: c.id, runtime: c.runtime };
+}
