@@ -103,13 +103,10 @@ export interface OomEvent {
 }
 
 export type Impact =
-  | 'container-restarted'
-  | 'process-killed-container-running'
-  | 'pod-deleted'
-  | 'host-process'
-  | 'unknown';
+  'container-restarted' | 'process-killed-container-running' | 'pod-deleted' | 'host-process' | 'unknown';
 
-export type EnrichmentStatus = 'resolved' | 'resolved-from-events' | 'not-found' | 'unavailable' | 'not-a-pod';
+export type EnrichmentStatus =
+  'resolved' | 'resolved-from-events' | 'not-found' | 'unavailable' | 'not-a-pod';
 
 export interface KubernetesIdentity {
   namespace: string;
