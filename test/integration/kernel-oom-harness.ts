@@ -46,7 +46,10 @@ export interface OomRun {
   podUid: string;
   qos: 'burstable' | 'guaranteed';
   containerId: string;
-  /** Kernel-visible paths (as in `oom_memcg=` / `task_memcg=`). */
+  /**
+   * Paths as `oom_memcg=` / `task_memcg=` print them, seen from our cgroup namespace: inside a cgroup namespace
+   * the kernel prints a longer path that ends with these.
+   */
   podCgroup: string;
   containerCgroup: string;
   /** The process the kernel should kill. */
@@ -56,6 +59,11 @@ export interface OomRun {
   parentExitCode: number | null;
   /** What the surviving parent said about its child (`child-exit 137` after SIGKILL). */
   parentReport: string;
+  /**
+   * The kernel prints the report header (with the `oom-kill:` cgroup line) for at most 10 reports in 5 s, and
+   * the `Killed process` line always. When more kills ran on this machine just before, only the kill line is left.
+   */
+  reportHeaderRateLimited: boolean;
   /** `dmesg` output after our marker line. */
   dmesgText: string;
   /** Raw /dev/kmsg records after our marker record. */
@@ -127,11 +135,16 @@ export function textAfterMarker(text: string, marker: string): string | null {
   return at < 0 ? null : lines.slice(at + 1).join('\n');
 }
 
+/** Whether the `oom-kill:` line naming this victim is in the text (6.x: `…,task=tail,pid=5741,uid=0`). */
+export function cgroupLineSeen(text: string, victimPid: number): boolean {
+  return text.split('\n').some((line) => line.includes('oom-kill:') && line.includes(`,pid=${victimPid},`));
+}
+
 /** Finds out whether this machine lets us create memory cgroups and read the kernel log; says why not if not. */
 export async function probeCgroupHost(version: CgroupVersion): Promise<HostProbe> {
   if (process.getuid?.() !== 0) return { skip: 'not root: creating memory cgroups needs root' };
-  const mountPoint = cgroupMountPoint(fs.readFileSync('/proc/self/mountinfo', 'utf8'), version);
-  const ownPath = ownCgroupPath(fs.readFileSync('/proc/self/cgroup', 'utf8'), version);
+  const mountPoint = cgroupMountPoint(readTextOrEmpty('/proc/self/mountinfo'), version);
+  const ownPath = ownCgroupPath(readTextOrEmpty('/proc/self/cgroup'), version);
   if (mountPoint === null || ownPath === null) {
     return { skip: `no cgroup ${version} memory hierarchy mounted, or we are not in one` };
   }
@@ -172,10 +185,15 @@ function v2MemoryProblem(ownDir: string): string | null {
 }
 
 function readWords(file: string): string[] {
+  return readTextOrEmpty(file).split(/\s+/).filter(Boolean);
+}
+
+/** Missing /proc or cgroup files (not Linux, no such controller) just mean "not here". */
+function readTextOrEmpty(file: string): string {
   try {
-    return fs.readFileSync(file, 'utf8').split(/\s+/).filter(Boolean);
+    return fs.readFileSync(file, 'utf8');
   } catch {
-    return [];
+    return '';
   }
 }
 
@@ -222,7 +240,7 @@ export async function runOomScenario(host: CgroupHost, scenario: OomScenario): P
 
     const marker = `real-kernel-test-marker ${randomUUID()}`;
     writeKernelLogLine(marker);
-    const outcome = await runVictim(scenario, path.join(containerDir, 'cgroup.procs'));
+    const outcome = await runVictim(scenario, containerDir);
     const dmesgText = textAfterMarker(await readDmesg(), marker);
     const kmsgText = textAfterMarker(readKmsgRecords(), marker);
     if (dmesgText === null || kmsgText === null)
@@ -236,6 +254,7 @@ export async function runOomScenario(host: CgroupHost, scenario: OomScenario): P
       podCgroup: kernelPath(podDir),
       containerCgroup: kernelPath(containerDir),
       ...outcome,
+      reportHeaderRateLimited: !cgroupLineSeen(dmesgText, outcome.victimPid),
       dmesgText,
       kmsgText,
     };
@@ -244,9 +263,12 @@ export async function runOomScenario(host: CgroupHost, scenario: OomScenario): P
   }
 }
 
+/** Reads the limit back: an allocator in a cgroup whose limit did not take would eat the machine. */
 function setMemoryLimit(host: CgroupHost, dir: string, bytes: number): void {
-  const file = host.version === 'v1' ? 'memory.limit_in_bytes' : 'memory.max';
-  fs.writeFileSync(path.join(dir, file), String(bytes));
+  const file = path.join(dir, host.version === 'v1' ? 'memory.limit_in_bytes' : 'memory.max');
+  fs.writeFileSync(file, String(bytes));
+  const applied = fs.readFileSync(file, 'utf8').trim();
+  if (applied !== String(bytes)) throw new Error(`${file} reads ${applied} after writing ${bytes}`);
 }
 
 /** Without swap the victim hits the limit at once instead of paging out (CI machines may have swap). */
@@ -268,25 +290,37 @@ function victimArgv(program: VictimProgram): string[] {
 
 /**
  * The shell moves itself into the container cgroup before it starts the allocator, so everything the allocator
- * touches is charged there. `$0` is the cgroup.procs file and `$@` the allocator's argv.
+ * touches is charged there. `$0` is the cgroup.procs file and `$@` the allocator's argv. The background child
+ * gets no pipes of ours, so the parent's exit alone ends our wait.
  */
+/** The surviving parent's comm. */
+export const PARENT_COMM = 'sh';
 const SINGLE_PROCESS_SCRIPT = 'echo $$ > "$0" && exec "$@"';
 const PARENT_SURVIVES_SCRIPT =
-  'echo $$ > "$0" || exit 97; "$@" & child=$!; echo "child-pid $child"; wait "$child"; echo "child-exit $?"';
+  'echo $$ > "$0" || exit 97; "$@" </dev/null >/dev/null 2>&1 & child=$!; ' +
+  'echo "child-pid $child"; wait "$child"; echo "child-exit $?"';
 
-async function runVictim(scenario: OomScenario, procsFile: string): Promise<VictimOutcome> {
+async function runVictim(scenario: OomScenario, containerDir: string): Promise<VictimOutcome> {
   const single = scenario.shape === 'single-process';
   const script = single ? SINGLE_PROCESS_SCRIPT : PARENT_SURVIVES_SCRIPT;
-  const child = spawn('sh', ['-c', script, procsFile, ...victimArgv(scenario.program)], {
+  const procsFile = path.join(containerDir, 'cgroup.procs');
+  const child = spawn(PARENT_COMM, ['-c', script, procsFile, ...victimArgv(scenario.program)], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-  const bound = setTimeout(() => child.kill('SIGKILL'), VICTIM_TIME_LIMIT_MS);
+  let timedOut = false;
+  // If the limit did not stop the allocator, stop everything in the container ourselves.
+  const bound = setTimeout(() => {
+    timedOut = true;
+    child.kill('SIGKILL');
+    killMembers(containerDir);
+  }, VICTIM_TIME_LIMIT_MS);
   try {
     const [exitCode, signal] = (await once(child, 'close')) as [number | null, NodeJS.Signals | null];
     const pid = child.pid;
+    if (timedOut) throw new Error(`the kernel killed nothing within ${VICTIM_TIME_LIMIT_MS} ms: ${output}`);
     if (pid === undefined) throw new Error(`could not start the victim: ${output}`);
     if (single) {
       if (signal !== 'SIGKILL')
@@ -294,8 +328,9 @@ async function runVictim(scenario: OomScenario, procsFile: string): Promise<Vict
       return { victimPid: pid, parentPid: null, parentExitCode: null, parentReport: output.trim() };
     }
     const childPid = /child-pid (\d+)/.exec(output)?.[1];
-    if (childPid === undefined)
+    if (childPid === undefined) {
       throw new Error(`parent did not report its child (exit ${exitCode ?? signal}): ${output}`);
+    }
     return {
       victimPid: Number(childPid),
       parentPid: pid,
@@ -361,11 +396,7 @@ async function removeCgroups(created: string[]): Promise<void> {
 }
 
 function memberPids(dir: string): number[] {
-  try {
-    return fs.readFileSync(path.join(dir, 'cgroup.procs'), 'utf8').split('\n').filter(Boolean).map(Number);
-  } catch {
-    return [];
-  }
+  return readWords(path.join(dir, 'cgroup.procs')).map(Number);
 }
 
 function killMembers(dir: string): void {
@@ -432,6 +463,9 @@ export function writeCaptureFixtures(
   run: OomRun,
   withRawKmsg: boolean,
 ): string[] {
+  if (run.reportHeaderRateLimited) {
+    throw new Error('the kernel rate-limited the report header of this run; capture again after 5 s');
+  }
   const base = path.join(dir, captureBaseName(version, scenario, run.kernelRelease));
   const layout = podCgroupDirs(scenario.layout, '<uid>', '<id>').join('/');
   const limits =
