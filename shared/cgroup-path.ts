@@ -42,6 +42,14 @@ const CONTAINER_PREFIXES: ReadonlyArray<readonly [string, ContainerRuntime | nul
   ['docker:', 'docker'],
 ];
 
+/** `<slice>:cri-containerd:<id>` (a systemd cgroup spec used as a path) reads as the slice, then the scope. */
+function splitSystemdSpec(segment: string): string[] {
+  const colon = segment.indexOf(':');
+  return colon > 0 && segment.slice(0, colon).endsWith('.slice')
+    ? [segment.slice(0, colon), segment.slice(colon + 1)]
+    : [segment];
+}
+
 function podUidOf(segment: string): string | null {
   const m = POD_SEGMENT.exec(segment);
   if (m === null) return null;
@@ -65,8 +73,6 @@ interface ContainerSegment {
 /** Reads the container id from the segment below the pod; `conmon` scopes are CRI-O's monitor, not a container. */
 function containerOf(segment: string, truncated: boolean): ContainerSegment | null {
   let rest = segment;
-  const colon = rest.lastIndexOf(':cri-containerd:');
-  if (colon >= 0) rest = rest.slice(colon + 1);
   if (rest.startsWith('crio-conmon-')) return null;
   let runtime: ContainerRuntime | null = null;
   for (const [prefix, name] of CONTAINER_PREFIXES) {
@@ -93,7 +99,10 @@ function containerOf(segment: string, truncated: boolean): ContainerSegment | nu
  * `truncated` says the path was cut short by a pager, so a short trailing hex run is kept as a partial id.
  */
 export function decodeCgroupPath(path: string, truncated = false): DecodedCgroup {
-  const segments = path.split('/').filter((s) => s.length > 0);
+  const segments = path
+    .split('/')
+    .filter((s) => s.length > 0)
+    .flatMap(splitSystemdSpec);
   const podIndex = segments.findIndex((s) => podUidOf(s) !== null);
   if (podIndex < 0) return levelAbovePods(segments);
   const uid = podUidOf(segments[podIndex] as string) as string;

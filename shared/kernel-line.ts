@@ -90,7 +90,8 @@ function pidAndComm(
 /** `total-vm:75160kB, anon-rss:65152kB, … UID:0 pgtables:184kB oom_score_adj:0`, and the older `, UID 0,`. */
 function keyValues(tail: string): Record<string, number> {
   const fields: Record<string, number> = {};
-  const tokens = tail.split(/[ ,]+/);
+  // Split on `, ` and spaces only: a pasted `26,184,840kB` must read as unknown, not as 26.
+  const tokens = tail.split(/,? +|,$/);
   tokens.forEach((token, i) => {
     const colon = token.indexOf(':');
     const key = colon > 0 ? token.slice(0, colon) : token;

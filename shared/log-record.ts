@@ -36,6 +36,8 @@ const SYSLOG =
   /^(\S{1,12} {1,2}\d{1,2} \d\d:\d\d:\d\d(?:\.\d{1,9})?) (\S{1,255}) ([^\s:[]{1,64})(?:\[\d{1,10}\])?: ?/;
 const RFC3339_SYSLOG =
   /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?(?:Z|[+-]\d\d:?\d\d)) (\S{1,255}) ([^\s:[]{1,64})(?:\[\d{1,10}\])?: ?/;
+// Hypervisor and collector logs put their own fields before a dmesg time (`… Guest: <6>[39291577.009360] …`).
+const EMBEDDED_DMESG = /^[^[]{1,120}(?=\[ *\d+\.\d{1,9}\] )/;
 const QUOTE = /^(?:> ?)+/;
 const ANSI = /\u001b\[[0-9;]{0,16}m/g;
 const TRAILING_TRUNCATION = />$/;
@@ -153,6 +155,11 @@ function stripOnePrefix(text: string, entry: LogEntry): string | null {
   return null;
 }
 
+function stripForeignHead(text: string): string | null {
+  const m = EMBEDDED_DMESG.exec(text);
+  return m === null ? null : text.slice(m[0].length);
+}
+
 /**
  * Reads one line of a kernel log in any envelope. Returns null for lines that carry no message:
  * empty lines and kmsg dictionary continuation lines (` SUBSYSTEM=…`).
@@ -176,7 +183,7 @@ export function readLogRecord(raw: string): LogEntry | null {
   }
   // Prefixes nest: `kern  :warn  : [ 12.3] …`, `Jul 12 … kernel: [ 12.3] …`, `[ 12.3] [T9185] …`.
   for (let depth = 0; depth < 6; depth++) {
-    const rest = stripOnePrefix(text, entry);
+    const rest = stripOnePrefix(text, entry) ?? (depth === 0 ? stripForeignHead(text) : null);
     if (rest === null) break;
     entry.enveloped = true;
     text = rest;

@@ -1,0 +1,114 @@
+import { describe, expect, it } from 'vitest';
+import { completeContainerId, decodeCgroupPath } from '../../shared/cgroup-path.ts';
+
+const UID = '3962896b-ab69-4572-8f1d-ee756f9f3589';
+const UID_ = UID.replaceAll('-', '_');
+const ID = 'a2172e8d1101b4393d934a3a3fb902260c945c360ed278bbdef80cb45fbb9419';
+
+describe('decodeCgroupPath', () => {
+  it.each([
+    ['cgroupfs burstable, bare id', `/kubepods/burstable/pod${UID}/${ID}`, 'burstable', null],
+    ['cgroupfs besteffort', `/kubepods/besteffort/pod${UID}/${ID}`, 'besteffort', null],
+    ['cgroupfs guaranteed', `/kubepods/pod${UID}/${ID}`, 'guaranteed', null],
+    [
+      'systemd containerd',
+      `/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod${UID_}.slice/cri-containerd-${ID}.scope`,
+      'burstable',
+      'containerd',
+    ],
+    [
+      'systemd besteffort crio',
+      `/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod${UID_}.slice/crio-${ID}.scope`,
+      'besteffort',
+      'crio',
+    ],
+    [
+      'systemd guaranteed docker',
+      `/kubepods.slice/kubepods-pod${UID_}.slice/docker-${ID}.scope`,
+      'guaranteed',
+      'docker',
+    ],
+    [
+      'kind (nested under /docker/<node>)',
+      `/docker/${'5e'.repeat(32)}/kubepods/burstable/pod${UID}/${ID}`,
+      'burstable',
+      null,
+    ],
+    [
+      'LXC payload prefix',
+      `/lxc.payload.ny2g2r5hh3-lxc/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod${UID_}.slice/cri-containerd-${ID}.scope`,
+      'burstable',
+      'containerd',
+    ],
+    [
+      'containerd systemd-spec path under containerd.service',
+      `/system.slice/containerd.service/kubepods-burstable-pod${UID_}.slice:cri-containerd:${ID}`,
+      'burstable',
+      'containerd',
+    ],
+  ])('%s', (_name, path, qos, runtime) => {
+    expect(decodeCgroupPath(path)).toEqual({
+      level: 'container',
+      pod: { uid: UID, qos },
+      container: { id: ID, runtime },
+      partialContainerId: null,
+    });
+  });
+
+  it('reads the pod level, with a dashed lowercase uid from an uppercase underscored one', () => {
+    const path = `/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod${UID_.toUpperCase()}.slice`;
+    expect(decodeCgroupPath(path)).toEqual({
+      level: 'pod',
+      pod: { uid: UID, qos: 'burstable' },
+      container: null,
+      partialContainerId: null,
+    });
+  });
+
+  it('reads the QoS and kubepods levels, which hold many pods', () => {
+    expect(decodeCgroupPath('/kubepods/burstable').level).toBe('qos');
+    expect(decodeCgroupPath('/kubepods.slice/kubepods-besteffort.slice').level).toBe('qos');
+    expect(decodeCgroupPath('/kubepods.slice').level).toBe('kubepods');
+    expect(decodeCgroupPath('/kubepods').pod).toBeNull();
+  });
+
+  it.each([
+    '/',
+    '/init.scope',
+    '/system.slice/kubelet.service',
+    '/13',
+    '/user.slice/user-1000.slice/session-3.scope',
+  ])('gives no pod for a path outside Kubernetes: %s', (path) => {
+    expect(decodeCgroupPath(path)).toEqual({
+      level: 'other',
+      pod: null,
+      container: null,
+      partialContainerId: null,
+    });
+  });
+
+  it('recovers what is unambiguous from a mistyped path and drops what is not', () => {
+    // The blog's 5.10 line: `kubends.slice`, `bustable`, and a 62-digit container id.
+    const decoded = decodeCgroupPath(
+      '/kubends.slice/kubepods-burstable.slice/kubepods-bustable-pod748bebc7_7fde_4fef_b2a3_fe45e29392df.slice/cri-containerd-ab82a879ba5185c93126175448c72174ec1368158c4d45718cfb8b84df97d6.scope',
+    );
+    expect(decoded).toEqual({
+      level: 'container',
+      pod: { uid: '748bebc7-7fde-4fef-b2a3-fe45e29392df', qos: 'burstable' },
+      container: null,
+      partialContainerId: null,
+    });
+  });
+
+  it('treats CRI-O conmon as no container', () => {
+    expect(decodeCgroupPath(`/kubepods/burstable/pod${UID}/crio-conmon-${ID}.scope`).container).toBeNull();
+  });
+
+  it('keeps the visible part of an id cut by a pager, and completes it only from a matching name', () => {
+    const cut = decodeCgroupPath(`/kubepods/burstable/pod${UID}/docker-${ID.slice(0, 58)}`, true);
+    expect(cut.partialContainerId).toBe(ID.slice(0, 58));
+    expect(cut.container).toBeNull();
+    expect(completeContainerId(ID.slice(0, 58), `docker-${ID}.scope`)).toEqual({ id: ID, runtime: 'docker' });
+    expect(completeContainerId(ID.slice(0, 58), `docker-${'b'.repeat(64)}.scope`)).toBeNull();
+  });
+});

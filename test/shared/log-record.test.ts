@@ -1,0 +1,172 @@
+import { describe, expect, it } from 'vitest';
+import { readLogRecord } from '../../shared/log-record.ts';
+
+const KILL =
+  'Memory cgroup out of memory: Killed process 61746 (nginx) total-vm:10668kB, anon-rss:892kB, file-rss:12kB, shmem-rss:0kB, UID:0 pgtables:56kB oom_score_adj:999';
+
+describe('readLogRecord removes every envelope people really have', () => {
+  it('raw /dev/kmsg record (samples/seed-kmsg-raw-fragments.log)', () => {
+    expect(readLogRecord(`3,13796,359453210036,-;${KILL}`)).toMatchObject({
+      text: KILL,
+      kernelTime: 359453.210036,
+      sequence: 13796,
+    });
+  });
+
+  it('skips kmsg dictionary continuation lines', () => {
+    expect(readLogRecord(' SUBSYSTEM=memory')).toBeNull();
+    expect(readLogRecord(' DEVICE=+cgroup:kubepods')).toBeNull();
+  });
+
+  it('dmesg time, printk caller id and level prefix (dmesg -x)', () => {
+    expect(readLogRecord(`[ 3467.508244] ${KILL}`)).toMatchObject({ text: KILL, kernelTime: 3467.508244 });
+    expect(readLogRecord(`[ 3467.508244] [T9185] ${KILL}`)).toMatchObject({
+      text: KILL,
+      kernelTime: 3467.508244,
+    });
+    expect(readLogRecord(`[ 3467.508244][ T9185] ${KILL}`)).toMatchObject({
+      text: KILL,
+      kernelTime: 3467.508244,
+    });
+    expect(readLogRecord(`kern  :err   : [ 3467.508244] ${KILL}`)).toMatchObject({
+      text: KILL,
+      kernelTime: 3467.508244,
+    });
+    expect(readLogRecord(`<3>[ 3467.508244] ${KILL}`)).toMatchObject({ text: KILL, kernelTime: 3467.508244 });
+  });
+
+  it('dmesg -T in English and other languages keeps the stamp as printed', () => {
+    expect(readLogRecord(`[Thu Dec  7 00:05:15 2017] ${KILL}`)).toMatchObject({
+      text: KILL,
+      stamp: 'Thu Dec  7 00:05:15 2017',
+    });
+    expect(readLogRecord(`[Do Dez  7 00:05:15 2017] ${KILL}`)).toMatchObject({
+      text: KILL,
+      stamp: 'Do Dez  7 00:05:15 2017',
+    });
+  });
+
+  it('keeps task-table brackets and trace addresses, which are not stamps', () => {
+    expect(readLogRecord('[ 12.5] [   2874]     0  2874    18790 python3')?.text).toBe(
+      '[   2874]     0  2874    18790 python3',
+    );
+    expect(readLogRecord('[<ffffffffa25c2974>] pagefault_out_of_memory+0x14/0x90')?.text).toBe(
+      '[<ffffffffa25c2974>] pagefault_out_of_memory+0x14/0x90',
+    );
+  });
+
+  it('journalctl/syslog with localized month, and the pager cut', () => {
+    const entry = readLogRecord(
+      '7月 12 12:11:16 k8s-node-04 kernel: Task in /kubepods.slice/kubepods-burstable.slice/x>',
+    );
+    expect(entry).toMatchObject({
+      host: 'k8s-node-04',
+      stamp: '7月 12 12:11:16',
+      fromKernel: true,
+      truncated: true,
+    });
+    expect(
+      readLogRecord(
+        'апр 28 02:19:34 PC kernel: Out of memory: Kill process 28367 (python3) score 714 or sacrifice child',
+      ),
+    ).toMatchObject({
+      host: 'PC',
+      fromKernel: true,
+    });
+  });
+
+  it('marks lines of other programs as not from the kernel', () => {
+    const entry = readLogRecord(
+      '7月 12 12:11:16 k8s-node-04 systemd[1]: docker-052d.scope: A process of this unit has been killed by the OOM killer.',
+    );
+    expect(entry).toMatchObject({ fromKernel: false, host: 'k8s-node-04' });
+  });
+
+  it('RFC 3339 syslog with a dmesg time inside', () => {
+    expect(
+      readLogRecord(`2024-07-12T12:11:16.123456+08:00 ip-10-0-1-23 kernel: [ 3467.508244] ${KILL}`),
+    ).toMatchObject({
+      text: KILL,
+      wallTime: '2024-07-12T04:11:16.123Z',
+      kernelTime: 3467.508244,
+      host: 'ip-10-0-1-23',
+    });
+  });
+
+  it('a hypervisor log prefix before the dmesg time (vmware/photon#1535)', () => {
+    expect(
+      readLogRecord(
+        '2023-12-04T10:49:30.127Z In(05) vcpu-5 - Guest: <6>[39291577.009363] Tasks state (memory values in pages):',
+      ),
+    ).toMatchObject({ text: 'Tasks state (memory values in pages):', kernelTime: 39291577.009363 });
+  });
+
+  it('Fluent Bit kmsg record, whole (samples/fluent-bit-5.1 /fluentbit/oom-whole)', () => {
+    const record = JSON.stringify({ priority: 3, sequence: 506, sec: 4194, usec: 691334, msg: KILL });
+    expect(readLogRecord(record)).toMatchObject({
+      text: KILL,
+      kernelTime: 4194.691334,
+      sequence: 506,
+      fromKernel: true,
+    });
+  });
+
+  it('kmsg record whose msg carries dictionary lines', () => {
+    const record = JSON.stringify({
+      priority: 3,
+      sequence: 7,
+      sec: 1,
+      usec: 0,
+      msg: `${KILL}\n SUBSYSTEM=memory`,
+    });
+    expect(readLogRecord(record)?.text).toBe(KILL);
+  });
+
+  it('systemd journal record with MESSAGE, monotonic and realtime stamps', () => {
+    const record = JSON.stringify({
+      MESSAGE: KILL,
+      _TRANSPORT: 'kernel',
+      _HOSTNAME: 'ip-10-0-1-23.ec2.internal',
+      _SOURCE_MONOTONIC_TIMESTAMP: '4194691334',
+      __REALTIME_TIMESTAMP: '1795359237691000',
+    });
+    expect(readLogRecord(record)).toMatchObject({
+      text: KILL,
+      kernelTime: 4194.691334,
+      host: 'ip-10-0-1-23.ec2.internal',
+      wallTime: new Date(1795359237691).toISOString(),
+      fromKernel: true,
+    });
+  });
+
+  it('Container Insights host record, kernel and not kernel', () => {
+    expect(
+      readLogRecord(JSON.stringify({ host: 'ip-10-0-1-23', ident: 'kernel', message: KILL })),
+    ).toMatchObject({
+      text: KILL,
+      host: 'ip-10-0-1-23',
+      fromKernel: true,
+    });
+    expect(
+      readLogRecord(JSON.stringify({ host: 'ip-10-0-1-23', ident: 'kubelet', message: 'OOM' }))?.fromKernel,
+    ).toBe(false);
+  });
+
+  it('e-mail quoting, CRLF, a BOM and colour codes', () => {
+    expect(readLogRecord(`> > [ 3467.508244] ${KILL}\r`)).toMatchObject({
+      text: KILL,
+      kernelTime: 3467.508244,
+    });
+    expect(readLogRecord(`\ufeff\u001b[31m[ 3467.508244] ${KILL}\u001b[0m`)?.text).toBe(KILL);
+  });
+
+  it('plain text passes through; a JSON that is not a record is text', () => {
+    expect(readLogRecord(KILL)).toMatchObject({ text: KILL, enveloped: false, kernelTime: null });
+    expect(readLogRecord('{not json}')?.text).toBe('{not json}');
+    expect(readLogRecord('')).toBeNull();
+  });
+
+  it('does not take </TASK> for a pager cut', () => {
+    expect(readLogRecord('[ 3467.508137]  </TASK>')?.truncated).toBe(false);
+  });
+});
