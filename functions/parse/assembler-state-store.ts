@@ -1,0 +1,141 @@
+/**
+ * The report assembler's state per log stream, kept in the state table so that a report split across two
+ * invocations is completed even when the halves land on different Lambda instances. Writes are optimistic:
+ * each item has a version, and a save succeeds only if nobody saved since the load.
+ */
+import type { GetCommandOutput, PutCommandOutput } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { AssemblerState } from '../../shared/report-assembler.ts';
+import { STATE_TABLE } from '../../shared/runtime-config.ts';
+
+/** The state outlives any report split (seconds) and the assembler's storm attribution window (minutes). */
+export const STATE_TTL_SECONDS = 24 * 60 * 60;
+/** DynamoDB's item limit is 400 KB; leave room for the key and the other attributes. */
+export const MAX_STATE_BYTES = 350 * 1024;
+
+/** The DynamoDB document client calls the store makes; the real client has them, tests and the bench fake them. */
+export interface StateTableClient {
+  send(command: GetCommand): Promise<GetCommandOutput>;
+  send(command: PutCommand): Promise<PutCommandOutput>;
+}
+
+export interface StoredState {
+  /** Null when there is no usable state: none saved, expired, or written by another state version. */
+  state: AssemblerState | null;
+  /** The version to expect when saving; 0 when no item (or no versioned item) exists. */
+  version: number;
+  /** Why a stored item was not used, for the log. */
+  discarded: string | null;
+}
+
+export type SaveResult = { kind: 'saved'; version: number; trimmed: StateTrim } | { kind: 'conflict' };
+
+/** What had to be left out to fit the item limit. */
+export type StateTrim = 'none' | 'recent-tables' | 'open-report';
+
+export interface StateStoreOptions {
+  tableName: string;
+  /** Epoch ms. */
+  now(): number;
+}
+
+/** `parse#<logGroup>#<logStream>`: the assembler's state is per stream, and stream names repeat across groups. */
+export function stateKeyOf(logGroup: string, logStream: string): string {
+  return `parse#${logGroup}#${logStream}`;
+}
+
+function readState(json: unknown): AssemblerState | null {
+  if (typeof json !== 'string') return null;
+  try {
+    const value: unknown = JSON.parse(json);
+    const versioned =
+      typeof value === 'object' && value !== null && (value as { version?: unknown }).version === 1;
+    return versioned ? (value as AssemblerState) : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The JSON to store, shrunk when it would not fit the item: first without the recent task tables (they only
+ * attribute headerless kills in a storm), then also without the open report. The assembler bounds every list,
+ * so this only happens with absurdly long lines.
+ */
+export function stateForStorage(
+  state: AssemblerState,
+  maxBytes: number = MAX_STATE_BYTES,
+): { json: string; trimmed: StateTrim } {
+  const json = JSON.stringify(state);
+  if (Buffer.byteLength(json) <= maxBytes) return { json, trimmed: 'none' };
+  const withoutTables = JSON.stringify({ ...state, recentTables: [] });
+  if (Buffer.byteLength(withoutTables) <= maxBytes) return { json: withoutTables, trimmed: 'recent-tables' };
+  return { json: JSON.stringify({ ...state, recentTables: [], open: null }), trimmed: 'open-report' };
+}
+
+function isConditionalCheckFailure(error: unknown): boolean {
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    (error as { name?: unknown }).name === 'ConditionalCheckFailedException'
+  );
+}
+
+export class AssemblerStateStore {
+  readonly #client: StateTableClient;
+  readonly #options: StateStoreOptions;
+
+  constructor(client: StateTableClient, options: StateStoreOptions) {
+    this.#client = client;
+    this.#options = options;
+  }
+
+  /** A strongly consistent read: an eventually consistent one would make the next save conflict for nothing. */
+  async load(key: string): Promise<StoredState> {
+    const { Item: item } = await this.#client.send(
+      new GetCommand({
+        TableName: this.#options.tableName,
+        Key: { [STATE_TABLE.partitionKey]: key },
+        ConsistentRead: true,
+      }),
+    );
+    if (item === undefined) return { state: null, version: 0, discarded: null };
+    const version = typeof item.version === 'number' ? item.version : 0;
+    // DynamoDB deletes expired items late; what outlived its TTL is treated as gone, whatever the sweeper did.
+    const expiresAt = item[STATE_TABLE.ttlAttribute];
+    if (typeof expiresAt === 'number' && expiresAt * 1000 <= this.#options.now()) {
+      return { state: null, version, discarded: 'expired' };
+    }
+    const state = readState(item.state);
+    return { state, version, discarded: state === null ? 'not a version 1 assembler state' : null };
+  }
+
+  /** Saves if the item is still at `expectedVersion` (0: if no versioned item exists yet). */
+  async save(key: string, state: AssemblerState, expectedVersion: number): Promise<SaveResult> {
+    const { json, trimmed } = stateForStorage(state);
+    const version = expectedVersion + 1;
+    try {
+      await this.#client.send(
+        new PutCommand({
+          TableName: this.#options.tableName,
+          Item: {
+            [STATE_TABLE.partitionKey]: key,
+            version,
+            state: json,
+            [STATE_TABLE.ttlAttribute]: Math.floor(this.#options.now() / 1000) + STATE_TTL_SECONDS,
+          },
+          ExpressionAttributeNames: { '#version': 'version' },
+          ...(expectedVersion === 0
+            ? { ConditionExpression: 'attribute_not_exists(#version)' }
+            : {
+                ConditionExpression: '#version = :expected',
+                ExpressionAttributeValues: { ':expected': expectedVersion },
+              }),
+        }),
+      );
+    } catch (error) {
+      if (isConditionalCheckFailure(error)) return { kind: 'conflict' };
+      throw error;
+    }
+    return { kind: 'saved', version, trimmed };
+  }
+}

@@ -1,0 +1,131 @@
+/**
+ * Sends parsed OomEvents to the enrich queue with SendMessageBatch. SQS answers per entry: a batch call can
+ * succeed while some of its entries failed, so every entry of `Failed` is retried, and only those.
+ */
+import type { SendMessageBatchCommandOutput, SendMessageBatchRequestEntry } from '@aws-sdk/client-sqs';
+import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
+import type { OomEvent } from '../../shared/oom-event.ts';
+
+/** SendMessageBatch takes at most 10 entries. */
+export const MAX_BATCH_ENTRIES = 10;
+/** And at most 256 KiB of message bodies per call (the classic limit, valid in every region). */
+export const MAX_BATCH_BYTES = 256 * 1024;
+
+/** The SQS call the sender makes; the real SQSClient has it, the bench fakes it. */
+export interface MessageBatchClient {
+  send(command: SendMessageBatchCommand): Promise<SendMessageBatchCommandOutput>;
+}
+
+export interface EventQueue {
+  url: string;
+  /** Held this long before enrich sees it, so the kubelet can record the OOMKilled status first. */
+  delaySeconds: number;
+}
+
+export interface SendRetry {
+  /** Calls per entry, the first included. */
+  maxAttempts: number;
+  /** Doubled after each attempt. */
+  baseDelayMs: number;
+  pause(ms: number): Promise<void>;
+}
+
+export const DEFAULT_SEND_RETRY: Omit<SendRetry, 'pause'> = { maxAttempts: 4, baseDelayMs: 100 };
+
+export interface EntryFailure {
+  eventId: string;
+  code: string;
+  message: string | null;
+  /** SQS says the request itself is wrong: sending it again cannot help. */
+  senderFault: boolean;
+}
+
+export type SendResult =
+  { kind: 'sent'; calls: number } | { kind: 'failed'; failures: EntryFailure[]; calls: number };
+
+interface PendingMessage {
+  entry: SendMessageBatchRequestEntry;
+  eventId: string;
+  bytes: number;
+}
+
+/** Groups messages for SendMessageBatch: at most 10 per call and at most 256 KiB of bodies, order kept. */
+export function batchesForSend<T extends { bytes: number }>(messages: readonly T[]): T[][] {
+  const batches: T[][] = [];
+  let current: T[] = [];
+  let bytes = 0;
+  for (const message of messages) {
+    if (
+      current.length === MAX_BATCH_ENTRIES ||
+      (current.length > 0 && bytes + message.bytes > MAX_BATCH_BYTES)
+    ) {
+      batches.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(message);
+    bytes += message.bytes;
+  }
+  if (current.length > 0) batches.push(current);
+  return batches;
+}
+
+function messagesOf(events: readonly OomEvent[], queue: EventQueue): PendingMessage[] {
+  return events.map((event, i) => {
+    const body = JSON.stringify(event);
+    // Entry ids only need to be unique within one call; the index keeps them valid whatever the event id holds.
+    return {
+      entry: { Id: `e${i}`, MessageBody: body, DelaySeconds: queue.delaySeconds },
+      eventId: event.id,
+      bytes: Buffer.byteLength(body),
+    };
+  });
+}
+
+/**
+ * Sends every event, retrying failed entries with exponential backoff. Resolves to the entries that still
+ * failed (sender faults are not retried); the SDK's own errors (the whole call failed after its retries) reject.
+ */
+export async function sendOomEvents(
+  client: MessageBatchClient,
+  queue: EventQueue,
+  events: readonly OomEvent[],
+  retry: SendRetry,
+): Promise<SendResult> {
+  let pending = messagesOf(events, queue);
+  let calls = 0;
+  const finalFailures: EntryFailure[] = [];
+  for (let attempt = 1; pending.length > 0; attempt++) {
+    if (attempt > 1) await retry.pause(retry.baseDelayMs * 2 ** (attempt - 2));
+    const failed: Array<{ message: PendingMessage; failure: EntryFailure }> = [];
+    for (const batch of batchesForSend(pending)) {
+      calls++;
+      const output = await client.send(
+        new SendMessageBatchCommand({ QueueUrl: queue.url, Entries: batch.map((m) => m.entry) }),
+      );
+      for (const entry of output.Failed ?? []) {
+        const message = batch.find((m) => m.entry.Id === entry.Id);
+        if (message === undefined) continue;
+        failed.push({
+          message,
+          failure: {
+            eventId: message.eventId,
+            code: entry.Code ?? 'unknown',
+            message: entry.Message ?? null,
+            senderFault: entry.SenderFault === true,
+          },
+        });
+      }
+    }
+    const retryable = failed.filter((f) => !f.failure.senderFault);
+    finalFailures.push(...failed.filter((f) => f.failure.senderFault).map((f) => f.failure));
+    if (attempt >= retry.maxAttempts) {
+      finalFailures.push(...retryable.map((f) => f.failure));
+      break;
+    }
+    pending = retryable.map((f) => f.message);
+  }
+  return finalFailures.length === 0
+    ? { kind: 'sent', calls }
+    : { kind: 'failed', failures: finalFailures, calls };
+}

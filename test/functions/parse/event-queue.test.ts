@@ -1,0 +1,167 @@
+import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { SendRetry } from '../../../functions/parse/event-queue.ts';
+import { batchesForSend, MAX_BATCH_BYTES, sendOomEvents } from '../../../functions/parse/event-queue.ts';
+import type { OomEvent } from '../../../shared/oom-event.ts';
+
+const QUEUE = {
+  url: 'https://sqs.eu-west-1.amazonaws.com/123456789012/eks-oom-alerts-events',
+  delaySeconds: 30,
+};
+const sqs = mockClient(SQSClient);
+
+function oomEvent(pid: number, lines: string[] = []): OomEvent {
+  return {
+    schemaVersion: 1,
+    id: `id-${pid}`,
+    node: 'node-kernel',
+    observedAt: '2026-11-22T14:53:57.691Z',
+    kernelTime: 4194.691334,
+    constraint: 'memcg',
+    limitScope: 'pod',
+    victim: {
+      pid,
+      name: 'python3',
+      uid: 0,
+      totalVmKb: 75160,
+      anonRssKb: 65152,
+      fileRssKb: 6672,
+      shmemRssKb: 0,
+      pgtablesKb: 184,
+      oomScoreAdj: 0,
+    },
+    trigger: null,
+    cgroup: { oom: null, task: null },
+    pod: null,
+    container: null,
+    memory: null,
+    tasks: [],
+    coVictims: [],
+    complete: false,
+    source: { logGroup: '/fluentbit/oom-whole', logStream: 'node-kernel', eventIds: [] },
+    lines,
+  };
+}
+
+function recordingRetry(): SendRetry & { pauses: number[] } {
+  const pauses: number[] = [];
+  return { maxAttempts: 4, baseDelayMs: 100, pauses, pause: async (ms) => void pauses.push(ms) };
+}
+
+function sentEntries(): Array<{ Id?: string; MessageBody?: string; DelaySeconds?: number }[]> {
+  return sqs.commandCalls(SendMessageBatchCommand).map((call) => call.args[0].input.Entries ?? []);
+}
+
+afterEach(() => sqs.reset());
+
+describe('batchesForSend', () => {
+  it('groups at most 10 messages per call, in order', () => {
+    const messages = Array.from({ length: 23 }, (_, i) => ({ i, bytes: 100 }));
+    expect(batchesForSend(messages).map((b) => b.map((m) => m.i))).toEqual([
+      [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
+      [10, 11, 12, 13, 14, 15, 16, 17, 18, 19],
+      [20, 21, 22],
+    ]);
+  });
+
+  it('starts a new call before the bodies pass 256 KiB', () => {
+    const messages = [100_000, 100_000, 100_000, 10].map((bytes, i) => ({ i, bytes }));
+    expect(batchesForSend(messages).map((b) => b.map((m) => m.i))).toEqual([
+      [0, 1],
+      [2, 3],
+    ]);
+    expect(MAX_BATCH_BYTES).toBe(262_144);
+  });
+});
+
+describe('sendOomEvents', () => {
+  it('sends 25 events as 10 + 10 + 5 entries, each with the delay and the OomEvent JSON as body', async () => {
+    sqs.on(SendMessageBatchCommand).callsFake((input: { Entries: { Id: string }[] }) => ({
+      Successful: input.Entries.map((e) => ({ Id: e.Id, MessageId: `m-${e.Id}`, MD5OfMessageBody: 'x' })),
+      Failed: [],
+    }));
+    const events = Array.from({ length: 25 }, (_, i) => oomEvent(1000 + i));
+    const result = await sendOomEvents(new SQSClient({}), QUEUE, events, recordingRetry());
+    expect(result).toEqual({ kind: 'sent', calls: 3 });
+    const calls = sqs.commandCalls(SendMessageBatchCommand);
+    expect(calls.map((c) => c.args[0].input.QueueUrl)).toEqual([QUEUE.url, QUEUE.url, QUEUE.url]);
+    const batches = sentEntries();
+    expect(batches.map((b) => b.length)).toEqual([10, 10, 5]);
+    expect(batches.flat().map((e) => e.DelaySeconds)).toEqual(Array(25).fill(30));
+    expect(batches.flat().map((e) => e.Id)).toEqual(events.map((_, i) => `e${i}`));
+    expect(batches.flat().map((e) => JSON.parse(e.MessageBody!) as OomEvent)).toEqual(events);
+  });
+
+  it('retries only the entries SQS reported as failed, with backoff, until they succeed', async () => {
+    sqs
+      .on(SendMessageBatchCommand)
+      .resolvesOnce({
+        Successful: [
+          { Id: 'e0', MessageId: 'm0', MD5OfMessageBody: 'x' },
+          { Id: 'e2', MessageId: 'm2', MD5OfMessageBody: 'x' },
+        ],
+        Failed: [{ Id: 'e1', Code: 'InternalError', SenderFault: false }],
+      })
+      .resolvesOnce({
+        Successful: [],
+        Failed: [{ Id: 'e1', Code: 'ServiceUnavailable', SenderFault: false }],
+      })
+      .resolvesOnce({ Successful: [{ Id: 'e1', MessageId: 'm1', MD5OfMessageBody: 'x' }], Failed: [] });
+    const retry = recordingRetry();
+    const events = [oomEvent(1), oomEvent(2), oomEvent(3)];
+    const result = await sendOomEvents(new SQSClient({}), QUEUE, events, retry);
+    expect(result).toEqual({ kind: 'sent', calls: 3 });
+    expect(sentEntries().map((b) => b.map((e) => e.Id))).toEqual([['e0', 'e1', 'e2'], ['e1'], ['e1']]);
+    expect(JSON.parse(sentEntries()[2]![0]!.MessageBody!)).toMatchObject({ id: 'id-2', victim: { pid: 2 } });
+    expect(retry.pauses).toEqual([100, 200]);
+  });
+
+  it('reports the entries still failing after the last attempt', async () => {
+    sqs.on(SendMessageBatchCommand).resolves({
+      Successful: [],
+      Failed: [{ Id: 'e0', Code: 'InternalError', Message: 'try again', SenderFault: false }],
+    });
+    const retry = recordingRetry();
+    const result = await sendOomEvents(new SQSClient({}), QUEUE, [oomEvent(7)], retry);
+    expect(result).toEqual({
+      kind: 'failed',
+      calls: 4,
+      failures: [{ eventId: 'id-7', code: 'InternalError', message: 'try again', senderFault: false }],
+    });
+    expect(retry.pauses).toEqual([100, 200, 400]);
+  });
+
+  it('does not resend an entry SQS refused as a sender fault', async () => {
+    sqs.on(SendMessageBatchCommand).resolves({
+      Successful: [{ Id: 'e1', MessageId: 'm1', MD5OfMessageBody: 'x' }],
+      Failed: [{ Id: 'e0', Code: 'InvalidParameterValue', Message: 'too long', SenderFault: true }],
+    });
+    const result = await sendOomEvents(
+      new SQSClient({}),
+      QUEUE,
+      [oomEvent(1), oomEvent(2)],
+      recordingRetry(),
+    );
+    expect(result).toEqual({
+      kind: 'failed',
+      calls: 1,
+      failures: [{ eventId: 'id-1', code: 'InvalidParameterValue', message: 'too long', senderFault: true }],
+    });
+  });
+
+  it('makes no call for no events', async () => {
+    expect(await sendOomEvents(new SQSClient({}), QUEUE, [], recordingRetry())).toEqual({
+      kind: 'sent',
+      calls: 0,
+    });
+    expect(sqs.commandCalls(SendMessageBatchCommand)).toHaveLength(0);
+  });
+
+  it('lets an error of the whole call reach the caller', async () => {
+    sqs.on(SendMessageBatchCommand).rejects(new Error('connect ETIMEDOUT'));
+    await expect(sendOomEvents(new SQSClient({}), QUEUE, [oomEvent(1)], recordingRetry())).rejects.toThrow(
+      'connect ETIMEDOUT',
+    );
+  });
+});
