@@ -1,0 +1,58 @@
+/**
+ * dynalite on 127.0.0.1, with state tables laid out as the stack creates them (partition key `pk`).
+ */
+import { createRequire } from 'node:module';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { STATE_TABLE } from '../../../shared/runtime-config.ts';
+
+// dynalite is CommonJS without type declarations.
+const dynalite = createRequire(import.meta.url)('dynalite') as (options: {
+  createTableMs: number;
+  deleteTableMs: number;
+  updateTableMs: number;
+}) => Server;
+
+export interface LocalDynamo {
+  endpoint: string;
+  documents: DynamoDBDocumentClient;
+  /** Creates an empty state table and returns its name. */
+  createStateTable(name: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+export async function startLocalDynamo(): Promise<LocalDynamo> {
+  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', resolve);
+  });
+  const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const client = new DynamoDBClient({ endpoint });
+  return {
+    endpoint,
+    documents: DynamoDBDocumentClient.from(client),
+    async createStateTable(name) {
+      await client.send(
+        new CreateTableCommand({
+          TableName: name,
+          KeySchema: [{ AttributeName: STATE_TABLE.partitionKey, KeyType: 'HASH' }],
+          AttributeDefinitions: [{ AttributeName: STATE_TABLE.partitionKey, AttributeType: 'S' }],
+          BillingMode: 'PAY_PER_REQUEST',
+        }),
+      );
+      // createTableMs 0 still flips the table to ACTIVE on a later tick: ask until it has.
+      for (let i = 0; i < 100; i += 1) {
+        const { Table } = await client.send(new DescribeTableCommand({ TableName: name }));
+        if (Table?.TableStatus === 'ACTIVE') break;
+      }
+      return name;
+    },
+    async close() {
+      client.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
