@@ -1,0 +1,35 @@
+/**
+ * The `eks-oom-alerts` executable: the one file that touches `process`. It hands argv and the real I/O to
+ * the pure core and exits with the code the core returns. Ctrl-C asks the running command to end cleanly;
+ * a second Ctrl-C exits at once.
+ */
+import { runCli } from './main.ts';
+import { nodeFileSystem, sleep, streamReader } from './node-io.ts';
+
+const interrupted = new AbortController();
+process.once('SIGINT', () => {
+  interrupted.abort();
+  process.once('SIGINT', () => process.exit(130));
+});
+// `scan … | head`: the reader went away; there is no one left to tell.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
+
+const code = await runCli(process.argv.slice(2), {
+  stdin: { reader: streamReader(process.stdin), isTTY: process.stdin.isTTY === true },
+  stdout: process.stdout,
+  stderr: process.stderr,
+  fs: nodeFileSystem,
+  now: Date.now,
+  sleep,
+  signal: interrupted.signal,
+  async connectCluster(target) {
+    // Loaded only when asked for: the Kubernetes client is large and most scans never need it.
+    const { createResolverFromKubeconfig } = await import('../functions/enrich/kube-client.ts');
+    return createResolverFromKubeconfig(target);
+  },
+});
+// Exit once output is flushed: stdin or a followed device may still hold the event loop open.
+process.stdout.write('', () => process.exit(code));

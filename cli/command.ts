@@ -1,0 +1,72 @@
+import type { KubeconfigResolver, KubeconfigTarget } from '../functions/enrich/kube-client.ts';
+
+/**
+ * What every subcommand of `eks-oom-alerts` is given and returns. The core never touches `process`: the bin
+ * hands it argv, the streams, a filesystem and a clock, and turns the returned number into the exit code.
+ */
+
+/** Exit codes shared by every subcommand. */
+export const EXIT_OK = 0;
+/** Nothing could be done at all (no input could be read, the cluster could not be reached). */
+export const EXIT_FAILURE = 1;
+/** The command line was wrong: unknown flag, missing value, unknown subcommand. */
+export const EXIT_USAGE = 2;
+
+/** A writable text stream; `process.stdout` and any `node:stream` Writable fit. */
+export interface TextOutput {
+  write(chunk: string): boolean;
+  once(event: 'drain', listener: () => void): unknown;
+}
+
+/** A source of bytes read piece by piece: a file, a growing file, a kmsg device or stdin. */
+export interface ByteReader {
+  /**
+   * The bytes available now. An empty array means nothing more is available yet: the end of a file or of
+   * stdin, or (for a device or a file being followed) no new data so far.
+   */
+  read(): Promise<Uint8Array>;
+  close(): Promise<void>;
+}
+
+export type OpenResult = { ok: true; reader: ByteReader; device: boolean } | { ok: false; problem: string };
+
+/** The part of the filesystem the CLI uses; tests hand an in-memory one. */
+export interface CliFileSystem {
+  /** Opens a file for reading; a missing file, a directory or a permission problem comes back as a value. */
+  open(path: string): Promise<OpenResult>;
+  /** A small text file such as `/proc/uptime`, or null when it cannot be read. */
+  readSmallText(path: string): Promise<string | null>;
+}
+
+export interface CliStdin {
+  reader: ByteReader;
+  /** A terminal: nothing was piped in. */
+  isTTY: boolean;
+}
+
+export interface CliIo {
+  stdin: CliStdin;
+  stdout: TextOutput;
+  stderr: TextOutput;
+  fs: CliFileSystem;
+  /** Wall clock in ms (to place kernel times on the wall clock when following a live kmsg device). */
+  now(): number;
+  /** Waits while following input; resolves early when `signal` aborts. */
+  sleep(ms: number, signal: AbortSignal): Promise<void>;
+  /** Aborted on Ctrl-C: a command that follows input ends cleanly. */
+  signal: AbortSignal;
+  /** Reaches the cluster a kubeconfig names, with the enrich function's pod lookup. */
+  connectCluster(target: KubeconfigTarget): Promise<KubeconfigResolver>;
+}
+
+export interface Command {
+  name: string;
+  /** One line for the top-level help. */
+  summary: string;
+  run(args: readonly string[], io: CliIo): Promise<number>;
+}
+
+/** Writes text, waiting when the stream asks the writer to slow down. */
+export async function writeText(out: TextOutput, text: string): Promise<void> {
+  if (!out.write(text)) await new Promise<void>((resolve) => out.once('drain', resolve));
+}

@@ -1,0 +1,108 @@
+/**
+ * The CLI's filesystem, stdin and clock on Node. Files are opened once and read in large chunks; a
+ * character device (`/dev/kmsg`) is opened non-blocking, so that following it can stop on Ctrl-C, and it
+ * gives one kernel record per read.
+ */
+import { constants } from 'node:fs';
+import { open, readFile, stat } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
+import { setTimeout as delay } from 'node:timers/promises';
+import type { ByteReader, CliFileSystem, OpenResult } from './command.ts';
+
+const FILE_CHUNK_BYTES = 1 << 20;
+/** Larger than any kmsg record (the kernel refuses a read smaller than the record with EINVAL). */
+const DEVICE_CHUNK_BYTES = 1 << 16;
+
+function errorCode(error: unknown): string | undefined {
+  return typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : undefined;
+}
+
+/** The problem as a person reads it: `no such file`, `is a directory`, `permission denied`. */
+export function describeFsError(error: unknown): string {
+  switch (errorCode(error)) {
+    case 'ENOENT':
+      return 'no such file';
+    case 'EISDIR':
+      return 'is a directory';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    default:
+      return error instanceof Error ? error.message : String(error);
+  }
+}
+
+function handleReader(handle: FileHandle, chunkBytes: number): ByteReader {
+  const buffer = Buffer.allocUnsafe(chunkBytes);
+  return {
+    async read() {
+      for (;;) {
+        try {
+          const { bytesRead } = await handle.read(buffer, 0, chunkBytes, null);
+          return Uint8Array.prototype.slice.call(buffer, 0, bytesRead);
+        } catch (error) {
+          const code = errorCode(error);
+          // kmsg: nothing new yet (non-blocking read).
+          if (code === 'EAGAIN') return new Uint8Array(0);
+          // kmsg: records were overwritten before they were read; the next read goes on from the oldest left.
+          if (code === 'EPIPE') continue;
+          throw error;
+        }
+      }
+    },
+    close: () => handle.close(),
+  };
+}
+
+export const nodeFileSystem: CliFileSystem = {
+  async open(path): Promise<OpenResult> {
+    try {
+      const info = await stat(path);
+      if (info.isDirectory()) return { ok: false, problem: 'is a directory' };
+      const device = info.isCharacterDevice();
+      const handle = await open(
+        path,
+        device ? constants.O_RDONLY | constants.O_NONBLOCK : constants.O_RDONLY,
+      );
+      return {
+        ok: true,
+        reader: handleReader(handle, device ? DEVICE_CHUNK_BYTES : FILE_CHUNK_BYTES),
+        device,
+      };
+    } catch (error) {
+      return { ok: false, problem: describeFsError(error) };
+    }
+  },
+  async readSmallText(path) {
+    try {
+      return await readFile(path, 'utf8');
+    } catch {
+      return null;
+    }
+  },
+};
+
+/** A readable stream (stdin) as a ByteReader; reading starts on the first read, so a terminal is left alone. */
+export function streamReader(stream: AsyncIterable<Uint8Array | string>): ByteReader {
+  let chunks: AsyncIterator<Uint8Array | string> | null = null;
+  return {
+    async read() {
+      chunks ??= stream[Symbol.asyncIterator]();
+      const next = await chunks.next();
+      if (next.done === true) return new Uint8Array(0);
+      return typeof next.value === 'string' ? new TextEncoder().encode(next.value) : next.value;
+    },
+    async close() {
+      await chunks?.return?.();
+    },
+  };
+}
+
+/** Resolves after `ms`, or as soon as `signal` aborts. */
+export async function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  try {
+    await delay(ms, undefined, { signal });
+  } catch {
+    // Aborted: the caller checks its signal.
+  }
+}

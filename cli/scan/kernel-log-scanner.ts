@@ -1,0 +1,182 @@
+/**
+ * Reads one kernel log as a stream of bytes (a file, stdin, a followed kmsg device) without holding it in
+ * memory: bytes → lines → records (wrapped lines joined) → the report assembler in batches, its state carried
+ * from batch to batch. Each input gets its own scanner: its own assembler state and line numbers.
+ */
+import type {
+  AssemblerContext,
+  AssemblerState,
+  DriftLine,
+  InputLine,
+} from '../../shared/report-assembler.ts';
+import { assembleReports } from '../../shared/report-assembler.ts';
+import type { OomEvent } from '../../shared/oom-event.ts';
+import { WrappedLineJoiner } from './wrapped-lines.ts';
+import type { JoinedRecord } from './wrapped-lines.ts';
+
+/** Records handed to the assembler per call: few enough to bound memory, many enough to amortise its state copy. */
+const BATCH_RECORDS = 8192;
+/** A run of kill lines this long (a storm) is assembled even though more of the run may follow. */
+const MAX_PENDING_RECORDS = 65536;
+/** Longer than any kernel or Fluent Bit record; binary input with no newline is cut here rather than held. */
+const MAX_LINE_CHARS = 1 << 22;
+
+export interface ScannedKill {
+  event: OomEvent;
+  /** The time stamp as printed (syslog, `dmesg -T`), for a kill that has neither wall-clock nor kernel time. */
+  stamp: string | null;
+}
+
+export interface ScanOutput {
+  kills: ScannedKill[];
+  drift: DriftLine[];
+}
+
+export interface ScanCounts {
+  lines: number;
+  records: number;
+  kills: number;
+  incomplete: number;
+  drift: number;
+}
+
+export interface ScannerOptions {
+  batchRecords?: number;
+}
+
+/**
+ * Lines that may follow a report's kill and belong to it (more kills and the group line of memory.oom.group,
+ * the reaper, an exiting victim): a batch never starts with one, so a report is not cut after its kill.
+ */
+function followsKill(line: InputLine): boolean {
+  const text = line.entry.text;
+  return (
+    text.includes('Killed process ') ||
+    text.includes('memory.oom.group') ||
+    text.includes('oom_reaper: ') ||
+    text.includes('OOM victim ')
+  );
+}
+
+/**
+ * Where to end a batch: before the last record that does not follow a kill, so that a memory.oom.group
+ * report (several kill lines) or a kill and its reaper line are never split between two assembler calls
+ * (the assembler closes a report that has its kill at the end of each call). 0 when there is no such record.
+ */
+function batchEnd(pending: readonly InputLine[]): number {
+  for (let at = pending.length - 1; at > 0; at--) {
+    if (!followsKill(pending[at] as InputLine)) return at;
+  }
+  return 0;
+}
+
+/** The stamp of the record numbered `ref`, searched in batches whose refs increase. */
+function stampOf(ref: number, batches: ReadonlyArray<readonly InputLine[]>): string | null {
+  for (const batch of batches) {
+    let low = 0;
+    let high = batch.length - 1;
+    while (low <= high) {
+      const mid = (low + high) >> 1;
+      const line = batch[mid] as InputLine;
+      if (line.ref === ref) return line.entry.stamp;
+      if ((line.ref as number) < ref) low = mid + 1;
+      else high = mid - 1;
+    }
+  }
+  return null;
+}
+
+export class KernelLogScanner {
+  readonly counts: ScanCounts = { lines: 0, records: 0, kills: 0, incomplete: 0, drift: 0 };
+  private readonly context: AssemblerContext;
+  private readonly batchRecords: number;
+  private readonly decoder = new TextDecoder('utf-8');
+  private readonly joiner = new WrappedLineJoiner();
+  private state: AssemblerState | null = null;
+  private partialLine = '';
+  private pending: InputLine[] = [];
+  private previousBatch: readonly InputLine[] = [];
+
+  constructor(context: AssemblerContext, options: ScannerOptions = {}) {
+    this.context = context;
+    this.batchRecords = options.batchRecords ?? BATCH_RECORDS;
+  }
+
+  /** Takes the next bytes; returns the kills whose reports completed. */
+  push(bytes: Uint8Array): ScanOutput {
+    this.takeText(this.decoder.decode(bytes, { stream: true }));
+    const output: ScanOutput = { kills: [], drift: [] };
+    while (this.pending.length >= this.batchRecords) {
+      let end = batchEnd(this.pending);
+      if (end === 0) {
+        if (this.pending.length < MAX_PENDING_RECORDS) break;
+        end = this.pending.length;
+      }
+      this.assemble(end, false, output);
+    }
+    return output;
+  }
+
+  /** Followed input went quiet: hands every whole line to the assembler; a report still waiting for its kill stays open. */
+  pause(): ScanOutput {
+    this.takeRecords(this.joiner.release());
+    const output: ScanOutput = { kills: [], drift: [] };
+    this.assemble(this.pending.length, false, output);
+    return output;
+  }
+
+  /** The input ended: everything left, including a last line with no newline and a report cut short. */
+  end(): ScanOutput {
+    this.takeText(this.decoder.decode());
+    if (this.partialLine.length > 0) this.takeLine(this.partialLine);
+    this.partialLine = '';
+    this.takeRecords(this.joiner.release());
+    const output: ScanOutput = { kills: [], drift: [] };
+    this.assemble(this.pending.length, true, output);
+    return output;
+  }
+
+  private takeText(text: string): void {
+    if (text.length === 0) return;
+    const pieces = text.split('\n');
+    pieces[0] = this.partialLine + (pieces[0] as string);
+    this.partialLine = pieces.pop() as string;
+    for (const line of pieces) this.takeLine(line);
+    while (this.partialLine.length > MAX_LINE_CHARS) {
+      this.takeLine(this.partialLine.slice(0, MAX_LINE_CHARS));
+      this.partialLine = this.partialLine.slice(MAX_LINE_CHARS);
+    }
+  }
+
+  private takeLine(raw: string): void {
+    this.counts.lines++;
+    this.takeRecords(this.joiner.push(raw, this.counts.lines));
+  }
+
+  private takeRecords(records: readonly JoinedRecord[]): void {
+    for (const record of records) this.pending.push({ entry: record.entry, ref: record.lineNo });
+    this.counts.records += records.length;
+  }
+
+  private assemble(end: number, final: boolean, output: ScanOutput): void {
+    const batch = this.pending.slice(0, end);
+    this.pending = this.pending.slice(end);
+    if (batch.length === 0 && !final) return;
+    const result = assembleReports(batch, this.state, this.context, { final });
+    this.state = result.state;
+    for (const event of result.events) {
+      output.kills.push({ event, stamp: this.stampFor(event, batch) });
+      this.counts.kills++;
+      if (!event.complete) this.counts.incomplete++;
+    }
+    for (const line of result.drift) output.drift.push(line);
+    this.counts.drift += result.drift.length;
+    this.previousBatch = batch;
+  }
+
+  private stampFor(event: OomEvent, batch: readonly InputLine[]): string | null {
+    if (event.observedAt !== null || event.kernelTime !== null || !('lines' in event.source)) return null;
+    const ref = event.source.lines.at(-1);
+    return ref === undefined ? null : stampOf(ref, [batch, this.previousBatch]);
+  }
+}

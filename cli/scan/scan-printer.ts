@@ -1,0 +1,71 @@
+/**
+ * Where `scan` results go: kills on stdout (JSON Lines, or the table), and on stderr the possible format
+ * drift as it is found and one summary line at the end. Nothing but events goes to stdout with `--json`.
+ */
+import type { DriftLine } from '../../shared/report-assembler.ts';
+import { displayText } from '../../shared/format-text.ts';
+import type { CliIo } from '../command.ts';
+import { writeText } from '../command.ts';
+import type { ScanCounts } from './kernel-log-scanner.ts';
+import type { TableKill } from './kill-table.ts';
+import { FOLLOW_WIDTHS, formatKillTable, killRow, tableHeader, tableLine } from './kill-table.ts';
+
+export interface PrinterMode {
+  json: boolean;
+  /** Following: table rows are printed as kills come, in fixed-width columns. */
+  streamRows: boolean;
+  enriched: boolean;
+}
+
+function plural(count: number, one: string, many = `${one}s`): string {
+  return `${count} ${count === 1 ? one : many}`;
+}
+
+/** `scan: 1 file read, 163 lines, 2 kills (0 incomplete), 0 drift lines` */
+export function scanSummary(filesRead: number, counts: ScanCounts): string {
+  return (
+    `scan: ${plural(filesRead, 'file')} read, ${plural(counts.lines, 'line')}, ` +
+    `${plural(counts.kills, 'kill')} (${counts.incomplete} incomplete), ${plural(counts.drift, 'drift line')}\n`
+  );
+}
+
+export function driftNotice(input: string, line: DriftLine): string {
+  return `possible format drift: ${input}:${line.ref}: ${displayText(line.text)}\n`;
+}
+
+export class ScanPrinter {
+  private readonly io: CliIo;
+  private readonly mode: PrinterMode;
+  private readonly held: TableKill[] = [];
+
+  constructor(io: CliIo, mode: PrinterMode) {
+    this.io = io;
+    this.mode = mode;
+  }
+
+  async start(): Promise<void> {
+    if (!this.mode.json && this.mode.streamRows) {
+      await writeText(this.io.stdout, tableLine(tableHeader(this.mode.enriched), FOLLOW_WIDTHS));
+    }
+  }
+
+  async kills(kills: readonly TableKill[]): Promise<void> {
+    if (kills.length === 0) return;
+    if (this.mode.json) {
+      await writeText(this.io.stdout, kills.map((k) => `${JSON.stringify(k.event)}\n`).join(''));
+    } else if (this.mode.streamRows) {
+      await writeText(this.io.stdout, kills.map((k) => tableLine(killRow(k), FOLLOW_WIDTHS)).join(''));
+    } else {
+      this.held.push(...kills);
+    }
+  }
+
+  async drift(input: string, lines: readonly DriftLine[]): Promise<void> {
+    if (lines.length > 0) await writeText(this.io.stderr, lines.map((l) => driftNotice(input, l)).join(''));
+  }
+
+  /** The table, once every row is known (its columns fit the longest cell). */
+  async finish(): Promise<void> {
+    if (this.held.length > 0) await writeText(this.io.stdout, formatKillTable(this.held, this.mode.enriched));
+  }
+}

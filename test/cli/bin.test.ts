@@ -1,0 +1,47 @@
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { build } from 'esbuild';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { OomEvent } from '../../shared/oom-event.ts';
+
+// Inside the repo, so that the bundle finds its external packages in node_modules as the real bin does.
+mkdirSync(join('node_modules', '.cache'), { recursive: true });
+const dir = mkdtempSync(join('node_modules', '.cache', 'eks-oom-alerts-bin-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('the built eks-oom-alerts bin', () => {
+  it('eks-oom-alerts scan --json missing.log examples/kernel-6.18.dmesg.log', async () => {
+    // Bundled as `npm run build` bundles it.
+    const bin = join(dir, 'eks-oom-alerts.mjs');
+    await build({
+      entryPoints: ['cli/bin.ts'],
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      packages: 'external',
+      outfile: bin,
+      banner: { js: '#!/usr/bin/env node' },
+      logLevel: 'silent',
+    });
+    const run = await promisify(execFile)(
+      process.execPath,
+      [bin, 'scan', '--json', 'missing.log', 'examples/kernel-6.18.dmesg.log'],
+      { encoding: 'utf8' },
+    );
+    const events = run.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as OomEvent);
+    expect(events.map((e) => [e.victim.pid, e.pod?.uid, e.memory?.limitKb, e.limitScope])).toEqual([
+      [2874, '3962896b-ab69-4572-8f1d-ee756f9f3589', 65536, 'pod'],
+      [17777, '11111111-2222-3333-4444-555555555555', 65536, 'pod'],
+    ]);
+    expect(run.stderr).toBe(
+      'scan: cannot read missing.log: no such file\n' +
+        'scan: 1 file read, 163 lines, 2 kills (0 incomplete), 0 drift lines\n',
+    );
+  });
+});

@@ -1,0 +1,59 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { afterAll, describe, expect, it } from 'vitest';
+import { nodeFileSystem, sleep, streamReader } from '../../cli/node-io.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'eks-oom-alerts-cli-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('the CLI on Node I/O', () => {
+  it('reads a file to its end', async () => {
+    const file = join(dir, 'dmesg.log');
+    writeFileSync(file, '[    1.000000] hello\n');
+    const opened = await nodeFileSystem.open(file);
+    if (!opened.ok) throw new Error(opened.problem);
+    expect(opened.device).toBe(false);
+    expect(new TextDecoder().decode(await opened.reader.read())).toBe('[    1.000000] hello\n');
+    expect((await opened.reader.read()).length).toBe(0);
+    await opened.reader.close();
+  });
+
+  it('names a missing file and a directory as such', async () => {
+    expect(await nodeFileSystem.open(join(dir, 'missing.log'))).toEqual({
+      ok: false,
+      problem: 'no such file',
+    });
+    expect(await nodeFileSystem.open(dir)).toEqual({ ok: false, problem: 'is a directory' });
+  });
+
+  it('opens a character device without blocking: nothing to read is an empty read', async () => {
+    const opened = await nodeFileSystem.open('/dev/null');
+    if (!opened.ok) throw new Error(opened.problem);
+    expect(opened.device).toBe(true);
+    expect((await opened.reader.read()).length).toBe(0);
+    await opened.reader.close();
+  });
+
+  it('reads a small text file, or says it cannot', async () => {
+    const file = join(dir, 'uptime');
+    writeFileSync(file, '1329.48 2406.84\n');
+    expect(await nodeFileSystem.readSmallText(file)).toBe('1329.48 2406.84\n');
+    expect(await nodeFileSystem.readSmallText(join(dir, 'nope'))).toBeNull();
+  });
+
+  it('reads a stream (stdin) chunk by chunk, then empty at its end', async () => {
+    const reader = streamReader(Readable.from([Buffer.from('abc'), 'déf']));
+    expect(new TextDecoder().decode(await reader.read())).toBe('abc');
+    expect(new TextDecoder().decode(await reader.read())).toBe('déf');
+    expect((await reader.read()).length).toBe(0);
+  });
+
+  it('ends a sleep when the signal aborts', async () => {
+    const interrupt = new AbortController();
+    const asleep = sleep(3_600_000, interrupt.signal);
+    interrupt.abort();
+    await expect(asleep).resolves.toBeUndefined();
+  });
+});

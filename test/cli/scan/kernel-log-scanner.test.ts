@@ -1,0 +1,123 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { KernelLogScanner } from '../../../cli/scan/kernel-log-scanner.ts';
+import type { ScanOutput } from '../../../cli/scan/kernel-log-scanner.ts';
+import { parseKernelLog } from '../../../shared/kernel-log.ts';
+import { exampleFiles } from '../in-memory-io.ts';
+
+const CONTAINER = '4f6b0a1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f90';
+const POD_SLICE =
+  '/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod0b4c3a2e_6f1d_4e8a_9c7b_5d2e1f0a3b4c.slice';
+
+/**
+ * One memory.oom.group report as mm/oom_kill.c prints it (oom_kill_process → mem_cgroup_print_oom_group →
+ * a kill line per task of the group), with the reaper confirming the first kill.
+ */
+const OOM_GROUP_REPORT = [
+  '[ 5120.104001] worker invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=984',
+  '[ 5120.104019] CPU: 1 UID: 0 PID: 8812 Comm: worker Not tainted 6.1.115-126.197.amzn2023.x86_64 #1',
+  '[ 5120.104177] memory: usage 262144kB, limit 262144kB, failcnt 311',
+  '[ 5120.104179] swap: usage 0kB, limit 0kB, failcnt 0',
+  `[ 5120.104181] Memory cgroup stats for ${POD_SLICE}/cri-containerd-${CONTAINER}.scope:`,
+  '[ 5120.104215] anon 266887168',
+  '[ 5120.104300] Tasks state (memory values in pages):',
+  '[ 5120.104301] [  pid  ]   uid  tgid total_vm      rss pgtables_bytes swapents oom_score_adj name',
+  '[ 5120.104305] [   8790]     0  8790      620      263    45056        0           984 sh',
+  '[ 5120.104308] [   8812]     0  8812    70001    64891   581632        0           984 worker',
+  '[ 5120.104310] [   8813]     0  8813    12001     1520   110592        0           984 worker',
+  `[ 5120.104313] oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=cri-containerd-${CONTAINER}.scope,mems_allowed=0,oom_memcg=${POD_SLICE}/cri-containerd-${CONTAINER}.scope,task_memcg=${POD_SLICE}/cri-containerd-${CONTAINER}.scope,task=worker,pid=8812,uid=0`,
+  '[ 5120.104330] Memory cgroup out of memory: Killed process 8812 (worker) total-vm:280004kB, anon-rss:259368kB, file-rss:196kB, shmem-rss:0kB, UID:0 pgtables:568kB oom_score_adj:984',
+  `[ 5120.104345] Tasks in ${POD_SLICE}/cri-containerd-${CONTAINER}.scope are going to be killed due to memory.oom.group set`,
+  '[ 5120.104352] Memory cgroup out of memory: Killed process 8790 (sh) total-vm:2480kB, anon-rss:88kB, file-rss:964kB, shmem-rss:0kB, UID:0 pgtables:44kB oom_score_adj:984',
+  '[ 5120.104360] Memory cgroup out of memory: Killed process 8813 (worker) total-vm:48004kB, anon-rss:5912kB, file-rss:168kB, shmem-rss:0kB, UID:0 pgtables:108kB oom_score_adj:984',
+  '[ 5120.118002] oom_reaper: reaped process 8812 (worker), now anon-rss:0kB, file-rss:0kB, shmem-rss:0kB',
+  '[ 5121.000000] IPv6: ADDRCONF(NETDEV_CHANGE): eni8a7b6c5d4e3: link becomes ready',
+].join('\n');
+
+function scanInChunks(text: string, chunkBytes: number, batchRecords: number, file: string): ScanOutput {
+  const scanner = new KernelLogScanner({ node: null, source: { file } }, { batchRecords });
+  const bytes = new TextEncoder().encode(text);
+  const output: ScanOutput = { kills: [], drift: [] };
+  const take = (o: ScanOutput): void => {
+    output.kills.push(...o.kills);
+    output.drift.push(...o.drift);
+  };
+  for (let at = 0; at < bytes.length; at += chunkBytes)
+    take(scanner.push(bytes.subarray(at, at + chunkBytes)));
+  take(scanner.end());
+  return output;
+}
+
+const INPUTS: Record<string, string> = {
+  ...exampleFiles(),
+  'oom-group.log': OOM_GROUP_REPORT,
+  'kmsg.log': readFileSync(
+    'test/fixtures/real-kernel/kernel-6.18-cgroupv1-systemd-burstable-tail-child-killed-parent-survives.kmsg.log',
+    'utf8',
+  ),
+};
+
+describe('KernelLogScanner', () => {
+  it('reads the memory.oom.group report as one kill with two co-victims', () => {
+    const { kills } = scanInChunks(OOM_GROUP_REPORT, 4096, 8192, 'oom-group.log');
+    expect(
+      kills.map((k) => [k.event.victim.pid, k.event.coVictims.map((c) => c.pid), k.event.container?.id]),
+    ).toEqual([
+      [8812, [8790, 8813], CONTAINER],
+      [8790, [8812, 8813], CONTAINER],
+      [8813, [8812, 8790], CONTAINER],
+    ]);
+  });
+
+  // A batch may end anywhere and a read may cut a line or a UTF-8 character: the events never change.
+  it.each(Object.keys(INPUTS))(
+    'gives what parseKernelLog gives on %s, whatever the batch and chunk sizes',
+    (file) => {
+      const text = INPUTS[file] as string;
+      const whole = parseKernelLog(text, { file });
+      expect(whole.events.length).toBeGreaterThan(0);
+      for (const chunkBytes of [1, 13, 4096]) {
+        for (let batchRecords = 1; batchRecords <= 24; batchRecords += chunkBytes === 1 ? 12 : 1) {
+          const streamed = scanInChunks(text, chunkBytes, batchRecords, file);
+          expect(streamed.kills.map((k) => k.event)).toEqual(whole.events);
+          expect(streamed.drift).toEqual(whole.drift);
+        }
+      }
+    },
+  );
+
+  it('keeps the stamp as printed for a kill with neither wall-clock nor kernel time', () => {
+    const { kills } = scanInChunks(
+      INPUTS['examples/journalctl-4.18-el8-truncated.log'] as string,
+      4096,
+      5,
+      'j.log',
+    );
+    expect(kills.map((k) => [k.stamp, k.event.observedAt, k.event.kernelTime])).toEqual([
+      ['7月 12 12:11:16', null, null],
+    ]);
+  });
+
+  it('counts lines, records, kills, incomplete kills and drift lines', () => {
+    const scanner = new KernelLogScanner({ node: null, source: { file: 'x' } });
+    scanner.push(new TextEncoder().encode(`${INPUTS['examples/kernel-3.10-to-5.10-oneliners.log']}\n\n`));
+    scanner.push(new TextEncoder().encode('Out of memory: Killed proc 1 (x)\nno newline at the end'));
+    scanner.end();
+    expect(scanner.counts).toEqual({ lines: 8, records: 6, kills: 2, incomplete: 2, drift: 1 });
+  });
+
+  it('holds a report open across a pause until its kill line comes', () => {
+    const lines = OOM_GROUP_REPORT.split('\n');
+    const scanner = new KernelLogScanner({ node: null, source: { file: 'kmsg' } });
+    scanner.push(new TextEncoder().encode(`${lines.slice(0, 12).join('\n')}\n`));
+    expect(scanner.pause().kills).toEqual([]);
+    scanner.push(new TextEncoder().encode(`${lines.slice(12).join('\n')}\n`));
+    const kills = scanner.pause().kills;
+    expect(kills.map((k) => [k.event.victim.pid, k.event.complete, k.event.tasks.length])).toEqual([
+      [8812, true, 3],
+      [8790, true, 3],
+      [8813, true, 3],
+    ]);
+    expect(scanner.end().kills).toEqual([]);
+  });
+});

@@ -1,0 +1,500 @@
+import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../../../cli/main.ts';
+import { QUIET_MS } from '../../../cli/scan/read-input.ts';
+import type { ByteReader } from '../../../cli/command.ts';
+import type { Enrichment } from '../../../functions/enrich/pod-resolver.ts';
+import type { EnrichedOomEvent, OomEvent } from '../../../shared/oom-event.ts';
+import { parseKernelLog } from '../../../shared/kernel-log.ts';
+import type { MemoryIoOptions } from '../in-memory-io.ts';
+import { exampleFiles, memoryIo } from '../in-memory-io.ts';
+
+const EXAMPLES = exampleFiles();
+const KMSG_FIXTURE =
+  'test/fixtures/real-kernel/kernel-6.18-cgroupv1-systemd-burstable-tail-child-killed-parent-survives.kmsg.log';
+
+async function scan(args: string[], options: MemoryIoOptions = {}) {
+  const memory = memoryIo({ ...options, files: { ...EXAMPLES, ...options.files } });
+  const code = await runCli(['scan', ...args], memory.io);
+  return { code, stdout: memory.stdout.text, stderr: memory.stderr.text };
+}
+
+function jsonLines<T = OomEvent>(stdout: string): T[] {
+  return stdout
+    .split('\n')
+    .filter((line) => line.length > 0)
+    .map((line) => JSON.parse(line) as T);
+}
+
+/** Table rows as cells: columns are separated by at least two spaces. */
+function tableRows(stdout: string): string[][] {
+  return stdout
+    .split('\n')
+    .filter((line) => line.length > 0)
+    .map((line) => line.split(/ {2,}/));
+}
+
+describe('eks-oom-alerts scan', () => {
+  it('scan examples/kernel-6.18.dmesg.log', async () => {
+    const { code, stdout, stderr } = await scan(['examples/kernel-6.18.dmesg.log']);
+    expect(code).toBe(0);
+    expect(tableRows(stdout)).toEqual([
+      ['TIME', 'NODE', 'POD', 'CONTAINER', 'PROCESS', 'RSS / LIMIT', 'LIMIT'],
+      [
+        '[ 3467.5]',
+        '-',
+        '3962896b-ab69-4572-8f1d-ee756f9f3589',
+        'a2172e8d1101',
+        'python3 (2874)',
+        '63.6 MiB / 64.0 MiB',
+        'pod',
+      ],
+      [
+        '[ 4194.7]',
+        '-',
+        '11111111-2222-3333-4444-555555555555',
+        'abcdef012345',
+        'python3 (17777)',
+        '63.6 MiB / 64.0 MiB',
+        'pod',
+      ],
+    ]);
+    expect(stderr).toBe('scan: 1 file read, 163 lines, 2 kills (0 incomplete), 0 drift lines\n');
+  });
+
+  it('scan --json examples/kernel-6.18.dmesg.log', async () => {
+    const { code, stdout, stderr } = await scan(['--json', 'examples/kernel-6.18.dmesg.log']);
+    expect(code).toBe(0);
+    const events = jsonLines(stdout);
+    expect(
+      events.map((e) => [e.victim.pid, e.victim.name, e.kernelTime, e.pod?.uid, e.container?.id]),
+    ).toEqual([
+      [
+        2874,
+        'python3',
+        3467.508244,
+        '3962896b-ab69-4572-8f1d-ee756f9f3589',
+        'a2172e8d1101b4393d934a3a3fb902260c945c360ed278bbdef80cb45fbb9419',
+      ],
+      [
+        17777,
+        'python3',
+        4194.691334,
+        '11111111-2222-3333-4444-555555555555',
+        'abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789',
+      ],
+    ]);
+    expect(events[0]?.memory).toEqual({
+      usageKb: 65536,
+      limitKb: 65536,
+      failcnt: 98,
+      swapUsageKb: 0,
+      swapLimitKb: null,
+    });
+    expect(events[0]?.source).toEqual({
+      file: 'examples/kernel-6.18.dmesg.log',
+      lines: [4, 5, 32, 33, 34, 35, 79, 80, 81, 82],
+    });
+    // The streamed scan gives exactly what the whole-text parser gives.
+    const whole = parseKernelLog(EXAMPLES['examples/kernel-6.18.dmesg.log'] as string, {
+      file: 'examples/kernel-6.18.dmesg.log',
+    });
+    expect(events).toEqual(whole.events);
+    expect(stderr).toBe('scan: 1 file read, 163 lines, 2 kills (0 incomplete), 0 drift lines\n');
+  });
+
+  it('scan examples/journalctl-4.18-el8-truncated.log (printed twice, pager-truncated, local-language dates)', async () => {
+    const { code, stdout } = await scan(['examples/journalctl-4.18-el8-truncated.log']);
+    expect(code).toBe(0);
+    expect(tableRows(stdout).slice(1)).toEqual([
+      [
+        '7月 12 12:11:16',
+        'k8s-node-04',
+        'f05bdc36-dd14-4537-9b91-57cc07df0932',
+        '052d52a163eb',
+        'systembusin (1735923)',
+        '993.7 MiB / 1000.0 MiB',
+        'pod',
+      ],
+    ]);
+    // `月` takes two terminal columns: the node starts one character earlier in the row than in the header,
+    // at the same terminal column.
+    const [header, row] = stdout.split('\n');
+    expect(header?.indexOf('NODE')).toBe(17);
+    expect(row?.indexOf('k8s-node-04')).toBe(16);
+  });
+
+  it('scan --json examples/fluent-bit-5.1-kmsg-records.jsonl', async () => {
+    const { stdout } = await scan(['--json', 'examples/fluent-bit-5.1-kmsg-records.jsonl']);
+    const events = jsonLines(stdout);
+    expect(events.map((e) => [e.kernelTime, e.victim.pid, e.limitScope, e.complete])).toEqual([
+      [3467.508244, 2874, 'pod', true],
+      [4194.691334, 17777, 'pod', true],
+    ]);
+  });
+
+  it('scan examples/kernel-3.10-to-5.10-oneliners.log (lone summary lines: incomplete, no time, no memory)', async () => {
+    const { stdout, stderr } = await scan(['examples/kernel-3.10-to-5.10-oneliners.log']);
+    expect(tableRows(stdout).slice(1)).toEqual([
+      ['?', '-', '3962896b-ab69-4572-8f1d-ee756f9f3589', 'a2172e8d1101', 'memc (387602)', '? / ?', 'pod'],
+      ['?', '-', '748bebc7-7fde-4fef-b2a3-fe45e29392df', '-', 'memc (26036)', '? / ?', 'pod'],
+    ]);
+    expect(stderr).toBe('scan: 1 file read, 4 lines, 2 kills (2 incomplete), 0 drift lines\n');
+  });
+
+  it('scan --node ip-10-0-1-23.ec2.internal --json examples/kernel-6.18.dmesg.log', async () => {
+    const { stdout } = await scan([
+      '--node',
+      'ip-10-0-1-23.ec2.internal',
+      '--json',
+      'examples/kernel-6.18.dmesg.log',
+    ]);
+    expect(jsonLines(stdout).map((e) => e.node)).toEqual([
+      'ip-10-0-1-23.ec2.internal',
+      'ip-10-0-1-23.ec2.internal',
+    ]);
+  });
+
+  it('scan - < examples/kernel-6.18.dmesg.log', async () => {
+    const { code, stdout, stderr } = await scan(['-'], { stdin: EXAMPLES['examples/kernel-6.18.dmesg.log'] });
+    expect(code).toBe(0);
+    expect(tableRows(stdout).map((row) => row[4])).toEqual(['PROCESS', 'python3 (2874)', 'python3 (17777)']);
+    expect(stderr).toBe('scan: 1 file read, 163 lines, 2 kills (0 incomplete), 0 drift lines\n');
+  });
+
+  it('scan --json < examples/kernel-6.18.dmesg.log (no FILE, piped stdin)', async () => {
+    const { stdout } = await scan(['--json'], { stdin: EXAMPLES['examples/kernel-6.18.dmesg.log'] });
+    expect(jsonLines(stdout).map((e) => e.source)).toEqual([
+      { file: '-', lines: [4, 5, 32, 33, 34, 35, 79, 80, 81, 82] },
+      { file: '-', lines: [84, 85, 111, 112, 113, 114, 158, 159, 160, 161] },
+    ]);
+  });
+
+  it('dmesg -w | scan --json: a kill is printed once the pipe goes quiet, before it ends', async () => {
+    const text = new TextEncoder().encode(EXAMPLES['examples/kernel-6.18.dmesg.log']);
+    let reads = 0;
+    // The pipe sends the log, then stays open until Ctrl-C.
+    const stdin: ByteReader = {
+      read: () => (reads++ === 0 ? Promise.resolve(text) : new Promise<Uint8Array>(() => {})),
+      close: () => Promise.resolve(),
+    };
+    const sleeps: number[] = [];
+    const memory = memoryIo({
+      stdin,
+      sleep: (ms) => {
+        sleeps.push(ms);
+        return Promise.resolve();
+      },
+      // Ctrl-C as soon as the second kill is on stdout.
+      onStdout: (out) => {
+        if (out.includes('"pid":17777')) memory.interrupt.abort();
+      },
+    });
+    const code = await runCli(['scan', '--json'], memory.io);
+    expect(code).toBe(0);
+    expect(sleeps).toEqual([QUIET_MS]);
+    expect(jsonLines(memory.stdout.text).map((e) => e.victim.pid)).toEqual([2874, 17777]);
+    expect(memory.stderr.text).toBe('scan: 1 file read, 163 lines, 2 kills (0 incomplete), 0 drift lines\n');
+  });
+
+  it('scan (stdin is a terminal) shows the usage and exits 2', async () => {
+    const { code, stdout, stderr } = await scan([]);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toMatch(
+      /^scan: no input: give a FILE, pipe a log to stdin, or --follow \/dev\/kmsg\n\nUsage: eks-oom-alerts scan/,
+    );
+  });
+
+  it('scan missing.log examples/kernel-6.18.dmesg.log reports the missing file and still prints the kills', async () => {
+    const { code, stdout, stderr } = await scan(['missing.log', 'examples/kernel-6.18.dmesg.log']);
+    expect(code).toBe(0);
+    expect(tableRows(stdout)).toHaveLength(3);
+    expect(stderr).toBe(
+      'scan: cannot read missing.log: no such file\n' +
+        'scan: 1 file read, 163 lines, 2 kills (0 incomplete), 0 drift lines\n',
+    );
+  });
+
+  it('scan missing.log examples exits 1: nothing could be read', async () => {
+    const { code, stdout, stderr } = await scan(['missing.log', 'examples'], {
+      files: { examples: 'directory' },
+    });
+    expect(code).toBe(1);
+    expect(stdout).toBe('');
+    expect(stderr).toBe(
+      'scan: cannot read missing.log: no such file\n' +
+        'scan: cannot read examples: is a directory\n' +
+        'scan: 0 files read, 0 lines, 0 kills (0 incomplete), 0 drift lines\n',
+    );
+  });
+
+  it('scan drift.log prints OOM-looking lines no recognizer reads, with file and line', async () => {
+    const drift = [
+      '[  812.000001] eth0: link up',
+      '[  812.000002] Out of memory: Killed proc 4242 (future-format)',
+      '[  812.000003] EXT4-fs (nvme0n1p1): re-mounted',
+    ].join('\n');
+    const { code, stdout, stderr } = await scan(['drift.log'], { files: { 'drift.log': drift } });
+    expect(code).toBe(0);
+    expect(stdout).toBe('');
+    expect(stderr).toBe(
+      'possible format drift: drift.log:2: Out of memory: Killed proc 4242 (future-format)\n' +
+        'scan: 1 file read, 3 lines, 0 kills (0 incomplete), 1 drift line\n',
+    );
+  });
+
+  it('scan garbage.bin (binary, invalid UTF-8, NUL, no newline) reads it without a crash', async () => {
+    // Bytes from a fixed linear congruential sequence, with every newline byte turned into NUL.
+    const garbage = new Uint8Array(70_000);
+    let seed = 20261123;
+    for (let i = 0; i < garbage.length; i++) {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      const byte = seed >>> 24;
+      garbage[i] = byte === 10 ? 0 : byte;
+    }
+    const { code, stdout, stderr } = await scan(['garbage.bin'], { files: { 'garbage.bin': garbage } });
+    expect(code).toBe(0);
+    expect(stdout).toBe('');
+    expect(stderr).toMatch(/^scan: 1 file read, 1 line, 0 kills \(0 incomplete\), \d+ drift lines?\n$/);
+  });
+
+  it('scan --json random.bin never throws on random bytes and prints only JSON on stdout', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.uint8Array({ maxLength: 3000 }),
+        fc.integer({ min: 1, max: 64 }),
+        async (bytes, chunkBytes) => {
+          const { code, stdout } = await scan(['--json', 'random.bin'], {
+            files: { 'random.bin': bytes },
+            chunkBytes,
+          });
+          expect(code).toBe(0);
+          for (const line of stdout.split('\n').filter((l) => l.length > 0))
+            expect(() => JSON.parse(line)).not.toThrow();
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it.each([
+    [['--bogus', 'examples/kernel-6.18.dmesg.log'], "scan: Unknown option '--bogus'\n"],
+    [['--follow'], "scan: Option '--follow <value>' argument missing\n"],
+    [
+      ['--follow', '/dev/kmsg', 'examples/kernel-6.18.dmesg.log'],
+      'scan: --follow reads one input: give no FILE with it\n',
+    ],
+    [['--context', 'prod', 'examples/kernel-6.18.dmesg.log'], 'scan: --context needs --kubeconfig\n'],
+  ])('scan %j shows the usage and exits 2', async (args, problem) => {
+    const { code, stdout, stderr } = await scan(args);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr.startsWith(`${problem}\nUsage: eks-oom-alerts scan [options] [FILE...|-]\n`)).toBe(true);
+  });
+
+  it('scan --help', async () => {
+    const { code, stdout, stderr } = await scan(['--help']);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^Usage: eks-oom-alerts scan \[options\] \[FILE\.\.\.\|-\]\n/);
+    expect(stdout).toContain('--follow PATH');
+    expect(stderr).toBe('');
+  });
+});
+
+describe('eks-oom-alerts scan --follow', () => {
+  /** The real kmsg capture, one record per read as the device gives them. */
+  const records = readFileSync(KMSG_FIXTURE, 'utf8')
+    .split('\n')
+    .filter((line) => line.length > 0 && !line.startsWith('#'))
+    .map((line) => `${line}\n`);
+  const killAt = records.findIndex((r) => r.includes('Killed process 6654'));
+
+  it('scan --follow /dev/kmsg prints each kill when the device goes quiet, at its wall-clock time', async () => {
+    let stdoutWhenDone = '';
+    const memory = memoryIo({
+      files: {
+        '/proc/uptime': '1100.25 2000.00\n',
+        '/dev/kmsg': {
+          // The report arrives in two bursts; the device is quiet between them and after.
+          reads: [...records.slice(0, 40), null, ...records.slice(40), null, null],
+          whenDone: () => {
+            stdoutWhenDone = memory.stdout.text;
+            memory.interrupt.abort();
+          },
+        },
+      },
+      now: Date.parse('2026-11-23T12:00:00.000Z'),
+      sleep: () => Promise.resolve(),
+    });
+    const code = await runCli(['scan', '--follow', '/dev/kmsg'], memory.io);
+    expect(code).toBe(0);
+    // Booted at 12:00:00 − 1100.25 s = 11:41:39.750; the kill line is at 1054.814609 s after boot.
+    expect(tableRows(stdoutWhenDone)).toEqual([
+      ['TIME', 'NODE', 'POD', 'CONTAINER', 'PROCESS', 'RSS / LIMIT', 'LIMIT'],
+      [
+        '2026-11-23 11:59:14Z',
+        '-',
+        'f86ac37d-bb45-4a35-aaf2-0c146931ca85',
+        '532672d00f5e',
+        'tail (6654)',
+        '63.6 MiB / 64.0 MiB',
+        'pod',
+      ],
+    ]);
+    expect(memory.stdout.text).toBe(stdoutWhenDone);
+    expect(memory.stderr.text).toBe(
+      `scan: 1 file read, ${records.length} lines, 1 kill (0 incomplete), 0 drift lines\n`,
+    );
+    expect(killAt).toBeGreaterThan(40);
+  });
+
+  it('scan --json --follow /dev/kmsg gives observedAt from /proc/stat btime when /proc/uptime is missing', async () => {
+    const memory = memoryIo({
+      files: {
+        '/proc/stat': 'cpu  1 2 3\nbtime 1795432426\nprocesses 9\n',
+        '/dev/kmsg': { reads: records, whenDone: () => memory.interrupt.abort() },
+      },
+      sleep: () => Promise.resolve(),
+    });
+    await runCli(['scan', '--json', '--follow', '/dev/kmsg'], memory.io);
+    const [event] = jsonLines(memory.stdout.text);
+    expect(event?.observedAt).toBe(new Date(1795432426_000 + 1054.814609 * 1000).toISOString());
+    expect(event?.kernelTime).toBe(1054.814609);
+  });
+
+  it('scan --json --follow node.log (a growing file, not a device) leaves observedAt null', async () => {
+    let sleeps = 0;
+    const memory = memoryIo({
+      files: { '/proc/uptime': '1100.25 2000.00\n', 'node.log': records.join('') },
+      // Ctrl-C on the second pause: the first follows the burst that read the file, the second finds nothing new.
+      sleep: () => {
+        if (++sleeps === 2) memory.interrupt.abort();
+        return Promise.resolve();
+      },
+    });
+    const code = await runCli(['scan', '--json', '--follow', 'node.log'], memory.io);
+    expect(code).toBe(0);
+    const events = jsonLines(memory.stdout.text);
+    expect(events.map((e) => [e.victim.pid, e.kernelTime, e.observedAt])).toEqual([
+      [6654, 1054.814609, null],
+    ]);
+  });
+});
+
+describe('eks-oom-alerts scan --kubeconfig', () => {
+  const identity: Enrichment = {
+    kubernetes: {
+      namespace: 'shop',
+      pod: 'api-7d4b9c-x2x9q',
+      container: 'api',
+      containerType: 'regular',
+      workload: { kind: 'Deployment', name: 'api' },
+      qosClass: 'Burstable',
+      image: 'registry.example/api:1.4.2',
+      labels: { app: 'api' },
+      memoryRequest: '32Mi',
+      memoryLimit: '64Mi',
+      restartCount: 3,
+      lastTermination: { reason: 'OOMKilled', exitCode: 137, finishedAt: '2026-11-23T11:59:15Z' },
+    },
+    impact: 'container-restarted',
+    enrichment: { status: 'resolved', detail: null },
+  };
+  const targets: unknown[] = [];
+  const resolved: Array<[number | null, number]> = [];
+  const connectCluster: MemoryIoOptions['connectCluster'] = (target) => {
+    targets.push(target);
+    return Promise.resolve({
+      ok: true,
+      cluster: 'prod-eu',
+      resolver: {
+        resolve: (event: OomEvent, deadline: number) => {
+          resolved.push([event.victim.pid, deadline]);
+          return Promise.resolve(
+            event.victim.pid === 2874
+              ? identity
+              : {
+                  kubernetes: null,
+                  impact: 'unknown',
+                  enrichment: { status: 'not-found', detail: 'pod gone' },
+                },
+          );
+        },
+      },
+    });
+  };
+
+  it('scan --kubeconfig kube.yaml --context prod --json examples/kernel-6.18.dmesg.log', async () => {
+    targets.length = 0;
+    resolved.length = 0;
+    const { code, stdout } = await scan(
+      ['--kubeconfig', 'kube.yaml', '--context', 'prod', '--json', 'examples/kernel-6.18.dmesg.log'],
+      { connectCluster, now: 1_000 },
+    );
+    expect(code).toBe(0);
+    expect(targets).toEqual([{ path: 'kube.yaml', context: 'prod' }]);
+    expect(resolved).toEqual([
+      [2874, 21_000],
+      [17777, 21_000],
+    ]);
+    const events = jsonLines<EnrichedOomEvent>(stdout);
+    expect(
+      events.map((e) => [
+        e.cluster,
+        e.kubernetes?.namespace,
+        e.kubernetes?.pod,
+        e.impact,
+        e.enrichment.status,
+      ]),
+    ).toEqual([
+      ['prod-eu', 'shop', 'api-7d4b9c-x2x9q', 'container-restarted', 'resolved'],
+      ['prod-eu', undefined, undefined, 'unknown', 'not-found'],
+    ]);
+    expect(events[0]?.victim.pid).toBe(2874);
+    expect(events[0]?.pod?.uid).toBe('3962896b-ab69-4572-8f1d-ee756f9f3589');
+  });
+
+  it('scan --kubeconfig kube.yaml examples/kernel-6.18.dmesg.log names pod, container and workload', async () => {
+    const { stdout } = await scan(['--kubeconfig', 'kube.yaml', 'examples/kernel-6.18.dmesg.log'], {
+      connectCluster,
+    });
+    expect(tableRows(stdout)).toEqual([
+      ['TIME', 'NODE', 'POD', 'CONTAINER', 'PROCESS', 'RSS / LIMIT', 'LIMIT', 'WORKLOAD'],
+      [
+        '[ 3467.5]',
+        '-',
+        'shop/api-7d4b9c-x2x9q',
+        'api',
+        'python3 (2874)',
+        '63.6 MiB / 64.0 MiB',
+        'pod',
+        'Deployment/api',
+      ],
+      [
+        '[ 4194.7]',
+        '-',
+        '11111111-2222-3333-4444-555555555555',
+        'abcdef012345',
+        'python3 (17777)',
+        '63.6 MiB / 64.0 MiB',
+        'pod',
+        '(not-found)',
+      ],
+    ]);
+  });
+
+  it('scan --kubeconfig broken.yaml examples/kernel-6.18.dmesg.log exits 1 with the reason', async () => {
+    const { code, stdout, stderr } = await scan(
+      ['--kubeconfig', 'broken.yaml', 'examples/kernel-6.18.dmesg.log'],
+      {
+        connectCluster: () =>
+          Promise.resolve({ ok: false, reason: 'cannot read kubeconfig broken.yaml: bad YAML' }),
+      },
+    );
+    expect(code).toBe(1);
+    expect(stdout).toBe('');
+    expect(stderr).toBe('scan: cannot read kubeconfig broken.yaml: bad YAML\n');
+  });
+});
