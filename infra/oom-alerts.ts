@@ -41,7 +41,7 @@ import {
   fluentBitObjects,
 } from './fluent-bit-manifests.ts';
 
-/** CloudWatch Logs allows two subscription filters per log group, and the quota cannot be raised. */
+/** CloudWatch Logs allows two subscription filters per log group (PutSubscriptionFilter API reference). */
 export const SUBSCRIPTION_FILTERS_PER_LOG_GROUP = 2;
 
 /**
