@@ -43,6 +43,16 @@ export interface EntryFailure {
 export type SendResult =
   { kind: 'sent'; calls: number } | { kind: 'failed'; failures: EntryFailure[]; calls: number };
 
+/** One OomEvent as a queue message: its JSON, made once and reused for retries and re-run comparisons. */
+export interface EventMessage {
+  eventId: string;
+  body: string;
+}
+
+export function eventMessagesOf(events: readonly OomEvent[]): EventMessage[] {
+  return events.map((event) => ({ eventId: event.id, body: JSON.stringify(event) }));
+}
+
 interface PendingMessage {
   entry: SendMessageBatchRequestEntry;
   eventId: string;
@@ -70,29 +80,26 @@ export function batchesForSend<T extends { bytes: number }>(messages: readonly T
   return batches;
 }
 
-function messagesOf(events: readonly OomEvent[], queue: EventQueue): PendingMessage[] {
-  return events.map((event, i) => {
-    const body = JSON.stringify(event);
-    // Entry ids only need to be unique within one call; the index keeps them valid whatever the event id holds.
-    return {
-      entry: { Id: `e${i}`, MessageBody: body, DelaySeconds: queue.delaySeconds },
-      eventId: event.id,
-      bytes: Buffer.byteLength(body),
-    };
-  });
+function pendingOf(messages: readonly EventMessage[], queue: EventQueue): PendingMessage[] {
+  // Entry ids only need to be unique within one call; the index keeps them valid whatever the event id holds.
+  return messages.map((message, i) => ({
+    entry: { Id: `e${i}`, MessageBody: message.body, DelaySeconds: queue.delaySeconds },
+    eventId: message.eventId,
+    bytes: Buffer.byteLength(message.body),
+  }));
 }
 
 /**
- * Sends every event, retrying failed entries with exponential backoff. Resolves to the entries that still
+ * Sends every message, retrying failed entries with exponential backoff. Resolves to the entries that still
  * failed (sender faults are not retried); the SDK's own errors (the whole call failed after its retries) reject.
  */
 export async function sendOomEvents(
   client: MessageBatchClient,
   queue: EventQueue,
-  events: readonly OomEvent[],
+  messages: readonly EventMessage[],
   retry: SendRetry,
 ): Promise<SendResult> {
-  let pending = messagesOf(events, queue);
+  let pending = pendingOf(messages, queue);
   let calls = 0;
   const finalFailures: EntryFailure[] = [];
   for (let attempt = 1; pending.length > 0; attempt++) {

@@ -6,9 +6,14 @@ import { readLogRecord } from '../../shared/log-record.ts';
 import type { InputLine } from '../../shared/report-assembler.ts';
 import type { SubscriptionLogEvent } from './subscription-payload.ts';
 
-function isoTime(epochMs: number): string | null {
-  const time = new Date(epochMs);
-  return Number.isNaN(time.getTime()) ? null : time.toISOString();
+/** ISO text of an epoch-ms time; Date formatting is a large part of the per-line cost, and a batch repeats times. */
+function isoTimeOf(epochMs: number, last: { ms: number; iso: string | null }): string | null {
+  if (epochMs !== last.ms) {
+    const time = new Date(epochMs);
+    last.ms = epochMs;
+    last.iso = Number.isNaN(time.getTime()) ? null : time.toISOString();
+  }
+  return last.iso;
 }
 
 /**
@@ -21,10 +26,11 @@ export function linesFromLogEvents(
   hostFallback: string | null,
 ): InputLine[] {
   const lines: InputLine[] = [];
+  const lastTime = { ms: Number.NaN, iso: null as string | null };
   for (const event of events) {
     const entry = readLogRecord(event.message);
     if (entry === null) continue;
-    entry.wallTime ??= isoTime(event.timestamp);
+    entry.wallTime ??= isoTimeOf(event.timestamp, lastTime);
     if (hostFallback !== null) entry.host ??= hostFallback;
     lines.push({ entry, ref: event.id });
   }

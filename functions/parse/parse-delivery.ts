@@ -12,7 +12,7 @@ import { assembleReports } from '../../shared/report-assembler.ts';
 import type { AssemblerStateStore } from './assembler-state-store.ts';
 import { stateKeyOf } from './assembler-state-store.ts';
 import type { EventQueue, MessageBatchClient, SendRetry } from './event-queue.ts';
-import { sendOomEvents } from './event-queue.ts';
+import { eventMessagesOf, sendOomEvents } from './event-queue.ts';
 import { linesFromLogEvents } from './log-event-lines.ts';
 import { nodeFromStreamName, streamCarriesKernelLog } from './stream-name.ts';
 import type { SubscriptionDataMessage } from './subscription-payload.ts';
@@ -77,7 +77,7 @@ async function parseStreamLines(
     if (stored.discarded !== null)
       deps.logger.warn('Stored assembler state not used', { key, reason: stored.discarded });
     const result = assembleReports(lines, stored.state, context, { final: false });
-    const unsent = result.events.filter((event) => sentBodies.get(event.id) !== JSON.stringify(event));
+    const unsent = eventMessagesOf(result.events).filter((m) => sentBodies.get(m.eventId) !== m.body);
     const sent = await sendOomEvents(deps.queueClient, deps.queue, unsent, deps.sendRetry);
     if (sent.kind === 'failed') {
       const failures = sent.failures.map(
@@ -89,7 +89,7 @@ async function parseStreamLines(
         reason: `SQS refused ${failures.length} event(s): ${failures.join('; ')}`,
       };
     }
-    for (const event of unsent) sentBodies.set(event.id, JSON.stringify(event));
+    for (const message of unsent) sentBodies.set(message.eventId, message.body);
     const saved = await deps.stateStore.save(key, result.state, stored.version);
     if (saved.kind === 'saved') {
       if (saved.trimmed !== 'none')

@@ -2,7 +2,12 @@ import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SendRetry } from '../../../functions/parse/event-queue.ts';
-import { batchesForSend, MAX_BATCH_BYTES, sendOomEvents } from '../../../functions/parse/event-queue.ts';
+import {
+  batchesForSend,
+  eventMessagesOf,
+  MAX_BATCH_BYTES,
+  sendOomEvents,
+} from '../../../functions/parse/event-queue.ts';
 import type { OomEvent } from '../../../shared/oom-event.ts';
 
 const QUEUE = {
@@ -82,7 +87,7 @@ describe('sendOomEvents', () => {
       Failed: [],
     }));
     const events = Array.from({ length: 25 }, (_, i) => oomEvent(1000 + i));
-    const result = await sendOomEvents(new SQSClient({}), QUEUE, events, recordingRetry());
+    const result = await sendOomEvents(new SQSClient({}), QUEUE, eventMessagesOf(events), recordingRetry());
     expect(result).toEqual({ kind: 'sent', calls: 3 });
     const calls = sqs.commandCalls(SendMessageBatchCommand);
     expect(calls.map((c) => c.args[0].input.QueueUrl)).toEqual([QUEUE.url, QUEUE.url, QUEUE.url]);
@@ -110,7 +115,7 @@ describe('sendOomEvents', () => {
       .resolvesOnce({ Successful: [{ Id: 'e1', MessageId: 'm1', MD5OfMessageBody: 'x' }], Failed: [] });
     const retry = recordingRetry();
     const events = [oomEvent(1), oomEvent(2), oomEvent(3)];
-    const result = await sendOomEvents(new SQSClient({}), QUEUE, events, retry);
+    const result = await sendOomEvents(new SQSClient({}), QUEUE, eventMessagesOf(events), retry);
     expect(result).toEqual({ kind: 'sent', calls: 3 });
     expect(sentEntries().map((b) => b.map((e) => e.Id))).toEqual([['e0', 'e1', 'e2'], ['e1'], ['e1']]);
     expect(JSON.parse(sentEntries()[2]![0]!.MessageBody!)).toMatchObject({ id: 'id-2', victim: { pid: 2 } });
@@ -123,7 +128,7 @@ describe('sendOomEvents', () => {
       Failed: [{ Id: 'e0', Code: 'InternalError', Message: 'try again', SenderFault: false }],
     });
     const retry = recordingRetry();
-    const result = await sendOomEvents(new SQSClient({}), QUEUE, [oomEvent(7)], retry);
+    const result = await sendOomEvents(new SQSClient({}), QUEUE, eventMessagesOf([oomEvent(7)]), retry);
     expect(result).toEqual({
       kind: 'failed',
       calls: 4,
@@ -140,7 +145,7 @@ describe('sendOomEvents', () => {
     const result = await sendOomEvents(
       new SQSClient({}),
       QUEUE,
-      [oomEvent(1), oomEvent(2)],
+      eventMessagesOf([oomEvent(1), oomEvent(2)]),
       recordingRetry(),
     );
     expect(result).toEqual({
@@ -151,7 +156,7 @@ describe('sendOomEvents', () => {
   });
 
   it('makes no call for no events', async () => {
-    expect(await sendOomEvents(new SQSClient({}), QUEUE, [], recordingRetry())).toEqual({
+    expect(await sendOomEvents(new SQSClient({}), QUEUE, eventMessagesOf([]), recordingRetry())).toEqual({
       kind: 'sent',
       calls: 0,
     });
@@ -160,8 +165,8 @@ describe('sendOomEvents', () => {
 
   it('lets an error of the whole call reach the caller', async () => {
     sqs.on(SendMessageBatchCommand).rejects(new Error('connect ETIMEDOUT'));
-    await expect(sendOomEvents(new SQSClient({}), QUEUE, [oomEvent(1)], recordingRetry())).rejects.toThrow(
-      'connect ETIMEDOUT',
-    );
+    await expect(
+      sendOomEvents(new SQSClient({}), QUEUE, eventMessagesOf([oomEvent(1)]), recordingRetry()),
+    ).rejects.toThrow('connect ETIMEDOUT');
   });
 });

@@ -41,6 +41,23 @@ describe('linesFromLogEvents', () => {
     expect(line?.entry.host).toBe('node-kernel');
   });
 
+  it('gives each line the wall time of its own event when times change within the batch', () => {
+    const lines = linesFromLogEvents(
+      [1795358510507, 1795358510508, 1795358510508, 1795359237691].map((timestamp, i) => ({
+        id: String(i),
+        timestamp,
+        message: KMSG_RECORD,
+      })),
+      null,
+    );
+    expect(lines.map((l) => l.entry.wallTime)).toEqual([
+      '2026-11-22T14:41:50.507Z',
+      '2026-11-22T14:41:50.508Z',
+      '2026-11-22T14:41:50.508Z',
+      '2026-11-22T14:53:57.691Z',
+    ]);
+  });
+
   it('skips events with no message and leaves a timestamp beyond the Date range without wall time', () => {
     const lines = linesFromLogEvents(
       [
