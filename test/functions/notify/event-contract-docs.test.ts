@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
+import { parseKernelLog } from '../../../shared/kernel-log.ts';
 import { detailTypeOf, EVENT_SOURCE, type EnrichedOomEvent } from '../../../shared/oom-event.ts';
 import { EXAMPLE_KINDS, exampleEvent, type ExampleKind } from '../../fixtures/enriched/examples.ts';
 
@@ -18,6 +19,33 @@ const readJson = (path: string): unknown => JSON.parse(readFileSync(new URL(path
 const ajv = new Ajv2020({ allErrors: true, strict: true });
 addFormats(ajv);
 const validate = ajv.compile(readJson('event-schema.json') as object);
+
+describe('the example events', () => {
+  it('pod-limit and unenriched carry what the parser reads from the real kernel 6.18 sample', () => {
+    const log = readFileSync(
+      new URL('../../fixtures/kernel-logs/kernel-6.18-cgroupv1-memcg.dmesg.log', import.meta.url),
+      'utf8',
+    );
+    const parsed = parseKernelLog(log).events;
+    // What the kernel text decides; id, node, time and source come from where the text was read.
+    const fields = [
+      'kernelTime',
+      'constraint',
+      'limitScope',
+      'victim',
+      'trigger',
+      'cgroup',
+      'pod',
+      'container',
+    ] as const;
+    const more = ['memory', 'tasks', 'coVictims', 'complete', 'lines'] as const;
+    const kernelFacts = (e: object) =>
+      Object.fromEntries([...fields, ...more].map((f) => [f, (e as Record<string, unknown>)[f]]));
+    expect(parsed.map(kernelFacts)).toEqual(
+      [exampleEvent('pod-limit'), exampleEvent('unenriched')].map(kernelFacts),
+    );
+  });
+});
 
 describe('docs/event-schema.json', () => {
   it.each(EXAMPLE_KINDS)('accepts the %s example', (kind) => {
