@@ -27,7 +27,9 @@ export function deliverThroughNotify(deps: DeliveryDeps): EnrichDeps['deliver'] 
     const retry = report.failures.filter((f) => f.retry);
     return events.map((event) => {
       const failure = retry.find((f) => f.subject.split(', ').includes(event.id));
-      return failure === undefined ? { ok: true } : { ok: false, reason: `${failure.step}: ${failure.error}` };
+      return failure === undefined
+        ? { ok: true }
+        : { ok: false, reason: `${failure.step}: ${failure.error}` };
     });
   };
 }

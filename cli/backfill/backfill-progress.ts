@@ -66,10 +66,16 @@ export class ProgressReporter {
     this.#shownWidth = 0;
   }
 
+  /** Blanks the rewritten line, so that another message starts on a clean line. */
+  async clear(): Promise<void> {
+    if (this.#terminal && this.#shownWidth > 0)
+      await writeText(this.#out, `\r${' '.repeat(this.#shownWidth)}\r`);
+    this.#shownWidth = 0;
+  }
+
   /** A message between progress updates, on its own line. */
   async note(text: string): Promise<void> {
-    const clear = this.#terminal && this.#shownWidth > 0 ? `\r${' '.repeat(this.#shownWidth)}\r` : '';
-    this.#shownWidth = 0;
-    await writeText(this.#out, `${clear}${text}\n`);
+    await this.clear();
+    await writeText(this.#out, `${text}\n`);
   }
 }
