@@ -1,0 +1,194 @@
+/**
+ * `eks-oom-alerts query`: the saved Logs Insights queries (shared/insights-queries.ts, the same strings the
+ * stack saves as QueryDefinitions) run over the events log group from the terminal.
+ */
+import { parseArgs } from 'node:util';
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { fillQueryParameters, INSIGHTS_QUERIES } from '../../shared/insights-queries.ts';
+import type { InsightsQuery } from '../../shared/insights-queries.ts';
+import type { CliIo, Command } from '../command.ts';
+import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, writeText } from '../command.ts';
+import { EXIT_INTERRUPTED } from '../backfill/backfill-command.ts';
+import { readTimeRange } from '../backfill/time-range.ts';
+import { POLL_PACING, runInsightsQuery } from './insights-run.ts';
+import { formatQueryList, formatResultsJson, formatResultsTable, resultsSummary } from './results-table.ts';
+import { eventsLogGroupOf } from './stack-log-groups.ts';
+
+export const QUERY_USAGE = `Usage: eks-oom-alerts query NAME (--cluster NAME | --log-group G) [options]
+       eks-oom-alerts query --list
+
+Runs one of the saved Logs Insights queries over the events log group (one JSON line per OOM kill, written
+by the notify function) and prints the rows as a table. The same queries are saved in the console as
+eks-oom-alerts/<cluster>/NAME.
+
+Options:
+  --list             the query names, with a line on each
+  --cluster NAME     the EKS cluster: reads the stack's events log group, /eks-oom-alerts/<cluster>/events
+  --log-group G      the events log group, when it has another name
+  --since WHEN       start: a duration back from now (30m, 24h, 7d, 2w) or a date (default: 24h)
+  --until WHEN       end (default: now)
+  --param KEY=VALUE  a value the query needs (see --list), e.g. --param NAMESPACE=shop --param POD=api-7d9f8-x2x4k
+  --region R         AWS region (default: the SDK's, from AWS_REGION or the profile)
+  --json             print the rows as JSON Lines on stdout, nothing else
+  -h, --help         show this help
+
+Exit status: 0 query complete, 1 query failed or AWS refused, 2 wrong command line, 130 interrupted.
+`;
+
+export interface QueryOptions {
+  query: InsightsQuery;
+  queryString: string;
+  logGroup: string;
+  since: string;
+  until: string | null;
+  region: string | null;
+  json: boolean;
+}
+
+type ParsedQueryArgs =
+  | { kind: 'run'; options: QueryOptions }
+  | { kind: 'list' }
+  | { kind: 'help' }
+  | { kind: 'wrong'; problem: string };
+
+function readParams(
+  pairs: readonly string[],
+): { ok: true; values: Record<string, string> } | { ok: false; problem: string } {
+  const values: Record<string, string> = {};
+  for (const pair of pairs) {
+    const at = pair.indexOf('=');
+    if (at <= 0) return { ok: false, problem: `--param "${pair}" is not KEY=VALUE` };
+    values[pair.slice(0, at)] = pair.slice(at + 1);
+  }
+  return { ok: true, values };
+}
+
+export function parseQueryArgs(args: readonly string[]): ParsedQueryArgs {
+  let values;
+  let positionals;
+  try {
+    ({ values, positionals } = parseArgs({
+      args: [...args],
+      allowPositionals: true,
+      strict: true,
+      options: {
+        list: { type: 'boolean' },
+        cluster: { type: 'string' },
+        'log-group': { type: 'string' },
+        since: { type: 'string' },
+        until: { type: 'string' },
+        param: { type: 'string', multiple: true },
+        region: { type: 'string' },
+        json: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return { kind: 'wrong', problem: message.replace(/\. To specify a positional argument.*$/s, '') };
+  }
+  if (values.help === true) return { kind: 'help' };
+  if (values.list === true)
+    return positionals.length === 0 ? { kind: 'list' } : { kind: 'wrong', problem: '--list takes no NAME' };
+  const [name, ...extra] = positionals;
+  if (name === undefined) return { kind: 'wrong', problem: 'no query NAME given (query --list shows them)' };
+  if (extra.length > 0) return { kind: 'wrong', problem: `one query at a time: ${positionals.join(' ')}` };
+  const query = INSIGHTS_QUERIES.find((q) => q.name === name);
+  if (query === undefined)
+    return { kind: 'wrong', problem: `no saved query named ${name} (query --list shows them)` };
+  const logGroup =
+    values['log-group'] ?? (values.cluster === undefined ? null : eventsLogGroupOf(values.cluster));
+  if (logGroup === null)
+    return { kind: 'wrong', problem: 'give --cluster NAME, or --log-group G for the events log group' };
+  const params = readParams(values.param ?? []);
+  if (!params.ok) return { kind: 'wrong', problem: params.problem };
+  const unknown = Object.keys(params.values).filter(
+    (key) => !query.parameters.some((p) => p.placeholder === key),
+  );
+  if (unknown.length > 0)
+    return { kind: 'wrong', problem: `${query.name} takes no --param ${unknown.join(', ')}` };
+  const filled = fillQueryParameters(query, params.values);
+  if (!filled.ok) return { kind: 'wrong', problem: filled.error };
+  return {
+    kind: 'run',
+    options: {
+      query,
+      queryString: filled.queryString,
+      logGroup,
+      since: values.since ?? '24h',
+      until: values.until ?? null,
+      region: values.region ?? null,
+      json: values.json === true,
+    },
+  };
+}
+
+/** What the query reaches outside the process; tests hand their own client. */
+export interface QueryEnvironment {
+  logsClient(region: string | null): CloudWatchLogsClient;
+}
+
+export const awsQueryEnvironment: QueryEnvironment = {
+  logsClient: (region) => new CloudWatchLogsClient(region === null ? {} : { region }),
+};
+
+async function runQueryCommand(options: QueryOptions, io: CliIo, env: QueryEnvironment): Promise<number> {
+  const range = readTimeRange(options.since, options.until, io.now());
+  if (!range.ok) {
+    await writeText(io.stderr, `query: ${range.problem}\n`);
+    return EXIT_USAGE;
+  }
+  const run = await runInsightsQuery(
+    env.logsClient(options.region),
+    {
+      logGroupName: options.logGroup,
+      queryString: options.queryString,
+      startMs: range.startMs,
+      endMs: range.endMs,
+    },
+    { ...POLL_PACING, sleep: (ms) => io.sleep(ms, io.signal), signal: io.signal },
+  );
+  switch (run.kind) {
+    case 'complete':
+      await writeText(io.stdout, options.json ? formatResultsJson(run.rows) : formatResultsTable(run.rows));
+      await writeText(io.stderr, resultsSummary(run.rows.length, run.statistics));
+      return EXIT_OK;
+    case 'ended':
+      await writeText(
+        io.stderr,
+        `query: ${options.query.name} ended ${run.status} (query id ${run.queryId})\n`,
+      );
+      return EXIT_FAILURE;
+    case 'interrupted':
+      await writeText(io.stderr, 'query: interrupted; the query was stopped\n');
+      return EXIT_INTERRUPTED;
+    case 'error':
+      await writeText(io.stderr, `query: ${run.reason}\n`);
+      return EXIT_FAILURE;
+  }
+}
+
+export function createQueryCommand(env: QueryEnvironment): Command {
+  return {
+    name: 'query',
+    summary: 'run a saved Logs Insights query over the events log group (--list shows them)',
+    async run(args, io) {
+      const parsed = parseQueryArgs(args);
+      switch (parsed.kind) {
+        case 'help':
+          await writeText(io.stdout, QUERY_USAGE);
+          return EXIT_OK;
+        case 'list':
+          await writeText(io.stdout, formatQueryList(INSIGHTS_QUERIES));
+          return EXIT_OK;
+        case 'wrong':
+          await writeText(io.stderr, `query: ${parsed.problem}\n\n${QUERY_USAGE}`);
+          return EXIT_USAGE;
+        case 'run':
+          return runQueryCommand(parsed.options, io, env);
+      }
+    },
+  };
+}
+
+export const queryCommand: Command = createQueryCommand(awsQueryEnvironment);
