@@ -490,7 +490,8 @@ export function formatUnreadableAlert(raw: unknown, problem: string): AlertMessa
   const body = truncateJson(raw, 64 * 1024);
   return {
     subject: subjectText('OOM event could not be read'),
-    default: `An OOM event arrived that could not be read: ${displayText(problem)}\n\n${body}`,
+    // The body goes in the e-mail only: twice, JSON-escaped, it could pass SNS's 256 KB.
+    default: `An OOM event arrived that could not be read: ${displayText(problem)}. The e-mail shows what arrived.`,
     email: `An OOM event arrived that could not be read.\n\nProblem: ${displayText(problem)}\n\nWhat arrived:\n${body}\n`,
     sms: smsText(`OOM event could not be read: ${problem}`),
   };

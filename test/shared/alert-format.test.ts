@@ -217,3 +217,13 @@ describe('formatUnreadableAlert', () => {
     expect(alert.sms).toBe('OOM event could not be read: field "victim" is missing or has the wrong type');
   });
 });
+
+describe('formatUnreadableAlert size', () => {
+  it('stays well under the SNS limit whatever arrived', () => {
+    const huge = { lines: Array.from({ length: 5000 }, () => '"quoted" \\ text '.repeat(20)) };
+    const alert = formatUnreadableAlert(huge, 'field "schemaVersion" is missing');
+    const payload = JSON.stringify({ default: alert.default, email: alert.email, sms: alert.sms });
+    expect(Buffer.byteLength(payload)).toBeLessThan(200 * 1024);
+    expect(alert.email).toMatch(/\.\.\. \(\d+ more characters\)\n$/);
+  });
+});
