@@ -226,7 +226,11 @@ async function runBackfillCommand(
   const printer = new ScanPrinter(io, { json: options.json, streamRows: true, enriched: false });
   await printer.start();
   const output: KillOutput = {
-    kills: (events) => printer.kills(events.map((event) => ({ event, stamp: null }))),
+    kills: async (events) => {
+      // stdout and stderr are often the same terminal: rows must not land on the end of the progress line.
+      if (events.length > 0) await progress.clear();
+      await printer.kills(events.map((event) => ({ event, stamp: null })));
+    },
     drift: async (stream, lines) => {
       await progress.clear();
       await printer.drift(stream, lines);

@@ -623,6 +623,21 @@ describe('backfill progress on stderr', () => {
     expect(run.stderr.text.split('\n').filter((l) => l.includes('events scanned'))).toHaveLength(2);
   });
 
+  it('blanks the progress line before a row goes to the same terminal', async () => {
+    servePages(pages);
+    const stderrAtEachRow: string[] = [];
+    const run = memoryIo({ now: NOW, onStdout: () => stderrAtEachRow.push(run.stderr.text) });
+    Object.assign(run.io.stderr, { isTTY: true });
+    await createBackfillCommand(environment()).run(
+      args().filter((a) => a !== '--json'),
+      run.io,
+    );
+    // The header comes before any progress; each row after a blanked line (`\r   …   \r`).
+    expect(stderrAtEachRow[0]).toBe('');
+    expect(stderrAtEachRow.slice(1)).toHaveLength(3);
+    for (const stderr of stderrAtEachRow.slice(1)) expect(stderr).toMatch(/\r {20,}\r$/);
+  });
+
   it('prints periodic lines into a log', async () => {
     servePages(pages);
     const run = await backfill(args());
