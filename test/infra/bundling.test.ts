@@ -1,4 +1,5 @@
 import { readFileSync, readdirSync } from 'node:fs';
+import { builtinModules } from 'node:module';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { synthOomAlerts } from './stack-fixture.ts';
@@ -32,7 +33,14 @@ describe('function bundles', () => {
     }
   });
 
-  it('carry the AWS SDK inside instead of importing the runtime copy', () => {
-    for (const bundle of bundles) expect(bundle.code).not.toMatch(/from\s*["']@aws-sdk\//);
+  it('import only the SDK clients from the runtime, and bundle every other package', () => {
+    for (const bundle of bundles) {
+      const imported = [...bundle.code.matchAll(/import\s*[\w*{}\s,$]*from\s*["']([^"']+)["']/g)].map(
+        (m) => m[1] as string,
+      );
+      const packages = imported.filter((name) => !name.startsWith('node:') && !builtinModules.includes(name));
+      expect(packages.length).toBeGreaterThan(0);
+      for (const name of packages) expect(name).toMatch(/^@aws-sdk\/client-[a-z0-9-]+$/);
+    }
   });
 });
