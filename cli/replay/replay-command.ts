@@ -1,0 +1,217 @@
+/**
+ * `eks-oom-alerts replay`: recorded CloudWatch deliveries through parse → enrich → deliver in one process,
+ * to test alerts end to end. With `--dry-run` nothing is sent; the deliveries are printed as JSON Lines.
+ * Without it, the enriched events go to the EventBridge bus, where the deployed notify function picks them up.
+ */
+import { parseArgs } from 'node:util';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { createMemoryClaimStore } from '../../functions/enrich/claim-store.ts';
+import type { Deliver } from '../../functions/enrich/enrich-events.ts';
+import type { PodResolver } from '../../functions/enrich/pod-resolver.ts';
+import { publishEvents } from '../../functions/enrich/publish-events.ts';
+import { DEFAULT_WINDOW_MINUTES } from '../../functions/notify/notify-config.ts';
+import type { ByteReader, CliIo, Command } from '../command.ts';
+import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, writeText } from '../command.ts';
+import { dryRunDelivery } from './dry-run-delivery.ts';
+import { readReplayInput, type StreamBatch } from './replay-input.ts';
+import { replayBatches } from './replay-pipeline.ts';
+
+export const REPLAY_USAGE = `Usage: eks-oom-alerts replay [options] FILE...
+
+Feeds recorded CloudWatch Logs deliveries through parse, enrich and deliver in one process. A FILE holds
+subscription payloads (the Lambda event with awslogs.data, or the decoded DATA_MESSAGE) or PutLogEvents
+bodies, one JSON document or one per line.
+
+Options:
+  --dry-run          send nothing: print one JSON line per would-be delivery, the EventBridge entry
+                     ({"target":"eventbridge",...}) and the SNS message ({"target":"sns",...}), storm
+                     digests included
+  --cluster NAME     cluster name the events carry (default: the kubeconfig's cluster)
+  --kubeconfig PATH  name pods from a live cluster; without it, enrichment is marked unavailable
+  --context NAME     kubeconfig context (default: its current context)
+  --bus NAME         EventBridge bus to publish to (needed without --dry-run; AWS credentials and region
+                     from the environment)
+  --window MINUTES   storm grouping window of the dry run (default ${DEFAULT_WINDOW_MINUTES})
+  -h, --help         show this help
+
+The same kill given twice (in one file or across files) is delivered once.
+Exit status: 0 when every file was read and every kill delivered, 1 otherwise, 2 for a wrong command line.
+`;
+
+/** How long enrichment may spend on the cluster's API in one run. */
+const ENRICH_BUDGET_MS = 120_000;
+
+interface ReplayOptions {
+  dryRun: boolean;
+  cluster: string | null;
+  kubeconfig: string | null;
+  context: string | null;
+  bus: string | null;
+  windowMinutes: number;
+  files: string[];
+}
+
+type ParsedReplayArgs =
+  { kind: 'run'; options: ReplayOptions } | { kind: 'help' } | { kind: 'wrong'; problem: string };
+
+export function parseReplayArgs(args: readonly string[]): ParsedReplayArgs {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...args],
+      allowPositionals: true,
+      strict: true,
+      options: {
+        'dry-run': { type: 'boolean', default: false },
+        cluster: { type: 'string' },
+        kubeconfig: { type: 'string' },
+        context: { type: 'string' },
+        bus: { type: 'string' },
+        window: { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (error) {
+    return { kind: 'wrong', problem: error instanceof Error ? error.message : String(error) };
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return { kind: 'help' };
+  if (positionals.length === 0) return { kind: 'wrong', problem: 'no FILE given' };
+  const windowMinutes = values.window === undefined ? DEFAULT_WINDOW_MINUTES : Number(values.window);
+  if (!Number.isInteger(windowMinutes) || windowMinutes < 1) {
+    return { kind: 'wrong', problem: `--window must be a whole number of minutes, not "${values.window}"` };
+  }
+  if (!values['dry-run'] && values.bus === undefined) {
+    return { kind: 'wrong', problem: '--bus NAME is needed to publish; or use --dry-run to send nothing' };
+  }
+  if (values.context !== undefined && values.kubeconfig === undefined) {
+    return { kind: 'wrong', problem: '--context needs --kubeconfig' };
+  }
+  return {
+    kind: 'run',
+    options: {
+      dryRun: values['dry-run'],
+      cluster: values.cluster ?? null,
+      kubeconfig: values.kubeconfig ?? null,
+      context: values.context ?? null,
+      bus: values.bus ?? null,
+      windowMinutes,
+      files: positionals,
+    },
+  };
+}
+
+async function readAll(reader: ByteReader): Promise<string> {
+  const chunks: Uint8Array[] = [];
+  for (let chunk = await reader.read(); chunk.length > 0; chunk = await reader.read()) chunks.push(chunk);
+  await reader.close();
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Without a cluster to ask, every kill goes on with what the kernel gave, marked so. */
+const NO_CLUSTER: PodResolver = {
+  resolve: async () => ({
+    kubernetes: null,
+    impact: 'unknown',
+    enrichment: { status: 'unavailable', detail: 'replay was run without --kubeconfig' },
+  }),
+};
+
+async function readBatches(
+  files: readonly string[],
+  io: CliIo,
+): Promise<{ batches: StreamBatch[]; unread: number }> {
+  const batches: StreamBatch[] = [];
+  let unread = 0;
+  for (const file of files) {
+    const opened = await io.fs.open(file);
+    const input = opened.ok
+      ? readReplayInput(await readAll(opened.reader), file)
+      : { ok: false as const, problem: opened.problem };
+    if (!input.ok) {
+      unread += 1;
+      await writeText(io.stderr, `replay: cannot read ${file}: ${input.problem}\n`);
+      continue;
+    }
+    batches.push(...input.batches);
+  }
+  return { batches, unread };
+}
+
+async function run(options: ReplayOptions, io: CliIo): Promise<number> {
+  let resolver = NO_CLUSTER;
+  let cluster = options.cluster ?? 'unknown';
+  if (options.kubeconfig !== null) {
+    const target =
+      options.context === null
+        ? { path: options.kubeconfig }
+        : { path: options.kubeconfig, context: options.context };
+    const connected = await io.connectCluster(target);
+    if (!connected.ok) {
+      await writeText(io.stderr, `replay: ${connected.reason}\n`);
+      return EXIT_FAILURE;
+    }
+    resolver = connected.resolver;
+    cluster = options.cluster ?? connected.cluster;
+  }
+
+  const { batches, unread } = await readBatches(options.files, io);
+  const lines: string[] = [];
+  const dryRun = options.dryRun
+    ? dryRunDelivery((line) => lines.push(line), options.windowMinutes, io.now)
+    : null;
+  // Building a client does no I/O; a dry run never sends with it.
+  const eventBridge = new EventBridgeClient({});
+  const deliver: Deliver =
+    dryRun?.deliver ??
+    ((events) =>
+      publishEvents(events, {
+        client: eventBridge,
+        busName: options.bus ?? '',
+        // Backoff between PutEvents retries waits on the CLI's clock, so Ctrl-C ends it.
+        timing: { now: io.now, sleep: (ms) => io.sleep(ms, io.signal), random: Math.random },
+      }));
+  const result = await replayBatches(batches, {
+    cluster,
+    resolver,
+    claims: createMemoryClaimStore(),
+    deliver,
+    now: io.now,
+    enrichBudgetMs: ENRICH_BUDGET_MS,
+  });
+  await dryRun?.flushDigests();
+  eventBridge.destroy();
+  for (const line of lines) await writeText(io.stdout, `${line}\n`);
+
+  const count = (status: string) => result.outcomes.filter((o) => o.status === status).length;
+  for (const outcome of result.outcomes) {
+    if (outcome.status === 'failed')
+      await writeText(io.stderr, `replay: ${outcome.eventId} not delivered: ${outcome.reason}\n`);
+  }
+  for (const stream of result.skippedStreams) {
+    await writeText(io.stderr, `replay: skipped stream ${stream}: it never carries kernel lines\n`);
+  }
+  await writeText(
+    io.stderr,
+    `replay: ${result.events.length} kills parsed, ${count('delivered')} ${options.dryRun ? 'would be delivered' : 'delivered'}, ` +
+      `${count('duplicate')} duplicates, ${count('failed')} failed; ${result.drift} unrecognised OOM lines\n`,
+  );
+  return unread > 0 || count('failed') > 0 ? EXIT_FAILURE : EXIT_OK;
+}
+
+export const replayCommand: Command = {
+  name: 'replay',
+  summary: 'feed recorded CloudWatch deliveries through parse, enrich and deliver (--dry-run prints them)',
+  async run(args, io) {
+    const parsed = parseReplayArgs(args);
+    if (parsed.kind === 'help') {
+      await writeText(io.stdout, REPLAY_USAGE);
+      return EXIT_OK;
+    }
+    if (parsed.kind === 'wrong') {
+      await writeText(io.stderr, `replay: ${parsed.problem}\n\n${REPLAY_USAGE}`);
+      return EXIT_USAGE;
+    }
+    return run(parsed.options, io);
+  },
+};
