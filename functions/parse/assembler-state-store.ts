@@ -3,8 +3,8 @@
  * invocations is completed even when the halves land on different Lambda instances. Writes are optimistic:
  * each item has a version, and a save succeeds only if nobody saved since the load.
  */
-import type { GetCommandOutput, PutCommandOutput } from '@aws-sdk/lib-dynamodb';
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { GetItemCommandOutput, PutItemCommandOutput } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import type { AssemblerState } from '../../shared/report-assembler.ts';
 import { STATE_TABLE } from '../../shared/runtime-config.ts';
 
@@ -13,10 +13,13 @@ export const STATE_TTL_SECONDS = 24 * 60 * 60;
 /** DynamoDB's item limit is 400 KB; leave room for the key and the other attributes. */
 export const MAX_STATE_BYTES = 350 * 1024;
 
-/** The DynamoDB document client calls the store makes; the real client has them, tests and the bench fake them. */
+/**
+ * The DynamoDB calls the store makes; the real client has them, tests and the bench fake them. Plain attribute
+ * values, not the document client: the item is three scalars, and lib-dynamodb would double the bundle.
+ */
 export interface StateTableClient {
-  send(command: GetCommand): Promise<GetCommandOutput>;
-  send(command: PutCommand): Promise<PutCommandOutput>;
+  send(command: GetItemCommand): Promise<GetItemCommandOutput>;
+  send(command: PutItemCommand): Promise<PutItemCommandOutput>;
 }
 
 export interface StoredState {
@@ -72,6 +75,12 @@ export function stateForStorage(
   return { json: JSON.stringify({ ...state, recentTables: [], open: null }), trimmed: 'open-report' };
 }
 
+function numberAttribute(value: { N?: string } | undefined): number | null {
+  if (value?.N === undefined) return null;
+  const n = Number(value.N);
+  return Number.isFinite(n) ? n : null;
+}
+
 function isConditionalCheckFailure(error: unknown): boolean {
   return (
     typeof error === 'object' &&
@@ -92,20 +101,20 @@ export class AssemblerStateStore {
   /** A strongly consistent read: an eventually consistent one would make the next save conflict for nothing. */
   async load(key: string): Promise<StoredState> {
     const { Item: item } = await this.#client.send(
-      new GetCommand({
+      new GetItemCommand({
         TableName: this.#options.tableName,
-        Key: { [STATE_TABLE.partitionKey]: key },
+        Key: { [STATE_TABLE.partitionKey]: { S: key } },
         ConsistentRead: true,
       }),
     );
     if (item === undefined) return { state: null, version: 0, discarded: null };
-    const version = typeof item.version === 'number' ? item.version : 0;
+    const version = numberAttribute(item.version) ?? 0;
     // DynamoDB deletes expired items late; what outlived its TTL is treated as gone, whatever the sweeper did.
-    const expiresAt = item[STATE_TABLE.ttlAttribute];
-    if (typeof expiresAt === 'number' && expiresAt * 1000 <= this.#options.now()) {
+    const expiresAt = numberAttribute(item[STATE_TABLE.ttlAttribute]);
+    if (expiresAt !== null && expiresAt * 1000 <= this.#options.now()) {
       return { state: null, version, discarded: 'expired' };
     }
-    const state = readState(item.state);
+    const state = readState(item.state?.S);
     return { state, version, discarded: state === null ? 'not a version 1 assembler state' : null };
   }
 
@@ -115,20 +124,22 @@ export class AssemblerStateStore {
     const version = expectedVersion + 1;
     try {
       await this.#client.send(
-        new PutCommand({
+        new PutItemCommand({
           TableName: this.#options.tableName,
           Item: {
-            [STATE_TABLE.partitionKey]: key,
-            version,
-            state: json,
-            [STATE_TABLE.ttlAttribute]: Math.floor(this.#options.now() / 1000) + STATE_TTL_SECONDS,
+            [STATE_TABLE.partitionKey]: { S: key },
+            version: { N: String(version) },
+            state: { S: json },
+            [STATE_TABLE.ttlAttribute]: {
+              N: String(Math.floor(this.#options.now() / 1000) + STATE_TTL_SECONDS),
+            },
           },
           ExpressionAttributeNames: { '#version': 'version' },
           ...(expectedVersion === 0
             ? { ConditionExpression: 'attribute_not_exists(#version)' }
             : {
                 ConditionExpression: '#version = :expected',
-                ExpressionAttributeValues: { ':expected': expectedVersion },
+                ExpressionAttributeValues: { ':expected': { N: String(expectedVersion) } },
               }),
         }),
       );

@@ -5,7 +5,6 @@
 import { setTimeout as pause } from 'node:timers/promises';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics } from '@aws-lambda-powertools/metrics';
@@ -30,7 +29,7 @@ const dependencies: ParseDependencies = {
   queueClient: new SQSClient({}),
   queue: { url: config.eventsQueueUrl, delaySeconds: config.enrichDelaySeconds },
   sendRetry: { ...DEFAULT_SEND_RETRY, pause: (ms) => pause(ms) },
-  stateStore: new AssemblerStateStore(DynamoDBDocumentClient.from(new DynamoDBClient({})), {
+  stateStore: new AssemblerStateStore(new DynamoDBClient({}), {
     tableName: config.stateTableName,
     now: () => Date.now(),
   }),
