@@ -63,11 +63,14 @@ function deviceReader(device: ScriptedDevice): ByteReader {
   };
 }
 
-/** Every file of the repo's examples/, keyed as a command line names them (`examples/kernel-6.18.dmesg.log`). */
+/** Every kernel log of the repo's examples/, keyed as a command line names them (`examples/kernel-6.18.dmesg.log`). */
 export function exampleFiles(): Record<string, string> {
   const files: Record<string, string> = {};
-  for (const name of readdirSync('examples'))
-    files[`examples/${name}`] = readFileSync(join('examples', name), 'utf8');
+  for (const name of readdirSync('examples')) {
+    if (name.endsWith('.log') || name.endsWith('.jsonl')) {
+      files[`examples/${name}`] = readFileSync(join('examples', name), 'utf8');
+    }
+  }
   return files;
 }
 
