@@ -51,6 +51,7 @@ function splitSystemdSpec(segment: string): string[] {
 }
 
 function podUidOf(segment: string): string | null {
+  if (!segment.includes('pod')) return null;
   const m = POD_SEGMENT.exec(segment);
   if (m === null) return null;
   return `${m[1]}-${m[2]}-${m[3]}-${m[4]}-${m[5]}`.toLowerCase();
@@ -99,6 +100,20 @@ function containerOf(segment: string, truncated: boolean): ContainerSegment | nu
  * `truncated` says the path was cut short by a pager, so a short trailing hex run is kept as a partial id.
  */
 export function decodeCgroupPath(path: string, truncated = false): DecodedCgroup {
+  const key = truncated ? `>${path}` : path;
+  const known = decoded.get(key);
+  if (known !== undefined) return known;
+  if (decoded.size >= DECODED_KEPT) decoded.clear();
+  const result = decodeUncached(path, truncated);
+  decoded.set(key, result);
+  return result;
+}
+
+// A report names the same paths several times, and a storm repeats them: decode each once.
+const DECODED_KEPT = 1024;
+const decoded = new Map<string, DecodedCgroup>();
+
+function decodeUncached(path: string, truncated: boolean): DecodedCgroup {
   const segments = path
     .split('/')
     .filter((s) => s.length > 0)

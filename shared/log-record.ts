@@ -156,6 +156,7 @@ function stripOnePrefix(text: string, entry: LogEntry): string | null {
 }
 
 function stripForeignHead(text: string): string | null {
+  if (!text.includes('] ')) return null;
   const m = EMBEDDED_DMESG.exec(text);
   return m === null ? null : text.slice(m[0].length);
 }
@@ -179,6 +180,8 @@ export function readLogRecord(raw: string): LogEntry | null {
   if (record !== null) {
     const inner = fromJsonRecord(record, entry);
     if (inner === null) return null;
+    // kmsg and journald records carry the kernel's text as printed: there is no prefix to look for.
+    if (record.sec !== undefined || record.MESSAGE !== undefined) return finishEntry(entry, inner);
     text = inner;
   }
   // Prefixes nest: `kern  :warn  : [ 12.3] …`, `Jul 12 … kernel: [ 12.3] …`, `[ 12.3] [T9185] …`.
@@ -188,6 +191,10 @@ export function readLogRecord(raw: string): LogEntry | null {
     entry.enveloped = true;
     text = rest;
   }
+  return finishEntry(entry, text);
+}
+
+function finishEntry(entry: LogEntry, text: string): LogEntry {
   entry.text = text;
   entry.truncated = TRAILING_TRUNCATION.test(text) && !MARKUP_TAG.test(text);
   return entry;
