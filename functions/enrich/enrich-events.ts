@@ -150,6 +150,13 @@ async function completeClaimed(
   }
 }
 
+/** An event the report context could not complete says why, beside what enrichment said. */
+function withContextNote(enrichment: Enrichment, note: string | undefined): Enrichment {
+  if (note === undefined) return enrichment;
+  const detail = [enrichment.enrichment.detail, note].filter((d) => d !== null).join('; ');
+  return { ...enrichment, enrichment: { ...enrichment.enrichment, detail } };
+}
+
 async function enrichmentOf(event: OomEvent, deps: EnrichDeps): Promise<Enrichment> {
   try {
     return await deps.resolver.resolve(event, deps.deadline);
@@ -212,7 +219,7 @@ export async function enrichEvents(events: readonly OomEvent[], deps: EnrichDeps
     completed.events,
     deps.concurrency ?? ENRICH_DEFAULTS.concurrency,
     async (event) => {
-      const enrichment = await enrichmentOf(event, deps);
+      const enrichment = withContextNote(await enrichmentOf(event, deps), completed.notes.get(event.id));
       return { ...event, cluster: deps.cluster, ...enrichment } satisfies EnrichedOomEvent;
     },
   );

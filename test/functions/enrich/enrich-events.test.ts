@@ -261,6 +261,8 @@ describe('enrichEvents', () => {
       status: 'delivered',
       contextNote: 'report context not fetched: AccessDeniedException',
     });
+    // The alert itself says why it is still incomplete.
+    expect(delivered[0]?.enrichment.detail).toContain('report context not fetched: AccessDeniedException');
   });
 
   it('gives the resolver the deadline', async () => {
