@@ -20,6 +20,7 @@ import {
   aws_iam as iam,
   aws_kms as kms,
   aws_lambda as lambda,
+  aws_lambda_destinations as lambdaDestinations,
   aws_lambda_event_sources as eventSources,
   aws_lambda_nodejs as nodejs,
   aws_logs as logs,
@@ -282,11 +283,13 @@ export class OomAlerts extends Construct {
     );
     this.stateTable.grantReadWriteData(enrich);
     this.eventBus.grantPutEventsTo(enrich);
-    this.kernelLogGroup.grant(enrich, 'logs:FilterLogEvents', 'logs:GetLogEvents');
+    // Report context: enrich reads the kernel lines around a kill in this one group, nothing else.
+    this.kernelLogGroup.grant(enrich, 'logs:FilterLogEvents');
     if (config.kernelLogs.mode === 'existing') {
       Validations.of(roles.enrich).acknowledge({
         id: `AwsSolutions::AwsSolutions-IAM5[Resource::${nagText(stack.resolve(this.kernelLogGroup.logGroupArn))}]`,
-        reason: 'GetLogEvents acts on log streams: "log-group:<name>:*" names the streams of this one group.',
+        reason:
+          'An imported log group is named by its ARN with the ":*" suffix: it is this one group and its streams.',
       });
     }
     roles.enrich.addToPrincipalPolicy(
@@ -358,6 +361,12 @@ export class OomAlerts extends Construct {
       id: 'AwsSolutions::AwsSolutions-SQS3',
       reason:
         'This queue is the dead-letter queue of the EventBridge targets below, which cdk-nag does not recognise as DLQ use.',
+    });
+    // notify throws on purpose when SNS or the history write fails, so Lambda retries it; what still fails after
+    // the retries lands in the same queue as what EventBridge could not deliver.
+    notify.configureAsyncInvoke({
+      retryAttempts: 2,
+      onFailure: new lambdaDestinations.SqsDestination(notifyDlq),
     });
     const notifyTarget = new targets.LambdaFunction(notify, {
       deadLetterQueue: notifyDlq,

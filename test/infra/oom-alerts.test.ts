@@ -322,9 +322,9 @@ describe('EKS access for enrich', () => {
         Resource: { 'Fn::GetAtt': [idOf('AWS::Events::EventBus', 'EventBus'), 'Arn'] },
       },
       {
-        Action: ['logs:FilterLogEvents', 'logs:GetLogEvents'],
+        Action: 'logs:FilterLogEvents',
         Effect: 'Allow',
-        // The group itself (FilterLogEvents) and its streams (GetLogEvents).
+        // Only the kernel group, read for report context; nothing else of CloudWatch Logs.
         Resource: [
           {
             'Fn::Join': [
