@@ -37,7 +37,14 @@ export type KernelLine =
   | { kind: 'counter'; counter: CounterName; usageKb: number; limitKb: number; failcnt: number }
   | { kind: 'memcg-stats'; path: string; truncated: boolean }
   | { kind: 'task-header'; columns: string[] }
-  | { kind: 'task-row'; pid: number; numbers: number[]; rest: string }
+  | {
+      kind: 'task-row';
+      pid: number;
+      numbers: number[];
+      /** The text after the `[pid]`, and where each number starts in it (a name may start with digits). */
+      body: string;
+      starts: number[];
+    }
   | { kind: 'kill'; message: string | null; pid: number; name: string; fields: Record<string, number> }
   | { kind: 'sacrifice'; message: string | null; pid: number; name: string; score: number | null }
   | { kind: 'oom-group'; cgroup: string }
@@ -69,7 +76,23 @@ function stripTruncation(text: string, truncated: boolean): string {
   return truncated && text.endsWith('>') ? text.slice(0, -1) : text;
 }
 
-/** `<pid> (<comm>)<after>` where the comm ends at the last `)` that is followed by `after`. */
+/** TASK_COMM_LEN is 16 bytes with the NUL: a comm is at most 15 bytes, so at most 15 UTF-16 units. */
+const COMM_MAX = 15;
+
+/**
+ * Where a comm that starts at `start` ends: the last place, within a comm's length, where one of the markers
+ * that may follow it begins. A marker inside the comm comes before the real one, which is always the last.
+ */
+function commEnd(text: string, start: number, markers: readonly string[]): number {
+  let end = -1;
+  for (const marker of markers) {
+    const at = text.lastIndexOf(marker, start + COMM_MAX);
+    if (at >= start && at > end) end = at;
+  }
+  return end;
+}
+
+/** `<pid> (<comm>)<after>`, where one of `after` (each starting with `)`) closes the comm. */
 function pidAndComm(
   rest: string,
   after: readonly string[],
@@ -78,20 +101,20 @@ function pidAndComm(
   if (space <= 0) return null;
   const pid = rest.slice(0, space);
   if (!DIGITS.test(pid)) return null;
-  let close = -1;
-  for (const marker of after) {
-    close = rest.lastIndexOf(marker);
-    if (close > space) break;
-  }
-  if (close <= space) return null;
+  const close = commEnd(rest, space + 2, after);
+  if (close < 0) return null;
   return { pid: Number(pid), name: rest.slice(space + 2, close), tail: rest.slice(close + 1) };
 }
 
-/** `total-vm:75160kB, anon-rss:65152kB, … UID:0 pgtables:184kB oom_score_adj:0`, and the older `, UID 0,`. */
-function keyValues(tail: string): Record<string, number> {
+/**
+ * `total-vm:75160kB, anon-rss:65152kB, … UID:0 pgtables:184kB oom_score_adj:0`, and the older `, UID 0,`.
+ * On a line a pager cut, the last value may be cut too, so it is not read.
+ */
+function keyValues(tail: string, truncated: boolean): Record<string, number> {
   const fields: Record<string, number> = {};
   // Split on `, ` and spaces only: a pasted `26,184,840kB` must read as unknown, not as 26.
   const tokens = tail.split(/,? +|,$/);
+  if (truncated) tokens.pop();
   tokens.forEach((token, i) => {
     const colon = token.indexOf(':');
     const key = colon > 0 ? token.slice(0, colon) : token;
@@ -158,7 +181,8 @@ function readSummary(text: string, truncated: boolean): KernelLine {
     taskMemcgTruncated: truncated && taskAt < 0 && taskMemcg !== null,
     task: hasTail ? body.slice(taskAt + ',task='.length, pidAt) : null,
     pid: hasTail ? toInt(body.slice(pidAt + ',pid='.length, uidAt)) : null,
-    uid: hasTail ? toInt(body.slice(uidAt + ',uid='.length)) : null,
+    // A pager may have cut the last number short.
+    uid: hasTail && !truncated ? toInt(body.slice(uidAt + ',uid='.length)) : null,
   };
 }
 
@@ -196,17 +220,16 @@ export const RECOGNIZERS: readonly Recognizer[] = [
       const m = CPU_LINE.exec(text);
       if (m === null) return null;
       const rest = text.slice(m[0].length);
-      let end = rest.lastIndexOf(' Not tainted');
-      if (end < 0) end = rest.lastIndexOf(' Tainted: ');
+      const end = commEnd(rest, 0, [' Not tainted', ' Tainted: ']);
       return { kind: 'cpu', pid: Number(m[1]), name: end < 0 ? rest : rest.slice(0, end) };
     },
   },
   {
     name: 'summary',
     doc: 'One-line summary, 4.19+: `oom-kill:constraint=…,nodemask=…,cpuset=…,mems_allowed=…,oom_memcg=…|global_oom,task_memcg=…,task=…,pid=…,uid=…`.',
-    marker: 'oom-kill:',
+    marker: 'oom-kill:constraint=',
     read(text, truncated) {
-      return text.startsWith('oom-kill:') ? readSummary(text, truncated) : null;
+      return text.startsWith('oom-kill:constraint=') ? readSummary(text, truncated) : null;
     },
   },
   {
@@ -214,7 +237,8 @@ export const RECOGNIZERS: readonly Recognizer[] = [
     doc: "Before 4.19: `<comm> cpuset=<cgroup name> mems_allowed=<mask>`; the invoker's cpuset cgroup name.",
     marker: ' cpuset=',
     read(text, truncated) {
-      const at = text.indexOf(' cpuset=');
+      // The comm comes first, so ` cpuset=` starts within a comm's length of the line start.
+      const at = commEnd(text, 0, [' cpuset=']);
       if (at <= 0) return null;
       const start = at + ' cpuset='.length;
       const end = text.indexOf(' mems_allowed=', start);
@@ -303,18 +327,23 @@ export const RECOGNIZERS: readonly Recognizer[] = [
     read(text) {
       const m = TASK_ROW.exec(text);
       if (m === null) return null;
+      const body = m[2] as string;
       const numbers: number[] = [];
-      let rest = m[2] as string;
+      const starts: number[] = [];
+      let at = 0;
       for (;;) {
-        const space = rest.indexOf(' ');
+        const space = body.indexOf(' ', at);
         if (space < 0) break;
-        const token = rest.slice(0, space);
+        const token = body.slice(at, space);
         if (!SIGNED.test(token)) break;
         numbers.push(Number(token));
-        rest = rest.slice(space).trimStart();
+        starts.push(at);
+        at = space;
+        while (body.charCodeAt(at) === 32) at++;
       }
       if (numbers.length < 4) return null;
-      return { kind: 'task-row', pid: Number(m[1]), numbers, rest };
+      starts.push(at);
+      return { kind: 'task-row', pid: Number(m[1]), numbers, body, starts };
     },
   },
   {
@@ -332,7 +361,7 @@ export const RECOGNIZERS: readonly Recognizer[] = [
         message: messageBefore(text, at),
         pid: parsed.pid,
         name: parsed.name,
-        fields: keyValues(parsed.tail),
+        fields: keyValues(parsed.tail, truncated),
       };
     },
   },
@@ -371,7 +400,7 @@ export const RECOGNIZERS: readonly Recognizer[] = [
     read(text) {
       const at = text.indexOf('OOM victim ');
       if (at < 0) return null;
-      const parsed = pidAndComm(text.slice(at + 'OOM victim '.length), [') is already exiting', ')']);
+      const parsed = pidAndComm(text.slice(at + 'OOM victim '.length), [') is already exiting']);
       return parsed === null ? null : { kind: 'already-exiting', pid: parsed.pid, name: parsed.name };
     },
   },

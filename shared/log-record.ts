@@ -30,8 +30,9 @@ const DMESG_LEVEL =
 const DMESG_RAW_PRIORITY = /^<\d{1,3}>/;
 const DMESG_TIME = /^\[ *(\d+)\.(\d{1,9})\] ?/;
 const PRINTK_CALLER = /^\[ *[TC]\d+\] ?/;
-// `dmesg -T` dates, in any language; not task-table brackets (`[   2874]`) nor trace addresses (`[<ffff…>]`).
-const DMESG_WALL = /^\[([^\]\d\s<][^\]]{6,60})\] ?/;
+// `dmesg -T` dates, in any language: they hold a clock time. Not task-table brackets (`[   2874]`), trace
+// addresses (`[<ffff…>]`) nor a comm such as `[worker1]`.
+const DMESG_WALL = /^\[([^\]\d\s<][^\]]{0,40}\d:\d\d:\d\d[^\]]{0,20})\] ?/;
 const SYSLOG =
   /^(\S{1,12} {1,2}\d{1,2} \d\d:\d\d:\d\d(?:\.\d{1,9})?) (\S{1,255}) ([^\s:[]{1,64})(?:\[\d{1,10}\])?: ?/;
 const RFC3339_SYSLOG =
@@ -63,10 +64,22 @@ function isoOrNull(value: unknown): string | null {
   return Number.isNaN(time) ? null : new Date(time).toISOString();
 }
 
+/** The largest time a Date holds, in ms either side of 1970. */
+const DATE_LIMIT_MS = 8.64e15;
+
+/** ISO-8601 of a time in ms, or null when no Date can hold it. */
+export function isoFromMs(ms: number): string | null {
+  return Number.isFinite(ms) && Math.abs(ms) <= DATE_LIMIT_MS ? new Date(ms).toISOString() : null;
+}
+
 function microsToIso(value: unknown): string | null {
   const micros = typeof value === 'string' ? Number(value) : value;
-  if (typeof micros !== 'number' || !Number.isFinite(micros) || micros <= 0) return null;
-  return new Date(Math.floor(micros / 1000)).toISOString();
+  if (typeof micros !== 'number' || micros <= 0) return null;
+  return isoFromMs(Math.floor(micros / 1000));
+}
+
+function finiteOrNull(value: number): number | null {
+  return Number.isFinite(value) ? value : null;
 }
 
 function stringField(record: Record<string, unknown>, keys: readonly string[]): string | null {
@@ -84,10 +97,9 @@ function fromJsonRecord(record: Record<string, unknown>, entry: LogEntry): strin
   entry.enveloped = true;
   if (typeof record.sec === 'number') {
     const usec = typeof record.usec === 'number' ? record.usec : 0;
-    entry.kernelTime = record.sec + usec / 1e6;
+    entry.kernelTime = finiteOrNull(record.sec + usec / 1e6);
   } else if (record._SOURCE_MONOTONIC_TIMESTAMP !== undefined) {
-    const micros = Number(record._SOURCE_MONOTONIC_TIMESTAMP);
-    if (Number.isFinite(micros)) entry.kernelTime = micros / 1e6;
+    entry.kernelTime = finiteOrNull(Number(record._SOURCE_MONOTONIC_TIMESTAMP) / 1e6);
   }
   if (typeof record.sequence === 'number') entry.sequence = record.sequence;
   entry.host = stringField(record, ['host', '_HOSTNAME', 'hostname', 'HOSTNAME']);
@@ -116,23 +128,16 @@ function parseJsonObject(line: string): Record<string, unknown> | null {
   }
 }
 
-/** Strips one text prefix, recording what it said; returns null when no prefix is there. */
-function stripOnePrefix(text: string, entry: LogEntry): string | null {
+type Stage = (text: string, entry: LogEntry) => string | null;
+
+/** The collector's envelope: a raw kmsg record, a syslog line, or a hypervisor's fields before a dmesg time. */
+function stripCollector(text: string, entry: LogEntry): string | null {
   let m = KMSG_RECORD.exec(text);
   if (m !== null) {
     entry.sequence = Number(m[2]);
     entry.kernelTime = Number(m[3]) / 1e6;
     return text.slice(m[0].length);
   }
-  m = DMESG_LEVEL.exec(text) ?? DMESG_RAW_PRIORITY.exec(text);
-  if (m !== null) return text.slice(m[0].length);
-  m = DMESG_TIME.exec(text);
-  if (m !== null) {
-    entry.kernelTime = Number(`${m[1]}.${m[2]}`);
-    return text.slice(m[0].length);
-  }
-  m = PRINTK_CALLER.exec(text);
-  if (m !== null) return text.slice(m[0].length);
   m = RFC3339_SYSLOG.exec(text);
   if (m !== null) {
     entry.wallTime = isoOrNull(m[1]);
@@ -147,19 +152,43 @@ function stripOnePrefix(text: string, entry: LogEntry): string | null {
     entry.fromKernel = m[3] === 'kernel';
     return text.slice(m[0].length);
   }
-  m = DMESG_WALL.exec(text);
-  if (m !== null) {
-    entry.stamp = m[1] as string;
-    return text.slice(m[0].length);
-  }
-  return null;
-}
-
-function stripForeignHead(text: string): string | null {
   if (!text.includes('] ')) return null;
-  const m = EMBEDDED_DMESG.exec(text);
+  m = EMBEDDED_DMESG.exec(text);
   return m === null ? null : text.slice(m[0].length);
 }
+
+/** `dmesg -x` level (`kern  :err   : `), or `dmesg -r` priority (`<3>`) before a dmesg time. */
+function stripDmesgLevel(text: string): string | null {
+  const m = DMESG_LEVEL.exec(text) ?? DMESG_RAW_PRIORITY.exec(text);
+  if (m === null) return null;
+  const rest = text.slice(m[0].length);
+  return m[0].startsWith('<') && !rest.startsWith('[') ? null : rest;
+}
+
+/** `[ 3467.508223]`, or the `dmesg -T` date. */
+function stripDmesgTime(text: string, entry: LogEntry): string | null {
+  let m = DMESG_TIME.exec(text);
+  if (m !== null) {
+    entry.kernelTime = Number(`${m[1]}.${m[2]}`);
+    return text.slice(m[0].length);
+  }
+  m = DMESG_WALL.exec(text);
+  if (m === null) return null;
+  entry.stamp = m[1] as string;
+  return text.slice(m[0].length);
+}
+
+/** The printk caller id of CONFIG_PRINTK_CALLER (`[T9185]`, `[ C3]`). */
+function stripCaller(text: string): string | null {
+  const m = PRINTK_CALLER.exec(text);
+  return m === null ? null : text.slice(m[0].length);
+}
+
+/**
+ * Envelopes nest in one order only, each at most once: the collector's, dmesg's level, dmesg's time, the
+ * caller id. So a comm that looks like a prefix (`[worker1] job`, `<4>x`) stays part of the message.
+ */
+const STAGES: readonly Stage[] = [stripCollector, stripDmesgLevel, stripDmesgTime, stripCaller];
 
 /**
  * Reads one line of a kernel log in any envelope. Returns null for lines that carry no message:
@@ -184,10 +213,9 @@ export function readLogRecord(raw: string): LogEntry | null {
     if (record.sec !== undefined || record.MESSAGE !== undefined) return finishEntry(entry, inner);
     text = inner;
   }
-  // Prefixes nest: `kern  :warn  : [ 12.3] …`, `Jul 12 … kernel: [ 12.3] …`, `[ 12.3] [T9185] …`.
-  for (let depth = 0; depth < 6; depth++) {
-    const rest = stripOnePrefix(text, entry) ?? (depth === 0 ? stripForeignHead(text) : null);
-    if (rest === null) break;
+  for (const stage of STAGES) {
+    const rest = stage(text, entry);
+    if (rest === null) continue;
     entry.enveloped = true;
     text = rest;
   }

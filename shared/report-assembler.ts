@@ -11,12 +11,17 @@ import { completeContainerId, containerFromCgroupName, decodeCgroupPath } from '
 import type { CounterName, KernelLine } from './kernel-line.ts';
 import { parseKernelLine } from './kernel-line.ts';
 import type { LogEntry } from './log-record.ts';
+import { isoFromMs } from './log-record.ts';
 import { stableEventId } from './event-id.ts';
 import type { Constraint, LimitScope, MemoryFigures, OomEvent, TaskRow, Trigger } from './oom-event.ts';
 import { SCHEMA_VERSION } from './oom-event.ts';
 
 /** Lines of one report are printed within milliseconds; a larger gap means the open report was cut off. */
 const REPORT_SPAN_SECONDS = 10;
+/** The same pid and comm killed again this soon is the same kill printed twice (the group re-kills its victim). */
+const DUPLICATE_KILL_SECONDS = 2;
+/** memory.oom.group kills its members in one loop: their kill lines follow within microseconds. */
+const GROUP_KILL_SECONDS = 1;
 /** A kill line with no header is attributed to a recent task table that lists its pid and name. */
 const ATTRIBUTION_WINDOW_SECONDS = 120;
 const MAX_EVENT_LINES = 40;
@@ -232,9 +237,8 @@ function taskRowOf(
   const rss = line.numbers[rssIndex];
   const adj = line.numbers[adjIndex];
   if (rss === undefined || adj === undefined) return null;
-  // Numbers beyond the header's count belong to a name that starts with digits.
-  const extra = line.numbers.slice(numeric).join(' ');
-  const name = extra.length > 0 ? `${extra} ${line.rest}` : line.rest;
+  // Numbers beyond the header's count belong to a name that starts with digits: take the name as printed.
+  const name = line.body.slice(line.starts[numeric]);
   return { pid: line.pid, name, rssKb: rss * PAGE_KB, oomScoreAdj: adj };
 }
 
@@ -339,9 +343,7 @@ function buildEvent(
   const bootTimeMs = context.bootTimeMs ?? null;
   const observedAt =
     kill.wallTime ??
-    (bootTimeMs !== null && kernelTime !== null
-      ? new Date(bootTimeMs + kernelTime * 1000).toISOString()
-      : null);
+    (bootTimeMs !== null && kernelTime !== null ? isoFromMs(bootTimeMs + kernelTime * 1000) : null);
   const source =
     'file' in context.source
       ? { file: context.source.file, lines: report.refs.filter((r): r is number => typeof r === 'number') }
@@ -383,7 +385,9 @@ function buildEvent(
     memory: memoryOf(report.counters),
     tasks: report.tasks.slice(),
     coVictims: report.kills
-      .filter((k) => k !== kill && !k.fromReaper)
+      .filter(
+        (k, i, all) => k.pid !== kill.pid && !k.fromReaper && all.findIndex((o) => o.pid === k.pid) === i,
+      )
       .map((k) => ({ pid: k.pid, name: k.name, anonRssKb: k.fields['anon-rss'] ?? null })),
     complete: !kill.fromReaper && place.cgroupLineSeen,
     source,
@@ -409,6 +413,22 @@ function killNamedBySummary(report: OpenReport): KillRecord | null {
     host: report.summaryTime.host,
     fromReaper: true,
   };
+}
+
+function killTime(kill: KillRecord): number | null {
+  return kill.kernelTime ?? (kill.wallTime === null ? null : Date.parse(kill.wallTime) / 1000);
+}
+
+/**
+ * Whether a kill line after a report's kill is another member of its memory.oom.group: right after the last
+ * kill, and listed in the report's task table when the table was seen (the group lies inside the cgroup whose
+ * tasks the table lists). Anything else is a later, headerless kill.
+ */
+function joinsGroup(report: OpenReport, kill: KillRecord): boolean {
+  if (report.groupCgroup === null) return false;
+  const last = report.kills.at(-1);
+  if (last !== undefined && !withinSeconds(killTime(last), killTime(kill), GROUP_KILL_SECONDS)) return false;
+  return report.tablePids.length === 0 || report.tablePids.some(([pid]) => pid === kill.pid);
 }
 
 /** Mutable working set of one `assembleReports` call. */
@@ -448,8 +468,15 @@ class Assembly {
   /** A report printed twice (journalctl pager, kmsg replay) has the same id: it becomes one event. */
   emit(event: OomEvent): void {
     const recent = this.state.recentKills;
-    if (recent.some((k) => k.id === event.id)) return;
     const time = event.kernelTime ?? (event.observedAt === null ? null : Date.parse(event.observedAt) / 1000);
+    const pid = event.victim.pid;
+    const name = event.victim.name;
+    const duplicate = recent.some(
+      (k) =>
+        k.id === event.id ||
+        (k.pid === pid && k.name === name && withinSeconds(k.time, time, DUPLICATE_KILL_SECONDS)),
+    );
+    if (duplicate) return;
     recent.push({ id: event.id, pid: event.victim.pid as number, name: event.victim.name as string, time });
     recent.splice(0, Math.max(0, recent.length - RECENT_KILLS_KEPT));
     this.events.push(event);
@@ -618,15 +645,16 @@ class Assembly {
       case 'reaped':
         return this.confirmReaped(line.pid, line.name, entry, time);
       case 'suppressed':
+        // The kernel dropped lines here: whatever follows belongs to a later invocation.
+        if (this.state.open !== null && this.state.open.kills.length > 0) this.close();
         return null;
     }
   }
 
   addKill(kill: KillRecord, time: number | null): OpenReport {
     let report = this.state.open;
-    if (report !== null && report.kills.some((k) => k.pid === kill.pid)) return report;
     // After a kill, another kill line starts a new (headerless) report unless memory.oom.group is killing a group.
-    if (report === null || (report.kills.length > 0 && report.groupCgroup === null)) {
+    if (report === null || (report.kills.length > 0 && !joinsGroup(report, kill))) {
       this.close();
       report = newReport(time);
       this.state.open = report;
@@ -637,12 +665,15 @@ class Assembly {
 
   /** The reaper confirms a kill already seen; alone, it is the only evidence of one (an incomplete event). */
   confirmReaped(pid: number, name: string, entry: LogEntry, time: number | null): OpenReport | null {
+    // A confirmation adds nothing to the event, so it is not attached: the event may already have left.
     const open = this.state.open;
-    if (open !== null && open.kills.some((k) => k.pid === pid)) return open;
+    if (open !== null && open.kills.some((k) => k.pid === pid && k.name === name)) return null;
     const seen = this.state.recentKills.some(
       (k) => k.pid === pid && k.name === name && withinSeconds(k.time, time, ATTRIBUTION_WINDOW_SECONDS),
     );
     if (seen) return null;
+    // An unmatched reaper line ends a report that already has its kill, as a batch end would.
+    if (open !== null && open.kills.length > 0) this.close();
     // The reaper runs after the kill, possibly while the next report is already open: keep it apart.
     const solo = newReport(time);
     solo.kills.push({

@@ -185,13 +185,13 @@ const CASES: Case[] = [
     recognizer: 'task-row',
     source: 'samples/kernel-6.18-cgroupv1-memcg.dmesg.log',
     line: '[   2874]     0  2874    18790    17950    16288     1662         0   188416        0             0 python3',
-    expected: { pid: 2874, numbers: [0, 2874, 18790, 17950, 16288, 1662, 0, 188416, 0, 0], rest: 'python3' },
+    expected: { pid: 2874, numbers: [0, 2874, 18790, 17950, 16288, 1662, 0, 188416, 0, 0] },
   },
   {
     recognizer: 'task-row',
     source: 'vmware/photon#1535 (a comm with a space)',
     line: '[  19331]  1000 19331   226026    29603  1314816        0           999 npm start',
-    expected: { pid: 19331, numbers: [1000, 19331, 226026, 29603, 1314816, 0, 999], rest: 'npm start' },
+    expected: { pid: 19331, numbers: [1000, 19331, 226026, 29603, 1314816, 0, 999] },
   },
   {
     recognizer: 'kill',

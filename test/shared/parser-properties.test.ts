@@ -84,30 +84,7 @@ type ParserBug =
   | 'same-pid-matched-differently-across-batches'
   | 'cut-number-read-whole';
 
-const OPEN_PARSER_BUGS: Partial<Record<ParserBug, string>> = {
-  'time-beyond-date-range':
-    'a time a Date cannot hold (`__REALTIME_TIMESTAMP` µs; kmsg `sec` or dmesg seconds with a boot time) throws RangeError from toISOString (log-record.ts microsToIso, report-assembler.ts observedAt), and an infinite one (JSON `1e400`) becomes kernelTime Infinity, which JSON turns into null',
-  'reaper-line-across-batches':
-    "one pass adds the `oom_reaper: reaped process` line that confirms a kill to that event's lines and source; when a batch ends between the two, the event has already left with the first batch and does not get it",
-  'comm-cut-at-total-vm-in-uid-comma-kill':
-    'in `Killed process N (comm), UID N, total-vm:…` a name holding `) total-vm:` is cut there: kernel-line.ts pidAndComm tries `) total-vm:` before `), UID `',
-  'comm-cut-at-not-tainted':
-    'in `CPU: … Comm: <comm> Tainted: …` a name holding ` Not tainted` is cut there (events do not use this name; the pid is right)',
-  'comm-with-cpuset-marker':
-    'a name holding ` cpuset=` is cut there in `<comm> cpuset=… mems_allowed=` (indexOf, not lastIndexOf), so a pager-cut victim path is not completed from the cpuset; and a pager-cut kill line with such a name is read as a cpuset line (that recognizer runs first and accepts a cut line without ` mems_allowed=`)',
-  'comm-starting-with-oom-kill':
-    'a `<comm> cpuset=… mems_allowed=` line whose name starts with `oom-kill:` is read as the summary line (only startsWith(`oom-kill:`) is checked; every real summary starts `oom-kill:constraint=`)',
-  'comm-with-oom-victim-marker':
-    'a reaper line whose name holds `OOM victim N (` is read as an already-exiting line for pid N (that recognizer runs first and falls back to the last `)`)',
-  'task-row-name-starting-with-numbers':
-    'a task-table name that starts with numbers comes back re-spelled (`01  x` as `1 x`): report-assembler.ts taskRowOf rebuilds it from the parsed numbers instead of the text',
-  'comm-read-as-envelope':
-    'a line that starts with the name (`<comm> invoked oom-killer:`, `<comm> cpuset=`) loses the start of a name that looks like another prefix (`[worker1] job` as a `dmesg -T` date, `<4>x` as a raw priority): log-record.ts strips prefixes again after the envelope, in any order',
-  'same-pid-matched-differently-across-batches':
-    'a later kill or reaper line for a pid the open report already killed is matched by pid alone and dropped; after a batch end it is matched by event id (kill) or pid and name (reaper), so when its name or time stamp differs (a garbled line) it becomes a second event',
-  'cut-number-read-whole':
-    'on a line a pager cut (`>`), the last number is read as if whole (`pgtables:18>` as 18 kB, `uid=10>` as uid 10) though the contract says a value the text did not show is null',
-};
+const OPEN_PARSER_BUGS: Partial<Record<ParserBug, string>> = {};
 
 function isOpen(bug: ParserBug): boolean {
   return OPEN_PARSER_BUGS[bug] !== undefined;

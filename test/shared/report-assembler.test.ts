@@ -148,6 +148,50 @@ describe('storms, groups and the lines that are not kills', () => {
     ]);
   });
 
+  it('memory.oom.group does not swallow later kills: not in its task table, too late, or after suppressed lines', () => {
+    const group = `${POD_PATH}/${VICTIM_ID}`;
+    const kill = (pid: number, name: string) =>
+      `Memory cgroup out of memory: Killed process ${pid} (${name}) total-vm:9kB, anon-rss:1kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:4kB oom_score_adj:0`;
+    const record = (msg: string) => JSON.stringify({ host: 'ip-10-0-1-23', ident: 'kernel', message: msg });
+    // Container Insights records carry no time: only the task table can tell a member from a stranger.
+    const events = parseKernelLog(
+      [
+        record('app invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=0'),
+        record('[  pid  ]   uid  tgid total_vm      rss pgtables_bytes swapents oom_score_adj name'),
+        record('[    100]     0   100     2000     1000    40960        0             0 app'),
+        record('[    101]     0   101     2000      500    40960        0             0 worker'),
+        record(
+          `oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,mems_allowed=0,oom_memcg=${group},task_memcg=${group},task=app,pid=100,uid=0`,
+        ),
+        record(kill(100, 'app')),
+        record(`Tasks in ${group} are going to be killed due to memory.oom.group set`),
+        record(kill(101, 'worker')),
+        record(kill(555, 'stranger')),
+      ].join('\n'),
+    ).events;
+    expect(events.map((e) => [e.victim.pid, e.coVictims.map((c) => c.pid), e.pod?.uid ?? null])).toEqual([
+      [100, [101], POD],
+      [101, [100], POD],
+      [555, [], null],
+    ]);
+    const timed = parseKernelLog(
+      [
+        `[ 9.0] Tasks in ${group} are going to be killed due to memory.oom.group set`,
+        `[ 9.1] ${kill(100, 'app')}`,
+        `[ 9.2] ${kill(101, 'worker')}`,
+        '[ 9.3] oom_kill_process: 4 callbacks suppressed',
+        `[ 9.4] ${kill(102, 'worker')}`,
+        `[ 12.0] ${kill(103, 'worker')}`,
+      ].join('\n'),
+    ).events;
+    expect(timed.map((e) => [e.victim.pid, e.coVictims.length])).toEqual([
+      [100, 1],
+      [101, 1],
+      [102, 0],
+      [103, 0],
+    ]);
+  });
+
   it('a victim already exiting is not a kill', () => {
     const events = parseKernelLog(
       [
@@ -214,6 +258,23 @@ describe('storms, groups and the lines that are not kills', () => {
   it('a gap in time closes a report cut off before its kill', () => {
     const events = parseKernelLog(readFileSync(join(fixtures, 'kmsg-raw-fragments.log'), 'utf8')).events;
     expect(events.map((e) => [e.victim.pid, e.trigger])).toEqual([[61746, null]]);
+  });
+});
+
+describe('task table', () => {
+  it('keeps names as printed, spaces and leading digits included', () => {
+    const [event] = parseKernelLog(
+      [
+        '[ 4.0] [  pid  ]   uid  tgid total_vm      rss pgtables_bytes swapents oom_score_adj name',
+        '[ 4.1] [  19331]  1000 19331   226026    29603  1314816        0           999 npm start',
+        '[ 4.2] [  19332]  1000 19332   226026    29000  1314816        0           999 01  x',
+        '[ 4.3] Memory cgroup out of memory: Killed process 19331 (npm start) total-vm:1kB, anon-rss:1kB, file-rss:0kB, shmem-rss:0kB',
+      ].join('\n'),
+    ).events;
+    expect(event?.tasks.map((t) => [t.pid, t.name, t.rssKb])).toEqual([
+      [19331, 'npm start', 29603 * 4],
+      [19332, '01  x', 29000 * 4],
+    ]);
   });
 });
 
