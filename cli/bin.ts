@@ -26,6 +26,14 @@ const code = await runCli(process.argv.slice(2), {
   sleep,
   signal: interrupted.signal,
   async connectCluster(target) {
+    // @kubernetes/client-node 2 loads undici 7, which needs Node.js 22: say so rather than crash.
+    const major = Number(process.versions.node.split('.')[0]);
+    if (major < 22) {
+      return {
+        ok: false,
+        reason: `talking to the cluster needs Node.js 22 or later (this is ${process.version}); run it through the repo's npx, which uses Node 24`,
+      };
+    }
     // Loaded only when asked for: the Kubernetes client is large and most scans never need it.
     const { createResolverFromKubeconfig } = await import('../functions/enrich/kube-client.ts');
     return createResolverFromKubeconfig(target);

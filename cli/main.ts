@@ -4,9 +4,37 @@
  */
 import type { CliIo, Command } from './command.ts';
 import { EXIT_OK, EXIT_USAGE, writeText } from './command.ts';
-import { scanCommand } from './scan/scan-command.ts';
 
-export const COMMANDS: readonly Command[] = [scanCommand];
+/**
+ * A command whose module is imported only when it runs: `scan` then loads no AWS or Kubernetes client, and
+ * `--help` loads nothing. test/cli/main.test.ts checks that each summary here is the module's own.
+ */
+function lazyCommand(name: string, summary: string, load: () => Promise<Command>): Command {
+  return { name, summary, run: async (args, io) => (await load()).run(args, io) };
+}
+
+export const COMMANDS: readonly Command[] = [
+  lazyCommand(
+    'scan',
+    'print the OOM kills in kernel logs (files, stdin, or --follow /dev/kmsg)',
+    async () => (await import('./scan/scan-command.ts')).scanCommand,
+  ),
+  lazyCommand(
+    'replay',
+    'feed recorded CloudWatch deliveries through parse, enrich and deliver (--dry-run prints them)',
+    async () => (await import('./replay/replay-command.ts')).replayCommand,
+  ),
+  lazyCommand(
+    'backfill',
+    'find the OOM kills in a CloudWatch Logs group’s history (resumable); --deliver alerts them',
+    async () => (await import('./backfill/backfill-command.ts')).backfillCommand,
+  ),
+  lazyCommand(
+    'query',
+    'run a saved Logs Insights query over the events log group (--list shows them)',
+    async () => (await import('./query/query-command.ts')).queryCommand,
+  ),
+];
 
 export function topLevelUsage(commands: readonly Command[] = COMMANDS): string {
   const width = Math.max(...commands.map((c) => c.name.length));

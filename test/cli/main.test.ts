@@ -1,13 +1,29 @@
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../../cli/main.ts';
+import { backfillCommand } from '../../cli/backfill/backfill-command.ts';
+import { COMMANDS, runCli } from '../../cli/main.ts';
+import { queryCommand } from '../../cli/query/query-command.ts';
+import { replayCommand } from '../../cli/replay/replay-command.ts';
+import { scanCommand } from '../../cli/scan/scan-command.ts';
 import { memoryIo } from './in-memory-io.ts';
 
 describe('eks-oom-alerts', () => {
   it('eks-oom-alerts --help lists the commands', async () => {
     const { io, stdout, stderr } = memoryIo();
     expect(await runCli(['--help'], io)).toBe(0);
-    expect(stdout.text).toContain('\nCommands:\n  scan  print the OOM kills in kernel logs');
+    expect(stdout.text).toContain('\nCommands:\n  scan      print the OOM kills in kernel logs');
+    for (const name of ['replay', 'backfill', 'query']) expect(stdout.text).toContain(`\n  ${name} `);
     expect(stderr.text).toBe('');
+  });
+
+  it('names each command as its own module does, in the lazy table', () => {
+    const modules = [scanCommand, replayCommand, backfillCommand, queryCommand];
+    expect(COMMANDS.map((c) => [c.name, c.summary])).toEqual(modules.map((c) => [c.name, c.summary]));
+  });
+
+  it('eks-oom-alerts query --list runs the query command it loads on demand', async () => {
+    const { io, stdout } = memoryIo();
+    expect(await runCli(['query', '--list'], io)).toBe(0);
+    expect(stdout.text).toContain('kills-by-namespace');
   });
 
   it('eks-oom-alerts (no command) shows the usage and exits 2', async () => {
