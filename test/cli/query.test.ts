@@ -220,13 +220,11 @@ describe('query options', () => {
   );
 
   it('reports a refused StartQuery', async () => {
-    logs
-      .on(StartQueryCommand)
-      .rejects(
-        Object.assign(new Error('The specified log group does not exist.'), {
-          name: 'ResourceNotFoundException',
-        }),
-      );
+    logs.on(StartQueryCommand).rejects(
+      Object.assign(new Error('The specified log group does not exist.'), {
+        name: 'ResourceNotFoundException',
+      }),
+    );
     const run = await query(['kills-by-namespace', '--cluster', 'demo']);
     expect(run.code).toBe(1);
     expect(run.stderr).toBe(
