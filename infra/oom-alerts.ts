@@ -31,7 +31,7 @@ import {
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { INSIGHTS_QUERIES } from '../shared/insights-queries.ts';
-import { METRICS, METRIC_NAMESPACE } from '../shared/metric-names.ts';
+import { CLUSTER_DIMENSION, METRICS, METRIC_NAMESPACE, METRIC_SERVICES } from '../shared/metric-names.ts';
 import { EVENT_SOURCE } from '../shared/oom-event.ts';
 import { ENV, STATE_TABLE } from '../shared/runtime-config.ts';
 import { KERNEL_OOM_FILTER_PATTERN } from '../shared/subscription-pattern.ts';
@@ -141,11 +141,6 @@ type FunctionName = 'parse' | 'enrich' | 'notify';
  * Powertools `service` of each function: the one dimension of its pipeline metrics, which the alarms name.
  * Must equal the `serviceName` in functions/<name>/handler.ts (a test checks it).
  */
-export const METRIC_SERVICES: Readonly<Record<FunctionName, string>> = {
-  parse: 'parse',
-  enrich: 'eks-oom-alerts-enrich',
-  notify: 'eks-oom-alerts-notify',
-};
 
 /** AWS managed EKS access policy equal to the Kubernetes `view` role: get/list pods, events, ReplicaSets, Jobs. */
 const EKS_VIEW_POLICY = 'AmazonEKSViewPolicy';
@@ -395,7 +390,7 @@ export class OomAlerts extends Construct {
     }
 
     const dlqs = { events: eventsDlq, parse: parseDlq, notify: notifyDlq };
-    this.alarms = this.createAlarms(dlqs);
+    this.alarms = this.createAlarms(config.clusterName, dlqs);
     this.dashboard = this.createDashboard(config.clusterName, dlqs);
   }
 
@@ -474,7 +469,7 @@ export class OomAlerts extends Construct {
     ];
   }
 
-  private createAlarms(dlqs: Record<string, sqs.Queue>): cloudwatch.Alarm[] {
+  private createAlarms(clusterName: string, dlqs: Record<string, sqs.Queue>): cloudwatch.Alarm[] {
     const action = new cloudwatchActions.SnsAction(this.alarmTopic);
     const alarm = (id: string, description: string, metric: cloudwatch.IMetric, threshold: number) => {
       const created = new cloudwatch.Alarm(this, id, {
@@ -520,13 +515,13 @@ export class OomAlerts extends Construct {
       alarm(
         'FormatDrift',
         'The kernel printed OOM lines no recognizer understands: a new kernel format. Run the unrecognised-lines check on the kernel log group.',
-        pipelineMetric('parse', METRICS.unrecognisedOomLines, Duration.minutes(15)),
+        pipelineMetric(clusterName, 'parse', METRICS.unrecognisedOomLines, Duration.minutes(15)),
         1,
       ),
       alarm(
         'EnrichmentUnavailable',
         'Alerts went out without pod names because the EKS API could not be reached: check the access entry, network path and endpoint.',
-        pipelineMetric('enrich', METRICS.enrichmentUnavailable, Duration.minutes(15)),
+        pipelineMetric(clusterName, 'enrich', METRICS.enrichmentUnavailable, Duration.minutes(15)),
         1,
       ),
     ];
@@ -568,16 +563,16 @@ export class OomAlerts extends Construct {
       new cloudwatch.GraphWidget({
         title: 'Parser',
         left: [METRICS.killsParsed, METRICS.incompleteReports, METRICS.malformedPayloads].map((name) =>
-          pipelineMetric('parse', name, period),
+          pipelineMetric(clusterName, 'parse', name, period),
         ),
         width: 8,
       }),
       new cloudwatch.GraphWidget({
         title: 'Format drift and enrichment',
         left: [
-          pipelineMetric('parse', METRICS.unrecognisedOomLines, period),
-          pipelineMetric('enrich', METRICS.enrichmentUnavailable, period),
-          pipelineMetric('enrich', METRICS.duplicatesSkipped, period),
+          pipelineMetric(clusterName, 'parse', METRICS.unrecognisedOomLines, period),
+          pipelineMetric(clusterName, 'enrich', METRICS.enrichmentUnavailable, period),
+          pipelineMetric(clusterName, 'enrich', METRICS.duplicatesSkipped, period),
         ],
         width: 8,
       }),
@@ -687,11 +682,16 @@ function acknowledgeKubectlProvider(provider: Construct): void {
   );
 }
 
-function pipelineMetric(fn: FunctionName, metricName: string, period: Duration): cloudwatch.Metric {
+function pipelineMetric(
+  clusterName: string,
+  fn: FunctionName,
+  metricName: string,
+  period: Duration,
+): cloudwatch.Metric {
   return new cloudwatch.Metric({
     namespace: METRIC_NAMESPACE,
     metricName,
-    dimensionsMap: { service: METRIC_SERVICES[fn] },
+    dimensionsMap: { service: METRIC_SERVICES[fn], [CLUSTER_DIMENSION]: clusterName },
     statistic: cloudwatch.Stats.SUM,
     period,
   });

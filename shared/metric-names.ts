@@ -19,3 +19,13 @@ export const METRICS = {
   /** notify: OOM kills, by cluster/namespace and by workload. */
   oomKills: 'OomKills',
 } as const;
+
+/** Powertools service names of the functions whose metrics the alarms watch. */
+export const METRIC_SERVICES = {
+  parse: 'eks-oom-alerts-parse',
+  enrich: 'eks-oom-alerts-enrich',
+  notify: 'eks-oom-alerts-notify',
+} as const;
+
+/** Every pipeline metric carries the cluster, so two deployments in one account and region keep apart. */
+export const CLUSTER_DIMENSION = 'cluster';

@@ -2,6 +2,7 @@
  * SQS → (report completed from the node's stream) → enrich → EventBridge. Middy wiring only: Powertools logger and metrics, and partial batch failure
  * so that only the records that could not be delivered come back.
  */
+import { ENV } from '../../shared/runtime-config.ts';
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
@@ -9,7 +10,7 @@ import { MetricUnit, Metrics } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { METRICS, METRIC_NAMESPACE } from '../../shared/metric-names.ts';
+import { CLUSTER_DIMENSION, METRICS, METRIC_NAMESPACE, METRIC_SERVICES } from '../../shared/metric-names.ts';
 import { enrichDeadline } from './enrich-events.ts';
 import { runtimeFromEnv } from './runtime.ts';
 import type { EnrichRuntime } from './runtime.ts';
@@ -77,8 +78,12 @@ export function createEnrichHandler(runtime: () => EnrichRuntime, logger: Logger
     .use(logMetrics(metrics));
 }
 
-const logger = new Logger({ serviceName: 'eks-oom-alerts-enrich' });
-const metrics = new Metrics({ namespace: METRIC_NAMESPACE, serviceName: 'eks-oom-alerts-enrich' });
+const logger = new Logger({ serviceName: METRIC_SERVICES.enrich });
+const metrics = new Metrics({
+  namespace: METRIC_NAMESPACE,
+  serviceName: METRIC_SERVICES.enrich,
+  defaultDimensions: { [CLUSTER_DIMENSION]: process.env[ENV.clusterName] ?? 'unknown' },
+});
 let built: EnrichRuntime | null = null;
 
 export const handler = createEnrichHandler(() => (built ??= runtimeFromEnv(process.env)), logger, metrics);

@@ -11,7 +11,7 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import middy from '@middy/core';
 import type { EventBridgeEvent } from 'aws-lambda';
-import { METRIC_NAMESPACE } from '../../shared/metric-names.ts';
+import { METRIC_NAMESPACE, METRIC_SERVICES } from '../../shared/metric-names.ts';
 import { SnsAlertSink } from './alert-sink.ts';
 import {
   deliver,
@@ -26,7 +26,7 @@ import { PowertoolsKillMetrics } from './kill-metrics.ts';
 import { readNotifyConfig } from './notify-config.ts';
 import { readEnrichedEvent } from './read-event.ts';
 
-const SERVICE = 'eks-oom-alerts-notify';
+const SERVICE = METRIC_SERVICES.notify;
 
 const settings = readNotifyConfig(process.env);
 if (!settings.ok) throw new Error(`notify is misconfigured: ${settings.problems.join('; ')}`);

@@ -2,6 +2,7 @@
  * CloudWatch Logs subscription target: kernel OOM lines in, OomEvents out to the enrich queue.
  * Wiring only; the steps are in parse-delivery.ts.
  */
+import { ENV } from '../../shared/runtime-config.ts';
 import { setTimeout as pause } from 'node:timers/promises';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
@@ -10,7 +11,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
-import { METRIC_NAMESPACE } from '../../shared/metric-names.ts';
+import { CLUSTER_DIMENSION, METRIC_NAMESPACE, METRIC_SERVICES } from '../../shared/metric-names.ts';
 import { AssemblerStateStore } from './assembler-state-store.ts';
 import { recordDeliveryOutcome } from './delivery-telemetry.ts';
 import { DEFAULT_SEND_RETRY } from './event-queue.ts';
@@ -18,8 +19,12 @@ import { readParseConfig } from './parse-config.ts';
 import type { ParseDependencies } from './parse-delivery.ts';
 import { DEFAULT_STATE_ATTEMPTS, parseDelivery } from './parse-delivery.ts';
 
-const logger = new Logger({ serviceName: 'parse' });
-const metrics = new Metrics({ namespace: METRIC_NAMESPACE, serviceName: 'parse' });
+const logger = new Logger({ serviceName: METRIC_SERVICES.parse });
+const metrics = new Metrics({
+  namespace: METRIC_NAMESPACE,
+  serviceName: METRIC_SERVICES.parse,
+  defaultDimensions: { [CLUSTER_DIMENSION]: process.env[ENV.clusterName] ?? 'unknown' },
+});
 
 const configResult = readParseConfig(process.env);
 if (!configResult.ok) throw new Error(`parse function misconfigured: ${configResult.problems.join('; ')}`);

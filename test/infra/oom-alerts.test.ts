@@ -2,10 +2,9 @@ import { readFileSync } from 'node:fs';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { INSIGHTS_QUERIES } from '../../shared/insights-queries.ts';
-import { METRICS, METRIC_NAMESPACE } from '../../shared/metric-names.ts';
+import { METRICS, METRIC_NAMESPACE, METRIC_SERVICES } from '../../shared/metric-names.ts';
 import { ENV as RUNTIME_ENV, STATE_TABLE } from '../../shared/runtime-config.ts';
 import { KERNEL_OOM_FILTER_PATTERN } from '../../shared/subscription-pattern.ts';
-import { METRIC_SERVICES } from '../../infra/oom-alerts.ts';
 import { synthOomAlerts } from './stack-fixture.ts';
 
 type Resource = { Type: string; Properties: Record<string, unknown> };
@@ -123,7 +122,7 @@ describe('functions', () => {
       [RUNTIME_ENV.eventsQueueUrl]: { Ref: idOf('AWS::SQS::Queue', 'EventsQueue') },
       [RUNTIME_ENV.enrichDelaySeconds]: '30',
       [RUNTIME_ENV.stateTableName]: { Ref: idOf('AWS::DynamoDB::Table', 'StateTable') },
-      POWERTOOLS_SERVICE_NAME: 'parse',
+      POWERTOOLS_SERVICE_NAME: METRIC_SERVICES.parse,
       POWERTOOLS_METRICS_NAMESPACE: METRIC_NAMESPACE,
     });
   });
@@ -430,7 +429,10 @@ describe('alarms and dashboard', () => {
     expect(alarmNamed('FormatDrift')).toMatchObject({
       Namespace: METRIC_NAMESPACE,
       MetricName: METRICS.unrecognisedOomLines,
-      Dimensions: [{ Name: 'service', Value: METRIC_SERVICES.parse }],
+      Dimensions: [
+        { Name: 'cluster', Value: 'demo' },
+        { Name: 'service', Value: METRIC_SERVICES.parse },
+      ],
       Statistic: 'Sum',
       Threshold: 1,
       TreatMissingData: 'notBreaching',
@@ -438,7 +440,10 @@ describe('alarms and dashboard', () => {
     expect(alarmNamed('EnrichmentUnavailable')).toMatchObject({
       Namespace: METRIC_NAMESPACE,
       MetricName: METRICS.enrichmentUnavailable,
-      Dimensions: [{ Name: 'service', Value: METRIC_SERVICES.enrich }],
+      Dimensions: [
+        { Name: 'cluster', Value: 'demo' },
+        { Name: 'service', Value: METRIC_SERVICES.enrich },
+      ],
     });
   });
 
@@ -446,8 +451,8 @@ describe('alarms and dashboard', () => {
     'watches the service name that functions/%s/handler.ts gives Powertools Metrics',
     (fn, service) => {
       const handler = readFileSync(new URL(`../../functions/${fn}/handler.ts`, import.meta.url), 'utf8');
-      expect(handler).toContain(`'${service}'`);
-      expect(handler).toMatch(/serviceName: /);
+      expect(service).toMatch(/^eks-oom-alerts-/);
+      expect(handler).toMatch(new RegExp(`METRIC_SERVICES\\.${fn}\\b`));
     },
   );
 

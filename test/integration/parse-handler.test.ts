@@ -131,6 +131,11 @@ function emittedMetrics(): Array<Record<string, number>> {
       };
       const [directive] = emf._aws.CloudWatchMetrics;
       expect(directive?.Namespace).toBe('EksOomAlerts');
+      // The alarms watch service and cluster, so two deployments in one account keep apart.
+      expect([emf.service, emf.cluster]).toEqual([
+        'eks-oom-alerts-parse',
+        process.env.CLUSTER_NAME ?? 'unknown',
+      ]);
       return Object.fromEntries(directive!.Metrics.map((m) => [m.Name, emf[m.Name] as number]));
     });
 }
