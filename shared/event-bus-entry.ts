@@ -24,7 +24,7 @@ export interface BusEntry {
 }
 
 export type BusEntryResult =
-  | { ok: true; entry: BusEntry; bytes: number; trimmed: { lines: number; tasks: number } }
+  | { ok: true; entry: BusEntry; bytes: number; trimmed: Trimmed }
   | { ok: false; reason: string; bytes: number };
 
 /** An entry's size the way EventBridge computes it (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-putevent-size.html). */
@@ -70,10 +70,19 @@ function largestFitting(max: number, fits: (count: number) => boolean): number {
   return low;
 }
 
+/** What was left out of an event to fit the entry limit. */
+export interface Trimmed {
+  lines: number;
+  tasks: number;
+  /** Last resort: the pod's labels and the co-victim list, which can grow without bound. */
+  labelsAndCoVictims: boolean;
+}
+
 /**
  * The PutEvents entry for one event. An event over the limit loses kernel `lines` first (from the middle),
- * then `tasks` rows (smallest rss last in the table, so from the end); the identity, memory figures and
- * everything else stay. If even that is not enough the result says so rather than cut the identity.
+ * then `tasks` rows (smallest rss last in the table, so from the end), then, as a last resort, the pod's labels
+ * and the co-victim list; the identity and memory figures stay. If even that is not enough the result says so
+ * rather than cut the identity.
  */
 export function buildBusEntry(
   event: EnrichedOomEvent,
@@ -83,7 +92,12 @@ export function buildBusEntry(
   const full = entryOf(event, busName);
   const fullBytes = entryBytes(full);
   if (fullBytes <= maxBytes)
-    return { ok: true, entry: full, bytes: fullBytes, trimmed: { lines: 0, tasks: 0 } };
+    return {
+      ok: true,
+      entry: full,
+      bytes: fullBytes,
+      trimmed: { lines: 0, tasks: 0, labelsAndCoVictims: false },
+    };
 
   const sizeWith = (lines: number, tasks: number): number =>
     entryBytes(
@@ -93,16 +107,28 @@ export function buildBusEntry(
   const lines = largestFitting(event.lines.length, (n) => sizeWith(n, allTasks) <= maxBytes);
   const tasks = lines > 0 ? allTasks : largestFitting(allTasks, (n) => sizeWith(0, n) <= maxBytes);
   const trimmedEvent = { ...event, lines: keepEnds(event.lines, lines), tasks: event.tasks.slice(0, tasks) };
+  const trimmed = { lines: event.lines.length - lines, tasks: allTasks - tasks };
   const entry = entryOf(trimmedEvent, busName);
   const bytes = entryBytes(entry);
-  if (bytes > maxBytes) {
+  if (bytes <= maxBytes)
+    return { ok: true, entry, bytes, trimmed: { ...trimmed, labelsAndCoVictims: false } };
+  const bare = entryOf(
+    {
+      ...trimmedEvent,
+      kubernetes: trimmedEvent.kubernetes === null ? null : { ...trimmedEvent.kubernetes, labels: {} },
+      coVictims: [],
+    },
+    busName,
+  );
+  const bareBytes = entryBytes(bare);
+  if (bareBytes > maxBytes) {
     return {
       ok: false,
-      bytes,
-      reason: `event ${event.id} is ${bytes} bytes without its kernel lines and task table (limit ${maxBytes})`,
+      bytes: bareBytes,
+      reason: `event ${event.id} is ${bareBytes} bytes without its kernel lines, task table, labels and co-victims (limit ${maxBytes})`,
     };
   }
-  return { ok: true, entry, bytes, trimmed: { lines: event.lines.length - lines, tasks: allTasks - tasks } };
+  return { ok: true, entry: bare, bytes: bareBytes, trimmed: { ...trimmed, labelsAndCoVictims: true } };
 }
 
 /**

@@ -35,7 +35,7 @@ describe('buildBusEntry', () => {
       ok: true,
       bytes:
         14 + 'eks-oom-alerts'.length + 'Pod OOM Killed'.length + Buffer.byteLength(JSON.stringify(event)),
-      trimmed: { lines: 0, tasks: 0 },
+      trimmed: { lines: 0, tasks: 0, labelsAndCoVictims: false },
       entry: {
         Source: 'eks-oom-alerts',
         DetailType: 'Pod OOM Killed',
@@ -66,7 +66,7 @@ describe('buildBusEntry', () => {
     if (!built.ok) throw new Error(built.reason);
     const detail = JSON.parse(built.entry.Detail) as EnrichedOomEvent;
     expect(built.bytes).toBeLessThanOrEqual(100_000);
-    expect(built.trimmed).toEqual({ lines: 40 - detail.lines.length, tasks: 0 });
+    expect(built.trimmed).toEqual({ lines: 40 - detail.lines.length, tasks: 0, labelsAndCoVictims: false });
     expect(detail.lines.length).toBeGreaterThan(10);
     expect(detail.lines[0]).toBe(lines[0]);
     expect(detail.lines.at(-1)).toBe(lines[39]);
@@ -89,19 +89,34 @@ describe('buildBusEntry', () => {
     const detail = JSON.parse(built.entry.Detail) as EnrichedOomEvent;
     expect(detail.lines).toEqual([]);
     expect(detail.tasks).toEqual(tasks.slice(0, detail.tasks.length));
-    expect(built.trimmed).toEqual({ lines: 1, tasks: 10 - detail.tasks.length });
+    expect(built.trimmed).toEqual({ lines: 1, tasks: 10 - detail.tasks.length, labelsAndCoVictims: false });
     expect(detail.tasks.length).toBeGreaterThan(0);
     expect(detail.kubernetes?.labels).toEqual({ app: 'web' });
   });
 
-  it('refuses rather than cut identity fields when those alone are too big', () => {
+  it('drops the labels and co-victims as a last resort, keeping the identity', () => {
     const labels = Object.fromEntries(Array.from({ length: 400 }, (_, i) => [`label-${i}`, 'v'.repeat(700)]));
     const base = enriched();
-    const event = enriched({ kubernetes: { ...base.kubernetes!, labels } });
+    const coVictims = Array.from({ length: 3 }, (_, i) => ({ pid: i, name: 'worker', anonRssKb: 1 }));
+    const built = buildBusEntry(
+      enriched({ kubernetes: { ...base.kubernetes!, labels }, coVictims }),
+      'oom-bus',
+    );
+    expect(built.ok && built.trimmed).toMatchObject({ labelsAndCoVictims: true });
+    const detail = built.ok ? (JSON.parse(built.entry.Detail) as EnrichedOomEvent) : null;
+    expect(detail).toMatchObject({
+      id: 'ev-1',
+      coVictims: [],
+      kubernetes: { namespace: base.kubernetes?.namespace, pod: base.kubernetes?.pod, labels: {} },
+    });
+  });
+
+  it('refuses rather than cut identity fields when those alone are too big', () => {
+    const event = enriched({ cgroup: { oom: `/${'x'.repeat(300_000)}`, task: null } });
     const built = buildBusEntry(event, 'oom-bus');
     expect(built.ok).toBe(false);
     expect(!built.ok && built.reason).toMatch(
-      /^event ev-1 is \d+ bytes without its kernel lines and task table \(limit 262144\)$/,
+      /^event ev-1 is \d+ bytes without its kernel lines, task table, labels and co-victims \(limit 262144\)$/,
     );
   });
 
