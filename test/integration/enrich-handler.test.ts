@@ -19,8 +19,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vites
 import { createEnrichHandler } from '../../functions/enrich/handler.ts';
 import { createEnrichRuntime } from '../../functions/enrich/runtime.ts';
 import type { EnrichedOomEvent, OomEvent } from '../../shared/oom-event.ts';
-import { startClaimTable } from '../functions/enrich/claim-table.ts';
-import type { ClaimTable } from '../functions/enrich/claim-table.ts';
+import { startStateTable } from './local-dynamo.ts';
+import type { StateTable } from './local-dynamo.ts';
 import { fakeTiming } from '../functions/enrich/fake-timing.ts';
 import {
   CONTAINER_ID,
@@ -49,7 +49,7 @@ const eks = mockClient(EKSClient);
 const eventBridge = mockClient(EventBridgeClient);
 const logs = mockClient(CloudWatchLogsClient);
 let api: KubeApiStandin;
-let table: ClaimTable;
+let table: StateTable;
 // The kills happened a minute before enrichment; the clock moves only when the code under test backs off.
 const timing = fakeTiming(Date.now());
 const killAt = (offsetMs = 0) => new Date(timing.now() - 60_000 + offsetMs).toISOString();
@@ -57,11 +57,11 @@ const killAt = (offsetMs = 0) => new Date(timing.now() - 60_000 + offsetMs).toIS
 beforeAll(async () => {
   [api, table] = await Promise.all([
     KubeApiStandin.start({ acceptsToken: (t) => t.startsWith('k8s-aws-v1.') }),
-    startClaimTable(),
+    startStateTable(),
   ]);
 });
 afterAll(async () => {
-  await Promise.all([api.stop(), table.stop()]);
+  await Promise.all([api.stop(), table.close()]);
 });
 
 function published(): EnrichedOomEvent[] {

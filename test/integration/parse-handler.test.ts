@@ -23,8 +23,8 @@ import {
   TEXT_ONLY_GROUP,
   WHOLE_RECORD_GROUP,
 } from '../fixtures/subscription/subscription-payloads.ts';
-import type { StateTable } from '../functions/parse/state-table.ts';
-import { startStateTable } from '../functions/parse/state-table.ts';
+import type { StateTable } from './local-dynamo.ts';
+import { startStateTable } from './local-dynamo.ts';
 
 type Handler = (event: unknown, context: Context) => Promise<unknown>;
 

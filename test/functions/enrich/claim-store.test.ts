@@ -8,8 +8,8 @@ import {
 } from '../../../functions/enrich/claim-store.ts';
 import type { ClaimStore } from '../../../functions/enrich/claim-store.ts';
 import { createDynamoDbClaimStore } from '../../../functions/enrich/dynamodb-claim-store.ts';
-import { startClaimTable } from './claim-table.ts';
-import type { ClaimTable } from './claim-table.ts';
+import { startStateTable } from '../../integration/local-dynamo.ts';
+import type { StateTable } from '../../integration/local-dynamo.ts';
 import { NODE, oomEvent } from './objects.ts';
 
 const T0 = Date.parse('2025-03-14T09:30:00Z');
@@ -65,11 +65,11 @@ describe('claim decisions', () => {
   });
 });
 
-let table: ClaimTable;
+let table: StateTable;
 beforeAll(async () => {
-  table = await startClaimTable();
+  table = await startStateTable();
 });
-afterAll(() => table.stop());
+afterAll(() => table.close());
 
 const stores: [string, () => ClaimStore][] = [
   ['in memory', () => createMemoryClaimStore()],

@@ -17,7 +17,7 @@ import type { StormStore } from '../../../functions/notify/storm-store.ts';
 import type { AlertMessage } from '../../../shared/alert-format.ts';
 import type { EnrichedOomEvent } from '../../../shared/oom-event.ts';
 import { exampleEvent } from '../../fixtures/enriched/examples.ts';
-import { startLocalDynamo, type LocalDynamo } from './state-table.ts';
+import { startLocalDynamo, type LocalDynamo } from '../../integration/local-dynamo.ts';
 
 const T0 = Date.parse('2025-11-20T10:02:11.117Z');
 const LOG_GROUP = '/eks-oom-alerts/prod-eu/events';

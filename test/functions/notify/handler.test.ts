@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { formatAlert } from '../../../shared/alert-format.ts';
 import type { EnrichedOomEvent } from '../../../shared/oom-event.ts';
 import { exampleEvent } from '../../fixtures/enriched/examples.ts';
-import { startLocalDynamo, type LocalDynamo } from './state-table.ts';
+import { startLocalDynamo, type LocalDynamo } from '../../integration/local-dynamo.ts';
 
 const TOPIC = 'arn:aws:sns:eu-west-1:123456789012:eks-oom-alerts';
 const LOG_GROUP = '/eks-oom-alerts/prod-eu/events';

@@ -7,7 +7,7 @@ import { MemoryStormStore } from '../../../functions/notify/memory-storm-store.t
 import type { StormStore, WindowRef } from '../../../functions/notify/storm-store.ts';
 import { dueBucketOf, stormGroupOf } from '../../../shared/storm-window.ts';
 import { exampleEvent } from '../../fixtures/enriched/examples.ts';
-import { startLocalDynamo, type LocalDynamo } from './state-table.ts';
+import { startLocalDynamo, type LocalDynamo } from '../../integration/local-dynamo.ts';
 
 const WINDOW_MINUTES = 30;
 const T0 = Date.parse('2025-11-20T10:02:11.117Z');

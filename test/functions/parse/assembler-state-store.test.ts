@@ -16,8 +16,8 @@ import {
   logEventsOf,
   WHOLE_RECORD_GROUP,
 } from '../../fixtures/subscription/subscription-payloads.ts';
-import type { StateTable } from './state-table.ts';
-import { startStateTable } from './state-table.ts';
+import type { StateTable } from '../../integration/local-dynamo.ts';
+import { startStateTable } from '../../integration/local-dynamo.ts';
 
 const NOW = Date.parse('2026-11-22T14:53:57.691Z');
 let table: StateTable;

@@ -12,8 +12,8 @@ import {
   subscriptionEvent,
   WHOLE_RECORD_GROUP,
 } from '../../fixtures/subscription/subscription-payloads.ts';
-import type { StateTable } from './state-table.ts';
-import { startStateTable } from './state-table.ts';
+import type { StateTable } from '../../integration/local-dynamo.ts';
+import { startStateTable } from '../../integration/local-dynamo.ts';
 
 const QUEUE_URL = 'https://sqs.eu-west-1.amazonaws.com/123456789012/eks-oom-alerts-events';
 const NODE = 'ip-10-0-1-23.eu-west-1.compute.internal';

@@ -1,12 +1,13 @@
 /**
- * dynalite on 127.0.0.1, with state tables laid out as the stack creates them (partition key `pk`).
+ * DynamoDB for tests: dynalite on a random 127.0.0.1 port, with state tables laid out as the stack creates them
+ * (partition key `pk`). One helper for parse's assembler state, enrich's claims and notify's storm windows.
  */
 import { createRequire } from 'node:module';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { STATE_TABLE } from '../../../shared/runtime-config.ts';
+import { STATE_TABLE } from '../../shared/runtime-config.ts';
 
 // dynalite is CommonJS without type declarations.
 const dynalite = createRequire(import.meta.url)('dynalite') as (options: {
@@ -17,8 +18,9 @@ const dynalite = createRequire(import.meta.url)('dynalite') as (options: {
 
 export interface LocalDynamo {
   endpoint: string;
+  client: DynamoDBClient;
   documents: DynamoDBDocumentClient;
-  /** Creates an empty state table and returns its name. */
+  /** Creates an empty state table, waits until it is ACTIVE, and returns its name. */
   createStateTable(name: string): Promise<string>;
   close(): Promise<void>;
 }
@@ -33,6 +35,7 @@ export async function startLocalDynamo(): Promise<LocalDynamo> {
   const client = new DynamoDBClient({ endpoint });
   return {
     endpoint,
+    client,
     documents: DynamoDBDocumentClient.from(client),
     async createStateTable(name) {
       await client.send(
@@ -54,5 +57,26 @@ export async function startLocalDynamo(): Promise<LocalDynamo> {
       client.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
+  };
+}
+
+export interface StateTable {
+  endpoint: string;
+  tableName: string;
+  client: DynamoDBClient;
+  documents: DynamoDBDocumentClient;
+  close(): Promise<void>;
+}
+
+/** A dynalite server holding one state table. */
+export async function startStateTable(tableName = 'eks-oom-alerts-state'): Promise<StateTable> {
+  const dynamo = await startLocalDynamo();
+  await dynamo.createStateTable(tableName);
+  return {
+    endpoint: dynamo.endpoint,
+    tableName,
+    client: dynamo.client,
+    documents: dynamo.documents,
+    close: dynamo.close,
   };
 }
