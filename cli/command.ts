@@ -70,3 +70,35 @@ export interface Command {
 export async function writeText(out: TextOutput, text: string): Promise<void> {
   if (!out.write(text)) await new Promise<void>((resolve) => out.once('drain', resolve));
 }
+
+/** What a command's argument parser says: run with these options, show the help, or a usage problem. */
+export type ParsedArgs<T> =
+  { kind: 'run'; options: T } | { kind: 'help' } | { kind: 'wrong'; problem: string };
+
+/** The usage problem in a `node:util` parseArgs error: its first sentence (the rest explains `--`). */
+export function usageProblem(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.replace(/\. To specify a positional argument.*$/s, '');
+}
+
+/**
+ * What every command does with its parsed arguments: the help to stdout (exit 0), a usage problem with the
+ * usage to stderr (exit 2), or the command itself.
+ */
+export async function runParsed<T>(
+  command: string,
+  usage: string,
+  parsed: ParsedArgs<T>,
+  io: CliIo,
+  run: (options: T) => Promise<number>,
+): Promise<number> {
+  if (parsed.kind === 'help') {
+    await writeText(io.stdout, usage);
+    return EXIT_OK;
+  }
+  if (parsed.kind === 'wrong') {
+    await writeText(io.stderr, `${command}: ${parsed.problem}\n\n${usage}`);
+    return EXIT_USAGE;
+  }
+  return run(parsed.options);
+}

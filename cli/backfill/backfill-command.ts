@@ -6,8 +6,8 @@
 import { parseArgs } from 'node:util';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { KERNEL_OOM_FILTER_PATTERN } from '../../shared/subscription-pattern.ts';
-import type { CliIo, Command } from '../command.ts';
-import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, writeText } from '../command.ts';
+import type { CliIo, Command, ParsedArgs } from '../command.ts';
+import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, runParsed, usageProblem, writeText } from '../command.ts';
 import { ScanPrinter } from '../scan/scan-printer.ts';
 import { eventsLogGroupOf, kernelLogGroupOf } from '../query/stack-log-groups.ts';
 import type { BackfillCheckpoint, BackfillScope, CheckpointStore } from './backfill-checkpoint.ts';
@@ -63,8 +63,7 @@ export interface BackfillOptions {
   deliver: { stateTable: string; topicArn: string; eventsLogGroup: string } | null;
 }
 
-type ParsedBackfillArgs =
-  { kind: 'run'; options: BackfillOptions } | { kind: 'help' } | { kind: 'wrong'; problem: string };
+type ParsedBackfillArgs = ParsedArgs<BackfillOptions>;
 
 export function parseBackfillArgs(args: readonly string[]): ParsedBackfillArgs {
   let values;
@@ -90,8 +89,7 @@ export function parseBackfillArgs(args: readonly string[]): ParsedBackfillArgs {
       },
     }));
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    return { kind: 'wrong', problem: message.replace(/\. To specify a positional argument.*$/s, '') };
+    return { kind: 'wrong', problem: usageProblem(error) };
   }
   if (values.help === true) return { kind: 'help' };
   const cluster = values.cluster ?? null;
@@ -263,18 +261,10 @@ export function createBackfillCommand(env: BackfillEnvironment): Command {
   return {
     name: 'backfill',
     summary: 'find the OOM kills in a CloudWatch Logs group’s history (resumable); --deliver alerts them',
-    async run(args, io) {
-      const parsed = parseBackfillArgs(args);
-      if (parsed.kind === 'help') {
-        await writeText(io.stdout, BACKFILL_USAGE);
-        return EXIT_OK;
-      }
-      if (parsed.kind === 'wrong') {
-        await writeText(io.stderr, `backfill: ${parsed.problem}\n\n${BACKFILL_USAGE}`);
-        return EXIT_USAGE;
-      }
-      return runBackfillCommand(parsed.options, io, env);
-    },
+    run: (args, io) =>
+      runParsed('backfill', BACKFILL_USAGE, parseBackfillArgs(args), io, (options) =>
+        runBackfillCommand(options, io, env),
+      ),
   };
 }
 

@@ -6,8 +6,8 @@ import { parseArgs } from 'node:util';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { fillQueryParameters, INSIGHTS_QUERIES } from '../../shared/insights-queries.ts';
 import type { InsightsQuery } from '../../shared/insights-queries.ts';
-import type { CliIo, Command } from '../command.ts';
-import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, writeText } from '../command.ts';
+import type { CliIo, Command, ParsedArgs } from '../command.ts';
+import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, runParsed, usageProblem, writeText } from '../command.ts';
 import { EXIT_INTERRUPTED } from '../backfill/backfill-command.ts';
 import { readTimeRange } from '../backfill/time-range.ts';
 import { POLL_PACING, runInsightsQuery } from './insights-run.ts';
@@ -45,11 +45,7 @@ export interface QueryOptions {
   json: boolean;
 }
 
-type ParsedQueryArgs =
-  | { kind: 'run'; options: QueryOptions }
-  | { kind: 'list' }
-  | { kind: 'help' }
-  | { kind: 'wrong'; problem: string };
+type ParsedQueryArgs = ParsedArgs<QueryOptions> | { kind: 'list' };
 
 function readParams(
   pairs: readonly string[],
@@ -84,8 +80,7 @@ export function parseQueryArgs(args: readonly string[]): ParsedQueryArgs {
       },
     }));
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    return { kind: 'wrong', problem: message.replace(/\. To specify a positional argument.*$/s, '') };
+    return { kind: 'wrong', problem: usageProblem(error) };
   }
   if (values.help === true) return { kind: 'help' };
   if (values.list === true)
@@ -174,19 +169,11 @@ export function createQueryCommand(env: QueryEnvironment): Command {
     summary: 'run a saved Logs Insights query over the events log group (--list shows them)',
     async run(args, io) {
       const parsed = parseQueryArgs(args);
-      switch (parsed.kind) {
-        case 'help':
-          await writeText(io.stdout, QUERY_USAGE);
-          return EXIT_OK;
-        case 'list':
-          await writeText(io.stdout, formatQueryList(INSIGHTS_QUERIES));
-          return EXIT_OK;
-        case 'wrong':
-          await writeText(io.stderr, `query: ${parsed.problem}\n\n${QUERY_USAGE}`);
-          return EXIT_USAGE;
-        case 'run':
-          return runQueryCommand(parsed.options, io, env);
+      if (parsed.kind === 'list') {
+        await writeText(io.stdout, formatQueryList(INSIGHTS_QUERIES));
+        return EXIT_OK;
       }
+      return runParsed('query', QUERY_USAGE, parsed, io, (options) => runQueryCommand(options, io, env));
     },
   };
 }

@@ -10,8 +10,8 @@ import type { Deliver } from '../../functions/enrich/enrich-events.ts';
 import type { PodResolver } from '../../functions/enrich/pod-resolver.ts';
 import { publishEvents } from '../../functions/enrich/publish-events.ts';
 import { DEFAULT_WINDOW_MINUTES } from '../../functions/notify/notify-config.ts';
-import type { ByteReader, CliIo, Command } from '../command.ts';
-import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, writeText } from '../command.ts';
+import type { ByteReader, CliIo, Command, ParsedArgs } from '../command.ts';
+import { EXIT_FAILURE, EXIT_OK, runParsed, usageProblem, writeText } from '../command.ts';
 import { dryRunDelivery } from './dry-run-delivery.ts';
 import { readReplayInput, type StreamBatch } from './replay-input.ts';
 import { replayBatches } from './replay-pipeline.ts';
@@ -51,8 +51,7 @@ interface ReplayOptions {
   files: string[];
 }
 
-type ParsedReplayArgs =
-  { kind: 'run'; options: ReplayOptions } | { kind: 'help' } | { kind: 'wrong'; problem: string };
+type ParsedReplayArgs = ParsedArgs<ReplayOptions>;
 
 export function parseReplayArgs(args: readonly string[]): ParsedReplayArgs {
   let parsed;
@@ -72,7 +71,7 @@ export function parseReplayArgs(args: readonly string[]): ParsedReplayArgs {
       },
     });
   } catch (error) {
-    return { kind: 'wrong', problem: error instanceof Error ? error.message : String(error) };
+    return { kind: 'wrong', problem: usageProblem(error) };
   }
   const { values, positionals } = parsed;
   if (values.help) return { kind: 'help' };
@@ -202,16 +201,6 @@ async function run(options: ReplayOptions, io: CliIo): Promise<number> {
 export const replayCommand: Command = {
   name: 'replay',
   summary: 'feed recorded CloudWatch deliveries through parse, enrich and deliver (--dry-run prints them)',
-  async run(args, io) {
-    const parsed = parseReplayArgs(args);
-    if (parsed.kind === 'help') {
-      await writeText(io.stdout, REPLAY_USAGE);
-      return EXIT_OK;
-    }
-    if (parsed.kind === 'wrong') {
-      await writeText(io.stderr, `replay: ${parsed.problem}\n\n${REPLAY_USAGE}`);
-      return EXIT_USAGE;
-    }
-    return run(parsed.options, io);
-  },
+  run: (args, io) =>
+    runParsed('replay', REPLAY_USAGE, parseReplayArgs(args), io, (options) => run(options, io)),
 };

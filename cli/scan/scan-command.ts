@@ -5,8 +5,8 @@
  */
 import { parseArgs } from 'node:util';
 import type { PodResolver } from '../../functions/enrich/pod-resolver.ts';
-import type { CliIo, Command } from '../command.ts';
-import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, writeText } from '../command.ts';
+import type { CliIo, Command, ParsedArgs } from '../command.ts';
+import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, runParsed, usageProblem, writeText } from '../command.ts';
 import { localBootTimeMs } from './boot-time.ts';
 import type { ScanCounts, ScanOutput } from './kernel-log-scanner.ts';
 import { KernelLogScanner } from './kernel-log-scanner.ts';
@@ -47,8 +47,7 @@ interface ScanOptions {
   files: string[];
 }
 
-type ParsedScanArgs =
-  { kind: 'run'; options: ScanOptions } | { kind: 'help' } | { kind: 'wrong'; problem: string };
+type ParsedScanArgs = ParsedArgs<ScanOptions>;
 
 export function parseScanArgs(args: readonly string[]): ParsedScanArgs {
   let values;
@@ -68,9 +67,7 @@ export function parseScanArgs(args: readonly string[]): ParsedScanArgs {
       },
     }));
   } catch (error) {
-    // Node's message goes on to explain `--`; the first sentence names the problem.
-    const message = error instanceof Error ? error.message : String(error);
-    return { kind: 'wrong', problem: message.replace(/\. To specify a positional argument.*$/s, '') };
+    return { kind: 'wrong', problem: usageProblem(error) };
   }
   if (values.help === true) return { kind: 'help' };
   if (values.follow !== undefined && positionals.length > 0) {
@@ -200,16 +197,6 @@ async function runScan(options: ScanOptions, io: CliIo): Promise<number> {
 export const scanCommand: Command = {
   name: 'scan',
   summary: 'print the OOM kills in kernel logs (files, stdin, or --follow /dev/kmsg)',
-  async run(args, io) {
-    const parsed = parseScanArgs(args);
-    if (parsed.kind === 'help') {
-      await writeText(io.stdout, SCAN_USAGE);
-      return EXIT_OK;
-    }
-    if (parsed.kind === 'wrong') {
-      await writeText(io.stderr, `scan: ${parsed.problem}\n\n${SCAN_USAGE}`);
-      return EXIT_USAGE;
-    }
-    return runScan(parsed.options, io);
-  },
+  run: (args, io) =>
+    runParsed('scan', SCAN_USAGE, parseScanArgs(args), io, (options) => runScan(options, io)),
 };
