@@ -438,8 +438,44 @@ function isReportContext(text: string): boolean {
 // Text that a human would call OOM text; if no recognizer reads it, it is reported as format drift.
 const LOOKS_LIKE_OOM = /(?:^|[^a-z])oom(?:[^a-z]|$)|out of memory|kill(?:ed)? process|memory cgroup/i;
 
+/**
+ * Something every text a recognizer reads or LOOKS_LIKE_OOM finds contains: `oom`, `memory` or `kill` (what
+ * LOOKS_LIKE_OOM looks for, and the markers that hold one of them), or another recognizer's marker (for the
+ * task row, whose `[` is in most lines, what follows it: `]`, spaces and a number). Case-insensitive: it may
+ * say yes to more, never to less. A text that holds it passes on every longer text holding that one.
+ */
+const MAY_BE_RECOGNIZED =
+  /oom|memory|kill|cpuset=|task in |: usage | tgid |cpu: |callbacks suppressed|\]\s+-?\d/i;
+/** All that a call-trace frame (CALL_TRACE_FRAME) surely holds; the other report context lines hold `memory`. */
+const FRAME_OFFSET = '+0x';
+
+/**
+ * False only for text parseKernelLine calls `not-oom`, whatever text around it: a cheap first test, and what
+ * lets a reader set most lines of a log aside unread (shared/line-prefilter.ts).
+ */
+export function mayBeOomText(text: string): boolean {
+  return MAY_BE_RECOGNIZED.test(text) || text.includes(FRAME_OFFSET);
+}
+
+export interface LineOptions {
+  /** False: every recognizer is tried, without the cheap first test (the same result, slower). */
+  prefilter?: boolean;
+}
+
+const PREFILTERED: LineOptions = { prefilter: true };
+
 /** Classifies one kernel message: a recognized OOM line, OOM-looking text no recognizer reads, or neither. */
-export function parseKernelLine(rawText: string, truncated = false): LineResult {
+export function parseKernelLine(
+  rawText: string,
+  truncated = false,
+  options: LineOptions = PREFILTERED,
+): LineResult {
+  if (options.prefilter !== false && !MAY_BE_RECOGNIZED.test(rawText)) {
+    // No recognizer reads it and LOOKS_LIKE_OOM finds nothing: of the report context, only a frame is left.
+    return rawText.includes(FRAME_OFFSET) && CALL_TRACE_FRAME.test(rawText.trim())
+      ? { kind: 'line', line: { kind: 'context' } }
+      : { kind: 'not-oom' };
+  }
   const text = rawText.trim();
   for (const recognizer of RECOGNIZERS) {
     if (!text.includes(recognizer.marker)) continue;

@@ -27,7 +27,8 @@ const KMSG_RECORD = /^(\d{1,3}),(\d+),(\d+),[^;]{0,16};/;
 const KMSG_DICTIONARY = /^ [A-Z][A-Z0-9_]*=/;
 const DMESG_LEVEL =
   /^(?:kern|user|mail|daemon|auth|syslog|lpr|news|uucp|cron|authpriv|ftp|local[0-7]) *:(?:emerg|alert|crit|err|warn|notice|info|debug) *: ?/;
-const DMESG_RAW_PRIORITY = /^<\d{1,3}>/;
+// `dmesg -r` priority: only before a dmesg time, so that a comm such as `<4>x` stays part of the message.
+const DMESG_RAW_PRIORITY = /^<\d{1,3}>(?=\[)/;
 const DMESG_TIME = /^\[ *(\d+)\.(\d{1,9})\] ?/;
 const PRINTK_CALLER = /^\[ *[TC]\d+\] ?/;
 // `dmesg -T` dates, in any language: they hold a clock time. Not task-table brackets (`[   2874]`), trace
@@ -41,7 +42,6 @@ const RFC3339_SYSLOG =
 const EMBEDDED_DMESG = /^[^[]{1,120}(?=\[ *\d+\.\d{1,9}\] )/;
 const QUOTE = /^(?:> ?)+/;
 const ANSI = /\u001b\[[0-9;]{0,16}m/g;
-const TRAILING_TRUNCATION = />$/;
 const MARKUP_TAG = /<\/?[A-Z]+>$/;
 
 function blankEntry(text: string): LogEntry {
@@ -90,9 +90,14 @@ function stringField(record: Record<string, unknown>, keys: readonly string[]): 
   return null;
 }
 
+const MESSAGE_KEYS = ['msg', 'message', 'MESSAGE', 'log'];
+const HOST_KEYS = ['host', '_HOSTNAME', 'hostname', 'HOSTNAME'];
+const IDENT_KEYS = ['ident', 'SYSLOG_IDENTIFIER', 'syslog_identifier'];
+const TRANSPORT_KEYS = ['_TRANSPORT'];
+
 /** Fluent Bit records: kmsg `{priority, sequence, sec, usec, msg}`, systemd `{MESSAGE, …}`, Container Insights `{host, ident, message}`. */
 function fromJsonRecord(record: Record<string, unknown>, entry: LogEntry): string | null {
-  const message = stringField(record, ['msg', 'message', 'MESSAGE', 'log']);
+  const message = stringField(record, MESSAGE_KEYS);
   if (message === null) return null;
   entry.enveloped = true;
   if (typeof record.sec === 'number') {
@@ -102,14 +107,14 @@ function fromJsonRecord(record: Record<string, unknown>, entry: LogEntry): strin
     entry.kernelTime = finiteOrNull(Number(record._SOURCE_MONOTONIC_TIMESTAMP) / 1e6);
   }
   if (typeof record.sequence === 'number') entry.sequence = record.sequence;
-  entry.host = stringField(record, ['host', '_HOSTNAME', 'hostname', 'HOSTNAME']);
+  entry.host = stringField(record, HOST_KEYS);
   entry.wallTime =
     microsToIso(record.__REALTIME_TIMESTAMP) ??
     isoOrNull(record.time) ??
     isoOrNull(record['@timestamp']) ??
     isoOrNull(record.timestamp);
-  const ident = stringField(record, ['ident', 'SYSLOG_IDENTIFIER', 'syslog_identifier']);
-  const transport = stringField(record, ['_TRANSPORT']);
+  const ident = stringField(record, IDENT_KEYS);
+  const transport = stringField(record, TRANSPORT_KEYS);
   entry.fromKernel = transport === 'kernel' || ident === null || ident === 'kernel';
   // kmsg `msg` may carry dictionary lines (`\n SUBSYSTEM=…`) after the message.
   const newline = message.indexOf('\n');
@@ -128,51 +133,120 @@ function parseJsonObject(line: string): Record<string, unknown> | null {
   }
 }
 
+/** A visible ASCII character: never whitespace, so a line starting with one is not blank. */
+function isVisibleAscii(code: number): boolean {
+  return code > 32 && code < 127;
+}
+
+/** The line as a JSON object, when it is one once trimmed. */
+function jsonRecordOf(line: string): Record<string, unknown> | null {
+  const first = line.charCodeAt(0);
+  // Trimmed, it must start with `{`: a line that starts with another visible character cannot.
+  if (first !== 0x7b && isVisibleAscii(first)) return null;
+  return parseJsonObject(line.trim());
+}
+
+/**
+ * The line without what no envelope is part of: colour codes, a byte-order mark, a CR, e-mail quoting. Null
+ * for a line that carries no message: blank, or a kmsg dictionary continuation line (` SUBSYSTEM=…`).
+ */
+function messageLine(raw: string): string | null {
+  // Only a line with an escape character can hold a colour code.
+  let line = raw.includes('\u001b') ? raw.replace(ANSI, '') : raw;
+  if (line.charCodeAt(0) === 0xfeff) line = line.slice(1);
+  if (line.charCodeAt(line.length - 1) === 0x0d) line = line.slice(0, -1);
+  // The dictionary pattern starts with a space, the quote pattern with `>`.
+  const first = line.charCodeAt(0);
+  if (first === 0x20 && KMSG_DICTIONARY.test(line)) return null;
+  if (first === 0x3e) {
+    const quote = QUOTE.exec(line);
+    if (quote !== null) line = line.slice(quote[0].length);
+  }
+  if (!isVisibleAscii(line.charCodeAt(0)) && line.trim().length === 0) return null;
+  return line;
+}
+
 type Stage = (text: string, entry: LogEntry) => string | null;
+
+function isDigit(code: number): boolean {
+  return code >= 0x30 && code <= 0x39;
+}
+
+const OPEN_BRACKET = 0x5b;
+
+/** An envelope's pattern, and a cheap test of the text that it passes whenever the pattern can match. */
+interface Prefix {
+  pattern: RegExp;
+  mayStart(text: string): boolean;
+}
+
+const anyText = (): boolean => true;
+const digitFirst = (text: string): boolean => isDigit(text.charCodeAt(0));
+const bracketFirst = (text: string): boolean => text.charCodeAt(0) === OPEN_BRACKET;
+
+const KMSG: Prefix = { pattern: KMSG_RECORD, mayStart: digitFirst };
+const RFC3339: Prefix = { pattern: RFC3339_SYSLOG, mayStart: digitFirst };
+const SYSLOG_LINE: Prefix = { pattern: SYSLOG, mayStart: anyText };
+const EMBEDDED: Prefix = {
+  pattern: EMBEDDED_DMESG,
+  mayStart: (text) => text.charCodeAt(0) !== OPEN_BRACKET && text.includes('] '),
+};
+const LEVEL: Prefix = {
+  pattern: DMESG_LEVEL,
+  mayStart: (text) => {
+    const first = text.charCodeAt(0);
+    return first >= 0x61 && first <= 0x7a;
+  },
+};
+const RAW_PRIORITY: Prefix = { pattern: DMESG_RAW_PRIORITY, mayStart: (text) => text.startsWith('<') };
+const TIME: Prefix = { pattern: DMESG_TIME, mayStart: bracketFirst };
+const WALL: Prefix = { pattern: DMESG_WALL, mayStart: bracketFirst };
+const CALLER: Prefix = { pattern: PRINTK_CALLER, mayStart: bracketFirst };
+
+function matchOf(prefix: Prefix, text: string): RegExpExecArray | null {
+  return prefix.mayStart(text) ? prefix.pattern.exec(text) : null;
+}
 
 /** The collector's envelope: a raw kmsg record, a syslog line, or a hypervisor's fields before a dmesg time. */
 function stripCollector(text: string, entry: LogEntry): string | null {
-  let m = KMSG_RECORD.exec(text);
+  let m = matchOf(KMSG, text);
   if (m !== null) {
     entry.sequence = Number(m[2]);
     entry.kernelTime = Number(m[3]) / 1e6;
     return text.slice(m[0].length);
   }
-  m = RFC3339_SYSLOG.exec(text);
+  m = matchOf(RFC3339, text);
   if (m !== null) {
     entry.wallTime = isoOrNull(m[1]);
     entry.host = m[2] as string;
     entry.fromKernel = m[3] === 'kernel';
     return text.slice(m[0].length);
   }
-  m = SYSLOG.exec(text);
+  m = matchOf(SYSLOG_LINE, text);
   if (m !== null) {
     entry.stamp = m[1] as string;
     entry.host = m[2] as string;
     entry.fromKernel = m[3] === 'kernel';
     return text.slice(m[0].length);
   }
-  if (!text.includes('] ')) return null;
-  m = EMBEDDED_DMESG.exec(text);
+  m = matchOf(EMBEDDED, text);
   return m === null ? null : text.slice(m[0].length);
 }
 
 /** `dmesg -x` level (`kern  :err   : `), or `dmesg -r` priority (`<3>`) before a dmesg time. */
 function stripDmesgLevel(text: string): string | null {
-  const m = DMESG_LEVEL.exec(text) ?? DMESG_RAW_PRIORITY.exec(text);
-  if (m === null) return null;
-  const rest = text.slice(m[0].length);
-  return m[0].startsWith('<') && !rest.startsWith('[') ? null : rest;
+  const m = matchOf(LEVEL, text) ?? matchOf(RAW_PRIORITY, text);
+  return m === null ? null : text.slice(m[0].length);
 }
 
 /** `[ 3467.508223]`, or the `dmesg -T` date. */
 function stripDmesgTime(text: string, entry: LogEntry): string | null {
-  let m = DMESG_TIME.exec(text);
+  let m = matchOf(TIME, text);
   if (m !== null) {
     entry.kernelTime = Number(`${m[1]}.${m[2]}`);
     return text.slice(m[0].length);
   }
-  m = DMESG_WALL.exec(text);
+  m = matchOf(WALL, text);
   if (m === null) return null;
   entry.stamp = m[1] as string;
   return text.slice(m[0].length);
@@ -180,7 +254,7 @@ function stripDmesgTime(text: string, entry: LogEntry): string | null {
 
 /** The printk caller id of CONFIG_PRINTK_CALLER (`[T9185]`, `[ C3]`). */
 function stripCaller(text: string): string | null {
-  const m = PRINTK_CALLER.exec(text);
+  const m = matchOf(CALLER, text);
   return m === null ? null : text.slice(m[0].length);
 }
 
@@ -195,17 +269,12 @@ const STAGES: readonly Stage[] = [stripCollector, stripDmesgLevel, stripDmesgTim
  * empty lines and kmsg dictionary continuation lines (` SUBSYSTEM=…`).
  */
 export function readLogRecord(raw: string): LogEntry | null {
-  let line = raw.replace(ANSI, '');
-  if (line.charCodeAt(0) === 0xfeff) line = line.slice(1);
-  if (line.endsWith('\r')) line = line.slice(0, -1);
-  if (KMSG_DICTIONARY.test(line)) return null;
-  const quote = QUOTE.exec(line);
-  if (quote !== null) line = line.slice(quote[0].length);
-  if (line.trim().length === 0) return null;
+  const line = messageLine(raw);
+  if (line === null) return null;
 
   const entry = blankEntry(line);
   let text = line;
-  const record = parseJsonObject(line.trim());
+  const record = jsonRecordOf(line);
   if (record !== null) {
     const inner = fromJsonRecord(record, entry);
     if (inner === null) return null;
@@ -224,6 +293,50 @@ export function readLogRecord(raw: string): LogEntry | null {
 
 function finishEntry(entry: LogEntry, text: string): LogEntry {
   entry.text = text;
-  entry.truncated = TRAILING_TRUNCATION.test(text) && !MARKUP_TAG.test(text);
+  entry.truncated = text.endsWith('>') && !MARKUP_TAG.test(text);
   return entry;
+}
+
+/** Every prefix a stage strips (STAGES), the most frequent first. */
+const PREFIXES_BY_FREQUENCY: readonly Prefix[] = [
+  TIME,
+  KMSG,
+  SYSLOG_LINE,
+  WALL,
+  RFC3339,
+  CALLER,
+  LEVEL,
+  RAW_PRIORITY,
+  EMBEDDED,
+];
+
+/** What readLogRecord makes of a line, told for a fraction of the work (skimLogRecord). */
+export interface RecordSkim {
+  /** Whether the entry readLogRecord returns has `enveloped` set. */
+  enveloped: boolean;
+  /**
+   * A text that holds the entry's `text`: a JSON record's message, else the line (the envelope comes off its
+   * front, a CR off its end; colour codes, a byte-order mark and e-mail quoting are already out).
+   */
+  holder: string;
+}
+
+/**
+ * readLogRecord without reading the record: null where it returns null, else whether the entry carries an
+ * envelope and a text that holds its message. A stage applies to the line as it is when no stage before it
+ * matched, so the entry has an envelope exactly when some stage's prefix matches the line as it is: the
+ * first found decides, whichever it is.
+ */
+export function skimLogRecord(raw: string): RecordSkim | null {
+  const line = messageLine(raw);
+  if (line === null) return null;
+  const record = jsonRecordOf(line);
+  if (record !== null) {
+    const message = stringField(record, MESSAGE_KEYS);
+    return message === null ? null : { enveloped: true, holder: message };
+  }
+  for (const prefix of PREFIXES_BY_FREQUENCY) {
+    if (prefix.mayStart(line) && prefix.pattern.test(line)) return { enveloped: true, holder: line };
+  }
+  return { enveloped: false, holder: line };
 }
