@@ -829,12 +829,31 @@ export interface GenerateOptions {
   targetBytes: number;
   /** One OOM report per this many noise lines, on average. */
   noisePerReport: number;
+  /** Lines per segment (one envelope each), at least and at most; default 20,000 to 60,000. */
+  segmentLines?: readonly [number, number];
 }
 
 /** Writes the log to `path`; returns what was written. */
 export function generateKernelLog(path: string, options: GenerateOptions): GeneratedLog {
-  const rng = new Random(options.seed);
   const fd = openSync(path, 'w');
+  try {
+    return generate(options, (text) => writeSync(fd, text));
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The log as text, for a small one (tests). */
+export function generateKernelLogText(options: GenerateOptions): { text: string; log: GeneratedLog } {
+  const pieces: string[] = [];
+  const log = generate(options, (text) => pieces.push(text));
+  return { text: pieces.join(''), log };
+}
+
+/** Generates the log, handing its text to `write` in pieces of about 1 MiB; returns what was written. */
+function generate(options: GenerateOptions, write: (text: string) => void): GeneratedLog {
+  const rng = new Random(options.seed);
+  const [segmentMin, segmentMax] = options.segmentLines ?? [20_000, 60_000];
   const result: GeneratedLog = {
     bytes: 0,
     lines: 0,
@@ -851,7 +870,7 @@ export function generateKernelLog(path: string, options: GenerateOptions): Gener
   let bufferBytes = 0;
   const flush = (): void => {
     const text = buffer.join('');
-    writeSync(fd, text);
+    write(text);
     result.bytes += Buffer.byteLength(text);
     buffer = [];
     bufferBytes = 0;
@@ -863,44 +882,40 @@ export function generateKernelLog(path: string, options: GenerateOptions): Gener
     result.envelopes[envelope]++;
     if (bufferBytes > 1 << 20) flush();
   };
-  try {
-    while (result.bytes + bufferBytes < options.targetBytes) {
-      // A segment: one node's log in one envelope, as a file someone saved or a stream an agent shipped.
-      const envelopeName = rng.pick(envelopeNames);
-      const envelope = ENVELOPES[envelopeName];
-      const node = rng.pick(NODES);
-      const segmentLines = rng.int(20_000, 60_000);
-      const end = result.lines + segmentLines;
-      while (result.lines < end && result.bytes + bufferBytes < options.targetBytes) {
-        if (rng.chance(1 / options.noisePerReport)) {
-          const [format, build] = pickReport(rng);
-          const report = build(rng);
-          result.reports[format]++;
-          result.kills += report.kills;
-          for (const message of report.messages) {
-            clock.seconds += rng.int(3, 40) / 1e6;
-            clock.sequence++;
-            emit(envelope(message, clock, node), envelopeName);
-          }
-          // Reports seconds apart, as on a real node: each report is its own.
-          clock.seconds += rng.int(2, 30);
-        } else {
-          const userland = rng.chance(0.3) ? userlandLine(rng, envelopeName, clock, node) : null;
-          if (userland !== null) {
-            emit(userland, envelopeName);
-            continue;
-          }
-          for (const message of noiseMessages(rng, node)) {
-            clock.seconds += rng.int(1, 800_000) / 1e6;
-            clock.sequence++;
-            emit(envelope(message, clock, node), envelopeName);
-          }
+  while (result.bytes + bufferBytes < options.targetBytes) {
+    // A segment: one node's log in one envelope, as a file someone saved or a stream an agent shipped.
+    const envelopeName = rng.pick(envelopeNames);
+    const envelope = ENVELOPES[envelopeName];
+    const node = rng.pick(NODES);
+    const segmentLines = rng.int(segmentMin, segmentMax);
+    const end = result.lines + segmentLines;
+    while (result.lines < end && result.bytes + bufferBytes < options.targetBytes) {
+      if (rng.chance(1 / options.noisePerReport)) {
+        const [format, build] = pickReport(rng);
+        const report = build(rng);
+        result.reports[format]++;
+        result.kills += report.kills;
+        for (const message of report.messages) {
+          clock.seconds += rng.int(3, 40) / 1e6;
+          clock.sequence++;
+          emit(envelope(message, clock, node), envelopeName);
+        }
+        // Reports seconds apart, as on a real node: each report is its own.
+        clock.seconds += rng.int(2, 30);
+      } else {
+        const userland = rng.chance(0.3) ? userlandLine(rng, envelopeName, clock, node) : null;
+        if (userland !== null) {
+          emit(userland, envelopeName);
+          continue;
+        }
+        for (const message of noiseMessages(rng, node)) {
+          clock.seconds += rng.int(1, 800_000) / 1e6;
+          clock.sequence++;
+          emit(envelope(message, clock, node), envelopeName);
         }
       }
     }
-    flush();
-  } finally {
-    closeSync(fd);
   }
+  flush();
   return result;
 }

@@ -4,8 +4,8 @@
  */
 import type { AssemblerContext, AssemblerState, DriftLine, InputLine } from './report-assembler.ts';
 import { assembleReports } from './report-assembler.ts';
-import type { LogEntry } from './log-record.ts';
-import { readLogRecord } from './log-record.ts';
+import type { JoinedRecord, ReadOptions } from './line-prefilter.ts';
+import { RecordJoiner, SET_ASIDE } from './line-prefilter.ts';
 import type { OomEvent } from './oom-event.ts';
 
 export interface ParseContext {
@@ -25,48 +25,39 @@ export interface ParsedLog {
   stats: { lines: number; records: number };
 }
 
-/**
- * Pasted logs wrap long lines. When most lines carry an envelope (dmesg time, syslog prefix), a line without
- * one continues the line above. A terminal wraps at a fixed width and splits words, so a line exactly as long
- * as the longest line joins with nothing; a mail client wraps at spaces, so a shorter one joins with a space.
- */
-export function joinWrappedLines(rawLines: readonly string[]): Array<{ entry: LogEntry; lineNo: number }> {
-  const records: Array<{ entry: LogEntry; lineNo: number; rawLength: number }> = [];
-  let enveloped = 0;
+/** Joins the wrapped lines of a whole log (RecordJoiner); reads every record unless the prefilter is asked for. */
+export function joinWrappedLines(
+  rawLines: readonly string[],
+  options: ReadOptions = { prefilter: false },
+): JoinedRecord[] {
   let width = 0;
-  for (const raw of rawLines) width = Math.max(width, raw.length);
-  rawLines.forEach((raw, i) => {
-    const entry = readLogRecord(raw);
-    if (entry === null) return;
-    const previous = records.at(-1);
-    const continues =
-      !entry.enveloped &&
-      previous !== undefined &&
-      previous.entry.enveloped &&
-      enveloped * 2 > records.length;
-    if (continues) {
-      const glue = previous.rawLength === width && width >= 60 ? '' : ' ';
-      previous.entry.text = `${previous.entry.text}${glue}${entry.text.trimStart()}`;
-      previous.entry.truncated = entry.truncated;
-      previous.rawLength = raw.length;
-      return;
-    }
-    if (entry.enveloped) enveloped++;
-    records.push({ entry, lineNo: i + 1, rawLength: raw.length });
-  });
+  for (const raw of rawLines) if (raw.length > width) width = raw.length;
+  const joiner = new RecordJoiner(options);
+  const records: JoinedRecord[] = [];
+  for (let i = 0; i < rawLines.length; i++) {
+    const record = joiner.push(rawLines[i] as string, i + 1, width);
+    if (record !== null) records.push(record);
+  }
+  const last = joiner.release();
+  if (last !== null) records.push(last);
   return records;
 }
 
 /** Parses a whole kernel log held in memory. */
-export function parseKernelLog(text: string, context: ParseContext = {}): ParsedLog {
+export function parseKernelLog(
+  text: string,
+  context: ParseContext = {},
+  options: ReadOptions = {},
+): ParsedLog {
   const rawLines = text.split('\n');
-  const records = joinWrappedLines(rawLines);
+  const records = joinWrappedLines(rawLines, { prefilter: options.prefilter !== false });
   const assemblerContext: AssemblerContext = {
     node: context.node ?? null,
     source: { file: context.file ?? '-' },
     bootTimeMs: context.bootTimeMs ?? null,
   };
-  const inputs: InputLine[] = records.map((r) => ({ entry: r.entry, ref: r.lineNo }));
+  const inputs: InputLine[] = [];
+  for (const r of records) if (r.entry !== SET_ASIDE) inputs.push({ entry: r.entry, ref: r.lineNo });
   const result = assembleReports(inputs, null, assemblerContext, { final: true });
   return {
     events: result.events,
@@ -75,4 +66,4 @@ export function parseKernelLog(text: string, context: ParseContext = {}): Parsed
   };
 }
 
-export type { AssemblerState, DriftLine };
+export type { AssemblerState, DriftLine, JoinedRecord, ReadOptions };

@@ -10,6 +10,7 @@ import type {
   InputLine,
 } from '../../shared/report-assembler.ts';
 import { assembleReports } from '../../shared/report-assembler.ts';
+import { SET_ASIDE } from '../../shared/line-prefilter.ts';
 import type { OomEvent } from '../../shared/oom-event.ts';
 import { WrappedLineJoiner } from './wrapped-lines.ts';
 import type { JoinedRecord } from './wrapped-lines.ts';
@@ -42,13 +43,19 @@ export interface ScanCounts {
 
 export interface ScannerOptions {
   batchRecords?: number;
+  /** Set aside the lines that cannot hold OOM text, unread (shared/line-prefilter.ts); default true. */
+  prefilter?: boolean;
 }
+
+/** A record waiting for the assembler; null for one the prefilter set aside (it still counts towards a batch). */
+type PendingRecord = InputLine | null;
 
 /**
  * Lines that may follow a report's kill and belong to it (more kills and the group line of memory.oom.group,
  * the reaper, an exiting victim): a batch never starts with one, so a report is not cut after its kill.
  */
-function followsKill(line: InputLine): boolean {
+function followsKill(line: PendingRecord): boolean {
+  if (line === null) return false;
   const text = line.entry.text;
   return (
     text.includes('Killed process ') ||
@@ -63,9 +70,9 @@ function followsKill(line: InputLine): boolean {
  * report (several kill lines) or a kill and its reaper line are never split between two assembler calls
  * (the assembler closes a report that has its kill at the end of each call). 0 when there is no such record.
  */
-function batchEnd(pending: readonly InputLine[]): number {
+function batchEnd(pending: readonly PendingRecord[]): number {
   for (let at = pending.length - 1; at > 0; at--) {
-    if (!followsKill(pending[at] as InputLine)) return at;
+    if (!followsKill(pending[at] as PendingRecord)) return at;
   }
   return 0;
 }
@@ -91,15 +98,18 @@ export class KernelLogScanner {
   private readonly context: AssemblerContext;
   private readonly batchRecords: number;
   private readonly decoder = new TextDecoder('utf-8');
-  private readonly joiner = new WrappedLineJoiner();
+  private readonly joiner: WrappedLineJoiner;
   private state: AssemblerState | null = null;
   private partialLine = '';
-  private pending: InputLine[] = [];
+  private pending: PendingRecord[] = [];
+  /** The records of one line, reused from line to line. */
+  private readonly whole: JoinedRecord[] = [];
   private previousBatch: readonly InputLine[] = [];
 
   constructor(context: AssemblerContext, options: ScannerOptions = {}) {
     this.context = context;
     this.batchRecords = options.batchRecords ?? BATCH_RECORDS;
+    this.joiner = new WrappedLineJoiner(undefined, { prefilter: options.prefilter !== false });
   }
 
   /** Takes the next bytes; returns the kills whose reports completed. */
@@ -150,18 +160,23 @@ export class KernelLogScanner {
 
   private takeLine(raw: string): void {
     this.counts.lines++;
-    this.takeRecords(this.joiner.push(raw, this.counts.lines));
+    this.takeRecords(this.joiner.push(raw, this.counts.lines, this.whole));
   }
 
-  private takeRecords(records: readonly JoinedRecord[]): void {
-    for (const record of records) this.pending.push({ entry: record.entry, ref: record.lineNo });
+  private takeRecords(records: JoinedRecord[]): void {
+    for (const record of records) {
+      this.pending.push(record.entry === SET_ASIDE ? null : { entry: record.entry, ref: record.lineNo });
+    }
     this.counts.records += records.length;
+    records.length = 0;
   }
 
   private assemble(end: number, final: boolean, output: ScanOutput): void {
-    const batch = this.pending.slice(0, end);
+    // Batches end where they would if every record were read: the assembler closes a report at a batch end.
+    const records = this.pending.slice(0, end);
     this.pending = this.pending.slice(end);
-    if (batch.length === 0 && !final) return;
+    if (records.length === 0 && !final) return;
+    const batch = records.filter((record) => record !== null);
     const result = assembleReports(batch, this.state, this.context, { final });
     this.state = result.state;
     for (const event of result.events) {

@@ -1,0 +1,127 @@
+/**
+ * Lines into records, with the readers' fast path (parseKernelLog, `scan`). Most lines of a node's kernel log
+ * are not OOM text, and reading their envelope (readLogRecord) and classifying them (parseKernelLine) was most
+ * of the cost. A record is set aside unread when:
+ * - skimLogRecord (log-record.ts) finds no OOM text (mayBeOomText, kernel-line.ts) in the text that holds its
+ *   message: then parseKernelLine would call it `not-oom`, which the assembler ignores whatever its state;
+ * - and no line continues it. The wrapped-line joiner needs to know, of every line, whether it carries a
+ *   record and an envelope; skimLogRecord says so exactly, and a record is read in full once a line joins it.
+ * So results do not change, only the work: test/shared/line-prefilter.test.ts checks that on every sample log
+ * and on generated ones, against the same readers with `{ prefilter: false }`.
+ */
+import { mayBeOomText } from './kernel-line.ts';
+import type { LogEntry, RecordSkim } from './log-record.ts';
+import { readLogRecord, skimLogRecord } from './log-record.ts';
+
+export interface ReadOptions {
+  /** Set aside, unread, the records that cannot be OOM text. The default; false reads every record. */
+  prefilter?: boolean;
+}
+
+/**
+ * The entry of a record the prefilter set aside. It is marked as not from the kernel, so an assembler handed
+ * it would ignore it like the `not-oom` line it stands for; readers leave it out instead.
+ */
+export const SET_ASIDE: LogEntry = Object.freeze({
+  text: '',
+  kernelTime: null,
+  wallTime: null,
+  stamp: null,
+  host: null,
+  sequence: null,
+  truncated: false,
+  fromKernel: false,
+  enveloped: false,
+});
+
+export interface JoinedRecord {
+  /** SET_ASIDE for a record the prefilter did not read. */
+  entry: LogEntry;
+  /** 1-based number of the line the record starts on. */
+  lineNo: number;
+}
+
+interface OpenRecord {
+  /** Its first line, kept until the record is read. */
+  raw: string;
+  lineNo: number;
+  /** The length of its last line. */
+  rawLength: number;
+  enveloped: boolean;
+  /** What the prefilter looks at, while the record is not read. */
+  holder: string;
+  /** Null until read: with the prefilter, a record is read when it may be OOM text or a line joins it. */
+  entry: LogEntry | null;
+}
+
+function readEntry(raw: string): LogEntry {
+  const entry = readLogRecord(raw);
+  if (entry === null) throw new Error(`skimLogRecord and readLogRecord disagree on ${JSON.stringify(raw)}`);
+  return entry;
+}
+
+/**
+ * Pasted logs wrap long lines. When most lines carry an envelope (dmesg time, syslog prefix), a line without
+ * one continues the line above. A terminal wraps at a fixed width and splits words, so a line exactly as long
+ * as the longest line joins with nothing; a mail client wraps at spaces, so a shorter one joins with a space.
+ *
+ * Line by line: the caller gives the width of the longest line (the whole text's, or the longest seen when
+ * streaming), and gets each record once the line after it shows that the record is whole.
+ */
+export class RecordJoiner {
+  private readonly prefilter: boolean;
+  private open: OpenRecord | null = null;
+  private records = 0;
+  private enveloped = 0;
+
+  constructor(options: ReadOptions = {}) {
+    this.prefilter = options.prefilter !== false;
+  }
+
+  /** Takes the next raw line; returns the record before it when this line starts a new one. */
+  push(raw: string, lineNo: number, width: number): JoinedRecord | null {
+    let entry: LogEntry | null = null;
+    let skim: RecordSkim | null;
+    if (this.prefilter) {
+      skim = skimLogRecord(raw);
+    } else {
+      entry = readLogRecord(raw);
+      skim = entry === null ? null : { enveloped: entry.enveloped, holder: entry.text };
+    }
+    if (skim === null) return null;
+    const previous = this.open;
+    if (!skim.enveloped && previous !== null && previous.enveloped && this.enveloped * 2 > this.records) {
+      const glue = previous.rawLength === width && width >= 60 ? '' : ' ';
+      const head = (previous.entry ??= readEntry(previous.raw));
+      const tail = entry ?? readEntry(raw);
+      head.text = `${head.text}${glue}${tail.text.trimStart()}`;
+      head.truncated = tail.truncated;
+      previous.rawLength = raw.length;
+      return null;
+    }
+    if (skim.enveloped) this.enveloped++;
+    this.records++;
+    this.open = {
+      raw,
+      lineNo,
+      rawLength: raw.length,
+      enveloped: skim.enveloped,
+      holder: skim.holder,
+      entry,
+    };
+    return previous === null ? null : this.finish(previous);
+  }
+
+  /** The record held back (the end of input, or a pause in a followed stream): the next line starts anew. */
+  release(): JoinedRecord | null {
+    const previous = this.open;
+    this.open = null;
+    return previous === null ? null : this.finish(previous);
+  }
+
+  private finish(record: OpenRecord): JoinedRecord {
+    if (record.entry !== null) return { entry: record.entry, lineNo: record.lineNo };
+    if (!mayBeOomText(record.holder)) return { entry: SET_ASIDE, lineNo: record.lineNo };
+    return { entry: readEntry(record.raw), lineNo: record.lineNo };
+  }
+}

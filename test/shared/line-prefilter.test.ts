@@ -1,0 +1,524 @@
+/**
+ * The readers' fast path (shared/line-prefilter.ts) against the plain path: whatever the log, parseKernelLog
+ * and `scan`'s scanner give the same events, drift and counts with `{ prefilter: true }` as with
+ * `{ prefilter: false }`, and the cheap tests it rests on (skimLogRecord, mayBeOomText) agree with what they
+ * stand for (readLogRecord, parseKernelLine). On every sample log, and on generated logs: real report lines
+ * among noise and random lines, in every envelope, pasted wrapped, with colour codes and JSON escapes.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { generateKernelLogText } from '../../bench/kernel-log-generator.ts';
+import { KernelLogScanner } from '../../cli/scan/kernel-log-scanner.ts';
+import type { ScanCounts, ScanOutput } from '../../cli/scan/kernel-log-scanner.ts';
+import { mayBeOomText, parseKernelLine, RECOGNIZERS } from '../../shared/kernel-line.ts';
+import { joinWrappedLines, parseKernelLog } from '../../shared/kernel-log.ts';
+import { SET_ASIDE } from '../../shared/line-prefilter.ts';
+import { readLogRecord, skimLogRecord } from '../../shared/log-record.ts';
+
+const SAMPLE_DIRS = ['test/fixtures/kernel-logs', 'test/fixtures/real-kernel', 'examples'];
+const SAMPLES = SAMPLE_DIRS.flatMap((dir) =>
+  readdirSync(dir)
+    .filter((name) => name.endsWith('.log') || name.endsWith('.jsonl'))
+    .sort()
+    .map((name) => join(dir, name)),
+);
+const SAMPLE_TEXT = new Map(SAMPLES.map((file) => [file, readFileSync(file, 'utf8')]));
+const SAMPLE_LINES = [...SAMPLE_TEXT.values()].flatMap((text) => text.split('\n'));
+/** The messages of each sample log, envelopes off, in order: what the generators put back into envelopes. */
+const SAMPLE_MESSAGES = [...SAMPLE_TEXT.values()].map((text) =>
+  joinWrappedLines(text.split('\n')).map((r) => r.entry.text),
+);
+const REPORT_TEXTS = [...new Set(SAMPLE_MESSAGES.flat())];
+
+function scan(text: string, prefilter: boolean, batchRecords: number, chunkBytes: number) {
+  const scanner = new KernelLogScanner(
+    { node: null, source: { file: 'x.log' } },
+    { batchRecords, prefilter },
+  );
+  const output: ScanOutput = { kills: [], drift: [] };
+  const take = (o: ScanOutput): void => {
+    output.kills.push(...o.kills);
+    output.drift.push(...o.drift);
+  };
+  const bytes = new TextEncoder().encode(text);
+  for (let at = 0; at < bytes.length; at += chunkBytes)
+    take(scanner.push(bytes.subarray(at, at + chunkBytes)));
+  take(scanner.end());
+  return { output, counts: scanner.counts as ScanCounts };
+}
+
+/** The prefilter changes nothing parseKernelLog or the scanner gives. */
+function expectSameResults(text: string, batchRecords: readonly number[] = [8192]): void {
+  const plain = parseKernelLog(text, { file: 'x.log' }, { prefilter: false });
+  expect(parseKernelLog(text, { file: 'x.log' })).toEqual(plain);
+  for (const batch of batchRecords) {
+    expect(scan(text, true, batch, 4096)).toEqual(scan(text, false, batch, 4096));
+  }
+}
+
+describe('the prefilter on every sample log', () => {
+  it.each(SAMPLES)('parseKernelLog and the scanner give the same with and without it: %s', (file) => {
+    const text = SAMPLE_TEXT.get(file) as string;
+    expectSameResults(text, [1, 2, 5, 8192]);
+  });
+
+  it.each(SAMPLES)(
+    'sets aside only records parseKernelLine calls not-oom, and reads the others alike: %s',
+    (file) => {
+      const lines = (SAMPLE_TEXT.get(file) as string).split('\n');
+      const plain = joinWrappedLines(lines, { prefilter: false });
+      const fast = joinWrappedLines(lines, { prefilter: true });
+      expect(fast.map((r) => r.lineNo)).toEqual(plain.map((r) => r.lineNo));
+      fast.forEach((record, i) => {
+        const read = plain[i]?.entry;
+        if (record.entry === SET_ASIDE) {
+          expect(parseKernelLine(read?.text ?? '', read?.truncated, { prefilter: false })).toEqual({
+            kind: 'not-oom',
+          });
+        } else {
+          expect(record.entry).toEqual(read);
+        }
+      });
+    },
+  );
+
+  it('sets aside the lines of a real log that are not OOM text, and reads the report', () => {
+    const lines = (SAMPLE_TEXT.get('examples/kernel-6.18.dmesg.log') as string).split('\n');
+    const records = joinWrappedLines(lines, { prefilter: true });
+    const setAside = records.filter((r) => r.entry === SET_ASIDE).map((r) => lines[r.lineNo - 1]);
+    const read = records.filter((r) => r.entry !== SET_ASIDE).map((r) => r.entry.text);
+
+    expect(setAside).toContain('[    1.311127] tokio-rt-worker (70): drop_caches: 3');
+    expect(setAside).toContain('[ 3467.507989]  <TASK>');
+    expect(read).toContain(
+      'Memory cgroup out of memory: Killed process 2874 (python3) total-vm:75160kB, anon-rss:65152kB, file-rss:6648kB, shmem-rss:0kB, UID:0 pgtables:184kB oom_score_adj:0',
+    );
+    expect(read).toContain(
+      '[   2874]     0  2874    18790    17950    16288     1662         0   188416        0             0 python3',
+    );
+    expect(read).toContain(' dump_header+0x43/0x1c0');
+  });
+});
+
+describe('the scanner with the prefilter', () => {
+  const POD =
+    '/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod0b4c3a2e_6f1d_4e8a_9c7b_5d2e1f0a3b4c.slice';
+  const GROUP = `${POD}/cri-containerd-4f6b0a1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f90.scope`;
+  // A memory.oom.group report with a line of noise among its kill lines.
+  const REPORT = [
+    '[ 5120.104001] worker invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=984',
+    '[ 5120.104177] memory: usage 262144kB, limit 262144kB, failcnt 311',
+    `[ 5120.104181] Memory cgroup stats for ${GROUP}:`,
+    '[ 5120.104301] [  pid  ]   uid  tgid total_vm      rss pgtables_bytes swapents oom_score_adj name',
+    '[ 5120.104305] [   8790]     0  8790      620      263    45056        0           984 sh',
+    '[ 5120.104308] [   8812]     0  8812    70001    64891   581632        0           984 worker',
+    `[ 5120.104313] oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,mems_allowed=0,oom_memcg=${GROUP},task_memcg=${GROUP},task=worker,pid=8812,uid=0`,
+    '[ 5120.104330] Memory cgroup out of memory: Killed process 8812 (worker) total-vm:280004kB, anon-rss:259368kB, file-rss:196kB, shmem-rss:0kB, UID:0 pgtables:568kB oom_score_adj:984',
+    '[ 5120.104340] eth0: renamed from tmp1e2f3a',
+    `[ 5120.104345] Tasks in ${GROUP} are going to be killed due to memory.oom.group set`,
+    '[ 5120.104350] eth0: link becomes ready',
+    '[ 5120.104352] Memory cgroup out of memory: Killed process 8790 (sh) total-vm:2480kB, anon-rss:88kB, file-rss:964kB, shmem-rss:0kB, UID:0 pgtables:44kB oom_score_adj:984',
+    '[ 5121.000000] IPv6: ADDRCONF(NETDEV_CHANGE): eni8a7b6c5d4e3: link becomes ready',
+  ].join('\n');
+
+  // The assembler closes a report at a batch end: a batch must end where it would if every line were read.
+  // The scanner holds its first 4,096 lines to learn the widest; batches start after them.
+  const LOG = [
+    ...Array.from({ length: 4100 }, (_, i) => `[ 5000.${String(i).padStart(6, '0')}] eth0: link up`),
+    REPORT,
+  ].join('\n');
+
+  it('ends its batches where it would without it, counting the records it set aside', () => {
+    const coVictims = new Set<string>();
+    for (const batch of [1, 2, 3, 5, 8, 13, 8192]) {
+      const fast = scan(LOG, true, batch, 65536);
+      expect(fast).toEqual(scan(LOG, false, batch, 65536));
+      expect(fast.counts.records).toBe(4113);
+      coVictims.add(JSON.stringify(fast.output.kills.map((k) => k.event.coVictims.length)));
+    }
+    // Small batches end on the noise after the first kill: the group's second kill is then read apart from it.
+    expect([...coVictims].sort()).toEqual(['[0,0]', '[1,1]']);
+  });
+});
+
+describe('what the prefilter reads although the raw line does not show OOM text', () => {
+  const KILL =
+    'Memory cgroup out of memory: Killed process 2874 (python3) total-vm:75160kB, anon-rss:65152kB';
+
+  it("a header's CPU line wrapped by a mail client after `CPU:`", () => {
+    const lines = [
+      '[ 5120.104001] worker invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=984',
+      '[ 5120.104019] CPU:',
+      '1 UID: 0 PID: 8812 Comm: worker Not tainted 6.1.115-126.197.amzn2023.x86_64 #1',
+      `[ 5120.104330] ${KILL}`,
+    ];
+    const records = joinWrappedLines(lines, { prefilter: true });
+
+    expect(mayBeOomText(lines[1] as string) || mayBeOomText(lines[2] as string)).toBe(false);
+    expect(records[1]?.entry.text).toBe(
+      'CPU: 1 UID: 0 PID: 8812 Comm: worker Not tainted 6.1.115-126.197.amzn2023.x86_64 #1',
+    );
+    expect(parseKernelLog(lines.join('\n')).events.map((e) => e.trigger?.pid)).toEqual([8812]);
+    expectSameResults(lines.join('\n'), [1, 8192]);
+  });
+
+  it('a kill line in a JSON record that spells its words with escapes', () => {
+    const kill = 'Out of memory: Killed process 8812 (worker) total-vm:280004kB, anon-rss:259368kB';
+    const escaped = kill.replace('memory', 'mem\\u006fry').replace('Killed', 'Ki\\u006cled');
+    const line = `{"priority":3,"sequence":7,"sec":4194,"usec":691334,"msg":"${escaped}"}`;
+
+    expect(mayBeOomText(line)).toBe(false);
+    expect(joinWrappedLines([line], { prefilter: true })[0]?.entry.text).toBe(kill);
+  });
+
+  it('a call-trace frame, whose only effect is to close a report on a gap in time', () => {
+    const lines = [
+      '[ 5120.104001] worker invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=984',
+      '[ 5140.000000]  dump_header+0x43/0x1c0',
+      `Nov 20 06:12:45 ip-10-0-3-54 kernel: ${KILL}`,
+    ];
+    const events = parseKernelLog(lines.join('\n')).events;
+
+    // Twenty seconds after the header, the frame ends its report: the kill line, with no time of its own,
+    // starts another (without a trigger) instead of joining the header's.
+    expect(events.map((e) => [e.victim.pid, e.trigger])).toEqual([[2874, null]]);
+    expectSameResults(lines.join('\n'), [1, 8192]);
+  });
+
+  it('a kill line with colour codes inside its words', () => {
+    const line = `[ 4194.691334] ${KILL.replace('Killed', 'Kil\u001b[1mled').replace('memory', 'mem\u001b[0mory')}`;
+
+    expect(joinWrappedLines([line], { prefilter: true })[0]?.entry.text).toBe(KILL);
+  });
+
+  it('a record whose envelope says oom but its message does not is set aside', () => {
+    const line =
+      '{"host":"ip-10-0-3-54","ident":"systemd-oomd","message":"Swap used (12.10%) is below the threshold"}';
+
+    expect(joinWrappedLines([line], { prefilter: true })[0]?.entry).toBe(SET_ASIDE);
+    expect(joinWrappedLines([line], { prefilter: false })[0]?.entry.fromKernel).toBe(false);
+  });
+});
+
+describe('mayBeOomText', () => {
+  it("holds every recognizer's marker but the task row's `[`, and so every line a recognizer reads", () => {
+    const markers = RECOGNIZERS.map((r) => r.marker).filter((marker) => marker !== '[');
+
+    expect(markers).toHaveLength(RECOGNIZERS.length - 1);
+    expect(markers.filter((marker) => !mayBeOomText(marker))).toEqual([]);
+  });
+
+  it('holds task rows, call-trace frames and what looks like OOM text in any case', () => {
+    for (const text of [
+      '[   2874]     0  2874    18790    17950   159744        0             0 python3',
+      '[ 2874 ]\t-1 2874 18790 17950 x',
+      'dump_header+0x4a/0x220',
+      '[<ffffffff81184b4e>] ? oom_kill_process+0x22e/0x3f0',
+      'Tasks state (memory values in pages):',
+      'OoM',
+      'Out Of Memory: Kill Process 7 (x)',
+      'MEMORY CGROUP',
+    ]) {
+      expect(mayBeOomText(text)).toBe(true);
+    }
+    expect(mayBeOomText('ena 0000:00:06.0 eth1: Link is up, [ 1 ] x')).toBe(false);
+  });
+
+  const fragment = fc.oneof(
+    fc.constantFrom(...RECOGNIZERS.map((r) => r.marker)),
+    fc.constantFrom('oom', 'OOM', 'oOm', 'out of memory', 'kill process', 'KILLED PROCESS', 'memory cgroup'),
+    fc.constantFrom('[', ']', ' ', '\t', '-', '0', '42', '+0x1a/0x2b', '(', ')', ',', ':', '='),
+    fc.constantFrom(...REPORT_TEXTS),
+    fc.string({ maxLength: 12 }),
+  );
+  const text = fc.array(fragment, { maxLength: 8 }).map((parts) => parts.join(''));
+
+  it('is true for every text parseKernelLine does not call not-oom, and parseKernelLine agrees with its plain path', () => {
+    fc.assert(
+      fc.property(text, fc.boolean(), (t, truncated) => {
+        const plain = parseKernelLine(t, truncated, { prefilter: false });
+        expect(parseKernelLine(t, truncated)).toEqual(plain);
+        if (plain.kind !== 'not-oom') expect(mayBeOomText(t)).toBe(true);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('agrees with the plain parseKernelLine on every sample line', () => {
+    for (const t of REPORT_TEXTS) {
+      for (const truncated of [false, true]) {
+        expect(parseKernelLine(t, truncated)).toEqual(parseKernelLine(t, truncated, { prefilter: false }));
+      }
+    }
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// Generated logs.
+
+const NOISE = [
+  'ena 0000:00:06.0 eth1: Link is up',
+  'IPv6: ADDRCONF(NETDEV_CHANGE): eni8a7b6c5d4e3: link becomes ready',
+  'audit: type=1400 audit(1763620000.123:456): apparmor="STATUS" operation="profile_load" name="cri-containerd.apparmor.d"',
+  'TCP: request_sock_TCP: Possible SYN flooding on port 17156. Sending cookies.  Check SNMP counters.',
+  'EXT4-fs (nvme0n1p1): mounted filesystem with ordered data mode. Quota mode: none.',
+  'INFO: task kworker/1:2:8812 blocked for more than 122 seconds.',
+  '"echo 0 > /proc/sys/kernel/hung_task_timeout_secs" disables this message.',
+  'CPU: 1 PID: 8812 Comm: kworker/1:2 Not tainted 6.1.115-126.197.amzn2023.x86_64 #1',
+  'Call Trace:',
+  ' <TASK>',
+  ' __schedule+0x2a1/0x880',
+  ' ? schedule_timeout+0x11/0x20',
+  '[<ffffffff816a1c29>] dump_stack+0x19/0x1b',
+  'systemd-oomd: Considered 13 cgroups for killing, top candidates were: none',
+  'hierarchical_memory_limit 382739496',
+  '16709 total pagecache pages',
+  '[   7899]     0  7899  6546210  3842522 39899136  1039052',
+  'net_ratelimit: 12 callbacks suppressed',
+  'time="2026-11-20T06:12:45.744Z" level=info msg="StartContainer for \\"bd603c0a\\" returns successfully"',
+  'overlayfs: upperdir is in-use as upperdir/workdir of another mount, accessing files from both mounts will result in undefined behavior.',
+];
+
+/** Runs of lines as a log has them: part of a real report, noise, or random text. */
+const block = fc.oneof(
+  {
+    weight: 3,
+    arbitrary: fc
+      .tuple(
+        fc.constantFrom(...SAMPLE_MESSAGES),
+        fc.oneof(fc.constant(0), fc.nat()),
+        fc.integer({ min: 1, max: 120 }),
+      )
+      .map(([messages, start, length]) => {
+        const from = start % messages.length;
+        return messages.slice(from, from + length);
+      }),
+  },
+  {
+    // Noise between a report's lines: a batch of the scanner may end on it, after a kill.
+    weight: 1,
+    arbitrary: fc
+      .tuple(
+        fc.constantFrom(...SAMPLE_MESSAGES),
+        fc.array(fc.option(fc.constantFrom(...NOISE)), { maxLength: 80 }),
+      )
+      .map(([messages, noise]) =>
+        messages.slice(0, noise.length).flatMap((m, i) => (noise[i] ? [m, noise[i] as string] : [m])),
+      ),
+  },
+  { weight: 3, arbitrary: fc.array(fc.constantFrom(...NOISE), { minLength: 1, maxLength: 12 }) },
+  {
+    weight: 1,
+    arbitrary: fc.array(
+      fc.oneof(fc.string({ maxLength: 80 }), fc.string({ unit: 'binary', maxLength: 80 })),
+      {
+        minLength: 1,
+        maxLength: 3,
+      },
+    ),
+  },
+);
+
+/** A JSON string literal that spells some characters as `\u` escapes. */
+function jsonString(text: string, escapeEvery: number): string {
+  let out = '"';
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    const ch = text[i] as string;
+    if (ch === '"' || ch === '\\' || c < 0x20 || (escapeEvery > 0 && i % escapeEvery === 0)) {
+      out += `\\u${c.toString(16).padStart(4, '0')}`;
+    } else {
+      out += ch;
+    }
+  }
+  return `${out}"`;
+}
+
+type Envelope =
+  'dmesg' | 'dmesg -T' | 'journalctl' | 'journalctl other' | 'kmsg' | 'kmsg json' | 'insights json' | 'bare';
+
+const ENVELOPES: Envelope[] = [
+  'dmesg',
+  'dmesg -T',
+  'journalctl',
+  'journalctl other',
+  'kmsg',
+  'kmsg json',
+  'insights json',
+  'bare',
+];
+
+function envelope(
+  kind: Envelope,
+  text: string,
+  seconds: number,
+  sequence: number,
+  escapeEvery: number,
+): string {
+  const whole = Math.floor(seconds);
+  const micros = Math.floor((seconds - whole) * 1e6);
+  const clock = `Nov 20 ${String(6 + (whole % 12)).padStart(2, '0')}:${String(whole % 60).padStart(2, '0')}:0${whole % 10}`;
+  switch (kind) {
+    case 'dmesg':
+      return `[${`${whole}.${String(micros).padStart(6, '0')}`.padStart(12)}] ${text}`;
+    case 'dmesg -T':
+      return `[Fri ${clock} 2026] ${text}`;
+    case 'journalctl':
+      return `${clock} ip-10-0-3-54 kernel: ${text}`;
+    case 'journalctl other':
+      return `${clock} ip-10-0-3-54 systemd-oomd[812]: ${text}`;
+    case 'kmsg':
+      return `6,${sequence},${whole * 1_000_000 + micros},-;${text}`;
+    case 'kmsg json':
+      return `{"priority":6,"sequence":${sequence},"sec":${whole},"usec":${micros},"msg":${jsonString(text, escapeEvery)}}`;
+    case 'insights json':
+      return `{"host":"ip-10-0-3-54","ident":"kernel","message":${jsonString(text, escapeEvery)}}`;
+    case 'bare':
+      return text;
+  }
+}
+
+/** What can happen to a line on its way to a file: quoting, colour, a CR, a byte-order mark. */
+type Damage = 'none' | 'quote' | 'colour' | 'cr' | 'bom';
+
+function damage(line: string, kind: Damage, at: number): string {
+  switch (kind) {
+    case 'none':
+      return line;
+    case 'quote':
+      return `> ${line}`;
+    case 'colour': {
+      const cut = at % (line.length + 1);
+      return `${line.slice(0, cut)}\u001b[1;31m${line.slice(cut)}\u001b[0m`;
+    }
+    case 'cr':
+      return `${line}\r`;
+    case 'bom':
+      return `\ufeff${line}`;
+  }
+}
+
+interface Dress {
+  envelope: Envelope;
+  gap: number;
+  damage: Damage;
+  at: number;
+  escapeEvery: number;
+}
+
+const lineDress: fc.Arbitrary<Dress> = fc.record({
+  envelope: fc.constantFrom(...ENVELOPES),
+  gap: fc.oneof(
+    fc.constant(0),
+    fc.double({ min: 0, max: 0.01, noNaN: true }),
+    fc.integer({ min: 1, max: 40 }),
+  ),
+  damage: fc.constantFrom<Damage>('none', 'none', 'none', 'none', 'quote', 'colour', 'cr', 'bom'),
+  at: fc.nat(),
+  escapeEvery: fc.constantFrom(0, 0, 1, 5),
+});
+
+/**
+ * Blocks of lines, each line in an envelope: one for the whole log (as in most files), or one per line (time
+ * goes missing and comes back), with gaps in time that close reports, pasted wrapped or not.
+ */
+const generatedLog = fc
+  .tuple(
+    fc.array(block, { minLength: 1, maxLength: 8 }),
+    fc.infiniteStream(lineDress),
+    fc.option(fc.constantFrom(...ENVELOPES), { nil: undefined }),
+    fc.constantFrom<'none' | 'terminal' | 'mail'>('none', 'none', 'terminal', 'mail'),
+    fc.integer({ min: 40, max: 140 }),
+  )
+  .map(([blocks, dresses, segment, wrap, columns]) => {
+    let seconds = 4194.5;
+    const raw = blocks.flat().map((text, i) => {
+      const dress = dresses.next().value as Dress;
+      seconds += dress.gap;
+      const line = envelope(segment ?? dress.envelope, text, seconds, 1000 + i, dress.escapeEvery);
+      return damage(line, dress.damage, dress.at);
+    });
+    return wrapped(raw, wrap, columns).join('\n');
+  });
+
+function wrapped(lines: readonly string[], wrap: 'none' | 'terminal' | 'mail', columns: number): string[] {
+  if (wrap === 'none') return [...lines];
+  return lines.flatMap((line) => {
+    const pieces: string[] = [];
+    let rest = line;
+    while (rest.length > columns) {
+      const space = wrap === 'mail' ? rest.lastIndexOf(' ', columns) : -1;
+      const cut = space > 0 ? space : columns;
+      pieces.push(rest.slice(0, cut));
+      rest = wrap === 'mail' ? rest.slice(cut).trimStart() : rest.slice(cut);
+    }
+    pieces.push(rest);
+    return pieces;
+  });
+}
+
+describe('the prefilter on generated logs', () => {
+  it('parseKernelLog and the scanner give the same with and without it', () => {
+    fc.assert(
+      fc.property(generatedLog, fc.constantFrom(1, 3, 8192), (log, batch) => {
+        expectSameResults(log, [batch]);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('skimLogRecord tells what readLogRecord returns: an entry or none, its envelope, a text holding its message', () => {
+    const line = fc.oneof(
+      generatedLog.map((log) => log.split('\n')[0] as string),
+      fc.constantFrom(...SAMPLE_LINES),
+      fc.string({ maxLength: 60 }),
+      fc
+        .tuple(
+          fc.constantFrom(
+            '',
+            ' ',
+            '>',
+            '> ',
+            '<6>',
+            '[',
+            '[ 1.5] ',
+            '[T12] ',
+            'kern  :err   : ',
+            '{',
+            '\ufeff',
+          ),
+          fc.constantFrom(...SAMPLE_LINES),
+        )
+        .map(([head, tail]) => head + tail),
+    );
+    fc.assert(
+      fc.property(line, (raw) => {
+        const entry = readLogRecord(raw);
+        const skim = skimLogRecord(raw);
+        expect(skim === null).toBe(entry === null);
+        if (skim === null || entry === null) return;
+        expect(skim.enveloped).toBe(entry.enveloped);
+        expect(skim.holder).toContain(entry.text);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+});
+
+describe("the prefilter on the benchmark's log", () => {
+  // bench/kernel-log-generator.ts: every report format and envelope, among the noise of a node.
+  it.each([1, 2, 3])('gives the same with and without it (seed %i)', (seed) => {
+    const { text, log } = generateKernelLogText({
+      seed,
+      targetBytes: 500_000,
+      noisePerReport: 8,
+      segmentLines: [60, 150],
+    });
+    expect(log.kills).toBeGreaterThan(100);
+    expect(Object.values(log.envelopes).every((lines) => lines > 0)).toBe(true);
+    expect(Object.values(log.reports).every((reports) => reports > 0)).toBe(true);
+    expectSameResults(text, [7, 100, 8192]);
+  });
+});
