@@ -25,21 +25,30 @@ export interface ParsedLog {
   stats: { lines: number; records: number };
 }
 
-/** Joins the wrapped lines of a whole log (RecordJoiner); reads every record unless the prefilter is asked for. */
+/** Hands each record of a whole log to `take`, in order: RecordJoiner, with the widest line of the text. */
+function joinLines(
+  rawLines: readonly string[],
+  options: ReadOptions,
+  take: (record: JoinedRecord) => void,
+): void {
+  let width = 0;
+  for (const raw of rawLines) if (raw.length > width) width = raw.length;
+  const joiner = new RecordJoiner(options);
+  for (let i = 0; i < rawLines.length; i++) {
+    const record = joiner.push(rawLines[i] as string, i + 1, width);
+    if (record !== null) take(record);
+  }
+  const last = joiner.release();
+  if (last !== null) take(last);
+}
+
+/** The records of a whole log, wrapped lines joined; every one read unless the prefilter is asked for. */
 export function joinWrappedLines(
   rawLines: readonly string[],
   options: ReadOptions = { prefilter: false },
 ): JoinedRecord[] {
-  let width = 0;
-  for (const raw of rawLines) if (raw.length > width) width = raw.length;
-  const joiner = new RecordJoiner(options);
   const records: JoinedRecord[] = [];
-  for (let i = 0; i < rawLines.length; i++) {
-    const record = joiner.push(rawLines[i] as string, i + 1, width);
-    if (record !== null) records.push(record);
-  }
-  const last = joiner.release();
-  if (last !== null) records.push(last);
+  joinLines(rawLines, options, (record) => records.push(record));
   return records;
 }
 
@@ -50,20 +59,19 @@ export function parseKernelLog(
   options: ReadOptions = {},
 ): ParsedLog {
   const rawLines = text.split('\n');
-  const records = joinWrappedLines(rawLines, { prefilter: options.prefilter !== false });
+  const inputs: InputLine[] = [];
+  let records = 0;
+  joinLines(rawLines, { prefilter: options.prefilter !== false }, (record) => {
+    records++;
+    if (record.entry !== SET_ASIDE) inputs.push({ entry: record.entry, ref: record.lineNo });
+  });
   const assemblerContext: AssemblerContext = {
     node: context.node ?? null,
     source: { file: context.file ?? '-' },
     bootTimeMs: context.bootTimeMs ?? null,
   };
-  const inputs: InputLine[] = [];
-  for (const r of records) if (r.entry !== SET_ASIDE) inputs.push({ entry: r.entry, ref: r.lineNo });
   const result = assembleReports(inputs, null, assemblerContext, { final: true });
-  return {
-    events: result.events,
-    drift: result.drift,
-    stats: { lines: rawLines.length, records: records.length },
-  };
+  return { events: result.events, drift: result.drift, stats: { lines: rawLines.length, records } };
 }
 
 export type { AssemblerState, DriftLine, JoinedRecord, ReadOptions };
