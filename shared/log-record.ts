@@ -297,12 +297,15 @@ function finishEntry(entry: LogEntry, text: string): LogEntry {
   return entry;
 }
 
-/** Every prefix a stage strips (STAGES), the most frequent first. */
+/**
+ * Every prefix a stage strips (STAGES), the most frequent first; the syslog pattern, which any line may start,
+ * after those for a line that starts with `[`.
+ */
 const PREFIXES_BY_FREQUENCY: readonly Prefix[] = [
   TIME,
   KMSG,
-  SYSLOG_LINE,
   WALL,
+  SYSLOG_LINE,
   RFC3339,
   CALLER,
   LEVEL,
