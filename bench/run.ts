@@ -12,9 +12,11 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { KernelLogScanner } from '../cli/scan/kernel-log-scanner.ts';
-import { parseKernelLine } from '../shared/kernel-line.ts';
-import { parseKernelLog } from '../shared/kernel-log.ts';
-import { readLogRecord } from '../shared/log-record.ts';
+import { mayBeOomText, parseKernelLine } from '../shared/kernel-line.ts';
+import { joinWrappedLines, parseKernelLog } from '../shared/kernel-log.ts';
+import type { ReadOptions } from '../shared/line-prefilter.ts';
+import { SET_ASIDE } from '../shared/line-prefilter.ts';
+import { readLogRecord, skimLogRecord } from '../shared/log-record.ts';
 import type { GeneratedLog, GenerateOptions } from './kernel-log-generator.ts';
 import { generateKernelLog } from './kernel-log-generator.ts';
 
@@ -62,50 +64,102 @@ function generatedLog(): GeneratedLog {
 type Timing = Pick<ReturnType<typeof timed>, 'ms' | 'cpuMs'>;
 
 interface InProcess {
+  floor: Timing;
   parse: Timing;
+  parsePlain: Timing;
   events: number;
   incomplete: number;
   drift: number;
   stream: Timing;
+  streamPlain: Timing;
   streamKills: number;
+  split: Timing;
   readRecord: Timing;
+  skim: Timing;
+  mayBeOom: Timing;
   recognize: Timing;
+  recognizePlain: Timing;
+  records: number;
+  setAside: number;
 }
 
-/** The parser in this process: whole text (parseKernelLog), the streaming scanner, and its two per-line stages. */
+/** What any reader that looks at every line pays: read, decode and split in 1 MiB chunks, one search per line. */
+function floorPass(): number {
+  const decoder = new TextDecoder('utf-8');
+  const fd = openSync(LOG, 'r');
+  const chunk = Buffer.allocUnsafe(MIB);
+  let partial = '';
+  let found = 0;
+  for (let n = readSync(fd, chunk); n > 0; n = readSync(fd, chunk)) {
+    const pieces = decoder.decode(chunk.subarray(0, n), { stream: true }).split('\n');
+    pieces[0] = partial + (pieces[0] as string);
+    partial = pieces.pop() as string;
+    for (const line of pieces) if (mayBeOomText(line)) found++;
+  }
+  closeSync(fd);
+  return found;
+}
+
+function scanFile(options: ReadOptions): number {
+  const scanner = new KernelLogScanner({ node: null, source: { file: LOG } }, options);
+  const fd = openSync(LOG, 'r');
+  const chunk = Buffer.allocUnsafe(MIB);
+  let kills = 0;
+  for (let n = readSync(fd, chunk); n > 0; n = readSync(fd, chunk))
+    kills += scanner.push(chunk.subarray(0, n)).kills.length;
+  closeSync(fd);
+  return kills + scanner.end().kills.length;
+}
+
+/**
+ * The parser in this process: whole text (parseKernelLog), the streaming scanner, each with and without the
+ * prefilter, and the per-line stages: readLogRecord and parseKernelLine, which the prefilter spares most lines
+ * of, and skimLogRecord and mayBeOomText, which it runs on every line instead.
+ */
 function inProcess(): InProcess {
   const text = readFileSync(LOG, 'utf8');
   // One warm-up pass over a slice, so that the figures are of optimised code, as in a long scan.
   parseKernelLog(text.slice(0, 4 * MIB));
+  parseKernelLog(text.slice(0, 4 * MIB), {}, { prefilter: false });
+  const floor = timed(floorPass);
   const parsed = timed(() => parseKernelLog(text, { file: LOG }));
-  const stream = timed(() => {
-    const scanner = new KernelLogScanner({ node: null, source: { file: LOG } });
-    const fd = openSync(LOG, 'r');
-    const chunk = Buffer.allocUnsafe(MIB);
-    let kills = 0;
-    for (let n = readSync(fd, chunk); n > 0; n = readSync(fd, chunk))
-      kills += scanner.push(chunk.subarray(0, n)).kills.length;
-    closeSync(fd);
-    return kills + scanner.end().kills.length;
-  });
-  const lines = text.split('\n');
-  const records = timed(() => lines.map(readLogRecord));
-  const recognized = timed(() => {
+  const parsedPlain = timed(() => parseKernelLog(text, { file: LOG }, { prefilter: false }));
+  const stream = timed(() => scanFile({}));
+  const streamPlain = timed(() => scanFile({ prefilter: false }));
+  const lines = timed(() => text.split('\n'));
+  const records = timed(() => lines.value.map(readLogRecord));
+  const skims = timed(() => lines.value.map(skimLogRecord));
+  const mayBeOom = timed(
+    () => skims.value.filter((skim) => skim !== null && mayBeOomText(skim.holder)).length,
+  );
+  const recognize = (options: { prefilter: boolean }): number => {
     let oom = 0;
     for (const entry of records.value) {
-      if (entry !== null && parseKernelLine(entry.text, entry.truncated).kind !== 'not-oom') oom++;
+      if (entry !== null && parseKernelLine(entry.text, entry.truncated, options).kind !== 'not-oom') oom++;
     }
     return oom;
-  });
+  };
+  const recognized = timed(() => recognize({ prefilter: true }));
+  const recognizedPlain = timed(() => recognize({ prefilter: false }));
+  const joined = joinWrappedLines(lines.value, { prefilter: true });
   return {
+    floor,
     parse: parsed,
+    parsePlain: parsedPlain,
     events: parsed.value.events.length,
     incomplete: parsed.value.events.filter((e) => !e.complete).length,
     drift: parsed.value.drift.length,
     stream,
+    streamPlain,
     streamKills: stream.value,
+    split: lines,
     readRecord: records,
+    skim: skims,
+    mayBeOom,
     recognize: recognized,
+    recognizePlain: recognizedPlain,
+    records: joined.length,
+    setAside: joined.filter((r) => r.entry === SET_ASIDE).length,
   };
 }
 
@@ -206,10 +260,17 @@ const perSecond = (ms: number): string =>
 const inProcessCells = (t: Timing): string[] => [seconds(t.ms), seconds(t.cpuMs), perSecond(t.ms)];
 printTable([
   ['measure', 'wall', 'cpu', 'throughput (wall)'],
+  ['floor: read, decode, split, one search per line', ...inProcessCells(parser.floor)],
   ['parser in-process: parseKernelLog (whole text)', ...inProcessCells(parser.parse)],
+  ['  the same with { prefilter: false }', ...inProcessCells(parser.parsePlain)],
   ['parser in-process: KernelLogScanner (1 MiB chunks)', ...inProcessCells(parser.stream)],
-  ['  its stage readLogRecord (every line)', ...inProcessCells(parser.readRecord)],
-  ['  its stage parseKernelLine (every record)', ...inProcessCells(parser.recognize)],
+  ['  the same with { prefilter: false }', ...inProcessCells(parser.streamPlain)],
+  ['  stage: split the text into lines', ...inProcessCells(parser.split)],
+  ['  stage: readLogRecord (every line)', ...inProcessCells(parser.readRecord)],
+  ['  stage: skimLogRecord (every line)', ...inProcessCells(parser.skim)],
+  ['  stage: mayBeOomText (every skimmed record)', ...inProcessCells(parser.mayBeOom)],
+  ['  stage: parseKernelLine (every record)', ...inProcessCells(parser.recognize)],
+  ['  the same with { prefilter: false }', ...inProcessCells(parser.recognizePlain)],
   [
     `scan --json > /dev/null (built bin, median of ${RUNS})`,
     seconds(wall.scan),
@@ -223,6 +284,9 @@ const ratio = (a: number | null, b: number | null): string =>
   a === null || b === null ? '-' : `${(a / b).toFixed(1)}×`;
 console.log(
   `scan / grep: ${ratio(wall.scan, wall.grep)} wall, ${ratio(cpu.scan, cpu.grep)} cpu (goal: ≤ 3×)`,
+);
+console.log(
+  `prefilter: ${parser.setAside.toLocaleString('en')} of ${parser.records.toLocaleString('en')} records set aside unread`,
 );
 console.log(`scan peak memory (max RSS): ${(peakRss / 1024).toFixed(0)} MiB`);
 console.log(`scan says: ${summary}`);
