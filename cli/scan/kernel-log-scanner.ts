@@ -65,16 +65,32 @@ function followsKill(line: PendingRecord): boolean {
   );
 }
 
+/** Records on each side of a batch end that must hold no line that can follow a kill. */
+const QUIET_RECORDS = 32;
+
 /**
- * Where to end a batch: before the last record that does not follow a kill, so that a memory.oom.group
- * report (several kill lines) or a kill and its reaper line are never split between two assembler calls
- * (the assembler closes a report that has its kill at the end of each call). 0 when there is no such record.
+ * Where to end a batch: the last place with no line that can follow a kill within QUIET_RECORDS on either side,
+ * so that a memory.oom.group report (several kill lines, a stray kernel line between them) or a kill and its
+ * reaper line are never split between two assembler calls (the assembler closes a report that has its kill at
+ * the end of each call). 0 when there is no such place yet.
  */
 function batchEnd(pending: readonly PendingRecord[]): number {
-  for (let at = pending.length - 1; at > 0; at--) {
-    if (!followsKill(pending[at] as PendingRecord)) return at;
+  let quietAfter = 0;
+  for (let at = pending.length - 1; at >= 0; at--) {
+    if (followsKill(pending[at] as PendingRecord)) {
+      quietAfter = 0;
+      continue;
+    }
+    quietAfter++;
+    // Records [at, at + QUIET_RECORDS) are quiet; the cut at `at` also needs the QUIET_RECORDS before it quiet.
+    if (quietAfter >= QUIET_RECORDS && at >= QUIET_RECORDS && quietBefore(pending, at)) return at;
   }
   return 0;
+}
+
+function quietBefore(pending: readonly PendingRecord[], at: number): boolean {
+  for (let i = at - QUIET_RECORDS; i < at; i++) if (followsKill(pending[i] as PendingRecord)) return false;
+  return true;
 }
 
 /** The stamp of the record numbered `ref`, searched in batches whose refs increase. */
