@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: how fast the kernel-log parser and `scan` are on a 100 MiB realistic kernel log, against
  * `grep -c oom` on the same file (the goal: `scan --json` within 3× of grep), and how much memory `scan`
- * needs. Prints figures; not a test. Then runs bench/parse-handler.ts when it is there.
+ * needs. Prints figures; not a test. Then runs the Lambda benches: the parse handler's cost per batch, the bundle
+ * sizes and cold imports, and what the subscription forwards of a real report.
  *
  * The parser's own figures come from bench/parser-stages.ts, one fresh process per measurement, taking turns
  * (the machine may be shared: a slow spell then touches every measure alike).
@@ -256,7 +257,7 @@ console.log(
     .join(' ')}`,
 );
 
-if (existsSync('bench/parse-handler.ts')) {
-  console.log('\n--- bench/parse-handler.ts ---');
-  spawnSync(process.execPath, ['bench/parse-handler.ts'], { stdio: 'inherit' });
+for (const bench of ['bench/parse-handler.ts', 'bench/lambda-bundles.ts', 'bench/forwarding-cost.ts']) {
+  console.log(`\n--- ${bench} ---`);
+  spawnSync(process.execPath, [bench], { stdio: 'inherit' });
 }
