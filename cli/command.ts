@@ -102,3 +102,20 @@ export async function runParsed<T>(
   }
   return run(parsed.options);
 }
+
+/**
+ * Connects to the cluster that `--kubeconfig FILE [--context NAME]` names. When it cannot, says why on stderr
+ * (as `<command>: <reason>`) and returns null.
+ */
+export async function connectKubeconfig(
+  command: string,
+  kubeconfig: string,
+  context: string | null,
+  io: CliIo,
+): Promise<Extract<KubeconfigResolver, { ok: true }> | null> {
+  const target = context === null ? { path: kubeconfig } : { path: kubeconfig, context };
+  const connected = await io.connectCluster(target);
+  if (connected.ok) return connected;
+  await writeText(io.stderr, `${command}: ${connected.reason}\n`);
+  return null;
+}

@@ -11,7 +11,7 @@ import type { PodResolver } from '../../functions/enrich/pod-resolver.ts';
 import { publishEvents } from '../../functions/enrich/publish-events.ts';
 import { DEFAULT_WINDOW_MINUTES } from '../../functions/notify/notify-config.ts';
 import type { ByteReader, CliIo, Command, ParsedArgs } from '../command.ts';
-import { EXIT_FAILURE, EXIT_OK, runParsed, usageProblem, writeText } from '../command.ts';
+import { EXIT_FAILURE, EXIT_OK, connectKubeconfig, runParsed, usageProblem, writeText } from '../command.ts';
 import { dryRunDelivery } from './dry-run-delivery.ts';
 import { readReplayInput, type StreamBatch } from './replay-input.ts';
 import { replayBatches } from './replay-pipeline.ts';
@@ -141,15 +141,8 @@ async function run(options: ReplayOptions, io: CliIo): Promise<number> {
   let resolver = NO_CLUSTER;
   let cluster = options.cluster ?? 'unknown';
   if (options.kubeconfig !== null) {
-    const target =
-      options.context === null
-        ? { path: options.kubeconfig }
-        : { path: options.kubeconfig, context: options.context };
-    const connected = await io.connectCluster(target);
-    if (!connected.ok) {
-      await writeText(io.stderr, `replay: ${connected.reason}\n`);
-      return EXIT_FAILURE;
-    }
+    const connected = await connectKubeconfig('replay', options.kubeconfig, options.context, io);
+    if (connected === null) return EXIT_FAILURE;
     resolver = connected.resolver;
     cluster = options.cluster ?? connected.cluster;
   }

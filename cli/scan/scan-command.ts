@@ -6,7 +6,15 @@
 import { parseArgs } from 'node:util';
 import type { PodResolver } from '../../functions/enrich/pod-resolver.ts';
 import type { CliIo, Command, ParsedArgs } from '../command.ts';
-import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, runParsed, usageProblem, writeText } from '../command.ts';
+import {
+  EXIT_FAILURE,
+  EXIT_OK,
+  EXIT_USAGE,
+  connectKubeconfig,
+  runParsed,
+  usageProblem,
+  writeText,
+} from '../command.ts';
 import { localBootTimeMs } from './boot-time.ts';
 import type { ScanCounts, ScanOutput } from './kernel-log-scanner.ts';
 import { KernelLogScanner } from './kernel-log-scanner.ts';
@@ -131,15 +139,8 @@ async function runScan(options: ScanOptions, io: CliIo): Promise<number> {
 
   let enrich: ((kills: readonly TableKill[]) => Promise<TableKill[]>) | null = null;
   if (options.kubeconfig !== null) {
-    const target =
-      options.context === null
-        ? { path: options.kubeconfig }
-        : { path: options.kubeconfig, context: options.context };
-    const connected = await io.connectCluster(target);
-    if (!connected.ok) {
-      await writeText(io.stderr, `scan: ${connected.reason}\n`);
-      return EXIT_FAILURE;
-    }
+    const connected = await connectKubeconfig('scan', options.kubeconfig, options.context, io);
+    if (connected === null) return EXIT_FAILURE;
     enrich = enrichWith({ resolver: connected.resolver, name: connected.cluster }, io);
   }
 
