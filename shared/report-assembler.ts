@@ -321,7 +321,8 @@ function buildEvent(
 ): OomEvent {
   const place = victimPlace(report, kill, isPrimary, state);
   const decoded = place.podPath === null ? null : decodeCgroupPath(place.podPath, place.podPathTruncated);
-  let container = decoded?.container ?? null;
+  // Decoded paths are cached and shared: every event gets its own copies.
+  let container = decoded?.container == null ? null : { ...decoded.container };
   const cpuset = report.invokerCpuset;
   if (container === null && decoded?.partialContainerId != null && cpuset !== null) {
     // A pager cut the victim's path; the invoker's cpuset name completes it only when the prefix matches.
@@ -380,7 +381,7 @@ function buildEvent(
     },
     trigger: triggerOf(report),
     cgroup: { oom: place.oom, task: place.task },
-    pod: decoded?.pod ?? null,
+    pod: decoded?.pod == null ? null : { ...decoded.pod },
     container,
     memory: memoryOf(report.counters),
     tasks: report.tasks.slice(),

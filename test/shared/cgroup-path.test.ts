@@ -111,4 +111,18 @@ describe('decodeCgroupPath', () => {
     expect(completeContainerId(ID.slice(0, 58), `docker-${ID}.scope`)).toEqual({ id: ID, runtime: 'docker' });
     expect(completeContainerId(ID.slice(0, 58), `docker-${'b'.repeat(64)}.scope`)).toBeNull();
   });
+
+  it('gives each event its own pod and container objects, though decoding is cached', async () => {
+    const { parseKernelLog } = await import('../../shared/kernel-log.ts');
+    const line = `oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,mems_allowed=0,oom_memcg=/kubepods/burstable/pod${UID},task_memcg=/kubepods/burstable/pod${UID}/${ID},task=app,pid=PID,uid=0`;
+    const [first, second] = parseKernelLog(
+      [line.replace('PID', '1'), line.replace('PID', '2')].join('\n'),
+    ).events;
+    if (first?.pod == null || first.container === null)
+      throw new Error('expected a decoded pod and container');
+    first.pod.qos = null;
+    first.container.id = 'changed';
+    expect(second).toMatchObject({ pod: { uid: UID, qos: 'burstable' }, container: { id: ID } });
+    expect(decodeCgroupPath(`/kubepods/burstable/pod${UID}/${ID}`).container?.id).toBe(ID);
+  });
 });
