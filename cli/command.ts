@@ -1,4 +1,5 @@
 import type { KubeconfigResolver, KubeconfigTarget } from '../functions/enrich/kube-client.ts';
+import { errorMessage } from '../shared/error-text.ts';
 
 /**
  * What every subcommand of `eks-oom-alerts` is given and returns. The core never touches `process`: the bin
@@ -77,8 +78,7 @@ export type ParsedArgs<T> =
 
 /** The usage problem in a `node:util` parseArgs error: its first sentence (the rest explains `--`). */
 export function usageProblem(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  return message.replace(/\. To specify a positional argument.*$/s, '');
+  return errorMessage(error).replace(/\. To specify a positional argument.*$/s, '');
 }
 
 /**

@@ -8,6 +8,7 @@ import { open, readFile, stat } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { ByteReader, CliFileSystem, OpenResult } from './command.ts';
+import { errorMessage } from '../shared/error-text.ts';
 
 const FILE_CHUNK_BYTES = 1 << 20;
 /** Larger than any kmsg record (the kernel refuses a read smaller than the record with EINVAL). */
@@ -28,7 +29,7 @@ export function describeFsError(error: unknown): string {
     case 'EPERM':
       return 'permission denied';
     default:
-      return error instanceof Error ? error.message : String(error);
+      return errorMessage(error);
   }
 }
 

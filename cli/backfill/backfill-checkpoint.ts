@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import type { AssemblerState } from '../../shared/report-assembler.ts';
+import { errorMessage } from '../../shared/error-text.ts';
 
 export const DEFAULT_CHECKPOINT_FILE = '.eks-oom-alerts-backfill.json';
 
@@ -97,7 +98,7 @@ export function readCheckpoint(text: string): CheckpointLoad {
   } catch (error) {
     return {
       kind: 'unreadable',
-      problem: `not JSON (${error instanceof Error ? error.message : String(error)})`,
+      problem: `not JSON (${errorMessage(error)})`,
     };
   }
   return isCheckpoint(value)
@@ -113,7 +114,7 @@ export const fileCheckpointStore: CheckpointStore = {
       text = await readFile(path, 'utf8');
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'none' };
-      return { kind: 'unreadable', problem: error instanceof Error ? error.message : String(error) };
+      return { kind: 'unreadable', problem: errorMessage(error) };
     }
     return readCheckpoint(text);
   },

@@ -15,6 +15,7 @@ import type { AssemblerState, DriftLine } from '../../shared/report-assembler.ts
 import { assembleReports } from '../../shared/report-assembler.ts';
 import type { BackfillCheckpoint, CheckpointStore } from './backfill-checkpoint.ts';
 import type { ProgressFigures, ProgressReporter } from './backfill-progress.ts';
+import { errorMessage } from '../../shared/error-text.ts';
 
 /** Enrich and deliver, with the pipeline's idempotency: one outcome per event, in order. */
 export type DeliverKills = (events: readonly OomEvent[]) => Promise<EventOutcome[]>;
@@ -187,7 +188,7 @@ export async function runBackfill(start: BackfillCheckpoint, deps: BackfillDeps)
     try {
       await deps.checkpoints.save(deps.checkpointPath, checkpoint);
     } catch (error) {
-      const reason = `checkpoint ${deps.checkpointPath} could not be written: ${error instanceof Error ? error.message : String(error)}`;
+      const reason = `checkpoint ${deps.checkpointPath} could not be written: ${errorMessage(error)}`;
       return { kind: 'failed', checkpoint, delivery, reason };
     }
     await deps.progress.update(progressFiguresOf(checkpoint));

@@ -5,6 +5,7 @@
  */
 import { GetQueryResultsCommand, StartQueryCommand, StopQueryCommand } from '@aws-sdk/client-cloudwatch-logs';
 import type { CloudWatchLogsClient, QueryStatistics, ResultField } from '@aws-sdk/client-cloudwatch-logs';
+import { errorMessage, errorNameOf } from '../../shared/error-text.ts';
 
 export interface InsightsRequest {
   logGroupName: string;
@@ -38,11 +39,11 @@ export type QueryRun =
 const RETRYABLE = new Set(['ThrottlingException', 'LimitExceededException']);
 
 function errorName(error: unknown): string {
-  return typeof error === 'object' && error !== null && 'name' in error ? String(error.name) : 'Error';
+  return errorNameOf(error) ?? 'Error';
 }
 
 function errorText(error: unknown): string {
-  return `${errorName(error)}: ${error instanceof Error ? error.message : String(error)}`;
+  return `${errorName(error)}: ${errorMessage(error)}`;
 }
 
 /** The rows as the table and `--json` show them: `@ptr` is a handle for GetLogRecord, not data. */

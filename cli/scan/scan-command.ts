@@ -21,6 +21,7 @@ import { KernelLogScanner } from './kernel-log-scanner.ts';
 import type { TableKill } from './kill-table.ts';
 import { followInput, readFileToEnd, readPipe } from './read-input.ts';
 import { ScanPrinter, scanSummary } from './scan-printer.ts';
+import { errorMessage } from '../../shared/error-text.ts';
 
 export const SCAN_USAGE = `Usage: eks-oom-alerts scan [options] [FILE...|-]
 
@@ -179,10 +180,7 @@ async function runScan(options: ScanOptions, io: CliIo): Promise<number> {
       else await readFileToEnd(opened.reader, scanner, sink, io.signal);
     } catch (error) {
       // A read that fails part way (an I/O error, a file truncated under us): what was read still counts.
-      await writeText(
-        io.stderr,
-        `scan: error reading ${input.name}: ${error instanceof Error ? error.message : String(error)}\n`,
-      );
+      await writeText(io.stderr, `scan: error reading ${input.name}: ${errorMessage(error)}\n`);
       await sink(scanner.end());
     } finally {
       await opened.reader.close();

@@ -3,6 +3,7 @@
  * Lambda's remaining time, so a slow or refusing API turns into an "unavailable" enrichment, never a timeout
  * that loses the batch.
  */
+import { errorMessage, errorNameOf } from '../../shared/error-text.ts';
 
 export interface ApiFailure {
   /** HTTP status, or null when no answer came (refused, reset, timed out). */
@@ -66,18 +67,12 @@ function isApiAnswer(error: unknown): error is { code: number; headers: unknown 
   );
 }
 
-function errorName(error: unknown): string | null {
-  return error instanceof Error || (typeof error === 'object' && error !== null && 'name' in error)
-    ? String((error as { name: unknown }).name)
-    : null;
-}
-
 /**
  * What went wrong, for a person and for the retry loop. No answer is the abort of the attempt's timeout
  * or undici's "fetch failed" with the socket error as `cause`; an answer is client-node's ApiException.
  */
 export function describeApiFailure(error: unknown, now: number): ApiFailure {
-  const name = errorName(error);
+  const name = errorNameOf(error);
   if (name === 'TimeoutError' || name === 'AbortError') {
     return {
       status: null,
@@ -109,7 +104,7 @@ export function describeApiFailure(error: unknown, now: number): ApiFailure {
       retryAfterMs: null,
     };
   }
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorMessage(error);
   return { status: null, reason: message, retryable: false, retryAfterMs: null };
 }
 

@@ -9,6 +9,7 @@ import { killFingerprint } from './claim-store.ts';
 import type { ClaimStore } from './claim-store.ts';
 import type { Enrichment, PodResolver } from './pod-resolver.ts';
 import type { ContextResult } from './report-context-fetch.ts';
+import { errorMessage } from '../../shared/error-text.ts';
 
 export type DeliveryResult = { ok: true } | { ok: false; reason: string };
 
@@ -77,10 +78,6 @@ async function mapWithConcurrency<T, R>(
   return results;
 }
 
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
 type Claimed =
   | { kind: 'enrich'; event: OomEvent; token: string; fingerprint: string | null }
   | { kind: 'settled'; outcome: EventOutcome };
@@ -145,7 +142,7 @@ async function completeClaimed(
     const result = await deps.completeReports(events, deps.deadline);
     return { events: result.events, notes: new Map(result.notes.map((n) => [n.eventId, n.detail])) };
   } catch (error) {
-    const detail = `report context not fetched: ${messageOf(error)}`;
+    const detail = `report context not fetched: ${errorMessage(error)}`;
     return { events: [...events], notes: new Map(events.map((e) => [e.id, detail])) };
   }
 }
@@ -162,7 +159,7 @@ async function enrichmentOf(event: OomEvent, deps: EnrichDeps): Promise<Enrichme
     return await deps.resolver.resolve(event, deps.deadline);
   } catch (error) {
     // The resolver turns API trouble into values; anything else still must not cost the alert.
-    const detail = `enrichment failed unexpectedly: ${messageOf(error)}`;
+    const detail = `enrichment failed unexpectedly: ${errorMessage(error)}`;
     return { kubernetes: null, impact: 'unknown', enrichment: { status: 'unavailable', detail } };
   }
 }
@@ -204,7 +201,7 @@ export async function enrichEvents(events: readonly OomEvent[], deps: EnrichDeps
         const outcome: EventOutcome = {
           status: 'failed',
           eventId: event.id,
-          reason: `claim failed: ${messageOf(error)}`,
+          reason: `claim failed: ${errorMessage(error)}`,
         };
         return { kind: 'settled', outcome } as Claimed;
       }
@@ -228,7 +225,7 @@ export async function enrichEvents(events: readonly OomEvent[], deps: EnrichDeps
   try {
     deliveries = enriched.length === 0 ? [] : await deps.deliver(enriched);
   } catch (error) {
-    deliveries = enriched.map(() => ({ ok: false, reason: `delivery failed: ${messageOf(error)}` }));
+    deliveries = enriched.map(() => ({ ok: false, reason: `delivery failed: ${errorMessage(error)}` }));
   }
 
   const byId = new Map<string, EventOutcome>();

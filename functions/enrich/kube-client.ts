@@ -12,6 +12,7 @@ import { createKubeReader } from './kube-reader.ts';
 import type { KubeReader } from './kube-reader.ts';
 import { createPodResolver } from './pod-resolver.ts';
 import type { PodResolver, PodResolverOptions } from './pod-resolver.ts';
+import { errorMessage } from '../../shared/error-text.ts';
 
 export interface ClusterEndpoint {
   server: string;
@@ -113,7 +114,7 @@ export function createResolverFromKubeconfig(
   } catch (error) {
     return {
       ok: false,
-      reason: `cannot read kubeconfig ${target.path}: ${error instanceof Error ? error.message : String(error)}`,
+      reason: `cannot read kubeconfig ${target.path}: ${errorMessage(error)}`,
     };
   }
   if (target.context !== undefined) {

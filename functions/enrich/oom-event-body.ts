@@ -4,6 +4,7 @@
  */
 import { SCHEMA_VERSION } from '../../shared/oom-event.ts';
 import type { OomEvent } from '../../shared/oom-event.ts';
+import { errorMessage } from '../../shared/error-text.ts';
 
 export type BodyRead = { ok: true; event: OomEvent } | { ok: false; reason: string };
 
@@ -43,7 +44,7 @@ export function readOomEventBody(body: string): BodyRead {
   } catch (error) {
     return {
       ok: false,
-      reason: `body is not JSON: ${error instanceof Error ? error.message : String(error)}`,
+      reason: `body is not JSON: ${errorMessage(error)}`,
     };
   }
   if (!isObject(parsed)) return { ok: false, reason: 'body is not a JSON object' };

@@ -10,6 +10,7 @@ import type { EnrichedOomEvent } from '../../shared/oom-event.ts';
 import { realTiming } from './api-retry.ts';
 import type { RetryTiming } from './api-retry.ts';
 import type { DeliveryResult } from './enrich-events.ts';
+import { namedErrorText } from '../../shared/error-text.ts';
 
 export interface PublishOptions {
   client: EventBridgeClient;
@@ -23,10 +24,6 @@ export interface PublishOptions {
 interface PendingEntry {
   index: number;
   entry: PutEventsRequestEntry;
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
 
 /** One call's entries until each is accepted or out of attempts; failures are written into `results`. */
@@ -55,7 +52,7 @@ async function sendCall(
       });
     } catch (error) {
       // The SDK has already retried the call itself; every entry of it is still unsent.
-      for (const item of left) failed.push({ item, reason: messageOf(error) });
+      for (const item of left) failed.push({ item, reason: namedErrorText(error) });
     }
     if (failed.length === 0 || attempt >= maxAttempts) {
       for (const { item, reason } of failed) {

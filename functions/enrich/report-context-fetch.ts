@@ -19,6 +19,7 @@ import { assembleReports } from '../../shared/report-assembler.ts';
 import { mergeReportContext } from '../../shared/report-context.ts';
 import { linesFromLogEvents } from '../parse/log-event-lines.ts';
 import type { SubscriptionLogEvent } from '../parse/subscription-payload.ts';
+import { errorMessage, errorNameOf } from '../../shared/error-text.ts';
 
 export const REPORT_CONTEXT_DEFAULTS = {
   /** A report's lines precede its kill line by milliseconds; seconds cover collector clock skew. */
@@ -52,12 +53,11 @@ export type LogPage =
   | { ok: false; failure: LogPageFailure; reason: string };
 
 function errorName(error: unknown): string {
-  return typeof error === 'object' && error !== null && 'name' in error ? String(error.name) : 'Error';
+  return errorNameOf(error) ?? 'Error';
 }
 
 function errorText(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  return `${errorName(error)}: ${message}`;
+  return `${errorName(error)}: ${errorMessage(error)}`;
 }
 
 /** A function, so that the check after an await is not narrowed away by the one before it. */

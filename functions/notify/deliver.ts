@@ -14,6 +14,7 @@ import type { AlertSink } from './alert-sink.ts';
 import type { HistoryWriter } from './history-writer.ts';
 import type { KillMetrics } from './kill-metrics.ts';
 import type { KillDecision, StormStore } from './storm-store.ts';
+import { namedErrorText } from '../../shared/error-text.ts';
 
 export interface DeliveryDeps {
   alerts: AlertSink;
@@ -52,10 +53,6 @@ export interface DeliveryReport {
   digestsAbandonedBefore: string | null;
 }
 
-function errorText(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-}
-
 function alertContext(deps: DeliveryDeps): AlertContext {
   return { eventsLogGroupName: deps.eventsLogGroupName };
 }
@@ -74,7 +71,7 @@ async function attempt(
     await step();
     return true;
   } catch (error) {
-    report.failures.push({ ...failure, error: errorText(error) });
+    report.failures.push({ ...failure, error: namedErrorText(error) });
     return false;
   }
 }
@@ -90,7 +87,12 @@ async function decideKill(
   try {
     return await deps.storms.recordKill(stormGroupOf(event), kill, now, deps.windowMinutes);
   } catch (error) {
-    report.failures.push({ step: 'storm-state', subject: event.id, error: errorText(error), retry: false });
+    report.failures.push({
+      step: 'storm-state',
+      subject: event.id,
+      error: namedErrorText(error),
+      retry: false,
+    });
     return { kind: 'alert', window: null, seenBefore: false };
   }
 }

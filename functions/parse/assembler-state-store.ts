@@ -7,6 +7,7 @@ import type { GetItemCommandOutput, PutItemCommandOutput } from '@aws-sdk/client
 import { GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import type { AssemblerState } from '../../shared/report-assembler.ts';
 import { STATE_TABLE } from '../../shared/runtime-config.ts';
+import { errorNameOf } from '../../shared/error-text.ts';
 
 /** The state outlives any report split (seconds) and the assembler's storm attribution window (minutes). */
 export const STATE_TTL_SECONDS = 24 * 60 * 60;
@@ -82,11 +83,7 @@ function numberAttribute(value: { N?: string } | undefined): number | null {
 }
 
 function isConditionalCheckFailure(error: unknown): boolean {
-  return (
-    typeof error === 'object' &&
-    error !== null &&
-    (error as { name?: unknown }).name === 'ConditionalCheckFailedException'
-  );
+  return errorNameOf(error) === 'ConditionalCheckFailedException';
 }
 
 export class AssemblerStateStore {

@@ -4,6 +4,7 @@
  * asynchronously, and a thrown error would only be retried with the same bytes.
  */
 import { gunzipSync } from 'node:zlib';
+import { errorMessage } from '../../shared/error-text.ts';
 
 /** One CloudWatch log event. `id` is a 56-digit decimal string, beyond a JSON number's precision. */
 export interface SubscriptionLogEvent {
@@ -37,10 +38,6 @@ function decodeBase64(text: string): Buffer | null {
   if (text.length === 0 || text.length % 4 !== 0) return null;
   const bytes = Buffer.from(text, 'base64');
   return bytes.length === decodedBase64Length(text) ? bytes : null;
-}
-
-function describeError(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -83,13 +80,13 @@ export function decodeSubscriptionData(data: string): DecodedPayload {
   try {
     json = gunzipSync(compressed).toString('utf8');
   } catch (error) {
-    return { kind: 'malformed', reason: `not gzip: ${describeError(error)}` };
+    return { kind: 'malformed', reason: `not gzip: ${errorMessage(error)}` };
   }
   let value: unknown;
   try {
     value = JSON.parse(json);
   } catch (error) {
-    return { kind: 'malformed', reason: `not JSON: ${describeError(error)}` };
+    return { kind: 'malformed', reason: `not JSON: ${errorMessage(error)}` };
   }
   if (!isRecord(value)) return { kind: 'malformed', reason: 'wrong shape: not a JSON object' };
   if (value.messageType === 'CONTROL_MESSAGE') return { kind: 'control' };
