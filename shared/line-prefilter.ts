@@ -11,7 +11,7 @@
  */
 import { mayBeOomText } from './kernel-line.ts';
 import type { LogEntry, RecordSkim } from './log-record.ts';
-import { readLogRecord, skimLogRecord } from './log-record.ts';
+import { blankEntry, readLogRecord, skimLogRecord } from './log-record.ts';
 
 export interface ReadOptions {
   /** Set aside, unread, the records that cannot be OOM text. The default; false reads every record. */
@@ -22,17 +22,7 @@ export interface ReadOptions {
  * The entry of a record the prefilter set aside. It is marked as not from the kernel, so an assembler handed
  * it would ignore it like the `not-oom` line it stands for; readers leave it out instead.
  */
-export const SET_ASIDE: LogEntry = Object.freeze({
-  text: '',
-  kernelTime: null,
-  wallTime: null,
-  stamp: null,
-  host: null,
-  sequence: null,
-  truncated: false,
-  fromKernel: false,
-  enveloped: false,
-});
+export const SET_ASIDE: LogEntry = Object.freeze({ ...blankEntry(''), fromKernel: false });
 
 export interface JoinedRecord {
   /** SET_ASIDE for a record the prefilter did not read. */

@@ -44,7 +44,8 @@ const QUOTE = /^(?:> ?)+/;
 const ANSI = /\u001b\[[0-9;]{0,16}m/g;
 const MARKUP_TAG = /<\/?[A-Z]+>$/;
 
-function blankEntry(text: string): LogEntry {
+/** An entry with only its text: no time, host or sequence, from the kernel, with no envelope. */
+export function blankEntry(text: string): LogEntry {
   return {
     text,
     kernelTime: null,
