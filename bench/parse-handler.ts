@@ -18,9 +18,9 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Context } from 'aws-lambda';
 import { stateForStorage } from '../functions/parse/assembler-state-store.ts';
 import { eventMessagesOf, sendOomEvents } from '../functions/parse/event-queue.ts';
-import { linesFromLogEvents } from '../functions/parse/log-event-lines.ts';
-import type { SubscriptionLogEvent } from '../functions/parse/subscription-payload.ts';
-import { decodeSubscriptionData } from '../functions/parse/subscription-payload.ts';
+import { linesFromLogEvents } from '../shared/log-event-lines.ts';
+import type { SubscriptionLogEvent } from '../shared/subscription-payload.ts';
+import { decodeSubscriptionData } from '../shared/subscription-payload.ts';
 import { assembleReports } from '../shared/report-assembler.ts';
 import { FORWARDED_TERMS } from '../shared/subscription-pattern.ts';
 import {

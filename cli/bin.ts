@@ -35,7 +35,7 @@ const code = await runCli(process.argv.slice(2), {
       };
     }
     // Loaded only when asked for: the Kubernetes client is large and most scans never need it.
-    const { createResolverFromKubeconfig } = await import('../functions/enrich/kube-client.ts');
+    const { createResolverFromKubeconfig } = await import('../adapters/kubernetes/kube-client.ts');
     return createResolverFromKubeconfig(target);
   },
 });

@@ -1,4 +1,4 @@
-import type { KubeconfigResolver, KubeconfigTarget } from '../functions/enrich/kube-client.ts';
+import type { KubeconfigResolver, KubeconfigTarget } from '../adapters/kubernetes/kube-client.ts';
 import { errorMessage } from '../shared/error-text.ts';
 
 /**

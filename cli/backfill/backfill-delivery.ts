@@ -3,10 +3,10 @@
  * enrich (claims in the state table: an event or kill already delivered is a duplicate) and delivery (storm
  * grouping, SNS, the events history). A re-run over the same range therefore sends nothing new.
  */
-import { enrichEvents } from '../../functions/enrich/enrich-events.ts';
-import type { DeliveryResult, EnrichDeps } from '../../functions/enrich/enrich-events.ts';
-import { deliver } from '../../functions/notify/deliver.ts';
-import type { DeliveryDeps } from '../../functions/notify/deliver.ts';
+import { enrichEvents } from '../../adapters/enrich/enrich-events.ts';
+import type { DeliveryResult, EnrichDeps } from '../../adapters/enrich/enrich-events.ts';
+import { deliver } from '../../adapters/notify/deliver.ts';
+import type { DeliveryDeps } from '../../adapters/notify/deliver.ts';
 import type { EnrichedOomEvent } from '../../shared/oom-event.ts';
 import type { DeliverKills } from './history-backfill.ts';
 

@@ -5,11 +5,11 @@
  * in that order: an interrupted or failed run resumes at the first page whose kills were not yet handed on.
  */
 import type { CloudWatchLogsClient, FilteredLogEvent } from '@aws-sdk/client-cloudwatch-logs';
-import type { EventOutcome } from '../../functions/enrich/enrich-events.ts';
-import { filterLogEventsPage } from '../../functions/enrich/report-context-fetch.ts';
-import type { PagePacing } from '../../functions/enrich/report-context-fetch.ts';
-import { linesFromLogEvents } from '../../functions/parse/log-event-lines.ts';
-import { nodeFromStreamName, streamCarriesKernelLog } from '../../functions/parse/stream-name.ts';
+import type { EventOutcome } from '../../adapters/enrich/enrich-events.ts';
+import { filterLogEventsPage } from '../../adapters/logs/report-context-fetch.ts';
+import type { PagePacing } from '../../adapters/logs/report-context-fetch.ts';
+import { linesFromLogEvents } from '../../shared/log-event-lines.ts';
+import { nodeFromStreamName, streamCarriesKernelLog } from '../../shared/stream-name.ts';
 import type { OomEvent } from '../../shared/oom-event.ts';
 import type { AssemblerState, DriftLine } from '../../shared/report-assembler.ts';
 import { assembleReports } from '../../shared/report-assembler.ts';

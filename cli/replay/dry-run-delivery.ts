@@ -3,10 +3,10 @@
  * EventBridge entry the enrich function would put on the bus, then goes through the notifier's own
  * `deliver` with in-memory storm state, whose SNS publishes print too. Nothing leaves the process.
  */
-import type { Deliver, DeliveryResult } from '../../functions/enrich/enrich-events.ts';
-import { DryRunAlertSink } from '../../functions/notify/alert-sink.ts';
-import { deliver, sendDueDigests, type DeliveryDeps } from '../../functions/notify/deliver.ts';
-import { MemoryStormStore } from '../../functions/notify/memory-storm-store.ts';
+import type { Deliver, DeliveryResult } from '../../adapters/enrich/enrich-events.ts';
+import { DryRunAlertSink } from '../../adapters/sinks/alert-sink.ts';
+import { deliver, sendDueDigests, type DeliveryDeps } from '../../adapters/notify/deliver.ts';
+import { MemoryStormStore } from '../../adapters/state/memory-storm-store.ts';
 import { buildBusEntry } from '../../shared/event-bus-entry.ts';
 
 /** The bus name only labels the entry; a dry run has no bus. */

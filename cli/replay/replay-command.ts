@@ -5,11 +5,11 @@
  */
 import { parseArgs } from 'node:util';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { createMemoryClaimStore } from '../../functions/enrich/claim-store.ts';
-import type { Deliver } from '../../functions/enrich/enrich-events.ts';
-import type { PodResolver } from '../../functions/enrich/pod-resolver.ts';
-import { publishEvents } from '../../functions/enrich/publish-events.ts';
-import { DEFAULT_WINDOW_MINUTES } from '../../functions/notify/notify-config.ts';
+import { createMemoryClaimStore } from '../../adapters/state/claim-store.ts';
+import type { Deliver } from '../../adapters/enrich/enrich-events.ts';
+import type { PodResolver } from '../../adapters/kubernetes/pod-resolver.ts';
+import { publishEvents } from '../../adapters/sinks/publish-events.ts';
+import { DEFAULT_WINDOW_MINUTES } from '../../adapters/notify/notify-config.ts';
 import type { ByteReader, CliIo, Command, ParsedArgs } from '../command.ts';
 import { EXIT_FAILURE, EXIT_OK, connectKubeconfig, runParsed, usageProblem, writeText } from '../command.ts';
 import { dryRunDelivery } from './dry-run-delivery.ts';

@@ -5,10 +5,7 @@
  * in the shape the parse function reads.
  */
 import { gzipSync } from 'node:zlib';
-import {
-  decodeSubscriptionData,
-  type SubscriptionLogEvent,
-} from '../../functions/parse/subscription-payload.ts';
+import { decodeSubscriptionData, type SubscriptionLogEvent } from '../../shared/subscription-payload.ts';
 
 export interface StreamBatch {
   logGroup: string;

@@ -3,11 +3,11 @@
  * them. The stages are the functions' own: the assembler with per-stream state (as functions/parse),
  * `enrichEvents` with a claim store (as functions/enrich), and whatever `deliver` is handed.
  */
-import type { ClaimStore } from '../../functions/enrich/claim-store.ts';
-import { enrichEvents, type Deliver, type EventOutcome } from '../../functions/enrich/enrich-events.ts';
-import type { PodResolver } from '../../functions/enrich/pod-resolver.ts';
-import { linesFromLogEvents } from '../../functions/parse/log-event-lines.ts';
-import { nodeFromStreamName, streamCarriesKernelLog } from '../../functions/parse/stream-name.ts';
+import type { ClaimStore } from '../../adapters/state/claim-store.ts';
+import { enrichEvents, type Deliver, type EventOutcome } from '../../adapters/enrich/enrich-events.ts';
+import type { PodResolver } from '../../adapters/kubernetes/pod-resolver.ts';
+import { linesFromLogEvents } from '../../shared/log-event-lines.ts';
+import { nodeFromStreamName, streamCarriesKernelLog } from '../../shared/stream-name.ts';
 import type { OomEvent } from '../../shared/oom-event.ts';
 import {
   assembleReports,

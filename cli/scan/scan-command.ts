@@ -4,7 +4,7 @@
  * the kmsg device until Ctrl-C.
  */
 import { parseArgs } from 'node:util';
-import type { PodResolver } from '../../functions/enrich/pod-resolver.ts';
+import type { PodResolver } from '../../adapters/kubernetes/pod-resolver.ts';
 import type { CliIo, Command, ParsedArgs } from '../command.ts';
 import {
   EXIT_FAILURE,

@@ -11,9 +11,9 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { CLUSTER_DIMENSION, METRICS, METRIC_NAMESPACE, METRIC_SERVICES } from '../../shared/metric-names.ts';
-import { enrichDeadline } from './enrich-events.ts';
-import { runtimeFromEnv } from './runtime.ts';
-import type { EnrichRuntime } from './runtime.ts';
+import { enrichDeadline } from '../../adapters/enrich/enrich-events.ts';
+import { runtimeFromEnv } from '../../adapters/enrich/enrich-stage.ts';
+import type { EnrichRuntime } from '../../adapters/enrich/enrich-stage.ts';
 import { enrichSqsRecords, needsRetry } from './sqs-batch.ts';
 import type { RecordResult } from './sqs-batch.ts';
 

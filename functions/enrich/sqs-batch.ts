@@ -3,8 +3,8 @@
  * and delivered together (PutEvents in tens), and a result per record for partial batch failure.
  */
 import type { SQSRecord } from 'aws-lambda';
-import { enrichEvents } from './enrich-events.ts';
-import type { EnrichDeps, EventOutcome } from './enrich-events.ts';
+import { enrichEvents } from '../../adapters/enrich/enrich-events.ts';
+import type { EnrichDeps, EventOutcome } from '../../adapters/enrich/enrich-events.ts';
 import { readOomEventBody } from './oom-event-body.ts';
 
 export type RecordResult = EventOutcome | { status: 'unreadable'; reason: string };

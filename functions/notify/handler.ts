@@ -12,18 +12,18 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import middy from '@middy/core';
 import type { EventBridgeEvent } from 'aws-lambda';
 import { METRIC_NAMESPACE, METRIC_SERVICES } from '../../shared/metric-names.ts';
-import { SnsAlertSink } from './alert-sink.ts';
+import { SnsAlertSink } from '../../adapters/sinks/alert-sink.ts';
 import {
   deliver,
   deliverUnreadable,
   sendDueDigests,
   type DeliveryDeps,
   type DeliveryReport,
-} from './deliver.ts';
-import { DynamoStormStore } from './dynamo-storm-store.ts';
-import { CloudWatchHistoryWriter } from './history-writer.ts';
-import { PowertoolsKillMetrics } from './kill-metrics.ts';
-import { readNotifyConfig } from './notify-config.ts';
+} from '../../adapters/notify/deliver.ts';
+import { DynamoStormStore } from '../../adapters/state/dynamo-storm-store.ts';
+import { CloudWatchHistoryWriter } from '../../adapters/sinks/history-writer.ts';
+import { PowertoolsKillMetrics } from '../../adapters/sinks/kill-metrics.ts';
+import { readNotifyConfig } from '../../adapters/notify/notify-config.ts';
 import { readEnrichedEvent } from './read-event.ts';
 
 const SERVICE = METRIC_SERVICES.notify;

@@ -13,10 +13,10 @@ import type { AssemblerStateStore } from './assembler-state-store.ts';
 import { stateKeyOf } from './assembler-state-store.ts';
 import type { EventQueue, MessageBatchClient, SendRetry } from './event-queue.ts';
 import { eventMessagesOf, sendOomEvents } from './event-queue.ts';
-import { linesFromLogEvents } from './log-event-lines.ts';
-import { nodeFromStreamName, streamCarriesKernelLog } from './stream-name.ts';
-import type { SubscriptionDataMessage } from './subscription-payload.ts';
-import { decodeSubscriptionEvent } from './subscription-payload.ts';
+import { linesFromLogEvents } from '../../shared/log-event-lines.ts';
+import { nodeFromStreamName, streamCarriesKernelLog } from '../../shared/stream-name.ts';
+import type { SubscriptionDataMessage } from '../../shared/subscription-payload.ts';
+import { decodeSubscriptionEvent } from '../../shared/subscription-payload.ts';
 
 /** Load → assemble → send → save, again from a fresh load each time another invocation saved first. */
 export const DEFAULT_STATE_ATTEMPTS = 4;

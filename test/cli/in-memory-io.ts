@@ -4,7 +4,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { KubeconfigResolver, KubeconfigTarget } from '../../functions/enrich/kube-client.ts';
+import type { KubeconfigResolver, KubeconfigTarget } from '../../adapters/kubernetes/kube-client.ts';
 import type { ByteReader, CliIo, OpenResult, TextOutput } from '../../cli/command.ts';
 
 /** A device read by `--follow`: each string is what one read returns; null is a read that finds nothing new. */

@@ -8,7 +8,7 @@ import {
   fluentBitObjects,
   type KubernetesObject,
 } from '../../infra/fluent-bit-manifests.ts';
-import { nodeFromStreamName } from '../../functions/parse/stream-name.ts';
+import { nodeFromStreamName } from '../../shared/stream-name.ts';
 
 const destination = { region: 'eu-west-1', logGroupName: '/eks-oom-alerts/demo/kernel' };
 

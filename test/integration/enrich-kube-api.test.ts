@@ -11,11 +11,11 @@ import { DescribeClusterCommand, EKSClient } from '@aws-sdk/client-eks';
 import { KubeConfig } from '@kubernetes/client-node';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createEksTokenSource } from '../../functions/enrich/eks-token.ts';
-import { createEksKubeReader, createResolverFromKubeconfig } from '../../functions/enrich/kube-client.ts';
-import { createKubeReader } from '../../functions/enrich/kube-reader.ts';
-import { createPodResolver } from '../../functions/enrich/pod-resolver.ts';
-import { fakeTiming } from '../functions/enrich/fake-timing.ts';
+import { createEksTokenSource } from '../../adapters/kubernetes/eks-token.ts';
+import { createEksKubeReader, createResolverFromKubeconfig } from '../../adapters/kubernetes/kube-client.ts';
+import { createKubeReader } from '../../adapters/kubernetes/kube-reader.ts';
+import { createPodResolver } from '../../adapters/kubernetes/pod-resolver.ts';
+import { fakeTiming } from '../adapters/fake-timing.ts';
 import {
   CONTAINER_ID,
   KILL_TIME,
@@ -25,7 +25,7 @@ import {
   ownedObjectJson,
   podEventJson,
   podJson,
-} from '../functions/enrich/objects.ts';
+} from '../fixtures/kubernetes-objects.ts';
 import { KubeApiStandin } from './k8s-api-standin.ts';
 
 const CLUSTER = 'prod-eu';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_ENTRY_BYTES, buildBusEntry, entryBytes, groupIntoCalls } from '../../shared/event-bus-entry.ts';
 import type { EnrichedOomEvent } from '../../shared/oom-event.ts';
-import { oomEvent } from '../functions/enrich/objects.ts';
+import { oomEvent } from '../fixtures/kubernetes-objects.ts';
 
 function enriched(overrides: Partial<EnrichedOomEvent> = {}): EnrichedOomEvent {
   return {

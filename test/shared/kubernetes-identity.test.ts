@@ -10,7 +10,7 @@ import {
   workloadFromPod,
 } from '../../shared/kubernetes-identity.ts';
 import type { PodView } from '../../shared/kubernetes-identity.ts';
-import { CONTAINER_ID, KILL_TIME, PREVIOUS_CONTAINER_ID, podJson } from '../functions/enrich/objects.ts';
+import { CONTAINER_ID, KILL_TIME, PREVIOUS_CONTAINER_ID, podJson } from '../fixtures/kubernetes-objects.ts';
 
 const SIDECAR_ID = 'd'.repeat(64);
 const INIT_ID = 'e'.repeat(64);

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { runCli } from '../../../cli/main.ts';
 import { QUIET_MS } from '../../../cli/scan/read-input.ts';
 import type { ByteReader } from '../../../cli/command.ts';
-import type { Enrichment } from '../../../functions/enrich/pod-resolver.ts';
+import type { Enrichment } from '../../../adapters/kubernetes/pod-resolver.ts';
 import type { EnrichedOomEvent, OomEvent } from '../../../shared/oom-event.ts';
 import { parseKernelLog } from '../../../shared/kernel-log.ts';
 import type { MemoryIoOptions } from '../in-memory-io.ts';

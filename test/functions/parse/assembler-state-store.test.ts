@@ -7,7 +7,7 @@ import {
   stateKeyOf,
   STATE_TTL_SECONDS,
 } from '../../../functions/parse/assembler-state-store.ts';
-import { linesFromLogEvents } from '../../../functions/parse/log-event-lines.ts';
+import { linesFromLogEvents } from '../../../shared/log-event-lines.ts';
 import type { AssemblerState } from '../../../shared/report-assembler.ts';
 import { assembleReports, emptyAssemblerState } from '../../../shared/report-assembler.ts';
 import { readLogRecord } from '../../../shared/log-record.ts';

@@ -1,0 +1,106 @@
+/**
+ * Decodes what a CloudWatch Logs subscription filter hands to Lambda: `awslogs.data`, base64 of a gzip of
+ * JSON. A payload that cannot be decoded is a value with a reason, not an exception: CloudWatch invokes
+ * asynchronously, and a thrown error would only be retried with the same bytes.
+ */
+import { gunzipSync } from 'node:zlib';
+import { errorMessage } from './error-text.ts';
+
+/** One CloudWatch log event. `id` is a 56-digit decimal string, beyond a JSON number's precision. */
+export interface SubscriptionLogEvent {
+  id: string;
+  timestamp: number;
+  message: string;
+}
+
+export interface SubscriptionDataMessage {
+  messageType: 'DATA_MESSAGE';
+  owner: string;
+  logGroup: string;
+  logStream: string;
+  subscriptionFilters: string[];
+  logEvents: SubscriptionLogEvent[];
+}
+
+export type DecodedPayload =
+  | { kind: 'data'; message: SubscriptionDataMessage }
+  /** CloudWatch's check that the destination is reachable, sent when a subscription is created. */
+  | { kind: 'control' }
+  | { kind: 'malformed'; reason: string };
+
+// Node's decoder skips characters outside the alphabet; a well-formed string decodes to exactly this length.
+function decodedBase64Length(text: string): number {
+  const padding = text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0;
+  return (text.length / 4) * 3 - padding;
+}
+
+function decodeBase64(text: string): Buffer | null {
+  if (text.length === 0 || text.length % 4 !== 0) return null;
+  const bytes = Buffer.from(text, 'base64');
+  return bytes.length === decodedBase64Length(text) ? bytes : null;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The first field of a log event that is not what CloudWatch sends, or null. */
+function logEventFault(value: unknown): string | null {
+  if (!isRecord(value)) return 'is not an object';
+  if (typeof value.id !== 'string') return `id is ${typeof value.id}, not a string`;
+  if (typeof value.timestamp !== 'number' || !Number.isFinite(value.timestamp))
+    return 'timestamp is not a number';
+  if (typeof value.message !== 'string') return 'message is not a string';
+  return null;
+}
+
+function readDataMessage(value: Record<string, unknown>): DecodedPayload {
+  for (const key of ['owner', 'logGroup', 'logStream'] as const) {
+    if (typeof value[key] !== 'string')
+      return { kind: 'malformed', reason: `wrong shape: ${key} is not a string` };
+  }
+  const filters = value.subscriptionFilters;
+  if (!Array.isArray(filters) || !filters.every((f) => typeof f === 'string')) {
+    return { kind: 'malformed', reason: 'wrong shape: subscriptionFilters is not a list of strings' };
+  }
+  const events = value.logEvents;
+  if (!Array.isArray(events)) return { kind: 'malformed', reason: 'wrong shape: logEvents is not a list' };
+  for (let i = 0; i < events.length; i++) {
+    const fault = logEventFault(events[i]);
+    if (fault !== null) return { kind: 'malformed', reason: `wrong shape: logEvents[${i}] ${fault}` };
+  }
+  return { kind: 'data', message: value as unknown as SubscriptionDataMessage };
+}
+
+/** Decodes `awslogs.data`; every way it can be wrong gives a reason that names the step that failed. */
+export function decodeSubscriptionData(data: string): DecodedPayload {
+  const compressed = decodeBase64(data);
+  if (compressed === null) return { kind: 'malformed', reason: 'bad base64 in awslogs.data' };
+  let json: string;
+  try {
+    json = gunzipSync(compressed).toString('utf8');
+  } catch (error) {
+    return { kind: 'malformed', reason: `not gzip: ${errorMessage(error)}` };
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch (error) {
+    return { kind: 'malformed', reason: `not JSON: ${errorMessage(error)}` };
+  }
+  if (!isRecord(value)) return { kind: 'malformed', reason: 'wrong shape: not a JSON object' };
+  if (value.messageType === 'CONTROL_MESSAGE') return { kind: 'control' };
+  if (value.messageType !== 'DATA_MESSAGE') {
+    return { kind: 'malformed', reason: `wrong shape: messageType is ${JSON.stringify(value.messageType)}` };
+  }
+  return readDataMessage(value);
+}
+
+/** Reads `awslogs.data` out of the Lambda event, then decodes it. */
+export function decodeSubscriptionEvent(event: unknown): DecodedPayload {
+  const awslogs = isRecord(event) ? event.awslogs : undefined;
+  const data = isRecord(awslogs) ? awslogs.data : undefined;
+  if (typeof data !== 'string')
+    return { kind: 'malformed', reason: 'wrong shape: no awslogs.data string in the event' };
+  return decodeSubscriptionData(data);
+}

@@ -1,0 +1,286 @@
+import { describe, expect, it } from 'vitest';
+import { createMemoryClaimStore } from '../../../adapters/state/claim-store.ts';
+import type { ClaimStore } from '../../../adapters/state/claim-store.ts';
+import { enrichDeadline, enrichEvents } from '../../../adapters/enrich/enrich-events.ts';
+import type { DeliveryResult, EnrichDeps } from '../../../adapters/enrich/enrich-events.ts';
+import type { Enrichment, PodResolver } from '../../../adapters/kubernetes/pod-resolver.ts';
+import type { EnrichedOomEvent, OomEvent } from '../../../shared/oom-event.ts';
+import { KILL_TIME, NODE, oomEvent } from '../../fixtures/kubernetes-objects.ts';
+
+const NOW = Date.parse(KILL_TIME) + 60_000;
+const RESOLVED: Enrichment = {
+  kubernetes: null,
+  impact: 'process-killed-container-running',
+  enrichment: { status: 'resolved', detail: null },
+};
+
+function harness(
+  options: {
+    claims?: ClaimStore;
+    resolve?: PodResolver['resolve'];
+    deliver?: (events: readonly EnrichedOomEvent[]) => DeliveryResult[];
+  } = {},
+) {
+  const delivered: EnrichedOomEvent[] = [];
+  let tokens = 0;
+  const deps: EnrichDeps = {
+    cluster: 'prod-eu',
+    resolver: { resolve: options.resolve ?? (() => Promise.resolve(RESOLVED)) },
+    claims: options.claims ?? createMemoryClaimStore(),
+    deliver: (events) => {
+      const results = options.deliver?.(events) ?? events.map(() => ({ ok: true as const }));
+      events.forEach((e, i) => {
+        if (results[i]?.ok === true) delivered.push(e);
+      });
+      return Promise.resolve(results);
+    },
+    now: () => NOW,
+    deadline: NOW + 20_000,
+    leaseMs: 40_000,
+    claimTtlMs: 30 * 86_400_000,
+    newToken: () => `token-${++tokens}`,
+  };
+  return { deps, delivered };
+}
+
+/** The copy of a kill line that Container Insights also ships in `<node>.host.dmesg`, stamped 1.2 s apart. */
+function dmesgCopy(event: OomEvent): OomEvent {
+  return {
+    ...event,
+    id: `${event.id}-dmesg`,
+    observedAt: new Date(Date.parse(event.observedAt ?? KILL_TIME) + 1_200).toISOString(),
+    source: {
+      logGroup: '/aws/containerinsights/prod/host',
+      logStream: `${NODE}.host.dmesg`,
+      eventIds: ['9001'],
+    },
+  };
+}
+
+describe('enrichEvents', () => {
+  it('delivers each event enriched with the cluster and the resolver’s answer, in order', async () => {
+    const { deps, delivered } = harness();
+    const events = [oomEvent({ id: 'a' }), oomEvent({ id: 'b', victim: { ...oomEvent().victim, pid: 7 } })];
+    const outcomes = await enrichEvents(events, deps);
+    expect(outcomes.map((o) => [o.status, o.eventId])).toEqual([
+      ['delivered', 'a'],
+      ['delivered', 'b'],
+    ]);
+    expect(delivered).toEqual([
+      { ...events[0], cluster: 'prod-eu', ...RESOLVED },
+      { ...events[1], cluster: 'prod-eu', ...RESOLVED },
+    ]);
+  });
+
+  it('delivers a batch seen three times exactly once', async () => {
+    const { deps, delivered } = harness();
+    const batch = [oomEvent({ id: 'a' }), oomEvent({ id: 'b', victim: { ...oomEvent().victim, pid: 7 } })];
+    await enrichEvents(batch, deps);
+    const again = await enrichEvents(batch, deps);
+    const third = await enrichEvents(batch, deps);
+    expect(delivered.map((e) => e.id)).toEqual(['a', 'b']);
+    expect([...again, ...third].map((o) => o.status)).toEqual([
+      'duplicate',
+      'duplicate',
+      'duplicate',
+      'duplicate',
+    ]);
+  });
+
+  it('delivers one event for a kill line that arrived in two streams', async () => {
+    const { deps, delivered } = harness();
+    const messages = oomEvent({ id: 'messages-copy' });
+    const outcomes = await enrichEvents([messages, dmesgCopy(messages)], deps);
+    expect(delivered.map((e) => e.id)).toEqual(['messages-copy']);
+    expect(outcomes[1]).toEqual({
+      status: 'duplicate',
+      eventId: 'messages-copy-dmesg',
+      reason: 'same kill as event messages-copy (the kernel line arrived in two streams)',
+    });
+  });
+
+  it('claims an id that appears twice in one batch once', async () => {
+    const { deps, delivered } = harness();
+    const outcomes = await enrichEvents([oomEvent(), oomEvent()], deps);
+    expect(delivered).toHaveLength(1);
+    expect(outcomes.map((o) => o.status)).toEqual(['delivered', 'duplicate']);
+  });
+
+  it('fails an event whose delivery failed, releases its claims, and delivers it on the retry', async () => {
+    let refuse = true;
+    const { deps, delivered } = harness({
+      deliver: (events) =>
+        events.map(() => (refuse ? { ok: false, reason: 'ThrottlingException: slow down' } : { ok: true })),
+    });
+    const first = await enrichEvents([oomEvent()], deps);
+    expect(first).toEqual([{ status: 'failed', eventId: 'ev-1', reason: 'ThrottlingException: slow down' }]);
+    refuse = false;
+    const retry = await enrichEvents([oomEvent()], deps);
+    expect(retry.map((o) => o.status)).toEqual(['delivered']);
+    expect(delivered).toHaveLength(1);
+  });
+
+  it('lets the other stream’s copy through when the first copy failed, and then only that one', async () => {
+    let refuse = true;
+    const { deps, delivered } = harness({
+      deliver: (events) =>
+        events.map(() => (refuse ? { ok: false, reason: 'InternalFailure' } : { ok: true })),
+    });
+    const messages = oomEvent({ id: 'messages-copy' });
+    await enrichEvents([messages], deps);
+    refuse = false;
+    await enrichEvents([dmesgCopy(messages)], deps);
+    const retried = await enrichEvents([messages], deps);
+    expect(delivered.map((e) => e.id)).toEqual(['messages-copy-dmesg']);
+    expect(retried[0]).toMatchObject({
+      status: 'duplicate',
+      reason: 'same kill as event messages-copy-dmesg (the kernel line arrived in two streams)',
+    });
+  });
+
+  it('fails every event when delivery throws, and keeps them retryable', async () => {
+    const { deps } = harness({
+      deliver: () => {
+        throw new Error('socket hang up');
+      },
+    });
+    const outcomes = await enrichEvents([oomEvent()], deps);
+    expect(outcomes).toEqual([
+      { status: 'failed', eventId: 'ev-1', reason: 'delivery failed: socket hang up' },
+    ]);
+    const retry = harness({ claims: deps.claims });
+    expect((await enrichEvents([oomEvent()], retry.deps)).map((o) => o.status)).toEqual(['delivered']);
+  });
+
+  it('still delivers when the resolver throws, as "unavailable" with the reason', async () => {
+    const { deps, delivered } = harness({ resolve: () => Promise.reject(new Error('kaboom')) });
+    await enrichEvents([oomEvent()], deps);
+    expect(delivered[0]).toMatchObject({
+      kubernetes: null,
+      impact: 'unknown',
+      enrichment: { status: 'unavailable', detail: 'enrichment failed unexpectedly: kaboom' },
+    });
+  });
+
+  it('fails an event whose claim cannot be written, without delivering it', async () => {
+    const claims = createMemoryClaimStore();
+    const { deps, delivered } = harness({
+      claims: {
+        ...claims,
+        claimEvent: () => Promise.reject(new Error('ProvisionedThroughputExceededException')),
+      },
+    });
+    const outcomes = await enrichEvents([oomEvent()], deps);
+    expect(outcomes).toEqual([
+      { status: 'failed', eventId: 'ev-1', reason: 'claim failed: ProvisionedThroughputExceededException' },
+    ]);
+    expect(delivered).toEqual([]);
+  });
+
+  it('releases the event claim when the kill claim cannot be written', async () => {
+    const claims = createMemoryClaimStore();
+    const { deps } = harness({
+      claims: { ...claims, claimKill: () => Promise.reject(new Error('network')) },
+    });
+    expect((await enrichEvents([oomEvent()], deps))[0]?.status).toBe('failed');
+    expect((await enrichEvents([oomEvent()], harness({ claims }).deps))[0]?.status).toBe('delivered');
+  });
+
+  it('fails, for a later retry, an event another invocation is working on', async () => {
+    const claims = createMemoryClaimStore();
+    await claims.claimEvent('ev-1', { token: 'other', now: NOW, leaseUntil: NOW + 30_000, expiresAt: 0 });
+    const outcomes = await enrichEvents([oomEvent()], harness({ claims }).deps);
+    expect(outcomes).toEqual([
+      {
+        status: 'failed',
+        eventId: 'ev-1',
+        reason: 'another attempt holds it until 2025-03-14T09:28:23.000Z',
+      },
+    ]);
+  });
+
+  it('skips a replay of a report older than the claims are remembered', async () => {
+    const { deps, delivered } = harness();
+    const outcomes = await enrichEvents([oomEvent({ observedAt: '2025-01-01T00:00:00.000Z' })], deps);
+    expect(delivered).toEqual([]);
+    expect(outcomes[0]).toMatchObject({
+      status: 'duplicate',
+      reason:
+        'observed at 2025-01-01T00:00:00.000Z, before anything the claim table still remembers: a replayed old report',
+    });
+  });
+
+  it('completes only the claimed events before resolving them, and notes what it did', async () => {
+    const seen: string[][] = [];
+    const resolved: number[] = [];
+    const { deps } = harness({
+      resolve: (event) => {
+        resolved.push(event.tasks.length);
+        return Promise.resolve(RESOLVED);
+      },
+    });
+    deps.completeReports = (events, deadline) => {
+      seen.push(events.map((e) => e.id));
+      expect(deadline).toBe(NOW + 20_000);
+      return Promise.resolve({
+        events: events.map((e) => ({
+          ...e,
+          tasks: [{ pid: 1, name: 'php-fpm', rssKb: 10, oomScoreAdj: 0 }],
+        })),
+        notes: events.map((e) => ({
+          eventId: e.id,
+          outcome: 'filled' as const,
+          filled: ['tasks'],
+          detail: 'report context filled tasks',
+        })),
+      });
+    };
+    await enrichEvents([oomEvent({ id: 'a', tasks: [] })], deps);
+    const outcomes = await enrichEvents(
+      [
+        oomEvent({ id: 'a', tasks: [] }),
+        oomEvent({ id: 'b', tasks: [], victim: { ...oomEvent().victim, pid: 9 } }),
+      ],
+      deps,
+    );
+    expect(seen).toEqual([['a'], ['b']]);
+    expect(resolved).toEqual([1, 1]);
+    expect(outcomes[1]).toMatchObject({
+      status: 'delivered',
+      contextNote: 'report context filled tasks',
+      event: { id: 'b', tasks: [{ pid: 1 }] },
+    });
+  });
+
+  it('enriches the events as they came when completing them throws', async () => {
+    const { deps, delivered } = harness();
+    deps.completeReports = () => Promise.reject(new Error('AccessDeniedException'));
+    const outcomes = await enrichEvents([oomEvent({ tasks: [] })], deps);
+    expect(delivered.map((e) => e.tasks)).toEqual([[]]);
+    expect(outcomes[0]).toMatchObject({
+      status: 'delivered',
+      contextNote: 'report context not fetched: AccessDeniedException',
+    });
+    // The alert itself says why it is still incomplete.
+    expect(delivered[0]?.enrichment.detail).toContain('report context not fetched: AccessDeniedException');
+  });
+
+  it('gives the resolver the deadline', async () => {
+    const seen: number[] = [];
+    const { deps } = harness({
+      resolve: (_event, deadline) => {
+        seen.push(deadline);
+        return Promise.resolve(RESOLVED);
+      },
+    });
+    await enrichEvents([oomEvent()], deps);
+    expect(seen).toEqual([NOW + 20_000]);
+  });
+});
+
+describe('enrichDeadline', () => {
+  it('keeps 5 s of the remaining time for publishing and settling claims', () => {
+    expect(enrichDeadline(1_000, 30_000)).toBe(26_000);
+    expect(enrichDeadline(1_000, 3_000)).toBe(1_000);
+  });
+});

@@ -1,0 +1,178 @@
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createMemoryClaimStore,
+  decideEventClaim,
+  decideKillClaim,
+  killFingerprint,
+} from '../../../adapters/state/claim-store.ts';
+import type { ClaimStore } from '../../../adapters/state/claim-store.ts';
+import { createDynamoDbClaimStore } from '../../../adapters/state/dynamodb-claim-store.ts';
+import { startStateTable } from '../../integration/local-dynamo.ts';
+import type { StateTable } from '../../integration/local-dynamo.ts';
+import { NODE, oomEvent } from '../../fixtures/kubernetes-objects.ts';
+
+const T0 = Date.parse('2025-03-14T09:30:00Z');
+const EXPIRES = Math.floor(T0 / 1000) + 86_400;
+const claimAt = (token: string, now: number, leaseMs = 60_000) => ({
+  token,
+  now,
+  leaseUntil: now + leaseMs,
+  expiresAt: EXPIRES,
+});
+
+describe('killFingerprint', () => {
+  it('is node, pid and comm, whatever the comm holds', () => {
+    expect(killFingerprint(oomEvent({ victim: { ...oomEvent().victim, name: 'runc:[2:INIT]' } }))).toBe(
+      `kill#${NODE}#48213#runc:[2:INIT]`,
+    );
+  });
+
+  it('is absent when a part is missing, so such events are deduplicated by id only', () => {
+    expect(killFingerprint(oomEvent({ node: null }))).toBeNull();
+    expect(killFingerprint(oomEvent({ victim: { ...oomEvent().victim, pid: null } }))).toBeNull();
+    expect(killFingerprint(oomEvent({ observedAt: null }))).toBeNull();
+  });
+});
+
+describe('claim decisions', () => {
+  it('event: free, done, held, or held with a lease that ran out', () => {
+    expect(decideEventClaim(undefined, T0)).toEqual({ outcome: 'claimed' });
+    expect(decideEventClaim({ state: 'done' }, T0)).toEqual({ outcome: 'done' });
+    expect(decideEventClaim({ state: 'in-progress', token: 'a', leaseUntil: T0 + 1 }, T0)).toEqual({
+      outcome: 'in-progress',
+      leaseUntil: T0 + 1,
+    });
+    expect(decideEventClaim({ state: 'in-progress', token: 'a', leaseUntil: T0 }, T0)).toEqual({
+      outcome: 'claimed',
+    });
+  });
+
+  it('kill: the same kill within 120 s, a reused pid after that', () => {
+    const existing = { eventId: 'messages-copy', observedAt: T0 };
+    expect(
+      decideKillClaim(existing, { eventId: 'dmesg-copy', observedAt: T0 + 120_000, expiresAt: EXPIRES }),
+    ).toEqual({ outcome: 'taken', byEventId: 'messages-copy' });
+    expect(
+      decideKillClaim(existing, { eventId: 'dmesg-copy', observedAt: T0 - 120_000, expiresAt: EXPIRES }),
+    ).toEqual({ outcome: 'taken', byEventId: 'messages-copy' });
+    expect(
+      decideKillClaim(existing, { eventId: 'later-kill', observedAt: T0 + 120_001, expiresAt: EXPIRES }),
+    ).toEqual({ outcome: 'claimed' });
+    expect(
+      decideKillClaim(existing, { eventId: 'messages-copy', observedAt: T0, expiresAt: EXPIRES }),
+    ).toEqual({ outcome: 'claimed' });
+  });
+});
+
+let table: StateTable;
+beforeAll(async () => {
+  table = await startStateTable();
+});
+afterAll(() => table.close());
+
+const stores: [string, () => ClaimStore][] = [
+  ['in memory', () => createMemoryClaimStore()],
+  ['on DynamoDB (dynalite)', () => createDynamoDbClaimStore(table.documents, table.tableName)],
+];
+
+describe.each(stores)('claim store %s', (_name, makeStore) => {
+  let n = 0;
+  const fresh = () => `ev-${_name.length}-${++n}`;
+
+  it('claims an event once; a second attempt sees it held, then done', async () => {
+    const store = makeStore();
+    const id = fresh();
+    expect(await store.claimEvent(id, claimAt('first', T0))).toEqual({ outcome: 'claimed' });
+    expect(await store.claimEvent(id, claimAt('second', T0 + 1_000))).toEqual({
+      outcome: 'in-progress',
+      leaseUntil: T0 + 60_000,
+    });
+    await store.completeEvent(id, 'first', EXPIRES);
+    expect(await store.claimEvent(id, claimAt('third', T0 + 2_000))).toEqual({ outcome: 'done' });
+  });
+
+  it('lets another attempt take over a claim whose lease ran out (a crashed invocation)', async () => {
+    const store = makeStore();
+    const id = fresh();
+    await store.claimEvent(id, claimAt('crashed', T0, 10_000));
+    expect(await store.claimEvent(id, claimAt('retry', T0 + 10_000))).toEqual({ outcome: 'claimed' });
+    // The crashed attempt's late completion must not count: the claim is no longer its.
+    await store.completeEvent(id, 'crashed', EXPIRES);
+    expect(await store.claimEvent(id, claimAt('third', T0 + 11_000))).toMatchObject({
+      outcome: 'in-progress',
+    });
+  });
+
+  it('frees a released claim at once, and ignores a release by someone else', async () => {
+    const store = makeStore();
+    const id = fresh();
+    await store.claimEvent(id, claimAt('owner', T0));
+    await store.releaseEvent(id, 'not-the-owner');
+    expect(await store.claimEvent(id, claimAt('other', T0 + 1))).toMatchObject({ outcome: 'in-progress' });
+    await store.releaseEvent(id, 'owner');
+    expect(await store.claimEvent(id, claimAt('retry', T0 + 2))).toEqual({ outcome: 'claimed' });
+  });
+
+  it('recognises the other stream’s copy of a kill, and frees it when its owner releases it', async () => {
+    const store = makeStore();
+    const fingerprint = `kill#${fresh()}#48213#php-fpm`;
+    expect(
+      await store.claimKill(fingerprint, { eventId: 'messages', observedAt: T0, expiresAt: EXPIRES }),
+    ).toEqual({ outcome: 'claimed' });
+    expect(
+      await store.claimKill(fingerprint, { eventId: 'dmesg', observedAt: T0 + 1_500, expiresAt: EXPIRES }),
+    ).toEqual({ outcome: 'taken', byEventId: 'messages' });
+    expect(
+      await store.claimKill(fingerprint, { eventId: 'messages', observedAt: T0, expiresAt: EXPIRES }),
+    ).toEqual({ outcome: 'claimed' });
+    await store.releaseKill(fingerprint, 'dmesg');
+    expect(
+      await store.claimKill(fingerprint, { eventId: 'dmesg', observedAt: T0, expiresAt: EXPIRES }),
+    ).toMatchObject({ outcome: 'taken' });
+    await store.releaseKill(fingerprint, 'messages');
+    expect(
+      await store.claimKill(fingerprint, { eventId: 'dmesg', observedAt: T0, expiresAt: EXPIRES }),
+    ).toEqual({ outcome: 'claimed' });
+  });
+
+  it('lets a later kill with a reused pid through', async () => {
+    const store = makeStore();
+    const fingerprint = `kill#${fresh()}#48213#php-fpm`;
+    await store.claimKill(fingerprint, { eventId: 'old', observedAt: T0, expiresAt: EXPIRES });
+    expect(
+      await store.claimKill(fingerprint, { eventId: 'new', observedAt: T0 + 3_600_000, expiresAt: EXPIRES }),
+    ).toEqual({ outcome: 'claimed' });
+  });
+
+  it('gives exactly one winner among concurrent claims of one event', async () => {
+    const store = makeStore();
+    const id = fresh();
+    const results = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => store.claimEvent(id, claimAt(`t${i}`, T0))),
+    );
+    expect(results.filter((r) => r.outcome === 'claimed')).toHaveLength(1);
+  });
+});
+
+describe('DynamoDB claim items', () => {
+  it('use the state table layout: pk prefixed idem#, TTL in expiresAt (epoch seconds)', async () => {
+    const store = createDynamoDbClaimStore(table.documents, table.tableName);
+    await store.claimEvent('layout-1', claimAt('tok', T0));
+    const held = await table.documents.send(
+      new GetCommand({ TableName: table.tableName, Key: { pk: 'idem#layout-1' } }),
+    );
+    expect(held.Item).toEqual({
+      pk: 'idem#layout-1',
+      claimState: 'in-progress',
+      claimToken: 'tok',
+      leaseUntil: T0 + 60_000,
+      expiresAt: EXPIRES,
+    });
+    await store.completeEvent('layout-1', 'tok', EXPIRES + 5);
+    const done = await table.documents.send(
+      new GetCommand({ TableName: table.tableName, Key: { pk: 'idem#layout-1' } }),
+    );
+    expect(done.Item).toEqual({ pk: 'idem#layout-1', claimState: 'done', expiresAt: EXPIRES + 5 });
+  });
+});
