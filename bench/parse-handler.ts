@@ -14,10 +14,11 @@ import { performance } from 'node:perf_hooks';
 import { gunzipSync } from 'node:zlib';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { SendMessageBatchCommand, SendMessageBatchCommandOutput } from '@aws-sdk/client-sqs';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import { stateForStorage } from '../functions/parse/assembler-state-store.ts';
 import { eventMessagesOf, sendOomEvents } from '../functions/parse/event-queue.ts';
+import { realTiming } from '../adapters/retry.ts';
 import { linesFromLogEvents } from '../shared/log-event-lines.ts';
 import type { SubscriptionLogEvent } from '../shared/subscription-payload.ts';
 import { decodeSubscriptionData } from '../shared/subscription-payload.ts';
@@ -52,7 +53,7 @@ async function acceptEveryEntry(command: SendMessageBatchCommand): Promise<SendM
   };
 }
 SQSClient.prototype.send = acceptEveryEntry as unknown as SQSClient['send'];
-DynamoDBClient.prototype.send = (async () => ({})) as unknown as DynamoDBClient['send'];
+DynamoDBDocumentClient.prototype.send = (async () => ({})) as unknown as DynamoDBDocumentClient['send'];
 
 process.env.EVENTS_QUEUE_URL = 'https://sqs.eu-west-1.amazonaws.com/123456789012/bench';
 process.env.STATE_TABLE_NAME = 'bench';
@@ -164,7 +165,6 @@ function restore(): void {
 }
 
 const fakeQueueClient = { send: acceptEveryEntry };
-const pauseNever = async (): Promise<void> => {};
 
 const scenarios = (
   [
@@ -208,7 +208,7 @@ for (const { group, forwardedOnly, logEvents, message, data, event } of scenario
     sendOomEvents(fakeQueueClient, { url: 'q', delaySeconds: 30 }, eventMessagesOf(assembled.events), {
       maxAttempts: 1,
       baseDelayMs: 0,
-      pause: pauseNever,
+      timing: realTiming,
     }),
   );
   const stateMs = await timeMs(() => stateForStorage(assembled.state));

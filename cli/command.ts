@@ -12,6 +12,8 @@ export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
 /** The command line was wrong: unknown flag, missing value, unknown subcommand. */
 export const EXIT_USAGE = 2;
+/** Ctrl-C: the conventional 128 + SIGINT, so scripts can tell an unfinished run from a finished one. */
+export const EXIT_INTERRUPTED = 130;
 
 /** A writable text stream; `process.stdout` and any `node:stream` Writable fit. */
 export interface TextOutput {

@@ -1,7 +1,7 @@
 /**
  * The digest of a storm window: the kills that were counted instead of alerted one by one.
  */
-import type { AlertContext, AlertMessage } from './alert-format.ts';
+import type { AlertContext, AlertMessage } from './alert-format/alert-message.ts';
 import { formatShortTime, formatTime } from './format-figures.ts';
 import { displayText, insightsString, smsText, subjectText } from './format-text.ts';
 import { stormGroupLabel, type StormDigest, type StormGroup } from './storm-window.ts';

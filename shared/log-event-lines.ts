@@ -1,10 +1,20 @@
 /**
- * Turns the log events of one subscription delivery into the assembler's input lines, filling in what the
- * envelope did not say from what CloudWatch knows about each event.
+ * Turns the log events of one stream into the assembler's input lines, filling in what the envelope did not
+ * say from what CloudWatch knows about each event.
  */
 import { readLogRecord } from './log-record.ts';
 import type { InputLine } from './report-assembler.ts';
-import type { SubscriptionLogEvent } from './subscription-payload.ts';
+
+/**
+ * One CloudWatch log event. A subscription delivery fills every field (shared/subscription-payload.ts);
+ * FilterLogEvents' SDK types leave each one optional.
+ */
+export interface StreamLogEvent {
+  /** A 56-digit decimal string, beyond a JSON number's precision. */
+  id: string | undefined;
+  timestamp: number | undefined;
+  message: string | undefined;
+}
 
 /** ISO text of an epoch-ms time; Date formatting is a large part of the per-line cost, and a batch repeats times. */
 function isoTimeOf(epochMs: number, last: { ms: number; iso: string | null }): string | null {
@@ -17,22 +27,36 @@ function isoTimeOf(epochMs: number, last: { ms: number; iso: string | null }): s
 }
 
 /**
+ * The reference of an event that came without an id. Such a line may still be a kill line, so it is kept
+ * rather than dropped, under a reference that a re-read of the same time range gives again: its timestamp,
+ * and its place among the id-less events of that millisecond (CloudWatch returns a stream's events of one
+ * millisecond in one order). A place in the whole read would not do: it shifts with where the read starts.
+ */
+function refWithoutId(timestamp: number | undefined, seen: Map<number | undefined, number>): string {
+  const place = seen.get(timestamp) ?? 0;
+  seen.set(timestamp, place + 1);
+  return `no-id@${timestamp ?? 'no-time'}#${place}`;
+}
+
+/**
  * One input line per log event that carries a message, referenced by its CloudWatch event id (kept a string).
  * A line with no wall clock of its own takes the event's ingestion timestamp. `hostFallback` is given when the
  * stream name did not name the node: a line with no host of its own then takes it.
  */
 export function linesFromLogEvents(
-  events: readonly SubscriptionLogEvent[],
+  events: readonly StreamLogEvent[],
   hostFallback: string | null,
 ): InputLine[] {
   const lines: InputLine[] = [];
   const lastTime = { ms: Number.NaN, iso: null as string | null };
+  const withoutId = new Map<number | undefined, number>();
   for (const event of events) {
+    if (event.message === undefined) continue;
     const entry = readLogRecord(event.message);
     if (entry === null) continue;
-    entry.wallTime ??= isoTimeOf(event.timestamp, lastTime);
+    entry.wallTime ??= isoTimeOf(event.timestamp ?? Number.NaN, lastTime);
     if (hostFallback !== null) entry.host ??= hostFallback;
-    lines.push({ entry, ref: event.id });
+    lines.push({ entry, ref: event.id ?? refWithoutId(event.timestamp, withoutId) });
   }
   return lines;
 }

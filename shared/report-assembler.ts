@@ -6,15 +6,25 @@
  * States: no report open → report open (header or body lines seen) → kill seen → closed. A report closes on
  * the next header, on a body line after its kill, on a kill line after its kill (storms: the kernel
  * rate-limits headers but not kill lines), on a gap in time, or at the end of input once it has a kill.
+ *
+ * Event building (report-event.ts) turns each closed report into its events.
  */
-import { completeContainerId, containerFromCgroupName, decodeCgroupPath } from './cgroup-path.ts';
-import type { CounterName, KernelLine } from './kernel-line.ts';
+import type { KernelLine } from './kernel-line.ts';
 import { parseKernelLine } from './kernel-line.ts';
 import type { LogEntry } from './log-record.ts';
-import { isoFromMs } from './log-record.ts';
-import { stableEventId } from './event-id.ts';
-import type { Constraint, LimitScope, MemoryFigures, OomEvent, TaskRow, Trigger } from './oom-event.ts';
-import { SCHEMA_VERSION } from './oom-event.ts';
+import type { OomEvent } from './oom-event.ts';
+import type { KillRecord, OpenReport, RecentTable } from './open-report.ts';
+import {
+  addTask,
+  ATTRIBUTION_WINDOW_SECONDS,
+  killTime,
+  MAX_EVENT_LINES,
+  newReport,
+  taskRowOf,
+  withinSeconds,
+} from './open-report.ts';
+import type { EventContext } from './report-event.ts';
+import { buildEvent } from './report-event.ts';
 
 /** Lines of one report are printed within milliseconds; a larger gap means the open report was cut off. */
 const REPORT_SPAN_SECONDS = 10;
@@ -22,27 +32,11 @@ const REPORT_SPAN_SECONDS = 10;
 const DUPLICATE_KILL_SECONDS = 2;
 /** memory.oom.group kills its members in one loop: their kill lines follow within microseconds. */
 const GROUP_KILL_SECONDS = 1;
-/** A kill line with no header is attributed to a recent task table that lists its pid and name. */
-const ATTRIBUTION_WINDOW_SECONDS = 120;
-const MAX_EVENT_LINES = 40;
-const MAX_TASKS = 10;
-const MAX_TABLE_PIDS = 512;
 const RECENT_KILLS_KEPT = 128;
 const RECENT_TABLES_KEPT = 4;
-/** PAGE_COUNTER_MAX in kB: the kernel's way of printing "no limit". */
-const UNLIMITED_KB = 2 ** 52;
-/** Task-table memory columns are in pages; EKS nodes (x86_64 and Graviton AL2/AL2023) use 4 KiB pages. */
-const PAGE_KB = 4;
 
-export type SourceContext = { logGroup: string | null; logStream: string | null } | { file: string };
-
-export interface AssemblerContext {
-  /** Node name from the log stream; when null, the host of the line's envelope (syslog, record `host`). */
-  node: string | null;
-  source: SourceContext;
-  /** Wall-clock boot time in ms, to turn kernel time into `observedAt` (live `/dev/kmsg`). */
-  bootTimeMs?: number | null;
-}
+/** What the caller knows of the stream: node, source, boot time. The events of its reports carry it. */
+export type AssemblerContext = EventContext;
 
 export interface InputLine {
   entry: LogEntry;
@@ -56,66 +50,11 @@ export interface DriftLine {
   ref: string | number;
 }
 
-interface KillRecord {
-  pid: number;
-  name: string;
-  message: string | null;
-  fields: Record<string, number>;
-  kernelTime: number | null;
-  wallTime: string | null;
-  stamp: string | null;
-  host: string | null;
-  /**
-   * The kill line itself was not seen: only the reaper's confirmation, or only the `oom-kill:` summary that
-   * names the victim (the kill line was lost or the text ends before it).
-   */
-  fromReaper: boolean;
-}
-
-interface Counter {
-  usageKb: number;
-  limitKb: number;
-  failcnt: number;
-}
-
-interface OpenReport {
-  time: number | null;
-  trigger: { name: string; gfpMask: string | null; order: number | null; oomScoreAdj: number | null } | null;
-  invokerPid: number | null;
-  invokerCpuset: string | null;
-  constraint: string | null;
-  oomMemcg: string | null;
-  taskMemcg: string | null;
-  taskMemcgTruncated: boolean;
-  summaryPid: number | null;
-  summaryUid: number | null;
-  statsPath: string | null;
-  statsPathTruncated: boolean;
-  counters: Partial<Record<CounterName, Counter>>;
-  taskColumns: string[] | null;
-  tasks: TaskRow[];
-  tablePids: Array<[number, string]>;
-  groupCgroup: string | null;
-  summaryTask: string | null;
-  summaryTime: Pick<KillRecord, 'kernelTime' | 'wallTime' | 'stamp' | 'host'>;
-  exitingPids: number[];
-  kills: KillRecord[];
-  lines: string[];
-  refs: Array<string | number>;
-}
-
 interface RecentKill {
   id: string;
   pid: number;
   name: string;
   time: number | null;
-}
-
-interface RecentTable {
-  oomMemcg: string;
-  constraint: string | null;
-  time: number | null;
-  pids: Array<[number, string]>;
 }
 
 /** Everything the assembler remembers between calls; plain JSON. */
@@ -144,256 +83,10 @@ export function emptyAssemblerState(): AssemblerState {
   return { version: 1, open: null, recentKills: [], recentTables: [] };
 }
 
-function newReport(time: number | null): OpenReport {
-  return {
-    time,
-    trigger: null,
-    invokerPid: null,
-    invokerCpuset: null,
-    constraint: null,
-    oomMemcg: null,
-    taskMemcg: null,
-    taskMemcgTruncated: false,
-    summaryPid: null,
-    summaryUid: null,
-    statsPath: null,
-    statsPathTruncated: false,
-    counters: {},
-    taskColumns: null,
-    tasks: [],
-    tablePids: [],
-    groupCgroup: null,
-    summaryTask: null,
-    summaryTime: { kernelTime: null, wallTime: null, stamp: null, host: null },
-    exitingPids: [],
-    kills: [],
-    lines: [],
-    refs: [],
-  };
-}
-
 function timeOf(entry: LogEntry): number | null {
   if (entry.kernelTime !== null) return entry.kernelTime;
   if (entry.wallTime !== null) return Date.parse(entry.wallTime) / 1000;
   return null;
-}
-
-function withinSeconds(a: number | null, b: number | null, seconds: number): boolean {
-  return a === null || b === null || Math.abs(a - b) <= seconds;
-}
-
-const CONSTRAINTS: Record<string, Constraint> = {
-  CONSTRAINT_MEMCG: 'memcg',
-  CONSTRAINT_NONE: 'system',
-  CONSTRAINT_CPUSET: 'cpuset',
-  CONSTRAINT_MEMORY_POLICY: 'mempolicy',
-};
-
-function constraintOf(report: OpenReport, kill: KillRecord): Constraint | null {
-  // Some kernels print CONSTRAINT_NONE together with oom_memcg=: that is a memcg OOM.
-  if (report.oomMemcg !== null) return 'memcg';
-  if (report.constraint !== null) return CONSTRAINTS[report.constraint] ?? null;
-  if (report.taskMemcg !== null || report.statsPath !== null) return 'memcg';
-  if (kill.message === 'Memory cgroup out of memory') return 'memcg';
-  if (kill.message !== null && kill.message.startsWith('Out of memory')) return 'system';
-  return null;
-}
-
-function memoryOf(counters: Partial<Record<CounterName, Counter>>): MemoryFigures | null {
-  const memory = counters.memory;
-  const swap = counters.swap;
-  const memsw = counters['memory+swap'];
-  if (memory === undefined && swap === undefined && memsw === undefined) return null;
-  const limit = (c: Counter | undefined): number | null =>
-    c === undefined || c.limitKb >= UNLIMITED_KB ? null : c.limitKb;
-  let swapUsageKb: number | null = swap?.usageKb ?? null;
-  let swapLimitKb: number | null = limit(swap);
-  // cgroup v1 prints memory+swap; its swap share is the difference.
-  if (swap === undefined && memsw !== undefined && memory !== undefined) {
-    swapUsageKb = Math.max(0, memsw.usageKb - memory.usageKb);
-    const memswLimit = limit(memsw);
-    const memoryLimit = limit(memory);
-    swapLimitKb = memswLimit === null || memoryLimit === null ? null : Math.max(0, memswLimit - memoryLimit);
-  }
-  return {
-    usageKb: memory?.usageKb ?? null,
-    limitKb: limit(memory),
-    failcnt: memory?.failcnt ?? null,
-    swapUsageKb,
-    swapLimitKb,
-  };
-}
-
-/** Reads a task-table row with the report's header, or by shape when the header was not seen. */
-function taskRowOf(
-  line: Extract<KernelLine, { kind: 'task-row' }>,
-  columns: string[] | null,
-): TaskRow | null {
-  // Columns after `[ pid ]`, the last being `name`; rss is always the 4th and oom_score_adj the last number.
-  const numeric = columns === null ? line.numbers.length : columns.length - 1;
-  if (line.numbers.length < numeric || numeric < 5) return null;
-  const rssIndex = columns === null ? 3 : columns.indexOf('rss');
-  const adjIndex = columns === null ? numeric - 1 : columns.indexOf('oom_score_adj');
-  const rss = line.numbers[rssIndex];
-  const adj = line.numbers[adjIndex];
-  if (rss === undefined || adj === undefined) return null;
-  // Numbers beyond the header's count belong to a name that starts with digits: take the name as printed.
-  const name = line.body.slice(line.starts[numeric]);
-  return { pid: line.pid, name, rssKb: rss * PAGE_KB, oomScoreAdj: adj };
-}
-
-function addTask(report: OpenReport, row: TaskRow): void {
-  if (report.tablePids.length < MAX_TABLE_PIDS) report.tablePids.push([row.pid, row.name]);
-  report.tasks.push(row);
-  report.tasks.sort((a, b) => b.rssKb - a.rssKb);
-  if (report.tasks.length > MAX_TASKS) report.tasks.length = MAX_TASKS;
-}
-
-interface VictimPlace {
-  oom: string | null;
-  task: string | null;
-  cgroupLineSeen: boolean;
-  podPath: string | null;
-  podPathTruncated: boolean;
-}
-
-/** Where the victim lived: its own cgroup when the kernel named it, else the cgroup whose limit it was inside. */
-function victimPlace(
-  report: OpenReport,
-  kill: KillRecord,
-  isPrimary: boolean,
-  state: AssemblerState,
-): VictimPlace {
-  const summaryIsThisKill = report.summaryPid === null ? isPrimary : report.summaryPid === kill.pid;
-  const task = summaryIsThisKill ? report.taskMemcg : null;
-  const oom = report.oomMemcg ?? report.statsPath;
-  if (task !== null) {
-    return { oom, task, cgroupLineSeen: true, podPath: task, podPathTruncated: report.taskMemcgTruncated };
-  }
-  if (report.groupCgroup !== null) {
-    return { oom, task: null, cgroupLineSeen: true, podPath: report.groupCgroup, podPathTruncated: false };
-  }
-  if (oom !== null) {
-    return {
-      oom,
-      task: null,
-      cgroupLineSeen: false,
-      podPath: oom,
-      podPathTruncated: report.statsPathTruncated,
-    };
-  }
-  // A storm: the header was rate-limited away. A recent task table that listed this pid and name places it.
-  const killTime = kill.kernelTime ?? (kill.wallTime === null ? null : Date.parse(kill.wallTime) / 1000);
-  const table = state.recentTables.find(
-    (t) =>
-      withinSeconds(t.time, killTime, ATTRIBUTION_WINDOW_SECONDS) &&
-      t.pids.some(([pid, name]) => pid === kill.pid && name === kill.name),
-  );
-  if (table !== undefined) {
-    return {
-      oom: table.oomMemcg,
-      task: null,
-      cgroupLineSeen: false,
-      podPath: table.oomMemcg,
-      podPathTruncated: false,
-    };
-  }
-  return { oom: null, task: null, cgroupLineSeen: false, podPath: null, podPathTruncated: false };
-}
-
-function limitScopeOf(constraint: Constraint | null, oom: string | null): LimitScope | null {
-  if (constraint === 'system') return 'node';
-  if (oom === null) return null;
-  return decodeCgroupPath(oom).level;
-}
-
-function triggerOf(report: OpenReport): Trigger | null {
-  if (report.trigger === null) return null;
-  return { ...report.trigger, pid: report.invokerPid };
-}
-
-function buildEvent(
-  report: OpenReport,
-  kill: KillRecord,
-  isPrimary: boolean,
-  state: AssemblerState,
-  context: AssemblerContext,
-): OomEvent {
-  const place = victimPlace(report, kill, isPrimary, state);
-  const decoded = place.podPath === null ? null : decodeCgroupPath(place.podPath, place.podPathTruncated);
-  // Decoded paths are cached and shared: every event gets its own copies.
-  let container = decoded?.container == null ? null : { ...decoded.container };
-  const cpuset = report.invokerCpuset;
-  if (container === null && decoded?.partialContainerId != null && cpuset !== null) {
-    // A pager cut the victim's path; the invoker's cpuset name completes it only when the prefix matches.
-    container = completeContainerId(decoded.partialContainerId, cpuset);
-  } else if (
-    container === null &&
-    decoded?.pod != null &&
-    cpuset !== null &&
-    report.invokerPid === kill.pid
-  ) {
-    // cpuset= names the invoker's cgroup; it is the victim's only when the invoker is the victim.
-    container = containerFromCgroupName(cpuset);
-  }
-  const constraint = constraintOf(report, kill);
-  const node = context.node ?? kill.host;
-  const f = kill.fields;
-  const row = report.tasks.find((t) => t.pid === kill.pid);
-  const kernelTime = kill.kernelTime;
-  const bootTimeMs = context.bootTimeMs ?? null;
-  const observedAt =
-    kill.wallTime ??
-    (bootTimeMs !== null && kernelTime !== null ? isoFromMs(bootTimeMs + kernelTime * 1000) : null);
-  const source =
-    'file' in context.source
-      ? { file: context.source.file, lines: report.refs.filter((r): r is number => typeof r === 'number') }
-      : {
-          logGroup: context.source.logGroup,
-          logStream: context.source.logStream,
-          eventIds: report.refs.map(String),
-        };
-  return {
-    schemaVersion: SCHEMA_VERSION,
-    id: stableEventId({
-      node,
-      kernelTime,
-      wallTime: kill.wallTime,
-      stamp: kill.stamp,
-      pid: kill.pid,
-      name: kill.name,
-    }),
-    node,
-    observedAt,
-    kernelTime,
-    constraint,
-    limitScope: limitScopeOf(constraint, place.oom),
-    victim: {
-      pid: kill.pid,
-      name: kill.name,
-      uid: f.UID ?? (report.summaryPid === kill.pid ? report.summaryUid : null),
-      totalVmKb: f['total-vm'] ?? null,
-      anonRssKb: kill.fromReaper ? null : (f['anon-rss'] ?? null),
-      fileRssKb: kill.fromReaper ? null : (f['file-rss'] ?? null),
-      shmemRssKb: kill.fromReaper ? null : (f['shmem-rss'] ?? null),
-      pgtablesKb: f.pgtables ?? null,
-      oomScoreAdj: f.oom_score_adj ?? row?.oomScoreAdj ?? null,
-    },
-    trigger: triggerOf(report),
-    cgroup: { oom: place.oom, task: place.task },
-    pod: decoded?.pod == null ? null : { ...decoded.pod },
-    container,
-    memory: memoryOf(report.counters),
-    tasks: report.tasks.slice(),
-    coVictims: report.kills
-      .filter(
-        (k, i, all) => k.pid !== kill.pid && !k.fromReaper && all.findIndex((o) => o.pid === k.pid) === i,
-      )
-      .map((k) => ({ pid: k.pid, name: k.name, anonRssKb: k.fields['anon-rss'] ?? null })),
-    complete: !kill.fromReaper && place.cgroupLineSeen,
-    source,
-    lines: report.lines.slice(0, MAX_EVENT_LINES),
-  };
 }
 
 /**
@@ -414,10 +107,6 @@ function killNamedBySummary(report: OpenReport): KillRecord | null {
     host: report.summaryTime.host,
     fromReaper: true,
   };
-}
-
-function killTime(kill: KillRecord): number | null {
-  return kill.kernelTime ?? (kill.wallTime === null ? null : Date.parse(kill.wallTime) / 1000);
 }
 
 /**
@@ -453,7 +142,9 @@ class Assembly {
       if (named === null) return;
       report.kills.push(named);
     }
-    report.kills.forEach((kill, i) => this.emit(buildEvent(report, kill, i === 0, this.state, this.context)));
+    report.kills.forEach((kill, i) =>
+      this.emit(buildEvent(report, kill, i === 0, this.state.recentTables, this.context)),
+    );
     const oom = report.oomMemcg ?? report.statsPath;
     if (oom !== null && report.tablePids.length > 0) {
       this.state.recentTables.push({
@@ -693,7 +384,9 @@ class Assembly {
 
   /** Emits a report that never becomes the open one (a lone reaper line), after its line is recorded. */
   emitDetached(report: OpenReport): void {
-    report.kills.forEach((kill, i) => this.emit(buildEvent(report, kill, i === 0, this.state, this.context)));
+    report.kills.forEach((kill, i) =>
+      this.emit(buildEvent(report, kill, i === 0, this.state.recentTables, this.context)),
+    );
   }
 }
 

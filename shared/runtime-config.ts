@@ -3,7 +3,7 @@
  */
 export const ENV = {
   clusterName: 'CLUSTER_NAME',
-  /** DynamoDB table (partition key `pk` string, TTL attribute `expiresAt` in epoch seconds). */
+  /** DynamoDB table, laid out as shared/state-table-keys.ts says. */
   stateTableName: 'STATE_TABLE_NAME',
   /** parse → enrich queue. */
   eventsQueueUrl: 'EVENTS_QUEUE_URL',
@@ -14,10 +14,4 @@ export const ENV = {
   groupingWindowMinutes: 'GROUPING_WINDOW_MINUTES',
   eventsLogGroupName: 'EVENTS_LOG_GROUP_NAME',
   kernelLogGroupName: 'KERNEL_LOG_GROUP_NAME',
-} as const;
-
-/** State table layout shared by parse (assembler state), enrich (idempotency) and notify (storm groups). */
-export const STATE_TABLE = {
-  partitionKey: 'pk',
-  ttlAttribute: 'expiresAt',
 } as const;

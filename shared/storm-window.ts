@@ -37,6 +37,12 @@ export interface StormDigest {
   lastEventId: string;
 }
 
+/**
+ * How long a storm window lasts when the stack is not told otherwise: the stack's default, notify's when
+ * its setting is missing, and what `replay` and `backfill --deliver` group with.
+ */
+export const DEFAULT_WINDOW_MINUTES = 10;
+
 /** How often the scheduled run looks, and the granularity of the close-time index. */
 export const DUE_BUCKET_MS = 5 * 60_000;
 /** How far back the scheduled run looks when it has no cursor, or its cursor is older than this. */

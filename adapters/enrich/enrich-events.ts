@@ -1,7 +1,7 @@
 /**
- * The enrich stage without SQS: claim each event, resolve its pod, deliver it, then settle the claim.
- * The Lambda runs it with the DynamoDB claim store and the EventBridge publisher; `replay --dry-run` runs it
- * in one process with the in-memory store and its own delivery.
+ * The enrich stage without SQS: claim each event, resolve its pod, publish it, then settle the claim.
+ * adapters/enrich/enrich-stage.ts builds what it runs with: for the Lambda, the DynamoDB claim store and the
+ * EventBridge bus; for `backfill --deliver`, notify as the publish step; for `replay`, claims in memory.
  */
 import { randomUUID } from 'node:crypto';
 import type { EnrichedOomEvent, OomEvent } from '../../shared/oom-event.ts';
@@ -11,22 +11,22 @@ import type { Enrichment, PodResolver } from '../kubernetes/pod-resolver.ts';
 import type { ContextResult } from '../logs/report-context-fetch.ts';
 import { errorMessage } from '../../shared/error-text.ts';
 
-export type DeliveryResult = { ok: true } | { ok: false; reason: string };
+export type PublishResult = { ok: true } | { ok: false; reason: string };
 
-/** Hands enriched events on; one result per event, in order. */
-export type Deliver = (events: readonly EnrichedOomEvent[]) => Promise<DeliveryResult[]>;
+/** Hands enriched events on (to the bus, or straight to notify); one result per event, in order. */
+export type Publish = (events: readonly EnrichedOomEvent[]) => Promise<PublishResult[]>;
 
 export type EventOutcome =
   | {
-      status: 'delivered';
+      status: 'published';
       eventId: string;
       event: EnrichedOomEvent;
       /** What completing the report from the node's log stream did, for events that needed it. */
       contextNote?: string;
     }
-  /** Already delivered (as this id, or as the other stream's copy of the same kill), or a stale replay. */
+  /** Already published (as this id, or as the other stream's copy of the same kill), or a stale replay. */
   | { status: 'duplicate'; eventId: string; reason: string }
-  /** Not delivered; the caller retries it later (SQS does, through partial batch failure). */
+  /** Not published; the caller retries it later (SQS does, through partial batch failure). */
   | { status: 'failed'; eventId: string; reason: string };
 
 export interface EnrichDeps {
@@ -38,9 +38,9 @@ export interface EnrichDeps {
    * within the deadline; adapters/logs/report-context-fetch.ts. Absent where there is no stream to read.
    */
   completeReports?: (events: readonly OomEvent[], deadline: number) => Promise<ContextResult>;
-  deliver: Deliver;
+  publish: Publish;
   now: () => number;
-  /** Epoch ms by which enrichment must give up on the API and deliver what it has. */
+  /** Epoch ms by which enrichment must give up on the API and publish what it has. */
   deadline: number;
   /** How long a claim stays "in progress" before another attempt may take it over. */
   leaseMs: number;
@@ -166,11 +166,11 @@ async function enrichmentOf(event: OomEvent, deps: EnrichDeps): Promise<Enrichme
 
 async function settle(
   claimed: Extract<Claimed, { kind: 'enrich' }>,
-  delivered: DeliveryResult,
+  published: PublishResult,
   deps: EnrichDeps,
 ): Promise<void> {
   const { event, token, fingerprint } = claimed;
-  if (delivered.ok) {
+  if (published.ok) {
     await deps.claims.completeEvent(event.id, token, Math.ceil((deps.now() + deps.claimTtlMs) / 1000));
     return;
   }
@@ -180,7 +180,7 @@ async function settle(
 
 /**
  * One outcome per input event, in order. Nothing here throws for a single event's trouble: a claim store
- * or delivery error fails that event (to be retried), an API error delivers it as "unavailable".
+ * or publish error fails that event (to be retried), an API error publishes it as "unavailable".
  */
 export async function enrichEvents(events: readonly OomEvent[], deps: EnrichDeps): Promise<EventOutcome[]> {
   const newToken = deps.newToken ?? randomUUID;
@@ -221,11 +221,11 @@ export async function enrichEvents(events: readonly OomEvent[], deps: EnrichDeps
     },
   );
 
-  let deliveries: DeliveryResult[];
+  let results: PublishResult[];
   try {
-    deliveries = enriched.length === 0 ? [] : await deps.deliver(enriched);
+    results = enriched.length === 0 ? [] : await deps.publish(enriched);
   } catch (error) {
-    deliveries = enriched.map(() => ({ ok: false, reason: `delivery failed: ${errorMessage(error)}` }));
+    results = enriched.map(() => ({ ok: false, reason: `delivery failed: ${errorMessage(error)}` }));
   }
 
   const byId = new Map<string, EventOutcome>();
@@ -233,24 +233,24 @@ export async function enrichEvents(events: readonly OomEvent[], deps: EnrichDeps
   await Promise.all(
     toEnrich.map(async (c, index) => {
       const event = enriched[index] as EnrichedOomEvent;
-      const delivered = deliveries[index] ?? { ok: false, reason: 'delivery gave no result for this event' };
+      const published = results[index] ?? { ok: false, reason: 'delivery gave no result for this event' };
       const contextNote = completed.notes.get(event.id);
       byId.set(
         event.id,
-        delivered.ok
+        published.ok
           ? {
-              status: 'delivered',
+              status: 'published',
               eventId: event.id,
               event,
               ...(contextNote === undefined ? {} : { contextNote }),
             }
-          : { status: 'failed', eventId: event.id, reason: delivered.reason },
+          : { status: 'failed', eventId: event.id, reason: published.reason },
       );
       try {
-        await settle(c, delivered, deps);
+        await settle(c, published, deps);
       } catch {
-        // Delivered but not marked done: the lease runs out and only a redelivery could repeat it, and the
-        // record is acknowledged. Not delivered and not released: the lease runs out before SQS retries.
+        // Published but not marked done: the lease runs out and only a redelivery could repeat it, and the
+        // record is acknowledged. Not published and not released: the lease runs out before SQS retries.
       }
     }),
   );

@@ -13,8 +13,9 @@ import {
 } from '../../shared/kubernetes-identity.ts';
 import type { OwnerReferenceView, PodView, Workload } from '../../shared/kubernetes-identity.ts';
 import type { EnrichedOomEvent, OomEvent } from '../../shared/oom-event.ts';
-import { DEFAULT_RETRY, callWithRetry } from '../retry.ts';
-import type { CallResult, RetryTiming } from '../retry.ts';
+import type { RetryTiming } from '../retry.ts';
+import { DEFAULT_RETRY, callWithRetry } from './api-retry.ts';
+import type { CallResult } from './api-retry.ts';
 import { ExpiringMap, SingleFlight } from './expiring-map.ts';
 import type { KubeReader, PodName, PodPage } from './kube-reader.ts';
 

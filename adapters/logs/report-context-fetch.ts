@@ -12,14 +12,16 @@ import { FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import type {
   CloudWatchLogsClient,
   FilterLogEventsCommandInput,
+  FilterLogEventsCommandOutput,
   FilteredLogEvent,
 } from '@aws-sdk/client-cloudwatch-logs';
 import type { OomEvent } from '../../shared/oom-event.ts';
-import { assembleReports } from '../../shared/report-assembler.ts';
 import { mergeReportContext } from '../../shared/report-context.ts';
-import { linesFromLogEvents } from '../../shared/log-event-lines.ts';
-import type { SubscriptionLogEvent } from '../../shared/subscription-payload.ts';
-import { errorMessage, errorNameOf } from '../../shared/error-text.ts';
+import type { StreamLogEvent } from '../../shared/log-event-lines.ts';
+import { kernelStreamOf, oomEventsFromStream, type KernelStream } from '../../shared/stream-events.ts';
+import { awsErrorText, isAbortedRequest, isThrottling } from '../aws-errors.ts';
+import { attemptCall, retryWithBackoff } from '../retry.ts';
+import type { Attempt, Retried, RetryPolicy } from '../retry.ts';
 
 export const REPORT_CONTEXT_DEFAULTS = {
   /** A report's lines precede its kill line by milliseconds; seconds cover collector clock skew. */
@@ -34,13 +36,10 @@ export const REPORT_CONTEXT_DEFAULTS = {
 } as const;
 
 /** How FilterLogEvents calls are paced: a deadline, retries with backoff on throttling, an abort. */
-export interface PagePacing {
-  now(): number;
-  sleep(ms: number): Promise<void>;
+export interface PagePacing extends RetryPolicy {
   /** Epoch ms after which no request starts and no backoff is waited for; Infinity for none. */
   deadline: number;
   maxAttempts: number;
-  baseDelayMs: number;
   maxDelayMs: number;
   /** Ends a request in flight (Ctrl-C in the CLI). */
   signal?: AbortSignal;
@@ -52,14 +51,6 @@ export type LogPage =
   | { ok: true; events: FilteredLogEvent[]; nextToken: string | null }
   | { ok: false; failure: LogPageFailure; reason: string };
 
-function errorName(error: unknown): string {
-  return errorNameOf(error) ?? 'Error';
-}
-
-function errorText(error: unknown): string {
-  return `${errorName(error)}: ${errorMessage(error)}`;
-}
-
 /** A function, so that the check after an await is not narrowed away by the one before it. */
 function aborted(pacing: PagePacing): boolean {
   return pacing.signal?.aborted === true;
@@ -69,9 +60,54 @@ function requestSignal(pacing: PagePacing): AbortSignal | undefined {
   const signals: AbortSignal[] = [];
   if (pacing.signal !== undefined) signals.push(pacing.signal);
   if (Number.isFinite(pacing.deadline)) {
-    signals.push(AbortSignal.timeout(Math.max(1, pacing.deadline - pacing.now())));
+    signals.push(AbortSignal.timeout(Math.max(1, pacing.deadline - pacing.timing.now())));
   }
   return signals.length === 0 ? undefined : AbortSignal.any(signals);
+}
+
+/** One request for the page; after an interruption none is made, and no error is worth another. */
+function attemptPage(
+  client: CloudWatchLogsClient,
+  input: FilterLogEventsCommandInput,
+  pacing: PagePacing,
+): Promise<Attempt<FilterLogEventsCommandOutput, unknown>> {
+  if (aborted(pacing)) return Promise.resolve({ ok: false, failure: null, retryable: false });
+  return attemptCall(
+    () => {
+      const signal = requestSignal(pacing);
+      return client.send(
+        new FilterLogEventsCommand(input),
+        signal === undefined ? {} : { abortSignal: signal },
+      );
+    },
+    (error) => !aborted(pacing) && isThrottling(error),
+  );
+}
+
+/** Why the page could not be read. Only throttling is retried, so a failure after a wait is a throttle. */
+function pageFailureOf(
+  retried: Extract<Retried<unknown, unknown>, { ok: false }>,
+  pacing: PagePacing,
+): LogPage {
+  if (aborted(pacing)) return { ok: false, failure: 'aborted', reason: 'interrupted' };
+  if (retried.stop === 'final') {
+    return isAbortedRequest(retried.failure)
+      ? { ok: false, failure: 'budget', reason: 'time budget ran out during a request' }
+      : { ok: false, failure: 'error', reason: awsErrorText(retried.failure) };
+  }
+  const last = retried.failure === null ? null : awsErrorText(retried.failure);
+  if (retried.stop === 'attempts') {
+    return {
+      ok: false,
+      failure: 'throttled',
+      reason: `still throttled after ${retried.attempts} attempts (${last})`,
+    };
+  }
+  return {
+    ok: false,
+    failure: 'budget',
+    reason: `time budget ran out${last === null ? '' : ` (after ${last})`}`,
+  };
 }
 
 /**
@@ -83,43 +119,9 @@ export async function filterLogEventsPage(
   input: FilterLogEventsCommandInput,
   pacing: PagePacing,
 ): Promise<LogPage> {
-  let lastThrottle = '';
-  for (let attempt = 1; attempt <= pacing.maxAttempts; attempt++) {
-    if (aborted(pacing)) return { ok: false, failure: 'aborted', reason: 'interrupted' };
-    if (pacing.now() >= pacing.deadline) {
-      const after = lastThrottle === '' ? '' : ` (after ${lastThrottle})`;
-      return { ok: false, failure: 'budget', reason: `time budget ran out${after}` };
-    }
-    try {
-      const signal = requestSignal(pacing);
-      const page = await client.send(
-        new FilterLogEventsCommand(input),
-        signal === undefined ? {} : { abortSignal: signal },
-      );
-      return { ok: true, events: page.events ?? [], nextToken: page.nextToken ?? null };
-    } catch (error) {
-      if (aborted(pacing)) return { ok: false, failure: 'aborted', reason: 'interrupted' };
-      if (errorName(error) === 'AbortError' || errorName(error) === 'TimeoutError') {
-        return { ok: false, failure: 'budget', reason: 'time budget ran out during a request' };
-      }
-      if (errorName(error) !== 'ThrottlingException') {
-        return { ok: false, failure: 'error', reason: errorText(error) };
-      }
-      lastThrottle = errorText(error);
-    }
-    const delay = Math.min(pacing.maxDelayMs, pacing.baseDelayMs * 2 ** (attempt - 1));
-    if (attempt < pacing.maxAttempts) {
-      if (pacing.now() + delay >= pacing.deadline) {
-        return { ok: false, failure: 'budget', reason: `time budget ran out (after ${lastThrottle})` };
-      }
-      await pacing.sleep(delay);
-    }
-  }
-  return {
-    ok: false,
-    failure: 'throttled',
-    reason: `still throttled after ${pacing.maxAttempts} attempts (${lastThrottle})`,
-  };
+  const retried = await retryWithBackoff(() => attemptPage(client, input, pacing), pacing);
+  if (!retried.ok) return pageFailureOf(retried, pacing);
+  return { ok: true, events: retried.value.events ?? [], nextToken: retried.value.nextToken ?? null };
 }
 
 export type WindowRead =
@@ -176,21 +178,28 @@ export interface ContextResult {
 }
 
 interface StreamWork {
-  logGroup: string;
-  logStream: string;
-  node: string | null;
+  stream: KernelStream;
   /** Indexes into the input of the events to complete, all with a wall-clock time. */
   indexes: number[];
   fromMs: number;
   toMs: number;
 }
 
-function subscriptionEventsOf(events: readonly FilteredLogEvent[]): SubscriptionLogEvent[] {
-  return events.flatMap((e, i) =>
-    e.message === undefined
-      ? []
-      : [{ id: e.eventId ?? `window-${i}`, timestamp: e.timestamp ?? Number.NaN, message: e.message }],
-  );
+/** A FilterLogEvents event as the stream step reads it (shared/stream-events.ts). */
+export function streamLogEventOf(event: FilteredLogEvent): StreamLogEvent {
+  return { id: event.eventId, timestamp: event.timestamp, message: event.message };
+}
+
+/** Where an event's window goes: its stream and its wall-clock time, or why it has none. */
+function windowPlaceOf(event: OomEvent): { stream: KernelStream; at: number } | string {
+  const source = event.source;
+  if (!('logStream' in source) || source.logGroup === null || source.logStream === null)
+    return 'the event names no log stream';
+  const stream = kernelStreamOf(source.logGroup, source.logStream);
+  if (stream === null) return 'the event names a stream that carries no kernel lines';
+  const at = event.observedAt === null ? Number.NaN : Date.parse(event.observedAt);
+  if (Number.isNaN(at)) return 'the event has no wall-clock time to place a window';
+  return { stream, at };
 }
 
 /** The streams to fetch, one window each; events that cannot be placed in a window get a note at once. */
@@ -204,33 +213,18 @@ function planWindows(
   const notes = new Map<number, ContextNote>();
   events.forEach((event, index) => {
     if (!needsReportContext(event)) return;
-    const source = event.source;
-    if (!('logStream' in source) || source.logGroup === null || source.logStream === null) {
+    const place = windowPlaceOf(event);
+    if (typeof place === 'string') {
       notes.set(index, {
         eventId: event.id,
         outcome: 'not-fetched',
-        detail: 'report context not fetched: the event names no log stream',
+        detail: `report context not fetched: ${place}`,
       });
       return;
     }
-    const at = event.observedAt === null ? Number.NaN : Date.parse(event.observedAt);
-    if (Number.isNaN(at)) {
-      notes.set(index, {
-        eventId: event.id,
-        outcome: 'not-fetched',
-        detail: 'report context not fetched: the event has no wall-clock time to place a window',
-      });
-      return;
-    }
-    const key = `${source.logGroup}\u0000${source.logStream}`;
-    const work = byStream.get(key) ?? {
-      logGroup: source.logGroup,
-      logStream: source.logStream,
-      node: event.node,
-      indexes: [],
-      fromMs: at - before,
-      toMs: at + after,
-    };
+    const { stream, at } = place;
+    const key = `${stream.logGroup}\u0000${stream.logStream}`;
+    const work = byStream.get(key) ?? { stream, indexes: [], fromMs: at - before, toMs: at + after };
     work.indexes.push(index);
     work.fromMs = Math.min(work.fromMs, at - before);
     work.toMs = Math.max(work.toMs, at + after);
@@ -249,8 +243,8 @@ async function completeStream(
   const read = await readAllLogEvents(
     deps.client,
     {
-      logGroupName: work.logGroup,
-      logStreamNames: [work.logStream],
+      logGroupName: work.stream.logGroup,
+      logStreamNames: [work.stream.logStream],
       startTime: work.fromMs,
       endTime: work.toMs,
     },
@@ -267,9 +261,8 @@ async function completeStream(
     }
     return;
   }
-  const lines = linesFromLogEvents(subscriptionEventsOf(read.events), null);
-  const context = { node: work.node, source: { logGroup: work.logGroup, logStream: work.logStream } };
-  const candidates = assembleReports(lines, null, context, { final: true }).events;
+  const logEvents = read.events.map(streamLogEventOf);
+  const candidates = oomEventsFromStream(work.stream, logEvents, null, { final: true }).events;
   for (const index of work.indexes) {
     const event = events[index] as OomEvent;
     const merged = mergeReportContext(event, candidates);
@@ -303,8 +296,7 @@ export async function completeFromReportContext(
   const { work, notes } = planWindows(events, deps);
   const completed = [...events];
   const pacing: PagePacing = {
-    now: () => deps.now(),
-    sleep: (ms) => deps.sleep(ms),
+    timing: { now: () => deps.now(), sleep: (ms) => deps.sleep(ms) },
     deadline: deps.now() + (deps.budgetMs ?? REPORT_CONTEXT_DEFAULTS.budgetMs),
     maxAttempts: REPORT_CONTEXT_DEFAULTS.maxAttempts,
     baseDelayMs: REPORT_CONTEXT_DEFAULTS.baseDelayMs,

@@ -1,7 +1,10 @@
 /**
  * The notify function's settings, read once from the environment the stack sets.
  */
+import { DEFAULT_WINDOW_MINUTES } from '../../shared/storm-window.ts';
 import { ENV } from '../../shared/runtime-config.ts';
+import { integerInRange, readEnvConfig, required } from '../env-config.ts';
+import type { Env, EnvConfig } from '../env-config.ts';
 
 export interface NotifyConfig {
   topicArn: string;
@@ -11,28 +14,16 @@ export interface NotifyConfig {
   windowMinutes: number;
 }
 
-export const DEFAULT_WINDOW_MINUTES = 30;
-
-export type ReadConfig = { ok: true; config: NotifyConfig } | { ok: false; problems: string[] };
-
-export function readNotifyConfig(env: Readonly<Record<string, string | undefined>>): ReadConfig {
-  const problems: string[] = [];
-  const required = (name: string): string => {
-    const value = env[name]?.trim() ?? '';
-    if (value === '') problems.push(`${name} is not set`);
-    return value;
-  };
-  const topicArn = required(ENV.topicArn);
-  const stateTableName = required(ENV.stateTableName);
-  const eventsLogGroupName = required(ENV.eventsLogGroupName);
-  const rawWindow = env[ENV.groupingWindowMinutes]?.trim() ?? '';
-  const windowMinutes = rawWindow === '' ? DEFAULT_WINDOW_MINUTES : Number(rawWindow);
-  if (!Number.isInteger(windowMinutes) || windowMinutes < 1 || windowMinutes > 24 * 60) {
-    problems.push(
-      `${ENV.groupingWindowMinutes} must be a whole number of minutes from 1 to 1440, not "${rawWindow}"`,
-    );
-  }
-  return problems.length > 0
-    ? { ok: false, problems }
-    : { ok: true, config: { topicArn, stateTableName, eventsLogGroupName, windowMinutes } };
+export function readNotifyConfig(env: Env): EnvConfig<NotifyConfig> {
+  return readEnvConfig(env, {
+    topicArn: required(ENV.topicArn),
+    stateTableName: required(ENV.stateTableName),
+    eventsLogGroupName: required(ENV.eventsLogGroupName),
+    windowMinutes: integerInRange(ENV.groupingWindowMinutes, {
+      min: 1,
+      max: 24 * 60,
+      unit: 'minutes',
+      fallback: DEFAULT_WINDOW_MINUTES,
+    }),
+  });
 }

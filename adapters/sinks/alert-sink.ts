@@ -2,7 +2,7 @@
  * Where alerts go: the SNS topic, or, in a dry run, one JSON line per would-be publish.
  */
 import { PublishCommand, type PublishCommandInput, type SNSClient } from '@aws-sdk/client-sns';
-import type { AlertMessage } from '../../shared/alert-format.ts';
+import type { AlertMessage } from '../../shared/alert-format/alert-message.ts';
 
 export interface AlertSink {
   publish(message: AlertMessage): Promise<void>;

@@ -7,9 +7,9 @@ import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import type { EventBridgeClient, PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { buildBusEntry, groupIntoCalls } from '../../shared/event-bus-entry.ts';
 import type { EnrichedOomEvent } from '../../shared/oom-event.ts';
-import { realTiming } from '../retry.ts';
+import { realTiming, retryWithBackoff } from '../retry.ts';
 import type { RetryTiming } from '../retry.ts';
-import type { DeliveryResult } from '../enrich/enrich-events.ts';
+import type { PublishResult } from '../enrich/enrich-events.ts';
 import { namedErrorText } from '../../shared/error-text.ts';
 
 export interface PublishOptions {
@@ -26,46 +26,60 @@ interface PendingEntry {
   entry: PutEventsRequestEntry;
 }
 
+interface Rejection {
+  item: PendingEntry;
+  reason: string;
+}
+
+/** One PutEvents call: the entries it did not accept, each with why. */
+async function putEntries(entries: readonly PendingEntry[], options: PublishOptions): Promise<Rejection[]> {
+  try {
+    const response = await options.client.send(
+      new PutEventsCommand({ Entries: entries.map((p) => p.entry) }),
+    );
+    const answers = response.Entries ?? [];
+    return entries.flatMap((item, i) => {
+      const answer = answers[i];
+      if (answer?.EventId !== undefined && answer.ErrorCode === undefined) return [];
+      const reason =
+        answer?.ErrorCode === undefined
+          ? 'no result for the entry'
+          : `${answer.ErrorCode}: ${answer.ErrorMessage ?? ''}`;
+      return [{ item, reason }];
+    });
+  } catch (error) {
+    // The SDK has already retried the call itself; every entry of it is still unsent.
+    return entries.map((item) => ({ item, reason: namedErrorText(error) }));
+  }
+}
+
 /** One call's entries until each is accepted or out of attempts; failures are written into `results`. */
 async function sendCall(
   pending: PendingEntry[],
   options: PublishOptions,
-  results: DeliveryResult[],
+  results: PublishResult[],
 ): Promise<void> {
-  const timing = options.timing ?? realTiming;
-  const maxAttempts = options.maxAttempts ?? 4;
-  const baseDelayMs = options.baseDelayMs ?? 100;
   let left = pending;
-  for (let attempt = 1; left.length > 0; attempt++) {
-    const failed: { item: PendingEntry; reason: string }[] = [];
-    try {
-      const response = await options.client.send(new PutEventsCommand({ Entries: left.map((p) => p.entry) }));
-      const answers = response.Entries ?? [];
-      left.forEach((item, i) => {
-        const answer = answers[i];
-        if (answer?.EventId !== undefined && answer.ErrorCode === undefined) return;
-        const reason =
-          answer?.ErrorCode === undefined
-            ? 'no result for the entry'
-            : `${answer.ErrorCode}: ${answer.ErrorMessage ?? ''}`;
-        failed.push({ item, reason });
-      });
-    } catch (error) {
-      // The SDK has already retried the call itself; every entry of it is still unsent.
-      for (const item of left) failed.push({ item, reason: namedErrorText(error) });
-    }
-    if (failed.length === 0 || attempt >= maxAttempts) {
-      for (const { item, reason } of failed) {
-        results[item.index] = {
-          ok: false,
-          reason: `PutEvents rejected the entry ${attempt} times; last: ${reason}`,
-        };
-      }
-      return;
-    }
-    left = failed.map((f) => f.item);
-    const ceiling = baseDelayMs * 2 ** (attempt - 1);
-    await timing.sleep(Math.round(ceiling / 2 + (ceiling / 2) * timing.random()));
+  const retried = await retryWithBackoff<void, Rejection[]>(
+    async () => {
+      const rejected = await putEntries(left, options);
+      if (rejected.length === 0) return { ok: true, value: undefined };
+      left = rejected.map((r) => r.item);
+      return { ok: false, failure: rejected, retryable: true };
+    },
+    {
+      timing: options.timing ?? realTiming,
+      maxAttempts: options.maxAttempts ?? 4,
+      baseDelayMs: options.baseDelayMs ?? 100,
+      jitter: 'equal',
+    },
+  );
+  if (retried.ok) return;
+  for (const { item, reason } of retried.failure ?? []) {
+    results[item.index] = {
+      ok: false,
+      reason: `PutEvents rejected the entry ${retried.attempts} times; last: ${reason}`,
+    };
   }
 }
 
@@ -73,8 +87,8 @@ async function sendCall(
 export async function publishEvents(
   events: readonly EnrichedOomEvent[],
   options: PublishOptions,
-): Promise<DeliveryResult[]> {
-  const results: DeliveryResult[] = events.map(() => ({ ok: true }));
+): Promise<PublishResult[]> {
+  const results: PublishResult[] = events.map(() => ({ ok: true }));
   const pending: PendingEntry[] = [];
   const sizes: number[] = [];
   events.forEach((event, index) => {

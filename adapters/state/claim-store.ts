@@ -10,9 +10,8 @@
  * The decisions are pure functions here; the DynamoDB store states the same ones as condition expressions.
  */
 import type { OomEvent } from '../../shared/oom-event.ts';
+import { STATE_KEY_PREFIX } from '../../shared/state-table-keys.ts';
 
-export const EVENT_KEY_PREFIX = 'idem#';
-export const KILL_KEY_PREFIX = 'kill#';
 /** Two copies of a kill line are stamped at most this far apart (wall clock vs boot time + ingestion). */
 export const SAME_KILL_WINDOW_MS = 120_000;
 
@@ -56,7 +55,7 @@ export interface ClaimStore {
 export function killFingerprint(event: OomEvent): string | null {
   if (event.node === null || event.victim.pid === null || event.victim.name === null) return null;
   if (event.observedAt === null || Number.isNaN(Date.parse(event.observedAt))) return null;
-  return `${KILL_KEY_PREFIX}${event.node}#${event.victim.pid}#${event.victim.name}`;
+  return `${STATE_KEY_PREFIX.killClaim}${event.node}#${event.victim.pid}#${event.victim.name}`;
 }
 
 /** What an existing event claim means for a new attempt. */

@@ -1,5 +1,5 @@
 /**
- * Storm windows in the state table (partition key `pk`, TTL `expiresAt`), with single-item
+ * Storm windows in the state table (adapters/state/state-table.ts), with single-item
  * conditional writes only, so that concurrent invocations neither lose a count nor send a digest
  * twice. Items, all under `storm#`:
  *
@@ -28,24 +28,26 @@ import {
   type StormStore,
   type WindowRef,
 } from './storm-store.ts';
-import { isAwsError } from '../aws-errors.ts';
+import { STATE_KEY_PREFIX } from '../../shared/state-table-keys.ts';
+import { PK, TTL, conditionalWrite, epochSeconds, tableKey } from './state-table.ts';
 
 const DAY_MS = 24 * 60 * 60_000;
 /** Rounds of "read the open window, count in it" before giving up and alerting the kill on its own. */
 const RECORD_ATTEMPTS = 4;
 
-const SWEEP_KEY = 'storm#sweep';
+const STORM = STATE_KEY_PREFIX.storm;
+const SWEEP_KEY = tableKey(`${STORM}sweep`);
 
-function openKey(groupKey: string): string {
-  return `storm#open#${groupKey}`;
+function openKey(groupKey: string): Record<string, string> {
+  return tableKey(`${STORM}open#${groupKey}`);
 }
 
-function windowKey(ref: WindowRef): string {
-  return `storm#window#${ref.groupKey}#${ref.openedAt}`;
+function windowKey(ref: WindowRef): Record<string, string> {
+  return tableKey(`${STORM}window#${ref.groupKey}#${ref.openedAt}`);
 }
 
-function dueKey(bucket: number): string {
-  return `storm#due#${new Date(bucket).toISOString()}`;
+function dueKey(bucket: number): Record<string, string> {
+  return tableKey(`${STORM}due#${new Date(bucket).toISOString()}`);
 }
 
 /** How a window is named inside a due set: `<openedAt>#<group key>` (group keys hold no `#`). */
@@ -57,10 +59,6 @@ function refOfDueMember(member: string): WindowRef | null {
   const cut = member.indexOf('#');
   const openedAt = Number(member.slice(0, cut));
   return cut <= 0 || !Number.isSafeInteger(openedAt) ? null : { openedAt, groupKey: member.slice(cut + 1) };
-}
-
-function epochSeconds(ms: number): number {
-  return Math.floor(ms / 1000);
 }
 
 interface WindowItem {
@@ -75,10 +73,6 @@ interface WindowItem {
   dueIndexed?: boolean;
   digestClaimedAt?: number;
   digestSentAt?: number;
-}
-
-function isConditionFailure(error: unknown): boolean {
-  return isAwsError(error, 'ConditionalCheckFailedException');
 }
 
 export class DynamoStormStore implements StormStore {
@@ -114,25 +108,22 @@ export class DynamoStormStore implements StormStore {
   /** The group's open window, opening one if none is; null when another writer got there first. */
   async #openWindow(groupKey: string, nowMs: number, windowMinutes: number) {
     const { Item } = await this.#db.send(
-      new GetCommand({ TableName: this.#table, Key: { pk: openKey(groupKey) }, ConsistentRead: true }),
+      new GetCommand({ TableName: this.#table, Key: openKey(groupKey), ConsistentRead: true }),
     );
     const current = Item as { openedAt: number; closesAt: number } | undefined;
     if (current !== undefined && isWindowOpen(current, nowMs)) return current;
     const next = windowOpenedBy(nowMs, windowMinutes);
-    try {
-      await this.#db.send(
+    const opened = await conditionalWrite(() =>
+      this.#db.send(
         new PutCommand({
           TableName: this.#table,
-          Item: { pk: openKey(groupKey), ...next, expiresAt: epochSeconds(next.closesAt + DAY_MS) },
-          ConditionExpression: 'attribute_not_exists(pk) OR closesAt <= :now',
+          Item: { ...openKey(groupKey), ...next, [TTL]: epochSeconds(next.closesAt + DAY_MS) },
+          ConditionExpression: `attribute_not_exists(${PK}) OR closesAt <= :now`,
           ExpressionAttributeValues: { ':now': nowMs },
         }),
-      );
-      return next;
-    } catch (error) {
-      if (isConditionFailure(error)) return null;
-      throw error;
-    }
+      ),
+    );
+    return opened === null ? null : next;
   }
 
   /** Null when the window was claimed for its digest meanwhile: the caller looks for the next window. */
@@ -142,15 +133,15 @@ export class DynamoStormStore implements StormStore {
     closesAt: number,
     kill: KillSighting,
   ): Promise<KillDecision | null> {
-    try {
-      const { Attributes } = await this.#db.send(
+    const counted = await conditionalWrite(() =>
+      this.#db.send(
         new UpdateCommand({
           TableName: this.#table,
-          Key: { pk: windowKey(ref) },
+          Key: windowKey(ref),
           UpdateExpression:
             'SET #group = if_not_exists(#group, :group), openedAt = if_not_exists(openedAt, :openedAt), ' +
             'closesAt = if_not_exists(closesAt, :closesAt), firstEventId = if_not_exists(firstEventId, :eventId), ' +
-            'lastEventId = :eventId, lastKillAt = :at, expiresAt = if_not_exists(expiresAt, :expiresAt) ADD kills :one',
+            `lastEventId = :eventId, lastKillAt = :at, ${TTL} = if_not_exists(${TTL}, :expiresAt) ADD kills :one`,
           ConditionExpression:
             'attribute_not_exists(digestClaimedAt) AND (attribute_not_exists(firstEventId) OR firstEventId <> :eventId) ' +
             'AND (attribute_not_exists(lastEventId) OR lastEventId <> :eventId)',
@@ -166,13 +157,13 @@ export class DynamoStormStore implements StormStore {
           },
           ReturnValues: 'ALL_NEW',
         }),
-      );
-      const item = Attributes as WindowItem;
+      ),
+    );
+    if (counted !== null) {
+      const item = counted.Attributes as WindowItem;
       if (item.firstEventId === kill.eventId) return { kind: 'alert', window: ref, seenBefore: false };
       await this.#indexDue(ref, item);
       return { kind: 'counted', window: ref, kills: item.kills };
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
     }
     const item = await this.#readWindow(ref);
     if (item === undefined) return null;
@@ -196,8 +187,8 @@ export class DynamoStormStore implements StormStore {
     await this.#db.send(
       new UpdateCommand({
         TableName: this.#table,
-        Key: { pk: dueKey(bucket) },
-        UpdateExpression: 'ADD windows :member SET expiresAt = if_not_exists(expiresAt, :expiresAt)',
+        Key: dueKey(bucket),
+        UpdateExpression: `ADD windows :member SET ${TTL} = if_not_exists(${TTL}, :expiresAt)`,
         ExpressionAttributeValues: {
           ':member': new Set([dueMember(ref)]),
           ':expiresAt': epochSeconds(bucket + SWEEP_LOOKBACK_MS + DAY_MS),
@@ -207,7 +198,7 @@ export class DynamoStormStore implements StormStore {
     await this.#db.send(
       new UpdateCommand({
         TableName: this.#table,
-        Key: { pk: windowKey(ref) },
+        Key: windowKey(ref),
         UpdateExpression: 'SET dueIndexed = :yes',
         ExpressionAttributeValues: { ':yes': true },
       }),
@@ -216,7 +207,7 @@ export class DynamoStormStore implements StormStore {
 
   async #readWindow(ref: WindowRef): Promise<WindowItem | undefined> {
     const { Item } = await this.#db.send(
-      new GetCommand({ TableName: this.#table, Key: { pk: windowKey(ref) }, ConsistentRead: true }),
+      new GetCommand({ TableName: this.#table, Key: windowKey(ref), ConsistentRead: true }),
     );
     return Item as WindowItem | undefined;
   }
@@ -225,9 +216,9 @@ export class DynamoStormStore implements StormStore {
     await this.#db.send(
       new UpdateCommand({
         TableName: this.#table,
-        Key: { pk: windowKey(window) },
+        Key: windowKey(window),
         UpdateExpression: 'SET alertSentAt = :now',
-        ConditionExpression: 'attribute_exists(pk)',
+        ConditionExpression: `attribute_exists(${PK})`,
         ExpressionAttributeValues: { ':now': now.getTime() },
       }),
     );
@@ -235,7 +226,7 @@ export class DynamoStormStore implements StormStore {
 
   async readSweepCursor(): Promise<number | null> {
     const { Item } = await this.#db.send(
-      new GetCommand({ TableName: this.#table, Key: { pk: SWEEP_KEY }, ConsistentRead: true }),
+      new GetCommand({ TableName: this.#table, Key: SWEEP_KEY, ConsistentRead: true }),
     );
     const through = (Item as { sweptThrough?: unknown } | undefined)?.sweptThrough;
     return typeof through === 'number' ? through : null;
@@ -243,7 +234,7 @@ export class DynamoStormStore implements StormStore {
 
   async windowsDueIn(bucket: number): Promise<WindowRef[]> {
     const { Item } = await this.#db.send(
-      new GetCommand({ TableName: this.#table, Key: { pk: dueKey(bucket) }, ConsistentRead: true }),
+      new GetCommand({ TableName: this.#table, Key: dueKey(bucket), ConsistentRead: true }),
     );
     const members = (Item as { windows?: Set<string> } | undefined)?.windows ?? new Set<string>();
     return [...members]
@@ -254,14 +245,14 @@ export class DynamoStormStore implements StormStore {
 
   async claimDigest(window: WindowRef, now: Date): Promise<DigestClaim> {
     const nowMs = now.getTime();
-    try {
-      const { Attributes } = await this.#db.send(
+    const claimed = await conditionalWrite(() =>
+      this.#db.send(
         new UpdateCommand({
           TableName: this.#table,
-          Key: { pk: windowKey(window) },
+          Key: windowKey(window),
           UpdateExpression: 'SET digestClaimedAt = :now',
           ConditionExpression:
-            'attribute_exists(pk) AND kills > :one AND closesAt <= :now AND attribute_not_exists(digestSentAt) ' +
+            `attribute_exists(${PK}) AND kills > :one AND closesAt <= :now AND attribute_not_exists(digestSentAt) ` +
             'AND (attribute_not_exists(digestClaimedAt) OR digestClaimedAt < :staleBefore)',
           ExpressionAttributeValues: {
             ':now': nowMs,
@@ -270,10 +261,10 @@ export class DynamoStormStore implements StormStore {
           },
           ReturnValues: 'ALL_NEW',
         }),
-      );
-      return { kind: 'claimed', digest: digestOf(Attributes as WindowItem), claimedAt: nowMs };
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
+      ),
+    );
+    if (claimed !== null) {
+      return { kind: 'claimed', digest: digestOf(claimed.Attributes as WindowItem), claimedAt: nowMs };
     }
     const item = await this.#readWindow(window);
     if (item === undefined || item.kills < 2 || item.digestSentAt !== undefined) return { kind: 'settled' };
@@ -284,46 +275,42 @@ export class DynamoStormStore implements StormStore {
     await this.#db.send(
       new UpdateCommand({
         TableName: this.#table,
-        Key: { pk: windowKey(window) },
+        Key: windowKey(window),
         UpdateExpression: 'SET digestSentAt = :now',
-        ConditionExpression: 'attribute_exists(pk)',
+        ConditionExpression: `attribute_exists(${PK})`,
         ExpressionAttributeValues: { ':now': now.getTime() },
       }),
     );
   }
 
   async releaseDigest(window: WindowRef, claimedAt: number): Promise<void> {
-    try {
-      await this.#db.send(
+    // When the condition fails, another run took the claim over (ours was stale): it is theirs to settle now.
+    await conditionalWrite(() =>
+      this.#db.send(
         new UpdateCommand({
           TableName: this.#table,
-          Key: { pk: windowKey(window) },
+          Key: windowKey(window),
           UpdateExpression: 'REMOVE digestClaimedAt',
           ConditionExpression: 'digestClaimedAt = :claimedAt',
           ExpressionAttributeValues: { ':claimedAt': claimedAt },
         }),
-      );
-    } catch (error) {
-      // Another run took the claim over (ours was stale): it is theirs to settle now.
-      if (!isConditionFailure(error)) throw error;
-    }
+      ),
+    );
   }
 
   async advanceSweepCursor(bucket: number): Promise<void> {
-    try {
-      await this.#db.send(
+    // When the condition fails, a concurrent run already went further.
+    await conditionalWrite(() =>
+      this.#db.send(
         new UpdateCommand({
           TableName: this.#table,
-          Key: { pk: SWEEP_KEY },
+          Key: SWEEP_KEY,
           UpdateExpression: 'SET sweptThrough = :bucket',
           ConditionExpression: 'attribute_not_exists(sweptThrough) OR sweptThrough < :bucket',
           ExpressionAttributeValues: { ':bucket': bucket },
         }),
-      );
-    } catch (error) {
-      // A concurrent run already went further.
-      if (!isConditionFailure(error)) throw error;
-    }
+      ),
+    );
   }
 }
 

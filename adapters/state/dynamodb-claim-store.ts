@@ -1,16 +1,17 @@
 /**
- * The claim store on the shared state table (partition key `pk`, TTL `expiresAt`): each decision of
+ * The claim store on the shared state table (adapters/state/state-table.ts): each decision of
  * claim-store.ts as one conditional write, so concurrent Lambdas agree without a read first.
  */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { STATE_TABLE } from '../../shared/runtime-config.ts';
-import { EVENT_KEY_PREFIX, SAME_KILL_WINDOW_MS } from './claim-store.ts';
+import { STATE_KEY_PREFIX } from '../../shared/state-table-keys.ts';
+import { SAME_KILL_WINDOW_MS } from './claim-store.ts';
 import type { ClaimStore, EventClaim, KillClaim } from './claim-store.ts';
+import { PK, TTL, conditionalWrite, tableKey } from './state-table.ts';
 
-const PK = STATE_TABLE.partitionKey;
-const TTL = STATE_TABLE.ttlAttribute;
+function eventKey(eventId: string): string {
+  return STATE_KEY_PREFIX.eventClaim + eventId;
+}
 
 export function createDynamoDbClaimStore(client: DynamoDBDocumentClient, tableName: string): ClaimStore {
   async function conditionalDelete(
@@ -18,18 +19,16 @@ export function createDynamoDbClaimStore(client: DynamoDBDocumentClient, tableNa
     condition: string,
     values: Record<string, unknown>,
   ): Promise<void> {
-    try {
-      await client.send(
+    await conditionalWrite(() =>
+      client.send(
         new DeleteCommand({
           TableName: tableName,
-          Key: { [PK]: key },
+          Key: tableKey(key),
           ConditionExpression: condition,
           ExpressionAttributeValues: values,
         }),
-      );
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    }
+      ),
+    );
   }
 
   /**
@@ -42,21 +41,19 @@ export function createDynamoDbClaimStore(client: DynamoDBDocumentClient, tableNa
     values: Record<string, unknown>,
   ): Promise<Record<string, unknown> | null> {
     for (let attempt = 0; attempt < 3; attempt++) {
-      try {
-        await client.send(
+      const written = await conditionalWrite(() =>
+        client.send(
           new PutCommand({
             TableName: tableName,
             Item: item,
             ConditionExpression: condition,
             ExpressionAttributeValues: values,
           }),
-        );
-        return null;
-      } catch (error) {
-        if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      }
+        ),
+      );
+      if (written !== null) return null;
       const { Item } = await client.send(
-        new GetCommand({ TableName: tableName, Key: { [PK]: item[PK] }, ConsistentRead: true }),
+        new GetCommand({ TableName: tableName, Key: tableKey(String(item[PK])), ConsistentRead: true }),
       );
       if (Item !== undefined) return Item;
     }
@@ -67,7 +64,7 @@ export function createDynamoDbClaimStore(client: DynamoDBDocumentClient, tableNa
     async claimEvent(eventId, request): Promise<EventClaim> {
       const blocking = await putUnlessBlocked(
         {
-          [PK]: EVENT_KEY_PREFIX + eventId,
+          [PK]: eventKey(eventId),
           claimState: 'in-progress',
           claimToken: request.token,
           leaseUntil: request.leaseUntil,
@@ -104,23 +101,21 @@ export function createDynamoDbClaimStore(client: DynamoDBDocumentClient, tableNa
     },
 
     async completeEvent(eventId, token, expiresAt) {
-      try {
-        await client.send(
+      await conditionalWrite(() =>
+        client.send(
           new UpdateCommand({
             TableName: tableName,
-            Key: { [PK]: EVENT_KEY_PREFIX + eventId },
+            Key: tableKey(eventKey(eventId)),
             UpdateExpression: `SET claimState = :done, ${TTL} = :expiresAt REMOVE claimToken, leaseUntil`,
             ConditionExpression: 'claimToken = :token',
             ExpressionAttributeValues: { ':done': 'done', ':expiresAt': expiresAt, ':token': token },
           }),
-        );
-      } catch (error) {
-        if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      }
+        ),
+      );
     },
 
     releaseEvent(eventId, token) {
-      return conditionalDelete(EVENT_KEY_PREFIX + eventId, 'claimToken = :token', { ':token': token });
+      return conditionalDelete(eventKey(eventId), 'claimToken = :token', { ':token': token });
     },
 
     releaseKill(fingerprint, eventId) {

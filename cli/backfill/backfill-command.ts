@@ -7,9 +7,17 @@ import { parseArgs } from 'node:util';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { KERNEL_OOM_FILTER_PATTERN } from '../../shared/subscription-pattern.ts';
 import type { CliIo, Command, ParsedArgs } from '../command.ts';
-import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, runParsed, usageProblem, writeText } from '../command.ts';
-import { ScanPrinter } from '../scan/scan-printer.ts';
-import { eventsLogGroupOf, kernelLogGroupOf } from '../query/stack-log-groups.ts';
+import {
+  EXIT_FAILURE,
+  EXIT_INTERRUPTED,
+  EXIT_OK,
+  EXIT_USAGE,
+  runParsed,
+  usageProblem,
+  writeText,
+} from '../command.ts';
+import { KillPrinter } from '../kill-printer.ts';
+import { eventsLogGroupOf, kernelLogGroupOf } from '../stack-log-groups.ts';
 import type { BackfillCheckpoint, BackfillScope, CheckpointStore } from './backfill-checkpoint.ts';
 import {
   DEFAULT_CHECKPOINT_FILE,
@@ -21,10 +29,7 @@ import { ProgressReporter } from './backfill-progress.ts';
 import type { StackTarget } from './aws-delivery.ts';
 import type { BackfillOutcome, DeliverKills, KillOutput } from './history-backfill.ts';
 import { progressFiguresOf, runBackfill } from './history-backfill.ts';
-import { readTimeRange } from './time-range.ts';
-
-/** Ctrl-C: the conventional 128 + SIGINT, so scripts can tell an unfinished backfill from a finished one. */
-export const EXIT_INTERRUPTED = 130;
+import { readTimeRange } from '../time-range.ts';
 
 export const BACKFILL_USAGE = `Usage: eks-oom-alerts backfill (--log-group G | --cluster NAME) --since WHEN [options]
 
@@ -221,7 +226,7 @@ async function runBackfillCommand(
       `backfill: resuming from ${options.statePath}: ${start.checkpoint.scanned} events scanned, ${start.checkpoint.kills} kills so far`,
     );
   }
-  const printer = new ScanPrinter(io, { json: options.json, streamRows: true, enriched: false });
+  const printer = new KillPrinter(io, { json: options.json, streamRows: true, enriched: false });
   await printer.start();
   const output: KillOutput = {
     kills: async (events) => {

@@ -1,18 +1,17 @@
 /**
  * Reads a log group's history page by page with FilterLogEvents and turns it into OomEvents, exactly as the
- * subscription path does for live lines: each stream's lines through the report assembler with the stream's
- * own state. After each page the kills are delivered (with `--deliver`), printed, and the checkpoint saved,
+ * subscription path does for live lines: each stream's events through the stream step (shared/stream-events.ts)
+ * with the stream's own state. After each page the kills are delivered (with `--deliver`), printed, and the checkpoint saved,
  * in that order: an interrupted or failed run resumes at the first page whose kills were not yet handed on.
  */
 import type { CloudWatchLogsClient, FilteredLogEvent } from '@aws-sdk/client-cloudwatch-logs';
 import type { EventOutcome } from '../../adapters/enrich/enrich-events.ts';
-import { filterLogEventsPage } from '../../adapters/logs/report-context-fetch.ts';
+import { filterLogEventsPage, streamLogEventOf } from '../../adapters/logs/report-context-fetch.ts';
 import type { PagePacing } from '../../adapters/logs/report-context-fetch.ts';
-import { linesFromLogEvents } from '../../shared/log-event-lines.ts';
-import { nodeFromStreamName, streamCarriesKernelLog } from '../../shared/stream-name.ts';
+import type { StreamLogEvent } from '../../shared/log-event-lines.ts';
 import type { OomEvent } from '../../shared/oom-event.ts';
 import type { AssemblerState, DriftLine } from '../../shared/report-assembler.ts';
-import { assembleReports } from '../../shared/report-assembler.ts';
+import { kernelStreamOf, oomEventsFromStream } from '../../shared/stream-events.ts';
 import type { BackfillCheckpoint, CheckpointStore } from './backfill-checkpoint.ts';
 import type { ProgressFigures, ProgressReporter } from './backfill-progress.ts';
 import { errorMessage } from '../../shared/error-text.ts';
@@ -27,19 +26,19 @@ export interface PageAssembly {
 }
 
 /** The page's events by stream, in the order they came. */
-function byStream(events: readonly FilteredLogEvent[]): Map<string, FilteredLogEvent[]> {
-  const streams = new Map<string, FilteredLogEvent[]>();
+function byStream(events: readonly FilteredLogEvent[]): Map<string, StreamLogEvent[]> {
+  const streams = new Map<string, StreamLogEvent[]>();
   for (const event of events) {
     const name = event.logStreamName ?? '';
     const list = streams.get(name) ?? [];
-    list.push(event);
+    list.push(streamLogEventOf(event));
     streams.set(name, list);
   }
   return streams;
 }
 
 /**
- * One page through the assembler, per stream with its carried state. `last`: the range ends here, so every
+ * One page through the stream step, per stream with its carried state. `last`: the range ends here, so every
  * stream's open report that has its kill is closed.
  */
 export function assemblePage(
@@ -51,27 +50,14 @@ export function assemblePage(
   const result: PageAssembly = { kills: [], drift: [], streams: { ...states } };
   const pageStreams = byStream(events);
   const names = new Set([...pageStreams.keys(), ...(last ? Object.keys(states) : [])]);
-  for (const stream of names) {
-    if (!streamCarriesKernelLog(stream)) continue;
-    const node = nodeFromStreamName(stream);
-    const lines = linesFromLogEvents(
-      (pageStreams.get(stream) ?? []).flatMap((e) =>
-        e.message === undefined || e.eventId === undefined
-          ? []
-          : [{ id: e.eventId, timestamp: e.timestamp ?? Number.NaN, message: e.message }],
-      ),
-      // Same rule as functions/parse: a stream named after the node alone gives lines without a host its name.
-      node === null ? stream : null,
-    );
-    const assembled = assembleReports(
-      lines,
-      states[stream] ?? null,
-      { node, source: { logGroup, logStream: stream } },
-      { final: last },
-    );
-    result.streams[stream] = assembled.state;
+  for (const name of names) {
+    const stream = kernelStreamOf(logGroup, name);
+    if (stream === null) continue;
+    const pageEvents = pageStreams.get(name) ?? [];
+    const assembled = oomEventsFromStream(stream, pageEvents, states[name] ?? null, { final: last });
+    result.streams[name] = assembled.state;
     result.kills.push(...assembled.events);
-    for (const line of assembled.drift) result.drift.push({ stream, line });
+    for (const line of assembled.drift) result.drift.push({ stream: name, line });
   }
   result.kills.sort((a, b) => (a.observedAt ?? '').localeCompare(b.observedAt ?? ''));
   return result;
@@ -117,7 +103,7 @@ async function deliverPage(
   if (kills.length === 0) return null;
   const outcomes = await deliver(kills);
   const failed = outcomes.filter((o) => o.status === 'failed');
-  counts.delivered += outcomes.filter((o) => o.status === 'delivered').length;
+  counts.delivered += outcomes.filter((o) => o.status === 'published').length;
   counts.duplicates += outcomes.filter((o) => o.status === 'duplicate').length;
   if (failed.length === 0) return null;
   return `${failed.length} of ${kills.length} kills not delivered: ${failed.map((f) => `${f.eventId}: ${'reason' in f ? f.reason : ''}`).join('; ')}`;
@@ -138,8 +124,7 @@ export async function runBackfill(start: BackfillCheckpoint, deps: BackfillDeps)
   let checkpoint = start;
   const delivery: DeliveryCounts = { delivered: 0, duplicates: 0 };
   const pacing: PagePacing = {
-    now: () => deps.now(),
-    sleep: (ms) => deps.sleep(ms),
+    timing: { now: () => deps.now(), sleep: (ms) => deps.sleep(ms) },
     deadline: Number.POSITIVE_INFINITY,
     signal: deps.signal,
     ...HISTORY_PACING,

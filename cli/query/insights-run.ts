@@ -5,7 +5,9 @@
  */
 import { GetQueryResultsCommand, StartQueryCommand, StopQueryCommand } from '@aws-sdk/client-cloudwatch-logs';
 import type { CloudWatchLogsClient, QueryStatistics, ResultField } from '@aws-sdk/client-cloudwatch-logs';
-import { errorMessage, errorNameOf } from '../../shared/error-text.ts';
+import { awsErrorText, isAwsError } from '../../adapters/aws-errors.ts';
+import { attemptCall, backoffDelayMs, retryWithBackoff } from '../../adapters/retry.ts';
+import type { Backoff, RetryTiming } from '../../adapters/retry.ts';
 
 export interface InsightsRequest {
   logGroupName: string;
@@ -14,17 +16,15 @@ export interface InsightsRequest {
   endMs: number;
 }
 
-export interface PollPacing {
-  sleep(ms: number): Promise<void>;
+export interface PollPacing extends Backoff {
+  timing: RetryTiming;
   signal: AbortSignal;
-  /** First wait between polls; doubled after each poll up to `maxDelayMs`. */
-  firstDelayMs: number;
-  maxDelayMs: number;
   /** Attempts at StartQuery while the account is at its concurrent-query limit or throttled. */
   startAttempts: number;
 }
 
-export const POLL_PACING = { firstDelayMs: 500, maxDelayMs: 5_000, startAttempts: 5 } as const;
+/** The waits between polls, and between StartQuery attempts: from half a second, doubled up to five. */
+export const POLL_PACING = { baseDelayMs: 500, maxDelayMs: 5_000, startAttempts: 5 } as const;
 
 /** One result row: field → value, in the order the query returned the fields; `@ptr` left out. */
 export type ResultRow = Array<[field: string, value: string]>;
@@ -36,14 +36,8 @@ export type QueryRun =
   | { kind: 'error'; reason: string };
 
 /** Errors worth waiting out: throttling, and the account's limit of concurrent Insights queries. */
-const RETRYABLE = new Set(['ThrottlingException', 'LimitExceededException']);
-
-function errorName(error: unknown): string {
-  return errorNameOf(error) ?? 'Error';
-}
-
-function errorText(error: unknown): string {
-  return `${errorName(error)}: ${errorMessage(error)}`;
+function worthWaitingOut(error: unknown): boolean {
+  return isAwsError(error, 'ThrottlingException', 'LimitExceededException');
 }
 
 /** The rows as the table and `--json` show them: `@ptr` is a handle for GetLogRecord, not data. */
@@ -60,30 +54,30 @@ async function startQuery(
   request: InsightsRequest,
   pacing: PollPacing,
 ): Promise<{ ok: true; queryId: string } | { ok: false; run: QueryRun }> {
-  let delay = pacing.firstDelayMs;
-  for (let attempt = 1; ; attempt++) {
-    try {
-      const started = await client.send(
-        new StartQueryCommand({
-          logGroupName: request.logGroupName,
-          queryString: request.queryString,
-          startTime: Math.floor(request.startMs / 1000),
-          endTime: Math.floor(request.endMs / 1000),
-        }),
-        { abortSignal: pacing.signal },
-      );
-      if (started.queryId === undefined)
-        return { ok: false, run: { kind: 'error', reason: 'StartQuery returned no query id' } };
-      return { ok: true, queryId: started.queryId };
-    } catch (error) {
-      if (pacing.signal.aborted) return { ok: false, run: { kind: 'interrupted', queryId: null } };
-      if (!RETRYABLE.has(errorName(error)) || attempt >= pacing.startAttempts) {
-        return { ok: false, run: { kind: 'error', reason: `StartQuery: ${errorText(error)}` } };
-      }
-    }
-    await pacing.sleep(delay);
-    delay = Math.min(pacing.maxDelayMs, delay * 2);
+  const started = await retryWithBackoff(
+    () =>
+      attemptCall(
+        () =>
+          client.send(
+            new StartQueryCommand({
+              logGroupName: request.logGroupName,
+              queryString: request.queryString,
+              startTime: Math.floor(request.startMs / 1000),
+              endTime: Math.floor(request.endMs / 1000),
+            }),
+            { abortSignal: pacing.signal },
+          ),
+        (error) => !pacing.signal.aborted && worthWaitingOut(error),
+      ),
+    { ...pacing, maxAttempts: pacing.startAttempts },
+  );
+  if (!started.ok) {
+    if (pacing.signal.aborted) return { ok: false, run: { kind: 'interrupted', queryId: null } };
+    return { ok: false, run: { kind: 'error', reason: `StartQuery: ${awsErrorText(started.failure)}` } };
   }
+  if (started.value.queryId === undefined)
+    return { ok: false, run: { kind: 'error', reason: 'StartQuery returned no query id' } };
+  return { ok: true, queryId: started.value.queryId };
 }
 
 /** Stops the query on the service; it may have ended already, so a failure here changes nothing. */
@@ -103,21 +97,19 @@ export async function runInsightsQuery(
   const started = await startQuery(client, request, pacing);
   if (!started.ok) return started.run;
   const { queryId } = started;
-  let delay = pacing.firstDelayMs;
-  for (;;) {
-    await pacing.sleep(delay);
+  // A query is never done at once: each poll waits first, the same backoff as StartQuery's retries.
+  for (let poll = 1; ; poll++) {
+    await pacing.timing.sleep(backoffDelayMs(poll, pacing, pacing.timing));
     if (pacing.signal.aborted) {
       await stopQuery(client, queryId);
       return { kind: 'interrupted', queryId };
     }
-    delay = Math.min(pacing.maxDelayMs, delay * 2);
     let answer;
     try {
       answer = await client.send(new GetQueryResultsCommand({ queryId }), { abortSignal: pacing.signal });
     } catch (error) {
-      if (pacing.signal.aborted) continue;
-      if (RETRYABLE.has(errorName(error))) continue;
-      return { kind: 'error', reason: `GetQueryResults: ${errorText(error)}` };
+      if (pacing.signal.aborted || worthWaitingOut(error)) continue;
+      return { kind: 'error', reason: `GetQueryResults: ${awsErrorText(error)}` };
     }
     switch (answer.status) {
       case 'Complete':

@@ -7,12 +7,19 @@ import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { fillQueryParameters, INSIGHTS_QUERIES } from '../../shared/insights-queries.ts';
 import type { InsightsQuery } from '../../shared/insights-queries.ts';
 import type { CliIo, Command, ParsedArgs } from '../command.ts';
-import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, runParsed, usageProblem, writeText } from '../command.ts';
-import { EXIT_INTERRUPTED } from '../backfill/backfill-command.ts';
-import { readTimeRange } from '../backfill/time-range.ts';
+import {
+  EXIT_FAILURE,
+  EXIT_INTERRUPTED,
+  EXIT_OK,
+  EXIT_USAGE,
+  runParsed,
+  usageProblem,
+  writeText,
+} from '../command.ts';
+import { readTimeRange } from '../time-range.ts';
 import { POLL_PACING, runInsightsQuery } from './insights-run.ts';
 import { formatQueryList, formatResultsJson, formatResultsTable, resultsSummary } from './results-table.ts';
-import { eventsLogGroupOf } from './stack-log-groups.ts';
+import { eventsLogGroupOf } from '../stack-log-groups.ts';
 
 export const QUERY_USAGE = `Usage: eks-oom-alerts query NAME (--cluster NAME | --log-group G) [options]
        eks-oom-alerts query --list
@@ -141,7 +148,11 @@ async function runQueryCommand(options: QueryOptions, io: CliIo, env: QueryEnvir
       startMs: range.startMs,
       endMs: range.endMs,
     },
-    { ...POLL_PACING, sleep: (ms) => io.sleep(ms, io.signal), signal: io.signal },
+    {
+      ...POLL_PACING,
+      timing: { now: () => io.now(), sleep: (ms) => io.sleep(ms, io.signal) },
+      signal: io.signal,
+    },
   );
   switch (run.kind) {
     case 'complete':

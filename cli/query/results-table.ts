@@ -5,7 +5,7 @@
 import type { QueryStatistics } from '@aws-sdk/client-cloudwatch-logs';
 import { displayText } from '../../shared/format-text.ts';
 import type { InsightsQuery } from '../../shared/insights-queries.ts';
-import { columnWidths, formatSize, tableLine } from '../scan/kill-table.ts';
+import { columnWidths, formatSize, tableLine } from '../kill-table.ts';
 import type { ResultRow } from './insights-run.ts';
 
 /** The events' sizes are kB as the kernel prints them (`memory.limitKb`, `limitKb`): shown as `64.0 MiB`. */

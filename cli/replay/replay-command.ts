@@ -1,18 +1,18 @@
 /**
- * `eks-oom-alerts replay`: recorded CloudWatch deliveries through parse → enrich → deliver in one process,
- * to test alerts end to end. With `--dry-run` nothing is sent; the deliveries are printed as JSON Lines.
- * Without it, the enriched events go to the EventBridge bus, where the deployed notify function picks them up.
+ * `eks-oom-alerts replay`: recorded CloudWatch subscription batches through parse → enrich → publish in one
+ * process, to test alerts end to end. With `--dry-run` nothing is sent; what would be sent is printed as JSON
+ * Lines. Without it, the enriched events go to the EventBridge bus, where the deployed notify function picks
+ * them up.
  */
 import { parseArgs } from 'node:util';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { createMemoryClaimStore } from '../../adapters/state/claim-store.ts';
-import type { Deliver } from '../../adapters/enrich/enrich-events.ts';
+import type { Publish } from '../../adapters/enrich/enrich-events.ts';
+import { eventBridgePublish, inMemoryEnrichStage } from '../../adapters/enrich/enrich-stage.ts';
 import type { PodResolver } from '../../adapters/kubernetes/pod-resolver.ts';
-import { publishEvents } from '../../adapters/sinks/publish-events.ts';
-import { DEFAULT_WINDOW_MINUTES } from '../../adapters/notify/notify-config.ts';
+import { DEFAULT_WINDOW_MINUTES } from '../../shared/storm-window.ts';
 import type { ByteReader, CliIo, Command, ParsedArgs } from '../command.ts';
 import { EXIT_FAILURE, EXIT_OK, connectKubeconfig, runParsed, usageProblem, writeText } from '../command.ts';
-import { dryRunDelivery } from './dry-run-delivery.ts';
+import { dryRunPublish } from './dry-run-publish.ts';
 import { readReplayInput, type StreamBatch } from './replay-input.ts';
 import { replayBatches } from './replay-pipeline.ts';
 
@@ -150,25 +150,21 @@ async function run(options: ReplayOptions, io: CliIo): Promise<number> {
   const { batches, unread } = await readBatches(options.files, io);
   const lines: string[] = [];
   const dryRun = options.dryRun
-    ? dryRunDelivery((line) => lines.push(line), options.windowMinutes, io.now)
+    ? dryRunPublish((line) => lines.push(line), options.windowMinutes, io.now)
     : null;
   // Building a client does no I/O; a dry run never sends with it.
   const eventBridge = new EventBridgeClient({});
-  const deliver: Deliver =
-    dryRun?.deliver ??
-    ((events) =>
-      publishEvents(events, {
-        client: eventBridge,
-        busName: options.bus ?? '',
-        // Backoff between PutEvents retries waits on the CLI's clock, so Ctrl-C ends it.
-        timing: { now: io.now, sleep: (ms) => io.sleep(ms, io.signal), random: Math.random },
-      }));
+  const publish: Publish =
+    dryRun?.publish ??
+    eventBridgePublish(eventBridge, options.bus ?? '', {
+      // Backoff between PutEvents retries waits on the CLI's clock, so Ctrl-C ends it.
+      now: io.now,
+      sleep: (ms) => io.sleep(ms, io.signal),
+      random: Math.random,
+    });
   const result = await replayBatches(batches, {
-    cluster,
-    resolver,
-    claims: createMemoryClaimStore(),
-    deliver,
-    now: io.now,
+    stage: inMemoryEnrichStage(cluster, resolver, io.now),
+    publish,
     enrichBudgetMs: ENRICH_BUDGET_MS,
   });
   await dryRun?.flushDigests();
@@ -185,7 +181,7 @@ async function run(options: ReplayOptions, io: CliIo): Promise<number> {
   }
   await writeText(
     io.stderr,
-    `replay: ${result.events.length} kills parsed, ${count('delivered')} ${options.dryRun ? 'would be delivered' : 'delivered'}, ` +
+    `replay: ${result.events.length} kills parsed, ${count('published')} ${options.dryRun ? 'would be delivered' : 'delivered'}, ` +
       `${count('duplicate')} duplicates, ${count('failed')} failed; ${result.drift} unrecognised OOM lines\n`,
   );
   return unread > 0 || count('failed') > 0 ? EXIT_FAILURE : EXIT_OK;

@@ -1,27 +1,18 @@
 /**
- * parse → enrich → deliver in one process, over batches of log events as a subscription would deliver
- * them. The stages are the functions' own: the assembler with per-stream state (as functions/parse),
- * `enrichEvents` with a claim store (as functions/enrich), and whatever `deliver` is handed.
+ * parse → enrich → publish in one process, over batches of log events as a subscription would send them.
+ * The stages are the Lambdas' own: the stream step with per-stream state (as the parse function),
+ * `enrichEvents` with the stage it is handed (as the enrich function), and whatever `publish` is handed.
  */
-import type { ClaimStore } from '../../adapters/state/claim-store.ts';
-import { enrichEvents, type Deliver, type EventOutcome } from '../../adapters/enrich/enrich-events.ts';
-import type { PodResolver } from '../../adapters/kubernetes/pod-resolver.ts';
-import { linesFromLogEvents } from '../../shared/log-event-lines.ts';
-import { nodeFromStreamName, streamCarriesKernelLog } from '../../shared/stream-name.ts';
+import { enrichEvents, type EventOutcome, type Publish } from '../../adapters/enrich/enrich-events.ts';
+import type { EnrichStage } from '../../adapters/enrich/enrich-stage.ts';
 import type { OomEvent } from '../../shared/oom-event.ts';
-import {
-  assembleReports,
-  type AssemblerContext,
-  type AssemblerState,
-} from '../../shared/report-assembler.ts';
+import type { AssemblerState } from '../../shared/report-assembler.ts';
+import { kernelStreamOf, oomEventsFromStream, type KernelStream } from '../../shared/stream-events.ts';
 import type { StreamBatch } from './replay-input.ts';
 
 export interface ReplayDeps {
-  cluster: string;
-  resolver: PodResolver;
-  claims: ClaimStore;
-  deliver: Deliver;
-  now: () => number;
+  stage: EnrichStage;
+  publish: Publish;
   /** How long enrichment may spend on the cluster's API for the whole run. */
   enrichBudgetMs: number;
 }
@@ -36,8 +27,8 @@ export interface ReplayResult {
 }
 
 interface StreamState {
-  context: AssemblerContext;
-  state: AssemblerState | null;
+  stream: KernelStream;
+  state: AssemblerState;
 }
 
 /** The OomEvents of all batches: each stream's state carried from batch to batch, then flushed. */
@@ -47,25 +38,20 @@ export function parseBatches(batches: readonly StreamBatch[]): Omit<ReplayResult
   const skipped = new Set<string>();
   let drift = 0;
   for (const batch of batches) {
-    if (!streamCarriesKernelLog(batch.logStream)) {
+    const stream = kernelStreamOf(batch.logGroup, batch.logStream);
+    if (stream === null) {
       skipped.add(batch.logStream);
       continue;
     }
-    // As functions/parse: the stream name names the node, else each line's own host, else the stream name.
-    const node = nodeFromStreamName(batch.logStream);
-    const lines = linesFromLogEvents(batch.logEvents, node === null ? batch.logStream : null);
     const key = JSON.stringify([batch.logGroup, batch.logStream]);
-    const stream = streams.get(key) ?? {
-      context: { node, source: { logGroup: batch.logGroup, logStream: batch.logStream } },
-      state: null,
-    };
-    const result = assembleReports(lines, stream.state, stream.context, { final: false });
-    streams.set(key, { ...stream, state: result.state });
+    const carried = streams.get(key)?.state ?? null;
+    const result = oomEventsFromStream(stream, batch.logEvents, carried, { final: false });
+    streams.set(key, { stream, state: result.state });
     events.push(...result.events);
     drift += result.drift.length;
   }
-  for (const stream of streams.values()) {
-    const result = assembleReports([], stream.state, stream.context, { final: true });
+  for (const { stream, state } of streams.values()) {
+    const result = oomEventsFromStream(stream, [], state, { final: true });
     events.push(...result.events);
     drift += result.drift.length;
   }
@@ -77,16 +63,12 @@ export async function replayBatches(
   deps: ReplayDeps,
 ): Promise<ReplayResult> {
   const parsed = parseBatches(batches);
+  const { stage, publish, enrichBudgetMs } = deps;
   const outcomes = await enrichEvents(parsed.events, {
-    cluster: deps.cluster,
-    resolver: deps.resolver,
-    claims: deps.claims,
-    deliver: deps.deliver,
-    now: deps.now,
-    deadline: deps.now() + deps.enrichBudgetMs,
-    leaseMs: deps.enrichBudgetMs,
-    // A replayed file may be months old: its kills are still to be delivered, not taken for stale re-reads.
-    claimTtlMs: Number.POSITIVE_INFINITY,
+    ...stage,
+    publish,
+    deadline: stage.now() + enrichBudgetMs,
+    leaseMs: enrichBudgetMs,
   });
   return { ...parsed, outcomes };
 }

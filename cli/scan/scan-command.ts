@@ -18,9 +18,10 @@ import {
 import { localBootTimeMs } from './boot-time.ts';
 import type { ScanCounts, ScanOutput } from './kernel-log-scanner.ts';
 import { KernelLogScanner } from './kernel-log-scanner.ts';
-import type { TableKill } from './kill-table.ts';
+import type { TableKill } from '../kill-table.ts';
 import { followInput, readFileToEnd, readPipe } from './read-input.ts';
-import { ScanPrinter, scanSummary } from './scan-printer.ts';
+import { KillPrinter } from '../kill-printer.ts';
+import { scanSummary } from './scan-summary.ts';
 import { errorMessage } from '../../shared/error-text.ts';
 
 export const SCAN_USAGE = `Usage: eks-oom-alerts scan [options] [FILE...|-]
@@ -145,7 +146,7 @@ async function runScan(options: ScanOptions, io: CliIo): Promise<number> {
     enrich = enrichWith({ resolver: connected.resolver, name: connected.cluster }, io);
   }
 
-  const printer = new ScanPrinter(io, {
+  const printer = new KillPrinter(io, {
     json: options.json,
     streamRows: options.follow !== null,
     enriched: enrich !== null,

@@ -1,15 +1,15 @@
 /**
  * One SQS batch through the enrich stage: each record's body read back into an OomEvent, all events enriched
- * and delivered together (PutEvents in tens), and a result per record for partial batch failure.
+ * and published together (PutEvents in tens), and a result per record for partial batch failure.
  */
-import type { SQSRecord } from 'aws-lambda';
+import type { SQSBatchResponse, SQSRecord } from 'aws-lambda';
 import { enrichEvents } from '../../adapters/enrich/enrich-events.ts';
 import type { EnrichDeps, EventOutcome } from '../../adapters/enrich/enrich-events.ts';
 import { readOomEventBody } from './oom-event-body.ts';
 
 export type RecordResult = EventOutcome | { status: 'unreadable'; reason: string };
 
-/** Whether SQS should deliver the record again. */
+/** Whether SQS should retry the record. */
 export function needsRetry(result: RecordResult): boolean {
   return result.status === 'failed' || result.status === 'unreadable';
 }
@@ -34,4 +34,30 @@ export async function enrichSqsRecords(
   const outcomes = await enrichEvents(events, deps);
   for (const { messageId, index } of readable) results.set(messageId, outcomes[index] as EventOutcome);
   return results;
+}
+
+/**
+ * Partial batch failure: the records SQS should retry, in batch order. When every record failed,
+ * the invocation fails instead (as Powertools' BatchProcessor does), so the function's Errors alarm sees it.
+ */
+export function batchResponse(
+  records: readonly SQSRecord[],
+  results: ReadonlyMap<string, RecordResult>,
+): SQSBatchResponse {
+  const failed = records.filter((record) => {
+    const result = results.get(record.messageId);
+    return result === undefined || needsRetry(result);
+  });
+  if (failed.length > 0 && failed.length === records.length) {
+    throw new Error(
+      `every record of the batch failed: ${failed.map((r) => reasonOf(results, r)).join('; ')}`,
+    );
+  }
+  return { batchItemFailures: failed.map((record) => ({ itemIdentifier: record.messageId })) };
+}
+
+function reasonOf(results: ReadonlyMap<string, RecordResult>, record: SQSRecord): string {
+  const result = results.get(record.messageId);
+  const reason = result !== undefined && 'reason' in result ? result.reason : 'record was not processed';
+  return `${record.messageId}: ${reason}`;
 }

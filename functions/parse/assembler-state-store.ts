@@ -3,25 +3,16 @@
  * invocations is completed even when the halves land on different Lambda instances. Writes are optimistic:
  * each item has a version, and a save succeeds only if nobody saved since the load.
  */
-import type { GetItemCommandOutput, PutItemCommandOutput } from '@aws-sdk/client-dynamodb';
-import { GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AssemblerState } from '../../shared/report-assembler.ts';
-import { STATE_TABLE } from '../../shared/runtime-config.ts';
-import { errorNameOf } from '../../shared/error-text.ts';
+import { STATE_KEY_PREFIX } from '../../shared/state-table-keys.ts';
+import { PK, TTL, conditionalWrite, epochSeconds, tableKey } from '../../adapters/state/state-table.ts';
 
 /** The state outlives any report split (seconds) and the assembler's storm attribution window (minutes). */
 export const STATE_TTL_SECONDS = 24 * 60 * 60;
 /** DynamoDB's item limit is 400 KB; leave room for the key and the other attributes. */
 export const MAX_STATE_BYTES = 350 * 1024;
-
-/**
- * The DynamoDB calls the store makes; the real client has them, tests and the bench fake them. Plain attribute
- * values, not the document client: the item is three scalars, and lib-dynamodb would double the bundle.
- */
-export interface StateTableClient {
-  send(command: GetItemCommand): Promise<GetItemCommandOutput>;
-  send(command: PutItemCommand): Promise<PutItemCommandOutput>;
-}
 
 export interface StoredState {
   /** Null when there is no usable state: none saved, expired, or written by another state version. */
@@ -45,7 +36,7 @@ export interface StateStoreOptions {
 
 /** `parse#<logGroup>#<logStream>`: the assembler's state is per stream, and stream names repeat across groups. */
 export function stateKeyOf(logGroup: string, logStream: string): string {
-  return `parse#${logGroup}#${logStream}`;
+  return `${STATE_KEY_PREFIX.assemblerState}${logGroup}#${logStream}`;
 }
 
 function readState(json: unknown): AssemblerState | null {
@@ -76,21 +67,15 @@ export function stateForStorage(
   return { json: JSON.stringify({ ...state, recentTables: [], open: null }), trimmed: 'open-report' };
 }
 
-function numberAttribute(value: { N?: string } | undefined): number | null {
-  if (value?.N === undefined) return null;
-  const n = Number(value.N);
-  return Number.isFinite(n) ? n : null;
-}
-
-function isConditionalCheckFailure(error: unknown): boolean {
-  return errorNameOf(error) === 'ConditionalCheckFailedException';
+function numberAttribute(value: unknown): number | null {
+  return typeof value === 'number' && Number.isFinite(value) ? value : null;
 }
 
 export class AssemblerStateStore {
-  readonly #client: StateTableClient;
+  readonly #client: DynamoDBDocumentClient;
   readonly #options: StateStoreOptions;
 
-  constructor(client: StateTableClient, options: StateStoreOptions) {
+  constructor(client: DynamoDBDocumentClient, options: StateStoreOptions) {
     this.#client = client;
     this.#options = options;
   }
@@ -98,20 +83,16 @@ export class AssemblerStateStore {
   /** A strongly consistent read: an eventually consistent one would make the next save conflict for nothing. */
   async load(key: string): Promise<StoredState> {
     const { Item: item } = await this.#client.send(
-      new GetItemCommand({
-        TableName: this.#options.tableName,
-        Key: { [STATE_TABLE.partitionKey]: { S: key } },
-        ConsistentRead: true,
-      }),
+      new GetCommand({ TableName: this.#options.tableName, Key: tableKey(key), ConsistentRead: true }),
     );
     if (item === undefined) return { state: null, version: 0, discarded: null };
-    const version = numberAttribute(item.version) ?? 0;
+    const version = numberAttribute(item['version']) ?? 0;
     // DynamoDB deletes expired items late; what outlived its TTL is treated as gone, whatever the sweeper did.
-    const expiresAt = numberAttribute(item[STATE_TABLE.ttlAttribute]);
+    const expiresAt = numberAttribute(item[TTL]);
     if (expiresAt !== null && expiresAt * 1000 <= this.#options.now()) {
       return { state: null, version, discarded: 'expired' };
     }
-    const state = readState(item.state?.S);
+    const state = readState(item['state']);
     return { state, version, discarded: state === null ? 'not a version 1 assembler state' : null };
   }
 
@@ -119,31 +100,26 @@ export class AssemblerStateStore {
   async save(key: string, state: AssemblerState, expectedVersion: number): Promise<SaveResult> {
     const { json, trimmed } = stateForStorage(state);
     const version = expectedVersion + 1;
-    try {
-      await this.#client.send(
-        new PutItemCommand({
+    const saved = await conditionalWrite(() =>
+      this.#client.send(
+        new PutCommand({
           TableName: this.#options.tableName,
           Item: {
-            [STATE_TABLE.partitionKey]: { S: key },
-            version: { N: String(version) },
-            state: { S: json },
-            [STATE_TABLE.ttlAttribute]: {
-              N: String(Math.floor(this.#options.now() / 1000) + STATE_TTL_SECONDS),
-            },
+            [PK]: key,
+            version,
+            state: json,
+            [TTL]: epochSeconds(this.#options.now()) + STATE_TTL_SECONDS,
           },
           ExpressionAttributeNames: { '#version': 'version' },
           ...(expectedVersion === 0
             ? { ConditionExpression: 'attribute_not_exists(#version)' }
             : {
                 ConditionExpression: '#version = :expected',
-                ExpressionAttributeValues: { ':expected': { N: String(expectedVersion) } },
+                ExpressionAttributeValues: { ':expected': expectedVersion },
               }),
         }),
-      );
-    } catch (error) {
-      if (isConditionalCheckFailure(error)) return { kind: 'conflict' };
-      throw error;
-    }
-    return { kind: 'saved', version, trimmed };
+      ),
+    );
+    return saved === null ? { kind: 'conflict' } : { kind: 'saved', version, trimmed };
   }
 }

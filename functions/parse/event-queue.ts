@@ -5,6 +5,8 @@
 import type { SendMessageBatchCommandOutput, SendMessageBatchRequestEntry } from '@aws-sdk/client-sqs';
 import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import type { OomEvent } from '../../shared/oom-event.ts';
+import { realTiming, retryWithBackoff } from '../../adapters/retry.ts';
+import type { RetryTiming } from '../../adapters/retry.ts';
 
 /** SendMessageBatch takes at most 10 entries. */
 export const MAX_BATCH_ENTRIES = 10;
@@ -27,10 +29,10 @@ export interface SendRetry {
   maxAttempts: number;
   /** Doubled after each attempt. */
   baseDelayMs: number;
-  pause(ms: number): Promise<void>;
+  timing: RetryTiming;
 }
 
-export const DEFAULT_SEND_RETRY: Omit<SendRetry, 'pause'> = { maxAttempts: 4, baseDelayMs: 100 };
+export const DEFAULT_SEND_RETRY: SendRetry = { maxAttempts: 4, baseDelayMs: 100, timing: realTiming };
 
 export interface EntryFailure {
   eventId: string;
@@ -89,6 +91,40 @@ function pendingOf(messages: readonly EventMessage[], queue: EventQueue): Pendin
   }));
 }
 
+interface MessageFailure {
+  message: PendingMessage;
+  failure: EntryFailure;
+}
+
+/** One SendMessageBatch call per batch of `pending`: the entries SQS reported failed. */
+async function sendBatches(
+  client: MessageBatchClient,
+  queue: EventQueue,
+  pending: readonly PendingMessage[],
+): Promise<{ calls: number; failed: MessageFailure[] }> {
+  const batches = batchesForSend(pending);
+  const failed: MessageFailure[] = [];
+  for (const batch of batches) {
+    const output = await client.send(
+      new SendMessageBatchCommand({ QueueUrl: queue.url, Entries: batch.map((m) => m.entry) }),
+    );
+    for (const entry of output.Failed ?? []) {
+      const message = batch.find((m) => m.entry.Id === entry.Id);
+      if (message === undefined) continue;
+      failed.push({
+        message,
+        failure: {
+          eventId: message.eventId,
+          code: entry.Code ?? 'unknown',
+          message: entry.Message ?? null,
+          senderFault: entry.SenderFault === true,
+        },
+      });
+    }
+  }
+  return { calls: batches.length, failed };
+}
+
 /**
  * Sends every message, retrying failed entries with exponential backoff. Resolves to the entries that still
  * failed (sender faults are not retried); the SDK's own errors (the whole call failed after its retries) reject.
@@ -101,38 +137,16 @@ export async function sendOomEvents(
 ): Promise<SendResult> {
   let pending = pendingOf(messages, queue);
   let calls = 0;
-  const finalFailures: EntryFailure[] = [];
-  for (let attempt = 1; pending.length > 0; attempt++) {
-    if (attempt > 1) await retry.pause(retry.baseDelayMs * 2 ** (attempt - 2));
-    const failed: Array<{ message: PendingMessage; failure: EntryFailure }> = [];
-    for (const batch of batchesForSend(pending)) {
-      calls++;
-      const output = await client.send(
-        new SendMessageBatchCommand({ QueueUrl: queue.url, Entries: batch.map((m) => m.entry) }),
-      );
-      for (const entry of output.Failed ?? []) {
-        const message = batch.find((m) => m.entry.Id === entry.Id);
-        if (message === undefined) continue;
-        failed.push({
-          message,
-          failure: {
-            eventId: message.eventId,
-            code: entry.Code ?? 'unknown',
-            message: entry.Message ?? null,
-            senderFault: entry.SenderFault === true,
-          },
-        });
-      }
-    }
-    const retryable = failed.filter((f) => !f.failure.senderFault);
-    finalFailures.push(...failed.filter((f) => f.failure.senderFault).map((f) => f.failure));
-    if (attempt >= retry.maxAttempts) {
-      finalFailures.push(...retryable.map((f) => f.failure));
-      break;
-    }
+  const refused: EntryFailure[] = [];
+  const retried = await retryWithBackoff<void, EntryFailure[]>(async () => {
+    const sent = await sendBatches(client, queue, pending);
+    calls += sent.calls;
+    refused.push(...sent.failed.filter((f) => f.failure.senderFault).map((f) => f.failure));
+    const retryable = sent.failed.filter((f) => !f.failure.senderFault);
+    if (retryable.length === 0) return { ok: true, value: undefined };
     pending = retryable.map((f) => f.message);
-  }
-  return finalFailures.length === 0
-    ? { kind: 'sent', calls }
-    : { kind: 'failed', failures: finalFailures, calls };
+    return { ok: false, failure: retryable.map((f) => f.failure), retryable: true };
+  }, retry);
+  const failures = retried.ok ? refused : [...refused, ...(retried.failure ?? [])];
+  return failures.length === 0 ? { kind: 'sent', calls } : { kind: 'failed', failures, calls };
 }

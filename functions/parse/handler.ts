@@ -1,23 +1,17 @@
 /**
  * CloudWatch Logs subscription target: kernel OOM lines in, OomEvents out to the enrich queue.
- * Wiring only; the steps are in parse-delivery.ts.
+ * Wiring only; the steps are in parse-batch.ts.
  */
 import { ENV } from '../../shared/runtime-config.ts';
-import { setTimeout as pause } from 'node:timers/promises';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SQSClient } from '@aws-sdk/client-sqs';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import { CLUSTER_DIMENSION, METRIC_NAMESPACE, METRIC_SERVICES } from '../../shared/metric-names.ts';
-import { AssemblerStateStore } from './assembler-state-store.ts';
-import { recordDeliveryOutcome } from './delivery-telemetry.ts';
-import { DEFAULT_SEND_RETRY } from './event-queue.ts';
-import { readParseConfig } from './parse-config.ts';
-import type { ParseDependencies } from './parse-delivery.ts';
-import { DEFAULT_STATE_ATTEMPTS, parseDelivery } from './parse-delivery.ts';
+import { recordBatchOutcome } from './batch-telemetry.ts';
+import { parseSubscriptionBatch } from './parse-batch.ts';
+import { parseStageFromEnv } from './parse-stage.ts';
 
 const logger = new Logger({ serviceName: METRIC_SERVICES.parse });
 const metrics = new Metrics({
@@ -26,26 +20,12 @@ const metrics = new Metrics({
   defaultDimensions: { [CLUSTER_DIMENSION]: process.env[ENV.clusterName] ?? 'unknown' },
 });
 
-const configResult = readParseConfig(process.env);
-if (!configResult.ok) throw new Error(`parse function misconfigured: ${configResult.problems.join('; ')}`);
-const config = configResult.config;
-
-const dependencies: ParseDependencies = {
-  queueClient: new SQSClient({}),
-  queue: { url: config.eventsQueueUrl, delaySeconds: config.enrichDelaySeconds },
-  sendRetry: { ...DEFAULT_SEND_RETRY, pause: (ms) => pause(ms) },
-  stateStore: new AssemblerStateStore(new DynamoDBClient({}), {
-    tableName: config.stateTableName,
-    now: () => Date.now(),
-  }),
-  logger,
-  maxStateAttempts: DEFAULT_STATE_ATTEMPTS,
-};
+const dependencies = parseStageFromEnv(process.env, logger);
 
 async function parseSubscription(event: unknown): Promise<void> {
-  const outcome = await parseDelivery(event, dependencies);
-  recordDeliveryOutcome(outcome, logger, metrics);
-  // CloudWatch invokes asynchronously: failing here makes Lambda retry the delivery (then its failure destination).
+  const outcome = await parseSubscriptionBatch(event, dependencies);
+  recordBatchOutcome(outcome, logger, metrics);
+  // CloudWatch invokes asynchronously: failing here makes Lambda retry the batch (then its failure destination).
   if (outcome.kind === 'retry') throw new Error(outcome.reason);
 }
 

@@ -2,6 +2,8 @@
  * The parse function's settings, read once from the environment the stack sets (names in
  * shared/runtime-config.ts).
  */
+import { integerInRange, readEnvConfig, required } from '../../adapters/env-config.ts';
+import type { Env, EnvConfig } from '../../adapters/env-config.ts';
 import { ENV } from '../../shared/runtime-config.ts';
 
 /** Long enough for the kubelet to record an OOMKilled container status before enrich looks the pod up. */
@@ -15,27 +17,15 @@ export interface ParseConfig {
   enrichDelaySeconds: number;
 }
 
-export type ConfigResult = { ok: true; config: ParseConfig } | { ok: false; problems: string[] };
-
-function delayOf(raw: string | undefined): number | string {
-  if (raw === undefined || raw.trim() === '') return DEFAULT_ENRICH_DELAY_SECONDS;
-  const seconds = Number(raw);
-  return Number.isInteger(seconds) && seconds >= 0 && seconds <= MAX_DELAY_SECONDS
-    ? seconds
-    : `${ENV.enrichDelaySeconds} must be a whole number of seconds from 0 to ${MAX_DELAY_SECONDS}, not ${JSON.stringify(raw)}`;
-}
-
-export function readParseConfig(env: Readonly<Record<string, string | undefined>>): ConfigResult {
-  const problems: string[] = [];
-  const required = (name: string): string => {
-    const value = env[name];
-    if (value === undefined || value === '') problems.push(`${name} is not set`);
-    return value ?? '';
-  };
-  const eventsQueueUrl = required(ENV.eventsQueueUrl);
-  const stateTableName = required(ENV.stateTableName);
-  const delay = delayOf(env[ENV.enrichDelaySeconds]);
-  if (typeof delay === 'string') problems.push(delay);
-  if (problems.length > 0) return { ok: false, problems };
-  return { ok: true, config: { eventsQueueUrl, stateTableName, enrichDelaySeconds: delay as number } };
+export function readParseConfig(env: Env): EnvConfig<ParseConfig> {
+  return readEnvConfig(env, {
+    eventsQueueUrl: required(ENV.eventsQueueUrl),
+    stateTableName: required(ENV.stateTableName),
+    enrichDelaySeconds: integerInRange(ENV.enrichDelaySeconds, {
+      min: 0,
+      max: MAX_DELAY_SECONDS,
+      unit: 'seconds',
+      fallback: DEFAULT_ENRICH_DELAY_SECONDS,
+    }),
+  });
 }

@@ -1,177 +1,155 @@
 import { describe, expect, it } from 'vitest';
-import { ApiException } from '@kubernetes/client-node';
-import { callWithRetry, describeApiFailure } from '../../adapters/retry.ts';
+import { attemptCall, backoffDelayMs, retryWithBackoff } from '../../adapters/retry.ts';
+import type { Attempt } from '../../adapters/retry.ts';
 import { fakeTiming } from './fake-timing.ts';
 
-const NOW = Date.parse('2025-03-14T09:30:00Z');
-
-function apiError(code: number, headers: Record<string, string> = {}) {
-  return new ApiException(code, 'failure', { kind: 'Status', code }, headers);
+/** Attempts that fail (retryably) `failures` times, then succeed with the number of the attempt. */
+function failingTimes(failures: number): {
+  attempt: () => Promise<Attempt<number, string>>;
+  calls: () => number;
+} {
+  let calls = 0;
+  return {
+    attempt: () => {
+      calls++;
+      return Promise.resolve(
+        calls > failures
+          ? { ok: true, value: calls }
+          : { ok: false, failure: `failure ${calls}`, retryable: true },
+      );
+    },
+    calls: () => calls,
+  };
 }
 
-describe('describeApiFailure', () => {
-  it.each([
-    [401, true, 'the API server rejected the token (401 Unauthorized)'],
-    [
-      403,
-      true,
-      'the API server refused access (403 Forbidden): check the EKS access entry and its view policy',
-    ],
-    [429, true, 'the API server is throttling (429 Too Many Requests)'],
-    [500, true, 'the API server failed (500)'],
-    [503, true, 'the API server failed (503)'],
-    [404, false, 'the API server answered 404'],
-    [410, false, 'the API server answered 410'],
-  ])('%i → retryable %s', (code, retryable, reason) => {
-    expect(describeApiFailure(apiError(code), NOW)).toEqual({
-      status: code,
-      reason,
-      retryable,
-      retryAfterMs: null,
-    });
+describe('backoffDelayMs', () => {
+  const timing = fakeTiming();
+
+  it('doubles from the base, up to the longest wait', () => {
+    const backoff = { baseDelayMs: 200, maxDelayMs: 1_000 };
+    expect([1, 2, 3, 4, 5].map((n) => backoffDelayMs(n, backoff, timing))).toEqual([
+      200, 400, 800, 1_000, 1_000,
+    ]);
   });
 
-  it('reads Retry-After in seconds and as an HTTP date on a 429', () => {
-    expect(describeApiFailure(apiError(429, { 'retry-after': '7' }), NOW).retryAfterMs).toBe(7_000);
-    expect(
-      describeApiFailure(apiError(429, { 'retry-after': 'Fri, 14 Mar 2025 09:30:03 GMT' }), NOW).retryAfterMs,
-    ).toBe(3_000);
-  });
-
-  it('names a refused connection and a timeout', () => {
-    const refused = new TypeError('fetch failed', {
-      cause: Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' }),
-    });
-    expect(describeApiFailure(refused, NOW)).toEqual({
-      status: null,
-      reason: 'the API server is unreachable (ECONNREFUSED)',
-      retryable: true,
-      retryAfterMs: null,
-    });
-    expect(describeApiFailure(new DOMException('timed out', 'TimeoutError'), NOW)).toMatchObject({
-      retryable: true,
-      reason: 'the API server did not answer in time',
-    });
-  });
-
-  it('does not retry anything else, and keeps its message', () => {
-    expect(
-      describeApiFailure(new Error('DescribeCluster prod failed: AccessDeniedException: no'), NOW),
-    ).toEqual({
-      status: null,
-      reason: 'DescribeCluster prod failed: AccessDeniedException: no',
-      retryable: false,
-      retryAfterMs: null,
-    });
+  it('with equal jitter waits half the ceiling and a random share of the other half', () => {
+    const backoff = { baseDelayMs: 100, jitter: 'equal' as const };
+    expect([1, 2, 3].map((n) => backoffDelayMs(n, backoff, timing))).toEqual([75, 150, 300]);
+    expect(backoffDelayMs(1, backoff, { ...timing, random: () => 0 })).toBe(50);
   });
 });
 
-describe('callWithRetry', () => {
-  const policy = (timing: ReturnType<typeof fakeTiming>, budgetMs: number) => ({
-    timing,
-    deadline: timing.now() + budgetMs,
-    attemptTimeoutMs: 1_000,
-    baseDelayMs: 200,
-    maxDelayMs: 5_000,
-  });
-
-  it('retries 500s with growing, jittered backoff until an answer comes', async () => {
+describe('retryWithBackoff', () => {
+  it('waits between attempts until one succeeds, and counts them', async () => {
     const timing = fakeTiming();
-    const answers = [apiError(500), apiError(503), apiError(500)];
-    const result = await callWithRetry(
-      () => {
-        const next = answers.shift();
-        return next === undefined ? Promise.resolve('pods') : Promise.reject(next);
-      },
-      policy(timing, 60_000),
-    );
-    expect(result).toEqual({ ok: true, value: 'pods' });
-    expect(timing.sleeps).toEqual([150, 300, 600]);
-  });
-
-  it('waits a 429 out for as long as Retry-After says', async () => {
-    const timing = fakeTiming();
-    let calls = 0;
-    const result = await callWithRetry(
-      () => (++calls === 1 ? Promise.reject(apiError(429, { 'retry-after': '4' })) : Promise.resolve(calls)),
-      policy(timing, 60_000),
-    );
-    expect(result).toEqual({ ok: true, value: 2 });
-    expect(timing.sleeps).toEqual([4_000]);
-  });
-
-  it('gives up at once when Retry-After reaches past the deadline', async () => {
-    const timing = fakeTiming();
-    const result = await callWithRetry(
-      () => Promise.reject(apiError(429, { 'retry-after': '30' })),
-      policy(timing, 10_000),
-    );
-    expect(result).toEqual({
-      ok: false,
-      failure: {
-        status: 429,
-        reason: 'the API server is throttling (429 Too Many Requests); gave up after 1 attempt',
-        retryable: true,
-        retryAfterMs: 30_000,
-      },
+    const { attempt } = failingTimes(3);
+    expect(await retryWithBackoff(attempt, { timing, baseDelayMs: 100 })).toEqual({
+      ok: true,
+      value: 4,
+      attempts: 4,
     });
+    expect(timing.sleeps).toEqual([100, 200, 400]);
+  });
+
+  it('stops at a failure that is not worth another attempt', async () => {
+    const timing = fakeTiming();
+    const result = await retryWithBackoff(
+      () => Promise.resolve({ ok: false, failure: 'denied', retryable: false }),
+      { timing, baseDelayMs: 100 },
+    );
+    expect(result).toEqual({ ok: false, stop: 'final', failure: 'denied', attempts: 1 });
     expect(timing.sleeps).toEqual([]);
   });
 
-  it('stops retrying 403s when the budget runs out, and says how often it tried', async () => {
+  it('stops after the last attempt without waiting again', async () => {
     const timing = fakeTiming();
-    let calls = 0;
-    const result = await callWithRetry(
-      () => {
-        calls++;
-        return Promise.reject(apiError(403));
-      },
-      policy(timing, 2_000),
-    );
-    // Sleeps of 150, 300, 600 fit in 2 s; the next (1200) would end past the deadline.
-    expect(calls).toBe(4);
-    expect(result.ok === false && result.failure.reason).toBe(
-      'the API server refused access (403 Forbidden): check the EKS access entry and its view policy; gave up after 4 attempts',
-    );
-  });
-
-  it('does not retry a 404', async () => {
-    const timing = fakeTiming();
-    let calls = 0;
-    const result = await callWithRetry(
-      () => {
-        calls++;
-        return Promise.reject(apiError(404));
-      },
-      policy(timing, 60_000),
-    );
-    expect(calls).toBe(1);
-    expect(result).toMatchObject({ ok: false, failure: { status: 404, retryable: false } });
-  });
-
-  it('does not start when no budget is left', async () => {
-    const timing = fakeTiming();
-    let calls = 0;
-    const result = await callWithRetry(() => Promise.resolve(++calls), { ...policy(timing, 0) });
-    expect(calls).toBe(0);
-    expect(result).toMatchObject({
+    const { attempt, calls } = failingTimes(10);
+    expect(await retryWithBackoff(attempt, { timing, baseDelayMs: 100, maxAttempts: 3 })).toEqual({
       ok: false,
-      failure: { reason: 'no time was left in the invocation to ask the API server' },
+      stop: 'attempts',
+      failure: 'failure 3',
+      attempts: 3,
     });
+    expect(calls()).toBe(3);
+    expect(timing.sleeps).toEqual([100, 200]);
   });
 
-  it('hands each attempt a signal that aborts at the attempt timeout', async () => {
+  it('does not begin a wait that would end at or past the deadline', async () => {
     const timing = fakeTiming();
-    const result = await callWithRetry(
-      (signal) =>
-        new Promise((_, reject) => {
-          signal.addEventListener('abort', () => reject(signal.reason as Error));
-        }),
-      { ...policy(timing, 300), attemptTimeoutMs: 20 },
-    );
-    expect(result).toMatchObject({
+    const { attempt } = failingTimes(10);
+    const result = await retryWithBackoff(attempt, {
+      timing,
+      baseDelayMs: 200,
+      deadline: timing.now() + 1_000,
+    });
+    // 200 + 400 ms fit in 1 s; the next 800 ms would not.
+    expect(result).toEqual({ ok: false, stop: 'wait-past-deadline', failure: 'failure 3', attempts: 3 });
+    expect(timing.sleeps).toEqual([200, 400]);
+  });
+
+  it('starts no attempt once the deadline has passed', async () => {
+    const timing = fakeTiming();
+    const { attempt, calls } = failingTimes(0);
+    expect(await retryWithBackoff(attempt, { timing, baseDelayMs: 100, deadline: timing.now() })).toEqual({
       ok: false,
-      failure: { status: null, reason: 'the API server did not answer in time; gave up after 2 attempts' },
+      stop: 'deadline-passed',
+      failure: null,
+      attempts: 0,
+    });
+    expect(calls()).toBe(0);
+  });
+
+  it('reports the last failure when the deadline passed during a wait (a sleep that overran)', async () => {
+    const timing = fakeTiming();
+    const overrunning = { ...timing, sleep: (ms: number) => timing.sleep(ms * 10) };
+    const result = await retryWithBackoff(failingTimes(10).attempt, {
+      timing: overrunning,
+      baseDelayMs: 100,
+      deadline: timing.now() + 1_000,
+    });
+    expect(result).toEqual({ ok: false, stop: 'deadline-passed', failure: 'failure 1', attempts: 1 });
+    expect(timing.sleeps).toEqual([1_000]);
+  });
+
+  it('waits at least as long as the failure asks (a Retry-After)', async () => {
+    const timing = fakeTiming();
+    let calls = 0;
+    const result = await retryWithBackoff<string, string>(
+      () =>
+        Promise.resolve(
+          ++calls === 1
+            ? { ok: false, failure: 'throttled', retryable: true, waitAtLeastMs: 4_000 }
+            : { ok: true, value: 'done' },
+        ),
+      { timing, baseDelayMs: 100 },
+    );
+    expect(result).toMatchObject({ ok: true, value: 'done' });
+    expect(timing.sleeps).toEqual([4_000]);
+  });
+
+  it('lets an error an attempt throws reach the caller', async () => {
+    await expect(
+      retryWithBackoff(() => Promise.reject(new Error('broken')), { timing: fakeTiming(), baseDelayMs: 1 }),
+    ).rejects.toThrow('broken');
+  });
+});
+
+describe('attemptCall', () => {
+  const throttled = Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
+  const isThrottled = (error: unknown) => error === throttled;
+
+  it('turns a result into a success and an error into a failure the predicate judges', async () => {
+    expect(await attemptCall(() => Promise.resolve(7), isThrottled)).toEqual({ ok: true, value: 7 });
+    expect(await attemptCall(() => Promise.reject(throttled), isThrottled)).toEqual({
+      ok: false,
+      failure: throttled,
+      retryable: true,
+    });
+    const denied = new Error('denied');
+    expect(await attemptCall(() => Promise.reject(denied), isThrottled)).toEqual({
+      ok: false,
+      failure: denied,
+      retryable: false,
     });
   });
 });

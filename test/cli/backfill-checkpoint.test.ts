@@ -1,7 +1,7 @@
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import {
   fileCheckpointStore,
   freshCheckpoint,
@@ -21,6 +21,7 @@ const scope = {
 describe('backfill checkpoint file', () => {
   it('round-trips through an atomic write, leaving no temporary file', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'checkpoint-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
     const path = join(dir, 'state.json');
     expect(await fileCheckpointStore.load(path)).toEqual({ kind: 'none' });
     const checkpoint = {
@@ -52,6 +53,7 @@ describe('backfill checkpoint file', () => {
       problem: 'not a backfill checkpoint of this version',
     });
     const dir = mkdtempSync(join(tmpdir(), 'checkpoint-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
     writeFileSync(join(dir, 'state.json'), '[]');
     expect(await fileCheckpointStore.load(join(dir, 'state.json'))).toMatchObject({ kind: 'unreadable' });
     expect(await fileCheckpointStore.load(dir)).toMatchObject({

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -11,15 +11,16 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readCheckpoint } from '../../cli/backfill/backfill-checkpoint.ts';
 import type { BackfillCheckpoint } from '../../cli/backfill/backfill-checkpoint.ts';
-import { createBackfillCommand, EXIT_INTERRUPTED } from '../../cli/backfill/backfill-command.ts';
+import { createBackfillCommand } from '../../cli/backfill/backfill-command.ts';
+import { EXIT_INTERRUPTED } from '../../cli/command.ts';
 import type { BackfillEnvironment } from '../../cli/backfill/backfill-command.ts';
 import { fileCheckpointStore } from '../../cli/backfill/backfill-checkpoint.ts';
 import { enrichThenDeliver } from '../../cli/backfill/backfill-delivery.ts';
 import type { DeliverKills } from '../../cli/backfill/history-backfill.ts';
-import { FOLLOW_WIDTHS, tableHeader, tableLine } from '../../cli/scan/kill-table.ts';
+import { FOLLOW_WIDTHS, tableHeader, tableLine } from '../../cli/kill-table.ts';
 import { createMemoryClaimStore } from '../../adapters/state/claim-store.ts';
 import type { PodResolver } from '../../adapters/kubernetes/pod-resolver.ts';
-import type { AlertMessage } from '../../shared/alert-format.ts';
+import type { AlertMessage } from '../../shared/alert-format/alert-message.ts';
 import { MemoryStormStore } from '../../adapters/state/memory-storm-store.ts';
 import type { OomEvent } from '../../shared/oom-event.ts';
 import { FORWARDED_TERMS, KERNEL_OOM_FILTER_PATTERN } from '../../shared/subscription-pattern.ts';
@@ -118,6 +119,7 @@ let dir: string;
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'backfill-'));
 });
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
 afterEach(() => logs.reset());
 
 function environment(deliver: DeliverKills | null = null, targets: unknown[] = []): BackfillEnvironment {

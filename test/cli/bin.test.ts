@@ -2,8 +2,8 @@ import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { build } from 'esbuild';
 import { afterAll, describe, expect, it } from 'vitest';
+import { buildCli } from '../../cli/build.ts';
 import type { OomEvent } from '../../shared/oom-event.ts';
 
 // Inside the repo, so that the bundle finds its external packages in node_modules as the real bin does.
@@ -13,22 +13,12 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('the built eks-oom-alerts bin', () => {
   it('eks-oom-alerts scan --json missing.log examples/kernel-6.18.dmesg.log', async () => {
-    // Bundled as `npm run build` bundles it.
-    const bin = join(dir, 'eks-oom-alerts.mjs');
-    await build({
-      entryPoints: ['cli/bin.ts'],
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node20',
-      packages: 'external',
-      outfile: bin,
-      banner: { js: '#!/usr/bin/env node' },
-      logLevel: 'silent',
-    });
+    // Built by the function `npm run build` calls, into this folder instead of dist/, and run as a user runs
+    // it: the file itself, through its `#!/usr/bin/env node` line and its executable bit.
+    const bin = await buildCli(dir);
     const run = await promisify(execFile)(
-      process.execPath,
-      [bin, 'scan', '--json', 'missing.log', 'examples/kernel-6.18.dmesg.log'],
+      bin,
+      ['scan', '--json', 'missing.log', 'examples/kernel-6.18.dmesg.log'],
       { encoding: 'utf8' },
     );
     const events = run.stdout

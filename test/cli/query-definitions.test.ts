@@ -2,7 +2,7 @@
  * The console and the terminal run the same queries: every QueryDefinition the stack saves, run with
  * `query NAME --cluster demo`, sends exactly the saved string to exactly the saved log group.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -13,9 +13,9 @@ import {
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createQueryCommand } from '../../cli/query/query-command.ts';
-import { eventsLogGroupOf, kernelLogGroupOf } from '../../cli/query/stack-log-groups.ts';
+import { eventsLogGroupOf, kernelLogGroupOf } from '../../cli/stack-log-groups.ts';
 import { OomAlerts } from '../../infra/oom-alerts.ts';
 import { memoryIo } from './in-memory-io.ts';
 
@@ -28,10 +28,13 @@ interface QueryDefinitionProps {
 let definitions: QueryDefinitionProps[];
 let logGroupNames: Map<string, string>;
 
+const outdir = mkdtempSync(join(tmpdir(), 'query-definitions-'));
+afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+
 beforeAll(() => {
   // Synthesized once, without esbuild bundling (CDK's own switch): only the template matters here.
   const app = new App({
-    outdir: mkdtempSync(join(tmpdir(), 'query-definitions-')),
+    outdir,
     context: { 'aws:cdk:bundling-stacks': [] },
   });
   const stack = new Stack(app, 'Alerts', { env: { account: '123456789012', region: 'eu-west-1' } });

@@ -1,8 +1,8 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { synthOomAlerts } from './stack-fixture.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { removeOutdirs, synthOomAlerts } from './stack-fixture.ts';
 
 // The one test file that runs esbuild for real (locally, never Docker): once, for all three functions.
 let bundles: { dir: string; code: string; files: string[] }[];
@@ -16,6 +16,7 @@ beforeAll(() => {
       return { dir, files: readdirSync(dir).sort(), code: readFileSync(join(dir, 'index.mjs'), 'utf8') };
     });
 });
+afterAll(removeOutdirs);
 
 describe('function bundles', () => {
   it('are three ES modules with their source maps', () => {

@@ -1,19 +1,20 @@
-import { existsSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { App, Stack, aws_ec2 as ec2, aws_lambda as lambda, aws_logs as logs } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { OomAlerts } from '../../infra/oom-alerts.ts';
 import { ENV as RUNTIME_ENV } from '../../shared/runtime-config.ts';
 import { KERNEL_OOM_FILTER_PATTERN } from '../../shared/subscription-pattern.ts';
-import { ENV, synthOomAlerts } from './stack-fixture.ts';
+import { ENV, removeOutdirs, synthOomAlerts, tempOutdir } from './stack-fixture.ts';
+
+afterAll(removeOutdirs);
 
 const CONTAINER_INSIGHTS_HOST = '/aws/containerinsights/demo/host';
 
 function appWithoutBundling(): App {
   return new App({
-    outdir: mkdtempSync(join(tmpdir(), 'oom-alerts-')),
+    outdir: tempOutdir(),
     context: { 'aws:cdk:bundling-stacks': [] },
   });
 }

@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { INSIGHTS_QUERIES } from '../../shared/insights-queries.ts';
 import { METRICS, METRIC_NAMESPACE, METRIC_SERVICES } from '../../shared/metric-names.ts';
-import { ENV as RUNTIME_ENV, STATE_TABLE } from '../../shared/runtime-config.ts';
+import { ENV as RUNTIME_ENV } from '../../shared/runtime-config.ts';
+import { STATE_TABLE } from '../../shared/state-table-keys.ts';
 import { KERNEL_OOM_FILTER_PATTERN } from '../../shared/subscription-pattern.ts';
-import { synthOomAlerts } from './stack-fixture.ts';
+import { removeOutdirs, synthOomAlerts } from './stack-fixture.ts';
 
 type Resource = { Type: string; Properties: Record<string, unknown> };
 
@@ -23,6 +24,7 @@ beforeAll(() => {
   outdir = synth.outdir;
   fluentBitManifestFile = synth.alerts.fluentBitManifestFile;
 });
+afterAll(removeOutdirs);
 
 function resourcesOfType(type: string): [string, Resource][] {
   return Object.entries(template.findResources(type)) as [string, Resource][];

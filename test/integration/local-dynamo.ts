@@ -7,7 +7,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { STATE_TABLE } from '../../shared/runtime-config.ts';
+import { STATE_TABLE } from '../../shared/state-table-keys.ts';
 
 // dynalite is CommonJS without type declarations.
 const dynalite = createRequire(import.meta.url)('dynalite') as (options: {

@@ -70,4 +70,26 @@ describe('linesFromLogEvents', () => {
     expect(lines.map((l) => l.ref)).toEqual(['3']);
     expect(lines[0]?.entry.wallTime).toBeNull();
   });
+
+  it('gives an event without an id its timestamp and place among the id-less events of that millisecond', () => {
+    const lines = linesFromLogEvents(
+      [
+        { id: undefined, timestamp: 1795359237691, message: KMSG_RECORD },
+        { id: ID, timestamp: 1795359237691, message: KMSG_RECORD },
+        { id: undefined, timestamp: 1795359237691, message: KMSG_RECORD },
+        { id: undefined, timestamp: 1795359237692, message: KMSG_RECORD },
+        { id: undefined, timestamp: undefined, message: KMSG_RECORD },
+        { id: '9', timestamp: 1795359237692, message: undefined },
+      ],
+      null,
+    );
+    expect(lines.map((l) => l.ref)).toEqual([
+      'no-id@1795359237691#0',
+      ID,
+      'no-id@1795359237691#1',
+      'no-id@1795359237692#0',
+      'no-id@no-time#0',
+    ]);
+    expect(lines[4]?.entry.wallTime).toBeNull();
+  });
 });

@@ -67,44 +67,6 @@ function throughJson<T>(value: T): T {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Parser bugs these tests found, reported to the lead. While one is listed here, the tests that pin its smallest
-// counterexamples are skipped (the reason is in their names) and the properties set aside the inputs it affects.
-// Delete the entry once the parser is fixed: all of them run again.
-
-type ParserBug =
-  | 'time-beyond-date-range'
-  | 'reaper-line-across-batches'
-  | 'comm-cut-at-total-vm-in-uid-comma-kill'
-  | 'comm-cut-at-not-tainted'
-  | 'comm-with-cpuset-marker'
-  | 'comm-starting-with-oom-kill'
-  | 'comm-with-oom-victim-marker'
-  | 'task-row-name-starting-with-numbers'
-  | 'comm-read-as-envelope'
-  | 'same-pid-matched-differently-across-batches'
-  | 'cut-number-read-whole';
-
-const OPEN_PARSER_BUGS: Partial<Record<ParserBug, string>> = {};
-
-function isOpen(bug: ParserBug): boolean {
-  return OPEN_PARSER_BUGS[bug] !== undefined;
-}
-
-/** A regression test of a bug these tests found: skipped, with the reason in its name, while the bug is open. */
-function regression(bug: ParserBug, name: string, test: () => void): void {
-  const reason = OPEN_PARSER_BUGS[bug];
-  if (reason === undefined) it(name, test);
-  else it.skip(`${name} [skipped, open parser bug: ${reason}]`, test);
-}
-
-/** Past this many seconds (either way) a time no longer fits a Date once turned into milliseconds. */
-const DATE_RANGE_SECONDS = 8e12;
-
-function beyondDateRange(seconds: number): boolean {
-  return !Number.isFinite(seconds) || Math.abs(seconds) >= DATE_RANGE_SECONDS;
-}
-
-// ---------------------------------------------------------------------------------------------------------------
 // The contract's shape, checked field by field; a list of violations reads better than a failed deep equal.
 
 const POD_UID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -338,22 +300,6 @@ const mutatedReport = fc
 
 // ---------------------------------------------------------------------------------------------------------------
 
-/** A JSON record whose kernel time or wall-clock micros a Date cannot hold. */
-function holdsTimeBeyondDateRange(recordText: string): boolean {
-  let record: Record<string, unknown>;
-  try {
-    record = JSON.parse(recordText) as Record<string, unknown>;
-  } catch {
-    return false;
-  }
-  const micros = (key: string): number => Number(record[key]) / 1e6;
-  const sec = typeof record.sec === 'number' ? record.sec : 0;
-  const usec = typeof record.usec === 'number' ? record.usec / 1e6 : 0;
-  return [sec + usec, micros('_SOURCE_MONOTONIC_TIMESTAMP'), micros('__REALTIME_TIMESTAMP')].some(
-    (seconds) => !Number.isNaN(seconds) && beyondDateRange(seconds),
-  );
-}
-
 describe('the parser never throws', () => {
   it('readLogRecord, on any one line', () => {
     fc.assert(
@@ -456,7 +402,6 @@ describe('the parser never throws', () => {
       );
     fc.assert(
       fc.property(fc.array(record, { maxLength: 20 }), bootTime, (records, bootTimeMs) => {
-        fc.pre(!isOpen('time-beyond-date-range') || !records.some(holdsTimeBeyondDateRange));
         expectContractShape(parseKernelLog(records.join('\n'), { bootTimeMs }).events);
       }),
       { numRuns: 300 },
@@ -483,10 +428,6 @@ describe('the parser never throws', () => {
         fc.array(fc.array(entry, { maxLength: 20 }), { minLength: 1, maxLength: 3 }),
         fc.option(fc.integer({ min: 0, max: 4_102_444_800_000 }), { nil: null }),
         (batches, bootTimeMs) => {
-          fc.pre(
-            !isOpen('time-beyond-date-range') ||
-              !batches.flat().some((e) => e.kernelTime !== null && beyondDateRange(e.kernelTime)),
-          );
           let state: AssemblerState | null = null;
           batches.forEach((batch, i) => {
             const result = assembleReports(
@@ -506,113 +447,79 @@ describe('the parser never throws', () => {
 });
 
 describe('counterexamples the properties found, kept as regression tests', () => {
-  regression(
-    'time-beyond-date-range',
-    'a journald record whose __REALTIME_TIMESTAMP no Date holds is read',
-    () => {
-      expect(readLogRecord('{"MESSAGE":"x","__REALTIME_TIMESTAMP":"70e90"}')).toMatchObject({
-        text: 'x',
-        wallTime: null,
-      });
-    },
-  );
+  it('a journald record whose __REALTIME_TIMESTAMP no Date holds is read', () => {
+    expect(readLogRecord('{"MESSAGE":"x","__REALTIME_TIMESTAMP":"70e90"}')).toMatchObject({
+      text: 'x',
+      wallTime: null,
+    });
+  });
 
-  regression(
-    'time-beyond-date-range',
-    'a kill at a dmesg time no Date holds, with a boot time, is an event',
-    () => {
-      const log =
-        '[99999999999999.000000] Out of memory: Killed process 1 (x) total-vm:1kB, anon-rss:1kB, file-rss:0kB';
-      const { events } = parseKernelLog(log, { bootTimeMs: 0 });
-      expect(events).toHaveLength(1);
-      expectContractShape(events);
-    },
-  );
+  it('a kill at a dmesg time no Date holds, with a boot time, is an event', () => {
+    const log =
+      '[99999999999999.000000] Out of memory: Killed process 1 (x) total-vm:1kB, anon-rss:1kB, file-rss:0kB';
+    const { events } = parseKernelLog(log, { bootTimeMs: 0 });
+    expect(events).toHaveLength(1);
+    expectContractShape(events);
+  });
 
-  regression(
-    'time-beyond-date-range',
-    'a kill at kernel time -8640000000000.001 s, with a boot time, is an event',
-    () => {
-      const entry = readLogRecord(
-        '7月 12 12:11:16 k8s-node-04 kernel: Memory cgroup out of memory: Killed process 1735923 (systembusin) total-vm:1704328kB, anon-rss:1017592kB, file-rss:17492kB, shmem-rss:0kB, UID:0',
-      ) as LogEntry;
-      const { events } = assembleReports(
-        [{ entry: { ...entry, kernelTime: -8640000000000.001 }, ref: '0-0' }],
-        null,
-        { ...STREAM, bootTimeMs: 0 },
-        { final: true },
-      );
-      expect(events).toHaveLength(1);
-      expectContractShape(events);
-    },
-  );
+  it('a kill at kernel time -8640000000000.001 s, with a boot time, is an event', () => {
+    const entry = readLogRecord(
+      '7月 12 12:11:16 k8s-node-04 kernel: Memory cgroup out of memory: Killed process 1735923 (systembusin) total-vm:1704328kB, anon-rss:1017592kB, file-rss:17492kB, shmem-rss:0kB, UID:0',
+    ) as LogEntry;
+    const { events } = assembleReports(
+      [{ entry: { ...entry, kernelTime: -8640000000000.001 }, ref: '0-0' }],
+      null,
+      { ...STREAM, bootTimeMs: 0 },
+      { final: true },
+    );
+    expect(events).toHaveLength(1);
+    expectContractShape(events);
+  });
 
-  regression(
-    'time-beyond-date-range',
-    'a kmsg record with sec 1e400 gives an event with a finite or null kernelTime',
-    () => {
-      const { events } = parseKernelLog(
-        '{"msg":"Out of memory: Killed process 1 (x) total-vm:1kB","sec":1e400}',
-      );
-      expect(events).toHaveLength(1);
-      expectContractShape(events);
-    },
-  );
+  it('a kmsg record with sec 1e400 gives an event with a finite or null kernelTime', () => {
+    const { events } = parseKernelLog(
+      '{"msg":"Out of memory: Killed process 1 (x) total-vm:1kB","sec":1e400}',
+    );
+    expect(events).toHaveLength(1);
+    expectContractShape(events);
+  });
 
-  regression(
-    'reaper-line-across-batches',
-    'a kill line and its reaper line in two batches give the event of one pass',
-    () => {
-      const inputs = inputsOf(
-        linesOf(fixture(KERNEL_LOGS, 'syslog-system-oom-storm-reaper.log')).slice(0, 2),
-      );
-      expect(inTwoBatches(inputs, 1).events).toEqual(
-        assembleReports(inputs, null, STREAM, { final: true }).events,
-      );
-    },
-  );
+  it('a kill line and its reaper line in two batches give the event of one pass', () => {
+    const inputs = inputsOf(linesOf(fixture(KERNEL_LOGS, 'syslog-system-oom-storm-reaper.log')).slice(0, 2));
+    expect(inTwoBatches(inputs, 1).events).toEqual(
+      assembleReports(inputs, null, STREAM, { final: true }).events,
+    );
+  });
 
-  regression(
-    'same-pid-matched-differently-across-batches',
-    'a garbled kill line and the same kill printed again, in two batches, give the events of one pass',
-    () => {
-      const kill = (comm: string): string =>
-        `[ 6690.591403] Killed process 387951 (${comm}) total-vm:477124kB, anon-rss:3000kB, file-rss:3896kB, shmem-rss:0kB`;
-      const inputs = inputsOf([kill('\u0000unc:[2:INIT]'), kill('runc:[2:INIT]')]);
-      expect(inTwoBatches(inputs, 1).events).toEqual(
-        assembleReports(inputs, null, STREAM, { final: true }).events,
-      );
-    },
-  );
+  it('a garbled kill line and the same kill printed again, in two batches, give the events of one pass', () => {
+    const kill = (comm: string): string =>
+      `[ 6690.591403] Killed process 387951 (${comm}) total-vm:477124kB, anon-rss:3000kB, file-rss:3896kB, shmem-rss:0kB`;
+    const inputs = inputsOf([kill('\u0000unc:[2:INIT]'), kill('runc:[2:INIT]')]);
+    expect(inTwoBatches(inputs, 1).events).toEqual(
+      assembleReports(inputs, null, STREAM, { final: true }).events,
+    );
+  });
 
-  regression(
-    'same-pid-matched-differently-across-batches',
-    'a kill line with a garbled name and its reaper line, in two batches, give the events of one pass',
-    () => {
-      const inputs = inputsOf([
-        'May 15 23:09:30 ubuntu-s-1vcpu-2gb-ams3-01 kernel: [  518.061172] Out of memory: Killed process 15925 (>resolved)) total-vm:168424kB, anon-rss:4064kB, file-rss:3584kB, shmem-rss:0kB',
-        'May 15 23:09:30 ubuntu-s-1vcpu-2gb-ams3-01 kernel: [  518.064186] oom_reaper: reaped process 15925 ((resolved)), now anon-rss:0kB, file-rss:0kB, shmem-rss:0kB',
-      ]);
-      expect(inTwoBatches(inputs, 1).events).toEqual(
-        assembleReports(inputs, null, STREAM, { final: true }).events,
-      );
-    },
-  );
+  it('a kill line with a garbled name and its reaper line, in two batches, give the events of one pass', () => {
+    const inputs = inputsOf([
+      'May 15 23:09:30 ubuntu-s-1vcpu-2gb-ams3-01 kernel: [  518.061172] Out of memory: Killed process 15925 (>resolved)) total-vm:168424kB, anon-rss:4064kB, file-rss:3584kB, shmem-rss:0kB',
+      'May 15 23:09:30 ubuntu-s-1vcpu-2gb-ams3-01 kernel: [  518.064186] oom_reaper: reaped process 15925 ((resolved)), now anon-rss:0kB, file-rss:0kB, shmem-rss:0kB',
+    ]);
+    expect(inTwoBatches(inputs, 1).events).toEqual(
+      assembleReports(inputs, null, STREAM, { final: true }).events,
+    );
+  });
 
-  regression(
-    'cut-number-read-whole',
-    'a kill line cut inside a number does not report the cut number',
-    () => {
-      const line = readLine(
-        'Memory cgroup out of memory: Killed process 2874 (python3) total-vm:75160kB, anon-rss:65152kB, file-rss:6648kB, shmem-rss:0kB, UID:0 pgtables:18>',
-        true,
-      );
-      expect(line).toMatchObject({ kind: 'kill', pid: 2874, name: 'python3' });
-      expect(line?.kind === 'kill' && line.fields).not.toHaveProperty('pgtables');
-    },
-  );
+  it('a kill line cut inside a number does not report the cut number', () => {
+    const line = readLine(
+      'Memory cgroup out of memory: Killed process 2874 (python3) total-vm:75160kB, anon-rss:65152kB, file-rss:6648kB, shmem-rss:0kB, UID:0 pgtables:18>',
+      true,
+    );
+    expect(line).toMatchObject({ kind: 'kill', pid: 2874, name: 'python3' });
+    expect(line?.kind === 'kill' && line.fields).not.toHaveProperty('pgtables');
+  });
 
-  regression('cut-number-read-whole', 'a summary line cut inside the uid does not report the cut uid', () => {
+  it('a summary line cut inside the uid does not report the cut uid', () => {
     const line = readLine(
       'oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,mems_allowed=0,oom_memcg=/a,task_memcg=/a/b,task=python3,pid=2874,uid=10>',
       true,
@@ -725,11 +632,6 @@ describe('noise interleaved with a report', () => {
 
 // ---------------------------------------------------------------------------------------------------------------
 
-/** What the kernel said about the kill; `lines` and `source` say where it was read. */
-function factsOf(events: readonly OomEvent[]): Array<Omit<OomEvent, 'source' | 'lines'>> {
-  return events.map(({ source: _source, lines: _lines, ...facts }) => facts);
-}
-
 /** Feeds the inputs in two batches, the state carried through JSON, as two Lambda invocations would. */
 function inTwoBatches(inputs: readonly InputLine[], cut: number): { events: OomEvent[]; drift: unknown[] } {
   const first = assembleReports(inputs.slice(0, cut), null, STREAM, { final: false });
@@ -737,31 +639,12 @@ function inTwoBatches(inputs: readonly InputLine[], cut: number): { events: OomE
   return { events: [...first.events, ...second.events], drift: [...first.drift, ...second.drift] };
 }
 
-/** Whether two kill or reaper lines give one pid a different name, or two kill lines a different time (garbled). */
-function namesOnePidTwice(inputs: readonly InputLine[]): boolean {
-  const names = new Map<number, string>();
-  const times = new Map<number, string>();
-  for (const { entry } of inputs) {
-    const line = readLine(entry.text, entry.truncated);
-    if (line?.kind !== 'kill' && line?.kind !== 'reaped') continue;
-    if ((names.get(line.pid) ?? line.name) !== line.name) return true;
-    names.set(line.pid, line.name);
-    if (line.kind === 'reaped') continue;
-    const time = JSON.stringify([entry.kernelTime, entry.wallTime, entry.stamp]);
-    if ((times.get(line.pid) ?? time) !== time) return true;
-    times.set(line.pid, time);
-  }
-  return false;
-}
-
 describe('a report split across two batches, the state carried as JSON', () => {
   // Events leave in the order their reports close, and a batch end closes a report that has its kill line
   // (one pass closes it at the next report line, after a lone reaper line's event): order is not compared.
   // SQS does not keep it either.
   const comparable = (events: readonly OomEvent[]): unknown =>
-    (isOpen('reaper-line-across-batches') ? factsOf(events) : events).toSorted((a, b) =>
-      a.id.localeCompare(b.id),
-    );
+    events.toSorted((a, b) => a.id.localeCompare(b.id));
 
   // Every cut point, not a sample of them: the logs are small.
   it.each(REAL_LOGS.map((log) => [log.name, linesOf(log.text)] as const))(
@@ -781,7 +664,6 @@ describe('a report split across two batches, the state carried as JSON', () => {
     fc.assert(
       fc.property(mutatedReport, fc.nat(), (lines, at) => {
         const inputs = inputsOf(lines);
-        fc.pre(!isOpen('same-pid-matched-differently-across-batches') || !namesOnePidTwice(inputs));
         const whole = assembleReports(inputs, null, STREAM, { final: true });
         const split = inTwoBatches(inputs, at % (inputs.length + 1));
         expect(comparable(split.events)).toEqual(comparable(whole.events));
@@ -1037,81 +919,20 @@ function expectSameReportWithComm(report: (typeof REPORTS)[number], comm: string
 }
 
 /** Every place a comm is read: one recognizer on one real line, a task-table row, a whole report. */
-const COMM_CHECKS: ReadonlyArray<{ id: string; name: string; check: (comm: string) => void }> = [
+const COMM_CHECKS: ReadonlyArray<{ name: string; check: (comm: string) => void }> = [
   ...COMM_LINES.map((l) => ({
-    id: l.id,
     name: `comes back exactly from the ${l.source} line`,
     check: (comm: string) => expect(readLine(l.line(comm), l.truncated ?? false)).toEqual(l.expected(comm)),
   })),
   ...TASK_TABLES.map((t) => ({
-    id: t.id,
     name: `comes back exactly from a ${t.source} row`,
     check: (comm: string) => expect(tableRowName(t, comm)).toEqual(t.expected(comm)),
   })),
   ...REPORTS.map((r) => ({
-    id: r.id,
     name: `leaves the rest of the ${r.id} unchanged`,
     check: (comm: string) => expectSameReportWithComm(r, comm),
   })),
 ];
-
-/** The numbers a task-table row would read from the start of a name, spelled back the way taskRowOf does. */
-function respelledLeadingNumbers(comm: string): boolean {
-  const lead = /^(?:-?\d+ +)+/.exec(comm)?.[0] ?? '';
-  return (
-    lead !==
-    lead
-      .split(/ +/)
-      .filter(Boolean)
-      .map(Number)
-      .join(' ')
-      .concat(lead === '' ? '' : ' ')
-  );
-}
-
-/** Which (name, place) pairs each open comm bug breaks. */
-const COMM_BUGS: ReadonlyArray<{
-  bug: ParserBug;
-  ids: readonly string[];
-  affects: (comm: string) => boolean;
-}> = [
-  {
-    bug: 'comm-cut-at-total-vm-in-uid-comma-kill',
-    ids: ['kill-uid-comma'],
-    affects: (c) => c.includes(') total-vm:'),
-  },
-  { bug: 'comm-cut-at-not-tainted', ids: ['cpu-4.18'], affects: (c) => c.includes(' Not tainted') },
-  {
-    bug: 'comm-with-cpuset-marker',
-    ids: ['cpuset-4.18', 'kill-cut-4.18', 'report-4.18'],
-    affects: (c) => c.includes(' cpuset='),
-  },
-  {
-    bug: 'comm-starting-with-oom-kill',
-    ids: ['cpuset-4.18', 'report-4.18'],
-    affects: (c) => c.startsWith('oom-kill:'),
-  },
-  { bug: 'comm-with-oom-victim-marker', ids: ['reaped-4.18'], affects: (c) => /OOM victim \d+ \(/.test(c) },
-  {
-    bug: 'task-row-name-starting-with-numbers',
-    ids: ['table-6.18', 'table-4.18', 'report-6.18', 'report-4.18'],
-    affects: respelledLeadingNumbers,
-  },
-  { bug: 'comm-read-as-envelope', ids: ['report-6.18', 'report-4.18'], affects: nameReadAsEnvelope },
-];
-
-/** Whether the envelope reader, after a real envelope, takes the start of a name that begins a line for a prefix. */
-function nameReadAsEnvelope(comm: string): boolean {
-  return [
-    `[ 10.000001] ${comm} invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=0`,
-    `7月 12 12:11:16 k8s-node-04 kernel: ${comm} cpuset=docker-1.scope mems_allowed=0`,
-  ].some((line) => readLogRecord(line)?.text.startsWith(comm) !== true);
-}
-
-function openBugFor(id: string, comm: string): ParserBug | null {
-  const known = COMM_BUGS.find((b) => isOpen(b.bug) && b.ids.includes(id) && b.affects(comm));
-  return known?.bug ?? null;
-}
 
 /**
  * Printable ASCII, 1–15 characters, drawn often from the separators OOM lines use; not starting or ending in
@@ -1137,17 +958,13 @@ describe('hostile process names', () => {
   });
 
   describe.each(HOSTILE_NAMES.map((h) => [h.comm, h.why] as const))('%s (%s)', (comm) => {
-    for (const { id, name, check } of COMM_CHECKS) {
-      const bug = openBugFor(id, comm);
-      if (bug === null) it(name, () => check(comm));
-      else regression(bug, name, () => check(comm));
-    }
+    for (const { name, check } of COMM_CHECKS) it(name, () => check(comm));
   });
 
   it('generated (printable ASCII, 1–15 characters) come back exactly from every line and report', () => {
     fc.assert(
       fc.property(generatedComm, (comm) => {
-        for (const { id, check } of COMM_CHECKS) if (openBugFor(id, comm) === null) check(comm);
+        for (const { check } of COMM_CHECKS) check(comm);
       }),
       { numRuns: 300 },
     );

@@ -167,6 +167,7 @@ describe('the regex inventory', () => {
 
     expect(files).toContain('shared/log-record.ts');
     expect(files).toContain('shared/kernel-line.ts');
+    expect(files).toContain('shared/kernel-lines/counter.ts');
     expect(files).toContain('shared/cgroup-path.ts');
   });
 });

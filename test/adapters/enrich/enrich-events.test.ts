@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createMemoryClaimStore } from '../../../adapters/state/claim-store.ts';
 import type { ClaimStore } from '../../../adapters/state/claim-store.ts';
-import { enrichDeadline, enrichEvents } from '../../../adapters/enrich/enrich-events.ts';
-import type { DeliveryResult, EnrichDeps } from '../../../adapters/enrich/enrich-events.ts';
+import { enrichEvents } from '../../../adapters/enrich/enrich-events.ts';
+import type { PublishResult, EnrichDeps } from '../../../adapters/enrich/enrich-events.ts';
 import type { Enrichment, PodResolver } from '../../../adapters/kubernetes/pod-resolver.ts';
 import type { EnrichedOomEvent, OomEvent } from '../../../shared/oom-event.ts';
 import { KILL_TIME, NODE, oomEvent } from '../../fixtures/kubernetes-objects.ts';
@@ -18,19 +18,19 @@ function harness(
   options: {
     claims?: ClaimStore;
     resolve?: PodResolver['resolve'];
-    deliver?: (events: readonly EnrichedOomEvent[]) => DeliveryResult[];
+    publish?: (events: readonly EnrichedOomEvent[]) => PublishResult[];
   } = {},
 ) {
-  const delivered: EnrichedOomEvent[] = [];
+  const published: EnrichedOomEvent[] = [];
   let tokens = 0;
   const deps: EnrichDeps = {
     cluster: 'prod-eu',
     resolver: { resolve: options.resolve ?? (() => Promise.resolve(RESOLVED)) },
     claims: options.claims ?? createMemoryClaimStore(),
-    deliver: (events) => {
-      const results = options.deliver?.(events) ?? events.map(() => ({ ok: true as const }));
+    publish: (events) => {
+      const results = options.publish?.(events) ?? events.map(() => ({ ok: true as const }));
       events.forEach((e, i) => {
-        if (results[i]?.ok === true) delivered.push(e);
+        if (results[i]?.ok === true) published.push(e);
       });
       return Promise.resolve(results);
     },
@@ -40,7 +40,7 @@ function harness(
     claimTtlMs: 30 * 86_400_000,
     newToken: () => `token-${++tokens}`,
   };
-  return { deps, delivered };
+  return { deps, published };
 }
 
 /** The copy of a kill line that Container Insights also ships in `<node>.host.dmesg`, stamped 1.2 s apart. */
@@ -58,27 +58,27 @@ function dmesgCopy(event: OomEvent): OomEvent {
 }
 
 describe('enrichEvents', () => {
-  it('delivers each event enriched with the cluster and the resolver’s answer, in order', async () => {
-    const { deps, delivered } = harness();
+  it('publishes each event enriched with the cluster and the resolver’s answer, in order', async () => {
+    const { deps, published } = harness();
     const events = [oomEvent({ id: 'a' }), oomEvent({ id: 'b', victim: { ...oomEvent().victim, pid: 7 } })];
     const outcomes = await enrichEvents(events, deps);
     expect(outcomes.map((o) => [o.status, o.eventId])).toEqual([
-      ['delivered', 'a'],
-      ['delivered', 'b'],
+      ['published', 'a'],
+      ['published', 'b'],
     ]);
-    expect(delivered).toEqual([
+    expect(published).toEqual([
       { ...events[0], cluster: 'prod-eu', ...RESOLVED },
       { ...events[1], cluster: 'prod-eu', ...RESOLVED },
     ]);
   });
 
-  it('delivers a batch seen three times exactly once', async () => {
-    const { deps, delivered } = harness();
+  it('publishes a batch seen three times exactly once', async () => {
+    const { deps, published } = harness();
     const batch = [oomEvent({ id: 'a' }), oomEvent({ id: 'b', victim: { ...oomEvent().victim, pid: 7 } })];
     await enrichEvents(batch, deps);
     const again = await enrichEvents(batch, deps);
     const third = await enrichEvents(batch, deps);
-    expect(delivered.map((e) => e.id)).toEqual(['a', 'b']);
+    expect(published.map((e) => e.id)).toEqual(['a', 'b']);
     expect([...again, ...third].map((o) => o.status)).toEqual([
       'duplicate',
       'duplicate',
@@ -87,11 +87,11 @@ describe('enrichEvents', () => {
     ]);
   });
 
-  it('delivers one event for a kill line that arrived in two streams', async () => {
-    const { deps, delivered } = harness();
+  it('publishes one event for a kill line that arrived in two streams', async () => {
+    const { deps, published } = harness();
     const messages = oomEvent({ id: 'messages-copy' });
     const outcomes = await enrichEvents([messages, dmesgCopy(messages)], deps);
-    expect(delivered.map((e) => e.id)).toEqual(['messages-copy']);
+    expect(published.map((e) => e.id)).toEqual(['messages-copy']);
     expect(outcomes[1]).toEqual({
       status: 'duplicate',
       eventId: 'messages-copy-dmesg',
@@ -100,30 +100,30 @@ describe('enrichEvents', () => {
   });
 
   it('claims an id that appears twice in one batch once', async () => {
-    const { deps, delivered } = harness();
+    const { deps, published } = harness();
     const outcomes = await enrichEvents([oomEvent(), oomEvent()], deps);
-    expect(delivered).toHaveLength(1);
-    expect(outcomes.map((o) => o.status)).toEqual(['delivered', 'duplicate']);
+    expect(published).toHaveLength(1);
+    expect(outcomes.map((o) => o.status)).toEqual(['published', 'duplicate']);
   });
 
-  it('fails an event whose delivery failed, releases its claims, and delivers it on the retry', async () => {
+  it('fails an event whose publish failed, releases its claims, and publishes it on the retry', async () => {
     let refuse = true;
-    const { deps, delivered } = harness({
-      deliver: (events) =>
+    const { deps, published } = harness({
+      publish: (events) =>
         events.map(() => (refuse ? { ok: false, reason: 'ThrottlingException: slow down' } : { ok: true })),
     });
     const first = await enrichEvents([oomEvent()], deps);
     expect(first).toEqual([{ status: 'failed', eventId: 'ev-1', reason: 'ThrottlingException: slow down' }]);
     refuse = false;
     const retry = await enrichEvents([oomEvent()], deps);
-    expect(retry.map((o) => o.status)).toEqual(['delivered']);
-    expect(delivered).toHaveLength(1);
+    expect(retry.map((o) => o.status)).toEqual(['published']);
+    expect(published).toHaveLength(1);
   });
 
   it('lets the other stream’s copy through when the first copy failed, and then only that one', async () => {
     let refuse = true;
-    const { deps, delivered } = harness({
-      deliver: (events) =>
+    const { deps, published } = harness({
+      publish: (events) =>
         events.map(() => (refuse ? { ok: false, reason: 'InternalFailure' } : { ok: true })),
     });
     const messages = oomEvent({ id: 'messages-copy' });
@@ -131,16 +131,16 @@ describe('enrichEvents', () => {
     refuse = false;
     await enrichEvents([dmesgCopy(messages)], deps);
     const retried = await enrichEvents([messages], deps);
-    expect(delivered.map((e) => e.id)).toEqual(['messages-copy-dmesg']);
+    expect(published.map((e) => e.id)).toEqual(['messages-copy-dmesg']);
     expect(retried[0]).toMatchObject({
       status: 'duplicate',
       reason: 'same kill as event messages-copy-dmesg (the kernel line arrived in two streams)',
     });
   });
 
-  it('fails every event when delivery throws, and keeps them retryable', async () => {
+  it('fails every event when publishing throws, and keeps them retryable', async () => {
     const { deps } = harness({
-      deliver: () => {
+      publish: () => {
         throw new Error('socket hang up');
       },
     });
@@ -149,22 +149,22 @@ describe('enrichEvents', () => {
       { status: 'failed', eventId: 'ev-1', reason: 'delivery failed: socket hang up' },
     ]);
     const retry = harness({ claims: deps.claims });
-    expect((await enrichEvents([oomEvent()], retry.deps)).map((o) => o.status)).toEqual(['delivered']);
+    expect((await enrichEvents([oomEvent()], retry.deps)).map((o) => o.status)).toEqual(['published']);
   });
 
-  it('still delivers when the resolver throws, as "unavailable" with the reason', async () => {
-    const { deps, delivered } = harness({ resolve: () => Promise.reject(new Error('kaboom')) });
+  it('still publishes when the resolver throws, as "unavailable" with the reason', async () => {
+    const { deps, published } = harness({ resolve: () => Promise.reject(new Error('kaboom')) });
     await enrichEvents([oomEvent()], deps);
-    expect(delivered[0]).toMatchObject({
+    expect(published[0]).toMatchObject({
       kubernetes: null,
       impact: 'unknown',
       enrichment: { status: 'unavailable', detail: 'enrichment failed unexpectedly: kaboom' },
     });
   });
 
-  it('fails an event whose claim cannot be written, without delivering it', async () => {
+  it('fails an event whose claim cannot be written, without publishing it', async () => {
     const claims = createMemoryClaimStore();
-    const { deps, delivered } = harness({
+    const { deps, published } = harness({
       claims: {
         ...claims,
         claimEvent: () => Promise.reject(new Error('ProvisionedThroughputExceededException')),
@@ -174,7 +174,7 @@ describe('enrichEvents', () => {
     expect(outcomes).toEqual([
       { status: 'failed', eventId: 'ev-1', reason: 'claim failed: ProvisionedThroughputExceededException' },
     ]);
-    expect(delivered).toEqual([]);
+    expect(published).toEqual([]);
   });
 
   it('releases the event claim when the kill claim cannot be written', async () => {
@@ -183,7 +183,7 @@ describe('enrichEvents', () => {
       claims: { ...claims, claimKill: () => Promise.reject(new Error('network')) },
     });
     expect((await enrichEvents([oomEvent()], deps))[0]?.status).toBe('failed');
-    expect((await enrichEvents([oomEvent()], harness({ claims }).deps))[0]?.status).toBe('delivered');
+    expect((await enrichEvents([oomEvent()], harness({ claims }).deps))[0]?.status).toBe('published');
   });
 
   it('fails, for a later retry, an event another invocation is working on', async () => {
@@ -200,9 +200,9 @@ describe('enrichEvents', () => {
   });
 
   it('skips a replay of a report older than the claims are remembered', async () => {
-    const { deps, delivered } = harness();
+    const { deps, published } = harness();
     const outcomes = await enrichEvents([oomEvent({ observedAt: '2025-01-01T00:00:00.000Z' })], deps);
-    expect(delivered).toEqual([]);
+    expect(published).toEqual([]);
     expect(outcomes[0]).toMatchObject({
       status: 'duplicate',
       reason:
@@ -246,23 +246,23 @@ describe('enrichEvents', () => {
     expect(seen).toEqual([['a'], ['b']]);
     expect(resolved).toEqual([1, 1]);
     expect(outcomes[1]).toMatchObject({
-      status: 'delivered',
+      status: 'published',
       contextNote: 'report context filled tasks',
       event: { id: 'b', tasks: [{ pid: 1 }] },
     });
   });
 
   it('enriches the events as they came when completing them throws', async () => {
-    const { deps, delivered } = harness();
+    const { deps, published } = harness();
     deps.completeReports = () => Promise.reject(new Error('AccessDeniedException'));
     const outcomes = await enrichEvents([oomEvent({ tasks: [] })], deps);
-    expect(delivered.map((e) => e.tasks)).toEqual([[]]);
+    expect(published.map((e) => e.tasks)).toEqual([[]]);
     expect(outcomes[0]).toMatchObject({
-      status: 'delivered',
+      status: 'published',
       contextNote: 'report context not fetched: AccessDeniedException',
     });
     // The alert itself says why it is still incomplete.
-    expect(delivered[0]?.enrichment.detail).toContain('report context not fetched: AccessDeniedException');
+    expect(published[0]?.enrichment.detail).toContain('report context not fetched: AccessDeniedException');
   });
 
   it('gives the resolver the deadline', async () => {
@@ -275,12 +275,5 @@ describe('enrichEvents', () => {
     });
     await enrichEvents([oomEvent()], deps);
     expect(seen).toEqual([NOW + 20_000]);
-  });
-});
-
-describe('enrichDeadline', () => {
-  it('keeps 5 s of the remaining time for publishing and settling claims', () => {
-    expect(enrichDeadline(1_000, 30_000)).toBe(26_000);
-    expect(enrichDeadline(1_000, 3_000)).toBe(1_000);
   });
 });

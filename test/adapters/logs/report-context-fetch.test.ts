@@ -12,11 +12,12 @@ import {
   completeFromReportContext,
   needsReportContext,
   readAllLogEvents,
+  streamLogEventOf,
 } from '../../../adapters/logs/report-context-fetch.ts';
-import { linesFromLogEvents } from '../../../shared/log-event-lines.ts';
 import type { OomEvent } from '../../../shared/oom-event.ts';
-import { assembleReports } from '../../../shared/report-assembler.ts';
+import { kernelStreamOf, oomEventsFromStream, type KernelStream } from '../../../shared/stream-events.ts';
 import { FORWARDED_TERMS } from '../../../shared/subscription-pattern.ts';
+import { fakeTiming } from '../fake-timing.ts';
 
 const GROUP = '/eks-oom-alerts/demo/kernel';
 const STREAM = 'ip-10-0-1-23.eu-west-1.compute.internal.kernel';
@@ -65,42 +66,18 @@ function laterReport(): Array<{ timestamp: number; message: string }> {
   });
 }
 
-/** What functions/parse makes of the lines the subscription forwarded. */
+/** What functions/parse makes of the lines the subscription forwarded: the stream step. */
 function parsedFromForwarded(events: readonly FilteredLogEvent[]): OomEvent[] {
-  const lines = linesFromLogEvents(
-    events.map((e) => ({
-      id: e.eventId as string,
-      timestamp: e.timestamp as number,
-      message: e.message as string,
-    })),
-    null,
-  );
-  return assembleReports(
-    lines,
-    null,
-    { node: NODE, source: { logGroup: GROUP, logStream: STREAM } },
-    { final: true },
-  ).events;
+  const stream = kernelStreamOf(GROUP, STREAM) as KernelStream;
+  return oomEventsFromStream(stream, events.map(streamLogEventOf), null, { final: true }).events;
 }
 
 function forwardedOnly(events: readonly FilteredLogEvent[]): FilteredLogEvent[] {
   return events.filter((e) => FORWARDED_TERMS.some((term) => (e.message as string).includes(term)));
 }
 
-/** A clock that moves only when the code under test sleeps. */
-function fakeTime(start = KILL_AT + 30_000) {
-  let now = start;
-  const sleeps: number[] = [];
-  return {
-    sleeps,
-    now: () => now,
-    sleep: (ms: number) => {
-      sleeps.push(ms);
-      now += ms;
-      return Promise.resolve();
-    },
-  };
-}
+/** A clock that moves only when the code under test sleeps, half a minute after the kill. */
+const fakeTime = () => fakeTiming(KILL_AT + 30_000);
 
 const logs = mockClient(CloudWatchLogsClient);
 afterEach(() => logs.reset());
@@ -344,10 +321,16 @@ describe('which events are fetched for', () => {
     ]);
   });
 
-  it('notes an event from a file or without a wall clock instead of fetching', async () => {
+  it('notes an event from a file, from a stream of no kernel lines, or without a wall clock instead of fetching', async () => {
     const fromFile = { ...(partial as OomEvent), id: 'file', source: { file: 'dmesg.log', lines: [3] } };
+    const secure = `${NODE}.host.secure`;
+    const authLog = {
+      ...(partial as OomEvent),
+      id: 'auth-log',
+      source: { logGroup: GROUP, logStream: secure, eventIds: [] },
+    };
     const noClock = { ...(partial as OomEvent), id: 'no-clock', observedAt: null };
-    const result = await completeFromReportContext([fromFile, noClock], {
+    const result = await completeFromReportContext([fromFile, authLog, noClock], {
       client: new CloudWatchLogsClient({}),
       ...fakeTime(),
     });
@@ -357,6 +340,11 @@ describe('which events are fetched for', () => {
         eventId: 'file',
         outcome: 'not-fetched',
         detail: 'report context not fetched: the event names no log stream',
+      },
+      {
+        eventId: 'auth-log',
+        outcome: 'not-fetched',
+        detail: 'report context not fetched: the event names a stream that carries no kernel lines',
       },
       {
         eventId: 'no-clock',
@@ -369,7 +357,7 @@ describe('which events are fetched for', () => {
 
 describe('readAllLogEvents', () => {
   const pacing = {
-    ...fakeTime(),
+    timing: fakeTime(),
     deadline: Number.POSITIVE_INFINITY,
     maxAttempts: 3,
     baseDelayMs: 100,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readNotifyConfig } from '../../../adapters/notify/notify-config.ts';
+import { DEFAULT_WINDOW_MINUTES } from '../../../shared/storm-window.ts';
 
 const env = {
   TOPIC_ARN: 'arn:aws:sns:eu-west-1:123456789012:alerts',
@@ -21,10 +22,11 @@ describe('readNotifyConfig', () => {
     });
   });
 
-  it('defaults the window to 30 minutes', () => {
+  it("defaults the window to the stack's 10 minutes", () => {
     expect(readNotifyConfig({ ...env, GROUPING_WINDOW_MINUTES: undefined })).toMatchObject({
-      config: { windowMinutes: 30 },
+      config: { windowMinutes: 10 },
     });
+    expect(DEFAULT_WINDOW_MINUTES).toBe(10);
   });
 
   it('lists every problem', () => {

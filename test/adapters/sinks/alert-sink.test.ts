@@ -2,7 +2,7 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DryRunAlertSink, SnsAlertSink } from '../../../adapters/sinks/alert-sink.ts';
-import { formatAlert } from '../../../shared/alert-format.ts';
+import { formatAlert } from '../../../shared/alert-format/format-alert.ts';
 import { exampleEvent } from '../../fixtures/enriched/examples.ts';
 
 const TOPIC = 'arn:aws:sns:eu-west-1:123456789012:eks-oom-alerts';

@@ -3,7 +3,7 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import type { Context, EventBridgeEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { formatAlert } from '../../../shared/alert-format.ts';
+import { formatAlert } from '../../../shared/alert-format/format-alert.ts';
 import type { EnrichedOomEvent } from '../../../shared/oom-event.ts';
 import { exampleEvent } from '../../fixtures/enriched/examples.ts';
 import { startLocalDynamo, type LocalDynamo } from '../../integration/local-dynamo.ts';

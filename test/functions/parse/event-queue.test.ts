@@ -9,6 +9,7 @@ import {
   sendOomEvents,
 } from '../../../functions/parse/event-queue.ts';
 import type { OomEvent } from '../../../shared/oom-event.ts';
+import { fakeTiming } from '../../adapters/fake-timing.ts';
 
 const QUEUE = {
   url: 'https://sqs.eu-west-1.amazonaws.com/123456789012/eks-oom-alerts-events',
@@ -49,9 +50,8 @@ function oomEvent(pid: number, lines: string[] = []): OomEvent {
   };
 }
 
-function recordingRetry(): SendRetry & { pauses: number[] } {
-  const pauses: number[] = [];
-  return { maxAttempts: 4, baseDelayMs: 100, pauses, pause: async (ms) => void pauses.push(ms) };
+function recordingRetry(): SendRetry & { timing: ReturnType<typeof fakeTiming> } {
+  return { maxAttempts: 4, baseDelayMs: 100, timing: fakeTiming() };
 }
 
 function sentEntries(): Array<{ Id?: string; MessageBody?: string; DelaySeconds?: number }[]> {
@@ -119,7 +119,7 @@ describe('sendOomEvents', () => {
     expect(result).toEqual({ kind: 'sent', calls: 3 });
     expect(sentEntries().map((b) => b.map((e) => e.Id))).toEqual([['e0', 'e1', 'e2'], ['e1'], ['e1']]);
     expect(JSON.parse(sentEntries()[2]![0]!.MessageBody!)).toMatchObject({ id: 'id-2', victim: { pid: 2 } });
-    expect(retry.pauses).toEqual([100, 200]);
+    expect(retry.timing.sleeps).toEqual([100, 200]);
   });
 
   it('reports the entries still failing after the last attempt', async () => {
@@ -134,7 +134,7 @@ describe('sendOomEvents', () => {
       calls: 4,
       failures: [{ eventId: 'id-7', code: 'InternalError', message: 'try again', senderFault: false }],
     });
-    expect(retry.pauses).toEqual([100, 200, 400]);
+    expect(retry.timing.sleeps).toEqual([100, 200, 400]);
   });
 
   it('does not resend an entry SQS refused as a sender fault', async () => {

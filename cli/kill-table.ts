@@ -1,0 +1,116 @@
+/**
+ * The kill table of `scan` and `backfill` (its column layout serves `query` too): one row per kill, in
+ * columns a person reads on a terminal. Text from the kernel (process names) passes through displayText so
+ * a hostile comm cannot break the table.
+ */
+import type { EnrichedOomEvent, OomEvent } from '../shared/oom-event.ts';
+import { displayText } from '../shared/format-text.ts';
+
+/** A kill as the table shows it: enriched against a cluster (`--kubeconfig`) or as the kernel told it. */
+export interface TableKill {
+  event: OomEvent | EnrichedOomEvent;
+  /** The time stamp as printed, for a kill with neither wall-clock nor kernel time. */
+  stamp: string | null;
+}
+
+const HEADER = ['TIME', 'NODE', 'POD', 'CONTAINER', 'PROCESS', 'RSS / LIMIT', 'LIMIT'];
+const ENRICHED_HEADER = [...HEADER, 'WORKLOAD'];
+
+export function tableHeader(enriched: boolean): readonly string[] {
+  return enriched ? ENRICHED_HEADER : HEADER;
+}
+
+/** Column widths for rows printed as they come (following), where the longest cell is not known in advance. */
+export const FOLLOW_WIDTHS: readonly number[] = [20, 20, 36, 12, 24, 21, 9, 24];
+
+const SHORT_CONTAINER_ID = 12;
+
+/** kB as people read them: `65152` → `63.6 MiB`, `900` → `900 KiB`, `4194304` → `4.0 GiB`. */
+export function formatSize(kb: number): string {
+  if (kb < 1024) return `${kb} KiB`;
+  if (kb < 1024 * 1024) return `${(kb / 1024).toFixed(1)} MiB`;
+  return `${(kb / (1024 * 1024)).toFixed(1)} GiB`;
+}
+
+/** Wall clock to the second (`2025-11-23 11:21:00Z`), else `[ 3467.5]` seconds since boot, else the stamp as printed. */
+export function killTime(event: OomEvent, stamp: string | null): string {
+  if (event.observedAt !== null) return `${event.observedAt.slice(0, 10)} ${event.observedAt.slice(11, 19)}Z`;
+  if (event.kernelTime !== null) return `[${event.kernelTime.toFixed(1).padStart(7)}]`;
+  return stamp ?? '?';
+}
+
+/** The pod uid; `host` when the victim's cgroup is known and is not a pod's; `?` when the kernel text did not say. */
+function podCell(event: OomEvent): string {
+  if (event.pod !== null) return event.pod.uid;
+  return event.cgroup.task !== null ? 'host' : '?';
+}
+
+/** The victim's anon-rss against its cgroup's limit; a system OOM has no cgroup limit (`-`). */
+function memoryCell(event: OomEvent): string {
+  const rss = event.victim.anonRssKb === null ? '?' : formatSize(event.victim.anonRssKb);
+  const limitKb = event.memory?.limitKb ?? null;
+  let limit = limitKb === null ? '?' : formatSize(limitKb);
+  if (limitKb === null && event.limitScope === 'node') limit = '-';
+  else if (limitKb === null && event.memory !== null && event.memory.usageKb !== null) limit = 'unlimited';
+  return `${rss} / ${limit}`;
+}
+
+function containerCell(event: OomEvent): string {
+  return event.container === null ? '-' : event.container.id.slice(0, SHORT_CONTAINER_ID);
+}
+
+/** `Deployment/api`, or why the pod was not named (`not-found`, `unavailable`, …). */
+function workloadCell(event: EnrichedOomEvent): string {
+  const workload = event.kubernetes?.workload ?? null;
+  if (workload !== null) return displayText(`${workload.kind}/${workload.name}`);
+  return event.kubernetes === null ? `(${event.enrichment.status})` : '-';
+}
+
+/** The cells of one kill; with enrichment, the pod and container by name and the owning workload. */
+export function killRow(kill: TableKill): string[] {
+  const { event } = kill;
+  const name = event.victim.name === null ? '?' : displayText(event.victim.name);
+  const pid = event.victim.pid === null ? '?' : String(event.victim.pid);
+  const identity = 'kubernetes' in event ? event.kubernetes : null;
+  const cells = [
+    killTime(event, kill.stamp),
+    event.node === null ? '-' : displayText(event.node),
+    identity === null ? podCell(event) : displayText(`${identity.namespace}/${identity.pod}`),
+    identity?.container == null ? containerCell(event) : displayText(identity.container),
+    `${name} (${pid})`,
+    memoryCell(event),
+    event.limitScope ?? '?',
+  ];
+  if ('enrichment' in event) cells.push(workloadCell(event));
+  return cells;
+}
+
+// East Asian wide characters take two terminal columns (`dmesg -T` and syslog stamps in local languages: `7月 12`).
+const WIDE = /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/g;
+
+/** Terminal columns the text takes. */
+export function displayWidth(text: string): number {
+  return text.length + (text.match(WIDE)?.length ?? 0);
+}
+
+/** Widths that fit the header and every row. */
+export function columnWidths(header: readonly string[], rows: ReadonlyArray<readonly string[]>): number[] {
+  return header.map((title, i) => Math.max(title.length, ...rows.map((row) => displayWidth(row[i] ?? ''))));
+}
+
+/** One line of the table, cells padded to `widths` (the last cell is not padded). */
+export function tableLine(cells: readonly string[], widths: readonly number[]): string {
+  const last = cells.length - 1;
+  const padded = cells.map((cell, i) =>
+    i === last ? cell : cell + ' '.repeat(Math.max(0, (widths[i] ?? 0) - displayWidth(cell))),
+  );
+  return `${padded.join('  ')}\n`;
+}
+
+/** The whole table: header and one row per kill. */
+export function formatKillTable(kills: readonly TableKill[], enriched: boolean): string {
+  const header = tableHeader(enriched);
+  const rows = kills.map(killRow);
+  const widths = columnWidths(header, rows);
+  return [header, ...rows].map((row) => tableLine(row, widths)).join('');
+}

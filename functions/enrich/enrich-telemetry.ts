@@ -1,0 +1,54 @@
+/**
+ * What one SQS batch tells the operators: a log line per record (a warning when the pod could not be named,
+ * an error for a record that will be retried) and the counts of duplicates and unnamed pods (names from
+ * shared/metric-names.ts).
+ */
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { METRICS } from '../../shared/metric-names.ts';
+import type { RecordResult } from './sqs-batch.ts';
+
+/** Powertools Logger's calls with structured attributes; a test hands a recorder. */
+export interface EnrichLog {
+  info(message: string, ...attributes: Record<string, unknown>[]): void;
+  warn(message: string, ...attributes: Record<string, unknown>[]): void;
+  error(message: string, ...attributes: Record<string, unknown>[]): void;
+}
+
+/** Powertools Metrics' `addMetric`; a test hands a recorder. */
+export interface MetricSink {
+  addMetric(name: string, unit: typeof MetricUnit.Count, value: number): unknown;
+}
+
+/** Every batch adds both counts, zeros included, so that alarms see data rather than gaps. */
+export function recordEnrichResults(
+  results: ReadonlyMap<string, RecordResult>,
+  logger: EnrichLog,
+  metrics: MetricSink,
+): void {
+  let duplicates = 0;
+  let unavailable = 0;
+  for (const [messageId, result] of results) {
+    if (result.status === 'published') {
+      const { id, node, kubernetes, impact, enrichment } = result.event;
+      if (enrichment.status === 'unavailable') unavailable++;
+      const log = enrichment.status === 'unavailable' ? logger.warn.bind(logger) : logger.info.bind(logger);
+      log('OOM kill delivered', {
+        messageId,
+        eventId: id,
+        node,
+        namespace: kubernetes?.namespace,
+        pod: kubernetes?.pod,
+        impact,
+        enrichment,
+        reportContext: result.contextNote,
+      });
+    } else if (result.status === 'duplicate') {
+      duplicates++;
+      logger.info('duplicate skipped', { messageId, eventId: result.eventId, reason: result.reason });
+    } else {
+      logger.error('record will be retried', { messageId, ...result });
+    }
+  }
+  metrics.addMetric(METRICS.duplicatesSkipped, MetricUnit.Count, duplicates);
+  metrics.addMetric(METRICS.enrichmentUnavailable, MetricUnit.Count, unavailable);
+}

@@ -1,0 +1,17 @@
+/**
+ * The time limits of one invocation: enrichment stops asking the API in time to publish and settle its
+ * claims, and a claim outlives the invocation that took it, then another attempt may take it over.
+ */
+import type { EnrichLimits } from '../../adapters/enrich/enrich-stage.ts';
+
+/** What a claim's lease adds to the invocation's remaining time. */
+export const LEASE_MARGIN_MS = 10_000;
+
+/** The time the Lambda may spend on the API: its remaining time, less a reserve to publish and settle claims. */
+export function enrichDeadline(now: number, remainingMs: number, reserveMs = 5_000): number {
+  return now + Math.max(0, remainingMs - reserveMs);
+}
+
+export function invocationLimits(now: number, remainingMs: number): EnrichLimits {
+  return { deadline: enrichDeadline(now, remainingMs), leaseMs: remainingMs + LEASE_MARGIN_MS };
+}

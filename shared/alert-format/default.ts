@@ -1,0 +1,17 @@
+/**
+ * What subscribers of any other protocol receive: the subject, then which limit, what it did, and the event id.
+ */
+import { displayText } from '../format-text.ts';
+import type { EnrichedOomEvent } from '../oom-event.ts';
+import { enrichmentNote, impactParagraph, limitSentence } from './event-wording.ts';
+
+export function alertDefault(event: EnrichedOomEvent, subject: string): string {
+  const note = enrichmentNote(event);
+  return [
+    subject,
+    limitSentence(event),
+    impactParagraph(event),
+    ...(note === null ? [] : [note]),
+    `Event id: ${displayText(event.id)}`,
+  ].join('\n');
+}

@@ -1,0 +1,151 @@
+/**
+ * The phrases every channel builds from: who was killed and where, which limit was hit, what the kill did, and
+ * how much of it Kubernetes could confirm.
+ */
+import { formatKb, formatTime, isUnlimitedKb } from '../format-figures.ts';
+import { displayText } from '../format-text.ts';
+import type { EnrichedOomEvent, KubernetesIdentity } from '../oom-event.ts';
+
+/** Who was killed, as far as anyone could tell. */
+export type VictimKind = 'pod-process' | 'unresolved-pod' | 'host-process' | 'unattributed';
+
+export const UNKNOWN = 'unknown';
+
+export function victimKindOf(event: EnrichedOomEvent): VictimKind {
+  if (event.kubernetes !== null) return 'pod-process';
+  if (event.impact === 'host-process' || event.enrichment.status === 'not-a-pod') return 'host-process';
+  if (event.pod !== null) return 'unresolved-pod';
+  return 'unattributed';
+}
+
+/** The node itself ran out of memory, rather than a cgroup hitting its limit. */
+export function isSystemOom(event: EnrichedOomEvent): boolean {
+  return event.constraint === 'system' || event.limitScope === 'node';
+}
+
+export function processName(event: EnrichedOomEvent): string {
+  return event.victim.name === null ? 'unknown process' : displayText(event.victim.name);
+}
+
+export function nodeName(event: EnrichedOomEvent): string {
+  return event.node === null ? 'unknown node' : displayText(event.node);
+}
+
+/** `ip-10-0-1-23` of `ip-10-0-1-23.eu-west-1.compute.internal`: enough to find the node, short enough for a subject. */
+export function shortNodeName(event: EnrichedOomEvent): string {
+  return event.node === null ? 'unknown node' : displayText(event.node.split('.')[0] || event.node);
+}
+
+/** `prod/checkout-api (api)`: the workload people know, and the container. */
+export function podLabel(k8s: KubernetesIdentity): string {
+  const base = `${displayText(k8s.namespace)}/${displayText(k8s.workload?.name ?? k8s.pod)}`;
+  return k8s.container === null ? base : `${base} (${displayText(k8s.container)})`;
+}
+
+export function shortUid(uid: string): string {
+  return displayText(uid.slice(0, 8));
+}
+
+/** The limit the kernel enforced, in the units of a pod spec; the spec's value when the kernel gave none. */
+export function limitFigure(event: EnrichedOomEvent): string | null {
+  const kb = event.memory?.limitKb ?? null;
+  if (kb !== null && !isUnlimitedKb(kb)) return formatKb(kb);
+  if (event.limitScope === 'container' && event.kubernetes?.memoryLimit)
+    return displayText(event.kubernetes.memoryLimit);
+  return null;
+}
+
+/** `512Mi limit`, `64Mi pod limit`, `burstable QoS limit`: which limit, for a subject or an SMS. */
+export function limitToken(event: EnrichedOomEvent): string {
+  const figure = limitFigure(event);
+  const withFigure = (what: string): string => (figure === null ? what : `${figure} ${what}`);
+  switch (event.limitScope) {
+    case 'container':
+      return figure === null ? 'container limit' : `${figure} limit`;
+    case 'pod':
+      return withFigure('pod limit');
+    case 'qos':
+      return withFigure(`${event.pod?.qos ?? 'QoS'} QoS limit`);
+    case 'kubepods':
+      return withFigure('kubepods limit');
+    case 'node':
+      return 'node memory';
+    case 'other':
+      return withFigure('cgroup limit');
+    case null:
+      return withFigure('limit');
+  }
+}
+
+/** One sentence on which limit was hit and what it means. */
+export function limitSentence(event: EnrichedOomEvent): string {
+  const figure = limitFigure(event);
+  const of = figure === null ? '' : ` (${figure})`;
+  switch (event.limitScope) {
+    case 'container':
+      return `The container's own memory limit${of} was hit.`;
+    case 'pod':
+      return `The pod's memory limit${of} was hit: the sum of its containers' limits, shared by all of them.`;
+    case 'qos':
+      return `The ${event.pod?.qos ?? ''} QoS class cgroup limit${of} was hit: all pods of that class on the node share it.`.replace(
+        '  ',
+        ' ',
+      );
+    case 'kubepods':
+      return `The kubepods cgroup limit${of} was hit: all pods on the node share it (node allocatable).`;
+    case 'node':
+      return 'The node ran out of memory (system OOM): the kernel chose a victim across the whole node.';
+    case 'other':
+      return `A cgroup limit${of} was hit on ${event.cgroup.oom === null ? 'a cgroup' : displayText(event.cgroup.oom)}.`;
+    case null:
+      return isSystemOom(event)
+        ? 'The node ran out of memory (system OOM): the kernel chose a victim across the whole node.'
+        : `A memory limit${of} was hit; the kernel text did not show which one.`;
+  }
+}
+
+export function impactParagraph(event: EnrichedOomEvent): string {
+  const k8s = event.kubernetes;
+  switch (event.impact) {
+    case 'container-restarted': {
+      const restarts = k8s?.restartCount ?? null;
+      const last = k8s?.lastTermination ?? null;
+      const facts = [
+        restarts === null ? null : `restart count ${restarts}`,
+        last === null
+          ? null
+          : `last termination: ${displayText(last.reason ?? UNKNOWN)}, exit code ${last.exitCode ?? UNKNOWN}, at ${formatTime(last.finishedAt)}`,
+      ].filter((f) => f !== null);
+      return `The container's main process was killed and the container restarted${facts.length === 0 ? '' : ` (${facts.join('; ')})`}.`;
+    }
+    case 'process-killed-container-running':
+      return (
+        'Child process killed, container kept running. Kubernetes does not report this kill: no OOMKilled ' +
+        'status, no restart. Whatever that process was doing (a request, a job, a worker) was lost.'
+      );
+    case 'pod-deleted':
+      return 'The pod no longer exists: it was deleted or evicted before it could be looked up.';
+    case 'host-process':
+      return (
+        'A process outside any pod was killed on the node: a system daemon (kubelet, containerd), an agent or a ' +
+        'process started by hand. Kubernetes does not report this kill.'
+      );
+    case 'unknown':
+      return 'Whether the container restarted is not known.';
+  }
+}
+
+export function enrichmentNote(event: EnrichedOomEvent): string | null {
+  const detail = event.enrichment.detail === null ? '' : ` (${displayText(event.enrichment.detail)})`;
+  switch (event.enrichment.status) {
+    case 'resolved':
+    case 'not-a-pod':
+      return null;
+    case 'resolved-from-events':
+      return `The pod was gone; its identity comes from Kubernetes Events${detail}.`;
+    case 'not-found':
+      return `The pod was not found in the cluster${detail}. Below is what the kernel reported.`;
+    case 'unavailable':
+      return `The cluster could not be asked who this pod is${detail}. Below is what the kernel reported.`;
+  }
+}

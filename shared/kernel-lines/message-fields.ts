@@ -1,0 +1,56 @@
+/**
+ * How recognizers read fields out of a kernel message.
+ *
+ * Comm names are at most 15 bytes but may hold spaces, parentheses, commas and `=`: recognizers locate them
+ * between fixed markers with indexOf/lastIndexOf rather than with patterns, so that every regex stays
+ * linear-time and no name can confuse a field boundary.
+ */
+
+const DIGITS = /^\d+$/;
+export const SIGNED = /^-?\d+$/;
+
+export function toInt(s: string | undefined): number | null {
+  return s !== undefined && SIGNED.test(s) ? Number(s) : null;
+}
+
+/** A pager that cut a line marks the cut with `>`. */
+export function stripTruncation(text: string, truncated: boolean): string {
+  return truncated && text.endsWith('>') ? text.slice(0, -1) : text;
+}
+
+/** TASK_COMM_LEN is 16 bytes with the NUL: a comm is at most 15 bytes, so at most 15 UTF-16 units. */
+const COMM_MAX = 15;
+
+/**
+ * Where a comm that starts at `start` ends: the last place, within a comm's length, where one of the markers
+ * that may follow it begins. A marker inside the comm comes before the real one, which is always the last.
+ */
+export function commEnd(text: string, start: number, markers: readonly string[]): number {
+  let end = -1;
+  for (const marker of markers) {
+    const at = text.lastIndexOf(marker, start + COMM_MAX);
+    if (at >= start && at > end) end = at;
+  }
+  return end;
+}
+
+/** `<pid> (<comm>)<after>`, where one of `after` (each starting with `)`) closes the comm. */
+export function pidAndComm(
+  rest: string,
+  after: readonly string[],
+): { pid: number; name: string; tail: string } | null {
+  const space = rest.indexOf(' (');
+  if (space <= 0) return null;
+  const pid = rest.slice(0, space);
+  if (!DIGITS.test(pid)) return null;
+  const close = commEnd(rest, space + 2, after);
+  if (close < 0) return null;
+  return { pid: Number(pid), name: rest.slice(space + 2, close), tail: rest.slice(close + 1) };
+}
+
+/** The text before `marker` when it is a `<message>: ` prefix such as `Memory cgroup out of memory`. */
+export function messageBefore(text: string, at: number): string | null {
+  if (at === 0) return null;
+  const head = text.slice(0, at).trimEnd();
+  return head.endsWith(':') ? head.slice(0, -1) : head;
+}

@@ -1,0 +1,31 @@
+/**
+ * Before 4.19, memcg OOM: `Task in <victim cgroup> killed as a result of limit of <oom cgroup>`.
+ */
+import { stripTruncation } from './message-fields.ts';
+import type { Recognizer } from './recognizer.ts';
+
+export interface TaskInLine {
+  kind: 'task-in';
+  task: string;
+  oom: string | null;
+  truncated: boolean;
+}
+
+const LEGACY_TASK_IN = ' killed as a result of limit of ';
+
+export const taskInLine: Recognizer<TaskInLine> = {
+  name: 'task-in',
+  marker: 'Task in ',
+  read(text, truncated) {
+    if (!text.startsWith('Task in ')) return null;
+    const body = stripTruncation(text.slice('Task in '.length), truncated);
+    const at = body.indexOf(LEGACY_TASK_IN);
+    if (at < 0) return truncated ? { kind: 'task-in', task: body, oom: null, truncated: true } : null;
+    return {
+      kind: 'task-in',
+      task: body.slice(0, at),
+      oom: body.slice(at + LEGACY_TASK_IN.length),
+      truncated: false,
+    };
+  },
+};

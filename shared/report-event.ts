@@ -1,0 +1,219 @@
+/**
+ * Turns a collected report (open-report.ts) into OomEvents, one per kill: the victim's fields, a stable id, the
+ * cgroup it lived in and the pod and container that names, the constraint and the limit scope.
+ */
+import { completeContainerId, containerFromCgroupName, decodeCgroupPath } from './cgroup-path.ts';
+import { stableEventId } from './event-id.ts';
+import type { CounterName } from './kernel-lines/counter.ts';
+import { isoFromMs } from './log-record.ts';
+import type { Constraint, LimitScope, MemoryFigures, OomEvent, Trigger } from './oom-event.ts';
+import { SCHEMA_VERSION } from './oom-event.ts';
+import type { Counter, KillRecord, OpenReport, RecentTable } from './open-report.ts';
+import { ATTRIBUTION_WINDOW_SECONDS, killTime, MAX_EVENT_LINES, withinSeconds } from './open-report.ts';
+
+/** PAGE_COUNTER_MAX in kB: the kernel's way of printing "no limit". */
+const UNLIMITED_KB = 2 ** 52;
+
+export type SourceContext = { logGroup: string | null; logStream: string | null } | { file: string };
+
+/** What the caller knows of the stream the report came from. */
+export interface EventContext {
+  /** Node name from the log stream; when null, the host of the line's envelope (syslog, record `host`). */
+  node: string | null;
+  source: SourceContext;
+  /** Wall-clock boot time in ms, to turn kernel time into `observedAt` (live `/dev/kmsg`). */
+  bootTimeMs?: number | null;
+}
+
+const CONSTRAINTS: Record<string, Constraint> = {
+  CONSTRAINT_MEMCG: 'memcg',
+  CONSTRAINT_NONE: 'system',
+  CONSTRAINT_CPUSET: 'cpuset',
+  CONSTRAINT_MEMORY_POLICY: 'mempolicy',
+};
+
+function constraintOf(report: OpenReport, kill: KillRecord): Constraint | null {
+  // Some kernels print CONSTRAINT_NONE together with oom_memcg=: that is a memcg OOM.
+  if (report.oomMemcg !== null) return 'memcg';
+  if (report.constraint !== null) return CONSTRAINTS[report.constraint] ?? null;
+  if (report.taskMemcg !== null || report.statsPath !== null) return 'memcg';
+  if (kill.message === 'Memory cgroup out of memory') return 'memcg';
+  if (kill.message !== null && kill.message.startsWith('Out of memory')) return 'system';
+  return null;
+}
+
+function memoryOf(counters: Partial<Record<CounterName, Counter>>): MemoryFigures | null {
+  const memory = counters.memory;
+  const swap = counters.swap;
+  const memsw = counters['memory+swap'];
+  if (memory === undefined && swap === undefined && memsw === undefined) return null;
+  const limit = (c: Counter | undefined): number | null =>
+    c === undefined || c.limitKb >= UNLIMITED_KB ? null : c.limitKb;
+  let swapUsageKb: number | null = swap?.usageKb ?? null;
+  let swapLimitKb: number | null = limit(swap);
+  // cgroup v1 prints memory+swap; its swap share is the difference.
+  if (swap === undefined && memsw !== undefined && memory !== undefined) {
+    swapUsageKb = Math.max(0, memsw.usageKb - memory.usageKb);
+    const memswLimit = limit(memsw);
+    const memoryLimit = limit(memory);
+    swapLimitKb = memswLimit === null || memoryLimit === null ? null : Math.max(0, memswLimit - memoryLimit);
+  }
+  return {
+    usageKb: memory?.usageKb ?? null,
+    limitKb: limit(memory),
+    failcnt: memory?.failcnt ?? null,
+    swapUsageKb,
+    swapLimitKb,
+  };
+}
+
+interface VictimPlace {
+  oom: string | null;
+  task: string | null;
+  cgroupLineSeen: boolean;
+  podPath: string | null;
+  podPathTruncated: boolean;
+}
+
+/** Where the victim lived: its own cgroup when the kernel named it, else the cgroup whose limit it was inside. */
+function victimPlace(
+  report: OpenReport,
+  kill: KillRecord,
+  isPrimary: boolean,
+  recentTables: readonly RecentTable[],
+): VictimPlace {
+  const summaryIsThisKill = report.summaryPid === null ? isPrimary : report.summaryPid === kill.pid;
+  const task = summaryIsThisKill ? report.taskMemcg : null;
+  const oom = report.oomMemcg ?? report.statsPath;
+  if (task !== null) {
+    return { oom, task, cgroupLineSeen: true, podPath: task, podPathTruncated: report.taskMemcgTruncated };
+  }
+  if (report.groupCgroup !== null) {
+    return { oom, task: null, cgroupLineSeen: true, podPath: report.groupCgroup, podPathTruncated: false };
+  }
+  if (oom !== null) {
+    return {
+      oom,
+      task: null,
+      cgroupLineSeen: false,
+      podPath: oom,
+      podPathTruncated: report.statsPathTruncated,
+    };
+  }
+  // A storm: the header was rate-limited away. A recent task table that listed this pid and name places it.
+  const time = killTime(kill);
+  const table = recentTables.find(
+    (t) =>
+      withinSeconds(t.time, time, ATTRIBUTION_WINDOW_SECONDS) &&
+      t.pids.some(([pid, name]) => pid === kill.pid && name === kill.name),
+  );
+  if (table !== undefined) {
+    return {
+      oom: table.oomMemcg,
+      task: null,
+      cgroupLineSeen: false,
+      podPath: table.oomMemcg,
+      podPathTruncated: false,
+    };
+  }
+  return { oom: null, task: null, cgroupLineSeen: false, podPath: null, podPathTruncated: false };
+}
+
+function limitScopeOf(constraint: Constraint | null, oom: string | null): LimitScope | null {
+  if (constraint === 'system') return 'node';
+  if (oom === null) return null;
+  return decodeCgroupPath(oom).level;
+}
+
+function triggerOf(report: OpenReport): Trigger | null {
+  if (report.trigger === null) return null;
+  return { ...report.trigger, pid: report.invokerPid };
+}
+
+/**
+ * The event of one kill of a report. The primary kill is the first: the summary line describes it when it names
+ * no pid. Recent tables place a kill whose report lost its header.
+ */
+export function buildEvent(
+  report: OpenReport,
+  kill: KillRecord,
+  isPrimary: boolean,
+  recentTables: readonly RecentTable[],
+  context: EventContext,
+): OomEvent {
+  const place = victimPlace(report, kill, isPrimary, recentTables);
+  const decoded = place.podPath === null ? null : decodeCgroupPath(place.podPath, place.podPathTruncated);
+  // Decoded paths are cached and shared: every event gets its own copies.
+  let container = decoded?.container == null ? null : { ...decoded.container };
+  const cpuset = report.invokerCpuset;
+  if (container === null && decoded?.partialContainerId != null && cpuset !== null) {
+    // A pager cut the victim's path; the invoker's cpuset name completes it only when the prefix matches.
+    container = completeContainerId(decoded.partialContainerId, cpuset);
+  } else if (
+    container === null &&
+    decoded?.pod != null &&
+    cpuset !== null &&
+    report.invokerPid === kill.pid
+  ) {
+    // cpuset= names the invoker's cgroup; it is the victim's only when the invoker is the victim.
+    container = containerFromCgroupName(cpuset);
+  }
+  const constraint = constraintOf(report, kill);
+  const node = context.node ?? kill.host;
+  const f = kill.fields;
+  const row = report.tasks.find((t) => t.pid === kill.pid);
+  const kernelTime = kill.kernelTime;
+  const bootTimeMs = context.bootTimeMs ?? null;
+  const observedAt =
+    kill.wallTime ??
+    (bootTimeMs !== null && kernelTime !== null ? isoFromMs(bootTimeMs + kernelTime * 1000) : null);
+  const source =
+    'file' in context.source
+      ? { file: context.source.file, lines: report.refs.filter((r): r is number => typeof r === 'number') }
+      : {
+          logGroup: context.source.logGroup,
+          logStream: context.source.logStream,
+          eventIds: report.refs.map(String),
+        };
+  return {
+    schemaVersion: SCHEMA_VERSION,
+    id: stableEventId({
+      node,
+      kernelTime,
+      wallTime: kill.wallTime,
+      stamp: kill.stamp,
+      pid: kill.pid,
+      name: kill.name,
+    }),
+    node,
+    observedAt,
+    kernelTime,
+    constraint,
+    limitScope: limitScopeOf(constraint, place.oom),
+    victim: {
+      pid: kill.pid,
+      name: kill.name,
+      uid: f.UID ?? (report.summaryPid === kill.pid ? report.summaryUid : null),
+      totalVmKb: f['total-vm'] ?? null,
+      anonRssKb: kill.fromReaper ? null : (f['anon-rss'] ?? null),
+      fileRssKb: kill.fromReaper ? null : (f['file-rss'] ?? null),
+      shmemRssKb: kill.fromReaper ? null : (f['shmem-rss'] ?? null),
+      pgtablesKb: f.pgtables ?? null,
+      oomScoreAdj: f.oom_score_adj ?? row?.oomScoreAdj ?? null,
+    },
+    trigger: triggerOf(report),
+    cgroup: { oom: place.oom, task: place.task },
+    pod: decoded?.pod == null ? null : { ...decoded.pod },
+    container,
+    memory: memoryOf(report.counters),
+    tasks: report.tasks.slice(),
+    coVictims: report.kills
+      .filter(
+        (k, i, all) => k.pid !== kill.pid && !k.fromReaper && all.findIndex((o) => o.pid === k.pid) === i,
+      )
+      .map((k) => ({ pid: k.pid, name: k.name, anonRssKb: k.fields['anon-rss'] ?? null })),
+    complete: !kill.fromReaper && place.cgroupLineSeen,
+    source,
+    lines: report.lines.slice(0, MAX_EVENT_LINES),
+  };
+}

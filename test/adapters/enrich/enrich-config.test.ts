@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { readEnrichConfig } from '../../../adapters/enrich/enrich-config.ts';
+
+describe('readEnrichConfig', () => {
+  it('reads the region, the cluster, the table and the bus', () => {
+    expect(
+      readEnrichConfig({
+        AWS_REGION: 'eu-west-1',
+        CLUSTER_NAME: 'prod-eu',
+        STATE_TABLE_NAME: 'state',
+        EVENT_BUS_NAME: 'oom-bus',
+      }),
+    ).toEqual({
+      ok: true,
+      config: {
+        region: 'eu-west-1',
+        clusterName: 'prod-eu',
+        stateTableName: 'state',
+        eventBusName: 'oom-bus',
+      },
+    });
+  });
+
+  it('names every setting that is missing', () => {
+    expect(readEnrichConfig({ CLUSTER_NAME: 'prod-eu', EVENT_BUS_NAME: '' })).toEqual({
+      ok: false,
+      problems: ['AWS_REGION is not set', 'STATE_TABLE_NAME is not set', 'EVENT_BUS_NAME is not set'],
+    });
+  });
+});

@@ -1,0 +1,145 @@
+import { describe, expect, it } from 'vitest';
+import { displayWidth, formatKillTable, formatSize, killRow, killTime } from '../../cli/kill-table.ts';
+import type { EnrichedOomEvent, OomEvent } from '../../shared/oom-event.ts';
+
+/** A system OOM as 5.x prints it: `global_oom`, the victim a host process, no cgroup limit. */
+const SYSTEM_OOM: OomEvent = {
+  schemaVersion: 1,
+  id: '5d41402abc4b2a76b9719d911017c592',
+  node: 'ip-10-0-3-17.eu-west-1.compute.internal',
+  observedAt: '2026-11-23T09:14:07.250Z',
+  kernelTime: 81234.5,
+  constraint: 'system',
+  limitScope: 'node',
+  victim: {
+    pid: 2211,
+    name: 'java',
+    uid: 0,
+    totalVmKb: 9_437_184,
+    anonRssKb: 7_340_032,
+    fileRssKb: 1024,
+    shmemRssKb: 0,
+    pgtablesKb: 15_000,
+    oomScoreAdj: 0,
+  },
+  trigger: null,
+  cgroup: { oom: null, task: '/system.slice/jenkins.service' },
+  pod: null,
+  container: null,
+  memory: null,
+  tasks: [],
+  coVictims: [],
+  complete: true,
+  source: { file: 'node.log', lines: [10, 11] },
+  lines: [],
+};
+
+describe('kill table', () => {
+  it.each([
+    [900, '900 KiB'],
+    [65152, '63.6 MiB'],
+    [65536, '64.0 MiB'],
+    [4 * 1024 * 1024, '4.0 GiB'],
+  ])('formatSize(%i) is %s', (kb, text) => {
+    expect(formatSize(kb)).toBe(text);
+  });
+
+  it('shows wall clock, else kernel time, else the stamp', () => {
+    expect(killTime(SYSTEM_OOM, null)).toBe('2026-11-23 09:14:07Z');
+    expect(killTime({ ...SYSTEM_OOM, observedAt: null }, null)).toBe('[81234.5]');
+    expect(killTime({ ...SYSTEM_OOM, observedAt: null, kernelTime: 3.25 }, null)).toBe('[    3.3]');
+    expect(killTime({ ...SYSTEM_OOM, observedAt: null, kernelTime: null }, 'Jul 12 12:11:16')).toBe(
+      'Jul 12 12:11:16',
+    );
+    expect(killTime({ ...SYSTEM_OOM, observedAt: null, kernelTime: null }, null)).toBe('?');
+  });
+
+  it('shows a system OOM of a host process: host, no container, no cgroup limit, node', () => {
+    expect(killRow({ event: SYSTEM_OOM, stamp: null })).toEqual([
+      '2026-11-23 09:14:07Z',
+      'ip-10-0-3-17.eu-west-1.compute.internal',
+      'host',
+      '-',
+      'java (2211)',
+      '7.0 GiB / -',
+      'node',
+    ]);
+  });
+
+  it('says ? for what the kernel text did not show (a lone kill line in a storm)', () => {
+    const lone: OomEvent = {
+      ...SYSTEM_OOM,
+      constraint: null,
+      limitScope: null,
+      cgroup: { oom: null, task: null },
+      victim: { ...SYSTEM_OOM.victim, anonRssKb: null },
+      complete: false,
+    };
+    expect(killRow({ event: lone, stamp: null }).slice(2)).toEqual(['?', '-', 'java (2211)', '? / ?', '?']);
+  });
+
+  it('says unlimited for a cgroup that printed no limit', () => {
+    const unlimited: OomEvent = {
+      ...SYSTEM_OOM,
+      limitScope: 'kubepods',
+      memory: { usageKb: 4_000_000, limitKb: null, failcnt: 0, swapUsageKb: null, swapLimitKb: null },
+    };
+    expect(killRow({ event: unlimited, stamp: null })[5]).toBe('7.0 GiB / unlimited');
+  });
+
+  it('cannot be broken by a process name with control characters', () => {
+    const hostile = { ...SYSTEM_OOM, victim: { ...SYSTEM_OOM.victim, name: 'x\u001b[2J\ny' } };
+    expect(killRow({ event: hostile, stamp: null })[4]).toBe('x\\x1b[2J\\x0ay (2211)');
+  });
+
+  it('names pod, container and workload when enriched, and why not when it could not', () => {
+    const enriched: EnrichedOomEvent = {
+      ...SYSTEM_OOM,
+      cluster: 'prod',
+      kubernetes: {
+        namespace: 'batch',
+        pod: 'report-29123-abcde',
+        container: 'report',
+        containerType: 'regular',
+        workload: { kind: 'CronJob', name: 'report' },
+        qosClass: 'Burstable',
+        image: null,
+        labels: {},
+        memoryRequest: null,
+        memoryLimit: '8Gi',
+        restartCount: 0,
+        lastTermination: null,
+      },
+      impact: 'container-restarted',
+      enrichment: { status: 'resolved', detail: null },
+    };
+    expect(killRow({ event: enriched, stamp: null }).slice(2)).toEqual([
+      'batch/report-29123-abcde',
+      'report',
+      'java (2211)',
+      '7.0 GiB / -',
+      'node',
+      'CronJob/report',
+    ]);
+    const unavailable: EnrichedOomEvent = {
+      ...enriched,
+      kubernetes: null,
+      impact: 'unknown',
+      enrichment: { status: 'unavailable', detail: 'API timed out' },
+    };
+    expect(killRow({ event: unavailable, stamp: null })[7]).toBe('(unavailable)');
+  });
+
+  it('pads columns by terminal width, wide characters counting two', () => {
+    expect(displayWidth('7月 12 12:11:16')).toBe(15);
+    const table = formatKillTable(
+      [{ event: { ...SYSTEM_OOM, observedAt: null, kernelTime: null }, stamp: '7月 12 12:11:16' }],
+      false,
+    );
+    expect(table.split('\n')).toEqual([
+      'TIME             NODE                                     POD   CONTAINER  PROCESS      RSS / LIMIT  LIMIT',
+      '7月 12 12:11:16  ip-10-0-3-17.eu-west-1.compute.internal  host  -          java (2211)  7.0 GiB / -  node',
+      '',
+    ]);
+  });
+});

@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import type { EnrichLog, MetricSink } from '../../../functions/enrich/enrich-telemetry.ts';
+import { recordEnrichResults } from '../../../functions/enrich/enrich-telemetry.ts';
+import type { RecordResult } from '../../../functions/enrich/sqs-batch.ts';
+import type { EnrichedOomEvent } from '../../../shared/oom-event.ts';
+import { exampleEvent } from '../../fixtures/enriched/examples.ts';
+
+function recorders(): { logger: EnrichLog; logs: unknown[][]; metrics: MetricSink; counts: unknown[][] } {
+  const logs: unknown[][] = [];
+  const counts: unknown[][] = [];
+  const at =
+    (level: string) =>
+    (message: string, ...attributes: Record<string, unknown>[]) =>
+      void logs.push([level, message, ...attributes]);
+  return {
+    logs,
+    counts,
+    logger: { info: at('info'), warn: at('warn'), error: at('error') },
+    metrics: { addMetric: (name, unit, value) => void counts.push([name, unit, value]) },
+  };
+}
+
+const resolved = exampleEvent('container-limit');
+const unavailable: EnrichedOomEvent = {
+  ...exampleEvent('unenriched'),
+  enrichment: { status: 'unavailable', detail: 'API refused' },
+};
+
+describe('recordEnrichResults', () => {
+  it('logs each record by what became of it and counts duplicates and unnamed pods', () => {
+    const { logger, logs, metrics, counts } = recorders();
+    const results = new Map<string, RecordResult>([
+      ['m-1', { status: 'published', eventId: resolved.id, event: resolved, contextNote: 'read 3 lines' }],
+      ['m-2', { status: 'published', eventId: unavailable.id, event: unavailable }],
+      ['m-3', { status: 'duplicate', eventId: 'e-3', reason: 'already delivered' }],
+      ['m-4', { status: 'failed', eventId: 'e-4', reason: 'claim failed: throttled' }],
+      ['m-5', { status: 'unreadable', reason: 'not JSON' }],
+    ]);
+    recordEnrichResults(results, logger, metrics);
+    expect(logs).toEqual([
+      [
+        'info',
+        'OOM kill delivered',
+        {
+          messageId: 'm-1',
+          eventId: resolved.id,
+          node: resolved.node,
+          namespace: resolved.kubernetes?.namespace,
+          pod: resolved.kubernetes?.pod,
+          impact: resolved.impact,
+          enrichment: resolved.enrichment,
+          reportContext: 'read 3 lines',
+        },
+      ],
+      [
+        'warn',
+        'OOM kill delivered',
+        expect.objectContaining({ messageId: 'm-2', enrichment: unavailable.enrichment }),
+      ],
+      ['info', 'duplicate skipped', { messageId: 'm-3', eventId: 'e-3', reason: 'already delivered' }],
+      [
+        'error',
+        'record will be retried',
+        { messageId: 'm-4', status: 'failed', eventId: 'e-4', reason: 'claim failed: throttled' },
+      ],
+      ['error', 'record will be retried', { messageId: 'm-5', status: 'unreadable', reason: 'not JSON' }],
+    ]);
+    expect(counts).toEqual([
+      ['DuplicatesSkipped', 'Count', 1],
+      ['EnrichmentUnavailable', 'Count', 1],
+    ]);
+  });
+
+  it('adds both counts for a batch with nothing to count', () => {
+    const { logger, metrics, counts } = recorders();
+    recordEnrichResults(new Map(), logger, metrics);
+    expect(counts).toEqual([
+      ['DuplicatesSkipped', 'Count', 0],
+      ['EnrichmentUnavailable', 'Count', 0],
+    ]);
+  });
+});

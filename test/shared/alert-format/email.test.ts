@@ -1,0 +1,126 @@
+import { describe, expect, it } from 'vitest';
+import { alertEmail } from '../../../shared/alert-format/email.ts';
+import type { EnrichedOomEvent } from '../../../shared/oom-event.ts';
+import { bareEvent, hostileNameEvent, hostProcessOverItsLimit } from '../../fixtures/enriched/edge-events.ts';
+import { exampleEvent } from '../../fixtures/enriched/examples.ts';
+
+const context = { eventsLogGroupName: '/eks-oom-alerts/prod-eu/events' };
+
+function emailOf(event: EnrichedOomEvent): string {
+  return alertEmail(event, context);
+}
+
+describe('alertEmail: container limit', () => {
+  const email = emailOf(exampleEvent('container-limit'));
+
+  it('says what was killed, where, which limit, usage against limit and the impact', () => {
+    expect(email).toContain('Process:       node (pid 41872, uid 1000)');
+    expect(email).toContain('Pod:           checkout-api-5b8f9c7d6-k4m2p');
+    expect(email).toContain('Workload:      Deployment checkout-api');
+    expect(email).toContain('Node:          ip-10-0-1-23.eu-west-1.compute.internal (cluster prod-eu)');
+    expect(email).toContain("The container's own memory limit (512Mi) was hit.");
+    expect(email).toContain('Usage:         512Mi of 512Mi (100%), failcnt 3117');
+    expect(email).toContain('RSS:           511.9Mi (anon 507.7Mi, file 4.2Mi, shmem 0Ki)');
+    expect(email).toContain('the container restarted (restart count 7;');
+  });
+
+  it('lists the top tasks and gives a Logs Insights query for the pod', () => {
+    expect(email).toContain('  41872    511.9Mi   968            node');
+    expect(email).toContain('  41790    812Ki     968            tini');
+    expect(email).toContain('log group /eks-oom-alerts/prod-eu/events');
+    expect(email).toContain(
+      '  | filter kubernetes.namespace = "prod" and kubernetes.pod = "checkout-api-5b8f9c7d6-k4m2p"',
+    );
+  });
+});
+
+describe('alertEmail: pod limit (the real 6.18 kill)', () => {
+  const email = emailOf(exampleEvent('pod-limit'));
+
+  it('names the pod limit from the kernel (65536 kB), not the container spec', () => {
+    expect(email).toContain("The pod's memory limit (64Mi) was hit");
+    expect(email).toContain('Spec:          request 32Mi, limit 48Mi (container worker)');
+  });
+
+  it('shows both cgroups when the limit was the pod, not the task cgroup', () => {
+    expect(email).toMatch(/Limit cgroup: {2}\/docker\/.*pod3962896b-ab69-4572-8f1d-ee756f9f3589\n/);
+    expect(email).toMatch(
+      /Task cgroup: {3}\/docker\/.*\/a2172e8d1101b4393d934a3a3fb902260c945c360ed278bbdef80cb45fbb9419\n/,
+    );
+  });
+});
+
+describe('alertEmail: system OOM', () => {
+  const email = emailOf(exampleEvent('system-oom'));
+
+  it('has node-level wording', () => {
+    expect(email.split('\n')[0]).toBe(
+      'Node ip-10-0-3-41.eu-west-1.compute.internal (cluster prod-eu) ran out of memory and killed java in search/opensearch-data (opensearch)',
+    );
+    expect(email).toContain('The node ran out of memory (system OOM)');
+    expect(email).toContain('Triggered by:  kubelet (pid 2211), which asked for memory');
+    expect(email).not.toContain('Usage:');
+  });
+});
+
+describe('alertEmail: child-process kill', () => {
+  const email = emailOf(exampleEvent('child-process'));
+
+  it('says the container kept running and Kubernetes did not see it', () => {
+    expect(email).toContain('Child process killed, container kept running.');
+    expect(email).toContain('no OOMKilled status, no restart');
+  });
+});
+
+describe('alertEmail: unenriched', () => {
+  const event = exampleEvent('unenriched');
+
+  it('says the pod is unresolved and why, and shows what the kernel gave', () => {
+    const email = emailOf(event);
+    expect(email).toContain(
+      'The cluster could not be asked who this pod is (EKS API: connect ETIMEDOUT). Below is what the kernel reported.',
+    );
+    expect(email).toContain('Pod:           uid 11111111-2222-3333-4444-555555555555 (not resolved)');
+    expect(email).toContain('What the kernel printed\n  python3 invoked oom-killer');
+    expect(email).toContain('  | filter pod.uid = "11111111-2222-3333-4444-555555555555"');
+  });
+
+  it('says "not found" when the cluster did not know the pod', () => {
+    const notFound = emailOf({
+      ...event,
+      enrichment: { status: 'not-found', detail: 'no pod or event with this UID' },
+    });
+    expect(notFound).toContain('The pod was not found in the cluster (no pod or event with this UID).');
+  });
+});
+
+describe('alertEmail: host process', () => {
+  it('has its own wording and a query by node', () => {
+    const email = emailOf(exampleEvent('host-process'));
+    expect(email).toContain('A process outside any pod was killed on the node');
+    expect(email).toContain('Pod:           none: a process on the node itself');
+    expect(email).toContain(
+      '  | filter cluster = "prod-eu" and node = "ip-10-0-3-41.eu-west-1.compute.internal"',
+    );
+  });
+
+  it('names a host process that hit its own cgroup limit', () => {
+    expect(emailOf(hostProcessOverItsLimit())).toContain(
+      'A cgroup limit (256Mi) was hit on /system.slice/systemd-journald.service.',
+    );
+  });
+});
+
+describe('alertEmail: what the kernel left out', () => {
+  it('writes unknowns as unknown, never as zero', () => {
+    const email = emailOf(bareEvent());
+    expect(email).toContain('RSS:           not printed by the kernel');
+    expect(email).toContain('Time:          time unknown');
+    expect(email).toContain('report incomplete: some kernel lines were missing');
+    expect(email).not.toMatch(/\b0Ki\b/);
+  });
+
+  it('escapes control characters in a hostile process name', () => {
+    expect(emailOf(hostileNameEvent())).toContain('Process:       x\\x1b[2J\\x0ay (pid 41872, uid 1000)');
+  });
+});

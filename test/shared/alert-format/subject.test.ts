@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { alertSubject } from '../../../shared/alert-format/subject.ts';
+import { bareEvent, hostProcessOverItsLimit } from '../../fixtures/enriched/edge-events.ts';
+import { exampleEvent } from '../../fixtures/enriched/examples.ts';
+
+describe('alertSubject', () => {
+  it('container limit: has the subject of the issue', () => {
+    expect(alertSubject(exampleEvent('container-limit'))).toBe(
+      'OOM: prod/checkout-api (api) 512Mi limit on ip-10-0-1-23',
+    );
+  });
+
+  it('pod limit (the real 6.18 kill): names the pod limit from the kernel (65536 kB), not the container spec', () => {
+    expect(alertSubject(exampleEvent('pod-limit'))).toBe(
+      'OOM: data/report-builder (worker) 64Mi pod limit on ip-10-0-1-23',
+    );
+  });
+
+  it('system OOM: has node-level wording', () => {
+    expect(alertSubject(exampleEvent('system-oom'))).toBe(
+      'Node OOM on ip-10-0-3-41: killed java in search/opensearch-data (opensearch)',
+    );
+  });
+
+  it('child-process kill: names the child and the pod', () => {
+    expect(alertSubject(exampleEvent('child-process'))).toBe(
+      'OOM: php-fpm child in prod/web (php) 256Mi limit on ip-10-0-2-7',
+    );
+  });
+
+  it('unenriched: says the pod is unresolved', () => {
+    expect(alertSubject(exampleEvent('unenriched'))).toBe(
+      'OOM: python3 in pod 11111111 (unresolved) 64Mi pod limit on ip-10-0-1-23',
+    );
+  });
+
+  it('host process: has its own wording', () => {
+    expect(alertSubject(exampleEvent('host-process'))).toBe(
+      'Node OOM on ip-10-0-3-41: killed host process systemd-journal',
+    );
+  });
+
+  it('host process: names one that hit its own cgroup limit', () => {
+    expect(alertSubject(hostProcessOverItsLimit())).toBe(
+      'OOM: host process systemd-journal 256Mi cgroup limit on ip-10-0-3-41',
+    );
+  });
+
+  it('what the kernel left out: writes unknowns as unknown', () => {
+    expect(alertSubject(bareEvent())).toBe('OOM: unknown process on unknown node (pod unknown)');
+  });
+});

@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { parseKernelLine } from '../../../shared/kernel-line.ts';
+import { describeRealLines, type RealLine } from './real-lines.ts';
+
+const LINES: RealLine<'summary'>[] = [
+  {
+    source: 'test/fixtures/kernel-logs/kernel-6.18-cgroupv1-memcg.dmesg.log',
+    line: 'oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,mems_allowed=0,oom_memcg=/docker/5e1b7b2c9d0f4a6e8c3b1d2f0a9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a2910/kubepods/burstable/pod3962896b-ab69-4572-8f1d-ee756f9f3589,task_memcg=/docker/5e1b7b2c9d0f4a6e8c3b1d2f0a9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a2910/kubepods/burstable/pod3962896b-ab69-4572-8f1d-ee756f9f3589/a2172e8d1101b4393d934a3a3fb902260c945c360ed278bbdef80cb45fbb9419,task=python3,pid=2874,uid=0',
+    expected: {
+      constraint: 'CONSTRAINT_MEMCG',
+      cpuset: '/',
+      oomMemcg:
+        '/docker/5e1b7b2c9d0f4a6e8c3b1d2f0a9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a2910/kubepods/burstable/pod3962896b-ab69-4572-8f1d-ee756f9f3589',
+      globalOom: false,
+      taskMemcg:
+        '/docker/5e1b7b2c9d0f4a6e8c3b1d2f0a9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a2910/kubepods/burstable/pod3962896b-ab69-4572-8f1d-ee756f9f3589/a2172e8d1101b4393d934a3a3fb902260c945c360ed278bbdef80cb45fbb9419',
+      task: 'python3',
+      pid: 2874,
+      uid: 0,
+    },
+  },
+  {
+    source: '0jc1/py-autovod#7 (system OOM)',
+    line: 'oom-kill:constraint=CONSTRAINT_NONE,nodemask=(null),cpuset=/,mems_allowed=0,global_oom,task_memcg=/init.scope,task=python,pid=7899,uid=0',
+    expected: {
+      constraint: 'CONSTRAINT_NONE',
+      oomMemcg: null,
+      globalOom: true,
+      taskMemcg: '/init.scope',
+      task: 'python',
+      pid: 7899,
+      uid: 0,
+    },
+  },
+  {
+    source: 'test/fixtures/kernel-logs/blog-3.10-to-5.10-oneliners.log (5.10, mistyped by its author)',
+    line: 'oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=cri-containerd-db82d879ba5185c931261d7544272174ec1368150C41457418C844974.scope,mems_allowed=0,oom_memcg=/kubends.slice/kubepods-burstable.slice/kubepods-bustable-pod748bebc7_7fde_4fef_b2a3_fe45e29392df.slice,task_memcg=/kubends.slice/kubepods-burstable.slice/kubepods-bustable-pod748bebc7_7fde_4fef_b2a3_fe45e29392df.slice/cri-containerd-ab82a879ba5185c93126175448c72174ec1368158c4d45718cfb8b84df97d6.scope,task=memc,pid=26036,uid=8',
+    expected: { constraint: 'CONSTRAINT_MEMCG', task: 'memc', pid: 26036, uid: 8 },
+  },
+];
+
+describeRealLines('summary', LINES);
+
+describe('summary: a comm that looks like the fields around it', () => {
+  it('reads the summary tail from the right when the comm holds ",pid="', () => {
+    const result = parseKernelLine(
+      'oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,mems_allowed=0,oom_memcg=/a,task_memcg=/a/b,task=x,pid=1,uid=0,pid=42,uid=7',
+    );
+    expect(result).toEqual({
+      kind: 'line',
+      line: expect.objectContaining({ task: 'x,pid=1,uid=0', pid: 42, uid: 7, taskMemcg: '/a/b' }),
+    });
+  });
+});

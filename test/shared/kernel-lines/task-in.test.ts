@@ -1,0 +1,25 @@
+import { describeRealLines, type RealLine } from './real-lines.ts';
+
+const LINES: RealLine<'task-in'>[] = [
+  {
+    source: 'test/fixtures/kernel-logs/blog-3.10-to-5.10-oneliners.log (4.19)',
+    line: 'Task in /kubepods.slice/kubepods-burstable.slice/kubepods-burstable-podf01c1049_ebf4_4b9d_b04c_345e8da5d1a8.slice/docker-15bbd7bed86af66837bb4e3b6d2e08802a23f31df45aefc60daa81f5a12896b5.scope killed as a result of limit of /kubepods.slice/kubepods-burstable.slice/kubepods-burstable-podf01c1049_ebf4_4b9d_b04c_345e8da5d1a8.slice',
+    expected: {
+      task: '/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-podf01c1049_ebf4_4b9d_b04c_345e8da5d1a8.slice/docker-15bbd7bed86af66837bb4e3b6d2e08802a23f31df45aefc60daa81f5a12896b5.scope',
+      oom: '/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-podf01c1049_ebf4_4b9d_b04c_345e8da5d1a8.slice',
+      truncated: false,
+    },
+  },
+  {
+    source: 'test/fixtures/kernel-logs/journalctl-4.18-el8-truncated.log (pager cut)',
+    line: 'Task in /kubepods.slice/kubepods-burstable.slice/kubepods-burstable-podf05bdc36_dd14_4537_9b91_57cc07df0932.slice/docker-052d52a163eb1ced8ddbd9968b31cb1d1ec74a2b389e18984737c3118f>',
+    truncated: true,
+    expected: {
+      task: '/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-podf05bdc36_dd14_4537_9b91_57cc07df0932.slice/docker-052d52a163eb1ced8ddbd9968b31cb1d1ec74a2b389e18984737c3118f',
+      oom: null,
+      truncated: true,
+    },
+  },
+];
+
+describeRealLines('task-in', LINES);
