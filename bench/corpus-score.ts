@@ -2,7 +2,7 @@
  * Issue 10's score on the corpus of real reports (test/fixtures/kernel-logs/corpus): of the fields the samples'
  * `.expected.json` make certain, how many parseKernelLog gets right; how many expected kills it misses; how many
  * it invents. `node bench/corpus-score.ts` (Node 24, as the npm scripts run it) prints the figures and the samples
- * that fall short; `--verbose` adds each wrong field. Not a test: test/shared/kernel-log-corpus.test.ts asserts.
+ * that fall short; `--verbose` adds each wrong field. Not a test: test/shared/kernel-log.corpus.test.ts asserts.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -7,8 +7,8 @@ import {
   freshCheckpoint,
   readCheckpoint,
   sameScope,
-} from '../../cli/backfill/backfill-checkpoint.ts';
-import { emptyAssemblerState } from '../../shared/report-assembler.ts';
+} from '../../../cli/backfill/backfill-checkpoint.ts';
+import { emptyAssemblerState } from '../../../shared/report-assembler.ts';
 
 const scope = {
   logGroup: '/eks-oom-alerts/demo/kernel',

@@ -11,12 +11,12 @@ import {
 import type { GetQueryResultsCommandOutput, StartQueryCommandOutput } from '@aws-sdk/client-cloudwatch-logs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createQueryCommand } from '../../cli/query/query-command.ts';
-import { INSIGHTS_QUERIES } from '../../shared/insights-queries.ts';
-import { memoryIo } from './in-memory-io.ts';
+import { createQueryCommand } from '../../../cli/query/query-command.ts';
+import { INSIGHTS_QUERIES } from '../../../shared/insights-queries.ts';
+import { memoryIo } from '../in-memory-io.ts';
 
 const NOW = Date.parse('2026-11-23T12:00:00.000Z');
-const FIXTURES = join(import.meta.dirname, '../fixtures/insights');
+const FIXTURES = join(import.meta.dirname, '../../fixtures/insights');
 
 interface RecordedAnswers {
   startQuery: StartQueryCommandOutput;

@@ -11,11 +11,11 @@ import { DescribeClusterCommand, EKSClient } from '@aws-sdk/client-eks';
 import { KubeConfig } from '@kubernetes/client-node';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createEksTokenSource } from '../../adapters/kubernetes/eks-token.ts';
-import { createEksKubeReader, createResolverFromKubeconfig } from '../../adapters/kubernetes/kube-client.ts';
-import { createKubeReader } from '../../adapters/kubernetes/kube-reader.ts';
-import { createPodResolver } from '../../adapters/kubernetes/pod-resolver.ts';
-import { fakeTiming } from '../adapters/fake-timing.ts';
+import { createEksTokenSource } from '../../../adapters/kubernetes/eks-token.ts';
+import { createEksKubeReader, createResolverFromKubeconfig } from '../../../adapters/kubernetes/kube-client.ts';
+import { createKubeReader } from '../../../adapters/kubernetes/kube-reader.ts';
+import { createPodResolver } from '../../../adapters/kubernetes/pod-resolver.ts';
+import { fakeTiming } from '../fake-timing.ts';
 import {
   CONTAINER_ID,
   KILL_TIME,
@@ -25,8 +25,8 @@ import {
   ownedObjectJson,
   podEventJson,
   podJson,
-} from '../fixtures/kubernetes-objects.ts';
-import { KubeApiStandin } from './k8s-api-standin.ts';
+} from '../../fixtures/kubernetes-objects.ts';
+import { KubeApiStandin } from '../../integration/k8s-api-standin.ts';
 
 const CLUSTER = 'prod-eu';
 const AFTER_KILL = Date.parse(KILL_TIME) + 60_000;

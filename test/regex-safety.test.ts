@@ -14,7 +14,7 @@ import { check } from 'recheck';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SOURCE_FOLDERS = ['shared', 'adapters', 'functions', 'cli', 'infra'];
 const SKIPPED_FOLDERS = new Set(['node_modules', 'cdk.out', 'dist']);
 const SCRIPT_EXTENSIONS = ['.ts', '.mts', '.cts', '.js', '.mjs', '.cjs'];

@@ -6,14 +6,14 @@ import { readFileSync } from 'node:fs';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
-import { parseKernelLog } from '../../../shared/kernel-log.ts';
-import { detailTypeOf, EVENT_SOURCE, type EnrichedOomEvent } from '../../../shared/oom-event.ts';
-import { EXAMPLE_KINDS, exampleEvent, type ExampleKind } from '../../fixtures/enriched/examples.ts';
+import { parseKernelLog } from '../../shared/kernel-log.ts';
+import { detailTypeOf, EVENT_SOURCE, type EnrichedOomEvent } from '../../shared/oom-event.ts';
+import { EXAMPLE_KINDS, exampleEvent, type ExampleKind } from '../fixtures/enriched/examples.ts';
 
 // ajv-formats is CommonJS with its function on `default`.
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
 
-const docs = new URL('../../../docs/', import.meta.url);
+const docs = new URL('../../docs/', import.meta.url);
 const readJson = (path: string): unknown => JSON.parse(readFileSync(new URL(path, docs), 'utf8'));
 
 const ajv = new Ajv2020({ allErrors: true, strict: true });
@@ -23,7 +23,7 @@ const validate = ajv.compile(readJson('event-schema.json') as object);
 describe('the example events', () => {
   it('pod-limit and unenriched carry what the parser reads from the real kernel 6.18 sample', () => {
     const log = readFileSync(
-      new URL('../../fixtures/kernel-logs/kernel-6.18-cgroupv1-memcg.dmesg.log', import.meta.url),
+      new URL('../fixtures/kernel-logs/kernel-6.18-cgroupv1-memcg.dmesg.log', import.meta.url),
       'utf8',
     );
     const parsed = parseKernelLog(log).events;

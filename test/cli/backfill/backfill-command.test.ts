@@ -9,22 +9,22 @@ import {
 import type { FilterLogEventsCommandInput, FilteredLogEvent } from '@aws-sdk/client-cloudwatch-logs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { readCheckpoint } from '../../cli/backfill/backfill-checkpoint.ts';
-import type { BackfillCheckpoint } from '../../cli/backfill/backfill-checkpoint.ts';
-import { createBackfillCommand } from '../../cli/backfill/backfill-command.ts';
-import { EXIT_INTERRUPTED } from '../../cli/command.ts';
-import type { BackfillEnvironment } from '../../cli/backfill/backfill-command.ts';
-import { fileCheckpointStore } from '../../cli/backfill/backfill-checkpoint.ts';
-import { enrichThenDeliver } from '../../cli/backfill/backfill-delivery.ts';
-import type { DeliverKills } from '../../cli/backfill/history-backfill.ts';
-import { FOLLOW_WIDTHS, tableHeader, tableLine } from '../../cli/kill-table.ts';
-import { createMemoryClaimStore } from '../../adapters/state/claim-store.ts';
-import type { PodResolver } from '../../adapters/kubernetes/pod-resolver.ts';
-import type { AlertMessage } from '../../shared/alert-format/alert-message.ts';
-import { MemoryStormStore } from '../../adapters/state/memory-storm-store.ts';
-import type { OomEvent } from '../../shared/oom-event.ts';
-import { FORWARDED_TERMS, KERNEL_OOM_FILTER_PATTERN } from '../../shared/subscription-pattern.ts';
-import { memoryIo } from './in-memory-io.ts';
+import { readCheckpoint } from '../../../cli/backfill/backfill-checkpoint.ts';
+import type { BackfillCheckpoint } from '../../../cli/backfill/backfill-checkpoint.ts';
+import { createBackfillCommand } from '../../../cli/backfill/backfill-command.ts';
+import { EXIT_INTERRUPTED } from '../../../cli/command.ts';
+import type { BackfillEnvironment } from '../../../cli/backfill/backfill-command.ts';
+import { fileCheckpointStore } from '../../../cli/backfill/backfill-checkpoint.ts';
+import { enrichThenDeliver } from '../../../cli/backfill/backfill-delivery.ts';
+import type { DeliverKills } from '../../../cli/backfill/history-backfill.ts';
+import { FOLLOW_WIDTHS, tableHeader, tableLine } from '../../../cli/kill-table.ts';
+import { createMemoryClaimStore } from '../../../adapters/state/claim-store.ts';
+import type { PodResolver } from '../../../adapters/kubernetes/pod-resolver.ts';
+import type { AlertMessage } from '../../../shared/alert-format/alert-message.ts';
+import { MemoryStormStore } from '../../../adapters/state/memory-storm-store.ts';
+import type { OomEvent } from '../../../shared/oom-event.ts';
+import { FORWARDED_TERMS, KERNEL_OOM_FILTER_PATTERN } from '../../../shared/subscription-pattern.ts';
+import { memoryIo } from '../in-memory-io.ts';
 
 const NOW = Date.parse('2026-11-23T12:00:00.000Z');
 const GROUP = '/eks-oom-alerts/demo/kernel';
@@ -42,7 +42,7 @@ interface PutLogEventsBody {
 
 // The live 78-line report a real Fluent Bit 5.1 sent (whole kmsg records).
 const liveReport = (
-  readFileSync(join(import.meta.dirname, '../fixtures/fluent-bit/putlogevents.jsonl'), 'utf8')
+  readFileSync(join(import.meta.dirname, '../../fixtures/fluent-bit/putlogevents.jsonl'), 'utf8')
     .trim()
     .split('\n')
     .map((l) => JSON.parse(l) as PutLogEventsBody)
