@@ -12,7 +12,10 @@ import { KubeConfig } from '@kubernetes/client-node';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createEksTokenSource } from '../../../adapters/kubernetes/eks-token.ts';
-import { createEksKubeReader, createResolverFromKubeconfig } from '../../../adapters/kubernetes/kube-client.ts';
+import {
+  createEksKubeReader,
+  createResolverFromKubeconfig,
+} from '../../../adapters/kubernetes/kube-client.ts';
 import { createKubeReader } from '../../../adapters/kubernetes/kube-reader.ts';
 import { createPodResolver } from '../../../adapters/kubernetes/pod-resolver.ts';
 import { fakeTiming } from '../fake-timing.ts';
