@@ -3,7 +3,7 @@ import tseslint from 'typescript-eslint';
 
 // The layers (docs/architecture.md): shared/ ← adapters/ ← functions/<fn>/ and cli/<command>/. Each imports only
 // downward; nothing imports infra/ but test/ and bench/. A wrong import fails `npm test`, not a review.
-const LAMBDAS = ['parse', 'enrich', 'notify'];
+const LAMBDAS = ['parse', 'enrich', 'notify', 'watch'];
 const COMMANDS = ['scan', 'replay', 'backfill', 'query'];
 
 const forbid = (regex, message) => ({ regex, message });

@@ -23,6 +23,26 @@ export function required(name: string): Setting<string> {
   };
 }
 
+/** A setting that may be left out: null then. */
+export function optional(name: string): Setting<string | null> {
+  return (env) => {
+    const value = valueOf(env, name);
+    return { ok: true, value: value === '' ? null : value };
+  };
+}
+
+/** One of a few words, or the fallback when unset. */
+export function oneOf<T extends string>(name: string, values: readonly T[], fallback: T): Setting<T> {
+  return (env) => {
+    const raw = valueOf(env, name);
+    if (raw === '') return { ok: true, value: fallback };
+    const value = values.find((v) => v === raw);
+    return value === undefined
+      ? { ok: false, problem: `${name} must be one of ${values.join(', ')}, not ${JSON.stringify(raw)}` }
+      : { ok: true, value };
+  };
+}
+
 export interface IntegerRange {
   min: number;
   max: number;

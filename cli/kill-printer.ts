@@ -39,7 +39,7 @@ export class KillPrinter {
   async kills(kills: readonly TableKill[]): Promise<void> {
     if (kills.length === 0) return;
     if (this.mode.json) {
-      await writeText(this.io.stdout, kills.map((k) => `${JSON.stringify(k.event)}\n`).join(''));
+      await writeText(this.io.stdout, kills.map((k) => `${JSON.stringify(k)}\n`).join(''));
     } else if (this.mode.streamRows) {
       await writeText(this.io.stdout, kills.map((k) => tableLine(killRow(k), FOLLOW_WIDTHS)).join(''));
     } else {

@@ -3,40 +3,30 @@
  * columns a person reads on a terminal. Text from the kernel (process names) passes through displayText so
  * a hostile comm cannot break the table.
  */
+import { formatKb, victimRssKb } from '../shared/format-figures.ts';
 import type { EnrichedOomEvent, OomEvent } from '../shared/oom-event.ts';
 import { displayText } from '../shared/format-text.ts';
 
 /** A kill as the table shows it: enriched against a cluster (`--kubeconfig`) or as the kernel told it. */
-export interface TableKill {
-  event: OomEvent | EnrichedOomEvent;
-  /** The time stamp as printed, for a kill with neither wall-clock nor kernel time. */
-  stamp: string | null;
-}
+export type TableKill = OomEvent | EnrichedOomEvent;
 
-const HEADER = ['TIME', 'NODE', 'POD', 'CONTAINER', 'PROCESS', 'RSS / LIMIT', 'LIMIT'];
-const ENRICHED_HEADER = [...HEADER, 'WORKLOAD'];
+const HEADER = ['TIME', 'NODE', 'NAMESPACE/POD', 'CONTAINER', 'PROCESS', 'USAGE/LIMIT', 'LIMIT HIT'];
+const ENRICHED_HEADER = [...HEADER, 'IMPACT'];
 
 export function tableHeader(enriched: boolean): readonly string[] {
   return enriched ? ENRICHED_HEADER : HEADER;
 }
 
 /** Column widths for rows printed as they come (following), where the longest cell is not known in advance. */
-export const FOLLOW_WIDTHS: readonly number[] = [20, 20, 36, 12, 24, 21, 9, 24];
+export const FOLLOW_WIDTHS: readonly number[] = [20, 20, 36, 12, 24, 15, 9, 32];
 
 const SHORT_CONTAINER_ID = 12;
 
-/** kB as people read them: `65152` → `63.6 MiB`, `900` → `900 KiB`, `4194304` → `4.0 GiB`. */
-export function formatSize(kb: number): string {
-  if (kb < 1024) return `${kb} KiB`;
-  if (kb < 1024 * 1024) return `${(kb / 1024).toFixed(1)} MiB`;
-  return `${(kb / (1024 * 1024)).toFixed(1)} GiB`;
-}
-
-/** Wall clock to the second (`2025-11-23 11:21:00Z`), else `[ 3467.5]` seconds since boot, else the stamp as printed. */
-export function killTime(event: OomEvent, stamp: string | null): string {
-  if (event.observedAt !== null) return `${event.observedAt.slice(0, 10)} ${event.observedAt.slice(11, 19)}Z`;
-  if (event.kernelTime !== null) return `[${event.kernelTime.toFixed(1).padStart(7)}]`;
-  return stamp ?? '?';
+/** UTC ISO-8601 to the second (`2025-11-23T11:21:00Z`) when the wall clock is known, else `+3467.5` seconds since boot. */
+export function killTime(event: OomEvent): string {
+  if (event.observedAt !== null) return `${event.observedAt.slice(0, 19)}Z`;
+  if (event.kernelTime !== null) return `+${event.kernelTime.toFixed(1)}`;
+  return '?';
 }
 
 /** The pod uid; `host` when the victim's cgroup is known and is not a pod's; `?` when the kernel text did not say. */
@@ -45,35 +35,38 @@ function podCell(event: OomEvent): string {
   return event.cgroup.task !== null ? 'host' : '?';
 }
 
-/** The victim's anon-rss against its cgroup's limit; a system OOM has no cgroup limit (`-`). */
+/**
+ * The victim's RSS (anon + file + shmem, as the e-mail gives it) against its cgroup's limit, in the units of a
+ * pod spec; a system OOM has no cgroup limit (`-`).
+ */
 function memoryCell(event: OomEvent): string {
-  const rss = event.victim.anonRssKb === null ? '?' : formatSize(event.victim.anonRssKb);
+  const rssKb = victimRssKb(event.victim);
+  const rss = rssKb === null ? '?' : formatKb(rssKb);
   const limitKb = event.memory?.limitKb ?? null;
-  let limit = limitKb === null ? '?' : formatSize(limitKb);
+  let limit = limitKb === null ? '?' : formatKb(limitKb);
   if (limitKb === null && event.limitScope === 'node') limit = '-';
   else if (limitKb === null && event.memory !== null && event.memory.usageKb !== null) limit = 'unlimited';
-  return `${rss} / ${limit}`;
+  return `${rss}/${limit}`;
 }
 
 function containerCell(event: OomEvent): string {
   return event.container === null ? '-' : event.container.id.slice(0, SHORT_CONTAINER_ID);
 }
 
-/** `Deployment/api`, or why the pod was not named (`not-found`, `unavailable`, …). */
-function workloadCell(event: EnrichedOomEvent): string {
-  const workload = event.kubernetes?.workload ?? null;
-  if (workload !== null) return displayText(`${workload.kind}/${workload.name}`);
-  return event.kubernetes === null ? `(${event.enrichment.status})` : '-';
+/** What the kill did to the workload; with why the pod was not named, when it was a pod's (`unknown (not-found)`). */
+function impactCell(event: EnrichedOomEvent): string {
+  const { status } = event.enrichment;
+  if (event.kubernetes !== null || status === 'not-a-pod') return event.impact;
+  return `${event.impact} (${status})`;
 }
 
-/** The cells of one kill; with enrichment, the pod and container by name and the owning workload. */
-export function killRow(kill: TableKill): string[] {
-  const { event } = kill;
+/** The cells of one kill; with enrichment, the pod and container by name and the impact. */
+export function killRow(event: TableKill): string[] {
   const name = event.victim.name === null ? '?' : displayText(event.victim.name);
   const pid = event.victim.pid === null ? '?' : String(event.victim.pid);
   const identity = 'kubernetes' in event ? event.kubernetes : null;
   const cells = [
-    killTime(event, kill.stamp),
+    killTime(event),
     event.node === null ? '-' : displayText(event.node),
     identity === null ? podCell(event) : displayText(`${identity.namespace}/${identity.pod}`),
     identity?.container == null ? containerCell(event) : displayText(identity.container),
@@ -81,7 +74,7 @@ export function killRow(kill: TableKill): string[] {
     memoryCell(event),
     event.limitScope ?? '?',
   ];
-  if ('enrichment' in event) cells.push(workloadCell(event));
+  if ('enrichment' in event) cells.push(impactCell(event));
   return cells;
 }
 

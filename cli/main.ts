@@ -2,6 +2,7 @@
  * `eks-oom-alerts <command> …`: the table of subcommands, each in its own module. Pure: the bin hands in
  * argv and the I/O, and turns the returned number into the exit code.
  */
+import packageJson from '../package.json' with { type: 'json' };
 import type { CliIo, Command } from './command.ts';
 import { EXIT_OK, EXIT_USAGE, writeText } from './command.ts';
 
@@ -46,7 +47,7 @@ Every kernel OOM kill on an EKS node, named by pod, namespace, container and wor
 Commands:
 ${lines.join('\n')}
 
-Run "eks-oom-alerts <command> --help" for a command's options.
+Run "eks-oom-alerts <command> --help" for a command's options; "eks-oom-alerts --version" for the version.
 `;
 }
 
@@ -58,6 +59,10 @@ export async function runCli(
   const [name, ...rest] = argv;
   if (name === '--help' || name === '-h' || name === 'help') {
     await writeText(io.stdout, topLevelUsage(commands));
+    return EXIT_OK;
+  }
+  if (name === '--version') {
+    await writeText(io.stdout, `eks-oom-alerts ${packageJson.version}\n`);
     return EXIT_OK;
   }
   const command = commands.find((c) => c.name === name);

@@ -1,5 +1,8 @@
 import { Duration, aws_logs as logs } from 'aws-cdk-lib';
+import type { ChatChannels } from './chat-channels.ts';
 import type { KernelLogSource } from './oom-alerts.ts';
+import { runbookTemplateProblems } from '../shared/alert-format/next-steps.ts';
+import { SMS_FOR_VALUES, type SmsFor } from '../shared/alert-format/sms-policy.ts';
 
 /**
  * The standalone app's settings, read from CDK context (`-c key=value` or cdk.json). Lists are
@@ -19,6 +22,21 @@ export const CONTEXT_KEYS = [
   'groupingWindowMinutes',
   'kubectlRoleArn',
   'kubectlLayerArn',
+  'fluentBitImage',
+  'encryptionKeyArn',
+  'dashboard',
+  'silentNodeMinutes',
+  'smsSpendAlarmUsd',
+  'region',
+  'slackWorkspaceId',
+  'slackChannelId',
+  'teamsTenantId',
+  'teamsTeamId',
+  'teamsChannelId',
+  'pagerDutyRoutingKeySecretName',
+  'kubernetesEvents',
+  'runbookUrl',
+  'smsFor',
 ] as const;
 
 export type ContextKey = (typeof CONTEXT_KEYS)[number];
@@ -33,6 +51,20 @@ export interface AppConfig {
   readonly retention: logs.RetentionDays | undefined;
   readonly groupingWindow: Duration | undefined;
   readonly kubectl: { roleArn: string; layerArn: string } | undefined;
+  readonly fluentBitImage: string | undefined;
+  readonly encryptionKeyArn: string | undefined;
+  readonly dashboard: boolean;
+  readonly silentNodeAfter: Duration | undefined;
+  readonly smsSpendAlarmUsd: number | undefined;
+  /** Context `region`; otherwise the region comes from the environment (regionOf). */
+  readonly region: string | undefined;
+  readonly chatChannels: ChatChannels | undefined;
+  /** A Secrets Manager secret (name or ARN) whose value is the PagerDuty routing key. */
+  readonly pagerDutyRoutingKeySecretName: string | undefined;
+  readonly kubernetesEvents: boolean;
+  /** A link template for every alert: `{cluster}`, `{namespace}`, `{workload}`, `{container}`. */
+  readonly runbookUrl: string | undefined;
+  readonly smsFor: SmsFor | undefined;
 }
 
 export type AppConfigResult = { ok: true; config: AppConfig } | { ok: false; errors: string[] };
@@ -40,6 +72,22 @@ export type AppConfigResult = { ok: true; config: AppConfig } | { ok: false; err
 const E164 = /^\+[1-9]\d{6,14}$/;
 // Dot-separated domain labels that exclude the dot: no overlapping repetition, linear time.
 const EMAIL = /^[^\s@,]+@[^\s@,.]+(?:\.[^\s@,.]+)+$/;
+// A key, not an alias: log groups take only a key ARN.
+const KMS_KEY_ARN = /^arn:aws[a-z-]{0,20}:kms:[a-z0-9-]{1,30}:\d{12}:key\/[A-Za-z0-9-]{1,100}$/;
+// An image reference has no spaces; the rest is the registry's business.
+const IMAGE = /^[^\s]{1,500}$/;
+const USD = /^\d{1,4}(?:\.\d{1,2})?$/;
+// EKS: "The name can contain only alphanumeric characters (case-sensitive), hyphens, and underscores. It must
+// start with an alphanumeric character and can't be longer than 100 characters."
+const EKS_CLUSTER_NAME = /^[0-9A-Za-z][0-9A-Za-z_-]{0,99}$/;
+const REGION = /^[a-z]{2}(?:-[a-z]+){1,2}-\d{1,2}$/;
+// AWS Chatbot's own patterns (API reference): Slack IDs, Teams IDs, and a Teams channel ID as its link encodes it.
+const SLACK_WORKSPACE_ID = /^[0-9A-Z]{1,255}$/;
+const SLACK_CHANNEL_ID = /^[A-Za-z0-9]{1,255}$/;
+const UUID = /^[0-9A-Fa-f]{8}(?:-[0-9A-Fa-f]{4}){3}-[0-9A-Fa-f]{12}$/;
+const TEAMS_CHANNEL_ID = /^[\w=+/.,-]{0,200}%3[aA][\w=+/.,-]{0,200}%40[\w=+/.,-]{0,200}$/;
+// A secret's name (letters, digits, /_+=.@-) or its ARN.
+const SECRET_ID = /^[A-Za-z0-9/_+=.@:-]{1,2048}$/;
 const RETENTION_DAYS = new Set<number>(
   Object.values(logs.RetentionDays).filter((value) => typeof value === 'number'),
 );
@@ -126,6 +174,57 @@ export function readAppConfig(context: (key: ContextKey) => unknown): AppConfigR
   if (kubectlLayerArn !== undefined && kubectlRoleArn === undefined)
     errors.push('kubectlLayerArn needs kubectlRoleArn');
 
+  const fluentBitImage = text(context('fluentBitImage'));
+  if (fluentBitImage !== undefined && !IMAGE.test(fluentBitImage)) {
+    errors.push('fluentBitImage must be an image reference without spaces, e.g. <registry>/fluent-bit:5.1.2');
+  }
+  const encryptionKeyArn = text(context('encryptionKeyArn'));
+  if (encryptionKeyArn !== undefined && !KMS_KEY_ARN.test(encryptionKeyArn)) {
+    errors.push(
+      `encryptionKeyArn must be the ARN of a KMS key (arn:aws:kms:<region>:<account>:key/<id>), not "${encryptionKeyArn}"`,
+    );
+  }
+  const dashboard = text(context('dashboard')) ?? 'false';
+  if (dashboard !== 'true' && dashboard !== 'false') errors.push('dashboard must be true or false');
+  const silentMinutes = wholeNumber(context('silentNodeMinutes'));
+  if (
+    silentMinutes === 'invalid' ||
+    (silentMinutes !== undefined && (silentMinutes < 10 || silentMinutes > 1440))
+  ) {
+    errors.push('silentNodeMinutes must be a whole number of minutes from 10 to 1440');
+  }
+  const smsSpend = text(context('smsSpendAlarmUsd'));
+  if (smsSpend !== undefined && !USD.test(smsSpend)) {
+    errors.push('smsSpendAlarmUsd must be an amount of US dollars, e.g. 0.8 or 25');
+  }
+
+  if (clusterName !== undefined && !EKS_CLUSTER_NAME.test(clusterName)) {
+    errors.push(
+      `clusterName "${clusterName}" is not an EKS cluster name: letters, digits, - and _, starting with a letter or digit, at most 100`,
+    );
+  }
+  const region = text(context('region'));
+  if (region !== undefined && !REGION.test(region))
+    errors.push(`region "${region}" is not an AWS region such as eu-west-1`);
+  const chatChannels = readChatChannels(context, errors);
+  const pagerDutyRoutingKeySecretName = text(context('pagerDutyRoutingKeySecretName'));
+  if (pagerDutyRoutingKeySecretName !== undefined && !SECRET_ID.test(pagerDutyRoutingKeySecretName)) {
+    errors.push('pagerDutyRoutingKeySecretName must be the name or ARN of a Secrets Manager secret');
+  }
+  const kubernetesEvents = text(context('kubernetesEvents')) ?? 'false';
+  if (kubernetesEvents !== 'true' && kubernetesEvents !== 'false')
+    errors.push('kubernetesEvents must be true or false');
+  const runbookUrl = text(context('runbookUrl'));
+  for (const problem of runbookUrl === undefined ? [] : runbookTemplateProblems(runbookUrl)) {
+    errors.push(`runbookUrl ${problem}`);
+  }
+  const smsFor = text(context('smsFor'));
+  if (smsFor !== undefined && !isSmsFor(smsFor)) {
+    errors.push(
+      `smsFor must be ${SMS_FOR_VALUES.map((value) => `"${value}"`).join(' or ')}, not "${smsFor}"`,
+    );
+  }
+
   if (errors.length > 0 || clusterName === undefined) return { ok: false, errors };
   return {
     ok: true,
@@ -144,6 +243,112 @@ export function readAppConfig(context: (key: ContextKey) => unknown): AppConfigR
         kubectlRoleArn !== undefined && kubectlLayerArn !== undefined
           ? { roleArn: kubectlRoleArn, layerArn: kubectlLayerArn }
           : undefined,
+      fluentBitImage,
+      encryptionKeyArn,
+      dashboard: dashboard === 'true',
+      silentNodeAfter: typeof silentMinutes === 'number' ? Duration.minutes(silentMinutes) : undefined,
+      smsSpendAlarmUsd: smsSpend === undefined ? undefined : Number(smsSpend),
+      region,
+      chatChannels,
+      pagerDutyRoutingKeySecretName,
+      kubernetesEvents: kubernetesEvents === 'true',
+      runbookUrl,
+      smsFor: smsFor !== undefined && isSmsFor(smsFor) ? smsFor : undefined,
     },
+  };
+}
+
+function isSmsFor(value: string): value is SmsFor {
+  return (SMS_FOR_VALUES as readonly string[]).includes(value);
+}
+
+/** The keys of one chat channel: each one set, or none (`undefined`); a key left out of a set is an error. */
+function channelKeys<K extends ContextKey>(
+  context: (key: ContextKey) => unknown,
+  keys: readonly K[],
+  errors: string[],
+): Record<K, string> | undefined {
+  const values = keys.map((key) => [key, text(context(key))] as const);
+  const given = values.filter(([, value]) => value !== undefined);
+  if (given.length === 0) return undefined;
+  if (given.length < keys.length) {
+    const missing = values.filter(([, value]) => value === undefined).map(([key]) => key);
+    errors.push(
+      `${given.map(([key]) => key).join(' and ')} ${given.length === 1 ? 'needs' : 'need'} ${missing.join(' and ')}`,
+    );
+    return undefined;
+  }
+  return Object.fromEntries(values) as Record<K, string>;
+}
+
+/** `slackWorkspaceId` + `slackChannelId`, `teamsTenantId` + `teamsTeamId` + `teamsChannelId`: either, both, or none. */
+function readChatChannels(context: (key: ContextKey) => unknown, errors: string[]): ChatChannels | undefined {
+  const slack = channelKeys(context, ['slackWorkspaceId', 'slackChannelId'], errors);
+  const teams = channelKeys(context, ['teamsTenantId', 'teamsTeamId', 'teamsChannelId'], errors);
+  const check = (ok: boolean, problem: string): void => {
+    if (!ok) errors.push(problem);
+  };
+  if (slack !== undefined) {
+    check(
+      SLACK_WORKSPACE_ID.test(slack.slackWorkspaceId),
+      'slackWorkspaceId is the workspace ID the AWS Chatbot console shows (T0123ABCD)',
+    );
+    check(
+      SLACK_CHANNEL_ID.test(slack.slackChannelId),
+      "slackChannelId is the ID at the end of the channel's link (C0123ABCD)",
+    );
+  }
+  if (teams !== undefined) {
+    check(UUID.test(teams.teamsTenantId), 'teamsTenantId is a UUID, as the AWS Chatbot console shows it');
+    check(UUID.test(teams.teamsTeamId), 'teamsTeamId is a UUID, as the AWS Chatbot console shows it');
+    check(
+      TEAMS_CHANNEL_ID.test(teams.teamsChannelId),
+      "teamsChannelId is the channel ID as the channel's link encodes it: 19%3a…%40thread.tacv2",
+    );
+  }
+  if (slack === undefined && teams === undefined) return undefined;
+  return {
+    ...(slack && { slack: { workspaceId: slack.slackWorkspaceId, channelId: slack.slackChannelId } }),
+    ...(teams && {
+      teams: { tenantId: teams.teamsTenantId, teamId: teams.teamsTeamId, channelId: teams.teamsChannelId },
+    }),
+  };
+}
+
+/**
+ * The standalone stack's name: `EksOomAlerts-<cluster>`. A CloudFormation stack name allows letters, digits
+ * and `-` only, and an EKS cluster name may hold `_` as well: it becomes `-`.
+ */
+export function stackNameOf(clusterName: string): string {
+  return `EksOomAlerts-${clusterName.replaceAll('_', '-')}`;
+}
+
+/** Where the deployment's region came from, for the user to see. */
+export type RegionChoice = { ok: true; region: string; source: string } | { ok: false; problem: string };
+
+/**
+ * The region to deploy to: context `region`, else the one the CDK CLI hands the app (CDK_DEFAULT_REGION). The
+ * CLI takes that from AWS_REGION, AWS_DEFAULT_REGION, the profile or instance metadata, and falls back to
+ * us-east-1 without a word when it finds none (aws-cdk's SdkProvider): the source says which it can tell.
+ */
+export function regionOf(
+  contextRegion: string | undefined,
+  env: Readonly<Record<string, string | undefined>>,
+): RegionChoice {
+  if (contextRegion !== undefined) return { ok: true, region: contextRegion, source: 'context region' };
+  const cdkRegion = env.CDK_DEFAULT_REGION;
+  if (cdkRegion === undefined || cdkRegion === '') {
+    return { ok: false, problem: 'no region: give -c region=<region>, or set AWS_REGION' };
+  }
+  for (const name of ['AWS_REGION', 'AWS_DEFAULT_REGION']) {
+    if (env[name] === cdkRegion) return { ok: true, region: cdkRegion, source: name };
+  }
+  return {
+    ok: true,
+    region: cdkRegion,
+    source:
+      cdkRegion === 'us-east-1'
+        ? "the AWS profile, or the CDK CLI's fallback when no region is set anywhere: give -c region=<region> to be sure"
+        : 'the AWS profile or instance metadata',
   };
 }

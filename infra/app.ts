@@ -1,15 +1,25 @@
+/**
+ * The standalone app: `npx cdk synth|deploy -c clusterName=… [-c key=value …]`. Every mistake in the context
+ * is printed at once, without a stack trace, and the app exits 1; the region and where it came from are
+ * printed on every run.
+ */
 import { App } from 'aws-cdk-lib';
-import { readAppConfig } from './app-config.ts';
+import { readAppConfig, regionOf, stackNameOf } from './app-config.ts';
 import { OomAlertsStack } from './stack.ts';
 
 const app = new App();
 const result = readAppConfig((key) => app.node.tryGetContext(key));
-if (!result.ok) {
-  throw new Error(`eks-oom-alerts configuration:\n  - ${result.errors.join('\n  - ')}`);
+const region = regionOf(result.ok ? result.config.region : undefined, process.env);
+const problems = [...(result.ok ? [] : result.errors), ...(region.ok ? [] : [region.problem])];
+if (!result.ok || !region.ok) {
+  process.stderr.write(`eks-oom-alerts configuration:\n${problems.map((p) => `  - ${p}\n`).join('')}`);
+  process.exit(1);
 }
-new OomAlertsStack(app, `EksOomAlerts-${result.config.clusterName}`, {
-  config: result.config,
-  env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
-  description: `eks-oom-alerts for EKS cluster ${result.config.clusterName}: kernel OOM kills → alerts`,
+const { config } = result;
+process.stderr.write(`eks-oom-alerts: region ${region.region} (from ${region.source})\n`);
+new OomAlertsStack(app, stackNameOf(config.clusterName), {
+  config,
+  env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: region.region },
+  description: `eks-oom-alerts for EKS cluster ${config.clusterName}: kernel OOM kills → alerts`,
 });
 app.synth();

@@ -16,6 +16,7 @@ import {
   fluentBitManifestText,
   fluentBitObjects,
 } from './fluent-bit-manifests.ts';
+import { readerRbacObjects, readerRbacText } from './kubernetes-access.ts';
 import { acknowledgeKubectlProvider } from './nag-acknowledgements.ts';
 import type { KernelLogSource, ResolvedProps } from './oom-alerts-props.ts';
 import { clusterClientSecurityGroup } from './pipeline-function.ts';
@@ -23,25 +24,63 @@ import { clusterClientSecurityGroup } from './pipeline-function.ts';
 /** CloudWatch Logs allows two subscription filters per log group (PutSubscriptionFilter API reference). */
 const SUBSCRIPTION_FILTERS_PER_LOG_GROUP = 2;
 
-/** Kernel log group writer role (EKS Pod Identity), and the Fluent Bit manifests: applied or written out. */
-export function shipKernelLogs(
+/**
+ * The kernel log group's writer for ship mode's Fluent Bit: a role for EKS Pod Identity that only that
+ * service account of that cluster, in this account, may assume, and its association.
+ */
+export function fluentBitIdentity(
   scope: Construct,
   config: ResolvedProps,
   clusterArn: string,
-  logGroup: logs.LogGroup,
-): string | undefined {
+  logGroup: logs.ILogGroup,
+): { association: eks.CfnPodIdentityAssociation; role: iam.IRole } {
+  // The session tags EKS documents for Pod Identity trust policies; aws:SourceArn would break the flow.
+  const podIdentity = new iam.PrincipalWithConditions(
+    new iam.SessionTagsPrincipal(new iam.ServicePrincipal('pods.eks.amazonaws.com')),
+    {
+      StringEquals: {
+        'aws:SourceAccount': Stack.of(scope).account,
+        'aws:RequestTag/eks-cluster-arn': clusterArn,
+        'aws:RequestTag/kubernetes-namespace': FLUENT_BIT_NAMESPACE,
+        'aws:RequestTag/kubernetes-service-account': FLUENT_BIT_SERVICE_ACCOUNT,
+      },
+    },
+  );
   const role = new iam.Role(scope, 'FluentBitRole', {
-    assumedBy: new iam.SessionTagsPrincipal(new iam.ServicePrincipal('pods.eks.amazonaws.com')),
+    assumedBy: podIdentity,
     description: `Fluent Bit in ${FLUENT_BIT_NAMESPACE}/${FLUENT_BIT_SERVICE_ACCOUNT} writes kernel lines of ${clusterArn}`,
   });
   logGroup.grantWrite(role);
-  new eks.CfnPodIdentityAssociation(scope, 'FluentBitPodIdentity', {
+  const association = new eks.CfnPodIdentityAssociation(scope, 'FluentBitPodIdentity', {
     clusterName: config.clusterName,
     namespace: FLUENT_BIT_NAMESPACE,
     serviceAccount: FLUENT_BIT_SERVICE_ACCOUNT,
     roleArn: role.roleArn,
   });
+  return { association, role };
+}
 
+/** Ship mode's Fluent Bit: where it writes, and the identity its pods take their credentials from. */
+export interface FluentBitRelease {
+  readonly logGroup: logs.ILogGroup;
+  /** The kernel log group's name as text: it is explicit, so known at synth (for the written manifest). */
+  readonly logGroupName: string;
+  readonly association: eks.CfnPodIdentityAssociation;
+  /** The writer role, with its policy on the group. */
+  readonly role: iam.IRole;
+}
+
+/**
+ * The cluster side of a deployment: the reader RBAC the functions' access entries rely on, in both modes, and
+ * Fluent Bit in ship mode. With kubectl access the construct applies them, Fluent Bit only once its Pod
+ * Identity association exists, so that no pod starts without credentials. Without, they are written to
+ * `<outdir>/<stack>.kubernetes.yaml`, an output names the command, and the file is returned.
+ */
+export function applyKubernetesObjects(
+  scope: Construct,
+  config: ResolvedProps,
+  fluentBit: FluentBitRelease | undefined,
+): string | undefined {
   const region = Stack.of(scope).region;
   if (config.kubectl) {
     const cluster = eks.Cluster.fromClusterAttributes(scope, 'Cluster', {
@@ -54,28 +93,42 @@ export function shipKernelLogs(
         kubectlSecurityGroupId: clusterClientSecurityGroup(scope, config.network).securityGroupId,
       }),
     });
-    new eks.KubernetesManifest(scope, 'FluentBit', {
+    new eks.KubernetesManifest(scope, 'KubernetesReaderAccess', {
       cluster,
-      manifest: fluentBitObjects({ region, logGroupName: logGroup.logGroupName }),
+      manifest: readerRbacObjects({ createEvents: config.kubernetesEvents }),
       overwrite: true,
     });
+    if (fluentBit) {
+      const manifest = new eks.KubernetesManifest(scope, 'FluentBit', {
+        cluster,
+        manifest: fluentBitObjects(
+          { region, logGroupName: fluentBit.logGroup.logGroupName },
+          config.fluentBitImage,
+        ),
+        overwrite: true,
+      });
+      manifest.node.addDependency(fluentBit.association, fluentBit.role);
+    }
     acknowledgeKubectlProvider(eks.KubectlProvider.getOrCreate(scope, cluster));
     return undefined;
   }
 
-  if (Token.isUnresolved(region)) {
+  if (fluentBit && Token.isUnresolved(region)) {
     throw new Error(
       'Ship mode without kubectl access writes the Fluent Bit manifest at synth and needs the region: give the stack env.region (or pass kubectl access).',
     );
   }
-  const file = join(Stage.of(scope)?.outdir ?? '.', `${Stack.of(scope).artifactId}.fluent-bit.yaml`);
-  // The group has an explicit name, so it is known at synth.
-  writeFileSync(
-    file,
-    fluentBitManifestText({ region, logGroupName: `/eks-oom-alerts/${config.clusterName}/kernel` }),
-  );
-  new CfnOutput(scope, 'FluentBitApplyCommand', {
-    description: 'Ship the kernel log: run once per cluster after deploying',
+  const file = join(Stage.of(scope)?.outdir ?? '.', `${Stack.of(scope).artifactId}.kubernetes.yaml`);
+  const documents = [readerRbacText({ createEvents: config.kubernetesEvents })];
+  if (fluentBit) {
+    documents.push(
+      fluentBitManifestText({ region, logGroupName: fluentBit.logGroupName }, config.fluentBitImage),
+    );
+  }
+  writeFileSync(file, documents.join('---\n'));
+  new CfnOutput(scope, 'KubernetesApplyCommand', {
+    description:
+      "What the functions may read (and ship mode's Fluent Bit): run once per cluster after deploying",
     value: `kubectl apply -f ${relative(process.cwd(), file)}`,
   });
   return file;

@@ -5,7 +5,6 @@ import {
   Validations,
   aws_cloudwatch as cloudwatch,
   aws_dynamodb as dynamodb,
-  aws_eks as eks,
   aws_events as events,
   aws_events_targets as targets,
   aws_iam as iam,
@@ -20,34 +19,47 @@ import {
   aws_sqs as sqs,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { PIPELINE_WAITS } from '../shared/pipeline-waits.ts';
 import { INSIGHTS_QUERIES } from '../shared/insights-queries.ts';
 import { METRIC_NAMESPACE } from '../shared/metric-names.ts';
 import { EVENT_SOURCE } from '../shared/oom-event.ts';
 import { ENV } from '../shared/runtime-config.ts';
+import { SMS_FILTER } from '../shared/alert-format/sms-policy.ts';
 import { STATE_TABLE } from '../shared/state-table-keys.ts';
 import { KERNEL_OOM_FILTER_PATTERN } from '../shared/subscription-pattern.ts';
-import { shipKernelLogs, subscriptionFilterQuotaErrors } from './kernel-log-source.ts';
+import {
+  type FluentBitRelease,
+  applyKubernetesObjects,
+  fluentBitIdentity,
+  subscriptionFilterQuotaErrors,
+} from './kernel-log-source.ts';
+import { ChatDelivery } from './chat-channels.ts';
+import { grantClusterRead } from './kubernetes-access.ts';
 import { createPipelineAlarms } from './monitoring/pipeline-alarms.ts';
-import { createPipelineDashboard } from './monitoring/pipeline-dashboard.ts';
+import { createPipelineDashboard, dashboardNameOf } from './monitoring/pipeline-dashboard.ts';
 import type { MonitoredPipeline } from './monitoring/pipeline-metrics.ts';
-import { nagText } from './nag-acknowledgements.ts';
+import { acknowledgeUnencryptedAlarmTopic, nagText } from './nag-acknowledgements.ts';
 import { type OomAlertsProps, resolveProps } from './oom-alerts-props.ts';
+import { PagerDutyRoute } from './pagerduty-route.ts';
 import {
   type FunctionName,
   clusterClientSecurityGroup,
   functionRole,
   nodeFunction,
 } from './pipeline-function.ts';
+import { STATE_TABLE_ACCESS, grantStateTable } from './state-table-access.ts';
 
 export type { ClusterNetwork, KernelLogSource, KubectlAccess, OomAlertsProps } from './oom-alerts-props.ts';
+export type { ChatChannels, SlackChannel, TeamsChannel } from './chat-channels.ts';
 
-/** AWS managed EKS access policy equal to the Kubernetes `view` role: get/list pods, events, ReplicaSets, Jobs. */
-const EKS_VIEW_POLICY = 'AmazonEKSViewPolicy';
+/** At most this many enrich invocations at once: a storm of kills must not flood the API server. */
+const ENRICH_MAX_CONCURRENCY = 5;
 
 /**
  * Every kernel OOM kill on the cluster's nodes becomes one alert naming the pod, namespace, container and
  * workload. Reads top to bottom like the pipeline: kernel log group → subscription → parse → SQS → enrich →
- * EventBridge → notify → SNS + events log group, then saved queries, alarms and a dashboard (infra/monitoring/).
+ * EventBridge → notify → SNS + events log group, then saved queries, the shipping check (watch), alarms and an
+ * optional dashboard (infra/monitoring/).
  */
 export class OomAlerts extends Construct {
   readonly kernelLogGroup: logs.ILogGroup;
@@ -56,14 +68,17 @@ export class OomAlerts extends Construct {
   readonly eventBus: events.EventBus;
   /** Alerts per OOM kill (email, SMS); add your own subscriptions here. */
   readonly alertTopic: sns.Topic;
-  /** The pipeline's own alarms (DLQ depth, errors, format drift, enrichment unavailable). */
+  /** The pipeline's own alarms (dead letters, blind nodes, silent kernel log, format drift …). */
   readonly alarmTopic: sns.Topic;
+  /** With `chatChannels`: AWS Chatbot's custom notifications, one per alert and digest. */
+  readonly chatTopic: sns.Topic | undefined;
   readonly eventsLogGroup: logs.LogGroup;
   readonly functions: Readonly<Record<FunctionName, nodejs.NodejsFunction>>;
   readonly alarms: readonly cloudwatch.Alarm[];
-  readonly dashboard: cloudwatch.Dashboard;
-  /** Ship mode without kubectl access: the file to `kubectl apply -f`. */
-  readonly fluentBitManifestFile: string | undefined;
+  /** With `dashboard: true` only. */
+  readonly dashboard: cloudwatch.Dashboard | undefined;
+  /** Without kubectl access: the file to `kubectl apply -f` (reader RBAC, and Fluent Bit in ship mode). */
+  readonly kubernetesManifestFile: string | undefined;
 
   constructor(scope: Construct, id: string, props: OomAlertsProps) {
     super(scope, id);
@@ -77,22 +92,29 @@ export class OomAlerts extends Construct {
     });
 
     // Node kernel → Fluent Bit → CloudWatch Logs, one stream per node.
+    let fluentBit: FluentBitRelease | undefined;
     if (config.kernelLogs.mode === 'ship') {
       const kernelLogGroup = new logs.LogGroup(this, 'KernelLogGroup', {
         logGroupName: `${prefix}/kernel`,
         retention: config.retention,
+        encryptionKey: config.encryptionKey,
         removalPolicy: RemovalPolicy.DESTROY,
       });
       this.kernelLogGroup = kernelLogGroup;
-      this.fluentBitManifestFile = shipKernelLogs(this, config, clusterArn, kernelLogGroup);
+      fluentBit = {
+        logGroup: kernelLogGroup,
+        logGroupName: `${prefix}/kernel`,
+        ...fluentBitIdentity(this, config, clusterArn, kernelLogGroup),
+      };
     } else {
       this.kernelLogGroup = logs.LogGroup.fromLogGroupName(
         this,
         'KernelLogGroup',
         config.kernelLogs.logGroupName,
       );
-      this.fluentBitManifestFile = undefined;
     }
+    // What the functions may read in the cluster, and ship mode's Fluent Bit.
+    this.kubernetesManifestFile = applyKubernetesObjects(this, config, fluentBit);
 
     // Shared state: parse's partial reports, enrich's dedupe, notify's storm groups.
     this.stateTable = new dynamodb.Table(this, 'StateTable', {
@@ -101,13 +123,20 @@ export class OomAlerts extends Construct {
       billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       removalPolicy: RemovalPolicy.DESTROY,
+      // Without the organization's key, DynamoDB's own (AWS owned) encryption.
+      ...(config.encryptionKey && {
+        encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED,
+        encryptionKey: config.encryptionKey,
+      }),
     });
 
     const roles = {
       parse: functionRole(this, 'parse'),
       enrich: functionRole(this, 'enrich'),
       notify: functionRole(this, 'notify'),
+      watch: functionRole(this, 'watch'),
     };
+    const logging = { retention: config.retention, encryptionKey: config.encryptionKey };
     const common = {
       [ENV.clusterName]: config.clusterName,
       [ENV.stateTableName]: this.stateTable.tableName,
@@ -126,7 +155,7 @@ export class OomAlerts extends Construct {
 
     // The subscription invokes parse asynchronously: what still fails after Lambda's retries lands here.
     const parseDlq = encryptedQueue(this, 'ParseDeadLetterQueue', { retentionPeriod: Duration.days(14) });
-    const parse = nodeFunction(this, 'parse', roles.parse, config.retention, {
+    const parse = nodeFunction(this, 'parse', roles.parse, logging, {
       timeout: Duration.seconds(30),
       deadLetterQueue: parseDlq,
       environment: {
@@ -136,8 +165,8 @@ export class OomAlerts extends Construct {
       },
     });
     this.eventsQueue.grantSendMessages(parse);
-    this.stateTable.grantReadWriteData(parse);
-    new logs.SubscriptionFilter(this, 'KernelOomLines', {
+    grantStateTable(this.stateTable, roles.parse, STATE_TABLE_ACCESS.parse);
+    const subscription = new logs.SubscriptionFilter(this, 'KernelOomLines', {
       logGroup: this.kernelLogGroup,
       destination: new logDestinations.LambdaDestination(parse),
       filterPattern: logs.FilterPattern.literal(KERNEL_OOM_FILTER_PATTERN),
@@ -149,7 +178,7 @@ export class OomAlerts extends Construct {
       eventBusName: `eks-oom-alerts-${config.clusterName}`,
     });
     const clusterClient = config.network ? clusterClientSecurityGroup(this, config.network) : undefined;
-    const enrich = nodeFunction(this, 'enrich', roles.enrich, config.retention, {
+    const enrich = nodeFunction(this, 'enrich', roles.enrich, logging, {
       timeout: enrichTimeout,
       memorySize: 512,
       vpc: config.network?.vpc,
@@ -159,80 +188,89 @@ export class OomAlerts extends Construct {
         ...common,
         [ENV.eventBusName]: this.eventBus.eventBusName,
         [ENV.kernelLogGroupName]: this.kernelLogGroup.logGroupName,
+        ...(config.kubernetesEvents && { [ENV.kubernetesEvents]: 'true' }),
       },
     });
     enrich.addEventSource(
       new eventSources.SqsEventSource(this.eventsQueue, {
         batchSize: 10,
-        maxBatchingWindow: Duration.seconds(5),
+        maxBatchingWindow: Duration.seconds(PIPELINE_WAITS.enrichBatchWindowSeconds),
         reportBatchItemFailures: true,
+        maxConcurrency: ENRICH_MAX_CONCURRENCY,
       }),
     );
-    this.stateTable.grantReadWriteData(enrich);
+    grantStateTable(this.stateTable, roles.enrich, STATE_TABLE_ACCESS.enrich);
     this.eventBus.grantPutEventsTo(enrich);
     // Report context: enrich reads the kernel lines around a kill in this one group, nothing else.
     this.kernelLogGroup.grant(enrich, 'logs:FilterLogEvents');
     if (config.kernelLogs.mode === 'existing') {
-      Validations.of(roles.enrich).acknowledge({
-        id: `AwsSolutions::AwsSolutions-IAM5[Resource::${nagText(stack.resolve(this.kernelLogGroup.logGroupArn))}]`,
-        reason:
-          'An imported log group is named by its ARN with the ":*" suffix: it is this one group and its streams.',
-      });
+      for (const role of [roles.enrich, roles.watch]) {
+        Validations.of(role).acknowledge({
+          id: `AwsSolutions::AwsSolutions-IAM5[Resource::${nagText(stack.resolve(this.kernelLogGroup.logGroupArn))}]`,
+          reason:
+            'An imported log group is named by its ARN with the ":*" suffix: it is this one group and its streams.',
+        });
+      }
     }
-    roles.enrich.addToPrincipalPolicy(
-      new iam.PolicyStatement({ actions: ['eks:DescribeCluster'], resources: [clusterArn] }),
+    for (const role of [roles.enrich, roles.watch]) {
+      role.addToPrincipalPolicy(
+        new iam.PolicyStatement({ actions: ['eks:DescribeCluster'], resources: [clusterArn] }),
+      );
+    }
+    // No EKS access policy: the group's ClusterRole (infra/kubernetes-access.ts) reads pods, events, owners, nodes.
+    grantClusterRead(
+      this,
+      config.clusterName,
+      { enrich: roles.enrich, watch: roles.watch },
+      config.kubernetesEvents ? ['enrich'] : [],
     );
-    new eks.CfnAccessEntry(this, 'EnrichAccessEntry', {
-      clusterName: config.clusterName,
-      principalArn: roles.enrich.roleArn,
-      type: 'STANDARD',
-      accessPolicies: [
-        {
-          policyArn: stack.formatArn({
-            service: 'eks',
-            region: '',
-            account: 'aws',
-            resource: 'cluster-access-policy',
-            resourceName: EKS_VIEW_POLICY,
-          }),
-          accessScope: { type: 'cluster' },
-        },
-      ],
-    });
 
-    // notify → SNS (email, SMS) + one JSON line per event in the events log group.
-    const key = new kms.Key(this, 'TopicKey', {
-      description: `eks-oom-alerts ${config.clusterName}: SNS topics`,
-      enableKeyRotation: true,
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
-    // CloudWatch alarms publish to the encrypted alarm topic.
-    key.grant(new iam.ServicePrincipal('cloudwatch.amazonaws.com'), 'kms:Decrypt', 'kms:GenerateDataKey*');
+    // notify → SNS (email, SMS) + one JSON line per event in the events log group. No key to pay for by default:
+    // alerts under SNS's AWS-managed key. CloudWatch alarms cannot publish to a topic under that key (its policy
+    // cannot be changed), so the alarm topic is encrypted only with the organization's key.
+    const alertKey = config.encryptionKey ?? kms.Alias.fromAliasName(this, 'SnsManagedKey', 'alias/aws/sns');
     this.alertTopic = new sns.Topic(this, 'AlertTopic', {
-      masterKey: key,
+      masterKey: alertKey,
       enforceSSL: true,
       displayName: 'EKS OOM alerts',
     });
-    this.alarmTopic = new sns.Topic(this, 'AlarmTopic', { masterKey: key, enforceSSL: true });
+    this.alarmTopic = new sns.Topic(this, 'AlarmTopic', {
+      masterKey: config.encryptionKey,
+      enforceSSL: true,
+    });
+    if (config.encryptionKey === undefined) acknowledgeUnencryptedAlarmTopic(this.alarmTopic);
     for (const email of config.alertEmails) {
       this.alertTopic.addSubscription(new subscriptions.EmailSubscription(email));
       this.alarmTopic.addSubscription(new subscriptions.EmailSubscription(email));
     }
-    for (const phone of config.alertPhoneNumbers)
-      this.alertTopic.addSubscription(new subscriptions.SmsSubscription(phone));
+    // notify marks each alert `sms` = `send` or `skip` (context `smsFor`); e-mail has no filter: every alert.
+    const smsFilterPolicy = {
+      [SMS_FILTER.attribute]: sns.SubscriptionFilter.stringFilter({ allowlist: [SMS_FILTER.send] }),
+    };
+    for (const phone of config.alertPhoneNumbers) {
+      this.alertTopic.addSubscription(
+        new subscriptions.SmsSubscription(phone, { filterPolicy: smsFilterPolicy }),
+      );
+    }
 
     this.eventsLogGroup = new logs.LogGroup(this, 'EventsLogGroup', {
       logGroupName: `${prefix}/events`,
       retention: config.retention,
+      encryptionKey: config.encryptionKey,
       removalPolicy: RemovalPolicy.DESTROY,
     });
-    const notify = nodeFunction(this, 'notify', roles.notify, config.retention, {
+    const notify = nodeFunction(this, 'notify', roles.notify, logging, {
       timeout: Duration.seconds(30),
       environment: {
         ...common,
         [ENV.topicArn]: this.alertTopic.topicArn,
         [ENV.groupingWindowMinutes]: String(config.groupingWindow.toMinutes()),
         [ENV.eventsLogGroupName]: this.eventsLogGroup.logGroupName,
+        // Only for links in the alerts: notify reads neither.
+        [ENV.kernelLogGroupName]: this.kernelLogGroup.logGroupName,
+        ...(config.dashboard && { [ENV.dashboardName]: dashboardNameOf(config.clusterName) }),
+        ...(config.runbookUrl !== undefined && { [ENV.runbookUrl]: config.runbookUrl }),
+        [ENV.smsFor]: config.smsFor,
       },
     });
     this.alertTopic.grantPublish(notify);
@@ -241,8 +279,21 @@ export class OomAlerts extends Construct {
       reason:
         'Publishing to a KMS-encrypted topic needs GenerateDataKey* (the SNS-documented action set), on this one key only.',
     });
-    this.stateTable.grantReadWriteData(notify);
+    grantStateTable(this.stateTable, roles.notify, STATE_TABLE_ACCESS.notify);
     this.eventsLogGroup.grantWrite(notify);
+    // Slack and Teams through AWS Chatbot: notify publishes a chat message per alert and digest.
+    if (config.chatChannels !== undefined) {
+      const chat = new ChatDelivery(this, 'Chat', {
+        clusterName: config.clusterName,
+        channels: config.chatChannels,
+        encryptionKey: config.encryptionKey,
+      });
+      notify.addEnvironment(ENV.chatTopicArn, chat.topic.topicArn);
+      chat.topic.grantPublish(notify);
+      this.chatTopic = chat.topic;
+    } else {
+      this.chatTopic = undefined;
+    }
     const notifyDlq = encryptedQueue(this, 'NotifyDeadLetterQueue', { retentionPeriod: Duration.days(14) });
     Validations.of(notifyDlq).acknowledge({
       id: 'AwsSolutions::AwsSolutions-SQS3',
@@ -265,13 +316,45 @@ export class OomAlerts extends Construct {
       eventPattern: { source: [EVENT_SOURCE] },
       targets: [notifyTarget],
     });
+    if (config.pagerDutyRoutingKey !== undefined) {
+      new PagerDutyRoute(this, 'PagerDuty', {
+        eventBus: this.eventBus,
+        routingKey: config.pagerDutyRoutingKey,
+        deadLetterQueue: notifyDlq,
+      });
+    }
     // Flushes storm groups whose window closed without a further kill.
     new events.Rule(this, 'NotifySchedule', {
       schedule: events.Schedule.rate(Duration.minutes(5)),
       targets: [notifyTarget],
     });
 
-    this.functions = { parse, enrich, notify };
+    // watch: every 5 minutes, the cluster's nodes against the newest lines of their kernel streams. A check that
+    // still fails after Lambda's retries lands in notify's dead-letter queue, whose alarm is already paid for.
+    const watch = nodeFunction(this, 'watch', roles.watch, logging, {
+      timeout: Duration.seconds(60),
+      vpc: config.network?.vpc,
+      vpcSubnets: config.network?.subnets,
+      securityGroups: clusterClient ? [clusterClient] : undefined,
+      environment: {
+        [ENV.clusterName]: config.clusterName,
+        POWERTOOLS_METRICS_NAMESPACE: METRIC_NAMESPACE,
+        [ENV.kernelLogGroupName]: this.kernelLogGroup.logGroupName,
+        [ENV.silentNodeMinutes]: String(config.silentNodeAfter.toMinutes()),
+        [ENV.nodeGraceMinutes]: String(config.nodeGrace.toMinutes()),
+      },
+    });
+    this.kernelLogGroup.grant(watch, 'logs:DescribeLogStreams');
+    watch.configureAsyncInvoke({
+      retryAttempts: 2,
+      onFailure: new lambdaDestinations.SqsDestination(notifyDlq),
+    });
+    new events.Rule(this, 'WatchSchedule', {
+      schedule: events.Schedule.rate(Duration.minutes(5)),
+      targets: [new targets.LambdaFunction(watch)],
+    });
+
+    this.functions = { parse, enrich, notify, watch };
 
     for (const query of INSIGHTS_QUERIES) {
       new logs.CfnQueryDefinition(this, `Query-${query.name}`, {
@@ -281,16 +364,22 @@ export class OomAlerts extends Construct {
       });
     }
 
-    // The pipeline's own health: alarms to the alarm topic, and one dashboard.
+    // The pipeline's own health: alarms to the alarm topic, and a dashboard when asked for.
     const monitored: MonitoredPipeline = {
       clusterName: config.clusterName,
       functions: this.functions,
       eventsQueue: this.eventsQueue,
       deadLetterQueues: { events: eventsDlq, parse: parseDlq, notify: notifyDlq },
       eventsLogGroup: this.eventsLogGroup,
+      kernelLogGroupName: this.kernelLogGroup.logGroupName,
+      subscriptionFilterName: (subscription.node.defaultChild as logs.CfnSubscriptionFilter)
+        .subscriptionFilterRef.filterName,
+      alertTopic: this.alertTopic,
+      silentNodeAfter: config.silentNodeAfter,
+      smsSpendAlarmUsd: config.alertPhoneNumbers.length > 0 ? config.smsSpendAlarmUsd : undefined,
     };
     this.alarms = createPipelineAlarms(this, monitored, this.alarmTopic);
-    this.dashboard = createPipelineDashboard(this, monitored, this.alarms);
+    this.dashboard = config.dashboard ? createPipelineDashboard(this, monitored, this.alarms) : undefined;
   }
 }
 

@@ -5,15 +5,17 @@ import {
   Validations,
   aws_ec2 as ec2,
   aws_iam as iam,
+  type aws_kms as kms,
   aws_lambda as lambda,
   aws_lambda_nodejs as nodejs,
   aws_logs as logs,
 } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { METRIC_SERVICES } from '../shared/metric-names.ts';
+import { LAMBDA_BUNDLING } from './lambda-bundling.ts';
 import type { ClusterNetwork } from './oom-alerts-props.ts';
 
-export type FunctionName = 'parse' | 'enrich' | 'notify';
+export type FunctionName = 'parse' | 'enrich' | 'notify' | 'watch';
 
 /** The handler file esbuild bundles for a stage. */
 function functionEntry(name: FunctionName): string {
@@ -55,19 +57,26 @@ export function clusterClientSecurityGroup(scope: Construct, network: ClusterNet
   return group;
 }
 
+/** How long a function's log group keeps its lines, and the organization's key when one was given. */
+export interface FunctionLogging {
+  readonly retention: logs.RetentionDays;
+  readonly encryptionKey: kms.IKey | undefined;
+}
+
 /** One stage's function: bundled from functions/<name>/handler.ts, with its own log group and the given role. */
 export function nodeFunction(
   scope: Construct,
   name: FunctionName,
   role: iam.Role,
-  retention: logs.RetentionDays,
+  logging: FunctionLogging,
   props: Pick<
     nodejs.NodejsFunctionProps,
     'timeout' | 'memorySize' | 'environment' | 'deadLetterQueue' | 'vpc' | 'vpcSubnets' | 'securityGroups'
   >,
 ): nodejs.NodejsFunction {
   const logGroup = new logs.LogGroup(scope, `${capitalised(name)}LogGroup`, {
-    retention,
+    retention: logging.retention,
+    encryptionKey: logging.encryptionKey,
     removalPolicy: RemovalPolicy.DESTROY,
   });
   logGroup.grantWrite(role);
@@ -99,18 +108,17 @@ export function nodeFunction(
     },
     bundling: {
       forceDockerBundling: false,
-      minify: true,
       sourceMap: true,
       sourcesContent: false,
-      format: nodejs.OutputFormat.ESM,
-      target: 'node24',
-      mainFields: ['module', 'main'],
-      // Some CommonJS dependencies call require(); ESM output has no require of its own.
-      banner: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
-      // The nodejs24.x runtime ships every `@aws-sdk/client-*` package of SDK v3, importable from ESM: using
-      // them keeps parse and notify near 70 kB (cold start). Everything else is bundled, because the runtime
-      // does not promise the SDK's helper packages (aws-sdk-js-v3#5122: `@aws-sdk/util-retry` was missing).
-      externalModules: ['@aws-sdk/client-*'],
+      format: nodejs.OutputFormat.CJS,
+      minify: LAMBDA_BUNDLING.minify,
+      target: LAMBDA_BUNDLING.target,
+      mainFields: LAMBDA_BUNDLING.mainFields,
+      externalModules: LAMBDA_BUNDLING.external,
+      define: LAMBDA_BUNDLING.define,
+      esbuildArgs: Object.fromEntries(
+        Object.entries(LAMBDA_BUNDLING.alias).map(([path, file]) => [`--alias:${path}`, file]),
+      ),
     },
   });
 }

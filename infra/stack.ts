@@ -1,5 +1,14 @@
-import { Stack, type StackProps, aws_ec2 as ec2, aws_lambda as lambda } from 'aws-cdk-lib';
+import {
+  CfnOutput,
+  SecretValue,
+  Stack,
+  type StackProps,
+  aws_ec2 as ec2,
+  aws_kms as kms,
+  aws_lambda as lambda,
+} from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { OPTIONAL_STACK_OUTPUTS, STACK_OUTPUTS } from '../shared/stack-outputs.ts';
 import type { AppConfig } from './app-config.ts';
 import { OomAlerts } from './oom-alerts.ts';
 
@@ -38,6 +47,45 @@ export class OomAlertsStack extends Stack {
         roleArn: config.kubectl.roleArn,
         layer: lambda.LayerVersion.fromLayerVersionArn(this, 'KubectlLayer', config.kubectl.layerArn),
       },
+      fluentBitImage: config.fluentBitImage,
+      encryptionKey:
+        config.encryptionKeyArn === undefined
+          ? undefined
+          : kms.Key.fromKeyArn(this, 'EncryptionKey', config.encryptionKeyArn),
+      dashboard: config.dashboard,
+      silentNodeAfter: config.silentNodeAfter,
+      smsSpendAlarmUsd: config.smsSpendAlarmUsd,
+      chatChannels: config.chatChannels,
+      // A dynamic reference: CloudFormation resolves the secret at deploy time, the template never holds it.
+      pagerDutyRoutingKey:
+        config.pagerDutyRoutingKeySecretName === undefined
+          ? undefined
+          : SecretValue.secretsManager(config.pagerDutyRoutingKeySecretName),
+      kubernetesEvents: config.kubernetesEvents,
+      runbookUrl: config.runbookUrl,
+      smsFor: config.smsFor,
+    });
+    addStackOutputs(this, this.alerts);
+  }
+}
+
+/** Read by `backfill --deliver --stack NAME`: at stack level an id is the output's name, with no hash; no export. */
+function addStackOutputs(stack: Stack, alerts: OomAlerts): void {
+  const output = (key: keyof typeof STACK_OUTPUTS, value: string, description: string): void => {
+    new CfnOutput(stack, STACK_OUTPUTS[key], { value, description });
+  };
+  output('alertTopicArn', alerts.alertTopic.topicArn, 'The SNS topic of the OOM alerts');
+  output('eventBusName', alerts.eventBus.eventBusName, 'The EventBridge bus of the enriched OOM events');
+  output('stateTableName', alerts.stateTable.tableName, 'The DynamoDB table of claims and storm windows');
+  output(
+    'eventsLogGroupName',
+    alerts.eventsLogGroup.logGroupName,
+    'One JSON line per OOM event, read by the saved Logs Insights queries',
+  );
+  if (alerts.chatTopic !== undefined) {
+    new CfnOutput(stack, OPTIONAL_STACK_OUTPUTS.chatTopicArn, {
+      value: alerts.chatTopic.topicArn,
+      description: "AWS Chatbot's topic: a chat message per alert and digest",
     });
   }
 }

@@ -119,7 +119,7 @@ function decodeUncached(path: string, truncated: boolean): DecodedCgroup {
     .filter((s) => s.length > 0)
     .flatMap(splitSystemdSpec);
   const podIndex = segments.findIndex((s) => podUidOf(s) !== null);
-  if (podIndex < 0) return levelAbovePods(segments);
+  if (podIndex < 0) return levelAbovePods(segments) ?? containerOutsidePods(segments) ?? NOT_KUBERNETES;
   const uid = podUidOf(segments[podIndex] as string) as string;
   const above = segments.slice(0, podIndex + 1);
   const pod: PodRef = { uid, qos: qosOf(above) };
@@ -140,10 +140,50 @@ function decodeUncached(path: string, truncated: boolean): DecodedCgroup {
   };
 }
 
-/** `kubepods` itself, or a QoS class cgroup under it: a limit there covers many pods. */
-function levelAbovePods(segments: readonly string[]): DecodedCgroup {
+/**
+ * Container scopes outside Kubernetes, under systemd (cgroup v1 and v2 alike): docker's
+ * `/system.slice/docker-<id>.scope` and podman's `…/libpod-<id>.scope`. The contract names no podman runtime, so
+ * podman's is null.
+ */
+const RUNTIME_SCOPES: ReadonlyArray<readonly [string, ContainerRuntime | null]> = [
+  ['docker-', 'docker'],
+  ['libpod-', null],
+];
+
+function scopeContainer(segment: string): ContainerRef | null {
+  if (!segment.endsWith('.scope')) return null;
+  for (const [prefix, runtime] of RUNTIME_SCOPES) {
+    const id = segment.slice(prefix.length, -'.scope'.length);
+    if (segment.startsWith(prefix) && HEX64.test(id)) return { id, runtime };
+  }
+  return null;
+}
+
+/**
+ * A container without a pod: a runtime's scope, or docker's cgroupfs driver (`/docker/<id>`), the innermost
+ * one when containers nest. Its own cgroup is the `container` level; podman runs the container's processes in
+ * the scope's `container` child, which is the same level. Deeper, the cgroup is only inside a container.
+ */
+function containerOutsidePods(segments: readonly string[]): DecodedCgroup | null {
+  for (let i = segments.length - 1; i >= 0; i--) {
+    const segment = segments[i] as string;
+    const container =
+      scopeContainer(segment) ??
+      (segments[i - 1] === 'docker' && HEX64.test(segment)
+        ? { id: segment, runtime: 'docker' as const }
+        : null);
+    if (container === null) continue;
+    const below = segments.slice(i + 1);
+    const own = below.length === 0 || (below.length === 1 && below[0] === 'container');
+    return { level: own ? 'container' : 'other', pod: null, container, partialContainerId: null };
+  }
+  return null;
+}
+
+/** `kubepods` itself, or a QoS class cgroup under it: a limit there covers many pods. Null outside kubepods. */
+function levelAbovePods(segments: readonly string[]): DecodedCgroup | null {
   const kubepods = segments.findIndex((s) => s === 'kubepods' || s === 'kubepods.slice');
-  if (kubepods < 0) return NOT_KUBERNETES;
+  if (kubepods < 0) return null;
   const below = segments.slice(kubepods + 1);
   if (below.length === 0) return { ...NOT_KUBERNETES, level: 'kubepods' };
   if (below.length === 1 && QOS_WORD.test(below[0] as string)) return { ...NOT_KUBERNETES, level: 'qos' };

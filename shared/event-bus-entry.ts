@@ -2,6 +2,7 @@
  * The EventBridge PutEvents entry for an enriched event, kept under the service's size limit.
  * Pure: the publisher in functions/enrich sends what this builds.
  */
+import { shrinkEvent, type Trimmed } from './event-shrink.ts';
 import { EVENT_SOURCE, detailTypeOf } from './oom-event.ts';
 import type { EnrichedOomEvent } from './oom-event.ts';
 
@@ -24,7 +25,8 @@ export interface BusEntry {
 }
 
 export type BusEntryResult =
-  | { ok: true; entry: BusEntry; bytes: number; trimmed: Trimmed }
+  /** `trimmed`: what was left out to fit, or null. */
+  | { ok: true; entry: BusEntry; bytes: number; trimmed: Trimmed | null }
   | { ok: false; reason: string; bytes: number };
 
 /** An entry's size the way EventBridge computes it (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-putevent-size.html). */
@@ -52,83 +54,26 @@ function entryOf(event: EnrichedOomEvent, busName: string): BusEntry {
   return entry;
 }
 
-/** The first half and the last half of `keep` items: the report's header and its kill lines survive. */
-function keepEnds<T>(items: readonly T[], keep: number): T[] {
-  const head = Math.ceil(keep / 2);
-  return [...items.slice(0, head), ...items.slice(items.length - (keep - head))];
-}
-
-/** The largest count in [0, max] for which `fits(count)` holds, given that it is monotone. */
-function largestFitting(max: number, fits: (count: number) => boolean): number {
-  let low = 0;
-  let high = max;
-  while (low < high) {
-    const mid = Math.ceil((low + high) / 2);
-    if (fits(mid)) low = mid;
-    else high = mid - 1;
-  }
-  return low;
-}
-
-/** What was left out of an event to fit the entry limit. */
-export interface Trimmed {
-  lines: number;
-  tasks: number;
-  /** Last resort: the pod's labels and the co-victim list, which can grow without bound. */
-  labelsAndCoVictims: boolean;
-}
-
 /**
- * The PutEvents entry for one event. An event over the limit loses kernel `lines` first (from the middle),
- * then `tasks` rows (smallest rss last in the table, so from the end), then, as a last resort, the pod's labels
- * and the co-victim list; the identity and memory figures stay. If even that is not enough the result says so
- * rather than cut the identity.
+ * The PutEvents entry for one event, shrunk (shared/event-shrink.ts) when it is over the limit. If even the
+ * smallest event is too big, the result says so rather than cut its identity.
  */
 export function buildBusEntry(
   event: EnrichedOomEvent,
   busName: string,
   maxBytes = MAX_ENTRY_BYTES,
 ): BusEntryResult {
-  const full = entryOf(event, busName);
-  const fullBytes = entryBytes(full);
-  if (fullBytes <= maxBytes)
-    return {
-      ok: true,
-      entry: full,
-      bytes: fullBytes,
-      trimmed: { lines: 0, tasks: 0, labelsAndCoVictims: false },
-    };
-
-  const sizeWith = (lines: number, tasks: number): number =>
-    entryBytes(
-      entryOf({ ...event, lines: keepEnds(event.lines, lines), tasks: event.tasks.slice(0, tasks) }, busName),
-    );
-  const allTasks = event.tasks.length;
-  const lines = largestFitting(event.lines.length, (n) => sizeWith(n, allTasks) <= maxBytes);
-  const tasks = lines > 0 ? allTasks : largestFitting(allTasks, (n) => sizeWith(0, n) <= maxBytes);
-  const trimmedEvent = { ...event, lines: keepEnds(event.lines, lines), tasks: event.tasks.slice(0, tasks) };
-  const trimmed = { lines: event.lines.length - lines, tasks: allTasks - tasks };
-  const entry = entryOf(trimmedEvent, busName);
+  const shrunk = shrinkEvent(event, (e) => entryBytes(entryOf(e, busName)) <= maxBytes);
+  const entry = entryOf(shrunk.event, busName);
   const bytes = entryBytes(entry);
-  if (bytes <= maxBytes)
-    return { ok: true, entry, bytes, trimmed: { ...trimmed, labelsAndCoVictims: false } };
-  const bare = entryOf(
-    {
-      ...trimmedEvent,
-      kubernetes: trimmedEvent.kubernetes === null ? null : { ...trimmedEvent.kubernetes, labels: {} },
-      coVictims: [],
-    },
-    busName,
-  );
-  const bareBytes = entryBytes(bare);
-  if (bareBytes > maxBytes) {
+  if (!shrunk.fits) {
     return {
       ok: false,
-      bytes: bareBytes,
-      reason: `event ${event.id} is ${bareBytes} bytes without its kernel lines, task table, labels and co-victims (limit ${maxBytes})`,
+      bytes,
+      reason: `event ${event.id} is ${bytes} bytes without its kernel lines, source ids, task table, co-victims and labels (limit ${maxBytes})`,
     };
   }
-  return { ok: true, entry: bare, bytes: bareBytes, trimmed: { ...trimmed, labelsAndCoVictims: true } };
+  return { ok: true, entry, bytes, trimmed: shrunk.trimmed };
 }
 
 /**

@@ -61,3 +61,13 @@ export function formatShortTime(iso: string | null): string | null {
   const ms = Date.parse(iso);
   return Number.isNaN(ms) ? null : `${new Date(ms).toISOString().slice(11, 16)}Z`;
 }
+
+/** `40 s`, `14 min`, `2 h 5 min`: a length of time as people say it, to the minute past the first minute. */
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return 'under 1 s';
+  if (ms < 60_000) return `${Math.floor(ms / 1000)} s`;
+  const minutes = Math.round(ms / 60_000);
+  if (minutes < 60) return `${minutes} min`;
+  const rest = minutes % 60;
+  return `${Math.floor(minutes / 60)} h${rest === 0 ? '' : ` ${rest} min`}`;
+}

@@ -6,6 +6,7 @@ import { alreadyExitingLine, type AlreadyExitingLine } from './kernel-lines/alre
 import { counterLine, type CounterLine } from './kernel-lines/counter.ts';
 import { cpuLine, type CpuLine } from './kernel-lines/cpu.ts';
 import { cpusetLine, type CpusetLine } from './kernel-lines/cpuset.ts';
+import { el6KillLine, type El6KillLine } from './kernel-lines/el6-kill.ts';
 import { invokedLine, type InvokedLine } from './kernel-lines/invoked.ts';
 import { killLine, type KillLine } from './kernel-lines/kill.ts';
 import { limitReachedLine, type LimitReachedLine } from './kernel-lines/limit-reached.ts';
@@ -38,6 +39,7 @@ export type KernelLine =
   | TaskHeaderLine
   | TaskRowLine
   | KillLine
+  | El6KillLine
   | SacrificeLine
   | OomGroupLine
   | AlreadyExitingLine
@@ -64,6 +66,7 @@ export const RECOGNIZERS: readonly Recognizer<KernelLine>[] = [
   taskHeaderLine,
   taskRowLine,
   killLine,
+  el6KillLine,
   sacrificeLine,
   oomGroupLine,
   alreadyExitingLine,

@@ -50,10 +50,24 @@ function readEntry(raw: string): LogEntry {
   return entry;
 }
 
+/** The mark a print layout puts before a wrapped line's rest (Linux Journal: `↪`). */
+const WRAP_MARK = '\u21aa';
+
+function continuationText(text: string): string {
+  const rest = text.trimStart();
+  return rest.startsWith(WRAP_MARK) ? rest.slice(WRAP_MARK.length).trimStart() : rest;
+}
+
+/** A web page wraps a cgroup path after a `/`, where the text has no space: the rest joins with nothing. */
+function glueAfter(text: string): string {
+  return text.endsWith('/') ? '' : ' ';
+}
+
 /**
  * Pasted logs wrap long lines. When most lines carry an envelope (dmesg time, syslog prefix), a line without
  * one continues the line above. A terminal wraps at a fixed width and splits words, so a line exactly as long
- * as the longest line joins with nothing; a mail client wraps at spaces, so a shorter one joins with a space.
+ * as the longest line joins with nothing; a mail client wraps at spaces, so a shorter one joins with a space,
+ * unless it ends in a path's `/`. A print layout's wrap mark (`↪`) is not part of the text.
  *
  * Line by line: the caller gives the width of the longest line (the whole text's, or the longest seen when
  * streaming), and gets each record once the line after it shows that the record is whole.
@@ -81,10 +95,10 @@ export class RecordJoiner {
     if (skim === null) return null;
     const previous = this.open;
     if (!skim.enveloped && previous !== null && previous.enveloped && this.enveloped * 2 > this.records) {
-      const glue = previous.rawLength === width && width >= 60 ? '' : ' ';
       const head = (previous.entry ??= readEntry(previous.raw));
       const tail = entry ?? readEntry(raw);
-      head.text = `${head.text}${glue}${tail.text.trimStart()}`;
+      const glue = previous.rawLength === width && width >= 60 ? '' : glueAfter(head.text);
+      head.text = `${head.text}${glue}${continuationText(tail.text)}`;
       head.truncated = tail.truncated;
       previous.rawLength = raw.length;
       return null;

@@ -91,14 +91,15 @@ function stringField(record: Record<string, unknown>, keys: readonly string[]): 
   return null;
 }
 
-const MESSAGE_KEYS = ['msg', 'message', 'MESSAGE', 'log'];
+/** The fields a Fluent Bit record carries its message in (kmsg, Container Insights, journald, tail). */
+export const RECORD_MESSAGE_KEYS = ['msg', 'message', 'MESSAGE', 'log'];
 const HOST_KEYS = ['host', '_HOSTNAME', 'hostname', 'HOSTNAME'];
 const IDENT_KEYS = ['ident', 'SYSLOG_IDENTIFIER', 'syslog_identifier'];
 const TRANSPORT_KEYS = ['_TRANSPORT'];
 
 /** Fluent Bit records: kmsg `{priority, sequence, sec, usec, msg}`, systemd `{MESSAGE, …}`, Container Insights `{host, ident, message}`. */
 function fromJsonRecord(record: Record<string, unknown>, entry: LogEntry): string | null {
-  const message = stringField(record, MESSAGE_KEYS);
+  const message = stringField(record, RECORD_MESSAGE_KEYS);
   if (message === null) return null;
   entry.enveloped = true;
   if (typeof record.sec === 'number') {
@@ -117,7 +118,10 @@ function fromJsonRecord(record: Record<string, unknown>, entry: LogEntry): strin
   const ident = stringField(record, IDENT_KEYS);
   const transport = stringField(record, TRANSPORT_KEYS);
   entry.fromKernel = transport === 'kernel' || ident === null || ident === 'kernel';
-  // kmsg `msg` may carry dictionary lines (`\n SUBSYSTEM=…`) after the message.
+  // A kmsg record's `msg` may carry dictionary lines (`\n SUBSYSTEM=…`) after the text, in which the kernel
+  // escapes a newline as `\x0a`. journald turns that escape back into a newline: its text is taken whole, so
+  // a comm renamed (prctl) to hold a newline reads intact.
+  if (typeof record.sec !== 'number') return message;
   const newline = message.indexOf('\n');
   return newline < 0 ? message : message.slice(0, newline);
 }
@@ -147,9 +151,15 @@ function jsonRecordOf(line: string): Record<string, unknown> | null {
   return parseJsonObject(line.trim());
 }
 
+function withoutIndent(line: string): string {
+  const first = line.charCodeAt(0);
+  return first === 0x20 || first === 0x09 ? line.trimStart() : line;
+}
+
 /**
- * The line without what no envelope is part of: colour codes, a byte-order mark, a CR, e-mail quoting. Null
- * for a line that carries no message: blank, or a kmsg dictionary continuation line (` SUBSYSTEM=…`).
+ * The line without what no envelope is part of: colour codes, a byte-order mark, a CR, indentation, e-mail
+ * quoting. Null for a line that carries no message: blank, or a kmsg dictionary continuation line
+ * (` SUBSYSTEM=…`).
  */
 function messageLine(raw: string): string | null {
   // Only a line with an escape character can hold a colour code.
@@ -159,9 +169,12 @@ function messageLine(raw: string): string | null {
   // The dictionary pattern starts with a space, the quote pattern with `>`.
   const first = line.charCodeAt(0);
   if (first === 0x20 && KMSG_DICTIONARY.test(line)) return null;
-  if (first === 0x3e) {
+  // A paste indented as a whole (a quote block, a web page, `dmesg -x` output in a blog) has its envelope
+  // after the indent.
+  line = withoutIndent(line);
+  if (line.charCodeAt(0) === 0x3e) {
     const quote = QUOTE.exec(line);
-    if (quote !== null) line = line.slice(quote[0].length);
+    if (quote !== null) line = withoutIndent(line.slice(quote[0].length));
   }
   if (!isVisibleAscii(line.charCodeAt(0)) && line.trim().length === 0) return null;
   return line;
@@ -298,6 +311,27 @@ function finishEntry(entry: LogEntry, text: string): LogEntry {
   return entry;
 }
 
+/** A dmesg time inside a message: where a paste glued the next record on (`…failcnt 77[193038.106480] kmem: …`). */
+const GLUED_DMESG_TIME = /\[ *\d+\.\d{6}\] /g;
+
+/**
+ * The records that a paste glued into one line, each read on its own, or the entry alone. Only a record with a
+ * kernel time has others glued on: their dmesg times mark where each starts.
+ */
+export function splitGluedRecords(entry: LogEntry): LogEntry[] {
+  const text = entry.text;
+  if (entry.kernelTime === null || text.indexOf('[', 1) < 0) return [entry];
+  const starts: number[] = [];
+  GLUED_DMESG_TIME.lastIndex = 1;
+  for (let m = GLUED_DMESG_TIME.exec(text); m !== null; m = GLUED_DMESG_TIME.exec(text)) starts.push(m.index);
+  if (starts.length === 0) return [entry];
+  const glued = starts.map((start, i) => {
+    const piece = readLogRecord(text.slice(start, starts[i + 1])) ?? blankEntry('');
+    return { ...piece, host: entry.host, fromKernel: entry.fromKernel, enveloped: true };
+  });
+  return [{ ...entry, text: text.slice(0, starts[0]), truncated: false }, ...glued];
+}
+
 /**
  * Every prefix a stage strips (STAGES), the most frequent first; the syslog pattern, which any line may start,
  * after those for a line that starts with `[`.
@@ -320,7 +354,7 @@ export interface RecordSkim {
   enveloped: boolean;
   /**
    * A text that holds the entry's `text`: a JSON record's message, else the line (the envelope comes off its
-   * front, a CR off its end; colour codes, a byte-order mark and e-mail quoting are already out).
+   * front, a CR off its end; colour codes, a byte-order mark, indentation and e-mail quoting are already out).
    */
   holder: string;
 }
@@ -336,7 +370,7 @@ export function skimLogRecord(raw: string): RecordSkim | null {
   if (line === null) return null;
   const record = jsonRecordOf(line);
   if (record !== null) {
-    const message = stringField(record, MESSAGE_KEYS);
+    const message = stringField(record, RECORD_MESSAGE_KEYS);
     return message === null ? null : { enveloped: true, holder: message };
   }
   for (const prefix of PREFIXES_BY_FREQUENCY) {

@@ -18,6 +18,8 @@ export const METRICS = {
   duplicatesSkipped: 'DuplicatesSkipped',
   /** notify: OOM kills, by cluster/namespace and by workload. */
   oomKills: 'OomKills',
+  /** watch: nodes whose kernel stream went quiet (names in the watch function's log). */
+  nodesNotShipping: 'NodesNotShipping',
 } as const;
 
 /** Powertools service names of the functions whose metrics the alarms watch. */
@@ -25,6 +27,7 @@ export const METRIC_SERVICES = {
   parse: 'eks-oom-alerts-parse',
   enrich: 'eks-oom-alerts-enrich',
   notify: 'eks-oom-alerts-notify',
+  watch: 'eks-oom-alerts-watch',
 } as const;
 
 /** Every pipeline metric carries the cluster, so two deployments in one account and region keep apart. */

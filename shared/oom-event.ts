@@ -94,7 +94,10 @@ export interface OomEvent {
   memory: MemoryFigures | null;
   /** Top 10 by rss of the task dump table; empty when the table was not seen. */
   tasks: TaskRow[];
+  /** Others killed by the same memory.oom.group kill, in kernel order; at most 100 (see coVictimCount). */
   coVictims: CoVictim[];
+  /** How many others the same memory.oom.group kill took, all of them; 0 without a group. */
+  coVictimCount: number;
   /** Whether the kill line and the cgroup line were both seen. */
   complete: boolean;
   source: EventSource;

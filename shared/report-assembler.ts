@@ -5,34 +5,46 @@
  *
  * States: no report open → report open (header or body lines seen) → kill seen → closed. A report closes on
  * the next header, on a body line after its kill, on a kill line after its kill (storms: the kernel
- * rate-limits headers but not kill lines), on a gap in time, or at the end of input once it has a kill.
+ * rate-limits headers but not kill lines) unless memory.oom.group is killing a group, on a gap in time, or at
+ * the end of input. At the end of a batch, a report that has its kill is sent and stays open.
  *
- * Event building (report-event.ts) turns each closed report into its events.
+ * Event building (report-event.ts) turns each report into its one event; a report whose kill line never came
+ * gives the kill its other lines name (implied-kill.ts), and one that names none is drift.
  */
+import { type AssemblerState, emptyAssemblerState } from './assembler-state.ts';
+import { addCoVictim, joinsGroup } from './group-kill.ts';
+import { impliedKill } from './implied-kill.ts';
 import type { KernelLine } from './kernel-line.ts';
 import { parseKernelLine } from './kernel-line.ts';
 import type { LogEntry } from './log-record.ts';
+import { splitGluedRecords } from './log-record.ts';
 import type { OomEvent } from './oom-event.ts';
-import type { KillRecord, OpenReport, RecentTable } from './open-report.ts';
+import type { KillRecord, OpenReport } from './open-report.ts';
 import {
   addTask,
   ATTRIBUTION_WINDOW_SECONDS,
+  addRef,
   killTime,
+  lineTimeOf,
   MAX_EVENT_LINES,
+  MAX_LINE_CHARS,
   newReport,
+  takesLateTaskIn,
   taskRowOf,
+  timeOf,
   withinSeconds,
 } from './open-report.ts';
 import type { EventContext } from './report-event.ts';
 import { buildEvent } from './report-event.ts';
 
+export { ASSEMBLER_STATE_VERSION, type AssemblerState, emptyAssemblerState } from './assembler-state.ts';
+
 /** Lines of one report are printed within milliseconds; a larger gap means the open report was cut off. */
 const REPORT_SPAN_SECONDS = 10;
 /** The same pid and comm killed again this soon is the same kill printed twice (the group re-kills its victim). */
 const DUPLICATE_KILL_SECONDS = 2;
-/** memory.oom.group kills its members in one loop: their kill lines follow within microseconds. */
-const GROUP_KILL_SECONDS = 1;
-const RECENT_KILLS_KEPT = 128;
+// A report printed again (kmsg replay) is known by its id; a group adds its listed co-victims.
+const RECENT_KILLS_KEPT = 256;
 const RECENT_TABLES_KEPT = 4;
 
 /** What the caller knows of the stream: node, source, boot time. The events of its reports carry it. */
@@ -50,21 +62,6 @@ export interface DriftLine {
   ref: string | number;
 }
 
-interface RecentKill {
-  id: string;
-  pid: number;
-  name: string;
-  time: number | null;
-}
-
-/** Everything the assembler remembers between calls; plain JSON. */
-export interface AssemblerState {
-  version: 1;
-  open: OpenReport | null;
-  recentKills: RecentKill[];
-  recentTables: RecentTable[];
-}
-
 export interface AssemblyResult {
   events: OomEvent[];
   drift: DriftLine[];
@@ -74,51 +71,9 @@ export interface AssemblyResult {
 export interface AssembleOptions {
   /**
    * True when no more lines will come (a file read to its end): a report still waiting for its kill line is
-   * dropped rather than kept. False for a stream (a Lambda batch, `--follow`): it is kept in the state.
+   * closed rather than kept. False for a stream (a Lambda batch, `--follow`): it is kept in the state.
    */
   final: boolean;
-}
-
-export function emptyAssemblerState(): AssemblerState {
-  return { version: 1, open: null, recentKills: [], recentTables: [] };
-}
-
-function timeOf(entry: LogEntry): number | null {
-  if (entry.kernelTime !== null) return entry.kernelTime;
-  if (entry.wallTime !== null) return Date.parse(entry.wallTime) / 1000;
-  return null;
-}
-
-/**
- * A report that ended without its kill line but whose summary named the victim (`task=…,pid=…`) still records
- * a kill, unless the kernel then said that victim was already exiting.
- */
-function killNamedBySummary(report: OpenReport): KillRecord | null {
-  const pid = report.summaryPid;
-  if (pid === null || report.summaryTask === null || report.exitingPids.includes(pid)) return null;
-  return {
-    pid,
-    name: report.summaryTask,
-    message: null,
-    fields: {},
-    kernelTime: report.summaryTime.kernelTime,
-    wallTime: report.summaryTime.wallTime,
-    stamp: report.summaryTime.stamp,
-    host: report.summaryTime.host,
-    fromReaper: true,
-  };
-}
-
-/**
- * Whether a kill line after a report's kill is another member of its memory.oom.group: right after the last
- * kill, and listed in the report's task table when the table was seen (the group lies inside the cgroup whose
- * tasks the table lists). Anything else is a later, headerless kill.
- */
-function joinsGroup(report: OpenReport, kill: KillRecord): boolean {
-  if (report.groupCgroup === null) return false;
-  const last = report.kills.at(-1);
-  if (last !== undefined && !withinSeconds(killTime(last), killTime(kill), GROUP_KILL_SECONDS)) return false;
-  return report.tablePids.length === 0 || report.tablePids.some(([pid]) => pid === kill.pid);
 }
 
 /** Mutable working set of one `assembleReports` call. */
@@ -127,6 +82,10 @@ class Assembly {
   readonly drift: DriftLine[] = [];
   readonly state: AssemblerState;
   readonly context: AssemblerContext;
+  /** Pids of the open report's group members: each is counted once. */
+  private members = new Set<number>();
+  /** Every process killed in this call, by pid: a reaper line for one confirms its kill (a group has thousands). */
+  private readonly killed = new Map<number, { name: string | null; time: number | null }>();
 
   constructor(state: AssemblerState, context: AssemblerContext) {
     this.state = state;
@@ -137,14 +96,13 @@ class Assembly {
     const report = this.state.open;
     this.state.open = null;
     if (report === null) return;
-    if (report.kills.length === 0) {
-      const named = killNamedBySummary(report);
-      if (named === null) return;
-      report.kills.push(named);
+    const kill = report.kill ?? impliedKill(report);
+    if (kill !== null) this.send(report, kill);
+    else if (report.exitingPids.length === 0 && report.lines.length > 0) {
+      // Only a victim already exiting explains a report without a kill; else its kill line was lost.
+      const ref = report.refs[0] as string | number;
+      this.drift.push({ text: report.lines[0] as string, reason: 'OOM report without a kill line', ref });
     }
-    report.kills.forEach((kill, i) =>
-      this.emit(buildEvent(report, kill, i === 0, this.state.recentTables, this.context)),
-    );
     const oom = report.oomMemcg ?? report.statsPath;
     if (oom !== null && report.tablePids.length > 0) {
       this.state.recentTables.push({
@@ -157,21 +115,39 @@ class Assembly {
     }
   }
 
+  /**
+   * Sends a report's event, unless it was sent and nothing joined the report since. A report sent at a batch end
+   * stays open for the lines of it the next batch may bring (its memory.oom.group members, a late `Task in`): if
+   * some do, its event is sent again, same id, with more of the kill seen.
+   */
+  send(report: OpenReport, kill: KillRecord): void {
+    if (report.sentAt === report.changes) return;
+    const event = buildEvent(report, kill, this.state.recentTables, this.context);
+    if (report.sentId === event.id) this.events.push(event);
+    else if (this.emit(event)) report.sentId = event.id;
+    report.sentAt = report.changes;
+  }
+
   /** A report printed twice (journalctl pager, kmsg replay) has the same id: it becomes one event. */
-  emit(event: OomEvent): void {
+  emit(event: OomEvent): boolean {
     const recent = this.state.recentKills;
     const time = event.kernelTime ?? (event.observedAt === null ? null : Date.parse(event.observedAt) / 1000);
-    const pid = event.victim.pid;
-    const name = event.victim.name;
+    const { pid, name } = event.victim;
     const duplicate = recent.some(
       (k) =>
         k.id === event.id ||
-        (k.pid === pid && k.name === name && withinSeconds(k.time, time, DUPLICATE_KILL_SECONDS)),
+        (pid !== null &&
+          k.pid === pid &&
+          k.name === name &&
+          withinSeconds(k.time, time, DUPLICATE_KILL_SECONDS)),
     );
-    if (duplicate) return;
-    recent.push({ id: event.id, pid: event.victim.pid as number, name: event.victim.name as string, time });
+    if (duplicate) return false;
+    recent.push({ id: event.id, pid, name, time });
+    // A group's members are killed too: a reaper line for one, in a later batch, confirms a kill already sent.
+    for (const other of event.coVictims) recent.push({ id: '', pid: other.pid, name: other.name, time });
     recent.splice(0, Math.max(0, recent.length - RECENT_KILLS_KEPT));
     this.events.push(event);
+    return true;
   }
 
   /**
@@ -182,21 +158,33 @@ class Assembly {
     const open = this.state.open;
     if (open !== null && (open.taskMemcg !== null || open.summaryPid !== null || open.oomMemcg !== null))
       this.close();
-    return this.reportForBody(time);
+    return this.reportForBody(time, true);
   }
 
-  /** The open report, or a fresh one when none is open or the open one already ended in a kill. */
-  reportForBody(time: number | null): OpenReport {
+  /**
+   * The open report, or a fresh one when none is open or the open one already ended in a kill. A fresh report
+   * opened by a line of the header's body takes the invoker of a CPU line just before it: its header line was lost.
+   */
+  reportForBody(time: number | null, headerBody = false): OpenReport {
     const open = this.state.open;
-    if (open !== null && open.kills.length === 0) return open;
+    if (open !== null && open.kill === null) return open;
     this.close();
-    this.state.open = newReport(time);
-    return this.state.open;
+    const report = newReport(time);
+    const invoker = this.state.invoker;
+    if (headerBody && invoker !== null && withinSeconds(invoker.time, time, REPORT_SPAN_SECONDS)) {
+      report.invokerPid = invoker.pid;
+      report.trigger = { name: invoker.name, gfpMask: null, order: null, oomScoreAdj: null };
+    }
+    this.state.open = report;
+    return report;
   }
 
   accept(input: InputLine): void {
-    const { entry, ref } = input;
-    if (!entry.fromKernel) return;
+    if (!input.entry.fromKernel) return;
+    for (const entry of splitGluedRecords(input.entry)) this.acceptEntry(entry, input.ref);
+  }
+
+  acceptEntry(entry: LogEntry, ref: string | number): void {
     const result = parseKernelLine(entry.text, entry.truncated);
     if (result.kind === 'not-oom') return;
     if (result.kind === 'unrecognised') {
@@ -208,10 +196,13 @@ class Assembly {
     const open = this.state.open;
     if (open !== null && !withinSeconds(open.time, time, REPORT_SPAN_SECONDS)) this.close();
     const report = this.apply(line, entry, time);
+    if (line.kind !== 'cpu' && line.kind !== 'context') this.state.invoker = null;
     if (report !== null && line.kind !== 'context') {
-      if (report.lines.length < MAX_EVENT_LINES) report.lines.push(entry.text.trim());
-      report.refs.push(ref);
-      if (report !== this.state.open && report.kills.some((k) => k.fromReaper)) this.emitDetached(report);
+      report.changes++;
+      if (report.lines.length < MAX_EVENT_LINES)
+        report.lines.push(entry.text.trim().slice(0, MAX_LINE_CHARS));
+      addRef(report, ref);
+      if (report !== this.state.open && report.kill?.killLineSeen === false) this.emitDetached(report);
     }
   }
 
@@ -230,14 +221,8 @@ class Assembly {
         this.state.open = report;
         return report;
       }
-      case 'cpu': {
-        // Every kernel warning prints this line; it names the invoker only right after an OOM header.
-        const open = this.state.open;
-        if (open === null || open.trigger === null || open.kills.length > 0 || open.invokerPid !== null)
-          return null;
-        open.invokerPid = line.pid;
-        return open;
-      }
+      case 'cpu':
+        return this.takeInvoker(line.pid, line.name, time);
       case 'context':
         return this.state.open;
       case 'cpuset': {
@@ -254,19 +239,18 @@ class Assembly {
         report.summaryPid = line.pid;
         report.summaryUid = line.uid;
         report.summaryTask = line.task;
-        report.summaryTime = {
-          kernelTime: entry.kernelTime,
-          wallTime: entry.wallTime,
-          stamp: entry.stamp,
-          host: entry.host,
-        };
+        report.cgroupLineTime = lineTimeOf(entry);
         if (line.cpuset !== null && line.cpuset !== '/') report.invokerCpuset ??= line.cpuset;
         return report;
       }
       case 'task-in': {
-        const report = this.reportForCgroupLine(time);
+        const open = this.state.open;
+        const late = open !== null && takesLateTaskIn(open, line.oom);
+        const report = late ? open : this.reportForCgroupLine(time);
         report.taskMemcg = line.task;
         report.taskMemcgTruncated = line.truncated;
+        report.taskInSeen = true;
+        if (!late) report.cgroupLineTime = lineTimeOf(entry);
         if (line.oom !== null) report.oomMemcg = line.oom;
         return report;
       }
@@ -276,7 +260,7 @@ class Assembly {
         return report;
       }
       case 'counter': {
-        const report = this.reportForBody(time);
+        const report = this.reportForBody(time, true);
         report.counters[line.counter] = {
           usageKb: line.usageKb,
           limitKb: line.limitKb,
@@ -285,7 +269,7 @@ class Assembly {
         return report;
       }
       case 'memcg-stats': {
-        const report = this.reportForBody(time);
+        const report = this.reportForBody(time, true);
         // The first stats line is the cgroup whose limit was hit; older kernels then print each child.
         if (report.statsPath === null) {
           report.statsPath = line.path;
@@ -294,20 +278,24 @@ class Assembly {
         return report;
       }
       case 'task-header': {
-        const report = this.reportForBody(time);
+        const report = this.reportForBody(time, true);
         report.taskColumns = line.columns;
         return report;
       }
       case 'task-row': {
         const open = this.state.open;
-        if (open === null || open.kills.length > 0) return null;
+        if (open === null || open.kill !== null) return null;
         const row = taskRowOf(line, open.taskColumns);
         if (row !== null) addTask(open, row);
         return open;
       }
-      case 'sacrifice':
+      case 'sacrifice': {
         // `Kill process A … or sacrifice child`: A is only the candidate; the next `Killed process B` died.
-        return this.reportForBody(time);
+        if (this.state.open?.selection != null) this.close();
+        const report = this.reportForBody(time);
+        report.selection = { pid: line.pid, name: line.name, message: line.message, ...lineTimeOf(entry) };
+        return report;
+      }
       case 'oom-group': {
         const open = this.state.open;
         const report = open !== null && open.groupCgroup === null ? open : this.reportForBody(time);
@@ -315,78 +303,106 @@ class Assembly {
         return report;
       }
       case 'kill':
-        return this.addKill(
-          {
-            pid: line.pid,
-            name: line.name,
-            message: line.message,
-            fields: line.fields,
-            kernelTime: entry.kernelTime,
-            wallTime: entry.wallTime,
-            stamp: entry.stamp,
-            host: entry.host,
-            fromReaper: false,
-          },
-          time,
-        );
+      case 'el6-kill':
+        return this.addKill({
+          pid: line.pid,
+          name: line.name,
+          message: line.message,
+          fields: line.fields,
+          ...lineTimeOf(entry),
+          killLineSeen: true,
+        });
       case 'already-exiting': {
         const open = this.state.open;
-        open?.exitingPids.push(line.pid);
+        // Only a victim chosen before any kill matters: it cancels the kill the summary names.
+        if (open?.kill === null) open.exitingPids.push(line.pid);
         return open;
       }
       case 'reaped':
-        return this.confirmReaped(line.pid, line.name, entry, time);
+        return this.confirmReaped(line.pid, line.name, entry);
       case 'suppressed':
         // The kernel dropped lines here: whatever follows belongs to a later invocation.
-        if (this.state.open !== null && this.state.open.kills.length > 0) this.close();
+        if (this.state.open !== null && this.state.open.kill !== null) this.close();
         return null;
     }
   }
 
-  addKill(kill: KillRecord, time: number | null): OpenReport {
+  /**
+   * Every kernel warning prints a CPU line; it names the OOM killer's invoker right after the report's header,
+   * or, when the header line is lost, right before the report's first lines (kept until then).
+   */
+  takeInvoker(pid: number, name: string, time: number | null): OpenReport | null {
+    const open = this.state.open;
+    const afterHeader = open !== null && open.kill === null && open.invokerPid === null;
+    // Before 4.19 the invoker's `cpuset=` line comes between the header and the CPU line.
+    const onlyCpuset = open?.trigger === null && open.invokerCpuset !== null && open.lines.length === 1;
+    if (afterHeader && (open.trigger !== null || onlyCpuset)) {
+      open.invokerPid = pid;
+      open.trigger ??= { name, gfpMask: null, order: null, oomScoreAdj: null };
+      return open;
+    }
+    this.state.invoker = { pid, name, time };
+    return null;
+  }
+
+  addKill(kill: KillRecord): OpenReport | null {
+    const time = killTime(kill);
+    this.killed.set(kill.pid as number, { name: kill.name, time });
     let report = this.state.open;
-    // After a kill, another kill line starts a new (headerless) report unless memory.oom.group is killing a group.
-    if (report === null || (report.kills.length > 0 && !joinsGroup(report, kill))) {
+    if (report !== null && report.kill !== null && joinsGroup(report, kill)) {
+      // A report a batch end sent: its members so far, known again by the listed ones.
+      if (this.members.size === 0) this.members = new Set(report.coVictims.map((c) => c.pid));
+      addCoVictim(report, kill, this.members);
+      return report;
+    }
+    // After a kill, another kill line starts a new (headerless) report.
+    if (report === null || report.kill !== null) {
       this.close();
       report = newReport(time);
       this.state.open = report;
     }
-    report.kills.push(kill);
+    report.kill = kill;
+    report.lastKillTime = time;
+    this.members = new Set();
     return report;
   }
 
   /** The reaper confirms a kill already seen; alone, it is the only evidence of one (an incomplete event). */
-  confirmReaped(pid: number, name: string, entry: LogEntry, time: number | null): OpenReport | null {
+  confirmReaped(pid: number, name: string, entry: LogEntry): OpenReport | null {
     // A confirmation adds nothing to the event, so it is not attached: the event may already have left.
     const open = this.state.open;
-    if (open !== null && open.kills.some((k) => k.pid === pid && k.name === name)) return null;
+    const time = timeOf(entry);
+    if (open?.kill?.pid === pid && open.kill.name === name) return null;
+    const killed = this.killed.get(pid);
+    if (killed?.name === name && withinSeconds(killed.time, time, ATTRIBUTION_WINDOW_SECONDS)) return null;
     const seen = this.state.recentKills.some(
       (k) => k.pid === pid && k.name === name && withinSeconds(k.time, time, ATTRIBUTION_WINDOW_SECONDS),
     );
-    if (seen) return null;
+    if (seen || open?.coVictims.some((c) => c.pid === pid && c.name === name)) return null;
+    // A member of a group too large to list, in a batch after the one that killed it.
+    if (open !== null && open.coVictimCount > open.coVictims.length) return null;
     // An unmatched reaper line ends a report that already has its kill, as a batch end would.
-    if (open !== null && open.kills.length > 0) this.close();
+    if (open !== null && open.kill !== null) this.close();
     // The reaper runs after the kill, possibly while the next report is already open: keep it apart.
     const solo = newReport(time);
-    solo.kills.push({
-      pid,
-      name,
-      message: null,
-      fields: {},
-      kernelTime: entry.kernelTime,
-      wallTime: entry.wallTime,
-      stamp: entry.stamp,
-      host: entry.host,
-      fromReaper: true,
-    });
+    solo.kill = { pid, name, message: null, fields: {}, ...lineTimeOf(entry), killLineSeen: false };
     return solo;
   }
 
   /** Emits a report that never becomes the open one (a lone reaper line), after its line is recorded. */
   emitDetached(report: OpenReport): void {
-    report.kills.forEach((kill, i) =>
-      this.emit(buildEvent(report, kill, i === 0, this.state.recentTables, this.context)),
-    );
+    if (report.kill !== null)
+      this.emit(buildEvent(report, report.kill, this.state.recentTables, this.context));
+  }
+
+  /**
+   * The end of a call. With more input to come, a report that has its kill is sent and stays open; else every
+   * report closes.
+   */
+  end(final: boolean): void {
+    const open = this.state.open;
+    if (final) this.close();
+    else if (open?.kill != null) this.send(open, open.kill);
   }
 }
 
@@ -402,7 +418,6 @@ export function assembleReports(
 ): AssemblyResult {
   const assembly = new Assembly(structuredClone(state ?? emptyAssemblerState()), context);
   for (const line of lines) assembly.accept(line);
-  const open = assembly.state.open;
-  if (open !== null && (open.kills.length > 0 || options.final)) assembly.close();
+  assembly.end(options.final);
   return { events: assembly.events, drift: assembly.drift, state: assembly.state };
 }

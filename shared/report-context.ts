@@ -89,6 +89,7 @@ export function mergeReportContext(event: OomEvent, candidates: readonly OomEven
     cgroup: fillNulls(event.cgroup, same.cgroup, 'cgroup.', filled),
     tasks: event.tasks,
     coVictims: event.coVictims,
+    coVictimCount: event.coVictimCount,
     complete: event.complete || same.complete,
     source: event.source,
     lines: event.lines,
@@ -99,6 +100,7 @@ export function mergeReportContext(event: OomEvent, candidates: readonly OomEven
   }
   if (event.coVictims.length === 0 && same.coVictims.length > 0) {
     merged.coVictims = same.coVictims;
+    merged.coVictimCount = same.coVictimCount;
     filled.push('coVictims');
   }
   if (filled.length > 0) {

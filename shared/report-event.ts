@@ -1,6 +1,7 @@
 /**
- * Turns a collected report (open-report.ts) into OomEvents, one per kill: the victim's fields, a stable id, the
- * cgroup it lived in and the pod and container that names, the constraint and the limit scope.
+ * Turns a collected report (open-report.ts) into its OomEvent, one per invocation of the OOM killer: the
+ * victim's fields, a stable id, the cgroup it lived in and the pod and container that names, the constraint,
+ * the limit scope, and the others a memory.oom.group kill took with it.
  */
 import { completeContainerId, containerFromCgroupName, decodeCgroupPath } from './cgroup-path.ts';
 import { stableEventId } from './event-id.ts';
@@ -32,14 +33,29 @@ const CONSTRAINTS: Record<string, Constraint> = {
   CONSTRAINT_MEMORY_POLICY: 'mempolicy',
 };
 
+/**
+ * The `<message>: ` before `Killed process` or `Kill process` (mm/oom_kill.c): `Memory cgroup out of memory`
+ * for a memcg OOM; `Out of memory`, or `Out of memory (oom_kill_allocating_task)`, for a system one. Read at
+ * its end: a paste may put text before it (`kernel: `, a Kubernetes event's `1 OOMKilling: `).
+ */
+function constraintOfMessage(message: string | null): Constraint | null {
+  if (message === null) return null;
+  if (message.endsWith('Memory cgroup out of memory')) return 'memcg';
+  if (message.endsWith('Out of memory') || message.endsWith('Out of memory (oom_kill_allocating_task)'))
+    return 'system';
+  return null;
+}
+
+/**
+ * The summary line's constraint when there is one (4.19+); else a memcg sign (a memcg OOM prints its cgroup),
+ * else the kill's or the selection's message: before 4.19 a global OOM names no constraint at all.
+ */
 function constraintOf(report: OpenReport, kill: KillRecord): Constraint | null {
   // Some kernels print CONSTRAINT_NONE together with oom_memcg=: that is a memcg OOM.
   if (report.oomMemcg !== null) return 'memcg';
   if (report.constraint !== null) return CONSTRAINTS[report.constraint] ?? null;
   if (report.taskMemcg !== null || report.statsPath !== null) return 'memcg';
-  if (kill.message === 'Memory cgroup out of memory') return 'memcg';
-  if (kill.message !== null && kill.message.startsWith('Out of memory')) return 'system';
-  return null;
+  return constraintOfMessage(kill.message) ?? constraintOfMessage(report.selection?.message ?? null);
 }
 
 function memoryOf(counters: Partial<Record<CounterName, Counter>>): MemoryFigures | null {
@@ -79,10 +95,10 @@ interface VictimPlace {
 function victimPlace(
   report: OpenReport,
   kill: KillRecord,
-  isPrimary: boolean,
   recentTables: readonly RecentTable[],
 ): VictimPlace {
-  const summaryIsThisKill = report.summaryPid === null ? isPrimary : report.summaryPid === kill.pid;
+  // The summary (or `Task in`) names the victim's cgroup, unless the kernel then killed a child of its choice.
+  const summaryIsThisKill = report.summaryPid === null || report.summaryPid === kill.pid;
   const task = summaryIsThisKill ? report.taskMemcg : null;
   const oom = report.oomMemcg ?? report.statsPath;
   if (task !== null) {
@@ -119,10 +135,21 @@ function victimPlace(
   return { oom: null, task: null, cgroupLineSeen: false, podPath: null, podPathTruncated: false };
 }
 
-function limitScopeOf(constraint: Constraint | null, oom: string | null): LimitScope | null {
+function limitScopeOf(
+  constraint: Constraint | null,
+  oom: string | null,
+  task: string | null,
+): LimitScope | null {
   if (constraint === 'system') return 'node';
   if (oom === null) return null;
-  return decodeCgroupPath(oom).level;
+  const limit = decodeCgroupPath(oom);
+  // Outside Kubernetes a container's limit is the victim's container's only when it is that container: minikube
+  // runs the node, pods and all, in a docker container of its own.
+  if (limit.level === 'container' && limit.pod === null && task !== null) {
+    const own = decodeCgroupPath(task).container;
+    if (own?.id !== limit.container?.id) return 'other';
+  }
+  return limit.level;
 }
 
 function triggerOf(report: OpenReport): Trigger | null {
@@ -131,17 +158,16 @@ function triggerOf(report: OpenReport): Trigger | null {
 }
 
 /**
- * The event of one kill of a report. The primary kill is the first: the summary line describes it when it names
- * no pid. Recent tables place a kill whose report lost its header.
+ * The event of a report: one invocation of the OOM killer, however many processes it killed (memory.oom.group).
+ * Its victim is the report's kill; recent tables place a kill whose report lost its header.
  */
 export function buildEvent(
   report: OpenReport,
   kill: KillRecord,
-  isPrimary: boolean,
   recentTables: readonly RecentTable[],
   context: EventContext,
 ): OomEvent {
-  const place = victimPlace(report, kill, isPrimary, recentTables);
+  const place = victimPlace(report, kill, recentTables);
   const decoded = place.podPath === null ? null : decodeCgroupPath(place.podPath, place.podPathTruncated);
   // Decoded paths are cached and shared: every event gets its own copies.
   let container = decoded?.container == null ? null : { ...decoded.container };
@@ -184,20 +210,21 @@ export function buildEvent(
       stamp: kill.stamp,
       pid: kill.pid,
       name: kill.name,
+      cgroup: place.task ?? place.oom,
     }),
     node,
     observedAt,
     kernelTime,
     constraint,
-    limitScope: limitScopeOf(constraint, place.oom),
+    limitScope: limitScopeOf(constraint, place.oom, place.task),
     victim: {
       pid: kill.pid,
       name: kill.name,
-      uid: f.UID ?? (report.summaryPid === kill.pid ? report.summaryUid : null),
+      uid: f.UID ?? (kill.pid !== null && report.summaryPid === kill.pid ? report.summaryUid : null),
       totalVmKb: f['total-vm'] ?? null,
-      anonRssKb: kill.fromReaper ? null : (f['anon-rss'] ?? null),
-      fileRssKb: kill.fromReaper ? null : (f['file-rss'] ?? null),
-      shmemRssKb: kill.fromReaper ? null : (f['shmem-rss'] ?? null),
+      anonRssKb: f['anon-rss'] ?? null,
+      fileRssKb: f['file-rss'] ?? null,
+      shmemRssKb: f['shmem-rss'] ?? null,
       pgtablesKb: f.pgtables ?? null,
       oomScoreAdj: f.oom_score_adj ?? row?.oomScoreAdj ?? null,
     },
@@ -207,12 +234,9 @@ export function buildEvent(
     container,
     memory: memoryOf(report.counters),
     tasks: report.tasks.slice(),
-    coVictims: report.kills
-      .filter(
-        (k, i, all) => k.pid !== kill.pid && !k.fromReaper && all.findIndex((o) => o.pid === k.pid) === i,
-      )
-      .map((k) => ({ pid: k.pid, name: k.name, anonRssKb: k.fields['anon-rss'] ?? null })),
-    complete: !kill.fromReaper && place.cgroupLineSeen,
+    coVictims: report.coVictims.slice(),
+    coVictimCount: report.coVictimCount,
+    complete: kill.killLineSeen && place.cgroupLineSeen,
     source,
     lines: report.lines.slice(0, MAX_EVENT_LINES),
   };

@@ -19,4 +19,6 @@ export const STATE_KEY_PREFIX = {
   killClaim: 'kill#',
   /** notify: storm windows, their due index and the sweep cursor. */
   storm: 'storm#',
+  /** notify: each container's recent limit hits, for the right-sizing hint. */
+  containerKills: 'sizing#',
 } as const;

@@ -1,12 +1,19 @@
 /**
  * Storm grouping, as pure maths: which kills belong together, when a window opens and closes, and
  * which time buckets the scheduled run must look at to find closed windows. No I/O here; the stores
- * in functions/notify keep the state.
+ * in adapters/state keep the state.
  *
- * A window opens with the first kill of a group (that kill alerts at once) and lasts the configured
- * number of minutes. Later kills of the group in the window are counted; when the window has closed,
- * the scheduled run sends one digest of them. Windows are indexed by the 5-minute bucket in which
- * they close, so the scheduled run reads a few small index items instead of scanning the table.
+ * Windows follow each kill's own time (`observedAt`, else the time notify received it), never the
+ * time it is processed, so a replay or a backfill of last week groups as the live run did. A window
+ * opens with the first kill of a group (that kill alerts at once) and lasts the configured number of
+ * minutes. Later kills of the group in the window are counted; when the window has closed, the
+ * scheduled run sends one digest of them.
+ *
+ * Windows are found by slot: time cut into window-long slots. At most one window opens in a slot (two
+ * windows of one group never overlap and each is a slot long), so the window of a kill is the one
+ * opened in its slot or the one opened in the slot before, still open at the kill's time: two reads,
+ * whatever order the kills arrive in. Windows are indexed by the 5-minute bucket in which they fall
+ * due, so the scheduled run reads a few small index items instead of scanning the table.
  */
 import type { EnrichedOomEvent } from './oom-event.ts';
 
@@ -32,8 +39,11 @@ export interface StormDigest {
   closesAt: number;
   /** All kills in the window, the first (already alerted) one included. */
   kills: number;
-  /** Time of the last kill counted (kernel time when known, else delivery time), ISO-8601. */
+  /** Time of the earliest kill counted (the kill's own time), ISO-8601. */
+  firstKillAt: string;
+  /** Time of the latest kill counted (the kill's own time), ISO-8601. */
   lastKillAt: string;
+  /** The event of the latest kill. */
   lastEventId: string;
 }
 
@@ -114,12 +124,51 @@ export function stormGroupLabel(group: StormGroup): string {
 }
 
 /** The window a kill opens when its group has none open. */
-export function windowOpenedBy(nowMs: number, windowMinutes: number): { openedAt: number; closesAt: number } {
-  return { openedAt: nowMs, closesAt: nowMs + windowMinutes * 60_000 };
+export function windowOpenedBy(killMs: number, windowMinutes: number): WindowSpan {
+  return { openedAt: killMs, closesAt: killMs + windowMinutes * 60_000 };
+}
+
+export interface WindowSpan {
+  openedAt: number;
+  closesAt: number;
 }
 
 export function isWindowOpen(window: { closesAt: number }, nowMs: number): boolean {
   return nowMs < window.closesAt;
+}
+
+/** The start (epoch ms) of the window-long slot a kill falls in; a window is stored under its slot. */
+export function windowSlotOf(killMs: number, windowMinutes: number): number {
+  const slotMs = windowMinutes * 60_000;
+  return Math.floor(killMs / slotMs) * slotMs;
+}
+
+/**
+ * Which window a kill counts in, given the windows opened in the slot before its own (`previous`) and in
+ * its own slot (`current`):
+ * - `previous` while that window is still open at the kill's time;
+ * - else `current`, even when the kill is a little older than the kill that opened it (delivered later);
+ * - else `open`: the kill opens a window in its slot;
+ * - `apart` when its slot holds a window already closed at the kill's time, which only a longer window
+ *   setting than the one that opened it can cause: the kill alerts on its own.
+ */
+export function placeKill(
+  killMs: number,
+  previous: WindowSpan | null,
+  current: WindowSpan | null,
+): 'previous' | 'current' | 'open' | 'apart' {
+  if (previous !== null && isWindowOpen(previous, killMs)) return 'previous';
+  if (current === null) return 'open';
+  return isWindowOpen(current, killMs) ? 'current' : 'apart';
+}
+
+/**
+ * The bucket in which a window with later kills falls due: the bucket it closes in, or, for a window that
+ * closed before its later kills were seen (a replay, a backfill), the bucket of now, so the next scheduled
+ * run sends its digest.
+ */
+export function dueBucketOfWindow(closesAtMs: number, nowMs: number): number {
+  return dueBucketOf(Math.max(closesAtMs, nowMs));
 }
 
 /** The index bucket (start, epoch ms) of the 5 minutes in which a window closes. */

@@ -6,6 +6,15 @@
 import { gunzipSync } from 'node:zlib';
 import { errorMessage } from './error-text.ts';
 
+/**
+ * The most a payload may hold once gunzipped; past it, it is malformed and not decoded further, so a gzip bomb
+ * cannot exhaust the function's memory. CloudWatch invokes Lambda asynchronously, so the base64 is at most 1 MB
+ * (about 768 KiB of gzip), and one PutLogEvents call carries at most 1,048,576 bytes of messages. Measured on
+ * kernel log deliveries (the Fluent Bit sample, the bench log, a 3,000-member group kill), gzip shrinks them 7 to
+ * 13 times: at most about 10 MiB of JSON, so 16 MiB leaves room.
+ */
+export const MAX_GUNZIPPED_BYTES = 16 * 1024 * 1024;
+
 /** One CloudWatch log event. `id` is a 56-digit decimal string, beyond a JSON number's precision. */
 export interface SubscriptionLogEvent {
   id: string;
@@ -38,6 +47,11 @@ function decodeBase64(text: string): Buffer | null {
   if (text.length === 0 || text.length % 4 !== 0) return null;
   const bytes = Buffer.from(text, 'base64');
   return bytes.length === decodedBase64Length(text) ? bytes : null;
+}
+
+/** What zlib throws when the output would pass `maxOutputLength`. */
+function isTooLarge(error: unknown): boolean {
+  return error instanceof RangeError && (error as { code?: unknown }).code === 'ERR_BUFFER_TOO_LARGE';
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -78,8 +92,14 @@ export function decodeSubscriptionData(data: string): DecodedPayload {
   if (compressed === null) return { kind: 'malformed', reason: 'bad base64 in awslogs.data' };
   let json: string;
   try {
-    json = gunzipSync(compressed).toString('utf8');
+    json = gunzipSync(compressed, { maxOutputLength: MAX_GUNZIPPED_BYTES }).toString('utf8');
   } catch (error) {
+    if (isTooLarge(error)) {
+      return {
+        kind: 'malformed',
+        reason: `over ${MAX_GUNZIPPED_BYTES} bytes once gunzipped: a subscription payload is never that big`,
+      };
+    }
     return { kind: 'malformed', reason: `not gzip: ${errorMessage(error)}` };
   }
   let value: unknown;

@@ -1,20 +1,25 @@
 /**
- * The enrich stage without SQS: claim each event, resolve its pod, publish it, then settle the claim.
+ * The enrich stage without SQS: claim each event, resolve its pod, mark it publishing, publish it, then settle
+ * the claim (adapters/state/claim-store.ts says what each claim state means).
  * adapters/enrich/enrich-stage.ts builds what it runs with: for the Lambda, the DynamoDB claim store and the
  * EventBridge bus; for `backfill --deliver`, notify as the publish step; for `replay`, claims in memory.
  */
 import { randomUUID } from 'node:crypto';
 import type { EnrichedOomEvent, OomEvent } from '../../shared/oom-event.ts';
-import { killFingerprint } from '../state/claim-store.ts';
+import { decideOtherCopy, killFingerprint } from '../state/claim-store.ts';
 import type { ClaimStore } from '../state/claim-store.ts';
 import type { Enrichment, PodResolver } from '../kubernetes/pod-resolver.ts';
 import type { ContextResult } from '../logs/report-context-fetch.ts';
+import { attemptCall, realTiming, retryWithBackoff } from '../retry.ts';
 import { errorMessage } from '../../shared/error-text.ts';
 
 export type PublishResult = { ok: true } | { ok: false; reason: string };
 
-/** Hands enriched events on (to the bus, or straight to notify); one result per event, in order. */
-export type Publish = (events: readonly EnrichedOomEvent[]) => Promise<PublishResult[]>;
+/**
+ * Hands enriched events on (to the bus, or straight to notify), one result per event, in order. Calls end by
+ * `deadline` (epoch ms) where one is given; enrichEvents always gives one.
+ */
+export type Publish = (events: readonly EnrichedOomEvent[], deadline?: number) => Promise<PublishResult[]>;
 
 export type EventOutcome =
   | {
@@ -26,8 +31,11 @@ export type EventOutcome =
     }
   /** Already published (as this id, or as the other stream's copy of the same kill), or a stale replay. */
   | { status: 'duplicate'; eventId: string; reason: string }
-  /** Not published; the caller retries it later (SQS does, through partial batch failure). */
-  | { status: 'failed'; eventId: string; reason: string };
+  /**
+   * Not published; the caller retries it later (SQS does, through partial batch failure). `inFlight`: another
+   * attempt, or the other copy of the kill, is being delivered right now, which is no error.
+   */
+  | { status: 'failed'; eventId: string; reason: string; inFlight?: true };
 
 export interface EnrichDeps {
   cluster: string;
@@ -40,6 +48,8 @@ export interface EnrichDeps {
   completeReports?: (events: readonly OomEvent[], deadline: number) => Promise<ContextResult>;
   publish: Publish;
   now: () => number;
+  /** Waits between retries of a claim write; a real wait when absent. */
+  sleep?: (ms: number) => Promise<void>;
   /** Epoch ms by which enrichment must give up on the API and publish what it has. */
   deadline: number;
   /** How long a claim stays "in progress" before another attempt may take it over. */
@@ -56,10 +66,12 @@ export const ENRICH_DEFAULTS = {
   concurrency: 16,
 } as const;
 
-/** The time the Lambda may spend on the API: its remaining time, less a reserve to publish and settle claims. */
-export function enrichDeadline(now: number, remainingMs: number, reserveMs = 5_000): number {
-  return now + Math.max(0, remainingMs - reserveMs);
-}
+/**
+ * What a run may spend past the API deadline (the Lambda keeps 5 s of its time for it,
+ * functions/enrich/invocation-limits.ts): PutEvents calls end 2.5 s past it, and claim writes start until 3 s
+ * past it, each ending within 1.5 s (adapters/state/dynamodb-claim-store.ts).
+ */
+export const AFTER_DEADLINE = { publishMs: 2_500, settleMs: 3_000 } as const;
 
 async function mapWithConcurrency<T, R>(
   items: readonly T[],
@@ -80,15 +92,36 @@ async function mapWithConcurrency<T, R>(
 
 type Claimed =
   | { kind: 'enrich'; event: OomEvent; token: string; fingerprint: string | null }
+  /** The other copy of a kill whose first copy this run delivers: it shares that copy's fate. */
+  | { kind: 'follow'; event: OomEvent; token: string; ownerId: string }
   | { kind: 'settled'; outcome: EventOutcome };
+type ToEnrich = Extract<Claimed, { kind: 'enrich' }>;
+/** This run's attempts: token → event id, to know a kill claim held by this very run. */
+type RunAttempts = ReadonlyMap<string, string>;
 
-async function claim(event: OomEvent, deps: EnrichDeps, token: string): Promise<Claimed> {
+const sameKill = (ownerId: string) => `same kill as event ${ownerId}`;
+
+function duplicate(eventId: string, reason: string): Claimed {
+  return { kind: 'settled', outcome: { status: 'duplicate', eventId, reason } };
+}
+
+function failed(eventId: string, reason: string, inFlight = false): Claimed {
+  const outcome: EventOutcome = { status: 'failed', eventId, reason, ...(inFlight ? { inFlight } : {}) };
+  return { kind: 'settled', outcome };
+}
+
+async function claim(
+  event: OomEvent,
+  deps: EnrichDeps,
+  token: string,
+  attempts: RunAttempts,
+): Promise<Claimed> {
   const now = deps.now();
   const observedAt = event.observedAt === null ? Number.NaN : Date.parse(event.observedAt);
   if (observedAt < now - deps.claimTtlMs) {
     // Claims of that age have expired: the only way such a report comes back is a replay of an old ring buffer.
     const reason = `observed at ${event.observedAt}, before anything the claim table still remembers: a replayed old report`;
-    return { kind: 'settled', outcome: { status: 'duplicate', eventId: event.id, reason } };
+    return duplicate(event.id, reason);
   }
   const expiresAt = Math.ceil((now + deps.claimTtlMs) / 1000);
   const claimed = await deps.claims.claimEvent(event.id, {
@@ -97,38 +130,55 @@ async function claim(event: OomEvent, deps: EnrichDeps, token: string): Promise<
     leaseUntil: now + deps.leaseMs,
     expiresAt,
   });
-  if (claimed.outcome === 'done') {
-    return {
-      kind: 'settled',
-      outcome: { status: 'duplicate', eventId: event.id, reason: 'already delivered' },
-    };
-  }
+  if (claimed.outcome === 'done') return duplicate(event.id, 'already delivered');
+  if (claimed.outcome === 'unrecorded')
+    return duplicate(event.id, 'an earlier attempt handed it to the bus and could not record the answer');
   if (claimed.outcome === 'in-progress') {
-    const reason = `another attempt holds it until ${new Date(claimed.leaseUntil).toISOString()}`;
-    return { kind: 'settled', outcome: { status: 'failed', eventId: event.id, reason } };
+    const until = new Date(claimed.leaseUntil).toISOString();
+    return failed(event.id, `another attempt holds it until ${until}`, true);
   }
   try {
-    return await claimKill(event, deps, token, observedAt, expiresAt);
+    return await claimKill(event, deps, { token, observedAt, expiresAt }, attempts);
   } catch (error) {
     await deps.claims.releaseEvent(event.id, token).catch(() => undefined);
     throw error;
   }
 }
 
+/**
+ * The kill's claim. Another copy of the kill holding it settles this one only once that copy is delivered;
+ * while it is in flight this one is retried, and when its attempt died or gave up this one takes the kill over.
+ */
 async function claimKill(
   event: OomEvent,
   deps: EnrichDeps,
-  token: string,
-  observedAt: number,
-  expiresAt: number,
+  attempt: { token: string; observedAt: number; expiresAt: number },
+  attempts: RunAttempts,
 ): Promise<Claimed> {
+  const { token, expiresAt } = attempt;
   const fingerprint = killFingerprint(event);
   if (fingerprint === null) return { kind: 'enrich', event, token, fingerprint };
-  const kill = await deps.claims.claimKill(fingerprint, { eventId: event.id, observedAt, expiresAt });
+  const request = { eventId: event.id, ...attempt };
+  const kill = await deps.claims.claimKill(fingerprint, request);
   if (kill.outcome === 'claimed') return { kind: 'enrich', event, token, fingerprint };
-  await deps.claims.completeEvent(event.id, token, expiresAt);
-  const reason = `same kill as event ${kill.byEventId} (the kernel line arrived in two streams)`;
-  return { kind: 'settled', outcome: { status: 'duplicate', eventId: event.id, reason } };
+  const { owner } = kill;
+  if (owner.token !== null && attempts.get(owner.token) === owner.eventId)
+    return { kind: 'follow', event, token, ownerId: owner.eventId };
+  const decision = decideOtherCopy(await deps.claims.readEvent(owner.eventId), deps.now());
+  if (decision === 'settle') {
+    await deps.claims.completeEvent(event.id, token, expiresAt);
+    return duplicate(event.id, `${sameKill(owner.eventId)} (the kernel line arrived in two streams)`);
+  }
+  if (decision === 'take-over' && (await deps.claims.takeOverKill(fingerprint, owner, request)))
+    return { kind: 'enrich', event, token, fingerprint };
+  await deps.claims.releaseEvent(event.id, token);
+  return decision === 'wait'
+    ? failed(
+        event.id,
+        `${sameKill(owner.eventId)}, which is still being delivered: retried until it is`,
+        true,
+      )
+    : failed(event.id, `${sameKill(owner.eventId)}, whose claim changed meanwhile: retried`);
 }
 
 /** The claimed events completed where their report allows; the originals, with the reason, if that fails. */
@@ -164,18 +214,90 @@ async function enrichmentOf(event: OomEvent, deps: EnrichDeps): Promise<Enrichme
   }
 }
 
-async function settle(
-  claimed: Extract<Claimed, { kind: 'enrich' }>,
-  published: PublishResult,
+/** Marks each event publishing, then publishes those still this run's; one result per event, in order. */
+async function publishClaimed(
+  claimed: readonly ToEnrich[],
+  enriched: readonly EnrichedOomEvent[],
   deps: EnrichDeps,
-): Promise<void> {
+): Promise<PublishResult[]> {
+  const unmarked = await Promise.all(
+    claimed.map(async (c): Promise<string | null> => {
+      try {
+        if (await deps.claims.markPublishing(c.event.id, c.token)) return null;
+        return 'another attempt took the claim over (its lease ran out) before it was published';
+      } catch (error) {
+        return `claim not marked before publishing: ${errorMessage(error)}`;
+      }
+    }),
+  );
+  const ready = enriched.filter((_, index) => unmarked[index] === null);
+  let results: PublishResult[];
+  try {
+    results = ready.length === 0 ? [] : await deps.publish(ready, deps.deadline + AFTER_DEADLINE.publishMs);
+  } catch (error) {
+    results = ready.map(() => ({ ok: false, reason: `delivery failed: ${errorMessage(error)}` }));
+  }
+  let next = 0;
+  return unmarked.map(
+    (reason) =>
+      (reason === null ? results[next++] : { ok: false, reason }) ?? {
+        ok: false,
+        reason: 'delivery gave no result for this event',
+      },
+  );
+}
+
+/** A claim write after publishing, retried with backoff while the invocation's reserve lasts (at least once). */
+async function writeClaim(write: () => Promise<void>, deps: EnrichDeps): Promise<void> {
+  const retried = await retryWithBackoff(() => attemptCall(write, () => true), {
+    timing: { now: deps.now, sleep: deps.sleep ?? realTiming.sleep },
+    deadline: Math.max(deps.deadline + AFTER_DEADLINE.settleMs, deps.now() + 1),
+    maxAttempts: 4,
+    baseDelayMs: 100,
+    jitter: 'equal',
+  });
+  if (!retried.ok) throw retried.failure;
+}
+
+/**
+ * Done once published. If no write gets through, a published event's claim stays "publishing", and later
+ * copies take it as delivered rather than send it again.
+ */
+async function settle(claimed: ToEnrich, published: PublishResult, deps: EnrichDeps): Promise<void> {
   const { event, token, fingerprint } = claimed;
   if (published.ok) {
-    await deps.claims.completeEvent(event.id, token, Math.ceil((deps.now() + deps.claimTtlMs) / 1000));
+    const expiresAt = Math.ceil((deps.now() + deps.claimTtlMs) / 1000);
+    await writeClaim(() => deps.claims.completeEvent(event.id, token, expiresAt), deps);
     return;
   }
-  await deps.claims.releaseEvent(event.id, token);
-  if (fingerprint !== null) await deps.claims.releaseKill(fingerprint, event.id);
+  await writeClaim(() => deps.claims.releaseEvent(event.id, token), deps);
+  if (fingerprint !== null)
+    await writeClaim(() => deps.claims.releaseKill(fingerprint, event.id, token), deps);
+}
+
+/** The other copy of a kill this run delivered (a duplicate), or failed to (retried with it). */
+async function settleFollower(
+  follower: Extract<Claimed, { kind: 'follow' }>,
+  owner: EventOutcome | undefined,
+  deps: EnrichDeps,
+): Promise<EventOutcome> {
+  const { event, token, ownerId } = follower;
+  if (owner?.status === 'published') {
+    const expiresAt = Math.ceil((deps.now() + deps.claimTtlMs) / 1000);
+    // Left in progress, the claim runs out and the next copy is settled the same way.
+    await writeClaim(() => deps.claims.completeEvent(event.id, token, expiresAt), deps).catch(
+      () => undefined,
+    );
+    const reason = `${sameKill(ownerId)} (the kernel line arrived in two streams)`;
+    return { status: 'duplicate', eventId: event.id, reason };
+  }
+  await writeClaim(() => deps.claims.releaseEvent(event.id, token), deps).catch(() => undefined);
+  const why = owner !== undefined && 'reason' in owner ? owner.reason : 'it was not delivered';
+  return {
+    status: 'failed',
+    eventId: event.id,
+    reason: `${sameKill(ownerId)}, which could not be delivered: ${why}`,
+  };
 }
 
 /**
@@ -189,51 +311,37 @@ export async function enrichEvents(events: readonly OomEvent[], deps: EnrichDeps
   events.forEach((event, index) => {
     if (!firstIndex.has(event.id)) firstIndex.set(event.id, index);
   });
-  const unique = [...firstIndex.values()].map((index) => events[index] as OomEvent);
+  const unique = [...firstIndex.values()].map((index) => ({
+    event: events[index] as OomEvent,
+    token: newToken(),
+  }));
+  const attempts: RunAttempts = new Map(unique.map((u) => [u.token, u.event.id]));
+  const concurrency = deps.concurrency ?? ENRICH_DEFAULTS.concurrency;
 
-  const claims = await mapWithConcurrency(
-    unique,
-    deps.concurrency ?? ENRICH_DEFAULTS.concurrency,
-    async (event) => {
-      try {
-        return await claim(event, deps, newToken());
-      } catch (error) {
-        const outcome: EventOutcome = {
-          status: 'failed',
-          eventId: event.id,
-          reason: `claim failed: ${errorMessage(error)}`,
-        };
-        return { kind: 'settled', outcome } as Claimed;
-      }
-    },
-  );
-  const toEnrich = claims.filter((c): c is Extract<Claimed, { kind: 'enrich' }> => c.kind === 'enrich');
+  const claims = await mapWithConcurrency(unique, concurrency, async ({ event, token }) => {
+    try {
+      return await claim(event, deps, token, attempts);
+    } catch (error) {
+      return failed(event.id, `claim failed: ${errorMessage(error)}`);
+    }
+  });
+  const toEnrich = claims.filter((c): c is ToEnrich => c.kind === 'enrich');
   const completed = await completeClaimed(
     toEnrich.map((c) => c.event),
     deps,
   );
-  const enriched = await mapWithConcurrency(
-    completed.events,
-    deps.concurrency ?? ENRICH_DEFAULTS.concurrency,
-    async (event) => {
-      const enrichment = withContextNote(await enrichmentOf(event, deps), completed.notes.get(event.id));
-      return { ...event, cluster: deps.cluster, ...enrichment } satisfies EnrichedOomEvent;
-    },
-  );
-
-  let results: PublishResult[];
-  try {
-    results = enriched.length === 0 ? [] : await deps.publish(enriched);
-  } catch (error) {
-    results = enriched.map(() => ({ ok: false, reason: `delivery failed: ${errorMessage(error)}` }));
-  }
+  const enriched = await mapWithConcurrency(completed.events, concurrency, async (event) => {
+    const enrichment = withContextNote(await enrichmentOf(event, deps), completed.notes.get(event.id));
+    return { ...event, cluster: deps.cluster, ...enrichment } satisfies EnrichedOomEvent;
+  });
+  const results = await publishClaimed(toEnrich, enriched, deps);
 
   const byId = new Map<string, EventOutcome>();
   for (const c of claims) if (c.kind === 'settled') byId.set(c.outcome.eventId, c.outcome);
   await Promise.all(
     toEnrich.map(async (c, index) => {
       const event = enriched[index] as EnrichedOomEvent;
-      const published = results[index] ?? { ok: false, reason: 'delivery gave no result for this event' };
+      const published = results[index] as PublishResult;
       const contextNote = completed.notes.get(event.id);
       byId.set(
         event.id,
@@ -249,9 +357,15 @@ export async function enrichEvents(events: readonly OomEvent[], deps: EnrichDeps
       try {
         await settle(c, published, deps);
       } catch {
-        // Published but not marked done: the lease runs out and only a redelivery could repeat it, and the
-        // record is acknowledged. Not published and not released: the lease runs out before SQS retries.
+        // Published but not marked done: the claim stays "publishing", so no copy sends it again; the record
+        // is acknowledged. Not published and not released: the record is retried, and after the lease that
+        // retry takes the event as delivered (the residual window, docs/deploy.md).
       }
+    }),
+  );
+  await Promise.all(
+    claims.map(async (c) => {
+      if (c.kind === 'follow') byId.set(c.event.id, await settleFollower(c, byId.get(c.ownerId), deps));
     }),
   );
   return events.map((event, index) => {

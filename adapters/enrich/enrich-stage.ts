@@ -7,7 +7,6 @@
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { EKSClient } from '@aws-sdk/client-eks';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import { readEnrichConfig } from './enrich-config.ts';
@@ -20,6 +19,7 @@ import { ENRICH_DEFAULTS } from './enrich-events.ts';
 import type { EnrichDeps, Publish } from './enrich-events.ts';
 import { createEksTokenSource } from '../kubernetes/eks-token.ts';
 import { createEksKubeReader } from '../kubernetes/kube-client.ts';
+import { createEksPodEventRecorder, type PodEventRecorder } from '../kubernetes/pod-events.ts';
 import { createPodResolver } from '../kubernetes/pod-resolver.ts';
 import type { PodResolver, PodResolverOptions } from '../kubernetes/pod-resolver.ts';
 import { publishEvents } from '../sinks/publish-events.ts';
@@ -31,8 +31,11 @@ export type EnrichStage = Omit<EnrichDeps, 'publish' | 'deadline' | 'leaseMs'>;
 /** The time limits of one run: when enrichment gives up on the API, and how long its claims hold. */
 export type EnrichLimits = Pick<EnrichDeps, 'deadline' | 'leaseMs'>;
 
-/** The deployed function's stage: reports completed from the node's stream, events published to the bus. */
-export type EnrichRuntime = EnrichStage & { publish: Publish };
+/**
+ * The deployed function's stage: reports completed from the node's stream, events published to the bus, and
+ * with `kubernetesEvents` a Kubernetes Event on the pod of each child process killed in a running container.
+ */
+export type EnrichRuntime = EnrichStage & { publish: Publish; podEvents: PodEventRecorder | null };
 
 export interface EnrichClients {
   clusterName: string;
@@ -51,6 +54,8 @@ export interface EnrichRuntimeClients extends EnrichClients {
   logs: CloudWatchLogsClient;
   eventBridge: EventBridgeClient;
   busName: string;
+  /** Context `kubernetesEvents`: create Kubernetes Events on pods (needs the event-writer RBAC). */
+  kubernetesEvents?: boolean;
 }
 
 /** The state table and cluster of a deployed stack. */
@@ -84,6 +89,7 @@ export function createEnrichStage(clients: EnrichClients): EnrichStage {
             }),
         }),
     now: () => timing.now(),
+    sleep: (ms) => timing.sleep(ms),
     claimTtlMs: ENRICH_DEFAULTS.claimTtlMs,
   };
 }
@@ -94,24 +100,40 @@ export function eventBridgePublish(
   busName: string,
   timing: RetryTiming = realTiming,
 ): Publish {
-  return (events) => publishEvents(events, { client, busName, timing });
+  return (events, deadline) =>
+    publishEvents(events, { client, busName, timing, ...(deadline === undefined ? {} : { deadline }) });
+}
+
+/** The Event writer on the cluster's API, with tokens of its own (signed locally: no request to STS). */
+function podEventRecorder(clients: EnrichClients): PodEventRecorder {
+  const timing = clients.timing ?? realTiming;
+  const { clusterName, region, credentials } = clients;
+  return createEksPodEventRecorder({
+    clusterName,
+    eks: clients.eks,
+    tokens: createEksTokenSource({ clusterName, region, credentials }, () => timing.now()),
+    now: () => timing.now(),
+  });
 }
 
 export function createEnrichRuntime(clients: EnrichRuntimeClients): EnrichRuntime {
   return {
     ...createEnrichStage(clients),
     publish: eventBridgePublish(clients.eventBridge, clients.busName, clients.timing),
+    podEvents: clients.kubernetesEvents === true ? podEventRecorder(clients) : null,
   };
 }
 
 /** The stack's clients in its region, signed by the default credential chain (the function's role, or the caller's). */
 function stackClients(target: EnrichTarget): EnrichClients {
   const { region } = target;
+  const eks = new EKSClient({ region });
   return {
     clusterName: target.cluster,
     region,
-    eks: new EKSClient({ region }),
-    credentials: fromNodeProviderChain(),
+    eks,
+    // The token is signed with the EKS client's own credential chain: one chain, and none to bundle.
+    credentials: eks.config.credentials,
     dynamo: stateTableClient({ region }),
     tableName: target.stateTable,
   };
@@ -139,8 +161,11 @@ export function runtimeFromEnv(env: NodeJS.ProcessEnv): EnrichRuntime {
   if (!settings.ok) throw new Error(`enrich is misconfigured: ${settings.problems.join('; ')}`);
   const { region, clusterName, stateTableName, eventBusName: busName } = settings.config;
   const target = { region, cluster: clusterName, stateTable: stateTableName };
-  return {
-    ...createEnrichStage({ ...stackClients(target), logs: new CloudWatchLogsClient({ region }) }),
-    publish: eventBridgePublish(new EventBridgeClient({ region }), busName),
-  };
+  return createEnrichRuntime({
+    ...stackClients(target),
+    logs: new CloudWatchLogsClient({ region }),
+    eventBridge: new EventBridgeClient({ region }),
+    busName,
+    kubernetesEvents: settings.config.kubernetesEvents === 'true',
+  });
 }

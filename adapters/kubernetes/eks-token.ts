@@ -71,12 +71,17 @@ export function tokenFromPresignedUrl(url: string): string {
 
 export interface EksTokenSource {
   token(): Promise<string>;
+  /** Drops the token in use, so that the next request signs a fresh one (after a 401). */
+  renew(): void;
 }
 
-/** A token per cluster, reused until it nears the end of its 15 minutes. */
+/** A token per cluster, reused until it nears the end of its 15 minutes, or until it is renewed. */
 export function createEksTokenSource(signing: TokenSigning, now: () => number = Date.now): EksTokenSource {
   let current: { token: Promise<string>; signedAt: number } | null = null;
   return {
+    renew() {
+      current = null;
+    },
     token() {
       const at = now();
       if (current === null || at - current.signedAt >= TOKEN_REFRESH_AFTER_MS) {

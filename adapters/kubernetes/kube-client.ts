@@ -5,14 +5,16 @@
  */
 import { DescribeClusterCommand } from '@aws-sdk/client-eks';
 import type { EKSClient } from '@aws-sdk/client-eks';
-import { KubeConfig } from '@kubernetes/client-node';
+import { KubeConfig } from '@kubernetes/client-node/dist/config.js';
+import { isAbortedRequest } from '../aws-errors.ts';
 import { realTiming } from '../retry.ts';
+import { DescribedApiFailure, untilAborted } from './api-retry.ts';
 import type { EksTokenSource } from './eks-token.ts';
 import { createKubeReader } from './kube-reader.ts';
 import type { KubeReader } from './kube-reader.ts';
 import { createPodResolver } from './pod-resolver.ts';
 import type { PodResolver, PodResolverOptions } from './pod-resolver.ts';
-import { errorMessage } from '../../shared/error-text.ts';
+import { errorMessage, namedErrorText } from '../../shared/error-text.ts';
 
 export interface ClusterEndpoint {
   server: string;
@@ -23,8 +25,16 @@ export interface ClusterEndpoint {
 // Names the token-bearing user inside the in-code kubeconfig.
 const EKS_USER = 'eks-oom-alerts';
 
-export async function describeClusterEndpoint(eks: EKSClient, clusterName: string): Promise<ClusterEndpoint> {
-  const { cluster } = await eks.send(new DescribeClusterCommand({ name: clusterName }));
+/** The cluster's endpoint and CA; `signal` ends the call (the SDK aborts the request, and the wait ends too). */
+export async function describeClusterEndpoint(
+  eks: EKSClient,
+  clusterName: string,
+  signal?: AbortSignal,
+): Promise<ClusterEndpoint> {
+  const command = new DescribeClusterCommand({ name: clusterName });
+  const { cluster } = await (signal === undefined
+    ? eks.send(command)
+    : untilAborted(eks.send(command, { abortSignal: signal }), signal));
   const server = cluster?.endpoint;
   const caData = cluster?.certificateAuthority?.data;
   if (server === undefined || caData === undefined) {
@@ -57,9 +67,22 @@ export function kubeConfigForEks(
   return kubeConfig;
 }
 
+/** Why DescribeCluster did not give the endpoint: a stall is worth another attempt, a refusal is the answer. */
+function describeFailure(clusterName: string, error: unknown, signal: AbortSignal): DescribedApiFailure {
+  const stalled = signal.aborted || isAbortedRequest(error);
+  const reason = stalled
+    ? `DescribeCluster ${clusterName} did not answer in time`
+    : `DescribeCluster ${clusterName} failed: ${namedErrorText(error)}`;
+  return new DescribedApiFailure(
+    { status: null, reason, retryable: stalled, retryAfterMs: null },
+    { cause: error },
+  );
+}
+
 /**
- * A KubeReader for an EKS cluster that describes the cluster on first use and keeps the answer; a failed
- * DescribeCluster is asked again on the next use.
+ * A KubeReader for an EKS cluster that describes the cluster on first use and keeps the answer, the clients
+ * made from it and the token. A failed DescribeCluster is asked again on the next use; after a call that ran
+ * out of time, the cluster is described again and a token signed anew: what stalled is not reused.
  */
 export function createEksKubeReader(options: {
   clusterName: string;
@@ -67,26 +90,44 @@ export function createEksKubeReader(options: {
   tokens: EksTokenSource;
 }): KubeReader {
   let reader: Promise<KubeReader> | null = null;
-  const connect = (): Promise<KubeReader> => {
+  const connect = (signal: AbortSignal): Promise<KubeReader> => {
     if (reader === null) {
-      const connecting = describeClusterEndpoint(options.eks, options.clusterName).then(
+      const connecting: Promise<KubeReader> = describeClusterEndpoint(
+        options.eks,
+        options.clusterName,
+        signal,
+      ).then(
         (endpoint) => createKubeReader(kubeConfigForEks(options.clusterName, endpoint, options.tokens)),
         (error: unknown) => {
-          reader = null;
-          const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-          throw new Error(`DescribeCluster ${options.clusterName} failed: ${message}`, { cause: error });
+          if (reader === connecting) reader = null;
+          throw describeFailure(options.clusterName, error, signal);
         },
       );
       reader = connecting;
     }
     return reader;
   };
+  const use = async <T>(signal: AbortSignal, read: (connected: KubeReader) => Promise<T>): Promise<T> => {
+    const connected = connect(signal);
+    // A call still open when its attempt times out leaves nothing cached behind it: clients, endpoint, token.
+    const forget = (): void => {
+      if (reader === connected) reader = null;
+      options.tokens.renew();
+    };
+    signal.addEventListener('abort', forget, { once: true });
+    try {
+      return await read(await connected);
+    } finally {
+      signal.removeEventListener('abort', forget);
+    }
+  };
   return {
-    listPodsOnNode: async (node, page, signal) => (await connect()).listPodsOnNode(node, page, signal),
-    podNamedInEvents: async (uid, signal) => (await connect()).podNamedInEvents(uid, signal),
-    replicaSetOwners: async (namespace, name, signal) =>
-      (await connect()).replicaSetOwners(namespace, name, signal),
-    jobOwners: async (namespace, name, signal) => (await connect()).jobOwners(namespace, name, signal),
+    listPodsOnNode: (node, page, signal) => use(signal, (r) => r.listPodsOnNode(node, page, signal)),
+    podNamedInEvents: (uid, signal) => use(signal, (r) => r.podNamedInEvents(uid, signal)),
+    replicaSetOwners: (namespace, name, signal) =>
+      use(signal, (r) => r.replicaSetOwners(namespace, name, signal)),
+    jobOwners: (namespace, name, signal) => use(signal, (r) => r.jobOwners(namespace, name, signal)),
+    renewCredentials: () => options.tokens.renew(),
   };
 }
 

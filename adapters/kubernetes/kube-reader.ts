@@ -3,8 +3,23 @@
  * @kubernetes/client-node. Pods are kept as the few fields matching needs, so that a per-node cache of a
  * large cluster stays small.
  */
-import { AppsV1Api, BatchV1Api, CoreV1Api, Observable } from '@kubernetes/client-node';
+// Deep imports: the package's index loads every API group and feature (watch, exec, cp, WebSockets); the
+// enrich bundle takes only the request builders and answer readers of the three groups it reads.
+import {
+  AppsV1ApiRequestFactory,
+  AppsV1ApiResponseProcessor,
+} from '@kubernetes/client-node/dist/gen/apis/AppsV1Api.js';
+import {
+  BatchV1ApiRequestFactory,
+  BatchV1ApiResponseProcessor,
+} from '@kubernetes/client-node/dist/gen/apis/BatchV1Api.js';
+import {
+  CoreV1ApiRequestFactory,
+  CoreV1ApiResponseProcessor,
+} from '@kubernetes/client-node/dist/gen/apis/CoreV1Api.js';
+import { Observable } from '@kubernetes/client-node/dist/gen/rxjsStub.js';
 import type {
+  Configuration,
   ConfigurationOptions,
   KubeConfig,
   ObservableMiddleware,
@@ -46,10 +61,12 @@ export interface KubeReader {
   podNamedInEvents(uid: string, signal: AbortSignal): Promise<PodName | null>;
   replicaSetOwners(namespace: string, name: string, signal: AbortSignal): Promise<OwnerReferenceView[]>;
   jobOwners(namespace: string, name: string, signal: AbortSignal): Promise<OwnerReferenceView[]>;
+  /** Drops the cached token after a 401, so that the next request signs a fresh one; absent where none is cached. */
+  renewCredentials?(): void;
 }
 
 /** Per-call options that hand the attempt's abort signal to client-node's fetch. */
-function withSignal(signal: AbortSignal): ConfigurationOptions {
+export function withSignal(signal: AbortSignal): ConfigurationOptions {
   const middleware: ObservableMiddleware = {
     pre: (context: RequestContext) => {
       context.setSignal(signal);
@@ -135,22 +152,61 @@ export function compactPod(pod: V1Pod): PodView {
   };
 }
 
-/** The reads on client-node API clients made from `kubeConfig` (built for EKS in code, or from a kubeconfig file). */
+/** The configuration client-node's `makeApiClient` hands an API class: the server, TLS and auth, its User-Agent. */
+export class ApiConfiguration {
+  readonly configuration: Configuration;
+  constructor(configuration: Configuration) {
+    this.configuration = configuration;
+  }
+}
+
+/**
+ * One call as client-node's generated API classes make it (the configuration's middleware around its HTTP
+ * library, the answer read by the generated processor, which throws ApiException for an error status),
+ * with the attempt's abort signal on the request.
+ */
+export async function send<T>(
+  configuration: Configuration,
+  request: Promise<RequestContext>,
+  read: (response: ResponseContext) => Promise<{ data: T }>,
+  signal: AbortSignal,
+): Promise<T> {
+  let context = await request;
+  context.setSignal(signal);
+  for (const middleware of configuration.middleware) context = await middleware.pre(context).toPromise();
+  let response = await configuration.httpApi.send(context).toPromise();
+  for (const middleware of configuration.middleware.toReversed())
+    response = await middleware.post(response).toPromise();
+  return (await read(response)).data;
+}
+
+/** The reads on client-node's generated request builders and answer readers, configured from `kubeConfig`. */
 export function createKubeReader(kubeConfig: KubeConfig): KubeReader {
-  const core = kubeConfig.makeApiClient(CoreV1Api);
-  const apps = kubeConfig.makeApiClient(AppsV1Api);
-  const batch = kubeConfig.makeApiClient(BatchV1Api);
+  const { configuration } = kubeConfig.makeApiClient(ApiConfiguration);
+  const core = { build: new CoreV1ApiRequestFactory(configuration), read: new CoreV1ApiResponseProcessor() };
+  const apps = { build: new AppsV1ApiRequestFactory(configuration), read: new AppsV1ApiResponseProcessor() };
+  const batch = {
+    build: new BatchV1ApiRequestFactory(configuration),
+    read: new BatchV1ApiResponseProcessor(),
+  };
   return {
     async listPodsOnNode(node, page, signal) {
       // resourceVersion=0 lets the API server answer from its watch cache instead of etcd; it may not be
-      // combined with `continue`, so later pages go without it.
-      const list = await core.listPodForAllNamespaces(
-        {
-          fieldSelector: `spec.nodeName=${node}`,
-          limit: page.limit,
-          ...(page.continueToken === null ? { resourceVersion: '0' } : { _continue: page.continueToken }),
-        },
-        withSignal(signal),
+      // combined with `continue`, so later pages go without it. The builders take positional arguments.
+      const first = page.continueToken === null;
+      const list = await send(
+        configuration,
+        core.build.listPodForAllNamespaces(
+          undefined, // allowWatchBookmarks
+          page.continueToken ?? undefined, // continue
+          `spec.nodeName=${node}`, // fieldSelector
+          undefined, // labelSelector
+          page.limit,
+          undefined, // pretty
+          first ? '0' : undefined, // resourceVersion
+        ),
+        (answer) => core.read.listPodForAllNamespacesWithHttpInfo(answer),
+        signal,
       );
       const next = list.metadata?._continue;
       return {
@@ -159,9 +215,17 @@ export function createKubeReader(kubeConfig: KubeConfig): KubeReader {
       };
     },
     async podNamedInEvents(uid, signal) {
-      const list = await core.listEventForAllNamespaces(
-        { fieldSelector: `involvedObject.uid=${uid}`, limit: 20 },
-        withSignal(signal),
+      const list = await send(
+        configuration,
+        core.build.listEventForAllNamespaces(
+          undefined, // allowWatchBookmarks
+          undefined, // continue
+          `involvedObject.uid=${uid}`, // fieldSelector
+          undefined, // labelSelector
+          20, // limit
+        ),
+        (answer) => core.read.listEventForAllNamespacesWithHttpInfo(answer),
+        signal,
       );
       for (const event of list.items) {
         const subject = event.involvedObject;
@@ -173,11 +237,21 @@ export function createKubeReader(kubeConfig: KubeConfig): KubeReader {
       return null;
     },
     async replicaSetOwners(namespace, name, signal) {
-      const rs = await apps.readNamespacedReplicaSet({ namespace, name }, withSignal(signal));
+      const rs = await send(
+        configuration,
+        apps.build.readNamespacedReplicaSet(name, namespace),
+        (answer) => apps.read.readNamespacedReplicaSetWithHttpInfo(answer),
+        signal,
+      );
       return ownersOf(rs.metadata?.ownerReferences);
     },
     async jobOwners(namespace, name, signal) {
-      const job = await batch.readNamespacedJob({ namespace, name }, withSignal(signal));
+      const job = await send(
+        configuration,
+        batch.build.readNamespacedJob(name, namespace),
+        (answer) => batch.read.readNamespacedJobWithHttpInfo(answer),
+        signal,
+      );
       return ownersOf(job.metadata?.ownerReferences);
     },
   };

@@ -37,6 +37,11 @@ export interface PodResolverOptions {
    * one can be had.
    */
   statusSettleMs?: number;
+  /**
+   * Until then, a pod whose container still runs the instance the kernel named is listed again this often: the
+   * restart shows within seconds when the kill took the container's main process.
+   */
+  statusPollMs?: number;
   /** A node is not listed again sooner than this, however many kills arrive: the storm bound. */
   minRelistMs?: number;
   pageSize?: number;
@@ -48,6 +53,7 @@ export interface PodResolverOptions {
 export const RESOLVER_DEFAULTS = {
   listingTtlMs: 30_000,
   statusSettleMs: 10_000,
+  statusPollMs: 2_000,
   minRelistMs: 2_000,
   pageSize: 500,
   eventsTtlMs: 60_000,
@@ -74,6 +80,7 @@ export function createPodResolver(options: PodResolverOptions): PodResolver {
   const listingTtlMs = options.listingTtlMs ?? RESOLVER_DEFAULTS.listingTtlMs;
   const statusSettleMs = options.statusSettleMs ?? RESOLVER_DEFAULTS.statusSettleMs;
   const minRelistMs = options.minRelistMs ?? RESOLVER_DEFAULTS.minRelistMs;
+  const statusPollMs = options.statusPollMs ?? RESOLVER_DEFAULTS.statusPollMs;
   const pageSize = options.pageSize ?? RESOLVER_DEFAULTS.pageSize;
   const retry = {
     attemptTimeoutMs: options.attemptTimeoutMs ?? DEFAULT_RETRY.attemptTimeoutMs,
@@ -87,8 +94,14 @@ export function createPodResolver(options: PodResolverOptions): PodResolver {
   const owners = new ExpiringMap<string, OwnerReferenceView[]>(10_000);
   const ownerCalls = new SingleFlight<string, CallResult<OwnerReferenceView[]>>();
 
+  const renewCredentials = reader.renewCredentials?.bind(reader);
   const call = <T>(fn: (signal: AbortSignal) => Promise<T>, deadline: number): Promise<CallResult<T>> =>
-    callWithRetry(fn, { timing, deadline, ...retry });
+    callWithRetry(fn, {
+      timing,
+      deadline,
+      ...retry,
+      ...(renewCredentials === undefined ? {} : { renewCredentials }),
+    });
 
   async function podsOnNode(node: string, deadline: number): Promise<CallResult<PodView[]>> {
     const pods: PodView[] = [];
@@ -155,6 +168,47 @@ export function createPodResolver(options: PodResolverOptions): PodResolver {
     const relisted = await listNode(node, deadline);
     if (!relisted.ok) return relisted;
     return { ok: true, value: relisted.value.pods.get(uid) ?? null };
+  }
+
+  /**
+   * A listing fetched at `wantedAt` or later, listing the node no sooner than `minRelistMs` after its last
+   * listing (the storm bound holds for the kills that wait, too); null when the deadline comes first or the
+   * listing fails.
+   */
+  async function listingSince(node: string, wantedAt: number, deadline: number): Promise<NodeListing | null> {
+    const last = listings.get(node, timing.now(), listingTtlMs)?.value.fetchedAt ?? Number.NEGATIVE_INFINITY;
+    const startAt = Math.max(wantedAt, last + minRelistMs);
+    if (startAt > deadline) return null;
+    if (startAt > timing.now()) await timing.sleep(startAt - timing.now());
+    const cached = listings.get(node, timing.now(), listingTtlMs)?.value;
+    if (cached !== undefined && cached.fetchedAt >= wantedAt) return cached;
+    const listed = await listNode(node, deadline);
+    return listed.ok ? listed.value : null;
+  }
+
+  /**
+   * The pod once its status tells what the kill did. While the container still runs the instance the kernel
+   * named and the kubelet may not have reported the kill yet (less than `statusSettleMs` since), the node is
+   * listed again every `statusPollMs`: the wait ends as soon as the restart shows, and a container still
+   * running after `statusSettleMs` lost a process, not its main one. Within the deadline; the pod as last
+   * seen otherwise.
+   */
+  async function settledPod(event: OomEvent, node: string, pod: PodView, deadline: number): Promise<PodView> {
+    const killAt = killTimeOf(event);
+    const containerId = event.container?.id;
+    if (killAt === null || containerId === undefined || pod.metadata?.uid === undefined) return pod;
+    const uid = pod.metadata.uid;
+    const settledAt = killAt + statusSettleMs;
+    const stillRunning = (view: PodView) =>
+      impactOnContainer(findContainer(view, containerId), event.observedAt) ===
+      'process-killed-container-running';
+    let current = pod;
+    while (stillRunning(current) && timing.now() < settledAt) {
+      const listing = await listingSince(node, Math.min(settledAt, timing.now() + statusPollMs), deadline);
+      if (listing === null) break;
+      current = listing.pods.get(uid) ?? current;
+    }
+    return current;
   }
 
   function podInEvents(uid: string, deadline: number): Promise<CallResult<PodName | null>> {
@@ -265,7 +319,7 @@ export function createPodResolver(options: PodResolverOptions): PodResolver {
       if (!found.ok)
         return unavailable(`pods on node ${event.node} could not be listed: ${found.failure.reason}`);
       if (found.value === null) return resolvePodGone(event.pod.uid, event.node, deadline);
-      return identify(event, found.value, deadline);
+      return identify(event, await settledPod(event, event.node, found.value, deadline), deadline);
     },
   };
 }

@@ -1,10 +1,14 @@
 /**
  * The notify function's settings, read once from the environment the stack sets.
  */
+import { DEFAULT_SMS_FOR, SMS_FOR_VALUES, type SmsFor } from '../../shared/alert-format/sms-policy.ts';
 import { DEFAULT_WINDOW_MINUTES } from '../../shared/storm-window.ts';
 import { ENV } from '../../shared/runtime-config.ts';
-import { integerInRange, readEnvConfig, required } from '../env-config.ts';
-import type { Env, EnvConfig } from '../env-config.ts';
+import { integerInRange, oneOf, optional, readEnvConfig, required } from '../env-config.ts';
+import type { Env, EnvConfig, Setting } from '../env-config.ts';
+
+/** Set by Lambda itself in every function (the stack may not set it): the console links open in this region. */
+const LAMBDA_REGION = 'AWS_REGION';
 
 export interface NotifyConfig {
   topicArn: string;
@@ -12,6 +16,24 @@ export interface NotifyConfig {
   eventsLogGroupName: string;
   /** Length of a storm window, from the first kill of a group. */
   windowMinutes: number;
+  /** AWS Chatbot's topic; null: no chat messages. */
+  chatTopicArn: string | null;
+  /** The region the function runs in; null outside Lambda. */
+  region: string | null;
+  kernelLogGroupName: string | null;
+  dashboardName: string | null;
+  /** Link template; see shared/alert-format/next-steps.ts. */
+  runbookUrl: string | null;
+  smsFor: SmsFor;
+}
+
+/** An http(s) link template, or null when unset. */
+function linkTemplate(name: string): Setting<string | null> {
+  return (env) => {
+    const read = optional(name)(env);
+    if (!read.ok || read.value === null || /^https?:\/\/\S+$/.test(read.value)) return read;
+    return { ok: false, problem: `${name} must be an http(s) link, not ${JSON.stringify(read.value)}` };
+  };
 }
 
 export function readNotifyConfig(env: Env): EnvConfig<NotifyConfig> {
@@ -25,5 +47,11 @@ export function readNotifyConfig(env: Env): EnvConfig<NotifyConfig> {
       unit: 'minutes',
       fallback: DEFAULT_WINDOW_MINUTES,
     }),
+    chatTopicArn: optional(ENV.chatTopicArn),
+    region: optional(LAMBDA_REGION),
+    kernelLogGroupName: optional(ENV.kernelLogGroupName),
+    dashboardName: optional(ENV.dashboardName),
+    runbookUrl: linkTemplate(ENV.runbookUrl),
+    smsFor: oneOf(ENV.smsFor, SMS_FOR_VALUES, DEFAULT_SMS_FOR),
   });
 }

@@ -7,15 +7,24 @@
  * every failure comes back in the report, marked `retry` when running the same step again would
  * send what is missing without sending anything twice.
  */
-import type { AlertContext } from '../../shared/alert-format/alert-message.ts';
+import type { AlertContext, AlertMessage, AlertSettings } from '../../shared/alert-format/alert-message.ts';
 import { formatAlert } from '../../shared/alert-format/format-alert.ts';
 import { formatUnreadableAlert } from '../../shared/alert-format/unreadable.ts';
 import { formatDigest } from '../../shared/format-digest.ts';
 import type { EnrichedOomEvent } from '../../shared/oom-event.ts';
-import { stormGroupOf, sweepBuckets, sweepCursorAfter } from '../../shared/storm-window.ts';
+import {
+  containerKeyOf,
+  containerKeyOfGroup,
+  containerKillOf,
+  killsInDayBefore,
+  type ContainerKill,
+} from '../../shared/right-sizing.ts';
+import { stormGroupOf, sweepBuckets, sweepCursorAfter, type StormDigest } from '../../shared/storm-window.ts';
 import type { AlertSink } from '../sinks/alert-sink.ts';
+import type { ChatSink } from '../sinks/chat-sink.ts';
 import type { HistoryWriter } from '../sinks/history-writer.ts';
 import type { KillMetrics } from '../sinks/kill-metrics.ts';
+import type { ContainerKillStore } from '../state/container-kill-store.ts';
 import type { KillDecision, StormStore } from '../state/storm-store.ts';
 import { namedErrorText } from '../../shared/error-text.ts';
 
@@ -27,6 +36,12 @@ export interface NotifyDeps {
   windowMinutes: number;
   /** Named in the Logs Insights queries of the alerts; null when there is no events log group. */
   eventsLogGroupName: string | null;
+  /** What the alerts link to and which go by SMS; absent: no console links, SMS for every alert. */
+  alertSettings?: AlertSettings;
+  /** AWS Chatbot's topic, for a chat copy of each alert and digest; absent or null: none. */
+  chat?: ChatSink | null;
+  /** Each container's recent limit hits, for the right-sizing hint; absent or null: no hint from them. */
+  containerKills?: ContainerKillStore | null;
   now: () => Date;
 }
 
@@ -40,7 +55,16 @@ export type KillOutcome = {
 };
 
 export interface NotifyFailure {
-  step: 'storm-state' | 'alert' | 'alert-mark' | 'history' | 'metrics' | 'digest' | 'digest-sweep';
+  step:
+    | 'storm-state'
+    | 'right-sizing'
+    | 'alert'
+    | 'alert-mark'
+    | 'chat'
+    | 'history'
+    | 'metrics'
+    | 'digest'
+    | 'digest-sweep';
   /** The event, or the storm group of a digest. */
   subject: string;
   error: string;
@@ -57,7 +81,7 @@ export interface NotifyReport {
 }
 
 function alertContext(deps: NotifyDeps): AlertContext {
-  return { eventsLogGroupName: deps.eventsLogGroupName };
+  return { ...deps.alertSettings, eventsLogGroupName: deps.eventsLogGroupName };
 }
 
 function emptyReport(): NotifyReport {
@@ -79,6 +103,64 @@ async function attempt(
   }
 }
 
+/** When the kill happened: `observedAt`, else (no wall clock in the kernel text) when notify received it. */
+export function killTimeOf(event: EnrichedOomEvent, now: Date): number {
+  const observed = event.observedAt === null ? Number.NaN : Date.parse(event.observedAt);
+  return Number.isNaN(observed) ? now.getTime() : observed;
+}
+
+/**
+ * Publishes an alert on the topic, then its copy on the chat topic. A chat failure is reported, not retried: a
+ * re-run would send the e-mail and the SMS again.
+ */
+async function deliver(
+  report: NotifyReport,
+  failure: Pick<NotifyFailure, 'step' | 'subject'>,
+  format: () => AlertMessage,
+  deps: NotifyDeps,
+): Promise<boolean> {
+  const formatted: { message?: AlertMessage } = {};
+  const sent = await attempt(report, { ...failure, retry: true }, () => {
+    formatted.message = format();
+    return deps.alerts.publish(formatted.message);
+  });
+  const chat = deps.chat;
+  const message = formatted.message;
+  if (sent && chat && message !== undefined) {
+    await attempt(report, { step: 'chat', subject: failure.subject, retry: false }, () =>
+      chat.publish(message.chat),
+    );
+  }
+  return sent;
+}
+
+/**
+ * Records a container's limit hit and returns its hits in the 24 h up to this one, for the right-sizing hint; null
+ * when the kill is not a container's own limit hit, or the hits could not be kept (the alert goes without them).
+ */
+async function recordContainerKill(
+  event: EnrichedOomEvent,
+  deps: NotifyDeps,
+  now: Date,
+  report: NotifyReport,
+): Promise<ContainerKill[] | null> {
+  const key = containerKeyOf(event);
+  const store = deps.containerKills;
+  if (key === null || !store) return null;
+  const atMs = killTimeOf(event, now);
+  try {
+    return killsInDayBefore(await store.recordKill(key, containerKillOf(event, atMs), now), atMs);
+  } catch (error) {
+    report.failures.push({
+      step: 'right-sizing',
+      subject: event.id,
+      error: namedErrorText(error),
+      retry: false,
+    });
+    return null;
+  }
+}
+
 /** The storm decision for a kill; when the storm state fails, the kill alerts on its own. */
 async function decideKill(
   event: EnrichedOomEvent,
@@ -86,7 +168,7 @@ async function decideKill(
   now: Date,
   report: NotifyReport,
 ): Promise<KillDecision> {
-  const kill = { eventId: event.id, at: event.observedAt ?? now.toISOString() };
+  const kill = { eventId: event.id, atMs: killTimeOf(event, now) };
   try {
     return await deps.storms.recordKill(stormGroupOf(event), kill, now, deps.windowMinutes);
   } catch (error) {
@@ -112,10 +194,14 @@ export async function notifyKills(
   const report = emptyReport();
   const now = deps.now();
   for (const event of events) {
+    const containerKills = await recordContainerKill(event, deps, now, report);
     const decision = await decideKill(event, deps, now, report);
     if (decision.kind === 'alert') {
-      const sent = await attempt(report, { step: 'alert', subject: event.id, retry: true }, () =>
-        deps.alerts.publish(formatAlert(event, alertContext(deps))),
+      const sent = await deliver(
+        report,
+        { step: 'alert', subject: event.id },
+        () => formatAlert(event, { ...alertContext(deps), containerKills }),
+        deps,
       );
       const window = decision.window;
       if (sent && window !== null) {
@@ -148,10 +234,30 @@ export async function notifyUnreadable(
   deps: NotifyDeps,
 ): Promise<NotifyReport> {
   const report = emptyReport();
-  await attempt(report, { step: 'alert', subject: 'unreadable event', retry: true }, () =>
-    deps.alerts.publish(formatUnreadableAlert(raw, problem)),
+  await deliver(
+    report,
+    { step: 'alert', subject: 'unreadable event' },
+    () => formatUnreadableAlert(raw, problem, deps.alertSettings?.smsFor),
+    deps,
   );
   return report;
+}
+
+/** The limit hits of a storm's container in the 24 h up to its last kill, for the digest; null when not known. */
+async function digestContainerKills(
+  digest: StormDigest,
+  deps: NotifyDeps,
+  report: NotifyReport,
+): Promise<ContainerKill[] | null> {
+  const key = containerKeyOfGroup(digest.group);
+  const store = deps.containerKills;
+  if (key === null || !store) return null;
+  try {
+    return killsInDayBefore(await store.recentKills(key), Date.parse(digest.lastKillAt));
+  } catch (error) {
+    report.failures.push({ step: 'right-sizing', subject: key, error: namedErrorText(error), retry: false });
+    return null;
+  }
 }
 
 /**
@@ -172,8 +278,12 @@ export async function sendDueDigests(deps: NotifyDeps): Promise<NotifyReport> {
         const claim = await storms.claimDigest(window, now);
         if (claim.kind === 'busy') outstanding.add(bucket);
         if (claim.kind !== 'claimed') continue;
-        const sent = await attempt(report, { step: 'digest', subject: window.groupKey, retry: true }, () =>
-          deps.alerts.publish(formatDigest(claim.digest, alertContext(deps))),
+        const containerKills = await digestContainerKills(claim.digest, deps, report);
+        const sent = await deliver(
+          report,
+          { step: 'digest', subject: window.groupKey },
+          () => formatDigest(claim.digest, { ...alertContext(deps), containerKills }),
+          deps,
         );
         if (sent) {
           report.digestsSent += 1;

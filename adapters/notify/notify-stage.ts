@@ -1,32 +1,59 @@
 /**
  * The one place that builds the notify stage's collaborators from clients and configuration: the alert topic,
- * the events history, the storm windows in the state table and the kill metric, or their in-memory stand-ins
- * for `replay --dry-run`. The Lambda, `backfill --deliver` and `replay` take them from here.
+ * the chat topic, the events history, the storm windows and the containers' recent kills in the state table
+ * and the kill metric, or their in-memory stand-ins for `replay --dry-run`. The Lambda, `backfill --deliver`
+ * and `replay` take them from here.
  */
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { SNSClient } from '@aws-sdk/client-sns';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { EnrichedOomEvent } from '../../shared/oom-event.ts';
 import type { Publish, PublishResult } from '../enrich/enrich-events.ts';
+import type { AlertSettings } from '../../shared/alert-format/alert-message.ts';
+import { DEFAULT_SMS_FOR } from '../../shared/alert-format/sms-policy.ts';
 import { DryRunAlertSink, SnsAlertSink } from '../sinks/alert-sink.ts';
+import { DryRunChatSink, SnsChatSink } from '../sinks/chat-sink.ts';
 import { CloudWatchHistoryWriter } from '../sinks/history-writer.ts';
 import { PowertoolsKillMetrics, type KillMetrics } from '../sinks/kill-metrics.ts';
+import { MemoryContainerKillStore } from '../state/container-kill-store.ts';
+import { DynamoContainerKillStore } from '../state/dynamo-container-kill-store.ts';
 import { DynamoStormStore } from '../state/dynamo-storm-store.ts';
 import { MemoryStormStore } from '../state/memory-storm-store.ts';
 import { stateTableClient } from '../state/state-table.ts';
 import { readNotifyConfig, type NotifyConfig } from './notify-config.ts';
 import { notifyKills, type NotifyDeps } from './notify-kills.ts';
 
-/** The stack's topic, table and events log group; the SDK's default region when none is named (in the Lambda). */
-export type NotifyTarget = NotifyConfig & { region?: string };
+/** What a caller may leave out (`backfill --deliver` reads the stack's outputs only). */
+type OptionalSetting =
+  'chatTopicArn' | 'region' | 'kernelLogGroupName' | 'dashboardName' | 'runbookUrl' | 'smsFor';
+
+/**
+ * The stack's topic, table and events log group, and what else it set: without a chat topic no chat message,
+ * without a region (the SDK's default then) no console link, without `smsFor` every alert by SMS.
+ */
+export type NotifyTarget = Omit<NotifyConfig, OptionalSetting> & Partial<Pick<NotifyConfig, OptionalSetting>>;
+
+function alertSettings(target: NotifyTarget): AlertSettings {
+  return {
+    region: target.region ?? null,
+    kernelLogGroupName: target.kernelLogGroupName ?? null,
+    dashboardName: target.dashboardName ?? null,
+    runbookUrl: target.runbookUrl ?? null,
+    smsFor: target.smsFor ?? DEFAULT_SMS_FOR,
+  };
+}
 
 export function createNotifyStage(target: NotifyTarget, metrics: KillMetrics): NotifyDeps {
-  const region = target.region === undefined ? {} : { region: target.region };
+  const region = target.region ? { region: target.region } : {};
   const documents = stateTableClient(region);
+  const sns = new SNSClient(region);
   return {
-    alerts: new SnsAlertSink(new SNSClient(region), target.topicArn),
+    alerts: new SnsAlertSink(sns, target.topicArn),
+    chat: target.chatTopicArn ? new SnsChatSink(sns, target.chatTopicArn) : null,
+    alertSettings: alertSettings(target),
     history: new CloudWatchHistoryWriter(new CloudWatchLogsClient(region), target.eventsLogGroupName),
     storms: new DynamoStormStore(documents, target.stateTableName),
+    containerKills: new DynamoContainerKillStore(documents, target.stateTableName),
     metrics,
     windowMinutes: target.windowMinutes,
     eventsLogGroupName: target.eventsLogGroupName,
@@ -41,7 +68,10 @@ export function notifyStageFromEnv(env: NodeJS.ProcessEnv, metrics: Metrics): No
   return createNotifyStage(settings.config, new PowertoolsKillMetrics(metrics));
 }
 
-/** Nothing leaves the process: alerts printed as JSON lines, storm windows in memory, no history, no metric. */
+/**
+ * Nothing leaves the process: alerts and their chat messages printed as JSON lines, storm windows and the
+ * containers' recent kills in memory, no history, no metric.
+ */
 export function inMemoryNotifyStage(
   writeLine: (line: string) => void,
   windowMinutes: number,
@@ -49,8 +79,10 @@ export function inMemoryNotifyStage(
 ): NotifyDeps {
   return {
     alerts: new DryRunAlertSink(writeLine),
+    chat: new DryRunChatSink(writeLine),
     history: { write: async () => undefined },
     storms: new MemoryStormStore(),
+    containerKills: new MemoryContainerKillStore(),
     metrics: { countKill: () => undefined },
     windowMinutes,
     eventsLogGroupName: null,

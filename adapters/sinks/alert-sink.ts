@@ -3,18 +3,28 @@
  */
 import { PublishCommand, type PublishCommandInput, type SNSClient } from '@aws-sdk/client-sns';
 import type { AlertMessage } from '../../shared/alert-format/alert-message.ts';
+import { SMS_FILTER } from '../../shared/alert-format/sms-policy.ts';
 
 export interface AlertSink {
   publish(message: AlertMessage): Promise<void>;
 }
 
-/** One publish, a text per protocol: e-mail gets the report, SMS the short line, the rest `default`. */
+/** `send` or `skip`: what the SMS subscriptions' filter policy reads (shared/alert-format/sms-policy.ts). */
+function smsAttribute(message: AlertMessage): string {
+  return message.sendSms ? SMS_FILTER.send : SMS_FILTER.skip;
+}
+
+/**
+ * One publish, a text per protocol: e-mail gets the report, SMS the short line, the rest `default`. The `sms`
+ * attribute tells the SMS subscriptions, whose filter policy lets only `send` through, whether this one is theirs.
+ */
 export function snsPublishInput(topicArn: string, message: AlertMessage): PublishCommandInput {
   return {
     TopicArn: topicArn,
     Subject: message.subject,
     MessageStructure: 'json',
     Message: JSON.stringify({ default: message.default, email: message.email, sms: message.sms }),
+    MessageAttributes: { [SMS_FILTER.attribute]: { DataType: 'String', StringValue: smsAttribute(message) } },
   };
 }
 

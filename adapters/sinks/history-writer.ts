@@ -1,7 +1,7 @@
 /**
- * The events history: each EnrichedOomEvent as one JSON line in the events log group, fields at the
- * top level, so Logs Insights queries use the contract's names (`kubernetes.namespace`, `impact`,
- * `victim.name`). One stream per UTC day, created when first needed.
+ * The events history: each EnrichedOomEvent as one JSON line in the events log group, in the shape of
+ * shared/history-record.ts (the contract's names, `kubernetes.namespace`, `impact`, `victim.name`, queried fields
+ * first, lists as strings, at most 200 fields for Logs Insights). One stream per UTC day, created when first needed.
  */
 import {
   CreateLogStreamCommand,
@@ -9,6 +9,7 @@ import {
   type CloudWatchLogsClient,
   type PutLogEventsCommandOutput,
 } from '@aws-sdk/client-cloudwatch-logs';
+import { historyRecordOf } from '../../shared/history-record.ts';
 import type { EnrichedOomEvent } from '../../shared/oom-event.ts';
 import { isAwsError } from '../aws-errors.ts';
 
@@ -46,7 +47,10 @@ export function historyStreamOf(timestampMs: number): string {
 /** Records per daily stream, in time order (PutLogEvents requires it), cut to the call limits. */
 export function historyBatchesOf(events: readonly EnrichedOomEvent[], now: Date): HistoryBatch[] {
   const records = events
-    .map((event) => ({ timestamp: historyTimestampOf(event, now.getTime()), message: JSON.stringify(event) }))
+    .map((event) => ({
+      timestamp: historyTimestampOf(event, now.getTime()),
+      message: JSON.stringify(historyRecordOf(event)),
+    }))
     .sort((a, b) => a.timestamp - b.timestamp);
   const batches: HistoryBatch[] = [];
   let current: HistoryBatch | null = null;

@@ -1,12 +1,14 @@
 /**
  * Enriched events onto the EventBridge bus. PutEvents can accept a call and still reject some entries
  * (FailedEntryCount), so each entry's result is read, only the rejected ones are sent again, and an entry
- * that never gets through is reported failed so that its SQS record is retried.
+ * that never gets through is reported failed so that its SQS record is retried. Each call is aborted at its
+ * timeout or the deadline, whichever comes first, so a stalled connection cannot outlast the invocation.
  */
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import type { EventBridgeClient, PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { buildBusEntry, groupIntoCalls } from '../../shared/event-bus-entry.ts';
 import type { EnrichedOomEvent } from '../../shared/oom-event.ts';
+import { isAbortedRequest } from '../aws-errors.ts';
 import { realTiming, retryWithBackoff } from '../retry.ts';
 import type { RetryTiming } from '../retry.ts';
 import type { PublishResult } from '../enrich/enrich-events.ts';
@@ -19,7 +21,14 @@ export interface PublishOptions {
   /** Sends of one entry, the first included. */
   maxAttempts?: number;
   baseDelayMs?: number;
+  /** Epoch ms by which publishing has ended: no call starts after it, none outlasts it. Default: none. */
+  deadline?: number;
+  /** The longest one PutEvents call may take, the SDK's own retries included. */
+  callTimeoutMs?: number;
 }
+
+/** A healthy PutEvents answers in tens of ms; a call still open after this is stalled and is tried anew. */
+export const PUT_EVENTS_TIMEOUT_MS = 2_000;
 
 interface PendingEntry {
   index: number;
@@ -33,9 +42,12 @@ interface Rejection {
 
 /** One PutEvents call: the entries it did not accept, each with why. */
 async function putEntries(entries: readonly PendingEntry[], options: PublishOptions): Promise<Rejection[]> {
+  const left = (options.deadline ?? Number.POSITIVE_INFINITY) - (options.timing ?? realTiming).now();
+  const timeoutMs = Math.max(1, Math.min(options.callTimeoutMs ?? PUT_EVENTS_TIMEOUT_MS, left));
   try {
     const response = await options.client.send(
       new PutEventsCommand({ Entries: entries.map((p) => p.entry) }),
+      { abortSignal: AbortSignal.timeout(timeoutMs) },
     );
     const answers = response.Entries ?? [];
     return entries.flatMap((item, i) => {
@@ -48,8 +60,10 @@ async function putEntries(entries: readonly PendingEntry[], options: PublishOpti
       return [{ item, reason }];
     });
   } catch (error) {
-    // The SDK has already retried the call itself; every entry of it is still unsent.
-    return entries.map((item) => ({ item, reason: namedErrorText(error) }));
+    // The SDK has already retried the call itself; every entry of it is still unsent (or, after a timeout,
+    // perhaps taken: EventBridge cannot say, and a kill sent twice beats a kill lost).
+    const reason = isAbortedRequest(error) ? 'PutEvents did not answer in time' : namedErrorText(error);
+    return entries.map((item) => ({ item, reason }));
   }
 }
 
@@ -69,6 +83,7 @@ async function sendCall(
     },
     {
       timing: options.timing ?? realTiming,
+      ...(options.deadline === undefined ? {} : { deadline: options.deadline }),
       maxAttempts: options.maxAttempts ?? 4,
       baseDelayMs: options.baseDelayMs ?? 100,
       jitter: 'equal',

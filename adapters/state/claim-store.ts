@@ -1,12 +1,16 @@
 /**
  * Exactly one enriched event per kill, across SQS redelivery, Lambda retries, the Fluent Bit kmsg replay
  * and the same kernel line arriving in two streams. Two claims:
- * - `idem#<event id>`: the event itself. Held "in progress" under a lease while it is enriched and
- *   published, then "done"; a failure releases it, and a crash leaves a lease that runs out.
- * - `kill#<node>#<pid>#<comm>`: the kill. Container Insights ships a kernel line in both
- *   `<node>.host.messages` and `<node>.host.dmesg`, one stamped with kernel time and one with the wall
- *   clock, so the two copies get different ids; the same node, pid and comm within a short window is
- *   the same kill.
+ * - `idem#<event id>`: the event itself. Held "in progress" under a lease while it is enriched, marked
+ *   "publishing" just before it is handed to the bus, then "done"; a failure releases it, and a crash leaves
+ *   a lease that runs out. A "publishing" claim is never taken over: once its lease has run out, the attempt
+ *   that held it handed it to the bus and could not record the answer, and it is not sent again.
+ * - `kill#<node>#<pid>#<comm>`: the kill, naming the event (and the attempt) that delivers it. Container
+ *   Insights ships a kernel line in both `<node>.host.messages` and `<node>.host.dmesg`, one stamped with
+ *   kernel time and one with the wall clock, so the two copies get different ids; the same node, pid and comm
+ *   within a short window is the same kill. The other copy is settled only once the first is delivered:
+ *   while the first is in flight it waits (its record is retried), and when the first's attempt died or gave
+ *   up, the other copy takes the kill over.
  * The decisions are pure functions here; the DynamoDB store states the same ones as condition expressions.
  */
 import type { OomEvent } from '../../shared/oom-event.ts';
@@ -15,16 +19,31 @@ import { STATE_KEY_PREFIX } from '../../shared/state-table-keys.ts';
 /** Two copies of a kill line are stamped at most this far apart (wall clock vs boot time + ingestion). */
 export const SAME_KILL_WINDOW_MS = 120_000;
 
-export type EventClaimState = { state: 'in-progress'; token: string; leaseUntil: number } | { state: 'done' };
+export type EventClaimState =
+  | { state: 'in-progress'; token: string; leaseUntil: number }
+  | { state: 'publishing'; token: string; leaseUntil: number }
+  | { state: 'done' };
 
-export interface KillClaimRecord {
+/** The event and the attempt that hold a kill; `token` is null on claims written before attempts were kept. */
+export interface KillOwner {
   eventId: string;
+  token: string | null;
+}
+
+export interface KillClaimRecord extends KillOwner {
   observedAt: number;
 }
 
 export type EventClaim =
-  { outcome: 'claimed' } | { outcome: 'done' } | { outcome: 'in-progress'; leaseUntil: number };
-export type KillClaim = { outcome: 'claimed' } | { outcome: 'taken'; byEventId: string };
+  | { outcome: 'claimed' }
+  | { outcome: 'done' }
+  | { outcome: 'in-progress'; leaseUntil: number }
+  /** An attempt handed it to the bus and could not record the answer: taken as delivered. */
+  | { outcome: 'unrecorded' };
+export type KillClaim = { outcome: 'claimed' } | { outcome: 'taken'; owner: KillOwner };
+
+/** What the other copy of a kill does about the copy that holds it. */
+export type OtherCopyDecision = 'settle' | 'wait' | 'take-over';
 
 export interface EventClaimRequest {
   /** Identifies this attempt, so that only it completes or releases the claim. */
@@ -37,18 +56,27 @@ export interface EventClaimRequest {
 
 export interface KillClaimRequest {
   eventId: string;
+  /** The attempt's token, as in its event claim. */
+  token: string;
   observedAt: number;
   expiresAt: number;
 }
 
 export interface ClaimStore {
   claimEvent(eventId: string, request: EventClaimRequest): Promise<EventClaim>;
+  /** The event claim as it stands (read consistently), or undefined when there is none. */
+  readEvent(eventId: string): Promise<EventClaimState | undefined>;
+  /** In progress → publishing; false (and nothing is written) when the claim is no longer this attempt's. */
+  markPublishing(eventId: string, token: string): Promise<boolean>;
   claimKill(fingerprint: string, request: KillClaimRequest): Promise<KillClaim>;
+  /** Moves the kill from `owner` to the request's event; false when the claim is no longer `owner`'s. */
+  takeOverKill(fingerprint: string, owner: KillOwner, request: KillClaimRequest): Promise<boolean>;
   /** Marks the event done; a no-op if the claim is no longer this attempt's. */
   completeEvent(eventId: string, token: string, expiresAt: number): Promise<void>;
   /** Gives the event back for a retry; a no-op if the claim is no longer this attempt's. */
   releaseEvent(eventId: string, token: string): Promise<void>;
-  releaseKill(fingerprint: string, eventId: string): Promise<void>;
+  /** Gives the kill back; a no-op if the claim is no longer this attempt's (another copy took it over). */
+  releaseKill(fingerprint: string, eventId: string, token: string): Promise<void>;
 }
 
 /** The kill's fingerprint, or null when the event lacks what it takes to recognise a second copy. */
@@ -62,9 +90,8 @@ export function killFingerprint(event: OomEvent): string | null {
 export function decideEventClaim(existing: EventClaimState | undefined, now: number): EventClaim {
   if (existing === undefined) return { outcome: 'claimed' };
   if (existing.state === 'done') return { outcome: 'done' };
-  return existing.leaseUntil > now
-    ? { outcome: 'in-progress', leaseUntil: existing.leaseUntil }
-    : { outcome: 'claimed' };
+  if (existing.leaseUntil > now) return { outcome: 'in-progress', leaseUntil: existing.leaseUntil };
+  return existing.state === 'publishing' ? { outcome: 'unrecorded' } : { outcome: 'claimed' };
 }
 
 /** What an existing kill claim means: the same event again, an older kill of a reused pid, or the same kill. */
@@ -72,13 +99,29 @@ export function decideKillClaim(existing: KillClaimRecord | undefined, request: 
   if (existing === undefined || existing.eventId === request.eventId) return { outcome: 'claimed' };
   return Math.abs(existing.observedAt - request.observedAt) > SAME_KILL_WINDOW_MS
     ? { outcome: 'claimed' }
-    : { outcome: 'taken', byEventId: existing.eventId };
+    : { outcome: 'taken', owner: { eventId: existing.eventId, token: existing.token } };
+}
+
+/**
+ * The other copy of a kill, by the claim of the copy that holds it: settled once that one is delivered (or
+ * handed to the bus unrecorded), retried while it is in flight, and delivering the kill itself when that
+ * one's attempt died (lease run out) or gave its claim back (released after a failure).
+ */
+export function decideOtherCopy(owner: EventClaimState | undefined, now: number): OtherCopyDecision {
+  if (owner === undefined) return 'take-over';
+  if (owner.state === 'done') return 'settle';
+  if (owner.leaseUntil > now) return 'wait';
+  return owner.state === 'publishing' ? 'settle' : 'take-over';
 }
 
 /** For one process (`replay --dry-run`, `scan`) and for tests: the same decisions, held in memory. */
 export function createMemoryClaimStore(): ClaimStore {
   const events = new Map<string, EventClaimState>();
   const kills = new Map<string, KillClaimRecord>();
+  const heldBy = (eventId: string, token: string): EventClaimState | undefined => {
+    const claim = events.get(eventId);
+    return claim !== undefined && claim.state !== 'done' && claim.token === token ? claim : undefined;
+  };
   return {
     claimEvent(eventId, request) {
       const decision = decideEventClaim(events.get(eventId), request.now);
@@ -87,25 +130,43 @@ export function createMemoryClaimStore(): ClaimStore {
       }
       return Promise.resolve(decision);
     },
+    readEvent(eventId) {
+      const claim = events.get(eventId);
+      return Promise.resolve(claim === undefined ? undefined : { ...claim });
+    },
+    markPublishing(eventId, token) {
+      const claim = heldBy(eventId, token);
+      if (claim?.state !== 'in-progress') return Promise.resolve(false);
+      events.set(eventId, { ...claim, state: 'publishing' });
+      return Promise.resolve(true);
+    },
     claimKill(fingerprint, request) {
       const decision = decideKillClaim(kills.get(fingerprint), request);
-      if (decision.outcome === 'claimed')
-        kills.set(fingerprint, { eventId: request.eventId, observedAt: request.observedAt });
+      if (decision.outcome === 'claimed') kills.set(fingerprint, recordOf(request));
       return Promise.resolve(decision);
     },
+    takeOverKill(fingerprint, owner, request) {
+      const held = kills.get(fingerprint);
+      if (held?.eventId !== owner.eventId || held.token !== owner.token) return Promise.resolve(false);
+      kills.set(fingerprint, recordOf(request));
+      return Promise.resolve(true);
+    },
     completeEvent(eventId, token) {
-      const claim = events.get(eventId);
-      if (claim?.state === 'in-progress' && claim.token === token) events.set(eventId, { state: 'done' });
+      if (heldBy(eventId, token) !== undefined) events.set(eventId, { state: 'done' });
       return Promise.resolve();
     },
     releaseEvent(eventId, token) {
-      const claim = events.get(eventId);
-      if (claim?.state === 'in-progress' && claim.token === token) events.delete(eventId);
+      if (heldBy(eventId, token) !== undefined) events.delete(eventId);
       return Promise.resolve();
     },
-    releaseKill(fingerprint, eventId) {
-      if (kills.get(fingerprint)?.eventId === eventId) kills.delete(fingerprint);
+    releaseKill(fingerprint, eventId, token) {
+      const held = kills.get(fingerprint);
+      if (held?.eventId === eventId && held.token === token) kills.delete(fingerprint);
       return Promise.resolve();
     },
   };
+}
+
+function recordOf(request: KillClaimRequest): KillClaimRecord {
+  return { eventId: request.eventId, token: request.token, observedAt: request.observedAt };
 }

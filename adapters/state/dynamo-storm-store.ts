@@ -3,20 +3,21 @@
  * conditional writes only, so that concurrent invocations neither lose a count nor send a digest
  * twice. Items, all under `storm#`:
  *
- * - `storm#open#<group>`: the group's current window (openedAt, closesAt). Replaced only once closed.
- * - `storm#window#<group>#<openedAt>`: one window. `kills` is an atomic counter; the first kill's
- *   event id is kept so a retried delivery is recognised; `digestClaimedAt`/`digestSentAt` settle the
- *   digest once. Never overwritten, so a digest outstanding on an old window is never lost.
- * - `storm#due#<bucket ISO>`: string set of the windows with later kills that close in that 5-minute
+ * - `storm#window#<group>#<slot>`: the window opened in that slot (shared/storm-window.ts). `kills` is an
+ *   atomic counter; the first kill's event id is kept so a retried delivery is recognised; the earliest and
+ *   latest kill times only widen; `digestClaimedAt`/`digestSentAt` settle the digest once. Never
+ *   overwritten, so a digest outstanding on an old window is never lost.
+ * - `storm#due#<bucket ISO>`: string set of the windows with later kills that fall due in that 5-minute
  *   bucket. The scheduled run reads these few items instead of scanning the table.
  * - `storm#sweep`: the last bucket the scheduled run finished.
  */
-import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import {
-  dueBucketOf,
-  isWindowOpen,
+  dueBucketOfWindow,
+  placeKill,
   SWEEP_LOOKBACK_MS,
   windowOpenedBy,
+  windowSlotOf,
   type StormDigest,
   type StormGroup,
 } from '../../shared/storm-window.ts';
@@ -32,33 +33,38 @@ import { STATE_KEY_PREFIX } from '../../shared/state-table-keys.ts';
 import { PK, TTL, conditionalWrite, epochSeconds, tableKey } from './state-table.ts';
 
 const DAY_MS = 24 * 60 * 60_000;
-/** Rounds of "read the open window, count in it" before giving up and alerting the kill on its own. */
-const RECORD_ATTEMPTS = 4;
+/**
+ * Rounds of "read the windows, count in one" before giving up and alerting the kill on its own. A round
+ * fails only when another writer got there first: it created the window, or widened its kill times past
+ * this kill's, or claimed its digest; each happens to a kill once, so four failed rounds cannot all be races.
+ */
+const RECORD_ATTEMPTS = 5;
 
 const STORM = STATE_KEY_PREFIX.storm;
 const SWEEP_KEY = tableKey(`${STORM}sweep`);
 
-function openKey(groupKey: string): Record<string, string> {
-  return tableKey(`${STORM}open#${groupKey}`);
-}
-
 function windowKey(ref: WindowRef): Record<string, string> {
-  return tableKey(`${STORM}window#${ref.groupKey}#${ref.openedAt}`);
+  return tableKey(`${STORM}window#${ref.groupKey}#${ref.slot}`);
 }
 
 function dueKey(bucket: number): Record<string, string> {
   return tableKey(`${STORM}due#${new Date(bucket).toISOString()}`);
 }
 
-/** How a window is named inside a due set: `<openedAt>#<group key>` (group keys hold no `#`). */
+/** How a window is named inside a due set: `<slot>#<group key>` (group keys hold no `#`). */
 function dueMember(ref: WindowRef): string {
-  return `${ref.openedAt}#${ref.groupKey}`;
+  return `${ref.slot}#${ref.groupKey}`;
 }
 
 function refOfDueMember(member: string): WindowRef | null {
   const cut = member.indexOf('#');
-  const openedAt = Number(member.slice(0, cut));
-  return cut <= 0 || !Number.isSafeInteger(openedAt) ? null : { openedAt, groupKey: member.slice(cut + 1) };
+  const slot = Number(member.slice(0, cut));
+  return cut <= 0 || !Number.isSafeInteger(slot) ? null : { slot, groupKey: member.slice(cut + 1) };
+}
+
+/** Kill times as `toISOString` writes them, so that comparing the strings compares the times. */
+function isoOf(ms: number): string {
+  return new Date(ms).toISOString();
 }
 
 interface WindowItem {
@@ -67,12 +73,43 @@ interface WindowItem {
   closesAt: number;
   kills: number;
   firstEventId: string;
+  /** The kill counted last, so a retried delivery of it is recognised. */
   lastEventId: string;
+  /** Absent on windows written before kill times were kept; their opening kill's time stands in. */
+  firstKillAt?: string;
   lastKillAt: string;
+  /** The kill at `lastKillAt`. */
+  latestEventId?: string;
   alertSentAt?: number;
   dueIndexed?: boolean;
   digestClaimedAt?: number;
   digestSentAt?: number;
+}
+
+/** The update that counts a kill in an existing window, widening its kill times when the kill lies outside. */
+function countUpdate(item: WindowItem, kill: KillSighting) {
+  const at = isoOf(kill.atMs);
+  const set = ['lastEventId = :eventId'];
+  const conditions = [
+    `attribute_exists(${PK})`,
+    'attribute_not_exists(digestClaimedAt)',
+    'firstEventId <> :eventId',
+    'lastEventId <> :eventId',
+  ];
+  if (at > item.lastKillAt) {
+    set.push('lastKillAt = :at', 'latestEventId = :eventId');
+    conditions.push('lastKillAt < :at');
+  }
+  if (item.firstKillAt !== undefined && at < item.firstKillAt) {
+    set.push('firstKillAt = :at');
+    conditions.push('firstKillAt > :at');
+  }
+  const widens = set.length > 1;
+  return {
+    UpdateExpression: `SET ${set.join(', ')} ADD kills :one`,
+    ConditionExpression: conditions.join(' AND '),
+    ExpressionAttributeValues: { ':eventId': kill.eventId, ':one': 1, ...(widens ? { ':at': at } : {}) },
+  };
 }
 
 export class DynamoStormStore implements StormStore {
@@ -90,83 +127,70 @@ export class DynamoStormStore implements StormStore {
     now: Date,
     windowMinutes: number,
   ): Promise<KillDecision> {
-    const nowMs = now.getTime();
+    const slot = windowSlotOf(kill.atMs, windowMinutes);
+    const previousRef = { groupKey: group.key, slot: slot - windowMinutes * 60_000 };
+    const currentRef = { groupKey: group.key, slot };
     for (let attempt = 0; attempt < RECORD_ATTEMPTS; attempt += 1) {
-      const span = await this.#openWindow(group.key, nowMs, windowMinutes);
-      if (span === null) continue;
-      const decision = await this.#countKill(
-        group,
-        { groupKey: group.key, openedAt: span.openedAt },
-        span.closesAt,
-        kill,
-      );
+      const [previous, current] = await Promise.all([
+        this.#readWindow(previousRef),
+        this.#readWindow(currentRef),
+      ]);
+      const place = placeKill(kill.atMs, previous ?? null, current ?? null);
+      if (place === 'apart') break;
+      const ref = place === 'previous' ? previousRef : currentRef;
+      const item = place === 'previous' ? previous : current;
+      const decision =
+        item === undefined
+          ? await this.#openWindow(group, ref, kill, windowMinutes, now.getTime())
+          : await this.#countKill(ref, item, kill, now.getTime());
       if (decision !== null) return decision;
     }
     return { kind: 'alert', window: null, seenBefore: false };
   }
 
-  /** The group's open window, opening one if none is; null when another writer got there first. */
-  async #openWindow(groupKey: string, nowMs: number, windowMinutes: number) {
-    const { Item } = await this.#db.send(
-      new GetCommand({ TableName: this.#table, Key: openKey(groupKey), ConsistentRead: true }),
-    );
-    const current = Item as { openedAt: number; closesAt: number } | undefined;
-    if (current !== undefined && isWindowOpen(current, nowMs)) return current;
-    const next = windowOpenedBy(nowMs, windowMinutes);
-    const opened = await conditionalWrite(() =>
-      this.#db.send(
-        new PutCommand({
-          TableName: this.#table,
-          Item: { ...openKey(groupKey), ...next, [TTL]: epochSeconds(next.closesAt + DAY_MS) },
-          ConditionExpression: `attribute_not_exists(${PK}) OR closesAt <= :now`,
-          ExpressionAttributeValues: { ':now': nowMs },
-        }),
-      ),
-    );
-    return opened === null ? null : next;
-  }
-
-  /** Null when the window was claimed for its digest meanwhile: the caller looks for the next window. */
-  async #countKill(
+  /** Opens the window of a slot with this kill; null when another writer opened it first. */
+  async #openWindow(
     group: StormGroup,
     ref: WindowRef,
-    closesAt: number,
     kill: KillSighting,
+    windowMinutes: number,
+    nowMs: number,
   ): Promise<KillDecision | null> {
-    const counted = await conditionalWrite(() =>
+    const span = windowOpenedBy(kill.atMs, windowMinutes);
+    const at = isoOf(kill.atMs);
+    const opened = await conditionalWrite(() =>
       this.#db.send(
         new UpdateCommand({
           TableName: this.#table,
           Key: windowKey(ref),
           UpdateExpression:
-            'SET #group = if_not_exists(#group, :group), openedAt = if_not_exists(openedAt, :openedAt), ' +
-            'closesAt = if_not_exists(closesAt, :closesAt), firstEventId = if_not_exists(firstEventId, :eventId), ' +
-            `lastEventId = :eventId, lastKillAt = :at, ${TTL} = if_not_exists(${TTL}, :expiresAt) ADD kills :one`,
-          ConditionExpression:
-            'attribute_not_exists(digestClaimedAt) AND (attribute_not_exists(firstEventId) OR firstEventId <> :eventId) ' +
-            'AND (attribute_not_exists(lastEventId) OR lastEventId <> :eventId)',
+            'SET #group = :group, openedAt = :openedAt, closesAt = :closesAt, kills = :one, ' +
+            `firstEventId = :eventId, lastEventId = :eventId, latestEventId = :eventId, firstKillAt = :at, lastKillAt = :at, ${TTL} = :expiresAt`,
+          ConditionExpression: `attribute_not_exists(${PK})`,
           ExpressionAttributeNames: { '#group': 'group' },
           ExpressionAttributeValues: {
             ':group': group,
-            ':openedAt': ref.openedAt,
-            ':closesAt': closesAt,
-            ':eventId': kill.eventId,
-            ':at': kill.at,
-            ':expiresAt': epochSeconds(closesAt + SWEEP_LOOKBACK_MS + DAY_MS),
+            ':openedAt': span.openedAt,
+            ':closesAt': span.closesAt,
             ':one': 1,
+            ':eventId': kill.eventId,
+            ':at': at,
+            // Kept until the sweep can no longer want it, counted from now for a window that closed long ago.
+            ':expiresAt': epochSeconds(Math.max(span.closesAt, nowMs) + SWEEP_LOOKBACK_MS + DAY_MS),
           },
-          ReturnValues: 'ALL_NEW',
         }),
       ),
     );
-    if (counted !== null) {
-      const item = counted.Attributes as WindowItem;
-      if (item.firstEventId === kill.eventId) return { kind: 'alert', window: ref, seenBefore: false };
-      await this.#indexDue(ref, item);
-      return { kind: 'counted', window: ref, kills: item.kills };
-    }
-    const item = await this.#readWindow(ref);
-    if (item === undefined) return null;
+    return opened === null ? null : { kind: 'alert', window: ref, seenBefore: false };
+  }
+
+  /** Counts a later kill; null when the window changed under this write: the caller reads it again. */
+  async #countKill(
+    ref: WindowRef,
+    item: WindowItem,
+    kill: KillSighting,
+    nowMs: number,
+  ): Promise<KillDecision | null> {
     if (item.firstEventId === kill.eventId) {
       return item.alertSentAt === undefined
         ? { kind: 'alert', window: ref, seenBefore: true }
@@ -174,16 +198,31 @@ export class DynamoStormStore implements StormStore {
     }
     if (item.lastEventId === kill.eventId) {
       // Counted before; the run that counted it may have died before indexing the window.
-      await this.#indexDue(ref, item);
+      await this.#indexDue(ref, item, nowMs);
       return { kind: 'repeat', window: ref };
     }
-    return null;
+    // Its window is being digested (this kill came late): it alerts on its own.
+    if (item.digestClaimedAt !== undefined) return { kind: 'alert', window: null, seenBefore: false };
+    const counted = await conditionalWrite(() =>
+      this.#db.send(
+        new UpdateCommand({
+          TableName: this.#table,
+          Key: windowKey(ref),
+          ...countUpdate(item, kill),
+          ReturnValues: 'ALL_NEW',
+        }),
+      ),
+    );
+    if (counted === null) return null;
+    const updated = counted.Attributes as WindowItem;
+    await this.#indexDue(ref, updated, nowMs);
+    return { kind: 'counted', window: ref, kills: updated.kills };
   }
 
-  /** Puts a window with later kills into the due set of the bucket it closes in; idempotent. */
-  async #indexDue(ref: WindowRef, item: WindowItem): Promise<void> {
+  /** Puts a window with later kills into the due set of the bucket it falls due in; idempotent. */
+  async #indexDue(ref: WindowRef, item: WindowItem, nowMs: number): Promise<void> {
     if (item.dueIndexed === true) return;
-    const bucket = dueBucketOf(item.closesAt);
+    const bucket = dueBucketOfWindow(item.closesAt, nowMs);
     await this.#db.send(
       new UpdateCommand({
         TableName: this.#table,
@@ -320,7 +359,8 @@ function digestOf(item: WindowItem): StormDigest {
     openedAt: item.openedAt,
     closesAt: item.closesAt,
     kills: item.kills,
+    firstKillAt: item.firstKillAt ?? isoOf(item.openedAt),
     lastKillAt: item.lastKillAt,
-    lastEventId: item.lastEventId,
+    lastEventId: item.latestEventId ?? item.lastEventId,
   };
 }

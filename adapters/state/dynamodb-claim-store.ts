@@ -1,19 +1,54 @@
 /**
  * The claim store on the shared state table (adapters/state/state-table.ts): each decision of
- * claim-store.ts as one conditional write, so concurrent Lambdas agree without a read first.
+ * claim-store.ts as one conditional write, so concurrent Lambdas agree without a read first. Every call is
+ * aborted at its timeout, so a stalled connection fails the event (to be retried) instead of the invocation.
  */
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { STATE_KEY_PREFIX } from '../../shared/state-table-keys.ts';
-import { SAME_KILL_WINDOW_MS } from './claim-store.ts';
-import type { ClaimStore, EventClaim, KillClaim } from './claim-store.ts';
+import { SAME_KILL_WINDOW_MS, decideEventClaim } from './claim-store.ts';
+import type { ClaimStore, EventClaim, EventClaimState, KillClaim, KillClaimRequest } from './claim-store.ts';
 import { PK, TTL, conditionalWrite, tableKey } from './state-table.ts';
+
+/**
+ * A claim write answers in milliseconds; this covers the SDK's own retries of a throttled one. Enrich settles
+ * its claims in the 5 s it keeps after the API deadline (adapters/enrich/enrich-events.ts), so one call
+ * must end well inside that.
+ */
+export const CLAIM_CALL_TIMEOUT_MS = 1_500;
 
 function eventKey(eventId: string): string {
   return STATE_KEY_PREFIX.eventClaim + eventId;
 }
 
-export function createDynamoDbClaimStore(client: DynamoDBDocumentClient, tableName: string): ClaimStore {
+/** An event claim item as a state; undefined for none (or one this code did not write). */
+function eventStateOf(item: Record<string, unknown> | undefined): EventClaimState | undefined {
+  if (item === undefined) return undefined;
+  const { claimState: state, claimToken: token, leaseUntil } = item;
+  if (state === 'done') return { state };
+  if ((state === 'in-progress' || state === 'publishing') && typeof token === 'string')
+    return { state, token, leaseUntil: typeof leaseUntil === 'number' ? leaseUntil : 0 };
+  return undefined;
+}
+
+function killItem(fingerprint: string, request: KillClaimRequest): Record<string, unknown> {
+  return {
+    [PK]: fingerprint,
+    eventId: request.eventId,
+    claimToken: request.token,
+    observedAt: request.observedAt,
+    [TTL]: request.expiresAt,
+  };
+}
+
+export function createDynamoDbClaimStore(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  options: { callTimeoutMs?: number } = {},
+): ClaimStore {
+  const callTimeoutMs = options.callTimeoutMs ?? CLAIM_CALL_TIMEOUT_MS;
+  const bounded = () => ({ abortSignal: AbortSignal.timeout(callTimeoutMs) });
+
   async function conditionalDelete(
     key: string,
     condition: string,
@@ -27,8 +62,37 @@ export function createDynamoDbClaimStore(client: DynamoDBDocumentClient, tableNa
           ConditionExpression: condition,
           ExpressionAttributeValues: values,
         }),
+        bounded(),
       ),
     );
+  }
+
+  async function readItem(key: string): Promise<Record<string, unknown> | undefined> {
+    const { Item } = await client.send(
+      new GetCommand({ TableName: tableName, Key: tableKey(key), ConsistentRead: true }),
+      bounded(),
+    );
+    return Item;
+  }
+
+  /** A conditional put; whether its condition held. */
+  async function conditionalPut(
+    item: Record<string, unknown>,
+    condition: string,
+    values: Record<string, unknown>,
+  ): Promise<boolean> {
+    const written = await conditionalWrite(() =>
+      client.send(
+        new PutCommand({
+          TableName: tableName,
+          Item: item,
+          ConditionExpression: condition,
+          ExpressionAttributeValues: values,
+        }),
+        bounded(),
+      ),
+    );
+    return written !== null;
   }
 
   /**
@@ -41,21 +105,9 @@ export function createDynamoDbClaimStore(client: DynamoDBDocumentClient, tableNa
     values: Record<string, unknown>,
   ): Promise<Record<string, unknown> | null> {
     for (let attempt = 0; attempt < 3; attempt++) {
-      const written = await conditionalWrite(() =>
-        client.send(
-          new PutCommand({
-            TableName: tableName,
-            Item: item,
-            ConditionExpression: condition,
-            ExpressionAttributeValues: values,
-          }),
-        ),
-      );
-      if (written !== null) return null;
-      const { Item } = await client.send(
-        new GetCommand({ TableName: tableName, Key: tableKey(String(item[PK])), ConsistentRead: true }),
-      );
-      if (Item !== undefined) return Item;
+      if (await conditionalPut(item, condition, values)) return null;
+      const blocking = await readItem(String(item[PK]));
+      if (blocking !== undefined) return blocking;
     }
     throw new Error(`claim ${String(item[PK])} kept changing under three conditional writes`);
   }
@@ -74,20 +126,39 @@ export function createDynamoDbClaimStore(client: DynamoDBDocumentClient, tableNa
         { ':inProgress': 'in-progress', ':now': request.now },
       );
       if (blocking === null) return { outcome: 'claimed' };
-      const leaseUntil = blocking['leaseUntil'];
-      return blocking['claimState'] === 'in-progress' && typeof leaseUntil === 'number'
-        ? { outcome: 'in-progress', leaseUntil }
-        : { outcome: 'done' };
+      const state = eventStateOf(blocking);
+      // An in-progress claim that blocked the write holds it, even if its lease ran out since.
+      if (state?.state === 'in-progress') return { outcome: 'in-progress', leaseUntil: state.leaseUntil };
+      return state === undefined ? { outcome: 'done' } : decideEventClaim(state, request.now);
+    },
+
+    async readEvent(eventId) {
+      return eventStateOf(await readItem(eventKey(eventId)));
+    },
+
+    async markPublishing(eventId, token) {
+      const written = await conditionalWrite(() =>
+        client.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: tableKey(eventKey(eventId)),
+            UpdateExpression: 'SET claimState = :publishing',
+            ConditionExpression: 'claimToken = :token AND claimState = :inProgress',
+            ExpressionAttributeValues: {
+              ':publishing': 'publishing',
+              ':token': token,
+              ':inProgress': 'in-progress',
+            },
+          }),
+          bounded(),
+        ),
+      );
+      return written !== null;
     },
 
     async claimKill(fingerprint, request): Promise<KillClaim> {
       const blocking = await putUnlessBlocked(
-        {
-          [PK]: fingerprint,
-          eventId: request.eventId,
-          observedAt: request.observedAt,
-          [TTL]: request.expiresAt,
-        },
+        killItem(fingerprint, request),
         `attribute_not_exists(${PK}) OR eventId = :eventId OR observedAt < :earliest OR observedAt > :latest`,
         {
           ':eventId': request.eventId,
@@ -95,9 +166,25 @@ export function createDynamoDbClaimStore(client: DynamoDBDocumentClient, tableNa
           ':latest': request.observedAt + SAME_KILL_WINDOW_MS,
         },
       );
-      return blocking === null
-        ? { outcome: 'claimed' }
-        : { outcome: 'taken', byEventId: String(blocking['eventId']) };
+      if (blocking === null) return { outcome: 'claimed' };
+      const token = blocking['claimToken'];
+      return {
+        outcome: 'taken',
+        owner: { eventId: String(blocking['eventId']), token: typeof token === 'string' ? token : null },
+      };
+    },
+
+    takeOverKill(fingerprint, owner, request) {
+      return owner.token === null
+        ? conditionalPut(
+            killItem(fingerprint, request),
+            'eventId = :owner AND attribute_not_exists(claimToken)',
+            { ':owner': owner.eventId },
+          )
+        : conditionalPut(killItem(fingerprint, request), 'eventId = :owner AND claimToken = :ownerToken', {
+            ':owner': owner.eventId,
+            ':ownerToken': owner.token,
+          });
     },
 
     async completeEvent(eventId, token, expiresAt) {
@@ -110,6 +197,7 @@ export function createDynamoDbClaimStore(client: DynamoDBDocumentClient, tableNa
             ConditionExpression: 'claimToken = :token',
             ExpressionAttributeValues: { ':done': 'done', ':expiresAt': expiresAt, ':token': token },
           }),
+          bounded(),
         ),
       );
     },
@@ -118,8 +206,11 @@ export function createDynamoDbClaimStore(client: DynamoDBDocumentClient, tableNa
       return conditionalDelete(eventKey(eventId), 'claimToken = :token', { ':token': token });
     },
 
-    releaseKill(fingerprint, eventId) {
-      return conditionalDelete(fingerprint, 'eventId = :eventId', { ':eventId': eventId });
+    releaseKill(fingerprint, eventId, token) {
+      return conditionalDelete(fingerprint, 'eventId = :eventId AND claimToken = :token', {
+        ':eventId': eventId,
+        ':token': token,
+      });
     },
   };
 }

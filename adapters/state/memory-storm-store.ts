@@ -3,9 +3,11 @@
  * store, for one process.
  */
 import {
-  dueBucketOf,
+  dueBucketOfWindow,
   isWindowOpen,
+  placeKill,
   windowOpenedBy,
+  windowSlotOf,
   type StormDigest,
   type StormGroup,
 } from '../../shared/storm-window.ts';
@@ -24,19 +26,22 @@ interface WindowState {
   closesAt: number;
   kills: number;
   firstEventId: string;
+  /** The kill counted last, so a retried delivery of it is recognised. */
   lastEventId: string;
-  lastKillAt: string;
+  firstKillMs: number;
+  lastKillMs: number;
+  /** The kill at `lastKillMs`. */
+  latestEventId: string;
   alertSent: boolean;
   digestClaimedAt: number | null;
   digestSent: boolean;
 }
 
 function windowId(ref: WindowRef): string {
-  return `${ref.openedAt}#${ref.groupKey}`;
+  return `${ref.slot}#${ref.groupKey}`;
 }
 
 export class MemoryStormStore implements StormStore {
-  readonly #open = new Map<string, { openedAt: number; closesAt: number }>();
   readonly #windows = new Map<string, WindowState>();
   readonly #due = new Map<number, WindowRef[]>();
   #cursor: number | null = null;
@@ -47,22 +52,25 @@ export class MemoryStormStore implements StormStore {
     now: Date,
     windowMinutes: number,
   ): Promise<KillDecision> {
-    const nowMs = now.getTime();
-    let span = this.#open.get(group.key);
-    if (span === undefined || !isWindowOpen(span, nowMs)) {
-      span = windowOpenedBy(nowMs, windowMinutes);
-      this.#open.set(group.key, span);
-    }
-    const ref = { groupKey: group.key, openedAt: span.openedAt };
-    const state = this.#windows.get(windowId(ref));
-    if (state === undefined) {
+    const slot = windowSlotOf(kill.atMs, windowMinutes);
+    const previousRef = { groupKey: group.key, slot: slot - windowMinutes * 60_000 };
+    const currentRef = { groupKey: group.key, slot };
+    const previous = this.#windows.get(windowId(previousRef)) ?? null;
+    const current = this.#windows.get(windowId(currentRef)) ?? null;
+    const place = placeKill(kill.atMs, previous, current);
+    if (place === 'apart') return { kind: 'alert', window: null, seenBefore: false };
+    const ref = place === 'previous' ? previousRef : currentRef;
+    const state = place === 'previous' ? previous : current;
+    if (state === null) {
       this.#windows.set(windowId(ref), {
         group,
-        ...span,
+        ...windowOpenedBy(kill.atMs, windowMinutes),
         kills: 1,
         firstEventId: kill.eventId,
         lastEventId: kill.eventId,
-        lastKillAt: kill.at,
+        firstKillMs: kill.atMs,
+        lastKillMs: kill.atMs,
+        latestEventId: kill.eventId,
         alertSent: false,
         digestClaimedAt: null,
         digestSent: false,
@@ -78,9 +86,13 @@ export class MemoryStormStore implements StormStore {
     if (state.digestClaimedAt !== null) return { kind: 'alert', window: null, seenBefore: false };
     state.kills += 1;
     state.lastEventId = kill.eventId;
-    state.lastKillAt = kill.at;
+    state.firstKillMs = Math.min(state.firstKillMs, kill.atMs);
+    if (kill.atMs > state.lastKillMs) {
+      state.lastKillMs = kill.atMs;
+      state.latestEventId = kill.eventId;
+    }
     if (state.kills === 2) {
-      const bucket = dueBucketOf(state.closesAt);
+      const bucket = dueBucketOfWindow(state.closesAt, now.getTime());
       this.#due.set(bucket, [...(this.#due.get(bucket) ?? []), ref]);
     }
     return { kind: 'counted', window: ref, kills: state.kills };
@@ -131,7 +143,8 @@ function digestOf(state: WindowState): StormDigest {
     openedAt: state.openedAt,
     closesAt: state.closesAt,
     kills: state.kills,
-    lastKillAt: state.lastKillAt,
-    lastEventId: state.lastEventId,
+    firstKillAt: new Date(state.firstKillMs).toISOString(),
+    lastKillAt: new Date(state.lastKillMs).toISOString(),
+    lastEventId: state.latestEventId,
   };
 }

@@ -7,14 +7,14 @@ import type { StormDigest, StormGroup } from '../../shared/storm-window.ts';
 /** One kill, as the storm store sees it. */
 export interface KillSighting {
   eventId: string;
-  /** When the kill happened (kernel wall clock when known, else delivery time), ISO-8601. */
-  at: string;
+  /** When the kill happened (`observedAt`, else the time notify received it), epoch ms: windows follow it. */
+  atMs: number;
 }
 
-/** A window: its group and the moment it opened. */
+/** A window: its group and the slot it opened in (shared/storm-window.ts). */
 export interface WindowRef {
   groupKey: string;
-  openedAt: number;
+  slot: number;
 }
 
 export type KillDecision =
@@ -37,7 +37,10 @@ export type DigestClaim =
   | { kind: 'busy' };
 
 export interface StormStore {
-  /** Counts a kill in its group's open window, opening a window when none is open. */
+  /**
+   * Counts a kill in the window of its group open at the kill's own time, opening a window when none is.
+   * `now` only dates the bookkeeping: when the digest falls due, and when the items expire.
+   */
   recordKill(group: StormGroup, kill: KillSighting, now: Date, windowMinutes: number): Promise<KillDecision>;
   /** After the first kill's alert went out, so a retried delivery does not alert twice. */
   markAlertSent(window: WindowRef, now: Date): Promise<void>;

@@ -16,6 +16,8 @@ export interface StackTarget {
   stateTable: string;
   topicArn: string;
   eventsLogGroup: string;
+  /** AWS Chatbot's topic, from the stack's outputs (`--stack`): the backfilled alerts go to chat as well. */
+  chatTopicArn?: string;
 }
 
 // The OomKills metric counts kills when they are notified; a kill from last week counted now would put a
@@ -32,6 +34,7 @@ export function openStackDelivery(target: StackTarget): DeliverKills {
         stateTableName: target.stateTable,
         eventsLogGroupName: target.eventsLogGroup,
         windowMinutes: DEFAULT_WINDOW_MINUTES,
+        chatTopicArn: target.chatTopicArn ?? null,
       },
       backfilledKillsUncounted,
     ),

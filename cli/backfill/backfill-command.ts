@@ -4,6 +4,7 @@
  * and delivery. Ctrl-C stops after the page in hand; the same command run again resumes from the checkpoint.
  */
 import { parseArgs } from 'node:util';
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { KERNEL_OOM_FILTER_PATTERN } from '../../shared/subscription-pattern.ts';
 import type { CliIo, Command, ParsedArgs } from '../command.ts';
@@ -30,6 +31,7 @@ import type { StackTarget } from './aws-delivery.ts';
 import type { BackfillOutcome, DeliverKills, KillOutput } from './history-backfill.ts';
 import { progressFiguresOf, runBackfill } from './history-backfill.ts';
 import { readTimeRange } from '../time-range.ts';
+import { readStackOutputs } from './stack-outputs.ts';
 
 export const BACKFILL_USAGE = `Usage: eks-oom-alerts backfill (--log-group G | --cluster NAME) --since WHEN [options]
 
@@ -47,7 +49,10 @@ Options:
   --json                 print JSON Lines of OomEvent (schema version 1) on stdout, nothing else
   --state FILE           checkpoint file (default: ${DEFAULT_CHECKPOINT_FILE})
   --deliver              enrich and alert each kill through the deployed stack; a kill already delivered
-                         (live or by an earlier backfill) is not sent again. Needs --cluster, and:
+                         (live or by an earlier backfill) is not sent again. Needs --cluster, and either:
+  --stack NAME             the stack (EksOomAlerts-<cluster>): its outputs name the table, topic and group
+                           (cloudformation:DescribeStacks)
+                         or:
   --state-table NAME       the stack's DynamoDB state table
   --topic-arn ARN          the stack's alert topic
   --events-log-group G     the stack's events log group (default: /eks-oom-alerts/<cluster>/events)
@@ -65,8 +70,13 @@ export interface BackfillOptions {
   cluster: string | null;
   json: boolean;
   statePath: string;
-  deliver: { stateTable: string; topicArn: string; eventsLogGroup: string } | null;
+  deliver: DeliverTo | null;
 }
+
+/** The stack to deliver through: named, its resources read from its outputs; or its resources named one by one. */
+export type DeliverTo = { stack: string } | { stateTable: string; topicArn: string; eventsLogGroup: string };
+
+const NAMED_RESOURCES = ['state-table', 'topic-arn', 'events-log-group'] as const;
 
 type ParsedBackfillArgs = ParsedArgs<BackfillOptions>;
 
@@ -87,6 +97,7 @@ export function parseBackfillArgs(args: readonly string[]): ParsedBackfillArgs {
         json: { type: 'boolean' },
         state: { type: 'string' },
         deliver: { type: 'boolean' },
+        stack: { type: 'string' },
         'state-table': { type: 'string' },
         'topic-arn': { type: 'string' },
         'events-log-group': { type: 'string' },
@@ -104,22 +115,27 @@ export function parseBackfillArgs(args: readonly string[]): ParsedBackfillArgs {
   if (values.since === undefined)
     return { kind: 'wrong', problem: '--since is required (for example --since 7d)' };
   let deliver: BackfillOptions['deliver'] = null;
-  if (values.deliver === true) {
+  if (values.deliver === true && values.stack !== undefined) {
+    const named = NAMED_RESOURCES.find((f) => values[f] !== undefined);
+    if (named !== undefined)
+      return { kind: 'wrong', problem: `--stack names the resources: give it or --${named}, not both` };
+    if (cluster === null) return { kind: 'wrong', problem: '--deliver needs --cluster' };
+    deliver = { stack: values.stack };
+  } else if (values.deliver === true) {
     const missing = [
       cluster === null ? '--cluster' : null,
       values['state-table'] === undefined ? '--state-table' : null,
       values['topic-arn'] === undefined ? '--topic-arn' : null,
     ].filter((flag) => flag !== null);
-    if (missing.length > 0) return { kind: 'wrong', problem: `--deliver needs ${missing.join(', ')}` };
+    if (missing.length > 0)
+      return { kind: 'wrong', problem: `--deliver needs ${missing.join(', ')} (or --stack NAME)` };
     deliver = {
       stateTable: values['state-table'] as string,
       topicArn: values['topic-arn'] as string,
       eventsLogGroup: values['events-log-group'] ?? eventsLogGroupOf(cluster as string),
     };
   } else {
-    const orphan = (['state-table', 'topic-arn', 'events-log-group'] as const).find(
-      (f) => values[f] !== undefined,
-    );
+    const orphan = (['stack', ...NAMED_RESOURCES] as const).find((f) => values[f] !== undefined);
     if (orphan !== undefined) return { kind: 'wrong', problem: `--${orphan} is used only with --deliver` };
   }
   return {
@@ -144,18 +160,45 @@ export function parseBackfillArgs(args: readonly string[]): ParsedBackfillArgs {
 /** What the backfill reaches outside the process; tests hand their own. */
 export interface BackfillEnvironment {
   logsClient(region: string | null): CloudWatchLogsClient;
+  cloudFormationClient(region: string): CloudFormationClient;
   checkpoints: CheckpointStore;
   openDelivery(target: StackTarget): Promise<DeliverKills>;
 }
 
 export const awsBackfillEnvironment: BackfillEnvironment = {
   logsClient: (region) => new CloudWatchLogsClient(region === null ? {} : { region }),
+  cloudFormationClient: (region) => new CloudFormationClient({ region }),
   checkpoints: fileCheckpointStore,
   async openDelivery(target) {
     const { openStackDelivery } = await import('./aws-delivery.ts');
     return openStackDelivery(target);
   },
 };
+
+type DeliveryNames = Omit<StackTarget, 'region' | 'cluster'>;
+
+/** The table, topic and events group to deliver through: as named on the command line, or the stack's outputs. */
+async function deliveryTarget(
+  to: DeliverTo,
+  env: BackfillEnvironment,
+  region: string,
+): Promise<{ ok: true; names: DeliveryNames } | { ok: false; problem: string }> {
+  if (!('stack' in to)) return { ok: true, names: to };
+  const client = env.cloudFormationClient(region);
+  const read = await readStackOutputs(client, to.stack);
+  client.destroy();
+  if (!read.ok) return read;
+  const { stateTableName, alertTopicArn, eventsLogGroupName, chatTopicArn } = read.outputs;
+  return {
+    ok: true,
+    names: {
+      stateTable: stateTableName,
+      topicArn: alertTopicArn,
+      eventsLogGroup: eventsLogGroupName,
+      ...(chatTopicArn === null ? {} : { chatTopicArn }),
+    },
+  };
+}
 
 type Start =
   | { ok: true; checkpoint: BackfillCheckpoint; resumed: boolean }
@@ -218,7 +261,12 @@ async function runBackfillCommand(
   let deliver: DeliverKills | null = null;
   if (options.deliver !== null) {
     const region = options.region ?? (await client.config.region());
-    deliver = await env.openDelivery({ region, cluster: options.cluster as string, ...options.deliver });
+    const target = await deliveryTarget(options.deliver, env, region);
+    if (!target.ok) {
+      await writeText(io.stderr, `backfill: ${target.problem}\n`);
+      return EXIT_FAILURE;
+    }
+    deliver = await env.openDelivery({ region, cluster: options.cluster as string, ...target.names });
   }
   const progress = new ProgressReporter(io.stderr, stderrIsTerminal(io), () => io.now());
   if (start.resumed) {
@@ -232,7 +280,7 @@ async function runBackfillCommand(
     kills: async (events) => {
       // stdout and stderr are often the same terminal: rows must not land on the end of the progress line.
       if (events.length > 0) await progress.clear();
-      await printer.kills(events.map((event) => ({ event, stamp: null })));
+      await printer.kills(events);
     },
     drift: async (stream, lines) => {
       await progress.clear();

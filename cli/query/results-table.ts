@@ -5,12 +5,19 @@
 import type { QueryStatistics } from '@aws-sdk/client-cloudwatch-logs';
 import { displayText } from '../../shared/format-text.ts';
 import type { InsightsQuery } from '../../shared/insights-queries.ts';
-import { columnWidths, formatSize, tableLine } from '../kill-table.ts';
+import { columnWidths, tableLine } from '../kill-table.ts';
 import type { ResultRow } from './insights-run.ts';
 
 /** The events' sizes are kB as the kernel prints them (`memory.limitKb`, `limitKb`): shown as `64.0 MiB`. */
 const SIZE_FIELD = /Kb$/;
 const WHOLE_NUMBER = /^\d{1,15}$/;
+
+/** kB as people read them: `65152` → `63.6 MiB`, `900` → `900 KiB`, `4194304` → `4.0 GiB`. */
+export function formatSize(kb: number): string {
+  if (kb < 1024) return `${kb} KiB`;
+  if (kb < 1024 * 1024) return `${(kb / 1024).toFixed(1)} MiB`;
+  return `${(kb / (1024 * 1024)).toFixed(1)} GiB`;
+}
 
 function cellOf(field: string, value: string | undefined): string {
   if (value === undefined || value === '') return '-';

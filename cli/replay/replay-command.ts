@@ -4,6 +4,7 @@
  * Lines. Without it, the enriched events go to the EventBridge bus, where the deployed notify function picks
  * them up.
  */
+import { basename, extname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { Publish } from '../../adapters/enrich/enrich-events.ts';
@@ -12,26 +13,33 @@ import type { PodResolver } from '../../adapters/kubernetes/pod-resolver.ts';
 import { DEFAULT_WINDOW_MINUTES } from '../../shared/storm-window.ts';
 import type { ByteReader, CliIo, Command, ParsedArgs } from '../command.ts';
 import { EXIT_FAILURE, EXIT_OK, connectKubeconfig, runParsed, usageProblem, writeText } from '../command.ts';
+import { kernelLogGroupOf } from '../stack-log-groups.ts';
 import { dryRunPublish } from './dry-run-publish.ts';
 import { readReplayInput, type StreamBatch } from './replay-input.ts';
 import { replayBatches } from './replay-pipeline.ts';
+import { timingsReport } from './replay-timings.ts';
 
 export const REPLAY_USAGE = `Usage: eks-oom-alerts replay [options] FILE...
 
 Feeds recorded CloudWatch Logs deliveries through parse, enrich and deliver in one process. A FILE holds
-subscription payloads (the Lambda event with awslogs.data, or the decoded DATA_MESSAGE) or PutLogEvents
-bodies, one JSON document or one per line.
+subscription payloads (the Lambda event with awslogs.data, or the decoded DATA_MESSAGE), PutLogEvents
+bodies, or Fluent Bit records (one JSON record a line, as the kmsg input gives them), one JSON document or
+one per line.
 
 Options:
   --dry-run          send nothing: print one JSON line per would-be delivery, the EventBridge entry
                      ({"target":"eventbridge",...}) and the SNS message ({"target":"sns",...}), storm
                      digests included
   --cluster NAME     cluster name the events carry (default: the kubeconfig's cluster)
+  --node NAME        node of the Fluent Bit records, which do not carry one (default: the FILE's name)
   --kubeconfig PATH  name pods from a live cluster; without it, enrichment is marked unavailable
   --context NAME     kubeconfig context (default: its current context)
   --bus NAME         EventBridge bus to publish to (needed without --dry-run; AWS credentials and region
                      from the environment)
   --window MINUTES   storm grouping window of the dry run (default ${DEFAULT_WINDOW_MINUTES})
+  --timings          print to stderr, for each kill, at most how long after its kernel line the deployed
+                     pipeline makes its SNS publish: the steps as this run measured them, plus the
+                     stack's waits (Fluent Bit's flush, the SQS batch window, the wait for the kubelet)
   -h, --help         show this help
 
 The same kill given twice (in one file or across files) is delivered once.
@@ -44,10 +52,12 @@ const ENRICH_BUDGET_MS = 120_000;
 interface ReplayOptions {
   dryRun: boolean;
   cluster: string | null;
+  node: string | null;
   kubeconfig: string | null;
   context: string | null;
   bus: string | null;
   windowMinutes: number;
+  timings: boolean;
   files: string[];
 }
 
@@ -63,10 +73,12 @@ export function parseReplayArgs(args: readonly string[]): ParsedReplayArgs {
       options: {
         'dry-run': { type: 'boolean', default: false },
         cluster: { type: 'string' },
+        node: { type: 'string' },
         kubeconfig: { type: 'string' },
         context: { type: 'string' },
         bus: { type: 'string' },
         window: { type: 'string' },
+        timings: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -91,10 +103,12 @@ export function parseReplayArgs(args: readonly string[]): ParsedReplayArgs {
     options: {
       dryRun: values['dry-run'],
       cluster: values.cluster ?? null,
+      node: values.node ?? null,
       kubeconfig: values.kubeconfig ?? null,
       context: values.context ?? null,
       bus: values.bus ?? null,
       windowMinutes,
+      timings: values.timings,
       files: positionals,
     },
   };
@@ -117,15 +131,20 @@ const NO_CLUSTER: PodResolver = {
 };
 
 async function readBatches(
-  files: readonly string[],
+  options: ReplayOptions,
+  cluster: string,
   io: CliIo,
 ): Promise<{ batches: StreamBatch[]; unread: number }> {
   const batches: StreamBatch[] = [];
   let unread = 0;
-  for (const file of files) {
+  for (const file of options.files) {
     const opened = await io.fs.open(file);
+    const records = {
+      logGroup: kernelLogGroupOf(cluster),
+      node: options.node ?? basename(file, extname(file)),
+    };
     const input = opened.ok
-      ? readReplayInput(await readAll(opened.reader), file)
+      ? readReplayInput(await readAll(opened.reader), file, records)
       : { ok: false as const, problem: opened.problem };
     if (!input.ok) {
       unread += 1;
@@ -147,7 +166,7 @@ async function run(options: ReplayOptions, io: CliIo): Promise<number> {
     cluster = options.cluster ?? connected.cluster;
   }
 
-  const { batches, unread } = await readBatches(options.files, io);
+  const { batches, unread } = await readBatches(options, cluster, io);
   const lines: string[] = [];
   const dryRun = options.dryRun
     ? dryRunPublish((line) => lines.push(line), options.windowMinutes, io.now)
@@ -166,6 +185,7 @@ async function run(options: ReplayOptions, io: CliIo): Promise<number> {
     stage: inMemoryEnrichStage(cluster, resolver, io.now),
     publish,
     enrichBudgetMs: ENRICH_BUDGET_MS,
+    ...(options.timings ? { clock: io.now } : {}),
   });
   await dryRun?.flushDigests();
   eventBridge.destroy();
@@ -178,6 +198,11 @@ async function run(options: ReplayOptions, io: CliIo): Promise<number> {
   }
   for (const stream of result.skippedStreams) {
     await writeText(io.stderr, `replay: skipped stream ${stream}: it never carries kernel lines\n`);
+  }
+  if (result.timings !== undefined) {
+    const published = result.outcomes.flatMap((o) => (o.status === 'published' ? [o.event] : []));
+    for (const line of timingsReport(published, result.timings))
+      await writeText(io.stderr, `replay: ${line}\n`);
   }
   await writeText(
     io.stderr,

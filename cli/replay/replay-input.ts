@@ -1,16 +1,25 @@
 /**
  * What `replay` reads: CloudWatch Logs subscription payloads, raw (the Lambda event with `awslogs.data`)
- * or decoded (the DATA_MESSAGE JSON), and PutLogEvents request bodies such as Fluent Bit sends, one JSON
- * document per file or one per line (JSON Lines). Each becomes a batch of log events of one stream,
- * in the shape the parse function reads.
+ * or decoded (the DATA_MESSAGE JSON), PutLogEvents request bodies such as Fluent Bit sends, and Fluent Bit
+ * records (`{priority, sequence, sec, usec, msg}` of the kmsg input, journald's `{MESSAGE, …}`), the
+ * messages its cloudwatch_logs output puts in the kernel stream. One JSON document per file or one per
+ * line (JSON Lines). Each becomes a batch of log events of one stream, in the shape the parse function reads.
  */
 import { gzipSync } from 'node:zlib';
-import { decodeSubscriptionData, type SubscriptionLogEvent } from '../../shared/subscription-payload.ts';
+import type { StreamLogEvent } from '../../shared/log-event-lines.ts';
+import { RECORD_MESSAGE_KEYS } from '../../shared/log-record.ts';
+import { decodeSubscriptionData } from '../../shared/subscription-payload.ts';
 
 export interface StreamBatch {
   logGroup: string;
   logStream: string;
-  logEvents: SubscriptionLogEvent[];
+  logEvents: StreamLogEvent[];
+}
+
+/** Where Fluent Bit records go: the stream this project's Fluent Bit writes for `node` (`<node>.kernel`). */
+export interface RecordStream {
+  logGroup: string;
+  node: string;
 }
 
 export type ReplayInput = { ok: true; batches: StreamBatch[] } | { ok: false; problem: string };
@@ -19,13 +28,19 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** A Fluent Bit record: an object with a message field the parser reads, and nothing of a delivery. */
+function isFluentBitRecord(document: Record<string, unknown>): boolean {
+  const delivery = 'logEvents' in document || 'logGroupName' in document || 'awslogs' in document;
+  return !delivery && RECORD_MESSAGE_KEYS.some((key) => typeof document[key] === 'string');
+}
+
 /** A PutLogEvents body: events have no ids, so each gets one from where it was read. */
 function putLogEventsBatch(body: Record<string, unknown>, where: string): StreamBatch | string {
   const { logGroupName, logStreamName, logEvents } = body;
   if (typeof logGroupName !== 'string' || typeof logStreamName !== 'string' || !Array.isArray(logEvents)) {
     return 'a PutLogEvents body needs logGroupName, logStreamName and logEvents';
   }
-  const events: SubscriptionLogEvent[] = [];
+  const events: StreamLogEvent[] = [];
   for (const [i, event] of logEvents.entries()) {
     if (!isRecord(event) || typeof event.timestamp !== 'number' || typeof event.message !== 'string') {
       return `logEvents[${i}] needs a numeric timestamp and a message`;
@@ -36,8 +51,7 @@ function putLogEventsBatch(body: Record<string, unknown>, where: string): Stream
 }
 
 /** One JSON document: a raw or decoded subscription payload, or a PutLogEvents body. */
-function batchOf(document: unknown, where: string): StreamBatch | null | string {
-  if (!isRecord(document)) return 'not a JSON object';
+function batchOf(document: Record<string, unknown>, where: string): StreamBatch | null | string {
   const awslogs = document.awslogs;
   // Decoded payloads go through the same check as raw ones, so both are read by one set of rules.
   const decoded = isRecord(awslogs)
@@ -62,8 +76,12 @@ function jsonOrUndefined(text: string): unknown {
   }
 }
 
-/** Reads one file's text; `name` marks the ids given to PutLogEvents records and the problems. */
-export function readReplayInput(text: string, name: string): ReplayInput {
+/**
+ * Reads one file's text; `name` marks the ids given to PutLogEvents and Fluent Bit records and the problems.
+ * Fluent Bit records carry neither a time CloudWatch would add nor (kmsg) a node: they become events without
+ * a timestamp, in `records`' stream.
+ */
+export function readReplayInput(text: string, name: string, records: RecordStream): ReplayInput {
   const whole = jsonOrUndefined(text);
   const documents: Array<{ document: unknown; where: string }> =
     whole !== undefined
@@ -77,8 +95,20 @@ export function readReplayInput(text: string, name: string): ReplayInput {
           .filter(({ line }) => line !== '')
           .map(({ line, where }) => ({ document: jsonOrUndefined(line), where }));
   const batches: StreamBatch[] = [];
+  let recordBatch: StreamBatch | null = null;
   for (const { document, where } of documents) {
     if (document === undefined) return { ok: false, problem: `${where}: not JSON` };
+    if (!isRecord(document)) return { ok: false, problem: `${where}: not a JSON object` };
+    if (isFluentBitRecord(document)) {
+      // Consecutive records are one stream's events, in one batch as a subscription would deliver them.
+      if (recordBatch === null) {
+        recordBatch = { logGroup: records.logGroup, logStream: `${records.node}.kernel`, logEvents: [] };
+        batches.push(recordBatch);
+      }
+      recordBatch.logEvents.push({ id: where, timestamp: undefined, message: JSON.stringify(document) });
+      continue;
+    }
+    recordBatch = null;
     const batch = batchOf(document, where);
     if (typeof batch === 'string') return { ok: false, problem: `${where}: ${batch}` };
     if (batch !== null) batches.push(batch);

@@ -15,6 +15,15 @@ export interface ReplayDeps {
   publish: Publish;
   /** How long enrichment may spend on the cluster's API for the whole run. */
   enrichBudgetMs: number;
+  /** Given, each kill's stage times are measured with it (`replay --timings`). */
+  clock?: () => number;
+}
+
+/** What each stage took for one kill, in ms: its batch's parse, its pod lookup, the publish step it went in. */
+export interface StageTimes {
+  parseMs: number;
+  enrichMs: number;
+  publishMs: number;
 }
 
 export interface ReplayResult {
@@ -24,6 +33,8 @@ export interface ReplayResult {
   drift: number;
   /** Streams whose lines are never kernel messages (`<node>.host.secure`). */
   skippedStreams: string[];
+  /** By event id, with a `clock`. */
+  timings?: Map<string, StageTimes>;
 }
 
 interface StreamState {
@@ -31,12 +42,35 @@ interface StreamState {
   state: AssemblerState;
 }
 
-/** The OomEvents of all batches: each stream's state carried from batch to batch, then flushed. */
-export function parseBatches(batches: readonly StreamBatch[]): Omit<ReplayResult, 'outcomes'> {
+/**
+ * The OomEvents of all batches: each stream's state carried from batch to batch, then flushed. `parseMs`, by
+ * event id: how long the step that gave the event took, measured with `clock`.
+ */
+export function parseBatches(
+  batches: readonly StreamBatch[],
+  clock: () => number = () => 0,
+): Omit<ReplayResult, 'outcomes'> & { parseMs: Map<string, number> } {
   const streams = new Map<string, StreamState>();
-  const events: OomEvent[] = [];
+  // A report still open at a batch's end is sent and kept open; when a later batch adds to it (more
+  // memory.oom.group members, a late `Task in` line) it is sent again under the same id. The last copy is the
+  // whole report, so it replaces the first, in the first one's place.
+  const events = new Map<string, OomEvent>();
+  const parseMs = new Map<string, number>();
   const skipped = new Set<string>();
   let drift = 0;
+  const step = (
+    stream: KernelStream,
+    logEvents: StreamBatch['logEvents'],
+    carried: AssemblerState | null,
+    final: boolean,
+  ): AssemblerState => {
+    const started = clock();
+    const result = oomEventsFromStream(stream, logEvents, carried, { final });
+    for (const event of result.events) parseMs.set(event.id, clock() - started);
+    for (const event of result.events) events.set(event.id, event);
+    drift += result.drift.length;
+    return result.state;
+  };
   for (const batch of batches) {
     const stream = kernelStreamOf(batch.logGroup, batch.logStream);
     if (stream === null) {
@@ -45,30 +79,52 @@ export function parseBatches(batches: readonly StreamBatch[]): Omit<ReplayResult
     }
     const key = JSON.stringify([batch.logGroup, batch.logStream]);
     const carried = streams.get(key)?.state ?? null;
-    const result = oomEventsFromStream(stream, batch.logEvents, carried, { final: false });
-    streams.set(key, { stream, state: result.state });
-    events.push(...result.events);
-    drift += result.drift.length;
+    streams.set(key, { stream, state: step(stream, batch.logEvents, carried, false) });
   }
-  for (const { stream, state } of streams.values()) {
-    const result = oomEventsFromStream(stream, [], state, { final: true });
-    events.push(...result.events);
-    drift += result.drift.length;
-  }
-  return { events, drift, skippedStreams: [...skipped] };
+  for (const { stream, state } of streams.values()) step(stream, [], state, true);
+  return { events: [...events.values()], drift, skippedStreams: [...skipped], parseMs };
 }
 
 export async function replayBatches(
   batches: readonly StreamBatch[],
   deps: ReplayDeps,
 ): Promise<ReplayResult> {
-  const parsed = parseBatches(batches);
-  const { stage, publish, enrichBudgetMs } = deps;
+  const { stage, publish, enrichBudgetMs, clock } = deps;
+  const { parseMs, ...parsed } = parseBatches(batches, clock);
+  const enrichMs = new Map<string, number>();
+  const publishMs = new Map<string, number>();
+  const timed = async <T>(ids: readonly string[], into: Map<string, number>, step: () => Promise<T>) => {
+    const started = clock?.() ?? 0;
+    const result = await step();
+    const took = (clock?.() ?? 0) - started;
+    for (const id of ids) into.set(id, took);
+    return result;
+  };
   const outcomes = await enrichEvents(parsed.events, {
     ...stage,
-    publish,
+    resolver: {
+      resolve: (event, deadline) =>
+        timed([event.id], enrichMs, () => stage.resolver.resolve(event, deadline)),
+    },
+    publish: (events) =>
+      timed(
+        events.map((e) => e.id),
+        publishMs,
+        () => publish(events),
+      ),
     deadline: stage.now() + enrichBudgetMs,
     leaseMs: enrichBudgetMs,
   });
-  return { ...parsed, outcomes };
+  if (clock === undefined) return { ...parsed, outcomes };
+  const timings = new Map(
+    parsed.events.map((event) => [
+      event.id,
+      {
+        parseMs: parseMs.get(event.id) ?? 0,
+        enrichMs: enrichMs.get(event.id) ?? 0,
+        publishMs: publishMs.get(event.id) ?? 0,
+      },
+    ]),
+  );
+  return { ...parsed, outcomes, timings };
 }

@@ -22,14 +22,8 @@ const MAX_PENDING_RECORDS = 65536;
 /** Longer than any kernel or Fluent Bit record; binary input with no newline is cut here rather than held. */
 const MAX_LINE_CHARS = 1 << 22;
 
-export interface ScannedKill {
-  event: OomEvent;
-  /** The time stamp as printed (syslog, `dmesg -T`), for a kill that has neither wall-clock nor kernel time. */
-  stamp: string | null;
-}
-
 export interface ScanOutput {
-  kills: ScannedKill[];
+  kills: OomEvent[];
   drift: DriftLine[];
 }
 
@@ -93,22 +87,6 @@ function quietBefore(pending: readonly PendingRecord[], at: number): boolean {
   return true;
 }
 
-/** The stamp of the record numbered `ref`, searched in batches whose refs increase. */
-function stampOf(ref: number, batches: ReadonlyArray<readonly InputLine[]>): string | null {
-  for (const batch of batches) {
-    let low = 0;
-    let high = batch.length - 1;
-    while (low <= high) {
-      const mid = (low + high) >> 1;
-      const line = batch[mid] as InputLine;
-      if (line.ref === ref) return line.entry.stamp;
-      if ((line.ref as number) < ref) low = mid + 1;
-      else high = mid - 1;
-    }
-  }
-  return null;
-}
-
 export class KernelLogScanner {
   readonly counts: ScanCounts = { lines: 0, records: 0, kills: 0, incomplete: 0, drift: 0 };
   private readonly context: AssemblerContext;
@@ -120,7 +98,6 @@ export class KernelLogScanner {
   private pending: PendingRecord[] = [];
   /** The records of one line, reused from line to line. */
   private readonly whole: JoinedRecord[] = [];
-  private previousBatch: readonly InputLine[] = [];
 
   constructor(context: AssemblerContext, options: ScannerOptions = {}) {
     this.context = context;
@@ -197,18 +174,11 @@ export class KernelLogScanner {
     const result = assembleReports(batch, this.state, this.context, { final });
     this.state = result.state;
     for (const event of result.events) {
-      output.kills.push({ event, stamp: this.stampFor(event, batch) });
+      output.kills.push(event);
       this.counts.kills++;
       if (!event.complete) this.counts.incomplete++;
     }
     for (const line of result.drift) output.drift.push(line);
     this.counts.drift += result.drift.length;
-    this.previousBatch = batch;
-  }
-
-  private stampFor(event: OomEvent, batch: readonly InputLine[]): string | null {
-    if (event.observedAt !== null || event.kernelTime !== null || !('lines' in event.source)) return null;
-    const ref = event.source.lines.at(-1);
-    return ref === undefined ? null : stampOf(ref, [batch, this.previousBatch]);
   }
 }

@@ -15,14 +15,10 @@ import {
   usageProblem,
   writeText,
 } from '../command.ts';
-import { localBootTimeMs } from './boot-time.ts';
-import type { ScanCounts, ScanOutput } from './kernel-log-scanner.ts';
-import { KernelLogScanner } from './kernel-log-scanner.ts';
-import type { TableKill } from '../kill-table.ts';
-import { followInput, readFileToEnd, readPipe } from './read-input.ts';
 import { KillPrinter } from '../kill-printer.ts';
+import type { Enrich, ScanInput } from './scan-run.ts';
+import { ScanRun } from './scan-run.ts';
 import { scanSummary } from './scan-summary.ts';
-import { errorMessage } from '../../shared/error-text.ts';
 
 export const SCAN_USAGE = `Usage: eks-oom-alerts scan [options] [FILE...|-]
 
@@ -32,17 +28,27 @@ syslog, raw /dev/kmsg records, Fluent Bit JSON records, plain text. With no FILE
 Options:
   --json             print JSON Lines of OomEvent (schema version 1) on stdout, nothing else
   --follow PATH      follow a growing kernel log or /dev/kmsg, printing kills as they happen; Ctrl-C ends
-  --node NAME        node name for logs that do not carry one (dmesg, kmsg)
+  --node NAME        node name for logs that do not carry one (dmesg, kmsg); --kubeconfig needs it then
   --kubeconfig PATH  name the pod, namespace, container and workload from a live cluster
   --context NAME     kubeconfig context (default: its current context)
   -h, --help         show this help
 
-Columns: TIME (wall clock, else [seconds since boot], else the stamp as printed), NODE, POD (its uid; host
-when the victim's cgroup is not a pod's; ? when the kernel text does not say), CONTAINER (short id),
-PROCESS (name and host pid), RSS / LIMIT (the victim's anon-rss and its cgroup's memory limit), LIMIT (the
-limit that was hit: container, pod, qos, kubepods, node for a system OOM, other).
+Columns:
+  TIME           UTC ISO-8601 when the wall clock is known, else +seconds since boot. Seconds since boot are
+                 put on the wall clock for kills of this host's current boot: read from its kmsg device, or
+                 whose kill line its ring buffer (/dev/kmsg) still holds (dmesg on the node)
+  NODE           the node, when the log or --node names it
+  NAMESPACE/POD  with --kubeconfig; else the pod's uid (host: not a pod's cgroup; ?: the kernel did not say)
+  CONTAINER      with --kubeconfig its name; else the short container id
+  PROCESS        name and host pid
+  USAGE/LIMIT    the process's RSS (anon + file + shmem, as the e-mail gives it) against its cgroup's memory
+                 limit, in Ki/Mi/Gi
+  LIMIT HIT      container, pod, qos, kubepods, node (a system OOM) or other
+  IMPACT         with --kubeconfig: container-restarted, process-killed-container-running, pod-deleted,
+                 host-process or unknown (with why the pod was not named)
 stderr gets a summary and every line that looks like OOM text but no recognizer read (possible format drift).
-Exit status: 0 when any input was read, 1 when none could be, 2 for a wrong command line.
+Exit status: 0 when every input was read, 1 when any could not be, 2 for a wrong command line (also:
+--kubeconfig on a log that names no node, without --node).
 `;
 
 /** How long one kill may wait on the cluster's API before it is printed with what the kernel gave. */
@@ -100,31 +106,23 @@ export function parseScanArgs(args: readonly string[]): ParsedScanArgs {
 }
 
 /** Adds the cluster's view of each kill; a kill is never held back or dropped for want of it. */
-function enrichWith(
-  cluster: { resolver: PodResolver; name: string },
-  io: CliIo,
-): (kills: readonly TableKill[]) => Promise<TableKill[]> {
+function enrichWith(cluster: { resolver: PodResolver; name: string }, io: CliIo): Enrich {
   return (kills) =>
     Promise.all(
       kills.map(async (kill) => {
-        const enrichment = await cluster.resolver.resolve(kill.event, io.now() + ENRICH_TIMEOUT_MS);
-        return { ...kill, event: { ...kill.event, cluster: cluster.name, ...enrichment } };
+        const enrichment = await cluster.resolver.resolve(kill, io.now() + ENRICH_TIMEOUT_MS);
+        return { ...kill, cluster: cluster.name, ...enrichment };
       }),
     );
 }
 
-function addCounts(total: ScanCounts, counts: ScanCounts): void {
-  total.lines += counts.lines;
-  total.records += counts.records;
-  total.kills += counts.kills;
-  total.incomplete += counts.incomplete;
-  total.drift += counts.drift;
+/** The kill lookup is by node: a kmsg device never names one, and neither do many files. */
+function nodeNeeded(input: string): string {
+  return `scan: ${input} names no node, and --kubeconfig looks pods up on their node: give --node NAME\n\n${SCAN_USAGE}`;
 }
 
-type InputKind = 'file' | 'stdin' | 'follow';
-
 async function runScan(options: ScanOptions, io: CliIo): Promise<number> {
-  const inputs: Array<{ name: string; kind: InputKind }> =
+  const inputs: ScanInput[] =
     options.follow !== null
       ? [{ name: options.follow, kind: 'follow' }]
       : options.files.map((name) => ({ name, kind: name === '-' ? 'stdin' : 'file' }));
@@ -139,7 +137,7 @@ async function runScan(options: ScanOptions, io: CliIo): Promise<number> {
     inputs.push({ name: '-', kind: 'stdin' });
   }
 
-  let enrich: ((kills: readonly TableKill[]) => Promise<TableKill[]>) | null = null;
+  let enrich: Enrich | null = null;
   if (options.kubeconfig !== null) {
     const connected = await connectKubeconfig('scan', options.kubeconfig, options.context, io);
     if (connected === null) return EXIT_FAILURE;
@@ -152,46 +150,15 @@ async function runScan(options: ScanOptions, io: CliIo): Promise<number> {
     enriched: enrich !== null,
   });
   await printer.start();
-  const total: ScanCounts = { lines: 0, records: 0, kills: 0, incomplete: 0, drift: 0 };
-  let inputsRead = 0;
-  for (const input of inputs) {
-    if (io.signal.aborted) break;
-    const shown = input.kind === 'stdin' ? 'stdin' : input.name;
-    const sink = async (output: ScanOutput): Promise<void> => {
-      await printer.drift(shown, output.drift);
-      await printer.kills(enrich === null ? output.kills : await enrich(output.kills));
-    };
-    if (input.kind === 'stdin') {
-      const scanner = new KernelLogScanner({ node: options.node, source: { file: '-' } });
-      await readPipe(io.stdin.reader, scanner, sink, io);
-      addCounts(total, scanner.counts);
-      inputsRead++;
-      continue;
-    }
-    const opened = await io.fs.open(input.name);
-    if (!opened.ok) {
-      await writeText(io.stderr, `scan: cannot read ${input.name}: ${opened.problem}\n`);
-      continue;
-    }
-    const bootTimeMs =
-      input.kind === 'follow' && opened.device ? await localBootTimeMs(io.fs, io.now()) : null;
-    const scanner = new KernelLogScanner({ node: options.node, source: { file: input.name }, bootTimeMs });
-    try {
-      if (input.kind === 'follow') await followInput(opened.reader, scanner, sink, io);
-      else await readFileToEnd(opened.reader, scanner, sink, io.signal);
-    } catch (error) {
-      // A read that fails part way (an I/O error, a file truncated under us): what was read still counts.
-      await writeText(io.stderr, `scan: error reading ${input.name}: ${errorMessage(error)}\n`);
-      await sink(scanner.end());
-    } finally {
-      await opened.reader.close();
-    }
-    addCounts(total, scanner.counts);
-    inputsRead++;
+  const run = new ScanRun(io, printer, { node: options.node, enrich });
+  await run.readAll(inputs);
+  if (run.nodeMissingIn !== null) {
+    await writeText(io.stderr, nodeNeeded(run.nodeMissingIn));
+    return EXIT_USAGE;
   }
   await printer.finish();
-  await writeText(io.stderr, scanSummary(inputsRead, total));
-  return inputsRead > 0 ? EXIT_OK : EXIT_FAILURE;
+  await writeText(io.stderr, scanSummary(run.inputsRead, run.total));
+  return run.unread > 0 || run.inputsRead === 0 ? EXIT_FAILURE : EXIT_OK;
 }
 
 export const scanCommand: Command = {

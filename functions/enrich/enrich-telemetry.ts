@@ -19,7 +19,7 @@ export interface MetricSink {
   addMetric(name: string, unit: typeof MetricUnit.Count, value: number): unknown;
 }
 
-/** Every batch adds both counts, zeros included, so that alarms see data rather than gaps. */
+/** Each batch adds the counts that are not zero: a zero costs a custom metric, and the alarms take no data as none. */
 export function recordEnrichResults(
   results: ReadonlyMap<string, RecordResult>,
   logger: EnrichLog,
@@ -45,10 +45,16 @@ export function recordEnrichResults(
     } else if (result.status === 'duplicate') {
       duplicates++;
       logger.info('duplicate skipped', { messageId, eventId: result.eventId, reason: result.reason });
+    } else if (result.status === 'failed' && result.inFlight === true) {
+      logger.info('record waits for a delivery in flight', {
+        messageId,
+        eventId: result.eventId,
+        reason: result.reason,
+      });
     } else {
       logger.error('record will be retried', { messageId, ...result });
     }
   }
-  metrics.addMetric(METRICS.duplicatesSkipped, MetricUnit.Count, duplicates);
-  metrics.addMetric(METRICS.enrichmentUnavailable, MetricUnit.Count, unavailable);
+  if (duplicates > 0) metrics.addMetric(METRICS.duplicatesSkipped, MetricUnit.Count, duplicates);
+  if (unavailable > 0) metrics.addMetric(METRICS.enrichmentUnavailable, MetricUnit.Count, unavailable);
 }

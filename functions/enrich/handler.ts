@@ -10,18 +10,25 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { CLUSTER_DIMENSION, METRIC_NAMESPACE, METRIC_SERVICES } from '../../shared/metric-names.ts';
-import { runtimeFromEnv } from '../../adapters/enrich/enrich-stage.ts';
 import type { EnrichRuntime } from '../../adapters/enrich/enrich-stage.ts';
 import { recordEnrichResults } from './enrich-telemetry.ts';
 import { invocationLimits } from './invocation-limits.ts';
+import { recordPodEvents } from './pod-events.ts';
 import { batchResponse, enrichSqsRecords } from './sqs-batch.ts';
 
-export function createEnrichHandler(runtime: () => EnrichRuntime, logger: Logger, metrics: Metrics) {
+export function createEnrichHandler(
+  runtime: () => EnrichRuntime | Promise<EnrichRuntime>,
+  logger: Logger,
+  metrics: Metrics,
+) {
   return middy(async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
-    const deps = runtime();
+    const deps = await runtime();
     const limits = invocationLimits(deps.now(), context.getRemainingTimeInMillis());
     const results = await enrichSqsRecords(event.Records, { ...deps, ...limits });
     recordEnrichResults(results, logger, metrics);
+    if (deps.podEvents !== null) {
+      await recordPodEvents(results, deps.podEvents, logger, context.getRemainingTimeInMillis() - 1_000);
+    }
     return batchResponse(event.Records, results);
   })
     .use(injectLambdaContext(logger))
@@ -34,6 +41,9 @@ const metrics = new Metrics({
   serviceName: METRIC_SERVICES.enrich,
   defaultDimensions: { [CLUSTER_DIMENSION]: process.env[ENV.clusterName] ?? 'unknown' },
 });
-let built: EnrichRuntime | null = null;
+// The SDK clients and the Kubernetes client load with the first batch, not at cold start (docs/benchmarks.md).
+let built: Promise<EnrichRuntime> | null = null;
+const loadRuntime = () =>
+  import('../../adapters/enrich/enrich-stage.ts').then((stage) => stage.runtimeFromEnv(process.env));
 
-export const handler = createEnrichHandler(() => (built ??= runtimeFromEnv(process.env)), logger, metrics);
+export const handler = createEnrichHandler(() => (built ??= loadRuntime()), logger, metrics);

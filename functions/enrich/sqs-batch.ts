@@ -36,9 +36,15 @@ export async function enrichSqsRecords(
   return results;
 }
 
+/** A retry that waits for a delivery in flight (the other copy of the kill), which is no error. */
+function waitsInFlight(result: RecordResult | undefined): boolean {
+  return result?.status === 'failed' && result.inFlight === true;
+}
+
 /**
  * Partial batch failure: the records SQS should retry, in batch order. When every record failed,
- * the invocation fails instead (as Powertools' BatchProcessor does), so the function's Errors alarm sees it.
+ * the invocation fails instead (as Powertools' BatchProcessor does), so the function's Errors alarm sees it;
+ * records that only wait for a delivery in flight do not count as failed for that.
  */
 export function batchResponse(
   records: readonly SQSRecord[],
@@ -48,7 +54,8 @@ export function batchResponse(
     const result = results.get(record.messageId);
     return result === undefined || needsRetry(result);
   });
-  if (failed.length > 0 && failed.length === records.length) {
+  const waiting = failed.filter((record) => waitsInFlight(results.get(record.messageId)));
+  if (failed.length > 0 && failed.length === records.length && waiting.length < failed.length) {
     throw new Error(
       `every record of the batch failed: ${failed.map((r) => reasonOf(results, r)).join('; ')}`,
     );

@@ -12,20 +12,24 @@ import {
   notifyKills,
   notifyUnreadable,
   sendDueDigests,
+  type NotifyDeps,
   type NotifyReport,
 } from '../../adapters/notify/notify-kills.ts';
-import { notifyStageFromEnv } from '../../adapters/notify/notify-stage.ts';
 import { retryReason, routeOf, type NotifyRoute } from './notify-route.ts';
 import { logNotifyReport, logUnreadableEvent } from './notify-telemetry.ts';
 
 const SERVICE = METRIC_SERVICES.notify;
-const deps = notifyStageFromEnv(
-  process.env,
-  new Metrics({ namespace: METRIC_NAMESPACE, serviceName: SERVICE }),
-);
+const metrics = new Metrics({ namespace: METRIC_NAMESPACE, serviceName: SERVICE });
 const logger = new Logger({ serviceName: SERVICE });
+// The SDK clients load with the first event, not at cold start (docs/benchmarks.md).
+let built: Promise<NotifyDeps> | null = null;
+const loadDeps = () =>
+  import('../../adapters/notify/notify-stage.ts').then((stage) =>
+    stage.notifyStageFromEnv(process.env, metrics),
+  );
 
-function run(route: NotifyRoute): Promise<NotifyReport> {
+async function run(route: NotifyRoute): Promise<NotifyReport> {
+  const deps = await (built ??= loadDeps());
   if (route.kind === 'digests') return sendDueDigests(deps);
   if (route.kind === 'kill') return notifyKills([route.event], deps);
   logUnreadableEvent(route.problem, logger);

@@ -5,7 +5,7 @@
  */
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { AssemblerState } from '../../shared/report-assembler.ts';
+import { ASSEMBLER_STATE_VERSION, type AssemblerState } from '../../shared/report-assembler.ts';
 import { STATE_KEY_PREFIX } from '../../shared/state-table-keys.ts';
 import { PK, TTL, conditionalWrite, epochSeconds, tableKey } from '../../adapters/state/state-table.ts';
 
@@ -39,12 +39,16 @@ export function stateKeyOf(logGroup: string, logStream: string): string {
   return `${STATE_KEY_PREFIX.assemblerState}${logGroup}#${logStream}`;
 }
 
+const STATE_OF_ANOTHER_VERSION = `not a version ${ASSEMBLER_STATE_VERSION} assembler state`;
+
 function readState(json: unknown): AssemblerState | null {
   if (typeof json !== 'string') return null;
   try {
     const value: unknown = JSON.parse(json);
     const versioned =
-      typeof value === 'object' && value !== null && (value as { version?: unknown }).version === 1;
+      typeof value === 'object' &&
+      value !== null &&
+      (value as { version?: unknown }).version === ASSEMBLER_STATE_VERSION;
     return versioned ? (value as AssemblerState) : null;
   } catch {
     return null;
@@ -93,7 +97,7 @@ export class AssemblerStateStore {
       return { state: null, version, discarded: 'expired' };
     }
     const state = readState(item['state']);
-    return { state, version, discarded: state === null ? 'not a version 1 assembler state' : null };
+    return { state, version, discarded: state === null ? STATE_OF_ANOTHER_VERSION : null };
   }
 
   /** Saves if the item is still at `expectedVersion` (0: if no versioned item exists yet). */

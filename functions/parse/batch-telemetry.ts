@@ -22,17 +22,18 @@ interface BatchCounts {
 
 const NOTHING: BatchCounts = { kills: 0, incomplete: 0, drift: 0, malformed: 0 };
 
+/** Only the counts that are not zero: a zero costs a custom metric, and the alarms take no data as none. */
 function addCounts(metrics: MetricSink, counts: BatchCounts): void {
-  metrics.addMetric(METRICS.killsParsed, COUNT, counts.kills);
-  metrics.addMetric(METRICS.incompleteReports, COUNT, counts.incomplete);
-  metrics.addMetric(METRICS.unrecognisedOomLines, COUNT, counts.drift);
-  metrics.addMetric(METRICS.malformedPayloads, COUNT, counts.malformed);
+  const named: [string, number][] = [
+    [METRICS.killsParsed, counts.kills],
+    [METRICS.incompleteReports, counts.incomplete],
+    [METRICS.unrecognisedOomLines, counts.drift],
+    [METRICS.malformedPayloads, counts.malformed],
+  ];
+  for (const [name, value] of named) if (value !== 0) metrics.addMetric(name, COUNT, value);
 }
 
-/**
- * Every batch that reached a verdict adds all four counts, zeros included, so that alarms see data rather
- * than gaps. A batch to be retried adds nothing: its retry counts it.
- */
+/** Every batch that reached a verdict adds its counts that are not zero. A batch to be retried adds nothing: its retry counts it. */
 export function recordBatchOutcome(outcome: BatchOutcome, logger: ParseLog, metrics: MetricSink): void {
   switch (outcome.kind) {
     case 'control':

@@ -4,10 +4,16 @@
  */
 import type { SendMessageBatchCommandOutput, SendMessageBatchRequestEntry } from '@aws-sdk/client-sqs';
 import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
+import { shrinkEvent, type Trimmed } from '../../shared/event-shrink.ts';
 import type { OomEvent } from '../../shared/oom-event.ts';
 import { realTiming, retryWithBackoff } from '../../adapters/retry.ts';
 import type { RetryTiming } from '../../adapters/retry.ts';
 
+/**
+ * No message is over 64 KiB: SQS bills each 64 KiB of a message as one request, and a message over the
+ * queue's limit is refused, which fails the whole batch until it ends in the dead-letter queue.
+ */
+export const MAX_MESSAGE_BYTES = 64 * 1024;
 /** SendMessageBatch takes at most 10 entries. */
 export const MAX_BATCH_ENTRIES = 10;
 /** And at most 256 KiB of message bodies per call (the classic limit, valid in every region). */
@@ -49,10 +55,19 @@ export type SendResult =
 export interface EventMessage {
   eventId: string;
   body: string;
+  /** What was left out of the event to fit MAX_MESSAGE_BYTES, or null. */
+  trimmed: Trimmed | null;
 }
 
+const fitsOneMessage = (event: OomEvent): boolean =>
+  Buffer.byteLength(JSON.stringify(event)) <= MAX_MESSAGE_BYTES;
+
+/** Each event as a message, shrunk to MAX_MESSAGE_BYTES when it is bigger (shared/event-shrink.ts). */
 export function eventMessagesOf(events: readonly OomEvent[]): EventMessage[] {
-  return events.map((event) => ({ eventId: event.id, body: JSON.stringify(event) }));
+  return events.map((event) => {
+    const shrunk = shrinkEvent(event, fitsOneMessage);
+    return { eventId: event.id, body: JSON.stringify(shrunk.event), trimmed: shrunk.trimmed };
+  });
 }
 
 interface PendingMessage {

@@ -86,7 +86,14 @@ async function parseStreamEvents(
         reason: `SQS refused ${failures.length} event(s): ${failures.join('; ')}`,
       };
     }
-    for (const message of unsent) sentBodies.set(message.eventId, message.body);
+    for (const message of unsent) {
+      sentBodies.set(message.eventId, message.body);
+      if (message.trimmed !== null)
+        deps.logger.warn('Event shrunk to fit one queue message', {
+          eventId: message.eventId,
+          leftOut: message.trimmed,
+        });
+    }
     const saved = await deps.stateStore.save(key, result.state, stored.version);
     if (saved.kind === 'saved') {
       if (saved.trimmed !== 'none')

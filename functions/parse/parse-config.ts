@@ -4,10 +4,11 @@
  */
 import { integerInRange, readEnvConfig, required } from '../../adapters/env-config.ts';
 import type { Env, EnvConfig } from '../../adapters/env-config.ts';
+import { PIPELINE_WAITS } from '../../shared/pipeline-waits.ts';
 import { ENV } from '../../shared/runtime-config.ts';
 
-/** Long enough for the kubelet to record an OOMKilled container status before enrich looks the pod up. */
-export const DEFAULT_ENRICH_DELAY_SECONDS = 30;
+/** None: enrich waits for the kubelet to report the kill itself (adapters/kubernetes/pod-resolver.ts). */
+export const DEFAULT_ENRICH_DELAY_SECONDS = PIPELINE_WAITS.enrichDelaySeconds;
 /** SQS's largest per-message delay. */
 const MAX_DELAY_SECONDS = 900;
 

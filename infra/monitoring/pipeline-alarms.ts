@@ -9,15 +9,29 @@ import { METRICS } from '../../shared/metric-names.ts';
 import { capitalised } from '../pipeline-function.ts';
 import {
   type MonitoredPipeline,
+  alertDeliveryFailures,
   deadLetterQueueDepth,
-  functionErrors,
-  oldestMessageAge,
+  kernelLogIncoming,
   pipelineMetric,
+  smsMonthToDateSpend,
+  subscriptionDeliveryErrors,
 } from './pipeline-metrics.ts';
 
+/** What each dead-letter queue holds, for the alarm's text. */
+const DEAD_LETTERS: Record<string, string> = {
+  events:
+    'OOM events enrich gave up on after five receives: their alerts were not sent. Inspect, then redrive.',
+  parse:
+    'subscription batches parse failed on after its retries: their kills were not parsed. Inspect, then replay.',
+  notify:
+    'alerts notify could not send after its retries, or shipping checks (watch) that kept failing: the message ' +
+    'names the function and its error.',
+};
+
 /**
- * The pipeline's own alarms, each sent to the alarm topic: dead-letter queues holding a message, events waiting
- * too long, function errors, format drift and enrichment unavailable.
+ * The pipeline's own alarms, each sent to the alarm topic. Alarms are billed per metric they watch (metric math
+ * and queries included): the default stack watches ten. Lambda Errors are left to the dead-letter queues they
+ * end in, and the age of the events queue to the dashboard.
  */
 export function createPipelineAlarms(
   scope: Construct,
@@ -26,59 +40,105 @@ export function createPipelineAlarms(
 ): cloudwatch.Alarm[] {
   const alarm = alarmFactory(scope, new cloudwatchActions.SnsAction(alarmTopic));
   const { clusterName } = pipeline;
-  return [
+  const silence = pipeline.silentNodeAfter.toMinutes();
+  const alarms = [
     ...Object.entries(pipeline.deadLetterQueues).map(([name, queue]) =>
-      alarm(
-        `${capitalised(name)}DeadLetterQueueDepth`,
-        `${name}: messages in the dead-letter queue are OOM events that were not delivered. Inspect, then redrive.`,
-        deadLetterQueueDepth(queue),
-        1,
-      ),
+      alarm({
+        id: `${capitalised(name)}DeadLetterQueueDepth`,
+        description: `${name} dead-letter queue: ${DEAD_LETTERS[name] ?? 'messages that were not delivered.'}`,
+        metric: deadLetterQueueDepth(queue),
+        threshold: 1,
+      }),
     ),
-    alarm(
-      'EventsQueueAge',
-      'Parsed OOM events wait more than 15 minutes for enrichment: enrich is failing or throttled.',
-      oldestMessageAge(pipeline.eventsQueue),
-      Duration.minutes(15).toSeconds(),
-    ),
-    ...Object.entries(pipeline.functions).map(([name, fn]) =>
-      alarm(
-        `${capitalised(name)}Errors`,
-        `${name}: the function failed; its invocations are retried, then go to a dead-letter queue.`,
-        functionErrors(fn),
-        1,
-      ),
-    ),
-    alarm(
-      'FormatDrift',
-      'The kernel printed OOM lines no recognizer understands: a new kernel format. Run the unrecognised-lines check on the kernel log group.',
-      pipelineMetric(clusterName, 'parse', METRICS.unrecognisedOomLines, Duration.minutes(15)),
-      1,
-    ),
-    alarm(
-      'EnrichmentUnavailable',
-      'Alerts went out without pod names because the EKS API could not be reached: check the access entry, network path and endpoint.',
-      pipelineMetric(clusterName, 'enrich', METRICS.enrichmentUnavailable, Duration.minutes(15)),
-      1,
-    ),
+    alarm({
+      id: 'FormatDrift',
+      description:
+        'The kernel printed OOM lines no recognizer understands: a new kernel format. Run the unrecognised-lines check on the kernel log group.',
+      metric: pipelineMetric(clusterName, 'parse', METRICS.unrecognisedOomLines, Duration.minutes(15)),
+      threshold: 1,
+    }),
+    alarm({
+      id: 'EnrichmentUnavailable',
+      description:
+        'Alerts went out without pod names because the EKS API could not be reached: check the access entry, the reader RBAC, network path and endpoint.',
+      metric: pipelineMetric(clusterName, 'enrich', METRICS.enrichmentUnavailable, Duration.minutes(15)),
+      threshold: 1,
+    }),
+    alarm({
+      id: 'MalformedPayloads',
+      description:
+        'parse dropped subscription payloads it could not decode: the kernel lines in them were not read. The parse log says why ("Malformed subscription payload dropped").',
+      metric: pipelineMetric(clusterName, 'parse', METRICS.malformedPayloads, Duration.minutes(15)),
+      threshold: 1,
+    }),
+    alarm({
+      id: 'KernelLogSilent',
+      description: `No kernel line reached ${pipeline.kernelLogGroupName} in ${silence} minutes: no node ships (shipper down, credentials, quota, group deleted). OOM kills go unseen.`,
+      metric: kernelLogIncoming(pipeline.kernelLogGroupName, pipeline.silentNodeAfter),
+      threshold: 1,
+      comparison: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+      // IncomingLogEvents has no datapoint while nothing arrives: that silence is the alarm.
+      missingData: cloudwatch.TreatMissingData.BREACHING,
+    }),
+    alarm({
+      id: 'SubscriptionDeliveryErrors',
+      description:
+        'CloudWatch Logs could not hand kernel lines to parse (throttled, or its permission to invoke parse is gone): OOM reports may be lost.',
+      metric: subscriptionDeliveryErrors(pipeline.kernelLogGroupName, pipeline.subscriptionFilterName),
+      threshold: 1,
+    }),
+    alarm({
+      id: 'NodesNotShipping',
+      description: `Nodes have sent no kernel line for more than ${silence} minutes, for 15 minutes now: OOM kills on them go unseen. The watch function's log names them.`,
+      metric: pipelineMetric(clusterName, 'watch', METRICS.nodesNotShipping, Duration.minutes(5)),
+      threshold: 1,
+      periods: 3,
+    }),
+    alarm({
+      id: 'AlertDeliveryFailures',
+      description:
+        'SNS could not deliver OOM alerts to a subscriber (an e-mail address bounced, an SMS was refused or the SMS spend limit reached).',
+      metric: alertDeliveryFailures(pipeline.alertTopic),
+      threshold: 1,
+    }),
   ];
+  if (pipeline.smsSpendAlarmUsd !== undefined) {
+    alarms.push(
+      alarm({
+        id: 'SmsSpend',
+        description: `The account's SMS spend this month reached $${pipeline.smsSpendAlarmUsd}: at its SMS spending quota ($1.00 for a new account) SNS stops sending SMS.`,
+        metric: smsMonthToDateSpend(),
+        threshold: pipeline.smsSpendAlarmUsd,
+      }),
+    );
+  }
+  return alarms;
 }
 
-/** Every alarm alike: one period at or over the threshold, missing data is fine, the action on alarm. */
+interface AlarmRule {
+  id: string;
+  description: string;
+  metric: cloudwatch.IMetric;
+  threshold: number;
+  /** @default at or over the threshold */
+  comparison?: cloudwatch.ComparisonOperator;
+  /** Consecutive periods that must breach. @default 1 */
+  periods?: number;
+  /** @default missing data is fine: most of these metrics are only sent when not zero */
+  missingData?: cloudwatch.TreatMissingData;
+}
+
+/** Every alarm alike but for its rule, with the action on alarm. */
 function alarmFactory(scope: Construct, action: cloudwatch.IAlarmAction) {
-  return (
-    id: string,
-    description: string,
-    metric: cloudwatch.IMetric,
-    threshold: number,
-  ): cloudwatch.Alarm => {
-    const created = new cloudwatch.Alarm(scope, id, {
-      alarmDescription: description,
-      metric,
-      threshold,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+  return (rule: AlarmRule): cloudwatch.Alarm => {
+    const created = new cloudwatch.Alarm(scope, rule.id, {
+      alarmDescription: rule.description,
+      metric: rule.metric,
+      threshold: rule.threshold,
+      evaluationPeriods: rule.periods ?? 1,
+      datapointsToAlarm: rule.periods ?? 1,
+      comparisonOperator: rule.comparison ?? cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: rule.missingData ?? cloudwatch.TreatMissingData.NOT_BREACHING,
     });
     created.addAlarmAction(action);
     return created;

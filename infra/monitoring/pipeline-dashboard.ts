@@ -11,6 +11,11 @@ import {
   pipelineMetric,
 } from './pipeline-metrics.ts';
 
+/** The dashboard's name, which notify links from each alert too. */
+export function dashboardNameOf(clusterName: string): string {
+  return `eks-oom-alerts-${clusterName}`;
+}
+
 /**
  * One dashboard per cluster: kills, parser and enrichment counts, function health and queues, two saved queries
  * on the events log group, and the alarms.
@@ -25,7 +30,7 @@ export function createPipelineDashboard(
   const functions = Object.values(pipeline.functions);
 
   const dashboard = new cloudwatch.Dashboard(scope, 'Dashboard', {
-    dashboardName: `eks-oom-alerts-${clusterName}`,
+    dashboardName: dashboardNameOf(clusterName),
   });
   dashboard.addWidgets(
     new cloudwatch.GraphWidget({ title: 'OOM kills', left: [oomKillsByNamespace(clusterName)], width: 8 }),

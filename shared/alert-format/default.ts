@@ -1,16 +1,19 @@
 /**
- * What subscribers of any other protocol receive: the subject, then which limit, what it did, and the event id.
+ * What subscribers of any other protocol receive: the subject, then which limit, what it did, who died with it,
+ * and the event id.
  */
 import { displayText } from '../format-text.ts';
 import type { EnrichedOomEvent } from '../oom-event.ts';
-import { enrichmentNote, impactParagraph, limitSentence } from './event-wording.ts';
+import { coVictimsSentence, enrichmentNote, impactParagraph, limitSentence } from './event-wording.ts';
 
 export function alertDefault(event: EnrichedOomEvent, subject: string): string {
   const note = enrichmentNote(event);
+  const group = coVictimsSentence(event);
   return [
     subject,
     limitSentence(event),
     impactParagraph(event),
+    ...(group === null ? [] : [`${group}.`]),
     ...(note === null ? [] : [note]),
     `Event id: ${displayText(event.id)}`,
   ].join('\n');

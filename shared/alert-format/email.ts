@@ -1,12 +1,23 @@
 /**
- * The e-mail report: what was killed, the impact, the limit, the top tasks, co-victims, a Logs Insights query
- * for the history, and the kernel's own lines when nobody could say which pod it was.
+ * The e-mail report: what was killed, the impact, the limit, the top tasks, co-victims, the next steps (commands
+ * and console links), a Logs Insights query for the history, and the kernel's own lines when nobody could say
+ * which pod it was.
  */
-import { formatKb, formatKbOr, formatTime, percentOf, victimRssKb } from '../format-figures.ts';
-import { displayText, insightsString } from '../format-text.ts';
+import {
+  formatDuration,
+  formatKb,
+  formatKbOr,
+  formatTime,
+  percentOf,
+  victimRssKb,
+} from '../format-figures.ts';
+import { KILL_TO_EXIT_TOLERANCE_MS } from '../kubernetes-identity.ts';
+import { rightSizingHint } from '../right-sizing.ts';
+import { displayText } from '../format-text.ts';
 import type { EnrichedOomEvent } from '../oom-event.ts';
 import type { AlertContext } from './alert-message.ts';
 import {
+  coVictimsSentence,
   enrichmentNote,
   impactParagraph,
   isSystemOom,
@@ -17,6 +28,7 @@ import {
   UNKNOWN,
   victimKindOf,
 } from './event-wording.ts';
+import { historyQuery, nextSteps } from './next-steps.ts';
 
 function row(label: string, value: string): string {
   return `  ${`${label}:`.padEnd(15)}${value}`;
@@ -134,48 +146,76 @@ function tasksSection(event: EnrichedOomEvent): string[] {
 }
 
 function coVictimsSection(event: EnrichedOomEvent): string[] {
-  if (event.coVictims.length === 0) return [];
+  const sentence = coVictimsSentence(event);
+  if (sentence === null) return [];
+  const unlisted = Math.max(event.coVictimCount, event.coVictims.length) - event.coVictims.length;
   return [
-    'Also killed by the same OOM (memory.oom.group)',
+    sentence,
     ...event.coVictims.map(
       (c) =>
         `  ${displayText(c.name)} (pid ${c.pid})${c.anonRssKb === null ? '' : `, anon RSS ${formatKb(c.anonRssKb)}`}`,
     ),
+    ...(unlisted === 0 ? [] : [`  ... and ${unlisted} more, not listed`]),
   ];
 }
 
-/** Logs Insights filter for this kill's history: the pod, the unresolved pod UID, or the node. */
-function historyFilter(event: EnrichedOomEvent): { what: string; filter: string } {
-  const k8s = event.kubernetes;
-  if (k8s !== null) {
-    return {
-      what: 'this pod',
-      filter: `kubernetes.namespace = ${insightsString(k8s.namespace)} and kubernetes.pod = ${insightsString(k8s.pod)}`,
-    };
-  }
-  if (event.pod !== null) return { what: 'this pod', filter: `pod.uid = ${insightsString(event.pod.uid)}` };
-  return {
-    what: 'this node',
-    filter: `cluster = ${insightsString(event.cluster)} and node = ${insightsString(event.node ?? '')}`,
-  };
-}
-
 function historySection(event: EnrichedOomEvent, context: AlertContext): string[] {
-  const { what, filter } = historyFilter(event);
+  const { what, query } = historyQuery(event);
   const group =
     context.eventsLogGroupName === null ? 'the events log group' : `log group ${context.eventsLogGroupName}`;
   return [
     `OOM history of ${what} (CloudWatch Logs Insights, ${group})`,
-    '  fields @timestamp, victim.name, impact, memory.usageKb, memory.limitKb, node',
-    `  | filter ${filter}`,
-    '  | sort @timestamp desc',
-    '  | limit 100',
+    ...query.split('\n').map((l) => `  ${l}`),
   ];
+}
+
+function rightSizingSection(event: EnrichedOomEvent, context: AlertContext): string[] {
+  const hint = rightSizingHint(event, context.containerKills ?? null);
+  return hint.length === 0 ? [] : ['Right-sizing', ...hint.map((line) => `  ${line}`)];
+}
+
+function nextStepsSection(event: EnrichedOomEvent, context: AlertContext): string[] {
+  const lines = nextSteps(event, context).flatMap((step) =>
+    step.kind === 'command' ? [`  ${step.command}`] : [`  ${step.what}:`, `    ${step.url}`],
+  );
+  return lines.length === 0 ? [] : ['Next steps', ...lines];
 }
 
 function kernelLinesSection(event: EnrichedOomEvent): string[] {
   if (event.lines.length === 0) return ['What the kernel printed', '  (no lines kept)'];
   return ['What the kernel printed', ...event.lines.map((l) => `  ${displayText(l)}`)];
+}
+
+/** `OOMKilled, exit code 137, at …: 21 min before this kill, …`: the last exit, and how it lies to the kill. */
+function terminationText(
+  last: { reason: string | null; exitCode: number | null; finishedAt: string | null },
+  observedAt: string | null,
+): string {
+  const text = `${displayText(last.reason ?? UNKNOWN)}, exit code ${last.exitCode ?? UNKNOWN}, at ${formatTime(last.finishedAt)}`;
+  const gap =
+    last.finishedAt === null || observedAt === null
+      ? NaN
+      : Date.parse(observedAt) - Date.parse(last.finishedAt);
+  if (Number.isNaN(gap)) return text;
+  const side = `${formatDuration(Math.abs(gap))} ${gap >= 0 ? 'before' : 'after'} this kill`;
+  return Math.abs(gap) > KILL_TO_EXIT_TOLERANCE_MS && last.reason === 'OOMKilled'
+    ? `${text}: ${side}, more than ${KILL_TO_EXIT_TOLERANCE_MS / 1000} s apart, so not taken as its restart`
+    : `${text}: ${side}`;
+}
+
+/**
+ * The container's restart count and last termination whenever the API gave them: the evidence for an impact,
+ * or why it is unknown. A restart's impact sentence already carries both.
+ */
+function restartRows(event: EnrichedOomEvent): string[] {
+  const k8s = event.kubernetes;
+  if (k8s === null || event.impact === 'container-restarted') return [];
+  return [
+    ...(k8s.restartCount === null ? [] : [row('Restarts', String(k8s.restartCount))]),
+    ...(k8s.lastTermination === null
+      ? []
+      : [row('Terminated', terminationText(k8s.lastTermination, event.observedAt))]),
+  ];
 }
 
 function headline(event: EnrichedOomEvent): string {
@@ -201,10 +241,12 @@ export function alertEmail(event: EnrichedOomEvent, context: AlertContext): stri
     [headline(event)],
     ...(note === null ? [] : [[note]]),
     whatSection(event),
-    ['Impact', `  ${impactParagraph(event)}`],
+    ['Impact', `  ${impactParagraph(event)}`, ...restartRows(event)],
     limitSection(event),
     tasksSection(event),
     coVictimsSection(event),
+    rightSizingSection(event, context),
+    nextStepsSection(event, context),
     historySection(event, context),
     ...(showKernelLines ? [kernelLinesSection(event)] : []),
     [

@@ -104,6 +104,13 @@ export function limitSentence(event: EnrichedOomEvent): string {
   }
 }
 
+/** `312 more processes killed with it (memory.oom.group)`: the whole group, not only the ones the event lists. */
+export function coVictimsSentence(event: EnrichedOomEvent): string | null {
+  const count = Math.max(event.coVictimCount, event.coVictims.length);
+  if (count === 0) return null;
+  return `${count} more process${count === 1 ? '' : 'es'} killed with it (memory.oom.group)`;
+}
+
 export function impactParagraph(event: EnrichedOomEvent): string {
   const k8s = event.kubernetes;
   switch (event.impact) {

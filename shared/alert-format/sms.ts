@@ -1,5 +1,5 @@
 /**
- * The SMS: one GSM 7-bit segment of at most 160 septets, so who, which limit, what it did, where and when.
+ * The SMS: one GSM 7-bit segment of at most 160 septets: who, what the kill did, which limit, where and when.
  */
 import { formatKb, formatShortTime } from '../format-figures.ts';
 import { displayText, smsText } from '../format-text.ts';
@@ -43,27 +43,38 @@ function whoShort(event: EnrichedOomEvent): string {
     case 'unresolved-pod':
       return `pod ${shortUid(event.pod?.uid ?? UNKNOWN)} (unresolved)`;
     case 'unattributed':
-      return `${processName(event)} (pod unknown)`;
+      return 'pod unknown';
   }
 }
 
-export function alertSms(event: EnrichedOomEvent): string {
-  const kind = victimKindOf(event);
+/** `node killed`, `node killed with 312 more` (memory.oom.group). */
+function killedShort(event: EnrichedOomEvent): string {
+  const more = Math.max(event.coVictimCount, event.coVictims.length);
+  return `${processName(event)} killed${more === 0 ? '' : ` with ${more} more`}`;
+}
+
+/** Who, and what the kill did to them: `prod/web (php): container restarted. node killed`. */
+function leadShort(event: EnrichedOomEvent): string {
+  const killed = killedShort(event);
+  if (victimKindOf(event) === 'host-process') return `host process ${killed}`;
   const who = whoShort(event);
-  const named = kind === 'host-process' || kind === 'unattributed';
-  const child = event.impact === 'process-killed-container-running';
-  const parts = isSystemOom(event)
-    ? [
-        `Node OOM ${displayText(event.cluster)} ${shortNodeName(event)}: killed ${named ? who : `${processName(event)} in ${who}`}`,
-        kind === 'host-process' ? null : IMPACT_SHORT[event.impact],
-      ]
-    : [
-        `OOM ${displayText(event.cluster)} ${who}: ${named ? 'killed' : `${child ? 'child process' : 'process'} ${processName(event)} killed`}`,
-        usageAgainstLimit(event),
-        kind === 'host-process' ? null : child ? 'container kept running' : IMPACT_SHORT[event.impact],
-        `on ${shortNodeName(event)}`,
-      ];
+  if (event.impact === 'process-killed-container-running') {
+    return `${who}: child process ${killed}, container kept running`;
+  }
+  return `${who}: ${IMPACT_SHORT[event.impact]}. ${killed}`;
+}
+
+/**
+ * `OOM <pod>: <impact>. <process> killed, <usage> of <limit>, <node>, <cluster> <time>`: the pod and the impact
+ * first, so that a cut to one segment loses the cluster and the time, not who was hit and how.
+ */
+export function alertSms(event: EnrichedOomEvent): string {
   const time = formatShortTime(event.observedAt);
-  const text = parts.filter((p): p is string => p !== null).join(', ');
-  return smsText(time === null ? text : `${text} ${time}`);
+  const when = `${displayText(event.cluster)}${time === null ? '' : ` ${time}`}`;
+  const node = shortNodeName(event);
+  return smsText(
+    isSystemOom(event)
+      ? `Node OOM ${leadShort(event)}, ${node} out of memory, ${when}`
+      : `OOM ${leadShort(event)}, ${usageAgainstLimit(event)}, ${node}, ${when}`,
+  );
 }

@@ -17,7 +17,7 @@ export interface KillLine {
  * `total-vm:75160kB, anon-rss:65152kB, … UID:0 pgtables:184kB oom_score_adj:0`, and the older `, UID 0,`.
  * On a line a pager cut, the last value may be cut too, so it is not read.
  */
-function keyValues(tail: string, truncated: boolean): Record<string, number> {
+export function keyValues(tail: string, truncated: boolean): Record<string, number> {
   const fields: Record<string, number> = {};
   // Split on `, ` and spaces only: a pasted `26,184,840kB` must read as unknown, not as 26.
   const tokens = tail.split(/,? +|,$/);

@@ -14,7 +14,8 @@ export interface TaskRowLine {
   starts: number[];
 }
 
-const TASK_ROW = /^\[\s*(\d+)\]\s+(\S.*)$/;
+// `s`: a comm renamed to hold a newline, read through journald, is part of the row.
+const TASK_ROW = /^\[\s*(\d+)\]\s+(\S.*)$/s;
 
 export const taskRowLine: Recognizer<TaskRowLine> = {
   name: 'task-row',

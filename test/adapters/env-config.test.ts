@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { integerInRange, readEnvConfig, required } from '../../adapters/env-config.ts';
+import { integerInRange, oneOf, optional, readEnvConfig, required } from '../../adapters/env-config.ts';
 
 const settings = {
   queueUrl: required('QUEUE_URL'),
@@ -38,6 +38,28 @@ describe('readEnvConfig', () => {
     expect(readEnvConfig({ QUEUE_URL: 'q', DELAY_SECONDS: raw }, settings)).toEqual({
       ok: false,
       problems: [`DELAY_SECONDS must be a whole number of seconds from 0 to 900, not ${JSON.stringify(raw)}`],
+    });
+  });
+});
+
+describe('optional and oneOf', () => {
+  const choices = { topic: optional('TOPIC'), mode: oneOf('MODE', ['all', 'some'] as const, 'all') };
+
+  it('read a blank or missing optional setting as null, a missing choice as its fallback', () => {
+    expect(readEnvConfig({ TOPIC: ' ' }, choices)).toEqual({
+      ok: true,
+      config: { topic: null, mode: 'all' },
+    });
+    expect(readEnvConfig({ TOPIC: 't', MODE: ' some ' }, choices)).toEqual({
+      ok: true,
+      config: { topic: 't', mode: 'some' },
+    });
+  });
+
+  it('names the words a choice takes', () => {
+    expect(readEnvConfig({ MODE: 'every' }, choices)).toEqual({
+      ok: false,
+      problems: ['MODE must be one of all, some, not "every"'],
     });
   });
 });

@@ -16,11 +16,13 @@ describe('the built eks-oom-alerts bin', () => {
     // Built by the function `npm run build` calls, into this folder instead of dist/, and run as a user runs
     // it: the file itself, through its `#!/usr/bin/env node` line and its executable bit.
     const bin = await buildCli(dir);
-    const run = await promisify(execFile)(
+    // A missing input is read past, and makes the exit status 1 (execFile's error carries the output).
+    const run = (await promisify(execFile)(
       bin,
       ['scan', '--json', 'missing.log', 'examples/kernel-6.18.dmesg.log'],
       { encoding: 'utf8' },
-    );
+    ).catch((error: unknown) => error)) as { code: number; stdout: string; stderr: string };
+    expect(run.code).toBe(1);
     const events = run.stdout
       .trim()
       .split('\n')

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { displayWidth, formatKillTable, formatSize, killRow, killTime } from '../../cli/kill-table.ts';
+import { displayWidth, formatKillTable, killRow, killTime } from '../../cli/kill-table.ts';
 import type { EnrichedOomEvent, OomEvent } from '../../shared/oom-event.ts';
 
 /** A system OOM as 5.x prints it: `global_oom`, the victim a host process, no cgroup limit. */
@@ -29,39 +29,28 @@ const SYSTEM_OOM: OomEvent = {
   memory: null,
   tasks: [],
   coVictims: [],
+  coVictimCount: 0,
   complete: true,
   source: { file: 'node.log', lines: [10, 11] },
   lines: [],
 };
 
 describe('kill table', () => {
-  it.each([
-    [900, '900 KiB'],
-    [65152, '63.6 MiB'],
-    [65536, '64.0 MiB'],
-    [4 * 1024 * 1024, '4.0 GiB'],
-  ])('formatSize(%i) is %s', (kb, text) => {
-    expect(formatSize(kb)).toBe(text);
-  });
-
-  it('shows wall clock, else kernel time, else the stamp', () => {
-    expect(killTime(SYSTEM_OOM, null)).toBe('2026-11-23 09:14:07Z');
-    expect(killTime({ ...SYSTEM_OOM, observedAt: null }, null)).toBe('[81234.5]');
-    expect(killTime({ ...SYSTEM_OOM, observedAt: null, kernelTime: 3.25 }, null)).toBe('[    3.3]');
-    expect(killTime({ ...SYSTEM_OOM, observedAt: null, kernelTime: null }, 'Jul 12 12:11:16')).toBe(
-      'Jul 12 12:11:16',
-    );
-    expect(killTime({ ...SYSTEM_OOM, observedAt: null, kernelTime: null }, null)).toBe('?');
+  it('shows the time in one format: UTC ISO-8601 when the wall clock is known, else +seconds since boot', () => {
+    expect(killTime(SYSTEM_OOM)).toBe('2026-11-23T09:14:07Z');
+    expect(killTime({ ...SYSTEM_OOM, observedAt: null })).toBe('+81234.5');
+    expect(killTime({ ...SYSTEM_OOM, observedAt: null, kernelTime: 3.25 })).toBe('+3.3');
+    expect(killTime({ ...SYSTEM_OOM, observedAt: null, kernelTime: null })).toBe('?');
   });
 
   it('shows a system OOM of a host process: host, no container, no cgroup limit, node', () => {
-    expect(killRow({ event: SYSTEM_OOM, stamp: null })).toEqual([
-      '2026-11-23 09:14:07Z',
+    expect(killRow(SYSTEM_OOM)).toEqual([
+      '2026-11-23T09:14:07Z',
       'ip-10-0-3-17.eu-west-1.compute.internal',
       'host',
       '-',
       'java (2211)',
-      '7.0 GiB / -',
+      '7Gi/-',
       'node',
     ]);
   });
@@ -72,10 +61,10 @@ describe('kill table', () => {
       constraint: null,
       limitScope: null,
       cgroup: { oom: null, task: null },
-      victim: { ...SYSTEM_OOM.victim, anonRssKb: null },
+      victim: { ...SYSTEM_OOM.victim, anonRssKb: null, fileRssKb: null, shmemRssKb: null },
       complete: false,
     };
-    expect(killRow({ event: lone, stamp: null }).slice(2)).toEqual(['?', '-', 'java (2211)', '? / ?', '?']);
+    expect(killRow(lone).slice(2)).toEqual(['?', '-', 'java (2211)', '?/?', '?']);
   });
 
   it('says unlimited for a cgroup that printed no limit', () => {
@@ -84,15 +73,15 @@ describe('kill table', () => {
       limitScope: 'kubepods',
       memory: { usageKb: 4_000_000, limitKb: null, failcnt: 0, swapUsageKb: null, swapLimitKb: null },
     };
-    expect(killRow({ event: unlimited, stamp: null })[5]).toBe('7.0 GiB / unlimited');
+    expect(killRow(unlimited)[5]).toBe('7Gi/unlimited');
   });
 
   it('cannot be broken by a process name with control characters', () => {
     const hostile = { ...SYSTEM_OOM, victim: { ...SYSTEM_OOM.victim, name: 'x\u001b[2J\ny' } };
-    expect(killRow({ event: hostile, stamp: null })[4]).toBe('x\\x1b[2J\\x0ay (2211)');
+    expect(killRow(hostile)[4]).toBe('x\\x1b[2J\\x0ay (2211)');
   });
 
-  it('names pod, container and workload when enriched, and why not when it could not', () => {
+  it('names namespace/pod and container and gives the impact when enriched, and why not when it could not', () => {
     const enriched: EnrichedOomEvent = {
       ...SYSTEM_OOM,
       cluster: 'prod',
@@ -113,13 +102,13 @@ describe('kill table', () => {
       impact: 'container-restarted',
       enrichment: { status: 'resolved', detail: null },
     };
-    expect(killRow({ event: enriched, stamp: null }).slice(2)).toEqual([
+    expect(killRow(enriched).slice(2)).toEqual([
       'batch/report-29123-abcde',
       'report',
       'java (2211)',
-      '7.0 GiB / -',
+      '7Gi/-',
       'node',
-      'CronJob/report',
+      'container-restarted',
     ]);
     const unavailable: EnrichedOomEvent = {
       ...enriched,
@@ -127,18 +116,15 @@ describe('kill table', () => {
       impact: 'unknown',
       enrichment: { status: 'unavailable', detail: 'API timed out' },
     };
-    expect(killRow({ event: unavailable, stamp: null })[7]).toBe('(unavailable)');
+    expect(killRow(unavailable)[7]).toBe('unknown (unavailable)');
   });
 
   it('pads columns by terminal width, wide characters counting two', () => {
-    expect(displayWidth('7月 12 12:11:16')).toBe(15);
-    const table = formatKillTable(
-      [{ event: { ...SYSTEM_OOM, observedAt: null, kernelTime: null }, stamp: '7月 12 12:11:16' }],
-      false,
-    );
+    expect(displayWidth('ノード-04')).toBe(9);
+    const table = formatKillTable([{ ...SYSTEM_OOM, node: 'ノード-04', observedAt: null }], false);
     expect(table.split('\n')).toEqual([
-      'TIME             NODE                                     POD   CONTAINER  PROCESS      RSS / LIMIT  LIMIT',
-      '7月 12 12:11:16  ip-10-0-3-17.eu-west-1.compute.internal  host  -          java (2211)  7.0 GiB / -  node',
+      'TIME      NODE       NAMESPACE/POD  CONTAINER  PROCESS      USAGE/LIMIT  LIMIT HIT',
+      '+81234.5  ノード-04  host           -          java (2211)  7Gi/-        node',
       '',
     ]);
   });

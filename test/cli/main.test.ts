@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { backfillCommand } from '../../cli/backfill/backfill-command.ts';
 import { COMMANDS, runCli } from '../../cli/main.ts';
@@ -24,6 +25,14 @@ describe('eks-oom-alerts', () => {
     const { io, stdout } = memoryIo();
     expect(await runCli(['query', '--list'], io)).toBe(0);
     expect(stdout.text).toContain('kills-by-namespace');
+  });
+
+  it('eks-oom-alerts --version prints the package version', async () => {
+    const { version } = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
+    const { io, stdout, stderr } = memoryIo();
+    expect(await runCli(['--version'], io)).toBe(0);
+    expect(stdout.text).toBe(`eks-oom-alerts ${version}\n`);
+    expect(stderr.text).toBe('');
   });
 
   it('eks-oom-alerts (no command) shows the usage and exits 2', async () => {

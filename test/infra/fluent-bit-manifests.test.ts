@@ -8,7 +8,9 @@ import {
   fluentBitObjects,
   type KubernetesObject,
 } from '../../infra/fluent-bit-manifests.ts';
+import { readLogRecord } from '../../shared/log-record.ts';
 import { nodeFromStreamName } from '../../shared/stream-name.ts';
+import { FORWARDED_TERMS } from '../../shared/subscription-pattern.ts';
 
 const destination = { region: 'eu-west-1', logGroupName: '/eks-oom-alerts/demo/kernel' };
 
@@ -275,12 +277,29 @@ describe('Fluent Bit pipelines', () => {
 
   it('journald reads the persistent and the volatile journal, each with its own cursor', () => {
     const { pipeline } = fluentBitConfig('journald.yaml') as Pipeline;
-    expect(pipeline.inputs.map((input) => input.path)).toEqual(['/var/log/journal', '/run/log/journal']);
-    for (const input of pipeline.inputs) {
-      expect(input).toMatchObject({ name: 'systemd', tag: 'kernel', systemd_filter: '_TRANSPORT=kernel' });
+    const journals = pipeline.inputs.filter((input) => input.name === 'systemd');
+    expect(journals.map((input) => input.path)).toEqual(['/var/log/journal', '/run/log/journal']);
+    for (const input of journals) {
+      expect(input).toMatchObject({ tag: 'kernel', systemd_filter: '_TRANSPORT=kernel' });
     }
-    expect(new Set(pipeline.inputs.map((input) => input.db)).size).toBe(pipeline.inputs.length);
+    expect(new Set(journals.map((input) => input.db)).size).toBe(journals.length);
   });
+
+  it.each(['journald.yaml', 'kmsg.yaml'])(
+    '%s writes a heartbeat at start and every 5 minutes, which the parser never takes for a kernel line',
+    (file) => {
+      const { pipeline } = fluentBitConfig(file) as Pipeline;
+      const heartbeats = pipeline.inputs.filter((input) => input.name === 'dummy');
+      expect(heartbeats).toEqual([
+        expect.objectContaining({ tag: 'kernel', interval_sec: 300, flush_on_startup: true }),
+      ]);
+      const record = String(heartbeats[0]?.dummy);
+      // journald's filter keeps only these keys: the heartbeat must survive it.
+      expect(Object.keys(JSON.parse(record) as object)).toEqual(['MESSAGE', 'SYSLOG_IDENTIFIER']);
+      expect(readLogRecord(record)).toMatchObject({ fromKernel: false });
+      for (const term of FORWARDED_TERMS) expect(record).not.toContain(term);
+    },
+  );
 
   it('names streams so that the parser reads the node back', () => {
     const config = fluentBitConfig('journald.yaml') as {

@@ -76,6 +76,31 @@ describe('cdk-nag AwsSolutions: no unacknowledged finding', () => {
     expect(nagFindings(app)).toEqual([]);
   });
 
+  it("in the standalone app with the organization's key and the dashboard", () => {
+    const { app } = standaloneApp({
+      clusterName: 'demo',
+      alertEmail: 'ops@example.com',
+      alertPhone: '+4915112345678',
+      encryptionKeyArn: 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+      dashboard: 'true',
+    });
+    expect(nagFindings(app)).toEqual([]);
+  });
+
+  it('in the standalone app with Slack and Teams, PagerDuty and Kubernetes Events', () => {
+    const { app } = standaloneApp({
+      clusterName: 'demo',
+      slackWorkspaceId: 'T0123ABCD',
+      slackChannelId: 'C0123ABCD',
+      teamsTenantId: '11111111-2222-3333-4444-555555555555',
+      teamsTeamId: '66666666-7777-8888-9999-000000000000',
+      teamsChannelId: '19%3ab6ef35dc342d56ba5654e6fc6d25a071%40thread.tacv2',
+      pagerDutyRoutingKeySecretName: 'pagerduty/oom',
+      kubernetesEvents: 'true',
+    });
+    expect(nagFindings(app)).toEqual([]);
+  });
+
   it('in the standalone app subscribing to the Container Insights group', () => {
     const { app } = standaloneApp({
       clusterName: 'demo',

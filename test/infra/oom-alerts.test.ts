@@ -1,18 +1,22 @@
 import { readFileSync } from 'node:fs';
+import { App, Stack, aws_kms as kms } from 'aws-cdk-lib';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { parseAllDocuments } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OomAlerts, type OomAlertsProps } from '../../infra/oom-alerts.ts';
+import { SMS_FILTER, type SmsFor } from '../../shared/alert-format/sms-policy.ts';
 import { INSIGHTS_QUERIES } from '../../shared/insights-queries.ts';
 import { METRICS, METRIC_NAMESPACE, METRIC_SERVICES } from '../../shared/metric-names.ts';
 import { ENV as RUNTIME_ENV } from '../../shared/runtime-config.ts';
 import { STATE_TABLE } from '../../shared/state-table-keys.ts';
 import { KERNEL_OOM_FILTER_PATTERN } from '../../shared/subscription-pattern.ts';
-import { removeOutdirs, synthOomAlerts } from './stack-fixture.ts';
+import { ENV, removeOutdirs, synthOomAlerts } from './stack-fixture.ts';
 
 type Resource = { Type: string; Properties: Record<string, unknown> };
 
 let template: Template;
 let outdir: string;
-let fluentBitManifestFile: string | undefined;
+let kubernetesManifestFile: string | undefined;
 
 beforeAll(() => {
   const synth = synthOomAlerts({
@@ -22,7 +26,7 @@ beforeAll(() => {
   });
   template = synth.template;
   outdir = synth.outdir;
-  fluentBitManifestFile = synth.alerts.fluentBitManifestFile;
+  kubernetesManifestFile = synth.alerts.kubernetesManifestFile;
 });
 afterAll(removeOutdirs);
 
@@ -45,7 +49,7 @@ function idOf(type: string, name: string): string {
   return ids[0] as string;
 }
 
-function functionNamed(name: 'Parse' | 'Enrich' | 'Notify'): [string, Resource] {
+function functionNamed(name: 'Parse' | 'Enrich' | 'Notify' | 'Watch'): [string, Resource] {
   const found = resourcesOfType('AWS::Lambda::Function').find(([id]) =>
     id.startsWith(`OomAlerts${name}Function`),
   );
@@ -53,7 +57,7 @@ function functionNamed(name: 'Parse' | 'Enrich' | 'Notify'): [string, Resource] 
   return found;
 }
 
-function environmentOf(name: 'Parse' | 'Enrich' | 'Notify'): Record<string, unknown> {
+function environmentOf(name: 'Parse' | 'Enrich' | 'Notify' | 'Watch'): Record<string, unknown> {
   const [, fn] = functionNamed(name);
   return (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
 }
@@ -83,32 +87,75 @@ describe('kernel log source (ship mode)', () => {
       Namespace: 'eks-oom-alerts',
       ServiceAccount: 'fluent-bit-kernel',
     });
-    template.hasResourceProperties('AWS::IAM::Role', {
-      AssumeRolePolicyDocument: {
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: idOf('AWS::IAM::Role', 'FluentBitRole') }],
+      PolicyDocument: {
         Statement: [
-          Match.objectLike({
-            Action: ['sts:AssumeRole', 'sts:TagSession'],
-            Principal: { Service: 'pods.eks.amazonaws.com' },
-          }),
+          {
+            Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+            Effect: 'Allow',
+            Resource: { 'Fn::GetAtt': [idOf('AWS::Logs::LogGroup', 'KernelLogGroup'), 'Arn'] },
+          },
         ],
       },
     });
   });
 
-  it('writes the Fluent Bit manifest with this deployment region and group, and outputs the kubectl command', () => {
-    expect(fluentBitManifestFile).toBe(`${outdir}/Alerts.fluent-bit.yaml`);
-    const text = readFileSync(fluentBitManifestFile as string, 'utf8');
-    expect(text).toContain('region: eu-west-1\n  logGroupName: /eks-oom-alerts/demo/kernel\n');
+  it('lets only that service account of this cluster, in this account, assume the role (no aws:SourceArn)', () => {
+    const role = template.findResources('AWS::IAM::Role')[
+      idOf('AWS::IAM::Role', 'FluentBitRole')
+    ] as Resource;
+    expect(role.Properties.AssumeRolePolicyDocument).toEqual({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Action: ['sts:AssumeRole', 'sts:TagSession'],
+          Effect: 'Allow',
+          Principal: { Service: 'pods.eks.amazonaws.com' },
+          Condition: {
+            StringEquals: {
+              'aws:SourceAccount': '123456789012',
+              'aws:RequestTag/eks-cluster-arn': {
+                'Fn::Join': [
+                  '',
+                  ['arn:', { Ref: 'AWS::Partition' }, ':eks:eu-west-1:123456789012:cluster/demo'],
+                ],
+              },
+              'aws:RequestTag/kubernetes-namespace': 'eks-oom-alerts',
+              'aws:RequestTag/kubernetes-service-account': 'fluent-bit-kernel',
+            },
+          },
+        },
+      ],
+    });
+  });
+
+  it('writes the reader RBAC and the Fluent Bit manifest with this region and group, and outputs the kubectl command', () => {
+    expect(kubernetesManifestFile).toBe(`${outdir}/Alerts.kubernetes.yaml`);
+    const documents = parseAllDocuments(readFileSync(kubernetesManifestFile as string, 'utf8')).map(
+      (document) => document.toJSON() as { kind: string; metadata: { name: string } },
+    );
+    expect(documents.slice(0, 3).map((d) => `${d.kind}/${d.metadata.name}`)).toEqual([
+      'ClusterRole/eks-oom-alerts-reader',
+      'ClusterRoleBinding/eks-oom-alerts-reader',
+      'Namespace/eks-oom-alerts',
+    ]);
+    expect(documents).toContainEqual(
+      expect.objectContaining({
+        kind: 'ConfigMap',
+        data: { region: 'eu-west-1', logGroupName: '/eks-oom-alerts/demo/kernel' },
+      }),
+    );
     const outputs = Object.values(template.findOutputs('*')) as { Value: string }[];
     expect(outputs.map((output) => output.Value)).toContainEqual(
-      expect.stringMatching(/^kubectl apply -f .*Alerts\.fluent-bit\.yaml$/),
+      expect.stringMatching(/^kubectl apply -f .*Alerts\.kubernetes\.yaml$/),
     );
   });
 });
 
 describe('functions', () => {
-  it('are three nodejs24.x functions on arm64', () => {
-    template.resourceCountIs('AWS::Lambda::Function', 3);
+  it('are four nodejs24.x functions on arm64', () => {
+    template.resourceCountIs('AWS::Lambda::Function', 4);
     for (const [, fn] of resourcesOfType('AWS::Lambda::Function')) {
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs24.x',
@@ -122,7 +169,7 @@ describe('functions', () => {
     expect(environmentOf('Parse')).toMatchObject({
       [RUNTIME_ENV.clusterName]: 'demo',
       [RUNTIME_ENV.eventsQueueUrl]: { Ref: idOf('AWS::SQS::Queue', 'EventsQueue') },
-      [RUNTIME_ENV.enrichDelaySeconds]: '30',
+      [RUNTIME_ENV.enrichDelaySeconds]: '0',
       [RUNTIME_ENV.stateTableName]: { Ref: idOf('AWS::DynamoDB::Table', 'StateTable') },
       POWERTOOLS_SERVICE_NAME: METRIC_SERVICES.parse,
       POWERTOOLS_METRICS_NAMESPACE: METRIC_NAMESPACE,
@@ -144,11 +191,39 @@ describe('functions', () => {
     });
   });
 
-  it('enrich reads the events queue in batches and reports partial failures', () => {
+  it("notify knows the kernel log group for the node's kernel-stream link, and sends every alert by SMS", () => {
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({
+          [RUNTIME_ENV.topicArn]: { Ref: idOf('AWS::SNS::Topic', 'AlertTopic') },
+          [RUNTIME_ENV.kernelLogGroupName]: { Ref: idOf('AWS::Logs::LogGroup', 'KernelLogGroup') },
+          [RUNTIME_ENV.smsFor]: 'all',
+        }),
+      },
+    });
+  });
+
+  it('without a dashboard or a runbook, notify links neither', () => {
+    expect(environmentOf('Notify')).not.toHaveProperty(RUNTIME_ENV.dashboardName);
+    expect(environmentOf('Notify')).not.toHaveProperty(RUNTIME_ENV.runbookUrl);
+  });
+
+  it('watch knows the cluster, the kernel log group and its windows', () => {
+    expect(environmentOf('Watch')).toMatchObject({
+      [RUNTIME_ENV.clusterName]: 'demo',
+      [RUNTIME_ENV.kernelLogGroupName]: { Ref: idOf('AWS::Logs::LogGroup', 'KernelLogGroup') },
+      [RUNTIME_ENV.silentNodeMinutes]: '30',
+      [RUNTIME_ENV.nodeGraceMinutes]: '10',
+      POWERTOOLS_SERVICE_NAME: METRIC_SERVICES.watch,
+    });
+  });
+
+  it('enrich reads the events queue in batches, at most five at once, and reports partial failures', () => {
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       FunctionName: { Ref: functionNamed('Enrich')[0] },
       EventSourceArn: { 'Fn::GetAtt': [idOf('AWS::SQS::Queue', 'EventsQueue'), 'Arn'] },
       FunctionResponseTypes: ['ReportBatchItemFailures'],
+      ScalingConfig: { MaximumConcurrency: 5 },
     });
   });
 
@@ -168,9 +243,9 @@ describe('queues', () => {
     }
   });
 
-  it('delays events for the kubelet and dead-letters them after five receives', () => {
+  it('hands events on at once (enrich waits for the kubelet) and dead-letters them after five receives', () => {
     template.hasResourceProperties('AWS::SQS::Queue', {
-      DelaySeconds: 30,
+      DelaySeconds: 0,
       VisibilityTimeout: 360,
       RedrivePolicy: {
         deadLetterTargetArn: { 'Fn::GetAtt': [idOf('AWS::SQS::Queue', 'EventsDeadLetterQueue'), 'Arn'] },
@@ -181,6 +256,40 @@ describe('queues', () => {
 });
 
 describe('state table', () => {
+  it('lets each function use only its own item actions, on its own key prefixes', () => {
+    const tableArn = { 'Fn::GetAtt': [idOf('AWS::DynamoDB::Table', 'StateTable'), 'Arn'] };
+    const expected = {
+      ParseRole: [['dynamodb:GetItem', 'dynamodb:PutItem'], ['parse#*']],
+      EnrichRole: [
+        ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+        ['idem#*', 'kill#*'],
+      ],
+      NotifyRole: [
+        ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+        ['storm#*', 'sizing#*'],
+      ],
+    } as const;
+    const statementsOnTable = resourcesOfType('AWS::IAM::Policy').flatMap(([, policy]) =>
+      (
+        policy.Properties.PolicyDocument as { Statement: { Action: unknown; Resource: unknown }[] }
+      ).Statement.filter((statement) => JSON.stringify(statement.Resource).includes('StateTable')).map(
+        (statement) => ({ roles: policy.Properties.Roles, statement }),
+      ),
+    );
+    expect(statementsOnTable).toHaveLength(3);
+    for (const [role, [actions, prefixes]] of Object.entries(expected)) {
+      expect(statementsOnTable).toContainEqual({
+        roles: [{ Ref: idOf('AWS::IAM::Role', role) }],
+        statement: {
+          Action: actions,
+          Effect: 'Allow',
+          Resource: tableArn,
+          Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': prefixes } },
+        },
+      });
+    }
+  });
+
   it('has the shared key layout, TTL, on-demand billing and point-in-time recovery', () => {
     template.hasResourceProperties('AWS::DynamoDB::Table', {
       KeySchema: [{ AttributeName: STATE_TABLE.partitionKey, KeyType: 'HASH' }],
@@ -222,13 +331,19 @@ describe('EventBridge', () => {
 });
 
 describe('SNS', () => {
-  it('encrypts both topics with the rotating customer key', () => {
-    const keyId = Object.keys(template.findResources('AWS::KMS::Key'))[0];
-    template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+  it('creates no KMS key: alerts under the AWS-managed SNS key, alarms (no kernel data) without SSE', () => {
+    template.resourceCountIs('AWS::KMS::Key', 0);
     template.resourceCountIs('AWS::SNS::Topic', 2);
-    for (const [, topic] of resourcesOfType('AWS::SNS::Topic')) {
-      expect(topic.Properties.KmsMasterKeyId).toEqual({ 'Fn::GetAtt': [keyId, 'Arn'] });
-    }
+    const topics = Object.fromEntries(
+      resourcesOfType('AWS::SNS::Topic').map(([id, topic]) => [
+        id.replace(/[0-9A-F]{8}$/, ''),
+        topic.Properties,
+      ]),
+    );
+    expect(topics['OomAlertsAlertTopic']?.KmsMasterKeyId).toEqual({
+      'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':kms:eu-west-1:123456789012:alias/aws/sns']],
+    });
+    expect(topics['OomAlertsAlarmTopic']).toBeUndefined();
   });
 
   it('subscribes every e-mail address to alerts and to alarms, and the phone to alerts only', () => {
@@ -247,6 +362,19 @@ describe('SNS', () => {
       ]),
     );
     expect(subscriptions).toHaveLength(5);
+  });
+
+  it('lets only the alerts marked sms=send through to a phone; e-mail gets every alert', () => {
+    template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'sms',
+      Endpoint: '+4915112345678',
+      FilterPolicy: { [SMS_FILTER.attribute]: [SMS_FILTER.send] },
+    });
+    const emails = resourcesOfType('AWS::SNS::Subscription').filter(
+      ([, s]) => s.Properties.Protocol === 'email',
+    );
+    expect(emails).toHaveLength(4);
+    for (const [, subscription] of emails) expect(subscription.Properties).not.toHaveProperty('FilterPolicy');
   });
 });
 
@@ -288,23 +416,70 @@ describe('events log group and saved queries', () => {
   });
 });
 
-describe('EKS access for enrich', () => {
-  it('creates an access entry for the enrich role with the cluster-wide view policy', () => {
-    template.hasResourceProperties('AWS::EKS::AccessEntry', {
-      ClusterName: 'demo',
-      PrincipalArn: { 'Fn::GetAtt': [idOf('AWS::IAM::Role', 'EnrichRole'), 'Arn'] },
-      Type: 'STANDARD',
-      AccessPolicies: [
-        {
-          PolicyArn: {
-            'Fn::Join': [
-              '',
-              ['arn:', { Ref: 'AWS::Partition' }, ':eks::aws:cluster-access-policy/AmazonEKSViewPolicy'],
+describe('EKS access for enrich and watch', () => {
+  it('puts the enrich and watch roles in the reader group, with no EKS access policy', () => {
+    expect(resourcesOfType('AWS::EKS::AccessEntry').map(([, entry]) => entry.Properties)).toEqual([
+      {
+        ClusterName: 'demo',
+        PrincipalArn: { 'Fn::GetAtt': [idOf('AWS::IAM::Role', 'EnrichRole'), 'Arn'] },
+        Type: 'STANDARD',
+        KubernetesGroups: ['eks-oom-alerts-readers'],
+      },
+      {
+        ClusterName: 'demo',
+        PrincipalArn: { 'Fn::GetAtt': [idOf('AWS::IAM::Role', 'WatchRole'), 'Arn'] },
+        Type: 'STANDARD',
+        KubernetesGroups: ['eks-oom-alerts-readers'],
+      },
+    ]);
+  });
+
+  it("lets watch describe the cluster and list the kernel group's streams, nothing more", () => {
+    const kernelGroup = idOf('AWS::Logs::LogGroup', 'KernelLogGroup');
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: idOf('AWS::IAM::Role', 'WatchRole') }],
+      PolicyDocument: {
+        Statement: [
+          Match.objectLike({ Action: 'eks:DescribeCluster' }),
+          Match.objectLike({ Action: ['logs:CreateLogStream', 'logs:PutLogEvents'] }),
+          {
+            Action: 'logs:DescribeLogStreams',
+            Effect: 'Allow',
+            Resource: [
+              {
+                'Fn::Join': [
+                  '',
+                  [
+                    'arn:',
+                    { Ref: 'AWS::Partition' },
+                    ':logs:eu-west-1:123456789012:log-group:',
+                    { Ref: kernelGroup },
+                  ],
+                ],
+              },
+              { 'Fn::GetAtt': [kernelGroup, 'Arn'] },
             ],
           },
-          AccessScope: { Type: 'cluster' },
+          Match.objectLike({ Action: ['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'] }),
+        ],
+      },
+    });
+  });
+
+  it('runs watch every 5 minutes; what keeps failing goes to the notify dead-letter queue', () => {
+    const [watchId] = functionNamed('Watch');
+    template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(5 minutes)',
+      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [watchId, 'Arn'] } })],
+    });
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: { Ref: watchId },
+      MaximumRetryAttempts: 2,
+      DestinationConfig: {
+        OnFailure: {
+          Destination: { 'Fn::GetAtt': [idOf('AWS::SQS::Queue', 'NotifyDeadLetterQueue'), 'Arn'] },
         },
-      ],
+      },
     });
   });
 
@@ -417,14 +592,100 @@ describe('alarms and dashboard', () => {
     }
   });
 
-  it('alarms on errors of each function', () => {
-    for (const name of ['Parse', 'Enrich', 'Notify'] as const) {
-      expect(alarmNamed(`${name}Errors`)).toMatchObject({
-        MetricName: 'Errors',
-        Namespace: 'AWS/Lambda',
-        Dimensions: [{ Name: 'FunctionName', Value: { Ref: functionNamed(name)[0] } }],
-      });
-    }
+  it('leaves Lambda Errors to the dead-letter queues they end in: no alarm of its own', () => {
+    const watched = resourcesOfType('AWS::CloudWatch::Alarm').map(([, alarm]) => alarm.Properties.MetricName);
+    expect(watched).not.toContain('Errors');
+  });
+
+  it('alarms when the kernel log group goes silent for the silence window, missing data breaching', () => {
+    expect(alarmNamed('KernelLogSilent')).toMatchObject({
+      Namespace: 'AWS/Logs',
+      MetricName: 'IncomingLogEvents',
+      Dimensions: [{ Name: 'LogGroupName', Value: { Ref: idOf('AWS::Logs::LogGroup', 'KernelLogGroup') } }],
+      Statistic: 'Sum',
+      Period: 1800,
+      Threshold: 1,
+      ComparisonOperator: 'LessThanThreshold',
+      TreatMissingData: 'breaching',
+    });
+  });
+
+  it("alarms on the subscription's DeliveryErrors for this group and this filter, whatever else its dimensions", () => {
+    expect(alarmNamed('SubscriptionDeliveryErrors')).toMatchObject({
+      Metrics: [
+        {
+          Id: 'expr_1',
+          Expression: {
+            'Fn::Join': [
+              '',
+              [
+                `SELECT SUM(DeliveryErrors) FROM "AWS/Logs" WHERE LogGroupName = '`,
+                { Ref: idOf('AWS::Logs::LogGroup', 'KernelLogGroup') },
+                `' AND FilterName = '`,
+                { Ref: idOf('AWS::Logs::SubscriptionFilter', 'KernelOomLines') },
+                `'`,
+              ],
+            ],
+          },
+          Period: 300,
+          ReturnData: true,
+        },
+      ],
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    });
+  });
+
+  it('alarms when NodesNotShipping stays above 0 for 15 minutes', () => {
+    expect(alarmNamed('NodesNotShipping')).toMatchObject({
+      Namespace: METRIC_NAMESPACE,
+      MetricName: METRICS.nodesNotShipping,
+      Dimensions: [
+        { Name: 'cluster', Value: 'demo' },
+        { Name: 'service', Value: METRIC_SERVICES.watch },
+      ],
+      Statistic: 'Sum',
+      Period: 300,
+      EvaluationPeriods: 3,
+      DatapointsToAlarm: 3,
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      // The metric is only sent when not zero.
+      TreatMissingData: 'notBreaching',
+    });
+  });
+
+  it('alarms on malformed subscription payloads', () => {
+    expect(alarmNamed('MalformedPayloads')).toMatchObject({
+      Namespace: METRIC_NAMESPACE,
+      MetricName: METRICS.malformedPayloads,
+      Dimensions: [
+        { Name: 'cluster', Value: 'demo' },
+        { Name: 'service', Value: METRIC_SERVICES.parse },
+      ],
+      Threshold: 1,
+    });
+  });
+
+  it('alarms when SNS fails to deliver alerts, and on the SMS spend (a metric with no dimensions)', () => {
+    expect(alarmNamed('AlertDeliveryFailures')).toMatchObject({
+      Namespace: 'AWS/SNS',
+      MetricName: 'NumberOfNotificationsFailed',
+      Dimensions: [
+        { Name: 'TopicName', Value: { 'Fn::GetAtt': [idOf('AWS::SNS::Topic', 'AlertTopic'), 'TopicName'] } },
+      ],
+      Statistic: 'Sum',
+      TreatMissingData: 'notBreaching',
+    });
+    const sms = alarmNamed('SmsSpend');
+    expect(sms).toMatchObject({
+      Namespace: 'AWS/SNS',
+      MetricName: 'SMSMonthToDateSpentUSD',
+      Statistic: 'Maximum',
+      Threshold: 0.8,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    });
+    expect(sms).not.toHaveProperty('Dimensions');
   });
 
   it('alarms on format drift and on enrichment unavailable, per deployment', () => {
@@ -460,14 +721,22 @@ describe('alarms and dashboard', () => {
 
   it('sends every alarm to the alarm topic', () => {
     const alarms = resourcesOfType('AWS::CloudWatch::Alarm');
-    expect(alarms.length).toBe(9);
+    // Ten, plus the SMS spend: this stack has a phone number.
+    expect(alarms.length).toBe(11);
     for (const [, alarm] of alarms) {
       expect(alarm.Properties.AlarmActions).toEqual([{ Ref: idOf('AWS::SNS::Topic', 'AlarmTopic') }]);
     }
   });
 
+  it('builds no dashboard unless asked', () => {
+    template.resourceCountIs('AWS::CloudWatch::Dashboard', 0);
+  });
+
   it('builds a dashboard with kills per namespace of this cluster and the saved top-workloads query', () => {
-    const [[, dashboard]] = resourcesOfType('AWS::CloudWatch::Dashboard') as [[string, Resource]];
+    const withDashboard = synthOomAlerts({ clusterName: 'demo', dashboard: true }).template;
+    const dashboards = Object.values(withDashboard.findResources('AWS::CloudWatch::Dashboard')) as Resource[];
+    expect(dashboards).toHaveLength(1);
+    const dashboard = dashboards[0] as Resource;
     expect(dashboard.Properties.DashboardName).toBe('eks-oom-alerts-demo');
     // The body is a Fn::Join of JSON text and references; the references become placeholders.
     const [, parts] = (dashboard.Properties.DashboardBody as { 'Fn::Join': [string, unknown[]] })['Fn::Join'];
@@ -488,5 +757,98 @@ describe('alarms and dashboard', () => {
       .filter((widget) => widget.type === 'log')
       .map((widget) => widget.properties.query);
     expect(logWidgets).toContainEqual(expect.stringContaining(topWorkloads.split('\n')[0] as string));
+  });
+});
+
+describe('notify with a dashboard, a runbook and smsFor=restarts-and-node', () => {
+  const runbookUrl = 'https://wiki.example.com/oom/{cluster}/{namespace}/{workload}?container={container}';
+  let linked: Template;
+  beforeAll(() => {
+    linked = synthOomAlerts({
+      clusterName: 'demo',
+      alertPhoneNumbers: ['+4915112345678', '+14155550100'],
+      dashboard: true,
+      runbookUrl,
+      smsFor: 'restarts-and-node',
+    }).template;
+  });
+
+  it('links the dashboard by the name it was created with, the runbook template, and says which alerts go by SMS', () => {
+    const [dashboard] = Object.values(linked.findResources('AWS::CloudWatch::Dashboard')) as Resource[];
+    expect(dashboard?.Properties.DashboardName).toBe('eks-oom-alerts-demo');
+    linked.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({
+          [RUNTIME_ENV.topicArn]: Match.anyValue(),
+          [RUNTIME_ENV.dashboardName]: 'eks-oom-alerts-demo',
+          [RUNTIME_ENV.runbookUrl]: runbookUrl,
+          [RUNTIME_ENV.smsFor]: 'restarts-and-node',
+        }),
+      },
+    });
+  });
+
+  it('filters every SMS subscription on sms=send', () => {
+    for (const phone of ['+4915112345678', '+14155550100']) {
+      linked.hasResourceProperties('AWS::SNS::Subscription', {
+        Protocol: 'sms',
+        Endpoint: phone,
+        FilterPolicy: { [SMS_FILTER.attribute]: [SMS_FILTER.send] },
+      });
+    }
+  });
+
+  it('refuses a runbook template notify could not use, and an unknown smsFor', () => {
+    const build = (props: Partial<OomAlertsProps>) => () =>
+      new OomAlerts(new Stack(new App(), 'Bad', { env: ENV }), 'OomAlerts', {
+        clusterName: 'demo',
+        ...props,
+      });
+    expect(build({ runbookUrl: 'wiki.example.com/{pod}' })).toThrow(
+      'OomAlerts: runbookUrl must be an http:// or https:// link without spaces; names {pod}: the placeholders are {cluster}, {namespace}, {workload} and {container}.',
+    );
+    expect(build({ smsFor: 'never' as SmsFor })).toThrow(
+      'OomAlerts: smsFor must be all or restarts-and-node.',
+    );
+  });
+});
+
+describe("with the organization's key (encryptionKeyArn)", () => {
+  const KEY_ARN = 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+  // An imported key is its ARN alone: any scope may hold it.
+  const orgKey = kms.Key.fromKeyArn(new Stack(new App(), 'Keys', { env: ENV }), 'OrgKey', KEY_ARN);
+  const encrypted = synthOomAlerts({
+    clusterName: 'demo',
+    alertEmails: ['ops@example.com'],
+    encryptionKey: orgKey,
+  }).template;
+
+  it('encrypts both topics, every log group and the state table with it, and creates no key', () => {
+    encrypted.resourceCountIs('AWS::KMS::Key', 0);
+    for (const topic of Object.values(encrypted.findResources('AWS::SNS::Topic')) as Resource[]) {
+      expect(topic.Properties.KmsMasterKeyId).toBe(KEY_ARN);
+    }
+    const groups = Object.values(encrypted.findResources('AWS::Logs::LogGroup')) as Resource[];
+    expect(groups.length).toBe(6);
+    for (const group of groups) expect(group.Properties.KmsKeyId).toBe(KEY_ARN);
+    encrypted.hasResourceProperties('AWS::DynamoDB::Table', {
+      SSESpecification: { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: KEY_ARN },
+    });
+  });
+
+  it('lets each function that writes the table use the key', () => {
+    for (const role of ['ParseRole', 'EnrichRole', 'NotifyRole']) {
+      const roleId = Object.keys(encrypted.findResources('AWS::IAM::Role')).find((id) =>
+        id.startsWith(`OomAlerts${role}`),
+      );
+      encrypted.hasResourceProperties('AWS::IAM::Policy', {
+        Roles: [{ Ref: roleId }],
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({ Action: Match.arrayWith(['kms:Decrypt', 'kms:Encrypt']), Resource: KEY_ARN }),
+          ]),
+        },
+      });
+    }
   });
 });

@@ -2,7 +2,8 @@
  * A Kubernetes API server stand-in on 127.0.0.1 for the enrich tests, spoken to through the real
  * @kubernetes/client-node: HTTPS with a CA made at start-up (handed to the client as the cluster CA),
  * bearer-token checking, the list and read endpoints enrichment uses with the API server's own rules
- * (field selectors, `limit`/`continue`, no `resourceVersion` together with `continue`), and faults on demand.
+ * (field selectors, `limit`/`continue`, no `resourceVersion` together with `continue`), Event creation
+ * (events.k8s.io/v1) with the checks the API server makes, and faults on demand.
  * It counts every request so tests can hold the lookup to its budget.
  */
 import { createServer } from 'node:https';
@@ -37,12 +38,17 @@ export interface StandinOptions {
 }
 
 type KubeObject = { metadata: { name: string; namespace: string; uid?: string } } & Record<string, unknown>;
+type NodeObject = {
+  metadata: { name: string; creationTimestamp?: string; labels?: Record<string, string> };
+} & Record<string, unknown>;
 
 const HTTP_REASONS: Record<number, string> = {
   400: 'BadRequest',
   401: 'Unauthorized',
   403: 'Forbidden',
   404: 'NotFound',
+  409: 'AlreadyExists',
+  422: 'Invalid',
   429: 'TooManyRequests',
   500: 'InternalError',
   503: 'ServiceUnavailable',
@@ -80,6 +86,9 @@ export class KubeApiStandin {
   events: KubeObject[] = [];
   replicaSets: KubeObject[] = [];
   jobs: KubeObject[] = [];
+  nodes: NodeObject[] = [];
+  /** Events created through events.k8s.io/v1, as the API server stored them. */
+  createdEvents: KubeObject[] = [];
   readonly #faults: Fault[] = [];
   readonly #server: Server;
   readonly #options: StandinOptions;
@@ -123,6 +132,8 @@ export class KubeApiStandin {
     this.events = [];
     this.replicaSets = [];
     this.jobs = [];
+    this.nodes = [];
+    this.createdEvents = [];
   }
 
   requestsTo(pathPrefix: string): RecordedRequest[] {
@@ -162,16 +173,22 @@ export class KubeApiStandin {
       return this.status(res, fault.status, `injected ${fault.status}`);
     }
     if (fault?.delayMs !== undefined) {
-      setTimeout(() => this.route(url, res), fault.delayMs);
+      setTimeout(() => this.route(url, req, res), fault.delayMs);
       return;
     }
-    this.route(url, res);
+    this.route(url, req, res);
   }
 
-  private route(url: URL, res: ServerResponse): void {
+  private route(url: URL, req: IncomingMessage, res: ServerResponse): void {
     const path = url.pathname;
+    const create = /^\/apis\/events\.k8s\.io\/v1\/namespaces\/([^/]+)\/events$/.exec(path);
+    if (create !== null && req.method === 'POST') {
+      void this.createEvent(create[1] as string, req, res);
+      return;
+    }
     if (path === '/api/v1/pods') return this.listPods(url.searchParams, res);
     if (path === '/api/v1/events') return this.listEvents(url.searchParams, res);
+    if (path === '/api/v1/nodes') return this.listNodes(url.searchParams, res);
     const read = /^\/apis\/(apps|batch)\/v1\/namespaces\/([^/]+)\/(replicasets|jobs)\/([^/]+)$/.exec(path);
     if (read !== null) {
       const [, , namespace, resource, name] = read;
@@ -208,6 +225,67 @@ export class KubeApiStandin {
       metadata: { resourceVersion: '100', ...(next === undefined ? {} : { continue: next }) },
       items,
     });
+  }
+
+  /** Nodes by pages, with the same `limit`/`continue` rules as pods. */
+  private listNodes(query: URLSearchParams, res: ServerResponse): void {
+    const cont = query.get('continue');
+    if (cont !== null && query.get('resourceVersion') !== null) {
+      return this.status(res, 400, 'specifying resource version is not allowed when using continue');
+    }
+    const offset = cont === null ? 0 : Number(Buffer.from(cont, 'base64url').toString());
+    const limit = Number(query.get('limit') ?? this.nodes.length) || this.nodes.length;
+    const size = Math.min(limit, this.#options.maxPageSize ?? limit);
+    const next =
+      offset + size < this.nodes.length
+        ? Buffer.from(String(offset + size)).toString('base64url')
+        : undefined;
+    this.json(res, 200, {
+      kind: 'NodeList',
+      apiVersion: 'v1',
+      metadata: { resourceVersion: '100', ...(next === undefined ? {} : { continue: next }) },
+      items: this.nodes.slice(offset, offset + size),
+    });
+  }
+
+  /**
+   * events.k8s.io/v1 create, with the API server's checks on what a client gets wrong: the fields the API
+   * requires, eventTime as MicroTime (exactly six decimals), the note's 1 kB, the namespace of the path on
+   * the Event and on what it is about, and a name taken already (409).
+   */
+  private async createEvent(namespace: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    let body: KubeObject;
+    try {
+      body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as KubeObject;
+    } catch {
+      return this.status(res, 400, 'the body is not JSON');
+    }
+    const problems = [
+      body.apiVersion === 'events.k8s.io/v1' && body.kind === 'Event' ? null : 'apiVersion/kind',
+      typeof body.metadata?.name === 'string' && body.metadata.name !== '' ? null : 'metadata.name',
+      body.metadata?.namespace === namespace ? null : 'metadata.namespace',
+      /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/.test(String(body.eventTime)) ? null : 'eventTime',
+      typeof body.reportingController === 'string' && body.reportingController.includes('/')
+        ? null
+        : 'reportingController',
+      typeof body.reportingInstance === 'string' && body.reportingInstance !== ''
+        ? null
+        : 'reportingInstance',
+      typeof body.action === 'string' && body.action !== '' ? null : 'action',
+      body.type === 'Normal' || body.type === 'Warning' ? null : 'type',
+      Buffer.byteLength(String(body.note ?? '')) <= 1024 ? null : 'note',
+      (body.regarding as { namespace?: string } | undefined)?.namespace === namespace ? null : 'regarding',
+    ].filter((problem) => problem !== null);
+    if (problems.length > 0) return this.status(res, 422, `Event is invalid: ${problems.join(', ')}`);
+    const taken = this.createdEvents.some(
+      (e) => e.metadata.namespace === namespace && e.metadata.name === body.metadata.name,
+    );
+    if (taken) return this.status(res, 409, `events.events.k8s.io "${body.metadata.name}" already exists`);
+    const stored = { ...body, metadata: { ...body.metadata, uid: `event-${this.createdEvents.length + 1}` } };
+    this.createdEvents.push(stored);
+    this.json(res, 201, stored);
   }
 
   private listEvents(query: URLSearchParams, res: ServerResponse): void {

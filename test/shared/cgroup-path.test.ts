@@ -87,6 +87,42 @@ describe('decodeCgroupPath', () => {
     });
   });
 
+  it.each([
+    // corpus 03, 07 (cgroupfs driver), 11 and 12 (systemd, cgroup v1), 13 (cgroup v2), 44 (rootless podman)
+    ['docker, cgroupfs driver', `/docker/${ID}`, 'container', 'docker'],
+    ['docker, systemd driver', `/system.slice/docker-${ID}.scope`, 'container', 'docker'],
+    [
+      'podman, the scope',
+      `/user.slice/user-1000.slice/user@1000.service/user.slice/libpod-${ID}.scope`,
+      'container',
+      null,
+    ],
+    [
+      'podman, the container child of its scope',
+      `/machine.slice/libpod-${ID}.scope/container`,
+      'container',
+      null,
+    ],
+    ['inside a docker container', `/docker/${ID}/app`, 'other', 'docker'],
+  ] as const)('reads a container outside Kubernetes: %s', (_name, path, level, runtime) => {
+    expect(decodeCgroupPath(path)).toEqual({
+      level,
+      pod: null,
+      container: { id: ID, runtime },
+      partialContainerId: null,
+    });
+  });
+
+  it('takes no runtime scope that is not a container: conmon, a short id, a slice', () => {
+    expect(decodeCgroupPath(`/machine.slice/libpod-conmon-${ID}.scope`).container).toBeNull();
+    expect(decodeCgroupPath('/system.slice/docker-1234.scope').container).toBeNull();
+    expect(decodeCgroupPath('/system.slice/docker.service').container).toBeNull();
+    expect(decodeCgroupPath(`/docker/${ID}/kubepods/burstable`)).toMatchObject({
+      level: 'qos',
+      container: null,
+    });
+  });
+
   it('recovers what is unambiguous from a mistyped path and drops what is not', () => {
     // The blog's 5.10 line: `kubends.slice`, `bustable`, and a 62-digit container id.
     const decoded = decodeCgroupPath(

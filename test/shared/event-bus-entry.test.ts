@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_ENTRY_BYTES, buildBusEntry, entryBytes, groupIntoCalls } from '../../shared/event-bus-entry.ts';
+import { MAX_TEXT_CHARS } from '../../shared/event-shrink.ts';
 import type { EnrichedOomEvent } from '../../shared/oom-event.ts';
 import { oomEvent } from '../fixtures/kubernetes-objects.ts';
 
@@ -35,7 +36,7 @@ describe('buildBusEntry', () => {
       ok: true,
       bytes:
         14 + 'eks-oom-alerts'.length + 'Pod OOM Killed'.length + Buffer.byteLength(JSON.stringify(event)),
-      trimmed: { lines: 0, tasks: 0, labelsAndCoVictims: false },
+      trimmed: null,
       entry: {
         Source: 'eks-oom-alerts',
         DetailType: 'Pod OOM Killed',
@@ -56,17 +57,24 @@ describe('buildBusEntry', () => {
     expect(built.ok && 'Time' in built.entry).toBe(false);
   });
 
-  it('trims kernel lines from the middle first, keeping the report head and the kill line', () => {
+  it('trims kernel lines from the middle, keeping the report head and the kill line', () => {
     const lines = Array.from(
       { length: 40 },
-      (_, i) => `line ${String(i).padStart(2, '0')} ${'x'.repeat(6_000)}`,
+      (_, i) => `line ${String(i).padStart(2, '0')} ${'x'.repeat(4_000)}`,
     );
     const event = enriched({ lines });
     const built = buildBusEntry(event, 'oom-bus', 100_000);
     if (!built.ok) throw new Error(built.reason);
     const detail = JSON.parse(built.entry.Detail) as EnrichedOomEvent;
     expect(built.bytes).toBeLessThanOrEqual(100_000);
-    expect(built.trimmed).toEqual({ lines: 40 - detail.lines.length, tasks: 0, labelsAndCoVictims: false });
+    expect(built.trimmed).toEqual({
+      longText: 0,
+      sourceRefs: 1,
+      lines: 40 - detail.lines.length,
+      tasks: 0,
+      coVictims: 0,
+      labels: 0,
+    });
     expect(detail.lines.length).toBeGreaterThan(10);
     expect(detail.lines[0]).toBe(lines[0]);
     expect(detail.lines.at(-1)).toBe(lines[39]);
@@ -89,42 +97,68 @@ describe('buildBusEntry', () => {
     const detail = JSON.parse(built.entry.Detail) as EnrichedOomEvent;
     expect(detail.lines).toEqual([]);
     expect(detail.tasks).toEqual(tasks.slice(0, detail.tasks.length));
-    expect(built.trimmed).toEqual({ lines: 1, tasks: 10 - detail.tasks.length, labelsAndCoVictims: false });
+    expect(built.trimmed).toEqual({
+      longText: 1,
+      sourceRefs: 1,
+      lines: 1,
+      tasks: 10 - detail.tasks.length,
+      coVictims: 0,
+      labels: 0,
+    });
     expect(detail.tasks.length).toBeGreaterThan(0);
     expect(detail.kubernetes?.labels).toEqual({ app: 'web' });
   });
 
-  it('drops the labels and co-victims as a last resort, keeping the identity', () => {
+  it('then the co-victims, and as a last resort the labels that do not fit, keeping the identity', () => {
     const labels = Object.fromEntries(Array.from({ length: 400 }, (_, i) => [`label-${i}`, 'v'.repeat(700)]));
     const base = enriched();
     const coVictims = Array.from({ length: 3 }, (_, i) => ({ pid: i, name: 'worker', anonRssKb: 1 }));
     const built = buildBusEntry(
-      enriched({ kubernetes: { ...base.kubernetes!, labels }, coVictims }),
+      enriched({ kubernetes: { ...base.kubernetes!, labels }, coVictims, coVictimCount: 3 }),
       'oom-bus',
     );
-    expect(built.ok && built.trimmed).toMatchObject({ labelsAndCoVictims: true });
-    const detail = built.ok ? (JSON.parse(built.entry.Detail) as EnrichedOomEvent) : null;
+    if (!built.ok) throw new Error(built.reason);
+    const detail = JSON.parse(built.entry.Detail) as EnrichedOomEvent;
+    const kept = Object.keys(detail.kubernetes?.labels ?? {});
+    expect(kept).toEqual(Object.keys(labels).slice(0, kept.length));
+    expect(kept.length).toBeGreaterThan(300);
+    expect(built.trimmed).toMatchObject({ coVictims: 3, labels: 400 - kept.length });
     expect(detail).toMatchObject({
       id: 'ev-1',
       coVictims: [],
-      kubernetes: { namespace: base.kubernetes?.namespace, pod: base.kubernetes?.pod, labels: {} },
+      coVictimCount: 3,
+      kubernetes: { namespace: base.kubernetes?.namespace, pod: base.kubernetes?.pod },
     });
   });
 
+  it('cuts a cgroup path longer than any kernel line rather than refuse the event', () => {
+    const path = `/${'x'.repeat(300_000)}`;
+    const built = buildBusEntry(enriched({ cgroup: { oom: path, task: null } }), 'oom-bus');
+    if (!built.ok) throw new Error(built.reason);
+    const detail = JSON.parse(built.entry.Detail) as EnrichedOomEvent;
+    expect(detail.cgroup.oom).toBe(`${path.slice(0, MAX_TEXT_CHARS - 1)}…`);
+    expect(built.trimmed).toMatchObject({ longText: 1, lines: 0 });
+  });
+
   it('refuses rather than cut identity fields when those alone are too big', () => {
-    const event = enriched({ cgroup: { oom: `/${'x'.repeat(300_000)}`, task: null } });
+    const base = enriched();
+    const event = enriched({ kubernetes: { ...base.kubernetes!, image: 'x'.repeat(300_000) } });
     const built = buildBusEntry(event, 'oom-bus');
     expect(built.ok).toBe(false);
     expect(!built.ok && built.reason).toMatch(
-      /^event ev-1 is \d+ bytes without its kernel lines, task table, labels and co-victims \(limit 262144\)$/,
+      /^event ev-1 is \d+ bytes without its kernel lines, source ids, task table, co-victims and labels \(limit 262144\)$/,
     );
   });
 
   it('fits the 256 KB limit by default', () => {
-    const event = enriched({ lines: Array.from({ length: 40 }, () => 'z'.repeat(9_000)) });
+    const event = enriched({
+      lines: Array.from({ length: 40 }, () => 'z'.repeat(4_000)),
+      coVictims: Array.from({ length: 100 }, (_, i) => ({ pid: i, name: 'w'.repeat(1_000), anonRssKb: 1 })),
+      coVictimCount: 100,
+    });
     const built = buildBusEntry(event, 'oom-bus');
     expect(built.ok && built.bytes).toBeLessThanOrEqual(MAX_ENTRY_BYTES);
-    expect(built.ok && built.trimmed.lines).toBeGreaterThan(0);
+    expect(built.ok && built.trimmed?.lines).toBeGreaterThan(0);
   });
 });
 

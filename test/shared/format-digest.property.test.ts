@@ -19,6 +19,7 @@ describe('digest texts over generated events', () => {
               openedAt: 0,
               closesAt: minutes * 60_000,
               kills,
+              firstKillAt: '1970-01-01T00:00:00Z',
               lastKillAt: e.observedAt ?? '1970-01-01T00:00:00Z',
               lastEventId: e.id,
             },

@@ -11,6 +11,7 @@ function digestOf(kind: Parameters<typeof exampleEvent>[0], kills: number): Stor
     openedAt: opened,
     closesAt: opened + 30 * 60_000,
     kills,
+    firstKillAt: '2025-11-20T10:02:11.117Z',
     lastKillAt: '2025-11-20T10:29:58.000Z',
     lastEventId: 'ip-10-0-1-23/83000.1/42001/node',
   };
@@ -21,20 +22,21 @@ describe('formatDigest', () => {
     const digest = formatDigest(digestOf('container-limit', 15), {
       eventsLogGroupName: '/eks-oom-alerts/prod-eu/events',
     });
-    expect(digest.subject).toBe('OOM storm: 14 more OOM kills of prod/checkout-api (api) in 30 min');
+    expect(digest.subject).toBe('OOM storm: 14 more OOM kills of prod/checkout-api (api) in 28 min');
     expect(digest.sms).toBe(
-      'OOM prod-eu: 14 more OOM kills of prod/checkout-api (api) in 30 min, last at 10:29Z',
+      'OOM prod-eu: 14 more OOM kills of prod/checkout-api (api) in 28 min, 10:02Z-10:29Z',
     );
     expect(digest.default).toBe(
-      '14 more OOM kills of prod/checkout-api (api) in 30 min (cluster prod-eu), last at 2025-11-20 10:29:58 UTC.',
+      '14 more OOM kills of prod/checkout-api (api) in 28 min (cluster prod-eu), from 2025-11-20 10:02:11 UTC to 2025-11-20 10:29:58 UTC.',
     );
     expect(digest.email).toMatchInlineSnapshot(`
-      "14 more OOM kills of prod/checkout-api (api) in 30 min, last at 2025-11-20 10:29:58 UTC.
+      "14 more OOM kills of prod/checkout-api (api) in 28 min, from 2025-11-20 10:02:11 UTC to 2025-11-20 10:29:58 UTC.
 
         Cluster:     prod-eu
-        Window:      2025-11-20 10:02:11 UTC to 2025-11-20 10:32:11 UTC
-        Kills:       15 in the window. The first was alerted on its own; the other 14 were counted here.
+        First kill:  2025-11-20 10:02:11 UTC (alerted on its own)
         Last kill:   2025-11-20 10:29:58 UTC (event ip-10-0-1-23/83000.1/42001/node)
+        Kills:       15. One was alerted on its own; the other 14 are counted here.
+        Window:      2025-11-20 10:02:11 UTC to 2025-11-20 10:32:11 UTC, by the kills' own times
 
       Every kill is in the events history (CloudWatch Logs Insights, log group /eks-oom-alerts/prod-eu/events; set the time range to the window):
         fields @timestamp, kubernetes.pod, victim.name, impact, memory.usageKb, memory.limitKb, node
@@ -44,10 +46,41 @@ describe('formatDigest', () => {
     `);
   });
 
+  it('gives the kills’ own first and last times, and which kill was alerted when an earlier one came late', () => {
+    const late = formatDigest(
+      { ...digestOf('container-limit', 3), firstKillAt: '2025-11-20T10:01:40.000Z' },
+      { eventsLogGroupName: null },
+    );
+    expect(late.email).toContain(
+      '  First kill:  2025-11-20 10:01:40 UTC (the kill at 2025-11-20 10:02:11 UTC was alerted on its own)',
+    );
+    expect(late.subject).toBe('OOM storm: 2 more OOM kills of prod/checkout-api (api) in 28 min');
+  });
+
+  it('gives the container’s limit hits of the day and a limit to try, when it kept hitting it', () => {
+    const hits = [0, 27].map((minute, n) => ({
+      eventId: `e${n}`,
+      atMs: opened + minute * 60_000,
+      usageKb: 524288,
+      limitKb: 524288,
+    }));
+    const digest = formatDigest(digestOf('container-limit', 2), {
+      eventsLogGroupName: null,
+      containerKills: hits,
+    });
+    expect(digest.email).toContain(
+      "\nRight-sizing\n  This container hit its memory limit 2 times in the 24 h up to the storm's last kill, " +
+        'the first at 2025-11-20 10:02:11 UTC: peak usage 512Mi, limit 512Mi.\n  If it needs that memory, a limit of 640Mi',
+    );
+    expect(formatDigest(digestOf('container-limit', 2), { eventsLogGroupName: null }).email).not.toContain(
+      'Right-sizing',
+    );
+  });
+
   it('says "kill" for one, and groups host kills by node', () => {
     const digest = formatDigest(digestOf('host-process', 2), { eventsLogGroupName: null });
     expect(digest.subject).toBe(
-      'OOM storm: 1 more OOM kill of node ip-10-0-3-41.eu-west-1.compute.internal in 30 min',
+      'OOM storm: 1 more OOM kill of node ip-10-0-3-41.eu-west-1.compute.internal in 28 min',
     );
     expect(digest.email).toContain(
       '| filter cluster = "prod-eu" and node = "ip-10-0-3-41.eu-west-1.compute.internal"',
@@ -57,7 +90,7 @@ describe('formatDigest', () => {
 
   it('names an unresolved pod by its UID', () => {
     const digest = formatDigest(digestOf('unenriched', 4), { eventsLogGroupName: null });
-    expect(digest.subject).toBe('OOM storm: 3 more OOM kills of pod 11111111 (unresolved) in 30 min');
+    expect(digest.subject).toBe('OOM storm: 3 more OOM kills of pod 11111111 (unresolved) in 28 min');
     expect(digest.email).toContain(
       '| filter cluster = "prod-eu" and pod.uid = "11111111-2222-3333-4444-555555555555"',
     );

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatKb, formatTime, percentOf, victimRssKb } from '../../shared/format-figures.ts';
+import { formatDuration, formatKb, formatTime, percentOf, victimRssKb } from '../../shared/format-figures.ts';
 
 describe('formatKb: kernel kB in the units of a pod spec', () => {
   it.each([
@@ -31,5 +31,13 @@ describe('memory arithmetic', () => {
     expect(formatTime('2025-11-20T09:14:27.508Z')).toBe('2025-11-20 09:14:27 UTC');
     expect(formatTime('yesterday')).toBe('yesterday');
     expect(formatTime(null)).toBe('time unknown');
+  });
+});
+
+describe('formatDuration', () => {
+  it('says how long in seconds, minutes or hours', () => {
+    expect(
+      [0, 999, 40_000, 59_999, 60_000, 14 * 60_000, 125 * 60_000, 24 * 60 * 60_000].map(formatDuration),
+    ).toEqual(['under 1 s', 'under 1 s', '40 s', '59 s', '1 min', '14 min', '2 h 5 min', '24 h']);
   });
 });

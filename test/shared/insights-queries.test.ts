@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { INSIGHTS_QUERIES, fillQueryParameters, type InsightsQuery } from '../../shared/insights-queries.ts';
+import { historyRecordOf } from '../../shared/history-record.ts';
 import type { EnrichedOomEvent } from '../../shared/oom-event.ts';
 
 const query = (name: string): InsightsQuery => {
@@ -8,7 +9,8 @@ const query = (name: string): InsightsQuery => {
   return found;
 };
 
-// Every dotted field a query reads must exist on EnrichedOomEvent, the JSON line notify writes.
+// Every dotted field a query reads must exist in the history record of an EnrichedOomEvent, the JSON line notify
+// writes (shared/history-record.ts).
 const sampleEvent: EnrichedOomEvent = {
   schemaVersion: 1,
   id: 'x',
@@ -35,6 +37,7 @@ const sampleEvent: EnrichedOomEvent = {
   memory: { usageKb: 1, limitKb: 1, failcnt: 1, swapUsageKb: null, swapLimitKb: null },
   tasks: [],
   coVictims: [],
+  coVictimCount: 0,
   complete: true,
   source: { logGroup: null, logStream: null, eventIds: [] },
   lines: [],
@@ -86,7 +89,7 @@ describe('saved Logs Insights queries', () => {
       );
       expect(fields.length).toBeGreaterThan(0);
       for (const field of fields)
-        expect([field, hasPath(sampleEvent, field.split('.'))]).toEqual([field, true]);
+        expect([field, hasPath(historyRecordOf(sampleEvent), field.split('.'))]).toEqual([field, true]);
     },
   );
 

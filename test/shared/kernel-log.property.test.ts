@@ -120,6 +120,7 @@ function contractViolations(event: OomEvent): string[] {
     'memory',
     'tasks',
     'coVictims',
+    'coVictimCount',
     'complete',
     'source',
     'lines',
@@ -171,7 +172,8 @@ function contractViolations(event: OomEvent): string[] {
       for (const key of ['pid', 'rssKb', 'oomScoreAdj']) number(`tasks[${i}].${key}`, task[key], false);
       string(`tasks[${i}].name`, task.name, false);
     });
-  if (!Array.isArray(e.coVictims)) problems.push('coVictims is not an array');
+  if (!Array.isArray(e.coVictims) || e.coVictims.length > 100)
+    problems.push('coVictims is not an array of at most 100');
   else
     e.coVictims.forEach((victim: unknown, i) => {
       if (!record(`coVictims[${i}]`, victim, ['pid', 'name', 'anonRssKb'])) return;
@@ -179,6 +181,9 @@ function contractViolations(event: OomEvent): string[] {
       string(`coVictims[${i}].name`, victim.name, false);
       number(`coVictims[${i}].anonRssKb`, victim.anonRssKb, true);
     });
+  const listed = Array.isArray(e.coVictims) ? e.coVictims.length : 0;
+  if (typeof e.coVictimCount !== 'number' || !Number.isInteger(e.coVictimCount) || e.coVictimCount < listed)
+    problems.push(`coVictimCount is ${String(e.coVictimCount)} for ${listed} listed`);
   if (typeof e.complete !== 'boolean') problems.push(`complete is ${String(e.complete)}`);
   const source = e.source as Record<string, unknown>;
   if (typeof source === 'object' && source !== null && 'file' in source) {
@@ -640,11 +645,12 @@ function inTwoBatches(inputs: readonly InputLine[], cut: number): { events: OomE
 }
 
 describe('a report split across two batches, the state carried as JSON', () => {
-  // Events leave in the order their reports close, and a batch end closes a report that has its kill line
-  // (one pass closes it at the next report line, after a lone reaper line's event): order is not compared.
-  // SQS does not keep it either.
+  // Events leave in the order their reports close, and a batch end sends a report that has its kill line
+  // (one pass sends it at the next report line, after a lone reaper line's event): order is not compared.
+  // SQS does not keep it either. A report sent at a batch end stays open: when the next batch adds to it (a late
+  // `Task in` line, memory.oom.group members), its event goes again, same id; the last one sent is what counts.
   const comparable = (events: readonly OomEvent[]): unknown =>
-    events.toSorted((a, b) => a.id.localeCompare(b.id));
+    [...new Map(events.map((e) => [e.id, e])).values()].toSorted((a, b) => a.id.localeCompare(b.id));
 
   // Every cut point, not a sample of them: the logs are small.
   it.each(REAL_LOGS.map((log) => [log.name, linesOf(log.text)] as const))(
@@ -967,6 +973,112 @@ describe('hostile process names', () => {
         for (const { check } of COMM_CHECKS) check(comm);
       }),
       { numRuns: 300 },
+    );
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// memory.oom.group kills of any size, and names a journald record carries with a newline (issue 10).
+
+const GROUP_CGROUP =
+  '/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod6b1f7c2e_0d3a_4e5b_9c8d_7a6f5e4d3c2b.slice/cri-containerd-c0ffeec0ffeec0ffeec0ffeec0ffeec0ffeec0ffeec0ffeec0ffeec0ffeecafe.scope';
+
+/**
+ * A 6.x group kill as the kernel prints it (corpus 37 is a real one): the summary, the victim's kill line, the
+ * group line, then each member's, the victim again among them, as Fluent Bit kmsg records a few µs apart.
+ */
+function groupKillRecords(members: number, comm: (i: number) => string): string[] {
+  const kill = (i: number) =>
+    `Memory cgroup out of memory: Killed process ${100_000 + i} (${comm(i)}) total-vm:9000kB, anon-rss:${i + 1}kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:40kB oom_score_adj:999`;
+  const texts = [
+    `oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,mems_allowed=0,oom_memcg=${GROUP_CGROUP},task_memcg=${GROUP_CGROUP},task=${comm(0)},pid=100000,uid=0`,
+    kill(0),
+    `Tasks in ${GROUP_CGROUP} are going to be killed due to memory.oom.group set`,
+    ...Array.from({ length: members }, (_, i) => kill(i)),
+  ];
+  return texts.map((msg, i) => JSON.stringify({ priority: 3, sequence: i, sec: 4194, usec: 10 * i, msg }));
+}
+
+describe('memory.oom.group kills up to 5,000 members', () => {
+  it('are one event: the first killed is the victim, the first 100 others listed in order, all counted', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 5000 }), (members) => {
+        const { events, drift } = parseKernelLog(groupKillRecords(members, () => 'php-fpm').join('\n'));
+        expect(drift).toEqual([]);
+        expect(events).toHaveLength(1);
+        const [event] = events as [OomEvent];
+        expectContractShape(events);
+        expect(event.victim.pid).toBe(100_000);
+        expect(event.coVictimCount).toBe(members - 1);
+        expect(event.coVictims.map((c) => c.pid)).toEqual(
+          Array.from({ length: Math.min(100, members - 1) }, (_, i) => 100_001 + i),
+        );
+      }),
+      { numRuns: 25 },
+    );
+  });
+
+  it('cut into two batches anywhere, are one kill: sent again, same id, when the second batch adds members', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 5000 }), fc.nat(), (members, at) => {
+        const inputs = inputsOf(groupKillRecords(members, () => 'celery'));
+        const whole = assembleReports(inputs, null, STREAM, { final: true }).events;
+        const split = inTwoBatches(inputs, at % (inputs.length + 1));
+        expect(new Set(split.events.map((e) => e.id))).toEqual(new Set(whole.map((e) => e.id)));
+        expect(split.events.length).toBeLessThanOrEqual(2);
+        expect(withoutSource(split.events.slice(-1))).toEqual(withoutSource(whole));
+      }),
+      { numRuns: 25 },
+    );
+  });
+});
+
+/** Printable ASCII and newlines, 1–15 characters, not starting or ending in whitespace, at least one newline. */
+const commWithNewline = fc
+  .string({
+    unit: fc.oneof(
+      fc.constant('\n'),
+      fc.constantFrom(...' ()[]:,=-/>'.split('')),
+      fc.integer({ min: 0x21, max: 0x7e }).map((c) => String.fromCharCode(c)),
+    ),
+    minLength: 1,
+    maxLength: 15,
+  })
+  .filter((comm) => comm.includes('\n') && comm.trim() === comm);
+
+describe('a name that holds a newline, read through journald', () => {
+  /** The 6.18 report as journald records: journald turns the kernel's `\x0a` in a comm back into a newline. */
+  function journaldReport(comm: string): string {
+    return joinWrappedLines(REPORTS_618.slice(0, 79))
+      .map(({ entry }) =>
+        JSON.stringify({
+          MESSAGE: entry.text
+            .replace('python3 invoked', `${comm} invoked`)
+            .replace('Comm: python3 ', `Comm: ${comm} `)
+            .replace('(python3)', `(${comm})`)
+            .replace('task=python3,', `task=${comm},`)
+            .replace(/ python3$/, ` ${comm}`),
+          _TRANSPORT: 'kernel',
+          _SOURCE_MONOTONIC_TIMESTAMP: String(Math.round((entry.kernelTime ?? 0) * 1e6)),
+        }),
+      )
+      .join('\n');
+  }
+
+  it('comes back whole from every line that prints it, and the report reads as with its own name', () => {
+    const [before] = parseKernelLog(journaldReport('python3')).events;
+    fc.assert(
+      fc.property(commWithNewline, (comm) => {
+        const { events, drift } = parseKernelLog(journaldReport(comm));
+        expect(drift).toEqual([]);
+        expect(events).toHaveLength(1);
+        const [event] = events as [OomEvent];
+        expect(event.victim).toEqual({ ...before?.victim, name: comm });
+        expect(event.trigger?.name).toBe(comm);
+        expect(event.tasks[0]?.name).toBe(comm);
+        expect(event.pod).toEqual(before?.pod);
+      }),
+      { numRuns: 200 },
     );
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readLogRecord } from '../../shared/log-record.ts';
+import { readLogRecord, splitGluedRecords, type LogEntry } from '../../shared/log-record.ts';
 
 const KILL =
   'Memory cgroup out of memory: Killed process 61746 (nginx) total-vm:10668kB, anon-rss:892kB, file-rss:12kB, shmem-rss:0kB, UID:0 pgtables:56kB oom_score_adj:999';
@@ -168,5 +168,71 @@ describe('readLogRecord removes every envelope people really have', () => {
 
   it('does not take </TASK> for a pager cut', () => {
     expect(readLogRecord('[ 3467.508137]  </TASK>')?.truncated).toBe(false);
+  });
+
+  it('a paste indented as a whole: dmesg -x -T in a blog, syslog in course notes (corpus 29, 24)', () => {
+    expect(
+      readLogRecord(
+        '    kern  :warn  : [Thu Aug 17 17:29:27 2023] xray invoked oom-killer: gfp_mask=0x100cca(GFP_HIGHUSER_MOVABLE), order=0, oom_score_adj=-997',
+      ),
+    ).toMatchObject({
+      text: 'xray invoked oom-killer: gfp_mask=0x100cca(GFP_HIGHUSER_MOVABLE), order=0, oom_score_adj=-997',
+      stamp: 'Thu Aug 17 17:29:27 2023',
+      enveloped: true,
+    });
+    expect(
+      readLogRecord(
+        '        May 25 13:25:03 centos kernel: Out of memory: Kill process 19384 (firefox) score 71 or sacrifice child',
+      ),
+    ).toMatchObject({
+      text: 'Out of memory: Kill process 19384 (firefox) score 71 or sacrifice child',
+      host: 'centos',
+      stamp: 'May 25 13:25:03',
+    });
+    expect(readLogRecord(`  >  [ 3467.508244] ${KILL}`)).toMatchObject({
+      text: KILL,
+      kernelTime: 3467.508244,
+    });
+  });
+
+  it('a journald record keeps a comm with a newline whole; a kmsg record ends at its dictionary', () => {
+    // prctl(PR_SET_NAME) can put a newline in a comm; kmsg escapes it as \x0a, journald turns it back.
+    const renamed = KILL.replace('(nginx)', '(evil\nname)');
+    expect(readLogRecord(JSON.stringify({ MESSAGE: renamed, _TRANSPORT: 'kernel' }))?.text).toBe(renamed);
+    expect(readLogRecord(JSON.stringify({ host: 'n', ident: 'kernel', message: renamed }))?.text).toBe(
+      renamed,
+    );
+    expect(
+      readLogRecord(
+        JSON.stringify({ priority: 3, sequence: 9, sec: 1, usec: 0, msg: `${KILL}\n SUBSYSTEM=memory` }),
+      )?.text,
+    ).toBe(KILL);
+  });
+});
+
+describe('splitGluedRecords', () => {
+  const entry = (raw: string): LogEntry => readLogRecord(raw) as LogEntry;
+
+  it('reads each record that a paste glued onto one line (corpus 06)', () => {
+    const glued = entry(
+      '[193038.106478] memory: usage 524288kB, limit 524288kB, failcnt 77[193038.106480] memory+swap: usage 0kB, limit 9007199254740988kB, failcnt 0[193038.106574] Memory cgroup out of memory: Kill process 27281 (java) score 1027 or sacrifice child[193038.1',
+    );
+    expect(splitGluedRecords(glued).map((e) => [e.kernelTime, e.text])).toEqual([
+      [193038.106478, 'memory: usage 524288kB, limit 524288kB, failcnt 77'],
+      [193038.10648, 'memory+swap: usage 0kB, limit 9007199254740988kB, failcnt 0'],
+      [
+        193038.106574,
+        'Memory cgroup out of memory: Kill process 27281 (java) score 1027 or sacrifice child[193038.1',
+      ],
+    ]);
+  });
+
+  it('leaves a record alone when it has no time of its own or no time inside', () => {
+    const plain = entry(KILL);
+    expect(splitGluedRecords(plain)).toEqual([plain]);
+    const timed = entry(`[ 3467.508244] ${KILL}`);
+    expect(splitGluedRecords(timed)).toEqual([timed]);
+    const row = entry('[ 12.5] [   2874]     0  2874    18790 python3');
+    expect(splitGluedRecords(row)).toEqual([row]);
   });
 });

@@ -38,7 +38,7 @@ describe('the example events', () => {
       'pod',
       'container',
     ] as const;
-    const more = ['memory', 'tasks', 'coVictims', 'complete', 'lines'] as const;
+    const more = ['memory', 'tasks', 'coVictims', 'coVictimCount', 'complete', 'lines'] as const;
     const kernelFacts = (e: object) =>
       Object.fromEntries([...fields, ...more].map((f) => [f, (e as Record<string, unknown>)[f]]));
     expect(parsed.map(kernelFacts)).toEqual(
@@ -68,6 +68,12 @@ describe('docs/event-schema.json', () => {
     ['an impact outside the list', { impact: 'restarted' }, '/impact'],
     ['a missing cluster', { cluster: undefined }, ''],
     ['a time that is not ISO-8601', { observedAt: 'Thu Nov 20 09:14:27 2025' }, '/observedAt'],
+    ['a missing coVictimCount', { coVictimCount: undefined }, ''],
+    [
+      'more than 100 co-victims',
+      { coVictims: Array.from({ length: 101 }, (_, i) => ({ pid: i, name: 'php-fpm', anonRssKb: 1 })) },
+      '/coVictims',
+    ],
   ])('rejects %s', (_what, change, path) => {
     const broken = JSON.parse(JSON.stringify({ ...exampleEvent('pod-limit'), ...change })) as unknown;
     expect(validate(broken)).toBe(false);

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseKernelLog } from '../../shared/kernel-log.ts';
 import { readLogRecord } from '../../shared/log-record.ts';
+import type { OomEvent } from '../../shared/oom-event.ts';
 import type { AssemblerState, InputLine } from '../../shared/report-assembler.ts';
 import { assembleReports } from '../../shared/report-assembler.ts';
 
@@ -89,7 +90,7 @@ describe('storms, groups and the lines that are not kills', () => {
     expect(events[1]?.cgroup).toEqual({ oom: POD_PATH, task: null });
   });
 
-  it('memory.oom.group: every task killed is an event, placed by the group line', () => {
+  it('memory.oom.group: one invocation is one event, the others killed are its co-victims in kernel order', () => {
     const group = `${POD_PATH}/${VICTIM_ID}`;
     const events = parseKernelLog(
       [
@@ -103,13 +104,12 @@ describe('storms, groups and the lines that are not kills', () => {
     ).events;
     expect(events.map((e) => [e.victim.pid, e.container?.id, e.complete, e.limitScope])).toEqual([
       [100, VICTIM_ID, true, 'container'],
-      [101, VICTIM_ID, true, 'container'],
-      [102, VICTIM_ID, true, 'container'],
     ]);
     expect(events[0]?.coVictims).toEqual([
       { pid: 101, name: 'worker 1', anonRssKb: 300 },
       { pid: 102, name: 'worker 2', anonRssKb: 200 },
     ]);
+    expect(events[0]?.coVictimCount).toBe(2);
   });
 
   it('memory.oom.group does not swallow later kills: not in its task table, too late, or after suppressed lines', () => {
@@ -135,7 +135,6 @@ describe('storms, groups and the lines that are not kills', () => {
     ).events;
     expect(events.map((e) => [e.victim.pid, e.coVictims.map((c) => c.pid), e.pod?.uid ?? null])).toEqual([
       [100, [101], POD],
-      [101, [100], POD],
       [555, [], null],
     ]);
     const timed = parseKernelLog(
@@ -148,9 +147,8 @@ describe('storms, groups and the lines that are not kills', () => {
         `[ 12.0] ${kill(103, 'worker')}`,
       ].join('\n'),
     ).events;
-    expect(timed.map((e) => [e.victim.pid, e.coVictims.length])).toEqual([
+    expect(timed.map((e) => [e.victim.pid, e.coVictimCount])).toEqual([
       [100, 1],
-      [101, 1],
       [102, 0],
       [103, 0],
     ]);
@@ -231,5 +229,181 @@ describe('text that is not a kernel OOM report', () => {
       'Jul 12 12:11:16 node-4 systemd[1]: cri-containerd-1.scope: A process of this unit has been killed by the OOM killer.',
     );
     expect([events, drift]).toEqual([[], []]);
+  });
+});
+
+describe('kills known by one line, and lines that name no kill (issue 10)', () => {
+  const DOCKER_ID = 'e8b39b5a5eb111575dbf5707c7df00580a7739ea0a024c5524cd19ad64880730';
+
+  it('a `Task in` line alone is a kill of a process with no pid: its cgroup names the container', () => {
+    // PaddlePaddle/Paddle#21802 (corpus 07): grep output, two of its four lines.
+    const { events, drift } = parseKernelLog(
+      [
+        `Task in /docker/${DOCKER_ID} killed as a result of limit of /docker/${DOCKER_ID}`,
+        'Task in /docker/4ecde816f991142f2218fbdff2669553c37a8ce91a0d1852352e76f2410d0368 killed as a result of limit of /docker/4ecde816f991142f2218fbdff2669553c37a8ce91a0d1852352e76f2410d0368',
+      ].join('\n'),
+    );
+    expect(drift).toEqual([]);
+    expect(events.map((e) => [e.victim.pid, e.container, e.limitScope, e.constraint, e.complete])).toEqual([
+      [null, { id: DOCKER_ID, runtime: 'docker' }, 'container', 'memcg', false],
+      [
+        null,
+        { id: '4ecde816f991142f2218fbdff2669553c37a8ce91a0d1852352e76f2410d0368', runtime: 'docker' },
+        'container',
+        'memcg',
+        false,
+      ],
+    ]);
+    expect(new Set(events.map((e) => e.id)).size).toBe(2);
+  });
+
+  it('a selection line alone names the process the kernel chose, in an incomplete event that keeps the line', () => {
+    // corpus 06 ends after it: the kernel may then have killed a child of pid 27281 instead.
+    const line = 'Memory cgroup out of memory: Kill process 27281 (java) score 1027 or sacrifice child';
+    const [event, ...more] = parseKernelLog(`[193038.106574] ${line}`).events;
+    expect(more).toEqual([]);
+    expect(event).toMatchObject({
+      victim: { pid: 27281, name: 'java', totalVmKb: null },
+      constraint: 'memcg',
+      complete: false,
+      lines: [line],
+    });
+  });
+
+  it('a header with no kill after it is drift, not a kill; a victim already exiting explains its report', () => {
+    // shakenfist/shakenfist#177 (corpus 39).
+    const header =
+      'CPU 0/KVM invoked oom-killer: gfp_mask=0x15000c0(GFP_KERNEL_ACCOUNT), nodemask=(null), order=0, oom_score_adj=0';
+    expect(parseKernelLog(`[1310061.327439] ${header}`)).toMatchObject({
+      events: [],
+      drift: [{ text: header, reason: 'OOM report without a kill line', ref: 1 }],
+    });
+    const exiting = parseKernelLog(
+      [
+        `[ 5.0] ${header}`,
+        '[ 5.1] Memory cgroup out of memory: OOM victim 4242 (php-fpm) is already exiting. Skip killing the task',
+      ].join('\n'),
+    );
+    expect([exiting.events, exiting.drift]).toEqual([[], []]);
+  });
+
+  it('a `Task in` line that journalctl -k printed after the kill line belongs to that kill', () => {
+    // The real lines of corpus 12 (a check_docker_OOMkiller README), `Task in` moved after the kill line.
+    const id = '1da1ac35179e4a431244118025a4806f88ca172ffdba9e035076add06e912e6f';
+    const scope = `/system.slice/docker-${id}.scope`;
+    const prefix = 'Dec 17 00:34:31 fanatica kernel:';
+    const { events } = parseKernelLog(
+      [
+        `${prefix} stress invoked oom-killer: gfp_mask=0x24000c0(GFP_KERNEL), order=0, oom_score_adj=0`,
+        `${prefix} memory: usage 1048576kB, limit 1048576kB, failcnt 70428`,
+        `${prefix} Memory cgroup stats for ${scope}: cache:0KB rss:1043868KB rss_huge:0KB`,
+        `${prefix} Memory cgroup out of memory: Kill process 12906 (stress) score 999 or sacrifice child`,
+        `${prefix} Killed process 12906 (stress) total-vm:2104620kB, anon-rss:956008kB, file-rss:0kB, shmem-rss:0kB`,
+        `${prefix} Task in ${scope} killed as a result of limit of ${scope}`,
+      ].join('\n'),
+    );
+    expect(events.map((e) => [e.victim.pid, e.cgroup.task, e.container?.id, e.complete])).toEqual([
+      [12906, scope, id, true],
+    ]);
+  });
+
+  it('a `Task in` line after a headerless kill starts the next report', () => {
+    const { events } = parseKernelLog(
+      [
+        '[ 9.0] Killed process 41 (a) total-vm:1kB, anon-rss:1kB, file-rss:0kB',
+        `[ 9.1] Task in /docker/${DOCKER_ID} killed as a result of limit of /docker/${DOCKER_ID}`,
+      ].join('\n'),
+    );
+    expect(events.map((e) => [e.victim.pid, e.container?.id ?? null])).toEqual([
+      [41, null],
+      [null, DOCKER_ID],
+    ]);
+  });
+
+  it('the trigger comes from the CPU line when the header line is lost, never from an earlier warning', () => {
+    const cut = parseKernelLog(
+      [
+        '[ 7.0] CPU: 0 PID: 27424 Comm: java Tainted: G  OE    4.15.0-1037 #39-Ubuntu',
+        '[ 7.0]  oom_kill_process+0x220/0x440',
+        `[ 7.0] Task in /docker/${DOCKER_ID} killed as a result of limit of /docker/${DOCKER_ID}`,
+        '[ 7.1] Killed process 27281 (java) total-vm:4613208kB, anon-rss:517316kB, file-rss:20168kB, shmem-rss:0kB',
+      ].join('\n'),
+    ).events;
+    expect(cut.map((e) => e.trigger)).toEqual([
+      { name: 'java', pid: 27424, gfpMask: null, order: null, oomScoreAdj: null },
+    ]);
+    const storm = parseKernelLog(
+      [
+        '[ 7.0] CPU: 3 PID: 99 Comm: kworker/3:1 Not tainted 4.15.0-1037 #39-Ubuntu',
+        '[ 7.1] Killed process 27281 (java) total-vm:4613208kB, anon-rss:517316kB, file-rss:20168kB, shmem-rss:0kB',
+      ].join('\n'),
+    ).events;
+    expect(storm.map((e) => e.trigger)).toEqual([null]);
+  });
+
+  it('a limit hit by an outer container is not the victim container limit (minikube, corpus 10)', () => {
+    const outer = '722f40c6405f6933ac2722e40a40fef4c52e36b2ba0e44bdd1a8aba0027ca313';
+    const [event] = parseKernelLog(
+      `Task in /docker/${outer}/kubepods/besteffort/pod4909103c-cdc2-432e-92aa-2e06c2c7d1e3/9d62c1f82041c40d691498b2ded86caa663404489f7c3a62ad37c72eb2470911 killed as a result of limit of /docker/${outer}`,
+    ).events;
+    expect(event).toMatchObject({
+      limitScope: 'other',
+      pod: { uid: '4909103c-cdc2-432e-92aa-2e06c2c7d1e3' },
+      container: { id: '9d62c1f82041c40d691498b2ded86caa663404489f7c3a62ad37c72eb2470911' },
+    });
+  });
+});
+
+describe('memory.oom.group of any size (issue 10)', () => {
+  const group = `${POD_PATH}/${VICTIM_ID}`;
+  const kill = (pid: number, at: string) =>
+    `[ ${at}] Memory cgroup out of memory: Killed process ${pid} (worker) total-vm:9kB, anon-rss:${pid % 1000}kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:4kB oom_score_adj:0`;
+  const reaped = (pid: number, at: string) =>
+    `[ ${at}] oom_reaper: reaped process ${pid} (worker), now anon-rss:0kB, file-rss:0kB, shmem-rss:0kB`;
+  const head = [
+    '[ 9.000000] worker invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=0',
+    `[ 9.000001] oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,mems_allowed=0,oom_memcg=${group},task_memcg=${group},task=worker,pid=1000,uid=0`,
+    kill(1000, '9.000002'),
+    `[ 9.000003] Tasks in ${group} are going to be killed due to memory.oom.group set`,
+  ];
+  const members = (count: number) =>
+    Array.from({ length: count }, (_, i) => kill(1000 + i, `9.${String(4 + i).padStart(6, '0')}`));
+
+  it('lists the first 100 others in kernel order, counts them all, once each, the victim again among them', () => {
+    const lines = [...head, ...members(250), reaped(1000, '9.5'), reaped(1200, '9.6')];
+    const { events, drift } = parseKernelLog(lines.join('\n'));
+    expect(drift).toEqual([]);
+    expect(events).toHaveLength(1);
+    const [event] = events as [OomEvent];
+    expect(event.victim.pid).toBe(1000);
+    expect(event.coVictimCount).toBe(249);
+    expect(event.coVictims.map((c) => c.pid)).toEqual(Array.from({ length: 100 }, (_, i) => 1001 + i));
+    expect(event.coVictims[0]).toEqual({ pid: 1001, name: 'worker', anonRssKb: 1 });
+  });
+
+  it('its members in a later batch join the event already sent, which goes again with its id, counting them', () => {
+    const lines = inputs([...head, ...members(300)]);
+    const first = assembleReports(lines.slice(0, 150), null, STREAM, { final: false });
+    const second = assembleReports(lines.slice(150), roundTrip(first.state), STREAM, { final: false });
+    expect(first.events.map((e) => [e.victim.pid, e.coVictimCount])).toEqual([[1000, 145]]);
+    expect(second.events.map((e) => [e.id, e.victim.pid, e.coVictimCount, e.coVictims.length])).toEqual([
+      [first.events[0]?.id, 1000, 299, 100],
+    ]);
+    expect(second.drift).toEqual([]);
+    const reaper = assembleReports(inputs([reaped(1290, '9.9')]), roundTrip(second.state), STREAM, {
+      final: true,
+    });
+    expect(reaper.events).toEqual([]);
+    // A later report ends the group: its lines do not join it.
+    const later = assembleReports(
+      inputs([
+        '[ 9.7] other invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=0',
+        kill(7, '9.8'),
+      ]),
+      roundTrip(second.state),
+      STREAM,
+      { final: true },
+    );
+    expect(later.events.map((e) => [e.victim.pid, e.coVictimCount])).toEqual([[7, 0]]);
   });
 });

@@ -3,13 +3,16 @@ import type { EnrichedOomEvent } from '../../shared/oom-event.ts';
 import {
   DUE_BUCKET_MS,
   dueBucketOf,
+  dueBucketOfWindow,
   isWindowOpen,
+  placeKill,
   stormGroupLabel,
   stormGroupOf,
   sweepBuckets,
   sweepCursorAfter,
   SWEEP_LOOKBACK_MS,
   windowOpenedBy,
+  windowSlotOf,
 } from '../../shared/storm-window.ts';
 import { exampleEvent } from '../fixtures/enriched/examples.ts';
 
@@ -82,6 +85,41 @@ describe('windows', () => {
   it('indexes a window by the 5-minute bucket it closes in', () => {
     expect(dueBucketOf(at('2025-11-20T10:32:11Z'))).toBe(at('2025-11-20T10:30:00Z'));
     expect(dueBucketOf(at('2025-11-20T10:35:00Z'))).toBe(at('2025-11-20T10:35:00Z'));
+  });
+
+  it('a window that closed before its later kills were seen (a replay) falls due now', () => {
+    expect(dueBucketOfWindow(at('2025-11-20T10:32:11Z'), at('2025-11-20T10:01:00Z'))).toBe(
+      at('2025-11-20T10:30:00Z'),
+    );
+    expect(dueBucketOfWindow(at('2025-11-20T10:32:11Z'), at('2025-11-27T16:03:00Z'))).toBe(
+      at('2025-11-27T16:00:00Z'),
+    );
+  });
+
+  it('cuts time into window-long slots', () => {
+    expect(windowSlotOf(at('2025-11-20T10:02:11Z'), 10)).toBe(at('2025-11-20T10:00:00Z'));
+    expect(windowSlotOf(at('2025-11-20T10:29:59Z'), 30)).toBe(at('2025-11-20T10:00:00Z'));
+    expect(windowSlotOf(at('2025-11-20T10:30:00Z'), 30)).toBe(at('2025-11-20T10:30:00Z'));
+  });
+});
+
+describe('placeKill', () => {
+  const opened = windowOpenedBy(at('2025-11-20T10:08:00Z'), 10);
+
+  it('counts a kill in the previous slot’s window while that is open at the kill’s time', () => {
+    expect(placeKill(at('2025-11-20T10:17:59Z'), opened, null)).toBe('previous');
+    expect(placeKill(at('2025-11-20T10:18:00Z'), opened, null)).toBe('open');
+  });
+
+  it('counts a kill in its own slot’s window, even one a little older than the kill that opened it', () => {
+    expect(placeKill(at('2025-11-20T10:09:00Z'), null, opened)).toBe('current');
+    expect(placeKill(at('2025-11-20T10:01:00Z'), null, opened)).toBe('current');
+  });
+
+  it('opens a window when neither holds the kill, and alerts it alone past a window that closed', () => {
+    expect(placeKill(at('2025-11-20T10:03:00Z'), null, null)).toBe('open');
+    const short = windowOpenedBy(at('2025-11-20T10:00:30Z'), 5);
+    expect(placeKill(at('2025-11-20T10:07:00Z'), null, short)).toBe('apart');
   });
 });
 

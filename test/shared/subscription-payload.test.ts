@@ -1,6 +1,10 @@
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { decodeSubscriptionData, decodeSubscriptionEvent } from '../../shared/subscription-payload.ts';
+import {
+  decodeSubscriptionData,
+  decodeSubscriptionEvent,
+  MAX_GUNZIPPED_BYTES,
+} from '../../shared/subscription-payload.ts';
 import {
   bodiesOfGroup,
   dataMessage,
@@ -103,6 +107,31 @@ describe('decodeSubscriptionData', () => {
   ])('names the wrong %s', (_field, fields, reason) => {
     const json = `{"messageType":"DATA_MESSAGE","owner":"1","logGroup":"g","logStream":"s",${fields}}`;
     expect(decodeSubscriptionData(gzipBase64(json))).toEqual({ kind: 'malformed', reason });
+  });
+});
+
+describe('decodeSubscriptionData on a gzip bomb', () => {
+  const MIB = 1024 * 1024;
+  const over = `over ${MAX_GUNZIPPED_BYTES} bytes once gunzipped`;
+
+  it('reports 20 MiB of zeros (20 KiB of gzip) as malformed without decoding it', () => {
+    const bomb = gzipSync(Buffer.alloc(20 * MIB));
+    expect(bomb.length).toBeLessThan(25_000);
+    expect(decodeSubscriptionData(bomb.toString('base64'))).toEqual({
+      kind: 'malformed',
+      reason: `${over}: a subscription payload is never that big`,
+    });
+  });
+
+  it('decodes a DATA_MESSAGE of exactly the limit, and refuses one byte more', () => {
+    const message = dataMessage('g', 'node.kernel', [
+      { id: '1', timestamp: 1, message: 'Killed process 1 (a)' },
+    ]);
+    const json = JSON.stringify(message);
+    const padded = (bytes: number): string => gzipBase64(json + ' '.repeat(bytes - json.length));
+    expect(MAX_GUNZIPPED_BYTES).toBe(16 * MIB);
+    expect(decodeSubscriptionData(padded(MAX_GUNZIPPED_BYTES))).toEqual({ kind: 'data', message });
+    expect(decodeSubscriptionData(padded(MAX_GUNZIPPED_BYTES + 1))).toMatchObject({ kind: 'malformed' });
   });
 });
 

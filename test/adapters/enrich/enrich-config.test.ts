@@ -17,7 +17,20 @@ describe('readEnrichConfig', () => {
         clusterName: 'prod-eu',
         stateTableName: 'state',
         eventBusName: 'oom-bus',
+        kubernetesEvents: 'false',
       },
+    });
+  });
+
+  it('reads KUBERNETES_EVENTS=true (context kubernetesEvents), and refuses anything but true or false', () => {
+    const env = { AWS_REGION: 'eu-west-1', CLUSTER_NAME: 'c', STATE_TABLE_NAME: 't', EVENT_BUS_NAME: 'b' };
+    expect(readEnrichConfig({ ...env, KUBERNETES_EVENTS: 'true' })).toMatchObject({
+      ok: true,
+      config: { kubernetesEvents: 'true' },
+    });
+    expect(readEnrichConfig({ ...env, KUBERNETES_EVENTS: 'yes' })).toEqual({
+      ok: false,
+      problems: ['KUBERNETES_EVENTS must be one of true, false, not "yes"'],
     });
   });
 

@@ -1,6 +1,9 @@
-import { describe, expect, it } from 'vitest';
-import { createMemoryClaimStore } from '../../../adapters/state/claim-store.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createMemoryClaimStore, killFingerprint } from '../../../adapters/state/claim-store.ts';
 import type { ClaimStore } from '../../../adapters/state/claim-store.ts';
+import { createDynamoDbClaimStore } from '../../../adapters/state/dynamodb-claim-store.ts';
+import { startStateTable } from '../../integration/local-dynamo.ts';
+import type { StateTable } from '../../integration/local-dynamo.ts';
 import { enrichEvents } from '../../../adapters/enrich/enrich-events.ts';
 import type { PublishResult, EnrichDeps } from '../../../adapters/enrich/enrich-events.ts';
 import type { Enrichment, PodResolver } from '../../../adapters/kubernetes/pod-resolver.ts';
@@ -8,6 +11,8 @@ import type { EnrichedOomEvent, OomEvent } from '../../../shared/oom-event.ts';
 import { KILL_TIME, NODE, oomEvent } from '../../fixtures/kubernetes-objects.ts';
 
 const NOW = Date.parse(KILL_TIME) + 60_000;
+// Attempt tokens are unique across runs, as randomUUID makes them.
+let tokens = 0;
 const RESOLVED: Enrichment = {
   kubernetes: null,
   impact: 'process-killed-container-running',
@@ -18,29 +23,36 @@ function harness(
   options: {
     claims?: ClaimStore;
     resolve?: PodResolver['resolve'];
-    publish?: (events: readonly EnrichedOomEvent[]) => PublishResult[];
+    publish?: (events: readonly EnrichedOomEvent[]) => PublishResult[] | Promise<PublishResult[]>;
+    /** The run's clock; NOW when absent. */
+    now?: number;
   } = {},
 ) {
   const published: EnrichedOomEvent[] = [];
-  let tokens = 0;
+  const sleeps: number[] = [];
+  const now = options.now ?? NOW;
   const deps: EnrichDeps = {
     cluster: 'prod-eu',
     resolver: { resolve: options.resolve ?? (() => Promise.resolve(RESOLVED)) },
     claims: options.claims ?? createMemoryClaimStore(),
-    publish: (events) => {
-      const results = options.publish?.(events) ?? events.map(() => ({ ok: true as const }));
+    publish: async (events) => {
+      const results = (await options.publish?.(events)) ?? events.map(() => ({ ok: true as const }));
       events.forEach((e, i) => {
         if (results[i]?.ok === true) published.push(e);
       });
-      return Promise.resolve(results);
+      return results;
     },
-    now: () => NOW,
-    deadline: NOW + 20_000,
+    now: () => now,
+    sleep: (ms) => {
+      sleeps.push(ms);
+      return Promise.resolve();
+    },
+    deadline: now + 20_000,
     leaseMs: 40_000,
     claimTtlMs: 30 * 86_400_000,
     newToken: () => `token-${++tokens}`,
   };
-  return { deps, published };
+  return { deps, published, sleeps };
 }
 
 /** The copy of a kill line that Container Insights also ships in `<node>.host.dmesg`, stamped 1.2 s apart. */
@@ -195,6 +207,7 @@ describe('enrichEvents', () => {
         status: 'failed',
         eventId: 'ev-1',
         reason: 'another attempt holds it until 2025-03-14T09:28:23.000Z',
+        inFlight: true,
       },
     ]);
   });
@@ -275,5 +288,166 @@ describe('enrichEvents', () => {
     });
     await enrichEvents([oomEvent()], deps);
     expect(seen).toEqual([NOW + 20_000]);
+  });
+});
+
+let table: StateTable;
+beforeAll(async () => {
+  table = await startStateTable();
+});
+afterAll(() => table.close());
+
+const stores: [string, () => ClaimStore][] = [
+  ['in memory', () => createMemoryClaimStore()],
+  ['on DynamoDB (dynalite)', () => createDynamoDbClaimStore(table.documents, table.tableName)],
+];
+
+/** A promise the test settles, and one that says when the code under test has reached it. */
+function gate<T>() {
+  let open: (value: T) => void = () => undefined;
+  let reached: () => void = () => undefined;
+  const value = new Promise<T>((resolve) => (open = resolve));
+  const arrived = new Promise<void>((resolve) => (reached = resolve));
+  return { value, arrived, reached: () => reached(), open: (v: T) => open(v) };
+}
+
+describe.each(stores)('loss windows, claims %s', (name, makeStore) => {
+  // One table serves every test: each kill gets its own event id and pid.
+  let n = 0;
+  const kill = () => {
+    n += 1;
+    return oomEvent({
+      id: `${name.length}-kill-${n}`,
+      victim: { ...oomEvent().victim, pid: 60_000 + name.length * 100 + n },
+    });
+  };
+
+  it('retries the other stream’s copy while the first is in flight, so the kill is alerted when the first fails', async () => {
+    const claims = makeStore();
+    const messages = kill();
+    const publishing = gate<PublishResult[]>();
+    const first = harness({
+      claims,
+      publish: () => {
+        publishing.reached();
+        return publishing.value;
+      },
+    });
+    const firstRun = enrichEvents([messages], first.deps);
+    await publishing.arrived;
+
+    const copy = harness({ claims });
+    expect(await enrichEvents([dmesgCopy(messages)], copy.deps)).toEqual([
+      {
+        status: 'failed',
+        eventId: `${messages.id}-dmesg`,
+        reason: `same kill as event ${messages.id}, which is still being delivered: retried until it is`,
+        inFlight: true,
+      },
+    ]);
+    publishing.open([{ ok: false, reason: 'InternalFailure: please retry' }]);
+    expect((await firstRun).map((o) => o.status)).toEqual(['failed']);
+
+    expect((await enrichEvents([dmesgCopy(messages)], copy.deps)).map((o) => o.status)).toEqual([
+      'published',
+    ]);
+    // The first copy's own retry now finds the kill delivered.
+    expect((await enrichEvents([messages], harness({ claims }).deps)).map((o) => o.status)).toEqual([
+      'duplicate',
+    ]);
+    expect([...first.published, ...copy.published].map((e) => e.id)).toEqual([`${messages.id}-dmesg`]);
+  });
+
+  it('fails the other stream’s copy with its first copy when both are in one batch, and delivers one on the retry', async () => {
+    const claims = makeStore();
+    const messages = kill();
+    let refuse = true;
+    const { deps, published } = harness({
+      claims,
+      publish: (events) =>
+        events.map(() => (refuse ? { ok: false, reason: 'ThrottlingException: slow down' } : { ok: true })),
+    });
+    const batch = [messages, dmesgCopy(messages)];
+    expect(await enrichEvents(batch, deps)).toEqual([
+      { status: 'failed', eventId: messages.id, reason: 'ThrottlingException: slow down' },
+      {
+        status: 'failed',
+        eventId: `${messages.id}-dmesg`,
+        reason: `same kill as event ${messages.id}, which could not be delivered: ThrottlingException: slow down`,
+      },
+    ]);
+    refuse = false;
+    expect((await enrichEvents(batch, deps)).map((o) => o.status)).toEqual(['published', 'duplicate']);
+    expect(published.map((e) => e.id)).toEqual([messages.id]);
+  });
+
+  it('takes over the kill from a first copy whose attempt died, and then only that copy counts', async () => {
+    const claims = makeStore();
+    const messages = kill();
+    const observedAt = Date.parse(KILL_TIME);
+    const expiresAt = Math.ceil(NOW / 1000) + 86_400;
+    await claims.claimEvent(messages.id, {
+      token: 'died',
+      now: NOW - 60_000,
+      leaseUntil: NOW - 1,
+      expiresAt,
+    });
+    await claims.claimKill(killFingerprint(messages) ?? '', {
+      eventId: messages.id,
+      token: 'died',
+      observedAt,
+      expiresAt,
+    });
+    const copy = harness({ claims });
+    expect((await enrichEvents([dmesgCopy(messages)], copy.deps)).map((o) => o.status)).toEqual([
+      'published',
+    ]);
+    const retry = harness({ claims });
+    expect((await enrichEvents([messages], retry.deps)).map((o) => o.status)).toEqual(['duplicate']);
+    expect([...copy.published, ...retry.published].map((e) => e.id)).toEqual([`${messages.id}-dmesg`]);
+  });
+
+  it('publishes once when marking the claim done fails once', async () => {
+    const store = makeStore();
+    let failures = 1;
+    const claims: ClaimStore = {
+      ...store,
+      completeEvent: (...args) =>
+        failures-- > 0
+          ? Promise.reject(new Error('ProvisionedThroughputExceededException'))
+          : store.completeEvent(...args),
+    };
+    const event = kill();
+    const first = harness({ claims });
+    expect((await enrichEvents([event], first.deps)).map((o) => o.status)).toEqual(['published']);
+    // Redelivered after the lease has run out.
+    const later = harness({ claims, now: NOW + 120_000 });
+    expect((await enrichEvents([event], later.deps)).map((o) => o.status)).toEqual(['duplicate']);
+    expect([...first.published, ...later.published].map((e) => e.id)).toEqual([event.id]);
+  });
+
+  it('never publishes again an event whose attempt published it but could not record that', async () => {
+    const store = makeStore();
+    const claims: ClaimStore = {
+      ...store,
+      completeEvent: () => Promise.reject(new Error('ServiceUnavailable')),
+    };
+    const event = kill();
+    const first = harness({ claims });
+    expect((await enrichEvents([event], first.deps)).map((o) => o.status)).toEqual(['published']);
+    const later = harness({ claims: store, now: NOW + 120_000 });
+    expect(await enrichEvents([event, dmesgCopy(event)], later.deps)).toEqual([
+      {
+        status: 'duplicate',
+        eventId: event.id,
+        reason: 'an earlier attempt handed it to the bus and could not record the answer',
+      },
+      {
+        status: 'duplicate',
+        eventId: `${event.id}-dmesg`,
+        reason: `same kill as event ${event.id} (the kernel line arrived in two streams)`,
+      },
+    ]);
+    expect([...first.published, ...later.published].map((e) => e.id)).toEqual([event.id]);
   });
 });

@@ -11,11 +11,11 @@ function apiError(code: number, headers: Record<string, string> = {}) {
 
 describe('describeApiFailure', () => {
   it.each([
-    [401, true, 'the API server rejected the token (401 Unauthorized)'],
+    [401, false, 'the API server rejected the token (401 Unauthorized)'],
     [
       403,
-      true,
-      'the API server refused access (403 Forbidden): check the EKS access entry and its view policy',
+      false,
+      'the API server refused access (403 Forbidden): check the access entry and the eks-oom-alerts-reader ClusterRole bound to its group',
     ],
     [429, true, 'the API server is throttling (429 Too Many Requests)'],
     [500, true, 'the API server failed (500)'],
@@ -27,6 +27,22 @@ describe('describeApiFailure', () => {
       status: code,
       reason,
       retryable,
+      retryAfterMs: null,
+    });
+  });
+
+  it('says what a 403 was refused, from the Status the API server answered with', () => {
+    const status = JSON.stringify({
+      kind: 'Status',
+      code: 403,
+      message:
+        'pods is forbidden: User "arn:aws:sts::111122223333:assumed-role/enrich/fn" cannot list resource "pods" in API group "" at the cluster scope',
+    });
+    expect(describeApiFailure(new ApiException(403, 'Unknown API Status Code!', status, {}), NOW)).toEqual({
+      status: 403,
+      reason:
+        'the API server refused access (403 Forbidden: pods is forbidden: User "arn:aws:sts::111122223333:assumed-role/enrich/fn" cannot list resource "pods" in API group "" at the cluster scope): check the access entry and the eks-oom-alerts-reader ClusterRole bound to its group',
+      retryable: false,
       retryAfterMs: null,
     });
   });
@@ -118,7 +134,7 @@ describe('callWithRetry', () => {
     expect(timing.sleeps).toEqual([]);
   });
 
-  it('stops retrying 403s when the budget runs out, and says how often it tried', async () => {
+  it('does not retry a 403', async () => {
     const timing = fakeTiming();
     let calls = 0;
     const result = await callWithRetry(
@@ -126,14 +142,75 @@ describe('callWithRetry', () => {
         calls++;
         return Promise.reject(apiError(403));
       },
-      policy(timing, 2_000),
+      policy(timing, 60_000),
     );
-    // Sleeps of 150, 300, 600 fit in 2 s; the next (1200) would end past the deadline.
-    expect(calls).toBe(4);
+    expect(calls).toBe(1);
     expect(result.ok === false && result.failure.reason).toBe(
-      'the API server refused access (403 Forbidden): check the EKS access entry and its view policy; gave up after 4 attempts',
+      'the API server refused access (403 Forbidden): check the access entry and the eks-oom-alerts-reader ClusterRole bound to its group',
     );
+    expect(timing.sleeps).toEqual([]);
   });
+
+  it('renews the credentials once after a 401 and asks again at once', async () => {
+    const timing = fakeTiming();
+    let renewals = 0;
+    const answers = [apiError(401), apiError(500)];
+    const result = await callWithRetry(
+      () => {
+        const next = answers.shift();
+        return next === undefined ? Promise.resolve('pods') : Promise.reject(next);
+      },
+      { ...policy(timing, 60_000), renewCredentials: () => renewals++ },
+    );
+    expect(result).toEqual({ ok: true, value: 'pods' });
+    expect(renewals).toBe(1);
+    // No wait after the 401; the 500 after it is backed off as usual.
+    expect(timing.sleeps).toEqual([150]);
+  });
+
+  it('gives up at the second 401, and at the first where credentials cannot be renewed', async () => {
+    const timing = fakeTiming();
+    let calls = 0;
+    let renewals = 0;
+    const rejected = () => {
+      calls++;
+      return Promise.reject(apiError(401));
+    };
+    const renewed = await callWithRetry(rejected, {
+      ...policy(timing, 60_000),
+      renewCredentials: () => renewals++,
+    });
+    expect([calls, renewals]).toEqual([2, 1]);
+    expect(renewed).toMatchObject({
+      ok: false,
+      failure: {
+        status: 401,
+        retryable: false,
+        reason:
+          'the API server rejected the token (401 Unauthorized), a freshly signed one too: check that the role has an EKS access entry',
+      },
+    });
+    calls = 0;
+    const fixed = await callWithRetry(rejected, policy(timing, 60_000));
+    expect(calls).toBe(1);
+    expect(fixed).toMatchObject({
+      ok: false,
+      failure: { status: 401, reason: 'the API server rejected the token (401 Unauthorized)' },
+    });
+    expect(timing.sleeps).toEqual([]);
+  });
+
+  it('ends an attempt at its timeout even when the call ignores the signal', async () => {
+    const timing = fakeTiming();
+    const result = await callWithRetry(() => new Promise(() => undefined), {
+      ...policy(timing, 100),
+      attemptTimeoutMs: 20,
+    });
+    expect(result).toMatchObject({
+      ok: false,
+      failure: { status: null, reason: expect.stringMatching(/^the API server did not answer in time/) },
+    });
+  }, 2_000);
 
   it('does not retry a 404', async () => {
     const timing = fakeTiming();

@@ -69,9 +69,19 @@ beforeEach(() => {
   });
 });
 
-function eksResolver(timing = fakeTiming(AFTER_KILL), attemptTimeoutMs = 5_000) {
+function eksResolver(
+  timing = fakeTiming(AFTER_KILL),
+  attemptTimeoutMs = 5_000,
+  credentialsFor = (_signing: number) => Promise.resolve(credentials),
+) {
+  let signings = 0;
   const tokens = createEksTokenSource(
-    { clusterName: CLUSTER, region: 'eu-west-1', credentials: () => Promise.resolve(credentials) },
+    {
+      clusterName: CLUSTER,
+      region: 'eu-west-1',
+      // Asked once per token signed.
+      credentials: () => credentialsFor(++signings),
+    },
     () => timing.now(),
   );
   const reader = createEksKubeReader({
@@ -79,7 +89,11 @@ function eksResolver(timing = fakeTiming(AFTER_KILL), attemptTimeoutMs = 5_000) 
     eks: new EKSClient({ region: 'eu-west-1' }),
     tokens,
   });
-  return { resolver: createPodResolver({ reader, timing, attemptTimeoutMs }), timing };
+  return {
+    resolver: createPodResolver({ reader, timing, attemptTimeoutMs }),
+    timing,
+    signings: () => signings,
+  };
 }
 
 describe('enrichment on EKS through client-node', () => {
@@ -206,12 +220,8 @@ describe('API faults end in a delivered event', () => {
     expect(timing.sleeps).toEqual([150, 300]);
   });
 
-  it.each([
-    [401, 'the API server rejected the token (401 Unauthorized)'],
-    [403, 'the API server refused access (403 Forbidden): check the EKS access entry and its view policy'],
-    [500, 'the API server failed (500)'],
-  ])('gives "unavailable" with the reason when every answer is %i', async (status, reason) => {
-    api.inject(...Array.from({ length: 10 }, () => ({ status })));
+  it('gives "unavailable" with the reason when every answer is 500', async () => {
+    api.inject(...Array.from({ length: 10 }, () => ({ status: 500 })));
     const { resolver } = eksResolver();
     const result = await resolver.resolve(oomEvent(), AFTER_KILL + 3_000);
     expect(result).toEqual({
@@ -219,7 +229,7 @@ describe('API faults end in a delivered event', () => {
       impact: 'unknown',
       enrichment: {
         status: 'unavailable',
-        detail: `pods on node ${NODE} could not be listed: ${reason}; gave up after 5 attempts`,
+        detail: `pods on node ${NODE} could not be listed: the API server failed (500); gave up after 5 attempts`,
       },
     });
   });
@@ -283,6 +293,76 @@ describe('API faults end in a delivered event', () => {
     });
     expect((await resolver.resolve(oomEvent(), DEADLINE)).enrichment.status).toBe('resolved');
   });
+});
+
+describe('auth errors end the lookup at once', () => {
+  it('signs a fresh token once after a 401, and resolves with it without backing off', async () => {
+    api.inject({ pathPrefix: '/api/v1/pods', status: 401 });
+    const { resolver, signings, timing } = eksResolver();
+    expect((await resolver.resolve(oomEvent(), DEADLINE)).enrichment.status).toBe('resolved');
+    expect(api.requestsTo('/api/v1/pods')).toHaveLength(2);
+    expect(signings()).toBe(2);
+    expect(timing.sleeps).toEqual([]);
+  });
+
+  it('gives "unavailable" at once when the fresh token is rejected too', async () => {
+    api.inject(...Array.from({ length: 10 }, () => ({ pathPrefix: '/api/v1/pods', status: 401 })));
+    const { resolver, signings, timing } = eksResolver();
+    const result = await resolver.resolve(oomEvent(), DEADLINE);
+    expect(result.enrichment).toEqual({
+      status: 'unavailable',
+      detail: `pods on node ${NODE} could not be listed: the API server rejected the token (401 Unauthorized), a freshly signed one too: check that the role has an EKS access entry`,
+    });
+    expect(api.requestsTo('/api/v1/pods')).toHaveLength(2);
+    expect(signings()).toBe(2);
+    expect(timing.sleeps).toEqual([]);
+  });
+
+  it('gives "unavailable" at the first 403, with what the API server said', async () => {
+    api.inject(...Array.from({ length: 10 }, () => ({ pathPrefix: '/api/v1/pods', status: 403 })));
+    const { resolver, signings } = eksResolver();
+    const result = await resolver.resolve(oomEvent(), DEADLINE);
+    expect(result.enrichment).toEqual({
+      status: 'unavailable',
+      detail: `pods on node ${NODE} could not be listed: the API server refused access (403 Forbidden: injected 403): check the access entry and the eks-oom-alerts-reader ClusterRole bound to its group`,
+    });
+    expect(api.requestsTo('/api/v1/pods')).toHaveLength(1);
+    expect(signings()).toBe(1);
+  });
+});
+
+describe('stalled calls end within the deadline', () => {
+  it('gives "unavailable" in time when DescribeCluster never answers, and describes again next time', async () => {
+    eks.reset();
+    eks.on(DescribeClusterCommand).callsFake(() => new Promise(() => undefined));
+    const { resolver } = eksResolver(fakeTiming(AFTER_KILL), 200);
+    const stalled = await resolver.resolve(oomEvent(), AFTER_KILL + 400);
+    expect(stalled.enrichment).toEqual({
+      status: 'unavailable',
+      detail: `pods on node ${NODE} could not be listed: DescribeCluster ${CLUSTER} did not answer in time; gave up after 2 attempts`,
+    });
+    eks.reset();
+    eks.on(DescribeClusterCommand).resolves({
+      cluster: { name: CLUSTER, endpoint: api.url, certificateAuthority: { data: api.caData } },
+    });
+    expect((await resolver.resolve(oomEvent(), DEADLINE)).enrichment.status).toBe('resolved');
+  }, 5_000);
+
+  it('signs a fresh token when signing the cached one stalled', async () => {
+    const { resolver, signings } = eksResolver(fakeTiming(AFTER_KILL), 200, (signing) =>
+      signing === 1 ? new Promise(() => undefined) : Promise.resolve(credentials),
+    );
+    expect((await resolver.resolve(oomEvent(), DEADLINE)).enrichment.status).toBe('resolved');
+    expect(signings()).toBe(2);
+  }, 5_000);
+
+  it('drops the cached connection after a request stalls, and describes the cluster again', async () => {
+    api.inject({ pathPrefix: '/api/v1/pods', hang: true });
+    const { resolver } = eksResolver(fakeTiming(AFTER_KILL), 200);
+    expect((await resolver.resolve(oomEvent(), DEADLINE)).enrichment.status).toBe('resolved');
+    expect(api.requestsTo('/api/v1/pods')).toHaveLength(2);
+    expect(eks.commandCalls(DescribeClusterCommand)).toHaveLength(2);
+  }, 5_000);
 });
 
 describe('createResolverFromKubeconfig (scan --kubeconfig)', () => {

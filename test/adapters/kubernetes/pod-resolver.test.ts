@@ -173,9 +173,13 @@ describe('createPodResolver', () => {
     );
     state.pods = [podJson()];
     timing.advance(3_000);
-    // This kill happened after the first listing, so its pod may be newer than it.
+    // This kill happened after the first listing, so its pod may be newer than it. (No container named: no
+    // wait for the kubelet to report it, which 'the wait for the kubelet' below covers.)
     const killAfterListing = new Date(AFTER_KILL + 1_000).toISOString();
-    const result = await resolver.resolve(oomEvent({ observedAt: killAfterListing }), DEADLINE + 3_000);
+    const result = await resolver.resolve(
+      oomEvent({ observedAt: killAfterListing, container: null }),
+      DEADLINE + 3_000,
+    );
     expect(result.enrichment.status).toBe('resolved');
     expect(calls.lists).toEqual([NODE, NODE]);
   });
@@ -237,8 +241,9 @@ describe('createPodResolver', () => {
     const { resolver, calls, timing } = setup();
     await resolver.resolve(oomEvent(), DEADLINE);
     timing.advance(1_000);
+    // No container named: no wait for the kubelet ('the wait for the kubelet' below keeps the same bound).
     await resolver.resolve(
-      oomEvent({ id: 'ev-2', observedAt: new Date(AFTER_KILL + 500).toISOString() }),
+      oomEvent({ id: 'ev-2', observedAt: new Date(AFTER_KILL + 500).toISOString(), container: null }),
       DEADLINE,
     );
     expect(calls.lists).toEqual([NODE]);
@@ -380,20 +385,32 @@ describe('createPodResolver', () => {
     });
   });
 
-  it('gives "unavailable" with the reason when the API keeps refusing, and stops at the deadline', async () => {
+  it('gives "unavailable" with the reason when the API keeps failing, and stops at the deadline', async () => {
     const { resolver, calls, state, timing } = setup();
-    state.failWith = new ApiException(403, 'Forbidden', {}, {});
+    state.failWith = new ApiException(503, 'Service Unavailable', {}, {});
     const result = await resolver.resolve(oomEvent(), AFTER_KILL + 2_000);
     expect(result).toEqual({
       kubernetes: null,
       impact: 'unknown',
       enrichment: {
         status: 'unavailable',
-        detail: `pods on node ${NODE} could not be listed: the API server refused access (403 Forbidden): check the EKS access entry and its view policy; gave up after 4 attempts`,
+        detail: `pods on node ${NODE} could not be listed: the API server failed (503); gave up after 4 attempts`,
       },
     });
     expect(calls.lists).toHaveLength(4);
     expect(timing.now()).toBeLessThanOrEqual(AFTER_KILL + 2_000);
+  });
+
+  it('gives "unavailable" at the first 403, without waiting', async () => {
+    const { resolver, calls, state, timing } = setup();
+    state.failWith = new ApiException(403, 'Forbidden', {}, {});
+    const result = await resolver.resolve(oomEvent(), DEADLINE);
+    expect(result.enrichment).toEqual({
+      status: 'unavailable',
+      detail: `pods on node ${NODE} could not be listed: the API server refused access (403 Forbidden): check the access entry and the eks-oom-alerts-reader ClusterRole bound to its group`,
+    });
+    expect(calls.lists).toHaveLength(1);
+    expect(timing.sleeps).toEqual([]);
   });
 
   it('gives "unavailable" when the pod is gone and its Events cannot be read', async () => {
@@ -411,5 +428,88 @@ describe('createPodResolver', () => {
         detail: `pod ${POD_UID} is not on node ${NODE}, and its Events could not be read: the API server failed (500); gave up after 3 attempts`,
       },
     });
+  });
+});
+
+describe('the wait for the kubelet', () => {
+  // Enrichment 1 s after the kill: the kubelet may not have reported it in pod status yet.
+  const KILL = Date.parse(KILL_TIME);
+  const freshKill = () => oomEvent({ observedAt: new Date(KILL).toISOString() });
+  const restarted = podJson({
+    containers: [
+      {
+        name: 'app',
+        id: PREVIOUS_CONTAINER_ID,
+        restartCount: 1,
+        lastTerminated: { id: CONTAINER_ID, reason: 'OOMKilled', exitCode: 137, finishedAt: KILL_TIME },
+      },
+    ],
+  });
+
+  /** The resolver over `fakeApi`, each listing's time kept; `statusAfter` lists: the pod the API gives from then on. */
+  function polled(statusAfter: { lists: number; pod: Pod } | null) {
+    const api = fakeApi([podJson()]);
+    const timing = fakeTiming(KILL + 1_000);
+    const listedAt: number[] = [];
+    const reader: KubeReader = {
+      ...api.reader,
+      listPodsOnNode(node, page, signal) {
+        listedAt.push(timing.now() - KILL);
+        if (statusAfter !== null && listedAt.length > statusAfter.lists) api.state.pods = [statusAfter.pod];
+        return api.reader.listPodsOnNode(node, page, signal);
+      },
+    };
+    return { listedAt, timing, resolver: createPodResolver({ reader, timing }) };
+  }
+
+  it('asks again until the kubelet reports the restart, and stops there', async () => {
+    const { resolver, listedAt } = polled({ lists: 1, pod: restarted });
+    const result = await resolver.resolve(freshKill(), KILL + 55_000);
+    expect(result.impact).toBe('container-restarted');
+    expect(result.kubernetes?.lastTermination).toEqual({
+      reason: 'OOMKilled',
+      exitCode: 137,
+      finishedAt: KILL_TIME,
+    });
+    expect(listedAt).toEqual([1_000, 3_000]);
+  });
+
+  it('takes a container still running 10 s after the kill as a process killed inside it', async () => {
+    const { resolver, listedAt } = polled(null);
+    const result = await resolver.resolve(freshKill(), KILL + 55_000);
+    expect(result.impact).toBe('process-killed-container-running');
+    // Every 2 s (the storm bound), the last at or after the 10 s the kubelet is given.
+    expect(listedAt).toEqual([1_000, 3_000, 5_000, 7_000, 9_000, 11_000]);
+  });
+
+  it('stops asking at the deadline, with what the last listing showed', async () => {
+    const { resolver, listedAt } = polled({ lists: 3, pod: restarted });
+    const result = await resolver.resolve(freshKill(), KILL + 4_000);
+    expect(result.impact).toBe('process-killed-container-running');
+    expect(listedAt).toEqual([1_000, 3_000]);
+  });
+
+  it('does not wait when the first listing shows the restart, nor for a kill older than 10 s', async () => {
+    const first = polled({ lists: 0, pod: restarted });
+    expect((await first.resolver.resolve(freshKill(), KILL + 55_000)).impact).toBe('container-restarted');
+    expect(first.listedAt).toEqual([1_000]);
+    const old = polled(null);
+    old.timing.advance(10_000);
+    const result = await old.resolver.resolve(freshKill(), KILL + 55_000);
+    expect(result.impact).toBe('process-killed-container-running');
+    expect(old.listedAt).toEqual([11_000]);
+  });
+
+  it('shares its listings with the other kills of the node, never two within 2 s', async () => {
+    const { resolver, listedAt } = polled(null);
+    await Promise.all([
+      resolver.resolve(freshKill(), KILL + 55_000),
+      resolver.resolve(
+        oomEvent({ id: 'ev-2', observedAt: new Date(KILL + 500).toISOString() }),
+        KILL + 55_000,
+      ),
+    ]);
+    expect(listedAt.every((at, i) => i === 0 || at - (listedAt[i - 1] as number) >= 2_000)).toBe(true);
+    expect(listedAt.at(-1)).toBeGreaterThanOrEqual(10_500);
   });
 });

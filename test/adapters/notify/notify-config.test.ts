@@ -18,7 +18,47 @@ describe('readNotifyConfig', () => {
         stateTableName: 'state',
         eventsLogGroupName: '/eks-oom-alerts/prod-eu/events',
         windowMinutes: 15,
+        chatTopicArn: null,
+        region: null,
+        kernelLogGroupName: null,
+        dashboardName: null,
+        runbookUrl: null,
+        smsFor: 'all',
       },
+    });
+  });
+
+  it('reads the chat topic, the links and smsFor, and the region Lambda sets', () => {
+    expect(
+      readNotifyConfig({
+        ...env,
+        AWS_REGION: 'eu-west-1',
+        CHAT_TOPIC_ARN: 'arn:aws:sns:eu-west-1:123456789012:chat',
+        KERNEL_LOG_GROUP_NAME: '/eks-oom-alerts/prod-eu/kernel',
+        DASHBOARD_NAME: 'eks-oom-alerts-prod-eu',
+        RUNBOOK_URL: 'https://wiki.example.com/oom/{namespace}/{workload}',
+        SMS_FOR: 'restarts-and-node',
+      }),
+    ).toMatchObject({
+      ok: true,
+      config: {
+        chatTopicArn: 'arn:aws:sns:eu-west-1:123456789012:chat',
+        region: 'eu-west-1',
+        kernelLogGroupName: '/eks-oom-alerts/prod-eu/kernel',
+        dashboardName: 'eks-oom-alerts-prod-eu',
+        runbookUrl: 'https://wiki.example.com/oom/{namespace}/{workload}',
+        smsFor: 'restarts-and-node',
+      },
+    });
+  });
+
+  it('refuses a runbook that is not a link and an smsFor it does not know', () => {
+    expect(readNotifyConfig({ ...env, RUNBOOK_URL: 'wiki/oom', SMS_FOR: 'some' })).toEqual({
+      ok: false,
+      problems: [
+        'RUNBOOK_URL must be an http(s) link, not "wiki/oom"',
+        'SMS_FOR must be one of all, restarts-and-node, not "some"',
+      ],
     });
   });
 

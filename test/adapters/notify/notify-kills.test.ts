@@ -3,18 +3,23 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SnsAlertSink, type AlertSink } from '../../../adapters/sinks/alert-sink.ts';
+import type { ChatSink } from '../../../adapters/sinks/chat-sink.ts';
 import {
   notifyKills,
   notifyUnreadable,
   sendDueDigests,
   type NotifyDeps,
 } from '../../../adapters/notify/notify-kills.ts';
+import { DynamoContainerKillStore } from '../../../adapters/state/dynamo-container-kill-store.ts';
 import { DynamoStormStore } from '../../../adapters/state/dynamo-storm-store.ts';
 import { CloudWatchHistoryWriter, type HistoryWriter } from '../../../adapters/sinks/history-writer.ts';
 import type { KillMetrics } from '../../../adapters/sinks/kill-metrics.ts';
+import { MemoryContainerKillStore } from '../../../adapters/state/container-kill-store.ts';
 import { MemoryStormStore } from '../../../adapters/state/memory-storm-store.ts';
 import type { StormStore } from '../../../adapters/state/storm-store.ts';
-import type { AlertMessage } from '../../../shared/alert-format/alert-message.ts';
+import type { AlertMessage, AlertSettings } from '../../../shared/alert-format/alert-message.ts';
+import type { ChatNotification } from '../../../shared/alert-format/chat.ts';
+import { historyRecordOf } from '../../../shared/history-record.ts';
 import type { EnrichedOomEvent } from '../../../shared/oom-event.ts';
 import { exampleEvent } from '../../fixtures/enriched/examples.ts';
 import { startLocalDynamo, type LocalDynamo } from '../../integration/local-dynamo.ts';
@@ -104,14 +109,47 @@ describe('notifyKills', () => {
     clock.now = T0 + 35 * 60_000;
     const report = await sendDueDigests(deps);
     expect(report).toEqual({ outcomes: [], digestsSent: 1, failures: [], digestsAbandonedBefore: null });
-    expect(alerts.sent[1]!.subject).toBe('OOM storm: 14 more OOM kills of prod/checkout-api (api) in 30 min');
+    expect(alerts.sent[1]!.subject).toBe('OOM storm: 14 more OOM kills of prod/checkout-api (api) in 14 min');
     expect(alerts.sent[1]!.sms).toBe(
-      'OOM prod-eu: 14 more OOM kills of prod/checkout-api (api) in 30 min, last at 10:16Z',
+      'OOM prod-eu: 14 more OOM kills of prod/checkout-api (api) in 14 min, 10:02Z-10:16Z',
     );
 
     clock.now = T0 + 40 * 60_000;
     expect((await sendDueDigests(deps)).digestsSent).toBe(0);
     expect(alerts.sent).toHaveLength(2);
+  });
+
+  it('replayed hours later, four kills 45 min apart are four windows: four alerts, no digest', async () => {
+    const clock = { now: T0 + 6 * 60 * 60_000 };
+    const { deps, alerts } = memoryDeps(clock);
+    const kills = [0, 45, 90, 135].map((minute, n) => checkoutKill(n, minute));
+    const report = await notifyKills(kills, deps);
+    expect(report.outcomes.map((o) => o.result)).toEqual(['alerted', 'alerted', 'alerted', 'alerted']);
+    expect(alerts.sent).toHaveLength(4);
+    clock.now += 60 * 60_000;
+    expect((await sendDueDigests(deps)).digestsSent).toBe(0);
+  });
+
+  it('replayed hours later, kills 1 min apart are one window: one alert, a digest with their own times', async () => {
+    const clock = { now: T0 + 6 * 60 * 60_000 };
+    const { deps, alerts } = memoryDeps(clock);
+    const report = await notifyKills(
+      [0, 1, 2, 3].map((minute, n) => checkoutKill(n, minute)),
+      deps,
+    );
+    expect(report.outcomes.map((o) => o.result)).toEqual(['alerted', 'counted', 'counted', 'counted']);
+    clock.now += 10 * 60_000;
+    expect((await sendDueDigests(deps)).digestsSent).toBe(1);
+    expect(alerts.sent.map((a) => a.subject)).toEqual([
+      'OOM: prod/checkout-api (api) 512Mi limit on ip-10-0-1-23',
+      'OOM storm: 3 more OOM kills of prod/checkout-api (api) in 3 min',
+    ]);
+    const digest = alerts.sent[1]!;
+    expect(digest.email).toContain('  First kill:  2025-11-20 10:02:11 UTC (alerted on its own)');
+    expect(digest.email).toContain('  Last kill:   2025-11-20 10:05:11 UTC');
+    expect(digest.sms).toBe(
+      'OOM prod-eu: 3 more OOM kills of prod/checkout-api (api) in 3 min, 10:02Z-10:05Z',
+    );
   });
 
   it('sends no digest for a storm of one', async () => {
@@ -196,7 +234,9 @@ describe('notifyKills', () => {
     expect(failed.failures.map((f) => [f.step, f.retry])).toEqual([['digest', true]]);
     clock.now = T0 + 40 * 60_000;
     expect((await sendDueDigests(deps)).digestsSent).toBe(1);
-    expect(alerts.sent[1]!.subject).toBe('OOM storm: 1 more OOM kill of prod/checkout-api (api) in 30 min');
+    expect(alerts.sent[1]!.subject).toBe(
+      'OOM storm: 1 more OOM kill of prod/checkout-api (api) in under 1 s',
+    );
   });
 
   it('alerts an unreadable event with what arrived', async () => {
@@ -204,6 +244,63 @@ describe('notifyKills', () => {
     await notifyUnreadable({ id: 'x' }, 'field "schemaVersion" is missing', deps);
     expect(alerts.sent.map((a) => a.subject)).toEqual(['OOM event could not be read']);
     expect(alerts.sent[0]!.email).toContain('"id": "x"');
+  });
+});
+
+describe('notifyKills: the right-sizing hint', () => {
+  it('tells, in the alert of a container’s third limit hit in a day, how often and what limit to try', async () => {
+    const clock = { now: T0 };
+    const { deps, alerts } = memoryDeps(clock);
+    const sized: NotifyDeps = { ...deps, containerKills: new MemoryContainerKillStore() };
+    for (const [n, minute] of [0, 120, 240].entries()) {
+      clock.now = T0 + minute * 60_000;
+      await notifyKills([checkoutKill(n, minute)], sized);
+    }
+    expect(alerts.sent).toHaveLength(3);
+    expect(alerts.sent[0]!.email).not.toContain('Right-sizing');
+    expect(alerts.sent[2]!.email).toContain(
+      'This container hit its memory limit 3 times in the 24 h up to this kill, the first at 2025-11-20 10:02:11 UTC: ' +
+        'peak usage 512Mi, limit 512Mi.',
+    );
+    expect(alerts.sent[2]!.email).toContain('a limit of 640Mi (the peak × 1.25)');
+  });
+
+  it('tells it in the digest of a storm too, counted up to the storm’s last kill', async () => {
+    const clock = { now: T0 };
+    const { deps, alerts } = memoryDeps(clock);
+    const sized: NotifyDeps = { ...deps, containerKills: new MemoryContainerKillStore() };
+    await notifyKills(
+      [0, 1, 2, 3].map((minute, n) => checkoutKill(n, minute)),
+      sized,
+    );
+    clock.now = T0 + 40 * 60_000;
+    expect((await sendDueDigests(sized)).digestsSent).toBe(1);
+    expect(alerts.sent[1]!.email).toContain(
+      "Right-sizing\n  This container hit its memory limit 4 times in the 24 h up to the storm's last kill, " +
+        'the first at 2025-11-20 10:02:11 UTC: peak usage 512Mi, limit 512Mi.',
+    );
+  });
+
+  it('alerts without the hint when the kills cannot be kept, and says so', async () => {
+    const clock = { now: T0 };
+    const { deps, alerts } = memoryDeps(clock);
+    const broken: NotifyDeps = {
+      ...deps,
+      containerKills: {
+        recordKill: () => Promise.reject(new Error('DynamoDB is down')),
+        recentKills: () => Promise.reject(new Error('DynamoDB is down')),
+      },
+    };
+    const report = await notifyKills([checkoutKill(0, 0)], broken);
+    expect(alerts.sent).toHaveLength(1);
+    expect(report.failures).toEqual([
+      {
+        step: 'right-sizing',
+        subject: checkoutKill(0, 0).id,
+        error: 'Error: DynamoDB is down',
+        retry: false,
+      },
+    ]);
   });
 });
 
@@ -230,10 +327,12 @@ describe('notifyKills with DynamoDB (dynalite), SNS and CloudWatch Logs clients'
     logs.on(PutLogEventsCommand).resolves({});
     const clock = { now: T0 };
     const topic = 'arn:aws:sns:eu-west-1:123456789012:alerts';
+    const table = await dynamo.createStateTable('notify-e2e');
     const deps: NotifyDeps = {
       alerts: new SnsAlertSink(new SNSClient({}), topic),
       history: new CloudWatchHistoryWriter(new CloudWatchLogsClient({}), LOG_GROUP),
-      storms: new DynamoStormStore(dynamo.documents, await dynamo.createStateTable('notify-e2e')),
+      storms: new DynamoStormStore(dynamo.documents, table),
+      containerKills: new DynamoContainerKillStore(dynamo.documents, table),
       metrics: new RecordingMetrics(),
       windowMinutes: 30,
       eventsLogGroupName: LOG_GROUP,
@@ -246,7 +345,7 @@ describe('notifyKills with DynamoDB (dynalite), SNS and CloudWatch Logs clients'
     expect(sns.commandCalls(PublishCommand)).toHaveLength(1);
     expect(logs.commandCalls(PutLogEventsCommand)).toHaveLength(15);
     expect(logs.commandCalls(PutLogEventsCommand)[14]!.args[0].input.logEvents![0]!.message).toBe(
-      JSON.stringify(checkoutKill(14, 14)),
+      JSON.stringify(historyRecordOf(checkoutKill(14, 14))),
     );
 
     clock.now = T0 + 36 * 60_000;
@@ -254,11 +353,11 @@ describe('notifyKills with DynamoDB (dynalite), SNS and CloudWatch Logs clients'
     expect(report.failures).toEqual([]);
     expect(report.digestsSent).toBe(1);
     const digest = sns.commandCalls(PublishCommand)[1]!.args[0].input;
-    expect(digest.Subject).toBe('OOM storm: 14 more OOM kills of prod/checkout-api (api) in 30 min');
+    expect(digest.Subject).toBe('OOM storm: 14 more OOM kills of prod/checkout-api (api) in 14 min');
     expect(digest.MessageStructure).toBe('json');
     const message = JSON.parse(digest.Message!) as { default: string; email: string; sms: string };
     expect(message.default).toBe(
-      '14 more OOM kills of prod/checkout-api (api) in 30 min (cluster prod-eu), last at 2025-11-20 10:16:11 UTC.',
+      '14 more OOM kills of prod/checkout-api (api) in 14 min (cluster prod-eu), from 2025-11-20 10:02:11 UTC to 2025-11-20 10:16:11 UTC.',
     );
     expect(message.email).toContain(`(event ${checkoutKill(14, 14).id})`);
 
@@ -272,5 +371,79 @@ describe('notifyKills with DynamoDB (dynalite), SNS and CloudWatch Logs clients'
     expect(sns.commandCalls(PublishCommand)[2]!.args[0].input.Subject).toBe(
       'OOM: prod/checkout-api (api) 512Mi limit on ip-10-0-1-23',
     );
+    const next = JSON.parse(sns.commandCalls(PublishCommand)[2]!.args[0].input.Message!) as { email: string };
+    expect(next.email).toContain('This container hit its memory limit 16 times in the 24 h up to this kill');
+  });
+});
+
+describe('notifyKills: the chat copy and the alert settings', () => {
+  class RecordingChat implements ChatSink {
+    readonly sent: ChatNotification[] = [];
+    fail = false;
+    async publish(message: ChatNotification): Promise<void> {
+      if (this.fail) throw new Error('chat topic: KMS.AccessDeniedException');
+      this.sent.push(message);
+    }
+  }
+
+  it('posts each alert and digest to chat after the topic, in the same storm thread', async () => {
+    const clock = { now: T0 };
+    const { deps, alerts } = memoryDeps(clock);
+    const chat = new RecordingChat();
+    const withChat: NotifyDeps = { ...deps, chat };
+    await notifyKills([checkoutKill(0, 0)], withChat);
+    clock.now = T0 + 60_000;
+    await notifyKills([checkoutKill(1, 1)], withChat);
+    clock.now = T0 + 36 * 60_000;
+    expect((await sendDueDigests(withChat)).digestsSent).toBe(1);
+    expect(chat.sent.map((c) => c.content.title)).toEqual(alerts.sent.map((a) => a.subject));
+    expect(chat.sent).toEqual(alerts.sent.map((a) => a.chat));
+    expect(new Set(chat.sent.map((c) => c.metadata?.threadId)).size).toBe(1);
+  });
+
+  it('reports a chat failure without retry: a re-run would send the e-mail and SMS again', async () => {
+    const { deps, alerts } = memoryDeps({ now: T0 });
+    const chat = new RecordingChat();
+    chat.fail = true;
+    const report = await notifyKills([checkoutKill(0, 0)], { ...deps, chat });
+    expect(alerts.sent).toHaveLength(1);
+    expect(report.failures).toEqual([
+      {
+        step: 'chat',
+        subject: checkoutKill(0, 0).id,
+        error: 'Error: chat topic: KMS.AccessDeniedException',
+        retry: false,
+      },
+    ]);
+    expect(report.outcomes[0]).toMatchObject({ result: 'alerted' });
+  });
+
+  it('posts nothing to chat when the topic publish failed: the retry will', async () => {
+    const { deps, alerts } = memoryDeps({ now: T0 });
+    const chat = new RecordingChat();
+    alerts.failNext = 1;
+    const report = await notifyKills([checkoutKill(0, 0)], { ...deps, chat });
+    expect(report.failures.map((f) => f.step)).toEqual(['alert']);
+    expect(chat.sent).toEqual([]);
+  });
+
+  it('gives the alerts the stack’s links and smsFor', async () => {
+    const { deps, alerts } = memoryDeps({ now: T0 });
+    const settings: AlertSettings = {
+      region: 'eu-west-1',
+      kernelLogGroupName: null,
+      dashboardName: 'eks-oom-alerts-prod-eu',
+      runbookUrl: null,
+      smsFor: 'restarts-and-node',
+    };
+    const child = { ...exampleEvent('child-process'), observedAt: new Date(T0).toISOString() };
+    await notifyKills([checkoutKill(0, 0), child], { ...deps, alertSettings: settings });
+    expect(alerts.sent.map((a) => a.sendSms)).toEqual([true, false]);
+    expect(alerts.sent[0]!.email).toContain(
+      'https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1#dashboards/dashboard/eks-oom-alerts-prod-eu',
+    );
+    const unreadable = await notifyUnreadable({ id: 'x' }, 'broken', { ...deps, alertSettings: settings });
+    expect(unreadable.failures).toEqual([]);
+    expect(alerts.sent[2]!.sendSms).toBe(false);
   });
 });

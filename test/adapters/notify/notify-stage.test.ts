@@ -10,11 +10,13 @@ import {
   notifyStageFromEnv,
 } from '../../../adapters/notify/notify-stage.ts';
 import { PowertoolsKillMetrics } from '../../../adapters/sinks/kill-metrics.ts';
+import { formatAlert } from '../../../shared/alert-format/format-alert.ts';
 import type { EnrichedOomEvent } from '../../../shared/oom-event.ts';
 import { exampleEvent } from '../../fixtures/enriched/examples.ts';
 
 const T0 = Date.parse('2025-11-20T10:02:11.117Z');
 const TOPIC = 'arn:aws:sns:eu-west-1:123456789012:eks-oom-alerts';
+const CHAT_TOPIC = 'arn:aws:sns:eu-west-1:123456789012:eks-oom-alerts-chat';
 const sns = mockClient(SNSClient);
 
 afterEach(() => sns.reset());
@@ -41,7 +43,12 @@ describe('notifyAsPublish', () => {
     const { lines, deps } = printed();
     const results = await notifyAsPublish(deps)([kill(0), kill(1, 'pod-limit')]);
     expect(results).toEqual([{ ok: true }, { ok: true }]);
-    expect(lines.map((l) => (JSON.parse(l) as { target: string }).target)).toEqual(['sns', 'sns']);
+    expect(lines.map((l) => (JSON.parse(l) as { target: string }).target)).toEqual([
+      'sns',
+      'chat',
+      'sns',
+      'chat',
+    ]);
   });
 
   it('fails the event whose alert failed, and every event of a history write that failed', async () => {
@@ -76,10 +83,10 @@ describe('notifyAsPublish', () => {
 });
 
 describe('inMemoryNotifyStage', () => {
-  it('prints alerts, keeps storm windows in memory and names no events log group', async () => {
+  it('prints alerts and their chat messages, keeps storm windows in memory and names no events log group', async () => {
     const { lines, deps } = printed();
     await notifyAsPublish(deps)([kill(0), kill(1)]);
-    expect(lines).toHaveLength(1);
+    expect(lines).toHaveLength(2);
     expect(deps).toMatchObject({ windowMinutes: 30, eventsLogGroupName: null });
     expect(deps.now().getTime()).toBe(T0);
   });
@@ -101,8 +108,41 @@ describe('createNotifyStage', () => {
     );
     expect(deps).toMatchObject({ windowMinutes: 10, eventsLogGroupName: '/eks-oom-alerts/prod-eu/events' });
     expect(deps.metrics).toBe(metrics);
-    await deps.alerts.publish({ subject: 'OOM', default: 'd', email: 'e', sms: 's' });
+    await deps.alerts.publish(formatAlert(kill(0), { eventsLogGroupName: null }));
     expect(sns.commandCalls(PublishCommand).map((c) => c.args[0].input.TopicArn)).toEqual([TOPIC]);
+    expect(deps.chat).toBeNull();
+    expect(deps.alertSettings).toEqual({
+      region: 'eu-west-1',
+      kernelLogGroupName: null,
+      dashboardName: null,
+      runbookUrl: null,
+      smsFor: 'all',
+    });
+  });
+
+  it('posts each alert to the chat topic after the alert topic, when there is one', async () => {
+    sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
+    const deps = createNotifyStage(
+      {
+        region: 'eu-west-1',
+        topicArn: TOPIC,
+        chatTopicArn: CHAT_TOPIC,
+        stateTableName: 'oom-state',
+        eventsLogGroupName: '/eks-oom-alerts/prod-eu/events',
+        windowMinutes: 10,
+        dashboardName: 'eks-oom-alerts-prod-eu',
+      },
+      { countKill: () => undefined },
+    );
+    const { chat } = formatAlert(kill(0), { eventsLogGroupName: null });
+    await deps.chat?.publish(chat);
+    expect(sns.commandCalls(PublishCommand).map((c) => c.args[0].input)).toEqual([
+      { TopicArn: CHAT_TOPIC, Message: JSON.stringify(chat) },
+    ]);
+    expect(deps.alertSettings).toMatchObject({
+      region: 'eu-west-1',
+      dashboardName: 'eks-oom-alerts-prod-eu',
+    });
   });
 });
 
@@ -121,6 +161,7 @@ describe('notifyStageFromEnv', () => {
     );
     expect(deps).toMatchObject({ windowMinutes: 15, eventsLogGroupName: '/eks-oom-alerts/prod-eu/events' });
     expect(deps.metrics).toBeInstanceOf(PowertoolsKillMetrics);
+    expect(deps.chat).toBeNull();
   });
 
   it('refuses to start misconfigured, naming every problem', () => {

@@ -28,12 +28,24 @@ describe('SnsAlertSink', () => {
       Subject: 'OOM: prod/checkout-api (api) 512Mi limit on ip-10-0-1-23',
       MessageStructure: 'json',
       Message: JSON.stringify({ default: alert.default, email: alert.email, sms: alert.sms }),
+      MessageAttributes: { sms: { DataType: 'String', StringValue: 'send' } },
     });
     const message = JSON.parse(input.Message!) as Record<string, string>;
     expect(Object.keys(message)).toEqual(['default', 'email', 'sms']);
     expect(message.sms).toBe(
-      'OOM prod-eu prod/checkout-api (api): process node killed, 512Mi of 512Mi limit, container restarted, on ip-10-0-1-23 10:02Z',
+      'OOM prod/checkout-api (api): container restarted. node killed, 512Mi of 512Mi limit, ip-10-0-1-23, prod-eu 10:02Z',
     );
+  });
+
+  it("marks an alert that smsFor keeps off SMS, for the SMS subscriptions' filter policy", async () => {
+    sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
+    const alert = formatAlert(exampleEvent('child-process'), {
+      eventsLogGroupName: null,
+      smsFor: 'restarts-and-node',
+    });
+    await new SnsAlertSink(new SNSClient({}), TOPIC).publish(alert);
+    const input = sns.commandCalls(PublishCommand)[0]!.args[0].input;
+    expect(input.MessageAttributes).toEqual({ sms: { DataType: 'String', StringValue: 'skip' } });
   });
 
   it('lets a publish failure reach the caller', async () => {

@@ -12,7 +12,7 @@ import {
   historyBatchesOf,
   historyTimestampOf,
 } from '../../../adapters/sinks/history-writer.ts';
-import type { EnrichedOomEvent } from '../../../shared/oom-event.ts';
+import { historyRecordOf } from '../../../shared/history-record.ts';
 import { exampleEvent } from '../../fixtures/enriched/examples.ts';
 
 const GROUP = '/eks-oom-alerts/prod-eu/events';
@@ -27,16 +27,26 @@ const notFound = () =>
   new ResourceNotFoundException({ message: 'The specified log stream does not exist.', $metadata: {} });
 
 describe('history records', () => {
-  it('are the event itself, one JSON line, fields at the top level', () => {
+  it('are the history record of the event, one JSON line, the queried fields first', () => {
     const event = exampleEvent('pod-limit');
     const [batch] = historyBatchesOf([event], NOW);
     const record = batch!.logEvents[0]!;
     expect(record.message).not.toContain('\n');
-    expect(JSON.parse(record.message)).toEqual(event);
-    const parsed = JSON.parse(record.message) as EnrichedOomEvent;
-    expect(parsed.kubernetes?.namespace).toBe('data');
-    expect(parsed.victim.name).toBe('python3');
+    expect(JSON.parse(record.message)).toEqual(historyRecordOf(event));
+    const parsed = JSON.parse(record.message) as Record<string, unknown>;
+    expect(Object.keys(parsed).slice(0, 7)).toEqual([
+      'cluster',
+      'node',
+      'impact',
+      'constraint',
+      'limitScope',
+      'kubernetes',
+      'enrichment',
+    ]);
+    expect(parsed.kubernetes).toMatchObject({ namespace: 'data' });
+    expect(parsed.victim).toMatchObject({ name: 'python3' });
     expect(parsed.impact).toBe('container-restarted');
+    expect(JSON.parse(parsed.tasks as string)).toEqual(event.tasks);
   });
 
   it('carry the kill time when CloudWatch accepts it, else the delivery time', () => {
@@ -57,7 +67,7 @@ describe('history records', () => {
     expect(
       batches.map((b) => [
         b.logStreamName,
-        b.logEvents.map((e) => (JSON.parse(e.message) as EnrichedOomEvent).id),
+        b.logEvents.map((e) => (JSON.parse(e.message) as { id: string }).id),
       ]),
     ).toEqual([
       ['2025-11-19', [yesterday.id]],
@@ -87,7 +97,12 @@ describe('CloudWatchHistoryWriter', () => {
       {
         logGroupName: GROUP,
         logStreamName: '2025-11-20',
-        logEvents: [{ timestamp: Date.parse('2025-11-20T10:02:11.117Z'), message: JSON.stringify(event) }],
+        logEvents: [
+          {
+            timestamp: Date.parse('2025-11-20T10:02:11.117Z'),
+            message: JSON.stringify(historyRecordOf(event)),
+          },
+        ],
       },
     ]);
     expect(logs.commandCalls(CreateLogStreamCommand)).toHaveLength(0);

@@ -125,8 +125,7 @@ describe('publishEvents', () => {
       .on(PutEventsCommand)
       .callsFake((input: { Entries?: PutEventsRequestEntry[] }) => accepted(input.Entries));
     const huge = enriched('huge');
-    // A cgroup path no entry can hold: identity is never cut, so the event is not sent and says why.
-    huge.cgroup = { oom: `/${'x'.repeat(300_000)}`, task: null };
+    // An image name no entry can hold: identity is never cut, so the event is not sent and says why.
     huge.kubernetes = {
       namespace: 'shop',
       pod: 'p',
@@ -134,7 +133,7 @@ describe('publishEvents', () => {
       containerType: null,
       workload: null,
       qosClass: null,
-      image: null,
+      image: `registry.example/${'x'.repeat(300_000)}`,
       labels: {},
       memoryRequest: null,
       memoryLimit: null,
@@ -148,7 +147,9 @@ describe('publishEvents', () => {
     });
     expect(results[0]).toMatchObject({
       ok: false,
-      reason: expect.stringMatching(/^event huge is \d+ bytes without its kernel lines, task table, labels/),
+      reason: expect.stringMatching(
+        /^event huge is \d+ bytes without its kernel lines, source ids, task table, co-victims and labels/,
+      ),
     });
     expect(results[1]).toEqual({ ok: true });
     expect(sentEntries(0)).toHaveLength(1);

@@ -1,14 +1,17 @@
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createMemoryClaimStore,
   decideEventClaim,
   decideKillClaim,
+  decideOtherCopy,
   killFingerprint,
 } from '../../../adapters/state/claim-store.ts';
 import type { ClaimStore } from '../../../adapters/state/claim-store.ts';
 import { createDynamoDbClaimStore } from '../../../adapters/state/dynamodb-claim-store.ts';
 import { startStateTable } from '../../integration/local-dynamo.ts';
+import { startStalledEndpoint } from '../../integration/stalled-endpoint.ts';
+import { stateTableClient } from '../../../adapters/state/state-table.ts';
 import type { StateTable } from '../../integration/local-dynamo.ts';
 import { NODE, oomEvent } from '../../fixtures/kubernetes-objects.ts';
 
@@ -48,19 +51,56 @@ describe('claim decisions', () => {
     });
   });
 
+  it('event: one being handed to the bus is held while its lease runs, and taken as delivered after', () => {
+    const publishing = { state: 'publishing' as const, token: 'a', leaseUntil: T0 + 1 };
+    expect(decideEventClaim(publishing, T0)).toEqual({ outcome: 'in-progress', leaseUntil: T0 + 1 });
+    expect(decideEventClaim(publishing, T0 + 1)).toEqual({ outcome: 'unrecorded' });
+  });
+
+  it('the other copy of a kill: settled once its first copy is delivered, retried while it is in flight', () => {
+    const held = { token: 'a', leaseUntil: T0 + 1 };
+    expect(decideOtherCopy({ state: 'done' }, T0)).toBe('settle');
+    expect(decideOtherCopy({ state: 'publishing', ...held }, T0 + 1)).toBe('settle');
+    expect(decideOtherCopy({ state: 'publishing', ...held }, T0)).toBe('wait');
+    expect(decideOtherCopy({ state: 'in-progress', ...held }, T0)).toBe('wait');
+    // The first copy's attempt died or gave its claim back: this copy delivers the kill.
+    expect(decideOtherCopy({ state: 'in-progress', ...held }, T0 + 1)).toBe('take-over');
+    expect(decideOtherCopy(undefined, T0)).toBe('take-over');
+  });
+
   it('kill: the same kill within 120 s, a reused pid after that', () => {
-    const existing = { eventId: 'messages-copy', observedAt: T0 };
+    const existing = { eventId: 'messages-copy', token: 'm', observedAt: T0 };
     expect(
-      decideKillClaim(existing, { eventId: 'dmesg-copy', observedAt: T0 + 120_000, expiresAt: EXPIRES }),
-    ).toEqual({ outcome: 'taken', byEventId: 'messages-copy' });
+      decideKillClaim(existing, {
+        eventId: 'dmesg-copy',
+        token: 'd',
+        observedAt: T0 + 120_000,
+        expiresAt: EXPIRES,
+      }),
+    ).toEqual({ outcome: 'taken', owner: { eventId: 'messages-copy', token: 'm' } });
     expect(
-      decideKillClaim(existing, { eventId: 'dmesg-copy', observedAt: T0 - 120_000, expiresAt: EXPIRES }),
-    ).toEqual({ outcome: 'taken', byEventId: 'messages-copy' });
+      decideKillClaim(existing, {
+        eventId: 'dmesg-copy',
+        token: 'd',
+        observedAt: T0 - 120_000,
+        expiresAt: EXPIRES,
+      }),
+    ).toEqual({ outcome: 'taken', owner: { eventId: 'messages-copy', token: 'm' } });
     expect(
-      decideKillClaim(existing, { eventId: 'later-kill', observedAt: T0 + 120_001, expiresAt: EXPIRES }),
+      decideKillClaim(existing, {
+        eventId: 'later-kill',
+        token: 'l',
+        observedAt: T0 + 120_001,
+        expiresAt: EXPIRES,
+      }),
     ).toEqual({ outcome: 'claimed' });
     expect(
-      decideKillClaim(existing, { eventId: 'messages-copy', observedAt: T0, expiresAt: EXPIRES }),
+      decideKillClaim(existing, {
+        eventId: 'messages-copy',
+        token: 'm2',
+        observedAt: T0,
+        expiresAt: EXPIRES,
+      }),
     ).toEqual({ outcome: 'claimed' });
   });
 });
@@ -118,31 +158,130 @@ describe.each(stores)('claim store %s', (_name, makeStore) => {
     const store = makeStore();
     const fingerprint = `kill#${fresh()}#48213#php-fpm`;
     expect(
-      await store.claimKill(fingerprint, { eventId: 'messages', observedAt: T0, expiresAt: EXPIRES }),
+      await store.claimKill(fingerprint, {
+        eventId: 'messages',
+        token: 'm',
+        observedAt: T0,
+        expiresAt: EXPIRES,
+      }),
     ).toEqual({ outcome: 'claimed' });
     expect(
-      await store.claimKill(fingerprint, { eventId: 'dmesg', observedAt: T0 + 1_500, expiresAt: EXPIRES }),
-    ).toEqual({ outcome: 'taken', byEventId: 'messages' });
+      await store.claimKill(fingerprint, {
+        eventId: 'dmesg',
+        token: 'd',
+        observedAt: T0 + 1_500,
+        expiresAt: EXPIRES,
+      }),
+    ).toEqual({ outcome: 'taken', owner: { eventId: 'messages', token: 'm' } });
     expect(
-      await store.claimKill(fingerprint, { eventId: 'messages', observedAt: T0, expiresAt: EXPIRES }),
+      await store.claimKill(fingerprint, {
+        eventId: 'messages',
+        token: 'm',
+        observedAt: T0,
+        expiresAt: EXPIRES,
+      }),
     ).toEqual({ outcome: 'claimed' });
-    await store.releaseKill(fingerprint, 'dmesg');
+    await store.releaseKill(fingerprint, 'dmesg', 'd');
     expect(
-      await store.claimKill(fingerprint, { eventId: 'dmesg', observedAt: T0, expiresAt: EXPIRES }),
+      await store.claimKill(fingerprint, {
+        eventId: 'dmesg',
+        token: 'd',
+        observedAt: T0,
+        expiresAt: EXPIRES,
+      }),
     ).toMatchObject({ outcome: 'taken' });
-    await store.releaseKill(fingerprint, 'messages');
+    // A late release by an attempt that no longer holds it changes nothing.
+    await store.releaseKill(fingerprint, 'messages', 'stale');
     expect(
-      await store.claimKill(fingerprint, { eventId: 'dmesg', observedAt: T0, expiresAt: EXPIRES }),
+      await store.claimKill(fingerprint, {
+        eventId: 'dmesg',
+        token: 'd',
+        observedAt: T0,
+        expiresAt: EXPIRES,
+      }),
+    ).toMatchObject({ outcome: 'taken' });
+    await store.releaseKill(fingerprint, 'messages', 'm');
+    expect(
+      await store.claimKill(fingerprint, {
+        eventId: 'dmesg',
+        token: 'd',
+        observedAt: T0,
+        expiresAt: EXPIRES,
+      }),
     ).toEqual({ outcome: 'claimed' });
   });
 
   it('lets a later kill with a reused pid through', async () => {
     const store = makeStore();
     const fingerprint = `kill#${fresh()}#48213#php-fpm`;
-    await store.claimKill(fingerprint, { eventId: 'old', observedAt: T0, expiresAt: EXPIRES });
+    await store.claimKill(fingerprint, { eventId: 'old', token: 'o', observedAt: T0, expiresAt: EXPIRES });
     expect(
-      await store.claimKill(fingerprint, { eventId: 'new', observedAt: T0 + 3_600_000, expiresAt: EXPIRES }),
+      await store.claimKill(fingerprint, {
+        eventId: 'new',
+        token: 'n',
+        observedAt: T0 + 3_600_000,
+        expiresAt: EXPIRES,
+      }),
     ).toEqual({ outcome: 'claimed' });
+  });
+
+  it('hands an event to the bus only while the claim is the attempt’s own, and keeps it from others after', async () => {
+    const store = makeStore();
+    const id = fresh();
+    await store.claimEvent(id, claimAt('first', T0, 10_000));
+    expect(await store.markPublishing(id, 'other')).toBe(false);
+    expect(await store.markPublishing(id, 'first')).toBe(true);
+    expect(await store.readEvent(id)).toEqual({
+      state: 'publishing',
+      token: 'first',
+      leaseUntil: T0 + 10_000,
+    });
+    expect(await store.claimEvent(id, claimAt('second', T0 + 1_000))).toEqual({
+      outcome: 'in-progress',
+      leaseUntil: T0 + 10_000,
+    });
+    // Its attempt never recorded the answer: later attempts take it as delivered, never send it again.
+    expect(await store.claimEvent(id, claimAt('third', T0 + 10_000))).toEqual({ outcome: 'unrecorded' });
+    await store.completeEvent(id, 'first', EXPIRES);
+    expect(await store.readEvent(id)).toEqual({ state: 'done' });
+  });
+
+  it('does not hand an event to the bus once another attempt took its claim over', async () => {
+    const store = makeStore();
+    const id = fresh();
+    await store.claimEvent(id, claimAt('slow', T0, 10_000));
+    await store.claimEvent(id, claimAt('retry', T0 + 10_000));
+    expect(await store.markPublishing(id, 'slow')).toBe(false);
+    expect(await store.readEvent(fresh())).toBeUndefined();
+  });
+
+  it('takes a kill over from a copy whose claim is unchanged, never from one that came back', async () => {
+    const store = makeStore();
+    const fingerprint = `kill#${fresh()}#48213#php-fpm`;
+    await store.claimKill(fingerprint, {
+      eventId: 'messages',
+      token: 'died',
+      observedAt: T0,
+      expiresAt: EXPIRES,
+    });
+    const dmesg = { eventId: 'dmesg', token: 'd', observedAt: T0 + 1_500, expiresAt: EXPIRES };
+    // The first copy's retry claimed it again meanwhile, with a new token.
+    await store.claimKill(fingerprint, {
+      eventId: 'messages',
+      token: 'back',
+      observedAt: T0,
+      expiresAt: EXPIRES,
+    });
+    expect(await store.takeOverKill(fingerprint, { eventId: 'messages', token: 'died' }, dmesg)).toBe(false);
+    expect(await store.takeOverKill(fingerprint, { eventId: 'messages', token: 'back' }, dmesg)).toBe(true);
+    expect(
+      await store.claimKill(fingerprint, {
+        eventId: 'messages',
+        token: 'again',
+        observedAt: T0,
+        expiresAt: EXPIRES,
+      }),
+    ).toEqual({ outcome: 'taken', owner: { eventId: 'dmesg', token: 'd' } });
   });
 
   it('gives exactly one winner among concurrent claims of one event', async () => {
@@ -175,4 +314,48 @@ describe('DynamoDB claim items', () => {
     );
     expect(done.Item).toEqual({ pk: 'idem#layout-1', claimState: 'done', expiresAt: EXPIRES + 5 });
   });
+
+  it('keep the kill claim’s event and attempt, and take over one written before attempts were kept', async () => {
+    const store = createDynamoDbClaimStore(table.documents, table.tableName);
+    const request = { eventId: 'messages', token: 'tok', observedAt: T0, expiresAt: EXPIRES };
+    await store.claimKill('kill#layout#1#php-fpm', request);
+    const held = await table.documents.send(
+      new GetCommand({ TableName: table.tableName, Key: { pk: 'kill#layout#1#php-fpm' } }),
+    );
+    expect(held.Item).toEqual({
+      pk: 'kill#layout#1#php-fpm',
+      eventId: 'messages',
+      claimToken: 'tok',
+      observedAt: T0,
+      expiresAt: EXPIRES,
+    });
+    await table.documents.send(
+      new PutCommand({
+        TableName: table.tableName,
+        Item: { pk: 'kill#layout#2#php-fpm', eventId: 'messages', observedAt: T0, expiresAt: EXPIRES },
+      }),
+    );
+    const dmesg = { eventId: 'dmesg', token: 'd', observedAt: T0 + 1_500, expiresAt: EXPIRES };
+    const taken = await store.claimKill('kill#layout#2#php-fpm', dmesg);
+    expect(taken).toEqual({ outcome: 'taken', owner: { eventId: 'messages', token: null } });
+    expect(
+      await store.takeOverKill('kill#layout#2#php-fpm', { eventId: 'messages', token: null }, dmesg),
+    ).toBe(true);
+  });
+});
+
+describe('a claim store whose table never answers', () => {
+  it('fails each call at its timeout, so the event is retried instead of the invocation timing out', async () => {
+    const endpoint = await startStalledEndpoint();
+    const client = stateTableClient({ endpoint: endpoint.url, region: 'eu-west-1' });
+    const store = createDynamoDbClaimStore(client, 'stalled', { callTimeoutMs: 100 });
+    await expect(store.claimEvent('stalled-1', claimAt('t', T0))).rejects.toMatchObject({
+      name: 'AbortError',
+    });
+    await expect(store.completeEvent('stalled-1', 't', EXPIRES)).rejects.toMatchObject({
+      name: 'AbortError',
+    });
+    client.destroy();
+    await endpoint.close();
+  }, 5_000);
 });

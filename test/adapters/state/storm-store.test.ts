@@ -11,10 +11,13 @@ import { startLocalDynamo, type LocalDynamo } from '../../integration/local-dyna
 
 const WINDOW_MINUTES = 30;
 const T0 = Date.parse('2025-11-20T10:02:11.117Z');
+/** The 30-minute slot T0 falls in: 10:00. */
+const SLOT0 = Date.parse('2025-11-20T10:00:00.000Z');
 const minutes = (n: number) => new Date(T0 + n * 60_000);
 const checkout = stormGroupOf(exampleEvent('container-limit'));
 const web = stormGroupOf(exampleEvent('child-process'));
-const kill = (id: string, atMinute = 0) => ({ eventId: id, at: minutes(atMinute).toISOString() });
+const kill = (id: string, atMinute = 0) => ({ eventId: id, atMs: minutes(atMinute).getTime() });
+const checkoutWindow = (slot = SLOT0) => ({ groupKey: checkout.key, slot });
 
 let dynamo: LocalDynamo;
 let tables = 0;
@@ -41,27 +44,20 @@ const stores: [string, () => Promise<StormStore>][] = [
 describe.each(stores)('storm store (%s)', (_name, makeStore) => {
   let store: StormStore;
 
-  async function record(id: string, atMinute: number, group = checkout) {
-    return store.recordKill(group, kill(id, atMinute), minutes(atMinute), WINDOW_MINUTES);
+  /** A kill at `atMinute`, processed at `nowMinute` (at once, unless said otherwise). */
+  async function record(id: string, atMinute: number, group = checkout, nowMinute = atMinute) {
+    return store.recordKill(group, kill(id, atMinute), minutes(nowMinute), WINDOW_MINUTES);
   }
 
   it('alerts the first kill of a group and counts the later ones in its window', async () => {
     store = await makeStore();
     const first = await record('k1', 0);
-    expect(first).toEqual({
-      kind: 'alert',
-      window: { groupKey: checkout.key, openedAt: T0 },
-      seenBefore: false,
-    });
-    expect(await record('k2', 1)).toEqual({
-      kind: 'counted',
-      window: { groupKey: checkout.key, openedAt: T0 },
-      kills: 2,
-    });
+    expect(first).toEqual({ kind: 'alert', window: checkoutWindow(), seenBefore: false });
+    expect(await record('k2', 1)).toEqual({ kind: 'counted', window: checkoutWindow(), kills: 2 });
     expect(await record('k3', 29)).toMatchObject({ kind: 'counted', kills: 3 });
     expect(await record('w1', 2, web)).toEqual({
       kind: 'alert',
-      window: { groupKey: web.key, openedAt: minutes(2).getTime() },
+      window: { groupKey: web.key, slot: SLOT0 },
       seenBefore: false,
     });
   });
@@ -72,27 +68,60 @@ describe.each(stores)('storm store (%s)', (_name, makeStore) => {
     await record('k2', 10);
     expect(await record('k3', 30)).toEqual({
       kind: 'alert',
-      window: { groupKey: checkout.key, openedAt: minutes(30).getTime() },
+      window: checkoutWindow(SLOT0 + 30 * 60_000),
       seenBefore: false,
     });
+  });
+
+  it('follows the kills’ own times, not when they are processed: a replay hours later', async () => {
+    store = await makeStore();
+    const later = 6 * 60;
+    expect(await record('k1', 0, checkout, later)).toMatchObject({ kind: 'alert' });
+    expect(await record('k2', 45, checkout, later)).toMatchObject({ kind: 'alert' });
+    expect(await record('k3', 46, checkout, later)).toMatchObject({ kind: 'counted', kills: 2 });
+    expect(await record('k4', 90, checkout, later)).toMatchObject({ kind: 'alert' });
+  });
+
+  it('counts a kill delivered after a later one of its slot in that window, with its own time', async () => {
+    store = await makeStore();
+    expect(await record('k2', 5)).toMatchObject({ kind: 'alert', window: checkoutWindow() });
+    expect(await record('k1', 1, checkout, 6)).toMatchObject({ kind: 'counted', window: checkoutWindow() });
+    expect(await record('k3', 20)).toMatchObject({ kind: 'counted', kills: 3 });
+    const claim = await store.claimDigest(checkoutWindow(), minutes(40));
+    expect(claim).toMatchObject({
+      kind: 'claimed',
+      digest: {
+        openedAt: minutes(5).getTime(),
+        firstKillAt: minutes(1).toISOString(),
+        lastKillAt: minutes(20).toISOString(),
+        lastEventId: 'k3',
+        kills: 3,
+      },
+    });
+  });
+
+  it('indexes a window that had closed before its later kills were seen in the bucket of now', async () => {
+    store = await makeStore();
+    const later = 6 * 60;
+    await record('k1', 0, checkout, later);
+    await record('k2', 1, checkout, later);
+    expect(await store.windowsDueIn(dueBucketOf(minutes(30).getTime()))).toEqual([]);
+    expect(await store.windowsDueIn(dueBucketOf(minutes(later).getTime()))).toEqual([checkoutWindow()]);
   });
 
   it('re-alerts a retried first kill until its alert is marked sent, then calls it a repeat', async () => {
     store = await makeStore();
     const first = await record('k1', 0);
-    expect(await record('k1', 0.1)).toEqual({ ...first, seenBefore: true });
+    expect(await record('k1', 0, checkout, 0.1)).toEqual({ ...first, seenBefore: true });
     await store.markAlertSent((first as { window: WindowRef }).window, minutes(0.1));
-    expect(await record('k1', 0.2)).toEqual({
-      kind: 'repeat',
-      window: { groupKey: checkout.key, openedAt: T0 },
-    });
+    expect(await record('k1', 0, checkout, 0.2)).toEqual({ kind: 'repeat', window: checkoutWindow() });
   });
 
   it('does not count a retried later kill twice', async () => {
     store = await makeStore();
     await record('k1', 0);
     await record('k2', 1);
-    expect(await record('k2', 1.1)).toMatchObject({ kind: 'repeat' });
+    expect(await record('k2', 1, checkout, 1.1)).toMatchObject({ kind: 'repeat' });
     expect(await record('k3', 2)).toMatchObject({ kind: 'counted', kills: 3 });
   });
 
@@ -102,7 +131,7 @@ describe.each(stores)('storm store (%s)', (_name, makeStore) => {
     await record('w1', 0, web);
     await record('k2', 5);
     const bucket = dueBucketOf(minutes(30).getTime());
-    expect(await store.windowsDueIn(bucket)).toEqual([{ groupKey: checkout.key, openedAt: T0 }]);
+    expect(await store.windowsDueIn(bucket)).toEqual([checkoutWindow()]);
     expect(await store.windowsDueIn(bucket - 5 * 60_000)).toEqual([]);
   });
 
@@ -111,7 +140,7 @@ describe.each(stores)('storm store (%s)', (_name, makeStore) => {
     await record('k1', 0);
     await record('k2', 3);
     await record('k3', 17);
-    const window = { groupKey: checkout.key, openedAt: T0 };
+    const window = checkoutWindow();
     expect(await store.claimDigest(window, minutes(29))).toEqual({ kind: 'busy' });
     const claim = await store.claimDigest(window, minutes(31));
     expect(claim).toEqual({
@@ -122,6 +151,7 @@ describe.each(stores)('storm store (%s)', (_name, makeStore) => {
         openedAt: T0,
         closesAt: minutes(30).getTime(),
         kills: 3,
+        firstKillAt: minutes(0).toISOString(),
         lastKillAt: minutes(17).toISOString(),
         lastEventId: 'k3',
       },
@@ -135,7 +165,7 @@ describe.each(stores)('storm store (%s)', (_name, makeStore) => {
     store = await makeStore();
     await record('k1', 0);
     await record('k2', 3);
-    const window = { groupKey: checkout.key, openedAt: T0 };
+    const window = checkoutWindow();
     const claim = await store.claimDigest(window, minutes(31));
     await store.releaseDigest(window, (claim as { claimedAt: number }).claimedAt);
     expect(await store.claimDigest(window, minutes(36))).toMatchObject({
@@ -149,7 +179,7 @@ describe.each(stores)('storm store (%s)', (_name, makeStore) => {
   it('owes no digest for a window with a single kill', async () => {
     store = await makeStore();
     await record('k1', 0);
-    expect(await store.claimDigest({ groupKey: checkout.key, openedAt: T0 }, minutes(31))).toEqual({
+    expect(await store.claimDigest(checkoutWindow(), minutes(31))).toEqual({
       kind: 'settled',
     });
   });
@@ -158,8 +188,12 @@ describe.each(stores)('storm store (%s)', (_name, makeStore) => {
     store = await makeStore();
     await record('k1', 0);
     await record('k2', 1);
-    await store.claimDigest({ groupKey: checkout.key, openedAt: T0 }, minutes(30.5));
-    expect(await record('k3', 29.9)).toEqual({ kind: 'alert', window: null, seenBefore: false });
+    await store.claimDigest(checkoutWindow(), minutes(30.5));
+    expect(await record('k3', 29.9, checkout, 30.6)).toEqual({
+      kind: 'alert',
+      window: null,
+      seenBefore: false,
+    });
   });
 
   it('keeps a cursor that only moves forward', async () => {
@@ -183,7 +217,29 @@ describe('DynamoDB storm store under concurrency', () => {
     expect(decisions.filter((d) => d.kind === 'counted')).toHaveLength(19);
     const counts = decisions.flatMap((d) => (d.kind === 'counted' ? [d.kills] : [])).sort((a, b) => a - b);
     expect(counts).toEqual(Array.from({ length: 19 }, (_, i) => i + 2));
-    const claim = await store.claimDigest({ groupKey: checkout.key, openedAt: T0 }, minutes(31));
+    const claim = await store.claimDigest(checkoutWindow(), minutes(31));
     expect(claim).toMatchObject({ kind: 'claimed', digest: { kills: 20 } });
+  });
+
+  it('twenty kills a second apart, delivered at once in any order: one alert, their first and last times', async () => {
+    const store = await freshDynamoStore();
+    const order = [7, 19, 0, 12, 3, 15, 1, 18, 9, 5, 14, 2, 11, 17, 6, 10, 4, 16, 8, 13];
+    const decisions = await Promise.all(
+      order.map((second) =>
+        store.recordKill(checkout, kill(`s${second}`, second / 60), minutes(1), WINDOW_MINUTES),
+      ),
+    );
+    expect(decisions.filter((d) => d.kind === 'alert')).toHaveLength(1);
+    expect(decisions.filter((d) => d.kind === 'counted')).toHaveLength(19);
+    const claim = await store.claimDigest(checkoutWindow(), minutes(31));
+    expect(claim).toMatchObject({
+      kind: 'claimed',
+      digest: {
+        kills: 20,
+        firstKillAt: minutes(0).toISOString(),
+        lastKillAt: minutes(19 / 60).toISOString(),
+        lastEventId: 's19',
+      },
+    });
   });
 });

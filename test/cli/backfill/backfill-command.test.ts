@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import {
   CloudWatchLogsClient,
   FilterLogEventsCommand,
@@ -101,6 +102,7 @@ function pagesOf(events: readonly FilteredLogEvent[], size = 4): FilteredLogEven
 }
 
 const logs = mockClient(CloudWatchLogsClient);
+const cloudFormation = mockClient(CloudFormationClient);
 
 /**
  * FilterLogEvents over `pages`: page i+1's token is `p<i+1>`; the last page gives back the token it was
@@ -120,11 +122,15 @@ beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'backfill-'));
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
-afterEach(() => logs.reset());
+afterEach(() => {
+  logs.reset();
+  cloudFormation.reset();
+});
 
 function environment(deliver: DeliverKills | null = null, targets: unknown[] = []): BackfillEnvironment {
   return {
     logsClient: (region) => new CloudWatchLogsClient(region === null ? {} : { region }),
+    cloudFormationClient: (region) => new CloudFormationClient({ region }),
     checkpoints: fileCheckpointStore,
     openDelivery(target) {
       targets.push(target);
@@ -536,6 +542,84 @@ describe('backfill --deliver', () => {
     expect(second.stderr).toContain('this run delivered 0, 3 already delivered before');
   });
 
+  it('backfill --deliver --cluster demo --stack EksOomAlerts-demo: the names come from the stack outputs', async () => {
+    servePages(pages);
+    cloudFormation.on(DescribeStacksCommand, { StackName: 'EksOomAlerts-demo' }).resolves({
+      Stacks: [
+        {
+          StackName: 'EksOomAlerts-demo',
+          CreationTime: new Date(NOW),
+          StackStatus: 'UPDATE_COMPLETE',
+          Outputs: [
+            { OutputKey: 'AlertTopicArn', OutputValue: 'arn:aws:sns:eu-west-1:123456789012:demo-Alert' },
+            { OutputKey: 'EventBusName', OutputValue: 'eks-oom-alerts-demo' },
+            { OutputKey: 'StateTableName', OutputValue: 'EksOomAlerts-demo-StateTable1A2B' },
+            { OutputKey: 'EventsLogGroupName', OutputValue: '/eks-oom-alerts/demo/events' },
+            { OutputKey: 'ChatTopicArn', OutputValue: 'arn:aws:sns:eu-west-1:123456789012:demo-Chat' },
+          ],
+        },
+      ],
+    });
+    const sent = pipeline();
+    const targets: unknown[] = [];
+    const run = await backfill(
+      [...args(), '--deliver', '--cluster', 'demo', '--region', 'eu-west-1', '--stack', 'EksOomAlerts-demo'],
+      environment(sent.deliver, targets),
+    );
+    expect(run.code).toBe(0);
+    expect(targets).toEqual([
+      {
+        region: 'eu-west-1',
+        cluster: 'demo',
+        stateTable: 'EksOomAlerts-demo-StateTable1A2B',
+        topicArn: 'arn:aws:sns:eu-west-1:123456789012:demo-Alert',
+        eventsLogGroup: '/eks-oom-alerts/demo/events',
+        chatTopicArn: 'arn:aws:sns:eu-west-1:123456789012:demo-Chat',
+      },
+    ]);
+    expect(sent.history).toHaveLength(3);
+  });
+
+  it('backfill --deliver --stack of a stack without the outputs (or none at all) exits 1 and says why', async () => {
+    servePages(pages);
+    cloudFormation
+      .on(DescribeStacksCommand, { StackName: 'old' })
+      .resolves({
+        Stacks: [
+          {
+            StackName: 'old',
+            CreationTime: new Date(NOW),
+            StackStatus: 'CREATE_COMPLETE',
+            Outputs: [{ OutputKey: 'EventBusName', OutputValue: 'eks-oom-alerts-demo' }],
+          },
+        ],
+      })
+      .on(DescribeStacksCommand, { StackName: 'gone' })
+      .rejects(Object.assign(new Error('Stack with id gone does not exist'), { name: 'ValidationError' }));
+    const targets: unknown[] = [];
+    const deliverTo = (stack: string) => [
+      ...args(),
+      '--deliver',
+      '--cluster',
+      'demo',
+      '--region',
+      'eu-west-1',
+      '--stack',
+      stack,
+    ];
+    const old = await backfill(deliverTo('old'), environment(pipeline().deliver, targets));
+    expect(old.code).toBe(1);
+    expect(old.stderr).toContain(
+      'backfill: stack old has no output AlertTopicArn, StateTableName, EventsLogGroupName: deploy this version',
+    );
+    const gone = await backfill(deliverTo('gone'), environment(pipeline().deliver, targets));
+    expect(gone.code).toBe(1);
+    expect(gone.stderr).toContain(
+      'backfill: cannot describe stack gone: ValidationError: Stack with id gone does not exist',
+    );
+    expect(targets).toEqual([]);
+  });
+
   it('interrupted and resumed, alerts each kill once', async () => {
     const sent = pipeline();
     let controller: AbortController | null = null;
@@ -579,8 +663,13 @@ describe('backfill command line', () => {
     [['--log-group', GROUP], '--since is required (for example --since 7d)'],
     [
       ['--log-group', GROUP, '--since', '7d', '--deliver'],
-      '--deliver needs --cluster, --state-table, --topic-arn',
+      '--deliver needs --cluster, --state-table, --topic-arn (or --stack NAME)',
     ],
+    [
+      ['--log-group', GROUP, '--since', '7d', '--deliver', '--stack', 's', '--topic-arn', 'arn'],
+      '--stack names the resources: give it or --topic-arn, not both',
+    ],
+    [['--log-group', GROUP, '--since', '7d', '--stack', 's'], '--stack is used only with --deliver'],
     [
       ['--log-group', GROUP, '--since', '7d', '--topic-arn', 'arn'],
       '--topic-arn is used only with --deliver',

@@ -13,6 +13,31 @@ function kill(n: number): EnrichedOomEvent {
 const targets = (lines: readonly string[]) => lines.map((l) => (JSON.parse(l) as { target: string }).target);
 
 describe('dryRunPublish', () => {
+  it('prints the chat message beside the SNS message it copies: {"target":"chat","message":{…}}', async () => {
+    const lines: string[] = [];
+    const dryRun = dryRunPublish(
+      (line) => lines.push(line),
+      30,
+      () => T0,
+    );
+    await dryRun.publish([kill(0)]);
+    const sns = JSON.parse(lines[1] as string) as { target: string; subject: string };
+    const chat = JSON.parse(lines[2] as string) as {
+      target: string;
+      message: { version: string; source: string; content: { title: string; textType: string } };
+    };
+    expect(sns.target).toBe('sns');
+    expect(chat).toMatchObject({
+      target: 'chat',
+      message: {
+        version: '1.0',
+        source: 'custom',
+        content: { textType: 'client-markdown', title: sns.subject },
+      },
+    });
+    expect(Object.keys(chat)).toEqual(['target', 'message']);
+  });
+
   it('prints every bus entry, then the alert of the storm’s first kill; the digest on flush', async () => {
     const lines: string[] = [];
     const dryRun = dryRunPublish(
@@ -25,10 +50,18 @@ describe('dryRunPublish', () => {
       { ok: true },
       { ok: true },
     ]);
-    expect(targets(lines)).toEqual(['eventbridge', 'eventbridge', 'eventbridge', 'sns']);
+    expect(targets(lines)).toEqual(['eventbridge', 'eventbridge', 'eventbridge', 'sns', 'chat']);
     await dryRun.flushDigests();
-    expect(targets(lines)).toEqual(['eventbridge', 'eventbridge', 'eventbridge', 'sns', 'sns']);
-    expect((JSON.parse(lines[4] as string) as { subject: string }).subject).toContain('2 more OOM kills');
+    expect(targets(lines)).toEqual([
+      'eventbridge',
+      'eventbridge',
+      'eventbridge',
+      'sns',
+      'chat',
+      'sns',
+      'chat',
+    ]);
+    expect((JSON.parse(lines[5] as string) as { subject: string }).subject).toContain('2 more OOM kills');
   });
 
   it('fails an event with no bus entry, and notifies the others', async () => {
@@ -42,6 +75,6 @@ describe('dryRunPublish', () => {
     const results = await dryRun.publish([huge, kill(1)]);
     expect(results[0]).toMatchObject({ ok: false });
     expect(results[1]).toEqual({ ok: true });
-    expect(targets(lines)).toEqual(['eventbridge', 'sns']);
+    expect(targets(lines)).toEqual(['eventbridge', 'sns', 'chat']);
   });
 });

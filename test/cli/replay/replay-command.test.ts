@@ -70,7 +70,7 @@ describe('eks-oom-alerts replay --dry-run', () => {
     expect(stderr).toBe(
       'replay: 4 kills parsed, 2 would be delivered, 2 duplicates, 0 failed; 0 unrecognised OOM lines\n',
     );
-    expect(lines.map((l) => l.target)).toEqual(['eventbridge', 'eventbridge', 'sns', 'sns']);
+    expect(lines.map((l) => l.target)).toEqual(['eventbridge', 'eventbridge', 'sns', 'chat', 'sns', 'chat']);
     const entry = (lines[0] as BusLine).entry;
     expect(Object.keys(lines[0]!)).toEqual(['target', 'entry']);
     expect(Object.keys(entry)).toEqual(['Source', 'DetailType', 'Detail']);
@@ -90,6 +90,50 @@ describe('eks-oom-alerts replay --dry-run', () => {
     expect(Object.keys(sns.message)).toEqual(['default', 'email', 'sms']);
     expect(sns.subject).toBe('OOM: python3 in pod 3962896b (unresolved) 64Mi pod limit on node-kernel');
     expect(sns.message.email).toContain('replay was run without --kubeconfig');
+  });
+
+  it('replay --dry-run examples/fluent-bit-5.1-kmsg-records.jsonl: Fluent Bit records, one a line', async () => {
+    const file = 'examples/fluent-bit-5.1-kmsg-records.jsonl';
+    const { code, lines, stderr } = await replay(['--dry-run', '--cluster', 'prod-eu', file], {
+      [file]: readFileSync(file, 'utf8'),
+    });
+    expect(code).toBe(0);
+    expect(stderr).toBe(
+      'replay: 2 kills parsed, 2 would be delivered, 0 duplicates, 0 failed; 0 unrecognised OOM lines\n',
+    );
+    const details = lines
+      .filter((l) => l.target === 'eventbridge')
+      .map((l) => JSON.parse((l as BusLine).entry.Detail) as EnrichedOomEvent);
+    expect(details.map((d) => [d.node, d.kernelTime, d.victim.pid, d.pod?.uid, d.source])).toEqual([
+      [
+        'fluent-bit-5.1-kmsg-records',
+        3467.508244,
+        2874,
+        '3962896b-ab69-4572-8f1d-ee756f9f3589',
+        expect.objectContaining({
+          logGroup: '/eks-oom-alerts/prod-eu/kernel',
+          logStream: 'fluent-bit-5.1-kmsg-records.kernel',
+        }),
+      ],
+      [
+        'fluent-bit-5.1-kmsg-records',
+        4194.691334,
+        17777,
+        '11111111-2222-3333-4444-555555555555',
+        expect.anything(),
+      ],
+    ]);
+    const subjects = lines.filter((l) => l.target === 'sns').map((l) => (l as SnsLine).subject);
+    expect(subjects).toHaveLength(2);
+  });
+
+  it('replay --dry-run --node N records.jsonl names the node the records came from', async () => {
+    const file = 'examples/fluent-bit-5.1-kmsg-records.jsonl';
+    const { lines } = await replay(['--dry-run', '--node', NODE, 'records.jsonl'], {
+      'records.jsonl': readFileSync(file, 'utf8'),
+    });
+    const bus = lines.find((l) => l.target === 'eventbridge') as BusLine;
+    expect((JSON.parse(bus.entry.Detail) as OomEvent).node).toBe(NODE);
   });
 
   it('replay --dry-run FILE FILE: the same input twice alerts once', async () => {
@@ -145,10 +189,10 @@ describe('eks-oom-alerts replay --dry-run', () => {
     const sns = lines.filter((l) => l.target === 'sns') as SnsLine[];
     expect(sns.map((l) => l.subject)).toEqual([
       'OOM: prod/checkout-api (api) 64Mi pod limit on ip-10-0-1-23',
-      'OOM storm: 1 more OOM kill of prod/checkout-api (api) in 15 min',
+      'OOM storm: 1 more OOM kill of prod/checkout-api (api) in 12 min',
     ]);
     expect(sns[1]!.message.sms).toBe(
-      'OOM prod-eu: 1 more OOM kill of prod/checkout-api (api) in 15 min, last at 14:53Z',
+      'OOM prod-eu: 1 more OOM kill of prod/checkout-api (api) in 12 min, 14:41Z-14:53Z',
     );
   });
 });
@@ -220,33 +264,66 @@ describe('eks-oom-alerts replay: wrong input', () => {
   });
 });
 
+/** Where Fluent Bit records go in these tests. */
+const RECORDS = { logGroup: '/eks-oom-alerts/prod-eu/kernel', node: NODE };
+
 describe('readReplayInput', () => {
-  it('knows the three shapes and says what is wrong with anything else', () => {
+  it('knows the four shapes and says what is wrong with anything else', () => {
     const decoded = decodedPayloads()[0]!;
-    expect(readReplayInput(JSON.stringify(decoded), 'f')).toMatchObject({
+    expect(readReplayInput(JSON.stringify(decoded), 'f', RECORDS)).toMatchObject({
       ok: true,
       batches: [{ logStream: `${NODE}.host.dmesg` }],
     });
-    expect(readReplayInput(JSON.stringify(rawPayload(decoded)), 'f')).toEqual(
-      readReplayInput(JSON.stringify(decoded), 'f'),
+    expect(readReplayInput(JSON.stringify(rawPayload(decoded)), 'f', RECORDS)).toEqual(
+      readReplayInput(JSON.stringify(decoded), 'f', RECORDS),
     );
     expect(
       readReplayInput(
         '{"logGroupName":"g","logStreamName":"s","logEvents":[{"timestamp":1,"message":"m"}]}',
         'f',
+        RECORDS,
       ),
     ).toEqual({
       ok: true,
       batches: [{ logGroup: 'g', logStream: 's', logEvents: [{ id: 'f:1#0', timestamp: 1, message: 'm' }] }],
     });
-    expect(readReplayInput(JSON.stringify({ awslogs: { data: 'not base64!' } }), 'f')).toMatchObject({
-      ok: false,
-    });
-    expect(readReplayInput('{"logGroupName":"g"}', 'f')).toEqual({
+    expect(readReplayInput(JSON.stringify({ awslogs: { data: 'not base64!' } }), 'f', RECORDS)).toMatchObject(
+      {
+        ok: false,
+      },
+    );
+    expect(readReplayInput('{"logGroupName":"g"}', 'f', RECORDS)).toEqual({
       ok: false,
       problem: 'f:1: a PutLogEvents body needs logGroupName, logStreamName and logEvents',
     });
+    // Fluent Bit records, one a line: consecutive ones are one batch of the node's kernel stream, no timestamp.
+    const kmsg = '{"priority":6,"sequence":7,"sec":1,"usec":5,"msg":"a"}\n{"MESSAGE":"b"}\n';
+    expect(readReplayInput(kmsg, 'f', RECORDS)).toEqual({
+      ok: true,
+      batches: [
+        {
+          logGroup: '/eks-oom-alerts/prod-eu/kernel',
+          logStream: `${NODE}.kernel`,
+          logEvents: [
+            {
+              id: 'f:1',
+              timestamp: undefined,
+              message: '{"priority":6,"sequence":7,"sec":1,"usec":5,"msg":"a"}',
+            },
+            { id: 'f:2', timestamp: undefined, message: '{"MESSAGE":"b"}' },
+          ],
+        },
+      ],
+    });
+    expect(readReplayInput('{"msg":1}', 'f', RECORDS)).toEqual({
+      ok: false,
+      problem: 'f:1: a PutLogEvents body needs logGroupName, logStreamName and logEvents',
+    });
+    expect(readReplayInput('[1]', 'f', RECORDS)).toEqual({ ok: false, problem: 'f:1: not a JSON object' });
     const control = { ...decoded, messageType: 'CONTROL_MESSAGE', logEvents: [] };
-    expect(readReplayInput(JSON.stringify(rawPayload(control)), 'f')).toEqual({ ok: true, batches: [] });
+    expect(readReplayInput(JSON.stringify(rawPayload(control)), 'f', RECORDS)).toEqual({
+      ok: true,
+      batches: [],
+    });
   });
 });

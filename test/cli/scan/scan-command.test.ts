@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../../cli/main.ts';
@@ -18,6 +18,17 @@ async function scan(args: string[], options: MemoryIoOptions = {}) {
   const memory = memoryIo({ ...options, files: { ...EXAMPLES, ...options.files } });
   const code = await runCli(['scan', ...args], memory.io);
   return { code, stdout: memory.stdout.text, stderr: memory.stderr.text };
+}
+
+/** The columns of the scan table, as issue 12 set them; IMPACT only with --kubeconfig. */
+const COLUMNS = ['TIME', 'NODE', 'NAMESPACE/POD', 'CONTAINER', 'PROCESS', 'USAGE/LIMIT', 'LIMIT HIT'];
+
+/** Goldens are reviewed as diffs: UPDATE_GOLDEN=1 rewrites them. */
+function expectGolden(actual: string, name: string): void {
+  const path = `test/fixtures/scan/${name}`;
+  if (process.env.UPDATE_GOLDEN === '1') writeFileSync(path, actual);
+  expect(existsSync(path), `${path}: run with UPDATE_GOLDEN=1 to write it`).toBe(true);
+  expect(actual).toBe(readFileSync(path, 'utf8'));
 }
 
 function jsonLines<T = OomEvent>(stdout: string): T[] {
@@ -40,27 +51,36 @@ describe('eks-oom-alerts scan', () => {
     const { code, stdout, stderr } = await scan(['examples/kernel-6.18.dmesg.log']);
     expect(code).toBe(0);
     expect(tableRows(stdout)).toEqual([
-      ['TIME', 'NODE', 'POD', 'CONTAINER', 'PROCESS', 'RSS / LIMIT', 'LIMIT'],
+      COLUMNS,
       [
-        '[ 3467.5]',
+        '+3467.5',
         '-',
         '3962896b-ab69-4572-8f1d-ee756f9f3589',
         'a2172e8d1101',
         'python3 (2874)',
-        '63.6 MiB / 64.0 MiB',
+        // anon 65152 kB + file 6648 kB + shmem 0 against 65536 kB, as the e-mail adds them up.
+        '70.1Mi/64Mi',
         'pod',
       ],
       [
-        '[ 4194.7]',
+        '+4194.7',
         '-',
         '11111111-2222-3333-4444-555555555555',
         'abcdef012345',
         'python3 (17777)',
-        '63.6 MiB / 64.0 MiB',
+        '70.1Mi/64Mi',
         'pod',
       ],
     ]);
     expect(stderr).toBe('scan: 1 file read, 163 lines, 2 kills (0 incomplete), 0 drift lines\n');
+  });
+
+  it('scan examples/* (golden: test/fixtures/scan/examples.table.txt)', async () => {
+    const files = Object.keys(EXAMPLES).sort();
+    const { code, stdout } = await scan(files);
+    expect(code).toBe(0);
+    expect(tableRows(stdout)[0]).toEqual(COLUMNS);
+    expectGolden(stdout, 'examples.table.txt');
   });
 
   it('scan --json examples/kernel-6.18.dmesg.log', async () => {
@@ -107,22 +127,18 @@ describe('eks-oom-alerts scan', () => {
   it('scan examples/journalctl-4.18-el8-truncated.log (printed twice, pager-truncated, local-language dates)', async () => {
     const { code, stdout } = await scan(['examples/journalctl-4.18-el8-truncated.log']);
     expect(code).toBe(0);
+    // A journal stamp has no year and no zone: not a time in the table's one format.
     expect(tableRows(stdout).slice(1)).toEqual([
       [
-        '7月 12 12:11:16',
+        '?',
         'k8s-node-04',
         'f05bdc36-dd14-4537-9b91-57cc07df0932',
         '052d52a163eb',
         'systembusin (1735923)',
-        '993.7 MiB / 1000.0 MiB',
+        '1010.8Mi/1000Mi',
         'pod',
       ],
     ]);
-    // `月` takes two terminal columns: the node starts one character earlier in the row than in the header,
-    // at the same terminal column.
-    const [header, row] = stdout.split('\n');
-    expect(header?.indexOf('NODE')).toBe(17);
-    expect(row?.indexOf('k8s-node-04')).toBe(16);
   });
 
   it('scan --json examples/fluent-bit-5.1-kmsg-records.jsonl', async () => {
@@ -134,13 +150,15 @@ describe('eks-oom-alerts scan', () => {
     ]);
   });
 
-  it('scan examples/kernel-3.10-to-5.10-oneliners.log (lone summary lines: incomplete, no time, no memory)', async () => {
+  it('scan examples/kernel-3.10-to-5.10-oneliners.log (lone `Task in` and summary lines: incomplete, no time, no memory)', async () => {
     const { stdout, stderr } = await scan(['examples/kernel-3.10-to-5.10-oneliners.log']);
     expect(tableRows(stdout).slice(1)).toEqual([
-      ['?', '-', '3962896b-ab69-4572-8f1d-ee756f9f3589', 'a2172e8d1101', 'memc (387602)', '? / ?', 'pod'],
-      ['?', '-', '748bebc7-7fde-4fef-b2a3-fe45e29392df', '-', 'memc (26036)', '? / ?', 'pod'],
+      ['?', '-', 'f01c1049-ebf4-4b9d-b04c-345e8da5d1a8', '15bbd7bed86a', '? (?)', '?/?', 'pod'],
+      ['?', '-', '9693eb91-d071-4564-895b-fc504afa8f00', '1d4c8e1115f9', '? (?)', '?/?', 'pod'],
+      ['?', '-', '3962896b-ab69-4572-8f1d-ee756f9f3589', 'a2172e8d1101', 'memc (387602)', '?/?', 'pod'],
+      ['?', '-', '748bebc7-7fde-4fef-b2a3-fe45e29392df', '-', 'memc (26036)', '?/?', 'pod'],
     ]);
-    expect(stderr).toBe('scan: 1 file read, 4 lines, 2 kills (2 incomplete), 0 drift lines\n');
+    expect(stderr).toBe('scan: 1 file read, 4 lines, 4 kills (4 incomplete), 0 drift lines\n');
   });
 
   it('scan --node ip-10-0-1-23.ec2.internal --json examples/kernel-6.18.dmesg.log', async () => {
@@ -207,9 +225,9 @@ describe('eks-oom-alerts scan', () => {
     );
   });
 
-  it('scan missing.log examples/kernel-6.18.dmesg.log reports the missing file and still prints the kills', async () => {
+  it('scan missing.log examples/kernel-6.18.dmesg.log reads the rest, prints its kills, then exits 1', async () => {
     const { code, stdout, stderr } = await scan(['missing.log', 'examples/kernel-6.18.dmesg.log']);
-    expect(code).toBe(0);
+    expect(code).toBe(1);
     expect(tableRows(stdout)).toHaveLength(3);
     expect(stderr).toBe(
       'scan: cannot read missing.log: no such file\n' +
@@ -332,14 +350,14 @@ describe('eks-oom-alerts scan --follow', () => {
     expect(code).toBe(0);
     // Booted at 12:00:00 − 1100.25 s = 11:41:39.750; the kill line is at 1054.814609 s after boot.
     expect(tableRows(stdoutWhenDone)).toEqual([
-      ['TIME', 'NODE', 'POD', 'CONTAINER', 'PROCESS', 'RSS / LIMIT', 'LIMIT'],
+      COLUMNS,
       [
-        '2026-11-23 11:59:14Z',
+        '2026-11-23T11:59:14Z',
         '-',
         'f86ac37d-bb45-4a35-aaf2-0c146931ca85',
         '532672d00f5e',
         'tail (6654)',
-        '63.6 MiB / 64.0 MiB',
+        '65.1Mi/64Mi',
         'pod',
       ],
     ]);
@@ -380,6 +398,44 @@ describe('eks-oom-alerts scan --follow', () => {
     expect(events.map((e) => [e.victim.pid, e.kernelTime, e.observedAt])).toEqual([
       [6654, 1054.814609, null],
     ]);
+  });
+});
+
+describe('eks-oom-alerts scan on the node: kernel times of this boot on the wall clock', () => {
+  const dmesg = EXAMPLES['examples/kernel-6.18.dmesg.log'] as string;
+  /** This host's ring buffer as /dev/kmsg gives it, one record a read; it still holds the first kill only. */
+  const kmsg = (): MemoryIoOptions['files'] => ({
+    '/proc/uptime': '5000.00 9000.00\n',
+    '/dev/kmsg': {
+      reads: [
+        '6,2040,3467508000,-;python3 invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=0\n',
+        '3,2101,3467508244,-;Memory cgroup out of memory: Killed process 2874 (python3) total-vm:75160kB, anon-rss:65152kB, file-rss:6648kB, shmem-rss:0kB, UID:0 pgtables:184kB oom_score_adj:0\n',
+        '6,2102,3467600000,-;eth0: link up\n',
+      ],
+      whenDone: () => undefined,
+    },
+  });
+
+  it('dmesg | scan --json: a kill whose line this host still holds gets observedAt from the boot time', async () => {
+    const { code, stdout } = await scan(['--json', '-'], { stdin: dmesg, files: kmsg() });
+    expect(code).toBe(0);
+    // Booted at 12:00:00 − 5000 s = 10:36:40; the first kill line is 3467.508244 s after boot.
+    expect(jsonLines(stdout).map((e) => [e.victim.pid, e.observedAt])).toEqual([
+      [2874, '2026-11-23T11:34:27.508Z'],
+      [17777, null],
+    ]);
+  });
+
+  it('scan dmesg.log: the table gives ISO time for this boot, +seconds for the kill it cannot place', async () => {
+    const { stdout } = await scan(['dmesg.log'], { files: { ...kmsg(), 'dmesg.log': dmesg } });
+    expect(tableRows(stdout).map((row) => row[0])).toEqual(['TIME', '2026-11-23T11:34:27Z', '+4194.7']);
+  });
+
+  it('scan dmesg.log without a readable /dev/kmsg keeps seconds since boot', async () => {
+    const { stdout } = await scan(['dmesg.log'], {
+      files: { '/proc/uptime': '5000.00 9000.00\n', 'dmesg.log': dmesg },
+    });
+    expect(tableRows(stdout).map((row) => row[0])).toEqual(['TIME', '+3467.5', '+4194.7']);
   });
 });
 
@@ -426,11 +482,20 @@ describe('eks-oom-alerts scan --kubeconfig', () => {
     });
   };
 
-  it('scan --kubeconfig kube.yaml --context prod --json examples/kernel-6.18.dmesg.log', async () => {
+  it('scan --kubeconfig kube.yaml --context prod --node N --json examples/kernel-6.18.dmesg.log', async () => {
     targets.length = 0;
     resolved.length = 0;
     const { code, stdout } = await scan(
-      ['--kubeconfig', 'kube.yaml', '--context', 'prod', '--json', 'examples/kernel-6.18.dmesg.log'],
+      [
+        '--kubeconfig',
+        'kube.yaml',
+        '--context',
+        'prod',
+        '--node',
+        'ip-10-0-1-23.ec2.internal',
+        '--json',
+        'examples/kernel-6.18.dmesg.log',
+      ],
       { connectCluster, now: 1_000 },
     );
     expect(code).toBe(0);
@@ -456,33 +521,72 @@ describe('eks-oom-alerts scan --kubeconfig', () => {
     expect(events[0]?.pod?.uid).toBe('3962896b-ab69-4572-8f1d-ee756f9f3589');
   });
 
-  it('scan --kubeconfig kube.yaml examples/kernel-6.18.dmesg.log names pod, container and workload', async () => {
-    const { stdout } = await scan(['--kubeconfig', 'kube.yaml', 'examples/kernel-6.18.dmesg.log'], {
-      connectCluster,
-    });
+  it('scan --kubeconfig kube.yaml --node N examples/kernel-6.18.dmesg.log names namespace/pod and container, and the impact', async () => {
+    const { code, stdout } = await scan(
+      ['--kubeconfig', 'kube.yaml', '--node', 'ip-10-0-1-23.ec2.internal', 'examples/kernel-6.18.dmesg.log'],
+      { connectCluster },
+    );
+    expect(code).toBe(0);
     expect(tableRows(stdout)).toEqual([
-      ['TIME', 'NODE', 'POD', 'CONTAINER', 'PROCESS', 'RSS / LIMIT', 'LIMIT', 'WORKLOAD'],
+      [...COLUMNS, 'IMPACT'],
       [
-        '[ 3467.5]',
-        '-',
+        '+3467.5',
+        'ip-10-0-1-23.ec2.internal',
         'shop/api-7d4b9c-x2x9q',
         'api',
         'python3 (2874)',
-        '63.6 MiB / 64.0 MiB',
+        '70.1Mi/64Mi',
         'pod',
-        'Deployment/api',
+        'container-restarted',
       ],
       [
-        '[ 4194.7]',
-        '-',
+        '+4194.7',
+        'ip-10-0-1-23.ec2.internal',
         '11111111-2222-3333-4444-555555555555',
         'abcdef012345',
         'python3 (17777)',
-        '63.6 MiB / 64.0 MiB',
+        '70.1Mi/64Mi',
         'pod',
-        '(not-found)',
+        'unknown (not-found)',
       ],
     ]);
+    expectGolden(stdout, 'kernel-6.18.enriched.table.txt');
+  });
+
+  it('scan --kubeconfig kube.yaml examples/kernel-6.18.dmesg.log (no node in the log, no --node) is a usage error', async () => {
+    resolved.length = 0;
+    const { code, stdout, stderr } = await scan(
+      ['--kubeconfig', 'kube.yaml', 'examples/kernel-6.18.dmesg.log'],
+      { connectCluster },
+    );
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(resolved).toEqual([]);
+    expect(stderr).toMatch(
+      /^scan: examples\/kernel-6\.18\.dmesg\.log names no node, and --kubeconfig looks pods up on their node: give --node NAME\n\nUsage: eks-oom-alerts scan/,
+    );
+  });
+
+  it('scan --kubeconfig kube.yaml --json examples/journalctl-4.18-el8-truncated.log (the log names its node) needs no --node', async () => {
+    resolved.length = 0;
+    const { code, stdout } = await scan(
+      ['--kubeconfig', 'kube.yaml', '--json', 'examples/journalctl-4.18-el8-truncated.log'],
+      { connectCluster },
+    );
+    expect(code).toBe(0);
+    expect(jsonLines<EnrichedOomEvent>(stdout).map((e) => [e.node, e.enrichment.status])).toEqual([
+      ['k8s-node-04', 'not-found'],
+    ]);
+  });
+
+  it('scan --kubeconfig kube.yaml --follow /dev/kmsg without --node is a usage error before any wait', async () => {
+    const memory = memoryIo({
+      files: { '/dev/kmsg': { reads: [], whenDone: () => undefined } },
+      connectCluster,
+    });
+    const code = await runCli(['scan', '--kubeconfig', 'kube.yaml', '--follow', '/dev/kmsg'], memory.io);
+    expect(code).toBe(2);
+    expect(memory.stderr.text).toMatch(/^scan: \/dev\/kmsg names no node, .*give --node NAME\n/);
   });
 
   it('scan --kubeconfig broken.yaml examples/kernel-6.18.dmesg.log exits 1 with the reason', async () => {

@@ -35,6 +35,7 @@ describe('recordEnrichResults', () => {
       ['m-3', { status: 'duplicate', eventId: 'e-3', reason: 'already delivered' }],
       ['m-4', { status: 'failed', eventId: 'e-4', reason: 'claim failed: throttled' }],
       ['m-5', { status: 'unreadable', reason: 'not JSON' }],
+      ['m-6', { status: 'failed', eventId: 'e-6', reason: 'same kill as event e-1, …', inFlight: true }],
     ]);
     recordEnrichResults(results, logger, metrics);
     expect(logs).toEqual([
@@ -64,6 +65,12 @@ describe('recordEnrichResults', () => {
         { messageId: 'm-4', status: 'failed', eventId: 'e-4', reason: 'claim failed: throttled' },
       ],
       ['error', 'record will be retried', { messageId: 'm-5', status: 'unreadable', reason: 'not JSON' }],
+      // Not an error: the other copy of its kill is being delivered right now.
+      [
+        'info',
+        'record waits for a delivery in flight',
+        { messageId: 'm-6', eventId: 'e-6', reason: 'same kill as event e-1, …' },
+      ],
     ]);
     expect(counts).toEqual([
       ['DuplicatesSkipped', 'Count', 1],
@@ -71,12 +78,9 @@ describe('recordEnrichResults', () => {
     ]);
   });
 
-  it('adds both counts for a batch with nothing to count', () => {
+  it('adds no zero: a batch with nothing to count adds no metric', () => {
     const { logger, metrics, counts } = recorders();
     recordEnrichResults(new Map(), logger, metrics);
-    expect(counts).toEqual([
-      ['DuplicatesSkipped', 'Count', 0],
-      ['EnrichmentUnavailable', 'Count', 0],
-    ]);
+    expect(counts).toEqual([]);
   });
 });

@@ -109,8 +109,9 @@ function sqsBatch(bodies: (OomEvent | string)[]): SQSEvent {
   };
 }
 
-function makeHandler() {
+function makeHandler(options: { kubernetesEvents?: boolean } = {}) {
   const runtime = createEnrichRuntime({
+    ...options,
     clusterName: CLUSTER,
     region: 'eu-west-1',
     eks: new EKSClient({ region: 'eu-west-1' }),
@@ -331,6 +332,42 @@ describe('enrich handler', () => {
     expect(logs.commandCalls(FilterLogEventsCommand)).toEqual([]);
   });
 
+  it('with kubernetesEvents: a Kubernetes Event on the pods of the child processes killed in running containers only, once', async () => {
+    const { invoke } = makeHandler({ kubernetesEvents: true });
+    const batch = sqsBatch(killBatch('k8s-events'));
+    expect(await invoke(batch)).toEqual({ batchItemFailures: [] });
+    expect(await invoke(batch)).toEqual({ batchItemFailures: [] });
+    // web and worker kept running; search restarted, the host process has no pod, importer is gone.
+    expect(api.createdEvents.map((e) => e.metadata.name.split('.')[0]).sort()).toEqual([
+      'web-7d9f8b6c5d-aaaaa',
+      'worker-5c6d7e8f9a-bbbbb',
+    ]);
+    expect(
+      api.createdEvents.find((e) => e.metadata.namespace === 'shop' && e.metadata.name.startsWith('web')),
+    ).toMatchObject({
+      metadata: { namespace: 'shop', name: expect.stringMatching(/^web-7d9f8b6c5d-aaaaa\.oom-/) },
+      reason: 'OOMKilledProcess',
+      type: 'Warning',
+      regarding: { kind: 'Pod', namespace: 'shop', name: 'web-7d9f8b6c5d-aaaaa', uid: UID.running },
+    });
+    expect(api.createdEvents[0]?.note).toContain('which kept running');
+  });
+
+  it('with kubernetesEvents: an Event the API refuses (403) costs no alert and no retry', async () => {
+    const { invoke } = makeHandler({ kubernetesEvents: true });
+    const forbidden = { pathPrefix: '/apis/events.k8s.io/', status: 403 };
+    api.inject(forbidden, forbidden);
+    expect(await invoke(sqsBatch(killBatch('k8s-events-refused')))).toEqual({ batchItemFailures: [] });
+    expect(published()).toHaveLength(5);
+    expect(api.createdEvents).toEqual([]);
+  });
+
+  it('without kubernetesEvents: no Event is created', async () => {
+    const { invoke } = makeHandler();
+    await invoke(sqsBatch(killBatch('no-k8s-events')));
+    expect(api.requests.filter((r) => r.method === 'POST')).toEqual([]);
+  });
+
   it('reads the node stream around a kill that came without its task table, once, and delivers it even if throttled', async () => {
     const { invoke } = makeHandler();
     logs.reset();
@@ -397,11 +434,11 @@ describe('enrich handler', () => {
     expect(published().map((e) => e.id)).toEqual(['unreadable-running']);
   });
 
-  it('delivers as "unavailable" when the API refuses, within the invocation’s time', async () => {
+  it('delivers as "unavailable" at the first 403, without retrying it', async () => {
     const { invoke, addMetric } = makeHandler();
     api.inject(...Array.from({ length: 20 }, () => ({ status: 403 })));
     const [running] = killBatch('refused');
-    const response = await invoke(sqsBatch([running as OomEvent]), 8_000);
+    const response = await invoke(sqsBatch([running as OomEvent]));
     expect(response).toEqual({ batchItemFailures: [] });
     expect(published()).toEqual([
       expect.objectContaining({
@@ -410,12 +447,33 @@ describe('enrich handler', () => {
         impact: 'unknown',
         enrichment: {
           status: 'unavailable',
-          detail: `pods on node ${NODES[0]} could not be listed: the API server refused access (403 Forbidden): check the EKS access entry and its view policy; gave up after 5 attempts`,
+          detail: `pods on node ${NODES[0]} could not be listed: the API server refused access (403 Forbidden: injected 403): check the access entry and the eks-oom-alerts-reader ClusterRole bound to its group`,
         },
       }),
     ]);
+    expect(api.requestsTo('/api/v1/pods')).toHaveLength(1);
     expect(
       addMetric.mock.calls.filter(([name]) => name === 'EnrichmentUnavailable').map(([, , value]) => value),
     ).toEqual([1]);
   });
+
+  it('delivers as "unavailable" within the invocation when DescribeCluster never answers', async () => {
+    const { invoke } = makeHandler();
+    eks.reset();
+    eks.on(DescribeClusterCommand).callsFake(() => new Promise(() => undefined));
+    const [running] = killBatch('stalled');
+    // 600 ms left for the API once the 5 s reserve to publish and settle is set aside.
+    const response = await invoke(sqsBatch([running as OomEvent]), 5_600);
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect(published()).toEqual([
+      expect.objectContaining({
+        id: 'stalled-running',
+        kubernetes: null,
+        enrichment: {
+          status: 'unavailable',
+          detail: `pods on node ${NODES[0]} could not be listed: DescribeCluster ${CLUSTER} did not answer in time; gave up after 3 attempts`,
+        },
+      }),
+    ]);
+  }, 10_000);
 });

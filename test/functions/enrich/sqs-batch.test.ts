@@ -34,6 +34,27 @@ describe('batchResponse', () => {
     expect(batchResponse([record('m-1')], new Map([['m-1', published]]))).toEqual({ batchItemFailures: [] });
   });
 
+  it('retries, without failing the invocation, records that wait for a delivery in flight', () => {
+    const waiting: RecordResult = {
+      status: 'failed',
+      eventId: 'e-3',
+      reason: 'same kill as event e-1, which is still being delivered: retried until it is',
+      inFlight: true,
+    };
+    expect(batchResponse([record('m-3')], new Map([['m-3', waiting]]))).toEqual({
+      batchItemFailures: [{ itemIdentifier: 'm-3' }],
+    });
+    expect(() =>
+      batchResponse(
+        [record('m-2'), record('m-3')],
+        new Map([
+          ['m-2', failed],
+          ['m-3', waiting],
+        ]),
+      ),
+    ).toThrow('every record of the batch failed');
+  });
+
   it('fails the invocation when every record failed, with each reason', () => {
     const results = new Map<string, RecordResult>([
       ['m-1', failed],

@@ -4,6 +4,7 @@ import type { Context, EventBridgeEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { formatAlert } from '../../../shared/alert-format/format-alert.ts';
+import { historyRecordOf } from '../../../shared/history-record.ts';
 import type { EnrichedOomEvent } from '../../../shared/oom-event.ts';
 import { exampleEvent } from '../../fixtures/enriched/examples.ts';
 import { startLocalDynamo, type LocalDynamo } from '../../integration/local-dynamo.ts';
@@ -47,8 +48,14 @@ function scheduledTick(): EventBridgeEvent<string, unknown> {
   return { ...busEvent({}), source: 'aws.events', 'detail-type': 'Scheduled Event' };
 }
 
-function kill(n: number): EnrichedOomEvent {
-  return { ...exampleEvent('container-limit'), id: `ip-10-0-1-23/${81234 + n}.0/${41872 + n}/node` };
+/** Kill n, `minute` minutes after the example kill (storm windows follow the kills' own times). */
+function kill(n: number, minute = n): EnrichedOomEvent {
+  const base = exampleEvent('container-limit');
+  return {
+    ...base,
+    id: `ip-10-0-1-23/${81234 + n}.0/${41872 + n}/node`,
+    observedAt: new Date(Date.parse(base.observedAt!) + minute * 60_000).toISOString(),
+  };
 }
 
 beforeAll(async () => {
@@ -81,20 +88,30 @@ describe('notify handler', () => {
     const event = kill(0);
     await handler(busEvent(event), context);
 
-    const alert = formatAlert(event, { eventsLogGroupName: LOG_GROUP });
+    // The region is the one Lambda sets (AWS_REGION): the e-mail's console links open there.
+    const alert = formatAlert(event, { eventsLogGroupName: LOG_GROUP, region: 'eu-west-1' });
+    expect(alert.email).toContain(
+      'https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1#',
+    );
     expect(sns.commandCalls(PublishCommand).map((c) => c.args[0].input)).toEqual([
       {
         TopicArn: TOPIC,
         Subject: 'OOM: prod/checkout-api (api) 512Mi limit on ip-10-0-1-23',
         MessageStructure: 'json',
         Message: JSON.stringify({ default: alert.default, email: alert.email, sms: alert.sms }),
+        MessageAttributes: { sms: { DataType: 'String', StringValue: 'send' } },
       },
     ]);
     expect(logs.commandCalls(PutLogEventsCommand).map((c) => c.args[0].input)).toEqual([
       {
         logGroupName: LOG_GROUP,
         logStreamName: '2025-11-20',
-        logEvents: [{ timestamp: Date.parse('2025-11-20T10:02:11.117Z'), message: JSON.stringify(event) }],
+        logEvents: [
+          {
+            timestamp: Date.parse('2025-11-20T10:02:11.117Z'),
+            message: JSON.stringify(historyRecordOf(event)),
+          },
+        ],
       },
     ]);
   });
@@ -122,11 +139,11 @@ describe('notify handler', () => {
     expect(calls).toHaveLength(1);
     expect(calls[0]).toMatchObject({
       TopicArn: TOPIC,
-      Subject: 'OOM storm: 3 more OOM kills of prod/checkout-api (api) in 30 min',
+      Subject: 'OOM storm: 3 more OOM kills of prod/checkout-api (api) in 3 min',
       MessageStructure: 'json',
     });
     expect(JSON.parse(calls[0]!.Message!)).toMatchObject({
-      sms: 'OOM prod-eu: 3 more OOM kills of prod/checkout-api (api) in 30 min, last at 10:02Z',
+      sms: 'OOM prod-eu: 3 more OOM kills of prod/checkout-api (api) in 3 min, 10:02Z-10:05Z',
     });
 
     await handler(scheduledTick(), context);
@@ -148,7 +165,7 @@ describe('notify handler', () => {
     vi.setSystemTime(T0 + 60 * 60_000);
     logs.on(PutLogEventsCommand).resolves({});
     sns.on(PublishCommand).rejectsOnce(new Error('SNS throttled')).resolves({ MessageId: 'm' });
-    const event = kill(10);
+    const event = kill(10, 60);
     await expect(handler(busEvent(event), context)).rejects.toThrow(
       `delivery incomplete: alert (${event.id})`,
     );

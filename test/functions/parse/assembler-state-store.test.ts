@@ -105,18 +105,18 @@ describe('AssemblerStateStore on the state table (dynalite)', () => {
     expect((await store.save(key, emptyAssemblerState(), 5)).kind).toBe('saved');
   });
 
-  it('discards a state that is not a version 1 assembler state', async () => {
+  it('discards a state that is not a version 2 assembler state (version 1 held one kill per report)', async () => {
     const key = stateKeyOf('g', 'foreign');
     await table.documents.send(
       new PutCommand({
         TableName: table.tableName,
-        Item: { pk: key, version: 3, state: '{"version":2}', expiresAt: Math.floor(NOW / 1000) + 60 },
+        Item: { pk: key, version: 3, state: '{"version":1}', expiresAt: Math.floor(NOW / 1000) + 60 },
       }),
     );
     expect(await store.load(key)).toEqual({
       state: null,
       version: 3,
-      discarded: 'not a version 1 assembler state',
+      discarded: 'not a version 2 assembler state',
     });
     await table.documents.send(
       new PutCommand({
@@ -124,7 +124,7 @@ describe('AssemblerStateStore on the state table (dynalite)', () => {
         Item: { pk: key, version: 4, state: 'not json', expiresAt: Math.floor(NOW / 1000) + 60 },
       }),
     );
-    expect((await store.load(key)).discarded).toBe('not a version 1 assembler state');
+    expect((await store.load(key)).discarded).toBe('not a version 2 assembler state');
   });
 
   it('can take over an unversioned item under its key', async () => {
@@ -151,7 +151,8 @@ describe('stateForStorage', () => {
     expect(state?.recentKills.map((k) => k.pid)).toEqual([2874, 17777]);
     const { json, trimmed } = stateForStorage(state!);
     expect(trimmed).toBe('none');
-    expect(Buffer.byteLength(json)).toBeLessThan(MAX_STATE_BYTES / 100);
+    // The live report stays in it, sent: more of a memory.oom.group kill may come in the next delivery.
+    expect(Buffer.byteLength(json)).toBeLessThan(MAX_STATE_BYTES / 50);
   });
 
   it('drops the recent task tables, then the open report, when a state would not fit', () => {

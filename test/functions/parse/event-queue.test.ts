@@ -6,9 +6,11 @@ import {
   batchesForSend,
   eventMessagesOf,
   MAX_BATCH_BYTES,
+  MAX_MESSAGE_BYTES,
   sendOomEvents,
 } from '../../../functions/parse/event-queue.ts';
 import type { OomEvent } from '../../../shared/oom-event.ts';
+import { GROUP_LOG_GROUP, GROUP_LOG_STREAM, groupKillEvent } from '../../fixtures/group-kill-report.ts';
 import { fakeTiming } from '../../adapters/fake-timing.ts';
 
 const QUEUE = {
@@ -44,6 +46,7 @@ function oomEvent(pid: number, lines: string[] = []): OomEvent {
     memory: null,
     tasks: [],
     coVictims: [],
+    coVictimCount: 0,
     complete: false,
     source: { logGroup: '/fluentbit/oom-whole', logStream: 'node-kernel', eventIds: [] },
     lines,
@@ -77,6 +80,77 @@ describe('batchesForSend', () => {
       [2, 3],
     ]);
     expect(MAX_BATCH_BYTES).toBe(262_144);
+  });
+});
+
+function acceptAll(): void {
+  sqs.on(SendMessageBatchCommand).callsFake((input: { Entries: { Id: string }[] }) => ({
+    Successful: input.Entries.map((e) => ({ Id: e.Id, MessageId: `m-${e.Id}`, MD5OfMessageBody: 'x' })),
+    Failed: [],
+  }));
+}
+
+describe('eventMessagesOf', () => {
+  it('sends a 3,000-member group kill as one message of at most 64 KiB, the kill and its counts whole', async () => {
+    acceptAll();
+    const event = groupKillEvent(3000);
+    const messages = eventMessagesOf([event]);
+    expect(await sendOomEvents(new SQSClient({}), QUEUE, messages, recordingRetry())).toEqual({
+      kind: 'sent',
+      calls: 1,
+    });
+    const bodies = sentEntries()
+      .flat()
+      .map((e) => e.MessageBody!);
+    expect(bodies).toHaveLength(1);
+    expect(Buffer.byteLength(bodies[0]!)).toBeLessThanOrEqual(MAX_MESSAGE_BYTES);
+    expect(MAX_MESSAGE_BYTES).toBe(65_536);
+    const sent = JSON.parse(bodies[0]!) as OomEvent;
+    const { source, ...identity } = event;
+    expect(sent).toMatchObject({
+      ...identity,
+      source: { logGroup: GROUP_LOG_GROUP, logStream: GROUP_LOG_STREAM },
+    });
+    expect((sent.source as { eventIds: string[] }).eventIds[0]).toBe(
+      (source as { eventIds: string[] }).eventIds[0],
+    );
+    expect(sent.coVictimCount).toBe(2999);
+    expect(messages[0]!.trimmed).toMatchObject({ lines: 0, tasks: 0, coVictims: 0 });
+    expect(messages[0]!.trimmed?.sourceRefs).toBeGreaterThan(0);
+  });
+
+  it('cuts an event with huge lines, cgroup paths and source ids to 64 KiB, and keeps the kill', () => {
+    const path = `/kubepods.slice/${'p'.repeat(500_000)}`;
+    const event = {
+      ...oomEvent(
+        4242,
+        Array.from({ length: 40 }, (_, i) => `${i} ${'l'.repeat(100_000)}`),
+      ),
+      cgroup: { oom: path, task: path },
+      source: {
+        logGroup: '/fluentbit/oom-whole',
+        logStream: 'node-kernel',
+        eventIds: Array.from({ length: 20_000 }, (_, i) => String(10n ** 55n + BigInt(i))),
+      },
+    };
+    const [message] = eventMessagesOf([event]);
+    expect(Buffer.byteLength(message!.body)).toBeLessThanOrEqual(MAX_MESSAGE_BYTES);
+    expect(message!.eventId).toBe('id-4242');
+    expect(JSON.parse(message!.body)).toMatchObject({
+      id: 'id-4242',
+      victim: event.victim,
+      constraint: 'memcg',
+      limitScope: 'pod',
+      cgroup: { oom: expect.stringMatching(/^\/kubepods\.slice\/p+…$/) as string },
+    });
+    expect(message!.trimmed).toMatchObject({ longText: 42 });
+  });
+
+  it('leaves an event that fits as it is', () => {
+    const event = oomEvent(1, ['Memory cgroup out of memory: Killed process 1 (python3)']);
+    expect(eventMessagesOf([event])).toEqual([
+      { eventId: 'id-1', body: JSON.stringify(event), trimmed: null },
+    ]);
   });
 });
 

@@ -4,6 +4,8 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { AssemblerStateStore, stateKeyOf } from '../../../functions/parse/assembler-state-store.ts';
 import type { ParseDependencies, ParseLog, StateStore } from '../../../functions/parse/parse-batch.ts';
 import { parseSubscriptionBatch } from '../../../functions/parse/parse-batch.ts';
+import { MAX_MESSAGE_BYTES } from '../../../functions/parse/event-queue.ts';
+import { MAX_TEXT_CHARS } from '../../../shared/event-shrink.ts';
 import type { OomEvent } from '../../../shared/oom-event.ts';
 import {
   bodiesOfGroup,
@@ -12,6 +14,14 @@ import {
   subscriptionEvent,
   WHOLE_RECORD_GROUP,
 } from '../../fixtures/subscription/subscription-payloads.ts';
+import {
+  GROUP_CGROUP,
+  GROUP_FIRST_PID,
+  GROUP_LOG_GROUP,
+  GROUP_LOG_STREAM,
+  groupKillBodies,
+  groupKillMessages,
+} from '../../fixtures/group-kill-report.ts';
 import type { StateTable } from '../../integration/local-dynamo.ts';
 import { startStateTable } from '../../integration/local-dynamo.ts';
 import { fakeTiming } from '../../adapters/fake-timing.ts';
@@ -300,6 +310,75 @@ describe('parseSubscriptionBatch', () => {
           text: 'Memory cgroup out of memory: Killed task 17777 (python3)',
           reason: 'looks like OOM text but no recognizer read it',
           ref: '31953106606966983378809025079804211143289615424298221568',
+        },
+      ],
+    });
+  });
+
+  describe('a memory.oom.group kill of 3,000 processes', () => {
+    /** Parses each body as one delivery; the bodies of every message sent. */
+    async function parseDeliveries(bodies: ReturnType<typeof groupKillBodies>, logger: ParseLog) {
+      for (const [b, body] of bodies.entries()) {
+        const delivery = subscriptionEvent(
+          dataMessage(body.logGroupName, body.logStreamName, logEventsOf(body, b)),
+        );
+        expect(await parseSubscriptionBatch(delivery, dependencies({ logger }))).toMatchObject({
+          kind: 'parsed',
+        });
+      }
+      return sqs
+        .commandCalls(SendMessageBatchCommand)
+        .flatMap((call) => call.args[0].input.Entries ?? [])
+        .map((entry) => entry.MessageBody!);
+    }
+
+    function expectOneKillOfTheWholeGroup(bodies: readonly string[]): void {
+      expect(bodies.length).toBeGreaterThan(0);
+      for (const body of bodies) expect(Buffer.byteLength(body)).toBeLessThanOrEqual(MAX_MESSAGE_BYTES);
+      const sent = sentEvents();
+      // A re-send of the same kill with more of it seen is allowed; another kill is not.
+      expect(new Set(sent.map((e) => e.id)).size).toBe(1);
+      expect(sent.at(-1)).toMatchObject({ victim: { pid: GROUP_FIRST_PID }, coVictimCount: 2999 });
+      expect(sent.at(-1)!.coVictims).toHaveLength(100);
+    }
+
+    it('in one delivery: one kill sent, in a message of at most 64 KiB', async () => {
+      expectOneKillOfTheWholeGroup(await parseDeliveries(groupKillBodies(3000, 'text'), recordingLogger()));
+    });
+
+    it('in two deliveries (whole kmsg records): one kill sent, counting every member', async () => {
+      const bodies = await parseDeliveries(groupKillBodies(3000, 'kmsg-json'), recordingLogger());
+      expectOneKillOfTheWholeGroup(bodies);
+    });
+  });
+
+  it('sends a kill whose cgroup paths are 200 KB of junk cut to 64 KiB, and logs what was cut', async () => {
+    const junk = `/kubepods.slice/${'x'.repeat(200_000)}`;
+    const messages = groupKillMessages(1).map((text) =>
+      text.startsWith('oom-kill:') ? text.replaceAll(GROUP_CGROUP, junk) : text,
+    );
+    const events = messages.map((message, i) => ({
+      id: String(10n ** 55n + BigInt(i)),
+      timestamp: 1795359237691,
+      message,
+    }));
+    const logger = recordingLogger();
+    const delivery = subscriptionEvent(dataMessage(GROUP_LOG_GROUP, GROUP_LOG_STREAM, events));
+    expect(await parseSubscriptionBatch(delivery, dependencies({ logger }))).toMatchObject({
+      kind: 'parsed',
+    });
+    const [entry] = sqs.commandCalls(SendMessageBatchCommand)[0]!.args[0].input.Entries!;
+    expect(Buffer.byteLength(entry!.MessageBody!)).toBeLessThanOrEqual(MAX_MESSAGE_BYTES);
+    const sent = JSON.parse(entry!.MessageBody!) as OomEvent;
+    expect(sent).toMatchObject({ victim: { pid: GROUP_FIRST_PID, name: 'php-fpm' }, constraint: 'memcg' });
+    expect(sent.cgroup.oom).toBe(`${junk.slice(0, MAX_TEXT_CHARS - 1)}…`);
+    expect(logger.lines).toContainEqual({
+      level: 'warn',
+      message: 'Event shrunk to fit one queue message',
+      attributes: [
+        {
+          eventId: sent.id,
+          leftOut: expect.objectContaining({ longText: 2, lines: 0, tasks: 0 }) as unknown,
         },
       ],
     });

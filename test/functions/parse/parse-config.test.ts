@@ -13,10 +13,10 @@ describe('readParseConfig', () => {
     });
   });
 
-  it('delays 30 s when no delay is set', () => {
+  it('does not delay when no delay is set (enrich waits for the kubelet itself)', () => {
     const result = readParseConfig({ EVENTS_QUEUE_URL: QUEUE_URL, STATE_TABLE_NAME: 'state' });
-    expect(result.ok && result.config.enrichDelaySeconds).toBe(30);
-    expect(DEFAULT_ENRICH_DELAY_SECONDS).toBe(30);
+    expect(result.ok && result.config.enrichDelaySeconds).toBe(0);
+    expect(DEFAULT_ENRICH_DELAY_SECONDS).toBe(0);
   });
 
   it('names every missing or wrong setting', () => {

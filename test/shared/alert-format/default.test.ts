@@ -9,3 +9,16 @@ describe('alertDefault', () => {
     );
   });
 });
+
+describe('alertDefault: a memory.oom.group kill', () => {
+  it('says how many processes died with the victim, all of them, not only those listed', () => {
+    const base = exampleEvent('container-limit');
+    const event = {
+      ...base,
+      coVictims: [{ pid: 41873, name: 'node', anonRssKb: 1024 }],
+      coVictimCount: 312,
+    };
+    expect(alertDefault(event, 'subject')).toContain('312 more processes killed with it (memory.oom.group).');
+    expect(alertDefault(base, 'subject')).not.toContain('memory.oom.group');
+  });
+});

@@ -29,7 +29,7 @@ describe('alertEmail: container limit', () => {
     expect(email).toContain('  41790    812Ki     968            tini');
     expect(email).toContain('log group /eks-oom-alerts/prod-eu/events');
     expect(email).toContain(
-      '  | filter kubernetes.namespace = "prod" and kubernetes.pod = "checkout-api-5b8f9c7d6-k4m2p"',
+      '  filter kubernetes.namespace = "prod" and kubernetes.pod = "checkout-api-5b8f9c7d6-k4m2p"',
     );
   });
 });
@@ -82,7 +82,7 @@ describe('alertEmail: unenriched', () => {
     );
     expect(email).toContain('Pod:           uid 11111111-2222-3333-4444-555555555555 (not resolved)');
     expect(email).toContain('What the kernel printed\n  python3 invoked oom-killer');
-    expect(email).toContain('  | filter pod.uid = "11111111-2222-3333-4444-555555555555"');
+    expect(email).toContain('  filter pod.uid = "11111111-2222-3333-4444-555555555555"');
   });
 
   it('says "not found" when the cluster did not know the pod', () => {
@@ -100,7 +100,7 @@ describe('alertEmail: host process', () => {
     expect(email).toContain('A process outside any pod was killed on the node');
     expect(email).toContain('Pod:           none: a process on the node itself');
     expect(email).toContain(
-      '  | filter cluster = "prod-eu" and node = "ip-10-0-3-41.eu-west-1.compute.internal"',
+      '  filter cluster = "prod-eu" and node = "ip-10-0-3-41.eu-west-1.compute.internal"',
     );
   });
 
@@ -122,5 +122,95 @@ describe('alertEmail: what the kernel left out', () => {
 
   it('escapes control characters in a hostile process name', () => {
     expect(emailOf(hostileNameEvent())).toContain('Process:       x\\x1b[2J\\x0ay (pid 41872, uid 1000)');
+  });
+});
+
+describe('alertEmail: a memory.oom.group kill', () => {
+  it('counts every process killed with the victim and lists those the event holds', () => {
+    const base = exampleEvent('container-limit');
+    const email = emailOf({
+      ...base,
+      coVictims: [
+        { pid: 41873, name: 'node', anonRssKb: 2048 },
+        { pid: 41874, name: 'node', anonRssKb: null },
+      ],
+      coVictimCount: 312,
+    });
+    expect(email).toContain(
+      '312 more processes killed with it (memory.oom.group)\n  node (pid 41873), anon RSS 2Mi\n  node (pid 41874)\n  ... and 310 more, not listed\n',
+    );
+  });
+
+  it('says nothing of a group when the kill took one process', () => {
+    expect(emailOf(exampleEvent('container-limit'))).not.toContain('memory.oom.group');
+  });
+});
+
+describe('alertEmail: restart evidence', () => {
+  const restarted = exampleEvent('container-limit');
+  const earlierExit = {
+    ...restarted,
+    impact: 'unknown' as const,
+    kubernetes: {
+      ...restarted.kubernetes!,
+      lastTermination: { reason: 'OOMKilled', exitCode: 137, finishedAt: '2025-11-20T09:41:07Z' },
+    },
+  };
+
+  it('prints the restart count and the last termination when the exit lies outside the 30 s tolerance', () => {
+    const email = emailOf(earlierExit);
+    expect(email).toContain('Whether the container restarted is not known.');
+    expect(email).toContain('  Restarts:      7\n');
+    expect(email).toContain(
+      '  Terminated:    OOMKilled, exit code 137, at 2025-11-20 09:41:07 UTC: 21 min before this kill, ' +
+        'more than 30 s apart, so not taken as its restart',
+    );
+  });
+
+  it('prints what is known and leaves out what is not', () => {
+    const email = emailOf({
+      ...earlierExit,
+      kubernetes: {
+        ...earlierExit.kubernetes,
+        restartCount: null,
+        lastTermination: { reason: 'Error', exitCode: 1, finishedAt: null },
+      },
+    });
+    expect(email).not.toContain('Restarts:');
+    expect(email).toContain('  Terminated:    Error, exit code 1, at time unknown\n');
+  });
+
+  it('shows the restart count of a running container whose child was killed', () => {
+    expect(emailOf(exampleEvent('child-process'))).toContain('  Restarts:      0\n');
+  });
+
+  it('keeps the figures in the impact sentence of a restart, without repeating them', () => {
+    const email = emailOf(restarted);
+    expect(email).toContain('the container restarted (restart count 7;');
+    expect(email).not.toContain('Restarts:');
+  });
+});
+
+describe('alertEmail: right-sizing', () => {
+  const event = exampleEvent('container-limit');
+  const at = Date.parse(event.observedAt!);
+  const hits = [3, 0].map((hoursBefore, n) => ({
+    eventId: `e${n}`,
+    atMs: at - hoursBefore * 60 * 60_000,
+    usageKb: 524288,
+    limitKb: 524288,
+  }));
+
+  it('says how often the container hit its limit in 24 h, with the figures and a limit to try', () => {
+    const email = alertEmail(event, { ...context, containerKills: hits });
+    expect(email).toContain(
+      'Right-sizing\n  This container hit its memory limit 2 times in the 24 h up to this kill, the first at ' +
+        '2025-11-20 07:02:11 UTC: peak usage 512Mi, limit 512Mi.\n  If it needs that memory, a limit of 640Mi',
+    );
+  });
+
+  it('has no section when the events show nothing to add', () => {
+    expect(alertEmail(event, { ...context, containerKills: hits.slice(1) })).not.toContain('Right-sizing');
+    expect(emailOf(event)).not.toContain('Right-sizing');
   });
 });

@@ -1,13 +1,31 @@
 import { describe, expect, it } from 'vitest';
+import type { AlertContext } from '../../../shared/alert-format/alert-message.ts';
 import { formatAlert } from '../../../shared/alert-format/format-alert.ts';
 import type { EnrichedOomEvent } from '../../../shared/oom-event.ts';
 import { EXAMPLE_KINDS, exampleEvent } from '../../fixtures/enriched/examples.ts';
 
-const context = { eventsLogGroupName: '/eks-oom-alerts/prod-eu/events' };
+/** A deployed stack's context: region, dashboard and runbook set, SMS for restarts and node kills only. */
+const context: AlertContext = {
+  eventsLogGroupName: '/eks-oom-alerts/prod-eu/events',
+  region: 'eu-west-1',
+  kernelLogGroupName: '/eks-oom-alerts/prod-eu/kernel',
+  dashboardName: 'eks-oom-alerts-prod-eu',
+  runbookUrl: 'https://wiki.example.com/runbooks/oom?cluster={cluster}&ns={namespace}&workload={workload}',
+  smsFor: 'restarts-and-node',
+};
 
 function rendered(event: EnrichedOomEvent): string {
   const alert = formatAlert(event, context);
-  return `Subject: ${alert.subject}\n\nSMS: ${alert.sms}\n\n--- default\n${alert.default}\n\n--- email\n${alert.email}`;
+  return [
+    `Subject: ${alert.subject}`,
+    '',
+    `SMS (${alert.sendSms ? 'sent' : 'not sent: smsFor restarts-and-node'}): ${alert.sms}`,
+    '',
+    `--- default\n${alert.default}`,
+    '',
+    `--- email\n${alert.email}`,
+    `--- chat\n${JSON.stringify(alert.chat, null, 2)}\n`,
+  ].join('\n');
 }
 
 describe('formatAlert snapshots (reviewed as text files in test/fixtures/enriched/alerts/)', () => {
@@ -18,4 +36,17 @@ describe('formatAlert snapshots (reviewed as text files in test/fixtures/enriche
       );
     });
   }
+});
+
+describe('formatAlert: smsFor', () => {
+  it('all (the default): every kill goes by SMS', () => {
+    for (const kind of EXAMPLE_KINDS) {
+      expect(formatAlert(exampleEvent(kind), { eventsLogGroupName: null }).sendSms).toBe(true);
+    }
+  });
+
+  it('restarts-and-node: a restart, a node out of memory or a process of the node; not a child process nor an unknown impact', () => {
+    const sent = EXAMPLE_KINDS.filter((kind) => formatAlert(exampleEvent(kind), context).sendSms);
+    expect(sent).toEqual(['container-limit', 'pod-limit', 'system-oom', 'host-process']);
+  });
 });

@@ -1,38 +1,71 @@
 import { describe, expect, it } from 'vitest';
 import { alertSms } from '../../../shared/alert-format/sms.ts';
-import { hostileNameEvent } from '../../fixtures/enriched/edge-events.ts';
+import { gsm7Length } from '../../../shared/format-text.ts';
+import { hostileNameEvent, hostProcessOverItsLimit } from '../../fixtures/enriched/edge-events.ts';
 import { exampleEvent } from '../../fixtures/enriched/examples.ts';
 
-describe('alertSms', () => {
-  it('container limit: who, which process, usage against limit, the impact, node and time', () => {
+describe('alertSms: the pod and the impact first, then what was killed, the limit, node, cluster and time', () => {
+  it('container limit', () => {
     expect(alertSms(exampleEvent('container-limit'))).toBe(
-      'OOM prod-eu prod/checkout-api (api): process node killed, 512Mi of 512Mi limit, container restarted, on ip-10-0-1-23 10:02Z',
+      'OOM prod/checkout-api (api): container restarted. node killed, 512Mi of 512Mi limit, ip-10-0-1-23, prod-eu 10:02Z',
     );
   });
 
   it('pod limit (the real 6.18 kill): names the pod limit from the kernel (65536 kB), not the container spec', () => {
-    expect(alertSms(exampleEvent('pod-limit'))).toContain('process python3 killed, 64Mi of 64Mi pod limit');
+    expect(alertSms(exampleEvent('pod-limit'))).toContain('python3 killed, 64Mi of 64Mi pod limit');
   });
 
-  it('system OOM: has node-level wording', () => {
+  it('system OOM: node-level wording, the pod and the impact still first', () => {
     expect(alertSms(exampleEvent('system-oom'))).toBe(
-      'Node OOM prod-eu ip-10-0-3-41: killed java in search/opensearch-data (opensearch), container restarted 13:20Z',
+      'Node OOM search/opensearch-data (opensearch): container restarted. java killed, ip-10-0-3-41 out of memory, prod-eu 13:20Z',
     );
   });
 
   it('child-process kill: says the container kept running', () => {
-    expect(alertSms(exampleEvent('child-process'))).toContain(
-      'child process php-fpm killed, 256Mi of 256Mi limit, container kept running',
+    expect(alertSms(exampleEvent('child-process'))).toBe(
+      'OOM prod/web (php): child process php-fpm killed, container kept running, 256Mi of 256Mi limit, ip-10-0-2-7, prod-eu 11:45Z',
     );
   });
 
-  it('host process: has its own wording', () => {
-    expect(alertSms(exampleEvent('host-process'))).toBe(
-      'Node OOM prod-eu ip-10-0-3-41: killed host process systemd-journal 13:30Z',
+  it('unresolved pod: the UID and that the impact is unknown', () => {
+    expect(alertSms(exampleEvent('unenriched'))).toBe(
+      'OOM pod 11111111 (unresolved): impact unknown. python3 killed, 64Mi of 64Mi pod limit, ip-10-0-1-23, prod-eu 09:26Z',
     );
+  });
+
+  it('host process: its own wording, under node memory or its own cgroup limit', () => {
+    expect(alertSms(exampleEvent('host-process'))).toBe(
+      'Node OOM host process systemd-journal killed, ip-10-0-3-41 out of memory, prod-eu 13:30Z',
+    );
+    expect(alertSms(hostProcessOverItsLimit())).toBe(
+      'OOM host process systemd-journal killed, 256Mi of 256Mi cgroup limit, ip-10-0-3-41, prod-eu 13:30Z',
+    );
+  });
+
+  it('a group kill says how many died with the victim', () => {
+    const event = { ...exampleEvent('container-limit'), coVictimCount: 312 };
+    expect(alertSms(event)).toContain('container restarted. node killed with 312 more, 512Mi');
+  });
+
+  it('a long name cuts the end (cluster, time), never the pod and the impact', () => {
+    const base = exampleEvent('container-limit');
+    const long = {
+      ...base,
+      cluster: 'c'.repeat(60),
+      kubernetes: {
+        ...base.kubernetes!,
+        namespace: 'payments-eu-central',
+        workload: { kind: 'Deployment', name: 'checkout-api-with-a-long-name' },
+      },
+    };
+    const sms = alertSms(long);
+    expect(gsm7Length(sms)).toBeLessThanOrEqual(160);
+    expect(
+      sms.startsWith('OOM payments-eu-central/checkout-api-with-a-long-name (api): container restarted.'),
+    ).toBe(true);
   });
 
   it('escapes control characters in a hostile process name', () => {
-    expect(alertSms(hostileNameEvent())).toContain('process x\\x1b[2J\\x0ay killed');
+    expect(alertSms(hostileNameEvent())).toContain('x\\x1b[2J\\x0ay killed');
   });
 });

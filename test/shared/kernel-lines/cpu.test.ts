@@ -11,6 +11,12 @@ const LINES: RealLine<'cpu'>[] = [
     line: 'CPU: 9 PID: 14881 Comm: java Tainted: G    B          ------------ T 3.10.0-327.4.5.el7.x86_64 #1',
     expected: { pid: 14881, name: 'java' },
   },
+  {
+    source:
+      'test/fixtures/kernel-logs/corpus/29-dmesg-xT-el9-containerd-guaranteed.log (a crash kernel loaded)',
+    line: 'CPU: 1 PID: 1586622 Comm: xray Kdump: loaded Not tainted 5.14.0-333.el9.x86_64 #1',
+    expected: { pid: 1586622, name: 'xray' },
+  },
 ];
 
 describeRealLines('cpu', LINES);

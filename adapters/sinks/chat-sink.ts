@@ -1,0 +1,50 @@
+/**
+ * Where chat messages go: the chat topic that AWS Chatbot (Amazon Q Developer in chat applications) reads for a
+ * Slack or Microsoft Teams channel, or, in a dry run, one JSON line per would-be publish.
+ *
+ * The SNS message is the custom notification itself, as JSON text, with no `MessageStructure`: Chatbot reads
+ * the message body and drops anything that is not an AWS event or a custom notification (raw message delivery
+ * must stay off on its subscription).
+ */
+import { PublishCommand, type PublishCommandInput, type SNSClient } from '@aws-sdk/client-sns';
+import type { ChatNotification } from '../../shared/alert-format/chat.ts';
+
+export interface ChatSink {
+  publish(message: ChatNotification): Promise<void>;
+}
+
+export function chatPublishInput(topicArn: string, message: ChatNotification): PublishCommandInput {
+  return { TopicArn: topicArn, Message: JSON.stringify(message) };
+}
+
+export class SnsChatSink implements ChatSink {
+  readonly #sns: SNSClient;
+  readonly #topicArn: string;
+
+  constructor(sns: SNSClient, topicArn: string) {
+    this.#sns = sns;
+    this.#topicArn = topicArn;
+  }
+
+  async publish(message: ChatNotification): Promise<void> {
+    await this.#sns.send(new PublishCommand(chatPublishInput(this.#topicArn, message)));
+  }
+}
+
+/** `{"target":"chat","message":{…}}`, the `replay --dry-run` line beside each SNS line. */
+export function dryRunChatLine(message: ChatNotification): string {
+  return JSON.stringify({ target: 'chat', message });
+}
+
+/** Sends nothing: hands each would-be chat message, as a dry-run line, to `writeLine`. */
+export class DryRunChatSink implements ChatSink {
+  readonly #writeLine: (line: string) => void;
+
+  constructor(writeLine: (line: string) => void) {
+    this.#writeLine = writeLine;
+  }
+
+  async publish(message: ChatNotification): Promise<void> {
+    this.#writeLine(dryRunChatLine(message));
+  }
+}

@@ -1,0 +1,139 @@
+/**
+ * One `scan` run over its inputs, in order: each read into its own KernelLogScanner, its kills placed on the
+ * wall clock where this host's boot allows (boot-time.ts), enriched when a cluster was given, and printed. A
+ * kill that names no node when the cluster lookup needs one stops the run: the command line was wrong.
+ */
+import type { CliIo } from '../command.ts';
+import { writeText } from '../command.ts';
+import type { KillPrinter } from '../kill-printer.ts';
+import type { TableKill } from '../kill-table.ts';
+import type { ThisBoot } from './boot-time.ts';
+import { localBootTimeMs, placeInThisBoot, readThisBoot } from './boot-time.ts';
+import type { ScanCounts, ScanOutput } from './kernel-log-scanner.ts';
+import { KernelLogScanner } from './kernel-log-scanner.ts';
+import type { ScanSink } from './read-input.ts';
+import { followInput, readFileToEnd, readPipe } from './read-input.ts';
+import { errorMessage } from '../../shared/error-text.ts';
+import type { OomEvent } from '../../shared/oom-event.ts';
+
+export type ScanInput = { name: string; kind: 'file' | 'stdin' | 'follow' };
+
+export type Enrich = (kills: readonly OomEvent[]) => Promise<TableKill[]>;
+
+export interface ScanRunOptions {
+  node: string | null;
+  /** With `--kubeconfig`; the lookup is by node, so without `--node` a log must name its node. */
+  enrich: Enrich | null;
+}
+
+function addCounts(total: ScanCounts, counts: ScanCounts): void {
+  total.lines += counts.lines;
+  total.records += counts.records;
+  total.kills += counts.kills;
+  total.incomplete += counts.incomplete;
+  total.drift += counts.drift;
+}
+
+export class ScanRun {
+  readonly total: ScanCounts = { lines: 0, records: 0, kills: 0, incomplete: 0, drift: 0 };
+  inputsRead = 0;
+  unread = 0;
+  /** The input whose kill named no node, when the lookup needed one. */
+  nodeMissingIn: string | null = null;
+  private readonly io: CliIo;
+  private readonly printer: KillPrinter;
+  private readonly options: ScanRunOptions;
+  /** Ctrl-C, or a kill that cannot be looked up. */
+  private readonly stop = new AbortController();
+  private readonly readIo: CliIo;
+  private thisBoot: Promise<ThisBoot | null> | null = null;
+
+  constructor(io: CliIo, printer: KillPrinter, options: ScanRunOptions) {
+    this.io = io;
+    this.printer = printer;
+    this.options = options;
+    this.readIo = { ...io, signal: AbortSignal.any([io.signal, this.stop.signal]) };
+  }
+
+  private get needsNode(): boolean {
+    return this.options.enrich !== null && this.options.node === null;
+  }
+
+  async readAll(inputs: readonly ScanInput[]): Promise<void> {
+    for (const input of inputs) {
+      if (this.readIo.signal.aborted) break;
+      await this.read(input);
+    }
+  }
+
+  private async read(input: ScanInput): Promise<void> {
+    if (input.kind === 'stdin') {
+      const scanner = new KernelLogScanner({ node: this.options.node, source: { file: '-' } });
+      await readPipe(this.io.stdin.reader, scanner, this.sink('stdin', false), this.readIo);
+      this.counted(scanner);
+      return;
+    }
+    const opened = await this.io.fs.open(input.name);
+    if (!opened.ok) {
+      await writeText(this.io.stderr, `scan: cannot read ${input.name}: ${opened.problem}\n`);
+      this.unread++;
+      return;
+    }
+    if (opened.device && this.needsNode) {
+      // kmsg records never name a node: say so now rather than at the first kill, hours into a follow.
+      await opened.reader.close();
+      this.nodeMissing(input.name);
+      return;
+    }
+    // The kmsg device read on the node is this boot's: its kernel times go on the wall clock.
+    const bootTimeMs = opened.device ? await localBootTimeMs(this.io.fs, this.io.now()) : null;
+    const scanner = new KernelLogScanner({
+      node: this.options.node,
+      source: { file: input.name },
+      bootTimeMs,
+    });
+    const sink = this.sink(input.name, opened.device);
+    try {
+      if (input.kind === 'follow') await followInput(opened.reader, scanner, sink, this.readIo);
+      else await readFileToEnd(opened.reader, scanner, sink, this.readIo.signal);
+    } catch (error) {
+      // A read that fails part way (an I/O error, a file truncated under us): what was read still counts.
+      await writeText(this.io.stderr, `scan: error reading ${input.name}: ${errorMessage(error)}\n`);
+      await sink(scanner.end());
+    } finally {
+      await opened.reader.close();
+    }
+    this.counted(scanner);
+  }
+
+  private counted(scanner: KernelLogScanner): void {
+    addCounts(this.total, scanner.counts);
+    this.inputsRead++;
+  }
+
+  private nodeMissing(input: string): void {
+    this.nodeMissingIn = input;
+    this.stop.abort();
+  }
+
+  /** Where one input's kills go; `onWallClock`: its kernel times are on the wall clock already. */
+  private sink(shown: string, onWallClock: boolean): ScanSink {
+    return async (output: ScanOutput) => {
+      if (this.stop.signal.aborted) return;
+      if (this.needsNode && output.kills.some((kill) => kill.node === null)) {
+        this.nodeMissing(shown);
+        return;
+      }
+      await this.printer.drift(shown, output.drift);
+      const kills = onWallClock ? output.kills : await this.onThisBoot(output.kills);
+      await this.printer.kills(this.options.enrich === null ? kills : await this.options.enrich(kills));
+    };
+  }
+
+  /** Kills of this host's current boot on the wall clock; the ring buffer is read once, when a kill needs it. */
+  private async onThisBoot(kills: OomEvent[]): Promise<OomEvent[]> {
+    if (!kills.some((kill) => kill.observedAt === null && kill.kernelTime !== null)) return kills;
+    const boot = await (this.thisBoot ??= readThisBoot(this.io.fs, this.io.now()));
+    return boot === null ? kills : kills.map((kill) => placeInThisBoot(kill, boot));
+  }
+}

@@ -1,0 +1,104 @@
+import {
+  Duration,
+  type SecretValue,
+  aws_events as events,
+  aws_events_targets as targets,
+  type aws_sqs as sqs,
+} from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { EVENT_SOURCE, type Impact } from '../shared/oom-event.ts';
+
+/** PagerDuty Events API v2 (developer.pagerduty.com, "Send an Alert Event"). */
+export const PAGERDUTY_ENQUEUE_URL = 'https://events.pagerduty.com/v2/enqueue';
+
+export type PagerDutySeverity = 'critical' | 'error' | 'warning' | 'info';
+
+/**
+ * How bad a kill is, as PagerDuty ranks it. A host process is the node itself out of memory; a container that
+ * restarted, a pod that is gone, and a kill nobody could place are outages until shown otherwise; a child
+ * process killed in a container that kept running is a warning.
+ */
+export const PAGERDUTY_SEVERITY: Readonly<Record<Impact, PagerDutySeverity>> = {
+  'host-process': 'critical',
+  'container-restarted': 'error',
+  'pod-deleted': 'error',
+  unknown: 'error',
+  'process-killed-container-running': 'warning',
+};
+
+/** PagerDuty takes about 120 events a minute per routing key, and refuses the rest with 429. */
+const RATE_LIMIT_PER_SECOND = 2;
+
+export interface PagerDutyRouteProps {
+  readonly eventBus: events.IEventBus;
+  /** The integration key of a PagerDuty service's Events API v2 integration, resolved at deploy time. */
+  readonly routingKey: SecretValue;
+  /** Where an event lands that PagerDuty did not take after EventBridge's retries. */
+  readonly deadLetterQueue: sqs.IQueue;
+}
+
+/**
+ * The Events API v2 body for one event of the bus; `routing_key` is added by the connection. Values that may be
+ * absent (an unresolved pod has no `kubernetes`) appear only inside the summary text, never as a field of
+ * their own.
+ */
+function alertEvent(severity: PagerDutySeverity): events.RuleTargetInput {
+  const field = (path: string): string => events.EventField.fromPath(path);
+  return events.RuleTargetInput.fromObject({
+    event_action: 'trigger',
+    // One PagerDuty alert per kill: a re-delivery of the same event joins it.
+    dedup_key: field('$.detail.id'),
+    payload: {
+      summary: `OOM kill of ${field('$.detail.victim.name')} (${field('$.detail.impact')}) in ${field('$.detail.kubernetes.namespace')}/${field('$.detail.kubernetes.pod')} on ${field('$.detail.node')}, cluster ${field('$.detail.cluster')}`,
+      source: `${field('$.detail.cluster')}/${field('$.detail.node')}`,
+      severity,
+      // The kill's own time when the kernel gave one (shared/event-bus-entry.ts), else when it was published.
+      timestamp: field('$.time'),
+      class: field('$.detail-type'),
+      custom_details: field('$.detail'),
+    },
+  });
+}
+
+/**
+ * Each kill on the bus to PagerDuty through an EventBridge API destination, one rule per severity (an input
+ * transformer cannot choose a value). The connection needs an authorization although PagerDuty reads only the
+ * body's `routing_key`: it sends the same key as a header, which PagerDuty ignores, rather than a made-up one.
+ */
+export class PagerDutyRoute extends Construct {
+  readonly rules: readonly events.Rule[];
+
+  constructor(scope: Construct, id: string, props: PagerDutyRouteProps) {
+    super(scope, id);
+    const connection = new events.Connection(this, 'Connection', {
+      description: 'PagerDuty Events API v2: the routing key goes in the body',
+      authorization: events.Authorization.apiKey('X-Routing-Key', props.routingKey),
+      bodyParameters: { routing_key: events.HttpParameter.fromSecret(props.routingKey) },
+    });
+    const destination = new events.ApiDestination(this, 'Destination', {
+      connection,
+      endpoint: PAGERDUTY_ENQUEUE_URL,
+      httpMethod: events.HttpMethod.POST,
+      rateLimitPerSecond: RATE_LIMIT_PER_SECOND,
+    });
+    const severities = [...new Set(Object.values(PAGERDUTY_SEVERITY))];
+    this.rules = severities.map((severity) => {
+      const impacts = (Object.keys(PAGERDUTY_SEVERITY) as Impact[]).filter(
+        (impact) => PAGERDUTY_SEVERITY[impact] === severity,
+      );
+      return new events.Rule(this, `${severity.charAt(0).toUpperCase()}${severity.slice(1)}`, {
+        eventBus: props.eventBus,
+        description: `OOM kills of impact ${impacts.join(', ')} to PagerDuty as ${severity}`,
+        eventPattern: { source: [EVENT_SOURCE], detail: { impact: impacts } },
+        targets: [
+          new targets.ApiDestination(destination, {
+            event: alertEvent(severity),
+            deadLetterQueue: props.deadLetterQueue,
+            retryAttempts: 185,
+            maxEventAge: Duration.hours(24),
+          }),
+        ],
+      });
+    });
+  }
+}

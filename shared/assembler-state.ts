@@ -1,0 +1,44 @@
+/**
+ * What the report assembler (report-assembler.ts) remembers of a stream between calls: plain JSON, so that the
+ * parse function can keep it in DynamoDB between Lambda invocations and `backfill` in its checkpoint.
+ */
+import type { OpenReport, RecentTable } from './open-report.ts';
+
+/** The shape of AssemblerState and of the reports in it: a stored state of another version is not read. */
+export const ASSEMBLER_STATE_VERSION = 2;
+
+/** A kill already sent: the same kill printed again (kmsg replay, a pager) and its reaper line are not new. */
+export interface RecentKill {
+  /** Empty for a co-victim, which has no event of its own. */
+  id: string;
+  pid: number | null;
+  name: string | null;
+  time: number | null;
+}
+
+/** The `CPU: N PID: M Comm: X` line of the last kernel warning: the invoker, if an OOM report follows it. */
+export interface RecentInvoker {
+  pid: number;
+  name: string;
+  time: number | null;
+}
+
+export interface AssemblerState {
+  version: typeof ASSEMBLER_STATE_VERSION;
+  /** The report being read; one that has its kill stays open after its event is sent at a batch end. */
+  open: OpenReport | null;
+  recentKills: RecentKill[];
+  recentTables: RecentTable[];
+  /** A CPU line seen outside a report: a report whose header line is lost takes its invoker from it. */
+  invoker: RecentInvoker | null;
+}
+
+export function emptyAssemblerState(): AssemblerState {
+  return {
+    version: ASSEMBLER_STATE_VERSION,
+    open: null,
+    recentKills: [],
+    recentTables: [],
+    invoker: null,
+  };
+}

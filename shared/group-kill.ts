@@ -1,0 +1,39 @@
+/**
+ * memory.oom.group (4.19+): one invocation of the OOM killer kills every process of a cgroup. It prints
+ * `Tasks in <cgroup> are going to be killed due to memory.oom.group set`, then a kill line per member, the
+ * victim (the process the kernel chose) again among them. The whole invocation is one event: its victim is the
+ * first process killed, the others are its co-victims. Cgroup v2 with Kubernetes 1.28+ sets the flag on every
+ * container, so groups of hundreds are ordinary: each member costs the same, whatever the group's size.
+ */
+import type { KillRecord, OpenReport } from './open-report.ts';
+import { killTime, MAX_CO_VICTIMS, withinSeconds } from './open-report.ts';
+
+/** The kernel kills the members in one loop: their kill lines follow within microseconds. */
+export const GROUP_KILL_SECONDS = 1;
+
+/**
+ * Whether a kill line after a report's kill is another member of its group: right after the last kill, and
+ * listed in the report's task table when the whole table is known (the group lies inside the cgroup whose
+ * tasks the table lists). Anything else is a later, headerless kill.
+ */
+export function joinsGroup(report: OpenReport, kill: KillRecord): boolean {
+  if (report.groupCgroup === null) return false;
+  if (!withinSeconds(report.lastKillTime, killTime(kill), GROUP_KILL_SECONDS)) return false;
+  const wholeTable = report.tableRows > 0 && report.tableRows === report.tablePids.length;
+  return !wholeTable || report.tablePids.some(([pid]) => pid === kill.pid);
+}
+
+/**
+ * Adds a member to the report's co-victims: each pid once (`members` holds those counted; the victim is
+ * printed again among them), the first MAX_CO_VICTIMS listed, all counted.
+ */
+export function addCoVictim(report: OpenReport, kill: KillRecord, members: Set<number>): void {
+  report.lastKillTime = killTime(kill) ?? report.lastKillTime;
+  const pid = kill.pid;
+  if (pid === null || pid === report.kill?.pid || members.has(pid)) return;
+  members.add(pid);
+  report.coVictimCount++;
+  if (report.coVictims.length < MAX_CO_VICTIMS) {
+    report.coVictims.push({ pid, name: kill.name ?? '', anonRssKb: kill.fields['anon-rss'] ?? null });
+  }
+}

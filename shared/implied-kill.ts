@@ -1,0 +1,27 @@
+/**
+ * The kill a report names when its kill line never came: lost, or cut off by the paste or the grep that gave
+ * the text. People paste one line of a report as often as all of it, and every line that names a victim is a
+ * kill; each gives an incomplete event with what it tells. A header alone names nobody: it gives none.
+ */
+import type { KillRecord, OpenReport } from './open-report.ts';
+
+/**
+ * In order of what the line tells: the summary's victim (4.19+: pid, comm and cgroup), the kernel's selection
+ * (`Kill process A … or sacrifice child`: A's pid and comm, though the kernel may then have killed a child of
+ * A, and the event says so by being incomplete with that line in its lines), or the victim's cgroup alone
+ * (`Task in X killed as a result of limit of Y`). None when the kernel said the victim was already exiting.
+ */
+export function impliedKill(report: OpenReport): KillRecord | null {
+  const summaryPid = report.summaryPid;
+  if (summaryPid !== null && report.exitingPids.includes(summaryPid)) return null;
+  const unseen = { message: null, fields: {}, killLineSeen: false };
+  if (summaryPid !== null && report.summaryTask !== null) {
+    return { ...unseen, pid: summaryPid, name: report.summaryTask, ...report.cgroupLineTime };
+  }
+  const selection = report.selection;
+  if (selection !== null && !report.exitingPids.includes(selection.pid)) {
+    return { ...selection, fields: {}, killLineSeen: false };
+  }
+  if (report.taskInSeen) return { ...unseen, pid: null, name: null, ...report.cgroupLineTime };
+  return null;
+}

@@ -1,0 +1,24 @@
+/**
+ * The outputs of the standalone stack (infra/stack.ts) that tools outside it read, such as
+ * `backfill --deliver --stack NAME`: one list of names for the stack that writes them and the CLI that reads
+ * them. They are not exported: a stack's outputs are read with DescribeStacks, and an export would tie
+ * other stacks to this one.
+ */
+export const STACK_OUTPUTS = {
+  /** The SNS topic of the alerts (e-mail, SMS). */
+  alertTopicArn: 'AlertTopicArn',
+  /** The EventBridge bus enrich puts each enriched event on. */
+  eventBusName: 'EventBusName',
+  /** The DynamoDB table of claims and storm windows. */
+  stateTableName: 'StateTableName',
+  /** The log group of one JSON line per event, read by the saved queries. */
+  eventsLogGroupName: 'EventsLogGroupName',
+} as const;
+
+export type StackOutputKey = keyof typeof STACK_OUTPUTS;
+
+/** Outputs of the stack only when the feature is on. */
+export const OPTIONAL_STACK_OUTPUTS = {
+  /** With Slack or Teams channels: AWS Chatbot's topic, which notify publishes chat messages to. */
+  chatTopicArn: 'ChatTopicArn',
+} as const;

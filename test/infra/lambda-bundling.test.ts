@@ -1,0 +1,187 @@
+/**
+ * The function bundles built with the deployed options (infra/lambda-bundling.ts), run the way the Lambda
+ * runtime runs them: `require`d in a fresh Node process, the SDK clients from node_modules as the runtime
+ * provides them. The enrich bundle handles an SQS batch end to end on 127.0.0.1: DescribeCluster, PutEvents
+ * and FilterLogEvents from a local AWS stand-in, claims on dynalite, the pod from the HTTPS Kubernetes API
+ * stand-in through the bundled client-node, undici subset and stand-ins: what the bundle leaves out is never
+ * needed on the way.
+ */
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { esbuildOptions } from '../../infra/lambda-bundling.ts';
+import type { EnrichedOomEvent } from '../../shared/oom-event.ts';
+import { NODE, POD_UID, oomEvent, podJson } from '../fixtures/kubernetes-objects.ts';
+import { KubeApiStandin } from '../integration/k8s-api-standin.ts';
+import { startStateTable, type StateTable } from '../integration/local-dynamo.ts';
+
+const ROOT = join(import.meta.dirname, '../..');
+const CLUSTER = 'prod-eu';
+const FUNCTIONS = ['parse', 'enrich', 'notify'] as const;
+
+/** DescribeCluster, PutEvents and FilterLogEvents as the SDK clients call them; every PutEvents body kept. */
+class AwsStandin {
+  readonly putEvents: { Entries: { Detail: string; DetailType: string }[] }[] = [];
+  readonly unexpected: string[] = [];
+  url = '';
+  readonly #cluster: { endpoint: string; caData: string };
+  #server: Server | null = null;
+
+  constructor(cluster: { endpoint: string; caData: string }) {
+    this.#cluster = cluster;
+  }
+
+  async start(): Promise<void> {
+    this.#server = createServer((req, res) => void this.#answer(req, res));
+    await new Promise<void>((resolve) => this.#server?.listen(0, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${(this.#server.address() as AddressInfo).port}`;
+  }
+
+  stop(): Promise<void> {
+    return new Promise((resolve) => this.#server?.close(() => resolve()));
+  }
+
+  async #answer(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    let body = '';
+    for await (const chunk of req) body += String(chunk);
+    const target = req.headers['x-amz-target'];
+    const json = (status: number, value: unknown, type = 'application/x-amz-json-1.1') => {
+      res.writeHead(status, { 'content-type': type });
+      res.end(JSON.stringify(value));
+    };
+    if (req.method === 'GET' && req.url === `/clusters/${CLUSTER}`) {
+      const { endpoint, caData } = this.#cluster;
+      const cluster = { name: CLUSTER, endpoint, status: 'ACTIVE', certificateAuthority: { data: caData } };
+      return json(200, { cluster }, 'application/json');
+    }
+    if (target === 'AWSEvents.PutEvents') {
+      const request = JSON.parse(body) as AwsStandin['putEvents'][number];
+      this.putEvents.push(request);
+      return json(200, {
+        FailedEntryCount: 0,
+        Entries: request.Entries.map((_, i) => ({ EventId: `e-${i}` })),
+      });
+    }
+    if (target === 'Logs_20140328.FilterLogEvents') return json(200, { events: [], searchedLogStreams: [] });
+    this.unexpected.push(`${req.method} ${req.url} ${String(target)}`);
+    return json(400, { __type: 'UnknownOperationException', message: 'not in the stand-in' });
+  }
+}
+
+/**
+ * Runs `script` in a fresh Node process with the bundle's `require` path and `env`; what it printed after
+ * `RESULT`. Asynchronous: the stand-ins it talks to answer from this process.
+ */
+async function runInFreshProcess(script: string, env: Record<string, string>): Promise<unknown> {
+  const child = spawn(process.execPath, ['-e', script], {
+    env: { PATH: process.env.PATH ?? '', NODE_PATH: join(ROOT, 'node_modules'), ...env },
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const [status] = (await once(child, 'close')) as [number | null];
+  const result = /^RESULT (.*)$/m.exec(stdout)?.[1];
+  if (status !== 0 || result === undefined) {
+    throw new Error(`fresh process failed (${status}): ${stderr}\n${stdout}`);
+  }
+  return JSON.parse(result);
+}
+
+const outdir = mkdtempSync(join(tmpdir(), 'lambda-bundles-'));
+const bundle = (name: string) => join(outdir, `${name}.cjs`);
+
+beforeAll(async () => {
+  for (const name of FUNCTIONS) {
+    const result = await build({ ...esbuildOptions(ROOT, name, bundle(name)), logLevel: 'silent' });
+    expect(result.warnings).toEqual([]);
+  }
+}, 60_000);
+afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+
+describe('function bundles', () => {
+  it('load in a fresh process without the AWS SDK until their first event, and export the handler', async () => {
+    for (const name of FUNCTIONS) {
+      const script = `
+        const handler = require(${JSON.stringify(bundle(name))}).handler;
+        const sdk = Object.keys(require.cache).filter((file) => file.includes('/@aws-sdk/client-'));
+        console.log('RESULT ' + JSON.stringify({ handler: typeof handler, sdk }));`;
+      expect(await runInFreshProcess(script, { AWS_REGION: 'eu-west-1' })).toEqual({
+        handler: 'function',
+        sdk: [],
+      });
+    }
+  });
+});
+
+describe('the enrich bundle', () => {
+  let api: KubeApiStandin;
+  let aws: AwsStandin;
+  let table: StateTable;
+
+  beforeAll(async () => {
+    [api, table] = await Promise.all([
+      KubeApiStandin.start({ acceptsToken: (token) => token.startsWith('k8s-aws-v1.') }),
+      startStateTable(),
+    ]);
+    aws = new AwsStandin({ endpoint: api.url, caData: api.caData });
+    await aws.start();
+  });
+  afterAll(async () => {
+    await Promise.all([api.stop(), aws.stop(), table.close()]);
+  });
+
+  it('enriches a kill from the API server in a fresh process and publishes it to the bus', async () => {
+    api.pods = [podJson()];
+    const kill = oomEvent({ observedAt: new Date(Date.now() - 60_000).toISOString() });
+    const sqsEvent = {
+      Records: [
+        { messageId: 'm-1', body: JSON.stringify(kill), attributes: { ApproximateReceiveCount: '1' } },
+      ],
+    };
+    const context = {
+      functionName: 'enrich',
+      memoryLimitInMB: '512',
+      invokedFunctionArn: 'arn:aws:lambda:eu-west-1:111122223333:function:enrich',
+      awsRequestId: 'req-1',
+      getRemainingTimeInMillis: () => 30_000,
+    };
+    const script = `
+      const { handler } = require(${JSON.stringify(bundle('enrich'))});
+      const context = ${JSON.stringify(context)};
+      context.getRemainingTimeInMillis = () => 30000;
+      handler(${JSON.stringify(sqsEvent)}, context).then(
+        (answer) => console.log('RESULT ' + JSON.stringify(answer)),
+        (error) => { console.error(error); process.exit(1); },
+      );`;
+    const answer = await runInFreshProcess(script, {
+      AWS_REGION: 'eu-west-1',
+      AWS_ACCESS_KEY_ID: 'AKIDBUNDLETEST',
+      AWS_SECRET_ACCESS_KEY: 'bundle-test',
+      AWS_ENDPOINT_URL: aws.url,
+      AWS_ENDPOINT_URL_DYNAMODB: table.endpoint,
+      AWS_EC2_METADATA_DISABLED: 'true',
+      CLUSTER_NAME: CLUSTER,
+      STATE_TABLE_NAME: table.tableName,
+      EVENT_BUS_NAME: 'oom-bus',
+      KERNEL_LOG_GROUP_NAME: '/eks/prod-eu/kernel',
+      POWERTOOLS_METRICS_NAMESPACE: 'test',
+    });
+
+    expect(answer).toEqual({ batchItemFailures: [] });
+    expect(aws.unexpected).toEqual([]);
+    expect(api.requestsTo('/api/v1/pods')[0]?.query.get('fieldSelector')).toBe(`spec.nodeName=${NODE}`);
+    const entries = aws.putEvents.flatMap((request) => request.Entries);
+    expect(entries).toHaveLength(1);
+    const published = JSON.parse(entries[0]?.Detail ?? '{}') as EnrichedOomEvent;
+    expect(published.pod?.uid).toBe(POD_UID);
+    expect(published.enrichment.status).toBe('resolved');
+    expect(published.kubernetes?.pod).toBe(podJson().metadata.name);
+  });
+});

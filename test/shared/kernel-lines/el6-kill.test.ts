@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { parseKernelLine } from '../../../shared/kernel-line.ts';
+import { describeRealLines, type RealLine } from './real-lines.ts';
+
+const LINES: RealLine<'el6-kill'>[] = [
+  {
+    source:
+      'test/fixtures/kernel-logs/corpus/17-cpanel-el6-killed-uid-before-comm.log (cPanelSSP/SSP#76, 2.6.32 el6)',
+    line: 'Killed process 11726, UID 498, (mysqld) total-vm:7823732kB, anon-rss:2539268kB, file-rss:768kB',
+    expected: {
+      message: null,
+      pid: 11726,
+      name: 'mysqld',
+      fields: { UID: 498, 'total-vm': 7823732, 'anon-rss': 2539268, 'file-rss': 768 },
+    },
+  },
+];
+
+describeRealLines('el6-kill', LINES);
+
+describe('el6-kill: the line its neighbour reads is not its own', () => {
+  it('leaves the `(comm), UID N,` spelling to the kill recognizer', () => {
+    const result = parseKernelLine(
+      'Killed process 18177 (palo_be), UID 0, total-vm:70347780kB, anon-rss:45563572kB, file-rss:0kB, shmem-rss:0kB',
+    );
+    expect(result).toEqual({ kind: 'line', line: expect.objectContaining({ kind: 'kill', pid: 18177 }) });
+  });
+
+  it('keeps a comm that holds `) total-vm:`', () => {
+    const result = parseKernelLine(
+      'Killed process 7, UID 0, (a) total-vm:1) total-vm:10kB, anon-rss:2kB, file-rss:3kB',
+    );
+    expect(result).toEqual({
+      kind: 'line',
+      line: expect.objectContaining({
+        kind: 'el6-kill',
+        name: 'a) total-vm:1',
+        fields: expect.objectContaining({ 'total-vm': 10 }),
+      }),
+    });
+  });
+});
