@@ -6,6 +6,7 @@
 import { formatKb, victimRssKb } from '../shared/format-figures.ts';
 import type { EnrichedOomEvent, OomEvent } from '../shared/oom-event.ts';
 import { displayText } from '../shared/format-text.ts';
+import { isSelectionOnlyKill, isVictimUnknown } from '../shared/alert-format/event-wording.ts';
 
 /** A kill as the table shows it: enriched against a cluster (`--kubeconfig`) or as the kernel told it. */
 export type TableKill = OomEvent | EnrichedOomEvent;
@@ -60,17 +61,23 @@ function impactCell(event: EnrichedOomEvent): string {
   return `${event.impact} (${status})`;
 }
 
-/** The cells of one kill; with enrichment, the pod and container by name and the impact. */
-export function killRow(event: TableKill): string[] {
+/** `java (27281)`; `java (27281) or a child` when only the kernel's choice was seen; `unknown` when no line named it. */
+function processCell(event: OomEvent): string {
+  if (isVictimUnknown(event)) return 'unknown';
   const name = event.victim.name === null ? '?' : displayText(event.victim.name);
   const pid = event.victim.pid === null ? '?' : String(event.victim.pid);
+  return `${name} (${pid})${isSelectionOnlyKill(event) ? ' or a child' : ''}`;
+}
+
+/** The cells of one kill; with enrichment, the pod and container by name and the impact. */
+export function killRow(event: TableKill): string[] {
   const identity = 'kubernetes' in event ? event.kubernetes : null;
   const cells = [
     killTime(event),
     event.node === null ? '-' : displayText(event.node),
     identity === null ? podCell(event) : displayText(`${identity.namespace}/${identity.pod}`),
     identity?.container == null ? containerCell(event) : displayText(identity.container),
-    `${name} (${pid})`,
+    processCell(event),
     memoryCell(event),
     event.limitScope ?? '?',
   ];

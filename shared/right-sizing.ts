@@ -10,6 +10,7 @@
 import { formatKb, formatTime, isUnlimitedKb } from './format-figures.ts';
 import { displayText } from './format-text.ts';
 import type { EnrichedOomEvent } from './oom-event.ts';
+import { isVictimUnknown, victimWithIds } from './alert-format/event-wording.ts';
 import { MAX_TASKS } from './open-report.ts';
 import { stormGroupOf, type StormGroup } from './storm-window.ts';
 
@@ -85,9 +86,9 @@ function known(values: readonly (number | null)[]): number[] {
   return values.filter((v): v is number => v !== null && !isUnlimitedKb(v));
 }
 
+/** `php-fpm (pid 88213)`; `java (pid 27281) or a child of it` when only the kernel's choice was seen. */
 function victimText(event: EnrichedOomEvent): string {
-  const name = event.victim.name === null ? 'the process' : displayText(event.victim.name);
-  return event.victim.pid === null ? name : `${name} (pid ${event.victim.pid})`;
+  return isVictimUnknown(event) ? 'the process' : victimWithIds(event);
 }
 
 /**

@@ -12,14 +12,18 @@ import { formatKb, formatTime, percentOf, victimRssKb } from '../format-figures.
 import { displayText, truncateText } from '../format-text.ts';
 import { detailTypeOf, type EnrichedOomEvent } from '../oom-event.ts';
 import { stormGroupOf, type StormDigest } from '../storm-window.ts';
+import { rightSizingHint } from '../right-sizing.ts';
 import type { AlertContext } from './alert-message.ts';
 import {
   coVictimsSentence,
   enrichmentNote,
   impactParagraph,
+  isSelectionOnlyKill,
+  isVictimUnknown,
   limitSentence,
   nodeName,
   processName,
+  victimCaveat,
   victimKindOf,
 } from './event-wording.ts';
 import {
@@ -93,14 +97,28 @@ function usageText(event: EnrichedOomEvent): string {
 }
 
 function processLine(event: EnrichedOomEvent): string {
+  if (isVictimUnknown(event)) return 'Process: unknown';
   const rss = victimRssKb(event.victim);
   const pid = event.victim.pid === null ? '' : ` (pid ${event.victim.pid})`;
-  return `Process: ${code(processName(event))}${pid}${rss === null ? '' : `, RSS ${formatKb(rss)}`}`;
+  const child = isSelectionOnlyKill(event) ? ' or a child of it' : '';
+  return `Process: ${code(processName(event))}${pid}${child}${rss === null ? '' : `, RSS ${formatKb(rss)}`}`;
 }
 
 /** Lines joined, cut at `max` with the cut marked: the first lines (pod, impact) survive. */
 function fitLines(lines: readonly string[], max: number): string {
   return truncateText(lines.join('\n'), max);
+}
+
+/** The e-mail's right-sizing hint as one line, when there is one and the description still fits its cap with it. */
+function rightSizingLine(
+  event: EnrichedOomEvent,
+  context: AlertContext,
+  others: readonly string[],
+): string[] {
+  const hint = rightSizingHint(event, context.containerKills ?? null);
+  if (hint.length === 0) return [];
+  const line = `Right-sizing: ${plain(hint.join(' '))}`;
+  return [...others, line].join('\n').length <= CHAT_DESCRIPTION_MAX ? [line] : [];
 }
 
 /** Next steps as chat lines, kept whole: a step that would pass the cap is left out, not cut. */
@@ -123,17 +141,20 @@ function chatTitle(subject: string): string {
 export function chatAlert(event: EnrichedOomEvent, subject: string, context: AlertContext): ChatNotification {
   const note = enrichmentNote(event);
   const group = coVictimsSentence(event);
+  const caveat = victimCaveat(event);
+  const lines = [
+    podLine(event),
+    `Impact: ${plain(impactParagraph(event))}`,
+    ...(group === null ? [] : [`${group}.`]),
+    `Limit: ${plain(limitSentence(event))}${usageText(event)}`,
+    processLine(event),
+    ...(caveat === null ? [] : [plain(caveat)]),
+    `Node: ${code(nodeName(event))}, cluster ${code(event.cluster)}, ${formatTime(event.observedAt)}`,
+    ...(note === null ? [] : [plain(note)]),
+    `Event id: ${code(event.id)}`,
+  ];
   const description = fitLines(
-    [
-      podLine(event),
-      `Impact: ${plain(impactParagraph(event))}`,
-      ...(group === null ? [] : [`${group}.`]),
-      `Limit: ${plain(limitSentence(event))}${usageText(event)}`,
-      processLine(event),
-      `Node: ${code(nodeName(event))}, cluster ${code(event.cluster)}, ${formatTime(event.observedAt)}`,
-      ...(note === null ? [] : [plain(note)]),
-      `Event id: ${code(event.id)}`,
-    ],
+    [...lines.slice(0, -1), ...rightSizingLine(event, context, lines), ...lines.slice(-1)],
     CHAT_DESCRIPTION_MAX,
   );
   const steps = chatSteps(nextSteps(event, context));

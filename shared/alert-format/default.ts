@@ -4,13 +4,21 @@
  */
 import { displayText } from '../format-text.ts';
 import type { EnrichedOomEvent } from '../oom-event.ts';
-import { coVictimsSentence, enrichmentNote, impactParagraph, limitSentence } from './event-wording.ts';
+import {
+  coVictimsSentence,
+  enrichmentNote,
+  impactParagraph,
+  limitSentence,
+  victimCaveat,
+} from './event-wording.ts';
 
 export function alertDefault(event: EnrichedOomEvent, subject: string): string {
   const note = enrichmentNote(event);
   const group = coVictimsSentence(event);
+  const caveat = victimCaveat(event);
   return [
     subject,
+    ...(caveat === null ? [] : [caveat]),
     limitSentence(event),
     impactParagraph(event),
     ...(group === null ? [] : [`${group}.`]),

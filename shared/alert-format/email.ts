@@ -19,14 +19,17 @@ import type { AlertContext } from './alert-message.ts';
 import {
   coVictimsSentence,
   enrichmentNote,
+  hostProcessLabel,
   impactParagraph,
   isSystemOom,
   limitSentence,
   nodeName,
   podLabel,
-  processName,
   UNKNOWN,
+  victimCaveat,
   victimKindOf,
+  victimName,
+  victimWithIds,
 } from './event-wording.ts';
 import { historyQuery, nextSteps } from './next-steps.ts';
 
@@ -42,14 +45,7 @@ function rssLine(event: EnrichedOomEvent): string {
 }
 
 function whatSection(event: EnrichedOomEvent): string[] {
-  const v = event.victim;
-  const ids = [v.pid === null ? null : `pid ${v.pid}`, v.uid === null ? null : `uid ${v.uid}`].filter(
-    (x) => x !== null,
-  );
-  const lines = [
-    'What was killed',
-    row('Process', `${processName(event)}${ids.length === 0 ? '' : ` (${ids.join(', ')})`}`),
-  ];
+  const lines = ['What was killed', row('Process', victimWithIds(event, true))];
   lines.push(row('RSS', rssLine(event)));
   const k8s = event.kubernetes;
   if (k8s !== null) {
@@ -220,10 +216,10 @@ function restartRows(event: EnrichedOomEvent): string[] {
 
 function headline(event: EnrichedOomEvent): string {
   const k8s = event.kubernetes;
-  const proc = processName(event);
+  const proc = victimName(event);
   const whom = {
     'pod-process': k8s === null ? proc : `${proc} in ${podLabel(k8s)}`,
-    'host-process': `host process ${proc}`,
+    'host-process': hostProcessLabel(event),
     'unresolved-pod': `${proc} in unresolved pod ${displayText(event.pod?.uid ?? UNKNOWN)}`,
     unattributed: `${proc} (pod unknown)`,
   }[victimKindOf(event)];
@@ -235,11 +231,13 @@ function headline(event: EnrichedOomEvent): string {
 
 export function alertEmail(event: EnrichedOomEvent, context: AlertContext): string {
   const note = enrichmentNote(event);
+  const caveat = victimCaveat(event);
   const kind = victimKindOf(event);
   const showKernelLines = kind === 'unresolved-pod' || kind === 'unattributed' || kind === 'host-process';
   const sections: string[][] = [
     [headline(event)],
     ...(note === null ? [] : [[note]]),
+    ...(caveat === null ? [] : [[caveat]]),
     whatSection(event),
     ['Impact', `  ${impactParagraph(event)}`, ...restartRows(event)],
     limitSection(event),

@@ -4,7 +4,11 @@
  */
 import { formatKb, formatTime, isUnlimitedKb } from '../format-figures.ts';
 import { displayText } from '../format-text.ts';
-import type { EnrichedOomEvent, KubernetesIdentity } from '../oom-event.ts';
+import { el6KillLine } from '../kernel-lines/el6-kill.ts';
+import { killLine } from '../kernel-lines/kill.ts';
+import { reapedLine } from '../kernel-lines/reaped.ts';
+import { sacrificeLine } from '../kernel-lines/sacrifice.ts';
+import type { EnrichedOomEvent, KubernetesIdentity, OomEvent } from '../oom-event.ts';
 
 /** Who was killed, as far as anyone could tell. */
 export type VictimKind = 'pod-process' | 'unresolved-pod' | 'host-process' | 'unattributed';
@@ -25,6 +29,71 @@ export function isSystemOom(event: EnrichedOomEvent): boolean {
 
 export function processName(event: EnrichedOomEvent): string {
   return event.victim.name === null ? 'unknown process' : displayText(event.victim.name);
+}
+
+/** Lines that show a process died: `Killed process N …` (RHEL 6's too) or the reaper's `reaped process N`. */
+const KILL_EVIDENCE = [killLine, el6KillLine, reapedLine];
+
+function isKillEvidence(line: string): boolean {
+  return KILL_EVIDENCE.some(
+    (recognizer) => line.includes(recognizer.marker) && recognizer.read(line, false) !== null,
+  );
+}
+
+/**
+ * The kill is known only by the kernel's choice, `Kill process N (comm) score S or sacrifice child` (kernels
+ * before 4.19), and no kill line followed: the victim's pid and name are those of the process chosen, but the
+ * kernel kills a child of it instead when it has one to sacrifice.
+ */
+export function isSelectionOnlyKill(event: OomEvent): boolean {
+  const pid = event.victim.pid;
+  if (event.complete || pid === null) return false;
+  let chosen = false;
+  for (const line of event.lines) {
+    if (isKillEvidence(line)) return false;
+    if (line.includes(sacrificeLine.marker) && sacrificeLine.read(line, false)?.pid === pid) chosen = true;
+  }
+  return chosen;
+}
+
+/** No line named the process killed: the kill is known by its cgroup (a lone `Task in X killed as a result of limit of Y`), if at all. */
+export function isVictimUnknown(event: OomEvent): boolean {
+  return event.victim.pid === null && event.victim.name === null;
+}
+
+/** Who was killed, as far as the kernel told: `java`, `java or a child of it`, `unknown process`. */
+export function victimName(event: EnrichedOomEvent): string {
+  return isSelectionOnlyKill(event) ? `${processName(event)} or a child of it` : processName(event);
+}
+
+/** `java (pid 27281, uid 0)`, `java (pid 27281) or a child of it`, `unknown process`. */
+export function victimWithIds(event: EnrichedOomEvent, withUid = false): string {
+  const { pid, uid } = event.victim;
+  const ids = [pid === null ? null : `pid ${pid}`, withUid && uid !== null ? `uid ${uid}` : null].filter(
+    (id) => id !== null,
+  );
+  const named = `${processName(event)}${ids.length === 0 ? '' : ` (${ids.join(', ')})`}`;
+  return isSelectionOnlyKill(event) ? `${named} or a child of it` : named;
+}
+
+/** `host process java`, or `unknown host process` when no line named it. */
+export function hostProcessLabel(event: EnrichedOomEvent): string {
+  return isVictimUnknown(event) ? 'unknown host process' : `host process ${victimName(event)}`;
+}
+
+/** Why the alert cannot name the process killed for certain; null when it can. */
+export function victimCaveat(event: EnrichedOomEvent): string | null {
+  if (isSelectionOnlyKill(event)) {
+    const chosen = `${processName(event)} (pid ${event.victim.pid})`;
+    return (
+      `The kernel chose ${chosen} but its "Killed process" line was not seen. When the chosen process has a ` +
+      `child to sacrifice, the kernel kills the child instead: the process killed may have been a child of ${chosen}.`
+    );
+  }
+  if (!isVictimUnknown(event)) return null;
+  return event.cgroup.task === null
+    ? 'Which process was killed is not known: no kernel line that names it was seen.'
+    : 'Which process was killed is not known: the kernel lines seen name only its cgroup.';
 }
 
 export function nodeName(event: EnrichedOomEvent): string {

@@ -5,7 +5,7 @@
  */
 import { asciiLine, truncateText } from '../format-text.ts';
 import type { EnrichedOomEvent } from '../oom-event.ts';
-import { limitSentence, processName } from './event-wording.ts';
+import { limitSentence, victimWithIds } from './event-wording.ts';
 
 /** events.k8s.io/v1 `note`: "at most 1kB". */
 export const KUBERNETES_EVENT_NOTE_MAX = 1024;
@@ -16,11 +16,10 @@ export function wantsKubernetesEvent(event: EnrichedOomEvent): boolean {
 }
 
 export function kubernetesEventNote(event: EnrichedOomEvent): string {
-  const pid = event.victim.pid === null ? '' : ` (pid ${event.victim.pid})`;
   const container = event.kubernetes?.container ?? null;
   const where = container === null ? 'in the pod' : `in container ${container}`;
   const text =
-    `Out of memory: the kernel killed process ${processName(event)}${pid} ${where}, which kept running. ` +
+    `Out of memory: the kernel killed process ${victimWithIds(event)} ${where}, which kept running. ` +
     `${limitSentence(event)} eks-oom-alerts event ${event.id}.`;
   return truncateText(asciiLine(text), KUBERNETES_EVENT_NOTE_MAX);
 }

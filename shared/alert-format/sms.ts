@@ -5,15 +5,16 @@ import { formatKb, formatShortTime } from '../format-figures.ts';
 import { displayText, smsText } from '../format-text.ts';
 import type { EnrichedOomEvent, Impact } from '../oom-event.ts';
 import {
+  hostProcessLabel,
   isSystemOom,
   limitFigure,
   limitToken,
   podLabel,
-  processName,
   shortNodeName,
   shortUid,
   UNKNOWN,
   victimKindOf,
+  victimName,
 } from './event-wording.ts';
 
 const IMPACT_SHORT: Record<Impact, string> = {
@@ -37,9 +38,9 @@ function whoShort(event: EnrichedOomEvent): string {
   const k8s = event.kubernetes;
   switch (victimKindOf(event)) {
     case 'pod-process':
-      return k8s === null ? processName(event) : podLabel(k8s);
+      return k8s === null ? victimName(event) : podLabel(k8s);
     case 'host-process':
-      return `host process ${processName(event)}`;
+      return hostProcessLabel(event);
     case 'unresolved-pod':
       return `pod ${shortUid(event.pod?.uid ?? UNKNOWN)} (unresolved)`;
     case 'unattributed':
@@ -47,16 +48,16 @@ function whoShort(event: EnrichedOomEvent): string {
   }
 }
 
-/** `node killed`, `node killed with 312 more` (memory.oom.group). */
-function killedShort(event: EnrichedOomEvent): string {
+/** `node killed`, `node killed with 312 more` (memory.oom.group), `java or a child of it killed`. */
+function killedShort(event: EnrichedOomEvent, who: string): string {
   const more = Math.max(event.coVictimCount, event.coVictims.length);
-  return `${processName(event)} killed${more === 0 ? '' : ` with ${more} more`}`;
+  return `${who} killed${more === 0 ? '' : ` with ${more} more`}`;
 }
 
 /** Who, and what the kill did to them: `prod/web (php): container restarted. node killed`. */
 function leadShort(event: EnrichedOomEvent): string {
-  const killed = killedShort(event);
-  if (victimKindOf(event) === 'host-process') return `host process ${killed}`;
+  if (victimKindOf(event) === 'host-process') return killedShort(event, hostProcessLabel(event));
+  const killed = killedShort(event, victimName(event));
   const who = whoShort(event);
   if (event.impact === 'process-killed-container-running') {
     return `${who}: child process ${killed}, container kept running`;

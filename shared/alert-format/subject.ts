@@ -4,25 +4,26 @@
 import { subjectText } from '../format-text.ts';
 import type { EnrichedOomEvent } from '../oom-event.ts';
 import {
+  hostProcessLabel,
   isSystemOom,
   limitToken,
   podLabel,
-  processName,
   shortNodeName,
   shortUid,
   UNKNOWN,
   victimKindOf,
+  victimName,
 } from './event-wording.ts';
 
 export function alertSubject(event: EnrichedOomEvent): string {
-  const proc = processName(event);
+  const proc = victimName(event);
   const node = shortNodeName(event);
   const k8s = event.kubernetes;
   const kind = victimKindOf(event);
   if (isSystemOom(event)) {
     const whom = {
       'pod-process': k8s === null ? proc : `${proc} in ${podLabel(k8s)}`,
-      'host-process': `host process ${proc}`,
+      'host-process': hostProcessLabel(event),
       'unresolved-pod': `${proc} in pod ${shortUid(event.pod?.uid ?? UNKNOWN)} (unresolved)`,
       unattributed: proc,
     }[kind];
@@ -38,7 +39,7 @@ export function alertSubject(event: EnrichedOomEvent): string {
           : `OOM: ${podLabel(k8s)} ${limit} on ${node}`,
       );
     case 'host-process':
-      return subjectText(`OOM: host process ${proc} ${limit} on ${node}`);
+      return subjectText(`OOM: ${hostProcessLabel(event)} ${limit} on ${node}`);
     case 'unresolved-pod':
       return subjectText(
         `OOM: ${proc} in pod ${shortUid(event.pod?.uid ?? UNKNOWN)} (unresolved) ${limit} on ${node}`,

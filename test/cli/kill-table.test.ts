@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { displayWidth, formatKillTable, killRow, killTime } from '../../cli/kill-table.ts';
 import type { EnrichedOomEvent, OomEvent } from '../../shared/oom-event.ts';
+import { corpusKill } from '../fixtures/enriched/partial-kills.ts';
 
 /** A system OOM as 5.x prints it: `global_oom`, the victim a host process, no cgroup limit. */
 const SYSTEM_OOM: OomEvent = {
@@ -65,6 +66,19 @@ describe('kill table', () => {
       complete: false,
     };
     expect(killRow(lone).slice(2)).toEqual(['?', '-', 'java (2211)', '?/?', '?']);
+  });
+
+  it("says the process is unknown for a kill known only by its cgroup (a lone `Task in`), and 'or a child' for one known only by the kernel's choice", () => {
+    expect(killRow(corpusKill('28-k8s-pause-pod-limit-task-in-no-kill-line.log'))).toEqual([
+      '?',
+      'ip-10-0-1-23.eu-west-1.compute.internal',
+      '392bf93e-1fcf-11ea-9b5b-3cfdfe576498',
+      '27edbc0dd4ec',
+      'unknown',
+      '?/200Mi',
+      'pod',
+    ]);
+    expect(killRow(corpusKill('06-tomcat-dmesg-glued-one-line.log'))[4]).toBe('java (27281) or a child');
   });
 
   it('says unlimited for a cgroup that printed no limit', () => {

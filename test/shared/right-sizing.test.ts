@@ -11,6 +11,7 @@ import {
   type ContainerKill,
 } from '../../shared/right-sizing.ts';
 import { exampleEvent } from '../fixtures/enriched/examples.ts';
+import { selectionOnlyKill } from '../fixtures/enriched/partial-kills.ts';
 
 const T0 = Date.parse('2025-11-20T10:02:11.117Z');
 const HOUR = 60 * 60_000;
@@ -114,6 +115,21 @@ describe('rightSizingHint: which kind of kill', () => {
         'memory.oom.group set: a cgroup v1 node (such as EKS AL2), Kubernetes before 1.28, or a kubelet with ' +
         'singleProcessOOMKill: true (1.32+).',
     ]);
+  });
+
+  it("a kill known only by the kernel's choice (corpus 06) never names the chosen process as the one killed", () => {
+    const pod = exampleEvent('child-process');
+    const event: EnrichedOomEvent = {
+      ...selectionOnlyKill(),
+      kubernetes: pod.kubernetes,
+      impact: pod.impact,
+      tasks: pod.tasks,
+    };
+    const hint = rightSizingHint(event, null);
+    expect(hint[0]).toMatch(/^Only java \(pid 27281\) or a child of it died; the container ran on\./);
+    expect(hint[1]).toMatch(
+      /^A single-process kill: the kernel killed only java \(pid 27281\) or a child of it, /,
+    );
   });
 
   it('a full task list is counted as at least that many', () => {

@@ -153,8 +153,8 @@ describe('eks-oom-alerts scan', () => {
   it('scan examples/kernel-3.10-to-5.10-oneliners.log (lone `Task in` and summary lines: incomplete, no time, no memory)', async () => {
     const { stdout, stderr } = await scan(['examples/kernel-3.10-to-5.10-oneliners.log']);
     expect(tableRows(stdout).slice(1)).toEqual([
-      ['?', '-', 'f01c1049-ebf4-4b9d-b04c-345e8da5d1a8', '15bbd7bed86a', '? (?)', '?/?', 'pod'],
-      ['?', '-', '9693eb91-d071-4564-895b-fc504afa8f00', '1d4c8e1115f9', '? (?)', '?/?', 'pod'],
+      ['?', '-', 'f01c1049-ebf4-4b9d-b04c-345e8da5d1a8', '15bbd7bed86a', 'unknown', '?/?', 'pod'],
+      ['?', '-', '9693eb91-d071-4564-895b-fc504afa8f00', '1d4c8e1115f9', 'unknown', '?/?', 'pod'],
       ['?', '-', '3962896b-ab69-4572-8f1d-ee756f9f3589', 'a2172e8d1101', 'memc (387602)', '?/?', 'pod'],
       ['?', '-', '748bebc7-7fde-4fef-b2a3-fe45e29392df', '-', 'memc (26036)', '?/?', 'pod'],
     ]);

@@ -23,6 +23,7 @@ import { readInsightsLink } from '../../fixtures/console-link.ts';
 import { arbitraryEvent } from '../../fixtures/enriched/arbitrary-event.ts';
 import { hostileNameEvent } from '../../fixtures/enriched/edge-events.ts';
 import { EXAMPLE_KINDS, exampleEvent } from '../../fixtures/enriched/examples.ts';
+import { cgroupOnlyKill, selectionOnlyKill } from '../../fixtures/enriched/partial-kills.ts';
 
 // ajv-formats is CommonJS with its function on `default`.
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
@@ -100,6 +101,61 @@ describe('chat message of an alert', () => {
     expect(link.detail.source).toEqual(['/eks-oom-alerts/prod-eu/events']);
     expect(chat.content.textType).toBe('client-markdown');
     expect(chat.metadata?.threadId).toBe(stormGroupOf(exampleEvent('container-limit')).key);
+  });
+
+  it("a kill known only by the kernel's choice, or only by its cgroup: says what is not known", () => {
+    const selection = formatAlert(selectionOnlyKill(), context).chat;
+    expectDeliverable(selection);
+    expect(selection.content.description).toContain(
+      '\nProcess: `java` (pid 27281) or a child of it\nThe kernel chose java (pid 27281) but its "Killed process" line was not seen.',
+    );
+    const cgroupOnly = formatAlert(cgroupOnlyKill(), context).chat;
+    expectDeliverable(cgroupOnly);
+    expect(cgroupOnly.content.description).toContain(
+      '\nProcess: unknown\nWhich process was killed is not known: the kernel lines seen name only its cgroup.\n',
+    );
+  });
+
+  it("carries the e-mail's right-sizing hint, as one line before the event id", () => {
+    const event = exampleEvent('container-limit');
+    const at = Date.parse(event.observedAt!);
+    const containerKills = [3, 0].map((hoursBefore, n) => ({
+      eventId: `e${n}`,
+      atMs: at - hoursBefore * 60 * 60_000,
+      usageKb: 524288,
+      limitKb: 524288,
+    }));
+    const chat = formatAlert(event, { ...context, containerKills }).chat;
+    expectDeliverable(chat);
+    expect(chat.content.description.split('\n').slice(-2)).toEqual([
+      'Right-sizing: This container hit its memory limit 2 times in the 24 h up to this kill, the first at ' +
+        '2025-11-20 07:02:11 UTC: peak usage 512Mi, limit 512Mi. If it needs that memory, a limit of 640Mi ' +
+        '(the peak × 1.25) leaves it room; if its usage grows until it hits any limit, look for a leak instead.',
+      `Event id: \`${event.id}\``,
+    ]);
+    expect(formatAlert(event, context).chat.content.description).not.toContain('Right-sizing');
+  });
+
+  it('leaves the hint out, rather than cut the rest, when the description would pass its cap with it', () => {
+    const base = exampleEvent('container-limit');
+    const at = Date.parse(base.observedAt!);
+    const containerKills = [1, 0].map((hoursBefore, n) => ({
+      eventId: `e${n}`,
+      atMs: at - hoursBefore * 60 * 60_000,
+      usageKb: 524288,
+      limitKb: 524288,
+    }));
+    const withDetail = (detail: string) => ({
+      ...base,
+      enrichment: { status: 'resolved-from-events' as const, detail },
+    });
+    const room = CHAT_DESCRIPTION_MAX - formatAlert(withDetail(''), context).chat.content.description.length;
+    const event = withDetail('x'.repeat(room - 100));
+    const description = formatAlert(event, { ...context, containerKills }).chat.content.description;
+    expect(description).toBe(formatAlert(event, context).chat.content.description);
+    expect(description).not.toContain('Right-sizing');
+    expect(description.length).toBe(CHAT_DESCRIPTION_MAX - 100);
+    expect(description.endsWith(`Event id: \`${base.id}\``)).toBe(true);
   });
 
   it('a group kill says how many died with the victim', () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { alertDefault } from '../../../shared/alert-format/default.ts';
 import { exampleEvent } from '../../fixtures/enriched/examples.ts';
+import { cgroupOnlyKill, selectionOnlyKill } from '../../fixtures/enriched/partial-kills.ts';
 
 describe('alertDefault', () => {
   it('child-process kill: says the container kept running', () => {
@@ -20,5 +21,18 @@ describe('alertDefault: a memory.oom.group kill', () => {
     };
     expect(alertDefault(event, 'subject')).toContain('312 more processes killed with it (memory.oom.group).');
     expect(alertDefault(base, 'subject')).not.toContain('memory.oom.group');
+  });
+});
+
+describe('alertDefault: a kill the kernel told only in part (parsed from the corpus)', () => {
+  it('says, after the subject, what is not known of the process', () => {
+    expect(alertDefault(selectionOnlyKill(), 'subject').split('\n')[1]).toBe(
+      'The kernel chose java (pid 27281) but its "Killed process" line was not seen. When the chosen process has ' +
+        'a child to sacrifice, the kernel kills the child instead: the process killed may have been a child of ' +
+        'java (pid 27281).',
+    );
+    expect(alertDefault(cgroupOnlyKill(), 'subject').split('\n')[1]).toBe(
+      'Which process was killed is not known: the kernel lines seen name only its cgroup.',
+    );
   });
 });

@@ -3,6 +3,7 @@ import { alertEmail } from '../../../shared/alert-format/email.ts';
 import type { EnrichedOomEvent } from '../../../shared/oom-event.ts';
 import { bareEvent, hostileNameEvent, hostProcessOverItsLimit } from '../../fixtures/enriched/edge-events.ts';
 import { exampleEvent } from '../../fixtures/enriched/examples.ts';
+import { cgroupOnlyKill, selectionOnlyKill } from '../../fixtures/enriched/partial-kills.ts';
 
 const context = { eventsLogGroupName: '/eks-oom-alerts/prod-eu/events' };
 
@@ -212,5 +213,33 @@ describe('alertEmail: right-sizing', () => {
   it('has no section when the events show nothing to add', () => {
     expect(alertEmail(event, { ...context, containerKills: hits.slice(1) })).not.toContain('Right-sizing');
     expect(emailOf(event)).not.toContain('Right-sizing');
+  });
+});
+
+describe('alertEmail: a kill the kernel told only in part (parsed from the corpus)', () => {
+  it('known only by `Kill process 27281 (java) … or sacrifice child`: java or a child of it, and why', () => {
+    const email = emailOf(selectionOnlyKill());
+    expect(email).toMatch(
+      /^OOM kill of host process java or a child of it on ip-10-0-1-23\.eu-west-1\.compute\.internal \(cluster prod-eu\)\n\n/,
+    );
+    expect(email).toContain(
+      '\n\nThe kernel chose java (pid 27281) but its "Killed process" line was not seen. When the chosen process ' +
+        'has a child to sacrifice, the kernel kills the child instead: the process killed may have been a child ' +
+        'of java (pid 27281).\n\n',
+    );
+    expect(email).toContain('  Process:       java (pid 27281) or a child of it\n');
+    expect(email).toContain(
+      '  Memory cgroup out of memory: Kill process 27281 (java) score 1027 or sacrifice child',
+    );
+  });
+
+  it('known only by `Task in … killed as a result of limit of …`: the process is unknown', () => {
+    const email = emailOf(cgroupOnlyKill());
+    expect(email).toMatch(/^OOM kill of unknown process in shop\/cart \(cart\) on /);
+    expect(email).toContain(
+      '\n\nWhich process was killed is not known: the kernel lines seen name only its cgroup.\n\n',
+    );
+    expect(email).toContain('  Process:       unknown process\n');
+    expect(email).not.toContain('?');
   });
 });

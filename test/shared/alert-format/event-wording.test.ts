@@ -1,9 +1,112 @@
+import { readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { victimKindOf } from '../../../shared/alert-format/event-wording.ts';
+import {
+  hostProcessLabel,
+  isSelectionOnlyKill,
+  isVictimUnknown,
+  victimCaveat,
+  victimKindOf,
+  victimName,
+  victimWithIds,
+} from '../../../shared/alert-format/event-wording.ts';
+import { parseKernelLog } from '../../../shared/kernel-log.ts';
+import type { OomEvent } from '../../../shared/oom-event.ts';
 import { exampleEvent } from '../../fixtures/enriched/examples.ts';
+import { cgroupOnlyKill, selectionOnlyKill } from '../../fixtures/enriched/partial-kills.ts';
+
+const CORPUS = new URL('../../fixtures/kernel-logs/corpus/', import.meta.url);
+
+/** Every event the parser gives for the real reports of the corpus, with its file. */
+function corpusEvents(): { file: string; event: OomEvent }[] {
+  return readdirSync(CORPUS)
+    .filter((file) => file.endsWith('.log'))
+    .sort()
+    .flatMap((file) =>
+      parseKernelLog(readFileSync(new URL(file, CORPUS), 'utf8'), { file }).events.map((event) => ({
+        file,
+        event,
+      })),
+    );
+}
+
+const SELECTION = /Kill process \d+ \(.{1,20}\) score \d+ or sacrifice child/;
 
 describe('victimKindOf', () => {
   it('an unenriched pod kill is an unresolved pod', () => {
     expect(victimKindOf(exampleEvent('unenriched'))).toBe('unresolved-pod');
+  });
+});
+
+describe('isSelectionOnlyKill, on the real reports of the corpus', () => {
+  const events = corpusEvents();
+
+  it('holds for the one kill known only by `Kill process N (comm) score S or sacrifice child` (06, cut after it)', () => {
+    const withSelection = events.filter(({ event }) => event.lines.some((line) => SELECTION.test(line)));
+    expect(new Set(withSelection.map(({ file }) => file)).size).toBeGreaterThanOrEqual(15);
+    expect(
+      events
+        .filter(({ event }) => isSelectionOnlyKill(event))
+        .map(({ file, event }) => [file, event.victim.pid]),
+    ).toEqual([['06-tomcat-dmesg-glued-one-line.log', 27281]]);
+  });
+
+  it('holds when the `Killed process` line after a selection is lost, and not with it', () => {
+    const [selection, kill] = readFileSync(
+      new URL('21-gke-event-memcg-pause-sacrifice.log', CORPUS),
+      'utf8',
+    ).split('\n') as [string, string];
+    const [chosen] = parseKernelLog(selection).events as [OomEvent];
+    expect(chosen).toMatchObject({ complete: false, victim: { pid: 605624, name: 'pause' } });
+    expect(isSelectionOnlyKill(chosen)).toBe(true);
+    const [killed] = parseKernelLog(`${selection}\n${kill}`).events as [OomEvent];
+    expect(isSelectionOnlyKill(killed)).toBe(false);
+  });
+});
+
+describe('isVictimUnknown, on the real reports of the corpus', () => {
+  it('holds for the kills known only by a lone `Task in X killed as a result of limit of Y`', () => {
+    const unknown = corpusEvents().filter(({ event }) => isVictimUnknown(event));
+    expect([...new Set(unknown.map(({ file }) => file))]).toEqual([
+      '07-paddle-task-in-docker-oneliners.log',
+      '08-travis-task-in-docker-terminal-wrap.log',
+      '09-mac-hyperkit-log-stream-task-in.log',
+      '10-minikube-nested-docker-task-in-oneliner.log',
+      '28-k8s-pause-pod-limit-task-in-no-kill-line.log',
+      '40-kata-crio-conmon-pod-limit-task-in.log',
+    ]);
+    for (const { event } of unknown) {
+      expect(event.lines[0]).toMatch(/^Task in \S+ killed as a result of limit of \S+$/);
+      expect(event.cgroup.task).not.toBeNull();
+    }
+  });
+});
+
+describe('the words for a victim the kernel told only in part', () => {
+  it('a kill known only by the selection: the chosen process, or a child of it', () => {
+    const event = selectionOnlyKill();
+    expect(victimName(event)).toBe('java or a child of it');
+    expect(victimWithIds(event, true)).toBe('java (pid 27281) or a child of it');
+    expect(hostProcessLabel(event)).toBe('host process java or a child of it');
+    expect(victimCaveat(event)).toBe(
+      'The kernel chose java (pid 27281) but its "Killed process" line was not seen. When the chosen process ' +
+        'has a child to sacrifice, the kernel kills the child instead: the process killed may have been a child ' +
+        'of java (pid 27281).',
+    );
+  });
+
+  it('a kill known only by its cgroup: the process is unknown', () => {
+    const event = cgroupOnlyKill();
+    expect(victimName(event)).toBe('unknown process');
+    expect(victimWithIds(event, true)).toBe('unknown process');
+    expect(hostProcessLabel(event)).toBe('unknown host process');
+    expect(victimCaveat(event)).toBe(
+      'Which process was killed is not known: the kernel lines seen name only its cgroup.',
+    );
+  });
+
+  it('a whole kill: no caveat, the name as printed', () => {
+    const event = exampleEvent('container-limit');
+    expect(victimCaveat(event)).toBeNull();
+    expect(victimWithIds(event)).toBe(`node (pid ${event.victim.pid})`);
   });
 });

@@ -3,6 +3,7 @@ import type { AlertContext } from '../../../shared/alert-format/alert-message.ts
 import { formatAlert } from '../../../shared/alert-format/format-alert.ts';
 import type { EnrichedOomEvent } from '../../../shared/oom-event.ts';
 import { EXAMPLE_KINDS, exampleEvent } from '../../fixtures/enriched/examples.ts';
+import { cgroupOnlyKill, selectionOnlyKill } from '../../fixtures/enriched/partial-kills.ts';
 
 /** A deployed stack's context: region, dashboard and runbook set, SMS for restarts and node kills only. */
 const context: AlertContext = {
@@ -34,6 +35,15 @@ describe('formatAlert snapshots (reviewed as text files in test/fixtures/enriche
       await expect(rendered(exampleEvent(kind))).toMatchFileSnapshot(
         `../../fixtures/enriched/alerts/${kind}.txt`,
       );
+    });
+  }
+});
+
+describe('formatAlert snapshots of kills the kernel told only in part (parsed from the corpus)', () => {
+  const partial = { 'selection-only': selectionOnlyKill, 'cgroup-only': cgroupOnlyKill };
+  for (const [kind, event] of Object.entries(partial)) {
+    it(kind, async () => {
+      await expect(rendered(event())).toMatchFileSnapshot(`../../fixtures/enriched/alerts/${kind}.txt`);
     });
   }
 });

@@ -5,6 +5,7 @@ import {
   wantsKubernetesEvent,
 } from '../../../shared/alert-format/kubernetes-event.ts';
 import { exampleEvent } from '../../fixtures/enriched/examples.ts';
+import { selectionOnlyKill } from '../../fixtures/enriched/partial-kills.ts';
 
 describe('the note of the Kubernetes Event on the pod', () => {
   it('says which process died in which container, that the container kept running, and which limit', () => {
@@ -28,5 +29,20 @@ describe('the note of the Kubernetes Event on the pod', () => {
     expect(wantsKubernetesEvent(exampleEvent('child-process'))).toBe(true);
     expect(wantsKubernetesEvent(exampleEvent('host-process'))).toBe(false);
     expect(wantsKubernetesEvent(exampleEvent('pod-limit'))).toBe(false);
+  });
+});
+
+describe("the note, for a kill known only by the kernel's choice", () => {
+  it('names the chosen process or a child of it', () => {
+    const pod = exampleEvent('child-process');
+    const event = {
+      ...selectionOnlyKill(),
+      kubernetes: pod.kubernetes,
+      impact: pod.impact,
+      limitScope: pod.limitScope,
+    };
+    expect(kubernetesEventNote(event)).toMatch(
+      /^Out of memory: the kernel killed process java \(pid 27281\) or a child of it in container php, which kept running\. /,
+    );
   });
 });

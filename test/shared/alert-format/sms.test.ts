@@ -3,6 +3,7 @@ import { alertSms } from '../../../shared/alert-format/sms.ts';
 import { gsm7Length } from '../../../shared/format-text.ts';
 import { hostileNameEvent, hostProcessOverItsLimit } from '../../fixtures/enriched/edge-events.ts';
 import { exampleEvent } from '../../fixtures/enriched/examples.ts';
+import { cgroupOnlyKill, selectionOnlyKill } from '../../fixtures/enriched/partial-kills.ts';
 
 describe('alertSms: the pod and the impact first, then what was killed, the limit, node, cluster and time', () => {
   it('container limit', () => {
@@ -67,5 +68,22 @@ describe('alertSms: the pod and the impact first, then what was killed, the limi
 
   it('escapes control characters in a hostile process name', () => {
     expect(alertSms(hostileNameEvent())).toContain('x\\x1b[2J\\x0ay killed');
+  });
+});
+
+describe('alertSms: a kill the kernel told only in part (parsed from the corpus)', () => {
+  it("known only by the kernel's choice: the chosen process or a child of it", () => {
+    expect(alertSms(selectionOnlyKill())).toBe(
+      'OOM host process java or a child of it killed, 512Mi of 512Mi limit, ip-10-0-1-23, prod-eu',
+    );
+  });
+
+  it('known only by its cgroup: the process is unknown', () => {
+    expect(alertSms(cgroupOnlyKill())).toBe(
+      'OOM shop/cart (cart): container restarted. unknown process killed, 200Mi of 200Mi pod limit, ip-10-0-1-23, prod-eu',
+    );
+    expect(alertSms({ ...cgroupOnlyKill(), kubernetes: null, impact: 'host-process' })).toBe(
+      'OOM unknown host process killed, 200Mi of 200Mi pod limit, ip-10-0-1-23, prod-eu',
+    );
   });
 });

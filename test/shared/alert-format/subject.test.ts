@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { alertSubject } from '../../../shared/alert-format/subject.ts';
 import { bareEvent, hostProcessOverItsLimit } from '../../fixtures/enriched/edge-events.ts';
 import { exampleEvent } from '../../fixtures/enriched/examples.ts';
+import { cgroupOnlyKill, selectionOnlyKill } from '../../fixtures/enriched/partial-kills.ts';
 
 describe('alertSubject', () => {
   it('container limit: has the subject of the issue', () => {
@@ -48,5 +49,20 @@ describe('alertSubject', () => {
 
   it('what the kernel left out: writes unknowns as unknown', () => {
     expect(alertSubject(bareEvent())).toBe('OOM: unknown process on unknown node (pod unknown)');
+  });
+});
+
+describe('alertSubject: a kill the kernel told only in part (parsed from the corpus)', () => {
+  it("known only by the kernel's choice: never the chosen process as certain", () => {
+    expect(alertSubject(selectionOnlyKill())).toBe(
+      'OOM: host process java or a child of it 512Mi limit on ip-10-0-1-23',
+    );
+  });
+
+  it('known only by its cgroup: the pod, or an unknown host process', () => {
+    expect(alertSubject(cgroupOnlyKill())).toBe('OOM: shop/cart (cart) 200Mi pod limit on ip-10-0-1-23');
+    expect(alertSubject({ ...cgroupOnlyKill(), kubernetes: null, impact: 'host-process' })).toBe(
+      'OOM: unknown host process 200Mi pod limit on ip-10-0-1-23',
+    );
   });
 });
