@@ -76,6 +76,17 @@ export interface AssembleOptions {
   final: boolean;
 }
 
+/**
+ * Lines after the task table that an event's `lines` keep room for: the selection, kill, reaper and summary
+ * lines tell what died. A long table would otherwise fill every place before them.
+ */
+const LINES_AFTER_TABLE = 10;
+
+function keepsLine(report: OpenReport, line: KernelLine): boolean {
+  const room = line.kind === 'task-row' ? MAX_EVENT_LINES - LINES_AFTER_TABLE : MAX_EVENT_LINES;
+  return report.lines.length < room;
+}
+
 /** Mutable working set of one `assembleReports` call. */
 class Assembly {
   readonly events: OomEvent[] = [];
@@ -199,8 +210,7 @@ class Assembly {
     if (line.kind !== 'cpu' && line.kind !== 'context') this.state.invoker = null;
     if (report !== null && line.kind !== 'context') {
       report.changes++;
-      if (report.lines.length < MAX_EVENT_LINES)
-        report.lines.push(entry.text.trim().slice(0, MAX_LINE_CHARS));
+      if (keepsLine(report, line)) report.lines.push(entry.text.trim().slice(0, MAX_LINE_CHARS));
       addRef(report, ref);
       if (report !== this.state.open && report.kill?.killLineSeen === false) this.emitDetached(report);
     }

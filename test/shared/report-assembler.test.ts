@@ -257,6 +257,26 @@ describe('kills known by one line, and lines that name no kill (issue 10)', () =
     expect(new Set(events.map((e) => e.id)).size).toBe(2);
   });
 
+  it('a long task table leaves room in `lines` for the selection line after it', () => {
+    // cadvisor 3.13 global report (corpus 02), its table grown to 40 rows and its kill line cut off.
+    const report = readFileSync(join(fixtures, 'corpus/02-cadvisor-3.13-global-sacrifice.log'), 'utf8')
+      .trimEnd()
+      .split('\n');
+    const header = report.findIndex((l) => l.startsWith('[ pid ]'));
+    const selection = report.findIndex((l) => l.includes('or sacrifice child'));
+    const rows = Array.from(
+      { length: 40 },
+      (_, i) =>
+        `[${String(2000 + i).padStart(5)}]  1020  ${2000 + i}     1809       25       9        0             0 worker`,
+    );
+    const text = [...report.slice(0, header + 1), ...rows, ...report.slice(header + 1, selection + 1)];
+    const [event] = parseKernelLog(text.join('\n')).events;
+    expect(event!.lines.length).toBeLessThanOrEqual(40);
+    expect(event!.lines.at(-1)).toBe(report[selection]);
+    expect(event!.victim).toMatchObject({ pid: 1532, name: 'badsysprogram' });
+    expect(event!.complete).toBe(false);
+  });
+
   it('a selection line alone names the process the kernel chose, in an incomplete event that keeps the line', () => {
     // corpus 06 ends after it: the kernel may then have killed a child of pid 27281 instead.
     const line = 'Memory cgroup out of memory: Kill process 27281 (java) score 1027 or sacrifice child';
