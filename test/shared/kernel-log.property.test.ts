@@ -1052,12 +1052,13 @@ describe('a name that holds a newline, read through journald', () => {
     return joinWrappedLines(REPORTS_618.slice(0, 79))
       .map(({ entry }) =>
         JSON.stringify({
+          // A function, not a string: `$` in a replacement string is a pattern (`$$`, `$&`).
           MESSAGE: entry.text
-            .replace('python3 invoked', `${comm} invoked`)
-            .replace('Comm: python3 ', `Comm: ${comm} `)
-            .replace('(python3)', `(${comm})`)
-            .replace('task=python3,', `task=${comm},`)
-            .replace(/ python3$/, ` ${comm}`),
+            .replace('python3 invoked', () => `${comm} invoked`)
+            .replace('Comm: python3 ', () => `Comm: ${comm} `)
+            .replace('(python3)', () => `(${comm})`)
+            .replace('task=python3,', () => `task=${comm},`)
+            .replace(/ python3$/, () => ` ${comm}`),
           _TRANSPORT: 'kernel',
           _SOURCE_MONOTONIC_TIMESTAMP: String(Math.round((entry.kernelTime ?? 0) * 1e6)),
         }),
