@@ -90,7 +90,13 @@ async function sendCall(
     },
   );
   if (retried.ok) return;
-  for (const { item, reason } of retried.failure ?? []) {
+  if (retried.failure === null) {
+    // The deadline passed before the first call: nothing was sent, and nothing may be taken as sent.
+    for (const item of pending)
+      results[item.index] = { ok: false, reason: 'no time was left to call PutEvents' };
+    return;
+  }
+  for (const { item, reason } of retried.failure) {
     results[item.index] = {
       ok: false,
       reason: `PutEvents rejected the entry ${retried.attempts} times; last: ${reason}`,

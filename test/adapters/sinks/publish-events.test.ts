@@ -120,6 +120,24 @@ describe('publishEvents', () => {
     expect(eventBridge.commandCalls(PutEventsCommand)).toHaveLength(2);
   });
 
+  it('reports every event failed, none sent, when the deadline has passed before the first call', async () => {
+    eventBridge
+      .on(PutEventsCommand)
+      .callsFake((input: { Entries?: PutEventsRequestEntry[] }) => accepted(input.Entries));
+    const timing = fakeTiming();
+    const results = await publishEvents([enriched('a'), enriched('b')], {
+      client,
+      busName: 'oom-bus',
+      timing,
+      deadline: timing.now() - 1,
+    });
+    expect(results).toEqual([
+      { ok: false, reason: 'no time was left to call PutEvents' },
+      { ok: false, reason: 'no time was left to call PutEvents' },
+    ]);
+    expect(eventBridge.commandCalls(PutEventsCommand)).toHaveLength(0);
+  });
+
   it('does not send an event that cannot fit an entry, and says why', async () => {
     eventBridge
       .on(PutEventsCommand)
