@@ -21,21 +21,28 @@ export type PublishResult = { ok: true } | { ok: false; reason: string };
  */
 export type Publish = (events: readonly EnrichedOomEvent[], deadline?: number) => Promise<PublishResult[]>;
 
+/** Why this attempt's claim was left as it was after publishing (the table unreachable): for an error log. */
+type Unsettled = { unsettled?: string };
+
 export type EventOutcome =
-  | {
+  | ({
       status: 'published';
       eventId: string;
       event: EnrichedOomEvent;
       /** What completing the report from the node's log stream did, for events that needed it. */
       contextNote?: string;
-    }
-  /** Already published (as this id, or as the other stream's copy of the same kill), or a stale replay. */
-  | { status: 'duplicate'; eventId: string; reason: string }
+    } & Unsettled)
+  /**
+   * Already published (as this id, or as the other stream's copy of the same kill), or a stale replay.
+   * `unverified`: taken as one without a record of its delivery (a "publishing" claim whose lease ran out, or
+   * a date older than the claims), the only trace of a possible loss.
+   */
+  | { status: 'duplicate'; eventId: string; reason: string; unverified?: true }
   /**
    * Not published; the caller retries it later (SQS does, through partial batch failure). `inFlight`: another
    * attempt, or the other copy of the kill, is being delivered right now, which is no error.
    */
-  | { status: 'failed'; eventId: string; reason: string; inFlight?: true };
+  | ({ status: 'failed'; eventId: string; reason: string; inFlight?: true } & Unsettled);
 
 export interface EnrichDeps {
   cluster: string;
@@ -100,9 +107,16 @@ type ToEnrich = Extract<Claimed, { kind: 'enrich' }>;
 type RunAttempts = ReadonlyMap<string, string>;
 
 const sameKill = (ownerId: string) => `same kill as event ${ownerId}`;
+const UNRECORDED = 'an earlier attempt handed it to the bus and could not record the answer';
 
-function duplicate(eventId: string, reason: string): Claimed {
-  return { kind: 'settled', outcome: { status: 'duplicate', eventId, reason } };
+function duplicate(eventId: string, reason: string, unverified = false): Claimed {
+  const outcome: EventOutcome = {
+    status: 'duplicate',
+    eventId,
+    reason,
+    ...(unverified ? { unverified } : {}),
+  };
+  return { kind: 'settled', outcome };
 }
 
 function failed(eventId: string, reason: string, inFlight = false): Claimed {
@@ -120,8 +134,8 @@ async function claim(
   const observedAt = event.observedAt === null ? Number.NaN : Date.parse(event.observedAt);
   if (observedAt < now - deps.claimTtlMs) {
     // Claims of that age have expired: the only way such a report comes back is a replay of an old ring buffer.
-    const reason = `observed at ${event.observedAt}, before anything the claim table still remembers: a replayed old report`;
-    return duplicate(event.id, reason);
+    const reason = `observed at ${event.observedAt}, before anything the claim table still remembers: a replayed old report, or a kill stamped with a wrong date`;
+    return duplicate(event.id, reason, true);
   }
   const expiresAt = Math.ceil((now + deps.claimTtlMs) / 1000);
   const claimed = await deps.claims.claimEvent(event.id, {
@@ -131,8 +145,7 @@ async function claim(
     expiresAt,
   });
   if (claimed.outcome === 'done') return duplicate(event.id, 'already delivered');
-  if (claimed.outcome === 'unrecorded')
-    return duplicate(event.id, 'an earlier attempt handed it to the bus and could not record the answer');
+  if (claimed.outcome === 'unrecorded') return duplicate(event.id, UNRECORDED, true);
   if (claimed.outcome === 'in-progress') {
     const until = new Date(claimed.leaseUntil).toISOString();
     return failed(event.id, `another attempt holds it until ${until}`, true);
@@ -164,10 +177,13 @@ async function claimKill(
   const { owner } = kill;
   if (owner.token !== null && attempts.get(owner.token) === owner.eventId)
     return { kind: 'follow', event, token, ownerId: owner.eventId };
-  const decision = decideOtherCopy(await deps.claims.readEvent(owner.eventId), deps.now());
+  const ownerClaim = await deps.claims.readEvent(owner.eventId);
+  const decision = decideOtherCopy(ownerClaim, deps.now());
   if (decision === 'settle') {
     await deps.claims.completeEvent(event.id, token, expiresAt);
-    return duplicate(event.id, `${sameKill(owner.eventId)} (the kernel line arrived in two streams)`);
+    const reason = `${sameKill(owner.eventId)} (the kernel line arrived in two streams)`;
+    const unrecorded = ownerClaim?.state === 'publishing';
+    return duplicate(event.id, unrecorded ? `${reason}; ${UNRECORDED}` : reason, unrecorded);
   }
   if (decision === 'take-over' && (await deps.claims.takeOverKill(fingerprint, owner, request)))
     return { kind: 'enrich', event, token, fingerprint };
@@ -260,19 +276,34 @@ async function writeClaim(write: () => Promise<void>, deps: EnrichDeps): Promise
 }
 
 /**
- * Done once published. If no write gets through, a published event's claim stays "publishing", and later
- * copies take it as delivered rather than send it again.
+ * Done once published, released otherwise; what was left unsettled when no write got through. A published
+ * event's claim then stays "publishing", and later copies take it as delivered rather than send it again; a
+ * failed one's too, if it was marked, and its retry takes it as delivered: the residual loss (docs/deploy.md).
  */
-async function settle(claimed: ToEnrich, published: PublishResult, deps: EnrichDeps): Promise<void> {
+async function settle(claimed: ToEnrich, published: PublishResult, deps: EnrichDeps): Promise<Unsettled> {
   const { event, token, fingerprint } = claimed;
   if (published.ok) {
     const expiresAt = Math.ceil((deps.now() + deps.claimTtlMs) / 1000);
-    await writeClaim(() => deps.claims.completeEvent(event.id, token, expiresAt), deps);
-    return;
+    try {
+      await writeClaim(() => deps.claims.completeEvent(event.id, token, expiresAt), deps);
+      return {};
+    } catch (error) {
+      const unsettled = `claim not marked done: ${errorMessage(error)}; it stays "publishing", and later copies take it as delivered`;
+      return { unsettled };
+    }
   }
-  await writeClaim(() => deps.claims.releaseEvent(event.id, token), deps);
+  try {
+    await writeClaim(() => deps.claims.releaseEvent(event.id, token), deps);
+  } catch (error) {
+    const unsettled = `claim not released: ${errorMessage(error)}; if it was marked "publishing", a retry after its lease takes it as delivered and it is never alerted`;
+    return { unsettled };
+  }
   if (fingerprint !== null)
-    await writeClaim(() => deps.claims.releaseKill(fingerprint, event.id, token), deps);
+    // Left held, the kill goes to the other copy once this event's claim shows its attempt gave up.
+    await writeClaim(() => deps.claims.releaseKill(fingerprint, event.id, token), deps).catch(
+      () => undefined,
+    );
+  return {};
 }
 
 /** The other copy of a kill this run delivered (a duplicate), or failed to (retried with it). */
@@ -343,6 +374,7 @@ export async function enrichEvents(events: readonly OomEvent[], deps: EnrichDeps
       const event = enriched[index] as EnrichedOomEvent;
       const published = results[index] as PublishResult;
       const contextNote = completed.notes.get(event.id);
+      const unsettled = await settle(c, published, deps);
       byId.set(
         event.id,
         published.ok
@@ -351,16 +383,10 @@ export async function enrichEvents(events: readonly OomEvent[], deps: EnrichDeps
               eventId: event.id,
               event,
               ...(contextNote === undefined ? {} : { contextNote }),
+              ...unsettled,
             }
-          : { status: 'failed', eventId: event.id, reason: published.reason },
+          : { status: 'failed', eventId: event.id, reason: published.reason, ...unsettled },
       );
-      try {
-        await settle(c, published, deps);
-      } catch {
-        // Published but not marked done: the claim stays "publishing", so no copy sends it again; the record
-        // is acknowledged. Not published and not released: the record is retried, and after the lease that
-        // retry takes the event as delivered (the residual window, docs/deploy.md).
-      }
     }),
   );
   await Promise.all(

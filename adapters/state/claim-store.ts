@@ -62,6 +62,10 @@ export interface KillClaimRequest {
   expiresAt: number;
 }
 
+/**
+ * Every write answers a repeat by the same attempt (the SDK retrying one whose answer was lost) as it
+ * answered the first: the claim the attempt holds is its own, not another's.
+ */
 export interface ClaimStore {
   claimEvent(eventId: string, request: EventClaimRequest): Promise<EventClaim>;
   /** The event claim as it stands (read consistently), or undefined when there is none. */
@@ -124,6 +128,8 @@ export function createMemoryClaimStore(): ClaimStore {
   };
   return {
     claimEvent(eventId, request) {
+      if (heldBy(eventId, request.token)?.state === 'in-progress')
+        return Promise.resolve({ outcome: 'claimed' });
       const decision = decideEventClaim(events.get(eventId), request.now);
       if (decision.outcome === 'claimed') {
         events.set(eventId, { state: 'in-progress', token: request.token, leaseUntil: request.leaseUntil });
@@ -136,6 +142,7 @@ export function createMemoryClaimStore(): ClaimStore {
     },
     markPublishing(eventId, token) {
       const claim = heldBy(eventId, token);
+      if (claim?.state === 'publishing') return Promise.resolve(true);
       if (claim?.state !== 'in-progress') return Promise.resolve(false);
       events.set(eventId, { ...claim, state: 'publishing' });
       return Promise.resolve(true);
@@ -147,6 +154,7 @@ export function createMemoryClaimStore(): ClaimStore {
     },
     takeOverKill(fingerprint, owner, request) {
       const held = kills.get(fingerprint);
+      if (held?.eventId === request.eventId && held.token === request.token) return Promise.resolve(true);
       if (held?.eventId !== owner.eventId || held.token !== owner.token) return Promise.resolve(false);
       kills.set(fingerprint, recordOf(request));
       return Promise.resolve(true);

@@ -2,6 +2,9 @@
  * The claim store on the shared state table (adapters/state/state-table.ts): each decision of
  * claim-store.ts as one conditional write, so concurrent Lambdas agree without a read first. Every call is
  * aborted at its timeout, so a stalled connection fails the event (to be retried) instead of the invocation.
+ * When the SDK retries a write whose answer was lost, the retry fails the condition against the item the
+ * first send wrote: a failed condition is therefore checked against the item, and the attempt's own write
+ * (its token, in the state it meant) counts as done.
  */
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -29,6 +32,11 @@ function eventStateOf(item: Record<string, unknown> | undefined): EventClaimStat
   if ((state === 'in-progress' || state === 'publishing') && typeof token === 'string')
     return { state, token, leaseUntil: typeof leaseUntil === 'number' ? leaseUntil : 0 };
   return undefined;
+}
+
+/** Whether the item holds these values: the attempt's own write, when a condition failed against it. */
+function carries(item: Record<string, unknown> | undefined, values: Record<string, unknown>): boolean {
+  return item !== undefined && Object.entries(values).every(([name, value]) => item[name] === value);
 }
 
 function killItem(fingerprint: string, request: KillClaimRequest): Record<string, unknown> {
@@ -95,9 +103,14 @@ export function createDynamoDbClaimStore(
     return written !== null;
   }
 
+  /** Whether a conditional write held, or failed against the attempt's own write (`own`, read consistently). */
+  async function heldOrOwn(held: boolean, key: string, own: Record<string, unknown>): Promise<boolean> {
+    return held || carries(await readItem(key), own);
+  }
+
   /**
-   * A conditional put; when the condition fails, the item that blocked it (read consistently). If that item
-   * is gone by then (released meanwhile), the put is tried again.
+   * A conditional put; when the condition fails, the item that blocked it (read consistently), or null when
+   * that is the attempt's own. If that item is gone by then (released meanwhile), the put is tried again.
    */
   async function putUnlessBlocked(
     item: Record<string, unknown>,
@@ -107,6 +120,7 @@ export function createDynamoDbClaimStore(
     for (let attempt = 0; attempt < 3; attempt++) {
       if (await conditionalPut(item, condition, values)) return null;
       const blocking = await readItem(String(item[PK]));
+      if (carries(blocking, { claimToken: item['claimToken'], claimState: item['claimState'] })) return null;
       if (blocking !== undefined) return blocking;
     }
     throw new Error(`claim ${String(item[PK])} kept changing under three conditional writes`);
@@ -137,11 +151,12 @@ export function createDynamoDbClaimStore(
     },
 
     async markPublishing(eventId, token) {
+      const key = eventKey(eventId);
       const written = await conditionalWrite(() =>
         client.send(
           new UpdateCommand({
             TableName: tableName,
-            Key: tableKey(eventKey(eventId)),
+            Key: tableKey(key),
             UpdateExpression: 'SET claimState = :publishing',
             ConditionExpression: 'claimToken = :token AND claimState = :inProgress',
             ExpressionAttributeValues: {
@@ -153,7 +168,7 @@ export function createDynamoDbClaimStore(
           bounded(),
         ),
       );
-      return written !== null;
+      return heldOrOwn(written !== null, key, { claimToken: token, claimState: 'publishing' });
     },
 
     async claimKill(fingerprint, request): Promise<KillClaim> {
@@ -174,17 +189,18 @@ export function createDynamoDbClaimStore(
       };
     },
 
-    takeOverKill(fingerprint, owner, request) {
-      return owner.token === null
-        ? conditionalPut(
-            killItem(fingerprint, request),
-            'eventId = :owner AND attribute_not_exists(claimToken)',
-            { ':owner': owner.eventId },
-          )
-        : conditionalPut(killItem(fingerprint, request), 'eventId = :owner AND claimToken = :ownerToken', {
-            ':owner': owner.eventId,
-            ':ownerToken': owner.token,
-          });
+    async takeOverKill(fingerprint, owner, request) {
+      const item = killItem(fingerprint, request);
+      const taken =
+        owner.token === null
+          ? await conditionalPut(item, 'eventId = :owner AND attribute_not_exists(claimToken)', {
+              ':owner': owner.eventId,
+            })
+          : await conditionalPut(item, 'eventId = :owner AND claimToken = :ownerToken', {
+              ':owner': owner.eventId,
+              ':ownerToken': owner.token,
+            });
+      return heldOrOwn(taken, fingerprint, { eventId: request.eventId, claimToken: request.token });
     },
 
     async completeEvent(eventId, token, expiresAt) {

@@ -1,7 +1,7 @@
 /**
- * What one SQS batch tells the operators: a log line per record (a warning when the pod could not be named,
- * an error for a record that will be retried) and the counts of duplicates and unnamed pods (names from
- * shared/metric-names.ts).
+ * What one SQS batch tells the operators: a log line per record (a warning when the pod could not be named
+ * or a duplicate was taken without a record of its delivery, an error for a record that will be retried or a
+ * claim left unsettled) and the counts of duplicates and unnamed pods (names from shared/metric-names.ts).
  */
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { METRICS } from '../../shared/metric-names.ts';
@@ -44,7 +44,9 @@ export function recordEnrichResults(
       });
     } else if (result.status === 'duplicate') {
       duplicates++;
-      logger.info('duplicate skipped', { messageId, eventId: result.eventId, reason: result.reason });
+      // Skipped on what its claim or date implies, not on a record of delivery: the trace of a possible loss.
+      const log = result.unverified === true ? logger.warn.bind(logger) : logger.info.bind(logger);
+      log('duplicate skipped', { messageId, eventId: result.eventId, reason: result.reason });
     } else if (result.status === 'failed' && result.inFlight === true) {
       logger.info('record waits for a delivery in flight', {
         messageId,
@@ -54,6 +56,8 @@ export function recordEnrichResults(
     } else {
       logger.error('record will be retried', { messageId, ...result });
     }
+    if ((result.status === 'published' || result.status === 'failed') && result.unsettled !== undefined)
+      logger.error('claim not settled', { messageId, eventId: result.eventId, reason: result.unsettled });
   }
   if (duplicates > 0) metrics.addMetric(METRICS.duplicatesSkipped, MetricUnit.Count, duplicates);
   if (unavailable > 0) metrics.addMetric(METRICS.enrichmentUnavailable, MetricUnit.Count, unavailable);

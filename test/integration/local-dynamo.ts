@@ -68,6 +68,34 @@ export interface StateTable {
   close(): Promise<void>;
 }
 
+/**
+ * A client for `endpoint` whose conditional writes land, but whose first answer to each is lost (the
+ * connection resets), so the SDK sends it again and that retry meets the item its first send wrote: what a
+ * response lost on the way back looks like to the caller. `retried` counts the writes sent twice.
+ */
+export function lostAnswerClient(endpoint: string): {
+  documents: DynamoDBDocumentClient;
+  retried: () => number;
+} {
+  const client = new DynamoDBClient({ endpoint });
+  const answered = new WeakSet<object>();
+  let retried = 0;
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const input = args.input as Record<string, unknown>;
+      const result = await next(args);
+      if (!('ConditionExpression' in input) || answered.has(input)) return result;
+      answered.add(input);
+      retried += 1;
+      throw Object.assign(new Error(`${context.commandName ?? 'write'}: socket hang up`), {
+        code: 'ECONNRESET',
+      });
+    },
+    { step: 'deserialize', priority: 'high', name: 'loseFirstAnswer' },
+  );
+  return { documents: DynamoDBDocumentClient.from(client), retried: () => retried };
+}
+
 /** A dynalite server holding one state table. */
 export async function startStateTable(tableName = 'eks-oom-alerts-state'): Promise<StateTable> {
   const dynamo = await startLocalDynamo();

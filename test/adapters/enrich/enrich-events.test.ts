@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMemoryClaimStore, killFingerprint } from '../../../adapters/state/claim-store.ts';
 import type { ClaimStore } from '../../../adapters/state/claim-store.ts';
 import { createDynamoDbClaimStore } from '../../../adapters/state/dynamodb-claim-store.ts';
-import { startStateTable } from '../../integration/local-dynamo.ts';
+import { lostAnswerClient, startStateTable } from '../../integration/local-dynamo.ts';
 import type { StateTable } from '../../integration/local-dynamo.ts';
 import { enrichEvents } from '../../../adapters/enrich/enrich-events.ts';
 import type { PublishResult, EnrichDeps } from '../../../adapters/enrich/enrich-events.ts';
@@ -216,11 +216,47 @@ describe('enrichEvents', () => {
     const { deps, published } = harness();
     const outcomes = await enrichEvents([oomEvent({ observedAt: '2025-01-01T00:00:00.000Z' })], deps);
     expect(published).toEqual([]);
-    expect(outcomes[0]).toMatchObject({
+    // Without a claim: a warning, so that a kill stamped with a wrong date is seen.
+    expect(outcomes[0]).toEqual({
       status: 'duplicate',
+      eventId: 'ev-1',
       reason:
-        'observed at 2025-01-01T00:00:00.000Z, before anything the claim table still remembers: a replayed old report',
+        'observed at 2025-01-01T00:00:00.000Z, before anything the claim table still remembers: a replayed old report, or a kill stamped with a wrong date',
+      unverified: true,
     });
+  });
+
+  it('says so when a published event’s claim could not be marked done', async () => {
+    const claims = createMemoryClaimStore();
+    const { deps, published } = harness({
+      claims: { ...claims, completeEvent: () => Promise.reject(new Error('ServiceUnavailable')) },
+    });
+    expect(await enrichEvents([oomEvent()], deps)).toEqual([
+      {
+        status: 'published',
+        eventId: 'ev-1',
+        event: published[0],
+        unsettled:
+          'claim not marked done: ServiceUnavailable; it stays "publishing", and later copies take it as delivered',
+      },
+    ]);
+  });
+
+  it('says so when a failed event’s claim could not be released, the loss that leaves', async () => {
+    const claims = createMemoryClaimStore();
+    const { deps } = harness({
+      claims: { ...claims, releaseEvent: () => Promise.reject(new Error('ServiceUnavailable')) },
+      publish: (events) => events.map(() => ({ ok: false, reason: 'InternalFailure' })),
+    });
+    expect(await enrichEvents([oomEvent()], deps)).toEqual([
+      {
+        status: 'failed',
+        eventId: 'ev-1',
+        reason: 'InternalFailure',
+        unsettled:
+          'claim not released: ServiceUnavailable; if it was marked "publishing", a retry after its lease takes it as delivered and it is never alerted',
+      },
+    ]);
   });
 
   it('completes only the claimed events before resolving them, and notes what it did', async () => {
@@ -441,13 +477,59 @@ describe.each(stores)('loss windows, claims %s', (name, makeStore) => {
         status: 'duplicate',
         eventId: event.id,
         reason: 'an earlier attempt handed it to the bus and could not record the answer',
+        unverified: true,
       },
       {
         status: 'duplicate',
         eventId: `${event.id}-dmesg`,
-        reason: `same kill as event ${event.id} (the kernel line arrived in two streams)`,
+        reason: `same kill as event ${event.id} (the kernel line arrived in two streams); an earlier attempt handed it to the bus and could not record the answer`,
+        unverified: true,
       },
     ]);
     expect([...first.published, ...later.published].map((e) => e.id)).toEqual([event.id]);
+  });
+});
+
+describe('a claim table whose first answers are lost (the SDK retries each write that already landed)', () => {
+  const lossyStore = () => {
+    const lossy = lostAnswerClient(table.endpoint);
+    return { claims: createDynamoDbClaimStore(lossy.documents, table.tableName), retried: lossy.retried };
+  };
+
+  it('publishes the kill exactly once in that invocation, and records it done', async () => {
+    const { claims, retried } = lossyStore();
+    const event = oomEvent({ id: 'lost-answers-1', victim: { ...oomEvent().victim, pid: 70_001 } });
+    const { deps, published } = harness({ claims });
+    expect((await enrichEvents([event], deps)).map((o) => o.status)).toEqual(['published']);
+    expect(published.map((e) => e.id)).toEqual([event.id]);
+    expect(await claims.readEvent(event.id)).toEqual({ state: 'done' });
+    // claimEvent, claimKill, markPublishing and completeEvent were each sent twice.
+    expect(retried()).toBe(4);
+    expect((await enrichEvents([event], harness({ claims }).deps)).map((o) => o.status)).toEqual([
+      'duplicate',
+    ]);
+  });
+
+  it('takes a kill over from a first copy whose attempt died, and publishes it once', async () => {
+    const { claims } = lossyStore();
+    const messages = oomEvent({ id: 'lost-answers-2', victim: { ...oomEvent().victim, pid: 70_002 } });
+    const expiresAt = Math.ceil(NOW / 1000) + 86_400;
+    await claims.claimEvent(messages.id, {
+      token: 'died',
+      now: NOW - 60_000,
+      leaseUntil: NOW - 1,
+      expiresAt,
+    });
+    await claims.claimKill(killFingerprint(messages) ?? '', {
+      eventId: messages.id,
+      token: 'died',
+      observedAt: Date.parse(KILL_TIME),
+      expiresAt,
+    });
+    const copy = harness({ claims });
+    expect((await enrichEvents([dmesgCopy(messages)], copy.deps)).map((o) => o.status)).toEqual([
+      'published',
+    ]);
+    expect(copy.published.map((e) => e.id)).toEqual([`${messages.id}-dmesg`]);
   });
 });

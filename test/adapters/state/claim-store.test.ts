@@ -9,7 +9,7 @@ import {
 } from '../../../adapters/state/claim-store.ts';
 import type { ClaimStore } from '../../../adapters/state/claim-store.ts';
 import { createDynamoDbClaimStore } from '../../../adapters/state/dynamodb-claim-store.ts';
-import { startStateTable } from '../../integration/local-dynamo.ts';
+import { lostAnswerClient, startStateTable } from '../../integration/local-dynamo.ts';
 import { startStalledEndpoint } from '../../integration/stalled-endpoint.ts';
 import { stateTableClient } from '../../../adapters/state/state-table.ts';
 import type { StateTable } from '../../integration/local-dynamo.ts';
@@ -284,6 +284,35 @@ describe.each(stores)('claim store %s', (_name, makeStore) => {
     ).toEqual({ outcome: 'taken', owner: { eventId: 'dmesg', token: 'd' } });
   });
 
+  it('answers a write repeated by the same attempt as it answered the first: the claim is its own', async () => {
+    const store = makeStore();
+    const id = fresh();
+    expect(await store.claimEvent(id, claimAt('mine', T0))).toEqual({ outcome: 'claimed' });
+    expect(await store.claimEvent(id, claimAt('mine', T0))).toEqual({ outcome: 'claimed' });
+    expect(await store.markPublishing(id, 'mine')).toBe(true);
+    expect(await store.markPublishing(id, 'mine')).toBe(true);
+    expect(await store.readEvent(id)).toEqual({
+      state: 'publishing',
+      token: 'mine',
+      leaseUntil: T0 + 60_000,
+    });
+    const fingerprint = `kill#${fresh()}#48213#php-fpm`;
+    await store.claimKill(fingerprint, {
+      eventId: 'messages',
+      token: 'm',
+      observedAt: T0,
+      expiresAt: EXPIRES,
+    });
+    const dmesg = { eventId: 'dmesg', token: 'd', observedAt: T0 + 1_500, expiresAt: EXPIRES };
+    expect(await store.takeOverKill(fingerprint, { eventId: 'messages', token: 'm' }, dmesg)).toBe(true);
+    expect(await store.takeOverKill(fingerprint, { eventId: 'messages', token: 'm' }, dmesg)).toBe(true);
+    // Another attempt of the same event is still not this one.
+    expect(await store.claimEvent(id, claimAt('other', T0 + 1))).toMatchObject({ outcome: 'in-progress' });
+    expect(await store.markPublishing(id, 'other')).toBe(false);
+    const again = { ...dmesg, token: 'd2' };
+    expect(await store.takeOverKill(fingerprint, { eventId: 'messages', token: 'm' }, again)).toBe(false);
+  });
+
   it('gives exactly one winner among concurrent claims of one event', async () => {
     const store = makeStore();
     const id = fresh();
@@ -341,6 +370,23 @@ describe('DynamoDB claim items', () => {
     expect(
       await store.takeOverKill('kill#layout#2#php-fpm', { eventId: 'messages', token: null }, dmesg),
     ).toBe(true);
+  });
+});
+
+describe('a claim store whose first answers are lost (the SDK retries a write that already landed)', () => {
+  it('takes the claims its own first sends wrote as its own', async () => {
+    const lossy = lostAnswerClient(table.endpoint);
+    const store = createDynamoDbClaimStore(lossy.documents, table.tableName);
+    expect(await store.claimEvent('lost-answer-1', claimAt('mine', T0))).toEqual({ outcome: 'claimed' });
+    expect(await store.markPublishing('lost-answer-1', 'mine')).toBe(true);
+    const fingerprint = 'kill#lost-answer#1#php-fpm';
+    const messages = { eventId: 'messages', token: 'm', observedAt: T0, expiresAt: EXPIRES };
+    expect(await store.claimKill(fingerprint, messages)).toEqual({ outcome: 'claimed' });
+    const dmesg = { eventId: 'dmesg', token: 'd', observedAt: T0 + 1_500, expiresAt: EXPIRES };
+    expect(await store.takeOverKill(fingerprint, { eventId: 'messages', token: 'm' }, dmesg)).toBe(true);
+    await store.completeEvent('lost-answer-1', 'mine', EXPIRES);
+    expect(await store.readEvent('lost-answer-1')).toEqual({ state: 'done' });
+    expect(lossy.retried()).toBe(5);
   });
 });
 

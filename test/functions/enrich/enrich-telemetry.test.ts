@@ -78,6 +78,47 @@ describe('recordEnrichResults', () => {
     ]);
   });
 
+  it('warns of a duplicate taken without a record of its delivery, and logs a claim left unsettled as an error', () => {
+    const { logger, logs, metrics, counts } = recorders();
+    const unrecorded = 'an earlier attempt handed it to the bus and could not record the answer';
+    const results = new Map<string, RecordResult>([
+      ['m-1', { status: 'duplicate', eventId: 'e-1', reason: unrecorded, unverified: true }],
+      ['m-2', { status: 'duplicate', eventId: 'e-2', reason: 'a replayed old report', unverified: true }],
+      [
+        'm-3',
+        { status: 'failed', eventId: 'e-3', reason: 'InternalFailure', unsettled: 'claim not released: …' },
+      ],
+      [
+        'm-4',
+        { status: 'published', eventId: resolved.id, event: resolved, unsettled: 'claim not marked done: …' },
+      ],
+    ]);
+    recordEnrichResults(results, logger, metrics);
+    expect(logs).toEqual([
+      ['warn', 'duplicate skipped', { messageId: 'm-1', eventId: 'e-1', reason: unrecorded }],
+      ['warn', 'duplicate skipped', { messageId: 'm-2', eventId: 'e-2', reason: 'a replayed old report' }],
+      [
+        'error',
+        'record will be retried',
+        {
+          messageId: 'm-3',
+          status: 'failed',
+          eventId: 'e-3',
+          reason: 'InternalFailure',
+          unsettled: 'claim not released: …',
+        },
+      ],
+      ['error', 'claim not settled', { messageId: 'm-3', eventId: 'e-3', reason: 'claim not released: …' }],
+      ['info', 'OOM kill delivered', expect.objectContaining({ messageId: 'm-4', eventId: resolved.id })],
+      [
+        'error',
+        'claim not settled',
+        { messageId: 'm-4', eventId: resolved.id, reason: 'claim not marked done: …' },
+      ],
+    ]);
+    expect(counts).toEqual([['DuplicatesSkipped', 'Count', 2]]);
+  });
+
   it('adds no zero: a batch with nothing to count adds no metric', () => {
     const { logger, metrics, counts } = recorders();
     recordEnrichResults(new Map(), logger, metrics);
