@@ -1,3 +1,4 @@
+import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
 import type { KubeconfigResolver, KubeconfigTarget } from '../adapters/kubernetes/kube-client.ts';
 import { errorMessage } from '../shared/error-text.ts';
 
@@ -7,13 +8,15 @@ import { errorMessage } from '../shared/error-text.ts';
  */
 
 /** Exit codes shared by every subcommand. */
-export const EXIT_OK = 0;
-/** Nothing could be done at all (no input could be read, the cluster could not be reached). */
-export const EXIT_FAILURE = 1;
-/** The command line was wrong: unknown flag, missing value, unknown subcommand. */
-export const EXIT_USAGE = 2;
-/** Ctrl-C: the conventional 128 + SIGINT, so scripts can tell an unfinished run from a finished one. */
-export const EXIT_INTERRUPTED = 130;
+export const EXIT = {
+  ok: 0,
+  /** Nothing could be done at all (no input could be read, the cluster could not be reached). */
+  failure: 1,
+  /** The command line was wrong: unknown flag, missing value, unknown subcommand. */
+  usage: 2,
+  /** Ctrl-C: the conventional 128 + SIGINT, so scripts can tell an unfinished run from a finished one. */
+  interrupted: 130,
+} as const;
 
 /** A writable text stream; `process.stdout` and any `node:stream` Writable fit. */
 export interface TextOutput {
@@ -79,8 +82,48 @@ export type ParsedArgs<T> =
   { kind: 'run'; options: T } | { kind: 'help' } | { kind: 'wrong'; problem: string };
 
 /** The usage problem in a `node:util` parseArgs error: its first sentence (the rest explains `--`). */
-export function usageProblem(error: unknown): string {
+function usageProblem(error: unknown): string {
   return errorMessage(error).replace(/\. To specify a positional argument.*$/s, '');
+}
+
+/** The flag every command takes. */
+const HELP_OPTION = { help: { type: 'boolean', short: 'h' } } as const;
+
+type CommandLineConfig<O extends ParseArgsOptionsConfig, P extends boolean> = {
+  args: string[];
+  options: O & typeof HELP_OPTION;
+  allowPositionals: P;
+  strict: true;
+};
+
+/** A command line as `node:util` parseArgs reads it: the values of its options, and its positionals. */
+type CommandLine<O extends ParseArgsOptionsConfig, P extends boolean> = ReturnType<
+  typeof parseArgs<CommandLineConfig<O, P>>
+>;
+
+/**
+ * Reads a command line with `node:util` parseArgs, strictly, `-h`/`--help` added to `options`: the help when
+ * asked for, the usage problem of an unknown flag or a missing value, else the line for the command to check.
+ */
+export function readCommandLine<const O extends ParseArgsOptionsConfig, const P extends boolean>(
+  args: readonly string[],
+  options: O,
+  allowPositionals: P,
+): ParsedArgs<CommandLine<O, P>> {
+  let line: CommandLine<O, P>;
+  try {
+    line = parseArgs<CommandLineConfig<O, P>>({
+      args: [...args],
+      options: { ...options, ...HELP_OPTION },
+      allowPositionals,
+      strict: true,
+    });
+  } catch (error) {
+    return { kind: 'wrong', problem: usageProblem(error) };
+  }
+  return (line.values as { help?: boolean }).help === true
+    ? { kind: 'help' }
+    : { kind: 'run', options: line };
 }
 
 /**
@@ -96,11 +139,11 @@ export async function runParsed<T>(
 ): Promise<number> {
   if (parsed.kind === 'help') {
     await writeText(io.stdout, usage);
-    return EXIT_OK;
+    return EXIT.ok;
   }
   if (parsed.kind === 'wrong') {
     await writeText(io.stderr, `${command}: ${parsed.problem}\n\n${usage}`);
-    return EXIT_USAGE;
+    return EXIT.usage;
   }
   return run(parsed.options);
 }

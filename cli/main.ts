@@ -4,7 +4,7 @@
  */
 import packageJson from '../package.json' with { type: 'json' };
 import type { CliIo, Command } from './command.ts';
-import { EXIT_OK, EXIT_USAGE, writeText } from './command.ts';
+import { EXIT, writeText } from './command.ts';
 
 /**
  * A command whose module is imported only when it runs: `scan` then loads no AWS or Kubernetes client, and
@@ -59,17 +59,17 @@ export async function runCli(
   const [name, ...rest] = argv;
   if (name === '--help' || name === '-h' || name === 'help') {
     await writeText(io.stdout, topLevelUsage(commands));
-    return EXIT_OK;
+    return EXIT.ok;
   }
   if (name === '--version') {
     await writeText(io.stdout, `eks-oom-alerts ${packageJson.version}\n`);
-    return EXIT_OK;
+    return EXIT.ok;
   }
   const command = commands.find((c) => c.name === name);
   if (command === undefined) {
     const problem = name === undefined ? 'no command given' : `unknown command: ${name}`;
     await writeText(io.stderr, `eks-oom-alerts: ${problem}\n\n${topLevelUsage(commands)}`);
-    return EXIT_USAGE;
+    return EXIT.usage;
   }
   return command.run(rest, io);
 }

@@ -29,6 +29,7 @@ import type {
   V1ContainerState,
   V1ContainerStatus,
   V1EphemeralContainer,
+  V1ObjectMeta,
   V1OwnerReference,
   V1Pod,
 } from '@kubernetes/client-node';
@@ -189,6 +190,13 @@ export function createKubeReader(kubeConfig: KubeConfig): KubeReader {
     build: new BatchV1ApiRequestFactory(configuration),
     read: new BatchV1ApiResponseProcessor(),
   };
+  /** The owners named in the metadata of what one read returns: a ReplicaSet, a Job. */
+  const ownersIn = async (
+    request: Promise<RequestContext>,
+    read: (response: ResponseContext) => Promise<{ data: { metadata?: V1ObjectMeta } }>,
+    signal: AbortSignal,
+  ): Promise<OwnerReferenceView[]> =>
+    ownersOf((await send(configuration, request, read, signal)).metadata?.ownerReferences);
   return {
     async listPodsOnNode(node, page, signal) {
       // resourceVersion=0 lets the API server answer from its watch cache instead of etcd; it may not be
@@ -237,22 +245,12 @@ export function createKubeReader(kubeConfig: KubeConfig): KubeReader {
       return null;
     },
     async replicaSetOwners(namespace, name, signal) {
-      const rs = await send(
-        configuration,
-        apps.build.readNamespacedReplicaSet(name, namespace),
-        (answer) => apps.read.readNamespacedReplicaSetWithHttpInfo(answer),
-        signal,
-      );
-      return ownersOf(rs.metadata?.ownerReferences);
+      const request = apps.build.readNamespacedReplicaSet(name, namespace);
+      return ownersIn(request, (answer) => apps.read.readNamespacedReplicaSetWithHttpInfo(answer), signal);
     },
     async jobOwners(namespace, name, signal) {
-      const job = await send(
-        configuration,
-        batch.build.readNamespacedJob(name, namespace),
-        (answer) => batch.read.readNamespacedJobWithHttpInfo(answer),
-        signal,
-      );
-      return ownersOf(job.metadata?.ownerReferences);
+      const request = batch.build.readNamespacedJob(name, namespace);
+      return ownersIn(request, (answer) => batch.read.readNamespacedJobWithHttpInfo(answer), signal);
     },
   };
 }

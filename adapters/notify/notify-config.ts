@@ -1,6 +1,7 @@
 /**
  * The notify function's settings, read once from the environment the stack sets.
  */
+import { runbookTemplateProblems } from '../../shared/alert-format/next-steps.ts';
 import { DEFAULT_SMS_FOR, SMS_FOR_VALUES, type SmsFor } from '../../shared/alert-format/sms-policy.ts';
 import { DEFAULT_WINDOW_MINUTES } from '../../shared/storm-window.ts';
 import { ENV } from '../../shared/runtime-config.ts';
@@ -27,12 +28,14 @@ export interface NotifyConfig {
   smsFor: SmsFor;
 }
 
-/** An http(s) link template, or null when unset. */
-function linkTemplate(name: string): Setting<string | null> {
+/** A runbook link template that the stack's synth check would pass, or null when unset. */
+function runbookTemplate(name: string): Setting<string | null> {
   return (env) => {
     const read = optional(name)(env);
-    if (!read.ok || read.value === null || /^https?:\/\/\S+$/.test(read.value)) return read;
-    return { ok: false, problem: `${name} must be an http(s) link, not ${JSON.stringify(read.value)}` };
+    if (!read.ok || read.value === null) return read;
+    const problems = runbookTemplateProblems(read.value);
+    if (problems.length === 0) return read;
+    return { ok: false, problem: `${name} ${JSON.stringify(read.value)} ${problems.join('; ')}` };
   };
 }
 
@@ -51,7 +54,7 @@ export function readNotifyConfig(env: Env): EnvConfig<NotifyConfig> {
     region: optional(LAMBDA_REGION),
     kernelLogGroupName: optional(ENV.kernelLogGroupName),
     dashboardName: optional(ENV.dashboardName),
-    runbookUrl: linkTemplate(ENV.runbookUrl),
+    runbookUrl: runbookTemplate(ENV.runbookUrl),
     smsFor: oneOf(ENV.smsFor, SMS_FOR_VALUES, DEFAULT_SMS_FOR),
   });
 }

@@ -168,9 +168,9 @@ async function decideKill(
   now: Date,
   report: NotifyReport,
 ): Promise<KillDecision> {
-  const kill = { eventId: event.id, atMs: killTimeOf(event, now) };
+  const kill = { group: stormGroupOf(event), eventId: event.id, atMs: killTimeOf(event, now) };
   try {
-    return await deps.storms.recordKill(stormGroupOf(event), kill, now, deps.windowMinutes);
+    return await deps.storms.recordKill(kill, now, deps.windowMinutes);
   } catch (error) {
     report.failures.push({
       step: 'storm-state',

@@ -11,8 +11,8 @@ import type { EnrichedOomEvent } from '../../shared/oom-event.ts';
 import type { Publish, PublishResult } from '../enrich/enrich-events.ts';
 import type { AlertSettings } from '../../shared/alert-format/alert-message.ts';
 import { DEFAULT_SMS_FOR } from '../../shared/alert-format/sms-policy.ts';
-import { DryRunAlertSink, SnsAlertSink } from '../sinks/alert-sink.ts';
-import { DryRunChatSink, SnsChatSink } from '../sinks/chat-sink.ts';
+import { dryRunAlertSink, snsAlertSink } from '../sinks/alert-sink.ts';
+import { dryRunChatSink, snsChatSink } from '../sinks/chat-sink.ts';
 import { CloudWatchHistoryWriter } from '../sinks/history-writer.ts';
 import { PowertoolsKillMetrics, type KillMetrics } from '../sinks/kill-metrics.ts';
 import { MemoryContainerKillStore } from '../state/container-kill-store.ts';
@@ -48,8 +48,8 @@ export function createNotifyStage(target: NotifyTarget, metrics: KillMetrics): N
   const documents = stateTableClient(region);
   const sns = new SNSClient(region);
   return {
-    alerts: new SnsAlertSink(sns, target.topicArn),
-    chat: target.chatTopicArn ? new SnsChatSink(sns, target.chatTopicArn) : null,
+    alerts: snsAlertSink(sns, target.topicArn),
+    chat: target.chatTopicArn ? snsChatSink(sns, target.chatTopicArn) : null,
     alertSettings: alertSettings(target),
     history: new CloudWatchHistoryWriter(new CloudWatchLogsClient(region), target.eventsLogGroupName),
     storms: new DynamoStormStore(documents, target.stateTableName),
@@ -78,8 +78,8 @@ export function inMemoryNotifyStage(
   now: () => Date,
 ): NotifyDeps {
   return {
-    alerts: new DryRunAlertSink(writeLine),
-    chat: new DryRunChatSink(writeLine),
+    alerts: dryRunAlertSink(writeLine),
+    chat: dryRunChatSink(writeLine),
     history: { write: async () => undefined },
     storms: new MemoryStormStore(),
     containerKills: new MemoryContainerKillStore(),

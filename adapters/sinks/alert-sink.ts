@@ -28,18 +28,13 @@ export function snsPublishInput(topicArn: string, message: AlertMessage): Publis
   };
 }
 
-export class SnsAlertSink implements AlertSink {
-  readonly #sns: SNSClient;
-  readonly #topicArn: string;
-
-  constructor(sns: SNSClient, topicArn: string) {
-    this.#sns = sns;
-    this.#topicArn = topicArn;
-  }
-
-  async publish(message: AlertMessage): Promise<void> {
-    await this.#sns.send(new PublishCommand(snsPublishInput(this.#topicArn, message)));
-  }
+/** Publishes each alert to the SNS topic. */
+export function snsAlertSink(sns: SNSClient, topicArn: string): AlertSink {
+  return {
+    async publish(message) {
+      await sns.send(new PublishCommand(snsPublishInput(topicArn, message)));
+    },
+  };
 }
 
 /** `{"target":"sns","subject":…,"message":{"default":…,"email":…,"sms":…}}`, the `replay --dry-run` line. */
@@ -52,14 +47,10 @@ export function dryRunSnsLine(message: AlertMessage): string {
 }
 
 /** Sends nothing: hands each would-be publish, as a dry-run line, to `writeLine`. */
-export class DryRunAlertSink implements AlertSink {
-  readonly #writeLine: (line: string) => void;
-
-  constructor(writeLine: (line: string) => void) {
-    this.#writeLine = writeLine;
-  }
-
-  async publish(message: AlertMessage): Promise<void> {
-    this.#writeLine(dryRunSnsLine(message));
-  }
+export function dryRunAlertSink(writeLine: (line: string) => void): AlertSink {
+  return {
+    async publish(message) {
+      writeLine(dryRunSnsLine(message));
+    },
+  };
 }

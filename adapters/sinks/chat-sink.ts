@@ -17,18 +17,13 @@ export function chatPublishInput(topicArn: string, message: ChatNotification): P
   return { TopicArn: topicArn, Message: JSON.stringify(message) };
 }
 
-export class SnsChatSink implements ChatSink {
-  readonly #sns: SNSClient;
-  readonly #topicArn: string;
-
-  constructor(sns: SNSClient, topicArn: string) {
-    this.#sns = sns;
-    this.#topicArn = topicArn;
-  }
-
-  async publish(message: ChatNotification): Promise<void> {
-    await this.#sns.send(new PublishCommand(chatPublishInput(this.#topicArn, message)));
-  }
+/** Publishes each chat message to the chat topic. */
+export function snsChatSink(sns: SNSClient, topicArn: string): ChatSink {
+  return {
+    async publish(message) {
+      await sns.send(new PublishCommand(chatPublishInput(topicArn, message)));
+    },
+  };
 }
 
 /** `{"target":"chat","message":{…}}`, the `replay --dry-run` line beside each SNS line. */
@@ -37,14 +32,10 @@ export function dryRunChatLine(message: ChatNotification): string {
 }
 
 /** Sends nothing: hands each would-be chat message, as a dry-run line, to `writeLine`. */
-export class DryRunChatSink implements ChatSink {
-  readonly #writeLine: (line: string) => void;
-
-  constructor(writeLine: (line: string) => void) {
-    this.#writeLine = writeLine;
-  }
-
-  async publish(message: ChatNotification): Promise<void> {
-    this.#writeLine(dryRunChatLine(message));
-  }
+export function dryRunChatSink(writeLine: (line: string) => void): ChatSink {
+  return {
+    async publish(message) {
+      writeLine(dryRunChatLine(message));
+    },
+  };
 }

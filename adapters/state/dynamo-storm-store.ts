@@ -12,23 +12,18 @@
  * - `storm#sweep`: the last bucket the scheduled run finished.
  */
 import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { dueBucketOfWindow, SWEEP_LOOKBACK_MS, windowOpenedBy } from '../../shared/storm-window.ts';
+import { DIGEST_CLAIM_STALE_MS } from './storm-store.ts';
+import type { DigestClaim, KillDecision, KillSighting, StormStore, WindowRef } from './storm-store.ts';
 import {
-  dueBucketOfWindow,
-  placeKill,
-  SWEEP_LOOKBACK_MS,
-  windowOpenedBy,
-  windowSlotOf,
-  type StormDigest,
-  type StormGroup,
-} from '../../shared/storm-window.ts';
-import {
-  DIGEST_CLAIM_STALE_MS,
-  type DigestClaim,
-  type KillDecision,
-  type KillSighting,
-  type StormStore,
-  type WindowRef,
-} from './storm-store.ts';
+  digestOf,
+  isDigestOwed,
+  isoTime,
+  killStep,
+  windowRefsOf,
+  type KillStep,
+  type WindowItem,
+} from './storm-window-item.ts';
 import { STATE_KEY_PREFIX } from '../../shared/state-table-keys.ts';
 import { PK, TTL, conditionalWrite, epochSeconds, tableKey } from './state-table.ts';
 
@@ -62,33 +57,9 @@ function refOfDueMember(member: string): WindowRef | null {
   return cut <= 0 || !Number.isSafeInteger(slot) ? null : { slot, groupKey: member.slice(cut + 1) };
 }
 
-/** Kill times as `toISOString` writes them, so that comparing the strings compares the times. */
-function isoOf(ms: number): string {
-  return new Date(ms).toISOString();
-}
-
-interface WindowItem {
-  group: StormGroup;
-  openedAt: number;
-  closesAt: number;
-  kills: number;
-  firstEventId: string;
-  /** The kill counted last, so a retried delivery of it is recognised. */
-  lastEventId: string;
-  /** Absent on windows written before kill times were kept; their opening kill's time stands in. */
-  firstKillAt?: string;
-  lastKillAt: string;
-  /** The kill at `lastKillAt`. */
-  latestEventId?: string;
-  alertSentAt?: number;
-  dueIndexed?: boolean;
-  digestClaimedAt?: number;
-  digestSentAt?: number;
-}
-
 /** The update that counts a kill in an existing window, widening its kill times when the kill lies outside. */
 function countUpdate(item: WindowItem, kill: KillSighting) {
-  const at = isoOf(kill.atMs);
+  const at = isoTime(kill.atMs);
   const set = ['lastEventId = :eventId'];
   const conditions = [
     `attribute_exists(${PK})`,
@@ -121,43 +92,50 @@ export class DynamoStormStore implements StormStore {
     this.#table = tableName;
   }
 
-  async recordKill(
-    group: StormGroup,
-    kill: KillSighting,
-    now: Date,
-    windowMinutes: number,
-  ): Promise<KillDecision> {
-    const slot = windowSlotOf(kill.atMs, windowMinutes);
-    const previousRef = { groupKey: group.key, slot: slot - windowMinutes * 60_000 };
-    const currentRef = { groupKey: group.key, slot };
+  async recordKill(kill: KillSighting, now: Date, windowMinutes: number): Promise<KillDecision> {
+    const refs = windowRefsOf(kill, windowMinutes);
     for (let attempt = 0; attempt < RECORD_ATTEMPTS; attempt += 1) {
       const [previous, current] = await Promise.all([
-        this.#readWindow(previousRef),
-        this.#readWindow(currentRef),
+        this.#readWindow(refs.previous),
+        this.#readWindow(refs.current),
       ]);
-      const place = placeKill(kill.atMs, previous ?? null, current ?? null);
-      if (place === 'apart') break;
-      const ref = place === 'previous' ? previousRef : currentRef;
-      const item = place === 'previous' ? previous : current;
-      const decision =
-        item === undefined
-          ? await this.#openWindow(group, ref, kill, windowMinutes, now.getTime())
-          : await this.#countKill(ref, item, kill, now.getTime());
+      const step = killStep(kill, refs, previous, current);
+      const decision = await this.#take(step, kill, windowMinutes, now.getTime());
       if (decision !== null) return decision;
     }
     return { kind: 'alert', window: null, seenBefore: false };
   }
 
+  /** Writes what the step needs; null when the window changed under the write: the caller reads it again. */
+  async #take(
+    step: KillStep,
+    kill: KillSighting,
+    windowMinutes: number,
+    nowMs: number,
+  ): Promise<KillDecision | null> {
+    switch (step.kind) {
+      case 'decided':
+        return step.decision;
+      case 'open':
+        return this.#openWindow(step.ref, kill, windowMinutes, nowMs);
+      case 'recounted':
+        // The run that counted it may have died before indexing the window.
+        await this.#indexDue(step.ref, step.item, nowMs);
+        return { kind: 'repeat', window: step.ref };
+      case 'count':
+        return this.#countKill(step.ref, step.item, kill, nowMs);
+    }
+  }
+
   /** Opens the window of a slot with this kill; null when another writer opened it first. */
   async #openWindow(
-    group: StormGroup,
     ref: WindowRef,
     kill: KillSighting,
     windowMinutes: number,
     nowMs: number,
   ): Promise<KillDecision | null> {
     const span = windowOpenedBy(kill.atMs, windowMinutes);
-    const at = isoOf(kill.atMs);
+    const at = isoTime(kill.atMs);
     const opened = await conditionalWrite(() =>
       this.#db.send(
         new UpdateCommand({
@@ -169,7 +147,7 @@ export class DynamoStormStore implements StormStore {
           ConditionExpression: `attribute_not_exists(${PK})`,
           ExpressionAttributeNames: { '#group': 'group' },
           ExpressionAttributeValues: {
-            ':group': group,
+            ':group': kill.group,
             ':openedAt': span.openedAt,
             ':closesAt': span.closesAt,
             ':one': 1,
@@ -191,18 +169,6 @@ export class DynamoStormStore implements StormStore {
     kill: KillSighting,
     nowMs: number,
   ): Promise<KillDecision | null> {
-    if (item.firstEventId === kill.eventId) {
-      return item.alertSentAt === undefined
-        ? { kind: 'alert', window: ref, seenBefore: true }
-        : { kind: 'repeat', window: ref };
-    }
-    if (item.lastEventId === kill.eventId) {
-      // Counted before; the run that counted it may have died before indexing the window.
-      await this.#indexDue(ref, item, nowMs);
-      return { kind: 'repeat', window: ref };
-    }
-    // Its window is being digested (this kill came late): it alerts on its own.
-    if (item.digestClaimedAt !== undefined) return { kind: 'alert', window: null, seenBefore: false };
     const counted = await conditionalWrite(() =>
       this.#db.send(
         new UpdateCommand({
@@ -306,8 +272,7 @@ export class DynamoStormStore implements StormStore {
       return { kind: 'claimed', digest: digestOf(claimed.Attributes as WindowItem), claimedAt: nowMs };
     }
     const item = await this.#readWindow(window);
-    if (item === undefined || item.kills < 2 || item.digestSentAt !== undefined) return { kind: 'settled' };
-    return { kind: 'busy' };
+    return item === undefined || !isDigestOwed(item) ? { kind: 'settled' } : { kind: 'busy' };
   }
 
   async markDigestSent(window: WindowRef, now: Date): Promise<void> {
@@ -351,16 +316,4 @@ export class DynamoStormStore implements StormStore {
       ),
     );
   }
-}
-
-function digestOf(item: WindowItem): StormDigest {
-  return {
-    group: item.group,
-    openedAt: item.openedAt,
-    closesAt: item.closesAt,
-    kills: item.kills,
-    firstKillAt: item.firstKillAt ?? isoOf(item.openedAt),
-    lastKillAt: item.lastKillAt,
-    lastEventId: item.latestEventId ?? item.lastEventId,
-  };
 }

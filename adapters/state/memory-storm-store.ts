@@ -2,105 +2,83 @@
  * Storm windows in memory, for tests and `replay --dry-run`: the same decisions as the DynamoDB
  * store, for one process.
  */
+import { dueBucketOfWindow, isWindowOpen, windowOpenedBy } from '../../shared/storm-window.ts';
+import { DIGEST_CLAIM_STALE_MS } from './storm-store.ts';
+import type { DigestClaim, KillDecision, KillSighting, StormStore, WindowRef } from './storm-store.ts';
 import {
-  dueBucketOfWindow,
-  isWindowOpen,
-  placeKill,
-  windowOpenedBy,
-  windowSlotOf,
-  type StormDigest,
-  type StormGroup,
-} from '../../shared/storm-window.ts';
-import {
-  DIGEST_CLAIM_STALE_MS,
-  type DigestClaim,
-  type KillDecision,
-  type KillSighting,
-  type StormStore,
-  type WindowRef,
-} from './storm-store.ts';
-
-interface WindowState {
-  group: StormGroup;
-  openedAt: number;
-  closesAt: number;
-  kills: number;
-  firstEventId: string;
-  /** The kill counted last, so a retried delivery of it is recognised. */
-  lastEventId: string;
-  firstKillMs: number;
-  lastKillMs: number;
-  /** The kill at `lastKillMs`. */
-  latestEventId: string;
-  alertSent: boolean;
-  digestClaimedAt: number | null;
-  digestSent: boolean;
-}
+  digestOf,
+  isDigestOwed,
+  isoTime,
+  killStep,
+  windowRefsOf,
+  type WindowItem,
+} from './storm-window-item.ts';
 
 function windowId(ref: WindowRef): string {
   return `${ref.slot}#${ref.groupKey}`;
 }
 
+function openedWindow(kill: KillSighting, windowMinutes: number): WindowItem {
+  const at = isoTime(kill.atMs);
+  return {
+    group: kill.group,
+    ...windowOpenedBy(kill.atMs, windowMinutes),
+    kills: 1,
+    firstEventId: kill.eventId,
+    lastEventId: kill.eventId,
+    firstKillAt: at,
+    lastKillAt: at,
+    latestEventId: kill.eventId,
+  };
+}
+
+/** Counts a later kill, widening the window's kill times when it lies outside them. */
+function countKill(item: WindowItem, kill: KillSighting): void {
+  const at = isoTime(kill.atMs);
+  item.kills += 1;
+  item.lastEventId = kill.eventId;
+  if (item.firstKillAt !== undefined && at < item.firstKillAt) item.firstKillAt = at;
+  if (at > item.lastKillAt) {
+    item.lastKillAt = at;
+    item.latestEventId = kill.eventId;
+  }
+}
+
 export class MemoryStormStore implements StormStore {
-  readonly #windows = new Map<string, WindowState>();
+  readonly #windows = new Map<string, WindowItem>();
   readonly #due = new Map<number, WindowRef[]>();
   #cursor: number | null = null;
 
-  async recordKill(
-    group: StormGroup,
-    kill: KillSighting,
-    now: Date,
-    windowMinutes: number,
-  ): Promise<KillDecision> {
-    const slot = windowSlotOf(kill.atMs, windowMinutes);
-    const previousRef = { groupKey: group.key, slot: slot - windowMinutes * 60_000 };
-    const currentRef = { groupKey: group.key, slot };
-    const previous = this.#windows.get(windowId(previousRef)) ?? null;
-    const current = this.#windows.get(windowId(currentRef)) ?? null;
-    const place = placeKill(kill.atMs, previous, current);
-    if (place === 'apart') return { kind: 'alert', window: null, seenBefore: false };
-    const ref = place === 'previous' ? previousRef : currentRef;
-    const state = place === 'previous' ? previous : current;
-    if (state === null) {
-      this.#windows.set(windowId(ref), {
-        group,
-        ...windowOpenedBy(kill.atMs, windowMinutes),
-        kills: 1,
-        firstEventId: kill.eventId,
-        lastEventId: kill.eventId,
-        firstKillMs: kill.atMs,
-        lastKillMs: kill.atMs,
-        latestEventId: kill.eventId,
-        alertSent: false,
-        digestClaimedAt: null,
-        digestSent: false,
-      });
-      return { kind: 'alert', window: ref, seenBefore: false };
+  async recordKill(kill: KillSighting, now: Date, windowMinutes: number): Promise<KillDecision> {
+    const refs = windowRefsOf(kill, windowMinutes);
+    const read = (ref: WindowRef): WindowItem | undefined => this.#windows.get(windowId(ref));
+    const step = killStep(kill, refs, read(refs.previous), read(refs.current));
+    switch (step.kind) {
+      case 'decided':
+        return step.decision;
+      case 'open':
+        this.#windows.set(windowId(step.ref), openedWindow(kill, windowMinutes));
+        return { kind: 'alert', window: step.ref, seenBefore: false };
+      case 'recounted':
+        return { kind: 'repeat', window: step.ref };
+      case 'count':
+        countKill(step.item, kill);
+        this.#indexDue(step.ref, step.item, now.getTime());
+        return { kind: 'counted', window: step.ref, kills: step.item.kills };
     }
-    if (state.firstEventId === kill.eventId) {
-      return state.alertSent
-        ? { kind: 'repeat', window: ref }
-        : { kind: 'alert', window: ref, seenBefore: true };
-    }
-    if (state.lastEventId === kill.eventId) return { kind: 'repeat', window: ref };
-    if (state.digestClaimedAt !== null) return { kind: 'alert', window: null, seenBefore: false };
-    state.kills += 1;
-    state.lastEventId = kill.eventId;
-    state.firstKillMs = Math.min(state.firstKillMs, kill.atMs);
-    if (kill.atMs > state.lastKillMs) {
-      state.lastKillMs = kill.atMs;
-      state.latestEventId = kill.eventId;
-    }
-    if (state.kills === 2) {
-      const bucket = dueBucketOfWindow(state.closesAt, now.getTime());
-      this.#due.set(bucket, [...(this.#due.get(bucket) ?? []), ref]);
-    }
-    return { kind: 'counted', window: ref, kills: state.kills };
   }
 
-  async markAlertSent(window: WindowRef): Promise<void> {
-    const state = this.#windows.get(windowId(window));
-    if (state !== undefined) state.alertSent = true;
+  /** Puts a window with later kills into the due list of the bucket it falls due in, once. */
+  #indexDue(ref: WindowRef, item: WindowItem, nowMs: number): void {
+    if (item.dueIndexed === true) return;
+    const bucket = dueBucketOfWindow(item.closesAt, nowMs);
+    this.#due.set(bucket, [...(this.#due.get(bucket) ?? []), ref]);
+    item.dueIndexed = true;
+  }
+
+  async markAlertSent(window: WindowRef, now: Date): Promise<void> {
+    const item = this.#windows.get(windowId(window));
+    if (item !== undefined) item.alertSentAt = now.getTime();
   }
 
   async readSweepCursor(): Promise<number | null> {
@@ -113,38 +91,26 @@ export class MemoryStormStore implements StormStore {
 
   async claimDigest(window: WindowRef, now: Date): Promise<DigestClaim> {
     const nowMs = now.getTime();
-    const state = this.#windows.get(windowId(window));
-    if (state === undefined || state.kills < 2 || state.digestSent) return { kind: 'settled' };
+    const item = this.#windows.get(windowId(window));
+    if (item === undefined || !isDigestOwed(item)) return { kind: 'settled' };
     const claimedElsewhere =
-      state.digestClaimedAt !== null && state.digestClaimedAt >= nowMs - DIGEST_CLAIM_STALE_MS;
-    if (claimedElsewhere || isWindowOpen(state, nowMs)) return { kind: 'busy' };
-    state.digestClaimedAt = nowMs;
-    return { kind: 'claimed', digest: digestOf(state), claimedAt: nowMs };
+      item.digestClaimedAt !== undefined && item.digestClaimedAt >= nowMs - DIGEST_CLAIM_STALE_MS;
+    if (claimedElsewhere || isWindowOpen(item, nowMs)) return { kind: 'busy' };
+    item.digestClaimedAt = nowMs;
+    return { kind: 'claimed', digest: digestOf(item), claimedAt: nowMs };
   }
 
-  async markDigestSent(window: WindowRef): Promise<void> {
-    const state = this.#windows.get(windowId(window));
-    if (state !== undefined) state.digestSent = true;
+  async markDigestSent(window: WindowRef, now: Date): Promise<void> {
+    const item = this.#windows.get(windowId(window));
+    if (item !== undefined) item.digestSentAt = now.getTime();
   }
 
   async releaseDigest(window: WindowRef, claimedAt: number): Promise<void> {
-    const state = this.#windows.get(windowId(window));
-    if (state !== undefined && state.digestClaimedAt === claimedAt) state.digestClaimedAt = null;
+    const item = this.#windows.get(windowId(window));
+    if (item !== undefined && item.digestClaimedAt === claimedAt) delete item.digestClaimedAt;
   }
 
   async advanceSweepCursor(bucket: number): Promise<void> {
     if (this.#cursor === null || this.#cursor < bucket) this.#cursor = bucket;
   }
-}
-
-function digestOf(state: WindowState): StormDigest {
-  return {
-    group: state.group,
-    openedAt: state.openedAt,
-    closesAt: state.closesAt,
-    kills: state.kills,
-    firstKillAt: new Date(state.firstKillMs).toISOString(),
-    lastKillAt: new Date(state.lastKillMs).toISOString(),
-    lastEventId: state.latestEventId,
-  };
 }

@@ -1,11 +1,14 @@
 /**
  * Where storm windows live between invocations. Two implementations with the same behaviour:
- * DynamoDB (the deployed function) and memory (tests and `replay --dry-run`).
+ * DynamoDB (the deployed function) and memory (tests and `replay --dry-run`); what a window holds and what
+ * a kill does to it are decided once for both, in ./storm-window-item.ts.
  */
 import type { StormDigest, StormGroup } from '../../shared/storm-window.ts';
 
 /** One kill, as the storm store sees it. */
 export interface KillSighting {
+  /** The storm it belongs to. */
+  group: StormGroup;
   eventId: string;
   /** When the kill happened (`observedAt`, else the time notify received it), epoch ms: windows follow it. */
   atMs: number;
@@ -41,7 +44,7 @@ export interface StormStore {
    * Counts a kill in the window of its group open at the kill's own time, opening a window when none is.
    * `now` only dates the bookkeeping: when the digest falls due, and when the items expire.
    */
-  recordKill(group: StormGroup, kill: KillSighting, now: Date, windowMinutes: number): Promise<KillDecision>;
+  recordKill(kill: KillSighting, now: Date, windowMinutes: number): Promise<KillDecision>;
   /** After the first kill's alert went out, so a retried delivery does not alert twice. */
   markAlertSent(window: WindowRef, now: Date): Promise<void>;
   /** The last close-time bucket whose digests were all dealt with, or null before the first run. */

@@ -3,20 +3,11 @@
  * subscription's own filter pattern, printed as `scan` prints them; with `--deliver`, alerted through enrich
  * and delivery. Ctrl-C stops after the page in hand; the same command run again resumes from the checkpoint.
  */
-import { parseArgs } from 'node:util';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { KERNEL_OOM_FILTER_PATTERN } from '../../shared/subscription-pattern.ts';
 import type { CliIo, Command, ParsedArgs } from '../command.ts';
-import {
-  EXIT_FAILURE,
-  EXIT_INTERRUPTED,
-  EXIT_OK,
-  EXIT_USAGE,
-  runParsed,
-  usageProblem,
-  writeText,
-} from '../command.ts';
+import { EXIT, readCommandLine, runParsed, writeText } from '../command.ts';
 import { KillPrinter } from '../kill-printer.ts';
 import { eventsLogGroupOf, kernelLogGroupOf } from '../stack-log-groups.ts';
 import type { BackfillCheckpoint, BackfillScope, CheckpointStore } from './backfill-checkpoint.ts';
@@ -81,33 +72,27 @@ const NAMED_RESOURCES = ['state-table', 'topic-arn', 'events-log-group'] as cons
 type ParsedBackfillArgs = ParsedArgs<BackfillOptions>;
 
 export function parseBackfillArgs(args: readonly string[]): ParsedBackfillArgs {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: [...args],
-      allowPositionals: false,
-      strict: true,
-      options: {
-        'log-group': { type: 'string' },
-        'stream-prefix': { type: 'string' },
-        since: { type: 'string' },
-        until: { type: 'string' },
-        region: { type: 'string' },
-        cluster: { type: 'string' },
-        json: { type: 'boolean' },
-        state: { type: 'string' },
-        deliver: { type: 'boolean' },
-        stack: { type: 'string' },
-        'state-table': { type: 'string' },
-        'topic-arn': { type: 'string' },
-        'events-log-group': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (error) {
-    return { kind: 'wrong', problem: usageProblem(error) };
-  }
-  if (values.help === true) return { kind: 'help' };
+  const line = readCommandLine(
+    args,
+    {
+      'log-group': { type: 'string' },
+      'stream-prefix': { type: 'string' },
+      since: { type: 'string' },
+      until: { type: 'string' },
+      region: { type: 'string' },
+      cluster: { type: 'string' },
+      json: { type: 'boolean' },
+      state: { type: 'string' },
+      deliver: { type: 'boolean' },
+      stack: { type: 'string' },
+      'state-table': { type: 'string' },
+      'topic-arn': { type: 'string' },
+      'events-log-group': { type: 'string' },
+    },
+    false,
+  );
+  if (line.kind !== 'run') return line;
+  const { values } = line.options;
   const cluster = values.cluster ?? null;
   const logGroup = values['log-group'] ?? (cluster === null ? null : kernelLogGroupOf(cluster));
   if (logGroup === null)
@@ -215,7 +200,7 @@ async function startingPoint(
     return {
       ok: false,
       problem: `cannot use the checkpoint ${options.statePath}: ${loaded.problem}; remove it or pass --state FILE`,
-      exitCode: EXIT_FAILURE,
+      exitCode: EXIT.failure,
     };
   }
   if (loaded.kind === 'found' && !loaded.checkpoint.finished) {
@@ -225,11 +210,11 @@ async function startingPoint(
     return {
       ok: false,
       problem: `${options.statePath} holds an unfinished backfill of ${what}: run that again to finish it, or pass --state FILE for this one`,
-      exitCode: EXIT_FAILURE,
+      exitCode: EXIT.failure,
     };
   }
   const range = readTimeRange(options.scope.since, options.scope.until, nowMs);
-  if (!range.ok) return { ok: false, problem: range.problem, exitCode: EXIT_USAGE };
+  if (!range.ok) return { ok: false, problem: range.problem, exitCode: EXIT.usage };
   return { ok: true, checkpoint: freshCheckpoint(options.scope, range.startMs, range.endMs), resumed: false };
 }
 
@@ -264,7 +249,7 @@ async function runBackfillCommand(
     const target = await deliveryTarget(options.deliver, env, region);
     if (!target.ok) {
       await writeText(io.stderr, `backfill: ${target.problem}\n`);
-      return EXIT_FAILURE;
+      return EXIT.failure;
     }
     deliver = await env.openDelivery({ region, cluster: options.cluster as string, ...target.names });
   }
@@ -300,14 +285,14 @@ async function runBackfillCommand(
   });
   await progress.finish(progressFiguresOf(outcome.checkpoint));
   await writeText(io.stderr, `${summaryOf(outcome, deliver !== null)}\n`);
-  if (outcome.kind === 'finished') return EXIT_OK;
+  if (outcome.kind === 'finished') return EXIT.ok;
   const resume = `run the same command again to resume (checkpoint: ${options.statePath})`;
   if (outcome.kind === 'interrupted') {
     await writeText(io.stderr, `backfill: ${resume}\n`);
-    return EXIT_INTERRUPTED;
+    return EXIT.interrupted;
   }
   await writeText(io.stderr, `backfill: ${outcome.reason}\nbackfill: ${resume}\n`);
-  return EXIT_FAILURE;
+  return EXIT.failure;
 }
 
 export function createBackfillCommand(env: BackfillEnvironment): Command {

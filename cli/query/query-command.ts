@@ -2,20 +2,11 @@
  * `eks-oom-alerts query`: the saved Logs Insights queries (shared/insights-queries.ts, the same strings the
  * stack saves as QueryDefinitions) run over the events log group from the terminal.
  */
-import { parseArgs } from 'node:util';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { fillQueryParameters, INSIGHTS_QUERIES } from '../../shared/insights-queries.ts';
 import type { InsightsQuery } from '../../shared/insights-queries.ts';
 import type { CliIo, Command, ParsedArgs } from '../command.ts';
-import {
-  EXIT_FAILURE,
-  EXIT_INTERRUPTED,
-  EXIT_OK,
-  EXIT_USAGE,
-  runParsed,
-  usageProblem,
-  writeText,
-} from '../command.ts';
+import { EXIT, readCommandLine, runParsed, writeText } from '../command.ts';
 import { readTimeRange } from '../time-range.ts';
 import { POLL_PACING, runInsightsQuery } from './insights-run.ts';
 import { formatQueryList, formatResultsJson, formatResultsTable, resultsSummary } from './results-table.ts';
@@ -67,29 +58,22 @@ function readParams(
 }
 
 export function parseQueryArgs(args: readonly string[]): ParsedQueryArgs {
-  let values;
-  let positionals;
-  try {
-    ({ values, positionals } = parseArgs({
-      args: [...args],
-      allowPositionals: true,
-      strict: true,
-      options: {
-        list: { type: 'boolean' },
-        cluster: { type: 'string' },
-        'log-group': { type: 'string' },
-        since: { type: 'string' },
-        until: { type: 'string' },
-        param: { type: 'string', multiple: true },
-        region: { type: 'string' },
-        json: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (error) {
-    return { kind: 'wrong', problem: usageProblem(error) };
-  }
-  if (values.help === true) return { kind: 'help' };
+  const line = readCommandLine(
+    args,
+    {
+      list: { type: 'boolean' },
+      cluster: { type: 'string' },
+      'log-group': { type: 'string' },
+      since: { type: 'string' },
+      until: { type: 'string' },
+      param: { type: 'string', multiple: true },
+      region: { type: 'string' },
+      json: { type: 'boolean' },
+    },
+    true,
+  );
+  if (line.kind !== 'run') return line;
+  const { values, positionals } = line.options;
   if (values.list === true)
     return positionals.length === 0 ? { kind: 'list' } : { kind: 'wrong', problem: '--list takes no NAME' };
   const [name, ...extra] = positionals;
@@ -138,7 +122,7 @@ async function runQueryCommand(options: QueryOptions, io: CliIo, env: QueryEnvir
   const range = readTimeRange(options.since, options.until, io.now());
   if (!range.ok) {
     await writeText(io.stderr, `query: ${range.problem}\n`);
-    return EXIT_USAGE;
+    return EXIT.usage;
   }
   const run = await runInsightsQuery(
     env.logsClient(options.region),
@@ -158,19 +142,19 @@ async function runQueryCommand(options: QueryOptions, io: CliIo, env: QueryEnvir
     case 'complete':
       await writeText(io.stdout, options.json ? formatResultsJson(run.rows) : formatResultsTable(run.rows));
       await writeText(io.stderr, resultsSummary(run.rows.length, run.statistics));
-      return EXIT_OK;
+      return EXIT.ok;
     case 'ended':
       await writeText(
         io.stderr,
         `query: ${options.query.name} ended ${run.status} (query id ${run.queryId})\n`,
       );
-      return EXIT_FAILURE;
+      return EXIT.failure;
     case 'interrupted':
       await writeText(io.stderr, 'query: interrupted; the query was stopped\n');
-      return EXIT_INTERRUPTED;
+      return EXIT.interrupted;
     case 'error':
       await writeText(io.stderr, `query: ${run.reason}\n`);
-      return EXIT_FAILURE;
+      return EXIT.failure;
   }
 }
 
@@ -182,7 +166,7 @@ export function createQueryCommand(env: QueryEnvironment): Command {
       const parsed = parseQueryArgs(args);
       if (parsed.kind === 'list') {
         await writeText(io.stdout, formatQueryList(INSIGHTS_QUERIES));
-        return EXIT_OK;
+        return EXIT.ok;
       }
       return runParsed('query', QUERY_USAGE, parsed, io, (options) => runQueryCommand(options, io, env));
     },

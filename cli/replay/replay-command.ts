@@ -5,14 +5,13 @@
  * them up.
  */
 import { basename, extname } from 'node:path';
-import { parseArgs } from 'node:util';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { Publish } from '../../adapters/enrich/enrich-events.ts';
 import { eventBridgePublish, inMemoryEnrichStage } from '../../adapters/enrich/enrich-stage.ts';
 import type { PodResolver } from '../../adapters/kubernetes/pod-resolver.ts';
 import { DEFAULT_WINDOW_MINUTES } from '../../shared/storm-window.ts';
 import type { ByteReader, CliIo, Command, ParsedArgs } from '../command.ts';
-import { EXIT_FAILURE, EXIT_OK, connectKubeconfig, runParsed, usageProblem, writeText } from '../command.ts';
+import { EXIT, connectKubeconfig, readCommandLine, runParsed, writeText } from '../command.ts';
 import { kernelLogGroupOf } from '../stack-log-groups.ts';
 import { dryRunPublish } from './dry-run-publish.ts';
 import { readReplayInput, type StreamBatch } from './replay-input.ts';
@@ -64,29 +63,22 @@ interface ReplayOptions {
 type ParsedReplayArgs = ParsedArgs<ReplayOptions>;
 
 export function parseReplayArgs(args: readonly string[]): ParsedReplayArgs {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...args],
-      allowPositionals: true,
-      strict: true,
-      options: {
-        'dry-run': { type: 'boolean', default: false },
-        cluster: { type: 'string' },
-        node: { type: 'string' },
-        kubeconfig: { type: 'string' },
-        context: { type: 'string' },
-        bus: { type: 'string' },
-        window: { type: 'string' },
-        timings: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
-  } catch (error) {
-    return { kind: 'wrong', problem: usageProblem(error) };
-  }
-  const { values, positionals } = parsed;
-  if (values.help) return { kind: 'help' };
+  const line = readCommandLine(
+    args,
+    {
+      'dry-run': { type: 'boolean', default: false },
+      cluster: { type: 'string' },
+      node: { type: 'string' },
+      kubeconfig: { type: 'string' },
+      context: { type: 'string' },
+      bus: { type: 'string' },
+      window: { type: 'string' },
+      timings: { type: 'boolean', default: false },
+    },
+    true,
+  );
+  if (line.kind !== 'run') return line;
+  const { values, positionals } = line.options;
   if (positionals.length === 0) return { kind: 'wrong', problem: 'no FILE given' };
   const windowMinutes = values.window === undefined ? DEFAULT_WINDOW_MINUTES : Number(values.window);
   if (!Number.isInteger(windowMinutes) || windowMinutes < 1) {
@@ -161,7 +153,7 @@ async function run(options: ReplayOptions, io: CliIo): Promise<number> {
   let cluster = options.cluster ?? 'unknown';
   if (options.kubeconfig !== null) {
     const connected = await connectKubeconfig('replay', options.kubeconfig, options.context, io);
-    if (connected === null) return EXIT_FAILURE;
+    if (connected === null) return EXIT.failure;
     resolver = connected.resolver;
     cluster = options.cluster ?? connected.cluster;
   }
@@ -209,7 +201,7 @@ async function run(options: ReplayOptions, io: CliIo): Promise<number> {
     `replay: ${result.events.length} kills parsed, ${count('published')} ${options.dryRun ? 'would be delivered' : 'delivered'}, ` +
       `${count('duplicate')} duplicates, ${count('failed')} failed; ${result.drift} unrecognised OOM lines\n`,
   );
-  return unread > 0 || count('failed') > 0 ? EXIT_FAILURE : EXIT_OK;
+  return unread > 0 || count('failed') > 0 ? EXIT.failure : EXIT.ok;
 }
 
 export const replayCommand: Command = {

@@ -3,18 +3,9 @@
  * memory), stdin may stay open (`dmesg -w | eks-oom-alerts scan`), and `--follow` reads a growing log or
  * the kmsg device until Ctrl-C.
  */
-import { parseArgs } from 'node:util';
 import type { PodResolver } from '../../adapters/kubernetes/pod-resolver.ts';
 import type { CliIo, Command, ParsedArgs } from '../command.ts';
-import {
-  EXIT_FAILURE,
-  EXIT_OK,
-  EXIT_USAGE,
-  connectKubeconfig,
-  runParsed,
-  usageProblem,
-  writeText,
-} from '../command.ts';
+import { EXIT, connectKubeconfig, readCommandLine, runParsed, writeText } from '../command.ts';
 import { KillPrinter } from '../kill-printer.ts';
 import type { Enrich, ScanInput } from './scan-run.ts';
 import { ScanRun } from './scan-run.ts';
@@ -66,26 +57,19 @@ interface ScanOptions {
 type ParsedScanArgs = ParsedArgs<ScanOptions>;
 
 export function parseScanArgs(args: readonly string[]): ParsedScanArgs {
-  let values;
-  let positionals;
-  try {
-    ({ values, positionals } = parseArgs({
-      args: [...args],
-      allowPositionals: true,
-      strict: true,
-      options: {
-        json: { type: 'boolean' },
-        follow: { type: 'string' },
-        node: { type: 'string' },
-        kubeconfig: { type: 'string' },
-        context: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (error) {
-    return { kind: 'wrong', problem: usageProblem(error) };
-  }
-  if (values.help === true) return { kind: 'help' };
+  const line = readCommandLine(
+    args,
+    {
+      json: { type: 'boolean' },
+      follow: { type: 'string' },
+      node: { type: 'string' },
+      kubeconfig: { type: 'string' },
+      context: { type: 'string' },
+    },
+    true,
+  );
+  if (line.kind !== 'run') return line;
+  const { values, positionals } = line.options;
   if (values.follow !== undefined && positionals.length > 0) {
     return { kind: 'wrong', problem: '--follow reads one input: give no FILE with it' };
   }
@@ -132,7 +116,7 @@ async function runScan(options: ScanOptions, io: CliIo): Promise<number> {
         io.stderr,
         `scan: no input: give a FILE, pipe a log to stdin, or --follow /dev/kmsg\n\n${SCAN_USAGE}`,
       );
-      return EXIT_USAGE;
+      return EXIT.usage;
     }
     inputs.push({ name: '-', kind: 'stdin' });
   }
@@ -140,7 +124,7 @@ async function runScan(options: ScanOptions, io: CliIo): Promise<number> {
   let enrich: Enrich | null = null;
   if (options.kubeconfig !== null) {
     const connected = await connectKubeconfig('scan', options.kubeconfig, options.context, io);
-    if (connected === null) return EXIT_FAILURE;
+    if (connected === null) return EXIT.failure;
     enrich = enrichWith({ resolver: connected.resolver, name: connected.cluster }, io);
   }
 
@@ -154,11 +138,11 @@ async function runScan(options: ScanOptions, io: CliIo): Promise<number> {
   await run.readAll(inputs);
   if (run.nodeMissingIn !== null) {
     await writeText(io.stderr, nodeNeeded(run.nodeMissingIn));
-    return EXIT_USAGE;
+    return EXIT.usage;
   }
   await printer.finish();
   await writeText(io.stderr, scanSummary(run.inputsRead, run.total));
-  return run.unread > 0 || run.inputsRead === 0 ? EXIT_FAILURE : EXIT_OK;
+  return run.unread > 0 || run.inputsRead === 0 ? EXIT.failure : EXIT.ok;
 }
 
 export const scanCommand: Command = {

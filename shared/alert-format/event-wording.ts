@@ -111,8 +111,22 @@ export function podLabel(k8s: KubernetesIdentity): string {
   return k8s.container === null ? base : `${base} (${displayText(k8s.container)})`;
 }
 
-export function shortUid(uid: string): string {
-  return displayText(uid.slice(0, 8));
+/**
+ * Who was killed, in a few words (the SMS, the subject): the workload and container, the pod known only by the
+ * UID in its cgroup path (`pod 3962896b (unresolved)`), the host process, or `pod unknown`.
+ */
+export function victimLabel(event: EnrichedOomEvent): string {
+  const k8s = event.kubernetes;
+  switch (victimKindOf(event)) {
+    case 'pod-process':
+      return k8s === null ? victimName(event) : podLabel(k8s);
+    case 'host-process':
+      return hostProcessLabel(event);
+    case 'unresolved-pod':
+      return `pod ${displayText((event.pod?.uid ?? UNKNOWN).slice(0, 8))} (unresolved)`;
+    case 'unattributed':
+      return 'pod unknown';
+  }
 }
 
 /** The limit the kernel enforced, in the units of a pod spec; the spec's value when the kernel gave none. */

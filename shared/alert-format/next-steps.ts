@@ -192,8 +192,8 @@ export function runbookUrl(template: string, values: RunbookValues): string {
 }
 
 /**
- * What is wrong with a `runbookUrl` template, empty when nothing: checked at synth, so that notify (which reads
- * it as an http(s) link without spaces, adapters/notify/notify-config.ts) never starts with a link it refuses.
+ * What is wrong with a `runbookUrl` template, empty when nothing: checked at synth, and again by notify when it
+ * reads its settings (adapters/notify/notify-config.ts), so the two never disagree on a link.
  */
 export function runbookTemplateProblems(template: string): string[] {
   const problems: string[] = [];

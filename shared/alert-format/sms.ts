@@ -5,15 +5,12 @@ import { formatKb, formatShortTime } from '../format-figures.ts';
 import { displayText, smsText } from '../format-text.ts';
 import type { EnrichedOomEvent, Impact } from '../oom-event.ts';
 import {
-  hostProcessLabel,
   isSystemOom,
   limitFigure,
   limitToken,
-  podLabel,
   shortNodeName,
-  shortUid,
-  UNKNOWN,
   victimKindOf,
+  victimLabel,
   victimName,
 } from './event-wording.ts';
 
@@ -33,21 +30,6 @@ function usageAgainstLimit(event: EnrichedOomEvent): string {
   return limitFigure(event) === null ? `${formatKb(usage)} used, ${limit}` : `${formatKb(usage)} of ${limit}`;
 }
 
-/** Who was killed, for an SMS: the workload and container, the unresolved pod, or the host. */
-function whoShort(event: EnrichedOomEvent): string {
-  const k8s = event.kubernetes;
-  switch (victimKindOf(event)) {
-    case 'pod-process':
-      return k8s === null ? victimName(event) : podLabel(k8s);
-    case 'host-process':
-      return hostProcessLabel(event);
-    case 'unresolved-pod':
-      return `pod ${shortUid(event.pod?.uid ?? UNKNOWN)} (unresolved)`;
-    case 'unattributed':
-      return 'pod unknown';
-  }
-}
-
 /** `node killed`, `node killed with 312 more` (memory.oom.group), `java or a child of it killed`. */
 function killedShort(event: EnrichedOomEvent, who: string): string {
   const more = Math.max(event.coVictimCount, event.coVictims.length);
@@ -56,9 +38,9 @@ function killedShort(event: EnrichedOomEvent, who: string): string {
 
 /** Who, and what the kill did to them: `prod/web (php): container restarted. node killed`. */
 function leadShort(event: EnrichedOomEvent): string {
-  if (victimKindOf(event) === 'host-process') return killedShort(event, hostProcessLabel(event));
+  if (victimKindOf(event) === 'host-process') return killedShort(event, victimLabel(event));
   const killed = killedShort(event, victimName(event));
-  const who = whoShort(event);
+  const who = victimLabel(event);
   if (event.impact === 'process-killed-container-running') {
     return `${who}: child process ${killed}, container kept running`;
   }

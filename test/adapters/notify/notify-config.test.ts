@@ -56,8 +56,18 @@ describe('readNotifyConfig', () => {
     expect(readNotifyConfig({ ...env, RUNBOOK_URL: 'wiki/oom', SMS_FOR: 'some' })).toEqual({
       ok: false,
       problems: [
-        'RUNBOOK_URL must be an http(s) link, not "wiki/oom"',
+        'RUNBOOK_URL "wiki/oom" must be an http:// or https:// link without spaces',
         'SMS_FOR must be one of all, restarts-and-node, not "some"',
+      ],
+    });
+  });
+
+  it('refuses a runbook template with a placeholder it cannot fill, as the stack does at synth', () => {
+    expect(readNotifyConfig({ ...env, RUNBOOK_URL: 'https://wiki.example.com/{team}/{workload}' })).toEqual({
+      ok: false,
+      problems: [
+        'RUNBOOK_URL "https://wiki.example.com/{team}/{workload}" names {team}: the placeholders are ' +
+          '{cluster}, {namespace}, {workload} and {container}',
       ],
     });
   });

@@ -2,7 +2,7 @@ import { CloudWatchLogsClient, PutLogEventsCommand } from '@aws-sdk/client-cloud
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { SnsAlertSink, type AlertSink } from '../../../adapters/sinks/alert-sink.ts';
+import { snsAlertSink, type AlertSink } from '../../../adapters/sinks/alert-sink.ts';
 import type { ChatSink } from '../../../adapters/sinks/chat-sink.ts';
 import {
   notifyKills,
@@ -329,7 +329,7 @@ describe('notifyKills with DynamoDB (dynalite), SNS and CloudWatch Logs clients'
     const topic = 'arn:aws:sns:eu-west-1:123456789012:alerts';
     const table = await dynamo.createStateTable('notify-e2e');
     const deps: NotifyDeps = {
-      alerts: new SnsAlertSink(new SNSClient({}), topic),
+      alerts: snsAlertSink(new SNSClient({}), topic),
       history: new CloudWatchHistoryWriter(new CloudWatchLogsClient({}), LOG_GROUP),
       storms: new DynamoStormStore(dynamo.documents, table),
       containerKills: new DynamoContainerKillStore(dynamo.documents, table),

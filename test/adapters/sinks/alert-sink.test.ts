@@ -1,7 +1,7 @@
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DryRunAlertSink, SnsAlertSink } from '../../../adapters/sinks/alert-sink.ts';
+import { dryRunAlertSink, snsAlertSink } from '../../../adapters/sinks/alert-sink.ts';
 import { formatAlert } from '../../../shared/alert-format/format-alert.ts';
 import { exampleEvent } from '../../fixtures/enriched/examples.ts';
 
@@ -12,13 +12,13 @@ afterEach(() => {
   sns.reset();
 });
 
-describe('SnsAlertSink', () => {
+describe('snsAlertSink', () => {
   it('publishes one message with a text per protocol and the subject', async () => {
     sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
     const alert = formatAlert(exampleEvent('container-limit'), {
       eventsLogGroupName: '/eks-oom-alerts/prod-eu/events',
     });
-    await new SnsAlertSink(new SNSClient({}), TOPIC).publish(alert);
+    await snsAlertSink(new SNSClient({}), TOPIC).publish(alert);
 
     const calls = sns.commandCalls(PublishCommand);
     expect(calls).toHaveLength(1);
@@ -43,7 +43,7 @@ describe('SnsAlertSink', () => {
       eventsLogGroupName: null,
       smsFor: 'restarts-and-node',
     });
-    await new SnsAlertSink(new SNSClient({}), TOPIC).publish(alert);
+    await snsAlertSink(new SNSClient({}), TOPIC).publish(alert);
     const input = sns.commandCalls(PublishCommand)[0]!.args[0].input;
     expect(input.MessageAttributes).toEqual({ sms: { DataType: 'String', StringValue: 'skip' } });
   });
@@ -51,15 +51,15 @@ describe('SnsAlertSink', () => {
   it('lets a publish failure reach the caller', async () => {
     sns.on(PublishCommand).rejects(new Error('Throttling'));
     const alert = formatAlert(exampleEvent('pod-limit'), { eventsLogGroupName: null });
-    await expect(new SnsAlertSink(new SNSClient({}), TOPIC).publish(alert)).rejects.toThrow('Throttling');
+    await expect(snsAlertSink(new SNSClient({}), TOPIC).publish(alert)).rejects.toThrow('Throttling');
   });
 });
 
-describe('DryRunAlertSink', () => {
+describe('dryRunAlertSink', () => {
   it('prints the replay --dry-run line and sends nothing', async () => {
     const lines: string[] = [];
     const alert = formatAlert(exampleEvent('child-process'), { eventsLogGroupName: null });
-    await new DryRunAlertSink((line) => lines.push(line)).publish(alert);
+    await dryRunAlertSink((line) => lines.push(line)).publish(alert);
     expect(lines).toHaveLength(1);
     expect(JSON.parse(lines[0]!)).toEqual({
       target: 'sns',

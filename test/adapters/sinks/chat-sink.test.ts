@@ -1,7 +1,7 @@
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DryRunChatSink, SnsChatSink } from '../../../adapters/sinks/chat-sink.ts';
+import { dryRunChatSink, snsChatSink } from '../../../adapters/sinks/chat-sink.ts';
 import { formatAlert } from '../../../shared/alert-format/format-alert.ts';
 import { exampleEvent } from '../../fixtures/enriched/examples.ts';
 
@@ -12,11 +12,11 @@ afterEach(() => {
   sns.reset();
 });
 
-describe('SnsChatSink', () => {
+describe('snsChatSink', () => {
   it('publishes the custom notification as the JSON text of the message, nothing else', async () => {
     sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
     const { chat } = formatAlert(exampleEvent('container-limit'), { eventsLogGroupName: null });
-    await new SnsChatSink(new SNSClient({}), CHAT_TOPIC).publish(chat);
+    await snsChatSink(new SNSClient({}), CHAT_TOPIC).publish(chat);
     const calls = sns.commandCalls(PublishCommand);
     expect(calls).toHaveLength(1);
     const input = calls[0]!.args[0].input;
@@ -34,15 +34,15 @@ describe('SnsChatSink', () => {
   it('lets a publish failure reach the caller', async () => {
     sns.on(PublishCommand).rejects(new Error('KMS.AccessDeniedException'));
     const { chat } = formatAlert(exampleEvent('pod-limit'), { eventsLogGroupName: null });
-    await expect(new SnsChatSink(new SNSClient({}), CHAT_TOPIC).publish(chat)).rejects.toThrow('KMS');
+    await expect(snsChatSink(new SNSClient({}), CHAT_TOPIC).publish(chat)).rejects.toThrow('KMS');
   });
 });
 
-describe('DryRunChatSink', () => {
+describe('dryRunChatSink', () => {
   it('prints {"target":"chat","message":{…}} and sends nothing', async () => {
     const lines: string[] = [];
     const { chat } = formatAlert(exampleEvent('child-process'), { eventsLogGroupName: null });
-    await new DryRunChatSink((line) => lines.push(line)).publish(chat);
+    await dryRunChatSink((line) => lines.push(line)).publish(chat);
     expect(lines).toEqual([JSON.stringify({ target: 'chat', message: chat })]);
     expect(lines[0]!.startsWith('{"target":"chat","message":{"version":"1.0","source":"custom"')).toBe(true);
     expect(sns.calls()).toHaveLength(0);

@@ -16,7 +16,11 @@ const SLOT0 = Date.parse('2025-11-20T10:00:00.000Z');
 const minutes = (n: number) => new Date(T0 + n * 60_000);
 const checkout = stormGroupOf(exampleEvent('container-limit'));
 const web = stormGroupOf(exampleEvent('child-process'));
-const kill = (id: string, atMinute = 0) => ({ eventId: id, atMs: minutes(atMinute).getTime() });
+const kill = (id: string, atMinute = 0, group = checkout) => ({
+  group,
+  eventId: id,
+  atMs: minutes(atMinute).getTime(),
+});
 const checkoutWindow = (slot = SLOT0) => ({ groupKey: checkout.key, slot });
 
 let dynamo: LocalDynamo;
@@ -46,7 +50,7 @@ describe.each(stores)('storm store (%s)', (_name, makeStore) => {
 
   /** A kill at `atMinute`, processed at `nowMinute` (at once, unless said otherwise). */
   async function record(id: string, atMinute: number, group = checkout, nowMinute = atMinute) {
-    return store.recordKill(group, kill(id, atMinute), minutes(nowMinute), WINDOW_MINUTES);
+    return store.recordKill(kill(id, atMinute, group), minutes(nowMinute), WINDOW_MINUTES);
   }
 
   it('alerts the first kill of a group and counts the later ones in its window', async () => {
@@ -209,9 +213,7 @@ describe('DynamoDB storm store under concurrency', () => {
   it('twenty kills at once: one alert, nineteen counted, the digest counts all twenty', async () => {
     const store = await freshDynamoStore();
     const decisions = await Promise.all(
-      Array.from({ length: 20 }, (_, i) =>
-        store.recordKill(checkout, kill(`k${i}`), minutes(0), WINDOW_MINUTES),
-      ),
+      Array.from({ length: 20 }, (_, i) => store.recordKill(kill(`k${i}`), minutes(0), WINDOW_MINUTES)),
     );
     expect(decisions.filter((d) => d.kind === 'alert')).toHaveLength(1);
     expect(decisions.filter((d) => d.kind === 'counted')).toHaveLength(19);
@@ -225,9 +227,7 @@ describe('DynamoDB storm store under concurrency', () => {
     const store = await freshDynamoStore();
     const order = [7, 19, 0, 12, 3, 15, 1, 18, 9, 5, 14, 2, 11, 17, 6, 10, 4, 16, 8, 13];
     const decisions = await Promise.all(
-      order.map((second) =>
-        store.recordKill(checkout, kill(`s${second}`, second / 60), minutes(1), WINDOW_MINUTES),
-      ),
+      order.map((second) => store.recordKill(kill(`s${second}`, second / 60), minutes(1), WINDOW_MINUTES)),
     );
     expect(decisions.filter((d) => d.kind === 'alert')).toHaveLength(1);
     expect(decisions.filter((d) => d.kind === 'counted')).toHaveLength(19);

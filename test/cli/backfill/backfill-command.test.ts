@@ -13,7 +13,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readCheckpoint } from '../../../cli/backfill/backfill-checkpoint.ts';
 import type { BackfillCheckpoint } from '../../../cli/backfill/backfill-checkpoint.ts';
 import { createBackfillCommand } from '../../../cli/backfill/backfill-command.ts';
-import { EXIT_INTERRUPTED } from '../../../cli/command.ts';
+import { EXIT } from '../../../cli/command.ts';
 import type { BackfillEnvironment } from '../../../cli/backfill/backfill-command.ts';
 import { fileCheckpointStore } from '../../../cli/backfill/backfill-checkpoint.ts';
 import { enrichThenDeliver } from '../../../cli/backfill/backfill-delivery.ts';
@@ -293,7 +293,7 @@ describe('backfill interrupted and resumed', () => {
       const first = await backfill(args(), environment(), (io) => {
         controller = io.interrupt;
       });
-      expect(first.code).toBe(EXIT_INTERRUPTED);
+      expect(first.code).toBe(EXIT.interrupted);
       expect(first.stderr).toContain('run the same command again to resume');
       expect(checkpointIn(join(dir, 'state.json'))).toMatchObject({ finished: false, nextToken: `p${at}` });
 
@@ -314,7 +314,7 @@ describe('backfill interrupted and resumed', () => {
       const first = await backfill(args(), environment(), (io) => {
         controller = io.interrupt;
       });
-      expect(first.code).toBe(EXIT_INTERRUPTED);
+      expect(first.code).toBe(EXIT.interrupted);
       const second = await backfill(args());
       expect(second.code).toBe(0);
       expect(first.stdout + second.stdout).toBe(whole);
@@ -629,7 +629,7 @@ describe('backfill --deliver', () => {
     const first = await backfill(deliverArgs(), environment(sent.deliver), (io) => {
       controller = io.interrupt;
     });
-    expect(first.code).toBe(EXIT_INTERRUPTED);
+    expect(first.code).toBe(EXIT.interrupted);
     const second = await backfill(deliverArgs(), environment(sent.deliver));
     expect(second.code).toBe(0);
     expect(sent.alerts).toHaveLength(2);
