@@ -1,6 +1,8 @@
 /**
  * The parse handler's cost per 1 MB subscription batch, divided by the cost of only decoding the batch
- * (base64 → gunzip → JSON.parse). Goal: ≤ 1.2. Prints figures and where the time goes; not a test.
+ * (base64 → gunzip → JSON.parse). Goals (issue 14): ≤ 1.5 on batches of every line, ≤ 3 on batches of only the
+ * forwarded lines (a storm of kills, each an event to build and send). Prints figures and where the time goes;
+ * not a test.
  *
  * Batches are built from the real Fluent Bit 5.1 sample: its PutLogEvents bodies repeated, each repetition
  * moved 1000 s later (kernel time and ingestion time) so that every kill in it is a new kill. "forwarded"
@@ -187,6 +189,9 @@ for (let i = 0; i < JIT_WARM_UP_RUNS; i++) {
 }
 restore();
 
+/** The goal of a batch's ratio: its kills cost what the decoding cannot (building, JSON, sending each event). */
+const goalOf = (forwardedOnly: boolean): number => (forwardedOnly ? 3 : 1.5);
+
 const rows: string[] = [];
 for (const { group, forwardedOnly, logEvents, message, data, event } of scenarios) {
   const context0 = { node: 'n', source: { logGroup: group, logStream: STREAM } };
@@ -221,9 +226,9 @@ for (const { group, forwardedOnly, logEvents, message, data, event } of scenario
       `${group}, ${forwardedOnly ? 'forwarded lines only' : 'every line'}`,
       `${logEvents.length} log events, ${kib(Buffer.byteLength(JSON.stringify(message)))} KiB JSON, ${kib(data.length)} KiB awslogs.data`,
       `${assembled.events.length} kills (${incomplete} incomplete), ${assembled.drift.length} drift lines, ${callsPerRun} SendMessageBatch calls`,
-      `decode alone ${paired.baseMs.toFixed(2)} ms | handler ${paired.measuredMs.toFixed(2)} ms | ratio ${paired.ratio.toFixed(2)} (goal ≤ 1.2)`,
+      `decode alone ${paired.baseMs.toFixed(2)} ms | handler ${paired.measuredMs.toFixed(2)} ms | ratio ${paired.ratio.toFixed(2)} (goal ≤ ${goalOf(forwardedOnly)}: ${paired.ratio <= goalOf(forwardedOnly) ? 'met' : 'missed'})`,
       `where the time goes (each step alone): decode + shape check ${validateMs.toFixed(2)} ms, ` +
-        `envelopes (readLogRecord) ${readMs.toFixed(2)} ms, assembler ${assembleMs.toFixed(2)} ms, ` +
+        `lines (the prefilter, readLogRecord) ${readMs.toFixed(2)} ms, assembler ${assembleMs.toFixed(2)} ms, ` +
         `OomEvent JSON + SQS entries ${sendMs.toFixed(2)} ms, state JSON ${stateMs.toFixed(2)} ms, ` +
         `rest (middy, Powertools, GC) ${Math.max(0, paired.measuredMs - steps).toFixed(2)} ms`,
     ].join('\n  '),

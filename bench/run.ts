@@ -72,6 +72,7 @@ interface Timing {
 /** The in-process measures (bench/parser-stages.ts), as the table shows them. */
 const STAGE_ROWS: ReadonlyArray<[string, string]> = [
   ['floor', 'floor: read, decode, split, one search per line'],
+  ['floor-in-place', 'floor of the in-place path: read, decode, one search per 64 KiB, line ends'],
   ['parse', 'parser in-process: parseKernelLog (whole text)'],
   ['parse-plain', '  the same with { prefilter: false }'],
   ['scan', 'parser in-process: KernelLogScanner (1 MiB chunks)'],
@@ -264,6 +265,7 @@ console.log(
 
 for (const bench of [
   'bench/parse-handler.ts',
+  'bench/scan-memory.ts',
   'bench/lambda-bundles.ts',
   'bench/pipeline-latency.ts',
   'bench/forwarding-cost.ts',

@@ -86,7 +86,7 @@ const LOOKS_LIKE_OOM = /(?:^|[^a-z])oom(?:[^a-z]|$)|out of memory|kill(?:ed)? pr
  * be in the markers. Case-insensitive: it may say yes to more, never to less. A text that holds it passes on
  * every longer text holding that one.
  */
-const MAY_BE_RECOGNIZED = /oom|memory|kill|uset=|k in |sage |gid |pu: |suppressed|\]\s+-?\d/i;
+export const MAY_BE_RECOGNIZED = /oom|memory|kill|uset=|k in |sage |gid |pu: |suppressed|\]\s+-?\d/i;
 
 /**
  * False only for text parseKernelLine calls `not-oom`, whatever text around it: a cheap first test, and what

@@ -7,7 +7,9 @@
  * - and no line continues it. The wrapped-line joiner needs to know, of every line, whether it carries a
  *   record and an envelope; skimLogRecord says so exactly, and a record is read in full once a line joins it.
  * So results do not change, only the work: test/shared/line-prefilter.test.ts checks that on every sample log
- * and on generated ones, against the same readers with `{ prefilter: false }`.
+ * and on generated ones, against the same readers with `{ prefilter: false }`. `scan` hands RecordJoiner the
+ * lines it found to be such records without cutting them out (pushQuiet), and reads at once those that hold
+ * OOM text (`read`).
  */
 import { mayBeOomText } from './kernel-line.ts';
 import type { LogEntry, RecordSkim } from './log-record.ts';
@@ -75,6 +77,9 @@ function glueAfter(text: string): string {
 export class RecordJoiner {
   private readonly prefilter: boolean;
   private open: OpenRecord | null = null;
+  /** The open record instead of `open` when it came from pushQuiet: where it is, reused from line to line. */
+  private readonly quiet = { source: '', start: 0, end: 0, lineNo: 0 };
+  private quietOpen = false;
   private records = 0;
   private enveloped = 0;
 
@@ -82,19 +87,23 @@ export class RecordJoiner {
     this.prefilter = options.prefilter !== false;
   }
 
-  /** Takes the next raw line; returns the record before it when this line starts a new one. */
-  push(raw: string, lineNo: number, width: number): JoinedRecord | null {
+  /**
+   * Takes the next raw line; returns the record before it when this line starts a new one. `read`: read the
+   * record now rather than skim it (what the plain path does; the caller knows the line holds OOM text).
+   */
+  push(raw: string, lineNo: number, width: number, read = !this.prefilter): JoinedRecord | null {
     let entry: LogEntry | null = null;
     let skim: RecordSkim | null;
-    if (this.prefilter) {
-      skim = skimLogRecord(raw);
-    } else {
+    if (read) {
       entry = readLogRecord(raw);
       skim = entry === null ? null : { enveloped: entry.enveloped, holder: entry.text };
+    } else {
+      skim = skimLogRecord(raw);
     }
     if (skim === null) return null;
-    const previous = this.open;
-    if (!skim.enveloped && previous !== null && previous.enveloped && this.enveloped * 2 > this.records) {
+    const previousEnveloped = this.quietOpen || this.open?.enveloped === true;
+    if (!skim.enveloped && previousEnveloped && this.enveloped * 2 > this.records) {
+      const previous = this.quietOpen ? this.cutOutQuiet() : (this.open as OpenRecord);
       const head = (previous.entry ??= readEntry(previous.raw));
       const tail = entry ?? readEntry(raw);
       const glue = previous.rawLength === width && width >= 60 ? '' : glueAfter(head.text);
@@ -105,6 +114,7 @@ export class RecordJoiner {
     }
     if (skim.enveloped) this.enveloped++;
     this.records++;
+    const finished = this.release();
     this.open = {
       raw,
       lineNo,
@@ -113,14 +123,45 @@ export class RecordJoiner {
       holder: skim.holder,
       entry,
     };
-    return previous === null ? null : this.finish(previous);
+    return finished;
+  }
+
+  /**
+   * Takes the line `source[start, end)` that the caller found to be a record with an envelope
+   * (record-shape.ts) and to hold no OOM text (the whole line fails mayBeOomText): what push does with it,
+   * without cutting it out of `source` unless a line joins it. Returns the record before it once whole, as
+   * push does, but only SET_ASIDE when that record came from here too.
+   */
+  pushQuiet(source: string, start: number, end: number, lineNo: number): JoinedRecord | LogEntry | null {
+    const finished = this.quietOpen ? SET_ASIDE : this.release();
+    this.quietOpen = true;
+    this.quiet.source = source;
+    this.quiet.start = start;
+    this.quiet.end = end;
+    this.quiet.lineNo = lineNo;
+    this.enveloped++;
+    this.records++;
+    return finished;
   }
 
   /** The record held back (the end of input, or a pause in a followed stream): the next line starts anew. */
   release(): JoinedRecord | null {
+    if (this.quietOpen) {
+      this.quietOpen = false;
+      return { entry: SET_ASIDE, lineNo: this.quiet.lineNo };
+    }
     const previous = this.open;
     this.open = null;
     return previous === null ? null : this.finish(previous);
+  }
+
+  /** The open quiet record as an open record of its own, which a line is about to join. */
+  private cutOutQuiet(): OpenRecord {
+    const { source, start, end, lineNo } = this.quiet;
+    this.quietOpen = false;
+    const raw = source.slice(start, end);
+    this.open = { raw, lineNo, rawLength: raw.length, enveloped: true, holder: raw, entry: null };
+    return this.open;
   }
 
   private finish(record: OpenRecord): JoinedRecord {

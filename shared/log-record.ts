@@ -40,6 +40,17 @@ const RFC3339_SYSLOG =
   /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?(?:Z|[+-]\d\d:?\d\d)) (\S{1,255}) ([^\s:[]{1,64})(?:\[\d{1,10}\])?: ?/;
 // Hypervisor and collector logs put their own fields before a dmesg time (`… Guest: <6>[39291577.009360] …`).
 const EMBEDDED_DMESG = /^[^[]{1,120}(?=\[ *\d+\.\d{1,9}\] )/;
+/** The envelope prefixes, for the in-place copies of record-shape.ts (its test checks that they agree). */
+export const ENVELOPE_PATTERNS = {
+  KMSG_RECORD,
+  DMESG_LEVEL,
+  DMESG_RAW_PRIORITY,
+  DMESG_TIME,
+  PRINTK_CALLER,
+  DMESG_WALL,
+  SYSLOG,
+  RFC3339_SYSLOG,
+} as const;
 const QUOTE = /^(?:> ?)+/;
 const ANSI = /\u001b\[[0-9;]{0,16}m/g;
 const MARKUP_TAG = /<\/?[A-Z]+>$/;

@@ -153,11 +153,18 @@ export function withinSeconds(a: number | null, b: number | null, seconds: numbe
   return a === null || b === null || Math.abs(a - b) <= seconds;
 }
 
+/** The last wall clock read, and its seconds: lines of one report share their wall clock, so it is read once. */
+const lastWall = { text: '', seconds: Number.NaN };
+
 /** Seconds of a line's time: kernel time, else its wall clock; null when the envelope gave neither. */
 export function timeOf(entry: LogEntry): number | null {
   if (entry.kernelTime !== null) return entry.kernelTime;
-  if (entry.wallTime !== null) return Date.parse(entry.wallTime) / 1000;
-  return null;
+  if (entry.wallTime === null) return null;
+  if (entry.wallTime !== lastWall.text) {
+    lastWall.text = entry.wallTime;
+    lastWall.seconds = Date.parse(entry.wallTime) / 1000;
+  }
+  return lastWall.seconds;
 }
 
 export function lineTimeOf(entry: LogEntry): LineTime {

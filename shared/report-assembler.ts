@@ -11,7 +11,7 @@
  * Event building (report-event.ts) turns each report into its one event; a report whose kill line never came
  * gives the kill its other lines name (implied-kill.ts), and one that names none is drift.
  */
-import { type AssemblerState, emptyAssemblerState } from './assembler-state.ts';
+import { type AssemblerState, emptyAssemblerState, type RecentKill } from './assembler-state.ts';
 import { addCoVictim, joinsGroup } from './group-kill.ts';
 import { impliedKill } from './implied-kill.ts';
 import type { KernelLine } from './kernel-line.ts';
@@ -20,6 +20,7 @@ import type { LogEntry } from './log-record.ts';
 import { splitGluedRecords } from './log-record.ts';
 import type { OomEvent } from './oom-event.ts';
 import type { KillRecord, OpenReport } from './open-report.ts';
+import { RecentKillCounts } from './recent-kills.ts';
 import {
   addTask,
   ATTRIBUTION_WINDOW_SECONDS,
@@ -97,6 +98,8 @@ class Assembly {
   private members = new Set<number>();
   /** Every process killed in this call, by pid: a reaper line for one confirms its kill (a group has thousands). */
   private readonly killed = new Map<number, { name: string | null; time: number | null }>();
+  /** Made at the first event: state.recentKills counted by id and pid, kept with the list. */
+  private recentCounts: RecentKillCounts | null = null;
 
   constructor(state: AssemblerState, context: AssemblerContext) {
     this.state = state;
@@ -142,21 +145,25 @@ class Assembly {
   /** A report printed twice (journalctl pager, kmsg replay) has the same id: it becomes one event. */
   emit(event: OomEvent): boolean {
     const recent = this.state.recentKills;
+    const counts = (this.recentCounts ??= new RecentKillCounts(recent));
     const time = event.kernelTime ?? (event.observedAt === null ? null : Date.parse(event.observedAt) / 1000);
     const { pid, name } = event.victim;
-    const duplicate = recent.some(
-      (k) =>
-        k.id === event.id ||
-        (pid !== null &&
-          k.pid === pid &&
-          k.name === name &&
-          withinSeconds(k.time, time, DUPLICATE_KILL_SECONDS)),
-    );
+    const duplicate =
+      counts.hasId(event.id) ||
+      (pid !== null &&
+        counts.hasPid(pid) &&
+        recent.some(
+          (k) => k.pid === pid && k.name === name && withinSeconds(k.time, time, DUPLICATE_KILL_SECONDS),
+        ));
     if (duplicate) return false;
-    recent.push({ id: event.id, pid, name, time });
+    const added: RecentKill[] = [{ id: event.id, pid, name, time }];
     // A group's members are killed too: a reaper line for one, in a later batch, confirms a kill already sent.
-    for (const other of event.coVictims) recent.push({ id: '', pid: other.pid, name: other.name, time });
-    recent.splice(0, Math.max(0, recent.length - RECENT_KILLS_KEPT));
+    for (const other of event.coVictims) added.push({ id: '', pid: other.pid, name: other.name, time });
+    for (const kill of added) {
+      recent.push(kill);
+      counts.add(kill);
+    }
+    for (const gone of recent.splice(0, Math.max(0, recent.length - RECENT_KILLS_KEPT))) counts.remove(gone);
     this.events.push(event);
     return true;
   }

@@ -11,6 +11,7 @@
  */
 import type { JoinedRecord, ReadOptions } from '../../shared/line-prefilter.ts';
 import { RecordJoiner } from '../../shared/line-prefilter.ts';
+import type { LogEntry } from '../../shared/log-record.ts';
 
 export type { JoinedRecord };
 
@@ -29,17 +30,39 @@ export class WrappedLineJoiner {
     this.joiner = new RecordJoiner(options);
   }
 
-  /** Takes the next raw line; adds the records now known to be whole to `done`, and returns it. */
-  push(raw: string, lineNo: number, done: JoinedRecord[] = []): JoinedRecord[] {
+  /** Whether the first lines are still held to learn the widest: pushQuiet must wait until they are not. */
+  get sampling(): boolean {
+    return this.sample !== null;
+  }
+
+  /**
+   * Takes the next raw line; adds the records now known to be whole to `done`, and returns it. `read`: the
+   * line holds OOM text, read its record rather than skim it (RecordJoiner.push).
+   */
+  push(raw: string, lineNo: number, done: JoinedRecord[] = [], read?: boolean): JoinedRecord[] {
     if (this.sample !== null) {
       this.sample.push({ raw, lineNo });
       if (this.sample.length >= this.widthSampleLines) this.endSample(done);
       return done;
     }
     if (raw.length > this.width) this.width = raw.length;
-    const record = this.joiner.push(raw, lineNo, this.width);
+    const record = this.joiner.push(raw, lineNo, this.width, read);
     if (record !== null) done.push(record);
     return done;
+  }
+
+  /**
+   * A line that carries no record (record-shape.ts says `no-record`): only its width counts. Not while
+   * `sampling`.
+   */
+  skip(length: number): void {
+    if (length > this.width) this.width = length;
+  }
+
+  /** RecordJoiner.pushQuiet, the line's width counted; not while `sampling`. */
+  pushQuiet(source: string, start: number, end: number, lineNo: number): JoinedRecord | LogEntry | null {
+    if (end - start > this.width) this.width = end - start;
+    return this.joiner.pushQuiet(source, start, end, lineNo);
   }
 
   /**

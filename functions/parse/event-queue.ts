@@ -62,9 +62,14 @@ export interface EventMessage {
 const fitsOneMessage = (event: OomEvent): boolean =>
   Buffer.byteLength(JSON.stringify(event)) <= MAX_MESSAGE_BYTES;
 
-/** Each event as a message, shrunk to MAX_MESSAGE_BYTES when it is bigger (shared/event-shrink.ts). */
+/**
+ * Each event as a message, shrunk to MAX_MESSAGE_BYTES when it is bigger (shared/event-shrink.ts). Its JSON is
+ * made once when it fits as it is, as nearly every event does: in a storm that JSON is much of the cost.
+ */
 export function eventMessagesOf(events: readonly OomEvent[]): EventMessage[] {
   return events.map((event) => {
+    const body = JSON.stringify(event);
+    if (Buffer.byteLength(body) <= MAX_MESSAGE_BYTES) return { eventId: event.id, body, trimmed: null };
     const shrunk = shrinkEvent(event, fitsOneMessage);
     return { eventId: event.id, body: JSON.stringify(shrunk.event), trimmed: shrunk.trimmed };
   });

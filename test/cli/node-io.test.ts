@@ -1,6 +1,7 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { spawn, spawnSync } from 'node:child_process';
 import { Readable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import { nodeFileSystem, sleep, streamReader } from '../../cli/node-io.ts';
@@ -18,6 +19,39 @@ describe('the CLI on Node I/O', () => {
     expect(new TextDecoder().decode(await opened.reader.read())).toBe('[    1.000000] hello\n');
     expect((await opened.reader.read()).length).toBe(0);
     await opened.reader.close();
+  });
+
+  it('reads a file of several chunks whole and in order, and a file that grows from where its data ended', async () => {
+    const file = join(dir, 'big.log');
+    const big = Buffer.alloc(2.5 * 1024 * 1024);
+    for (let i = 0; i < big.length; i++) big[i] = i % 251;
+    writeFileSync(file, big);
+    const opened = await nodeFileSystem.open(file);
+    if (!opened.ok) throw new Error(opened.problem);
+    const chunks: Uint8Array[] = [];
+    for (let bytes = await opened.reader.read(); bytes.length > 0; bytes = await opened.reader.read()) {
+      chunks.push(bytes);
+    }
+    expect(Buffer.concat(chunks).equals(big)).toBe(true);
+    appendFileSync(file, 'more\n');
+    expect(new TextDecoder().decode(await opened.reader.read())).toBe('more\n');
+    expect((await opened.reader.read()).length).toBe(0);
+    await opened.reader.close();
+  });
+
+  it('reads a named pipe (`scan <(dmesg)`) to its end', async () => {
+    const fifo = join(dir, 'dmesg.fifo');
+    expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+    const writer = spawn('sh', ['-c', `printf '[    1.000000] one\\n[    2.000000] two\\n' > '${fifo}'`]);
+    const opened = await nodeFileSystem.open(fifo);
+    if (!opened.ok) throw new Error(opened.problem);
+    const chunks: Uint8Array[] = [];
+    for (let bytes = await opened.reader.read(); bytes.length > 0; bytes = await opened.reader.read()) {
+      chunks.push(bytes);
+    }
+    await opened.reader.close();
+    writer.kill();
+    expect(Buffer.concat(chunks).toString()).toBe('[    1.000000] one\n[    2.000000] two\n');
   });
 
   it('names a missing file and a directory as such', async () => {

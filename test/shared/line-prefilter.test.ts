@@ -37,10 +37,16 @@ const SAMPLE_MESSAGES = [...SAMPLE_TEXT.values()].map((text) =>
 );
 const REPORT_TEXTS = [...new Set(SAMPLE_MESSAGES.flat())];
 
-function scan(text: string, prefilter: boolean, batchRecords: number, chunkBytes: number) {
+function scan(
+  text: string,
+  prefilter: boolean,
+  batchRecords: number,
+  chunkBytes: number,
+  widthSampleLines?: number,
+) {
   const scanner = new KernelLogScanner(
     { node: null, source: { file: 'x.log' } },
-    { batchRecords, prefilter },
+    { batchRecords, prefilter, widthSampleLines },
   );
   const output: ScanOutput = { kills: [], drift: [] };
   const take = (o: ScanOutput): void => {
@@ -54,14 +60,30 @@ function scan(text: string, prefilter: boolean, batchRecords: number, chunkBytes
   return { output, counts: scanner.counts as ScanCounts };
 }
 
-/** The prefilter changes nothing parseKernelLog or the scanner gives. */
+/**
+ * The prefilter changes nothing parseKernelLog or the scanner gives. The scanner also with its widest-line
+ * sample cut short, so that it reads nearly every line of a small log in place (chunk-marks.ts,
+ * shared/record-shape.ts), in reads of several sizes: a line, a character may be cut anywhere.
+ */
 function expectSameResults(text: string, batchRecords: readonly number[] = [8192]): void {
   const plain = parseKernelLog(text, { file: 'x.log' }, { prefilter: false });
   expect(parseKernelLog(text, { file: 'x.log' })).toEqual(plain);
   for (const batch of batchRecords) {
     expect(scan(text, true, batch, 4096)).toEqual(scan(text, false, batch, 4096));
+    for (const [chunkBytes, sample] of IN_PLACE_READS) {
+      expect(scan(text, true, batch, chunkBytes, sample)).toEqual(
+        scan(text, false, batch, chunkBytes, sample),
+      );
+    }
   }
 }
+
+/** Read sizes and widest-line samples that put the scanner on its in-place path after a line or two. */
+const IN_PLACE_READS: ReadonlyArray<readonly [number, number]> = [
+  [97, 0],
+  [4096, 1],
+  [1 << 17, 0],
+];
 
 describe('the prefilter on every sample log', () => {
   it.each(SAMPLES)('parseKernelLog and the scanner give the same with and without it: %s', (file) => {

@@ -1,5 +1,10 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { parseKernelLine } from '../../shared/kernel-line.ts';
 import { linesFromLogEvents } from '../../shared/log-event-lines.ts';
+import { readLogRecord, splitGluedRecords } from '../../shared/log-record.ts';
 
 const KMSG_RECORD =
   '{"priority":3,"sequence":506,"sec":4194,"usec":691334,"msg":"Memory cgroup out of memory: Killed process 17777 (python3) total-vm:75160kB, anon-rss:65152kB, file-rss:6672kB, shmem-rss:0kB, UID:0 pgtables:184kB oom_score_adj:0"}';
@@ -91,5 +96,47 @@ describe('linesFromLogEvents', () => {
       'no-id@no-time#0',
     ]);
     expect(lines[4]?.entry.wallTime).toBeNull();
+  });
+});
+
+describe('linesFromLogEvents leaves out only lines the assembler would ignore', () => {
+  const SAMPLE_LINES = readdirSync('test/fixtures/kernel-logs')
+    .filter((name) => name.endsWith('.log'))
+    .flatMap((name) => readFileSync(join('test/fixtures/kernel-logs', name), 'utf8').split('\n'));
+  const message = fc.oneof(
+    fc.constantFrom(...SAMPLE_LINES),
+    // The same lines in a Fluent Bit record, some characters spelled as `\u` escapes.
+    fc
+      .tuple(fc.constantFrom(...SAMPLE_LINES), fc.nat())
+      .map(([line, every]) =>
+        JSON.stringify({ sec: 4194, usec: 1, msg: line }).replace(/[a-z]/g, (c, at: number) =>
+          at % (every % 7 || 1) === 0 ? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}` : c,
+        ),
+      ),
+    // Colour codes inside the words.
+    fc.tuple(fc.constantFrom(...SAMPLE_LINES), fc.nat()).map(([line, at]) => {
+      const cut = at % (line.length + 1);
+      return `${line.slice(0, cut)}\u001b[1m${line.slice(cut)}`;
+    }),
+  );
+
+  it('on sample lines, in Fluent Bit records with escapes, and with colour codes', () => {
+    fc.assert(
+      fc.property(fc.array(message, { maxLength: 30 }), (messages) => {
+        const events = messages.map((m, i) => ({ id: String(i), timestamp: 1795359237691, message: m }));
+        const kept = new Set(linesFromLogEvents(events, null).map((line) => line.ref));
+        for (const event of events) {
+          if (kept.has(event.id)) continue;
+          const entry = readLogRecord(event.message);
+          if (entry === null || !entry.fromKernel) continue;
+          for (const piece of splitGluedRecords(entry)) {
+            expect(parseKernelLine(piece.text, piece.truncated, { prefilter: false })).toEqual({
+              kind: 'not-oom',
+            });
+          }
+        }
+      }),
+      { numRuns: 300 },
+    );
   });
 });

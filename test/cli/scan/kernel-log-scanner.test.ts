@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { KernelLogScanner } from '../../../cli/scan/kernel-log-scanner.ts';
-import type { ScanOutput } from '../../../cli/scan/kernel-log-scanner.ts';
+import type { ScannerOptions, ScanOutput } from '../../../cli/scan/kernel-log-scanner.ts';
 import { parseKernelLog } from '../../../shared/kernel-log.ts';
+import { RecordJoiner } from '../../../shared/line-prefilter.ts';
 import { exampleFiles } from '../in-memory-io.ts';
 
 const CONTAINER = '4f6b0a1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f90';
@@ -100,5 +101,105 @@ describe('KernelLogScanner', () => {
     const kills = scanner.pause().kills;
     expect(kills.map((k) => [k.victim.pid, k.complete, k.tasks.length])).toEqual([[8812, true, 3]]);
     expect(scanner.end().kills).toEqual([]);
+  });
+});
+
+/**
+ * Scans `text` read `chunkBytes` at a time: the kills and drift lines, the ids of the kills each read gave
+ * (which tells where the batches ended), and the counts.
+ */
+function scanWith(text: string, chunkBytes: number, options: ScannerOptions) {
+  const scanner = new KernelLogScanner({ node: null, source: { file: 'x.log' } }, options);
+  const output: ScanOutput = { kills: [], drift: [] };
+  const perRead: string[][] = [];
+  const take = (o: ScanOutput): void => {
+    output.kills.push(...o.kills);
+    output.drift.push(...o.drift);
+    perRead.push(o.kills.map((k) => k.id));
+  };
+  const bytes = new TextEncoder().encode(text);
+  for (let at = 0; at < bytes.length; at += chunkBytes)
+    take(scanner.push(bytes.subarray(at, at + chunkBytes)));
+  take(scanner.end());
+  return { output, perRead, counts: scanner.counts };
+}
+
+describe('KernelLogScanner, lines read in place', () => {
+  const noise = (i: number): string => `[ 5119.${String(i).padStart(6, '0')}] eth0: link up, é中 ${i}`;
+  // Colour codes inside every word of OOM text: the raw line shows none of it.
+  const coloured = (line: string): string =>
+    line.replace(
+      /(oom|memory|kill|Kill|group|reaper|victim|CPU|usage|tgid)/g,
+      (w) => `${w.slice(0, 2)}\u001b[1m${w.slice(2)}`,
+    );
+  const report = OOM_GROUP_REPORT.split('\n');
+  const jsonRecord = (message: string): string =>
+    JSON.stringify({ host: 'ip-10-0-3-54', ident: 'kernel', message });
+  const LOGS: Record<string, string> = {
+    'noise and a report': [...Array.from({ length: 40 }, (_, i) => noise(i)), ...report].join('\n'),
+    'colour codes': [...Array.from({ length: 5 }, (_, i) => noise(i)), ...report.map(coloured)].join('\n'),
+    'records without a message, and escapes': [
+      noise(1),
+      '{"host":"ip-10-0-3-54","ident":"kernel"}',
+      ...report.map((line, i) => (i % 2 === 0 ? jsonRecord(line.slice(15)) : line)),
+      '{"host":"ip-10-0-3-54","message":"a \\"quoted\\" word \\u006f\\u006fm"}',
+      '{"host":"ip-10-0-3-54","message":"Out of mem\\u006fry: Killed process 77 (x)"}',
+    ].join('\n'),
+    // A terminal wraps at 90 columns; the widest line, a record without a message, is wider, and so a wrap
+    // joins with a space (joinWrappedLines looks at every line's width).
+    'the widest line a record without a message': [
+      ...Array.from({ length: 4 }, (_, i) => noise(i)),
+      `{"host":"ip-10-0-3-54","ident":"kernel","note":"${'n'.repeat(120)}"}`,
+      ...report.flatMap((line) => (line.length > 90 ? [line.slice(0, 90), line.slice(90)] : [line])),
+    ].join('\n'),
+    CRLF: [...Array.from({ length: 5 }, (_, i) => noise(i)), ...report].join('\r\n'),
+    'wrapped by a mail client': [
+      ...Array.from({ length: 6 }, (_, i) => noise(i)),
+      ...report.flatMap((line) => [line.slice(0, 60), line.slice(60)]).filter((line) => line.length > 0),
+    ].join('\n'),
+    'lines longer than a read': [
+      noise(1),
+      `[ 5119.500000] ${'x'.repeat(200_000)}`,
+      report[0] as string,
+      jsonRecord(`${'é'.repeat(40_000)} Killed`),
+      ...report.slice(1),
+      'no newline at the end',
+    ].join('\n'),
+  };
+
+  it.each(Object.keys(LOGS))('gives what the plain path and parseKernelLog give: %s', (name) => {
+    const text = LOGS[name] as string;
+    const whole = parseKernelLog(text, { file: 'x.log' });
+    expect(whole.events.length).toBeGreaterThan(0);
+    const pushQuiet = vi.spyOn(RecordJoiner.prototype, 'pushQuiet');
+    for (const chunkBytes of [7, 4099, 1 << 16, 1 << 20]) {
+      for (const widthSampleLines of [0, 3]) {
+        for (const batchRecords of [2, 8192]) {
+          const plain = scanWith(text, chunkBytes, { widthSampleLines, batchRecords, prefilter: false });
+          expect(scanWith(text, chunkBytes, { widthSampleLines, batchRecords })).toEqual(plain);
+          expect(plain.output.kills).toEqual(whole.events);
+        }
+      }
+    }
+    // The in-place path was taken.
+    expect(pushQuiet).toHaveBeenCalled();
+    pushQuiet.mockRestore();
+  });
+
+  // Another writer's line that reads like a kill line: the assembler ignores it, but on either path no batch
+  // ends near it, so the kill before it comes out of the same read.
+  it('ends its batches where the plain path ends them, other writers among the kills', () => {
+    const text = [
+      ...report.slice(0, 13),
+      ...Array.from({ length: 40 }, (_, i) => noise(i)),
+      'Nov 20 06:12:45 ip-10-0-3-54 systemd-oomd[812]: Killed process 78 (y): memory pressure',
+      ...Array.from({ length: 60 }, (_, i) => noise(i)),
+      ...report.slice(13),
+      ...Array.from({ length: 40 }, (_, i) => noise(i)),
+    ].join('\n');
+    for (let batchRecords = 30; batchRecords <= 130; batchRecords += 4) {
+      const options = { widthSampleLines: 0, batchRecords };
+      expect(scanWith(text, 97, options)).toEqual(scanWith(text, 97, { ...options, prefilter: false }));
+    }
   });
 });

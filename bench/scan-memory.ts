@@ -1,0 +1,119 @@
+/**
+ * `scan --json`'s peak memory (max RSS) on logs of short lines, 100 MiB and 300 MiB, against its goal of
+ * ≤ 100 MiB whatever the input size (issue 14): short lines are the most lines, and so the most records, per
+ * byte. Each log is dmesg text, 28 to 60 bytes a line, with the real OOM report of examples/kernel-6.18.dmesg.log
+ * every 20,000 lines, its times moved on. Written into .bench/ once; the built bin (`npm run build`) is run on
+ * each, in a fresh process under GNU time, `grep -c oom` beside it. Prints figures; not a test.
+ *
+ * Run: node bench/scan-memory.ts [runs]   (Node 24: npm scripts put it first on PATH)
+ */
+import { spawnSync } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+
+const BENCH_DIR = '.bench';
+const BIN = 'dist/eks-oom-alerts.mjs';
+const GNU_TIME = '/usr/bin/time';
+const MIB = 1024 * 1024;
+const REPORT_EVERY_LINES = 20_000;
+const GOAL_MIB = 100;
+const RUNS = Number(process.argv[2] ?? 3);
+
+const NOISE = [
+  'eth0: link up',
+  'IPv6: ADDRCONF(NETDEV_CHANGE): eni8a7b6c: link becomes ready',
+  'xfs filesystem being remounted at /var/lib/kubelet',
+  'nf_conntrack: table full, dropping packet',
+  'audit: backlog limit exceeded',
+];
+
+/** The example's report lines, without their dmesg time. */
+function reportMessages(): string[] {
+  return readFileSync('examples/kernel-6.18.dmesg.log', 'utf8')
+    .split('\n')
+    .filter((line) => line.length > 0)
+    .map((line) => line.slice(line.indexOf(']') + 2));
+}
+
+function dmesgLine(seconds: number, message: string): string {
+  return `[${seconds.toFixed(6).padStart(12)}] ${message}\n`;
+}
+
+/** Writes `path` of about `bytes`, unless it is there already. */
+function shortLineLog(path: string, bytes: number): void {
+  if (existsSync(path) && statSync(path).size >= bytes) return;
+  const report = reportMessages();
+  const fd = openSync(path, 'w');
+  let written = 0;
+  let seconds = 1;
+  let pieces: string[] = [];
+  try {
+    for (let line = 0; written < bytes; line++) {
+      seconds += 0.001;
+      if (line % REPORT_EVERY_LINES === REPORT_EVERY_LINES - 1) {
+        seconds += 60;
+        for (const message of report) pieces.push(dmesgLine(seconds, message));
+      } else {
+        pieces.push(dmesgLine(seconds, `${NOISE[line % NOISE.length] as string} ${line % 997}`));
+      }
+      if (pieces.length >= 4096) {
+        const text = pieces.join('');
+        writeSync(fd, text);
+        written += Buffer.byteLength(text);
+        pieces = [];
+      }
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+interface Run {
+  wallMs: number;
+  cpuMs: number;
+  maxRssMiB: number;
+  stdout: string;
+}
+
+function timed(command: string, args: readonly string[]): Run {
+  const start = performance.now();
+  const child = spawnSync(GNU_TIME, ['-f', 'bench-time %U %S %M', command, ...args], {
+    encoding: 'utf8',
+    maxBuffer: 256 * MIB,
+  });
+  const wallMs = performance.now() - start;
+  const m = /^bench-time ([\d.]+) ([\d.]+) (\d+)$/m.exec(child.stderr);
+  if (m === null) throw new Error(`no figures from GNU time: ${child.stderr}`);
+  return {
+    wallMs,
+    cpuMs: (Number(m[1]) + Number(m[2])) * 1000,
+    maxRssMiB: Number(m[3]) / 1024,
+    stdout: child.stdout,
+  };
+}
+
+if (!existsSync(GNU_TIME)) throw new Error(`${GNU_TIME} is needed for max RSS`);
+if (spawnSync('npm', ['run', '--silent', 'build'], { stdio: 'inherit' }).status !== 0) {
+  throw new Error('npm run build failed');
+}
+mkdirSync(BENCH_DIR, { recursive: true });
+for (const mib of [100, 300]) {
+  const path = join(BENCH_DIR, `short-lines-${mib}mib.log`);
+  shortLineLog(path, mib * MIB);
+  const scans: Run[] = [];
+  const greps: Run[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    scans.push(timed(process.execPath, [BIN, 'scan', '--json', path]));
+    greps.push(timed('grep', ['-c', 'oom', path]));
+  }
+  const least = (runs: readonly Run[], key: 'wallMs' | 'cpuMs'): number =>
+    Math.min(...runs.map((r) => r[key]));
+  const peak = Math.max(...scans.map((r) => r.maxRssMiB));
+  const kills = (scans[0]?.stdout ?? '').split('\n').filter((line) => line.length > 0).length;
+  console.log(
+    `${path} (${(statSync(path).size / MIB).toFixed(0)} MiB): scan --json least ${(least(scans, 'wallMs') / 1000).toFixed(2)} s wall, ` +
+      `${(least(scans, 'cpuMs') / 1000).toFixed(2)} s cpu, max RSS ${peak.toFixed(0)} MiB (goal ≤ ${GOAL_MIB} MiB: ${peak <= GOAL_MIB ? 'met' : 'missed'}), ` +
+      `${kills} kills; grep -c oom least ${(least(greps, 'wallMs') / 1000).toFixed(2)} s wall (${RUNS} runs each)`,
+  );
+}
