@@ -163,6 +163,10 @@ export function readAppConfig(context: (key: ContextKey) => unknown): AppConfigR
   if (groupingMinutes === 'invalid' || groupingMinutes === 0) {
     errors.push('groupingWindowMinutes must be a whole number of minutes, at least 1');
   }
+  // notify refuses a longer window (adapters/notify/notify-config.ts).
+  if (typeof groupingMinutes === 'number' && groupingMinutes > 24 * 60) {
+    errors.push('groupingWindowMinutes must be at most 1440 (one day)');
+  }
 
   const kubectlRoleArn = text(context('kubectlRoleArn'));
   const kubectlLayerArn = text(context('kubectlLayerArn'));

@@ -212,6 +212,12 @@ export function resolveProps(scope: Construct, props: OomAlertsProps): ResolvedP
   if (!Number.isInteger(silentMinutes) || silentMinutes < 10 || silentMinutes > 24 * 60) {
     throw new Error(`${scope.node.path}: silentNodeAfter must be whole minutes, from 10 minutes to 1 day.`);
   }
+  const groupingWindow = props.groupingWindow ?? Duration.minutes(DEFAULT_WINDOW_MINUTES);
+  const groupingMinutes = groupingWindow.toSeconds() / 60;
+  // notify reads whole minutes up to a day (adapters/notify/notify-config.ts) and throws on anything else.
+  if (!Number.isInteger(groupingMinutes) || groupingMinutes < 1 || groupingMinutes > 24 * 60) {
+    throw new Error(`${scope.node.path}: groupingWindow must be whole minutes, from 1 minute to 1 day.`);
+  }
   const runbookProblems = props.runbookUrl === undefined ? [] : runbookTemplateProblems(props.runbookUrl);
   if (runbookProblems.length > 0) {
     throw new Error(`${scope.node.path}: runbookUrl ${runbookProblems.join('; ')}.`);
@@ -228,7 +234,7 @@ export function resolveProps(scope: Construct, props: OomAlertsProps): ResolvedP
     kubectl: props.kubectl,
     network: props.network,
     retention: props.retention ?? logs.RetentionDays.ONE_MONTH,
-    groupingWindow: props.groupingWindow ?? Duration.minutes(DEFAULT_WINDOW_MINUTES),
+    groupingWindow,
     enrichDelay: props.enrichDelay ?? Duration.seconds(PIPELINE_WAITS.enrichDelaySeconds),
     fluentBitImage: props.fluentBitImage,
     encryptionKey: props.encryptionKey,

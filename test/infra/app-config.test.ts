@@ -94,6 +94,14 @@ describe('readAppConfig (cdk -c context)', () => {
     expect(result.config.groupingWindow?.toMinutes()).toBe(Duration.minutes(15).toMinutes());
   });
 
+  it('-c groupingWindowMinutes=1441: over a day, which notify would refuse at every alert', () => {
+    expect(read({ clusterName: 'demo', groupingWindowMinutes: '1441' })).toEqual({
+      ok: false,
+      errors: ['groupingWindowMinutes must be at most 1440 (one day)'],
+    });
+    expect(read({ clusterName: 'demo', groupingWindowMinutes: '1440' }).ok).toBe(true);
+  });
+
   it('-c kubectlRoleArn -c kubectlLayerArn: deploy the manifests', () => {
     const result = read({
       clusterName: 'demo',

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { App, Stack, aws_kms as kms } from 'aws-cdk-lib';
+import { App, Duration, Stack, aws_kms as kms } from 'aws-cdk-lib';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { parseAllDocuments } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -810,6 +810,21 @@ describe('notify with a dashboard, a runbook and smsFor=restarts-and-node', () =
     expect(build({ smsFor: 'never' as SmsFor })).toThrow(
       'OomAlerts: smsFor must be all or restarts-and-node.',
     );
+  });
+
+  it('refuses a grouping window notify would reject (1 minute to 1 day), so it cannot fail every alert', () => {
+    const build = (groupingWindow: Duration) => () =>
+      new OomAlerts(new Stack(new App(), 'Bad', { env: ENV }), 'OomAlerts', {
+        clusterName: 'demo',
+        groupingWindow,
+      });
+    expect(build(Duration.minutes(24 * 60 + 1))).toThrow(
+      'OomAlerts: groupingWindow must be whole minutes, from 1 minute to 1 day.',
+    );
+    expect(build(Duration.seconds(30))).toThrow(
+      'OomAlerts: groupingWindow must be whole minutes, from 1 minute to 1 day.',
+    );
+    expect(build(Duration.days(1))).not.toThrow();
   });
 });
 
