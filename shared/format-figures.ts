@@ -2,6 +2,7 @@
  * Memory figures as people read them. The kernel prints kB (KiB); Kubernetes specs use Ki/Mi/Gi,
  * so alerts use the same binary units and a limit reads like the spec that set it.
  */
+import { displayText } from './format-text.ts';
 
 /** cgroup v1 prints PAGE_COUNTER_MAX (9007199254740988 kB) for "no limit"; anything this large is no limit. */
 const UNLIMITED_KB = 2 ** 50;
@@ -51,7 +52,8 @@ export function victimRssKb(victim: {
 export function formatTime(iso: string | null): string {
   if (iso === null) return 'time unknown';
   const ms = Date.parse(iso);
-  if (Number.isNaN(ms)) return iso;
+  // Not a time: shown as it came, with its control characters escaped (it reaches e-mails and chats).
+  if (Number.isNaN(ms)) return displayText(iso);
   return `${new Date(ms).toISOString().slice(0, 19).replace('T', ' ')} UTC`;
 }
 

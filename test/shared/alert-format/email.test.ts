@@ -124,6 +124,12 @@ describe('alertEmail: what the kernel left out', () => {
   it('escapes control characters in a hostile process name', () => {
     expect(emailOf(hostileNameEvent())).toContain('Process:       x\\x1b[2J\\x0ay (pid 41872, uid 1000)');
   });
+
+  it('escapes control characters in an observedAt that is not a time', () => {
+    const email = emailOf({ ...bareEvent(), observedAt: 'not a time\nInjected: header' });
+    expect(email.split('\n')).not.toContain('Injected: header');
+    expect(email).toContain('not a time\\x0aInjected: header');
+  });
 });
 
 describe('alertEmail: a memory.oom.group kill', () => {
