@@ -11,11 +11,13 @@ process.once('SIGINT', () => {
   interrupted.abort();
   process.once('SIGINT', () => process.exit(130));
 });
-// `scan … | head`: the reader went away; there is no one left to tell.
-process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+// `scan … | head` (or `2>&1 | head`): the reader went away; there is no one left to tell.
+function endWhenReaderGone(error: NodeJS.ErrnoException): void {
   if (error.code === 'EPIPE') process.exit(0);
   throw error;
-});
+}
+process.stdout.on('error', endWhenReaderGone);
+process.stderr.on('error', endWhenReaderGone);
 
 const code = await runCli(process.argv.slice(2), {
   stdin: { reader: streamReader(process.stdin), isTTY: process.stdin.isTTY === true },

@@ -232,6 +232,15 @@ function summaryOf(outcome: BackfillOutcome, delivering: boolean): string {
   return `backfill: ${outcome.kind}: ${checkpoint.scanned} events scanned, ${kills}${delivered}`;
 }
 
+/** The client's region (--region, else the SDK's chain); null when none is set, where the SDK would throw. */
+async function regionOf(client: CloudWatchLogsClient): Promise<string | null> {
+  try {
+    return await client.config.region();
+  } catch {
+    return null;
+  }
+}
+
 async function runBackfillCommand(
   options: BackfillOptions,
   io: CliIo,
@@ -243,9 +252,16 @@ async function runBackfillCommand(
     return start.exitCode;
   }
   const client = env.logsClient(options.region);
+  const region = await regionOf(client);
+  if (region === null) {
+    await writeText(
+      io.stderr,
+      'backfill: no AWS region: pass --region R, or set AWS_REGION or a profile’s region\n',
+    );
+    return EXIT.failure;
+  }
   let deliver: DeliverKills | null = null;
   if (options.deliver !== null) {
-    const region = options.region ?? (await client.config.region());
     const target = await deliveryTarget(options.deliver, env, region);
     if (!target.ok) {
       await writeText(io.stderr, `backfill: ${target.problem}\n`);

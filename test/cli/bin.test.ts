@@ -1,5 +1,5 @@
-import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { execFile, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -10,12 +10,14 @@ import type { OomEvent } from '../../shared/oom-event.ts';
 mkdirSync(join('node_modules', '.cache'), { recursive: true });
 const dir = mkdtempSync(join('node_modules', '.cache', 'eks-oom-alerts-bin-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
+let built: Promise<string> | undefined;
+const builtBin = () => (built ??= buildCli(dir));
 
 describe('the built eks-oom-alerts bin', () => {
   it('eks-oom-alerts scan --json missing.log examples/kernel-6.18.dmesg.log', async () => {
     // Built by the function `npm run build` calls, into this folder instead of dist/, and run as a user runs
     // it: the file itself, through its `#!/usr/bin/env node` line and its executable bit.
-    const bin = await buildCli(dir);
+    const bin = await builtBin();
     // A missing input is read past, and makes the exit status 1 (execFile's error carries the output).
     const run = (await promisify(execFile)(
       bin,
@@ -35,5 +37,17 @@ describe('the built eks-oom-alerts bin', () => {
       'scan: cannot read missing.log: no such file\n' +
         'scan: 1 file read, 163 lines, 2 kills (0 incomplete), 0 drift lines\n',
     );
+  });
+
+  it('eks-oom-alerts scan --json empty.log 2>&1 | head: a reader gone from stderr ends it as from stdout', async () => {
+    const bin = await builtBin();
+    const empty = join(dir, 'empty.log');
+    writeFileSync(empty, '');
+    // Nothing goes to stdout; the summary line goes to a stderr whose reader has already left (EPIPE).
+    const child = spawn(bin, ['scan', '--json', empty], { stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.destroy();
+    child.stderr.destroy();
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect(code).toBe(0);
   });
 });

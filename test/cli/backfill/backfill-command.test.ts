@@ -691,6 +691,25 @@ describe('backfill command line', () => {
     );
   });
 
+  it.each([
+    [['--cluster', 'demo', '--since', '7d', '--deliver', '--stack', 'EksOomAlerts-demo']],
+    [['--cluster', 'demo', '--since', '7d']],
+  ])('backfill %j with no AWS region exits 1 asking for --region, reading nothing', async (line) => {
+    // What the SDK's region provider does when neither AWS_REGION nor a profile names one.
+    const regionless: BackfillEnvironment = {
+      ...environment(),
+      logsClient: () =>
+        new CloudWatchLogsClient({ region: () => Promise.reject<string>(new Error('Region is missing')) }),
+    };
+    const run = await backfill([...line, '--state', join(dir, 'state.json')], regionless);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toBe(
+      'backfill: no AWS region: pass --region R, or set AWS_REGION or a profile’s region\n',
+    );
+    expect(logs.commandCalls(FilterLogEventsCommand)).toHaveLength(0);
+    expect(cloudFormation.commandCalls(DescribeStacksCommand)).toHaveLength(0);
+  });
+
   it('backfill --help prints the usage', async () => {
     const run = await backfill(['--help']);
     expect(run.code).toBe(0);
