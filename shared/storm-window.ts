@@ -57,6 +57,12 @@ export const DEFAULT_WINDOW_MINUTES = 10;
 export const DUE_BUCKET_MS = 5 * 60_000;
 /** How far back the scheduled run looks when it has no cursor, or its cursor is older than this. */
 export const SWEEP_LOOKBACK_MS = 24 * 60 * 60_000;
+/**
+ * How long after a bucket ends the scheduled run waits before reading it: a kill files its window under the
+ * bucket of the time it is recorded, and that write may land a little after the bucket ended. Longer than
+ * recording one kill takes (a few single-item DynamoDB calls), so no window is filed behind the cursor.
+ */
+export const SWEEP_SETTLE_MS = 60_000;
 
 const UNKNOWN = 'unknown';
 
@@ -177,8 +183,9 @@ export function dueBucketOf(closesAtMs: number): number {
 }
 
 /**
- * Buckets the scheduled run reads: every bucket after the cursor that has fully passed (so every
- * window in it is closed), oldest first, at most {@link SWEEP_LOOKBACK_MS} back.
+ * Buckets the scheduled run reads: every bucket after the cursor that ended at least
+ * {@link SWEEP_SETTLE_MS} ago (so every window in it is closed and filed), oldest first, at most
+ * {@link SWEEP_LOOKBACK_MS} back.
  * `lostBefore` is set when the cursor lags further than that: digests of those windows are not sent,
  * and the caller must say so.
  */
@@ -186,7 +193,7 @@ export function sweepBuckets(
   cursor: number | null,
   nowMs: number,
 ): { buckets: number[]; lostBefore: number | null } {
-  const last = dueBucketOf(nowMs) - DUE_BUCKET_MS;
+  const last = dueBucketOf(nowMs - SWEEP_SETTLE_MS) - DUE_BUCKET_MS;
   const earliest = dueBucketOf(nowMs - SWEEP_LOOKBACK_MS);
   const next = cursor === null ? earliest : cursor + DUE_BUCKET_MS;
   const first = Math.max(next, earliest);

@@ -194,8 +194,11 @@ export async function notifyKills(
   const report = emptyReport();
   const now = deps.now();
   for (const event of events) {
-    const containerKills = await recordContainerKill(event, deps, now, report);
-    const decision = await decideKill(event, deps, now, report);
+    // Each kill's own clock reading: its window is filed under the due bucket of this time, which must not be
+    // one the scheduled run has already passed while earlier events of the batch were handled.
+    const receivedAt = deps.now();
+    const containerKills = await recordContainerKill(event, deps, receivedAt, report);
+    const decision = await decideKill(event, deps, receivedAt, report);
     if (decision.kind === 'alert') {
       const sent = await deliver(
         report,
@@ -206,7 +209,7 @@ export async function notifyKills(
       const window = decision.window;
       if (sent && window !== null) {
         await attempt(report, { step: 'alert-mark', subject: event.id, retry: false }, () =>
-          deps.storms.markAlertSent(window, now),
+          deps.storms.markAlertSent(window, receivedAt),
         );
       }
     }

@@ -42,7 +42,8 @@ export type DigestClaim =
 export interface StormStore {
   /**
    * Counts a kill in the window of its group open at the kill's own time, opening a window when none is.
-   * `now` only dates the bookkeeping: when the digest falls due, and when the items expire.
+   * `now` only dates the bookkeeping: when the digest falls due, and when the items expire. Read it just before
+   * recording this kill, so the due bucket is one the scheduled run has not passed (shared/storm-window.ts).
    */
   recordKill(kill: KillSighting, now: Date, windowMinutes: number): Promise<KillDecision>;
   /** After the first kill's alert went out, so a retried delivery does not alert twice. */

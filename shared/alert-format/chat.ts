@@ -59,15 +59,33 @@ export const CHAT_TITLE_MAX = 250;
 export const CHAT_DESCRIPTION_MAX = 3000;
 export const CHAT_NEXT_STEPS_MAX = 3000;
 
-const MARKUP_LOOKALIKES: Record<string, string> = { '`': "'", '<': '‹', '>': '›' };
+/**
+ * Lookalikes rather than backslash escapes: Slack's mrkdwn shows a backslash as it is. `(` and `)` stay: without
+ * `[` and `]` they make no link, and the wording itself uses them.
+ */
+const MARKUP_LOOKALIKES: Record<string, string> = {
+  '`': "'",
+  '<': '‹',
+  '>': '›',
+  '*': '∗',
+  _: '＿',
+  '~': '∼',
+  '[': '［',
+  ']': '］',
+};
 
-/** Kernel or cluster text with nothing a chat reads as markup: no backtick, no Slack `<!here>` or `<url>`. */
-function plain(text: string): string {
+/** Text safe inside a code span: no backtick to close it, no Slack `<!here>` or `<url>` (parsed even there). */
+function codeText(text: string): string {
   return displayText(text).replace(/[`<>]/g, (c) => MARKUP_LOOKALIKES[c] ?? c);
 }
 
+/** Kernel or cluster text with nothing a chat reads as markup: also no emphasis, strike-through or link. */
+function plain(text: string): string {
+  return codeText(text).replace(/[*_~[\]]/g, (c) => MARKUP_LOOKALIKES[c] ?? c);
+}
+
 function code(text: string): string {
-  return `\`${plain(text)}\``;
+  return `\`${codeText(text)}\``;
 }
 
 function podLine(event: EnrichedOomEvent): string {
@@ -149,7 +167,7 @@ export function chatAlert(event: EnrichedOomEvent, subject: string, context: Ale
     `Limit: ${plain(limitSentence(event))}${usageText(event)}`,
     processLine(event),
     ...(caveat === null ? [] : [plain(caveat)]),
-    `Node: ${code(nodeName(event))}, cluster ${code(event.cluster)}, ${formatTime(event.observedAt)}`,
+    `Node: ${code(nodeName(event))}, cluster ${code(event.cluster)}, ${plain(formatTime(event.observedAt))}`,
     ...(note === null ? [] : [plain(note)]),
     `Event id: ${code(event.id)}`,
   ];

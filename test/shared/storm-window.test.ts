@@ -138,6 +138,15 @@ describe('sweepBuckets', () => {
     expect(sweepBuckets(at('2025-11-20T10:35:00Z'), at('2025-11-20T10:44:59Z')).buckets).toEqual([]);
   });
 
+  it('leaves a bucket that ended less than a minute ago to the next run: a kill may still be filing into it', () => {
+    const cursor = at('2025-11-20T10:25:00Z');
+    expect(sweepBuckets(cursor, at('2025-11-20T10:40:59Z')).buckets).toEqual([at('2025-11-20T10:30:00Z')]);
+    expect(sweepBuckets(cursor, at('2025-11-20T10:41:00Z')).buckets).toEqual([
+      at('2025-11-20T10:30:00Z'),
+      at('2025-11-20T10:35:00Z'),
+    ]);
+  });
+
   it('without a cursor, looks back one day', () => {
     const now = at('2025-11-20T10:41:00Z');
     const { buckets, lostBefore } = sweepBuckets(null, now);

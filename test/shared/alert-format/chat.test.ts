@@ -173,6 +173,13 @@ describe('chat message of an alert', () => {
     expect(chat.content.description).not.toContain('<!here>');
     expect(chat.content.title).not.toMatch(/[<>`]/);
   });
+
+  it('an observedAt that is not a time cannot mention a channel or break a line', () => {
+    const event = { ...exampleEvent('container-limit'), observedAt: '<!here>\nInjected' };
+    const description = formatAlert(event, context).chat.content.description;
+    expect(description).not.toContain('<!here>');
+    expect(description.split('\n')).not.toContain('Injected');
+  });
 });
 
 describe('chat message of a digest', () => {
