@@ -26,8 +26,8 @@ function timesOf(stream: LogStream): KernelStreamTimes | null {
 }
 
 /**
- * The streams whose newest event is at or after `since` (less the lag above), newest first. Empty streams
- * sort last and end the listing. A failed page throws: the check cannot tell blind from quiet without it.
+ * The streams whose newest event is at or after `since` (less the lag above), newest first, and those with
+ * no lastEventTimestamp yet. A failed page throws: the check cannot tell blind from quiet without it.
  */
 export async function readKernelStreams(
   client: CloudWatchLogsClient,
@@ -48,7 +48,8 @@ export async function readKernelStreams(
       { abortSignal: request.signal },
     );
     for (const stream of page.logStreams ?? []) {
-      if ((stream.lastEventTimestamp ?? -Infinity) < cutoff) return streams;
+      // A stream whose lastEventTimestamp AWS has yet to set sorts where AWS puts it: it ends nothing.
+      if (stream.lastEventTimestamp !== undefined && stream.lastEventTimestamp < cutoff) return streams;
       const times = timesOf(stream);
       if (times !== null) streams.push(times);
     }
