@@ -142,7 +142,7 @@ function decodeUncached(path: string, truncated: boolean): DecodedCgroup {
 
 /**
  * Container scopes outside Kubernetes, under systemd (cgroup v1 and v2 alike): docker's
- * `/system.slice/docker-<id>.scope` and podman's `…/libpod-<id>.scope`. The contract names no podman runtime, so
+ * `/system.slice/docker-<id>.scope` and podman's `…/libpod-<id>.scope` (`libpod-<id>` with cgroupfs). The contract names no podman runtime, so
  * podman's is null.
  */
 const RUNTIME_SCOPES: ReadonlyArray<readonly [string, ContainerRuntime | null]> = [
@@ -150,11 +150,15 @@ const RUNTIME_SCOPES: ReadonlyArray<readonly [string, ContainerRuntime | null]> 
   ['libpod-', null],
 ];
 
+/** Podman's cgroupfs manager names the same cgroup without the scope: `/libpod_parent/libpod-<id>`. */
+const BARE_PREFIX = 'libpod-';
+
 function scopeContainer(segment: string): ContainerRef | null {
-  if (!segment.endsWith('.scope')) return null;
+  const scoped = segment.endsWith('.scope');
   for (const [prefix, runtime] of RUNTIME_SCOPES) {
-    const id = segment.slice(prefix.length, -'.scope'.length);
-    if (segment.startsWith(prefix) && HEX64.test(id)) return { id, runtime };
+    if (!segment.startsWith(prefix) || (!scoped && prefix !== BARE_PREFIX)) continue;
+    const id = segment.slice(prefix.length, scoped ? -'.scope'.length : undefined);
+    if (HEX64.test(id)) return { id, runtime };
   }
   return null;
 }

@@ -65,6 +65,20 @@ function glueAfter(text: string): string {
   return text.endsWith('/') ? '' : ' ';
 }
 
+// The margin a paste puts before every line: its indent and its e-mail quoting.
+const MARGIN = /^[ \t]*(?:> ?)*/;
+
+/**
+ * A terminal wraps between any two characters, a space among them: when the rest of a line starts with one
+ * beyond the margin the first line has (`order=0,` + ` oom_score_adj=0`), that space is text.
+ */
+function wrapGlue(first: string, rest: string): string {
+  const margin = MARGIN.exec(first)?.[0].length ?? 0;
+  if (rest.slice(0, margin).trim() !== first.slice(0, margin).trim()) return '';
+  const code = rest.charCodeAt(margin);
+  return code === 0x20 || code === 0x09 ? ' ' : '';
+}
+
 /**
  * Pasted logs wrap long lines. When most lines carry an envelope (dmesg time, syslog prefix), a line without
  * one continues the line above. A terminal wraps at a fixed width and splits words, so a line exactly as long
@@ -106,7 +120,8 @@ export class RecordJoiner {
       const previous = this.quietOpen ? this.cutOutQuiet() : (this.open as OpenRecord);
       const head = (previous.entry ??= readEntry(previous.raw));
       const tail = entry ?? readEntry(raw);
-      const glue = previous.rawLength === width && width >= 60 ? '' : glueAfter(head.text);
+      const glue =
+        previous.rawLength === width && width >= 60 ? wrapGlue(previous.raw, raw) : glueAfter(head.text);
       head.text = `${head.text}${glue}${continuationText(tail.text)}`;
       head.truncated = tail.truncated;
       previous.rawLength = raw.length;

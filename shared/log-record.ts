@@ -38,6 +38,18 @@ const SYSLOG =
   /^(\S{1,12} {1,2}\d{1,2} \d\d:\d\d:\d\d(?:\.\d{1,9})?) (\S{1,255}) ([^\s:[]{1,64})(?:\[\d{1,10}\])?: ?/;
 const RFC3339_SYSLOG =
   /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?(?:Z|[+-]\d\d:?\d\d)) (\S{1,255}) ([^\s:[]{1,64})(?:\[\d{1,10}\])?: ?/;
+// RFC 5424 syslog (rsyslog's RSYSLOG_SyslogProtocol23Format): `<4>1 <time> <host> <app> <procid> <msgid> <data> `.
+const RFC5424_SYSLOG =
+  /^<\d{1,3}>1 (\S{1,64}) (\S{1,255}) (\S{1,48}) \S{1,128} \S{1,32} (?:-|(?:\[[^\]]{0,2048}\])+) ?/;
+// `journalctl -k -o short-monotonic`: the boot time, then the host and `kernel:` as in syslog.
+const JOURNAL_MONOTONIC = /^\[ *(\d+)\.(\d{1,9})\] ([A-Za-z0-9][\w.-]{0,252}) kernel: ?/;
+// `journalctl -k --no-hostname`: the syslog stamp, then `kernel:` alone.
+const SYSLOG_NO_HOST = /^(\S{1,12} {1,2}\d{1,2} \d\d:\d\d:\d\d(?:\.\d{1,9})?) kernel: ?/;
+// `journalctl -o short-full`: `Sat 2026-12-05 16:23:08 UTC host kernel: `.
+const JOURNAL_FULL =
+  /^\S{1,12} (\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d(?:\.\d{1,9})?) ([A-Z]{1,6}|[+-]\d{4}) (\S{1,255}) ([^\s:[]{1,64})(?:\[\d{1,10}\])?: ?/;
+// `dmesg --time-format iso`: `2026-12-05T16:23:08,123456+00:00 ` (a comma before the fraction).
+const DMESG_ISO = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d),(\d{1,9})([+-]\d\d:?\d\d) ?/;
 // Hypervisor and collector logs put their own fields before a dmesg time (`… Guest: <6>[39291577.009360] …`).
 const EMBEDDED_DMESG = /^[^[]{1,120}(?=\[ *\d+\.\d{1,9}\] )/;
 /** The envelope prefixes, for the in-place copies of record-shape.ts (its test checks that they agree). */
@@ -210,6 +222,11 @@ const digitFirst = (text: string): boolean => isDigit(text.charCodeAt(0));
 const bracketFirst = (text: string): boolean => text.charCodeAt(0) === OPEN_BRACKET;
 
 const KMSG: Prefix = { pattern: KMSG_RECORD, mayStart: digitFirst };
+const RFC5424: Prefix = { pattern: RFC5424_SYSLOG, mayStart: (text) => text.startsWith('<') };
+const MONOTONIC: Prefix = { pattern: JOURNAL_MONOTONIC, mayStart: bracketFirst };
+const NO_HOST: Prefix = { pattern: SYSLOG_NO_HOST, mayStart: anyText };
+const FULL: Prefix = { pattern: JOURNAL_FULL, mayStart: anyText };
+const ISO_TIME: Prefix = { pattern: DMESG_ISO, mayStart: digitFirst };
 const RFC3339: Prefix = { pattern: RFC3339_SYSLOG, mayStart: digitFirst };
 const SYSLOG_LINE: Prefix = { pattern: SYSLOG, mayStart: anyText };
 const EMBEDDED: Prefix = {
@@ -240,11 +257,38 @@ function stripCollector(text: string, entry: LogEntry): string | null {
     entry.kernelTime = Number(m[3]) / 1e6;
     return text.slice(m[0].length);
   }
+  m = matchOf(MONOTONIC, text);
+  if (m !== null) {
+    entry.kernelTime = Number(`${m[1]}.${m[2]}`);
+    entry.host = m[3] as string;
+    return text.slice(m[0].length);
+  }
+  m = matchOf(RFC5424, text);
+  if (m !== null) {
+    entry.wallTime = isoOrNull(m[1]);
+    entry.host = m[2] === '-' ? null : (m[2] as string);
+    entry.fromKernel = m[3] === 'kernel';
+    return text.slice(m[0].length);
+  }
   m = matchOf(RFC3339, text);
   if (m !== null) {
     entry.wallTime = isoOrNull(m[1]);
     entry.host = m[2] as string;
     entry.fromKernel = m[3] === 'kernel';
+    return text.slice(m[0].length);
+  }
+  m = matchOf(NO_HOST, text);
+  if (m !== null) {
+    entry.stamp = m[1] as string;
+    return text.slice(m[0].length);
+  }
+  m = matchOf(FULL, text);
+  if (m !== null) {
+    const utc = m[3] === 'UTC' || m[3] === 'GMT' || m[3] === '+0000';
+    entry.wallTime = utc ? isoOrNull(`${m[1]}T${m[2]}Z`) : null;
+    if (!utc) entry.stamp = `${m[1]} ${m[2]} ${m[3]}`;
+    entry.host = m[4] as string;
+    entry.fromKernel = m[5] === 'kernel';
     return text.slice(m[0].length);
   }
   m = matchOf(SYSLOG_LINE, text);
@@ -269,6 +313,11 @@ function stripDmesgTime(text: string, entry: LogEntry): string | null {
   let m = matchOf(TIME, text);
   if (m !== null) {
     entry.kernelTime = Number(`${m[1]}.${m[2]}`);
+    return text.slice(m[0].length);
+  }
+  m = matchOf(ISO_TIME, text);
+  if (m !== null) {
+    entry.wallTime = isoOrNull(`${m[1]}.${m[2]}${m[3]}`);
     return text.slice(m[0].length);
   }
   m = matchOf(WALL, text);
@@ -356,6 +405,10 @@ const PREFIXES_BY_FREQUENCY: readonly Prefix[] = [
   CALLER,
   LEVEL,
   RAW_PRIORITY,
+  RFC5424,
+  NO_HOST,
+  FULL,
+  ISO_TIME,
   EMBEDDED,
 ];
 

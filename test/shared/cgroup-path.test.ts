@@ -103,6 +103,7 @@ describe('decodeCgroupPath', () => {
       'container',
       null,
     ],
+    ['podman, cgroupfs manager', `/libpod_parent/libpod-${ID}`, 'container', null],
     ['inside a docker container', `/docker/${ID}/app`, 'other', 'docker'],
   ] as const)('reads a container outside Kubernetes: %s', (_name, path, level, runtime) => {
     expect(decodeCgroupPath(path)).toEqual({
@@ -117,6 +118,7 @@ describe('decodeCgroupPath', () => {
     expect(decodeCgroupPath(`/machine.slice/libpod-conmon-${ID}.scope`).container).toBeNull();
     expect(decodeCgroupPath('/system.slice/docker-1234.scope').container).toBeNull();
     expect(decodeCgroupPath('/system.slice/docker.service').container).toBeNull();
+    expect(decodeCgroupPath(`/system.slice/docker-${ID}`).container).toBeNull();
     expect(decodeCgroupPath(`/docker/${ID}/kubepods/burstable`)).toMatchObject({
       level: 'qos',
       container: null,

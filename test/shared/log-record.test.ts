@@ -75,6 +75,41 @@ describe('readLogRecord removes every envelope people really have', () => {
     });
   });
 
+  it('RFC 5424 syslog, dmesg --time-format iso, and journalctl short-full, short-monotonic, --no-hostname', () => {
+    expect(
+      readLogRecord(`<4>1 2026-12-05T16:23:08.123456+00:00 ip-10-0-1-23 kernel - - - ${KILL}`),
+    ).toMatchObject({
+      text: KILL,
+      wallTime: '2026-12-05T16:23:08.123Z',
+      host: 'ip-10-0-1-23',
+      fromKernel: true,
+    });
+    expect(readLogRecord(`<30>1 2026-12-05T16:23:08Z h systemd 1 - [x@1 a="b"] ${KILL}`)).toMatchObject({
+      text: KILL,
+      fromKernel: false,
+    });
+    expect(readLogRecord(`2026-12-05T16:23:08,123456+00:00 ${KILL}`)).toMatchObject({
+      text: KILL,
+      wallTime: '2026-12-05T16:23:08.123Z',
+    });
+    expect(readLogRecord(`Sat 2026-12-05 16:23:08 UTC ip-10-0-1-23 kernel: ${KILL}`)).toMatchObject({
+      text: KILL,
+      wallTime: '2026-12-05T16:23:08.000Z',
+      host: 'ip-10-0-1-23',
+    });
+    expect(readLogRecord(`[ 4194.100000] ip-10-0-1-23 kernel: ${KILL}`)).toMatchObject({
+      text: KILL,
+      kernelTime: 4194.1,
+      host: 'ip-10-0-1-23',
+    });
+    expect(readLogRecord(`Dec 05 16:23:08 kernel: ${KILL}`)).toMatchObject({
+      text: KILL,
+      stamp: 'Dec 05 16:23:08',
+      host: null,
+      fromKernel: true,
+    });
+  });
+
   it('marks lines of other programs as not from the kernel', () => {
     const entry = readLogRecord(
       '7月 12 12:11:16 k8s-node-04 systemd[1]: docker-052d.scope: A process of this unit has been killed by the OOM killer.',
