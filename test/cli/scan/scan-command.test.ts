@@ -9,6 +9,7 @@ import type { EnrichedOomEvent, OomEvent } from '../../../shared/oom-event.ts';
 import { parseKernelLog } from '../../../shared/kernel-log.ts';
 import type { MemoryIoOptions } from '../in-memory-io.ts';
 import { exampleFiles, memoryIo } from '../in-memory-io.ts';
+import { GROUP_FIRST_PID, groupKillMessages } from '../../fixtures/group-kill-report.ts';
 
 const EXAMPLES = exampleFiles();
 const KMSG_FIXTURE =
@@ -139,6 +140,20 @@ describe('eks-oom-alerts scan', () => {
         'pod',
       ],
     ]);
+  });
+
+  it('scan --json group.log (a memory.oom.group kill of 3,000 processes): one event, every line within 64 KiB', async () => {
+    const text = groupKillMessages(3000)
+      .map((message, i) => `[ 5021.${String(100000 + i).slice(1)}1] ${message}`)
+      .join('\n');
+    const { code, stdout } = await scan(['--json', 'group.log'], { files: { 'group.log': text } });
+    expect(code).toBe(0);
+    const lines = stdout.split('\n').filter((line) => line.length > 0);
+    expect(lines).toHaveLength(1);
+    expect(Buffer.byteLength(lines[0]!)).toBeLessThanOrEqual(64 * 1024);
+    const [event] = jsonLines(stdout);
+    expect(event).toMatchObject({ victim: { pid: GROUP_FIRST_PID }, coVictimCount: 2999 });
+    expect(event!.coVictims).toHaveLength(100);
   });
 
   it('scan --json examples/fluent-bit-5.1-kmsg-records.jsonl', async () => {
