@@ -17,12 +17,9 @@ import {
   CoreV1ApiRequestFactory,
   CoreV1ApiResponseProcessor,
 } from '@kubernetes/client-node/dist/gen/apis/CoreV1Api.js';
-import { Observable } from '@kubernetes/client-node/dist/gen/rxjsStub.js';
 import type {
   Configuration,
-  ConfigurationOptions,
   KubeConfig,
-  ObservableMiddleware,
   RequestContext,
   ResponseContext,
   V1Container,
@@ -64,18 +61,6 @@ export interface KubeReader {
   jobOwners(namespace: string, name: string, signal: AbortSignal): Promise<OwnerReferenceView[]>;
   /** Drops the cached token after a 401, so that the next request signs a fresh one; absent where none is cached. */
   renewCredentials?(): void;
-}
-
-/** Per-call options that hand the attempt's abort signal to client-node's fetch. */
-export function withSignal(signal: AbortSignal): ConfigurationOptions {
-  const middleware: ObservableMiddleware = {
-    pre: (context: RequestContext) => {
-      context.setSignal(signal);
-      return new Observable(Promise.resolve(context));
-    },
-    post: (response: ResponseContext) => new Observable(Promise.resolve(response)),
-  };
-  return { middleware: [middleware], middlewareMergeStrategy: 'append' };
 }
 
 function ownersOf(refs: V1OwnerReference[] | undefined): OwnerReferenceView[] {

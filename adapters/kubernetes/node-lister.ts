@@ -3,13 +3,17 @@
  * Only the scheduled check (functions/watch) lists nodes; enrichment never does.
  */
 import type { EKSClient } from '@aws-sdk/client-eks';
-import { CoreV1Api } from '@kubernetes/client-node';
+// Deep imports, as kube-reader.ts: the package's index would bring every API group and feature into the bundle.
+import {
+  CoreV1ApiRequestFactory,
+  CoreV1ApiResponseProcessor,
+} from '@kubernetes/client-node/dist/gen/apis/CoreV1Api.js';
 import type { KubeConfig, V1Node } from '@kubernetes/client-node';
 import { errorMessage } from '../../shared/error-text.ts';
 import type { ClusterNode } from '../../shared/node-shipping.ts';
 import type { EksTokenSource } from './eks-token.ts';
 import { describeClusterEndpoint, kubeConfigForEks } from './kube-client.ts';
-import { withSignal } from './kube-reader.ts';
+import { ApiConfiguration, send } from './kube-reader.ts';
 
 export interface NodeLister {
   /** Every node of the cluster; `signal` ends the listing (the invocation's deadline). */
@@ -33,19 +37,29 @@ export function clusterNodeOf(node: V1Node): ClusterNode | null {
 }
 
 export function createNodeLister(kubeConfig: KubeConfig): NodeLister {
-  const core = kubeConfig.makeApiClient(CoreV1Api);
+  const { configuration } = kubeConfig.makeApiClient(ApiConfiguration);
+  const build = new CoreV1ApiRequestFactory(configuration);
+  const read = new CoreV1ApiResponseProcessor();
   return {
     async listNodes(signal) {
       const nodes: ClusterNode[] = [];
       let continueToken: string | undefined;
       do {
         // resourceVersion=0 lets the API server answer from its watch cache; it may not go with `continue`.
-        const page = await core.listNode(
-          {
-            limit: NODE_PAGE_SIZE,
-            ...(continueToken === undefined ? { resourceVersion: '0' } : { _continue: continueToken }),
-          },
-          withSignal(signal),
+        // The builder takes positional arguments.
+        const page = await send(
+          configuration,
+          build.listNode(
+            undefined, // pretty
+            undefined, // allowWatchBookmarks
+            continueToken, // continue
+            undefined, // fieldSelector
+            undefined, // labelSelector
+            NODE_PAGE_SIZE, // limit
+            continueToken === undefined ? '0' : undefined, // resourceVersion
+          ),
+          (answer) => read.listNodeWithHttpInfo(answer),
+          signal,
         );
         for (const item of page.items) {
           const node = clusterNodeOf(item);
