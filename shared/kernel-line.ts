@@ -96,6 +96,14 @@ export function mayBeOomText(text: string): boolean {
   return MAY_BE_RECOGNIZED.test(text) || text.includes(FRAME_OFFSET);
 }
 
+const MAY_BE_RECOGNIZED_FROM = new RegExp(MAY_BE_RECOGNIZED.source, 'gi');
+
+/** mayBeOomText of the text from `start` on, without cutting it out. */
+export function mayBeOomTextFrom(text: string, start: number): boolean {
+  MAY_BE_RECOGNIZED_FROM.lastIndex = start;
+  return MAY_BE_RECOGNIZED_FROM.test(text) || text.includes(FRAME_OFFSET, start);
+}
+
 export interface LineOptions {
   /** False: every recognizer is tried, without the cheap first test (the same result, slower). */
   prefilter?: boolean;

@@ -2,7 +2,7 @@
  * Turns the log events of one stream into the assembler's input lines, filling in what the envelope did not
  * say from what CloudWatch knows about each event.
  */
-import { mayBeOomText } from './kernel-line.ts';
+import { mayBeOomTextFrom } from './kernel-line.ts';
 import { readLogRecord } from './log-record.ts';
 import type { InputLine } from './report-assembler.ts';
 
@@ -39,14 +39,46 @@ function refWithoutId(timestamp: number | undefined, seen: Map<number | undefine
   return `no-id@${timestamp ?? 'no-time'}#${place}`;
 }
 
+/** The characters an escape may stand for that no OOM text holds: `\\`, `\"` and `\/` only break the text. */
+const INERT_ESCAPED = new Set(['\\', '"', '/']);
+
+/**
+ * Whether every JSON escape in the message stands for a character that mayBeOomText's text never holds, so
+ * that what it finds in the decoded text it finds in the message too. Escapes pair from the left, as JSON reads
+ * them: a Fluent Bit record escapes each backslash of the kernel's own `\x09` once more.
+ */
+function onlyInertEscapes(message: string): boolean {
+  for (let at = message.indexOf('\\'); at >= 0; at = message.indexOf('\\', at + 2)) {
+    if (!INERT_ESCAPED.has(message.charAt(at + 1))) return false;
+  }
+  return true;
+}
+
+/**
+ * The head of a Fluent Bit kmsg record, up to its message text. mayBeOomText finds nothing in it, and it ends in
+ * a `"`, which nothing mayBeOomText finds holds: so nothing found runs across its end, and the search may start
+ * after it. A third of such a record, looked at for every line of a node's log.
+ */
+const KMSG_HEAD = /\{"priority":\d{1,3},"sequence":\d{1,20},"sec":\d{1,20},"usec":\d{1,9},"msg":"/y;
+
+function afterKmsgHead(message: string): number {
+  KMSG_HEAD.lastIndex = 0;
+  return KMSG_HEAD.test(message) ? KMSG_HEAD.lastIndex : 0;
+}
+
 /**
  * Whether the line of a message surely holds no OOM text, so that the assembler would ignore it: the message
- * holds nothing mayBeOomText finds, and the record's text is a part of it as it is (no colour code, no JSON
- * escape can spell OOM text that the message does not show). Most lines of a node's log; not reading them is
- * most of the parse function's cost per batch spared (docs/benchmarks.md).
+ * holds nothing mayBeOomText finds, and the record's text is a part of it as it is, but for escapes that stand
+ * for characters no OOM text holds (no colour code, no `\u` or `\t` escape can spell OOM text that the message
+ * does not show). Most lines of a node's log; not reading them is most of the parse function's cost per batch
+ * spared (docs/benchmarks.md).
  */
 function surelyNotOomText(message: string): boolean {
-  return !mayBeOomText(message) && !message.includes('\u001b') && !message.includes('\\');
+  return (
+    !mayBeOomTextFrom(message, afterKmsgHead(message)) &&
+    !message.includes('\u001b') &&
+    onlyInertEscapes(message)
+  );
 }
 
 /**

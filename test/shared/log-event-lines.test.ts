@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseKernelLine } from '../../shared/kernel-line.ts';
+import { mayBeOomText, mayBeOomTextFrom, parseKernelLine } from '../../shared/kernel-line.ts';
 import { linesFromLogEvents } from '../../shared/log-event-lines.ts';
 import { readLogRecord, splitGluedRecords } from '../../shared/log-record.ts';
 
@@ -99,6 +99,78 @@ describe('linesFromLogEvents', () => {
   });
 });
 
+describe('linesFromLogEvents leaves out', () => {
+  const kmsg = (msg: string) => JSON.stringify({ priority: 6, sequence: 90, sec: 0, usec: 92095, msg });
+  const refsKept = (messages: string[]) =>
+    linesFromLogEvents(
+      messages.map((message, i) => ({ id: String(i), timestamp: 1795359237691, message })),
+      null,
+    ).map((line) => line.ref);
+
+  it('a record whose only escapes stand for a backslash, a quote or a slash', () => {
+    expect(refsKept([kmsg('rcu: \\x09RCU restricting CPUs'), kmsg('a "quoted" path /x/y')])).toEqual([]);
+  });
+
+  it('not a record whose escapes can spell OOM text', () => {
+    const spelled = [
+      kmsg('Memory cgroup').replace('Memory', '\\u004demory'),
+      kmsg('[ 1234]\t  0  1234').replace('\\t', '\\\\\\t'),
+      kmsg('[ 1234]\t  0  1234'),
+    ];
+    expect(refsKept(spelled)).toEqual(['0', '1', '2']);
+  });
+});
+
+describe('linesFromLogEvents looks past the head of a kmsg record', () => {
+  const SAMPLE_LINES = readdirSync('test/fixtures/kernel-logs', { recursive: true, encoding: 'utf8' })
+    .filter((name) => name.endsWith('.log'))
+    .flatMap((name) => readFileSync(join('test/fixtures/kernel-logs', name), 'utf8').split('\n'));
+  // Hostile: what mayBeOomText looks for, cut up and glued to the head's own characters.
+  const hostile = fc.string({
+    unit: fc.constantFrom(...'oOmMeErRyYkKiIlLsSuUtTgGdDpPaAcC =:]-0123456789+x"{},\t\n'),
+    maxLength: 40,
+  });
+  const head = fc
+    .tuple(fc.nat(999), fc.nat(), fc.nat(), fc.nat(999_999))
+    .map(([p, q, s, u]) => `{"priority":${p},"sequence":${q},"sec":${s},"usec":${u},"msg":"`);
+  const kept = (message: string) =>
+    linesFromLogEvents([{ id: '1', timestamp: 1795359237691, message }], null).length > 0;
+
+  it('and keeps exactly what mayBeOomText finds in the whole message (no escapes)', () => {
+    fc.assert(
+      fc.property(head, fc.oneof(fc.constantFrom(...SAMPLE_LINES), hostile), hostile, (start, text, end) => {
+        for (const message of [
+          `${start}${text}"}`,
+          `${start}${text}`,
+          `${start.slice(0, -1)}${end}${text}`,
+        ]) {
+          if (message.includes('\\') || message.includes('\u001b')) continue;
+          if (kept(message) !== mayBeOomText(message)) expect.fail(JSON.stringify(message));
+        }
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('mayBeOomTextFrom agrees with mayBeOomText of the rest', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.constantFrom(...SAMPLE_LINES), hostile), fc.nat(), (text, at) => {
+        const start = at % (text.length + 1);
+        expect(mayBeOomTextFrom(text, start)).toBe(mayBeOomText(text.slice(start)));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('on every sample line as a kmsg record', () => {
+    for (const line of SAMPLE_LINES) {
+      const message = JSON.stringify({ priority: 6, sequence: 1, sec: 2, usec: 3, msg: line });
+      if (message.includes('\\') || message.includes('\u001b')) continue;
+      expect([line, kept(message)]).toEqual([line, mayBeOomText(message)]);
+    }
+  });
+});
+
 describe('linesFromLogEvents leaves out only lines the assembler would ignore', () => {
   const SAMPLE_LINES = readdirSync('test/fixtures/kernel-logs')
     .filter((name) => name.endsWith('.log'))
@@ -113,6 +185,19 @@ describe('linesFromLogEvents leaves out only lines the assembler would ignore', 
           at % (every % 7 || 1) === 0 ? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}` : c,
         ),
       ),
+    // The same lines in a Fluent Bit record, some characters spelled as other escapes: `\t` and `\n` can
+    // join a `]` to a number, `\\`, `\"` and `\/` never make OOM text.
+    fc
+      .tuple(
+        fc.constantFrom(...SAMPLE_LINES),
+        fc.nat(),
+        fc.constantFrom('\\t', '\\n', '\\r', '\\f', '\\b', '\\\\', '\\"', '\\/'),
+      )
+      .map(([line, at, escape]) => {
+        const record = JSON.stringify({ sec: 4194, usec: 1, msg: line });
+        const cut = 24 + (at % Math.max(1, record.length - 26));
+        return `${record.slice(0, cut)}${escape}${record.slice(cut)}`;
+      }),
     // Colour codes inside the words.
     fc.tuple(fc.constantFrom(...SAMPLE_LINES), fc.nat()).map(([line, at]) => {
       const cut = at % (line.length + 1);
