@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import {
   CloudWatchLogsClient,
   FilterLogEventsCommand,
@@ -18,26 +16,20 @@ import type { OomEvent } from '../../../shared/oom-event.ts';
 import { kernelStreamOf, oomEventsFromStream, type KernelStream } from '../../../shared/stream-events.ts';
 import { FORWARDED_TERMS } from '../../../shared/subscription-pattern.ts';
 import { fakeTiming } from '../fake-timing.ts';
+import {
+  bodiesOfGroup,
+  WHOLE_RECORD_GROUP,
+  type PutLogEventsBody,
+} from '../../fixtures/subscription/subscription-payloads.ts';
 
 const GROUP = '/eks-oom-alerts/demo/kernel';
 const STREAM = 'ip-10-0-1-23.eu-west-1.compute.internal.kernel';
 const NODE = 'ip-10-0-1-23.eu-west-1.compute.internal';
 const POD_UID = '11111111-2222-3333-4444-555555555555';
 
-interface PutLogEventsBody {
-  logGroupName: string;
-  logEvents: Array<{ timestamp: number; message: string }>;
-}
-
 // The live 78-line report a real Fluent Bit 5.1 sent with whole kmsg records (the 4th body is the same
 // report with `log_key msg`).
-const liveReport = (
-  readFileSync(join(import.meta.dirname, '../../fixtures/fluent-bit/putlogevents.jsonl'), 'utf8')
-    .trim()
-    .split('\n')
-    .map((l) => JSON.parse(l) as PutLogEventsBody)
-    .filter((b) => b.logGroupName === '/fluentbit/oom-whole')[1] as PutLogEventsBody
-).logEvents;
+const liveReport = (bodiesOfGroup(WHOLE_RECORD_GROUP)[1] as PutLogEventsBody).logEvents;
 const KILL_AT = liveReport[0]?.timestamp as number;
 
 /** The report as CloudWatch stores it in the node stream: one event per kernel line. */

@@ -26,6 +26,11 @@ import { MemoryStormStore } from '../../../adapters/state/memory-storm-store.ts'
 import type { OomEvent } from '../../../shared/oom-event.ts';
 import { FORWARDED_TERMS, KERNEL_OOM_FILTER_PATTERN } from '../../../shared/subscription-pattern.ts';
 import { memoryIo } from '../in-memory-io.ts';
+import {
+  bodiesOfGroup,
+  WHOLE_RECORD_GROUP,
+  type PutLogEventsBody,
+} from '../../fixtures/subscription/subscription-payloads.ts';
 
 const NOW = Date.parse('2026-11-23T12:00:00.000Z');
 const GROUP = '/eks-oom-alerts/demo/kernel';
@@ -36,19 +41,8 @@ const STREAM_B = `kernel.${NODE_B}`;
 const POD_1 = '11111111-2222-3333-4444-555555555555';
 const POD_9 = '99999999-2222-3333-4444-555555555555';
 
-interface PutLogEventsBody {
-  logGroupName: string;
-  logEvents: Array<{ timestamp: number; message: string }>;
-}
-
 // The live 78-line report a real Fluent Bit 5.1 sent (whole kmsg records).
-const liveReport = (
-  readFileSync(join(import.meta.dirname, '../../fixtures/fluent-bit/putlogevents.jsonl'), 'utf8')
-    .trim()
-    .split('\n')
-    .map((l) => JSON.parse(l) as PutLogEventsBody)
-    .filter((b) => b.logGroupName === '/fluentbit/oom-whole')[1] as PutLogEventsBody
-).logEvents;
+const liveReport = (bodiesOfGroup(WHOLE_RECORD_GROUP)[1] as PutLogEventsBody).logEvents;
 
 interface KmsgRecord {
   sequence: number;
