@@ -88,19 +88,31 @@ function emptyReport(): NotifyReport {
   return { outcomes: [], digestsSent: 0, failures: [], digestsAbandonedBefore: null };
 }
 
-/** Runs `step`; a failure goes into the report instead of ending the run. */
+/** Runs `step`; a failure goes into the report instead of ending the run, and null stands for its value. */
+async function attemptValue<T>(
+  report: NotifyReport,
+  failure: Omit<NotifyFailure, 'error'>,
+  step: () => Promise<T>,
+): Promise<T | null> {
+  try {
+    return await step();
+  } catch (error) {
+    report.failures.push({ ...failure, error: namedErrorText(error) });
+    return null;
+  }
+}
+
+/** Runs `step` as attemptValue does; says whether it succeeded. */
 async function attempt(
   report: NotifyReport,
   failure: Omit<NotifyFailure, 'error'>,
   step: () => Promise<void> | void,
 ): Promise<boolean> {
-  try {
+  const done = await attemptValue(report, failure, async () => {
     await step();
     return true;
-  } catch (error) {
-    report.failures.push({ ...failure, error: namedErrorText(error) });
-    return false;
-  }
+  });
+  return done === true;
 }
 
 /** When the kill happened: `observedAt`, else (no wall clock in the kernel text) when notify received it. */
@@ -119,19 +131,18 @@ async function deliver(
   format: () => AlertMessage,
   deps: NotifyDeps,
 ): Promise<boolean> {
-  const formatted: { message?: AlertMessage } = {};
-  const sent = await attempt(report, { ...failure, retry: true }, () => {
-    formatted.message = format();
-    return deps.alerts.publish(formatted.message);
+  const message = await attemptValue(report, { ...failure, retry: true }, async () => {
+    const formatted = format();
+    await deps.alerts.publish(formatted);
+    return formatted;
   });
   const chat = deps.chat;
-  const message = formatted.message;
-  if (sent && chat && message !== undefined) {
+  if (message !== null && chat) {
     await attempt(report, { step: 'chat', subject: failure.subject, retry: false }, () =>
       chat.publish(message.chat),
     );
   }
-  return sent;
+  return message !== null;
 }
 
 /**
@@ -148,17 +159,10 @@ async function recordContainerKill(
   const store = deps.containerKills;
   if (key === null || !store) return null;
   const atMs = killTimeOf(event, now);
-  try {
-    return killsInDayBefore(await store.recordKill(key, containerKillOf(event, atMs), now), atMs);
-  } catch (error) {
-    report.failures.push({
-      step: 'right-sizing',
-      subject: event.id,
-      error: namedErrorText(error),
-      retry: false,
-    });
-    return null;
-  }
+  const kills = await attemptValue(report, { step: 'right-sizing', subject: event.id, retry: false }, () =>
+    store.recordKill(key, containerKillOf(event, atMs), now),
+  );
+  return kills === null ? null : killsInDayBefore(kills, atMs);
 }
 
 /** The storm decision for a kill; when the storm state fails, the kill alerts on its own. */
@@ -169,17 +173,10 @@ async function decideKill(
   report: NotifyReport,
 ): Promise<KillDecision> {
   const kill = { group: stormGroupOf(event), eventId: event.id, atMs: killTimeOf(event, now) };
-  try {
-    return await deps.storms.recordKill(kill, now, deps.windowMinutes);
-  } catch (error) {
-    report.failures.push({
-      step: 'storm-state',
-      subject: event.id,
-      error: namedErrorText(error),
-      retry: false,
-    });
-    return { kind: 'alert', window: null, seenBefore: false };
-  }
+  const decision = await attemptValue(report, { step: 'storm-state', subject: event.id, retry: false }, () =>
+    deps.storms.recordKill(kill, now, deps.windowMinutes),
+  );
+  return decision ?? { kind: 'alert', window: null, seenBefore: false };
 }
 
 /**
