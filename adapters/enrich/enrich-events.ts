@@ -124,6 +124,11 @@ function failed(eventId: string, reason: string, inFlight = false): Claimed {
   return { kind: 'settled', outcome };
 }
 
+/** When a claim taken or completed at `now` expires from the table, in epoch seconds (its TTL). */
+function claimExpiresAt(deps: EnrichDeps, now: number): number {
+  return Math.ceil((now + deps.claimTtlMs) / 1000);
+}
+
 async function claim(
   event: OomEvent,
   deps: EnrichDeps,
@@ -137,7 +142,7 @@ async function claim(
     const reason = `observed at ${event.observedAt}, before anything the claim table still remembers: a replayed old report, or a kill stamped with a wrong date`;
     return duplicate(event.id, reason, true);
   }
-  const expiresAt = Math.ceil((now + deps.claimTtlMs) / 1000);
+  const expiresAt = claimExpiresAt(deps, now);
   const claimed = await deps.claims.claimEvent(event.id, {
     token,
     now,
@@ -283,7 +288,7 @@ async function writeClaim(write: () => Promise<void>, deps: EnrichDeps): Promise
 async function settle(claimed: ToEnrich, published: PublishResult, deps: EnrichDeps): Promise<Unsettled> {
   const { event, token, fingerprint } = claimed;
   if (published.ok) {
-    const expiresAt = Math.ceil((deps.now() + deps.claimTtlMs) / 1000);
+    const expiresAt = claimExpiresAt(deps, deps.now());
     try {
       await writeClaim(() => deps.claims.completeEvent(event.id, token, expiresAt), deps);
       return {};
@@ -314,7 +319,7 @@ async function settleFollower(
 ): Promise<EventOutcome> {
   const { event, token, ownerId } = follower;
   if (owner?.status === 'published') {
-    const expiresAt = Math.ceil((deps.now() + deps.claimTtlMs) / 1000);
+    const expiresAt = claimExpiresAt(deps, deps.now());
     // Left in progress, the claim runs out and the next copy is settled the same way.
     await writeClaim(() => deps.claims.completeEvent(event.id, token, expiresAt), deps).catch(
       () => undefined,
