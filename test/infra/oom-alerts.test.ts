@@ -10,7 +10,7 @@ import { METRICS, METRIC_NAMESPACE, METRIC_SERVICES } from '../../shared/metric-
 import { ENV as RUNTIME_ENV } from '../../shared/runtime-config.ts';
 import { STATE_TABLE } from '../../shared/state-table-keys.ts';
 import { KERNEL_OOM_FILTER_PATTERN } from '../../shared/subscription-pattern.ts';
-import { ENV, removeOutdirs, synthOomAlerts } from './stack-fixture.ts';
+import { ENV, removeOutdirs, synthOomAlerts, tempOutdir } from './stack-fixture.ts';
 
 type Resource = { Type: string; Properties: Record<string, unknown> };
 
@@ -802,7 +802,7 @@ describe('notify with a dashboard, a runbook and smsFor=restarts-and-node', () =
 
   it('refuses a runbook template notify could not use, and an unknown smsFor', () => {
     const build = (props: Partial<OomAlertsProps>) => () =>
-      new OomAlerts(new Stack(new App(), 'Bad', { env: ENV }), 'OomAlerts', {
+      new OomAlerts(new Stack(new App({ outdir: tempOutdir() }), 'Bad', { env: ENV }), 'OomAlerts', {
         clusterName: 'demo',
         ...props,
       });
@@ -816,7 +816,7 @@ describe('notify with a dashboard, a runbook and smsFor=restarts-and-node', () =
 
   it('refuses a grouping window notify would reject (1 minute to 1 day), so it cannot fail every alert', () => {
     const build = (groupingWindow: Duration) => () =>
-      new OomAlerts(new Stack(new App(), 'Bad', { env: ENV }), 'OomAlerts', {
+      new OomAlerts(new Stack(new App({ outdir: tempOutdir() }), 'Bad', { env: ENV }), 'OomAlerts', {
         clusterName: 'demo',
         groupingWindow,
       });
@@ -833,7 +833,11 @@ describe('notify with a dashboard, a runbook and smsFor=restarts-and-node', () =
 describe("with the organization's key (encryptionKeyArn)", () => {
   const KEY_ARN = 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
   // An imported key is its ARN alone: any scope may hold it.
-  const orgKey = kms.Key.fromKeyArn(new Stack(new App(), 'Keys', { env: ENV }), 'OrgKey', KEY_ARN);
+  const orgKey = kms.Key.fromKeyArn(
+    new Stack(new App({ outdir: tempOutdir() }), 'Keys', { env: ENV }),
+    'OrgKey',
+    KEY_ARN,
+  );
   const encrypted = synthOomAlerts({
     clusterName: 'demo',
     alertEmails: ['ops@example.com'],
