@@ -2,6 +2,7 @@
  * Turns the log events of one stream into the assembler's input lines, filling in what the envelope did not
  * say from what CloudWatch knows about each event.
  */
+import { isoFromMs } from './iso-time.ts';
 import { mayBeOomTextFrom } from './kernel-line.ts';
 import { readLogRecord } from './log-record.ts';
 import type { InputLine } from './report-assembler.ts';
@@ -17,12 +18,11 @@ export interface StreamLogEvent {
   message: string | undefined;
 }
 
-/** ISO text of an epoch-ms time; Date formatting is a large part of the per-line cost, and a batch repeats times. */
+/** ISO text of an epoch-ms time; a batch repeats times, and each line of one millisecond shares its text. */
 function isoTimeOf(epochMs: number, last: { ms: number; iso: string | null }): string | null {
   if (epochMs !== last.ms) {
-    const time = new Date(epochMs);
     last.ms = epochMs;
-    last.iso = Number.isNaN(time.getTime()) ? null : time.toISOString();
+    last.iso = isoFromMs(epochMs);
   }
   return last.iso;
 }
@@ -54,6 +54,8 @@ function onlyInertEscapes(message: string): boolean {
   return true;
 }
 
+const OPEN_BRACE = 0x7b;
+
 /**
  * The head of a Fluent Bit kmsg record, up to its message text. mayBeOomText finds nothing in it, and it ends in
  * a `"`, which nothing mayBeOomText finds holds: so nothing found runs across its end, and the search may start
@@ -62,6 +64,8 @@ function onlyInertEscapes(message: string): boolean {
 const KMSG_HEAD = /\{"priority":\d{1,3},"sequence":\d{1,20},"sec":\d{1,20},"usec":\d{1,9},"msg":"/y;
 
 function afterKmsgHead(message: string): number {
+  // A text-only message is not asked: calling the pattern costs more than its first character.
+  if (message.charCodeAt(0) !== OPEN_BRACE) return 0;
   KMSG_HEAD.lastIndex = 0;
   return KMSG_HEAD.test(message) ? KMSG_HEAD.lastIndex : 0;
 }

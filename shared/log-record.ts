@@ -3,6 +3,31 @@
  * `dmesg` (with `-T`, `-x`, `-r` and printk caller ids), journalctl/syslog, Fluent Bit JSON records (kmsg,
  * systemd, Container Insights), e-mail quoting, or plain text.
  */
+import { isoFromMs } from './iso-time.ts';
+import {
+  CALLER,
+  EMBEDDED,
+  FULL,
+  ISO_TIME,
+  KMSG,
+  LEVEL,
+  matchOf,
+  mayStartAnyPrefix,
+  MONOTONIC,
+  NO_HOST,
+  PREFIXES_BY_FREQUENCY,
+  RAW_PRIORITY,
+  RFC3339,
+  RFC5424,
+  SYSLOG_LINE,
+  TIME,
+  WALL,
+} from './envelope-prefixes.ts';
+import { flatKmsgRecord, type FlatKmsgRecord } from './kmsg-record.ts';
+
+// Where the parser's readers and record-shape's test have always found them.
+export { isoFromMs };
+export { ENVELOPE_PATTERNS } from './envelope-prefixes.ts';
 
 export interface LogEntry {
   /** The kernel message without any prefix. */
@@ -23,46 +48,7 @@ export interface LogEntry {
   enveloped: boolean;
 }
 
-const KMSG_RECORD = /^(\d{1,3}),(\d+),(\d+),[^;]{0,16};/;
 const KMSG_DICTIONARY = /^ [A-Z][A-Z0-9_]*=/;
-const DMESG_LEVEL =
-  /^(?:kern|user|mail|daemon|auth|syslog|lpr|news|uucp|cron|authpriv|ftp|local[0-7]) *:(?:emerg|alert|crit|err|warn|notice|info|debug) *: ?/;
-// `dmesg -r` priority: only before a dmesg time, so that a comm such as `<4>x` stays part of the message.
-const DMESG_RAW_PRIORITY = /^<\d{1,3}>(?=\[)/;
-const DMESG_TIME = /^\[ *(\d+)\.(\d{1,9})\] ?/;
-const PRINTK_CALLER = /^\[ *[TC]\d+\] ?/;
-// `dmesg -T` dates, in any language: they hold a clock time. Not task-table brackets (`[   2874]`), trace
-// addresses (`[<ffff…>]`) nor a comm such as `[worker1]`.
-const DMESG_WALL = /^\[([^\]\d\s<][^\]]{0,40}\d:\d\d:\d\d[^\]]{0,20})\] ?/;
-const SYSLOG =
-  /^(\S{1,12} {1,2}\d{1,2} \d\d:\d\d:\d\d(?:\.\d{1,9})?) (\S{1,255}) ([^\s:[]{1,64})(?:\[\d{1,10}\])?: ?/;
-const RFC3339_SYSLOG =
-  /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?(?:Z|[+-]\d\d:?\d\d)) (\S{1,255}) ([^\s:[]{1,64})(?:\[\d{1,10}\])?: ?/;
-// RFC 5424 syslog (rsyslog's RSYSLOG_SyslogProtocol23Format): `<4>1 <time> <host> <app> <procid> <msgid> <data> `.
-const RFC5424_SYSLOG =
-  /^<\d{1,3}>1 (\S{1,64}) (\S{1,255}) (\S{1,48}) \S{1,128} \S{1,32} (?:-|(?:\[[^\]]{0,2048}\])+) ?/;
-// `journalctl -k -o short-monotonic`: the boot time, then the host and `kernel:` as in syslog.
-const JOURNAL_MONOTONIC = /^\[ *(\d+)\.(\d{1,9})\] ([A-Za-z0-9][\w.-]{0,252}) kernel: ?/;
-// `journalctl -k --no-hostname`: the syslog stamp, then `kernel:` alone.
-const SYSLOG_NO_HOST = /^(\S{1,12} {1,2}\d{1,2} \d\d:\d\d:\d\d(?:\.\d{1,9})?) kernel: ?/;
-// `journalctl -o short-full`: `Sat 2026-12-05 16:23:08 UTC host kernel: `.
-const JOURNAL_FULL =
-  /^\S{1,12} (\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d(?:\.\d{1,9})?) ([A-Z]{1,6}|[+-]\d{4}) (\S{1,255}) ([^\s:[]{1,64})(?:\[\d{1,10}\])?: ?/;
-// `dmesg --time-format iso`: `2026-12-05T16:23:08,123456+00:00 ` (a comma before the fraction).
-const DMESG_ISO = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d),(\d{1,9})([+-]\d\d:?\d\d) ?/;
-// Hypervisor and collector logs put their own fields before a dmesg time (`… Guest: <6>[39291577.009360] …`).
-const EMBEDDED_DMESG = /^[^[]{1,120}(?=\[ *\d+\.\d{1,9}\] )/;
-/** The envelope prefixes, for the in-place copies of record-shape.ts (its test checks that they agree). */
-export const ENVELOPE_PATTERNS = {
-  KMSG_RECORD,
-  DMESG_LEVEL,
-  DMESG_RAW_PRIORITY,
-  DMESG_TIME,
-  PRINTK_CALLER,
-  DMESG_WALL,
-  SYSLOG,
-  RFC3339_SYSLOG,
-} as const;
 const QUOTE = /^(?:> ?)+/;
 const ANSI = /\u001b\[[0-9;]{0,16}m/g;
 const MARKUP_TAG = /<\/?[A-Z]+>$/;
@@ -84,16 +70,7 @@ export function blankEntry(text: string): LogEntry {
 
 function isoOrNull(value: unknown): string | null {
   if (typeof value !== 'string' || !/^\d{4}-\d\d-\d\dT/.test(value)) return null;
-  const time = Date.parse(value);
-  return Number.isNaN(time) ? null : new Date(time).toISOString();
-}
-
-/** The largest time a Date holds, in ms either side of 1970. */
-const DATE_LIMIT_MS = 8.64e15;
-
-/** ISO-8601 of a time in ms, or null when no Date can hold it. */
-export function isoFromMs(ms: number): string | null {
-  return Number.isFinite(ms) && Math.abs(ms) <= DATE_LIMIT_MS ? new Date(ms).toISOString() : null;
+  return isoFromMs(Date.parse(value));
 }
 
 function microsToIso(value: unknown): string | null {
@@ -205,50 +182,6 @@ function messageLine(raw: string): string | null {
 
 type Stage = (text: string, entry: LogEntry) => string | null;
 
-function isDigit(code: number): boolean {
-  return code >= 0x30 && code <= 0x39;
-}
-
-const OPEN_BRACKET = 0x5b;
-
-/** An envelope's pattern, and a cheap test of the text that it passes whenever the pattern can match. */
-interface Prefix {
-  pattern: RegExp;
-  mayStart(text: string): boolean;
-}
-
-const anyText = (): boolean => true;
-const digitFirst = (text: string): boolean => isDigit(text.charCodeAt(0));
-const bracketFirst = (text: string): boolean => text.charCodeAt(0) === OPEN_BRACKET;
-
-const KMSG: Prefix = { pattern: KMSG_RECORD, mayStart: digitFirst };
-const RFC5424: Prefix = { pattern: RFC5424_SYSLOG, mayStart: (text) => text.startsWith('<') };
-const MONOTONIC: Prefix = { pattern: JOURNAL_MONOTONIC, mayStart: bracketFirst };
-const NO_HOST: Prefix = { pattern: SYSLOG_NO_HOST, mayStart: anyText };
-const FULL: Prefix = { pattern: JOURNAL_FULL, mayStart: anyText };
-const ISO_TIME: Prefix = { pattern: DMESG_ISO, mayStart: digitFirst };
-const RFC3339: Prefix = { pattern: RFC3339_SYSLOG, mayStart: digitFirst };
-const SYSLOG_LINE: Prefix = { pattern: SYSLOG, mayStart: anyText };
-const EMBEDDED: Prefix = {
-  pattern: EMBEDDED_DMESG,
-  mayStart: (text) => text.charCodeAt(0) !== OPEN_BRACKET && text.includes('] '),
-};
-const LEVEL: Prefix = {
-  pattern: DMESG_LEVEL,
-  mayStart: (text) => {
-    const first = text.charCodeAt(0);
-    return first >= 0x61 && first <= 0x7a;
-  },
-};
-const RAW_PRIORITY: Prefix = { pattern: DMESG_RAW_PRIORITY, mayStart: (text) => text.startsWith('<') };
-const TIME: Prefix = { pattern: DMESG_TIME, mayStart: bracketFirst };
-const WALL: Prefix = { pattern: DMESG_WALL, mayStart: bracketFirst };
-const CALLER: Prefix = { pattern: PRINTK_CALLER, mayStart: bracketFirst };
-
-function matchOf(prefix: Prefix, text: string): RegExpExecArray | null {
-  return prefix.mayStart(text) ? prefix.pattern.exec(text) : null;
-}
-
 /** The collector's envelope: a raw kmsg record, a syslog line, or a hypervisor's fields before a dmesg time. */
 function stripCollector(text: string, entry: LogEntry): string | null {
   let m = matchOf(KMSG, text);
@@ -343,6 +276,8 @@ const STAGES: readonly Stage[] = [stripCollector, stripDmesgLevel, stripDmesgTim
  * empty lines and kmsg dictionary continuation lines (` SUBSYSTEM=…`).
  */
 export function readLogRecord(raw: string): LogEntry | null {
+  const flat = flatKmsgRecord(raw);
+  if (flat !== null) return flatKmsgEntry(flat);
   const line = messageLine(raw);
   if (line === null) return null;
 
@@ -356,12 +291,29 @@ export function readLogRecord(raw: string): LogEntry | null {
     if (record.sec !== undefined || record.MESSAGE !== undefined) return finishEntry(entry, inner);
     text = inner;
   }
+  // No stage takes anything off a text that no prefix may match.
+  if (!mayStartAnyPrefix(text)) return finishEntry(entry, text);
   for (const stage of STAGES) {
     const rest = stage(text, entry);
     if (rest === null) continue;
     entry.enveloped = true;
     text = rest;
   }
+  return finishEntry(entry, text);
+}
+
+/**
+ * What fromJsonRecord reads of a flat kmsg record, told directly: looking up each field it does not have by
+ * name was most of reading one. Such a line is its own message line: it starts and ends with a brace, and
+ * holds no control character (JSON refuses them).
+ */
+function flatKmsgEntry(record: FlatKmsgRecord): LogEntry {
+  const newline = record.msg.indexOf('\n');
+  const text = newline < 0 ? record.msg : record.msg.slice(0, newline);
+  const entry = blankEntry(text);
+  entry.enveloped = true;
+  entry.kernelTime = finiteOrNull(record.sec + record.usec / 1e6);
+  entry.sequence = record.sequence;
   return finishEntry(entry, text);
 }
 
@@ -391,26 +343,6 @@ export function splitGluedRecords(entry: LogEntry): LogEntry[] {
   });
   return [{ ...entry, text: text.slice(0, starts[0]), truncated: false }, ...glued];
 }
-
-/**
- * Every prefix a stage strips (STAGES), the most frequent first; the syslog pattern, which any line may start,
- * after those for a line that starts with `[`.
- */
-const PREFIXES_BY_FREQUENCY: readonly Prefix[] = [
-  TIME,
-  KMSG,
-  WALL,
-  SYSLOG_LINE,
-  RFC3339,
-  CALLER,
-  LEVEL,
-  RAW_PRIORITY,
-  RFC5424,
-  NO_HOST,
-  FULL,
-  ISO_TIME,
-  EMBEDDED,
-];
 
 /** What readLogRecord makes of a line, told for a fraction of the work (skimLogRecord). */
 export interface RecordSkim {

@@ -55,6 +55,8 @@ export type SendResult =
 export interface EventMessage {
   eventId: string;
   body: string;
+  /** The body's UTF-8 length, measured once: the message limit and the batch limit both count it. */
+  bytes: number;
   /** What was left out of the event to fit MAX_MESSAGE_BYTES, or null. */
   trimmed: Trimmed | null;
 }
@@ -69,9 +71,16 @@ const fitsOneMessage = (event: OomEvent): boolean =>
 export function eventMessagesOf(events: readonly OomEvent[]): EventMessage[] {
   return events.map((event) => {
     const body = JSON.stringify(event);
-    if (Buffer.byteLength(body) <= MAX_MESSAGE_BYTES) return { eventId: event.id, body, trimmed: null };
+    const bytes = Buffer.byteLength(body);
+    if (bytes <= MAX_MESSAGE_BYTES) return { eventId: event.id, body, bytes, trimmed: null };
     const shrunk = shrinkEvent(event, fitsOneMessage);
-    return { eventId: event.id, body: JSON.stringify(shrunk.event), trimmed: shrunk.trimmed };
+    const shrunkBody = JSON.stringify(shrunk.event);
+    return {
+      eventId: event.id,
+      body: shrunkBody,
+      bytes: Buffer.byteLength(shrunkBody),
+      trimmed: shrunk.trimmed,
+    };
   });
 }
 
@@ -107,7 +116,7 @@ function pendingOf(messages: readonly EventMessage[], queue: EventQueue): Pendin
   return messages.map((message, i) => ({
     entry: { Id: `e${i}`, MessageBody: message.body, DelaySeconds: queue.delaySeconds },
     eventId: message.eventId,
-    bytes: Buffer.byteLength(message.body),
+    bytes: message.bytes,
   }));
 }
 

@@ -135,6 +135,27 @@ describe('decodeSubscriptionData on a gzip bomb', () => {
   });
 });
 
+describe('decodeSubscriptionData gunzips into one chunk of the size the gzip trailer states', () => {
+  const message = dataMessage('g', 'node.kernel', [
+    { id: '1', timestamp: 1, message: 'Killed process 1 (a)' },
+  ]);
+  const json = JSON.stringify(message);
+
+  it('and still decodes two gzip members, whose trailer states the size of the last one only', () => {
+    const members = Buffer.concat([gzipSync(json.slice(0, 40)), gzipSync(json.slice(40))]);
+    expect(decodeSubscriptionData(members.toString('base64'))).toEqual({ kind: 'data', message });
+  });
+
+  it('and refuses a trailer that states a wrong size', () => {
+    const gzip = gzipSync(json);
+    gzip.writeUInt32LE(json.length - 1, gzip.length - 4);
+    expect(decodeSubscriptionData(gzip.toString('base64'))).toMatchObject({
+      kind: 'malformed',
+      reason: expect.stringMatching(/^not gzip: /) as unknown,
+    });
+  });
+});
+
 describe('decodeSubscriptionEvent', () => {
   it.each([
     ['no awslogs', {}],

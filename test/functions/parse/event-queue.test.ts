@@ -135,6 +135,7 @@ describe('eventMessagesOf', () => {
     };
     const [message] = eventMessagesOf([event]);
     expect(Buffer.byteLength(message!.body)).toBeLessThanOrEqual(MAX_MESSAGE_BYTES);
+    expect(message!.bytes).toBe(Buffer.byteLength(message!.body));
     expect(message!.eventId).toBe('id-4242');
     expect(JSON.parse(message!.body)).toMatchObject({
       id: 'id-4242',
@@ -146,10 +147,11 @@ describe('eventMessagesOf', () => {
     expect(message!.trimmed).toMatchObject({ longText: 42 });
   });
 
-  it('leaves an event that fits as it is', () => {
-    const event = oomEvent(1, ['Memory cgroup out of memory: Killed process 1 (python3)']);
+  it('leaves an event that fits as it is, with its body measured in UTF-8 bytes', () => {
+    const event = oomEvent(1, ['Memory cgroup out of memory: Killed process 1 (pythön3)']);
+    const body = JSON.stringify(event);
     expect(eventMessagesOf([event])).toEqual([
-      { eventId: 'id-1', body: JSON.stringify(event), trimmed: null },
+      { eventId: 'id-1', body, bytes: body.length + 1, trimmed: null },
     ]);
   });
 });

@@ -1,0 +1,133 @@
+/**
+ * The envelope prefixes log-record.ts takes off a kernel line, each with a cheap test of the text that it
+ * passes wherever the prefix can match: most lines then try no pattern at all.
+ */
+
+const KMSG_RECORD = /^(\d{1,3}),(\d+),(\d+),[^;]{0,16};/;
+const DMESG_LEVEL =
+  /^(?:kern|user|mail|daemon|auth|syslog|lpr|news|uucp|cron|authpriv|ftp|local[0-7]) *:(?:emerg|alert|crit|err|warn|notice|info|debug) *: ?/;
+// `dmesg -r` priority: only before a dmesg time, so that a comm such as `<4>x` stays part of the message.
+const DMESG_RAW_PRIORITY = /^<\d{1,3}>(?=\[)/;
+const DMESG_TIME = /^\[ *(\d+)\.(\d{1,9})\] ?/;
+const PRINTK_CALLER = /^\[ *[TC]\d+\] ?/;
+// `dmesg -T` dates, in any language: they hold a clock time. Not task-table brackets (`[   2874]`), trace
+// addresses (`[<ffff…>]`) nor a comm such as `[worker1]`.
+const DMESG_WALL = /^\[([^\]\d\s<][^\]]{0,40}\d:\d\d:\d\d[^\]]{0,20})\] ?/;
+const SYSLOG =
+  /^(\S{1,12} {1,2}\d{1,2} \d\d:\d\d:\d\d(?:\.\d{1,9})?) (\S{1,255}) ([^\s:[]{1,64})(?:\[\d{1,10}\])?: ?/;
+const RFC3339_SYSLOG =
+  /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?(?:Z|[+-]\d\d:?\d\d)) (\S{1,255}) ([^\s:[]{1,64})(?:\[\d{1,10}\])?: ?/;
+// RFC 5424 syslog (rsyslog's RSYSLOG_SyslogProtocol23Format): `<4>1 <time> <host> <app> <procid> <msgid> <data> `.
+const RFC5424_SYSLOG =
+  /^<\d{1,3}>1 (\S{1,64}) (\S{1,255}) (\S{1,48}) \S{1,128} \S{1,32} (?:-|(?:\[[^\]]{0,2048}\])+) ?/;
+// `journalctl -k -o short-monotonic`: the boot time, then the host and `kernel:` as in syslog.
+const JOURNAL_MONOTONIC = /^\[ *(\d+)\.(\d{1,9})\] ([A-Za-z0-9][\w.-]{0,252}) kernel: ?/;
+// `journalctl -k --no-hostname`: the syslog stamp, then `kernel:` alone.
+const SYSLOG_NO_HOST = /^(\S{1,12} {1,2}\d{1,2} \d\d:\d\d:\d\d(?:\.\d{1,9})?) kernel: ?/;
+// `journalctl -o short-full`: `Sat 2026-12-05 16:23:08 UTC host kernel: `.
+const JOURNAL_FULL =
+  /^\S{1,12} (\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d(?:\.\d{1,9})?) ([A-Z]{1,6}|[+-]\d{4}) (\S{1,255}) ([^\s:[]{1,64})(?:\[\d{1,10}\])?: ?/;
+// `dmesg --time-format iso`: `2026-12-05T16:23:08,123456+00:00 ` (a comma before the fraction).
+const DMESG_ISO = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d),(\d{1,9})([+-]\d\d:?\d\d) ?/;
+// Hypervisor and collector logs put their own fields before a dmesg time (`… Guest: <6>[39291577.009360] …`).
+const EMBEDDED_DMESG = /^[^[]{1,120}(?=\[ *\d+\.\d{1,9}\] )/;
+/** The envelope prefixes, for the in-place copies of record-shape.ts (its test checks that they agree). */
+export const ENVELOPE_PATTERNS = {
+  KMSG_RECORD,
+  DMESG_LEVEL,
+  DMESG_RAW_PRIORITY,
+  DMESG_TIME,
+  PRINTK_CALLER,
+  DMESG_WALL,
+  SYSLOG,
+  RFC3339_SYSLOG,
+} as const;
+
+function isDigit(code: number): boolean {
+  return code >= 0x30 && code <= 0x39;
+}
+
+const OPEN_BRACKET = 0x5b;
+const SPACE = 0x20;
+
+/** An envelope's pattern, and a cheap test of the text that it passes whenever the pattern can match. */
+export interface Prefix {
+  pattern: RegExp;
+  mayStart(text: string): boolean;
+}
+
+/**
+ * Whether a digit follows a space among the first 14 characters: the syslog-like prefixes start so
+ * (`\S{1,12} {1,2}\d`, `\S{1,12} \d`: `Nov 20 06:12:45`, `Sat 2026-12-05`). Most kernel text has no such
+ * space, and trying their three patterns was a quarter of reading a line that has no envelope.
+ */
+function mayStartSyslog(text: string): boolean {
+  for (let at = 1; at <= 13; at++) {
+    if (text.charCodeAt(at) === SPACE && isDigit(text.charCodeAt(at + 1))) return true;
+  }
+  return false;
+}
+
+const digitFirst = (text: string): boolean => isDigit(text.charCodeAt(0));
+const bracketFirst = (text: string): boolean => text.charCodeAt(0) === OPEN_BRACKET;
+
+export const KMSG: Prefix = { pattern: KMSG_RECORD, mayStart: digitFirst };
+export const RFC5424: Prefix = { pattern: RFC5424_SYSLOG, mayStart: (text) => text.startsWith('<') };
+export const MONOTONIC: Prefix = { pattern: JOURNAL_MONOTONIC, mayStart: bracketFirst };
+export const NO_HOST: Prefix = { pattern: SYSLOG_NO_HOST, mayStart: mayStartSyslog };
+export const FULL: Prefix = { pattern: JOURNAL_FULL, mayStart: mayStartSyslog };
+export const ISO_TIME: Prefix = { pattern: DMESG_ISO, mayStart: digitFirst };
+export const RFC3339: Prefix = { pattern: RFC3339_SYSLOG, mayStart: digitFirst };
+export const SYSLOG_LINE: Prefix = { pattern: SYSLOG, mayStart: mayStartSyslog };
+export const EMBEDDED: Prefix = {
+  pattern: EMBEDDED_DMESG,
+  mayStart: (text) => text.charCodeAt(0) !== OPEN_BRACKET && text.includes('] '),
+};
+export const LEVEL: Prefix = {
+  pattern: DMESG_LEVEL,
+  mayStart: (text) => {
+    const first = text.charCodeAt(0);
+    return first >= 0x61 && first <= 0x7a;
+  },
+};
+export const RAW_PRIORITY: Prefix = { pattern: DMESG_RAW_PRIORITY, mayStart: (text) => text.startsWith('<') };
+export const TIME: Prefix = { pattern: DMESG_TIME, mayStart: bracketFirst };
+export const WALL: Prefix = { pattern: DMESG_WALL, mayStart: bracketFirst };
+export const CALLER: Prefix = { pattern: PRINTK_CALLER, mayStart: bracketFirst };
+
+export function matchOf(prefix: Prefix, text: string): RegExpExecArray | null {
+  return prefix.mayStart(text) ? prefix.pattern.exec(text) : null;
+}
+
+/**
+ * Every prefix a stage of log-record.ts strips, the most frequent first; the syslog pattern, which many lines
+ * may start, after those for a line that starts with `[`. test/shared/envelope-prefixes.test.ts checks each
+ * `mayStart` against its pattern.
+ */
+export const PREFIXES_BY_FREQUENCY: readonly Prefix[] = [
+  TIME,
+  KMSG,
+  WALL,
+  SYSLOG_LINE,
+  RFC3339,
+  CALLER,
+  LEVEL,
+  RAW_PRIORITY,
+  RFC5424,
+  NO_HOST,
+  FULL,
+  ISO_TIME,
+  EMBEDDED,
+];
+
+/**
+ * Whether some prefix may match the text. Of a text that starts with a letter, only the syslog-like prefixes,
+ * dmesg's level and a hypervisor's fields can; most kernel text starts so and matches none of them, and asking
+ * each prefix in turn was most of reading such a line. test/shared/envelope-prefixes.test.ts checks that it
+ * passes every text some prefix matches.
+ */
+export function mayStartAnyPrefix(text: string): boolean {
+  const lowerCased = text.charCodeAt(0) | 0x20;
+  if (lowerCased < 0x61 || lowerCased > 0x7a) return true;
+  return mayStartSyslog(text) || EMBEDDED.mayStart(text) || (LEVEL.mayStart(text) && DMESG_LEVEL.test(text));
+}

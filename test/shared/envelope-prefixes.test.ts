@@ -1,0 +1,100 @@
+/**
+ * Each envelope prefix's cheap test against its pattern: wherever the pattern matches, `mayStart` passes the
+ * text (it may pass more), and so does mayStartAnyPrefix. A line they wrongly turned away would lose its
+ * envelope, and with it its time and host.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { mayStartAnyPrefix, PREFIXES_BY_FREQUENCY } from '../../shared/envelope-prefixes.ts';
+
+const SAMPLE_LINES = readdirSync('test/fixtures/kernel-logs', { recursive: true, encoding: 'utf8' })
+  .filter((name) => name.endsWith('.log'))
+  .flatMap((name) => readFileSync(join('test/fixtures/kernel-logs', name), 'utf8').split('\n'));
+
+/** How many lines each pattern matched. */
+const matchedBy = new Map<RegExp, number>();
+
+function expectPassedWhereMatched(text: string): number {
+  let matched = 0;
+  for (const prefix of PREFIXES_BY_FREQUENCY) {
+    if (!prefix.pattern.test(text)) continue;
+    matched++;
+    matchedBy.set(prefix.pattern, (matchedBy.get(prefix.pattern) ?? 0) + 1);
+    expect({ text, pattern: prefix.pattern.source, passed: prefix.mayStart(text) }).toMatchObject({
+      passed: true,
+    });
+  }
+  // What no prefix may start, readLogRecord reads without trying them: it must pass whatever one matches.
+  if (matched > 0) expect({ text, anyPassed: mayStartAnyPrefix(text) }).toEqual({ text, anyPassed: true });
+  return matched;
+}
+
+describe('every envelope prefix', () => {
+  it('passes each sample line that its pattern matches', () => {
+    let matched = 0;
+    for (const line of SAMPLE_LINES) matched += expectPassedWhereMatched(line);
+    expect(matched).toBeGreaterThan(500);
+  });
+
+  // Syslog-like starts: 1 to 14 characters, spaces, digits, a clock, with odd characters put in.
+  const unit = fc.constantFrom(...'Nov20 6:1-T.Zx\t\u00a0\u2003[]<>,;é'.split(''), ' ', ' ', '0', '7', ':');
+  const start = fc.oneof(
+    fc.string({ unit, maxLength: 30 }),
+    {
+      weight: 3,
+      arbitrary: fc
+        .tuple(
+          fc
+            .integer({ min: 0, max: 14 })
+            .chain((n) =>
+              fc.string({
+                unit: fc.constantFrom(...'NovSat2é\u00a0-'.split('')),
+                minLength: n,
+                maxLength: n,
+              }),
+            ),
+          fc.constantFrom(' ', '  ', '   ', '\t', ''),
+          fc.constantFrom('2', '20', '2026-12-05', '205', 'x'),
+          fc.constantFrom(' 06:12:45', ' 16:23:08.123', ' 06:12:45 UTC', ''),
+          fc.constantFrom(' host kernel: x', ' kernel: x', ' UTC host kernel: x', ' h a[1]: x', ''),
+        )
+        .map((parts) => parts.join('')),
+    },
+    // dmesg's level, and a hypervisor's fields before a dmesg time: lines that start with a letter too.
+    fc
+      .tuple(
+        fc.constantFrom(
+          'kern  :warn  : ',
+          'user:err: ',
+          'local7 :debug: ',
+          'kern:',
+          'Guest: <6>',
+          'vmx ',
+          'x',
+        ),
+        fc.constantFrom('[ 1.5] ', '[39291577.009360] ', '[ 1.] ', '] ', ''),
+        fc.string({ unit, maxLength: 12 }),
+      )
+      .map((parts) => parts.join('')),
+  );
+
+  it('passes every generated line that its pattern matches', () => {
+    matchedBy.clear();
+    let matched = 0;
+    fc.assert(
+      fc.property(start, (text) => {
+        matched += expectPassedWhereMatched(text);
+      }),
+      { numRuns: 20000 },
+    );
+    expect(matched).toBeGreaterThan(200);
+    // The syslog-like patterns, whose test looks past the first character, each matched many of them.
+    const syslogLike = PREFIXES_BY_FREQUENCY.filter((prefix) =>
+      /^\^\(?\\S\{1,12\}/.test(prefix.pattern.source),
+    );
+    expect(syslogLike).toHaveLength(3);
+    for (const prefix of syslogLike) expect(matchedBy.get(prefix.pattern)).toBeGreaterThan(10);
+  });
+});
