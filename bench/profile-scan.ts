@@ -1,7 +1,8 @@
 /**
  * `node bench/profile-scan.ts`: where `scan --json` spends its CPU on the benchmark's log. Runs the built bin
- * (npm run build; the log from npm run bench) under `node --cpu-prof` and prints the functions with the most
- * time, by their own time and with what they call, as shares of the profile.
+ * (npm run build; the log from npm run bench) under `node --cpu-prof` and prints the time of each stage of
+ * the scan, then the functions with the most time, by their own time and with what they call, as shares of
+ * the profile.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -27,6 +28,58 @@ interface Profile {
 function nameOf(node: ProfileNode): string {
   const file = node.callFrame.url.split('/').at(-1) ?? '';
   return `${node.callFrame.functionName || '(anonymous)'} ${file}:${node.callFrame.lineNumber + 1}`;
+}
+
+/**
+ * The stages of a scan, each by the functions that start it: a sample counts towards the stage of the
+ * innermost of them on its stack (the assembler's own search for OOM text is the assembler's), else `other`.
+ */
+const STAGES: ReadonlyArray<readonly [string, readonly string[]]> = [
+  ['garbage collection', ['(garbage collector)']],
+  ['idle (waiting for reads)', ['(idle)']],
+  ['search for OOM text (chunk-marks.ts)', ['find']],
+  ['line shapes in place (record-shape.ts lineShapeAt)', ['lineShapeAt']],
+  ['frames and other writers in place (frameTimeAt, otherWriterAt)', ['frameTimeAt', 'otherWriterAt']],
+  ['the assembler (assembleReports)', ['assembleReports']],
+  [
+    'lines read in full (readLogRecord, the joiner, pendingOf)',
+    [
+      'readLogRecord',
+      'skimLogRecord',
+      'lineCopy',
+      'pendingOf',
+      'takeRecords',
+      'release',
+      'finish',
+      'endSample',
+    ],
+  ],
+  ['UTF-8 decoding', ['decode']],
+  ['file reads', ['readAt']],
+  ['JSON output', ['kills']],
+  [
+    'the line loop (takeInPlace, takeMarked, batches)',
+    [
+      'takeInPlace',
+      'takeMarked',
+      'takeQuiet',
+      'takeSlices',
+      'takeSlice',
+      'takeText',
+      'takeLine',
+      'push',
+      'assemble',
+    ],
+  ],
+];
+const OTHER = 'other (module loading, start, boot time)';
+
+function stageOf(id: number, byId: Map<number, ProfileNode>, parent: Map<number, number>): string {
+  for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
+    const name = (byId.get(at) as ProfileNode).callFrame.functionName;
+    for (const [stage, names] of STAGES) if (names.includes(name)) return stage;
+  }
+  return OTHER;
 }
 
 function top(times: Map<string, number>, total: number): string[] {
@@ -57,10 +110,13 @@ try {
   for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
   const selfTime = new Map<string, number>();
   const totalTime = new Map<string, number>();
+  const stageTime = new Map<string, number>();
   let total = 0;
   profile.samples.forEach((id, i) => {
     const us = profile.timeDeltas[i] ?? 0;
     total += us;
+    const stage = stageOf(id, byId, parent);
+    stageTime.set(stage, (stageTime.get(stage) ?? 0) + us);
     const node = byId.get(id) as ProfileNode;
     selfTime.set(nameOf(node), (selfTime.get(nameOf(node)) ?? 0) + us);
     const seen = new Set<string>();
@@ -71,7 +127,9 @@ try {
       totalTime.set(name, (totalTime.get(name) ?? 0) + us);
     }
   });
-  console.log(`profile of ${BIN} scan --json ${LOG}: ${(total / 1000).toFixed(0)} ms\n\nown time:`);
+  console.log(`profile of ${BIN} scan --json ${LOG}: ${(total / 1000).toFixed(0)} ms\n\nby stage:`);
+  console.log(top(stageTime, total).join('\n'));
+  console.log('\nown time:');
   console.log(top(selfTime, total).join('\n'));
   console.log('\nwith what it calls:');
   console.log(top(totalTime, total).join('\n'));

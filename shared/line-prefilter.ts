@@ -8,8 +8,9 @@
  *   record and an envelope; skimLogRecord says so exactly, and a record is read in full once a line joins it.
  * So results do not change, only the work: test/shared/line-prefilter.test.ts checks that on every sample log
  * and on generated ones, against the same readers with `{ prefilter: false }`. `scan` hands RecordJoiner the
- * lines it found to be such records without cutting them out (pushQuiet), and reads at once those that hold
- * OOM text (`read`).
+ * lines it found to be such records without cutting them out (pushQuiet), as it does call-trace frames and
+ * other writers' lines that it tells in place (record-shape.ts), and reads at once those that hold OOM text
+ * (`read`).
  */
 import { mayBeOomText } from './kernel-line.ts';
 import type { LogEntry, RecordSkim } from './log-record.ts';
@@ -31,6 +32,11 @@ export interface JoinedRecord {
   entry: LogEntry;
   /** 1-based number of the line the record starts on. */
   lineNo: number;
+  /**
+   * With SET_ASIDE: the record is a call-trace frame that `scan` read in place for just this time
+   * (RecordJoiner.pushQuiet), which the assembler takes of it.
+   */
+  frameTime?: number;
 }
 
 interface OpenRecord {
@@ -91,8 +97,11 @@ function wrapGlue(first: string, rest: string): string {
 export class RecordJoiner {
   private readonly prefilter: boolean;
   private open: OpenRecord | null = null;
-  /** The open record instead of `open` when it came from pushQuiet: where it is, reused from line to line. */
-  private readonly quiet = { source: '', start: 0, end: 0, lineNo: 0 };
+  /**
+   * The open record instead of `open` when it came from pushQuiet: where it is, and the frame's time (NaN: set
+   * aside); reused from line to line.
+   */
+  private readonly quiet = { source: '', start: 0, end: 0, lineNo: 0, frameTime: Number.NaN };
   private quietOpen = false;
   private records = 0;
   private enveloped = 0;
@@ -143,17 +152,26 @@ export class RecordJoiner {
 
   /**
    * Takes the line `source[start, end)` that the caller found to be a record with an envelope
-   * (record-shape.ts) and to hold no OOM text (the whole line fails mayBeOomText): what push does with it,
-   * without cutting it out of `source` unless a line joins it. Returns the record before it once whole, as
-   * push does, but only SET_ASIDE when that record came from here too.
+   * (record-shape.ts) that the assembler ignores (the whole line fails mayBeOomText, or another writer printed
+   * it), or (`frameTime`, a number) a call-trace frame with that time and no other OOM text: what push does
+   * with it, without cutting it out of `source` unless a line joins it (then it is read). Returns the record
+   * before it once whole, as push does, but only SET_ASIDE when that record came from here too and was set
+   * aside.
    */
-  pushQuiet(source: string, start: number, end: number, lineNo: number): JoinedRecord | LogEntry | null {
-    const finished = this.quietOpen ? SET_ASIDE : this.release();
+  pushQuiet(
+    source: string,
+    start: number,
+    end: number,
+    lineNo: number,
+    frameTime: number | null = null,
+  ): JoinedRecord | LogEntry | null {
+    const finished = this.quietOpen && Number.isNaN(this.quiet.frameTime) ? SET_ASIDE : this.release();
     this.quietOpen = true;
     this.quiet.source = source;
     this.quiet.start = start;
     this.quiet.end = end;
     this.quiet.lineNo = lineNo;
+    this.quiet.frameTime = frameTime ?? Number.NaN;
     this.enveloped++;
     this.records++;
     return finished;
@@ -163,7 +181,8 @@ export class RecordJoiner {
   release(): JoinedRecord | null {
     if (this.quietOpen) {
       this.quietOpen = false;
-      return { entry: SET_ASIDE, lineNo: this.quiet.lineNo };
+      const { frameTime, lineNo } = this.quiet;
+      return Number.isNaN(frameTime) ? { entry: SET_ASIDE, lineNo } : { entry: SET_ASIDE, lineNo, frameTime };
     }
     const previous = this.open;
     this.open = null;

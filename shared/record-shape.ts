@@ -6,6 +6,7 @@
  *
  * The line must hold no escape character (ESC): colour codes come off a line before its envelope is read.
  */
+import { CALL_TRACE_FRAME } from './kernel-lines/report-context.ts';
 
 /** `enveloped`: a record with an envelope; `no-record`: skimLogRecord returns null; `unknown`: not told. */
 export type LineShape = 'enveloped' | 'no-record' | 'unknown';
@@ -304,4 +305,92 @@ function jsonShape(text: string, start: number, end: number): LineShape {
     if (next !== CLOSE_BRACE || at !== end - 1) return 'unknown';
     return messages === 0 ? 'no-record' : 'enveloped';
   }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// A line whose only OOM text is a call trace's `+0x` (FRAME_OFFSET; what chunk-marks.ts finds in a `scan`).
+// parseKernelLine calls its message a frame (report context) or `not-oom`, and the assembler ignores both but
+// for a frame's time, which ends an open report on a gap (acceptEntry in report-assembler.ts). So of such a
+// line only that time matters, and most frames have none: a journalctl, `dmesg -T` or Container Insights
+// frame.
+
+/**
+ * What any line holds whose record readLogRecord gives a time (a kernel time or a wall clock): a dmesg time
+ * (`.508223]`, also after journalctl's or a hypervisor's fields), an ISO date, a kmsg record's `6,1234,`, or a
+ * JSON key that holds a time. JSON escapes (`\"`, `\\`, `\/` at most, record-shape's `enveloped`) change none
+ * of these characters, so a message shows it in the raw line too. A line without one has no time. The date
+ * and the kmsg numbers are looked for from their `-` and `,`, rarer than the digits of a frame's line.
+ */
+const MAY_HOLD_TIME =
+  /\.\d+\]|(?<=\d{4})-\d\d-\d\d|(?<=\d),\d|"(?:sec|_SOURCE_MONOTONIC_TIMESTAMP|__REALTIME_TIMESTAMP)"/;
+/** splitGluedRecords' mark of a record glued on (log-record.ts): a record holding one is not read here. */
+const GLUED_DMESG_TIME = /\[ *\d+\.\d{6}\] /;
+
+/**
+ * The line `text[start, end)`, which lineShapeAt calls `enveloped` and whose only OOM text is `+0x`, as the
+ * assembler takes it: its time, when its record is a call-trace frame with one; null when the assembler
+ * ignores it (no time, or not a frame); undefined when it is not told here, and the line must be read. Told
+ * here: a line with no time, and frames in a kmsg record (`4,1234,5678,-; dump_stack+0x57/0x70`) or after a
+ * dmesg time (`[ 3467.508223]  schedule+0x5a/0xd0`).
+ */
+export function frameTimeAt(text: string, start: number, end: number): number | null | undefined {
+  const last = text.charCodeAt(end - 1) === CR ? end - 1 : end;
+  const line = text.slice(start, last);
+  if (!MAY_HOLD_TIME.test(line)) return null;
+  const first = line.charCodeAt(0);
+  if (isDigit(first)) return kmsgFrameTime(line);
+  if (first === 0x5b) return dmesgFrameTime(line);
+  return undefined;
+}
+
+/**
+ * A kmsg record: its prefix is the collector's (the first readLogRecord tries), and a message that starts with
+ * a space, as the kernel indents a frame, starts no other envelope.
+ */
+function kmsgFrameTime(line: string): number | null | undefined {
+  const prefix = P.KMSG_RECORD;
+  prefix.lastIndex = 0;
+  const m = prefix.exec(line);
+  if (m === null || line.charCodeAt(prefix.lastIndex) !== SPACE) return undefined;
+  return frameTime(line.slice(prefix.lastIndex), Number(m[3]) / 1e6);
+}
+
+/**
+ * A dmesg time. With no `:` in the line, no collector's envelope (journalctl's, syslog's: each has a clock or
+ * `kernel:`) comes before it; a message that does not start with `[` has no printk caller id.
+ */
+function dmesgFrameTime(line: string): number | null | undefined {
+  const prefix = P.DMESG_TIME;
+  prefix.lastIndex = 0;
+  const m = prefix.exec(line);
+  if (m === null || line.includes(':') || line.charCodeAt(prefix.lastIndex) === 0x5b) return undefined;
+  return frameTime(line.slice(prefix.lastIndex), Number(`${m[1]}.${m[2]}`));
+}
+
+/** The time of a frame's message, null for any other message, undefined when other records are glued on. */
+function frameTime(message: string, time: number): number | null | undefined {
+  if (message.indexOf('[', 1) >= 0 && GLUED_DMESG_TIME.test(message.slice(1))) return undefined;
+  return CALL_TRACE_FRAME.test(message.trim()) ? time : null;
+}
+
+/** journalctl's `--no-hostname`: `kernel:` where the host would be (SYSLOG_NO_HOST of log-record.ts). */
+const NO_HOST = 'kernel:';
+
+/**
+ * Whether the line `text[start, end)` is a syslog line of a writer other than the kernel (`systemd-oomd[812]:
+ * …`): when lineShapeAt also calls it `enveloped`, readLogRecord says `fromKernel` false of it, and the
+ * assembler ignores its record. False when not told. The line must hold no escape character.
+ */
+export function otherWriterAt(text: string, start: number, end: number): boolean {
+  const first = text.charCodeAt(start);
+  // The envelopes tried before syslog's start with a digit, `[` or `<`; a JSON record with `{`. Of those
+  // after it, the one with no host is told below, and the journal's full one (a year where syslog has its
+  // day) cannot match a syslog line.
+  if (isDigit(first) || first === 0x5b || first === 0x3c || first === OPEN_BRACE) return false;
+  const syslog = P.SYSLOG;
+  syslog.lastIndex = start;
+  const m = syslog.exec(text);
+  if (m === null || syslog.lastIndex > end) return false;
+  const stamp = m[1] as string;
+  return m[3] !== 'kernel' && !text.startsWith(NO_HOST, start + stamp.length + 1);
 }

@@ -45,4 +45,35 @@ export class ChunkMarks {
     while (this.next < places.length && (places[this.next] as number) < start) this.next++;
     return this.next < places.length && (places[this.next] as number) < end;
   }
+
+  /**
+   * What the marks in the line ending at `end` are, asked after `within`: `frame` when each is a call trace's
+   * `+0x` (FRAME_OFFSET as it is, not `+0X`), `escape` when one is a colour code, else `text`. No other mark
+   * starts with `0` or `x`, and none ends inside a `+0x`, so the search, which does not look again inside what
+   * it found, hides none behind one.
+   */
+  kindWithin(text: string, end: number): MarkKind {
+    const places = this.places;
+    let kind: MarkKind = 'frame';
+    for (let i = this.next; i < places.length; i++) {
+      const at = places[i] as number;
+      if (at >= end) break;
+      if (text.charCodeAt(at) === ESCAPE_CODE) return 'escape';
+      if (!isFrameOffsetEnd(text, at)) kind = 'text';
+    }
+    return kind;
+  }
+}
+
+export type MarkKind = 'frame' | 'text' | 'escape';
+
+const ESCAPE_CODE = 0x1b;
+const PLUS = 0x2b;
+const ZERO = 0x30;
+const LOWER_X = 0x78;
+
+function isFrameOffsetEnd(text: string, at: number): boolean {
+  return (
+    text.charCodeAt(at) === LOWER_X && text.charCodeAt(at - 1) === ZERO && text.charCodeAt(at - 2) === PLUS
+  );
 }

@@ -4,9 +4,10 @@
  * from batch to batch. Each input gets its own scanner: its own assembler state and line numbers.
  *
  * With the prefilter (the default), the bytes are decoded a slice at a time and searched once for OOM text
- * (chunk-marks.ts); most lines hold none, and are read in place (takeInPlace). The plain path
- * (`prefilter: false`) cuts out and reads every line: test/shared/line-prefilter.test.ts and
- * test/cli/scan/kernel-log-scanner.test.ts hold the first to it.
+ * (chunk-marks.ts); most lines hold none, and are read in place (takeInPlace), as are most call-trace frames
+ * (for their time alone) and other writers' lines (takeMarked). The plain path (`prefilter: false`) cuts out
+ * and reads every line: test/shared/line-prefilter.test.ts and test/cli/scan/kernel-log-scanner.test.ts hold
+ * the first to it.
  */
 import type {
   AssemblerContext,
@@ -16,11 +17,14 @@ import type {
 } from '../../shared/report-assembler.ts';
 import { assembleReports } from '../../shared/report-assembler.ts';
 import { parseKernelLine } from '../../shared/kernel-line.ts';
+import { FRAME_OFFSET } from '../../shared/kernel-lines/report-context.ts';
 import { SET_ASIDE } from '../../shared/line-prefilter.ts';
 import type { LogEntry } from '../../shared/log-record.ts';
+import { blankEntry, splitGluedRecords } from '../../shared/log-record.ts';
 import type { OomEvent } from '../../shared/oom-event.ts';
 import { timeOf } from '../../shared/open-report.ts';
-import { lineShapeAt } from '../../shared/record-shape.ts';
+import { frameTimeAt, lineShapeAt, otherWriterAt } from '../../shared/record-shape.ts';
+import type { MarkKind } from './chunk-marks.ts';
 import { ChunkMarks } from './chunk-marks.ts';
 import { WrappedLineJoiner } from './wrapped-lines.ts';
 import type { JoinedRecord } from './wrapped-lines.ts';
@@ -64,18 +68,35 @@ export interface ScannerOptions {
 }
 
 /**
- * A record waiting for the assembler; null for one the prefilter set aside or the assembler would ignore (it
- * still counts towards a batch).
+ * A record of report context with a time (a call-trace frame, nearly always): the assembler takes nothing from
+ * it but its time, which closes an open report on a gap (acceptEntry in shared/report-assembler.ts).
  */
-type PendingRecord = InputLine | null;
+class ContextTime {
+  readonly time: number;
+  readonly ref: number;
+
+  constructor(time: number, ref: number) {
+    this.time = time;
+    this.ref = ref;
+  }
+}
+
+/**
+ * A record waiting for the assembler; null for one the prefilter set aside or the assembler would ignore (it
+ * still counts towards a batch); on the fast path, only the time of report context.
+ */
+type PendingRecord = InputLine | ContextTime | null;
 
 /**
  * Lines that may follow a report's kill and belong to it (more kills and the group line of memory.oom.group,
  * the reaper, an exiting victim): a batch never starts with one, so a report is not cut after its kill.
  */
 function followsKill(line: PendingRecord): boolean {
-  if (line === null) return false;
-  const text = line.entry.text;
+  return line !== null && !(line instanceof ContextTime) && mayFollowKill(line.entry.text);
+}
+
+/** Whether `text` holds what a line that follows a kill holds (followsKill). */
+function mayFollowKill(text: string): boolean {
   return (
     text.includes('Killed process ') ||
     text.includes('memory.oom.group') ||
@@ -122,16 +143,57 @@ function lineCopy(text: string, start: number, end: number): string {
 }
 
 /**
- * A record the assembler ignores whatever its state: another writer's line, or a kernel line with no time that
- * parseKernelLine calls report context or not OOM text (a call-trace frame in a journalctl or `dmesg -T` log:
- * with no time, a frame cannot end a report on a gap). Most frames are such.
+ * What the assembler needs of a record, on the fast path: nothing of another writer's line; only the time of
+ * report context with a time (a call-trace frame, nearly always). Any other record is classified by the
+ * assembler alone: one with no time that parseKernelLine calls report context or not OOM text changes nothing
+ * there. Glued records (splitGluedRecords) are each read by the assembler.
  */
-function ignoredByAssembler(entry: LogEntry): boolean {
-  if (!entry.fromKernel) return true;
-  // A line with a time of its own, or glued records (each with its time), may end a report.
-  if (timeOf(entry) !== null) return false;
+function assemblerView(input: InputLine): PendingRecord {
+  const entry = input.entry;
+  if (!entry.fromKernel) return null;
+  const time = timeOf(entry);
+  if (time === null || Number.isNaN(time) || !entry.text.includes(FRAME_OFFSET)) return input;
   const result = parseKernelLine(entry.text, entry.truncated);
-  return result.kind === 'not-oom' || (result.kind === 'line' && result.line.kind === 'context');
+  const context = result.kind === 'line' && result.line.kind === 'context';
+  return context && splitGluedRecords(entry).length === 1
+    ? new ContextTime(time, input.ref as number)
+    : input;
+}
+
+/** What the assembler reads for report context at `time`: a frame. */
+function contextInput(context: ContextTime): InputLine {
+  const entry = blankEntry('frame+0x0/0x0');
+  entry.kernelTime = context.time;
+  return { entry, ref: context.ref };
+}
+
+/**
+ * The records of a batch as the assembler takes them. Report context acts only by closing the open report when
+ * its time is more than a report's span from the report's: of a run of it with no other record between, the
+ * earliest and the latest time do what all of them would.
+ */
+function batchInput(records: readonly PendingRecord[]): InputLine[] {
+  const batch: InputLine[] = [];
+  let earliest: ContextTime | null = null;
+  let latest: ContextTime | null = null;
+  const endRun = (): void => {
+    if (earliest === null || latest === null) return;
+    batch.push(contextInput(earliest));
+    if (latest.time !== earliest.time) batch.push(contextInput(latest));
+    earliest = latest = null;
+  };
+  for (const record of records) {
+    if (record === null) continue;
+    if (record instanceof ContextTime) {
+      if (earliest === null || record.time < earliest.time) earliest = record;
+      if (latest === null || record.time > latest.time) latest = record;
+      continue;
+    }
+    endRun();
+    batch.push(record);
+  }
+  endRun();
+  return batch;
 }
 
 function toInput(record: JoinedRecord): InputLine {
@@ -262,7 +324,8 @@ export class KernelLogScanner {
       const end = text.indexOf('\n', start);
       const lineNo = ++this.counts.lines;
       if (marks.within(start, end)) {
-        this.takeRecords(this.joiner.push(lineCopy(text, start, end), lineNo, this.whole, true));
+        if (!this.takeMarked(text, start, end, lineNo, marks.kindWithin(text, end)))
+          this.takeRecords(this.joiner.push(lineCopy(text, start, end), lineNo, this.whole, true));
       } else {
         const shape = lineShapeAt(text, start, end);
         if (shape === 'enveloped') this.takeQuiet(this.joiner.pushQuiet(text, start, end, lineNo));
@@ -273,6 +336,23 @@ export class KernelLogScanner {
     }
   }
 
+  /**
+   * A line with a mark of OOM text, taken in place when record-shape.ts tells what the assembler takes of it:
+   * the time alone of a call-trace frame (frameTimeAt), nothing of another writer's line that no kill line
+   * needs kept apart (otherWriterAt, followsKill). False when the line must be read.
+   */
+  private takeMarked(text: string, start: number, end: number, lineNo: number, kind: MarkKind): boolean {
+    if (kind === 'escape') return false;
+    // Most lines with OOM text are the kernel's: the cheaper test first.
+    if (kind === 'text' && (!otherWriterAt(text, start, end) || mayFollowKill(text.slice(start, end))))
+      return false;
+    if (lineShapeAt(text, start, end) !== 'enveloped') return false;
+    const time = kind === 'frame' ? frameTimeAt(text, start, end) : null;
+    if (time === undefined) return false;
+    this.takeQuiet(this.joiner.pushQuiet(text, start, end, lineNo, time));
+    return true;
+  }
+
   private takeQuiet(record: JoinedRecord | LogEntry | null): void {
     if (record === null) return;
     this.pending.push(record === SET_ASIDE ? null : this.pendingOf(record as JoinedRecord));
@@ -280,13 +360,16 @@ export class KernelLogScanner {
   }
 
   /**
-   * The record as it waits for its batch: null when the prefilter set it aside, or (on the fast path) when the
-   * assembler would ignore it whatever its state (ignoredByAssembler): it then holds no memory while it waits.
+   * The record as it waits for its batch: null when the prefilter set it aside; on the fast path, what the
+   * assembler needs of it (assemblerView), which holds little memory while it waits.
    */
   private pendingOf(record: JoinedRecord): PendingRecord {
-    if (record.entry === SET_ASIDE) return null;
+    if (record.entry === SET_ASIDE) {
+      const time = record.frameTime;
+      return time === undefined ? null : new ContextTime(time, record.lineNo);
+    }
     const input = toInput(record);
-    return this.marks !== null && !followsKill(input) && ignoredByAssembler(input.entry) ? null : input;
+    return this.marks === null || followsKill(input) ? input : assemblerView(input);
   }
 
   private takeLine(raw: string): void {
@@ -306,7 +389,7 @@ export class KernelLogScanner {
     const records = this.pending.slice(0, end);
     this.pending = this.pending.slice(end);
     if (records.length === 0 && !final) return;
-    const batch = records.filter((record) => record !== null);
+    const batch = batchInput(records);
     const result = assembleReports(batch, this.state, this.context, { final });
     this.state = result.state;
     for (const event of result.events) {

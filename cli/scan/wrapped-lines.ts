@@ -60,9 +60,15 @@ export class WrappedLineJoiner {
   }
 
   /** RecordJoiner.pushQuiet, the line's width counted; not while `sampling`. */
-  pushQuiet(source: string, start: number, end: number, lineNo: number): JoinedRecord | LogEntry | null {
+  pushQuiet(
+    source: string,
+    start: number,
+    end: number,
+    lineNo: number,
+    frameTime: number | null = null,
+  ): JoinedRecord | LogEntry | null {
     if (end - start > this.width) this.width = end - start;
-    return this.joiner.pushQuiet(source, start, end, lineNo);
+    return this.joiner.pushQuiet(source, start, end, lineNo, frameTime);
   }
 
   /**

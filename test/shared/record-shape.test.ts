@@ -2,13 +2,21 @@
  * lineShapeAt against what it stands for: skimLogRecord on the line cut out. Whatever it says of a line, in
  * whatever text around it, the skim says the same: `enveloped` is a record with an envelope, `no-record` no
  * record. It may say `unknown` of anything. Lines of every envelope, near misses of each pattern's limits, and
- * JSON records valid and not.
+ * JSON records valid and not. frameTimeAt and otherWriterAt against readLogRecord and parseKernelLine, the same
+ * way: what they tell is what the assembler would take of the line read in full.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ENVELOPE_PATTERNS, skimLogRecord } from '../../shared/log-record.ts';
+import { MAY_BE_RECOGNIZED, parseKernelLine } from '../../shared/kernel-line.ts';
+import {
+  ENVELOPE_PATTERNS,
+  readLogRecord,
+  skimLogRecord,
+  splitGluedRecords,
+} from '../../shared/log-record.ts';
+import { timeOf } from '../../shared/open-report.ts';
 import type { LineShape } from '../../shared/record-shape.ts';
-import { IN_PLACE_PATTERNS, lineShapeAt } from '../../shared/record-shape.ts';
+import { frameTimeAt, IN_PLACE_PATTERNS, lineShapeAt, otherWriterAt } from '../../shared/record-shape.ts';
 
 /** The shape of `line` told in place, inside a text with other lines around it. */
 function shapeInside(before: string, line: string, after: string): LineShape {
@@ -177,5 +185,164 @@ describe('lineShapeAt', () => {
     );
     // The generator reaches every answer.
     expect(Object.keys(told).sort()).toEqual(['enveloped', 'no-record', 'unknown']);
+  });
+
+  /**
+   * What the assembler takes of the record of `raw`, a line whose only OOM text is `+0x`: the time of a
+   * call-trace frame (report context), null when it takes nothing, `more` when it reads more (glued records).
+   */
+  function assemblerTakes(raw: string): number | null | 'more' {
+    const entry = readLogRecord(raw);
+    if (entry === null || !entry.fromKernel) return null;
+    if (splitGluedRecords(entry).length > 1) return 'more';
+    const result = parseKernelLine(entry.text, entry.truncated);
+    if (result.kind === 'not-oom') return null;
+    return result.kind === 'line' && result.line.kind === 'context' ? timeOf(entry) : 'more';
+  }
+
+  const frame = fc.constantFrom(
+    ' dump_stack+0x57/0x70',
+    '  __schedule+0x2a5/0x8a0',
+    ' [<ffffffff9c781340>] dump_stack+0x19/0x1b',
+    '[<ffffffff9c781340>] dump_stack+0x19/0x1b',
+    ' ? schedule_timeout+0x11/0x20',
+    'xfs_buf_read_map+0x4a/0x1f0 [xfs]',
+    ' nvme_poll+0x1/0x2 [nvme:core]',
+    ' ext4_map+0x1/0x2 [ 12.345678] ',
+    ' ext4_map+0x1/0x2 [ 12.345678] dump_stack+0x1/0x2',
+    ' a +0x b',
+    ' +0x',
+    'frame+0x0/0x0 ',
+  );
+  /** Envelopes that give a time and that do not, as a node's log has them and as no log should. */
+  const frameEnvelope = fc.oneof(
+    fc.constantFrom(
+      '[ 3467.508223] ',
+      '[ 3467.508223]',
+      '[99999999999999999999999999.5] ',
+      '[Fri Nov 20 20:28:55 2026] ',
+      'Nov 21 04:02:30 ip-10-0-1-23.eu-west-1.compute.internal kernel: ',
+      'Nov 21 04:02:30 ip-10-0-1-23 kernel: [ 3467.508223] ',
+      'Nov 21 04:02:30 kernel: ',
+      '4,32873,11681907409,-;',
+      '4,32873,11681907409,-;[ 12.5] ',
+      '4,32873,11681907409,c:1;',
+      '6,1,99999999999999999999999999,-;',
+      '2026-11-21T04:02:30.123+00:00 ip-10-0-1-23 kernel: ',
+      '[ 12.5] ip-10-0-1-23 kernel: ',
+      'Sat 2026-12-05 16:23:08 UTC ip-10-0-1-23 kernel: ',
+      '2026-12-05T16:23:08,123456+00:00 ',
+      'Guest: <6>[39291577.009360] ',
+      '<6>[ 12.5] ',
+      'kern  :warn  : [ 12.5] ',
+      '[ 12.5] [T12] ',
+      '[T12] ',
+    ),
+  );
+  const frameEnvelopes = fc.oneof({ weight: 1, arbitrary: prefix }, { weight: 3, arbitrary: frameEnvelope });
+  const frameJson = fc
+    .tuple(
+      fc.constantFrom(
+        '"host":"ip-10-0-3-54","ident":"kernel",',
+        '"host":"ip-10-0-3-54","ident":"systemd",',
+        '"priority":4,"sequence":457499,"sec":173571,"usec":216307,',
+        '"sec":-1,',
+        '"time":"2026-11-20T06:12:45Z",',
+        '"_SOURCE_MONOTONIC_TIMESTAMP":"173571216307","_TRANSPORT":"kernel",',
+        '"__REALTIME_TIMESTAMP":"1763620000123456",',
+        '"@timestamp":"x",',
+        '',
+      ),
+      fc.constantFrom('msg', 'message', 'MESSAGE', 'log'),
+      fc.oneof(frameEnvelopes, fc.constant('')),
+      frame,
+    )
+    .map(([fields, key, head, message]) => `{${fields}"${key}":${JSON.stringify(head + message)}}`);
+
+  it('frameTimeAt: what the assembler takes of a frame line, or nothing told', () => {
+    const told: Record<string, number> = {};
+    const frameLine = fc
+      .oneof(
+        { weight: 3, arbitrary: fc.tuple(frameEnvelopes, frame).map(([head, message]) => head + message) },
+        fc.tuple(maybe(frameEnvelopes), frame).map(([head, message]) => head + message),
+        fc.tuple(frameEnvelopes, maybe(frame)).map(([head, message]) => head + message),
+        { weight: 2, arbitrary: frameJson },
+        maybe(frameJson),
+      )
+      .map((l) => l.replace(/[\n\u001b]/g, ''));
+    fc.assert(
+      fc.property(frameLine, fc.boolean(), (raw, cr) => {
+        const text = `x\n${raw}${cr ? '\r' : ''}\n[ 1.0] after`;
+        const end = 2 + raw.length + (cr ? 1 : 0);
+        // As `scan` asks it: of an enveloped line whose only OOM text is `+0x`.
+        if (lineShapeAt(text, 2, end) !== 'enveloped' || MAY_BE_RECOGNIZED.test(raw)) return;
+        const time = frameTimeAt(text, 2, end);
+        const key = time === undefined ? 'untold' : time === null ? 'nothing' : 'time';
+        told[key] = (told[key] ?? 0) + 1;
+        if (time !== undefined) expect({ raw, time }).toEqual({ raw, time: assemblerTakes(raw) });
+      }),
+      { numRuns: 20000 },
+    );
+    expect(Object.keys(told).sort()).toEqual(['nothing', 'time', 'untold']);
+    // The generator reaches every answer, each many times.
+    expect(Object.values(told).every((n) => n > 500)).toBe(true);
+  });
+
+  it("otherWriterAt: another writer's syslog line, as readLogRecord tells it", () => {
+    const told: Record<string, number> = {};
+    const writer = fc.constantFrom(
+      'kernel',
+      'kernel',
+      'systemd-oomd[812]',
+      'systemd-oomd',
+      'kernelx',
+      'Kernel',
+    );
+    const syslogLine = fc
+      .tuple(
+        fc.constantFrom(
+          'Nov 21 04:02:30',
+          'Nov  1 04:02:30.123456',
+          'Nov 21 04:02:30.1234567890',
+          'Sat 2026',
+        ),
+        fc.constantFrom('ip-10-0-1-23', 'kernel:', 'kernel', 'UTC ip-10-0-1-23', ''),
+        writer,
+        fc.constantFrom(': ', ':', ' ', ': [ 12.5] ', ': <6>[ 12.5] '),
+        fc.constantFrom('Considered 13 cgroups for killing', 'Killed process 1 (x)', ''),
+      )
+      .map(([stamp, host, ident, colon, message]) => `${stamp} ${host} ${ident}${colon}${message}`);
+    const writerLine = fc
+      .oneof(
+        { weight: 6, arbitrary: syslogLine },
+        maybe(syslogLine),
+        fc.tuple(prefix, fc.string({ maxLength: 20 })).map(([p, body]) => p + body),
+        // Lines a syslog pattern also reads, whose envelope is another: kmsg, RFC 5424, JSON, dmesg.
+        fc
+          .tuple(fc.constantFrom('6,1,2,-;x', '<4>1', '{"msg":"x', '[x', '[ 1.5]'), writer)
+          .map(([head, ident]) =>
+            head.startsWith('{')
+              ? `${head} 21 04:02:30 kernel ${ident}: y","sec":1}`
+              : `${head} 21 04:02:30 kernel ${ident}: y -`,
+          ),
+        fc
+          .tuple(fc.constantFrom('Sat 2026-12-05 16:23:08 UTC ', '2026-11-20T06:12:45Z '), syslogLine)
+          .map(([head, l]) => head + l),
+      )
+      .map((l) => l.replace(/[\n\u001b]/g, ''));
+    fc.assert(
+      fc.property(writerLine, fc.boolean(), (raw, cr) => {
+        const text = `x\n${raw}${cr ? '\r' : ''}\n[ 1.0] after`;
+        const end = 2 + raw.length + (cr ? 1 : 0);
+        if (lineShapeAt(text, 2, end) !== 'enveloped') return;
+        const other = otherWriterAt(text, 2, end);
+        told[String(other)] = (told[String(other)] ?? 0) + 1;
+        if (other)
+          expect({ raw, fromKernel: readLogRecord(raw)?.fromKernel }).toEqual({ raw, fromKernel: false });
+      }),
+      { numRuns: 10000 },
+    );
+    // The generator reaches both answers, each many times.
+    expect(Object.values(told).every((n) => n > 500)).toBe(true);
   });
 });

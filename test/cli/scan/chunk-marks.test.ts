@@ -22,7 +22,7 @@ describe('ChunkMarks', () => {
   const line = fc.array(fragment, { maxLength: 6 }).map((parts) => parts.join('').replaceAll('\n', ''));
 
   // The search is case-insensitive throughout: it also marks `+0X`, which mayBeOomText does not look for.
-  it('marks the lines that hold what mayBeOomText finds or a colour code, and no others', () => {
+  it('marks the lines that hold what mayBeOomText finds or a colour code, and no others; tells what marks them', () => {
     fc.assert(
       fc.property(
         fc.array(line, { minLength: 1, maxLength: 12 }),
@@ -35,10 +35,14 @@ describe('ChunkMarks', () => {
           let start = from;
           for (const l of lines) {
             const expected = mayBeOomText(l) || l.includes('\u001b') || l.includes('+0X');
-            expect({ line: l, marked: marks.within(start, start + l.length) }).toEqual({
-              line: l,
-              marked: expected,
-            });
+            const marked = marks.within(start, start + l.length);
+            expect({ line: l, marked }).toEqual({ line: l, marked: expected });
+            // Marked by a colour code, else by a call trace's `+0x` alone, else by other text.
+            const frameOnly = !MAY_BE_RECOGNIZED.test(l) && !l.includes('+0X');
+            const kind = l.includes('\u001b') ? 'escape' : frameOnly ? 'frame' : 'text';
+            if (marked) {
+              expect({ line: l, kind: marks.kindWithin(text, start + l.length) }).toEqual({ line: l, kind });
+            }
             start += l.length + 1;
           }
         },

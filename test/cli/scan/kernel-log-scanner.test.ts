@@ -167,6 +167,104 @@ describe('KernelLogScanner, lines read in place', () => {
     ].join('\n'),
   };
 
+  /**
+   * The report again `seconds` later, with call-trace frames in every envelope: with a time (dmesg, kmsg,
+   * kmsg JSON) and without (journalctl, `dmesg -T`, Container Insights), one that holds more OOM text
+   * (`oom_kill_process`), one wrapped by a terminal, and, before the kill, one whose time is 15 s before the
+   * header's (20 s after, `seconds` later): it closes the report.
+   */
+  const withFrames = (seconds: number): string[] => {
+    const at = (s: number): string => `[${(5120 + seconds + s).toFixed(6).padStart(12)}]`;
+    const kmsg = (s: number, text: string): string =>
+      `4,901,${Math.round((5120 + seconds + s) * 1e6)},-;${text}`;
+    const shifted = report.map((line) =>
+      line.replace(/^\[ *(\d+\.\d+)\]/, (_, t: string) => at(Number(t) - 5120)),
+    );
+    return [
+      ...shifted.slice(0, 2),
+      `${at(0.000002)}  dump_stack+0x57/0x70`,
+      kmsg(0.000003, ' dump_header+0x4a/0x1f0'),
+      `{"priority":4,"sequence":902,"sec":${5120 + seconds},"usec":4,"msg":" ? schedule_timeout+0x11/0x20"}`,
+      'Nov 20 06:12:45 ip-10-0-3-54 kernel:  oom_kill_process.cold+0xb/0x10',
+      'Nov 20 06:12:45 ip-10-0-3-54 kernel:  out_of_line+0x1/0x2',
+      '[Fri Nov 20 21:17:17 2026]  __schedule+0x2a5/0x8a0',
+      '{"host":"ip-10-0-3-54","ident":"kernel","message":" io_schedule+0x42/0x70"}',
+      `${at(0.000005)}  xfs_buf_read_map+0x4a/`,
+      '0x1f0 [xfs]',
+      ...shifted.slice(2, 12),
+      // Only the time in the middle of the run is more than a report's span from the header's.
+      `${at(0.1)}  schedule+0x5a/0xd0`,
+      kmsg(seconds > 0 ? 20.5 : -15, ' io_schedule+0x42/0x70'),
+      `${at(0.2)}  schedule+0x5a/0xd0`,
+      ...shifted.slice(12),
+      kmsg(40, ' far+0x1/0x2'),
+      `${at(60)} [<ffffffff9c781340>] dump_stack+0x19/0x1b`,
+      // Report context with another record glued on (a paste): the assembler reads that one too.
+      `${at(70)} Out of memory and no killable processes (+0x)...${at(70.1)} memory: usage 1kB, limit 1kB, failcnt 1`,
+    ];
+  };
+  LOGS['call-trace frames, with times and without'] = [
+    ...Array.from({ length: 5 }, (_, i) => noise(i)),
+    ...withFrames(0),
+    ...Array.from({ length: 5 }, (_, i) => noise(i)),
+    ...withFrames(100),
+  ].join('\n');
+
+  it('reads a call-trace frame in place for its time alone, or sets it aside', () => {
+    const pushQuiet = vi.spyOn(RecordJoiner.prototype, 'pushQuiet');
+    const text = LOGS['call-trace frames, with times and without'] as string;
+    const fast = scanWith(text, 1 << 16, { widthSampleLines: 0 });
+    expect(fast).toEqual(scanWith(text, 1 << 16, { widthSampleLines: 0, prefilter: false }));
+    const frameTimes = pushQuiet.mock.calls.map((call) => call[4]).filter((time) => time !== undefined);
+    expect(frameTimes).toContain(5120.000002);
+    expect(frameTimes).toContain(5220.2);
+    expect(frameTimes).toContain(null);
+    pushQuiet.mockRestore();
+    // In each report, a frame 15 s before the header's time or 20 s after closed it before its kill line: its
+    // event is the kill the summary line names, incomplete, without the group's co-victims.
+    expect(fast.output.kills.map((k) => [k.victim.pid, k.complete, k.coVictimCount])).toEqual([
+      [8812, false, 0],
+      [8812, false, 0],
+    ]);
+    expect(fast.output.drift.map((d) => d.reason)).toEqual([
+      'OOM report without a kill line',
+      'OOM report without a kill line',
+    ]);
+  });
+
+  const syslog = (writer: string, message: string): string =>
+    `Nov 20 06:12:45 ip-10-0-3-54 ${writer}: ${message}`;
+  const CONSIDERED = syslog(
+    'systemd-oomd[812]',
+    'Considered 13 cgroups for killing, top candidates were: none',
+  );
+  LOGS['other writers among the kernel lines'] = [
+    ...Array.from({ length: 5 }, (_, i) => noise(i)),
+    ...report.slice(0, 12).map((line) => syslog('kernel', line.slice(15))),
+    CONSIDERED,
+    syslog('systemd-oomd[812]', 'Killed process 78 (y): memory pressure'),
+    syslog('kernelx', 'oom'),
+    // journalctl --no-hostname: the kernel's line.
+    `Nov 20 06:12:45 kernel: ${(report[12] as string).slice(15)}`,
+    ...report.slice(13).map((line) => syslog('kernel', line.slice(15))),
+    CONSIDERED,
+    // A continuation (a terminal wrapped it): read with the line it continues.
+    syslog('systemd-oomd[812]', 'Considered 13 cgroups for kill'),
+    'ing',
+  ].join('\n');
+
+  it("sets another writer's line aside in place, unless it reads like a line that follows a kill", () => {
+    const push = vi.spyOn(RecordJoiner.prototype, 'push');
+    const text = LOGS['other writers among the kernel lines'] as string;
+    const fast = scanWith(text, 1 << 16, { widthSampleLines: 0 });
+    const read = push.mock.calls.map((call) => call[0]);
+    push.mockRestore();
+    expect(fast).toEqual(scanWith(text, 1 << 16, { widthSampleLines: 0, prefilter: false }));
+    expect(read).not.toContain(CONSIDERED);
+    expect(read).toContain(syslog('systemd-oomd[812]', 'Killed process 78 (y): memory pressure'));
+    expect(fast.output.kills.map((k) => [k.victim.pid, k.coVictimCount])).toEqual([[8812, 2]]);
+  });
+
   it.each(Object.keys(LOGS))('gives what the plain path and parseKernelLog give: %s', (name) => {
     const text = LOGS[name] as string;
     const whole = parseKernelLog(text, { file: 'x.log' });
