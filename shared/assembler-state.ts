@@ -42,3 +42,17 @@ export function emptyAssemblerState(): AssemblerState {
     invoker: null,
   };
 }
+
+/**
+ * A copy of the state that an assembly may change while the caller's stays as it was. The open report is changed
+ * in place, so it is copied whole; the lists gain and lose entries but never change one, so only they are copied
+ * (a stream's state holds hundreds of them, and `scan` hands it over at every batch).
+ */
+export function copyOfState(state: AssemblerState): AssemblerState {
+  return {
+    ...state,
+    open: state.open === null ? null : structuredClone(state.open),
+    recentKills: [...state.recentKills],
+    recentTables: [...state.recentTables],
+  };
+}

@@ -101,17 +101,33 @@ function containerOf(segment: string, truncated: boolean): ContainerSegment | nu
  */
 export function decodeCgroupPath(path: string, truncated = false): DecodedCgroup {
   const key = truncated ? `>${path}` : path;
-  const known = decoded.get(key);
-  if (known !== undefined) return known;
-  if (decoded.size >= DECODED_KEPT) decoded.clear();
-  const result = decodeUncached(path, truncated);
-  decoded.set(key, result);
+  for (const [latestKey, result] of latest) if (sameText(latestKey, key)) return result;
+  let result = decoded.get(key);
+  if (result === undefined) {
+    if (decoded.size >= DECODED_KEPT) decoded.clear();
+    result = decodeUncached(path, truncated);
+    decoded.set(key, result);
+  }
+  latest.unshift([key, result]);
+  if (latest.length > LATEST_KEPT) latest.pop();
   return result;
 }
 
 // A report names the same paths several times, and a storm repeats them: decode each once.
 const DECODED_KEPT = 1024;
 const decoded = new Map<string, DecodedCgroup>();
+/**
+ * The last paths decoded, newest first, compared before the Map is asked: a path just read from a line has no
+ * hash yet, and computing it costs more than comparing the paths (victim's and limit's) of a storm's pods.
+ */
+const LATEST_KEPT = 4;
+const latest: Array<[string, DecodedCgroup]> = [];
+
+/** `a === b`, told false at once for most paths of one node: they share a long head, and differ at the end. */
+function sameText(a: string, b: string): boolean {
+  const last = a.length - 1;
+  return a.length === b.length && (last < 0 || a.charCodeAt(last) === b.charCodeAt(last)) && a === b;
+}
 
 function decodeUncached(path: string, truncated: boolean): DecodedCgroup {
   const segments = path

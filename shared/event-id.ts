@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 export interface KillIdentity {
   node: string | null;
@@ -19,7 +19,9 @@ export interface KillIdentity {
 export function stableEventId(kill: KillIdentity): string {
   const time =
     kill.kernelTime !== null ? `k${kill.kernelTime.toFixed(6)}` : (kill.wallTime ?? kill.stamp ?? '');
-  const victim = kill.pid === null ? ['', '', kill.cgroup ?? ''] : [String(kill.pid), kill.name ?? ''];
-  const key = [kill.node ?? '', time, ...victim].join('\u0000');
-  return createHash('sha256').update(key).digest('hex').slice(0, 32);
+  const victim =
+    kill.pid === null ? `\u0000\u0000${kill.cgroup ?? ''}` : `${kill.pid}\u0000${kill.name ?? ''}`;
+  const key = `${kill.node ?? ''}\u0000${time}\u0000${victim}`;
+  // The one-shot hash (Node 20.12+) costs half of a Hash object's update and digest.
+  return hash('sha256', key, 'hex').slice(0, 32);
 }

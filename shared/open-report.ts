@@ -153,18 +153,71 @@ export function withinSeconds(a: number | null, b: number | null, seconds: numbe
   return a === null || b === null || Math.abs(a - b) <= seconds;
 }
 
-/** The last wall clock read, and its seconds: lines of one report share their wall clock, so it is read once. */
-const lastWall = { text: '', seconds: Number.NaN };
-
 /** Seconds of a line's time: kernel time, else its wall clock; null when the envelope gave neither. */
 export function timeOf(entry: LogEntry): number | null {
   if (entry.kernelTime !== null) return entry.kernelTime;
-  if (entry.wallTime === null) return null;
-  if (entry.wallTime !== lastWall.text) {
-    lastWall.text = entry.wallTime;
-    lastWall.seconds = Date.parse(entry.wallTime) / 1000;
+  return entry.wallTime === null ? null : wallSeconds(entry.wallTime);
+}
+
+/** The last wall clock read, and its seconds: the lines of one report share their wall clock. */
+const lastWall = { text: '', seconds: Number.NaN };
+
+/** `Date.parse(wallTime) / 1000`, parsed once for the lines of a report. */
+export function wallSeconds(wallTime: string): number {
+  if (wallTime !== lastWall.text) {
+    lastWall.text = wallTime;
+    lastWall.seconds = parsedSeconds(wallTime);
   }
   return lastWall.seconds;
+}
+
+/** `YYYY-MM-DDT`: what the wall clocks of one day share, as toISOString writes them (log-record.ts does). */
+const ISO_DAY = /^\d{4}-\d\d-\d\dT/;
+const DAY_LENGTH = 11;
+const ISO_LENGTH = 24;
+/** The day of the last ISO wall clock parsed, and its ms: a batch's or a log's lines mostly share their day. */
+const lastDay = { text: '', ms: Number.NaN };
+
+/**
+ * `Date.parse(wallTime) / 1000`. A time on the day parsed last is that day's ms plus its time of day, with no
+ * parse: the sum the parse makes.
+ */
+function parsedSeconds(wallTime: string): number {
+  const timeOfDay = wallTime.length === ISO_LENGTH ? msOfDay(wallTime) : null;
+  if (timeOfDay !== null && lastDay.text !== '' && wallTime.startsWith(lastDay.text))
+    return (lastDay.ms + timeOfDay) / 1000;
+  const ms = Date.parse(wallTime);
+  if (timeOfDay !== null && Number.isFinite(ms) && ISO_DAY.test(wallTime)) {
+    lastDay.text = wallTime.slice(0, DAY_LENGTH);
+    lastDay.ms = ms - timeOfDay;
+  }
+  return ms / 1000;
+}
+
+/** The ms since midnight that `HH:mm:ss.sssZ` after the day says, when each field is in its range; else null. */
+function msOfDay(wallTime: string): number | null {
+  if (!(wallTime.endsWith('Z') && wallTime[13] === ':' && wallTime[16] === ':' && wallTime[19] === '.'))
+    return null;
+  const hours = digitsAt(wallTime, 11, 2);
+  const minutes = digitsAt(wallTime, 14, 2);
+  const seconds = digitsAt(wallTime, 17, 2);
+  const millis = digitsAt(wallTime, 20, 3);
+  // `T24:00:00.000Z` is a time too, but the next millisecond is not: the parse reads that hour alone.
+  if (!(hours <= 23 && minutes <= 59 && seconds <= 59 && millis >= 0)) return null;
+  return ((hours * 60 + minutes) * 60 + seconds) * 1000 + millis;
+}
+
+const ZERO = 48;
+
+/** The number that `count` digits from `at` spell; NaN when one is not a digit. */
+function digitsAt(text: string, at: number, count: number): number {
+  let value = 0;
+  for (let i = at; i < at + count; i++) {
+    const digit = text.charCodeAt(i) - ZERO;
+    if (!(digit >= 0 && digit <= 9)) return Number.NaN;
+    value = value * 10 + digit;
+  }
+  return value;
 }
 
 export function lineTimeOf(entry: LogEntry): LineTime {
@@ -183,7 +236,7 @@ export function takesLateTaskIn(report: OpenReport, oom: string | null): boolean
 }
 
 export function killTime(time: LineTime): number | null {
-  return time.kernelTime ?? (time.wallTime === null ? null : Date.parse(time.wallTime) / 1000);
+  return time.kernelTime ?? (time.wallTime === null ? null : wallSeconds(time.wallTime));
 }
 
 /** Reads a task-table row with the report's header, or by shape when the header was not seen. */

@@ -11,7 +11,7 @@
  * Event building (report-event.ts) turns each report into its one event; a report whose kill line never came
  * gives the kill its other lines name (implied-kill.ts), and one that names none is drift.
  */
-import { type AssemblerState, emptyAssemblerState, type RecentKill } from './assembler-state.ts';
+import { type AssemblerState, copyOfState, emptyAssemblerState, type RecentKill } from './assembler-state.ts';
 import { addCoVictim, joinsGroup } from './group-kill.ts';
 import { impliedKill } from './implied-kill.ts';
 import type { KernelLine } from './kernel-line.ts';
@@ -20,7 +20,7 @@ import type { LogEntry } from './log-record.ts';
 import { splitGluedRecords } from './log-record.ts';
 import type { OomEvent } from './oom-event.ts';
 import type { KillRecord, OpenReport } from './open-report.ts';
-import { RecentKillCounts } from './recent-kills.ts';
+import { RecentKills } from './recent-kills.ts';
 import {
   addTask,
   ATTRIBUTION_WINDOW_SECONDS,
@@ -33,6 +33,7 @@ import {
   takesLateTaskIn,
   taskRowOf,
   timeOf,
+  wallSeconds,
   withinSeconds,
 } from './open-report.ts';
 import type { EventContext } from './report-event.ts';
@@ -98,8 +99,8 @@ class Assembly {
   private members = new Set<number>();
   /** Every process killed in this call, by pid: a reaper line for one confirms its kill (a group has thousands). */
   private readonly killed = new Map<number, { name: string | null; time: number | null }>();
-  /** Made at the first event: state.recentKills counted by id and pid, kept with the list. */
-  private recentCounts: RecentKillCounts | null = null;
+  /** state.recentKills, indexed when first needed. */
+  private recentKills: RecentKills | null = null;
 
   constructor(state: AssemblerState, context: AssemblerContext) {
     this.state = state;
@@ -144,26 +145,16 @@ class Assembly {
 
   /** A report printed twice (journalctl pager, kmsg replay) has the same id: it becomes one event. */
   emit(event: OomEvent): boolean {
-    const recent = this.state.recentKills;
-    const counts = (this.recentCounts ??= new RecentKillCounts(recent));
-    const time = event.kernelTime ?? (event.observedAt === null ? null : Date.parse(event.observedAt) / 1000);
+    const recent = this.recent();
+    const time = event.kernelTime ?? (event.observedAt === null ? null : wallSeconds(event.observedAt));
     const { pid, name } = event.victim;
     const duplicate =
-      counts.hasId(event.id) ||
-      (pid !== null &&
-        counts.hasPid(pid) &&
-        recent.some(
-          (k) => k.pid === pid && k.name === name && withinSeconds(k.time, time, DUPLICATE_KILL_SECONDS),
-        ));
+      recent.hasId(event.id) || (pid !== null && recent.hasVictim(pid, name, time, DUPLICATE_KILL_SECONDS));
     if (duplicate) return false;
     const added: RecentKill[] = [{ id: event.id, pid, name, time }];
     // A group's members are killed too: a reaper line for one, in a later batch, confirms a kill already sent.
     for (const other of event.coVictims) added.push({ id: '', pid: other.pid, name: other.name, time });
-    for (const kill of added) {
-      recent.push(kill);
-      counts.add(kill);
-    }
-    for (const gone of recent.splice(0, Math.max(0, recent.length - RECENT_KILLS_KEPT))) counts.remove(gone);
+    recent.add(added);
     this.events.push(event);
     return true;
   }
@@ -326,7 +317,11 @@ class Assembly {
           name: line.name,
           message: line.message,
           fields: line.fields,
-          ...lineTimeOf(entry),
+          // The line's time (lineTimeOf) written out: a spread would copy it through a second object.
+          kernelTime: entry.kernelTime,
+          wallTime: entry.wallTime,
+          stamp: entry.stamp,
+          host: entry.host,
           killLineSeen: true,
         });
       case 'already-exiting': {
@@ -380,7 +375,7 @@ class Assembly {
     }
     report.kill = kill;
     report.lastKillTime = time;
-    this.members = new Set();
+    if (this.members.size > 0) this.members = new Set();
     return report;
   }
 
@@ -392,9 +387,7 @@ class Assembly {
     if (open?.kill?.pid === pid && open.kill.name === name) return null;
     const killed = this.killed.get(pid);
     if (killed?.name === name && withinSeconds(killed.time, time, ATTRIBUTION_WINDOW_SECONDS)) return null;
-    const seen = this.state.recentKills.some(
-      (k) => k.pid === pid && k.name === name && withinSeconds(k.time, time, ATTRIBUTION_WINDOW_SECONDS),
-    );
+    const seen = this.recent().hasVictim(pid, name, time, ATTRIBUTION_WINDOW_SECONDS);
     if (seen || open?.coVictims.some((c) => c.pid === pid && c.name === name)) return null;
     // A member of a group too large to list, in a batch after the one that killed it.
     if (open !== null && open.coVictimCount > open.coVictims.length) return null;
@@ -420,6 +413,11 @@ class Assembly {
     const open = this.state.open;
     if (final) this.close();
     else if (open?.kill != null) this.send(open, open.kill);
+    this.recentKills?.settle();
+  }
+
+  recent(): RecentKills {
+    return (this.recentKills ??= new RecentKills(this.state.recentKills, RECENT_KILLS_KEPT));
   }
 }
 
@@ -433,7 +431,7 @@ export function assembleReports(
   context: AssemblerContext,
   options: AssembleOptions,
 ): AssemblyResult {
-  const assembly = new Assembly(structuredClone(state ?? emptyAssemblerState()), context);
+  const assembly = new Assembly(state === null ? emptyAssemblerState() : copyOfState(state), context);
   for (const line of lines) assembly.accept(line);
   assembly.end(options.final);
   return { events: assembly.events, drift: assembly.drift, state: assembly.state };

@@ -14,17 +14,20 @@ export interface CounterLine {
   failcnt: number;
 }
 
+const COUNTER_NAMES: readonly CounterName[] = ['memory', 'memory+swap', 'swap', 'kmem'];
 const COUNTER = /^(memory|memory\+swap|swap|kmem): usage (\d+)kB, limit (\d+)kB, failcnt (\d+)$/;
 
 export const counterLine: Recognizer<CounterLine> = {
   name: 'counter',
   marker: ': usage ',
+  starts: ['memory: usage ', 'memory+swap: usage ', 'swap: usage ', 'kmem: usage '],
   read(text) {
     const m = COUNTER.exec(text);
     if (m === null) return null;
     return {
       kind: 'counter',
-      counter: m[1] as CounterName,
+      // The name as a constant: stored as a key, a string cut from the line would be looked up first.
+      counter: COUNTER_NAMES[COUNTER_NAMES.indexOf(m[1] as CounterName)] as CounterName,
       usageKb: Number(m[2]),
       limitKb: Number(m[3]),
       failcnt: Number(m[4]),

@@ -17,6 +17,7 @@ const CPU_LINE = /^CPU: \d+ (?:UID: \d+ )?PID: (\d+) Comm: /;
 export const cpuLine: Recognizer<CpuLine> = {
   name: 'cpu',
   marker: 'CPU: ',
+  starts: ['CPU: '],
   read(text) {
     const m = CPU_LINE.exec(text);
     if (m === null) return null;

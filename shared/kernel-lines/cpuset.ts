@@ -1,7 +1,7 @@
 /**
  * Before 4.19: `<comm> cpuset=<cgroup name> mems_allowed=<mask>`; the invoker's cpuset cgroup name.
  */
-import { commEnd, stripTruncation } from './message-fields.ts';
+import { COMM_MAX, commEnd, stripTruncation } from './message-fields.ts';
 import type { Recognizer } from './recognizer.ts';
 
 export interface CpusetLine {
@@ -14,6 +14,7 @@ export interface CpusetLine {
 export const cpusetLine: Recognizer<CpusetLine> = {
   name: 'cpuset',
   marker: ' cpuset=',
+  markerWithin: COMM_MAX,
   read(text, truncated) {
     // The comm comes first, so ` cpuset=` starts within a comm's length of the line start.
     const at = commEnd(text, 0, [' cpuset=']);

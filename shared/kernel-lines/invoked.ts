@@ -15,23 +15,48 @@ export interface InvokedLine {
 
 const INVOKED = ' invoked oom-killer: ';
 
+/** The fields as kernels print them, when no value holds `,` or `=`: read by one match, as the parts would be. */
+const USUAL_FIELDS =
+  /^gfp_mask=([^,=]*), (?:nodemask=[^,=]*, )?order=(-?\d+), (?:oom_adj=-?\d+, )?oom_score_adj=(-?\d+)$/;
+
+type InvokedFields = Pick<InvokedLine, 'gfpMask' | 'order' | 'oomScoreAdj'>;
+
+/**
+ * The fields the plain way, `key=value` part by part (a key printed twice counts as its last): what reading the
+ * usual layout at once is held to (its test).
+ */
+export function fieldsByPart(fields: string): InvokedFields {
+  let gfpMask: string | undefined;
+  let order: string | undefined;
+  let oomScoreAdj: string | undefined;
+  for (const part of fields.split(', ')) {
+    const eq = part.indexOf('=');
+    if (eq <= 0) continue;
+    const value = part.slice(eq + 1);
+    if (isKey(part, eq, 'gfp_mask')) gfpMask = value;
+    else if (isKey(part, eq, 'order')) order = value;
+    else if (isKey(part, eq, 'oom_score_adj')) oomScoreAdj = value;
+  }
+  return { gfpMask: gfpMask ?? null, order: toInt(order), oomScoreAdj: toInt(oomScoreAdj) };
+}
+
+/** Whether the part's key, before the `=` at `eq`, is `key`. */
+function isKey(part: string, eq: number, key: string): boolean {
+  return eq === key.length && part.startsWith(key);
+}
+
 export const invokedLine: Recognizer<InvokedLine> = {
   name: 'invoked',
-  marker: INVOKED,
+  marker: 'invoked oom-killer: ',
   read(text) {
     const at = text.indexOf(INVOKED);
     if (at <= 0) return null;
-    const fields = new Map<string, string>();
-    for (const part of text.slice(at + INVOKED.length).split(', ')) {
-      const eq = part.indexOf('=');
-      if (eq > 0) fields.set(part.slice(0, eq), part.slice(eq + 1));
-    }
-    return {
-      kind: 'invoked',
-      name: text.slice(0, at),
-      gfpMask: fields.get('gfp_mask') ?? null,
-      order: toInt(fields.get('order')),
-      oomScoreAdj: toInt(fields.get('oom_score_adj')),
-    };
+    const fields = text.slice(at + INVOKED.length);
+    const usual = USUAL_FIELDS.exec(fields);
+    const { gfpMask, order, oomScoreAdj } =
+      usual === null
+        ? fieldsByPart(fields)
+        : { gfpMask: usual[1] as string, order: Number(usual[2]), oomScoreAdj: Number(usual[3]) };
+    return { kind: 'invoked', name: text.slice(0, at), gfpMask, order, oomScoreAdj };
   },
 };

@@ -13,6 +13,7 @@ const PREFIX = 'Memory limit reached of cgroup ';
 export const limitReachedLine: Recognizer<LimitReachedLine> = {
   name: 'limit-reached',
   marker: PREFIX,
+  starts: [PREFIX],
   read(text) {
     return text.startsWith(PREFIX) ? { kind: 'limit-reached', oom: text.slice(PREFIX.length) } : null;
   },

@@ -16,6 +16,7 @@ const PREFIX = 'Memory cgroup stats for ';
 export const memcgStatsLine: Recognizer<MemcgStatsLine> = {
   name: 'memcg-stats',
   marker: PREFIX,
+  starts: [PREFIX],
   read(text, truncated) {
     if (!text.startsWith(PREFIX)) return null;
     const body = stripTruncation(text.slice(PREFIX.length), truncated);

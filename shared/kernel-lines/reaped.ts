@@ -15,6 +15,7 @@ const PREFIX = 'oom_reaper: reaped process ';
 export const reapedLine: Recognizer<ReapedLine> = {
   name: 'reaped',
   marker: PREFIX,
+  starts: [PREFIX],
   read(text, truncated) {
     if (!text.startsWith(PREFIX)) return null;
     const rest = stripTruncation(text.slice(PREFIX.length), truncated);

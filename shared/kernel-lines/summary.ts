@@ -2,7 +2,7 @@
  * One-line summary, 4.19+:
  * `oom-kill:constraint=…,nodemask=…,cpuset=…,mems_allowed=…,oom_memcg=…|global_oom,task_memcg=…,task=…,pid=…,uid=…`.
  */
-import { stripTruncation, toInt } from './message-fields.ts';
+import { signedNumber, stripTruncation } from './message-fields.ts';
 import type { Recognizer } from './recognizer.ts';
 
 export interface SummaryLine {
@@ -19,27 +19,35 @@ export interface SummaryLine {
 }
 
 const PREFIX = 'oom-kill:constraint=';
+/** What may follow a value of the line's head: the value ends at the first of them. */
+const NEXT_FIELDS = [
+  ',nodemask=',
+  ',cpuset=',
+  ',mems_allowed=',
+  ',oom_memcg=',
+  ',global_oom',
+  ',task_memcg=',
+];
 
-function readSummary(text: string, truncated: boolean): SummaryLine {
+/** The value after `key` (`name=`) in the head (before `to`); null when the head does not hold it. */
+function field(body: string, key: string, to: number): string | null {
+  const at = body.indexOf(key);
+  if (at < 0 || at >= to) return null;
+  const start = at + key.length;
+  return body.slice(start, valueEnd(body, start, to));
+}
+
+/** The first comma from `start` on that opens another field, else `to`: only a cgroup path holds commas. */
+function valueEnd(body: string, start: number, to: number): number {
+  for (let comma = body.indexOf(',', start); comma >= 0 && comma < to; comma = body.indexOf(',', comma + 1)) {
+    for (const next of NEXT_FIELDS) if (body.startsWith(next, comma)) return comma;
+  }
+  return to;
+}
+
+/** The plain reading, field by field: what reading the usual layout at once is held to (its test). */
+export function readSummary(text: string, truncated: boolean): SummaryLine {
   const body = stripTruncation(text.slice('oom-kill:'.length), truncated);
-  const field = (key: string, from: number, to: number): string | null => {
-    const at = body.indexOf(`${key}=`, from);
-    if (at < 0 || at >= to) return null;
-    const start = at + key.length + 1;
-    let end = to;
-    for (const next of [
-      ',nodemask=',
-      ',cpuset=',
-      ',mems_allowed=',
-      ',oom_memcg=',
-      ',global_oom',
-      ',task_memcg=',
-    ]) {
-      const n = body.indexOf(next, start);
-      if (n >= 0 && n < end) end = n;
-    }
-    return body.slice(start, end);
-  };
   // The victim's comm may contain `,` and `=`, so the tail is read from the right.
   const taskMemcgAt = body.indexOf(',task_memcg=');
   const taskAt = body.indexOf(',task=', taskMemcgAt < 0 ? 0 : taskMemcgAt + 1);
@@ -50,23 +58,49 @@ function readSummary(text: string, truncated: boolean): SummaryLine {
   const taskMemcg = taskMemcgAt < 0 ? null : body.slice(taskMemcgAt + ',task_memcg='.length, headEnd);
   return {
     kind: 'summary',
-    constraint: field('constraint', 0, headEnd),
-    cpuset: field('cpuset', 0, headEnd),
-    oomMemcg: field('oom_memcg', 0, headEnd),
+    constraint: field(body, 'constraint=', headEnd),
+    cpuset: field(body, 'cpuset=', headEnd),
+    oomMemcg: field(body, 'oom_memcg=', headEnd),
     globalOom: body.slice(0, headEnd).includes(',global_oom'),
     taskMemcg,
     taskMemcgTruncated: truncated && taskAt < 0 && taskMemcg !== null,
     task: hasTail ? body.slice(taskAt + ',task='.length, pidAt) : null,
-    pid: hasTail ? toInt(body.slice(pidAt + ',pid='.length, uidAt)) : null,
+    pid: hasTail ? signedNumber(body, pidAt + ',pid='.length, uidAt) : null,
     // A pager may have cut the last number short.
-    uid: hasTail && !truncated ? toInt(body.slice(uidAt + ',uid='.length)) : null,
+    uid: hasTail && !truncated ? signedNumber(body, uidAt + ',uid='.length, body.length) : null,
+  };
+}
+
+/**
+ * The line as 4.19+ kernels print it, when no value before the comm holds `,` or `=`: read by one match, into
+ * what readSummary gives (the comm, which may hold anything, ends at the last `,pid=`).
+ */
+const USUAL_SUMMARY =
+  /^oom-kill:constraint=([^,=]*),nodemask=[^,=]*,cpuset=([^,=]*),mems_allowed=[^,=]*,(?:oom_memcg=([^,=]*)|global_oom),task_memcg=([^,=]*),task=(.*),pid=(\d+),uid=(\d+)$/s;
+
+function usualSummary(m: RegExpExecArray): SummaryLine {
+  const oomMemcg = m[3] ?? null;
+  return {
+    kind: 'summary',
+    constraint: m[1] as string,
+    cpuset: m[2] as string,
+    oomMemcg,
+    globalOom: oomMemcg === null,
+    taskMemcg: m[4] as string,
+    taskMemcgTruncated: false,
+    task: m[5] as string,
+    pid: Number(m[6]),
+    uid: Number(m[7]),
   };
 }
 
 export const summaryLine: Recognizer<SummaryLine> = {
   name: 'summary',
   marker: PREFIX,
+  starts: [PREFIX],
   read(text, truncated) {
+    const usual = truncated ? null : USUAL_SUMMARY.exec(text);
+    if (usual !== null) return usualSummary(usual);
     return text.startsWith(PREFIX) ? readSummary(text, truncated) : null;
   },
 };

@@ -14,7 +14,7 @@ const SUPPRESSED = /^([A-Za-z0-9_]+): (\d+) callbacks suppressed$/;
 
 export const suppressedLine: Recognizer<SuppressedLine> = {
   name: 'suppressed',
-  marker: ' callbacks suppressed',
+  marker: 'callbacks suppressed',
   read(text) {
     const m = SUPPRESSED.exec(text);
     return m === null ? null : { kind: 'suppressed', function: m[1] as string, count: Number(m[2]) };

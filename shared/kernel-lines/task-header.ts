@@ -11,9 +11,11 @@ export interface TaskHeaderLine {
 
 export const taskHeaderLine: Recognizer<TaskHeaderLine> = {
   name: 'task-header',
-  marker: ' tgid ',
+  marker: 'tgid ',
+  starts: ['['],
   read(text) {
-    if (!text.startsWith('[') || !text.endsWith(' name')) return null;
+    // The column as printed, space before it: the marker leaves the space out, as rows are mostly spaces.
+    if (!text.startsWith('[') || !text.endsWith(' name') || !text.includes(' tgid ')) return null;
     const close = text.indexOf(']');
     if (close < 0 || text.slice(1, close).trim() !== 'pid') return null;
     return {

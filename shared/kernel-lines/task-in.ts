@@ -16,6 +16,7 @@ const LEGACY_TASK_IN = ' killed as a result of limit of ';
 export const taskInLine: Recognizer<TaskInLine> = {
   name: 'task-in',
   marker: 'Task in ',
+  starts: ['Task in '],
   read(text, truncated) {
     if (!text.startsWith('Task in ')) return null;
     const body = stripTruncation(text.slice('Task in '.length), truncated);

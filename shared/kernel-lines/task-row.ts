@@ -2,7 +2,7 @@
  * Task dump row, every kernel: `[   2874]     0  2874    18790    17950 … python3`; the name is whatever
  * follows the numbers.
  */
-import { SIGNED } from './message-fields.ts';
+import { signedNumber } from './message-fields.ts';
 import type { Recognizer } from './recognizer.ts';
 
 export interface TaskRowLine {
@@ -20,6 +20,7 @@ const TASK_ROW = /^\[\s*(\d+)\]\s+(\S.*)$/s;
 export const taskRowLine: Recognizer<TaskRowLine> = {
   name: 'task-row',
   marker: '[',
+  starts: ['['],
   read(text) {
     const m = TASK_ROW.exec(text);
     if (m === null) return null;
@@ -30,9 +31,9 @@ export const taskRowLine: Recognizer<TaskRowLine> = {
     for (;;) {
       const space = body.indexOf(' ', at);
       if (space < 0) break;
-      const token = body.slice(at, space);
-      if (!SIGNED.test(token)) break;
-      numbers.push(Number(token));
+      const number = signedNumber(body, at, space);
+      if (number === null) break;
+      numbers.push(number);
       starts.push(at);
       at = space;
       while (body.charCodeAt(at) === 32) at++;

@@ -1,5 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseKernelLog } from '../../shared/kernel-log.ts';
+import { wallSeconds } from '../../shared/open-report.ts';
 
 describe('task table', () => {
   it('keeps names as printed, spaces and leading digits included', () => {
@@ -15,5 +17,26 @@ describe('task table', () => {
       [19331, 'npm start', 29603 * 4],
       [19332, '01  x', 29000 * 4],
     ]);
+  });
+});
+
+describe('wallSeconds', () => {
+  const second = fc.integer({ min: -1e12, max: 4e12 }).map((ms) => new Date(ms).toISOString());
+  /** ISO times, then the same with one character changed: bad fields, `T24:00:00.001Z`, other forms. */
+  const wallTime = fc.oneof(
+    second,
+    fc
+      .tuple(second, fc.nat(), fc.constantFrom('0', '2', '4', '5', '6', '9', 'Z', '.', ':', '-', ' ', 'x'))
+      .map(([text, at, c]) => text.slice(0, at % text.length) + c + text.slice((at % text.length) + 1)),
+    fc.constantFrom('2026-01-01T24:00:00.000Z', '2026-01-01T24:00:00.001Z', '2026-02-30T10:00:00.000Z', ''),
+  );
+
+  it('reads what Date.parse reads, whichever days and times came before', () => {
+    fc.assert(
+      fc.property(fc.array(wallTime, { minLength: 1, maxLength: 8 }), (times) => {
+        for (const time of times) expect(wallSeconds(time)).toBe(Date.parse(time) / 1000);
+      }),
+      { numRuns: 2000 },
+    );
   });
 });

@@ -59,6 +59,24 @@ describe('a report split across inputs', () => {
     expect(feed(headerOnly, null, true).state.open).toBeNull();
   });
 
+  it("leaves the caller's state as it was: its open report, recent kills and recent tables", () => {
+    // The first report closes on the second's header: its kill and task table are recent, the second is open.
+    const before = feed([...FIRST_REPORT, ...FIRST_REPORT.slice(0, 40)], null, false).state;
+    expect([before.open !== null, before.recentKills.length, before.recentTables.length]).toEqual([
+      true,
+      1,
+      1,
+    ]);
+    const text = JSON.stringify(before);
+    const rest = FIRST_REPORT.slice(40).map((line) => line.replace('[ 3467.', '[ 3471.'));
+
+    const after = feed(rest, before, false);
+
+    expect(JSON.stringify(before)).toBe(text);
+    expect(after.state.recentKills).toHaveLength(2);
+    expect(after).toEqual(feed(rest, roundTrip(before), false));
+  });
+
   it('gives no second event when the same report is fed again (kmsg replay)', () => {
     const once = feed(FIRST_REPORT, null, false);
     expect(once.events).toHaveLength(1);

@@ -1,3 +1,7 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { fieldsByPart, invokedLine } from '../../../shared/kernel-lines/invoked.ts';
+import { nearText } from './near-text.ts';
 import { describeRealLines, type RealLine } from './real-lines.ts';
 
 const LINES: RealLine<'invoked'>[] = [
@@ -19,3 +23,20 @@ const LINES: RealLine<'invoked'>[] = [
 ];
 
 describeRealLines('invoked', LINES);
+
+describe('invoked: the usual layout, read by one match', () => {
+  it('gives the fields that reading part by part gives', () => {
+    const inserts = [',', '=', ', ', ' ', '-', '9', 'x', ', order=1', 'oom_score_adj=', 'gfp_mask='];
+    const lines = LINES.map((l) => l.line);
+    fc.assert(
+      fc.property(nearText(lines, inserts), (line) => {
+        const at = line.indexOf(' invoked oom-killer: ');
+        const plain = at <= 0 ? null : fieldsByPart(line.slice(at + ' invoked oom-killer: '.length));
+        expect(invokedLine.read(line, false)).toEqual(
+          plain === null ? null : { kind: 'invoked', name: line.slice(0, at), ...plain },
+        );
+      }),
+      { numRuns: 3000 },
+    );
+  });
+});

@@ -1,5 +1,8 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseKernelLine } from '../../../shared/kernel-line.ts';
+import { keyValues, keyValuesByToken } from '../../../shared/kernel-lines/kill.ts';
+import { nearText } from './near-text.ts';
 import { describeRealLines, type RealLine } from './real-lines.ts';
 
 const LINES: RealLine<'kill'>[] = [
@@ -67,5 +70,20 @@ describe('kill: a comm that looks like the fields around it', () => {
         fields: expect.objectContaining({ 'total-vm': 10, 'anon-rss': 2 }),
       }),
     });
+  });
+});
+
+describe('kill: the values of the usual layout, read by one match', () => {
+  const tails = LINES.map((l) => l.line.slice(l.line.lastIndexOf(')') + 1));
+
+  it('give the fields, in their order, that reading token by token gives', () => {
+    const inserts = [' ', ',', ', ', ':', '-', '0', '9', 'kB', 'UID', ' UID:1', 'x'];
+    fc.assert(
+      fc.property(nearText(tails, inserts), fc.boolean(), (tail, truncated) => {
+        const fields = keyValues(tail, truncated);
+        expect(Object.entries(fields)).toEqual(Object.entries(keyValuesByToken(tail, truncated)));
+      }),
+      { numRuns: 3000 },
+    );
   });
 });

@@ -1,5 +1,8 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseKernelLine } from '../../../shared/kernel-line.ts';
+import { readSummary, summaryLine } from '../../../shared/kernel-lines/summary.ts';
+import { nearText } from './near-text.ts';
 import { describeRealLines, type RealLine } from './real-lines.ts';
 
 const LINES: RealLine<'summary'>[] = [
@@ -50,5 +53,30 @@ describe('summary: a comm that looks like the fields around it', () => {
       kind: 'line',
       line: expect.objectContaining({ task: 'x,pid=1,uid=0', pid: 42, uid: 7, taskMemcg: '/a/b' }),
     });
+  });
+});
+
+describe('summary: the usual layout, read by one match', () => {
+  it('gives what reading field by field gives', () => {
+    const inserts = [
+      ',',
+      '=',
+      ',pid=1',
+      ',uid=2',
+      ',task=x',
+      ',task_memcg=/a',
+      'oom_memcg=',
+      ',global_oom',
+      '\n',
+    ];
+    const lines = LINES.map((l) => l.line);
+    fc.assert(
+      fc.property(nearText(lines, inserts), fc.boolean(), (line, truncated) => {
+        const read = summaryLine.read(line, truncated);
+        expect(read).toEqual(line.startsWith('oom-kill:constraint=') ? readSummary(line, truncated) : null);
+        if (read !== null) expect(Object.keys(read)).toEqual(Object.keys(readSummary(line, truncated)));
+      }),
+      { numRuns: 3000 },
+    );
   });
 });

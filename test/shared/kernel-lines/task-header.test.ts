@@ -1,3 +1,5 @@
+import { describe, expect, it } from 'vitest';
+import { parseKernelLine } from '../../../shared/kernel-line.ts';
 import { describeRealLines, type RealLine } from './real-lines.ts';
 
 const LINES: RealLine<'task-header'>[] = [
@@ -30,3 +32,9 @@ const LINES: RealLine<'task-header'>[] = [
 ];
 
 describeRealLines('task-header', LINES);
+
+describe('task-header: not a header', () => {
+  it('is not read where `tgid` is not a column of its own', () => {
+    expect(parseKernelLine('[  pid  ]   uid  xtgid total_vm      rss name')).toEqual({ kind: 'not-oom' });
+  });
+});
