@@ -58,7 +58,7 @@ const DEFAULT_CHUNK_BYTES = 16 * 1024;
  * was 64 buffers joined at the end: a tenth of the decoding. A wrong ISIZE only costs time: the output is
  * whatever zlib produces, and maxOutputLength still caps it.
  */
-function chunkBytesFor(gzip: Buffer): number {
+export function chunkBytesFor(gzip: Buffer): number {
   const stated = gzip.length >= 4 ? gzip.readUInt32LE(gzip.length - 4) : 0;
   return Math.min(Math.max(stated + 1, DEFAULT_CHUNK_BYTES), MAX_GUNZIPPED_BYTES + 1);
 }
