@@ -46,15 +46,13 @@ describe('every envelope prefix', () => {
       weight: 3,
       arbitrary: fc
         .tuple(
-          fc
-            .integer({ min: 0, max: 14 })
-            .chain((n) =>
-              fc.string({
-                unit: fc.constantFrom(...'NovSat2é\u00a0-'.split('')),
-                minLength: n,
-                maxLength: n,
-              }),
-            ),
+          fc.integer({ min: 0, max: 14 }).chain((n) =>
+            fc.string({
+              unit: fc.constantFrom(...'NovSat2é\u00a0-'.split('')),
+              minLength: n,
+              maxLength: n,
+            }),
+          ),
           fc.constantFrom(' ', '  ', '   ', '\t', ''),
           fc.constantFrom('2', '20', '2026-12-05', '205', 'x'),
           fc.constantFrom(' 06:12:45', ' 16:23:08.123', ' 06:12:45 UTC', ''),
