@@ -34,8 +34,15 @@ function addCounts(total: ScanCounts, counts: ScanCounts): void {
   total.drift += counts.drift;
 }
 
+/** Kills an input held that an earlier input of the run held too (same id): found, counted, not printed again. */
+export interface RepeatedKills {
+  kills: number;
+  incomplete: number;
+}
+
 export class ScanRun {
   readonly total: ScanCounts = { lines: 0, records: 0, kills: 0, incomplete: 0, drift: 0 };
+  readonly repeated: RepeatedKills = { kills: 0, incomplete: 0 };
   inputsRead = 0;
   unread = 0;
   /** The input whose kill named no node, when the lookup needed one. */
@@ -47,6 +54,11 @@ export class ScanRun {
   private readonly stop = new AbortController();
   private readonly readIo: CliIo;
   private thisBoot: Promise<ThisBoot | null> | null = null;
+  /**
+   * The ids of the kills printed: the same boot's `dmesg` and its Fluent Bit records, or a log and its rotated
+   * copy, hold the same kills, and each is one kill. An input's own repeats are the assembler's to drop.
+   */
+  private readonly printedIds = new Set<string>();
 
   constructor(io: CliIo, printer: KillPrinter, options: ScanRunOptions) {
     this.io = io;
@@ -125,9 +137,25 @@ export class ScanRun {
         return;
       }
       await this.printer.drift(shown, output.drift);
-      const kills = onWallClock ? output.kills : await this.onThisBoot(output.kills);
+      const fresh = this.notPrinted(output.kills);
+      const kills = onWallClock ? fresh : await this.onThisBoot(fresh);
       await this.printer.kills(this.options.enrich === null ? kills : await this.options.enrich(kills));
     };
+  }
+
+  /** The kills no earlier input held; the others are counted as repeated. */
+  private notPrinted(kills: readonly OomEvent[]): OomEvent[] {
+    const fresh: OomEvent[] = [];
+    for (const kill of kills) {
+      if (!this.printedIds.has(kill.id)) {
+        this.printedIds.add(kill.id);
+        fresh.push(kill);
+        continue;
+      }
+      this.repeated.kills++;
+      if (!kill.complete) this.repeated.incomplete++;
+    }
+    return fresh;
   }
 
   /** Kills of this host's current boot on the wall clock; the ring buffer is read once, when a kill needs it. */

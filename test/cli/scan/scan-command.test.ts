@@ -84,6 +84,24 @@ describe('eks-oom-alerts scan', () => {
     expectGolden(stdout, 'examples.table.txt');
   });
 
+  it('scan --json the same boot as dmesg and as Fluent Bit records: each kill printed once, the repeats counted', async () => {
+    const { code, stdout, stderr } = await scan([
+      '--json',
+      'examples/kernel-6.18.dmesg.log',
+      'examples/fluent-bit-5.1-kmsg-records.jsonl',
+    ]);
+    expect(code).toBe(0);
+    const events = jsonLines(stdout);
+    expect(events.map((event) => [event.victim.pid, event.source])).toEqual([
+      [2874, { file: 'examples/kernel-6.18.dmesg.log', lines: expect.any(Array) }],
+      [17777, { file: 'examples/kernel-6.18.dmesg.log', lines: expect.any(Array) }],
+    ]);
+    expect(stderr).toBe(
+      'scan: 2 files read, 661 lines, 2 kills (0 incomplete), 0 drift lines; ' +
+        '2 kills also in an earlier input, printed once\n',
+    );
+  });
+
   it('scan --json examples/kernel-6.18.dmesg.log', async () => {
     const { code, stdout, stderr } = await scan(['--json', 'examples/kernel-6.18.dmesg.log']);
     expect(code).toBe(0);
