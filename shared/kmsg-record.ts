@@ -60,6 +60,26 @@ function messageAt(line: string, start: number): string | null {
   }
 }
 
+/** A JSON string's text: characters that stand for themselves and the escapes JSON has, nothing else. */
+const STRING_TEXT = /(?:[^"\\\u0000-\u001f]|\\["\\/bfnrt]|\\u[0-9a-fA-F]{4})*/y;
+
+/**
+ * Where the message's text starts in a line flatKmsgRecord reads, else -1; told without decoding the message:
+ * its text is one JSON string that runs to the line's last quote exactly when what messageAt hands JSON.parse
+ * is one. So a reader may look at the encoded text and know that flatKmsgRecord's `msg` is its decoding.
+ */
+export function flatKmsgMessageStart(line: string): number {
+  if (line.charCodeAt(0) !== OPEN_BRACE) return -1;
+  HEAD.lastIndex = 0;
+  if (!HEAD.test(line)) return -1;
+  const start = HEAD.lastIndex;
+  const last = line.length - 2;
+  if (line.charCodeAt(last) !== QUOTE || line.charCodeAt(last + 1) !== CLOSE_BRACE) return -1;
+  STRING_TEXT.lastIndex = start;
+  STRING_TEXT.test(line);
+  return STRING_TEXT.lastIndex === last ? start : -1;
+}
+
 /** The record, or null when the line is not exactly of its shape. */
 export function flatKmsgRecord(line: string): FlatKmsgRecord | null {
   if (line.charCodeAt(0) !== OPEN_BRACE) return null;

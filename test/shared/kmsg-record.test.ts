@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { flatKmsgRecord } from '../../shared/kmsg-record.ts';
+import { flatKmsgMessageStart, flatKmsgRecord } from '../../shared/kmsg-record.ts';
 import { readLogRecord } from '../../shared/log-record.ts';
 import { bodiesOfGroup, WHOLE_RECORD_GROUP } from '../fixtures/subscription/subscription-payloads.ts';
 
@@ -172,6 +172,17 @@ describe('flatKmsgRecord', () => {
     expect(told.read).toBeGreaterThan(1000);
     expect(told.null).toBeGreaterThan(1000);
     expect(told.escaped).toBeGreaterThan(100);
+  });
+
+  it('is read exactly where flatKmsgMessageStart says so, its message the decoding of the text from there', () => {
+    const expectStartAgrees = (line: string) => {
+      const flat = flatKmsgRecord(line);
+      const start = flatKmsgMessageStart(line);
+      if (flat === null) expect({ line, start }).toEqual({ line, start: -1 });
+      else expect({ line, msg: JSON.parse(`"${line.slice(start, -2)}"`) }).toEqual({ line, msg: flat.msg });
+    };
+    for (const line of SAMPLE_RECORDS) expectStartAgrees(line);
+    fc.assert(fc.property(record, expectStartAgrees), { numRuns: 20000 });
   });
 
   it('gives readLogRecord what it reads of the same record without the fast path', () => {

@@ -2,8 +2,14 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { mayBeOomText, mayBeOomTextFrom, parseKernelLine } from '../../shared/kernel-line.ts';
-import { linesFromLogEvents } from '../../shared/log-event-lines.ts';
+import {
+  MAY_BE_RECOGNIZED,
+  mayBeOomText,
+  oomTextEnd,
+  parseKernelLine,
+  RECOGNIZERS,
+} from '../../shared/kernel-line.ts';
+import { linesFromLogEvents, mayBeOomLine } from '../../shared/log-event-lines.ts';
 import { readLogRecord, splitGluedRecords } from '../../shared/log-record.ts';
 
 const KMSG_RECORD =
@@ -121,6 +127,39 @@ describe('linesFromLogEvents leaves out', () => {
   });
 });
 
+describe('linesFromLogEvents reads a flat kmsg record up to its first newline', () => {
+  const record = (msg: string) => JSON.stringify({ priority: 6, sequence: 90, sec: 0, usec: 92095, msg });
+  const refsKept = (messages: string[]) =>
+    linesFromLogEvents(
+      messages.map((message, i) => ({ id: String(i), timestamp: 1795359237691, message })),
+      null,
+    ).map((line) => line.ref);
+
+  it('and leaves out one whose other escapes are in its dictionary lines', () => {
+    expect(
+      refsKept([
+        record('pci 0000:00:05.0: BAR 0 [mem 0x4000200000]\n SUBSYSTEM=pci\n DEVICE=+pci:0000:00:05.0'),
+        record('virtio-pci: enabling device\n SUBSYSTEM=memory\tpci\n DEVICE=+virtio'),
+        record('a \\x09 "quoted" path\n SUBSYSTEM=pci').replace('\\n', '\\u000A'),
+      ]),
+    ).toEqual([]);
+  });
+
+  it('but keeps one with OOM text or another escape before it, OOM text anywhere, or whose record is not flat', () => {
+    expect(
+      refsKept([
+        record('Memory cgroup out of memory: Killed process 1 (a)\n SUBSYSTEM=memory'),
+        record('a\tb\n SUBSYSTEM=pci'),
+        record('Memory cgroup\n SUBSYSTEM=pci').replace('Memory', '\\u004demory'),
+        record('pci 0000:00:05.0\n SUBSYSTEM=pci').replace('"priority":6', '"priority":06'),
+        record('pci 0000:00:05.0\n SUBSYSTEM=pci').replace('SUBSYSTEM', '\\qSUBSYSTEM'),
+        // Not read, but looked for in the whole message: such a record is seldom, and most lines are not asked.
+        record('virtio-pci: enabling device\n DEVICE=+oom'),
+      ]),
+    ).toEqual(['0', '1', '2', '3', '4', '5']);
+  });
+});
+
 describe('linesFromLogEvents looks past the head of a kmsg record', () => {
   const SAMPLE_LINES = readdirSync('test/fixtures/kernel-logs', { recursive: true, encoding: 'utf8' })
     .filter((name) => name.endsWith('.log'))
@@ -136,7 +175,7 @@ describe('linesFromLogEvents looks past the head of a kmsg record', () => {
   const kept = (message: string) =>
     linesFromLogEvents([{ id: '1', timestamp: 1795359237691, message }], null).length > 0;
 
-  it('and keeps exactly what mayBeOomText finds in the whole message (no escapes)', () => {
+  it('and keeps exactly what mayBeOomLine finds in the whole message (no escapes)', () => {
     fc.assert(
       fc.property(head, fc.oneof(fc.constantFrom(...SAMPLE_LINES), hostile), hostile, (start, text, end) => {
         for (const message of [
@@ -145,18 +184,18 @@ describe('linesFromLogEvents looks past the head of a kmsg record', () => {
           `${start.slice(0, -1)}${end}${text}`,
         ]) {
           if (message.includes('\\') || message.includes('\u001b')) continue;
-          if (kept(message) !== mayBeOomText(message)) expect.fail(JSON.stringify(message));
+          if (kept(message) !== mayBeOomLine(message, 0)) expect.fail(JSON.stringify(message));
         }
       }),
       { numRuns: 2000 },
     );
   });
 
-  it('mayBeOomTextFrom agrees with mayBeOomText of the rest', () => {
+  it('oomTextEnd agrees with mayBeOomText of the rest', () => {
     fc.assert(
       fc.property(fc.oneof(fc.constantFrom(...SAMPLE_LINES), hostile), fc.nat(), (text, at) => {
         const start = at % (text.length + 1);
-        expect(mayBeOomTextFrom(text, start)).toBe(mayBeOomText(text.slice(start)));
+        expect(oomTextEnd(text, start) >= 0).toBe(mayBeOomText(text.slice(start)));
       }),
       { numRuns: 2000 },
     );
@@ -166,7 +205,7 @@ describe('linesFromLogEvents looks past the head of a kmsg record', () => {
     for (const line of SAMPLE_LINES) {
       const message = JSON.stringify({ priority: 6, sequence: 1, sec: 2, usec: 3, msg: line });
       if (message.includes('\\') || message.includes('\u001b')) continue;
-      expect([line, kept(message)]).toEqual([line, mayBeOomText(message)]);
+      expect([line, kept(message)]).toEqual([line, mayBeOomLine(message, 0)]);
     }
   });
 });
@@ -198,6 +237,27 @@ describe('linesFromLogEvents leaves out only lines the assembler would ignore', 
         const cut = 24 + (at % Math.max(1, record.length - 26));
         return `${record.slice(0, cut)}${escape}${record.slice(cut)}`;
       }),
+    // The same lines as flat kmsg records, dictionary lines after a newline escape, other escapes before or
+    // after it.
+    fc
+      .tuple(
+        fc.constantFrom(...SAMPLE_LINES),
+        fc.constantFrom('\n', '\u000a', '\\n', ''),
+        fc.constantFrom(...SAMPLE_LINES, ' SUBSYSTEM=memory', ' DEVICE=+pci:0000:00:05.0'),
+        fc.nat(),
+        fc.constantFrom('\\t', '\\u0041', '\\\\', '\\"', '\\/', '\\u000A', '\\u000a', '\\n'),
+      )
+      .map(([line, newline, tail, at, escape]) => {
+        const record = JSON.stringify({
+          priority: 6,
+          sequence: 1,
+          sec: 2,
+          usec: 3,
+          msg: `${line}${newline}${tail}`,
+        });
+        const cut = 50 + (at % Math.max(1, record.length - 51));
+        return at % 3 === 0 ? record : `${record.slice(0, cut)}${escape}${record.slice(cut)}`;
+      }),
     // Colour codes inside the words.
     fc.tuple(fc.constantFrom(...SAMPLE_LINES), fc.nat()).map(([line, at]) => {
       const cut = at % (line.length + 1);
@@ -222,6 +282,112 @@ describe('linesFromLogEvents leaves out only lines the assembler would ignore', 
         }
       }),
       { numRuns: 300 },
+    );
+  });
+});
+
+describe('mayBeOomLine', () => {
+  const SAMPLE_LINES = readdirSync('test/fixtures/kernel-logs', { recursive: true, encoding: 'utf8' })
+    .filter((name) => name.endsWith('.log'))
+    .flatMap((name) => readFileSync(join('test/fixtures/kernel-logs', name), 'utf8').split('\n'));
+  // What LOOKS_LIKE_OOM looks for, in any case, and what the report context lines hold, as printed.
+  const ANY_CASE_WORDS = ['oom', 'out of memory', 'kill process', 'killed process', 'memory cgroup'];
+  const CONTEXT = [
+    'Tasks state (memory values in pages):',
+    'Out of memory and no killable processes',
+    'dump_stack+0x5c/0x80',
+  ];
+  const WORDS = [...ANY_CASE_WORDS, ...CONTEXT];
+  const MARKERS = RECOGNIZERS.filter((r) => r.name !== 'task-row').map((r) => r.marker);
+  const recase = (text: string, flips: number) =>
+    [...text].map((c, i) => ((flips >> (i % 16)) & 1 ? c.toUpperCase() : c.toLowerCase())).join('');
+
+  it("finds every recognizer's marker but the task row's, and the task row by its `]`, spaces and number", () => {
+    for (const marker of MARKERS) expect([marker, mayBeOomLine(`x${marker}y`, 0)]).toEqual([marker, true]);
+    expect(mayBeOomLine('[  1234]     0  1234', 0)).toBe(true);
+  });
+
+  it('finds what LOOKS_LIKE_OOM looks for in any case, and the report context lines', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...ANY_CASE_WORDS), fc.nat(), (word, flips) => {
+        expect(mayBeOomLine(`a ${recase(word, flips)} b`, 0)).toBe(true);
+      }),
+    );
+    for (const line of CONTEXT) expect([line, mayBeOomLine(line, 0)]).toEqual([line, true]);
+  });
+
+  it('finds from `start` what it finds in the rest of the text', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...SAMPLE_LINES, ...MARKERS, ...WORDS), fc.nat(), (text, at) => {
+        const start = at % (text.length + 1);
+        expect(mayBeOomLine(text, start)).toBe(mayBeOomLine(text.slice(start), 0));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  const source = fc.constantFrom(...SAMPLE_LINES, ...MARKERS, ...WORDS);
+  // A piece of a source, its case changed or not: texts that hold parts of what is looked for, seldom all.
+  const piece = fc
+    .tuple(source, fc.nat(), fc.nat(), fc.nat(), fc.boolean())
+    .map(([text, a, b, flips, recased]) => {
+      const from = a % (text.length + 1);
+      const cut = text.slice(from, from + (b % 48));
+      return recased ? recase(cut, flips) : cut;
+    });
+
+  it('finds what mayBeOomText and a search of the whole text for its own parts both find', () => {
+    // Its parts, searched for from the start: it starts its own search just before what mayBeOomText found.
+    const PARTS =
+      /oom|out of memory|kill(?:ed)? process|memory cgroup|\]\s+-?\d|\+0x| cpuset=|: usage |CPU: |tgid |Task in |callbacks suppressed|Memory limit reached of cgroup |Tasks state \(memory values in pages\):/;
+    const ANY_CASE = /oom|out of memory|kill(?:ed)? process|memory cgroup/i;
+    const oracle = (text: string) => mayBeOomText(text) && (ANY_CASE.test(text) || PARTS.test(text));
+    fc.assert(
+      fc.property(
+        fc.array(piece, { minLength: 1, maxLength: 4 }),
+        fc.string({ maxLength: 30 }),
+        (pieces, pad) => {
+          for (const text of [pieces.join(''), `${pad}${pieces.join(pad)}`]) {
+            expect([text, mayBeOomLine(text, 0)]).toEqual([text, oracle(text)]);
+          }
+        },
+      ),
+      { numRuns: 20_000 },
+    );
+  });
+
+  it('says no only to text parseKernelLine calls not-oom: near misses cut from markers, words and OOM lines', () => {
+    fc.assert(
+      fc.property(fc.array(piece, { minLength: 1, maxLength: 4 }), fc.boolean(), (pieces, truncated) => {
+        const text = pieces.join('');
+        if (mayBeOomLine(text, 0)) return;
+        expect([text, parseKernelLine(text, truncated, { prefilter: false })]).toEqual([
+          text,
+          { kind: 'not-oom' },
+        ]);
+      }),
+      { numRuns: 20_000 },
+    );
+  });
+
+  it('leaves out sample lines that mayBeOomText lets through but no recognizer reads', () => {
+    const lines = ['Memory: 3218236K/25165432K available', 'x86/fpu: Supporting XSAVE feature 0x001'];
+    expect(lines.map((text) => mayBeOomText(text))).toEqual([true, true]);
+    expect(lines.map((text) => mayBeOomLine(text, 0))).toEqual([false, false]);
+  });
+});
+
+describe('mayBeOomText', () => {
+  it('finds what MAY_BE_RECOGNIZED finds, or a frame offset', () => {
+    const text = fc.string({
+      unit: fc.constantFrom(...'oOmMeErRyYkKiIlLsSuUtTgGdDpPaAcC =:]-0123456789+x\t\n'),
+      maxLength: 40,
+    });
+    fc.assert(
+      fc.property(text, (t) => {
+        expect(mayBeOomText(t)).toBe(MAY_BE_RECOGNIZED.test(t) || t.includes('+0x'));
+      }),
+      { numRuns: 5000 },
     );
   });
 });
