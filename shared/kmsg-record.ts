@@ -41,14 +41,30 @@ function integerAt(text: string, at: number): number {
 }
 
 /**
+ * Where the message's text starts (after HEAD), or -1 when the line does not start as a flat record does. Of
+ * the head itself nothing is OOM text, so a search for it may start there too (shared/log-event-lines.ts).
+ */
+export function kmsgHeadEnd(line: string): number {
+  if (line.charCodeAt(0) !== OPEN_BRACE) return -1;
+  HEAD.lastIndex = 0;
+  return HEAD.test(line) ? HEAD.lastIndex : -1;
+}
+
+/** Whether the line ends as a record whose last value is a string: `"}`. */
+function endsAfterString(line: string): boolean {
+  const last = line.length - 2;
+  return line.charCodeAt(last) === QUOTE && line.charCodeAt(last + 1) === CLOSE_BRACE;
+}
+
+/**
  * The message, its text starting at `start`, when the line ends with it: a slice when it holds no escape and no
  * control character (nearly every kernel line), else what JSON.parse reads of it as a string of its own. When
  * that succeeds the string runs to the line's last quote, so it is the record's whole last value; null when
  * the line does not end so, or holds what JSON.parse of the record would read otherwise or refuse.
  */
 function messageAt(line: string, start: number): string | null {
+  if (!endsAfterString(line)) return null;
   const last = line.length - 2;
-  if (line.charCodeAt(last) !== QUOTE || line.charCodeAt(last + 1) !== CLOSE_BRACE) return null;
   PLAIN_RUN.lastIndex = start;
   PLAIN_RUN.test(line);
   if (PLAIN_RUN.lastIndex === last) return line.slice(start, last);
@@ -69,23 +85,18 @@ const STRING_TEXT = /(?:[^"\\\u0000-\u001f]|\\["\\/bfnrt]|\\u[0-9a-fA-F]{4})*/y;
  * is one. So a reader may look at the encoded text and know that flatKmsgRecord's `msg` is its decoding.
  */
 export function flatKmsgMessageStart(line: string): number {
-  if (line.charCodeAt(0) !== OPEN_BRACE) return -1;
-  HEAD.lastIndex = 0;
-  if (!HEAD.test(line)) return -1;
-  const start = HEAD.lastIndex;
-  const last = line.length - 2;
-  if (line.charCodeAt(last) !== QUOTE || line.charCodeAt(last + 1) !== CLOSE_BRACE) return -1;
+  const start = kmsgHeadEnd(line);
+  if (start < 0 || !endsAfterString(line)) return -1;
   STRING_TEXT.lastIndex = start;
   STRING_TEXT.test(line);
-  return STRING_TEXT.lastIndex === last ? start : -1;
+  return STRING_TEXT.lastIndex === line.length - 2 ? start : -1;
 }
 
 /** The record, or null when the line is not exactly of its shape. */
 export function flatKmsgRecord(line: string): FlatKmsgRecord | null {
-  if (line.charCodeAt(0) !== OPEN_BRACE) return null;
-  HEAD.lastIndex = 0;
-  if (!HEAD.test(line)) return null;
-  const msg = messageAt(line, HEAD.lastIndex);
+  const start = kmsgHeadEnd(line);
+  if (start < 0) return null;
+  const msg = messageAt(line, start);
   if (msg === null) return null;
   // HEAD has told where each integer is: after the key that follows the one before.
   const priority = integerAt(line, PRIORITY_AT);

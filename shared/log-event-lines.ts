@@ -4,7 +4,7 @@
  */
 import { isoFromMs } from './iso-time.ts';
 import { oomTextEnd } from './kernel-line.ts';
-import { flatKmsgMessageStart } from './kmsg-record.ts';
+import { flatKmsgMessageStart, kmsgHeadEnd } from './kmsg-record.ts';
 import { readLogRecord } from './log-record.ts';
 import type { InputLine } from './report-assembler.ts';
 
@@ -17,15 +17,6 @@ export interface StreamLogEvent {
   id: string | undefined;
   timestamp: number | undefined;
   message: string | undefined;
-}
-
-/** ISO text of an epoch-ms time; a batch repeats times, and each line of one millisecond shares its text. */
-function isoTimeOf(epochMs: number, last: { ms: number; iso: string | null }): string | null {
-  if (epochMs !== last.ms) {
-    last.ms = epochMs;
-    last.iso = isoFromMs(epochMs);
-  }
-  return last.iso;
 }
 
 /**
@@ -55,20 +46,14 @@ function onlyInertEscapes(message: string): boolean {
   return true;
 }
 
-const OPEN_BRACE = 0x7b;
-
 /**
- * The head of a Fluent Bit kmsg record, up to its message text. mayBeOomText finds nothing in it, and it ends in
- * a `"`, which nothing mayBeOomText finds holds: so nothing found runs across its end, and the search may start
- * after it. A third of such a record, looked at for every line of a node's log.
+ * Where the search of a message for OOM text may start: after a Fluent Bit kmsg record's head
+ * (`{"priority":…,"msg":"`, shared/kmsg-record.ts), a third of such a record, looked at for every line of a
+ * node's log. mayBeOomText finds nothing in the head, and it ends in a `"`, which nothing mayBeOomText finds
+ * holds: so nothing found runs across its end.
  */
-const KMSG_HEAD = /\{"priority":\d{1,3},"sequence":\d{1,20},"sec":\d{1,20},"usec":\d{1,9},"msg":"/y;
-
 function afterKmsgHead(message: string): number {
-  // A text-only message is not asked: calling the pattern costs more than its first character.
-  if (message.charCodeAt(0) !== OPEN_BRACE) return 0;
-  KMSG_HEAD.lastIndex = 0;
-  return KMSG_HEAD.test(message) ? KMSG_HEAD.lastIndex : 0;
+  return Math.max(0, kmsgHeadEnd(message));
 }
 
 /**
@@ -154,14 +139,14 @@ export function linesFromLogEvents(
   hostFallback: string | null,
 ): InputLine[] {
   const lines: InputLine[] = [];
-  const lastTime = { ms: Number.NaN, iso: null as string | null };
   const withoutId = new Map<number | undefined, number>();
   for (const event of events) {
     if (event.message === undefined) continue;
     if (event.id !== undefined && surelyNotOomText(event.message)) continue;
     const entry = readLogRecord(event.message);
     if (entry === null) continue;
-    entry.wallTime ??= isoTimeOf(event.timestamp ?? Number.NaN, lastTime);
+    // isoFromMs keeps the text of the last second: a batch's lines share few.
+    entry.wallTime ??= isoFromMs(event.timestamp ?? Number.NaN);
     if (hostFallback !== null) entry.host ??= hostFallback;
     lines.push({ entry, ref: event.id ?? refWithoutId(event.timestamp, withoutId) });
   }
