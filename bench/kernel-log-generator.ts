@@ -834,6 +834,13 @@ export interface GenerateOptions {
   segmentLines?: readonly [number, number];
 }
 
+/** The benchmark's log (`npm run bench`): 100 MiB from a fixed seed, one report per ~300 lines of noise. */
+export const BENCH_LOG_OPTIONS: GenerateOptions = {
+  seed: 20261123,
+  targetBytes: 100 * 1024 * 1024,
+  noisePerReport: 300,
+};
+
 /** Writes the log to `path`; returns what was written. */
 export function generateKernelLog(path: string, options: GenerateOptions): GeneratedLog {
   const fd = openSync(path, 'w');

@@ -34,7 +34,7 @@ import {
   TEXT_ONLY_GROUP,
   WHOLE_RECORD_GROUP,
 } from '../test/fixtures/subscription/subscription-payloads.ts';
-import { generateKernelLogText } from './kernel-log-generator.ts';
+import { BENCH_LOG_OPTIONS, generateKernelLogText } from './kernel-log-generator.ts';
 
 const BATCH_BYTES = 1024 * 1024;
 const SHIFT_SECONDS = 1000;
@@ -128,9 +128,8 @@ const NODE_LOG_TEXT_BYTES = 24 * 1024 * 1024;
  */
 function nodeLogBatch(): SubscriptionLogEvent[] {
   const { text } = generateKernelLogText({
-    seed: 20261123,
+    ...BENCH_LOG_OPTIONS,
     targetBytes: NODE_LOG_TEXT_BYTES,
-    noisePerReport: 300,
     segmentLines: [5_000, 10_000],
   });
   const events: SubscriptionLogEvent[] = [];

@@ -19,12 +19,12 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Measured } from './parser-stages.ts';
 import type { GeneratedLog, GenerateOptions } from './kernel-log-generator.ts';
-import { generateKernelLog } from './kernel-log-generator.ts';
+import { BENCH_LOG_OPTIONS, generateKernelLog } from './kernel-log-generator.ts';
 
 const BENCH_DIR = '.bench';
 const LOG = join(BENCH_DIR, 'kernel-100mib.log');
 const LOG_FACTS = join(BENCH_DIR, 'kernel-100mib.json');
-const OPTIONS: GenerateOptions = { seed: 20261123, targetBytes: 100 * 1024 * 1024, noisePerReport: 300 };
+const OPTIONS: GenerateOptions = BENCH_LOG_OPTIONS;
 const BIN = 'dist/eks-oom-alerts.mjs';
 const RUNS = 5;
 const MIB = 1024 * 1024;
