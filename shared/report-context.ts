@@ -47,7 +47,8 @@ function fillNulls<T extends object>(own: T, other: T, prefix: string, filled: s
 
 /**
  * Fills what the event lacks from the same kill seen in the context. Never overwrites what the event's own
- * lines said; the id and the source stay the event's own.
+ * lines said, but extends its group: a context that lists more co-victims holds more of the same group kill.
+ * The id and the source stay the event's own.
  */
 export function mergeReportContext(event: OomEvent, candidates: readonly OomEvent[]): ContextMerge {
   const same = findSameKill(event, candidates);
@@ -98,7 +99,9 @@ export function mergeReportContext(event: OomEvent, candidates: readonly OomEven
     merged.tasks = same.tasks;
     filled.push('tasks');
   }
-  if (event.coVictims.length === 0 && same.coVictims.length > 0) {
+  // A memory.oom.group kill whose member lines ran into the next subscription delivery was sent with the
+  // members seen so far; the stream, read later, lists the rest. The same kill, so more members is more of it.
+  if (same.coVictimCount > event.coVictimCount) {
     merged.coVictims = same.coVictims;
     merged.coVictimCount = same.coVictimCount;
     filled.push('coVictims');

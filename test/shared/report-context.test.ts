@@ -6,6 +6,7 @@ import type { OomEvent } from '../../shared/oom-event.ts';
 import { assembleReports } from '../../shared/report-assembler.ts';
 import { mergeReportContext } from '../../shared/report-context.ts';
 import { FORWARDED_TERMS } from '../../shared/subscription-pattern.ts';
+import { GROUP_FIRST_PID, groupKillMessages } from '../fixtures/group-kill-report.ts';
 
 interface PutLogEventsBody {
   logGroupName: string;
@@ -95,5 +96,42 @@ describe('report context', () => {
     expect(mergeReportContext(doctored, context).event.victim.anonRssKb).toBe(1);
     const otherPid = { ...doctored, victim: { ...doctored.victim, pid: 1 } };
     expect(mergeReportContext(otherPid, context)).toEqual({ event: otherPid, filled: [] });
+  });
+
+  describe('a memory.oom.group kill split across two subscription deliveries', () => {
+    // The kernel's text of a 300-process group kill, every line ingested at the same millisecond.
+    const messages = groupKillMessages(300).map((message) => ({
+      timestamp: Date.parse('2025-11-20T10:02:11.117Z'),
+      message,
+    }));
+    const firstMemberLine = messages.findIndex((m) =>
+      m.message.includes(`Killed process ${GROUP_FIRST_PID + 1} `),
+    );
+    // The first delivery ends after the 20th other member's kill line: the event parse sends at its end.
+    const firstDelivery = messages
+      .slice(0, firstMemberLine + 20)
+      .filter((m) => FORWARDED_TERMS.some((term) => m.message.includes(term)));
+
+    it('takes the whole group from the fetched lines when they list more of it than the event', () => {
+      const [partial] = assemble(firstDelivery);
+      expect(partial).toMatchObject({ coVictimCount: 20, tasks: [] });
+      const { event, filled } = mergeReportContext(partial as OomEvent, assemble(messages));
+      expect(filled).toEqual(['trigger.pid', 'tasks', 'coVictims']);
+      expect(event.coVictimCount).toBe(299);
+      expect(event.coVictims).toHaveLength(100);
+      expect(event.coVictims.map((v) => v.pid)).toEqual(
+        Array.from({ length: 100 }, (_, i) => GROUP_FIRST_PID + 1 + i),
+      );
+      expect(event.id).toBe(partial?.id);
+    });
+
+    it("keeps the event's own group when the fetched lines hold less of it", () => {
+      const [whole] = assemble(messages.filter((m) => FORWARDED_TERMS.some((t) => m.message.includes(t))));
+      const [partial] = assemble(firstDelivery);
+      expect(whole?.coVictimCount).toBe(299);
+      const { event, filled } = mergeReportContext(whole as OomEvent, [partial as OomEvent]);
+      expect(filled).not.toContain('coVictims');
+      expect(event.coVictimCount).toBe(299);
+    });
   });
 });

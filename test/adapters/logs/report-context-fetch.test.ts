@@ -17,6 +17,12 @@ import { kernelStreamOf, oomEventsFromStream, type KernelStream } from '../../..
 import { FORWARDED_TERMS } from '../../../shared/subscription-pattern.ts';
 import { fakeTiming } from '../fake-timing.ts';
 import {
+  GROUP_FIRST_PID,
+  GROUP_LOG_GROUP,
+  GROUP_LOG_STREAM,
+  groupKillBodies,
+} from '../../fixtures/group-kill-report.ts';
+import {
   bodiesOfGroup,
   WHOLE_RECORD_GROUP,
   type PutLogEventsBody,
@@ -258,6 +264,43 @@ describe('completeFromReportContext on the real Fluent Bit report', () => {
     expect(result.notes[0]?.detail).toBe(
       'report context not fetched: AccessDeniedException: User is not authorized to perform: logs:FilterLogEvents',
     );
+  });
+});
+
+describe('completeFromReportContext on a memory.oom.group kill split across two deliveries', () => {
+  it('lists every member the stream holds, where the event had only those of the first delivery', async () => {
+    const killAt = Date.parse('2025-11-20T10:02:11.117Z');
+    const stored: FilteredLogEvent[] = groupKillBodies(300, 'kmsg-json', killAt)
+      .flatMap((body) => body.logEvents)
+      .map((e, i) => ({
+        eventId: `g${String(i).padStart(4, '0')}`,
+        logStreamName: GROUP_LOG_STREAM,
+        timestamp: e.timestamp,
+        ingestionTime: e.timestamp + 800,
+        message: e.message,
+      }));
+    const twentiethMember = stored.findIndex((e) =>
+      (e.message as string).includes(`Killed process ${GROUP_FIRST_PID + 20} `),
+    );
+    const stream = kernelStreamOf(GROUP_LOG_GROUP, GROUP_LOG_STREAM) as KernelStream;
+    const firstDelivery = forwardedOnly(stored.slice(0, twentiethMember + 1)).map(streamLogEventOf);
+    const [sent] = oomEventsFromStream(stream, firstDelivery, null, { final: false }).events;
+    expect(sent).toMatchObject({ coVictimCount: 20, tasks: [] });
+    logs.on(FilterLogEventsCommand).resolves({ events: stored, searchedLogStreams: [] });
+
+    const result = await completeFromReportContext([sent as OomEvent], {
+      client: new CloudWatchLogsClient({}),
+      ...fakeTiming(killAt + 30_000),
+    });
+
+    const [event] = result.events;
+    expect(event?.id).toBe(sent?.id);
+    expect(event?.coVictimCount).toBe(299);
+    expect(event?.coVictims.at(-1)?.pid).toBe(GROUP_FIRST_PID + 100);
+    expect(result.notes[0]).toMatchObject({
+      outcome: 'filled',
+      filled: ['trigger.pid', 'tasks', 'coVictims'],
+    });
   });
 });
 
