@@ -5,7 +5,7 @@
 import type { SQSBatchResponse, SQSRecord } from 'aws-lambda';
 import { enrichEvents } from '../../adapters/enrich/enrich-events.ts';
 import type { EnrichDeps, EventOutcome } from '../../adapters/enrich/enrich-events.ts';
-import { readOomEventBody } from './oom-event-body.ts';
+import { readOomEventBody } from '../../shared/oom-event-body.ts';
 
 export type RecordResult = EventOutcome | { status: 'unreadable'; reason: string };
 

@@ -1,10 +1,11 @@
 /**
- * An SQS message body back into an OomEvent. The parser wrote it, so a body that does not fit is a bug or
- * a foreign message: it is named precisely and its record fails, to land in the DLQ rather than vanish.
+ * An OomEvent's JSON back into an OomEvent: an SQS message body, or the copy a claim holds
+ * (adapters/state/claim-store.ts). This project wrote it, so a body that does not fit is a bug or a foreign
+ * message: it is named precisely, and enrich fails its record, to land in the DLQ rather than vanish.
  */
-import { SCHEMA_VERSION } from '../../shared/oom-event.ts';
-import type { OomEvent } from '../../shared/oom-event.ts';
-import { errorMessage } from '../../shared/error-text.ts';
+import { SCHEMA_VERSION } from './oom-event.ts';
+import type { OomEvent } from './oom-event.ts';
+import { errorMessage } from './error-text.ts';
 
 export type BodyRead = { ok: true; event: OomEvent } | { ok: false; reason: string };
 

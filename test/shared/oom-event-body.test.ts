@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { readOomEventBody } from '../../../functions/enrich/oom-event-body.ts';
-import { oomEvent } from '../../fixtures/kubernetes-objects.ts';
+import { readOomEventBody } from '../../shared/oom-event-body.ts';
+import { oomEvent } from '../fixtures/kubernetes-objects.ts';
 
 describe('readOomEventBody', () => {
   it('reads back what the parser sent', () => {
