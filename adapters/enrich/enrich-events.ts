@@ -7,11 +7,13 @@
 import { randomUUID } from 'node:crypto';
 import type { EnrichedOomEvent, OomEvent } from '../../shared/oom-event.ts';
 import { decideOtherCopy, killFingerprint } from '../state/claim-store.ts';
-import type { ClaimStore } from '../state/claim-store.ts';
+import type { ClaimStore, PublishingMark } from '../state/claim-store.ts';
 import type { Enrichment, PodResolver } from '../kubernetes/pod-resolver.ts';
 import type { ContextResult } from '../logs/report-context-fetch.ts';
 import { attemptCall, realTiming, retryWithBackoff } from '../retry.ts';
 import { errorMessage } from '../../shared/error-text.ts';
+import { killSeenRank, showsMoreOfKill, withLaterCopy } from '../../shared/event-copies.ts';
+import { readOomEventBody } from '../../shared/oom-event-body.ts';
 
 export type PublishResult = { ok: true } | { ok: false; reason: string };
 
@@ -37,7 +39,14 @@ export type EventOutcome =
    * `unverified`: taken as one without a record of its delivery (a "publishing" claim whose lease ran out, or
    * a date older than the claims), the only trace of a possible loss.
    */
-  | { status: 'duplicate'; eventId: string; reason: string; unverified?: true }
+  | {
+      status: 'duplicate';
+      eventId: string;
+      reason: string;
+      unverified?: true;
+      /** This copy showed more of the kill than the one its alert was made from: the alert says less. */
+      showedMore?: true;
+    }
   /**
    * Not published; the caller retries it later (SQS does, through partial batch failure). `inFlight`: another
    * attempt, or the other copy of the kill, is being delivered right now, which is no error.
@@ -124,6 +133,44 @@ function failed(eventId: string, reason: string, inFlight = false): Claimed {
   return { kind: 'settled', outcome };
 }
 
+/**
+ * A copy of an event that was delivered already. One that shows more of the kill than the delivered copy
+ * (parse sent it again when the next delivery brought more of a group kill, after the alert went out) is a
+ * duplicate still, not a second alert, but one that says the alert showed less.
+ */
+function deliveredAlready(event: OomEvent, seenRank: number, deliveredRank: number | undefined): Claimed {
+  if (deliveredRank === undefined || seenRank <= deliveredRank)
+    return duplicate(event.id, 'already delivered');
+  const outcome: EventOutcome = {
+    status: 'duplicate',
+    eventId: event.id,
+    reason: `already delivered, from a copy that showed less of the kill than this one (${event.coVictimCount} other processes killed with it, the report ${event.complete ? 'complete' : 'incomplete'}): the alert says less`,
+    showedMore: true,
+  };
+  return { kind: 'settled', outcome };
+}
+
+/**
+ * A copy of an event whose claim another attempt holds: it is handed to that attempt, which alerts with it if
+ * it shows more of the kill and the attempt has not started publishing. Either way it is retried until the
+ * event is delivered, so that it delivers the kill itself if that attempt fails.
+ */
+async function handOver(
+  event: OomEvent,
+  seenRank: number,
+  leaseUntil: number,
+  deps: EnrichDeps,
+): Promise<Claimed> {
+  const until = new Date(leaseUntil).toISOString();
+  const handed = await deps.claims
+    .offerLaterCopy(event.id, { body: JSON.stringify(event), seenRank })
+    .catch(() => false);
+  const reason = handed
+    ? `another attempt holds it until ${until}; handed this copy to it, as it shows more of the kill`
+    : `another attempt holds it until ${until}`;
+  return failed(event.id, reason, true);
+}
+
 /** When a claim taken or completed at `now` expires from the table, in epoch seconds (its TTL). */
 function claimExpiresAt(deps: EnrichDeps, now: number): number {
   return Math.ceil((now + deps.claimTtlMs) / 1000);
@@ -143,18 +190,17 @@ async function claim(
     return duplicate(event.id, reason, true);
   }
   const expiresAt = claimExpiresAt(deps, now);
+  const seenRank = killSeenRank(event);
   const claimed = await deps.claims.claimEvent(event.id, {
     token,
     now,
     leaseUntil: now + deps.leaseMs,
     expiresAt,
+    seenRank,
   });
-  if (claimed.outcome === 'done') return duplicate(event.id, 'already delivered');
+  if (claimed.outcome === 'done') return deliveredAlready(event, seenRank, claimed.deliveredRank);
   if (claimed.outcome === 'unrecorded') return duplicate(event.id, UNRECORDED, true);
-  if (claimed.outcome === 'in-progress') {
-    const until = new Date(claimed.leaseUntil).toISOString();
-    return failed(event.id, `another attempt holds it until ${until}`, true);
-  }
+  if (claimed.outcome === 'in-progress') return handOver(event, seenRank, claimed.leaseUntil, deps);
   try {
     return await claimKill(event, deps, { token, observedAt, expiresAt }, attempts);
   } catch (error) {
@@ -235,23 +281,36 @@ async function enrichmentOf(event: OomEvent, deps: EnrichDeps): Promise<Enrichme
   }
 }
 
-/** Marks each event publishing, then publishes those still this run's; one result per event, in order. */
+/** The event to alert with: the enriched one, or the later copy handed over to its attempt, if readable. */
+function alertOf(enriched: EnrichedOomEvent, laterCopy: string | null): EnrichedOomEvent {
+  if (laterCopy === null) return enriched;
+  const read = readOomEventBody(laterCopy);
+  return read.ok && read.event.id === enriched.id ? withLaterCopy(enriched, read.event) : enriched;
+}
+
+/**
+ * Marks each event publishing, then publishes those still this run's: with the later copy handed over to the
+ * attempt, where there is one. One result and one event (as published, or as enriched) per event, in order.
+ */
 async function publishClaimed(
   claimed: readonly ToEnrich[],
   enriched: readonly EnrichedOomEvent[],
   deps: EnrichDeps,
-): Promise<PublishResult[]> {
-  const unmarked = await Promise.all(
-    claimed.map(async (c): Promise<string | null> => {
+): Promise<{ results: PublishResult[]; events: EnrichedOomEvent[] }> {
+  const marks = await Promise.all(
+    claimed.map(async (c): Promise<PublishingMark | { marked: false; reason: string }> => {
       try {
-        if (await deps.claims.markPublishing(c.event.id, c.token)) return null;
-        return 'another attempt took the claim over (its lease ran out) before it was published';
+        return await deps.claims.markPublishing(c.event.id, c.token);
       } catch (error) {
-        return `claim not marked before publishing: ${errorMessage(error)}`;
+        return { marked: false, reason: `claim not marked before publishing: ${errorMessage(error)}` };
       }
     }),
   );
-  const ready = enriched.filter((_, index) => unmarked[index] === null);
+  const events = enriched.map((event, index) => {
+    const mark = marks[index];
+    return mark?.marked === true ? alertOf(event, mark.laterCopy) : event;
+  });
+  const ready = events.filter((_, index) => marks[index]?.marked === true);
   let results: PublishResult[];
   try {
     results = ready.length === 0 ? [] : await deps.publish(ready, deps.deadline + AFTER_DEADLINE.publishMs);
@@ -259,13 +318,15 @@ async function publishClaimed(
     results = ready.map(() => ({ ok: false, reason: `delivery failed: ${errorMessage(error)}` }));
   }
   let next = 0;
-  return unmarked.map(
-    (reason) =>
-      (reason === null ? results[next++] : { ok: false, reason }) ?? {
-        ok: false,
-        reason: 'delivery gave no result for this event',
-      },
-  );
+  const noResult: PublishResult = { ok: false, reason: 'delivery gave no result for this event' };
+  const unmarked = 'another attempt took the claim over (its lease ran out) before it was published';
+  return {
+    events,
+    results: marks.map((mark) => {
+      if (mark.marked) return results[next++] ?? noResult;
+      return { ok: false, reason: 'reason' in mark ? mark.reason : unmarked };
+    }),
+  };
 }
 
 /** A claim write after publishing, retried with backoff while the invocation's reserve lasts (at least once). */
@@ -342,12 +403,15 @@ async function settleFollower(
  */
 export async function enrichEvents(events: readonly OomEvent[], deps: EnrichDeps): Promise<EventOutcome[]> {
   const newToken = deps.newToken ?? randomUUID;
-  // An id twice in one batch (the parser sent it twice) is claimed once; the copy shares the first's fate.
-  const firstIndex = new Map<string, number>();
+  // An id twice in one batch (parse sent it again with more of the kill seen) is claimed once, as the copy
+  // that shows the most of it (the first of equals); the other copies share its fate.
+  const chosenIndex = new Map<string, number>();
   events.forEach((event, index) => {
-    if (!firstIndex.has(event.id)) firstIndex.set(event.id, index);
+    const chosen = chosenIndex.get(event.id);
+    if (chosen === undefined || showsMoreOfKill(event, events[chosen] as OomEvent))
+      chosenIndex.set(event.id, index);
   });
-  const unique = [...firstIndex.values()].map((index) => ({
+  const unique = [...chosenIndex.values()].map((index) => ({
     event: events[index] as OomEvent,
     token: newToken(),
   }));
@@ -370,13 +434,13 @@ export async function enrichEvents(events: readonly OomEvent[], deps: EnrichDeps
     const enrichment = withContextNote(await enrichmentOf(event, deps), completed.notes.get(event.id));
     return { ...event, cluster: deps.cluster, ...enrichment } satisfies EnrichedOomEvent;
   });
-  const results = await publishClaimed(toEnrich, enriched, deps);
+  const { results, events: alerts } = await publishClaimed(toEnrich, enriched, deps);
 
   const byId = new Map<string, EventOutcome>();
   for (const c of claims) if (c.kind === 'settled') byId.set(c.outcome.eventId, c.outcome);
   await Promise.all(
     toEnrich.map(async (c, index) => {
-      const event = enriched[index] as EnrichedOomEvent;
+      const event = alerts[index] as EnrichedOomEvent;
       const published = results[index] as PublishResult;
       const contextNote = completed.notes.get(event.id);
       const unsettled = await settle(c, published, deps);
@@ -401,7 +465,11 @@ export async function enrichEvents(events: readonly OomEvent[], deps: EnrichDeps
   );
   return events.map((event, index) => {
     const outcome = byId.get(event.id) as EventOutcome;
-    if (firstIndex.get(event.id) === index || outcome.status === 'failed') return outcome;
-    return { status: 'duplicate', eventId: event.id, reason: 'the same event appeared earlier in the batch' };
+    const chosen = chosenIndex.get(event.id) as number;
+    if (chosen === index || outcome.status === 'failed') return outcome;
+    const reason = showsMoreOfKill(events[chosen] as OomEvent, event)
+      ? 'another copy of the same event in the batch shows more of the kill'
+      : 'the same event appeared earlier in the batch';
+    return { status: 'duplicate', eventId: event.id, reason };
   });
 }

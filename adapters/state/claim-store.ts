@@ -11,6 +11,10 @@
  *   within a short window is the same kill. The other copy is settled only once the first is delivered:
  *   while the first is in flight it waits (its record is retried), and when the first's attempt died or gave
  *   up, the other copy takes the kill over.
+ * An event claim also keeps how much of the kill its copy shows (shared/event-copies.ts). Parse sends a report
+ * again, same id, when the next delivery brings more of it (memory.oom.group members): a copy that arrives
+ * while the claim is held, before publishing, is handed to the holder, which alerts with it; one that arrives
+ * after learns what the alert showed.
  * The decisions are pure functions here; the DynamoDB store states the same ones as condition expressions.
  */
 import type { OomEvent } from '../../shared/oom-event.ts';
@@ -36,7 +40,8 @@ export interface KillClaimRecord extends KillOwner {
 
 export type EventClaim =
   | { outcome: 'claimed' }
-  | { outcome: 'done' }
+  /** `deliveredRank`: how much of the kill the delivered copy showed, where the claim kept it. */
+  | { outcome: 'done'; deliveredRank?: number }
   | { outcome: 'in-progress'; leaseUntil: number }
   /** An attempt handed it to the bus and could not record the answer: taken as delivered. */
   | { outcome: 'unrecorded' };
@@ -52,7 +57,18 @@ export interface EventClaimRequest {
   leaseUntil: number;
   /** Epoch seconds for the table's TTL. */
   expiresAt: number;
+  /** How much of the kill the claiming copy shows (killSeenRank); copies that show more are handed over. */
+  seenRank?: number;
 }
+
+/** A copy of a claimed event, handed to the attempt that holds the claim: its JSON and its killSeenRank. */
+export interface LaterCopy {
+  body: string;
+  seenRank: number;
+}
+
+/** Whether the claim was marked for this attempt, and the copy handed to it meanwhile, if any. */
+export type PublishingMark = { marked: false } | { marked: true; laterCopy: string | null };
 
 export interface KillClaimRequest {
   eventId: string;
@@ -70,12 +86,21 @@ export interface ClaimStore {
   claimEvent(eventId: string, request: EventClaimRequest): Promise<EventClaim>;
   /** The event claim as it stands (read consistently), or undefined when there is none. */
   readEvent(eventId: string): Promise<EventClaimState | undefined>;
-  /** In progress → publishing; false (and nothing is written) when the claim is no longer this attempt's. */
-  markPublishing(eventId: string, token: string): Promise<boolean>;
+  /**
+   * Keeps a copy of the event for the attempt that holds the claim, while it is in progress and only if the
+   * copy shows more of the kill than the holder's (a claim that kept no rank takes none) and any copy kept
+   * before; whether it was kept.
+   */
+  offerLaterCopy(eventId: string, copy: LaterCopy): Promise<boolean>;
+  /**
+   * In progress → publishing, with the copy kept for the attempt (none can be kept after); `marked: false`
+   * (and nothing is written) when the claim is no longer this attempt's.
+   */
+  markPublishing(eventId: string, token: string): Promise<PublishingMark>;
   claimKill(fingerprint: string, request: KillClaimRequest): Promise<KillClaim>;
   /** Moves the kill from `owner` to the request's event; false when the claim is no longer `owner`'s. */
   takeOverKill(fingerprint: string, owner: KillOwner, request: KillClaimRequest): Promise<boolean>;
-  /** Marks the event done; a no-op if the claim is no longer this attempt's. */
+  /** Marks the event done, dropping a kept copy; a no-op if the claim is no longer this attempt's. */
   completeEvent(eventId: string, token: string, expiresAt: number): Promise<void>;
   /** Gives the event back for a retry; a no-op if the claim is no longer this attempt's. */
   releaseEvent(eventId: string, token: string): Promise<void>;
@@ -122,6 +147,13 @@ export function decideOtherCopy(owner: EventClaimState | undefined, now: number)
 export function createMemoryClaimStore(): ClaimStore {
   const events = new Map<string, EventClaimState>();
   const kills = new Map<string, KillClaimRecord>();
+  /** Per claimed event: its claiming copy's rank, and a copy kept for it (its body dropped once done). */
+  const copies = new Map<string, { seenRank?: number; later?: LaterCopy; laterRank?: number }>();
+  const deliveredRank = (eventId: string): { deliveredRank?: number } => {
+    const kept = copies.get(eventId);
+    const rank = kept?.laterRank ?? kept?.seenRank;
+    return rank === undefined ? {} : { deliveredRank: rank };
+  };
   const heldBy = (eventId: string, token: string): EventClaimState | undefined => {
     const claim = events.get(eventId);
     return claim !== undefined && claim.state !== 'done' && claim.token === token ? claim : undefined;
@@ -133,8 +165,19 @@ export function createMemoryClaimStore(): ClaimStore {
       const decision = decideEventClaim(events.get(eventId), request.now);
       if (decision.outcome === 'claimed') {
         events.set(eventId, { state: 'in-progress', token: request.token, leaseUntil: request.leaseUntil });
+        copies.set(eventId, request.seenRank === undefined ? {} : { seenRank: request.seenRank });
       }
+      if (decision.outcome === 'done') return Promise.resolve({ ...decision, ...deliveredRank(eventId) });
       return Promise.resolve(decision);
+    },
+    offerLaterCopy(eventId, copy) {
+      const kept = copies.get(eventId);
+      // A claim that kept no rank (written before ranks were) cannot tell whether the copy shows more.
+      if (events.get(eventId)?.state !== 'in-progress' || kept?.seenRank === undefined)
+        return Promise.resolve(false);
+      if (copy.seenRank <= (kept.laterRank ?? kept.seenRank)) return Promise.resolve(false);
+      copies.set(eventId, { ...kept, later: copy, laterRank: copy.seenRank });
+      return Promise.resolve(true);
     },
     readEvent(eventId) {
       const claim = events.get(eventId);
@@ -142,10 +185,9 @@ export function createMemoryClaimStore(): ClaimStore {
     },
     markPublishing(eventId, token) {
       const claim = heldBy(eventId, token);
-      if (claim?.state === 'publishing') return Promise.resolve(true);
-      if (claim?.state !== 'in-progress') return Promise.resolve(false);
-      events.set(eventId, { ...claim, state: 'publishing' });
-      return Promise.resolve(true);
+      if (claim === undefined) return Promise.resolve({ marked: false });
+      if (claim.state === 'in-progress') events.set(eventId, { ...claim, state: 'publishing' });
+      return Promise.resolve({ marked: true, laterCopy: copies.get(eventId)?.later?.body ?? null });
     },
     claimKill(fingerprint, request) {
       const decision = decideKillClaim(kills.get(fingerprint), request);
@@ -160,11 +202,16 @@ export function createMemoryClaimStore(): ClaimStore {
       return Promise.resolve(true);
     },
     completeEvent(eventId, token) {
-      if (heldBy(eventId, token) !== undefined) events.set(eventId, { state: 'done' });
+      if (heldBy(eventId, token) === undefined) return Promise.resolve();
+      events.set(eventId, { state: 'done' });
+      // The ranks stay, to tell a later copy what the alert showed; the body is no longer needed.
+      delete copies.get(eventId)?.later;
       return Promise.resolve();
     },
     releaseEvent(eventId, token) {
-      if (heldBy(eventId, token) !== undefined) events.delete(eventId);
+      if (heldBy(eventId, token) === undefined) return Promise.resolve();
+      events.delete(eventId);
+      copies.delete(eventId);
       return Promise.resolve();
     },
     releaseKill(fingerprint, eventId, token) {

@@ -10,7 +10,14 @@ import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/l
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { STATE_KEY_PREFIX } from '../../shared/state-table-keys.ts';
 import { SAME_KILL_WINDOW_MS, decideEventClaim } from './claim-store.ts';
-import type { ClaimStore, EventClaim, EventClaimState, KillClaim, KillClaimRequest } from './claim-store.ts';
+import type {
+  ClaimStore,
+  EventClaim,
+  EventClaimState,
+  KillClaim,
+  KillClaimRequest,
+  PublishingMark,
+} from './claim-store.ts';
 import { PK, TTL, conditionalWrite, tableKey } from './state-table.ts';
 
 /**
@@ -32,6 +39,18 @@ function eventStateOf(item: Record<string, unknown> | undefined): EventClaimStat
   if ((state === 'in-progress' || state === 'publishing') && typeof token === 'string')
     return { state, token, leaseUntil: typeof leaseUntil === 'number' ? leaseUntil : 0 };
   return undefined;
+}
+
+/** How much of the kill the delivered copy showed: the copy handed over, else the claiming one; if kept. */
+function deliveredRankOf(item: Record<string, unknown>): { deliveredRank?: number } {
+  const rank = item['laterRank'] ?? item['seenRank'];
+  return typeof rank === 'number' ? { deliveredRank: rank } : {};
+}
+
+/** The copy kept for the attempt that holds the claim (offerLaterCopy), or null. */
+function laterCopyOf(item: Record<string, unknown> | undefined): string | null {
+  const body = item?.['laterCopy'];
+  return typeof body === 'string' ? body : null;
 }
 
 /** Whether the item holds these values: the attempt's own write, when a condition failed against it. */
@@ -134,6 +153,7 @@ export function createDynamoDbClaimStore(
           claimState: 'in-progress',
           claimToken: request.token,
           leaseUntil: request.leaseUntil,
+          seenRank: request.seenRank,
           [TTL]: request.expiresAt,
         },
         `attribute_not_exists(${PK}) OR (claimState = :inProgress AND leaseUntil <= :now)`,
@@ -143,14 +163,38 @@ export function createDynamoDbClaimStore(
       const state = eventStateOf(blocking);
       // An in-progress claim that blocked the write holds it, even if its lease ran out since.
       if (state?.state === 'in-progress') return { outcome: 'in-progress', leaseUntil: state.leaseUntil };
-      return state === undefined ? { outcome: 'done' } : decideEventClaim(state, request.now);
+      const decision =
+        state === undefined ? { outcome: 'done' as const } : decideEventClaim(state, request.now);
+      return decision.outcome === 'done' ? { ...decision, ...deliveredRankOf(blocking) } : decision;
+    },
+
+    async offerLaterCopy(eventId, copy) {
+      const key = eventKey(eventId);
+      const written = await conditionalWrite(() =>
+        client.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: tableKey(key),
+            UpdateExpression: 'SET laterCopy = :body, laterRank = :rank',
+            ConditionExpression:
+              'claimState = :inProgress AND seenRank < :rank AND (attribute_not_exists(laterRank) OR laterRank < :rank)',
+            ExpressionAttributeValues: {
+              ':body': copy.body,
+              ':rank': copy.seenRank,
+              ':inProgress': 'in-progress',
+            },
+          }),
+          bounded(),
+        ),
+      );
+      return heldOrOwn(written !== null, key, { laterCopy: copy.body, laterRank: copy.seenRank });
     },
 
     async readEvent(eventId) {
       return eventStateOf(await readItem(eventKey(eventId)));
     },
 
-    async markPublishing(eventId, token) {
+    async markPublishing(eventId, token): Promise<PublishingMark> {
       const key = eventKey(eventId);
       const written = await conditionalWrite(() =>
         client.send(
@@ -164,11 +208,16 @@ export function createDynamoDbClaimStore(
               ':token': token,
               ':inProgress': 'in-progress',
             },
+            ReturnValues: 'ALL_NEW',
           }),
           bounded(),
         ),
       );
-      return heldOrOwn(written !== null, key, { claimToken: token, claimState: 'publishing' });
+      if (written !== null) return { marked: true, laterCopy: laterCopyOf(written.Attributes) };
+      const item = await readItem(key);
+      return carries(item, { claimToken: token, claimState: 'publishing' })
+        ? { marked: true, laterCopy: laterCopyOf(item) }
+        : { marked: false };
     },
 
     async claimKill(fingerprint, request): Promise<KillClaim> {
@@ -209,7 +258,7 @@ export function createDynamoDbClaimStore(
           new UpdateCommand({
             TableName: tableName,
             Key: tableKey(eventKey(eventId)),
-            UpdateExpression: `SET claimState = :done, ${TTL} = :expiresAt REMOVE claimToken, leaseUntil`,
+            UpdateExpression: `SET claimState = :done, ${TTL} = :expiresAt REMOVE claimToken, leaseUntil, laterCopy`,
             ConditionExpression: 'claimToken = :token',
             ExpressionAttributeValues: { ':done': 'done', ':expiresAt': expiresAt, ':token': token },
           }),

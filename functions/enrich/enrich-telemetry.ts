@@ -1,6 +1,6 @@
 /**
- * What one SQS batch tells the operators: a log line per record (a warning when the pod could not be named
- * or a duplicate was taken without a record of its delivery, an error for a record that will be retried or a
+ * What one SQS batch tells the operators: a log line per record (a warning when the pod could not be named,
+ * a duplicate was taken without a record of its delivery, or a duplicate showed more than its alert, an error for a record that will be retried or a
  * claim left unsettled) and the counts of duplicates and unnamed pods (names from shared/metric-names.ts).
  */
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
@@ -45,7 +45,9 @@ export function recordEnrichResults(
     } else if (result.status === 'duplicate') {
       duplicates++;
       // Skipped on what its claim or date implies, not on a record of delivery: the trace of a possible loss.
-      const log = result.unverified === true ? logger.warn.bind(logger) : logger.info.bind(logger);
+      // Or it showed more of the kill than the alert did (a group kill's later members): the alert says less.
+      const warn = result.unverified === true || result.showedMore === true;
+      const log = warn ? logger.warn.bind(logger) : logger.info.bind(logger);
       log('duplicate skipped', { messageId, eventId: result.eventId, reason: result.reason });
     } else if (result.status === 'failed' && result.inFlight === true) {
       logger.info('record waits for a delivery in flight', {

@@ -118,6 +118,28 @@ describe('enrichEvents', () => {
     expect(outcomes.map((o) => o.status)).toEqual(['published', 'duplicate']);
   });
 
+  it('of two copies of one event in a batch, publishes the one that shows more of the kill', async () => {
+    // Parse sent the group kill at the end of one delivery, then again with the members the next one brought.
+    const members = (count: number) =>
+      Array.from({ length: count }, (_, i) => ({ pid: 50_000 + i, name: 'php-fpm', anonRssKb: 4_000 }));
+    const first = oomEvent({ coVictims: members(20), coVictimCount: 20 });
+    const later = oomEvent({ coVictims: members(100), coVictimCount: 299 });
+    for (const batch of [
+      [first, later],
+      [later, first],
+    ]) {
+      const { deps, published } = harness();
+      const outcomes = await enrichEvents(batch, deps);
+      expect(published.map((e) => e.coVictimCount)).toEqual([299]);
+      expect(outcomes.map((o) => o.status)).toEqual(
+        batch[0] === later ? ['published', 'duplicate'] : ['duplicate', 'published'],
+      );
+      expect(outcomes.find((o) => o.status === 'duplicate')).toMatchObject({
+        reason: 'another copy of the same event in the batch shows more of the kill',
+      });
+    }
+  });
+
   it('fails an event whose publish failed, releases its claims, and publishes it on the retry', async () => {
     let refuse = true;
     const { deps, published } = harness({
@@ -415,6 +437,140 @@ describe.each(stores)('loss windows, claims %s', (name, makeStore) => {
     refuse = false;
     expect((await enrichEvents(batch, deps)).map((o) => o.status)).toEqual(['published', 'duplicate']);
     expect(published.map((e) => e.id)).toEqual([messages.id]);
+  });
+
+  describe('a group kill sent again with the members of the next delivery', () => {
+    const members = (count: number) =>
+      Array.from({ length: count }, (_, i) => ({ pid: 70_000 + i, name: 'php-fpm', anonRssKb: 4_000 }));
+    /** The copy parse sent at the end of the first delivery, and the one it sent after the next. */
+    const copies = () => {
+      const first = { ...kill(), coVictims: members(20), coVictimCount: 20 };
+      return { first, later: { ...first, coVictims: members(100), coVictimCount: 299 } };
+    };
+
+    it('alerts with the later copy when it arrives while the first is being enriched', async () => {
+      const claims = makeStore();
+      const { first, later } = copies();
+      const resolving = gate<Enrichment>();
+      const run = harness({
+        claims,
+        resolve: () => {
+          resolving.reached();
+          return resolving.value;
+        },
+      });
+      const firstRun = enrichEvents([first], run.deps);
+      await resolving.arrived;
+
+      const second = harness({ claims });
+      expect(await enrichEvents([later], second.deps)).toEqual([
+        {
+          status: 'failed',
+          eventId: first.id,
+          reason: `another attempt holds it until ${new Date(NOW + 40_000).toISOString()}; handed this copy to it, as it shows more of the kill`,
+          inFlight: true,
+        },
+      ]);
+      resolving.open(RESOLVED);
+      expect((await firstRun).map((o) => o.status)).toEqual(['published']);
+      expect(run.published).toEqual([{ ...later, cluster: 'prod-eu', ...RESOLVED }]);
+
+      // Its retry finds the kill delivered with everything it showed.
+      expect(await enrichEvents([later], second.deps)).toEqual([
+        { status: 'duplicate', eventId: first.id, reason: 'already delivered' },
+      ]);
+      expect(second.published).toEqual([]);
+    });
+
+    it('keeps what enriching the first copy added (the report context) beside the later copy’s members', async () => {
+      const claims = makeStore();
+      const { first, later } = copies();
+      const lacking = { ...first, tasks: [] };
+      const resolving = gate<Enrichment>();
+      const run = harness({
+        claims,
+        resolve: () => {
+          resolving.reached();
+          return resolving.value;
+        },
+      });
+      run.deps.completeReports = (events) =>
+        Promise.resolve({ events: events.map((e) => ({ ...e, tasks: first.tasks })), notes: [] });
+      const firstRun = enrichEvents([lacking], run.deps);
+      await resolving.arrived;
+      await enrichEvents([{ ...later, tasks: [] }], harness({ claims }).deps);
+      resolving.open(RESOLVED);
+      await firstRun;
+      expect(run.published).toHaveLength(1);
+      expect(run.published[0]).toMatchObject({ coVictimCount: 299, tasks: first.tasks });
+    });
+
+    it('says the alert showed less when the later copy arrives after it was published', async () => {
+      const claims = makeStore();
+      const { first, later } = copies();
+      const publishing = gate<PublishResult[]>();
+      const run = harness({
+        claims,
+        publish: () => {
+          publishing.reached();
+          return publishing.value;
+        },
+      });
+      const firstRun = enrichEvents([first], run.deps);
+      await publishing.arrived;
+      // Marked publishing already: too late to hand over, so it waits for the delivery.
+      const second = harness({ claims });
+      expect(await enrichEvents([later], second.deps)).toEqual([
+        {
+          status: 'failed',
+          eventId: first.id,
+          reason: `another attempt holds it until ${new Date(NOW + 40_000).toISOString()}`,
+          inFlight: true,
+        },
+      ]);
+      publishing.open([{ ok: true }]);
+      await firstRun;
+      expect(await enrichEvents([later], second.deps)).toEqual([
+        {
+          status: 'duplicate',
+          eventId: first.id,
+          reason:
+            'already delivered, from a copy that showed less of the kill than this one (299 other processes killed with it, the report complete): the alert says less',
+          showedMore: true,
+        },
+      ]);
+      // The first copy again, or the later one once more than what was delivered, is a plain duplicate.
+      expect((await enrichEvents([first], harness({ claims }).deps))[0]).toMatchObject({
+        reason: 'already delivered',
+      });
+      expect(second.published).toEqual([]);
+    });
+
+    it('delivers the later copy itself when the attempt it was handed to fails', async () => {
+      const claims = makeStore();
+      const { first, later } = copies();
+      const resolving = gate<Enrichment>();
+      const run = harness({
+        claims,
+        resolve: () => {
+          resolving.reached();
+          return resolving.value;
+        },
+        publish: (events) => events.map(() => ({ ok: false, reason: 'InternalFailure: please retry' })),
+      });
+      const firstRun = enrichEvents([first], run.deps);
+      await resolving.arrived;
+      const second = harness({ claims });
+      expect((await enrichEvents([later], second.deps))[0]).toMatchObject({
+        status: 'failed',
+        inFlight: true,
+      });
+      resolving.open(RESOLVED);
+      expect((await firstRun).map((o) => o.status)).toEqual(['failed']);
+
+      expect((await enrichEvents([later], second.deps)).map((o) => o.status)).toEqual(['published']);
+      expect(second.published.map((e) => e.coVictimCount)).toEqual([299]);
+    });
   });
 
   it('takes over the kill from a first copy whose attempt died, and then only that copy counts', async () => {

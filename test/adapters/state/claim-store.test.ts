@@ -229,8 +229,8 @@ describe.each(stores)('claim store %s', (_name, makeStore) => {
     const store = makeStore();
     const id = fresh();
     await store.claimEvent(id, claimAt('first', T0, 10_000));
-    expect(await store.markPublishing(id, 'other')).toBe(false);
-    expect(await store.markPublishing(id, 'first')).toBe(true);
+    expect(await store.markPublishing(id, 'other')).toEqual({ marked: false });
+    expect(await store.markPublishing(id, 'first')).toEqual({ marked: true, laterCopy: null });
     expect(await store.readEvent(id)).toEqual({
       state: 'publishing',
       token: 'first',
@@ -246,12 +246,48 @@ describe.each(stores)('claim store %s', (_name, makeStore) => {
     expect(await store.readEvent(id)).toEqual({ state: 'done' });
   });
 
+  it('keeps for the holder a copy that shows more of the kill, until it starts publishing, then tells what went out', async () => {
+    const store = makeStore();
+    const id = fresh();
+    await store.claimEvent(id, { ...claimAt('first', T0), seenRank: 100 });
+    expect(await store.offerLaterCopy(id, { body: 'shows less', seenRank: 50 })).toBe(false);
+    expect(await store.offerLaterCopy(id, { body: 'shows as much', seenRank: 100 })).toBe(false);
+    expect(await store.offerLaterCopy(id, { body: 'shows more', seenRank: 300 })).toBe(true);
+    expect(await store.offerLaterCopy(id, { body: 'shows as much again', seenRank: 300 })).toBe(false);
+    expect(await store.offerLaterCopy(id, { body: 'shows the most', seenRank: 400 })).toBe(true);
+    expect(await store.markPublishing(id, 'first')).toEqual({ marked: true, laterCopy: 'shows the most' });
+    // Marked: what goes out is settled, so nothing more is kept.
+    expect(await store.offerLaterCopy(id, { body: 'too late', seenRank: 900 })).toBe(false);
+    expect(await store.markPublishing(id, 'first')).toEqual({ marked: true, laterCopy: 'shows the most' });
+    await store.completeEvent(id, 'first', EXPIRES);
+    expect(await store.offerLaterCopy(id, { body: 'after', seenRank: 900 })).toBe(false);
+    expect(await store.claimEvent(id, { ...claimAt('again', T0 + 1), seenRank: 900 })).toEqual({
+      outcome: 'done',
+      deliveredRank: 400,
+    });
+  });
+
+  it('keeps no copy for a claim without a rank, a released claim, or none at all', async () => {
+    const store = makeStore();
+    const unranked = fresh();
+    await store.claimEvent(unranked, claimAt('first', T0));
+    expect(await store.offerLaterCopy(unranked, { body: 'more', seenRank: 300 })).toBe(false);
+    const released = fresh();
+    await store.claimEvent(released, { ...claimAt('first', T0), seenRank: 1 });
+    await store.releaseEvent(released, 'first');
+    expect(await store.offerLaterCopy(released, { body: 'more', seenRank: 300 })).toBe(false);
+    expect(await store.offerLaterCopy(fresh(), { body: 'more', seenRank: 300 })).toBe(false);
+    // Its next claim starts without the copy.
+    await store.claimEvent(released, { ...claimAt('second', T0 + 1), seenRank: 1 });
+    expect(await store.markPublishing(released, 'second')).toEqual({ marked: true, laterCopy: null });
+  });
+
   it('does not hand an event to the bus once another attempt took its claim over', async () => {
     const store = makeStore();
     const id = fresh();
     await store.claimEvent(id, claimAt('slow', T0, 10_000));
     await store.claimEvent(id, claimAt('retry', T0 + 10_000));
-    expect(await store.markPublishing(id, 'slow')).toBe(false);
+    expect(await store.markPublishing(id, 'slow')).toEqual({ marked: false });
     expect(await store.readEvent(fresh())).toBeUndefined();
   });
 
@@ -289,8 +325,8 @@ describe.each(stores)('claim store %s', (_name, makeStore) => {
     const id = fresh();
     expect(await store.claimEvent(id, claimAt('mine', T0))).toEqual({ outcome: 'claimed' });
     expect(await store.claimEvent(id, claimAt('mine', T0))).toEqual({ outcome: 'claimed' });
-    expect(await store.markPublishing(id, 'mine')).toBe(true);
-    expect(await store.markPublishing(id, 'mine')).toBe(true);
+    expect(await store.markPublishing(id, 'mine')).toEqual({ marked: true, laterCopy: null });
+    expect(await store.markPublishing(id, 'mine')).toEqual({ marked: true, laterCopy: null });
     expect(await store.readEvent(id)).toEqual({
       state: 'publishing',
       token: 'mine',
@@ -308,7 +344,7 @@ describe.each(stores)('claim store %s', (_name, makeStore) => {
     expect(await store.takeOverKill(fingerprint, { eventId: 'messages', token: 'm' }, dmesg)).toBe(true);
     // Another attempt of the same event is still not this one.
     expect(await store.claimEvent(id, claimAt('other', T0 + 1))).toMatchObject({ outcome: 'in-progress' });
-    expect(await store.markPublishing(id, 'other')).toBe(false);
+    expect(await store.markPublishing(id, 'other')).toEqual({ marked: false });
     const again = { ...dmesg, token: 'd2' };
     expect(await store.takeOverKill(fingerprint, { eventId: 'messages', token: 'm' }, again)).toBe(false);
   });
@@ -344,6 +380,33 @@ describe('DynamoDB claim items', () => {
     expect(done.Item).toEqual({ pk: 'idem#layout-1', claimState: 'done', expiresAt: EXPIRES + 5 });
   });
 
+  it('keep the copy handed over beside the claim until it is done, and the ranks after', async () => {
+    const store = createDynamoDbClaimStore(table.documents, table.tableName);
+    await store.claimEvent('layout-2', { ...claimAt('tok', T0), seenRank: 20_512 });
+    await store.offerLaterCopy('layout-2', { body: '{"id":"layout-2"}', seenRank: 306_688 });
+    const read = () =>
+      table.documents.send(new GetCommand({ TableName: table.tableName, Key: { pk: 'idem#layout-2' } }));
+    expect((await read()).Item).toEqual({
+      pk: 'idem#layout-2',
+      claimState: 'in-progress',
+      claimToken: 'tok',
+      leaseUntil: T0 + 60_000,
+      expiresAt: EXPIRES,
+      seenRank: 20_512,
+      laterCopy: '{"id":"layout-2"}',
+      laterRank: 306_688,
+    });
+    await store.markPublishing('layout-2', 'tok');
+    await store.completeEvent('layout-2', 'tok', EXPIRES + 5);
+    expect((await read()).Item).toEqual({
+      pk: 'idem#layout-2',
+      claimState: 'done',
+      expiresAt: EXPIRES + 5,
+      seenRank: 20_512,
+      laterRank: 306_688,
+    });
+  });
+
   it('keep the kill claim’s event and attempt, and take over one written before attempts were kept', async () => {
     const store = createDynamoDbClaimStore(table.documents, table.tableName);
     const request = { eventId: 'messages', token: 'tok', observedAt: T0, expiresAt: EXPIRES };
@@ -377,8 +440,11 @@ describe('a claim store whose first answers are lost (the SDK retries a write th
   it('takes the claims its own first sends wrote as its own', async () => {
     const lossy = lostAnswerClient(table.endpoint);
     const store = createDynamoDbClaimStore(lossy.documents, table.tableName);
-    expect(await store.claimEvent('lost-answer-1', claimAt('mine', T0))).toEqual({ outcome: 'claimed' });
-    expect(await store.markPublishing('lost-answer-1', 'mine')).toBe(true);
+    expect(await store.claimEvent('lost-answer-1', { ...claimAt('mine', T0), seenRank: 1 })).toEqual({
+      outcome: 'claimed',
+    });
+    expect(await store.offerLaterCopy('lost-answer-1', { body: 'more', seenRank: 2 })).toBe(true);
+    expect(await store.markPublishing('lost-answer-1', 'mine')).toEqual({ marked: true, laterCopy: 'more' });
     const fingerprint = 'kill#lost-answer#1#php-fpm';
     const messages = { eventId: 'messages', token: 'm', observedAt: T0, expiresAt: EXPIRES };
     expect(await store.claimKill(fingerprint, messages)).toEqual({ outcome: 'claimed' });
@@ -386,7 +452,7 @@ describe('a claim store whose first answers are lost (the SDK retries a write th
     expect(await store.takeOverKill(fingerprint, { eventId: 'messages', token: 'm' }, dmesg)).toBe(true);
     await store.completeEvent('lost-answer-1', 'mine', EXPIRES);
     expect(await store.readEvent('lost-answer-1')).toEqual({ state: 'done' });
-    expect(lossy.retried()).toBe(5);
+    expect(lossy.retried()).toBe(6);
   });
 });
 

@@ -119,6 +119,24 @@ describe('recordEnrichResults', () => {
     expect(counts).toEqual([['DuplicatesSkipped', 'Count', 2]]);
   });
 
+  it('warns of a duplicate that showed more of the kill than its alert', () => {
+    const { logger, logs } = recorders();
+    const reason =
+      'already delivered, from a copy that showed less of the kill than this one (…): the alert says less';
+    recordEnrichResults(
+      new Map<string, RecordResult>([
+        ['m-1', { status: 'duplicate', eventId: 'e-1', reason, showedMore: true }],
+        ['m-2', { status: 'duplicate', eventId: 'e-2', reason: 'already delivered' }],
+      ]),
+      logger,
+      { addMetric: () => undefined },
+    );
+    expect(logs).toEqual([
+      ['warn', 'duplicate skipped', { messageId: 'm-1', eventId: 'e-1', reason }],
+      ['info', 'duplicate skipped', { messageId: 'm-2', eventId: 'e-2', reason: 'already delivered' }],
+    ]);
+  });
+
   it('adds no zero: a batch with nothing to count adds no metric', () => {
     const { logger, metrics, counts } = recorders();
     recordEnrichResults(new Map(), logger, metrics);

@@ -1,0 +1,42 @@
+/**
+ * Copies of one event. At the end of a subscription delivery, parse sends a report that has its kill and keeps
+ * it open; when the next delivery brings more of it (memory.oom.group members, a late `Task in` line), it sends
+ * the event again under the same id with more seen (docs/parser.md, "Batch ends"). Enrich can receive both, in
+ * one batch or in two, and alerts once: with the copy that shows the most of the kill it has by then.
+ */
+import type { EnrichedOomEvent, EventSource, OomEvent } from './oom-event.ts';
+import { mergeReportContext } from './report-context.ts';
+
+/** The report lines a source refers to: CloudWatch event ids (every line up to 200), or a file's line numbers. */
+function linesReferred(source: EventSource): number {
+  return 'eventIds' in source ? source.eventIds.length : source.lines.length;
+}
+
+const LINES_SPAN = 512;
+const COMPLETE_SPAN = 2 * LINES_SPAN;
+
+/**
+ * How much of the kill a copy shows, as one number, so that a claim item can keep it and a conditional write
+ * compare it: more co-victims first (a group's members come last in a report, so they are what a later
+ * delivery adds), then the cgroup line (`complete`), then more lines of the report.
+ */
+export function killSeenRank(event: OomEvent): number {
+  const lines = Math.min(linesReferred(event.source), LINES_SPAN - 1);
+  return event.coVictimCount * COMPLETE_SPAN + (event.complete ? LINES_SPAN : 0) + lines;
+}
+
+/** Whether `copy` shows more of the kill than `other`, a copy of the same event. */
+export function showsMoreOfKill(copy: OomEvent, other: OomEvent): boolean {
+  return killSeenRank(copy) > killSeenRank(other);
+}
+
+/**
+ * The alert of a kill, from a later copy handed over while the first was being enriched: the later copy's
+ * report, with what the enriched one added to its own (the report context: the task table, a pid), and the
+ * enrichment, which is about the pod, not the report.
+ */
+export function withLaterCopy(enriched: EnrichedOomEvent, later: OomEvent): EnrichedOomEvent {
+  const { event } = mergeReportContext(later, [enriched]);
+  const { cluster, kubernetes, impact, enrichment } = enriched;
+  return { ...event, cluster, kubernetes, impact, enrichment };
+}

@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { showsMoreOfKill } from '../../shared/event-copies.ts';
+import { oomEvent } from '../fixtures/kubernetes-objects.ts';
+
+const member = (pid: number) => ({ pid, name: 'php-fpm', anonRssKb: 4_000 });
+
+describe('showsMoreOfKill', () => {
+  it('puts more co-victims first, then the cgroup line, then more lines of the report', () => {
+    const base = oomEvent({ complete: false });
+    const moreMembers = oomEvent({ complete: false, coVictims: [member(2)], coVictimCount: 1 });
+    const complete = oomEvent({ complete: true });
+    const moreLines = oomEvent({
+      complete: false,
+      source: { logGroup: 'g', logStream: 's', eventIds: ['1', '2', '3'] },
+    });
+    const fewerLines = oomEvent({
+      complete: false,
+      source: { logGroup: 'g', logStream: 's', eventIds: ['1'] },
+    });
+    expect(showsMoreOfKill(moreMembers, complete)).toBe(true);
+    expect(showsMoreOfKill(complete, moreMembers)).toBe(false);
+    expect(showsMoreOfKill(complete, base)).toBe(true);
+    expect(showsMoreOfKill(moreLines, fewerLines)).toBe(true);
+    expect(showsMoreOfKill(fewerLines, moreLines)).toBe(false);
+  });
+
+  it('counts a file source by its line numbers, and equal copies show no more than each other', () => {
+    const two = oomEvent({ source: { file: 'dmesg.txt', lines: [3, 4] } });
+    const one = oomEvent({ source: { file: 'dmesg.txt', lines: [3] } });
+    expect(showsMoreOfKill(two, one)).toBe(true);
+    expect(showsMoreOfKill(one, two)).toBe(false);
+    expect(showsMoreOfKill(two, { ...two })).toBe(false);
+  });
+});
