@@ -94,6 +94,28 @@ export function createDynamoDbClaimStore(
     );
   }
 
+  /** A conditional update: the item as it is after it (when asked for), {} without; null when it did not hold. */
+  async function conditionalUpdate(
+    key: string,
+    update: { expression: string; condition: string; values: Record<string, unknown> },
+    returnItem = false,
+  ): Promise<Record<string, unknown> | null> {
+    const written = await conditionalWrite(() =>
+      client.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: tableKey(key),
+          UpdateExpression: update.expression,
+          ConditionExpression: update.condition,
+          ExpressionAttributeValues: update.values,
+          ...(returnItem ? { ReturnValues: 'ALL_NEW' as const } : {}),
+        }),
+        bounded(),
+      ),
+    );
+    return written === null ? null : (written.Attributes ?? {});
+  }
+
   async function readItem(key: string): Promise<Record<string, unknown> | undefined> {
     const { Item } = await client.send(
       new GetCommand({ TableName: tableName, Key: tableKey(key), ConsistentRead: true }),
@@ -170,23 +192,12 @@ export function createDynamoDbClaimStore(
 
     async offerLaterCopy(eventId, copy) {
       const key = eventKey(eventId);
-      const written = await conditionalWrite(() =>
-        client.send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: tableKey(key),
-            UpdateExpression: 'SET laterCopy = :body, laterRank = :rank',
-            ConditionExpression:
-              'claimState = :inProgress AND seenRank < :rank AND (attribute_not_exists(laterRank) OR laterRank < :rank)',
-            ExpressionAttributeValues: {
-              ':body': copy.body,
-              ':rank': copy.seenRank,
-              ':inProgress': 'in-progress',
-            },
-          }),
-          bounded(),
-        ),
-      );
+      const written = await conditionalUpdate(key, {
+        expression: 'SET laterCopy = :body, laterRank = :rank',
+        condition:
+          'claimState = :inProgress AND seenRank < :rank AND (attribute_not_exists(laterRank) OR laterRank < :rank)',
+        values: { ':body': copy.body, ':rank': copy.seenRank, ':inProgress': 'in-progress' },
+      });
       return heldOrOwn(written !== null, key, { laterCopy: copy.body, laterRank: copy.seenRank });
     },
 
@@ -196,24 +207,16 @@ export function createDynamoDbClaimStore(
 
     async markPublishing(eventId, token): Promise<PublishingMark> {
       const key = eventKey(eventId);
-      const written = await conditionalWrite(() =>
-        client.send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: tableKey(key),
-            UpdateExpression: 'SET claimState = :publishing',
-            ConditionExpression: 'claimToken = :token AND claimState = :inProgress',
-            ExpressionAttributeValues: {
-              ':publishing': 'publishing',
-              ':token': token,
-              ':inProgress': 'in-progress',
-            },
-            ReturnValues: 'ALL_NEW',
-          }),
-          bounded(),
-        ),
+      const written = await conditionalUpdate(
+        key,
+        {
+          expression: 'SET claimState = :publishing',
+          condition: 'claimToken = :token AND claimState = :inProgress',
+          values: { ':publishing': 'publishing', ':token': token, ':inProgress': 'in-progress' },
+        },
+        true,
       );
-      if (written !== null) return { marked: true, laterCopy: laterCopyOf(written.Attributes) };
+      if (written !== null) return { marked: true, laterCopy: laterCopyOf(written) };
       const item = await readItem(key);
       return carries(item, { claimToken: token, claimState: 'publishing' })
         ? { marked: true, laterCopy: laterCopyOf(item) }
@@ -253,18 +256,11 @@ export function createDynamoDbClaimStore(
     },
 
     async completeEvent(eventId, token, expiresAt) {
-      await conditionalWrite(() =>
-        client.send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: tableKey(eventKey(eventId)),
-            UpdateExpression: `SET claimState = :done, ${TTL} = :expiresAt REMOVE claimToken, leaseUntil, laterCopy`,
-            ConditionExpression: 'claimToken = :token',
-            ExpressionAttributeValues: { ':done': 'done', ':expiresAt': expiresAt, ':token': token },
-          }),
-          bounded(),
-        ),
-      );
+      await conditionalUpdate(eventKey(eventId), {
+        expression: `SET claimState = :done, ${TTL} = :expiresAt REMOVE claimToken, leaseUntil, laterCopy`,
+        condition: 'claimToken = :token',
+        values: { ':done': 'done', ':expiresAt': expiresAt, ':token': token },
+      });
     },
 
     releaseEvent(eventId, token) {

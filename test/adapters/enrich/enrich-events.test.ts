@@ -26,6 +26,7 @@ function harness(
     publish?: (events: readonly EnrichedOomEvent[]) => PublishResult[] | Promise<PublishResult[]>;
     /** The run's clock; NOW when absent. */
     now?: number;
+    completeReports?: EnrichDeps['completeReports'];
   } = {},
 ) {
   const published: EnrichedOomEvent[] = [];
@@ -51,6 +52,7 @@ function harness(
     leaseMs: 40_000,
     claimTtlMs: 30 * 86_400_000,
     newToken: () => `token-${++tokens}`,
+    ...(options.completeReports === undefined ? {} : { completeReports: options.completeReports }),
   };
   return { deps, published, sleeps };
 }
@@ -447,20 +449,30 @@ describe.each(stores)('loss windows, claims %s', (name, makeStore) => {
       const first = { ...kill(), coVictims: members(20), coVictimCount: 20 };
       return { first, later: { ...first, coVictims: members(100), coVictimCount: 299 } };
     };
-
-    it('alerts with the later copy when it arrives while the first is being enriched', async () => {
-      const claims = makeStore();
-      const { first, later } = copies();
+    /** A run of enrichEvents held while it resolves the pod: `release` lets it go on. */
+    async function heldWhileResolving(
+      events: OomEvent[],
+      claims: ClaimStore,
+      options: Parameters<typeof harness>[0] = {},
+    ) {
       const resolving = gate<Enrichment>();
       const run = harness({
+        ...options,
         claims,
         resolve: () => {
           resolving.reached();
           return resolving.value;
         },
       });
-      const firstRun = enrichEvents([first], run.deps);
+      const outcomes = enrichEvents(events, run.deps);
       await resolving.arrived;
+      return { run, outcomes, release: () => resolving.open(RESOLVED) };
+    }
+
+    it('alerts with the later copy when it arrives while the first is being enriched', async () => {
+      const claims = makeStore();
+      const { first, later } = copies();
+      const { run, outcomes: firstRun, release } = await heldWhileResolving([first], claims);
 
       const second = harness({ claims });
       expect(await enrichEvents([later], second.deps)).toEqual([
@@ -471,7 +483,7 @@ describe.each(stores)('loss windows, claims %s', (name, makeStore) => {
           inFlight: true,
         },
       ]);
-      resolving.open(RESOLVED);
+      release();
       expect((await firstRun).map((o) => o.status)).toEqual(['published']);
       expect(run.published).toEqual([{ ...later, cluster: 'prod-eu', ...RESOLVED }]);
 
@@ -486,20 +498,16 @@ describe.each(stores)('loss windows, claims %s', (name, makeStore) => {
       const claims = makeStore();
       const { first, later } = copies();
       const lacking = { ...first, tasks: [] };
-      const resolving = gate<Enrichment>();
-      const run = harness({
-        claims,
-        resolve: () => {
-          resolving.reached();
-          return resolving.value;
-        },
+      const {
+        run,
+        outcomes: firstRun,
+        release,
+      } = await heldWhileResolving([lacking], claims, {
+        completeReports: (events) =>
+          Promise.resolve({ events: events.map((e) => ({ ...e, tasks: first.tasks })), notes: [] }),
       });
-      run.deps.completeReports = (events) =>
-        Promise.resolve({ events: events.map((e) => ({ ...e, tasks: first.tasks })), notes: [] });
-      const firstRun = enrichEvents([lacking], run.deps);
-      await resolving.arrived;
       await enrichEvents([{ ...later, tasks: [] }], harness({ claims }).deps);
-      resolving.open(RESOLVED);
+      release();
       await firstRun;
       expect(run.published).toHaveLength(1);
       expect(run.published[0]).toMatchObject({ coVictimCount: 299, tasks: first.tasks });
@@ -549,23 +557,15 @@ describe.each(stores)('loss windows, claims %s', (name, makeStore) => {
     it('delivers the later copy itself when the attempt it was handed to fails', async () => {
       const claims = makeStore();
       const { first, later } = copies();
-      const resolving = gate<Enrichment>();
-      const run = harness({
-        claims,
-        resolve: () => {
-          resolving.reached();
-          return resolving.value;
-        },
+      const { outcomes: firstRun, release } = await heldWhileResolving([first], claims, {
         publish: (events) => events.map(() => ({ ok: false, reason: 'InternalFailure: please retry' })),
       });
-      const firstRun = enrichEvents([first], run.deps);
-      await resolving.arrived;
       const second = harness({ claims });
       expect((await enrichEvents([later], second.deps))[0]).toMatchObject({
         status: 'failed',
         inFlight: true,
       });
-      resolving.open(RESOLVED);
+      release();
       expect((await firstRun).map((o) => o.status)).toEqual(['failed']);
 
       expect((await enrichEvents([later], second.deps)).map((o) => o.status)).toEqual(['published']);
