@@ -342,16 +342,23 @@ async function writeClaim(write: () => Promise<void>, deps: EnrichDeps): Promise
 }
 
 /**
- * Done once published, released otherwise; what was left unsettled when no write got through. A published
- * event's claim then stays "publishing", and later copies take it as delivered rather than send it again; a
- * failed one's too, if it was marked, and its retry takes it as delivered: the residual loss (docs/deploy.md).
+ * Done once published (keeping how much of the kill the alert showed), released otherwise; what was left
+ * unsettled when no write got through. A published event's claim then stays "publishing", and later copies
+ * take it as delivered rather than send it again; a failed one's too, if it was marked, and its retry takes it
+ * as delivered: the residual loss (docs/deploy.md).
  */
-async function settle(claimed: ToEnrich, published: PublishResult, deps: EnrichDeps): Promise<Unsettled> {
+async function settle(
+  claimed: ToEnrich,
+  alert: EnrichedOomEvent,
+  published: PublishResult,
+  deps: EnrichDeps,
+): Promise<Unsettled> {
   const { event, token, fingerprint } = claimed;
   if (published.ok) {
     const expiresAt = claimExpiresAt(deps, deps.now());
+    const shown = killSeenRank(alert);
     try {
-      await writeClaim(() => deps.claims.completeEvent(event.id, token, expiresAt), deps);
+      await writeClaim(() => deps.claims.completeEvent(event.id, token, expiresAt, shown), deps);
       return {};
     } catch (error) {
       const unsettled = `claim not marked done: ${errorMessage(error)}; it stays "publishing", and later copies take it as delivered`;
@@ -443,7 +450,7 @@ export async function enrichEvents(events: readonly OomEvent[], deps: EnrichDeps
       const event = alerts[index] as EnrichedOomEvent;
       const published = results[index] as PublishResult;
       const contextNote = completed.notes.get(event.id);
-      const unsettled = await settle(c, published, deps);
+      const unsettled = await settle(c, event, published, deps);
       byId.set(
         event.id,
         published.ok

@@ -14,7 +14,7 @@
  * An event claim also keeps how much of the kill its copy shows (shared/event-copies.ts). Parse sends a report
  * again, same id, when the next delivery brings more of it (memory.oom.group members): a copy that arrives
  * while the claim is held, before publishing, is handed to the holder, which alerts with it; one that arrives
- * after learns what the alert showed.
+ * after learns what the alert showed (the rank completeEvent keeps).
  * The decisions are pure functions here; the DynamoDB store states the same ones as condition expressions.
  */
 import type { OomEvent } from '../../shared/oom-event.ts';
@@ -40,7 +40,7 @@ export interface KillClaimRecord extends KillOwner {
 
 export type EventClaim =
   | { outcome: 'claimed' }
-  /** `deliveredRank`: how much of the kill the delivered copy showed, where the claim kept it. */
+  /** `deliveredRank`: how much of the kill the alert showed, where the claim kept it (completeEvent). */
   | { outcome: 'done'; deliveredRank?: number }
   | { outcome: 'in-progress'; leaseUntil: number }
   /** An attempt handed it to the bus and could not record the answer: taken as delivered. */
@@ -100,8 +100,11 @@ export interface ClaimStore {
   claimKill(fingerprint: string, request: KillClaimRequest): Promise<KillClaim>;
   /** Moves the kill from `owner` to the request's event; false when the claim is no longer `owner`'s. */
   takeOverKill(fingerprint: string, owner: KillOwner, request: KillClaimRequest): Promise<boolean>;
-  /** Marks the event done, dropping a kept copy; a no-op if the claim is no longer this attempt's. */
-  completeEvent(eventId: string, token: string, expiresAt: number): Promise<void>;
+  /**
+   * Marks the event done, keeping how much of the kill its alert showed (the published event's killSeenRank),
+   * and dropping a kept copy; a no-op if the claim is no longer this attempt's.
+   */
+  completeEvent(eventId: string, token: string, expiresAt: number, deliveredRank?: number): Promise<void>;
   /** Gives the event back for a retry; a no-op if the claim is no longer this attempt's. */
   releaseEvent(eventId: string, token: string): Promise<void>;
   /** Gives the kill back; a no-op if the claim is no longer this attempt's (another copy took it over). */
@@ -147,11 +150,10 @@ export function decideOtherCopy(owner: EventClaimState | undefined, now: number)
 export function createMemoryClaimStore(): ClaimStore {
   const events = new Map<string, EventClaimState>();
   const kills = new Map<string, KillClaimRecord>();
-  /** Per claimed event: its claiming copy's rank, and a copy kept for it (its body dropped once done). */
-  const copies = new Map<string, { seenRank?: number; later?: LaterCopy; laterRank?: number }>();
+  /** Per claimed event: its claiming copy's rank and a copy kept for it; once done, the alert's rank only. */
+  const copies = new Map<string, { seenRank?: number; later?: LaterCopy; deliveredRank?: number }>();
   const deliveredRank = (eventId: string): { deliveredRank?: number } => {
-    const kept = copies.get(eventId);
-    const rank = kept?.laterRank ?? kept?.seenRank;
+    const rank = copies.get(eventId)?.deliveredRank;
     return rank === undefined ? {} : { deliveredRank: rank };
   };
   const heldBy = (eventId: string, token: string): EventClaimState | undefined => {
@@ -175,8 +177,8 @@ export function createMemoryClaimStore(): ClaimStore {
       // A claim that kept no rank (written before ranks were) cannot tell whether the copy shows more.
       if (events.get(eventId)?.state !== 'in-progress' || kept?.seenRank === undefined)
         return Promise.resolve(false);
-      if (copy.seenRank <= (kept.laterRank ?? kept.seenRank)) return Promise.resolve(false);
-      copies.set(eventId, { ...kept, later: copy, laterRank: copy.seenRank });
+      if (copy.seenRank <= (kept.later?.seenRank ?? kept.seenRank)) return Promise.resolve(false);
+      copies.set(eventId, { ...kept, later: copy });
       return Promise.resolve(true);
     },
     readEvent(eventId) {
@@ -201,11 +203,10 @@ export function createMemoryClaimStore(): ClaimStore {
       kills.set(fingerprint, recordOf(request));
       return Promise.resolve(true);
     },
-    completeEvent(eventId, token) {
+    completeEvent(eventId, token, _expiresAt, delivered) {
       if (heldBy(eventId, token) === undefined) return Promise.resolve();
       events.set(eventId, { state: 'done' });
-      // The ranks stay, to tell a later copy what the alert showed; the body is no longer needed.
-      delete copies.get(eventId)?.later;
+      copies.set(eventId, delivered === undefined ? {} : { deliveredRank: delivered });
       return Promise.resolve();
     },
     releaseEvent(eventId, token) {

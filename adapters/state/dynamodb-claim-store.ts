@@ -41,9 +41,9 @@ function eventStateOf(item: Record<string, unknown> | undefined): EventClaimStat
   return undefined;
 }
 
-/** How much of the kill the delivered copy showed: the copy handed over, else the claiming one; if kept. */
+/** How much of the kill the alert showed, where completeEvent kept it. */
 function deliveredRankOf(item: Record<string, unknown>): { deliveredRank?: number } {
-  const rank = item['laterRank'] ?? item['seenRank'];
+  const rank = item['deliveredRank'];
   return typeof rank === 'number' ? { deliveredRank: rank } : {};
 }
 
@@ -255,11 +255,17 @@ export function createDynamoDbClaimStore(
       return heldOrOwn(taken, fingerprint, { eventId: request.eventId, claimToken: request.token });
     },
 
-    async completeEvent(eventId, token, expiresAt) {
+    async completeEvent(eventId, token, expiresAt, deliveredRank) {
+      const delivered = deliveredRank === undefined ? '' : ', deliveredRank = :delivered';
       await conditionalUpdate(eventKey(eventId), {
-        expression: `SET claimState = :done, ${TTL} = :expiresAt REMOVE claimToken, leaseUntil, laterCopy`,
+        expression: `SET claimState = :done, ${TTL} = :expiresAt${delivered} REMOVE claimToken, leaseUntil, seenRank, laterCopy, laterRank`,
         condition: 'claimToken = :token',
-        values: { ':done': 'done', ':expiresAt': expiresAt, ':token': token },
+        values: {
+          ':done': 'done',
+          ':expiresAt': expiresAt,
+          ':token': token,
+          ...(deliveredRank === undefined ? {} : { ':delivered': deliveredRank }),
+        },
       });
     },
 

@@ -554,6 +554,21 @@ describe.each(stores)('loss windows, claims %s', (name, makeStore) => {
       expect(second.published).toEqual([]);
     });
 
+    it('takes the later copy as a plain duplicate when the report context had given the alert the whole group', async () => {
+      const claims = makeStore();
+      const { first, later } = copies();
+      const run = harness({
+        claims,
+        // The stream read while enriching the first copy listed every member.
+        completeReports: () => Promise.resolve({ events: [later], notes: [] }),
+      });
+      expect((await enrichEvents([first], run.deps)).map((o) => o.status)).toEqual(['published']);
+      expect(run.published.map((e) => e.coVictimCount)).toEqual([299]);
+      expect(await enrichEvents([later], harness({ claims }).deps)).toEqual([
+        { status: 'duplicate', eventId: first.id, reason: 'already delivered' },
+      ]);
+    });
+
     it('delivers the later copy itself when the attempt it was handed to fails', async () => {
       const claims = makeStore();
       const { first, later } = copies();

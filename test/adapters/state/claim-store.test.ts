@@ -259,11 +259,12 @@ describe.each(stores)('claim store %s', (_name, makeStore) => {
     // Marked: what goes out is settled, so nothing more is kept.
     expect(await store.offerLaterCopy(id, { body: 'too late', seenRank: 900 })).toBe(false);
     expect(await store.markPublishing(id, 'first')).toEqual({ marked: true, laterCopy: 'shows the most' });
-    await store.completeEvent(id, 'first', EXPIRES);
+    // The alert went out with the copy handed over, merged with what enriching added: rank 450.
+    await store.completeEvent(id, 'first', EXPIRES, 450);
     expect(await store.offerLaterCopy(id, { body: 'after', seenRank: 900 })).toBe(false);
     expect(await store.claimEvent(id, { ...claimAt('again', T0 + 1), seenRank: 900 })).toEqual({
       outcome: 'done',
-      deliveredRank: 400,
+      deliveredRank: 450,
     });
   });
 
@@ -380,7 +381,7 @@ describe('DynamoDB claim items', () => {
     expect(done.Item).toEqual({ pk: 'idem#layout-1', claimState: 'done', expiresAt: EXPIRES + 5 });
   });
 
-  it('keep the copy handed over beside the claim until it is done, and the ranks after', async () => {
+  it('keep the copy handed over beside the claim until it is done, and the alert’s rank after', async () => {
     const store = createDynamoDbClaimStore(table.documents, table.tableName);
     await store.claimEvent('layout-2', { ...claimAt('tok', T0), seenRank: 20_512 });
     await store.offerLaterCopy('layout-2', { body: '{"id":"layout-2"}', seenRank: 306_688 });
@@ -397,13 +398,12 @@ describe('DynamoDB claim items', () => {
       laterRank: 306_688,
     });
     await store.markPublishing('layout-2', 'tok');
-    await store.completeEvent('layout-2', 'tok', EXPIRES + 5);
+    await store.completeEvent('layout-2', 'tok', EXPIRES + 5, 306_700);
     expect((await read()).Item).toEqual({
       pk: 'idem#layout-2',
       claimState: 'done',
       expiresAt: EXPIRES + 5,
-      seenRank: 20_512,
-      laterRank: 306_688,
+      deliveredRank: 306_700,
     });
   });
 
