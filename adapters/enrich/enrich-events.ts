@@ -153,7 +153,7 @@ function deliveredAlready(event: OomEvent, seenRank: number, deliveredRank: numb
 /**
  * A copy of an event whose claim another attempt holds: it is handed to that attempt, which alerts with it if
  * it shows more of the kill and the attempt has not started publishing. Either way it is retried until the
- * event is delivered, so that it delivers the kill itself if that attempt fails.
+ * event is delivered: if that attempt fails, the next copy to claim the event delivers the kill.
  */
 async function handOver(
   event: OomEvent,
