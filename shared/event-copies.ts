@@ -25,6 +25,14 @@ export function killSeenRank(event: OomEvent): number {
   return event.coVictimCount * COMPLETE_SPAN + (event.complete ? LINES_SPAN : 0) + lines;
 }
 
+/**
+ * Whether a copy of rank `copy` says more than an alert of rank `alerted`: more co-victims, or the cgroup line
+ * the alert lacked. Not more lines: an alert keeps its own copy's source, whatever its report context added.
+ */
+export function saysMoreThanAlert(copy: number, alerted: number): boolean {
+  return Math.floor(copy / LINES_SPAN) > Math.floor(alerted / LINES_SPAN);
+}
+
 /** Whether `copy` shows more of the kill than `other`, a copy of the same event. */
 export function showsMoreOfKill(copy: OomEvent, other: OomEvent): boolean {
   return killSeenRank(copy) > killSeenRank(other);

@@ -101,9 +101,11 @@ export function mergeReportContext(event: OomEvent, candidates: readonly OomEven
   }
   // A memory.oom.group kill whose member lines ran into the next subscription delivery was sent with the
   // members seen so far; the stream, read later, lists the rest. The same kill, so more members is more of it.
-  if (same.coVictimCount > event.coVictimCount) {
+  // And an event without the list (left out to fit a message) takes the stream's, keeping the larger count.
+  const listMissing = event.coVictims.length === 0 && same.coVictims.length > 0;
+  if (same.coVictimCount > event.coVictimCount || listMissing) {
     merged.coVictims = same.coVictims;
-    merged.coVictimCount = same.coVictimCount;
+    merged.coVictimCount = Math.max(same.coVictimCount, event.coVictimCount);
     filled.push('coVictims');
   }
   if (filled.length > 0) {

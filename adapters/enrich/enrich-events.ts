@@ -12,7 +12,12 @@ import type { Enrichment, PodResolver } from '../kubernetes/pod-resolver.ts';
 import type { ContextResult } from '../logs/report-context-fetch.ts';
 import { attemptCall, realTiming, retryWithBackoff } from '../retry.ts';
 import { errorMessage } from '../../shared/error-text.ts';
-import { killSeenRank, showsMoreOfKill, withLaterCopy } from '../../shared/event-copies.ts';
+import {
+  killSeenRank,
+  saysMoreThanAlert,
+  showsMoreOfKill,
+  withLaterCopy,
+} from '../../shared/event-copies.ts';
 import { readOomEventBody } from '../../shared/oom-event-body.ts';
 
 export type PublishResult = { ok: true } | { ok: false; reason: string };
@@ -44,7 +49,7 @@ export type EventOutcome =
       eventId: string;
       reason: string;
       unverified?: true;
-      /** This copy showed more of the kill than the one its alert was made from: the alert says less. */
+      /** This copy says more of the kill than its alert did (more co-victims, or the cgroup line). */
       showedMore?: true;
     }
   /**
@@ -134,17 +139,17 @@ function failed(eventId: string, reason: string, inFlight = false): Claimed {
 }
 
 /**
- * A copy of an event that was delivered already. One that shows more of the kill than the delivered copy
- * (parse sent it again when the next delivery brought more of a group kill, after the alert went out) is a
- * duplicate still, not a second alert, but one that says the alert showed less.
+ * A copy of an event that was delivered already. One that says more of the kill than the alert did (parse sent
+ * it again when the next delivery brought more of a group kill, after the alert went out) is a duplicate
+ * still, not a second alert, but one that says the alert showed less.
  */
 function deliveredAlready(event: OomEvent, seenRank: number, deliveredRank: number | undefined): Claimed {
-  if (deliveredRank === undefined || seenRank <= deliveredRank)
+  if (deliveredRank === undefined || !saysMoreThanAlert(seenRank, deliveredRank))
     return duplicate(event.id, 'already delivered');
   const outcome: EventOutcome = {
     status: 'duplicate',
     eventId: event.id,
-    reason: `already delivered, from a copy that showed less of the kill than this one (${event.coVictimCount} other processes killed with it, the report ${event.complete ? 'complete' : 'incomplete'}): the alert says less`,
+    reason: `already delivered, but this copy says more of the kill (${event.coVictimCount} other processes killed with it, the report ${event.complete ? 'complete' : 'incomplete'}): the alert says less`,
     showedMore: true,
   };
   return { kind: 'settled', outcome };

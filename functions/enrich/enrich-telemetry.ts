@@ -1,7 +1,8 @@
 /**
- * What one SQS batch tells the operators: a log line per record (a warning when the pod could not be named,
- * a duplicate was taken without a record of its delivery, or a duplicate showed more than its alert, an error for a record that will be retried or a
- * claim left unsettled) and the counts of duplicates and unnamed pods (names from shared/metric-names.ts).
+ * What one SQS batch tells the operators: a log line per record and the counts of duplicates and unnamed pods
+ * (names from shared/metric-names.ts). A warning when the pod could not be named, when a duplicate was taken
+ * without a record of its delivery, or when it said more of the kill than its alert; an error for a record that
+ * will be retried or a claim left unsettled.
  */
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { METRICS } from '../../shared/metric-names.ts';

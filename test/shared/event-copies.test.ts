@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { showsMoreOfKill } from '../../shared/event-copies.ts';
+import { killSeenRank, saysMoreThanAlert, showsMoreOfKill } from '../../shared/event-copies.ts';
 import { oomEvent } from '../fixtures/kubernetes-objects.ts';
 
 const member = (pid: number) => ({ pid, name: 'php-fpm', anonRssKb: 4_000 });
@@ -30,5 +30,16 @@ describe('showsMoreOfKill', () => {
     expect(showsMoreOfKill(two, one)).toBe(true);
     expect(showsMoreOfKill(one, two)).toBe(false);
     expect(showsMoreOfKill(two, { ...two })).toBe(false);
+  });
+
+  it('an alert is said more of by more co-victims or the cgroup line, not by more lines', () => {
+    const alert = oomEvent({ complete: false, source: { logGroup: 'g', logStream: 's', eventIds: ['1'] } });
+    const moreLines = { ...alert, source: { logGroup: 'g', logStream: 's', eventIds: ['1', '2', '3'] } };
+    const complete = { ...alert, complete: true };
+    const member = { ...alert, coVictims: [{ pid: 2, name: 'php-fpm', anonRssKb: 1 }], coVictimCount: 1 };
+    expect(saysMoreThanAlert(killSeenRank(moreLines), killSeenRank(alert))).toBe(false);
+    expect(saysMoreThanAlert(killSeenRank(complete), killSeenRank(alert))).toBe(true);
+    expect(saysMoreThanAlert(killSeenRank(member), killSeenRank(complete))).toBe(true);
+    expect(saysMoreThanAlert(killSeenRank(alert), killSeenRank(member))).toBe(false);
   });
 });

@@ -9,6 +9,7 @@ import type { PublishResult, EnrichDeps } from '../../../adapters/enrich/enrich-
 import type { Enrichment, PodResolver } from '../../../adapters/kubernetes/pod-resolver.ts';
 import type { EnrichedOomEvent, OomEvent } from '../../../shared/oom-event.ts';
 import { KILL_TIME, NODE, oomEvent } from '../../fixtures/kubernetes-objects.ts';
+import { mergeReportContext } from '../../../shared/report-context.ts';
 
 const NOW = Date.parse(KILL_TIME) + 60_000;
 // Attempt tokens are unique across runs, as randomUUID makes them.
@@ -447,7 +448,10 @@ describe.each(stores)('loss windows, claims %s', (name, makeStore) => {
     /** The copy parse sent at the end of the first delivery, and the one it sent after the next. */
     const copies = () => {
       const first = { ...kill(), coVictims: members(20), coVictimCount: 20 };
-      return { first, later: { ...first, coVictims: members(100), coVictimCount: 299 } };
+      // The later copy refers to every line its report has by then: the first's, and the members'.
+      const lineIds = Array.from({ length: 200 }, (_, i) => String(3811 + i));
+      const source = { ...(first.source as { logGroup: string; logStream: string }), eventIds: lineIds };
+      return { first, later: { ...first, coVictims: members(100), coVictimCount: 299, source } };
     };
     /** A run of enrichEvents held while it resolves the pod: `release` lets it go on. */
     async function heldWhileResolving(
@@ -543,11 +547,11 @@ describe.each(stores)('loss windows, claims %s', (name, makeStore) => {
           status: 'duplicate',
           eventId: first.id,
           reason:
-            'already delivered, from a copy that showed less of the kill than this one (299 other processes killed with it, the report complete): the alert says less',
+            'already delivered, but this copy says more of the kill (299 other processes killed with it, the report complete): the alert says less',
           showedMore: true,
         },
       ]);
-      // The first copy again, or the later one once more than what was delivered, is a plain duplicate.
+      // The first copy again says nothing more than the alert: a plain duplicate.
       expect((await enrichEvents([first], harness({ claims }).deps))[0]).toMatchObject({
         reason: 'already delivered',
       });
@@ -559,8 +563,9 @@ describe.each(stores)('loss windows, claims %s', (name, makeStore) => {
       const { first, later } = copies();
       const run = harness({
         claims,
-        // The stream read while enriching the first copy listed every member.
-        completeReports: () => Promise.resolve({ events: [later], notes: [] }),
+        // The stream read while enriching the first copy listed every member; the event keeps its own source.
+        completeReports: (events) =>
+          Promise.resolve({ events: events.map((e) => mergeReportContext(e, [later]).event), notes: [] }),
       });
       expect((await enrichEvents([first], run.deps)).map((o) => o.status)).toEqual(['published']);
       expect(run.published.map((e) => e.coVictimCount)).toEqual([299]);

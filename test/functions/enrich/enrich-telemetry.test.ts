@@ -121,8 +121,7 @@ describe('recordEnrichResults', () => {
 
   it('warns of a duplicate that showed more of the kill than its alert', () => {
     const { logger, logs } = recorders();
-    const reason =
-      'already delivered, from a copy that showed less of the kill than this one (…): the alert says less';
+    const reason = 'already delivered, but this copy says more of the kill (…): the alert says less';
     recordEnrichResults(
       new Map<string, RecordResult>([
         ['m-1', { status: 'duplicate', eventId: 'e-1', reason, showedMore: true }],
