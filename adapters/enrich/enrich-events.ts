@@ -286,11 +286,12 @@ async function enrichmentOf(event: OomEvent, deps: EnrichDeps): Promise<Enrichme
   }
 }
 
-/** The event to alert with: the enriched one, or the later copy handed over to its attempt, if readable. */
+/** The event to alert with: the enriched one, or with the copy handed over to its attempt if it shows more. */
 function alertOf(enriched: EnrichedOomEvent, laterCopy: string | null): EnrichedOomEvent {
   if (laterCopy === null) return enriched;
   const read = readOomEventBody(laterCopy);
-  return read.ok && read.event.id === enriched.id ? withLaterCopy(enriched, read.event) : enriched;
+  if (!read.ok || read.event.id !== enriched.id || !showsMoreOfKill(read.event, enriched)) return enriched;
+  return withLaterCopy(enriched, read.event);
 }
 
 /**

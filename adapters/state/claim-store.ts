@@ -89,7 +89,8 @@ export interface ClaimStore {
   /**
    * Keeps a copy of the event for the attempt that holds the claim, while it is in progress and only if the
    * copy shows more of the kill than the holder's (a claim that kept no rank takes none) and any copy kept
-   * before; whether it was kept.
+   * before. Whether the claim holds it now, or a copy that shows as much: so a repeat answers as the first did
+   * while the claim is not done. A copy kept for a holder that died stays for the attempt that takes over.
    */
   offerLaterCopy(eventId: string, copy: LaterCopy): Promise<boolean>;
   /**
@@ -167,17 +168,25 @@ export function createMemoryClaimStore(): ClaimStore {
       const decision = decideEventClaim(events.get(eventId), request.now);
       if (decision.outcome === 'claimed') {
         events.set(eventId, { state: 'in-progress', token: request.token, leaseUntil: request.leaseUntil });
-        copies.set(eventId, request.seenRank === undefined ? {} : { seenRank: request.seenRank });
+        // A copy handed to a holder that died stays for this attempt, which takes its claim over.
+        const later = copies.get(eventId)?.later;
+        copies.set(eventId, {
+          ...(request.seenRank === undefined ? {} : { seenRank: request.seenRank }),
+          ...(later === undefined ? {} : { later }),
+        });
       }
       if (decision.outcome === 'done') return Promise.resolve({ ...decision, ...deliveredRank(eventId) });
       return Promise.resolve(decision);
     },
     offerLaterCopy(eventId, copy) {
+      const state = events.get(eventId)?.state;
       const kept = copies.get(eventId);
+      if (state === undefined || state === 'done' || kept === undefined) return Promise.resolve(false);
+      // Kept already (a repeat of this offer), or a fuller copy is: handed either way.
+      if (kept.later !== undefined && kept.later.seenRank >= copy.seenRank) return Promise.resolve(true);
       // A claim that kept no rank (written before ranks were) cannot tell whether the copy shows more.
-      if (events.get(eventId)?.state !== 'in-progress' || kept?.seenRank === undefined)
+      if (state !== 'in-progress' || kept.seenRank === undefined || copy.seenRank <= kept.seenRank)
         return Promise.resolve(false);
-      if (copy.seenRank <= (kept.later?.seenRank ?? kept.seenRank)) return Promise.resolve(false);
       copies.set(eventId, { ...kept, later: copy });
       return Promise.resolve(true);
     },

@@ -13,6 +13,7 @@ import { SAME_KILL_WINDOW_MS, decideEventClaim } from './claim-store.ts';
 import type {
   ClaimStore,
   EventClaim,
+  EventClaimRequest,
   EventClaimState,
   KillClaim,
   KillClaimRequest,
@@ -150,37 +151,51 @@ export function createDynamoDbClaimStore(
   }
 
   /**
-   * A conditional put; when the condition fails, the item that blocked it (read consistently), or null when
-   * that is the attempt's own. If that item is gone by then (released meanwhile), the put is tried again.
+   * A conditional write of a claim; when its condition fails, the item that blocked it (read consistently), or
+   * null when that is the attempt's own (`own`). If that item is gone by then (released meanwhile), the write
+   * is tried again.
    */
-  async function putUnlessBlocked(
-    item: Record<string, unknown>,
-    condition: string,
-    values: Record<string, unknown>,
+  async function writeUnlessBlocked(
+    key: string,
+    write: () => Promise<boolean>,
+    own: Record<string, unknown>,
   ): Promise<Record<string, unknown> | null> {
     for (let attempt = 0; attempt < 3; attempt++) {
-      if (await conditionalPut(item, condition, values)) return null;
-      const blocking = await readItem(String(item[PK]));
-      if (carries(blocking, { claimToken: item['claimToken'], claimState: item['claimState'] })) return null;
+      if (await write()) return null;
+      const blocking = await readItem(key);
+      if (carries(blocking, own)) return null;
       if (blocking !== undefined) return blocking;
     }
-    throw new Error(`claim ${String(item[PK])} kept changing under three conditional writes`);
+    throw new Error(`claim ${key} kept changing under three conditional writes`);
+  }
+
+  /**
+   * The event claim for this attempt, where there is none or its holder's lease ran out: an update, not a put,
+   * so that a copy handed to a holder that died stays for the attempt that takes over.
+   */
+  function writeEventClaim(key: string, request: EventClaimRequest): Promise<boolean> {
+    const rank = request.seenRank === undefined ? ' REMOVE seenRank' : ', seenRank = :rank';
+    return conditionalUpdate(key, {
+      expression: `SET claimState = :inProgress, claimToken = :token, leaseUntil = :lease, ${TTL} = :expiresAt${rank}`,
+      condition: `attribute_not_exists(${PK}) OR (claimState = :inProgress AND leaseUntil <= :now)`,
+      values: {
+        ':inProgress': 'in-progress',
+        ':token': request.token,
+        ':lease': request.leaseUntil,
+        ':expiresAt': request.expiresAt,
+        ':now': request.now,
+        ...(request.seenRank === undefined ? {} : { ':rank': request.seenRank }),
+      },
+    }).then((written) => written !== null);
   }
 
   return {
     async claimEvent(eventId, request): Promise<EventClaim> {
-      const blocking = await putUnlessBlocked(
-        {
-          [PK]: eventKey(eventId),
-          claimState: 'in-progress',
-          claimToken: request.token,
-          leaseUntil: request.leaseUntil,
-          seenRank: request.seenRank,
-          [TTL]: request.expiresAt,
-        },
-        `attribute_not_exists(${PK}) OR (claimState = :inProgress AND leaseUntil <= :now)`,
-        { ':inProgress': 'in-progress', ':now': request.now },
-      );
+      const key = eventKey(eventId);
+      const blocking = await writeUnlessBlocked(key, () => writeEventClaim(key, request), {
+        claimToken: request.token,
+        claimState: 'in-progress',
+      });
       if (blocking === null) return { outcome: 'claimed' };
       const state = eventStateOf(blocking);
       // An in-progress claim that blocked the write holds it, even if its lease ran out since.
@@ -198,7 +213,14 @@ export function createDynamoDbClaimStore(
           'claimState = :inProgress AND seenRank < :rank AND (attribute_not_exists(laterRank) OR laterRank < :rank)',
         values: { ':body': copy.body, ':rank': copy.seenRank, ':inProgress': 'in-progress' },
       });
-      return heldOrOwn(written !== null, key, { laterCopy: copy.body, laterRank: copy.seenRank });
+      if (written !== null) return true;
+      // Kept by this offer's own first send (its answer lost), or by a fuller copy since: handed either way.
+      const item = await readItem(key);
+      const state = eventStateOf(item);
+      const kept = item?.['laterRank'];
+      return (
+        state !== undefined && state.state !== 'done' && typeof kept === 'number' && kept >= copy.seenRank
+      );
     },
 
     async readEvent(eventId) {
@@ -224,14 +246,19 @@ export function createDynamoDbClaimStore(
     },
 
     async claimKill(fingerprint, request): Promise<KillClaim> {
-      const blocking = await putUnlessBlocked(
-        killItem(fingerprint, request),
-        `attribute_not_exists(${PK}) OR eventId = :eventId OR observedAt < :earliest OR observedAt > :latest`,
-        {
-          ':eventId': request.eventId,
-          ':earliest': request.observedAt - SAME_KILL_WINDOW_MS,
-          ':latest': request.observedAt + SAME_KILL_WINDOW_MS,
-        },
+      const blocking = await writeUnlessBlocked(
+        fingerprint,
+        () =>
+          conditionalPut(
+            killItem(fingerprint, request),
+            `attribute_not_exists(${PK}) OR eventId = :eventId OR observedAt < :earliest OR observedAt > :latest`,
+            {
+              ':eventId': request.eventId,
+              ':earliest': request.observedAt - SAME_KILL_WINDOW_MS,
+              ':latest': request.observedAt + SAME_KILL_WINDOW_MS,
+            },
+          ),
+        { eventId: request.eventId, claimToken: request.token },
       );
       if (blocking === null) return { outcome: 'claimed' };
       const token = blocking['claimToken'];

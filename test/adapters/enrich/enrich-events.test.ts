@@ -10,6 +10,7 @@ import type { Enrichment, PodResolver } from '../../../adapters/kubernetes/pod-r
 import type { EnrichedOomEvent, OomEvent } from '../../../shared/oom-event.ts';
 import { KILL_TIME, NODE, oomEvent } from '../../fixtures/kubernetes-objects.ts';
 import { mergeReportContext } from '../../../shared/report-context.ts';
+import { killSeenRank } from '../../../shared/event-copies.ts';
 
 const NOW = Date.parse(KILL_TIME) + 60_000;
 // Attempt tokens are unique across runs, as randomUUID makes them.
@@ -572,6 +573,19 @@ describe.each(stores)('loss windows, claims %s', (name, makeStore) => {
       expect(await enrichEvents([later], harness({ claims }).deps)).toEqual([
         { status: 'duplicate', eventId: first.id, reason: 'already delivered' },
       ]);
+    });
+
+    it('alerts with a copy handed to an attempt that died, from the attempt that takes the claim over', async () => {
+      const claims = makeStore();
+      const { first, later } = copies();
+      const expiresAt = Math.ceil(NOW / 1000) + 86_400;
+      const died = { token: 'died', now: NOW - 60_000, leaseUntil: NOW - 1, expiresAt };
+      await claims.claimEvent(first.id, { ...died, seenRank: killSeenRank(first) });
+      await claims.offerLaterCopy(first.id, { body: JSON.stringify(later), seenRank: killSeenRank(later) });
+      // The first copy's redelivery comes first.
+      const retry = harness({ claims });
+      expect((await enrichEvents([first], retry.deps)).map((o) => o.status)).toEqual(['published']);
+      expect(retry.published.map((e) => e.coVictimCount)).toEqual([299]);
     });
 
     it('delivers the later copy itself when the attempt it was handed to fails', async () => {

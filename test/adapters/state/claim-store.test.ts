@@ -253,7 +253,8 @@ describe.each(stores)('claim store %s', (_name, makeStore) => {
     expect(await store.offerLaterCopy(id, { body: 'shows less', seenRank: 50 })).toBe(false);
     expect(await store.offerLaterCopy(id, { body: 'shows as much', seenRank: 100 })).toBe(false);
     expect(await store.offerLaterCopy(id, { body: 'shows more', seenRank: 300 })).toBe(true);
-    expect(await store.offerLaterCopy(id, { body: 'shows as much again', seenRank: 300 })).toBe(false);
+    // The claim holds a copy that shows as much: this one is as good as handed.
+    expect(await store.offerLaterCopy(id, { body: 'shows as much again', seenRank: 300 })).toBe(true);
     expect(await store.offerLaterCopy(id, { body: 'shows the most', seenRank: 400 })).toBe(true);
     expect(await store.markPublishing(id, 'first')).toEqual({ marked: true, laterCopy: 'shows the most' });
     // Marked: what goes out is settled, so nothing more is kept.
@@ -266,6 +267,31 @@ describe.each(stores)('claim store %s', (_name, makeStore) => {
       outcome: 'done',
       deliveredRank: 450,
     });
+  });
+
+  it('keeps a copy handed to an attempt that died for the attempt that takes the claim over', async () => {
+    const store = makeStore();
+    const id = fresh();
+    await store.claimEvent(id, { ...claimAt('died', T0, 10_000), seenRank: 100 });
+    expect(await store.offerLaterCopy(id, { body: 'shows more', seenRank: 300 })).toBe(true);
+    // The first copy's redelivery takes the claim over once the lease ran out.
+    expect(await store.claimEvent(id, { ...claimAt('retry', T0 + 10_000), seenRank: 100 })).toEqual({
+      outcome: 'claimed',
+    });
+    expect(await store.markPublishing(id, 'retry')).toEqual({ marked: true, laterCopy: 'shows more' });
+  });
+
+  it('answers an offer repeated after it was kept as kept, while the claim holds that copy or a fuller one', async () => {
+    const store = makeStore();
+    const id = fresh();
+    await store.claimEvent(id, { ...claimAt('holder', T0), seenRank: 100 });
+    expect(await store.offerLaterCopy(id, { body: 'shows more', seenRank: 300 })).toBe(true);
+    expect(await store.offerLaterCopy(id, { body: 'shows more', seenRank: 300 })).toBe(true);
+    expect(await store.offerLaterCopy(id, { body: 'shows the most', seenRank: 400 })).toBe(true);
+    expect(await store.offerLaterCopy(id, { body: 'shows more', seenRank: 300 })).toBe(true);
+    await store.markPublishing(id, 'holder');
+    expect(await store.offerLaterCopy(id, { body: 'shows more', seenRank: 300 })).toBe(true);
+    expect(await store.offerLaterCopy(id, { body: 'too late', seenRank: 900 })).toBe(false);
   });
 
   it('keeps no copy for a claim without a rank, a released claim, or none at all', async () => {
