@@ -26,8 +26,9 @@ export function killSeenRank(event: OomEvent): number {
 }
 
 /**
- * Whether a copy of rank `copy` says more than an alert of rank `alerted`: more co-victims, or the cgroup line
- * the alert lacked. Not more lines: an alert keeps its own copy's source, whatever its report context added.
+ * Whether a copy of rank `copy` says more than an alert of rank `alerted`: more co-victims, or as many and the
+ * cgroup line the alert lacked. Not more lines: an alert keeps its own copy's source, whatever its report
+ * context added.
  */
 export function saysMoreThanAlert(copy: number, alerted: number): boolean {
   return Math.floor(copy / LINES_SPAN) > Math.floor(alerted / LINES_SPAN);

@@ -5,6 +5,7 @@
  * assembler on it, and hands the events it found here.
  */
 import type { OomEvent } from './oom-event.ts';
+import { MAX_CO_VICTIMS } from './open-report.ts';
 
 /** Kernel lines of one report are printed within milliseconds; wall clocks of two collectors may differ more. */
 const SAME_KILL_WINDOW_SECONDS = 5;
@@ -101,9 +102,12 @@ export function mergeReportContext(event: OomEvent, candidates: readonly OomEven
   }
   // A memory.oom.group kill whose member lines ran into the next subscription delivery was sent with the
   // members seen so far; the stream, read later, lists the rest. The same kill, so more members is more of it.
-  // And an event without the list (left out to fit a message) takes the stream's, keeping the larger count.
-  const listMissing = event.coVictims.length === 0 && same.coVictims.length > 0;
-  if (same.coVictimCount > event.coVictimCount || listMissing) {
+  // And an event whose list was cut to fit a message takes the stream's longer one, keeping the larger count.
+  const listCut = event.coVictims.length < Math.min(event.coVictimCount, MAX_CO_VICTIMS);
+  if (
+    same.coVictimCount > event.coVictimCount ||
+    (listCut && same.coVictims.length > event.coVictims.length)
+  ) {
     merged.coVictims = same.coVictims;
     merged.coVictimCount = Math.max(same.coVictimCount, event.coVictimCount);
     filled.push('coVictims');

@@ -49,7 +49,7 @@ export type EventOutcome =
       eventId: string;
       reason: string;
       unverified?: true;
-      /** This copy says more of the kill than its alert did (more co-victims, or the cgroup line). */
+      /** This copy says more of the kill than its alert did (more co-victims, or as many and the cgroup line). */
       showedMore?: true;
     }
   /**
@@ -286,11 +286,14 @@ async function enrichmentOf(event: OomEvent, deps: EnrichDeps): Promise<Enrichme
   }
 }
 
-/** The event to alert with: the enriched one, or with the copy handed over to its attempt if it shows more. */
-function alertOf(enriched: EnrichedOomEvent, laterCopy: string | null): EnrichedOomEvent {
+/**
+ * The event to alert with: the enriched one, merged with the copy handed over to its attempt when that copy
+ * shows more than the attempt's own (the one it claimed with, before its report context).
+ */
+function alertOf(enriched: EnrichedOomEvent, own: OomEvent, laterCopy: string | null): EnrichedOomEvent {
   if (laterCopy === null) return enriched;
   const read = readOomEventBody(laterCopy);
-  if (!read.ok || read.event.id !== enriched.id || !showsMoreOfKill(read.event, enriched)) return enriched;
+  if (!read.ok || read.event.id !== enriched.id || !showsMoreOfKill(read.event, own)) return enriched;
   return withLaterCopy(enriched, read.event);
 }
 
@@ -314,7 +317,8 @@ async function publishClaimed(
   );
   const events = enriched.map((event, index) => {
     const mark = marks[index];
-    return mark?.marked === true ? alertOf(event, mark.laterCopy) : event;
+    const own = (claimed[index] as ToEnrich).event;
+    return mark?.marked === true ? alertOf(event, own, mark.laterCopy) : event;
   });
   const ready = events.filter((_, index) => marks[index]?.marked === true);
   let results: PublishResult[];

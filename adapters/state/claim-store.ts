@@ -13,8 +13,9 @@
  *   up, the other copy takes the kill over.
  * An event claim also keeps how much of the kill its copy shows (shared/event-copies.ts). Parse sends a report
  * again, same id, when the next delivery brings more of it (memory.oom.group members): a copy that arrives
- * while the claim is held, before publishing, is handed to the holder, which alerts with it; one that arrives
- * after learns what the alert showed (the rank completeEvent keeps).
+ * while the claim is held, before publishing, is handed to the holder, which alerts with it if it still shows
+ * more than the holder's own; one that arrives after learns what the alert showed (the rank completeEvent
+ * keeps).
  * The decisions are pure functions here; the DynamoDB store states the same ones as condition expressions.
  */
 import type { OomEvent } from '../../shared/oom-event.ts';
@@ -181,12 +182,13 @@ export function createMemoryClaimStore(): ClaimStore {
     offerLaterCopy(eventId, copy) {
       const state = events.get(eventId)?.state;
       const kept = copies.get(eventId);
-      if (state === undefined || state === 'done' || kept === undefined) return Promise.resolve(false);
+      // A claim that kept no rank (written before ranks were) cannot tell whether the copy shows more.
+      if (state === undefined || state === 'done' || kept?.seenRank === undefined)
+        return Promise.resolve(false);
+      if (copy.seenRank <= kept.seenRank) return Promise.resolve(false);
       // Kept already (a repeat of this offer), or a fuller copy is: handed either way.
       if (kept.later !== undefined && kept.later.seenRank >= copy.seenRank) return Promise.resolve(true);
-      // A claim that kept no rank (written before ranks were) cannot tell whether the copy shows more.
-      if (state !== 'in-progress' || kept.seenRank === undefined || copy.seenRank <= kept.seenRank)
-        return Promise.resolve(false);
+      if (state !== 'in-progress') return Promise.resolve(false);
       copies.set(eventId, { ...kept, later: copy });
       return Promise.resolve(true);
     },

@@ -217,10 +217,9 @@ export function createDynamoDbClaimStore(
       // Kept by this offer's own first send (its answer lost), or by a fuller copy since: handed either way.
       const item = await readItem(key);
       const state = eventStateOf(item);
-      const kept = item?.['laterRank'];
-      return (
-        state !== undefined && state.state !== 'done' && typeof kept === 'number' && kept >= copy.seenRank
-      );
+      const { seenRank, laterRank } = item ?? {};
+      if (state === undefined || state.state === 'done' || typeof seenRank !== 'number') return false;
+      return seenRank < copy.seenRank && typeof laterRank === 'number' && laterRank >= copy.seenRank;
     },
 
     async readEvent(eventId) {

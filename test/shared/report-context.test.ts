@@ -125,6 +125,15 @@ describe('report context', () => {
       expect(event.id).toBe(partial?.id);
     });
 
+    it('takes the fetched list when the event carries only part of it (cut to fit a message)', () => {
+      const [whole] = assemble(messages.filter((m) => FORWARDED_TERMS.some((t) => m.message.includes(t))));
+      const cut = { ...(whole as OomEvent), coVictims: (whole as OomEvent).coVictims.slice(0, 5) };
+      const { event, filled } = mergeReportContext(cut, [whole as OomEvent]);
+      expect(filled).toContain('coVictims');
+      expect(event.coVictims).toHaveLength(100);
+      expect(event.coVictimCount).toBe(299);
+    });
+
     it("keeps the event's own group when the fetched lines hold less of it", () => {
       const [whole] = assemble(messages.filter((m) => FORWARDED_TERMS.some((t) => m.message.includes(t))));
       const [partial] = assemble(firstDelivery);

@@ -518,6 +518,24 @@ describe.each(stores)('loss windows, claims %s', (name, makeStore) => {
       expect(run.published[0]).toMatchObject({ coVictimCount: 299, tasks: first.tasks });
     });
 
+    it('merges a handed copy with what the report context added, even when the context found more members', async () => {
+      const claims = makeStore();
+      const { first, later } = copies();
+      const handed = { ...later, coVictims: members(100), coVictimCount: 150 };
+      const stream = { ...later, source: first.source };
+      const { run, outcomes, release } = await heldWhileResolving([first], claims, {
+        // The stream read while enriching the first copy lists all 299 members; the event keeps its source.
+        completeReports: (events) =>
+          Promise.resolve({ events: events.map((e) => mergeReportContext(e, [stream]).event), notes: [] }),
+      });
+      await enrichEvents([handed], harness({ claims }).deps);
+      release();
+      await outcomes;
+      expect(run.published).toHaveLength(1);
+      expect(run.published[0]?.coVictimCount).toBe(299);
+      expect(run.published[0]?.source).toEqual(handed.source);
+    });
+
     it('says the alert showed less when the later copy arrives after it was published', async () => {
       const claims = makeStore();
       const { first, later } = copies();

@@ -289,6 +289,8 @@ describe.each(stores)('claim store %s', (_name, makeStore) => {
     expect(await store.offerLaterCopy(id, { body: 'shows more', seenRank: 300 })).toBe(true);
     expect(await store.offerLaterCopy(id, { body: 'shows the most', seenRank: 400 })).toBe(true);
     expect(await store.offerLaterCopy(id, { body: 'shows more', seenRank: 300 })).toBe(true);
+    // Less than the holder's own copy: not handed, whatever the claim keeps.
+    expect(await store.offerLaterCopy(id, { body: 'shows less', seenRank: 50 })).toBe(false);
     await store.markPublishing(id, 'holder');
     expect(await store.offerLaterCopy(id, { body: 'shows more', seenRank: 300 })).toBe(true);
     expect(await store.offerLaterCopy(id, { body: 'too late', seenRank: 900 })).toBe(false);
