@@ -30,6 +30,10 @@ import {
   podJson,
 } from '../../fixtures/kubernetes-objects.ts';
 import { KubeApiStandin } from '../../integration/k8s-api-standin.ts';
+import { GROUP_FIRST_PID, GROUP_LOG_GROUP, groupKillBodies } from '../../fixtures/group-kill-report.ts';
+import { kernelStreamOf, oomEventsFromStream, type KernelStream } from '../../../shared/stream-events.ts';
+import { FORWARDED_TERMS } from '../../../shared/subscription-pattern.ts';
+import type { AssemblerState } from '../../../shared/report-assembler.ts';
 
 const CLUSTER = 'prod-eu';
 const NODES = [
@@ -251,7 +255,56 @@ beforeEach(() => {
   }));
 });
 
+/**
+ * What parse sends for a 300-process memory.oom.group kill whose forwarded lines CloudWatch delivered in two
+ * parts, cut after the 20th other member: the event at the end of each delivery, the same id both times.
+ */
+function groupKillSentTwice(node: string): [OomEvent, OomEvent] {
+  const lines = groupKillBodies(300, 'kmsg-json', timing.now() - 60_000)
+    .flatMap((body) => body.logEvents)
+    .filter((e) => FORWARDED_TERMS.some((term) => e.message.includes(term)))
+    .map((e, i) => ({ id: String(90_000 + i), timestamp: e.timestamp, message: e.message }));
+  const cut = lines.findIndex((e) => e.message.includes(`Killed process ${GROUP_FIRST_PID + 21} `));
+  const stream = kernelStreamOf(GROUP_LOG_GROUP, `${node}.kernel`) as KernelStream;
+  const first = oomEventsFromStream(stream, lines.slice(0, cut), null, { final: false });
+  const state: AssemblerState = first.state;
+  const second = oomEventsFromStream(stream, lines.slice(cut), state, { final: false });
+  return [first.events[0] as OomEvent, second.events[0] as OomEvent];
+}
+
 describe('enrich handler', () => {
+  it('alerts once for a group kill parse sent twice, with every member, when both copies come in one batch', async () => {
+    const { invoke } = makeHandler();
+    const [first, later] = groupKillSentTwice('ip-10-0-9-1.eu-west-1.compute.internal');
+    expect([first.id === later.id, first.coVictimCount, later.coVictimCount]).toEqual([true, 20, 299]);
+    expect(await invoke(sqsBatch([first, later]))).toEqual({ batchItemFailures: [] });
+    expect(published().map((e) => [e.id, e.coVictimCount, e.coVictims.length])).toEqual([
+      [first.id, 299, 100],
+    ]);
+  });
+
+  it('alerts with every member of a group kill from the first copy alone, when the node stream holds them', async () => {
+    const { invoke } = makeHandler();
+    const node = 'ip-10-0-9-3.eu-west-1.compute.internal';
+    const [first] = groupKillSentTwice(node);
+    const stored = groupKillBodies(300, 'kmsg-json', timing.now() - 60_000)
+      .flatMap((body) => body.logEvents)
+      .map((e, i) => ({ eventId: String(80_000 + i), logStreamName: `${node}.kernel`, ...e }));
+    logs.reset();
+    logs.on(FilterLogEventsCommand).resolves({ events: stored });
+    expect(await invoke(sqsBatch([first]))).toEqual({ batchItemFailures: [] });
+    expect(published().map((e) => [e.id, e.coVictimCount, e.tasks.length])).toEqual([[first.id, 299, 10]]);
+  });
+
+  it('does not alert again for the later copy of a group kill once the first went out', async () => {
+    const { invoke, addMetric } = makeHandler();
+    const [first, later] = groupKillSentTwice('ip-10-0-9-2.eu-west-1.compute.internal');
+    expect(await invoke(sqsBatch([first]))).toEqual({ batchItemFailures: [] });
+    expect(await invoke(sqsBatch([later]))).toEqual({ batchItemFailures: [] });
+    expect(published().map((e) => [e.id, e.coVictimCount])).toEqual([[first.id, 20]]);
+    expect(addMetric).toHaveBeenCalledWith('DuplicatesSkipped', 'Count', 1);
+  });
+
   it('turns the same SQS batch delivered 3 times into exactly one PutEvents entry per kill', async () => {
     const { invoke, addMetric } = makeHandler();
     const batch = sqsBatch(killBatch('redelivery'));
