@@ -374,6 +374,8 @@ export class OomAlerts extends Construct {
       deadLetterQueues: { events: eventsDlq, parse: parseDlq, notify: notifyDlq },
       eventsLogGroup: this.eventsLogGroup,
       kernelLogGroupName: this.kernelLogGroup.logGroupName,
+      // Ref of an AWS::Logs::SubscriptionFilter is its name (CloudFormation template reference, "Return
+      // values"), the value of the DeliveryErrors metric's FilterName dimension.
       subscriptionFilterName: (subscription.node.defaultChild as logs.CfnSubscriptionFilter)
         .subscriptionFilterRef.filterName,
       alertTopic: this.alertTopic,
