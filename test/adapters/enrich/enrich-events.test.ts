@@ -384,19 +384,45 @@ describe.each(stores)('loss windows, claims %s', (name, makeStore) => {
     });
   };
 
-  it('retries the other stream’s copy while the first is in flight, so the kill is alerted when the first fails', async () => {
-    const claims = makeStore();
-    const messages = kill();
+  /** A run of enrichEvents held while it resolves the pod: `release` lets it go on. */
+  async function heldWhileResolving(
+    events: OomEvent[],
+    claims: ClaimStore,
+    options: Parameters<typeof harness>[0] = {},
+  ) {
+    const resolving = gate<Enrichment>();
+    const run = harness({
+      ...options,
+      claims,
+      resolve: () => {
+        resolving.reached();
+        return resolving.value;
+      },
+    });
+    const outcomes = enrichEvents(events, run.deps);
+    await resolving.arrived;
+    return { run, outcomes, release: () => resolving.open(RESOLVED) };
+  }
+
+  /** A run of enrichEvents held in its publish step, marked publishing: `answer` gives the bus's results. */
+  async function heldWhilePublishing(events: OomEvent[], claims: ClaimStore) {
     const publishing = gate<PublishResult[]>();
-    const first = harness({
+    const run = harness({
       claims,
       publish: () => {
         publishing.reached();
         return publishing.value;
       },
     });
-    const firstRun = enrichEvents([messages], first.deps);
+    const outcomes = enrichEvents(events, run.deps);
     await publishing.arrived;
+    return { run, outcomes, answer: (results: PublishResult[]) => publishing.open(results) };
+  }
+
+  it('retries the other stream’s copy while the first is in flight, so the kill is alerted when the first fails', async () => {
+    const claims = makeStore();
+    const messages = kill();
+    const { run: first, outcomes: firstRun, answer } = await heldWhilePublishing([messages], claims);
 
     const copy = harness({ claims });
     expect(await enrichEvents([dmesgCopy(messages)], copy.deps)).toEqual([
@@ -407,7 +433,7 @@ describe.each(stores)('loss windows, claims %s', (name, makeStore) => {
         inFlight: true,
       },
     ]);
-    publishing.open([{ ok: false, reason: 'InternalFailure: please retry' }]);
+    answer([{ ok: false, reason: 'InternalFailure: please retry' }]);
     expect((await firstRun).map((o) => o.status)).toEqual(['failed']);
 
     expect((await enrichEvents([dmesgCopy(messages)], copy.deps)).map((o) => o.status)).toEqual([
@@ -454,26 +480,6 @@ describe.each(stores)('loss windows, claims %s', (name, makeStore) => {
       const source = { ...(first.source as { logGroup: string; logStream: string }), eventIds: lineIds };
       return { first, later: { ...first, coVictims: members(100), coVictimCount: 299, source } };
     };
-    /** A run of enrichEvents held while it resolves the pod: `release` lets it go on. */
-    async function heldWhileResolving(
-      events: OomEvent[],
-      claims: ClaimStore,
-      options: Parameters<typeof harness>[0] = {},
-    ) {
-      const resolving = gate<Enrichment>();
-      const run = harness({
-        ...options,
-        claims,
-        resolve: () => {
-          resolving.reached();
-          return resolving.value;
-        },
-      });
-      const outcomes = enrichEvents(events, run.deps);
-      await resolving.arrived;
-      return { run, outcomes, release: () => resolving.open(RESOLVED) };
-    }
-
     it('alerts with the later copy when it arrives while the first is being enriched', async () => {
       const claims = makeStore();
       const { first, later } = copies();
@@ -539,16 +545,7 @@ describe.each(stores)('loss windows, claims %s', (name, makeStore) => {
     it('says the alert showed less when the later copy arrives after it was published', async () => {
       const claims = makeStore();
       const { first, later } = copies();
-      const publishing = gate<PublishResult[]>();
-      const run = harness({
-        claims,
-        publish: () => {
-          publishing.reached();
-          return publishing.value;
-        },
-      });
-      const firstRun = enrichEvents([first], run.deps);
-      await publishing.arrived;
+      const { outcomes: firstRun, answer } = await heldWhilePublishing([first], claims);
       // Marked publishing already: too late to hand over, so it waits for the delivery.
       const second = harness({ claims });
       expect(await enrichEvents([later], second.deps)).toEqual([
@@ -559,7 +556,7 @@ describe.each(stores)('loss windows, claims %s', (name, makeStore) => {
           inFlight: true,
         },
       ]);
-      publishing.open([{ ok: true }]);
+      answer([{ ok: true }]);
       await firstRun;
       expect(await enrichEvents([later], second.deps)).toEqual([
         {
