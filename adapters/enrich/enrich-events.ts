@@ -252,8 +252,9 @@ async function settleFollower(
   const { event, token, ownerId } = follower;
   if (owner?.status === 'published') {
     const expiresAt = claimExpiresAt(deps, deps.now());
+    const shown = killSeenRank(owner.event);
     // Left in progress, the claim runs out and the next copy is settled the same way.
-    await writeClaim(() => deps.claims.completeEvent(event.id, token, expiresAt), deps).catch(
+    await writeClaim(() => deps.claims.completeEvent(event.id, token, expiresAt, shown), deps).catch(
       () => undefined,
     );
     const reason = `${sameKill(ownerId)} (the kernel line arrived in two streams)`;

@@ -134,7 +134,9 @@ async function claimKill(
   const ownerClaim = await deps.claims.readEvent(owner.eventId);
   const decision = decideOtherCopy(ownerClaim, deps.now());
   if (decision === 'settle') {
-    await deps.claims.completeEvent(event.id, token, expiresAt);
+    // The alert is the first copy's: a later copy of this one is told whether it says more than that alert.
+    const alerted = ownerClaim?.state === 'done' ? ownerClaim.deliveredRank : undefined;
+    await deps.claims.completeEvent(event.id, token, expiresAt, alerted);
     const reason = `${sameKill(owner.eventId)} (the kernel line arrived in two streams)`;
     const unrecorded = ownerClaim?.state === 'publishing';
     return duplicate(event.id, unrecorded ? `${reason}; ${UNRECORDED}` : reason, unrecorded);

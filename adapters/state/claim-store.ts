@@ -14,8 +14,8 @@
  * An event claim also keeps how much of the kill its copy shows (shared/event-copies.ts). Parse sends a report
  * again, same id, when the next delivery brings more of it (memory.oom.group members): a copy that arrives
  * while the claim is held, before publishing, is handed to the holder, which alerts with it if it still shows
- * more than the holder's own; one that arrives after learns what the alert showed (the rank completeEvent
- * keeps).
+ * more than the holder's own, or by the next attempt if the holder fails and releases the claim; one that
+ * arrives after learns what the alert showed (the rank completeEvent keeps).
  * The decisions are pure functions here; the DynamoDB store states the same ones as condition expressions.
  */
 import type { OomEvent } from '../../shared/oom-event.ts';
@@ -27,7 +27,8 @@ export const SAME_KILL_WINDOW_MS = 120_000;
 export type EventClaimState =
   | { state: 'in-progress'; token: string; leaseUntil: number }
   | { state: 'publishing'; token: string; leaseUntil: number }
-  | { state: 'done' };
+  /** `deliveredRank`: how much of the kill the alert showed, where completeEvent kept it. */
+  | { state: 'done'; deliveredRank?: number };
 
 /** The event and the attempt that hold a kill; `token` is null on claims written before attempts were kept. */
 export interface KillOwner {
@@ -107,7 +108,10 @@ export interface ClaimStore {
    * and dropping a kept copy; a no-op if the claim is no longer this attempt's.
    */
   completeEvent(eventId: string, token: string, expiresAt: number, deliveredRank?: number): Promise<void>;
-  /** Gives the event back for a retry; a no-op if the claim is no longer this attempt's. */
+  /**
+   * Gives the event back for a retry, keeping a copy handed to the attempt for the next one to claim it (the
+   * first copy's retry may come back before the later copy's); a no-op if the claim is no longer this attempt's.
+   */
   releaseEvent(eventId: string, token: string): Promise<void>;
   /** Gives the kill back; a no-op if the claim is no longer this attempt's (another copy took it over). */
   releaseKill(fingerprint: string, eventId: string, token: string): Promise<void>;
@@ -194,6 +198,7 @@ export function createMemoryClaimStore(): ClaimStore {
     },
     readEvent(eventId) {
       const claim = events.get(eventId);
+      if (claim?.state === 'done') return Promise.resolve({ ...claim, ...deliveredRank(eventId) });
       return Promise.resolve(claim === undefined ? undefined : { ...claim });
     },
     markPublishing(eventId, token) {
@@ -223,7 +228,10 @@ export function createMemoryClaimStore(): ClaimStore {
     releaseEvent(eventId, token) {
       if (heldBy(eventId, token) === undefined) return Promise.resolve();
       events.delete(eventId);
-      copies.delete(eventId);
+      // A copy handed to the attempt stays for the next one to claim the event.
+      const later = copies.get(eventId)?.later;
+      if (later === undefined) copies.delete(eventId);
+      else copies.set(eventId, { later });
       return Promise.resolve();
     },
     releaseKill(fingerprint, eventId, token) {

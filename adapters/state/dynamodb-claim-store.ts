@@ -28,6 +28,12 @@ import { PK, TTL, conditionalWrite, tableKey } from './state-table.ts';
  */
 export const CLAIM_CALL_TIMEOUT_MS = 1_500;
 
+/**
+ * An event claim given back while it kept a copy handed to its attempt: no claim, but the copy stays for the
+ * next attempt to claim the event. A release with nothing kept deletes the item.
+ */
+const RELEASED = 'released';
+
 function eventKey(eventId: string): string {
   return STATE_KEY_PREFIX.eventClaim + eventId;
 }
@@ -36,7 +42,7 @@ function eventKey(eventId: string): string {
 function eventStateOf(item: Record<string, unknown> | undefined): EventClaimState | undefined {
   if (item === undefined) return undefined;
   const { claimState: state, claimToken: token, leaseUntil } = item;
-  if (state === 'done') return { state };
+  if (state === 'done') return { state, ...deliveredRankOf(item) };
   if ((state === 'in-progress' || state === 'publishing') && typeof token === 'string')
     return { state, token, leaseUntil: typeof leaseUntil === 'number' ? leaseUntil : 0 };
   return undefined;
@@ -77,12 +83,13 @@ export function createDynamoDbClaimStore(
   const callTimeoutMs = options.callTimeoutMs ?? CLAIM_CALL_TIMEOUT_MS;
   const bounded = () => ({ abortSignal: AbortSignal.timeout(callTimeoutMs) });
 
+  /** A conditional delete; whether its condition held. */
   async function conditionalDelete(
     key: string,
     condition: string,
     values: Record<string, unknown>,
-  ): Promise<void> {
-    await conditionalWrite(() =>
+  ): Promise<boolean> {
+    const deleted = await conditionalWrite(() =>
       client.send(
         new DeleteCommand({
           TableName: tableName,
@@ -93,6 +100,7 @@ export function createDynamoDbClaimStore(
         bounded(),
       ),
     );
+    return deleted !== null;
   }
 
   /** A conditional update: the item as it is after it (when asked for), {} without; null when it did not hold. */
@@ -152,34 +160,37 @@ export function createDynamoDbClaimStore(
 
   /**
    * A conditional write of a claim; when its condition fails, the item that blocked it (read consistently), or
-   * null when that is the attempt's own (`own`). If that item is gone by then (released meanwhile), the write
-   * is tried again.
+   * null when that is the attempt's own (`own`). If that item is gone by then, or `free` (released meanwhile),
+   * the write is tried again.
    */
   async function writeUnlessBlocked(
     key: string,
     write: () => Promise<boolean>,
     own: Record<string, unknown>,
+    free: (item: Record<string, unknown>) => boolean = () => false,
   ): Promise<Record<string, unknown> | null> {
     for (let attempt = 0; attempt < 3; attempt++) {
       if (await write()) return null;
       const blocking = await readItem(key);
       if (carries(blocking, own)) return null;
-      if (blocking !== undefined) return blocking;
+      if (blocking !== undefined && !free(blocking)) return blocking;
     }
     throw new Error(`claim ${key} kept changing under three conditional writes`);
   }
 
   /**
-   * The event claim for this attempt, where there is none or its holder's lease ran out: an update, not a put,
-   * so that a copy handed to a holder that died stays for the attempt that takes over.
+   * The event claim for this attempt, where there is none, it was released, or its holder's lease ran out: an
+   * update, not a put, so that a copy handed to a holder that died or failed stays for the attempt that takes
+   * over.
    */
   function writeEventClaim(key: string, request: EventClaimRequest): Promise<boolean> {
     const rank = request.seenRank === undefined ? ' REMOVE seenRank' : ', seenRank = :rank';
     return conditionalUpdate(key, {
       expression: `SET claimState = :inProgress, claimToken = :token, leaseUntil = :lease, ${TTL} = :expiresAt${rank}`,
-      condition: `attribute_not_exists(${PK}) OR (claimState = :inProgress AND leaseUntil <= :now)`,
+      condition: `attribute_not_exists(${PK}) OR claimState = :released OR (claimState = :inProgress AND leaseUntil <= :now)`,
       values: {
         ':inProgress': 'in-progress',
+        ':released': RELEASED,
         ':token': request.token,
         ':lease': request.leaseUntil,
         ':expiresAt': request.expiresAt,
@@ -192,10 +203,12 @@ export function createDynamoDbClaimStore(
   return {
     async claimEvent(eventId, request): Promise<EventClaim> {
       const key = eventKey(eventId);
-      const blocking = await writeUnlessBlocked(key, () => writeEventClaim(key, request), {
-        claimToken: request.token,
-        claimState: 'in-progress',
-      });
+      const blocking = await writeUnlessBlocked(
+        key,
+        () => writeEventClaim(key, request),
+        { claimToken: request.token, claimState: 'in-progress' },
+        (item) => item['claimState'] === RELEASED,
+      );
       if (blocking === null) return { outcome: 'claimed' };
       const state = eventStateOf(blocking);
       // An in-progress claim that blocked the write holds it, even if its lease ran out since.
@@ -295,12 +308,24 @@ export function createDynamoDbClaimStore(
       });
     },
 
-    releaseEvent(eventId, token) {
-      return conditionalDelete(eventKey(eventId), 'claimToken = :token', { ':token': token });
+    async releaseEvent(eventId, token) {
+      const key = eventKey(eventId);
+      const deleted = await conditionalDelete(
+        key,
+        'claimToken = :token AND attribute_not_exists(laterCopy)',
+        { ':token': token },
+      );
+      if (deleted) return;
+      // Not deleted: a copy is kept (or the claim is not this attempt's, and this changes nothing either).
+      await conditionalUpdate(key, {
+        expression: 'SET claimState = :released REMOVE claimToken, leaseUntil, seenRank',
+        condition: 'claimToken = :token AND attribute_exists(laterCopy)',
+        values: { ':released': RELEASED, ':token': token },
+      });
     },
 
-    releaseKill(fingerprint, eventId, token) {
-      return conditionalDelete(fingerprint, 'eventId = :eventId AND claimToken = :token', {
+    async releaseKill(fingerprint, eventId, token) {
+      await conditionalDelete(fingerprint, 'eventId = :eventId AND claimToken = :token', {
         ':eventId': eventId,
         ':token': token,
       });

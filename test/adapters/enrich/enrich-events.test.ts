@@ -620,6 +620,56 @@ describe.each(stores)('loss windows, claims %s', (name, makeStore) => {
       expect((await enrichEvents([later], second.deps)).map((o) => o.status)).toEqual(['published']);
       expect(second.published.map((e) => e.coVictimCount)).toEqual([299]);
     });
+
+    it('says the alert showed less when a later copy of the other stream’s copy arrives after the kill went out', async () => {
+      const claims = makeStore();
+      const { first, later } = copies();
+      const showedLess = {
+        status: 'duplicate',
+        eventId: `${first.id}-dmesg`,
+        reason:
+          'already delivered, but this copy says more of the kill (299 other processes killed with it, the report complete): the alert says less',
+        showedMore: true,
+      };
+      // The other stream's copy settled in a later run, against the delivered first copy.
+      expect((await enrichEvents([first], harness({ claims }).deps)).map((o) => o.status)).toEqual([
+        'published',
+      ]);
+      expect((await enrichEvents([dmesgCopy(first)], harness({ claims }).deps))[0]).toMatchObject({
+        status: 'duplicate',
+      });
+      expect(await enrichEvents([dmesgCopy(later)], harness({ claims }).deps)).toEqual([showedLess]);
+
+      // And in the run that delivered the first copy, as its follower.
+      const again = copies();
+      const both = [again.first, dmesgCopy(again.first)];
+      expect((await enrichEvents(both, harness({ claims }).deps)).map((o) => o.status)).toEqual([
+        'published',
+        'duplicate',
+      ]);
+      expect(await enrichEvents([dmesgCopy(again.later)], harness({ claims }).deps)).toEqual([
+        { ...showedLess, eventId: `${again.first.id}-dmesg` },
+      ]);
+    });
+
+    it('alerts with the handed copy when the first copy’s own retry claims the event after the holder failed', async () => {
+      const claims = makeStore();
+      const { first, later } = copies();
+      const { outcomes: firstRun, release } = await heldWhileResolving([first], claims, {
+        publish: (events) => events.map(() => ({ ok: false, reason: 'InternalFailure: please retry' })),
+      });
+      await enrichEvents([later], harness({ claims }).deps);
+      release();
+      expect((await firstRun).map((o) => o.status)).toEqual(['failed']);
+
+      // SQS gives the first copy back before the later one: its retry alerts with the members handed over.
+      const retry = harness({ claims });
+      expect((await enrichEvents([first], retry.deps)).map((o) => o.status)).toEqual(['published']);
+      expect(retry.published.map((e) => e.coVictimCount)).toEqual([299]);
+      expect(await enrichEvents([later], harness({ claims }).deps)).toEqual([
+        { status: 'duplicate', eventId: first.id, reason: 'already delivered' },
+      ]);
+    });
   });
 
   it('takes over the kill from a first copy whose attempt died, and then only that copy counts', async () => {
@@ -707,7 +757,7 @@ describe('a claim table whose first answers are lost (the SDK retries each write
     const { deps, published } = harness({ claims });
     expect((await enrichEvents([event], deps)).map((o) => o.status)).toEqual(['published']);
     expect(published.map((e) => e.id)).toEqual([event.id]);
-    expect(await claims.readEvent(event.id)).toEqual({ state: 'done' });
+    expect(await claims.readEvent(event.id)).toEqual({ state: 'done', deliveredRank: 513 });
     // claimEvent, claimKill, markPublishing and completeEvent were each sent twice.
     expect(retried()).toBe(4);
     expect((await enrichEvents([event], harness({ claims }).deps)).map((o) => o.status)).toEqual([

@@ -281,6 +281,28 @@ describe.each(stores)('claim store %s', (_name, makeStore) => {
     expect(await store.markPublishing(id, 'retry')).toEqual({ marked: true, laterCopy: 'shows more' });
   });
 
+  it('keeps a copy handed to an attempt that failed and released its claim, for the next attempt', async () => {
+    const store = makeStore();
+    const id = fresh();
+    await store.claimEvent(id, { ...claimAt('failed', T0), seenRank: 100 });
+    expect(await store.offerLaterCopy(id, { body: 'shows more', seenRank: 300 })).toBe(true);
+    expect(await store.markPublishing(id, 'failed')).toEqual({ marked: true, laterCopy: 'shows more' });
+    await store.releaseEvent(id, 'failed');
+    // Released: free for any copy at once, and no claim for the other stream's copy to wait on.
+    expect(await store.readEvent(id)).toBeUndefined();
+    expect(await store.offerLaterCopy(id, { body: 'no holder', seenRank: 400 })).toBe(false);
+    expect(await store.claimEvent(id, { ...claimAt('retry', T0 + 1), seenRank: 100 })).toEqual({
+      outcome: 'claimed',
+    });
+    expect(await store.markPublishing(id, 'retry')).toEqual({ marked: true, laterCopy: 'shows more' });
+    await store.completeEvent(id, 'retry', EXPIRES, 300);
+    expect(await store.readEvent(id)).toEqual({ state: 'done', deliveredRank: 300 });
+    expect(await store.claimEvent(id, { ...claimAt('again', T0 + 2), seenRank: 300 })).toEqual({
+      outcome: 'done',
+      deliveredRank: 300,
+    });
+  });
+
   it('answers an offer repeated after it was kept as kept, while the claim holds that copy or a fuller one', async () => {
     const store = makeStore();
     const id = fresh();
@@ -435,6 +457,28 @@ describe('DynamoDB claim items', () => {
     });
   });
 
+  it('keep the copy handed over when the claim is released, and nothing when none was', async () => {
+    const store = createDynamoDbClaimStore(table.documents, table.tableName);
+    const read = (id: string) =>
+      table.documents.send(new GetCommand({ TableName: table.tableName, Key: { pk: `idem#${id}` } }));
+    await store.claimEvent('layout-3', { ...claimAt('tok', T0), seenRank: 20_512 });
+    await store.offerLaterCopy('layout-3', { body: '{"id":"layout-3"}', seenRank: 306_688 });
+    await store.releaseEvent('layout-3', 'tok');
+    expect((await read('layout-3')).Item).toEqual({
+      pk: 'idem#layout-3',
+      claimState: 'released',
+      expiresAt: EXPIRES,
+      laterCopy: '{"id":"layout-3"}',
+      laterRank: 306_688,
+    });
+    // A release repeated after its answer was lost changes nothing.
+    await store.releaseEvent('layout-3', 'tok');
+    expect((await read('layout-3')).Item?.['laterCopy']).toBe('{"id":"layout-3"}');
+    await store.claimEvent('layout-4', { ...claimAt('tok', T0), seenRank: 20_512 });
+    await store.releaseEvent('layout-4', 'tok');
+    expect((await read('layout-4')).Item).toBeUndefined();
+  });
+
   it('keep the kill claim’s event and attempt, and take over one written before attempts were kept', async () => {
     const store = createDynamoDbClaimStore(table.documents, table.tableName);
     const request = { eventId: 'messages', token: 'tok', observedAt: T0, expiresAt: EXPIRES };
@@ -481,6 +525,46 @@ describe('a claim store whose first answers are lost (the SDK retries a write th
     await store.completeEvent('lost-answer-1', 'mine', EXPIRES);
     expect(await store.readEvent('lost-answer-1')).toEqual({ state: 'done' });
     expect(lossy.retried()).toBe(6);
+  });
+});
+
+describe('a claim released while another attempt is blocked by it', () => {
+  it('is claimed by that attempt, keeping the copy, and not taken as done', async () => {
+    const holder = createDynamoDbClaimStore(table.documents, table.tableName);
+    await holder.claimEvent('race-1', { ...claimAt('holder', T0), seenRank: 1 });
+    await holder.offerLaterCopy('race-1', { body: 'more', seenRank: 2 });
+    // The retry's claim fails against the holder; the holder releases before the retry reads what blocked it.
+    let released = false;
+    const releasingFirst = {
+      send: async (command: unknown, options?: unknown) => {
+        if (command instanceof GetCommand && !released) {
+          released = true;
+          await holder.releaseEvent('race-1', 'holder');
+        }
+        return table.documents.send(command as GetCommand, options as { abortSignal: AbortSignal });
+      },
+    } as unknown as typeof table.documents;
+    const retry = createDynamoDbClaimStore(releasingFirst, table.tableName);
+    expect(await retry.claimEvent('race-1', { ...claimAt('retry', T0 + 1), seenRank: 1 })).toEqual({
+      outcome: 'claimed',
+    });
+    expect(released).toBe(true);
+    expect(await retry.markPublishing('race-1', 'retry')).toEqual({ marked: true, laterCopy: 'more' });
+  });
+
+  it('is released once when the answer to the release was lost', async () => {
+    const lossy = lostAnswerClient(table.endpoint);
+    const store = createDynamoDbClaimStore(lossy.documents, table.tableName);
+    await store.claimEvent('lost-release-1', { ...claimAt('mine', T0), seenRank: 1 });
+    await store.offerLaterCopy('lost-release-1', { body: 'more', seenRank: 2 });
+    await store.releaseEvent('lost-release-1', 'mine');
+    await store.claimEvent('lost-release-2', { ...claimAt('mine', T0), seenRank: 1 });
+    await store.releaseEvent('lost-release-2', 'mine');
+    expect(await store.claimEvent('lost-release-1', { ...claimAt('next', T0 + 1), seenRank: 1 })).toEqual({
+      outcome: 'claimed',
+    });
+    expect(await store.markPublishing('lost-release-1', 'next')).toEqual({ marked: true, laterCopy: 'more' });
+    expect(await store.readEvent('lost-release-2')).toBeUndefined();
   });
 });
 
