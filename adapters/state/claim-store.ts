@@ -109,8 +109,9 @@ export interface ClaimStore {
    */
   completeEvent(eventId: string, token: string, expiresAt: number, deliveredRank?: number): Promise<void>;
   /**
-   * Gives the event back for a retry, keeping a copy handed to the attempt for the next one to claim it (the
-   * first copy's retry may come back before the later copy's); a no-op if the claim is no longer this attempt's.
+   * Gives the event back for a retry; a no-op if the claim is no longer this attempt's. A copy handed to the
+   * attempt is kept for the next one to claim the event (the first copy's retry may come back before the later
+   * copy's): the claim then stays, its lease ended, and any attempt takes it over.
    */
   releaseEvent(eventId: string, token: string): Promise<void>;
   /** Gives the kill back; a no-op if the claim is no longer this attempt's (another copy took it over). */
@@ -227,11 +228,13 @@ export function createMemoryClaimStore(): ClaimStore {
     },
     releaseEvent(eventId, token) {
       if (heldBy(eventId, token) === undefined) return Promise.resolve();
-      events.delete(eventId);
-      // A copy handed to the attempt stays for the next one to claim the event.
-      const later = copies.get(eventId)?.later;
-      if (later === undefined) copies.delete(eventId);
-      else copies.set(eventId, { later });
+      // A copy handed to the attempt stays for the next one, which takes the claim over: its lease is ended.
+      if (copies.get(eventId)?.later !== undefined)
+        events.set(eventId, { state: 'in-progress', token, leaseUntil: 0 });
+      else {
+        events.delete(eventId);
+        copies.delete(eventId);
+      }
       return Promise.resolve();
     },
     releaseKill(fingerprint, eventId, token) {

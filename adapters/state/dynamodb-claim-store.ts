@@ -28,12 +28,6 @@ import { PK, TTL, conditionalWrite, tableKey } from './state-table.ts';
  */
 export const CLAIM_CALL_TIMEOUT_MS = 1_500;
 
-/**
- * An event claim given back while it kept a copy handed to its attempt: no claim, but the copy stays for the
- * next attempt to claim the event. A release with nothing kept deletes the item.
- */
-const RELEASED = 'released';
-
 function eventKey(eventId: string): string {
   return STATE_KEY_PREFIX.eventClaim + eventId;
 }
@@ -160,37 +154,35 @@ export function createDynamoDbClaimStore(
 
   /**
    * A conditional write of a claim; when its condition fails, the item that blocked it (read consistently), or
-   * null when that is the attempt's own (`own`). If that item is gone by then, or `free` (released meanwhile),
-   * the write is tried again.
+   * null when that is the attempt's own (`own`). If that item is gone by then (released meanwhile), the write
+   * is tried again.
    */
   async function writeUnlessBlocked(
     key: string,
     write: () => Promise<boolean>,
     own: Record<string, unknown>,
-    free: (item: Record<string, unknown>) => boolean = () => false,
   ): Promise<Record<string, unknown> | null> {
     for (let attempt = 0; attempt < 3; attempt++) {
       if (await write()) return null;
       const blocking = await readItem(key);
       if (carries(blocking, own)) return null;
-      if (blocking !== undefined && !free(blocking)) return blocking;
+      if (blocking !== undefined) return blocking;
     }
     throw new Error(`claim ${key} kept changing under three conditional writes`);
   }
 
   /**
-   * The event claim for this attempt, where there is none, it was released, or its holder's lease ran out: an
-   * update, not a put, so that a copy handed to a holder that died or failed stays for the attempt that takes
-   * over.
+   * The event claim for this attempt, where there is none or its holder's lease ran out (or was ended by a
+   * release that kept a copy): an update, not a put, so that a copy handed to a holder that died or failed
+   * stays for the attempt that takes over.
    */
   function writeEventClaim(key: string, request: EventClaimRequest): Promise<boolean> {
     const rank = request.seenRank === undefined ? ' REMOVE seenRank' : ', seenRank = :rank';
     return conditionalUpdate(key, {
       expression: `SET claimState = :inProgress, claimToken = :token, leaseUntil = :lease, ${TTL} = :expiresAt${rank}`,
-      condition: `attribute_not_exists(${PK}) OR claimState = :released OR (claimState = :inProgress AND leaseUntil <= :now)`,
+      condition: `attribute_not_exists(${PK}) OR (claimState = :inProgress AND leaseUntil <= :now)`,
       values: {
         ':inProgress': 'in-progress',
-        ':released': RELEASED,
         ':token': request.token,
         ':lease': request.leaseUntil,
         ':expiresAt': request.expiresAt,
@@ -203,12 +195,10 @@ export function createDynamoDbClaimStore(
   return {
     async claimEvent(eventId, request): Promise<EventClaim> {
       const key = eventKey(eventId);
-      const blocking = await writeUnlessBlocked(
-        key,
-        () => writeEventClaim(key, request),
-        { claimToken: request.token, claimState: 'in-progress' },
-        (item) => item['claimState'] === RELEASED,
-      );
+      const blocking = await writeUnlessBlocked(key, () => writeEventClaim(key, request), {
+        claimToken: request.token,
+        claimState: 'in-progress',
+      });
       if (blocking === null) return { outcome: 'claimed' };
       const state = eventStateOf(blocking);
       // An in-progress claim that blocked the write holds it, even if its lease ran out since.
@@ -316,11 +306,13 @@ export function createDynamoDbClaimStore(
         { ':token': token },
       );
       if (deleted) return;
-      // Not deleted: a copy is kept (or the claim is not this attempt's, and this changes nothing either).
+      // A copy is kept (else the claim is not this attempt's, and this changes nothing either). The claim stays,
+      // its lease ended: any attempt takes it over at once, the copy with it (code that knows no other state
+      // of the item does too).
       await conditionalUpdate(key, {
-        expression: 'SET claimState = :released REMOVE claimToken, leaseUntil, seenRank',
+        expression: 'SET claimState = :inProgress, leaseUntil = :ended',
         condition: 'claimToken = :token AND attribute_exists(laterCopy)',
-        values: { ':released': RELEASED, ':token': token },
+        values: { ':inProgress': 'in-progress', ':ended': 0, ':token': token },
       });
     },
 

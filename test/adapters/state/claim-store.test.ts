@@ -288,16 +288,17 @@ describe.each(stores)('claim store %s', (_name, makeStore) => {
     expect(await store.offerLaterCopy(id, { body: 'shows more', seenRank: 300 })).toBe(true);
     expect(await store.markPublishing(id, 'failed')).toEqual({ marked: true, laterCopy: 'shows more' });
     await store.releaseEvent(id, 'failed');
-    // Released: free for any copy at once, and no claim for the other stream's copy to wait on.
-    expect(await store.readEvent(id)).toBeUndefined();
-    expect(await store.offerLaterCopy(id, { body: 'no holder', seenRank: 400 })).toBe(false);
+    // Released: its lease is over, so the other stream's copy of the kill does not wait on it.
+    expect(decideOtherCopy(await store.readEvent(id), T0 + 1)).toBe('take-over');
+    // A fuller copy offered meanwhile is kept as well.
+    expect(await store.offerLaterCopy(id, { body: 'shows the most', seenRank: 400 })).toBe(true);
     expect(await store.claimEvent(id, { ...claimAt('retry', T0 + 1), seenRank: 100 })).toEqual({
       outcome: 'claimed',
     });
-    expect(await store.markPublishing(id, 'retry')).toEqual({ marked: true, laterCopy: 'shows more' });
+    expect(await store.markPublishing(id, 'retry')).toEqual({ marked: true, laterCopy: 'shows the most' });
     await store.completeEvent(id, 'retry', EXPIRES, 300);
     expect(await store.readEvent(id)).toEqual({ state: 'done', deliveredRank: 300 });
-    expect(await store.claimEvent(id, { ...claimAt('again', T0 + 2), seenRank: 300 })).toEqual({
+    expect(await store.claimEvent(id, { ...claimAt('late', T0 + 2), seenRank: 100 })).toEqual({
       outcome: 'done',
       deliveredRank: 300,
     });
@@ -464,10 +465,14 @@ describe('DynamoDB claim items', () => {
     await store.claimEvent('layout-3', { ...claimAt('tok', T0), seenRank: 20_512 });
     await store.offerLaterCopy('layout-3', { body: '{"id":"layout-3"}', seenRank: 306_688 });
     await store.releaseEvent('layout-3', 'tok');
+    // Its lease ended: a claim any version of the code takes over at once, the copy with it.
     expect((await read('layout-3')).Item).toEqual({
       pk: 'idem#layout-3',
-      claimState: 'released',
+      claimState: 'in-progress',
+      claimToken: 'tok',
+      leaseUntil: 0,
       expiresAt: EXPIRES,
+      seenRank: 20_512,
       laterCopy: '{"id":"layout-3"}',
       laterRank: 306_688,
     });
@@ -529,7 +534,7 @@ describe('a claim store whose first answers are lost (the SDK retries a write th
 });
 
 describe('a claim released while another attempt is blocked by it', () => {
-  it('is claimed by that attempt, keeping the copy, and not taken as done', async () => {
+  it('is not taken as done by that attempt, which claims it with the copy on its retry', async () => {
     const holder = createDynamoDbClaimStore(table.documents, table.tableName);
     await holder.claimEvent('race-1', { ...claimAt('holder', T0), seenRank: 1 });
     await holder.offerLaterCopy('race-1', { body: 'more', seenRank: 2 });
@@ -546,9 +551,13 @@ describe('a claim released while another attempt is blocked by it', () => {
     } as unknown as typeof table.documents;
     const retry = createDynamoDbClaimStore(releasingFirst, table.tableName);
     expect(await retry.claimEvent('race-1', { ...claimAt('retry', T0 + 1), seenRank: 1 })).toEqual({
-      outcome: 'claimed',
+      outcome: 'in-progress',
+      leaseUntil: 0,
     });
     expect(released).toBe(true);
+    expect(await retry.claimEvent('race-1', { ...claimAt('retry', T0 + 1), seenRank: 1 })).toEqual({
+      outcome: 'claimed',
+    });
     expect(await retry.markPublishing('race-1', 'retry')).toEqual({ marked: true, laterCopy: 'more' });
   });
 
