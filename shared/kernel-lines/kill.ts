@@ -1,6 +1,8 @@
 /**
  * The kill, every kernel:
  * `[<message>: ]Killed process N (comm)[, UID N,] total-vm:…kB, anon-rss:…kB, …[, UID:N pgtables:…kB oom_score_adj:N]`.
+ * The kernel prints `Killed process` only when it kills, so a line cut at or inside the comm (`cut -c`, a
+ * terminal's width, `...` for the rest, an issue title) is still a kill of N, its name unknown.
  */
 import { messageBefore, pidAndComm, signedNumber, stripTruncation } from './message-fields.ts';
 import type { Recognizer } from './recognizer.ts';
@@ -9,13 +11,16 @@ export interface KillLine {
   kind: 'kill';
   message: string | null;
   pid: number;
-  name: string;
+  /** Null when the line was cut at or inside the comm: a cut name is not a name. */
+  name: string | null;
   fields: Record<string, number>;
 }
 
 /**
  * `total-vm:75160kB, anon-rss:65152kB, … UID:0 pgtables:184kB oom_score_adj:0`, and the older `, UID 0,`.
- * On a line a pager cut, the last value may be cut too, so it is not read.
+ * On a line a pager cut, the last value may be cut too, so it is not read. A size is read only with its `kB`
+ * right after its digits, and no value that more digits follow (a terminal wrap turned into spaces splits
+ * `pgtables:690` … `68kB`): such a value is cut, unknown, never the digits before the cut.
  */
 export function keyValues(tail: string, truncated: boolean): Record<string, number> {
   const usual = truncated ? null : USUAL_VALUES.exec(tail);
@@ -27,20 +32,40 @@ export function keyValuesByToken(tail: string, truncated: boolean): Record<strin
   const fields: Record<string, number> = {};
   // Split on `, ` and spaces only: a pasted `26,184,840kB` must read as unknown, not as 26.
   const tokens = tail.split(/,? +|,$/);
-  if (truncated) tokens.pop();
-  for (let i = 0; i < tokens.length; i++) {
+  // The last token of a line a pager cut is not read, but it still tells whether the value before it goes on.
+  const read = truncated ? tokens.length - 1 : tokens.length;
+  for (let i = 0; i < read; i++) {
     const token = tokens[i] as string;
     const colon = token.indexOf(':');
-    if (colon > 0) addField(fields, token.slice(0, colon), token, colon + 1);
-    else if (token === 'UID') addField(fields, token, tokens[i + 1] ?? '', 0);
+    if (colon > 0) addField(fields, token.slice(0, colon), token, colon + 1, tokens[i + 1]);
+    else if (token === 'UID') addField(fields, token, tokens[i + 1] ?? '', 0, tokens[i + 2]);
   }
   return fields;
 }
 
-/** Sets `key` to the number that `text` holds from `start` on, less a `kB` unit, if it holds one. */
-function addField(fields: Record<string, number>, key: string, text: string, start: number): void {
-  const value = signedNumber(text, start, text.endsWith('kB') ? text.length - 2 : text.length);
+/** The values the kernel prints without a unit; every other one is a size in kB. */
+const UNITLESS_KEYS: ReadonlySet<string> = new Set(['UID', 'oom_score_adj']);
+
+/**
+ * Sets `key` to the number that `text` holds from `start` on, less its `kB` unit, if it holds one and the
+ * `next` token does not go on with its digits.
+ */
+function addField(
+  fields: Record<string, number>,
+  key: string,
+  text: string,
+  start: number,
+  next: string | undefined,
+): void {
+  const unitless = UNITLESS_KEYS.has(key);
+  if (!unitless && !text.endsWith('kB')) return;
+  if (next !== undefined && isDigit(next.charCodeAt(0))) return;
+  const value = signedNumber(text, start, unitless ? text.length : text.length - 2);
   if (value !== null) fields[key] = value;
+}
+
+function isDigit(code: number): boolean {
+  return code >= 48 && code <= 57;
 }
 
 /**
@@ -67,21 +92,69 @@ function usualFields(m: RegExpExecArray): Record<string, number> {
   };
 }
 
+/**
+ * The tail less the quote that closes kernel text quoted whole (a JSON string `"message": "…",` in a pretty
+ * JSON paste, a code span): the kernel's last value ends before it. Only a quote that the text opened before
+ * the kill line is one.
+ */
+export function unquoted(text: string, at: number, tail: string): string {
+  const close = tail.endsWith(',') ? tail.length - 2 : tail.length - 1;
+  const quote = tail.charAt(close);
+  if (quote !== '"' && quote !== '`') return tail;
+  let opened = false;
+  for (let i = text.indexOf(quote); i >= 0 && i < at; i = text.indexOf(quote, i + 1)) opened = !opened;
+  return opened ? tail.slice(0, close) : tail;
+}
+
+/** The kernel's messages before `Killed process` (mm/oom_kill.c). */
+const KILL_MESSAGES = [
+  'Memory cgroup out of memory',
+  'Out of memory',
+  'Out of memory (oom_kill_allocating_task)',
+];
+
+/**
+ * Whether the text before `Killed process` is the kernel's: nothing, or one of its messages (after whatever a
+ * paste put before it). A cut line is read only then: with the pid, that is what makes prose that mentions a
+ * killed process not a kill.
+ */
+export function isKernelKillStart(message: string | null): boolean {
+  return message === null || KILL_MESSAGES.some((kernel) => message.endsWith(kernel));
+}
+
+/**
+ * `N` or `N (com…`, then a cut mark (`...`, `…`) and the quotes that close the paste's text (`"`, `",`, a
+ * backtick). Digits that a cut mark follows at once may be cut themselves: no pid.
+ */
+const CUT_KILL = /^(\d+)( \([^)]{0,15}(?:\.\.\.|…)?| (?:\.\.\.|…))?((?:[`"']+,?)?)$/;
+
+/** A kill line cut at or inside the comm: the pid, no name, no values. */
+function cutKill(message: string | null, rest: string, truncated: boolean): KillLine | null {
+  if (!isKernelKillStart(message)) return null;
+  const m = CUT_KILL.exec(rest);
+  // A line a pager cut may have cut the pid that ends it.
+  if (m === null || (truncated && m[2] === undefined && m[3] === '')) return null;
+  return { kind: 'kill', message, pid: Number(m[1]), name: null, fields: {} };
+}
+
+const PREFIX = 'Killed process ';
+
 export const killLine: Recognizer<KillLine> = {
   name: 'kill',
-  marker: 'Killed process ',
+  marker: PREFIX,
   read(text, truncated) {
-    const at = text.indexOf('Killed process ');
+    const at = text.indexOf(PREFIX);
     if (at < 0) return null;
-    const rest = stripTruncation(text.slice(at + 'Killed process '.length), truncated);
+    const message = messageBefore(text, at);
+    const rest = stripTruncation(text.slice(at + PREFIX.length), truncated);
     const parsed = pidAndComm(rest, [') total-vm:', '), UID ', ')']);
-    if (parsed === null) return null;
+    if (parsed === null) return cutKill(message, rest, truncated);
     return {
       kind: 'kill',
-      message: messageBefore(text, at),
+      message,
       pid: parsed.pid,
       name: parsed.name,
-      fields: keyValues(parsed.tail, truncated),
+      fields: keyValues(unquoted(text, at, parsed.tail), truncated),
     };
   },
 };

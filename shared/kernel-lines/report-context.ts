@@ -1,6 +1,6 @@
 /**
  * Report lines that carry no facts we use but are part of an OOM report, every kernel: call-trace frames
- * (they name oom functions), `Tasks state (memory values in pages):` and
+ * of every unwinder (they name oom functions), `Tasks state (memory values in pages):` and
  * `Out of memory and no killable processes…`. No marker finds them: the table tries them after every
  * recognizer.
  */
@@ -9,8 +9,15 @@ export interface ContextLine {
   kind: 'context';
 }
 
+/**
+ * A frame as each unwinder prints it: `[<addr>] ` (older x86, s390, MIPS, RISC-V, LoongArch) or powerpc's
+ * `[sp] [addr] `, then `? sym+0x…/0x… [module]`, with arm64's unwind source (`(C)`, 6.13+) or powerpc's
+ * `(unreliable)` after it; or ARM32's `[<addr>] (sym) from [<addr>] (sym+0x…/0x…)` (the caller with an offset
+ * before 4.x; some Android logs lose the first address) and, since 5.x without CONFIG_BACKTRACE_VERBOSE,
+ * `sym from sym+0x…/0x…`.
+ */
 export const CALL_TRACE_FRAME =
-  /^(?:\[<[0-9a-f]+>\] )?(?:\? )?[A-Za-z0-9_.$]+\+0x[0-9a-f]+\/0x[0-9a-f]+(?: \[[^\]]*\])?$/;
+  /^(?:(?:\[<[0-9a-f]+>\] |\[[0-9a-f]+\] \[[0-9a-f]+\] )?(?:\? )?[A-Za-z0-9_.$]+\+0x[0-9a-f]+\/0x[0-9a-f]+(?: \[[^\]]*\])?(?: \((?:[A-Z]{1,3}|unreliable)\))?|(?:\[<[0-9a-f]+>\] )?\([A-Za-z0-9_.$]+(?:\+0x[0-9a-f]+\/0x[0-9a-f]+)?(?: \[[^\]]*\])?\) from \[<[0-9a-f]+>\] \([A-Za-z0-9_.$]+\+0x[0-9a-f]+\/0x[0-9a-f]+(?: \[[^\]]*\])?\)|[A-Za-z0-9_.$]+(?: \[[^\]]*\])? from [A-Za-z0-9_.$]+\+0x[0-9a-f]+\/0x[0-9a-f]+(?: \[[^\]]*\])?)$/;
 /** All that a call-trace frame (CALL_TRACE_FRAME) surely holds; the other report context lines hold `memory`. */
 export const FRAME_OFFSET = '+0x';
 

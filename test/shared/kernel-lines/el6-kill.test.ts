@@ -40,3 +40,37 @@ describe('el6-kill: the line its neighbour reads is not its own', () => {
     });
   });
 });
+
+describe('el6-kill: a line cut at or inside the comm', () => {
+  it.each([
+    ['cut inside the comm', 'Killed process 11726, UID 498, (mysq', 498],
+    ['cut at the comm', 'Killed process 11726, UID 498, (', 498],
+    ['cut after the uid', 'Killed process 11726, UID 498,', 498],
+    ['redacted after the uid', 'Killed process 11726, UID 498, ...', 498],
+    ['cut inside the uid', 'Killed process 11726, UID 49', undefined],
+    ['cut inside `UID`', 'Killed process 11726, UI', undefined],
+    ['cut after the pid', 'Out of memory: Killed process 11726,', undefined],
+  ])('is a kill of the pid, its name unknown: %s', (_case, line, uid) => {
+    expect(parseKernelLine(line)).toEqual({
+      kind: 'line',
+      line: expect.objectContaining({
+        kind: 'el6-kill',
+        pid: 11726,
+        name: null,
+        fields: uid === undefined ? {} : { UID: uid },
+      }),
+    });
+  });
+
+  it('does not read the uid a pager cut', () => {
+    const result = parseKernelLine('Killed process 11726, UID 49>', true);
+    expect(result).toEqual({ kind: 'line', line: expect.objectContaining({ pid: 11726, fields: {} }) });
+  });
+
+  it.each([
+    ['prose after the pid', 'Killed process 11726, and the node went down'],
+    ['a comm longer than a comm', 'Killed process 11726, UID 498, (this is longer than fifteen'],
+  ])('is not read as a kill: %s', (_case, line) => {
+    expect(parseKernelLine(line)).toEqual({ kind: 'unrecognised', reason: expect.any(String) });
+  });
+});

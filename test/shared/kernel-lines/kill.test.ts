@@ -53,9 +53,157 @@ const LINES: RealLine<'kill'>[] = [
       fields: { 'file-rss': 0, 'shmem-rss': 0, UID: 0, pgtables: 38964, oom_score_adj: 0 },
     },
   },
+  {
+    source:
+      'test/fixtures/kernel-logs/corpus/46-discuss-k8s-dmesg-H-kill-line-cut-after-pid.log (discuss.kubernetes.io 22058: values redacted to `...`)',
+    line: '[ +0.000022] Memory cgroup out of memory: Killed process 1463994 ...`',
+    expected: { message: '[ +0.000022] Memory cgroup out of memory', pid: 1463994, name: null, fields: {} },
+  },
+  {
+    source:
+      'test/fixtures/kernel-logs/corpus/47-tranx-dmesg-space-padded-wrap-splits-pgtables.log (pcyin/tranX#41: a terminal wrap as spaces)',
+    line: 'Out of memory: Killed process 25315 (python3) total-vm:53312244                                                                                                                     kB, anon-rss:31451456kB, file-rss:74816kB, shmem-rss:12296kB, UID:0 pgtables:690                                                                                                                     68kB oom_score_adj:0',
+    expected: {
+      message: 'Out of memory',
+      pid: 25315,
+      name: 'python3',
+      // total-vm and pgtables are cut by the wrap's spaces: unknown, never 53312244 without its unit or 690.
+      fields: { 'anon-rss': 31451456, 'file-rss': 74816, 'shmem-rss': 12296, UID: 0, oom_score_adj: 0 },
+    },
+  },
+  {
+    source:
+      'test/fixtures/kernel-logs/corpus/48-npd-k8s-event-watch-json-pretty-kill-message.log (kubernetes/node-problem-detector#766)',
+    line: '"message": "Memory cgroup out of memory: Killed process 3504804 (kubectl) total-vm:753508kB, anon-rss:58776kB, file-rss:29400kB, shmem-rss:0kB, UID:0 pgtables:288kB oom_score_adj:999",',
+    expected: {
+      pid: 3504804,
+      name: 'kubectl',
+      fields: {
+        'total-vm': 753508,
+        'anon-rss': 58776,
+        'file-rss': 29400,
+        'shmem-rss': 0,
+        UID: 0,
+        pgtables: 288,
+        oom_score_adj: 999,
+      },
+    },
+  },
 ];
 
 describeRealLines('kill', LINES);
+
+describe('kill: a line cut at or inside the comm', () => {
+  it.each([
+    ['cut after the pid', 'Memory cgroup out of memory: Killed process 1463994'],
+    ['cut inside the comm', 'Memory cgroup out of memory: Killed process 1463994 (jav'],
+    ['cut at the comm', 'Memory cgroup out of memory: Killed process 1463994 ('],
+    ['redacted after the pid', 'Memory cgroup out of memory: Killed process 1463994 ...'],
+    ['redacted inside the comm', 'Memory cgroup out of memory: Killed process 1463994 (ja…'],
+    ['a title cut inside the comm', 'Out of memory: Killed process 1463994 (java-long-na'],
+    [
+      'closed by the quote of a JSON string',
+      '"message": "Memory cgroup out of memory: Killed process 1463994 (jav",',
+    ],
+    ['with no message', 'Killed process 1463994 (jav'],
+    ['after the allocating task message', 'Out of memory (oom_kill_allocating_task): Killed process 1463994'],
+  ])('is a kill of the pid, its name unknown: %s', (_case, line) => {
+    expect(parseKernelLine(line)).toEqual({
+      kind: 'line',
+      line: expect.objectContaining({ kind: 'kill', pid: 1463994, name: null, fields: {} }),
+    });
+  });
+
+  it('keeps the message before it, to tell the constraint', () => {
+    const result = parseKernelLine('kernel: Out of memory: Killed process 1463994 (jav');
+    expect(result).toEqual({
+      kind: 'line',
+      line: expect.objectContaining({ message: 'kernel: Out of memory' }),
+    });
+  });
+
+  it.each([
+    ['digits a cut mark follows at once (the pid may be cut)', 'Out of memory: Killed process 14639...'],
+    ['digits a pager cut', 'Out of memory: Killed process 14639'],
+    ['a comm longer than a comm', 'Out of memory: Killed process 1463994 (this is longer than fifteen'],
+    ['prose after the pid', 'Out of memory: Killed process 1463994 and then the node rebooted'],
+    ['prose before it', 'we saw that the kernel Killed process 1463994'],
+    ['no pid', 'Memory cgroup out of memory: Killed process ...'],
+  ])('is not read as a kill: %s', (why, line) => {
+    expect(parseKernelLine(line, why === 'digits a pager cut')).toEqual({
+      kind: 'unrecognised',
+      reason: expect.any(String),
+    });
+  });
+});
+
+describe('kill: a value cut by a wrap turned into spaces, or not closed by its unit', () => {
+  it.each([
+    ['the digits split by spaces', 'UID:0 pgtables:690          68kB oom_score_adj:0', 'pgtables'],
+    ['the unit split from its digits', 'total-vm:53312244       kB, anon-rss:1kB', 'total-vm'],
+    [
+      'the unit split inside',
+      'anon-rss:830288k                B, file-rss:1760kB, shmem-rss:0kB',
+      'anon-rss',
+    ],
+    [
+      'the last value cut before its unit',
+      'total-vm:1kB, anon-rss:2kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:1',
+      'pgtables',
+    ],
+    ['a unitless value split by spaces', 'UID:10        00 pgtables:4kB oom_score_adj:0', 'UID'],
+    [
+      'the last unitless value split by spaces',
+      'UID:0 pgtables:4kB oom_score_adj:9        99',
+      'oom_score_adj',
+    ],
+    ['the older `, UID N,` split by spaces', ', UID 10        00, total-vm:1kB', 'UID'],
+  ])('is unknown, never the digits before the cut: %s', (_case, values, key) => {
+    const result = parseKernelLine(`Killed process 7 (x)${values.startsWith(',') ? '' : ' '}${values}`);
+    expect(
+      result.kind === 'line' && result.line.kind === 'kill' ? result.line.fields : null,
+    ).not.toHaveProperty(key);
+  });
+
+  it('still reads the values around the cut one', () => {
+    const result = parseKernelLine(
+      'Killed process 7 (x) UID:0 pgtables:690          68kB oom_score_adj:-999',
+    );
+    expect(result).toEqual({
+      kind: 'line',
+      line: expect.objectContaining({ fields: { UID: 0, oom_score_adj: -999 } }),
+    });
+  });
+});
+
+describe('kill: a line inside a quoted string', () => {
+  const VALUES =
+    'total-vm:1kB, anon-rss:2kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:4kB oom_score_adj:999';
+
+  it.each([
+    ['a JSON string', `"message": "Out of memory: Killed process 7 (x) ${VALUES}"`],
+    ['a JSON string and its comma', `"message": "Out of memory: Killed process 7 (x) ${VALUES}",`],
+    ['a code span', `\`Out of memory: Killed process 7 (x) ${VALUES}\``],
+  ])('reads the last value whole before the closing quote: %s', (_case, line) => {
+    const result = parseKernelLine(line);
+    expect(result).toEqual({
+      kind: 'line',
+      line: expect.objectContaining({ fields: expect.objectContaining({ pgtables: 4, oom_score_adj: 999 }) }),
+    });
+  });
+
+  it.each([
+    ['a quote never opened', `Out of memory: Killed process 7 (x) ${VALUES}"`],
+    ['a JSON string a pager cut', `"message": "Out of memory: Killed process 7 (x) ${VALUES}`],
+    ['a cut value closed with a cut mark', `"message": "Out of memory: Killed process 7 (x) ${VALUES}…",`],
+  ])('does not read it when the quote does not close the kernel text: %s', (why, line) => {
+    const result = parseKernelLine(line, why === 'a JSON string a pager cut');
+    expect(result).toEqual({
+      kind: 'line',
+      line: expect.objectContaining({ fields: expect.not.objectContaining({ oom_score_adj: 999 }) }),
+    });
+  });
+});
 
 describe('kill: a comm that looks like the fields around it', () => {
   it('keeps a comm that looks like the fields after it', () => {

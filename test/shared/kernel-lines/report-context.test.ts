@@ -1,3 +1,5 @@
+import { describe, expect, it } from 'vitest';
+import { parseKernelLine } from '../../../shared/kernel-line.ts';
 import { describeRealLines, type RealLine } from './real-lines.ts';
 
 const LINES: RealLine<'context'>[] = [
@@ -12,6 +14,58 @@ const LINES: RealLine<'context'>[] = [
     line: '[<ffffffffa25c2974>] pagefault_out_of_memory+0x14/0x90',
     expected: {},
   },
+  {
+    source: 'LKML linux-mm "oom-killer", ARM32 4.14 Android (corpus 49, where the mail wrapped it, joined)',
+    line: '[<c034a094>] (oom_kill_process) from [<c034af24>] (out_of_memory+0x140/0x368)',
+    expected: {},
+  },
+  {
+    source: 'opencontainers/runc#5264 (arm64 7.0 frame with the unwind source)',
+    line: ' show_stack+0x24/0x50 (C)',
+    expected: {},
+  },
 ];
 
 describeRealLines('context', LINES);
+
+describe('context: call-trace frames of other unwinders', () => {
+  it.each([
+    [
+      'ARM32 before 4.x, both ends with offsets (a quoted 2.6 log, index file 17103095986)',
+      '[<c006b9ec>] (oom_kill_process+0x0/0x1cc) from [<c006bf44>] (out_of_memory+0x1b8/0x200)',
+    ],
+    [
+      'ARM32 4.14 Android, the first address lost (index file 30523089836)',
+      '(dump_header) from [<c027cfe4>] (oom_kill_process+0xc0/0x5c4)',
+    ],
+    [
+      'ARM32 5.x+ without addresses (kernel format: arch/arm/kernel/traps.c)',
+      'oom_kill_process from out_of_memory+0x140/0x368',
+    ],
+    [
+      'ARM32, a module (kernel format: %ps and %pS of a module symbol)',
+      '[<bf0012a4>] (foo_oom [foo]) from [<bf001400>] (bar+0x10/0x20 [foo])',
+    ],
+    [
+      'arm64 6.13+, the unwind source (as opencontainers/runc#5264 prints it)',
+      'oom_kill_process+0x298/0x348 (C)',
+    ],
+    [
+      'powerpc (kernel format: arch/powerpc/kernel/process.c)',
+      '[c00000000fe0fa50] [c000000000a9c3a4] oom_kill_process+0xe8/0x138 (unreliable)',
+    ],
+  ])('is report context: %s', (_source, line) => {
+    expect(parseKernelLine(line)).toEqual({ kind: 'line', line: { kind: 'context' } });
+    expect(parseKernelLine(` ${line}`, false, { prefilter: false })).toEqual({
+      kind: 'line',
+      line: { kind: 'context' },
+    });
+  });
+
+  it('is not a frame when the text around it is not one', () => {
+    expect(parseKernelLine('the oom_kill_process from out_of_memory+0x140/0x368 path')).toEqual({
+      kind: 'unrecognised',
+      reason: expect.any(String),
+    });
+  });
+});
