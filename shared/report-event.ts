@@ -47,14 +47,19 @@ function constraintOfMessage(message: string | null): Constraint | null {
 }
 
 /**
- * The summary line's constraint when there is one (4.19+); else a memcg sign (a memcg OOM prints its cgroup),
- * else the kill's or the selection's message: before 4.19 a global OOM names no constraint at all.
+ * The summary line's constraint when it names one the parser knows (4.19+); else a memcg sign (a memcg OOM
+ * prints its cgroup), else the kill's or the selection's message: before 4.19 a global OOM names no constraint
+ * at all, a backport may print no `constraint=`, and a mangled one (`=3DCONSTRAINT_MEMCG`) says nothing.
  */
 function constraintOf(report: OpenReport, kill: KillRecord): Constraint | null {
   // Some kernels print CONSTRAINT_NONE together with oom_memcg=: that is a memcg OOM.
   if (report.oomMemcg !== null) return 'memcg';
-  if (report.constraint !== null) return CONSTRAINTS[report.constraint] ?? null;
-  if (report.taskMemcg !== null || report.statsPath !== null) return 'memcg';
+  const named = report.constraint === null ? undefined : CONSTRAINTS[report.constraint];
+  // The kill message says memcg only for a memcg OOM: it outweighs a CONSTRAINT_NONE whose oom_memcg was cut off.
+  if (named === 'system' && constraintOfMessage(kill.message) === 'memcg') return 'memcg';
+  if (named !== undefined) return named;
+  // `Task in` and the stats line come with a memcg OOM only; a summary's task_memcg comes with any.
+  if (report.taskInSeen || report.statsPath !== null) return 'memcg';
   return constraintOfMessage(kill.message) ?? constraintOfMessage(report.selection?.message ?? null);
 }
 
@@ -67,12 +72,16 @@ function memoryOf(counters: Partial<Record<CounterName, Counter>>): MemoryFigure
     c === undefined || c.limitKb >= UNLIMITED_KB ? null : c.limitKb;
   let swapUsageKb: number | null = swap?.usageKb ?? null;
   let swapLimitKb: number | null = limit(swap);
-  // cgroup v1 prints memory+swap; its swap share is the difference.
+  // cgroup v1 prints memory+swap; its swap share is the difference. It holds memory, so less than memory means
+  // swap accounting is off (`memory+swap: usage 0kB`, swapaccount=0): then there are no swap figures at all.
   if (swap === undefined && memsw !== undefined && memory !== undefined) {
-    swapUsageKb = Math.max(0, memsw.usageKb - memory.usageKb);
     const memswLimit = limit(memsw);
     const memoryLimit = limit(memory);
-    swapLimitKb = memswLimit === null || memoryLimit === null ? null : Math.max(0, memswLimit - memoryLimit);
+    const accounted =
+      memsw.usageKb >= memory.usageKb &&
+      (memswLimit === null || memoryLimit === null || memswLimit >= memoryLimit);
+    swapUsageKb = accounted ? memsw.usageKb - memory.usageKb : null;
+    swapLimitKb = accounted && memswLimit !== null && memoryLimit !== null ? memswLimit - memoryLimit : null;
   }
   return {
     usageKb: memory?.usageKb ?? null,
@@ -84,8 +93,12 @@ function memoryOf(counters: Partial<Record<CounterName, Counter>>): MemoryFigure
 }
 
 interface VictimPlace {
+  /** The limit's whole path (a path cut short is no path: the contract has no way to say "cut"). */
   oom: string | null;
+  /** The victim's own whole path. */
   task: string | null;
+  /** The victim's path as its line showed it, cut or not: what the id and the limit scope read, as before. */
+  shownTask: string | null;
   cgroupLineSeen: boolean;
   podPath: string | null;
   podPathTruncated: boolean;
@@ -100,20 +113,27 @@ function victimPlace(
   // The summary (or `Task in`) names the victim's cgroup, unless the kernel then killed a child of its choice.
   const summaryIsThisKill = report.summaryPid === null || report.summaryPid === kill.pid;
   const task = summaryIsThisKill ? report.taskMemcg : null;
-  const oom = report.oomMemcg ?? report.statsPath;
+  const limitPath = report.oomMemcg ?? report.statsPath;
+  const limitCut = report.oomMemcg === null && report.statsPathTruncated;
+  const oom = limitCut ? null : limitPath;
+  const place = { oom, task: null, shownTask: task, cgroupLineSeen: true, podPathTruncated: false };
+  if (task !== null && !report.taskMemcgTruncated) return { ...place, task, podPath: task };
   if (task !== null) {
-    return { oom, task, cgroupLineSeen: true, podPath: task, podPathTruncated: report.taskMemcgTruncated };
+    // A cut path: a whole path of the same place on another line wins when it begins with the part shown (the
+    // group line's cgroup, inside which the victim is; the limit's, when the cut shows no more than it).
+    const whole = [report.groupCgroup, oom].find((path) => path?.startsWith(task) === true);
+    return whole === undefined
+      ? { ...place, podPath: task, podPathTruncated: true }
+      : { ...place, podPath: whole ?? null };
   }
-  if (report.groupCgroup !== null) {
-    return { oom, task: null, cgroupLineSeen: true, podPath: report.groupCgroup, podPathTruncated: false };
-  }
-  if (oom !== null) {
+  if (report.groupCgroup !== null) return { ...place, podPath: report.groupCgroup };
+  if (limitPath !== null) {
+    // A summary that names the process the kernel chose (its child died) is this report's cgroup line all the same.
     return {
-      oom,
-      task: null,
-      cgroupLineSeen: false,
-      podPath: oom,
-      podPathTruncated: report.statsPathTruncated,
+      ...place,
+      cgroupLineSeen: report.summaryPid !== null,
+      podPath: limitPath,
+      podPathTruncated: limitCut,
     };
   }
   // A storm: the header was rate-limited away. A recent task table that listed this pid and name places it.
@@ -124,15 +144,9 @@ function victimPlace(
       t.pids.some(([pid, name]) => pid === kill.pid && name === kill.name),
   );
   if (table !== undefined) {
-    return {
-      oom: table.oomMemcg,
-      task: null,
-      cgroupLineSeen: false,
-      podPath: table.oomMemcg,
-      podPathTruncated: false,
-    };
+    return { ...place, oom: table.oomMemcg, cgroupLineSeen: false, podPath: table.oomMemcg };
   }
-  return { oom: null, task: null, cgroupLineSeen: false, podPath: null, podPathTruncated: false };
+  return { ...place, cgroupLineSeen: false, podPath: null };
 }
 
 function limitScopeOf(
@@ -210,13 +224,13 @@ export function buildEvent(
       stamp: kill.stamp,
       pid: kill.pid,
       name: kill.name,
-      cgroup: place.task ?? place.oom,
+      cgroup: place.shownTask ?? place.oom,
     }),
     node,
     observedAt,
     kernelTime,
     constraint,
-    limitScope: limitScopeOf(constraint, place.oom, place.task),
+    limitScope: limitScopeOf(constraint, place.oom, place.shownTask),
     victim: {
       pid: kill.pid,
       name: kill.name,

@@ -1,6 +1,8 @@
 /**
  * One-line summary, 4.19+:
  * `oom-kill:constraint=…,nodemask=…,cpuset=…,mems_allowed=…,oom_memcg=…|global_oom,task_memcg=…,task=…,pid=…,uid=…`.
+ * Vendor backports print it without some keys (3.10.0-514 el7 `.stable`: `oom-kill:,cpuset=…`), so each value is
+ * read by its key.
  */
 import { signedNumber, stripTruncation } from './message-fields.ts';
 import type { Recognizer } from './recognizer.ts';
@@ -18,7 +20,7 @@ export interface SummaryLine {
   uid: number | null;
 }
 
-const PREFIX = 'oom-kill:constraint=';
+const PREFIX = 'oom-kill:';
 /** What may follow a value of the line's head: the value ends at the first of them. */
 const NEXT_FIELDS = [
   ',nodemask=',
@@ -29,12 +31,16 @@ const NEXT_FIELDS = [
   ',task_memcg=',
 ];
 
-/** The value after `key` (`name=`) in the head (before `to`); null when the head does not hold it. */
-function field(body: string, key: string, to: number): string | null {
+/**
+ * The value after `key` (`name=`) in the head (before `to`); null when the head does not hold it, or when the
+ * value runs to `to` and the line was cut there (`cut`).
+ */
+function field(body: string, key: string, to: number, cut: boolean): string | null {
   const at = body.indexOf(key);
   if (at < 0 || at >= to) return null;
   const start = at + key.length;
-  return body.slice(start, valueEnd(body, start, to));
+  const end = valueEnd(body, start, to);
+  return cut && end === to ? null : body.slice(start, end);
 }
 
 /** The first comma from `start` on that opens another field, else `to`: only a cgroup path holds commas. */
@@ -45,9 +51,16 @@ function valueEnd(body: string, start: number, to: number): number {
   return to;
 }
 
+/** `oom-kill:` and then its first key: `constraint=`, or a comma and another key where a backport has none. */
+export function isSummaryText(text: string): boolean {
+  if (!text.startsWith(PREFIX)) return false;
+  if (text.startsWith('constraint=', PREFIX.length)) return true;
+  return NEXT_FIELDS.some((next) => text.startsWith(next, PREFIX.length));
+}
+
 /** The plain reading, field by field: what reading the usual layout at once is held to (its test). */
 export function readSummary(text: string, truncated: boolean): SummaryLine {
-  const body = stripTruncation(text.slice('oom-kill:'.length), truncated);
+  const body = stripTruncation(text.slice(PREFIX.length), truncated);
   // The victim's comm may contain `,` and `=`, so the tail is read from the right.
   const taskMemcgAt = body.indexOf(',task_memcg=');
   const taskAt = body.indexOf(',task=', taskMemcgAt < 0 ? 0 : taskMemcgAt + 1);
@@ -55,15 +68,18 @@ export function readSummary(text: string, truncated: boolean): SummaryLine {
   const pidAt = uidAt < 0 ? -1 : body.lastIndexOf(',pid=', uidAt - 1);
   const hasTail = taskAt >= 0 && pidAt > taskAt && uidAt > pidAt;
   const headEnd = taskAt >= 0 ? taskAt : body.length;
+  // The kernel always ends the line with its tail: without `,task=` the head's last value ran into a cut (a
+  // pager, `cut -c`, a terminal's width), marked or not.
+  const headCut = taskAt < 0;
   const taskMemcg = taskMemcgAt < 0 ? null : body.slice(taskMemcgAt + ',task_memcg='.length, headEnd);
   return {
     kind: 'summary',
-    constraint: field(body, 'constraint=', headEnd),
-    cpuset: field(body, 'cpuset=', headEnd),
-    oomMemcg: field(body, 'oom_memcg=', headEnd),
+    constraint: field(body, 'constraint=', headEnd, headCut),
+    cpuset: field(body, 'cpuset=', headEnd, headCut),
+    oomMemcg: field(body, 'oom_memcg=', headEnd, headCut),
     globalOom: body.slice(0, headEnd).includes(',global_oom'),
     taskMemcg,
-    taskMemcgTruncated: truncated && taskAt < 0 && taskMemcg !== null,
+    taskMemcgTruncated: headCut && taskMemcg !== null,
     task: hasTail ? body.slice(taskAt + ',task='.length, pidAt) : null,
     pid: hasTail ? signedNumber(body, pidAt + ',pid='.length, uidAt) : null,
     // A pager may have cut the last number short.
@@ -101,6 +117,6 @@ export const summaryLine: Recognizer<SummaryLine> = {
   read(text, truncated) {
     const usual = truncated ? null : USUAL_SUMMARY.exec(text);
     if (usual !== null) return usualSummary(usual);
-    return text.startsWith(PREFIX) ? readSummary(text, truncated) : null;
+    return isSummaryText(text) ? readSummary(text, truncated) : null;
   },
 };

@@ -112,3 +112,113 @@ describe('figures and scope', () => {
     expect(event?.observedAt).toBe('2026-11-23T10:57:47.508Z');
   });
 });
+
+/** The kernel lines of a corpus file, with their envelope: parseKernelLog reads them as the sample printed them. */
+function corpusLines(name: string, from: number, to: number): string {
+  const file = join(import.meta.dirname, '../fixtures/kernel-logs/corpus', name);
+  return readFileSync(file, 'utf8').split('\n').slice(from, to).join('\n');
+}
+
+describe('a victim path cut short (a pager, `cut -c`, a terminal)', () => {
+  const A02 = '52-aks-azl3-dmesg-T-cut-c400-summary-group.log';
+  const A04 = '53-debian6.1-less-chopped-global-oom-group-kubepods.log';
+
+  it('takes the pod and container from the whole group path that the cut one begins', () => {
+    const [event] = parseKernelLog(corpusLines(A02, 0, 3)).events;
+    expect(event).toMatchObject({
+      pod: { uid: 'a8b8a570-9d92-4702-aac3-9264b667146c', qos: 'burstable' },
+      container: {
+        id: 'c44d2f7a9f1f16bb3f6922e7c02215d9618db819fc89f254817b5f52d91f74ea',
+        runtime: 'containerd',
+      },
+      cgroup: {
+        oom: '/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-poda8b8a570_9d92_4702_aac3_9264b667146c.slice',
+        task: null,
+      },
+      limitScope: 'pod',
+      complete: true,
+    });
+  });
+
+  it('takes the pod from the whole oom_memcg when the cut task_memcg shows no more than it', () => {
+    const [event] = parseKernelLog(corpusLines(A02, 0, 2)).events;
+    expect(event).toMatchObject({
+      pod: { uid: 'a8b8a570-9d92-4702-aac3-9264b667146c', qos: 'burstable' },
+      container: null,
+      cgroup: { task: null },
+    });
+  });
+
+  it('reads a `>`-chopped summary the same way, and never gives the cut text as the path', () => {
+    const events = parseKernelLog(corpusLines(A04, 0, 40)).events;
+    expect(events).toHaveLength(2);
+    expect(events[0]).toMatchObject({
+      victim: { pid: 10843, name: 'prometheus-conf' },
+      constraint: 'system',
+      pod: { uid: '3902af1e-8ce1-42e1-a2a5-dc04f4240c4f', qos: 'burstable' },
+      container: { id: 'ed9dcd836d0c7e3e379b2387ef5e15e70f1c932dbce0fce685606bb2f4d62036', runtime: null },
+      cgroup: { oom: null, task: null },
+    });
+    expect(events[1]).toMatchObject({
+      victim: { pid: 115727, name: 'memory_leak' },
+      pod: null,
+      container: null,
+      cgroup: { oom: null, task: null },
+    });
+  });
+});
+
+describe('cgroup v1 swap figures when swap accounting is off', () => {
+  it('gives no swap figures when memory+swap shows less than memory', () => {
+    const file = '55-lkml-leaker-4.18-memsw-usage-zero-swap-accounting-off.log';
+    const [event] = parseKernelLog(corpusLines(file, 0, 38)).events;
+    expect(event?.memory).toEqual({
+      usageKb: 524288,
+      limitKb: 524288,
+      failcnt: 158965,
+      swapUsageKb: null,
+      swapLimitKb: null,
+    });
+  });
+});
+
+describe('a summary whose constraint is not one the parser knows', () => {
+  it('takes the constraint from the kill message (quoted-printable `=3D`, linux-mm)', () => {
+    const [event] = parseKernelLog(
+      [
+        'oom-kill:constraint=3DCONSTRAINT_MEMCG,nodemask=3D(null),cpuset=3Dtest,',
+        'Memory cgroup out of memory: Killed process 4404 (dd) total-vm:10512kB,',
+      ].join('\n'),
+    ).events;
+    expect(event).toMatchObject({ victim: { pid: 4404, name: 'dd' }, constraint: 'memcg' });
+  });
+
+  it('takes no memcg sign from the task_memcg of a global summary', () => {
+    const [event] = parseKernelLog(
+      [
+        'oom-kill:,cpuset=/,mems_allowed=0,global_oom,task_memcg=/user.slice,task=leaker,pid=2746,uid=0',
+        'Out of memory: Killed process 2746 (leaker) total-vm:536704kB, anon-rss:521176kB, file-rss:1208kB, shmem-rss:0kB',
+      ].join('\n'),
+    ).events;
+    expect(event).toMatchObject({
+      constraint: 'system',
+      limitScope: 'node',
+      cgroup: { task: '/user.slice' },
+    });
+  });
+});
+
+describe('a vendor summary without the constraint key (3.10.0-514 el7 .stable)', () => {
+  it('is read by its keys; the sacrificed child keeps the limit and pod, not the parent it names', () => {
+    const file = '54-el7-vendor-summary-without-constraint-sacrifice-runc-init.log';
+    const [event] = parseKernelLog(corpusLines(file, 0, 34)).events;
+    expect(event).toMatchObject({
+      victim: { pid: 12788, name: 'runc:[2:INIT]' },
+      constraint: 'memcg',
+      limitScope: 'pod',
+      pod: { uid: '6c4333b3-a663-11ea-b39f-6c92bf85beda', qos: 'burstable' },
+      cgroup: { oom: '/kubepods/burstable/pod6c4333b3-a663-11ea-b39f-6c92bf85beda', task: null },
+      complete: true,
+    });
+  });
+});

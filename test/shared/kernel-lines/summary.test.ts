@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseKernelLine } from '../../../shared/kernel-line.ts';
-import { readSummary, summaryLine } from '../../../shared/kernel-lines/summary.ts';
+import { isSummaryText, readSummary, summaryLine } from '../../../shared/kernel-lines/summary.ts';
 import { nearText } from './near-text.ts';
 import { describeRealLines, type RealLine } from './real-lines.ts';
 
@@ -40,9 +40,90 @@ const LINES: RealLine<'summary'>[] = [
     line: 'oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=cri-containerd-db82d879ba5185c931261d7544272174ec1368150C41457418C844974.scope,mems_allowed=0,oom_memcg=/kubends.slice/kubepods-burstable.slice/kubepods-bustable-pod748bebc7_7fde_4fef_b2a3_fe45e29392df.slice,task_memcg=/kubends.slice/kubepods-burstable.slice/kubepods-bustable-pod748bebc7_7fde_4fef_b2a3_fe45e29392df.slice/cri-containerd-ab82a879ba5185c93126175448c72174ec1368158c4d45718cfb8b84df97d6.scope,task=memc,pid=26036,uid=8',
     expected: { constraint: 'CONSTRAINT_MEMCG', task: 'memc', pid: 26036, uid: 8 },
   },
+  {
+    source:
+      'test/fixtures/kernel-logs/corpus/54-el7-vendor-summary-without-constraint-sacrifice-runc-init.log (3.10.0-514.16.1.el7.stable: a vendor backport without the constraint key)',
+    line: 'oom-kill:,cpuset=bbd5e4b5f9c13666dd0ec7ff7afb2c4c2b0ede40a4adf1de43cc31c606f283f5,mems_allowed=0-1,oom_memcg=/kubepods/burstable/pod6c4333b3-a663-11ea-b39f-6c92bf85beda,task_memcg=/kubepods/burstable/pod6c4333b3-a663-11ea-b39f-6c92bf85beda/bbd5e4b5f9c13666dd0ec7ff7afb2c4c2b0ede40a4adf1de43cc31c606f283f5,task=runc:[2:INIT],pid=12800,uid=0',
+    expected: {
+      constraint: null,
+      cpuset: 'bbd5e4b5f9c13666dd0ec7ff7afb2c4c2b0ede40a4adf1de43cc31c606f283f5',
+      oomMemcg: '/kubepods/burstable/pod6c4333b3-a663-11ea-b39f-6c92bf85beda',
+      globalOom: false,
+      taskMemcg:
+        '/kubepods/burstable/pod6c4333b3-a663-11ea-b39f-6c92bf85beda/bbd5e4b5f9c13666dd0ec7ff7afb2c4c2b0ede40a4adf1de43cc31c606f283f5',
+      taskMemcgTruncated: false,
+      task: 'runc:[2:INIT]',
+      pid: 12800,
+      uid: 0,
+    },
+  },
+  {
+    source:
+      'test/fixtures/kernel-logs/corpus/52-aks-azl3-dmesg-T-cut-c400-summary-group.log (`cut -c1-400`: no mark)',
+    line: 'oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=cri-containerd-c44d2f7a9f1f16bb3f6922e7c02215d9618db819fc89f254817b5f52d91f74ea.scope,mems_allowed=0,oom_memcg=/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-poda8b8a570_9d92_4702_aac3_9264b667146c.slice,task_memcg=/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-poda8b8a570_9d92_4702_aac',
+    expected: {
+      constraint: 'CONSTRAINT_MEMCG',
+      oomMemcg:
+        '/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-poda8b8a570_9d92_4702_aac3_9264b667146c.slice',
+      taskMemcg: '/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-poda8b8a570_9d92_4702_aac',
+      taskMemcgTruncated: true,
+      task: null,
+      pid: null,
+      uid: null,
+    },
+  },
+  {
+    source:
+      'test/fixtures/kernel-logs/corpus/53-debian6.1-less-chopped-global-oom-group-kubepods.log (`less -S`)',
+    line: 'oom-kill:constraint=CONSTRAINT_NONE,nodemask=(null),cpuset=ce874473016f653bd23ffc32aa15c8495bb82b01e853120a3a9b4517aab368ce,mems_allowed=0,global_oom,task_memcg=/kubepods/burstable/pod3902af1e-8c>',
+    truncated: true,
+    expected: {
+      constraint: 'CONSTRAINT_NONE',
+      cpuset: 'ce874473016f653bd23ffc32aa15c8495bb82b01e853120a3a9b4517aab368ce',
+      globalOom: true,
+      taskMemcg: '/kubepods/burstable/pod3902af1e-8c',
+      taskMemcgTruncated: true,
+      task: null,
+    },
+  },
 ];
 
 describeRealLines('summary', LINES);
+
+describe('summary: a line cut short (a pager, `cut -c`, a terminal)', () => {
+  const whole = LINES[0]?.line as string;
+
+  it('reads no value that runs into the cut, whether or not a mark shows it', () => {
+    const inOomMemcg = whole.slice(0, whole.indexOf(',task_memcg=') - 5);
+    for (const [text, truncated] of [
+      [inOomMemcg, false],
+      [`${inOomMemcg}>`, true],
+    ] as const) {
+      expect(summaryLine.read(text, truncated)).toMatchObject({
+        constraint: 'CONSTRAINT_MEMCG',
+        cpuset: '/',
+        oomMemcg: null,
+        taskMemcg: null,
+        taskMemcgTruncated: false,
+      });
+    }
+    const inCpuset = 'oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=cri-contai';
+    expect(summaryLine.read(inCpuset, false)).toMatchObject({ constraint: 'CONSTRAINT_MEMCG', cpuset: null });
+  });
+
+  it('keeps a task_memcg that the tail follows: only the comm was cut', () => {
+    expect(summaryLine.read(whole.slice(0, whole.indexOf(',pid=')), false)).toMatchObject({
+      taskMemcg: expect.stringMatching(/fbb9419$/),
+      taskMemcgTruncated: false,
+      task: null,
+      pid: null,
+    });
+  });
+
+  it('is no summary when no key follows `oom-kill:`', () => {
+    expect(summaryLine.read('oom-kill:something else', false)).toBeNull();
+  });
+});
 
 describe('summary: a comm that looks like the fields around it', () => {
   it('reads the summary tail from the right when the comm holds ",pid="', () => {
@@ -73,7 +154,7 @@ describe('summary: the usual layout, read by one match', () => {
     fc.assert(
       fc.property(nearText(lines, inserts), fc.boolean(), (line, truncated) => {
         const read = summaryLine.read(line, truncated);
-        expect(read).toEqual(line.startsWith('oom-kill:constraint=') ? readSummary(line, truncated) : null);
+        expect(read).toEqual(isSummaryText(line) ? readSummary(line, truncated) : null);
         if (read !== null) expect(Object.keys(read)).toEqual(Object.keys(readSummary(line, truncated)));
       }),
       { numRuns: 3000 },
