@@ -14,7 +14,20 @@ export interface RecentKill {
   pid: number | null;
   name: string | null;
   time: number | null;
+  /**
+   * What the event showed that two copies of one kill share and two kills differ in (recent-kills.ts,
+   * `killEvidence`). Absent in a state stored before it was kept, and for a co-victim: nothing tells those apart.
+   */
+  evidence?: KillEvidence;
+  /** How much of the kill its event showed (recent-kills.ts, `copyRank`). Absent: never sent again. */
+  rank?: number;
 }
+
+/**
+ * The trigger's gfp mask and pid, the `memory:` usage, limit and failcnt, and the victim's total-vm, anon-rss,
+ * pgtables, uid and oom_score_adj, in that order; null where the event did not show one.
+ */
+export type KillEvidence = Array<string | number | null>;
 
 /** The `CPU: N PID: M Comm: X` line of the last kernel warning: the invoker, if an OOM report follows it. */
 export interface RecentInvoker {

@@ -25,3 +25,17 @@ export function impliedKill(report: OpenReport): KillRecord | null {
   if (report.taskInSeen) return { ...unseen, pid: null, name: null, ...report.cgroupLineTime };
   return null;
 }
+
+/**
+ * Whether a reaper line is the only trace of the kill of a report whose kill line was lost: the report has no kill
+ * yet, names no other victim, did not find it already exiting, and either its summary names this pid and comm or
+ * its task table lists them (the reaper line comes after the table, where the kill line would have). One
+ * invocation kills one process (a group's members follow a kill line), so that is its kill; a pid the report does
+ * not list was killed by another, earlier invocation.
+ */
+export function reapsItsVictim(report: OpenReport, pid: number, name: string): boolean {
+  if (report.kill !== null || report.exitingPids.includes(pid)) return false;
+  if (report.summaryPid !== null) return report.summaryPid === pid && report.summaryTask === name;
+  if (report.selection !== null && report.selection.pid !== pid) return false;
+  return report.tablePids.some(([listed, comm]) => listed === pid && comm === name);
+}

@@ -1,17 +1,74 @@
 /**
  * An assembler state's recent kills (assembler-state.ts), the last ones sent in the order sent, with what finds
- * one at once: counts by id, and the kills of each pid by time. In a storm every kill is new, and a walk over the
- * whole list for each was a fifth of the assembler's time (docs/benchmarks.md).
+ * one at once: the kills of each id, and the kills of each pid by time. In a storm every kill is new, and a walk
+ * over the whole list for each was a fifth of the assembler's time (docs/benchmarks.md).
+ *
+ * A kill is a copy of a kept one (a report printed twice, a line quoted before its report) when it has its id, or
+ * its pid and comm near its time, and nothing the two events show tells them apart: pid and comm alone are no key
+ * in text without times, where the same pid and comm can die on two boots.
  */
-import type { RecentKill } from './assembler-state.ts';
+import { hash } from 'node:crypto';
+import type { KillEvidence, RecentKill } from './assembler-state.ts';
+import { killSeenRank } from './event-copies.ts';
+import type { OomEvent } from './oom-event.ts';
 import { withinSeconds } from './open-report.ts';
+
+/**
+ * What two copies of one kill share and two kills differ in. Not file-rss or shmem-rss: a group kill prints its
+ * victim twice, and those change in between (AKS, red team B 10: file-rss 956kB, then 44kB).
+ */
+export function killEvidence(event: OomEvent): KillEvidence {
+  const { trigger, memory, victim } = event;
+  return [
+    trigger?.gfpMask ?? null,
+    trigger?.pid ?? null,
+    memory?.usageKb ?? null,
+    memory?.limitKb ?? null,
+    memory?.failcnt ?? null,
+    victim.totalVmKb,
+    victim.anonRssKb,
+    victim.pgtablesKb,
+    victim.uid,
+    victim.oomScoreAdj,
+  ];
+}
+
+/** The victim's fields a copy may show or not: a kill line cut short shows fewer, one cut inside its comm none. */
+function shownVictimFields(event: OomEvent): number {
+  const { name, totalVmKb, anonRssKb, fileRssKb, shmemRssKb, pgtablesKb, uid, oomScoreAdj } = event.victim;
+  const fields = [name, totalVmKb, anonRssKb, fileRssKb, shmemRssKb, pgtablesKb, uid, oomScoreAdj];
+  return fields.reduce<number>((shown, value) => (value === null ? shown : shown + 1), 0);
+}
+
+/**
+ * How much of the kill a copy shows, to choose among copies: killSeenRank (co-victims, the cgroup line, lines:
+ * event-copies.ts), then how many of the victim's fields it shows (at most 8).
+ */
+export function copyRank(event: OomEvent): number {
+  return killSeenRank(event) * 16 + shownVictimFields(event);
+}
+
+/** Whether the two show a different value of one thing; what only one shows tells nothing. */
+function differ(a: KillEvidence | undefined, b: KillEvidence | null): boolean {
+  if (a === undefined || b === null) return false;
+  return a.some((value, i) => value !== null && b[i] != null && b[i] !== value);
+}
+
+/** The `n`th id of kills whose natural id is `id` (0: that id): each kill of a text without times keeps its own. */
+export function nthId(id: string, n: number): string {
+  return n === 0 ? id : hash('sha256', `${id}\u0000${n}`, 'hex').slice(0, 32);
+}
+
+/** A new kill: the kept one it is a copy of, or, when it is none, the id it is sent under. */
+export type KillMatch = { copy: RecentKill; id: null } | { copy: null; id: string };
 
 export class RecentKills {
   /** The state's list. Its first `gone` kills have left the window; `settle` removes them all at once. */
   private readonly list: RecentKill[];
   private readonly kept: number;
   private gone = 0;
-  private readonly ids = new Map<string, number>();
+  /** The kills of each id, oldest first: a co-victim's is empty, and a copy sent again has its kill's. */
+  private readonly ids = new Map<string, RecentKill[]>();
   /** The kills that name a pid, by pid. */
   private readonly byPid = new Map<number, PidKills>();
 
@@ -28,7 +85,39 @@ export class RecentKills {
 
   /** Whether a kept kill has this pid and comm, at most `seconds` from `time` (an unknown time is near any). */
   hasVictim(pid: number, name: string | null, time: number | null, seconds: number): boolean {
-    return this.byPid.get(pid)?.has(name, time, seconds) ?? false;
+    return this.byPid.get(pid)?.find(name, time, seconds, null) != null;
+  }
+
+  /**
+   * The kept kill that a new one (`id`, pid, comm, time and evidence) is a copy of: one with its id, else one
+   * with its pid and comm at most `seconds` from its time (an unknown time is near any), and no evidence that
+   * tells them apart. When there is none, the id it goes under: its own, or, while kills it is not hold that,
+   * the next one derived from it.
+   */
+  match(
+    id: string,
+    victim: { pid: number | null; name: string | null; time: number | null },
+    seconds: number,
+    evidence: KillEvidence,
+  ): KillMatch {
+    let free = id;
+    let kills = this.ids.get(id);
+    for (let n = 1; kills !== undefined; n++) {
+      const copy = kills.findLast((kill) => !differ(kill.evidence, evidence));
+      if (copy !== undefined) return { copy, id: null };
+      free = nthId(id, n);
+      kills = this.ids.get(free);
+    }
+    const { pid, name, time } = victim;
+    const copy = pid === null ? null : this.byPid.get(pid)?.find(name, time, seconds, evidence);
+    return copy == null ? { copy: null, id: free } : { copy, id: null };
+  }
+
+  /** The most of a kill that any copy sent under `id` showed; a kill kept with no rank is never sent again. */
+  rankOf(id: string): number {
+    let most = Number.NEGATIVE_INFINITY;
+    for (const kill of this.ids.get(id) ?? []) most = Math.max(most, kill.rank ?? Number.POSITIVE_INFINITY);
+    return most;
   }
 
   /** Adds the kills in order, then lets the oldest go beyond the number kept. */
@@ -47,18 +136,20 @@ export class RecentKills {
   }
 
   private index(kill: RecentKill): void {
-    this.ids.set(kill.id, (this.ids.get(kill.id) ?? 0) + 1);
+    const same = this.ids.get(kill.id);
+    if (same === undefined) this.ids.set(kill.id, [kill]);
+    else same.push(kill);
     if (kill.pid === null) return;
     const kills = this.byPid.get(kill.pid);
     if (kills === undefined) this.byPid.set(kill.pid, new PidKills(kill));
     else kills.push(kill);
   }
 
-  /** Kills leave in the order they came, so each is the first of its pid's list. */
+  /** Kills leave in the order they came, so each is the first of its id's list and of its pid's. */
   private unindex(kill: RecentKill): void {
-    const count = this.ids.get(kill.id) ?? 0;
-    if (count <= 1) this.ids.delete(kill.id);
-    else this.ids.set(kill.id, count - 1);
+    const same = this.ids.get(kill.id);
+    same?.shift();
+    if (same?.length === 0) this.ids.delete(kill.id);
     if (kill.pid === null) return;
     const kills = this.byPid.get(kill.pid);
     if (kills?.shift() === 0) this.byPid.delete(kill.pid);
@@ -95,16 +186,32 @@ class PidKills {
     return this.kills.length;
   }
 
-  has(name: string | null, time: number | null, seconds: number): boolean {
+  /** The newest kill with this comm at most `seconds` from `time` whose evidence does not tell it apart. */
+  find(
+    name: string | null,
+    time: number | null,
+    seconds: number,
+    evidence: KillEvidence | null,
+  ): RecentKill | null {
     const ascending = this.disorder === 0 && time !== null;
     for (let i = this.kills.length - 1; i >= 0; i--) {
       const kill = this.kills[i] as RecentKill;
       // Times ascend: this kill and all before it are too long before `time`.
-      if (ascending && time - (kill.time as number) > seconds) return false;
-      if (withinSeconds(kill.time, time, seconds) && kill.name === name) return true;
+      if (ascending && time - (kill.time as number) > seconds) return null;
+      if (
+        withinSeconds(kill.time, time, seconds) &&
+        sameComm(kill.name, name) &&
+        !differ(kill.evidence, evidence)
+      )
+        return kill;
     }
-    return false;
+    return null;
   }
+}
+
+/** Whether two kills' comms may be the same: an unknown one (a kill line cut inside it) may be any. */
+function sameComm(a: string | null, b: string | null): boolean {
+  return a === b || a === null || b === null;
 }
 
 function timed(kill: RecentKill): boolean {

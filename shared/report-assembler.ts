@@ -13,14 +13,14 @@
  */
 import { type AssemblerState, copyOfState, emptyAssemblerState, type RecentKill } from './assembler-state.ts';
 import { addCoVictim, joinsGroup } from './group-kill.ts';
-import { impliedKill } from './implied-kill.ts';
+import { impliedKill, reapsItsVictim } from './implied-kill.ts';
 import type { KernelLine } from './kernel-line.ts';
 import { parseKernelLine } from './kernel-line.ts';
 import type { LogEntry } from './log-record.ts';
 import { splitGluedRecords } from './log-record.ts';
 import type { OomEvent } from './oom-event.ts';
 import type { KillRecord, OpenReport } from './open-report.ts';
-import { RecentKills } from './recent-kills.ts';
+import { copyRank, killEvidence, RecentKills } from './recent-kills.ts';
 import {
   addTask,
   ATTRIBUTION_WINDOW_SECONDS,
@@ -138,25 +138,41 @@ class Assembly {
   send(report: OpenReport, kill: KillRecord): void {
     if (report.sentAt === report.changes) return;
     const event = buildEvent(report, kill, this.state.recentTables, this.context);
-    if (report.sentId === event.id) this.events.push(event);
-    else if (this.emit(event)) report.sentId = event.id;
+    report.sentId = this.emit(event, report.sentId) ?? report.sentId;
     report.sentAt = report.changes;
   }
 
-  /** A report printed twice (journalctl pager, kmsg replay) has the same id: it becomes one event. */
-  emit(event: OomEvent): boolean {
+  /**
+   * Sends an event, unless it is a copy of a kill already sent (a report printed twice: journalctl pager, kmsg
+   * replay; a line quoted before its report) that shows no more of it. A copy that shows more goes again under
+   * the id the kill went under, in place of that event when this call holds it. `sentId`: the id its report went
+   * under at an earlier batch end. Returns the id sent under, or null when not sent.
+   */
+  emit(event: OomEvent, sentId: string | null = null): string | null {
     const recent = this.recent();
     const time = event.kernelTime ?? (event.observedAt === null ? null : wallSeconds(event.observedAt));
     const { pid, name } = event.victim;
-    const duplicate =
-      recent.hasId(event.id) || (pid !== null && recent.hasVictim(pid, name, time, DUPLICATE_KILL_SECONDS));
-    if (duplicate) return false;
-    const added: RecentKill[] = [{ id: event.id, pid, name, time }];
+    const evidence = killEvidence(event);
+    const rank = copyRank(event);
+    let id = sentId;
+    let copy = false;
+    if (id === null) {
+      const match = recent.match(event.id, { pid, name, time }, DUPLICATE_KILL_SECONDS, evidence);
+      if (match.copy !== null && rank <= recent.rankOf(match.copy.id)) return null;
+      copy = match.copy !== null;
+      id = match.copy === null ? match.id : match.copy.id;
+    }
+    const sent = id === event.id ? event : { ...event, id };
+    const added: RecentKill[] = [{ id, pid, name, time, evidence, rank }];
     // A group's members are killed too: a reaper line for one, in a later batch, confirms a kill already sent.
-    for (const other of event.coVictims) added.push({ id: '', pid: other.pid, name: other.name, time });
+    if (sentId === null)
+      for (const other of event.coVictims) added.push({ id: '', pid: other.pid, name: other.name, time });
     recent.add(added);
-    this.events.push(event);
-    return true;
+    // A copy that shows more of a kill this call sent replaces that event, where its own report closed.
+    const earlier = copy ? this.events.findLastIndex((e) => e.id === id) : -1;
+    if (earlier >= 0) this.events.splice(earlier, 1);
+    this.events.push(sent);
+    return id;
   }
 
   /**
@@ -384,9 +400,19 @@ class Assembly {
     // A confirmation adds nothing to the event, so it is not attached: the event may already have left.
     const open = this.state.open;
     const time = timeOf(entry);
-    if (open?.kill?.pid === pid && open.kill.name === name) return null;
+    // A kill line cut inside its comm names no process: its pid's reaper line confirms it.
+    if (open?.kill?.pid === pid && (open.kill.name === name || open.kill.name === null)) return null;
+    if (open !== null && reapsItsVictim(open, pid, name)) {
+      // This report's kill line was lost (`callbacks suppressed`): the reaper names its victim. An earlier
+      // victim's reaper line comes before this report's header: the kernel picks no new victim until then.
+      open.kill = { pid, name, message: null, fields: {}, ...lineTimeOf(entry), killLineSeen: false };
+      open.lastKillTime = time;
+      this.killed.set(pid, { name, time });
+      return open;
+    }
     const killed = this.killed.get(pid);
-    if (killed?.name === name && withinSeconds(killed.time, time, ATTRIBUTION_WINDOW_SECONDS)) return null;
+    const sameComm = killed !== undefined && (killed.name === name || killed.name === null);
+    if (sameComm && withinSeconds(killed.time, time, ATTRIBUTION_WINDOW_SECONDS)) return null;
     const seen = this.recent().hasVictim(pid, name, time, ATTRIBUTION_WINDOW_SECONDS);
     if (seen || open?.coVictims.some((c) => c.pid === pid && c.name === name)) return null;
     // A member of a group too large to list, in a batch after the one that killed it.

@@ -141,7 +141,7 @@ async function runScan(options: ScanOptions, io: CliIo): Promise<number> {
     return EXIT.usage;
   }
   await printer.finish();
-  await writeText(io.stderr, scanSummary(run.inputsRead, run.total, run.repeated));
+  await writeText(io.stderr, scanSummary(run.inputsRead, run.total, run.repeated, run.printedAgain));
   return run.unread > 0 || run.inputsRead === 0 ? EXIT.failure : EXIT.ok;
 }
 

@@ -34,7 +34,10 @@ function addCounts(total: ScanCounts, counts: ScanCounts): void {
   total.drift += counts.drift;
 }
 
-/** Kills an input held that an earlier input of the run held too (same id): found, counted, not printed again. */
+/**
+ * Kills counted twice in the scanners' counts: held by an earlier input too (same id: not printed again), or
+ * printed again from the same input with more of the kill (`incomplete`: the earlier copies that were).
+ */
 export interface RepeatedKills {
   kills: number;
   incomplete: number;
@@ -43,6 +46,7 @@ export interface RepeatedKills {
 export class ScanRun {
   readonly total: ScanCounts = { lines: 0, records: 0, kills: 0, incomplete: 0, drift: 0 };
   readonly repeated: RepeatedKills = { kills: 0, incomplete: 0 };
+  readonly printedAgain: RepeatedKills = { kills: 0, incomplete: 0 };
   inputsRead = 0;
   unread = 0;
   /** The input whose kill named no node, when the lookup needed one. */
@@ -55,10 +59,12 @@ export class ScanRun {
   private readonly readIo: CliIo;
   private thisBoot: Promise<ThisBoot | null> | null = null;
   /**
-   * The ids of the kills printed: the same boot's `dmesg` and its Fluent Bit records, or a log and its rotated
-   * copy, hold the same kills, and each is one kill. An input's own repeats are the assembler's to drop.
+   * The kills printed, by id, with the input that printed them and whether that copy was complete: the same
+   * boot's `dmesg` and its Fluent Bit records, or a log and its rotated copy, hold the same kills, and each is
+   * one kill. An input's own repeats are the assembler's to drop: what it sends again under an id already
+   * printed shows more of that kill (a report still open at a batch end, a fragment quoted before its report).
    */
-  private readonly printedIds = new Set<string>();
+  private readonly printed = new Map<string, { input: string; complete: boolean }>();
 
   constructor(io: CliIo, printer: KillPrinter, options: ScanRunOptions) {
     this.io = io;
@@ -137,23 +143,28 @@ export class ScanRun {
         return;
       }
       await this.printer.drift(shown, output.drift);
-      const fresh = this.notPrinted(output.kills);
+      const fresh = this.notPrinted(output.kills, shown);
       const kills = onWallClock ? fresh : await this.onThisBoot(fresh);
       await this.printer.kills(this.options.enrich === null ? kills : await this.options.enrich(kills));
     };
   }
 
   /** The kills no earlier input held; the others are counted as repeated. */
-  private notPrinted(kills: readonly OomEvent[]): OomEvent[] {
+  private notPrinted(kills: readonly OomEvent[], input: string): OomEvent[] {
     const fresh: OomEvent[] = [];
     for (const kill of kills) {
-      if (!this.printedIds.has(kill.id)) {
-        this.printedIds.add(kill.id);
-        fresh.push(kill);
+      const earlier = this.printed.get(kill.id);
+      if (earlier !== undefined && earlier.input !== input) {
+        this.repeated.kills++;
+        if (!kill.complete) this.repeated.incomplete++;
         continue;
       }
-      this.repeated.kills++;
-      if (!kill.complete) this.repeated.incomplete++;
+      if (earlier !== undefined) {
+        this.printedAgain.kills++;
+        if (!earlier.complete) this.printedAgain.incomplete++;
+      }
+      this.printed.set(kill.id, { input, complete: kill.complete });
+      fresh.push(kill);
     }
     return fresh;
   }

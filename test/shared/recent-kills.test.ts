@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { RecentKill } from '../../shared/assembler-state.ts';
 import { withinSeconds } from '../../shared/open-report.ts';
-import { RecentKills } from '../../shared/recent-kills.ts';
+import { nthId, RecentKills } from '../../shared/recent-kills.ts';
 
 describe('RecentKills', () => {
   it('knows an id while any kept kill has it, duplicates counted', () => {
@@ -33,7 +33,15 @@ describe('RecentKills', () => {
       recent.hasVictim(8, 'x', 100, 2),
       recent.hasVictim(7, null, 5000, 2),
       recent.hasVictim(7, '', 5000, 2),
-    ]).toEqual([true, false, true, false, false, true, false]);
+    ]).toEqual([true, true, true, true, false, true, true]);
+    // Kill b's comm (a kill line cut inside it) and time are unknown: it is near any of pid 7. Without it:
+    const named = new RecentKills([{ id: 'a', pid: 7, name: 'x', time: 100 }], 3);
+    expect([
+      named.hasVictim(7, 'x', 103, 2),
+      named.hasVictim(7, 'y', 100, 2),
+      named.hasVictim(7, null, 101, 2),
+      named.hasVictim(7, '', 100, 2),
+    ]).toEqual([false, false, true, false]);
   });
 
   it('finds a kill among later ones whose times step back (a log read twice), until the step leaves', () => {
@@ -59,6 +67,44 @@ describe('RecentKills', () => {
     expect([recent.hasVictim(7, 'x', 1, 2), recent.hasVictim(7, 'x', 50, 2)]).toEqual([false, true]);
     recent.settle();
     expect(list.map((k) => k.id)).toEqual(['b', 'c']);
+  });
+});
+
+describe('RecentKills.match: the kill a new one is a copy of', () => {
+  // gfp mask, trigger pid, memory usage, limit, failcnt, total-vm, anon-rss, pgtables, uid, oom_score_adj.
+  const FIRST_BOOT = ['0x6200ca', 2746, 524288, 524288, 158965, 536704, 521176, null, null, null];
+  const SECOND_BOOT = ['0x600040', 2746, 524288, 524288, 7221, 536704, 518264, null, null, null];
+  const FRAGMENT = [null, null, null, null, null, 536704, 521176, null, null, null];
+  const leaker = { pid: 2746, name: 'leaker', time: null };
+
+  it('is the kill with its id or its pid and comm near its time, unless what both show differs', () => {
+    const first = { id: 'a', ...leaker, evidence: FIRST_BOOT, rank: 600 };
+    const recent = new RecentKills([first], 8);
+    expect(recent.match('a', leaker, 2, FIRST_BOOT)).toEqual({ copy: first, id: null });
+    expect(recent.match('b', leaker, 2, FRAGMENT)).toEqual({ copy: first, id: null });
+    expect(recent.match('a', leaker, 2, SECOND_BOOT)).toEqual({ copy: null, id: nthId('a', 1) });
+    expect(recent.match('b', { ...leaker, pid: 9 }, 2, FIRST_BOOT)).toEqual({ copy: null, id: 'b' });
+  });
+
+  it('finds a kill sent under a derived id, and gives the next free one', () => {
+    const second = { id: nthId('a', 1), ...leaker, evidence: SECOND_BOOT, rank: 600 };
+    const third = [...SECOND_BOOT.slice(0, 4), 9, ...SECOND_BOOT.slice(5)];
+    const recent = new RecentKills([{ id: 'a', ...leaker, evidence: FIRST_BOOT, rank: 600 }, second], 8);
+    expect(recent.match('a', { pid: null, name: null, time: null }, 2, SECOND_BOOT).copy).toBe(second);
+    expect(recent.match('a', leaker, 2, third)).toEqual({ copy: null, id: nthId('a', 2) });
+    expect(new Set([nthId('a', 0), nthId('a', 1), nthId('a', 2)]).size).toBe(3);
+  });
+
+  it('a kill kept before evidence and rank were (a stored state) matches as before, and is never outranked', () => {
+    const stored = { id: 'a', pid: 2746, name: 'leaker', time: 5 };
+    const recent = new RecentKills([stored], 8);
+    expect(recent.match('b', { ...leaker, time: 6 }, 2, SECOND_BOOT).copy).toBe(stored);
+    expect(recent.rankOf('a')).toBe(Number.POSITIVE_INFINITY);
+    recent.add([
+      { id: 'c', ...leaker, evidence: FRAGMENT, rank: 1 },
+      { id: 'c', ...leaker, rank: 700 },
+    ]);
+    expect([recent.rankOf('c'), recent.rankOf('d')]).toEqual([700, Number.NEGATIVE_INFINITY]);
   });
 });
 
@@ -99,7 +145,10 @@ describe('RecentKills against a plain list', () => {
             continue;
           }
           const near = plain.some(
-            (k) => k.pid === s.pid && k.name === s.name && withinSeconds(k.time, s.time, s.seconds),
+            (k) =>
+              k.pid === s.pid &&
+              (k.name === s.name || k.name === null || s.name === null) &&
+              withinSeconds(k.time, s.time, s.seconds),
           );
           expect(recent.hasVictim(s.pid, s.name, s.time, s.seconds)).toBe(near);
           for (const id of ['a', 'b', 'c', '']) expect(recent.hasId(id)).toBe(plain.some((k) => k.id === id));

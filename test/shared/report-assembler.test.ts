@@ -445,3 +445,222 @@ describe('memory.oom.group of any size (issue 10)', () => {
     expect(later.events.map((e) => [e.victim.pid, e.coVictimCount])).toEqual([[7, 0]]);
   });
 });
+
+describe('copies of one kill, and kills that only look alike (pid and comm are not a key)', () => {
+  // linux-mm, the memcg __GFP_FS patch (red team C 01): two test boots kill pid 2746 (leaker), no timestamps.
+  const leakerReport = (gfp: string, failcnt: number, anonRss: number, fileRss: number) => [
+    ` leaker invoked oom-killer: gfp_mask=${gfp}, nodemask=(null), order=0, oom_score_adj=0`,
+    ' Task in /leaker killed as a result of limit of /leaker',
+    ` memory: usage 524288kB, limit 524288kB, failcnt ${failcnt}`,
+    ' Memory cgroup out of memory: Kill process 2746 (leaker) score 998 or sacrifice child',
+    ` Killed process 2746 (leaker) total-vm:536704kB, anon-rss:${anonRss}kB, file-rss:${fileRss}kB, shmem-rss:0kB`,
+    ' oom_reaper: reaped process 2746 (leaker), now anon-rss:0kB, file-rss:0kB, shmem-rss:0kB',
+  ];
+  const FIRST_BOOT = leakerReport('0x6200ca(GFP_HIGHUSER_MOVABLE)', 158965, 521176, 1208);
+  const SECOND_BOOT = leakerReport('0x600040(GFP_NOFS)', 7221, 518264, 1188);
+
+  it('two reports with their own header and figures are two kills, with two ids, even with no time', () => {
+    const { events } = parseKernelLog([...FIRST_BOOT, '', ...SECOND_BOOT].join('\n'));
+    expect(
+      events.map((e) => [e.victim.pid, e.victim.anonRssKb, e.memory?.failcnt, e.trigger?.gfpMask]),
+    ).toEqual([
+      [2746, 521176, 158965, '0x6200ca(GFP_HIGHUSER_MOVABLE)'],
+      [2746, 518264, 7221, '0x600040(GFP_NOFS)'],
+    ]);
+    expect(new Set(events.map((e) => e.id)).size).toBe(2);
+  });
+
+  it('the same two reports fed again, or one of them printed twice, are not new kills', () => {
+    const once = feed([...FIRST_BOOT, ...SECOND_BOOT], null, true);
+    expect(feed([...FIRST_BOOT, ...SECOND_BOOT], roundTrip(once.state), true).events).toEqual([]);
+    expect(parseKernelLog([...FIRST_BOOT, '', ...FIRST_BOOT].join('\n')).events).toHaveLength(1);
+  });
+
+  // LKML, syzbot report bab151e82a4e973fa325 (red team C 14): a quoted, untimed kill line, then the full report.
+  const QUOTED_KILL = '> Killed process 23767 (syz-executor2) total-vm:70472kB, anon-rss:104kB,';
+  const SYZ_REPORT = [
+    ': [  367.085870] oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,mems_allowed=0,oom_memcg=/ile0,task_memcg=/ile0,task=syz-executor2,pid=23767,uid=0',
+    ': [  367.100073] memory: usage 112kB, limit 0kB, failcnt 1615',
+    ': [  367.118593] Memory cgroup stats for /ile0: cache:12KB rss:0KB rss_huge:0KB shmem:0KB mapped_file:0KB dirty:0KB writeback:0KB swap:0KB inactive_anon:0KB active_anon:0KB inactive_file:0KB active_file:0KB unevictable:0KB',
+    ': [  367.169994] Memory cgroup out of memory: Kill process 23767 (syz-executor2) score 8249000 or sacrifice child',
+    ': [  367.180119] Killed process 23767 (syz-executor2) total-vm:70472kB, anon-rss:104kB, file-rss:32768kB, shmem-rss:0kB',
+  ];
+  const fullSyz = {
+    victim: { pid: 23767, name: 'syz-executor2', fileRssKb: 32768 },
+    constraint: 'memcg',
+    cgroup: { oom: '/ile0', task: '/ile0' },
+    memory: { usageKb: 112, limitKb: 0, failcnt: 1615 },
+    complete: true,
+  };
+
+  it('an untimed fragment of a kill, then its full report: one event, showing the full report', () => {
+    const { events } = parseKernelLog(
+      [QUOTED_KILL, 'More interesting stuff is higher', ...SYZ_REPORT].join('\n'),
+    );
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ ...fullSyz, kernelTime: 367.180119 });
+    // The other way round, the fragment adds nothing.
+    const reversed = parseKernelLog([...SYZ_REPORT, 'quoted again:', QUOTED_KILL].join('\n')).events;
+    expect(reversed).toHaveLength(1);
+    expect(reversed[0]).toMatchObject(fullSyz);
+  });
+
+  it('the fragment sent in an earlier batch is sent again, same id, as the full report', () => {
+    const first = feed([QUOTED_KILL], null, false);
+    expect(first.events.map((e) => [e.victim.pid, e.complete])).toEqual([[23767, false]]);
+    const second = feed(SYZ_REPORT, roundTrip(first.state), true);
+    expect(second.events).toHaveLength(1);
+    expect(second.events[0]).toMatchObject({ ...fullSyz, id: first.events[0]?.id });
+    // And a third copy that shows no more is not sent.
+    expect(feed(SYZ_REPORT, roundTrip(second.state), true).events).toEqual([]);
+  });
+
+  // A kill line cut inside its comm (`dmesg -T` at 80 columns, discuss.kubernetes.io 22058): the name is unknown,
+  // and unknown tells no kill apart from one whose name the next lines show.
+  const CUT_KILL = '[ +0.000022] Memory cgroup out of memory: Killed process 1463994 (jav';
+  it('a kill line cut inside its comm, then its reaper line or its whole kill line: one kill', () => {
+    const reaper = 'oom_reaper: reaped process 1463994 (java), now anon-rss:0kB, file-rss:0kB, shmem-rss:0kB';
+    for (const text of [
+      [CUT_KILL, `[ +0.019710] ${reaper}`],
+      ['[81262.126315] Memory cgroup out of memory: Killed process 1463994 (jav', `[81262.146025] ${reaper}`],
+      ['Memory cgroup out of memory: Killed process 1463994 (jav', reaper],
+    ]) {
+      const reaped = parseKernelLog(text.join('\n')).events;
+      expect(reaped.map((e) => [e.victim.pid, e.victim.name])).toEqual([[1463994, null]]);
+    }
+    const whole = parseKernelLog(
+      [
+        '> ' + CUT_KILL,
+        '[ 8812.000000] Memory cgroup out of memory: Killed process 1463994 (java) total-vm:9264836kB, anon-rss:4191804kB, file-rss:22636kB, shmem-rss:0kB, UID:0 pgtables:8708kB oom_score_adj:999',
+      ].join('\n'),
+    ).events;
+    expect(whole.map((e) => [e.victim.pid, e.victim.name, e.victim.anonRssKb])).toEqual([
+      [1463994, 'java', 4191804],
+    ]);
+  });
+
+  it('reads a state stored before kills kept their evidence and rank: such a kill is never sent again', () => {
+    const first = feed([QUOTED_KILL], null, false);
+    const stored = roundTrip(first.state);
+    stored.recentKills = stored.recentKills.map(({ id, pid, name, time }) => ({ id, pid, name, time }));
+    expect(feed(SYZ_REPORT, stored, true).events).toEqual([]);
+  });
+
+  it('a `kubectl describe node` copy of the kill line does not stand for the full report (AKS, red team B 10)', () => {
+    const pod = 'a5d8fdd1_1369_469e_8a7d_2c1047529435';
+    const container = '9192cb33411ff69d015a3577db136757f5b145064a1703efea3d0e12e8a64987';
+    const task = `/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod${pod}.slice/cri-containerd-${container}.scope`;
+    const syslog = (time: string, text: string) =>
+      `May 19 18:14:43 aks-np0cas-14924781-vmss000008 kernel: [  ${time}] ${text}`;
+    const killed = (pid: number, name: string, figures: string) =>
+      `Memory cgroup out of memory: Killed process ${pid} (${name}) ${figures}`;
+    const bash = (fileRss: number) =>
+      `total-vm:7169492kB, anon-rss:7165824kB, file-rss:${fileRss}kB, shmem-rss:0kB, UID:0 pgtables:14076kB oom_score_adj:1000`;
+    const lines = [
+      'kubectl describe no',
+      `  Warning  OOMKilling          65s                kernel-monitor                                                ${killed(7788, 'bash', bash(44))}`,
+      syslog(
+        '139.201253',
+        'bash invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=1000',
+      ),
+      syslog('139.201360', 'memory: usage 7464436kB, limit 7464436kB, failcnt 1133'),
+      syslog('139.201364', 'Memory cgroup stats for /kubepods.slice:'),
+      syslog(
+        '139.201465',
+        `oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=cri-containerd-${container}.scope,mems_allowed=0,oom_memcg=/kubepods.slice,task_memcg=${task},task=bash,pid=7788,uid=0`,
+      ),
+      syslog('139.201482', killed(7788, 'bash', bash(956))),
+      syslog('139.208991', `Tasks in ${task} are going to be killed due to memory.oom.group set`),
+      syslog(
+        '139.209001',
+        killed(
+          7620,
+          'nginx',
+          'total-vm:11464kB, anon-rss:1156kB, file-rss:3900kB, shmem-rss:0kB, UID:0 pgtables:60kB oom_score_adj:1000',
+        ),
+      ),
+      syslog('139.243276', killed(7788, 'bash', bash(44))),
+    ];
+    const { events } = parseKernelLog(lines.join('\n'));
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({
+      victim: { pid: 7788, name: 'bash', fileRssKb: 956 },
+      limitScope: 'kubepods',
+      pod: { uid: 'a5d8fdd1-1369-469e-8a7d-2c1047529435', qos: 'besteffort' },
+      container: { id: container, runtime: 'containerd' },
+      memory: { usageKb: 7464436, limitKb: 7464436, failcnt: 1133 },
+      coVictims: [{ pid: 7620, name: 'nginx' }],
+      complete: true,
+    });
+  });
+});
+
+describe('a kill known only by its reaper line, in a report whose kill line was lost', () => {
+  // Red team B 16 (LoongArch 4.19, syslog): `Task in`, the task table, `callbacks suppressed`, the reaper.
+  const pod = '776b973b_ea34_4ae9_9d79_5b9a2cb363b6';
+  const container = '198301288f1414171589a049d5f75f9e4c871b8b3e5ad5af12051fdcc65da726';
+  const k = (text: string) => `Apr 14 05:21:34 cc-zzhk-loongarch-controller-1 kernel: ${text}`;
+  const report = [
+    k(
+      'C1 CompilerThre invoked oom-killer: gfp_mask=0x6000c0(GFP_KERNEL), nodemask=(null), order=0, oom_score_adj=-997',
+    ),
+    k(
+      `Task in /kubepods.slice/kubepods-pod${pod}.slice/cri-containerd-${container}.scope killed as a result of limit of /kubepods.slice/kubepods-pod${pod}.slice`,
+    ),
+    k('memory: usage 409600kB, limit 409600kB, failcnt 13061'),
+    k('Tasks state (memory values in pages):'),
+    k('[  pid  ]   uid  tgid total_vm      rss pgtables_bytes swapents oom_score_adj name'),
+    k('[1916799] 65535 1916799       56        1    98304        0          -998 pause'),
+    k('[ 585588]     0 585588   307156    26597  1196032        0          -997 java'),
+    k('oom_kill_process: 1520 callbacks suppressed'),
+  ];
+  const reaped = (pid: number, name: string) =>
+    k(`oom_reaper: reaped process ${pid} (${name}), now anon-rss:0kB, file-rss:0kB, shmem-rss:0kB`);
+
+  it('is the kill the `Task in` line implies when its table lists the pid: one event', () => {
+    const { events } = parseKernelLog([...report, reaped(585588, 'java')].join('\n'));
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({
+      victim: { pid: 585588, name: 'java' },
+      constraint: 'memcg',
+      limitScope: 'pod',
+      pod: { uid: '776b973b-ea34-4ae9-9d79-5b9a2cb363b6', qos: 'guaranteed' },
+      container: { id: container, runtime: 'containerd' },
+      memory: { usageKb: 409600, limitKb: 409600, failcnt: 13061 },
+      complete: false,
+    });
+    // Wherever a batch ends.
+    const lines = inputs([...report, reaped(585588, 'java')]);
+    for (let cut = 0; cut <= lines.length; cut++) {
+      const first = assembleReports(lines.slice(0, cut), null, STREAM, { final: false });
+      const second = assembleReports(lines.slice(cut), roundTrip(first.state), STREAM, { final: true });
+      expect([...first.events, ...second.events].map((e) => [e.victim.pid, e.pod?.uid])).toEqual([
+        [585588, '776b973b-ea34-4ae9-9d79-5b9a2cb363b6'],
+      ]);
+    }
+  });
+
+  it('is a kill of its own when the table does not list it, or the report names another victim', () => {
+    const other = parseKernelLog([...report, reaped(4242, 'java')].join('\n')).events;
+    expect(other.map((e) => [e.victim.pid, e.pod?.uid ?? null])).toEqual([
+      [4242, null],
+      [null, '776b973b-ea34-4ae9-9d79-5b9a2cb363b6'],
+    ]);
+    const exiting = k(
+      'Memory cgroup out of memory: OOM victim 585588 (java) is already exiting. Skip killing the task',
+    );
+    const skipped = parseKernelLog([...report, exiting, reaped(585588, 'java')].join('\n')).events;
+    expect(skipped.filter((e) => e.victim.pid === 585588).map((e) => e.pod)).toEqual([null]);
+  });
+
+  it('is the kill the `oom-kill:` summary names when the pid and comm are the same', () => {
+    const summary = k(
+      `oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,mems_allowed=0,oom_memcg=/kubepods.slice/kubepods-pod${pod}.slice,task_memcg=/kubepods.slice/kubepods-pod${pod}.slice/cri-containerd-${container}.scope,task=java,pid=585588,uid=0`,
+    );
+    const header = report[0] as string;
+    const events = parseKernelLog([header, summary, reaped(585588, 'java')].join('\n')).events;
+    expect(events.map((e) => [e.victim.pid, e.victim.name, e.pod?.qos, e.complete])).toEqual([
+      [585588, 'java', 'guaranteed', false],
+    ]);
+  });
+});

@@ -153,10 +153,16 @@ describe('KernelLogScanner, lines read in place', () => {
       ...report.flatMap((line) => (line.length > 90 ? [line.slice(0, 90), line.slice(90)] : [line])),
     ].join('\n'),
     CRLF: [...Array.from({ length: 5 }, (_, i) => noise(i)), ...report].join('\r\n'),
-    'wrapped by a mail client': [
-      ...Array.from({ length: 6 }, (_, i) => noise(i)),
-      ...report.flatMap((line) => [line.slice(0, 60), line.slice(60)]).filter((line) => line.length > 0),
-    ].join('\n'),
+    // Its widest line first: with the width sample off, scan knows only the widest line so far, and a 60-column
+    // line before a wider one would join as a terminal wrap there and as a mail wrap in the whole-text join.
+    'wrapped by a mail client': ((wrapped: string[]) =>
+      [
+        noise(0).padEnd(Math.max(...wrapped.map((line) => line.length)), 'x'),
+        ...Array.from({ length: 6 }, (_, i) => noise(i)),
+        ...wrapped,
+      ].join('\n'))(
+      report.flatMap((line) => [line.slice(0, 60), line.slice(60)]).filter((line) => line.length > 0),
+    ),
     'lines longer than a read': [
       noise(1),
       `[ 5119.500000] ${'x'.repeat(200_000)}`,
@@ -220,11 +226,12 @@ describe('KernelLogScanner, lines read in place', () => {
     expect(frameTimes).toContain(5220.2);
     expect(frameTimes).toContain(null);
     pushQuiet.mockRestore();
-    // In each report, a frame 15 s before the header's time or 20 s after closed it before its kill line: its
-    // event is the kill the summary line names, incomplete, without the group's co-victims.
+    // In each report, a frame 15 s before the header's time or 20 s after closed it before its kill line: the
+    // kill the summary line names, then its kill line and group as a headerless report. The two are one kill,
+    // and its event is the copy that shows more of it: the kill line's, with the group's co-victims.
     expect(fast.output.kills.map((k) => [k.victim.pid, k.complete, k.coVictimCount])).toEqual([
-      [8812, false, 0],
-      [8812, false, 0],
+      [8812, true, 2],
+      [8812, true, 2],
     ]);
     expect(fast.output.drift.map((d) => d.reason)).toEqual([
       'OOM report without a kill line',

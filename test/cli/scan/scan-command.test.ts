@@ -102,6 +102,29 @@ describe('eks-oom-alerts scan', () => {
     );
   });
 
+  it('scan --json paste.log: a fragment of a kill, then its full report thousands of lines later, is printed again with it', async () => {
+    // LKML, syzbot report bab151e82a4e973fa325 (red team C 14): a quoted, untimed kill line, then the full report.
+    const fragment = '> Killed process 23767 (syz-executor2) total-vm:70472kB, anon-rss:104kB,';
+    const noise = Array.from({ length: 9_000 }, (_, i) => `: [  ${100 + i / 1000}] eth0: link up`);
+    const report = [
+      ': [  367.085870] oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,mems_allowed=0,oom_memcg=/ile0,task_memcg=/ile0,task=syz-executor2,pid=23767,uid=0',
+      ': [  367.100073] memory: usage 112kB, limit 0kB, failcnt 1615',
+      ': [  367.169994] Memory cgroup out of memory: Kill process 23767 (syz-executor2) score 8249000 or sacrifice child',
+      ': [  367.180119] Killed process 23767 (syz-executor2) total-vm:70472kB, anon-rss:104kB, file-rss:32768kB, shmem-rss:0kB',
+    ];
+    const text = [fragment, ...noise, ...report, ''].join('\n');
+    const { code, stdout, stderr } = await scan(['--json', 'paste.log'], { files: { 'paste.log': text } });
+    expect(code).toBe(0);
+    const events = jsonLines(stdout);
+    expect(events.map((e) => [e.id, e.complete, e.cgroup?.oom ?? null])).toEqual([
+      [events[0]?.id, false, null],
+      [events[0]?.id, true, '/ile0'],
+    ]);
+    expect(stderr).toBe(
+      'scan: 1 file read, 9005 lines, 1 kill (0 incomplete), 0 drift lines; 1 kill printed again with more of it\n',
+    );
+  });
+
   it('scan --json examples/kernel-6.18.dmesg.log', async () => {
     const { code, stdout, stderr } = await scan(['--json', 'examples/kernel-6.18.dmesg.log']);
     expect(code).toBe(0);
