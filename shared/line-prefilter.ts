@@ -66,13 +66,53 @@ function continuationText(text: string): string {
   return rest.startsWith(WRAP_MARK) ? rest.slice(WRAP_MARK.length).trimStart() : rest;
 }
 
-/** A web page wraps a cgroup path after a `/`, where the text has no space: the rest joins with nothing. */
+/**
+ * A mail client wraps at a space: the rest joins with one, unless the line kept it at its end. A web page wraps a
+ * cgroup path after a `/`, and a summary (which has no space) is wrapped after a comma: the rest joins with
+ * nothing.
+ */
 function glueAfter(text: string): string {
-  return text.endsWith('/') ? '' : ' ';
+  const last = text.charCodeAt(text.length - 1);
+  if (Number.isNaN(last) || last === 0x2f || last === 0x20 || last === 0x09) return '';
+  return last === 0x2c && text.includes(SUMMARY) ? '' : ' ';
 }
 
 // The margin a paste puts before every line: its indent and its e-mail quoting.
 const MARGIN = /^[ \t]*(?:> ?)*/;
+
+/** How deep the line is quoted (`> `, `>>`). A mail client wraps a quoted line with its quote marks. */
+function quoteDepth(line: string): number {
+  const margin = MARGIN.exec(line)?.[0] ?? '';
+  let depth = 0;
+  for (let i = 0; i < margin.length; i++) if (margin.charCodeAt(i) === 0x3e) depth++;
+  return depth;
+}
+
+/** A line blank once its margin is off (indentation, quote marks, a CR): a paragraph ends there. */
+const BLANK = /^[\s>\ufeff]*$/;
+/** What a paste puts where it left lines out: `...`, `[...]`, `…`, a bare `:` (`: ` quoting). */
+const ELISION = /^[\s:[(]*(?:\.\.|\u2026)[.\u2026\s\])]*$|^\s*:\s*$/;
+
+const KILL = 'Killed process ';
+const SUMMARY = 'oom-kill:';
+/** A key of the kill line or of the summary, which starts the rest of one wrapped: `total-vm:`, `task_memcg=`. */
+const KEY =
+  /^(?:(?:total-vm|anon-rss|file-rss|shmem-rss|UID|pgtables|oom_score_adj):|(?:nodemask|cpuset|mems_allowed|oom_memcg|task_memcg|task|pid|uid)=)/;
+
+/**
+ * How the rest of the open record joins it, when the record is the kernel's kill line or summary and does not
+ * have `key` yet; else null. The kill line has a space before each key, the summary only a comma.
+ */
+function keyGlue(open: OpenRecord, key: string): string | null {
+  const kind = key.endsWith('=') ? SUMMARY : KILL;
+  // While the record is not read, its holder holds its text.
+  if (!(open.entry?.text ?? open.holder).includes(kind)) return null;
+  const head = (open.entry ??= readEntry(open.raw));
+  if (!head.fromKernel || !head.text.includes(kind) || head.text.includes(key)) return null;
+  if (kind === SUMMARY) return '';
+  const last = head.text.charCodeAt(head.text.length - 1);
+  return last === 0x20 || last === 0x09 ? '' : ' ';
+}
 
 /**
  * A terminal wraps between any two characters, a space among them: when the rest of a line starts with one
@@ -89,7 +129,8 @@ function wrapGlue(first: string, rest: string): string {
  * Pasted logs wrap long lines. When most lines carry an envelope (dmesg time, syslog prefix), a line without
  * one continues the line above. A terminal wraps at a fixed width and splits words, so a line exactly as long
  * as the longest line joins with nothing; a mail client wraps at spaces, so a shorter one joins with a space,
- * unless it ends in a path's `/`. A print layout's wrap mark (`↪`) is not part of the text.
+ * unless it ends in a path's `/` or kept the space. A print layout's wrap mark (`↪`) is not part of the text.
+ * In any paste, the rest of a kill line or summary is told by its first key. A blank line ends a record.
  *
  * Line by line: the caller gives the width of the longest line (the whole text's, or the longest seen when
  * streaming), and gets each record once the line after it shows that the record is whole.
@@ -123,14 +164,14 @@ export class RecordJoiner {
     } else {
       skim = skimLogRecord(raw);
     }
-    if (skim === null) return null;
-    const previousEnveloped = this.quietOpen || this.open?.enveloped === true;
-    if (!skim.enveloped && previousEnveloped && this.enveloped * 2 > this.records) {
-      const previous = this.quietOpen ? this.cutOutQuiet() : (this.open as OpenRecord);
+    // A blank line ends a paragraph: no line after it continues the record above.
+    if (skim === null) return BLANK.test(raw) ? this.release() : null;
+    const glue = skim.enveloped ? null : this.glueBefore(raw, skim.holder, width);
+    if (glue !== null) {
+      // glueBefore has cut a quiet record out.
+      const previous = this.open as OpenRecord;
       const head = (previous.entry ??= readEntry(previous.raw));
       const tail = entry ?? readEntry(raw);
-      const glue =
-        previous.rawLength === width && width >= 60 ? wrapGlue(previous.raw, raw) : glueAfter(head.text);
       head.text = `${head.text}${glue}${continuationText(tail.text)}`;
       head.truncated = tail.truncated;
       previous.rawLength = raw.length;
@@ -148,6 +189,34 @@ export class RecordJoiner {
       entry,
     };
     return finished;
+  }
+
+  /**
+   * When the line `raw`, which has no envelope (`text`: its message), continues the open record, what joins
+   * them; else null. It does when it is the rest of a kill line or summary (by its first key), or when most
+   * lines so far have an envelope and the record has one. Never a line quoted otherwise than the record (under
+   * a quote, a reply's text), nor an elision mark.
+   */
+  private glueBefore(raw: string, text: string, width: number): string | null {
+    if (this.quietOpen) {
+      // A quiet record (pushQuiet) is neither a kill line nor a summary, and its line is not quoted.
+      const joins = this.enveloped * 2 > this.records && !ELISION.test(text) && quoteDepth(raw) === 0;
+      return joins ? this.wrapOrMailGlue(this.cutOutQuiet(), raw, width) : null;
+    }
+    const open = this.open;
+    if (open === null) return null;
+    const key = KEY.exec(text)?.[0];
+    const glue = key === undefined ? null : keyGlue(open, key);
+    if (glue === null && (!open.enveloped || this.enveloped * 2 <= this.records || ELISION.test(text)))
+      return null;
+    if (quoteDepth(raw) !== quoteDepth(open.raw)) return null;
+    return glue ?? this.wrapOrMailGlue(open, raw, width);
+  }
+
+  /** A terminal's wrap, at the widest line, or a mail client's or a web page's. */
+  private wrapOrMailGlue(previous: OpenRecord, raw: string, width: number): string {
+    if (previous.rawLength === width && width >= 60) return wrapGlue(previous.raw, raw);
+    return glueAfter((previous.entry ??= readEntry(previous.raw)).text);
   }
 
   /**

@@ -1,8 +1,9 @@
 /**
  * The streaming form of joinWrappedLines (shared/kernel-log.ts), which needs the whole text in memory.
  * Pasted logs wrap long lines: when most lines so far carry an envelope, a line without one continues the
- * line above. A terminal wraps at a fixed width, splitting words, so a line exactly as wide as the widest
- * joins the next with nothing; a mail client wraps at spaces, so a narrower one joins with a space.
+ * line above (and, in any paste, the rest of a kill line or summary, by its first key). A terminal wraps at a
+ * fixed width, splitting words, so a line exactly as wide as the widest joins the next with nothing; a mail
+ * client wraps at spaces, so a narrower one joins with a space.
  *
  * The widest line is what the whole-text version looks at for the whole file. Here the first lines are held
  * until enough are seen to know it: a paste shorter than that joins exactly as joinWrappedLines joins it;

@@ -158,6 +158,166 @@ describe('wrapped lines of a paste', () => {
       'sh invoked oom-killer:',
     ]);
   });
+
+  it('join a mail wrap that kept its space at the end of the line without another (red team C/12)', () => {
+    const lines = [
+      'Apr  4 09:08:53 debian kernel: [   65.481992] Out of memory: Killed ',
+      'process 1968 (memkiller) total-vm:2099436kB, anon-rss:1971712kB, ',
+      'file-rss:1024kB, shmem-rss:0kB, UID:0 pgtables:3904kB oom_score_adj:0',
+    ];
+    expect(texts(lines)).toEqual([
+      'Out of memory: Killed process 1968 (memkiller) total-vm:2099436kB, anon-rss:1971712kB, file-rss:1024kB, shmem-rss:0kB, UID:0 pgtables:3904kB oom_score_adj:0',
+    ]);
+    expectSameResults(lines.join('\n'), [1, 8192]);
+  });
+
+  // Prose around the report: most lines carry no envelope, yet a line that starts with a key of an unfinished
+  // kill line or summary continues it.
+  const PROSE = [
+    'oom01 test case started with 100 iterations but runltp got killed after the',
+    '6th iteration [3]. I think this is expected.',
+    '',
+    'test steps:',
+    '          - cd /opt/ltp',
+    '          - ./runltp -s oom01 -I 100 || true',
+    '',
+  ];
+
+  it('join the rest of a kill line wrapped in prose, by its keys (red team C/15)', () => {
+    const lines = [
+      ...PROSE,
+      '[  209.052842] Out of memory: Killed process 519 (runltp)',
+      'total-vm:10244kB, anon-rss:904kB, file-rss:4kB, shmem-rss:0kB, UID:0',
+      'pgtables:60kB oom_score_adj:0',
+      '[  209.066782] oom_reaper: reaped process 519 (runltp), now',
+      'anon-rss:0kB, file-rss:0kB, shmem-rss:0kB',
+      '/lava-1558245/0/tests/0_prep-tmp-disk/run.sh: line 21:   519 Killed',
+      '              ./runltp -s oom01 -I 100',
+    ];
+    expect(texts(lines).slice(5)).toEqual([
+      'Out of memory: Killed process 519 (runltp) total-vm:10244kB, anon-rss:904kB, file-rss:4kB, shmem-rss:0kB, UID:0 pgtables:60kB oom_score_adj:0',
+      // Not a kill line: its rest is not joined.
+      'oom_reaper: reaped process 519 (runltp), now',
+      'anon-rss:0kB, file-rss:0kB, shmem-rss:0kB',
+      '/lava-1558245/0/tests/0_prep-tmp-disk/run.sh: line 21:   519 Killed',
+      './runltp -s oom01 -I 100',
+    ]);
+    expect(parseKernelLog(lines.join('\n')).events.map((e) => e.victim)).toEqual([
+      {
+        pid: 519,
+        name: 'runltp',
+        uid: 0,
+        totalVmKb: 10244,
+        anonRssKb: 904,
+        fileRssKb: 4,
+        shmemRssKb: 0,
+        pgtablesKb: 60,
+        oomScoreAdj: 0,
+      },
+    ]);
+    expectSameResults(lines.join('\n'), [1, 8192]);
+  });
+
+  it('join a summary wrapped at its commas with nothing, by its keys (red team B/01)', () => {
+    const lines = [
+      '```',
+      '6,727,35945901675,-;oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),',
+      'cpuset=cri-containerd-f69706726f784bfb90a8a6378a41d684f1ed23508ef32ba586e477509f121867.scope,mems_allowed=0,',
+      'oom_memcg=/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod233b806c_04ce_433c_9e64_cf4c323e6c16.slice,',
+      'task_memcg=/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod233b806c_04ce_433c_9e64_cf4c323e6c16.slice/cri-containerd-f69706726f784bfb90a8a6378a41d684f1ed23508ef32ba586e477509f121867.scope,',
+      'task=python,pid=988370,uid=0',
+      '',
+      '',
+      '3,728,35945901683,-;Memory cgroup out of memory: Killed process 988370 (python) total-vm:9783776kB, anon-rss:95724kB, file-rss:3268kB, shmem-rss:0kB, UID:0 pgtables:240kB oom_score_adj:995',
+      '',
+      '```',
+    ];
+    expect(texts(lines)[1]).toBe(
+      'oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=cri-containerd-f69706726f784bfb90a8a6378a41d684f1ed23508ef32ba586e477509f121867.scope,mems_allowed=0,oom_memcg=/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod233b806c_04ce_433c_9e64_cf4c323e6c16.slice,task_memcg=/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod233b806c_04ce_433c_9e64_cf4c323e6c16.slice/cri-containerd-f69706726f784bfb90a8a6378a41d684f1ed23508ef32ba586e477509f121867.scope,task=python,pid=988370,uid=0',
+    );
+    const [event] = parseKernelLog(lines.join('\n')).events;
+    expect(event).toMatchObject({
+      limitScope: 'pod',
+      pod: { uid: '233b806c-04ce-433c-9e64-cf4c323e6c16', qos: 'burstable' },
+      container: {
+        id: 'f69706726f784bfb90a8a6378a41d684f1ed23508ef32ba586e477509f121867',
+        runtime: 'containerd',
+      },
+      complete: true,
+    });
+    expectSameResults(lines.join('\n'), [1, 8192]);
+  });
+
+  it('join the quoted rest of a quoted kill line and summary, and no unquoted line (red team B/09, C/14)', () => {
+    const lines = [
+      '> oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=test,',
+      '> mems_allowed=0,oom_memcg=/test,task_memcg=/test,task=dd,pid=4404,uid=0',
+      '> Memory cgroup out of memory: Killed process 4404 (dd) total-vm:10512kB,',
+      '> anon-rss:1152kB, file-rss:1824kB, shmem-rss:0kB, UID:0 pgtables:76kB',
+      '> oom_score_adj:0',
+      '>',
+      '> Killed process 23767 (syz-executor2) total-vm:70472kB, anon-rss:104kB,',
+      '> file-rss:32768kB, shmem-rss:0kB',
+      'file-rss:32000kB, shmem-rss:0kB',
+    ];
+    expect(texts(lines)).toEqual([
+      'oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=test,mems_allowed=0,oom_memcg=/test,task_memcg=/test,task=dd,pid=4404,uid=0',
+      'Memory cgroup out of memory: Killed process 4404 (dd) total-vm:10512kB, anon-rss:1152kB, file-rss:1824kB, shmem-rss:0kB, UID:0 pgtables:76kB oom_score_adj:0',
+      'Killed process 23767 (syz-executor2) total-vm:70472kB, anon-rss:104kB, file-rss:32768kB, shmem-rss:0kB',
+      'file-rss:32000kB, shmem-rss:0kB',
+    ]);
+    expectSameResults(lines.join('\n'), [1, 8192]);
+  });
+
+  it('join no key line to a kill line that already has that key', () => {
+    const lines = [
+      'Some prose before the log.',
+      'Out of memory: Killed process 519 (runltp) total-vm:10244kB, anon-rss:904kB, file-rss:4kB, shmem-rss:0kB',
+      'anon-rss:0kB, file-rss:0kB, shmem-rss:0kB',
+    ];
+    expect(texts(lines)).toHaveLength(3);
+  });
+
+  it('end a record at a blank line and at an elision, and join no unquoted line to a quoted one (red team A/08, C/10)', () => {
+    const lines = [
+      '> [201169.028782] qemu-kata-syste invoked oom-killer: gfp_mask=0x101c4a(GFP_NOFS|__GFP_HIGHMEM|__GFP_HARDWALL|__GFP_MOVABLE|__GFP_WRITE),',
+      '> order=0, oom_score_adj=-100',
+      '[...]',
+      '> [201169.028863] memory: usage 12218368kB, limit 12218368kB, failcnt 1728013',
+      '',
+      'it obviously is for the particular allocation from the core dumping',
+      'code.',
+      '',
+      '> [201169.028864] memory+swap: usage 12218368kB, limit 9007199254740988kB, failcnt 0',
+      'replier text right under the quote',
+      '2024-01-07T17:54:00.759884+00:00 testbox kernel: [ 9433.667228][T10522] memeater-10522 invoked oom-killer: gfp_mask=0x1100cca(GFP_HIGHUSER_MOVABLE), order=0, oom_score_adj=0',
+      '...',
+      '2024-01-07T17:54:00.760128+00:00 testbox kernel: [ 9434.163003][T10522] oom-kill:constraint=CONSTRAINT_NONE,nodemask=(null),cpuset=/,mems_allowed=0,global_oom,task_memcg=/,task=memeater-10522,pid=10522,uid=1000',
+      '…',
+      ': [  366.467946] Memory cgroup stats for /ile0: cache:12KB rss:0KB unevictable:0KB',
+      '   :',
+      ': [...]',
+      'There are only 3 pages charged to this memcg!',
+    ];
+    expect(texts(lines)).toEqual([
+      'qemu-kata-syste invoked oom-killer: gfp_mask=0x101c4a(GFP_NOFS|__GFP_HIGHMEM|__GFP_HARDWALL|__GFP_MOVABLE|__GFP_WRITE), order=0, oom_score_adj=-100',
+      '[...]',
+      'memory: usage 12218368kB, limit 12218368kB, failcnt 1728013',
+      'it obviously is for the particular allocation from the core dumping',
+      'code.',
+      'memory+swap: usage 12218368kB, limit 9007199254740988kB, failcnt 0',
+      'replier text right under the quote',
+      'memeater-10522 invoked oom-killer: gfp_mask=0x1100cca(GFP_HIGHUSER_MOVABLE), order=0, oom_score_adj=0',
+      '...',
+      'oom-kill:constraint=CONSTRAINT_NONE,nodemask=(null),cpuset=/,mems_allowed=0,global_oom,task_memcg=/,task=memeater-10522,pid=10522,uid=1000',
+      '…',
+      'Memory cgroup stats for /ile0: cache:12KB rss:0KB unevictable:0KB',
+      ':',
+      ': [...]',
+      'There are only 3 pages charged to this memcg!',
+    ]);
+    expectSameResults(lines.join('\n'), [1, 8192]);
+  });
 });
 
 describe('the scanner with the prefilter', () => {
