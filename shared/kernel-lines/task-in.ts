@@ -22,10 +22,11 @@ export const taskInLine: Recognizer<TaskInLine> = {
     const body = stripTruncation(text.slice('Task in '.length), truncated);
     const at = body.indexOf(LEGACY_TASK_IN);
     if (at < 0) return truncated ? { kind: 'task-in', task: body, oom: null, truncated: true } : null;
+    // The limit's path ends the line: on a line a pager cut, it is cut too, so unknown.
     return {
       kind: 'task-in',
       task: body.slice(0, at),
-      oom: body.slice(at + LEGACY_TASK_IN.length),
+      oom: truncated ? null : body.slice(at + LEGACY_TASK_IN.length),
       truncated: false,
     };
   },

@@ -20,6 +20,17 @@ const LINES: RealLine<'task-in'>[] = [
       truncated: true,
     },
   },
+  {
+    source:
+      'the first line above as `less -S` shows it 250 columns wide: the limit path that ends it is cut (red team)',
+    line: 'Task in /kubepods.slice/kubepods-burstable.slice/kubepods-burstable-podf01c1049_ebf4_4b9d_b04c_345e8da5d1a8.slice/docker-15bbd7bed86af66837bb4e3b6d2e08802a23f31df45aefc60daa81f5a12896b5.scope killed as a result of limit of /kubepods.slice/kubepods-bu>',
+    truncated: true,
+    expected: {
+      task: '/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-podf01c1049_ebf4_4b9d_b04c_345e8da5d1a8.slice/docker-15bbd7bed86af66837bb4e3b6d2e08802a23f31df45aefc60daa81f5a12896b5.scope',
+      oom: null,
+      truncated: false,
+    },
+  },
 ];
 
 describeRealLines('task-in', LINES);
