@@ -90,8 +90,11 @@ function quoteDepth(line: string): number {
 
 /** A line blank once its margin is off (indentation, quote marks, a CR): a paragraph ends there. */
 const BLANK = /^[\s>\ufeff]*$/;
-/** What a paste puts where it left lines out: `...`, `[...]`, `…`, a bare `:` (`: ` quoting). */
-const ELISION = /^[\s:[(]*(?:\.\.|\u2026)[.\u2026\s\])]*$|^\s*:\s*$/;
+/**
+ * What a paste puts where it left lines out: `...`, `[...]`, `…`, a bare `:` (`: ` quoting), the `--` that
+ * `grep -A/-B/-C` prints between its groups of lines.
+ */
+const ELISION = /^[\s:[(]*(?:\.\.|\u2026)[.\u2026\s\])]*$|^\s*:\s*$|^\s*--\s*$/;
 
 const KILL = 'Killed process ';
 const SUMMARY = 'oom-kill:';

@@ -318,6 +318,22 @@ describe('wrapped lines of a paste', () => {
     ]);
     expectSameResults(lines.join('\n'), [1, 8192]);
   });
+
+  it('end a record at the `--` that grep -A/-B/-C prints between its groups (red team D/01, ChromeOS Crostini)', () => {
+    const lines = [
+      '[Wed Sep 23 10:44:42 2026] [    109]     0   109     4534      320    81920        0             0 vshd',
+      '--',
+      '[Wed Sep 23 10:44:42 2026] [    983]  1000   983    13829     3520   147456        0           200 ld-linux-x86-64',
+      '--',
+    ];
+    expect(texts(lines)).toEqual([
+      '[    109]     0   109     4534      320    81920        0             0 vshd',
+      '--',
+      '[    983]  1000   983    13829     3520   147456        0           200 ld-linux-x86-64',
+      '--',
+    ]);
+    expectSameResults(lines.join('\n'), [1, 8192]);
+  });
 });
 
 describe('the scanner with the prefilter', () => {
