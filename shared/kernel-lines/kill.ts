@@ -19,8 +19,8 @@ export interface KillLine {
 /**
  * `total-vm:75160kB, anon-rss:65152kB, … UID:0 pgtables:184kB oom_score_adj:0`, and the older `, UID 0,`.
  * On a line a pager cut, the last value may be cut too, so it is not read. A size is read only with its `kB`
- * right after its digits, and no value that more digits follow (a terminal wrap turned into spaces splits
- * `pgtables:690` … `68kB`): such a value is cut, unknown, never the digits before the cut.
+ * right after its digits, and a value without a unit not when digits alone follow (a terminal wrap turned into
+ * spaces splits `pgtables:690` … `68kB`): such a value is cut, unknown, never the digits before the cut.
  */
 export function keyValues(tail: string, truncated: boolean): Record<string, number> {
   const usual = truncated ? null : USUAL_VALUES.exec(tail);
@@ -46,9 +46,13 @@ export function keyValuesByToken(tail: string, truncated: boolean): Record<strin
 /** The values the kernel prints without a unit; every other one is a size in kB. */
 const UNITLESS_KEYS: ReadonlySet<string> = new Set(['UID', 'oom_score_adj']);
 
+const ALL_DIGITS = /^\d+$/;
+
 /**
- * Sets `key` to the number that `text` holds from `start` on, less its `kB` unit, if it holds one and the
- * `next` token does not go on with its digits.
+ * Sets `key` to the number that `text` holds from `start` on. A size counts only with its `kB` right after its
+ * digits, which shows it whole whatever follows (an elision the writer put there, `295264kB...`; a time after
+ * spaces). A value without a unit is cut when the `next` token is digits alone: a wrap turned into spaces split
+ * it (`UID:10` … `00`).
  */
 function addField(
   fields: Record<string, number>,
@@ -57,15 +61,17 @@ function addField(
   start: number,
   next: string | undefined,
 ): void {
-  const unitless = UNITLESS_KEYS.has(key);
-  if (!unitless && !text.endsWith('kB')) return;
-  if (next !== undefined && isDigit(next.charCodeAt(0))) return;
-  const value = signedNumber(text, start, unitless ? text.length : text.length - 2);
+  let end = text.length;
+  if (UNITLESS_KEYS.has(key)) {
+    if (next !== undefined && ALL_DIGITS.test(next)) return;
+  } else {
+    if (text.endsWith('...')) end -= 3;
+    else if (text.endsWith('\u2026')) end -= 1;
+    if (!text.startsWith('kB', end - 2)) return;
+    end -= 2;
+  }
+  const value = signedNumber(text, start, end);
   if (value !== null) fields[key] = value;
-}
-
-function isDigit(code: number): boolean {
-  return code >= 48 && code <= 57;
 }
 
 /**
@@ -131,7 +137,7 @@ const CUT_KILL = /^(\d+)( \([^)]{0,15}(?:\.\.\.|…)?| (?:\.\.\.|…))?((?:[`"']
 /** A kill line cut at or inside the comm: the pid, no name, no values. */
 function cutKill(message: string | null, rest: string, truncated: boolean): KillLine | null {
   if (!isKernelKillStart(message)) return null;
-  const m = CUT_KILL.exec(rest);
+  const m = CUT_KILL.exec(rest.trimStart());
   // A line a pager cut may have cut the pid that ends it.
   if (m === null || (truncated && m[2] === undefined && m[3] === '')) return null;
   return { kind: 'kill', message, pid: Number(m[1]), name: null, fields: {} };

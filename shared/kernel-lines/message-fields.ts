@@ -55,14 +55,17 @@ export function commEnd(text: string, start: number, markers: readonly string[])
   return end;
 }
 
-/** `<pid> (<comm>)<after>`, where one of `after` (each starting with `)`) closes the comm. */
+/**
+ * `<pid> (<comm>)<after>`, where one of `after` (each starting with `)`) closes the comm. Spaces around the pid
+ * may come in runs (a paste's alignment: `Killed process  532 (kodi.bin)`); the comm's own are its own.
+ */
 export function pidAndComm(
   rest: string,
   after: readonly string[],
 ): { pid: number; name: string; tail: string } | null {
   const space = rest.indexOf(' (');
   if (space <= 0) return null;
-  const pid = rest.slice(0, space);
+  const pid = rest.slice(0, space).trim();
   if (!DIGITS.test(pid)) return null;
   const close = commEnd(rest, space + 2, after);
   if (close < 0) return null;

@@ -319,6 +319,20 @@ describe('wrapped lines of a paste', () => {
     expectSameResults(lines.join('\n'), [1, 8192]);
   });
 
+  it('end a record at a markdown code fence (red team E/12, a GitHub issue)', () => {
+    const lines = readFileSync(
+      'test/fixtures/kernel-logs/corpus/70-wordpress-journalctl-grep-markdown-fences-two-global.log',
+      'utf8',
+    )
+      .trimEnd()
+      .split('\n');
+    expect(texts(lines).filter((text) => text.includes('Killed process'))).toEqual([
+      'Out of memory: Killed process 70787 (php) total-vm:3621976kB, anon-rss:3235148kB, file-rss:5760kB, shmem-rss:69120kB, UID:1000 pgtables:6960kB oom_score_adj:0',
+      'Out of memory: Killed process 71246 (php) total-vm:3236952kB, anon-rss:2517056kB, file-rss:5632kB, shmem-rss:69120kB, UID:1000 pgtables:6188kB oom_score_adj:0',
+    ]);
+    expectSameResults(lines.join('\n'), [1, 8192]);
+  });
+
   it('end a record at the `--` that grep -A/-B/-C prints between its groups (red team D/01, ChromeOS Crostini)', () => {
     const lines = [
       '[Wed Sep 23 10:44:42 2026] [    109]     0   109     4534      320    81920        0             0 vshd',

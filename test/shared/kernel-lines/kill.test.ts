@@ -35,6 +35,44 @@ const LINES: RealLine<'kill'>[] = [
     },
   },
   {
+    source: 'raspberrypi/linux#6976, journalctl on a kodi box (two spaces before the pid: red team E/01)',
+    line: 'Out of memory: Killed process  532 (kodi.bin) total-vm:1561568kB, anon-rss:397140kB, file-rss:112348kB, shmem-rss:0kB, UID:972 pgtables:1724kB oom_score_adj:0',
+    expected: {
+      message: 'Out of memory',
+      pid: 532,
+      name: 'kodi.bin',
+      fields: {
+        'total-vm': 1561568,
+        'anon-rss': 397140,
+        'file-rss': 112348,
+        'shmem-rss': 0,
+        UID: 972,
+        pgtables: 1724,
+        oom_score_adj: 0,
+      },
+    },
+  },
+  {
+    source: 'notes on a postgres OOM, `dmesg -T`: the writer cut the rest with `...` (red team E/07)',
+    line: 'Out of memory: Killed process 3154 (postgres) total-vm:526664kB, anon-rss:295264kB...',
+    expected: {
+      message: 'Out of memory',
+      pid: 3154,
+      name: 'postgres',
+      fields: { 'total-vm': 526664, 'anon-rss': 295264 },
+    },
+  },
+  {
+    source: 'kill lines quoted in Python comments, the time after them (red team E/09)',
+    line: '#   Out of memory: Killed process 564376 (celery) anon-rss:1428256kB   15:48:53',
+    expected: {
+      message: '#   Out of memory',
+      pid: 564376,
+      name: 'celery',
+      fields: { 'anon-rss': 1428256 },
+    },
+  },
+  {
     source: 'docker/for-linux#1001 (a comm in parentheses)',
     line: 'Out of memory: Killed process 15925 ((resolved)) total-vm:168424kB, anon-rss:4064kB, file-rss:3584kB, shmem-rss:0kB',
     expected: { message: 'Out of memory', pid: 15925, name: '(resolved)' },
