@@ -54,6 +54,35 @@ function differ(a: KillEvidence | undefined, b: KillEvidence | null): boolean {
   return a.some((value, i) => value !== null && b[i] != null && b[i] !== value);
 }
 
+/** What the copies of one kill showed together: each value from the copy that showed it. */
+function mergedEvidence(copies: readonly RecentKill[]): KillEvidence | undefined {
+  let merged: KillEvidence | undefined;
+  for (const { evidence } of copies) {
+    if (evidence === undefined) continue;
+    merged = merged === undefined ? [...evidence] : merged.map((value, i) => value ?? evidence[i] ?? null);
+  }
+  return merged;
+}
+
+/**
+ * Whether a kill at time `b` that shows `evidence` may be a copy of a kept one at time `a` that showed `kept`
+ * (the same pid and comm, near in time). With both kernel times known, the same pid and comm that close is one
+ * kill whatever its figures (a group prints its victim twice, tearing down in between); without them, nothing
+ * the two show may tell them apart.
+ */
+function mayBeCopy(
+  a: number | null,
+  b: number | null,
+  kept: KillEvidence | undefined,
+  evidence: KillEvidence | null,
+): boolean {
+  return (isTime(a) && isTime(b)) || !differ(kept, evidence);
+}
+
+function isTime(time: number | null): time is number {
+  return time !== null && Number.isFinite(time);
+}
+
 /** The `n`th id of kills whose natural id is `id` (0: that id): each kill of a text without times keeps its own. */
 export function nthId(id: string, n: number): string {
   return n === 0 ? id : hash('sha256', `${id}\u0000${n}`, 'hex').slice(0, 32);
@@ -79,6 +108,10 @@ export class RecentKills {
     for (const kill of list) this.index(kill);
   }
 
+  /** What a kept kill's event and the other copies sent under its id showed together; a co-victim's own. */
+  private readonly evidenceOf = (kill: RecentKill): KillEvidence | undefined =>
+    kill.id === '' ? kill.evidence : mergedEvidence(this.ids.get(kill.id) ?? [kill]);
+
   hasId(id: string): boolean {
     return this.ids.has(id);
   }
@@ -103,13 +136,15 @@ export class RecentKills {
     let free = id;
     let kills = this.ids.get(id);
     for (let n = 1; kills !== undefined; n++) {
-      const copy = kills.findLast((kill) => !differ(kill.evidence, evidence));
-      if (copy !== undefined) return { copy, id: null };
+      // Compared with what all its copies showed: a fragment kept first tells no kill apart on its own.
+      const last = kills.at(-1) as RecentKill;
+      if (mayBeCopy(last.time, victim.time, mergedEvidence(kills), evidence)) return { copy: last, id: null };
       free = nthId(id, n);
       kills = this.ids.get(free);
     }
     const { pid, name, time } = victim;
-    const copy = pid === null ? null : this.byPid.get(pid)?.find(name, time, seconds, evidence);
+    const copy =
+      pid === null ? null : this.byPid.get(pid)?.find(name, time, seconds, evidence, this.evidenceOf);
     return copy == null ? { copy: null, id: free } : { copy, id: null };
   }
 
@@ -192,18 +227,15 @@ class PidKills {
     time: number | null,
     seconds: number,
     evidence: KillEvidence | null,
+    evidenceOf: (kill: RecentKill) => KillEvidence | undefined = (kill) => kill.evidence,
   ): RecentKill | null {
     const ascending = this.disorder === 0 && time !== null;
     for (let i = this.kills.length - 1; i >= 0; i--) {
       const kill = this.kills[i] as RecentKill;
       // Times ascend: this kill and all before it are too long before `time`.
       if (ascending && time - (kill.time as number) > seconds) return null;
-      if (
-        withinSeconds(kill.time, time, seconds) &&
-        sameComm(kill.name, name) &&
-        !differ(kill.evidence, evidence)
-      )
-        return kill;
+      if (!withinSeconds(kill.time, time, seconds) || !sameComm(kill.name, name)) continue;
+      if (mayBeCopy(kill.time, time, evidenceOf(kill), evidence)) return kill;
     }
     return null;
   }
@@ -215,7 +247,7 @@ function sameComm(a: string | null, b: string | null): boolean {
 }
 
 function timed(kill: RecentKill): boolean {
-  return kill.time !== null && Number.isFinite(kill.time);
+  return isTime(kill.time);
 }
 
 /** Whether `later`, pushed after `earlier`, has an earlier time (both known). */

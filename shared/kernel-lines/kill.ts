@@ -129,17 +129,17 @@ export function isKernelKillStart(message: string | null): boolean {
 }
 
 /**
- * `N` or `N (com…`, then a cut mark (`...`, `…`) and the quotes that close the paste's text (`"`, `",`, a
- * backtick). Digits that a cut mark follows at once may be cut themselves: no pid.
+ * `N (com…` or `N ...`, then the quotes that close the paste's text (`"`, `",`, a backtick). The space after the
+ * digits shows the pid whole: digits that end the line, or that a cut mark follows at once, may be cut
+ * themselves (`cut -c`, a terminal, a pager: `Killed process 14639` of 1463994), so they give no pid.
  */
-const CUT_KILL = /^(\d+)( \([^)]{0,15}(?:\.\.\.|…)?| (?:\.\.\.|…))?((?:[`"']+,?)?)$/;
+const CUT_KILL = /^(\d+)(?: \([^)]{0,15}(?:\.\.\.|…)?| (?:\.\.\.|…))(?:[`"']+,?)?$/;
 
 /** A kill line cut at or inside the comm: the pid, no name, no values. */
-function cutKill(message: string | null, rest: string, truncated: boolean): KillLine | null {
+function cutKill(message: string | null, rest: string): KillLine | null {
   if (!isKernelKillStart(message)) return null;
   const m = CUT_KILL.exec(rest.trimStart());
-  // A line a pager cut may have cut the pid that ends it.
-  if (m === null || (truncated && m[2] === undefined && m[3] === '')) return null;
+  if (m === null) return null;
   return { kind: 'kill', message, pid: Number(m[1]), name: null, fields: {} };
 }
 
@@ -154,7 +154,7 @@ export const killLine: Recognizer<KillLine> = {
     const message = messageBefore(text, at);
     const rest = stripTruncation(text.slice(at + PREFIX.length), truncated);
     const parsed = pidAndComm(rest, [') total-vm:', '), UID ', ')']);
-    if (parsed === null) return cutKill(message, rest, truncated);
+    if (parsed === null) return cutKill(message, rest);
     return {
       kind: 'kill',
       message,

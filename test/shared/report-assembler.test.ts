@@ -470,6 +470,40 @@ describe('copies of one kill, and kills that only look alike (pid and comm are n
     expect(new Set(events.map((e) => e.id)).size).toBe(2);
   });
 
+  it('a fragment of the first kept before both does not make the second a copy (a review of this rule)', () => {
+    for (const fragment of [
+      '> Killed process 2746 (leaker)',
+      '> oom_reaper: reaped process 2746 (leaker), now anon-rss:0kB',
+      'Memory cgroup out of memory: Killed process 2746 (lea',
+    ]) {
+      const { events } = parseKernelLog([fragment, 'text', ...FIRST_BOOT, '', ...SECOND_BOOT].join('\n'));
+      expect(events.map((e) => [e.victim.pid, e.memory?.failcnt]), fragment).toEqual([
+        [2746, 158965],
+        [2746, 7221],
+      ]);
+    }
+  });
+
+  it('a victim printed again in a report of its own, with a kernel time, is the same kill whatever its figures', () => {
+    const task =
+      '/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-poda5d8fdd1_1369_469e_8a7d_2c1047529435.slice/cri-containerd-9192cb33411ff69d015a3577db136757f5b145064a1703efea3d0e12e8a64987.scope';
+    const bash = (anon: number, file: number) =>
+      `Memory cgroup out of memory: Killed process 7788 (bash) total-vm:7169492kB, anon-rss:${anon}kB, file-rss:${file}kB, shmem-rss:0kB, UID:0 pgtables:14076kB oom_score_adj:1000`;
+    const { events } = parseKernelLog(
+      [
+        '[  139.201253] bash invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=1000',
+        '[  139.201360] memory: usage 7464436kB, limit 7464436kB, failcnt 1133',
+        `[  139.201465] oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=x,mems_allowed=0,oom_memcg=/kubepods.slice,task_memcg=${task},task=bash,pid=7788,uid=0`,
+        `[  139.201482] ${bash(7165824, 956)}`,
+        `[  139.208991] Tasks in ${task} are going to be killed due to memory.oom.group set`,
+        '[  139.209001] Memory cgroup out of memory: Killed process 7620 (nginx) total-vm:11464kB, anon-rss:1156kB, file-rss:3900kB, shmem-rss:0kB, UID:0 pgtables:60kB oom_score_adj:1000',
+        '[  139.210000] Memory cgroup stats for /kubepods.slice/x:',
+        `[  139.243276] ${bash(7000000, 44)}`,
+      ].join('\n'),
+    );
+    expect(events.map((e) => [e.victim.pid, e.victim.anonRssKb, e.coVictimCount])).toEqual([[7788, 7165824, 1]]);
+  });
+
   it('the same two reports fed again, or one of them printed twice, are not new kills', () => {
     const once = feed([...FIRST_BOOT, ...SECOND_BOOT], null, true);
     expect(feed([...FIRST_BOOT, ...SECOND_BOOT], roundTrip(once.state), true).events).toEqual([]);

@@ -133,7 +133,6 @@ describeRealLines('kill', LINES);
 
 describe('kill: a line cut at or inside the comm', () => {
   it.each([
-    ['cut after the pid', 'Memory cgroup out of memory: Killed process 1463994'],
     ['cut inside the comm', 'Memory cgroup out of memory: Killed process 1463994 (jav'],
     ['cut at the comm', 'Memory cgroup out of memory: Killed process 1463994 ('],
     ['redacted after the pid', 'Memory cgroup out of memory: Killed process 1463994 ...'],
@@ -144,7 +143,10 @@ describe('kill: a line cut at or inside the comm', () => {
       '"message": "Memory cgroup out of memory: Killed process 1463994 (jav",',
     ],
     ['with no message', 'Killed process 1463994 (jav'],
-    ['after the allocating task message', 'Out of memory (oom_kill_allocating_task): Killed process 1463994'],
+    [
+      'after the allocating task message',
+      'Out of memory (oom_kill_allocating_task): Killed process 1463994 (ja',
+    ],
   ])('is a kill of the pid, its name unknown: %s', (_case, line) => {
     expect(parseKernelLine(line)).toEqual({
       kind: 'line',
@@ -163,6 +165,11 @@ describe('kill: a line cut at or inside the comm', () => {
   it.each([
     ['digits a cut mark follows at once (the pid may be cut)', 'Out of memory: Killed process 14639...'],
     ['digits a pager cut', 'Out of memory: Killed process 14639'],
+    [
+      'digits that end the line (cut -c, a terminal: 14639 of 1463994)',
+      'Out of memory: Killed process 14639',
+    ],
+    ['digits a wrap cut (the rest on the next line)', 'Memory cgroup out of memory: Killed process 14'],
     ['a comm longer than a comm', 'Out of memory: Killed process 1463994 (this is longer than fifteen'],
     ['prose after the pid', 'Out of memory: Killed process 1463994 and then the node rebooted'],
     ['prose before it', 'we saw that the kernel Killed process 1463994'],
