@@ -29,6 +29,10 @@ const JOURNAL_FULL =
   /^\S{1,12} (\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d(?:\.\d{1,9})?) ([A-Z]{1,6}|[+-]\d{4}) (\S{1,255}) ([^\s:[]{1,64})(?:\[\d{1,10}\])?: ?/;
 // `dmesg --time-format iso`: `2026-12-05T16:23:08,123456+00:00 ` (a comma before the fraction).
 const DMESG_ISO = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d),(\d{1,9})([+-]\d\d:?\d\d) ?/;
+// Talos (`talosctl dmesg`, its console): `<facility>: <level, %7s>: [<RFC 3339 time>]: `, after `<node>: ` with
+// `-n`. The node is talosctl's label of the API target (the address it was given), not the node's name.
+const TALOS_KMSG =
+  /^(?:[^\s:]{1,253}: )?(kern|user|mail|daemon|auth|syslog|lpr|news|uucp|cron|authpriv|ftp|local[0-7]): {1,7}(?:emerg|alert|crit|err|warning|warn|notice|info|debug): \[(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?(?:Z|[+-]\d\d:\d\d))\]: ?/;
 // Hypervisor and collector logs put their own fields before a dmesg time (`… Guest: <6>[39291577.009360] …`).
 const EMBEDDED_DMESG = /^[^[]{1,120}(?=\[ *\d+\.\d{1,9}\] )/;
 /** The envelope prefixes, for the in-place copies of record-shape.ts (its test checks that they agree). */
@@ -68,6 +72,22 @@ function mayStartSyslog(text: string): boolean {
   return false;
 }
 
+/**
+ * The Talos envelope: the line's first `:` ends its facility or its node, and the time's `: [` is the first `[`
+ * after it, 7 to 28 characters on (a facility of up to 8 letters, 1 to 7 spaces and a level of 3 to 7).
+ */
+function mayStartTalos(text: string): boolean {
+  const colon = text.indexOf(':');
+  if (colon < 1 || colon > 253 || text.charCodeAt(colon + 1) !== SPACE) return false;
+  const open = text.indexOf('[', colon + 7);
+  return (
+    open > 0 &&
+    open <= colon + 28 &&
+    text.charCodeAt(open - 2) === 0x3a &&
+    text.charCodeAt(open - 1) === SPACE
+  );
+}
+
 const digitFirst = (text: string): boolean => isDigit(text.charCodeAt(0));
 const bracketFirst = (text: string): boolean => text.charCodeAt(0) === OPEN_BRACKET;
 
@@ -79,6 +99,7 @@ export const FULL: Prefix = { pattern: JOURNAL_FULL, mayStart: mayStartSyslog };
 export const ISO_TIME: Prefix = { pattern: DMESG_ISO, mayStart: digitFirst };
 export const RFC3339: Prefix = { pattern: RFC3339_SYSLOG, mayStart: digitFirst };
 export const SYSLOG_LINE: Prefix = { pattern: SYSLOG, mayStart: mayStartSyslog };
+export const TALOS: Prefix = { pattern: TALOS_KMSG, mayStart: mayStartTalos };
 export const EMBEDDED: Prefix = {
   pattern: EMBEDDED_DMESG,
   mayStart: (text) => text.charCodeAt(0) !== OPEN_BRACKET && text.includes('] '),
@@ -117,17 +138,23 @@ export const PREFIXES_BY_FREQUENCY: readonly Prefix[] = [
   NO_HOST,
   FULL,
   ISO_TIME,
+  TALOS,
   EMBEDDED,
 ];
 
 /**
  * Whether some prefix may match the text. Of a text that starts with a letter, only the syslog-like prefixes,
- * dmesg's level and a hypervisor's fields can; most kernel text starts so and matches none of them, and asking
+ * dmesg's level, a hypervisor's fields and Talos's envelope can; most kernel text starts so and matches none of them, and asking
  * each prefix in turn was most of reading such a line. test/shared/envelope-prefixes.test.ts checks that it
  * passes every text some prefix matches.
  */
 export function mayStartAnyPrefix(text: string): boolean {
   const lowerCased = text.charCodeAt(0) | 0x20;
   if (lowerCased < 0x61 || lowerCased > 0x7a) return true;
-  return mayStartSyslog(text) || EMBEDDED.mayStart(text) || (LEVEL.mayStart(text) && DMESG_LEVEL.test(text));
+  return (
+    mayStartSyslog(text) ||
+    EMBEDDED.mayStart(text) ||
+    (LEVEL.mayStart(text) && DMESG_LEVEL.test(text)) ||
+    mayStartTalos(text)
+  );
 }

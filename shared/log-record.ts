@@ -1,7 +1,7 @@
 /**
  * Removes the envelope around one kernel message, whichever way it was carried: raw `/dev/kmsg` records,
- * `dmesg` (with `-T`, `-x`, `-r` and printk caller ids), journalctl/syslog, Fluent Bit JSON records (kmsg,
- * systemd, Container Insights), e-mail quoting, or plain text.
+ * `dmesg` (with `-T`, `-x`, `-r` and printk caller ids), journalctl/syslog, `talosctl dmesg`, Fluent Bit JSON
+ * records (kmsg, systemd, Container Insights), e-mail quoting, or plain text.
  */
 import { isoFromMs } from './iso-time.ts';
 import {
@@ -20,6 +20,7 @@ import {
   RFC3339,
   RFC5424,
   SYSLOG_LINE,
+  TALOS,
   TIME,
   WALL,
 } from './envelope-prefixes.ts';
@@ -182,7 +183,10 @@ function messageLine(raw: string): string | null {
 
 type Stage = (text: string, entry: LogEntry) => string | null;
 
-/** The collector's envelope: a raw kmsg record, a syslog line, or a hypervisor's fields before a dmesg time. */
+/**
+ * The collector's envelope: a raw kmsg record, a syslog line, Talos's kernel log, or a hypervisor's fields
+ * before a dmesg time.
+ */
 function stripCollector(text: string, entry: LogEntry): string | null {
   let m = matchOf(KMSG, text);
   if (m !== null) {
@@ -229,6 +233,13 @@ function stripCollector(text: string, entry: LogEntry): string | null {
     entry.stamp = m[1] as string;
     entry.host = m[2] as string;
     entry.fromKernel = m[3] === 'kernel';
+    return text.slice(m[0].length);
+  }
+  m = matchOf(TALOS, text);
+  if (m !== null) {
+    // go-kmsg's wall clock of the record; userspace writes to /dev/kmsg get LOG_USER, the kernel's text `kern`.
+    entry.wallTime = isoOrNull(m[2]);
+    entry.fromKernel = m[1] === 'kern';
     return text.slice(m[0].length);
   }
   m = matchOf(EMBEDDED, text);

@@ -60,6 +60,21 @@ describe('every envelope prefix', () => {
         )
         .map((parts) => parts.join('')),
     },
+    // Talos's envelope, its node (talosctl -n) a name or an address, the level's width and spaces varied.
+    fc
+      .tuple(
+        fc.constantFrom('', 'talos-cp-1: ', '10.200.70.91: ', 'n: ', 'fd00::1: ', 'x:y: ', ': '),
+        fc.constantFrom('kern', 'user', 'local7', 'k', 'kernel'),
+        fc.constantFrom(':    info', ':     err', ': warning', ': info', ':       debug', ':info', ' :err'),
+        fc.constantFrom(
+          ': [2025-06-04T04:51:57.572293906Z]: ',
+          ': [2025-06-04T04:51:57+02:00]: ',
+          ': [',
+          ': [x]: ',
+        ),
+        fc.string({ unit, maxLength: 8 }),
+      )
+      .map((parts) => parts.join('')),
     // dmesg's level, and a hypervisor's fields before a dmesg time: lines that start with a letter too.
     fc
       .tuple(

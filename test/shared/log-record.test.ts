@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readLogRecord, splitGluedRecords, type LogEntry } from '../../shared/log-record.ts';
+import { readLogRecord, skimLogRecord, splitGluedRecords, type LogEntry } from '../../shared/log-record.ts';
 
 const KILL =
   'Memory cgroup out of memory: Killed process 61746 (nginx) total-vm:10668kB, anon-rss:892kB, file-rss:12kB, shmem-rss:0kB, UID:0 pgtables:56kB oom_score_adj:999';
@@ -134,6 +134,61 @@ describe('readLogRecord removes every envelope people really have', () => {
         '2023-12-04T10:49:30.127Z In(05) vcpu-5 - Guest: <6>[39291577.009363] Tasks state (memory values in pages):',
       ),
     ).toMatchObject({ text: 'Tasks state (memory values in pages):', kernelTime: 39291577.009363 });
+  });
+
+  it('the Talos kernel log: talosctl dmesg with and without its -n node prefix (siderolabs/talos#11148)', () => {
+    const counter = 'memory: usage 4194304kB, limit 4194304kB, failcnt 2084326';
+    const kill =
+      'Out of memory: Killed process 2735 (kube-apiserver) total-vm:3112352kB, anon-rss:1505564kB, file-rss:104kB, shmem-rss:0kB, UID:65534 pgtables:3800kB oom_score_adj:827';
+    const lines: [string, string, string | null][] = [
+      [
+        `10.200.70.91: kern:    info: [2025-06-04T04:51:57.572293906Z]: ${counter}`,
+        counter,
+        '2025-06-04T04:51:57.572Z',
+      ],
+      [
+        `172.25.100.11: kern:     err: [2025-04-22T10:37:36.727637155Z]: ${kill}`,
+        kill,
+        '2025-04-22T10:37:36.727Z',
+      ],
+      // Without -n, a hostname as node, `warning` filling the width, a zone other than Z, no fraction.
+      [`kern:     err: [2025-04-22T10:37:36.727637155Z]: ${kill}`, kill, '2025-04-22T10:37:36.727Z'],
+      [`talos-cp-1: kern: warning: [2025-04-22T12:37:36+02:00]: ${kill}`, kill, '2025-04-22T10:37:36.000Z'],
+      // A message in a collector's `log` field (a file of talosctl output tailed as-is).
+      [
+        JSON.stringify({ log: `kern:    info: [2025-06-04T04:51:57.572293906Z]: ${counter}` }),
+        counter,
+        '2025-06-04T04:51:57.572Z',
+      ],
+    ];
+    for (const [raw, text, wallTime] of lines) {
+      // The -n prefix is the address talosctl was given, not the node's name: no host.
+      expect(readLogRecord(raw)).toMatchObject({
+        text,
+        wallTime,
+        host: null,
+        kernelTime: null,
+        enveloped: true,
+        fromKernel: true,
+      });
+      expect(skimLogRecord(raw)).toMatchObject({ enveloped: true });
+    }
+    // Messages userspace wrote to /dev/kmsg have another facility (LOG_USER): not the kernel's.
+    expect(
+      readLogRecord(
+        '172.25.100.11: user: warning: [2025-04-22T10:37:36.7Z]: [talos] Killed process 2735 (x)',
+      ),
+    ).toMatchObject({ text: '[talos] Killed process 2735 (x)', fromKernel: false });
+    // A time without its zone is not this envelope, nor is a comm that looks like a node.
+    expect(readLogRecord(`kern:    info: [2025-06-04T04:51:57.572293906]: ${counter}`)?.wallTime).toBeNull();
+  });
+
+  it("the vmware.log time stays the hypervisor's, not the guest line's wall clock (vmware/photon#1535)", () => {
+    expect(
+      readLogRecord(
+        '2023-12-04T10:49:30.125Z In(05) vcpu-5 - Guest: <3>[39290745.072599] Killed process 2625 (node) total-vm:22355612kB, anon-rss:517580kB, file-rss:34160kB, shmem-rss:0kB',
+      ),
+    ).toMatchObject({ wallTime: null, kernelTime: 39290745.072599, host: null });
   });
 
   it('Fluent Bit kmsg record, whole (samples/fluent-bit-5.1 /fluentbit/oom-whole)', () => {

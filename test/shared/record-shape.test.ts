@@ -132,6 +132,20 @@ describe('lineShapeAt', () => {
       .tuple(digits(4, 4), clock, fc.constantFrom('Z', '+00:00', '-0530', '+1'), word(1, 20), word(1, 10))
       .map(([y, time, zone, host, ident]) => `${y}-11-20T${time}${zone} ${host} ${ident}: `),
     fc.constantFrom('kern  :warn  : ', 'user:err: ', '<6>', '<4>[', '[T12] ', '[ C3]', '', 'x: '),
+    // Talos (`talosctl dmesg`), with and without the node talosctl names.
+    fc
+      .tuple(
+        fc.constantFrom('', '10.200.70.91: ', 'talos-cp-1: ', 'fd00::1: ', 'a b: '),
+        fc.constantFrom(
+          'kern:    info: ',
+          'kern:     err: ',
+          'user: warning: ',
+          'kern: info: ',
+          'kern:info: ',
+        ),
+        fc.constantFrom('2025-06-04T04:51:57.572293906Z', '2025-06-04T04:51:57+02:00', '2025-06-04T04:51:57'),
+      )
+      .map(([node, level, time]) => `${node}${level}[${time}]: `),
     fc.string({ maxLength: 20 }),
   );
 
