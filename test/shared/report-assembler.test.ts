@@ -477,7 +477,10 @@ describe('copies of one kill, and kills that only look alike (pid and comm are n
       'Memory cgroup out of memory: Killed process 2746 (lea',
     ]) {
       const { events } = parseKernelLog([fragment, 'text', ...FIRST_BOOT, '', ...SECOND_BOOT].join('\n'));
-      expect(events.map((e) => [e.victim.pid, e.memory?.failcnt]), fragment).toEqual([
+      expect(
+        events.map((e) => [e.victim.pid, e.memory?.failcnt]),
+        fragment,
+      ).toEqual([
         [2746, 158965],
         [2746, 7221],
       ]);
@@ -501,7 +504,9 @@ describe('copies of one kill, and kills that only look alike (pid and comm are n
         `[  139.243276] ${bash(7000000, 44)}`,
       ].join('\n'),
     );
-    expect(events.map((e) => [e.victim.pid, e.victim.anonRssKb, e.coVictimCount])).toEqual([[7788, 7165824, 1]]);
+    expect(events.map((e) => [e.victim.pid, e.victim.anonRssKb, e.coVictimCount])).toEqual([
+      [7788, 7165824, 1],
+    ]);
   });
 
   it('the same two reports fed again, or one of them printed twice, are not new kills', () => {
