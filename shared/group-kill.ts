@@ -37,3 +37,13 @@ export function addCoVictim(report: OpenReport, kill: KillRecord, members: Set<n
     report.coVictims.push({ pid, name: kill.name ?? '', anonRssKb: kill.fields['anon-rss'] ?? null });
   }
 }
+
+/**
+ * Whether a `memory.oom.group` line may belong to the report: the kernel names the victim's memcg or one of its
+ * ancestors, so a group outside the victim's whole cgroup path (when the report shows it) is another report's.
+ */
+export function groupHoldsVictim(report: OpenReport, group: string): boolean {
+  const task = report.taskMemcg;
+  if (task === null || report.taskMemcgTruncated) return true;
+  return group === '/' || task === group || task.startsWith(`${group}/`);
+}

@@ -12,7 +12,7 @@
  * gives the kill its other lines name (implied-kill.ts), and one that names none is drift.
  */
 import { type AssemblerState, copyOfState, emptyAssemblerState, type RecentKill } from './assembler-state.ts';
-import { addCoVictim, joinsGroup } from './group-kill.ts';
+import { addCoVictim, groupHoldsVictim, joinsGroup } from './group-kill.ts';
 import { impliedKill, reapsItsVictim } from './implied-kill.ts';
 import type { KernelLine } from './kernel-line.ts';
 import { parseKernelLine } from './kernel-line.ts';
@@ -322,7 +322,9 @@ class Assembly {
       }
       case 'oom-group': {
         const open = this.state.open;
-        const report = open !== null && open.groupCgroup === null ? open : this.reportForBody(time);
+        if (open !== null && !groupHoldsVictim(open, line.cgroup)) this.close();
+        const joins = open !== null && open === this.state.open && open.groupCgroup === null;
+        const report = joins ? open : this.reportForBody(time);
         report.groupCgroup = line.cgroup;
         return report;
       }

@@ -446,6 +446,20 @@ describe('memory.oom.group of any size (issue 10)', () => {
   });
 });
 
+describe('a memory.oom.group line and the report it joins', () => {
+  // A blog on AKS OOMs (red team F/05): a summary pasted alone, prose, then another node's group line.
+  const SUMMARY =
+    'oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=cri-containerd-4d2af8acef61505159dd1fb6e232eacd1b724e1d629f043fcaa47809544f6d92.scope,mems_allowed=0,oom_memcg=/kubepods.slice,task_memcg=/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-poda9d4b3f1_0189_4f5e_a8ee_94f0a3f53ab0.slice/cri-containerd-4d2af8acef61505159dd1fb6e232eacd1b724e1d629f043fcaa47809544f6d92.scope,task=stress-ng-vm,pid=728241,uid=0';
+  const OTHER_GROUP =
+    'Dec 13 07:54:24 aks-ubuntu-26253795-vmss000000 kernel: [41725.949137] Tasks in /kubepods.slice/kubepods-burstable.slice/kubepods-burstable-podc9658b52_5194_4250_87f2_ec380cce2915.slice/cri-containerd-6793e00dcd36f430871d321242bbd79c1c186a3fad6615a98a1cc0b24c3e7f8f.scope are going to be killed due to memory.oom.group set';
+
+  it('joins no report whose victim is outside its cgroup: that report ends, and the line is its own', () => {
+    const { events, drift } = parseKernelLog([SUMMARY, 'Some prose between them.', OTHER_GROUP].join('\n'));
+    expect(events.map((e) => [e.victim.pid, e.lines.length, e.coVictimCount])).toEqual([[728241, 1, 0]]);
+    expect(drift.map((d) => d.text)).toEqual([OTHER_GROUP.slice(OTHER_GROUP.indexOf('Tasks in'))]);
+  });
+});
+
 describe('copies of one kill, and kills that only look alike (pid and comm are not a key)', () => {
   // linux-mm, the memcg __GFP_FS patch (red team C 01): two test boots kill pid 2746 (leaker), no timestamps.
   const leakerReport = (gfp: string, failcnt: number, anonRss: number, fileRss: number) => [
