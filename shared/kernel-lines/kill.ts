@@ -4,7 +4,13 @@
  * The kernel prints `Killed process` only when it kills, so a line cut at or inside the comm (`cut -c`, a
  * terminal's width, `...` for the rest, an issue title) is still a kill of N, its name unknown.
  */
-import { messageBefore, pidAndComm, signedNumber, stripTruncation } from './message-fields.ts';
+import {
+  messageBefore,
+  pidAndComm,
+  pidBeforePlaceholder,
+  signedNumber,
+  stripTruncation,
+} from './message-fields.ts';
 import type { Recognizer } from './recognizer.ts';
 
 export interface KillLine {
@@ -47,12 +53,21 @@ export function keyValuesByToken(tail: string, truncated: boolean): Record<strin
 const UNITLESS_KEYS: ReadonlySet<string> = new Set(['UID', 'oom_score_adj']);
 
 const ALL_DIGITS = /^\d+$/;
+/** What closes another writer's text around a kernel line: a brace or bracket, a quote, an escape, a control. */
+const CLOSER = /[}\])"'`\\\u0000-\u001f]/;
+
+/** Where the signed integer at `start` ends. */
+function digitsEnd(text: string, start: number): number {
+  let i = text.charCodeAt(start) === 0x2d ? start + 1 : start;
+  while (i < text.length && text.charCodeAt(i) >= 0x30 && text.charCodeAt(i) <= 0x39) i++;
+  return i;
+}
 
 /**
  * Sets `key` to the number that `text` holds from `start` on. A size counts only with its `kB` right after its
  * digits, which shows it whole whatever follows (an elision the writer put there, `295264kB...`; a time after
  * spaces). A value without a unit is cut when the `next` token is digits alone: a wrap turned into spaces split
- * it (`UID:10` … `00`).
+ * it (`UID:10` … `00`); it may end at what closes a writer's text around the line (`oom_score_adj:0}]`).
  */
 function addField(
   fields: Record<string, number>,
@@ -64,6 +79,9 @@ function addField(
   let end = text.length;
   if (UNITLESS_KEYS.has(key)) {
     if (next !== undefined && ALL_DIGITS.test(next)) return;
+    end = digitsEnd(text, start);
+    // Another writer's text around the kernel's may close right after its last value: `0}]`, `0\u0003",`.
+    if (end < text.length && !CLOSER.test(text.charAt(end))) return;
   } else {
     if (text.endsWith('...')) end -= 3;
     else if (text.endsWith('\u2026')) end -= 1;
@@ -154,7 +172,12 @@ export const killLine: Recognizer<KillLine> = {
     const message = messageBefore(text, at);
     const rest = stripTruncation(text.slice(at + PREFIX.length), truncated);
     const parsed = pidAndComm(rest, [') total-vm:', '), UID ', ')']);
-    if (parsed === null) return cutKill(message, rest);
+    if (parsed === null) {
+      const hidden = pidBeforePlaceholder(rest, [') total-vm:', '), UID ']);
+      if (hidden === null) return cutKill(message, rest);
+      const fields = keyValues(unquoted(text, at, hidden.tail), truncated);
+      return { kind: 'kill', message, pid: hidden.pid, name: null, fields };
+    }
     return {
       kind: 'kill',
       message,

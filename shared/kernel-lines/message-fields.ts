@@ -72,6 +72,26 @@ export function pidAndComm(
   return { pid: Number(pid), name: rest.slice(space + 2, close), tail: rest.slice(close + 1) };
 }
 
+/**
+ * `<pid> (<text>)<after>` where the text is longer than any comm: what an author put in its place (a path, a
+ * redaction). The pid is the kernel's, the name unknown. Only `after` markers that no prose has: the kernel's
+ * own next field.
+ */
+export function pidBeforePlaceholder(
+  rest: string,
+  after: readonly string[],
+): { pid: number; tail: string } | null {
+  const space = rest.indexOf(' (');
+  if (space <= 0) return null;
+  const pid = rest.slice(0, space).trim();
+  if (!DIGITS.test(pid)) return null;
+  for (const marker of after) {
+    const at = rest.indexOf(marker, space + 2 + COMM_MAX);
+    if (at >= 0) return { pid: Number(pid), tail: rest.slice(at + 1) };
+  }
+  return null;
+}
+
 /** The text before `marker` when it is a `<message>: ` prefix such as `Memory cgroup out of memory`. */
 export function messageBefore(text: string, at: number): string | null {
   if (at === 0) return null;

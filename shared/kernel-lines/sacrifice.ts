@@ -2,15 +2,22 @@
  * Before 5.x: `<message>: Kill process A (comm) score S or sacrifice child`. A is only the candidate: the next
  * `Killed process B` is the victim.
  */
-import { messageBefore, pidAndComm, toInt } from './message-fields.ts';
+import { messageBefore, pidAndComm, pidBeforePlaceholder, toInt } from './message-fields.ts';
 import type { Recognizer } from './recognizer.ts';
 
 export interface SacrificeLine {
   kind: 'sacrifice';
   message: string | null;
   pid: number;
-  name: string;
+  /** Null when an author put a placeholder longer than any comm in its place. */
+  name: string | null;
   score: number | null;
+}
+
+/** The pid before a placeholder longer than any comm (an author hid the comm): its name unknown. */
+function placeholderComm(rest: string): { pid: number; name: null; tail: string } | null {
+  const hidden = pidBeforePlaceholder(rest, [') score ']);
+  return hidden === null ? null : { ...hidden, name: null };
 }
 
 export const sacrificeLine: Recognizer<SacrificeLine> = {
@@ -19,7 +26,8 @@ export const sacrificeLine: Recognizer<SacrificeLine> = {
   read(text) {
     const at = text.indexOf('Kill process ');
     if (at < 0) return null;
-    const parsed = pidAndComm(text.slice(at + 'Kill process '.length), [') score ', ')']);
+    const rest = text.slice(at + 'Kill process '.length);
+    const parsed = pidAndComm(rest, [') score ', ')']) ?? placeholderComm(rest);
     if (parsed === null) return null;
     const score = /^ score (\d+)/.exec(parsed.tail);
     return {

@@ -40,14 +40,17 @@ describe('victimKindOf', () => {
 describe('isSelectionOnlyKill, on the real reports of the corpus', () => {
   const events = corpusEvents();
 
-  it('holds for the one kill known only by `Kill process N (comm) score S or sacrifice child` (06, cut after it)', () => {
+  it('holds for the kills known only by `Kill process N (comm) score S or sacrifice child` (06 cut after it, 73)', () => {
     const withSelection = events.filter(({ event }) => event.lines.some((line) => SELECTION.test(line)));
     expect(new Set(withSelection.map(({ file }) => file)).size).toBeGreaterThanOrEqual(15);
     expect(
       events
         .filter(({ event }) => isSelectionOnlyKill(event))
         .map(({ file, event }) => [file, event.victim.pid]),
-    ).toEqual([['06-tomcat-dmesg-glued-one-line.log', 27281]]);
+    ).toEqual([
+      ['06-tomcat-dmesg-glued-one-line.log', 27281],
+      ['73-zh-dmesg-T-d-selection-comm-hidden-by-author.log', 21797],
+    ]);
   });
 
   it('holds when the `Killed process` line after a selection is lost, and not with it', () => {

@@ -73,6 +73,41 @@ const LINES: RealLine<'kill'>[] = [
     },
   },
   {
+    source:
+      'fluent/fluent-bit#9777: a Cloud Logging record, the message ending in an escaped control character (red team F/01)',
+    line: '"message": "Out of memory: Killed process 1185587 (fluent-bit) total-vm:93200544kB, anon-rss:6249596kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:161220kB oom_score_adj:0\\u0003",',
+    expected: {
+      pid: 1185587,
+      name: 'fluent-bit',
+      fields: {
+        'total-vm': 93200544,
+        'anon-rss': 6249596,
+        'file-rss': 0,
+        'shmem-rss': 0,
+        UID: 0,
+        pgtables: 161220,
+        oom_score_adj: 0,
+      },
+    },
+  },
+  {
+    source: "node-problem-detector's log of its status, a Go struct around the kill line (red team F/02)",
+    line: 'I0908 00:14:14.101206 6905 log_monitor.go:160] New status generated: &{Source:kernel-monitor Events:[{Severity:warn Timestamp:2021-09-08 00:13:58.302819954 +0000 UTC m=-15.099678467 Reason:OOMKilling Message:Out of memory: Killed process 336 (chronyd) total-vm:85904kB, anon-rss:180kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:68kB oom_score_adj:0}] Conditions:[{Type:KernelDeadlock Status:False Transition:2021-09-08 00:14:13.642938255 +0000 UTC m=+0.240439886 Reason:KernelHasNoDeadlock Message:kernel has no deadlock} {Type:ReadonlyFilesystem Status:False Transition:2021-09-08 00:14:13.642938407 +0000 UTC m=+0.240439974 Reason:FilesystemIsNotReadOnly Message:Filesystem is not read-only}]}',
+    expected: {
+      pid: 336,
+      name: 'chronyd',
+      fields: {
+        'total-vm': 85904,
+        'anon-rss': 180,
+        'file-rss': 0,
+        'shmem-rss': 0,
+        UID: 0,
+        pgtables: 68,
+        oom_score_adj: 0,
+      },
+    },
+  },
+  {
     source: 'docker/for-linux#1001 (a comm in parentheses)',
     line: 'Out of memory: Killed process 15925 ((resolved)) total-vm:168424kB, anon-rss:4064kB, file-rss:3584kB, shmem-rss:0kB',
     expected: { message: 'Out of memory', pid: 15925, name: '(resolved)' },
@@ -229,6 +264,9 @@ describe('kill: a line inside a quoted string', () => {
     ['a JSON string', `"message": "Out of memory: Killed process 7 (x) ${VALUES}"`],
     ['a JSON string and its comma', `"message": "Out of memory: Killed process 7 (x) ${VALUES}",`],
     ['a code span', `\`Out of memory: Killed process 7 (x) ${VALUES}\``],
+    // A value without a unit ends where the digits do, at what closes another writer's text (red team F/01, F/02).
+    ['a quote never opened, after a value without a unit', `Out of memory: Killed process 7 (x) ${VALUES}"`],
+    ['a Go struct around the line', `Message:Out of memory: Killed process 7 (x) ${VALUES}}] Conditions:[]`],
   ])('reads the last value whole before the closing quote: %s', (_case, line) => {
     const result = parseKernelLine(line);
     expect(result).toEqual({
@@ -238,7 +276,6 @@ describe('kill: a line inside a quoted string', () => {
   });
 
   it.each([
-    ['a quote never opened', `Out of memory: Killed process 7 (x) ${VALUES}"`],
     ['a JSON string a pager cut', `"message": "Out of memory: Killed process 7 (x) ${VALUES}`],
     ['a cut value closed with a cut mark', `"message": "Out of memory: Killed process 7 (x) ${VALUES}…",`],
   ])('does not read it when the quote does not close the kernel text: %s', (why, line) => {
@@ -246,6 +283,21 @@ describe('kill: a line inside a quoted string', () => {
     expect(result).toEqual({
       kind: 'line',
       line: expect.objectContaining({ fields: expect.not.objectContaining({ oom_score_adj: 999 }) }),
+    });
+  });
+});
+
+describe('kill: a placeholder longer than any comm where the comm was (an author hid it)', () => {
+  it('is a kill of the pid, its name unknown, its figures read', () => {
+    const line =
+      'Out of memory: Killed process 21797 (/path/to/command) total-vm:4157420kB, anon-rss:3260852kB, file-rss:0kB, shmem-rss:0kB';
+    expect(parseKernelLine(line)).toEqual({
+      kind: 'line',
+      line: expect.objectContaining({
+        pid: 21797,
+        name: null,
+        fields: { 'total-vm': 4157420, 'anon-rss': 3260852, 'file-rss': 0, 'shmem-rss': 0 },
+      }),
     });
   });
 });
