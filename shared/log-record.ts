@@ -187,6 +187,14 @@ type Stage = (text: string, entry: LogEntry) => string | null;
  * The collector's envelope: a raw kmsg record, a syslog line, Talos's kernel log, or a hypervisor's fields
  * before a dmesg time.
  */
+/** A host name: letters, digits, `.`, `-`, `_` (and `:` of an address), from a letter or digit on. */
+const HOST_NAME = /^[A-Za-z0-9][\w.:-]*$/;
+
+/** The syslog host as printed, or null when it is none: an author hid it (`**`, `...`, `<hostname>`). */
+function hostOf(printed: string): string | null {
+  return HOST_NAME.test(printed) ? printed : null;
+}
+
 function stripCollector(text: string, entry: LogEntry): string | null {
   let m = matchOf(KMSG, text);
   if (m !== null) {
@@ -197,20 +205,20 @@ function stripCollector(text: string, entry: LogEntry): string | null {
   m = matchOf(MONOTONIC, text);
   if (m !== null) {
     entry.kernelTime = Number(`${m[1]}.${m[2]}`);
-    entry.host = m[3] as string;
+    entry.host = hostOf(m[3] as string);
     return text.slice(m[0].length);
   }
   m = matchOf(RFC5424, text);
   if (m !== null) {
     entry.wallTime = isoOrNull(m[1]);
-    entry.host = m[2] === '-' ? null : (m[2] as string);
+    entry.host = hostOf(m[2] as string);
     entry.fromKernel = m[3] === 'kernel';
     return text.slice(m[0].length);
   }
   m = matchOf(RFC3339, text);
   if (m !== null) {
     entry.wallTime = isoOrNull(m[1]);
-    entry.host = m[2] as string;
+    entry.host = hostOf(m[2] as string);
     entry.fromKernel = m[3] === 'kernel';
     return text.slice(m[0].length);
   }
@@ -224,14 +232,14 @@ function stripCollector(text: string, entry: LogEntry): string | null {
     const utc = m[3] === 'UTC' || m[3] === 'GMT' || m[3] === '+0000';
     entry.wallTime = utc ? isoOrNull(`${m[1]}T${m[2]}Z`) : null;
     if (!utc) entry.stamp = `${m[1]} ${m[2]} ${m[3]}`;
-    entry.host = m[4] as string;
+    entry.host = hostOf(m[4] as string);
     entry.fromKernel = m[5] === 'kernel';
     return text.slice(m[0].length);
   }
   m = matchOf(SYSLOG_LINE, text);
   if (m !== null) {
     entry.stamp = m[1] as string;
-    entry.host = m[2] as string;
+    entry.host = hostOf(m[2] as string);
     entry.fromKernel = m[3] === 'kernel';
     return text.slice(m[0].length);
   }

@@ -110,6 +110,19 @@ describe('readLogRecord removes every envelope people really have', () => {
     });
   });
 
+  it('a syslog host an author hid (`**`, `...`) names no node (red team G/04, A/14)', () => {
+    const hidden = [
+      'Feb 03 19:57:08 ** kernel: virt-launcher invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=986',
+      '> Aug 30 06:58:55.050705 ... kernel: oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null)',
+    ];
+    expect(hidden.map((line) => [readLogRecord(line)?.host, readLogRecord(line)?.fromKernel])).toEqual([
+      [null, true],
+      [null, true],
+    ]);
+    const named = 'May 19 18:14:43 aks-np0cas-14924781-vmss000008 kernel: [  139.201482] Out of memory';
+    expect(readLogRecord(named)?.host).toBe('aks-np0cas-14924781-vmss000008');
+  });
+
   it('marks lines of other programs as not from the kernel', () => {
     const entry = readLogRecord(
       '7月 12 12:11:16 k8s-node-04 systemd[1]: docker-052d.scope: A process of this unit has been killed by the OOM killer.',
