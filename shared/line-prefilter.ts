@@ -118,6 +118,18 @@ function keyGlue(open: OpenRecord, key: string): string | null {
   return last === 0x20 || last === 0x09 ? '' : ' ';
 }
 
+/** The rest of a kill-line size that a wrap split inside its number: `total-vm:22239` + `788kB, anon-rss:…`. */
+const SIZE_REST = /^\d+kB(?:[,\s]|$)/;
+/** A kill line that ends inside a number: `… total-vm:22239`. */
+const ENDS_IN_A_VALUE = /:\d+$/;
+
+/** How the rest of a size joins the open record: with nothing, when that is a kill line ending in its digits. */
+function sizeRestGlue(open: OpenRecord): string | null {
+  if (!(open.entry?.text ?? open.holder).includes(KILL)) return null;
+  const head = (open.entry ??= readEntry(open.raw));
+  return head.fromKernel && head.text.includes(KILL) && ENDS_IN_A_VALUE.test(head.text) ? '' : null;
+}
+
 /**
  * A terminal wraps between any two characters, a space among them: when the rest of a line starts with one
  * beyond the margin the first line has (`order=0,` + ` oom_score_adj=0`), that space is text.
@@ -134,7 +146,8 @@ function wrapGlue(first: string, rest: string): string {
  * one continues the line above. A terminal wraps at a fixed width and splits words, so a line exactly as long
  * as the longest line joins with nothing; a mail client wraps at spaces, so a shorter one joins with a space,
  * unless it ends in a path's `/` or kept the space. A print layout's wrap mark (`↪`) is not part of the text.
- * In any paste, the rest of a kill line or summary is told by its first key. A blank line ends a record.
+ * In any paste, the rest of a kill line or summary is told by its first key, or by the rest of a size the wrap
+ * split inside its number (joined with nothing). A blank line ends a record.
  *
  * Line by line: the caller gives the width of the longest line (the whole text's, or the longest seen when
  * streaming), and gets each record once the line after it shows that the record is whole.
@@ -210,7 +223,8 @@ export class RecordJoiner {
     const open = this.open;
     if (open === null) return null;
     const key = KEY.exec(text)?.[0];
-    const glue = key === undefined ? null : keyGlue(open, key);
+    let glue = key === undefined ? null : keyGlue(open, key);
+    if (glue === null && SIZE_REST.test(text)) glue = sizeRestGlue(open);
     if (glue === null && (!open.enveloped || this.enveloped * 2 <= this.records || ELISION.test(text)))
       return null;
     if (quoteDepth(raw) !== quoteDepth(open.raw)) return null;

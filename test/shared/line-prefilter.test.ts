@@ -333,6 +333,20 @@ describe('wrapped lines of a paste', () => {
     expectSameResults(lines.join('\n'), [1, 8192]);
   });
 
+  it('join the rest of a size that a wrap split inside its number, with nothing (red team G/03, pingcap/tidb#53529)', () => {
+    const lines = [
+      'occurs oom',
+      '```',
+      '[Thu May 23 18:40:42 2024] Memory cgroup out of memory: Killed process 76630 (br) total-vm:22239',
+      '788kB, anon-rss:13884820kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:28052kB oom_score_adj:-997',
+      '```',
+    ];
+    expect(texts(lines)[2]).toBe(
+      'Memory cgroup out of memory: Killed process 76630 (br) total-vm:22239788kB, anon-rss:13884820kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:28052kB oom_score_adj:-997',
+    );
+    expectSameResults(lines.join('\n'), [1, 8192]);
+  });
+
   it('end a record at the `--` that grep -A/-B/-C prints between its groups (red team D/01, ChromeOS Crostini)', () => {
     const lines = [
       '[Wed Sep 23 10:44:42 2026] [    109]     0   109     4534      320    81920        0             0 vshd',
