@@ -50,7 +50,8 @@ export interface LogEntry {
 }
 
 const KMSG_DICTIONARY = /^ [A-Z][A-Z0-9_]*=/;
-const QUOTE = /^(?:> ?)+/;
+/** E-mail quoting: `> `, to any depth, and a `| ` that some writers quote with inside it (`> | `). */
+const QUOTE = /^(?:> ?)+(?:\| )?/;
 const ANSI = /\u001b\[[0-9;]{0,16}m/g;
 const MARKUP_TAG = /<\/?[A-Z]+>$/;
 

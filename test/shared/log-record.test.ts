@@ -110,6 +110,16 @@ describe('readLogRecord removes every envelope people really have', () => {
     });
   });
 
+  it('a `| ` quote mark inside an e-mail quote (red team G/17, LKML)', () => {
+    const line =
+      '> | oom-kill:constraint=CONSTRAINT_NONE,nodemask=(null),cpuset=/,mems_allowed=0,task=systemd-logind,pid=1713,uid=0';
+    expect(readLogRecord(line)?.text).toBe(
+      'oom-kill:constraint=CONSTRAINT_NONE,nodemask=(null),cpuset=/,mems_allowed=0,task=systemd-logind,pid=1713,uid=0',
+    );
+    // Not a pipe that is text: the quote mark is one after `>`, then a space.
+    expect(readLogRecord('|x| Killed process 1 (a)')?.text).toBe('|x| Killed process 1 (a)');
+  });
+
   it('a syslog host an author hid (`**`, `...`) names no node (red team G/04, A/14)', () => {
     const hidden = [
       'Feb 03 19:57:08 ** kernel: virt-launcher invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=986',
