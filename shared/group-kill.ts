@@ -39,10 +39,13 @@ export function addCoVictim(report: OpenReport, kill: KillRecord, members: Set<n
 }
 
 /**
- * Whether a `memory.oom.group` line may belong to the report: the kernel names the victim's memcg or one of its
- * ancestors, so a group outside the victim's whole cgroup path (when the report shows it) is another report's.
+ * Whether a `memory.oom.group` line may belong to the report. The kernel prints it after its kill line (or the
+ * victim found exiting), so a report that has one takes it whatever its summary named (before 5.1 the summary
+ * may name the parent of the child that died). A report with neither yet holds it only when it names the
+ * victim's memcg or one of its ancestors: a group outside the victim's whole cgroup path is another report's.
  */
 export function groupHoldsVictim(report: OpenReport, group: string): boolean {
+  if (report.kill !== null || report.exitingPids.length > 0 || report.selection !== null) return true;
   const task = report.taskMemcg;
   if (task === null || report.taskMemcgTruncated) return true;
   return group === '/' || task === group || task.startsWith(`${group}/`);

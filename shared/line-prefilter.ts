@@ -120,8 +120,8 @@ function keyGlue(open: OpenRecord, key: string): string | null {
 
 /** The rest of a kill-line size that a wrap split inside its number: `total-vm:22239` + `788kB, anon-rss:…`. */
 const SIZE_REST = /^\d+kB(?:[,\s]|$)/;
-/** A kill line that ends inside a number: `… total-vm:22239`. */
-const ENDS_IN_A_VALUE = /:\d+$/;
+/** A kill line that ends inside a size (not its last value, `oom_score_adj:N`, which is whole): `total-vm:22239`. */
+const ENDS_IN_A_VALUE = /(?:total-vm|anon-rss|file-rss|shmem-rss|pgtables):\d+$/;
 
 /** How the rest of a size joins the open record: with nothing, when that is a kill line ending in its digits. */
 function sizeRestGlue(open: OpenRecord): string | null {

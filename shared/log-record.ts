@@ -184,18 +184,22 @@ function messageLine(raw: string): string | null {
 
 type Stage = (text: string, entry: LogEntry) => string | null;
 
+/** What a host as printed holds: a letter or digit (a relay's `web01/loghost`, an address `::ffff:10.0.0.5`). */
+const HOST_CHARACTER = /[A-Za-z0-9]/;
+
+/**
+ * The syslog host as printed, or null when it is none: an author hid it, with marks alone (`**`, `...`) or a
+ * placeholder in angle brackets (`<hostname>`).
+ */
+function hostOf(printed: string): string | null {
+  const placeholder = printed.startsWith('<') && printed.endsWith('>');
+  return HOST_CHARACTER.test(printed) && !placeholder ? printed : null;
+}
+
 /**
  * The collector's envelope: a raw kmsg record, a syslog line, Talos's kernel log, or a hypervisor's fields
  * before a dmesg time.
  */
-/** A host name: letters, digits, `.`, `-`, `_` (and `:` of an address), from a letter or digit on. */
-const HOST_NAME = /^[A-Za-z0-9][\w.:-]*$/;
-
-/** The syslog host as printed, or null when it is none: an author hid it (`**`, `...`, `<hostname>`). */
-function hostOf(printed: string): string | null {
-  return HOST_NAME.test(printed) ? printed : null;
-}
-
 function stripCollector(text: string, entry: LogEntry): string | null {
   let m = matchOf(KMSG, text);
   if (m !== null) {

@@ -347,6 +347,15 @@ describe('wrapped lines of a paste', () => {
     expectSameResults(lines.join('\n'), [1, 8192]);
   });
 
+  it('join no prose that starts with a size to a whole kill line, which ends in its oom_score_adj (a review)', () => {
+    const kill =
+      'Out of memory: Killed process 1234 (java) total-vm:100kB, anon-rss:10kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:12kB oom_score_adj:0';
+    expect(texts([kill, '512000kB was its limit, so it died.'])).toEqual([
+      kill,
+      '512000kB was its limit, so it died.',
+    ]);
+  });
+
   it('end a record at the `--` that grep -A/-B/-C prints between its groups (red team D/01, ChromeOS Crostini)', () => {
     const lines = [
       '[Wed Sep 23 10:44:42 2026] [    109]     0   109     4534      320    81920        0             0 vshd',

@@ -131,6 +131,10 @@ describe('readLogRecord removes every envelope people really have', () => {
     ]);
     const named = 'May 19 18:14:43 aks-np0cas-14924781-vmss000008 kernel: [  139.201482] Out of memory';
     expect(readLogRecord(named)?.host).toBe('aks-np0cas-14924781-vmss000008');
+    // Hosts as relays and addresses print them are hosts (syslog-ng chain-hostnames, an IPv4-mapped address).
+    for (const host of ['web01/loghost', '::ffff:10.0.0.5', 'node-1@cluster', '[10.0.0.5]'])
+      expect(readLogRecord(`Mar  1 12:00:00 ${host} kernel: Out of memory`)?.host, host).toBe(host);
+    expect(readLogRecord('Mar  1 12:00:00 <hostname> kernel: Out of memory')?.host).toBeNull();
   });
 
   it('marks lines of other programs as not from the kernel', () => {

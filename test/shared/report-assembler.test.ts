@@ -453,6 +453,25 @@ describe('a memory.oom.group line and the report it joins', () => {
   const OTHER_GROUP =
     'Dec 13 07:54:24 aks-ubuntu-26253795-vmss000000 kernel: [41725.949137] Tasks in /kubepods.slice/kubepods-burstable.slice/kubepods-burstable-podc9658b52_5194_4250_87f2_ec380cce2915.slice/cri-containerd-6793e00dcd36f430871d321242bbd79c1c186a3fad6615a98a1cc0b24c3e7f8f.scope are going to be killed due to memory.oom.group set';
 
+  it('joins the report of its kill line whatever the summary named: in a sacrifice-child report, another pid', () => {
+    // 4.19 to 5.0: the summary names the chosen parent, the group is the child's (a review's case, built from
+    // the kernel's order of lines).
+    const lines = [
+      '[ 3457.600000] agent invoked oom-killer: gfp_mask=0x6280ca(GFP_HIGHUSER_MOVABLE|__GFP_ZERO), nodemask=(null), order=0, oom_score_adj=0',
+      '[ 3457.600001] CPU: 1 PID: 500 Comm: agent Not tainted 4.19.0-6-amd64 #1 Debian 4.19.67-2',
+      '[ 3457.652054] oom-kill:constraint=CONSTRAINT_NONE,nodemask=(null),cpuset=/,mems_allowed=0,global_oom,task_memcg=/system.slice/ci-agent.service,task=agent,pid=500,uid=0',
+      '[ 3457.652060] Out of memory: Kill process 500 (agent) score 900 or sacrifice child',
+      '[ 3457.652078] Killed process 10843 (build) total-vm:719984kB, anon-rss:5064kB, file-rss:0kB, shmem-rss:0kB',
+      '[ 3457.652105] Tasks in /kubepods/burstable/pod3902af1e-8ce1-42e1-a2a5-dc04f4240c4f/ed9dcd836d0c7e3e379b2387ef5e15e70f1c932dbce0fce685606bb2f4d62036 are going to be killed due to memory.oom.group set',
+      '[ 3457.652109] Killed process 10843 (build) total-vm:719984kB, anon-rss:5064kB, file-rss:0kB, shmem-rss:0kB',
+      '[ 3457.652119] Killed process 10844 (build-worker) total-vm:719984kB, anon-rss:5064kB, file-rss:0kB, shmem-rss:0kB',
+    ];
+    const { events } = parseKernelLog(lines.join('\n'));
+    expect(
+      events.map((e) => [e.victim.pid, e.constraint, e.trigger?.name, e.coVictims.map((c) => c.pid)]),
+    ).toEqual([[10843, 'system', 'agent', [10844]]]);
+  });
+
   it('joins no report whose victim is outside its cgroup: that report ends, and the line is its own', () => {
     const { events, drift } = parseKernelLog([SUMMARY, 'Some prose between them.', OTHER_GROUP].join('\n'));
     expect(events.map((e) => [e.victim.pid, e.lines.length, e.coVictimCount])).toEqual([[728241, 1, 0]]);
