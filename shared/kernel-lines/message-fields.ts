@@ -42,14 +42,38 @@ export function stripTruncation(text: string, truncated: boolean): string {
 /** TASK_COMM_LEN is 16 bytes with the NUL: a comm is at most 15 bytes, so at most 15 UTF-16 units. */
 export const COMM_MAX = 15;
 
+const BACKSLASH = 0x5c;
+
+/** Whether `\xNN` starts at `at`: kmsg prints each byte of a comm it escapes (UTF-8, controls) so. */
+function isByteEscape(text: string, at: number): boolean {
+  return (
+    text.charCodeAt(at) === BACKSLASH &&
+    text.charCodeAt(at + 1) === 0x78 &&
+    isHexDigit(text.charCodeAt(at + 2)) &&
+    isHexDigit(text.charCodeAt(at + 3))
+  );
+}
+
+function isHexDigit(code: number): boolean {
+  return (code >= 0x30 && code <= 0x39) || (code >= 0x61 && code <= 0x66) || (code >= 0x41 && code <= 0x46);
+}
+
+/** Where COMM_MAX bytes of a comm from `start` end in the text, an escaped byte (`\xe4`) being one. */
+function commWindowEnd(text: string, start: number): number {
+  let at = start;
+  for (let bytes = 0; bytes < COMM_MAX && at < text.length; bytes++) at += isByteEscape(text, at) ? 4 : 1;
+  return at;
+}
+
 /**
  * Where a comm that starts at `start` ends: the last place, within a comm's length, where one of the markers
  * that may follow it begins. A marker inside the comm comes before the real one, which is always the last.
  */
 export function commEnd(text: string, start: number, markers: readonly string[]): number {
   let end = -1;
+  const window = commWindowEnd(text, start);
   for (const marker of markers) {
-    const at = text.lastIndexOf(marker, start + COMM_MAX);
+    const at = text.lastIndexOf(marker, window);
     if (at >= start && at > end) end = at;
   }
   return end;

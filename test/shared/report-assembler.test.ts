@@ -446,6 +446,21 @@ describe('memory.oom.group of any size (issue 10)', () => {
   });
 });
 
+describe('a comm of UTF-8 bytes, escaped by kmsg (a real OOM on this machine, kernel 6.18)', () => {
+  it('is one kill, the name as printed in every line', () => {
+    const text = readFileSync(
+      join(import.meta.dirname, '../fixtures/real-kernel/kernel-6.18-cgroupv1-utf8-comm-escaped.kmsg.log'),
+      'utf8',
+    );
+    const { events, drift } = parseKernelLog(text);
+    const name = '\\xe4\\xb8\\xad\\xe6\\x96\\x87app';
+    expect(
+      events.map((e) => [e.victim.pid, e.victim.name, e.victim.anonRssKb, e.complete, e.trigger?.name]),
+    ).toEqual([[9151, name, 65152, true, name]]);
+    expect(drift).toEqual([]);
+  });
+});
+
 describe('a memory.oom.group line and the report it joins', () => {
   // A blog on AKS OOMs (red team F/05): a summary pasted alone, prose, then another node's group line.
   const SUMMARY =

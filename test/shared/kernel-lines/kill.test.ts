@@ -108,6 +108,25 @@ const LINES: RealLine<'kill'>[] = [
     },
   },
   {
+    source:
+      'test/fixtures/real-kernel/kernel-6.18-cgroupv1-utf8-comm-escaped.kmsg.log (a comm of UTF-8 bytes, which kmsg escapes one by one)',
+    line: 'Memory cgroup out of memory: Killed process 9151 (\\xe4\\xb8\\xad\\xe6\\x96\\x87app) total-vm:82296kB, anon-rss:65152kB, file-rss:6660kB, shmem-rss:0kB, UID:0 pgtables:184kB oom_score_adj:0',
+    expected: {
+      message: 'Memory cgroup out of memory',
+      pid: 9151,
+      name: '\\xe4\\xb8\\xad\\xe6\\x96\\x87app',
+      fields: {
+        'total-vm': 82296,
+        'anon-rss': 65152,
+        'file-rss': 6660,
+        'shmem-rss': 0,
+        UID: 0,
+        pgtables: 184,
+        oom_score_adj: 0,
+      },
+    },
+  },
+  {
     source: 'docker/for-linux#1001 (a comm in parentheses)',
     line: 'Out of memory: Killed process 15925 ((resolved)) total-vm:168424kB, anon-rss:4064kB, file-rss:3584kB, shmem-rss:0kB',
     expected: { message: 'Out of memory', pid: 15925, name: '(resolved)' },
