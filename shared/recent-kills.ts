@@ -124,7 +124,7 @@ export class RecentKills {
   /**
    * The kept kill that a new one (`id`, pid, comm, time and evidence) is a copy of: one with its id, else one
    * with its pid and comm at most `seconds` from its time (an unknown time is near any), and no evidence that
-   * tells them apart. When there is none, the id it goes under: its own, or, while kills it is not hold that,
+   * tells them apart. When there is none, the id it goes under: its own, or, while other kills hold that one,
    * the next one derived from it.
    */
   match(
