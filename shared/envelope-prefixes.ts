@@ -13,6 +13,9 @@ const PRINTK_CALLER = /^\[ *[TC]\d+\] ?/;
 // `dmesg -T` dates, in any language: they hold a clock time. Not task-table brackets (`[   2874]`), trace
 // addresses (`[<ffff…>]`) nor a comm such as `[worker1]`.
 const DMESG_WALL = /^\[([^\]\d\s<][^\]]{0,40}\d:\d\d:\d\d[^\]]{0,20})\] ?/;
+// The same date whose `[` a copy lost (a paste that starts inside the first stamp): then the clock time must
+// end in its year, and the line is no other bracket's.
+const DMESG_WALL_CUT = /^\s?([^\][\d\s<][^\][]{0,40}\d:\d\d:\d\d \d{4})\] /;
 const SYSLOG =
   /^(\S{1,12} {1,2}\d{1,2} \d\d:\d\d:\d\d(?:\.\d{1,9})?) (\S{1,255}) ([^\s:[]{1,64})(?:\[\d{1,10}\])?: ?/;
 const RFC3339_SYSLOG =
@@ -114,6 +117,10 @@ export const LEVEL: Prefix = {
 export const RAW_PRIORITY: Prefix = { pattern: DMESG_RAW_PRIORITY, mayStart: (text) => text.startsWith('<') };
 export const TIME: Prefix = { pattern: DMESG_TIME, mayStart: bracketFirst };
 export const WALL: Prefix = { pattern: DMESG_WALL, mayStart: bracketFirst };
+export const WALL_CUT: Prefix = {
+  pattern: DMESG_WALL_CUT,
+  mayStart: (text) => text.charCodeAt(0) !== OPEN_BRACKET && text.includes('] '),
+};
 export const CALLER: Prefix = { pattern: PRINTK_CALLER, mayStart: bracketFirst };
 
 export function matchOf(prefix: Prefix, text: string): RegExpExecArray | null {
@@ -140,6 +147,7 @@ export const PREFIXES_BY_FREQUENCY: readonly Prefix[] = [
   ISO_TIME,
   TALOS,
   EMBEDDED,
+  WALL_CUT,
 ];
 
 /**

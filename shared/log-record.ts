@@ -23,6 +23,7 @@ import {
   TALOS,
   TIME,
   WALL,
+  WALL_CUT,
 } from './envelope-prefixes.ts';
 import { flatKmsgRecord, type FlatKmsgRecord } from './kmsg-record.ts';
 
@@ -277,7 +278,7 @@ function stripDmesgTime(text: string, entry: LogEntry): string | null {
     entry.wallTime = isoOrNull(`${m[1]}.${m[2]}${m[3]}`);
     return text.slice(m[0].length);
   }
-  m = matchOf(WALL, text);
+  m = matchOf(WALL, text) ?? matchOf(WALL_CUT, text);
   if (m === null) return null;
   entry.stamp = m[1] as string;
   return text.slice(m[0].length);

@@ -46,6 +46,20 @@ describe('readLogRecord removes every envelope people really have', () => {
     });
   });
 
+  it('a `dmesg -T` stamp whose `[` the copy lost, at the start of a paste (red team B/15, G/03)', () => {
+    const lost = [
+      ' 四 4月 17 22:43:41 2025] prometheus invoked oom-killer: gfp_mask=0x6000c0(GFP_KERNEL), nodemask=(null), order=0, oom_score_adj=961',
+      'Thu May 23 18:40:42 2024] oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=cri-containerd-73a14efa3e7cd8784be29370e24d1a606722dfcfef7f6d738b91c1d161aa0843.scope,mems_allowed=0-1,oom_memcg=/kubepods.slice/kubepods-pode18246de_2b68_4d3b_8d67_a9857d24c513.slice,task_memcg=/kubepods.slice/kubepods-pode18246de_2b68_4d3b_8d67_a9857d24c513.slice/cri-containerd-73a14efa3e7cd8784be29370e24d1a606722dfcfef7f6d738b91c1d161aa0843.scope,task=br,pid=76630,uid=0',
+    ];
+    expect(lost.map((line) => [readLogRecord(line)?.stamp, readLogRecord(line)?.text.slice(0, 28)])).toEqual([
+      ['四 4月 17 22:43:41 2025', 'prometheus invoked oom-kille'],
+      ['Thu May 23 18:40:42 2024', 'oom-kill:constraint=CONSTRAI'],
+    ]);
+    expect(lost.map((line) => skimLogRecord(line)?.enveloped)).toEqual([true, true]);
+    // Prose with a clock time and a bracket is no stamp: the time must end in its year.
+    expect(readLogRecord('at 10:00:00] the node rebooted')?.stamp).toBeNull();
+  });
+
   it('keeps task-table brackets and trace addresses, which are not stamps', () => {
     expect(readLogRecord('[ 12.5] [   2874]     0  2874    18790 python3')?.text).toBe(
       '[   2874]     0  2874    18790 python3',
