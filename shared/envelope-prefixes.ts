@@ -103,10 +103,11 @@ export const ISO_TIME: Prefix = { pattern: DMESG_ISO, mayStart: digitFirst };
 export const RFC3339: Prefix = { pattern: RFC3339_SYSLOG, mayStart: digitFirst };
 export const SYSLOG_LINE: Prefix = { pattern: SYSLOG, mayStart: mayStartSyslog };
 export const TALOS: Prefix = { pattern: TALOS_KMSG, mayStart: mayStartTalos };
-export const EMBEDDED: Prefix = {
-  pattern: EMBEDDED_DMESG,
-  mayStart: (text) => text.charCodeAt(0) !== OPEN_BRACKET && text.includes('] '),
-};
+/** A line that does not start with a bracket but closes one later: fields before a stamp, or a stamp's rest. */
+function bracketClosesLater(text: string): boolean {
+  return text.charCodeAt(0) !== OPEN_BRACKET && text.includes('] ');
+}
+export const EMBEDDED: Prefix = { pattern: EMBEDDED_DMESG, mayStart: bracketClosesLater };
 export const LEVEL: Prefix = {
   pattern: DMESG_LEVEL,
   mayStart: (text) => {
@@ -117,10 +118,7 @@ export const LEVEL: Prefix = {
 export const RAW_PRIORITY: Prefix = { pattern: DMESG_RAW_PRIORITY, mayStart: (text) => text.startsWith('<') };
 export const TIME: Prefix = { pattern: DMESG_TIME, mayStart: bracketFirst };
 export const WALL: Prefix = { pattern: DMESG_WALL, mayStart: bracketFirst };
-export const WALL_CUT: Prefix = {
-  pattern: DMESG_WALL_CUT,
-  mayStart: (text) => text.charCodeAt(0) !== OPEN_BRACKET && text.includes('] '),
-};
+export const WALL_CUT: Prefix = { pattern: DMESG_WALL_CUT, mayStart: bracketClosesLater };
 export const CALLER: Prefix = { pattern: PRINTK_CALLER, mayStart: bracketFirst };
 
 export function matchOf(prefix: Prefix, text: string): RegExpExecArray | null {

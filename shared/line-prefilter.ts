@@ -103,16 +103,22 @@ const SUMMARY = 'oom-kill:';
 const KEY =
   /^(?:(?:total-vm|anon-rss|file-rss|shmem-rss|UID|pgtables|oom_score_adj):|(?:nodemask|cpuset|mems_allowed|oom_memcg|task_memcg|task|pid|uid)=)/;
 
+/** The open record, read, when it is the kernel's line of this kind (`Killed process `, `oom-kill:`); else null. */
+function kernelLineOf(open: OpenRecord, kind: string): LogEntry | null {
+  // While the record is not read, its holder holds its text: most records are not of the kind, and stay unread.
+  if (!(open.entry?.text ?? open.holder).includes(kind)) return null;
+  const head = (open.entry ??= readEntry(open.raw));
+  return head.fromKernel && head.text.includes(kind) ? head : null;
+}
+
 /**
  * How the rest of the open record joins it, when the record is the kernel's kill line or summary and does not
  * have `key` yet; else null. The kill line has a space before each key, the summary only a comma.
  */
 function keyGlue(open: OpenRecord, key: string): string | null {
   const kind = key.endsWith('=') ? SUMMARY : KILL;
-  // While the record is not read, its holder holds its text.
-  if (!(open.entry?.text ?? open.holder).includes(kind)) return null;
-  const head = (open.entry ??= readEntry(open.raw));
-  if (!head.fromKernel || !head.text.includes(kind) || head.text.includes(key)) return null;
+  const head = kernelLineOf(open, kind);
+  if (head === null || head.text.includes(key)) return null;
   if (kind === SUMMARY) return '';
   const last = head.text.charCodeAt(head.text.length - 1);
   return last === 0x20 || last === 0x09 ? '' : ' ';
@@ -125,9 +131,8 @@ const ENDS_IN_A_VALUE = /(?:total-vm|anon-rss|file-rss|shmem-rss|pgtables):\d+$/
 
 /** How the rest of a size joins the open record: with nothing, when that is a kill line ending in its digits. */
 function sizeRestGlue(open: OpenRecord): string | null {
-  if (!(open.entry?.text ?? open.holder).includes(KILL)) return null;
-  const head = (open.entry ??= readEntry(open.raw));
-  return head.fromKernel && head.text.includes(KILL) && ENDS_IN_A_VALUE.test(head.text) ? '' : null;
+  const head = kernelLineOf(open, KILL);
+  return head !== null && ENDS_IN_A_VALUE.test(head.text) ? '' : null;
 }
 
 /**

@@ -87,13 +87,19 @@ export function pidAndComm(
   rest: string,
   after: readonly string[],
 ): { pid: number; name: string; tail: string } | null {
+  const head = pidBeforeParenthesis(rest);
+  if (head === null) return null;
+  const close = commEnd(rest, head.commStart, after);
+  if (close < 0) return null;
+  return { pid: head.pid, name: rest.slice(head.commStart, close), tail: rest.slice(close + 1) };
+}
+
+/** `<pid> (`: the pid, spaces around it allowed, and where the text in parentheses starts. */
+function pidBeforeParenthesis(rest: string): { pid: number; commStart: number } | null {
   const space = rest.indexOf(' (');
   if (space <= 0) return null;
   const pid = rest.slice(0, space).trim();
-  if (!DIGITS.test(pid)) return null;
-  const close = commEnd(rest, space + 2, after);
-  if (close < 0) return null;
-  return { pid: Number(pid), name: rest.slice(space + 2, close), tail: rest.slice(close + 1) };
+  return DIGITS.test(pid) ? { pid: Number(pid), commStart: space + 2 } : null;
 }
 
 /**
@@ -105,13 +111,11 @@ export function pidBeforePlaceholder(
   rest: string,
   after: readonly string[],
 ): { pid: number; tail: string } | null {
-  const space = rest.indexOf(' (');
-  if (space <= 0) return null;
-  const pid = rest.slice(0, space).trim();
-  if (!DIGITS.test(pid)) return null;
+  const head = pidBeforeParenthesis(rest);
+  if (head === null) return null;
   for (const marker of after) {
-    const at = rest.indexOf(marker, space + 2 + COMM_MAX);
-    if (at >= 0) return { pid: Number(pid), tail: rest.slice(at + 1) };
+    const at = rest.indexOf(marker, head.commStart + COMM_MAX);
+    if (at >= 0) return { pid: head.pid, tail: rest.slice(at + 1) };
   }
   return null;
 }
