@@ -21,6 +21,8 @@ import {
   type ContextLine,
 } from './kernel-lines/report-context.ts';
 import { sacrificeLine, type SacrificeLine } from './kernel-lines/sacrifice.ts';
+import { earlySelectionLine } from './kernel-lines/early-selection.ts';
+import { sharedMemoryKillLine, type SharedMemoryKillLine } from './kernel-lines/shared-memory-kill.ts';
 import { summaryLine, type SummaryLine } from './kernel-lines/summary.ts';
 import { suppressedLine, type SuppressedLine } from './kernel-lines/suppressed.ts';
 import { taskHeaderLine, type TaskHeaderLine } from './kernel-lines/task-header.ts';
@@ -41,6 +43,7 @@ export type KernelLine =
   | KillLine
   | El6KillLine
   | SacrificeLine
+  | SharedMemoryKillLine
   | OomGroupLine
   | AlreadyExitingLine
   | ReapedLine
@@ -67,7 +70,9 @@ export const RECOGNIZERS: readonly Recognizer<KernelLine>[] = [
   taskRowLine,
   killLine,
   el6KillLine,
+  sharedMemoryKillLine,
   sacrificeLine,
+  earlySelectionLine,
   oomGroupLine,
   alreadyExitingLine,
   reapedLine,

@@ -342,6 +342,8 @@ class Assembly {
           host: entry.host,
           killLineSeen: true,
         });
+      case 'shared-memory-kill':
+        return this.addSharedMemoryKill(line.pid, line.name, entry);
       case 'already-exiting': {
         const open = this.state.open;
         // Only a victim chosen before any kill matters: it cancels the kill the summary names.
@@ -395,6 +397,28 @@ class Assembly {
     report.lastKillTime = time;
     if (this.members.size > 0) this.members = new Set();
     return report;
+  }
+
+  /**
+   * A process killed because it shares the victim's memory: a co-victim of the open report's kill, which the
+   * kernel printed just before. Alone (its report's kill line lost), it is the only evidence of a kill.
+   */
+  addSharedMemoryKill(pid: number, name: string, entry: LogEntry): OpenReport | null {
+    const kill: KillRecord = {
+      pid,
+      name,
+      message: null,
+      fields: {},
+      ...lineTimeOf(entry),
+      killLineSeen: false,
+    };
+    const open = this.state.open;
+    if (open?.kill == null) return this.addKill(kill);
+    this.killed.set(pid, { name, time: killTime(kill) });
+    // A report a batch end sent: its co-victims so far, known again by the listed ones.
+    if (this.members.size === 0) this.members = new Set(open.coVictims.map((c) => c.pid));
+    addCoVictim(open, kill, this.members);
+    return open;
   }
 
   /** The reaper confirms a kill already seen; alone, it is the only evidence of one (an incomplete event). */

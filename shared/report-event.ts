@@ -35,14 +35,23 @@ const CONSTRAINTS: Record<string, Constraint> = {
 
 /**
  * The `<message>: ` before `Killed process` or `Kill process` (mm/oom_kill.c): `Memory cgroup out of memory`
- * for a memcg OOM; `Out of memory`, or `Out of memory (oom_kill_allocating_task)`, for a system one. Read at
- * its end: a paste may put text before it (`kernel: `, a Kubernetes event's `1 OOMKilling: `).
+ * for a memcg OOM; `Out of memory` (`Out of Memory` before 2.6.19), or `Out of memory
+ * (oom_kill_allocating_task)`, for a system one; before 2.6.35, `No available memory (MPOL_BIND)` and `No
+ * available memory in cpuset` for an allocation its mempolicy or cpuset bound. Read at its end: a paste may put
+ * text before it (`kernel: `, a Kubernetes event's `1 OOMKilling: `).
  */
+const MESSAGE_CONSTRAINTS: ReadonlyArray<readonly [string, Constraint]> = [
+  ['Memory cgroup out of memory', 'memcg'],
+  ['Out of memory', 'system'],
+  ['Out of Memory', 'system'],
+  ['Out of memory (oom_kill_allocating_task)', 'system'],
+  ['No available memory (MPOL_BIND)', 'mempolicy'],
+  ['No available memory in cpuset', 'cpuset'],
+];
+
 function constraintOfMessage(message: string | null): Constraint | null {
   if (message === null) return null;
-  if (message.endsWith('Memory cgroup out of memory')) return 'memcg';
-  if (message.endsWith('Out of memory') || message.endsWith('Out of memory (oom_kill_allocating_task)'))
-    return 'system';
+  for (const [kernel, constraint] of MESSAGE_CONSTRAINTS) if (message.endsWith(kernel)) return constraint;
   return null;
 }
 
@@ -58,9 +67,14 @@ function constraintOf(report: OpenReport, kill: KillRecord): Constraint | null {
   // The kill message says memcg only for a memcg OOM: it outweighs a CONSTRAINT_NONE whose oom_memcg was cut off.
   if (named === 'system' && constraintOfMessage(kill.message) === 'memcg') return 'memcg';
   if (named !== undefined) return named;
-  // `Task in` and the stats line come with a memcg OOM only; a summary's task_memcg comes with any.
-  if (report.taskInSeen || report.statsPath !== null) return 'memcg';
+  // `Task in`, the stats line and the counters (`memory: usage …`) come with a memcg OOM only; a summary's
+  // task_memcg comes with any.
+  if (report.taskInSeen || report.statsPath !== null || hasCounters(report)) return 'memcg';
   return constraintOfMessage(kill.message) ?? constraintOfMessage(report.selection?.message ?? null);
+}
+
+function hasCounters(report: OpenReport): boolean {
+  return Object.keys(report.counters).length > 0;
 }
 
 function memoryOf(counters: Partial<Record<CounterName, Counter>>): MemoryFigures | null {

@@ -7,7 +7,9 @@ import { displayText } from '../format-text.ts';
 import { el6KillLine } from '../kernel-lines/el6-kill.ts';
 import { killLine } from '../kernel-lines/kill.ts';
 import { reapedLine } from '../kernel-lines/reaped.ts';
+import { earlySelectionLine } from '../kernel-lines/early-selection.ts';
 import { sacrificeLine } from '../kernel-lines/sacrifice.ts';
+import { sharedMemoryKillLine } from '../kernel-lines/shared-memory-kill.ts';
 import type { EnrichedOomEvent, KubernetesIdentity, OomEvent } from '../oom-event.ts';
 
 /** Who was killed, as far as anyone could tell. */
@@ -31,6 +33,9 @@ export function processName(event: EnrichedOomEvent): string {
   return event.victim.name === null ? 'unknown process' : displayText(event.victim.name);
 }
 
+/** The kernel's choice of victim, in each spelling. */
+const SELECTION_LINES = [sacrificeLine, earlySelectionLine];
+
 /** Lines that show a process died: `Killed process N …` (RHEL 6's too) or the reaper's `reaped process N`. */
 const KILL_EVIDENCE = [killLine, el6KillLine, reapedLine];
 
@@ -51,7 +56,7 @@ export function isSelectionOnlyKill(event: OomEvent): boolean {
   let chosen = false;
   for (const line of event.lines) {
     if (isKillEvidence(line)) return false;
-    if (line.includes(sacrificeLine.marker) && sacrificeLine.read(line, false)?.pid === pid) chosen = true;
+    if (SELECTION_LINES.some((selection) => selection.read(line, false)?.pid === pid)) chosen = true;
   }
   return chosen;
 }
@@ -187,11 +192,20 @@ export function limitSentence(event: EnrichedOomEvent): string {
   }
 }
 
+/**
+ * Why the kernel killed others with the victim: they shared its memory (`Kill process N (comm) sharing same
+ * memory`, kernels of the 2.6.3x to 4.x era), or, by default, its cgroup's memory.oom.group.
+ */
+function coVictimsReason(event: EnrichedOomEvent): string {
+  const sharing = event.lines.some((line) => sharedMemoryKillLine.read(line, false) !== null);
+  return sharing ? 'sharing its memory' : 'memory.oom.group';
+}
+
 /** `312 more processes killed with it (memory.oom.group)`: the whole group, not only the ones the event lists. */
 export function coVictimsSentence(event: EnrichedOomEvent): string | null {
   const count = Math.max(event.coVictimCount, event.coVictims.length);
   if (count === 0) return null;
-  return `${count} more process${count === 1 ? '' : 'es'} killed with it (memory.oom.group)`;
+  return `${count} more process${count === 1 ? '' : 'es'} killed with it (${coVictimsReason(event)})`;
 }
 
 export function impactParagraph(event: EnrichedOomEvent): string {

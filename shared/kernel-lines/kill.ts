@@ -130,11 +130,14 @@ export function unquoted(text: string, at: number, tail: string): string {
   return opened ? tail.slice(0, close) : tail;
 }
 
-/** The kernel's messages before `Killed process` (mm/oom_kill.c). */
+/** The kernel's messages before `Killed process` (mm/oom_kill.c; report-event.ts reads their constraints). */
 const KILL_MESSAGES = [
   'Memory cgroup out of memory',
   'Out of memory',
+  'Out of Memory',
   'Out of memory (oom_kill_allocating_task)',
+  'No available memory (MPOL_BIND)',
+  'No available memory in cpuset',
 ];
 
 /**

@@ -1,6 +1,7 @@
 /**
- * Before 5.x: `<message>: Kill process A (comm) score S or sacrifice child`. A is only the candidate: the next
- * `Killed process B` is the victim.
+ * The kernel's choice of victim, before 5.x: `<message>: Kill process A (comm) score S or sacrifice child`
+ * (2.6.36 to 4.x), `Out of Memory: Kill process A (comm) score S and children.` (2.6.1x). A is only the
+ * candidate: the next `Killed process B` is the victim. early-selection.ts reads 2.6.19 to 2.6.35's spelling.
  */
 import { messageBefore, pidAndComm, pidBeforePlaceholder, toInt } from './message-fields.ts';
 import type { Recognizer } from './recognizer.ts';
@@ -14,28 +15,34 @@ export interface SacrificeLine {
   score: number | null;
 }
 
+/** What follows the comm of a process that shares the victim's memory (shared-memory-kill.ts): not a choice. */
+export const SHARING_TAIL = ' sharing same memory';
+
 /** The pid before a placeholder longer than any comm (an author hid the comm): its name unknown. */
 function placeholderComm(rest: string): { pid: number; name: null; tail: string } | null {
   const hidden = pidBeforePlaceholder(rest, [') score ']);
   return hidden === null ? null : { ...hidden, name: null };
 }
 
+/** `<message>: <marker>A (comm) score S …`, the marker being how the kernel spelled `Kill process `. */
+export function selectionAfter(text: string, marker: string): SacrificeLine | null {
+  const at = text.indexOf(marker);
+  if (at < 0) return null;
+  const rest = text.slice(at + marker.length);
+  const parsed = pidAndComm(rest, [') score ', ')']) ?? placeholderComm(rest);
+  if (parsed === null || parsed.tail.startsWith(SHARING_TAIL)) return null;
+  const score = /^ score (\d+)/.exec(parsed.tail);
+  return {
+    kind: 'sacrifice',
+    message: messageBefore(text, at),
+    pid: parsed.pid,
+    name: parsed.name,
+    score: toInt(score?.[1]),
+  };
+}
+
 export const sacrificeLine: Recognizer<SacrificeLine> = {
   name: 'sacrifice',
   marker: 'Kill process ',
-  read(text) {
-    const at = text.indexOf('Kill process ');
-    if (at < 0) return null;
-    const rest = text.slice(at + 'Kill process '.length);
-    const parsed = pidAndComm(rest, [') score ', ')']) ?? placeholderComm(rest);
-    if (parsed === null) return null;
-    const score = /^ score (\d+)/.exec(parsed.tail);
-    return {
-      kind: 'sacrifice',
-      message: messageBefore(text, at),
-      pid: parsed.pid,
-      name: parsed.name,
-      score: toInt(score?.[1]),
-    };
-  },
+  read: (text) => selectionAfter(text, 'Kill process '),
 };

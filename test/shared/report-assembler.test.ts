@@ -751,3 +751,42 @@ describe('a kill known only by its reaper line, in a report whose kill line was 
     ]);
   });
 });
+
+describe('processes killed because they share the victim’s memory (kernels of the 2.6.3x to 4.x era)', () => {
+  // linux-mm, "[PATCH] mm/oom: Suppress unnecessary \"sharing same memory\" message." (4.2.0-rc8-next): corpus 87.
+  const HEAD = [
+    '[   70.947578] fool-sysrq-f invoked oom-killer: gfp_mask=0x280da, order=0, oom_score_adj=0',
+    '[   73.001334] Out of memory: Kill process 4802 (fool-sysrq-f) score 874 or sacrifice child',
+    '[   73.003061] Killed process 4802 (fool-sysrq-f) total-vm:2170956kB, anon-rss:1562884kB, file-rss:0kB',
+  ];
+  const SHARERS = [
+    '[   73.004929] Kill process 4803 (fool-sysrq-f) sharing same memory',
+    '[   74.244404] Kill process 5801 (fool-sysrq-f) sharing same memory',
+  ];
+
+  it('are co-victims of the kill before them: one event for the invocation', () => {
+    const events = parseKernelLog([...HEAD, ...SHARERS].join('\n')).events;
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({
+      victim: { pid: 4802 },
+      coVictims: [
+        { pid: 4803, name: 'fool-sysrq-f', anonRssKb: null },
+        { pid: 5801, name: 'fool-sysrq-f', anonRssKb: null },
+      ],
+      coVictimCount: 2,
+    });
+  });
+
+  it('join the event a batch end already sent, and are counted once when a line comes again', () => {
+    const first = feed(HEAD, null, false);
+    expect(first.events.map((e) => e.coVictimCount)).toEqual([0]);
+    const second = feed([...SHARERS, SHARERS[0] as string], roundTrip(first.state), false);
+    expect(second.events.map((e) => [e.id, e.coVictimCount])).toEqual([[first.events[0]?.id, 2]]);
+  });
+
+  it('is a kill of its own when no kill line came before it (the report cut above it)', () => {
+    const events = parseKernelLog(SHARERS[1] as string).events;
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ victim: { pid: 5801, name: 'fool-sysrq-f' }, complete: false });
+  });
+});

@@ -222,3 +222,36 @@ describe('a vendor summary without the constraint key (3.10.0-514 el7 .stable)',
     });
   });
 });
+
+describe('the constraint of a report with no summary (kernels before 4.19)', () => {
+  it.each([
+    ['No available memory (MPOL_BIND): Killed process 1267 (rc).', 'mempolicy'],
+    ['Nov 28 16:19:52 ic4 kernel: No available memory in cpuset: Killed process 679783 (ncks).', 'cpuset'],
+    ['Out of Memory: Killed process 274 (udev).', 'system'],
+  ])('is the one the kill message names (2.6.1x, LKML): %s', (line, constraint) => {
+    const [event] = parseKernelLog(line).events;
+    expect(event?.constraint).toBe(constraint);
+  });
+
+  it('is memcg when only the counters show the memcg (4.20 storm, linux-mm)', () => {
+    const [event] = parseKernelLog(
+      [
+        '[   79.277733] a.out invoked oom-killer: gfp_mask=0x6200ca(GFP_HIGHUSER_MOVABLE), order=0, oom_score_adj=0',
+        '[   79.386222] memory: usage 204708kB, limit 204800kB, failcnt 2837',
+        '[   79.412519] Killed process 8205 (a.out) total-vm:4348kB, anon-rss:92kB, file-rss:0kB, shmem-rss:0kB',
+      ].join('\n'),
+    ).events;
+    expect(event).toMatchObject({
+      victim: { pid: 8205 },
+      constraint: 'memcg',
+      memory: { usageKb: 204708, limitKb: 204800, failcnt: 2837 },
+    });
+  });
+
+  it('stays unknown with neither a message nor a memcg sign', () => {
+    const [event] = parseKernelLog(
+      '[   79.412519] Killed process 8205 (a.out) total-vm:4348kB, anon-rss:92kB, file-rss:0kB, shmem-rss:0kB',
+    ).events;
+    expect(event?.constraint).toBeNull();
+  });
+});

@@ -24,6 +24,19 @@ describe('alertDefault: a memory.oom.group kill', () => {
   });
 });
 
+describe('alertDefault: processes killed because they shared the victim’s memory (corpus 87)', () => {
+  it('says why they died with it', () => {
+    const base = exampleEvent('container-limit');
+    const event = {
+      ...base,
+      lines: [...base.lines, 'Kill process 4803 (fool-sysrq-f) sharing same memory'],
+      coVictims: [{ pid: 4803, name: 'fool-sysrq-f', anonRssKb: null }],
+      coVictimCount: 1,
+    };
+    expect(alertDefault(event, 'subject')).toContain('1 more process killed with it (sharing its memory).');
+  });
+});
+
 describe('alertDefault: a kill the kernel told only in part (parsed from the corpus)', () => {
   it('says, after the subject, what is not known of the process', () => {
     expect(alertDefault(selectionOnlyKill(), 'subject').split('\n')[1]).toBe(

@@ -66,6 +66,24 @@ describe('isSelectionOnlyKill, on the real reports of the corpus', () => {
   });
 });
 
+describe('isSelectionOnlyKill, in the spellings of older kernels', () => {
+  it.each([
+    'Out of memory: kill process 2908 (sshd) score 379 or a child',
+    'Out of Memory: Kill process 679783 (ncks) score 0 and children.',
+  ])('holds for %s alone', (line) => {
+    const [event] = parseKernelLog(line).events as [OomEvent];
+    expect(isSelectionOnlyKill(event)).toBe(true);
+  });
+
+  it('does not hold for a process killed because it shared the memory (corpus 87, cut above it)', () => {
+    const [event] = parseKernelLog('Kill process 5801 (fool-sysrq-f) sharing same memory').events as [
+      OomEvent,
+    ];
+    expect(event.victim.pid).toBe(5801);
+    expect(isSelectionOnlyKill(event)).toBe(false);
+  });
+});
+
 describe('isVictimUnknown, on the real reports of the corpus', () => {
   it('holds for the kills known only by a lone `Task in X killed as a result of limit of Y`', () => {
     const unknown = corpusEvents().filter(({ event }) => isVictimUnknown(event));

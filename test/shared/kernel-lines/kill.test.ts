@@ -201,6 +201,8 @@ describe('kill: a line cut at or inside the comm', () => {
       'after the allocating task message',
       'Out of memory (oom_kill_allocating_task): Killed process 1463994 (ja',
     ],
+    ['after a 2.6.1x mempolicy message', 'No available memory (MPOL_BIND): Killed process 1463994 (ja'],
+    ['after a 2.6.1x cpuset message', 'No available memory in cpuset: Killed process 1463994 (ja'],
   ])('is a kill of the pid, its name unknown: %s', (_case, line) => {
     expect(parseKernelLine(line)).toEqual({
       kind: 'line',

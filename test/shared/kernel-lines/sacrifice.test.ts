@@ -15,3 +15,25 @@ const LINES: RealLine<'sacrifice'>[] = [
 ];
 
 describeRealLines('sacrifice', LINES);
+
+const EARLY_LINES: RealLine<'sacrifice'>[] = [
+  {
+    source:
+      'test/fixtures/kernel-logs/corpus/77-lkml-ia64-2.6.25-kill-process-or-a-child-then-child-killed.log (2.6.19–2.6.35 spelling)',
+    line: 'Out of memory: kill process 2908 (sshd) score 379 or a child',
+    expected: { message: 'Out of memory', pid: 2908, name: 'sshd', score: 379 },
+  },
+  {
+    source:
+      'test/fixtures/kernel-logs/corpus/88-lkml-ppc64-2.6.24-first-memory-controller-kill-process-or-a-child.log',
+    line: 'Memory cgroup out of memory: kill process 6593 (pagetest) score 1003 or a child',
+    expected: { message: 'Memory cgroup out of memory', pid: 6593, name: 'pagetest', score: 1003 },
+  },
+  {
+    source: 'test/fixtures/kernel-logs/corpus/79-lkml-sgi-2.6.1x-syslog-cpuset-kill-message.log (2.6.1x)',
+    line: 'Out of Memory: Kill process 679783 (ncks) score 0 and children.',
+    expected: { message: 'Out of Memory', pid: 679783, name: 'ncks', score: 0 },
+  },
+];
+
+describeRealLines('sacrifice', EARLY_LINES);

@@ -1,0 +1,13 @@
+/**
+ * The kernel's choice of victim as 2.6.19 to 2.6.35 spelled it: `<message>: kill process A (comm) score S or a
+ * child` (`Out of memory`, `Memory cgroup out of memory`). As with sacrifice.ts, A is only the candidate: the
+ * next `Killed process B` is the victim, a child of A when it had one to kill.
+ */
+import type { Recognizer } from './recognizer.ts';
+import { selectionAfter, type SacrificeLine } from './sacrifice.ts';
+
+export const earlySelectionLine: Recognizer<SacrificeLine> = {
+  name: 'sacrifice',
+  marker: 'kill process ',
+  read: (text) => selectionAfter(text, 'kill process '),
+};
