@@ -91,11 +91,13 @@ function quoteDepth(line: string): number {
 /** A line blank once its margin is off (indentation, quote marks, a CR): a paragraph ends there. */
 const BLANK = /^[\s>\ufeff]*$/;
 /**
- * What a paste puts where it left lines out or around them: `...`, `[...]`, `…`, a bare `:` (`: ` quoting), the
- * `--` that `grep -A/-B/-C` prints between its groups of lines, a markdown code fence (```` ``` ````, `~~~`,
- * with its language).
+ * What a paste puts where it left lines out or around them: `...`, `[...]`, `…`, a mark that says so
+ * (`(...snipped...)`, `[ snip ]`, `<cut>`, `-- 40 lines omitted --`), a bare `:` (`: ` quoting), the `--` that
+ * `grep -A/-B/-C` prints between its groups of lines, a markdown code fence (```` ``` ````, `~~~`, with its
+ * language).
  */
-const ELISION = /^[\s:[(]*(?:\.\.|\u2026)[.\u2026\s\])]*$|^\s*:\s*$|^\s*--\s*$|^\s*(?:```|~~~)[\w+-]*\s*$/;
+const ELISION =
+  /^[\s:[(]*(?:\.\.|\u2026)[.\u2026\s\])]*$|^[\s[(<.\u2026-]*(?:\d+ (?:more )?lines? )?(?:snip(?:ped)?|cut|omitted|trimmed|skipped|elided|truncated)[\s.\u2026\])>-]*$|^\s*:\s*$|^\s*--\s*$|^\s*(?:```|~~~)[\w+-]*\s*$/i;
 
 const KILL = 'Killed process ';
 const SUMMARY = 'oom-kill:';

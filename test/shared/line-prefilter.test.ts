@@ -356,6 +356,32 @@ describe('wrapped lines of a paste', () => {
     ]);
   });
 
+  it('end a record at an elision that says what was left out: `(...snipped...)`, `[snip]`, `<cut>` (corpus 80)', () => {
+    const header =
+      '[   79.277733] a.out invoked oom-killer: gfp_mask=0x6200ca(GFP_HIGHUSER_MOVABLE), order=0, oom_score_adj=0';
+    const lines = [
+      header,
+      '(...snipped...)',
+      '[   79.386222] memory: usage 204708kB, limit 204800kB, failcnt 2837',
+      '[ snip ]',
+      '[   79.386223] memory+swap: usage 204708kB, limit 9007199254740988kB, failcnt 0',
+      '<cut>',
+      '[   79.412519] Killed process 8205 (a.out) total-vm:4348kB, anon-rss:92kB, file-rss:0kB, shmem-rss:0kB',
+      '-- 40 lines omitted --',
+    ];
+    expect(texts(lines)).toEqual([
+      'a.out invoked oom-killer: gfp_mask=0x6200ca(GFP_HIGHUSER_MOVABLE), order=0, oom_score_adj=0',
+      '(...snipped...)',
+      'memory: usage 204708kB, limit 204800kB, failcnt 2837',
+      '[ snip ]',
+      'memory+swap: usage 204708kB, limit 9007199254740988kB, failcnt 0',
+      '<cut>',
+      'Killed process 8205 (a.out) total-vm:4348kB, anon-rss:92kB, file-rss:0kB, shmem-rss:0kB',
+      '-- 40 lines omitted --',
+    ]);
+    expectSameResults(lines.join('\n'), [1, 8192]);
+  });
+
   it('end a record at the `--` that grep -A/-B/-C prints between its groups (red team D/01, ChromeOS Crostini)', () => {
     const lines = [
       '[Wed Sep 23 10:44:42 2026] [    109]     0   109     4534      320    81920        0             0 vshd',
