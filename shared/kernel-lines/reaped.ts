@@ -1,5 +1,6 @@
 /**
- * 4.6+: `oom_reaper: reaped process N (comm), now anon-rss:0kB, …`. Confirms the kill of N.
+ * 4.6+: `oom_reaper: reaped process N (comm), now anon-rss:0kB, …`, or, when the reaper gave up on the victim's
+ * memory (4.6 to 5.x), `oom_reaper: unable to reap pid:N (comm)`. Either confirms the kill of N.
  */
 import { pidAndComm, stripTruncation } from './message-fields.ts';
 import type { Recognizer } from './recognizer.ts';
@@ -10,15 +11,17 @@ export interface ReapedLine {
   name: string;
 }
 
-const PREFIX = 'oom_reaper: reaped process ';
+const REAPED = 'oom_reaper: reaped process ';
+const UNABLE = 'oom_reaper: unable to reap pid:';
 
 export const reapedLine: Recognizer<ReapedLine> = {
   name: 'reaped',
-  marker: PREFIX,
-  starts: [PREFIX],
+  marker: 'oom_reaper: ',
+  starts: [REAPED, UNABLE],
   read(text, truncated) {
-    if (!text.startsWith(PREFIX)) return null;
-    const rest = stripTruncation(text.slice(PREFIX.length), truncated);
+    const prefix = text.startsWith(REAPED) ? REAPED : text.startsWith(UNABLE) ? UNABLE : null;
+    if (prefix === null) return null;
+    const rest = stripTruncation(text.slice(prefix.length), truncated);
     const parsed = pidAndComm(rest, ['), now ', ')']);
     return parsed === null ? null : { kind: 'reaped', pid: parsed.pid, name: parsed.name };
   },

@@ -790,3 +790,22 @@ describe('processes killed because they share the victim’s memory (kernels of 
     expect(events[0]).toMatchObject({ victim: { pid: 5801, name: 'fool-sysrq-f' }, complete: false });
   });
 });
+
+describe('the reaper giving up on a victim (`oom_reaper: unable to reap pid:N`, 4.6 to 5.x)', () => {
+  // linux-mm, "[PATCH 2/2] mm,oom_reaper: Correct MAX_OOM_REAP_RETRIES'th attempt." (4.16).
+  const KILL =
+    '[  663.593821] Killed process 7558 (a.out) total-vm:4176kB, anon-rss:84kB, file-rss:0kB, shmem-rss:0kB';
+  const UNABLE = '[  664.684801] oom_reaper: unable to reap pid:7558 (a.out)';
+
+  it('confirms the kill before it: no second event, no drift', () => {
+    const parsed = parseKernelLog([KILL, UNABLE].join('\n'));
+    expect(parsed.events.map((e) => e.victim.pid)).toEqual([7558]);
+    expect(parsed.drift).toEqual([]);
+  });
+
+  it('alone, is the only evidence of the kill', () => {
+    expect(parseKernelLog(UNABLE).events).toMatchObject([
+      { victim: { pid: 7558, name: 'a.out' }, complete: false },
+    ]);
+  });
+});

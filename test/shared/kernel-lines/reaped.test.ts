@@ -6,6 +6,12 @@ const LINES: RealLine<'reaped'>[] = [
     line: 'oom_reaper: reaped process 1735923 (systembusin), now anon-rss:0kB, file-rss:0kB, shmem-rss:0kB',
     expected: { pid: 1735923, name: 'systembusin' },
   },
+  {
+    source:
+      'linux-mm, "[PATCH 2/2] mm,oom_reaper: Correct MAX_OOM_REAP_RETRIES\'th attempt.", 4.16 (index file 28605955253)',
+    line: 'oom_reaper: unable to reap pid:7558 (a.out)',
+    expected: { pid: 7558, name: 'a.out' },
+  },
 ];
 
 describeRealLines('reaped', LINES);
