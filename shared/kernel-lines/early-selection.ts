@@ -6,8 +6,13 @@
 import type { Recognizer } from './recognizer.ts';
 import { selectionAfter, type SacrificeLine } from './sacrifice.ts';
 
+/** Prose says `kill process 1234 (java)` too: only the kernel's line goes on with its score. */
+function withScore(line: SacrificeLine | null): SacrificeLine | null {
+  return line?.score == null ? null : line;
+}
+
 export const earlySelectionLine: Recognizer<SacrificeLine> = {
   name: 'sacrifice',
   marker: 'kill process ',
-  read: (text) => selectionAfter(text, 'kill process '),
+  read: (text) => withScore(selectionAfter(text, 'kill process ')),
 };

@@ -1,7 +1,7 @@
 /**
- * Kernels of the 2.6.3x to 4.x era: after its kill line, the kernel kills every other process that shares the victim's memory
- * (vfork children, `clone(CLONE_VM)` without `CLONE_THREAD`), each with `Kill process N (comm) sharing same
- * memory`. Each is killed by the same invocation as the victim: a co-victim, not a choice of victim.
+ * Kernels of the 2.6.3x to 4.x era: after its kill line, the kernel kills every other process that shares the
+ * victim's memory (vfork children, `clone(CLONE_VM)` without `CLONE_THREAD`), each with `Kill process N (comm)
+ * sharing same memory`. Each is killed by the same invocation as the victim: a co-victim, not a choice of victim.
  */
 import { pidAndComm } from './message-fields.ts';
 import type { Recognizer } from './recognizer.ts';
