@@ -7,6 +7,7 @@ import { assembleReports } from './report-assembler.ts';
 import type { JoinedRecord, ReadOptions } from './line-prefilter.ts';
 import { RecordJoiner, SET_ASIDE } from './line-prefilter.ts';
 import type { OomEvent } from './oom-event.ts';
+import { QuotedPrintableLines, showsQuotedPrintable } from './quoted-printable.ts';
 
 export interface ParseContext {
   /** Node name; when absent, the host named by the log's envelope (syslog, record `host`). */
@@ -25,17 +26,21 @@ export interface ParsedLog {
   stats: { lines: number; records: number };
 }
 
-/** Hands each record of a whole log to `take`, in order: RecordJoiner, with the widest line of the text. */
+/**
+ * Hands each record of a whole log to `take`, in order: RecordJoiner, with the widest line of the text. Line i
+ * is numbered `lineNos[i]`, else i + 1.
+ */
 function joinLines(
   rawLines: readonly string[],
   options: ReadOptions,
   take: (record: JoinedRecord) => void,
+  lineNos?: readonly number[],
 ): void {
   let width = 0;
   for (const raw of rawLines) if (raw.length > width) width = raw.length;
   const joiner = new RecordJoiner(options);
   for (let i = 0; i < rawLines.length; i++) {
-    const record = joiner.push(rawLines[i] as string, i + 1, width);
+    const record = joiner.push(rawLines[i] as string, lineNos?.[i] ?? i + 1, width);
     if (record !== null) take(record);
   }
   const last = joiner.release();
@@ -52,7 +57,23 @@ export function joinWrappedLines(
   return records;
 }
 
-/** Parses a whole kernel log held in memory. */
+/** The lines of quoted-printable mail decoded (shared/quoted-printable.ts), each with its first line's number. */
+function quotedPrintableLines(rawLines: readonly string[]): { lines: string[]; lineNos: number[] } {
+  const lines: string[] = [];
+  const lineNos: number[] = [];
+  const reader = new QuotedPrintableLines((line, lineNo) => {
+    lines.push(line);
+    lineNos.push(lineNo);
+  });
+  rawLines.forEach((raw, i) => reader.push(raw, i + 1));
+  reader.release();
+  return { lines, lineNos };
+}
+
+/**
+ * Parses a whole kernel log held in memory. Quoted-printable mail (its start shows the kernel's `=` encoded) is
+ * decoded first, as `scan` decodes it.
+ */
 export function parseKernelLog(
   text: string,
   context: ParseContext = {},
@@ -61,10 +82,14 @@ export function parseKernelLog(
   const rawLines = text.split('\n');
   const inputs: InputLine[] = [];
   let records = 0;
-  joinLines(rawLines, { prefilter: options.prefilter !== false }, (record) => {
+  const mail = showsQuotedPrintable(text) ? quotedPrintableLines(rawLines) : null;
+  const take = (record: JoinedRecord): void => {
     records++;
     if (record.entry !== SET_ASIDE) inputs.push({ entry: record.entry, ref: record.lineNo });
-  });
+  };
+  const readOptions = { prefilter: options.prefilter !== false };
+  if (mail === null) joinLines(rawLines, readOptions, take);
+  else joinLines(mail.lines, readOptions, take, mail.lineNos);
   const assemblerContext: AssemblerContext = {
     node: context.node ?? null,
     source: { file: context.file ?? '-' },

@@ -23,6 +23,11 @@ import type { LogEntry } from '../../shared/log-record.ts';
 import { blankEntry, splitGluedRecords } from '../../shared/log-record.ts';
 import type { OomEvent } from '../../shared/oom-event.ts';
 import { timeOf } from '../../shared/open-report.ts';
+import {
+  QP_EVIDENCE_CHARS,
+  QuotedPrintableLines,
+  showsQuotedPrintable,
+} from '../../shared/quoted-printable.ts';
 import { frameTimeAt, lineShapeAt, otherWriterAt } from '../../shared/record-shape.ts';
 import type { MarkKind } from './chunk-marks.ts';
 import { ChunkMarks } from './chunk-marks.ts';
@@ -213,6 +218,13 @@ export class KernelLogScanner {
   private readonly whole: JoinedRecord[] = [];
   /** Null on the plain path: every line is cut out and read. */
   private readonly marks: ChunkMarks | null;
+  /**
+   * The start of the input, decoded and held until it tells whether the input is quoted-printable mail
+   * (QP_EVIDENCE_CHARS, as parseKernelLog tells it); null once told.
+   */
+  private head: string | null = '';
+  /** Quoted-printable mail's lines, decoded before they are joined; null for any other input. */
+  private mail: QuotedPrintableLines | null = null;
 
   constructor(context: AssemblerContext, options: ScannerOptions = {}) {
     this.context = context;
@@ -224,8 +236,14 @@ export class KernelLogScanner {
 
   /** Takes the next bytes; returns the kills whose reports completed. */
   push(bytes: Uint8Array): ScanOutput {
-    if (this.marks === null) this.takeText(this.decoder.decode(bytes, { stream: true }));
-    else this.takeSlices(bytes, this.marks);
+    if (this.head !== null) {
+      this.head += this.decoder.decode(bytes, { stream: true });
+      if (this.head.length >= QP_EVIDENCE_CHARS) this.endHead();
+    } else if (this.marks === null || this.mail !== null) {
+      this.takeText(this.decoder.decode(bytes, { stream: true }));
+    } else {
+      this.takeSlices(bytes, this.marks);
+    }
     const output: ScanOutput = { kills: [], drift: [] };
     while (this.pending.length >= this.batchRecords) {
       let end = batchEnd(this.pending);
@@ -240,6 +258,8 @@ export class KernelLogScanner {
 
   /** Followed input went quiet: hands every whole line to the assembler; a report still waiting for its kill stays open. */
   pause(): ScanOutput {
+    if (this.head !== null) this.endHead();
+    this.mail?.release();
     this.takeRecords(this.joiner.release());
     const output: ScanOutput = { kills: [], drift: [] };
     this.assemble(this.pending.length, false, output);
@@ -248,13 +268,34 @@ export class KernelLogScanner {
 
   /** The input ended: everything left, including a last line with no newline and a report cut short. */
   end(): ScanOutput {
-    this.takeText(this.decoder.decode());
+    if (this.head === null) this.takeText(this.decoder.decode());
+    else {
+      this.head += this.decoder.decode();
+      this.endHead();
+    }
     if (this.partialLine.length > 0) this.takeLine(this.partialLine);
     this.partialLine = '';
+    this.mail?.release();
     this.takeRecords(this.joiner.release());
     const output: ScanOutput = { kills: [], drift: [] };
     this.assemble(this.pending.length, true, output);
     return output;
+  }
+
+  /**
+   * The start of the input is known: quoted-printable mail or not. Mail is read line by line (it is small), any
+   * other input as it would have been.
+   */
+  private endHead(): void {
+    const head = this.head ?? '';
+    this.head = null;
+    if (showsQuotedPrintable(head)) {
+      this.mail = new QuotedPrintableLines((text, lineNo) =>
+        this.takeRecords(this.joiner.push(text, lineNo, this.whole)),
+      );
+    }
+    if (this.marks === null || this.mail !== null) this.takeText(head);
+    else this.takeSlice(head, this.marks);
   }
 
   private takeText(text: string): void {
@@ -374,7 +415,8 @@ export class KernelLogScanner {
 
   private takeLine(raw: string): void {
     this.counts.lines++;
-    this.takeRecords(this.joiner.push(raw, this.counts.lines, this.whole));
+    if (this.mail !== null) this.mail.push(raw, this.counts.lines);
+    else this.takeRecords(this.joiner.push(raw, this.counts.lines, this.whole));
   }
 
   private takeRecords(records: JoinedRecord[]): void {

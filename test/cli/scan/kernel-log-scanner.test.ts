@@ -308,3 +308,55 @@ describe('KernelLogScanner, lines read in place', () => {
     }
   });
 });
+
+/**
+ * Quoted-printable mail (shared/quoted-printable.ts): decoded as parseKernelLog decodes it, the start of the
+ * input held until it tells, a soft break or an escape cut by any read.
+ */
+describe('KernelLogScanner on quoted-printable mail', () => {
+  const corpus = 'test/fixtures/kernel-logs/corpus';
+  const mails = [
+    '66-lkml-mglru-quoted-summary-and-kill-hand-wrapped.log',
+    '81-lkml-nfsd-qp-5deep-quote-global-kill-then-panic.log',
+    '82-lkml-mglru-qp-timestamps-mail-wrapped-kill-v1-memcg.log',
+    '83-lkml-ltp-qp-soft-breaks-kubepods-pod-limit.log',
+    '84-lkml-fsdevel-qp-x86-32-kill-line-soft-and-hard-wraps-then-header.log',
+  ];
+  const mail83 = readFileSync(`${corpus}/${mails[3] as string}`, 'utf8');
+  const noise = (lines: number): string =>
+    Array.from({ length: lines }, (_, i) => `[ 10.${String(i).padStart(6, '0')}] eth0: uid=1000 é中`).join(
+      '\n',
+    );
+  const INPUTS_QP: Record<string, string> = {
+    ...Object.fromEntries(mails.map((file) => [file, readFileSync(`${corpus}/${file}`, 'utf8')])),
+    // Its evidence within the first 64 Ki characters, the input longer: decoded.
+    'mail after noise': `${noise(1500)}\n${mail83}\n${noise(2000)}\n`,
+    // Its evidence past them: read as it is.
+    'mail after more noise than is looked at': `${noise(3000)}\n${mail83}\n`,
+  };
+  const READS = [7, 64, 4096, 1 << 16, 1 << 20];
+
+  it.each(Object.keys(INPUTS_QP))('gives what parseKernelLog gives on %s, in reads of any size', (file) => {
+    const text = INPUTS_QP[file] as string;
+    const whole = parseKernelLog(text, { file: 'x.log' });
+    expect(whole.events.length).toBeGreaterThan(0);
+    for (const chunkBytes of READS) {
+      for (const prefilter of [true, false]) {
+        const { output } = scanWith(text, chunkBytes, { prefilter, batchRecords: 64 });
+        expect(output.kills).toEqual(whole.events);
+        expect(output.drift).toEqual(whole.drift);
+      }
+    }
+  });
+
+  it('decodes the mail only when the kernel text that shows it comes early enough', () => {
+    const decoded = parseKernelLog(INPUTS_QP['mail after noise'] as string).events;
+    const late = parseKernelLog(INPUTS_QP['mail after more noise than is looked at'] as string).events;
+    expect(decoded.map((e) => [e.victim.pid, e.memory?.failcnt, e.pod?.uid])).toEqual([
+      [5740, 52843037, 'f1c273d3-9b36-11ea-b3df-246e9693c184'],
+    ]);
+    expect(late.map((e) => [e.victim.pid, e.memory?.failcnt, e.pod?.uid])).toEqual([
+      [5740, undefined, undefined],
+    ]);
+  });
+});

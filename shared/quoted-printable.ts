@@ -1,0 +1,162 @@
+/**
+ * Quoted-printable mail (RFC 2045) pasted as it was sent: mailing-list archives keep the raw body, where a line
+ * that ends in `=` goes on, with no newline, on the next physical line (a soft break: `failcnt 5284=` + `3037`),
+ * and `=XX` stands for a byte (`=3D` for `=`, `=2E` for `.`, `=20` for a trailing space, UTF-8 as several).
+ * A quote mark (`> `) put before encoding is not repeated on the line a soft break continues.
+ *
+ * A node's own log may hold lines that look alike (`uid=1000`, base64 padding, a line cut after `=`), so
+ * nothing is decoded unless the input shows the kernel's own `=` encoded (`constraint=3D`, `gfp_mask=3D`…) in
+ * its first QP_EVIDENCE_CHARS characters, the same in every reader (parseKernelLog, `scan`); and then only
+ * lines whose every `=` is an escape an encoder writes, or a soft break.
+ */
+
+/** How much of the start of an input shows whether it is quoted-printable: the same in every reader. */
+export const QP_EVIDENCE_CHARS = 1 << 16;
+
+/**
+ * The kernel's own `=` encoded, where no process name can put it: a comm (at most 15 characters) is printed
+ * after `task=` and never before `oom-kill:` or in place of ` oom-killer: gfp_mask=`.
+ */
+const EVIDENCE = /oom-kill:constraint=3D|oom-killer: gfp_mask=3D/;
+
+/** Whether an input that starts with `head` is quoted-printable mail (only its first QP_EVIDENCE_CHARS count). */
+export function showsQuotedPrintable(head: string): boolean {
+  return EVIDENCE.test(head.length > QP_EVIDENCE_CHARS ? head.slice(0, QP_EVIDENCE_CHARS) : head);
+}
+
+/** Physical lines one soft-broken line may take, more than any kernel line needs at 76 characters a line. */
+const MAX_SOFT_BROKEN_LINES = 32;
+
+function hexValue(code: number): number {
+  if (code >= 0x30 && code <= 0x39) return code - 0x30;
+  if (code >= 0x41 && code <= 0x46) return code - 0x37;
+  return -1;
+}
+
+/** The byte of the escape at `at` (`=XX`, upper-case hex as RFC 2045 has it), or -1. */
+function escapeAt(text: string, at: number): number {
+  if (text.charCodeAt(at) !== 0x3d) return -1;
+  const high = hexValue(text.charCodeAt(at + 1));
+  const low = hexValue(text.charCodeAt(at + 2));
+  return high < 0 || low < 0 ? -1 : high * 16 + low;
+}
+
+/** The line without the CR of a CRLF ending. */
+function bodyEnd(line: string): number {
+  return line.charCodeAt(line.length - 1) === 0x0d ? line.length - 1 : line.length;
+}
+
+/**
+ * Whether an encoder writes the escape at `at` of a line whose text ends at `end`: `=` itself, `.` (some
+ * encode every one), a space or tab before the line's end (a hard or a soft break), or a byte of UTF-8. Never a
+ * letter, a digit, a control or a space inside a line: `uid=1000`, `pid=4404`, `order=2048` hold no escape.
+ */
+function encoderEscape(line: string, at: number, end: number): boolean {
+  const byte = escapeAt(line, at);
+  if (byte >= 0x80 || byte === 0x3d || byte === 0x2e) return true;
+  if (byte !== 0x20 && byte !== 0x09) return false;
+  return at + 3 === end || (at + 4 === end && line.charCodeAt(at + 3) === 0x3d);
+}
+
+/** Whether every `=` of the line is an escape an encoder writes, or its last character (a soft break). */
+function qpShaped(line: string): boolean {
+  const end = bodyEnd(line);
+  for (let at = line.indexOf('='); at >= 0 && at < end - 1; at = line.indexOf('=', at + 1)) {
+    if (!encoderEscape(line, at, end)) return false;
+    at += 2;
+  }
+  return true;
+}
+
+function endsInSoftBreak(line: string): boolean {
+  const end = bodyEnd(line);
+  return end > 0 && line.charCodeAt(end - 1) === 0x3d;
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** The bytes of a run of escapes as text; null when they are not UTF-8. */
+function runText(bytes: number[]): string | null {
+  if (bytes.every((byte) => byte < 0x80)) return String.fromCharCode(...bytes);
+  try {
+    return utf8.decode(new Uint8Array(bytes));
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The text of a line qpShaped passed, or of such lines joined, with its escapes decoded and a final `=` (no
+ * line came after it) kept; null when the bytes of a run of escapes are not UTF-8.
+ */
+function decodeEscapes(text: string): string | null {
+  let at = text.indexOf('=');
+  if (at < 0) return text;
+  const end = bodyEnd(text);
+  let out = '';
+  let from = 0;
+  while (at >= 0 && at < end - 1) {
+    const bytes: number[] = [];
+    let next = at;
+    for (let byte = escapeAt(text, next); byte >= 0; byte = escapeAt(text, next)) {
+      bytes.push(byte);
+      next += 3;
+    }
+    const decoded = bytes.length === 0 ? null : runText(bytes);
+    if (decoded === null) return null;
+    out += text.slice(from, at) + decoded;
+    from = next;
+    at = text.indexOf('=', next);
+  }
+  return out + text.slice(from);
+}
+
+/**
+ * Physical lines of a quoted-printable input into its lines: soft breaks joined, escapes decoded. A line that
+ * is not quoted-printable (an `=` that is no escape), and the lines of a soft-broken line that does not decode,
+ * are handed on as they are; a final `=` that no such line follows stays. Each line goes with the number of the
+ * physical line it starts on.
+ */
+export class QuotedPrintableLines {
+  private readonly held: string[] = [];
+  private heldLineNo = 0;
+  private readonly take: (text: string, lineNo: number) => void;
+
+  constructor(take: (text: string, lineNo: number) => void) {
+    this.take = take;
+  }
+
+  push(raw: string, lineNo: number): void {
+    const shaped = qpShaped(raw);
+    if (this.held.length > 0) {
+      if (!shaped) this.release();
+      else {
+        this.held.push(raw);
+        if (!endsInSoftBreak(raw) || this.held.length >= MAX_SOFT_BROKEN_LINES) this.release();
+        return;
+      }
+    }
+    if (shaped && endsInSoftBreak(raw)) {
+      this.held.push(raw);
+      this.heldLineNo = lineNo;
+    } else {
+      this.take(shaped ? (decodeEscapes(raw) ?? raw) : raw, lineNo);
+    }
+  }
+
+  /** The soft-broken line held (the input ended, or its next line is not quoted-printable). */
+  release(): void {
+    const lines = this.held;
+    if (lines.length === 0) return;
+    let joined = '';
+    for (let i = 0; i < lines.length - 1; i++) {
+      const line = lines[i] as string;
+      joined += line.slice(0, bodyEnd(line) - 1);
+    }
+    joined += lines[lines.length - 1] as string;
+    const decoded = decodeEscapes(joined);
+    if (decoded !== null) this.take(decoded, this.heldLineNo);
+    else lines.forEach((line, i) => this.take(line, this.heldLineNo + i));
+    lines.length = 0;
+  }
+}

@@ -1,0 +1,224 @@
+/**
+ * Quoted-printable mail as archives keep it (RFC 2045): soft breaks joined, escapes decoded, only in an input
+ * that shows the kernel's `=` encoded, and only on lines an encoder wrote. The lines are real, from raw
+ * mailing-list mails (corpus 66, 81-84: ../fixtures/kernel-logs/corpus/README.md).
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  QP_EVIDENCE_CHARS,
+  QuotedPrintableLines,
+  showsQuotedPrintable,
+} from '../../shared/quoted-printable.ts';
+import { joinWrappedLines, parseKernelLog } from '../../shared/kernel-log.ts';
+import { assembleReports } from '../../shared/report-assembler.ts';
+import { HOSTILE_NAMES } from '../fixtures/hostile-names.ts';
+
+/** A process name (at most 15 characters) made of pieces of encoded kernel text and hostile names. */
+function comm(): fc.Arbitrary<string> {
+  const parts = ['=3D', 'oom-kill:', 'constraint', 'gfp_mask', ' oom-killer: ', 'CONSTRAINT_', '0x', '='];
+  return fc
+    .array(fc.oneof(fc.constantFrom(...parts, ...HOSTILE_NAMES), fc.string({ maxLength: 4 })), {
+      maxLength: 6,
+    })
+    .map((pieces) => pieces.join('').slice(0, 15));
+}
+
+/** The lines QuotedPrintableLines hands on for `lines` (numbered from 1), with their line numbers. */
+function decoded(lines: readonly string[]): Array<[string, number]> {
+  const out: Array<[string, number]> = [];
+  const reader = new QuotedPrintableLines((text, lineNo) => out.push([text, lineNo]));
+  lines.forEach((line, i) => reader.push(line, i + 1));
+  reader.release();
+  return out;
+}
+
+describe('showsQuotedPrintable', () => {
+  it("is true for an input that shows the summary's or the header's first `=` encoded", () => {
+    expect(
+      showsQuotedPrintable('> [7516987.984221] oom-kill:constraint=3DCONSTRAINT_MEMCG,nodemask=3D(null)='),
+    ).toBe(true);
+    expect(
+      showsQuotedPrintable('> [ 1172.339920] systemd invoked oom-killer: gfp_mask=3D0xcc0(GFP_KERNEL),'),
+    ).toBe(true);
+  });
+
+  it('is false for what a node log holds: the same text not encoded, numbers after `=`, a cut line', () => {
+    const nodeLog = [
+      '[ 71.736596] oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,mems_allowed=0-1,oom_memcg=/mglru,task_memcg=/mglru,task=test.sh,pid=7215,uid=0',
+      '[ 1172.339920] systemd invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=100',
+      'audit: type=1400 audit(1700000000.123:45): apparmor="DENIED" pid=3D uid=1000',
+      'kubelet[1234]: token=eyJhbGciOiJSUzI1NiIsImtpZCI6IjEifQ==',
+      '[ 12.000000] cut after its =',
+    ].join('\n');
+    expect(showsQuotedPrintable(nodeLog)).toBe(false);
+  });
+
+  it('looks only at the first QP_EVIDENCE_CHARS characters, as every reader does', () => {
+    const late = `${'x'.repeat(QP_EVIDENCE_CHARS - 10)}oom-kill:constraint=3DCONSTRAINT_MEMCG`;
+    expect(showsQuotedPrintable(late)).toBe(false);
+    expect(showsQuotedPrintable(late.slice(20))).toBe(true);
+  });
+
+  // A process may be named anything of 15 characters; on a node, no name makes a log look encoded.
+  it('is never true for a node log whatever its processes are named (fast-check)', () => {
+    const report = (name: string, pid: number): string[] => [
+      `[ 5120.104001] ${name} invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=984`,
+      `[ 5120.104019] CPU: 1 UID: 0 PID: ${pid} Comm: ${name} Not tainted 6.1.115 #1`,
+      `[ 5120.104305] [   ${pid}]     0  ${pid}      620      263    45056        0           984 ${name}`,
+      `[ 5120.104313] oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,mems_allowed=0,oom_memcg=/a,task_memcg=/a,task=${name},pid=${pid},uid=0`,
+      `[ 5120.104330] Memory cgroup out of memory: Killed process ${pid} (${name}) total-vm:280004kB, anon-rss:259368kB, file-rss:196kB, shmem-rss:0kB, UID:0 pgtables:568kB oom_score_adj:984`,
+      `[ 5120.118002] oom_reaper: reaped process ${pid} (${name}), now anon-rss:0kB, file-rss:0kB, shmem-rss:0kB`,
+    ];
+    fc.assert(
+      fc.property(fc.array(fc.tuple(comm(), fc.nat(99999)), { maxLength: 4 }), (kills) => {
+        const log = kills.flatMap(([name, pid]) => report(name, pid)).join('\n');
+        expect(showsQuotedPrintable(log)).toBe(false);
+      }),
+    );
+  });
+});
+
+describe('QuotedPrintableLines', () => {
+  it('joins a soft break with nothing, the continued line without a quote mark of its own (C/15, 83)', () => {
+    expect(
+      decoded([
+        '> [7516987.983223] memory: usage 16777216kB, limit 16777216kB, failcnt 5284=',
+        '3037',
+        '> [7516987.983224] memory+swap: usage 16777216kB, limit 9007199254740988kB,=',
+        ' failcnt 0',
+      ]),
+    ).toEqual([
+      ['> [7516987.983223] memory: usage 16777216kB, limit 16777216kB, failcnt 52843037', 1],
+      ['> [7516987.983224] memory+swap: usage 16777216kB, limit 9007199254740988kB, failcnt 0', 3],
+    ]);
+  });
+
+  it('decodes a summary soft-broken over six lines, a break just before an `=3D` (83)', () => {
+    expect(
+      decoded([
+        '> [7516987.984221] oom-kill:constraint=3DCONSTRAINT_MEMCG,nodemask=3D(null)=',
+        ',cpuset=3D3aa16c9482ae3a6f6b78bda68a55d32c87c99b985e0f11331cddf05af6c4d753,=',
+        'mems_allowed=3D0-1,oom_memcg=3D/kubepods/podf1c273d3-9b36-11ea-b3df-246e969=',
+        '3c184,task_memcg=3D/kubepods/podf1c273d3-9b36-11ea-b3df-246e9693c184/1f246a=',
+        '3eeea8f70bf91141eeaf1805346a666e225f823906485ea0b6c37dfc3d,task=3Dpause,pid=',
+        '=3D5740,uid=3D0',
+      ]),
+    ).toEqual([
+      [
+        '> [7516987.984221] oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=3aa16c9482ae3a6f6b78bda68a55d32c87c99b985e0f11331cddf05af6c4d753,mems_allowed=0-1,oom_memcg=/kubepods/podf1c273d3-9b36-11ea-b3df-246e9693c184,task_memcg=/kubepods/podf1c273d3-9b36-11ea-b3df-246e9693c184/1f246a3eeea8f70bf91141eeaf1805346a666e225f823906485ea0b6c37dfc3d,task=pause,pid=5740,uid=0',
+        1,
+      ],
+    ]);
+  });
+
+  it('decodes `=2E` in timestamps and a number split by a soft break (B/08, 81)', () => {
+    expect(
+      decoded([
+        '> >>>>> [121969=2E590000] oom-kill:constraint=3DCONSTRAINT_NONE,nodemask=',
+        '=3D(null),cpuset=3D/,mems_allowed=3D0,task=3Ddbus-daemon,pid=3D454,uid=3D10=',
+        '1',
+        '> >>>>>=20',
+        '> >>>>> [121972=2E900000] Out of memory and no killable processes=2E=2E=2E',
+      ]),
+    ).toEqual([
+      [
+        '> >>>>> [121969.590000] oom-kill:constraint=CONSTRAINT_NONE,nodemask=(null),cpuset=/,mems_allowed=0,task=dbus-daemon,pid=454,uid=101',
+        1,
+      ],
+      ['> >>>>> ', 4],
+      ['> >>>>> [121972.900000] Out of memory and no killable processes...', 5],
+    ]);
+  });
+
+  it('keeps the space `=20` encodes at a hard line end (H/03, 84)', () => {
+    expect(
+      decoded(['> 105068kB, anon-rss:9792kB, file-rss:10972kB, shmem-rss:0kB, UID:1000=20', 'pgtables:']),
+    ).toEqual([
+      ['> 105068kB, anon-rss:9792kB, file-rss:10972kB, shmem-rss:0kB, UID:1000 ', 1],
+      ['pgtables:', 2],
+    ]);
+  });
+
+  it('decodes UTF-8 written as several escapes, also across a soft break, and CRLF lines', () => {
+    expect(decoded(['=E4=B8=AD=E6=96=87 ok', 'a =E4=B8=', '=AD b'])).toEqual([
+      ['中文 ok', 1],
+      ['a 中 b', 2],
+    ]);
+    expect(decoded(['task=3Dpause,pid=\r', '=3D5740\r'])).toEqual([['task=pause,pid=5740\r', 1]]);
+  });
+
+  it('leaves alone the lines an encoder did not write: numbers after `=`, base64, a space inside a line', () => {
+    const lines = [
+      '[ 1172.339920] uid=1000 gid=1000',
+      'pid=4404,uid=0',
+      'order=2048',
+      'token==',
+      'a=3D=x',
+      'ok=3D=C3',
+    ];
+    expect(decoded(lines)).toEqual(lines.map((line, i) => [line, i + 1]));
+  });
+
+  it('keeps a final `=` that no encoded line follows, and the lines of a soft break that does not decode', () => {
+    expect(decoded(['cut at its =', 'uid=1000'])).toEqual([
+      ['cut at its =', 1],
+      ['uid=1000', 2],
+    ]);
+    expect(decoded(['bytes =C3=', '=A9=A9 not UTF-8', 'next'])).toEqual([
+      ['bytes =C3=', 1],
+      ['=A9=A9 not UTF-8', 2],
+      ['next', 3],
+    ]);
+    expect(decoded(['last ='])).toEqual([['last =', 1]]);
+  });
+
+  it('joins at most 32 lines into one', () => {
+    const out = decoded([...Array.from({ length: 40 }, () => 'ab='), 'end']);
+    expect(out.map(([, lineNo]) => lineNo)).toEqual([1, 33]);
+    expect(out[0]?.[0]).toBe(`${'ab'.repeat(31)}ab=`);
+  });
+});
+
+// What a node's log holds around `=`: numbers, base64, a cut line, hostile process names, `=3D` where no
+// kernel key is. parseKernelLog reads it exactly as it reads lines with no decoding at all.
+describe('a node log with `=` in its lines', () => {
+  const stamp = (i: number): string => `[ ${(5000 + i * 0.001).toFixed(6)}]`;
+  const line = fc.oneof(
+    fc
+      .tuple(comm(), fc.nat(99999), fc.integer({ min: -1000, max: 1000 }))
+      .map(([name, pid, adj]) => [
+        `${name} invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=${adj}`,
+        `oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,mems_allowed=0,oom_memcg=/a,task_memcg=/a,task=${name},pid=${pid},uid=0`,
+        `Memory cgroup out of memory: Killed process ${pid} (${name}) total-vm:280004kB, anon-rss:259368kB, file-rss:196kB, shmem-rss:0kB, UID:0 pgtables:568kB oom_score_adj:${adj}`,
+      ]),
+    fc
+      .tuple(fc.nat(99999), fc.nat(99999))
+      .map(([pid, uid]) => [`audit: type=1400 pid=${pid} uid=${uid} ses=4294967295 subj==unconfined`]),
+    fc.base64String({ minLength: 4, maxLength: 40 }).map((b64) => [`kubelet: token=${b64}`]),
+    fc.constantFrom(['cut after its ='], ['x=3Dy =20'], ['size=20'], ['=E4=B8=AD'], ['a=', 'b=3D']),
+  );
+  it('gives what the lines give undecoded (fast-check)', () => {
+    fc.assert(
+      fc.property(fc.array(line, { maxLength: 12 }), (groups) => {
+        const text = groups
+          .flat()
+          .map((l, i) => `${stamp(i)} ${l}`)
+          .join('\n');
+        const records = joinWrappedLines(text.split('\n'), { prefilter: false });
+        const inputs = records.map((r) => ({ entry: r.entry, ref: r.lineNo }));
+        const undecoded = assembleReports(
+          inputs,
+          null,
+          { node: null, source: { file: 'x' }, bootTimeMs: null },
+          {
+            final: true,
+          },
+        );
+        const parsed = parseKernelLog(text, { file: 'x' });
+        expect(parsed.events).toEqual(undecoded.events);
+        expect(parsed.drift).toEqual(undecoded.drift);
+      }),
+    );
+  });
+});
