@@ -149,6 +149,17 @@ export const PREFIXES_BY_FREQUENCY: readonly Prefix[] = [
 ];
 
 /**
+ * Whether the text starts with an envelope: a prefix other than a hypervisor's fields (EMBEDDED) or a `dmesg -T`
+ * date that lost its `[` (WALL_CUT), which may follow any text, prose too.
+ */
+export function startsWithEnvelope(text: string): boolean {
+  for (const prefix of PREFIXES_BY_FREQUENCY) {
+    if (prefix !== EMBEDDED && prefix !== WALL_CUT && matchOf(prefix, text) !== null) return true;
+  }
+  return false;
+}
+
+/**
  * Whether some prefix may match the text. Of a text that starts with a letter, only the syslog-like prefixes,
  * dmesg's level, a hypervisor's fields and Talos's envelope can; most kernel text starts so and matches none of them, and asking
  * each prefix in turn was most of reading such a line. test/shared/envelope-prefixes.test.ts checks that it

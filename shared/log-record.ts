@@ -1,7 +1,8 @@
 /**
  * Removes the envelope around one kernel message, whichever way it was carried: raw `/dev/kmsg` records,
  * `dmesg` (with `-T`, `-x`, `-r` and printk caller ids), journalctl/syslog, `talosctl dmesg`, Fluent Bit JSON
- * records (kmsg, systemd, Container Insights), e-mail quoting, or plain text.
+ * records (kmsg, systemd, Container Insights), e-mail quoting, markdown list items and inline code, or plain
+ * text.
  */
 import { isoFromMs } from './iso-time.ts';
 import {
@@ -26,6 +27,7 @@ import {
   WALL_CUT,
 } from './envelope-prefixes.ts';
 import { flatKmsgRecord, type FlatKmsgRecord } from './kmsg-record.ts';
+import { withoutMarkdownWrapping } from './markdown-wrapping.ts';
 
 // Where the parser's readers and record-shape's test have always found them.
 export { isoFromMs };
@@ -161,8 +163,8 @@ function withoutIndent(line: string): string {
 
 /**
  * The line without what no envelope is part of: colour codes, a byte-order mark, a CR, indentation, e-mail
- * quoting. Null for a line that carries no message: blank, or a kmsg dictionary continuation line
- * (` SUBSYSTEM=…`).
+ * quoting, a markdown list item's mark and inline code around an envelope (markdown-wrapping.ts). Null for a
+ * line that carries no message: blank, or a kmsg dictionary continuation line (` SUBSYSTEM=…`).
  */
 function messageLine(raw: string): string | null {
   // Only a line with an escape character can hold a colour code.
@@ -179,6 +181,7 @@ function messageLine(raw: string): string | null {
     const quote = QUOTE.exec(line);
     if (quote !== null) line = withoutIndent(line.slice(quote[0].length));
   }
+  line = withoutMarkdownWrapping(line);
   if (!isVisibleAscii(line.charCodeAt(0)) && line.trim().length === 0) return null;
   return line;
 }
@@ -375,7 +378,8 @@ export interface RecordSkim {
   enveloped: boolean;
   /**
    * A text that holds the entry's `text`: a JSON record's message, else the line (the envelope comes off its
-   * front, a CR off its end; colour codes, a byte-order mark, indentation and e-mail quoting are already out).
+   * front, a CR off its end; colour codes, a byte-order mark, indentation, e-mail quoting and markdown wrapping
+   * are already out).
    */
   holder: string;
 }

@@ -677,8 +677,8 @@ function envelope(
   }
 }
 
-/** What can happen to a line on its way to a file: quoting, colour, a CR, a byte-order mark. */
-type Damage = 'none' | 'quote' | 'colour' | 'cr' | 'bom';
+/** What can happen to a line on its way to a file: quoting, a markdown list item in inline code, colour, a CR, a byte-order mark. */
+type Damage = 'none' | 'quote' | 'markdown' | 'colour' | 'cr' | 'bom';
 
 function damage(line: string, kind: Damage, at: number): string {
   switch (kind) {
@@ -686,6 +686,8 @@ function damage(line: string, kind: Damage, at: number): string {
       return line;
     case 'quote':
       return `> ${line}`;
+    case 'markdown':
+      return `\`- ${line}\``;
     case 'colour': {
       const cut = at % (line.length + 1);
       return `${line.slice(0, cut)}\u001b[1;31m${line.slice(cut)}\u001b[0m`;
@@ -712,7 +714,7 @@ const lineDress: fc.Arbitrary<Dress> = fc.record({
     fc.double({ min: 0, max: 0.01, noNaN: true }),
     fc.integer({ min: 1, max: 40 }),
   ),
-  damage: fc.constantFrom<Damage>('none', 'none', 'none', 'none', 'quote', 'colour', 'cr', 'bom'),
+  damage: fc.constantFrom<Damage>('none', 'none', 'none', 'none', 'quote', 'markdown', 'colour', 'cr', 'bom'),
   at: fc.nat(),
   escapeEvery: fc.constantFrom(0, 0, 1, 5),
 });
@@ -778,6 +780,9 @@ describe('the prefilter on generated logs', () => {
             ' ',
             '>',
             '> ',
+            '- ',
+            '`- ',
+            '`',
             '<6>',
             '[',
             '[ 1.5] ',

@@ -291,6 +291,34 @@ describe('readLogRecord removes every envelope people really have', () => {
     expect(readLogRecord(`\ufeff\u001b[31m[ 3467.508244] ${KILL}\u001b[0m`)?.text).toBe(KILL);
   });
 
+  it('syslog lines pasted as markdown list items in inline code (red team 4 I/10, corpus 85)', () => {
+    const host = 'aks-agentpool-20086390-vmss00003C';
+    const lines = [
+      // The first item, whose opening backtick the blog's code fence took.
+      '- Jan 14 18:01:55 aks-agentpool-20086390-vmss00003C kernel: [ 1432.394489] dotnet invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=1000`',
+      '`- Jan 14 18:01:55 aks-agentpool-20086390-vmss00003C kernel: [ 1432.394506]  oom_kill_process+0xe6/0x120`',
+      '`- Jan 14 18:01:55 aks-agentpool-20086390-vmss00003C kernel: [ 1432.394676] Memory cgroup out of memory: Killed process 20341 (dotnet) total-vm:172181696kB, anon-rss:4776416kB, file-rss:25296kB, shmem-rss:0kB, UID:0 pgtables:9620kB oom_score_adj:1000`',
+      '`- Jan 14 18:02:17 aks-agentpool-20086390-vmss00003C kubelet[3044]: I0114 18:02:17.686538    3044 kuberuntime_container.go:661] "Killing container with a grace period override" pod="alloc-tests/alloc-mem-leak"`',
+    ];
+    expect(lines.map((line) => readLogRecord(line))).toMatchObject([
+      {
+        text: 'dotnet invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=1000',
+        host,
+        stamp: 'Jan 14 18:01:55',
+        kernelTime: 1432.394489,
+        enveloped: true,
+      },
+      { text: ' oom_kill_process+0xe6/0x120', host, kernelTime: 1432.394506 },
+      {
+        text: 'Memory cgroup out of memory: Killed process 20341 (dotnet) total-vm:172181696kB, anon-rss:4776416kB, file-rss:25296kB, shmem-rss:0kB, UID:0 pgtables:9620kB oom_score_adj:1000',
+        host,
+        fromKernel: true,
+      },
+      { host, fromKernel: false },
+    ]);
+    expect(lines.map((line) => skimLogRecord(line)?.enveloped)).toEqual([true, true, true, true]);
+  });
+
   it('plain text passes through; a JSON that is not a record is text', () => {
     expect(readLogRecord(KILL)).toMatchObject({ text: KILL, enveloped: false, kernelTime: null });
     expect(readLogRecord('{not json}')?.text).toBe('{not json}');

@@ -106,6 +106,11 @@ describe('lineShapeAt', () => {
       const cut = at % (a.length + 1);
       return `${a.slice(0, cut)}${x}${a.slice(cut)}`;
     });
+  /** As pasted from a rendered page: a markdown list item, inline code (markdown-wrapping.ts). */
+  const markdown = (arbitrary: fc.Arbitrary<string>): fc.Arbitrary<string> =>
+    fc
+      .tuple(fc.constantFrom('`', '- ', '`- ', '12. ', '* ', '``'), arbitrary, fc.constantFrom('', '`', '` '))
+      .map(([open, a, close]) => `${open}${a}${close}`);
 
   /** Each envelope, its fields of random length around the patterns' limits. */
   const prefix = fc.oneof(
@@ -182,6 +187,7 @@ describe('lineShapeAt', () => {
   const line = fc
     .oneof(
       fc.tuple(maybe(prefix), fc.string({ maxLength: 30 })).map(([p, body]) => p + body),
+      markdown(fc.tuple(prefix, fc.string({ maxLength: 30 })).map(([p, body]) => p + body)),
       maybe(json),
       fc.string({ maxLength: 40 }),
     )
@@ -280,6 +286,7 @@ describe('lineShapeAt', () => {
         { weight: 3, arbitrary: fc.tuple(frameEnvelopes, frame).map(([head, message]) => head + message) },
         fc.tuple(maybe(frameEnvelopes), frame).map(([head, message]) => head + message),
         fc.tuple(frameEnvelopes, maybe(frame)).map(([head, message]) => head + message),
+        markdown(fc.tuple(frameEnvelopes, frame).map(([head, message]) => head + message)),
         { weight: 2, arbitrary: frameJson },
         maybe(frameJson),
       )
@@ -330,6 +337,7 @@ describe('lineShapeAt', () => {
       .oneof(
         { weight: 6, arbitrary: syslogLine },
         maybe(syslogLine),
+        markdown(syslogLine),
         fc.tuple(prefix, fc.string({ maxLength: 20 })).map(([p, body]) => p + body),
         // Lines a syslog pattern also reads, whose envelope is another: kmsg, RFC 5424, JSON, dmesg.
         fc

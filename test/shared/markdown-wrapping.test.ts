@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { withoutMarkdownWrapping } from '../../shared/markdown-wrapping.ts';
+
+const SYSLOG = 'Jan 14 18:01:55 aks-agentpool-20086390-vmss00003C kernel: [ 1432.394676] ';
+const HEADER = 'dotnet invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=1000';
+
+describe('withoutMarkdownWrapping', () => {
+  it('takes off a list mark and inline code around an envelope (red team 4 I/10)', () => {
+    expect(withoutMarkdownWrapping(`\`- ${SYSLOG}${HEADER}\``)).toBe(`${SYSLOG}${HEADER}`);
+    // The code fence before the first item took its opening backtick.
+    expect(withoutMarkdownWrapping(`- ${SYSLOG}${HEADER}\``)).toBe(`${SYSLOG}${HEADER}`);
+  });
+
+  it('every list mark, inline code alone, several backticks, spaces after the closing one', () => {
+    const wrapped = [
+      `* ${SYSLOG}${HEADER}`,
+      `+ ${SYSLOG}${HEADER}`,
+      `1. ${SYSLOG}${HEADER}`,
+      `12) \`${SYSLOG}${HEADER}\``,
+      `-   \`${SYSLOG}${HEADER}\`  `,
+      `\`${SYSLOG}${HEADER}\``,
+      `\`\`- ${SYSLOG}${HEADER}\`\``,
+      `\`[ 1432.394506]  oom_kill_process+0xe6/0x120\``,
+      `- \`6,2697,3812808832,-;${HEADER}\``,
+    ];
+    expect(wrapped.map(withoutMarkdownWrapping)).toEqual([
+      ...Array<string>(7).fill(`${SYSLOG}${HEADER}`),
+      '[ 1432.394506]  oom_kill_process+0xe6/0x120',
+      `6,2697,3812808832,-;${HEADER}`,
+    ]);
+  });
+
+  it('leaves prose, kernel text without an envelope and a comm with a backtick or a dash alone', () => {
+    const kept = [
+      '- see the log below',
+      '- 1432 MiB was in use`',
+      `- ${HEADER}\``,
+      `\`${HEADER}\``,
+      '[ 1432.394506] [  20341]     0 20341 43045424  1200428  9850880        0          1000 dotnet`',
+      `${SYSLOG}- invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=0`,
+      '-bash invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=0',
+      '1.5 Jan 14 18:01:55 host kernel: x',
+      '6,2697,3812808832,-;x`',
+      '`',
+      '',
+    ];
+    expect(kept.map(withoutMarkdownWrapping)).toEqual(kept);
+  });
+});
