@@ -66,7 +66,7 @@ function digitsEnd(text: string, start: number): number {
 /**
  * Sets `key` to the number that `text` holds from `start` on. A size counts only with its `kB` right after its
  * digits, which shows it whole whatever follows (an elision the writer put there, `295264kB...`; a time after
- * spaces). A value without a unit is cut when the `next` token is digits alone: a wrap turned into spaces split
+ * spaces; the backtick of a code span opened lines above, `shmem-rss:0kB\``). A value without a unit is cut when the `next` token is digits alone: a wrap turned into spaces split
  * it (`UID:10` … `00`); it may end at what closes a writer's text around the line (`oom_score_adj:0}]`).
  */
 function addField(
@@ -83,10 +83,8 @@ function addField(
     // Another writer's text around the kernel's may close right after its last value: `0}]`, `0\u0003",`.
     if (end < text.length && !CLOSER.test(text.charAt(end))) return;
   } else {
-    if (text.endsWith('...')) end -= 3;
-    else if (text.endsWith('\u2026')) end -= 1;
-    if (!text.startsWith('kB', end - 2)) return;
-    end -= 2;
+    end = digitsEnd(text, start);
+    if (!text.startsWith('kB', end)) return;
   }
   const value = signedNumber(text, start, end);
   if (value !== null) fields[key] = value;

@@ -53,6 +53,16 @@ const LINES: RealLine<'kill'>[] = [
     },
   },
   {
+    source:
+      'ClickHouse/ClickHouse#25985: an inline code span opened on the line above closes after the last size (fifth red team)',
+    line: 'Killed process 223459 (clickhouse-serv) total-vm:605840272kB, anon-rss:251523284kB, file-rss:0kB, shmem-rss:0kB`',
+    expected: {
+      pid: 223459,
+      name: 'clickhouse-serv',
+      fields: { 'total-vm': 605840272, 'anon-rss': 251523284, 'file-rss': 0, 'shmem-rss': 0 },
+    },
+  },
+  {
     source: 'notes on a postgres OOM, `dmesg -T`: the writer cut the rest with `...` (red team E/07)',
     line: 'Out of memory: Killed process 3154 (postgres) total-vm:526664kB, anon-rss:295264kB...',
     expected: {
