@@ -30,6 +30,8 @@ const SYSLOG_NO_HOST = /^(\S{1,12} {1,2}\d{1,2} \d\d:\d\d:\d\d(?:\.\d{1,9})?) ke
 // `journalctl -o short-full`: `Sat 2026-12-05 16:23:08 UTC host kernel: `.
 const JOURNAL_FULL =
   /^\S{1,12} (\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d(?:\.\d{1,9})?) ([A-Z]{1,6}|[+-]\d{4}) (\S{1,255}) ([^\s:[]{1,64})(?:\[\d{1,10}\])?: ?/;
+// `journalctl -o short-unix`: seconds since the epoch, then the host (none with `--no-hostname`) and the writer.
+const JOURNAL_UNIX = /^(\d{9,11}\.\d{1,9}) (?:(\S{1,255}) )?([^\s:[]{1,64})(?:\[\d{1,10}\])?: ?/;
 // `dmesg --time-format iso`: `2026-12-05T16:23:08,123456+00:00 ` (a comma before the fraction).
 const DMESG_ISO = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d),(\d{1,9})([+-]\d\d:?\d\d) ?/;
 // Talos (`talosctl dmesg`, its console): `<facility>: <level, %7s>: [<RFC 3339 time>]: `, after `<node>: ` with
@@ -100,6 +102,7 @@ export const MONOTONIC: Prefix = { pattern: JOURNAL_MONOTONIC, mayStart: bracket
 export const NO_HOST: Prefix = { pattern: SYSLOG_NO_HOST, mayStart: mayStartSyslog };
 export const FULL: Prefix = { pattern: JOURNAL_FULL, mayStart: mayStartSyslog };
 export const ISO_TIME: Prefix = { pattern: DMESG_ISO, mayStart: digitFirst };
+export const UNIX_TIME: Prefix = { pattern: JOURNAL_UNIX, mayStart: digitFirst };
 export const RFC3339: Prefix = { pattern: RFC3339_SYSLOG, mayStart: digitFirst };
 export const SYSLOG_LINE: Prefix = { pattern: SYSLOG, mayStart: mayStartSyslog };
 export const TALOS: Prefix = { pattern: TALOS_KMSG, mayStart: mayStartTalos };
@@ -143,6 +146,7 @@ export const PREFIXES_BY_FREQUENCY: readonly Prefix[] = [
   NO_HOST,
   FULL,
   ISO_TIME,
+  UNIX_TIME,
   TALOS,
   EMBEDDED,
   WALL_CUT,

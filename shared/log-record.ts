@@ -23,6 +23,7 @@ import {
   SYSLOG_LINE,
   TALOS,
   TIME,
+  UNIX_TIME,
   WALL,
   WALL_CUT,
 } from './envelope-prefixes.ts';
@@ -243,6 +244,13 @@ function stripCollector(text: string, entry: LogEntry): string | null {
     if (!utc) entry.stamp = `${m[1]} ${m[2]} ${m[3]}`;
     entry.host = hostOf(m[4] as string);
     entry.fromKernel = m[5] === 'kernel';
+    return text.slice(m[0].length);
+  }
+  m = matchOf(UNIX_TIME, text);
+  if (m !== null) {
+    entry.wallTime = isoFromMs(Number(m[1]) * 1000);
+    entry.host = m[2] === undefined ? null : hostOf(m[2]);
+    entry.fromKernel = m[3] === 'kernel';
     return text.slice(m[0].length);
   }
   m = matchOf(SYSLOG_LINE, text);

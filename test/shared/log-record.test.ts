@@ -124,6 +124,23 @@ describe('readLogRecord removes every envelope people really have', () => {
     });
   });
 
+  it('journalctl -o short-unix: seconds since the epoch, the host and the writer (fifth red team)', () => {
+    const header =
+      'chrome-headless invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=300';
+    expect(readLogRecord(`1787068905.416344 precision kernel: ${header}`)).toMatchObject({
+      text: header,
+      wallTime: '2026-08-18T16:01:45.416Z',
+      host: 'precision',
+      fromKernel: true,
+    });
+    expect(
+      readLogRecord(
+        '1787068979.289100 precision systemd[4106]: run-p2684493-i11077323.scope: Consumed 1min 32.072s CPU time.',
+      ),
+    ).toMatchObject({ host: 'precision', fromKernel: false });
+    expect(readLogRecord(`1787068905.416344 kernel: ${header}`)).toMatchObject({ text: header, host: null });
+  });
+
   it('a `| ` quote mark inside an e-mail quote (red team G/17, LKML)', () => {
     const line =
       '> | oom-kill:constraint=CONSTRAINT_NONE,nodemask=(null),cpuset=/,mems_allowed=0,task=systemd-logind,pid=1713,uid=0';
