@@ -28,7 +28,7 @@ import {
   WALL_CUT,
 } from './envelope-prefixes.ts';
 import { flatKmsgRecord, type FlatKmsgRecord } from './kmsg-record.ts';
-import { withoutMarkdownWrapping } from './markdown-wrapping.ts';
+import { withoutPasteWrapping } from './paste-wrapping.ts';
 
 // Where the parser's readers and record-shape's test have always found them.
 export { isoFromMs };
@@ -164,8 +164,9 @@ function withoutIndent(line: string): string {
 
 /**
  * The line without what no envelope is part of: colour codes, a byte-order mark, a CR, indentation, e-mail
- * quoting, a markdown list item's mark and inline code around an envelope (markdown-wrapping.ts). Null for a
- * line that carries no message: blank, or a kmsg dictionary continuation line (` SUBSYSTEM=…`).
+ * quoting, a markdown list item's mark, inline code or a string literal's quotes around an envelope
+ * (paste-wrapping.ts). Null for a line that carries no message: blank, or a kmsg dictionary continuation line
+ * (` SUBSYSTEM=…`).
  */
 function messageLine(raw: string): string | null {
   // Only a line with an escape character can hold a colour code.
@@ -182,7 +183,7 @@ function messageLine(raw: string): string | null {
     const quote = QUOTE.exec(line);
     if (quote !== null) line = withoutIndent(line.slice(quote[0].length));
   }
-  line = withoutMarkdownWrapping(line);
+  line = withoutPasteWrapping(line);
   if (!isVisibleAscii(line.charCodeAt(0)) && line.trim().length === 0) return null;
   return line;
 }

@@ -69,7 +69,7 @@ function prefixesFor(first: number): readonly RegExp[] {
 /**
  * The shape of the line `text[start, end)` (without its newline), as skimLogRecord would tell it. A line that
  * starts with a visible character other than `>` is its own message line (messageLine in log-record.ts), but
- * for a CR at its end, or markdown marks around an envelope (markdown-wrapping.ts): those come off only where
+ * for a CR at its end, or paste wrapping around an envelope (paste-wrapping.ts): those come off only where
  * one follows them, so the record has an envelope either way.
  */
 export function lineShapeAt(text: string, start: number, end: number): LineShape {

@@ -106,7 +106,7 @@ describe('lineShapeAt', () => {
       const cut = at % (a.length + 1);
       return `${a.slice(0, cut)}${x}${a.slice(cut)}`;
     });
-  /** As pasted from a rendered page: a markdown list item, inline code (markdown-wrapping.ts). */
+  /** As pasted from a rendered page: a markdown list item, inline code (paste-wrapping.ts). */
   const markdown = (arbitrary: fc.Arbitrary<string>): fc.Arbitrary<string> =>
     fc
       .tuple(fc.constantFrom('`', '- ', '`- ', '12. ', '* ', '``'), arbitrary, fc.constantFrom('', '`', '` '))

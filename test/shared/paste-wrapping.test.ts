@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { withoutMarkdownWrapping } from '../../shared/markdown-wrapping.ts';
+import { withoutPasteWrapping } from '../../shared/paste-wrapping.ts';
 
 const SYSLOG = 'Jan 14 18:01:55 aks-agentpool-20086390-vmss00003C kernel: [ 1432.394676] ';
 const HEADER = 'dotnet invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=1000';
 
-describe('withoutMarkdownWrapping', () => {
+describe('withoutPasteWrapping', () => {
   it('takes off a list mark and inline code around an envelope (red team 4 I/10)', () => {
-    expect(withoutMarkdownWrapping(`\`- ${SYSLOG}${HEADER}\``)).toBe(`${SYSLOG}${HEADER}`);
+    expect(withoutPasteWrapping(`\`- ${SYSLOG}${HEADER}\``)).toBe(`${SYSLOG}${HEADER}`);
     // The code fence before the first item took its opening backtick.
-    expect(withoutMarkdownWrapping(`- ${SYSLOG}${HEADER}\``)).toBe(`${SYSLOG}${HEADER}`);
+    expect(withoutPasteWrapping(`- ${SYSLOG}${HEADER}\``)).toBe(`${SYSLOG}${HEADER}`);
   });
 
   it('every list mark, inline code alone, several backticks, spaces after the closing one', () => {
@@ -23,7 +23,7 @@ describe('withoutMarkdownWrapping', () => {
       `\`[ 1432.394506]  oom_kill_process+0xe6/0x120\``,
       `- \`6,2697,3812808832,-;${HEADER}\``,
     ];
-    expect(wrapped.map(withoutMarkdownWrapping)).toEqual([
+    expect(wrapped.map(withoutPasteWrapping)).toEqual([
       ...Array<string>(7).fill(`${SYSLOG}${HEADER}`),
       '[ 1432.394506]  oom_kill_process+0xe6/0x120',
       `6,2697,3812808832,-;${HEADER}`,
@@ -44,6 +44,24 @@ describe('withoutMarkdownWrapping', () => {
       '`',
       '',
     ];
-    expect(kept.map(withoutMarkdownWrapping)).toEqual(kept);
+    expect(kept.map(withoutPasteWrapping)).toEqual(kept);
+  });
+
+  it('takes off a string literal’s quotes around a kmsg record (a Go test’s data, fifth red team K/10)', () => {
+    const record =
+      '6,23800,6780904484233,-;oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),task=perl,pid=31717,uid=0';
+    expect(
+      [`"${record}",`, `"${record}"`, `'${record}',`, `"${record}",  `].map(withoutPasteWrapping),
+    ).toEqual(Array<string>(4).fill(record));
+  });
+
+  it('leaves quoted prose and quoted kernel text without an envelope alone', () => {
+    const kept = [
+      '"Killed process 1 (a) total-vm:1kB",',
+      '"the node ran out of memory at 10:00",',
+      `'${HEADER}'`,
+      '"x',
+    ];
+    expect(kept.map(withoutPasteWrapping)).toEqual(kept);
   });
 });
