@@ -6,6 +6,7 @@
 import { completeContainerId, containerFromCgroupName, decodeCgroupPath } from './cgroup-path.ts';
 import { stableEventId } from './event-id.ts';
 import type { CounterName } from './kernel-lines/counter.ts';
+import { KILL_MESSAGES } from './kernel-lines/kill.ts';
 import { isoFromMs } from './log-record.ts';
 import type { Constraint, LimitScope, MemoryFigures, OomEvent, Trigger } from './oom-event.ts';
 import { SCHEMA_VERSION } from './oom-event.ts';
@@ -34,31 +35,19 @@ const CONSTRAINTS: Record<string, Constraint> = {
 };
 
 /**
- * The `<message>: ` before `Killed process` or `Kill process` (mm/oom_kill.c): `Memory cgroup out of memory`
- * for a memcg OOM; `Out of memory` (`Out of Memory` before 2.6.19), or `Out of memory
- * (oom_kill_allocating_task)`, for a system one; before 2.6.35, `No available memory (MPOL_BIND)` and `No
- * available memory in cpuset` for an allocation its mempolicy or cpuset bound. Read at its end: a paste may put
- * text before it (`kernel: `, a Kubernetes event's `1 OOMKilling: `).
+ * The constraint the `<message>: ` before `Killed process` or `Kill process` names (KILL_MESSAGES). Read at its
+ * end: a paste may put text before it (`kernel: `, a Kubernetes event's `1 OOMKilling: `).
  */
-const MESSAGE_CONSTRAINTS: ReadonlyArray<readonly [string, Constraint]> = [
-  ['Memory cgroup out of memory', 'memcg'],
-  ['Out of memory', 'system'],
-  ['Out of Memory', 'system'],
-  ['Out of memory (oom_kill_allocating_task)', 'system'],
-  ['No available memory (MPOL_BIND)', 'mempolicy'],
-  ['No available memory in cpuset', 'cpuset'],
-];
-
 function constraintOfMessage(message: string | null): Constraint | null {
   if (message === null) return null;
-  for (const [kernel, constraint] of MESSAGE_CONSTRAINTS) if (message.endsWith(kernel)) return constraint;
+  for (const [kernel, constraint] of KILL_MESSAGES) if (message.endsWith(kernel)) return constraint;
   return null;
 }
 
 /**
- * The summary line's constraint when it names one the parser knows (4.19+); else a memcg sign (a memcg OOM
- * prints its cgroup), else the kill's or the selection's message: before 4.19 a global OOM names no constraint
- * at all, a backport may print no `constraint=`, and a mangled one (`=3DCONSTRAINT_MEMCG`) says nothing.
+ * The summary line's constraint when it names one the parser knows (4.19+); else the kill's or the selection's
+ * message; else a memcg sign (a memcg OOM prints its cgroup and counters): before 4.19 a global OOM names no
+ * constraint at all, a backport may print no `constraint=`, and a mangled one (`=3DCONSTRAINT_MEMCG`) says nothing.
  */
 function constraintOf(report: OpenReport, kill: KillRecord): Constraint | null {
   // Some kernels print CONSTRAINT_NONE together with oom_memcg=: that is a memcg OOM.
@@ -67,10 +56,13 @@ function constraintOf(report: OpenReport, kill: KillRecord): Constraint | null {
   // The kill message says memcg only for a memcg OOM: it outweighs a CONSTRAINT_NONE whose oom_memcg was cut off.
   if (named === 'system' && constraintOfMessage(kill.message) === 'memcg') return 'memcg';
   if (named !== undefined) return named;
+  // The message is the kernel's word on this kill; a memcg sign may be an earlier report's whose kill came
+  // without a header (a storm), so it only decides when no message does.
+  const said = constraintOfMessage(kill.message) ?? constraintOfMessage(report.selection?.message ?? null);
+  if (said !== null) return said;
   // `Task in`, the stats line and the counters (`memory: usage …`) come with a memcg OOM only; a summary's
   // task_memcg comes with any.
-  if (report.taskInSeen || report.statsPath !== null || hasCounters(report)) return 'memcg';
-  return constraintOfMessage(kill.message) ?? constraintOfMessage(report.selection?.message ?? null);
+  return report.taskInSeen || report.statsPath !== null || hasCounters(report) ? 'memcg' : null;
 }
 
 function hasCounters(report: OpenReport): boolean {

@@ -11,6 +11,7 @@ import {
   signedNumber,
   stripTruncation,
 } from './message-fields.ts';
+import type { Constraint } from '../oom-event.ts';
 import type { Recognizer } from './recognizer.ts';
 
 export interface KillLine {
@@ -66,8 +67,9 @@ function digitsEnd(text: string, start: number): number {
 /**
  * Sets `key` to the number that `text` holds from `start` on. A size counts only with its `kB` right after its
  * digits, which shows it whole whatever follows (an elision the writer put there, `295264kB...`; a time after
- * spaces; the backtick of a code span opened lines above, `shmem-rss:0kB\``). A value without a unit is cut when the `next` token is digits alone: a wrap turned into spaces split
- * it (`UID:10` … `00`); it may end at what closes a writer's text around the line (`oom_score_adj:0}]`).
+ * spaces; the backtick of a code span opened lines above, `shmem-rss:0kB\``). A value without a unit is cut when
+ * the `next` token is digits alone: a wrap turned into spaces split it (`UID:10` … `00`); it may end at what
+ * closes a writer's text around the line (`oom_score_adj:0}]`).
  */
 function addField(
   fields: Record<string, number>,
@@ -76,16 +78,13 @@ function addField(
   start: number,
   next: string | undefined,
 ): void {
-  let end = text.length;
-  if (UNITLESS_KEYS.has(key)) {
-    if (next !== undefined && ALL_DIGITS.test(next)) return;
-    end = digitsEnd(text, start);
+  const unitless = UNITLESS_KEYS.has(key);
+  if (unitless && next !== undefined && ALL_DIGITS.test(next)) return;
+  const end = digitsEnd(text, start);
+  if (unitless) {
     // Another writer's text around the kernel's may close right after its last value: `0}]`, `0\u0003",`.
     if (end < text.length && !CLOSER.test(text.charAt(end))) return;
-  } else {
-    end = digitsEnd(text, start);
-    if (!text.startsWith('kB', end)) return;
-  }
+  } else if (!text.startsWith('kB', end)) return;
   const value = signedNumber(text, start, end);
   if (value !== null) fields[key] = value;
 }
@@ -128,14 +127,20 @@ export function unquoted(text: string, at: number, tail: string): string {
   return opened ? tail.slice(0, close) : tail;
 }
 
-/** The kernel's messages before `Killed process` (mm/oom_kill.c; report-event.ts reads their constraints). */
-const KILL_MESSAGES = [
-  'Memory cgroup out of memory',
-  'Out of memory',
-  'Out of Memory',
-  'Out of memory (oom_kill_allocating_task)',
-  'No available memory (MPOL_BIND)',
-  'No available memory in cpuset',
+/**
+ * The kernel's messages before `Killed process` and `Kill process` (mm/oom_kill.c), each with the constraint it
+ * names: `Memory cgroup out of memory` for a memcg OOM; `Out of memory`, or `Out of memory
+ * (oom_kill_allocating_task)`, for a system one; before 2.6.35, `No available memory (MPOL_BIND)` and `No available
+ * memory in cpuset` for an allocation its mempolicy or cpuset bound. 2.6.1x's `Out of Memory` is fixed text,
+ * printed whatever the constraint: it names none.
+ */
+export const KILL_MESSAGES: ReadonlyArray<readonly [string, Constraint | null]> = [
+  ['Memory cgroup out of memory', 'memcg'],
+  ['Out of memory', 'system'],
+  ['Out of Memory', null],
+  ['Out of memory (oom_kill_allocating_task)', 'system'],
+  ['No available memory (MPOL_BIND)', 'mempolicy'],
+  ['No available memory in cpuset', 'cpuset'],
 ];
 
 /**
@@ -144,7 +149,7 @@ const KILL_MESSAGES = [
  * killed process not a kill.
  */
 export function isKernelKillStart(message: string | null): boolean {
-  return message === null || KILL_MESSAGES.some((kernel) => message.endsWith(kernel));
+  return message === null || KILL_MESSAGES.some(([kernel]) => message.endsWith(kernel));
 }
 
 /**

@@ -227,7 +227,9 @@ describe('the constraint of a report with no summary (kernels before 4.19)', () 
   it.each([
     ['No available memory (MPOL_BIND): Killed process 1267 (rc).', 'mempolicy'],
     ['Nov 28 16:19:52 ic4 kernel: No available memory in cpuset: Killed process 679783 (ncks).', 'cpuset'],
-    ['Out of Memory: Killed process 274 (udev).', 'system'],
+    ['Out of memory: Killed process 274 (udev).', 'system'],
+    // Fixed text in 2.6.1x, printed whatever the constraint (corpus 78 and 79: before MPOL_BIND and cpuset kills).
+    ['Out of Memory: Kill process 679783 (ncks) score 0 and children.', null],
   ])('is the one the kill message names (2.6.1x, LKML): %s', (line, constraint) => {
     const [event] = parseKernelLog(line).events;
     expect(event?.constraint).toBe(constraint);
@@ -246,6 +248,19 @@ describe('the constraint of a report with no summary (kernels before 4.19)', () 
       constraint: 'memcg',
       memory: { usageKb: 204708, limitKb: 204800, failcnt: 2837 },
     });
+  });
+
+  it('is the one the message names, over a memcg sign that an earlier report left (a storm without headers; a review)', () => {
+    const [event] = parseKernelLog(
+      [
+        '[   81.977329] a.out invoked oom-killer: gfp_mask=0x6200ca(GFP_HIGHUSER_MOVABLE), order=0, oom_score_adj=0',
+        '[   81.977529] memory: usage 187160kB, limit 204800kB, failcnt 2838',
+        '[   81.977545] Out of memory and no killable processes...',
+        '[   81.990000] Out of memory: Kill process 9123 (java) score 900 or sacrifice child',
+        '[   81.990100] Killed process 9123 (java) total-vm:4348kB, anon-rss:92kB, file-rss:0kB, shmem-rss:0kB',
+      ].join('\n'),
+    ).events;
+    expect(event).toMatchObject({ victim: { pid: 9123 }, constraint: 'system' });
   });
 
   it('stays unknown with neither a message nor a memcg sign', () => {
