@@ -125,13 +125,15 @@ export class RecentKills {
    * The kept kill that a new one (`id`, pid, comm, time and evidence) is a copy of: one with its id, else one
    * with its pid and comm at most `seconds` from its time (an unknown time is near any), and no evidence that
    * tells them apart. When there is none, the id it goes under: its own, or, while other kills hold that one,
-   * the next one derived from it.
+   * the next one derived from it. `ownReport`: the kill came with its own header or choice of victim, so it is
+   * no copy of a co-victim's kill (which had neither): a later OOM chose that process again.
    */
   match(
     id: string,
     victim: { pid: number | null; name: string | null; time: number | null },
     seconds: number,
     evidence: KillEvidence,
+    ownReport = false,
   ): KillMatch {
     let free = id;
     let kills = this.ids.get(id);
@@ -144,7 +146,9 @@ export class RecentKills {
     }
     const { pid, name, time } = victim;
     const copy =
-      pid === null ? null : this.byPid.get(pid)?.find(name, time, seconds, evidence, this.evidenceOf);
+      pid === null
+        ? null
+        : this.byPid.get(pid)?.find(name, time, seconds, evidence, this.evidenceOf, ownReport);
     return copy == null ? { copy: null, id: free } : { copy, id: null };
   }
 
@@ -228,10 +232,12 @@ class PidKills {
     seconds: number,
     evidence: KillEvidence | null,
     evidenceOf: (kill: RecentKill) => KillEvidence | undefined = (kill) => kill.evidence,
+    skipCoVictims = false,
   ): RecentKill | null {
     const ascending = this.disorder === 0 && time !== null;
     for (let i = this.kills.length - 1; i >= 0; i--) {
       const kill = this.kills[i] as RecentKill;
+      if (skipCoVictims && kill.id === '') continue;
       // Times ascend: this kill and all before it are too long before `time`.
       if (ascending && time - (kill.time as number) > seconds) return null;
       if (!withinSeconds(kill.time, time, seconds) || !sameComm(kill.name, name)) continue;

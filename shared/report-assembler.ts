@@ -138,7 +138,8 @@ class Assembly {
   send(report: OpenReport, kill: KillRecord): void {
     if (report.sentAt === report.changes) return;
     const event = buildEvent(report, kill, this.state.recentTables, this.context);
-    report.sentId = this.emit(event, report.sentId) ?? report.sentId;
+    const ownReport = report.trigger !== null || report.selection !== null;
+    report.sentId = this.emit(event, report.sentId, ownReport) ?? report.sentId;
     report.sentAt = report.changes;
   }
 
@@ -148,7 +149,7 @@ class Assembly {
    * the id the kill went under, in place of that event when this call holds it. `sentId`: the id its report went
    * under at an earlier batch end. Returns the id sent under, or null when not sent.
    */
-  emit(event: OomEvent, sentId: string | null = null): string | null {
+  emit(event: OomEvent, sentId: string | null = null, ownReport = false): string | null {
     const recent = this.recent();
     const time = event.kernelTime ?? (event.observedAt === null ? null : wallSeconds(event.observedAt));
     const { pid, name } = event.victim;
@@ -157,7 +158,7 @@ class Assembly {
     let id = sentId;
     let copy = false;
     if (id === null) {
-      const match = recent.match(event.id, { pid, name, time }, DUPLICATE_KILL_SECONDS, evidence);
+      const match = recent.match(event.id, { pid, name, time }, DUPLICATE_KILL_SECONDS, evidence, ownReport);
       if (match.copy !== null && rank <= recent.rankOf(match.copy.id)) return null;
       copy = match.copy !== null;
       id = match.copy === null ? match.id : match.copy.id;

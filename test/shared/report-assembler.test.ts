@@ -784,6 +784,22 @@ describe('processes killed because they share the victim’s memory (kernels of 
     expect(second.events.map((e) => [e.id, e.coVictimCount])).toEqual([[first.events[0]?.id, 2]]);
   });
 
+  it('is killed again by a later OOM within 2 s: that kill, with its own header, is a second event (a review)', () => {
+    const again = [
+      '[   73.250564] kworker/3:2 invoked oom-killer: gfp_mask=0x2000d0, order=0, oom_score_adj=0',
+      '[   73.321326] Out of memory: Kill process 4803 (fool-sysrq-f) score 874 or sacrifice child',
+      '[   73.321327] Killed process 4803 (fool-sysrq-f) total-vm:2170956kB, anon-rss:1563232kB, file-rss:0kB',
+    ];
+    const events = parseKernelLog([...HEAD, SHARERS[0] as string, ...again].join('\n')).events;
+    expect(events.map((e) => [e.victim.pid, e.coVictimCount, e.trigger?.name])).toEqual([
+      [4802, 1, 'fool-sysrq-f'],
+      [4803, 0, 'kworker/3:2'],
+    ]);
+    // A bare kill line of a co-victim (a `grep 'Killed process'` pasted after the report) is no second kill.
+    const grepped = parseKernelLog([...HEAD, SHARERS[0] as string, '', again[2] as string].join('\n')).events;
+    expect(grepped.map((e) => e.victim.pid)).toEqual([4802]);
+  });
+
   it('is a kill of its own when no kill line came before it (the report cut above it)', () => {
     const events = parseKernelLog(SHARERS[1] as string).events;
     expect(events).toHaveLength(1);
