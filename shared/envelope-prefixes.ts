@@ -153,14 +153,16 @@ export const PREFIXES_BY_FREQUENCY: readonly Prefix[] = [
 ];
 
 /**
- * Whether the text starts with an envelope: a prefix other than a hypervisor's fields (EMBEDDED) or a `dmesg -T`
- * date that lost its `[` (WALL_CUT), which may follow any text, prose too.
+ * How long the envelope the text starts with is, or -1 without one: a prefix other than a hypervisor's fields
+ * (EMBEDDED) or a `dmesg -T` date that lost its `[` (WALL_CUT), which may follow any text, prose too.
  */
-export function startsWithEnvelope(text: string): boolean {
+export function envelopeLength(text: string): number {
   for (const prefix of PREFIXES_BY_FREQUENCY) {
-    if (prefix !== EMBEDDED && prefix !== WALL_CUT && matchOf(prefix, text) !== null) return true;
+    if (prefix === EMBEDDED || prefix === WALL_CUT) continue;
+    const m = matchOf(prefix, text);
+    if (m !== null) return m[0].length;
   }
-  return false;
+  return -1;
 }
 
 /**

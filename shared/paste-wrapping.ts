@@ -4,9 +4,12 @@
  * program's test data or a JSON array (`"6,23800,6780904484233,-;oom-kill:…",`). The marks are paste wrapping only
  * before an envelope: a kernel message never starts with a syslog date, a dmesg time or a kmsg record's head,
  * while prose and a comm (`-bash`) may start with a dash, a backtick or a quote. So a line keeps its marks unless
- * an envelope follows them.
+ * an envelope follows them, and the marks with it are longer than a comm: a log without envelopes starts its
+ * header with the comm, and a comm of a few characters can spell a mark and a short one (`` `[T1]x ``, a caller
+ * id; `` `[1.1] ``, a time).
  */
-import { startsWithEnvelope } from './envelope-prefixes.ts';
+import { envelopeLength } from './envelope-prefixes.ts';
+import { COMM_MAX } from './kernel-lines/message-fields.ts';
 
 const BACKTICK = 0x60;
 const SPACE = 0x20;
@@ -14,6 +17,17 @@ const TAB = 0x09;
 const COMMA = 0x2c;
 const DOUBLE_QUOTE = 0x22;
 const SINGLE_QUOTE = 0x27;
+const DASH = 0x2d;
+const ASTERISK = 0x2a;
+const PLUS = 0x2b;
+const DOT = 0x2e;
+const CLOSE_PAREN = 0x29;
+
+/** Whether an envelope follows marks that end at `start`, the two together longer than any comm. */
+function envelopeAfter(line: string, start: number): boolean {
+  const length = envelopeLength(line.slice(start));
+  return length >= 0 && start + length > COMM_MAX;
+}
 
 function isDigit(code: number): boolean {
   return code >= 0x30 && code <= 0x39;
@@ -22,11 +36,11 @@ function isDigit(code: number): boolean {
 /** Whether the line may open with a mark: a backtick, `-`, `*`, `+`, or a number and `.` or `)` (`12. `). */
 function mayOpenWithMark(line: string): boolean {
   const first = line.charCodeAt(0);
-  if (first === BACKTICK || first === 0x2d || first === 0x2a || first === 0x2b) return true;
+  if (first === BACKTICK || first === DASH || first === ASTERISK || first === PLUS) return true;
   if (!isDigit(first)) return false;
   for (let at = 1; at <= 3; at++) {
     const code = line.charCodeAt(at);
-    if (code === 0x2e || code === 0x29) return true;
+    if (code === DOT || code === CLOSE_PAREN) return true;
     if (!isDigit(code)) return false;
   }
   return false;
@@ -42,12 +56,12 @@ function backticksEnd(line: string, at: number): number {
 function listMarkEnd(line: string, at: number): number {
   let i = at;
   const first = line.charCodeAt(i);
-  if (first === 0x2d || first === 0x2a || first === 0x2b) {
+  if (first === DASH || first === ASTERISK || first === PLUS) {
     i++;
   } else {
     while (i < at + 3 && isDigit(line.charCodeAt(i))) i++;
     const close = line.charCodeAt(i);
-    if (i === at || (close !== 0x2e && close !== 0x29)) return at;
+    if (i === at || (close !== DOT && close !== CLOSE_PAREN)) return at;
     i++;
   }
   if (line.charCodeAt(i) !== SPACE) return at;
@@ -84,8 +98,7 @@ function withoutClosingQuote(line: string, quote: number): string {
 function withoutStringQuotes(line: string): string {
   const quote = line.charCodeAt(0);
   if (quote !== DOUBLE_QUOTE && quote !== SINGLE_QUOTE) return line;
-  const rest = line.slice(1);
-  return startsWithEnvelope(rest) ? withoutClosingQuote(rest, quote) : line;
+  return envelopeAfter(line, 1) ? withoutClosingQuote(line.slice(1), quote) : line;
 }
 
 /**
@@ -96,6 +109,5 @@ export function withoutPasteWrapping(line: string): string {
   if (!mayOpenWithMark(line)) return withoutStringQuotes(line);
   const start = openingEnd(line);
   if (start === 0) return line;
-  const rest = line.slice(start);
-  return startsWithEnvelope(rest) ? withoutClosingBackticks(rest) : line;
+  return envelopeAfter(line, start) ? withoutClosingBackticks(line.slice(start)) : line;
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { parseKernelLog } from '../../shared/kernel-log.ts';
 import { withoutPasteWrapping } from '../../shared/paste-wrapping.ts';
 
 const SYSLOG = 'Jan 14 18:01:55 aks-agentpool-20086390-vmss00003C kernel: [ 1432.394676] ';
@@ -63,5 +64,27 @@ describe('withoutPasteWrapping', () => {
       '"x',
     ];
     expect(kept.map(withoutPasteWrapping)).toEqual(kept);
+  });
+
+  it('leaves a comm that spells a mark and a short envelope alone: a log without envelopes starts its header with it (a review)', () => {
+    const forged = [
+      '`[T1]x invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=0',
+      '- [T1] x invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=0',
+      '`[1.1] invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=0',
+      '"6,1,1,-;x invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=0',
+    ];
+    expect(forged.map(withoutPasteWrapping)).toEqual(forged);
+    const kills = (name: string) =>
+      [
+        `${name} invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=0`,
+        'Memory cgroup out of memory: Killed process 600 (java) total-vm:6196kB, anon-rss:128kB, file-rss:1408kB, shmem-rss:0kB, UID:101 pgtables:12kB oom_score_adj:-900',
+        'python3 invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=0',
+        'Memory cgroup out of memory: Killed process 700 (python3) total-vm:6196kB, anon-rss:128kB, file-rss:1408kB, shmem-rss:0kB, UID:101 pgtables:12kB oom_score_adj:-900',
+      ].join('\n');
+    const events = parseKernelLog(kills('`[T1]x')).events;
+    expect(events.map((e) => [e.victim.pid, e.trigger?.name])).toEqual([
+      [600, '`[T1]x'],
+      [700, 'python3'],
+    ]);
   });
 });
