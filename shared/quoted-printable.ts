@@ -9,6 +9,7 @@
  * its first QP_EVIDENCE_CHARS characters, the same in every reader (parseKernelLog, `scan`); and then only
  * lines whose every `=` is an escape an encoder writes, or a soft break.
  */
+import { readLogRecord } from './log-record.ts';
 
 /** How much of the start of an input shows whether it is quoted-printable: the same in every reader. */
 export const QP_EVIDENCE_CHARS = 1 << 16;
@@ -17,11 +18,25 @@ export const QP_EVIDENCE_CHARS = 1 << 16;
  * The kernel's own `=` encoded, where no process name can put it: a comm (at most 15 characters) is printed
  * after `task=` and never before `oom-kill:` or in place of ` oom-killer: gfp_mask=`.
  */
-const EVIDENCE = /oom-kill:constraint=3D|oom-killer: gfp_mask=3D/;
+const EVIDENCE = /oom-kill:constraint=3D|oom-killer: gfp_mask=3D/g;
 
-/** Whether an input that starts with `head` is quoted-printable mail (only its first QP_EVIDENCE_CHARS count). */
+/** The line of `text` around the index `at`. */
+function lineAround(text: string, at: number): string {
+  const end = text.indexOf('\n', at);
+  return text.slice(text.lastIndexOf('\n', at) + 1, end < 0 ? text.length : end);
+}
+
+/**
+ * Whether an input that starts with `head` is quoted-printable mail (only its first QP_EVIDENCE_CHARS count): the
+ * evidence on a line that no other writer printed (any program may write `constraint=3D` to syslog or the
+ * journal, and the kernel's own lines are the only ones read).
+ */
 export function showsQuotedPrintable(head: string): boolean {
-  return EVIDENCE.test(head.length > QP_EVIDENCE_CHARS ? head.slice(0, QP_EVIDENCE_CHARS) : head);
+  const text = head.length > QP_EVIDENCE_CHARS ? head.slice(0, QP_EVIDENCE_CHARS) : head;
+  for (const found of text.matchAll(EVIDENCE)) {
+    if (readLogRecord(lineAround(text, found.index))?.fromKernel !== false) return true;
+  }
+  return false;
 }
 
 /** Physical lines one soft-broken line may take, more than any kernel line needs at 76 characters a line. */

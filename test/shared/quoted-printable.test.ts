@@ -54,6 +54,17 @@ describe('showsQuotedPrintable', () => {
     expect(showsQuotedPrintable(nodeLog)).toBe(false);
   });
 
+  it("is false when only another program's line shows it: any program may write it to syslog (a review)", () => {
+    const syslog = [
+      'Jan 14 18:01:50 ip-10-0-1-5 alertmailer[812]: sent body: oom-kill:constraint=3DCONSTRAINT_MEMCG',
+      'Jan 14 18:01:55 ip-10-0-1-5 app[900]: token rotated, new key tail ZGVmZ2hpams=',
+      'Jan 14 18:01:55 ip-10-0-1-5 kernel: Memory cgroup out of memory: Killed process 4242 (java) total-vm:1234kB, anon-rss:1000kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:100kB oom_score_adj:999',
+    ].join('\n');
+    expect(showsQuotedPrintable(syslog)).toBe(false);
+    expect(parseKernelLog(syslog).events.map((e) => e.victim.pid)).toEqual([4242]);
+    expect(showsQuotedPrintable(syslog.replace('alertmailer[812]', 'kernel'))).toBe(true);
+  });
+
   it('looks only at the first QP_EVIDENCE_CHARS characters, as every reader does', () => {
     const late = `${'x'.repeat(QP_EVIDENCE_CHARS - 10)}oom-kill:constraint=3DCONSTRAINT_MEMCG`;
     expect(showsQuotedPrintable(late)).toBe(false);
