@@ -1,6 +1,6 @@
 /**
  * 4.6+: `oom_reaper: reaped process N (comm), now anon-rss:0kB, …`, or, when the reaper gave up on the victim's
- * memory (4.6 to 5.x), `oom_reaper: unable to reap pid:N (comm)`. Either confirms the kill of N.
+ * memory, `oom_reaper: unable to reap pid:N (comm)`. Either confirms the kill of N.
  */
 import { pidAndComm, stripTruncation } from './message-fields.ts';
 import type { Recognizer } from './recognizer.ts';
