@@ -16,6 +16,15 @@ import { addCoVictim, groupHoldsVictim, joinsGroup } from './group-kill.ts';
 import { impliedKill, reapsItsVictim } from './implied-kill.ts';
 import type { KernelLine } from './kernel-line.ts';
 import { parseKernelLine } from './kernel-line.ts';
+import {
+  reportOfHeader,
+  takeCounter,
+  takeStats,
+  takeInvoker,
+  takeSummary,
+  takeTaskIn,
+  unseenKill,
+} from './report-lines.ts';
 import type { LogEntry } from './log-record.ts';
 import { splitGluedRecords } from './log-record.ts';
 import type { OomEvent } from './oom-event.ts';
@@ -234,20 +243,12 @@ class Assembly {
   /** Applies one recognized line; returns the report it joined, if any. */
   apply(line: KernelLine, entry: LogEntry, time: number | null): OpenReport | null {
     switch (line.kind) {
-      case 'invoked': {
+      case 'invoked':
         this.close();
-        const report = newReport(time);
-        report.trigger = {
-          name: line.name,
-          gfpMask: line.gfpMask,
-          order: line.order,
-          oomScoreAdj: line.oomScoreAdj,
-        };
-        this.state.open = report;
-        return report;
-      }
+        this.state.open = reportOfHeader(line, time);
+        return this.state.open;
       case 'cpu':
-        return this.takeInvoker(line.pid, line.name, time);
+        return takeInvoker(this.state, line.pid, line.name, time);
       case 'context':
         return this.state.open;
       case 'cpuset': {
@@ -255,53 +256,22 @@ class Assembly {
         report.invokerCpuset = line.cpuset;
         return report;
       }
-      case 'summary': {
-        const report = this.reportForCgroupLine(time);
-        report.constraint = line.constraint;
-        report.oomMemcg = line.oomMemcg;
-        report.taskMemcg = line.taskMemcg;
-        report.taskMemcgTruncated = line.taskMemcgTruncated;
-        report.summaryPid = line.pid;
-        report.summaryUid = line.uid;
-        report.summaryTask = line.task;
-        report.cgroupLineTime = lineTimeOf(entry);
-        if (line.cpuset !== null && line.cpuset !== '/') report.invokerCpuset ??= line.cpuset;
-        return report;
-      }
+      case 'summary':
+        return takeSummary(this.reportForCgroupLine(time), line, entry);
       case 'task-in': {
         const open = this.state.open;
         const late = open !== null && takesLateTaskIn(open, line.oom);
-        const report = late ? open : this.reportForCgroupLine(time);
-        report.taskMemcg = line.task;
-        report.taskMemcgTruncated = line.truncated;
-        report.taskInSeen = true;
-        if (!late) report.cgroupLineTime = lineTimeOf(entry);
-        if (line.oom !== null) report.oomMemcg = line.oom;
-        return report;
+        return late ? takeTaskIn(open, line, null) : takeTaskIn(this.reportForCgroupLine(time), line, entry);
       }
       case 'limit-reached': {
         const report = this.reportForCgroupLine(time);
         report.oomMemcg = line.oom;
         return report;
       }
-      case 'counter': {
-        const report = this.reportForBody(time, true);
-        report.counters[line.counter] = {
-          usageKb: line.usageKb,
-          limitKb: line.limitKb,
-          failcnt: line.failcnt,
-        };
-        return report;
-      }
-      case 'memcg-stats': {
-        const report = this.reportForBody(time, true);
-        // The first stats line is the cgroup whose limit was hit; older kernels then print each child.
-        if (report.statsPath === null) {
-          report.statsPath = line.path;
-          report.statsPathTruncated = line.truncated;
-        }
-        return report;
-      }
+      case 'counter':
+        return takeCounter(this.reportForBody(time, true), line);
+      case 'memcg-stats':
+        return takeStats(this.reportForBody(time, true), line);
       case 'task-header': {
         const report = this.reportForBody(time, true);
         report.taskColumns = line.columns;
@@ -360,32 +330,12 @@ class Assembly {
     }
   }
 
-  /**
-   * Every kernel warning prints a CPU line; it names the OOM killer's invoker right after the report's header,
-   * or, when the header line is lost, right before the report's first lines (kept until then).
-   */
-  takeInvoker(pid: number, name: string, time: number | null): OpenReport | null {
-    const open = this.state.open;
-    const afterHeader = open !== null && open.kill === null && open.invokerPid === null;
-    // Before 4.19 the invoker's `cpuset=` line comes between the header and the CPU line.
-    const onlyCpuset = open?.trigger === null && open.invokerCpuset !== null && open.lines.length === 1;
-    if (afterHeader && (open.trigger !== null || onlyCpuset)) {
-      open.invokerPid = pid;
-      open.trigger ??= { name, gfpMask: null, order: null, oomScoreAdj: null };
-      return open;
-    }
-    this.state.invoker = { pid, name, time };
-    return null;
-  }
-
   addKill(kill: KillRecord): OpenReport | null {
     const time = killTime(kill);
     this.killed.set(kill.pid as number, { name: kill.name, time });
     let report = this.state.open;
     if (report !== null && report.kill !== null && joinsGroup(report, kill)) {
-      // A report a batch end sent: its members so far, known again by the listed ones.
-      if (this.members.size === 0) this.members = new Set(report.coVictims.map((c) => c.pid));
-      addCoVictim(report, kill, this.members);
+      this.addMember(report, kill);
       return report;
     }
     // After a kill, another kill line starts a new (headerless) report.
@@ -405,21 +355,18 @@ class Assembly {
    * kernel printed just before. Alone (its report's kill line lost), it is the only evidence of a kill.
    */
   addSharedMemoryKill(pid: number, name: string, entry: LogEntry): OpenReport | null {
-    const kill: KillRecord = {
-      pid,
-      name,
-      message: null,
-      fields: {},
-      ...lineTimeOf(entry),
-      killLineSeen: false,
-    };
+    const kill = unseenKill(pid, name, entry);
     const open = this.state.open;
     if (open?.kill == null) return this.addKill(kill);
     this.killed.set(pid, { name, time: killTime(kill) });
-    // A report a batch end sent: its co-victims so far, known again by the listed ones.
-    if (this.members.size === 0) this.members = new Set(open.coVictims.map((c) => c.pid));
-    addCoVictim(open, kill, this.members);
+    this.addMember(open, kill);
     return open;
+  }
+
+  /** Adds a co-victim to the report; a report a batch end sent knows its members again by the listed ones. */
+  addMember(report: OpenReport, kill: KillRecord): void {
+    if (this.members.size === 0) this.members = new Set(report.coVictims.map((c) => c.pid));
+    addCoVictim(report, kill, this.members);
   }
 
   /** The reaper confirms a kill already seen; alone, it is the only evidence of one (an incomplete event). */
@@ -432,7 +379,7 @@ class Assembly {
     if (open !== null && reapsItsVictim(open, pid, name)) {
       // This report's kill line was lost (`callbacks suppressed`): the reaper names its victim. An earlier
       // victim's reaper line comes before this report's header: the kernel picks no new victim until then.
-      open.kill = { pid, name, message: null, fields: {}, ...lineTimeOf(entry), killLineSeen: false };
+      open.kill = unseenKill(pid, name, entry);
       open.lastKillTime = time;
       this.killed.set(pid, { name, time });
       return open;
@@ -448,7 +395,7 @@ class Assembly {
     if (open !== null && open.kill !== null) this.close();
     // The reaper runs after the kill, possibly while the next report is already open: keep it apart.
     const solo = newReport(time);
-    solo.kill = { pid, name, message: null, fields: {}, ...lineTimeOf(entry), killLineSeen: false };
+    solo.kill = unseenKill(pid, name, entry);
     return solo;
   }
 

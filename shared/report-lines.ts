@@ -1,0 +1,93 @@
+/**
+ * What each line of a report's body sets on the open report (report-assembler.ts picks the report, these fill
+ * it): the header's trigger, the summary's cgroups and victim, the counters, the first stats line; and the kill
+ * that a line other than the kill line tells of.
+ */
+import type { AssemblerState } from './assembler-state.ts';
+import type { CounterLine } from './kernel-lines/counter.ts';
+import type { InvokedLine } from './kernel-lines/invoked.ts';
+import type { MemcgStatsLine } from './kernel-lines/memcg-stats.ts';
+import type { SummaryLine } from './kernel-lines/summary.ts';
+import type { TaskInLine } from './kernel-lines/task-in.ts';
+import type { LogEntry } from './log-record.ts';
+import { type KillRecord, lineTimeOf, newReport, type OpenReport } from './open-report.ts';
+
+/** A report opened by its header, `<comm> invoked oom-killer: …`: the trigger is known. */
+export function reportOfHeader(line: InvokedLine, time: number | null): OpenReport {
+  const report = newReport(time);
+  report.trigger = {
+    name: line.name,
+    gfpMask: line.gfpMask,
+    order: line.order,
+    oomScoreAdj: line.oomScoreAdj,
+  };
+  return report;
+}
+
+/**
+ * Every kernel warning prints a CPU line; it names the OOM killer's invoker right after the report's header,
+ * or, when the header line is lost, right before the report's first lines (kept in the state until then).
+ */
+export function takeInvoker(
+  state: AssemblerState,
+  pid: number,
+  name: string,
+  time: number | null,
+): OpenReport | null {
+  const open = state.open;
+  const afterHeader = open !== null && open.kill === null && open.invokerPid === null;
+  // Before 4.19 the invoker's `cpuset=` line comes between the header and the CPU line.
+  const onlyCpuset = open?.trigger === null && open.invokerCpuset !== null && open.lines.length === 1;
+  if (afterHeader && (open.trigger !== null || onlyCpuset)) {
+    open.invokerPid = pid;
+    open.trigger ??= { name, gfpMask: null, order: null, oomScoreAdj: null };
+    return open;
+  }
+  state.invoker = { pid, name, time };
+  return null;
+}
+
+export function takeSummary(report: OpenReport, line: SummaryLine, entry: LogEntry): OpenReport {
+  report.constraint = line.constraint;
+  report.oomMemcg = line.oomMemcg;
+  report.taskMemcg = line.taskMemcg;
+  report.taskMemcgTruncated = line.taskMemcgTruncated;
+  report.summaryPid = line.pid;
+  report.summaryUid = line.uid;
+  report.summaryTask = line.task;
+  report.cgroupLineTime = lineTimeOf(entry);
+  if (line.cpuset !== null && line.cpuset !== '/') report.invokerCpuset ??= line.cpuset;
+  return report;
+}
+
+/**
+ * `Task in X killed as a result of limit of Y`; `entry` null when it came late, after its report's kill
+ * (`journalctl -k` may print it so): the report's cgroup line time stays its own.
+ */
+export function takeTaskIn(report: OpenReport, line: TaskInLine, entry: LogEntry | null): OpenReport {
+  report.taskMemcg = line.task;
+  report.taskMemcgTruncated = line.truncated;
+  report.taskInSeen = true;
+  if (entry !== null) report.cgroupLineTime = lineTimeOf(entry);
+  if (line.oom !== null) report.oomMemcg = line.oom;
+  return report;
+}
+
+export function takeCounter(report: OpenReport, line: CounterLine): OpenReport {
+  report.counters[line.counter] = { usageKb: line.usageKb, limitKb: line.limitKb, failcnt: line.failcnt };
+  return report;
+}
+
+/** The first stats line is the cgroup whose limit was hit; older kernels then print each child. */
+export function takeStats(report: OpenReport, line: MemcgStatsLine): OpenReport {
+  if (report.statsPath === null) {
+    report.statsPath = line.path;
+    report.statsPathTruncated = line.truncated;
+  }
+  return report;
+}
+
+/** A kill known by another line than its kill line (a reaper line, a kill for sharing memory): no figures. */
+export function unseenKill(pid: number, name: string, entry: LogEntry): KillRecord {
+  return { pid, name, message: null, fields: {}, ...lineTimeOf(entry), killLineSeen: false };
+}
