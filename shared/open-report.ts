@@ -239,6 +239,10 @@ export function killTime(time: LineTime): number | null {
   return time.kernelTime ?? (time.wallTime === null ? null : wallSeconds(time.wallTime));
 }
 
+/** The range of oom_score_adj (include/uapi/linux/oom.h). */
+const OOM_SCORE_ADJ_MIN = -1000;
+const OOM_SCORE_ADJ_MAX = 1000;
+
 /** Reads a task-table row with the report's header, or by shape when the header was not seen. */
 export function taskRowOf(line: TaskRowLine, columns: string[] | null): TaskRow | null {
   // Columns after `[ pid ]`, the last being `name`; rss is always the 4th and oom_score_adj the last number.
@@ -248,7 +252,9 @@ export function taskRowOf(line: TaskRowLine, columns: string[] | null): TaskRow 
   const adjIndex = columns === null ? numeric - 1 : columns.indexOf('oom_score_adj');
   const rss = line.numbers[rssIndex];
   const adj = line.numbers[adjIndex];
-  if (rss === undefined || adj === undefined) return null;
+  // A row cut short (an author's `...`, a pager) read by shape: its last number is another column.
+  if (rss === undefined || adj === undefined || adj < OOM_SCORE_ADJ_MIN || adj > OOM_SCORE_ADJ_MAX)
+    return null;
   // Numbers beyond the header's count belong to a name that starts with digits: take the name as printed.
   const name = line.body.slice(line.starts[numeric]);
   return { pid: line.pid, name, rssKb: rss * PAGE_KB, oomScoreAdj: adj };

@@ -15,9 +15,9 @@ export interface InvokedLine {
 
 const INVOKED = ' invoked oom-killer: ';
 
-/** The fields as kernels print them, when no value holds `,` or `=`: read by one match, as the parts would be. */
+/** The fields as kernels print them, when no value holds `,`, `=` or a space: read by one match, as the parts would be. */
 const USUAL_FIELDS =
-  /^gfp_mask=([^,=]*), (?:nodemask=[^,=]*, )?order=(-?\d+), (?:oom_adj=-?\d+, )?oom_score_adj=(-?\d+)$/;
+  /^gfp_mask=([^,=\s]*), (?:nodemask=[^,=\s]*, )?order=(-?\d+), (?:oom_adj=-?\d+, )?oom_score_adj=(-?\d+)$/;
 
 type InvokedFields = Pick<InvokedLine, 'gfpMask' | 'order' | 'oomScoreAdj'>;
 
@@ -29,7 +29,9 @@ export function fieldsByPart(fields: string): InvokedFields {
   let gfpMask: string | undefined;
   let order: string | undefined;
   let oomScoreAdj: string | undefined;
-  for (const part of fields.split(', ')) {
+  // Parts split at spaces, their commas dropped: an author's `...` in place of some (`... oom_score_adj=944`).
+  for (const spaced of fields.split(' ')) {
+    const part = spaced.endsWith(',') ? spaced.slice(0, -1) : spaced;
     const eq = part.indexOf('=');
     if (eq <= 0) continue;
     const value = part.slice(eq + 1);

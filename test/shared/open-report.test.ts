@@ -20,6 +20,19 @@ describe('task table', () => {
   });
 });
 
+describe('a task-table row cut short, read by its shape (fifth red team K/01, Ubuntu 6.8 journalctl)', () => {
+  it('gives no row when the number read as oom_score_adj cannot be one: another column was the last left', () => {
+    const [event] = parseKernelLog(
+      [
+        'Dec 14 17:13:12 kernel: [  pid  ]   uid  tgid total_vm      rss rss_anon rss_file rss_shmem pgtables_bytes sw...',
+        'Dec 14 17:13:12 kernel: [ 483880]  1000 483880    73357    14530    12706     1824         0   180224        ...',
+        'Dec 14 17:13:12 kernel: Memory cgroup out of memory: Killed process 483880 (python3) total-vm:293428kB, anon-...',
+      ].join('\n'),
+    ).events;
+    expect(event).toMatchObject({ victim: { pid: 483880, oomScoreAdj: null }, tasks: [] });
+  });
+});
+
 describe('wallSeconds', () => {
   const second = fc.integer({ min: -1e12, max: 4e12 }).map((ms) => new Date(ms).toISOString());
   /** ISO times, then the same with one character changed: bad fields, `T24:00:00.001Z`, other forms. */

@@ -20,6 +20,12 @@ const LINES: RealLine<'invoked'>[] = [
     line: 'java invoked oom-killer: gfp_mask=0xd0, order=0, oom_score_adj=-998',
     expected: { name: 'java', gfpMask: '0xd0', order: 0, oomScoreAdj: -998 },
   },
+  {
+    source:
+      'a blog on an ARC runner, `dmesg -T`: the author put `...` in place of fields (fifth red team K/03)',
+    line: 'python invoked oom-killer: ... oom_score_adj=944',
+    expected: { name: 'python', gfpMask: null, order: null, oomScoreAdj: 944 },
+  },
 ];
 
 describeRealLines('invoked', LINES);
