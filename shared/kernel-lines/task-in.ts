@@ -1,5 +1,7 @@
 /**
- * Before 4.19, memcg OOM: `Task in <victim cgroup> killed as a result of limit of <oom cgroup>`.
+ * Before 4.19, memcg OOM: `Task in <victim cgroup> killed as a result of limit of <oom cgroup>`. The kernel
+ * prints it in pieces (`pr_cont`): when another message comes between them, each piece is a record of its own,
+ * and the first, `Task in <victim cgroup>`, names the victim's cgroup alone.
  */
 import { stripTruncation } from './message-fields.ts';
 import type { Recognizer } from './recognizer.ts';
@@ -13,6 +15,11 @@ export interface TaskInLine {
 
 const LEGACY_TASK_IN = ' killed as a result of limit of ';
 
+/** A cgroup path alone, as the first piece ends: `/`, then no space (prose goes on after a word). */
+function isCgroupPath(text: string): boolean {
+  return text.startsWith('/') && !/\s/.test(text);
+}
+
 export const taskInLine: Recognizer<TaskInLine> = {
   name: 'task-in',
   marker: 'Task in ',
@@ -21,7 +28,10 @@ export const taskInLine: Recognizer<TaskInLine> = {
     if (!text.startsWith('Task in ')) return null;
     const body = stripTruncation(text.slice('Task in '.length), truncated);
     const at = body.indexOf(LEGACY_TASK_IN);
-    if (at < 0) return truncated ? { kind: 'task-in', task: body, oom: null, truncated: true } : null;
+    if (at < 0) {
+      if (truncated) return { kind: 'task-in', task: body, oom: null, truncated: true };
+      return isCgroupPath(body) ? { kind: 'task-in', task: body, oom: null, truncated: false } : null;
+    }
     // The limit's path ends the line: on a line a pager cut, it is cut too, so unknown.
     return {
       kind: 'task-in',

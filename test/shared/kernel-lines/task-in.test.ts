@@ -1,3 +1,5 @@
+import { describe, expect, it } from 'vitest';
+import { taskInLine } from '../../../shared/kernel-lines/task-in.ts';
 import { describeRealLines, type RealLine } from './real-lines.ts';
 
 const LINES: RealLine<'task-in'>[] = [
@@ -31,6 +33,19 @@ const LINES: RealLine<'task-in'>[] = [
       truncated: false,
     },
   },
+  {
+    source:
+      'test/fixtures/kernel-logs/corpus/91-lxc-dmesg-task-in-in-three-stamped-pieces.log (the first of the pieces another message split)',
+    line: 'Task in /lxc/foo',
+    expected: { task: '/lxc/foo', oom: null, truncated: false },
+  },
 ];
 
 describeRealLines('task-in', LINES);
+
+describe('task-in: the first piece alone', () => {
+  it('is no prose that starts with the words', () => {
+    for (const text of ['Task in progress', 'Task in /tmp then more words', 'Task in '])
+      expect([text, taskInLine.read(text, false)]).toEqual([text, null]);
+  });
+});
