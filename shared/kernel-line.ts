@@ -24,6 +24,7 @@ import { sacrificeLine, type SacrificeLine } from './kernel-lines/sacrifice.ts';
 import { earlySelectionLine } from './kernel-lines/early-selection.ts';
 import { sharedMemoryKillLine, type SharedMemoryKillLine } from './kernel-lines/shared-memory-kill.ts';
 import { summaryLine, type SummaryLine } from './kernel-lines/summary.ts';
+import { ubKillLine, type UbKillLine } from './kernel-lines/ub-kill.ts';
 import { suppressedLine, type SuppressedLine } from './kernel-lines/suppressed.ts';
 import { taskHeaderLine, type TaskHeaderLine } from './kernel-lines/task-header.ts';
 import { taskInLine, type TaskInLine } from './kernel-lines/task-in.ts';
@@ -42,6 +43,7 @@ export type KernelLine =
   | TaskRowLine
   | KillLine
   | El6KillLine
+  | UbKillLine
   | SacrificeLine
   | SharedMemoryKillLine
   | OomGroupLine
@@ -70,6 +72,7 @@ export const RECOGNIZERS: readonly Recognizer<KernelLine>[] = [
   taskRowLine,
   killLine,
   el6KillLine,
+  ubKillLine,
   sharedMemoryKillLine,
   sacrificeLine,
   earlySelectionLine,

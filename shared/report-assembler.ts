@@ -301,6 +301,7 @@ class Assembly {
       }
       case 'kill':
       case 'el6-kill':
+      case 'ub-kill':
         return this.addKill({
           pid: line.pid,
           name: line.name,

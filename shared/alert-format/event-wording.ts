@@ -10,6 +10,7 @@ import { reapedLine } from '../kernel-lines/reaped.ts';
 import { earlySelectionLine } from '../kernel-lines/early-selection.ts';
 import { sacrificeLine } from '../kernel-lines/sacrifice.ts';
 import { sharedMemoryKillLine } from '../kernel-lines/shared-memory-kill.ts';
+import { ubKillLine } from '../kernel-lines/ub-kill.ts';
 import type { EnrichedOomEvent, KubernetesIdentity, OomEvent } from '../oom-event.ts';
 
 /** Who was killed, as far as anyone could tell. */
@@ -36,8 +37,8 @@ export function processName(event: EnrichedOomEvent): string {
 /** The kernel's choice of victim, in each spelling. */
 const SELECTION_LINES = [sacrificeLine, earlySelectionLine];
 
-/** Lines that show a process died: `Killed process N …` (RHEL 6's too) or the reaper's `reaped process N`. */
-const KILL_EVIDENCE = [killLine, el6KillLine, reapedLine];
+/** Lines that show a process died: `Killed process N …` (RHEL 6's and OpenVZ's too) or the reaper's `reaped process N`. */
+const KILL_EVIDENCE = [killLine, el6KillLine, ubKillLine, reapedLine];
 
 function isKillEvidence(line: string): boolean {
   return KILL_EVIDENCE.some(
