@@ -18,8 +18,13 @@ const DMESG_WALL = /^\[([^\]\d\s<][^\]]{0,40}\d:\d\d:\d\d[^\]]{0,20})\] ?/;
 const DMESG_WALL_CUT = /^\s?([^\][\d\s<][^\][]{0,40}\d:\d\d:\d\d \d{4})\] /;
 const SYSLOG =
   /^(\S{1,12} {1,2}\d{1,2} \d\d:\d\d:\d\d(?:\.\d{1,9})?) (\S{1,255}) ([^\s:[]{1,64})(?:\[\d{1,10}\])?: ?/;
+// RFC 3339 syslog (rsyslog's high-precision stamp), or its stamp as people trim it: no fraction, no zone.
 const RFC3339_SYSLOG =
-  /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?(?:Z|[+-]\d\d:?\d\d)) (\S{1,255}) ([^\s:[]{1,64})(?:\[\d{1,10}\])?: ?/;
+  /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?(?:Z|[+-]\d\d:?\d\d)?) (\S{1,255}) ([^\s:[]{1,64})(?:\[\d{1,10}\])?: ?/;
+// OpenWrt's and busybox's `logread`: `Fri Aug  7 08:24:06 2026 kern.err kernel: `, the facility and level
+// before the writer, no host.
+const LOGREAD_LINE =
+  /^(\S{1,12} \S{1,12} {1,2}\d{1,2} \d\d:\d\d:\d\d \d{4}) [a-z]{2,8}\d?\.[a-z]{3,7} ([^\s:[]{1,64})(?:\[\d{1,10}\])?: ?/;
 // RFC 5424 syslog (rsyslog's RSYSLOG_SyslogProtocol23Format): `<4>1 <time> <host> <app> <procid> <msgid> <data> `.
 const RFC5424_SYSLOG =
   /^<\d{1,3}>1 (\S{1,64}) (\S{1,255}) (\S{1,48}) \S{1,128} \S{1,32} (?:-|(?:\[[^\]]{0,2048}\])+) ?/;
@@ -106,6 +111,7 @@ export const UNIX_TIME: Prefix = { pattern: JOURNAL_UNIX, mayStart: digitFirst }
 export const RFC3339: Prefix = { pattern: RFC3339_SYSLOG, mayStart: digitFirst };
 export const SYSLOG_LINE: Prefix = { pattern: SYSLOG, mayStart: mayStartSyslog };
 export const TALOS: Prefix = { pattern: TALOS_KMSG, mayStart: mayStartTalos };
+export const LOGREAD: Prefix = { pattern: LOGREAD_LINE, mayStart: mayStartSyslog };
 /** A line that does not start with a bracket but closes one later: fields before a stamp, or a stamp's rest. */
 function bracketClosesLater(text: string): boolean {
   return text.charCodeAt(0) !== OPEN_BRACKET && text.includes('] ');
@@ -147,6 +153,7 @@ export const PREFIXES_BY_FREQUENCY: readonly Prefix[] = [
   FULL,
   ISO_TIME,
   UNIX_TIME,
+  LOGREAD,
   TALOS,
   EMBEDDED,
   WALL_CUT,

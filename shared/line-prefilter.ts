@@ -115,14 +115,15 @@ function kernelLineOf(open: OpenRecord, kind: string): LogEntry | null {
 
 /**
  * How the rest of the open record joins it, when the record is the kernel's kill line or summary and does not
- * have `key` yet; else null. The kill line has a space before each key, the summary only a comma.
+ * have `key` yet; else null. The kill line has a space before each key, the summary a comma and no space.
  */
 function keyGlue(open: OpenRecord, key: string): string | null {
   const kind = key.endsWith('=') ? SUMMARY : KILL;
   const head = kernelLineOf(open, kind);
   if (head === null || head.text.includes(key)) return null;
-  if (kind === SUMMARY) return '';
   const last = head.text.charCodeAt(head.text.length - 1);
+  // The summary's keys follow a comma: a wrap after it joins with nothing, one an author made before it with one.
+  if (kind === SUMMARY) return last === 0x2c ? '' : ',';
   return last === 0x20 || last === 0x09 ? '' : ' ';
 }
 

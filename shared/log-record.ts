@@ -12,6 +12,7 @@ import {
   ISO_TIME,
   KMSG,
   LEVEL,
+  LOGREAD,
   matchOf,
   mayStartAnyPrefix,
   MONOTONIC,
@@ -190,6 +191,9 @@ function messageLine(raw: string): string | null {
 
 type Stage = (text: string, entry: LogEntry) => string | null;
 
+/** An RFC 3339 stamp that ends in its zone. */
+const ZONED = /(?:Z|[+-]\d\d:?\d\d)$/;
+
 /** What a host as printed holds: a letter or digit (a relay's `web01/loghost`, an address `::ffff:10.0.0.5`). */
 const HOST_CHARACTER = /[A-Za-z0-9]/;
 
@@ -228,7 +232,9 @@ function stripCollector(text: string, entry: LogEntry): string | null {
   }
   m = matchOf(RFC3339, text);
   if (m !== null) {
-    entry.wallTime = isoOrNull(m[1]);
+    // A stamp without its zone is the writer's local time: no wall clock, only the stamp.
+    if (ZONED.test(m[1] as string)) entry.wallTime = isoOrNull(m[1]);
+    else entry.stamp = m[1] as string;
     entry.host = hostOf(m[2] as string);
     entry.fromKernel = m[3] === 'kernel';
     return text.slice(m[0].length);
@@ -259,6 +265,12 @@ function stripCollector(text: string, entry: LogEntry): string | null {
     entry.stamp = m[1] as string;
     entry.host = hostOf(m[2] as string);
     entry.fromKernel = m[3] === 'kernel';
+    return text.slice(m[0].length);
+  }
+  m = matchOf(LOGREAD, text);
+  if (m !== null) {
+    entry.stamp = m[1] as string;
+    entry.fromKernel = m[2] === 'kernel';
     return text.slice(m[0].length);
   }
   m = matchOf(TALOS, text);

@@ -375,8 +375,9 @@ class Assembly {
     // A confirmation adds nothing to the event, so it is not attached: the event may already have left.
     const open = this.state.open;
     const time = timeOf(entry);
-    // A kill line cut inside its comm names no process: its pid's reaper line confirms it.
-    if (open?.kill?.pid === pid && (open.kill.name === name || open.kill.name === null)) return null;
+    // The reaper reaps only the victim it was handed: the open report's kill of that pid, whatever comm a paste
+    // shows (a kill line cut inside its comm names none; an author renamed one of the two).
+    if (open?.kill?.pid === pid) return null;
     if (open !== null && reapsItsVictim(open, pid, name)) {
       // This report's kill line was lost (`callbacks suppressed`): the reaper names its victim. An earlier
       // victim's reaper line comes before this report's header: the kernel picks no new victim until then.

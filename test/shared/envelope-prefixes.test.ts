@@ -60,6 +60,23 @@ describe('every envelope prefix', () => {
         )
         .map((parts) => parts.join('')),
     },
+    // OpenWrt's and busybox's `logread`: a day and month, the clock and year, the facility and level, the writer.
+    fc
+      .tuple(
+        fc.constantFrom('Fri Aug', 'Thu Jun', 'Sat', 'x y', 'Mon\u00a0Dec', 'Fri  Aug'),
+        fc.constantFrom(' ', '  ', ''),
+        fc.constantFrom('7', '17', 'x', '123'),
+        fc.constantFrom(' 08:24:06 2026', ' 08:24:06', ' 08:24:06 26', ' 8:24:06 2026'),
+        fc.constantFrom(
+          ' kern.err kernel: ',
+          ' daemon.info dnsmasq[10310]: ',
+          ' local7.debug a:',
+          ' kern. kernel: ',
+          '',
+        ),
+        fc.string({ unit, maxLength: 8 }),
+      )
+      .map((parts) => parts.join('')),
     // Talos's envelope, its node (talosctl -n) a name or an address, the level's width and spaces varied.
     fc
       .tuple(
@@ -107,7 +124,7 @@ describe('every envelope prefix', () => {
     const syslogLike = PREFIXES_BY_FREQUENCY.filter((prefix) =>
       /^\^\(?\\S\{1,12\}/.test(prefix.pattern.source),
     );
-    expect(syslogLike).toHaveLength(3);
+    expect(syslogLike).toHaveLength(4);
     for (const prefix of syslogLike) expect(matchedBy.get(prefix.pattern)).toBeGreaterThan(10);
   });
 });

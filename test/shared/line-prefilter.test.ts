@@ -382,6 +382,27 @@ describe('wrapped lines of a paste', () => {
     expectSameResults(lines.join('\n'), [1, 8192]);
   });
 
+  it('join no other writer’s logread line to a kill line (sixth red team L/08, coolsnowwolf/lede#7056)', () => {
+    const lines = [
+      'Thu Jun 17 23:28:05 2021 kern.err kernel: [   58.430534] Out of memory: Killed process 3370 (smbd) total-vm:2888kB, anon-rss:152kB, file-rss:0kB, shmem-rss:144kB, UID:0 pgtables:44kB oom_score_adj:0',
+      'Thu Jun 17 23:28:11 2021 daemon.info dnsmasq[10310]: Connected to system UBus',
+    ];
+    expect(texts(lines)).toEqual([
+      'Out of memory: Killed process 3370 (smbd) total-vm:2888kB, anon-rss:152kB, file-rss:0kB, shmem-rss:144kB, UID:0 pgtables:44kB oom_score_adj:0',
+      'Connected to system UBus',
+    ]);
+    expectSameResults(lines.join('\n'), [1, 8192]);
+  });
+
+  it('join the rest of a summary an author cut before its comma with one (sixth red team M/03)', () => {
+    const lines = [
+      '2026-03-22T15:00:03 mini-might kernel: oom-kill:constraint=CONSTRAINT_MEMCG',
+      'task=java,pid=90057,uid=0',
+    ];
+    expect(texts(lines)).toEqual(['oom-kill:constraint=CONSTRAINT_MEMCG,task=java,pid=90057,uid=0']);
+    expectSameResults(lines.join('\n'), [1, 8192]);
+  });
+
   it('end a record at the `--` that grep -A/-B/-C prints between its groups (red team D/01, ChromeOS Crostini)', () => {
     const lines = [
       '[Wed Sep 23 10:44:42 2026] [    109]     0   109     4534      320    81920        0             0 vshd',

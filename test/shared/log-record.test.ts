@@ -141,6 +141,33 @@ describe('readLogRecord removes every envelope people really have', () => {
     expect(readLogRecord(`1787068905.416344 kernel: ${header}`)).toMatchObject({ text: header, host: null });
   });
 
+  it('OpenWrt logread: the date with its year, the facility and level, the writer (sixth red team L/08)', () => {
+    const kill =
+      'Out of memory: Killed process 3370 (smbd) total-vm:2888kB, anon-rss:152kB, file-rss:0kB, shmem-rss:144kB, UID:0 pgtables:44kB oom_score_adj:0';
+    expect(readLogRecord(`Thu Jun 17 23:28:05 2021 kern.err kernel: [   58.430534] ${kill}`)).toMatchObject({
+      text: kill,
+      kernelTime: 58.430534,
+      stamp: 'Thu Jun 17 23:28:05 2021',
+      enveloped: true,
+      fromKernel: true,
+    });
+    expect(
+      readLogRecord('Thu Jun 17 23:28:11 2021 daemon.info dnsmasq[10310]: Connected to system UBus'),
+    ).toMatchObject({ text: 'Connected to system UBus', enveloped: true, fromKernel: false });
+  });
+
+  it('RFC 3339 syslog whose stamp lost its fraction and zone: a stamp, no wall clock (sixth red team M/03)', () => {
+    expect(
+      readLogRecord('2026-03-22T15:00:03 mini-might kernel: oom-kill:constraint=CONSTRAINT_MEMCG'),
+    ).toMatchObject({
+      text: 'oom-kill:constraint=CONSTRAINT_MEMCG',
+      stamp: '2026-03-22T15:00:03',
+      wallTime: null,
+      host: 'mini-might',
+      fromKernel: true,
+    });
+  });
+
   it('a `| ` quote mark inside an e-mail quote (red team G/17, LKML)', () => {
     const line =
       '> | oom-kill:constraint=CONSTRAINT_NONE,nodemask=(null),cpuset=/,mems_allowed=0,task=systemd-logind,pid=1713,uid=0';

@@ -825,3 +825,16 @@ describe('the reaper giving up on a victim (`oom_reaper: unable to reap pid:N`, 
     ]);
   });
 });
+
+describe('a reaper line after its report’s kill line, its comm not the kill line’s (sixth red team L/01)', () => {
+  it('confirms that kill: the reaper reaps only the victim it was handed', () => {
+    const events = parseKernelLog(
+      [
+        '[89942.480388] Memory cgroup out of memory: Kill process 46211 (process) score 561 or sacrifice child',
+        '[89942.482095] Killed process 46433 (process) total-vm:536552kB, anon-rss:12012kB, file-rss:53740kB, shmem-rss:4kB',
+        '[89942.488774] oom_reaper: reaped process 46433 (chrome), now anon-rss:0kB, file-rss:0kB, shmem-rss:4kB',
+      ].join('\n'),
+    ).events;
+    expect(events.map((e) => [e.victim.pid, e.victim.name])).toEqual([[46433, 'process']]);
+  });
+});

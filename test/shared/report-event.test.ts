@@ -270,3 +270,21 @@ describe('the constraint of a report with no summary (kernels before 4.19)', () 
     expect(event?.constraint).toBeNull();
   });
 });
+
+describe('the node of a kill line a paste left without its envelope (sixth red team M/03)', () => {
+  it('is the host its report’s summary shows', () => {
+    const text = readFileSync(
+      join(
+        import.meta.dirname,
+        '../fixtures/kernel-logs/corpus/98-blog-kern-log-iso-stamp-without-zone-summary-cut-before-comma.log',
+      ),
+      'utf8',
+    );
+    const [event] = parseKernelLog(text).events;
+    expect(event).toMatchObject({
+      node: 'mini-might',
+      victim: { pid: 90057, name: 'java', uid: 0, totalVmKb: 2007864, anonRssKb: 518828 },
+      constraint: 'memcg',
+    });
+  });
+});

@@ -63,6 +63,24 @@ const LINES: RealLine<'kill'>[] = [
     },
   },
   {
+    source:
+      'pymumu/smartdns#2444, OpenWrt logread: the markdown bold opened on the line above closes after the last value (sixth red team)',
+    line: 'Out of memory: Killed process 1247 (smartdns) total-vm:3726576kB, anon-rss:875928kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:7328kB oom_score_adj:0**',
+    expected: {
+      pid: 1247,
+      name: 'smartdns',
+      fields: {
+        'total-vm': 3726576,
+        'anon-rss': 875928,
+        'file-rss': 0,
+        'shmem-rss': 0,
+        UID: 0,
+        pgtables: 7328,
+        oom_score_adj: 0,
+      },
+    },
+  },
+  {
     source: 'notes on a postgres OOM, `dmesg -T`: the writer cut the rest with `...` (red team E/07)',
     line: 'Out of memory: Killed process 3154 (postgres) total-vm:526664kB, anon-rss:295264kB...',
     expected: {
