@@ -1,12 +1,12 @@
 /**
  * What a paste wraps around a log line, off a page or out of code: a markdown list item (`- `, `* `, `+ `,
- * `1. `), inline code (`` `…` ``), or both (`` `- Jan 14 18:01:55 host kernel: …` ``); or a string literal of a
- * program's test data or a JSON array (`"6,23800,6780904484233,-;oom-kill:…",`). The marks are paste wrapping only
- * before an envelope: a kernel message never starts with a syslog date, a dmesg time or a kmsg record's head,
- * while prose and a comm (`-bash`) may start with a dash, a backtick or a quote. So a line keeps its marks unless
- * an envelope follows them, and the marks with it are longer than a comm: a log without envelopes starts its
- * header with the comm, and a comm of a few characters can spell a mark and a short one (`` `[T1]x ``, a caller
- * id; `` `[1.1] ``, a time).
+ * `1. `) or a reviewer's `| ` quote mark, inline code (`` `…` ``), or both (`` `- Jan 14 18:01:55 host kernel:
+ * …` ``); or a string literal of a program's test data or a JSON array (`"6,23800,6780904484233,-;oom-kill:…",`).
+ * The marks are paste wrapping only before an envelope: a kernel message never starts with a syslog date, a dmesg
+ * time or a kmsg record's head, while prose and a comm (`-bash`) may start with a dash, a backtick or a quote. So
+ * a line keeps its marks unless an envelope follows them, and the marks with it are longer than a comm: a log
+ * without envelopes starts its header with the comm, and a comm of a few characters can spell a mark and a short
+ * one (`` `[T1]x ``, a caller id; `` `[1.1] ``, a time).
  */
 import { envelopeLength } from './envelope-prefixes.ts';
 import { COMM_MAX } from './kernel-lines/message-fields.ts';
@@ -22,6 +22,7 @@ const ASTERISK = 0x2a;
 const PLUS = 0x2b;
 const DOT = 0x2e;
 const CLOSE_PAREN = 0x29;
+const PIPE = 0x7c;
 
 /** Whether an envelope follows marks that end at `start`, the two together longer than any comm. */
 function envelopeAfter(line: string, start: number): boolean {
@@ -33,10 +34,11 @@ function isDigit(code: number): boolean {
   return code >= 0x30 && code <= 0x39;
 }
 
-/** Whether the line may open with a mark: a backtick, `-`, `*`, `+`, or a number and `.` or `)` (`12. `). */
+/** Whether the line may open with a mark: a backtick, `-`, `*`, `+`, `|`, or a number and `.` or `)` (`12. `). */
 function mayOpenWithMark(line: string): boolean {
   const first = line.charCodeAt(0);
-  if (first === BACKTICK || first === DASH || first === ASTERISK || first === PLUS) return true;
+  if (first === BACKTICK || first === DASH || first === ASTERISK || first === PLUS || first === PIPE)
+    return true;
   if (!isDigit(first)) return false;
   for (let at = 1; at <= 3; at++) {
     const code = line.charCodeAt(at);
@@ -56,7 +58,7 @@ function backticksEnd(line: string, at: number): number {
 function listMarkEnd(line: string, at: number): number {
   let i = at;
   const first = line.charCodeAt(i);
-  if (first === DASH || first === ASTERISK || first === PLUS) {
+  if (first === DASH || first === ASTERISK || first === PLUS || first === PIPE) {
     i++;
   } else {
     while (i < at + 3 && isDigit(line.charCodeAt(i))) i++;

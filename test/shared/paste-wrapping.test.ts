@@ -87,4 +87,11 @@ describe('withoutPasteWrapping', () => {
       [700, 'python3'],
     ]);
   });
+
+  it('takes off a reviewer’s `| ` quote mark before a dmesg time (seventh red team O/03, LKML)', () => {
+    const summary =
+      '[  599.515700][T23028] oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=syz1,mems_allowed=0-1,oom_memcg=/syz1,task_memcg=/syz1,task=syz-executor.1,pid=23028,uid=0';
+    expect(withoutPasteWrapping(`| ${summary}`)).toBe(summary);
+    expect(withoutPasteWrapping('| not a log line')).toBe('| not a log line');
+  });
 });
