@@ -16,7 +16,10 @@ import { addCoVictim, groupHoldsVictim, joinsGroup } from './group-kill.ts';
 import { impliedKill, reapsItsVictim } from './implied-kill.ts';
 import type { KernelLine } from './kernel-line.ts';
 import { parseKernelLine } from './kernel-line.ts';
+import type { ReapedLine } from './kernel-lines/reaped.ts';
 import {
+  type ReapedMemory,
+  reapsSameMemory,
   reportOfHeader,
   takeCounter,
   takeStats,
@@ -108,6 +111,8 @@ class Assembly {
   private members = new Set<number>();
   /** Every process killed in this call, by pid: a reaper line for one confirms its kill (a group has thousands). */
   private readonly killed = new Map<number, { name: string | null; time: number | null }>();
+  /** The last reaper line of this call: a thread of its victim, reaped next, leaves the same memory. */
+  private lastReap: ReapedMemory | null = null;
   /** state.recentKills, indexed when first needed. */
   private recentKills: RecentKills | null = null;
 
@@ -323,7 +328,7 @@ class Assembly {
         return open;
       }
       case 'reaped':
-        return this.confirmReaped(line.pid, line.name, entry);
+        return this.confirmReaped(line, entry);
       case 'suppressed':
         // The kernel dropped lines here: whatever follows belongs to a later invocation.
         if (this.state.open !== null && this.state.open.kill !== null) this.close();
@@ -371,10 +376,13 @@ class Assembly {
   }
 
   /** The reaper confirms a kill already seen; alone, it is the only evidence of one (an incomplete event). */
-  confirmReaped(pid: number, name: string, entry: LogEntry): OpenReport | null {
+  confirmReaped(line: ReapedLine, entry: LogEntry): OpenReport | null {
+    const { pid, name } = line;
     // A confirmation adds nothing to the event, so it is not attached: the event may already have left.
     const open = this.state.open;
     const time = timeOf(entry);
+    const sameMemory = reapsSameMemory(this.lastReap, line, time);
+    this.lastReap = { name, left: line.left, time };
     // The reaper reaps only the victim it was handed: the open report's kill of that pid, whatever comm a paste
     // shows (a kill line cut inside its comm names none; an author renamed one of the two).
     if (open?.kill?.pid === pid) return null;
@@ -391,6 +399,8 @@ class Assembly {
     if (sameComm && withinSeconds(killed.time, time, ATTRIBUTION_WINDOW_SECONDS)) return null;
     const seen = this.recent().hasVictim(pid, name, time, ATTRIBUTION_WINDOW_SECONDS);
     if (seen || open?.coVictims.some((c) => c.pid === pid && c.name === name)) return null;
+    // A thread of a victim just reaped, marked a victim as it died (its memory left as its process's was).
+    if (sameMemory) return null;
     // A member of a group too large to list, in a batch after the one that killed it.
     if (open !== null && open.coVictimCount > open.coVictims.length) return null;
     // An unmatched reaper line ends a report that already has its kill, as a batch end would.

@@ -6,11 +6,19 @@
 import type { AssemblerState } from './assembler-state.ts';
 import type { CounterLine } from './kernel-lines/counter.ts';
 import type { InvokedLine } from './kernel-lines/invoked.ts';
+import type { ReapedLine } from './kernel-lines/reaped.ts';
 import type { MemcgStatsLine } from './kernel-lines/memcg-stats.ts';
 import type { SummaryLine } from './kernel-lines/summary.ts';
 import type { TaskInLine } from './kernel-lines/task-in.ts';
 import type { LogEntry } from './log-record.ts';
-import { type KillRecord, lineTimeOf, newReport, type OpenReport } from './open-report.ts';
+import {
+  ATTRIBUTION_WINDOW_SECONDS,
+  type KillRecord,
+  lineTimeOf,
+  newReport,
+  type OpenReport,
+  withinSeconds,
+} from './open-report.ts';
 
 /** A report opened by its header, `<comm> invoked oom-killer: …`: the trigger is known. */
 export function reportOfHeader(line: InvokedLine, time: number | null): OpenReport {
@@ -90,4 +98,24 @@ export function takeStats(report: OpenReport, line: MemcgStatsLine): OpenReport 
 /** A kill known by another line than its kill line (a reaper line, a kill for sharing memory): no figures. */
 export function unseenKill(pid: number, name: string, entry: LogEntry): KillRecord {
   return { pid, name, message: null, fields: {}, ...lineTimeOf(entry), killLineSeen: false };
+}
+
+/** What a reaper line left of a process's memory, its comm and time. */
+export interface ReapedMemory {
+  name: string;
+  left: string | null;
+  time: number | null;
+}
+
+/** Some figure that is not zero: memory left as it was by one process only, not by any. */
+const NOT_ALL_ZERO = /:[1-9]/;
+
+/**
+ * Whether the reaper line reaps the memory the last one did: the same comm, the same figures left, not all
+ * zero, near in time. 4.x marks a thread of a victim a victim too when it runs into the OOM killer while dying,
+ * without a kill line, and the reaper prints it by its own pid: it is the kill already seen, not another one.
+ */
+export function reapsSameMemory(last: ReapedMemory | null, line: ReapedLine, time: number | null): boolean {
+  if (last === null || line.left === null || last.name !== line.name || last.left !== line.left) return false;
+  return NOT_ALL_ZERO.test(line.left) && withinSeconds(last.time, time, ATTRIBUTION_WINDOW_SECONDS);
 }

@@ -9,7 +9,11 @@ export interface ReapedLine {
   kind: 'reaped';
   pid: number;
   name: string;
+  /** What the memory held once reaped (`anon-rss:0kB, file-rss:0kB, shmem-rss:3445880kB`), or null. */
+  left: string | null;
 }
+
+const NOW = ', now ';
 
 const REAPED = 'oom_reaper: reaped process ';
 const UNABLE = 'oom_reaper: unable to reap pid:';
@@ -23,6 +27,8 @@ export const reapedLine: Recognizer<ReapedLine> = {
     if (prefix === null) return null;
     const rest = stripTruncation(text.slice(prefix.length), truncated);
     const parsed = pidAndComm(rest, ['), now ', ')']);
-    return parsed === null ? null : { kind: 'reaped', pid: parsed.pid, name: parsed.name };
+    if (parsed === null) return null;
+    const left = parsed.tail.startsWith(NOW) ? parsed.tail.slice(NOW.length) : null;
+    return { kind: 'reaped', pid: parsed.pid, name: parsed.name, left };
   },
 };

@@ -846,7 +846,12 @@ const COMM_LINES: readonly CommLine[] = [
     source: 'reaped, 4.18',
     line: (comm) =>
       `oom_reaper: reaped process 1735923 (${comm}), now anon-rss:0kB, file-rss:0kB, shmem-rss:0kB`,
-    expected: (name) => ({ kind: 'reaped', pid: 1735923, name }),
+    expected: (name) => ({
+      kind: 'reaped',
+      pid: 1735923,
+      name,
+      left: 'anon-rss:0kB, file-rss:0kB, shmem-rss:0kB',
+    }),
   },
 ];
 

@@ -838,3 +838,22 @@ describe('a reaper line after its report’s kill line, its comm not the kill li
     expect(events.map((e) => [e.victim.pid, e.victim.name])).toEqual([[46433, 'process']]);
   });
 });
+
+describe('reaper lines of a victim’s threads, marked victims as they died (seventh red team O/07, 4.13)', () => {
+  const KILL =
+    '[  240.940617] Killed process 4775 (a.out) total-vm:16781892kB, anon-rss:88kB, file-rss:0kB, shmem-rss:3443560kB';
+  const reaped = (at: string, pid: number, shmem: number) =>
+    `[  ${at}] oom_reaper: reaped process ${pid} (a.out), now anon-rss:0kB, file-rss:0kB, shmem-rss:${shmem}kB`;
+
+  it('confirm the kill before them when they leave its memory as its own reaper line did', () => {
+    const lines = [KILL, reaped('240.962810', 4775, 3445880), reaped('240.965513', 4863, 3445880)];
+    expect(parseKernelLog([...lines, reaped('240.968192', 4896, 3445880)].join('\n')).events).toHaveLength(1);
+  });
+
+  it('are kills of their own when they leave other memory, or none that tells', () => {
+    const other = [KILL, reaped('240.962810', 4775, 3445880), reaped('240.965513', 4863, 12)];
+    expect(parseKernelLog(other.join('\n')).events.map((e) => e.victim.pid)).toEqual([4775, 4863]);
+    const zero = [KILL, reaped('240.962810', 4775, 0), reaped('240.965513', 4863, 0)];
+    expect(parseKernelLog(zero.join('\n')).events.map((e) => e.victim.pid)).toEqual([4775, 4863]);
+  });
+});
