@@ -4,7 +4,7 @@
  * Vendor backports print it without some keys (3.10.0-514 el7 `.stable`: `oom-kill:,cpuset=…`), so each value is
  * read by its key.
  */
-import { signedNumber, stripTruncation } from './message-fields.ts';
+import { AFTER_THE_LINE, signedNumber, stripTruncation } from './message-fields.ts';
 import type { Recognizer } from './recognizer.ts';
 
 export interface SummaryLine {
@@ -59,6 +59,17 @@ export function isSummaryText(text: string): boolean {
 }
 
 /** The plain reading, field by field: what reading the usual layout at once is held to (its test). */
+/**
+ * The number that ends the kernel's line, from `start`: its digits, then the line's end, or another writer's text
+ * after a space or a closing quote (`uid=1000  # pylint: …`, `uid=1000\\n",`); else null.
+ */
+function lastNumber(body: string, start: number): number | null {
+  let end = start;
+  while (end < body.length && body.charCodeAt(end) >= 0x30 && body.charCodeAt(end) <= 0x39) end++;
+  if (end < body.length && !AFTER_THE_LINE.test(body.charAt(end))) return null;
+  return signedNumber(body, start, end);
+}
+
 export function readSummary(text: string, truncated: boolean): SummaryLine {
   const body = stripTruncation(text.slice(PREFIX.length), truncated);
   // The victim's comm may contain `,` and `=`, so the tail is read from the right.
@@ -83,7 +94,7 @@ export function readSummary(text: string, truncated: boolean): SummaryLine {
     task: hasTail ? body.slice(taskAt + ',task='.length, pidAt) : null,
     pid: hasTail ? signedNumber(body, pidAt + ',pid='.length, uidAt) : null,
     // A pager may have cut the last number short.
-    uid: hasTail && !truncated ? signedNumber(body, uidAt + ',uid='.length, body.length) : null,
+    uid: hasTail && !truncated ? lastNumber(body, uidAt + ',uid='.length) : null,
   };
 }
 

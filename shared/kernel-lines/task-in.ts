@@ -3,7 +3,7 @@
  * prints it in pieces (`pr_cont`): when another message comes between them, each piece is a record of its own,
  * and the first, `Task in <victim cgroup>`, names the victim's cgroup alone.
  */
-import { stripTruncation } from './message-fields.ts';
+import { AFTER_THE_LINE, stripTruncation } from './message-fields.ts';
 import type { Recognizer } from './recognizer.ts';
 
 export interface TaskInLine {
@@ -14,6 +14,20 @@ export interface TaskInLine {
 }
 
 const LEGACY_TASK_IN = ' killed as a result of limit of ';
+
+/**
+ * The limit's cgroup: the victim's own or one above it. When the text after it is not (a writer's comment after
+ * the line, `  # pylint: …`, or a string's close, `\\n",`), the longest of those that it starts with, followed by
+ * such text; else the text as printed.
+ */
+function limitPath(text: string, task: string): string {
+  if (text === task || task.startsWith(`${text}/`)) return text;
+  for (let end = task.length; end > 0; end = task.lastIndexOf('/', end - 1)) {
+    const candidate = task.slice(0, end);
+    if (text.startsWith(candidate) && AFTER_THE_LINE.test(text.charAt(end))) return candidate;
+  }
+  return text;
+}
 
 /** A cgroup path alone, as the first piece ends: `/`, then no space (prose goes on after a word). */
 function isCgroupPath(text: string): boolean {
@@ -33,11 +47,8 @@ export const taskInLine: Recognizer<TaskInLine> = {
       return isCgroupPath(body) ? { kind: 'task-in', task: body, oom: null, truncated: false } : null;
     }
     // The limit's path ends the line: on a line a pager cut, it is cut too, so unknown.
-    return {
-      kind: 'task-in',
-      task: body.slice(0, at),
-      oom: truncated ? null : body.slice(at + LEGACY_TASK_IN.length),
-      truncated: false,
-    };
+    const task = body.slice(0, at);
+    const oom = truncated ? null : limitPath(body.slice(at + LEGACY_TASK_IN.length), task);
+    return { kind: 'task-in', task, oom, truncated: false };
   },
 };

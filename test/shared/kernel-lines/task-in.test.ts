@@ -39,6 +39,15 @@ const LINES: RealLine<'task-in'>[] = [
     line: 'Task in /lxc/foo',
     expected: { task: '/lxc/foo', oom: null, truncated: false },
   },
+  {
+    source:
+      'test/fixtures/kernel-logs/corpus/102-python-comments-task-in-and-summary-with-pylint-trailers.log (a comment after the line)',
+    line: 'Task in /kubepods/burstable/podaf389229-5fc5-4617-ae95-9160d576eb49/3b3d031aca1bab63c359a8aac8c18e373ac90373faf12c69e5225aec01fc9c84 killed as a result of limit of /kubepods/burstable/podaf389229-5fc5-4617-ae95-9160d576eb49  # pylint: disable=line-too-long',
+    expected: {
+      task: '/kubepods/burstable/podaf389229-5fc5-4617-ae95-9160d576eb49/3b3d031aca1bab63c359a8aac8c18e373ac90373faf12c69e5225aec01fc9c84',
+      oom: '/kubepods/burstable/podaf389229-5fc5-4617-ae95-9160d576eb49',
+    },
+  },
 ];
 
 describeRealLines('task-in', LINES);
