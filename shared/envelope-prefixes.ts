@@ -22,9 +22,9 @@ const SYSLOG =
 const RFC3339_SYSLOG =
   /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?(?:Z|[+-]\d\d:?\d\d)?) (\S{1,255}) ([^\s:[]{1,64})(?:\[\d{1,10}\])?: ?/;
 // OpenWrt's and busybox's `logread`: `Fri Aug  7 08:24:06 2026 kern.err kernel: `, the facility and level
-// before the writer, no host.
+// before the writer, no host; its day and month always in English, three letters each.
 const LOGREAD_LINE =
-  /^(\S{1,12} \S{1,12} {1,2}\d{1,2} \d\d:\d\d:\d\d \d{4}) [a-z]{2,8}\d?\.[a-z]{3,7} ([^\s:[]{1,64})(?:\[\d{1,10}\])?: ?/;
+  /^([A-Z][a-z]{2} [A-Z][a-z]{2} {1,2}\d{1,2} \d\d:\d\d:\d\d \d{4}) [a-z]{2,8}\d?\.[a-z]{3,7} ([^\s:[]{1,64})(?:\[\d{1,10}\])?: ?/;
 // RFC 5424 syslog (rsyslog's RSYSLOG_SyslogProtocol23Format): `<4>1 <time> <host> <app> <procid> <msgid> <data> `.
 const RFC5424_SYSLOG =
   /^<\d{1,3}>1 (\S{1,64}) (\S{1,255}) (\S{1,48}) \S{1,128} \S{1,32} (?:-|(?:\[[^\]]{0,2048}\])+) ?/;

@@ -121,10 +121,11 @@ function keyGlue(open: OpenRecord, key: string): string | null {
   const kind = key.endsWith('=') ? SUMMARY : KILL;
   const head = kernelLineOf(open, kind);
   if (head === null || head.text.includes(key)) return null;
-  const last = head.text.charCodeAt(head.text.length - 1);
+  // The kernel's line ends in no space: spaces a paste kept at its end go, and the key's separator comes instead.
+  head.text = head.text.trimEnd();
   // The summary's keys follow a comma: a wrap after it joins with nothing, one an author made before it with one.
-  if (kind === SUMMARY) return last === 0x2c ? '' : ',';
-  return last === 0x20 || last === 0x09 ? '' : ' ';
+  if (kind === SUMMARY) return head.text.endsWith(',') ? '' : ',';
+  return ' ';
 }
 
 /** The rest of a kill-line size that a wrap split inside its number: `total-vm:22239` + `788kB, anon-rss:…`. */

@@ -401,6 +401,14 @@ describe('wrapped lines of a paste', () => {
     ];
     expect(texts(lines)).toEqual(['oom-kill:constraint=CONSTRAINT_MEMCG,task=java,pid=90057,uid=0']);
     expectSameResults(lines.join('\n'), [1, 8192]);
+    // Spaces a paste kept at the end of the line above are no part of a value (a review).
+    for (const end of [', ', ' ', ',\t']) {
+      const kept = [
+        `2026-03-22T15:00:03 mini-might kernel: oom-kill:constraint=CONSTRAINT_MEMCG${end}`,
+        lines[1] as string,
+      ];
+      expect(texts(kept)).toEqual(['oom-kill:constraint=CONSTRAINT_MEMCG,task=java,pid=90057,uid=0']);
+    }
   });
 
   it('end a record at the `--` that grep -A/-B/-C prints between its groups (red team D/01, ChromeOS Crostini)', () => {
