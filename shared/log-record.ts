@@ -1,8 +1,8 @@
 /**
  * Removes the envelope around one kernel message, whichever way it was carried: raw `/dev/kmsg` records,
  * `dmesg` (with `-T`, `-x`, `-r` and printk caller ids), journalctl/syslog, `talosctl dmesg`, Fluent Bit JSON
- * records (kmsg, systemd, Container Insights), e-mail quoting, markdown list items and inline code, or plain
- * text.
+ * records (kmsg, systemd, Container Insights), e-mail quoting, what a paste wraps around a line (paste-wrapping.ts),
+ * or plain text.
  */
 import { isoFromMs } from './iso-time.ts';
 import {
@@ -399,8 +399,8 @@ export interface RecordSkim {
   enveloped: boolean;
   /**
    * A text that holds the entry's `text`: a JSON record's message, else the line (the envelope comes off its
-   * front, a CR off its end; colour codes, a byte-order mark, indentation, e-mail quoting and markdown wrapping
-   * are already out).
+   * front, a CR off its end; colour codes, a byte-order mark, indentation, e-mail quoting and paste wrapping are
+   * already out).
    */
   holder: string;
 }

@@ -104,8 +104,8 @@ function withoutStringQuotes(line: string): string {
 }
 
 /**
- * The line without the marks of a markdown list item, inline code or a string literal around its envelope and
- * kernel text; the line as it is when no envelope follows them.
+ * The line without the marks of a list item or a `| ` quote, inline code or a string literal around its envelope
+ * and kernel text; the line as it is when no envelope follows them.
  */
 export function withoutPasteWrapping(line: string): string {
   if (!mayOpenWithMark(line)) return withoutStringQuotes(line);

@@ -205,7 +205,7 @@ export function buildEvent(
     container = containerFromCgroupName(cpuset);
   }
   const constraint = constraintOf(report, kill);
-  // A kill line a paste left without its envelope is still the node's whose envelope its report's cgroup line shows.
+  // A kill line a paste left without its envelope is on the node its report's cgroup line names.
   const node = context.node ?? kill.host ?? report.cgroupLineTime.host;
   const f = kill.fields;
   const row = report.tasks.find((t) => t.pid === kill.pid);
