@@ -128,6 +128,34 @@ function keyGlue(open: OpenRecord, key: string): string | null {
   return ' ';
 }
 
+/**
+ * Whether the line `source[…, end)` ends in a backslash, spaces and a CR after it aside: a shell's or a
+ * program's line continuation (a docstring's copy of a syslog line, `…oom_memcg=/kubepods/…,\`). The writer
+ * says so: the next line goes on with its text, whatever lines so far were like.
+ */
+function endsInBackslash(source: string, end: number): boolean {
+  return backslashAt(source, end) >= 0;
+}
+
+/** Where the backslash that ends `source[…, end)` is, spaces, tabs and a CR after it aside; else -1. */
+function backslashAt(source: string, end: number): number {
+  let at = end - 1;
+  for (let c = source.charCodeAt(at); c === 0x20 || c === 0x09 || c === 0x0d; c = source.charCodeAt(--at));
+  return at >= 0 && source.charCodeAt(at) === 0x5c ? at : -1;
+}
+
+/**
+ * The open record less its backslash, and what joins its rest: nothing after a comma or nothing, else a space.
+ * Null for a task-table row (`[ pid ] …`): it ends in the comm, which may end in a backslash itself.
+ */
+function backslashGlue(open: OpenRecord): string | null {
+  const head = (open.entry ??= readEntry(open.raw));
+  if (head.text.startsWith('[')) return null;
+  const at = backslashAt(head.text, head.text.length);
+  if (at >= 0) head.text = head.text.slice(0, at).trimEnd();
+  return head.text === '' || head.text.endsWith(',') ? '' : ' ';
+}
+
 /** The rest of a kill-line size that a wrap split inside its number: `total-vm:22239` + `788kB, anon-rss:…`. */
 const SIZE_REST = /^\d+kB(?:[,\s]|$)/;
 /** A kill line that ends inside a size (not its last value, `oom_score_adj:N`, which is whole): `total-vm:22239`. */
@@ -224,6 +252,14 @@ export class RecordJoiner {
    * a quote, a reply's text), nor an elision mark.
    */
   private glueBefore(raw: string, text: string, width: number): string | null {
+    // A quiet record holds no OOM text, so it is no task row: its backslash is a continuation.
+    if (this.quietOpen && endsInBackslash(this.quiet.source, this.quiet.end)) {
+      return backslashGlue(this.cutOutQuiet()) ?? '';
+    }
+    if (!this.quietOpen && this.open !== null && endsInBackslash(this.open.raw, this.open.raw.length)) {
+      const glue = backslashGlue(this.open);
+      if (glue !== null) return glue;
+    }
     if (this.quietOpen) {
       // A quiet record (pushQuiet) is neither a kill line nor a summary, and its line is not quoted.
       const joins = this.enveloped * 2 > this.records && !ELISION.test(text) && quoteDepth(raw) === 0;

@@ -411,6 +411,25 @@ describe('wrapped lines of a paste', () => {
     }
   });
 
+  it('join the lines a trailing backslash continues (seventh red team N/08, a docstring’s copy of a syslog line)', () => {
+    const lines = [
+      '    Sep  3 10:00:05 some-kube-node1 kernel: [34268134.409242] \\',
+      '    oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=2cc85334e5030168b240f87215d26ecb97dd99c09237bd0a03d8957dafb33187,\\',
+      '    mems_allowed=0,oom_memcg=/kubepods/burstable/pod62015ce8-a46f-4b0e-a5a1-3082235c62dd,\\',
+      '    task=framework,pid=3319125,uid=5000',
+    ];
+    expect(texts(lines)).toEqual([
+      'oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=2cc85334e5030168b240f87215d26ecb97dd99c09237bd0a03d8957dafb33187,mems_allowed=0,oom_memcg=/kubepods/burstable/pod62015ce8-a46f-4b0e-a5a1-3082235c62dd,task=framework,pid=3319125,uid=5000',
+    ]);
+    expectSameResults(lines.join('\n'), [1, 8192]);
+    // A task row ends in its comm, which may end in a backslash: the next row is its own.
+    const rows = [
+      '[   1234]  1000  1234    73357    14530   180224        0           900 x\\',
+      '[   1235]  1000  1235    73357    14530   180224        0           900 y',
+    ];
+    expect(texts(rows)).toHaveLength(2);
+  });
+
   it('end a record at the `--` that grep -A/-B/-C prints between its groups (red team D/01, ChromeOS Crostini)', () => {
     const lines = [
       '[Wed Sep 23 10:44:42 2026] [    109]     0   109     4534      320    81920        0             0 vshd',
