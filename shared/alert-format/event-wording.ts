@@ -37,7 +37,10 @@ export function processName(event: EnrichedOomEvent): string {
 /** The kernel's choice of victim, in each spelling. */
 const SELECTION_LINES = [sacrificeLine, earlySelectionLine];
 
-/** Lines that show a process died: `Killed process N …` (RHEL 6's and OpenVZ's too) or the reaper's `reaped process N`. */
+/**
+ * Lines that show a process died: `Killed process N …` (RHEL 6's and OpenVZ's too) or the reaper's `reaped
+ * process N`.
+ */
 const KILL_EVIDENCE = [killLine, el6KillLine, ubKillLine, reapedLine];
 
 function isKillEvidence(line: string): boolean {

@@ -15,7 +15,10 @@ export interface InvokedLine {
 
 const INVOKED = ' invoked oom-killer: ';
 
-/** The fields as kernels print them, when no value holds `,`, `=` or a space: read by one match, as the parts would be. */
+/**
+ * The fields as kernels print them, when no value holds `,`, `=` or a space: read by one match, as the parts would
+ * be.
+ */
 const USUAL_FIELDS =
   /^gfp_mask=([^,=\s]*), (?:nodemask=[^,=\s]*, )?order=(-?\d+), (?:oom_adj=-?\d+, )?oom_score_adj=(-?\d+)$/;
 

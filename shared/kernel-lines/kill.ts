@@ -54,7 +54,10 @@ export function keyValuesByToken(tail: string, truncated: boolean): Record<strin
 const UNITLESS_KEYS: ReadonlySet<string> = new Set(['UID', 'oom_score_adj']);
 
 const ALL_DIGITS = /^\d+$/;
-/** What closes another writer's text around a kernel line: a brace or bracket, a quote, markdown's `*`, an escape, a control. */
+/**
+ * What closes another writer's text around a kernel line: a brace or bracket, a quote, markdown's `*`, an escape,
+ * a control.
+ */
 const CLOSER = /[}\])"'`*\\\u0000-\u001f]/;
 
 /** Where the signed integer at `start` ends. */
