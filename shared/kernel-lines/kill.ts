@@ -5,6 +5,7 @@
  * terminal's width, `...` for the rest, an issue title) is still a kill of N, its name unknown.
  */
 import {
+  digitsEnd,
   messageBefore,
   pidAndComm,
   pidBeforePlaceholder,
@@ -59,13 +60,6 @@ const ALL_DIGITS = /^\d+$/;
  * a control.
  */
 const CLOSER = /[}\])"'`*\\\u0000-\u001f]/;
-
-/** Where the signed integer at `start` ends. */
-function digitsEnd(text: string, start: number): number {
-  let i = text.charCodeAt(start) === 0x2d ? start + 1 : start;
-  while (i < text.length && text.charCodeAt(i) >= 0x30 && text.charCodeAt(i) <= 0x39) i++;
-  return i;
-}
 
 /**
  * Sets `key` to the number that `text` holds from `start` on. A size counts only with its `kB` right after its

@@ -17,6 +17,13 @@ const ZERO = 48;
 /** Digits that a double holds exactly, summed one by one; a longer number is left to Number's rounding. */
 const EXACT_DIGITS = 15;
 
+/** Where the signed integer at `start` ends. */
+export function digitsEnd(text: string, start: number): number {
+  let i = text.charCodeAt(start) === MINUS ? start + 1 : start;
+  while (i < text.length && text.charCodeAt(i) >= ZERO && text.charCodeAt(i) <= 0x39) i++;
+  return i;
+}
+
 /**
  * The number `text.slice(start, end)` spells when it is `-?\d+` (as Number reads it), else null: read in place,
  * without a slice and a regex (a task-table row holds a dozen numbers).

@@ -4,7 +4,7 @@
  * Vendor backports print it without some keys (3.10.0-514 el7 `.stable`: `oom-kill:,cpuset=…`), so each value is
  * read by its key.
  */
-import { AFTER_THE_LINE, signedNumber, stripTruncation } from './message-fields.ts';
+import { AFTER_THE_LINE, digitsEnd, signedNumber, stripTruncation } from './message-fields.ts';
 import type { Recognizer } from './recognizer.ts';
 
 export interface SummaryLine {
@@ -64,8 +64,7 @@ export function isSummaryText(text: string): boolean {
  * after a space or a closing quote (`uid=1000  # pylint: …`, `uid=1000\\n",`); else null.
  */
 function lastNumber(body: string, start: number): number | null {
-  let end = start;
-  while (end < body.length && body.charCodeAt(end) >= 0x30 && body.charCodeAt(end) <= 0x39) end++;
+  const end = digitsEnd(body, start);
   if (end < body.length && !AFTER_THE_LINE.test(body.charAt(end))) return null;
   return signedNumber(body, start, end);
 }

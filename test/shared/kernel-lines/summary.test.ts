@@ -92,6 +92,12 @@ const LINES: RealLine<'summary'>[] = [
     line: 'oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=7a982186b58cec345c4a3f635809c7e04afc930453a5dbb5cbc9d4d49f662761,mems_allowed=0,oom_memcg=/kubepods/burstable/pod792adfde-d139-4c9c-a89e-ae94f36ea69d/7a982186b58cec345c4a3f635809c7e04afc930453a5dbb5cbc9d4d49f662761,task_memcg=/kubepods/burstable/pod792adfde-d139-4c9c-a89e-ae94f36ea69d/7a982186b58cec345c4a3f635809c7e04afc930453a5dbb5cbc9d4d49f662761,task=ruby,pid=10506,uid=1000  # pylint: disable=line-too-long',
     expected: { task: 'ruby', pid: 10506, uid: 1000 },
   },
+  {
+    source:
+      'test/fixtures/kernel-logs/corpus/80-lkml-4.20-memcg-storm-kills-known-by-counters.log (a negative uid, as printed)',
+    line: 'oom-kill:constraint=CONSTRAINT_NONE,nodemask=(null),cpuset=/,mems_allowed=0,oom_memcg=/test1,task_memcg=/test1,task=a.out,pid=8204,uid=-2',
+    expected: { task: 'a.out', pid: 8204, uid: -2 },
+  },
 ];
 
 describeRealLines('summary', LINES);
