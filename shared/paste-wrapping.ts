@@ -79,19 +79,24 @@ function openingEnd(line: string): number {
   return at;
 }
 
-/** The line without the backticks (and spaces after them) that close inline code; the line when none do. */
-function withoutClosingBackticks(line: string): string {
+/** Where the line's text ends, the spaces and tabs after it left out. */
+function textEnd(line: string): number {
   let end = line.length;
   while (end > 0 && (line.charCodeAt(end - 1) === SPACE || line.charCodeAt(end - 1) === TAB)) end--;
-  const spacesEnd = end;
+  return end;
+}
+
+/** The line without the backticks (and spaces after them) that close inline code; the line when none do. */
+function withoutClosingBackticks(line: string): string {
+  const spacesEnd = textEnd(line);
+  let end = spacesEnd;
   while (end > 0 && line.charCodeAt(end - 1) === BACKTICK) end--;
   return end < spacesEnd ? line.slice(0, end) : line;
 }
 
 /** The line without the quote (and a comma after it) that closes a string literal opened by `quote`. */
 function withoutClosingQuote(line: string, quote: number): string {
-  let end = line.length;
-  while (end > 0 && (line.charCodeAt(end - 1) === SPACE || line.charCodeAt(end - 1) === TAB)) end--;
+  let end = textEnd(line);
   if (line.charCodeAt(end - 1) === COMMA) end--;
   return line.charCodeAt(end - 1) === quote ? line.slice(0, end - 1) : line;
 }
