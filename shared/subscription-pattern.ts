@@ -11,7 +11,12 @@ export const FORWARDED_TERMS = [
   'oom-kill:',
   'Killed process',
   'Kill process',
+  // 2.6.19–2.6.25 spell the choice of victim in lower case; OpenVZ's container kill.
+  'kill process',
+  'OOM killed process',
   'killed as a result of limit of',
+  // The first pr_cont piece of the line above, a record of its own when another CPU printed in between.
+  'Task in /',
   'Memory limit reached of cgroup',
   'cpuset=',
   'memory: usage',
