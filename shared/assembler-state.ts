@@ -36,6 +36,13 @@ export interface RecentInvoker {
   time: number | null;
 }
 
+/** What the last reaper line left of a process's memory, its comm and time (report-lines.ts, reapsSameMemory). */
+export interface ReapedMemory {
+  name: string;
+  left: string | null;
+  time: number | null;
+}
+
 export interface AssemblerState {
   version: typeof ASSEMBLER_STATE_VERSION;
   /** The report being read; one that has its kill stays open after its event is sent at a batch end. */
@@ -44,6 +51,11 @@ export interface AssemblerState {
   recentTables: RecentTable[];
   /** A CPU line seen outside a report: a report whose header line is lost takes its invoker from it. */
   invoker: RecentInvoker | null;
+  /**
+   * The last reaper line: a thread of its victim, reaped next (maybe in the next batch), leaves the same memory.
+   * Absent in a state stored before it was kept.
+   */
+  lastReap?: ReapedMemory | null;
 }
 
 export function emptyAssemblerState(): AssemblerState {
@@ -53,6 +65,7 @@ export function emptyAssemblerState(): AssemblerState {
     recentKills: [],
     recentTables: [],
     invoker: null,
+    lastReap: null,
   };
 }
 

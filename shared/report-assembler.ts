@@ -18,7 +18,6 @@ import type { KernelLine } from './kernel-line.ts';
 import { parseKernelLine } from './kernel-line.ts';
 import type { ReapedLine } from './kernel-lines/reaped.ts';
 import {
-  type ReapedMemory,
   reapsSameMemory,
   reportOfHeader,
   takeCounter,
@@ -111,8 +110,6 @@ class Assembly {
   private members = new Set<number>();
   /** Every process killed in this call, by pid: a reaper line for one confirms its kill (a group has thousands). */
   private readonly killed = new Map<number, { name: string | null; time: number | null }>();
-  /** The last reaper line of this call: a thread of its victim, reaped next, leaves the same memory. */
-  private lastReap: ReapedMemory | null = null;
   /** state.recentKills, indexed when first needed. */
   private recentKills: RecentKills | null = null;
 
@@ -381,8 +378,8 @@ class Assembly {
     // A confirmation adds nothing to the event, so it is not attached: the event may already have left.
     const open = this.state.open;
     const time = timeOf(entry);
-    const sameMemory = reapsSameMemory(this.lastReap, line, time);
-    this.lastReap = { name, left: line.left, time };
+    const sameMemory = reapsSameMemory(this.state.lastReap ?? null, line, time);
+    this.state.lastReap = { name, left: line.left, time };
     // The reaper reaps only the victim it was handed: the open report's kill of that pid, whatever comm a paste
     // shows (a kill line cut inside its comm names none; an author renamed one of the two).
     if (open?.kill?.pid === pid) return null;

@@ -3,7 +3,7 @@
  * it): the header's trigger, the summary's cgroups and victim, the counters, the first stats line; and the kill
  * that a line other than the kill line tells of.
  */
-import type { AssemblerState } from './assembler-state.ts';
+import type { AssemblerState, ReapedMemory } from './assembler-state.ts';
 import type { CounterLine } from './kernel-lines/counter.ts';
 import type { InvokedLine } from './kernel-lines/invoked.ts';
 import type { ReapedLine } from './kernel-lines/reaped.ts';
@@ -98,13 +98,6 @@ export function takeStats(report: OpenReport, line: MemcgStatsLine): OpenReport 
 /** A kill known by another line than its kill line (a reaper line, a kill for sharing memory): no figures. */
 export function unseenKill(pid: number, name: string, entry: LogEntry): KillRecord {
   return { pid, name, message: null, fields: {}, ...lineTimeOf(entry), killLineSeen: false };
-}
-
-/** What a reaper line left of a process's memory, its comm and time. */
-export interface ReapedMemory {
-  name: string;
-  left: string | null;
-  time: number | null;
 }
 
 /** Some figure that is not zero: memory left as it was by one process only, not by any. */

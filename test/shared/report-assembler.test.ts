@@ -850,6 +850,15 @@ describe('reaper lines of a victim’s threads, marked victims as they died (sev
     expect(parseKernelLog([...lines, reaped('240.968192', 4896, 3445880)].join('\n')).events).toHaveLength(1);
   });
 
+  it('confirm it across a batch end, the state carried as JSON', () => {
+    const lines = [KILL, reaped('240.962810', 4775, 3445880), reaped('240.965513', 4863, 3445880)];
+    for (const cut of [2, 3]) {
+      const first = feed(lines.slice(0, cut), null, false);
+      const second = feed(lines.slice(cut), roundTrip(first.state), true);
+      expect([...first.events, ...second.events].map((e) => e.victim.pid)).toEqual([4775]);
+    }
+  });
+
   it('are kills of their own when they leave other memory, or none that tells', () => {
     const other = [KILL, reaped('240.962810', 4775, 3445880), reaped('240.965513', 4863, 12)];
     expect(parseKernelLog(other.join('\n')).events.map((e) => e.victim.pid)).toEqual([4775, 4863]);
