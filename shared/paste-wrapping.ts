@@ -109,11 +109,69 @@ function withoutStringQuotes(line: string): string {
 }
 
 /**
+ * The head of a string literal that a program's source or a data file assigns, up to its opening quote, which it
+ * captures: `logLine := "`, `containerLine       = "`, `const char *line = "`, `line = r'`, `message: "`,
+ * `"MESSAGE" : "` (journalctl's json-pretty). Names and the spaces between them cannot overlap, so it is linear.
+ */
+const ASSIGNED_LITERAL_HEAD =
+  /^(?:[A-Za-z_$][\w$.]*(?:[ \t*&]+[A-Za-z_$][\w$.]*)*|"[\w.@-]{1,64}")[ \t]*(?::=|=|:)[ \t]*[bBrRuU]?(["'`])/;
+
+const SEMICOLON = 0x3b;
+const BACKSLASH = 0x5c;
+
+/** Where a literal's closing quote is, when the line ends with it (and a `,`, `;` or `)` after it); else -1. */
+function closingQuoteAt(line: string, quote: number): number {
+  let end = textEnd(line);
+  for (let marks = 0; marks < 2; marks++) {
+    const last = line.charCodeAt(end - 1);
+    if (last !== COMMA && last !== SEMICOLON && last !== CLOSE_PAREN) break;
+    end--;
+  }
+  if (line.charCodeAt(end - 1) !== quote) return -1;
+  // An odd run of backslashes before it escapes it: the literal goes on.
+  let slashes = 0;
+  while (line.charCodeAt(end - 2 - slashes) === BACKSLASH) slashes++;
+  return slashes % 2 === 0 ? end - 1 : -1;
+}
+
+/** A double-quoted literal's text with its escapes read (`\"`, `\\`, `\t`, `\u001b`), as JSON reads them. */
+function unescaped(text: string, quote: number): string {
+  if (quote !== DOUBLE_QUOTE || !text.includes('\\')) return text;
+  try {
+    return JSON.parse(`"${text}"`) as string;
+  } catch {
+    return text;
+  }
+}
+
+/**
+ * The text of a string literal that the line assigns (a program's test data, a pretty-printed JSON record); the
+ * line when it is none. Only a line that ends with the literal's quote: a kernel line cannot end so and start with
+ * a name and `=` or `:` before a quote, while text whatever it is may be a literal's, and is read as it would be
+ * anywhere.
+ */
+function withoutAssignedLiteral(line: string): string {
+  const last = line.charCodeAt(textEnd(line) - 1);
+  const mayEndLiteral =
+    last === DOUBLE_QUOTE || last === SINGLE_QUOTE || last === BACKTICK || last === COMMA || last === SEMICOLON;
+  if (!mayEndLiteral && last !== CLOSE_PAREN) return line;
+  const head = ASSIGNED_LITERAL_HEAD.exec(line);
+  if (head === null) return line;
+  const quote = (head[1] as string).charCodeAt(0);
+  const close = closingQuoteAt(line, quote);
+  return close < head[0].length ? line : unescaped(line.slice(head[0].length, close), quote);
+}
+
+/**
  * The line without the marks of a list item or a `| ` quote, inline code or a string literal around its envelope
- * and kernel text; the line as it is when no envelope follows them.
+ * and kernel text, or without the head and quotes of a string literal it assigns; the line as it is when none
+ * of those wrap it.
  */
 export function withoutPasteWrapping(line: string): string {
-  if (!mayOpenWithMark(line)) return withoutStringQuotes(line);
+  if (!mayOpenWithMark(line)) {
+    const unquoted = withoutStringQuotes(line);
+    return unquoted === line ? withoutAssignedLiteral(line) : unquoted;
+  }
   const start = openingEnd(line);
   if (start === 0) return line;
   return envelopeAfter(line, start) ? withoutClosingBackticks(line.slice(start)) : line;

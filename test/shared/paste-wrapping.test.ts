@@ -88,6 +88,42 @@ describe('withoutPasteWrapping', () => {
     ]);
   });
 
+  it('takes off the head and quotes of a string literal that source code or a data file assigns (eighth red team Q/04, Q/10)', () => {
+    // google/cadvisor, utils/oomparser/oomparser_test.go (a Go const; the stray space is the test's own).
+    const cadvisor =
+      'oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=ef807430361e6e82b45db92e2e9b6fbec98f419b12c591e655c1a725565e73a8,mems_allowed=0,oom_memcg=/kubepods/burstable/podfbdfe8e3-1c87-4ff2-907 c-b2ec8e25d012,task_memcg=/kubepods/burstable/podfbdfe8e3-1c87-4ff2-907c-b2ec8e25d012/ef807430361e6e82b45db92e2e9b6fbec98f419b12c591e655c1a725565e73a8,task=manager,pid=966,uid=0';
+    expect(withoutPasteWrapping(`containerLine       = "${cadvisor}"`)).toBe(cadvisor);
+    // A Go test's short variable declaration.
+    const summary =
+      'oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=9f02d9fa0049eb2655fc83c765f142362b2cb403b57b70ba3185071015ca3b64,mems_allowed=0-1,oom_memcg=/kubepods/burstable/podd11ab7b0-d6db-4a24-a7de-4a2faf1e6980/9f02d9fa0049eb2655fc83c765f142362b2cb403b57b70ba3185071015ca3b64,task_memcg=/kubepods/burstable/podd11ab7b0-d6db-4a24-a7de-4a2faf1e6980/9f02d9fa0049eb2655fc83c765f142362b2cb403b57b70ba3185071015ca3b64,task=prometheus-conf,pid=3401999,uid=0';
+    expect(withoutPasteWrapping(`logLine := "${summary}"`)).toBe(summary);
+    // Other languages' and formats' heads, closing marks, escapes.
+    const assigned = [
+      `const line = '${summary}';`,
+      `const char *line = "${summary}";`,
+      `line = r"${summary}"`,
+      `let text = \`${summary}\`,`,
+      `message: "${summary}"`,
+      `"MESSAGE" : "${summary}",`,
+      `"msg": "${summary.replace('task=', 'task=\\"q\\" ')}"`,
+    ];
+    expect(assigned.map(withoutPasteWrapping)).toEqual([
+      ...Array<string>(6).fill(summary),
+      summary.replace('task=', 'task="q" '),
+    ]);
+  });
+
+  it('leaves a literal it cannot see the end of, and kernel lines with quotes, alone', () => {
+    const kept = [
+      'logLine := "oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null)," +',
+      'logLine := "oom-kill:constraint=CONSTRAINT_MEMCG,task=a\\"',
+      'audit: type=1400 audit(1.2:3): apparmor="DENIED" operation="open" comm="x"',
+      'Memory cgroup out of memory: Killed process 1 (a"b) total-vm:1kB, anon-rss:1kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:1kB oom_score_adj:"',
+      'x = "',
+    ];
+    expect(kept.map(withoutPasteWrapping)).toEqual(kept);
+  });
+
   it('takes off a reviewer’s `| ` quote mark before a dmesg time (seventh red team O/03, LKML)', () => {
     const summary =
       '[  599.515700][T23028] oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=syz1,mems_allowed=0-1,oom_memcg=/syz1,task_memcg=/syz1,task=syz-executor.1,pid=23028,uid=0';
