@@ -375,22 +375,42 @@ function finishEntry(entry: LogEntry, text: string): LogEntry {
 /** A dmesg time inside a message: where a paste glued the next record on (`…failcnt 77[193038.106480] kmem: …`). */
 const GLUED_DMESG_TIME = /\[ *\d+\.\d{6}\] /g;
 
+/** The ends of the choice of victim in each kernel's spelling (kernel-lines/sacrifice.ts, early-selection.ts). */
+const CHOICE_ENDS = ['or sacrifice child', 'or a child', 'and children.'];
+const KILLED_PROCESS = ' Killed process ';
+
 /**
- * The records that a paste glued into one line, each read on its own, or the entry alone. Only a record with a
- * kernel time has others glued on: their dmesg times mark where each starts.
+ * The choice of victim and the kill line after it, when a writer joined them with a space: node-problem-detector's
+ * `OOMKilling` event, which matched the two lines of a pre-5.x kill (`Out of memory: Kill process A (comm) score S
+ * or sacrifice child Killed process B (comm), …`). Else the entry alone.
+ */
+function choiceApartFromKill(entry: LogEntry): LogEntry[] {
+  const text = entry.text;
+  const at = text.indexOf(KILLED_PROCESS);
+  if (at < 0 || !CHOICE_ENDS.some((end) => text.endsWith(end, at))) return [entry];
+  return [
+    { ...entry, text: text.slice(0, at), truncated: false },
+    { ...entry, text: text.slice(at + 1) },
+  ];
+}
+
+/**
+ * The records that a paste glued into one line, each read on its own, or the entry alone. A record with a kernel
+ * time may have others glued on, their dmesg times marking where each starts; a choice of victim may have its
+ * kill line glued on.
  */
 export function splitGluedRecords(entry: LogEntry): LogEntry[] {
   const text = entry.text;
-  if (entry.kernelTime === null || text.indexOf('[', 1) < 0) return [entry];
+  if (entry.kernelTime === null || text.indexOf('[', 1) < 0) return choiceApartFromKill(entry);
   const starts: number[] = [];
   GLUED_DMESG_TIME.lastIndex = 1;
   for (let m = GLUED_DMESG_TIME.exec(text); m !== null; m = GLUED_DMESG_TIME.exec(text)) starts.push(m.index);
-  if (starts.length === 0) return [entry];
+  if (starts.length === 0) return choiceApartFromKill(entry);
   const glued = starts.map((start, i) => {
     const piece = readLogRecord(text.slice(start, starts[i + 1])) ?? blankEntry('');
     return { ...piece, host: entry.host, fromKernel: entry.fromKernel, enveloped: true };
   });
-  return [{ ...entry, text: text.slice(0, starts[0]), truncated: false }, ...glued];
+  return [{ ...entry, text: text.slice(0, starts[0]), truncated: false }, ...glued].flatMap(choiceApartFromKill);
 }
 
 /** What readLogRecord makes of a line, told for a fraction of the work (skimLogRecord). */

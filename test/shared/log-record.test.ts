@@ -438,4 +438,31 @@ describe('splitGluedRecords', () => {
     const row = entry('[ 12.5] [   2874]     0  2874    18790 python3');
     expect(splitGluedRecords(row)).toEqual([row]);
   });
+
+  it('reads apart a choice of victim and its kill line that a writer joined with a space (eighth red team Q/02)', () => {
+    // node-problem-detector's OOMKilling event, as kubesphere/kubeye's README shows it in an event table.
+    const npd =
+      'Out of memory: Kill process 16711 (stress) score 205 or sacrifice child Killed process 16711 (stress), UID 0, total-vm:826516kB, anon-rss:819296kB, file-rss:0kB, shmem-rss:0kB';
+    expect(splitGluedRecords(entry(npd)).map((e) => e.text)).toEqual([
+      'Out of memory: Kill process 16711 (stress) score 205 or sacrifice child',
+      'Killed process 16711 (stress), UID 0, total-vm:826516kB, anon-rss:819296kB, file-rss:0kB, shmem-rss:0kB',
+    ]);
+    // Each kernel's spelling of the choice; a glued record with a time of its own.
+    const early = 'Out of memory: kill process 2908 (sshd) score 379 or a child Killed process 2909 (sshd)';
+    expect(splitGluedRecords(entry(early)).map((e) => e.text)).toEqual([
+      'Out of memory: kill process 2908 (sshd) score 379 or a child',
+      'Killed process 2909 (sshd)',
+    ]);
+    const old = `[ 5.1] x[ 5.200000] Out of Memory: Kill process 67 (ncks) score 0 and children. Killed process 68 (ncks)`;
+    expect(splitGluedRecords(entry(old)).map((e) => [e.kernelTime, e.text])).toEqual([
+      [5.1, 'x'],
+      [5.2, 'Out of Memory: Kill process 67 (ncks) score 0 and children.'],
+      [5.2, 'Killed process 68 (ncks)'],
+    ]);
+    // A kill line alone, or prose before one, stays whole.
+    const kill = entry(`Memory cgroup out of memory: ${KILL}`);
+    expect(splitGluedRecords(kill)).toEqual([kill]);
+    const prose = entry('The log said it would kill a child Killed process 1 (a)');
+    expect(splitGluedRecords(prose)).toEqual([prose]);
+  });
 });
