@@ -40,7 +40,7 @@ describe('victimKindOf', () => {
 describe('isSelectionOnlyKill, on the real reports of the corpus', () => {
   const events = corpusEvents();
 
-  it('holds for the kills known only by `Kill process N (comm) score S or sacrifice child` (06 cut after it, 73, 86, 102, 103)', () => {
+  it('holds for the kills known only by `Kill process N (comm) score S or sacrifice child` (06 cut after it, 73, 86, 102, 103, 110)', () => {
     const withSelection = events.filter(({ event }) => event.lines.some((line) => SELECTION.test(line)));
     expect(new Set(withSelection.map(({ file }) => file)).size).toBeGreaterThanOrEqual(15);
     expect(
@@ -51,6 +51,7 @@ describe('isSelectionOnlyKill, on the real reports of the corpus', () => {
       ['06-tomcat-dmesg-glued-one-line.log', 27281],
       ['102-python-comments-task-in-and-summary-with-pylint-trailers.log', 8308],
       ['103-python-bytes-literals-task-in-and-summary-with-noqa-trailers.log', 8308],
+      ['110-kubernikus-pr321-describe-node-event-placeholder-selection-only.log', 25169],
       ['73-zh-dmesg-T-d-selection-comm-hidden-by-author.log', 21797],
       ['86-coreclr-syslog-selection-in-one-line-triple-backticks.log', 31490],
     ]);
@@ -95,6 +96,7 @@ describe('isVictimUnknown, on the real reports of the corpus', () => {
       '08-travis-task-in-docker-terminal-wrap.log',
       '09-mac-hyperkit-log-stream-task-in.log',
       '10-minikube-nested-docker-task-in-oneliner.log',
+      '112-lxd6576-dmesg-task-in-lxc-payload-service-memsw-zero-no-kill.log',
       '28-k8s-pause-pod-limit-task-in-no-kill-line.log',
       '40-kata-crio-conmon-pod-limit-task-in.log',
     ]);
