@@ -15,6 +15,7 @@
 import { mayBeOomText } from './kernel-line.ts';
 import type { LogEntry, RecordSkim } from './log-record.ts';
 import { blankEntry, readLogRecord, skimLogRecord } from './log-record.ts';
+import { continuedLiteralQuote, literalContinuation, withoutLiteralClose } from './paste-wrapping.ts';
 
 export interface ReadOptions {
   /** Set aside, unread, the records that cannot be OOM text. The default; false reads every record. */
@@ -50,6 +51,8 @@ interface OpenRecord {
   holder: string;
   /** Null until read: with the prefilter, a record is read when it may be OOM text or a line joins it. */
   entry: LogEntry | null;
+  /** The quote of a program's string literal that its last line leaves to go on in the next; else -1. */
+  literalQuote: number;
 }
 
 function readEntry(raw: string): LogEntry {
@@ -220,6 +223,7 @@ export class RecordJoiner {
     }
     // A blank line ends a paragraph: no line after it continues the record above.
     if (skim === null) return BLANK.test(raw) ? this.release() : null;
+    if (!skim.enveloped && this.joinsLiteral(raw)) return null;
     const glue = skim.enveloped ? null : this.glueBefore(raw, skim.holder, width);
     if (glue !== null) {
       // glueBefore has cut a quiet record out.
@@ -241,8 +245,26 @@ export class RecordJoiner {
       enveloped: skim.enveloped,
       holder: skim.holder,
       entry,
+      literalQuote: continuedLiteralQuote(raw),
     };
     return finished;
+  }
+
+  /**
+   * Whether the line `raw`, which has no envelope, is the next piece of a string literal that the open record's
+   * last line left open (paste-wrapping.ts: a program's test data, one log record over adjacent literals); if so,
+   * its text is joined on, with nothing between.
+   */
+  private joinsLiteral(raw: string): boolean {
+    const open = this.quietOpen ? null : this.open;
+    if (open === null || open.literalQuote < 0) return false;
+    const rest = literalContinuation(raw, open.literalQuote);
+    if (rest === null) return false;
+    const head = (open.entry ??= readEntry(open.raw));
+    head.text = `${withoutLiteralClose(head.text, open.literalQuote)}${rest}`;
+    open.rawLength = raw.length;
+    open.literalQuote = continuedLiteralQuote(raw);
+    return true;
   }
 
   /**
@@ -326,7 +348,8 @@ export class RecordJoiner {
     const { source, start, end, lineNo } = this.quiet;
     this.quietOpen = false;
     const raw = source.slice(start, end);
-    this.open = { raw, lineNo, rawLength: raw.length, enveloped: true, holder: raw, entry: null };
+    // A line scan tells in place opens no literal: it starts with its envelope, never a quote.
+    this.open = { raw, lineNo, rawLength: raw.length, enveloped: true, holder: raw, entry: null, literalQuote: -1 };
     return this.open;
   }
 

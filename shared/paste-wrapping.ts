@@ -110,11 +110,11 @@ function withoutStringQuotes(line: string): string {
 
 /**
  * The head of a string literal that a program's source or a data file assigns, up to its opening quote, which it
- * captures: `logLine := "`, `containerLine       = "`, `const char *line = "`, `line = r'`, `message: "`,
+ * captures: `logLine := "`, `containerLine       = "`, `const char *line = "`, `line = r'`, `x = ("`, `message: "`,
  * `"MESSAGE" : "` (journalctl's json-pretty). Names and the spaces between them cannot overlap, so it is linear.
  */
 const ASSIGNED_LITERAL_HEAD =
-  /^(?:[A-Za-z_$][\w$.]*(?:[ \t*&]+[A-Za-z_$][\w$.]*)*|"[\w.@-]{1,64}")[ \t]*(?::=|=|:)[ \t]*[bBrRuU]?(["'`])/;
+  /^(?:[A-Za-z_$][\w$.]*(?:[ \t*&]+[A-Za-z_$][\w$.]*)*|"[\w.@-]{1,64}")[ \t]*(?::=|=|:)[ \t]*(?:[([][ \t]*)?[bBrRuU]?(["'`])/;
 
 const SEMICOLON = 0x3b;
 const BACKSLASH = 0x5c;
@@ -175,4 +175,57 @@ export function withoutPasteWrapping(line: string): string {
   const start = openingEnd(line);
   if (start === 0) return line;
   return envelopeAfter(line, start) ? withoutClosingBackticks(line.slice(start)) : line;
+}
+
+/** What may open a literal that goes on in the next line: its quote, after the margin, a `(`, `[` or `+`, a prefix. */
+const LITERAL_START = /^[ \t]*(?:[([+][ \t]*)?[bBrRuUfF]{0,2}(["'])/;
+
+/** Whether the text before `at` ends in a `\n` escape (a program's record end), not an escaped backslash and `n`. */
+function endsInNewlineEscape(line: string, at: number): boolean {
+  if (line.charCodeAt(at - 1) !== 0x6e) return false;
+  let slashes = 0;
+  while (line.charCodeAt(at - 2 - slashes) === BACKSLASH) slashes++;
+  return slashes % 2 === 1;
+}
+
+/**
+ * The quote of the string literal that the line is (or assigns), when the literal goes on in the next line: a
+ * program's adjacent literals (`"…"` then `"…"`: Python, C) or a concatenation (`"…" +`). The line ends with the
+ * quote, or the quote and a `+`: no `,` or `)` closes the value, and the text does not end in a `\n` escape, which
+ * ends the log record it holds. Else -1. Cheap on lines that are no literal: their last character tells.
+ */
+export function continuedLiteralQuote(line: string): number {
+  let end = textEnd(line);
+  if (line.charCodeAt(end - 1) === PLUS) end = textEnd(line.slice(0, end - 1));
+  const quote = line.charCodeAt(end - 1);
+  if (quote !== DOUBLE_QUOTE && quote !== SINGLE_QUOTE) return -1;
+  // A triple quote opens or closes a block of text (Python), whose lines are no literals of their own.
+  if (line.charCodeAt(end - 2) === quote && line.charCodeAt(end - 3) === quote) return -1;
+  const start = LITERAL_START.exec(line) ?? ASSIGNED_LITERAL_HEAD.exec(line.trimStart());
+  if (start === null || (start[1] as string).charCodeAt(0) !== quote) return -1;
+  const close = closingQuoteAt(line.slice(0, end), quote);
+  if (close !== end - 1 || close < start.index + start[0].length) return -1;
+  return endsInNewlineEscape(line, end - 1) ? -1 : quote;
+}
+
+/**
+ * The text of the literal that the line `raw` goes on with, after a line for which continuedLiteralQuote gave
+ * `quote`: the line is that literal's next piece (`"…"`, `+ "…"`, `"…",`), whose quotes, closing marks and
+ * `\n` escape at its end are not text. Null when the line is no such piece.
+ */
+export function literalContinuation(raw: string, quote: number): string | null {
+  const start = LITERAL_START.exec(raw);
+  if (start === null || (start[1] as string).charCodeAt(0) !== quote) return null;
+  let end = textEnd(raw);
+  if (raw.charCodeAt(end - 1) === PLUS) end = textEnd(raw.slice(0, end - 1));
+  const close = closingQuoteAt(raw.slice(0, end), quote);
+  if (close < start[0].length) return null;
+  return raw.slice(start[0].length, endsInNewlineEscape(raw, close) ? close - 2 : close);
+}
+
+/** The text of a literal's first piece without its closing quote (and a `+` after it), when it still has it. */
+export function withoutLiteralClose(text: string, quote: number): string {
+  let end = textEnd(text);
+  if (text.charCodeAt(end - 1) === PLUS) end = textEnd(text.slice(0, end - 1));
+  return text.charCodeAt(end - 1) === quote ? text.slice(0, end - 1) : text;
 }

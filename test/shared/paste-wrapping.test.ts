@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { parseKernelLog } from '../../shared/kernel-log.ts';
-import { withoutPasteWrapping } from '../../shared/paste-wrapping.ts';
+import {
+  continuedLiteralQuote,
+  literalContinuation,
+  withoutLiteralClose,
+  withoutPasteWrapping,
+} from '../../shared/paste-wrapping.ts';
 
 const SYSLOG = 'Jan 14 18:01:55 aks-agentpool-20086390-vmss00003C kernel: [ 1432.394676] ';
 const HEADER = 'dotnet invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=1000';
@@ -129,5 +134,85 @@ describe('withoutPasteWrapping', () => {
       '[  599.515700][T23028] oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=syz1,mems_allowed=0-1,oom_memcg=/syz1,task_memcg=/syz1,task=syz-executor.1,pid=23028,uid=0';
     expect(withoutPasteWrapping(`| ${summary}`)).toBe(summary);
     expect(withoutPasteWrapping('| not a log line')).toBe('| not a log line');
+  });
+});
+
+describe('a log record over adjacent string literals of a program (seventh red team N/02, N/07)', () => {
+  const DQ = 0x22;
+  // Yelp paasta_tools, tests/test_oom_logger.py: a pytest fixture's list of records.
+  const PAASTA = [
+    '        "1720128512 dev37-devc [ 7195.442797] python3 invoked oom-killer: "',
+    '        "gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=999\\n",',
+  ];
+
+  it('tells a literal that goes on in the next line, and its quote', () => {
+    expect(continuedLiteralQuote(PAASTA[0] as string)).toBe(DQ);
+    expect(continuedLiteralQuote(`_REAL = ("[Sat Sep 12 08:44:22 2026] oom-kill:a,"`)).toBe(DQ);
+    expect(continuedLiteralQuote(`    'oom-kill:constraint=CONSTRAINT_MEMCG,' +`)).toBe(0x27);
+    expect(continuedLiteralQuote(`String line = "oom-kill:a" +`)).toBe(DQ);
+  });
+
+  it('tells no literal that ends its value, its record, or its text, and no log line', () => {
+    const ended = [
+      PAASTA[1] as string,
+      '    "9c36374e.scope,task=psi-agent,pid=2439793,uid=0\\n"',
+      '        "some random line1\\n",',
+      '    "a")',
+      '    "a\\"',
+      '    """',
+      '"',
+      'Jan 14 18:01:55 host kernel: audit: apparmor="DENIED" comm="x"',
+      '[ 12.5] foo="bar"',
+      'no quote at all',
+    ];
+    expect(ended.map(continuedLiteralQuote)).toEqual(Array<number>(ended.length).fill(-1));
+  });
+
+  it('reads the next piece’s text, without its quotes, closing marks and record end', () => {
+    expect(literalContinuation(PAASTA[1] as string, DQ)).toBe(
+      'gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=999',
+    );
+    expect(literalContinuation('    "mems_allowed=0,global_oom,task_memcg=/system.slice/docker-"', DQ)).toBe(
+      'mems_allowed=0,global_oom,task_memcg=/system.slice/docker-',
+    );
+    expect(literalContinuation('        + "task=x,pid=1,uid=0");', DQ)).toBe('task=x,pid=1,uid=0');
+    expect(literalContinuation("    'x'", DQ)).toBeNull();
+    expect(literalContinuation('    x = 1', DQ)).toBeNull();
+    expect(literalContinuation('    "unclosed', DQ)).toBeNull();
+  });
+
+  it('takes the first piece’s closing quote off its text when a stage left it', () => {
+    expect(withoutLiteralClose('python3 invoked oom-killer: "', DQ)).toBe('python3 invoked oom-killer: ');
+    expect(withoutLiteralClose('oom-kill:a," +', DQ)).toBe('oom-kill:a,');
+    expect(withoutLiteralClose('oom-kill:a,', DQ)).toBe('oom-kill:a,');
+  });
+
+  it('gives the records whole to the parser', () => {
+    const header = ['    return [', '        "some random line1\\n",', ...PAASTA, '    ]'];
+    const [invoked] = parseKernelLog(
+      [
+        ...header.slice(0, 4),
+        '        "1720128512 dev37-devc [ 7195.442928] oom-kill:constraint=CONSTRAINT_MEMCG,"',
+        '        "mems_allowed=0,task_memcg=/a,task=python3,pid=485850,uid=33\\n",',
+        '    ]',
+      ].join('\n'),
+    ).events;
+    expect(invoked?.trigger).toMatchObject({
+      name: 'python3',
+      gfpMask: '0xcc0(GFP_KERNEL)',
+      oomScoreAdj: 999,
+    });
+    expect(invoked?.victim).toMatchObject({ pid: 485850, name: 'python3', uid: 33 });
+    const summary = [
+      '_REAL_OOM_LINES = (',
+      '    "[Sat Sep 12 08:44:22 2026] oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=docker-"',
+      '    "9c36374e8d75e9428a6006bb7a5dc4cb698e0f87cf7d4a1794d411d381ab1cc0.scope,mems_allowed=0,oom_memcg=/system.slice/"',
+      '    "docker-9c36374e8d75e9428a6006bb7a5dc4cb698e0f87cf7d4a1794d411d381ab1cc0.scope,task_memcg=/system.slice/docker-"',
+      '    "9c36374e8d75e9428a6006bb7a5dc4cb698e0f87cf7d4a1794d411d381ab1cc0.scope,task=psi-agent,pid=2439793,uid=0\\n"',
+      ')',
+    ];
+    const [kill] = parseKernelLog(summary.join('\n')).events;
+    expect(kill?.victim).toMatchObject({ pid: 2439793, name: 'psi-agent', uid: 0 });
+    expect(kill?.container?.id).toBe('9c36374e8d75e9428a6006bb7a5dc4cb698e0f87cf7d4a1794d411d381ab1cc0');
   });
 });
