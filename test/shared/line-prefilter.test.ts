@@ -333,6 +333,18 @@ describe('wrapped lines of a paste', () => {
     expectSameResults(lines.join('\n'), [1, 8192]);
   });
 
+  it('end a record at a fence of more than three backticks or tildes (ninth red team S/04, aws-efs-csi-driver#1218)', () => {
+    const kill =
+      '[18149.131532] Memory cgroup out of memory: Killed process 142327 (python3) total-vm:8kB, anon-rss:8kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:12kB oom_score_adj:-997';
+    const header =
+      '[18272.017624] python3 invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=-997';
+    for (const fence of ['`````', '````text', '~~~~']) {
+      const lines = [fence, kill, header, fence];
+      expect(texts(lines).slice(1, 3)).toEqual([kill.slice(15), header.slice(15)]);
+      expectSameResults(lines.join('\n'), [1, 8192]);
+    }
+  });
+
   it('join the rest of a size that a wrap split inside its number, with nothing (red team G/03, pingcap/tidb#53529)', () => {
     const lines = [
       'occurs oom',
