@@ -349,7 +349,15 @@ export class RecordJoiner {
     this.quietOpen = false;
     const raw = source.slice(start, end);
     // A line scan tells in place opens no literal: it starts with its envelope, never a quote.
-    this.open = { raw, lineNo, rawLength: raw.length, enveloped: true, holder: raw, entry: null, literalQuote: -1 };
+    this.open = {
+      raw,
+      lineNo,
+      rawLength: raw.length,
+      enveloped: true,
+      holder: raw,
+      entry: null,
+      literalQuote: -1,
+    };
     return this.open;
   }
 

@@ -410,7 +410,9 @@ export function splitGluedRecords(entry: LogEntry): LogEntry[] {
     const piece = readLogRecord(text.slice(start, starts[i + 1])) ?? blankEntry('');
     return { ...piece, host: entry.host, fromKernel: entry.fromKernel, enveloped: true };
   });
-  return [{ ...entry, text: text.slice(0, starts[0]), truncated: false }, ...glued].flatMap(choiceApartFromKill);
+  return [{ ...entry, text: text.slice(0, starts[0]), truncated: false }, ...glued].flatMap(
+    choiceApartFromKill,
+  );
 }
 
 /** What readLogRecord makes of a line, told for a fraction of the work (skimLogRecord). */

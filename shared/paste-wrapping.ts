@@ -144,6 +144,16 @@ function unescaped(text: string, quote: number): string {
   }
 }
 
+/** What a line that assigns a literal ends with: its quote, or a `,`, `;` or `)` after it. */
+const LITERAL_LINE_ENDS: ReadonlySet<number> = new Set([
+  DOUBLE_QUOTE,
+  SINGLE_QUOTE,
+  BACKTICK,
+  COMMA,
+  SEMICOLON,
+  CLOSE_PAREN,
+]);
+
 /**
  * The text of a string literal that the line assigns (a program's test data, a pretty-printed JSON record); the
  * line when it is none. Only a line that ends with the literal's quote: a kernel line cannot end so and start with
@@ -151,10 +161,7 @@ function unescaped(text: string, quote: number): string {
  * anywhere.
  */
 function withoutAssignedLiteral(line: string): string {
-  const last = line.charCodeAt(textEnd(line) - 1);
-  const mayEndLiteral =
-    last === DOUBLE_QUOTE || last === SINGLE_QUOTE || last === BACKTICK || last === COMMA || last === SEMICOLON;
-  if (!mayEndLiteral && last !== CLOSE_PAREN) return line;
+  if (!LITERAL_LINE_ENDS.has(line.charCodeAt(textEnd(line) - 1))) return line;
   const head = ASSIGNED_LITERAL_HEAD.exec(line);
   if (head === null) return line;
   const quote = (head[1] as string).charCodeAt(0);

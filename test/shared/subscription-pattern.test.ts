@@ -51,7 +51,9 @@ describe('the subscription filter', () => {
     ['Out of memory: kill process 2908 (sshd) score 379 or a child'],
     ['Memory cgroup out of memory: kill process 6593 (pagetest) score 1003 or a child'],
     // OpenVZ / Virtuozzo (corpus 92).
-    ['Out of memory in UB 1234: OOM killed process 21738 (php-cgi) score 0 vm:281988kB, rss:17004kB, swap:0kB'],
+    [
+      'Out of memory in UB 1234: OOM killed process 21738 (php-cgi) score 0 vm:281988kB, rss:17004kB, swap:0kB',
+    ],
     // 4.x: the first of the `Task in` line's pr_cont pieces, a record of its own (corpus 5, 91).
     ['Task in /docker/0f2b3fcdd2578165ea77266cdc7b1ad43e75877b0ac1889ecda30a78cb78bd53'],
     ['Task in /lxc/foo'],
