@@ -1,7 +1,7 @@
 /**
  * The kill as RHEL 6 (2.6.32) prints it, the uid before the comm:
- * `Killed process N, UID U, (comm) total-vm:…kB, anon-rss:…kB, file-rss:…kB`; cut at or inside the comm, a
- * kill of N, its name unknown (as kill.ts).
+ * `Killed process N, UID U, (comm) total-vm:…kB, anon-rss:…kB, file-rss:…kB`; cut at or inside the comm, or
+ * without its comm, a kill of N, its name unknown (as kill.ts).
  */
 import { isKernelKillStart, keyValues, unquoted } from './kill.ts';
 import { commEnd, messageBefore, stripTruncation } from './message-fields.ts';
@@ -25,9 +25,15 @@ const PID_AND_UID = /^(\d+), UID (\d+), \(/;
 const CUT_EL6 =
   /^(\d+),(?: UID (\d+),(?: \([^)]{0,15})?| U(?:I(?:D(?: \d*)?)?)?)?(?: ?(?:\.\.\.|…))?(?:[`"']+,?)?$/;
 
-/** A line cut at or inside the comm: the pid, the uid if whole, no name. */
+/**
+ * `N, UID U` and a space, then anything but the comm in parentheses (a name an author put there, Red Hat's
+ * knowledge base: `Killed process 7919, UID 504 oracle`): the pid and the uid whole, the name unknown.
+ */
+const PID_AND_UID_WHOLE = /^(\d+), UID (\d+) (?!\()/;
+
+/** A line cut at or inside the comm, or without it: the pid, the uid if whole, no name. */
 function cutEl6Kill(message: string | null, rest: string): El6KillLine | null {
-  const m = isKernelKillStart(message) ? CUT_EL6.exec(rest) : null;
+  const m = isKernelKillStart(message) ? (CUT_EL6.exec(rest) ?? PID_AND_UID_WHOLE.exec(rest)) : null;
   if (m === null) return null;
   const fields: Record<string, number> = m[2] === undefined ? {} : { UID: Number(m[2]) };
   return { kind: 'el6-kill', message, pid: Number(m[1]), name: null, fields };

@@ -50,6 +50,9 @@ describe('el6-kill: a line cut at or inside the comm', () => {
     ['cut inside the uid', 'Killed process 11726, UID 49', undefined],
     ['cut inside `UID`', 'Killed process 11726, UI', undefined],
     ['cut after the pid', 'Out of memory: Killed process 11726,', undefined],
+    // Red Hat solution 32603 (RHEL 5 Xen guest; ninth red team R/08): the comm's parentheses lost, a user name
+    // in its place. The uid is whole, a space after it.
+    ['a name without parentheses', 'Out of memory: Killed process 11726, UID 498 oracle', 498],
   ])('is a kill of the pid, its name unknown: %s', (_case, line, uid) => {
     expect(parseKernelLine(line)).toEqual({
       kind: 'line',
