@@ -43,6 +43,12 @@ const DMESG_ISO = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d),(\d{1,9})([+-]\d\d:?\d\d) ?
 // `-n`. The node is talosctl's label of the API target (the address it was given), not the node's name.
 const TALOS_KMSG =
   /^(?:[^\s:]{1,253}: )?(kern|user|mail|daemon|auth|syslog|lpr|news|uucp|cron|authpriv|ftp|local[0-7]): {1,7}(?:emerg|alert|crit|err|warning|warn|notice|info|debug): \[(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?(?:Z|[+-]\d\d:\d\d))\]: ?/;
+// A syslog line whose template has no program tag (RFC 3164 makes it optional): the stamp and the host, then the
+// message. Only after every tagged form failed: the host is the first word after the stamp, whatever follows.
+const SYSLOG_NO_TAG = /^(\S{1,12} {1,2}\d{1,2} \d\d:\d\d:\d\d(?:\.\d{1,9})?) ([^\s:[]{1,255}) (?=\S)/;
+// A syslog template of the tag alone, or of the time of day and the tag (`%timegenerated:::date-hour…%`):
+// `kernel: `, `19:18:21 kernel: `; no date, no host.
+const KERNEL_TAG = /^(?:(\d{1,2}:\d\d:\d\d(?:\.\d{1,9})?) )?kernel: ?/;
 // Hypervisor and collector logs put their own fields before a dmesg time (`… Guest: <6>[39291577.009360] …`).
 const EMBEDDED_DMESG = /^[^[]{1,120}(?=\[ *\d+\.\d{1,9}\] )/;
 /** The envelope prefixes, for the in-place copies of record-shape.ts (its test checks that they agree). */
@@ -112,6 +118,12 @@ export const RFC3339: Prefix = { pattern: RFC3339_SYSLOG, mayStart: digitFirst }
 export const SYSLOG_LINE: Prefix = { pattern: SYSLOG, mayStart: mayStartSyslog };
 export const TALOS: Prefix = { pattern: TALOS_KMSG, mayStart: mayStartTalos };
 export const LOGREAD: Prefix = { pattern: LOGREAD_LINE, mayStart: mayStartSyslog };
+export const NO_TAG: Prefix = { pattern: SYSLOG_NO_TAG, mayStart: mayStartSyslog };
+/** `kernel: ` first, or a digit: the time of day before it. */
+function mayStartKernelTag(text: string): boolean {
+  return isDigit(text.charCodeAt(0)) || text.startsWith('kernel:');
+}
+export const TAG_ONLY: Prefix = { pattern: KERNEL_TAG, mayStart: mayStartKernelTag };
 /** A line that does not start with a bracket but closes one later: fields before a stamp, or a stamp's rest. */
 function bracketClosesLater(text: string): boolean {
   return text.charCodeAt(0) !== OPEN_BRACKET && text.includes('] ');
@@ -155,6 +167,8 @@ export const PREFIXES_BY_FREQUENCY: readonly Prefix[] = [
   UNIX_TIME,
   LOGREAD,
   TALOS,
+  NO_TAG,
+  TAG_ONLY,
   EMBEDDED,
   WALL_CUT,
 ];
@@ -183,6 +197,7 @@ export function mayStartAnyPrefix(text: string): boolean {
   if (lowerCased < 0x61 || lowerCased > 0x7a) return true;
   return (
     mayStartSyslog(text) ||
+    text.startsWith('kernel:') ||
     EMBEDDED.mayStart(text) ||
     (LEVEL.mayStart(text) && DMESG_LEVEL.test(text)) ||
     mayStartTalos(text)

@@ -80,6 +80,13 @@ function glueAfter(text: string): string {
   return last === 0x2c && text.includes(SUMMARY) ? '' : ' ';
 }
 
+/** The text with at most one of the spaces it ends with. */
+function withOneTrailingSpace(text: string): string {
+  let end = text.length;
+  while (end > 0 && text.charCodeAt(end - 1) === 0x20) end--;
+  return end < text.length - 1 ? text.slice(0, end + 1) : text;
+}
+
 // The margin a paste puts before every line: its indent and its e-mail quoting.
 const MARGIN = /^[ \t]*(?:> ?)*/;
 
@@ -298,10 +305,16 @@ export class RecordJoiner {
     return glue ?? this.wrapOrMailGlue(open, raw, width);
   }
 
-  /** A terminal's wrap, at the widest line, or a mail client's or a web page's. */
+  /**
+   * A terminal's wrap, at the widest line, or a mail client's or a web page's. A mail client that wraps
+   * `format=flowed; delsp=yes` adds a space at the break, to be taken off: of the spaces a line kept at its end,
+   * one is text (the kernel puts no two spaces in a row but to align columns, which any number of spaces does).
+   */
   private wrapOrMailGlue(previous: OpenRecord, raw: string, width: number): string {
+    const head = (previous.entry ??= readEntry(previous.raw));
+    head.text = withOneTrailingSpace(head.text);
     if (previous.rawLength === width && width >= 60) return wrapGlue(previous.raw, raw);
-    return glueAfter((previous.entry ??= readEntry(previous.raw)).text);
+    return glueAfter(head.text);
   }
 
   /**

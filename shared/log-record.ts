@@ -13,6 +13,8 @@ import {
   KMSG,
   LEVEL,
   LOGREAD,
+  NO_TAG,
+  TAG_ONLY,
   matchOf,
   mayStartAnyPrefix,
   MONOTONIC,
@@ -280,6 +282,17 @@ function stripCollector(text: string, entry: LogEntry): string | null {
     entry.fromKernel = m[1] === 'kern';
     return text.slice(m[0].length);
   }
+  m = matchOf(NO_TAG, text);
+  if (m !== null) {
+    entry.stamp = m[1] as string;
+    entry.host = hostOf(m[2] as string);
+    return text.slice(m[0].length);
+  }
+  m = matchOf(TAG_ONLY, text);
+  if (m !== null) {
+    entry.stamp = m[1] ?? null;
+    return text.slice(m[0].length);
+  }
   m = matchOf(EMBEDDED, text);
   return m === null ? null : text.slice(m[0].length);
 }
@@ -395,20 +408,44 @@ function choiceApartFromKill(entry: LogEntry): LogEntry[] {
 }
 
 /**
- * The records that a paste glued into one line, each read on its own, or the entry alone. A record with a kernel
- * time may have others glued on, their dmesg times marking where each starts; a choice of victim may have its
- * kill line glued on.
+ * A kernel syslog record glued on inside a line (a mail client that reflowed a syslog paste): the space before
+ * its stamp, host and tag (`… or a child Mar 16 21:40:40 t6360003 kernel: Killed process 30502`). English months.
+ */
+const GLUED_SYSLOG_STAMP = / (?=[A-Z][a-z]{2} {1,2}\d{1,2} \d\d:\d\d:\d\d [^\s:[]{1,255} kernel: )/g;
+
+/** Where each glued record starts: the index of each match of `glued`, a global pattern, from `from` on. */
+function gluedStarts(text: string, glued: RegExp, from: number): number[] {
+  const starts: number[] = [];
+  glued.lastIndex = from;
+  for (let m = glued.exec(text); m !== null; m = glued.exec(text)) starts.push(m.index);
+  return starts;
+}
+
+/**
+ * Where records glued onto the entry start: at dmesg times inside a record that has a kernel time of its own,
+ * at kernel syslog stamps inside a syslog record. Null when none are.
+ */
+function gluedRecordStarts(entry: LogEntry): number[] | null {
+  const text = entry.text;
+  let starts: number[] = [];
+  if (entry.kernelTime !== null && text.indexOf('[', 1) >= 0) starts = gluedStarts(text, GLUED_DMESG_TIME, 1);
+  else if (entry.stamp !== null && text.indexOf(' kernel: ') > 0)
+    starts = gluedStarts(text, GLUED_SYSLOG_STAMP, 0);
+  return starts.length === 0 ? null : starts;
+}
+
+/**
+ * The records that a paste glued into one line, each read on its own, or the entry alone: a record with a
+ * kernel time may have others glued on at their dmesg times, a syslog record at their syslog stamps; a choice
+ * of victim may have its kill line glued on.
  */
 export function splitGluedRecords(entry: LogEntry): LogEntry[] {
+  const starts = gluedRecordStarts(entry);
+  if (starts === null) return choiceApartFromKill(entry);
   const text = entry.text;
-  if (entry.kernelTime === null || text.indexOf('[', 1) < 0) return choiceApartFromKill(entry);
-  const starts: number[] = [];
-  GLUED_DMESG_TIME.lastIndex = 1;
-  for (let m = GLUED_DMESG_TIME.exec(text); m !== null; m = GLUED_DMESG_TIME.exec(text)) starts.push(m.index);
-  if (starts.length === 0) return choiceApartFromKill(entry);
   const glued = starts.map((start, i) => {
     const piece = readLogRecord(text.slice(start, starts[i + 1])) ?? blankEntry('');
-    return { ...piece, host: entry.host, fromKernel: entry.fromKernel, enveloped: true };
+    return { ...piece, host: piece.host ?? entry.host, fromKernel: entry.fromKernel, enveloped: true };
   });
   return [{ ...entry, text: text.slice(0, starts[0]), truncated: false }, ...glued].flatMap(
     choiceApartFromKill,

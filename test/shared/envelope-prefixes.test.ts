@@ -7,7 +7,12 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { LOGREAD, mayStartAnyPrefix, PREFIXES_BY_FREQUENCY } from '../../shared/envelope-prefixes.ts';
+import {
+  LOGREAD,
+  mayStartAnyPrefix,
+  PREFIXES_BY_FREQUENCY,
+  TAG_ONLY,
+} from '../../shared/envelope-prefixes.ts';
 
 const SAMPLE_LINES = readdirSync('test/fixtures/kernel-logs', { recursive: true, encoding: 'utf8' })
   .filter((name) => name.endsWith('.log'))
@@ -42,6 +47,14 @@ describe('every envelope prefix', () => {
   const unit = fc.constantFrom(...'Nov20 6:1-T.Zx\t\u00a0\u2003[]<>,;é'.split(''), ' ', ' ', '0', '7', ':');
   const start = fc.oneof(
     fc.string({ unit, maxLength: 30 }),
+    // A syslog template of the tag alone, or the time of day and the tag (ninth red team R/01, R/08).
+    fc
+      .tuple(
+        fc.constantFrom('', '19:18:21 ', '9:18:21 ', '19:18:21.123 ', '1:1:1 ', 'x ', '119:18:21 '),
+        fc.constantFrom('kernel: ', 'kernel:', 'kernel ', 'Kernel: ', 'kernel[1]: '),
+        fc.string({ unit, maxLength: 8 }),
+      )
+      .map((parts) => parts.join('')),
     {
       weight: 3,
       arbitrary: fc
@@ -125,7 +138,8 @@ describe('every envelope prefix', () => {
     const syslogLike = PREFIXES_BY_FREQUENCY.filter((prefix) =>
       /^\^\(?\\S\{1,12\}/.test(prefix.pattern.source),
     );
-    expect(syslogLike).toHaveLength(3);
-    for (const prefix of [...syslogLike, LOGREAD]) expect(matchedBy.get(prefix.pattern)).toBeGreaterThan(10);
+    expect(syslogLike).toHaveLength(4);
+    for (const prefix of [...syslogLike, LOGREAD, TAG_ONLY])
+      expect(matchedBy.get(prefix.pattern)).toBeGreaterThan(10);
   });
 });

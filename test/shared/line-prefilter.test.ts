@@ -333,6 +333,45 @@ describe('wrapped lines of a paste', () => {
     expectSameResults(lines.join('\n'), [1, 8192]);
   });
 
+  it('keep one of the spaces a flowed mail left at a wrap (ninth red team R/05, LKML 2007)', () => {
+    const lines = [
+      'Sep 13 15:31:25 escabot 92 pages pagetables',
+      'Sep 13 15:31:25 escabot Out of memory: kill process 5857 (bacula-dir)  ',
+      'score 379 or a child',
+      'Sep 13 15:31:25 escabot Out of memory: kill process 6032 (sshd) score  ',
+      '223 or a child',
+      'Sep 13 15:31:25 escabot Killed process 6180 (sshd)',
+    ];
+    expect(texts(lines).slice(1, 3)).toEqual([
+      'Out of memory: kill process 5857 (bacula-dir) score 379 or a child',
+      'Out of memory: kill process 6032 (sshd) score 223 or a child',
+    ]);
+    // The first choice, its kill line cut here, is a kill of its own; the second's victim is its child.
+    expect(parseKernelLog(lines.join('\n')).events.map((e) => [e.victim.pid, e.constraint])).toEqual([
+      [5857, 'system'],
+      [6180, 'system'],
+    ]);
+    expectSameResults(lines.join('\n'), [1, 8192]);
+  });
+
+  it('read apart the syslog records a mail client glued and wrapped again (ninth red team R/06, linux-mm)', () => {
+    const lines = [
+      '> Mar 16 21:40:40 t6360003 kernel: 878998 pages non-shared',
+      '> Mar 16 21:40:40 t6360003 kernel: Out of memory: kill process 30502 (cc1)',
+      '> score 3672 or a child Mar 16 21:40:40 t6360003 kernel: Killed process 30502',
+      '> (cc1)',
+      '> Mar 17 01:33:12 t6360003 kernel: Out of memory: kill process 27449',
+      '> (rpmbuild) score 3460 or a child Mar 17 01:33:12 t6360003 kernel: Killed',
+      '> process 27519 (sh)',
+    ];
+    const { events } = parseKernelLog(lines.join('\n'));
+    expect(events.map((e) => [e.victim.pid, e.victim.name, e.constraint, e.node])).toEqual([
+      [30502, 'cc1', 'system', 't6360003'],
+      [27519, 'sh', 'system', 't6360003'],
+    ]);
+    expectSameResults(lines.join('\n'), [1, 8192]);
+  });
+
   it('end a record at a fence of more than three backticks or tildes (ninth red team S/04, aws-efs-csi-driver#1218)', () => {
     const kill =
       '[18149.131532] Memory cgroup out of memory: Killed process 142327 (python3) total-vm:8kB, anon-rss:8kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:12kB oom_score_adj:-997';

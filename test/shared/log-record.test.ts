@@ -439,6 +439,21 @@ describe('splitGluedRecords', () => {
     expect(splitGluedRecords(row)).toEqual([row]);
   });
 
+  it('reads each kernel syslog record that a mail client glued onto a syslog line (ninth red team R/06, linux-mm)', () => {
+    const glued = entry(
+      'Mar 16 21:40:40 t6360003 kernel: Out of memory: kill process 30502 (cc1) score 3672 or a child Mar 16 21:40:40 t6360003 kernel: Killed process 30502 (cc1)',
+    );
+    expect(splitGluedRecords(glued).map((e) => [e.stamp, e.host, e.text])).toEqual([
+      ['Mar 16 21:40:40', 't6360003', 'Out of memory: kill process 30502 (cc1) score 3672 or a child'],
+      ['Mar 16 21:40:40', 't6360003', 'Killed process 30502 (cc1)'],
+    ]);
+    // Not inside a line without a syslog stamp of its own, nor another writer's stamp.
+    const bare = entry('x Mar 16 21:40:40 t6360003 kernel: Killed process 30502 (cc1)');
+    expect(splitGluedRecords(bare)).toEqual([bare]);
+    const other = entry('Mar 16 21:40:40 h kernel: a Mar 16 21:40:40 h sshd[1]: b');
+    expect(splitGluedRecords(other)).toEqual([other]);
+  });
+
   it('reads apart a choice of victim and its kill line that a writer joined with a space (eighth red team Q/02)', () => {
     // node-problem-detector's OOMKilling event, as kubesphere/kubeye's README shows it in an event table.
     const npd =
@@ -464,5 +479,54 @@ describe('splitGluedRecords', () => {
     expect(splitGluedRecords(kill)).toEqual([kill]);
     const prose = entry('The log said it would kill a child Killed process 1 (a)');
     expect(splitGluedRecords(prose)).toEqual([prose]);
+  });
+});
+
+describe('readLogRecord: syslog templates without a date, a host or a tag (ninth red team R/01, R/05, R/08)', () => {
+  it('the tag alone, or the time of day and the tag: the time kept as the stamp', () => {
+    // linux-mm, 2013 (a KVM host's /var/log/kern/<date>).
+    expect(
+      readLogRecord(
+        '19:18:21 kernel: CPU: 8 PID: 11072 Comm: qemu-system-x86 Tainted: G    B        3.11.2-elastic #2',
+      ),
+    ).toMatchObject({
+      text: 'CPU: 8 PID: 11072 Comm: qemu-system-x86 Tainted: G    B        3.11.2-elastic #2',
+      stamp: '19:18:21',
+      host: null,
+      enveloped: true,
+    });
+    // Red Hat solution 32603 (RHEL 5).
+    expect(readLogRecord('kernel: Out of memory: Killed process 7919, UID 504 oracle')).toMatchObject({
+      text: 'Out of memory: Killed process 7919, UID 504 oracle',
+      stamp: null,
+      enveloped: true,
+    });
+  });
+
+  it('the stamp and the host without a tag: the host is the node', () => {
+    // LKML, 2007 (syslog-ng without the program).
+    expect(readLogRecord('Sep 13 15:31:25 escabot Killed process 5771 (mysqld)')).toMatchObject({
+      text: 'Killed process 5771 (mysqld)',
+      stamp: 'Sep 13 15:31:25',
+      host: 'escabot',
+      enveloped: true,
+    });
+    expect(readLogRecord('Sep 13 15:31:25 escabot [<c0149ea8>] out_of_memory+0x158/0x1b0')).toMatchObject({
+      text: '[<c0149ea8>] out_of_memory+0x158/0x1b0',
+      host: 'escabot',
+    });
+  });
+
+  it('leaves a tagged line to its own pattern, and kernel text that starts like a time alone', () => {
+    expect(readLogRecord(`Sep 13 15:31:25 escabot kernel: ${KILL}`)).toMatchObject({
+      text: KILL,
+      fromKernel: true,
+    });
+    expect(readLogRecord('Sep 13 15:31:25 escabot sshd[12]: x')).toMatchObject({
+      text: 'x',
+      fromKernel: false,
+    });
+    expect(readLogRecord('Node 0 DMA: 1*4kB (U) 0*8kB = 4kB')).toMatchObject({ enveloped: false });
+    expect(readLogRecord('kernelx: y')).toMatchObject({ text: 'kernelx: y', enveloped: false });
   });
 });
