@@ -14,7 +14,7 @@
  */
 import { mayBeOomText } from './kernel-line.ts';
 import type { LogEntry, RecordSkim } from './log-record.ts';
-import { blankEntry, readLogRecord, skimLogRecord } from './log-record.ts';
+import { blankEntry, holdsGluedSyslogRecord, readLogRecord, skimLogRecord } from './log-record.ts';
 import { continuedLiteralQuote, literalContinuation, withoutLiteralClose } from './paste-wrapping.ts';
 
 export interface ReadOptions {
@@ -299,8 +299,10 @@ export class RecordJoiner {
     const key = KEY.exec(text)?.[0];
     let glue = key === undefined ? null : keyGlue(open, key);
     if (glue === null && SIZE_REST.test(text)) glue = sizeRestGlue(open);
-    if (glue === null && (!open.enveloped || this.enveloped * 2 <= this.records || ELISION.test(text)))
-      return null;
+    // A mail client's reflow glued the next syslog record onto this rest: it says so whatever the rest of the paste.
+    const reflowed = glue === null && open.enveloped && holdsGluedSyslogRecord(text);
+    const mostEnveloped = this.enveloped * 2 > this.records;
+    if (glue === null && !reflowed && (!open.enveloped || !mostEnveloped || ELISION.test(text))) return null;
     if (quoteDepth(raw) !== quoteDepth(open.raw)) return null;
     return glue ?? this.wrapOrMailGlue(open, raw, width);
   }

@@ -413,6 +413,16 @@ function choiceApartFromKill(entry: LogEntry): LogEntry[] {
  */
 const GLUED_SYSLOG_STAMP = / (?=[A-Z][a-z]{2} {1,2}\d{1,2} \d\d:\d\d:\d\d [^\s:[]{1,255} kernel: )/g;
 
+/**
+ * Whether the text holds a kernel syslog record glued on (GLUED_SYSLOG_STAMP): a line of a reflowed syslog
+ * paste, which goes on with the record above whatever lines so far were like.
+ */
+export function holdsGluedSyslogRecord(text: string): boolean {
+  if (text.indexOf(' kernel: ') <= 0) return false;
+  GLUED_SYSLOG_STAMP.lastIndex = 0;
+  return GLUED_SYSLOG_STAMP.test(text);
+}
+
 /** Where each glued record starts: the index of each match of `glued`, a global pattern, from `from` on. */
 function gluedStarts(text: string, glued: RegExp, from: number): number[] {
   const starts: number[] = [];

@@ -354,6 +354,28 @@ describe('wrapped lines of a paste', () => {
     expectSameResults(lines.join('\n'), [1, 8192]);
   });
 
+  it('join the rest of a line that holds a glued syslog record, whatever most lines are (ninth red team R/06)', () => {
+    // The mail's own lines and a reflow of every record: most lines have no envelope at their start.
+    const lines = [
+      '> [root@t6360003 ~]# uptime',
+      '>  09:33:41 up 27 days, 22:55,  1 user,  load average: 0.00, 0.00, 0.00',
+      '>',
+      '> Mar 16 21:40:40 t6360003 kernel: basename invoked oom-killer:',
+      '> gfp_mask=0xd0, order=2, oomkilladj=0 Mar 16 21:40:40 t6360003 kernel: CPU:',
+      '> Mar 16 21:40:40 t6360003 kernel: Out of memory: kill process 30502 (cc1)',
+      '> score 3672 or a child Mar 16 21:40:40 t6360003 kernel: Killed process 30502',
+      '> (cc1)',
+    ];
+    expect(texts(lines).slice(2, 4)).toEqual([
+      'basename invoked oom-killer: gfp_mask=0xd0, order=2, oomkilladj=0 Mar 16 21:40:40 t6360003 kernel: CPU:',
+      'Out of memory: kill process 30502 (cc1) score 3672 or a child Mar 16 21:40:40 t6360003 kernel: Killed process 30502',
+    ]);
+    const [kill] = parseKernelLog(lines.join('\n')).events;
+    expect(kill?.victim).toMatchObject({ pid: 30502, name: 'cc1' });
+    expect(kill?.trigger?.name).toBe('basename');
+    expectSameResults(lines.join('\n'), [1, 8192]);
+  });
+
   it('read apart the syslog records a mail client glued and wrapped again (ninth red team R/06, linux-mm)', () => {
     const lines = [
       '> Mar 16 21:40:40 t6360003 kernel: 878998 pages non-shared',
