@@ -38,8 +38,9 @@ export function keyValues(tail: string, truncated: boolean): Record<string, numb
 /** keyValues the plain way, token by token: what reading the usual layout at once is held to (its test). */
 export function keyValuesByToken(tail: string, truncated: boolean): Record<string, number> {
   const fields: Record<string, number> = {};
-  // Split on `, ` and spaces only: a pasted `26,184,840kB` must read as unknown, not as 26.
-  const tokens = tail.split(/,? +|,$/);
+  // Split on `, `, spaces, and a comma before a key (a writer that dropped the space: `…kB,anon-rss:…`); not on a
+  // comma between digits: a pasted `26,184,840kB` must read as unknown, not as 26.
+  const tokens = tail.split(/,? +|,(?=[A-Za-z])|,$/);
   // The last token of a line a pager cut is not read, but it still tells whether the value before it goes on.
   const read = truncated ? tokens.length - 1 : tokens.length;
   for (let i = 0; i < read; i++) {

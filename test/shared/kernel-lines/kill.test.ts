@@ -305,6 +305,32 @@ describe('kill: a value cut by a wrap turned into spaces, or not closed by its u
   });
 });
 
+describe('kill: values a writer joined with commas alone (tenth red team U/05)', () => {
+  it('reads each value after a comma without its space, and none of a number grouped with commas', () => {
+    // A Python test's literals, joined: `…total-vm:5855076kB,` + `anon-rss:347820kB,file-rss:4kB,…`.
+    const result = parseKernelLine(
+      'Memory cgroup out of memory: Killed process 2231002 (frigate.capture) total-vm:5855076kB,anon-rss:347820kB,file-rss:4kB,shmem-rss:0kB,UID:0 pgtables:748kB oom_score_adj:0',
+    );
+    expect(result).toEqual({
+      kind: 'line',
+      line: expect.objectContaining({
+        pid: 2231002,
+        name: 'frigate.capture',
+        fields: {
+          'total-vm': 5855076,
+          'anon-rss': 347820,
+          'file-rss': 4,
+          'shmem-rss': 0,
+          UID: 0,
+          pgtables: 748,
+          oom_score_adj: 0,
+        },
+      }),
+    });
+    expect(keyValuesByToken(' total-vm:26,184,840kB,anon-rss:1kB', false)).toEqual({ 'anon-rss': 1 });
+  });
+});
+
 describe('kill: a line inside a quoted string', () => {
   const VALUES =
     'total-vm:1kB, anon-rss:2kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:4kB oom_score_adj:999';
