@@ -169,12 +169,28 @@ function withoutAssignedLiteral(line: string): string {
   return close < head[0].length ? line : unescaped(line.slice(head[0].length, close), quote);
 }
 
+const SLASH = 0x2f;
+const HASH = 0x23;
+
 /**
- * The line without the marks of a list item or a `| ` quote, inline code or a string literal around its envelope
- * and kernel text, or without the head and quotes of a string literal it assigns; the line as it is when none
- * of those wrap it.
+ * The line without the mark of a line comment that a program or a script put it in (`// `, `# `, a space or a
+ * tab after it): no kernel line starts so, and what follows is read as it would be anywhere.
  */
-export function withoutPasteWrapping(line: string): string {
+function withoutCommentMark(line: string): string {
+  const first = line.charCodeAt(0);
+  let at = first === HASH ? 1 : first === SLASH && line.charCodeAt(1) === SLASH ? 2 : 0;
+  if (at === 0 || (line.charCodeAt(at) !== SPACE && line.charCodeAt(at) !== TAB)) return line;
+  while (line.charCodeAt(at) === SPACE || line.charCodeAt(at) === TAB) at++;
+  return line.slice(at);
+}
+
+/**
+ * The line without the mark of a line comment, the marks of a list item or a `| ` quote, inline code or a string
+ * literal around its envelope and kernel text, or without the head and quotes of a string literal it assigns;
+ * the line as it is when none of those wrap it.
+ */
+export function withoutPasteWrapping(raw: string): string {
+  const line = withoutCommentMark(raw);
   if (!mayOpenWithMark(line)) {
     const unquoted = withoutStringQuotes(line);
     return unquoted === line ? withoutAssignedLiteral(line) : unquoted;

@@ -216,3 +216,32 @@ describe('a log record over adjacent string literals of a program (seventh red t
     expect(kill?.container?.id).toBe('9c36374e8d75e9428a6006bb7a5dc4cb698e0f87cf7d4a1794d411d381ab1cc0');
   });
 });
+
+describe('a line comment around a log line (tenth red team U/04, a Go parser’s comments)', () => {
+  const SUMMARY =
+    'oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=payload,mems_allowed=0,oom_memcg=/machine.slice/machine-oom\\\\x2d9706e99d\\\\x2d0658\\\\x2d2cf0\\\\x2d7f06\\\\x2d4c339d36c355.scope,task_memcg=/machine.slice/machine-oom\\\\x2d9706e99d\\\\x2d0658\\\\x2d2cf0\\\\x2d7f06\\\\x2d4c339d36c355.scope/payload,task=bash,pid=980323,uid=0';
+  const REAPED = 'oom_reaper: reaped process 2931684 (bash), now anon-rss:0kB, file-rss:0kB, shmem-rss:0kB';
+
+  it('takes off `// ` and `# ` (tabs or spaces after them) before any text', () => {
+    expect(withoutPasteWrapping(`// ${SUMMARY}`)).toBe(SUMMARY);
+    expect(withoutPasteWrapping(`//\t${REAPED}`)).toBe(REAPED);
+    expect(withoutPasteWrapping(`# ${REAPED}`)).toBe(REAPED);
+    expect(withoutPasteWrapping('# [21013.577527] Task in /kubepods/x')).toBe(
+      '[21013.577527] Task in /kubepods/x',
+    );
+  });
+
+  it('leaves a `#` or `//` with no space after it alone', () => {
+    const kept = ['#include <linux/oom.h>', '//oom_reaper: x', '### OOM kill Kernel log', 'a // b'];
+    expect(kept.map(withoutPasteWrapping)).toEqual(kept);
+  });
+
+  it('gives the parser the summary and the reaper line in comments', () => {
+    const { events } = parseKernelLog([`\t\t// ${SUMMARY}`, '', `\t\t// ${REAPED}`].join('\n'));
+    // The reaper's kill goes at once; the summary's report stays open until the input ends.
+    expect(events.map((e) => [e.victim.pid, e.constraint])).toEqual([
+      [2931684, null],
+      [980323, 'memcg'],
+    ]);
+  });
+});
