@@ -45,6 +45,17 @@ function constraintOfMessage(message: string | null): Constraint | null {
 }
 
 /**
+ * The kill line's `Out of Memory: Killed process N (comm).`: 2.4 to 2.6.1x printed it as fixed text until the
+ * kernel told constraints apart (then `%s: Killed process`, the message naming the constraint), so it is a
+ * system OOM. The same words before a 2.6.1x choice of victim name none (KILL_MESSAGES).
+ */
+const FIXED_KILL_MESSAGE = 'Out of Memory';
+
+function constraintOfKillMessage(message: string | null): Constraint | null {
+  return message?.endsWith(FIXED_KILL_MESSAGE) === true ? 'system' : constraintOfMessage(message);
+}
+
+/**
  * The summary line's constraint when it names one the parser knows (4.19+); else the kill's or the selection's
  * message; else a memcg sign (a memcg OOM prints its cgroup and counters): before 4.19 a global OOM names no
  * constraint at all, a backport may print no `constraint=`, and a mangled one (`=3DCONSTRAINT_MEMCG`) says nothing.
@@ -58,7 +69,8 @@ function constraintOf(report: OpenReport, kill: KillRecord): Constraint | null {
   if (named !== undefined) return named;
   // The message is the kernel's word on this kill; a memcg sign may be an earlier report's whose kill came
   // without a header (a storm), so it only decides when no message does.
-  const said = constraintOfMessage(kill.message) ?? constraintOfMessage(report.selection?.message ?? null);
+  const ofKill = kill.killLineSeen ? constraintOfKillMessage(kill.message) : constraintOfMessage(kill.message);
+  const said = ofKill ?? constraintOfMessage(report.selection?.message ?? null);
   if (said !== null) return said;
   // `Task in`, the stats line and the counters (`memory: usage …`) come with a memcg OOM only; a summary's
   // task_memcg comes with any.

@@ -129,8 +129,9 @@ export function unquoted(text: string, at: number, tail: string): string {
  * The kernel's messages before `Killed process` and `Kill process` (mm/oom_kill.c), each with the constraint it
  * names: `Memory cgroup out of memory` for a memcg OOM; `Out of memory`, or `Out of memory
  * (oom_kill_allocating_task)`, for a system one; before 2.6.35, `No available memory (MPOL_BIND)` and `No available
- * memory in cpuset` for an allocation its mempolicy or cpuset bound. 2.6.1x's `Out of Memory` is fixed text,
- * printed whatever the constraint: it names none.
+ * memory in cpuset` for an allocation its mempolicy or cpuset bound. 2.6.1x's `Out of Memory` before a choice of
+ * victim is fixed text, printed whatever the constraint: it names none. Before a kill line (2.4 to 2.6.1x, when
+ * the kernel told no constraints apart), it is a system OOM: report-event.ts reads it so.
  */
 export const KILL_MESSAGES: ReadonlyArray<readonly [string, Constraint | null]> = [
   ['Memory cgroup out of memory', 'memcg'],

@@ -230,6 +230,9 @@ describe('the constraint of a report with no summary (kernels before 4.19)', () 
     ['Out of memory: Killed process 274 (udev).', 'system'],
     // Fixed text in 2.6.1x, printed whatever the constraint (corpus 78 and 79: before MPOL_BIND and cpuset kills).
     ['Out of Memory: Kill process 679783 (ncks) score 0 and children.', null],
+    // The kill line's fixed text in 2.4 to 2.6.1x, before the kernel told constraints apart (tenth red team T/07,
+    // LKML 2001; ninth R/02, 2.4.16).
+    ['Mar 10 22:02:34 monster kernel: Out of Memory: Killed process 475 (identd).', 'system'],
   ])('is the one the kill message names (2.6.1x, LKML): %s', (line, constraint) => {
     const [event] = parseKernelLog(line).events;
     expect(event?.constraint).toBe(constraint);
