@@ -69,7 +69,9 @@ function constraintOf(report: OpenReport, kill: KillRecord): Constraint | null {
   if (named !== undefined) return named;
   // The message is the kernel's word on this kill; a memcg sign may be an earlier report's whose kill came
   // without a header (a storm), so it only decides when no message does.
-  const ofKill = kill.killLineSeen ? constraintOfKillMessage(kill.message) : constraintOfMessage(kill.message);
+  const ofKill = kill.killLineSeen
+    ? constraintOfKillMessage(kill.message)
+    : constraintOfMessage(kill.message);
   const said = ofKill ?? constraintOfMessage(report.selection?.message ?? null);
   if (said !== null) return said;
   // `Task in`, the stats line and the counters (`memory: usage …`) come with a memcg OOM only; a summary's
