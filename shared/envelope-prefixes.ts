@@ -44,8 +44,9 @@ const DMESG_ISO = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d),(\d{1,9})([+-]\d\d:?\d\d) ?
 const TALOS_KMSG =
   /^(?:[^\s:]{1,253}: )?(kern|user|mail|daemon|auth|syslog|lpr|news|uucp|cron|authpriv|ftp|local[0-7]): {1,7}(?:emerg|alert|crit|err|warning|warn|notice|info|debug): \[(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?(?:Z|[+-]\d\d:\d\d))\]: ?/;
 // A syslog line whose template has no program tag (RFC 3164 makes it optional): the stamp and the host, then the
-// message. Only after every tagged form failed: the host is the first word after the stamp, whatever follows.
-const SYSLOG_NO_TAG = /^(\S{1,12} {1,2}\d{1,2} \d\d:\d\d:\d\d(?:\.\d{1,9})?) ([^\s:[]{1,255}) (?=\S)/;
+// message. Only after every tagged form and a hypervisor's fields failed: the host is the first word after the
+// stamp, whatever follows; no `]` in it (a `dmesg -T` date that lost its `[` ends in `2026] `).
+const SYSLOG_NO_TAG = /^(\S{1,12} {1,2}\d{1,2} \d\d:\d\d:\d\d(?:\.\d{1,9})?) ([^\s:[\]]{1,255}) (?=\S)/;
 // A syslog template of the tag alone, or of the time of day and the tag (`%timegenerated:::date-hour…%`):
 // `kernel: `, `19:18:21 kernel: `; no date, no host.
 const KERNEL_TAG = /^(?:(\d{1,2}:\d\d:\d\d(?:\.\d{1,9})?) )?kernel: ?/;
@@ -167,9 +168,9 @@ export const PREFIXES_BY_FREQUENCY: readonly Prefix[] = [
   UNIX_TIME,
   LOGREAD,
   TALOS,
+  EMBEDDED,
   NO_TAG,
   TAG_ONLY,
-  EMBEDDED,
   WALL_CUT,
 ];
 

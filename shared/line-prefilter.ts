@@ -80,12 +80,11 @@ function glueAfter(text: string): string {
   return last === 0x2c && text.includes(SUMMARY) ? '' : ' ';
 }
 
-/** The text with at most one of the spaces it ends with. */
-function withOneTrailingSpace(text: string): string {
-  let end = text.length;
-  while (end > 0 && text.charCodeAt(end - 1) === 0x20) end--;
-  return end < text.length - 1 ? text.slice(0, end + 1) : text;
-}
+/**
+ * The longest text lines join into. printk holds a record's text to 1 KiB, and a paste's wrapping adds little;
+ * past this, a line starts a record of its own, so a long run of lines without an envelope joins in linear time.
+ */
+const JOINED_MAX = 8192;
 
 // The margin a paste puts before every line: its indent and its e-mail quoting.
 const MARGIN = /^[ \t]*(?:> ?)*/;
@@ -177,6 +176,27 @@ function sizeRestGlue(open: OpenRecord): string | null {
   return head !== null && ENDS_IN_A_VALUE.test(head.text) ? '' : null;
 }
 
+/** continuedLiteralQuote of the line `source[start, end)`, told at once (its last character) for most lines. */
+function literalQuoteAt(source: string, start: number, end: number): number {
+  let last = end - 1;
+  while (last > start && (source.charCodeAt(last) === 0x20 || source.charCodeAt(last) === 0x0d)) last--;
+  const code = source.charCodeAt(last);
+  const mayEndLiteral = code === 0x22 || code === 0x27 || code === 0x2b;
+  return mayEndLiteral ? continuedLiteralQuote(source.slice(start, end)) : -1;
+}
+
+/** A kill line that ends with its pid: `…Killed process 2692`, its comm and values wrapped to the next line. */
+const ENDS_IN_A_PID = /Killed process \d+$/;
+
+/**
+ * How the rest of a kill line that starts with the comm (`(systemd-udevd) total-vm:…`) joins the open record: with
+ * a space, when that is a kill line that ends with its pid (a hand wrap in a commit message or a mail).
+ */
+function commRestGlue(open: OpenRecord): string | null {
+  const head = kernelLineOf(open, KILL);
+  return head !== null && ENDS_IN_A_PID.test(head.text.trimEnd()) ? ' ' : null;
+}
+
 /**
  * A terminal wraps between any two characters, a space among them: when the rest of a line starts with one
  * beyond the margin the first line has (`order=0,` + ` oom_score_adj=0`), that space is text.
@@ -230,8 +250,9 @@ export class RecordJoiner {
     }
     // A blank line ends a paragraph: no line after it continues the record above.
     if (skim === null) return BLANK.test(raw) ? this.release() : null;
-    if (!skim.enveloped && this.joinsLiteral(raw)) return null;
-    const glue = skim.enveloped ? null : this.glueBefore(raw, skim.holder, width);
+    const joins = !skim.enveloped && !this.openIsFull();
+    if (joins && this.joinsLiteral(raw)) return null;
+    const glue = joins ? this.glueBefore(raw, skim.holder, width) : null;
     if (glue !== null) {
       // glueBefore has cut a quiet record out.
       const previous = this.open as OpenRecord;
@@ -258,12 +279,31 @@ export class RecordJoiner {
   }
 
   /**
+   * joinsLiteral when the open record came from pushQuiet: a syslog line whose first field starts with a
+   * literal's quote (`"Mar 16 21:40:40 host kernel: "`) is told in place like any other.
+   */
+  private joinsQuietLiteral(raw: string): boolean {
+    const { source, start, end } = this.quiet;
+    const quote = literalQuoteAt(source, start, end);
+    if (quote < 0 || literalContinuation(raw, quote) === null) return false;
+    this.cutOutQuiet().literalQuote = quote;
+    return this.joinsLiteral(raw);
+  }
+
+  /** Whether the open record is as long as a record joined from lines may be (JOINED_MAX). */
+  private openIsFull(): boolean {
+    const text = this.quietOpen ? null : this.open?.entry?.text;
+    return text != null && text.length >= JOINED_MAX;
+  }
+
+  /**
    * Whether the line `raw`, which has no envelope, is the next piece of a string literal that the open record's
    * last line left open (paste-wrapping.ts: a program's test data, one log record over adjacent literals); if so,
    * its text is joined on, with nothing between.
    */
   private joinsLiteral(raw: string): boolean {
-    const open = this.quietOpen ? null : this.open;
+    if (this.quietOpen) return this.joinsQuietLiteral(raw);
+    const open = this.open;
     if (open === null || open.literalQuote < 0) return false;
     const rest = literalContinuation(raw, open.literalQuote);
     if (rest === null) return false;
@@ -299,24 +339,21 @@ export class RecordJoiner {
     const key = KEY.exec(text)?.[0];
     let glue = key === undefined ? null : keyGlue(open, key);
     if (glue === null && SIZE_REST.test(text)) glue = sizeRestGlue(open);
+    if (glue === null && text.startsWith('(')) glue = commRestGlue(open);
     // A mail client's reflow glued the next syslog record onto this rest: it says so whatever the rest of the paste.
     const reflowed = glue === null && open.enveloped && holdsGluedSyslogRecord(text);
     const mostEnveloped = this.enveloped * 2 > this.records;
     if (glue === null && !reflowed && (!open.enveloped || !mostEnveloped || ELISION.test(text))) return null;
     if (quoteDepth(raw) !== quoteDepth(open.raw)) return null;
+    // A mail client's reflow wraps at spaces, whatever the widest line.
+    if (glue === null && reflowed) return glueAfter((open.entry ??= readEntry(open.raw)).text);
     return glue ?? this.wrapOrMailGlue(open, raw, width);
   }
 
-  /**
-   * A terminal's wrap, at the widest line, or a mail client's or a web page's. A mail client that wraps
-   * `format=flowed; delsp=yes` adds a space at the break, to be taken off: of the spaces a line kept at its end,
-   * one is text (the kernel puts no two spaces in a row but to align columns, which any number of spaces does).
-   */
+  /** A terminal's wrap, at the widest line, or a mail client's or a web page's. */
   private wrapOrMailGlue(previous: OpenRecord, raw: string, width: number): string {
-    const head = (previous.entry ??= readEntry(previous.raw));
-    head.text = withOneTrailingSpace(head.text);
     if (previous.rawLength === width && width >= 60) return wrapGlue(previous.raw, raw);
-    return glueAfter(head.text);
+    return glueAfter((previous.entry ??= readEntry(previous.raw)).text);
   }
 
   /**
@@ -363,7 +400,7 @@ export class RecordJoiner {
     const { source, start, end, lineNo } = this.quiet;
     this.quietOpen = false;
     const raw = source.slice(start, end);
-    // A line scan tells in place opens no literal: it starts with its envelope, never a quote.
+    // joinsQuietLiteral sets the quote of a literal this line leaves open.
     this.open = {
       raw,
       lineNo,

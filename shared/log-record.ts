@@ -282,6 +282,10 @@ function stripCollector(text: string, entry: LogEntry): string | null {
     entry.fromKernel = m[1] === 'kern';
     return text.slice(m[0].length);
   }
+  m = matchOf(EMBEDDED, text);
+  if (m !== null) return text.slice(m[0].length);
+  // A `dmesg -T` date that lost its `[` is read by stripDmesgTime: it holds a syslog-like stamp too.
+  if (matchOf(WALL_CUT, text) !== null) return null;
   m = matchOf(NO_TAG, text);
   if (m !== null) {
     entry.stamp = m[1] as string;
@@ -289,12 +293,9 @@ function stripCollector(text: string, entry: LogEntry): string | null {
     return text.slice(m[0].length);
   }
   m = matchOf(TAG_ONLY, text);
-  if (m !== null) {
-    entry.stamp = m[1] ?? null;
-    return text.slice(m[0].length);
-  }
-  m = matchOf(EMBEDDED, text);
-  return m === null ? null : text.slice(m[0].length);
+  if (m === null) return null;
+  entry.stamp = m[1] ?? null;
+  return text.slice(m[0].length);
 }
 
 /** `dmesg -x` level (`kern  :err   : `), or `dmesg -r` priority (`<3>`) before a dmesg time. */
@@ -432,16 +433,19 @@ function gluedStarts(text: string, glued: RegExp, from: number): number[] {
 }
 
 /**
- * Where records glued onto the entry start: at dmesg times inside a record that has a kernel time of its own,
- * at kernel syslog stamps inside a syslog record. Null when none are.
+ * Where records glued onto the entry start, and whether each names its writer: at dmesg times inside a record
+ * that has a kernel time of its own (the record's writer's), at kernel syslog stamps inside a syslog record
+ * (the kernel's, whoever wrote the line they are glued to). Null when none are.
  */
-function gluedRecordStarts(entry: LogEntry): number[] | null {
+function gluedRecordStarts(entry: LogEntry): { starts: number[]; ownWriter: boolean } | null {
   const text = entry.text;
-  let starts: number[] = [];
-  if (entry.kernelTime !== null && text.indexOf('[', 1) >= 0) starts = gluedStarts(text, GLUED_DMESG_TIME, 1);
-  else if (entry.stamp !== null && text.indexOf(' kernel: ') > 0)
-    starts = gluedStarts(text, GLUED_SYSLOG_STAMP, 0);
-  return starts.length === 0 ? null : starts;
+  if (entry.kernelTime !== null && text.indexOf('[', 1) >= 0) {
+    const starts = gluedStarts(text, GLUED_DMESG_TIME, 1);
+    return starts.length === 0 ? null : { starts, ownWriter: false };
+  }
+  if (entry.stamp === null || text.indexOf(' kernel: ') <= 0) return null;
+  const starts = gluedStarts(text, GLUED_SYSLOG_STAMP, 0);
+  return starts.length === 0 ? null : { starts, ownWriter: true };
 }
 
 /**
@@ -450,12 +454,14 @@ function gluedRecordStarts(entry: LogEntry): number[] | null {
  * of victim may have its kill line glued on.
  */
 export function splitGluedRecords(entry: LogEntry): LogEntry[] {
-  const starts = gluedRecordStarts(entry);
-  if (starts === null) return choiceApartFromKill(entry);
+  const glue = gluedRecordStarts(entry);
+  if (glue === null) return choiceApartFromKill(entry);
+  const { starts, ownWriter } = glue;
   const text = entry.text;
   const glued = starts.map((start, i) => {
     const piece = readLogRecord(text.slice(start, starts[i + 1])) ?? blankEntry('');
-    return { ...piece, host: piece.host ?? entry.host, fromKernel: entry.fromKernel, enveloped: true };
+    const fromKernel = ownWriter ? piece.fromKernel : entry.fromKernel;
+    return { ...piece, host: piece.host ?? entry.host, fromKernel, enveloped: true };
   });
   return [{ ...entry, text: text.slice(0, starts[0]), truncated: false }, ...glued].flatMap(
     choiceApartFromKill,

@@ -77,8 +77,9 @@ export function lineShapeAt(text: string, start: number, end: number): LineShape
   if (last <= start) return 'unknown';
   const first = text.charCodeAt(start);
   if (first === OPEN_BRACE) return jsonShape(text, start, last);
-  // Not visible (blank, indented, a byte-order mark), or e-mail quoting: the skim has more to take off.
-  if (first <= 0x20 || first >= 0x7f || first === 0x3e) return 'unknown';
+  // Not visible (blank, indented, a byte-order mark), e-mail quoting, or maybe a line comment's mark (`# `,
+  // `// `): the skim has more to take off.
+  if (first <= 0x20 || first >= 0x7f || first === 0x3e || first === 0x23 || first === 0x2f) return 'unknown';
   if (quickEnvelope(text, start, last, first)) return 'enveloped';
   for (const prefix of prefixesFor(first)) if (matchesAt(prefix, text, start, last)) return 'enveloped';
   return 'unknown';
@@ -380,7 +381,8 @@ const NO_HOST = 'kernel:';
 /**
  * Whether the line `text[start, end)` is a syslog line of a writer other than the kernel (`systemd-oomd[812]:
  * …`): when lineShapeAt also calls it `enveloped`, readLogRecord says `fromKernel` false of it, and the
- * assembler ignores its record. False when not told. The line must hold no escape character.
+ * assembler ignores its record, nor does it give a record glued on the kernel's. False when not told. The line
+ * must hold no escape character.
  */
 export function otherWriterAt(text: string, start: number, end: number): boolean {
   const first = text.charCodeAt(start);
@@ -393,5 +395,8 @@ export function otherWriterAt(text: string, start: number, end: number): boolean
   const m = syslog.exec(text);
   if (m === null || syslog.lastIndex > end) return false;
   const stamp = m[1] as string;
-  return m[3] !== 'kernel' && !text.startsWith(NO_HOST, start + stamp.length + 1);
+  if (m[3] === 'kernel' || text.startsWith(NO_HOST, start + stamp.length + 1)) return false;
+  // A kernel syslog record glued on (a mail client's reflow) is read: splitGluedRecords gives it the kernel's.
+  const glued = text.indexOf(' kernel: ', syslog.lastIndex);
+  return glued < 0 || glued >= end;
 }

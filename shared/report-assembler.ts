@@ -28,7 +28,7 @@ import {
   unseenKill,
 } from './report-lines.ts';
 import type { LogEntry } from './log-record.ts';
-import { splitGluedRecords } from './log-record.ts';
+import { holdsGluedSyslogRecord, splitGluedRecords } from './log-record.ts';
 import type { OomEvent } from './oom-event.ts';
 import type { KillRecord, OpenReport } from './open-report.ts';
 import { copyRank, killEvidence, RecentKills } from './recent-kills.ts';
@@ -114,6 +114,7 @@ class Assembly {
   private recentKills: RecentKills | null = null;
 
   constructor(state: AssemblerState, context: AssemblerContext) {
+    if (state.lastReap?.time == null) state.lastReap = null; // Without a time, no nearness to a later call's.
     this.state = state;
     this.context = context;
   }
@@ -217,8 +218,10 @@ class Assembly {
   }
 
   accept(input: InputLine): void {
-    if (!input.entry.fromKernel) return;
-    for (const entry of splitGluedRecords(input.entry)) this.acceptEntry(entry, input.ref);
+    const { entry } = input;
+    // Another writer's line holds nothing of the kernel's, but a kernel syslog record a mail client glued on.
+    if (!entry.fromKernel && !holdsGluedSyslogRecord(entry.text)) return;
+    for (const piece of splitGluedRecords(entry)) if (piece.fromKernel) this.acceptEntry(piece, input.ref);
   }
 
   acceptEntry(entry: LogEntry, ref: string | number): void {

@@ -20,7 +20,7 @@ import { parseKernelLine } from '../../shared/kernel-line.ts';
 import { FRAME_OFFSET } from '../../shared/kernel-lines/report-context.ts';
 import { SET_ASIDE } from '../../shared/line-prefilter.ts';
 import type { LogEntry } from '../../shared/log-record.ts';
-import { blankEntry, splitGluedRecords } from '../../shared/log-record.ts';
+import { blankEntry, holdsGluedSyslogRecord, splitGluedRecords } from '../../shared/log-record.ts';
 import type { OomEvent } from '../../shared/oom-event.ts';
 import { timeOf } from '../../shared/open-report.ts';
 import {
@@ -155,7 +155,7 @@ function lineCopy(text: string, start: number, end: number): string {
  */
 function assemblerView(input: InputLine): PendingRecord {
   const entry = input.entry;
-  if (!entry.fromKernel) return null;
+  if (!entry.fromKernel) return holdsGluedSyslogRecord(entry.text) ? input : null;
   const time = timeOf(entry);
   if (time === null || Number.isNaN(time) || !entry.text.includes(FRAME_OFFSET)) return input;
   const result = parseKernelLine(entry.text, entry.truncated);

@@ -31,7 +31,8 @@ export function selectionAfter(text: string, marker: string): SacrificeLine | nu
   const rest = text.slice(at + marker.length);
   const parsed = pidAndComm(rest, [') score ', ')']) ?? placeholderComm(rest);
   if (parsed === null || parsed.tail.startsWith(SHARING_TAIL)) return null;
-  const score = /^ score (\d+)/.exec(parsed.tail);
+  // A flowed mail's wrap may leave two spaces around `score` (its soft break's space kept).
+  const score = /^ +score +(\d+)/.exec(parsed.tail);
   return {
     kind: 'sacrifice',
     message: messageBefore(text, at),

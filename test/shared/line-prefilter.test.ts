@@ -333,7 +333,31 @@ describe('wrapped lines of a paste', () => {
     expectSameResults(lines.join('\n'), [1, 8192]);
   });
 
-  it('keep one of the spaces a flowed mail left at a wrap (ninth red team R/05, LKML 2007)', () => {
+  it('join the rest of a kill line wrapped after its pid by hand, whatever the prose before (tenth red team T/09, linux-mm)', () => {
+    const lines = [
+      'An example which illustates both misconfiguration and validation that',
+      'the oom_score_adj was applied as expected is:',
+      '',
+      'Aug 14 23:00:02 testserver kernel: Out of memory: Killed process 2692',
+      ' (systemd-udevd) total-vm:1056800kB, anon-rss:1052760kB, file-rss:4kB,',
+      ' shmem-rss:0kB oom_score_adj:1000',
+    ];
+    expect(texts(lines).find((text) => text.includes('Killed process'))).toBe(
+      'Out of memory: Killed process 2692 (systemd-udevd) total-vm:1056800kB, anon-rss:1052760kB, file-rss:4kB, shmem-rss:0kB oom_score_adj:1000',
+    );
+    // Not onto a kill line that has its comm, nor onto another line that ends with a number.
+    expect(texts(['x', '', 'Out of memory: Killed process 2692 (a)', ' (b) c']).slice(1)).toEqual([
+      'Out of memory: Killed process 2692 (a)',
+      '(b) c',
+    ]);
+    expect(texts(['x', '', 'Jan 1 00:00:00 h kernel: pages RAM 2692', ' (b) c']).slice(1)).toEqual([
+      'pages RAM 2692',
+      '(b) c',
+    ]);
+    expectSameResults(lines.join('\n'), [1, 8192]);
+  });
+
+  it('read a choice of victim that a flowed mail left two spaces in at a wrap (ninth red team R/05, LKML 2007)', () => {
     const lines = [
       'Sep 13 15:31:25 escabot 92 pages pagetables',
       'Sep 13 15:31:25 escabot Out of memory: kill process 5857 (bacula-dir)  ',
@@ -343,8 +367,8 @@ describe('wrapped lines of a paste', () => {
       'Sep 13 15:31:25 escabot Killed process 6180 (sshd)',
     ];
     expect(texts(lines).slice(1, 3)).toEqual([
-      'Out of memory: kill process 5857 (bacula-dir) score 379 or a child',
-      'Out of memory: kill process 6032 (sshd) score 223 or a child',
+      'Out of memory: kill process 5857 (bacula-dir)  score 379 or a child',
+      'Out of memory: kill process 6032 (sshd) score  223 or a child',
     ]);
     // The first choice, its kill line cut here, is a kill of its own; the second's victim is its child.
     expect(parseKernelLog(lines.join('\n')).events.map((e) => [e.victim.pid, e.constraint])).toEqual([
@@ -368,12 +392,62 @@ describe('wrapped lines of a paste', () => {
     ];
     expect(texts(lines).slice(2, 4)).toEqual([
       'basename invoked oom-killer: gfp_mask=0xd0, order=2, oomkilladj=0 Mar 16 21:40:40 t6360003 kernel: CPU:',
-      'Out of memory: kill process 30502 (cc1) score 3672 or a child Mar 16 21:40:40 t6360003 kernel: Killed process 30502',
+      // The comm after the pid is the kill line's rest.
+      'Out of memory: kill process 30502 (cc1) score 3672 or a child Mar 16 21:40:40 t6360003 kernel: Killed process 30502 (cc1)',
     ]);
     const [kill] = parseKernelLog(lines.join('\n')).events;
     expect(kill?.victim).toMatchObject({ pid: 30502, name: 'cc1' });
     expect(kill?.trigger?.name).toBe('basename');
     expectSameResults(lines.join('\n'), [1, 8192]);
+  });
+
+  it('join a line that holds a glued syslog record with a space, not as a terminal wrap (a review)', () => {
+    const ID = '9c36374e8d75e9428a6006bb7a5dc4cb698e0f87cf7d4a1794d411d381ab1cc0';
+    const lines = [
+      'We saw this on the node:',
+      '',
+      `Mar 16 21:40:40 node1 kernel: oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=docker-${ID}.scope,mems_allowed=0,oom_memcg=/system.slice/docker-${ID}.scope,task_memcg=/system.slice/docker-${ID}.scope,task=java,pid=1111,uid=1000`,
+      '5 seconds later: Mar 16 21:40:40 node1 kernel: Memory cgroup out of memory: Killed process 1111 (java) total-vm:100kB, anon-rss:50kB, file-rss:0kB, shmem-rss:0kB',
+      'Any idea why this happens? It is weird.',
+    ];
+    const [kill] = parseKernelLog(lines.join('\n')).events;
+    expect(kill?.victim).toMatchObject({ pid: 1111, name: 'java', uid: 1000 });
+    expectSameResults(lines.join('\n'), [1, 8192]);
+  });
+
+  it('read a kernel syslog record glued onto another writer’s line (a review)', () => {
+    const lines = [
+      'Mar 16 21:40:38 node1 kernel: [ 99.000000] java invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=0',
+      'Mar 16 21:40:39 node1 systemd[1]: Started Session 5 of user root. Mar 16 21:40:40 node1 kernel: [ 100.000000] Out of memory: Killed process 1111 (java) total-vm:100kB, anon-rss:50kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:4kB oom_score_adj:0',
+      'Mar 16 21:40:41 node1 systemd[1]: Started Session 6 of user root. Killed process 2 (x) total-vm:1kB',
+    ];
+    const { events } = parseKernelLog(lines.join('\n'));
+    expect(events.map((e) => [e.victim.pid, e.trigger?.name, e.node])).toEqual([[1111, 'java', 'node1']]);
+    expectSameResults(lines.join('\n'), [1, 8192]);
+  });
+
+  it('keep a comm’s two spaces that a terminal wrap split (a review)', () => {
+    const lines = [
+      '[ 5120.104313] oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),c',
+      'puset=x,mems_allowed=0,oom_memcg=/kubepods/burstable/pod11111111-2222',
+      '-3333-4444-555555555555,task_memcg=/kubepods/burstable/pod11111111-22',
+      '22-3333-4444-555555555555/abc,task=my  app,pid=8812,uid=0',
+      '[ 5120.104330] Memory cgroup out of memory: Killed process 8812 (my  ',
+      'app) total-vm:280004kB, anon-rss:259368kB, file-rss:196kB, shmem-rss:',
+      '0kB, UID:0 pgtables:568kB oom_score_adj:984',
+    ];
+    expect(parseKernelLog(lines.join('\n')).events[0]?.victim.name).toBe('my  app');
+  });
+
+  it('join no more lines onto a record than a kernel record and its wrapping can hold (a review: quadratic time)', () => {
+    const lines = [
+      ...Array.from({ length: 4 }, (_, i) => `Mar 16 21:40:4${i} node1 kernel: line ${i}`),
+      ...Array.from({ length: 2000 }, () => 'b'.repeat(70)),
+    ];
+    const records = texts(lines);
+    expect(Math.max(...records.map((text) => text.length))).toBeLessThan(8192 + 71);
+    expect(records.length).toBeGreaterThan(4 + 2000 / 120);
+    expectSameResults(lines.join('\n'), [8192]);
   });
 
   it('read apart the syslog records a mail client glued and wrapped again (ninth red team R/06, linux-mm)', () => {

@@ -517,6 +517,17 @@ describe('readLogRecord: syslog templates without a date, a host or a tag (ninth
     });
   });
 
+  it('leaves a `dmesg -T` date that lost its `[`, and a hypervisor’s fields, to their own patterns (a review)', () => {
+    expect(readLogRecord('ep 12 08:44:22 2026] Memory cgroup out of memory: x')).toMatchObject({
+      text: 'Memory cgroup out of memory: x',
+      stamp: 'ep 12 08:44:22 2026',
+      host: null,
+    });
+    expect(
+      readLogRecord('Mar 16 21:40:41 hv01 vcpu-5 - Guest: <6>[39291577.009360] Out of memory: x'),
+    ).toMatchObject({ text: 'Out of memory: x', kernelTime: 39291577.00936, host: null });
+  });
+
   it('leaves a tagged line to its own pattern, and kernel text that starts like a time alone', () => {
     expect(readLogRecord(`Sep 13 15:31:25 escabot kernel: ${KILL}`)).toMatchObject({
       text: KILL,

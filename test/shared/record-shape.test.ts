@@ -73,6 +73,9 @@ describe('lineShapeAt', () => {
     ['{"m\\u0073g":"x"}', 'unknown'],
     ['{"msg":{"a":1}}', 'unknown'],
     ['no envelope at all', 'unknown'],
+    // A line comment's mark: a syslog-like start, but the skim reads what follows the mark (fast-check found it).
+    ['//  27 21:17:17.86 a aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa: ', 'unknown'],
+    ['# Nov 21 05:28:49 ip-10-0-1-23 kernel: x', 'unknown'],
     ['', 'unknown'],
   ])('%j is %s', (line, shape) => {
     expect(shapeInside('', line, '')).toBe(shape);

@@ -859,6 +859,14 @@ describe('reaper lines of a victim’s threads, marked victims as they died (sev
     }
   });
 
+  it('do not reach across a batch end without times (a review)', () => {
+    const untimed = (pid: number) =>
+      `oom_reaper: reaped process ${pid} (java), now anon-rss:0kB, file-rss:132kB, shmem-rss:0kB`;
+    const first = feed([untimed(1111)], null, false);
+    const second = feed([untimed(2222)], roundTrip(first.state), true);
+    expect([...first.events, ...second.events].map((e) => e.victim.pid)).toEqual([1111, 2222]);
+  });
+
   it('are kills of their own when they leave other memory, or none that tells', () => {
     const other = [KILL, reaped('240.962810', 4775, 3445880), reaped('240.965513', 4863, 12)];
     expect(parseKernelLog(other.join('\n')).events.map((e) => e.victim.pid)).toEqual([4775, 4863]);

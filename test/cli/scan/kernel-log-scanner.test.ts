@@ -360,3 +360,36 @@ describe('KernelLogScanner on quoted-printable mail', () => {
     ]);
   });
 });
+
+/**
+ * A syslog line whose first field starts with a program's quote is told in place like any syslog line; the next
+ * line may be the rest of its literal (a review of the adjacent-literals join).
+ */
+describe('KernelLogScanner on adjacent string literals after lines told in place', () => {
+  const ID = '9c36374e8d75e9428a6006bb7a5dc4cb698e0f87cf7d4a1794d411d381ab1cc0';
+  const text = [
+    ...Array.from(
+      { length: 300 },
+      (_, i) => `Mar 16 21:40:${String(i % 60).padStart(2, '0')} host1 systemd[1]: Started session ${i}.`,
+    ),
+    '"Mar 16 21:40:40 host1 kernel: [ 100.000001] "',
+    `"oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=docker-${ID}.scope,mems_allowed=0,oom_memcg=/system.slice/docker-${ID}.scope,task_memcg=/system.slice/docker-${ID}.scope,task=psi-agent,pid=2439793,uid=0"`,
+    '"Mar 16 21:40:40 host1 kernel: [ 100.000002] Memory cgroup "',
+    '"out of memory: Killed process 2439793 (psi-agent) total-vm:5112132kB, anon-rss:3498384kB, file-rss:8kB, shmem-rss:8kB, UID:0 pgtables:7564kB oom_score_adj:0"',
+  ].join('\n');
+
+  it('joins them as the plain path does', () => {
+    const plain = parseKernelLog(text, { file: 'x.log' }, { prefilter: false });
+    expect(plain.events[0]).toMatchObject({
+      victim: { pid: 2439793 },
+      container: { id: ID, runtime: 'docker' },
+      complete: true,
+    });
+    for (const chunkBytes of [7, 4096, 1 << 20]) {
+      const { output } = scanWith(text, chunkBytes, { widthSampleLines: 16, batchRecords: 64 });
+      expect(output.kills.map((k) => ({ ...k, source: null }))).toEqual(
+        plain.events.map((e) => ({ ...e, source: null })),
+      );
+    }
+  });
+});
