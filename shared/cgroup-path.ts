@@ -24,6 +24,8 @@ const NOT_KUBERNETES: DecodedCgroup = {
 // A pod UID with dashes (cgroupfs driver) or underscores (systemd driver); any case, lowered on output.
 const POD_SEGMENT =
   /pod([0-9a-fA-F]{8})[-_]([0-9a-fA-F]{4})[-_]([0-9a-fA-F]{4})[-_]([0-9a-fA-F]{4})[-_]([0-9a-fA-F]{12})(?:\.slice)?$/;
+// A static pod's UID: the kubelet's hash of its manifest, 32 hex digits (its mirror pod in the API has another).
+const STATIC_POD_SEGMENT = /pod([0-9a-fA-F]{32})(?:\.slice)?$/;
 const QOS_WORD = /(?:^|[-/])(burstable|besteffort)(?:[-.]|$)/;
 const HEX64 = /^[0-9a-f]{64}$/;
 const HEX_RUN = /^[0-9a-f]+$/;
@@ -53,8 +55,9 @@ function splitSystemdSpec(segment: string): string[] {
 function podUidOf(segment: string): string | null {
   if (!segment.includes('pod')) return null;
   const m = POD_SEGMENT.exec(segment);
-  if (m === null) return null;
-  return `${m[1]}-${m[2]}-${m[3]}-${m[4]}-${m[5]}`.toLowerCase();
+  if (m !== null) return `${m[1]}-${m[2]}-${m[3]}-${m[4]}-${m[5]}`.toLowerCase();
+  const hash = STATIC_POD_SEGMENT.exec(segment);
+  return hash === null ? null : (hash[1] as string).toLowerCase();
 }
 
 function qosOf(segments: readonly string[]): QosClass {
@@ -180,8 +183,9 @@ function scopeContainer(segment: string): ContainerRef | null {
 }
 
 /**
- * A container without a pod: a runtime's scope, or docker's cgroupfs driver (`/docker/<id>`), the innermost
- * one when containers nest. Its own cgroup is the `container` level; podman runs the container's processes in
+ * A container without a pod: a runtime's scope, or a bare id under its runtime's cgroup parent (docker's cgroupfs
+ * driver, `/docker/<id>`; another's, `/ecs/<task>/<id>`, its runtime unknown), the innermost one when containers
+ * nest. Its own cgroup is the `container` level; podman runs the container's processes in
  * the scope's `container` child, which is the same level. Deeper, the cgroup is only inside a container.
  */
 function containerOutsidePods(segments: readonly string[]): DecodedCgroup | null {
@@ -189,8 +193,8 @@ function containerOutsidePods(segments: readonly string[]): DecodedCgroup | null
     const segment = segments[i] as string;
     const container =
       scopeContainer(segment) ??
-      (segments[i - 1] === 'docker' && HEX64.test(segment)
-        ? { id: segment, runtime: 'docker' as const }
+      (HEX64.test(segment)
+        ? { id: segment, runtime: segments[i - 1] === 'docker' ? ('docker' as const) : null }
         : null);
     if (container === null) continue;
     const below = segments.slice(i + 1);
@@ -202,7 +206,8 @@ function containerOutsidePods(segments: readonly string[]): DecodedCgroup | null
 
 /** `kubepods` itself, or a QoS class cgroup under it: a limit there covers many pods. Null outside kubepods. */
 function levelAbovePods(segments: readonly string[]): DecodedCgroup | null {
-  const kubepods = segments.findIndex((s) => s === 'kubepods' || s === 'kubepods.slice');
+  // Under a kubelet cgroup root, systemd names the slice after it: `kubelet-kubepods.slice` (kind).
+  const kubepods = segments.findIndex((s) => s === 'kubepods' || s.endsWith('kubepods.slice'));
   if (kubepods < 0) return null;
   const below = segments.slice(kubepods + 1);
   if (below.length === 0) return { ...NOT_KUBERNETES, level: 'kubepods' };

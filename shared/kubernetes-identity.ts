@@ -49,6 +49,8 @@ export interface PodView {
     namespace?: string;
     uid?: string;
     labels?: Record<string, string>;
+    /** Only `kubernetes.io/config.hash`, a static pod's mirror's: the uid its cgroup path shows (STATIC_POD_HASH). */
+    annotations?: Record<string, string>;
     ownerReferences?: OwnerReferenceView[];
   };
   spec?: {
@@ -252,3 +254,9 @@ export function identityFromEvents(namespace: string, pod: string): KubernetesId
     lastTermination: null,
   };
 }
+
+/**
+ * The annotation a static pod's mirror pod carries: the kubelet's hash of the manifest, which is the pod's uid on
+ * the node (its cgroup path) while the API gives the mirror another.
+ */
+export const STATIC_POD_HASH = 'kubernetes.io/config.hash';

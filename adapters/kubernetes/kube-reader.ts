@@ -30,12 +30,13 @@ import type {
   V1OwnerReference,
   V1Pod,
 } from '@kubernetes/client-node';
-import type {
-  ContainerSpecView,
-  ContainerStateView,
-  ContainerStatusView,
-  OwnerReferenceView,
-  PodView,
+import {
+  STATIC_POD_HASH,
+  type ContainerSpecView,
+  type ContainerStateView,
+  type ContainerStatusView,
+  type OwnerReferenceView,
+  type PodView,
 } from '../../shared/kubernetes-identity.ts';
 
 export interface PodPage {
@@ -113,6 +114,14 @@ function specsOf(containers: (V1Container | V1EphemeralContainer)[] | undefined)
   });
 }
 
+/** Of a pod's annotations, only a static pod's hash (STATIC_POD_HASH), which matching reads. */
+function staticPodHashOf(annotations: Record<string, string> | undefined): {
+  annotations?: Record<string, string>;
+} {
+  const hash = annotations?.[STATIC_POD_HASH];
+  return hash === undefined ? {} : { annotations: { [STATIC_POD_HASH]: hash } };
+}
+
 /** The fields of a pod that matching and the identity read; managedFields, volumes and the rest are dropped. */
 export function compactPod(pod: V1Pod): PodView {
   const meta = pod.metadata;
@@ -122,6 +131,7 @@ export function compactPod(pod: V1Pod): PodView {
       ...(meta?.namespace === undefined ? {} : { namespace: meta.namespace }),
       ...(meta?.uid === undefined ? {} : { uid: meta.uid }),
       labels: { ...meta?.labels },
+      ...staticPodHashOf(meta?.annotations),
       ownerReferences: ownersOf(meta?.ownerReferences),
     },
     spec: {

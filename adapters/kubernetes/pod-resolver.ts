@@ -11,7 +11,12 @@ import {
   workloadAbove,
   workloadFromPod,
 } from '../../shared/kubernetes-identity.ts';
-import type { OwnerReferenceView, PodView, Workload } from '../../shared/kubernetes-identity.ts';
+import {
+  STATIC_POD_HASH,
+  type OwnerReferenceView,
+  type PodView,
+  type Workload,
+} from '../../shared/kubernetes-identity.ts';
 import type { EnrichedOomEvent, OomEvent } from '../../shared/oom-event.ts';
 import type { RetryTiming } from '../retry.ts';
 import { DEFAULT_RETRY, callWithRetry } from './api-retry.ts';
@@ -127,6 +132,9 @@ export function createPodResolver(options: PodResolverOptions): PodResolver {
       const pods = new Map<string, PodView>();
       for (const pod of listed.value) {
         if (pod.metadata?.uid !== undefined) pods.set(pod.metadata.uid, pod);
+        // A static pod's cgroup shows the kubelet's uid, which its mirror pod keeps as an annotation.
+        const hash = pod.metadata?.annotations?.[STATIC_POD_HASH];
+        if (hash !== undefined) pods.set(hash, pod);
       }
       const listing = { fetchedAt, pods };
       listings.set(node, listing, fetchedAt);

@@ -65,6 +65,32 @@ describe('decodeCgroupPath', () => {
     });
   });
 
+  it('reads a static pod, whose uid is the kubelet’s hash of its manifest: 32 hex digits (tenth red team U)', () => {
+    const HASH = '6fb4bd3ae1d2c2a1b0bc3e1b4e3fc8c1';
+    expect(decodeCgroupPath(`/kubepods/burstable/pod${HASH}/${ID}`)).toEqual({
+      level: 'container',
+      pod: { uid: HASH, qos: 'burstable' },
+      container: { id: ID, runtime: null },
+      partialContainerId: null,
+    });
+    const systemd = `/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod${HASH.toUpperCase()}.slice`;
+    expect(decodeCgroupPath(systemd).pod).toEqual({ uid: HASH, qos: 'burstable' });
+    // Not a word that happens to follow `pod` with hex in it.
+    expect(decodeCgroupPath(`/system.slice/pod${HASH}x.scope`).pod).toBeNull();
+  });
+
+  it('reads kubepods under a kubelet cgroup root (kind: `kubelet-kubepods.slice`)', () => {
+    expect(decodeCgroupPath('/kubelet.slice/kubelet-kubepods.slice').level).toBe('kubepods');
+    expect(
+      decodeCgroupPath('/kubelet.slice/kubelet-kubepods.slice/kubelet-kubepods-burstable.slice').level,
+    ).toBe('qos');
+    expect(
+      decodeCgroupPath(
+        `/kubelet.slice/kubelet-kubepods.slice/kubelet-kubepods-burstable.slice/kubelet-kubepods-burstable-pod${UID_}.slice/cri-containerd-${ID}.scope`,
+      ),
+    ).toMatchObject({ level: 'container', pod: { uid: UID, qos: 'burstable' } });
+  });
+
   it('reads the QoS and kubepods levels, which hold many pods', () => {
     expect(decodeCgroupPath('/kubepods/burstable').level).toBe('qos');
     expect(decodeCgroupPath('/kubepods.slice/kubepods-besteffort.slice').level).toBe('qos');
@@ -105,6 +131,8 @@ describe('decodeCgroupPath', () => {
     ],
     ['podman, cgroupfs manager', `/libpod_parent/libpod-${ID}`, 'container', null],
     ['inside a docker container', `/docker/${ID}/app`, 'other', 'docker'],
+    // A runtime's cgroup parent other than docker's: an ECS task (tenth red team U/02), a CI runner's.
+    ['a bare id under another parent', `/ecs/f209da7f1a9c4f2c8f1e6b1a0c7d9e3b/${ID}`, 'container', null],
   ] as const)('reads a container outside Kubernetes: %s', (_name, path, level, runtime) => {
     expect(decodeCgroupPath(path)).toEqual({
       level,

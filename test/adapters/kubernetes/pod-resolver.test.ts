@@ -108,6 +108,26 @@ describe('createPodResolver', () => {
     expect(calls).toEqual({ lists: [NODE], events: [], replicaSets: [], jobs: [] });
   });
 
+  it('finds a static pod by the hash its mirror pod keeps, which is the uid its cgroup shows', async () => {
+    const HASH = '6fb4bd3ae1d2c2a1b0bc3e1b4e3fc8c1';
+    const mirror = podJson({
+      name: `etcd-${NODE}`,
+      namespace: 'kube-system',
+      uid: 'c0ffee00-0000-4000-8000-000000000042',
+      annotations: { 'kubernetes.io/config.hash': HASH, 'kubernetes.io/config.source': 'file' },
+      owner: { kind: 'Node', name: NODE },
+    });
+    const { resolver, calls } = setup([podJson(), mirror]);
+    const result = await resolver.resolve(oomEvent({ pod: { uid: HASH, qos: 'burstable' } }), DEADLINE);
+    expect(result.kubernetes).toMatchObject({
+      namespace: 'kube-system',
+      pod: `etcd-${NODE}`,
+      container: 'app',
+    });
+    expect(result.enrichment.status).toBe('resolved');
+    expect(calls.lists).toEqual([NODE]);
+  });
+
   it('follows continue tokens through every page', async () => {
     const others = Array.from({ length: 5 }, (_, i) =>
       podJson({ name: `other-${i}`, uid: `00000000-0000-4000-8000-00000000000${i}` }),
