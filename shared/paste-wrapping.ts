@@ -224,10 +224,15 @@ export function continuedLiteralQuote(line: string): number {
   if (quote !== DOUBLE_QUOTE && quote !== SINGLE_QUOTE) return -1;
   // A triple quote opens or closes a block of text (Python), whose lines are no literals of their own.
   if (line.charCodeAt(end - 2) === quote && line.charCodeAt(end - 3) === quote) return -1;
-  const start = LITERAL_START.exec(line) ?? ASSIGNED_LITERAL_HEAD.exec(line.trimStart());
-  if (start === null || (start[1] as string).charCodeAt(0) !== quote) return -1;
+  const trimmed = line.trimStart();
+  const literal = LITERAL_START.exec(line);
+  const assigned = literal === null ? ASSIGNED_LITERAL_HEAD.exec(trimmed) : null;
+  const head = literal ?? assigned;
+  if (head === null || (head[1] as string).charCodeAt(0) !== quote) return -1;
+  // Where the literal's text starts in the line: after its opening quote.
+  const opened = head[0].length + (assigned === null ? 0 : line.length - trimmed.length);
   const close = closingQuoteAt(line.slice(0, end), quote);
-  if (close !== end - 1 || close < start.index + start[0].length) return -1;
+  if (close !== end - 1 || close < opened) return -1;
   return endsInNewlineEscape(line, end - 1) ? -1 : quote;
 }
 

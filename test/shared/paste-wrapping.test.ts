@@ -160,6 +160,7 @@ describe('a log record over adjacent string literals of a program (seventh red t
       '    "a")',
       '    "a\\"',
       '    """',
+      '    x = "',
       '"',
       'Jan 14 18:01:55 host kernel: audit: apparmor="DENIED" comm="x"',
       '[ 12.5] foo="bar"',
