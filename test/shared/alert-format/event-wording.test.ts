@@ -40,7 +40,7 @@ describe('victimKindOf', () => {
 describe('isSelectionOnlyKill, on the real reports of the corpus', () => {
   const events = corpusEvents();
 
-  it('holds for the kills known only by `Kill process N (comm) score S or sacrifice child` (06 cut after it, 73, 86, 102, 103, 110, 141)', () => {
+  it('holds for the kills known only by `Kill process N (comm) score S or sacrifice child` (06 cut after it, 73, 86, 102, 103, 110, 141, 144, 145)', () => {
     const withSelection = events.filter(({ event }) => event.lines.some((line) => SELECTION.test(line)));
     expect(new Set(withSelection.map(({ file }) => file)).size).toBeGreaterThanOrEqual(15);
     expect(
@@ -53,6 +53,8 @@ describe('isSelectionOnlyKill, on the real reports of the corpus', () => {
       ['103-python-bytes-literals-task-in-and-summary-with-noqa-trailers.log', 8308],
       ['110-kubernikus-pr321-describe-node-event-placeholder-selection-only.log', 25169],
       ['141-kubedirector-dmesg-fixed-width-wrap-pod-counters-selection-only.log', 62685],
+      ['144-lkml-4.9-kills-reaper-then-headers-without-kills-stall-storm-late-selection.log', 16549],
+      ['145-lkml-4.9-rc8-headerless-storm-then-prose-with-pr_err-format-strings.log', 7269],
       ['73-zh-dmesg-T-d-selection-comm-hidden-by-author.log', 21797],
       ['86-coreclr-syslog-selection-in-one-line-triple-backticks.log', 31490],
     ]);
@@ -98,6 +100,9 @@ describe('isVictimUnknown, on the real reports of the corpus', () => {
       '09-mac-hyperkit-log-stream-task-in.log',
       '10-minikube-nested-docker-task-in-oneliner.log',
       '112-lxd6576-dmesg-task-in-lxc-payload-service-memsw-zero-no-kill.log',
+      '153-istio42734-syslog-dockershim-systemd-scope-task-in-container-limit.log',
+      '154-ecs4508-dmesg-T-ecs-task-container-task-in-no-kill.log',
+      '155-nomad4495-syslog-task-in-nomad-alloc-oneliner.log',
       '28-k8s-pause-pod-limit-task-in-no-kill-line.log',
       '40-kata-crio-conmon-pod-limit-task-in.log',
     ]);
