@@ -85,6 +85,11 @@ export interface OpenReport {
   cgroupLineTime: LineTime;
   /** The cgroup line is `Task in …` (a kill is printed after it), not `Memory limit reached …` (none is). */
   taskInSeen: boolean;
+  /**
+   * The limit a `Task in` line named when it is no cgroup path: Alibaba Cloud Linux 4.19 prints `limit of host`
+   * when a memory node runs out. Absent when it was a path (or in a state stored before it was kept).
+   */
+  limitNotCgroup?: string;
   selection: Selection | null;
   exitingPids: number[];
   /** The victim: the first process killed. */

@@ -74,9 +74,11 @@ function constraintOf(report: OpenReport, kill: KillRecord): Constraint | null {
     : constraintOfMessage(kill.message);
   const said = ofKill ?? constraintOfMessage(report.selection?.message ?? null);
   if (said !== null) return said;
-  // `Task in`, the stats line and the counters (`memory: usage …`) come with a memcg OOM only; a summary's
-  // task_memcg comes with any.
-  return report.taskInSeen || report.statsPath !== null || hasCounters(report) ? 'memcg' : null;
+  // `Task in` with a cgroup for its limit, the stats line and the counters (`memory: usage …`) come with a memcg
+  // OOM only; a summary's task_memcg comes with any. A vendor's `Task in … limit of host` (Alibaba Cloud Linux
+  // 4.19) is a memory node's OOM, whether the whole node's or a cpuset's: not a memcg's, and no more is told.
+  const taskInMemcg = report.taskInSeen && report.limitNotCgroup === undefined;
+  return taskInMemcg || report.statsPath !== null || hasCounters(report) ? 'memcg' : null;
 }
 
 function hasCounters(report: OpenReport): boolean {

@@ -77,7 +77,8 @@ export function takeTaskIn(report: OpenReport, line: TaskInLine, entry: LogEntry
   report.taskMemcgTruncated = line.truncated;
   report.taskInSeen = true;
   if (entry !== null) report.cgroupLineTime = lineTimeOf(entry);
-  if (line.oom !== null) report.oomMemcg = line.oom;
+  if (line.oom?.startsWith('/') === false) report.limitNotCgroup = line.oom;
+  else if (line.oom !== null) report.oomMemcg = line.oom;
   return report;
 }
 

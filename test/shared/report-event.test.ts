@@ -238,6 +238,17 @@ describe('the constraint of a report with no summary (kernels before 4.19)', () 
     expect(event?.constraint).toBe(constraint);
   });
 
+  it('is not memcg when `Task in` names no cgroup for its limit (Alibaba Cloud Linux 4.19; eleventh red team V/09)', () => {
+    const [host] = parseKernelLog(
+      '[Sat Sep 11 12:24:42 2021] Task in /user.slice killed as a result of limit of host',
+    ).events;
+    expect(host).toMatchObject({ constraint: null, cgroup: { oom: null, task: '/user.slice' } });
+    const [memcg] = parseKernelLog(
+      '[Wed Sep  8 18:01:32 2021] Task in /mm_test killed as a result of limit of /mm_test',
+    ).events;
+    expect(memcg).toMatchObject({ constraint: 'memcg', cgroup: { oom: '/mm_test', task: '/mm_test' } });
+  });
+
   it('is memcg when only the counters show the memcg (4.20 storm, linux-mm)', () => {
     const [event] = parseKernelLog(
       [
