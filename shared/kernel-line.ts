@@ -17,6 +17,7 @@ import type { Recognizer } from './kernel-lines/recognizer.ts';
 import {
   CALL_TRACE_FRAME,
   FRAME_OFFSET,
+  isDecodedFrame,
   isReportContext,
   type ContextLine,
 } from './kernel-lines/report-context.ts';
@@ -197,7 +198,9 @@ export function parseKernelLine(
     const line = candidate.recognizer.read(text, truncated);
     if (line !== null) return { kind: 'line', line };
   }
-  if (isReportContext(text)) return { kind: 'line', line: { kind: 'context' } };
+  // A symbolized frame is context where it names OOM text, as MAY_BE_RECOGNIZED tells with the prefilter too.
+  if (isReportContext(text) || (isDecodedFrame(text) && MAY_BE_RECOGNIZED.test(text)))
+    return { kind: 'line', line: { kind: 'context' } };
   if (LOOKS_LIKE_OOM.test(text))
     return { kind: 'unrecognised', reason: 'looks like OOM text but no recognizer read it' };
   return { kind: 'not-oom' };

@@ -21,6 +21,17 @@ export const CALL_TRACE_FRAME =
 /** All that a call-trace frame (CALL_TRACE_FRAME) surely holds; the other report context lines hold `memory`. */
 export const FRAME_OFFSET = '+0x';
 
+/**
+ * A frame that scripts/decode_stacktrace.sh symbolized, as syzbot, LKP and most LKML reports show it:
+ * `? sym (path/file.c:NN[ path/file.h:NN…])`, the offset gone. Report context only where it names OOM text
+ * (parseKernelLine): without an offset it has no mark that sets it apart from other text.
+ */
+const DECODED_FRAME = /^(?:\? )?[A-Za-z0-9_.$]+ \([\w./-]+:\d+(?: [\w./-]+:\d+)*\)$/;
+
+export function isDecodedFrame(text: string): boolean {
+  return DECODED_FRAME.test(text);
+}
+
 export function isReportContext(text: string): boolean {
   return (
     CALL_TRACE_FRAME.test(text) ||

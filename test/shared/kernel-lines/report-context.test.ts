@@ -69,3 +69,25 @@ describe('context: call-trace frames of other unwinders', () => {
     });
   });
 });
+
+describe('context: frames that decode_stacktrace.sh symbolized (eleventh red team W/06, LKP 6.17)', () => {
+  it.each([
+    'dump_header (mm/oom_kill.c:74 mm/oom_kill.c:468) ',
+    'oom_kill_process.cold (mm/oom_kill.c:1041) ',
+    'out_of_memory (mm/oom_kill.c:1180) ',
+    '? oom_killer_disable (mm/oom_kill.c:1113) ',
+    '__alloc_pages_may_oom (mm/page_alloc.c:4055) ',
+  ])('%j is report context, with the prefilter and without', (line) => {
+    expect(parseKernelLine(line)).toEqual({ kind: 'line', line: { kind: 'context' } });
+    expect(parseKernelLine(line, false, { prefilter: false })).toEqual({
+      kind: 'line',
+      line: { kind: 'context' },
+    });
+  });
+
+  it('is no context where it names no OOM text, with the prefilter and without (no mark tells it)', () => {
+    const line = '__alloc_pages_slowpath (mm/page_alloc.c:4349) ';
+    expect(parseKernelLine(line)).toEqual({ kind: 'not-oom' });
+    expect(parseKernelLine(line, false, { prefilter: false })).toEqual({ kind: 'not-oom' });
+  });
+});
