@@ -335,10 +335,53 @@ function stripCaller(text: string): string | null {
 const STAGES: readonly Stage[] = [stripCollector, stripDmesgLevel, stripDmesgTime, stripCaller];
 
 /**
- * Reads one line of a kernel log in any envelope. Returns null for lines that carry no message:
- * empty lines and kmsg dictionary continuation lines (` SUBSYSTEM=…`).
+ * The named and numbered character references of an HTML page's source (`&lt;`, `&nbsp;`, `&#39;`), and the tags
+ * of text markup that a copy of it kept (`<span class="…">`, `</div>`, `<br>`); a no-break space, as a rendered
+ * page's copy gives it.
+ */
+const HTML_REFERENCE = /&(?:(lt|gt|amp|quot|apos|nbsp)|#(\d{1,7})|#x([0-9a-fA-F]{1,6}));/g;
+const HTML_TEXT_TAG =
+  /<\/?(?:div|span|pre|code|p|br|li|td|tr|font|b|i|u|strong|em|a|tt|kbd|samp|mark)(?:\s[^<>]{0,300})?\/?>/gi;
+const NAMED_REFERENCE: Readonly<Record<string, string>> = {
+  lt: '<',
+  gt: '>',
+  amp: '&',
+  quot: '"',
+  apos: "'",
+  nbsp: ' ',
+};
+
+function referencedCharacter(reference: string, name?: string, decimal?: string, hex?: string): string {
+  if (name !== undefined) return NAMED_REFERENCE[name] ?? reference;
+  const code = decimal === undefined ? Number.parseInt(hex as string, 16) : Number(decimal);
+  return code === 0xa0 ? ' ' : code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : reference;
+}
+
+/**
+ * The text a web page's source or rendering shows for the line: references read, markup tags as spaces (a page
+ * may hold several records in one line of source: they are glued records then), no-break spaces as spaces. Null
+ * when the line holds none of those.
+ */
+function pageText(line: string): string | null {
+  let text = line;
+  if (text.includes('&')) text = text.replace(HTML_REFERENCE, referencedCharacter);
+  if (text.includes('<')) text = text.replace(HTML_TEXT_TAG, ' ');
+  if (text.includes('\u00a0')) text = text.replaceAll('\u00a0', ' ');
+  return text === line ? null : text;
+}
+
+/**
+ * Reads one line of a kernel log in any envelope, or, when it has none, as a web page showed it (pageText).
+ * Returns null for lines that carry no message: empty lines and kmsg dictionary continuation lines (` SUBSYSTEM=…`).
  */
 export function readLogRecord(raw: string): LogEntry | null {
+  const entry = readLogRecordAsIs(raw);
+  if (entry === null || entry.enveloped) return entry;
+  const page = pageText(raw);
+  return page === null ? entry : readLogRecordAsIs(page);
+}
+
+function readLogRecordAsIs(raw: string): LogEntry | null {
   const flat = flatKmsgRecord(raw);
   if (flat !== null) return flatKmsgEntry(flat);
   const line = messageLine(raw);
@@ -432,20 +475,34 @@ function gluedStarts(text: string, glued: RegExp, from: number): number[] {
   return starts;
 }
 
+interface GluedStart {
+  at: number;
+  /** Whether the record names its writer (a syslog tag), or is the writer's of the line it is glued to. */
+  ownWriter: boolean;
+}
+
+/** Whether the text is an envelope and nothing else: a glued syslog record's, before its dmesg time. */
+function envelopeOnly(text: string): boolean {
+  return readLogRecordAsIs(text)?.text.trim() === '';
+}
+
 /**
- * Where records glued onto the entry start, and whether each names its writer: at dmesg times inside a record
- * that has a kernel time of its own (the record's writer's), at kernel syslog stamps inside a syslog record
- * (the kernel's, whoever wrote the line they are glued to). Null when none are.
+ * Where records glued onto the entry start: at dmesg times inside a record that has a kernel time of its own (of
+ * the record's writer), at kernel syslog stamps inside a syslog record (the kernel's, whoever wrote the line they
+ * are glued to). A glued syslog record's own dmesg time is part of its envelope. Null when none are.
  */
-function gluedRecordStarts(entry: LogEntry): { starts: number[]; ownWriter: boolean } | null {
+function gluedRecordStarts(entry: LogEntry): GluedStart[] | null {
   const text = entry.text;
-  if (entry.kernelTime !== null && text.indexOf('[', 1) >= 0) {
-    const starts = gluedStarts(text, GLUED_DMESG_TIME, 1);
-    return starts.length === 0 ? null : { starts, ownWriter: false };
-  }
-  if (entry.stamp === null || text.indexOf(' kernel: ') <= 0) return null;
-  const starts = gluedStarts(text, GLUED_SYSLOG_STAMP, 0);
-  return starts.length === 0 ? null : { starts, ownWriter: true };
+  const dmesg =
+    entry.kernelTime !== null && text.indexOf('[', 1) >= 0 ? gluedStarts(text, GLUED_DMESG_TIME, 1) : [];
+  const syslog =
+    entry.stamp !== null && text.indexOf(' kernel: ') > 0 ? gluedStarts(text, GLUED_SYSLOG_STAMP, 0) : [];
+  if (dmesg.length === 0 && syslog.length === 0) return null;
+  const own = syslog.map((at) => ({ at, ownWriter: true }));
+  const timed = dmesg
+    .filter((at) => !syslog.some((stamp) => stamp < at && envelopeOnly(text.slice(stamp, at))))
+    .map((at) => ({ at, ownWriter: false }));
+  return [...own, ...timed].sort((a, b) => a.at - b.at);
 }
 
 /**
@@ -454,16 +511,16 @@ function gluedRecordStarts(entry: LogEntry): { starts: number[]; ownWriter: bool
  * of victim may have its kill line glued on.
  */
 export function splitGluedRecords(entry: LogEntry): LogEntry[] {
-  const glue = gluedRecordStarts(entry);
-  if (glue === null) return choiceApartFromKill(entry);
-  const { starts, ownWriter } = glue;
+  const starts = gluedRecordStarts(entry);
+  if (starts === null) return choiceApartFromKill(entry);
   const text = entry.text;
-  const glued = starts.map((start, i) => {
-    const piece = readLogRecord(text.slice(start, starts[i + 1])) ?? blankEntry('');
+  const glued = starts.map(({ at, ownWriter }, i) => {
+    const piece = readLogRecord(text.slice(at, starts[i + 1]?.at)) ?? blankEntry('');
     const fromKernel = ownWriter ? piece.fromKernel : entry.fromKernel;
     return { ...piece, host: piece.host ?? entry.host, fromKernel, enveloped: true };
   });
-  return [{ ...entry, text: text.slice(0, starts[0]), truncated: false }, ...glued].flatMap(
+  const first = starts[0] as GluedStart;
+  return [{ ...entry, text: text.slice(0, first.at), truncated: false }, ...glued].flatMap(
     choiceApartFromKill,
   );
 }
@@ -487,6 +544,13 @@ export interface RecordSkim {
  * first found decides, whichever it is.
  */
 export function skimLogRecord(raw: string): RecordSkim | null {
+  const skim = skimLogRecordAsIs(raw);
+  if (skim === null || skim.enveloped) return skim;
+  const page = pageText(raw);
+  return page === null ? skim : skimLogRecordAsIs(page);
+}
+
+function skimLogRecordAsIs(raw: string): RecordSkim | null {
   const line = messageLine(raw);
   if (line === null) return null;
   const record = jsonRecordOf(line);

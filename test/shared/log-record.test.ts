@@ -541,3 +541,36 @@ describe('readLogRecord: syslog templates without a date, a host or a tag (ninth
     expect(readLogRecord('kernelx: y')).toMatchObject({ text: 'kernelx: y', enveloped: false });
   });
 });
+
+describe('readLogRecord: a line as a web page showed it (eleventh red team V/01, a blog post on GitHub)', () => {
+  // The page's source: syslog records as HTML, every space a `&nbsp;`, several records in one line of source.
+  const PAGE =
+    '<pre class="editor-colors lang-text"><code>&lt;div class="line">&lt;span class="syntax--text syntax--plain">&lt;span class="syntax--meta syntax--paragraph syntax--text">&lt;span>Aug&nbsp;15&nbsp;12:09:03&nbsp;host&nbsp;kernel:&nbsp;[1340695.340552]&nbsp;Memory&nbsp;cgroup&nbsp;out&nbsp;of&nbsp;memory:&nbsp;Kill&nbsp;process&nbsp;22607&nbsp;(stress)&nbsp;score&nbsp;210&nbsp;or&nbsp;sacrifice&nbsp;child&lt;/span>&lt;/span>&lt;/span>&lt;/div>&lt;div class="line">&lt;span class="syntax--text syntax--plain">&lt;span class="syntax--meta syntax--paragraph syntax--text">&lt;span>Aug&nbsp;15&nbsp;12:09:03&nbsp;host&nbsp;kernel:&nbsp;[1340695.340556]&nbsp;Killed&nbsp;process&nbsp;22607&nbsp;(stress)&nbsp;total-vm:8396092kB,&nbsp;anon-rss:363184kB,&nbsp;file-rss:176kB,&nbsp;shmem-rss:0kB&lt;/span>&lt;/span>&lt;/span>&lt;/div></code></pre>';
+
+  it('reads the page’s text: references, markup tags as spaces, the records glued on read apart', () => {
+    const entry = readLogRecord(PAGE) as LogEntry;
+    expect(entry).toMatchObject({ stamp: 'Aug 15 12:09:03', host: 'host', kernelTime: 1340695.340552 });
+    expect(splitGluedRecords(entry).map((e) => [e.kernelTime, e.text.trim()])).toEqual([
+      [
+        1340695.340552,
+        'Memory cgroup out of memory: Kill process 22607 (stress) score 210 or sacrifice child',
+      ],
+      [
+        1340695.340556,
+        'Killed process 22607 (stress) total-vm:8396092kB, anon-rss:363184kB, file-rss:176kB, shmem-rss:0kB',
+      ],
+    ]);
+  });
+
+  it('reads no-break spaces as spaces, and leaves a line with an envelope as it is', () => {
+    expect(
+      readLogRecord('Aug\u00a015\u00a012:09:03\u00a0host\u00a0kernel:\u00a0Killed process 1 (a)'),
+    ).toMatchObject({
+      text: 'Killed process 1 (a)',
+      host: 'host',
+    });
+    expect(readLogRecord('Aug 15 12:09:03 host kernel: a &amp; b <b>c</b>')?.text).toBe('a &amp; b <b>c</b>');
+    expect(readLogRecord('{"msg":"a &lt;b"}')?.text).toBe('a &lt;b');
+    expect(skimLogRecord(PAGE)).toMatchObject({ enveloped: true });
+  });
+});
