@@ -26,6 +26,16 @@ export function killSeenRank(event: OomEvent): number {
 }
 
 /**
+ * killSeenRank with how many of the victim's fields the copy shows (`victimFields`, at most 15) between the cgroup
+ * line and the lines: a copy that holds the kill line's figures shows more of the kill than one that holds more
+ * lines of the report and no kill line (a choice of victim and the task table).
+ */
+export function copyRankWith(event: OomEvent, victimFields: number): number {
+  const seen = killSeenRank(event);
+  return (Math.floor(seen / LINES_SPAN) * 16 + victimFields) * LINES_SPAN + (seen % LINES_SPAN);
+}
+
+/**
  * Whether a copy of rank `copy` says more than an alert of rank `alerted`: more co-victims, or as many and the
  * cgroup line the alert lacked. Not more lines: an alert keeps its own copy's source, whatever its report
  * context added.

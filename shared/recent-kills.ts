@@ -9,7 +9,7 @@
  */
 import { hash } from 'node:crypto';
 import type { KillEvidence, RecentKill } from './assembler-state.ts';
-import { killSeenRank } from './event-copies.ts';
+import { copyRankWith } from './event-copies.ts';
 import type { OomEvent } from './oom-event.ts';
 import { withinSeconds } from './open-report.ts';
 
@@ -41,11 +41,11 @@ function shownVictimFields(event: OomEvent): number {
 }
 
 /**
- * How much of the kill a copy shows, to choose among copies: killSeenRank (co-victims, the cgroup line, lines:
- * event-copies.ts), then how many of the victim's fields it shows (at most 8).
+ * How much of the kill a copy shows, to choose among copies: co-victims and the cgroup line, then how many of the
+ * victim's fields it shows (at most 8), then the lines (event-copies.ts, copyRankWith).
  */
 export function copyRank(event: OomEvent): number {
-  return killSeenRank(event) * 16 + shownVictimFields(event);
+  return copyRankWith(event, shownVictimFields(event));
 }
 
 /** Whether the two show a different value of one thing; what only one shows tells nothing. */

@@ -874,3 +874,29 @@ describe('reaper lines of a victim’s threads, marked victims as they died (sev
     expect(parseKernelLog(zero.join('\n')).events.map((e) => e.victim.pid)).toEqual([4775, 4863]);
   });
 });
+
+describe('one kill seen twice, the first time without its kill line (eleventh red team V/04, a Chinese blog)', () => {
+  it('gives the copy that holds the kill line’s figures, over one with more lines of the report', () => {
+    const lines = [
+      'Jul 27 13:29:54 kernel: Out of memory: Kill process 17982 (java) score 77 or sacrifice child',
+      '[511250.459172] [ pid ]   uid  tgid total_vm      rss nr_ptes swapents oom_score_adj name',
+      '[511250.459178] [  444]     0   444    30482      118      63        0             0 systemd-journal',
+      '[511250.459180] [  476]     0   476    14365      114      28        0         -1000 auditd',
+      '[511250.459581] Out of memory: Kill process 17982 (java) score 77 or sacrifice child',
+      '[511250.459642] Killed process 17982 (java) total-vm:19803312kB, anon-rss:2540308kB, file-rss:0kB, shmem-rss:0kB',
+    ];
+    const { events } = parseKernelLog(lines.join('\n'));
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({
+      kernelTime: 511250.459642,
+      victim: {
+        pid: 17982,
+        name: 'java',
+        totalVmKb: 19803312,
+        anonRssKb: 2540308,
+        fileRssKb: 0,
+        shmemRssKb: 0,
+      },
+    });
+  });
+});
