@@ -331,7 +331,12 @@ export class RecordJoiner {
     }
     if (this.quietOpen) {
       // A quiet record (pushQuiet) is neither a kill line nor a summary, and its line is not quoted.
-      const joins = this.enveloped * 2 > this.records && !ELISION.test(text) && quoteDepth(raw) === 0;
+      if (quoteDepth(raw) !== 0) return null;
+      if (holdsGluedSyslogRecord(text)) {
+        const quiet = this.cutOutQuiet();
+        return glueAfter((quiet.entry ??= readEntry(quiet.raw)).text);
+      }
+      const joins = this.enveloped * 2 > this.records && !ELISION.test(text);
       return joins ? this.wrapOrMailGlue(this.cutOutQuiet(), raw, width) : null;
     }
     const open = this.open;

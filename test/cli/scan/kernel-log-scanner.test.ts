@@ -393,3 +393,26 @@ describe('KernelLogScanner on adjacent string literals after lines told in place
     }
   });
 });
+
+/** A reflowed mail's line that holds a glued syslog record, after a syslog line told in place (a self-review). */
+describe('KernelLogScanner on a reflowed syslog paste after lines told in place', () => {
+  const text = [
+    ...Array.from({ length: 20 }, (_, i) => `prose line ${i} of a mail that says nothing of the node`),
+    'Mar 16 21:40:40 t6360003 kernel: Process basename (pid: 30555, task:',
+    '000000007baa6838, ksp: 0000000063867968) Mar 16 21:40:40 t6360003 kernel: Out of memory: kill process 30502',
+    '(cc1) score 3672 or a child Mar 16 21:40:40 t6360003 kernel: Killed process 30502 (cc1)',
+  ].join('\n');
+
+  it('joins it as the plain path does, whatever most lines are', () => {
+    const plain = parseKernelLog(text, { file: 'x.log' }, { prefilter: false });
+    expect(plain.events.map((e) => [e.victim.pid, e.victim.name, e.constraint])).toEqual([
+      [30502, 'cc1', 'system'],
+    ]);
+    for (const chunkBytes of [7, 4096, 1 << 20]) {
+      const { output } = scanWith(text, chunkBytes, { widthSampleLines: 4, batchRecords: 64 });
+      expect(output.kills.map((k) => ({ ...k, source: null }))).toEqual(
+        plain.events.map((e) => ({ ...e, source: null })),
+      );
+    }
+  });
+});
