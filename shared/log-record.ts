@@ -441,7 +441,7 @@ const KILLED_PROCESS = ' Killed process ';
  * `OOMKilling` event, which matched the two lines of a pre-5.x kill (`Out of memory: Kill process A (comm) score S
  * or sacrifice child Killed process B (comm), …`). Else the entry alone.
  */
-function choiceApartFromKill(entry: LogEntry): LogEntry[] {
+export function choiceApartFromKill(entry: LogEntry): LogEntry[] {
   const text = entry.text;
   const at = text.indexOf(KILLED_PROCESS);
   if (at < 0 || !CHOICE_ENDS.some((end) => text.endsWith(end, at))) return [entry];
@@ -507,12 +507,12 @@ function gluedRecordStarts(entry: LogEntry): GluedStart[] | null {
 
 /**
  * The records that a paste glued into one line, each read on its own, or the entry alone: a record with a
- * kernel time may have others glued on at their dmesg times, a syslog record at their syslog stamps; a choice
- * of victim may have its kill line glued on.
+ * kernel time may have others glued on at their dmesg times, a syslog record at their syslog stamps. (A choice
+ * of victim glued to its kill line is read apart by the assembler, which alone knows it reads a kill line.)
  */
 export function splitGluedRecords(entry: LogEntry): LogEntry[] {
   const starts = gluedRecordStarts(entry);
-  if (starts === null) return choiceApartFromKill(entry);
+  if (starts === null) return [entry];
   const text = entry.text;
   const glued = starts.map(({ at, ownWriter }, i) => {
     const piece = readLogRecord(text.slice(at, starts[i + 1]?.at)) ?? blankEntry('');
@@ -520,9 +520,7 @@ export function splitGluedRecords(entry: LogEntry): LogEntry[] {
     return { ...piece, host: piece.host ?? entry.host, fromKernel, enveloped: true };
   });
   const first = starts[0] as GluedStart;
-  return [{ ...entry, text: text.slice(0, first.at), truncated: false }, ...glued].flatMap(
-    choiceApartFromKill,
-  );
+  return [{ ...entry, text: text.slice(0, first.at), truncated: false }, ...glued];
 }
 
 /** What readLogRecord makes of a line, told for a fraction of the work (skimLogRecord). */

@@ -28,7 +28,7 @@ import {
   unseenKill,
 } from './report-lines.ts';
 import type { LogEntry } from './log-record.ts';
-import { holdsGluedSyslogRecord, splitGluedRecords } from './log-record.ts';
+import { choiceApartFromKill, holdsGluedSyslogRecord, splitGluedRecords } from './log-record.ts';
 import type { OomEvent } from './oom-event.ts';
 import type { KillRecord, OpenReport } from './open-report.ts';
 import { copyRank, killEvidence, RecentKills } from './recent-kills.ts';
@@ -218,14 +218,15 @@ class Assembly {
   }
 
   accept(input: InputLine): void {
-    const { entry } = input;
-    // Another writer's line holds nothing of the kernel's, but a kernel syslog record a mail client glued on.
+    const { entry } = input; // Another writer's line is read only for a kernel syslog record glued on.
     if (!entry.fromKernel && !holdsGluedSyslogRecord(entry.text)) return;
     for (const piece of splitGluedRecords(entry)) if (piece.fromKernel) this.acceptEntry(piece, input.ref);
   }
 
   acceptEntry(entry: LogEntry, ref: string | number): void {
     const result = parseKernelLine(entry.text, entry.truncated);
+    const pieces = result.kind === 'line' && result.line.kind === 'kill' ? choiceApartFromKill(entry) : null;
+    if (pieces !== null && pieces.length > 1) return pieces.forEach((piece) => this.acceptEntry(piece, ref));
     if (result.kind === 'not-oom') return;
     if (result.kind === 'unrecognised') {
       this.drift.push({ text: entry.text, reason: result.reason, ref });
@@ -383,8 +384,7 @@ class Assembly {
     const time = timeOf(entry);
     const sameMemory = reapsSameMemory(this.state.lastReap ?? null, line, time);
     this.state.lastReap = { name, left: line.left, time };
-    // The reaper reaps only the victim it was handed: the open report's kill of that pid, whatever comm a paste
-    // shows (a kill line cut inside its comm names none; an author renamed one of the two).
+    // The reaper reaps only the victim it was handed, whatever comm a paste shows (cut, or renamed by an author).
     if (open?.kill?.pid === pid) return null;
     if (open !== null && reapsItsVictim(open, pid, name)) {
       // This report's kill line was lost (`callbacks suppressed`): the reaper names its victim. An earlier

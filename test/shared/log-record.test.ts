@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { readLogRecord, skimLogRecord, splitGluedRecords, type LogEntry } from '../../shared/log-record.ts';
+import { parseKernelLog } from '../../shared/kernel-log.ts';
+import {
+  choiceApartFromKill,
+  readLogRecord,
+  skimLogRecord,
+  splitGluedRecords,
+  type LogEntry,
+} from '../../shared/log-record.ts';
 
 const KILL =
   'Memory cgroup out of memory: Killed process 61746 (nginx) total-vm:10668kB, anon-rss:892kB, file-rss:12kB, shmem-rss:0kB, UID:0 pgtables:56kB oom_score_adj:999';
@@ -458,27 +465,31 @@ describe('splitGluedRecords', () => {
     // node-problem-detector's OOMKilling event, as kubesphere/kubeye's README shows it in an event table.
     const npd =
       'Out of memory: Kill process 16711 (stress) score 205 or sacrifice child Killed process 16711 (stress), UID 0, total-vm:826516kB, anon-rss:819296kB, file-rss:0kB, shmem-rss:0kB';
-    expect(splitGluedRecords(entry(npd)).map((e) => e.text)).toEqual([
+    expect(choiceApartFromKill(entry(npd)).map((e) => e.text)).toEqual([
       'Out of memory: Kill process 16711 (stress) score 205 or sacrifice child',
       'Killed process 16711 (stress), UID 0, total-vm:826516kB, anon-rss:819296kB, file-rss:0kB, shmem-rss:0kB',
     ]);
-    // Each kernel's spelling of the choice; a glued record with a time of its own.
+    expect(parseKernelLog(npd).events[0]).toMatchObject({
+      victim: { pid: 16711, name: 'stress', totalVmKb: 826516 },
+      constraint: 'system',
+      limitScope: 'node',
+    });
+    // Each kernel's spelling of the choice, and a record with a time of its own.
     const early = 'Out of memory: kill process 2908 (sshd) score 379 or a child Killed process 2909 (sshd)';
-    expect(splitGluedRecords(entry(early)).map((e) => e.text)).toEqual([
+    expect(choiceApartFromKill(entry(early)).map((e) => e.text)).toEqual([
       'Out of memory: kill process 2908 (sshd) score 379 or a child',
       'Killed process 2909 (sshd)',
     ]);
-    const old = `[ 5.1] x[ 5.200000] Out of Memory: Kill process 67 (ncks) score 0 and children. Killed process 68 (ncks)`;
-    expect(splitGluedRecords(entry(old)).map((e) => [e.kernelTime, e.text])).toEqual([
-      [5.1, 'x'],
+    const old = `[ 5.200000] Out of Memory: Kill process 67 (ncks) score 0 and children. Killed process 68 (ncks)`;
+    expect(choiceApartFromKill(entry(old)).map((e) => [e.kernelTime, e.text])).toEqual([
       [5.2, 'Out of Memory: Kill process 67 (ncks) score 0 and children.'],
       [5.2, 'Killed process 68 (ncks)'],
     ]);
     // A kill line alone, or prose before one, stays whole.
     const kill = entry(`Memory cgroup out of memory: ${KILL}`);
-    expect(splitGluedRecords(kill)).toEqual([kill]);
+    expect(choiceApartFromKill(kill)).toEqual([kill]);
     const prose = entry('The log said it would kill a child Killed process 1 (a)');
-    expect(splitGluedRecords(prose)).toEqual([prose]);
+    expect(choiceApartFromKill(prose)).toEqual([prose]);
   });
 });
 

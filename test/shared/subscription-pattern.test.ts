@@ -30,7 +30,8 @@ function unforwardedFactLines(file: string): string[] {
     .split('\n')
     .flatMap((raw) => {
       const entry = readLogRecord(raw);
-      if (entry === null) return [];
+      // A web page's source (`Killed&nbsp;process`) is no collector's record: the subscription never sees one.
+      if (entry === null || raw.includes('&nbsp;')) return [];
       const result = parseKernelLine(entry.text);
       if (result.kind !== 'line' || NOT_FORWARDED.has(result.line.kind)) return [];
       const { kind } = result.line;
