@@ -46,7 +46,8 @@ const TALOS_KMSG =
 // A syslog line whose template has no program tag (RFC 3164 makes it optional): the stamp and the host, then the
 // message. Only after every tagged form and a hypervisor's fields failed: the host is the first word after the
 // stamp, whatever follows; no `]` in it (a `dmesg -T` date that lost its `[` ends in `2026] `).
-const SYSLOG_NO_TAG = /^(\S{1,12} {1,2}\d{1,2} \d\d:\d\d:\d\d(?:\.\d{1,9})?) ([^\s:[\]]{1,255}) (?=\S)/;
+const SYSLOG_NO_TAG =
+  /^(?![[<{])(\S{1,12} {1,2}\d{1,2} \d\d:\d\d:\d\d(?:\.\d{1,9})?) ([^\s:[\]]{1,255}) (?=\S)/;
 // A syslog template of the tag alone, or of the time of day and the tag (`%timegenerated:::date-hour…%`):
 // `kernel: `, `19:18:21 kernel: `; no date, no host.
 const KERNEL_TAG = /^(?:(\d{1,2}:\d\d:\d\d(?:\.\d{1,9})?) )?kernel: ?/;
@@ -69,6 +70,7 @@ function isDigit(code: number): boolean {
 }
 
 const OPEN_BRACKET = 0x5b;
+const OPEN_BRACE_CODE = 0x7b;
 const SPACE = 0x20;
 
 /** An envelope's pattern, and a cheap test of the text that it passes whenever the pattern can match. */
@@ -119,7 +121,12 @@ export const RFC3339: Prefix = { pattern: RFC3339_SYSLOG, mayStart: digitFirst }
 export const SYSLOG_LINE: Prefix = { pattern: SYSLOG, mayStart: mayStartSyslog };
 export const TALOS: Prefix = { pattern: TALOS_KMSG, mayStart: mayStartTalos };
 export const LOGREAD: Prefix = { pattern: LOGREAD_LINE, mayStart: mayStartSyslog };
-export const NO_TAG: Prefix = { pattern: SYSLOG_NO_TAG, mayStart: mayStartSyslog };
+/** A syslog date's first word: not a dmesg time's `[`, a priority's `<` or a JSON record's `{` (SYSLOG_NO_TAG). */
+function mayStartNoTag(text: string): boolean {
+  const first = text.charCodeAt(0);
+  return first !== OPEN_BRACKET && first !== 0x3c && first !== OPEN_BRACE_CODE && mayStartSyslog(text);
+}
+export const NO_TAG: Prefix = { pattern: SYSLOG_NO_TAG, mayStart: mayStartNoTag };
 /** `kernel: ` first, or a digit: the time of day before it. */
 function mayStartKernelTag(text: string): boolean {
   return isDigit(text.charCodeAt(0)) || text.startsWith('kernel:');

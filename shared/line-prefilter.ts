@@ -51,7 +51,10 @@ interface OpenRecord {
   holder: string;
   /** Null until read: with the prefilter, a record is read when it may be OOM text or a line joins it. */
   entry: LogEntry | null;
-  /** The quote of a program's string literal that its last line leaves to go on in the next; else -1. */
+  /**
+   * The quote of a program's string literal that its last line leaves to go on in the next; else -1. UNTOLD until
+   * a line without an envelope asks (joinsLiteral): most records are followed by one with an envelope.
+   */
   literalQuote: number;
 }
 
@@ -85,6 +88,9 @@ function glueAfter(text: string): string {
  * past this, a line starts a record of its own, so a long run of lines without an envelope joins in linear time.
  */
 const JOINED_MAX = 8192;
+
+/** OpenRecord.literalQuote not told yet: continuedLiteralQuote of the record's line, when it has one line. */
+const UNTOLD = -2;
 
 // The margin a paste puts before every line: its indent and its e-mail quoting.
 const MARGIN = /^[ \t]*(?:> ?)*/;
@@ -261,6 +267,8 @@ export class RecordJoiner {
       head.text = `${head.text}${glue}${continuationText(tail.text)}`;
       head.truncated = tail.truncated;
       previous.rawLength = raw.length;
+      // A line joined so is no literal's piece: no literal goes on from it.
+      previous.literalQuote = -1;
       return null;
     }
     if (skim.enveloped) this.enveloped++;
@@ -273,7 +281,7 @@ export class RecordJoiner {
       enveloped: skim.enveloped,
       holder: skim.holder,
       entry,
-      literalQuote: continuedLiteralQuote(raw),
+      literalQuote: UNTOLD,
     };
     return finished;
   }
@@ -304,7 +312,9 @@ export class RecordJoiner {
   private joinsLiteral(raw: string): boolean {
     if (this.quietOpen) return this.joinsQuietLiteral(raw);
     const open = this.open;
-    if (open === null || open.literalQuote < 0) return false;
+    if (open === null) return false;
+    if (open.literalQuote === UNTOLD) open.literalQuote = continuedLiteralQuote(open.raw);
+    if (open.literalQuote < 0) return false;
     const rest = literalContinuation(raw, open.literalQuote);
     if (rest === null) return false;
     const head = (open.entry ??= readEntry(open.raw));

@@ -284,8 +284,7 @@ function stripCollector(text: string, entry: LogEntry): string | null {
   }
   m = matchOf(EMBEDDED, text);
   if (m !== null) return text.slice(m[0].length);
-  // A `dmesg -T` date that lost its `[` is read by stripDmesgTime: it holds a syslog-like stamp too.
-  if (matchOf(WALL_CUT, text) !== null) return null;
+  // Not a `dmesg -T` date that lost its `[` (stripDmesgTime reads it): NO_TAG's host holds no `]`.
   m = matchOf(NO_TAG, text);
   if (m !== null) {
     entry.stamp = m[1] as string;
@@ -375,13 +374,6 @@ function pageText(line: string): string | null {
  * Returns null for lines that carry no message: empty lines and kmsg dictionary continuation lines (` SUBSYSTEM=…`).
  */
 export function readLogRecord(raw: string): LogEntry | null {
-  const entry = readLogRecordAsIs(raw);
-  if (entry === null || entry.enveloped) return entry;
-  const page = pageText(raw);
-  return page === null ? entry : readLogRecordAsIs(page);
-}
-
-function readLogRecordAsIs(raw: string): LogEntry | null {
   const flat = flatKmsgRecord(raw);
   if (flat !== null) return flatKmsgEntry(flat);
   const line = messageLine(raw);
@@ -398,14 +390,21 @@ function readLogRecordAsIs(raw: string): LogEntry | null {
     text = inner;
   }
   // No stage takes anything off a text that no prefix may match.
-  if (!mayStartAnyPrefix(text)) return finishEntry(entry, text);
+  if (!mayStartAnyPrefix(text))
+    return entry.enveloped ? finishEntry(entry, text) : withoutEnvelope(raw, entry, text);
   for (const stage of STAGES) {
     const rest = stage(text, entry);
     if (rest === null) continue;
     entry.enveloped = true;
     text = rest;
   }
-  return finishEntry(entry, text);
+  return entry.enveloped ? finishEntry(entry, text) : withoutEnvelope(raw, entry, text);
+}
+
+/** The entry of a line without an envelope, or of the line as a web page showed it (pageText) when it differs. */
+function withoutEnvelope(raw: string, entry: LogEntry, text: string): LogEntry | null {
+  const page = pageText(raw);
+  return page === null ? finishEntry(entry, text) : readLogRecord(page);
 }
 
 /**
@@ -483,7 +482,7 @@ interface GluedStart {
 
 /** Whether the text is an envelope and nothing else: a glued syslog record's, before its dmesg time. */
 function envelopeOnly(text: string): boolean {
-  return readLogRecordAsIs(text)?.text.trim() === '';
+  return readLogRecord(text)?.text.trim() === '';
 }
 
 /**
@@ -493,16 +492,18 @@ function envelopeOnly(text: string): boolean {
  */
 function gluedRecordStarts(entry: LogEntry): GluedStart[] | null {
   const text = entry.text;
-  const dmesg =
-    entry.kernelTime !== null && text.indexOf('[', 1) >= 0 ? gluedStarts(text, GLUED_DMESG_TIME, 1) : [];
-  const syslog =
-    entry.stamp !== null && text.indexOf(' kernel: ') > 0 ? gluedStarts(text, GLUED_SYSLOG_STAMP, 0) : [];
+  // Most records have nothing glued on: told without a search or an array.
+  const timed = entry.kernelTime !== null && text.indexOf('[', 1) >= 0;
+  const stamped = entry.stamp !== null && text.indexOf(' kernel: ') > 0;
+  if (!timed && !stamped) return null;
+  const dmesg = timed ? gluedStarts(text, GLUED_DMESG_TIME, 1) : [];
+  const syslog = stamped ? gluedStarts(text, GLUED_SYSLOG_STAMP, 0) : [];
   if (dmesg.length === 0 && syslog.length === 0) return null;
   const own = syslog.map((at) => ({ at, ownWriter: true }));
-  const timed = dmesg
+  const timedStarts = dmesg
     .filter((at) => !syslog.some((stamp) => stamp < at && envelopeOnly(text.slice(stamp, at))))
     .map((at) => ({ at, ownWriter: false }));
-  return [...own, ...timed].sort((a, b) => a.at - b.at);
+  return [...own, ...timedStarts].sort((a, b) => a.at - b.at);
 }
 
 /**
@@ -542,13 +543,6 @@ export interface RecordSkim {
  * first found decides, whichever it is.
  */
 export function skimLogRecord(raw: string): RecordSkim | null {
-  const skim = skimLogRecordAsIs(raw);
-  if (skim === null || skim.enveloped) return skim;
-  const page = pageText(raw);
-  return page === null ? skim : skimLogRecordAsIs(page);
-}
-
-function skimLogRecordAsIs(raw: string): RecordSkim | null {
   const line = messageLine(raw);
   if (line === null) return null;
   const record = jsonRecordOf(line);
@@ -559,5 +553,6 @@ function skimLogRecordAsIs(raw: string): RecordSkim | null {
   for (const prefix of PREFIXES_BY_FREQUENCY) {
     if (prefix.mayStart(line) && prefix.pattern.test(line)) return { enveloped: true, holder: line };
   }
-  return { enveloped: false, holder: line };
+  const page = pageText(raw);
+  return page === null ? { enveloped: false, holder: line } : skimLogRecord(page);
 }

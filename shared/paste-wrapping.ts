@@ -144,15 +144,17 @@ function unescaped(text: string, quote: number): string {
   }
 }
 
-/** What a line that assigns a literal ends with: its quote, or a `,`, `;` or `)` after it. */
-const LITERAL_LINE_ENDS: ReadonlySet<number> = new Set([
-  DOUBLE_QUOTE,
-  SINGLE_QUOTE,
-  BACKTICK,
-  COMMA,
-  SEMICOLON,
-  CLOSE_PAREN,
-]);
+/** Whether a line that assigns a literal may end with the character: its quote, or a `,`, `;` or `)` after it. */
+function mayEndAssignedLiteral(code: number): boolean {
+  return (
+    code === DOUBLE_QUOTE ||
+    code === SINGLE_QUOTE ||
+    code === BACKTICK ||
+    code === COMMA ||
+    code === SEMICOLON ||
+    code === CLOSE_PAREN
+  );
+}
 
 /**
  * The text of a string literal that the line assigns (a program's test data, a pretty-printed JSON record); the
@@ -161,7 +163,9 @@ const LITERAL_LINE_ENDS: ReadonlySet<number> = new Set([
  * anywhere.
  */
 function withoutAssignedLiteral(line: string): string {
-  if (!LITERAL_LINE_ENDS.has(line.charCodeAt(textEnd(line) - 1))) return line;
+  let last = line.charCodeAt(line.length - 1);
+  if (last === SPACE || last === TAB) last = line.charCodeAt(textEnd(line) - 1);
+  if (!mayEndAssignedLiteral(last)) return line;
   const head = ASSIGNED_LITERAL_HEAD.exec(line);
   if (head === null) return line;
   const quote = (head[1] as string).charCodeAt(0);
