@@ -101,11 +101,33 @@ function withoutClosingQuote(line: string, quote: number): string {
   return line.charCodeAt(end - 1) === quote ? line.slice(0, end - 1) : line;
 }
 
-/** The line without a string literal's quotes around an envelope (`"6,…;text",`); the line when none are. */
+/**
+ * The line without a string literal's quotes: around an envelope (`"6,…;text",`), or around any text when the
+ * line ends with the literal's close (`"oom-kill:…,uid=0",`: no kernel line ends with a quote, so the first is no
+ * comm's); the line when neither.
+ */
 function withoutStringQuotes(line: string): string {
   const quote = line.charCodeAt(0);
   if (quote !== DOUBLE_QUOTE && quote !== SINGLE_QUOTE) return line;
-  return envelopeAfter(line, 1) ? withoutClosingQuote(line.slice(1), quote) : line;
+  if (envelopeAfter(line, 1)) return withoutClosingQuote(line.slice(1), quote);
+  const end = textEnd(line);
+  // A literal that a backslash continues on the next line (`"oom-kill:…,\`): its text, the backslash kept for
+  // the joiner, which joins the rest (and its closing quote, which ends the last value as any writer's text does).
+  if (line.charCodeAt(end - 1) === BACKSLASH && !quotedInside(line, quote, end - 1)) return line.slice(1);
+  const close = closingQuoteAt(line, quote);
+  if (close <= 0 || quotedInside(line, quote, close)) return line;
+  return unescaped(line.slice(1, close), quote);
+}
+
+/** Whether the quote stands unescaped between the line's first character and `close`: two literals, not one. */
+function quotedInside(line: string, quote: number, close: number): boolean {
+  for (let at = line.indexOf(String.fromCharCode(quote), 1); at > 0 && at < close;) {
+    let slashes = 0;
+    while (line.charCodeAt(at - 1 - slashes) === BACKSLASH) slashes++;
+    if (slashes % 2 === 0) return true;
+    at = line.indexOf(String.fromCharCode(quote), at + 1);
+  }
+  return false;
 }
 
 /**

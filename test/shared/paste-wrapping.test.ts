@@ -61,13 +61,35 @@ describe('withoutPasteWrapping', () => {
     ).toEqual(Array<string>(4).fill(record));
   });
 
-  it('leaves quoted prose and quoted kernel text without an envelope alone', () => {
-    const kept = [
-      '"Killed process 1 (a) total-vm:1kB",',
-      '"the node ran out of memory at 10:00",',
-      `'${HEADER}'`,
-      '"x',
+  it('takes off the quotes of a literal that the line closes, whatever its text (twelfth red team X/10, a Rust test)', () => {
+    expect(withoutPasteWrapping('"Killed process 1 (a) total-vm:1kB",')).toBe(
+      'Killed process 1 (a) total-vm:1kB',
+    );
+    expect(withoutPasteWrapping(`'${HEADER}'`)).toBe(HEADER);
+    const summary =
+      'oom-kill:constraint=CONSTRAINT_NONE,nodemask=(null),cpuset=/,mems_allowed=0,global_oom,task_memcg=/docker/abc123,task=nginx,pid=4242,uid=0';
+    expect(withoutPasteWrapping(`"${summary}",`)).toBe(summary);
+    // A JSON record in a literal, its quotes escaped.
+    expect(withoutPasteWrapping('"{\\"MESSAGE\\":\\"x\\"}",')).toBe('{"MESSAGE":"x"}');
+  });
+
+  it('reads a literal a backslash continues on the next line (twelfth red team X/10, a Rust test)', () => {
+    const lines = [
+      '\t\t\t\t5_500_000,',
+      '\t\t\t\t"oom-kill:constraint=CONSTRAINT_NONE,nodemask=(null),cpuset=/,mems_allowed=0,\\',
+      '\t\t\t\t global_oom,task_memcg=/docker/abc123,task=nginx,pid=4242,uid=0",',
+      '\t\t\t),',
     ];
+    const [kill] = parseKernelLog(lines.join('\n')).events;
+    expect(kill).toMatchObject({
+      victim: { pid: 4242, name: 'nginx', uid: 0 },
+      constraint: 'system',
+      cgroup: { task: '/docker/abc123' },
+    });
+  });
+
+  it('leaves a quote that the line does not close alone', () => {
+    const kept = ['"x', '"a" and "b', `'${HEADER}`, '"oom-kill:a,\\"'];
     expect(kept.map(withoutPasteWrapping)).toEqual(kept);
   });
 
