@@ -18,6 +18,7 @@ import type { KernelLine } from './kernel-line.ts';
 import { parseKernelLine } from './kernel-line.ts';
 import type { ReapedLine } from './kernel-lines/reaped.ts';
 import {
+  invokerBefore,
   reapsSameMemory,
   reportOfHeader,
   takeCounter,
@@ -209,7 +210,7 @@ class Assembly {
     this.close();
     const report = newReport(time);
     const invoker = this.state.invoker;
-    if (headerBody && invoker !== null && withinSeconds(invoker.time, time, REPORT_SPAN_SECONDS)) {
+    if (headerBody && invoker !== null && invokerBefore(invoker.time, time, REPORT_SPAN_SECONDS)) {
       report.invokerPid = invoker.pid;
       report.trigger = { name: invoker.name, gfpMask: null, order: null, oomScoreAdj: null };
     }
@@ -387,8 +388,7 @@ class Assembly {
     // The reaper reaps only the victim it was handed, whatever comm a paste shows (cut, or renamed by an author).
     if (open?.kill?.pid === pid) return null;
     if (open !== null && reapsItsVictim(open, pid, name)) {
-      // This report's kill line was lost (`callbacks suppressed`): the reaper names its victim. An earlier
-      // victim's reaper line comes before this report's header: the kernel picks no new victim until then.
+      // Its kill line was lost (`callbacks suppressed`): the reaper names it (no victim is picked before it is).
       open.kill = unseenKill(pid, name, entry);
       open.lastKillTime = time;
       this.killed.set(pid, { name, time });

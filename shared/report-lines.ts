@@ -113,3 +113,12 @@ export function reapsSameMemory(last: ReapedMemory | null, line: ReapedLine, tim
   if (last === null || line.left === null || last.name !== line.name || last.left !== line.left) return false;
   return NOT_ALL_ZERO.test(line.left) && withinSeconds(last.time, time, ATTRIBUTION_WINDOW_SECONDS);
 }
+
+/**
+ * Whether a CPU line at `invokerTime` may be the invoker's of a report whose first body line is at `time`: within
+ * `seconds`, and not after it (a later warning's, a kernel panic's, printed after the report a paste put below it).
+ */
+export function invokerBefore(invokerTime: number | null, time: number | null, seconds: number): boolean {
+  if (!withinSeconds(invokerTime, time, seconds)) return false;
+  return invokerTime === null || time === null || invokerTime <= time;
+}

@@ -900,3 +900,22 @@ describe('one kill seen twice, the first time without its kill line (eleventh re
     });
   });
 });
+
+describe('the invoker of a report whose header is lost (twelfth red team X/11, a Go test of a QEMU runner)', () => {
+  it('is no CPU line printed after the report: a kernel panic’s, above it in the paste', () => {
+    const lines = [
+      '[    0.578502] Kernel panic - not syncing: Attempted to kill init! exitcode=0x00000100',
+      '[    0.579013] CPU: 0 PID: 76 Comm: init Not tainted 6.4.3-arch1-1 #1 13c144d261447e0acbf2632534d4009bddc4c3ab',
+      '[    0.378012] oom-kill:constraint=CONSTRAINT_NONE,nodemask=(null),cpuset=/,mems_allowed=0,global_oom,task_memcg=/,task=main,pid=116,uid=0',
+      '[    0.378083] Out of memory: Killed process 116 (main) total-vm:48156kB, anon-rss:43884kB, file-rss:4kB, shmem-rss:2924kB, UID:0 pgtables:140kB oom_score_adj:0',
+    ];
+    const [kill] = parseKernelLog(lines.join('\n')).events;
+    expect(kill).toMatchObject({ victim: { pid: 116, name: 'main' }, constraint: 'system', trigger: null });
+    // A CPU line just before the report is its invoker's.
+    const before = [
+      '[    0.377000] CPU: 0 PID: 99 Comm: main Not tainted 6.4.3-arch1-1 #1',
+      ...lines.slice(2),
+    ];
+    expect(parseKernelLog(before.join('\n')).events[0]?.trigger).toMatchObject({ name: 'main', pid: 99 });
+  });
+});
