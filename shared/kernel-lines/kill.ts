@@ -57,10 +57,10 @@ const UNITLESS_KEYS: ReadonlySet<string> = new Set(['UID', 'oom_score_adj']);
 
 const ALL_DIGITS = /^\d+$/;
 /**
- * What closes another writer's text around a kernel line: a brace or bracket, a quote, markdown's `*`, an escape,
- * a control.
+ * What closes another writer's text around a kernel line: a brace or bracket, a quote, markdown's `*` and a table
+ * cell's `|`, an escape, a control.
  */
-const CLOSER = /[}\])"'`*\\\u0000-\u001f]/;
+const CLOSER = /[}\])"'`*|\\\u0000-\u001f]/;
 
 /**
  * Sets `key` to the number that `text` holds from `start` on. A size counts only with its `kB` right after its

@@ -134,5 +134,8 @@ export function messageBefore(text: string, at: number): string | null {
   return head.endsWith(':') ? head.slice(0, -1) : head;
 }
 
-/** What may follow the kernel's last value when a writer's text goes on after it: a space, a quote, an escape. */
-export const AFTER_THE_LINE = /[\s"'`\\]/;
+/**
+ * What may follow the kernel's last value when a writer's text goes on after it: a space, a quote, an escape, a
+ * table cell's `|`.
+ */
+export const AFTER_THE_LINE = /[\s"'`\\|]/;

@@ -305,6 +305,22 @@ describe('kill: a value cut by a wrap turned into spaces, or not closed by its u
   });
 });
 
+describe('kill: the last value before a markdown table cell’s border (thirteenth red team Z/10)', () => {
+  it('reads it whole', () => {
+    // newrelic/helm-charts#1500: a table of the node's kernel log.
+    const result = parseKernelLine(
+      'Memory cgroup out of memory: Killed process 1360652 (flb-pipeline) total-vm:1307336kB, anon-rss:259736kB, file-rss:19648kB, shmem-rss:0kB, UID:0 pgtables:1104kB oom_score_adj:996|',
+    );
+    expect(result).toEqual({
+      kind: 'line',
+      line: expect.objectContaining({
+        pid: 1360652,
+        fields: expect.objectContaining({ UID: 0, pgtables: 1104, oom_score_adj: 996 }),
+      }),
+    });
+  });
+});
+
 describe('kill: values a writer joined with commas alone (tenth red team U/05)', () => {
   it('reads each value after a comma without its space, and none of a number grouped with commas', () => {
     // A Python test's literals, joined: `…total-vm:5855076kB,` + `anon-rss:347820kB,file-rss:4kB,…`.

@@ -173,3 +173,12 @@ describe('summary: the usual layout, read by one match', () => {
     );
   });
 });
+
+describe('summary: its last value before a markdown table cell’s border', () => {
+  it('reads the uid whole', () => {
+    const result = parseKernelLine(
+      'oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,mems_allowed=0,oom_memcg=/a,task_memcg=/a,task=x,pid=7,uid=1000|',
+    );
+    expect(result).toEqual({ kind: 'line', line: expect.objectContaining({ pid: 7, uid: 1000 }) });
+  });
+});
