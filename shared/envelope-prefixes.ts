@@ -45,9 +45,10 @@ const TALOS_KMSG =
   /^(?:[^\s:]{1,253}: )?(kern|user|mail|daemon|auth|syslog|lpr|news|uucp|cron|authpriv|ftp|local[0-7]): {1,7}(?:emerg|alert|crit|err|warning|warn|notice|info|debug): \[(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?(?:Z|[+-]\d\d:\d\d))\]: ?/;
 // A syslog line whose template has no program tag (RFC 3164 makes it optional): the stamp and the host, then the
 // message. Only after every tagged form and a hypervisor's fields failed: the host is the first word after the
-// stamp, whatever follows; no `]` in it (a `dmesg -T` date that lost its `[` ends in `2026] `).
+// stamp, whatever follows; no `]` in it (a `dmesg -T` date that lost its `[` ends in `2026] `); a priority may
+// come first (`<4>`).
 const SYSLOG_NO_TAG =
-  /^(?![[<{])(\S{1,12} {1,2}\d{1,2} \d\d:\d\d:\d\d(?:\.\d{1,9})?) ([^\s:[\]]{1,255}) (?=\S)/;
+  /^(?:<\d{1,3}>)?(?![[<{])(\S{1,12} {1,2}\d{1,2} \d\d:\d\d:\d\d(?:\.\d{1,9})?) ([^\s:[\]]{1,255}) (?=\S)/;
 // A syslog template of the tag alone, or of the time of day and the tag (`%timegenerated:::date-hour…%`):
 // `kernel: `, `19:18:21 kernel: `; no date, no host.
 const KERNEL_TAG = /^(?:(\d{1,2}:\d\d:\d\d(?:\.\d{1,9})?) )?kernel: ?/;
@@ -121,10 +122,10 @@ export const RFC3339: Prefix = { pattern: RFC3339_SYSLOG, mayStart: digitFirst }
 export const SYSLOG_LINE: Prefix = { pattern: SYSLOG, mayStart: mayStartSyslog };
 export const TALOS: Prefix = { pattern: TALOS_KMSG, mayStart: mayStartTalos };
 export const LOGREAD: Prefix = { pattern: LOGREAD_LINE, mayStart: mayStartSyslog };
-/** A syslog date's first word: not a dmesg time's `[`, a priority's `<` or a JSON record's `{` (SYSLOG_NO_TAG). */
+/** A syslog date's first word, or a priority before it: not a dmesg time's `[` or a JSON record's `{`. */
 function mayStartNoTag(text: string): boolean {
   const first = text.charCodeAt(0);
-  return first !== OPEN_BRACKET && first !== 0x3c && first !== OPEN_BRACE_CODE && mayStartSyslog(text);
+  return first !== OPEN_BRACKET && first !== OPEN_BRACE_CODE && mayStartSyslog(text);
 }
 export const NO_TAG: Prefix = { pattern: SYSLOG_NO_TAG, mayStart: mayStartNoTag };
 /** `kernel: ` first, or a digit: the time of day before it. */

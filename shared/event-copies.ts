@@ -13,35 +13,37 @@ function linesReferred(source: EventSource): number {
 }
 
 const LINES_SPAN = 512;
-const COMPLETE_SPAN = 2 * LINES_SPAN;
+/** The victim's fields (at most 8) above the lines. */
+const FIELDS_SPAN = 16 * LINES_SPAN;
+const COMPLETE_SPAN = 2 * FIELDS_SPAN;
 
-/**
- * How much of the kill a copy shows, as one number, so that a claim item can keep it and a conditional write
- * compare it: more co-victims first (a group's members come last in a report, so they are what a later
- * delivery adds), then the cgroup line (`complete`), then more lines of the report.
- */
-export function killSeenRank(event: OomEvent): number {
-  const lines = Math.min(linesReferred(event.source), LINES_SPAN - 1);
-  return event.coVictimCount * COMPLETE_SPAN + (event.complete ? LINES_SPAN : 0) + lines;
+/** The victim's fields a copy may show or not: a kill line cut short shows fewer, one cut inside its comm none. */
+function shownVictimFields(event: OomEvent): number {
+  const { name, totalVmKb, anonRssKb, fileRssKb, shmemRssKb, pgtablesKb, uid, oomScoreAdj } = event.victim;
+  const fields = [name, totalVmKb, anonRssKb, fileRssKb, shmemRssKb, pgtablesKb, uid, oomScoreAdj];
+  return fields.reduce<number>((shown, value) => (value === null ? shown : shown + 1), 0);
 }
 
 /**
- * killSeenRank with how many of the victim's fields the copy shows (`victimFields`, at most 15) between the cgroup
- * line and the lines: a copy that holds the kill line's figures shows more of the kill than one that holds more
- * lines of the report and no kill line (a choice of victim and the task table).
+ * How much of the kill a copy shows, as one number, so that a claim item can keep it and a conditional write
+ * compare it, and parse choose among copies (recent-kills.ts): more co-victims first (a group's members come last
+ * in a report, so they are what a later delivery adds), then the cgroup line (`complete`), then how many of the
+ * victim's fields it shows (a copy that holds the kill line's figures shows more than one that holds more lines
+ * of the report and no kill line: a choice of victim and the task table), then more lines of the report.
  */
-export function copyRankWith(event: OomEvent, victimFields: number): number {
-  const seen = killSeenRank(event);
-  return (Math.floor(seen / LINES_SPAN) * 16 + victimFields) * LINES_SPAN + (seen % LINES_SPAN);
+export function killSeenRank(event: OomEvent): number {
+  const lines = Math.min(linesReferred(event.source), LINES_SPAN - 1);
+  const seen = event.coVictimCount * COMPLETE_SPAN + (event.complete ? FIELDS_SPAN : 0);
+  return seen + shownVictimFields(event) * LINES_SPAN + lines;
 }
 
 /**
  * Whether a copy of rank `copy` says more than an alert of rank `alerted`: more co-victims, or as many and the
- * cgroup line the alert lacked. Not more lines: an alert keeps its own copy's source, whatever its report
- * context added.
+ * cgroup line the alert lacked. Not more fields or lines: an alert keeps its own copy's source, whatever its
+ * report context added.
  */
 export function saysMoreThanAlert(copy: number, alerted: number): boolean {
-  return Math.floor(copy / LINES_SPAN) > Math.floor(alerted / LINES_SPAN);
+  return Math.floor(copy / FIELDS_SPAN) > Math.floor(alerted / FIELDS_SPAN);
 }
 
 /** Whether `copy` shows more of the kill than `other`, a copy of the same event. */

@@ -357,11 +357,18 @@ function referencedCharacter(reference: string, name?: string, decimal?: string,
 }
 
 /**
+ * What shows a line to be a web page's rather than kernel text that holds an `&` or a `<` (a comm may): a reference
+ * to what no kernel text escapes (`&lt;`, `&gt;`, `&nbsp;`, a number), a no-break space, or markup that opens it.
+ */
+const PAGE_SIGN = /&(?:lt|gt|nbsp|#\d{1,7}|#x[0-9a-fA-F]{1,6});|\u00a0|^\s*<\/?[A-Za-z]/;
+
+/**
  * The text a web page's source or rendering shows for the line: references read, markup tags as spaces (a page
  * may hold several records in one line of source: they are glued records then), no-break spaces as spaces. Null
- * when the line holds none of those.
+ * when the line shows no page (PAGE_SIGN) or holds none of those.
  */
 function pageText(line: string): string | null {
+  if (!PAGE_SIGN.test(line)) return null;
   let text = line;
   if (text.includes('&')) text = text.replace(HTML_REFERENCE, referencedCharacter);
   if (text.includes('<')) text = text.replace(HTML_TEXT_TAG, ' ');
@@ -374,6 +381,11 @@ function pageText(line: string): string | null {
  * Returns null for lines that carry no message: empty lines and kmsg dictionary continuation lines (` SUBSYSTEM=…`).
  */
 export function readLogRecord(raw: string): LogEntry | null {
+  return readRecord(raw, false);
+}
+
+/** readLogRecord; `asPage`: the line is a web page's text already (pageText), not to be read as one again. */
+function readRecord(raw: string, asPage: boolean): LogEntry | null {
   const flat = flatKmsgRecord(raw);
   if (flat !== null) return flatKmsgEntry(flat);
   const line = messageLine(raw);
@@ -391,20 +403,23 @@ export function readLogRecord(raw: string): LogEntry | null {
   }
   // No stage takes anything off a text that no prefix may match.
   if (!mayStartAnyPrefix(text))
-    return entry.enveloped ? finishEntry(entry, text) : withoutEnvelope(raw, entry, text);
+    return entry.enveloped || asPage ? finishEntry(entry, text) : withoutEnvelope(raw, entry, text);
   for (const stage of STAGES) {
     const rest = stage(text, entry);
     if (rest === null) continue;
     entry.enveloped = true;
     text = rest;
   }
-  return entry.enveloped ? finishEntry(entry, text) : withoutEnvelope(raw, entry, text);
+  return entry.enveloped || asPage ? finishEntry(entry, text) : withoutEnvelope(raw, entry, text);
 }
 
-/** The entry of a line without an envelope, or of the line as a web page showed it (pageText) when it differs. */
+/**
+ * The entry of a line without an envelope, or of the line as a web page showed it (pageText) when it differs: read
+ * once so, not again (a page's text read as a page is not a page).
+ */
 function withoutEnvelope(raw: string, entry: LogEntry, text: string): LogEntry | null {
   const page = pageText(raw);
-  return page === null ? finishEntry(entry, text) : readLogRecord(page);
+  return page === null ? finishEntry(entry, text) : readRecord(page, true);
 }
 
 /**
@@ -480,6 +495,9 @@ interface GluedStart {
   ownWriter: boolean;
 }
 
+/** The longest a syslog envelope is: its stamp, a host of up to 255 characters, a tag and a pid. */
+const ENVELOPE_MOST = 400;
+
 /** Whether the text is an envelope and nothing else: a glued syslog record's, before its dmesg time. */
 function envelopeOnly(text: string): boolean {
   return readLogRecord(text)?.text.trim() === '';
@@ -500,9 +518,15 @@ function gluedRecordStarts(entry: LogEntry): GluedStart[] | null {
   const syslog = stamped ? gluedStarts(text, GLUED_SYSLOG_STAMP, 0) : [];
   if (dmesg.length === 0 && syslog.length === 0) return null;
   const own = syslog.map((at) => ({ at, ownWriter: true }));
-  const timedStarts = dmesg
-    .filter((at) => !syslog.some((stamp) => stamp < at && envelopeOnly(text.slice(stamp, at))))
-    .map((at) => ({ at, ownWriter: false }));
+  const timedStarts: GluedStart[] = [];
+  let next = 0;
+  for (const at of dmesg) {
+    while (next < syslog.length && (syslog[next] as number) < at) next++;
+    // Only the nearest stamp before it, and only an envelope's length away, may hold this time in its envelope.
+    const stamp = syslog[next - 1];
+    const held = stamp !== undefined && at - stamp <= ENVELOPE_MOST && envelopeOnly(text.slice(stamp, at));
+    if (!held) timedStarts.push({ at, ownWriter: false });
+  }
   return [...own, ...timedStarts].sort((a, b) => a.at - b.at);
 }
 
@@ -543,6 +567,11 @@ export interface RecordSkim {
  * first found decides, whichever it is.
  */
 export function skimLogRecord(raw: string): RecordSkim | null {
+  return skimRecord(raw, false);
+}
+
+/** skimLogRecord; `asPage` as for readRecord. */
+function skimRecord(raw: string, asPage: boolean): RecordSkim | null {
   const line = messageLine(raw);
   if (line === null) return null;
   const record = jsonRecordOf(line);
@@ -553,6 +582,6 @@ export function skimLogRecord(raw: string): RecordSkim | null {
   for (const prefix of PREFIXES_BY_FREQUENCY) {
     if (prefix.mayStart(line) && prefix.pattern.test(line)) return { enveloped: true, holder: line };
   }
-  const page = pageText(raw);
-  return page === null ? { enveloped: false, holder: line } : skimLogRecord(page);
+  const page = asPage ? null : pageText(raw);
+  return page === null ? { enveloped: false, holder: line } : skimRecord(page, true);
 }

@@ -9,7 +9,7 @@
  */
 import { hash } from 'node:crypto';
 import type { KillEvidence, RecentKill } from './assembler-state.ts';
-import { copyRankWith } from './event-copies.ts';
+import { killSeenRank } from './event-copies.ts';
 import type { OomEvent } from './oom-event.ts';
 import { withinSeconds } from './open-report.ts';
 
@@ -33,19 +33,9 @@ export function killEvidence(event: OomEvent): KillEvidence {
   ];
 }
 
-/** The victim's fields a copy may show or not: a kill line cut short shows fewer, one cut inside its comm none. */
-function shownVictimFields(event: OomEvent): number {
-  const { name, totalVmKb, anonRssKb, fileRssKb, shmemRssKb, pgtablesKb, uid, oomScoreAdj } = event.victim;
-  const fields = [name, totalVmKb, anonRssKb, fileRssKb, shmemRssKb, pgtablesKb, uid, oomScoreAdj];
-  return fields.reduce<number>((shown, value) => (value === null ? shown : shown + 1), 0);
-}
-
-/**
- * How much of the kill a copy shows, to choose among copies: co-victims and the cgroup line, then how many of the
- * victim's fields it shows (at most 8), then the lines (event-copies.ts, copyRankWith).
- */
+/** How much of the kill a copy shows, to choose among copies (event-copies.ts, killSeenRank). */
 export function copyRank(event: OomEvent): number {
-  return copyRankWith(event, shownVictimFields(event));
+  return killSeenRank(event);
 }
 
 /** Whether the two show a different value of one thing; what only one shows tells nothing. */

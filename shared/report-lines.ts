@@ -72,12 +72,15 @@ export function takeSummary(report: OpenReport, line: SummaryLine, entry: LogEnt
  * `Task in X killed as a result of limit of Y`; `entry` null when it came late, after its report's kill
  * (`journalctl -k` may print it so): the report's cgroup line time stays its own.
  */
+const BARE_WORD = /^[A-Za-z]+$/;
+
 export function takeTaskIn(report: OpenReport, line: TaskInLine, entry: LogEntry | null): OpenReport {
   report.taskMemcg = line.task;
   report.taskMemcgTruncated = line.truncated;
   report.taskInSeen = true;
   if (entry !== null) report.cgroupLineTime = lineTimeOf(entry);
-  if (line.oom?.startsWith('/') === false) report.limitNotCgroup = line.oom;
+  // A bare word where the path goes (`host`: Alibaba Cloud Linux) names no cgroup; an elided path (`...`) still does.
+  if (line.oom !== null && BARE_WORD.test(line.oom)) report.limitNotCgroup = line.oom;
   else if (line.oom !== null) report.oomMemcg = line.oom;
   return report;
 }

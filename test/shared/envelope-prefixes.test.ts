@@ -136,7 +136,7 @@ describe('every envelope prefix', () => {
     // The syslog-like patterns, whose test looks past the first character, each matched many of them; logread's
     // too.
     const syslogLike = PREFIXES_BY_FREQUENCY.filter((prefix) =>
-      /^\^(?:\(\?!\S+?\))?\(?\\S\{1,12\}/.test(prefix.pattern.source),
+      /^\^(?:\(\?:<\\d\{1,3\}>\)\?)?(?:\(\?!\S+?\))?\(?\\S\{1,12\}/.test(prefix.pattern.source),
     );
     expect(syslogLike).toHaveLength(4);
     for (const prefix of [...syslogLike, LOGREAD, TAG_ONLY])

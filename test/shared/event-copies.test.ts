@@ -24,6 +24,28 @@ describe('showsMoreOfKill', () => {
     expect(showsMoreOfKill(fewerLines, moreLines)).toBe(false);
   });
 
+  it('puts the kill line’s figures before more lines of the report, as parse does (a review)', () => {
+    const lines = (n: number) => ({
+      logGroup: 'g',
+      logStream: 's',
+      eventIds: Array.from({ length: n }, String),
+    });
+    const noFigures = {
+      totalVmKb: null,
+      anonRssKb: null,
+      fileRssKb: null,
+      shmemRssKb: null,
+      pgtablesKb: null,
+    };
+    const choiceAndTable = oomEvent({ complete: false, source: lines(4) });
+    const withoutKillLine = { ...choiceAndTable, victim: { ...choiceAndTable.victim, ...noFigures } };
+    const killLine = oomEvent({ complete: false, source: lines(2) });
+    expect(showsMoreOfKill(killLine, withoutKillLine)).toBe(true);
+    expect(showsMoreOfKill(withoutKillLine, killLine)).toBe(false);
+    // Not enough to say more than an alert: that takes co-victims or the cgroup line.
+    expect(saysMoreThanAlert(killSeenRank(killLine), killSeenRank(withoutKillLine))).toBe(false);
+  });
+
   it('counts a file source by its line numbers, and equal copies show no more than each other', () => {
     const two = oomEvent({ source: { file: 'dmesg.txt', lines: [3, 4] } });
     const one = oomEvent({ source: { file: 'dmesg.txt', lines: [3] } });

@@ -539,6 +539,17 @@ describe('readLogRecord: syslog templates without a date, a host or a tag (ninth
     ).toMatchObject({ text: 'Out of memory: x', kernelTime: 39291577.00936, host: null });
   });
 
+  it('reads a priority before a syslog line without a tag (a review)', () => {
+    expect(
+      readLogRecord('<4>Mar  2 10:11:12 node-7 Memory cgroup out of memory: Killed process 4242 (worker)'),
+    ).toMatchObject({
+      text: 'Memory cgroup out of memory: Killed process 4242 (worker)',
+      stamp: 'Mar  2 10:11:12',
+      host: 'node-7',
+      enveloped: true,
+    });
+  });
+
   it('leaves a tagged line to its own pattern, and kernel text that starts like a time alone', () => {
     expect(readLogRecord(`Sep 13 15:31:25 escabot kernel: ${KILL}`)).toMatchObject({
       text: KILL,
@@ -571,6 +582,19 @@ describe('readLogRecord: a line as a web page showed it (eleventh red team V/01,
         'Killed process 22607 (stress) total-vm:8396092kB, anon-rss:363184kB, file-rss:176kB, shmem-rss:0kB',
       ],
     ]);
+  });
+
+  it('reads no page in kernel text that holds an `&` or a `<`, with nothing else of a page (a review)', () => {
+    const kill = 'Out of memory: Killed process 4242 (a&amp;b) total-vm:1kB';
+    expect(readLogRecord(kill)?.text).toBe(kill);
+    const row = '[  4242]     0  4242     1000      100        0             0 <b>x</b>';
+    expect(readLogRecord(row)?.text).toBe(row);
+  });
+
+  it('reads a page’s references once: a reference a reference names is text (a review)', () => {
+    const nested = `Out&nbsp;of memory &${'amp;'.repeat(2000)}lt; Killed process 1 (x)`;
+    expect(readLogRecord(nested)?.text).toBe(`Out of memory &${'amp;'.repeat(1999)}lt; Killed process 1 (x)`);
+    expect(skimLogRecord(nested)).toMatchObject({ enveloped: false });
   });
 
   it('reads no-break spaces as spaces, and leaves a line with an envelope as it is', () => {

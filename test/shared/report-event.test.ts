@@ -247,6 +247,11 @@ describe('the constraint of a report with no summary (kernels before 4.19)', () 
       '[Wed Sep  8 18:01:32 2021] Task in /mm_test killed as a result of limit of /mm_test',
     ).events;
     expect(memcg).toMatchObject({ constraint: 'memcg', cgroup: { oom: '/mm_test', task: '/mm_test' } });
+    // A path an author hid is still a cgroup's (a review).
+    const [hidden] = parseKernelLog(
+      'Task in /kubepods/besteffort/pod1b4c killed as a result of limit of ...',
+    ).events;
+    expect(hidden?.constraint).toBe('memcg');
   });
 
   it('is memcg when only the counters show the memcg (4.20 storm, linux-mm)', () => {
