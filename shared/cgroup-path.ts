@@ -57,7 +57,16 @@ function podUidOf(segment: string): string | null {
   const m = POD_SEGMENT.exec(segment);
   if (m !== null) return `${m[1]}-${m[2]}-${m[3]}-${m[4]}-${m[5]}`.toLowerCase();
   const hash = STATIC_POD_SEGMENT.exec(segment);
-  return hash === null ? null : (hash[1] as string).toLowerCase();
+  return hash === null ? null : dashedUid(hash[1] as string);
+}
+
+/**
+ * 32 hex digits in the contract's spelling of a pod uid, the dashed lowercase UUID's: a static pod's hash so
+ * spelled is the key its mirror pod is found by (adapters/kubernetes/pod-resolver.ts).
+ */
+export function dashedUid(hex: string): string {
+  const h = hex.toLowerCase();
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
 
 function qosOf(segments: readonly string[]): QosClass {

@@ -18,6 +18,7 @@ import {
   type Workload,
 } from '../../shared/kubernetes-identity.ts';
 import type { EnrichedOomEvent, OomEvent } from '../../shared/oom-event.ts';
+import { dashedUid } from '../../shared/cgroup-path.ts';
 import type { RetryTiming } from '../retry.ts';
 import { DEFAULT_RETRY, callWithRetry } from './api-retry.ts';
 import type { CallResult } from './api-retry.ts';
@@ -80,6 +81,9 @@ function unavailable(reason: string): Enrichment {
   return { kubernetes: null, impact: 'unknown', enrichment: { status: 'unavailable', detail: reason } };
 }
 
+/** The kubelet's hash of a static pod's manifest: 32 hex digits. */
+const STATIC_POD_HASH_VALUE = /^[0-9a-fA-F]{32}$/;
+
 export function createPodResolver(options: PodResolverOptions): PodResolver {
   const { reader, timing } = options;
   const listingTtlMs = options.listingTtlMs ?? RESOLVER_DEFAULTS.listingTtlMs;
@@ -132,9 +136,10 @@ export function createPodResolver(options: PodResolverOptions): PodResolver {
       const pods = new Map<string, PodView>();
       for (const pod of listed.value) {
         if (pod.metadata?.uid !== undefined) pods.set(pod.metadata.uid, pod);
-        // A static pod's cgroup shows the kubelet's uid, which its mirror pod keeps as an annotation.
+        // A static pod's cgroup shows the kubelet's uid, which its mirror pod keeps as an annotation; the event
+        // spells it as a uid (cgroup-path.ts).
         const hash = pod.metadata?.annotations?.[STATIC_POD_HASH];
-        if (hash !== undefined) pods.set(hash, pod);
+        if (hash !== undefined && STATIC_POD_HASH_VALUE.test(hash)) pods.set(dashedUid(hash), pod);
       }
       const listing = { fetchedAt, pods };
       listings.set(node, listing, fetchedAt);

@@ -67,14 +67,16 @@ describe('decodeCgroupPath', () => {
 
   it('reads a static pod, whose uid is the kubelet’s hash of its manifest: 32 hex digits (tenth red team U)', () => {
     const HASH = '6fb4bd3ae1d2c2a1b0bc3e1b4e3fc8c1';
+    // Spelled as the contract spells a pod uid.
+    const DASHED = '6fb4bd3a-e1d2-c2a1-b0bc-3e1b4e3fc8c1';
     expect(decodeCgroupPath(`/kubepods/burstable/pod${HASH}/${ID}`)).toEqual({
       level: 'container',
-      pod: { uid: HASH, qos: 'burstable' },
+      pod: { uid: DASHED, qos: 'burstable' },
       container: { id: ID, runtime: null },
       partialContainerId: null,
     });
     const systemd = `/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod${HASH.toUpperCase()}.slice`;
-    expect(decodeCgroupPath(systemd).pod).toEqual({ uid: HASH, qos: 'burstable' });
+    expect(decodeCgroupPath(systemd).pod).toEqual({ uid: DASHED, qos: 'burstable' });
     // Not a word that happens to follow `pod` with hex in it.
     expect(decodeCgroupPath(`/system.slice/pod${HASH}x.scope`).pod).toBeNull();
   });

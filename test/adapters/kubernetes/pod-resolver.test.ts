@@ -118,7 +118,9 @@ describe('createPodResolver', () => {
       owner: { kind: 'Node', name: NODE },
     });
     const { resolver, calls } = setup([podJson(), mirror]);
-    const result = await resolver.resolve(oomEvent({ pod: { uid: HASH, qos: 'burstable' } }), DEADLINE);
+    // The event spells the hash as a uid (cgroup-path.ts).
+    const uid = '6fb4bd3a-e1d2-c2a1-b0bc-3e1b4e3fc8c1';
+    const result = await resolver.resolve(oomEvent({ pod: { uid, qos: 'burstable' } }), DEADLINE);
     expect(result.kubernetes).toMatchObject({
       namespace: 'kube-system',
       pod: `etcd-${NODE}`,
