@@ -40,7 +40,7 @@ describe('victimKindOf', () => {
 describe('isSelectionOnlyKill, on the real reports of the corpus', () => {
   const events = corpusEvents();
 
-  it('holds for the kills known only by `Kill process N (comm) score S or sacrifice child` (06 cut after it, 73, 86, 102, 103, 110, 141, 144, 145, 160)', () => {
+  it('holds for the kills known only by `Kill process N (comm) score S or sacrifice child` (06 cut after it, 73, 86, 102, 103, 110, 141, 144, 145, 160, 196, 199)', () => {
     const withSelection = events.filter(({ event }) => event.lines.some((line) => SELECTION.test(line)));
     expect(new Set(withSelection.map(({ file }) => file)).size).toBeGreaterThanOrEqual(15);
     expect(
@@ -56,6 +56,12 @@ describe('isSelectionOnlyKill, on the real reports of the corpus', () => {
       ['144-lkml-4.9-kills-reaper-then-headers-without-kills-stall-storm-late-selection.log', 16549],
       ['145-lkml-4.9-rc8-headerless-storm-then-prose-with-pr_err-format-strings.log', 7269],
       ['160-zh-dmesg-T-grep-blocks-kmem-memcg-stats-pod-selection-only.log', 789343],
+      ['196-ch14399-rfc3339-syslog-table-tail-global-selection-kill-line-cut.log', 19259],
+      ['199-pai1682-journal-grep-five-memcg-selection-lines-no-kill-lines.log', 81107],
+      ['199-pai1682-journal-grep-five-memcg-selection-lines-no-kill-lines.log', 123853],
+      ['199-pai1682-journal-grep-five-memcg-selection-lines-no-kill-lines.log', 127446],
+      ['199-pai1682-journal-grep-five-memcg-selection-lines-no-kill-lines.log', 3231],
+      ['199-pai1682-journal-grep-five-memcg-selection-lines-no-kill-lines.log', 51419],
       ['73-zh-dmesg-T-d-selection-comm-hidden-by-author.log', 21797],
       ['86-coreclr-syslog-selection-in-one-line-triple-backticks.log', 31490],
     ]);
