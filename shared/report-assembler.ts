@@ -388,7 +388,7 @@ class Assembly {
     // The reaper reaps only the victim it was handed, whatever comm a paste shows (cut, or renamed by an author).
     if (open?.kill?.pid === pid) return null;
     if (open !== null && reapsItsVictim(open, pid, name)) {
-      // Its kill line was lost (`callbacks suppressed`): the reaper names it (no victim is picked before it is).
+      // Its kill line was lost (`callbacks suppressed`): the reaper names it. Earlier victims' come before headers.
       open.kill = unseenKill(pid, name, entry);
       open.lastKillTime = time;
       this.killed.set(pid, { name, time });
