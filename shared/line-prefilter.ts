@@ -118,7 +118,10 @@ const KILL = 'Killed process ';
 const SUMMARY = 'oom-kill:';
 /** A key of the kill line or of the summary, which starts the rest of one wrapped: `total-vm:`, `task_memcg=`. */
 const KEY =
-  /^(?:(?:total-vm|anon-rss|file-rss|shmem-rss|UID|pgtables|oom_score_adj):|(?:nodemask|cpuset|mems_allowed|oom_memcg|task_memcg|task|pid|uid)=)/;
+  /^(?:(?:total-vm|anon-rss|file-rss|shmem-rss|UID|pgtables|oom_score_adj):|(?:nodemask|cpuset|mems_allowed|oom_memcg|task_memcg|task|pid|uid|order|oom_score_adj|oom_adj|oomkilladj)=)/;
+const HEADER = 'invoked oom-killer:';
+/** The header's keys after its gfp_mask, each after `, ` (`nodemask=` too, before 4.19: the summary's first). */
+const HEADER_KEYS: ReadonlySet<string> = new Set(['order=', 'oom_score_adj=', 'oom_adj=', 'oomkilladj=']);
 
 /** The open record, read, when it is the kernel's line of this kind (`Killed process `, `oom-kill:`); else null. */
 function kernelLineOf(open: OpenRecord, kind: string): LogEntry | null {
@@ -129,15 +132,24 @@ function kernelLineOf(open: OpenRecord, kind: string): LogEntry | null {
 }
 
 /**
- * How the rest of the open record joins it, when the record is the kernel's kill line or summary and does not
- * have `key` yet; else null. The kill line has a space before each key, the summary a comma and no space.
+ * How the rest of the open record joins it, when the record is the kernel's kill line, summary or header and does
+ * not have `key` yet; else null. The kill line has a space before each key, the summary a comma and no space, the
+ * header a comma and a space.
  */
 function keyGlue(open: OpenRecord, key: string): string | null {
-  const kind = key.endsWith('=') ? SUMMARY : KILL;
-  const head = kernelLineOf(open, kind);
+  const header = HEADER_KEYS.has(key) || key === 'nodemask=';
+  const kind = !key.endsWith('=') ? KILL : HEADER_KEYS.has(key) ? HEADER : SUMMARY;
+  let head = kernelLineOf(open, kind);
+  let joinsHeader = kind === HEADER;
+  if (head === null && header && kind === SUMMARY) {
+    head = kernelLineOf(open, HEADER);
+    joinsHeader = true;
+  }
   if (head === null || head.text.includes(key)) return null;
   // The kernel's line ends in no space: spaces a paste kept at its end go, and the key's separator comes instead.
   head.text = head.text.trimEnd();
+  // The header's keys follow a comma and a space: a wrap after the comma joins with the space.
+  if (joinsHeader) return head.text.endsWith(',') ? ' ' : ', ';
   // The summary's keys follow a comma: a wrap after it joins with nothing, one an author made before it with one.
   if (kind === SUMMARY) return head.text.endsWith(',') ? '' : ',';
   return ' ';

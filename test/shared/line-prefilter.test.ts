@@ -426,6 +426,26 @@ describe('wrapped lines of a paste', () => {
     expectSameResults(lines.join('\n'), [1, 8192]);
   });
 
+  it('join the rest of a header a mail wrapped after a comma, by its key (twelfth red team Y/01, linux-nfs)', () => {
+    const lines = [
+      'it was killed, and then:',
+      '',
+      '[29925.425864] nfsd invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), ',
+      'order=0, oom_score_adj=0',
+    ];
+    expect(texts(lines).at(-1)).toBe(
+      'nfsd invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=0',
+    );
+    // 2.6's spelling, and one an author cut before its comma.
+    expect(
+      texts(['x', '', '[ 1.0] init invoked oom-killer: gfp_mask=0xd0,', 'order=0, oomkilladj=0']).at(-1),
+    ).toBe('init invoked oom-killer: gfp_mask=0xd0, order=0, oomkilladj=0');
+    expect(
+      texts(['x', '', '[ 1.0] a invoked oom-killer: gfp_mask=0xd0', 'order=0, oom_score_adj=0']).at(-1),
+    ).toBe('a invoked oom-killer: gfp_mask=0xd0, order=0, oom_score_adj=0');
+    expectSameResults(lines.join('\n'), [1, 8192]);
+  });
+
   it('keep a comm’s two spaces that a terminal wrap split (a review)', () => {
     const lines = [
       '[ 5120.104313] oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),c',
