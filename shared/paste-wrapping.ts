@@ -23,6 +23,7 @@ const PLUS = 0x2b;
 const DOT = 0x2e;
 const CLOSE_PAREN = 0x29;
 const PIPE = 0x7c;
+const CR = 0x0d;
 
 /** Whether an envelope follows marks that end at `start`, the two together longer than any comm. */
 function envelopeAfter(line: string, start: number): boolean {
@@ -79,10 +80,12 @@ function openingEnd(line: string): number {
   return at;
 }
 
-/** Where the line's text ends, the spaces and tabs after it left out. */
+/** Where the line's text ends, the spaces, tabs and a CR after it left out (a raw line of a CRLF file). */
 function textEnd(line: string): number {
   let end = line.length;
-  while (end > 0 && (line.charCodeAt(end - 1) === SPACE || line.charCodeAt(end - 1) === TAB)) end--;
+  for (let code = line.charCodeAt(end - 1); code === SPACE || code === TAB || code === CR;) {
+    code = line.charCodeAt(--end - 1);
+  }
   return end;
 }
 

@@ -426,6 +426,20 @@ describe('wrapped lines of a paste', () => {
     expectSameResults(lines.join('\n'), [1, 8192]);
   });
 
+  it('join a program’s adjacent literals in a CRLF file as in an LF one (a review: corpus 128, 129)', () => {
+    for (const file of [
+      'test/fixtures/kernel-logs/corpus/128-py-implicit-concat-dmesg-T-docker-scope-memcg-then-global.log',
+      'test/fixtures/kernel-logs/corpus/129-paasta-pytest-unixtime-host-prefix-split-literals-containerd-summaries.log',
+    ]) {
+      const lf = readFileSync(file, 'utf8');
+      const crlf = lf.replaceAll('\n', '\r\n');
+      const pids = (text: string) => parseKernelLog(text).events.map((e) => [e.victim.pid, e.container?.id]);
+      expect(pids(crlf)).toEqual(pids(lf));
+      expect(pids(lf)).toHaveLength(2);
+      expectSameResults(crlf, [1, 8192]);
+    }
+  });
+
   it('join the rest of a header a mail wrapped after a comma, by its key (twelfth red team Y/01, linux-nfs)', () => {
     const lines = [
       'it was killed, and then:',
