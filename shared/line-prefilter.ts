@@ -194,15 +194,6 @@ function sizeRestGlue(open: OpenRecord): string | null {
   return head !== null && ENDS_IN_A_VALUE.test(head.text) ? '' : null;
 }
 
-/** continuedLiteralQuote of the line `source[start, end)`, told at once (its last character) for most lines. */
-function literalQuoteAt(source: string, start: number, end: number): number {
-  let last = end - 1;
-  while (last > start && (source.charCodeAt(last) === 0x20 || source.charCodeAt(last) === 0x0d)) last--;
-  const code = source.charCodeAt(last);
-  const mayEndLiteral = code === 0x22 || code === 0x27 || code === 0x2b;
-  return mayEndLiteral ? continuedLiteralQuote(source.slice(start, end)) : -1;
-}
-
 /** A kill line that ends with its pid: `…Killed process 2692`, its comm and values wrapped to the next line. */
 const ENDS_IN_A_PID = /Killed process \d+$/;
 
@@ -304,7 +295,7 @@ export class RecordJoiner {
    */
   private joinsQuietLiteral(raw: string): boolean {
     const { source, start, end } = this.quiet;
-    const quote = literalQuoteAt(source, start, end);
+    const quote = continuedLiteralQuote(source.slice(start, end));
     if (quote < 0 || literalContinuation(raw, quote) === null) return false;
     this.cutOutQuiet().literalQuote = quote;
     return this.joinsLiteral(raw);

@@ -80,13 +80,23 @@ function openingEnd(line: string): number {
   return at;
 }
 
-/** Where the line's text ends, the spaces, tabs and a CR after it left out (a raw line of a CRLF file). */
-function textEnd(line: string): number {
-  let end = line.length;
+/**
+ * Where the line's text ends (before `from`), the spaces, tabs and a CR after it left out (a raw line of a CRLF
+ * file).
+ */
+function textEnd(line: string, from = line.length): number {
+  let end = from;
   for (let code = line.charCodeAt(end - 1); code === SPACE || code === TAB || code === CR;) {
     code = line.charCodeAt(--end - 1);
   }
   return end;
+}
+
+/** Whether the character at `at` is escaped: an odd run of backslashes before it. */
+function escapedAt(line: string, at: number): boolean {
+  let slashes = 0;
+  while (line.charCodeAt(at - 1 - slashes) === BACKSLASH) slashes++;
+  return slashes % 2 === 1;
 }
 
 /** The line without the backticks (and spaces after them) that close inline code; the line when none do. */
@@ -124,11 +134,9 @@ function withoutStringQuotes(line: string): string {
 
 /** Whether the quote stands unescaped between the line's first character and `close`: two literals, not one. */
 function quotedInside(line: string, quote: number, close: number): boolean {
-  for (let at = line.indexOf(String.fromCharCode(quote), 1); at > 0 && at < close;) {
-    let slashes = 0;
-    while (line.charCodeAt(at - 1 - slashes) === BACKSLASH) slashes++;
-    if (slashes % 2 === 0) return true;
-    at = line.indexOf(String.fromCharCode(quote), at + 1);
+  const mark = String.fromCharCode(quote);
+  for (let at = line.indexOf(mark, 1); at > 0 && at < close; at = line.indexOf(mark, at + 1)) {
+    if (!escapedAt(line, at)) return true;
   }
   return false;
 }
@@ -144,19 +152,18 @@ const ASSIGNED_LITERAL_HEAD =
 const SEMICOLON = 0x3b;
 const BACKSLASH = 0x5c;
 
-/** Where a literal's closing quote is, when the line ends with it (and a `,`, `;` or `)` after it); else -1. */
-function closingQuoteAt(line: string, quote: number): number {
-  let end = textEnd(line);
+/**
+ * Where a literal's closing quote is, when the line's text (up to `textEnd`) ends with it and a `,`, `;` or `)`
+ * after it; else -1. An escaped quote closes nothing: the literal goes on.
+ */
+function closingQuoteAt(line: string, quote: number, textEndAt = textEnd(line)): number {
+  let end = textEndAt;
   for (let marks = 0; marks < 2; marks++) {
     const last = line.charCodeAt(end - 1);
     if (last !== COMMA && last !== SEMICOLON && last !== CLOSE_PAREN) break;
     end--;
   }
-  if (line.charCodeAt(end - 1) !== quote) return -1;
-  // An odd run of backslashes before it escapes it: the literal goes on.
-  let slashes = 0;
-  while (line.charCodeAt(end - 2 - slashes) === BACKSLASH) slashes++;
-  return slashes % 2 === 0 ? end - 1 : -1;
+  return line.charCodeAt(end - 1) === quote && !escapedAt(line, end - 1) ? end - 1 : -1;
 }
 
 /** A double-quoted literal's text with its escapes read (`\"`, `\\`, `\t`, `\u001b`), as JSON reads them. */
@@ -234,10 +241,13 @@ const LITERAL_START = /^[ \t]*(?:[([+][ \t]*)?[bBrRuUfF]{0,2}(["'])/;
 
 /** Whether the text before `at` ends in a `\n` escape (a program's record end), not an escaped backslash and `n`. */
 function endsInNewlineEscape(line: string, at: number): boolean {
-  if (line.charCodeAt(at - 1) !== 0x6e) return false;
-  let slashes = 0;
-  while (line.charCodeAt(at - 2 - slashes) === BACKSLASH) slashes++;
-  return slashes % 2 === 1;
+  return line.charCodeAt(at - 1) === 0x6e && escapedAt(line, at - 1);
+}
+
+/** Where a program's literal piece ends on the line: its text's end, a concatenation's `+` after it left out. */
+function literalEnd(line: string): number {
+  const end = textEnd(line);
+  return line.charCodeAt(end - 1) === PLUS ? textEnd(line, end - 1) : end;
 }
 
 /**
@@ -247,8 +257,7 @@ function endsInNewlineEscape(line: string, at: number): boolean {
  * ends the log record it holds. Else -1. Cheap on lines that are no literal: their last character tells.
  */
 export function continuedLiteralQuote(line: string): number {
-  let end = textEnd(line);
-  if (line.charCodeAt(end - 1) === PLUS) end = textEnd(line.slice(0, end - 1));
+  const end = literalEnd(line);
   const quote = line.charCodeAt(end - 1);
   if (quote !== DOUBLE_QUOTE && quote !== SINGLE_QUOTE) return -1;
   // A triple quote opens or closes a block of text (Python), whose lines are no literals of their own.
@@ -260,7 +269,7 @@ export function continuedLiteralQuote(line: string): number {
   if (head === null || (head[1] as string).charCodeAt(0) !== quote) return -1;
   // Where the literal's text starts in the line: after its opening quote.
   const opened = head[0].length + (assigned === null ? 0 : line.length - trimmed.length);
-  const close = closingQuoteAt(line.slice(0, end), quote);
+  const close = closingQuoteAt(line, quote, end);
   if (close !== end - 1 || close < opened) return -1;
   return endsInNewlineEscape(line, end - 1) ? -1 : quote;
 }
@@ -273,16 +282,13 @@ export function continuedLiteralQuote(line: string): number {
 export function literalContinuation(raw: string, quote: number): string | null {
   const start = LITERAL_START.exec(raw);
   if (start === null || (start[1] as string).charCodeAt(0) !== quote) return null;
-  let end = textEnd(raw);
-  if (raw.charCodeAt(end - 1) === PLUS) end = textEnd(raw.slice(0, end - 1));
-  const close = closingQuoteAt(raw.slice(0, end), quote);
+  const close = closingQuoteAt(raw, quote, literalEnd(raw));
   if (close < start[0].length) return null;
   return raw.slice(start[0].length, endsInNewlineEscape(raw, close) ? close - 2 : close);
 }
 
 /** The text of a literal's first piece without its closing quote (and a `+` after it), when it still has it. */
 export function withoutLiteralClose(text: string, quote: number): string {
-  let end = textEnd(text);
-  if (text.charCodeAt(end - 1) === PLUS) end = textEnd(text.slice(0, end - 1));
+  const end = literalEnd(text);
   return text.charCodeAt(end - 1) === quote ? text.slice(0, end - 1) : text;
 }
