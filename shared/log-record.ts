@@ -402,13 +402,13 @@ function readRecord(raw: string, asPage: boolean): LogEntry | null {
     text = inner;
   }
   // No stage takes anything off a text that no prefix may match.
-  if (!mayStartAnyPrefix(text))
-    return entry.enveloped || asPage ? finishEntry(entry, text) : withoutEnvelope(raw, entry, text);
-  for (const stage of STAGES) {
-    const rest = stage(text, entry);
-    if (rest === null) continue;
-    entry.enveloped = true;
-    text = rest;
+  if (mayStartAnyPrefix(text)) {
+    for (const stage of STAGES) {
+      const rest = stage(text, entry);
+      if (rest === null) continue;
+      entry.enveloped = true;
+      text = rest;
+    }
   }
   return entry.enveloped || asPage ? finishEntry(entry, text) : withoutEnvelope(raw, entry, text);
 }
