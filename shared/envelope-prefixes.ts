@@ -10,9 +10,21 @@ const DMESG_LEVEL =
 const DMESG_RAW_PRIORITY = /^<\d{1,3}>(?=\[)/;
 const DMESG_TIME = /^\[ *(\d+)\.(\d{1,9})\] ?/;
 const PRINTK_CALLER = /^\[ *[TC]\d+\] ?/;
+// `dmesg -d` and `dmesg --time-format=delta`: the time since the record before, in angle brackets, after the boot
+// time or alone (`[31400.746127 <    0.000015>] `, `[<    0.000015>] `).
+const DMESG_DELTA = /^\[(?: *(\d+)\.(\d{1,9}) )?< *\d+\.\d{1,9}>\] ?/;
+// `dmesg -e`, `-H` and `--time-format=reltime`: the time since the record before (`[  +0.000015] `), and where the
+// minute changes, that minute instead (`[Dec 6 00:12] `, `[Dec10 00:12] `: strftime's `%b%e %H:%M`, which a
+// translation may turn to `%e%b`). Neither dates a record. util-linux's dmesg.c.
+const DMESG_RELTIME =
+  /^\[(?: *[+-]\d+\.\d{1,9}|([^\]\d\s<+-][^\]\d]{0,15} ?\d{1,2} \d\d:\d\d|\d{1,2} ?[^\]\d\s<][^\]\d]{0,15} \d\d:\d\d))\] ?/;
 // `dmesg -T` dates, in any language: they hold a clock time. Not task-table brackets (`[   2874]`), trace
 // addresses (`[<ffff…>]`) nor a comm such as `[worker1]`.
 const DMESG_WALL = /^\[([^\]\d\s<][^\]]{0,40}\d:\d\d:\d\d[^\]]{0,20})\] ?/;
+// A date and time in brackets that starts with the year (`[2016-02-02 07:09:26]  `: a collector's stamp before
+// each kernel line, mesos/kibana#13): ISO 8601's order, a space or `T` between, a fraction and zone optional.
+const BRACKETED_ISO =
+  /^\[(\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(?:[.,]\d{1,9})?(?: ?(?:Z|UTC|[+-]\d\d:?\d\d))?)\] ?/;
 // The same date whose `[` a copy lost (a paste that starts inside the first stamp): then the clock time must
 // end in its year, and the line is no other bracket's.
 const DMESG_WALL_CUT = /^\s?([^\][\d\s<][^\][]{0,40}\d:\d\d:\d\d \d{4})\] /;
@@ -49,6 +61,12 @@ const TALOS_KMSG =
 // come first (`<4>`).
 const SYSLOG_NO_TAG =
   /^(?:<\d{1,3}>)?(?![[<{])(\S{1,12} {1,2}\d{1,2} \d\d:\d\d:\d\d(?:\.\d{1,9})?) ([^\s:[\]]{1,255}) (?=\S)/;
+// An RFC 3339 time with no program tag after it, after the tagged form failed. With a numeric zone, as rsyslog and
+// `aws logs tail` print it, the host or the stream follows (`2026-11-22T14:41:50.508000+00:00 node-kernel Memory
+// cgroup out of memory: …`); with `Z` (Go's RFC 3339: kubectl, containerd) or none (`aws logs tail --format
+// short`), the message does: as it is, spaces first (a frame's).
+const RFC3339_NO_TAG =
+  /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?)(?:([+-]\d\d:\d\d) ([^\s[\]]{1,255})|(Z)?) (?= *\S)/;
 // A syslog template of the tag alone, or of the time of day and the tag (`%timegenerated:::date-hour…%`):
 // `kernel: `, `19:18:21 kernel: `; no date, no host.
 const KERNEL_TAG = /^(?:(\d{1,2}:\d\d:\d\d(?:\.\d{1,9})?) )?kernel: ?/;
@@ -132,6 +150,7 @@ export const NO_TAG: Prefix = { pattern: SYSLOG_NO_TAG, mayStart: mayStartNoTag 
 function mayStartKernelTag(text: string): boolean {
   return isDigit(text.charCodeAt(0)) || text.startsWith('kernel:');
 }
+export const RFC3339_UNTAGGED: Prefix = { pattern: RFC3339_NO_TAG, mayStart: digitFirst };
 export const TAG_ONLY: Prefix = { pattern: KERNEL_TAG, mayStart: mayStartKernelTag };
 /** A line that does not start with a bracket but closes one later: fields before a stamp, or a stamp's rest. */
 function bracketClosesLater(text: string): boolean {
@@ -147,6 +166,9 @@ export const LEVEL: Prefix = {
 };
 export const RAW_PRIORITY: Prefix = { pattern: DMESG_RAW_PRIORITY, mayStart: (text) => text.startsWith('<') };
 export const TIME: Prefix = { pattern: DMESG_TIME, mayStart: bracketFirst };
+export const ISO_BRACKETED: Prefix = { pattern: BRACKETED_ISO, mayStart: bracketFirst };
+export const DELTA: Prefix = { pattern: DMESG_DELTA, mayStart: bracketFirst };
+export const RELTIME: Prefix = { pattern: DMESG_RELTIME, mayStart: bracketFirst };
 export const WALL: Prefix = { pattern: DMESG_WALL, mayStart: bracketFirst };
 export const WALL_CUT: Prefix = { pattern: DMESG_WALL_CUT, mayStart: bracketClosesLater };
 export const CALLER: Prefix = { pattern: PRINTK_CALLER, mayStart: bracketFirst };
@@ -178,8 +200,12 @@ export const PREFIXES_BY_FREQUENCY: readonly Prefix[] = [
   TALOS,
   EMBEDDED,
   NO_TAG,
+  RFC3339_UNTAGGED,
   TAG_ONLY,
   WALL_CUT,
+  DELTA,
+  RELTIME,
+  ISO_BRACKETED,
 ];
 
 /**

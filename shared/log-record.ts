@@ -7,13 +7,16 @@
 import { isoFromMs } from './iso-time.ts';
 import {
   CALLER,
+  DELTA,
   EMBEDDED,
   FULL,
+  ISO_BRACKETED,
   ISO_TIME,
   KMSG,
   LEVEL,
   LOGREAD,
   NO_TAG,
+  RFC3339_UNTAGGED,
   TAG_ONLY,
   matchOf,
   mayStartAnyPrefix,
@@ -21,6 +24,7 @@ import {
   NO_HOST,
   PREFIXES_BY_FREQUENCY,
   RAW_PRIORITY,
+  RELTIME,
   RFC3339,
   RFC5424,
   SYSLOG_LINE,
@@ -32,6 +36,7 @@ import {
 } from './envelope-prefixes.ts';
 import { flatKmsgRecord, type FlatKmsgRecord } from './kmsg-record.ts';
 import { withoutPasteWrapping } from './paste-wrapping.ts';
+import { hostOfStream, isJsonObject, printedLogEvent } from './printed-log-event.ts';
 
 // Where the parser's readers and record-shape's test have always found them.
 export { isoFromMs };
@@ -291,6 +296,14 @@ function stripCollector(text: string, entry: LogEntry): string | null {
     entry.host = hostOf(m[2] as string);
     return text.slice(m[0].length);
   }
+  m = matchOf(RFC3339_UNTAGGED, text);
+  if (m !== null) {
+    const zone = m[2] ?? m[4];
+    if (zone === undefined) entry.stamp = m[1] as string;
+    else entry.wallTime = isoOrNull(`${m[1]}${zone}`);
+    if (m[3] !== undefined) entry.host = hostOf(m[3]);
+    return text.slice(m[0].length);
+  }
   m = matchOf(TAG_ONLY, text);
   if (m === null) return null;
   entry.stamp = m[1] ?? null;
@@ -303,7 +316,7 @@ function stripDmesgLevel(text: string): string | null {
   return m === null ? null : text.slice(m[0].length);
 }
 
-/** `[ 3467.508223]`, or the `dmesg -T` date. */
+/** `[ 3467.508223]`, or the `dmesg -T` date, or dmesg's other times (`-d`, `--time-format=delta`, `-e`). */
 function stripDmesgTime(text: string, entry: LogEntry): string | null {
   let m = matchOf(TIME, text);
   if (m !== null) {
@@ -315,7 +328,17 @@ function stripDmesgTime(text: string, entry: LogEntry): string | null {
     entry.wallTime = isoOrNull(`${m[1]}.${m[2]}${m[3]}`);
     return text.slice(m[0].length);
   }
-  m = matchOf(WALL, text) ?? matchOf(WALL_CUT, text);
+  m = matchOf(DELTA, text);
+  if (m !== null) {
+    if (m[1] !== undefined) entry.kernelTime = Number(`${m[1]}.${m[2]}`);
+    return text.slice(m[0].length);
+  }
+  m = matchOf(RELTIME, text);
+  if (m !== null) {
+    entry.stamp = m[1] ?? m[2] ?? null;
+    return text.slice(m[0].length);
+  }
+  m = matchOf(WALL, text) ?? matchOf(WALL_CUT, text) ?? matchOf(ISO_BRACKETED, text);
   if (m === null) return null;
   entry.stamp = m[1] as string;
   return text.slice(m[0].length);
@@ -384,12 +407,21 @@ export function readLogRecord(raw: string): LogEntry | null {
   return readRecord(raw, false);
 }
 
-/** readLogRecord; `asPage`: the line is a web page's text already (pageText), not to be read as one again. */
-function readRecord(raw: string, asPage: boolean): LogEntry | null {
+/**
+ * readLogRecord; `asPage`: the line is a web page's text already (pageText), not to be read as one again;
+ * `carried`: the line is the message of another envelope (a printed log event, a record's message), which
+ * holds no third.
+ */
+function readRecord(raw: string, asPage: boolean, carried = false): LogEntry | null {
   const flat = flatKmsgRecord(raw);
   if (flat !== null) return flatKmsgEntry(flat);
   const line = messageLine(raw);
   if (line === null) return null;
+  const printed = carried ? null : printedLogEvent(line);
+  if (printed !== null) {
+    const inner = readRecord(printed.message, false, true);
+    return inner === null ? null : carriedBy(inner, { ...printed, host: hostOfStream(printed.stream) });
+  }
 
   const entry = blankEntry(line);
   let text = line;
@@ -399,6 +431,11 @@ function readRecord(raw: string, asPage: boolean): LogEntry | null {
     if (inner === null) return null;
     // kmsg and journald records carry the kernel's text as printed: there is no prefix to look for.
     if (record.sec !== undefined || record.MESSAGE !== undefined) return finishEntry(entry, inner);
+    // A record whose message is a record: a collector that shipped another's JSON lines (`{"log":"{\"priority\":…}"}`).
+    if (!carried && isJsonObject(inner)) {
+      const nested = readRecord(inner, false, true);
+      return nested === null ? null : carriedBy(nested, entry);
+    }
     text = inner;
   }
   // No stage takes anything off a text that no prefix may match.
@@ -417,6 +454,20 @@ function readRecord(raw: string, asPage: boolean): LogEntry | null {
  * The entry of a line without an envelope, or of the line as a web page showed it (pageText) when it differs: read
  * once so, not again (a page's text read as a page is not a page).
  */
+/**
+ * The entry of a message that another envelope carried: what its own envelope did not say (a time, the host),
+ * the carrier's says, as the parse function fills a line in from its CloudWatch event.
+ */
+function carriedBy(inner: LogEntry, carrier: Pick<LogEntry, 'wallTime' | 'stamp' | 'host'>): LogEntry {
+  inner.enveloped = true;
+  inner.host ??= carrier.host;
+  if (inner.wallTime === null && inner.stamp === null) {
+    inner.wallTime = carrier.wallTime;
+    inner.stamp = carrier.stamp;
+  }
+  return inner;
+}
+
 function withoutEnvelope(raw: string, entry: LogEntry, text: string): LogEntry | null {
   const page = pageText(raw);
   return page === null ? finishEntry(entry, text) : readRecord(page, true);
@@ -560,6 +611,11 @@ export interface RecordSkim {
   holder: string;
 }
 
+/** The skim of a message that another envelope carried (readRecord's carriedBy). */
+function carriedSkim(inner: RecordSkim | null): RecordSkim | null {
+  return inner === null ? null : { enveloped: true, holder: inner.holder };
+}
+
 /**
  * readLogRecord without reading the record: null where it returns null, else whether the entry carries an
  * envelope and a text that holds its message. A stage applies to the line as it is when no stage before it
@@ -570,14 +626,19 @@ export function skimLogRecord(raw: string): RecordSkim | null {
   return skimRecord(raw, false);
 }
 
-/** skimLogRecord; `asPage` as for readRecord. */
-function skimRecord(raw: string, asPage: boolean): RecordSkim | null {
+/** skimLogRecord; `asPage` and `carried` as for readRecord. */
+function skimRecord(raw: string, asPage: boolean, carried = false): RecordSkim | null {
   const line = messageLine(raw);
   if (line === null) return null;
+  const printed = carried ? null : printedLogEvent(line);
+  if (printed !== null) return carriedSkim(skimRecord(printed.message, false, true));
   const record = jsonRecordOf(line);
   if (record !== null) {
     const message = stringField(record, RECORD_MESSAGE_KEYS);
-    return message === null ? null : { enveloped: true, holder: message };
+    if (message === null) return null;
+    const nested =
+      record.sec === undefined && record.MESSAGE === undefined && !carried && isJsonObject(message);
+    return nested ? carriedSkim(skimRecord(message, false, true)) : { enveloped: true, holder: message };
   }
   for (const prefix of PREFIXES_BY_FREQUENCY) {
     if (prefix.mayStart(line) && prefix.pattern.test(line)) return { enveloped: true, holder: line };

@@ -81,8 +81,23 @@ export function lineShapeAt(text: string, start: number, end: number): LineShape
   // `// `): the skim has more to take off.
   if (first <= 0x20 || first >= 0x7f || first === 0x3e || first === 0x23 || first === 0x2f) return 'unknown';
   if (quickEnvelope(text, start, last, first)) return 'enveloped';
-  for (const prefix of prefixesFor(first)) if (matchesAt(prefix, text, start, last)) return 'enveloped';
+  for (const prefix of prefixesFor(first)) {
+    if (!matchesAt(prefix, text, start, last)) continue;
+    return prefix === P.RFC3339_SYSLOG && recordAfterTime(text, start) ? 'unknown' : 'enveloped';
+  }
   return 'unknown';
+}
+
+/**
+ * Whether the RFC 3339 time is followed by a JSON record, after a stream name or not: `aws logs tail` prints a
+ * log event so (shared/printed-log-event.ts), and the skim reads the record, whose escapes the line may hide
+ * OOM text behind. The pattern took the record's first words for a host and a tag.
+ */
+function recordAfterTime(text: string, start: number): boolean {
+  const pattern = P.RFC3339_SYSLOG;
+  pattern.lastIndex = start;
+  const m = pattern.exec(text);
+  return m !== null && ((m[2] as string).startsWith('{') || (m[3] as string).startsWith('{'));
 }
 
 // ---------------------------------------------------------------------------------------------------------------

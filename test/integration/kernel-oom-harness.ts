@@ -66,9 +66,31 @@ export interface OomRun {
   reportHeaderRateLimited: boolean;
   /** `dmesg` output after our marker line. */
   dmesgText: string;
+  /**
+   * The same records in dmesg's other formats (DMESG_FORMATS), each after our marker; a format this machine's
+   * dmesg does not know is left out.
+   */
+  dmesgFormats: Partial<Record<DmesgFormat, string>>;
   /** Raw /dev/kmsg records after our marker record. */
   kmsgText: string;
 }
+
+/**
+ * util-linux dmesg's other ways to print the log (dmesg(1)), which people paste as often as the plain one: the
+ * wall clock, ISO times, the time between records, the minute and the time between, no time, the facility and
+ * level, JSON.
+ */
+export const DMESG_FORMATS = {
+  ctime: ['-T'],
+  iso: ['--time-format=iso'],
+  delta: ['--time-format=delta'],
+  'time-and-delta': ['-d'],
+  reltime: ['--time-format=reltime'],
+  notime: ['--time-format=notime'],
+  decode: ['-x'],
+  json: ['--json'],
+} as const satisfies Record<string, readonly string[]>;
+export type DmesgFormat = keyof typeof DMESG_FORMATS;
 
 const VICTIM_TIME_LIMIT_MS = 15_000;
 const LEFTOVER_DRAIN_LIMIT_MS = 5_000;
@@ -245,6 +267,7 @@ export async function runOomScenario(host: CgroupHost, scenario: OomScenario): P
     const kmsgText = textAfterMarker(readKmsgRecords(), marker);
     if (dmesgText === null || kmsgText === null)
       throw new Error(`marker ${marker} not found in the kernel log`);
+    const dmesgFormats = await readDmesgFormats(marker);
     const kernelPath = (dir: string) => path.posix.join('/', path.relative(host.mountPoint, dir));
     return {
       kernelRelease: release(),
@@ -256,6 +279,7 @@ export async function runOomScenario(host: CgroupHost, scenario: OomScenario): P
       ...outcome,
       reportHeaderRateLimited: !cgroupLineSeen(dmesgText, outcome.victimPid),
       dmesgText,
+      dmesgFormats,
       kmsgText,
     };
   } finally {
@@ -346,9 +370,22 @@ function writeKernelLogLine(text: string): void {
   fs.writeFileSync('/dev/kmsg', `${text}\n`);
 }
 
-async function readDmesg(): Promise<string> {
-  const { stdout } = await execFileAsync('dmesg', [], { maxBuffer: 64 * 1024 * 1024 });
+async function readDmesg(args: readonly string[] = []): Promise<string> {
+  const { stdout } = await execFileAsync('dmesg', args, { maxBuffer: 64 * 1024 * 1024 });
   return stdout;
+}
+
+/** Each of DMESG_FORMATS after the marker, but those this dmesg refuses (an older util-linux). */
+async function readDmesgFormats(marker: string): Promise<Partial<Record<DmesgFormat, string>>> {
+  const formats: Partial<Record<DmesgFormat, string>> = {};
+  for (const [format, args] of Object.entries(DMESG_FORMATS) as [DmesgFormat, readonly string[]][]) {
+    const text = await readDmesg(args).then(
+      (out) => textAfterMarker(out, marker),
+      () => null,
+    );
+    if (text !== null) formats[format] = text;
+  }
+  return formats;
 }
 
 /**
@@ -485,6 +522,14 @@ export function writeCaptureFixtures(
     `# Real capture, dmesg text after a marker line: ${how}\n${run.dmesgText}`,
   );
   fs.writeFileSync(`${base}.expected.json`, `${JSON.stringify(expectedKill(scenario, run), null, 2)}\n`);
+  for (const [format, text] of Object.entries(run.dmesgFormats)) {
+    const args = DMESG_FORMATS[format as DmesgFormat].join(' ');
+    fs.writeFileSync(
+      `${base}.dmesg-${format}.log`,
+      `# Real capture, \`dmesg ${args}\` after a marker line: ${how}\n${text}`,
+    );
+    written.push(`${base}.dmesg-${format}.log`);
+  }
   if (withRawKmsg) {
     const continuations = run.kmsgText.split('\n').filter((line) => line.startsWith(' ')).length;
     fs.writeFileSync(

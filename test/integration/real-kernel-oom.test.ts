@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { parseKernelLog } from '../../shared/kernel-log.ts';
 import {
   cgroupMountPoint,
+  DMESG_FORMATS,
   expectedKill,
   ownCgroupPath,
   PARENT_COMM,
@@ -112,6 +113,11 @@ for (const version of ['v1', 'v2'] satisfies CgroupVersion[]) {
           const live = { exactPaths: false, othersMayShareLog: true };
           expectOneKillOf(run.dmesgText, expected, { form: 'dmesg', ...live });
           expectOneKillOf(run.kmsgText, expected, { form: 'kmsg', ...live });
+          const missing = Object.keys(DMESG_FORMATS).filter((format) => !(format in run.dmesgFormats));
+          if (missing.length > 0) console.warn(`${title}: this dmesg does not print ${missing.join(', ')}`);
+          for (const [format, text] of Object.entries(run.dmesgFormats)) {
+            expectOneKillOf(text, expected, { form: `dmesg-${format}`, ...live });
+          }
         });
       }
     },
@@ -130,7 +136,8 @@ describe('stored real-kernel captures', () => {
     const expected = JSON.parse(
       fs.readFileSync(path.join(FIXTURE_DIR, expectationFile), 'utf8'),
     ) as ExpectedKill;
-    for (const form of ['dmesg', 'kmsg'] as const) {
+    const forms = ['dmesg', 'kmsg', ...Object.keys(DMESG_FORMATS).map((format) => `dmesg-${format}`)];
+    for (const form of forms) {
       const file = path.join(FIXTURE_DIR, `${base}.${form}.log`);
       if (!fs.existsSync(file)) continue;
       it(`${base}.${form}.log gives exactly the kill that was caused`, () => {
@@ -155,7 +162,8 @@ describe('stored real-kernel captures', () => {
 });
 
 interface KillCheck {
-  form: 'dmesg' | 'kmsg';
+  /** `dmesg`, `kmsg`, or `dmesg-<format>` (DMESG_FORMATS). */
+  form: string;
   /** Stored captures name the exact paths; a live run only knows how they end. */
   exactPaths: boolean;
   /** A live kernel log may hold other runs' kills; a stored capture holds only ours. */

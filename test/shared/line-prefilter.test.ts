@@ -21,6 +21,7 @@ const SAMPLE_DIRS = [
   'test/fixtures/kernel-logs',
   'test/fixtures/kernel-logs/corpus',
   'test/fixtures/real-kernel',
+  'test/fixtures/cloudwatch-cli',
   'examples',
 ];
 const SAMPLES = SAMPLE_DIRS.flatMap((dir) =>

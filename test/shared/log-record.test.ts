@@ -42,6 +42,54 @@ describe('readLogRecord removes every envelope people really have', () => {
     expect(readLogRecord(`<3>[ 3467.508244] ${KILL}`)).toMatchObject({ text: KILL, kernelTime: 3467.508244 });
   });
 
+  it("dmesg's relative times: -d, --time-format=delta, -e / -H / --time-format=reltime (util-linux 2.38.1)", () => {
+    // Lines of this machine's own kernel log, a kill the real-kernel test caused, in each of dmesg's formats.
+    const kill =
+      'Memory cgroup out of memory: Killed process 19231 (tail) total-vm:68148kB, anon-rss:65280kB, file-rss:1680kB, shmem-rss:0kB, UID:0 pgtables:176kB oom_score_adj:0';
+    expect(readLogRecord(`[31400.746127 <    0.000015>] ${kill}`)).toMatchObject({
+      text: kill,
+      kernelTime: 31400.746127,
+      enveloped: true,
+    });
+    for (const line of [`[<    0.000015>] ${kill}`, `[  +0.000015] ${kill}`]) {
+      expect(readLogRecord(line)).toMatchObject({
+        text: kill,
+        kernelTime: null,
+        stamp: null,
+        enveloped: true,
+      });
+    }
+    // reltime's minute, where it changes: strftime's `%b%e %H:%M` (`Dec10` from the 10th on), or translated.
+    expect(readLogRecord('[Dec 6 00:12] real-kernel-test-marker 32fa39df')).toMatchObject({
+      text: 'real-kernel-test-marker 32fa39df',
+      stamp: 'Dec 6 00:12',
+    });
+    expect(readLogRecord(`[Dec10 00:12] ${kill}`)).toMatchObject({ text: kill, stamp: 'Dec10 00:12' });
+    expect(readLogRecord(`[10 déc. 00:12] ${kill}`)).toMatchObject({ text: kill, stamp: '10 déc. 00:12' });
+    expect(readLogRecord('[Dec 5 23:19]  handle_mm_fault+0xd3/0x340')).toMatchObject({
+      text: ' handle_mm_fault+0xd3/0x340',
+    });
+    // Brackets that are no time stay text: a task row, a trace address, a comm with a colon.
+    expect(readLogRecord('[  19231]     0 19231    17037    16740 tail')?.text).toBe(
+      '[  19231]     0 19231    17037    16740 tail',
+    );
+    expect(readLogRecord('[kworker/10:12] x')?.text).toBe('[kworker/10:12] x');
+  });
+
+  it("a collector's bracketed ISO date and time before each line (corpus 201, mesos/kibana#13)", () => {
+    expect(
+      readLogRecord('[2016-02-02 07:09:26]  memory: usage 1048576kB, limit 1048576kB, failcnt 78'),
+    ).toMatchObject({
+      text: ' memory: usage 1048576kB, limit 1048576kB, failcnt 78',
+      stamp: '2016-02-02 07:09:26',
+      enveloped: true,
+    });
+    expect(readLogRecord('[2026-12-06T01:56:40.123+00:00] x')).toMatchObject({
+      text: 'x',
+      stamp: '2026-12-06T01:56:40.123+00:00',
+    });
+  });
+
   it('dmesg -T in English and other languages keeps the stamp as printed', () => {
     expect(readLogRecord(`[Thu Dec  7 00:05:15 2017] ${KILL}`)).toMatchObject({
       text: KILL,

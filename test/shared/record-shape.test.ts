@@ -66,6 +66,10 @@ describe('lineShapeAt', () => {
     ['[T123] x', 'enveloped'],
     // The skim has more to take off, or reads what JSON.parse reads: told by the skim itself.
     ['> [ 1.5] x', 'unknown'],
+    // `aws logs tail` (test/fixtures/cloudwatch-cli): a record after the time and stream, whose escapes the line
+    // may hide text behind; the RFC 3339 pattern would take its first words for a host and a tag.
+    ['2026-11-22T14:41:50.508000+00:00 ip-10-0-1-23.kernel {"priority":3,"msg":"a b: c"}', 'unknown'],
+    ['2026-11-22T14:41:50 {"msg":"a b: c"}', 'unknown'],
     ['  [ 1.5] x', 'unknown'],
     ['\ufeff[ 1.5] x', 'unknown'],
     ['{"msg":"a\\nb"}', 'unknown'],

@@ -111,6 +111,7 @@ describe('isVictimUnknown, on the real reports of the corpus', () => {
       '154-ecs4508-dmesg-T-ecs-task-container-task-in-no-kill.log',
       '155-nomad4495-syslog-task-in-nomad-alloc-oneliner.log',
       '167-alibaba-alinux-4.19-doc-task-in-limit-of-host-vendor-global-masked-gfp.log',
+      '201-mesos-kibana-bracketed-iso-stamp-docker-task-in-counters-no-kill.log',
       '28-k8s-pause-pod-limit-task-in-no-kill-line.log',
       '40-kata-crio-conmon-pod-limit-task-in.log',
     ]);
