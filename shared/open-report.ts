@@ -240,6 +240,33 @@ export function takesLateTaskIn(report: OpenReport, oom: string | null): boolean
   return report.statsPath !== null ? report.statsPath === oom : report.trigger !== null;
 }
 
+/**
+ * Whether an `oom-kill:` summary after the report's kill line belongs to it: it names the pid that line killed,
+ * printed with it (printedTogether), and the report has no cgroup line yet. A paste newest first prints it so
+ * (`journalctl -r`: easydiffusion#759).
+ */
+export function takesLateSummary(report: OpenReport, pid: number | null, time: LineTime): boolean {
+  const kill = report.kill;
+  if (pid === null || kill?.pid !== pid || !kill.killLineSeen || !printedTogether(kill, time)) return false;
+  return report.taskMemcg === null && report.summaryPid === null && report.oomMemcg === null;
+}
+
+/**
+ * Whether two lines were printed together, as far as their times tell: kernel times, or wall clocks, at most a
+ * second apart, or the same stamp as printed (or none on both).
+ */
+function printedTogether(a: LineTime, b: LineTime): boolean {
+  if (a.kernelTime !== null || b.kernelTime !== null)
+    return a.kernelTime !== null && b.kernelTime !== null && Math.abs(a.kernelTime - b.kernelTime) <= 1;
+  if (a.wallTime !== null || b.wallTime !== null)
+    return (
+      a.wallTime !== null &&
+      b.wallTime !== null &&
+      Math.abs(wallSeconds(a.wallTime) - wallSeconds(b.wallTime)) <= 1
+    );
+  return a.stamp === b.stamp;
+}
+
 export function killTime(time: LineTime): number | null {
   return time.kernelTime ?? (time.wallTime === null ? null : wallSeconds(time.wallTime));
 }

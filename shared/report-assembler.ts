@@ -42,6 +42,7 @@ import {
   MAX_EVENT_LINES,
   MAX_LINE_CHARS,
   newReport,
+  takesLateSummary,
   takesLateTaskIn,
   taskRowOf,
   timeOf,
@@ -263,8 +264,11 @@ class Assembly {
         report.invokerCpuset = line.cpuset;
         return report;
       }
-      case 'summary':
-        return takeSummary(this.reportForCgroupLine(time), line, entry);
+      case 'summary': {
+        const open = this.state.open;
+        const late = open !== null && takesLateSummary(open, line.pid, lineTimeOf(entry));
+        return takeSummary(late ? open : this.reportForCgroupLine(time), line, entry);
+      }
       case 'task-in': {
         const open = this.state.open;
         const late = open !== null && takesLateTaskIn(open, line.oom);

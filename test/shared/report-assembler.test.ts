@@ -345,6 +345,23 @@ describe('kills known by one line, and lines that name no kill (issue 10)', () =
     ]);
   });
 
+  it('an `oom-kill:` summary after the kill line of its pid belongs to that kill (journalctl -r, corpus 200)', () => {
+    const prefix = 'Jan 09 14:15:16 kernel:';
+    const kill = `${prefix} Out of memory: Killed process 569725 (uvicorn) total-vm:44099472kB, anon-rss:19645212kB, file-rss:200140kB, shmem-rss:16384kB, UID:1000 pgtables:41196kB oom_score_adj:0`;
+    const summary = (pid: number) =>
+      `${prefix} oom-kill:constraint=CONSTRAINT_NONE,nodemask=(null),cpuset=user.slice,mems_allowed=0,global_oom,task_memcg=/user.slice/user-1000.slice/session-1.scope,task=uvicorn,pid=${pid},uid=1000`;
+    const newestFirst = parseKernelLog([kill, summary(569725)].join('\n'));
+    expect(newestFirst.events.map((e) => [e.victim.pid, e.cgroup.task, e.complete])).toEqual([
+      [569725, '/user.slice/user-1000.slice/session-1.scope', true],
+    ]);
+    // A summary of another pid is the next report's.
+    const next = parseKernelLog([kill, summary(569726)].join('\n'));
+    expect(next.events.map((e) => [e.victim.pid, e.cgroup.task])).toEqual([
+      [569725, null],
+      [569726, '/user.slice/user-1000.slice/session-1.scope'],
+    ]);
+  });
+
   it('a `Task in` line after a headerless kill starts the next report', () => {
     const { events } = parseKernelLog(
       [
