@@ -37,11 +37,19 @@ const RFC3339_SYSLOG =
 // before the writer, no host; its day and month always in English, three letters each.
 const LOGREAD_LINE =
   /^([A-Z][a-z]{2} [A-Z][a-z]{2} {1,2}\d{1,2} \d\d:\d\d:\d\d \d{4}) [a-z]{2,8}\d?\.[a-z]{3,7} ([^\s:[]{1,64})(?:\[\d{1,10}\])?: ?/;
+// busybox syslogd's own file (and its `logread` on Debian, Alpine): the host, then the facility and level before the
+// writer, as OpenWrt's without the year (`Dec  6 01:59:29 vm kern.err kernel: `).
+const BUSYBOX_SYSLOG_LINE =
+  /^(\S{1,12} {1,2}\d{1,2} \d\d:\d\d:\d\d) (\S{1,255}) [a-z]{2,8}\d?\.[a-z]{3,7} ([^\s:[]{1,64})(?:\[\d{1,10}\])?: ?/;
+// A journal field of `journalctl -o export` or `-o verbose` (indented there): the message.
+const JOURNAL_MESSAGE_FIELD = /^MESSAGE=/;
 // RFC 5424 syslog (rsyslog's RSYSLOG_SyslogProtocol23Format): `<4>1 <time> <host> <app> <procid> <msgid> <data> `.
 const RFC5424_SYSLOG =
   /^<\d{1,3}>1 (\S{1,64}) (\S{1,255}) (\S{1,48}) \S{1,128} \S{1,32} (?:-|(?:\[[^\]]{0,2048}\])+) ?/;
 // `journalctl -k -o short-monotonic`: the boot time, then the host and `kernel:` as in syslog.
-const JOURNAL_MONOTONIC = /^\[ *(\d+)\.(\d{1,9})\] ([A-Za-z0-9][\w.-]{0,252}) kernel: ?/;
+// `-o short-delta` adds the time since the record before (`[36586.672331 <    0.000005 >] `; spaces on the first).
+const JOURNAL_MONOTONIC =
+  /^\[ *(\d+)\.(\d{1,9})(?: < *\d+\.\d{1,9} >| *)\] ([A-Za-z0-9][\w.-]{0,252}) kernel: ?/;
 // `journalctl -k --no-hostname`: the syslog stamp, then `kernel:` alone.
 const SYSLOG_NO_HOST = /^(\S{1,12} {1,2}\d{1,2} \d\d:\d\d:\d\d(?:\.\d{1,9})?) kernel: ?/;
 // `journalctl -o short-full`: `Sat 2026-12-05 16:23:08 UTC host kernel: `.
@@ -140,6 +148,11 @@ export const RFC3339: Prefix = { pattern: RFC3339_SYSLOG, mayStart: digitFirst }
 export const SYSLOG_LINE: Prefix = { pattern: SYSLOG, mayStart: mayStartSyslog };
 export const TALOS: Prefix = { pattern: TALOS_KMSG, mayStart: mayStartTalos };
 export const LOGREAD: Prefix = { pattern: LOGREAD_LINE, mayStart: mayStartSyslog };
+export const BUSYBOX_SYSLOG: Prefix = { pattern: BUSYBOX_SYSLOG_LINE, mayStart: mayStartSyslog };
+export const MESSAGE_FIELD: Prefix = {
+  pattern: JOURNAL_MESSAGE_FIELD,
+  mayStart: (text) => text.startsWith('MESSAGE='),
+};
 /** A syslog date's first word, or a priority before it: not a dmesg time's `[` or a JSON record's `{`. */
 function mayStartNoTag(text: string): boolean {
   const first = text.charCodeAt(0);
@@ -197,6 +210,8 @@ export const PREFIXES_BY_FREQUENCY: readonly Prefix[] = [
   ISO_TIME,
   UNIX_TIME,
   LOGREAD,
+  BUSYBOX_SYSLOG,
+  MESSAGE_FIELD,
   TALOS,
   EMBEDDED,
   NO_TAG,
@@ -221,6 +236,44 @@ export function envelopeLength(text: string): number {
   return -1;
 }
 
+// What grep prints before each line of several files or with -n (`/var/log/syslog:`, `syslog.1:13:`, `13:`, a
+// context line's `13-`), pdsh or clush before each line of a host (`ip-10-0-1-23: `), and a syslog priority before
+// a stamp (rsyslog's forward formats written to a file, a capture of the network: `<4>2026-12-06T01:56:03…`). Each
+// is tried in turn: the first an envelope follows is the source.
+const SOURCE_PREFIXES = [
+  /<\d{1,3}>/y,
+  /[^\s:]{1,255}: /y,
+  /[^\s:]{1,255}:\d{1,9}:/y,
+  /[^\s:]{1,255}:/y,
+  /\d{1,9}-/y,
+];
+
+/** Whether the line's first space or colon is a colon in reach of a source, or it starts with `<`: a cheap test. */
+function mayStartSource(text: string): boolean {
+  if (text.charCodeAt(0) === 0x3c) return true;
+  const end = Math.min(text.length, 256);
+  for (let at = 1; at < end; at++) {
+    const code = text.charCodeAt(at);
+    if (code === 0x3a || (code === 0x2d && isDigit(text.charCodeAt(0)))) return true;
+    if (code === SPACE || code === 0x09) return false;
+  }
+  return false;
+}
+
+/**
+ * How long the source a tool put before the line is (SOURCE_PREFIXES), or -1: only where an envelope follows it
+ * and none starts the line as it is. The syslog or dmesg envelope after it is then read as usual (a grep over
+ * syslog files kept its host and time only when a dmesg time followed, EMBEDDED's fields).
+ */
+export function sourcePrefixLength(text: string): number {
+  if (!mayStartSource(text) || envelopeLength(text) >= 0) return -1;
+  for (const source of SOURCE_PREFIXES) {
+    source.lastIndex = 0;
+    if (source.test(text) && envelopeLength(text.slice(source.lastIndex)) >= 0) return source.lastIndex;
+  }
+  return -1;
+}
+
 /**
  * Whether some prefix may match the text. Of a text that starts with a letter, only the syslog-like prefixes,
  * dmesg's level, a hypervisor's fields and Talos's envelope can; most kernel text starts so and matches none of them, and asking
@@ -232,6 +285,8 @@ export function mayStartAnyPrefix(text: string): boolean {
   if (lowerCased < 0x61 || lowerCased > 0x7a) return true;
   return (
     mayStartSyslog(text) ||
+    mayStartSource(text) ||
+    text.startsWith('MESSAGE=') ||
     text.startsWith('kernel:') ||
     EMBEDDED.mayStart(text) ||
     (LEVEL.mayStart(text) && DMESG_LEVEL.test(text)) ||

@@ -15,6 +15,8 @@ import {
   KMSG,
   LEVEL,
   LOGREAD,
+  BUSYBOX_SYSLOG,
+  MESSAGE_FIELD,
   NO_TAG,
   RFC3339_UNTAGGED,
   TAG_ONLY,
@@ -27,6 +29,7 @@ import {
   RELTIME,
   RFC3339,
   RFC5424,
+  sourcePrefixLength,
   SYSLOG_LINE,
   TALOS,
   TIME,
@@ -107,8 +110,8 @@ function stringField(record: Record<string, unknown>, keys: readonly string[]): 
 
 /** The fields a Fluent Bit record carries its message in (kmsg, Container Insights, journald, tail). */
 export const RECORD_MESSAGE_KEYS = ['msg', 'message', 'MESSAGE', 'log'];
-const HOST_KEYS = ['host', '_HOSTNAME', 'hostname', 'HOSTNAME'];
-const IDENT_KEYS = ['ident', 'SYSLOG_IDENTIFIER', 'syslog_identifier'];
+const HOST_KEYS = ['host', '_HOSTNAME', 'hostname', 'HOSTNAME', 'HOST'];
+const IDENT_KEYS = ['ident', 'SYSLOG_IDENTIFIER', 'syslog_identifier', 'PROGRAM'];
 const TRANSPORT_KEYS = ['_TRANSPORT'];
 
 /** Fluent Bit records: kmsg `{priority, sequence, sec, usec, msg}`, systemd `{MESSAGE, …}`, Container Insights `{host, ident, message}`. */
@@ -128,7 +131,8 @@ function fromJsonRecord(record: Record<string, unknown>, entry: LogEntry): strin
     microsToIso(record.__REALTIME_TIMESTAMP) ??
     isoOrNull(record.time) ??
     isoOrNull(record['@timestamp']) ??
-    isoOrNull(record.timestamp);
+    isoOrNull(record.timestamp) ??
+    isoOrNull(record.ISODATE);
   const ident = stringField(record, IDENT_KEYS);
   const transport = stringField(record, TRANSPORT_KEYS);
   entry.fromKernel = transport === 'kernel' || ident === null || ident === 'kernel';
@@ -157,8 +161,19 @@ function isVisibleAscii(code: number): boolean {
   return code > 32 && code < 127;
 }
 
-/** The line as a JSON object, when it is one once trimmed. */
-function jsonRecordOf(line: string): Record<string, unknown> | null {
+/**
+ * What a stream of JSON records puts before each: `journalctl -o json-sse`'s `data: `, `-o json-seq`'s record
+ * separator (RFC 7464).
+ */
+function recordFraming(line: string): number {
+  if (line.charCodeAt(0) === 0x1e) return 1;
+  return line.startsWith('data: {') ? 6 : 0;
+}
+
+/** The line as a JSON object, when it is one once trimmed (and unframed: recordFraming). */
+function jsonRecordOf(framedLine: string): Record<string, unknown> | null {
+  const framing = recordFraming(framedLine);
+  const line = framing === 0 ? framedLine : framedLine.slice(framing);
   const first = line.charCodeAt(0);
   // Trimmed, it must start with `{`: a line that starts with another visible character cannot.
   if (first !== 0x7b && isVisibleAscii(first)) return null;
@@ -274,6 +289,15 @@ function stripCollector(text: string, entry: LogEntry): string | null {
     entry.fromKernel = m[3] === 'kernel';
     return text.slice(m[0].length);
   }
+  m = matchOf(BUSYBOX_SYSLOG, text);
+  if (m !== null) {
+    entry.stamp = m[1] as string;
+    entry.host = hostOf(m[2] as string);
+    entry.fromKernel = m[3] === 'kernel';
+    return text.slice(m[0].length);
+  }
+  m = matchOf(MESSAGE_FIELD, text);
+  if (m !== null) return text.slice(m[0].length);
   m = matchOf(LOGREAD, text);
   if (m !== null) {
     entry.stamp = m[1] as string;
@@ -308,6 +332,12 @@ function stripCollector(text: string, entry: LogEntry): string | null {
   if (m === null) return null;
   entry.stamp = m[1] ?? null;
   return text.slice(m[0].length);
+}
+
+/** grep's file name or line number, or pdsh's host label, before an envelope (sourcePrefixLength). */
+function stripSource(text: string): string | null {
+  const length = sourcePrefixLength(text);
+  return length < 0 ? null : text.slice(length);
 }
 
 /** `dmesg -x` level (`kern  :err   : `), or `dmesg -r` priority (`<3>`) before a dmesg time. */
@@ -354,7 +384,7 @@ function stripCaller(text: string): string | null {
  * Envelopes nest in one order only, each at most once: the collector's, dmesg's level, dmesg's time, the
  * caller id. So a comm that looks like a prefix (`[worker1] job`, `<4>x`) stays part of the message.
  */
-const STAGES: readonly Stage[] = [stripCollector, stripDmesgLevel, stripDmesgTime, stripCaller];
+const STAGES: readonly Stage[] = [stripSource, stripCollector, stripDmesgLevel, stripDmesgTime, stripCaller];
 
 /**
  * The named and numbered character references of an HTML page's source (`&lt;`, `&nbsp;`, `&#39;`), and the tags
@@ -523,13 +553,22 @@ export function choiceApartFromKill(entry: LogEntry): LogEntry[] {
 const GLUED_SYSLOG_STAMP = / (?=[A-Z][a-z]{2} {1,2}\d{1,2} \d\d:\d\d:\d\d [^\s:[]{1,255} kernel: )/g;
 
 /**
- * Whether the text holds a kernel syslog record glued on (GLUED_SYSLOG_STAMP): a line of a reflowed syslog
- * paste, which goes on with the record above whatever lines so far were like.
+ * A kernel syslog record glued on after its priority, as rsyslog's forward formats write them with no newline
+ * between (`…failcnt 175<6>2026-12-06T01:56:03.590726+00:00 vm kernel: [31400.746073] memory+swap: …`).
+ */
+const GLUED_PRIORITY =
+  /<\d{1,3}>(?=(?:\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[^\s]{0,16}|[A-Z][a-z]{2} {1,2}\d{1,2} \d\d:\d\d:\d\d) [^\s:[]{1,255} kernel: )/g;
+
+/**
+ * Whether the text holds a kernel syslog record glued on (GLUED_SYSLOG_STAMP, GLUED_PRIORITY): a line of a
+ * reflowed syslog paste, which goes on with the record above whatever lines so far were like.
  */
 export function holdsGluedSyslogRecord(text: string): boolean {
   if (text.indexOf(' kernel: ') <= 0) return false;
   GLUED_SYSLOG_STAMP.lastIndex = 0;
-  return GLUED_SYSLOG_STAMP.test(text);
+  if (GLUED_SYSLOG_STAMP.test(text)) return true;
+  GLUED_PRIORITY.lastIndex = 1;
+  return text.includes('>') && GLUED_PRIORITY.test(text);
 }
 
 /** Where each glued record starts: the index of each match of `glued`, a global pattern, from `from` on. */
@@ -563,10 +602,10 @@ function gluedRecordStarts(entry: LogEntry): GluedStart[] | null {
   const text = entry.text;
   // Most records have nothing glued on: told without a search or an array.
   const timed = entry.kernelTime !== null && text.indexOf('[', 1) >= 0;
-  const stamped = entry.stamp !== null && text.indexOf(' kernel: ') > 0;
+  const stamped = (entry.stamp !== null || entry.wallTime !== null) && text.indexOf(' kernel: ') > 0;
   if (!timed && !stamped) return null;
   const dmesg = timed ? gluedStarts(text, GLUED_DMESG_TIME, 1) : [];
-  const syslog = stamped ? gluedStarts(text, GLUED_SYSLOG_STAMP, 0) : [];
+  const syslog = stamped ? syslogStarts(text) : [];
   if (dmesg.length === 0 && syslog.length === 0) return null;
   const own = syslog.map((at) => ({ at, ownWriter: true }));
   const timedStarts: GluedStart[] = [];
@@ -579,6 +618,14 @@ function gluedRecordStarts(entry: LogEntry): GluedStart[] | null {
     if (!held) timedStarts.push({ at, ownWriter: false });
   }
   return [...own, ...timedStarts].sort((a, b) => a.at - b.at);
+}
+
+/** Where kernel syslog records glued on start, in order: at their stamps, or at their priorities. */
+function syslogStarts(text: string): number[] {
+  const stamps = gluedStarts(text, GLUED_SYSLOG_STAMP, 0);
+  if (!text.includes('>')) return stamps;
+  const priorities = gluedStarts(text, GLUED_PRIORITY, 1);
+  return priorities.length === 0 ? stamps : [...stamps, ...priorities].sort((a, b) => a - b);
 }
 
 /**
@@ -643,6 +690,7 @@ function skimRecord(raw: string, asPage: boolean, carried = false): RecordSkim |
   for (const prefix of PREFIXES_BY_FREQUENCY) {
     if (prefix.mayStart(line) && prefix.pattern.test(line)) return { enveloped: true, holder: line };
   }
+  if (sourcePrefixLength(line) > 0) return { enveloped: true, holder: line };
   const page = asPage ? null : pageText(raw);
   return page === null ? { enveloped: false, holder: line } : skimRecord(page, true);
 }

@@ -22,6 +22,7 @@ const SAMPLE_DIRS = [
   'test/fixtures/kernel-logs/corpus',
   'test/fixtures/real-kernel',
   'test/fixtures/cloudwatch-cli',
+  'test/fixtures/tool-output',
   'examples',
 ];
 const SAMPLES = SAMPLE_DIRS.flatMap((dir) =>

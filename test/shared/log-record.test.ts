@@ -90,6 +90,37 @@ describe('readLogRecord removes every envelope people really have', () => {
     });
   });
 
+  it("a tool's source before an envelope: grep's file and line number, pdsh's host, a syslog priority", () => {
+    const syslog = '2026-12-06T01:56:03.590750+00:00 vm kernel: [39249.327015] ' + KILL;
+    for (const prefix of [
+      'varlog/syslog:',
+      '/var/log/messages-20261206:',
+      'syslog.1:13:',
+      '13:',
+      '13-',
+      'localhost: ',
+      '<3>',
+    ]) {
+      expect(readLogRecord(prefix + syslog)).toMatchObject({
+        text: KILL,
+        host: 'vm',
+        wallTime: '2026-12-06T01:56:03.590Z',
+        kernelTime: 39249.327015,
+        enveloped: true,
+      });
+    }
+    // Kernel text that starts as a source would, with no envelope after it, stays text.
+    for (const text of [
+      'oom_reaper: reaped process 2874 (python3), now anon-rss:0kB, file-rss:0kB, shmem-rss:0kB',
+      'CPU: 1 UID: 0 PID: 17694 Comm: tail Not tainted 6.18.44-fc-v1252 #1 PREEMPT(none)',
+      'memory: usage 65536kB, limit 65536kB, failcnt 79',
+      'oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,mems_allowed=0',
+      '<4>x',
+    ]) {
+      expect(readLogRecord(text)).toMatchObject({ text, enveloped: false });
+    }
+  });
+
   it('dmesg -T in English and other languages keeps the stamp as printed', () => {
     expect(readLogRecord(`[Thu Dec  7 00:05:15 2017] ${KILL}`)).toMatchObject({
       text: KILL,

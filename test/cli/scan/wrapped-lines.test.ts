@@ -39,11 +39,15 @@ function mailWrap(lines: readonly string[], columns: number): string[] {
 }
 
 const DMESG = readFileSync('examples/kernel-6.18.dmesg.log', 'utf8').split('\n');
-const SAMPLE_FILES = ['examples', 'test/fixtures/real-kernel', 'test/fixtures/cloudwatch-cli'].flatMap(
-  (dir) =>
-    readdirSync(dir)
-      .filter((name) => name.endsWith('.log') || name.endsWith('.jsonl'))
-      .map((name) => join(dir, name)),
+const SAMPLE_FILES = [
+  'examples',
+  'test/fixtures/real-kernel',
+  'test/fixtures/cloudwatch-cli',
+  'test/fixtures/tool-output',
+].flatMap((dir) =>
+  readdirSync(dir)
+    .filter((name) => name.endsWith('.log') || name.endsWith('.jsonl'))
+    .map((name) => join(dir, name)),
 );
 
 describe('WrappedLineJoiner', () => {
