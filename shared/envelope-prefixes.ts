@@ -71,10 +71,13 @@ const SYSLOG_NO_TAG =
   /^(?:<\d{1,3}>)?(?![[<{])(\S{1,12} {1,2}\d{1,2} \d\d:\d\d:\d\d(?:\.\d{1,9})?) ([^\s:[\]]{1,255}) (?=\S)/;
 // An RFC 3339 time with no program tag after it, after the tagged form failed. With a numeric zone, as rsyslog and
 // `aws logs tail` print it, the host or the stream follows (`2026-11-22T14:41:50.508000+00:00 node-kernel Memory
-// cgroup out of memory: …`); with `Z` (Go's RFC 3339: kubectl, containerd) or none (`aws logs tail --format
-// short`), the message does: as it is, spaces first (a frame's).
+// cgroup out of memory: …`), unless the word there starts with a capital or ends in a colon, as a host does not and
+// kernel text does (`Memory cgroup …`, `CPU: 1 …`); then, and with `Z` (Go's RFC 3339: kubectl, containerd) or no
+// zone (`aws logs tail --format short`), the message follows: as it is, spaces first (a frame's).
 const RFC3339_NO_TAG =
-  /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?)(?:([+-]\d\d:\d\d) ([^\s[\]]{1,255})|(Z)?) (?= *\S)/;
+  /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?)(?:([+-]\d\d:\d\d) (?![A-Z])([^\s[\]]{0,254}[^\s[\]:])|(Z|[+-]\d\d:\d\d)?) (?= *\S)/;
+// journalctl -o short-iso --no-hostname: the RFC 3339 time, then `kernel:` alone.
+const RFC3339_NO_HOST = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?)(Z|[+-]\d\d:?\d\d)? kernel: ?/;
 // A syslog template of the tag alone, or of the time of day and the tag (`%timegenerated:::date-hour…%`):
 // `kernel: `, `19:18:21 kernel: `; no date, no host.
 const KERNEL_TAG = /^(?:(\d{1,2}:\d\d:\d\d(?:\.\d{1,9})?) )?kernel: ?/;
@@ -148,7 +151,6 @@ export const RFC3339: Prefix = { pattern: RFC3339_SYSLOG, mayStart: digitFirst }
 export const SYSLOG_LINE: Prefix = { pattern: SYSLOG, mayStart: mayStartSyslog };
 export const TALOS: Prefix = { pattern: TALOS_KMSG, mayStart: mayStartTalos };
 export const LOGREAD: Prefix = { pattern: LOGREAD_LINE, mayStart: mayStartSyslog };
-export const BUSYBOX_SYSLOG: Prefix = { pattern: BUSYBOX_SYSLOG_LINE, mayStart: mayStartSyslog };
 export const MESSAGE_FIELD: Prefix = {
   pattern: JOURNAL_MESSAGE_FIELD,
   mayStart: (text) => text.startsWith('MESSAGE='),
@@ -159,11 +161,13 @@ function mayStartNoTag(text: string): boolean {
   return first !== OPEN_BRACKET && first !== OPEN_BRACE_CODE && mayStartSyslog(text);
 }
 export const NO_TAG: Prefix = { pattern: SYSLOG_NO_TAG, mayStart: mayStartNoTag };
+export const BUSYBOX_SYSLOG: Prefix = { pattern: BUSYBOX_SYSLOG_LINE, mayStart: mayStartNoTag };
 /** `kernel: ` first, or a digit: the time of day before it. */
 function mayStartKernelTag(text: string): boolean {
   return isDigit(text.charCodeAt(0)) || text.startsWith('kernel:');
 }
 export const RFC3339_UNTAGGED: Prefix = { pattern: RFC3339_NO_TAG, mayStart: digitFirst };
+export const RFC3339_KERNEL_TAG: Prefix = { pattern: RFC3339_NO_HOST, mayStart: digitFirst };
 export const TAG_ONLY: Prefix = { pattern: KERNEL_TAG, mayStart: mayStartKernelTag };
 /** A line that does not start with a bracket but closes one later: fields before a stamp, or a stamp's rest. */
 function bracketClosesLater(text: string): boolean {
@@ -215,6 +219,7 @@ export const PREFIXES_BY_FREQUENCY: readonly Prefix[] = [
   TALOS,
   EMBEDDED,
   NO_TAG,
+  RFC3339_KERNEL_TAG,
   RFC3339_UNTAGGED,
   TAG_ONLY,
   WALL_CUT,
@@ -228,12 +233,17 @@ export const PREFIXES_BY_FREQUENCY: readonly Prefix[] = [
  * (EMBEDDED) or a `dmesg -T` date that lost its `[` (WALL_CUT), which may follow any text, prose too.
  */
 export function envelopeLength(text: string): number {
+  const prefix = envelopePrefixOf(text);
+  return prefix === null ? -1 : (matchOf(prefix, text) as RegExpExecArray)[0].length;
+}
+
+/** The prefix of envelopeLength's envelope, or null. */
+function envelopePrefixOf(text: string): Prefix | null {
   for (const prefix of PREFIXES_BY_FREQUENCY) {
     if (prefix === EMBEDDED || prefix === WALL_CUT) continue;
-    const m = matchOf(prefix, text);
-    if (m !== null) return m[0].length;
+    if (prefix.mayStart(text) && prefix.pattern.test(text)) return prefix;
   }
-  return -1;
+  return null;
 }
 
 // What grep prints before each line of several files or with -n (`/var/log/syslog:`, `syslog.1:13:`, `13:`, a
@@ -242,20 +252,45 @@ export function envelopeLength(text: string): number {
 // is tried in turn: the first an envelope follows is the source.
 const SOURCE_PREFIXES = [
   /<\d{1,3}>/y,
-  /[^\s:]{1,255}: /y,
-  /[^\s:]{1,255}:\d{1,9}:/y,
-  /[^\s:]{1,255}:/y,
+  /[^\s:"'=(),[\]{}]{1,255}: /y,
+  /[^\s:"'=(),[\]{}]{1,255}:\d{1,9}:/y,
+  /[^\s:"'=(),[\]{}]{1,255}:/y,
   /\d{1,9}-/y,
 ];
+/** What no file name, host or line number of a source holds, but text does (`time="…`, `systemd[1]:`). */
+const NOT_IN_SOURCE = new Set([...`"'=(),[]{}`].map((c) => c.charCodeAt(0)));
 
-/** Whether the line's first space or colon is a colon in reach of a source, or it starts with `<`: a cheap test. */
+/**
+ * What an envelope may start with after a source, in letters: a month or a weekday (`Dec  6`, `Sat 2026-…`, `janv.`),
+ * `MESSAGE=`, dmesg's facility (`dmesg -x`), or the tag alone.
+ */
+const LETTERS_OF_ENVELOPE =
+  /[A-Za-z][a-z]{2}[ .]|MESSAGE=|(?:kern|user|mail|daemon|auth|syslog|lpr|news|uucp|cron|authpriv|ftp|local[0-7]) *:|kernel:/y;
+
+/**
+ * Whether an envelope may start at `at`: a digit (a time, a kmsg record), `[`, `<`, a letter beyond ASCII (a month in
+ * another language), or the letters of one (LETTERS_OF_ENVELOPE).
+ */
+function mayStartEnvelopeAt(text: string, at: number): boolean {
+  const code = text.charCodeAt(at);
+  if (isDigit(code) || code === OPEN_BRACKET || code === 0x3c || code >= 0x80) return true;
+  LETTERS_OF_ENVELOPE.lastIndex = at;
+  return LETTERS_OF_ENVELOPE.test(text);
+}
+
+/**
+ * Whether the line may start with a source: `<`, or its first space or colon is a colon in reach of one (or a
+ * line number's `-`), and an envelope may start after it. Most kernel text that starts with a word and a colon
+ * (`eth0: link up`, `IPv6: ADDRCONF(…)`) goes on with no envelope's first letters.
+ */
 function mayStartSource(text: string): boolean {
   if (text.charCodeAt(0) === 0x3c) return true;
   const end = Math.min(text.length, 256);
   for (let at = 1; at < end; at++) {
     const code = text.charCodeAt(at);
-    if (code === 0x3a || (code === 0x2d && isDigit(text.charCodeAt(0)))) return true;
-    if (code === SPACE || code === 0x09) return false;
+    if (code === 0x2d && isDigit(text.charCodeAt(0)) && mayStartEnvelopeAt(text, at + 1)) return true;
+    if (code === 0x3a) return mayStartEnvelopeAt(text, text.charCodeAt(at + 1) === SPACE ? at + 2 : at + 1);
+    if (code === SPACE || code === 0x09 || NOT_IN_SOURCE.has(code)) return false;
   }
   return false;
 }
@@ -266,10 +301,19 @@ function mayStartSource(text: string): boolean {
  * syslog files kept its host and time only when a dmesg time followed, EMBEDDED's fields).
  */
 export function sourcePrefixLength(text: string): number {
-  if (!mayStartSource(text) || envelopeLength(text) >= 0) return -1;
+  if (!mayStartSource(text)) return -1;
   for (const source of SOURCE_PREFIXES) {
     source.lastIndex = 0;
-    if (source.test(text) && envelopeLength(text.slice(source.lastIndex)) >= 0) return source.lastIndex;
+    if (!source.test(text)) continue;
+    const at = source.lastIndex;
+    if (!mayStartEnvelopeAt(text, at)) continue;
+    const rest = text.slice(at);
+    // Told cheaply of most text after a word and a colon (`….mount: Deactivated successfully.`). The tag or a
+    // journal field alone after a word would take a comm apart (`h:kernel: invoked oom-killer: …`).
+    if (!mayStartAnyPrefix(rest)) continue;
+    const prefix = envelopePrefixOf(rest);
+    if (prefix !== null && prefix !== TAG_ONLY && prefix !== MESSAGE_FIELD)
+      return envelopeLength(text) >= 0 ? -1 : at;
   }
   return -1;
 }

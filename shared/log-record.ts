@@ -18,6 +18,7 @@ import {
   BUSYBOX_SYSLOG,
   MESSAGE_FIELD,
   NO_TAG,
+  RFC3339_KERNEL_TAG,
   RFC3339_UNTAGGED,
   TAG_ONLY,
   matchOf,
@@ -39,7 +40,8 @@ import {
 } from './envelope-prefixes.ts';
 import { flatKmsgRecord, type FlatKmsgRecord } from './kmsg-record.ts';
 import { withoutPasteWrapping } from './paste-wrapping.ts';
-import { hostOfStream, isJsonObject, printedLogEvent } from './printed-log-event.ts';
+import { hostOfStream, isJsonObject, printedLogEvent, type PrintedLogEvent } from './printed-log-event.ts';
+import { streamCarriesKernelLog } from './stream-name.ts';
 
 // Where the parser's readers and record-shape's test have always found them.
 export { isoFromMs };
@@ -144,6 +146,31 @@ function fromJsonRecord(record: Record<string, unknown>, entry: LogEntry): strin
   return newline < 0 ? message : message.slice(0, newline);
 }
 
+/**
+ * Whether a record carries the kernel's text as printed, with no envelope inside: a kmsg record, and a journald
+ * one (`_TRANSPORT`, the journal's own times). syslog-ng's JSON has a `MESSAGE` too, which may hold a dmesg time.
+ */
+function textAsPrinted(record: Record<string, unknown>): boolean {
+  return (
+    record.sec !== undefined ||
+    (record.MESSAGE !== undefined &&
+      (record._TRANSPORT !== undefined || record.__REALTIME_TIMESTAMP !== undefined))
+  );
+}
+
+/** What a printed log event says of its message: its time, the stream's node, and no kernel text in an auth log. */
+function printedCarrier(
+  printed: PrintedLogEvent,
+): Pick<LogEntry, 'wallTime' | 'stamp' | 'host' | 'fromKernel'> {
+  const stream = printed.stream;
+  return {
+    wallTime: printed.wallTime,
+    stamp: printed.stamp,
+    host: hostOfStream(stream),
+    fromKernel: stream === null || streamCarriesKernelLog(stream),
+  };
+}
+
 function parseJsonObject(line: string): Record<string, unknown> | null {
   if (!line.startsWith('{') || !line.endsWith('}')) return null;
   try {
@@ -232,7 +259,7 @@ function hostOf(printed: string): string | null {
  * The collector's envelope: a raw kmsg record, a syslog line, Talos's kernel log, or a hypervisor's fields
  * before a dmesg time.
  */
-function stripCollector(text: string, entry: LogEntry): string | null {
+function stripCollector(text: string, entry: LogEntry, sourcedOnce = false): string | null {
   let m = matchOf(KMSG, text);
   if (m !== null) {
     entry.sequence = Number(m[2]);
@@ -250,6 +277,13 @@ function stripCollector(text: string, entry: LogEntry): string | null {
     entry.wallTime = isoOrNull(m[1]);
     entry.host = hostOf(m[2] as string);
     entry.fromKernel = m[3] === 'kernel';
+    return text.slice(m[0].length);
+  }
+  // `journalctl -o short-iso --no-hostname`: before the tagged form, which would take `kernel:` for a host.
+  m = matchOf(RFC3339_KERNEL_TAG, text);
+  if (m !== null) {
+    if (m[2] === undefined) entry.stamp = m[1] as string;
+    else entry.wallTime = isoOrNull(`${m[1]}${m[2]}`);
     return text.slice(m[0].length);
   }
   m = matchOf(RFC3339, text);
@@ -311,6 +345,9 @@ function stripCollector(text: string, entry: LogEntry): string | null {
     entry.fromKernel = m[1] === 'kern';
     return text.slice(m[0].length);
   }
+  // A tool's source before the envelope (grep, pdsh), before a hypervisor's fields would take it with the envelope.
+  const sourced = sourcedOnce ? null : stripSource(text, entry);
+  if (sourced !== null) return sourced;
   m = matchOf(EMBEDDED, text);
   if (m !== null) return text.slice(m[0].length);
   // Not a `dmesg -T` date that lost its `[` (stripDmesgTime reads it): NO_TAG's host holds no `]`.
@@ -329,15 +366,22 @@ function stripCollector(text: string, entry: LogEntry): string | null {
     return text.slice(m[0].length);
   }
   m = matchOf(TAG_ONLY, text);
-  if (m === null) return null;
-  entry.stamp = m[1] ?? null;
-  return text.slice(m[0].length);
+  if (m !== null) {
+    entry.stamp = m[1] ?? null;
+    return text.slice(m[0].length);
+  }
+  return null;
 }
 
-/** grep's file name or line number, or pdsh's host label, before an envelope (sourcePrefixLength). */
-function stripSource(text: string): string | null {
+/**
+ * grep's file name or line number, pdsh's host label or a syslog priority before an envelope (sourcePrefixLength),
+ * and the collector's envelope after it, if that is one. Tried last: most lines have an envelope of their own.
+ */
+function stripSource(text: string, entry: LogEntry): string | null {
   const length = sourcePrefixLength(text);
-  return length < 0 ? null : text.slice(length);
+  if (length < 0) return null;
+  const rest = text.slice(length);
+  return stripCollector(rest, entry, true) ?? rest;
 }
 
 /** `dmesg -x` level (`kern  :err   : `), or `dmesg -r` priority (`<3>`) before a dmesg time. */
@@ -358,19 +402,19 @@ function stripDmesgTime(text: string, entry: LogEntry): string | null {
     entry.wallTime = isoOrNull(`${m[1]}.${m[2]}${m[3]}`);
     return text.slice(m[0].length);
   }
+  m = matchOf(WALL, text) ?? matchOf(WALL_CUT, text) ?? matchOf(ISO_BRACKETED, text);
+  if (m !== null) {
+    entry.stamp = m[1] as string;
+    return text.slice(m[0].length);
+  }
   m = matchOf(DELTA, text);
   if (m !== null) {
     if (m[1] !== undefined) entry.kernelTime = Number(`${m[1]}.${m[2]}`);
     return text.slice(m[0].length);
   }
   m = matchOf(RELTIME, text);
-  if (m !== null) {
-    entry.stamp = m[1] ?? m[2] ?? null;
-    return text.slice(m[0].length);
-  }
-  m = matchOf(WALL, text) ?? matchOf(WALL_CUT, text) ?? matchOf(ISO_BRACKETED, text);
   if (m === null) return null;
-  entry.stamp = m[1] as string;
+  entry.stamp = m[1] ?? m[2] ?? null;
   return text.slice(m[0].length);
 }
 
@@ -384,7 +428,7 @@ function stripCaller(text: string): string | null {
  * Envelopes nest in one order only, each at most once: the collector's, dmesg's level, dmesg's time, the
  * caller id. So a comm that looks like a prefix (`[worker1] job`, `<4>x`) stays part of the message.
  */
-const STAGES: readonly Stage[] = [stripSource, stripCollector, stripDmesgLevel, stripDmesgTime, stripCaller];
+const STAGES: readonly Stage[] = [stripCollector, stripDmesgLevel, stripDmesgTime, stripCaller];
 
 /**
  * The named and numbered character references of an HTML page's source (`&lt;`, `&nbsp;`, `&#39;`), and the tags
@@ -450,7 +494,7 @@ function readRecord(raw: string, asPage: boolean, carried = false): LogEntry | n
   const printed = carried ? null : printedLogEvent(line);
   if (printed !== null) {
     const inner = readRecord(printed.message, false, true);
-    return inner === null ? null : carriedBy(inner, { ...printed, host: hostOfStream(printed.stream) });
+    return inner === null ? null : carriedBy(inner, printedCarrier(printed));
   }
 
   const entry = blankEntry(line);
@@ -460,12 +504,10 @@ function readRecord(raw: string, asPage: boolean, carried = false): LogEntry | n
     const inner = fromJsonRecord(record, entry);
     if (inner === null) return null;
     // kmsg and journald records carry the kernel's text as printed: there is no prefix to look for.
-    if (record.sec !== undefined || record.MESSAGE !== undefined) return finishEntry(entry, inner);
+    if (textAsPrinted(record)) return finishEntry(entry, inner);
     // A record whose message is a record: a collector that shipped another's JSON lines (`{"log":"{\"priority\":…}"}`).
-    if (!carried && isJsonObject(inner)) {
-      const nested = readRecord(inner, false, true);
-      return nested === null ? null : carriedBy(nested, entry);
-    }
+    const nested = carried || !isJsonObject(inner) ? null : readRecord(inner, false, true);
+    if (nested !== null) return carriedBy(nested, entry);
     text = inner;
   }
   // No stage takes anything off a text that no prefix may match.
@@ -481,16 +523,17 @@ function readRecord(raw: string, asPage: boolean, carried = false): LogEntry | n
 }
 
 /**
- * The entry of a line without an envelope, or of the line as a web page showed it (pageText) when it differs: read
- * once so, not again (a page's text read as a page is not a page).
- */
-/**
  * The entry of a message that another envelope carried: what its own envelope did not say (a time, the host),
- * the carrier's says, as the parse function fills a line in from its CloudWatch event.
+ * the carrier's says, as the parse function fills a line in from its CloudWatch event; and a carrier that names
+ * another writer makes the message that writer's.
  */
-function carriedBy(inner: LogEntry, carrier: Pick<LogEntry, 'wallTime' | 'stamp' | 'host'>): LogEntry {
+function carriedBy(
+  inner: LogEntry,
+  carrier: Pick<LogEntry, 'wallTime' | 'stamp' | 'host' | 'fromKernel'>,
+): LogEntry {
   inner.enveloped = true;
   inner.host ??= carrier.host;
+  inner.fromKernel &&= carrier.fromKernel;
   if (inner.wallTime === null && inner.stamp === null) {
     inner.wallTime = carrier.wallTime;
     inner.stamp = carrier.stamp;
@@ -498,6 +541,10 @@ function carriedBy(inner: LogEntry, carrier: Pick<LogEntry, 'wallTime' | 'stamp'
   return inner;
 }
 
+/**
+ * The entry of a line without an envelope, or of the line as a web page showed it (pageText) when it differs: read
+ * once so, not again (a page's text read as a page is not a page).
+ */
 function withoutEnvelope(raw: string, entry: LogEntry, text: string): LogEntry | null {
   const page = pageText(raw);
   return page === null ? finishEntry(entry, text) : readRecord(page, true);
@@ -560,15 +607,13 @@ const GLUED_PRIORITY =
   /<\d{1,3}>(?=(?:\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[^\s]{0,16}|[A-Z][a-z]{2} {1,2}\d{1,2} \d\d:\d\d:\d\d) [^\s:[]{1,255} kernel: )/g;
 
 /**
- * Whether the text holds a kernel syslog record glued on (GLUED_SYSLOG_STAMP, GLUED_PRIORITY): a line of a
- * reflowed syslog paste, which goes on with the record above whatever lines so far were like.
+ * Whether the text holds a kernel syslog record glued on (GLUED_SYSLOG_STAMP): a line of a reflowed syslog
+ * paste, which goes on with the record above whatever lines so far were like.
  */
 export function holdsGluedSyslogRecord(text: string): boolean {
   if (text.indexOf(' kernel: ') <= 0) return false;
   GLUED_SYSLOG_STAMP.lastIndex = 0;
-  if (GLUED_SYSLOG_STAMP.test(text)) return true;
-  GLUED_PRIORITY.lastIndex = 1;
-  return text.includes('>') && GLUED_PRIORITY.test(text);
+  return GLUED_SYSLOG_STAMP.test(text);
 }
 
 /** Where each glued record starts: the index of each match of `glued`, a global pattern, from `from` on. */
@@ -602,10 +647,10 @@ function gluedRecordStarts(entry: LogEntry): GluedStart[] | null {
   const text = entry.text;
   // Most records have nothing glued on: told without a search or an array.
   const timed = entry.kernelTime !== null && text.indexOf('[', 1) >= 0;
-  const stamped = (entry.stamp !== null || entry.wallTime !== null) && text.indexOf(' kernel: ') > 0;
-  if (!timed && !stamped) return null;
+  const syslogged = (entry.stamp !== null || entry.wallTime !== null) && text.indexOf(' kernel: ') > 0;
+  if (!timed && !syslogged) return null;
   const dmesg = timed ? gluedStarts(text, GLUED_DMESG_TIME, 1) : [];
-  const syslog = stamped ? syslogStarts(text) : [];
+  const syslog = syslogged ? syslogStarts(entry) : [];
   if (dmesg.length === 0 && syslog.length === 0) return null;
   const own = syslog.map((at) => ({ at, ownWriter: true }));
   const timedStarts: GluedStart[] = [];
@@ -620,10 +665,14 @@ function gluedRecordStarts(entry: LogEntry): GluedStart[] | null {
   return [...own, ...timedStarts].sort((a, b) => a.at - b.at);
 }
 
-/** Where kernel syslog records glued on start, in order: at their stamps, or at their priorities. */
-function syslogStarts(text: string): number[] {
-  const stamps = gluedStarts(text, GLUED_SYSLOG_STAMP, 0);
-  if (!text.includes('>')) return stamps;
+/**
+ * Where kernel syslog records glued on start, in order: at their stamps, in a syslog record with a stamp; at their
+ * priorities, in a kernel record (rsyslog's forward formats glue the kernel's records, not another writer's quote).
+ */
+function syslogStarts(entry: LogEntry): number[] {
+  const text = entry.text;
+  const stamps = entry.stamp === null ? [] : gluedStarts(text, GLUED_SYSLOG_STAMP, 0);
+  if (!entry.fromKernel || !text.includes('>')) return stamps;
   const priorities = gluedStarts(text, GLUED_PRIORITY, 1);
   return priorities.length === 0 ? stamps : [...stamps, ...priorities].sort((a, b) => a - b);
 }
@@ -684,8 +733,8 @@ function skimRecord(raw: string, asPage: boolean, carried = false): RecordSkim |
     const message = stringField(record, RECORD_MESSAGE_KEYS);
     if (message === null) return null;
     const nested =
-      record.sec === undefined && record.MESSAGE === undefined && !carried && isJsonObject(message);
-    return nested ? carriedSkim(skimRecord(message, false, true)) : { enveloped: true, holder: message };
+      textAsPrinted(record) || carried || !isJsonObject(message) ? null : skimRecord(message, false, true);
+    return nested === null ? { enveloped: true, holder: message } : carriedSkim(nested);
   }
   for (const prefix of PREFIXES_BY_FREQUENCY) {
     if (prefix.mayStart(line) && prefix.pattern.test(line)) return { enveloped: true, holder: line };

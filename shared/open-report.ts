@@ -241,13 +241,20 @@ export function takesLateTaskIn(report: OpenReport, oom: string | null): boolean
 }
 
 /**
- * Whether an `oom-kill:` summary after the report's kill line belongs to it: it names the pid that line killed,
- * printed with it (printedTogether), and the report has no cgroup line yet. A paste newest first prints it so
- * (`journalctl -r`: easydiffusion#759).
+ * Whether an `oom-kill:` summary after the report's kill line belongs to it: it names the pid and the comm that
+ * line killed, printed with it on the same host (printedTogether), and the report has no cgroup line yet. A paste
+ * newest first prints it so (`journalctl -r`: easydiffusion#759). A log of several nodes (`aws logs tail` of a
+ * group) may put another node's summary of the same pid there: its host tells it apart.
  */
-export function takesLateSummary(report: OpenReport, pid: number | null, time: LineTime): boolean {
+export function takesLateSummary(
+  report: OpenReport,
+  summary: { pid: number | null; task: string | null },
+  time: LineTime,
+): boolean {
   const kill = report.kill;
-  if (pid === null || kill?.pid !== pid || !kill.killLineSeen || !printedTogether(kill, time)) return false;
+  if (summary.pid === null || kill?.pid !== summary.pid || !kill.killLineSeen) return false;
+  if (summary.task !== null && kill.name !== null && summary.task !== kill.name) return false;
+  if (kill.host !== time.host || !printedTogether(kill, time)) return false;
   return report.taskMemcg === null && report.summaryPid === null && report.oomMemcg === null;
 }
 

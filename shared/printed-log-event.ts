@@ -58,15 +58,33 @@ function printedAsText(line: string): PrintedLogEvent | null {
   };
 }
 
-/** Whether the text is a JSON object, as a log event's message that is a record is. */
-export function isJsonObject(text: string): boolean {
-  if (text.charCodeAt(0) !== 0x7b || !text.trimEnd().endsWith('}')) return false;
+/** The text as a JSON object, as a log event's message that is a record is; else null. */
+function jsonObjectOf(text: string): Record<string, unknown> | null {
+  if (text.charCodeAt(0) !== 0x7b || !text.trimEnd().endsWith('}')) return null;
   try {
     const value: unknown = JSON.parse(text);
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : null;
   } catch {
-    return false;
+    return null;
   }
+}
+
+export function isJsonObject(text: string): boolean {
+  return jsonObjectOf(text) !== null;
+}
+
+/**
+ * The keys of a collector's record of a kernel log line: kmsg (`priority`, `sec`), journald (`_TRANSPORT`,
+ * `SYSLOG_IDENTIFIER`), Container Insights (`ident`), syslog-ng (`PROGRAM`). After a time and a stream of no known
+ * name, only such a record tells `aws logs tail` from a program's own JSON in syslog (`<time> <host> {"level":…}`).
+ */
+const KERNEL_RECORD_KEYS = ['priority', 'sec', '_TRANSPORT', 'SYSLOG_IDENTIFIER', 'ident', 'PROGRAM'];
+
+function isKernelRecord(text: string): boolean {
+  const record = jsonObjectOf(text);
+  return record !== null && KERNEL_RECORD_KEYS.some((key) => key in record);
 }
 
 /** `<time> [<stream>] <message>` of `aws logs tail`, where only the CLI prints so (above). */
@@ -83,13 +101,13 @@ function printedByTail(line: string): PrintedLogEvent | null {
   };
   const rest = line.slice(head[0].length);
   // `--format short`, `kubectl logs --timestamps`: the record right after the time.
-  if (isJsonObject(rest)) return { message: rest, ...when, stream: null };
+  if (isKernelRecord(rest)) return { message: rest, ...when, stream: null };
   if (zone === undefined) return null;
   const space = rest.indexOf(' ');
   const stream = space < 0 ? rest : rest.slice(0, space);
   if (!STREAM_NAME.test(stream)) return null;
   const message = space < 0 ? '' : rest.slice(space + 1);
-  if (isJsonObject(message) || nodeFromStreamName(stream) !== null) return { message, ...when, stream };
+  if (nodeFromStreamName(stream) !== null || isKernelRecord(message)) return { message, ...when, stream };
   return null;
 }
 

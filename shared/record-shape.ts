@@ -312,6 +312,8 @@ function jsonShape(text: string, start: number, end: number): LineShape {
     at = valueEnd(text, value, end);
     if (at < 0) return 'unknown';
     if (key >= 0) {
+      // A message that may be a record itself (a collector's JSON lines) is read twice: told by the skim.
+      if (text.charCodeAt(value) === QUOTE && text.charCodeAt(value + 1) === OPEN_BRACE) return 'unknown';
       messages = text.charCodeAt(value) === QUOTE ? messages | (1 << key) : messages & ~(1 << key);
     }
     const next = text.charCodeAt(at);

@@ -266,7 +266,7 @@ class Assembly {
       }
       case 'summary': {
         const open = this.state.open;
-        const late = open !== null && takesLateSummary(open, line.pid, lineTimeOf(entry));
+        const late = open !== null && takesLateSummary(open, line, lineTimeOf(entry));
         return takeSummary(late ? open : this.reportForCgroupLine(time), line, entry);
       }
       case 'task-in': {

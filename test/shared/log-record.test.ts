@@ -109,6 +109,14 @@ describe('readLogRecord removes every envelope people really have', () => {
         enveloped: true,
       });
     }
+    // A comm after a source and the tag or a journal field alone stays whole (a review).
+    for (const text of [
+      'h:kernel: invoked oom-killer: x',
+      'a:MESSAGE=b invoked oom-killer: x',
+      '<1>kernel: invoked',
+    ]) {
+      expect(readLogRecord(text)?.text).toBe(text);
+    }
     // Kernel text that starts as a source would, with no envelope after it, stays text.
     for (const text of [
       'oom_reaper: reaped process 2874 (python3), now anon-rss:0kB, file-rss:0kB, shmem-rss:0kB',
@@ -119,6 +127,24 @@ describe('readLogRecord removes every envelope people really have', () => {
     ]) {
       expect(readLogRecord(text)).toMatchObject({ text, enveloped: false });
     }
+  });
+
+  it("syslog-ng's JSON: its MESSAGE may hold a dmesg time, which comes off (a review)", () => {
+    expect(
+      readLogRecord(
+        JSON.stringify({
+          PROGRAM: 'kernel',
+          MESSAGE: `[39249.326779] ${KILL}`,
+          ISODATE: '2026-12-06T01:30:24+00:00',
+          HOST: 'vm',
+        }),
+      ),
+    ).toMatchObject({
+      text: KILL,
+      kernelTime: 39249.326779,
+      wallTime: '2026-12-06T01:30:24.000Z',
+      host: 'vm',
+    });
   });
 
   it('dmesg -T in English and other languages keeps the stamp as printed', () => {
@@ -514,6 +540,21 @@ describe('splitGluedRecords', () => {
         'Memory cgroup out of memory: Kill process 27281 (java) score 1027 or sacrifice child[193038.1',
       ],
     ]);
+  });
+
+  it("reads no kill from another writer's record that quotes a kernel syslog record (a review)", () => {
+    const quoted = 'Dec  6 01:59:29 n1 kernel: Memory cgroup out of memory: Killed process 1234 (python3)';
+    for (const line of [
+      JSON.stringify({
+        host: 'n1',
+        ident: 'fluent-bit',
+        message: `[warn] dropped record: ${quoted}`,
+        time: '2026-12-06T01:59:30Z',
+      }),
+      `2026-12-06T01:59:30+00:00 n1 fluent-bit[9]: dropped: <4>2026-12-06T01:59:29+00:00 n1 kernel: ${KILL}`,
+    ]) {
+      expect(parseKernelLog(line).events).toEqual([]);
+    }
   });
 
   it('leaves a record alone when it has no time of its own or no time inside', () => {

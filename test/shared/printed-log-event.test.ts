@@ -231,6 +231,41 @@ describe('readLogRecord: a log event as the AWS CLI prints it (lines of test/fix
     });
   });
 
+  it("what a review found: another program's JSON, an auth log's stream, a capital or a colon where a host goes", () => {
+    // A program's own JSON in syslog is that program's, as before; a tail line's record needs a collector's keys.
+    expect(
+      readLogRecord(`2026-12-06T01:56:03+00:00 myhost {"level":"error","msg":"${KILL_TEXT}"}`),
+    ).toMatchObject({ host: 'myhost', fromKernel: false });
+    // Container Insights' auth log stream carries no kernel text (streamCarriesKernelLog).
+    expect(readLogRecord(`2026-11-22T14:41:50.508000+00:00 ${NODE}.host.secure ${KILL_TEXT}`)).toMatchObject({
+      text: KILL_TEXT,
+      fromKernel: false,
+    });
+    // A word that starts with a capital or ends in a colon is kernel text, not a host.
+    expect(readLogRecord(`2026-12-06T01:56:03.123456+00:00 ${KILL_TEXT}`)).toMatchObject({
+      text: KILL_TEXT,
+      host: null,
+      wallTime: '2026-12-06T01:56:03.123Z',
+    });
+    // journalctl -o short-iso --no-hostname: `kernel:` is the tag, and what follows is the kernel's.
+    const reaper = 'oom_reaper: reaped process 2874 (python3), now anon-rss:0kB, file-rss:0kB, shmem-rss:0kB';
+    expect(readLogRecord(`2026-12-06T01:56:03+00:00 kernel: ${reaper}`)).toMatchObject({
+      text: reaper,
+      host: null,
+      fromKernel: true,
+    });
+  });
+
+  it('a record whose message is a record keeps the outer writer; one without a message stays text', () => {
+    expect(
+      readLogRecord(
+        JSON.stringify({ host: 'n1', ident: 'myapp', message: JSON.stringify({ msg: KILL_TEXT }) }),
+      ),
+    ).toMatchObject({ text: KILL_TEXT, host: 'n1', fromKernel: false });
+    const event = JSON.stringify({ reason: 'OOMKilling', note: KILL_TEXT });
+    expect(readLogRecord(JSON.stringify({ log: `${event}\n`, stream: 'stdout' }))?.text).toBe(`${event}\n`);
+  });
+
   it('a record whose message is a record: a collector that shipped JSON lines', () => {
     expect(
       readLogRecord(JSON.stringify({ log: KILL_RECORD, time: '2026-11-22T14:41:51.000Z', host: 'node-1' })),

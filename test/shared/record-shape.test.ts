@@ -70,6 +70,8 @@ describe('lineShapeAt', () => {
     // may hide text behind; the RFC 3339 pattern would take its first words for a host and a tag.
     ['2026-11-22T14:41:50.508000+00:00 ip-10-0-1-23.kernel {"priority":3,"msg":"a b: c"}', 'unknown'],
     ['2026-11-22T14:41:50 {"msg":"a b: c"}', 'unknown'],
+    // A message that may be a record is read twice (a review): `{"log":"{\"a\":1}"}` has none.
+    ['{"log":"{\\"a\\":1}"}', 'unknown'],
     ['  [ 1.5] x', 'unknown'],
     ['\ufeff[ 1.5] x', 'unknown'],
     ['{"msg":"a\\nb"}', 'unknown'],

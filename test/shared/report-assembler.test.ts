@@ -360,6 +360,26 @@ describe('kills known by one line, and lines that name no kill (issue 10)', () =
       [569725, null],
       [569726, '/user.slice/user-1000.slice/session-1.scope'],
     ]);
+    // Nor does another node's summary of the same pid join it, nor one of another comm (a review: `aws logs tail`
+    // of a group interleaves its nodes).
+    const otherNode = parseKernelLog(
+      [
+        `2026-12-06T01:56:03.100000+00:00 ip-10-0-1-1.kernel ${kill.slice(prefix.length + 1)}`,
+        `2026-12-06T01:56:03.400000+00:00 ip-10-0-1-2.kernel ${summary(569725).slice(prefix.length + 1)}`,
+      ].join('\n'),
+    );
+    // (The other node's summary alone is then taken for a copy of the same kill: one input of several nodes' lines
+    // interleaved is a gap of its own, docs/parser.md.)
+    expect(otherNode.events.map((e) => [e.node, e.victim.pid, e.cgroup.task])).toEqual([
+      ['ip-10-0-1-1', 569725, null],
+    ]);
+    const otherComm = parseKernelLog(
+      [kill, summary(569725).replace('task=uvicorn', 'task=python3')].join('\n'),
+    );
+    expect(otherComm.events.map((e) => [e.victim.name, e.cgroup.task])).toEqual([
+      ['uvicorn', null],
+      ['python3', '/user.slice/user-1000.slice/session-1.scope'],
+    ]);
   });
 
   it('a `Task in` line after a headerless kill starts the next report', () => {
