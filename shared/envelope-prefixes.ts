@@ -114,7 +114,7 @@ export interface Prefix {
  * (`\S{1,12} {1,2}\d`, `\S{1,12} \d`: `Nov 20 06:12:45`, `Sat 2026-12-05`). Most kernel text has no such
  * space, and trying their three patterns was a quarter of reading a line that has no envelope.
  */
-function mayStartSyslog(text: string): boolean {
+export function mayStartSyslog(text: string): boolean {
   for (let at = 1; at <= 13; at++) {
     if (text.charCodeAt(at) === SPACE && isDigit(text.charCodeAt(at + 1))) return true;
   }
@@ -202,6 +202,7 @@ export function matchOf(prefix: Prefix, text: string): RegExpExecArray | null {
 export const PREFIXES_BY_FREQUENCY: readonly Prefix[] = [
   TIME,
   KMSG,
+  MONOTONIC,
   WALL,
   SYSLOG_LINE,
   RFC3339,

@@ -23,6 +23,7 @@ import {
   TAG_ONLY,
   matchOf,
   mayStartAnyPrefix,
+  mayStartSyslog,
   MONOTONIC,
   NO_HOST,
   PREFIXES_BY_FREQUENCY,
@@ -295,12 +296,15 @@ function stripCollector(text: string, entry: LogEntry, sourcedOnce = false): str
     entry.fromKernel = m[3] === 'kernel';
     return text.slice(m[0].length);
   }
-  m = matchOf(NO_HOST, text);
+  // What six of the syslog-like prefixes ask first (mayStart), asked once; two of them also the first character.
+  const syslogLike = mayStartSyslog(text);
+  const untaggedLike = syslogLike && NO_TAG.mayStart(text);
+  m = syslogLike ? NO_HOST.pattern.exec(text) : null;
   if (m !== null) {
     entry.stamp = m[1] as string;
     return text.slice(m[0].length);
   }
-  m = matchOf(FULL, text);
+  m = syslogLike ? FULL.pattern.exec(text) : null;
   if (m !== null) {
     const utc = m[3] === 'UTC' || m[3] === 'GMT' || m[3] === '+0000';
     entry.wallTime = utc ? isoOrNull(`${m[1]}T${m[2]}Z`) : null;
@@ -316,14 +320,14 @@ function stripCollector(text: string, entry: LogEntry, sourcedOnce = false): str
     entry.fromKernel = m[3] === 'kernel';
     return text.slice(m[0].length);
   }
-  m = matchOf(SYSLOG_LINE, text);
+  m = syslogLike ? SYSLOG_LINE.pattern.exec(text) : null;
   if (m !== null) {
     entry.stamp = m[1] as string;
     entry.host = hostOf(m[2] as string);
     entry.fromKernel = m[3] === 'kernel';
     return text.slice(m[0].length);
   }
-  m = matchOf(BUSYBOX_SYSLOG, text);
+  m = untaggedLike ? BUSYBOX_SYSLOG.pattern.exec(text) : null;
   if (m !== null) {
     entry.stamp = m[1] as string;
     entry.host = hostOf(m[2] as string);
@@ -332,7 +336,7 @@ function stripCollector(text: string, entry: LogEntry, sourcedOnce = false): str
   }
   m = matchOf(MESSAGE_FIELD, text);
   if (m !== null) return text.slice(m[0].length);
-  m = matchOf(LOGREAD, text);
+  m = syslogLike ? LOGREAD.pattern.exec(text) : null;
   if (m !== null) {
     entry.stamp = m[1] as string;
     entry.fromKernel = m[2] === 'kernel';
@@ -351,7 +355,7 @@ function stripCollector(text: string, entry: LogEntry, sourcedOnce = false): str
   m = matchOf(EMBEDDED, text);
   if (m !== null) return text.slice(m[0].length);
   // Not a `dmesg -T` date that lost its `[` (stripDmesgTime reads it): NO_TAG's host holds no `]`.
-  m = matchOf(NO_TAG, text);
+  m = untaggedLike ? NO_TAG.pattern.exec(text) : null;
   if (m !== null) {
     entry.stamp = m[1] as string;
     entry.host = hostOf(m[2] as string);

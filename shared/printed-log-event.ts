@@ -90,7 +90,8 @@ function isKernelRecord(text: string): boolean {
 /** `<time> [<stream>] <message>` of `aws logs tail`, where only the CLI prints so (above). */
 function printedByTail(line: string): PrintedLogEvent | null {
   const first = line.charCodeAt(0);
-  if (first < 0x30 || first > 0x39) return null;
+  // The year's `-`: told before the pattern, which most lines that start with a digit (kmsg records) fail.
+  if (first < 0x30 || first > 0x39 || line.charCodeAt(4) !== 0x2d) return null;
   const head = TAIL_TIME.exec(line);
   if (head === null) return null;
   const time = head[1] as string;

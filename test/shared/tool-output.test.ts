@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseKernelLog } from '../../shared/kernel-log.ts';
+import { readLogRecord, skimLogRecord } from '../../shared/log-record.ts';
 import type { OomEvent } from '../../shared/oom-event.ts';
 
 const FIXTURES = new URL('../fixtures/tool-output/', import.meta.url);
@@ -67,4 +68,17 @@ describe('one real kill as each tool prints it gives the kill dmesg gives (fourt
       expect(kills[0]?.kernelTime).toBe(kernelTime ? expected?.kernelTime : null);
     });
   }
+
+  it("skimLogRecord tells each line as readLogRecord reads it (scan's fast path relies on it)", () => {
+    for (const { file } of OUTPUTS) {
+      for (const line of readFileSync(new URL(`${file}.log`, FIXTURES), 'utf8').split('\n')) {
+        const entry = readLogRecord(line);
+        const skim = skimLogRecord(line);
+        expect(skim === null, `${file}: ${line}`).toBe(entry === null);
+        if (skim === null || entry === null) continue;
+        expect(skim.enveloped, `${file}: ${line}`).toBe(entry.enveloped);
+        expect(skim.holder).toContain(entry.text);
+      }
+    }
+  });
 });
