@@ -71,11 +71,12 @@ const SYSLOG_NO_TAG =
   /^(?:<\d{1,3}>)?(?![[<{])(\S{1,12} {1,2}\d{1,2} \d\d:\d\d:\d\d(?:\.\d{1,9})?) ([^\s:[\]]{1,255}) (?=\S)/;
 // An RFC 3339 time with no program tag after it, after the tagged form failed. With a numeric zone, as rsyslog and
 // `aws logs tail` print it, the host or the stream follows (`2026-11-22T14:41:50.508000+00:00 node-kernel Memory
-// cgroup out of memory: …`), unless the word there starts with a capital or ends in a colon, as a host does not and
-// kernel text does (`Memory cgroup …`, `CPU: 1 …`); then, and with `Z` (Go's RFC 3339: kubectl, containerd) or no
+// cgroup out of memory: …`), unless the word there is a capitalised word alone (no digit, `.` or `-`: `Memory`, not
+// `DB01`) or ends in a colon, as kernel text's first is (`Memory cgroup …`, `CPU: 1 …`); then, and with `Z` (Go's
+// RFC 3339: kubectl, containerd) or no
 // zone (`aws logs tail --format short`), the message follows: as it is, spaces first (a frame's).
 const RFC3339_NO_TAG =
-  /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?)(?:([+-]\d\d:\d\d) (?![A-Z])([^\s[\]]{0,254}[^\s[\]:])|(Z|[+-]\d\d:\d\d)?) (?= *\S)/;
+  /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?)(?:([+-]\d\d:\d\d) (?![A-Z][^\s\d.-]* )([^\s[\]]{0,254}[^\s[\]:])|(Z|[+-]\d\d:\d\d)?) (?= *\S)/;
 // journalctl -o short-iso --no-hostname: the RFC 3339 time, then `kernel:` alone.
 const RFC3339_NO_HOST = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?)(Z|[+-]\d\d:?\d\d)? kernel: ?/;
 // A syslog template of the tag alone, or of the time of day and the tag (`%timegenerated:::date-hour…%`):
@@ -247,16 +248,16 @@ function envelopePrefixOf(text: string): Prefix | null {
   return null;
 }
 
-// What grep prints before each line of several files or with -n (`/var/log/syslog:`, `syslog.1:13:`, `13:`, a
-// context line's `13-`), pdsh or clush before each line of a host (`ip-10-0-1-23: `), and a syslog priority before
-// a stamp (rsyslog's forward formats written to a file, a capture of the network: `<4>2026-12-06T01:56:03…`). Each
-// is tried in turn: the first an envelope follows is the source.
+// What grep prints before each line of several files or with -n (`/var/log/syslog:`, `syslog.1:13:`, `13:`, and
+// before a context line `-` for the `:`: `syslog-`, `syslog-13-`, `13-`), pdsh or clush before each line of a host
+// (`ip-10-0-1-23: `), and a syslog priority before a stamp (rsyslog's forward formats written to a file, a capture
+// of the network: `<4>2026-12-06T01:56:03…`). Each form is tried in turn, and a context line's at each `-` of its
+// first word: the first an envelope follows is the source.
 const SOURCE_PREFIXES = [
   /<\d{1,3}>/y,
   /[^\s:"'=(),[\]{}]{1,255}: /y,
   /[^\s:"'=(),[\]{}]{1,255}:\d{1,9}:/y,
   /[^\s:"'=(),[\]{}]{1,255}:/y,
-  /\d{1,9}-/y,
 ];
 /** What no file name, host or line number of a source holds, but text does (`time="…`, `systemd[1]:`). */
 const NOT_IN_SOURCE = new Set([...`"'=(),[]{}`].map((c) => c.charCodeAt(0)));
@@ -269,27 +270,40 @@ const LETTERS_OF_ENVELOPE =
   /[A-Za-z][a-z]{2}[ .]|MESSAGE=|(?:kern|user|mail|daemon|auth|syslog|lpr|news|uucp|cron|authpriv|ftp|local[0-7]) *:|kernel:/y;
 
 /**
+ * Whether the digits at `at` may start an envelope: they end in what follows a year, a day, a clock's hour, a kmsg
+ * record's priority or seconds since the epoch (`-`, ` `, `:`, `,`, `.`), or in a month's name in another language
+ * (`12月`). Not a hash's or an id's (`…k8s.io-8f9c…`).
+ */
+function digitsMayStartEnvelope(text: string, at: number): boolean {
+  let end = at;
+  while (isDigit(text.charCodeAt(end))) end++;
+  const next = text.charCodeAt(end);
+  return next === 0x2d || next === SPACE || next === 0x3a || next === 0x2c || next === 0x2e || next >= 0x80;
+}
+
+/**
  * Whether an envelope may start at `at`: a digit (a time, a kmsg record), `[`, `<`, a letter beyond ASCII (a month in
  * another language), or the letters of one (LETTERS_OF_ENVELOPE).
  */
 function mayStartEnvelopeAt(text: string, at: number): boolean {
   const code = text.charCodeAt(at);
-  if (isDigit(code) || code === OPEN_BRACKET || code === 0x3c || code >= 0x80) return true;
+  if (isDigit(code)) return digitsMayStartEnvelope(text, at);
+  if (code === OPEN_BRACKET || code === 0x3c || code >= 0x80) return true;
   LETTERS_OF_ENVELOPE.lastIndex = at;
   return LETTERS_OF_ENVELOPE.test(text);
 }
 
 /**
- * Whether the line may start with a source: `<`, or its first space or colon is a colon in reach of one (or a
- * line number's `-`), and an envelope may start after it. Most kernel text that starts with a word and a colon
- * (`eth0: link up`, `IPv6: ADDRCONF(…)`) goes on with no envelope's first letters.
+ * Whether the line may start with a source: `<`, or a `:` or `-` in its first word after which an envelope may
+ * start. Most kernel text that starts with a word and a colon (`eth0: link up`, `IPv6: ADDRCONF(…)`) or holds a
+ * hyphen (`oom-kill:constraint=…`) goes on with no envelope's first letters.
  */
 function mayStartSource(text: string): boolean {
   if (text.charCodeAt(0) === 0x3c) return true;
   const end = Math.min(text.length, 256);
   for (let at = 1; at < end; at++) {
     const code = text.charCodeAt(at);
-    if (code === 0x2d && isDigit(text.charCodeAt(0)) && mayStartEnvelopeAt(text, at + 1)) return true;
+    if (code === 0x2d && mayStartEnvelopeAt(text, at + 1)) return true;
     if (code === 0x3a) return mayStartEnvelopeAt(text, text.charCodeAt(at + 1) === SPACE ? at + 2 : at + 1);
     if (code === SPACE || code === 0x09 || NOT_IN_SOURCE.has(code)) return false;
   }
@@ -297,24 +311,62 @@ function mayStartSource(text: string): boolean {
 }
 
 /**
- * How long the source a tool put before the line is (SOURCE_PREFIXES), or -1: only where an envelope follows it
- * and none starts the line as it is. The syslog or dmesg envelope after it is then read as usual (a grep over
- * syslog files kept its host and time only when a dmesg time followed, EMBEDDED's fields).
+ * Whether an envelope follows a source that ends at `at`. The tag or a journal field alone may follow only a source
+ * that cannot be a word of kernel text: pdsh's host and its space, a line number, a path or a file's name
+ * (`kern.log:kernel: …`); not a bare word (`h:kernel: invoked oom-killer: …`, a comm).
+ */
+function envelopeAfter(text: string, at: number): boolean {
+  if (!mayStartEnvelopeAt(text, at)) return false;
+  const rest = text.slice(at);
+  if (!mayStartAnyPrefix(rest)) return false;
+  const prefix = envelopePrefixOf(rest);
+  if (prefix === null || monthTookSource(rest, prefix)) return false;
+  if (prefix !== TAG_ONLY && prefix !== MESSAGE_FIELD) return true;
+  const source = text.slice(0, at);
+  return source.endsWith(' ') || /[\d>]:?$|[./]/.test(source);
+}
+
+/** The prefixes whose first word, a month or a weekday (`\S{1,12}`), may take a source in (`kern.log:Dec`). */
+const MONTH_FIRST: readonly Prefix[] = [SYSLOG_LINE, NO_HOST, FULL, BUSYBOX_SYSLOG, NO_TAG];
+
+/**
+ * Whether the line's own envelope is one: a source is not taken off then, but where the envelope's month or weekday
+ * holds a mark no month does (`:`, `>`, `-`: `13:Jan 09 14:15:16 kernel: …`), it took the source in.
+ */
+function ownEnvelopeStands(text: string): boolean {
+  const own = envelopePrefixOf(text);
+  return own !== null && !monthTookSource(text, own);
+}
+
+/** Whether the envelope `prefix` found is month-first, its month or weekday holding a mark no month does. */
+function monthTookSource(text: string, prefix: Prefix): boolean {
+  if (!MONTH_FIRST.includes(prefix)) return false;
+  const space = text.indexOf(' ');
+  return /[:>-]/.test(space < 0 ? text : text.slice(0, space));
+}
+
+/**
+ * How long the source a tool put before the line is (SOURCE_PREFIXES, and a context line's `-`), or -1: only where
+ * an envelope follows it (envelopeAfter) and the line's own does not stand (ownEnvelopeStands). The syslog or dmesg
+ * envelope after it is then read as usual.
  */
 export function sourcePrefixLength(text: string): number {
   if (!mayStartSource(text)) return -1;
+  const at = sourceEnd(text);
+  return at < 0 || ownEnvelopeStands(text) ? -1 : at;
+}
+
+function sourceEnd(text: string): number {
   for (const source of SOURCE_PREFIXES) {
     source.lastIndex = 0;
-    if (!source.test(text)) continue;
-    const at = source.lastIndex;
-    if (!mayStartEnvelopeAt(text, at)) continue;
-    const rest = text.slice(at);
-    // Told cheaply of most text after a word and a colon (`….mount: Deactivated successfully.`). The tag or a
-    // journal field alone after a word would take a comm apart (`h:kernel: invoked oom-killer: …`).
-    if (!mayStartAnyPrefix(rest)) continue;
-    const prefix = envelopePrefixOf(rest);
-    if (prefix !== null && prefix !== TAG_ONLY && prefix !== MESSAGE_FIELD)
-      return envelopeLength(text) >= 0 ? -1 : at;
+    if (source.test(text) && envelopeAfter(text, source.lastIndex)) return source.lastIndex;
+  }
+  // A context line: `file-`, `file-13-`, `13-` (a file's name may hold a `-` of its own).
+  const end = Math.min(text.length, 256);
+  for (let at = 1; at < end; at++) {
+    const code = text.charCodeAt(at);
+    if (code === SPACE || code === 0x09 || code === 0x3a || NOT_IN_SOURCE.has(code)) return -1;
+    if (code === 0x2d && envelopeAfter(text, at + 1)) return at + 1;
   }
   return -1;
 }

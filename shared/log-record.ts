@@ -299,6 +299,11 @@ function stripCollector(text: string, entry: LogEntry, sourcedOnce = false): str
   // What six of the syslog-like prefixes ask first (mayStart), asked once; two of them also the first character.
   const syslogLike = mayStartSyslog(text);
   const untaggedLike = syslogLike && NO_TAG.mayStart(text);
+  // A source that their month or weekday would take in (`kern.log:Dec  6 …`, `13:Jan 09 …`) comes off first.
+  if (syslogLike && !sourcedOnce) {
+    const sourced = stripSource(text, entry);
+    if (sourced !== null) return sourced;
+  }
   m = syslogLike ? NO_HOST.pattern.exec(text) : null;
   if (m !== null) {
     entry.stamp = m[1] as string;
@@ -551,7 +556,9 @@ function carriedBy(
  */
 function withoutEnvelope(raw: string, entry: LogEntry, text: string): LogEntry | null {
   const page = pageText(raw);
-  return page === null ? finishEntry(entry, text) : readRecord(page, true);
+  // A page's text is read as a line, not as a printed event or a record's message again: each layer of a page's
+  // references would be read once more.
+  return page === null ? finishEntry(entry, text) : readRecord(page, true, true);
 }
 
 /**
@@ -605,19 +612,22 @@ const GLUED_SYSLOG_STAMP = / (?=[A-Z][a-z]{2} {1,2}\d{1,2} \d\d:\d\d:\d\d [^\s:[
 
 /**
  * A kernel syslog record glued on after its priority, as rsyslog's forward formats write them with no newline
- * between (`…failcnt 175<6>2026-12-06T01:56:03.590726+00:00 vm kernel: [31400.746073] memory+swap: …`).
+ * between (`…failcnt 175<6>2026-12-06T01:56:03.590726+00:00 vm kernel: [31400.746073] memory+swap: …`): right after
+ * the record before, with no space, as no writer that quotes one prints it.
  */
 const GLUED_PRIORITY =
-  /<\d{1,3}>(?=(?:\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[^\s]{0,16}|[A-Z][a-z]{2} {1,2}\d{1,2} \d\d:\d\d:\d\d) [^\s:[]{1,255} kernel: )/g;
+  /(?<=\S)<\d{1,3}>(?=(?:\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[^\s]{0,16}|[A-Z][a-z]{2} {1,2}\d{1,2} \d\d:\d\d:\d\d) [^\s:[]{1,255} kernel: )/g;
 
 /**
- * Whether the text holds a kernel syslog record glued on (GLUED_SYSLOG_STAMP): a line of a reflowed syslog
- * paste, which goes on with the record above whatever lines so far were like.
+ * Whether the text holds a kernel syslog record glued on (GLUED_SYSLOG_STAMP, GLUED_PRIORITY): a line of a reflowed
+ * syslog paste, which goes on with the record above whatever lines so far were like, or of a forward format.
  */
 export function holdsGluedSyslogRecord(text: string): boolean {
   if (text.indexOf(' kernel: ') <= 0) return false;
   GLUED_SYSLOG_STAMP.lastIndex = 0;
-  return GLUED_SYSLOG_STAMP.test(text);
+  if (GLUED_SYSLOG_STAMP.test(text)) return true;
+  GLUED_PRIORITY.lastIndex = 1;
+  return text.includes('>') && GLUED_PRIORITY.test(text);
 }
 
 /** Where each glued record starts: the index of each match of `glued`, a global pattern, from `from` on. */
@@ -671,12 +681,12 @@ function gluedRecordStarts(entry: LogEntry): GluedStart[] | null {
 
 /**
  * Where kernel syslog records glued on start, in order: at their stamps, in a syslog record with a stamp; at their
- * priorities, in a kernel record (rsyslog's forward formats glue the kernel's records, not another writer's quote).
+ * priorities, in a syslog record of any writer (rsyslog's forward formats glue every writer's records).
  */
 function syslogStarts(entry: LogEntry): number[] {
   const text = entry.text;
   const stamps = entry.stamp === null ? [] : gluedStarts(text, GLUED_SYSLOG_STAMP, 0);
-  if (!entry.fromKernel || !text.includes('>')) return stamps;
+  if (!text.includes('>')) return stamps;
   const priorities = gluedStarts(text, GLUED_PRIORITY, 1);
   return priorities.length === 0 ? stamps : [...stamps, ...priorities].sort((a, b) => a - b);
 }
@@ -745,5 +755,5 @@ function skimRecord(raw: string, asPage: boolean, carried = false): RecordSkim |
   }
   if (sourcePrefixLength(line) > 0) return { enveloped: true, holder: line };
   const page = asPage ? null : pageText(raw);
-  return page === null ? { enveloped: false, holder: line } : skimRecord(page, true);
+  return page === null ? { enveloped: false, holder: line } : skimRecord(page, true, true);
 }

@@ -77,10 +77,18 @@ export function isJsonObject(text: string): boolean {
 
 /**
  * The keys of a collector's record of a kernel log line: kmsg (`priority`, `sec`), journald (`_TRANSPORT`,
- * `SYSLOG_IDENTIFIER`), Container Insights (`ident`), syslog-ng (`PROGRAM`). After a time and a stream of no known
+ * `SYSLOG_IDENTIFIER`), Container Insights (`ident`; its dmesg stream's `ec2_instance_id`), syslog-ng (`PROGRAM`). After a time and a stream of no known
  * name, only such a record tells `aws logs tail` from a program's own JSON in syslog (`<time> <host> {"level":…}`).
  */
-const KERNEL_RECORD_KEYS = ['priority', 'sec', '_TRANSPORT', 'SYSLOG_IDENTIFIER', 'ident', 'PROGRAM'];
+const KERNEL_RECORD_KEYS = [
+  'priority',
+  'sec',
+  '_TRANSPORT',
+  'SYSLOG_IDENTIFIER',
+  'ident',
+  'PROGRAM',
+  'ec2_instance_id',
+];
 
 function isKernelRecord(text: string): boolean {
   const record = jsonObjectOf(text);

@@ -109,13 +109,24 @@ describe('readLogRecord removes every envelope people really have', () => {
         enveloped: true,
       });
     }
-    // A comm after a source and the tag or a journal field alone stays whole (a review).
-    for (const text of [
-      'h:kernel: invoked oom-killer: x',
-      'a:MESSAGE=b invoked oom-killer: x',
-      '<1>kernel: invoked',
-    ]) {
+    // A comm after a bare word and the tag or a journal field alone stays whole (a review); after pdsh's host, a
+    // line number or a file's name, the tag alone is an envelope (journalctl --no-hostname through grep or pdsh).
+    for (const text of ['h:kernel: invoked oom-killer: x', 'a:MESSAGE=b invoked oom-killer: x']) {
       expect(readLogRecord(text)?.text).toBe(text);
+    }
+    for (const source of ['ip-10-0-1-23: ', '13:', 'kern.log:13:', '/var/log/kern.log:', 'node1: ']) {
+      expect(readLogRecord(`${source}kernel: postgres invoked oom-killer: x`)?.text).toBe(
+        'postgres invoked oom-killer: x',
+      );
+    }
+    // grep's context lines (`-A`, `-C`): a `-` for the `:`, a file's name that holds one of its own; and a source
+    // that a syslog month would take in (`13:Jan`) comes off first (a second review).
+    for (const source of ['syslog-', 'kern-1.log-13-', '13-', '13:', 'syslog:', '<4>']) {
+      expect(readLogRecord(`${source}Dec  6 01:56:03 vm kernel: ${KILL}`)).toMatchObject({
+        text: KILL,
+        stamp: 'Dec  6 01:56:03',
+        host: 'vm',
+      });
     }
     // Kernel text that starts as a source would, with no envelope after it, stays text.
     for (const text of [
@@ -540,6 +551,17 @@ describe('splitGluedRecords', () => {
         'Memory cgroup out of memory: Kill process 27281 (java) score 1027 or sacrifice child[193038.1',
       ],
     ]);
+  });
+
+  it("splits records glued at their priorities whoever wrote the first (rsyslog's forward format; a second review)", () => {
+    const records = [
+      '<30>2026-12-06T01:56:03.590600+00:00 vm systemd[1]: Started session-5.scope.',
+      '<4>2026-12-06T01:56:03.590652+00:00 vm kernel: [31400.746043] python3 invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=0',
+      `<3>2026-12-06T01:56:03.590800+00:00 vm kernel: [31400.746127] ${KILL}`,
+    ];
+    expect(
+      parseKernelLog(records.join('')).events.map((e) => [e.victim.pid, e.trigger?.name, e.node]),
+    ).toEqual([[61746, 'python3', 'vm']]);
   });
 
   it("reads no kill from another writer's record that quotes a kernel syslog record (a review)", () => {

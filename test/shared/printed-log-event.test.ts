@@ -241,7 +241,18 @@ describe('readLogRecord: a log event as the AWS CLI prints it (lines of test/fix
       text: KILL_TEXT,
       fromKernel: false,
     });
-    // A word that starts with a capital or ends in a colon is kernel text, not a host.
+    // Container Insights' dmesg stream in `--format short` (a second review).
+    expect(
+      readLogRecord(
+        `2026-12-06T01:56:03 {"message":"[31400.746100] ${KILL_TEXT}","az":"us-east-1a","ec2_instance_id":"i-0abc"}`,
+      ),
+    ).toMatchObject({ text: KILL_TEXT, kernelTime: 31400.7461, fromKernel: true });
+    // A capitalised host with a digit, `.` or `-` is still one (a second review).
+    expect(readLogRecord(`2026-12-06T01:56:03.123456+00:00 DB01 ${KILL_TEXT}`)).toMatchObject({
+      text: KILL_TEXT,
+      host: 'DB01',
+    });
+    // A capitalised word alone, or one that ends in a colon, is kernel text, not a host.
     expect(readLogRecord(`2026-12-06T01:56:03.123456+00:00 ${KILL_TEXT}`)).toMatchObject({
       text: KILL_TEXT,
       host: null,

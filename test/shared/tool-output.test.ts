@@ -44,6 +44,8 @@ const OUTPUTS: ToolOutput[] = [
   { file: 'busybox-syslogd-logread', reference: 'busybox-dmesg', node: 'vm', kernelTime: true },
   { file: 'grep-syslog-files', reference: 'dmesg', node: 'vm', kernelTime: true },
   { file: 'grep-n-syslog', reference: 'dmesg', node: 'vm', kernelTime: true },
+  // A second review: grep's context lines (`file-`) went on as the match line's wrapped rest, and the kill with them.
+  { file: 'grep-A-journalctl-short', reference: 'dmesg', node: 'vm', kernelTime: false },
   { file: 'pdsh-cat-syslog', reference: 'dmesg', node: 'vm', kernelTime: true },
 ];
 
