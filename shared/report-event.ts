@@ -213,11 +213,13 @@ export function buildEvent(
     container = completeContainerId(decoded.partialContainerId, cpuset);
   } else if (
     container === null &&
-    decoded?.pod != null &&
+    (decoded === null || decoded.pod != null) &&
     cpuset !== null &&
     report.invokerPid === kill.pid
   ) {
-    // cpuset= names the invoker's cgroup; it is the victim's only when the invoker is the victim.
+    // cpuset= names the invoker's cgroup; it is the victim's only when the invoker is the victim: then it names the
+    // victim's container, when no memory cgroup path of the victim says otherwise (a report before 4.19 with no
+    // `Task in` line shows none).
     container = containerFromCgroupName(cpuset);
   }
   const constraint = constraintOf(report, kill);

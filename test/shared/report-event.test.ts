@@ -49,6 +49,24 @@ describe('whose cgroup cpuset= names', () => {
     const self = lines.map((l) => l.replace('PID: 999', 'PID: 2874'));
     expect(parseKernelLog(self.join('\n')).events[0]?.container?.id).toBe(SIBLING_ID);
   });
+
+  it('takes the container from cpuset= when the invoker is the victim and no memory cgroup is shown (4.19)', () => {
+    // The fifteenth red team's R/01 (a zh dmesg note, Alibaba Cloud Linux 4.19), its lines in kernel order.
+    const id = '31c9420554417fab54bcf85cd1628e7e08140567bc63c636d65ad096781746a2';
+    const lines = [
+      '[15975.009397] ffmpeg invoked oom-killer: gfp_mask=0x6000c0(GFP_KERNEL), nodemask=(null), order=0, oom_score_adj=984',
+      `[15975.009399] ffmpeg cpuset=cri-containerd-${id}.scope mems_allowed=0`,
+      '[15975.009405] CPU: 7 PID: 209756 Comm: ffmpeg Kdump: loaded Not tainted 4.19.91-27.al7.x86_64 #1',
+      '[15975.012058] [ 209756]     0 209756 11111138  6623232 59961344        0           984 ffmpeg',
+      '[15975.722451] oom_reaper: reaped process 209756 (ffmpeg), now anon-rss:0kB, file-rss:0kB, shmem-rss:0kB',
+    ];
+    expect(parseKernelLog(lines.join('\n')).events.map((e) => [e.victim.pid, e.container])).toEqual([
+      [209756, { id, runtime: 'containerd' }],
+    ]);
+    // Another invoker's cpuset names no container of the victim.
+    const other = lines.map((l) => l.replace('CPU: 7 PID: 209756', 'CPU: 7 PID: 1234'));
+    expect(parseKernelLog(other.join('\n')).events.map((e) => e.container)).toEqual([null]);
+  });
 });
 
 describe('figures and scope', () => {
