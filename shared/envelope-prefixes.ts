@@ -73,8 +73,8 @@ const SYSLOG_NO_TAG =
 // `aws logs tail` print it, the host or the stream follows (`2026-11-22T14:41:50.508000+00:00 node-kernel Memory
 // cgroup out of memory: …`), unless the word there is a capitalised word alone (no digit, `.` or `-`: `Memory`, not
 // `DB01`) or ends in a colon, as kernel text's first is (`Memory cgroup …`, `CPU: 1 …`); then, and with `Z` (Go's
-// RFC 3339: kubectl, containerd) or no
-// zone (`aws logs tail --format short`), the message follows: as it is, spaces first (a frame's).
+// RFC 3339: kubectl, containerd) or no zone (`aws logs tail --format short`), the message follows: as it is, spaces
+// first (a frame's).
 const RFC3339_NO_TAG =
   /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?)(?:([+-]\d\d:\d\d) (?![A-Z][^\s\d.-]* )([^\s[\]]{0,254}[^\s[\]:])|(Z|[+-]\d\d:\d\d)?) (?= *\S)/;
 // journalctl -o short-iso --no-hostname: the RFC 3339 time, then `kernel:` alone.

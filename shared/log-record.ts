@@ -258,7 +258,7 @@ function hostOf(printed: string): string | null {
 
 /**
  * The collector's envelope: a raw kmsg record, a syslog line, Talos's kernel log, or a hypervisor's fields
- * before a dmesg time.
+ * before a dmesg time; or a tool's source before one of them (stripSource, once: `sourcedOnce`).
  */
 function stripCollector(text: string, entry: LogEntry, sourcedOnce = false): string | null {
   let m = matchOf(KMSG, text);
@@ -384,7 +384,8 @@ function stripCollector(text: string, entry: LogEntry, sourcedOnce = false): str
 
 /**
  * grep's file name or line number, pdsh's host label or a syslog priority before an envelope (sourcePrefixLength),
- * and the collector's envelope after it, if that is one. Tried last: most lines have an envelope of their own.
+ * and the collector's envelope after it, if that is one. Tried after the envelopes no source can be taken into: most
+ * lines have one of their own.
  */
 function stripSource(text: string, entry: LogEntry): string | null {
   const length = sourcePrefixLength(text);

@@ -13,9 +13,10 @@
  *   (awscli/text.py); `aws logs get-log-events --output text`: `ingestionTime`, `message`, `timestamp`.
  *
  * A line of RFC 3339 syslog (`<time> <host> <tag>: <message>`) starts as `tail` does. `tail`'s line is told from
- * it by its message: a JSON record (no tag starts with `{`), or any message in a stream named as this project's
- * Fluent Bit and Container Insights name them (`<node>.kernel`, `kernel.<node>`, `<node>.host.dmesg`,
- * `<node>.host.messages`: shared/stream-name.ts), whose kernel text may start as a tag would (`oom_reaper: `).
+ * it by its message: a collector's record of a kernel line (KERNEL_RECORD_KEYS; no tag starts with `{`), or any
+ * message in a stream named as this project's Fluent Bit and Container Insights name them (`<node>.kernel`,
+ * `kernel.<node>`, `<node>.host.dmesg`, `<node>.host.messages`: shared/stream-name.ts), whose kernel text may start
+ * as a tag would (`oom_reaper: `).
  */
 import { nodeFromStreamName } from './stream-name.ts';
 
@@ -77,8 +78,9 @@ export function isJsonObject(text: string): boolean {
 
 /**
  * The keys of a collector's record of a kernel log line: kmsg (`priority`, `sec`), journald (`_TRANSPORT`,
- * `SYSLOG_IDENTIFIER`), Container Insights (`ident`; its dmesg stream's `ec2_instance_id`), syslog-ng (`PROGRAM`). After a time and a stream of no known
- * name, only such a record tells `aws logs tail` from a program's own JSON in syslog (`<time> <host> {"level":…}`).
+ * `SYSLOG_IDENTIFIER`), Container Insights (`ident`; its dmesg stream's `ec2_instance_id`), syslog-ng (`PROGRAM`).
+ * After a time and a stream of no known name, only such a record tells `aws logs tail` from a program's own JSON in
+ * syslog (`<time> <host> {"level":…}`).
  */
 const KERNEL_RECORD_KEYS = [
   'priority',
