@@ -39,6 +39,7 @@ import {
   WALL,
   WALL_CUT,
 } from './envelope-prefixes.ts';
+import { jsonObjectOf } from './json-object.ts';
 import { flatKmsgRecord, type FlatKmsgRecord } from './kmsg-record.ts';
 import { withoutPasteWrapping } from './paste-wrapping.ts';
 import { hostOfStream, isJsonObject, printedLogEvent, type PrintedLogEvent } from './printed-log-event.ts';
@@ -172,18 +173,6 @@ function printedCarrier(
   };
 }
 
-function parseJsonObject(line: string): Record<string, unknown> | null {
-  if (!line.startsWith('{') || !line.endsWith('}')) return null;
-  try {
-    const value: unknown = JSON.parse(line);
-    return typeof value === 'object' && value !== null && !Array.isArray(value)
-      ? (value as Record<string, unknown>)
-      : null;
-  } catch {
-    return null;
-  }
-}
-
 /** A visible ASCII character: never whitespace, so a line starting with one is not blank. */
 function isVisibleAscii(code: number): boolean {
   return code > 32 && code < 127;
@@ -205,7 +194,7 @@ function jsonRecordOf(framedLine: string): Record<string, unknown> | null {
   const first = line.charCodeAt(0);
   // Trimmed, it must start with `{`: a line that starts with another visible character cannot.
   if (first !== 0x7b && isVisibleAscii(first)) return null;
-  return parseJsonObject(line.trim());
+  return jsonObjectOf(line.trim());
 }
 
 function withoutIndent(line: string): string {
@@ -325,14 +314,10 @@ function stripCollector(text: string, entry: LogEntry, sourcedOnce = false): str
     entry.fromKernel = m[3] === 'kernel';
     return text.slice(m[0].length);
   }
-  m = syslogLike ? SYSLOG_LINE.pattern.exec(text) : null;
-  if (m !== null) {
-    entry.stamp = m[1] as string;
-    entry.host = hostOf(m[2] as string);
-    entry.fromKernel = m[3] === 'kernel';
-    return text.slice(m[0].length);
-  }
-  m = untaggedLike ? BUSYBOX_SYSLOG.pattern.exec(text) : null;
+  // Syslog, and busybox syslogd's own file (its facility and level between the host and the writer).
+  m =
+    (syslogLike ? SYSLOG_LINE.pattern.exec(text) : null) ??
+    (untaggedLike ? BUSYBOX_SYSLOG.pattern.exec(text) : null);
   if (m !== null) {
     entry.stamp = m[1] as string;
     entry.host = hostOf(m[2] as string);

@@ -18,6 +18,7 @@
  * `kernel.<node>`, `<node>.host.dmesg`, `<node>.host.messages`: shared/stream-name.ts), whose kernel text may start
  * as a tag would (`oom_reaper: `).
  */
+import { jsonObjectOf } from './json-object.ts';
 import { nodeFromStreamName } from './stream-name.ts';
 
 export interface PrintedLogEvent {
@@ -59,19 +60,7 @@ function printedAsText(line: string): PrintedLogEvent | null {
   };
 }
 
-/** The text as a JSON object, as a log event's message that is a record is; else null. */
-function jsonObjectOf(text: string): Record<string, unknown> | null {
-  if (text.charCodeAt(0) !== 0x7b || !text.trimEnd().endsWith('}')) return null;
-  try {
-    const value: unknown = JSON.parse(text);
-    return typeof value === 'object' && value !== null && !Array.isArray(value)
-      ? (value as Record<string, unknown>)
-      : null;
-  } catch {
-    return null;
-  }
-}
-
+/** Whether the text is a JSON object, as a log event's message that is a record is. */
 export function isJsonObject(text: string): boolean {
   return jsonObjectOf(text) !== null;
 }
