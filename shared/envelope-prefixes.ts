@@ -338,12 +338,17 @@ function ownEnvelopeStands(text: string): boolean {
   return own !== null && !monthTookSource(text, own);
 }
 
-/** Whether the envelope `prefix` found is month-first, its month or weekday holding a mark no month does. */
+/**
+ * Whether the envelope `prefix` found is month-first, its month or weekday holding a mark no month does; a syslog
+ * priority before the month (`<4>Dec`) is none.
+ */
 function monthTookSource(text: string, prefix: Prefix): boolean {
   if (!MONTH_FIRST.includes(prefix)) return false;
   const space = text.indexOf(' ');
-  return /[:>-]/.test(space < 0 ? text : text.slice(0, space));
+  const first = space < 0 ? text : text.slice(0, space);
+  return /[:>-]/.test(first.replace(PRIORITY_FIRST, ''));
 }
+const PRIORITY_FIRST = /^<\d{1,3}>/;
 
 /**
  * How long the source a tool put before the line is (SOURCE_PREFIXES, and a context line's `-`), or -1: only where

@@ -295,7 +295,7 @@ function stripCollector(text: string, entry: LogEntry, sourcedOnce = false): str
   }
   m = syslogLike ? NO_HOST.pattern.exec(text) : null;
   if (m !== null) {
-    entry.stamp = m[1] as string;
+    entry.stamp = syslogStamp(m[1] as string);
     return text.slice(m[0].length);
   }
   m = syslogLike ? FULL.pattern.exec(text) : null;
@@ -319,7 +319,7 @@ function stripCollector(text: string, entry: LogEntry, sourcedOnce = false): str
     (syslogLike ? SYSLOG_LINE.pattern.exec(text) : null) ??
     (untaggedLike ? BUSYBOX_SYSLOG.pattern.exec(text) : null);
   if (m !== null) {
-    entry.stamp = m[1] as string;
+    entry.stamp = syslogStamp(m[1] as string);
     entry.host = hostOf(m[2] as string);
     entry.fromKernel = m[3] === 'kernel';
     return text.slice(m[0].length);
@@ -366,6 +366,12 @@ function stripCollector(text: string, entry: LogEntry, sourcedOnce = false): str
   }
   return null;
 }
+
+/** A syslog stamp as printed, without the priority its month's word took in (`<4>Dec  6 01:56:03`: a forward format). */
+function syslogStamp(printed: string): string {
+  return printed.charCodeAt(0) === 0x3c ? printed.replace(SYSLOG_PRIORITY, '') : printed;
+}
+const SYSLOG_PRIORITY = /^<\d{1,3}>/;
 
 /**
  * grep's file name or line number, pdsh's host label or a syslog priority before an envelope (sourcePrefixLength),
@@ -598,11 +604,12 @@ const GLUED_SYSLOG_STAMP = / (?=[A-Z][a-z]{2} {1,2}\d{1,2} \d\d:\d\d:\d\d [^\s:[
 
 /**
  * A kernel syslog record glued on after its priority, as rsyslog's forward formats write them with no newline
- * between (`…failcnt 175<6>2026-12-06T01:56:03.590726+00:00 vm kernel: [31400.746073] memory+swap: …`): right after
- * the record before, with no space, as no writer that quotes one prints it.
+ * between (`…failcnt 175<6>2026-12-06T01:56:03.590726+00:00 vm kernel: [31400.746073] memory+swap: …`), also after
+ * a record that ends in a space (6.x's CPU line: `…PREEMPT(none) <6>…`). Another writer's line that quotes such a
+ * record is read so too, as a kernel syslog record quoted after its stamp is (GLUED_SYSLOG_STAMP).
  */
 const GLUED_PRIORITY =
-  /(?<=\S)<\d{1,3}>(?=(?:\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[^\s]{0,16}|[A-Z][a-z]{2} {1,2}\d{1,2} \d\d:\d\d:\d\d) [^\s:[]{1,255} kernel: )/g;
+  /<\d{1,3}>(?=(?:\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[^\s]{0,16}|[A-Z][a-z]{2} {1,2}\d{1,2} \d\d:\d\d:\d\d) [^\s:[]{1,255} kernel: )/g;
 
 /**
  * Whether the text holds a kernel syslog record glued on (GLUED_SYSLOG_STAMP, GLUED_PRIORITY): a line of a reflowed

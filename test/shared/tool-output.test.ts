@@ -67,6 +67,9 @@ describe('one real kill as each tool prints it gives the kill dmesg gives (fourt
       const kills = killsOf(file);
       expect(kills.map(told)).toEqual([told(expected as OomEvent)]);
       expect(kills[0]?.node).toBe(node);
+      // No line of the event holds another record glued on (a third review: a CPU line ends in a space).
+      for (const line of kills[0]?.lines ?? [])
+        expect(line).not.toMatch(/<\d{1,3}>(?:\d{4}-|[A-Z][a-z]{2} )/);
       expect(kills[0]?.kernelTime).toBe(kernelTime ? expected?.kernelTime : null);
     });
   }
