@@ -88,6 +88,22 @@ const FORMS: PrintedForm[] = [
     kernelTimeOnLine: false,
   },
   { file: 'tail-msg-json', group: TEXT_ONLY_GROUP, streamPrinted: true, zoned: true, kernelTimeOnLine: true },
+  // The CLI's default output, JSON: each field on a line of its own, the message a string literal that data
+  // assigns (docs/parser.md, paste-wrapping.ts); the stream and the time are on other lines.
+  {
+    file: 'filter-whole-json',
+    group: WHOLE_RECORD_GROUP,
+    streamPrinted: false,
+    zoned: false,
+    kernelTimeOnLine: true,
+  },
+  {
+    file: 'filter-msg-json',
+    group: TEXT_ONLY_GROUP,
+    streamPrinted: false,
+    zoned: false,
+    kernelTimeOnLine: true,
+  },
   {
     file: 'filter-whole-text',
     group: WHOLE_RECORD_GROUP,
