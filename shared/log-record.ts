@@ -288,8 +288,10 @@ function stripCollector(text: string, entry: LogEntry, sourcedOnce = false): str
   // What six of the syslog-like prefixes ask first (mayStart), asked once; two of them also the first character.
   const syslogLike = mayStartSyslog(text);
   const untaggedLike = syslogLike && NO_TAG.mayStart(text);
-  // A source that their month or weekday would take in (`kern.log:Dec  6 …`, `13:Jan 09 …`) comes off first.
-  if (syslogLike && !sourcedOnce) {
+  // A source that their month or weekday would take in (`kern.log:Dec  6 …`, `13:Jan 09 …`) comes off first; asked
+  // here, it is not asked again below (stripSource changes nothing when it finds none).
+  const sourceAskedEarly = syslogLike && !sourcedOnce;
+  if (sourceAskedEarly) {
     const sourced = stripSource(text, entry);
     if (sourced !== null) return sourced;
   }
@@ -340,7 +342,7 @@ function stripCollector(text: string, entry: LogEntry, sourcedOnce = false): str
     return text.slice(m[0].length);
   }
   // A tool's source before the envelope (grep, pdsh), before a hypervisor's fields would take it with the envelope.
-  const sourced = sourcedOnce ? null : stripSource(text, entry);
+  const sourced = sourcedOnce || sourceAskedEarly ? null : stripSource(text, entry);
   if (sourced !== null) return sourced;
   m = matchOf(EMBEDDED, text);
   if (m !== null) return text.slice(m[0].length);
