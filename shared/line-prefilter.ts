@@ -137,11 +137,11 @@ function kernelLineOf(open: OpenRecord, kind: string): LogEntry | null {
  * header a comma and a space.
  */
 function keyGlue(open: OpenRecord, key: string): string | null {
-  const header = HEADER_KEYS.has(key) || key === 'nodemask=';
   const kind = !key.endsWith('=') ? KILL : HEADER_KEYS.has(key) ? HEADER : SUMMARY;
   let head = kernelLineOf(open, kind);
   let joinsHeader = kind === HEADER;
-  if (head === null && header && kind === SUMMARY) {
+  // `nodemask=`: the summary's first key, and the header's after its gfp_mask before 4.19.
+  if (head === null && key === 'nodemask=') {
     head = kernelLineOf(open, HEADER);
     joinsHeader = true;
   }
