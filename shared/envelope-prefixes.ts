@@ -346,7 +346,12 @@ function monthTookSource(text: string, prefix: Prefix): boolean {
   if (!MONTH_FIRST.includes(prefix)) return false;
   const space = text.indexOf(' ');
   const first = space < 0 ? text : text.slice(0, space);
-  return /[:>-]/.test(first.replace(PRIORITY_FIRST, ''));
+  return /[:>-]/.test(withoutSyslogPriority(first));
+}
+
+/** The text without a syslog priority it starts with (`<4>Dec` → `Dec`: a forward format's record). */
+export function withoutSyslogPriority(text: string): string {
+  return text.charCodeAt(0) === 0x3c ? text.replace(PRIORITY_FIRST, '') : text;
 }
 const PRIORITY_FIRST = /^<\d{1,3}>/;
 

@@ -32,6 +32,7 @@ import {
   RFC3339,
   RFC5424,
   sourcePrefixLength,
+  withoutSyslogPriority,
   SYSLOG_LINE,
   TALOS,
   TIME,
@@ -295,9 +296,10 @@ function stripCollector(text: string, entry: LogEntry, sourcedOnce = false): str
     const sourced = stripSource(text, entry);
     if (sourced !== null) return sourced;
   }
+  // A stamp as printed, but for the priority its month's word took in (`<4>Dec  6 01:56:03`: a forward format).
   m = syslogLike ? NO_HOST.pattern.exec(text) : null;
   if (m !== null) {
-    entry.stamp = syslogStamp(m[1] as string);
+    entry.stamp = withoutSyslogPriority(m[1] as string);
     return text.slice(m[0].length);
   }
   m = syslogLike ? FULL.pattern.exec(text) : null;
@@ -321,7 +323,7 @@ function stripCollector(text: string, entry: LogEntry, sourcedOnce = false): str
     (syslogLike ? SYSLOG_LINE.pattern.exec(text) : null) ??
     (untaggedLike ? BUSYBOX_SYSLOG.pattern.exec(text) : null);
   if (m !== null) {
-    entry.stamp = syslogStamp(m[1] as string);
+    entry.stamp = withoutSyslogPriority(m[1] as string);
     entry.host = hostOf(m[2] as string);
     entry.fromKernel = m[3] === 'kernel';
     return text.slice(m[0].length);
@@ -368,12 +370,6 @@ function stripCollector(text: string, entry: LogEntry, sourcedOnce = false): str
   }
   return null;
 }
-
-/** A syslog stamp as printed, without the priority its month's word took in (`<4>Dec  6 01:56:03`: a forward format). */
-function syslogStamp(printed: string): string {
-  return printed.charCodeAt(0) === 0x3c ? printed.replace(SYSLOG_PRIORITY, '') : printed;
-}
-const SYSLOG_PRIORITY = /^<\d{1,3}>/;
 
 /**
  * grep's file name or line number, pdsh's host label or a syslog priority before an envelope (sourcePrefixLength),
