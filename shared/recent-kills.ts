@@ -56,8 +56,8 @@ function mergedEvidence(copies: readonly RecentKill[]): KillEvidence | undefined
 
 /**
  * Whether a kill at time `b` that shows `evidence` may be a copy of a kept one at time `a` that showed `kept`
- * (the same pid and comm, near in time). With both kernel times known, the same pid and comm that close is one
- * kill whatever its figures (a group prints its victim twice, tearing down in between); without them, nothing
+ * (the same pid and comm, near in time). With both times known on one clock, the same pid and comm that close is
+ * one kill whatever its figures (a group prints its victim twice, tearing down in between); without them, nothing
  * the two show may tell them apart.
  */
 function mayBeCopy(
@@ -66,11 +66,31 @@ function mayBeCopy(
   kept: KillEvidence | undefined,
   evidence: KillEvidence | null,
 ): boolean {
-  return (isTime(a) && isTime(b)) || !differ(kept, evidence);
+  return (isTime(a) && isTime(b) && sameClock(a, b)) || !differ(kept, evidence);
 }
 
 function isTime(time: number | null): time is number {
   return time !== null && Number.isFinite(time);
+}
+
+/**
+ * Where the wall clock starts. A kill's time is its kernel time, else its wall clock (report-assembler.ts): seconds
+ * since boot stay below it (31 years of uptime), and seconds since the epoch of any stamp that gives its year are
+ * above it (September 2001; a stamp without its year gives no wall clock).
+ */
+const WALL_CLOCK_FROM = 1e9;
+
+/**
+ * Whether two times are on one clock, both seconds since boot or both wall clocks. A time on the other clock tells
+ * nothing of how far apart two kills were: one kill quoted as dmesg printed it and again as syslog did.
+ */
+function sameClock(a: number, b: number): boolean {
+  return a >= WALL_CLOCK_FROM === b >= WALL_CLOCK_FROM;
+}
+
+/** withinSeconds, where a time on the other clock is as unknown as a missing one: near any. */
+function nearInTime(a: number | null, b: number | null, seconds: number): boolean {
+  return (isTime(a) && isTime(b) && !sameClock(a, b)) || withinSeconds(a, b, seconds);
 }
 
 /** The `n`th id of kills whose natural id is `id` (0: that id): each kill of a text without times keeps its own. */
@@ -224,13 +244,14 @@ class PidKills {
     evidenceOf: (kill: RecentKill) => KillEvidence | undefined = (kill) => kill.evidence,
     skipCoVictims = false,
   ): RecentKill | null {
-    const ascending = this.disorder === 0 && time !== null;
+    const newest = this.kills.at(-1)?.time ?? null;
+    const ascending = this.disorder === 0 && isTime(time) && isTime(newest) && sameClock(newest, time);
     for (let i = this.kills.length - 1; i >= 0; i--) {
       const kill = this.kills[i] as RecentKill;
       if (skipCoVictims && kill.id === '') continue;
       // Times ascend: this kill and all before it are too long before `time`.
       if (ascending && time - (kill.time as number) > seconds) return null;
-      if (!withinSeconds(kill.time, time, seconds) || !sameComm(kill.name, name)) continue;
+      if (!nearInTime(kill.time, time, seconds) || !sameComm(kill.name, name)) continue;
       if (mayBeCopy(kill.time, time, evidenceOf(kill), evidence)) return kill;
     }
     return null;
@@ -246,7 +267,9 @@ function timed(kill: RecentKill): boolean {
   return isTime(kill.time);
 }
 
-/** Whether `later`, pushed after `earlier`, has an earlier time (both known). */
+/** Whether `later`, pushed after `earlier`, has an earlier time, or one on the other clock (both known). */
 function stepsBack(earlier: RecentKill, later: RecentKill): boolean {
-  return timed(earlier) && timed(later) && (later.time as number) < (earlier.time as number);
+  if (!timed(earlier) || !timed(later)) return false;
+  const [a, b] = [earlier.time as number, later.time as number];
+  return b < a || !sameClock(a, b);
 }

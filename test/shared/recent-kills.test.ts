@@ -57,6 +57,25 @@ describe('RecentKills', () => {
     expect(recent.hasVictim(7, 'x', 1, 2)).toBe(true);
   });
 
+  it('takes a time on the other clock for an unknown one: one kill quoted as dmesg and as syslog printed it', () => {
+    const wall = 1_782_364_960.5;
+    const dmesg = new RecentKills([{ id: 'a', pid: 7, name: 'x', time: 500_082.9 }], 3);
+    expect([
+      dmesg.hasVictim(7, 'x', wall, 2),
+      dmesg.hasVictim(7, 'x', 500_090, 2),
+      dmesg.hasVictim(7, 'y', wall, 2),
+    ]).toEqual([true, false, false]);
+    // Kills of one pid on both clocks: a search from the newest cannot stop at the first one too old.
+    const both = new RecentKills([{ id: 'a', pid: 7, name: 'x', time: 10 }], 3);
+    both.add([
+      { id: 'b', pid: 7, name: 'x', time: wall },
+      { id: 'c', pid: 7, name: 'x', time: wall + 50 },
+    ]);
+    expect([both.hasVictim(7, 'x', wall + 100, 2), both.hasVictim(7, 'x', 100, 2)]).toEqual([true, true]);
+    both.add([{ id: 'd', pid: 7, name: 'x', time: wall + 60 }]);
+    expect(both.hasVictim(7, 'x', wall + 100, 2)).toBe(false);
+  });
+
   it('lets the oldest kills go beyond the number kept, and leaves the list holding the kept ones', () => {
     const list = [{ id: 'a', pid: 7, name: 'x', time: 1 }];
     const recent = new RecentKills(list, 2);
@@ -109,12 +128,17 @@ describe('RecentKills.match: the kill a new one is a copy of', () => {
 });
 
 describe('RecentKills against a plain list', () => {
+  // Seconds since boot, and wall clocks (seconds since the epoch): a time on the other clock is near any.
+  const WALL = 1_780_000_000;
   const time = fc.oneof(
     fc.constant(null),
     fc.constant(Number.NaN),
     fc.integer({ min: 0, max: 20 }),
     fc.double({ min: 0, max: 20 }),
+    fc.integer({ min: WALL, max: WALL + 20 }),
   );
+  const onOtherClocks = (a: number | null, b: number | null): boolean =>
+    a !== null && b !== null && Number.isFinite(a) && Number.isFinite(b) && a >= WALL !== b >= WALL;
   const kill = fc.record({
     id: fc.constantFrom('a', 'b', 'c', ''),
     pid: fc.option(fc.integer({ min: 1, max: 3 })),
@@ -148,7 +172,7 @@ describe('RecentKills against a plain list', () => {
             (k) =>
               k.pid === s.pid &&
               (k.name === s.name || k.name === null || s.name === null) &&
-              withinSeconds(k.time, s.time, s.seconds),
+              (onOtherClocks(k.time, s.time) || withinSeconds(k.time, s.time, s.seconds)),
           );
           expect(recent.hasVictim(s.pid, s.name, s.time, s.seconds)).toBe(near);
           for (const id of ['a', 'b', 'c', '']) expect(recent.hasId(id)).toBe(plain.some((k) => k.id === id));
