@@ -1,6 +1,7 @@
 /**
  * The kill, every kernel:
- * `[<message>: ]Killed process N (comm)[, UID N,] total-vm:…kB, anon-rss:…kB, …[, UID:N pgtables:…kB oom_score_adj:N]`.
+ * `[<message>: ]Killed process N (comm)[, UID N,] total-vm:…kB, anon-rss:…kB, …[, UID:N pgtables:…kB oom_score_adj:N]`
+ * (`vsz:` for `total-vm:` from 2.6.32 to 2.6.35).
  * The kernel prints `Killed process` only when it kills, so a line cut at or inside the comm (`cut -c`, a
  * terminal's width, `...` for the rest, an issue title) is still a kill of N, its name unknown.
  */
@@ -46,10 +47,21 @@ export function keyValuesByToken(tail: string, truncated: boolean): Record<strin
   for (let i = 0; i < read; i++) {
     const token = tokens[i] as string;
     const colon = token.indexOf(':');
-    if (colon > 0) addField(fields, token.slice(0, colon), token, colon + 1, tokens[i + 1]);
+    if (colon > 0) addField(fields, keyNamed(token.slice(0, colon)), token, colon + 1, tokens[i + 1]);
     else if (token === 'UID') addField(fields, token, tokens[i + 1] ?? '', 0, tokens[i + 2]);
   }
   return fields;
+}
+
+/**
+ * The keys older kernels print for a value that later ones name otherwise: 2.6.32 to 2.6.35 print the process's
+ * total_vm as `vsz:` (`Killed process 15575 (apache2) vsz:308116kB, anon-rss:8568kB, file-rss:60kB`); 2.6.36 named
+ * it `total-vm:`.
+ */
+const EARLIER_KEYS: ReadonlyMap<string, string> = new Map([['vsz', 'total-vm']]);
+
+function keyNamed(printed: string): string {
+  return EARLIER_KEYS.get(printed) ?? printed;
 }
 
 /** The values the kernel prints without a unit; every other one is a size in kB. */

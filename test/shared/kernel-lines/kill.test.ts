@@ -347,6 +347,23 @@ describe('kill: values a writer joined with commas alone (tenth red team U/05)',
   });
 });
 
+describe('kill: 2.6.32 to 2.6.35 print the total VM as `vsz:` (sixteenth red team B/06, corpus 209)', () => {
+  it('reads it as total-vm', () => {
+    // An Ubuntu 10.04 VPS console, pasted on a forum: the line ends in a space.
+    const result = parseKernelLine(
+      '[505667.755667] Killed process 15575 (apache2) vsz:308116kB, anon-rss:8568kB, file-rss:60kB ',
+    );
+    expect(result).toEqual({
+      kind: 'line',
+      line: expect.objectContaining({
+        pid: 15575,
+        name: 'apache2',
+        fields: { 'total-vm': 308116, 'anon-rss': 8568, 'file-rss': 60 },
+      }),
+    });
+  });
+});
+
 describe('kill: a line inside a quoted string', () => {
   const VALUES =
     'total-vm:1kB, anon-rss:2kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:4kB oom_score_adj:999';
