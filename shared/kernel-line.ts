@@ -25,6 +25,7 @@ import { sacrificeLine, type SacrificeLine } from './kernel-lines/sacrifice.ts';
 import { earlySelectionLine } from './kernel-lines/early-selection.ts';
 import { sharedMemoryKillLine, type SharedMemoryKillLine } from './kernel-lines/shared-memory-kill.ts';
 import { summaryLine, type SummaryLine } from './kernel-lines/summary.ts';
+import { ubExitedLine, type UbExitedLine } from './kernel-lines/ub-exited.ts';
 import { ubKillLine, type UbKillLine } from './kernel-lines/ub-kill.ts';
 import { suppressedLine, type SuppressedLine } from './kernel-lines/suppressed.ts';
 import { taskHeaderLine, type TaskHeaderLine } from './kernel-lines/task-header.ts';
@@ -45,6 +46,7 @@ export type KernelLine =
   | KillLine
   | El6KillLine
   | UbKillLine
+  | UbExitedLine
   | SacrificeLine
   | SharedMemoryKillLine
   | OomGroupLine
@@ -74,6 +76,7 @@ export const RECOGNIZERS: readonly Recognizer<KernelLine>[] = [
   killLine,
   el6KillLine,
   ubKillLine,
+  ubExitedLine,
   sharedMemoryKillLine,
   sacrificeLine,
   earlySelectionLine,

@@ -16,7 +16,7 @@ import { addCoVictim, groupHoldsVictim, joinsGroup } from './group-kill.ts';
 import { impliedKill, reapsItsVictim } from './implied-kill.ts';
 import type { KernelLine } from './kernel-line.ts';
 import { parseKernelLine } from './kernel-line.ts';
-import type { ReapedLine } from './kernel-lines/reaped.ts';
+import type { ReapedExit } from './kernel-lines/reaped.ts';
 import {
   invokerBefore,
   reapsSameMemory,
@@ -335,6 +335,8 @@ class Assembly {
       }
       case 'reaped':
         return this.confirmReaped(line, entry);
+      case 'ub-exited':
+        return this.confirmReaped({ pid: line.pid, name: line.name, left: null }, entry);
       case 'suppressed':
         // The kernel dropped lines here: whatever follows belongs to a later invocation.
         if (this.state.open !== null && this.state.open.kill !== null) this.close();
@@ -381,8 +383,11 @@ class Assembly {
     addCoVictim(report, kill, this.members);
   }
 
-  /** The reaper confirms a kill already seen; alone, it is the only evidence of one (an incomplete event). */
-  confirmReaped(line: ReapedLine, entry: LogEntry): OpenReport | null {
+  /**
+   * The reaper confirms a kill already seen; alone, it is the only evidence of one (an incomplete event). So does
+   * OpenVZ's line for a victim that exited (`ub-exited`), which says nothing of the memory left.
+   */
+  confirmReaped(line: ReapedExit, entry: LogEntry): OpenReport | null {
     const { pid, name } = line;
     // A confirmation adds nothing to the event, so it is not attached: the event may already have left.
     const open = this.state.open;

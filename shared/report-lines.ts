@@ -6,7 +6,7 @@
 import type { AssemblerState, ReapedMemory } from './assembler-state.ts';
 import type { CounterLine } from './kernel-lines/counter.ts';
 import type { InvokedLine } from './kernel-lines/invoked.ts';
-import type { ReapedLine } from './kernel-lines/reaped.ts';
+import type { ReapedExit } from './kernel-lines/reaped.ts';
 import type { MemcgStatsLine } from './kernel-lines/memcg-stats.ts';
 import type { SummaryLine } from './kernel-lines/summary.ts';
 import type { TaskInLine } from './kernel-lines/task-in.ts';
@@ -112,7 +112,7 @@ const NOT_ALL_ZERO = /:[1-9]/;
  * zero, near in time. 4.x marks a thread of a victim a victim too when it runs into the OOM killer while dying,
  * without a kill line, and the reaper prints it by its own pid: it is the kill already seen, not another one.
  */
-export function reapsSameMemory(last: ReapedMemory | null, line: ReapedLine, time: number | null): boolean {
+export function reapsSameMemory(last: ReapedMemory | null, line: ReapedExit, time: number | null): boolean {
   if (last === null || line.left === null || last.name !== line.name || last.left !== line.left) return false;
   return NOT_ALL_ZERO.test(line.left) && withinSeconds(last.time, time, ATTRIBUTION_WINDOW_SECONDS);
 }

@@ -13,6 +13,9 @@ export interface ReapedLine {
   left: string | null;
 }
 
+/** A victim gone, as a line says it: the reaper's, or OpenVZ's `exited` one (ub-exited.ts), whose `left` is null. */
+export type ReapedExit = Pick<ReapedLine, 'pid' | 'name' | 'left'>;
+
 const NOW = ', now ';
 
 const REAPED = 'oom_reaper: reaped process ';
