@@ -118,10 +118,20 @@ const KILL = 'Killed process ';
 const SUMMARY = 'oom-kill:';
 /** A key of the kill line or of the summary, which starts the rest of one wrapped: `total-vm:`, `task_memcg=`. */
 const KEY =
-  /^(?:(?:total-vm|anon-rss|file-rss|shmem-rss|UID|pgtables|oom_score_adj):|(?:nodemask|cpuset|mems_allowed|oom_memcg|task_memcg|task|pid|uid|order|oom_score_adj|oom_adj|oomkilladj)=)/;
+  /^(?:(?:total-vm|anon-rss|file-rss|shmem-rss|UID|pgtables|oom_score_adj):|(?:gfp_mask|nodemask|cpuset|mems_allowed|oom_memcg|task_memcg|task|pid|uid|order|oom_score_adj|oom_adj|oomkilladj)=)/;
 const HEADER = 'invoked oom-killer:';
-/** The header's keys after its gfp_mask, each after `, ` (`nodemask=` too, before 4.19: the summary's first). */
-const HEADER_KEYS: ReadonlySet<string> = new Set(['order=', 'oom_score_adj=', 'oom_adj=', 'oomkilladj=']);
+/**
+ * The header's keys: its first, `gfp_mask=`, after `invoked oom-killer: `, and each after it after `, ` (`nodemask=`
+ * too, before 4.19: the summary's first).
+ */
+const HEADER_KEYS: ReadonlySet<string> = new Set([
+  'gfp_mask=',
+  'order=',
+  'oom_score_adj=',
+  'oom_adj=',
+  'oomkilladj=',
+]);
+const FIRST_HEADER_KEY = 'gfp_mask=';
 
 /** The open record, read, when it is the kernel's line of this kind (`Killed process `, `oom-kill:`); else null. */
 function kernelLineOf(open: OpenRecord, kind: string): LogEntry | null {
@@ -148,7 +158,9 @@ function keyGlue(open: OpenRecord, key: string): string | null {
   if (head === null || head.text.includes(key)) return null;
   // The kernel's line ends in no space: spaces a paste kept at its end go, and the key's separator comes instead.
   head.text = head.text.trimEnd();
-  // The header's keys follow a comma and a space: a wrap after the comma joins with the space.
+  // The first key follows the header's colon and a space, the only place it goes: a wrap there joins with the space.
+  if (key === FIRST_HEADER_KEY) return head.text.endsWith(HEADER) ? ' ' : null;
+  // The header's other keys follow a comma and a space: a wrap after the comma joins with the space.
   if (joinsHeader) return head.text.endsWith(',') ? ' ' : ', ';
   // The summary's keys follow a comma: a wrap after it joins with nothing, one an author made before it with one.
   if (kind === SUMMARY) return head.text.endsWith(',') ? '' : ',';

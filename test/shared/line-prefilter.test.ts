@@ -462,6 +462,23 @@ describe('wrapped lines of a paste', () => {
     expectSameResults(lines.join('\n'), [1, 8192]);
   });
 
+  it('join the rest of a header an author broke after its colon, by its first key (sixteenth red team A/06)', () => {
+    const lines = [
+      '```',
+      '[26548.860641] fault_reclaim_s invoked oom-killer:',
+      '    gfp_mask=0x140cca(GFP_HIGHUSER_MOVABLE|__GFP_COMP), order=0',
+    ];
+    expect(texts(lines).at(-1)).toBe(
+      'fault_reclaim_s invoked oom-killer: gfp_mask=0x140cca(GFP_HIGHUSER_MOVABLE|__GFP_COMP), order=0',
+    );
+    // Only where the first key goes: a header that has it, or goes on after its colon, takes no second one.
+    expect(texts(['x', '', '[ 1.0] a invoked oom-killer: gfp_mask=0xd0,', 'gfp_mask=0x1']).at(-1)).toBe(
+      'gfp_mask=0x1',
+    );
+    expect(texts(['x', '', '[ 1.0] a invoked oom-killer: order=0', 'gfp_mask=0x1']).at(-1)).toBe('gfp_mask=0x1');
+    expectSameResults(lines.join('\n'), [1, 8192]);
+  });
+
   it('keep a comm’s two spaces that a terminal wrap split (a review)', () => {
     const lines = [
       '[ 5120.104313] oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),c',
