@@ -116,9 +116,12 @@ const ELISION =
 
 const KILL = 'Killed process ';
 const SUMMARY = 'oom-kill:';
-/** A key of the kill line or of the summary, which starts the rest of one wrapped: `total-vm:`, `task_memcg=`. */
+/**
+ * A key of the kill line (2.6.32 to 2.6.35 print `vsz:` for `total-vm:`) or of the summary, which starts the rest of
+ * one wrapped: `total-vm:`, `task_memcg=`.
+ */
 const KEY =
-  /^(?:(?:total-vm|anon-rss|file-rss|shmem-rss|UID|pgtables|oom_score_adj):|(?:gfp_mask|nodemask|cpuset|mems_allowed|oom_memcg|task_memcg|task|pid|uid|order|oom_score_adj|oom_adj|oomkilladj)=)/;
+  /^(?:(?:total-vm|vsz|anon-rss|file-rss|shmem-rss|UID|pgtables|oom_score_adj):|(?:gfp_mask|nodemask|cpuset|mems_allowed|oom_memcg|task_memcg|task|pid|uid|order|oom_score_adj|oom_adj|oomkilladj)=)/;
 const HEADER = 'invoked oom-killer:';
 /**
  * The header's keys: its first, `gfp_mask=`, after `invoked oom-killer: `, and each after it after `, ` (`nodemask=`

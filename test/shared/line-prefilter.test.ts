@@ -479,6 +479,23 @@ describe('wrapped lines of a paste', () => {
     expectSameResults(lines.join('\n'), [1, 8192]);
   });
 
+  it('join the rest of a 2.6.32–2.6.35 kill line a mail wrapped before its `vsz:` (sixteenth red team B/02)', () => {
+    // linux-mm, 2010: a POWER6 box's report, quoted and reflowed by a mail client.
+    const lines = [
+      '> Memory cgroup out of memory: kill process 9139 (memcg_test_1) score 3 or a',
+      '>  child Killed process 9139 (memcg_test_1) vsz:3456kB, anon-rss:448kB,',
+      '>  file-rss:1088kB Memory cgroup out of memory: kill process 9140',
+      '>  (memcg_test_1) score 3 or a child Killed process 9140 (memcg_test_1)',
+      '>  vsz:3456kB, anon-rss:448kB, file-rss:1088kB Unable to handle kernel paging',
+    ];
+    const victims = parseKernelLog(lines.join('\n')).events.map((e) => e.victim);
+    expect(victims.map((v) => [v.pid, v.totalVmKb, v.anonRssKb, v.fileRssKb])).toEqual([
+      [9139, 3456, 448, 1088],
+      [9140, 3456, 448, 1088],
+    ]);
+    expectSameResults(lines.join('\n'), [1, 8192]);
+  });
+
   it('keep a comm’s two spaces that a terminal wrap split (a review)', () => {
     const lines = [
       '[ 5120.104313] oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),c',
