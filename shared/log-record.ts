@@ -577,20 +577,23 @@ const GLUED_DMESG_TIME = /\[ *\d+\.\d{6}\] /g;
 
 /** The ends of the choice of victim in each kernel's spelling (kernel-lines/sacrifice.ts, early-selection.ts). */
 const CHOICE_ENDS = ['or sacrifice child', 'or a child', 'and children.'];
-const KILLED_PROCESS = ' Killed process ';
+const KILLED_PROCESS = 'Killed process ';
 
 /**
- * The choice of victim and the kill line after it, when a writer joined them with a space: node-problem-detector's
- * `OOMKilling` event, which matched the two lines of a pre-5.x kill (`Out of memory: Kill process A (comm) score S
- * or sacrifice child Killed process B (comm), …`). Else the entry alone.
+ * The choice of victim and the kill line after it, when a writer joined them with a space or with nothing:
+ * node-problem-detector's `OOMKilling` event, which matched the two lines of a pre-5.x kill (`Out of memory: Kill
+ * process A (comm) score S or sacrifice child Killed process B (comm), …`; `…childKilled process B` on GKE's event
+ * pages). Else the entry alone.
  */
 export function choiceApartFromKill(entry: LogEntry): LogEntry[] {
   const text = entry.text;
   const at = text.indexOf(KILLED_PROCESS);
-  if (at < 0 || !CHOICE_ENDS.some((end) => text.endsWith(end, at))) return [entry];
+  if (at < 0) return [entry];
+  const choiceEnd = text.charCodeAt(at - 1) === 0x20 ? at - 1 : at;
+  if (!CHOICE_ENDS.some((end) => text.endsWith(end, choiceEnd))) return [entry];
   return [
-    { ...entry, text: text.slice(0, at), truncated: false },
-    { ...entry, text: text.slice(at + 1) },
+    { ...entry, text: text.slice(0, choiceEnd), truncated: false },
+    { ...entry, text: text.slice(at) },
   ];
 }
 

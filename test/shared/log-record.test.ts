@@ -624,6 +624,19 @@ describe('splitGluedRecords', () => {
     const prose = entry('The log said it would kill a child Killed process 1 (a)');
     expect(choiceApartFromKill(prose)).toEqual([prose]);
   });
+
+  it('reads them apart when the writer joined them with nothing (seventeenth red team D/05, corpus 212)', () => {
+    // A GKE event page's copy of node-problem-detector's event, in `kubectl get events`.
+    const glued =
+      'Memory cgroup out of memory: Kill process 134119 (stress) score 1962 or sacrifice childKilled process 134119 (stress) total-vm:519288kB, anon-rss:508260kB, file-rss:268kB, shmem-rss:0kB';
+    expect(choiceApartFromKill(entry(glued)).map((e) => e.text)).toEqual([
+      'Memory cgroup out of memory: Kill process 134119 (stress) score 1962 or sacrifice child',
+      'Killed process 134119 (stress) total-vm:519288kB, anon-rss:508260kB, file-rss:268kB, shmem-rss:0kB',
+    ]);
+    expect(parseKernelLog(glued).events[0]).toMatchObject({ victim: { pid: 134119 }, constraint: 'memcg' });
+    const prose = entry('It would kill a childKilled process 1 (a)');
+    expect(choiceApartFromKill(prose)).toEqual([prose]);
+  });
 });
 
 describe('readLogRecord: syslog templates without a date, a host or a tag (ninth red team R/01, R/05, R/08)', () => {
