@@ -132,9 +132,14 @@ export function unquoted(text: string, at: number, tail: string): string {
   const close = tail.endsWith(',') ? tail.length - 2 : tail.length - 1;
   const quote = tail.charAt(close);
   if (quote !== '"' && quote !== '`') return tail;
+  return openedBefore(text, quote, at) ? tail.slice(0, close) : tail;
+}
+
+/** Whether the text opened a quote of this kind before `at` that is still open there. */
+function openedBefore(text: string, quote: string, at: number): boolean {
   let opened = false;
   for (let i = text.indexOf(quote); i >= 0 && i < at; i = text.indexOf(quote, i + 1)) opened = !opened;
-  return opened ? tail.slice(0, close) : tail;
+  return opened;
 }
 
 /**
@@ -178,6 +183,22 @@ function cutKill(message: string | null, rest: string): KillLine | null {
   return { kind: 'kill', message, pid: Number(m[1]), name: null, fields: {} };
 }
 
+/** The pid and the quote right after it. */
+const PID_THEN_QUOTE = /^(\d+)(["'`])/;
+
+/**
+ * A kill line that a string closes right after its pid: a collector's record or a test's literal that kept only
+ * the line's head (`"MESSAGE": "Out of memory: Killed process 4001"}`). The quote closes one the text opened before
+ * the line, so the pid is whole, unlike digits that end a line, which a cut may have shortened. A kill of that pid,
+ * its name unknown.
+ */
+function killClosedAtPid(message: string | null, text: string, at: number, rest: string): KillLine | null {
+  if (!isKernelKillStart(message)) return null;
+  const m = PID_THEN_QUOTE.exec(rest);
+  if (m === null || !openedBefore(text, m[2] as string, at)) return null;
+  return { kind: 'kill', message, pid: Number(m[1]), name: null, fields: {} };
+}
+
 const PREFIX = 'Killed process ';
 
 export const killLine: Recognizer<KillLine> = {
@@ -191,7 +212,7 @@ export const killLine: Recognizer<KillLine> = {
     const parsed = pidAndComm(rest, [') total-vm:', '), UID ', ')']);
     if (parsed === null) {
       const hidden = pidBeforePlaceholder(rest, [') total-vm:', '), UID ']);
-      if (hidden === null) return cutKill(message, rest);
+      if (hidden === null) return cutKill(message, rest) ?? killClosedAtPid(message, text, at, rest);
       const fields = keyValues(unquoted(text, at, hidden.tail), truncated);
       return { kind: 'kill', message, pid: hidden.pid, name: null, fields };
     }

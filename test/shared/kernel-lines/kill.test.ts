@@ -238,6 +238,18 @@ describe('kill: a line cut at or inside the comm', () => {
     });
   });
 
+  it.each([
+    // A pytest of a journald monitor (seventeenth red team D/03, corpus 213): the records keep the line's head.
+    ['a dict value', '         "MESSAGE": "Out of memory: Killed process 4001"}', 4001],
+    ['a call argument', '            rec(0, "Out of memory: Killed process 1"),  # info BUT matches -> stored', 1],
+    ['a single-quoted literal', "log = 'Memory cgroup out of memory: Killed process 8812'", 8812],
+  ])('is a kill of the pid, its name unknown, when a string closes after the pid: %s', (_case, line, pid) => {
+    expect(parseKernelLine(line)).toEqual({
+      kind: 'line',
+      line: expect.objectContaining({ kind: 'kill', pid, name: null, fields: {} }),
+    });
+  });
+
   it('keeps the message before it, to tell the constraint', () => {
     const result = parseKernelLine('kernel: Out of memory: Killed process 1463994 (jav');
     expect(result).toEqual({
@@ -258,6 +270,7 @@ describe('kill: a line cut at or inside the comm', () => {
     ['prose after the pid', 'Out of memory: Killed process 1463994 and then the node rebooted'],
     ['prose before it', 'we saw that the kernel Killed process 1463994'],
     ['no pid', 'Memory cgroup out of memory: Killed process ...'],
+    ['a quote after the pid that no quote opened', 'Out of memory: Killed process 14639" said the log'],
   ])('is not read as a kill: %s', (why, line) => {
     expect(parseKernelLine(line, why === 'digits a pager cut')).toEqual({
       kind: 'unrecognised',
