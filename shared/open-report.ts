@@ -56,10 +56,11 @@ export interface Selection extends LineTime {
   message: string | null;
 }
 
+/** A counter line's figures; null where the line's number is beyond what a number holds exactly. */
 export interface Counter {
-  usageKb: number;
-  limitKb: number;
-  failcnt: number;
+  usageKb: number | null;
+  limitKb: number | null;
+  failcnt: number | null;
 }
 
 export interface OpenReport {

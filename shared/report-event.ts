@@ -91,7 +91,7 @@ function memoryOf(counters: Partial<Record<CounterName, Counter>>): MemoryFigure
   const memsw = counters['memory+swap'];
   if (memory === undefined && swap === undefined && memsw === undefined) return null;
   const limit = (c: Counter | undefined): number | null =>
-    c === undefined || c.limitKb >= UNLIMITED_KB ? null : c.limitKb;
+    c === undefined || c.limitKb === null || c.limitKb >= UNLIMITED_KB ? null : c.limitKb;
   let swapUsageKb: number | null = swap?.usageKb ?? null;
   let swapLimitKb: number | null = limit(swap);
   // cgroup v1 prints memory+swap; its swap share is the difference. It holds memory, so less than memory means
@@ -99,10 +99,13 @@ function memoryOf(counters: Partial<Record<CounterName, Counter>>): MemoryFigure
   if (swap === undefined && memsw !== undefined && memory !== undefined) {
     const memswLimit = limit(memsw);
     const memoryLimit = limit(memory);
+    const [memswUsage, memoryUsage] = [memsw.usageKb, memory.usageKb];
     const accounted =
-      memsw.usageKb >= memory.usageKb &&
+      memswUsage !== null &&
+      memoryUsage !== null &&
+      memswUsage >= memoryUsage &&
       (memswLimit === null || memoryLimit === null || memswLimit >= memoryLimit);
-    swapUsageKb = accounted ? memsw.usageKb - memory.usageKb : null;
+    swapUsageKb = accounted ? memswUsage - memoryUsage : null;
     swapLimitKb = accounted && memswLimit !== null && memoryLimit !== null ? memswLimit - memoryLimit : null;
   }
   return {

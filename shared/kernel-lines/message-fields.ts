@@ -38,6 +38,9 @@ export function signedNumber(text: string, start: number, end: number): number |
     value = value * 10 + digit;
   }
   if (end - first > EXACT_DIGITS) value = Number(text.slice(first, end));
+  // A double holds an integer exactly only up to 2^53: a u64 counter that wrapped below zero
+  // (`usage 18446744073709537436kB`) would come back as a number the text does not hold.
+  if (!Number.isSafeInteger(value)) return null;
   return first === start ? value : -value;
 }
 

@@ -475,7 +475,9 @@ describe('wrapped lines of a paste', () => {
     expect(texts(['x', '', '[ 1.0] a invoked oom-killer: gfp_mask=0xd0,', 'gfp_mask=0x1']).at(-1)).toBe(
       'gfp_mask=0x1',
     );
-    expect(texts(['x', '', '[ 1.0] a invoked oom-killer: order=0', 'gfp_mask=0x1']).at(-1)).toBe('gfp_mask=0x1');
+    expect(texts(['x', '', '[ 1.0] a invoked oom-killer: order=0', 'gfp_mask=0x1']).at(-1)).toBe(
+      'gfp_mask=0x1',
+    );
     expectSameResults(lines.join('\n'), [1, 8192]);
   });
 

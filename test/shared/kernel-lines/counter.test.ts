@@ -16,6 +16,12 @@ const LINES: RealLine<'counter'>[] = [
     line: 'swap: usage 0kB, limit 9007199254740988kB, failcnt 0',
     expected: { counter: 'swap', usageKb: 0, limitKb: 9007199254740988, failcnt: 0 },
   },
+  {
+    // A u64 counter that wrapped below zero: no number holds it exactly, so it is unknown (seventeenth red team C/03).
+    source: 'linux-mm, Bruno Prémont, 2018-02-15 (corpus 214, its quoted-printable soft break joined)',
+    line: 'memory: usage 18446744073709537436kB, limit 16777216kB, failcnt 44',
+    expected: { counter: 'memory', usageKb: null, limitKb: 16777216, failcnt: 44 },
+  },
 ];
 
 describeRealLines('counter', LINES);

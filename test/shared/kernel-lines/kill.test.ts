@@ -241,7 +241,11 @@ describe('kill: a line cut at or inside the comm', () => {
   it.each([
     // A pytest of a journald monitor (seventeenth red team D/03, corpus 213): the records keep the line's head.
     ['a dict value', '         "MESSAGE": "Out of memory: Killed process 4001"}', 4001],
-    ['a call argument', '            rec(0, "Out of memory: Killed process 1"),  # info BUT matches -> stored', 1],
+    [
+      'a call argument',
+      '            rec(0, "Out of memory: Killed process 1"),  # info BUT matches -> stored',
+      1,
+    ],
     ['a single-quoted literal', "log = 'Memory cgroup out of memory: Killed process 8812'", 8812],
   ])('is a kill of the pid, its name unknown, when a string closes after the pid: %s', (_case, line, pid) => {
     expect(parseKernelLine(line)).toEqual({

@@ -5,7 +5,8 @@ import { describeRealLines, type RealLine } from './real-lines.ts';
 
 const LINES: RealLine<'ub-exited'>[] = [
   {
-    source: 'test/fixtures/kernel-logs/corpus/210-serverfault-openvz-2.6.18-kill-signal-oom-killed-process-exited-ve.log',
+    source:
+      'test/fixtures/kernel-logs/corpus/210-serverfault-openvz-2.6.18-kill-signal-oom-killed-process-exited-ve.log',
     line: 'OOM killed process watchdog (pid=14490, ve=13516) exited, free=43104 gen=24501.',
     expected: { pid: 14490, name: 'watchdog' },
   },
@@ -20,11 +21,13 @@ describeRealLines('ub-exited', LINES);
 
 describe('ub-exited', () => {
   it('keeps a comm that holds what closes it', () => {
-    expect(ubExitedLine.read('OOM killed process a (pid=1) b (pid=31, ve=7) exited, free=1.', false)).toEqual({
-      kind: 'ub-exited',
-      pid: 31,
-      name: 'a (pid=1) b',
-    });
+    expect(ubExitedLine.read('OOM killed process a (pid=1) b (pid=31, ve=7) exited, free=1.', false)).toEqual(
+      {
+        kind: 'ub-exited',
+        pid: 31,
+        name: 'a (pid=1) b',
+      },
+    );
   });
 
   it('reads no line without the pid, the container and `exited`', () => {
