@@ -14,7 +14,8 @@ import { scanSummary } from './scan-summary.ts';
 export const SCAN_USAGE = `Usage: eks-oom-alerts scan [options] [FILE...|-]
 
 Reads kernel logs and prints one row per OOM kill. Any of: dmesg (also -T, -x, caller ids), journalctl and
-syslog, raw /dev/kmsg records, Fluent Bit JSON records, plain text. With no FILE (or -), reads stdin.
+syslog, raw /dev/kmsg records, Fluent Bit JSON records, plain text; gzip-compressed (a rotated log), and tar
+archives, each file scanned (eks-log-collector.sh's bundle). With no FILE (or -), reads stdin.
 
 Options:
   --json             print JSON Lines of OomEvent (schema version 1) on stdout, nothing else

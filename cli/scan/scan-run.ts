@@ -3,7 +3,7 @@
  * wall clock where this host's boot allows (boot-time.ts), enriched when a cluster was given, and printed. A
  * kill that names no node when the cluster lookup needs one stops the run: the command line was wrong.
  */
-import type { CliIo } from '../command.ts';
+import type { ByteReader, CliIo } from '../command.ts';
 import { writeText } from '../command.ts';
 import type { KillPrinter } from '../kill-printer.ts';
 import type { TableKill } from '../kill-table.ts';
@@ -12,6 +12,7 @@ import { localBootTimeMs, placeInThisBoot, readThisBoot } from './boot-time.ts';
 import type { ScanCounts, ScanOutput } from './kernel-log-scanner.ts';
 import { KernelLogScanner } from './kernel-log-scanner.ts';
 import type { ScanSink } from './read-input.ts';
+import { inputParts } from './input-parts.ts';
 import { followInput, readFileToEnd, readPipe } from './read-input.ts';
 import { errorMessage } from '../../shared/error-text.ts';
 import type { OomEvent } from '../../shared/oom-event.ts';
@@ -86,9 +87,7 @@ export class ScanRun {
 
   private async read(input: ScanInput): Promise<void> {
     if (input.kind === 'stdin') {
-      const scanner = new KernelLogScanner({ node: this.options.node, source: { file: '-' } });
-      await readPipe(this.io.stdin.reader, scanner, this.sink('stdin', false), this.readIo);
-      this.counted(scanner);
+      await this.readParts('-', this.io.stdin.reader, true);
       return;
     }
     const opened = await this.io.fs.open(input.name);
@@ -97,31 +96,76 @@ export class ScanRun {
       this.unread++;
       return;
     }
-    if (opened.device && this.needsNode) {
-      // kmsg records never name a node: say so now rather than at the first kill, hours into a follow.
-      await opened.reader.close();
-      this.nodeMissing(input.name);
-      return;
-    }
-    // The kmsg device read on the node is this boot's: its kernel times go on the wall clock.
-    const bootTimeMs = opened.device ? await localBootTimeMs(this.io.fs, this.io.now()) : null;
-    const scanner = new KernelLogScanner({
-      node: this.options.node,
-      source: { file: input.name },
-      bootTimeMs,
-    });
-    const sink = this.sink(input.name, opened.device);
     try {
-      if (input.kind === 'follow') await followInput(opened.reader, scanner, sink, this.readIo);
-      else await readFileToEnd(opened.reader, scanner, sink, this.readIo.signal);
-    } catch (error) {
-      // A read that fails part way (an I/O error, a file truncated under us): what was read still counts.
-      await writeText(this.io.stderr, `scan: error reading ${input.name}: ${errorMessage(error)}\n`);
-      await sink(scanner.end());
+      if (input.kind === 'follow' || opened.device)
+        await this.readLive(input.name, opened.reader, opened.device, input.kind === 'follow');
+      else await this.readParts(input.name, opened.reader, false);
     } finally {
       await opened.reader.close();
     }
+  }
+
+  /** A followed file or a kmsg device: read as text, to its end or (`follow`) as it grows. */
+  private async readLive(name: string, reader: ByteReader, device: boolean, follow: boolean): Promise<void> {
+    if (device && this.needsNode) {
+      // kmsg records never name a node: say so now rather than at the first kill, hours into a follow.
+      this.nodeMissing(name);
+      return;
+    }
+    // The kmsg device read on the node is this boot's: its kernel times go on the wall clock.
+    const bootTimeMs = device ? await localBootTimeMs(this.io.fs, this.io.now()) : null;
+    const scanner = new KernelLogScanner({ node: this.options.node, source: { file: name }, bootTimeMs });
+    const sink = this.sink(name, device);
+    await this.readSafely(name, scanner, sink, () =>
+      follow
+        ? followInput(reader, scanner, sink, this.readIo)
+        : readFileToEnd(reader, scanner, sink, this.readIo.signal),
+    );
     this.counted(scanner);
+  }
+
+  /**
+   * An input read to its end (a pipe: as it comes), each log it holds (input-parts.ts: itself, a gzip stream's
+   * content, an archive's files) scanned on its own; what it cannot be read as is said, and counts as unread.
+   */
+  private async readParts(name: string, reader: ByteReader, pipe: boolean): Promise<void> {
+    try {
+      for await (const part of inputParts(name, reader, { pipe })) {
+        if (this.readIo.signal.aborted) break;
+        if (part.refused !== undefined) {
+          await writeText(this.io.stderr, `scan: cannot read ${part.name}: ${part.refused}\n`);
+          this.unread++;
+          continue;
+        }
+        const scanner = new KernelLogScanner({ node: this.options.node, source: { file: part.name } });
+        const sink = this.sink(part.name === '-' ? 'stdin' : part.name, false);
+        await this.readSafely(part.name, scanner, sink, () =>
+          pipe && part.name === name
+            ? readPipe(part.reader, scanner, sink, this.readIo)
+            : readFileToEnd(part.reader, scanner, sink, this.readIo.signal),
+        );
+        await part.reader.close();
+        this.counted(scanner);
+      }
+    } catch (error) {
+      // The input's format failed part way (an archive cut short): the parts read still count, as in a file.
+      await writeText(this.io.stderr, `scan: error reading ${name}: ${errorMessage(error)}\n`);
+    }
+  }
+
+  /** Reads into the scanner; a read that fails part way (an I/O error, a cut gzip stream): what was read counts. */
+  private async readSafely(
+    name: string,
+    scanner: KernelLogScanner,
+    sink: ScanSink,
+    read: () => Promise<void>,
+  ): Promise<void> {
+    try {
+      await read();
+    } catch (error) {
+      await writeText(this.io.stderr, `scan: error reading ${name}: ${errorMessage(error)}\n`);
+      await sink(scanner.end());
+    }
   }
 
   private counted(scanner: KernelLogScanner): void {

@@ -1,5 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -36,6 +36,51 @@ describe('the built eks-oom-alerts bin', () => {
     expect(run.stderr).toBe(
       'scan: cannot read missing.log: no such file\n' +
         'scan: 1 file read, 163 lines, 2 kills (0 incomplete), 0 drift lines\n',
+    );
+  });
+
+  it('eks-oom-alerts scan --json BUNDLE.tar.gz: a bundle the real tar and gzip made, as eks-log-collector.sh does', async (context) => {
+    const run = promisify(execFile);
+    const tools = await Promise.all(
+      ['tar', 'gzip'].map((tool) =>
+        run(tool, ['--version']).then(
+          () => true,
+          () => false,
+        ),
+      ),
+    );
+    if (tools.includes(false)) {
+      context.skip('needs GNU tar and gzip on PATH');
+      return;
+    }
+    const bin = await builtBin();
+    // The collector's layout: `dmesg > kernel/dmesg.current`, `/var/log/messages` and a rotated copy of it.
+    const collected = join(dir, 'eks-log-collector');
+    mkdirSync(join(collected, 'kernel'), { recursive: true });
+    mkdirSync(join(collected, 'var_log'), { recursive: true });
+    writeFileSync(join(collected, 'kernel', 'dmesg.current'), readFileSync('examples/kernel-6.18.dmesg.log'));
+    writeFileSync(
+      join(collected, 'var_log', 'messages-20261201'),
+      readFileSync('examples/journalctl-4.18-el8-truncated.log'),
+    );
+    await run('gzip', [join(collected, 'var_log', 'messages-20261201')]);
+    const bundle = join(dir, 'eks_i-0abc_2026-12-06_0400-UTC_0.7.3.tar.gz');
+    await run('tar', ['--create', '--gzip', '--file', bundle, `--directory=${collected}`, '.']);
+    const scanned = await run(bin, ['scan', '--json', bundle], { encoding: 'utf8' });
+    const events = scanned.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as OomEvent);
+    const fileOf = (e: OomEvent) => ('file' in e.source ? e.source.file : null);
+    // tar stores a folder's files in the order the file system lists them.
+    const kills = events.map((e) => [e.victim.pid, fileOf(e)]).sort((a, b) => Number(a[0]) - Number(b[0]));
+    expect(kills).toEqual([
+      [2874, `${bundle}:kernel/dmesg.current`],
+      [17777, `${bundle}:kernel/dmesg.current`],
+      [1735923, `${bundle}:var_log/messages-20261201.gz`],
+    ]);
+    expect(scanned.stderr).toMatch(
+      /^scan: 2 files read, \d+ lines, 3 kills \(0 incomplete\), 0 drift lines\n$/,
     );
   });
 

@@ -1,4 +1,6 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { pack as tarPack } from 'tar-stream';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../../cli/main.ts';
@@ -657,4 +659,124 @@ describe('eks-oom-alerts scan --kubeconfig', () => {
     expect(stdout).toBe('');
     expect(stderr).toBe('scan: cannot read kubeconfig broken.yaml: bad YAML\n');
   });
+});
+
+/** A tar archive of these files (a string or bytes) and folders, as tar-stream writes one (ustar). */
+async function tarOf(
+  entries: Array<[name: string, content: string | Uint8Array | 'directory']>,
+): Promise<Buffer> {
+  const archive = tarPack();
+  const chunks: Buffer[] = [];
+  archive.on('data', (chunk) => chunks.push(chunk as Buffer));
+  const ended = new Promise<void>((resolve) => archive.on('end', () => resolve()));
+  for (const [name, content] of entries) {
+    if (content === 'directory') archive.entry({ name, type: 'directory' });
+    else archive.entry({ name }, typeof content === 'string' ? Buffer.from(content) : content);
+  }
+  archive.finalize();
+  await ended;
+  return Buffer.concat(chunks);
+}
+
+/** The file a scanned kill came from. */
+const fileOf = (event: OomEvent): string | null => ('file' in event.source ? event.source.file : null);
+
+describe('eks-oom-alerts scan: compressed logs and archives', () => {
+  const DMESG = EXAMPLES['examples/kernel-6.18.dmesg.log'] as string;
+  const JOURNAL = EXAMPLES['examples/journalctl-4.18-el8-truncated.log'] as string;
+  const plain = () => scan(['--json', 'examples/kernel-6.18.dmesg.log']);
+  const withFile = (events: OomEvent[], file: string) =>
+    events.map((e) => ({ ...e, source: { ...e.source, file } }));
+
+  it('scan --json messages-20261201.gz: a rotated log read as its text is, named as given', async () => {
+    const { code, stdout, stderr } = await scan(['--json', 'messages-20261201.gz'], {
+      files: { 'messages-20261201.gz': gzipSync(DMESG) },
+    });
+    const expected = await plain();
+    expect(code).toBe(0);
+    expect(jsonLines(stdout)).toEqual(withFile(jsonLines(expected.stdout), 'messages-20261201.gz'));
+    expect(stderr).toBe(expected.stderr);
+    expect(jsonLines(stdout)).toHaveLength(2);
+  });
+
+  it('scan --json - < dmesg.gz, and two gzip members one after the other (`cat a.gz b.gz`)', async () => {
+    const gz = gzipSync(DMESG);
+    const reader = await memoryIo({ files: { gz } }).io.fs.open('gz');
+    if (!reader.ok) throw new Error('no gz');
+    const fromStdin = await scan(['--json', '-'], { stdin: reader.reader });
+    expect(jsonLines(fromStdin.stdout).map((e) => [e.victim.pid, fileOf(e)])).toEqual([
+      [2874, '-'],
+      [17777, '-'],
+    ]);
+    const both = Buffer.concat([gzipSync(JOURNAL), gzipSync(DMESG)]);
+    const concatenated = await scan(['--json', 'both.gz'], { files: { 'both.gz': both } });
+    expect(jsonLines(concatenated.stdout).map((e) => e.victim.pid)).toEqual([1735923, 2874, 17777]);
+  });
+
+  it('scan cut.gz: a gzip stream cut short prints the kills before the cut, and says where reading stopped', async () => {
+    const gz = gzipSync(DMESG + DMESG.replaceAll('python3', 'python4'));
+    const { code, stdout, stderr } = await scan(['--json', 'cut.gz'], {
+      files: { 'cut.gz': gz.subarray(0, gz.length - 40) },
+    });
+    expect(code).toBe(0);
+    expect(jsonLines(stdout).map((e) => e.victim.name)).toContain('python3');
+    expect(stderr).toMatch(/^scan: error reading cut\.gz: unexpected end of file\n/);
+    expect(stderr).toContain('scan: 1 file read, ');
+  });
+
+  it('scan eks_i-0abc.tar.gz: every file of an EKS log collector bundle, a rotated log in it too', async () => {
+    const bundle = gzipSync(
+      await tarOf([
+        ['./kernel', 'directory'],
+        ['./kernel/dmesg.current', DMESG],
+        ['./var_log/messages-20261201.gz', gzipSync(JOURNAL)],
+        ['./system/system.journal', 'LPKSHHRH\u0000\u0000\u0000\u0000'],
+        ['./system/uname.txt', 'Linux ip-10-0-1-23 6.18.0 #1 SMP x86_64 GNU/Linux\n'],
+      ]),
+    );
+    const { code, stdout, stderr } = await scan(['--json', 'eks_i-0abc.tar.gz'], {
+      files: { 'eks_i-0abc.tar.gz': bundle },
+    });
+    expect(code).toBe(1);
+    expect(jsonLines(stdout).map((e) => [e.victim.pid, fileOf(e)])).toEqual([
+      [2874, 'eks_i-0abc.tar.gz:kernel/dmesg.current'],
+      [17777, 'eks_i-0abc.tar.gz:kernel/dmesg.current'],
+      [1735923, 'eks_i-0abc.tar.gz:var_log/messages-20261201.gz'],
+    ]);
+    expect(stderr).toMatch(
+      /^scan: cannot read eks_i-0abc\.tar\.gz:system\/system\.journal: is a systemd journal file: extract it from the archive, and give scan its text\nscan: 3 files read, \d+ lines, 3 kills /,
+    );
+  });
+
+  it('scan cut.tar: an archive cut inside a file reads that file up to the cut and says so', async () => {
+    const tar = await tarOf([
+      ['a.log', DMESG],
+      ['b.log', JOURNAL],
+    ]);
+    const cut = tar.subarray(0, 512 + Buffer.byteLength(DMESG) + 512 + 300);
+    const { code, stdout, stderr } = await scan(['--json', 'cut.tar'], { files: { 'cut.tar': cut } });
+    expect(code).toBe(0);
+    expect(jsonLines(stdout).map((e) => [e.victim.pid, fileOf(e)])).toEqual([
+      [2874, 'cut.tar:a.log'],
+      [17777, 'cut.tar:a.log'],
+    ]);
+    expect(stderr).toContain('scan: error reading cut.tar');
+  });
+
+  it.each([
+    ['system.journal', 'LPKSHHRH\u0000\u0000', 'journalctl --file system.journal -o short-precise'],
+    ['kern.log.2.xz', '\u00fd7zXZ\u0000', 'xz -dc kern.log.2.xz'],
+  ])(
+    'scan %s: a log in a format scan cannot read is refused, with the command that gives its text',
+    async (name, head, command) => {
+      const { code, stdout, stderr } = await scan([name], { files: { [name]: Buffer.from(head, 'latin1') } });
+      expect(code).toBe(1);
+      expect(stdout).toBe('');
+      expect(stderr).toBe(
+        `scan: cannot read ${name}: is ${name.endsWith('xz') ? 'xz-compressed' : 'a systemd journal file'}: ` +
+          `give scan its text, as with \`${command} | eks-oom-alerts scan -\`\n` +
+          'scan: 0 files read, 0 lines, 0 kills (0 incomplete), 0 drift lines\n',
+      );
+    },
+  );
 });
