@@ -57,7 +57,7 @@ export { ASSEMBLER_STATE_VERSION, type AssemblerState, emptyAssemblerState } fro
 /** Lines of one report are printed within milliseconds; a larger gap means the open report was cut off. */
 const REPORT_SPAN_SECONDS = 10;
 /** The same pid and comm killed again this soon is the same kill printed twice (the group re-kills its victim). */
-const DUPLICATE_KILL_SECONDS = 2;
+export const DUPLICATE_KILL_SECONDS = 2;
 // A report printed again (kmsg replay) is known by its id; a group adds its listed co-victims.
 const RECENT_KILLS_KEPT = 256;
 const RECENT_TABLES_KEPT = 4;

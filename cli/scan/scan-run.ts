@@ -13,6 +13,7 @@ import type { ScanCounts, ScanOutput } from './kernel-log-scanner.ts';
 import { KernelLogScanner } from './kernel-log-scanner.ts';
 import type { ScanSink } from './read-input.ts';
 import { inputParts } from './input-parts.ts';
+import { isTwinKill } from './kill-twins.ts';
 import { followInput, readFileToEnd, readPipe } from './read-input.ts';
 import { errorMessage } from '../../shared/error-text.ts';
 import type { OomEvent } from '../../shared/oom-event.ts';
@@ -66,6 +67,8 @@ export class ScanRun {
    * printed shows more of that kill (a report still open at a batch end, a fragment quoted before its report).
    */
   private readonly printed = new Map<string, { input: string; complete: boolean }>();
+  /** The kills printed, by victim pid: another log's copy of one has another id when it shows another clock. */
+  private readonly printedByPid = new Map<number, Array<{ input: string; kill: OomEvent }>>();
 
   constructor(io: CliIo, printer: KillPrinter, options: ScanRunOptions) {
     this.io = io;
@@ -198,7 +201,10 @@ export class ScanRun {
     const fresh: OomEvent[] = [];
     for (const kill of kills) {
       const earlier = this.printed.get(kill.id);
-      if (earlier !== undefined && earlier.input !== input) {
+      if (
+        (earlier !== undefined && earlier.input !== input) ||
+        (earlier === undefined && this.inEarlierInput(kill, input))
+      ) {
         this.repeated.kills++;
         if (!kill.complete) this.repeated.incomplete++;
         continue;
@@ -208,9 +214,20 @@ export class ScanRun {
         if (!earlier.complete) this.printedAgain.incomplete++;
       }
       this.printed.set(kill.id, { input, complete: kill.complete });
+      if (kill.victim.pid !== null) {
+        const same = this.printedByPid.get(kill.victim.pid);
+        if (same === undefined) this.printedByPid.set(kill.victim.pid, [{ input, kill }]);
+        else same.push({ input, kill });
+      }
       fresh.push(kill);
     }
     return fresh;
+  }
+
+  /** Whether an earlier input printed this kill under another id: on another clock (kill-twins.ts). */
+  private inEarlierInput(kill: OomEvent, input: string): boolean {
+    const same = kill.victim.pid === null ? undefined : this.printedByPid.get(kill.victim.pid);
+    return same?.some((printed) => printed.input !== input && isTwinKill(printed.kill, kill)) ?? false;
   }
 
   /** Kills of this host's current boot on the wall clock; the ring buffer is read once, when a kill needs it. */

@@ -713,6 +713,29 @@ describe('eks-oom-alerts scan: compressed logs and archives', () => {
     expect(jsonLines(concatenated.stdout).map((e) => e.victim.pid)).toEqual([1735923, 2874, 17777]);
   });
 
+  it('scan dmesg.current dmesg.human.current: one kill on two clocks (the collector keeps both) is printed once', async () => {
+    const real = 'test/fixtures/real-kernel/kernel-6.18-cgroupv1-cgroupfs-guaranteed-python3-single-process';
+    const files = {
+      'dmesg.current': readFileSync(`${real}.dmesg.log`, 'utf8'),
+      'dmesg.human.current': readFileSync(`${real}.dmesg-ctime.log`, 'utf8'),
+    };
+    const { code, stdout, stderr } = await scan(['--json', 'dmesg.current', 'dmesg.human.current'], {
+      files,
+    });
+    expect(code).toBe(0);
+    expect(jsonLines(stdout).map((e) => [e.victim.name, fileOf(e)])).toEqual([['python3', 'dmesg.current']]);
+    expect(stderr).toMatch(
+      / 1 kill \(0 incomplete\), 0 drift lines; 1 kill also in an earlier input, printed once\n$/,
+    );
+    // Another kill of that pid and comm, its figures otherwise: two kills.
+    files['dmesg.human.current'] = files['dmesg.human.current'].replace(
+      /anon-rss:(\d+)kB/,
+      (_m, kb: string) => `anon-rss:${Number(kb) + 4}kB`,
+    );
+    const other = await scan(['--json', 'dmesg.current', 'dmesg.human.current'], { files });
+    expect(jsonLines(other.stdout)).toHaveLength(2);
+  });
+
   it('scan cut.gz: a gzip stream cut short prints the kills before the cut, and says where reading stopped', async () => {
     const gz = gzipSync(DMESG + DMESG.replaceAll('python3', 'python4'));
     const { code, stdout, stderr } = await scan(['--json', 'cut.gz'], {

@@ -1,0 +1,45 @@
+/**
+ * One kill in two logs that give it different ids. A node's own logs hold each kill several times, each on its
+ * clock: `dmesg` in seconds since boot, `dmesg -T` as a local time without a zone, syslog on the wall clock
+ * (eks-log-collector.sh's bundle holds all three). The id follows the time the line shows (docs/parser.md,
+ * "Stable id"), so scan finds such copies by what the kernel printed of the kill instead.
+ *
+ * Two logs may come from two nodes whose kills share a pid and a comm, so more is asked than of two copies in one
+ * log (shared/recent-kills.ts): at least two figures the kernel printed, the same in both, and none that differs.
+ */
+import { killEvidence } from '../../shared/recent-kills.ts';
+import type { OomEvent } from '../../shared/oom-event.ts';
+import { DUPLICATE_KILL_SECONDS } from '../../shared/report-assembler.ts';
+
+/** Figures of the kill printed alike in both, at the least: a pid and a comm alone are no kill's own. */
+const SHARED_FIGURES = 2;
+
+/** Whether the two times, where both logs show one on the same clock, are near; a time on one clock only is unknown. */
+function nearInTime(a: OomEvent, b: OomEvent): boolean {
+  if (a.kernelTime !== null && b.kernelTime !== null)
+    return Math.abs(a.kernelTime - b.kernelTime) <= DUPLICATE_KILL_SECONDS;
+  if (a.observedAt !== null && b.observedAt !== null)
+    return Math.abs(Date.parse(a.observedAt) - Date.parse(b.observedAt)) <= DUPLICATE_KILL_SECONDS * 1000;
+  return true;
+}
+
+/**
+ * Whether `later`, from one log, is a copy of the kill `earlier` from another: the same victim (pid and comm) on the
+ * same node as far as both name one, near in time as far as both tell it on one clock, and at least SHARED_FIGURES
+ * figures (the kill line's sizes, the trigger's gfp mask and pid, the `memory:` counter…) printed alike, none
+ * printed otherwise.
+ */
+export function isTwinKill(earlier: OomEvent, later: OomEvent): boolean {
+  const [a, b] = [earlier.victim, later.victim];
+  if (a.pid === null || a.pid !== b.pid || a.name === null || a.name !== b.name) return false;
+  if (earlier.node !== null && later.node !== null && earlier.node !== later.node) return false;
+  if (!nearInTime(earlier, later)) return false;
+  const [x, y] = [killEvidence(earlier), killEvidence(later)];
+  let alike = 0;
+  for (let i = 0; i < x.length; i++) {
+    if (x[i] === null || y[i] === null) continue;
+    if (x[i] !== y[i]) return false;
+    alike++;
+  }
+  return alike >= SHARED_FIGURES;
+}
