@@ -139,20 +139,21 @@ const LOOKS_LIKE_OOM = /(?:^|[^a-z])oom(?:[^a-z]|$)|out of memory|kill(?:ed)? pr
 /**
  * Something every text a recognizer reads or LOOKS_LIKE_OOM finds contains: `oom`, `memory` or `kill` (what
  * LOOKS_LIKE_OOM looks for, and the markers that hold one of them), or part of another recognizer's marker
- * (` cpuset=`, `Task in `, `: usage `, `tgid `, `CPU: `, `callbacks suppressed`; for the task row, whose
+ * (` cpuset=`, `Task in `, `: usage `, `tgid `, `CPU: `, the invoker line's `Comm: ` or (before 3.10) `comm: `,
+ * `callbacks suppressed`; for the task row, whose
  * `[` is in most lines, what follows it: `]`, spaces and a number). Each part starts with a letter rarer in
  * logs than the marker's own first one, which makes the search about a third faster: the parts only need to
  * be in the markers. Case-insensitive: it may say yes to more, never to less. A text that holds it passes on
  * every longer text holding that one.
  */
-export const MAY_BE_RECOGNIZED = /oom|memory|kill|uset=|k in |sage |gid |pu: |suppressed|\]\s+-?\d/i;
+export const MAY_BE_RECOGNIZED = /oom|omm: |memory|kill|uset=|k in |sage |gid |suppressed|\]\s+-?\d/i;
 
 /**
  * MAY_BE_RECOGNIZED or a call-trace frame's FRAME_OFFSET (`+0x`), in one search: a second search of each line
  * for the offset was a tenth to a sixth of the test on the parse bench's batches. Global only so that a search
  * can start at `lastIndex`; no part looks behind its start, so that finds what a search of the rest would.
  */
-const MAY_BE_OOM_TEXT = /oom|memory|kill|uset=|k in |sage |gid |pu: |suppressed|\]\s+-?\d|\+0x/gi;
+const MAY_BE_OOM_TEXT = /oom|omm: |memory|kill|uset=|k in |sage |gid |suppressed|\]\s+-?\d|\+0x/gi;
 
 /**
  * False only for text parseKernelLine calls `not-oom`, whatever text around it: a cheap first test, and what

@@ -58,8 +58,8 @@ function afterKmsgHead(message: string): number {
 
 /**
  * What every text holds that parseKernelLine does not call `not-oom`, more narrowly than mayBeOomText, which
- * lets through any `memory` or `pu: ` (`Memory: 3218236K/…`, `x86/fpu: …`: 526 of the 6,743 lines of the
- * bench's every-line batch of text messages, none of them OOM text): a recognizer's marker (the table tries no
+ * lets through any `memory` (`Memory: 3218236K/…`: most of the 526 lines of the 6,743 of the bench's every-line
+ * batch of text messages that it let through with `pu: `, none of them OOM text): a recognizer's marker (the table tries no
  * recognizer on a text without its marker; for the task row, whose `[` is in most lines, what mayBeOomText takes
  * from it: `]`, spaces and a number), or what LOOKS_LIKE_OOM and the report context hold: `oom`,
  * `out of memory`, `kill process`, `killed process`, `memory cgroup` in any case, a frame's `+0x`, the task
@@ -69,7 +69,7 @@ function afterKmsgHead(message: string): number {
  * longer text holding that one.
  */
 const OOM_LINE_PARTS =
-  /[oO][oO][mM]|[oO][uU][tT] [oO][fF] [mM][eE][mM][oO][rR][yY]|[kK][iI][lL][lL](?:[eE][dD])? [pP][rR][oO][cC][eE][sS][sS]|[mM][eE][mM][oO][rR][yY] [cC][gG][rR][oO][uU][pP]|\]\s+-?\d|\+0x| cpuset=|: usage |CPU: |tgid |Task in |callbacks suppressed|Memory limit reached of cgroup |Tasks state \(memory values in pages\):/g;
+  /[oO][oO][mM]|[oO][uU][tT] [oO][fF] [mM][eE][mM][oO][rR][yY]|[kK][iI][lL][lL](?:[eE][dD])? [pP][rR][oO][cC][eE][sS][sS]|[mM][eE][mM][oO][rR][yY] [cC][gG][rR][oO][uU][pP]|\]\s+-?\d|\+0x| cpuset=|: usage |omm: |tgid |Task in |callbacks suppressed|Memory limit reached of cgroup |Tasks state \(memory values in pages\):/g;
 
 /**
  * False only for text from `start` on that holds no line parseKernelLine reads as other than `not-oom`.

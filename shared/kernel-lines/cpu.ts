@@ -1,7 +1,7 @@
 /**
  * dump_stack header naming the invoking task, every kernel:
  * `CPU: 0 [UID: 0 ]PID: 2874 Comm: python3 [Kdump: loaded ]Not tainted …` (`UID:` since 6.x; `Kdump: loaded`
- * when a crash kernel is loaded, as on RHEL).
+ * when a crash kernel is loaded, as on RHEL); before 3.10, x86's own `Pid: 6344, comm: sh Not tainted 3.2.32 #1`.
  */
 import { commEnd } from './message-fields.ts';
 import type { Recognizer } from './recognizer.ts';
@@ -13,13 +13,14 @@ export interface CpuLine {
 }
 
 const CPU_LINE = /^CPU: \d+ (?:UID: \d+ )?PID: (\d+) Comm: /;
+const PID_LINE = /^Pid: (\d+), comm: /;
 
 export const cpuLine: Recognizer<CpuLine> = {
   name: 'cpu',
-  marker: 'CPU: ',
-  starts: ['CPU: '],
+  marker: 'omm: ',
+  starts: ['CPU: ', 'Pid: '],
   read(text) {
-    const m = CPU_LINE.exec(text);
+    const m = CPU_LINE.exec(text) ?? PID_LINE.exec(text);
     if (m === null) return null;
     const rest = text.slice(m[0].length);
     const end = commEnd(rest, 0, [' Kdump: loaded ', ' Not tainted', ' Tainted: ']);

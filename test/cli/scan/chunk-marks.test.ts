@@ -15,7 +15,7 @@ describe('OOM_TEXT_MARKS', () => {
 
 describe('ChunkMarks', () => {
   const fragment = fc.oneof(
-    fc.constantFrom('oom', 'OoM', 'memory', 'KILL', 'uset=', 'k in ', 'sage ', 'gid ', 'pu: ', 'suppressed'),
+    fc.constantFrom('oom', 'omm: ', 'OoM', 'memory', 'KILL', 'uset=', 'k in ', 'sage ', 'gid ', 'suppressed'),
     fc.constantFrom(']', ' ', '\t', '\r', '\u00a0', '-', '7', '+0x', '+0', 'x', '\u001b', '\u001b[1m', 'é'),
     fc.string({ maxLength: 6 }),
   );

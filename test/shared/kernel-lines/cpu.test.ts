@@ -17,6 +17,18 @@ const LINES: RealLine<'cpu'>[] = [
     line: 'CPU: 1 PID: 1586622 Comm: xray Kdump: loaded Not tainted 5.14.0-333.el9.x86_64 #1',
     expected: { pid: 1586622, name: 'xray' },
   },
+  {
+    // Before 3.10, x86's dump_stack printed its own header (seventeenth red team C/01).
+    source:
+      'test/fixtures/kernel-logs/corpus/215-linux-mm-3.2-i386-syslog-allocating-task-sacrifice-child-old-pid-comm-line.log',
+    line: 'Pid: 6344, comm: sh Not tainted 3.2.32-pk06.11-i386 #1',
+    expected: { pid: 6344, name: 'sh' },
+  },
+  {
+    source: 'a CentOS 6 report in a fenced java block (eighteenth red team F/03)',
+    line: 'Pid: 3794, comm: java Not tainted 2.6.32-642.11.1.el6.x86_64 #1',
+    expected: { pid: 3794, name: 'java' },
+  },
 ];
 
 describeRealLines('cpu', LINES);
