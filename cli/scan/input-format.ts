@@ -14,6 +14,8 @@ export type InputFormat =
 
 /** The bytes the tests below look at: a tar archive's first header. */
 export const FORMAT_HEAD_BYTES = 512;
+/** The longest magic number at the start of a file (a systemd journal's). */
+export const MAGIC_BYTES = 8;
 
 interface Magic {
   /** The bytes the format starts with, at `at`. */
@@ -30,8 +32,6 @@ const PIPED = '| eks-oom-alerts scan -';
 const MAGIC: readonly Magic[] = [
   // RFC 1952: ID1 ID2.
   { bytes: [0x1f, 0x8b], at: 0, format: { kind: 'gzip' } },
-  // POSIX ustar (`ustar\0`) and GNU tar (`ustar  \0`): the magic field of the first header.
-  { bytes: ascii('ustar'), at: 257, format: { kind: 'tar' } },
   {
     // systemd's journal-def.h: the header's signature.
     bytes: ascii('LPKSHHRH'),
@@ -77,9 +77,37 @@ function startsWith(head: Uint8Array, bytes: readonly number[], at: number): boo
   return bytes.every((byte, i) => head[at + i] === byte);
 }
 
+const TAR_MAGIC = ascii('ustar');
+const TAR_MAGIC_AT = 257;
+const CHECKSUM_AT = 148;
+const CHECKSUM_BYTES = 8;
+const SPACE = 0x20;
+
+/**
+ * Whether the first 512 bytes are a tar header: POSIX ustar's (`ustar\0`) or GNU tar's (`ustar  \0`) magic field,
+ * and the checksum field (octal) the sum of the header's bytes, that field counted as spaces (unsigned, or signed
+ * as old tars summed): a log that says `ustar` at byte 257 is no archive.
+ */
+function isTarHeader(head: Uint8Array): boolean {
+  if (head.length < FORMAT_HEAD_BYTES || !startsWith(head, TAR_MAGIC, TAR_MAGIC_AT)) return false;
+  const field = String.fromCharCode(...head.subarray(CHECKSUM_AT, CHECKSUM_AT + CHECKSUM_BYTES));
+  const octal = /^ *([0-7]{1,7})[ \u0000]/.exec(field);
+  if (octal === null) return false;
+  let unsigned = 0;
+  let signed = 0;
+  for (let i = 0; i < FORMAT_HEAD_BYTES; i++) {
+    const byte = i >= CHECKSUM_AT && i < CHECKSUM_AT + CHECKSUM_BYTES ? SPACE : (head[i] as number);
+    unsigned += byte;
+    signed += byte > 0x7f ? byte - 0x100 : byte;
+  }
+  const sum = parseInt(octal[1] as string, 8);
+  return sum === unsigned || sum === signed;
+}
+
 /** The format of an input whose first bytes are `head` (FORMAT_HEAD_BYTES of them, or all there are). */
 export function inputFormatOf(head: Uint8Array): InputFormat {
   for (const { bytes, at, format } of MAGIC) if (startsWith(head, bytes, at)) return format;
+  if (isTarHeader(head)) return { kind: 'tar' };
   return isBzip2(head) ? BZIP2 : { kind: 'text' };
 }
 

@@ -2,15 +2,17 @@
  * The logs an input holds, each to be scanned on its own: the input itself when it is text, its content when it
  * is gzip (decompressed as it is read: a rotated log is never held whole), and each file of a tar archive
  * (`eks-log-collector.sh`'s bundle: `kernel/dmesg.current`, `var_log/messages`…), named `ARCHIVE:MEMBER`. What
- * input-format.ts refuses comes back as a part with the reason and the command that gives its text.
+ * input-format.ts refuses, and a part that fails before it gives a byte (a gzip stream that is not one), comes
+ * back as a part with the reason.
  *
- * A part's reader closes only what it made (a gzip stream); the caller closes the input's own reader.
+ * A part's reader closes only what it made (a gzip stream); the caller closes the input's own reader, and never a
+ * pipe's: closing stdin waits for the read a pipe has pending, which held Ctrl-C until the pipe ended.
  */
-import { Readable, pipeline } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import { extract as tarExtract, type Extract } from 'tar-stream';
+import { extract as tarExtract } from 'tar-stream';
 import type { ByteReader } from '../command.ts';
-import { FORMAT_HEAD_BYTES, inputFormatOf, refusal } from './input-format.ts';
+import { FORMAT_HEAD_BYTES, MAGIC_BYTES, inputFormatOf, refusal } from './input-format.ts';
+import { errorMessage } from '../../shared/error-text.ts';
 
 export type InputPart =
   | { name: string; reader: ByteReader; refused?: undefined }
@@ -20,37 +22,59 @@ export type InputPart =
 const MAX_DEPTH = 4;
 /** Gzip's output per read: what a file read gives, so that a scanner sees chunks of the same size. */
 const GUNZIP_CHUNK_BYTES = 256 * 1024;
+/** Decompressed chunks held for the scanner before the gzip stream waits for it. */
+const GUNZIP_CHUNKS_AHEAD = 2;
+/** Where a tar header's file name ends: a NUL before it is in a tar's first bytes, not in a log's. */
+const TAR_NAME_BYTES = 100;
 
 /**
- * The first bytes of a reader (FORMAT_HEAD_BYTES, or fewer at its end), and a reader that gives them again
- * before the rest. `firstChunk`: a pipe's first chunk alone, whatever its size: a live pipe (`dmesg -w`) may
- * send no more for a while, and its first chunk is all the format tests need of anything piped whole.
+ * Whether the first bytes tell a format yet. A file is read up to FORMAT_HEAD_BYTES (a tar header). A pipe may be
+ * live (`dmesg -w`) and send no more for a while, so it is read only up to the magic numbers that start a file,
+ * and on to a tar header only when a NUL among the first bytes says it may be one.
  */
-async function peeked(
-  reader: ByteReader,
-  firstChunk: boolean,
-): Promise<{ head: Uint8Array; reader: ByteReader }> {
+function headTellsFormat(head: Uint8Array, pipe: boolean): boolean {
+  if (head.length >= FORMAT_HEAD_BYTES) return true;
+  if (!pipe) return false;
+  return head.length >= MAGIC_BYTES && !head.subarray(0, TAR_NAME_BYTES).includes(0);
+}
+
+interface Peeked {
+  head: Uint8Array;
+  /** Gives the head again, then the rest; a read that failed while peeking fails after the head. */
+  reader: ByteReader;
+  /** The failure of the first read: nothing of the part could be read. */
+  unreadable: unknown;
+}
+
+async function peeked(reader: ByteReader, pipe: boolean): Promise<Peeked> {
   const chunks: Uint8Array[] = [];
-  let bytes = 0;
-  while (bytes < FORMAT_HEAD_BYTES) {
-    const chunk = await reader.read();
-    if (chunk.length === 0) break;
-    chunks.push(chunk);
-    bytes += chunk.length;
-    if (firstChunk) break;
+  let failure: unknown = null;
+  let head: Uint8Array = new Uint8Array(0);
+  try {
+    while (!headTellsFormat(head, pipe)) {
+      const chunk = await reader.read();
+      if (chunk.length === 0) break;
+      chunks.push(chunk);
+      head = chunks.length === 1 ? chunk : Buffer.concat(chunks);
+    }
+  } catch (error) {
+    failure = error;
   }
-  const head = chunks.length === 1 ? (chunks[0] as Uint8Array) : Buffer.concat(chunks);
   let replay: Uint8Array | null = head.length > 0 ? head : null;
   return {
     head,
+    unreadable: head.length === 0 ? failure : null,
     reader: {
       async read() {
-        if (replay === null) return reader.read();
-        const first = replay;
-        replay = null;
-        return first;
+        if (replay !== null) {
+          const first = replay;
+          replay = null;
+          return first;
+        }
+        if (failure !== null) throw failure;
+        return reader.read();
       },
-      close: () => reader.close(),
+      close: async () => {},
     },
   };
 }
@@ -60,81 +84,128 @@ async function* bytesOf(reader: ByteReader): AsyncGenerator<Uint8Array> {
   for (let chunk = await reader.read(); chunk.length > 0; chunk = await reader.read()) yield chunk;
 }
 
-/** A readable stream (Node's or streamx's) as a ByteReader; `close` does what the stream's maker needs. */
-function streamReader(stream: AsyncIterable<Uint8Array>, close: () => void): ByteReader {
-  const chunks = stream[Symbol.asyncIterator]();
+/** What feed writes into: zlib's gunzip or tar-stream's extractor. */
+interface Sink {
+  readonly destroyed: boolean;
+  write(chunk: Uint8Array): boolean;
+  destroy(error?: Error): unknown;
+  once(event: 'drain' | 'close', listener: () => void): unknown;
+  off(event: 'drain' | 'close', listener: () => void): unknown;
+}
+
+/** Resolves when the sink takes more, or is closed. */
+function drained(sink: Sink): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      sink.off('drain', done);
+      sink.off('close', done);
+      resolve();
+    };
+    sink.once('drain', done);
+    sink.once('close', done);
+  });
+}
+
+/** Writes the reader's bytes into the sink, as fast as it takes them, then ends it; a failed read destroys it. */
+async function feed(reader: ByteReader, sink: Sink, end: () => void): Promise<void> {
+  try {
+    for await (const chunk of bytesOf(reader)) {
+      if (sink.destroyed) return;
+      if (!sink.write(chunk)) await drained(sink);
+    }
+    end();
+  } catch (error) {
+    sink.destroy(error as Error);
+  }
+}
+
+/**
+ * The gzip stream's content, decompressed as it is read. What zlib gave before it failed (a stream cut short,
+ * junk after the last member) is read first; the read after it fails with zlib's error.
+ */
+function gunzipped(reader: ByteReader): ByteReader {
+  const gunzip = createGunzip({ chunkSize: GUNZIP_CHUNK_BYTES });
+  const ready: Uint8Array[] = [];
+  let failure: unknown = null;
+  let ended = false;
+  let wake: (() => void) | null = null;
+  const notify = (): void => {
+    wake?.();
+    wake = null;
+  };
+  gunzip.on('data', (chunk: Uint8Array) => {
+    ready.push(chunk);
+    if (ready.length >= GUNZIP_CHUNKS_AHEAD) gunzip.pause();
+    notify();
+  });
+  gunzip.on('end', () => {
+    ended = true;
+    notify();
+  });
+  gunzip.on('error', (error) => {
+    failure = error;
+    notify();
+  });
+  void feed(reader, gunzip, () => gunzip.end());
+  return {
+    async read() {
+      for (;;) {
+        const chunk = ready.shift();
+        if (chunk !== undefined) {
+          if (ready.length < GUNZIP_CHUNKS_AHEAD && !ended) gunzip.resume();
+          return chunk;
+        }
+        if (failure !== null) throw failure;
+        if (ended) return new Uint8Array(0);
+        await new Promise<void>((resolve) => (wake = resolve));
+      }
+    },
+    async close() {
+      gunzip.destroy();
+    },
+  };
+}
+
+/** A streamx readable (a tar file's bytes) as a ByteReader; closing it leaves the stream to the archive. */
+function entryReader(entry: AsyncIterable<Uint8Array>): ByteReader {
+  const chunks = entry[Symbol.asyncIterator]();
   return {
     async read() {
       const next = await chunks.next();
       return next.done === true ? new Uint8Array(0) : next.value;
     },
-    async close() {
-      close();
-    },
+    close: async () => {},
   };
 }
 
-/** The gzip stream's content, decompressed as it is read; a corrupt or cut stream fails a read with zlib's error. */
-function gunzipped(reader: ByteReader): ByteReader {
-  const gunzip = pipeline(
-    Readable.from(bytesOf(reader), { objectMode: false }),
-    createGunzip({ chunkSize: GUNZIP_CHUNK_BYTES }),
-    () => {},
-  );
-  return streamReader(gunzip, () => gunzip.destroy());
-}
-
-/** Resolves when the writable takes more, or is closed. */
-function drained(writable: Extract): Promise<void> {
-  return new Promise((resolve) => {
-    const done = (): void => {
-      writable.off('drain', done);
-      writable.off('close', done);
-      resolve();
-    };
-    writable.on('drain', done);
-    writable.on('close', done);
-  });
-}
-
-/** Writes the reader's bytes into the archive's extractor, as fast as it takes them; a failed read destroys it. */
-async function feed(reader: ByteReader, archive: Extract): Promise<void> {
-  try {
-    for await (const chunk of bytesOf(reader)) {
-      if (archive.destroyed) return;
-      if (!archive.write(chunk)) await drained(archive);
-    }
-    archive.end(null);
-  } catch (error) {
-    archive.destroy(error as Error);
-  }
-}
-
-/** Reads what is left of a stream, to its end. */
+/** Reads what is left of a file's stream, to its end; the archive's own failure is the archive's to tell. */
 async function readAway(bytes: AsyncIterable<Uint8Array>): Promise<void> {
   const chunks = bytes[Symbol.asyncIterator]();
-  while (!(await chunks.next()).done);
+  try {
+    while (!(await chunks.next()).done);
+  } catch {
+    // The archive failed (cut short, a header it cannot read): its iterator says so next.
+  }
 }
 
 /**
  * The tar archive's regular files, each as a reader of its bytes, in the archive's order. The archive goes on only
  * once a file's bytes are all read: what the caller leaves (a part it stopped reading) is read away. A file's
- * reader never ends the file's stream: ending it would end the archive.
+ * reader never ends the file's stream: ending it would end the archive. Its feed is not waited for: on a pipe it
+ * waits for the pipe's next bytes.
  */
 async function* tarMembers(reader: ByteReader): AsyncGenerator<{ name: string; reader: ByteReader }> {
   const archive = tarExtract();
-  const fed = feed(reader, archive);
+  void feed(reader, archive as unknown as Sink, () => archive.end(null));
   try {
     for await (const entry of archive) {
       const { type, name } = entry.header;
       const bytes = entry as AsyncIterable<Uint8Array>;
-      if (type === 'file' || type === 'contiguous-file')
-        yield { name, reader: streamReader(bytes, () => {}) };
+      if (type === 'file' || type === 'contiguous-file') yield { name, reader: entryReader(bytes) };
       await readAway(bytes);
     }
   } finally {
     archive.destroy();
-    await fed;
   }
 }
 
@@ -144,8 +215,8 @@ function memberPath(name: string): string {
 }
 
 /**
- * The parts of the input `name` that `reader` reads, each a log to scan or a refusal. `pipe`: the input is a pipe
- * (peeked), `inArchive`: a file of an archive, whose name a shell command cannot take.
+ * The parts of the input `name` that `reader` reads, each a log to scan or a refusal. `pipe`: the input is a pipe,
+ * `inArchive`: a file of an archive, whose name a shell command cannot take.
  */
 export async function* inputParts(
   name: string,
@@ -153,7 +224,11 @@ export async function* inputParts(
   options: { pipe: boolean; inArchive?: boolean; depth?: number },
 ): AsyncGenerator<InputPart> {
   const { pipe, inArchive = false, depth = 0 } = options;
-  const { head, reader: whole } = await peeked(reader, pipe);
+  const { head, reader: whole, unreadable } = await peeked(reader, pipe);
+  if (unreadable !== null) {
+    yield { name, refused: `cannot be read: ${errorMessage(unreadable)}` };
+    return;
+  }
   const format = inputFormatOf(head);
   if (format.kind === 'text') {
     yield { name, reader: whole };

@@ -1,16 +1,28 @@
 import { gzipSync } from 'node:zlib';
+import { pack } from 'tar-stream';
 import { describe, expect, it } from 'vitest';
 import { inputFormatOf, refusal } from '../../../cli/scan/input-format.ts';
 
 const bytes = (...values: number[]) => Uint8Array.from(values);
 const text = (value: string) => new TextEncoder().encode(value);
 
-/** A tar header block whose magic field (at 257) holds `magic`. */
-function tarHead(magic: string): Uint8Array {
-  const head = new Uint8Array(512);
-  head.set(text('kernel/dmesg.current'), 0);
-  head.set(text(magic), 257);
-  return head;
+/** The first header block of a tar that tar-stream writes (ustar), and of the same with GNU's magic field. */
+async function tarHeads(): Promise<[Uint8Array, Uint8Array]> {
+  const archive = pack();
+  const chunks: Buffer[] = [];
+  archive.on('data', (chunk) => chunks.push(chunk as Buffer));
+  const ended = new Promise<void>((resolve) => archive.on('end', () => resolve()));
+  archive.entry({ name: 'kernel/dmesg.current' }, 'x');
+  archive.finalize();
+  await ended;
+  const posix = Buffer.concat(chunks).subarray(0, 512);
+  const gnu = Buffer.from(posix);
+  gnu.set(text('ustar  \u0000'), 257);
+  // The checksum counts every byte: write GNU's magic's again.
+  let sum = 0;
+  for (let i = 0; i < 512; i++) sum += i >= 148 && i < 156 ? 0x20 : (gnu[i] as number);
+  gnu.set(text(`${sum.toString(8).padStart(6, '0')}\u0000 `), 148);
+  return [posix, gnu];
 }
 
 describe('inputFormatOf: what an input is, by its first bytes', () => {
@@ -27,12 +39,19 @@ describe('inputFormatOf: what an input is, by its first bytes', () => {
       expect(inputFormatOf(head)).toEqual({ kind: 'text' });
   });
 
-  it('gzip, and a tar archive (POSIX and GNU magic)', () => {
+  it('gzip, and a tar archive (POSIX and GNU magic, the header checksum right)', async () => {
     expect(inputFormatOf(gzipSync('x'))).toEqual({ kind: 'gzip' });
-    expect(inputFormatOf(tarHead('ustar\u000000'))).toEqual({ kind: 'tar' });
-    expect(inputFormatOf(tarHead('ustar  \u0000'))).toEqual({ kind: 'tar' });
-    // A tar header cut before its magic is no archive that can be read.
-    expect(inputFormatOf(tarHead('ustar').subarray(0, 260))).toEqual({ kind: 'text' });
+    const [posix, gnu] = await tarHeads();
+    expect(inputFormatOf(posix)).toEqual({ kind: 'tar' });
+    expect(inputFormatOf(gnu)).toEqual({ kind: 'tar' });
+    // A header cut short, or one whose checksum is not its sum (a log that says `ustar` at byte 257), is none.
+    expect(inputFormatOf(posix.subarray(0, 511))).toEqual({ kind: 'text' });
+    const wrongSum = Buffer.from(posix);
+    wrongSum[0] = 0x79;
+    expect(inputFormatOf(wrongSum)).toEqual({ kind: 'text' });
+    expect(inputFormatOf(text(`${'x'.repeat(257)}ustar is a word\n${'y'.repeat(300)}`))).toEqual({
+      kind: 'text',
+    });
   });
 
   it.each([
