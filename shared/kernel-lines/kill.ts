@@ -183,19 +183,33 @@ function cutKill(message: string | null, rest: string): KillLine | null {
   return { kind: 'kill', message, pid: Number(m[1]), name: null, fields: {} };
 }
 
-/** The pid and the quote right after it. */
-const PID_THEN_QUOTE = /^(\d+)(["'`])/;
+/** The pid and the quote right after it, then what may close a value of code or data, or nothing. */
+const PID_THEN_QUOTE = /^(\d+)(["'`])(?:[\s,;:)\]}]|$)/;
+
+/** Commands whose quoted argument is a pattern to search for, not a record: `grep "Killed process 4321"`. */
+const SEARCH_COMMANDS: ReadonlySet<string> = new Set(['grep', 'egrep', 'fgrep', 'zgrep', 'rg', 'ag', 'ack']);
+
+/** Whether the quote at `open` starts an argument of a search command: of the shell command it is in, past a prompt. */
+function quotesSearchPattern(text: string, open: number): boolean {
+  const before = text.slice(0, open);
+  const command = Math.max(before.lastIndexOf('|'), before.lastIndexOf(';'), before.lastIndexOf('&')) + 1;
+  const words = before.slice(command).split(/[ \t]+/);
+  const name = words.find((word) => word !== '' && word !== '$' && word !== '#' && word !== '>');
+  return name !== undefined && SEARCH_COMMANDS.has(name);
+}
 
 /**
  * A kill line that a string closes right after its pid: a collector's record or a test's literal that kept only
  * the line's head (`"MESSAGE": "Out of memory: Killed process 4001"}`). The quote closes one the text opened before
  * the line, so the pid is whole, unlike digits that end a line, which a cut may have shortened. A kill of that pid,
- * its name unknown.
+ * its name unknown; unless the quotes hold a pattern a search command was given, which names no kill.
  */
 function killClosedAtPid(message: string | null, text: string, at: number, rest: string): KillLine | null {
   if (!isKernelKillStart(message)) return null;
   const m = PID_THEN_QUOTE.exec(rest);
-  if (m === null || !openedBefore(text, m[2] as string, at)) return null;
+  if (m === null) return null;
+  const quote = m[2] as string;
+  if (!openedBefore(text, quote, at) || quotesSearchPattern(text, text.lastIndexOf(quote, at))) return null;
   return { kind: 'kill', message, pid: Number(m[1]), name: null, fields: {} };
 }
 

@@ -275,6 +275,10 @@ describe('kill: a line cut at or inside the comm', () => {
     ['prose before it', 'we saw that the kernel Killed process 1463994'],
     ['no pid', 'Memory cgroup out of memory: Killed process ...'],
     ['a quote after the pid that no quote opened', 'Out of memory: Killed process 14639" said the log'],
+    // A review: the pattern a search was given names no kill (its output here even says none was found).
+    ['a pattern grep was given', '$ journalctl -k | grep "Out of memory: Killed process 4321" | wc -l'],
+    ['a pattern grep was given, at the end of the line', 'dmesg | grep -E "Killed process 4321"'],
+    ['a quote that more text follows', 'echo "Killed process 4321"x'],
   ])('is not read as a kill: %s', (why, line) => {
     expect(parseKernelLine(line, why === 'digits a pager cut')).toEqual({
       kind: 'unrecognised',
