@@ -5,14 +5,25 @@
  * "Stable id"), so scan finds such copies by what the kernel printed of the kill instead.
  *
  * Two logs may come from two nodes whose kills share a pid and a comm, so more is asked than of two copies in one
- * log (shared/recent-kills.ts): at least two figures the kernel printed, the same in both, and none that differs.
+ * log (shared/recent-kills.ts): at least two of the kill's own figures the same in both, and none that differs.
  */
 import { killEvidence } from '../../shared/recent-kills.ts';
 import type { OomEvent } from '../../shared/oom-event.ts';
 import { DUPLICATE_KILL_SECONDS } from '../../shared/report-assembler.ts';
 
-/** Figures of the kill printed alike in both, at the least: a pid and a comm alone are no kill's own. */
+/**
+ * The kill's own figures, at the least, printed alike in both: its total-vm, anon-rss, pgtables and its cgroup's
+ * failcnt. Not the trigger's gfp mask and pid (most memcg kills share `0xcc0(GFP_KERNEL)`, and the victim is often
+ * its own trigger), the cgroup's usage and limit (one cgroup's kills share them), the uid or oom_score_adj.
+ */
+const OWN_FIGURES = ['failcnt', 'totalVmKb', 'anonRssKb', 'pgtablesKb'] as const;
 const SHARED_FIGURES = 2;
+
+function ownFigures(event: OomEvent): Array<number | null> {
+  return OWN_FIGURES.map((figure) =>
+    figure === 'failcnt' ? (event.memory?.failcnt ?? null) : event.victim[figure],
+  );
+}
 
 /** Whether the two times, where both logs show one on the same clock, are near; a time on one clock only is unknown. */
 function nearInTime(a: OomEvent, b: OomEvent): boolean {
@@ -24,10 +35,9 @@ function nearInTime(a: OomEvent, b: OomEvent): boolean {
 }
 
 /**
- * Whether `later`, from one log, is a copy of the kill `earlier` from another: the same victim (pid and comm) on the
- * same node as far as both name one, near in time as far as both tell it on one clock, and at least SHARED_FIGURES
- * figures (the kill line's sizes, the trigger's gfp mask and pid, the `memory:` counter…) printed alike, none
- * printed otherwise.
+ * Whether `later`, from one log, is a copy of the kill `earlier` from another: the same victim (pid and comm), on no
+ * other node as far as both name one, near in time as far as both tell it on one clock, at least SHARED_FIGURES of
+ * the kill's own figures printed alike, and nothing the kernel printed of it (shared/recent-kills.ts) otherwise.
  */
 export function isTwinKill(earlier: OomEvent, later: OomEvent): boolean {
   const [a, b] = [earlier.victim, later.victim];
@@ -35,11 +45,7 @@ export function isTwinKill(earlier: OomEvent, later: OomEvent): boolean {
   if (earlier.node !== null && later.node !== null && earlier.node !== later.node) return false;
   if (!nearInTime(earlier, later)) return false;
   const [x, y] = [killEvidence(earlier), killEvidence(later)];
-  let alike = 0;
-  for (let i = 0; i < x.length; i++) {
-    if (x[i] === null || y[i] === null) continue;
-    if (x[i] !== y[i]) return false;
-    alike++;
-  }
-  return alike >= SHARED_FIGURES;
+  if (x.some((value, i) => value !== null && y[i] !== null && y[i] !== value)) return false;
+  const [a2, b2] = [ownFigures(earlier), ownFigures(later)];
+  return a2.filter((value, i) => value !== null && value === b2[i]).length >= SHARED_FIGURES;
 }

@@ -50,6 +50,17 @@ describe('isTwinKill: one kill in two logs that give it different ids', () => {
     });
     expect(isTwinKill(bare(dmesg, 'totalVmKb'), ctime)).toBe(false);
     expect(isTwinKill(bare(dmesg, null), bare(ctime, null))).toBe(false);
+    // A review: the trigger's gfp mask and pid (most memcg kills share the one, the victim is its own trigger) and
+    // the cgroup's limit are no figures of the kill's own.
+    expect([dmesg.trigger?.gfpMask, dmesg.trigger?.pid, dmesg.memory?.limitKb].every((v) => v != null)).toBe(
+      true,
+    );
+    const shared = (event: OomEvent): OomEvent => ({
+      ...bare(event, null),
+      trigger: event.trigger,
+      memory: event.memory === null ? null : { ...event.memory, failcnt: null },
+    });
+    expect(isTwinKill(shared(dmesg), shared(ctime))).toBe(false);
     expect(
       isTwinKill(
         {
