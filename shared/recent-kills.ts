@@ -65,8 +65,23 @@ function mayBeCopy(
   b: number | null,
   kept: KillEvidence | undefined,
   evidence: KillEvidence | null,
+  sentThisCall: boolean,
 ): boolean {
-  return (isTime(a) && isTime(b) && sameClock(a, b)) || !differ(kept, evidence);
+  if (!isTime(a) || !isTime(b)) return !differ(kept, evidence);
+  if (sameClock(a, b)) return true;
+  // On two clocks the times tell nothing: a fragment of a kill without figures may be one of another boot, months
+  // apart. It is a copy only of a kill sent with it (one paste, one delivery), or one it shows a figure of alike.
+  return !differ(kept, evidence) && (sentThisCall || showsOwnFigureAlike(kept, evidence));
+}
+
+/**
+ * Where killEvidence puts the kill's own figures: its cgroup's failcnt, its total-vm, anon-rss and pgtables. Not
+ * the trigger's gfp mask and pid, the cgroup's usage and limit, the uid or oom_score_adj, which other kills share.
+ */
+const OWN_FIGURES = [4, 5, 6, 7];
+
+function showsOwnFigureAlike(a: KillEvidence | undefined, b: KillEvidence | null): boolean {
+  return a !== undefined && b !== null && OWN_FIGURES.some((i) => a[i] != null && a[i] === b[i]);
 }
 
 function isTime(time: number | null): time is number {
@@ -110,6 +125,8 @@ export class RecentKills {
   private readonly ids = new Map<string, RecentKill[]>();
   /** The kills that name a pid, by pid. */
   private readonly byPid = new Map<number, PidKills>();
+  /** The kills added since this was made from a state's list: sent with the lines now read (one call). */
+  private readonly sentThisCall = new Set<RecentKill>();
 
   /** Keeps the last `kept` kills of `list`, which it changes in place. */
   constructor(list: RecentKill[], kept: number) {
@@ -128,7 +145,7 @@ export class RecentKills {
 
   /** Whether a kept kill has this pid and comm, at most `seconds` from `time` (an unknown time is near any). */
   hasVictim(pid: number, name: string | null, time: number | null, seconds: number): boolean {
-    return this.byPid.get(pid)?.find(name, time, seconds, null) != null;
+    return this.byPid.get(pid)?.find(name, time, seconds, null, undefined, false, this.sentThisCall) != null;
   }
 
   /**
@@ -150,7 +167,8 @@ export class RecentKills {
     for (let n = 1; kills !== undefined; n++) {
       // Compared with what all its copies showed: a fragment kept first tells no kill apart on its own.
       const last = kills.at(-1) as RecentKill;
-      if (mayBeCopy(last.time, victim.time, mergedEvidence(kills), evidence)) return { copy: last, id: null };
+      if (mayBeCopy(last.time, victim.time, mergedEvidence(kills), evidence, this.sentThisCall.has(last)))
+        return { copy: last, id: null };
       free = nthId(id, n);
       kills = this.ids.get(free);
     }
@@ -158,7 +176,9 @@ export class RecentKills {
     const copy =
       pid === null
         ? null
-        : this.byPid.get(pid)?.find(name, time, seconds, evidence, this.evidenceOf, ownReport);
+        : this.byPid
+            .get(pid)
+            ?.find(name, time, seconds, evidence, this.evidenceOf, ownReport, this.sentThisCall);
     return copy == null ? { copy: null, id: free } : { copy, id: null };
   }
 
@@ -174,6 +194,7 @@ export class RecentKills {
     for (const kill of kills) {
       this.list.push(kill);
       this.index(kill);
+      this.sentThisCall.add(kill);
     }
     while (this.list.length - this.gone > this.kept) this.unindex(this.list[this.gone++] as RecentKill);
   }
@@ -243,6 +264,7 @@ class PidKills {
     evidence: KillEvidence | null,
     evidenceOf: (kill: RecentKill) => KillEvidence | undefined = (kill) => kill.evidence,
     skipCoVictims = false,
+    sentThisCall: ReadonlySet<RecentKill> = new Set(),
   ): RecentKill | null {
     const newest = this.kills.at(-1)?.time ?? null;
     const ascending = this.disorder === 0 && isTime(time) && isTime(newest) && sameClock(newest, time);
@@ -252,7 +274,7 @@ class PidKills {
       // Times ascend: this kill and all before it are too long before `time`.
       if (ascending && time - (kill.time as number) > seconds) return null;
       if (!nearInTime(kill.time, time, seconds) || !sameComm(kill.name, name)) continue;
-      if (mayBeCopy(kill.time, time, evidenceOf(kill), evidence)) return kill;
+      if (mayBeCopy(kill.time, time, evidenceOf(kill), evidence, sentThisCall.has(kill))) return kill;
     }
     return null;
   }
