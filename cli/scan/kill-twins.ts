@@ -7,26 +7,44 @@
  * Two logs may come from two nodes whose kills share a pid and a comm, so more is asked than of two copies in one
  * log (shared/recent-kills.ts): at least two of the kill's own figures the same in both, and none that differs.
  */
+import type { KillEvidence } from '../../shared/assembler-state.ts';
 import { killEvidence } from '../../shared/recent-kills.ts';
 import type { OomEvent } from '../../shared/oom-event.ts';
 import { DUPLICATE_KILL_SECONDS } from '../../shared/report-assembler.ts';
+
+/** What of a printed kill the check needs, kept for each kill a run of several logs prints: not the whole event. */
+export interface TwinKey {
+  pid: number | null;
+  name: string | null;
+  node: string | null;
+  kernelTime: number | null;
+  observedAt: string | null;
+  evidence: KillEvidence;
+  own: Array<number | null>;
+}
 
 /**
  * The kill's own figures, at the least, printed alike in both: its total-vm, anon-rss, pgtables and its cgroup's
  * failcnt. Not the trigger's gfp mask and pid (most memcg kills share `0xcc0(GFP_KERNEL)`, and the victim is often
  * its own trigger), the cgroup's usage and limit (one cgroup's kills share them), the uid or oom_score_adj.
  */
-const OWN_FIGURES = ['failcnt', 'totalVmKb', 'anonRssKb', 'pgtablesKb'] as const;
 const SHARED_FIGURES = 2;
 
-function ownFigures(event: OomEvent): Array<number | null> {
-  return OWN_FIGURES.map((figure) =>
-    figure === 'failcnt' ? (event.memory?.failcnt ?? null) : event.victim[figure],
-  );
+export function twinKeyOf(event: OomEvent): TwinKey {
+  const { victim, memory } = event;
+  return {
+    pid: victim.pid,
+    name: victim.name,
+    node: event.node,
+    kernelTime: event.kernelTime,
+    observedAt: event.observedAt,
+    evidence: killEvidence(event),
+    own: [memory?.failcnt ?? null, victim.totalVmKb, victim.anonRssKb, victim.pgtablesKb],
+  };
 }
 
 /** Whether the two times, where both logs show one on the same clock, are near; a time on one clock only is unknown. */
-function nearInTime(a: OomEvent, b: OomEvent): boolean {
+function nearInTime(a: TwinKey, b: TwinKey): boolean {
   if (a.kernelTime !== null && b.kernelTime !== null)
     return Math.abs(a.kernelTime - b.kernelTime) <= DUPLICATE_KILL_SECONDS;
   if (a.observedAt !== null && b.observedAt !== null)
@@ -39,13 +57,12 @@ function nearInTime(a: OomEvent, b: OomEvent): boolean {
  * other node as far as both name one, near in time as far as both tell it on one clock, at least SHARED_FIGURES of
  * the kill's own figures printed alike, and nothing the kernel printed of it (shared/recent-kills.ts) otherwise.
  */
-export function isTwinKill(earlier: OomEvent, later: OomEvent): boolean {
-  const [a, b] = [earlier.victim, later.victim];
-  if (a.pid === null || a.pid !== b.pid || a.name === null || a.name !== b.name) return false;
+export function isTwinKill(earlier: TwinKey, later: TwinKey): boolean {
+  if (earlier.pid === null || earlier.pid !== later.pid) return false;
+  if (earlier.name === null || earlier.name !== later.name) return false;
   if (earlier.node !== null && later.node !== null && earlier.node !== later.node) return false;
   if (!nearInTime(earlier, later)) return false;
-  const [x, y] = [killEvidence(earlier), killEvidence(later)];
+  const [x, y] = [earlier.evidence, later.evidence];
   if (x.some((value, i) => value !== null && y[i] !== null && y[i] !== value)) return false;
-  const [a2, b2] = [ownFigures(earlier), ownFigures(later)];
-  return a2.filter((value, i) => value !== null && value === b2[i]).length >= SHARED_FIGURES;
+  return earlier.own.filter((value, i) => value !== null && value === later.own[i]).length >= SHARED_FIGURES;
 }

@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { isTwinKill } from '../../../cli/scan/kill-twins.ts';
+import { isTwinKill as isTwinKey, twinKeyOf } from '../../../cli/scan/kill-twins.ts';
 import { parseKernelLog } from '../../../shared/kernel-log.ts';
 import type { OomEvent } from '../../../shared/oom-event.ts';
+
+const isTwinKill = (a: OomEvent, b: OomEvent): boolean => isTwinKey(twinKeyOf(a), twinKeyOf(b));
 
 /** One real kill of this machine's kernel, as dmesg printed it in three of its formats. */
 const REAL = 'test/fixtures/real-kernel/kernel-6.18-cgroupv1-cgroupfs-guaranteed-python3-single-process';

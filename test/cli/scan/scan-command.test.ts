@@ -737,6 +737,18 @@ describe('eks-oom-alerts scan: compressed logs and archives', () => {
     expect(jsonLines(other.stdout)).toHaveLength(2);
   });
 
+  it('scan bundle.tar: one kill in two files of one archive, on two clocks, is printed once', async () => {
+    const real = 'test/fixtures/real-kernel/kernel-6.18-cgroupv1-cgroupfs-guaranteed-python3-single-process';
+    const tar = await tarOf([
+      ['kernel/dmesg.current', readFileSync(`${real}.dmesg.log`, 'utf8')],
+      ['kernel/dmesg.human.current', readFileSync(`${real}.dmesg-ctime.log`, 'utf8')],
+    ]);
+    const { code, stdout, stderr } = await scan(['--json', 'bundle.tar'], { files: { 'bundle.tar': tar } });
+    expect(code).toBe(0);
+    expect(jsonLines(stdout).map((e) => fileOf(e))).toEqual(['bundle.tar:kernel/dmesg.current']);
+    expect(stderr).toMatch(/; 1 kill also in an earlier input, printed once\n$/);
+  });
+
   it('scan cut.gz: a gzip stream cut short prints the kills before the cut, and says where reading stopped', async () => {
     const gz = gzipSync(DMESG + DMESG.replaceAll('python3', 'python4'));
     const { code, stdout, stderr } = await scan(['--json', 'cut.gz'], {
