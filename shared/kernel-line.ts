@@ -139,7 +139,7 @@ const LOOKS_LIKE_OOM = /(?:^|[^a-z])oom(?:[^a-z]|$)|out of memory|kill(?:ed)? pr
 /**
  * Something every text a recognizer reads or LOOKS_LIKE_OOM finds contains: `oom`, `memory` or `kill` (what
  * LOOKS_LIKE_OOM looks for, and the markers that hold one of them), or part of another recognizer's marker
- * (` cpuset=`, `Task in `, `: usage `, `tgid `, `CPU: `, the invoker line's `Comm: ` or (before 3.10) `comm: `,
+ * (` cpuset=`, `Task in `, `: usage `, `tgid `, the invoker line's `omm: ` (its `Comm: `, before 3.10 `comm: `),
  * `callbacks suppressed`; for the task row, whose
  * `[` is in most lines, what follows it: `]`, spaces and a number). Each part starts with a letter rarer in
  * logs than the marker's own first one, which makes the search about a third faster: the parts only need to

@@ -58,8 +58,7 @@ function afterKmsgHead(message: string): number {
 
 /**
  * What every text holds that parseKernelLine does not call `not-oom`, more narrowly than mayBeOomText, which
- * lets through any `memory` (`Memory: 3218236K/…`: most of the 526 lines of the 6,743 of the bench's every-line
- * batch of text messages that it let through with `pu: `, none of them OOM text): a recognizer's marker (the table tries no
+ * lets through any `memory` (`Memory: 3218236K/…`, none of them OOM text): a recognizer's marker (the table tries no
  * recognizer on a text without its marker; for the task row, whose `[` is in most lines, what mayBeOomText takes
  * from it: `]`, spaces and a number), or what LOOKS_LIKE_OOM and the report context hold: `oom`,
  * `out of memory`, `kill process`, `killed process`, `memory cgroup` in any case, a frame's `+0x`, the task

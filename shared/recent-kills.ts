@@ -80,8 +80,15 @@ function mayBeCopy(
  */
 const OWN_FIGURES = [4, 5, 6, 7];
 
+/** Of a kill's evidence, its own figures (OWN_FIGURES), in that order. */
+export function ownFiguresOf(evidence: KillEvidence): KillEvidence {
+  return OWN_FIGURES.map((i) => evidence[i] ?? null);
+}
+
 function showsOwnFigureAlike(a: KillEvidence | undefined, b: KillEvidence | null): boolean {
-  return a !== undefined && b !== null && OWN_FIGURES.some((i) => a[i] != null && a[i] === b[i]);
+  if (a === undefined || b === null) return false;
+  const theirs = ownFiguresOf(b);
+  return ownFiguresOf(a).some((value, i) => value !== null && value === theirs[i]);
 }
 
 function isTime(time: number | null): time is number {

@@ -8,7 +8,7 @@
  * log (shared/recent-kills.ts): at least two of the kill's own figures the same in both, and none that differs.
  */
 import type { KillEvidence } from '../../shared/assembler-state.ts';
-import { killEvidence } from '../../shared/recent-kills.ts';
+import { killEvidence, ownFiguresOf } from '../../shared/recent-kills.ts';
 import type { OomEvent } from '../../shared/oom-event.ts';
 import { DUPLICATE_KILL_SECONDS } from '../../shared/report-assembler.ts';
 
@@ -20,26 +20,26 @@ export interface TwinKey {
   kernelTime: number | null;
   observedAt: string | null;
   evidence: KillEvidence;
-  own: Array<number | null>;
+  /** The kill's own figures (shared/recent-kills.ts, ownFiguresOf): failcnt, total-vm, anon-rss, pgtables. */
+  own: KillEvidence;
 }
 
 /**
- * The kill's own figures, at the least, printed alike in both: its total-vm, anon-rss, pgtables and its cgroup's
- * failcnt. Not the trigger's gfp mask and pid (most memcg kills share `0xcc0(GFP_KERNEL)`, and the victim is often
- * its own trigger), the cgroup's usage and limit (one cgroup's kills share them), the uid or oom_score_adj.
+ * The kill's own figures printed alike in both, at the least (ownFiguresOf: not the trigger's gfp mask and pid, most
+ * memcg kills sharing `0xcc0(GFP_KERNEL)` and the victim often its own trigger, nor the cgroup's usage and limit).
  */
 const SHARED_FIGURES = 2;
 
 export function twinKeyOf(event: OomEvent): TwinKey {
-  const { victim, memory } = event;
+  const evidence = killEvidence(event);
   return {
-    pid: victim.pid,
-    name: victim.name,
+    pid: event.victim.pid,
+    name: event.victim.name,
     node: event.node,
     kernelTime: event.kernelTime,
     observedAt: event.observedAt,
-    evidence: killEvidence(event),
-    own: [memory?.failcnt ?? null, victim.totalVmKb, victim.anonRssKb, victim.pgtablesKb],
+    evidence,
+    own: ownFiguresOf(evidence),
   };
 }
 
