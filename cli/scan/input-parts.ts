@@ -227,7 +227,7 @@ export async function* inputParts(
   const { pipe, inArchive = false, depth = 0 } = options;
   const { head, reader: whole, unreadable } = await peeked(reader, pipe);
   if (unreadable !== null) {
-    yield { name, refused: `cannot be read: ${errorMessage(unreadable)}` };
+    yield { name, refused: errorMessage(unreadable) };
     return;
   }
   const format = inputFormatOf(head);

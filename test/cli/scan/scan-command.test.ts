@@ -799,7 +799,7 @@ describe('eks-oom-alerts scan: compressed logs and archives', () => {
       [17777, 'cut.tar:a.log'],
     ]);
     expect(stderr).toBe(
-      'scan: cannot read cut.tar:b.log: cannot be read: Unexpected end of data\n' +
+      'scan: cannot read cut.tar:b.log: Unexpected end of data\n' +
         'scan: error reading cut.tar: Unexpected end of data\n' +
         'scan: 1 file read, 163 lines, 2 kills (0 incomplete), 0 drift lines\n',
     );
@@ -818,7 +818,7 @@ describe('eks-oom-alerts scan: compressed logs and archives', () => {
       [17777, 't1.tar:messages'],
     ]);
     expect(stderr).toBe(
-      'scan: cannot read t1.tar:messages-20261101.gz: cannot be read: unexpected end of file\n' +
+      'scan: cannot read t1.tar:messages-20261101.gz: unexpected end of file\n' +
         'scan: 1 file read, 163 lines, 2 kills (0 incomplete), 0 drift lines\n',
     );
   });
@@ -830,7 +830,7 @@ describe('eks-oom-alerts scan: compressed logs and archives', () => {
     });
     expect(code).toBe(1);
     expect(tableRows(stdout)).toHaveLength(3);
-    expect(stderr).toMatch(/^scan: cannot read bad\.gz: cannot be read: unknown compression method\n/);
+    expect(stderr).toMatch(/^scan: cannot read bad\.gz: unknown compression method\n/);
   });
 
   it('scan junk.gz: junk after the gzip stream is named, and what zlib gave before it is read', async () => {
