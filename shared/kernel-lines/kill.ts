@@ -44,11 +44,18 @@ export function keyValuesByToken(tail: string, truncated: boolean): Record<strin
   const tokens = tail.split(/,? +|,(?=[A-Za-z])|,$/);
   // The last token of a line a pager cut is not read, but it still tells whether the value before it goes on.
   const read = truncated ? tokens.length - 1 : tokens.length;
+  // The kernel prints each key once: a key again is another record's, glued on (`… oom_score_adj:200 [Sat Sep  9
+  // 14:11:37 2023] oom_reaper: reaped process 910813 (bandwhich), now anon-rss:88kB`). The first decides, even
+  // when its value is cut and unknown.
+  const seen = new Set<string>();
   for (let i = 0; i < read; i++) {
     const token = tokens[i] as string;
     const colon = token.indexOf(':');
-    if (colon > 0) addField(fields, keyNamed(token.slice(0, colon)), token, colon + 1, tokens[i + 1]);
-    else if (token === 'UID') addField(fields, token, tokens[i + 1] ?? '', 0, tokens[i + 2]);
+    const key = colon > 0 ? keyNamed(token.slice(0, colon)) : token === 'UID' ? token : null;
+    if (key === null || seen.has(key)) continue;
+    seen.add(key);
+    if (colon > 0) addField(fields, key, token, colon + 1, tokens[i + 1]);
+    else addField(fields, key, tokens[i + 1] ?? '', 0, tokens[i + 2]);
   }
   return fields;
 }

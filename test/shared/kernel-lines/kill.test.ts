@@ -385,6 +385,31 @@ describe('kill: 2.6.32 to 2.6.35 print the total VM as `vsz:` (sixteenth red tea
   });
 });
 
+describe('kill: a key printed again after the kill line is another record’s (nineteenth red team H/06)', () => {
+  it('reads each value from its first key: a reaper record glued on after a `dmesg -T` stamp keeps its own', () => {
+    // A markdown digest of bandwhich#284 glued a whole `dmesg -T` report into one line.
+    const glued =
+      'Out of memory: Killed process 910813 (bandwhich) total-vm:101700560kB, anon-rss:25267072kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:74468kB oom_score_adj:200 [Sat Sep  9 14:11:37 2023] oom_reaper: reaped process 910813 (bandwhich), now anon-rss:88kB, file-rss:0kB, shmem-rss:0kB';
+    expect(parseKernelLine(glued)).toEqual({
+      kind: 'line',
+      line: expect.objectContaining({
+        pid: 910813,
+        fields: {
+          'total-vm': 101700560,
+          'anon-rss': 25267072,
+          'file-rss': 0,
+          'shmem-rss': 0,
+          UID: 0,
+          pgtables: 74468,
+          oom_score_adj: 200,
+        },
+      }),
+    });
+    // A first value cut short stays unknown: no later key fills it.
+    expect(keyValuesByToken(' total-vm:10, anon-rss:83 02kB, x anon-rss:88kB', false)).toEqual({});
+  });
+});
+
 describe('kill: a line inside a quoted string', () => {
   const VALUES =
     'total-vm:1kB, anon-rss:2kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:4kB oom_score_adj:999';
