@@ -43,6 +43,32 @@ describe('showsQuotedPrintable', () => {
     ).toBe(true);
   });
 
+  it('is true for a header a mail client wrapped after its colon before encoding it (nineteenth red team G/09)', () => {
+    // An LKFT report (next-20250303, kselftest cgroup), raw quoted-printable.
+    const lines = [
+      '[  270.699078] test_memcontrol invoked oom-killer:',
+      'gfp_mask=3D0xcc0(GFP_KERNEL), order=3D0, oom_score_adj=3D0',
+    ];
+    expect(showsQuotedPrintable(lines.join('\n'))).toBe(true);
+    const [event] = parseKernelLog(
+      [
+        ...lines,
+        '[ 270.729527] Memory cgroup out of memory: Killed process 946',
+        '(test_memcontrol) total-vm:104840kB, anon-rss:30596kB,',
+      ].join('\n'),
+    ).events;
+    expect(event?.trigger).toMatchObject({
+      name: 'test_memcontrol',
+      gfpMask: '0xcc0(GFP_KERNEL)',
+      order: 0,
+      oomScoreAdj: 0,
+    });
+    // Not encoded: a node's log whose header an author wrapped so.
+    expect(showsQuotedPrintable('[ 1.0] a invoked oom-killer:\ngfp_mask=0xcc0(GFP_KERNEL), order=0')).toBe(
+      false,
+    );
+  });
+
   it('is false for what a node log holds: the same text not encoded, numbers after `=`, a cut line', () => {
     const nodeLog = [
       '[ 71.736596] oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,mems_allowed=0-1,oom_memcg=/mglru,task_memcg=/mglru,task=test.sh,pid=7215,uid=0',
