@@ -45,13 +45,29 @@ interface Peeked {
   unreadable: unknown;
 }
 
-async function peeked(reader: ByteReader, pipe: boolean): Promise<Peeked> {
+/** The next bytes, or none (as at the end) once `signal` aborts: Ctrl-C on a pipe that has sent nothing yet. */
+async function readOrAbort(reader: ByteReader, signal: AbortSignal | undefined): Promise<Uint8Array> {
+  if (signal === undefined) return reader.read();
+  if (signal.aborted) return new Uint8Array(0);
+  let onAbort = (): void => {};
+  const aborted = new Promise<Uint8Array>((resolve) => {
+    onAbort = () => resolve(new Uint8Array(0));
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+  try {
+    return await Promise.race([reader.read(), aborted]);
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+  }
+}
+
+async function peeked(reader: ByteReader, pipe: boolean, signal: AbortSignal | undefined): Promise<Peeked> {
   const chunks: Uint8Array[] = [];
   let failure: unknown = null;
   let head: Uint8Array = new Uint8Array(0);
   try {
     while (!headTellsFormat(head, pipe)) {
-      const chunk = await reader.read();
+      const chunk = await readOrAbort(reader, signal);
       if (chunk.length === 0) break;
       chunks.push(chunk);
       head = chunks.length === 1 ? chunk : Buffer.concat(chunks);
@@ -222,10 +238,10 @@ function memberPath(name: string): string {
 export async function* inputParts(
   name: string,
   reader: ByteReader,
-  options: { pipe: boolean; inArchive?: boolean; depth?: number },
+  options: { pipe: boolean; signal?: AbortSignal; inArchive?: boolean; depth?: number },
 ): AsyncGenerator<InputPart> {
-  const { pipe, inArchive = false, depth = 0 } = options;
-  const { head, reader: whole, unreadable } = await peeked(reader, pipe);
+  const { pipe, signal, inArchive = false, depth = 0 } = options;
+  const { head, reader: whole, unreadable } = await peeked(reader, pipe, signal);
   if (unreadable !== null) {
     yield { name, refused: errorMessage(unreadable) };
     return;
@@ -241,7 +257,7 @@ export async function* inputParts(
   } else if (format.kind === 'gzip') {
     const content = gunzipped(whole);
     try {
-      yield* inputParts(name, content, { pipe, inArchive, depth: depth + 1 });
+      yield* inputParts(name, content, { pipe, signal, inArchive, depth: depth + 1 });
     } finally {
       await content.close();
     }
@@ -249,6 +265,7 @@ export async function* inputParts(
     for await (const member of tarMembers(whole)) {
       yield* inputParts(`${name}:${memberPath(member.name)}`, member.reader, {
         pipe: false,
+        signal,
         inArchive: true,
         depth: depth + 1,
       });

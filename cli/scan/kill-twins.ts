@@ -17,6 +17,8 @@ export interface TwinKey {
   pid: number | null;
   name: string | null;
   node: string | null;
+  /** The victim's cgroup and the limit's, as the report showed them: another pod's kill is another kill. */
+  cgroups: [string | null, string | null];
   kernelTime: number | null;
   observedAt: string | null;
   evidence: KillEvidence;
@@ -36,6 +38,7 @@ export function twinKeyOf(event: OomEvent): TwinKey {
     pid: event.victim.pid,
     name: event.victim.name,
     node: event.node,
+    cgroups: [event.cgroup.task, event.cgroup.oom],
     kernelTime: event.kernelTime,
     observedAt: event.observedAt,
     evidence,
@@ -54,13 +57,17 @@ function nearInTime(a: TwinKey, b: TwinKey): boolean {
 
 /**
  * Whether `later`, from one log, is a copy of the kill `earlier` from another: the same victim (pid and comm), on no
- * other node as far as both name one, near in time as far as both tell it on one clock, at least SHARED_FIGURES of
+ * other node and in no other cgroup as far as both name one, near in time as far as both tell it on one clock, at least SHARED_FIGURES of
  * the kill's own figures printed alike, and nothing the kernel printed of it (shared/recent-kills.ts) otherwise.
  */
 export function isTwinKill(earlier: TwinKey, later: TwinKey): boolean {
   if (earlier.pid === null || earlier.pid !== later.pid) return false;
   if (earlier.name === null || earlier.name !== later.name) return false;
   if (earlier.node !== null && later.node !== null && earlier.node !== later.node) return false;
+  if (
+    earlier.cgroups.some((path, i) => path !== null && later.cgroups[i] != null && later.cgroups[i] !== path)
+  )
+    return false;
   if (!nearInTime(earlier, later)) return false;
   const [x, y] = [earlier.evidence, later.evidence];
   if (x.some((value, i) => value !== null && y[i] !== null && y[i] !== value)) return false;

@@ -39,8 +39,8 @@ Columns:
   IMPACT         with --kubeconfig: container-restarted, process-killed-container-running, pod-deleted,
                  host-process or unknown (with why the pod was not named)
 stderr gets a summary and every line that looks like OOM text but no recognizer read (possible format drift).
-Exit status: 0 when every input was read, 1 when any could not be, 2 for a wrong command line (also:
---kubeconfig on a log that names no node, without --node).
+Exit status: 0 when every input was read whole, 1 when any could not be (or failed part way), 2 for a wrong
+command line (also: --kubeconfig on a log that names no node, without --node).
 `;
 
 /** How long one kill may wait on the cluster's API before it is printed with what the kernel gave. */

@@ -139,8 +139,7 @@ export class ScanRun {
    */
   private async readParts(name: string, reader: ByteReader, pipe: boolean): Promise<void> {
     try {
-      for await (const part of inputParts(name, reader, { pipe })) {
-        if (this.readIo.signal.aborted) break;
+      for await (const part of inputParts(name, reader, { pipe, signal: this.readIo.signal })) {
         if (part.refused !== undefined) {
           await writeText(this.io.stderr, `scan: cannot read ${part.name}: ${part.refused}\n`);
           this.unread++;
@@ -149,21 +148,28 @@ export class ScanRun {
         if (part.name !== name) this.severalLogs = true;
         const scanner = new KernelLogScanner({ node: this.options.node, source: { file: part.name } });
         const sink = this.sink(part.name === '-' ? 'stdin' : part.name, false);
+        // Every part of a pipe is read as a pipe is: an archive's file too waits on the pipe, and Ctrl-C ends it.
         await this.readSafely(part.name, scanner, sink, () =>
-          pipe && part.name === name
+          pipe
             ? readPipe(part.reader, scanner, sink, this.readIo)
             : readFileToEnd(part.reader, scanner, sink, this.readIo.signal),
         );
         await part.reader.close();
         this.counted(scanner);
+        // Ctrl-C: the part being read ends there (each reader stops at the signal); no other is begun.
+        if (this.readIo.signal.aborted) break;
       }
     } catch (error) {
-      // The input's format failed part way (an archive cut short): the parts read still count, as in a file.
+      // The input's format failed part way (an archive cut short): the parts read still count, and it was not read.
       await writeText(this.io.stderr, `scan: error reading ${name}: ${errorMessage(error)}\n`);
+      this.unread++;
     }
   }
 
-  /** Reads into the scanner; a read that fails part way (an I/O error, a cut gzip stream): what was read counts. */
+  /**
+   * Reads into the scanner; a read that fails part way (an I/O error, a cut gzip stream): what was read counts, and
+   * the input counts as unread too (exit status 1).
+   */
   private async readSafely(
     name: string,
     scanner: KernelLogScanner,
@@ -175,6 +181,8 @@ export class ScanRun {
     } catch (error) {
       await writeText(this.io.stderr, `scan: error reading ${name}: ${errorMessage(error)}\n`);
       await sink(scanner.end());
+      // Read only in part: its kills after the failure, if any, are not known.
+      this.unread++;
     }
   }
 

@@ -193,16 +193,33 @@ function cutKill(message: string | null, rest: string): KillLine | null {
 /** The pid and the quote right after it, then what may close a value of code or data, or nothing. */
 const PID_THEN_QUOTE = /^(\d+)(["'`])(?:[\s,;:)\]}]|$)/;
 
-/** Commands whose quoted argument is a pattern to search for, not a record: `grep "Killed process 4321"`. */
-const SEARCH_COMMANDS: ReadonlySet<string> = new Set(['grep', 'egrep', 'fgrep', 'zgrep', 'rg', 'ag', 'ack']);
+/**
+ * Commands, and options, whose quoted argument is a pattern to search for, not a record: `grep "Killed process
+ * 4321"`, `journalctl -k --grep "…"`.
+ */
+const SEARCH_WORDS: ReadonlySet<string> = new Set([
+  'grep',
+  'egrep',
+  'fgrep',
+  'zgrep',
+  'rg',
+  'ag',
+  'ack',
+  '--grep',
+  '-g',
+]);
 
-/** Whether the quote at `open` starts an argument of a search command: of the shell command it is in, past a prompt. */
+/**
+ * Whether the quote at `open` starts an argument of a search: a search command or option is among the words of the
+ * shell command it is in (after a prompt, `sudo`, `time`, `LC_ALL=C`: anywhere before the quote).
+ */
 function quotesSearchPattern(text: string, open: number): boolean {
   const before = text.slice(0, open);
   const command = Math.max(before.lastIndexOf('|'), before.lastIndexOf(';'), before.lastIndexOf('&')) + 1;
-  const words = before.slice(command).split(/[ \t]+/);
-  const name = words.find((word) => word !== '' && word !== '$' && word !== '#' && word !== '>');
-  return name !== undefined && SEARCH_COMMANDS.has(name);
+  return before
+    .slice(command)
+    .split(/[ \t=]+/)
+    .some((word) => SEARCH_WORDS.has(word));
 }
 
 /**

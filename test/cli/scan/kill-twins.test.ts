@@ -30,6 +30,9 @@ describe('isTwinKill: one kill in two logs that give it different ids', () => {
 
   it('is not a kill of another node, another time on the same clock, or with a figure printed otherwise', () => {
     expect(isTwinKill({ ...dmesg, node: 'ip-10-0-1-23' }, { ...ctime, node: 'ip-10-0-1-24' })).toBe(false);
+    // A second review: another pod's kill of that pid and comm, whose figures happen to be alike.
+    const otherPod = { ...ctime.cgroup, task: `${ctime.cgroup.task ?? ''}-other` };
+    expect(isTwinKill(dmesg, { ...ctime, cgroup: otherPod })).toBe(false);
     expect(isTwinKill(dmesg, { ...dmesg, id: 'x', kernelTime: (dmesg.kernelTime ?? 0) + 3 })).toBe(false);
     const anon = (dmesg.victim.anonRssKb ?? 0) + 4;
     expect(isTwinKill(dmesg, { ...ctime, victim: { ...ctime.victim, anonRssKb: anon } })).toBe(false);

@@ -275,6 +275,20 @@ describe('eks-oom-alerts scan', () => {
     expect(memory.stderr.text).toBe('scan: 1 file read, 163 lines, 2 kills (0 incomplete), 0 drift lines\n');
   });
 
+  it('… | scan: Ctrl-C ends a pipe that has sent nothing yet, while its format is still unknown (a review)', async () => {
+    // `journalctl -kf | grep --line-buffered oom | eks-oom-alerts scan`: quiet until a kill, maybe for hours.
+    const stdin: ByteReader = {
+      read: () => new Promise<Uint8Array>(() => {}),
+      close: () => new Promise<void>(() => {}),
+    };
+    const memory = memoryIo({ stdin });
+    const run = runCli(['scan', '--json'], memory.io);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    memory.interrupt.abort();
+    expect(await run).toBe(0);
+    expect(memory.stderr.text).toBe('scan: 1 file read, 0 lines, 0 kills (0 incomplete), 0 drift lines\n');
+  });
+
   it('scan (stdin is a terminal) shows the usage and exits 2', async () => {
     const { code, stdout, stderr } = await scan([]);
     expect(code).toBe(2);
@@ -754,7 +768,7 @@ describe('eks-oom-alerts scan: compressed logs and archives', () => {
     const { code, stdout, stderr } = await scan(['--json', 'cut.gz'], {
       files: { 'cut.gz': gz.subarray(0, gz.length - 40) },
     });
-    expect(code).toBe(0);
+    expect(code).toBe(1);
     expect(jsonLines(stdout).map((e) => e.victim.name)).toContain('python3');
     expect(stderr).toMatch(/^scan: error reading cut\.gz: unexpected end of file\n/);
     expect(stderr).toContain('scan: 1 file read, ');
@@ -834,11 +848,11 @@ describe('eks-oom-alerts scan: compressed logs and archives', () => {
   });
 
   it('scan junk.gz: junk after the gzip stream is named, and what zlib gave before it is read', async () => {
-    // zlib fails on the junk and drops what it decompressed of the same read: the summary tells, no kill is lost
-    // in silence (gzip -dc warns "trailing garbage ignored" and prints it all).
+    // zlib fails on the junk and drops what it decompressed of the same read: the error is named and the exit
+    // status is 1, no kill is lost in silence (gzip -dc warns "trailing garbage ignored" and prints it all).
     const junk = Buffer.concat([gzipSync(DMESG), Buffer.from('junk\n')]);
     const { code, stdout, stderr } = await scan(['--json', 'junk.gz'], { files: { 'junk.gz': junk } });
-    expect(code).toBe(0);
+    expect(code).toBe(1);
     expect(jsonLines(stdout).map((e) => e.victim.pid)).toContain(2874);
     expect(stderr).toMatch(/^scan: error reading junk\.gz: incorrect header check\n/);
   });

@@ -279,6 +279,15 @@ describe('kill: a line cut at or inside the comm', () => {
     ['a pattern grep was given', '$ journalctl -k | grep "Out of memory: Killed process 4321" | wc -l'],
     ['a pattern grep was given, at the end of the line', 'dmesg | grep -E "Killed process 4321"'],
     ['a quote that more text follows', 'echo "Killed process 4321"x'],
+    // A second review: after Amazon Linux's prompt, `sudo`, `time`, an environment variable, journalctl's option.
+    [
+      'a pattern grep was given after a prompt',
+      '[ec2-user@ip-10-0-1-23 ~]$ grep "Out of memory: Killed process 4322" /var/log/messages',
+    ],
+    ['a pattern sudo grep was given', '$ sudo grep "Out of memory: Killed process 4324" /var/log/kern.log'],
+    ['a pattern of journalctl --grep', '$ journalctl -k --grep "Out of memory: Killed process 4325"'],
+    ['a pattern of journalctl --grep=', '$ journalctl -k --grep="Out of memory: Killed process 4326"'],
+    ['a pattern LC_ALL=C grep was given', '$ LC_ALL=C time grep "Out of memory: Killed process 4332" x.log'],
   ])('is not read as a kill: %s', (why, line) => {
     expect(parseKernelLine(line, why === 'digits a pager cut')).toEqual({
       kind: 'unrecognised',
