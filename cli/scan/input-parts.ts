@@ -262,7 +262,9 @@ export async function* inputParts(
       await content.close();
     }
   } else {
+    let files = 0;
     for await (const member of tarMembers(whole)) {
+      files++;
       yield* inputParts(`${name}:${memberPath(member.name)}`, member.reader, {
         pipe: false,
         signal,
@@ -270,5 +272,6 @@ export async function* inputParts(
         depth: depth + 1,
       });
     }
+    if (files === 0) yield { name, refused: 'is a tar archive that holds no file' };
   }
 }

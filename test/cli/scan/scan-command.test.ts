@@ -837,6 +837,19 @@ describe('eks-oom-alerts scan: compressed logs and archives', () => {
     );
   });
 
+  it('scan dirs.tar: an archive of folders alone says so (a review)', async () => {
+    const tar = await tarOf([
+      ['kernel', 'directory'],
+      ['var_log', 'directory'],
+    ]);
+    const { code, stderr } = await scan(['dirs.tar'], { files: { 'dirs.tar': tar } });
+    expect(code).toBe(1);
+    expect(stderr).toBe(
+      'scan: cannot read dirs.tar: is a tar archive that holds no file\n' +
+        'scan: 0 files read, 0 lines, 0 kills (0 incomplete), 0 drift lines\n',
+    );
+  });
+
   it('scan bad.gz: gzip magic before text cannot be read at all: named, and the exit status 1', async () => {
     const bad = Buffer.concat([Buffer.from([0x1f, 0x8b]), Buffer.from(DMESG)]);
     const { code, stdout, stderr } = await scan(['bad.gz', 'examples/kernel-6.18.dmesg.log'], {
