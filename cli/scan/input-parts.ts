@@ -5,8 +5,9 @@
  * input-format.ts refuses, and a part that fails before it gives a byte (a gzip stream that is not one), comes
  * back as a part with the reason.
  *
- * A part's reader closes only what it made (a gzip stream); the caller closes the input's own reader, and never a
- * pipe's: closing stdin waits for the read a pipe has pending, which held Ctrl-C until the pipe ended.
+ * A part's reader needs no closing: what the parts of an input made (a gzip stream) is closed here once its part is
+ * read. The caller closes the input's own reader, and never a pipe's: closing stdin waits for the read a pipe has
+ * pending, which held Ctrl-C until the pipe ended.
  */
 import { createGunzip } from 'node:zlib';
 import type { ByteReader } from '../command.ts';

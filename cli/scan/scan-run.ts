@@ -154,7 +154,6 @@ export class ScanRun {
             ? readPipe(part.reader, scanner, sink, this.readIo)
             : readFileToEnd(part.reader, scanner, sink, this.readIo.signal),
         );
-        await part.reader.close();
         this.counted(scanner);
         // Ctrl-C: the part being read ends there (each reader stops at the signal); no other is begun.
         if (this.readIo.signal.aborted) break;
@@ -216,9 +215,10 @@ export class ScanRun {
     const fresh: OomEvent[] = [];
     for (const kill of kills) {
       const earlier = this.printed.get(kill.id);
+      const key = this.severalLogs && kill.victim.pid !== null ? twinKeyOf(kill) : null;
       if (
         (earlier !== undefined && earlier.input !== input) ||
-        (earlier === undefined && this.inEarlierInput(kill, input))
+        (earlier === undefined && key !== null && this.inEarlierInput(key, input))
       ) {
         this.repeated.kills++;
         if (!kill.complete) this.repeated.incomplete++;
@@ -229,11 +229,10 @@ export class ScanRun {
         if (!earlier.complete) this.printedAgain.incomplete++;
       }
       this.printed.set(kill.id, { input, complete: kill.complete });
-      if (kill.victim.pid !== null && this.severalLogs) {
-        const printed = { input, kill: twinKeyOf(kill) };
-        const same = this.printedByPid.get(kill.victim.pid);
-        if (same === undefined) this.printedByPid.set(kill.victim.pid, [printed]);
-        else same.push(printed);
+      if (key !== null) {
+        const same = this.printedByPid.get(key.pid as number);
+        if (same === undefined) this.printedByPid.set(key.pid as number, [{ input, kill: key }]);
+        else same.push({ input, kill: key });
       }
       fresh.push(kill);
     }
@@ -241,10 +240,8 @@ export class ScanRun {
   }
 
   /** Whether an earlier input printed this kill under another id: on another clock (kill-twins.ts). */
-  private inEarlierInput(kill: OomEvent, input: string): boolean {
-    const same = kill.victim.pid === null ? undefined : this.printedByPid.get(kill.victim.pid);
-    if (same === undefined) return false;
-    const key = twinKeyOf(kill);
+  private inEarlierInput(key: TwinKey, input: string): boolean {
+    const same = this.printedByPid.get(key.pid as number) ?? [];
     return same.some((printed) => printed.input !== input && isTwinKill(printed.kill, key));
   }
 
