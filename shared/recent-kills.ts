@@ -65,13 +65,14 @@ function mayBeCopy(
   b: number | null,
   kept: KillEvidence | undefined,
   evidence: KillEvidence | null,
-  sentThisCall: boolean,
+  sentLast: boolean,
 ): boolean {
   if (!isTime(a) || !isTime(b)) return !differ(kept, evidence);
   if (sameClock(a, b)) return true;
   // On two clocks the times tell nothing: a fragment of a kill without figures may be one of another boot, months
-  // apart. It is a copy only of a kill sent with it (one paste, one delivery), or one it shows a figure of alike.
-  return !differ(kept, evidence) && (sentThisCall || showsOwnFigureAlike(kept, evidence));
+  // apart. It is a copy only of the kill sent last (one quoted again at once: dmesg, then syslog of the same), or of
+  // one it shows a figure of alike. The state's list tells which was last, so a batch end changes nothing.
+  return !differ(kept, evidence) && (sentLast || showsOwnFigureAlike(kept, evidence));
 }
 
 /**
@@ -115,6 +116,11 @@ function nearInTime(a: number | null, b: number | null, seconds: number): boolea
   return (isTime(a) && isTime(b) && !sameClock(a, b)) || withinSeconds(a, b, seconds);
 }
 
+/** Whether a kept kill is the one sent last, or a copy sent under its id. */
+function isSentLast(kill: RecentKill, last: RecentKill | null): boolean {
+  return last !== null && (kill === last || (kill.id !== '' && kill.id === last.id));
+}
+
 /** The `n`th id of kills whose natural id is `id` (0: that id): each kill of a text without times keeps its own. */
 export function nthId(id: string, n: number): string {
   return n === 0 ? id : hash('sha256', `${id}\u0000${n}`, 'hex').slice(0, 32);
@@ -132,8 +138,6 @@ export class RecentKills {
   private readonly ids = new Map<string, RecentKill[]>();
   /** The kills that name a pid, by pid. */
   private readonly byPid = new Map<number, PidKills>();
-  /** The kills added since this was made from a state's list: sent with the lines now read (one call). */
-  private readonly sentThisCall = new Set<RecentKill>();
 
   /** Keeps the last `kept` kills of `list`, which it changes in place. */
   constructor(list: RecentKill[], kept: number) {
@@ -146,13 +150,22 @@ export class RecentKills {
   private readonly evidenceOf = (kill: RecentKill): KillEvidence | undefined =>
     kill.id === '' ? kill.evidence : mergedEvidence(this.ids.get(kill.id) ?? [kill]);
 
+  /** The kill sent last, its co-victims aside (they have no event of their own). */
+  private sentLast(): RecentKill | null {
+    for (let i = this.list.length - 1; i >= this.gone; i--) {
+      const kill = this.list[i] as RecentKill;
+      if (kill.id !== '') return kill;
+    }
+    return null;
+  }
+
   hasId(id: string): boolean {
     return this.ids.has(id);
   }
 
   /** Whether a kept kill has this pid and comm, at most `seconds` from `time` (an unknown time is near any). */
   hasVictim(pid: number, name: string | null, time: number | null, seconds: number): boolean {
-    return this.byPid.get(pid)?.find(name, time, seconds, null, undefined, false, this.sentThisCall) != null;
+    return this.byPid.get(pid)?.find(name, time, seconds, null, undefined, false, this.sentLast()) != null;
   }
 
   /**
@@ -174,7 +187,9 @@ export class RecentKills {
     for (let n = 1; kills !== undefined; n++) {
       // Compared with what all its copies showed: a fragment kept first tells no kill apart on its own.
       const last = kills.at(-1) as RecentKill;
-      if (mayBeCopy(last.time, victim.time, mergedEvidence(kills), evidence, this.sentThisCall.has(last)))
+      if (
+        mayBeCopy(last.time, victim.time, mergedEvidence(kills), evidence, isSentLast(last, this.sentLast()))
+      )
         return { copy: last, id: null };
       free = nthId(id, n);
       kills = this.ids.get(free);
@@ -185,7 +200,7 @@ export class RecentKills {
         ? null
         : this.byPid
             .get(pid)
-            ?.find(name, time, seconds, evidence, this.evidenceOf, ownReport, this.sentThisCall);
+            ?.find(name, time, seconds, evidence, this.evidenceOf, ownReport, this.sentLast());
     return copy == null ? { copy: null, id: free } : { copy, id: null };
   }
 
@@ -201,7 +216,6 @@ export class RecentKills {
     for (const kill of kills) {
       this.list.push(kill);
       this.index(kill);
-      this.sentThisCall.add(kill);
     }
     while (this.list.length - this.gone > this.kept) this.unindex(this.list[this.gone++] as RecentKill);
   }
@@ -271,7 +285,7 @@ class PidKills {
     evidence: KillEvidence | null,
     evidenceOf: (kill: RecentKill) => KillEvidence | undefined = (kill) => kill.evidence,
     skipCoVictims = false,
-    sentThisCall: ReadonlySet<RecentKill> = new Set(),
+    sentLast: RecentKill | null = null,
   ): RecentKill | null {
     const newest = this.kills.at(-1)?.time ?? null;
     const ascending = this.disorder === 0 && isTime(time) && isTime(newest) && sameClock(newest, time);
@@ -281,7 +295,7 @@ class PidKills {
       // Times ascend: this kill and all before it are too long before `time`.
       if (ascending && time - (kill.time as number) > seconds) return null;
       if (!nearInTime(kill.time, time, seconds) || !sameComm(kill.name, name)) continue;
-      if (mayBeCopy(kill.time, time, evidenceOf(kill), evidence, sentThisCall.has(kill))) return kill;
+      if (mayBeCopy(kill.time, time, evidenceOf(kill), evidence, isSentLast(kill, sentLast))) return kill;
     }
     return null;
   }

@@ -666,6 +666,30 @@ describe('a report split across two batches, the state carried as JSON', () => {
     },
   );
 
+  it('gives one kill, wherever the cut, for a kill quoted on the other clock before its report (a property run found it)', () => {
+    // One real kill of this machine's kernel: its summary as `dmesg --time-format=iso` printed it, then its whole
+    // report as `dmesg -d` did. Whether the first copy may stand for the second was told by the call: a cut
+    // between them gave two events.
+    const real = new URL('kernel-6.18-cgroupv1-cgroupfs-guaranteed-python3-single-process', REAL_KERNEL)
+      .pathname;
+    const summary = linesOf(readFileSync(`${real}.dmesg-iso.log`, 'utf8')).filter((l) =>
+      l.includes('oom-kill:'),
+    );
+    // Quoted twice, as the run had it: the second copy closes the first's report, which is sent alone.
+    const lines = [
+      ...summary,
+      ...summary,
+      ...linesOf(readFileSync(`${real}.dmesg-time-and-delta.log`, 'utf8')),
+    ];
+    const inputs = inputsOf(lines);
+    const whole = assembleReports(inputs, null, STREAM, { final: true });
+    expect(comparable(whole.events)).toHaveLength(1);
+    for (let cut = 0; cut <= inputs.length; cut++) {
+      const split = inTwoBatches(inputs, cut);
+      expect(comparable(split.events), `cut before input ${cut}`).toEqual(comparable(whole.events));
+    }
+  });
+
   it('gives the events of one pass for mutated reports too', () => {
     fc.assert(
       fc.property(mutatedReport, fc.nat(), (lines, at) => {
