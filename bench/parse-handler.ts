@@ -16,7 +16,7 @@ import { performance } from 'node:perf_hooks';
 import { gunzipSync } from 'node:zlib';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { SendMessageBatchCommand, SendMessageBatchCommandOutput } from '@aws-sdk/client-sqs';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Context } from 'aws-lambda';
 import { stateForStorage } from '../functions/parse/assembler-state-store.ts';
 import { eventMessagesOf, sendOomEvents } from '../functions/parse/event-queue.ts';
@@ -56,7 +56,7 @@ async function acceptEveryEntry(command: SendMessageBatchCommand): Promise<SendM
   };
 }
 SQSClient.prototype.send = acceptEveryEntry as unknown as SQSClient['send'];
-DynamoDBDocumentClient.prototype.send = (async () => ({})) as unknown as DynamoDBDocumentClient['send'];
+DynamoDBClient.prototype.send = (async () => ({})) as unknown as DynamoDBClient['send'];
 
 process.env.EVENTS_QUEUE_URL = 'https://sqs.eu-west-1.amazonaws.com/123456789012/bench';
 process.env.STATE_TABLE_NAME = 'bench';

@@ -14,7 +14,7 @@ import { realTiming } from '../retry.ts';
 import type { RetryTiming } from '../retry.ts';
 import { createMemoryClaimStore } from '../state/claim-store.ts';
 import { createDynamoDbClaimStore } from '../state/dynamodb-claim-store.ts';
-import { stateTableClient } from '../state/state-table.ts';
+import { stateTableClient } from '../state/state-table-client.ts';
 import { ENRICH_DEFAULTS } from './enrich-events.ts';
 import type { EnrichDeps, Publish } from './enrich-events.ts';
 import { createEksTokenSource } from '../kubernetes/eks-token.ts';

@@ -19,7 +19,7 @@ import { MemoryContainerKillStore } from '../state/container-kill-store.ts';
 import { DynamoContainerKillStore } from '../state/dynamo-container-kill-store.ts';
 import { DynamoStormStore } from '../state/dynamo-storm-store.ts';
 import { MemoryStormStore } from '../state/memory-storm-store.ts';
-import { stateTableClient } from '../state/state-table.ts';
+import { stateTableClient } from '../state/state-table-client.ts';
 import { readNotifyConfig, type NotifyConfig } from './notify-config.ts';
 import { notifyKills, type NotifyDeps } from './notify-kills.ts';
 

@@ -2,9 +2,14 @@
  * The report assembler's state per log stream, kept in the state table so that a report split across two
  * invocations is completed even when the halves land on different Lambda instances. Writes are optimistic:
  * each item has a version, and a save succeeds only if nobody saved since the load.
+ *
+ * It speaks to DynamoDB with the plain client (the runtime's) and util-dynamodb's marshalling, not the
+ * DocumentClient the other stores use: lib-dynamodb and the `@smithy/core` parts it pulls in were a quarter of
+ * the parse function's bundle (docs/benchmarks.md), for two calls on four attributes.
  */
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { ASSEMBLER_STATE_VERSION, type AssemblerState } from '../../shared/report-assembler.ts';
 import { STATE_KEY_PREFIX } from '../../shared/state-table-keys.ts';
 import { PK, TTL, conditionalWrite, epochSeconds, tableKey } from '../../adapters/state/state-table.ts';
@@ -76,20 +81,25 @@ function numberAttribute(value: unknown): number | null {
 }
 
 export class AssemblerStateStore {
-  readonly #client: DynamoDBDocumentClient;
+  readonly #client: DynamoDBClient;
   readonly #options: StateStoreOptions;
 
-  constructor(client: DynamoDBDocumentClient, options: StateStoreOptions) {
+  constructor(client: DynamoDBClient, options: StateStoreOptions) {
     this.#client = client;
     this.#options = options;
   }
 
   /** A strongly consistent read: an eventually consistent one would make the next save conflict for nothing. */
   async load(key: string): Promise<StoredState> {
-    const { Item: item } = await this.#client.send(
-      new GetCommand({ TableName: this.#options.tableName, Key: tableKey(key), ConsistentRead: true }),
+    const { Item: stored } = await this.#client.send(
+      new GetItemCommand({
+        TableName: this.#options.tableName,
+        Key: marshall(tableKey(key)),
+        ConsistentRead: true,
+      }),
     );
-    if (item === undefined) return { state: null, version: 0, discarded: null };
+    if (stored === undefined) return { state: null, version: 0, discarded: null };
+    const item = unmarshall(stored);
     const version = numberAttribute(item['version']) ?? 0;
     // DynamoDB deletes expired items late; what outlived its TTL is treated as gone, whatever the sweeper did.
     const expiresAt = numberAttribute(item[TTL]);
@@ -106,20 +116,20 @@ export class AssemblerStateStore {
     const version = expectedVersion + 1;
     const saved = await conditionalWrite(() =>
       this.#client.send(
-        new PutCommand({
+        new PutItemCommand({
           TableName: this.#options.tableName,
-          Item: {
+          Item: marshall({
             [PK]: key,
             version,
             state: json,
             [TTL]: epochSeconds(this.#options.now()) + STATE_TTL_SECONDS,
-          },
+          }),
           ExpressionAttributeNames: { '#version': 'version' },
           ...(expectedVersion === 0
             ? { ConditionExpression: 'attribute_not_exists(#version)' }
             : {
                 ConditionExpression: '#version = :expected',
-                ExpressionAttributeValues: { ':expected': expectedVersion },
+                ExpressionAttributeValues: marshall({ ':expected': expectedVersion }),
               }),
         }),
       ),

@@ -2,9 +2,9 @@
  * The parse function's collaborators, built once per container from the stack's environment: the enrich
  * queue, the send retry and the assembler state in the state table. Only the parse handler uses them.
  */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { Env } from '../../adapters/env-config.ts';
-import { stateTableClient } from '../../adapters/state/state-table.ts';
 import { AssemblerStateStore } from './assembler-state-store.ts';
 import { DEFAULT_SEND_RETRY } from './event-queue.ts';
 import { readParseConfig } from './parse-config.ts';
@@ -19,7 +19,7 @@ export function parseStageFromEnv(env: Env, logger: ParseLog): ParseDependencies
     queueClient: new SQSClient({}),
     queue: { url: config.eventsQueueUrl, delaySeconds: config.enrichDelaySeconds },
     sendRetry: DEFAULT_SEND_RETRY,
-    stateStore: new AssemblerStateStore(stateTableClient(), {
+    stateStore: new AssemblerStateStore(new DynamoDBClient({}), {
       tableName: config.stateTableName,
       now: () => Date.now(),
     }),

@@ -4,9 +4,12 @@
  * provides them. The enrich bundle handles an SQS batch end to end on 127.0.0.1: DescribeCluster, PutEvents
  * and FilterLogEvents from a local AWS stand-in, claims on dynalite, the pod from the HTTPS Kubernetes API
  * stand-in through the bundled client-node, undici subset and stand-ins: what the bundle leaves out is never
- * needed on the way.
+ * needed on the way. The parse bundle handles a real Fluent Bit batch split across two invocations: the
+ * report left open by the first is carried in the state table (dynalite, through the bundled marshalling) and
+ * completed by the second, and each kill reaches the queue stand-in.
  */
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -17,7 +20,16 @@ import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { esbuildOptions } from '../../infra/lambda-bundling.ts';
 import type { EnrichedOomEvent } from '../../shared/oom-event.ts';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import type { OomEvent } from '../../shared/oom-event.ts';
 import { NODE, POD_UID, oomEvent, podJson } from '../fixtures/kubernetes-objects.ts';
+import {
+  bodiesOfGroup,
+  dataMessage,
+  logEventsOf,
+  subscriptionEvent,
+  WHOLE_RECORD_GROUP,
+} from '../fixtures/subscription/subscription-payloads.ts';
 import { KubeApiStandin } from '../integration/k8s-api-standin.ts';
 import { startStateTable, type StateTable } from '../integration/local-dynamo.ts';
 
@@ -28,6 +40,7 @@ const FUNCTIONS = ['parse', 'enrich', 'notify'] as const;
 /** DescribeCluster, PutEvents and FilterLogEvents as the SDK clients call them; every PutEvents body kept. */
 class AwsStandin {
   readonly putEvents: { Entries: { Detail: string; DetailType: string }[] }[] = [];
+  readonly queued: { Id: string; MessageBody: string }[] = [];
   readonly unexpected: string[] = [];
   url = '';
   readonly #cluster: { endpoint: string; caData: string };
@@ -67,6 +80,24 @@ class AwsStandin {
         FailedEntryCount: 0,
         Entries: request.Entries.map((_, i) => ({ EventId: `e-${i}` })),
       });
+    }
+    if (target === 'AmazonSQS.SendMessageBatch') {
+      const request = JSON.parse(body) as { Entries: AwsStandin['queued'] };
+      this.queued.push(...request.Entries);
+      // The SQS client checks each body's MD5 against the answer's.
+      const md5 = (text: string) => createHash('md5').update(text).digest('hex');
+      return json(
+        200,
+        {
+          Successful: request.Entries.map((e) => ({
+            Id: e.Id,
+            MessageId: `m-${e.Id}`,
+            MD5OfMessageBody: md5(e.MessageBody),
+          })),
+          Failed: [],
+        },
+        'application/x-amz-json-1.0',
+      );
     }
     if (target === 'Logs_20140328.FilterLogEvents') return json(200, { events: [], searchedLogStreams: [] });
     this.unexpected.push(`${req.method} ${req.url} ${String(target)}`);
@@ -183,5 +214,83 @@ describe('the enrich bundle', () => {
     expect(published.pod?.uid).toBe(POD_UID);
     expect(published.enrichment.status).toBe('resolved');
     expect(published.kubernetes?.pod).toBe(podJson().metadata.name);
+  });
+});
+
+describe('the parse bundle', () => {
+  let aws: AwsStandin;
+  let table: StateTable;
+
+  beforeAll(async () => {
+    table = await startStateTable();
+    aws = new AwsStandin({ endpoint: 'https://127.0.0.1:1', caData: '' });
+    await aws.start();
+  });
+  afterAll(async () => {
+    await Promise.all([aws.stop(), table.close()]);
+  });
+
+  /** One invocation of the parse bundle in a fresh process: what the handler returned (undefined: nothing). */
+  async function invokeParseBundle(event: unknown): Promise<unknown> {
+    const context = {
+      functionName: 'parse',
+      memoryLimitInMB: '256',
+      invokedFunctionArn: 'arn:aws:lambda:eu-west-1:111122223333:function:parse',
+      awsRequestId: 'req-1',
+    };
+    const script = `
+      const { handler } = require(${JSON.stringify(bundle('parse'))});
+      const context = ${JSON.stringify(context)};
+      context.getRemainingTimeInMillis = () => 30000;
+      handler(${JSON.stringify(event)}, context).then(
+        (answer) => console.log('RESULT ' + JSON.stringify(answer ?? null)),
+        (error) => { console.error(error); process.exit(1); },
+      );`;
+    return runInFreshProcess(script, {
+      AWS_REGION: 'eu-west-1',
+      AWS_ACCESS_KEY_ID: 'AKIDBUNDLETEST',
+      AWS_SECRET_ACCESS_KEY: 'bundle-test',
+      AWS_ENDPOINT_URL: aws.url,
+      AWS_ENDPOINT_URL_DYNAMODB: table.endpoint,
+      AWS_EC2_METADATA_DISABLED: 'true',
+      CLUSTER_NAME: CLUSTER,
+      STATE_TABLE_NAME: table.tableName,
+      EVENTS_QUEUE_URL: `${aws.url}/111122223333/events`,
+      POWERTOOLS_METRICS_NAMESPACE: 'test',
+    });
+  }
+
+  it('completes a report split across two invocations through the state table, and queues each kill', async () => {
+    const events = bodiesOfGroup(WHOLE_RECORD_GROUP).flatMap((body, i) => logEventsOf(body, i));
+    // The first invocation ends after the first report's header: the report is open when its state is saved.
+    const split = events.findIndex((e) => e.message.includes('invoked oom-killer')) + 1;
+    expect(split).toBeGreaterThan(0);
+    const stream = 'node-kernel';
+    const key = { pk: `parse#${WHOLE_RECORD_GROUP}#${stream}` };
+    const savedItem = async () =>
+      (await table.documents.send(new GetCommand({ TableName: table.tableName, Key: key }))).Item;
+
+    expect(
+      await invokeParseBundle(
+        subscriptionEvent(dataMessage(WHOLE_RECORD_GROUP, stream, events.slice(0, split))),
+      ),
+    ).toBeNull();
+    expect(aws.queued).toEqual([]);
+    const first = await savedItem();
+    expect(first?.version).toBe(1);
+    expect(JSON.parse(String(first?.state)).open.trigger.name).toBe('python3');
+
+    expect(
+      await invokeParseBundle(
+        subscriptionEvent(dataMessage(WHOLE_RECORD_GROUP, stream, events.slice(split))),
+      ),
+    ).toBeNull();
+    expect(aws.unexpected).toEqual([]);
+    const kills = aws.queued.map((entry) => JSON.parse(entry.MessageBody) as OomEvent);
+    expect(kills.map((k) => [k.victim.pid, k.complete, k.memory?.failcnt])).toEqual([
+      [2874, true, 98],
+      [17777, true, 142],
+    ]);
+    expect((await savedItem())?.version).toBe(2);
   });
 });

@@ -10,7 +10,10 @@ const STORES = {
   notify: ['adapters/state/dynamo-storm-store.ts', 'adapters/state/dynamo-container-kill-store.ts'],
 } as const;
 
-/** `new GetCommand(` → `dynamodb:GetItem`: the IAM action of each lib-dynamodb command the stores send. */
+/**
+ * `new GetCommand(` (lib-dynamodb) or `new GetItemCommand(` (the plain client) → `dynamodb:GetItem`: the IAM
+ * action of each command the stores send.
+ */
 function actionsSentBy(files: readonly string[]): string[] {
   const commands = new Set(
     files.flatMap((file) =>
@@ -19,7 +22,7 @@ function actionsSentBy(files: readonly string[]): string[] {
       ].map((match) => match[1] as string),
     ),
   );
-  return [...commands].map((command) => `dynamodb:${command}Item`).sort();
+  return [...commands].map((command) => `dynamodb:${command.replace(/Item$/, '')}Item`).sort();
 }
 
 describe('state table access', () => {

@@ -11,7 +11,7 @@ import type { ClaimStore } from '../../../adapters/state/claim-store.ts';
 import { createDynamoDbClaimStore } from '../../../adapters/state/dynamodb-claim-store.ts';
 import { lostAnswerClient, startStateTable } from '../../integration/local-dynamo.ts';
 import { startStalledEndpoint } from '../../integration/stalled-endpoint.ts';
-import { stateTableClient } from '../../../adapters/state/state-table.ts';
+import { stateTableClient } from '../../../adapters/state/state-table-client.ts';
 import type { StateTable } from '../../integration/local-dynamo.ts';
 import { NODE, oomEvent } from '../../fixtures/kubernetes-objects.ts';
 

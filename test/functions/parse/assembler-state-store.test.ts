@@ -25,7 +25,7 @@ let store: AssemblerStateStore;
 
 beforeAll(async () => {
   table = await startStateTable();
-  store = new AssemblerStateStore(table.documents, { tableName: table.tableName, now: () => NOW });
+  store = new AssemblerStateStore(table.client, { tableName: table.tableName, now: () => NOW });
 });
 afterAll(() => table.close());
 

@@ -87,7 +87,7 @@ function acceptAll(): void {
 
 beforeAll(async () => {
   table = await startStateTable();
-  store = new AssemblerStateStore(table.documents, { tableName: table.tableName, now: () => Date.now() });
+  store = new AssemblerStateStore(table.client, { tableName: table.tableName, now: () => Date.now() });
 });
 afterAll(() => table.close());
 beforeEach(acceptAll);
