@@ -2,7 +2,9 @@
  * Quoted-printable mail (RFC 2045) pasted as it was sent: mailing-list archives keep the raw body, where a line
  * that ends in `=` goes on, with no newline, on the next physical line (a soft break: `failcnt 5284=` + `3037`),
  * and `=XX` stands for a byte (`=3D` for `=`, `=2E` for `.`, `=20` for a trailing space, UTF-8 as several).
- * A quote mark (`> `) put before encoding is not repeated on the line a soft break continues.
+ * A quote mark (`> `) put before encoding is not repeated on the line a soft break continues. Some clients
+ * (Outlook, Exchange) encode every line break too: `=0A` (or `=0D=0A`), mostly followed by a soft break, so
+ * that no physical line is a line of the text.
  *
  * A node's own log may hold lines that look alike (`uid=1000`, base64 padding, a line cut after `=`), so
  * nothing is decoded unless the input shows the kernel's own `=` encoded (`constraint=3D`, `gfp_mask=3D`…) in
@@ -62,16 +64,37 @@ function bodyEnd(line: string): number {
   return line.charCodeAt(line.length - 1) === 0x0d ? line.length - 1 : line.length;
 }
 
+/** The encoded line feed, which ends a line of the text wherever it is (`=0D=0A` for CRLF). */
+const ENCODED_LF = '=0A';
+
 /**
- * Whether an encoder writes the escape at `at` of a line whose text ends at `end`: `=` itself, `.` (some
- * encode every one), a space or tab before the line's end (a hard or a soft break), or a byte of UTF-8. Never a
- * letter, a digit, a control or a space inside a line: `uid=1000`, `pid=4404`, `order=2048` hold no escape.
+ * Whether `byte` is punctuation an encoder may escape (`-` at a line's start, `.`, `=`, `_`, `~`…) and whose
+ * escape holds a hex letter: `=25` or `=40` is a number after `=` as often as a `%` or an `@`.
+ */
+function escapedPunctuation(byte: number): boolean {
+  if (byte <= 0x20 || byte >= 0x7f || (byte & 0x0f) < 0x0a) return false;
+  const letter = byte | 0x20;
+  return letter < 0x61 || letter > 0x7a;
+}
+
+/** Whether a line break follows at `at` of a line whose text ends at `end`: its end, a soft or an encoded one. */
+function breakAt(line: string, at: number, end: number): boolean {
+  if (at === end || (at + 1 === end && line.charCodeAt(at) === 0x3d)) return true;
+  const byte = escapeAt(line, at);
+  return byte === 0x0a || byte === 0x0d;
+}
+
+/**
+ * Whether an encoder writes the escape at `at` of a line whose text ends at `end`: `=` itself and other
+ * punctuation, a line feed, a space, tab or CR before a line break (hard, soft or encoded), or a byte of UTF-8.
+ * Never a letter, a digit, another control or a space inside a line: `uid=1000`, `pid=4404`, `order=2048`
+ * hold no escape.
  */
 function encoderEscape(line: string, at: number, end: number): boolean {
   const byte = escapeAt(line, at);
-  if (byte >= 0x80 || byte === 0x3d || byte === 0x2e) return true;
-  if (byte !== 0x20 && byte !== 0x09) return false;
-  return at + 3 === end || (at + 4 === end && line.charCodeAt(at + 3) === 0x3d);
+  if (byte >= 0x80 || byte === 0x0a || escapedPunctuation(byte)) return true;
+  if (byte !== 0x20 && byte !== 0x09 && byte !== 0x0d) return false;
+  return breakAt(line, at + 3, end);
 }
 
 /** Whether every `=` of the line is an escape an encoder writes, or its last character (a soft break). */
@@ -144,6 +167,11 @@ export class QuotedPrintableLines {
 
   push(raw: string, lineNo: number): void {
     const shaped = qpShaped(raw);
+    const lastBreak = shaped ? raw.lastIndexOf(ENCODED_LF) : -1;
+    if (lastBreak >= 0) {
+      this.pushBroken(raw, lastBreak + ENCODED_LF.length, lineNo);
+      return;
+    }
     if (this.held.length > 0) {
       if (!shaped) this.release();
       else {
@@ -160,8 +188,24 @@ export class QuotedPrintableLines {
     }
   }
 
-  /** The soft-broken line held (the input ended, or its next line is not quoted-printable). */
-  release(): void {
+  /**
+   * A line with encoded line breaks, cut after the last one: the lines they end handed on (the first one
+   * continues what is held), the text after it pushed as a line that starts there, unless it is a soft break alone.
+   */
+  private pushBroken(raw: string, cut: number, lineNo: number): void {
+    if (this.held.length === 0) this.heldLineNo = lineNo;
+    this.held.push(raw.slice(0, cut));
+    this.release(lineNo);
+    const rest = raw.slice(cut);
+    const end = bodyEnd(rest);
+    if (end > 1 || (end === 1 && rest.charCodeAt(0) !== 0x3d)) this.push(rest, lineNo);
+  }
+
+  /**
+   * The soft-broken line held (the input ended, or its next line is not quoted-printable), or the lines that
+   * encoded line breaks end in it (pushBroken: it ends with one), the ones after the first on line `breakLineNo`.
+   */
+  release(breakLineNo = this.heldLineNo): void {
     const lines = this.held;
     if (lines.length === 0) return;
     let joined = '';
@@ -171,8 +215,15 @@ export class QuotedPrintableLines {
     }
     joined += lines[lines.length - 1] as string;
     const decoded = decodeEscapes(joined);
-    if (decoded !== null) this.take(decoded, this.heldLineNo);
-    else lines.forEach((line, i) => this.take(line, this.heldLineNo + i));
+    if (decoded === null) lines.forEach((line, i) => this.take(line, this.heldLineNo + i));
+    else if (!decoded.includes('\n')) this.take(decoded, this.heldLineNo);
+    else {
+      const texts = decoded.split('\n');
+      texts.pop(); // nothing: the held text ends with its last break
+      texts.forEach((text, i) =>
+        this.take(text.slice(0, bodyEnd(text)), i === 0 ? this.heldLineNo : breakLineNo),
+      );
+    }
     lines.length = 0;
   }
 }

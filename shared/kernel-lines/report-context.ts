@@ -18,7 +18,20 @@ export interface ContextLine {
  */
 export const CALL_TRACE_FRAME =
   /^(?:(?:\[<[0-9a-f]+>\] |\[[0-9a-f]+\] \[[0-9a-f]+\] )?(?:\? )?[A-Za-z0-9_.$]+\+0x[0-9a-f]+\/0x[0-9a-f]+(?: \[[^\]]*\])?(?: \((?:[A-Z]{1,3}|unreliable)\))?|(?:\[<[0-9a-f]+>\] )?\([A-Za-z0-9_.$]+(?:\+0x[0-9a-f]+\/0x[0-9a-f]+)?(?: \[[^\]]*\])?\) from \[<[0-9a-f]+>\] \([A-Za-z0-9_.$]+\+0x[0-9a-f]+\/0x[0-9a-f]+(?: \[[^\]]*\])?\)|[A-Za-z0-9_.$]+(?: \[[^\]]*\])? from [A-Za-z0-9_.$]+\+0x[0-9a-f]+\/0x[0-9a-f]+(?: \[[^\]]*\])?)$/;
-/** All that a call-trace frame (CALL_TRACE_FRAME) surely holds; the other report context lines hold `memory`. */
+/**
+ * Half of an ARM32 frame that a mail or terminal wrap cut at ` from`, on a line of its own: the caller
+ * `[<addr>] (sym[+0x…/0x…])`, its ` from` and the callee's address after it or not, or the callee
+ * `from [<addr>] (sym+0x…/0x…)` (alone, `[<addr>] (sym+0x…/0x…)`, it has the caller's shape). Report context only
+ * where it names an OOM function (isReportContext): elsewhere it stays what it was, `not-oom`, so that the
+ * readers that set lines aside by CALL_TRACE_FRAME and FRAME_OFFSET read it alike.
+ */
+const ARM_FRAME_HALF =
+  /^(?:\[<[0-9a-f]+>\] \([A-Za-z0-9_.$]+(?:\+0x[0-9a-f]+\/0x[0-9a-f]+)?(?: \[[^\]]*\])?\)(?: from(?: \[<[0-9a-f]+>\])?)?|from \[<[0-9a-f]+>\] \([A-Za-z0-9_.$]+\+0x[0-9a-f]+\/0x[0-9a-f]+(?: \[[^\]]*\])?\))$/;
+
+/**
+ * All that a call-trace frame (CALL_TRACE_FRAME) surely holds; the other report context lines hold `memory` or
+ * `oom`.
+ */
 export const FRAME_OFFSET = '+0x';
 
 /**
@@ -35,6 +48,7 @@ export function isDecodedFrame(text: string): boolean {
 export function isReportContext(text: string): boolean {
   return (
     CALL_TRACE_FRAME.test(text) ||
+    (text.includes('oom') && ARM_FRAME_HALF.test(text)) ||
     text === 'Tasks state (memory values in pages):' ||
     text.startsWith('Out of memory and no killable processes')
   );

@@ -210,6 +210,72 @@ describe('QuotedPrintableLines', () => {
     expect(decoded(['last ='])).toEqual([['last =', 1]]);
   });
 
+  it('takes `=0A` as a line break, with or without a soft break after it (Outlook; twentieth red team I/03)', () => {
+    // linux-cifs, "OOM killer triggered by CIFS mount" (2025): every line break of the body is encoded.
+    expect(
+      decoded([
+        '[1527133.672369] test_samba_blfl invoked oom-killer: gfp_mask=3D0x400dc0(GF=',
+        'P_KERNEL_ACCOUNT|__GFP_ZERO), order=3D2, oom_score_adj=3D0=0A=',
+        '[1527133.672449] Call trace:=0A=',
+        '[1527133.672892] [   7991]     0  7991     1045      256    49152        0 =',
+        '            0 sh=0A=',
+        '=0A=',
+        'While the script was running, I monitored the system memory with the free c=',
+        'ommand:=0A=',
+        'a=0Ab=0A',
+        'c',
+      ]),
+    ).toEqual([
+      [
+        '[1527133.672369] test_samba_blfl invoked oom-killer: gfp_mask=0x400dc0(GFP_KERNEL_ACCOUNT|__GFP_ZERO), order=2, oom_score_adj=0',
+        1,
+      ],
+      ['[1527133.672449] Call trace:', 3],
+      ['[1527133.672892] [   7991]     0  7991     1045      256    49152        0             0 sh', 4],
+      ['', 6],
+      ['While the script was running, I monitored the system memory with the free command:', 7],
+      ['a', 9],
+      ['b', 9],
+      ['c', 10],
+    ]);
+  });
+
+  it('takes `=0D=0A` as one line break, also split by a soft break, and a space `=20` before it', () => {
+    expect(decoded(['one=0D=0Atwo=20=0D=', '=0Athree=0D=0A=', 'four'])).toEqual([
+      ['one', 1],
+      ['two ', 1],
+      ['three', 2],
+      ['four', 3],
+    ]);
+    // Not a break: a lone CR or LF escape inside a line that is not encoded, or a CR with no LF after it.
+    expect(decoded(['uid=0A1 gid=0', 'x=0Dy=3D'])).toEqual([
+      ['uid=0A1 gid=0', 1],
+      ['x=0Dy=3D', 2],
+    ]);
+  });
+
+  it('decodes the punctuation encoders escape, `=2D` at the start of a continued line (I/05)', () => {
+    // linux-mm, "4.7.0, cp -al causes OOM" (2016).
+    expect(
+      decoded([
+        '[87259.586976] oom_reaper: reaped process 2190 (cp), now anon-rss:0kB, file=',
+        '=2Drss:0kB, shmem-rss:0kB',
+        '=2D=2D signature=5F=7E',
+      ]),
+    ).toEqual([
+      [
+        '[87259.586976] oom_reaper: reaped process 2190 (cp), now anon-rss:0kB, file-rss:0kB, shmem-rss:0kB',
+        1,
+      ],
+      ['-- signature_~', 3],
+    ]);
+    // Digits only: a number after `=`, never an escape (`oom_score_adj=25` is no `%`, `=40` no `@`).
+    expect(decoded(['oom_score_adj=25', 'x=40'])).toEqual([
+      ['oom_score_adj=25', 1],
+      ['x=40', 2],
+    ]);
+  });
+
   it('joins at most 32 lines into one', () => {
     const out = decoded([...Array.from({ length: 40 }, () => 'ab='), 'end']);
     expect(out.map(([, lineNo]) => lineNo)).toEqual([1, 33]);

@@ -70,6 +70,52 @@ describe('context: call-trace frames of other unwinders', () => {
   });
 });
 
+describe('context: ARM32 frames a wrap cut at ` from` (twentieth red team I/02)', () => {
+  // linux-mm, "Re: [HELP] OOM:Page allocation fragment issue" (2011), 2.6.35 ARM, quoted-printable mail: the
+  // mail client broke each frame before or after its ` from`, each half on a line of its own.
+  it.each([
+    [
+      'either half: the callee, its ` from` on the line above, or the caller, its ` from` on the line below',
+      '[<c0109af0>] (oom_kill_process.clone.0+0x34/0xec)',
+    ],
+    ['the caller half with its ` from`', '[<c0109af0>] (oom_kill_process.clone.0+0x34/0xec) from'],
+    [
+      'the caller of 4.x (no offset), cut after the address (corpus 49)',
+      '[<c034a094>] (oom_kill_process) from [<c034af24>]',
+    ],
+    ['the caller of 4.x, cut before ` from`', '[<c034a094>] (oom_kill_process)'],
+    ['the callee half after a cut before ` from`', 'from [<c0109af0>] (oom_kill_process.clone.0+0x34/0xec)'],
+    [
+      'a module (kernel format: %pS of a module symbol)',
+      '[<bf0012a4>] (foo_oom_notify+0x10/0x20 [foo]) from',
+    ],
+  ])('is report context: %s', (_what, line) => {
+    expect(parseKernelLine(line)).toEqual({ kind: 'line', line: { kind: 'context' } });
+    expect(parseKernelLine(` ${line}`, false, { prefilter: false })).toEqual({
+      kind: 'line',
+      line: { kind: 'context' },
+    });
+  });
+
+  it('is no more than it was where it names no OOM function, and a half needs its address or its `from`', () => {
+    // Not OOM text: as before, with the prefilter and without.
+    for (const line of [
+      '[<c0109a88>] (dump_header.clone.1+0x50/0x84) from',
+      'from [<c0109d04>] (__out_of_memory+0x15c/0x184)',
+    ]) {
+      expect(parseKernelLine(line)).toEqual({ kind: 'not-oom' });
+      expect(parseKernelLine(line, false, { prefilter: false })).toEqual({ kind: 'not-oom' });
+    }
+    for (const line of [
+      '(oom_kill_process+0x424/0x534)',
+      '[<c0109af0>] (oom_kill_process) was here',
+      'see (oom_kill_process) from [<c034af24>]',
+    ]) {
+      expect(parseKernelLine(line)).toEqual({ kind: 'unrecognised', reason: expect.any(String) });
+    }
+  });
+});
+
 describe('context: frames that decode_stacktrace.sh symbolized (eleventh red team W/06, LKP 6.17)', () => {
   it.each([
     'dump_header (mm/oom_kill.c:74 mm/oom_kill.c:468) ',
