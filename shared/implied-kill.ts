@@ -9,7 +9,9 @@ import type { KillRecord, OpenReport } from './open-report.ts';
  * In order of what the line tells: the summary's victim (4.19+: pid, comm and cgroup), the kernel's selection
  * (`Kill process A … or sacrifice child`: A's pid and comm, though the kernel may then have killed a child of
  * A, and the event says so by being incomplete with that line in its lines), or the victim's cgroup alone
- * (`Task in X killed as a result of limit of Y`). None when the kernel said the victim was already exiting.
+ * (`Task in X killed as a result of limit of Y`, or a summary cut after `task_memcg=`, before the victim's pid and
+ * comm: from 4.19 the kernel prints the summary only for the victim it is about to kill, after it found it not
+ * exiting). None when the kernel said the victim was already exiting.
  */
 export function impliedKill(report: OpenReport): KillRecord | null {
   const summaryPid = report.summaryPid;
@@ -23,6 +25,11 @@ export function impliedKill(report: OpenReport): KillRecord | null {
     return { ...selection, fields: {}, killLineSeen: false };
   }
   if (report.taskInSeen) return { ...unseen, pid: null, name: null, ...report.cgroupLineTime };
+  // A summary cut before its victim's pid: a victim found exiting after it is the one it named (4.19+ prints
+  // `already exiting` after the summary when the victim's memory is gone). A whole tail whose pid is no number
+  // (`pid={}`: a program's template) is no kernel's line.
+  if (report.taskMemcg !== null && report.summaryTask === null && report.exitingPids.length === 0)
+    return { ...unseen, pid: null, name: null, ...report.cgroupLineTime };
   return null;
 }
 

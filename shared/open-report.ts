@@ -243,9 +243,10 @@ export function takesLateTaskIn(report: OpenReport, oom: string | null): boolean
 
 /**
  * Whether an `oom-kill:` summary after the report's kill line belongs to it: it names the pid and the comm that
- * line killed, printed with it on the same host (printedTogether), and the report has no cgroup line yet. A paste
- * newest first prints it so (`journalctl -r`: easydiffusion#759). A log of several nodes (`aws logs tail` of a
- * group) may put another node's summary of the same pid there: its host tells it apart.
+ * line killed, or was cut before them (it names no other victim) and the report has no summary yet, printed with
+ * it on the same host (printedTogether), and the report has no cgroup line yet. A paste newest first prints it so (`journalctl -r`:
+ * easydiffusion#759), and so does an author who quotes the kill line first. A log of several nodes (`aws logs
+ * tail` of a group) may put another node's summary of the same pid there: its host tells it apart.
  */
 export function takesLateSummary(
   report: OpenReport,
@@ -253,7 +254,9 @@ export function takesLateSummary(
   time: LineTime,
 ): boolean {
   const kill = report.kill;
-  if (summary.pid === null || kill?.pid !== summary.pid || !kill.killLineSeen) return false;
+  if (kill === null || !kill.killLineSeen) return false;
+  if (summary.pid === null ? summary.task !== null || report.constraint !== null : kill.pid !== summary.pid)
+    return false;
   if (summary.task !== null && kill.name !== null && summary.task !== kill.name) return false;
   if (kill.host !== time.host || !printedTogether(kill, time)) return false;
   return report.taskMemcg === null && report.summaryPid === null && report.oomMemcg === null;

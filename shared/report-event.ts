@@ -16,6 +16,12 @@ import { ATTRIBUTION_WINDOW_SECONDS, killTime, MAX_EVENT_LINES, withinSeconds } 
 /** PAGE_COUNTER_MAX in kB: the kernel's way of printing "no limit". */
 const UNLIMITED_KB = 2 ** 52;
 
+/**
+ * The least of a cut container id that the invoker's cpuset may complete: a short id as docker prints one. Fewer
+ * digits tell no container from its neighbours (one digit matches one id in sixteen).
+ */
+const SHORT_ID_LENGTH = 12;
+
 export type SourceContext = { logGroup: string | null; logStream: string | null } | { file: string };
 
 /** What the caller knows of the stream the report came from. */
@@ -211,18 +217,20 @@ export function buildEvent(
   // Decoded paths are cached and shared: every event gets its own copies.
   let container = decoded?.container == null ? null : { ...decoded.container };
   const cpuset = report.invokerCpuset;
-  if (container === null && decoded?.partialContainerId != null && cpuset !== null) {
+  const partialId = decoded?.partialContainerId ?? null;
+  if (container === null && partialId !== null && partialId.length >= SHORT_ID_LENGTH && cpuset !== null) {
     // A pager cut the victim's path; the invoker's cpuset name completes it only when the prefix matches.
-    container = completeContainerId(decoded.partialContainerId, cpuset);
+    container = completeContainerId(partialId, cpuset);
   } else if (
     container === null &&
     (decoded === null || decoded.pod != null) &&
     cpuset !== null &&
+    kill.pid !== null &&
     report.invokerPid === kill.pid
   ) {
     // cpuset= names the invoker's cgroup; it is the victim's only when the invoker is the victim: then it names the
     // victim's container, when no memory cgroup path of the victim says otherwise (a report before 4.19 with no
-    // `Task in` line shows none).
+    // `Task in` line shows none). A kill whose pid is unknown is not shown to be the invoker.
     container = containerFromCgroupName(cpuset);
   }
   const constraint = constraintOf(report, kill);

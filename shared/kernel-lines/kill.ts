@@ -3,7 +3,8 @@
  * `[<message>: ]Killed process N (comm)[, UID N,] total-vm:…kB, anon-rss:…kB, …[, UID:N pgtables:…kB oom_score_adj:N]`
  * (`vsz:` for `total-vm:` from 2.6.32 to 2.6.35).
  * The kernel prints `Killed process` only when it kills, so a line cut at or inside the comm (`cut -c`, a
- * terminal's width, `...` for the rest, an issue title) is still a kill of N, its name unknown.
+ * terminal's width, `...` for the rest, an issue title), or one an author left without its comm, is still a kill
+ * of N, its name unknown.
  */
 import {
   digitsEnd,
@@ -237,6 +238,25 @@ function killClosedAtPid(message: string | null, text: string, at: number, rest:
   return { kind: 'kill', message, pid: Number(m[1]), name: null, fields: {} };
 }
 
+/**
+ * `N total-vm:…kB …`: the pid, then a size the kernel prints first (or 2.6.32's `vsz:`), whole with its `kB`. What
+ * an author leaves when they cut the comm out of the line; prose after a pid (`Killed process 123 was restarted`)
+ * has no such figure.
+ */
+const PID_THEN_FIGURE = /^(\d+),? +(?:total-vm|vsz|anon-rss|file-rss|shmem-rss):\d+kB/;
+
+/**
+ * A kill line without its comm, its figures right after the pid, after the kernel's message or none: a kill of N,
+ * its name unknown.
+ */
+function killWithoutComm(message: string | null, rest: string, truncated: boolean): KillLine | null {
+  if (!isKernelKillStart(message)) return null;
+  const m = PID_THEN_FIGURE.exec(rest);
+  if (m === null) return null;
+  const tail = rest.slice((m[1] as string).length);
+  return { kind: 'kill', message, pid: Number(m[1]), name: null, fields: keyValues(tail, truncated) };
+}
+
 const PREFIX = 'Killed process ';
 
 export const killLine: Recognizer<KillLine> = {
@@ -250,7 +270,12 @@ export const killLine: Recognizer<KillLine> = {
     const parsed = pidAndComm(rest, [') total-vm:', '), UID ', ')']);
     if (parsed === null) {
       const hidden = pidBeforePlaceholder(rest, [') total-vm:', '), UID ']);
-      if (hidden === null) return cutKill(message, rest) ?? killClosedAtPid(message, text, at, rest);
+      if (hidden === null)
+        return (
+          cutKill(message, rest) ??
+          killClosedAtPid(message, text, at, rest) ??
+          killWithoutComm(message, rest, truncated)
+        );
       const fields = keyValues(unquoted(text, at, hidden.tail), truncated);
       return { kind: 'kill', message, pid: hidden.pid, name: null, fields };
     }

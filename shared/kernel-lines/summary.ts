@@ -51,11 +51,53 @@ function valueEnd(body: string, start: number, to: number): number {
   return to;
 }
 
+const SPACE = 0x20;
+
+/** Where the keys start: after `oom-kill:`, or after the space an author put there (`oom-kill: constraint=…`). */
+function keysStart(text: string): number {
+  return text.charCodeAt(PREFIX.length) === SPACE ? PREFIX.length + 1 : PREFIX.length;
+}
+
+/**
+ * Where a task_memcg the cut left last ends: at the line's end, or before a writer's text after it (a highlighter's
+ * ` ([View Highlight](…))`): what the cut shows of the path goes no further than a space.
+ */
+function cutPathEnd(body: string, start: number, headEnd: number, headCut: boolean): number {
+  if (!headCut) return headEnd;
+  const space = WHITESPACE.exec(body.slice(start))?.index;
+  return space === undefined ? headEnd : start + space;
+}
+
+const WHITESPACE = /\s/;
+
+/** A value an author cut short with an ellipsis (`task_memcg=/kubepods/besteffort/pod…, task=ndm`): no kernel path ends so. */
+function endsElided(value: string): boolean {
+  return value.endsWith('…') || value.endsWith('...');
+}
+
 /** `oom-kill:` and then its first key: `constraint=`, or a comma and another key where a backport has none. */
 export function isSummaryText(text: string): boolean {
   if (!text.startsWith(PREFIX)) return false;
-  if (text.startsWith('constraint=', PREFIX.length)) return true;
-  return NEXT_FIELDS.some((next) => text.startsWith(next, PREFIX.length));
+  const at = keysStart(text);
+  if (text.startsWith('constraint=', at)) return true;
+  return NEXT_FIELDS.some((next) => text.startsWith(next, at));
+}
+
+/**
+ * A comma and a space before a key of the line, as an author writes them (`constraint=…, nodemask=7, task=…`), and
+ * the ellipsis an author put for the keys left out (`constraint=CONSTRAINT_NONE, ... global_oom`).
+ */
+const SPACED_KEY =
+  /, (?:(?:\.\.\.|…) )?(?=(?:nodemask|cpuset|mems_allowed|oom_memcg|task_memcg|task|pid|uid)=|global_oom)/g;
+
+/**
+ * The keys after `oom-kill:` with the kernel's separator, a comma alone, where an author wrote each after a comma
+ * and a space. The kernel's constraint holds no comma, so a space after the first comma tells that layout; the
+ * kernel's own line keeps a comm or a path that holds `, pid=` as printed.
+ */
+function unspaced(body: string): string {
+  const comma = body.indexOf(',');
+  return comma >= 0 && body.charCodeAt(comma + 1) === SPACE ? body.replace(SPACED_KEY, ',') : body;
 }
 
 /** The plain reading, field by field: what reading the usual layout at once is held to (its test). */
@@ -70,7 +112,7 @@ function lastNumber(body: string, start: number): number | null {
 }
 
 export function readSummary(text: string, truncated: boolean): SummaryLine {
-  const body = stripTruncation(text.slice(PREFIX.length), truncated);
+  const body = stripTruncation(unspaced(text.slice(keysStart(text))), truncated);
   // The victim's comm may contain `,` and `=`, so the tail is read from the right.
   const taskMemcgAt = body.indexOf(',task_memcg=');
   const taskAt = body.indexOf(',task=', taskMemcgAt < 0 ? 0 : taskMemcgAt + 1);
@@ -81,7 +123,8 @@ export function readSummary(text: string, truncated: boolean): SummaryLine {
   // The kernel always ends the line with its tail: without `,task=` the head's last value ran into a cut (a
   // pager, `cut -c`, a terminal's width), marked or not.
   const headCut = taskAt < 0;
-  const taskMemcg = taskMemcgAt < 0 ? null : body.slice(taskMemcgAt + ',task_memcg='.length, headEnd);
+  const pathAt = taskMemcgAt + ',task_memcg='.length;
+  const taskMemcg = taskMemcgAt < 0 ? null : body.slice(pathAt, cutPathEnd(body, pathAt, headEnd, headCut));
   return {
     kind: 'summary',
     constraint: field(body, 'constraint=', headEnd, headCut),
@@ -89,7 +132,7 @@ export function readSummary(text: string, truncated: boolean): SummaryLine {
     oomMemcg: field(body, 'oom_memcg=', headEnd, headCut),
     globalOom: body.slice(0, headEnd).includes(',global_oom'),
     taskMemcg,
-    taskMemcgTruncated: headCut && taskMemcg !== null,
+    taskMemcgTruncated: taskMemcg !== null && (headCut || endsElided(taskMemcg)),
     task: hasTail ? body.slice(taskAt + ',task='.length, pidAt) : null,
     pid: hasTail ? signedNumber(body, pidAt + ',pid='.length, uidAt) : null,
     // A pager may have cut the last number short.

@@ -167,6 +167,17 @@ describe('a victim path cut short (a pager, `cut -c`, a terminal)', () => {
     });
   });
 
+  it('completes a cut container id from the invoker’s cpuset only when the cut shows enough of it', () => {
+    const ID = 'f90b24151029555d49a49d82159ec90c4fec53ba8515bd51a5633d1ff45d8f53';
+    const summary = (shown: string) =>
+      `[ 1432.394642] oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=${ID},mems_allowed=0,oom_memcg=/kubepods,task_memcg=/kubepods/besteffort/pod5f3d2447-f535-4b3d-979c-216d4980cc3f/${shown}`;
+    // Twentieth red team J/02: `/f` is one hex digit of the victim's id; the invoker, any task under the
+    // kubepods limit, has an id that starts with it one time in sixteen.
+    expect(parseKernelLog(summary('f')).events[0]?.container).toBeNull();
+    expect(parseKernelLog(summary(ID.slice(0, 11))).events[0]?.container).toBeNull();
+    expect(parseKernelLog(summary(ID.slice(0, 12))).events[0]?.container).toEqual({ id: ID, runtime: null });
+  });
+
   it('reads a `>`-chopped summary the same way, and never gives the cut text as the path', () => {
     const events = parseKernelLog(corpusLines(A04, 0, 40)).events;
     expect(events).toHaveLength(2);

@@ -100,7 +100,11 @@ describe('isSelectionOnlyKill, in the spellings of older kernels', () => {
 
 describe('isVictimUnknown, on the real reports of the corpus', () => {
   it('holds for the kills known only by a lone `Task in X killed as a result of limit of Y`', () => {
-    const unknown = corpusEvents().filter(({ event }) => isVictimUnknown(event));
+    // And for one known by a summary cut inside task_memcg (twentieth red team J/02): below.
+    const CUT_SUMMARY = '218-readwise-highlight-tab-list-summary-cut-in-task-memcg-then-link.log';
+    const unknown = corpusEvents().filter(
+      ({ event, file }) => isVictimUnknown(event) && file !== CUT_SUMMARY,
+    );
     expect([...new Set(unknown.map(({ file }) => file))]).toEqual([
       '07-paddle-task-in-docker-oneliners.log',
       '08-travis-task-in-docker-terminal-wrap.log',
@@ -123,6 +127,14 @@ describe('isVictimUnknown, on the real reports of the corpus', () => {
       expect(taskIn).toHaveLength(1);
       expect(event.cgroup.task).not.toBeNull();
     }
+  });
+
+  it('holds for a kill known only by a summary cut before its victim’s pid and comm', () => {
+    const [cut, ...others] = corpusEvents().filter(({ file }) => file.startsWith('218-'));
+    expect(others).toEqual([]);
+    expect(cut !== undefined && isVictimUnknown(cut.event)).toBe(true);
+    expect(cut?.event.lines).toEqual([expect.stringMatching(/^oom-kill:constraint=.*,task_memcg=\S+\/f /)]);
+    expect(cut?.event.cgroup.task).toBeNull();
   });
 });
 

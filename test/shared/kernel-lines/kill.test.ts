@@ -495,3 +495,50 @@ describe('kill: the values of the usual layout, read by one match', () => {
     );
   });
 });
+
+describe('kill: no comm, its figures right after the pid (twentieth red team K/04, corpus 219)', () => {
+  it('is a kill of the pid, its name unknown, its figures read by name', () => {
+    // An author's note on a vLLM NUMA run left the comm out and the commas with it.
+    const line = 'Out of memory: Killed process 1044797 total-vm:944314492kB anon-rss:593333608kB';
+    expect(parseKernelLine(line)).toEqual({
+      kind: 'line',
+      line: expect.objectContaining({
+        kind: 'kill',
+        message: 'Out of memory',
+        pid: 1044797,
+        name: null,
+        fields: { 'total-vm': 944314492, 'anon-rss': 593333608 },
+      }),
+    });
+  });
+
+  it.each([
+    [
+      'with its commas',
+      'Memory cgroup out of memory: Killed process 77 total-vm:10kB, anon-rss:2kB, file-rss:0kB',
+    ],
+    ['with no message', 'Killed process 77 anon-rss:2kB'],
+    ['the 2.6.32 key', 'Out of memory: Killed process 77 vsz:10kB, anon-rss:2kB'],
+  ])('reads it in other forms: %s', (_case, line) => {
+    expect(parseKernelLine(line)).toEqual({
+      kind: 'line',
+      line: expect.objectContaining({
+        kind: 'kill',
+        pid: 77,
+        name: null,
+        fields: expect.objectContaining({ 'anon-rss': 2 }),
+      }),
+    });
+  });
+
+  it.each([
+    ['prose after the pid', 'Killed process 123 was restarted'],
+    ['prose after the pid, after the message', 'Out of memory: Killed process 123 was restarted'],
+    ['a key without its figure', 'Out of memory: Killed process 123 total-vm: unknown'],
+    ['a figure without its unit', 'Out of memory: Killed process 123 total-vm:944314492'],
+    ['a word that is no key of the kernel', 'Out of memory: Killed process 123 memory:944314492kB'],
+    ['prose before it', 'we saw that the kernel Killed process 123 total-vm:10kB'],
+  ])('is not read as a kill: %s', (_case, line) => {
+    expect(parseKernelLine(line)).toEqual({ kind: 'unrecognised', reason: expect.any(String) });
+  });
+});

@@ -98,9 +98,76 @@ const LINES: RealLine<'summary'>[] = [
     line: 'oom-kill:constraint=CONSTRAINT_NONE,nodemask=(null),cpuset=/,mems_allowed=0,oom_memcg=/test1,task_memcg=/test1,task=a.out,pid=8204,uid=-2',
     expected: { task: 'a.out', pid: 8204, uid: -2 },
   },
+  {
+    source:
+      'test/fixtures/kernel-logs/corpus/218-readwise-highlight-tab-list-summary-cut-in-task-memcg-then-link.log (a highlight cut inside the container id, its link after it)',
+    line: 'oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=f90b24151029555d49a49d82159ec90c4fec53ba8515bd51a5633d1ff45d8f53,mems_allowed=0,oom_memcg=/kubepods,task_memcg=/kubepods/besteffort/pod5f3d2447-f535-4b3d-979c-216d4980cc3f/f ([View Highlight](https://read.readwise.io/read/01hgfj9kgrax8n56eqm8jqkpt2))',
+    expected: {
+      constraint: 'CONSTRAINT_MEMCG',
+      cpuset: 'f90b24151029555d49a49d82159ec90c4fec53ba8515bd51a5633d1ff45d8f53',
+      oomMemcg: '/kubepods',
+      taskMemcg: '/kubepods/besteffort/pod5f3d2447-f535-4b3d-979c-216d4980cc3f/f',
+      taskMemcgTruncated: true,
+      task: null,
+      pid: null,
+      uid: null,
+    },
+  },
+  {
+    source:
+      'test/fixtures/kernel-logs/corpus/219-zh-notes-mempolicy-summary-spaced-abbrev-kill-line-without-comm.log (an author spaced the keys and left out the rest)',
+    line: 'oom-kill: constraint=CONSTRAINT_MEMORY_POLICY, nodemask=7, task=VLLM::EngineCor',
+    expected: {
+      constraint: 'CONSTRAINT_MEMORY_POLICY',
+      oomMemcg: null,
+      taskMemcg: null,
+      taskMemcgTruncated: false,
+      task: null,
+      pid: null,
+      uid: null,
+    },
+  },
 ];
 
 describeRealLines('summary', LINES);
+
+describe('summary: keys an author separated with a comma and a space (twentieth red team K/04)', () => {
+  it('reads each key as the kernel’s layout gives it', () => {
+    const line =
+      'oom-kill: constraint=CONSTRAINT_MEMCG, nodemask=(null), cpuset=/, mems_allowed=0, oom_memcg=/a, task_memcg=/a/b, task=x y, pid=42, uid=7';
+    expect(summaryLine.read(line, false)).toEqual(
+      summaryLine.read(
+        'oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,mems_allowed=0,oom_memcg=/a,task_memcg=/a/b,task=x y,pid=42,uid=7',
+        false,
+      ),
+    );
+  });
+
+  it('keeps a comm that holds ", pid=" in the kernel’s own layout', () => {
+    const line =
+      'oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,mems_allowed=0,oom_memcg=/a,task_memcg=/a/b,task=x, pid=1, u,pid=42,uid=7';
+    expect(summaryLine.read(line, false)).toMatchObject({ task: 'x, pid=1, u', pid: 42, uid: 7 });
+  });
+});
+
+describe('summary: a path an author cut with an ellipsis (fourth red team I/11, k0s)', () => {
+  it('is a cut path, as one the line ended in', () => {
+    const line =
+      'oom-kill: constraint=CONSTRAINT_NONE, ... global_oom, task_memcg=/kubepods/besteffort/pod…, task=ndm';
+    expect(summaryLine.read(line, false)).toMatchObject({
+      constraint: 'CONSTRAINT_NONE',
+      globalOom: true,
+      taskMemcg: '/kubepods/besteffort/pod…',
+      taskMemcgTruncated: true,
+      pid: null,
+    });
+    const dotted = line.replace('pod…', 'pod...');
+    expect(summaryLine.read(dotted, false)).toMatchObject({ taskMemcgTruncated: true });
+    expect(summaryLine.read(line.replace('pod…', 'pod1234'), false)).toMatchObject({
+      taskMemcgTruncated: false,
+    });
+  });
+});
 
 describe('summary: a line cut short (a pager, `cut -c`, a terminal)', () => {
   const whole = LINES[0]?.line as string;
@@ -129,6 +196,14 @@ describe('summary: a line cut short (a pager, `cut -c`, a terminal)', () => {
       taskMemcgTruncated: false,
       task: null,
       pid: null,
+    });
+  });
+
+  it('ends a cut task_memcg at a writer’s text after it: a path shown up to the cut, never the text', () => {
+    const cut = whole.slice(0, whole.indexOf(',task=') - 20);
+    expect(summaryLine.read(`${cut} ([View Highlight](https://example.com/x))`, false)).toMatchObject({
+      taskMemcg: cut.slice(cut.indexOf('task_memcg=') + 'task_memcg='.length),
+      taskMemcgTruncated: true,
     });
   });
 
