@@ -34,6 +34,11 @@ export interface RecentInvoker {
   pid: number;
   name: string;
   time: number | null;
+  /**
+   * A frame of the OOM killer's path followed it (cpu.ts, namesOomPath): it is an OOM report's, and names the
+   * invoker of the next report line whatever that line is. Absent: not seen, or a state stored before it was kept.
+   */
+  oomPath?: true;
 }
 
 /** What the last reaper line left of a process's memory, its comm and time (report-lines.ts, reapsSameMemory). */

@@ -10,6 +10,7 @@ import { el6KillLine, type El6KillLine } from './kernel-lines/el6-kill.ts';
 import { invokedLine, type InvokedLine } from './kernel-lines/invoked.ts';
 import { killLine, type KillLine } from './kernel-lines/kill.ts';
 import { limitReachedLine, type LimitReachedLine } from './kernel-lines/limit-reached.ts';
+import { withoutFigureEmphasis } from './markdown-emphasis.ts';
 import { memcgStatsLine, type MemcgStatsLine } from './kernel-lines/memcg-stats.ts';
 import { oomGroupLine, type OomGroupLine } from './kernel-lines/oom-group.ts';
 import { reapedLine, type ReapedLine } from './kernel-lines/reaped.ts';
@@ -182,6 +183,14 @@ export interface LineOptions {
 
 const PREFILTERED: LineOptions = { prefilter: true };
 
+/**
+ * The text without markdown emphasis around its figures (markdown-emphasis.ts), when it may be OOM text: what the
+ * prefilter passes, so that both ways of reading give the same.
+ */
+function withoutWritersEmphasis(text: string, options: LineOptions): string {
+  return options.prefilter === false && !MAY_BE_RECOGNIZED.test(text) ? text : withoutFigureEmphasis(text);
+}
+
 /** Classifies one kernel message: a recognized OOM line, OOM-looking text no recognizer reads, or neither. */
 export function parseKernelLine(
   rawText: string,
@@ -194,7 +203,7 @@ export function parseKernelLine(
       ? { kind: 'line', line: { kind: 'context' } }
       : { kind: 'not-oom' };
   }
-  const text = rawText.trim();
+  const text = withoutWritersEmphasis(rawText.trim(), options);
   const candidates =
     options.prefilter === false ? EVERY_RECOGNIZER : (BY_FIRST_CHAR[text.charCodeAt(0)] ?? UNANCHORED);
   for (const candidate of candidates) {

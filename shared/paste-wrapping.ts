@@ -9,6 +9,7 @@
  * one (`` `[T1]x ``, a caller id; `` `[1.1] ``, a time).
  */
 import { envelopeLength } from './envelope-prefixes.ts';
+import { kernelTextCell } from './markdown-table.ts';
 import { COMM_MAX } from './kernel-lines/message-fields.ts';
 
 const BACKTICK = 0x60;
@@ -197,12 +198,47 @@ function mayEndAssignedLiteral(code: number): boolean {
 function withoutAssignedLiteral(line: string): string {
   let last = line.charCodeAt(line.length - 1);
   if (last === SPACE || last === TAB) last = line.charCodeAt(textEnd(line) - 1);
-  if (!mayEndAssignedLiteral(last)) return line;
+  if (!mayEndAssignedLiteral(last)) return withoutBlockHead(line);
   const head = ASSIGNED_LITERAL_HEAD.exec(line);
   if (head === null) return line;
   const quote = (head[1] as string).charCodeAt(0);
   const close = closingQuoteAt(line, quote);
   return close < head[0].length ? line : unescaped(line.slice(head[0].length, close), quote);
+}
+
+/**
+ * The head of a literal that goes on over the next lines, assigned by a program's test: a Go raw string or a
+ * template literal (`` captured := ` ``), a Python block (`log = """`). As ASSIGNED_LITERAL_HEAD, it is linear.
+ */
+const BLOCK_HEAD = /^[A-Za-z_$][\w$.]*(?:[ \t*&]+[A-Za-z_$][\w$.]*)*[ \t]*:?=[ \t]*(`|"""|''')/;
+
+/**
+ * The text after the head of a literal over several lines that the line opens and does not close (its text goes
+ * on in the lines after, read as any text is); the line when it opens none.
+ */
+function withoutBlockHead(line: string): string {
+  const head = mayOpenBlock(line) ? BLOCK_HEAD.exec(line) : null;
+  if (head === null) return line;
+  const text = line.slice(head[0].length);
+  return text.trim().length === 0 || text.includes(head[1] as string) ? line : text;
+}
+
+function isNameStart(code: number): boolean {
+  return (code >= 0x41 && code <= 0x5a) || (code >= 0x61 && code <= 0x7a) || code === 0x5f || code === 0x24;
+}
+
+/**
+ * Whether BLOCK_HEAD may match, told cheaply (most lines read get here): a name, then `:`, `=`, `*`, `&` or
+ * another name. An envelope fails at its first character, or (a syslog month) at the day after it.
+ */
+function mayOpenBlock(line: string): boolean {
+  if (!isNameStart(line.charCodeAt(0))) return false;
+  let at = 1;
+  for (let code = line.charCodeAt(at); isNameStart(code) || isDigit(code) || code === DOT;)
+    code = line.charCodeAt(++at);
+  while (line.charCodeAt(at) === SPACE || line.charCodeAt(at) === TAB) at++;
+  const next = line.charCodeAt(at);
+  return next === 0x3a || next === 0x3d || next === ASTERISK || next === 0x26 || isNameStart(next);
 }
 
 const SLASH = 0x2f;
@@ -222,11 +258,21 @@ function withoutCommentMark(line: string): string {
 
 /**
  * The line without the mark of a line comment, the marks of a list item or a `| ` quote, inline code or a string
- * literal around its envelope and kernel text, or without the head and quotes of a string literal it assigns;
- * the line as it is when none of those wrap it.
+ * literal around its envelope and kernel text, or without the head and quotes of a string literal it assigns; a
+ * markdown table row as its cell that holds kernel text (markdown-table.ts), unwrapped so too; the line as it is
+ * when none of those wrap it.
  */
 export function withoutPasteWrapping(raw: string): string {
   const line = withoutCommentMark(raw);
+  if (line.charCodeAt(0) === PIPE) {
+    const cell = kernelTextCell(line);
+    if (cell !== null) return withoutMarks(cell);
+  }
+  return withoutMarks(line);
+}
+
+/** withoutPasteWrapping of a line without a comment mark or a table row's pipes. */
+function withoutMarks(line: string): string {
   if (!mayOpenWithMark(line)) {
     const unquoted = withoutStringQuotes(line);
     return unquoted === line ? withoutAssignedLiteral(line) : unquoted;

@@ -18,10 +18,12 @@ import type { KernelLine } from './kernel-line.ts';
 import { parseKernelLine } from './kernel-line.ts';
 import type { ReapedExit } from './kernel-lines/reaped.ts';
 import {
-  invokerBefore,
+  type InvokerTaken,
   reapsSameMemory,
   reportOfHeader,
   takeCounter,
+  takeFrame,
+  takeLostHeader,
   takeStats,
   takeInvoker,
   takeSummary,
@@ -198,23 +200,19 @@ class Assembly {
     const open = this.state.open;
     if (open !== null && (open.taskMemcg !== null || open.summaryPid !== null || open.oomMemcg !== null))
       this.close();
-    return this.reportForBody(time, true);
+    return this.reportForBody(time, 'header-body');
   }
 
   /**
    * The open report, or a fresh one when none is open or the open one already ended in a kill. A fresh report
-   * opened by a line of the header's body takes the invoker of a CPU line just before it: its header line was lost.
+   * takes the invoker of a CPU line just before it (its header line was lost) as `takes` says.
    */
-  reportForBody(time: number | null, headerBody = false): OpenReport {
+  reportForBody(time: number | null, takes: InvokerTaken = 'after-oom-path'): OpenReport {
     const open = this.state.open;
     if (open !== null && open.kill === null) return open;
     this.close();
     const report = newReport(time);
-    const invoker = this.state.invoker;
-    if (headerBody && invoker !== null && invokerBefore(invoker.time, time, REPORT_SPAN_SECONDS)) {
-      report.invokerPid = invoker.pid;
-      report.trigger = { name: invoker.name, gfpMask: null, order: null, oomScoreAdj: null };
-    }
+    takeLostHeader(report, this.state.invoker, takes, REPORT_SPAN_SECONDS);
     this.state.open = report;
     return report;
   }
@@ -258,9 +256,11 @@ class Assembly {
       case 'cpu':
         return takeInvoker(this.state, line.pid, line.name, time);
       case 'context':
+        takeFrame(this.state, entry.text);
         return this.state.open;
       case 'cpuset': {
-        const report = this.reportForBody(time);
+        // Before 4.19 it comes before the CPU line: one before it is another report's.
+        const report = this.reportForBody(time, 'none');
         report.invokerCpuset = line.cpuset;
         return report;
       }
@@ -280,11 +280,11 @@ class Assembly {
         return report;
       }
       case 'counter':
-        return takeCounter(this.reportForBody(time, true), line);
+        return takeCounter(this.reportForBody(time, 'header-body'), line);
       case 'memcg-stats':
-        return takeStats(this.reportForBody(time, true), line);
+        return takeStats(this.reportForBody(time, 'header-body'), line);
       case 'task-header': {
-        const report = this.reportForBody(time, true);
+        const report = this.reportForBody(time, 'header-body');
         report.taskColumns = line.columns;
         return report;
       }
@@ -356,6 +356,7 @@ class Assembly {
     if (report === null || report.kill !== null) {
       this.close();
       report = newReport(time);
+      takeLostHeader(report, this.state.invoker, 'after-oom-path', REPORT_SPAN_SECONDS);
       this.state.open = report;
     }
     report.kill = kill;

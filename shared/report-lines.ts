@@ -3,7 +3,8 @@
  * it): the header's trigger, the summary's cgroups and victim, the counters, the first stats line; and the kill
  * that a line other than the kill line tells of.
  */
-import type { AssemblerState, ReapedMemory } from './assembler-state.ts';
+import type { AssemblerState, ReapedMemory, RecentInvoker } from './assembler-state.ts';
+import { namesOomPath } from './kernel-lines/cpu.ts';
 import type { CounterLine } from './kernel-lines/counter.ts';
 import type { InvokedLine } from './kernel-lines/invoked.ts';
 import type { ReapedExit } from './kernel-lines/reaped.ts';
@@ -53,6 +54,38 @@ export function takeInvoker(
   }
   state.invoker = { pid, name, time };
   return null;
+}
+
+/**
+ * Which CPU line a fresh report takes as its invoker's (takeLostHeader): the one just before it when the report's
+ * first line is of the header's body, one that a frame of the OOM killer's path followed, or none.
+ */
+export type InvokerTaken = 'header-body' | 'after-oom-path' | 'none';
+
+/**
+ * A fresh report takes the invoker of the CPU line just before its first line: its header line was lost. A line
+ * of the header's body follows only an OOM report's CPU line; any other report line (a kill line), only one that a
+ * frame of the OOM killer's path proved an OOM report's: a warning's CPU line names no invoker.
+ */
+export function takeLostHeader(
+  report: OpenReport,
+  invoker: RecentInvoker | null,
+  takes: InvokerTaken,
+  seconds: number,
+): void {
+  if (invoker === null || takes === 'none' || (takes === 'after-oom-path' && invoker.oomPath !== true))
+    return;
+  if (!invokerBefore(invoker.time, report.time, seconds)) return;
+  report.invokerPid = invoker.pid;
+  report.trigger = { name: invoker.name, gfpMask: null, order: null, oomScoreAdj: null };
+}
+
+/** A call-trace frame after a CPU line: one of the OOM killer's path proves it an OOM report's (namesOomPath). */
+export function takeFrame(state: AssemblerState, text: string): void {
+  const invoker = state.invoker;
+  // A new object: the caller's state shares the old one (copyOfState).
+  if (invoker !== null && invoker.oomPath !== true && namesOomPath(text))
+    state.invoker = { ...invoker, oomPath: true };
 }
 
 export function takeSummary(report: OpenReport, line: SummaryLine, entry: LogEntry): OpenReport {

@@ -17,6 +17,7 @@ import type {
 } from '../../shared/report-assembler.ts';
 import { assembleReports } from '../../shared/report-assembler.ts';
 import { parseKernelLine } from '../../shared/kernel-line.ts';
+import { namesOomPath } from '../../shared/kernel-lines/cpu.ts';
 import { FRAME_OFFSET } from '../../shared/kernel-lines/report-context.ts';
 import { SET_ASIDE } from '../../shared/line-prefilter.ts';
 import type { LogEntry } from '../../shared/log-record.ts';
@@ -149,9 +150,10 @@ function lineCopy(text: string, start: number, end: number): string {
 
 /**
  * What the assembler needs of a record, on the fast path: nothing of another writer's line; only the time of
- * report context with a time (a call-trace frame, nearly always). Any other record is classified by the
- * assembler alone: one with no time that parseKernelLine calls report context or not OOM text changes nothing
- * there. Glued records (splitGluedRecords) are each read by the assembler.
+ * report context with a time (a call-trace frame, nearly always), but for a frame of the OOM killer's path, which
+ * tells the assembler that the CPU line before it is an OOM report's (namesOomPath). Any other record is
+ * classified by the assembler alone: one with no time that parseKernelLine calls report context or not OOM text
+ * changes nothing there. Glued records (splitGluedRecords) are each read by the assembler.
  */
 function assemblerView(input: InputLine): PendingRecord {
   const entry = input.entry;
@@ -160,7 +162,7 @@ function assemblerView(input: InputLine): PendingRecord {
   if (time === null || Number.isNaN(time) || !entry.text.includes(FRAME_OFFSET)) return input;
   const result = parseKernelLine(entry.text, entry.truncated);
   const context = result.kind === 'line' && result.line.kind === 'context';
-  return context && splitGluedRecords(entry).length === 1
+  return context && !namesOomPath(entry.text) && splitGluedRecords(entry).length === 1
     ? new ContextTime(time, input.ref as number)
     : input;
 }

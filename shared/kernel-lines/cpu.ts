@@ -15,6 +15,19 @@ export interface CpuLine {
 const CPU_LINE = /^CPU: \d+ (?:UID: \d+ )?PID: (\d+) Comm: /;
 const PID_LINE = /^Pid: (\d+), comm: /;
 
+/**
+ * A call-trace frame of the OOM killer's own path, the callers of dump_header (which prints the CPU line): the
+ * dump it is in is an OOM report's, so the CPU line before it names the report's invoker. Each name holds `oom`
+ * or `memory`, so scan's fast path never takes such a frame for its time alone (frameTimeAt, its only OOM text
+ * `+0x`). `pagefault_out_of_memory` and `__oom_kill_process` print no dump of their own.
+ */
+const OOM_PATH_FRAME = /\b(?:oom_kill_process|(?:mem_cgroup_|__)?out_of_memory)\b/;
+
+/** Whether a call-trace frame (report context) names the OOM killer's path (OOM_PATH_FRAME). */
+export function namesOomPath(frame: string): boolean {
+  return OOM_PATH_FRAME.test(frame);
+}
+
 export const cpuLine: Recognizer<CpuLine> = {
   name: 'cpu',
   marker: 'omm: ',

@@ -32,6 +32,24 @@ describe('parseKernelLine outside the table', () => {
   });
 });
 
+describe('parseKernelLine of a line a writer marked up', () => {
+  it('reads a figure in markdown emphasis (red team 20 K/05)', () => {
+    const result = parseKernelLine(
+      'Killed process 3917368 (VLLM::Worker_TP) total-vm:9737715264kB, **anon-rss:59118944kB (≈56.4 GiB)**',
+    );
+    expect(result).toEqual({
+      kind: 'line',
+      line: {
+        kind: 'kill',
+        message: null,
+        pid: 3917368,
+        name: 'VLLM::Worker_TP',
+        fields: { 'total-vm': 9737715264, 'anon-rss': 59118944 },
+      },
+    });
+  });
+});
+
 describe('parseKernelLine choosing the recognizers to try by the line', () => {
   // Real lines of the kinds a storm is made of, and the pieces each recognizer looks for.
   const REAL = [

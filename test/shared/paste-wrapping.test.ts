@@ -140,6 +140,19 @@ describe('withoutPasteWrapping', () => {
     ]);
   });
 
+  it('takes off the head of a literal over several lines that the line opens (twentieth red team K/07, a Go test)', () => {
+    const cpu =
+      'CPU: 8 UID: 0 PID: 1327866 Comm: polars-0 Tainted: G S                 6.14.2-401.asahi.fc42.aarch64+16k #1';
+    // A Go raw string; a JavaScript template literal; a Python block.
+    expect(withoutPasteWrapping(`captured := \`${cpu}`)).toBe(cpu);
+    expect(withoutPasteWrapping(`const dump = \`${cpu}`)).toBe(cpu);
+    expect(withoutPasteWrapping(`LOG = """${cpu}`)).toBe(cpu);
+    expect(withoutPasteWrapping(`log = '''${cpu}`)).toBe(cpu);
+    // Closed later on the line, or nothing after the head: no block it opens.
+    const kept = [`x := \`${cpu}\` + y`, `x = """${cpu}""" % y`, 'captured := `', `x = "${cpu}`];
+    expect(kept.map(withoutPasteWrapping)).toEqual(kept);
+  });
+
   it('leaves a literal it cannot see the end of, and kernel lines with quotes, alone', () => {
     const kept = [
       'logLine := "oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null)," +',
@@ -156,6 +169,18 @@ describe('withoutPasteWrapping', () => {
       '[  599.515700][T23028] oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=syz1,mems_allowed=0-1,oom_memcg=/syz1,task_memcg=/syz1,task=syz-executor.1,pid=23028,uid=0';
     expect(withoutPasteWrapping(`| ${summary}`)).toBe(summary);
     expect(withoutPasteWrapping('| not a log line')).toBe('| not a log line');
+  });
+
+  it('reads a markdown table row as its cell that holds the kernel text (red team 20 K/05)', () => {
+    const row =
+      '| 1 | `cc1 invoked oom-killer: gfp_mask=0x140cca(...)` | `dmesg -T` 21:34:05 | ★ **编译器**（`cc1`）申请内存失败而触发 OOM —— 说明是"内存总量不够"，不是某个进程自己崩 |';
+    expect(withoutPasteWrapping(row)).toBe('cc1 invoked oom-killer: gfp_mask=0x140cca(...)');
+    // A cell's own paste wrapping comes off as a line's would.
+    expect(withoutPasteWrapping(`| 1 | \`- ${SYSLOG}${HEADER}\` | x |`)).toBe(`${SYSLOG}${HEADER}`);
+    expect(withoutPasteWrapping(`| 1 | ${SYSLOG}${HEADER} |`)).toBe(`${SYSLOG}${HEADER}`);
+    const prose =
+      '| 7 | `KeyError:` = **0**、`ENGRAM-PAGELESS` = **0** | `grep -ac` | ★ 与我们刚修好的 Engram 缺页路径**完全无关** |';
+    expect(withoutPasteWrapping(prose)).toBe(prose);
   });
 });
 

@@ -956,3 +956,92 @@ describe('the invoker of a report whose header is lost (twelfth red team X/11, a
     expect(parseKernelLog(before.join('\n')).events[0]?.trigger).toMatchObject({ name: 'main', pid: 99 });
   });
 });
+
+describe('a report pasted from its CPU line, its next report line a kill line (twentieth red team K/07, arm64)', () => {
+  // The sample's lines, a Go raw string opening on the CPU line; frames unindented as the test holds them.
+  const CPU =
+    'CPU: 8 UID: 0 PID: 1327866 Comm: polars-0 Tainted: G S                 6.14.2-401.asahi.fc42.aarch64+16k #1';
+  const HEAD = [
+    `\tcaptured := \`${CPU}`,
+    'Tainted: [S]=CPU_OUT_OF_SPEC',
+    'Hardware name: Apple Mac mini (M2 Pro, 2023) (DT)',
+    'Call trace:',
+    'show_stack+0x30/0x98 (C)',
+    'dump_stack_lvl+0x7c/0xa0',
+    'dump_stack+0x18/0x2c',
+  ];
+  const OOM_PATH = [
+    'dump_header+0x48/0x190',
+    'oom_kill_process+0x2ac/0x350',
+    'out_of_memory+0xdc/0x350',
+    'mem_cgroup_out_of_memory+0x138/0x160',
+  ];
+  const REST = ['try_charge_memcg+0x3fc/0x6c0', 'charge_memcg+0x4c/0xa0', 'el0t_64_sync+0x1b0/0x1b8'];
+  const KILL =
+    'Memory cgroup out of memory: Killed process 1327212 (wrangle) total-vm:8633456kB, anon-rss:2049920kB, file-rss:31008kB, shmem-rss:0kB, UID:0 pgtables:3520kB oom_score_adj:0';
+  const triggerOf = (lines: readonly string[]) => {
+    const { events } = parseKernelLog(lines.join('\n'));
+    expect(events.map((e) => [e.victim.pid, e.victim.name])).toEqual([[1327212, 'wrangle']]);
+    return events[0]?.trigger ?? null;
+  };
+  const dmesg = (lines: readonly string[], seconds: (i: number) => number) =>
+    lines.map((line, i) => `[${seconds(i).toFixed(6).padStart(12)}] ${line}`);
+
+  it('takes the CPU line as the trigger when a frame between them names the OOM path', () => {
+    const expected = { name: 'polars-0', pid: 1327866, gfpMask: null, order: null, oomScoreAdj: null };
+    expect(triggerOf([...HEAD, ...OOM_PATH, ...REST, KILL])).toEqual(expected);
+    // One frame of the path is enough, in any unwinder's layout.
+    expect(triggerOf([CPU, ' [<ffffffff811a3b4e>] ? oom_kill_process+0x2ac/0x350', KILL])).toEqual(expected);
+    expect(triggerOf([CPU, '? out_of_memory (mm/oom_kill.c:1161)', KILL])).toEqual(expected);
+    const timed = dmesg([CPU, ...HEAD.slice(1), ...OOM_PATH, ...REST, KILL], (i) => 4194.5 + i * 1e-6);
+    expect(triggerOf(timed)).toEqual(expected);
+  });
+
+  it('takes no CPU line that no frame of the OOM path follows: a warning’s, or one a paste kept alone', () => {
+    expect(triggerOf([CPU, KILL])).toBeNull();
+    expect(triggerOf([...HEAD, ...REST, KILL])).toBeNull();
+    expect(triggerOf(dmesg([CPU, KILL], (i) => 4194.5 + i * 1e-6))).toBeNull();
+    // A frame only in the name: not the OOM killer's path.
+    expect(
+      triggerOf([CPU, 'pagefault_out_of_memory+0x36/0x7b', '__oom_kill_process+0x1/0x2', KILL]),
+    ).toBeNull();
+  });
+
+  it('takes none more than a report’s span before the kill, or with another report line between', () => {
+    const late = dmesg([CPU, ...OOM_PATH, KILL], (i) => (i < 5 ? 4194.5 + i * 1e-6 : 4205));
+    expect(triggerOf(late)).toBeNull();
+    const panic = 'Kernel panic - not syncing: Out of memory: compulsory panic_on_oom is enabled';
+    expect(triggerOf([CPU, ...OOM_PATH, 'oom_kill_process: 12 callbacks suppressed', KILL])).toBeNull();
+    expect(triggerOf([CPU, ...OOM_PATH, panic, CPU.replace('1327866', '1'), KILL])).toBeNull();
+    // A frame of the path before the CPU line proves nothing of it.
+    expect(triggerOf([...OOM_PATH, CPU, ...REST, KILL])).toBeNull();
+  });
+
+  it('gives a kill storm’s headerless kill lines no trigger, as before', () => {
+    const second = KILL.replace('1327212 (wrangle)', '1327213 (wrangle2)');
+    const { events } = parseKernelLog([CPU, ...OOM_PATH, KILL, second].join('\n'));
+    expect(events.map((e) => [e.victim.pid, e.trigger?.pid ?? null])).toEqual([
+      [1327212, 1327866],
+      [1327213, null],
+    ]);
+    const header =
+      'polars-0 invoked oom-killer: gfp_mask=0x140cca(GFP_HIGHUSER_MOVABLE|__GFP_COMP), order=0, oom_score_adj=0';
+    const storm = [header, CPU, ...OOM_PATH, KILL, 'oom_kill_process: 3 callbacks suppressed', second];
+    const stormEvents = parseKernelLog(storm.join('\n')).events;
+    expect(stormEvents.map((e) => [e.victim.pid, e.trigger?.pid ?? null])).toEqual([
+      [1327212, 1327866],
+      [1327213, null],
+    ]);
+  });
+
+  it('carries the proof between batches', () => {
+    const first = feed([CPU, ...OOM_PATH], null, false);
+    const second = feed([KILL], roundTrip(first.state), true);
+    expect(second.events[0]?.trigger).toMatchObject({ name: 'polars-0', pid: 1327866 });
+    // The caller's state is not changed by the call that read the frames.
+    const before = feed([CPU], null, false).state;
+    const copy = roundTrip(before);
+    feed(OOM_PATH, before, false);
+    expect(before).toEqual(copy);
+  });
+});

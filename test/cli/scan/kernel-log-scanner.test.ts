@@ -272,6 +272,34 @@ describe('KernelLogScanner, lines read in place', () => {
     expect(fast.output.kills.map((k) => [k.victim.pid, k.coVictimCount])).toEqual([[8812, 2]]);
   });
 
+  // A report pasted from its CPU line (twentieth red team K/07, arm64): a frame of the OOM killer's path, here
+  // with a time, tells that the CPU line is the invoker's; the fast path reads such a frame whole.
+  const fromCpuLine = [
+    'CPU: 8 UID: 0 PID: 1327866 Comm: polars-0 Tainted: G S                 6.14.2-401.asahi.fc42.aarch64+16k #1',
+    'Hardware name: Apple Mac mini (M2 Pro, 2023) (DT)',
+    'Call trace:',
+    ' show_stack+0x30/0x98 (C)',
+    ' dump_header+0x48/0x190',
+    ' oom_kill_process+0x2ac/0x350',
+    ' out_of_memory+0xdc/0x350',
+    ' mem_cgroup_out_of_memory+0x138/0x160',
+    ' try_charge_memcg+0x3fc/0x6c0',
+    'Memory cgroup out of memory: Killed process 1327212 (wrangle) total-vm:8633456kB, anon-rss:2049920kB, file-rss:31008kB, shmem-rss:0kB, UID:0 pgtables:3520kB oom_score_adj:0',
+  ].map((line, i) => `[ 4194.${String(500000 + i)}] ${line}`);
+  LOGS['a report pasted from its CPU line, its frames with a time'] = [
+    ...Array.from({ length: 40 }, (_, i) => noise(i)),
+    ...fromCpuLine,
+    ...Array.from({ length: 40 }, (_, i) => noise(i)),
+  ].join('\n');
+
+  it('takes the CPU line that a frame of the OOM path follows as the invoker on the fast path too', () => {
+    const text = LOGS['a report pasted from its CPU line, its frames with a time'] as string;
+    const fast = scanWith(text, 1 << 16, { widthSampleLines: 0 });
+    expect(fast.output.kills.map((k) => [k.victim.pid, k.trigger?.name, k.trigger?.pid])).toEqual([
+      [1327212, 'polars-0', 1327866],
+    ]);
+  });
+
   it.each(Object.keys(LOGS))('gives what the plain path and parseKernelLog give: %s', (name) => {
     const text = LOGS[name] as string;
     const whole = parseKernelLog(text, { file: 'x.log' });
