@@ -46,17 +46,19 @@ const JOURNAL_MESSAGE_FIELD = /^MESSAGE=/;
 // RFC 5424 syslog (rsyslog's RSYSLOG_SyslogProtocol23Format): `<4>1 <time> <host> <app> <procid> <msgid> <data> `.
 const RFC5424_SYSLOG =
   /^<\d{1,3}>1 (\S{1,64}) (\S{1,255}) (\S{1,48}) \S{1,128} \S{1,32} (?:-|(?:\[[^\]]{0,2048}\])+) ?/;
-// `journalctl -k -o short-monotonic`: the boot time, then the host and `kernel:` as in syslog.
+// `journalctl -k -o short-monotonic`: the boot time, then the host and `kernel:` as in syslog, or `kernel:` alone
+// (`--no-hostname`: `[ 1420.105100] kernel: …`, systemd/systemd#36434).
 // `-o short-delta` adds the time since the record before (`[36586.672331 <    0.000005 >] `; spaces on the first).
 const JOURNAL_MONOTONIC =
-  /^\[ *(\d+)\.(\d{1,9})(?: < *\d+\.\d{1,9} >| *)\] ([A-Za-z0-9][\w.-]{0,252}) kernel: ?/;
+  /^\[ *(\d+)\.(\d{1,9})(?: < *\d+\.\d{1,9} >| *)\] (?:([A-Za-z0-9][\w.-]{0,252}) )?kernel: ?/;
 // `journalctl -k --no-hostname`: the syslog stamp, then `kernel:` alone.
 const SYSLOG_NO_HOST = /^(\S{1,12} {1,2}\d{1,2} \d\d:\d\d:\d\d(?:\.\d{1,9})?) kernel: ?/;
-// `journalctl -o short-full`: `Sat 2026-12-05 16:23:08 UTC host kernel: `.
+// `journalctl -o short-full`: `Sat 2026-12-05 16:23:08 UTC host kernel: `, no host with `--no-hostname`.
+// `-o short-unix`: seconds since the epoch, then the host (none with `--no-hostname`) and the writer. Without the
+// host, `kernel:` is the writer: no host ends in a colon (else the message's `CPU:` would be the writer).
 const JOURNAL_FULL =
-  /^\S{1,12} (\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d(?:\.\d{1,9})?) ([A-Z]{1,6}|[+-]\d{4}) (\S{1,255}) ([^\s:[]{1,64})(?:\[\d{1,10}\])?: ?/;
-// `journalctl -o short-unix`: seconds since the epoch, then the host (none with `--no-hostname`) and the writer.
-const JOURNAL_UNIX = /^(\d{9,11}\.\d{1,9}) (?:(\S{1,255}) )?([^\s:[]{1,64})(?:\[\d{1,10}\])?: ?/;
+  /^\S{1,12} (\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d(?:\.\d{1,9})?) ([A-Z]{1,6}|[+-]\d{4}) (?:(?!kernel:)(\S{1,255}) )?([^\s:[]{1,64})(?:\[\d{1,10}\])?: ?/;
+const JOURNAL_UNIX = /^(\d{9,11}\.\d{1,9}) (?:(?!kernel:)(\S{1,255}) )?([^\s:[]{1,64})(?:\[\d{1,10}\])?: ?/;
 // `dmesg --time-format iso`: `2026-12-05T16:23:08,123456+00:00 ` (a comma before the fraction).
 const DMESG_ISO = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d),(\d{1,9})([+-]\d\d:?\d\d) ?/;
 // Talos (`talosctl dmesg`, its console): `<facility>: <level, %7s>: [<RFC 3339 time>]: `, after `<node>: ` with
@@ -82,6 +84,12 @@ const RFC3339_NO_HOST = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?)(Z|[+-]\
 // A syslog template of the tag alone, or of the time of day and the tag (`%timegenerated:::date-hour…%`):
 // `kernel: `, `19:18:21 kernel: `; no date, no host.
 const KERNEL_TAG = /^(?:(\d{1,2}:\d\d:\d\d(?:\.\d{1,9})?) )?kernel: ?/;
+// A time of day alone before the message (`12:00:52 oom-kill:…`, a list's mail, linux-mm 2019): no date, no host,
+// no tag. A clock's values only, a space after it and the message: not a MAC address (`00:11:22:33`), a serial
+// port's `00:05: `, a time glued to a word, a `dmesg -T` date a copy cut inside its time (`08:44:22 2026] `), nor
+// the rest of a syslog stamp whose date a reflow left on the line above (`21:40:40 t6360003 kernel: `).
+const CLOCK_ONLY =
+  /^((?:[01]?\d|2[0-3]):[0-5]\d:(?:[0-5]\d|60)(?:[.,]\d{1,9})?) (?!\d{4}\] |\S{1,255} kernel:)(?= *\S)/;
 // Hypervisor and collector logs put their own fields before a dmesg time (`… Guest: <6>[39291577.009360] …`).
 const EMBEDDED_DMESG = /^[^[]{1,120}(?=\[ *\d+\.\d{1,9}\] )/;
 /** The envelope prefixes, for the in-place copies of record-shape.ts (its test checks that they agree). */
@@ -170,6 +178,7 @@ function mayStartKernelTag(text: string): boolean {
 export const RFC3339_UNTAGGED: Prefix = { pattern: RFC3339_NO_TAG, mayStart: digitFirst };
 export const RFC3339_KERNEL_TAG: Prefix = { pattern: RFC3339_NO_HOST, mayStart: digitFirst };
 export const TAG_ONLY: Prefix = { pattern: KERNEL_TAG, mayStart: mayStartKernelTag };
+export const TIME_OF_DAY: Prefix = { pattern: CLOCK_ONLY, mayStart: digitFirst };
 /** A line that does not start with a bracket but closes one later: fields before a stamp, or a stamp's rest. */
 function bracketClosesLater(text: string): boolean {
   return text.charCodeAt(0) !== OPEN_BRACKET && text.includes('] ');
@@ -224,6 +233,7 @@ export const PREFIXES_BY_FREQUENCY: readonly Prefix[] = [
   RFC3339_KERNEL_TAG,
   RFC3339_UNTAGGED,
   TAG_ONLY,
+  TIME_OF_DAY,
   WALL_CUT,
   DELTA,
   RELTIME,
@@ -311,8 +321,8 @@ function mayStartSource(text: string): boolean {
 }
 
 /**
- * Whether an envelope follows a source that ends at `at`. The tag or a journal field alone may follow only a source
- * that cannot be a word of kernel text: pdsh's host and its space, a line number, a path or a file's name
+ * Whether an envelope follows a source that ends at `at`. The tag, a time of day or a journal field alone may follow
+ * only a source that cannot be a word of kernel text: pdsh's host and its space, a line number, a path or a file's name
  * (`kern.log:kernel: …`); not a bare word (`h:kernel: invoked oom-killer: …`, a comm).
  */
 function envelopeAfter(text: string, at: number): boolean {
@@ -321,7 +331,7 @@ function envelopeAfter(text: string, at: number): boolean {
   if (!mayStartAnyPrefix(rest)) return false;
   const prefix = envelopePrefixOf(rest);
   if (prefix === null || monthTookSource(rest, prefix)) return false;
-  if (prefix !== TAG_ONLY && prefix !== MESSAGE_FIELD) return true;
+  if (prefix !== TAG_ONLY && prefix !== TIME_OF_DAY && prefix !== MESSAGE_FIELD) return true;
   const source = text.slice(0, at);
   return source.endsWith(' ') || /[\d>]:?$|[./]/.test(source);
 }

@@ -12,6 +12,7 @@ import {
   mayStartAnyPrefix,
   PREFIXES_BY_FREQUENCY,
   TAG_ONLY,
+  TIME_OF_DAY,
 } from '../../shared/envelope-prefixes.ts';
 
 const SAMPLE_LINES = readdirSync('test/fixtures/kernel-logs', { recursive: true, encoding: 'utf8' })
@@ -52,6 +53,14 @@ describe('every envelope prefix', () => {
       .tuple(
         fc.constantFrom('', '19:18:21 ', '9:18:21 ', '19:18:21.123 ', '1:1:1 ', 'x ', '119:18:21 '),
         fc.constantFrom('kernel: ', 'kernel:', 'kernel ', 'Kernel: ', 'kernel[1]: '),
+        fc.string({ unit, maxLength: 8 }),
+      )
+      .map((parts) => parts.join('')),
+    // A time of day alone before the message (twenty-first red team N/01), and what only looks like one.
+    fc
+      .tuple(
+        fc.constantFrom('12:00:52', '9:05:00.123', '23:59:60,5', '24:00:00', '00:11:22:33', '1:2:3', ''),
+        fc.constantFrom(' ', '  ', '', ' 2026] '),
         fc.string({ unit, maxLength: 8 }),
       )
       .map((parts) => parts.join('')),
@@ -147,7 +156,7 @@ describe('every envelope prefix', () => {
       /^\^(?:\(\?:<\\d\{1,3\}>\)\?)?(?:\(\?!\S+?\))?\(?\\S\{1,12\}/.test(prefix.pattern.source),
     );
     expect(syslogLike).toHaveLength(5);
-    for (const prefix of [...syslogLike, LOGREAD, TAG_ONLY])
+    for (const prefix of [...syslogLike, LOGREAD, TAG_ONLY, TIME_OF_DAY])
       expect(matchedBy.get(prefix.pattern)).toBeGreaterThan(10);
   });
 });
