@@ -16,6 +16,7 @@ import { mayBeOomText } from './kernel-line.ts';
 import type { LogEntry, RecordSkim } from './log-record.ts';
 import { blankEntry, holdsGluedSyslogRecord, readLogRecord, skimLogRecord } from './log-record.ts';
 import { continuedLiteralQuote, literalContinuation, withoutLiteralClose } from './paste-wrapping.ts';
+import { continuesCutPath, PATH_REST } from './wrapped-path.ts';
 
 export interface ReadOptions {
   /** Set aside, unread, the records that cannot be OOM text. The default; false reads every record. */
@@ -221,6 +222,13 @@ function commRestGlue(open: OpenRecord): string | null {
   return head !== null && ENDS_IN_A_PID.test(head.text.trimEnd()) ? ' ' : null;
 }
 
+/** How the rest of a path an author wrapped after a `/` joins the open kernel line (wrapped-path.ts): with nothing. */
+function pathRestGlue(open: OpenRecord, raw: string, text: string): string | null {
+  if (!(open.entry?.text ?? open.holder).trimEnd().endsWith('/')) return null;
+  const head = kernelLineOf(open, '/');
+  return head !== null && continuesCutPath(head.text, open.raw, text, raw) ? '' : null;
+}
+
 /**
  * A terminal wraps between any two characters, a space among them: when the rest of a line starts with one
  * beyond the margin the first line has (`order=0,` + ` oom_score_adj=0`), that space is text.
@@ -373,6 +381,7 @@ export class RecordJoiner {
     let glue = key === undefined ? null : keyGlue(open, key);
     if (glue === null && SIZE_REST.test(text)) glue = sizeRestGlue(open);
     if (glue === null && text.startsWith('(')) glue = commRestGlue(open);
+    if (glue === null && PATH_REST.test(text)) glue = pathRestGlue(open, raw, text);
     // A mail client's reflow glued the next syslog record onto this rest: it says so whatever the rest of the paste.
     const reflowed = glue === null && open.enveloped && holdsGluedSyslogRecord(text);
     const mostEnveloped = this.enveloped * 2 > this.records;

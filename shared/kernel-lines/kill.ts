@@ -177,11 +177,12 @@ export function isKernelKillStart(message: string | null): boolean {
 }
 
 /**
- * `N (com…` or `N ...`, then the quotes that close the paste's text (`"`, `",`, a backtick). The space after the
- * digits shows the pid whole: digits that end the line, or that a cut mark follows at once, may be cut
- * themselves (`cut -c`, a terminal, a pager: `Killed process 14639` of 1463994), so they give no pid.
+ * `N (com…` (or `N(com…`, glued) or `N ...`, then the quotes that close the paste's text (`"`, `",`, a backtick).
+ * The space or parenthesis after the digits shows the pid whole: digits that end the line, or that a cut mark
+ * follows at once, may be cut themselves (`cut -c`, a terminal, a pager: `Killed process 14639` of 1463994), so
+ * they give no pid.
  */
-const CUT_KILL = /^(\d+)(?: \([^)]{0,15}(?:\.\.\.|…)?| (?:\.\.\.|…))(?:[`"']+,?)?$/;
+const CUT_KILL = /^(\d+)(?: ?\([^)]{0,15}(?:\.\.\.|…)?| (?:\.\.\.|…))(?:[`"']+,?)?$/;
 
 /** A kill line cut at or inside the comm: the pid, no name, no values. */
 function cutKill(message: string | null, rest: string): KillLine | null {

@@ -91,7 +91,8 @@ export function commEnd(text: string, start: number, markers: readonly string[])
 
 /**
  * `<pid> (<comm>)<after>`, where one of `after` (each starting with `)`) closes the comm. Spaces around the pid
- * may come in runs (a paste's alignment: `Killed process  532 (kodi.bin)`); the comm's own are its own.
+ * may come in runs (a paste's alignment: `Killed process  532 (kodi.bin)`) or be missing (`Killed process
+ * 25507(oom01)`, a mail on linux-mm); the comm's own are its own.
  */
 export function pidAndComm(
   rest: string,
@@ -104,12 +105,12 @@ export function pidAndComm(
   return { pid: head.pid, name: rest.slice(head.commStart, close), tail: rest.slice(close + 1) };
 }
 
-/** `<pid> (`: the pid, spaces around it allowed, and where the text in parentheses starts. */
+/** `<pid> (` or `<pid>(`: the pid, spaces around it allowed, and where the text in parentheses starts. */
 function pidBeforeParenthesis(rest: string): { pid: number; commStart: number } | null {
-  const space = rest.indexOf(' (');
-  if (space <= 0) return null;
-  const pid = rest.slice(0, space).trim();
-  return DIGITS.test(pid) ? { pid: Number(pid), commStart: space + 2 } : null;
+  const open = rest.indexOf('(');
+  if (open <= 0) return null;
+  const pid = rest.slice(0, open).trim();
+  return DIGITS.test(pid) ? { pid: Number(pid), commStart: open + 1 } : null;
 }
 
 /**

@@ -209,6 +209,25 @@ const LINES: RealLine<'kill'>[] = [
       },
     },
   },
+  {
+    source:
+      'test/fixtures/kernel-logs/corpus/227-lkml-qp-time-of-day-prefix-quoted-kill-pid-glued-to-comm.log (linux-mm, Qian Cai, 2019-09-06: the pid glued to its comm, red team 21 N/01)',
+    line: 'Out of memory: Killed process 25507(oom01) total-vm:6324780kB, anon-rss:5647168kB, file-rss:0kB, shmem-rss:0kB,UID:0 pgtables:11395072kB oom_score_adj:0',
+    expected: {
+      message: 'Out of memory',
+      pid: 25507,
+      name: 'oom01',
+      fields: {
+        'total-vm': 6324780,
+        'anon-rss': 5647168,
+        'file-rss': 0,
+        'shmem-rss': 0,
+        UID: 0,
+        pgtables: 11395072,
+        oom_score_adj: 0,
+      },
+    },
+  },
 ];
 
 describeRealLines('kill', LINES);

@@ -12,6 +12,12 @@ const LINES: RealLine<'reaped'>[] = [
     line: 'oom_reaper: unable to reap pid:7558 (a.out)',
     expected: { pid: 7558, name: 'a.out' },
   },
+  {
+    source:
+      'test/fixtures/kernel-logs/corpus/227-lkml-qp-time-of-day-prefix-quoted-kill-pid-glued-to-comm.log (linux-mm, Qian Cai, 2019-09-06: the pid glued to its comm, red team 21 N/01)',
+    line: 'oom_reaper: reaped process 25507(oom01), now anon-rss:5647452kB, file-rss:0kB, shmem-rss:0kB',
+    expected: { pid: 25507, name: 'oom01', left: 'anon-rss:5647452kB, file-rss:0kB, shmem-rss:0kB' },
+  },
 ];
 
 describeRealLines('reaped', LINES);

@@ -1,0 +1,62 @@
+/**
+ * An author's hand wrap inside a cgroup path. No kernel line ends in a `/`, but a summary a writer wrapped by hand
+ * may (`…,task_memcg=/user.slice/user-1000.slice/` then `  user@1000.service/app.slice/…,task=chrome,pid=…`), and
+ * so may a `Task in` line (`Task in /docker/` then `  0f2b…bd53 killed as a result of limit of …`). The next line
+ * goes on with the path when it is the path's rest, without a space, and either goes on with what the kernel prints
+ * after that path (the summary's next key, `killed as a result of limit of`) or is indented more than the line it
+ * continues, as a writer indents a wrapped line's rest. It joins with nothing: a path has no space.
+ */
+
+/**
+ * A line that may be the rest of a path: a segment first (not a writer's `...`), then the rest of the path, and
+ * nothing, or the summary's next key (group 1), or what the kernel prints after a `Task in` line's cgroup (group 2).
+ */
+export const PATH_REST =
+  /^[^\s,/.\u2026][^\s,]*(?:(,(?:\s?[a-z_]+=.*)?)|( killed as a result of limit of \S.*| are going to be killed.*))?$/;
+
+const SUMMARY = 'oom-kill:';
+/** The summary's values that are paths. */
+const SUMMARY_PATH_KEYS = ['oom_memcg=/', 'task_memcg=/', 'cpuset=/'];
+const LIMIT_OF = ' killed as a result of limit of ';
+
+/** The margin before a line's text: indentation and e-mail quote marks. */
+const INDENT = /^[ \t>]*/;
+
+function indentOf(raw: string): number {
+  return INDENT.exec(raw)?.[0].length ?? 0;
+}
+
+/**
+ * Whether `rest` (a line's text, `restRaw` the line) goes on with the path that the kernel line `head` (`headRaw`
+ * its first line) ends in, cut after a `/`.
+ */
+export function continuesCutPath(head: string, headRaw: string, rest: string, restRaw: string): boolean {
+  const text = head.trimEnd();
+  if (!text.endsWith('/')) return false;
+  const m = PATH_REST.exec(rest.trim());
+  if (m === null) return false;
+  const cut = cutPathOf(text);
+  if (cut === null) return false;
+  const [, summaryNext, taskNext] = m;
+  // What follows the path must be what the kernel prints after this one; the limit's cgroup ends its line.
+  const next = cut === 'summary' ? summaryNext : cut === 'task' ? taskNext : undefined;
+  const other = cut === 'summary' ? taskNext : cut === 'task' ? summaryNext : (summaryNext ?? taskNext);
+  if (other !== undefined) return false;
+  return next !== undefined || indentOf(restRaw) > indentOf(headRaw);
+}
+
+/**
+ * Which path the kernel line ends in: a summary's (`task_memcg=/…/`), a `Task in` line's victim cgroup (or the
+ * group line's, `Tasks in /…/`), its limit's cgroup; null for any other text.
+ */
+function cutPathOf(text: string): 'summary' | 'task' | 'limit' | null {
+  if (text.includes(SUMMARY)) {
+    const value = text.slice(Math.max(text.lastIndexOf(','), text.lastIndexOf(' ')) + 1);
+    return SUMMARY_PATH_KEYS.some((key) => value.startsWith(key)) ? 'summary' : null;
+  }
+  const space = text.lastIndexOf(' ');
+  if (text.charCodeAt(space + 1) !== 0x2f) return null;
+  const before = text.slice(0, space + 1);
+  if (before.endsWith('Task in ') || before.endsWith('Tasks in ')) return 'task';
+  return before.endsWith(LIMIT_OF) && before.includes('Task in /') ? 'limit' : null;
+}
