@@ -21,6 +21,7 @@ import {
   RFC3339_KERNEL_TAG,
   RFC3339_UNTAGGED,
   TAG_ONLY,
+  TIME_OF_DAY,
   matchOf,
   mayStartAnyPrefix,
   mayStartSyslog,
@@ -41,9 +42,11 @@ import {
   WALL_CUT,
 } from './envelope-prefixes.ts';
 import { jsonObjectOf } from './json-object.ts';
+import { mayBeOomText } from './kernel-line.ts';
 import { flatKmsgRecord, type FlatKmsgRecord } from './kmsg-record.ts';
 import { withoutPasteWrapping } from './paste-wrapping.ts';
 import { hostOfStream, isJsonObject, printedLogEvent, type PrintedLogEvent } from './printed-log-event.ts';
+import { oomStringsOf, type HeldString } from './record-strings.ts';
 import { streamCarriesKernelLog } from './stream-name.ts';
 
 // Where the parser's readers and record-shape's test have always found them.
@@ -67,6 +70,11 @@ export interface LogEntry {
   fromKernel: boolean;
   /** Whether any envelope prefix was found (pasted logs: a line without one continues the line above). */
   enveloped: boolean;
+  /**
+   * The lines of a record that holds several: a JSON record with no message key that several strings of OOM text
+   * are in (recordWithoutMessage). Its own text is theirs joined by newlines; splitGluedRecords gives them.
+   */
+  more?: LogEntry[];
 }
 
 const KMSG_DICTIONARY = /^ [A-Z][A-Z0-9_]*=/;
@@ -118,11 +126,24 @@ export const RECORD_MESSAGE_KEYS = ['msg', 'message', 'MESSAGE', 'log'];
 const HOST_KEYS = ['host', '_HOSTNAME', 'hostname', 'HOSTNAME', 'HOST'];
 const IDENT_KEYS = ['ident', 'SYSLOG_IDENTIFIER', 'syslog_identifier', 'PROGRAM'];
 const TRANSPORT_KEYS = ['_TRANSPORT'];
+/** The keys whose strings takeRecordFields reads as the record's fields. */
+const RECORD_FIELD_KEYS: ReadonlySet<string> = new Set([...HOST_KEYS, ...IDENT_KEYS, ...TRANSPORT_KEYS]);
 
 /** Fluent Bit records: kmsg `{priority, sequence, sec, usec, msg}`, systemd `{MESSAGE, …}`, Container Insights `{host, ident, message}`. */
 function fromJsonRecord(record: Record<string, unknown>, entry: LogEntry): string | null {
   const message = stringField(record, RECORD_MESSAGE_KEYS);
   if (message === null) return null;
+  takeRecordFields(record, entry);
+  // A kmsg record's `msg` may carry dictionary lines (`\n SUBSYSTEM=…`) after the text, in which the kernel
+  // escapes a newline as `\x0a`. journald turns that escape back into a newline: its text is taken whole, so
+  // a comm renamed (prctl) to hold a newline reads intact.
+  if (typeof record.sec !== 'number') return message;
+  const newline = message.indexOf('\n');
+  return newline < 0 ? message : message.slice(0, newline);
+}
+
+/** What a record says of its message, whichever key holds it: its times, sequence, host and writer. */
+function takeRecordFields(record: Record<string, unknown>, entry: LogEntry): void {
   entry.enveloped = true;
   if (typeof record.sec === 'number') {
     const usec = typeof record.usec === 'number' ? record.usec : 0;
@@ -141,12 +162,6 @@ function fromJsonRecord(record: Record<string, unknown>, entry: LogEntry): strin
   const ident = stringField(record, IDENT_KEYS);
   const transport = stringField(record, TRANSPORT_KEYS);
   entry.fromKernel = transport === 'kernel' || ident === null || ident === 'kernel';
-  // A kmsg record's `msg` may carry dictionary lines (`\n SUBSYSTEM=…`) after the text, in which the kernel
-  // escapes a newline as `\x0a`. journald turns that escape back into a newline: its text is taken whole, so
-  // a comm renamed (prctl) to hold a newline reads intact.
-  if (typeof record.sec !== 'number') return message;
-  const newline = message.indexOf('\n');
-  return newline < 0 ? message : message.slice(0, newline);
 }
 
 /**
@@ -260,7 +275,7 @@ function stripCollector(text: string, entry: LogEntry, sourcedOnce = false): str
   m = matchOf(MONOTONIC, text);
   if (m !== null) {
     entry.kernelTime = Number(`${m[1]}.${m[2]}`);
-    entry.host = hostOf(m[3] as string);
+    entry.host = m[3] === undefined ? null : hostOf(m[3]);
     return text.slice(m[0].length);
   }
   m = matchOf(RFC5424, text);
@@ -307,7 +322,7 @@ function stripCollector(text: string, entry: LogEntry, sourcedOnce = false): str
     const utc = m[3] === 'UTC' || m[3] === 'GMT' || m[3] === '+0000';
     entry.wallTime = utc ? isoOrNull(`${m[1]}T${m[2]}Z`) : null;
     if (!utc) entry.stamp = `${m[1]} ${m[2]} ${m[3]}`;
-    entry.host = hostOf(m[4] as string);
+    entry.host = m[4] === undefined ? null : hostOf(m[4]);
     entry.fromKernel = m[5] === 'kernel';
     return text.slice(m[0].length);
   }
@@ -363,7 +378,8 @@ function stripCollector(text: string, entry: LogEntry, sourcedOnce = false): str
     if (m[3] !== undefined) entry.host = hostOf(m[3]);
     return text.slice(m[0].length);
   }
-  m = matchOf(TAG_ONLY, text);
+  // The tag, after the time of day or alone; or the time of day alone: the stamp as printed, no clock.
+  m = matchOf(TAG_ONLY, text) ?? matchOf(TIME_OF_DAY, text);
   if (m !== null) {
     entry.stamp = m[1] ?? null;
     return text.slice(m[0].length);
@@ -497,28 +513,101 @@ function readRecord(raw: string, asPage: boolean, carried = false): LogEntry | n
   }
 
   const entry = blankEntry(line);
-  let text = line;
   const record = jsonRecordOf(line);
   if (record !== null) {
     const inner = fromJsonRecord(record, entry);
-    if (inner === null) return null;
-    // kmsg and journald records carry the kernel's text as printed: there is no prefix to look for.
-    if (textAsPrinted(record)) return finishEntry(entry, inner);
-    // A record whose message is a record: a collector that shipped another's JSON lines (`{"log":"{\"priority\":…}"}`).
-    const nested = carried || !isJsonObject(inner) ? null : readRecord(inner, false, true);
-    if (nested !== null) return carriedBy(nested, entry);
-    text = inner;
+    return inner === null ? recordWithoutMessage(record, line) : messageEntry(record, inner, entry, carried);
   }
-  // No stage takes anything off a text that no prefix may match.
-  if (mayStartAnyPrefix(text)) {
-    for (const stage of STAGES) {
-      const rest = stage(text, entry);
-      if (rest === null) continue;
-      entry.enveloped = true;
-      text = rest;
-    }
-  }
+  const text = withoutPrefixes(line, entry);
   return entry.enveloped || asPage ? finishEntry(entry, text) : withoutEnvelope(raw, entry, text);
+}
+
+/** The text without the envelope prefixes it starts with (STAGES), what they say taken into the entry. */
+function withoutPrefixes(text: string, entry: LogEntry): string {
+  // No stage takes anything off a text that no prefix may match.
+  if (!mayStartAnyPrefix(text)) return text;
+  let rest = text;
+  for (const stage of STAGES) {
+    const after = stage(rest, entry);
+    if (after === null) continue;
+    entry.enveloped = true;
+    rest = after;
+  }
+  return rest;
+}
+
+/** The entry of a JSON record's message `inner`, the entry holding what the record says of it (fromJsonRecord). */
+function messageEntry(
+  record: Record<string, unknown>,
+  inner: string,
+  entry: LogEntry,
+  carried: boolean,
+): LogEntry {
+  // kmsg and journald records carry the kernel's text as printed: there is no prefix to look for.
+  if (textAsPrinted(record)) return finishEntry(entry, inner);
+  // A record whose message is a record: a collector that shipped another's JSON lines (`{"log":"{\"priority\":…}"}`).
+  const nested = carried || !isJsonObject(inner) ? null : readRecord(inner, false, true);
+  if (nested !== null) return carriedBy(nested, entry);
+  return finishEntry(entry, withoutPrefixes(inner, entry));
+}
+
+/**
+ * A JSON record with no message key the readers know (RECORD_MESSAGE_KEYS): a log tool's or a program's document
+ * (record-strings.ts). Each string in it that holds OOM text is a line of its own, in the order of the document:
+ * the message of the object that holds it (heldLines); with several, their record (`more`). A record whose OOM
+ * text is in no string (a key) is read as the line it is, so that what no recognizer reads of it is drift. Null
+ * for a record with no OOM text at all, as before. Only such records pay for the walk: Fluent Bit's have a
+ * message key.
+ */
+function recordWithoutMessage(record: Record<string, unknown>, line: string): LogEntry | null {
+  const lines = oomStringsOf(record).flatMap(heldLines);
+  if (lines.length === 0) {
+    if (!mayBeOomText(line)) return null;
+    const entry = blankEntry(line);
+    entry.enveloped = true;
+    return finishEntry(entry, line);
+  }
+  if (lines.length === 1) return lines[0] as LogEntry;
+  const entry = blankEntry(lines.map((held) => held.text).join('\n'));
+  entry.enveloped = true;
+  entry.fromKernel = lines.some((held) => held.fromKernel);
+  entry.more = lines;
+  return entry;
+}
+
+/**
+ * The lines of a string of OOM text in a record: the message of the object that holds it, when it is that object's
+ * message (as fromJsonRecord reads it); else each of its lines that holds OOM text, read as a line of its own,
+ * which the object carries (its time, host and writer: takeRecordFields). A string in an array has no carrier;
+ * one of those fields is none.
+ */
+function heldLines({ holder, key, text }: HeldString): LogEntry[] {
+  // What a record says of its text is no text (a host `oom-node-1`, a writer `oom-watcher`).
+  if (key !== null && RECORD_FIELD_KEYS.has(key)) return [];
+  const carrier = blankEntry('');
+  if (!Array.isArray(holder)) {
+    const record = holder as Record<string, unknown>;
+    const inner = key !== null && messageKeyOf(record) === key ? fromJsonRecord(record, carrier) : null;
+    if (inner !== null) return linesOf(messageEntry(record, inner, carrier, true));
+    takeRecordFields(record, carrier);
+  }
+  const lines: LogEntry[] = [];
+  for (const piece of text.split('\n')) {
+    const entry = mayBeOomText(piece) ? readRecord(piece, false, true) : null;
+    if (entry !== null) lines.push(...linesOf(carriedBy(entry, carrier)));
+  }
+  return lines;
+}
+
+/** The key of a record's message: the first of RECORD_MESSAGE_KEYS that holds a string (stringField). */
+function messageKeyOf(record: Record<string, unknown>): string | null {
+  for (const key of RECORD_MESSAGE_KEYS) if (typeof record[key] === 'string') return key;
+  return null;
+}
+
+/** The lines of an entry: its own, or those of its record (`more`), each carried by it (carriedBy). */
+function linesOf(entry: LogEntry): LogEntry[] {
+  return entry.more === undefined ? [entry] : entry.more.map((line) => carriedBy({ ...line }, entry));
 }
 
 /**
@@ -687,10 +776,13 @@ function syslogStarts(entry: LogEntry): number[] {
 
 /**
  * The records that a paste glued into one line, each read on its own, or the entry alone: a record with a
- * kernel time may have others glued on at their dmesg times, a syslog record at their syslog stamps. (A choice
- * of victim glued to its kill line is read apart by the assembler, which alone knows it reads a kill line.)
+ * kernel time may have others glued on at their dmesg times, a syslog record at their syslog stamps; and the lines
+ * of a JSON record that holds several (`more`). (A choice of victim glued to its kill line is read apart by the
+ * assembler, which alone knows it reads a kill line.)
  */
 export function splitGluedRecords(entry: LogEntry): LogEntry[] {
+  // A JSON record's several lines (recordWithoutMessage), each of which a paste may have glued records into.
+  if (entry.more !== undefined) return linesOf(entry).flatMap(splitGluedRecords);
   const starts = gluedRecordStarts(entry);
   if (starts === null) return [entry];
   const text = entry.text;
@@ -708,7 +800,8 @@ export interface RecordSkim {
   /** Whether the entry readLogRecord returns has `enveloped` set. */
   enveloped: boolean;
   /**
-   * A text that holds the entry's `text`: a JSON record's message, else the line (the envelope comes off its
+   * A text that holds the entry's `text`: a JSON record's message (the entry's own text, for a record with no
+   * message key: recordWithoutMessage), else the line (the envelope comes off its
    * front, a CR off its end; colour codes, a byte-order mark, indentation, e-mail quoting and paste wrapping are
    * already out).
    */
@@ -739,7 +832,11 @@ function skimRecord(raw: string, asPage: boolean, carried = false): RecordSkim |
   const record = jsonRecordOf(line);
   if (record !== null) {
     const message = stringField(record, RECORD_MESSAGE_KEYS);
-    if (message === null) return null;
+    if (message === null) {
+      // Read in full: only a record with no message key pays for it (recordWithoutMessage).
+      const entry = recordWithoutMessage(record, line);
+      return entry === null ? null : { enveloped: true, holder: entry.text };
+    }
     const nested =
       textAsPrinted(record) || carried || !isJsonObject(message) ? null : skimRecord(message, false, true);
     return nested === null ? { enveloped: true, holder: message } : carriedSkim(nested);

@@ -6,6 +6,7 @@
  *
  * The line must hold no escape character (ESC): colour codes come off a line before its envelope is read.
  */
+import { mayBeOomText } from './kernel-line.ts';
 import { CALL_TRACE_FRAME } from './kernel-lines/report-context.ts';
 
 /** `enveloped`: a record with an envelope; `no-record`: skimLogRecord returns null; `unknown`: not told. */
@@ -295,7 +296,9 @@ function valueEnd(text: string, at: number, end: number): number {
 
 /**
  * A record JSON.parse reads to an object: `enveloped` when the last value of one of its message keys is a
- * string, `no-record` when none is; `unknown` for any other JSON (spaces, nesting, keys with escapes) or text.
+ * string, `no-record` when none is and the line holds no OOM text (else its strings, or the line, are read as
+ * lines: recordWithoutMessage in log-record.ts; the escapes allowed here hide none); `unknown` for any other JSON
+ * (spaces, nesting, keys with escapes) or text.
  */
 function jsonShape(text: string, start: number, end: number): LineShape {
   if (text.charCodeAt(end - 1) !== CLOSE_BRACE) return 'unknown';
@@ -322,7 +325,8 @@ function jsonShape(text: string, start: number, end: number): LineShape {
       continue;
     }
     if (next !== CLOSE_BRACE || at !== end - 1) return 'unknown';
-    return messages === 0 ? 'no-record' : 'enveloped';
+    if (messages !== 0) return 'enveloped';
+    return mayBeOomText(text.slice(start, end)) ? 'unknown' : 'no-record';
   }
 }
 

@@ -250,6 +250,87 @@ describe('wrapped lines of a paste', () => {
     expectSameResults(lines.join('\n'), [1, 8192]);
   });
 
+  it('join the rest of a summary’s path an author wrapped after a `/`, indented or going on with the summary (red team 21 L/02)', () => {
+    const lines = [
+      '```',
+      'systemd-oomd invoked oom-killer: gfp_mask=0x140cca(...), order=0, oom_score_adj=-900',
+      'oom-kill:constraint=CONSTRAINT_NONE,nodemask=(null),cpuset=systemd-oomd.service,',
+      '  mems_allowed=0,global_oom,task_memcg=/user.slice/user-1000.slice/',
+      '  user@1000.service/app.slice/workstation-herdr-server.service,task=chrome,pid=3670881',
+      'Out of memory: Killed process 3670881 (chrome) ... oom_score_adj:300',
+      "workstation-herdr-server.service: Failed with result 'oom-kill'",
+      '```',
+    ];
+    expect(texts(lines)[2]).toBe(
+      'oom-kill:constraint=CONSTRAINT_NONE,nodemask=(null),cpuset=systemd-oomd.service,mems_allowed=0,global_oom,task_memcg=/user.slice/user-1000.slice/user@1000.service/app.slice/workstation-herdr-server.service,task=chrome,pid=3670881',
+    );
+    const [event] = parseKernelLog(lines.join('\n')).events;
+    expect(event).toMatchObject({
+      victim: { pid: 3670881, name: 'chrome', oomScoreAdj: 300 },
+      cgroup: {
+        oom: null,
+        task: '/user.slice/user-1000.slice/user@1000.service/app.slice/workstation-herdr-server.service',
+      },
+      complete: true,
+    });
+    expectSameResults(lines.join('\n'), [1, 8192]);
+  });
+
+  it('join a kubepods path wrapped after a `/`, so the pod and container stay (red team 21 L/02, its class)', () => {
+    // Corpus 63's summary, wrapped by hand inside its task_memcg path.
+    const lines = [
+      'oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=cri-containerd-f69706726f784bfb90a8a6378a41d684f1ed23508ef32ba586e477509f121867.scope,mems_allowed=0,',
+      '  oom_memcg=/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod233b806c_04ce_433c_9e64_cf4c323e6c16.slice,',
+      '  task_memcg=/kubepods.slice/kubepods-burstable.slice/',
+      '    kubepods-burstable-pod233b806c_04ce_433c_9e64_cf4c323e6c16.slice/',
+      '    cri-containerd-f69706726f784bfb90a8a6378a41d684f1ed23508ef32ba586e477509f121867.scope,task=python,pid=988370,uid=0',
+      'Memory cgroup out of memory: Killed process 988370 (python) total-vm:9783776kB, anon-rss:95724kB, file-rss:3268kB, shmem-rss:0kB, UID:0 pgtables:240kB oom_score_adj:995',
+    ];
+    const [event] = parseKernelLog(lines.join('\n')).events;
+    expect(event).toMatchObject({
+      limitScope: 'pod',
+      cgroup: {
+        task: '/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod233b806c_04ce_433c_9e64_cf4c323e6c16.slice/cri-containerd-f69706726f784bfb90a8a6378a41d684f1ed23508ef32ba586e477509f121867.scope',
+      },
+      pod: { uid: '233b806c-04ce-433c-9e64-cf4c323e6c16', qos: 'burstable' },
+      container: {
+        id: 'f69706726f784bfb90a8a6378a41d684f1ed23508ef32ba586e477509f121867',
+        runtime: 'containerd',
+      },
+      complete: true,
+    });
+    expectSameResults(lines.join('\n'), [1, 8192]);
+  });
+
+  it('join a `Task in` line’s paths wrapped after a `/` by hand (red team 21 L/02, its class; corpus 05’s line)', () => {
+    const lines = [
+      'Task in /docker/',
+      '  0f2b3fcdd2578165ea77266cdc7b1ad43e75877b0ac1889ecda30a78cb78bd53 killed as a result of limit of /docker/',
+      '  0f2b3fcdd2578165ea77266cdc7b1ad43e75877b0ac1889ecda30a78cb78bd53',
+      'memory: usage 524288kB, limit 524288kB, failcnt 77',
+    ];
+    expect(texts(lines)).toEqual([
+      'Task in /docker/0f2b3fcdd2578165ea77266cdc7b1ad43e75877b0ac1889ecda30a78cb78bd53 killed as a result of limit of /docker/0f2b3fcdd2578165ea77266cdc7b1ad43e75877b0ac1889ecda30a78cb78bd53',
+      'memory: usage 524288kB, limit 524288kB, failcnt 77',
+    ]);
+    expectSameResults(lines.join('\n'), [1, 8192]);
+  });
+
+  it('join no line after a path cut at a `/` that neither is indented nor goes on with the kernel’s line', () => {
+    const lines = [
+      'oom-kill:constraint=CONSTRAINT_NONE,nodemask=(null),cpuset=/,mems_allowed=0,global_oom,task_memcg=/user.slice/',
+      'thanks',
+      'oom-kill:constraint=CONSTRAINT_NONE,nodemask=(null),cpuset=/,mems_allowed=0,global_oom,task_memcg=/user.slice/',
+      '  see the log below',
+      'oom-kill:constraint=CONSTRAINT_NONE,nodemask=(null),cpuset=/,mems_allowed=0,global_oom,task_memcg=/user.slice/',
+      '  ...',
+      'Task in /docker/',
+      'abc',
+    ];
+    expect(texts(lines)).toEqual(lines.map((line) => line.trim()));
+    expectSameResults(lines.join('\n'), [1, 8192]);
+  });
+
   it('join the quoted rest of a quoted kill line and summary, and no unquoted line (red team B/09, C/14)', () => {
     const lines = [
       '> oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=test,',
@@ -902,13 +983,24 @@ function jsonString(text: string, escapeEvery: number): string {
 }
 
 type Envelope =
-  'dmesg' | 'dmesg -T' | 'journalctl' | 'journalctl other' | 'kmsg' | 'kmsg json' | 'insights json' | 'bare';
+  | 'dmesg'
+  | 'dmesg -T'
+  | 'journalctl'
+  | 'journalctl other'
+  | 'journalctl monotonic'
+  | 'time of day'
+  | 'kmsg'
+  | 'kmsg json'
+  | 'insights json'
+  | 'bare';
 
 const ENVELOPES: Envelope[] = [
   'dmesg',
   'dmesg -T',
   'journalctl',
   'journalctl other',
+  'journalctl monotonic',
+  'time of day',
   'kmsg',
   'kmsg json',
   'insights json',
@@ -934,6 +1026,11 @@ function envelope(
       return `${clock} ip-10-0-3-54 kernel: ${text}`;
     case 'journalctl other':
       return `${clock} ip-10-0-3-54 systemd-oomd[812]: ${text}`;
+    // `journalctl -o short-monotonic --no-hostname`, and a time of day alone (twenty-first red team L/03, N/01).
+    case 'journalctl monotonic':
+      return `[${`${whole}.${String(micros).padStart(6, '0')}`.padStart(12)}] kernel: ${text}`;
+    case 'time of day':
+      return `${clock.slice(7)} ${text}`;
     case 'kmsg':
       return `6,${sequence},${whole * 1_000_000 + micros},-;${text}`;
     case 'kmsg json':
@@ -1062,6 +1159,10 @@ describe('the prefilter on generated logs', () => {
           fc.constantFrom(...SAMPLE_LINES),
         )
         .map(([head, tail]) => head + tail),
+      // JSON records with no message key: their strings of OOM text are their lines (twenty-first red team M/05).
+      fc
+        .tuple(fc.constantFrom(...SAMPLE_LINES), fc.constantFrom(...SAMPLE_LINES))
+        .map(([a, b]) => JSON.stringify({ title: a, evidence: [{ payload: { message: b } }, b], n: 1 })),
     );
     fc.assert(
       fc.property(line, (raw) => {

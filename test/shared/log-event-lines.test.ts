@@ -11,6 +11,7 @@ import {
 } from '../../shared/kernel-line.ts';
 import { linesFromLogEvents, mayBeOomLine } from '../../shared/log-event-lines.ts';
 import { readLogRecord, splitGluedRecords } from '../../shared/log-record.ts';
+import type { InputLine } from '../../shared/report-assembler.ts';
 
 const KMSG_RECORD =
   '{"priority":3,"sequence":506,"sec":4194,"usec":691334,"msg":"Memory cgroup out of memory: Killed process 17777 (python3) total-vm:75160kB, anon-rss:65152kB, file-rss:6672kB, shmem-rss:0kB, UID:0 pgtables:184kB oom_score_adj:0"}';
@@ -50,6 +51,22 @@ describe('linesFromLogEvents', () => {
       'node-kernel',
     );
     expect(line?.entry.host).toBe('node-kernel');
+  });
+
+  it('gives each line of a record with no message key the event timestamp and the fallback host (twenty-first red team M/05)', () => {
+    const message = JSON.stringify({
+      title: 'OOMKill detected',
+      payload: { message: 'Out of memory: Killed process 12345 (api) total-vm:4kB' },
+    });
+    const [line] = linesFromLogEvents([{ id: ID, timestamp: 1795359237691, message }], 'node-kernel');
+    expect(splitGluedRecords((line as InputLine).entry)).toMatchObject([
+      { text: 'OOMKill detected', wallTime: '2026-11-22T14:53:57.691Z', host: 'node-kernel' },
+      {
+        text: 'Out of memory: Killed process 12345 (api) total-vm:4kB',
+        wallTime: '2026-11-22T14:53:57.691Z',
+        host: 'node-kernel',
+      },
+    ]);
   });
 
   it('gives each line the wall time of its own event when times change within the batch', () => {

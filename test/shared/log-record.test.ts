@@ -710,6 +710,132 @@ describe('readLogRecord: syslog templates without a date, a host or a tag (ninth
   });
 });
 
+describe('readLogRecord: a monotonic time or a time of day alone before the message (twenty-first red team L/03, N/01)', () => {
+  // journalctl -o short-monotonic --no-hostname (a Python fixture's journal_oom.log, corpus 224).
+  const monotonic = [
+    '[ 1420.105100] kernel: sysadmin-worker invoked oom-killer: gfp_mask=0x1100cca(GFP_HIGHUSER_MOVABLE), order=0, oom_score_adj=0',
+    '[ 1420.105115] kernel: CPU: 3 PID: 8410 Comm: sysadmin-worker Not tainted 6.8.0-sysadmin #1',
+    '[ 1420.105135] kernel:  oom_kill_process+0x102/0x240',
+    '[ 1420.105160] kernel: [  pid  ]   uid  tgid total_vm      rss pgtables_bytes swapents oom_score_adj name',
+    '[ 1420.105180] kernel: [   8410]  1001  8410   240000    35000      1843200        0             0 sysadmin-worker',
+    '[ 1420.105190] kernel: [   8492]  1001  8492  1048576   917504      8388608        0             0 python3',
+    '[ 1420.105210] kernel: Out of memory: Killed process 8492 (python3) total-vm:4194304kB, anon-rss:3670016kB, file-rss:2048kB, shmem-rss:0kB, UID:1001 pgtables:8192kB oom_score_adj:0',
+    '[ 1420.105220] kernel: oom_reaper: reaped process 8492 (python3), now anon-rss:0kB, file-rss:0kB, shmem-rss:0kB',
+  ];
+
+  it('journalctl -o short-monotonic --no-hostname: the boot time, then `kernel:` with no host', () => {
+    expect(readLogRecord(monotonic[0] as string)).toMatchObject({
+      text: 'sysadmin-worker invoked oom-killer: gfp_mask=0x1100cca(GFP_HIGHUSER_MOVABLE), order=0, oom_score_adj=0',
+      kernelTime: 1420.1051,
+      host: null,
+      fromKernel: true,
+      enveloped: true,
+    });
+    expect(readLogRecord(monotonic[2] as string)).toMatchObject({ text: ' oom_kill_process+0x102/0x240' });
+    expect(readLogRecord(monotonic[3] as string)).toMatchObject({
+      text: '[  pid  ]   uid  tgid total_vm      rss pgtables_bytes swapents oom_score_adj name',
+    });
+    // With the host, as before.
+    expect(readLogRecord('[ 1420.105100] node-1 kernel: x')).toMatchObject({ text: 'x', host: 'node-1' });
+  });
+
+  it('--no-hostname with -o short-full and -o short-unix: `kernel:` is the writer, never a host', () => {
+    const cpu = 'CPU: 3 PID: 8410 Comm: sysadmin-worker Not tainted 6.8.0-sysadmin #1';
+    expect(readLogRecord(`Sat 2026-12-05 16:23:08 UTC kernel: ${cpu}`)).toMatchObject({
+      text: cpu,
+      wallTime: '2026-12-05T16:23:08.000Z',
+      host: null,
+      fromKernel: true,
+    });
+    expect(readLogRecord(`Sat 2026-12-05 16:23:08 UTC kernel: ${KILL}`)).toMatchObject({ text: KILL });
+    expect(readLogRecord(`1787068905.416344 kernel: ${cpu}`)).toMatchObject({
+      text: cpu,
+      host: null,
+      fromKernel: true,
+    });
+    expect(readLogRecord('1787068905.416344 systemd[1]: Started x')).toMatchObject({ fromKernel: false });
+    expect(readLogRecord(`Sat 2026-12-05 16:23:08 UTC kernel kernel: ${cpu}`)).toMatchObject({
+      text: cpu,
+      host: 'kernel',
+    });
+  });
+
+  it('reads the trigger, its pid and the task rows of such a report', () => {
+    const { events, drift } = parseKernelLog(monotonic.join('\n'));
+    expect(drift).toEqual([]);
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({
+      trigger: { name: 'sysadmin-worker', pid: 8410 },
+      victim: { pid: 8492, name: 'python3', uid: 1001 },
+      kernelTime: 1420.10521,
+      tasks: [
+        { pid: 8492, name: 'python3' },
+        { pid: 8410, name: 'sysadmin-worker' },
+      ],
+    });
+  });
+
+  // linux-mm, Qian Cai, 2019-09-06 (corpus 227): `> > ` quoted lines whose only envelope is the time of day.
+  const clocked = [
+    '> > 12:00:52 oom-kill:constraint=CONSTRAINT_NONE,nodemask=(null),cpuset=/,mems_allowed=0-1,global_oom,task_memcg=/user.slice,task=oom01,pid=25507,uid=0',
+    '> > 12:00:52 irqbalance invoked oom-killer: gfp_mask=0x100cca(GFP_HIGHUSER_MOVABLE), order=0, oom_score_adj=0',
+    '> > 12:00:53 [  25391]     0 25391     2184        0    65536       32             0 oom01',
+    '> > 12:00:53 oom-kill:constraint=CONSTRAINT_NONE,nodemask=(null),cpuset=/,mems_allowed=0-1,global_oom,task_memcg=/system.slice/tuned.service,task=tuned,pid=2629,uid=0',
+    '> > 12:00:54 oom_reaper: reaped process 2629 (tuned), now anon-rss:0kB, file-rss:0kB, shmem-rss:0kB',
+  ];
+
+  it('a time of day alone: the message follows it; the time is kept as the stamp, no clock', () => {
+    expect(readLogRecord(clocked[0] as string)).toMatchObject({
+      text: 'oom-kill:constraint=CONSTRAINT_NONE,nodemask=(null),cpuset=/,mems_allowed=0-1,global_oom,task_memcg=/user.slice,task=oom01,pid=25507,uid=0',
+      stamp: '12:00:52',
+      kernelTime: null,
+      wallTime: null,
+      host: null,
+      enveloped: true,
+    });
+    expect(readLogRecord(clocked[1] as string)).toMatchObject({
+      text: 'irqbalance invoked oom-killer: gfp_mask=0x100cca(GFP_HIGHUSER_MOVABLE), order=0, oom_score_adj=0',
+    });
+    expect(readLogRecord(clocked[2] as string)).toMatchObject({
+      text: '[  25391]     0 25391     2184        0    65536       32             0 oom01',
+      stamp: '12:00:53',
+    });
+    expect(readLogRecord('08:15:02.123456 Out of memory: x')).toMatchObject({
+      text: 'Out of memory: x',
+      stamp: '08:15:02.123456',
+    });
+  });
+
+  it('reads the summaries, the header and the reaper of such lines', () => {
+    const { events, drift } = parseKernelLog(clocked.join('\n'));
+    expect(drift).toEqual([]);
+    expect(events).toHaveLength(2);
+    expect(events[0]).toMatchObject({ victim: { pid: 25507, name: 'oom01' }, constraint: 'system' });
+    expect(events[1]).toMatchObject({
+      victim: { pid: 2629, name: 'tuned' },
+      trigger: { name: 'irqbalance' },
+      cgroup: { task: '/system.slice/tuned.service' },
+    });
+  });
+
+  it('takes no time of day for an envelope where it is no time or no message follows it', () => {
+    for (const text of [
+      'at 12:00:52 the node invoked oom-killer: x',
+      '12:00:52oom-kill:constraint=CONSTRAINT_NONE,task=a,pid=1,uid=0',
+      '00:11:22:33:44:55 Out of memory: x',
+      '25:61:99 Out of memory: x',
+      '123:00:52 Out of memory: x',
+      '00:05: ttyS0 at I/O 0x3f8 (irq = 4, base_baud = 115200) is a 16550A',
+    ]) {
+      expect(readLogRecord(text)).toMatchObject({ text, enveloped: false, stamp: null });
+    }
+    // A `dmesg -T` date that a copy cut inside its time: its year and `]` are no message.
+    expect(readLogRecord('08:44:22 2026] Memory cgroup out of memory: x')).toMatchObject({ stamp: null });
+    // The rest of a syslog stamp whose date a mail's reflow left on the line above (corpus 142): that line goes on.
+    expect(readLogRecord('> 21:40:40 t6360003 kernel: Call Trace:')).toMatchObject({ enveloped: false });
+  });
+});
+
 describe('readLogRecord: a line as a web page showed it (eleventh red team V/01, a blog post on GitHub)', () => {
   // The page's source: syslog records as HTML, every space a `&nbsp;`, several records in one line of source.
   const PAGE =
@@ -753,5 +879,131 @@ describe('readLogRecord: a line as a web page showed it (eleventh red team V/01,
     expect(readLogRecord('Aug 15 12:09:03 host kernel: a &amp; b <b>c</b>')?.text).toBe('a &amp; b <b>c</b>');
     expect(readLogRecord('{"msg":"a &lt;b"}')?.text).toBe('a &lt;b');
     expect(skimLogRecord(PAGE)).toMatchObject({ enveloped: true });
+  });
+});
+
+describe('readLogRecord: a JSON record whose text is under no message key it knows (twenty-first red team M/05)', () => {
+  const LINE = 'Out of memory: Killed process 12345 (api) total-vm:4kB';
+  /** The lines of a record, as the assembler takes them (splitGluedRecords). */
+  const linesOf = (raw: string): LogEntry[] => {
+    const entry = readLogRecord(raw);
+    return entry === null ? [] : splitGluedRecords(entry);
+  };
+  const textsOf = (raw: string): string[] => linesOf(raw).map((line) => line.text);
+
+  it("reads the kill line of a protocol doc's response, two objects deep, with the record's other OOM text (corpus 226)", () => {
+    const raw =
+      '{"protocol_version":1,"request_id":"01J3JA2K3T1M02XH0J4P1JZ4Z8","ok":true,"result":{"explain_version":1,"incident":{"incident_id":"incident-8f32c","severity":3,"state":"open","title":"API restart loop","fingerprint":"restartloop+oom+deploy:api","first_seen_utc":"2026-01-16T11:58:01Z","last_updated_utc":"2026-01-16T12:33:47Z","confidence":0.82},"reasoning":{"summary":"After a deploy, the api service entered a restart loop. Journald shows repeated OOMKills shortly after process start.","confidence_assessment":"High confidence: multiple independent OOMKill indicators across journald and kernel messages.","suggested_next_checks":["Check memory limits for api service (cgroup / container)","Inspect recent deploy diff for memory regression","Confirm node memory pressure and other workloads"],"triggering_rules":[{"rule_id":"linux.service.restartloop","title":"Service restart loop","matched":true},{"rule_id":"linux.kernel.oomkill","title":"OOMKill detected","matched":true}]},"evidence":{"timeline":[{"event_id":"01J3JA2YQJ3V2Q4A6J0H2R5D8T","observed_utc":"2026-01-16T12:01:02Z","source":"journald","event_type":"log","payload":{"version":1,"unit":"api.service","priority":3,"message":"Main process exited, code=killed, status=9/KILL"}},{"event_id":"01J3JA3A0Q8X9P6G8G3N8Q7D5M","observed_utc":"2026-01-16T12:01:03Z","source":"dmesg","event_type":"log","payload":{"version":1,"message":"Out of memory: Killed process 12345 (api) total-vm:..."}}]}},"server_version":"0.1.0"}';
+    const kill = 'Out of memory: Killed process 12345 (api) total-vm:...';
+    // Each string that holds OOM text is a line of its own, in the order of the document.
+    expect(textsOf(raw)).toEqual([
+      'restartloop+oom+deploy:api',
+      'After a deploy, the api service entered a restart loop. Journald shows repeated OOMKills shortly after process start.',
+      'High confidence: multiple independent OOMKill indicators across journald and kernel messages.',
+      'Check memory limits for api service (cgroup / container)',
+      'Inspect recent deploy diff for memory regression',
+      'Confirm node memory pressure and other workloads',
+      'linux.kernel.oomkill',
+      'OOMKill detected',
+      'Main process exited, code=killed, status=9/KILL',
+      kill,
+    ]);
+    // `observed_utc` is when a tool saw the line, not the kernel's time: no time.
+    expect(linesOf(raw).at(-1)).toMatchObject({
+      text: kill,
+      wallTime: null,
+      kernelTime: null,
+      fromKernel: true,
+    });
+    expect(skimLogRecord(raw)).toMatchObject({ enveloped: true });
+    expect(skimLogRecord(raw)?.holder).toContain(kill);
+    const { events, drift } = parseKernelLog(raw);
+    expect(events).toMatchObject([
+      { constraint: 'system', victim: { pid: 12345, name: 'api', totalVmKb: null }, complete: false },
+    ]);
+    // Another string looks like OOM text that no recognizer reads: the drift says so.
+    expect(drift.map((line) => line.text)).toEqual(['restartloop+oom+deploy:api']);
+  });
+
+  it.each([
+    ['Elasticsearch hit', `{"_index":"logs","_source":{"message":"${LINE}"}}`],
+    ['GCP jsonPayload', `{"insertId":"x","jsonPayload":{"MESSAGE":"${LINE}"}}`],
+    ['GCP textPayload', `{"textPayload":"${LINE}","host":"n1"}`],
+    ['CloudWatch Logs Insights', `{"@message":"${LINE}","host":"n1"}`],
+    ['Splunk', `{"_raw":"${LINE}","host":"n1"}`],
+    ['Loki line', `{"line":"${LINE}","host":"n1"}`],
+    ['Loki streams', `{"stream":{"job":"kernel"},"values":[["1700000000000000000","${LINE}"]]}`],
+    ['GELF', `{"version":"1.1","host":"n1","short_message":"${LINE}","level":3}`],
+    ['OpenTelemetry', `{"body":"${LINE}","severityText":"ERROR"}`],
+    ['a capitalised key', `{"Message":"${LINE}","host":"n1"}`],
+    ['a record with a message that is no string', `{"message":{"text":"${LINE}"},"level":3}`],
+  ])('reads the line of a %s', (_, raw) => {
+    expect(textsOf(raw)).toEqual([LINE]);
+    expect(skimLogRecord(raw)).toMatchObject({ enveloped: true });
+    expect(parseKernelLog(raw).events).toMatchObject([{ victim: { pid: 12345, name: 'api', totalVmKb: 4 } }]);
+  });
+
+  it('takes the time, host and writer from the object that holds the text, as of any record', () => {
+    expect(
+      linesOf(
+        `{"_index":"logs","_source":{"@timestamp":"2026-01-16T12:01:03.250Z","host":"ip-10-0-1-23","ident":"kernel","message":"${LINE}"}}`,
+      ),
+    ).toMatchObject([
+      { text: LINE, wallTime: '2026-01-16T12:01:03.250Z', host: 'ip-10-0-1-23', fromKernel: true },
+    ]);
+    expect(
+      linesOf(`{"textPayload":"${LINE}","timestamp":"2026-01-16T12:01:03Z","resource":{"type":"k8s_node"}}`),
+    ).toMatchObject([{ text: LINE, wallTime: '2026-01-16T12:01:03.000Z' }]);
+    // Another writer's record quotes the line: not the kernel's.
+    expect(linesOf(`{"@message":"${LINE}","ident":"oom-watcher"}`)).toMatchObject([
+      { text: LINE, fromKernel: false },
+    ]);
+    // Its fields are no lines: a host or a writer that names OOM.
+    expect(textsOf(`{"_source":{"host":"oom-node-1","message":"${LINE}"}}`)).toEqual([LINE]);
+    // A time in an object around it is another's: a tool's, an index's.
+    expect(linesOf(`{"@timestamp":"2026-01-16T12:01:03Z","event":{"original":"${LINE}"}}`)).toMatchObject([
+      { text: LINE, wallTime: null },
+    ]);
+  });
+
+  it('reads the envelope a string holds: a syslog line in Splunk’s `_raw`, a dmesg line in a value', () => {
+    expect(
+      linesOf(`{"_raw":"Jan 16 12:01:03 ip-10-0-1-23 kernel: [ 4194.691334] ${LINE}","sourcetype":"syslog"}`),
+    ).toMatchObject([
+      { text: LINE, host: 'ip-10-0-1-23', kernelTime: 4194.691334, stamp: 'Jan 16 12:01:03' },
+    ]);
+    expect(linesOf(`{"line":"[ 4194.691334] ${LINE}"}`)).toMatchObject([
+      { text: LINE, kernelTime: 4194.691334 },
+    ]);
+  });
+
+  it('reads each line of a string that holds several: those with OOM text, in order', () => {
+    const raw = JSON.stringify({
+      output: `[ 4194.691300] eth0: link up\n[ 4194.691320] ${LINE}\n[ 4194.691330] oom_reaper: reaped process 12345 (api), now anon-rss:0kB, file-rss:0kB, shmem-rss:0kB\n`,
+    });
+    expect(linesOf(raw)).toMatchObject([
+      { text: LINE, kernelTime: 4194.69132 },
+      { text: 'oom_reaper: reaped process 12345 (api), now anon-rss:0kB, file-rss:0kB, shmem-rss:0kB' },
+    ]);
+    expect(parseKernelLog(raw).events).toHaveLength(1);
+  });
+
+  it('reads a record with OOM text in no string as the line it is, so that the drift shows it', () => {
+    const raw = '{"oom_kill":3,"pgfault":77}';
+    expect(textsOf(raw)).toEqual([raw]);
+    expect(skimLogRecord(raw)).toEqual({ enveloped: true, holder: raw });
+    expect(parseKernelLog(raw).drift.map((line) => line.text)).toEqual([raw]);
+  });
+
+  it('leaves a record with no message key and no OOM text no record, as before', () => {
+    expect(readLogRecord('{"host":"n1","ident":"kernel"}')).toBeNull();
+    expect(readLogRecord('{"a":{"b":["c","d"]}}')).toBeNull();
+    expect(skimLogRecord('{"a":{"b":["c","d"]}}')).toBeNull();
+  });
+
+  it('reads a record without a message key inside a record’s message', () => {
+    const raw = JSON.stringify({ host: 'n1', log: JSON.stringify({ payload: { message: LINE } }) });
+    expect(linesOf(raw)).toMatchObject([{ text: LINE, host: 'n1' }]);
+    expect(skimLogRecord(raw)?.holder).toContain(LINE);
   });
 });

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseKernelLog } from '../../shared/kernel-log.ts';
-import { readLogRecord, skimLogRecord } from '../../shared/log-record.ts';
+import { readLogRecord, skimLogRecord, splitGluedRecords, type LogEntry } from '../../shared/log-record.ts';
 import type { OomEvent } from '../../shared/oom-event.ts';
 import { printedLogEvent } from '../../shared/printed-log-event.ts';
 import { kernelStreamOf, oomEventsFromStream } from '../../shared/stream-events.ts';
@@ -283,14 +283,19 @@ describe('readLogRecord: a log event as the AWS CLI prints it (lines of test/fix
     });
   });
 
-  it('a record whose message is a record keeps the outer writer; one without a message stays text', () => {
+  it('a record whose message is a record keeps the outer writer; one without a message key is read by its strings', () => {
     expect(
       readLogRecord(
         JSON.stringify({ host: 'n1', ident: 'myapp', message: JSON.stringify({ msg: KILL_TEXT }) }),
       ),
     ).toMatchObject({ text: KILL_TEXT, host: 'n1', fromKernel: false });
+    // Each of its strings that holds OOM text is a line (twenty-first red team M/05).
     const event = JSON.stringify({ reason: 'OOMKilling', note: KILL_TEXT });
-    expect(readLogRecord(JSON.stringify({ log: `${event}\n`, stream: 'stdout' }))?.text).toBe(`${event}\n`);
+    const entry = readLogRecord(JSON.stringify({ log: `${event}\n`, stream: 'stdout' })) as LogEntry;
+    expect(splitGluedRecords(entry).map((line) => line.text)).toEqual(['OOMKilling', KILL_TEXT]);
+    // One with no OOM text stays text.
+    const quiet = JSON.stringify({ reason: 'Pulled', note: 'image pulled' });
+    expect(readLogRecord(JSON.stringify({ log: `${quiet}\n`, stream: 'stdout' }))?.text).toBe(`${quiet}\n`);
   });
 
   it('a record whose message is a record: a collector that shipped JSON lines', () => {

@@ -78,6 +78,10 @@ describe('lineShapeAt', () => {
     ['{"msg": "x"}', 'unknown'],
     ['{"m\\u0073g":"x"}', 'unknown'],
     ['{"msg":{"a":1}}', 'unknown'],
+    // No message key, OOM text in another string or in a key: the skim reads it (twenty-first red team M/05).
+    ['{"textPayload":"Out of memory: Killed process 1 (a)","host":"n1"}', 'unknown'],
+    ['{"host":"n1","ident":"kernel","oom_kill":3}', 'unknown'],
+    ['{"host":"n1","ident":"kernel","count":3}', 'no-record'],
     ['no envelope at all', 'unknown'],
     // A line comment's mark: a syslog-like start, but the skim reads what follows the mark (fast-check found it).
     ['//  27 21:17:17.86 a aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa: ', 'unknown'],
@@ -168,6 +172,7 @@ describe('lineShapeAt', () => {
     fc.constantFrom('"a\\"b"', '"\\\\"', '"\\/"', '"\\n"', '"\\u0041"', '"\\x"', '"a\tb"', '"\u0001"', '"\\'),
     fc.constantFrom('0', '-0', '12', '01', '1.', '1.5', '-1.5e+3', '1e', '1E5', '-', '.5', '2e-', '7x'),
     fc.constantFrom('true', 'false', 'null', 'tru', 'nul', '{}', '[]', '{"a":1}', '[1]', ''),
+    fc.constantFrom('"Killed process 1 (a)"', '"oom\\"', '{"a":"kill"}', '["memory"]'),
   );
   const jsonKey = fc.constantFrom(
     'msg',
@@ -180,6 +185,8 @@ describe('lineShapeAt', () => {
     'msg ',
     '',
     'ms"g',
+    'oom_kill',
+    'textPayload',
   );
   const json = fc
     .tuple(

@@ -49,9 +49,24 @@ function scanInChunks(text: string, chunkBytes: number, batchRecords: number, fi
   return output;
 }
 
+/**
+ * JSON records with no message key that the readers know (twenty-first red team M/05): their strings of OOM text
+ * are lines, flat ones (which record-shape.ts tells in place) and nested ones alike, among records with none.
+ */
+const RECORDS_WITHOUT_MESSAGE_KEY = [
+  '{"host":"n1","count":3}',
+  '{"textPayload":"Out of memory: Killed process 12345 (api) total-vm:4kB","timestamp":"2026-01-16T12:01:03Z"}',
+  '{"a":{"b":["c","d"]}}',
+  '{"oom_kill":3,"pgfault":77}',
+  '{"stream":{"job":"kernel"},"values":[["1700000000000000000","[ 4194.691334] Memory cgroup out of memory: Killed process 4242 (worker) total-vm:8kB"],["1700000000000000001","eth0: link up"]]}',
+  '{"evidence":{"timeline":[{"source":"dmesg","payload":{"version":1,"message":"Out of memory: Killed process 777 (db) total-vm:..."}},{"title":"OOMKill detected"}]}}',
+  '{"host":"n1","ident":"kernel","count":4}',
+].join('\n');
+
 const INPUTS: Record<string, string> = {
   ...exampleFiles(),
   'oom-group.log': OOM_GROUP_REPORT,
+  'records-without-message-key.log': RECORDS_WITHOUT_MESSAGE_KEY,
   'kmsg.log': readFileSync(
     'test/fixtures/real-kernel/kernel-6.18-cgroupv1-systemd-burstable-tail-child-killed-parent-survives.kmsg.log',
     'utf8',
