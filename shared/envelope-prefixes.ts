@@ -2,6 +2,7 @@
  * The envelope prefixes log-record.ts takes off a kernel line, each with a cheap test of the text that it
  * passes wherever the prefix can match: most lines then try no pattern at all.
  */
+import { mayBeOomText } from './kernel-line.ts';
 
 const KMSG_RECORD = /^(\d{1,3}),(\d+),(\d+),[^;]{0,16};/;
 const DMESG_LEVEL =
@@ -116,6 +117,13 @@ const SPACE = 0x20;
 export interface Prefix {
   pattern: RegExp;
   mayStart(text: string): boolean;
+  /** What the text must also be where the pattern matches (prefixMatches); none: the pattern says it all. */
+  onlyBefore?(text: string): boolean;
+}
+
+/** Whether the prefix starts the text: its cheap test, its pattern and its further condition. */
+export function prefixMatches(prefix: Prefix, text: string): boolean {
+  return prefix.mayStart(text) && prefix.pattern.test(text) && (prefix.onlyBefore?.(text) ?? true);
 }
 
 /**
@@ -178,7 +186,13 @@ function mayStartKernelTag(text: string): boolean {
 export const RFC3339_UNTAGGED: Prefix = { pattern: RFC3339_NO_TAG, mayStart: digitFirst };
 export const RFC3339_KERNEL_TAG: Prefix = { pattern: RFC3339_NO_HOST, mayStart: digitFirst };
 export const TAG_ONLY: Prefix = { pattern: KERNEL_TAG, mayStart: mayStartKernelTag };
-export const TIME_OF_DAY: Prefix = { pattern: CLOCK_ONLY, mayStart: digitFirst };
+/**
+ * Only before text that may be OOM text: before other text a time of day is a program's own (`12:00:52 deploy
+ * started`, `sar -r` rows, a logger's `12:00:52.123 [main]`), and counted as an envelope it would make the kernel
+ * lines pasted below it without a stamp read as its wrapped rest (line-prefilter.ts joins an unenveloped line
+ * when most lines are enveloped). The clock itself holds none of mayBeOomText's marks.
+ */
+export const TIME_OF_DAY: Prefix = { pattern: CLOCK_ONLY, mayStart: digitFirst, onlyBefore: mayBeOomText };
 /** A line that does not start with a bracket but closes one later: fields before a stamp, or a stamp's rest. */
 function bracketClosesLater(text: string): boolean {
   return text.charCodeAt(0) !== OPEN_BRACKET && text.includes('] ');
@@ -201,7 +215,9 @@ export const WALL_CUT: Prefix = { pattern: DMESG_WALL_CUT, mayStart: bracketClos
 export const CALLER: Prefix = { pattern: PRINTK_CALLER, mayStart: bracketFirst };
 
 export function matchOf(prefix: Prefix, text: string): RegExpExecArray | null {
-  return prefix.mayStart(text) ? prefix.pattern.exec(text) : null;
+  if (!prefix.mayStart(text)) return null;
+  const m = prefix.pattern.exec(text);
+  return m !== null && (prefix.onlyBefore?.(text) ?? true) ? m : null;
 }
 
 /**
@@ -253,7 +269,7 @@ export function envelopeLength(text: string): number {
 function envelopePrefixOf(text: string): Prefix | null {
   for (const prefix of PREFIXES_BY_FREQUENCY) {
     if (prefix === EMBEDDED || prefix === WALL_CUT) continue;
-    if (prefix.mayStart(text) && prefix.pattern.test(text)) return prefix;
+    if (prefixMatches(prefix, text)) return prefix;
   }
   return null;
 }

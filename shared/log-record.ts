@@ -23,6 +23,7 @@ import {
   TAG_ONLY,
   TIME_OF_DAY,
   matchOf,
+  prefixMatches,
   mayStartAnyPrefix,
   mayStartSyslog,
   MONOTONIC,
@@ -842,7 +843,7 @@ function skimRecord(raw: string, asPage: boolean, carried = false): RecordSkim |
     return nested === null ? { enveloped: true, holder: message } : carriedSkim(nested);
   }
   for (const prefix of PREFIXES_BY_FREQUENCY) {
-    if (prefix.mayStart(line) && prefix.pattern.test(line)) return { enveloped: true, holder: line };
+    if (prefixMatches(prefix, line)) return { enveloped: true, holder: line };
   }
   if (sourcePrefixLength(line) > 0) return { enveloped: true, holder: line };
   const page = asPage ? null : pageText(raw);

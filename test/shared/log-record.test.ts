@@ -834,6 +834,33 @@ describe('readLogRecord: a monotonic time or a time of day alone before the mess
     // The rest of a syslog stamp whose date a mail's reflow left on the line above (corpus 142): that line goes on.
     expect(readLogRecord('> 21:40:40 t6360003 kernel: Call Trace:')).toMatchObject({ enveloped: false });
   });
+
+  it('is no envelope before a program’s own text: kernel lines pasted below it are not its wrapped rest', () => {
+    const kill = (pid: number) =>
+      `Memory cgroup out of memory: Killed process ${pid} (java) total-vm:1000kB, anon-rss:500kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:40kB oom_score_adj:0`;
+    const notes = [
+      '12:00:52 deploy started',
+      '12:00:53 pods crashing, here is dmesg:',
+      kill(4242),
+      kill(4343),
+    ];
+    const sar = [
+      '$ sar -r 1 3',
+      '12:00:01 AM kbmemfree   kbavail kbmemused  %memused kbbuffers  kbcached  kbcommit   %commit  kbactive   kbinact   kbdirty',
+      '12:00:02 AM    123456    234567   7890123     98.45      1234     23456   9876543    120.00   6543210    123456        12',
+      kill(4242),
+    ];
+    for (const [lines, pids] of [
+      [notes, [4242, 4343]],
+      [sar, [4242]],
+    ] as const) {
+      for (const prefilter of [true, false]) {
+        const { events } = parseKernelLog(lines.join('\n'), {}, { prefilter });
+        expect(events.map((e) => e.victim.pid)).toEqual(pids);
+      }
+    }
+    expect(readLogRecord('12:00:52 deploy started')).toMatchObject({ enveloped: false, stamp: null });
+  });
 });
 
 describe('readLogRecord: a line as a web page showed it (eleventh red team V/01, a blog post on GitHub)', () => {
