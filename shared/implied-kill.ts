@@ -3,6 +3,7 @@
  * the text. People paste one line of a report as often as all of it, and every line that names a victim is a
  * kill; each gives an incomplete event with what it tells. A header alone names nobody: it gives none.
  */
+import { holdsPlaceholder } from './kernel-lines/placeholder.ts';
 import type { KillRecord, OpenReport } from './open-report.ts';
 
 /**
@@ -27,10 +28,22 @@ export function impliedKill(report: OpenReport): KillRecord | null {
   if (report.taskInSeen) return { ...unseen, pid: null, name: null, ...report.cgroupLineTime };
   // A summary cut before its victim's pid: a victim found exiting after it is the one it named (4.19+ prints
   // `already exiting` after the summary when the victim's memory is gone). A whole tail whose pid is no number
-  // (`pid={}`: a program's template) is no kernel's line.
-  if (report.taskMemcg !== null && report.summaryTask === null && report.exitingPids.length === 0)
+  // (`pid={}`: a program's template) is no kernel's line, nor is a cut one whose values are not the kernel's.
+  if (report.summaryTask === null && report.exitingPids.length === 0 && cutSummaryIsKernels(report))
     return { ...unseen, pid: null, name: null, ...report.cgroupLineTime };
   return null;
+}
+
+/**
+ * Whether the report's summary, cut before its victim, is as a kernel prints it: its task_memcg a path (the
+ * kernel's start with `/`), and no placeholder in its values (a doc's `task_memcg=<memcg>`, the kernel's own
+ * format `oom_memcg=%s`, a program's `{pod}`).
+ */
+function cutSummaryIsKernels(report: OpenReport): boolean {
+  const task = report.taskMemcg;
+  if (task === null || !task.startsWith('/')) return false;
+  const values = [report.constraint, report.oomMemcg, task, report.invokerCpuset];
+  return !values.some((value) => value !== null && holdsPlaceholder(value));
 }
 
 /**

@@ -3,7 +3,8 @@
  * oom-killer: gfp_mask=…\` | \`dmesg -T\` 21:34:05 | prose |`): the kernel text is that cell, not the row, whose
  * number, notes and pipes are no part of any field.
  */
-import { mayBeOomText } from './kernel-line.ts';
+import { envelopeLength } from './envelope-prefixes.ts';
+import { mayBeOomText, parseKernelLine } from './kernel-line.ts';
 
 const PIPE = 0x7c;
 const BACKTICK = 0x60;
@@ -46,25 +47,46 @@ function inlineCode(cell: string): string | null {
   return cell.slice(run, cell.length - run).trim();
 }
 
+/** How many envelopes a cell's kernel text may carry before it (`Dec  6 01:56:03 vm kernel: [39249.326779] `). */
+const MAX_ENVELOPES = 3;
+
+/** Whether a recognizer reads the cell's text, behind its envelopes (`[ 4194.691334] `, a syslog head). */
+function isRecognized(text: string): boolean {
+  let message = text;
+  for (let i = 0; i < MAX_ENVELOPES; i++) {
+    const length = envelopeLength(message);
+    if (length <= 0) break;
+    message = message.slice(length);
+  }
+  return parseKernelLine(message).kind === 'line';
+}
+
 /**
  * The cell of a markdown table row (a line that starts and ends with a pipe) that holds the kernel text, its
- * escaped pipes read and inline code around it off: the first cell in inline code that may be OOM text, else the
- * first cell that may be (a prose cell that mentions OOM goes to the drift as what it is). Null for a line that is
- * no such row, or whose cells hold no OOM text: it is read as it is. A reviewer's `| ` quote of a kernel line
- * does not end with a pipe.
+ * escaped pipes read and inline code around it off: the first cell a recognizer reads, in inline code before one
+ * not; else the first cell in inline code that may be OOM text, else the first cell that may be (a prose cell that
+ * mentions OOM goes to the drift as what it is). A cell that only names OOM (`OOMKilled`, `512Mi (memory)`) never
+ * hides the kernel's line after it. Null for a line that is no such row, or whose cells hold no OOM text: it is
+ * read as it is. A reviewer's `| ` quote of a kernel line does not end with a pipe.
  */
 export function kernelTextCell(line: string): string | null {
   const row = line.trimEnd();
   if (row.charCodeAt(0) !== PIPE || row.length < 2) return null;
   const pipes = pipesOf(row, true) ?? pipesOf(row, false);
   if (pipes === null || pipes.at(-1) !== row.length - 1) return null;
+  let readPlain: string | null = null;
+  let code: string | null = null;
   let plain: string | null = null;
   for (let i = 1; i < pipes.length; i++) {
     const cell = row.slice((pipes[i - 1] as number) + 1, pipes[i]).trim();
     if (!mayBeOomText(cell)) continue;
-    const code = inlineCode(cell);
-    if (code !== null) return code.replaceAll('\\|', '|');
-    plain ??= cell;
+    const inCode = inlineCode(cell);
+    const text = (inCode ?? cell).replaceAll('\\|', '|');
+    if (isRecognized(text)) {
+      if (inCode !== null) return text;
+      readPlain ??= text;
+    } else if (inCode !== null) code ??= text;
+    else plain ??= text;
   }
-  return plain === null ? null : plain.replaceAll('\\|', '|');
+  return readPlain ?? code ?? plain;
 }

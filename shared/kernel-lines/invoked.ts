@@ -3,6 +3,7 @@
  * `<comm> invoked oom-killer: gfp_mask=…, [nodemask=…,] order=N, [oom_adj=N,] oom_score_adj=N`.
  */
 import { toInt } from './message-fields.ts';
+import { holdsPlaceholder } from './placeholder.ts';
 import type { Recognizer } from './recognizer.ts';
 
 export interface InvokedLine {
@@ -50,6 +51,24 @@ function isKey(part: string, eq: number, key: string): boolean {
   return eq === key.length && part.startsWith(key);
 }
 
+const KEYS = ['gfp_mask', 'nodemask', 'order', 'oom_adj', 'oom_score_adj'];
+/** What a placeholder starts or holds: a line without any of them is no template. */
+const PLACEHOLDER_SIGN = /[%{<]/;
+
+/**
+ * Whether a value of the line holds a program's placeholder (`gfp_mask=0xcc0({flags})` in a Rust `format!`, the
+ * kernel's own `gfp_mask=%#x(%pGg)`): the line is a template, no header, and names no trigger.
+ */
+function holdsTemplateValue(fields: string): boolean {
+  if (!PLACEHOLDER_SIGN.test(fields)) return false;
+  for (const part of fields.split(' ')) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && KEYS.some((key) => isKey(part, eq, key)) && holdsPlaceholder(part.slice(eq + 1)))
+      return true;
+  }
+  return false;
+}
+
 export const invokedLine: Recognizer<InvokedLine> = {
   name: 'invoked',
   marker: 'invoked oom-killer: ',
@@ -57,6 +76,7 @@ export const invokedLine: Recognizer<InvokedLine> = {
     const at = text.indexOf(INVOKED);
     if (at <= 0) return null;
     const fields = text.slice(at + INVOKED.length);
+    if (holdsTemplateValue(fields)) return null;
     const usual = USUAL_FIELDS.exec(fields);
     const { gfpMask, order, oomScoreAdj } =
       usual === null

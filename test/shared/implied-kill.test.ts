@@ -103,6 +103,33 @@ describe('a summary whose whole tail holds no pid (twentieth red team J/01, corp
   });
 });
 
+describe('a cut summary whose values are a template or no path (review 22 p1, p8)', () => {
+  it.each([
+    // A doc's text, placeholders in angle brackets.
+    '    oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=<cpuset>,mems_allowed=<nodes>,oom_memcg=<memcg>,task_memcg=<memcg>',
+    // The kernel's printk formats put together.
+    'oom-kill:constraint=%s,nodemask=%*pbl,cpuset=%s,mems_allowed=%*pbl,oom_memcg=%s,task_memcg=%s',
+    // A path with a placeholder in it, and another value a placeholder.
+    'oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,mems_allowed=0,oom_memcg=/kubepods/{pod},task_memcg=/kubepods/{pod}/{container}',
+    'oom-kill:constraint=${constraint},nodemask=(null),cpuset=/,mems_allowed=0,oom_memcg=/jobs,task_memcg=/jobs/worker',
+  ])('is no kill but drift: %s', (line) => {
+    const { events, drift } = parseKernelLog(line);
+    expect(events).toEqual([]);
+    expect(drift).toMatchObject([{ reason: 'OOM report without a kill line' }]);
+  });
+
+  it('implies no kill from a report whose task_memcg is no path', () => {
+    const report = {
+      ...newReport(null),
+      constraint: 'CONSTRAINT_MEMCG',
+      oomMemcg: 'memcg',
+      taskMemcg: 'memcg',
+    };
+    expect(impliedKill(report)).toBeNull();
+    expect(impliedKill({ ...report, oomMemcg: '/jobs', taskMemcg: '/jobs/worker' })).not.toBeNull();
+  });
+});
+
 describe('a summary cut before its pid, after the kill line it was printed with (fourth red team I/11, corpus 223)', () => {
   it('is that kill’s summary: one event, its cut path unknown', () => {
     const fence = [

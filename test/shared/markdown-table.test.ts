@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { parseKernelLog } from '../../shared/kernel-log.ts';
 import { kernelTextCell } from '../../shared/markdown-table.ts';
 
 // Real rows: Chinese run notes "080 — 宿主 OOM 会伪装成代码挂了" (red team 20 K/05), and
@@ -27,6 +28,36 @@ describe('kernelTextCell', () => {
   it('prefers the cell in inline code to a prose cell before it that mentions OOM', () => {
     const row = '| OOM kill | `Killed process 3917368 (VLLM::Worker_TP) total-vm:9737715264kB` |';
     expect(kernelTextCell(row)).toBe('Killed process 3917368 (VLLM::Worker_TP) total-vm:9737715264kB');
+  });
+
+  it('prefers a cell a recognizer reads to a cell before it that only mentions OOM (review 22 m1, m2)', () => {
+    const kill =
+      'Memory cgroup out of memory: Killed process 4242 (java) total-vm:1000kB, anon-rss:500kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:40kB oom_score_adj:0';
+    expect(kernelTextCell(`| web-1 | OOMKilled | ${kill} |`)).toBe(kill);
+    expect(kernelTextCell(`| 10:05 | 512Mi (memory) | ${kill} |`)).toBe(kill);
+    // In inline code, or behind a dmesg time: still the kernel's cell.
+    expect(kernelTextCell(`| \`OOMKilled\` | ${kill} |`)).toBe(kill);
+    expect(kernelTextCell(`| OOMKilled | [ 4194.691334] ${kill} |`)).toBe(`[ 4194.691334] ${kill}`);
+    // A cell no recognizer reads is taken only when none is read.
+    expect(kernelTextCell(`| ${kill} | OOMKilled |`)).toBe(kill);
+    expect(kernelTextCell('| web-1 | OOMKilled | 512Mi (memory) |')).toBe('OOMKilled');
+  });
+
+  it('gives the kills of a table whose rows name OOM before the kernel cell (review 22 m1)', () => {
+    const kill = (pid: number) =>
+      `Memory cgroup out of memory: Killed process ${pid} (java) total-vm:1000kB, anon-rss:500kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:40kB oom_score_adj:0`;
+    const table = [
+      '| pod | reason | kernel line |',
+      '|-----|--------|-------------|',
+      `| web-1 | OOMKilled | ${kill(4242)} |`,
+      `| web-2 | OOMKilled | ${kill(4343)} |`,
+    ].join('\n');
+    const { events, drift } = parseKernelLog(table);
+    expect(events.map((e) => [e.victim.pid, e.victim.name, e.constraint])).toEqual([
+      [4242, 'java', 'memcg'],
+      [4343, 'java', 'memcg'],
+    ]);
+    expect(drift).toEqual([]);
   });
 
   it('keeps a pipe inside inline code or escaped (`\\|`) in its cell', () => {

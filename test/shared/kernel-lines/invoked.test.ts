@@ -46,3 +46,32 @@ describe('invoked: the usual layout, read by one match', () => {
     );
   });
 });
+
+describe('invoked: a program’s template of the header (twenty-second red team R/01, corpus 229)', () => {
+  it.each([
+    // A Rust test's `format!` template (R/01): `{flags}` where the kernel prints the flag names.
+    'worker invoked oom-killer: gfp_mask=0xcc0({flags}), order=0, oom_score_adj=0',
+    // The kernel's own printk format (mm/oom_kill.c, red team R/09).
+    '%s invoked oom-killer: gfp_mask=%#x(%pGg), order=%d, oom_score_adj=%d\\n",',
+    // A doc's placeholders, a JS template literal's interpolation.
+    'java invoked oom-killer: gfp_mask=<gfp>, order=0, oom_score_adj=0',
+    'java invoked oom-killer: gfp_mask=${gfp}, order=${order}, oom_score_adj=0',
+    'java invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order={}, oom_score_adj=0',
+  ])('is no header: %s', (line) => {
+    expect(invokedLine.read(line, false)).toBeNull();
+  });
+
+  it('reads a real header with unknown bits, and one whose flags an author cut, as before', () => {
+    expect(
+      invokedLine.read(
+        'worker invoked oom-killer: gfp_mask=0x140cca(GFP_HIGHUSER_MOVABLE|__GFP_COMP|__GFP_ZERO|GFP_VENDOR|0x80000000), order=0, oom_score_adj=0',
+        false,
+      ),
+    ).toMatchObject({
+      gfpMask: '0x140cca(GFP_HIGHUSER_MOVABLE|__GFP_COMP|__GFP_ZERO|GFP_VENDOR|0x80000000)',
+    });
+    expect(invokedLine.read('cc1 invoked oom-killer: gfp_mask=0x140cca(...)', false)).toMatchObject({
+      gfpMask: '0x140cca(...)',
+    });
+  });
+});

@@ -1,0 +1,11 @@
+/**
+ * A program's or a writer's placeholder where a kernel line has a value: a printf conversion (`%s`, `%*pbl`,
+ * `%#x`: the kernel's own formats), an interpolation (`{flags}`, `{}`, `${gfp}`), a doc's `<memcg>`. No value the
+ * kernel prints holds one: a gfp_mask is hex and the upper-case names of its flags (`0xcc0(GFP_KERNEL)`), a cgroup
+ * a path, a constraint a `CONSTRAINT_…` name. A line whose values hold one is a template, not a kernel's line.
+ */
+const PLACEHOLDER = /%[-+#0*.\d]{0,6}[A-Za-z]|\{[^{}]{0,40}\}|<[^<>\s]{1,40}>/;
+
+export function holdsPlaceholder(value: string): boolean {
+  return PLACEHOLDER.test(value);
+}
