@@ -188,6 +188,27 @@ function backslashAt(source: string, end: number): number {
 }
 
 /**
+ * Whether the backslash that ends `source[…, end)` comes right after a `\n` escape (`echo '…'\n\`): it continues a
+ * program's literal, but the escape ended the line of text the literal holds, and the record with it.
+ */
+function endsAfterNewlineEscape(source: string, end: number): boolean {
+  const at = backslashAt(source, end);
+  if (at < 2 || source.charCodeAt(at - 1) !== 0x6e) return false;
+  let slashes = 0;
+  while (source.charCodeAt(at - 2 - slashes) === 0x5c) slashes++;
+  return slashes % 2 === 1;
+}
+
+/**
+ * Whether joining the text `tail` onto `head` would hide a kill line or a summary in it: each is a line of its own,
+ * which the kernel never prints after another on one line, and a record holds one.
+ */
+function hidesKill(head: string, tail: string): boolean {
+  const tailHolds = tail.includes(KILL) || tail.includes(SUMMARY);
+  return tailHolds && (head.includes(KILL) || head.includes(SUMMARY));
+}
+
+/**
  * The open record less its backslash, and what joins its rest: nothing after a comma or nothing, else a space.
  * Null for a task-table row (`[ pid ] …`): it ends in the comm, which may end in a backslash itself.
  */
@@ -290,12 +311,14 @@ export class RecordJoiner {
       const previous = this.open as OpenRecord;
       const head = (previous.entry ??= readEntry(previous.raw));
       const tail = entry ?? readEntry(raw);
-      head.text = `${head.text}${glue}${continuationText(tail.text)}`;
-      head.truncated = tail.truncated;
-      previous.rawLength = raw.length;
-      // A line joined so is no literal's piece: no literal goes on from it.
-      previous.literalQuote = -1;
-      return null;
+      if (!hidesKill(head.text, tail.text)) {
+        head.text = `${head.text}${glue}${continuationText(tail.text)}`;
+        head.truncated = tail.truncated;
+        previous.rawLength = raw.length;
+        // A line joined so is no literal's piece: no literal goes on from it.
+        previous.literalQuote = -1;
+        return null;
+      }
     }
     if (skim.enveloped) this.enveloped++;
     this.records++;
@@ -344,6 +367,7 @@ export class RecordJoiner {
     const rest = literalContinuation(raw, open.literalQuote);
     if (rest === null) return false;
     const head = (open.entry ??= readEntry(open.raw));
+    if (hidesKill(head.text, rest)) return false;
     head.text = `${withoutLiteralClose(head.text, open.literalQuote)}${rest}`;
     open.rawLength = raw.length;
     open.literalQuote = continuedLiteralQuote(raw);
@@ -357,6 +381,7 @@ export class RecordJoiner {
    * a quote, a reply's text), nor an elision mark.
    */
   private glueBefore(raw: string, text: string, width: number): string | null {
+    if (this.openEndsAfterNewlineEscape()) return null;
     // A quiet record holds no OOM text, so it is no task row: its backslash is a continuation.
     if (this.quietOpen && endsInBackslash(this.quiet.source, this.quiet.end)) {
       return backslashGlue(this.cutOutQuiet()) ?? '';
@@ -390,6 +415,12 @@ export class RecordJoiner {
     // A mail client's reflow wraps at spaces, whatever the widest line.
     if (glue === null && reflowed) return glueAfter((open.entry ??= readEntry(open.raw)).text);
     return glue ?? this.wrapOrMailGlue(open, raw, width);
+  }
+
+  /** Whether the open record's last line ends in a backslash right after a `\n` escape (endsAfterNewlineEscape). */
+  private openEndsAfterNewlineEscape(): boolean {
+    if (this.quietOpen) return endsAfterNewlineEscape(this.quiet.source, this.quiet.end);
+    return this.open !== null && endsAfterNewlineEscape(this.open.raw, this.open.raw.length);
   }
 
   /** A terminal's wrap, at the widest line, or a mail client's or a web page's. */

@@ -9,6 +9,7 @@ import {
   CALLER,
   DELTA,
   EMBEDDED,
+  envelopeLength,
   FULL,
   ISO_BRACKETED,
   ISO_TIME,
@@ -724,12 +725,50 @@ function gluedStarts(text: string, glued: RegExp, from: number): number[] {
 
 interface GluedStart {
   at: number;
+  /** Where the record before it ends: at `at`, or before the newline that ends it. */
+  cut: number;
   /** Whether the record names its writer (a syslog tag), or is the writer's of the line it is glued to. */
   ownWriter: boolean;
 }
 
 /** The longest a syslog envelope is: its stamp, a host of up to 255 characters, a tag and a pid. */
 const ENVELOPE_MOST = 400;
+
+/** The longest text printk gives a record. */
+const RECORD_MOST = 1024;
+
+/** A newline inside a record's text: a program's `\n` escape (its literal read as written), or a read one. */
+const NEWLINE = /\\n|\n/g;
+
+/**
+ * Where records start that a string joined by newlines (a program's literal, a JSON value): after each newline
+ * that an envelope of any kind follows (a dmesg time, a `dmesg -T` date, a syslog stamp), each record's own. An
+ * escaped backslash before an `n` is no newline.
+ */
+function newlineStarts(text: string): GluedStart[] {
+  const starts: GluedStart[] = [];
+  NEWLINE.lastIndex = 0;
+  for (let m = NEWLINE.exec(text); m !== null; m = NEWLINE.exec(text)) {
+    const at = m.index + m[0].length;
+    if (m[0].length === 2 && escapedBackslashAt(text, m.index)) continue;
+    // A record's text is at most printk's 1 KiB: so much after each newline is looked at, in linear time.
+    if (envelopeLength(text.slice(at, at + RECORD_MOST)) > 0)
+      starts.push({ at, cut: m.index, ownWriter: true });
+  }
+  return starts;
+}
+
+/** Whether the backslash at `at` is itself escaped: an odd run of backslashes before it. */
+function escapedBackslashAt(text: string, at: number): boolean {
+  let slashes = 0;
+  while (text.charCodeAt(at - 1 - slashes) === 0x5c) slashes++;
+  return slashes % 2 === 1;
+}
+
+/** Whether the text holds a newline, read or escaped: told without a search of a pattern. */
+function holdsNewline(text: string): boolean {
+  return text.indexOf('\n') >= 0 || text.indexOf('\\n') >= 0;
+}
 
 /** Whether the text is an envelope and nothing else: a glued syslog record's, before its dmesg time. */
 function envelopeOnly(text: string): boolean {
@@ -739,18 +778,21 @@ function envelopeOnly(text: string): boolean {
 /**
  * Where records glued onto the entry start: at dmesg times inside a record that has a kernel time of its own (of
  * the record's writer), at kernel syslog stamps inside a syslog record (the kernel's, whoever wrote the line they
- * are glued to). A glued syslog record's own dmesg time is part of its envelope. Null when none are.
+ * are glued to), after a newline that an envelope follows (newlineStarts). A glued syslog record's own dmesg time
+ * is part of its envelope. Null when none are.
  */
 function gluedRecordStarts(entry: LogEntry): GluedStart[] | null {
   const text = entry.text;
   // Most records have nothing glued on: told without a search or an array.
   const timed = entry.kernelTime !== null && text.indexOf('[', 1) >= 0;
   const syslogged = (entry.stamp !== null || entry.wallTime !== null) && text.indexOf(' kernel: ') > 0;
-  if (!timed && !syslogged) return null;
+  const newlined = holdsNewline(text);
+  if (!timed && !syslogged && !newlined) return null;
   const dmesg = timed ? gluedStarts(text, GLUED_DMESG_TIME, 1) : [];
   const syslog = syslogged ? syslogStarts(entry) : [];
-  if (dmesg.length === 0 && syslog.length === 0) return null;
-  const own = syslog.map((at) => ({ at, ownWriter: true }));
+  const newline = newlined ? newlineStarts(text) : [];
+  if (dmesg.length === 0 && syslog.length === 0 && newline.length === 0) return null;
+  const own = syslog.map((at) => ({ at, cut: at, ownWriter: true }));
   const timedStarts: GluedStart[] = [];
   let next = 0;
   for (const at of dmesg) {
@@ -758,9 +800,24 @@ function gluedRecordStarts(entry: LogEntry): GluedStart[] | null {
     // Only the nearest stamp before it, and only an envelope's length away, may hold this time in its envelope.
     const stamp = syslog[next - 1];
     const held = stamp !== undefined && at - stamp <= ENVELOPE_MOST && envelopeOnly(text.slice(stamp, at));
-    if (!held) timedStarts.push({ at, ownWriter: false });
+    if (!held) timedStarts.push({ at, cut: at, ownWriter: false });
   }
-  return [...own, ...timedStarts].sort((a, b) => a.at - b.at);
+  const starts = [...own, ...timedStarts].sort((a, b) => a.at - b.at);
+  return newline.length === 0 ? starts : withNewlineStarts(starts, newline);
+}
+
+/**
+ * The starts with those after newlines, in order: a start that a newline comes just before (`\n[10523.450250] `)
+ * is one, whose record before it ends before the newline.
+ */
+function withNewlineStarts(starts: GluedStart[], newline: GluedStart[]): GluedStart[] {
+  const byAt = new Map(starts.map((start) => [start.at, start]));
+  for (const start of newline) {
+    const same = byAt.get(start.at);
+    if (same === undefined) byAt.set(start.at, start);
+    else same.cut = start.cut;
+  }
+  return [...byAt.values()].sort((a, b) => a.at - b.at);
 }
 
 /**
@@ -788,12 +845,12 @@ export function splitGluedRecords(entry: LogEntry): LogEntry[] {
   if (starts === null) return [entry];
   const text = entry.text;
   const glued = starts.map(({ at, ownWriter }, i) => {
-    const piece = readLogRecord(text.slice(at, starts[i + 1]?.at)) ?? blankEntry('');
+    const piece = readLogRecord(text.slice(at, starts[i + 1]?.cut)) ?? blankEntry('');
     const fromKernel = ownWriter ? piece.fromKernel : entry.fromKernel;
     return { ...piece, host: piece.host ?? entry.host, fromKernel, enveloped: true };
   });
   const first = starts[0] as GluedStart;
-  return [{ ...entry, text: text.slice(0, first.at), truncated: false }, ...glued];
+  return [{ ...entry, text: text.slice(0, first.cut), truncated: false }, ...glued];
 }
 
 /** What readLogRecord makes of a line, told for a fraction of the work (skimLogRecord). */

@@ -213,11 +213,19 @@ function withoutAssignedLiteral(line: string): string {
 const BLOCK_HEAD = /^[A-Za-z_$][\w$.]*(?:[ \t*&]+[A-Za-z_$][\w$.]*)*[ \t]*:?=[ \t]*(`|"""|''')/;
 
 /**
+ * The head of a shell variable's quoted literal, which may go on over the next lines: `OOMREAL='`, `export LOG="`,
+ * `local x='`, `declare -r X="` (no space around the `=`: the shell's). As BLOCK_HEAD, it is linear.
+ */
+const SHELL_HEAD =
+  /^(?:(?:export|local|declare|readonly|typeset)(?:[ \t]+-[A-Za-z]+)*[ \t]+)?[A-Za-z_][A-Za-z0-9_]*=(["'])/;
+
+/**
  * The text after the head of a literal over several lines that the line opens and does not close (its text goes
- * on in the lines after, read as any text is); the line when it opens none.
+ * on in the lines after, read as any text is); the line when it opens none, or when its quote shows again on it
+ * (closed there: a line whose literal closes is read as it is).
  */
 function withoutBlockHead(line: string): string {
-  const head = mayOpenBlock(line) ? BLOCK_HEAD.exec(line) : null;
+  const head = mayOpenBlock(line) ? (BLOCK_HEAD.exec(line) ?? SHELL_HEAD.exec(line)) : null;
   if (head === null) return line;
   const text = line.slice(head[0].length);
   return text.trim().length === 0 || text.includes(head[1] as string) ? line : text;
@@ -228,8 +236,9 @@ function isNameStart(code: number): boolean {
 }
 
 /**
- * Whether BLOCK_HEAD may match, told cheaply (most lines read get here): a name, then `:`, `=`, `*`, `&` or
- * another name. An envelope fails at its first character, or (a syslog month) at the day after it.
+ * Whether BLOCK_HEAD or SHELL_HEAD may match, told cheaply (most lines read get here): a name, then `:`, `=`, `*`,
+ * `&`, another name or an option's `-`. An envelope fails at its first character, or (a syslog month) at the day
+ * after it.
  */
 function mayOpenBlock(line: string): boolean {
   if (!isNameStart(line.charCodeAt(0))) return false;
@@ -238,7 +247,9 @@ function mayOpenBlock(line: string): boolean {
     code = line.charCodeAt(++at);
   while (line.charCodeAt(at) === SPACE || line.charCodeAt(at) === TAB) at++;
   const next = line.charCodeAt(at);
-  return next === 0x3a || next === 0x3d || next === ASTERISK || next === 0x26 || isNameStart(next);
+  return (
+    next === 0x3a || next === 0x3d || next === ASTERISK || next === 0x26 || next === DASH || isNameStart(next)
+  );
 }
 
 const SLASH = 0x2f;

@@ -730,6 +730,43 @@ describe('wrapped lines of a paste', () => {
     expect(texts(rows)).toHaveLength(2);
   });
 
+  it('join no line to one whose backslash comes right after a `\\n` escape (twenty-second red team R/05, a Rust test)', () => {
+    // A shell script in a Rust string: each source line ends the script's line (`\n`), then continues the literal.
+    const lines = [
+      '        "[ -n \\"$FAKE_EMPTY\\" ] && exit 0\\n\\',
+      "         echo 'Out of memory: Killed process 4121 (php-fpm8.3) total-vm:812344kB'\\n\\",
+      "         echo 'oom-kill:constraint=CONSTRAINT_MEMCG,task=node,pid=5230'\\n\\",
+      "         echo 'Memory cgroup out of memory: Killed process 5230 (node) total-vm:1204112kB'\\n\\",
+      "         echo 'Memory cgroup out of memory: Killed process 5231 (node) total-vm:1204112kB'\\n\",",
+    ];
+    expect(joinWrappedLines(lines).map((r) => r.lineNo)).toEqual([1, 2, 3, 4, 5]);
+    const { events, drift } = parseKernelLog(lines.join('\n'));
+    expect(events.map((e) => [e.victim.pid, e.constraint, e.cgroup.task])).toEqual([
+      [4121, 'system', null],
+      [5230, 'memcg', null],
+      [5231, 'memcg', null],
+    ]);
+    // The summary is the drift's, not joined into a kill: its `echo '` is read as its text's start.
+    expect(drift.map((d) => d.text)).toEqual([(lines[2] as string).trim()]);
+    expectSameResults(lines.join('\n'), [1, 8192]);
+  });
+
+  it('join no line that holds a kill to a record that holds one: a kill is never swallowed (twenty-second red team R/05)', () => {
+    const lines = [
+      '    Out of memory: Killed process 4121 (php-fpm8.3) total-vm:812344kB \\',
+      '    Memory cgroup out of memory: Killed process 5230 (node) total-vm:1204112kB',
+    ];
+    expect(parseKernelLog(lines.join('\n')).events.map((e) => e.victim.pid)).toEqual([4121, 5230]);
+    expectSameResults(lines.join('\n'), [1, 8192]);
+    // Nor a program's next literal piece.
+    const pieces = [
+      '    "Out of memory: Killed process 4121 (php-fpm8.3) total-vm:812344kB "',
+      '    "Memory cgroup out of memory: Killed process 5230 (node) total-vm:1204112kB",',
+    ];
+    expect(parseKernelLog(pieces.join('\n')).events.map((e) => e.victim.pid)).toEqual([4121, 5230]);
+    expectSameResults(pieces.join('\n'), [1, 8192]);
+  });
+
   it('end a record at the `--` that grep -A/-B/-C prints between its groups (red team D/01, ChromeOS Crostini)', () => {
     const lines = [
       '[Wed Sep 23 10:44:42 2026] [    109]     0   109     4534      320    81920        0             0 vshd',

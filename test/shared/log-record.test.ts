@@ -637,6 +637,33 @@ describe('splitGluedRecords', () => {
     const prose = entry('It would kill a childKilled process 1 (a)');
     expect(choiceApartFromKill(prose)).toEqual([prose]);
   });
+
+  it('splits records a string joined by newlines, escaped or real, whatever their envelope (twenty-second red team R/14, R/15)', () => {
+    // A JS lab's single-quoted `out:` (dmesg -T stamps, `\n` escapes); a JSON value (syslog stamps, read newlines).
+    const dmesgT =
+      "          out:'[Fri Aug 14 13:22:04 2026] java invoked oom-killer: gfp_mask=0x140dca, order=0, oom_score_adj=0\\n[Fri Aug 14 13:22:04 2026] Out of memory: Killed process 14203 (java) total-vm:5731204kB, anon-rss:3402180kB, file-rss:0kB, shmem-rss:0kB, UID:993 pgtables:7204kB oom_score_adj:0\\n[Fri Aug 14 13:22:04 2026] oom_reaper: reaped process 14203 (java), now anon-rss:0kB',";
+    expect(splitGluedRecords(entry(dmesgT)).map((e) => e.text)).toEqual([
+      'java invoked oom-killer: gfp_mask=0x140dca, order=0, oom_score_adj=0',
+      'Out of memory: Killed process 14203 (java) total-vm:5731204kB, anon-rss:3402180kB, file-rss:0kB, shmem-rss:0kB, UID:993 pgtables:7204kB oom_score_adj:0',
+      'oom_reaper: reaped process 14203 (java), now anon-rss:0kB',
+    ]);
+    expect(
+      parseKernelLog(dmesgT).events.map((e) => [e.victim.pid, e.trigger?.name, e.victim.anonRssKb]),
+    ).toEqual([[14203, 'java', 3402180]]);
+    const syslog =
+      '        "output": "Oct 09 10:02:30 rhel-app-07 kernel: java invoked oom-killer: gfp_mask=0x140cca(GFP_HIGHUSER_MOVABLE|__GFP_COMP), order=0, oom_score_adj=0\\nOct 09 10:02:30 rhel-app-07 kernel: Out of memory: Killed process 74410 (java) total-vm:19873412kB, anon-rss:12904388kB, file-rss:0kB, shmem-rss:0kB, UID:985 pgtables:26412kB oom_score_adj:0\\nOct 09 10:02:31 rhel-app-07 kernel: oom_reaper: reaped process 74410 (java), now anon-rss:0kB, file-rss:0kB, shmem-rss:0kB",';
+    expect(splitGluedRecords(entry(syslog)).map((e) => [e.host, e.text.slice(0, 20)])).toEqual([
+      ['rhel-app-07', 'java invoked oom-kil'],
+      ['rhel-app-07', 'Out of memory: Kille'],
+      ['rhel-app-07', 'oom_reaper: reaped p'],
+    ]);
+    expect(parseKernelLog(syslog).events.map((e) => [e.victim.pid, e.node, e.victim.anonRssKb])).toEqual([
+      [74410, 'rhel-app-07', 12904388],
+    ]);
+    // A newline before text with no envelope, or an escaped backslash and `n`, splits nothing.
+    const kept = [entry(`${KILL}\\nsee above`), entry(`${KILL} C:\\\\n[1.000000] x`), entry(`${KILL}\nnext`)];
+    expect(kept.map((e) => splitGluedRecords(e))).toEqual(kept.map((e) => [e]));
+  });
 });
 
 describe('readLogRecord: syslog templates without a date, a host or a tag (ninth red team R/01, R/05, R/08)', () => {

@@ -153,6 +153,26 @@ describe('withoutPasteWrapping', () => {
     expect(kept.map(withoutPasteWrapping)).toEqual(kept);
   });
 
+  it('takes off the head of a shell variable’s quoted literal over several lines (twenty-second red team Q/05, a shell test)', () => {
+    const kill =
+      '2026-08-05T04:12:08-05:00 mandark kernel: Out of memory: Killed process 3209820 (chrome) total-vm:1518601884kB, anon-rss:37840kB, file-rss:0kB, shmem-rss:1996kB, UID:1000 pgtables:2408kB oom_score_adj:300';
+    expect(withoutPasteWrapping(`OOMREAL='${kill}`)).toBe(kill);
+    expect(withoutPasteWrapping(`export OOM_LOG="${kill}`)).toBe(kill);
+    expect(withoutPasteWrapping(`local x='${kill}`)).toBe(kill);
+    expect(withoutPasteWrapping(`declare -r LOG="${kill}`)).toBe(kill);
+    const second =
+      "2026-08-05T15:28:01-05:00 mandark kernel: Out of memory: Killed process 4049379 (python3) total-vm:2548304kB, anon-rss:2530376kB, file-rss:384kB, shmem-rss:0kB, UID:1000 pgtables:5036kB oom_score_adj:200'";
+    expect(
+      parseKernelLog(`OOMREAL='${kill}\n${second}`).events.map((e) => [e.victim.pid, e.node, e.observedAt]),
+    ).toEqual([
+      [3209820, 'mandark', '2026-08-05T09:12:08.000Z'],
+      [4049379, 'mandark', '2026-08-05T20:28:01.000Z'],
+    ]);
+    // A quote that closes on the line (its text after it too), or a head with nothing after it: no literal it opens.
+    const kept = [`X='${kill}' # note`, `X="${kill}" && y`, "X='", "OOMREAL = 'a b", "x='a' b='c"];
+    expect(kept.map(withoutPasteWrapping)).toEqual(kept);
+  });
+
   it('leaves a literal it cannot see the end of, and kernel lines with quotes, alone', () => {
     const kept = [
       'logLine := "oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null)," +',
