@@ -52,6 +52,14 @@ function splitSystemdSpec(segment: string): string[] {
     : [segment];
 }
 
+/**
+ * Whether an author shortened the path with an ellipsis (`/docker/55c9ffc4...`, `docker-9751845b....scope`, `pod…`):
+ * no path the kernel prints holds one, so it is a path cut short, wherever the ellipsis stands.
+ */
+export function isElidedPath(path: string): boolean {
+  return path.includes('...') || path.includes('…');
+}
+
 function podUidOf(segment: string): string | null {
   if (!segment.includes('pod')) return null;
   const m = POD_SEGMENT.exec(segment);
@@ -69,12 +77,13 @@ export function dashedUid(hex: string): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
 
-function qosOf(segments: readonly string[]): QosClass {
+/** The pod's QoS class; unknown when an author's ellipsis may hide the segment that names it. */
+function qosOf(segments: readonly string[]): QosClass | null {
   for (const segment of segments) {
     const m = QOS_WORD.exec(segment);
     if (m !== null) return m[1] as QosClass;
   }
-  return 'guaranteed';
+  return segments.some(isElidedPath) ? null : 'guaranteed';
 }
 
 interface ContainerSegment {

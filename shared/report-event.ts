@@ -3,7 +3,12 @@
  * victim's fields, a stable id, the cgroup it lived in and the pod and container that names, the constraint,
  * the limit scope, and the others a memory.oom.group kill took with it.
  */
-import { completeContainerId, containerFromCgroupName, decodeCgroupPath } from './cgroup-path.ts';
+import {
+  completeContainerId,
+  containerFromCgroupName,
+  decodeCgroupPath,
+  isElidedPath,
+} from './cgroup-path.ts';
 import { stableEventId } from './event-id.ts';
 import type { CounterName } from './kernel-lines/counter.ts';
 import { KILL_MESSAGES } from './kernel-lines/kill.ts';
@@ -130,6 +135,8 @@ interface VictimPlace {
   task: string | null;
   /** The victim's path as its line showed it, cut or not: what the id and the limit scope read, as before. */
   shownTask: string | null;
+  /** The limit's path as shown where an author's ellipsis cut it: its whole segments may still tell its level. */
+  elidedOom: string | null;
   cgroupLineSeen: boolean;
   podPath: string | null;
   podPathTruncated: boolean;
@@ -144,20 +151,32 @@ function victimPlace(
   // The summary (or `Task in`) names the victim's cgroup, unless the kernel then killed a child of its choice.
   const summaryIsThisKill = report.summaryPid === null || report.summaryPid === kill.pid;
   const task = summaryIsThisKill ? report.taskMemcg : null;
-  const limitPath = report.oomMemcg ?? report.statsPath;
-  const limitCut = report.oomMemcg === null && report.statsPathTruncated;
+  // An oom_memcg an author elided (`pod1234…`) is cut: a whole stats line's path of the limit comes first.
+  const oomElided = report.oomMemcg !== null && isElidedPath(report.oomMemcg);
+  const limitPath = (oomElided ? null : report.oomMemcg) ?? report.statsPath ?? report.oomMemcg;
+  const limitCut = limitPath === report.oomMemcg ? oomElided : report.statsPathTruncated;
   const oom = limitCut ? null : limitPath;
-  const place = { oom, task: null, shownTask: task, cgroupLineSeen: true, podPathTruncated: false };
+  const elidedOom = limitCut && limitPath !== null && isElidedPath(limitPath) ? limitPath : null;
+  const place = {
+    oom,
+    task: null,
+    shownTask: task,
+    elidedOom,
+    cgroupLineSeen: true,
+    podPathTruncated: false,
+  };
   if (task !== null && !report.taskMemcgTruncated) return { ...place, task, podPath: task };
+  const group = report.groupCgroup;
+  const groupElided = group !== null && isElidedPath(group);
   if (task !== null) {
     // A cut path: a whole path of the same place on another line wins when it begins with the part shown (the
     // group line's cgroup, inside which the victim is; the limit's, when the cut shows no more than it).
-    const whole = [report.groupCgroup, oom].find((path) => path?.startsWith(task) === true);
+    const whole = [groupElided ? null : group, oom].find((path) => path?.startsWith(task) === true);
     return whole === undefined
       ? { ...place, podPath: task, podPathTruncated: true }
       : { ...place, podPath: whole ?? null };
   }
-  if (report.groupCgroup !== null) return { ...place, podPath: report.groupCgroup };
+  if (group !== null) return { ...place, podPath: group, podPathTruncated: groupElided };
   if (limitPath !== null) {
     // A summary that names the process the kernel chose (its child died) is this report's cgroup line all the same.
     return {
@@ -175,18 +194,31 @@ function victimPlace(
       t.pids.some(([pid, name]) => pid === kill.pid && name === kill.name),
   );
   if (table !== undefined) {
-    return { ...place, oom: table.oomMemcg, cgroupLineSeen: false, podPath: table.oomMemcg };
+    const cut = isElidedPath(table.oomMemcg);
+    return {
+      ...place,
+      oom: cut ? null : table.oomMemcg,
+      cgroupLineSeen: false,
+      podPath: table.oomMemcg,
+      podPathTruncated: cut,
+    };
   }
   return { ...place, cgroupLineSeen: false, podPath: null };
 }
 
-function limitScopeOf(
-  constraint: Constraint | null,
-  oom: string | null,
-  task: string | null,
-): LimitScope | null {
+/**
+ * The level of a limit path an author elided: a pod's, or a container's below it, when the pod's segment and the
+ * last are whole (`/lxc.payload....-lxc/kubepods.slice/…-pod<uid>.slice`); else unknown (`…/pod1234…`).
+ */
+function elidedLimitScope(path: string): LimitScope | null {
+  const limit = decodeCgroupPath(path, true);
+  return limit.pod !== null && !isElidedPath(path.slice(path.lastIndexOf('/'))) ? limit.level : null;
+}
+
+function limitScopeOf(constraint: Constraint | null, place: VictimPlace): LimitScope | null {
   if (constraint === 'system') return 'node';
-  if (oom === null) return null;
+  const { oom, shownTask: task } = place;
+  if (oom === null) return place.elidedOom === null ? null : elidedLimitScope(place.elidedOom);
   const limit = decodeCgroupPath(oom);
   // Outside Kubernetes a container's limit is the victim's container's only when it is that container: minikube
   // runs the node, pods and all, in a docker container of its own.
@@ -266,7 +298,7 @@ export function buildEvent(
     observedAt,
     kernelTime,
     constraint,
-    limitScope: limitScopeOf(constraint, place.oom, place.shownTask),
+    limitScope: limitScopeOf(constraint, place),
     victim: {
       pid: kill.pid,
       name: kill.name,

@@ -4,6 +4,7 @@
  * that a line other than the kill line tells of.
  */
 import type { AssemblerState, ReapedMemory, RecentInvoker } from './assembler-state.ts';
+import { isElidedPath } from './cgroup-path.ts';
 import { namesOomPath } from './kernel-lines/cpu.ts';
 import type { CounterLine } from './kernel-lines/counter.ts';
 import type { InvokedLine } from './kernel-lines/invoked.ts';
@@ -127,7 +128,8 @@ export function takeCounter(report: OpenReport, line: CounterLine): OpenReport {
 export function takeStats(report: OpenReport, line: MemcgStatsLine): OpenReport {
   if (report.statsPath === null) {
     report.statsPath = line.path;
-    report.statsPathTruncated = line.truncated;
+    // An author's ellipsis in it (`pod1234…`) cuts it as a pager does.
+    report.statsPathTruncated = line.truncated || isElidedPath(line.path);
   }
   return report;
 }
@@ -135,6 +137,24 @@ export function takeStats(report: OpenReport, line: MemcgStatsLine): OpenReport 
 /** A kill known by another line than its kill line (a reaper line, a kill for sharing memory): no figures. */
 export function unseenKill(pid: number, name: string, entry: LogEntry): KillRecord {
   return { pid, name, message: null, fields: {}, ...lineTimeOf(entry), killLineSeen: false };
+}
+
+/**
+ * Whether a reaper line is the kill of a report whose only victim evidence is a summary cut before its pid (4.19+
+ * prints the summary only for the victim it then kills): no kill line, no selection, no victim found exiting, and
+ * no task table (one that lists the pid is reapsItsVictim's case; one that does not names another victim). The
+ * reaper reaps the victim it was handed, so its process is the one the summary named.
+ */
+export function reapsCutSummaryVictim(report: OpenReport): boolean {
+  if (report.kill !== null || report.selection !== null || report.exitingPids.length > 0) return false;
+  const cutSummary = report.taskMemcg !== null && report.summaryPid === null && report.summaryTask === null;
+  return cutSummary && !report.taskInSeen && report.tablePids.length === 0;
+}
+
+/** The limit's path (oom_memcg, else the first stats line's): a whole one, where an author's ellipsis cut the other. */
+export function limitPathOf(report: OpenReport): string | null {
+  const whole = [report.oomMemcg, report.statsPath].find((path) => path !== null && !isElidedPath(path));
+  return whole ?? report.oomMemcg ?? report.statsPath;
 }
 
 /** Some figure that is not zero: memory left as it was by one process only, not by any. */

@@ -5,6 +5,7 @@
  * read by its key.
  */
 import { AFTER_THE_LINE, digitsEnd, signedNumber, stripTruncation } from './message-fields.ts';
+import { isElidedPath } from '../cgroup-path.ts';
 import type { Recognizer } from './recognizer.ts';
 
 export interface SummaryLine {
@@ -70,11 +71,6 @@ function cutPathEnd(body: string, start: number, headEnd: number, headCut: boole
 
 const WHITESPACE = /\s/;
 
-/** A value an author cut short with an ellipsis (`task_memcg=/kubepods/besteffort/pod…, task=ndm`): no kernel path ends so. */
-function endsElided(value: string): boolean {
-  return value.endsWith('…') || value.endsWith('...');
-}
-
 /** `oom-kill:` and then its first key: `constraint=`, or a comma and another key where a backport has none. */
 export function isSummaryText(text: string): boolean {
   if (!text.startsWith(PREFIX)) return false;
@@ -132,7 +128,7 @@ export function readSummary(text: string, truncated: boolean): SummaryLine {
     oomMemcg: field(body, 'oom_memcg=', headEnd, headCut),
     globalOom: body.slice(0, headEnd).includes(',global_oom'),
     taskMemcg,
-    taskMemcgTruncated: taskMemcg !== null && (headCut || endsElided(taskMemcg)),
+    taskMemcgTruncated: taskMemcg !== null && (headCut || isElidedPath(taskMemcg)),
     task: hasTail ? body.slice(taskAt + ',task='.length, pidAt) : null,
     pid: hasTail ? signedNumber(body, pidAt + ',pid='.length, uidAt) : null,
     // A pager may have cut the last number short.
@@ -149,14 +145,16 @@ const USUAL_SUMMARY =
 
 function usualSummary(m: RegExpExecArray): SummaryLine {
   const oomMemcg = m[3] ?? null;
+  const taskMemcg = m[4] as string;
   return {
     kind: 'summary',
     constraint: m[1] as string,
     cpuset: m[2] as string,
     oomMemcg,
     globalOom: oomMemcg === null,
-    taskMemcg: m[4] as string,
-    taskMemcgTruncated: false,
+    taskMemcg,
+    // An author's ellipsis (`/docker/55c9ffc4...`) cuts the path as a line's end does.
+    taskMemcgTruncated: isElidedPath(taskMemcg),
     task: m[5] as string,
     pid: Number(m[6]),
     uid: Number(m[7]),

@@ -4,6 +4,7 @@
  * and the first, `Task in <victim cgroup>`, names the victim's cgroup alone.
  */
 import { AFTER_THE_LINE, stripTruncation } from './message-fields.ts';
+import { isElidedPath } from '../cgroup-path.ts';
 import type { Recognizer } from './recognizer.ts';
 
 export interface TaskInLine {
@@ -44,11 +45,14 @@ export const taskInLine: Recognizer<TaskInLine> = {
     const at = body.indexOf(LEGACY_TASK_IN);
     if (at < 0) {
       if (truncated) return { kind: 'task-in', task: body, oom: null, truncated: true };
-      return isCgroupPath(body) ? { kind: 'task-in', task: body, oom: null, truncated: false } : null;
+      return isCgroupPath(body)
+        ? { kind: 'task-in', task: body, oom: null, truncated: isElidedPath(body) }
+        : null;
     }
     // The limit's path ends the line: on a line a pager cut, it is cut too, so unknown.
     const task = body.slice(0, at);
     const oom = truncated ? null : limitPath(body.slice(at + LEGACY_TASK_IN.length), task);
-    return { kind: 'task-in', task, oom, truncated: false };
+    // An author's ellipsis (`/docker/55c9ffc4...`) cuts the victim's path as a pager does.
+    return { kind: 'task-in', task, oom, truncated: isElidedPath(task) };
   },
 };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { completeContainerId, decodeCgroupPath } from '../../shared/cgroup-path.ts';
+import { completeContainerId, decodeCgroupPath, isElidedPath } from '../../shared/cgroup-path.ts';
 
 const UID = '3962896b-ab69-4572-8f1d-ee756f9f3589';
 const UID_ = UID.replaceAll('-', '_');
@@ -178,6 +178,32 @@ describe('decodeCgroupPath', () => {
     expect(cut.container).toBeNull();
     expect(completeContainerId(ID.slice(0, 58), `docker-${ID}.scope`)).toEqual({ id: ID, runtime: 'docker' });
     expect(completeContainerId(ID.slice(0, 58), `docker-${'b'.repeat(64)}.scope`)).toBeNull();
+  });
+
+  it('reads a path an author elided only by its whole segments (twenty-second red team Q/01, Q/07)', () => {
+    for (const path of ['/docker/55c9ffc4...', '/system.slice/docker-9751845b....scope', '/kubepods/pod…/x'])
+      expect([path, isElidedPath(path)]).toEqual([path, true]);
+    for (const path of ['/kubepods/pod1.2', '/user.slice/user@1000.service', '/a..b'])
+      expect([path, isElidedPath(path)]).toEqual([path, false]);
+    expect(decodeCgroupPath('/system.slice/docker-9751845b....scope', true)).toMatchObject({
+      pod: null,
+      container: null,
+      partialContainerId: null,
+    });
+    expect(decodeCgroupPath(`/kubepods/burstable/pod${UID}/docker-a2172e8d…`, true)).toMatchObject({
+      pod: { uid: UID, qos: 'burstable' },
+      container: null,
+      partialContainerId: null,
+    });
+    // The ellipsis may hide the QoS class: a path with none shown is not a guaranteed pod's.
+    expect(decodeCgroupPath(`/kubepods/…/pod${UID}/${ID}`, true)).toMatchObject({
+      pod: { uid: UID, qos: null },
+      container: { id: ID, runtime: null },
+    });
+    expect(decodeCgroupPath(`/kubepods/…/burstable/pod${UID}`, true).pod).toEqual({
+      uid: UID,
+      qos: 'burstable',
+    });
   });
 
   it('gives each event its own pod and container objects, though decoding is cached', async () => {

@@ -336,3 +336,119 @@ describe('the node of a kill line a paste left without its envelope (sixth red t
     });
   });
 });
+
+describe('a cgroup path an author elided (twenty-second red team Q/01, Q/07): no kernel path holds an ellipsis', () => {
+  const summary = (oom: string, task: string) =>
+    `oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,mems_allowed=0,oom_memcg=${oom},task_memcg=${task},task=python3,pid=2874,uid=0`;
+  const kill =
+    'Memory cgroup out of memory: Killed process 2874 (python3) total-vm:75160kB, anon-rss:65152kB, file-rss:6648kB, shmem-rss:0kB, UID:0 pgtables:184kB oom_score_adj:0';
+
+  it('gives no task path where the ellipsis stands inside it, and no container from a cut id', () => {
+    const text = readFileSync(
+      join(
+        import.meta.dirname,
+        '../fixtures/kernel-logs/corpus/235-gh-lmcache-dgx-spark-dmesg-T-elided-summary-docker-scope-dots-inside-id.log',
+      ),
+      'utf8',
+    );
+    const events = parseKernelLog(text).events;
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({
+      victim: { pid: 3742074, name: 'lmcache' },
+      cgroup: { oom: null, task: null },
+      container: null,
+      complete: true,
+    });
+  });
+
+  it('gives no limit path and no limit scope from an elided oom_memcg, and still reads a memcg OOM', () => {
+    const [event] = parseKernelLog(
+      [summary('/kubepods/burstable/pod1234…', '/kubepods/burstable/pod1234…/abc'), kill].join('\n'),
+    ).events;
+    expect(event).toMatchObject({
+      constraint: 'memcg',
+      limitScope: null,
+      cgroup: { oom: null, task: null },
+      pod: null,
+      container: null,
+    });
+  });
+
+  it('takes the level of an elided limit path from its whole pod segment (leptonai/gpud#70: `lxc.payload....-lxc`)', () => {
+    const [event] = parseKernelLog(
+      [summary(`/lxc.payload....-lxc${POD_PATH}`, `/lxc.payload.x-lxc${POD_PATH}/${VICTIM_ID}`), kill].join(
+        '\n',
+      ),
+    ).events;
+    expect(event).toMatchObject({ limitScope: 'pod', cgroup: { oom: null }, pod: { uid: POD } });
+  });
+
+  it('gives a later headerless kill that a recent table lists the limit’s whole path, or none', () => {
+    const row = FIRST_REPORT.findIndex((l) => l.includes('[   2874]'));
+    const elided = [
+      ...FIRST_REPORT.slice(0, row + 1),
+      '[ 3467.508220] [   2880]     0  2880    18790    17950    16288     1662         0   188416        0             0 python3',
+      ...FIRST_REPORT.slice(row + 1),
+    ].map((l) =>
+      l.replace(`oom_memcg=${POD_PATH}`, 'oom_memcg=/docker/5e1b7b2c.../kubepods/burstable/pod3962896b…'),
+    );
+    const storm = [
+      ...elided,
+      '[ 3467.800000] Memory cgroup out of memory: Killed process 2880 (python3) total-vm:75160kB, anon-rss:65152kB, file-rss:6648kB, shmem-rss:0kB, UID:0 pgtables:184kB oom_score_adj:0',
+    ];
+    const events = parseKernelLog(storm.join('\n')).events;
+    // The stats line names the limit whole.
+    expect(events.map((e) => [e.victim.pid, e.cgroup.oom, e.pod?.uid])).toEqual([
+      [2874, POD_PATH, POD],
+      [2880, POD_PATH, POD],
+    ]);
+    const noStats = storm.filter((l) => !l.includes('Memory cgroup stats for'));
+    expect(parseKernelLog(noStats.join('\n')).events.map((e) => [e.victim.pid, e.cgroup.oom, e.pod])).toEqual(
+      [
+        [2874, null, { uid: POD, qos: 'burstable' }],
+        [2880, null, null],
+      ],
+    );
+  });
+
+  it('takes the pod from the whole segments of an elided task path, and keeps a whole limit path', () => {
+    const [event] = parseKernelLog(
+      [summary(POD_PATH, `${POD_PATH}/cri-containerd-a2172e8d1101….scope`), kill].join('\n'),
+    ).events;
+    expect(event).toMatchObject({
+      limitScope: 'pod',
+      cgroup: { oom: POD_PATH, task: null },
+      pod: { uid: POD, qos: 'burstable' },
+      container: null,
+    });
+  });
+
+  it('reads `Task in`, the stats line and the group line alike', () => {
+    const taskIn = parseKernelLog(
+      [
+        'Task in /docker/55c9ffc4... killed as a result of limit of /docker/55c9ffc4...',
+        'Memory cgroup out of memory: Killed process 4242 (java) total-vm:100kB, anon-rss:50kB, file-rss:0kB',
+      ].join('\n'),
+    ).events;
+    expect(taskIn).toHaveLength(1);
+    expect(taskIn[0]).toMatchObject({ cgroup: { oom: null, task: null }, container: null, limitScope: null });
+    const stats = parseKernelLog(
+      [
+        'java invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=0',
+        'memory: usage 100kB, limit 100kB, failcnt 3',
+        'Memory cgroup stats for /kubepods/burstable/pod1234…:',
+        'Memory cgroup out of memory: Killed process 4242 (java) total-vm:100kB, anon-rss:50kB, file-rss:0kB',
+      ].join('\n'),
+    ).events;
+    expect(stats).toHaveLength(1);
+    expect(stats[0]).toMatchObject({ cgroup: { oom: null, task: null }, pod: null, limitScope: null });
+    const group = parseKernelLog(
+      [
+        'Memory cgroup out of memory: Killed process 4242 (java) total-vm:100kB, anon-rss:50kB, file-rss:0kB',
+        `Tasks in ${POD_PATH}/${VICTIM_ID.slice(0, 12)}... are going to be killed due to memory.oom.group set`,
+      ].join('\n'),
+    ).events;
+    expect(group).toHaveLength(1);
+    expect(group[0]).toMatchObject({ pod: { uid: POD, qos: 'burstable' }, container: null });
+  });
+});

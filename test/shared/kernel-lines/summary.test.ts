@@ -127,6 +127,32 @@ const LINES: RealLine<'summary'>[] = [
       uid: null,
     },
   },
+  {
+    source:
+      'twenty-second red team Q/01, corpus 234 (hand-wrapped there after `global_oom,`; joined): an author elided the cpuset and the docker id',
+    line: 'oom-kill:constraint=CONSTRAINT_NONE,nodemask=(null),cpuset=...,mems_allowed=0,global_oom,task_memcg=/docker/55c9ffc4...,task=redis-server,pid=66446,uid=999',
+    expected: {
+      constraint: 'CONSTRAINT_NONE',
+      globalOom: true,
+      taskMemcg: '/docker/55c9ffc4...',
+      taskMemcgTruncated: true,
+      task: 'redis-server',
+      pid: 66446,
+      uid: 999,
+    },
+  },
+  {
+    source:
+      'test/fixtures/kernel-logs/corpus/235-gh-lmcache-dgx-spark-dmesg-T-elided-summary-docker-scope-dots-inside-id.log (an ellipsis inside the docker id)',
+    line: 'oom-kill:constraint=CONSTRAINT_NONE,...,task_memcg=/system.slice/docker-9751845b....scope,task=lmcache,pid=3742074,uid=0',
+    expected: {
+      taskMemcg: '/system.slice/docker-9751845b....scope',
+      taskMemcgTruncated: true,
+      task: 'lmcache',
+      pid: 3742074,
+      uid: 0,
+    },
+  },
 ];
 
 describeRealLines('summary', LINES);
@@ -164,6 +190,21 @@ describe('summary: a path an author cut with an ellipsis (fourth red team I/11, 
     const dotted = line.replace('pod…', 'pod...');
     expect(summaryLine.read(dotted, false)).toMatchObject({ taskMemcgTruncated: true });
     expect(summaryLine.read(line.replace('pod…', 'pod1234'), false)).toMatchObject({
+      taskMemcgTruncated: false,
+    });
+  });
+
+  it('is a cut path wherever the ellipsis stands, in either reading (twenty-second red team Q/01, Q/07)', () => {
+    const usual = (path: string) =>
+      `oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,mems_allowed=0,oom_memcg=/kubepods,task_memcg=${path},task=x,pid=7,uid=0`;
+    for (const path of ['/kubepods/pod…/abc', '/kubepods/pod.../abc', '/docker/55c9ffc4...', '/a/b…']) {
+      expect([path, summaryLine.read(usual(path), false)]).toEqual([
+        path,
+        expect.objectContaining({ taskMemcg: path, taskMemcgTruncated: true, pid: 7 }),
+      ]);
+      expect(readSummary(usual(path), false)).toMatchObject({ taskMemcgTruncated: true });
+    }
+    expect(summaryLine.read(usual('/kubepods/pod1.2/abc'), false)).toMatchObject({
       taskMemcgTruncated: false,
     });
   });

@@ -58,3 +58,18 @@ describe('task-in: the first piece alone', () => {
       expect([text, taskInLine.read(text, false)]).toEqual([text, null]);
   });
 });
+
+describe('task-in: a path an author elided (twenty-second red team Q/01, Q/07: no kernel path holds an ellipsis)', () => {
+  it('is a cut path, wherever the ellipsis stands', () => {
+    expect(
+      taskInLine.read(
+        'Task in /docker/55c9ffc4... killed as a result of limit of /docker/55c9ffc4...',
+        false,
+      ),
+    ).toMatchObject({ task: '/docker/55c9ffc4...', truncated: true });
+    expect(
+      taskInLine.read('Task in /kubepods/…/pod1/abc killed as a result of limit of /kubepods', false),
+    ).toMatchObject({ task: '/kubepods/…/pod1/abc', oom: '/kubepods', truncated: true });
+    expect(taskInLine.read('Task in /lxc/foo…', false)).toMatchObject({ task: '/lxc/foo…', truncated: true });
+  });
+});
