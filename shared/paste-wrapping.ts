@@ -247,9 +247,28 @@ function mayOpenBlock(line: string): boolean {
     code = line.charCodeAt(++at);
   while (line.charCodeAt(at) === SPACE || line.charCodeAt(at) === TAB) at++;
   const next = line.charCodeAt(at);
-  return (
-    next === 0x3a || next === 0x3d || next === ASTERISK || next === 0x26 || next === DASH || isNameStart(next)
-  );
+  const named =
+    next === 0x3a ||
+    next === 0x3d ||
+    next === ASTERISK ||
+    next === 0x26 ||
+    next === DASH ||
+    isNameStart(next);
+  return named && quoteAfterFirstEquals(line);
+}
+
+/**
+ * Whether the line's first `=` is followed, past spaces and tabs, by a quote: both heads hold no `=` before their
+ * own, which a quote follows. Most lines that look like a name and more (`Memory cgroup out of memory: …`) have no
+ * `=` or another character after it, and so try neither pattern.
+ */
+function quoteAfterFirstEquals(line: string): boolean {
+  let at = line.indexOf('=');
+  if (at < 0) return false;
+  at++;
+  while (line.charCodeAt(at) === SPACE || line.charCodeAt(at) === TAB) at++;
+  const quote = line.charCodeAt(at);
+  return quote === BACKTICK || quote === 0x22 || quote === 0x27;
 }
 
 const SLASH = 0x2f;
