@@ -24,9 +24,8 @@ export interface RecentKill {
 }
 
 /**
- * The trigger's gfp mask and pid, the `memory:` usage, limit and failcnt, the victim's total-vm, anon-rss,
- * pgtables, uid and oom_score_adj, and the constraint its kill line's message names, in that order; null where the
- * event did not show one (a state stored before the last was kept has ten).
+ * The trigger's gfp mask and pid, the `memory:` usage, limit and failcnt, and the victim's total-vm, anon-rss,
+ * pgtables, uid and oom_score_adj, in that order; null where the event did not show one.
  */
 export type KillEvidence = Array<string | number | null>;
 

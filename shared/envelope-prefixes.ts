@@ -192,6 +192,14 @@ export const TAG_ONLY: Prefix = { pattern: KERNEL_TAG, mayStart: mayStartKernelT
  * lines pasted below it without a stamp read as its wrapped rest (line-prefilter.ts joins an unenveloped line
  * when most lines are enveloped). The clock itself holds none of mayBeOomText's marks.
  */
+/**
+ * Whether the text starts with a time of day as TIME_OF_DAY reads one, whatever follows it: a line so stamped is
+ * a record of its own even where the stamp is no envelope (line-prefilter.ts: neither a wrapped rest nor counted).
+ */
+export function startsWithClock(text: string): boolean {
+  return digitFirst(text) && CLOCK_ONLY.test(text);
+}
+
 export const TIME_OF_DAY: Prefix = { pattern: CLOCK_ONLY, mayStart: digitFirst, onlyBefore: mayBeOomText };
 /** A line that does not start with a bracket but closes one later: fields before a stamp, or a stamp's rest. */
 function bracketClosesLater(text: string): boolean {

@@ -41,7 +41,8 @@ export function impliedKill(report: OpenReport): KillRecord | null {
  */
 function cutSummaryIsKernels(report: OpenReport): boolean {
   const task = report.taskMemcg;
-  if (task === null || !task.startsWith('/')) return false;
+  // Empty: the cut came right after `task_memcg=`.
+  if (task === null || (task !== '' && !task.startsWith('/'))) return false;
   const values = [report.constraint, report.oomMemcg, task, report.invokerCpuset];
   return !values.some((value) => value !== null && holdsPlaceholder(value));
 }

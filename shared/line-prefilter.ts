@@ -12,6 +12,7 @@
  * other writers' lines that it tells in place (record-shape.ts), and reads at once those that hold OOM text
  * (`read`).
  */
+import { startsWithClock } from './envelope-prefixes.ts';
 import { mayBeOomText } from './kernel-line.ts';
 import type { LogEntry, RecordSkim } from './log-record.ts';
 import { blankEntry, holdsGluedSyslogRecord, readLogRecord, skimLogRecord } from './log-record.ts';
@@ -303,7 +304,11 @@ export class RecordJoiner {
     }
     // A blank line ends a paragraph: no line after it continues the record above.
     if (skim === null) return BLANK.test(raw) ? this.release() : null;
-    const joins = !skim.enveloped && !this.openIsFull();
+    // A line a time of day starts, before text that is no OOM text (`12:00:52 Mem-Info:`, so no envelope), is a
+    // record of its own: it joins no record above, and none joins it, but it counts as a stamped line in a paste
+    // of stamped lines, whose wrapped rests join the stamped OOM lines.
+    const clocked = !skim.enveloped && startsWithClock(skim.holder);
+    const joins = !skim.enveloped && !clocked && !this.openIsFull();
     if (joins && this.joinsLiteral(raw)) return null;
     const glue = joins ? this.glueBefore(raw, skim.holder, width) : null;
     if (glue !== null) {
@@ -320,7 +325,7 @@ export class RecordJoiner {
         return null;
       }
     }
-    if (skim.enveloped) this.enveloped++;
+    if (skim.enveloped || clocked) this.enveloped++;
     this.records++;
     const finished = this.release();
     this.open = {

@@ -10,29 +10,14 @@
 import { hash } from 'node:crypto';
 import type { KillEvidence, RecentKill } from './assembler-state.ts';
 import { killSeenRank } from './event-copies.ts';
-import { KILL_MESSAGES } from './kernel-lines/kill.ts';
-import type { Constraint, OomEvent } from './oom-event.ts';
-import { type KillRecord, withinSeconds } from './open-report.ts';
-
-/**
- * The constraint that the kill line's own message names (`Out of memory`, `Memory cgroup out of memory`…; 2.4's fixed
- * `Out of Memory` is a system OOM), else null. The kernel prints a kill under one message: two kill lines of one pid
- * and comm whose messages name two constraints are two kills (a test's strings, red team R/04). A copy quoted
- * without its message shows none. Not the event's constraint, which the rest of its report decides.
- */
-function killMessageConstraint(kill: KillRecord | null): Constraint | null {
-  const message = kill?.killLineSeen === true ? kill.message : null;
-  if (message === null) return null;
-  if (message.endsWith('Out of Memory')) return 'system';
-  return KILL_MESSAGES.find(([kernel]) => message.endsWith(kernel))?.[1] ?? null;
-}
+import type { OomEvent } from './oom-event.ts';
+import { withinSeconds } from './open-report.ts';
 
 /**
  * What two copies of one kill share and two kills differ in. Not file-rss or shmem-rss: a group kill prints its
- * victim twice, and those change in between (AKS, red team B 10: file-rss 956kB, then 44kB). `kill`: the event's
- * kill, whose line's message names its constraint.
+ * victim twice, and those change in between (AKS, red team B 10: file-rss 956kB, then 44kB).
  */
-export function killEvidence(event: OomEvent, kill: KillRecord | null = null): KillEvidence {
+export function killEvidence(event: OomEvent): KillEvidence {
   const { trigger, memory, victim } = event;
   return [
     trigger?.gfpMask ?? null,
@@ -45,7 +30,6 @@ export function killEvidence(event: OomEvent, kill: KillRecord | null = null): K
     victim.pgtablesKb,
     victim.uid,
     victim.oomScoreAdj,
-    killMessageConstraint(kill),
   ];
 }
 

@@ -20,7 +20,6 @@ import type { ReapedExit } from './kernel-lines/reaped.ts';
 import {
   type InvokerTaken,
   limitPathOf,
-  reapsCutSummaryVictim,
   reapsSameMemory,
   reportOfHeader,
   takeCounter,
@@ -157,7 +156,7 @@ class Assembly {
     if (report.sentAt === report.changes) return;
     const event = buildEvent(report, kill, this.state.recentTables, this.context);
     const ownReport = report.trigger !== null || report.selection !== null;
-    report.sentId = this.emit(event, kill, report.sentId, ownReport) ?? report.sentId;
+    report.sentId = this.emit(event, report.sentId, ownReport) ?? report.sentId;
     report.sentAt = report.changes;
   }
 
@@ -167,11 +166,11 @@ class Assembly {
    * the id the kill went under, in place of that event when this call holds it. `sentId`: the id its report went
    * under at an earlier batch end. Returns the id sent under, or null when not sent.
    */
-  emit(event: OomEvent, kill: KillRecord, sentId: string | null = null, ownReport = false): string | null {
+  emit(event: OomEvent, sentId: string | null = null, ownReport = false): string | null {
     const recent = this.recent();
     const time = event.kernelTime ?? (event.observedAt === null ? null : wallSeconds(event.observedAt));
     const { pid, name } = event.victim;
-    const evidence = killEvidence(event, kill);
+    const evidence = killEvidence(event);
     const rank = copyRank(event);
     let id = sentId;
     let copy = false;
@@ -399,7 +398,7 @@ class Assembly {
     this.state.lastReap = { name, left: line.left, time };
     // The reaper reaps only the victim it was handed, whatever comm a paste shows (cut, or renamed by an author).
     if (open?.kill?.pid === pid) return null;
-    if (open !== null && (reapsItsVictim(open, pid, name) || reapsCutSummaryVictim(open))) {
+    if (open !== null && reapsItsVictim(open, pid, name)) {
       // Its kill line was lost (`callbacks suppressed`): the reaper names it. Earlier victims' come before headers.
       open.kill = unseenKill(pid, name, entry);
       open.lastKillTime = time;
@@ -426,7 +425,7 @@ class Assembly {
   /** Emits a report that never becomes the open one (a lone reaper line), after its line is recorded. */
   emitDetached(report: OpenReport): void {
     if (report.kill !== null)
-      this.emit(buildEvent(report, report.kill, this.state.recentTables, this.context), report.kill);
+      this.emit(buildEvent(report, report.kill, this.state.recentTables, this.context));
   }
 
   /**

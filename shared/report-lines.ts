@@ -139,18 +139,6 @@ export function unseenKill(pid: number, name: string, entry: LogEntry): KillReco
   return { pid, name, message: null, fields: {}, ...lineTimeOf(entry), killLineSeen: false };
 }
 
-/**
- * Whether a reaper line is the kill of a report whose only victim evidence is a summary cut before its pid (4.19+
- * prints the summary only for the victim it then kills): no kill line, no selection, no victim found exiting, and
- * no task table (one that lists the pid is reapsItsVictim's case; one that does not names another victim). The
- * reaper reaps the victim it was handed, so its process is the one the summary named.
- */
-export function reapsCutSummaryVictim(report: OpenReport): boolean {
-  if (report.kill !== null || report.selection !== null || report.exitingPids.length > 0) return false;
-  const cutSummary = report.taskMemcg !== null && report.summaryPid === null && report.summaryTask === null;
-  return cutSummary && !report.taskInSeen && report.tablePids.length === 0;
-}
-
 /** The limit's path (oom_memcg, else the first stats line's): a whole one, where an author's ellipsis cut the other. */
 export function limitPathOf(report: OpenReport): string | null {
   const whole = [report.oomMemcg, report.statsPath].find((path) => path !== null && !isElidedPath(path));

@@ -3,7 +3,7 @@
  * `<comm> invoked oom-killer: gfp_mask=…, [nodemask=…,] order=N, [oom_adj=N,] oom_score_adj=N`.
  */
 import { toInt } from './message-fields.ts';
-import { holdsPlaceholder } from './placeholder.ts';
+import { startsWithPlaceholder } from './placeholder.ts';
 import type { Recognizer } from './recognizer.ts';
 
 export interface InvokedLine {
@@ -63,7 +63,7 @@ function holdsTemplateValue(fields: string): boolean {
   if (!PLACEHOLDER_SIGN.test(fields)) return false;
   for (const part of fields.split(' ')) {
     const eq = part.indexOf('=');
-    if (eq > 0 && KEYS.some((key) => isKey(part, eq, key)) && holdsPlaceholder(part.slice(eq + 1)))
+    if (eq > 0 && KEYS.some((key) => isKey(part, eq, key)) && startsWithPlaceholder(part.slice(eq + 1)))
       return true;
   }
   return false;

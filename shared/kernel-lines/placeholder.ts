@@ -9,3 +9,14 @@ const PLACEHOLDER = /%[-+#0*.\d]{0,6}[A-Za-z]|\{[^{}]{0,40}\}|<[^<>\s]{1,40}>/;
 export function holdsPlaceholder(value: string): boolean {
   return PLACEHOLDER.test(value);
 }
+
+/**
+ * A placeholder where a header's value starts, or inside its gfp_mask's parentheses (`0xcc0({flags})`, `%#x(%pGg)`,
+ * `order={}`, `${adj}`): not a writer's markup after a whole value (`oom_score_adj=936<br>`, `…</code>`).
+ */
+const PLACEHOLDER_FIRST =
+  /^(?:0x[0-9a-fA-F]{1,16}\()?(?:%[-+#0*.\d]{0,6}[A-Za-z]|\$?\{[^{}]{0,40}\}|<[^<>\s]{1,40}>)/;
+
+export function startsWithPlaceholder(value: string): boolean {
+  return PLACEHOLDER_FIRST.test(value);
+}

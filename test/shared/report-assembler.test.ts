@@ -555,21 +555,6 @@ describe('copies of one kill, and kills that only look alike (pid and comm are n
     expect(new Set(events.map((e) => e.id)).size).toBe(2);
   });
 
-  it('two untimed kill lines of one pid and comm under the two constraints’ messages are two kills (twenty-second red team R/04)', () => {
-    // A Go regex test's strings: the kernel never prints one kill as both a global and a memcg OOM.
-    const global = '"Out of memory: Killed process 123, UID 48, (httpd).",';
-    const memcg = '"Memory cgroup out of memory: Killed process 123, UID 48, (httpd).",';
-    const { events } = parseKernelLog([global, 'text', memcg].join('\n'));
-    expect(events.map((e) => [e.victim.pid, e.victim.name, e.constraint])).toEqual([
-      [123, 'httpd', 'system'],
-      [123, 'httpd', 'memcg'],
-    ]);
-    expect(new Set(events.map((e) => e.id)).size).toBe(2);
-    // A copy keeps its message, or shows none: one kill.
-    for (const copy of [memcg, '"Killed process 123, UID 48, (httpd).",', 'Killed process 123 (httpd)'])
-      expect(parseKernelLog([memcg, 'text', copy].join('\n')).events, copy).toHaveLength(1);
-  });
-
   it('a fragment of the first kept before both does not make the second a copy (a review of this rule)', () => {
     for (const fragment of [
       '> Killed process 2746 (leaker)',
@@ -800,51 +785,6 @@ describe('a kill known only by its reaper line, in a report whose kill line was 
     const events = parseKernelLog([header, summary, reaped(585588, 'java')].join('\n')).events;
     expect(events.map((e) => [e.victim.pid, e.victim.name, e.pod?.qos, e.complete])).toEqual([
       [585588, 'java', 'guaranteed', false],
-    ]);
-  });
-});
-
-describe('a reaper line after a summary cut before its pid, with no kill line (review 22 p7, made up)', () => {
-  const summary =
-    'oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,mems_allowed=0,oom_memcg=/kubepods/pod1,task_memcg=/kubepods/pod1/abc';
-  const reaped = (pid: number) =>
-    `oom_reaper: reaped process ${pid} (java), now anon-rss:0kB, file-rss:0kB, shmem-rss:0kB`;
-
-  it('is the kill the summary named: one event, the reaper’s process with the summary’s cgroups', () => {
-    const events = parseKernelLog([summary, reaped(4242)].join('\n')).events;
-    expect(events).toHaveLength(1);
-    expect(events[0]).toMatchObject({
-      victim: { pid: 4242, name: 'java' },
-      constraint: 'memcg',
-      cgroup: { oom: '/kubepods/pod1', task: null },
-      complete: false,
-    });
-    // Wherever a batch ends.
-    const lines = inputs([summary, reaped(4242)]);
-    for (let cut = 0; cut <= lines.length; cut++) {
-      const first = assembleReports(lines.slice(0, cut), null, STREAM, { final: false });
-      const second = assembleReports(lines.slice(cut), roundTrip(first.state), STREAM, { final: true });
-      expect([...first.events, ...second.events].map((e) => [e.victim.pid, e.cgroup.oom])).toEqual([
-        [4242, '/kubepods/pod1'],
-      ]);
-    }
-  });
-
-  it('is a kill of its own when the victim was found exiting, or the task table does not list it', () => {
-    const exiting =
-      'Memory cgroup out of memory: OOM victim 77 (java) is already exiting. Skip killing the task';
-    expect(
-      parseKernelLog([summary, exiting, reaped(4242)].join('\n')).events.map((e) => e.victim.pid),
-    ).toEqual([4242]);
-    const table = [
-      'Tasks state (memory values in pages):',
-      '[  pid  ]   uid  tgid total_vm      rss pgtables_bytes swapents oom_score_adj name',
-      '[     77]     0    77   307156    26597  1196032        0          -997 java',
-    ];
-    const listed = parseKernelLog([...table, summary, reaped(4242)].join('\n')).events;
-    expect(listed.map((e) => [e.victim.pid, e.cgroup.oom])).toEqual([
-      [4242, null],
-      [null, '/kubepods/pod1'],
     ]);
   });
 });

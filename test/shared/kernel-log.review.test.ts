@@ -1,0 +1,70 @@
+/**
+ * The reviewers' inputs of the twentieth to twenty-second rounds' fixes (test/fixtures/kernel-logs/review/): each
+ * lost, invented or misplaced a kill at some point. Read with and without the prefilter, which must agree.
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parseKernelLog } from '../../shared/kernel-log.ts';
+import type { OomEvent } from '../../shared/oom-event.ts';
+
+function eventsOf(name: string): OomEvent[] {
+  const text = readFileSync(new URL(`../fixtures/kernel-logs/review/${name}`, import.meta.url), 'utf8');
+  const plain = parseKernelLog(text, {}, { prefilter: false });
+  const fast = parseKernelLog(text);
+  expect(fast).toEqual(plain);
+  return fast.events;
+}
+
+const POD_A = '792adfde-d139-4c9c-a89e-ae94f36ea69d';
+const POD_B = '11111111-2222-3333-4444-555555555555';
+
+describe('the reviewers’ inputs', () => {
+  it('joins the wrapped rests of a paste stamped with a time of day alone, Mem-Info and trace lines included', () => {
+    for (const name of ['b1.log', 'c2.log']) {
+      const [event, ...others] = eventsOf(name);
+      expect(others).toEqual([]);
+      expect(event).toMatchObject({
+        victim: { pid: 41234, name: 'java', uid: 1001, anonRssKb: 2502140, oomScoreAdj: 936 },
+        pod: { uid: POD_A },
+        container: { id: expect.stringMatching(/^7a982186/) },
+      });
+    }
+  });
+
+  it('joins no unstamped kill line to an author’s timed notes', () => {
+    expect(eventsOf('c1-notes.log').map((e) => e.victim.pid)).toEqual([4242, 4343]);
+  });
+
+  it('takes no other pod’s reaper line for the victim of a summary cut before its pid', () => {
+    for (const name of ['e1.log', 'e4.log']) {
+      const events = eventsOf(name);
+      const python = events.find((e) => e.victim.pid === 222);
+      expect(python).toMatchObject({ victim: { name: 'python' }, limitScope: 'pod', pod: { uid: POD_B } });
+      expect(events.find((e) => e.victim.pid === 111)?.pod?.uid).not.toBe(POD_B);
+    }
+  });
+
+  it('reads a header that a writer’s markup follows (`<br>`), not as a template', () => {
+    const [event] = eventsOf('h1.log');
+    expect(event?.trigger).toMatchObject({ name: 'java', gfpMask: '0xcc0(GFP_KERNEL)', order: 0 });
+  });
+
+  it('implies a kill from a summary cut right after `task_memcg=`', () => {
+    const events = eventsOf('i1.log');
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ victim: { pid: null }, constraint: 'memcg', pod: { uid: POD_A } });
+  });
+
+  it('counts a kill quoted again in prose under the other message once', () => {
+    expect(eventsOf('m5.log').map((e) => [e.victim.pid, e.constraint])).toEqual([[41234, 'memcg']]);
+  });
+
+  it('reads a table row by its kernel cell, not an `OOMKilled` cell before it', () => {
+    expect(eventsOf('m1.log').map((e) => e.victim.pid)).toEqual([4242, 4343]);
+  });
+
+  it('implies no kill from a doc’s template or the kernel’s format string of a summary', () => {
+    expect(eventsOf('p1.log')).toEqual([]);
+    expect(eventsOf('p8.log')).toEqual([]);
+  });
+});
