@@ -212,8 +212,18 @@ function victimPlace(
  */
 function elidedLimitScope(path: string): LimitScope | null {
   const limit = decodeCgroupPath(path, true);
-  return limit.pod !== null && !isElidedPath(path.slice(path.lastIndexOf('/'))) ? limit.level : null;
+  const last = path.slice(path.lastIndexOf('/') + 1);
+  return limit.pod !== null && (!isElidedPath(last) || ELIDED_CONTAINER_SCOPE.test(last))
+    ? limit.level
+    : null;
 }
+
+/**
+ * A runtime's container scope whose id an author elided (`cri-containerd-7a982186b58c....scope`): its shape still
+ * tells a container's cgroup, as a segment elided whole (`…`) does not.
+ */
+const ELIDED_CONTAINER_SCOPE =
+  /^(?:cri-containerd|docker|crio|libpod)-[0-9a-f]{0,64}(?:\.\.\.|…)[0-9a-f]{0,64}\.scope$/;
 
 function limitScopeOf(constraint: Constraint | null, place: VictimPlace): LimitScope | null {
   if (constraint === 'system') return 'node';

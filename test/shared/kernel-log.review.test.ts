@@ -63,6 +63,11 @@ describe('the reviewers’ inputs', () => {
     expect(eventsOf('m1.log').map((e) => e.victim.pid)).toEqual([4242, 4343]);
   });
 
+  it('gives a limit at a container scope whose id an author elided the container scope', () => {
+    const [event] = eventsOf('f4.log');
+    expect(event).toMatchObject({ victim: { pid: 111 }, limitScope: 'container', cgroup: { oom: null } });
+  });
+
   it('implies no kill from a doc’s template or the kernel’s format string of a summary', () => {
     expect(eventsOf('p1.log')).toEqual([]);
     expect(eventsOf('p8.log')).toEqual([]);
