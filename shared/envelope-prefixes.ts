@@ -187,19 +187,20 @@ export const RFC3339_UNTAGGED: Prefix = { pattern: RFC3339_NO_TAG, mayStart: dig
 export const RFC3339_KERNEL_TAG: Prefix = { pattern: RFC3339_NO_HOST, mayStart: digitFirst };
 export const TAG_ONLY: Prefix = { pattern: KERNEL_TAG, mayStart: mayStartKernelTag };
 /**
- * Only before text that may be OOM text: before other text a time of day is a program's own (`12:00:52 deploy
- * started`, `sar -r` rows, a logger's `12:00:52.123 [main]`), and counted as an envelope it would make the kernel
- * lines pasted below it without a stamp read as its wrapped rest (line-prefilter.ts joins an unenveloped line
- * when most lines are enveloped). The clock itself holds none of mayBeOomText's marks.
- */
-/**
  * Whether the text starts with a time of day as TIME_OF_DAY reads one, whatever follows it: a line so stamped is
- * a record of its own even where the stamp is no envelope (line-prefilter.ts: neither a wrapped rest nor counted).
+ * a record of its own even where the stamp is no envelope (line-prefilter.ts: it joins no record above and none
+ * joins it, but it counts among a paste's stamped lines).
  */
 export function startsWithClock(text: string): boolean {
   return digitFirst(text) && CLOCK_ONLY.test(text);
 }
 
+/**
+ * Only before text that may be OOM text: before other text a time of day is a program's own (`12:00:52 deploy
+ * started`, `sar -r` rows, a logger's `12:00:52.123 [main]`), and taken as an envelope it would make the kernel
+ * lines pasted below it without a stamp read as its wrapped rest (line-prefilter.ts joins an unenveloped line
+ * to an enveloped one when most lines are stamped). The clock itself holds none of mayBeOomText's marks.
+ */
 export const TIME_OF_DAY: Prefix = { pattern: CLOCK_ONLY, mayStart: digitFirst, onlyBefore: mayBeOomText };
 /** A line that does not start with a bracket but closes one later: fields before a stamp, or a stamp's rest. */
 function bracketClosesLater(text: string): boolean {

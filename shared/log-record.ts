@@ -115,12 +115,15 @@ function finiteOrNull(value: number): number | null {
   return Number.isFinite(value) ? value : null;
 }
 
-function stringField(record: Record<string, unknown>, keys: readonly string[]): string | null {
-  for (const key of keys) {
-    const value = record[key];
-    if (typeof value === 'string') return value;
-  }
+/** The first of `keys` whose value in the record is a string, or null. */
+function stringKey(record: Record<string, unknown>, keys: readonly string[]): string | null {
+  for (const key of keys) if (typeof record[key] === 'string') return key;
   return null;
+}
+
+function stringField(record: Record<string, unknown>, keys: readonly string[]): string | null {
+  const key = stringKey(record, keys);
+  return key === null ? null : (record[key] as string);
 }
 
 /** The fields a Fluent Bit record carries its message in (kmsg, Container Insights, journald, tail). */
@@ -589,7 +592,8 @@ function heldLines({ holder, key, text }: HeldString): LogEntry[] {
   const carrier = blankEntry('');
   if (!Array.isArray(holder)) {
     const record = holder as Record<string, unknown>;
-    const inner = key !== null && messageKeyOf(record) === key ? fromJsonRecord(record, carrier) : null;
+    const inner =
+      key !== null && stringKey(record, RECORD_MESSAGE_KEYS) === key ? fromJsonRecord(record, carrier) : null;
     if (inner !== null) return linesOf(messageEntry(record, inner, carrier, true));
     takeRecordFields(record, carrier);
   }
@@ -599,12 +603,6 @@ function heldLines({ holder, key, text }: HeldString): LogEntry[] {
     if (entry !== null) lines.push(...linesOf(carriedBy(entry, carrier)));
   }
   return lines;
-}
-
-/** The key of a record's message: the first of RECORD_MESSAGE_KEYS that holds a string (stringField). */
-function messageKeyOf(record: Record<string, unknown>): string | null {
-  for (const key of RECORD_MESSAGE_KEYS) if (typeof record[key] === 'string') return key;
-  return null;
 }
 
 /** The lines of an entry: its own, or those of its record (`more`), each carried by it (carriedBy). */
