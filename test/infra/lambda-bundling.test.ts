@@ -128,6 +128,44 @@ async function runInFreshProcess(script: string, env: Record<string, string>): P
 const outdir = mkdtempSync(join(tmpdir(), 'lambda-bundles-'));
 const bundle = (name: string) => join(outdir, `${name}.cjs`);
 
+/**
+ * One invocation of a function bundle's handler in a fresh process, against the AWS stand-in and dynalite: what
+ * it returned (null: nothing). `env`: the function's own settings.
+ */
+async function invokeBundle(
+  name: (typeof FUNCTIONS)[number],
+  event: unknown,
+  stand: { aws: AwsStandin; table: StateTable; memoryMb: string },
+  env: Record<string, string>,
+): Promise<unknown> {
+  const context = {
+    functionName: name,
+    memoryLimitInMB: stand.memoryMb,
+    invokedFunctionArn: `arn:aws:lambda:eu-west-1:111122223333:function:${name}`,
+    awsRequestId: 'req-1',
+  };
+  const script = `
+    const { handler } = require(${JSON.stringify(bundle(name))});
+    const context = ${JSON.stringify(context)};
+    context.getRemainingTimeInMillis = () => 30000;
+    handler(${JSON.stringify(event)}, context).then(
+      (answer) => console.log('RESULT ' + JSON.stringify(answer ?? null)),
+      (error) => { console.error(error); process.exit(1); },
+    );`;
+  return runInFreshProcess(script, {
+    AWS_REGION: 'eu-west-1',
+    AWS_ACCESS_KEY_ID: 'AKIDBUNDLETEST',
+    AWS_SECRET_ACCESS_KEY: 'bundle-test',
+    AWS_ENDPOINT_URL: stand.aws.url,
+    AWS_ENDPOINT_URL_DYNAMODB: stand.table.endpoint,
+    AWS_EC2_METADATA_DISABLED: 'true',
+    CLUSTER_NAME: CLUSTER,
+    STATE_TABLE_NAME: stand.table.tableName,
+    POWERTOOLS_METRICS_NAMESPACE: 'test',
+    ...env,
+  });
+}
+
 beforeAll(async () => {
   for (const name of FUNCTIONS) {
     const result = await build({ ...esbuildOptions(ROOT, name, bundle(name)), logLevel: 'silent' });
@@ -176,34 +214,12 @@ describe('the enrich bundle', () => {
         { messageId: 'm-1', body: JSON.stringify(kill), attributes: { ApproximateReceiveCount: '1' } },
       ],
     };
-    const context = {
-      functionName: 'enrich',
-      memoryLimitInMB: '512',
-      invokedFunctionArn: 'arn:aws:lambda:eu-west-1:111122223333:function:enrich',
-      awsRequestId: 'req-1',
-      getRemainingTimeInMillis: () => 30_000,
-    };
-    const script = `
-      const { handler } = require(${JSON.stringify(bundle('enrich'))});
-      const context = ${JSON.stringify(context)};
-      context.getRemainingTimeInMillis = () => 30000;
-      handler(${JSON.stringify(sqsEvent)}, context).then(
-        (answer) => console.log('RESULT ' + JSON.stringify(answer)),
-        (error) => { console.error(error); process.exit(1); },
-      );`;
-    const answer = await runInFreshProcess(script, {
-      AWS_REGION: 'eu-west-1',
-      AWS_ACCESS_KEY_ID: 'AKIDBUNDLETEST',
-      AWS_SECRET_ACCESS_KEY: 'bundle-test',
-      AWS_ENDPOINT_URL: aws.url,
-      AWS_ENDPOINT_URL_DYNAMODB: table.endpoint,
-      AWS_EC2_METADATA_DISABLED: 'true',
-      CLUSTER_NAME: CLUSTER,
-      STATE_TABLE_NAME: table.tableName,
-      EVENT_BUS_NAME: 'oom-bus',
-      KERNEL_LOG_GROUP_NAME: '/eks/prod-eu/kernel',
-      POWERTOOLS_METRICS_NAMESPACE: 'test',
-    });
+    const answer = await invokeBundle(
+      'enrich',
+      sqsEvent,
+      { aws, table, memoryMb: '512' },
+      { EVENT_BUS_NAME: 'oom-bus', KERNEL_LOG_GROUP_NAME: '/eks/prod-eu/kernel' },
+    );
 
     expect(answer).toEqual({ batchItemFailures: [] });
     expect(aws.unexpected).toEqual([]);
@@ -230,35 +246,14 @@ describe('the parse bundle', () => {
     await Promise.all([aws.stop(), table.close()]);
   });
 
-  /** One invocation of the parse bundle in a fresh process: what the handler returned (undefined: nothing). */
-  async function invokeParseBundle(event: unknown): Promise<unknown> {
-    const context = {
-      functionName: 'parse',
-      memoryLimitInMB: '256',
-      invokedFunctionArn: 'arn:aws:lambda:eu-west-1:111122223333:function:parse',
-      awsRequestId: 'req-1',
-    };
-    const script = `
-      const { handler } = require(${JSON.stringify(bundle('parse'))});
-      const context = ${JSON.stringify(context)};
-      context.getRemainingTimeInMillis = () => 30000;
-      handler(${JSON.stringify(event)}, context).then(
-        (answer) => console.log('RESULT ' + JSON.stringify(answer ?? null)),
-        (error) => { console.error(error); process.exit(1); },
-      );`;
-    return runInFreshProcess(script, {
-      AWS_REGION: 'eu-west-1',
-      AWS_ACCESS_KEY_ID: 'AKIDBUNDLETEST',
-      AWS_SECRET_ACCESS_KEY: 'bundle-test',
-      AWS_ENDPOINT_URL: aws.url,
-      AWS_ENDPOINT_URL_DYNAMODB: table.endpoint,
-      AWS_EC2_METADATA_DISABLED: 'true',
-      CLUSTER_NAME: CLUSTER,
-      STATE_TABLE_NAME: table.tableName,
-      EVENTS_QUEUE_URL: `${aws.url}/111122223333/events`,
-      POWERTOOLS_METRICS_NAMESPACE: 'test',
-    });
-  }
+  /** One invocation of the parse bundle in a fresh process: what the handler returned (null: nothing). */
+  const invokeParseBundle = (event: unknown): Promise<unknown> =>
+    invokeBundle(
+      'parse',
+      event,
+      { aws, table, memoryMb: '256' },
+      { EVENTS_QUEUE_URL: `${aws.url}/111122223333/events` },
+    );
 
   it('completes a report split across two invocations through the state table, and queues each kill', async () => {
     const events = bodiesOfGroup(WHOLE_RECORD_GROUP).flatMap((body, i) => logEventsOf(body, i));
