@@ -16,7 +16,7 @@ export interface PrinterMode {
   enriched: boolean;
 }
 
-export function driftNotice(input: string, line: DriftLine): string {
+function driftNotice(input: string, line: DriftLine): string {
   return `possible format drift: ${input}:${line.ref}: ${displayText(line.text)}\n`;
 }
 

@@ -37,7 +37,7 @@ export const COMMANDS: readonly Command[] = [
   ),
 ];
 
-export function topLevelUsage(commands: readonly Command[] = COMMANDS): string {
+function topLevelUsage(commands: readonly Command[] = COMMANDS): string {
   const width = Math.max(...commands.map((c) => c.name.length));
   const lines = commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`);
   return `Usage: eks-oom-alerts <command> [options]

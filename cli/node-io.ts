@@ -20,7 +20,7 @@ function errorCode(error: unknown): string | undefined {
 }
 
 /** The problem as a person reads it: `no such file`, `is a directory`, `permission denied`. */
-export function describeFsError(error: unknown): string {
+function describeFsError(error: unknown): string {
   switch (errorCode(error)) {
     case 'ENOENT':
       return 'no such file';

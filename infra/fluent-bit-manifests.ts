@@ -36,7 +36,7 @@ function manifestDocuments(file: string, image: string | undefined): Document[] 
   });
 }
 
-export function destinationConfigMap(destination: FluentBitDestination): KubernetesObject {
+function destinationConfigMap(destination: FluentBitDestination): KubernetesObject {
   return {
     apiVersion: 'v1',
     kind: 'ConfigMap',

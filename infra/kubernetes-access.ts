@@ -9,10 +9,10 @@ import { capitalised } from './pipeline-function.ts';
  * EKS refuses groups that start with `system:`, `eks:`, `amazon:`, `aws:` or `iam:`.
  */
 export const READER_GROUP = 'eks-oom-alerts-readers';
-export const READER_CLUSTER_ROLE = 'eks-oom-alerts-reader';
+const READER_CLUSTER_ROLE = 'eks-oom-alerts-reader';
 /** With `kubernetesEvents`: the group of the enrich role alone, which may create Events and nothing more. */
 export const EVENT_WRITER_GROUP = 'eks-oom-alerts-event-writers';
-export const EVENT_WRITER_CLUSTER_ROLE = 'eks-oom-alerts-event-writer';
+const EVENT_WRITER_CLUSTER_ROLE = 'eks-oom-alerts-event-writer';
 
 const LABELS = { 'app.kubernetes.io/part-of': 'eks-oom-alerts' };
 

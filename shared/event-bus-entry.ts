@@ -9,8 +9,8 @@ import type { EnrichedOomEvent } from './oom-event.ts';
 /** PutEvents counts an entry's Time, Source, DetailType, Detail and Resources against 256 KB. */
 export const MAX_ENTRY_BYTES = 256 * 1024;
 /** PutEvents takes at most 10 entries per call, and the same 256 KB for the whole request. */
-export const MAX_ENTRIES_PER_CALL = 10;
-export const MAX_REQUEST_BYTES = 256 * 1024;
+const MAX_ENTRIES_PER_CALL = 10;
+const MAX_REQUEST_BYTES = 256 * 1024;
 
 // EventBridge counts any Time as 14 bytes.
 const TIME_BYTES = 14;

@@ -4,9 +4,9 @@
  */
 
 /** Longest SNS subject we emit; SNS wants it "less than 100 characters". */
-export const SUBJECT_MAX = 99;
+const SUBJECT_MAX = 99;
 /** One SMS segment in the GSM 7-bit alphabet. */
-export const SMS_MAX = 160;
+const SMS_MAX = 160;
 
 const ELLIPSIS = '...';
 

@@ -9,7 +9,7 @@ import type { KillRecord, OpenReport } from './open-report.ts';
 import { killTime, MAX_CO_VICTIMS, withinSeconds } from './open-report.ts';
 
 /** The kernel kills the members in one loop: their kill lines follow within microseconds. */
-export const GROUP_KILL_SECONDS = 1;
+const GROUP_KILL_SECONDS = 1;
 
 /**
  * Whether a kill line after a report's kill is another member of its group: right after the last kill, and

@@ -22,7 +22,7 @@ function secondsOf(event: OomEvent): number | null {
 }
 
 /** The event in the context that is the same kill: same victim pid and name, at the same time. */
-export function findSameKill(event: OomEvent, candidates: readonly OomEvent[]): OomEvent | null {
+function findSameKill(event: OomEvent, candidates: readonly OomEvent[]): OomEvent | null {
   const t = secondsOf(event);
   return (
     candidates.find((c) => {

@@ -162,7 +162,7 @@ export function reapsSameMemory(last: ReapedMemory | null, line: ReapedExit, tim
  * Whether a CPU line at `invokerTime` may be the invoker's of a report whose first body line is at `time`: within
  * `seconds`, and not after it (a later warning's, a kernel panic's, printed after the report a paste put below it).
  */
-export function invokerBefore(invokerTime: number | null, time: number | null, seconds: number): boolean {
+function invokerBefore(invokerTime: number | null, time: number | null, seconds: number): boolean {
   if (!withinSeconds(invokerTime, time, seconds)) return false;
   return invokerTime === null || time === null || invokerTime <= time;
 }

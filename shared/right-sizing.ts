@@ -78,7 +78,7 @@ export function kubernetesQuantity(kb: number): string {
 }
 
 /** The limit to try: the peak with a quarter on top. */
-export function suggestedLimitKb(peakKb: number): number {
+function suggestedLimitKb(peakKb: number): number {
   return peakKb * HEADROOM;
 }
 

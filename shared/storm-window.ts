@@ -62,7 +62,7 @@ export const SWEEP_LOOKBACK_MS = 24 * 60 * 60_000;
  * bucket of the time it is recorded, and that write may land a little after the bucket ended. Longer than
  * recording one kill takes (a few single-item DynamoDB calls), so no window is filed behind the cursor.
  */
-export const SWEEP_SETTLE_MS = 60_000;
+const SWEEP_SETTLE_MS = 60_000;
 
 const UNKNOWN = 'unknown';
 

@@ -21,10 +21,10 @@ export interface NodeLister {
 }
 
 /** Nodes per page: a large cluster stays a handful of requests, each answer a few MB at most. */
-export const NODE_PAGE_SIZE = 500;
+const NODE_PAGE_SIZE = 500;
 
 /** The three fields the check reads; status, images and the rest are dropped at once. */
-export function clusterNodeOf(node: V1Node): ClusterNode | null {
+function clusterNodeOf(node: V1Node): ClusterNode | null {
   const name = node.metadata?.name;
   if (name === undefined) return null;
   const created = node.metadata?.creationTimestamp;
@@ -36,7 +36,7 @@ export function clusterNodeOf(node: V1Node): ClusterNode | null {
   };
 }
 
-export function createNodeLister(kubeConfig: KubeConfig): NodeLister {
+function createNodeLister(kubeConfig: KubeConfig): NodeLister {
   const { configuration } = kubeConfig.makeApiClient(ApiConfiguration);
   const build = new CoreV1ApiRequestFactory(configuration);
   const read = new CoreV1ApiResponseProcessor();

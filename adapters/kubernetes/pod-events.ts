@@ -59,7 +59,7 @@ function containerFieldPath(k8s: KubernetesIdentity): string | undefined {
 }
 
 /** The Event for a kill whose pod enrichment named; `instance` is the reporting instance (the function). */
-export function podEventBody(
+function podEventBody(
   event: EnrichedOomEvent,
   k8s: KubernetesIdentity,
   instance: string,
@@ -99,7 +99,7 @@ function isConflict(error: unknown): boolean {
 }
 
 /** Events created through client-node's request builder, on the cluster `kubeConfig` reaches. */
-export function createPodEventRecorder(
+function createPodEventRecorder(
   kubeConfig: (signal: AbortSignal) => Promise<KubeConfig>,
   options: { instance: string; now: () => number },
 ): PodEventRecorder {

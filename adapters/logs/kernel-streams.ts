@@ -8,13 +8,13 @@ import type { CloudWatchLogsClient, LogStream } from '@aws-sdk/client-cloudwatch
 import type { KernelStreamTimes } from '../../shared/node-shipping.ts';
 
 /** The most DescribeLogStreams returns per page. */
-export const STREAM_PAGE_SIZE = 50;
+const STREAM_PAGE_SIZE = 50;
 
 /**
  * AWS: `lastEventTimestamp` "typically updates in less than an hour from ingestion". The listing is ordered
  * by it, so it goes this much further back than asked, lest a stream whose time lags be cut off.
  */
-export const LAST_EVENT_LAG_MS = 60 * 60_000;
+const LAST_EVENT_LAG_MS = 60 * 60_000;
 
 function timesOf(stream: LogStream): KernelStreamTimes | null {
   if (stream.logStreamName === undefined) return null;

@@ -116,7 +116,7 @@ async function attempt(
 }
 
 /** When the kill happened: `observedAt`, else (no wall clock in the kernel text) when notify received it. */
-export function killTimeOf(event: EnrichedOomEvent, now: Date): number {
+function killTimeOf(event: EnrichedOomEvent, now: Date): number {
   const observed = event.observedAt === null ? Number.NaN : Date.parse(event.observedAt);
   return Number.isNaN(observed) ? now.getTime() : observed;
 }

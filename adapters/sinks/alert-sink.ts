@@ -18,7 +18,7 @@ function smsAttribute(message: AlertMessage): string {
  * One publish, a text per protocol: e-mail gets the report, SMS the short line, the rest `default`. The `sms`
  * attribute tells the SMS subscriptions, whose filter policy lets only `send` through, whether this one is theirs.
  */
-export function snsPublishInput(topicArn: string, message: AlertMessage): PublishCommandInput {
+function snsPublishInput(topicArn: string, message: AlertMessage): PublishCommandInput {
   return {
     TopicArn: topicArn,
     Subject: message.subject,
@@ -38,7 +38,7 @@ export function snsAlertSink(sns: SNSClient, topicArn: string): AlertSink {
 }
 
 /** `{"target":"sns","subject":…,"message":{"default":…,"email":…,"sms":…}}`, the `replay --dry-run` line. */
-export function dryRunSnsLine(message: AlertMessage): string {
+function dryRunSnsLine(message: AlertMessage): string {
   return JSON.stringify({
     target: 'sns',
     subject: message.subject,

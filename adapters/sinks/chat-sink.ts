@@ -13,7 +13,7 @@ export interface ChatSink {
   publish(message: ChatNotification): Promise<void>;
 }
 
-export function chatPublishInput(topicArn: string, message: ChatNotification): PublishCommandInput {
+function chatPublishInput(topicArn: string, message: ChatNotification): PublishCommandInput {
   return { TopicArn: topicArn, Message: JSON.stringify(message) };
 }
 
@@ -27,7 +27,7 @@ export function snsChatSink(sns: SNSClient, topicArn: string): ChatSink {
 }
 
 /** `{"target":"chat","message":{…}}`, the `replay --dry-run` line beside each SNS line. */
-export function dryRunChatLine(message: ChatNotification): string {
+function dryRunChatLine(message: ChatNotification): string {
   return JSON.stringify({ target: 'chat', message });
 }
 

@@ -40,7 +40,7 @@ export function historyTimestampOf(event: EnrichedOomEvent, nowMs: number): numb
 }
 
 /** `2025-11-20`: the UTC day of the record. */
-export function historyStreamOf(timestampMs: number): string {
+function historyStreamOf(timestampMs: number): string {
   return new Date(timestampMs).toISOString().slice(0, 10);
 }
 

@@ -15,7 +15,7 @@ export interface WatchConfig {
 }
 
 /** Ship mode's Fluent Bit writes a heartbeat every 5 minutes: six missed ones, then a node counts as silent. */
-export const DEFAULT_SILENT_NODE_MINUTES = 30;
+const DEFAULT_SILENT_NODE_MINUTES = 30;
 
 export function readWatchConfig(env: Env): EnvConfig<WatchConfig> {
   return readEnvConfig(env, {

@@ -24,7 +24,7 @@ import { progressFiguresOf, runBackfill } from './history-backfill.ts';
 import { readTimeRange } from '../time-range.ts';
 import { readStackOutputs } from './stack-outputs.ts';
 
-export const BACKFILL_USAGE = `Usage: eks-oom-alerts backfill (--log-group G | --cluster NAME) --since WHEN [options]
+const BACKFILL_USAGE = `Usage: eks-oom-alerts backfill (--log-group G | --cluster NAME) --since WHEN [options]
 
 Finds the OOM kills in a CloudWatch Logs group's history and prints them as scan does. Reads only the lines
 that match the subscription's filter pattern. Works on this project's kernel group (/eks-oom-alerts/<cluster>/kernel)
@@ -71,7 +71,7 @@ const NAMED_RESOURCES = ['state-table', 'topic-arn', 'events-log-group'] as cons
 
 type ParsedBackfillArgs = ParsedArgs<BackfillOptions>;
 
-export function parseBackfillArgs(args: readonly string[]): ParsedBackfillArgs {
+function parseBackfillArgs(args: readonly string[]): ParsedBackfillArgs {
   const line = readCommandLine(
     args,
     {
@@ -150,7 +150,7 @@ export interface BackfillEnvironment {
   openDelivery(target: StackTarget): Promise<DeliverKills>;
 }
 
-export const awsBackfillEnvironment: BackfillEnvironment = {
+const awsBackfillEnvironment: BackfillEnvironment = {
   logsClient: (region) => new CloudWatchLogsClient(region === null ? {} : { region }),
   cloudFormationClient: (region) => new CloudFormationClient({ region }),
   checkpoints: fileCheckpointStore,

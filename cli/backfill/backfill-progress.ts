@@ -15,7 +15,7 @@ export interface ProgressFigures {
 }
 
 /** How often a line is printed when stderr is not a terminal. */
-export const PROGRESS_LOG_INTERVAL_MS = 10_000;
+const PROGRESS_LOG_INTERVAL_MS = 10_000;
 
 function minute(epochMs: number): string {
   const iso = new Date(epochMs).toISOString();
@@ -23,7 +23,7 @@ function minute(epochMs: number): string {
 }
 
 /** `backfill: 48210 events scanned, 3 kills, through 2025-11-18 04:12Z (71% of 2025-11-13 10:00Z – 2025-11-20 10:00Z)` */
-export function progressLine(f: ProgressFigures): string {
+function progressLine(f: ProgressFigures): string {
   const covered = Math.min(Math.max(f.coveredToMs ?? f.startMs, f.startMs), f.endMs);
   const percent = Math.floor((100 * (covered - f.startMs)) / (f.endMs - f.startMs));
   const kills = f.kills === 1 ? '1 kill' : `${f.kills} kills`;

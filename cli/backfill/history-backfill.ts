@@ -41,7 +41,7 @@ function byStream(events: readonly FilteredLogEvent[]): Map<string, StreamLogEve
  * One page through the stream step, per stream with its carried state. `last`: the range ends here, so every
  * stream's open report that has its kill is closed.
  */
-export function assemblePage(
+function assemblePage(
   logGroup: string,
   events: readonly FilteredLogEvent[],
   states: Readonly<Record<string, AssemblerState>>,

@@ -41,7 +41,7 @@ function worthWaitingOut(error: unknown): boolean {
 }
 
 /** The rows as the table and `--json` show them: `@ptr` is a handle for GetLogRecord, not data. */
-export function rowsOf(results: readonly ResultField[][]): ResultRow[] {
+function rowsOf(results: readonly ResultField[][]): ResultRow[] {
   return results.map((fields) =>
     fields.flatMap((f) =>
       f.field === undefined || f.field === '@ptr' ? [] : [[f.field, f.value ?? ''] as [string, string]],

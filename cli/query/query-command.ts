@@ -12,7 +12,7 @@ import { POLL_PACING, runInsightsQuery } from './insights-run.ts';
 import { formatQueryList, formatResultsJson, formatResultsTable, resultsSummary } from './results-table.ts';
 import { eventsLogGroupOf } from '../stack-log-groups.ts';
 
-export const QUERY_USAGE = `Usage: eks-oom-alerts query NAME (--cluster NAME | --log-group G) [options]
+const QUERY_USAGE = `Usage: eks-oom-alerts query NAME (--cluster NAME | --log-group G) [options]
        eks-oom-alerts query --list
 
 Runs one of the saved Logs Insights queries over the events log group (one JSON line per OOM kill, written
@@ -57,7 +57,7 @@ function readParams(
   return { ok: true, values };
 }
 
-export function parseQueryArgs(args: readonly string[]): ParsedQueryArgs {
+function parseQueryArgs(args: readonly string[]): ParsedQueryArgs {
   const line = readCommandLine(
     args,
     {
@@ -114,7 +114,7 @@ export interface QueryEnvironment {
   logsClient(region: string | null): CloudWatchLogsClient;
 }
 
-export const awsQueryEnvironment: QueryEnvironment = {
+const awsQueryEnvironment: QueryEnvironment = {
   logsClient: (region) => new CloudWatchLogsClient(region === null ? {} : { region }),
 };
 

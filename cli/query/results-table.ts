@@ -26,7 +26,7 @@ function cellOf(field: string, value: string | undefined): string {
 }
 
 /** Every field that any row has, in the order first seen: a row without a field (a null) shows `-`. */
-export function resultColumns(rows: readonly ResultRow[]): string[] {
+function resultColumns(rows: readonly ResultRow[]): string[] {
   const columns = new Set<string>();
   for (const row of rows) for (const [field] of row) columns.add(field);
   return [...columns];

@@ -12,7 +12,7 @@ import { buildBusEntry } from '../../shared/event-bus-entry.ts';
 const DRY_RUN_BUS = 'dry-run';
 
 /** `{"target":"eventbridge","entry":{Source, DetailType, Detail}}`. */
-export function dryRunBusLine(entry: { Source: string; DetailType: string; Detail: string }): string {
+function dryRunBusLine(entry: { Source: string; DetailType: string; Detail: string }): string {
   return JSON.stringify({
     target: 'eventbridge',
     entry: { Source: entry.Source, DetailType: entry.DetailType, Detail: entry.Detail },

@@ -18,7 +18,7 @@ import { readReplayInput, type StreamBatch } from './replay-input.ts';
 import { replayBatches } from './replay-pipeline.ts';
 import { timingsReport } from './replay-timings.ts';
 
-export const REPLAY_USAGE = `Usage: eks-oom-alerts replay [options] FILE...
+const REPLAY_USAGE = `Usage: eks-oom-alerts replay [options] FILE...
 
 Feeds recorded CloudWatch Logs deliveries through parse, enrich and deliver in one process. A FILE holds
 subscription payloads (the Lambda event with awslogs.data, or the decoded DATA_MESSAGE), PutLogEvents
@@ -62,7 +62,7 @@ interface ReplayOptions {
 
 type ParsedReplayArgs = ParsedArgs<ReplayOptions>;
 
-export function parseReplayArgs(args: readonly string[]): ParsedReplayArgs {
+function parseReplayArgs(args: readonly string[]): ParsedReplayArgs {
   const line = readCommandLine(
     args,
     {

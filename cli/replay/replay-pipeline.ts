@@ -46,7 +46,7 @@ interface StreamState {
  * The OomEvents of all batches: each stream's state carried from batch to batch, then flushed. `parseMs`, by
  * event id: how long the step that gave the event took, measured with `clock`.
  */
-export function parseBatches(
+function parseBatches(
   batches: readonly StreamBatch[],
   clock: () => number = () => 0,
 ): Omit<ReplayResult, 'outcomes'> & { parseMs: Map<string, number> } {

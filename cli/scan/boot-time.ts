@@ -10,7 +10,7 @@ import type { OomEvent } from '../../shared/oom-event.ts';
 import type { CliFileSystem } from '../command.ts';
 
 /** The kernel's ring buffer, read as records (one per read) until it has nothing more. */
-export const KMSG_DEVICE = '/dev/kmsg';
+const KMSG_DEVICE = '/dev/kmsg';
 /** A bound on the read, so that a device that never runs dry cannot hold the scan; far above what a ring buffer holds. */
 const KMSG_MAX_BYTES = 64 << 20;
 const KILLED_PID = /Killed process (\d{1,10}) /;
@@ -46,7 +46,7 @@ function killLineKey(kernelTime: number, pid: number): string {
 }
 
 /** The kill lines of one kmsg record (`6,1234,3467508244,-;Memory cgroup out of memory: Killed process 2874 …`). */
-export function addKillLine(record: string, keys: Set<string>): void {
+function addKillLine(record: string, keys: Set<string>): void {
   const entry = readLogRecord(record);
   if (entry === null || entry.kernelTime === null) return;
   const pid = KILLED_PID.exec(entry.text)?.[1];

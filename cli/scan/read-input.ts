@@ -12,7 +12,7 @@ export type ScanSink = (output: ScanOutput) => Promise<void>;
 /** How long a pipe stays quiet before what it sent is assembled. */
 export const QUIET_MS = 250;
 /** How often a followed input is read again once it has nothing new. */
-export const POLL_MS = 250;
+const POLL_MS = 250;
 
 type Waited = Uint8Array | 'quiet' | 'aborted';
 

@@ -11,7 +11,7 @@ import type { Enrich, ScanInput } from './scan-run.ts';
 import { ScanRun } from './scan-run.ts';
 import { scanSummary } from './scan-summary.ts';
 
-export const SCAN_USAGE = `Usage: eks-oom-alerts scan [options] [FILE...|-]
+const SCAN_USAGE = `Usage: eks-oom-alerts scan [options] [FILE...|-]
 
 Reads kernel logs and prints one row per OOM kill. Any of: dmesg (also -T, -x, caller ids), journalctl and
 syslog, raw /dev/kmsg records, Fluent Bit JSON records, plain text; gzip-compressed (a rotated log), and tar
@@ -57,7 +57,7 @@ interface ScanOptions {
 
 type ParsedScanArgs = ParsedArgs<ScanOptions>;
 
-export function parseScanArgs(args: readonly string[]): ParsedScanArgs {
+function parseScanArgs(args: readonly string[]): ParsedScanArgs {
   const line = readCommandLine(
     args,
     {

@@ -10,7 +10,7 @@ import type { EnrichLog } from './enrich-telemetry.ts';
 import type { RecordResult } from './sqs-batch.ts';
 
 /** At most this long for all of a batch's Events, within what the invocation has left. */
-export const POD_EVENTS_BUDGET_MS = 5_000;
+const POD_EVENTS_BUDGET_MS = 5_000;
 
 export async function recordPodEvents(
   results: ReadonlyMap<string, RecordResult>,

@@ -15,7 +15,7 @@ import type { RetryTiming } from '../../adapters/retry.ts';
  */
 export const MAX_MESSAGE_BYTES = 64 * 1024;
 /** SendMessageBatch takes at most 10 entries. */
-export const MAX_BATCH_ENTRIES = 10;
+const MAX_BATCH_ENTRIES = 10;
 /** And at most 256 KiB of message bodies per call (the classic limit, valid in every region). */
 export const MAX_BATCH_BYTES = 256 * 1024;
 

@@ -19,7 +19,7 @@ export interface MetricSink {
 }
 
 /** A log event holds 256 KB: a cluster gone blind at once is named in part, and counted in full. */
-export const NODES_NAMED = 200;
+const NODES_NAMED = 200;
 
 function isoOrNull(ms: number | null): string | null {
   return ms === null ? null : new Date(ms).toISOString();

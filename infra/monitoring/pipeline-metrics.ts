@@ -62,13 +62,6 @@ export function deadLetterQueueDepth(queue: sqs.IQueue): cloudwatch.Metric {
   });
 }
 
-export function oldestMessageAge(queue: sqs.IQueue): cloudwatch.Metric {
-  return queue.metricApproximateAgeOfOldestMessage({
-    period: ALARM_PERIOD,
-    statistic: cloudwatch.Stats.MAXIMUM,
-  });
-}
-
 export function functionErrors(fn: lambda.IFunction): cloudwatch.Metric {
   return fn.metricErrors({ period: ALARM_PERIOD, statistic: cloudwatch.Stats.SUM });
 }
