@@ -109,6 +109,24 @@ function wholeNumber(value: unknown): number | undefined | 'invalid' {
   return /^\d{1,6}$/.test(raw) ? Number(raw) : 'invalid';
 }
 
+/**
+ * The context keys given that this app does not read, each as a problem: a misspelt key (`alertEmails`, a
+ * construct prop's name) would otherwise be ignored without a word. Keys in CDK's own forms (`@aws-cdk/…`,
+ * `aws:cdk:…`, `cli-telemetry`) are not this app's to judge: only plain words are checked.
+ */
+export function unknownContextKeyProblems(keys: readonly string[]): string[] {
+  const known = new Set<string>(CONTEXT_KEYS);
+  return keys
+    .filter((key) => /^[A-Za-z][A-Za-z0-9]*$/.test(key) && !known.has(key))
+    .map((key) => {
+      const near = CONTEXT_KEYS.find((candidate) => looseKey(candidate) === looseKey(key));
+      return `unknown context key ${key}${near === undefined ? '' : `: did you mean ${near}?`} (the keys: docs/deploy.md, "Configuration")`;
+    });
+}
+
+/** A key compared without case and a plural s: `alertEmails` and `AlertEmail` are `alertEmail`. */
+const looseKey = (key: string): string => key.toLowerCase().replace(/s$/, '');
+
 /** Every problem at once, so one synth run tells the user everything to fix. */
 export function readAppConfig(context: (key: ContextKey) => unknown): AppConfigResult {
   const errors: string[] = [];
@@ -147,6 +165,11 @@ export function readAppConfig(context: (key: ContextKey) => unknown): AppConfigR
     }
   } else if (mode !== 'ship') {
     errors.push(`logGroupMode must be "ship" or "existing", not "${mode}"`);
+  } else {
+    for (const key of ['existingLogGroupName', 'existingSubscriptionFilters'] as const) {
+      if (text(context(key)) !== undefined)
+        errors.push(`${key} needs logGroupMode=existing (ship mode makes its own group)`);
+    }
   }
 
   const vpcId = text(context('vpcId'));
@@ -355,4 +378,17 @@ export function regionOf(
         ? "the AWS profile, or the CDK CLI's fallback when no region is set anywhere: give -c region=<region> to be sure"
         : 'the AWS profile or instance metadata',
   };
+}
+
+/**
+ * The construct's own checks (`node.addValidation`) fail at synth, after the context was read, as one error
+ * whose message lists them as `  [path] problem` lines: the problems, for the same list the context's give.
+ * Anything else is not a validation failure: undefined.
+ */
+export function synthValidationProblems(error: unknown): string[] | undefined {
+  const message = error instanceof Error ? error.message : undefined;
+  const [head, ...rest] = message?.split('\n') ?? [];
+  if (head === undefined || !head.startsWith('Validation failed with the following errors:'))
+    return undefined;
+  return rest.map((line) => line.trim().replace(/^\[[^\]]*\] /, '')).filter((line) => line !== '');
 }

@@ -4,17 +4,29 @@
  * printed on every run.
  */
 import { App } from 'aws-cdk-lib';
-import { readAppConfig, regionOf, stackNameOf } from './app-config.ts';
+import {
+  readAppConfig,
+  regionOf,
+  stackNameOf,
+  synthValidationProblems,
+  unknownContextKeyProblems,
+} from './app-config.ts';
 import { OomAlertsStack } from './stack.ts';
+
+function exitWithProblems(problems: readonly string[]): never {
+  process.stderr.write(`eks-oom-alerts configuration:\n${problems.map((p) => `  - ${p}\n`).join('')}`);
+  process.exit(1);
+}
 
 const app = new App();
 const result = readAppConfig((key) => app.node.tryGetContext(key));
 const region = regionOf(result.ok ? result.config.region : undefined, process.env);
-const problems = [...(result.ok ? [] : result.errors), ...(region.ok ? [] : [region.problem])];
-if (!result.ok || !region.ok) {
-  process.stderr.write(`eks-oom-alerts configuration:\n${problems.map((p) => `  - ${p}\n`).join('')}`);
-  process.exit(1);
-}
+const problems = [
+  ...(result.ok ? [] : result.errors),
+  ...(region.ok ? [] : [region.problem]),
+  ...unknownContextKeyProblems(Object.keys(app.node.getAllContext() as object)),
+];
+if (!result.ok || !region.ok || problems.length > 0) exitWithProblems(problems);
 const { config } = result;
 process.stderr.write(`eks-oom-alerts: region ${region.region} (from ${region.source})\n`);
 new OomAlertsStack(app, stackNameOf(config.clusterName), {
@@ -22,4 +34,10 @@ new OomAlertsStack(app, stackNameOf(config.clusterName), {
   env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: region.region },
   description: `eks-oom-alerts for EKS cluster ${config.clusterName}: kernel OOM kills → alerts`,
 });
-app.synth();
+try {
+  app.synth();
+} catch (error) {
+  const validation = synthValidationProblems(error);
+  if (validation === undefined) throw error;
+  exitWithProblems(validation);
+}

@@ -136,7 +136,7 @@ export class OomAlerts extends Construct {
       notify: functionRole(this, 'notify'),
       watch: functionRole(this, 'watch'),
     };
-    const logging = { retention: config.retention, encryptionKey: config.encryptionKey };
+    const logging = { groupPrefix: prefix, retention: config.retention, encryptionKey: config.encryptionKey };
     const common = {
       [ENV.clusterName]: config.clusterName,
       [ENV.stateTableName]: this.stateTable.tableName,

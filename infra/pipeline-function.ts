@@ -57,8 +57,10 @@ export function clusterClientSecurityGroup(scope: Construct, network: ClusterNet
   return group;
 }
 
-/** How long a function's log group keeps its lines, and the organization's key when one was given. */
+/** Where a function's log group goes, how long it keeps its lines, and the organization's key when one was given. */
 export interface FunctionLogging {
+  /** `/eks-oom-alerts/<cluster>`: each function logs to `<prefix>/functions/<name>`, beside the kernel and events groups. */
+  readonly groupPrefix: string;
   readonly retention: logs.RetentionDays;
   readonly encryptionKey: kms.IKey | undefined;
 }
@@ -75,6 +77,7 @@ export function nodeFunction(
   >,
 ): nodejs.NodejsFunction {
   const logGroup = new logs.LogGroup(scope, `${capitalised(name)}LogGroup`, {
+    logGroupName: `${logging.groupPrefix}/functions/${name}`,
     retention: logging.retention,
     encryptionKey: logging.encryptionKey,
     removalPolicy: RemovalPolicy.DESTROY,

@@ -1,6 +1,15 @@
-import { Duration, aws_logs as logs } from 'aws-cdk-lib';
-import { describe, expect, it } from 'vitest';
-import { readAppConfig, regionOf, stackNameOf, type ContextKey } from '../../infra/app-config.ts';
+import { App, Duration, Stack, aws_logs as logs } from 'aws-cdk-lib';
+import { afterAll, describe, expect, it } from 'vitest';
+import {
+  readAppConfig,
+  regionOf,
+  stackNameOf,
+  synthValidationProblems,
+  unknownContextKeyProblems,
+  type ContextKey,
+} from '../../infra/app-config.ts';
+import { OomAlerts } from '../../infra/oom-alerts.ts';
+import { ENV, removeOutdirs, tempOutdir } from './stack-fixture.ts';
 
 const read = (context: Partial<Record<ContextKey, unknown>>) => readAppConfig((key) => context[key]);
 
@@ -350,5 +359,66 @@ describe('readAppConfig (cdk -c context)', () => {
       ok: false,
       errors: ['logGroupMode must be "ship" or "existing", not "shipped"'],
     });
+  });
+
+  it("rejects the existing group's keys in ship mode, where they would be ignored", () => {
+    expect(read({ clusterName: 'demo', existingLogGroupName: '/aws/containerinsights/demo/host' })).toEqual({
+      ok: false,
+      errors: ['existingLogGroupName needs logGroupMode=existing (ship mode makes its own group)'],
+    });
+    expect(read({ clusterName: 'demo', logGroupMode: 'ship', existingSubscriptionFilters: '1' })).toEqual({
+      ok: false,
+      errors: ['existingSubscriptionFilters needs logGroupMode=existing (ship mode makes its own group)'],
+    });
+  });
+});
+
+describe('unknownContextKeyProblems', () => {
+  it('names a key the app does not read, and the key meant when it is a plural or a case away', () => {
+    expect(unknownContextKeyProblems(['clusterName', 'alertEmails', 'AlertPhone', 'enrichDelay'])).toEqual([
+      'unknown context key alertEmails: did you mean alertEmail? (the keys: docs/deploy.md, "Configuration")',
+      'unknown context key AlertPhone: did you mean alertPhone? (the keys: docs/deploy.md, "Configuration")',
+      'unknown context key enrichDelay (the keys: docs/deploy.md, "Configuration")',
+    ]);
+  });
+
+  it("leaves CDK's own keys alone: feature flags, aws:cdk:…, cdk.json's cli-telemetry, lookups", () => {
+    expect(
+      unknownContextKeyProblems([
+        '@aws-cdk/core:newStyleStackSynthesis',
+        'aws:cdk:bundling-stacks',
+        'aws:cdk:enable-path-metadata',
+        'cli-telemetry',
+        'vpc-provider:account=123456789012:filter.vpc-id=vpc-1:region=eu-west-1',
+      ]),
+    ).toEqual([]);
+  });
+});
+
+describe('synthValidationProblems', () => {
+  afterAll(removeOutdirs);
+
+  it("lists the construct's own checks that failed at synth, without their construct paths", () => {
+    const app = new App({ outdir: tempOutdir(), context: { 'aws:cdk:bundling-stacks': [] } });
+    const stack = new Stack(app, 'Alerts', { env: ENV });
+    new OomAlerts(stack, 'OomAlerts', {
+      clusterName: 'demo',
+      kernelLogs: { mode: 'existing', logGroupName: '/aws/x', existingSubscriptionFilters: 2 },
+    });
+    let thrown: unknown;
+    try {
+      app.synth();
+    } catch (error) {
+      thrown = error;
+    }
+    expect(synthValidationProblems(thrown)).toEqual([
+      'Log group /aws/x would have 3 subscription filters (2 existing, 1 in this app); CloudWatch Logs allows 2. ' +
+        'Remove one, or use ship mode, which creates its own group.',
+    ]);
+  });
+
+  it('is undefined for any other error, which the app rethrows', () => {
+    expect(synthValidationProblems(new Error('ENOSPC: no space left on device'))).toBeUndefined();
+    expect(synthValidationProblems('a string')).toBeUndefined();
   });
 });

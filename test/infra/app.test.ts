@@ -70,6 +70,37 @@ describe('infra/app.ts', () => {
     );
   });
 
+  it("-c alertEmails=… (the construct prop's name): an unknown key, named with the one meant, exit 1", async () => {
+    const run = await runApp(
+      { clusterName: 'demo', alertEmails: 'ops@example.com' },
+      { CDK_DEFAULT_REGION: 'eu-west-1' },
+    );
+    expect(run.code).toBe(1);
+    expect(run.stderr).toBe(
+      'eks-oom-alerts configuration:\n' +
+        '  - unknown context key alertEmails: did you mean alertEmail? (the keys: docs/deploy.md, "Configuration")\n',
+    );
+  });
+
+  it("a check of the construct's that fails at synth (a third subscription filter) is listed the same way", async () => {
+    const run = await runApp(
+      {
+        clusterName: 'demo',
+        logGroupMode: 'existing',
+        existingLogGroupName: '/aws/containerinsights/demo/host',
+        existingSubscriptionFilters: '2',
+      },
+      { CDK_DEFAULT_REGION: 'eu-west-1' },
+    );
+    expect(run.code).toBe(1);
+    expect(run.stderr).toBe(
+      'eks-oom-alerts: region eu-west-1 (from the AWS profile or instance metadata)\n' +
+        'eks-oom-alerts configuration:\n' +
+        '  - Log group /aws/containerinsights/demo/host would have 3 subscription filters (2 existing, 1 in this app); ' +
+        'CloudWatch Logs allows 2. Remove one, or use ship mode, which creates its own group.\n',
+    );
+  });
+
   it('with no region anywhere, says so and exits 1', async () => {
     const run = await runApp({ clusterName: 'demo' });
     expect(run.code).toBe(1);

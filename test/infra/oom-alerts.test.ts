@@ -165,6 +165,21 @@ describe('functions', () => {
     }
   });
 
+  it('each logs to /eks-oom-alerts/<cluster>/functions/<name>, beside the kernel and events groups', () => {
+    for (const name of ['Parse', 'Enrich', 'Notify', 'Watch'] as const) {
+      const [, fn] = functionNamed(name);
+      expect(fn.Properties.LoggingConfig).toEqual({
+        LogGroup: { Ref: idOf('AWS::Logs::LogGroup', `${name}LogGroup`) },
+      });
+      expect(
+        template.toJSON().Resources[idOf('AWS::Logs::LogGroup', `${name}LogGroup`)].Properties,
+      ).toMatchObject({
+        LogGroupName: `/eks-oom-alerts/demo/functions/${name.toLowerCase()}`,
+        RetentionInDays: 30,
+      });
+    }
+  });
+
   it('parse knows the queue, the delay and the state table', () => {
     expect(environmentOf('Parse')).toMatchObject({
       [RUNTIME_ENV.clusterName]: 'demo',
