@@ -33,7 +33,7 @@ const code = await runCli(process.argv.slice(2), {
     if (major < 22) {
       return {
         ok: false,
-        reason: `talking to the cluster needs Node.js 22 or later (this is ${process.version}); run it through the repo's npx, which uses Node 24`,
+        reason: `talking to the cluster needs Node.js 22 or later (this is ${process.version}); in the repo, npx runs it with Node 24`,
       };
     }
     // Loaded only when asked for: the Kubernetes client is large and most scans never need it.

@@ -1,9 +1,11 @@
 import { execFile, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildCli } from '../../cli/build.ts';
+import { buildCli, buildStandaloneCli } from '../../cli/build.ts';
+import { KubeApiStandin } from '../integration/k8s-api-standin.ts';
 import type { OomEvent } from '../../shared/oom-event.ts';
 
 // Inside the repo, so that the bundle finds its external packages in node_modules as the real bin does.
@@ -94,5 +96,71 @@ describe('the built eks-oom-alerts bin', () => {
     child.stderr.destroy();
     const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
     expect(code).toBe(0);
+  });
+});
+
+describe('the build for a node (dist/node): one folder that carries its packages', () => {
+  // Outside the repo, with no node_modules above it: what it needs, it must carry.
+  const away = mkdtempSync(join(tmpdir(), 'eks-oom-alerts-node-'));
+  afterAll(() => rmSync(away, { recursive: true, force: true }));
+  const examples = [
+    'examples/kernel-6.18.dmesg.log',
+    'examples/journalctl-4.18-el8-truncated.log',
+    'examples/kernel-3.10-to-5.10-oneliners.log',
+    'examples/fluent-bit-5.1-kmsg-records.jsonl',
+  ].map((file) => resolve(file));
+  const run = promisify(execFile);
+
+  it('scan --json prints, byte for byte, what the package bin prints', async () => {
+    const [standalone, bin] = await Promise.all([
+      buildStandaloneCli(join(away, 'eks-oom-alerts')),
+      builtBin(),
+    ]);
+    const [fromNode, fromBin] = await Promise.all([
+      run(standalone, ['scan', '--json', ...examples], { encoding: 'utf8', cwd: away }),
+      run(bin, ['scan', '--json', ...examples], { encoding: 'utf8' }),
+    ]);
+    expect(fromNode.stdout.trim().split('\n')).toHaveLength(7);
+    expect(fromNode.stdout).toBe(fromBin.stdout);
+    expect(fromNode.stderr).toBe(fromBin.stderr);
+  });
+
+  it("scan --kubeconfig: the Kubernetes client it carries lists the node's pods over HTTPS with the token", async () => {
+    const api = await KubeApiStandin.start({ acceptsToken: (token) => token === 'sre-token' });
+    try {
+      const standalone = await buildStandaloneCli(join(away, 'eks-oom-alerts-kube'));
+      const kubeconfig = join(away, 'kubeconfig');
+      writeFileSync(
+        kubeconfig,
+        [
+          'apiVersion: v1',
+          'kind: Config',
+          'current-context: prod',
+          'clusters:',
+          `- name: prod`,
+          `  cluster: { server: "${api.url}", certificate-authority-data: "${api.caData}" }`,
+          'users:',
+          '- name: sre',
+          '  user: { token: "sre-token" }',
+          'contexts:',
+          '- name: prod',
+          '  context: { cluster: prod, user: sre }',
+          '',
+        ].join('\n'),
+      );
+      const scanned = await run(
+        standalone,
+        ['scan', '--json', '--kubeconfig', kubeconfig, '--node', 'ip-10-0-1-23', examples[0] ?? ''],
+        { encoding: 'utf8', cwd: away },
+      );
+      const events = scanned.stdout
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as { enrichment: { status: string; detail: string | null } });
+      expect(events.map((e) => e.enrichment.status)).toEqual(['not-found', 'not-found']);
+      expect(api.requestsTo('/api/v1/pods').length).toBeGreaterThan(0);
+    } finally {
+      await api.stop();
+    }
   });
 });
