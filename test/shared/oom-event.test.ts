@@ -2,7 +2,7 @@
  * docs/event-schema.json and docs/rules/*.json against the example events: the schema accepts every
  * example (and rejects broken ones), and each example rule matches exactly the events it says it does.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
@@ -44,6 +44,17 @@ describe('the example events', () => {
     expect(parsed.map(kernelFacts)).toEqual(
       [exampleEvent('pod-limit'), exampleEvent('unenriched')].map(kernelFacts),
     );
+  });
+});
+
+describe('docs/oom-event.md', () => {
+  it("is the project's event contract as its shared docs hold it, beside the repo", (context) => {
+    const contract = new URL('../../../shared/docs/oom-event.md', import.meta.url);
+    if (!existsSync(contract)) {
+      context.skip('the shared docs are not beside this checkout (../shared/docs/oom-event.md)');
+      return;
+    }
+    expect(readFileSync(new URL('oom-event.md', docs), 'utf8')).toBe(readFileSync(contract, 'utf8'));
   });
 });
 
