@@ -24,7 +24,7 @@ import { INSIGHTS_QUERIES } from '../shared/insights-queries.ts';
 import { METRIC_NAMESPACE } from '../shared/metric-names.ts';
 import { EVENT_SOURCE } from '../shared/oom-event.ts';
 import { ENV } from '../shared/runtime-config.ts';
-import { SMS_FILTER } from '../shared/alert-format/sms-policy.ts';
+import { SMS_FILTER, type SmsFor } from '../shared/alert-format/sms-policy.ts';
 import { STATE_TABLE } from '../shared/state-table-keys.ts';
 import { KERNEL_OOM_FILTER_PATTERN } from '../shared/subscription-pattern.ts';
 import {
@@ -75,6 +75,12 @@ export class OomAlerts extends Construct {
   readonly eventsLogGroup: logs.LogGroup;
   readonly functions: Readonly<Record<FunctionName, nodejs.NodejsFunction>>;
   readonly alarms: readonly cloudwatch.Alarm[];
+  /** What notify alerts with, as resolved from the props; the standalone stack outputs them for backfill. */
+  readonly alertSettings: {
+    readonly groupingWindowMinutes: number;
+    readonly smsFor: SmsFor;
+    readonly runbookUrl: string | undefined;
+  };
   /** With `dashboard: true` only. */
   readonly dashboard: cloudwatch.Dashboard | undefined;
   /** Without kubectl access: the file to `kubectl apply -f` (reader RBAC, and Fluent Bit in ship mode). */
@@ -259,12 +265,17 @@ export class OomAlerts extends Construct {
       encryptionKey: config.encryptionKey,
       removalPolicy: RemovalPolicy.DESTROY,
     });
+    this.alertSettings = {
+      groupingWindowMinutes: config.groupingWindow.toMinutes(),
+      smsFor: config.smsFor,
+      runbookUrl: config.runbookUrl,
+    };
     const notify = nodeFunction(this, 'notify', roles.notify, logging, {
       timeout: Duration.seconds(30),
       environment: {
         ...common,
         [ENV.topicArn]: this.alertTopic.topicArn,
-        [ENV.groupingWindowMinutes]: String(config.groupingWindow.toMinutes()),
+        [ENV.groupingWindowMinutes]: String(this.alertSettings.groupingWindowMinutes),
         [ENV.eventsLogGroupName]: this.eventsLogGroup.logGroupName,
         // Only for links in the alerts: notify reads neither.
         [ENV.kernelLogGroupName]: this.kernelLogGroup.logGroupName,

@@ -82,6 +82,21 @@ function addStackOutputs(stack: Stack, alerts: OomAlerts): void {
     alerts.eventsLogGroup.logGroupName,
     'One JSON line per OOM event, read by the saved Logs Insights queries',
   );
+  const settings = alerts.alertSettings;
+  new CfnOutput(stack, OPTIONAL_STACK_OUTPUTS.groupingWindowMinutes, {
+    value: String(settings.groupingWindowMinutes),
+    description: "notify's storm window in minutes, which backfill --deliver groups with",
+  });
+  new CfnOutput(stack, OPTIONAL_STACK_OUTPUTS.smsFor, {
+    value: settings.smsFor,
+    description: 'Which alerts go by SMS as well (all, restarts-and-node)',
+  });
+  if (settings.runbookUrl !== undefined) {
+    new CfnOutput(stack, OPTIONAL_STACK_OUTPUTS.runbookUrl, {
+      value: settings.runbookUrl,
+      description: "The runbook link template of every alert's next steps",
+    });
+  }
   if (alerts.chatTopic !== undefined) {
     new CfnOutput(stack, OPTIONAL_STACK_OUTPUTS.chatTopicArn, {
       value: alerts.chatTopic.topicArn,

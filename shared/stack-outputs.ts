@@ -17,8 +17,14 @@ export const STACK_OUTPUTS = {
 
 export type StackOutputKey = keyof typeof STACK_OUTPUTS;
 
-/** Outputs of the stack only when the feature is on. */
+/** Outputs of the stack only when the feature is on, or only from the version that added them. */
 export const OPTIONAL_STACK_OUTPUTS = {
   /** With Slack or Teams channels: AWS Chatbot's topic, which notify publishes chat messages to. */
   chatTopicArn: 'ChatTopicArn',
+  /** notify's storm window in minutes: backfilled kills are grouped as live ones are. */
+  groupingWindowMinutes: 'GroupingWindowMinutes',
+  /** notify's `smsFor`: which backfilled alerts go by SMS as well. */
+  smsFor: 'SmsFor',
+  /** With `runbookUrl`: the link template of every alert's next steps. */
+  runbookUrl: 'RunbookUrl',
 } as const;

@@ -174,6 +174,7 @@ async function deliveryTarget(
   client.destroy();
   if (!read.ok) return read;
   const { stateTableName, alertTopicArn, eventsLogGroupName, chatTopicArn } = read.outputs;
+  const { groupingWindowMinutes, smsFor, runbookUrl } = read.outputs;
   return {
     ok: true,
     names: {
@@ -181,6 +182,9 @@ async function deliveryTarget(
       topicArn: alertTopicArn,
       eventsLogGroup: eventsLogGroupName,
       ...(chatTopicArn === null ? {} : { chatTopicArn }),
+      ...(groupingWindowMinutes === null ? {} : { windowMinutes: groupingWindowMinutes }),
+      ...(smsFor === null ? {} : { smsFor }),
+      ...(runbookUrl === null ? {} : { runbookUrl }),
     },
   };
 }

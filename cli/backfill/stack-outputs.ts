@@ -1,14 +1,23 @@
 /**
  * `backfill --deliver --stack NAME`: the names of the deployed stack's topic, bus, state table and events log
- * group, and its chat topic when it has one, from its outputs (CloudFormation DescribeStacks), instead of one
- * flag each.
+ * group, its chat topic when it has one, and what notify alerts with (storm window, SMS policy, runbook link),
+ * from its outputs (CloudFormation DescribeStacks), instead of one flag each.
  */
 import { type CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { awsErrorText } from '../../adapters/aws-errors.ts';
+import { SMS_FOR_VALUES, type SmsFor } from '../../shared/alert-format/sms-policy.ts';
 import { OPTIONAL_STACK_OUTPUTS, STACK_OUTPUTS, type StackOutputKey } from '../../shared/stack-outputs.ts';
 
-/** Every output the CLI needs, and the chat topic when the stack has one. */
-export type StackOutputValues = Record<StackOutputKey, string> & { chatTopicArn: string | null };
+/**
+ * Every output the CLI needs, and those a stack may lack: the chat topic (no chat channel), the runbook link (none
+ * set), notify's window and SMS policy (a stack deployed before they were outputs: null, the defaults then).
+ */
+export type StackOutputValues = Record<StackOutputKey, string> & {
+  chatTopicArn: string | null;
+  groupingWindowMinutes: number | null;
+  smsFor: SmsFor | null;
+  runbookUrl: string | null;
+};
 
 export type StackOutputsResult = { ok: true; outputs: StackOutputValues } | { ok: false; problem: string };
 
@@ -37,9 +46,34 @@ export async function readStackOutputs(
       problem: `stack ${stackName} has no output ${missing.join(', ')}: deploy this version of eks-oom-alerts, or name them with --state-table, --topic-arn and --events-log-group`,
     };
   }
-  const chatTopicArn = byKey.get(OPTIONAL_STACK_OUTPUTS.chatTopicArn);
+  const windowText = byKey.get(OPTIONAL_STACK_OUTPUTS.groupingWindowMinutes);
+  const groupingWindowMinutes = windowText === undefined ? null : Number(windowText);
+  if (
+    groupingWindowMinutes !== null &&
+    !(Number.isInteger(groupingWindowMinutes) && groupingWindowMinutes >= 1)
+  ) {
+    return {
+      ok: false,
+      problem: `stack ${stackName}'s output GroupingWindowMinutes is not a number of minutes: "${windowText}"`,
+    };
+  }
+  const smsFor = byKey.get(OPTIONAL_STACK_OUTPUTS.smsFor);
+  if (smsFor !== undefined && !isSmsFor(smsFor)) {
+    return {
+      ok: false,
+      problem: `stack ${stackName}'s output SmsFor is not ${SMS_FOR_VALUES.join(' or ')}: "${smsFor}"`,
+    };
+  }
   return {
     ok: true,
-    outputs: { ...(values as Record<StackOutputKey, string>), chatTopicArn: chatTopicArn ?? null },
+    outputs: {
+      ...(values as Record<StackOutputKey, string>),
+      chatTopicArn: byKey.get(OPTIONAL_STACK_OUTPUTS.chatTopicArn) ?? null,
+      groupingWindowMinutes,
+      smsFor: smsFor ?? null,
+      runbookUrl: byKey.get(OPTIONAL_STACK_OUTPUTS.runbookUrl) ?? null,
+    },
   };
 }
+
+const isSmsFor = (value: string): value is SmsFor => (SMS_FOR_VALUES as readonly string[]).includes(value);

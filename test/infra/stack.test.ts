@@ -40,6 +40,26 @@ describe('the standalone stack', () => {
     expect(outputs[OPTIONAL_STACK_OUTPUTS.chatTopicArn]).toBeUndefined();
   });
 
+  it('outputs what notify alerts with, for backfill --deliver: the storm window, smsFor, and a runbook link only when set', () => {
+    const defaults = standaloneTemplate({ clusterName: 'demo' }).toJSON().Outputs as Record<
+      string,
+      { Value: unknown }
+    >;
+    expect(defaults[OPTIONAL_STACK_OUTPUTS.groupingWindowMinutes]?.Value).toBe('10');
+    expect(defaults[OPTIONAL_STACK_OUTPUTS.smsFor]?.Value).toBe('all');
+    expect(defaults[OPTIONAL_STACK_OUTPUTS.runbookUrl]).toBeUndefined();
+    const runbookUrl = 'https://wiki.example.com/oom/{namespace}/{workload}';
+    const set = standaloneTemplate({
+      clusterName: 'demo',
+      groupingWindowMinutes: '30',
+      smsFor: 'restarts-and-node',
+      runbookUrl,
+    }).toJSON().Outputs as Record<string, { Value: unknown }>;
+    expect(set[OPTIONAL_STACK_OUTPUTS.groupingWindowMinutes]?.Value).toBe('30');
+    expect(set[OPTIONAL_STACK_OUTPUTS.smsFor]?.Value).toBe('restarts-and-node');
+    expect(set[OPTIONAL_STACK_OUTPUTS.runbookUrl]?.Value).toBe(runbookUrl);
+  });
+
   it('outputs the chat topic too when there is a chat channel', () => {
     const outputs = standaloneTemplate({
       clusterName: 'demo',

@@ -574,6 +574,68 @@ describe('backfill --deliver', () => {
     expect(sent.history).toHaveLength(3);
   });
 
+  it("backfill --deliver --stack: the stack's storm window, smsFor and runbook link go with the delivery", async () => {
+    servePages(pages);
+    const runbookUrl = 'https://wiki.example.com/oom/{namespace}/{workload}';
+    const stackWith = (settings: Array<[string, string]>) => ({
+      Stacks: [
+        {
+          StackName: 'EksOomAlerts-demo',
+          CreationTime: new Date(NOW),
+          StackStatus: 'UPDATE_COMPLETE' as const,
+          Outputs: [
+            { OutputKey: 'AlertTopicArn', OutputValue: 'arn:aws:sns:eu-west-1:123456789012:demo-Alert' },
+            { OutputKey: 'EventBusName', OutputValue: 'eks-oom-alerts-demo' },
+            { OutputKey: 'StateTableName', OutputValue: 'EksOomAlerts-demo-StateTable1A2B' },
+            { OutputKey: 'EventsLogGroupName', OutputValue: '/eks-oom-alerts/demo/events' },
+            ...settings.map(([OutputKey, OutputValue]) => ({ OutputKey, OutputValue })),
+          ],
+        },
+      ],
+    });
+    cloudFormation.on(DescribeStacksCommand, { StackName: 'EksOomAlerts-demo' }).resolves(
+      stackWith([
+        ['GroupingWindowMinutes', '30'],
+        ['SmsFor', 'restarts-and-node'],
+        ['RunbookUrl', runbookUrl],
+      ]),
+    );
+    const targets: unknown[] = [];
+    const deliver = [
+      '--deliver',
+      '--cluster',
+      'demo',
+      '--region',
+      'eu-west-1',
+      '--stack',
+      'EksOomAlerts-demo',
+    ];
+    const run = await backfill([...args(), ...deliver], environment(pipeline().deliver, targets));
+    expect(run.code).toBe(0);
+    expect(targets).toEqual([
+      {
+        region: 'eu-west-1',
+        cluster: 'demo',
+        stateTable: 'EksOomAlerts-demo-StateTable1A2B',
+        topicArn: 'arn:aws:sns:eu-west-1:123456789012:demo-Alert',
+        eventsLogGroup: '/eks-oom-alerts/demo/events',
+        windowMinutes: 30,
+        smsFor: 'restarts-and-node',
+        runbookUrl,
+      },
+    ]);
+
+    cloudFormation.reset();
+    cloudFormation
+      .on(DescribeStacksCommand, { StackName: 'EksOomAlerts-demo' })
+      .resolves(stackWith([['SmsFor', 'some']]));
+    const wrong = await backfill([...args(), ...deliver], environment(pipeline().deliver, []));
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toContain(
+      'backfill: stack EksOomAlerts-demo\'s output SmsFor is not all or restarts-and-node: "some"',
+    );
+  });
+
   it('backfill --deliver --stack of a stack without the outputs (or none at all) exits 1 and says why', async () => {
     servePages(pages);
     cloudFormation
