@@ -3,6 +3,7 @@
  * passes wherever the prefix can match: most lines then try no pattern at all.
  */
 import { mayBeOomText } from './kernel-line.ts';
+import { mayStartSeverityTemplate, SECONDS, SEVERITY } from './vendor-prefixes.ts';
 
 const KMSG_RECORD = /^(\d{1,3}),(\d+),(\d+),[^;]{0,16};/;
 const DMESG_LEVEL =
@@ -263,6 +264,8 @@ export const PREFIXES_BY_FREQUENCY: readonly Prefix[] = [
   DELTA,
   RELTIME,
   ISO_BRACKETED,
+  SECONDS,
+  SEVERITY,
 ];
 
 /**
@@ -432,6 +435,7 @@ export function mayStartAnyPrefix(text: string): boolean {
     text.startsWith('kernel:') ||
     EMBEDDED.mayStart(text) ||
     (LEVEL.mayStart(text) && DMESG_LEVEL.test(text)) ||
+    mayStartSeverityTemplate(text) ||
     mayStartTalos(text)
   );
 }

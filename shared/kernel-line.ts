@@ -136,6 +136,9 @@ const EVERY_RECOGNIZER: readonly Candidate[] = RECOGNIZERS.map((recognizer) => (
 
 // Text that a human would call OOM text; if no recognizer reads it, it is reported as format drift.
 const LOOKS_LIKE_OOM = /(?:^|[^a-z])oom(?:[^a-z]|$)|out of memory|kill(?:ed)? process|memory cgroup/i;
+// A memcg counter (`memory: usage 81920kB, limit …`) that no recognizer read, after text no envelope took off: drift
+// too, else it would go unseen. As the kernel spells it (a marker's `: usage ` is case-sensitive: log-event-lines.ts).
+const UNREAD_COUNTER = /: usage \d+kB, limit /;
 
 /**
  * Something every text a recognizer reads or LOOKS_LIKE_OOM finds contains: `oom`, `memory` or `kill` (what
@@ -214,7 +217,7 @@ export function parseKernelLine(
   // A symbolized frame is context where it names OOM text, as MAY_BE_RECOGNIZED tells with the prefilter too.
   if (isReportContext(text) || (isDecodedFrame(text) && MAY_BE_RECOGNIZED.test(text)))
     return { kind: 'line', line: { kind: 'context' } };
-  if (LOOKS_LIKE_OOM.test(text))
+  if (LOOKS_LIKE_OOM.test(text) || UNREAD_COUNTER.test(text))
     return { kind: 'unrecognised', reason: 'looks like OOM text but no recognizer read it' };
   return { kind: 'not-oom' };
 }

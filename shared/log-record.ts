@@ -50,6 +50,7 @@ import { withoutPasteWrapping } from './paste-wrapping.ts';
 import { hostOfStream, isJsonObject, printedLogEvent, type PrintedLogEvent } from './printed-log-event.ts';
 import { oomStringsOf, type HeldString } from './record-strings.ts';
 import { streamCarriesKernelLog } from './stream-name.ts';
+import { CONTEXT, SECONDS, SEVERITY } from './vendor-prefixes.ts';
 
 // Where the parser's readers and record-shape's test have always found them.
 export { isoFromMs };
@@ -290,6 +291,11 @@ function stripCollector(text: string, entry: LogEntry, sourcedOnce = false): str
     entry.fromKernel = m[3] === 'kernel';
     return text.slice(m[0].length);
   }
+  m = matchOf(SEVERITY, text);
+  if (m !== null) {
+    entry.fromKernel = m[1] === 'kernel';
+    return text.slice(m[0].length);
+  }
   // `journalctl -o short-iso --no-hostname`: before the tagged form, which would take `kernel:` for a host.
   m = matchOf(RFC3339_KERNEL_TAG, text);
   if (m !== null) {
@@ -410,12 +416,15 @@ function stripDmesgLevel(text: string): string | null {
   return m === null ? null : text.slice(m[0].length);
 }
 
-/** `[ 3467.508223]`, or the `dmesg -T` date, or dmesg's other times (`-d`, `--time-format=delta`, `-e`). */
+/**
+ * `[ 3467.508223]` (or an Android vendor's `[63651.040008s]`, and the printing context after either), or the `dmesg -T`
+ * date, or dmesg's other times (`-d`, `--time-format=delta`, `-e`).
+ */
 function stripDmesgTime(text: string, entry: LogEntry): string | null {
-  let m = matchOf(TIME, text);
+  let m = matchOf(TIME, text) ?? matchOf(SECONDS, text);
   if (m !== null) {
     entry.kernelTime = Number(`${m[1]}.${m[2]}`);
-    return text.slice(m[0].length);
+    return withoutVendorContext(text.slice(m[0].length));
   }
   m = matchOf(ISO_TIME, text);
   if (m !== null) {
@@ -436,6 +445,12 @@ function stripDmesgTime(text: string, entry: LogEntry): string | null {
   if (m === null) return null;
   entry.stamp = m[1] ?? m[2] ?? null;
   return text.slice(m[0].length);
+}
+
+/** The text after a printk stamp without the printing context an Android vendor's printk put there (CONTEXT). */
+function withoutVendorContext(text: string): string {
+  const m = matchOf(CONTEXT, text);
+  return m === null ? text : text.slice(m[0].length);
 }
 
 /** The printk caller id of CONFIG_PRINTK_CALLER (`[T9185]`, `[ C3]`). */

@@ -69,6 +69,22 @@ function holdsTemplateValue(fields: string): boolean {
   return false;
 }
 
+/** What a word (of any script) or a figure starts with: no kernel prints one right after the colon. */
+const WORD_FIRST = /^[\p{L}\p{N}]/u;
+/** A header's key first (every kernel, 2.6 to 6.x, prints `gfp_mask=` there; 2.6's keys and a reorder too). */
+const KEY_FIRST = /^[a-z_]+=/;
+const FIRST_KEY = 'gfp_mask=';
+
+/**
+ * Whether the text after the colon is a writer's words, not the header's fields: it starts with a word that is no
+ * key and no start of `gfp_mask=` (a terminal, a mail or a paste cut there), as an explanation quoting the header
+ * does (`kswapd0 invoked oom-killer: 由谁触发的 OOM Killer`). A paste's mark there (`...`, a quote) is no word.
+ */
+export function isWritersText(fields: string): boolean {
+  const rest = fields.trimStart();
+  return WORD_FIRST.test(rest) && !KEY_FIRST.test(rest) && !FIRST_KEY.startsWith(rest);
+}
+
 export const invokedLine: Recognizer<InvokedLine> = {
   name: 'invoked',
   marker: 'invoked oom-killer: ',
@@ -76,7 +92,8 @@ export const invokedLine: Recognizer<InvokedLine> = {
     const at = text.indexOf(INVOKED);
     if (at <= 0) return null;
     const fields = text.slice(at + INVOKED.length);
-    if (holdsTemplateValue(fields)) return null;
+    // A writer's text quoting the header names no trigger: it must not end or replace the report it is about.
+    if (isWritersText(fields) || holdsTemplateValue(fields)) return null;
     const usual = USUAL_FIELDS.exec(fields);
     const { gfpMask, order, oomScoreAdj } =
       usual === null

@@ -14,6 +14,7 @@ import {
   TAG_ONLY,
   TIME_OF_DAY,
 } from '../../shared/envelope-prefixes.ts';
+import { SEVERITY } from '../../shared/vendor-prefixes.ts';
 
 const SAMPLE_LINES = readdirSync('test/fixtures/kernel-logs', { recursive: true, encoding: 'utf8' })
   .filter((name) => name.endsWith('.log'))
@@ -138,6 +139,17 @@ describe('every envelope prefix', () => {
         fc.string({ unit, maxLength: 12 }),
       )
       .map((parts) => parts.join('')),
+    // rsyslog's severity, tag and pid template (23rd red team S/01), and what only looks like it.
+    fc
+      .tuple(
+        fc.constantFrom('warning', 'err', 'info', 'emerg', 'Info', 'x', 'warnings', ''),
+        fc.constantFrom('|kernel', '|systemd', '|', ' |kernel', '|a b'),
+        fc.constantFrom('[-]', '[1]', '', '[]', '[12345678901]'),
+        fc.constantFrom('|', ': ', ''),
+        fc.constantFrom('[2919920.414131] ', '[63651.040008s]', ''),
+        fc.string({ unit, maxLength: 8 }),
+      )
+      .map((parts) => parts.join('')),
   );
 
   it('passes every generated line that its pattern matches', () => {
@@ -156,7 +168,7 @@ describe('every envelope prefix', () => {
       /^\^(?:\(\?:<\\d\{1,3\}>\)\?)?(?:\(\?!\S+?\))?\(?\\S\{1,12\}/.test(prefix.pattern.source),
     );
     expect(syslogLike).toHaveLength(5);
-    for (const prefix of [...syslogLike, LOGREAD, TAG_ONLY, TIME_OF_DAY])
+    for (const prefix of [...syslogLike, LOGREAD, TAG_ONLY, TIME_OF_DAY, SEVERITY])
       expect(matchedBy.get(prefix.pattern)).toBeGreaterThan(10);
   });
 });

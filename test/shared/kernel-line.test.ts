@@ -30,6 +30,17 @@ describe('parseKernelLine outside the table', () => {
     const result = parseKernelLine('Memory cgroup out of memory: Slaughtered process 12 (x) total-vm:1kB');
     expect(result).toEqual({ kind: 'unrecognised', reason: expect.stringContaining('no recognizer') });
   });
+
+  it('reports a memcg counter after text no envelope took off, for format drift (23rd red team S/01)', () => {
+    // The envelope before it is one no reader knows (made up here): the counter must not go unseen.
+    const result = parseKernelLine(
+      'notice/kernel/-/[2919920.414220] memory: usage 81920kB, limit 81920kB, failcnt 30',
+    );
+    expect(result).toEqual({ kind: 'unrecognised', reason: expect.stringContaining('no recognizer') });
+    expect(parseKernelLine('memory: usage 81920kB, limit 81920kB, failcnt 30')).toMatchObject({
+      line: { kind: 'counter', usageKb: 81920 },
+    });
+  });
 });
 
 describe('parseKernelLine of a line a writer marked up', () => {

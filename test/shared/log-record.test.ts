@@ -1061,3 +1061,87 @@ describe('readLogRecord: a JSON record whose text is under no message key it kno
     expect(skimLogRecord(raw)?.holder).toContain(LINE);
   });
 });
+
+describe('readLogRecord: vendor context tags after a printk stamp, a severity template before it (23rd red team S/01, U/09)', () => {
+  it("rsyslog's `<severity>|<tag>[<pid>]|` template before a dmesg time (Huawei Cloud EulerOS doc)", () => {
+    expect(
+      readLogRecord(
+        'warning|kernel[-]|[2919920.414131] memhog invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=0',
+      ),
+    ).toMatchObject({
+      text: 'memhog invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=0',
+      kernelTime: 2919920.414131,
+      fromKernel: true,
+      enveloped: true,
+    });
+    expect(
+      readLogRecord('info|kernel[-]|[2919920.414220] memory: usage 81920kB, limit 81920kB, failcnt 30'),
+    ).toMatchObject({
+      text: 'memory: usage 81920kB, limit 81920kB, failcnt 30',
+      kernelTime: 2919920.41422,
+    });
+    // Another writer's line in the same template is not the kernel's.
+    expect(readLogRecord('info|systemd[1]|Started Session 1 of user root.')).toMatchObject({
+      text: 'Started Session 1 of user root.',
+      fromKernel: false,
+    });
+    // Prose with a pipe is no template.
+    expect(readLogRecord('info|kernel memory: usage 81920kB')).toMatchObject({ enveloped: false });
+  });
+
+  it("Huawei's Android stamp in seconds (`[63651.040008s]`) and its context tag `[pid:N,cpuN,comm]` (linux-mm 2016)", () => {
+    expect(
+      readLogRecord(
+        '<4>[63651.040008s][pid:2912,cpu3,sh]sh invoked oom-killer: gfp_mask=0x0, order=0, oom_score_adj=-1000',
+      ),
+    ).toMatchObject({
+      text: 'sh invoked oom-killer: gfp_mask=0x0, order=0, oom_score_adj=-1000',
+      kernelTime: 63651.040008,
+      enveloped: true,
+    });
+    expect(
+      readLogRecord(
+        '<6>[63651.067718s][pid:2912,cpu3,sh][ pid ]   uid  tgid total_vm      rss nr_ptes swapents oom_score_adj name',
+      ),
+    ).toMatchObject({ text: '[ pid ]   uid  tgid total_vm      rss nr_ptes swapents oom_score_adj name' });
+    // The continuation lines of a multi-line record carry the stamp alone.
+    expect(
+      readLogRecord('<4>[63651.040344s] active_file:26899 inactive_file:116289 isolated_file:0'),
+    ).toMatchObject({
+      text: 'active_file:26899 inactive_file:116289 isolated_file:0',
+      kernelTime: 63651.040344,
+    });
+    expect(readLogRecord('[63651.040344s] free_cma:7724')).toMatchObject({
+      text: 'free_cma:7724',
+      enveloped: true,
+    });
+    expect(skimLogRecord('[63651.040344s] free_cma:7724')).toMatchObject({ enveloped: true });
+  });
+
+  it("MediaTek's `(cpu)[pid:comm]` and Honor's `[pid:comm]` after a stamp; a caller id stays handled", () => {
+    expect(readLogRecord('[0.012000] (0)[1:swapper/0]CPU0: update cpu_capacity 1024')).toMatchObject({
+      text: 'CPU0: update cpu_capacity 1024',
+      kernelTime: 0.012,
+    });
+    expect(readLogRecord(`[  105.253015] [3701:11_see]${KILL}`)).toMatchObject({
+      text: KILL,
+      kernelTime: 105.253015,
+    });
+    expect(readLogRecord(`[    1.613938][    T1] ${KILL}`)).toMatchObject({ text: KILL });
+  });
+
+  it('takes no tag off where no stamp comes before it, nor a label or the task table after a stamp', () => {
+    // Honor's tag with no stamp (mm-commits 2023, U/10): the line is read as it is.
+    expect(readLogRecord(`[3701:11_see]${KILL}`)).toMatchObject({ text: `[3701:11_see]${KILL}` });
+    expect(readLogRecord('[  142.890123] [ oom-killer ] Memory cgroup out of memory')).toMatchObject({
+      text: '[ oom-killer ] Memory cgroup out of memory',
+    });
+    expect(
+      readLogRecord(
+        '[ 1234.567890] [  250]     0   250     1084      249       4        0         -1000 ueventd',
+      ),
+    ).toMatchObject({
+      text: '[  250]     0   250     1084      249       4        0         -1000 ueventd',
+    });
+  });
+});

@@ -248,6 +248,31 @@ describe('text that is not a kernel OOM report', () => {
     );
     expect([events, drift]).toEqual([[], []]);
   });
+
+  it('a writer quoting the header between the report’s fences neither ends nor replaces it (U/11, corpus 239)', () => {
+    const stamp = '[Sun Aug 11 20:21:28 2024]';
+    const prose = 'kswapd0 invoked oom-killer: 由谁触发的 OOM Killer, ';
+    const { events, drift } = parseKernelLog(
+      [
+        `${stamp} kswapd0 invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=0`,
+        `${stamp} CPU: 5 PID: 111 Comm: kswapd0 Not tainted 6.9.8-orbstack-00170-g7b4100b7ced4 #1`,
+        '```',
+        '',
+        prose,
+        '',
+        '```',
+        `${stamp} Out of memory: Killed process 5071 (a.out) total-vm:11165614668kB, anon-rss:9845504kB, file-rss:128kB, shmem-rss:0kB, UID:0 pgtables:21850556kB oom_score_adj:0`,
+      ].join('\n'),
+    );
+    expect(events).toMatchObject([
+      {
+        victim: { pid: 5071, name: 'a.out' },
+        trigger: { name: 'kswapd0', pid: 111, gfpMask: '0xcc0(GFP_KERNEL)', order: 0, oomScoreAdj: 0 },
+      },
+    ]);
+    // Kept as OOM text no recognizer read, as other prose about the report is.
+    expect(drift).toMatchObject([{ text: prose, ref: 5 }]);
+  });
 });
 
 describe('kills known by one line, and lines that name no kill (issue 10)', () => {

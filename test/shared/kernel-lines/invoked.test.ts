@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { fieldsByPart, invokedLine } from '../../../shared/kernel-lines/invoked.ts';
+import { fieldsByPart, invokedLine, isWritersText } from '../../../shared/kernel-lines/invoked.ts';
 import { nearText } from './near-text.ts';
 import { describeRealLines, type RealLine } from './real-lines.ts';
 
@@ -37,7 +37,9 @@ describe('invoked: the usual layout, read by one match', () => {
     fc.assert(
       fc.property(nearText(lines, inserts), (line) => {
         const at = line.indexOf(' invoked oom-killer: ');
-        const plain = at <= 0 ? null : fieldsByPart(line.slice(at + ' invoked oom-killer: '.length));
+        const fields = line.slice(at + ' invoked oom-killer: '.length);
+        // A writer's words after the colon (an insert there) are no header, whichever way its fields are read.
+        const plain = at <= 0 || isWritersText(fields) ? null : fieldsByPart(fields);
         expect(invokedLine.read(line, false)).toEqual(
           plain === null ? null : { kind: 'invoked', name: line.slice(0, at), ...plain },
         );
@@ -73,5 +75,38 @@ describe('invoked: a program’s template of the header (twenty-second red team 
     expect(invokedLine.read('cc1 invoked oom-killer: gfp_mask=0x140cca(...)', false)).toMatchObject({
       gfpMask: '0x140cca(...)',
     });
+  });
+});
+
+describe('invoked: a writer’s text quoting the header, then its own words (twenty-third red team U/11, corpus 239)', () => {
+  it.each([
+    // A Chinese blog explains the report between its fences (U/11): the header quoted, then prose.
+    'kswapd0 invoked oom-killer: 由谁触发的 OOM Killer,',
+    // Made-up forms of the class: an English explanation, a number list, a word that only starts like the key.
+    'kswapd0 invoked oom-killer: the task that asked for memory',
+    'kswapd0 invoked oom-killer: 1. the caller',
+    'kswapd0 invoked oom-killer: gfp_mask is the allocation flags',
+  ])('is no header: %s', (line) => {
+    expect(invokedLine.read(line, false)).toBeNull();
+  });
+
+  it('reads a real header cut in its first key, or elided or quoted by a paste, as a header', () => {
+    const read = (rest: string) => invokedLine.read(`kswapd0 invoked oom-killer: ${rest}`, false);
+    const unknown = { kind: 'invoked', name: 'kswapd0', gfpMask: null, order: null, oomScoreAdj: null };
+    expect(read('g')).toEqual(unknown);
+    expect(read('gfp_mas')).toEqual(unknown);
+    expect(read('gfp_mask=')).toMatchObject({ name: 'kswapd0', order: null, oomScoreAdj: null });
+    expect(read('gfp_mask=0xcc0(GFP_KER')).toMatchObject({ gfpMask: '0xcc0(GFP_KER', order: null });
+    // A paste's marks where the fields were: an author's elision, a split string literal's quote (corpus 129).
+    expect(read('... oom_score_adj=944')).toMatchObject({ name: 'kswapd0', oomScoreAdj: 944 });
+    expect(read('"')).toEqual(unknown);
+    // 2.6.x: `oomkilladj=`; a key first, whichever it is (a 2015 patch printed `order=` first).
+    expect(read('gfp_mask=0x201d2, order=0, oomkilladj=0')).toMatchObject({ gfpMask: '0x201d2', order: 0 });
+    expect(read('order=0, oom_score_adj=0, gfp_mask=0x24280ca(GFP_HIGHUSER_MOVABLE|GFP_ZERO)')).toMatchObject(
+      {
+        gfpMask: '0x24280ca(GFP_HIGHUSER_MOVABLE|GFP_ZERO)',
+        order: 0,
+      },
+    );
   });
 });
