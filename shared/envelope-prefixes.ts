@@ -1,6 +1,6 @@
 /**
- * The envelope prefixes log-record.ts takes off a kernel line, each with a cheap test of the text that it
- * passes wherever the prefix can match: most lines then try no pattern at all.
+ * The envelope prefixes that log-record.ts (its stages: envelope-stages.ts) takes off a kernel line, each with a
+ * cheap test of the text that it passes wherever the prefix can match: most lines then try no pattern at all.
  */
 import { mayBeOomText } from './kernel-line.ts';
 import { mayStartSeverityTemplate, SECONDS, SEVERITY } from './vendor-prefixes.ts';
@@ -231,7 +231,7 @@ export function matchOf(prefix: Prefix, text: string): RegExpExecArray | null {
 }
 
 /**
- * Every prefix a stage of log-record.ts strips, the most frequent first; the syslog pattern, which many lines
+ * Every prefix a stage of envelope-stages.ts strips, the most frequent first; the syslog pattern, which many lines
  * may start, after those for a line that starts with `[`. test/shared/envelope-prefixes.test.ts checks each
  * `mayStart` against its pattern.
  */

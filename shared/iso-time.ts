@@ -47,3 +47,9 @@ export function isoFromMs(ms: number): string | null {
   }
   return `${lastHead}${millisText(whole - second * 1000)}Z`;
 }
+
+/** A date and time as ISO 8601 writes it (`2026-12-06T01:56:03.590726+00:00`), as the UTC ISO string; else null. */
+export function isoFromDateTime(value: unknown): string | null {
+  if (typeof value !== 'string' || !/^\d{4}-\d\d-\d\dT/.test(value)) return null;
+  return isoFromMs(Date.parse(value));
+}

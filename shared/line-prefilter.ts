@@ -15,7 +15,8 @@
 import { startsWithClock } from './envelope-prefixes.ts';
 import { mayBeOomText } from './kernel-line.ts';
 import type { LogEntry, RecordSkim } from './log-record.ts';
-import { blankEntry, holdsGluedSyslogRecord, readLogRecord, skimLogRecord } from './log-record.ts';
+import { holdsGluedSyslogRecord } from './glued-records.ts';
+import { blankEntry, readLogRecord, skimLogRecord } from './log-record.ts';
 import { continuedLiteralQuote, literalContinuation, withoutLiteralClose } from './paste-wrapping.ts';
 import { continuesCutPath, PATH_REST } from './wrapped-path.ts';
 

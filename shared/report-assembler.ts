@@ -32,7 +32,7 @@ import {
   unseenKill,
 } from './report-lines.ts';
 import type { LogEntry } from './log-record.ts';
-import { choiceApartFromKill, holdsGluedSyslogRecord, splitGluedRecords } from './log-record.ts';
+import { choiceApartFromKill, holdsGluedSyslogRecord, splitGluedRecords } from './glued-records.ts';
 import type { OomEvent } from './oom-event.ts';
 import type { KillRecord, OpenReport } from './open-report.ts';
 import { copyRank, killEvidence, RecentKills } from './recent-kills.ts';

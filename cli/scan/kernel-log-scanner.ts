@@ -21,7 +21,8 @@ import { namesOomPath } from '../../shared/kernel-lines/cpu.ts';
 import { FRAME_OFFSET } from '../../shared/kernel-lines/report-context.ts';
 import { SET_ASIDE } from '../../shared/line-prefilter.ts';
 import type { LogEntry } from '../../shared/log-record.ts';
-import { blankEntry, holdsGluedSyslogRecord, splitGluedRecords } from '../../shared/log-record.ts';
+import { blankEntry } from '../../shared/log-record.ts';
+import { holdsGluedSyslogRecord, splitGluedRecords } from '../../shared/glued-records.ts';
 import type { OomEvent } from '../../shared/oom-event.ts';
 import { timeOf } from '../../shared/open-report.ts';
 import {

@@ -10,7 +10,8 @@ import {
   RECOGNIZERS,
 } from '../../shared/kernel-line.ts';
 import { linesFromLogEvents, mayBeOomLine } from '../../shared/log-event-lines.ts';
-import { readLogRecord, splitGluedRecords } from '../../shared/log-record.ts';
+import { splitGluedRecords } from '../../shared/glued-records.ts';
+import { readLogRecord } from '../../shared/log-record.ts';
 import type { InputLine } from '../../shared/report-assembler.ts';
 
 const KMSG_RECORD =

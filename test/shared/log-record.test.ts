@@ -1,12 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseKernelLog } from '../../shared/kernel-log.ts';
-import {
-  choiceApartFromKill,
-  readLogRecord,
-  skimLogRecord,
-  splitGluedRecords,
-  type LogEntry,
-} from '../../shared/log-record.ts';
+import { readLogRecord, skimLogRecord, type LogEntry } from '../../shared/log-record.ts';
+import { choiceApartFromKill, splitGluedRecords } from '../../shared/glued-records.ts';
 
 const KILL =
   'Memory cgroup out of memory: Killed process 61746 (nginx) total-vm:10668kB, anon-rss:892kB, file-rss:12kB, shmem-rss:0kB, UID:0 pgtables:56kB oom_score_adj:999';

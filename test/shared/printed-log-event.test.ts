@@ -5,7 +5,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseKernelLog } from '../../shared/kernel-log.ts';
-import { readLogRecord, skimLogRecord, splitGluedRecords, type LogEntry } from '../../shared/log-record.ts';
+import { splitGluedRecords } from '../../shared/glued-records.ts';
+import { readLogRecord, skimLogRecord, type LogEntry } from '../../shared/log-record.ts';
 import type { OomEvent } from '../../shared/oom-event.ts';
 import { printedLogEvent } from '../../shared/printed-log-event.ts';
 import { kernelStreamOf, oomEventsFromStream } from '../../shared/stream-events.ts';

@@ -8,12 +8,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MAY_BE_RECOGNIZED, parseKernelLine } from '../../shared/kernel-line.ts';
-import {
-  ENVELOPE_PATTERNS,
-  readLogRecord,
-  skimLogRecord,
-  splitGluedRecords,
-} from '../../shared/log-record.ts';
+import { ENVELOPE_PATTERNS, readLogRecord, skimLogRecord } from '../../shared/log-record.ts';
+import { splitGluedRecords } from '../../shared/glued-records.ts';
 import { timeOf } from '../../shared/open-report.ts';
 import type { LineShape } from '../../shared/record-shape.ts';
 import { frameTimeAt, IN_PLACE_PATTERNS, lineShapeAt, otherWriterAt } from '../../shared/record-shape.ts';

@@ -1,0 +1,196 @@
+/**
+ * Records that a paste, a mail client or a program glued into one line (at a dmesg time, a syslog stamp or
+ * priority, a newline inside a string), read apart; and a choice of victim a writer joined to its kill line.
+ */
+import { envelopeLength } from './envelope-prefixes.ts';
+import { blankEntry, linesOf, readLogRecord, type LogEntry } from './log-record.ts';
+
+/** A dmesg time inside a message: where a paste glued the next record on (`…failcnt 77[193038.106480] kmem: …`). */
+const GLUED_DMESG_TIME = /\[ *\d+\.\d{6}\] /g;
+
+/** The ends of the choice of victim in each kernel's spelling (kernel-lines/sacrifice.ts, early-selection.ts). */
+const CHOICE_ENDS = ['or sacrifice child', 'or a child', 'and children.'];
+const KILLED_PROCESS = 'Killed process ';
+
+/**
+ * The choice of victim and the kill line after it, when a writer joined them with a space or with nothing:
+ * node-problem-detector's `OOMKilling` event, which matched the two lines of a pre-5.x kill (`Out of memory: Kill
+ * process A (comm) score S or sacrifice child Killed process B (comm), …`; `…childKilled process B` on GKE's event
+ * pages). Else the entry alone.
+ */
+export function choiceApartFromKill(entry: LogEntry): LogEntry[] {
+  const text = entry.text;
+  const at = text.indexOf(KILLED_PROCESS);
+  if (at < 0) return [entry];
+  const choiceEnd = text.charCodeAt(at - 1) === 0x20 ? at - 1 : at;
+  if (!CHOICE_ENDS.some((end) => text.endsWith(end, choiceEnd))) return [entry];
+  return [
+    { ...entry, text: text.slice(0, choiceEnd), truncated: false },
+    { ...entry, text: text.slice(at) },
+  ];
+}
+
+/**
+ * A kernel syslog record glued on inside a line (a mail client that reflowed a syslog paste): the space before
+ * its stamp, host and tag (`… or a child Mar 16 21:40:40 t6360003 kernel: Killed process 30502`). English months.
+ */
+const GLUED_SYSLOG_STAMP = / (?=[A-Z][a-z]{2} {1,2}\d{1,2} \d\d:\d\d:\d\d [^\s:[]{1,255} kernel: )/g;
+
+/**
+ * A kernel syslog record glued on after its priority, as rsyslog's forward formats write them with no newline
+ * between (`…failcnt 175<6>2026-12-06T01:56:03.590726+00:00 vm kernel: [31400.746073] memory+swap: …`), also after
+ * a record that ends in a space (6.x's CPU line: `…PREEMPT(none) <6>…`). Another writer's line that quotes such a
+ * record is read so too, as a kernel syslog record quoted after its stamp is (GLUED_SYSLOG_STAMP).
+ */
+const GLUED_PRIORITY =
+  /<\d{1,3}>(?=(?:\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[^\s]{0,16}|[A-Z][a-z]{2} {1,2}\d{1,2} \d\d:\d\d:\d\d) [^\s:[]{1,255} kernel: )/g;
+
+/**
+ * Whether the text holds a kernel syslog record glued on (GLUED_SYSLOG_STAMP, GLUED_PRIORITY): a line of a reflowed
+ * syslog paste, which goes on with the record above whatever lines so far were like, or of a forward format.
+ */
+export function holdsGluedSyslogRecord(text: string): boolean {
+  if (text.indexOf(' kernel: ') <= 0) return false;
+  GLUED_SYSLOG_STAMP.lastIndex = 0;
+  if (GLUED_SYSLOG_STAMP.test(text)) return true;
+  GLUED_PRIORITY.lastIndex = 1;
+  return text.includes('>') && GLUED_PRIORITY.test(text);
+}
+
+/** Where each glued record starts: the index of each match of `glued`, a global pattern, from `from` on. */
+function gluedStarts(text: string, glued: RegExp, from: number): number[] {
+  const starts: number[] = [];
+  glued.lastIndex = from;
+  for (let m = glued.exec(text); m !== null; m = glued.exec(text)) starts.push(m.index);
+  return starts;
+}
+
+interface GluedStart {
+  at: number;
+  /** Where the record before it ends: at `at`, or before the newline that ends it. */
+  cut: number;
+  /** Whether the record names its writer (a syslog tag), or is the writer's of the line it is glued to. */
+  ownWriter: boolean;
+}
+
+/** The longest a syslog envelope is: its stamp, a host of up to 255 characters, a tag and a pid. */
+const ENVELOPE_MOST = 400;
+
+/** The longest text printk gives a record. */
+const RECORD_MOST = 1024;
+
+/** A newline inside a record's text: a program's `\n` escape (its literal read as written), or a read one. */
+const NEWLINE = /\\n|\n/g;
+
+/**
+ * Where records start that a string joined by newlines (a program's literal, a JSON value): after each newline
+ * that an envelope of any kind follows (a dmesg time, a `dmesg -T` date, a syslog stamp), each record's own. An
+ * escaped backslash before an `n` is no newline.
+ */
+function newlineStarts(text: string): GluedStart[] {
+  const starts: GluedStart[] = [];
+  NEWLINE.lastIndex = 0;
+  for (let m = NEWLINE.exec(text); m !== null; m = NEWLINE.exec(text)) {
+    const at = m.index + m[0].length;
+    if (m[0].length === 2 && escapedBackslashAt(text, m.index)) continue;
+    // A record's text is at most printk's 1 KiB: so much after each newline is looked at, in linear time.
+    if (envelopeLength(text.slice(at, at + RECORD_MOST)) > 0)
+      starts.push({ at, cut: m.index, ownWriter: true });
+  }
+  return starts;
+}
+
+/** Whether the backslash at `at` is itself escaped: an odd run of backslashes before it. */
+function escapedBackslashAt(text: string, at: number): boolean {
+  let slashes = 0;
+  while (text.charCodeAt(at - 1 - slashes) === 0x5c) slashes++;
+  return slashes % 2 === 1;
+}
+
+/** Whether the text holds a newline, read or escaped: told without a search of a pattern. */
+function holdsNewline(text: string): boolean {
+  return text.indexOf('\n') >= 0 || text.indexOf('\\n') >= 0;
+}
+
+/** Whether the text is an envelope and nothing else: a glued syslog record's, before its dmesg time. */
+function envelopeOnly(text: string): boolean {
+  return readLogRecord(text)?.text.trim() === '';
+}
+
+/**
+ * Where records glued onto the entry start: at dmesg times inside a record that has a kernel time of its own (of
+ * the record's writer), at kernel syslog stamps inside a syslog record (the kernel's, whoever wrote the line they
+ * are glued to), after a newline that an envelope follows (newlineStarts). A glued syslog record's own dmesg time
+ * is part of its envelope. Null when none are.
+ */
+function gluedRecordStarts(entry: LogEntry): GluedStart[] | null {
+  const text = entry.text;
+  // Most records have nothing glued on: told without a search or an array.
+  const timed = entry.kernelTime !== null && text.indexOf('[', 1) >= 0;
+  const syslogged = (entry.stamp !== null || entry.wallTime !== null) && text.indexOf(' kernel: ') > 0;
+  const newlined = holdsNewline(text);
+  if (!timed && !syslogged && !newlined) return null;
+  const dmesg = timed ? gluedStarts(text, GLUED_DMESG_TIME, 1) : [];
+  const syslog = syslogged ? syslogStarts(entry) : [];
+  const newline = newlined ? newlineStarts(text) : [];
+  if (dmesg.length === 0 && syslog.length === 0 && newline.length === 0) return null;
+  const own = syslog.map((at) => ({ at, cut: at, ownWriter: true }));
+  const timedStarts: GluedStart[] = [];
+  let next = 0;
+  for (const at of dmesg) {
+    while (next < syslog.length && (syslog[next] as number) < at) next++;
+    // Only the nearest stamp before it, and only an envelope's length away, may hold this time in its envelope.
+    const stamp = syslog[next - 1];
+    const held = stamp !== undefined && at - stamp <= ENVELOPE_MOST && envelopeOnly(text.slice(stamp, at));
+    if (!held) timedStarts.push({ at, cut: at, ownWriter: false });
+  }
+  const starts = [...own, ...timedStarts].sort((a, b) => a.at - b.at);
+  return newline.length === 0 ? starts : withNewlineStarts(starts, newline);
+}
+
+/**
+ * The starts with those after newlines, in order: a start that a newline comes just before (`\n[10523.450250] `)
+ * is one, whose record before it ends before the newline.
+ */
+function withNewlineStarts(starts: GluedStart[], newline: GluedStart[]): GluedStart[] {
+  const byAt = new Map(starts.map((start) => [start.at, start]));
+  for (const start of newline) {
+    const same = byAt.get(start.at);
+    if (same === undefined) byAt.set(start.at, start);
+    else same.cut = start.cut;
+  }
+  return [...byAt.values()].sort((a, b) => a.at - b.at);
+}
+
+/**
+ * Where kernel syslog records glued on start, in order: at their stamps, in a syslog record with a stamp; at their
+ * priorities, in a syslog record of any writer (rsyslog's forward formats glue every writer's records).
+ */
+function syslogStarts(entry: LogEntry): number[] {
+  const text = entry.text;
+  const stamps = entry.stamp === null ? [] : gluedStarts(text, GLUED_SYSLOG_STAMP, 0);
+  if (!text.includes('>')) return stamps;
+  const priorities = gluedStarts(text, GLUED_PRIORITY, 1);
+  return priorities.length === 0 ? stamps : [...stamps, ...priorities].sort((a, b) => a - b);
+}
+
+/**
+ * The records that a paste glued into one line, each read on its own, or the entry alone: a record with a
+ * kernel time may have others glued on at their dmesg times, a syslog record at their syslog stamps; and the lines
+ * of a JSON record that holds several (`more`). (A choice of victim glued to its kill line is read apart by the
+ * assembler, which alone knows it reads a kill line.)
+ */
+export function splitGluedRecords(entry: LogEntry): LogEntry[] {
+  // A JSON record's several lines (recordWithoutMessage), each of which a paste may have glued records into.
+  if (entry.more !== undefined) return linesOf(entry).flatMap(splitGluedRecords);
+  const starts = gluedRecordStarts(entry);
+  if (starts === null) return [entry];
+  const text = entry.text;
+  const glued = starts.map(({ at, ownWriter }, i) => {
+    const piece = readLogRecord(text.slice(at, starts[i + 1]?.cut)) ?? blankEntry('');
+    const fromKernel = ownWriter ? piece.fromKernel : entry.fromKernel;
+    return { ...piece, host: piece.host ?? entry.host, fromKernel, enveloped: true };
+  });
+  const first = starts[0] as GluedStart;
+  return [{ ...entry, text: text.slice(0, first.cut), truncated: false }, ...glued];
+}
