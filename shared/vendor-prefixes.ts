@@ -13,8 +13,10 @@ const DMESG_SECONDS = /^\[ *(\d+)\.(\d{1,9})s\] ?/;
 const VENDOR_CONTEXT = /^ ?(?:-?\(\d{1,4}\))?\[(?:pid:\d{1,10},cpu\d{1,4},|\d{1,10}:)[^\]]{1,15}\] ?/;
 // rsyslog's template `%syslogseverity-text%|%programname%[%procid%]|%msg%` (Huawei Cloud EulerOS's
 // /var/log/messages: `warning|kernel[-]|[2919920.414131] …`): the severity, the writer and its pid, `|` between.
+// Only with the pid's brackets: a second field without them may be a host, a facility or `kernel:` (other
+// templates), which says nothing of the writer; such a line keeps the reading it had (a dmesg time after fields).
 const SEVERITY_TEMPLATE =
-  /^(?:emerg|panic|alert|crit|err|error|warning|warn|notice|info|debug)\|([^\s|[\]]{1,64})(?:\[[^\s|\]]{0,10}\])?\|/;
+  /^(?:emerg|panic|alert|crit|err|error|warning|warn|notice|info|debug)\|([^\s|[\]]{1,64})\[[^\s|\]]{0,10}\]\|/;
 
 const OPEN_BRACKET = 0x5b;
 

@@ -74,15 +74,24 @@ const WORD_FIRST = /^[\p{L}\p{N}]/u;
 /** A header's key first (every kernel, 2.6 to 6.x, prints `gfp_mask=` there; 2.6's keys and a reorder too). */
 const KEY_FIRST = /^[a-z_]+=/;
 const FIRST_KEY = 'gfp_mask=';
+/** The letters and underscores a text starts with: a key's name, or what a cut left of it. */
+const LEADING_NAME = /^[a-z_]*/;
+/** The kernel's next line, glued on to a header cut at its colon: the CPU line (3.10+), 2.6's `Pid:`, the cpuset line. */
+const NEXT_LINE_FIRST = /^(?:CPU: |Pid: |\S{1,64} cpuset=)/;
 
 /**
  * Whether the text after the colon is a writer's words, not the header's fields: it starts with a word that is no
- * key and no start of `gfp_mask=` (a terminal, a mail or a paste cut there), as an explanation quoting the header
- * does (`kswapd0 invoked oom-killer: 由谁触发的 OOM Killer`). A paste's mark there (`...`, a quote) is no word.
+ * key, no start of `gfp_mask=` a cut left with a mark or nothing after it (`gfp_m…`, `gfp_mask...`; not a word
+ * the writer goes on from: `gfp_mask is …`), and not the kernel's
+ * next line glued on, as an explanation quoting the header does (`kswapd0 invoked oom-killer: 由谁触发的 OOM Killer`).
+ * A paste's mark there (`...`, a quote) is no word.
  */
 export function isWritersText(fields: string): boolean {
   const rest = fields.trimStart();
-  return WORD_FIRST.test(rest) && !KEY_FIRST.test(rest) && !FIRST_KEY.startsWith(rest);
+  if (!WORD_FIRST.test(rest) || KEY_FIRST.test(rest) || NEXT_LINE_FIRST.test(rest)) return false;
+  const name = LEADING_NAME.exec(rest)?.[0] ?? '';
+  const cutInKey = name !== '' && FIRST_KEY.startsWith(name) && !/\s/.test(rest.charAt(name.length));
+  return !cutInKey;
 }
 
 export const invokedLine: Recognizer<InvokedLine> = {

@@ -1,5 +1,5 @@
 /**
- * The reviewers' inputs of the twentieth to twenty-second rounds' fixes (test/fixtures/kernel-logs/review/): each
+ * The reviewers' inputs of the twentieth to twenty-third rounds' fixes (test/fixtures/kernel-logs/review/): each
  * lost, invented or misplaced a kill at some point. Read with and without the prefilter, which must agree.
  */
 import { readFileSync } from 'node:fs';
@@ -66,6 +66,33 @@ describe('the reviewers’ inputs', () => {
   it('gives a limit at a container scope whose id an author elided the container scope', () => {
     const [event] = eventsOf('f4.log');
     expect(event).toMatchObject({ victim: { pid: 111 }, limitScope: 'container', cgroup: { oom: null } });
+  });
+
+  it('reads pipe-separated templates that name no program with its pid as before rsyslog’s template was known', () => {
+    for (const name of [
+      'r23-severity-tag-colon.log',
+      'r23-severity-host.log',
+      'r23-severity-facility.log',
+      'r23-severity-host-program.log',
+    ]) {
+      const events = eventsOf(name);
+      expect(events).toHaveLength(1);
+      expect(events[0]).toMatchObject({
+        victim: { pid: 41233, name: 'memhog' },
+        kernelTime: 2919920.41423,
+        trigger: { name: 'memhog', pid: 41233, gfpMask: '0xcc0(GFP_KERNEL)', order: 0 },
+        constraint: 'memcg',
+        memory: { usageKb: 524288, limitKb: 524288 },
+      });
+    }
+  });
+
+  it('keeps the trigger of a header cut at its colon or inside its first key', () => {
+    expect(eventsOf('r23-header-cut-cpu-line-glued.log').map((e) => e.trigger?.name)).toEqual([
+      'memhog',
+      'memhog2',
+    ]);
+    expect(eventsOf('r23-header-cut-in-key.log').map((e) => e.trigger?.name)).toEqual(['java', 'python3']);
   });
 
   it('implies no kill from a doc’s template or the kernel’s format string of a summary', () => {

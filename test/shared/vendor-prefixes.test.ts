@@ -45,4 +45,17 @@ describe('vendor prefixes', () => {
     expect(matchOf(SEVERITY, 'info|kernel memory: usage 81920kB')).toBeNull();
     expect(matchOf(SEVERITY, 'memory|usage|')).toBeNull();
   });
+
+  it('takes a template line only when its second field is a program with its pid: a host, a facility or a tag says nothing of the writer', () => {
+    // Other templates a review made up; each keeps the reading it had before the template was known.
+    for (const line of [
+      'warning|kernel:|[2919920.414131] memhog invoked oom-killer: …',
+      'warning|kern|[2919920.414131] memhog invoked oom-killer: …',
+      'warning|node-1|kernel|[2919920.414131] memhog invoked oom-killer: …',
+      'warning|ip-10-0-1-5.ec2.internal|[2919920.414131] memhog invoked oom-killer: …',
+    ]) {
+      expect(matchOf(SEVERITY, line)).toBeNull();
+    }
+    expect(matchOf(SEVERITY, 'info|systemd[1]|Started Session 4 of user ec2-user.')?.[1]).toBe('systemd');
+  });
 });

@@ -100,6 +100,15 @@ describe('invoked: a writer’s text quoting the header, then its own words (twe
     // A paste's marks where the fields were: an author's elision, a split string literal's quote (corpus 129).
     expect(read('... oom_score_adj=944')).toMatchObject({ name: 'kswapd0', oomScoreAdj: 944 });
     expect(read('"')).toEqual(unknown);
+    // A cut inside the first key with the mark the cut left (a console's ellipsis, a writer's dots: a review's inputs).
+    expect(read('gfp_m…')).toEqual(unknown);
+    expect(read('gfp_mask...')).toEqual(unknown);
+    // The kernel's next line glued on to a header cut at its colon: a reflow's join (a review's input), 2.6's, 4.x's.
+    expect(read('CPU: 3 PID: 41399 Comm: memhog2 Not tainted 5.10.0-182.0.0.95.oe2203sp3.x86_64 #1')).toEqual(
+      unknown,
+    );
+    expect(read('Pid: 4214, comm: kswapd0 Not tainted 2.6.32-431.el6.x86_64 #1')).toEqual(unknown);
+    expect(read('kswapd0 cpuset=/ mems_allowed=0')).toEqual(unknown);
     // 2.6.x: `oomkilladj=`; a key first, whichever it is (a 2015 patch printed `order=` first).
     expect(read('gfp_mask=0x201d2, order=0, oomkilladj=0')).toMatchObject({ gfpMask: '0x201d2', order: 0 });
     expect(read('order=0, oom_score_adj=0, gfp_mask=0x24280ca(GFP_HIGHUSER_MOVABLE|GFP_ZERO)')).toMatchObject(
