@@ -18,7 +18,29 @@ import type { LogEntry, RecordSkim } from './log-record.ts';
 import { holdsGluedSyslogRecord } from './glued-records.ts';
 import { blankEntry, readLogRecord, skimLogRecord } from './log-record.ts';
 import { continuedLiteralQuote, literalContinuation, withoutLiteralClose } from './paste-wrapping.ts';
-import { continuesCutPath, PATH_REST } from './wrapped-path.ts';
+import { PATH_REST } from './wrapped-path.ts';
+import {
+  BLANK,
+  ELISION,
+  JOINED_MAX,
+  KEY,
+  type OpenRecord,
+  SIZE_REST,
+  UNTOLD,
+  backslashGlue,
+  commRestGlue,
+  continuationText,
+  endsAfterNewlineEscape,
+  endsInBackslash,
+  glueAfter,
+  hidesKill,
+  keyGlue,
+  pathRestGlue,
+  quoteDepth,
+  readEntry,
+  sizeRestGlue,
+  wrapGlue,
+} from './line-glue.ts';
 
 export interface ReadOptions {
   /** Set aside, unread, the records that cannot be OOM text. The default; false reads every record. */
@@ -41,226 +63,6 @@ export interface JoinedRecord {
    * (RecordJoiner.pushQuiet), which the assembler takes of it.
    */
   frameTime?: number;
-}
-
-interface OpenRecord {
-  /** Its first line, kept until the record is read. */
-  raw: string;
-  lineNo: number;
-  /** The length of its last line. */
-  rawLength: number;
-  enveloped: boolean;
-  /** What the prefilter looks at, while the record is not read. */
-  holder: string;
-  /** Null until read: with the prefilter, a record is read when it may be OOM text or a line joins it. */
-  entry: LogEntry | null;
-  /**
-   * The quote of a program's string literal that its last line leaves to go on in the next; else -1. UNTOLD until
-   * a line without an envelope asks (joinsLiteral): most records are followed by one with an envelope.
-   */
-  literalQuote: number;
-}
-
-function readEntry(raw: string): LogEntry {
-  const entry = readLogRecord(raw);
-  if (entry === null) throw new Error(`skimLogRecord and readLogRecord disagree on ${JSON.stringify(raw)}`);
-  return entry;
-}
-
-/** The mark a print layout puts before a wrapped line's rest (Linux Journal: `↪`). */
-const WRAP_MARK = '\u21aa';
-
-function continuationText(text: string): string {
-  const rest = text.trimStart();
-  return rest.startsWith(WRAP_MARK) ? rest.slice(WRAP_MARK.length).trimStart() : rest;
-}
-
-/**
- * A mail client wraps at a space: the rest joins with one, unless the line kept it at its end. A web page wraps a
- * cgroup path after a `/`, and a summary (which has no space) is wrapped after a comma: the rest joins with
- * nothing.
- */
-function glueAfter(text: string): string {
-  const last = text.charCodeAt(text.length - 1);
-  if (Number.isNaN(last) || last === 0x2f || last === 0x20 || last === 0x09) return '';
-  return last === 0x2c && text.includes(SUMMARY) ? '' : ' ';
-}
-
-/**
- * The longest text lines join into. printk holds a record's text to 1 KiB, and a paste's wrapping adds little;
- * past this, a line starts a record of its own, so a long run of lines without an envelope joins in linear time.
- */
-const JOINED_MAX = 8192;
-
-/** OpenRecord.literalQuote not told yet: continuedLiteralQuote of the record's line, when it has one line. */
-const UNTOLD = -2;
-
-// The margin a paste puts before every line: its indent and its e-mail quoting.
-const MARGIN = /^[ \t]*(?:> ?)*/;
-
-/** How deep the line is quoted (`> `, `>>`). A mail client wraps a quoted line with its quote marks. */
-function quoteDepth(line: string): number {
-  const margin = MARGIN.exec(line)?.[0] ?? '';
-  let depth = 0;
-  for (let i = 0; i < margin.length; i++) if (margin.charCodeAt(i) === 0x3e) depth++;
-  return depth;
-}
-
-/** A line blank once its margin is off (indentation, quote marks, a CR): a paragraph ends there. */
-const BLANK = /^[\s>\ufeff]*$/;
-/**
- * What a paste puts where it left lines out or around them: `...`, `[...]`, `…`, a mark that says so
- * (`(...snipped...)`, `[ snip ]`, `<cut>`, `-- 40 lines omitted --`), a bare `:` (`: ` quoting), the `--` that
- * `grep -A/-B/-C` prints between its groups of lines, a markdown code fence (```` ``` ````, `~~~` or longer, with its
- * language).
- */
-const ELISION =
-  /^[\s:[(]*(?:\.\.|\u2026)[.\u2026\s\])]*$|^[\s[(<.\u2026-]*(?:\d+ (?:more )?lines? )?(?:snip(?:ped)?|cut|omitted|trimmed|skipped|elided|truncated)[\s.\u2026\])>-]*$|^\s*:\s*$|^\s*--\s*$|^\s*(?:`{3,}|~{3,})[\w+-]*\s*$/i;
-
-const KILL = 'Killed process ';
-const SUMMARY = 'oom-kill:';
-/**
- * A key of the kill line (2.6.32 to 2.6.35 print `vsz:` for `total-vm:`) or of the summary, which starts the rest of
- * one wrapped: `total-vm:`, `task_memcg=`.
- */
-const KEY =
-  /^(?:(?:total-vm|vsz|anon-rss|file-rss|shmem-rss|UID|pgtables|oom_score_adj):|(?:gfp_mask|nodemask|cpuset|mems_allowed|oom_memcg|task_memcg|task|pid|uid|order|oom_score_adj|oom_adj|oomkilladj)=)/;
-const HEADER = 'invoked oom-killer:';
-/**
- * The header's keys: its first, `gfp_mask=`, after `invoked oom-killer: `, and each after it after `, ` (`nodemask=`
- * too, before 4.19: the summary's first).
- */
-const HEADER_KEYS: ReadonlySet<string> = new Set([
-  'gfp_mask=',
-  'order=',
-  'oom_score_adj=',
-  'oom_adj=',
-  'oomkilladj=',
-]);
-const FIRST_HEADER_KEY = 'gfp_mask=';
-
-/** The open record, read, when it is the kernel's line of this kind (`Killed process `, `oom-kill:`); else null. */
-function kernelLineOf(open: OpenRecord, kind: string): LogEntry | null {
-  // While the record is not read, its holder holds its text: most records are not of the kind, and stay unread.
-  if (!(open.entry?.text ?? open.holder).includes(kind)) return null;
-  const head = (open.entry ??= readEntry(open.raw));
-  return head.fromKernel && head.text.includes(kind) ? head : null;
-}
-
-/**
- * How the rest of the open record joins it, when the record is the kernel's kill line, summary or header and does
- * not have `key` yet; else null. The kill line has a space before each key, the summary a comma and no space, the
- * header a comma and a space.
- */
-function keyGlue(open: OpenRecord, key: string): string | null {
-  const kind = !key.endsWith('=') ? KILL : HEADER_KEYS.has(key) ? HEADER : SUMMARY;
-  let head = kernelLineOf(open, kind);
-  let joinsHeader = kind === HEADER;
-  // `nodemask=`: the summary's first key, and the header's after its gfp_mask before 4.19.
-  if (head === null && key === 'nodemask=') {
-    head = kernelLineOf(open, HEADER);
-    joinsHeader = true;
-  }
-  if (head === null || head.text.includes(key)) return null;
-  // The kernel's line ends in no space: spaces a paste kept at its end go, and the key's separator comes instead.
-  head.text = head.text.trimEnd();
-  // The first key follows the header's colon and a space, the only place it goes: a wrap there joins with the space.
-  if (key === FIRST_HEADER_KEY) return head.text.endsWith(HEADER) ? ' ' : null;
-  // The header's other keys follow a comma and a space: a wrap after the comma joins with the space.
-  if (joinsHeader) return head.text.endsWith(',') ? ' ' : ', ';
-  // The summary's keys follow a comma: a wrap after it joins with nothing, one an author made before it with one.
-  if (kind === SUMMARY) return head.text.endsWith(',') ? '' : ',';
-  return ' ';
-}
-
-/**
- * Whether the line `source[…, end)` ends in a backslash, spaces and a CR after it aside: a shell's or a
- * program's line continuation (a docstring's copy of a syslog line, `…oom_memcg=/kubepods/…,\`). The writer
- * says so: the next line goes on with its text, whatever lines so far were like.
- */
-function endsInBackslash(source: string, end: number): boolean {
-  return backslashAt(source, end) >= 0;
-}
-
-/** Where the backslash that ends `source[…, end)` is, spaces, tabs and a CR after it aside; else -1. */
-function backslashAt(source: string, end: number): number {
-  let at = end - 1;
-  for (let c = source.charCodeAt(at); c === 0x20 || c === 0x09 || c === 0x0d; c = source.charCodeAt(--at));
-  return at >= 0 && source.charCodeAt(at) === 0x5c ? at : -1;
-}
-
-/**
- * Whether the backslash that ends `source[…, end)` comes right after a `\n` escape (`echo '…'\n\`): it continues a
- * program's literal, but the escape ended the line of text the literal holds, and the record with it.
- */
-function endsAfterNewlineEscape(source: string, end: number): boolean {
-  const at = backslashAt(source, end);
-  if (at < 2 || source.charCodeAt(at - 1) !== 0x6e) return false;
-  let slashes = 0;
-  while (source.charCodeAt(at - 2 - slashes) === 0x5c) slashes++;
-  return slashes % 2 === 1;
-}
-
-/**
- * Whether joining the text `tail` onto `head` would hide a kill line or a summary in it: each is a line of its own,
- * which the kernel never prints after another on one line, and a record holds one.
- */
-function hidesKill(head: string, tail: string): boolean {
-  const tailHolds = tail.includes(KILL) || tail.includes(SUMMARY);
-  return tailHolds && (head.includes(KILL) || head.includes(SUMMARY));
-}
-
-/**
- * The open record less its backslash, and what joins its rest: nothing after a comma or nothing, else a space.
- * Null for a task-table row (`[ pid ] …`): it ends in the comm, which may end in a backslash itself.
- */
-function backslashGlue(open: OpenRecord): string | null {
-  const head = (open.entry ??= readEntry(open.raw));
-  if (head.text.startsWith('[')) return null;
-  const at = backslashAt(head.text, head.text.length);
-  if (at >= 0) head.text = head.text.slice(0, at).trimEnd();
-  return head.text === '' || head.text.endsWith(',') ? '' : ' ';
-}
-
-/** The rest of a kill-line size that a wrap split inside its number: `total-vm:22239` + `788kB, anon-rss:…`. */
-const SIZE_REST = /^\d+kB(?:[,\s]|$)/;
-/** A kill line that ends inside a size (not its last value, `oom_score_adj:N`, which is whole): `total-vm:22239`. */
-const ENDS_IN_A_VALUE = /(?:total-vm|anon-rss|file-rss|shmem-rss|pgtables):\d+$/;
-
-/** How the rest of a size joins the open record: with nothing, when that is a kill line ending in its digits. */
-function sizeRestGlue(open: OpenRecord): string | null {
-  const head = kernelLineOf(open, KILL);
-  return head !== null && ENDS_IN_A_VALUE.test(head.text) ? '' : null;
-}
-
-/** A kill line that ends with its pid: `…Killed process 2692`, its comm and values wrapped to the next line. */
-const ENDS_IN_A_PID = /Killed process \d+$/;
-
-/**
- * How the rest of a kill line that starts with the comm (`(systemd-udevd) total-vm:…`) joins the open record: with
- * a space, when that is a kill line that ends with its pid (a hand wrap in a commit message or a mail).
- */
-function commRestGlue(open: OpenRecord): string | null {
-  const head = kernelLineOf(open, KILL);
-  return head !== null && ENDS_IN_A_PID.test(head.text.trimEnd()) ? ' ' : null;
-}
-
-/** How the rest of a path an author wrapped after a `/` joins the open kernel line (wrapped-path.ts): with nothing. */
-function pathRestGlue(open: OpenRecord, raw: string, text: string): string | null {
-  if (!(open.entry?.text ?? open.holder).trimEnd().endsWith('/')) return null;
-  const head = kernelLineOf(open, '/');
-  return head !== null && continuesCutPath(head.text, open.raw, text, raw) ? '' : null;
-}
-
-/**
- * A terminal wraps between any two characters, a space among them: when the rest of a line starts with one
- * beyond the margin the first line has (`order=0,` + ` oom_score_adj=0`), that space is text.
- */
-function wrapGlue(first: string, rest: string): string {
-  const margin = MARGIN.exec(first)?.[0].length ?? 0;
-  if (rest.slice(0, margin).trim() !== first.slice(0, margin).trim()) return '';
-  const code = rest.charCodeAt(margin);
-  return code === 0x20 || code === 0x09 ? ' ' : '';
 }
 
 /**
