@@ -135,6 +135,26 @@ function environment(deliver: DeliverKills | null = null, targets: unknown[] = [
   };
 }
 
+/** DescribeStacks of EksOomAlerts-demo: the outputs every stack has, and `more` (name, value). */
+function demoStackWith(more: Array<[string, string]>) {
+  return {
+    Stacks: [
+      {
+        StackName: 'EksOomAlerts-demo',
+        CreationTime: new Date(NOW),
+        StackStatus: 'UPDATE_COMPLETE' as const,
+        Outputs: [
+          { OutputKey: 'AlertTopicArn', OutputValue: 'arn:aws:sns:eu-west-1:123456789012:demo-Alert' },
+          { OutputKey: 'EventBusName', OutputValue: 'eks-oom-alerts-demo' },
+          { OutputKey: 'StateTableName', OutputValue: 'EksOomAlerts-demo-StateTable1A2B' },
+          { OutputKey: 'EventsLogGroupName', OutputValue: '/eks-oom-alerts/demo/events' },
+          ...more.map(([OutputKey, OutputValue]) => ({ OutputKey, OutputValue })),
+        ],
+      },
+    ],
+  };
+}
+
 async function backfill(
   args: string[],
   env = environment(),
@@ -538,22 +558,9 @@ describe('backfill --deliver', () => {
 
   it('backfill --deliver --cluster demo --stack EksOomAlerts-demo: the names come from the stack outputs', async () => {
     servePages(pages);
-    cloudFormation.on(DescribeStacksCommand, { StackName: 'EksOomAlerts-demo' }).resolves({
-      Stacks: [
-        {
-          StackName: 'EksOomAlerts-demo',
-          CreationTime: new Date(NOW),
-          StackStatus: 'UPDATE_COMPLETE',
-          Outputs: [
-            { OutputKey: 'AlertTopicArn', OutputValue: 'arn:aws:sns:eu-west-1:123456789012:demo-Alert' },
-            { OutputKey: 'EventBusName', OutputValue: 'eks-oom-alerts-demo' },
-            { OutputKey: 'StateTableName', OutputValue: 'EksOomAlerts-demo-StateTable1A2B' },
-            { OutputKey: 'EventsLogGroupName', OutputValue: '/eks-oom-alerts/demo/events' },
-            { OutputKey: 'ChatTopicArn', OutputValue: 'arn:aws:sns:eu-west-1:123456789012:demo-Chat' },
-          ],
-        },
-      ],
-    });
+    cloudFormation
+      .on(DescribeStacksCommand, { StackName: 'EksOomAlerts-demo' })
+      .resolves(demoStackWith([['ChatTopicArn', 'arn:aws:sns:eu-west-1:123456789012:demo-Chat']]));
     const sent = pipeline();
     const targets: unknown[] = [];
     const run = await backfill(
@@ -577,24 +584,8 @@ describe('backfill --deliver', () => {
   it("backfill --deliver --stack: the stack's storm window, smsFor and runbook link go with the delivery", async () => {
     servePages(pages);
     const runbookUrl = 'https://wiki.example.com/oom/{namespace}/{workload}';
-    const stackWith = (settings: Array<[string, string]>) => ({
-      Stacks: [
-        {
-          StackName: 'EksOomAlerts-demo',
-          CreationTime: new Date(NOW),
-          StackStatus: 'UPDATE_COMPLETE' as const,
-          Outputs: [
-            { OutputKey: 'AlertTopicArn', OutputValue: 'arn:aws:sns:eu-west-1:123456789012:demo-Alert' },
-            { OutputKey: 'EventBusName', OutputValue: 'eks-oom-alerts-demo' },
-            { OutputKey: 'StateTableName', OutputValue: 'EksOomAlerts-demo-StateTable1A2B' },
-            { OutputKey: 'EventsLogGroupName', OutputValue: '/eks-oom-alerts/demo/events' },
-            ...settings.map(([OutputKey, OutputValue]) => ({ OutputKey, OutputValue })),
-          ],
-        },
-      ],
-    });
     cloudFormation.on(DescribeStacksCommand, { StackName: 'EksOomAlerts-demo' }).resolves(
-      stackWith([
+      demoStackWith([
         ['GroupingWindowMinutes', '30'],
         ['SmsFor', 'restarts-and-node'],
         ['RunbookUrl', runbookUrl],
@@ -628,7 +619,7 @@ describe('backfill --deliver', () => {
     cloudFormation.reset();
     cloudFormation
       .on(DescribeStacksCommand, { StackName: 'EksOomAlerts-demo' })
-      .resolves(stackWith([['SmsFor', 'some']]));
+      .resolves(demoStackWith([['SmsFor', 'some']]));
     const wrong = await backfill([...args(), ...deliver], environment(pipeline().deliver, []));
     expect(wrong.code).toBe(1);
     expect(wrong.stderr).toContain(
