@@ -2,7 +2,7 @@ import { Duration, aws_logs as logs } from 'aws-cdk-lib';
 import type { ChatChannels } from './chat-channels.ts';
 import type { KernelLogSource } from './oom-alerts.ts';
 import { runbookTemplateProblems } from '../shared/alert-format/next-steps.ts';
-import { SMS_FOR_VALUES, type SmsFor } from '../shared/alert-format/sms-policy.ts';
+import { isSmsFor, SMS_FOR_VALUES, type SmsFor } from '../shared/alert-format/sms-policy.ts';
 
 /**
  * The standalone app's settings, read from CDK context (`-c key=value` or cdk.json). Lists are
@@ -283,10 +283,6 @@ export function readAppConfig(context: (key: ContextKey) => unknown): AppConfigR
       smsFor: smsFor !== undefined && isSmsFor(smsFor) ? smsFor : undefined,
     },
   };
-}
-
-function isSmsFor(value: string): value is SmsFor {
-  return (SMS_FOR_VALUES as readonly string[]).includes(value);
 }
 
 /** The keys of one chat channel: each one set, or none (`undefined`); a key left out of a set is an error. */

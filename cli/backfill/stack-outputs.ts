@@ -5,7 +5,7 @@
  */
 import { type CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { awsErrorText } from '../../adapters/aws-errors.ts';
-import { SMS_FOR_VALUES, type SmsFor } from '../../shared/alert-format/sms-policy.ts';
+import { isSmsFor, SMS_FOR_VALUES, type SmsFor } from '../../shared/alert-format/sms-policy.ts';
 import { OPTIONAL_STACK_OUTPUTS, STACK_OUTPUTS, type StackOutputKey } from '../../shared/stack-outputs.ts';
 
 /**
@@ -75,5 +75,3 @@ export async function readStackOutputs(
     },
   };
 }
-
-const isSmsFor = (value: string): value is SmsFor => (SMS_FOR_VALUES as readonly string[]).includes(value);

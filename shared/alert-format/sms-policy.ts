@@ -14,6 +14,11 @@ export type SmsFor = (typeof SMS_FOR_VALUES)[number];
 
 export const DEFAULT_SMS_FOR: SmsFor = 'all';
 
+/** Whether a setting's text (a context key, a stack output) is one of the SMS policies. */
+export function isSmsFor(value: string): value is SmsFor {
+  return (SMS_FOR_VALUES as readonly string[]).includes(value);
+}
+
 /** The message attribute and the value the SMS subscriptions' filter policy lets through. */
 export const SMS_FILTER = { attribute: 'sms', send: 'send', skip: 'skip' } as const;
 
