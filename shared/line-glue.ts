@@ -6,6 +6,7 @@
  */
 import type { LogEntry } from './log-record.ts';
 import { readLogRecord } from './log-record.ts';
+import { withoutLiteralRecordEnd } from './paste-wrapping.ts';
 import { continuesCutPath } from './wrapped-path.ts';
 
 export interface OpenRecord {
@@ -29,6 +30,15 @@ export interface OpenRecord {
 export function readEntry(raw: string): LogEntry {
   const entry = readLogRecord(raw);
   if (entry === null) throw new Error(`skimLogRecord and readLogRecord disagree on ${JSON.stringify(raw)}`);
+  return withoutRecordEnd(entry, raw);
+}
+
+/**
+ * The entry of the line `raw` without the escapes that end a program literal's record there (`\n\`, `\n",`:
+ * paste-wrapping.ts), whether the line is a record or the last of one joined from several.
+ */
+export function withoutRecordEnd(entry: LogEntry, raw: string): LogEntry {
+  entry.text = withoutLiteralRecordEnd(entry.text, raw);
   return entry;
 }
 
@@ -176,12 +186,19 @@ export function hidesKill(head: string, tail: string): boolean {
 }
 
 /**
+ * A task-table row up to its comm: its pid and the six numbers or more after it that every layout prints (2.6.18's
+ * `uid tgid total_vm rss cpu oom_adj` the fewest).
+ */
+const ROW_BEFORE_COMM = /^\[\s*\d+\]\s+(?:-?\d+\s+){6}\S/;
+
+/**
  * The open record less its backslash, and what joins its rest: nothing after a comma or nothing, else a space.
- * Null for a task-table row (`[ pid ] …`): it ends in the comm, which may end in a backslash itself.
+ * Null for a task-table row (`[ 1234] …`) cut after its columns: it ends in the comm, which may end in a backslash
+ * itself. The table's header and a row cut before its comm (`[16169]     0 \`) go on.
  */
 export function backslashGlue(open: OpenRecord): string | null {
   const head = (open.entry ??= readEntry(open.raw));
-  if (head.text.startsWith('[')) return null;
+  if (ROW_BEFORE_COMM.test(head.text)) return null;
   const at = backslashAt(head.text, head.text.length);
   if (at >= 0) head.text = head.text.slice(0, at).trimEnd();
   return head.text === '' || head.text.endsWith(',') ? '' : ' ';

@@ -39,6 +39,7 @@ import {
   quoteDepth,
   readEntry,
   sizeRestGlue,
+  withoutRecordEnd,
   wrapGlue,
 } from './line-glue.ts';
 
@@ -101,6 +102,7 @@ export class RecordJoiner {
     let skim: RecordSkim | null;
     if (read) {
       entry = readLogRecord(raw);
+      if (entry !== null) withoutRecordEnd(entry, raw);
       skim = entry === null ? null : { enveloped: entry.enveloped, holder: entry.text };
     } else {
       skim = skimLogRecord(raw);

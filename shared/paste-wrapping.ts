@@ -315,9 +315,14 @@ function withoutMarks(line: string): string {
 /** What may open a literal that goes on in the next line: its quote, after the margin, a `(`, `[` or `+`, a prefix. */
 const LITERAL_START = /^[ \t]*(?:[([+][ \t]*)?[bBrRuUfF]{0,2}(["'])/;
 
+/** Whether the text before `at` ends in the escape of the character `code` (`\n`, `\r`), not a backslash escaped. */
+function endsInEscaped(line: string, at: number, code: number): boolean {
+  return line.charCodeAt(at - 1) === code && escapedAt(line, at - 1);
+}
+
 /** Whether the text before `at` ends in a `\n` escape (a program's record end), not an escaped backslash and `n`. */
 function endsInNewlineEscape(line: string, at: number): boolean {
-  return line.charCodeAt(at - 1) === 0x6e && escapedAt(line, at - 1);
+  return endsInEscaped(line, at, 0x6e);
 }
 
 /** Where a program's literal piece ends on the line: its text's end, a concatenation's `+` after it left out. */
@@ -361,6 +366,48 @@ export function literalContinuation(raw: string, quote: number): string | null {
   const close = closingQuoteAt(raw, quote, literalEnd(raw));
   if (close < start[0].length) return null;
   return raw.slice(start[0].length, endsInNewlineEscape(raw, close) ? close - 2 : close);
+}
+
+/**
+ * Where what ends a program's literal at the end of the line (up to `end`) starts: the backslash that continues it
+ * on the next source line (`…\n\`), or its closing quote and up to two marks after it (`…\n"`, `…\n",`,
+ * `…\n');`); `end` when neither.
+ */
+function literalCloseAt(line: string, end: number): number {
+  if (line.charCodeAt(end - 1) === BACKSLASH && !escapedAt(line, end - 1)) return end - 1;
+  let at = end;
+  for (let marks = 0; marks < 2; marks++) {
+    const mark = line.charCodeAt(at - 1);
+    if (mark !== COMMA && mark !== SEMICOLON && mark !== CLOSE_PAREN) break;
+    at--;
+  }
+  const quote = line.charCodeAt(at - 1);
+  return (quote === DOUBLE_QUOTE || quote === SINGLE_QUOTE) && !escapedAt(line, at - 1) ? at - 1 : end;
+}
+
+/**
+ * Where a program literal's record end starts in the line: a `\n` escape (a `\r\n` pair) at the end of its
+ * text, the literal's close after it (literalCloseAt; `closed`: it must have one, else it may). -1 when none.
+ */
+function literalRecordEndAt(line: string, closed: boolean): number {
+  const end = literalEnd(line);
+  const close = literalCloseAt(line, end);
+  if (closed && close === end) return -1;
+  if (!endsInNewlineEscape(line, close)) return -1;
+  const newline = close - 2;
+  return endsInEscaped(line, newline, 0x72) ? newline - 2 : newline;
+}
+
+/**
+ * The text of the record that the line `raw` ends, without the `\n` escape (or `\r\n`) and the literal's close
+ * after it (`\n\`, `\n"`, `\n",`, `\n" +`, `\r\n",`), when `raw` ends so: a program's test data, whose every
+ * record ends in its escaped newline. The text may have lost the close already (a stage took the quotes off). Only
+ * where the line shows the literal's close: a comm (a task row's last column) may end in a backslash and an `n`.
+ */
+export function withoutLiteralRecordEnd(text: string, raw: string): string {
+  if (literalRecordEndAt(raw, true) < 0) return text;
+  const at = literalRecordEndAt(text, false);
+  return at < 0 ? text : text.slice(0, at);
 }
 
 /** The text of a literal's first piece without its closing quote (and a `+` after it), when it still has it. */

@@ -19,11 +19,18 @@ const SUMMARY = 'oom-kill:';
 const SUMMARY_PATH_KEYS = ['oom_memcg=/', 'task_memcg=/', 'cpuset=/'];
 const LIMIT_OF = ' killed as a result of limit of ';
 
-/** The margin before a line's text: indentation and e-mail quote marks. */
-const INDENT = /^[ \t>]*/;
+/**
+ * The margin before a line's text: indentation, e-mail quote marks, and a line comment's mark (`# `, `// `: an
+ * example in a script or a markdown guide's shell fence) with the indentation after it (group 1: the mark).
+ */
+const MARGIN = /^[ \t>]*(?:(#|\/\/)[ \t]+)?/;
 
-function indentOf(raw: string): number {
-  return INDENT.exec(raw)?.[0].length ?? 0;
+/** Whether the line `restRaw` is indented more than `headRaw`, behind the same comment mark (or none). */
+function indentedMore(restRaw: string, headRaw: string): boolean {
+  const rest = MARGIN.exec(restRaw);
+  const head = MARGIN.exec(headRaw);
+  if (rest === null || head === null || rest[1] !== head[1]) return false;
+  return rest[0].length > head[0].length;
 }
 
 /**
@@ -42,7 +49,7 @@ export function continuesCutPath(head: string, headRaw: string, rest: string, re
   const next = cut === 'summary' ? summaryNext : cut === 'task' ? taskNext : undefined;
   const other = cut === 'summary' ? taskNext : cut === 'task' ? summaryNext : (summaryNext ?? taskNext);
   if (other !== undefined) return false;
-  return next !== undefined || indentOf(restRaw) > indentOf(headRaw);
+  return next !== undefined || indentedMore(restRaw, headRaw);
 }
 
 /**

@@ -34,8 +34,14 @@ export function fieldsByPart(fields: string): InvokedFields {
   let order: string | undefined;
   let oomScoreAdj: string | undefined;
   // Parts split at spaces, their commas dropped: an author's `...` in place of some (`... oom_score_adj=944`).
+  let previous = '';
   for (const spaced of fields.split(' ')) {
-    const part = spaced.endsWith(',') ? spaced.slice(0, -1) : spaced;
+    const split = spaced.endsWith(',') ? spaced.slice(0, -1) : spaced;
+    const before = previous;
+    previous = split;
+    // A key a wrap split and that was joined with a space (`oom_score_ad j=0`): a name, then a part, that make it.
+    const rejoined = NAME_ONLY.test(before) && !isKnownKey(split) && isKnownKey(before + split);
+    const part = rejoined ? before + split : split;
     const eq = part.indexOf('=');
     if (eq <= 0) continue;
     const value = part.slice(eq + 1);
@@ -52,6 +58,16 @@ function isKey(part: string, eq: number, key: string): boolean {
 }
 
 const KEYS = ['gfp_mask', 'nodemask', 'order', 'oom_adj', 'oom_score_adj'];
+
+/** A part that is a name alone: what a wrap inside a key leaves before the space it was joined with. */
+const NAME_ONLY = /^[a-z_]+$/;
+
+/** Whether the part is `key=…` for a key of the header. */
+function isKnownKey(part: string): boolean {
+  const eq = part.indexOf('=');
+  return eq > 0 && KEYS.some((key) => isKey(part, eq, key));
+}
+
 /** What a placeholder starts or holds: a line without any of them is no template. */
 const PLACEHOLDER_SIGN = /[%{<]/;
 
@@ -82,7 +98,7 @@ const NEXT_LINE_FIRST = /^(?:CPU: |Pid: |\S{1,64} cpuset=)/;
 /**
  * Whether the text after the colon is a writer's words, not the header's fields: it starts with a word that is no
  * key, no start of `gfp_mask=` a cut left with a mark or nothing after it (`gfp_m…`, `gfp_mask...`; not a word
- * the writer goes on from: `gfp_mask is …`), and not the kernel's
+ * the writer goes on from: `gfp_mask is …`; nor split by a wrap joined with a space: `gfp_m ask=`), and not the kernel's
  * next line glued on, as an explanation quoting the header does (`kswapd0 invoked oom-killer: 由谁触发的 OOM Killer`).
  * A paste's mark there (`...`, a quote) is no word.
  */
@@ -91,7 +107,14 @@ export function isWritersText(fields: string): boolean {
   if (!WORD_FIRST.test(rest) || KEY_FIRST.test(rest) || NEXT_LINE_FIRST.test(rest)) return false;
   const name = LEADING_NAME.exec(rest)?.[0] ?? '';
   const cutInKey = name !== '' && FIRST_KEY.startsWith(name) && !/\s/.test(rest.charAt(name.length));
-  return !cutInKey;
+  return !cutInKey && !isSplitFirstKey(rest, name);
+}
+
+/** Whether the text starts with `gfp_mask=` that a wrap split at `name`'s end, joined with a space (`gfp_m ask=`). */
+function isSplitFirstKey(rest: string, name: string): boolean {
+  return (
+    rest.charAt(name.length) === ' ' && name + rest.slice(name.length + 1, FIRST_KEY.length + 1) === FIRST_KEY
+  );
 }
 
 export const invokedLine: Recognizer<InvokedLine> = {

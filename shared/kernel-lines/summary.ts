@@ -40,16 +40,81 @@ function field(body: string, key: string, to: number, cut: boolean): string | nu
   const at = body.indexOf(key);
   if (at < 0 || at >= to) return null;
   const start = at + key.length;
-  const end = valueEnd(body, start, to);
+  const end = valueEnd(body, start, to, cut);
   return cut && end === to ? null : body.slice(start, end);
 }
 
-/** The first comma from `start` on that opens another field, else `to`: only a cgroup path holds commas. */
-function valueEnd(body: string, start: number, to: number): number {
+/**
+ * The first comma from `start` on that opens another field, else `to`: only a cgroup path holds commas. Two words
+ * and `=` after a comma are a key a wrap split that no rejoining told (no path holds them), and, on a line cut
+ * (`cut`), a key's start at the cut (`,task_m`) is one too.
+ */
+function valueEnd(body: string, start: number, to: number, cut: boolean, nextFields = NEXT_FIELDS): number {
   for (let comma = body.indexOf(',', start); comma >= 0 && comma < to; comma = body.indexOf(',', comma + 1)) {
-    for (const next of NEXT_FIELDS) if (body.startsWith(next, comma)) return comma;
+    for (const next of nextFields) if (body.startsWith(next, comma)) return comma;
+    SPLIT_NAME.lastIndex = comma;
+    if (SPLIT_NAME.test(body) || (cut && isKeyStartAtCut(body, comma + 1, to))) return comma;
   }
   return to;
+}
+
+/** A comma, two words and `=`: what a key split by a wrap joined with a space looks like. */
+const SPLIT_NAME = /,\w+ \w+=/y;
+
+/** Whether the text from `start` to the cut at `to` is the start of a key that follows a value (`task_m`). */
+function isKeyStartAtCut(body: string, start: number, to: number): boolean {
+  if (to !== body.length || start >= to) return false;
+  const rest = body.slice(start, to);
+  return KEY_ORDER.some((key) => key.startsWith(rest));
+}
+
+/**
+ * The summary's keys in the order every kernel prints them (a backport leaves some out, never reorders them);
+ * `task` starts the tail, whose comm may hold anything.
+ */
+const KEY_ORDER = [
+  'constraint',
+  'nodemask',
+  'cpuset',
+  'mems_allowed',
+  'oom_memcg',
+  'global_oom',
+  'task_memcg',
+  'task',
+] as const;
+const GLOBAL_OOM_RANK = KEY_ORDER.indexOf('global_oom');
+const TASK_RANK = KEY_ORDER.indexOf('task');
+
+/**
+ * A name at the keys' start or after a comma (a space maybe before or after it), maybe split by one space, then
+ * what follows a key (`,task_m emcg=`, `, oom_memcg=`, ` ,task_memcg=`).
+ */
+const NAME = /(?:^| ?, ?)([a-z_]+)(?: ([a-z_]+))?(?=[=,])/g;
+
+/**
+ * The keys up to the tail's `task=` as the kernel prints them where a wrap split one or came next to its comma and
+ * was joined with a space (an 80-column console: `…,oom` / `_memcg=…,task_m` / `emcg=…`), so that no value runs on
+ * into the next key. Only a name that is the next key in the kernel's order is one, followed by `=` (`global_oom`
+ * by its comma): a path's text that looks like a key is left alone, and so is the comm, after `task=`.
+ */
+function rejoinSplitKeys(body: string): string {
+  let rank = -1;
+  let joined = '';
+  let from = 0;
+  for (const m of body.matchAll(NAME)) {
+    const name = (m[1] as string) + (m[2] ?? '');
+    const at = KEY_ORDER.indexOf(name as (typeof KEY_ORDER)[number]);
+    const end = m.index + m[0].length;
+    if (at <= rank || (at === GLOBAL_OOM_RANK) !== (body.charAt(end) === ',')) continue;
+    rank = at;
+    const key = m.index === 0 && !m[0].startsWith(',') ? name : `,${name}`;
+    if (key !== m[0]) {
+      joined += body.slice(from, m.index) + key;
+      from = end;
+    }
+    if (at === TASK_RANK) break;
+  }
+  return from === 0 ? body : joined + body.slice(from);
 }
 
 const SPACE = 0x20;
@@ -71,11 +136,20 @@ function cutPathEnd(body: string, start: number, headEnd: number, headCut: boole
 
 const WHITESPACE = /\s/;
 
+const FIRST_KEY = 'constraint=';
+
+/** `constraint=` with one space inside its name from `at` on, where a wrap split it (`con straint=`). */
+function isSplitFirstKey(text: string, at: number): boolean {
+  const space = text.indexOf(' ', at);
+  if (space <= at || space >= at + FIRST_KEY.length - 1) return false;
+  return text.slice(at, space) + text.slice(space + 1, at + FIRST_KEY.length + 1) === FIRST_KEY;
+}
+
 /** `oom-kill:` and then its first key: `constraint=`, or a comma and another key where a backport has none. */
 export function isSummaryText(text: string): boolean {
   if (!text.startsWith(PREFIX)) return false;
   const at = keysStart(text);
-  if (text.startsWith('constraint=', at)) return true;
+  if (text.startsWith('constraint=', at) || isSplitFirstKey(text, at)) return true;
   return NEXT_FIELDS.some((next) => text.startsWith(next, at));
 }
 
@@ -96,7 +170,6 @@ function unspaced(body: string): string {
   return comma >= 0 && body.charCodeAt(comma + 1) === SPACE ? body.replace(SPACED_KEY, ',') : body;
 }
 
-/** The plain reading, field by field: what reading the usual layout at once is held to (its test). */
 /**
  * The number that ends the kernel's line, from `start`: its digits, then the line's end, or another writer's text
  * after a space or a closing quote (`uid=1000  # pylint: …`, `uid=1000\\n",`); else null.
@@ -107,8 +180,9 @@ function lastNumber(body: string, start: number): number | null {
   return signedNumber(body, start, end);
 }
 
+/** The plain reading, field by field: what reading the usual layout at once is held to (its test). */
 export function readSummary(text: string, truncated: boolean): SummaryLine {
-  const body = stripTruncation(unspaced(text.slice(keysStart(text))), truncated);
+  const body = rejoinSplitKeys(stripTruncation(unspaced(text.slice(keysStart(text))), truncated));
   // The victim's comm may contain `,` and `=`, so the tail is read from the right.
   const taskMemcgAt = body.indexOf(',task_memcg=');
   const taskAt = body.indexOf(',task=', taskMemcgAt < 0 ? 0 : taskMemcgAt + 1);
@@ -120,7 +194,10 @@ export function readSummary(text: string, truncated: boolean): SummaryLine {
   // pager, `cut -c`, a terminal's width), marked or not.
   const headCut = taskAt < 0;
   const pathAt = taskMemcgAt + ',task_memcg='.length;
-  const taskMemcg = taskMemcgAt < 0 ? null : body.slice(pathAt, cutPathEnd(body, pathAt, headEnd, headCut));
+  const taskMemcg =
+    taskMemcgAt < 0
+      ? null
+      : body.slice(pathAt, valueEnd(body, pathAt, cutPathEnd(body, pathAt, headEnd, headCut), headCut, []));
   return {
     kind: 'summary',
     constraint: field(body, 'constraint=', headEnd, headCut),
@@ -137,11 +214,12 @@ export function readSummary(text: string, truncated: boolean): SummaryLine {
 }
 
 /**
- * The line as 4.19+ kernels print it, when no value before the comm holds `,` or `=`: read by one match, into
- * what readSummary gives (the comm, which may hold anything, ends at the last `,pid=`).
+ * The line as 4.19+ kernels print it, when no value before the comm holds `,` or `=` and no space comes before a
+ * comma (a wrap there): read by one match, into what readSummary gives (the comm, which may hold anything, ends at
+ * the last `,pid=`).
  */
 const USUAL_SUMMARY =
-  /^oom-kill:constraint=([^,=]*),nodemask=[^,=]*,cpuset=([^,=]*),mems_allowed=[^,=]*,(?:oom_memcg=([^,=]*)|global_oom),task_memcg=([^,=]*),task=(.*),pid=(\d+),uid=(\d+)$/s;
+  /^(?!.* ,)oom-kill:constraint=([^,=]*),nodemask=[^,=]*,cpuset=([^,=]*),mems_allowed=[^,=]*,(?:oom_memcg=([^,=]*)|global_oom),task_memcg=([^,=]*),task=(.*),pid=(\d+),uid=(\d+)$/s;
 
 function usualSummary(m: RegExpExecArray): SummaryLine {
   const oomMemcg = m[3] ?? null;

@@ -746,8 +746,55 @@ describe('wrapped lines of a paste', () => {
       [5230, 'memcg', null],
       [5231, 'memcg', null],
     ]);
-    // The summary is the drift's, not joined into a kill: its `echo '` is read as its text's start.
-    expect(drift.map((d) => d.text)).toEqual([(lines[2] as string).trim()]);
+    // The summary is the drift's, not joined into a kill: its `echo '` is read as its text's start; the literal's
+    // record end (`\n\`) is no text (red team 25 X/01).
+    expect(drift.map((d) => d.text)).toEqual([(lines[2] as string).trim().slice(0, -3)]);
+    expectSameResults(lines.join('\n'), [1, 8192]);
+  });
+
+  it('take a literal’s record end off a record joined from ` \\`-continued lines (red team 25 X/01, an OCaml test string)', () => {
+    const host = '     Apr  2 18:05:06 ucuducdc-dev-public-010168000078 kernel: ';
+    const lines = [
+      `${host}filebeat \\`,
+      '     invoked oom-killer: gfp_mask=0xd0, order=0, oom_score_adj=0\\n\\',
+      `${host}memory: usage \\`,
+      '     131072kB, limit 131072kB, failcnt 704\\n\\',
+      `${host}memory+swap: \\`,
+      '     usage 131072kB, limit 262144kB, failcnt 0\\n\\',
+      `${host}[ pid ]   uid  \\`,
+      '     tgid total_vm      rss nr_ptes swapents oom_score_adj name\\n\\',
+      `${host}[16169]     0 \\`,
+      '     16169   133307    35056     107        0             0 filebeat\\n\\',
+      `${host}Call Trace:\\n\\`,
+      `${host}Memory cgroup \\`,
+      '     out of memory: Kill process 16283 (filebeat) score 1073 or sacrifice \\',
+      '     child\\n\\',
+    ];
+    expect(texts(lines)).toEqual([
+      'filebeat invoked oom-killer: gfp_mask=0xd0, order=0, oom_score_adj=0',
+      'memory: usage 131072kB, limit 131072kB, failcnt 704',
+      'memory+swap: usage 131072kB, limit 262144kB, failcnt 0',
+      '[ pid ]   uid tgid total_vm      rss nr_ptes swapents oom_score_adj name',
+      '[16169]     0 16169   133307    35056     107        0             0 filebeat',
+      'Call Trace:',
+      'Memory cgroup out of memory: Kill process 16283 (filebeat) score 1073 or sacrifice child',
+    ]);
+    expectSameResults(lines.join('\n'), [1, 8192]);
+  });
+
+  it('join the rest of a path an author wrapped after a `/` behind a comment’s `# ` (red team 25 X/06, a markdown guide)', () => {
+    const lines = [
+      '# [1234567.890123] oom-kill:constraint=CONSTRAINT_MEMCG,',
+      '#   nodemask=(null),cpuset=default,',
+      '#   mems_allowed=0,global_oom,task_memcg=/kubepods/',
+      '#   burstable/pod8f3c2a1b-4d7e-11ed-8a2f-0a580a812c2f/',
+      '#   e3a7f2c091b4d5e6,task=java,pid=12345,',
+      '#   uid=1000,tgid=12345,total_vm=524288,rss=131072,',
+    ];
+    const summary =
+      'oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=default,mems_allowed=0,global_oom,task_memcg=/kubepods/burstable/pod8f3c2a1b-4d7e-11ed-8a2f-0a580a812c2f/e3a7f2c091b4d5e6,task=java,pid=12345,uid=1000,tgid=12345,total_vm=524288,rss=131072,';
+    expect(texts(lines)).toEqual([summary]);
+    expect(texts(lines.map((line) => line.replace('#', '//')))).toEqual([summary]);
     expectSameResults(lines.join('\n'), [1, 8192]);
   });
 

@@ -4,6 +4,7 @@ import {
   continuedLiteralQuote,
   literalContinuation,
   withoutLiteralClose,
+  withoutLiteralRecordEnd,
   withoutPasteWrapping,
 } from '../../shared/paste-wrapping.ts';
 
@@ -311,5 +312,33 @@ describe('a line comment around a log line (tenth red team U/04, a Go parser’s
       [2931684, null],
       [980323, 'memcg'],
     ]);
+  });
+});
+
+describe('a program literal’s record end (red team 25 X/01, an OCaml test string holding a syslog)', () => {
+  const COUNTER = 'memory: usage 131072kB, limit 131072kB, failcnt 704';
+  const SYSLOG_HEAD = '     Apr  2 18:05:06 ucuducdc-dev-public-010168000078 kernel: ';
+
+  it('takes the `\\n` escape and what ends the literal there off the text', () => {
+    for (const end of ['\\n\\', '\\n"', '\\n",', '\\n" +', '\\r\\n",', "\\n');", '\\n\\  ', '\\n"\r']) {
+      expect(withoutLiteralRecordEnd(`${COUNTER}${end}`, `${SYSLOG_HEAD}${COUNTER}${end}`)).toBe(COUNTER);
+    }
+    // A stage took the literal's quotes off the text already (`"Apr  2 … failcnt 704\n",`).
+    expect(withoutLiteralRecordEnd(`${COUNTER}\\n`, `"${SYSLOG_HEAD.trim()}${COUNTER}\\n",`)).toBe(COUNTER);
+  });
+
+  it('leaves a `\\n` that ends no literal on the line, an escaped backslash and an `n`, and other ends', () => {
+    // A comm may end in the two characters: only a literal's close after them says they are an escape.
+    const row = '[16169]     0 16169   133307    35056     107        0             0 filebeat\\n';
+    expect(withoutLiteralRecordEnd(row, row)).toBe(row);
+    const kept = [
+      `${COUNTER}\\\\n\\`,
+      `${COUNTER}\\\\n"`,
+      `${COUNTER}"`,
+      `${COUNTER}\\`,
+      `${COUNTER}n\\`,
+      COUNTER,
+    ];
+    for (const text of kept) expect(withoutLiteralRecordEnd(text, text)).toBe(text);
   });
 });

@@ -38,6 +38,20 @@ describe('continuesCutPath', () => {
     expect(continuesCutPath(group, group, groupRest, groupRest)).toBe(true);
   });
 
+  it('measures the indent behind a line comment’s mark, as behind quoting (red team 25 X/06, a markdown guide’s bash fence)', () => {
+    const head =
+      'oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=default,mems_allowed=0,global_oom,task_memcg=/kubepods/';
+    const rest = 'burstable/pod8f3c2a1b-4d7e-11ed-8a2f-0a580a812c2f/';
+    const first = ' [1234567.890123] oom-kill:constraint=CONSTRAINT_MEMCG,';
+    for (const mark of ['#', '//', '>']) {
+      expect(continuesCutPath(head, `${mark}${first}`, rest, `${mark}   ${rest}`)).toBe(true);
+      expect(continuesCutPath(head, `${mark}${first}`, rest, `${mark} ${rest}`)).toBe(false);
+    }
+    // A comment's line goes on in a comment: an indented line that is none is not its rest.
+    expect(continuesCutPath(head, `#${first}`, rest, `    ${rest}`)).toBe(false);
+    expect(continuesCutPath(head, `  ${first}`, rest, `#   ${rest}`)).toBe(false);
+  });
+
   it('takes no line that is neither indented nor goes on with the kernel’s line', () => {
     expect(continuesCutPath(HERDR_HEAD, HERDR_HEAD_RAW, 'thanks', 'thanks')).toBe(false);
     expect(

@@ -119,3 +119,31 @@ describe('invoked: a writer’s text quoting the header, then its own words (twe
     );
   });
 });
+
+describe('invoked: a wrap inside a key, joined with a space (twenty-fifth red team Y/05)', () => {
+  it('reads any key split anywhere as the whole header gives it', () => {
+    const line =
+      'stress invoked oom-killer: gfp_mask=0x100cca(GFP_HIGHUSER_MOVABLE), order=0, oom_score_adj=0';
+    const whole = invokedLine.read(line, false);
+    expect(whole).toMatchObject({ gfpMask: '0x100cca(GFP_HIGHUSER_MOVABLE)', order: 0, oomScoreAdj: 0 });
+    for (const key of ['gfp_mask', 'order', 'oom_score_adj']) {
+      const at = line.indexOf(`${key}=`);
+      for (let split = 1; split < key.length; split += 1) {
+        const wrapped = `${line.slice(0, at + split)} ${line.slice(at + split)}`;
+        expect([wrapped, invokedLine.read(wrapped, false)]).toEqual([wrapped, whole]);
+      }
+    }
+  });
+
+  it('joins only two words that make a key', () => {
+    expect(
+      invokedLine.read('stress invoked oom-killer: gfp_mask=0x100cca, or der=0, oom_score _adj=0', false),
+    ).toMatchObject({ gfpMask: '0x100cca', order: 0, oomScoreAdj: 0 });
+    expect(
+      invokedLine.read('stress invoked oom-killer: gfp_mask=0x100cca, x order=0, oom sc=1', false),
+    ).toMatchObject({
+      order: 0,
+      oomScoreAdj: null,
+    });
+  });
+});

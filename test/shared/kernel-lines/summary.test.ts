@@ -277,6 +277,8 @@ describe('summary: the usual layout, read by one match', () => {
       'oom_memcg=',
       ',global_oom',
       '\n',
+      ' ',
+      ' ,',
     ];
     const lines = LINES.map((l) => l.line);
     fc.assert(
@@ -296,5 +298,97 @@ describe('summary: its last value before a markdown table cell’s border', () =
       'oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,mems_allowed=0,oom_memcg=/a,task_memcg=/a,task=x,pid=7,uid=1000|',
     );
     expect(result).toEqual({ kind: 'line', line: expect.objectContaining({ pid: 7, uid: 1000 }) });
+  });
+});
+
+describe('summary: a wrap inside a key, joined with a space (twenty-fifth red team Y/05)', () => {
+  const WRAPPED_KEY_SPLIT =
+    'oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,mems_allowed=0,oom_memcg=/test512mb,task_m emcg=/test512mb,task=stress,pid=1122,uid=0';
+
+  it('reads the key whole, and the value before it ends at its comma', () => {
+    expect(summaryLine.read(WRAPPED_KEY_SPLIT, false)).toMatchObject({
+      constraint: 'CONSTRAINT_MEMCG',
+      cpuset: '/',
+      oomMemcg: '/test512mb',
+      globalOom: false,
+      taskMemcg: '/test512mb',
+      taskMemcgTruncated: false,
+      task: 'stress',
+      pid: 1122,
+      uid: 0,
+    });
+  });
+
+  it('reads any head key split anywhere as the whole line gives it', () => {
+    const whole = [LINES[0]?.line as string, LINES[1]?.line as string];
+    const keys = [
+      'constraint',
+      'nodemask',
+      'cpuset',
+      'mems_allowed',
+      'oom_memcg',
+      'global_oom',
+      'task_memcg',
+      'task',
+    ];
+    for (const line of whole) {
+      const read = summaryLine.read(line, false);
+      for (const key of keys) {
+        const at = line.indexOf(
+          key === 'constraint' ? ':constraint=' : `,${key}${key === 'global_oom' ? ',' : '='}`,
+        );
+        if (at < 0) continue;
+        for (let split = 1; split < key.length; split += 1) {
+          const wrapped = `${line.slice(0, at + 1 + split)} ${line.slice(at + 1 + split)}`;
+          expect([wrapped, summaryLine.read(wrapped, false)]).toEqual([wrapped, read]);
+        }
+      }
+    }
+  });
+
+  it('reads a wrap before or after a comma of the head, joined with a space, as the whole line', () => {
+    for (const line of [LINES[0]?.line as string, LINES[1]?.line as string]) {
+      const read = summaryLine.read(line, false);
+      const head = line.slice(0, line.indexOf(',task='));
+      for (let comma = head.indexOf(','); comma >= 0; comma = head.indexOf(',', comma + 1)) {
+        for (const wrapped of [
+          `${line.slice(0, comma + 1)} ${line.slice(comma + 1)}`,
+          `${line.slice(0, comma)} ${line.slice(comma)}`,
+        ]) {
+          expect([wrapped, summaryLine.read(wrapped, false)]).toEqual([wrapped, read]);
+        }
+      }
+    }
+  });
+
+  it('ends a path before a comma and two words and `=`, a key it cannot tell', () => {
+    const line =
+      'oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/a,foo bar=1,mems_allowed=0,oom_memcg=/a,x y=/b,task_memcg=/a/b,zz z=q,task=x,pid=7,uid=0';
+    expect(summaryLine.read(line, false)).toMatchObject({
+      cpuset: '/a',
+      oomMemcg: '/a',
+      taskMemcg: '/a/b',
+      pid: 7,
+    });
+  });
+
+  it('ends a value at a key’s start that a cut left last', () => {
+    const cut = WRAPPED_KEY_SPLIT.slice(0, WRAPPED_KEY_SPLIT.indexOf(' emcg='));
+    expect(summaryLine.read(cut, false)).toMatchObject({
+      oomMemcg: '/test512mb',
+      taskMemcg: null,
+      pid: null,
+    });
+    const inTaskMemcg = WRAPPED_KEY_SPLIT.slice(0, WRAPPED_KEY_SPLIT.indexOf(',task=') + ',ta'.length);
+    expect(summaryLine.read(inTaskMemcg, false)).toMatchObject({
+      taskMemcg: '/test512mb',
+      taskMemcgTruncated: true,
+    });
+  });
+
+  it('keeps a comm that holds a split key as printed', () => {
+    const line =
+      'oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,mems_allowed=0,oom_memcg=/a,task_memcg=/a/b,task=x,pi d=1,ta sk=2,pid=42,uid=7';
+    expect(summaryLine.read(line, false)).toMatchObject({ task: 'x,pi d=1,ta sk=2', pid: 42, uid: 7 });
   });
 });
