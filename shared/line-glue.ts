@@ -33,11 +33,21 @@ export function readEntry(raw: string): LogEntry {
   return withoutRecordEnd(entry, raw);
 }
 
+/** A task-table row whole up to its comm, which is its last column: it may end in `\n"` itself. */
+const WHOLE_ROW = /^\[\s*\d+\]\s+(?:-?\d+\s+){6}/;
+/** A line that opens a program's literal: its quote first, after indentation, `(`, `[`, `+` or `,`, a prefix (`b"`, `L"`, `u8"`). */
+const OPENS_LITERAL = /^\s*(?:[([+,]\s*)?(?:[bBrRuUfFL]{0,2}|u8)["'`]/;
+/** A line that a literal's backslash goes on from. */
+const CONTINUED = /\\$/;
+
 /**
  * The entry of the line `raw` without the escapes that end a program literal's record there (`\n\`, `\n",`:
- * paste-wrapping.ts), whether the line is a record or the last of one joined from several.
+ * paste-wrapping.ts), whether the line is a record or the last of one joined from several. A whole task row ends
+ * in its comm, which, printed as it is, may end in `\n"`: it keeps that end unless its line opens the literal, or
+ * the literal goes on from it with a backslash (a comm ending `\n\` is not told from a literal's row).
  */
 export function withoutRecordEnd(entry: LogEntry, raw: string): LogEntry {
+  if (WHOLE_ROW.test(entry.text) && !CONTINUED.test(raw) && !OPENS_LITERAL.test(raw)) return entry;
   entry.text = withoutLiteralRecordEnd(entry.text, raw);
   return entry;
 }
@@ -187,9 +197,10 @@ export function hidesKill(head: string, tail: string): boolean {
 
 /**
  * A task-table row up to its comm: its pid and the six numbers or more after it that every layout prints (2.6.18's
- * `uid tgid total_vm rss cpu oom_adj` the fewest).
+ * `uid tgid total_vm rss cpu oom_adj` the fewest), then text that is not only numbers and the backslash (a row cut
+ * before its comm, or before its last numbers, in a 4.19+ layout of seven).
  */
-const ROW_BEFORE_COMM = /^\[\s*\d+\]\s+(?:-?\d+\s+){6}\S/;
+const ROW_BEFORE_COMM = /^\[\s*\d+\]\s+(?:-?\d+\s+){6}(?!(?:-?\d+\s+)*\\$)\S/;
 
 /**
  * The open record less its backslash, and what joins its rest: nothing after a comma or nothing, else a space.

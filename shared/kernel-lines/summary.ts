@@ -45,21 +45,28 @@ function field(body: string, key: string, to: number, cut: boolean): string | nu
 }
 
 /**
- * The first comma from `start` on that opens another field, else `to`: only a cgroup path holds commas. Two words
- * and `=` after a comma are a key a wrap split that no rejoining told (no path holds them), and, on a line cut
- * (`cut`), a key's start at the cut (`,task_m`) is one too.
+ * The first comma from `start` on that opens another field, else `to`: only a cgroup path holds commas. A key of
+ * the summary that a wrap split with a space (`,task_m emcg=`) opens one, whichever order it came in (a path may
+ * hold `,b c=` of its own: only a key's name joined counts), and, on a line cut (`cut`), a key's start at the cut
+ * (`,task_m`) does too.
  */
 function valueEnd(body: string, start: number, to: number, cut: boolean, nextFields = NEXT_FIELDS): number {
   for (let comma = body.indexOf(',', start); comma >= 0 && comma < to; comma = body.indexOf(',', comma + 1)) {
     for (const next of nextFields) if (body.startsWith(next, comma)) return comma;
-    SPLIT_NAME.lastIndex = comma;
-    if (SPLIT_NAME.test(body) || (cut && isKeyStartAtCut(body, comma + 1, to))) return comma;
+    if (isSplitKeyAt(body, comma) || (cut && isKeyStartAtCut(body, comma + 1, to))) return comma;
   }
   return to;
 }
 
 /** A comma, two words and `=`: what a key split by a wrap joined with a space looks like. */
-const SPLIT_NAME = /,\w+ \w+=/y;
+const SPLIT_NAME = /,(\w+) (\w+)=/y;
+
+/** Whether the comma at `comma` opens a key of the summary that a wrap split with a space. */
+function isSplitKeyAt(body: string, comma: number): boolean {
+  SPLIT_NAME.lastIndex = comma;
+  const m = SPLIT_NAME.exec(body);
+  return m !== null && (KEY_ORDER as readonly string[]).includes(`${m[1]}${m[2]}`);
+}
 
 /** Whether the text from `start` to the cut at `to` is the start of a key that follows a value (`task_m`). */
 function isKeyStartAtCut(body: string, start: number, to: number): boolean {
