@@ -316,3 +316,15 @@ export function addTask(report: OpenReport, row: TaskRow): void {
   report.tasks.sort((a, b) => b.rssKb - a.rssKb);
   if (report.tasks.length > MAX_TASKS) report.tasks.length = MAX_TASKS;
 }
+
+/**
+ * Lines after the task table that an event's `lines` keep room for: the selection, kill, reaper and summary
+ * lines tell what died. A long table would otherwise fill every place before them.
+ */
+const LINES_AFTER_TABLE = 10;
+
+/** Whether the report's `lines` keep room for one more: a task row, or any other line. */
+export function keepsLine(report: OpenReport, taskRow: boolean): boolean {
+  const room = taskRow ? MAX_EVENT_LINES - LINES_AFTER_TABLE : MAX_EVENT_LINES;
+  return report.lines.length < room;
+}

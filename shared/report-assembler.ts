@@ -42,7 +42,7 @@ import {
   addRef,
   killTime,
   lineTimeOf,
-  MAX_EVENT_LINES,
+  keepsLine,
   MAX_LINE_CHARS,
   newReport,
   takesLateSummary,
@@ -92,17 +92,6 @@ export interface AssembleOptions {
    * closed rather than kept. False for a stream (a Lambda batch, `--follow`): it is kept in the state.
    */
   final: boolean;
-}
-
-/**
- * Lines after the task table that an event's `lines` keep room for: the selection, kill, reaper and summary
- * lines tell what died. A long table would otherwise fill every place before them.
- */
-const LINES_AFTER_TABLE = 10;
-
-function keepsLine(report: OpenReport, line: KernelLine): boolean {
-  const room = line.kind === 'task-row' ? MAX_EVENT_LINES - LINES_AFTER_TABLE : MAX_EVENT_LINES;
-  return report.lines.length < room;
 }
 
 /** Mutable working set of one `assembleReports` call. */
@@ -241,7 +230,8 @@ class Assembly {
     if (line.kind !== 'cpu' && line.kind !== 'context') this.state.invoker = null;
     if (report !== null && line.kind !== 'context') {
       report.changes++;
-      if (keepsLine(report, line)) report.lines.push(entry.text.trim().slice(0, MAX_LINE_CHARS));
+      if (keepsLine(report, line.kind === 'task-row'))
+        report.lines.push(entry.text.trim().slice(0, MAX_LINE_CHARS));
       addRef(report, ref);
       if (report !== this.state.open && report.kill?.killLineSeen === false) this.emitDetached(report);
     }
@@ -428,10 +418,7 @@ class Assembly {
       this.emit(buildEvent(report, report.kill, this.state.recentTables, this.context));
   }
 
-  /**
-   * The end of a call. With more input to come, a report that has its kill is sent and stays open; else every
-   * report closes.
-   */
+  /** A call's end: with input to come, a report with its kill is sent and stays open; else all close. */
   end(final: boolean): void {
     const open = this.state.open;
     if (final) this.close();
