@@ -3,7 +3,7 @@
  * the pure core and exits with the code the core returns. Ctrl-C asks the running command to end cleanly;
  * a second Ctrl-C exits at once.
  */
-import { runCli } from './main.ts';
+import { needsNode22, runCli } from './main.ts';
 import { nodeFileSystem, sleep, streamReader } from './node-io.ts';
 
 const interrupted = new AbortController();
@@ -19,6 +19,15 @@ function endWhenReaderGone(error: NodeJS.ErrnoException): void {
 process.stdout.on('error', endWhenReaderGone);
 process.stderr.on('error', endWhenReaderGone);
 
+const NODE_MAJOR = Number(process.versions.node.split('.')[0]);
+const needing22 = NODE_MAJOR < 22 ? needsNode22(process.argv.slice(2)) : null;
+if (needing22 !== null) {
+  process.stderr.write(
+    `eks-oom-alerts ${needing22} needs Node.js 22 or later (this is ${process.version}): the Kubernetes client it loads does. In the repo, npx runs it with Node 24.\n`,
+  );
+  process.exit(2);
+}
+
 const code = await runCli(process.argv.slice(2), {
   stdin: { reader: streamReader(process.stdin), isTTY: process.stdin.isTTY === true },
   stdout: process.stdout,
@@ -29,8 +38,7 @@ const code = await runCli(process.argv.slice(2), {
   signal: interrupted.signal,
   async connectCluster(target) {
     // @kubernetes/client-node 2 loads undici 7, which needs Node.js 22: say so rather than crash.
-    const major = Number(process.versions.node.split('.')[0]);
-    if (major < 22) {
+    if (NODE_MAJOR < 22) {
       return {
         ok: false,
         reason: `talking to the cluster needs Node.js 22 or later (this is ${process.version}); in the repo, npx runs it with Node 24`,

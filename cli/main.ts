@@ -37,6 +37,18 @@ export const COMMANDS: readonly Command[] = [
   ),
 ];
 
+/**
+ * What in `argv` loads the Kubernetes client, whose HTTP library (undici 7) needs Node.js 22 as it loads: `replay`
+ * (its enrich stage), `backfill --deliver`; null for the rest, which Node.js 20.12 runs. (`scan --kubeconfig` loads
+ * it only once it connects, and says so itself.)
+ */
+export function needsNode22(argv: readonly string[]): string | null {
+  const [name, ...rest] = argv;
+  if (name === 'replay') return 'replay';
+  if (name === 'backfill' && rest.includes('--deliver')) return 'backfill --deliver';
+  return null;
+}
+
 function topLevelUsage(commands: readonly Command[] = COMMANDS): string {
   const width = Math.max(...commands.map((c) => c.name.length));
   const lines = commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`);

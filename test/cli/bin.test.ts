@@ -1,5 +1,5 @@
-import { execFile, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile, execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -123,6 +123,28 @@ describe('the build for a node (dist/node): one folder that carries its packages
     expect(fromNode.stdout.trim().split('\n')).toHaveLength(7);
     expect(fromNode.stdout).toBe(fromBin.stdout);
     expect(fromNode.stderr).toBe(fromBin.stderr);
+  });
+
+  it("under a Node.js before 22 (the system's, where it has one): scan runs; replay says it needs 22", async (context) => {
+    const older = ['/usr/bin/node', '/usr/local/bin/node'].find((path) => {
+      if (!existsSync(path)) return false;
+      const version = execFileSync(path, ['--version'], { encoding: 'utf8' });
+      return Number(/^v(\d+)/.exec(version)?.[1]) < 22;
+    });
+    if (older === undefined) {
+      context.skip('no Node.js before 22 at /usr/bin/node or /usr/local/bin/node');
+      return;
+    }
+    const standalone = await buildStandaloneCli(join(away, 'eks-oom-alerts-older'));
+    const scanned = await run(older, [standalone, 'scan', '--json', examples[0] ?? ''], { encoding: 'utf8' });
+    expect(scanned.stdout.trim().split('\n')).toHaveLength(2);
+    const replayed = (await run(older, [standalone, 'replay', '--dry-run', examples[3] ?? ''], {
+      encoding: 'utf8',
+    }).catch((error: unknown) => error)) as { code: number; stdout: string; stderr: string };
+    expect(replayed.code).toBe(2);
+    expect(replayed.stderr).toMatch(
+      /^eks-oom-alerts replay needs Node\.js 22 or later \(this is v\d+\.\d+\.\d+\)/,
+    );
   });
 
   it("scan --kubeconfig: the Kubernetes client it carries lists the node's pods over HTTPS with the token", async () => {

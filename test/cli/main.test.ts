@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { backfillCommand } from '../../cli/backfill/backfill-command.ts';
-import { COMMANDS, runCli } from '../../cli/main.ts';
+import { COMMANDS, needsNode22, runCli } from '../../cli/main.ts';
 import { queryCommand } from '../../cli/query/query-command.ts';
 import { replayCommand } from '../../cli/replay/replay-command.ts';
 import { scanCommand } from '../../cli/scan/scan-command.ts';
@@ -58,5 +58,19 @@ describe('eks-oom-alerts', () => {
     };
     expect(await runCli(['echo', '--a', 'b'], io, [echo])).toBe(7);
     expect(seen).toEqual([['--a', 'b']]);
+  });
+});
+
+describe('needsNode22', () => {
+  it('names what loads the Kubernetes client, which needs Node.js 22, and nothing else', () => {
+    expect(needsNode22(['replay', '--dry-run', 'x.jsonl'])).toBe('replay');
+    expect(needsNode22(['replay', '--help'])).toBe('replay');
+    expect(needsNode22(['backfill', '--cluster', 'c', '--since', '1h', '--deliver', '--stack', 's'])).toBe(
+      'backfill --deliver',
+    );
+    expect(needsNode22(['backfill', '--cluster', 'c', '--since', '1h'])).toBeNull();
+    expect(needsNode22(['scan', '--kubeconfig', 'k', 'x.log'])).toBeNull();
+    expect(needsNode22(['query', '--list'])).toBeNull();
+    expect(needsNode22([])).toBeNull();
   });
 });
