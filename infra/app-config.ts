@@ -111,21 +111,23 @@ function wholeNumber(value: unknown): number | undefined | 'invalid' {
 
 /**
  * The context keys given that this app does not read, each as a problem: a misspelt key (`alertEmails`, a
- * construct prop's name) would otherwise be ignored without a word. Keys in CDK's own forms (`@aws-cdk/…`,
- * `aws:cdk:…`, `cli-telemetry`) are not this app's to judge: only plain words are checked.
+ * construct prop's name; `alert-email`) would otherwise be ignored without a word. A plain word is this app's to
+ * judge; a key with `-` or `_` only when it is spelt like one of its keys (CDK keeps such keys of its own:
+ * `cli-telemetry`, `acknowledged-issue-numbers`), and one with `:` or `@` never (`aws:cdk:…`, `@aws-cdk/…`, lookups).
  */
 export function unknownContextKeyProblems(keys: readonly string[]): string[] {
   const known = new Set<string>(CONTEXT_KEYS);
-  return keys
-    .filter((key) => /^[A-Za-z][A-Za-z0-9]*$/.test(key) && !known.has(key))
-    .map((key) => {
-      const near = CONTEXT_KEYS.find((candidate) => looseKey(candidate) === looseKey(key));
-      return `unknown context key ${key}${near === undefined ? '' : `: did you mean ${near}?`} (the keys: docs/deploy.md, "Configuration")`;
-    });
+  return keys.flatMap((key) => {
+    if (known.has(key) || !/^[A-Za-z][\w-]*$/.test(key)) return [];
+    const near = CONTEXT_KEYS.find((candidate) => looseKey(candidate) === looseKey(key));
+    if (near === undefined && /[-_]/.test(key)) return [];
+    const meant = near === undefined ? '' : `: did you mean ${near}?`;
+    return [`unknown context key ${key}${meant} (the keys: docs/deploy.md, "Configuration")`];
+  });
 }
 
-/** A key compared without case and a plural s: `alertEmails` and `AlertEmail` are `alertEmail`. */
-const looseKey = (key: string): string => key.toLowerCase().replace(/s$/, '');
+/** A key compared without case, `-`, `_` and a plural s: `alertEmails`, `AlertEmail`, `alert-email` are `alertEmail`. */
+const looseKey = (key: string): string => key.toLowerCase().replace(/[-_]/g, '').replace(/s$/, '');
 
 /** Every problem at once, so one synth run tells the user everything to fix. */
 export function readAppConfig(context: (key: ContextKey) => unknown): AppConfigResult {

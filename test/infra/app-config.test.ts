@@ -382,6 +382,14 @@ describe('unknownContextKeyProblems', () => {
     ]);
   });
 
+  it('names a key with `-` or `_` spelt like one of its keys', () => {
+    expect(unknownContextKeyProblems(['alert-email', 'cluster_name', 'sms-for'])).toEqual([
+      'unknown context key alert-email: did you mean alertEmail? (the keys: docs/deploy.md, "Configuration")',
+      'unknown context key cluster_name: did you mean clusterName? (the keys: docs/deploy.md, "Configuration")',
+      'unknown context key sms-for: did you mean smsFor? (the keys: docs/deploy.md, "Configuration")',
+    ]);
+  });
+
   it("leaves CDK's own keys alone: feature flags, aws:cdk:…, cdk.json's cli-telemetry, lookups", () => {
     expect(
       unknownContextKeyProblems([
@@ -389,6 +397,8 @@ describe('unknownContextKeyProblems', () => {
         'aws:cdk:bundling-stacks',
         'aws:cdk:enable-path-metadata',
         'cli-telemetry',
+        'acknowledged-issue-numbers',
+        'aws-cdk:enableDiffNoFail',
         'vpc-provider:account=123456789012:filter.vpc-id=vpc-1:region=eu-west-1',
       ]),
     ).toEqual([]);
