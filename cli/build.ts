@@ -2,8 +2,8 @@
  * `npm run build`: bundles cli/bin.ts twice.
  * - dist/eks-oom-alerts.mjs, the package's bin: an executable ES module that imports its packages from
  *   node_modules (`npx eks-oom-alerts` in the repo).
- * - dist/node/eks-oom-alerts.mjs, one file that carries its packages, for a node that has Node.js and nothing
- *   else: copied there and run as `node eks-oom-alerts.mjs scan …` (README, "On a node").
+ * - dist/node/, a folder that carries its packages (eks-oom-alerts.mjs and its chunks), for a node that has
+ *   Node.js and nothing else: copied there and run as `node eks-oom-alerts.mjs scan …` (README, "On a node").
  * test/cli/bin.test.ts builds both through the same functions into folders of its own.
  */
 import { chmodSync, rmSync } from 'node:fs';
@@ -46,8 +46,9 @@ export function buildCli(outdir: string): Promise<string> {
 }
 
 /**
- * One file with every package in it. The CommonJS packages it carries call `require` for Node's own modules,
- * which an ES module lacks: the banner makes one. The licences of what it carries go at its end.
+ * One folder with every package in it: its entry and chunks. The CommonJS packages it carries call `require` for
+ * Node's own modules, which an ES module lacks: the banner makes one. The licence notices its packages mark to be
+ * kept (`/*!`) go at the end of each file.
  */
 export function buildStandaloneCli(outdir: string): Promise<string> {
   return buildInto(outdir, {

@@ -50,7 +50,7 @@ export async function readStackOutputs(
   const groupingWindowMinutes = windowText === undefined ? null : Number(windowText);
   if (
     groupingWindowMinutes !== null &&
-    !(Number.isInteger(groupingWindowMinutes) && groupingWindowMinutes >= 1)
+    !(Number.isInteger(groupingWindowMinutes) && groupingWindowMinutes >= 1 && groupingWindowMinutes <= 1440)
   ) {
     return {
       ok: false,

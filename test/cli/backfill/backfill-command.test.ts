@@ -625,6 +625,17 @@ describe('backfill --deliver', () => {
     expect(wrong.stderr).toContain(
       'backfill: stack EksOomAlerts-demo\'s output SmsFor is not all or restarts-and-node: "some"',
     );
+
+    // notify takes 1 to 1440 minutes: a longer window is no stack's.
+    cloudFormation.reset();
+    cloudFormation
+      .on(DescribeStacksCommand, { StackName: 'EksOomAlerts-demo' })
+      .resolves(demoStackWith([['GroupingWindowMinutes', '2000']]));
+    const long = await backfill([...args(), ...deliver], environment(pipeline().deliver, []));
+    expect(long.code).toBe(1);
+    expect(long.stderr).toContain(
+      'backfill: stack EksOomAlerts-demo\'s output GroupingWindowMinutes is not a number of minutes: "2000"',
+    );
   });
 
   it('backfill --deliver --stack of a stack without the outputs (or none at all) exits 1 and says why', async () => {
