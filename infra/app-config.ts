@@ -3,6 +3,7 @@ import type { ChatChannels } from './chat-channels.ts';
 import type { KernelLogSource } from './oom-alerts.ts';
 import { runbookTemplateProblems } from '../shared/alert-format/next-steps.ts';
 import { isSmsFor, SMS_FOR_VALUES, type SmsFor } from '../shared/alert-format/sms-policy.ts';
+import { MAX_WINDOW_MINUTES } from '../shared/storm-window.ts';
 
 /**
  * The standalone app's settings, read from CDK context (`-c key=value` or cdk.json). Lists are
@@ -189,8 +190,8 @@ export function readAppConfig(context: (key: ContextKey) => unknown): AppConfigR
     errors.push('groupingWindowMinutes must be a whole number of minutes, at least 1');
   }
   // notify refuses a longer window (adapters/notify/notify-config.ts).
-  if (typeof groupingMinutes === 'number' && groupingMinutes > 24 * 60) {
-    errors.push('groupingWindowMinutes must be at most 1440 (one day)');
+  if (typeof groupingMinutes === 'number' && groupingMinutes > MAX_WINDOW_MINUTES) {
+    errors.push(`groupingWindowMinutes must be at most ${MAX_WINDOW_MINUTES} (one day)`);
   }
 
   const kubectlRoleArn = text(context('kubectlRoleArn'));

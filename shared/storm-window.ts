@@ -53,6 +53,9 @@ export interface StormDigest {
  */
 export const DEFAULT_WINDOW_MINUTES = 10;
 
+/** The longest storm window notify takes (one day); the app and backfill refuse a longer one as it does. */
+export const MAX_WINDOW_MINUTES = 24 * 60;
+
 /** How often the scheduled run looks, and the granularity of the close-time index. */
 export const DUE_BUCKET_MS = 5 * 60_000;
 /** How far back the scheduled run looks when it has no cursor, or its cursor is older than this. */

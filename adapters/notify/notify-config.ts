@@ -3,7 +3,7 @@
  */
 import { runbookTemplateProblems } from '../../shared/alert-format/next-steps.ts';
 import { DEFAULT_SMS_FOR, SMS_FOR_VALUES, type SmsFor } from '../../shared/alert-format/sms-policy.ts';
-import { DEFAULT_WINDOW_MINUTES } from '../../shared/storm-window.ts';
+import { DEFAULT_WINDOW_MINUTES, MAX_WINDOW_MINUTES } from '../../shared/storm-window.ts';
 import { ENV } from '../../shared/runtime-config.ts';
 import { integerInRange, oneOf, optional, readEnvConfig, required } from '../env-config.ts';
 import type { Env, EnvConfig, Setting } from '../env-config.ts';
@@ -46,7 +46,7 @@ export function readNotifyConfig(env: Env): EnvConfig<NotifyConfig> {
     eventsLogGroupName: required(ENV.eventsLogGroupName),
     windowMinutes: integerInRange(ENV.groupingWindowMinutes, {
       min: 1,
-      max: 24 * 60,
+      max: MAX_WINDOW_MINUTES,
       unit: 'minutes',
       fallback: DEFAULT_WINDOW_MINUTES,
     }),

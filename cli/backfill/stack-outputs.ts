@@ -7,6 +7,7 @@ import { type CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/clien
 import { awsErrorText } from '../../adapters/aws-errors.ts';
 import { isSmsFor, SMS_FOR_VALUES, type SmsFor } from '../../shared/alert-format/sms-policy.ts';
 import { OPTIONAL_STACK_OUTPUTS, STACK_OUTPUTS, type StackOutputKey } from '../../shared/stack-outputs.ts';
+import { MAX_WINDOW_MINUTES } from '../../shared/storm-window.ts';
 
 /**
  * Every output the CLI needs, and those a stack may lack: the chat topic (no chat channel), the runbook link (none
@@ -50,7 +51,11 @@ export async function readStackOutputs(
   const groupingWindowMinutes = windowText === undefined ? null : Number(windowText);
   if (
     groupingWindowMinutes !== null &&
-    !(Number.isInteger(groupingWindowMinutes) && groupingWindowMinutes >= 1 && groupingWindowMinutes <= 1440)
+    !(
+      Number.isInteger(groupingWindowMinutes) &&
+      groupingWindowMinutes >= 1 &&
+      groupingWindowMinutes <= MAX_WINDOW_MINUTES
+    )
   ) {
     return {
       ok: false,
