@@ -375,14 +375,10 @@ export function literalContinuation(raw: string, quote: number): string | null {
  */
 function literalCloseAt(line: string, end: number): number {
   if (line.charCodeAt(end - 1) === BACKSLASH && !escapedAt(line, end - 1)) return end - 1;
-  let at = end;
-  for (let marks = 0; marks < 2; marks++) {
-    const mark = line.charCodeAt(at - 1);
-    if (mark !== COMMA && mark !== SEMICOLON && mark !== CLOSE_PAREN) break;
-    at--;
-  }
-  const quote = line.charCodeAt(at - 1);
-  return (quote === DOUBLE_QUOTE || quote === SINGLE_QUOTE) && !escapedAt(line, at - 1) ? at - 1 : end;
+  const close = closingQuoteAt(line, DOUBLE_QUOTE, end);
+  if (close >= 0) return close;
+  const single = closingQuoteAt(line, SINGLE_QUOTE, end);
+  return single >= 0 ? single : end;
 }
 
 /**

@@ -78,9 +78,7 @@ const PLACEHOLDER_SIGN = /[%{<]/;
 function holdsTemplateValue(fields: string): boolean {
   if (!PLACEHOLDER_SIGN.test(fields)) return false;
   for (const part of fields.split(' ')) {
-    const eq = part.indexOf('=');
-    if (eq > 0 && KEYS.some((key) => isKey(part, eq, key)) && startsWithPlaceholder(part.slice(eq + 1)))
-      return true;
+    if (isKnownKey(part) && startsWithPlaceholder(part.slice(part.indexOf('=') + 1))) return true;
   }
   return false;
 }
