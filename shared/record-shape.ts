@@ -339,13 +339,14 @@ function jsonShape(text: string, start: number, end: number): LineShape {
 
 /**
  * What any line holds whose record readLogRecord gives a time (a kernel time or a wall clock): a dmesg time
- * (`.508223]`, also after journalctl's or a hypervisor's fields), an ISO date, a kmsg record's `6,1234,`, or a
+ * (`.508223]`, also after journalctl's or a hypervisor's fields; with the spaces, the delta's `>` or the Android
+ * vendors' `s` that the envelopes allow before the `]`: `.5 ]`, `.000100 >]`, `.040008s]`), an ISO date, a kmsg record's `6,1234,`, or a
  * JSON key that holds a time. JSON escapes (`\"`, `\\`, `\/` at most, record-shape's `enveloped`) change none
  * of these characters, so a message shows it in the raw line too. A line without one has no time. The date
  * and the kmsg numbers are looked for from their `-` and `,`, rarer than the digits of a frame's line.
  */
 const MAY_HOLD_TIME =
-  /\.\d+\]|(?<=\d{4})-\d\d-\d\d|(?<=\d),\d|"(?:sec|_SOURCE_MONOTONIC_TIMESTAMP|__REALTIME_TIMESTAMP)"/;
+  /\.\d+[ >s]*\]|(?<=\d{4})-\d\d-\d\d|(?<=\d),\d|"(?:sec|_SOURCE_MONOTONIC_TIMESTAMP|__REALTIME_TIMESTAMP)"/;
 /** splitGluedRecords' mark of a record glued on (log-record.ts): a record holding one is not read here. */
 const GLUED_DMESG_TIME = /\[ *\d+\.\d{6}\] /;
 

@@ -146,6 +146,17 @@ describe('lineShapeAt', () => {
       .tuple(digits(4, 4), clock, fc.constantFrom('Z', '+00:00', '-0530', '+1'), word(1, 20), word(1, 10))
       .map(([y, time, zone, host, ident]) => `${y}-11-20T${time}${zone} ${host} ${ident}: `),
     fc.constantFrom('kern  :warn  : ', 'user:err: ', '<6>', '<4>[', '[T12] ', '[ C3]', '', 'x: '),
+    // Vendors' (vendor-prefixes.ts): Android's stamp in seconds and printing context, rsyslog's severity template.
+    fc.constantFrom(
+      '[63651.040008s] ',
+      '[63651.040008s][pid:2912,cpu3,sh]',
+      '[ 5.1s] (0)[1:swapper/0]',
+      '[3701:11_see]',
+      'warning|kernel[-]|',
+      'warning|kernel[-]|[2919920.414131] ',
+      'err|systemd[1]|',
+      'warning|kernel:|',
+    ),
     // Talos (`talosctl dmesg`), with and without the node talosctl names.
     fc
       .tuple(
@@ -262,6 +273,11 @@ describe('lineShapeAt', () => {
       '6,1,99999999999999999999999999,-;',
       '2026-11-21T04:02:30.123+00:00 ip-10-0-1-23 kernel: ',
       '[ 12.5] ip-10-0-1-23 kernel: ',
+      '[ 12.5 ] ip-10-0-1-23 kernel: ',
+      '[ 12.5 < 0.000100 >] ip-10-0-1-23 kernel: ',
+      '[ 12.5 <0.000100>] ',
+      '[63651.040008s] ',
+      '[63651.040008s][pid:2912,cpu3,sh]',
       'Sat 2026-12-05 16:23:08 UTC ip-10-0-1-23 kernel: ',
       '2026-12-05T16:23:08,123456+00:00 ',
       'Guest: <6>[39291577.009360] ',
