@@ -238,6 +238,36 @@ export function commRestGlue(open: OpenRecord): string | null {
   return head !== null && ENDS_IN_A_PID.test(head.text.trimEnd()) ? ' ' : null;
 }
 
+/**
+ * What only a whole kill line holds: its last key's value (`oom_score_adj:N`, 5.x and later), or an end no cut
+ * leaves: a size (`…kB`: before 5.x, and el6's) or the comm (`Killed process N (comm)`, `.` after it before 2.6.2x).
+ */
+const WHOLE_KILL_LINE = /oom_score_adj:-?\d|(?:kB|\)\.?)\s*$/;
+/** What only a whole summary holds: its last key's value. */
+const WHOLE_SUMMARY = /,uid=\d/;
+/** A word character last: a terminal's wrap cut a key or a value (`oom_scor`, `/docker/fd92d65e`). */
+const ENDS_IN_A_WORD = /\w$/;
+/** The least width at which a line as long as the widest is taken for a terminal's wrap (wrapOrMailGlue's too). */
+export const LEAST_WRAP_WIDTH = 60;
+const LEADING_SPACE = /^\s*/;
+
+/**
+ * How the rest of a kill line or summary that a terminal wrapped at its width joins it, whatever the rest of the
+ * paste (a fenced paste after a sentence has more lines without an envelope than with): the open record is one of
+ * those, with a log's envelope, as long as the widest line, and cut inside a key or a value (`…pgtables:524kB
+ * oom_scor`, `…oom_memcg=/docker/fd92d65e`); the rest has the indent the line has (a terminal adds none, a paste
+ * indents both); else null. A kernel line quoted in a program ends in the program's text (`\n"  # noqa: E501`),
+ * and the program's next line is indented otherwise.
+ */
+export function cutLineRestGlue(open: OpenRecord, raw: string, width: number): string | null {
+  if (!open.enveloped || open.rawLength !== width || width < LEAST_WRAP_WIDTH) return null;
+  if (LEADING_SPACE.exec(raw)?.[0] !== LEADING_SPACE.exec(open.raw)?.[0]) return null;
+  const head = kernelLineOf(open, KILL) ?? kernelLineOf(open, SUMMARY);
+  if (head === null || !ENDS_IN_A_WORD.test(head.text)) return null;
+  const whole = head.text.includes(KILL) ? WHOLE_KILL_LINE : WHOLE_SUMMARY;
+  return whole.test(head.text) ? null : wrapGlue(open.raw, raw);
+}
+
 /** How the rest of a path an author wrapped after a `/` joins the open kernel line (wrapped-path.ts): with nothing. */
 export function pathRestGlue(open: OpenRecord, raw: string, text: string): string | null {
   if (!(open.entry?.text ?? open.holder).trimEnd().endsWith('/')) return null;

@@ -24,12 +24,14 @@ import {
   ELISION,
   JOINED_MAX,
   KEY,
+  LEAST_WRAP_WIDTH,
   type OpenRecord,
   SIZE_REST,
   UNTOLD,
   backslashGlue,
   commRestGlue,
   continuationText,
+  cutLineRestGlue,
   endsAfterNewlineEscape,
   endsInBackslash,
   glueAfter,
@@ -217,6 +219,7 @@ export class RecordJoiner {
     if (glue === null && SIZE_REST.test(text)) glue = sizeRestGlue(open);
     if (glue === null && text.startsWith('(')) glue = commRestGlue(open);
     if (glue === null && PATH_REST.test(text)) glue = pathRestGlue(open, raw, text);
+    if (glue === null && !ELISION.test(text)) glue = cutLineRestGlue(open, raw, width);
     // A mail client's reflow glued the next syslog record onto this rest: it says so whatever the rest of the paste.
     const reflowed = glue === null && open.enveloped && holdsGluedSyslogRecord(text);
     const mostEnveloped = this.enveloped * 2 > this.records;
@@ -235,7 +238,7 @@ export class RecordJoiner {
 
   /** A terminal's wrap, at the widest line, or a mail client's or a web page's. */
   private wrapOrMailGlue(previous: OpenRecord, raw: string, width: number): string {
-    if (previous.rawLength === width && width >= 60) return wrapGlue(previous.raw, raw);
+    if (previous.rawLength === width && width >= LEAST_WRAP_WIDTH) return wrapGlue(previous.raw, raw);
     return glueAfter((previous.entry ??= readEntry(previous.raw)).text);
   }
 

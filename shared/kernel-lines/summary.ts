@@ -68,9 +68,13 @@ function isSplitKeyAt(body: string, comma: number): boolean {
   return m !== null && (KEY_ORDER as readonly string[]).includes(`${m[1]}${m[2]}`);
 }
 
-/** Whether the text from `start` to the cut at `to` is the start of a key that follows a value (`task_m`). */
+/**
+ * Whether the text from `start` to the cut at `to` is the start of a key that follows a value (`task_m`), or
+ * nothing: a comma right at the cut (`…/dbus.service,` and a pager's `>`) is the kernel's before the next key, so
+ * the value before it is whole (a cgroup path with a comma of its own, cut right after it, would lose its rest).
+ */
 function isKeyStartAtCut(body: string, start: number, to: number): boolean {
-  if (to !== body.length || start >= to) return false;
+  if (to !== body.length || start > to) return false;
   const rest = body.slice(start, to);
   return KEY_ORDER.some((key) => key.startsWith(rest));
 }
@@ -201,10 +205,9 @@ export function readSummary(text: string, truncated: boolean): SummaryLine {
   // pager, `cut -c`, a terminal's width), marked or not.
   const headCut = taskAt < 0;
   const pathAt = taskMemcgAt + ',task_memcg='.length;
-  const taskMemcg =
-    taskMemcgAt < 0
-      ? null
-      : body.slice(pathAt, valueEnd(body, pathAt, cutPathEnd(body, pathAt, headEnd, headCut), headCut, []));
+  const pathCutAt = cutPathEnd(body, pathAt, headEnd, headCut);
+  const pathEnd = taskMemcgAt < 0 ? -1 : valueEnd(body, pathAt, pathCutAt, headCut, []);
+  const taskMemcg = taskMemcgAt < 0 ? null : body.slice(pathAt, pathEnd);
   return {
     kind: 'summary',
     constraint: field(body, 'constraint=', headEnd, headCut),
@@ -212,7 +215,8 @@ export function readSummary(text: string, truncated: boolean): SummaryLine {
     oomMemcg: field(body, 'oom_memcg=', headEnd, headCut),
     globalOom: body.slice(0, headEnd).includes(',global_oom'),
     taskMemcg,
-    taskMemcgTruncated: taskMemcg !== null && (headCut || isElidedPath(taskMemcg)),
+    // Cut with the line, unless a comma after it shows its end.
+    taskMemcgTruncated: taskMemcg !== null && ((headCut && pathEnd === pathCutAt) || isElidedPath(taskMemcg)),
     task: hasTail ? body.slice(taskAt + ',task='.length, pidAt) : null,
     pid: hasTail ? signedNumber(body, pidAt + ',pid='.length, uidAt) : null,
     // A pager may have cut the last number short.

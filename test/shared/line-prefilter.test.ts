@@ -647,6 +647,58 @@ describe('wrapped lines of a paste', () => {
     expectSameResults(lines.join('\n'), [1, 8192]);
   });
 
+  it('join the rest of a kill line or summary a terminal cut at its width, in a fenced paste after a sentence (red team 26 A/10, nomad#24335)', () => {
+    const summary =
+      'oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=fd92d65e92f9edc800266ece977e4316a31716bf6f008ba834b4a930b19b20e3,mems_allowed=0,oom_memcg=/docker/fd92d65e92f9edc800266ece977e4316a31716bf6f008ba834b4a930b19b20e3,task_memcg=/docker/fd92d65e92f9edc800266ece977e4316a31716bf6f008ba834b4a930b19b20e3,task=php-fpm,pid=79699,uid=1000';
+    const kill =
+      'Memory cgroup out of memory: Killed process 79699 (php-fpm) total-vm:568056kB, anon-rss:107940kB, file-rss:11516kB, shmem-rss:6280kB, UID:1000 pgtables:524kB oom_score_adj:0';
+    // Both records wrapped at 210 columns, the widest lines; the sentence and the fence are most of the lines
+    // without an envelope.
+    const lines = [
+      'Here you could see some of logs what we discovered (we are 100% sure that container served by nomad): ',
+      '```',
+      `Oct 30 10:13:57 main kernel: [ 7096.161113] ${summary}`.slice(0, 210),
+      `Oct 30 10:13:57 main kernel: [ 7096.161113] ${summary}`.slice(210),
+      `Oct 30 10:13:57 main kernel: [ 7096.161121] ${kill}`.slice(0, 210),
+      `Oct 30 10:13:57 main kernel: [ 7096.161121] ${kill}`.slice(210),
+      '```',
+    ];
+    expect(lines[2]).toHaveLength(210);
+    expect(lines[4]).toHaveLength(210);
+    expect(texts(lines).slice(2, 4)).toEqual([summary, kill]);
+    expectSameResults(lines.join('\n'), [1, 8192]);
+  });
+
+  it('join no line to a kill line or summary as wide as the widest unless the kernel’s line was cut there', () => {
+    const kill =
+      '[ 7096.161121] Out of memory: Killed process 79699 (php-fpm) total-vm:568056kB, anon-rss:107940kB, file-rss:11516kB, shmem-rss:6280kB, UID:1000 pgtables:524kB oom_score_adj:0';
+    const cut = kill.slice(0, kill.indexOf('oom_score_adj') + 'oom_scor'.length);
+    const prose = ['Why was it killed?', '```', 'Any idea?'];
+    const readOf = (lines: readonly string[]): string[] => texts(lines).filter((t) => t.includes('Killed'));
+    // Whole: the line after it is prose, not its rest.
+    expect(readOf([prose[0] as string, kill, 'e_adj:0 is what it says'])).toEqual([kill.slice(15)]);
+    // Cut, but not the widest line: no terminal wrapped it there.
+    expect(readOf([prose[0] as string, cut, 'e_adj:0', `${kill} x`])).toEqual([
+      cut.slice(15),
+      `${kill.slice(15)} x`,
+    ]);
+    // Cut where no key or value is (after a comma's space; a key's rest joins by its key), an elision after it,
+    // or the rest indented otherwise.
+    const afterComma = kill.slice(0, kill.indexOf('anon-rss'));
+    expect(readOf([prose[0] as string, afterComma, 'and then it was gone'])).toEqual([afterComma.slice(15)]);
+    expect(readOf([prose[0] as string, cut, '...'])).toEqual([cut.slice(15)]);
+    expect(readOf([prose[0] as string, `    ${cut}`, 'e_adj:0'])).toEqual([cut.slice(15)]);
+    // A kernel line without an envelope: text a writer quoted, whose next line is the writer's.
+    const bare = cut.slice(15);
+    expect(readOf([prose[0] as string, bare, 'e_adj:0'])).toEqual([bare]);
+    for (const lines of [
+      [prose[0] as string, kill, 'e_adj:0 is what it says'],
+      [prose[0] as string, cut, '...'],
+      [prose[0] as string, `    ${cut}`, 'e_adj:0'],
+    ])
+      expectSameResults(lines.join('\n'), [1, 8192]);
+  });
+
   it('join no prose that starts with a size to a whole kill line, which ends in its oom_score_adj (a review)', () => {
     const kill =
       'Out of memory: Killed process 1234 (java) total-vm:100kB, anon-rss:10kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:12kB oom_score_adj:0';

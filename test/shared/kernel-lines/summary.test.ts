@@ -248,6 +248,37 @@ describe('summary: a line cut short (a pager, `cut -c`, a terminal)', () => {
     });
   });
 
+  it('keeps a value whose comma the cut left last: the kernel’s before the next key (red team 26 A/19, llama.cpp#17844)', () => {
+    // journalctl's pager cut right after task_memcg's comma, and put its `>` there.
+    const chopped =
+      'oom-kill:constraint=CONSTRAINT_NONE,nodemask=(null),cpuset=user.slice,mems_allowed=0,global_oom,task_memcg=/user.slice/user-1000.slice/user@1000.service/session.slice/dbus.service,';
+    for (const [text, truncated] of [
+      [`${chopped}>`, true],
+      [chopped, false],
+    ] as const) {
+      expect(summaryLine.read(text, truncated)).toMatchObject({
+        constraint: 'CONSTRAINT_NONE',
+        globalOom: true,
+        taskMemcg: '/user.slice/user-1000.slice/user@1000.service/session.slice/dbus.service',
+        taskMemcgTruncated: false,
+        task: null,
+        pid: null,
+      });
+    }
+    // So with a value of the head: cpuset's comma shows it whole.
+    expect(
+      summaryLine.read(
+        'oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=cri-containerd-1.scope,',
+        false,
+      ),
+    ).toMatchObject({
+      cpuset: 'cri-containerd-1.scope',
+      taskMemcg: null,
+    });
+    // Without the comma the path still runs into the cut.
+    expect(summaryLine.read(chopped.slice(0, -1), false)).toMatchObject({ taskMemcgTruncated: true });
+  });
+
   it('is no summary when no key follows `oom-kill:`', () => {
     expect(summaryLine.read('oom-kill:something else', false)).toBeNull();
   });
@@ -383,10 +414,11 @@ describe('summary: a wrap inside a key, joined with a space (twenty-fifth red te
       taskMemcg: null,
       pid: null,
     });
+    // The comma and the key's start show the path's end: it is whole (red team 26 A/19's rule).
     const inTaskMemcg = WRAPPED_KEY_SPLIT.slice(0, WRAPPED_KEY_SPLIT.indexOf(',task=') + ',ta'.length);
     expect(summaryLine.read(inTaskMemcg, false)).toMatchObject({
       taskMemcg: '/test512mb',
-      taskMemcgTruncated: true,
+      taskMemcgTruncated: false,
     });
   });
 
