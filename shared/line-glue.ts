@@ -235,37 +235,88 @@ const ENDS_IN_A_PID = /Killed process \d+$/;
  */
 export function commRestGlue(open: OpenRecord): string | null {
   const head = kernelLineOf(open, KILL);
-  return head !== null && ENDS_IN_A_PID.test(head.text.trimEnd()) ? ' ' : null;
+  if (head === null || !ENDS_IN_A_PID.test(head.text.trimEnd())) return null;
+  // A terminal's wrap may have left the space on the line before.
+  return head.text.endsWith(' ') ? '' : ' ';
 }
 
 /**
- * What only a whole kill line holds: its last key's value (`oom_score_adj:N`, 5.x and later), or an end no cut
- * leaves: a size (`…kB`: before 5.x, and el6's) or the comm (`Killed process N (comm)`, `.` after it before 2.6.2x).
+ * The kernel lines a terminal's wrap may cut, told by their `marker` or, at a cut before it, by how the line starts
+ * (`leads`). `end` is the end the kernel gives the line: a kill line's last key's value (`oom_score_adj:N`, 5.x and
+ * later) or its last size before that (`file-rss:NkB` before 4.x, `shmem-rss:NkB` in 4.x); a summary's uid; a
+ * header's last number. `final` is an end no wrap can have cut: nothing comes after it in any kernel's line.
  */
-const WHOLE_KILL_LINE = /oom_score_adj:-?\d|(?:kB|\)\.?)\s*$/;
-/** What only a whole summary holds: its last key's value. */
-const WHOLE_SUMMARY = /,uid=\d/;
-/** A word character last: a terminal's wrap cut a key or a value (`oom_scor`, `/docker/fd92d65e`). */
-const ENDS_IN_A_WORD = /\w$/;
+const WRAPPED_KINDS: ReadonlyArray<{
+  marker: string;
+  leads: readonly string[];
+  end: RegExp;
+  final: RegExp | null;
+}> = [
+  {
+    marker: KILL,
+    leads: [KILL, 'out of memory: ', 'Out of memory: ', 'Out of Memory: '],
+    end: /(?:oom_score_adj:-?\d+|(?:file|shmem)-rss:\d+kB)\s*$/,
+    final: /oom_score_adj:-?\d+\s*$/,
+  },
+  // A uid or an order may have been cut inside its digits.
+  { marker: SUMMARY, leads: [SUMMARY], end: /,uid=\d+\s*$/, final: null },
+  {
+    marker: HEADER,
+    leads: [HEADER],
+    end: /(?:order|oom_score_adj|oom_adj|oomkilladj)=-?\d+\s*$/,
+    final: /oom_score_adj=-?\d+\s*$/,
+  },
+];
 /** The least width at which a line as long as the widest is taken for a terminal's wrap (wrapOrMailGlue's too). */
 export const LEAST_WRAP_WIDTH = 60;
 const LEADING_SPACE = /^\s*/;
 
 /**
- * How the rest of a kill line or summary that a terminal wrapped at its width joins it, whatever the rest of the
- * paste (a fenced paste after a sentence has more lines without an envelope than with): the open record is one of
- * those, with a log's envelope, as long as the widest line, and cut inside a key or a value (`…pgtables:524kB
- * oom_scor`, `…oom_memcg=/docker/fd92d65e`); the rest has the indent the line has (a terminal adds none, a paste
- * indents both); else null. A kernel line quoted in a program ends in the program's text (`\n"  # noqa: E501`),
- * and the program's next line is indented otherwise.
+ * Whether `rest` is indented as a terminal's wrap of `first` is: as it (a paste indents or quotes both), or one space
+ * more (the wrap fell before a space of the text).
+ */
+function indentedAsWrap(first: string, rest: string): boolean {
+  const margin = LEADING_SPACE.exec(first)?.[0] ?? '';
+  const indent = LEADING_SPACE.exec(rest)?.[0] ?? '';
+  return indent === margin || indent === `${margin} `;
+}
+
+/**
+ * Whether `joined` holds the kernel line of `kind` from a start inside its first `headLength` characters: its marker,
+ * or a lead right before it (`…Memory cgroup ou` + `t of memory: Killed process …`).
+ */
+function startsInHead(joined: string, kind: (typeof WRAPPED_KINDS)[number], headLength: number): boolean {
+  const at = joined.indexOf(kind.marker);
+  if (at < 0) return false;
+  return (
+    at < headLength ||
+    kind.leads.some((lead) => at - lead.length < headLength && joined.startsWith(lead, at - lead.length))
+  );
+}
+
+/**
+ * How the next line joins the open record when a terminal wrapped a kill line, summary or header at its width,
+ * whatever the rest of the paste (a fenced paste after a sentence has more lines without an envelope than with):
+ * the record has a log's envelope, is as long as the widest line and does not end in a value nothing follows; the
+ * next line is indented as a wrap of it; and with it the record holds such a line, which starts in the record, and
+ * either ends as the kernel ends it (`…pgtables:524kB oom_scor` + `e_adj:0`; `…file-rss:11516kB` + `, shmem-rss:…`)
+ * or is as long as the widest line itself (it wraps again). Else null: any other line after a cut kernel line (a
+ * writer's prose, a shell prompt, a program's next line) stays a record of its own, and the cut line is read as cut.
  */
 export function cutLineRestGlue(open: OpenRecord, raw: string, width: number): string | null {
   if (!open.enveloped || open.rawLength !== width || width < LEAST_WRAP_WIDTH) return null;
-  if (LEADING_SPACE.exec(raw)?.[0] !== LEADING_SPACE.exec(open.raw)?.[0]) return null;
-  const head = kernelLineOf(open, KILL) ?? kernelLineOf(open, SUMMARY);
-  if (head === null || !ENDS_IN_A_WORD.test(head.text)) return null;
-  const whole = head.text.includes(KILL) ? WHOLE_KILL_LINE : WHOLE_SUMMARY;
-  return whole.test(head.text) ? null : wrapGlue(open.raw, raw);
+  if (!indentedAsWrap(open.raw, raw)) return null;
+  const head = (open.entry ??= readEntry(open.raw));
+  if (!head.fromKernel) return null;
+  if (WRAPPED_KINDS.some((kind) => head.text.includes(kind.marker) && kind.final?.test(head.text)))
+    return null;
+  const glue = wrapGlue(open.raw, raw);
+  const joined = `${head.text}${glue}${continuationText(readEntry(raw).text)}`;
+  const wrapsAgain = raw.length === width;
+  const continues = WRAPPED_KINDS.some(
+    (kind) => startsInHead(joined, kind, head.text.length) && (wrapsAgain || kind.end.test(joined)),
+  );
+  return continues ? glue : null;
 }
 
 /** How the rest of a path an author wrapped after a `/` joins the open kernel line (wrapped-path.ts): with nothing. */

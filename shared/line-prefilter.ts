@@ -209,8 +209,14 @@ export class RecordJoiner {
         const quiet = this.cutOutQuiet();
         return glueAfter((quiet.entry ??= readEntry(quiet.raw)).text);
       }
-      const joins = this.enveloped * 2 > this.records && !ELISION.test(text);
-      return joins ? this.wrapOrMailGlue(this.cutOutQuiet(), raw, width) : null;
+      if (ELISION.test(text)) return null;
+      // A header a terminal cut before its `oom` (`… java invoked o`) holds no OOM text, so it came here.
+      const rest = this.quietRestGlue(raw, width);
+      if (rest !== null) {
+        this.cutOutQuiet();
+        return rest;
+      }
+      return this.enveloped * 2 > this.records ? this.wrapOrMailGlue(this.cutOutQuiet(), raw, width) : null;
     }
     const open = this.open;
     if (open === null) return null;
@@ -228,6 +234,23 @@ export class RecordJoiner {
     // A mail client's reflow wraps at spaces, whatever the widest line.
     if (glue === null && reflowed) return glueAfter((open.entry ??= readEntry(open.raw)).text);
     return glue ?? this.wrapOrMailGlue(open, raw, width);
+  }
+
+  /** cutLineRestGlue of the open quiet record, which stays quiet: only a record as long as the widest line is read. */
+  private quietRestGlue(raw: string, width: number): string | null {
+    const { source, start, end, lineNo } = this.quiet;
+    if (end - start !== width) return null;
+    const line = source.slice(start, end);
+    const record = {
+      raw: line,
+      lineNo,
+      rawLength: width,
+      enveloped: true,
+      holder: line,
+      entry: null,
+      literalQuote: -1,
+    };
+    return cutLineRestGlue(record, raw, width);
   }
 
   /** Whether the open record's last line ends in a backslash right after a `\n` escape (endsAfterNewlineEscape). */

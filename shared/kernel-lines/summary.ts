@@ -69,15 +69,20 @@ function isSplitKeyAt(body: string, comma: number): boolean {
 }
 
 /**
- * Whether the text from `start` to the cut at `to` is the start of a key that follows a value (`task_m`), or
- * nothing: a comma right at the cut (`…/dbus.service,` and a pager's `>`) is the kernel's before the next key, so
- * the value before it is whole (a cgroup path with a comma of its own, cut right after it, would lose its rest).
+ * Whether the text from `start` to the cut at `to` is the start of a key that follows a value (`task_m`), nothing,
+ * or an author's ellipsis: a comma right before the cut (`…/dbus.service,` and a pager's `>`) is the kernel's before
+ * the next key, so the value before it is whole (a cgroup path with a comma of its own, cut right after it, would
+ * lose its rest).
  */
 function isKeyStartAtCut(body: string, start: number, to: number): boolean {
-  if (to !== body.length || start > to) return false;
+  // The cut is the line's end, or a writer's text after a space (cutPathEnd).
+  if (start > to || (to !== body.length && !WHITESPACE.test(body.charAt(to)))) return false;
   const rest = body.slice(start, to);
-  return KEY_ORDER.some((key) => key.startsWith(rest));
+  return KEY_ORDER.some((key) => key.startsWith(rest)) || AUTHORS_ELLIPSIS.test(rest);
 }
+
+/** An author's mark for what was left out, where the next key would be (`…/dbus.service,...`). */
+const AUTHORS_ELLIPSIS = /^\s*(?:\.{2,}|\u2026)\s*$/;
 
 /**
  * The summary's keys in the order every kernel prints them (a backport leaves some out, never reorders them);

@@ -1,5 +1,5 @@
 /**
- * The reviewers' inputs of the twentieth to twenty-fifth rounds' fixes (test/fixtures/kernel-logs/review/): each
+ * The reviewers' inputs of the twentieth to twenty-sixth rounds' fixes (test/fixtures/kernel-logs/review/): each
  * lost, invented or misplaced a kill at some point. Read with and without the prefilter, which must agree.
  */
 import { readFileSync } from 'node:fs';
@@ -146,5 +146,24 @@ describe('the reviewers’ inputs', () => {
   it('implies no kill from a doc’s template or the kernel’s format string of a summary', () => {
     expect(eventsOf('p1.log')).toEqual([]);
     expect(eventsOf('p8.log')).toEqual([]);
+  });
+});
+
+describe('the twenty-sixth round’s review: a kill line cut inside its comm, then a line of another writer', () => {
+  // The cut kill line is the widest line of a paste with few enveloped lines; the line after it is no rest of it
+  // (prose, a shell prompt, the pager's status, the next list item), so it must not be joined on.
+  it.each([
+    ['r27-kill-cut-in-comm-then-shell-prompt.log', 28123],
+    ['r27-kill-cut-in-comm-then-pager-status.log', 28123],
+    ['r27-kill-cut-in-comm-then-prose.log', 28123],
+    ['r27-kill-cut-in-comm-then-prose-with-parentheses.log', 2602],
+    ['r27-kill-cut-in-comm-then-next-bullet.log', 28123],
+  ])('%s keeps its kill', (name, pid) => {
+    const events = eventsOf(name);
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ victim: { pid, name: null }, constraint: 'memcg', complete: false });
+    expect(
+      events[0]?.lines.every((line) => !/Is there|Memory limit|the pod has|lines 1-|\$ /.test(line)),
+    ).toBe(true);
   });
 });

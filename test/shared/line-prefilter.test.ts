@@ -667,6 +667,60 @@ describe('wrapped lines of a paste', () => {
     expect(lines[4]).toHaveLength(210);
     expect(texts(lines).slice(2, 4)).toEqual([summary, kill]);
     expectSameResults(lines.join('\n'), [1, 8192]);
+
+    // At every width a terminal may have: the cut falls inside a key, a value, a number, after a comma or before a
+    // space; at narrow widths `Killed process` starts on the second screen line, and a record wraps more than once.
+    const wrapped = (line: string, width: number): string[] =>
+      Array.from({ length: Math.ceil(line.length / width) }, (_, i) =>
+        line.slice(i * width, (i + 1) * width),
+      );
+    const records = [
+      `Oct 30 10:13:57 main kernel: [ 7096.161113] ${summary}`,
+      `Oct 30 10:13:57 main kernel: [ 7096.161121] ${kill}`,
+    ];
+    const header =
+      'php-fpm invoked oom-killer: gfp_mask=0x100cca(GFP_HIGHUSER_MOVABLE), order=0, oom_score_adj=0';
+    const withHeader = [`Oct 30 10:13:57 main kernel: [ 7096.161100] ${header}`, ...records];
+    const widest = Math.max(...withHeader.map((record) => record.length));
+    const missed: number[] = [];
+    for (let width = 60; width < widest; width++) {
+      const paste = [
+        'Here you could see some of logs:',
+        '```',
+        ...withHeader.flatMap((r) => wrapped(r, width)),
+        '```',
+      ];
+      const read = texts(paste);
+      if (!(read.includes(header) && read.includes(summary) && read.includes(kill))) missed.push(width);
+    }
+    expect(missed).toEqual([]);
+    for (const width of [61, 80, 94, 158, 211]) {
+      const paste = [
+        'Here you could see some of logs:',
+        '```',
+        ...withHeader.flatMap((r) => wrapped(r, width)),
+        '```',
+      ];
+      expectSameResults(paste.join('\n'), [1, 8192]);
+    }
+  });
+
+  it('join a cut kill line’s rest in `scan` as in parseKernelLog past the widest-line sample (a review: width so far)', () => {
+    // 4,100 short lines first: `scan` then judges a line the widest by the lines seen so far, and the cut kill line
+    // is, until a wider line comes after it.
+    const filler = Array.from({ length: 4100 }, (_, i) => `#${i} building layer ${i}`);
+    const cut =
+      'Dec 02 10:01:58 ip-192-168-12-34.eu-west-1.compute.internal kernel: Memory cgroup out of memory: Killed process 28123 (promet';
+    const text = [
+      ...filler,
+      cut,
+      'Is there any way to see which container hit the limit?',
+      'x'.repeat(200),
+    ].join('\n');
+    const plain = parseKernelLog(text, { file: 'x.log' });
+    expect(plain.events.map((e) => e.victim.pid)).toEqual([28123]);
+    for (const chunkBytes of [4096, 1 << 20])
+      expect(scan(text, true, 8192, chunkBytes).output.kills.map((k) => k.victim.pid)).toEqual([28123]);
   });
 
   it('join no line to a kill line or summary as wide as the widest unless the kernel’s line was cut there', () => {

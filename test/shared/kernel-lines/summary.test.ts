@@ -277,6 +277,12 @@ describe('summary: a line cut short (a pager, `cut -c`, a terminal)', () => {
     });
     // Without the comma the path still runs into the cut.
     expect(summaryLine.read(chopped.slice(0, -1), false)).toMatchObject({ taskMemcgTruncated: true });
+    // An author's ellipsis after the comma, where the keys left out were (a review).
+    for (const mark of ['...', '…', ' ...'])
+      expect(summaryLine.read(`${chopped}${mark}`, false)).toMatchObject({
+        taskMemcg: '/user.slice/user-1000.slice/user@1000.service/session.slice/dbus.service',
+        taskMemcgTruncated: false,
+      });
   });
 
   it('is no summary when no key follows `oom-kill:`', () => {
