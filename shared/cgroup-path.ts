@@ -248,3 +248,20 @@ export function containerFromCgroupName(name: string): ContainerRef | null {
   const c = containerOf(name, false);
   return c === null ? null : { id: c.id, runtime: c.runtime };
 }
+
+/**
+ * The cgroup path `path` whole, when a cut (a pager's, a terminal's width, unmarked) left it inside a segment of a
+ * whole path another line shows (`limit of /docker/35f18c…a137` and `Memory cgroup stats for /docker/35f18c…bea6e0:`):
+ * the kernel's limit holds the victim, so a path that stops inside another's segment is that path cut, and the
+ * segment is taken whole. A path that ends where another's segment does is its own.
+ */
+export function completedCutPath(path: string, others: ReadonlyArray<string | null>): string {
+  if (path.endsWith('/')) return path;
+  for (const other of others) {
+    if (other === null || other.length <= path.length || !other.startsWith(path)) continue;
+    if (other.charAt(path.length) === '/') continue;
+    const end = other.indexOf('/', path.length);
+    return end < 0 ? other : other.slice(0, end);
+  }
+  return path;
+}

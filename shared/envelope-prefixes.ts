@@ -54,7 +54,7 @@ const RFC5424_SYSLOG =
 const JOURNAL_MONOTONIC =
   /^\[ *(\d+)\.(\d{1,9})(?: < *\d+\.\d{1,9} >| *)\] (?:([A-Za-z0-9][\w.-]{0,252}) )?kernel: ?/;
 // `journalctl -k --no-hostname`: the syslog stamp, then `kernel:` alone.
-const SYSLOG_NO_HOST = /^(\S{1,12} {1,2}\d{1,2} \d\d:\d\d:\d\d(?:\.\d{1,9})?) kernel: ?/;
+const SYSLOG_NO_HOST = /^(\S{1,12} {1,2}\d{1,2} \d\d:\d\d:\d\d(?:\.\d{1,9})?) {1,2}kernel: ?/;
 // `journalctl -o short-full`: `Sat 2026-12-05 16:23:08 UTC host kernel: `, no host with `--no-hostname`.
 // `-o short-unix`: seconds since the epoch, then the host (none with `--no-hostname`) and the writer. Without the
 // host, `kernel:` is the writer: no host ends in a colon (else the message's `CPU:` would be the writer).

@@ -31,10 +31,19 @@ export function choiceApartFromKill(entry: LogEntry): LogEntry[] {
 }
 
 /**
- * A kernel syslog record glued on inside a line (a mail client that reflowed a syslog paste): the space before
- * its stamp, host and tag (`… or a child Mar 16 21:40:40 t6360003 kernel: Killed process 30502`). English months.
+ * A kernel syslog record glued on inside a line: its stamp, host and tag, after a space (a mail client that reflowed
+ * a syslog paste: `… or a child Mar 16 21:40:40 t6360003 kernel: Killed process 30502`) or after the record before
+ * with nothing between (a web page's copy that lost the newlines: `…dirty:0KBSep 13 20:05:55 devops101 kernel: `).
+ * English months; the match is the month's first letter.
  */
-const GLUED_SYSLOG_STAMP = / (?=[A-Z][a-z]{2} {1,2}\d{1,2} \d\d:\d\d:\d\d [^\s:[]{1,255} kernel: )/g;
+const GLUED_SYSLOG_STAMP = /[A-Z](?=[a-z]{2} {1,2}\d{1,2} \d\d:\d\d:\d\d [^\s:[]{1,255} kernel: )/g;
+
+/** Where glued kernel syslog records start: at the space before each stamp, else at the stamp. */
+function syslogStampStarts(text: string): number[] {
+  return gluedStarts(text, GLUED_SYSLOG_STAMP, 1).map((at) =>
+    text.charCodeAt(at - 1) === 0x20 ? at - 1 : at,
+  );
+}
 
 /**
  * A kernel syslog record glued on after its priority, as rsyslog's forward formats write them with no newline
@@ -51,8 +60,8 @@ const GLUED_PRIORITY =
  */
 export function holdsGluedSyslogRecord(text: string): boolean {
   if (text.indexOf(' kernel: ') <= 0) return false;
-  GLUED_SYSLOG_STAMP.lastIndex = 0;
-  if (GLUED_SYSLOG_STAMP.test(text)) return true;
+  // After a space: a reflow's glue (a web copy's, with nothing between, is read apart but says nothing of a paste).
+  if (syslogStampStarts(text).some((at) => text.charCodeAt(at) === 0x20)) return true;
   GLUED_PRIORITY.lastIndex = 1;
   return text.includes('>') && GLUED_PRIORITY.test(text);
 }
@@ -168,7 +177,7 @@ function withNewlineStarts(starts: GluedStart[], newline: GluedStart[]): GluedSt
  */
 function syslogStarts(entry: LogEntry): number[] {
   const text = entry.text;
-  const stamps = entry.stamp === null ? [] : gluedStarts(text, GLUED_SYSLOG_STAMP, 0);
+  const stamps = entry.stamp === null ? [] : syslogStampStarts(text);
   if (!text.includes('>')) return stamps;
   const priorities = gluedStarts(text, GLUED_PRIORITY, 1);
   return priorities.length === 0 ? stamps : [...stamps, ...priorities].sort((a, b) => a - b);

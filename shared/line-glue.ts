@@ -106,11 +106,12 @@ const KILL = 'Killed process ';
 const SUMMARY = 'oom-kill:';
 /**
  * A key of the kill line (2.6.32 to 2.6.35 print `vsz:` for `total-vm:`) or of the summary, which starts the rest of
- * one wrapped: `total-vm:`, `task_memcg=`.
+ * one wrapped: `total-vm:`, `task_memcg=`, the summary's `global_oom`.
  */
 export const KEY =
-  /^(?:(?:total-vm|vsz|anon-rss|file-rss|shmem-rss|UID|pgtables|oom_score_adj):|(?:gfp_mask|nodemask|cpuset|mems_allowed|oom_memcg|task_memcg|task|pid|uid|order|oom_score_adj|oom_adj|oomkilladj)=)/;
+  /^(?:(?:total-vm|vsz|anon-rss|file-rss|shmem-rss|UID|pgtables|oom_score_adj):|(?:gfp_mask|nodemask|cpuset|mems_allowed|oom_memcg|task_memcg|task|pid|uid|order|oom_score_adj|oom_adj|oomkilladj)=|global_oom(?=,|\s*$))/;
 const HEADER = 'invoked oom-killer:';
+const GLOBAL_OOM = 'global_oom';
 /**
  * The header's keys: its first, `gfp_mask=`, after `invoked oom-killer: `, and each after it after `, ` (`nodemask=`
  * too, before 4.19: the summary's first).
@@ -138,7 +139,9 @@ function kernelLineOf(open: OpenRecord, kind: string): LogEntry | null {
  * header a comma and a space.
  */
 export function keyGlue(open: OpenRecord, key: string): string | null {
-  const kind = !key.endsWith('=') ? KILL : HEADER_KEYS.has(key) ? HEADER : SUMMARY;
+  // The summary's `global_oom` is its one key without a value.
+  const kind =
+    key === GLOBAL_OOM ? SUMMARY : !key.endsWith('=') ? KILL : HEADER_KEYS.has(key) ? HEADER : SUMMARY;
   let head = kernelLineOf(open, kind);
   let joinsHeader = kind === HEADER;
   // `nodemask=`: the summary's first key, and the header's after its gfp_mask before 4.19.

@@ -54,6 +54,13 @@ const KMSG_DICTIONARY = /^ [A-Z][A-Z0-9_]*=/;
 /** E-mail quoting: `> `, to any depth, and a `| ` that some writers quote with inside it (`> | `). */
 const QUOTE = /^(?:> ?)+(?:\| )?/;
 const ANSI = /\u001b\[[0-9;]{0,16}m/g;
+/**
+ * What a converter from HTML to markdown writes and no kernel line holds: a backslash before the `_` inside a word
+ * (`gfp\_mask`, `oom\_score\_adj`: a blog mirror's copy; a program's regex escapes `[` and `.`, seldom `_`). Such a
+ * line loses the backslash before every ASCII mark but `"` and `\` (which a JSON record's escapes use): `\[ pid \]`.
+ */
+const MARKDOWN_ESCAPED = /\w\\_\w/;
+const MARKDOWN_ESCAPE = /\\([!#$%&'()*+,\-./:;<=>?@[\]^_`{|}~])/g;
 const MARKUP_TAG = /<\/?[A-Z]+>$/;
 
 /** An entry with only its text: no time, host or sequence, from the kernel, with no envelope. */
@@ -184,6 +191,11 @@ function jsonRecordOf(framedLine: string): Record<string, unknown> | null {
   return jsonObjectOf(line.trim());
 }
 
+/** A line that may be a JSON record: its first mark past the indent is `{`. */
+function isJsonLike(line: string): boolean {
+  return line.trimStart().charCodeAt(0) === 0x7b;
+}
+
 function withoutIndent(line: string): string {
   const first = line.charCodeAt(0);
   return first === 0x20 || first === 0x09 ? line.trimStart() : line;
@@ -198,6 +210,7 @@ function withoutIndent(line: string): string {
 function messageLine(raw: string): string | null {
   // Only a line with an escape character can hold a colour code.
   let line = raw.includes('\u001b') ? raw.replace(ANSI, '') : raw;
+  if (MARKDOWN_ESCAPED.test(line) && !isJsonLike(line)) line = line.replace(MARKDOWN_ESCAPE, '$1');
   if (line.charCodeAt(0) === 0xfeff) line = line.slice(1);
   if (line.charCodeAt(line.length - 1) === 0x0d) line = line.slice(0, -1);
   // The dictionary pattern starts with a space, the quote pattern with `>`.

@@ -328,3 +328,11 @@ export function keepsLine(report: OpenReport, taskRow: boolean): boolean {
   const room = taskRow ? MAX_EVENT_LINES - LINES_AFTER_TABLE : MAX_EVENT_LINES;
   return report.lines.length < room;
 }
+
+/** The paths of the report that a cut did not leave short, which may show the limit's whole (completedCutPath). */
+export function wholePathsOf(report: OpenReport): Array<string | null> {
+  return [
+    report.statsPathTruncated ? null : report.statsPath,
+    report.taskMemcgTruncated ? null : report.taskMemcg,
+  ];
+}

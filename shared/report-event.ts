@@ -5,6 +5,7 @@
  */
 import {
   completeContainerId,
+  completedCutPath,
   containerFromCgroupName,
   decodeCgroupPath,
   isElidedPath,
@@ -16,7 +17,13 @@ import { isoFromMs } from './log-record.ts';
 import type { Constraint, LimitScope, MemoryFigures, OomEvent, Trigger } from './oom-event.ts';
 import { SCHEMA_VERSION } from './oom-event.ts';
 import type { Counter, KillRecord, OpenReport, RecentTable } from './open-report.ts';
-import { ATTRIBUTION_WINDOW_SECONDS, killTime, MAX_EVENT_LINES, withinSeconds } from './open-report.ts';
+import {
+  ATTRIBUTION_WINDOW_SECONDS,
+  killTime,
+  MAX_EVENT_LINES,
+  wholePathsOf,
+  withinSeconds,
+} from './open-report.ts';
 
 /** PAGE_COUNTER_MAX in kB: the kernel's way of printing "no limit". */
 const UNLIMITED_KB = 2 ** 52;
@@ -153,8 +160,10 @@ function victimPlace(
   const task = summaryIsThisKill ? report.taskMemcg : null;
   // An oom_memcg an author elided (`pod1234…`) is cut: a whole stats line's path of the limit comes first.
   const oomElided = report.oomMemcg !== null && isElidedPath(report.oomMemcg);
-  const limitPath = (oomElided ? null : report.oomMemcg) ?? report.statsPath ?? report.oomMemcg;
-  const limitCut = limitPath === report.oomMemcg ? oomElided : report.statsPathTruncated;
+  const shownLimit = (oomElided ? null : report.oomMemcg) ?? report.statsPath ?? report.oomMemcg;
+  const limitCut = shownLimit === report.oomMemcg ? oomElided : report.statsPathTruncated;
+  const limitPath =
+    limitCut || shownLimit === null ? shownLimit : completedCutPath(shownLimit, wholePathsOf(report));
   const oom = limitCut ? null : limitPath;
   const elidedOom = limitCut && limitPath !== null && isElidedPath(limitPath) ? limitPath : null;
   const place = {

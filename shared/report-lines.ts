@@ -4,7 +4,7 @@
  * that a line other than the kill line tells of.
  */
 import type { AssemblerState, ReapedMemory, RecentInvoker } from './assembler-state.ts';
-import { isElidedPath } from './cgroup-path.ts';
+import { completedCutPath, isElidedPath } from './cgroup-path.ts';
 import { namesOomPath } from './kernel-lines/cpu.ts';
 import type { CounterLine } from './kernel-lines/counter.ts';
 import type { InvokedLine } from './kernel-lines/invoked.ts';
@@ -19,6 +19,7 @@ import {
   lineTimeOf,
   newReport,
   type OpenReport,
+  wholePathsOf,
   withinSeconds,
 } from './open-report.ts';
 
@@ -141,8 +142,15 @@ export function unseenKill(pid: number, name: string, entry: LogEntry): KillReco
 
 /** The limit's path (oom_memcg, else the first stats line's): a whole one, where an author's ellipsis cut the other. */
 export function limitPathOf(report: OpenReport): string | null {
-  const whole = [report.oomMemcg, report.statsPath].find((path) => path !== null && !isElidedPath(path));
-  return whole ?? report.oomMemcg ?? report.statsPath;
+  const whole = [report.oomMemcg, report.statsPath].find(
+    (path): path is string => path !== null && !isElidedPath(path),
+  );
+  return whole === undefined ? (report.oomMemcg ?? report.statsPath) : completedLimitPath(whole, report);
+}
+
+/** The limit's path `path`, completed from the report's other paths (completedCutPath). */
+function completedLimitPath(path: string, report: OpenReport): string {
+  return completedCutPath(path, wholePathsOf(report));
 }
 
 /** Some figure that is not zero: memory left as it was by one process only, not by any. */

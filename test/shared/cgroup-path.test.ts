@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { completeContainerId, decodeCgroupPath, isElidedPath } from '../../shared/cgroup-path.ts';
+import {
+  completeContainerId,
+  completedCutPath,
+  decodeCgroupPath,
+  isElidedPath,
+} from '../../shared/cgroup-path.ts';
 
 const UID = '3962896b-ab69-4572-8f1d-ee756f9f3589';
 const UID_ = UID.replaceAll('-', '_');
@@ -218,5 +223,24 @@ describe('decodeCgroupPath', () => {
     first.container.id = 'changed';
     expect(second).toMatchObject({ pod: { uid: UID, qos: 'burstable' }, container: { id: ID } });
     expect(decodeCgroupPath(`/kubepods/burstable/pod${UID}/${ID}`).container?.id).toBe(ID);
+  });
+});
+
+describe('completedCutPath', () => {
+  it('takes whole the segment a cut left a path inside, from a path another line shows (corpus 245)', () => {
+    const task = `/docker/${ID}`;
+    expect(completedCutPath(`/docker/${ID.slice(0, 40)}`, [null, task])).toBe(task);
+    expect(completedCutPath('/kubepods/burstable/pod3962', [`/kubepods/burstable/pod${UID}/${ID}`])).toBe(
+      `/kubepods/burstable/pod${UID}`,
+    );
+  });
+
+  it('keeps a path that ends where another’s segment does, or that no other path goes on from', () => {
+    expect(completedCutPath('/kubepods/burstable', [`/kubepods/burstable/pod${UID}`])).toBe(
+      '/kubepods/burstable',
+    );
+    expect(completedCutPath('/kubepods/', [`/kubepods/burstable`])).toBe('/kubepods/');
+    expect(completedCutPath('/docker/abc', ['/system.slice/x', null])).toBe('/docker/abc');
+    expect(completedCutPath('/docker/abc', ['/docker/abc'])).toBe('/docker/abc');
   });
 });

@@ -1140,3 +1140,57 @@ describe('readLogRecord: vendor context tags after a printk stamp, a severity te
     });
   });
 });
+
+describe('the twenty-seventh red team’s envelopes', () => {
+  it('reads journalctl’s line whose host field is empty: two spaces before `kernel:` (corpus 245)', () => {
+    const header =
+      'java invoked oom-killer: gfp_mask=0x14000c0(GFP_KERNEL), nodemask=(null),  order=0, oom_score_adj=0';
+    expect(readLogRecord(`Feb 18 17:34:47  kernel: ${header}`)).toMatchObject({
+      text: header,
+      host: null,
+      stamp: 'Feb 18 17:34:47',
+      fromKernel: true,
+      enveloped: true,
+    });
+    // Three spaces are no journal line; one is --no-hostname's, as before.
+    expect(readLogRecord(`Feb 18 17:34:47   kernel: ${header}`)?.enveloped).toBe(false);
+    expect(readLogRecord(`Feb 18 17:34:47 kernel: ${header}`)).toMatchObject({ text: header, host: null });
+  });
+
+  it('takes a markdown converter’s escapes off a line that shows them inside a word (`gfp\\_mask`, corpus 247)', () => {
+    expect(
+      readLogRecord(
+        'Apr 09 16:00:14 cdp-test-server-05.bj kernel: java invoked oom-killer: gfp\\_mask=0xd0, order=0, oom\\_score\\_adj=0',
+      ),
+    ).toMatchObject({
+      text: 'java invoked oom-killer: gfp_mask=0xd0, order=0, oom_score_adj=0',
+      host: 'cdp-test-server-05.bj',
+    });
+    expect(readLogRecord('\\[ 12.5\\] oom\\_reaper: reaped process 7 (a)')).toMatchObject({
+      text: 'oom_reaper: reaped process 7 (a)',
+      kernelTime: 12.5,
+    });
+    // A program's regex escapes `[` and `.`, not `_` inside a word: kept as written.
+    const regex = 'r"\\[\\s*(\\d+\\.\\d+)\\] Memory cgroup out of memory: Kill process \\d+"';
+    expect(readLogRecord(regex)?.text).toBe(regex);
+    // A JSON record's escapes are the record's.
+    expect(readLogRecord('{"msg":"a\\"b oom\\\\_x"}')?.text).toBe('a"b oom\\_x');
+  });
+
+  it('reads apart kernel syslog records a web copy glued with nothing between (twenty-seventh red team A/17)', () => {
+    const stats =
+      'Sep 13 20:05:55 devops101 kernel: Memory cgroup stats for /docker/9aa5: cache:0KB rss:1045824KB dirty:0KB';
+    const choice =
+      'Sep 13 20:05:55 devops101 kernel: Memory cgroup out of memory: Kill process 11002 (mem_alloc) score 1001 or sacrifice child';
+    const entry = readLogRecord(`${stats}${choice}`) as LogEntry;
+    expect(splitGluedRecords(entry).map((piece) => [piece.text, piece.host])).toEqual([
+      ['Memory cgroup stats for /docker/9aa5: cache:0KB rss:1045824KB dirty:0KB', 'devops101'],
+      [
+        'Memory cgroup out of memory: Kill process 11002 (mem_alloc) score 1001 or sacrifice child',
+        'devops101',
+      ],
+    ]);
+    // Glued after a space, as a mail client's reflow leaves them, as before.
+    expect(splitGluedRecords(readLogRecord(`${stats} ${choice}`) as LogEntry)).toHaveLength(2);
+  });
+});
