@@ -109,7 +109,7 @@ const SUMMARY = 'oom-kill:';
  * one wrapped: `total-vm:`, `task_memcg=`, the summary's `global_oom`.
  */
 export const KEY =
-  /^(?:(?:total-vm|vsz|anon-rss|file-rss|shmem-rss|UID|pgtables|oom_score_adj):|(?:gfp_mask|nodemask|cpuset|mems_allowed|oom_memcg|task_memcg|task|pid|uid|order|oom_score_adj|oom_adj|oomkilladj)=|global_oom(?=,|\s*$))/;
+  /^(?:(?:total-vm|vsz|anon-rss|file-rss|shmem-rss|UID|pgtables|oom_score_adj):|(?:gfp_mask|nodemask|cpuset|mems_allowed|oom_memcg|task_memcg|task|pid|uid|order|oom_score_adj|oom_adj|oomkilladj)=|global_oom(?=,task_memcg=|,?\s*$))/;
 const HEADER = 'invoked oom-killer:';
 const GLOBAL_OOM = 'global_oom';
 /**
@@ -150,6 +150,8 @@ export function keyGlue(open: OpenRecord, key: string): string | null {
     joinsHeader = true;
   }
   if (head === null || head.text.includes(key)) return null;
+  // A summary names either the limit's cgroup or `global_oom`, never both.
+  if (key === GLOBAL_OOM && head.text.includes(',oom_memcg=')) return null;
   // The kernel's line ends in no space: spaces a paste kept at its end go, and the key's separator comes instead.
   head.text = head.text.trimEnd();
   // The first key follows the header's colon and a space, the only place it goes: a wrap there joins with the space.
@@ -273,6 +275,7 @@ const WRAPPED_KINDS: ReadonlyArray<{
 /** The least width at which a line as long as the widest is taken for a terminal's wrap (wrapOrMailGlue's too). */
 export const LEAST_WRAP_WIDTH = 60;
 const LEADING_SPACE = /^\s*/;
+const DIGIT_FIRST = /^\d/;
 
 /**
  * Whether `rest` is indented as a terminal's wrap of `first` is: as it (a paste indents or quotes both), or one space
@@ -311,10 +314,13 @@ export function cutLineRestGlue(open: OpenRecord, raw: string, width: number): s
   if (!indentedAsWrap(open.raw, raw)) return null;
   const head = (open.entry ??= readEntry(open.raw));
   if (!head.fromKernel) return null;
-  if (WRAPPED_KINDS.some((kind) => head.text.includes(kind.marker) && kind.final?.test(head.text)))
-    return null;
+  const rest = continuationText(readEntry(raw).text);
+  // A wrap may fall inside the last number itself (`oom_score_adj:-99` + `7`): then the rest starts with a digit.
+  const ended = (kind: (typeof WRAPPED_KINDS)[number]): boolean =>
+    head.text.includes(kind.marker) && kind.final?.test(head.text) === true;
+  if (!DIGIT_FIRST.test(rest) && WRAPPED_KINDS.some(ended)) return null;
   const glue = wrapGlue(open.raw, raw);
-  const joined = `${head.text}${glue}${continuationText(readEntry(raw).text)}`;
+  const joined = `${head.text}${glue}${rest}`;
   const wrapsAgain = raw.length === width;
   const continues = WRAPPED_KINDS.some(
     (kind) => startsInHead(joined, kind, head.text.length) && (wrapsAgain || kind.end.test(joined)),
