@@ -7,6 +7,9 @@ import { blankEntry, linesOf, readLogRecord, type LogEntry } from './log-record.
 
 /** A dmesg time inside a message: where a paste glued the next record on (`…failcnt 77[193038.106480] kmem: …`). */
 const GLUED_DMESG_TIME = /\[ *\d+\.\d{6}\] /g;
+/** `dmesg -T`'s stamp (C locale), as a record's own and glued on inside one: `[Thu Jul 18 15:03:59 2024] `. */
+const DMESG_WALL_STAMP = /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) [A-Z][a-z]{2} [ \d]?\d \d\d:\d\d:\d\d \d{4}$/;
+const GLUED_DMESG_WALL = /\[(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) [A-Z][a-z]{2} [ \d]?\d \d\d:\d\d:\d\d \d{4}\] /g;
 
 /** The ends of the choice of victim in each kernel's spelling (kernel-lines/sacrifice.ts, early-selection.ts). */
 const CHOICE_ENDS = ['or sacrifice child', 'or a child', 'and children.'];
@@ -31,12 +34,12 @@ export function choiceApartFromKill(entry: LogEntry): LogEntry[] {
 }
 
 /**
- * A kernel syslog record glued on inside a line: its stamp, host and tag, after a space (a mail client that reflowed
+ * A kernel syslog record glued on inside a line: its stamp, host (none: `--no-hostname`) and tag, after a space (a mail client that reflowed
  * a syslog paste: `… or a child Mar 16 21:40:40 t6360003 kernel: Killed process 30502`) or after the record before
  * with nothing between (a web page's copy that lost the newlines: `…dirty:0KBSep 13 20:05:55 devops101 kernel: `).
  * English months; the match is the month's first letter.
  */
-const GLUED_SYSLOG_STAMP = /[A-Z](?=[a-z]{2} {1,2}\d{1,2} \d\d:\d\d:\d\d [^\s:[]{1,255} kernel: )/g;
+const GLUED_SYSLOG_STAMP = /[A-Z](?=[a-z]{2} {1,2}\d{1,2} \d\d:\d\d:\d\d (?:[^\s:[]{1,255} )?kernel: )/g;
 
 /** Where glued kernel syslog records start: at the space before each stamp, else at the stamp. */
 function syslogStampStarts(text: string): number[] {
@@ -128,18 +131,22 @@ function envelopeOnly(text: string): boolean {
 
 /**
  * Where records glued onto the entry start: at dmesg times inside a record that has a kernel time of its own (of
- * the record's writer), at kernel syslog stamps inside a syslog record (the kernel's, whoever wrote the line they
+ * the record's writer), or `dmesg -T` stamps inside a record with one (a web copy that lost the newlines), at kernel syslog stamps inside a syslog record (the kernel's, whoever wrote the line they
  * are glued to), after a newline that an envelope follows (newlineStarts). A glued syslog record's own dmesg time
  * is part of its envelope. Null when none are.
  */
 function gluedRecordStarts(entry: LogEntry): GluedStart[] | null {
   const text = entry.text;
   // Most records have nothing glued on: told without a search or an array.
-  const timed = entry.kernelTime !== null && text.indexOf('[', 1) >= 0;
+  const timed =
+    (entry.kernelTime !== null || (entry.stamp !== null && DMESG_WALL_STAMP.test(entry.stamp))) &&
+    text.indexOf('[', 1) >= 0;
   const syslogged = (entry.stamp !== null || entry.wallTime !== null) && text.indexOf(' kernel: ') > 0;
   const newlined = holdsNewline(text);
   if (!timed && !syslogged && !newlined) return null;
-  const dmesg = timed ? gluedStarts(text, GLUED_DMESG_TIME, 1) : [];
+  const dmesg = timed
+    ? gluedStarts(text, entry.kernelTime !== null ? GLUED_DMESG_TIME : GLUED_DMESG_WALL, 1)
+    : [];
   const syslog = syslogged ? syslogStarts(entry) : [];
   const newline = newlined ? newlineStarts(text) : [];
   if (dmesg.length === 0 && syslog.length === 0 && newline.length === 0) return null;

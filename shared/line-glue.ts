@@ -231,6 +231,20 @@ export function sizeRestGlue(open: OpenRecord): string | null {
   return head !== null && ENDS_IN_A_VALUE.test(head.text) ? '' : null;
 }
 
+/** The rest of a kill line an author wrapped before its pid: `2891034 (otel-collector) total-vm:…`. */
+export const PID_REST = /^\d+ \(/;
+const ENDS_BEFORE_PID = /Killed process$/;
+
+/**
+ * How the rest of a kill line that starts with the pid joins the open record: with a space, when that is a kill line
+ * that ends right before its pid (`…Memory cgroup out of memory: Killed process`, a hand wrap in a blog).
+ */
+export function pidRestGlue(open: OpenRecord): string | null {
+  const head = kernelLineOf(open, 'Killed process');
+  if (head === null || !ENDS_BEFORE_PID.test(head.text.trimEnd())) return null;
+  return head.text.endsWith(' ') ? '' : ' ';
+}
+
 /** A kill line that ends with its pid: `…Killed process 2692`, its comm and values wrapped to the next line. */
 const ENDS_IN_A_PID = /Killed process \d+$/;
 

@@ -73,9 +73,13 @@ function listMarkEnd(line: string, at: number): number {
   return i;
 }
 
-/** Where the marks before the message end: backticks, a list mark, backticks again (`` `- ``, `` - ` ``). */
+/**
+ * Where the marks before the message end: backticks, a list mark, backticks again (`` `- ``, `` - ` ``). Spaces after
+ * the first backticks are marks too: a page that rendered a code block on one line (```` ``` [Thu Jul 18 …] ````).
+ */
 function openingEnd(line: string): number {
   let at = backticksEnd(line, 0);
+  if (at > 0) while (line.charCodeAt(at) === SPACE) at++;
   const mark = listMarkEnd(line, at);
   if (mark > at) at = backticksEnd(line, mark);
   return at;

@@ -708,6 +708,23 @@ describe('wrapped lines of a paste', () => {
     }
   });
 
+  it('join the rest of a kill line an author wrapped before its pid (twenty-eighth red team B/04)', () => {
+    const lines = [
+      '```',
+      '[Tue Jul 22 14:18:47 2025] Memory cgroup out of memory: Killed process',
+      '  2891034 (otel-collector) total-vm:1247892kB, anon-rss:412348kB,',
+      '  oom_score_adj:961',
+      '```',
+    ];
+    expect(texts(lines)[1]).toBe(
+      'Memory cgroup out of memory: Killed process 2891034 (otel-collector) total-vm:1247892kB, anon-rss:412348kB, oom_score_adj:961',
+    );
+    // Not onto a kill line that has its pid: prose that starts with a number stays apart.
+    const whole = '[Tue Jul 22 14:18:47 2025] Memory cgroup out of memory: Killed process 7 (a) total-vm:1kB';
+    expect(texts(['What we saw:', '```', whole, '2 (two) more were killed later'])).toHaveLength(4);
+    expectSameResults(lines.join('\n'), [1, 8192]);
+  });
+
   it('join no prose that starts with `global_oom` to a summary that names its limit (a review)', () => {
     const cut =
       'Sep 13 20:05:55 ip-10-0-1-23 kernel: oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,mems_allowed=0,oom_memcg=/kubepods/burstable/pod8f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f,task_memcg=/kubepods/burstable/pod8f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f/4b2a1f0e3c5d7e9f8a6b4c2d0e';

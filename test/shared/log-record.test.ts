@@ -1193,4 +1193,25 @@ describe('the twenty-seventh red team’s envelopes', () => {
     // Glued after a space, as a mail client's reflow leaves them, as before.
     expect(splitGluedRecords(readLogRecord(`${stats} ${choice}`) as LogEntry)).toHaveLength(2);
   });
+
+  it('reads apart records glued at journalctl’s no-host stamp and at `dmesg -T`’s (twenty-eighth red team B/07, B/17)', () => {
+    const ub = (pid: number) =>
+      `Out of memory in UB 191: OOM killed process ${pid} (html2text) score 0 vm:3075332kB`;
+    const noHost = readLogRecord(
+      `Jan 9 00:42:16 kernel: ${ub(1)} Jan 9 00:42:48 kernel: ${ub(2)}`,
+    ) as LogEntry;
+    expect(splitGluedRecords(noHost).map((piece) => piece.text.trim())).toEqual([ub(1), ub(2)]);
+    const summary = 'oom-kill:constraint=CONSTRAINT_NONE,nodemask=(null),cpuset=/,mems_allowed=0,global_oom';
+    const kill = 'Out of memory: Killed process 360303 (doris_be) total-vm:213416916kB';
+    const wall = readLogRecord(
+      `[Thu Jul 18 15:03:59 2024] ${summary} [Thu Jul 18 15:03:59 2024] ${kill}`,
+    ) as LogEntry;
+    expect(splitGluedRecords(wall).map((piece) => [piece.text.trim(), piece.stamp])).toEqual([
+      [summary, 'Thu Jul 18 15:03:59 2024'],
+      [kill, 'Thu Jul 18 15:03:59 2024'],
+    ]);
+    // A dmesg -T stamp quoted inside a record that has a kernel time is no record of this kind: kept.
+    const timed = readLogRecord(`[ 12.5] ${summary} [Thu Jul 18 15:03:59 2024] x`) as LogEntry;
+    expect(splitGluedRecords(timed)).toHaveLength(1);
+  });
 });

@@ -37,6 +37,14 @@ describe('withoutPasteWrapping', () => {
     ]);
   });
 
+  it('takes off a code fence a page rendered on the line it opens, spaces after it (twenty-eighth red team B/17)', () => {
+    const summary = '[Thu Jul 18 15:03:59 2024] oom-kill:constraint=CONSTRAINT_NONE,nodemask=(null)';
+    expect(withoutPasteWrapping(`\`\`\` ${summary}`)).toBe(summary);
+    expect(withoutPasteWrapping(`\` ${SYSLOG}${HEADER}\``)).toBe(`${SYSLOG}${HEADER}`);
+    // Before no envelope, as before: the marks stay.
+    expect(withoutPasteWrapping(`\`\`\` ${HEADER}`)).toBe(`\`\`\` ${HEADER}`);
+  });
+
   it('leaves prose, kernel text without an envelope and a comm with a backtick or a dash alone', () => {
     const kept = [
       '- see the log below',
