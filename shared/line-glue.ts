@@ -232,7 +232,7 @@ export function sizeRestGlue(open: OpenRecord): string | null {
 }
 
 /** The rest of a kill line an author wrapped before its pid: `2891034 (otel-collector) total-vm:…`. */
-export const PID_REST = /^\d+ \(/;
+export const PID_REST = /^\d+ \([^)]{1,17}\)/;
 const ENDS_BEFORE_PID = /Killed process$/;
 
 /**
@@ -240,6 +240,8 @@ const ENDS_BEFORE_PID = /Killed process$/;
  * that ends right before its pid (`…Memory cgroup out of memory: Killed process`, a hand wrap in a blog).
  */
 export function pidRestGlue(open: OpenRecord): string | null {
+  // Only a log's kill line: prose that quotes one (`"…: Killed process` + `2 (or more) times…`) is no kill.
+  if (!open.enveloped) return null;
   const head = kernelLineOf(open, 'Killed process');
   if (head === null || !ENDS_BEFORE_PID.test(head.text.trimEnd())) return null;
   return head.text.endsWith(' ') ? '' : ' ';
@@ -290,6 +292,13 @@ const WRAPPED_KINDS: ReadonlyArray<{
 export const LEAST_WRAP_WIDTH = 60;
 const LEADING_SPACE = /^\s*/;
 const DIGIT_FIRST = /^\d/;
+const LAST_NUMBER = /-?\d+(?=\s*$)/;
+const SCORE_ADJUST = /^(?:0|-?[1-9]\d{0,3})$/;
+
+/** Whether `text` is an oom_score_adj as the kernel prints it: -1000 to 1000, no leading zero. */
+function isScoreAdjust(text: string | undefined): boolean {
+  return text !== undefined && SCORE_ADJUST.test(text) && Math.abs(Number(text)) <= 1000;
+}
 
 /**
  * Whether `rest` is indented as a terminal's wrap of `first` is: as it (a paste indents or quotes both), or one space
@@ -332,9 +341,13 @@ export function cutLineRestGlue(open: OpenRecord, raw: string, width: number): s
   // A wrap may fall inside the last number itself (`oom_score_adj:-99` + `7`): then the rest starts with a digit.
   const ended = (kind: (typeof WRAPPED_KINDS)[number]): boolean =>
     head.text.includes(kind.marker) && kind.final?.test(head.text) === true;
-  if (!DIGIT_FIRST.test(rest) && WRAPPED_KINDS.some(ended)) return null;
+  const afterEnd = WRAPPED_KINDS.some(ended);
+  if (afterEnd && !DIGIT_FIRST.test(rest)) return null;
   const glue = wrapGlue(open.raw, raw);
   const joined = `${head.text}${glue}${rest}`;
+  // A number after a whole value is another command's output (`grep -c`'s `14`), unless with it the value is still
+  // one the kernel prints: -1000 to 1000, no leading zero.
+  if (afterEnd && !isScoreAdjust(LAST_NUMBER.exec(joined)?.[0])) return null;
   const wrapsAgain = raw.length === width;
   const continues = WRAPPED_KINDS.some(
     (kind) => startsInHead(joined, kind, head.text.length) && (wrapsAgain || kind.end.test(joined)),

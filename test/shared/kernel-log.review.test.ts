@@ -1,5 +1,5 @@
 /**
- * The reviewers' inputs of the twentieth to twenty-sixth rounds' fixes (test/fixtures/kernel-logs/review/): each
+ * The reviewers' inputs of the twentieth to twenty-eighth rounds' fixes (test/fixtures/kernel-logs/review/): each
  * lost, invented or misplaced a kill at some point. Read with and without the prefilter, which must agree.
  */
 import { readFileSync } from 'node:fs';
@@ -165,5 +165,20 @@ describe('the twenty-sixth round’s review: a kill line cut inside its comm, th
     expect(
       events[0]?.lines.every((line) => !/Is there|Memory limit|the pod has|lines 1-|\$ /.test(line)),
     ).toBe(true);
+  });
+});
+
+describe('the twenty-eighth round’s review: a number after a whole kill line, prose that quotes `Killed process`', () => {
+  it('keeps a whole oom_score_adj when another command’s number follows the kill line', () => {
+    expect(
+      eventsOf('r28-kill-line-then-a-count-on-the-next-line.log').map((e) => e.victim.oomScoreAdj),
+    ).toEqual([936]);
+    expect(
+      eventsOf('r28-kill-line-then-a-score-on-the-next-line.log').map((e) => e.victim.oomScoreAdj),
+    ).toEqual([0]);
+  });
+
+  it('reads no kill from prose that ends with a quoted `Killed process` before `2 (or more) times`', () => {
+    expect(eventsOf('r28-prose-quoting-killed-process-then-a-number-in-parentheses.log')).toEqual([]);
   });
 });
