@@ -139,8 +139,8 @@ function gluedRecordStarts(entry: LogEntry): GluedStart[] | null {
   const text = entry.text;
   // Most records have nothing glued on: told without a search or an array.
   const timed =
-    (entry.kernelTime !== null || (entry.stamp !== null && DMESG_WALL_STAMP.test(entry.stamp))) &&
-    text.indexOf('[', 1) >= 0;
+    text.indexOf('[', 1) >= 0 &&
+    (entry.kernelTime !== null || (entry.stamp !== null && DMESG_WALL_STAMP.test(entry.stamp)));
   const syslogged = (entry.stamp !== null || entry.wallTime !== null) && text.indexOf(' kernel: ') > 0;
   const newlined = holdsNewline(text);
   if (!timed && !syslogged && !newlined) return null;

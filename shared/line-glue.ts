@@ -231,17 +231,19 @@ export function sizeRestGlue(open: OpenRecord): string | null {
   return head !== null && ENDS_IN_A_VALUE.test(head.text) ? '' : null;
 }
 
-/** The rest of a kill line an author wrapped before its pid: `2891034 (otel-collector) total-vm:…`. */
-export const PID_REST = /^\d+ \([^)]{1,17}\)/;
+/**
+ * The rest of a kill line an author wrapped before its pid: `2891034 (otel-collector) total-vm:…`. After the comm
+ * (which an escaped UTF-8 name makes longer than 15) comes the line's end, its next key or RHEL 8's `, UID `: prose
+ * that quotes `Killed process` before `2 (or more) times` is no kill, nor a `/proc/N/stat` line (`4412 (java) S 1`).
+ */
+export const PID_REST = /^\d+ \(.{0,60}?\)(?:,? *$| (?:total-vm|vsz):|, UID )/;
 const ENDS_BEFORE_PID = /Killed process$/;
 
 /**
- * How the rest of a kill line that starts with the pid joins the open record: with a space, when that is a kill line
- * that ends right before its pid (`…Memory cgroup out of memory: Killed process`, a hand wrap in a blog).
+ * How the rest of a kill line that starts with the pid (PID_REST) joins the open record: with a space, when that is a
+ * kill line that ends right before its pid (`…Memory cgroup out of memory: Killed process`, a hand wrap in a blog).
  */
 export function pidRestGlue(open: OpenRecord): string | null {
-  // Only a log's kill line: prose that quotes one (`"…: Killed process` + `2 (or more) times…`) is no kill.
-  if (!open.enveloped) return null;
   const head = kernelLineOf(open, 'Killed process');
   if (head === null || !ENDS_BEFORE_PID.test(head.text.trimEnd())) return null;
   return head.text.endsWith(' ') ? '' : ' ';

@@ -210,7 +210,8 @@ function withoutIndent(line: string): string {
 function messageLine(raw: string): string | null {
   // Only a line with an escape character can hold a colour code.
   let line = raw.includes('\u001b') ? raw.replace(ANSI, '') : raw;
-  if (MARKDOWN_ESCAPED.test(line) && !isJsonLike(line)) line = line.replace(MARKDOWN_ESCAPE, '$1');
+  if (line.includes('\\_') && MARKDOWN_ESCAPED.test(line) && !isJsonLike(line))
+    line = line.replace(MARKDOWN_ESCAPE, '$1');
   if (line.charCodeAt(0) === 0xfeff) line = line.slice(1);
   if (line.charCodeAt(line.length - 1) === 0x0d) line = line.slice(0, -1);
   // The dictionary pattern starts with a space, the quote pattern with `>`.

@@ -182,3 +182,18 @@ describe('the twenty-eighth round’s review: a number after a whole kill line, 
     expect(eventsOf('r28-prose-quoting-killed-process-then-a-number-in-parentheses.log')).toEqual([]);
   });
 });
+
+describe('the review of the pid’s rest: by what follows the comm, not by the envelope', () => {
+  it('joins a kill line wrapped before its pid with no envelope, or with an escaped comm longer than 15', () => {
+    expect(eventsOf('r29-kill-line-without-envelope-wrapped-before-its-pid.log')).toMatchObject([
+      { victim: { pid: 4121, name: 'stress-ng-vm', totalVmKb: 1049420, anonRssKb: 943104 } },
+    ]);
+    expect(eventsOf('r29-kill-line-wrapped-before-its-pid-escaped-comm.log')).toMatchObject([
+      { victim: { pid: 2891034, uid: 10001, oomScoreAdj: 936 } },
+    ]);
+  });
+
+  it('joins no `/proc/N/stat` line to a kill line cut before its pid', () => {
+    expect(eventsOf('r29-kill-line-cut-before-its-pid-then-proc-stat.log')).toEqual([]);
+  });
+});
