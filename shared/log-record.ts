@@ -99,6 +99,15 @@ function stringField(record: Record<string, unknown>, keys: readonly string[]): 
   return key === null ? null : (record[key] as string);
 }
 
+/** Control characters around a field's value (a Fluent Bit build that left `\u0001` after `kernel`: fluent-bit#9777). */
+const CONTROL_AROUND = /^[\u0000-\u001f]+|[\u0000-\u001f]+$/g;
+
+/** A record field's value as a name: its host, writer or transport, without control characters around it. */
+function nameField(record: Record<string, unknown>, keys: readonly string[]): string | null {
+  const value = stringField(record, keys);
+  return value === null ? null : value.replace(CONTROL_AROUND, '');
+}
+
 /** The fields a Fluent Bit record carries its message in (kmsg, Container Insights, journald, tail). */
 export const RECORD_MESSAGE_KEYS = ['msg', 'message', 'MESSAGE', 'log'];
 const HOST_KEYS = ['host', '_HOSTNAME', 'hostname', 'HOSTNAME', 'HOST'];
@@ -130,15 +139,15 @@ function takeRecordFields(record: Record<string, unknown>, entry: LogEntry): voi
     entry.kernelTime = finiteOrNull(Number(record._SOURCE_MONOTONIC_TIMESTAMP) / 1e6);
   }
   if (typeof record.sequence === 'number') entry.sequence = record.sequence;
-  entry.host = stringField(record, HOST_KEYS);
+  entry.host = nameField(record, HOST_KEYS);
   entry.wallTime =
     microsToIso(record.__REALTIME_TIMESTAMP) ??
     isoFromDateTime(record.time) ??
     isoFromDateTime(record['@timestamp']) ??
     isoFromDateTime(record.timestamp) ??
     isoFromDateTime(record.ISODATE);
-  const ident = stringField(record, IDENT_KEYS);
-  const transport = stringField(record, TRANSPORT_KEYS);
+  const ident = nameField(record, IDENT_KEYS);
+  const transport = nameField(record, TRANSPORT_KEYS);
   entry.fromKernel = transport === 'kernel' || ident === null || ident === 'kernel';
 }
 

@@ -1215,3 +1215,17 @@ describe('the twenty-seventh red team’s envelopes', () => {
     expect(splitGluedRecords(timed)).toHaveLength(1);
   });
 });
+
+describe('a record whose field values carry control characters (twenty-ninth red team, fluent-bit#9777)', () => {
+  it('reads the writer and the host without them: a kernel record stays the kernel’s', () => {
+    const kill = 'Out of memory: Killed process 1185587 (fluent-bit) total-vm:93200544kB';
+    const record = JSON.stringify({
+      MESSAGE: kill,
+      SYSLOG_IDENTIFIER: 'kernel\u0001',
+      _HOSTNAME: 'host.example.org\u0002',
+    });
+    expect(readLogRecord(record)).toMatchObject({ text: kill, host: 'host.example.org', fromKernel: true });
+    const other = JSON.stringify({ MESSAGE: kill, SYSLOG_IDENTIFIER: 'systemd\u0001' });
+    expect(readLogRecord(other)).toMatchObject({ fromKernel: false });
+  });
+});
