@@ -294,8 +294,21 @@ const WRAPPED_KINDS: ReadonlyArray<{
 export const LEAST_WRAP_WIDTH = 60;
 const LEADING_SPACE = /^\s*/;
 const DIGIT_FIRST = /^\d/;
-const LAST_NUMBER = /-?\d+(?=\s*$)/;
 const SCORE_ADJUST = /^(?:0|-?[1-9]\d{0,3})$/;
+
+/** The number that ends `text` (spaces after it aside), its `-` with it; undefined when none does. */
+function lastNumberOf(text: string): string | undefined {
+  const end = text.trimEnd().length;
+  let start = end;
+  while (start > 0 && isDigitCode(text.charCodeAt(start - 1))) start--;
+  if (start === end) return undefined;
+  if (text.charCodeAt(start - 1) === 0x2d) start--;
+  return text.slice(start, end);
+}
+
+function isDigitCode(code: number): boolean {
+  return code >= 0x30 && code <= 0x39;
+}
 
 /** Whether `text` is an oom_score_adj as the kernel prints it: -1000 to 1000, no leading zero. */
 function isScoreAdjust(text: string | undefined): boolean {
@@ -349,7 +362,7 @@ export function cutLineRestGlue(open: OpenRecord, raw: string, width: number): s
   const joined = `${head.text}${glue}${rest}`;
   // A number after a whole value is another command's output (`grep -c`'s `14`), unless with it the value is still
   // one the kernel prints: -1000 to 1000, no leading zero.
-  if (afterEnd && !isScoreAdjust(LAST_NUMBER.exec(joined)?.[0])) return null;
+  if (afterEnd && !isScoreAdjust(lastNumberOf(joined))) return null;
   const wrapsAgain = raw.length === width;
   const continues = WRAPPED_KINDS.some(
     (kind) => startsInHead(joined, kind, head.text.length) && (wrapsAgain || kind.end.test(joined)),

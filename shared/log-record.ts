@@ -99,13 +99,18 @@ function stringField(record: Record<string, unknown>, keys: readonly string[]): 
   return key === null ? null : (record[key] as string);
 }
 
-/** Control characters around a field's value (a Fluent Bit build that left `\u0001` after `kernel`: fluent-bit#9777). */
-const CONTROL_AROUND = /^[\u0000-\u001f]+|[\u0000-\u001f]+$/g;
-
-/** A record field's value as a name: its host, writer or transport, without control characters around it. */
+/**
+ * A record field's value as a name: its host, writer or transport, without the control characters around it (a
+ * Fluent Bit build that left `\u0001` after `kernel`: fluent-bit#9777).
+ */
 function nameField(record: Record<string, unknown>, keys: readonly string[]): string | null {
   const value = stringField(record, keys);
-  return value === null ? null : value.replace(CONTROL_AROUND, '');
+  if (value === null) return null;
+  let start = 0;
+  let end = value.length;
+  while (start < end && value.charCodeAt(start) < 0x20) start++;
+  while (end > start && value.charCodeAt(end - 1) < 0x20) end--;
+  return start === 0 && end === value.length ? value : value.slice(start, end);
 }
 
 /** The fields a Fluent Bit record carries its message in (kmsg, Container Insights, journald, tail). */
