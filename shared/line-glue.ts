@@ -267,7 +267,8 @@ export function commRestGlue(open: OpenRecord): string | null {
  * The kernel lines a terminal's wrap may cut, told by their `marker` or, at a cut before it, by how the line starts
  * (`leads`). `end` is the end the kernel gives the line: a kill line's last key's value (`oom_score_adj:N`, 5.x and
  * later) or its last size before that (`file-rss:NkB` before 4.x, `shmem-rss:NkB` in 4.x); a summary's uid; a
- * header's last number. `final` is an end no wrap can have cut: nothing comes after it in any kernel's line.
+ * header's last number. `final` is the last value of any kernel's line of the kind: after it only the rest of its own
+ * number may come, where a wrap fell inside it.
  */
 const WRAPPED_KINDS: ReadonlyArray<{
   marker: string;
