@@ -34,18 +34,19 @@ export function choiceApartFromKill(entry: LogEntry): LogEntry[] {
 }
 
 /**
- * A kernel syslog record glued on inside a line: its stamp, host (none: `--no-hostname`) and tag, after a space (a mail client that reflowed
+ * A kernel syslog record glued on inside a line: its stamp, host and tag, after a space (a mail client that reflowed
  * a syslog paste: `… or a child Mar 16 21:40:40 t6360003 kernel: Killed process 30502`) or after the record before
  * with nothing between (a web page's copy that lost the newlines: `…dirty:0KBSep 13 20:05:55 devops101 kernel: `).
- * English months; the match is the month's first letter.
+ * English months; the match is the month's first letter. Inside a record of journalctl's `--no-hostname`, the glued
+ * records have no host either (`… swap:993020kB Jan 9 00:42:48 kernel: …`); elsewhere a stamp without a host is
+ * another writer's text quoting the kernel, and stays its text.
  */
-const GLUED_SYSLOG_STAMP = /[A-Z](?=[a-z]{2} {1,2}\d{1,2} \d\d:\d\d:\d\d (?:[^\s:[]{1,255} )?kernel: )/g;
+const GLUED_SYSLOG_STAMP = /[A-Z](?=[a-z]{2} {1,2}\d{1,2} \d\d:\d\d:\d\d [^\s:[]{1,255} kernel: )/g;
+const GLUED_NO_HOST_STAMP = /[A-Z](?=[a-z]{2} {1,2}\d{1,2} \d\d:\d\d:\d\d kernel: )/g;
 
 /** Where glued kernel syslog records start: at the space before each stamp, else at the stamp. */
-function syslogStampStarts(text: string): number[] {
-  return gluedStarts(text, GLUED_SYSLOG_STAMP, 1).map((at) =>
-    text.charCodeAt(at - 1) === 0x20 ? at - 1 : at,
-  );
+function syslogStampStarts(text: string, stamp: RegExp = GLUED_SYSLOG_STAMP): number[] {
+  return gluedStarts(text, stamp, 1).map((at) => (text.charCodeAt(at - 1) === 0x20 ? at - 1 : at));
 }
 
 /**
@@ -184,7 +185,8 @@ function withNewlineStarts(starts: GluedStart[], newline: GluedStart[]): GluedSt
  */
 function syslogStarts(entry: LogEntry): number[] {
   const text = entry.text;
-  const stamps = entry.stamp === null ? [] : syslogStampStarts(text);
+  const stamp = entry.host === null ? GLUED_NO_HOST_STAMP : GLUED_SYSLOG_STAMP;
+  const stamps = entry.stamp === null ? [] : syslogStampStarts(text, stamp);
   if (!text.includes('>')) return stamps;
   const priorities = gluedStarts(text, GLUED_PRIORITY, 1);
   return priorities.length === 0 ? stamps : [...stamps, ...priorities].sort((a, b) => a - b);

@@ -55,11 +55,13 @@ const KMSG_DICTIONARY = /^ [A-Z][A-Z0-9_]*=/;
 const QUOTE = /^(?:> ?)+(?:\| )?/;
 const ANSI = /\u001b\[[0-9;]{0,16}m/g;
 /**
- * What a converter from HTML to markdown writes and no kernel line holds: a backslash before the `_` inside a word
- * (`gfp\_mask`, `oom\_score\_adj`: a blog mirror's copy; a program's regex escapes `[` and `.`, seldom `_`). Such a
- * line loses the backslash before every ASCII mark but `"` and `\` (which a JSON record's escapes use): `\[ pid \]`.
+ * What a converter from HTML to markdown writes and no kernel line holds: a backslash before the `_` of a kernel
+ * word (`gfp\_mask`, `oom\_score\_adj`, `total\_vm`, `task\_memcg`, `oom\_kill\_process`: a blog mirror's copy; a
+ * program's regex escapes `[` and `.`, seldom `_`; a comm is printed as it is, `a\_b` too). Such a line loses the
+ * backslash before every ASCII mark but `"` and `\` (which a JSON record's escapes use): `\[ pid \]`.
  */
-const MARKDOWN_ESCAPED = /\w\\_\w/;
+const MARKDOWN_ESCAPED =
+  /\b(?:gfp|oom|score|total|task|mems|pgtables|nr|kill|dump|out|of|memory|anon|file|shmem)\\_[a-z]/;
 const MARKDOWN_ESCAPE = /\\([!#$%&'()*+,\-./:;<=>?@[\]^_`{|}~])/g;
 const MARKUP_TAG = /<\/?[A-Z]+>$/;
 

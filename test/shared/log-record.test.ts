@@ -1175,6 +1175,9 @@ describe('the twenty-seventh red team’s envelopes', () => {
     expect(readLogRecord(regex)?.text).toBe(regex);
     // A JSON record's escapes are the record's.
     expect(readLogRecord('{"msg":"a\\"b oom\\\\_x"}')?.text).toBe('a"b oom\\_x');
+    // A comm is printed as it is: `a\_b` in a kill line of a plain log is its name (the last review).
+    const kill = '[ 12.5] Out of memory: Killed process 2874 (a\\_b) total-vm:1kB, anon-rss:1kB';
+    expect(readLogRecord(kill)?.text).toBe(kill.slice(8));
   });
 
   it('reads apart kernel syslog records a web copy glued with nothing between (twenty-seventh red team A/17)', () => {
@@ -1210,6 +1213,11 @@ describe('the twenty-seventh red team’s envelopes', () => {
       [summary, 'Thu Jul 18 15:03:59 2024'],
       [kill, 'Thu Jul 18 15:03:59 2024'],
     ]);
+    // Another writer's syslog line that quotes a kernel line without a host: its own text, no kernel record.
+    const quoted = parseKernelLog(
+      'Jul 18 15:04:02 ip-10-0-12-7 oom-alert[2211]: OOM detected on node: Jul 18 15:03:59 kernel: Memory cgroup out of memory: Killed process 4412 (java) total-vm:4817128kB',
+    );
+    expect(quoted.events).toEqual([]);
     // A dmesg -T stamp quoted inside a record that has a kernel time is no record of this kind: kept.
     const timed = readLogRecord(`[ 12.5] ${summary} [Thu Jul 18 15:03:59 2024] x`) as LogEntry;
     expect(splitGluedRecords(timed)).toHaveLength(1);
