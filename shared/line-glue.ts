@@ -246,7 +246,7 @@ const ENDS_BEFORE_PID = /Killed process$/;
 export function pidRestGlue(open: OpenRecord): string | null {
   const head = kernelLineOf(open, 'Killed process');
   if (head === null || !ENDS_BEFORE_PID.test(head.text.trimEnd())) return null;
-  return head.text.endsWith(' ') ? '' : ' ';
+  return glueAfter(head.text);
 }
 
 /** A kill line that ends with its pid: `…Killed process 2692`, its comm and values wrapped to the next line. */
@@ -260,7 +260,7 @@ export function commRestGlue(open: OpenRecord): string | null {
   const head = kernelLineOf(open, KILL);
   if (head === null || !ENDS_IN_A_PID.test(head.text.trimEnd())) return null;
   // A terminal's wrap may have left the space on the line before.
-  return head.text.endsWith(' ') ? '' : ' ';
+  return glueAfter(head.text);
 }
 
 /**
@@ -280,7 +280,7 @@ const WRAPPED_KINDS: ReadonlyArray<{
     marker: KILL,
     leads: [KILL, 'out of memory: ', 'Out of memory: ', 'Out of Memory: '],
     end: /(?:oom_score_adj:-?\d+|(?:file|shmem)-rss:\d+kB)\s*$/,
-    final: /oom_score_adj:-?\d+\s*$/,
+    final: /oom_score_adj:(-?\d+)\s*$/,
   },
   // A uid or an order may have been cut inside its digits.
   { marker: SUMMARY, leads: [SUMMARY], end: /,uid=\d+\s*$/, final: null },
@@ -288,7 +288,7 @@ const WRAPPED_KINDS: ReadonlyArray<{
     marker: HEADER,
     leads: [HEADER],
     end: /(?:order|oom_score_adj|oom_adj|oomkilladj)=-?\d+\s*$/,
-    final: /oom_score_adj=-?\d+\s*$/,
+    final: /oom_score_adj=(-?\d+)\s*$/,
   },
 ];
 /** The least width at which a line as long as the widest is taken for a terminal's wrap (wrapOrMailGlue's too). */
@@ -296,20 +296,6 @@ export const LEAST_WRAP_WIDTH = 60;
 const LEADING_SPACE = /^\s*/;
 const DIGIT_FIRST = /^\d/;
 const SCORE_ADJUST = /^(?:0|-?[1-9]\d{0,3})$/;
-
-/** The number that ends `text` (spaces after it aside), its `-` with it; undefined when none does. */
-function lastNumberOf(text: string): string | undefined {
-  const end = text.trimEnd().length;
-  let start = end;
-  while (start > 0 && isDigitCode(text.charCodeAt(start - 1))) start--;
-  if (start === end) return undefined;
-  if (text.charCodeAt(start - 1) === 0x2d) start--;
-  return text.slice(start, end);
-}
-
-function isDigitCode(code: number): boolean {
-  return code >= 0x30 && code <= 0x39;
-}
 
 /** Whether `text` is an oom_score_adj as the kernel prints it: -1000 to 1000, no leading zero. */
 function isScoreAdjust(text: string | undefined): boolean {
@@ -355,15 +341,15 @@ export function cutLineRestGlue(open: OpenRecord, raw: string, width: number): s
   if (!head.fromKernel) return null;
   const rest = continuationText(readEntry(raw).text);
   // A wrap may fall inside the last number itself (`oom_score_adj:-99` + `7`): then the rest starts with a digit.
-  const ended = (kind: (typeof WRAPPED_KINDS)[number]): boolean =>
-    head.text.includes(kind.marker) && kind.final?.test(head.text) === true;
-  const afterEnd = WRAPPED_KINDS.some(ended);
-  if (afterEnd && !DIGIT_FIRST.test(rest)) return null;
+  const ended = WRAPPED_KINDS.find(
+    (kind) => head.text.includes(kind.marker) && kind.final?.test(head.text) === true,
+  );
+  if (ended !== undefined && !DIGIT_FIRST.test(rest)) return null;
   const glue = wrapGlue(open.raw, raw);
   const joined = `${head.text}${glue}${rest}`;
   // A number after a whole value is another command's output (`grep -c`'s `14`), unless with it the value is still
   // one the kernel prints: -1000 to 1000, no leading zero.
-  if (afterEnd && !isScoreAdjust(lastNumberOf(joined))) return null;
+  if (ended !== undefined && !isScoreAdjust(ended.final?.exec(joined)?.[1])) return null;
   const wrapsAgain = raw.length === width;
   const continues = WRAPPED_KINDS.some(
     (kind) => startsInHead(joined, kind, head.text.length) && (wrapsAgain || kind.end.test(joined)),

@@ -214,10 +214,7 @@ export class RecordJoiner {
       if (ELISION.test(text)) return null;
       // A header a terminal cut before its `oom` (`… java invoked o`) holds no OOM text, so it came here.
       const rest = this.quietRestGlue(raw, width);
-      if (rest !== null) {
-        this.cutOutQuiet();
-        return rest;
-      }
+      if (rest !== null) return rest;
       return this.enveloped * 2 > this.records ? this.wrapOrMailGlue(this.cutOutQuiet(), raw, width) : null;
     }
     const open = this.open;
@@ -239,21 +236,16 @@ export class RecordJoiner {
     return glue ?? this.wrapOrMailGlue(open, raw, width);
   }
 
-  /** cutLineRestGlue of the open quiet record, which stays quiet: only a record as long as the widest line is read. */
+  /**
+   * cutLineRestGlue of the open quiet record, read only when it is as long as the widest line; when it joins, the
+   * record is cut out as it was read.
+   */
   private quietRestGlue(raw: string, width: number): string | null {
-    const { source, start, end, lineNo } = this.quiet;
-    if (end - start !== width) return null;
-    const line = source.slice(start, end);
-    const record = {
-      raw: line,
-      lineNo,
-      rawLength: width,
-      enveloped: true,
-      holder: line,
-      entry: null,
-      literalQuote: -1,
-    };
-    return cutLineRestGlue(record, raw, width);
+    if (this.quiet.end - this.quiet.start !== width) return null;
+    const record = this.quietRecord();
+    const glue = cutLineRestGlue(record, raw, width);
+    if (glue !== null) this.adoptQuiet(record);
+    return glue;
   }
 
   /** Whether the open record's last line ends in a backslash right after a `\n` escape (endsAfterNewlineEscape). */
@@ -309,11 +301,15 @@ export class RecordJoiner {
 
   /** The open quiet record as an open record of its own, which a line is about to join. */
   private cutOutQuiet(): OpenRecord {
-    const { source, start, end, lineNo } = this.quiet;
-    this.quietOpen = false;
-    const raw = source.slice(start, end);
     // joinsQuietLiteral sets the quote of a literal this line leaves open.
-    this.open = {
+    return this.adoptQuiet(this.quietRecord());
+  }
+
+  /** The open quiet record as an open record, not yet read. */
+  private quietRecord(): OpenRecord {
+    const { source, start, end, lineNo } = this.quiet;
+    const raw = source.slice(start, end);
+    return {
       raw,
       lineNo,
       rawLength: raw.length,
@@ -322,7 +318,13 @@ export class RecordJoiner {
       entry: null,
       literalQuote: -1,
     };
-    return this.open;
+  }
+
+  /** `record`, the quiet record's, as the open record. */
+  private adoptQuiet(record: OpenRecord): OpenRecord {
+    this.quietOpen = false;
+    this.open = record;
+    return record;
   }
 
   private finish(record: OpenRecord): JoinedRecord {
