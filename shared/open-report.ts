@@ -56,6 +56,12 @@ export interface Selection extends LineTime {
   message: string | null;
 }
 
+/**
+ * A task-table row as the report keeps it for its kill: pid and name, then the uid and oom_score_adj, which a kill
+ * line before 5.x does not print (absent in a state saved before they were kept; null where the row showed none).
+ */
+export type TableEntry = [pid: number, name: string, uid?: number | null, oomScoreAdj?: number];
+
 /** A counter line's figures; null where the line's number is beyond what a number holds exactly. */
 export interface Counter {
   usageKb: number | null;
@@ -79,7 +85,8 @@ export interface OpenReport {
   counters: Partial<Record<CounterName, Counter>>;
   taskColumns: string[] | null;
   tasks: TaskRow[];
-  tablePids: Array<[number, string]>;
+  /** Each row of the task table, within MAX_TABLE_PIDS: which pids the report listed, and what the kill line may not show. */
+  tablePids: TableEntry[];
   groupCgroup: string | null;
   summaryTask: string | null;
   /** When the line that named the victim's cgroup (`oom-kill:`, `Task in`) was printed. */
@@ -286,13 +293,22 @@ export function killTime(time: LineTime): number | null {
 const OOM_SCORE_ADJ_MIN = -1000;
 const OOM_SCORE_ADJ_MAX = 1000;
 
+/** A task-table row as read: what `tasks` lists, and the uid, which `tasks` does not. */
+export interface TableRow {
+  task: TaskRow;
+  uid: number | null;
+}
+
 /** Reads a task-table row with the report's header, or by shape when the header was not seen. */
-export function taskRowOf(line: TaskRowLine, columns: string[] | null): TaskRow | null {
-  // Columns after `[ pid ]`, the last being `name`; rss is always the 4th and oom_score_adj the last number.
+export function taskRowOf(line: TaskRowLine, columns: string[] | null): TableRow | null {
+  // Columns after `[ pid ]`, the last being `name`; uid is always the 1st, rss the 4th and oom_score_adj the last
+  // number.
   const numeric = columns === null ? line.numbers.length : columns.length - 1;
   if (line.numbers.length < numeric || numeric < 5) return null;
+  const uidIndex = columns === null ? 0 : columns.indexOf('uid');
   const rssIndex = columns === null ? 3 : columns.indexOf('rss');
   const adjIndex = columns === null ? numeric - 1 : columns.indexOf('oom_score_adj');
+  const uid = line.numbers[uidIndex];
   const rss = line.numbers[rssIndex];
   const adj = line.numbers[adjIndex];
   // A row cut short (an author's `...`, a pager) read by shape: its last number is another column.
@@ -300,7 +316,10 @@ export function taskRowOf(line: TaskRowLine, columns: string[] | null): TaskRow 
     return null;
   // Numbers beyond the header's count belong to a name that starts with digits: take the name as printed.
   const name = line.body.slice(line.starts[numeric]);
-  return { pid: line.pid, name, rssKb: rss * PAGE_KB, oomScoreAdj: adj };
+  return {
+    task: { pid: line.pid, name, rssKb: rss * PAGE_KB, oomScoreAdj: adj },
+    uid: uid === undefined || uid < 0 ? null : uid,
+  };
 }
 
 /** Records the source ref of a line of the report, within MAX_REFS: the head and the latest lines. */
@@ -309,12 +328,18 @@ export function addRef(report: OpenReport, ref: string | number): void {
   report.refs.push(ref);
 }
 
-export function addTask(report: OpenReport, row: TaskRow): void {
+export function addTask(report: OpenReport, { task, uid }: TableRow): void {
   report.tableRows++;
-  if (report.tablePids.length < MAX_TABLE_PIDS) report.tablePids.push([row.pid, row.name]);
-  report.tasks.push(row);
+  if (report.tablePids.length < MAX_TABLE_PIDS)
+    report.tablePids.push([task.pid, task.name, uid, task.oomScoreAdj]);
+  report.tasks.push(task);
   report.tasks.sort((a, b) => b.rssKb - a.rssKb);
   if (report.tasks.length > MAX_TASKS) report.tasks.length = MAX_TASKS;
+}
+
+/** The task-table entry of the pid, when the report's table listed it. */
+export function tableEntryOf(report: OpenReport, pid: number | null): TableEntry | undefined {
+  return pid === null ? undefined : report.tablePids.find(([listed]) => listed === pid);
 }
 
 /**

@@ -130,7 +130,7 @@ class Assembly {
         oomMemcg: oom,
         constraint: report.constraint,
         time: report.time,
-        pids: report.tablePids,
+        pids: report.tablePids.map(([pid, name]) => [pid, name]),
       });
       this.state.recentTables.splice(0, Math.max(0, this.state.recentTables.length - RECENT_TABLES_KEPT));
     }

@@ -21,6 +21,7 @@ import {
   ATTRIBUTION_WINDOW_SECONDS,
   killTime,
   MAX_EVENT_LINES,
+  tableEntryOf,
   wholePathsOf,
   withinSeconds,
 } from './open-report.ts';
@@ -289,6 +290,8 @@ export function buildEvent(
   const node = context.node ?? kill.host ?? report.cgroupLineTime.host;
   const f = kill.fields;
   const row = report.tasks.find((t) => t.pid === kill.pid);
+  // A kill line before 5.x shows neither the uid nor oom_score_adj: the victim's task-table row does.
+  const [, , rowUid, rowAdj] = tableEntryOf(report, kill.pid) ?? [];
   const kernelTime = kill.kernelTime;
   const bootTimeMs = context.bootTimeMs ?? null;
   const observedAt =
@@ -321,13 +324,17 @@ export function buildEvent(
     victim: {
       pid: kill.pid,
       name: kill.name,
-      uid: f.UID ?? (kill.pid !== null && report.summaryPid === kill.pid ? report.summaryUid : null),
+      uid:
+        f.UID ??
+        (kill.pid !== null && report.summaryPid === kill.pid ? report.summaryUid : null) ??
+        rowUid ??
+        null,
       totalVmKb: f['total-vm'] ?? null,
       anonRssKb: f['anon-rss'] ?? null,
       fileRssKb: f['file-rss'] ?? null,
       shmemRssKb: f['shmem-rss'] ?? null,
       pgtablesKb: f.pgtables ?? null,
-      oomScoreAdj: f.oom_score_adj ?? row?.oomScoreAdj ?? null,
+      oomScoreAdj: f.oom_score_adj ?? rowAdj ?? row?.oomScoreAdj ?? null,
     },
     trigger: triggerOf(report),
     cgroup: { oom: place.oom, task: place.task },

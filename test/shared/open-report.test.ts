@@ -20,6 +20,50 @@ describe('task table', () => {
   });
 });
 
+describe("the victim's uid and oom_score_adj from its task row, when the kill line shows neither (before 5.x)", () => {
+  // cloud-on-k8s#1821 (corpus 192), `dmesg -T`: the kill line of 4.x has no `UID:` and no `oom_score_adj:`.
+  const table = [
+    '[Mon Sep 30 14:28:06 2019] [ pid ]   uid  tgid total_vm      rss pgtables_bytes swapents oom_score_adj name',
+    '[Mon Sep 30 14:28:06 2019] [1108749]     0 1108749      256        1    32768        0          -998 pause',
+    '[Mon Sep 30 14:28:06 2019] [1111060]  1000 1111060     2923      662    73728        0          -998 elasticsearch',
+    '[Mon Sep 30 14:28:06 2019] [1111167]  1000 1111167  1011233    10562   393216        0          -998 java',
+    '[Mon Sep 30 14:28:06 2019] [1111184]  1000 1111184  1439324  1305755 10616832        0          -998 java',
+  ];
+  const selection = '[Mon Sep 30 14:28:06 2019] Memory cgroup out of memory: Kill process 1111184 (java) score 0 or sacrifice child';
+  const kill =
+    '[Mon Sep 30 14:28:06 2019] Killed process 1111184 (java) total-vm:5757296kB, anon-rss:5211280kB, file-rss:11740kB, shmem-rss:0kB';
+
+  it('takes them from the row of the pid that died', () => {
+    const [event] = parseKernelLog([...table, selection, kill].join('\n')).events;
+    expect(event?.victim).toMatchObject({ pid: 1111184, uid: 1000, oomScoreAdj: -998 });
+  });
+
+  it('reads the uid by shape when the header was not seen, and from a row beyond the ten kept in `tasks`', () => {
+    const filler = Array.from(
+      { length: 12 },
+      (_, i) => `[Mon Sep 30 14:28:06 2019] [${2000 + i}]     0 ${2000 + i}  2000000  1400000    32768        0             0 big`,
+    );
+    // A report opened by the lines before the table (here its `Memory cgroup stats`), the header lost.
+    const stats =
+      '[Mon Sep 30 14:28:06 2019] Memory cgroup stats for /kubepods/pod95387fa4-da9c-11e7-9d36-5254b24cbf5e: cache:0KB rss:5211280KB';
+    const [event] = parseKernelLog([stats, ...table.slice(1), ...filler, selection, kill].join('\n')).events;
+    expect(event?.tasks.some((t) => t.pid === 1111184)).toBe(false);
+    expect(event?.victim).toMatchObject({ pid: 1111184, uid: 1000, oomScoreAdj: -998 });
+  });
+
+  it('takes no uid from the row of the chosen parent when its child died (3.10 `or sacrifice child`)', () => {
+    const child = kill.replace('Killed process 1111184', 'Killed process 1111190');
+    const [event] = parseKernelLog([...table, selection, child].join('\n')).events;
+    expect(event?.victim).toMatchObject({ pid: 1111190, uid: null, oomScoreAdj: null });
+  });
+
+  it("keeps the kill line's own UID over the row's (5.x)", () => {
+    const modern = `${kill}, UID:0 pgtables:10368kB oom_score_adj:-998`;
+    const [event] = parseKernelLog([...table, selection, modern].join('\n')).events;
+    expect(event?.victim).toMatchObject({ pid: 1111184, uid: 0, oomScoreAdj: -998 });
+  });
+});
+
 describe('a task-table row cut short, read by its shape (fifth red team K/01, Ubuntu 6.8 journalctl)', () => {
   it('gives no row when the number read as oom_score_adj cannot be one: another column was the last left', () => {
     const [event] = parseKernelLog(

@@ -233,7 +233,7 @@ describe('alertEmail: a kill the kernel told only in part (parsed from the corpu
         'has a child to sacrifice, the kernel kills the child instead: the process killed may have been a child ' +
         'of java (pid 27281).\n\n',
     );
-    expect(email).toContain('  Process:       java (pid 27281) or a child of it\n');
+    expect(email).toContain('  Process:       java (pid 27281, uid 0) or a child of it\n');
     expect(email).toContain(
       '  Memory cgroup out of memory: Kill process 27281 (java) score 1027 or sacrifice child',
     );

@@ -143,7 +143,7 @@ describe('the words for a victim the kernel told only in part', () => {
   it('a kill known only by the selection: the chosen process, or a child of it', () => {
     const event = selectionOnlyKill();
     expect(victimName(event)).toBe('java or a child of it');
-    expect(victimWithIds(event, true)).toBe('java (pid 27281) or a child of it');
+    expect(victimWithIds(event, true)).toBe('java (pid 27281, uid 0) or a child of it');
     expect(hostProcessLabel(event)).toBe('host process java or a child of it');
     expect(victimCaveat(event)).toBe(
       'The kernel chose java (pid 27281) but its "Killed process" line was not seen. When the chosen process ' +
