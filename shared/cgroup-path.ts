@@ -251,17 +251,21 @@ export function containerFromCgroupName(name: string): ContainerRef | null {
 
 /**
  * The cgroup path `path` whole, when a cut (a pager's, a terminal's width, unmarked) left it inside a segment of a
- * whole path another line shows (`limit of /docker/35f18c…a137` and `Memory cgroup stats for /docker/35f18c…bea6e0:`):
- * the kernel's limit holds the victim, so a path that stops inside another's segment is that path cut, and the
- * segment is taken whole. A path that ends where another's segment does is its own.
+ * whole path another line shows (`limit of /docker/35f18c…a137` and `Memory cgroup stats for /docker/35f18c…bea6e0:`),
+ * else null when the cut is plain but the whole is not. The kernel's limit holds the victim, and the stats lines
+ * name the limit and cgroups under it: so the limit is each such path or one of its ancestors. A cut inside such a
+ * path's last segment is that path cut; a cut inside an earlier segment may have stopped short of any level below
+ * it (`limit of /kubepods/bu`: the QoS level, the pod or the container). A path that ends where another's segment
+ * does, or that no other path goes on from, is its own.
  */
-export function completedCutPath(path: string, others: ReadonlyArray<string | null>): string {
+export function completedCutPath(path: string, others: ReadonlyArray<string | null>): string | null {
   if (path.endsWith('/')) return path;
+  let cut = false;
   for (const other of others) {
     if (other === null || other.length <= path.length || !other.startsWith(path)) continue;
     if (other.charAt(path.length) === '/') continue;
-    const end = other.indexOf('/', path.length);
-    return end < 0 ? other : other.slice(0, end);
+    if (other.indexOf('/', path.length) < 0) return other;
+    cut = true;
   }
-  return path;
+  return cut ? null : path;
 }

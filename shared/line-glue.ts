@@ -7,7 +7,7 @@
 import type { LogEntry } from './log-record.ts';
 import { readLogRecord } from './log-record.ts';
 import { withoutLiteralRecordEnd } from './paste-wrapping.ts';
-import { continuesCutPath } from './wrapped-path.ts';
+import { continuesCutLimit, continuesCutPath } from './wrapped-path.ts';
 
 export interface OpenRecord {
   /** Its first line, kept until the record is read. */
@@ -111,6 +111,8 @@ const SUMMARY = 'oom-kill:';
 export const KEY =
   /^(?:(?:total-vm|vsz|anon-rss|file-rss|shmem-rss|UID|pgtables|oom_score_adj):|(?:gfp_mask|nodemask|cpuset|mems_allowed|oom_memcg|task_memcg|task|pid|uid|order|oom_score_adj|oom_adj|oomkilladj)=|global_oom(?=,task_memcg=|,?\s*$))/;
 const HEADER = 'invoked oom-killer:';
+/** What a `Task in` line prints before its limit's path. */
+const LIMIT_OF = ' killed as a result of limit of ';
 const GLOBAL_OOM = 'global_oom';
 /**
  * The header's keys: its first, `gfp_mask=`, after `invoked oom-killer: `, and each after it after `, ` (`nodemask=`
@@ -357,9 +359,15 @@ export function cutLineRestGlue(open: OpenRecord, raw: string, width: number): s
   return continues ? glue : null;
 }
 
-/** How the rest of a path an author wrapped after a `/` joins the open kernel line (wrapped-path.ts): with nothing. */
+/**
+ * How the rest of a path an author wrapped after a `/` joins the open kernel line (wrapped-path.ts), or the rest of a
+ * `Task in` line's limit a wrap cut inside a segment: with nothing.
+ */
 export function pathRestGlue(open: OpenRecord, raw: string, text: string): string | null {
-  if (!(open.entry?.text ?? open.holder).trimEnd().endsWith('/')) return null;
+  if (!(open.entry?.text ?? open.holder).trimEnd().endsWith('/')) {
+    const head = kernelLineOf(open, LIMIT_OF);
+    return head !== null && continuesCutLimit(head.text, text) ? '' : null;
+  }
   const head = kernelLineOf(open, '/');
   return head !== null && continuesCutPath(head.text, open.raw, text, raw) ? '' : null;
 }

@@ -149,7 +149,7 @@ export function limitPathOf(report: OpenReport): string | null {
 }
 
 /** The limit's path `path`, completed from the report's other paths (completedCutPath). */
-function completedLimitPath(path: string, report: OpenReport): string {
+function completedLimitPath(path: string, report: OpenReport): string | null {
   return completedCutPath(path, wholePathsOf(report));
 }
 

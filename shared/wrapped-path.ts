@@ -67,3 +67,30 @@ function cutPathOf(text: string): 'summary' | 'task' | 'limit' | null {
   if (before.endsWith('Task in ') || before.endsWith('Tasks in ')) return 'task';
   return before.endsWith(LIMIT_OF) && before.includes('Task in /') ? 'limit' : null;
 }
+
+/** A segment's rest and the path's rest after it, and nothing else: what a wrap inside the limit's path left. */
+const SEGMENT_REST = /^[^\s,/.\u2026][^\s,]*$/;
+
+/** Whether `path` is `cgroup` or one of its ancestors. */
+function holdsCgroup(path: string, cgroup: string): boolean {
+  return cgroup === path || (cgroup.startsWith(path) && cgroup.charAt(path.length) === '/');
+}
+
+/**
+ * Whether `rest` goes on with the limit's path that the `Task in` line `head` ends in, cut inside a segment (a
+ * terminal or a page wrapped the line at its width: `…limit of /kubepods/bu` then `rstable/pod…/0e4a…`): the rest is
+ * one path's rest and nothing more, and with it the limit is the victim's cgroup or an ancestor of it, as the
+ * kernel's limit always is, while without it the limit would stop inside a segment of the victim's path.
+ */
+export function continuesCutLimit(head: string, rest: string): boolean {
+  const text = head.trimEnd();
+  const limitOf = text.lastIndexOf(LIMIT_OF);
+  const taskIn = text.lastIndexOf('Task in /', limitOf);
+  if (limitOf < 0 || taskIn < 0) return false;
+  const victim = text.slice(taskIn + 'Task in '.length, limitOf);
+  const limit = text.slice(limitOf + LIMIT_OF.length);
+  const restPath = rest.trim();
+  if (!limit.startsWith('/') || limit.includes(' ') || victim.includes(' ') || !SEGMENT_REST.test(restPath))
+    return false;
+  return !holdsCgroup(limit, victim) && victim.startsWith(limit) && holdsCgroup(limit + restPath, victim);
+}

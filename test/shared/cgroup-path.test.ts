@@ -230,7 +230,19 @@ describe('completedCutPath', () => {
   it('takes whole the segment a cut left a path inside, from a path another line shows (corpus 245)', () => {
     const task = `/docker/${ID}`;
     expect(completedCutPath(`/docker/${ID.slice(0, 40)}`, [null, task])).toBe(task);
-    expect(completedCutPath('/kubepods/burstable/pod3962', [`/kubepods/burstable/pod${UID}/${ID}`])).toBe(
+    expect(completedCutPath(`/kubepods/burstable/pod${UID}/${ID.slice(0, 9)}`, [null, `/kubepods/burstable/pod${UID}/${ID}`])).toBe(
+      `/kubepods/burstable/pod${UID}/${ID}`,
+    );
+  });
+
+  it('gives no path when the cut fell inside a segment that more of the other path follows (thirtieth red team B/10)', () => {
+    // The limit holds the victim, so it is the victim's path or an ancestor: cut inside `burstable`, it may be the
+    // QoS level, the pod or the container.
+    const task = `/kubepods/burstable/pod${UID}/${ID}`;
+    expect(completedCutPath('/kubepods/bu', [null, task])).toBeNull();
+    expect(completedCutPath('/kubepods/burstable/pod3962', [task])).toBeNull();
+    // A path that shows the segment whole and ends there settles it.
+    expect(completedCutPath('/kubepods/burstable/pod3962', [`/kubepods/burstable/pod${UID}`, task])).toBe(
       `/kubepods/burstable/pod${UID}`,
     );
   });
