@@ -373,6 +373,36 @@ export function pathRestGlue(open: OpenRecord, raw: string, text: string): strin
 }
 
 /**
+ * Kernel lines of which the kernel prints every word, but for numbers, a comm and paths: the `Task in` line, a
+ * memcg counter, the choice of a victim before 4.19. A wrap at a space anywhere in one (a mail client's, at 72 to 78
+ * columns, whatever else the paste holds) leaves a head that is not such a line whole and a rest that makes it
+ * whole.
+ */
+const WHOLE_LINES: ReadonlyArray<{ marker: string; whole: RegExp }> = [
+  { marker: 'Task in /', whole: /(?:^|\s)Task in \/\S* killed as a result of limit of \/\S*\s*$/ },
+  {
+    marker: ': usage ',
+    whole: /^(?:memory|memory\+swap|kmem|kmem\.tcp|swap): usage \d+kB, limit \d+kB, failcnt \d+\s*$/,
+  },
+  { marker: 'Kill process ', whole: /(?:^|: )Kill process \d+ \(.{1,64}\) score \d+ or sacrifice child\s*$/ },
+];
+
+/**
+ * How the next line's text joins the open kernel line when with it the line is one of WHOLE_LINES whole; else null.
+ * With nothing first: a terminal's wrap keeps every character (`Kill process 8308 (` + `java) score …`), and a mail
+ * client's, which drops the space it wrapped at, makes no whole line so (`as a result` + `of limit`).
+ */
+export function wholeLineGlue(open: OpenRecord, text: string): string | null {
+  for (const { marker, whole } of WHOLE_LINES) {
+    const head = kernelLineOf(open, marker);
+    if (head === null || whole.test(head.text)) continue;
+    const rest = continuationText(text);
+    return ['', ' '].find((glue) => whole.test(`${head.text}${glue}${rest}`)) ?? null;
+  }
+  return null;
+}
+
+/**
  * A terminal wraps between any two characters, a space among them: when the rest of a line starts with one
  * beyond the margin the first line has (`order=0,` + ` oom_score_adj=0`), that space is text.
  */

@@ -40,6 +40,7 @@ import {
   pathRestGlue,
   PID_REST,
   pidRestGlue,
+  wholeLineGlue,
   quoteDepth,
   readEntry,
   sizeRestGlue,
@@ -225,6 +226,7 @@ export class RecordJoiner {
     if (glue === null && text.startsWith('(')) glue = commRestGlue(open);
     if (glue === null && PID_REST.test(text)) glue = pidRestGlue(open);
     if (glue === null && PATH_REST.test(text.trimEnd())) glue = pathRestGlue(open, raw, text);
+    if (glue === null) glue = wholeLineGlue(open, text);
     if (glue === null && !ELISION.test(text)) glue = cutLineRestGlue(open, raw, width);
     // A mail client's reflow glued the next syslog record onto this rest: it says so whatever the rest of the paste.
     const reflowed = glue === null && open.enveloped && holdsGluedSyslogRecord(text);

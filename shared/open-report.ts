@@ -4,6 +4,7 @@
  * (report-event.ts) reads it.
  */
 import type { CounterName } from './kernel-lines/counter.ts';
+import { constraintOfMessage } from './kernel-lines/kill.ts';
 import type { TaskRowLine } from './kernel-lines/task-row.ts';
 import type { LogEntry } from './log-record.ts';
 import type { CoVictim, TaskRow } from './oom-event.ts';
@@ -239,12 +240,18 @@ export function lineTimeOf(entry: LogEntry): LineTime {
 
 /**
  * Whether a `Task in` line after the report's kill belongs to it (`journalctl -k` may print it late): the
- * report has no cgroup line yet, and its stats line names the same limit cgroup, or it has a header but no
- * stats line. A headerless kill (a storm) has neither, and the line starts the next report.
+ * report has no cgroup line yet, its messages name no other constraint than the memcg, and its stats line names
+ * the same limit cgroup, or it has a header but no stats line. A headerless kill (a storm) has neither, and the
+ * line starts the next report.
  */
 export function takesLateTaskIn(report: OpenReport, oom: string | null): boolean {
   if (report.kill === null || report.taskMemcg !== null || report.summaryPid !== null) return false;
   if (report.oomMemcg !== null) return false;
+  // Only a memcg OOM prints `Task in`: after a kill its message calls global (`Out of memory: Kill process`), the
+  // line is the next OOM's.
+  const said =
+    constraintOfMessage(report.kill.message) ?? constraintOfMessage(report.selection?.message ?? null);
+  if (said !== null && said !== 'memcg') return false;
   return report.statsPath !== null ? report.statsPath === oom : report.trigger !== null;
 }
 

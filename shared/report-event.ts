@@ -12,7 +12,7 @@ import {
 } from './cgroup-path.ts';
 import { stableEventId } from './event-id.ts';
 import type { CounterName } from './kernel-lines/counter.ts';
-import { KILL_MESSAGES } from './kernel-lines/kill.ts';
+import { constraintOfMessage } from './kernel-lines/kill.ts';
 import { isoFromMs } from './log-record.ts';
 import type { Constraint, LimitScope, MemoryFigures, OomEvent, Trigger } from './oom-event.ts';
 import { SCHEMA_VERSION } from './oom-event.ts';
@@ -52,16 +52,6 @@ const CONSTRAINTS: Record<string, Constraint> = {
   CONSTRAINT_CPUSET: 'cpuset',
   CONSTRAINT_MEMORY_POLICY: 'mempolicy',
 };
-
-/**
- * The constraint the `<message>: ` before `Killed process` or `Kill process` names (KILL_MESSAGES). Read at its
- * end: a paste may put text before it (`kernel: `, a Kubernetes event's `1 OOMKilling: `).
- */
-function constraintOfMessage(message: string | null): Constraint | null {
-  if (message === null) return null;
-  for (const [kernel, constraint] of KILL_MESSAGES) if (message.endsWith(kernel)) return constraint;
-  return null;
-}
 
 /**
  * The kill line's `Out of Memory: Killed process N (comm).`: 2.4 to 2.6.1x printed it as fixed text until the

@@ -168,6 +168,16 @@ export const KILL_MESSAGES: ReadonlyArray<readonly [string, Constraint | null]> 
 ];
 
 /**
+ * The constraint the `<message>: ` before `Killed process` or `Kill process` names (KILL_MESSAGES). Read at its
+ * end: a paste may put text before it (`kernel: `, a Kubernetes event's `1 OOMKilling: `).
+ */
+export function constraintOfMessage(message: string | null): Constraint | null {
+  if (message === null) return null;
+  for (const [kernel, constraint] of KILL_MESSAGES) if (message.endsWith(kernel)) return constraint;
+  return null;
+}
+
+/**
  * Whether the text before `Killed process` is the kernel's: nothing, or one of its messages (after whatever a
  * paste put before it). A cut line is read only then: with the pid, that is what makes prose that mentions a
  * killed process not a kill.

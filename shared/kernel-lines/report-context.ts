@@ -1,6 +1,6 @@
 /**
  * Report lines that carry no facts we use but are part of an OOM report, every kernel: call-trace frames
- * of every unwinder (they name oom functions), `Tasks state (memory values in pages):` and
+ * of every unwinder (they name oom functions), register lines that name one, `Tasks state (memory values in pages):` and
  * `Out of memory and no killable processes…`. No marker finds them: the table tries them after every
  * recognizer.
  */
@@ -29,6 +29,16 @@ const ARM_FRAME_HALF =
   /^(?:\[<[0-9a-f]+>\] \([A-Za-z0-9_.$]+(?:\+0x[0-9a-f]+\/0x[0-9a-f]+)?(?: \[[^\]]*\])?\)(?: from(?: \[<[0-9a-f]+>\])?)?|from \[<[0-9a-f]+>\] \([A-Za-z0-9_.$]+\+0x[0-9a-f]+\/0x[0-9a-f]+(?: \[[^\]]*\])?\))$/;
 
 /**
+ * A register line that names where a CPU stopped, inside the OOM killer when a lockup, a stall or a warning hit
+ * it: x86-64's `RIP: 0010:sym+0x…/0x…`, arm64's `pc : ` and `lr : `, powerpc's `NIP [addr] `, `LR [addr] `,
+ * `--- Exception: 901 at ` and `    LR = `, MIPS's `epc   : addr ` and `ra    : addr `, ARM32's `PC is at ` and
+ * `LR is at `, each then the symbol as `%pS` prints it. Report context only where it names an OOM function
+ * (isReportContext), as ARM_FRAME_HALF.
+ */
+const REGISTER_LINE =
+  /^(?:RIP: [0-9a-f]{4}:|(?:pc|lr) : |(?:NIP|LR) \[[0-9a-f]+\] |--- Exception: [0-9a-f]+ at |LR = |(?:epc|ra) +: [0-9a-f]+ |(?:PC|LR) is at )[A-Za-z0-9_.$]+\+0x[0-9a-f]+\/0x[0-9a-f]+(?: \[[^\]]*\])?$/;
+
+/**
  * All that a call-trace frame (CALL_TRACE_FRAME) surely holds; the other report context lines hold `memory` or
  * `oom`.
  */
@@ -48,7 +58,7 @@ export function isDecodedFrame(text: string): boolean {
 export function isReportContext(text: string): boolean {
   return (
     CALL_TRACE_FRAME.test(text) ||
-    (text.includes('oom') && ARM_FRAME_HALF.test(text)) ||
+    (text.includes('oom') && (ARM_FRAME_HALF.test(text) || REGISTER_LINE.test(text))) ||
     text === 'Tasks state (memory values in pages):' ||
     text.startsWith('Out of memory and no killable processes')
   );

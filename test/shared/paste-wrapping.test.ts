@@ -350,3 +350,38 @@ describe('a program literal’s record end (red team 25 X/01, an OCaml test stri
     for (const text of kept) expect(withoutLiteralRecordEnd(text, text)).toBe(text);
   });
 });
+
+describe('a mail’s wrap at a space inside a line the kernel prints whole, after prose (thirtieth red team A/05)', () => {
+  // linux-mm 2011 (corpus 252): prose, then syslog wrapped near 72 columns, more lines without an envelope than with.
+  const prose = ['Here is the OOM log:', '', 'real\t0m53.565s', 'user\t0m0.061s', 'sys\t0m4.814s', ''];
+  const taskIn = ['May 26 18:43:00  kernel: [  963.489248] Task in /A killed as a result', 'of limit of /A'];
+  const counter = [
+    'May 26 18:43:00  kernel: [  963.489251] memory: usage 4194304kB, limit',
+    '4194304kB, failcnt 26',
+  ];
+
+  it('joins the rest of a `Task in` line and of a counter', () => {
+    const [event] = parseKernelLog([...prose, ...taskIn, ...counter].join('\n')).events;
+    expect(event).toMatchObject({
+      constraint: 'memcg',
+      cgroup: { oom: '/A', task: '/A' },
+      memory: { usageKb: 4194304, limitKb: 4194304, failcnt: 26 },
+    });
+  });
+
+  it('joins the rest of a choice of victim wrapped before its comm (before 4.19)', () => {
+    const choice = [
+      '[  963.489248] Memory cgroup out of memory: Kill process 10197',
+      '(cc1plus) score 208 or sacrifice child',
+    ];
+    const [event] = parseKernelLog([...prose, ...choice].join('\n')).events;
+    expect(event).toMatchObject({ constraint: 'memcg', victim: { pid: 10197, name: 'cc1plus' } });
+  });
+
+  it('joins no line with which the kernel’s line is still not whole, nor one after a whole line', () => {
+    expect(parseKernelLog([...prose, taskIn[0], 'of limit of /A, as I said'].join('\n')).events).toEqual([]);
+    const whole = 'May 26 18:43:00  kernel: [  963.489248] Task in /A killed as a result of limit of /A';
+    const [after] = parseKernelLog([...prose, whole, 'of limit of /B'].join('\n')).events;
+    expect(after?.cgroup.oom).toBe('/A');
+  });
+});

@@ -1070,3 +1070,40 @@ describe('a report pasted from its CPU line, its next report line a kill line (t
     expect(before).toEqual(copy);
   });
 });
+
+describe('a `Task in` line after a kill that its message says is no memcg OOM (thirtieth red team A/17, linux-mm 3.2)', () => {
+  // A global OOM prints no `Task in` line: this one is the next, memcg, OOM's, its header lost in the paste.
+  const lines = [
+    'Nov 30 02:53:56 server01 kernel: [  818.233159] Pid: 9247, comm: apache2 Not tainted 3.2.34-grsec #1',
+    'Nov 30 02:53:56 server01 kernel: [  818.233289] Call Trace:',
+    'Nov 30 02:53:56 server01 kernel: [  818.233470]  [<ffffffff810cc90e>] dump_header+0x7e/0x1e0',
+    'Nov 30 02:53:56 server01 kernel: [  818.233721]  [<ffffffff810ccdd5>] oom_kill_process+0x85/0x2a0',
+    '[...]',
+    'Nov 30 02:53:56 server01 kernel: [  818.356297] Out of memory: Kill process 2188 (mysqld) score 60 or sacrifice child',
+    'Nov 30 02:53:56 server01 kernel: [  818.356493] Killed process 2188 (mysqld) total-vm:3330016kB, anon-rss:864176kB, file-rss:8072kB',
+    'Then you also have memcg oom killer:',
+    'Nov 30 02:53:56 server01 kernel: [  818.375717] Task in /1037/uid killed as a result of limit of /1037',
+    'Nov 30 02:53:56 server01 kernel: [  818.375886] memory: usage 102400kB, limit 102400kB, failcnt 736',
+  ];
+
+  it('starts the next report: the global kill keeps no cgroup', () => {
+    const { events } = parseKernelLog(lines.join('\n'));
+    expect(
+      events.map((e) => [e.victim.pid, e.constraint, e.limitScope, e.cgroup.oom, e.cgroup.task]),
+    ).toEqual([
+      [2188, 'system', 'node', null, null],
+      [null, 'memcg', 'other', '/1037', '/1037/uid'],
+    ]);
+    expect(events[1]?.memory).toMatchObject({ usageKb: 102400, limitKb: 102400, failcnt: 736 });
+  });
+
+  it('still joins a kill whose message names no constraint, or the memcg', () => {
+    for (const message of ['Memory cgroup out of memory: Kill process', 'Kill process']) {
+      const kill = lines.map((line) => line.replace('Out of memory: Kill process', message));
+      const { events } = parseKernelLog(kill.join('\n'));
+      expect(events.map((e) => [e.victim.pid, e.constraint, e.cgroup.oom])).toEqual([
+        [2188, 'memcg', '/1037'],
+      ]);
+    }
+  });
+});

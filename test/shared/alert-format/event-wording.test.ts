@@ -117,6 +117,9 @@ describe('isVictimUnknown, on the real reports of the corpus', () => {
       '155-nomad4495-syslog-task-in-nomad-alloc-oneliner.log',
       '167-alibaba-alinux-4.19-doc-task-in-limit-of-host-vendor-global-masked-gfp.log',
       '201-mesos-kibana-bracketed-iso-stamp-docker-task-in-counters-no-kill.log',
+      '251-gh-paasta-fenced-task-in-wrapped-inside-limit-path-no-envelope.log',
+      '252-linux-mm-2.6.39-qp-mail-wrapped-at-spaces-after-prose-task-in-and-counters-no-kill.log',
+      '253-linux-mm-3.2-global-kill-then-next-memcg-task-in-and-counters.log',
       '28-k8s-pause-pod-limit-task-in-no-kill-line.log',
       '40-kata-crio-conmon-pod-limit-task-in.log',
     ]);

@@ -137,3 +137,43 @@ describe('context: frames that decode_stacktrace.sh symbolized (eleventh red tea
     expect(parseKernelLine(line, false, { prefilter: false })).toEqual({ kind: 'not-oom' });
   });
 });
+
+describe('context: register lines that name an OOM function (thirtieth red team A/12, linux-mm, POWER7 3.9)', () => {
+  // A soft lockup inside oom_kill_process: show_regs and show_stack name it. Before, each line was format drift.
+  it.each([
+    ['powerpc NIP (real)', 'NIP [c000000000194834] .oom_kill_process+0x224/0x530'],
+    ['powerpc LR (real)', 'LR [c000000000194828] .oom_kill_process+0x218/0x530'],
+    ['powerpc exception frame (real)', '--- Exception: 901 at .oom_kill_process+0x224/0x530'],
+    ['powerpc exception frame’s LR (real, indented)', '    LR = .oom_kill_process+0x218/0x530'],
+    // The same places as other architectures print them (show_regs' formats: `RIP: %04x:%pS`, `pc : %pS`,
+    // `epc   : %0*lx %pS`, `PC is at %pS`).
+    ['x86-64 RIP', 'RIP: 0010:oom_kill_process+0x85/0x2a0'],
+    ['arm64 pc', 'pc : oom_kill_process+0x224/0x530'],
+    ['arm64 lr', 'lr : oom_kill_process.cold+0x8/0x8a'],
+    ['MIPS epc', 'epc   : 80358a5c oom_kill_process+0x70/0x178'],
+    ['ARM32 PC', 'PC is at oom_kill_process+0x70/0x178'],
+  ])('is report context: %s', (_what, line) => {
+    expect(parseKernelLine(line)).toEqual({ kind: 'line', line: { kind: 'context' } });
+    expect(parseKernelLine(line, false, { prefilter: false })).toEqual({
+      kind: 'line',
+      line: { kind: 'context' },
+    });
+  });
+
+  it('is what it was where it names no OOM function, or is not a register line', () => {
+    for (const line of [
+      'RIP: 0010:__alloc_pages_slowpath+0x85/0x2a0',
+      'NIP [c000000000194834] .schedule+0x224/0x530',
+    ]) {
+      expect(parseKernelLine(line)).toEqual({ kind: 'not-oom' });
+      expect(parseKernelLine(line, false, { prefilter: false })).toEqual({ kind: 'not-oom' });
+    }
+    for (const line of [
+      'RIP: 0010:oom_kill_process',
+      'the pc : oom_kill_process+0x85/0x2a0',
+      'RIP: 0033:0x7f0c oom',
+    ]) {
+      expect(parseKernelLine(line)).toEqual({ kind: 'unrecognised', reason: expect.any(String) });
+    }
+  });
+});
