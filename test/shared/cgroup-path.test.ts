@@ -230,9 +230,12 @@ describe('completedCutPath', () => {
   it('takes whole the segment a cut left a path inside, from a path another line shows (corpus 245)', () => {
     const task = `/docker/${ID}`;
     expect(completedCutPath(`/docker/${ID.slice(0, 40)}`, [null, task])).toBe(task);
-    expect(completedCutPath(`/kubepods/burstable/pod${UID}/${ID.slice(0, 9)}`, [null, `/kubepods/burstable/pod${UID}/${ID}`])).toBe(
-      `/kubepods/burstable/pod${UID}/${ID}`,
-    );
+    expect(
+      completedCutPath(`/kubepods/burstable/pod${UID}/${ID.slice(0, 9)}`, [
+        null,
+        `/kubepods/burstable/pod${UID}/${ID}`,
+      ]),
+    ).toBe(`/kubepods/burstable/pod${UID}/${ID}`);
   });
 
   it('gives no path when the cut fell inside a segment that more of the other path follows (thirtieth red team B/10)', () => {

@@ -29,7 +29,8 @@ describe("the victim's uid and oom_score_adj from its task row, when the kill li
     '[Mon Sep 30 14:28:06 2019] [1111167]  1000 1111167  1011233    10562   393216        0          -998 java',
     '[Mon Sep 30 14:28:06 2019] [1111184]  1000 1111184  1439324  1305755 10616832        0          -998 java',
   ];
-  const selection = '[Mon Sep 30 14:28:06 2019] Memory cgroup out of memory: Kill process 1111184 (java) score 0 or sacrifice child';
+  const selection =
+    '[Mon Sep 30 14:28:06 2019] Memory cgroup out of memory: Kill process 1111184 (java) score 0 or sacrifice child';
   const kill =
     '[Mon Sep 30 14:28:06 2019] Killed process 1111184 (java) total-vm:5757296kB, anon-rss:5211280kB, file-rss:11740kB, shmem-rss:0kB';
 
@@ -41,7 +42,8 @@ describe("the victim's uid and oom_score_adj from its task row, when the kill li
   it('reads the uid by shape when the header was not seen, and from a row beyond the ten kept in `tasks`', () => {
     const filler = Array.from(
       { length: 12 },
-      (_, i) => `[Mon Sep 30 14:28:06 2019] [${2000 + i}]     0 ${2000 + i}  2000000  1400000    32768        0             0 big`,
+      (_, i) =>
+        `[Mon Sep 30 14:28:06 2019] [${2000 + i}]     0 ${2000 + i}  2000000  1400000    32768        0             0 big`,
     );
     // A report opened by the lines before the table (here its `Memory cgroup stats`), the header lost.
     const stats =

@@ -454,12 +454,16 @@ describe('a cgroup path an author elided (twenty-second red team Q/01, Q/07): no
 });
 
 describe('a `Task in` line wrapped inside its limit path (thirtieth red team B/10, Yelp/paasta#2713)', () => {
-  const VICTIM = '/kubepods/burstable/podf91e9681-4741-4ef4-8f5a-182c5683df8b/0e4a814eda03622476ff47871e6c397e5b8747af209b44f3b3e1c5289b0f9772';
+  const VICTIM =
+    '/kubepods/burstable/podf91e9681-4741-4ef4-8f5a-182c5683df8b/0e4a814eda03622476ff47871e6c397e5b8747af209b44f3b3e1c5289b0f9772';
   const CUT = `Task in ${VICTIM} killed as a result of limit of /kubepods/bu`;
-  const REST = 'rstable/podf91e9681-4741-4ef4-8f5a-182c5683df8b/0e4a814eda03622476ff47871e6c397e5b8747af209b44f3b3e1c5289b0f9772 ';
+  const REST =
+    'rstable/podf91e9681-4741-4ef4-8f5a-182c5683df8b/0e4a814eda03622476ff47871e6c397e5b8747af209b44f3b3e1c5289b0f9772 ';
 
   it('joins the rest when with it the limit is the victim’s path or an ancestor of it', () => {
-    const { events } = parseKernelLog(["Here's an OOM event from a box in stagef:", '```', CUT, REST, '```'].join('\n'));
+    const { events } = parseKernelLog(
+      ["Here's an OOM event from a box in stagef:", '```', CUT, REST, '```'].join('\n'),
+    );
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({
       cgroup: { oom: VICTIM, task: VICTIM },
