@@ -97,10 +97,10 @@ export const BLANK = /^[\s>\ufeff]*$/;
  * What a paste puts where it left lines out or around them: `...`, `[...]`, `…`, a mark that says so
  * (`(...snipped...)`, `[ snip ]`, `<cut>`, `-- 40 lines omitted --`), a bare `:` (`: ` quoting), the `--` that
  * `grep -A/-B/-C` prints between its groups of lines, a markdown code fence (```` ``` ````, `~~~` or longer, with its
- * language).
+ * language), or the backtick alone that closes inline code opened lines above (thirty-first red team A/04).
  */
 export const ELISION =
-  /^[\s:[(]*(?:\.\.|\u2026)[.\u2026\s\])]*$|^[\s[(<.\u2026-]*(?:\d+ (?:more )?lines? )?(?:snip(?:ped)?|cut|omitted|trimmed|skipped|elided|truncated)[\s.\u2026\])>-]*$|^\s*:\s*$|^\s*--\s*$|^\s*(?:`{3,}|~{3,})[\w+-]*\s*$/i;
+  /^[\s:[(]*(?:\.\.|\u2026)[.\u2026\s\])]*$|^[\s[(<.\u2026-]*(?:\d+ (?:more )?lines? )?(?:snip(?:ped)?|cut|omitted|trimmed|skipped|elided|truncated)[\s.\u2026\])>-]*$|^\s*:\s*$|^\s*--\s*$|^\s*(?:`{3,}|~{3,})[\w+-]*\s*$|^\s*`{1,2}\s*$/i;
 
 const KILL = 'Killed process ';
 const SUMMARY = 'oom-kill:';

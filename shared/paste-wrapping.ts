@@ -2,9 +2,10 @@
  * What a paste wraps around a log line, off a page or out of code: a markdown list item (`- `, `* `, `+ `,
  * `1. `) or a reviewer's `| ` quote mark, inline code (`` `…` ``), or both (`` `- Jan 14 18:01:55 host kernel:
  * …` ``); or a string literal of a program's test data or a JSON array (`"6,23800,6780904484233,-;oom-kill:…",`).
- * The marks are paste wrapping only before an envelope: a kernel message never starts with a syslog date, a dmesg
- * time or a kmsg record's head, while prose and a comm (`-bash`) may start with a dash, a backtick or a quote. So
- * a line keeps its marks unless an envelope follows them, and the marks with it are longer than a comm: a log
+ * The marks are paste wrapping only before an envelope or a kernel line no comm starts (KERNEL_START): a kernel
+ * message never starts with a syslog date, a dmesg time or a kmsg record's head, while prose and a comm (`-bash`) may
+ * start with a dash, a backtick or a quote. So a line keeps its marks unless one of those follows them, and the marks
+ * with an envelope are longer than a comm: a log
  * without envelopes starts its header with the comm, and a comm of a few characters can spell a mark and a short
  * one (`` `[T1]x ``, a caller id; `` `[1.1] ``, a time).
  */
@@ -25,6 +26,14 @@ const DOT = 0x2e;
 const CLOSE_PAREN = 0x29;
 const PIPE = 0x7c;
 const CR = 0x0d;
+
+/**
+ * The start of a kernel line that no comm and no prose starts with (a summary, a `Task in` or group line, a stats
+ * line, a counter): after marks, without an envelope, they are paste wrapping too (a line quoted in inline code or a
+ * list item of notes, `` - `oom-kill:constraint=…` ``). Sticky: tried where the marks end.
+ */
+const KERNEL_START =
+  /oom-kill: ?(?:constraint=|,?cpuset=|nodemask=)|Tasks? in \/\S* (?:killed as a result of limit of |are going to be killed)|Memory cgroup stats for \/|(?:memory|memory\+swap|kmem|swap): usage \d+kB, limit /y;
 
 /** Whether an envelope follows marks that end at `start`, the two together longer than any comm. */
 function envelopeAfter(line: string, start: number): boolean {
@@ -313,7 +322,9 @@ function withoutMarks(line: string): string {
   }
   const start = openingEnd(line);
   if (start === 0) return line;
-  return envelopeAfter(line, start) ? withoutClosingBackticks(line.slice(start)) : line;
+  KERNEL_START.lastIndex = start;
+  const marks = envelopeAfter(line, start) || KERNEL_START.test(line);
+  return marks ? withoutClosingBackticks(line.slice(start)) : line;
 }
 
 /** What may open a literal that goes on in the next line: its quote, after the margin, a `(`, `[` or `+`, a prefix. */

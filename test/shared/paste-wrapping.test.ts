@@ -37,6 +37,34 @@ describe('withoutPasteWrapping', () => {
     ]);
   });
 
+  it('takes the marks off a kernel line that no comm starts, without an envelope (thirty-first red team B/09, B/08)', () => {
+    // A Chinese incident report quoting kern.log in inline code; an LKML reply quoting with `| `.
+    const summary =
+      'oom-kill:constraint=CONSTRAINT_NONE,...,global_oom,task_memcg=/system.slice/trade-fapi-daily.service,task=python,pid=1806845,uid=1000';
+    const taskIn =
+      'Task in /docker/b20efb83c398d760fbe06639862945731745589e717d9c1fd100e509594aa57b killed as a result of limit of /docker/b20efb83c398d760fbe06639862945731745589e717d9c1fd100e509594aa57b';
+    const counter = 'memory: usage 524288kB, limit 524288kB, failcnt 10168';
+    const stats = 'Memory cgroup stats for /dirty-test: cache:0KB rss:3528KB';
+    const group = 'Tasks in /kubepods.slice/x.scope are going to be killed due to memory.oom.group set';
+    expect(withoutPasteWrapping(`\`${summary}\``)).toBe(summary);
+    expect(withoutPasteWrapping(`| ${summary}`)).toBe(summary);
+    expect(withoutPasteWrapping(`- \`${taskIn}\``)).toBe(taskIn);
+    expect(withoutPasteWrapping(`1. ${counter}`)).toBe(counter);
+    expect(withoutPasteWrapping(`* ${stats}`)).toBe(stats);
+    expect(withoutPasteWrapping(`- ${group}`)).toBe(group);
+  });
+
+  it('keeps the marks before what a comm or prose may start with', () => {
+    for (const line of [
+      '- oom-kill is what happened',
+      '`-bash invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=0`',
+      '- Task in the pod was killed',
+      '* memory: usage is high',
+    ]) {
+      expect(withoutPasteWrapping(line)).toBe(line);
+    }
+  });
+
   it('takes off a code fence a page rendered on the line it opens, spaces after it (twenty-eighth red team B/17)', () => {
     const summary = '[Thu Jul 18 15:03:59 2024] oom-kill:constraint=CONSTRAINT_NONE,nodemask=(null)';
     expect(withoutPasteWrapping(`\`\`\` ${summary}`)).toBe(summary);
