@@ -374,30 +374,41 @@ export function pathRestGlue(open: OpenRecord, raw: string, text: string): strin
 
 /**
  * Kernel lines of which the kernel prints every word, but for numbers, a comm and paths: the `Task in` line, a
- * memcg counter, the choice of a victim before 4.19. A wrap at a space anywhere in one (a mail client's, at 72 to 78
- * columns, whatever else the paste holds) leaves a head that is not such a line whole and a rest that makes it
- * whole.
+ * memcg counter, the choice of a victim before 4.19 (`Kill process` of 2.6.3x to 4.x, `kill process … or a child` of
+ * 2.6.2x). A wrap at a space anywhere in one (a mail client's, at 72 to 78 columns, whatever else the paste holds)
+ * leaves a head that is not such a line whole and a rest that makes it whole. Each from the start of the message: a
+ * rest that holds a line of its own (its marker) makes none.
  */
 const WHOLE_LINES: ReadonlyArray<{ marker: string; whole: RegExp }> = [
-  { marker: 'Task in /', whole: /(?:^|\s)Task in \/\S* killed as a result of limit of \/\S*\s*$/ },
+  // No cgroup path ends in a `/`: a limit that does was cut after one.
+  { marker: 'Task in /', whole: /^Task in \/\S* killed as a result of limit of \/\S*[^\s/]\s*$/ },
   {
     marker: ': usage ',
     whole: /^(?:memory|memory\+swap|kmem|kmem\.tcp|swap): usage \d+kB, limit \d+kB, failcnt \d+\s*$/,
   },
-  { marker: 'Kill process ', whole: /(?:^|: )Kill process \d+ \(.{1,64}\) score \d+ or sacrifice child\s*$/ },
+  {
+    marker: 'ill process ',
+    whole:
+      /^(?:(?:Memory cgroup out of memory|Out of memory|Out of Memory): )?[Kk]ill process \d+ \(.{1,64}\) score \d+ or (?:sacrifice child|a child)\s*$/,
+  },
 ];
 
 /**
  * How the next line's text joins the open kernel line when with it the line is one of WHOLE_LINES whole; else null.
- * With nothing first: a terminal's wrap keeps every character (`Kill process 8308 (` + `java) score …`), and a mail
- * client's, which drops the space it wrapped at, makes no whole line so (`as a result` + `of limit`).
+ * A rest as long as the widest line may be cut itself (`…, failcnt 43` + `4715`; a limit's path): it makes no line
+ * whole, and the other rules join it. A line as long as the widest was cut by a terminal, which keeps every
+ * character: with nothing first (`Kill process 8308 (` + `java) score …`); any other by a mail client at a space it
+ * dropped: with a space first (`(Web` + `Content)`).
  */
-export function wholeLineGlue(open: OpenRecord, text: string): string | null {
+export function wholeLineGlue(open: OpenRecord, raw: string, text: string, width: number): string | null {
+  if (raw.length >= width) return null;
   for (const { marker, whole } of WHOLE_LINES) {
     const head = kernelLineOf(open, marker);
     if (head === null || whole.test(head.text)) continue;
     const rest = continuationText(text);
-    return ['', ' '].find((glue) => whole.test(`${head.text}${glue}${rest}`)) ?? null;
+    if (rest.includes(marker)) return null;
+    const glues = open.rawLength === width ? ['', ' '] : [' ', ''];
+    return glues.find((glue) => whole.test(`${head.text}${glue}${rest}`)) ?? null;
   }
   return null;
 }

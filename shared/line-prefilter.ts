@@ -18,7 +18,7 @@ import type { LogEntry, RecordSkim } from './log-record.ts';
 import { holdsGluedSyslogRecord } from './glued-records.ts';
 import { blankEntry, readLogRecord, skimLogRecord } from './log-record.ts';
 import { continuedLiteralQuote, literalContinuation, withoutLiteralClose } from './paste-wrapping.ts';
-import { PATH_REST } from './wrapped-path.ts';
+import { mayBePathRest } from './wrapped-path.ts';
 import {
   BLANK,
   ELISION,
@@ -225,8 +225,13 @@ export class RecordJoiner {
     if (glue === null && SIZE_REST.test(text)) glue = sizeRestGlue(open);
     if (glue === null && text.startsWith('(')) glue = commRestGlue(open);
     if (glue === null && PID_REST.test(text)) glue = pidRestGlue(open);
-    if (glue === null && PATH_REST.test(text.trimEnd())) glue = pathRestGlue(open, raw, text);
-    if (glue === null) glue = wholeLineGlue(open, text);
+    if (glue === null && mayBePathRest(text.trimEnd())) glue = pathRestGlue(open, raw, text);
+    if (glue === null && !ELISION.test(text)) {
+      glue = wholeLineGlue(open, raw, text, width);
+      // Such a rest counts as a line of its own without an envelope, as before it was joined: what decides how the
+      // paste's other wraps join stays what it was.
+      if (glue !== null) this.records++;
+    }
     if (glue === null && !ELISION.test(text)) glue = cutLineRestGlue(open, raw, width);
     // A mail client's reflow glued the next syslog record onto this rest: it says so whatever the rest of the paste.
     const reflowed = glue === null && open.enveloped && holdsGluedSyslogRecord(text);

@@ -247,11 +247,12 @@ export function lineTimeOf(entry: LogEntry): LineTime {
 export function takesLateTaskIn(report: OpenReport, oom: string | null): boolean {
   if (report.kill === null || report.taskMemcg !== null || report.summaryPid !== null) return false;
   if (report.oomMemcg !== null) return false;
-  // Only a memcg OOM prints `Task in`: after a kill its message calls global (`Out of memory: Kill process`), the
-  // line is the next OOM's.
+  // Only a memcg OOM prints `Task in` with a cgroup for its limit: after a kill its message calls global (`Out of
+  // memory: Kill process`), the line is the next OOM's. (Alibaba Cloud Linux 4.19 prints one for a node's OOM,
+  // `limit of host`.)
   const said =
     constraintOfMessage(report.kill.message) ?? constraintOfMessage(report.selection?.message ?? null);
-  if (said !== null && said !== 'memcg') return false;
+  if (said !== null && said !== 'memcg' && oom?.startsWith('/') === true) return false;
   return report.statsPath !== null ? report.statsPath === oom : report.trigger !== null;
 }
 

@@ -244,6 +244,11 @@ function triggerOf(report: OpenReport): Trigger | null {
   return { ...report.trigger, pid: report.invokerPid };
 }
 
+/** Whether a task-table row's name is the victim's comm, or a start of it (a wrap cut the row). */
+function namesVictim(rowName: string, victim: string | null): boolean {
+  return victim !== null && rowName !== '' && victim.startsWith(rowName);
+}
+
 /**
  * The event of a report: one invocation of the OOM killer, however many processes it killed (memory.oom.group).
  * Its victim is the report's kill; recent tables place a kill whose report lost its header.
@@ -279,9 +284,12 @@ export function buildEvent(
   // A kill line a paste left without its envelope is on the node its report's cgroup line names.
   const node = context.node ?? kill.host ?? report.cgroupLineTime.host;
   const f = kill.fields;
+  // A kill line before 5.x shows neither the uid nor oom_score_adj: the victim's task-table row does, when it
+  // names the victim's comm too, or a start of it that a wrap left (a row a wrap split inside a number reads one
+  // number more, and that one as its name's start: `-998 java`, `0`).
   const row = report.tasks.find((t) => t.pid === kill.pid);
-  // A kill line before 5.x shows neither the uid nor oom_score_adj: the victim's task-table row does.
-  const [, , rowUid, rowAdj] = tableEntryOf(report, kill.pid) ?? [];
+  const [, rowName, rowUid, rowAdj] = tableEntryOf(report, kill.pid) ?? [];
+  const ownRow = rowName !== undefined && namesVictim(rowName, kill.name);
   const kernelTime = kill.kernelTime;
   const bootTimeMs = context.bootTimeMs ?? null;
   const observedAt =
@@ -317,14 +325,14 @@ export function buildEvent(
       uid:
         f.UID ??
         (kill.pid !== null && report.summaryPid === kill.pid ? report.summaryUid : null) ??
-        rowUid ??
+        (ownRow ? rowUid : null) ??
         null,
       totalVmKb: f['total-vm'] ?? null,
       anonRssKb: f['anon-rss'] ?? null,
       fileRssKb: f['file-rss'] ?? null,
       shmemRssKb: f['shmem-rss'] ?? null,
       pgtablesKb: f.pgtables ?? null,
-      oomScoreAdj: f.oom_score_adj ?? rowAdj ?? row?.oomScoreAdj ?? null,
+      oomScoreAdj: f.oom_score_adj ?? (ownRow ? rowAdj : undefined) ?? row?.oomScoreAdj ?? null,
     },
     trigger: triggerOf(report),
     cgroup: { oom: place.oom, task: place.task },

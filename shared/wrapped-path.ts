@@ -68,8 +68,16 @@ function cutPathOf(text: string): 'summary' | 'task' | 'limit' | null {
   return before.endsWith(LIMIT_OF) && before.includes('Task in /') ? 'limit' : null;
 }
 
-/** A segment's rest and the path's rest after it, and nothing else: what a wrap inside the limit's path left. */
-const SEGMENT_REST = /^[^\s,/.\u2026][^\s,]*$/;
+/**
+ * A segment's rest and the path's rest after it, and nothing else: what a wrap inside the limit's path left. It may
+ * start with a dot (`…pod<uid>` + `.slice`), but not with a writer's `..` or `…`.
+ */
+const SEGMENT_REST = /^(?!\.\.)[^\s,/\u2026][^\s,]*$/;
+
+/** Whether the text may be the rest of a path a wrap cut (after a `/`, or inside a segment of a limit's path). */
+export function mayBePathRest(text: string): boolean {
+  return PATH_REST.test(text) || SEGMENT_REST.test(text);
+}
 
 /** Whether `path` is `cgroup` or one of its ancestors. */
 function holdsCgroup(path: string, cgroup: string): boolean {

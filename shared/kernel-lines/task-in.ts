@@ -19,9 +19,11 @@ const LEGACY_TASK_IN = ' killed as a result of limit of ';
 /**
  * The limit's cgroup: the victim's own or one above it. When the text after it is not (a writer's comment after
  * the line, `  # pylint: …`, or a string's close, `\\n",`), the longest of those that it starts with, followed by
- * such text; else the text as printed.
+ * such text; else the text as printed; null when it ends in a `/`.
  */
-function limitPath(text: string, task: string): string {
+function limitPath(text: string, task: string): string | null {
+  // No cgroup path ends in a `/` (the root's has no limit): a wrap cut it right after one (`limit of /docker/`).
+  if (text.endsWith('/')) return null;
   if (text === task || task.startsWith(`${text}/`)) return text;
   for (let end = task.length; end > 0; end = task.lastIndexOf('/', end - 1)) {
     const candidate = task.slice(0, end);

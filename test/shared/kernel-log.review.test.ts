@@ -1,5 +1,5 @@
 /**
- * The reviewers' inputs of the twentieth to twenty-eighth rounds' fixes (test/fixtures/kernel-logs/review/): each
+ * The reviewers' inputs of the twentieth to thirty-first rounds' fixes (test/fixtures/kernel-logs/review/): each
  * lost, invented or misplaced a kill at some point. Read with and without the prefilter, which must agree.
  */
 import { readFileSync } from 'node:fs';
@@ -195,5 +195,53 @@ describe('the review of the pid’s rest: by what follows the comm, not by the e
 
   it('joins no `/proc/N/stat` line to a kill line cut before its pid', () => {
     expect(eventsOf('r29-kill-line-cut-before-its-pid-then-proc-stat.log')).toEqual([]);
+  });
+});
+
+describe('the review of the thirtieth round: lines the kernel prints whole, rows, cut limits', () => {
+  it('glues no whole line onto a cut one: the rest that makes a line whole holds no line of its own', () => {
+    expect(eventsOf('r31-choice-cut-then-a-whole-choice.log').map((e) => e.victim.pid)).toEqual([
+      81107, 123853,
+    ]);
+    expect(eventsOf('r31-task-in-cut-then-a-whole-task-in.log')).toMatchObject([
+      { cgroup: { oom: '/docker/bbb', task: '/docker/bbb' } },
+    ]);
+  });
+
+  it('takes no limit a wrap cut right after a `/` for a whole one', () => {
+    const [event] = eventsOf('r31-task-in-wrapped-at-60-limit-cut-after-a-slash.log');
+    expect(event).toMatchObject({ cgroup: { oom: null }, limitScope: null });
+  });
+
+  it('makes no counter whole with a rest as long as the widest line: it may be cut itself', () => {
+    const [event] = eventsOf('r31-counter-wrapped-at-40-inside-failcnt.log');
+    expect(event?.memory).toBeNull();
+  });
+
+  it('takes no uid from a row a wrap split inside a number (its name is not the victim’s)', () => {
+    const [event] = eventsOf('r31-task-row-wrapped-inside-its-uid.log');
+    expect(event?.victim).toMatchObject({ pid: 1111184, name: 'java', uid: null });
+  });
+
+  it('joins a limit’s rest that starts with a dot (`…d1a8` + `.slice`)', () => {
+    const [event] = eventsOf('r31-task-in-limit-cut-before-dot-slice.log');
+    expect(event).toMatchObject({
+      cgroup: {
+        oom: '/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-podf01c1049_ebf4_4b9d_b04c_345e8da5d1a8.slice',
+      },
+      limitScope: 'pod',
+    });
+  });
+
+  it('still joins a vendor’s `Task in … limit of host` to the global kill before it (Alibaba Cloud Linux 4.19)', () => {
+    expect(eventsOf('r31-global-kill-then-vendor-task-in-limit-of-host.log')).toMatchObject([
+      { victim: { pid: 29748 }, constraint: 'system', cgroup: { task: '/user.slice' } },
+    ]);
+  });
+
+  it('reads a choice a mail wrapped inside its comm: the kill, its name without the space it dropped', () => {
+    expect(eventsOf('r31-choice-mail-wrapped-inside-its-comm.log')).toMatchObject([
+      { victim: { pid: 33731 }, constraint: 'system' },
+    ]);
   });
 });
