@@ -40,10 +40,10 @@ import {
   pathRestGlue,
   PID_REST,
   pidRestGlue,
-  wholeLineGlue,
   quoteDepth,
   readEntry,
   sizeRestGlue,
+  wholeLineGlue,
   withoutRecordEnd,
   wrapGlue,
 } from './line-glue.ts';

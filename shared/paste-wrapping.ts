@@ -5,9 +5,8 @@
  * The marks are paste wrapping only before an envelope or a kernel line no comm starts (KERNEL_START): a kernel
  * message never starts with a syslog date, a dmesg time or a kmsg record's head, while prose and a comm (`-bash`) may
  * start with a dash, a backtick or a quote. So a line keeps its marks unless one of those follows them, and the marks
- * with an envelope are longer than a comm: a log
- * without envelopes starts its header with the comm, and a comm of a few characters can spell a mark and a short
- * one (`` `[T1]x ``, a caller id; `` `[1.1] ``, a time).
+ * with an envelope are longer than a comm: a log without envelopes starts its header with the comm, and a comm of a
+ * few characters can spell a mark and a short one (`` `[T1]x ``, a caller id; `` `[1.1] ``, a time).
  */
 import { envelopeLength } from './envelope-prefixes.ts';
 import { kernelTextCell } from './markdown-table.ts';

@@ -284,10 +284,10 @@ export function buildEvent(
   // A kill line a paste left without its envelope is on the node its report's cgroup line names.
   const node = context.node ?? kill.host ?? report.cgroupLineTime.host;
   const f = kill.fields;
+  const row = report.tasks.find((t) => t.pid === kill.pid);
   // A kill line before 5.x shows neither the uid nor oom_score_adj: the victim's task-table row does, when it
   // names the victim's comm too, or a start of it that a wrap left (a row a wrap split inside a number reads one
   // number more, and that one as its name's start: `-998 java`, `0`).
-  const row = report.tasks.find((t) => t.pid === kill.pid);
   const [, rowName, rowUid, rowAdj] = tableEntryOf(report, kill.pid) ?? [];
   const ownRow = rowName !== undefined && namesVictim(rowName, kill.name);
   const kernelTime = kill.kernelTime;

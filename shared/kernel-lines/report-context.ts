@@ -1,7 +1,7 @@
 /**
  * Report lines that carry no facts we use but are part of an OOM report, every kernel: call-trace frames
- * of every unwinder (they name oom functions), register lines that name one, `Tasks state (memory values in pages):` and
- * `Out of memory and no killable processes…`. No marker finds them: the table tries them after every
+ * of every unwinder (they name oom functions), register lines that name one, `Tasks state (memory values in
+ * pages):` and `Out of memory and no killable processes…`. No marker finds them: the table tries them after every
  * recognizer.
  */
 
