@@ -97,10 +97,15 @@ export const BLANK = /^[\s>\ufeff]*$/;
  * What a paste puts where it left lines out or around them: `...`, `[...]`, `…`, a mark that says so
  * (`(...snipped...)`, `[ snip ]`, `<cut>`, `-- 40 lines omitted --`), a bare `:` (`: ` quoting), the `--` that
  * `grep -A/-B/-C` prints between its groups of lines, a markdown code fence (```` ``` ````, `~~~` or longer, with its
- * language), or the backtick alone that closes inline code opened lines above (thirty-first red team A/04).
+ * language).
  */
 export const ELISION =
-  /^[\s:[(]*(?:\.\.|\u2026)[.\u2026\s\])]*$|^[\s[(<.\u2026-]*(?:\d+ (?:more )?lines? )?(?:snip(?:ped)?|cut|omitted|trimmed|skipped|elided|truncated)[\s.\u2026\])>-]*$|^\s*:\s*$|^\s*--\s*$|^\s*(?:`{3,}|~{3,})[\w+-]*\s*$|^\s*`{1,2}\s*$/i;
+  /^[\s:[(]*(?:\.\.|\u2026)[.\u2026\s\])]*$|^[\s[(<.\u2026-]*(?:\d+ (?:more )?lines? )?(?:snip(?:ped)?|cut|omitted|trimmed|skipped|elided|truncated)[\s.\u2026\])>-]*$|^\s*:\s*$|^\s*--\s*$|^\s*(?:`{3,}|~{3,})[\w+-]*\s*$/i;
+/**
+ * A backtick or two alone on a line: the close of inline code opened lines above (thirty-first red team A/04). It
+ * ends the record above as a blank line does: no wrap of it.
+ */
+export const LONE_BACKTICKS = /^\s*`{1,2}\s*$/;
 
 const KILL = 'Killed process ';
 const SUMMARY = 'oom-kill:';
@@ -386,11 +391,13 @@ const WHOLE_LINES: ReadonlyArray<{ marker: string; whole: RegExp }> = [
     marker: ': usage ',
     whole: /^(?:memory|memory\+swap|kmem|kmem\.tcp|swap): usage \d+kB, limit \d+kB, failcnt \d+\s*$/,
   },
-  {
-    marker: 'ill process ',
+  // The message first (a cut may fall before `process`): `Out of memory: `, `Memory cgroup out of memory: `, 2.6.1x's
+  // `Out of Memory: `.
+  ...['of memory: ', 'of Memory: '].map((marker) => ({
+    marker,
     whole:
-      /^(?:(?:Memory cgroup out of memory|Out of memory|Out of Memory): )?[Kk]ill process \d+ \(.{1,64}\) score \d+ or (?:sacrifice child|a child)\s*$/,
-  },
+      /^(?:Memory cgroup out of memory|Out of memory|Out of Memory): [Kk]ill process \d+ \(.{1,64}\) score \d+ or (?:sacrifice child|a child)\s*$/,
+  })),
 ];
 
 /**

@@ -25,6 +25,7 @@ import {
   JOINED_MAX,
   KEY,
   LEAST_WRAP_WIDTH,
+  LONE_BACKTICKS,
   type OpenRecord,
   SIZE_REST,
   UNTOLD,
@@ -114,6 +115,7 @@ export class RecordJoiner {
     }
     // A blank line ends a paragraph: no line after it continues the record above.
     if (skim === null) return BLANK.test(raw) ? this.release() : null;
+    if (LONE_BACKTICKS.test(raw)) return this.release();
     // A line a time of day starts, before text that is no OOM text (`12:00:52 Mem-Info:`, so no envelope), is a
     // record of its own: it joins no record above, and none joins it, but it counts as a stamped line in a paste
     // of stamped lines, whose wrapped rests join the stamped OOM lines.
@@ -226,16 +228,17 @@ export class RecordJoiner {
     if (glue === null && text.startsWith('(')) glue = commRestGlue(open);
     if (glue === null && PID_REST.test(text)) glue = pidRestGlue(open);
     if (glue === null && mayBePathRest(text.trimEnd())) glue = pathRestGlue(open, raw, text);
+    // The paste's own wraps join the open record whatever they hold when most of its lines have an envelope.
+    const mostEnveloped = this.enveloped * 2 > this.records;
     if (glue === null && !ELISION.test(text)) {
       glue = wholeLineGlue(open, raw, text, width);
-      // Such a rest counts as a line of its own without an envelope, as before it was joined: what decides how the
-      // paste's other wraps join stays what it was.
-      if (glue !== null) this.records++;
+      // Where only this rule joins such a rest, it counts as a line of its own without an envelope, as it did before
+      // the rule: what decides how the paste's other wraps join stays what it was.
+      if (glue !== null && !(open.enveloped && mostEnveloped)) this.records++;
     }
     if (glue === null && !ELISION.test(text)) glue = cutLineRestGlue(open, raw, width);
     // A mail client's reflow glued the next syslog record onto this rest: it says so whatever the rest of the paste.
     const reflowed = glue === null && open.enveloped && holdsGluedSyslogRecord(text);
-    const mostEnveloped = this.enveloped * 2 > this.records;
     if (glue === null && !reflowed && (!open.enveloped || !mostEnveloped || ELISION.test(text))) return null;
     if (quoteDepth(raw) !== quoteDepth(open.raw)) return null;
     // A mail client's reflow wraps at spaces, whatever the widest line.

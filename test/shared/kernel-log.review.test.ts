@@ -245,3 +245,24 @@ describe('the review of the thirtieth round: lines the kernel prints whole, rows
     ]);
   });
 });
+
+describe('the last review of the stop: what the joiner counts, a choice cut before `process`', () => {
+  it('keeps a mostly enveloped paste’s wraps joined when the whole-line rule joins one of them', () => {
+    expect(eventsOf('r32-counter-and-kill-mail-wrapped-around-a-fence.log')).toMatchObject([
+      { victim: { pid: 17694, name: 'tail' }, node: 'node-1', memory: { usageKb: 65536, failcnt: 79 } },
+    ]);
+  });
+
+  it('counts no lone backtick line as a line of the paste: the counter’s cut failcnt still joins', () => {
+    const [event] = eventsOf('r32-lone-backticks-then-counter-cut-in-failcnt.log');
+    expect(event?.memory).toMatchObject({ usageKb: 65536, limitKb: 65536, failcnt: 79 });
+  });
+
+  it('joins a choice cut before `process`, so that its global kill takes no later memcg’s `Task in`', () => {
+    const events = eventsOf('r32-mail-wrapped-global-choice-then-next-memcg-task-in.log');
+    expect(events.map((e) => [e.victim.pid, e.constraint, e.cgroup.oom])).toEqual([
+      [2188, 'system', null],
+      [null, 'memcg', '/1037'],
+    ]);
+  });
+});
