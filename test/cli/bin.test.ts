@@ -3,14 +3,18 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCli, buildStandaloneCli } from '../../cli/build.ts';
 import { KubeApiStandin } from '../integration/k8s-api-standin.ts';
 import type { OomEvent } from '../../shared/oom-event.ts';
 
 // Inside the repo, so that the bundle finds its external packages in node_modules as the real bin does.
-mkdirSync(join('node_modules', '.cache'), { recursive: true });
-const dir = mkdtempSync(join('node_modules', '.cache', 'eks-oom-alerts-bin-'));
+// Made before the first test, not when the file is collected: a run that filters every test out runs no hook.
+let dir = '';
+beforeAll(() => {
+  mkdirSync(join('node_modules', '.cache'), { recursive: true });
+  dir = mkdtempSync(join('node_modules', '.cache', 'eks-oom-alerts-bin-'));
+});
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 let built: Promise<string> | undefined;
 const builtBin = () => (built ??= buildCli(dir));
@@ -101,7 +105,11 @@ describe('the built eks-oom-alerts bin', () => {
 
 describe('the build for a node (dist/node): one folder that carries its packages', () => {
   // Outside the repo, with no node_modules above it: what it needs, it must carry.
-  const away = mkdtempSync(join(tmpdir(), 'eks-oom-alerts-node-'));
+  // Made before the first test, not when the file is collected: a run that filters every test out runs no hook.
+  let away = '';
+  beforeAll(() => {
+    away = mkdtempSync(join(tmpdir(), 'eks-oom-alerts-node-'));
+  });
   afterAll(() => rmSync(away, { recursive: true, force: true }));
   const examples = [
     'examples/kernel-6.18.dmesg.log',

@@ -3,10 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
 import { Readable } from 'node:stream';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nodeFileSystem, sleep, streamReader } from '../../cli/node-io.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'eks-oom-alerts-cli-'));
+// Made before the first test, not when the file is collected: a run that filters every test out runs no hook.
+let dir = '';
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'eks-oom-alerts-cli-'));
+});
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('the CLI on Node I/O', () => {

@@ -28,10 +28,12 @@ interface QueryDefinitionProps {
 let definitions: QueryDefinitionProps[];
 let logGroupNames: Map<string, string>;
 
-const outdir = mkdtempSync(join(tmpdir(), 'query-definitions-'));
+// Made before the first test, not when the file is collected: a run that filters every test out runs no hook.
+let outdir = '';
 afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 
 beforeAll(() => {
+  outdir = mkdtempSync(join(tmpdir(), 'query-definitions-'));
   // Synthesized once, without esbuild bundling (CDK's own switch): only the template matters here.
   const app = new App({
     outdir,
