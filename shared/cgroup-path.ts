@@ -249,6 +249,11 @@ export function containerFromCgroupName(name: string): ContainerRef | null {
   return c === null ? null : { id: c.id, runtime: c.runtime };
 }
 
+/** Whether `path` is the cgroup `cgroup` or one of its ancestors (the root `/` excepted: no path names it so). */
+export function isCgroupOrAncestor(path: string, cgroup: string): boolean {
+  return cgroup === path || (cgroup.startsWith(path) && cgroup.charAt(path.length) === '/');
+}
+
 /**
  * The cgroup path `path` whole, when a cut (a pager's, a terminal's width, unmarked) left it inside a segment of a
  * whole path another line shows (`limit of /docker/35f18c…a137` and `Memory cgroup stats for /docker/35f18c…bea6e0:`),

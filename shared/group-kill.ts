@@ -5,6 +5,7 @@
  * first process killed, the others are its co-victims. Cgroup v2 with Kubernetes 1.28+ sets the flag on every
  * container, so groups of hundreds are ordinary: each member costs the same, whatever the group's size.
  */
+import { isCgroupOrAncestor } from './cgroup-path.ts';
 import type { KillRecord, OpenReport } from './open-report.ts';
 import { killTime, MAX_CO_VICTIMS, withinSeconds } from './open-report.ts';
 
@@ -48,5 +49,5 @@ export function groupHoldsVictim(report: OpenReport, group: string): boolean {
   if (report.kill !== null || report.exitingPids.length > 0 || report.selection !== null) return true;
   const task = report.taskMemcg;
   if (task === null || report.taskMemcgTruncated) return true;
-  return group === '/' || task === group || task.startsWith(`${group}/`);
+  return group === '/' || isCgroupOrAncestor(group, task);
 }

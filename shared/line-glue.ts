@@ -7,7 +7,7 @@
 import type { LogEntry } from './log-record.ts';
 import { readLogRecord } from './log-record.ts';
 import { withoutLiteralRecordEnd } from './paste-wrapping.ts';
-import { continuesCutLimit, continuesCutPath } from './wrapped-path.ts';
+import { continuesCutLimit, continuesCutPath, LIMIT_OF } from './wrapped-path.ts';
 
 export interface OpenRecord {
   /** Its first line, kept until the record is read. */
@@ -116,8 +116,6 @@ const SUMMARY = 'oom-kill:';
 export const KEY =
   /^(?:(?:total-vm|vsz|anon-rss|file-rss|shmem-rss|UID|pgtables|oom_score_adj):|(?:gfp_mask|nodemask|cpuset|mems_allowed|oom_memcg|task_memcg|task|pid|uid|order|oom_score_adj|oom_adj|oomkilladj)=|global_oom(?=,task_memcg=|,?\s*$))/;
 const HEADER = 'invoked oom-killer:';
-/** What a `Task in` line prints before its limit's path. */
-const LIMIT_OF = ' killed as a result of limit of ';
 const GLOBAL_OOM = 'global_oom';
 /**
  * The header's keys: its first, `gfp_mask=`, after `invoked oom-killer: `, and each after it after `, ` (`nodemask=`

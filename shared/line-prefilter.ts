@@ -218,7 +218,7 @@ export class RecordJoiner {
       // A header a terminal cut before its `oom` (`… java invoked o`) holds no OOM text, so it came here.
       const rest = this.quietRestGlue(raw, width);
       if (rest !== null) return rest;
-      return this.enveloped * 2 > this.records ? this.wrapOrMailGlue(this.cutOutQuiet(), raw, width) : null;
+      return this.mostEnveloped() ? this.wrapOrMailGlue(this.cutOutQuiet(), raw, width) : null;
     }
     const open = this.open;
     if (open === null) return null;
@@ -229,21 +229,27 @@ export class RecordJoiner {
     if (glue === null && PID_REST.test(text)) glue = pidRestGlue(open);
     if (glue === null && mayBePathRest(text.trimEnd())) glue = pathRestGlue(open, raw, text);
     // The paste's own wraps join the open record whatever they hold when most of its lines have an envelope.
-    const mostEnveloped = this.enveloped * 2 > this.records;
-    if (glue === null && !ELISION.test(text)) {
+    const mostEnveloped = this.mostEnveloped();
+    const elided = ELISION.test(text);
+    if (glue === null && !elided) {
       glue = wholeLineGlue(open, raw, text, width);
       // Where only this rule joins such a rest, it counts as a line of its own without an envelope, as it did before
       // the rule: what decides how the paste's other wraps join stays what it was.
       if (glue !== null && !(open.enveloped && mostEnveloped)) this.records++;
     }
-    if (glue === null && !ELISION.test(text)) glue = cutLineRestGlue(open, raw, width);
+    if (glue === null && !elided) glue = cutLineRestGlue(open, raw, width);
     // A mail client's reflow glued the next syslog record onto this rest: it says so whatever the rest of the paste.
     const reflowed = glue === null && open.enveloped && holdsGluedSyslogRecord(text);
-    if (glue === null && !reflowed && (!open.enveloped || !mostEnveloped || ELISION.test(text))) return null;
+    if (glue === null && !reflowed && (!open.enveloped || !mostEnveloped || elided)) return null;
     if (quoteDepth(raw) !== quoteDepth(open.raw)) return null;
     // A mail client's reflow wraps at spaces, whatever the widest line.
     if (glue === null && reflowed) return glueAfter((open.entry ??= readEntry(open.raw)).text);
     return glue ?? this.wrapOrMailGlue(open, raw, width);
+  }
+
+  /** Whether most lines of the paste so far have an envelope: then its wraps join whatever they hold. */
+  private mostEnveloped(): boolean {
+    return this.enveloped * 2 > this.records;
   }
 
   /**

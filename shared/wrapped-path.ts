@@ -6,6 +6,7 @@
  * after that path (the summary's next key, `killed as a result of limit of`) or is indented more than the line it
  * continues, as a writer indents a wrapped line's rest. It joins with nothing: a path has no space.
  */
+import { isCgroupOrAncestor } from './cgroup-path.ts';
 
 /**
  * A line that may be the rest of a path: a segment first (not a writer's `...`), then the rest of the path, and
@@ -17,7 +18,8 @@ export const PATH_REST =
 const SUMMARY = 'oom-kill:';
 /** The summary's values that are paths. */
 const SUMMARY_PATH_KEYS = ['oom_memcg=/', 'task_memcg=/', 'cpuset=/'];
-const LIMIT_OF = ' killed as a result of limit of ';
+/** What a `Task in` line prints before its limit's path. */
+export const LIMIT_OF = ' killed as a result of limit of ';
 
 /**
  * The margin before a line's text: indentation, e-mail quote marks, and a line comment's mark (`# `, `// `: an
@@ -79,11 +81,6 @@ export function mayBePathRest(text: string): boolean {
   return PATH_REST.test(text) || SEGMENT_REST.test(text);
 }
 
-/** Whether `path` is `cgroup` or one of its ancestors. */
-function holdsCgroup(path: string, cgroup: string): boolean {
-  return cgroup === path || (cgroup.startsWith(path) && cgroup.charAt(path.length) === '/');
-}
-
 /**
  * Whether `rest` goes on with the limit's path that the `Task in` line `head` ends in, cut inside a segment (a
  * terminal or a page wrapped the line at its width: `…limit of /kubepods/bu` then `rstable/pod…/0e4a…`): the rest is
@@ -100,5 +97,9 @@ export function continuesCutLimit(head: string, rest: string): boolean {
   const restPath = rest.trim();
   if (!limit.startsWith('/') || limit.includes(' ') || victim.includes(' ') || !SEGMENT_REST.test(restPath))
     return false;
-  return !holdsCgroup(limit, victim) && victim.startsWith(limit) && holdsCgroup(limit + restPath, victim);
+  return (
+    !isCgroupOrAncestor(limit, victim) &&
+    victim.startsWith(limit) &&
+    isCgroupOrAncestor(limit + restPath, victim)
+  );
 }

@@ -4,7 +4,7 @@
  * and the first, `Task in <victim cgroup>`, names the victim's cgroup alone.
  */
 import { AFTER_THE_LINE, stripTruncation } from './message-fields.ts';
-import { isElidedPath } from '../cgroup-path.ts';
+import { isCgroupOrAncestor, isElidedPath } from '../cgroup-path.ts';
 import type { Recognizer } from './recognizer.ts';
 
 export interface TaskInLine {
@@ -24,7 +24,7 @@ const LEGACY_TASK_IN = ' killed as a result of limit of ';
 function limitPath(text: string, task: string): string | null {
   // No cgroup path ends in a `/` (the root's has no limit): a wrap cut it right after one (`limit of /docker/`).
   if (text.endsWith('/')) return null;
-  if (text === task || task.startsWith(`${text}/`)) return text;
+  if (isCgroupOrAncestor(text, task)) return text;
   for (let end = task.length; end > 0; end = task.lastIndexOf('/', end - 1)) {
     const candidate = task.slice(0, end);
     if (text.startsWith(candidate) && AFTER_THE_LINE.test(text.charAt(end))) return candidate;
