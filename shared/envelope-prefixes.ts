@@ -84,8 +84,11 @@ const RFC3339_NO_TAG =
 // journalctl -o short-iso --no-hostname: the RFC 3339 time, then `kernel:` alone.
 const RFC3339_NO_HOST = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?)(Z|[+-]\d\d:?\d\d)? kernel: ?/;
 // A syslog template of the tag alone, or of the time of day and the tag (`%timegenerated:::date-hour…%`):
-// `kernel: `, `19:18:21 kernel: `; no date, no host.
-const KERNEL_TAG = /^(?:(\d{1,2}:\d\d:\d\d(?:\.\d{1,9})?) )?kernel: ?/;
+// `kernel: `, `19:18:21 kernel: `; no date, no host. Or a syslog line whose stamp an author cut off, or whose date a
+// paste lost: the host, then the tag (`HOST1 kernel: `, `10:44:23 ip-10-0-3-115 kernel: `). The host starts with a
+// letter or is an IPv4 address: digits alone are a wrap's rest of a stamp (`Jan 9 00:42:4` + `8 kernel: …`).
+const KERNEL_TAG =
+  /^(?:(\d{1,2}:\d\d:\d\d(?:\.\d{1,9})?) )?(?:([A-Za-z][\w.-]{0,252}|\d{1,3}(?:\.\d{1,3}){3}) )?kernel: ?/;
 // A time of day alone before the message (`12:00:52 oom-kill:…`, a list's mail, linux-mm 2019): no date, no host,
 // no tag. A clock's values only, a space after it and the message: not a MAC address (`00:11:22:33`), a serial
 // port's `00:05: `, a time glued to a word, a `dmesg -T` date a copy cut inside its time (`08:44:22 2026] `), nor
@@ -94,6 +97,11 @@ const CLOCK_ONLY =
   /^((?:[01]?\d|2[0-3]):[0-5]\d:(?:[0-5]\d|60)(?:[.,]\d{1,9})?) (?!\d{4}\] |\S{1,255} kernel:)(?= *\S)/;
 // Hypervisor and collector logs put their own fields before a dmesg time (`… Guest: <6>[39291577.009360] …`).
 const EMBEDDED_DMESG = /^[^[]{1,120}(?=\[ *\d+\.\d{1,9}\] )/;
+/** Whether a syslog tag is the kernel's: as syslog writes it, or as an author retyped it (`Kernel:`, `KERNEL:`). */
+export function isKernelTag(tag: string | undefined): boolean {
+  return tag !== undefined && tag.length === 6 && tag.toLowerCase() === 'kernel';
+}
+
 /** The envelope prefixes, for the in-place copies of record-shape.ts (its test checks that they agree). */
 export const ENVELOPE_PATTERNS = {
   KMSG_RECORD,
@@ -180,9 +188,11 @@ function mayStartNoTag(text: string): boolean {
 }
 export const NO_TAG: Prefix = { pattern: SYSLOG_NO_TAG, mayStart: mayStartNoTag };
 export const BUSYBOX_SYSLOG: Prefix = { pattern: BUSYBOX_SYSLOG_LINE, mayStart: mayStartNoTag };
-/** `kernel: ` first, or a digit: the time of day before it. */
+/** `kernel: ` first, or a digit (the time of day before it), or a host's word before it. */
 function mayStartKernelTag(text: string): boolean {
-  return isDigit(text.charCodeAt(0)) || text.startsWith('kernel:');
+  if (isDigit(text.charCodeAt(0)) || text.startsWith('kernel:')) return true;
+  const tag = text.indexOf(' kernel:', 1);
+  return tag > 0 && tag <= 253;
 }
 export const RFC3339_UNTAGGED: Prefix = { pattern: RFC3339_NO_TAG, mayStart: digitFirst };
 export const RFC3339_KERNEL_TAG: Prefix = { pattern: RFC3339_NO_HOST, mayStart: digitFirst };
@@ -432,7 +442,7 @@ export function mayStartAnyPrefix(text: string): boolean {
     mayStartSyslog(text) ||
     mayStartSource(text) ||
     text.startsWith('MESSAGE=') ||
-    text.startsWith('kernel:') ||
+    TAG_ONLY.mayStart(text) ||
     EMBEDDED.mayStart(text) ||
     (LEVEL.mayStart(text) && DMESG_LEVEL.test(text)) ||
     mayStartSeverityTemplate(text) ||

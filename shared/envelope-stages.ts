@@ -8,6 +8,7 @@ import {
   DELTA,
   EMBEDDED,
   FULL,
+  isKernelTag,
   ISO_BRACKETED,
   ISO_TIME,
   KMSG,
@@ -84,7 +85,7 @@ function stripStampedCollector(text: string, entry: LogEntry): string | null {
   if (m !== null) {
     entry.wallTime = isoFromDateTime(m[1]);
     entry.host = hostOf(m[2] as string);
-    entry.fromKernel = m[3] === 'kernel';
+    entry.fromKernel = isKernelTag(m[3]);
     return text.slice(m[0].length);
   }
   m = matchOf(SEVERITY, text);
@@ -105,7 +106,7 @@ function stripStampedCollector(text: string, entry: LogEntry): string | null {
     if (ZONED.test(m[1] as string)) entry.wallTime = isoFromDateTime(m[1]);
     else entry.stamp = m[1] as string;
     entry.host = hostOf(m[2] as string);
-    entry.fromKernel = m[3] === 'kernel';
+    entry.fromKernel = isKernelTag(m[3]);
     return text.slice(m[0].length);
   }
   return null;
@@ -138,14 +139,14 @@ function stripSyslogCollector(text: string, entry: LogEntry, sourcedOnce: boolea
     entry.wallTime = utc ? isoFromDateTime(`${m[1]}T${m[2]}Z`) : null;
     if (!utc) entry.stamp = `${m[1]} ${m[2]} ${m[3]}`;
     entry.host = m[4] === undefined ? null : hostOf(m[4]);
-    entry.fromKernel = m[5] === 'kernel';
+    entry.fromKernel = isKernelTag(m[5]);
     return text.slice(m[0].length);
   }
   m = matchOf(UNIX_TIME, text);
   if (m !== null) {
     entry.wallTime = isoFromMs(Number(m[1]) * 1000);
     entry.host = m[2] === undefined ? null : hostOf(m[2]);
-    entry.fromKernel = m[3] === 'kernel';
+    entry.fromKernel = isKernelTag(m[3]);
     return text.slice(m[0].length);
   }
   // Syslog, and busybox syslogd's own file (its facility and level between the host and the writer).
@@ -155,7 +156,7 @@ function stripSyslogCollector(text: string, entry: LogEntry, sourcedOnce: boolea
   if (m !== null) {
     entry.stamp = withoutSyslogPriority(m[1] as string);
     entry.host = hostOf(m[2] as string);
-    entry.fromKernel = m[3] === 'kernel';
+    entry.fromKernel = isKernelTag(m[3]);
     return text.slice(m[0].length);
   }
   m = matchOf(MESSAGE_FIELD, text);
@@ -163,7 +164,7 @@ function stripSyslogCollector(text: string, entry: LogEntry, sourcedOnce: boolea
   m = syslogLike ? LOGREAD.pattern.exec(text) : null;
   if (m !== null) {
     entry.stamp = m[1] as string;
-    entry.fromKernel = m[2] === 'kernel';
+    entry.fromKernel = isKernelTag(m[2]);
     return text.slice(m[0].length);
   }
   m = matchOf(TALOS, text);
@@ -197,10 +198,17 @@ function stripLooseCollector(text: string, entry: LogEntry, untaggedLike: boolea
     if (m[3] !== undefined) entry.host = hostOf(m[3]);
     return text.slice(m[0].length);
   }
-  // The tag, after the time of day or alone; or the time of day alone: the stamp as printed, no clock.
-  m = matchOf(TAG_ONLY, text) ?? matchOf(TIME_OF_DAY, text);
+  // The tag, after the time of day or a host or both, or alone; or the time of day alone: the stamp as printed, no
+  // clock.
+  m = matchOf(TAG_ONLY, text);
   if (m !== null) {
     entry.stamp = m[1] ?? null;
+    entry.host = m[2] === undefined ? null : hostOf(m[2]);
+    return text.slice(m[0].length);
+  }
+  m = matchOf(TIME_OF_DAY, text);
+  if (m !== null) {
+    entry.stamp = m[1] as string;
     return text.slice(m[0].length);
   }
   return null;

@@ -25,12 +25,36 @@ export function choiceApartFromKill(entry: LogEntry): LogEntry[] {
   const text = entry.text;
   const at = text.indexOf(KILLED_PROCESS);
   if (at < 0) return [entry];
-  const choiceEnd = text.charCodeAt(at - 1) === 0x20 ? at - 1 : at;
-  if (!CHOICE_ENDS.some((end) => text.endsWith(end, choiceEnd))) return [entry];
+  const choiceEnd = choiceEndBefore(text, at);
+  if (choiceEnd < 0) return [entry];
   return [
     { ...entry, text: text.slice(0, choiceEnd), truncated: false },
     { ...entry, text: text.slice(at) },
   ];
+}
+
+/** Blanks, and what follows them: a paste's run of spaces between two records. */
+const BLANKS_THEN = /^[ \t]*/;
+
+/**
+ * Where the choice of victim before the kill line at `at` ends, or -1: the two joined with nothing, with blanks (a
+ * writer's space, a page's run of spaces where a newline was), or with blanks and the kill line's own envelope
+ * (`… or sacrifice child        HOST1 kernel: Killed process …`).
+ */
+function choiceEndBefore(text: string, at: number): number {
+  for (const end of CHOICE_ENDS) {
+    const start = text.lastIndexOf(end, at - end.length);
+    if (start < 0) continue;
+    const choiceEnd = start + end.length;
+    const gap = text.slice(choiceEnd, at);
+    const envelope = gap.slice((BLANKS_THEN.exec(gap) as RegExpExecArray)[0].length);
+    if (
+      envelope === '' ||
+      (envelope.length < gap.length && envelopeLength(text.slice(at - envelope.length)) === envelope.length)
+    )
+      return choiceEnd;
+  }
+  return -1;
 }
 
 /**

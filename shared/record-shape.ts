@@ -6,6 +6,7 @@
  *
  * The line must hold no escape character (ESC): colour codes come off a line before its envelope is read.
  */
+import { isKernelTag } from './envelope-prefixes.ts';
 import { mayBeOomText } from './kernel-line.ts';
 import { CALL_TRACE_FRAME } from './kernel-lines/report-context.ts';
 
@@ -417,7 +418,7 @@ export function otherWriterAt(text: string, start: number, end: number): boolean
   const m = syslog.exec(text);
   if (m === null || syslog.lastIndex > end) return false;
   const stamp = m[1] as string;
-  if (m[3] === 'kernel' || text.startsWith(NO_HOST, start + stamp.length + 1)) return false;
+  if (isKernelTag(m[3]) || text.startsWith(NO_HOST, start + stamp.length + 1)) return false;
   // A kernel syslog record glued on (a mail client's reflow) is read: splitGluedRecords gives it the kernel's.
   const glued = text.indexOf(' kernel: ', syslog.lastIndex);
   return glued < 0 || glued >= end;

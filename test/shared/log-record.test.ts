@@ -633,6 +633,28 @@ describe('splitGluedRecords', () => {
     expect(choiceApartFromKill(prose)).toEqual([prose]);
   });
 
+  it('reads them apart when a page joined them with a run of spaces, the kill line keeping its envelope (thirty-second red team A/02)', () => {
+    // A Hugo post of el7 syslog lines whose stamps the author took off (corpus 256): each line `HOST1 kernel: `.
+    const choice = 'Out of memory: Kill process 19434 (xxxx) score 31 or sacrifice child';
+    const kill = 'Killed process 19434 (xxxx) total-vm:34919552kB, anon-rss:33698680kB, file-rss:38340kB';
+    const glued = `HOST1 kernel: ${choice}${' '.repeat(139)}HOST1 kernel: ${kill}`;
+    expect(choiceApartFromKill(entry(glued)).map((e) => [e.host, e.text])).toEqual([
+      ['HOST1', choice],
+      ['HOST1', kill],
+    ]);
+    expect(parseKernelLog(glued).events[0]).toMatchObject({
+      node: 'HOST1',
+      victim: { pid: 19434, name: 'xxxx' },
+      constraint: 'system',
+      limitScope: 'node',
+    });
+    // Spaces alone between.
+    expect(choiceApartFromKill(entry(`${choice}     ${kill}`)).map((e) => e.text)).toEqual([choice, kill]);
+    // Text that is no envelope between them keeps the line whole.
+    const noted = entry(`${choice}   see: ${kill}`);
+    expect(choiceApartFromKill(noted)).toEqual([noted]);
+  });
+
   it('splits records a string joined by newlines, escaped or real, whatever their envelope (twenty-second red team R/14, R/15)', () => {
     // A JS lab's single-quoted `out:` (dmesg -T stamps, `\n` escapes); a JSON value (syslog stamps, read newlines).
     const dmesgT =
@@ -680,6 +702,52 @@ describe('readLogRecord: syslog templates without a date, a host or a tag (ninth
       stamp: null,
       enveloped: true,
     });
+  });
+
+  it('the host and the tag, after a time of day or alone: the host is the node (thirty-second red team A/02, A/13)', () => {
+    // A Linode guide (corpus 257); a Hugo post whose author took the stamps off (corpus 256); an AL2 paste whose first
+    // line lost its month and day (thirty-first red team A/14).
+    expect(
+      readLogRecord(
+        'localhost kernel: oom-kill:constraint=CONSTRAINT_NONE,nodemask=(null),cpuset=/,mems_allowed=0',
+      ),
+    ).toMatchObject({
+      text: 'oom-kill:constraint=CONSTRAINT_NONE,nodemask=(null),cpuset=/,mems_allowed=0',
+      host: 'localhost',
+    });
+    expect(
+      readLogRecord('HOST1 kernel: prometheus invoked oom-killer: gfp_mask=0x0, order=0, oom_score_adj=0'),
+    ).toMatchObject({
+      text: 'prometheus invoked oom-killer: gfp_mask=0x0, order=0, oom_score_adj=0',
+      host: 'HOST1',
+    });
+    expect(
+      readLogRecord(
+        '10:44:23 ip-10-0-3-115 kernel: sshd invoked oom-killer: gfp_mask=0x100cca(GFP_HIGHUSER_MOVABLE)',
+      ),
+    ).toMatchObject({ stamp: '10:44:23', host: 'ip-10-0-3-115', enveloped: true });
+    expect(readLogRecord('10.0.3.54 kernel: Out of memory: Killed process 1 (a)')).toMatchObject({
+      text: 'Out of memory: Killed process 1 (a)',
+      host: '10.0.3.54',
+    });
+    // Digits alone are a wrap's rest of a stamp (`Jan 9 00:42:4` + `8 kernel: …`), not a host; a word and `kernel:`
+    // elsewhere in a line are text.
+    for (const text of ['8 kernel: Out of memory in UB 191: x', 'the Linux kernel: Out of memory: x']) {
+      expect(readLogRecord(text)).toMatchObject({ text, host: null, enveloped: false });
+    }
+  });
+
+  it('reads a syslog tag an author retyped as the kernel’s (thirty-second red team A/19)', () => {
+    // A Chinese note (corpus 258): `grep "Out of memory" /var/log/messages`, the tag typed `Kernel:`.
+    const lines = [
+      'Jul 30 15:39:07 localhost Kernel: Out of memory: Kill process 23817 (java) score 473 or sacrifice child',
+      'Jul 30 15:39:07 localhost Kernel: Killed process 23817 (java) total-vm:8162620kB, anon-rss:3341684kB, file-rss:0kB, shmem-rss:0kB',
+    ];
+    expect(readLogRecord(lines[1] as string)).toMatchObject({ host: 'localhost', fromKernel: true });
+    expect(parseKernelLog(lines.join('\n')).events).toMatchObject([
+      { node: 'localhost', victim: { pid: 23817, name: 'java' }, constraint: 'system' },
+    ]);
+    expect(readLogRecord('Jul 30 15:39:07 localhost kernels: x')).toMatchObject({ fromKernel: false });
   });
 
   it('the stamp and the host without a tag: the host is the node', () => {
@@ -853,8 +921,13 @@ describe('readLogRecord: a monotonic time or a time of day alone before the mess
     }
     // A `dmesg -T` date that a copy cut inside its time: its year and `]` are no message.
     expect(readLogRecord('08:44:22 2026] Memory cgroup out of memory: x')).toMatchObject({ stamp: null });
-    // The rest of a syslog stamp whose date a mail's reflow left on the line above (corpus 142): that line goes on.
-    expect(readLogRecord('> 21:40:40 t6360003 kernel: Call Trace:')).toMatchObject({ enveloped: false });
+    // The rest of a syslog stamp whose date a mail's reflow left on the line above (corpus 142) is a time of day and
+    // a host before the tag: KERNEL_TAG's, not a time of day alone.
+    expect(readLogRecord('> 21:40:40 t6360003 kernel: Call Trace:')).toMatchObject({
+      text: 'Call Trace:',
+      stamp: '21:40:40',
+      host: 't6360003',
+    });
   });
 
   it('is no envelope before a program’s own text: kernel lines pasted below it are not its wrapped rest', () => {
