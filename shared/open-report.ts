@@ -103,6 +103,12 @@ export interface OpenReport {
   exitingPids: number[];
   /** The victim: the first process killed. */
   kill: KillRecord | null;
+  /**
+   * Time of the last line that joined the report but for call-trace frames (whose times alone end it, and `scan`
+   * hands a run of them over as its earliest and latest); absent in a state stored before it was kept, and before
+   * a line with a time joined.
+   */
+  lastLineTime?: number;
   /** Time of the report's last kill line, to tell a memory.oom.group member from a later kill. */
   lastKillTime: number | null;
   /** The others killed with it (memory.oom.group), in kernel order: the first MAX_CO_VICTIMS, and how many. */
@@ -161,6 +167,11 @@ export function newReport(time: number | null): OpenReport {
     sentAt: null,
     sentId: null,
   };
+}
+
+/** The time the next line's gap is measured from: the report's last line's, else its own. */
+export function lastLineTime(report: OpenReport): number | null {
+  return report.lastLineTime ?? report.time;
 }
 
 export function withinSeconds(a: number | null, b: number | null, seconds: number): boolean {
@@ -307,12 +318,26 @@ export interface TableRow {
   uid: number | null;
 }
 
+/**
+ * Numbers a row read by shape must show: every layout with an oom_score_adj column has 7 or more (3.10 and 5.x 7,
+ * 4.x 8, 6.x 10); 2.6.32 to 2.6.35 printed 6, the last being oom_adj, another scale.
+ */
+const ROW_NUMBERS_BY_SHAPE = 7;
+
+/** A name of digits alone, in a row read by shape: more likely a number a wrap or a cut left last. */
+const DIGITS_ONLY = /^-?\d+$/;
+
 /** Reads a task-table row with the report's header, or by shape when the header was not seen. */
 export function taskRowOf(line: TaskRowLine, columns: string[] | null): TableRow | null {
   // Columns after `[ pid ]`, the last being `name`; uid is always the 1st, rss the 4th and oom_score_adj the last
   // number.
   const numeric = columns === null ? line.numbers.length : columns.length - 1;
   if (line.numbers.length < numeric || numeric < 5) return null;
+  if (
+    columns === null &&
+    (numeric < ROW_NUMBERS_BY_SHAPE || DIGITS_ONLY.test(line.body.slice(line.starts[numeric])))
+  )
+    return null;
   const uidIndex = columns === null ? 0 : columns.indexOf('uid');
   const rssIndex = columns === null ? 3 : columns.indexOf('rss');
   const adjIndex = columns === null ? numeric - 1 : columns.indexOf('oom_score_adj');

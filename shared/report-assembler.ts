@@ -51,13 +51,18 @@ import {
   timeOf,
   wallSeconds,
   withinSeconds,
+  lastLineTime,
 } from './open-report.ts';
 import type { EventContext } from './report-event.ts';
 import { buildEvent } from './report-event.ts';
 
 export { ASSEMBLER_STATE_VERSION, type AssemblerState, emptyAssemblerState } from './assembler-state.ts';
 
-/** Lines of one report are printed within milliseconds; a larger gap means the open report was cut off. */
+/**
+ * Lines of one report are printed within milliseconds, or, on a slow console that the kernel writes each line to
+ * before the next (a serial console, a big task table), a few milliseconds apart: a gap this large after the
+ * report's last line means the open report was cut off.
+ */
 const REPORT_SPAN_SECONDS = 10;
 /** The same pid and comm killed again this soon is the same kill printed twice (the group re-kills its victim). */
 export const DUPLICATE_KILL_SECONDS = 2;
@@ -165,7 +170,10 @@ class Assembly {
     let copy = false;
     if (id === null) {
       const match = recent.match(event.id, { pid, name, time }, DUPLICATE_KILL_SECONDS, evidence, ownReport);
-      if (match.copy !== null && rank <= recent.rankOf(match.copy.id)) return null;
+      if (match.copy !== null && rank <= recent.rankOf(match.copy.id)) {
+        this.takePlaceOfCopy(match.copy.id, event);
+        return null;
+      }
       copy = match.copy !== null;
       id = match.copy === null ? match.id : match.copy.id;
     }
@@ -225,11 +233,12 @@ class Assembly {
     const line = result.line;
     const time = timeOf(entry);
     const open = this.state.open;
-    if (open !== null && !withinSeconds(open.time, time, REPORT_SPAN_SECONDS)) this.close();
+    if (open !== null && !withinSeconds(lastLineTime(open), time, REPORT_SPAN_SECONDS)) this.close();
     const report = this.apply(line, entry, time);
     if (line.kind !== 'cpu' && line.kind !== 'context') this.state.invoker = null;
     if (report !== null && line.kind !== 'context') {
       report.changes++;
+      if (time !== null) report.lastLineTime = time;
       if (keepsLine(report, line.kind === 'task-row'))
         report.lines.push(entry.text.trim().slice(0, MAX_LINE_CHARS));
       addRef(report, ref);
@@ -280,11 +289,11 @@ class Assembly {
         return report;
       }
       case 'task-row': {
-        const open = this.state.open;
-        if (open === null || open.kill !== null) return null;
-        const row = taskRowOf(line, open.taskColumns);
-        if (row !== null) addTask(open, row);
-        return open;
+        // A paste that starts inside the task dump (`dmesg | tail`) has rows before any other line of the report.
+        const report = this.reportForBody(time, 'header-body');
+        const row = taskRowOf(line, report.taskColumns);
+        if (row !== null) addTask(report, row);
+        return report;
       }
       case 'sacrifice': {
         // `Kill process A … or sacrifice child`: A is only the candidate; the next `Killed process B` died.
@@ -410,6 +419,21 @@ class Assembly {
     const solo = newReport(time);
     solo.kill = unseenKill(pid, name, entry);
     return solo;
+  }
+
+  /**
+   * Gives the event this call sent under `id` the node and times a copy of its kill shows, where it showed none:
+   * one kill quoted from syslog and from dmesg, only the syslog copy naming its host, only dmesg's giving the time.
+   */
+  takePlaceOfCopy(id: string, copy: OomEvent): void {
+    const at = this.events.findLastIndex((e) => e.id === id);
+    const sent = this.events[at];
+    if (sent === undefined) return;
+    const node = sent.node ?? copy.node;
+    const kernelTime = sent.kernelTime ?? copy.kernelTime;
+    const observedAt = sent.observedAt ?? copy.observedAt;
+    if (node !== sent.node || kernelTime !== sent.kernelTime || observedAt !== sent.observedAt)
+      this.events[at] = { ...sent, node, kernelTime, observedAt };
   }
 
   /** Emits a report that never becomes the open one (a lone reaper line), after its line is recorded. */

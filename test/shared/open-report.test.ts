@@ -66,6 +66,84 @@ describe("the victim's uid and oom_score_adj from its task row, when the kill li
   });
 });
 
+describe('a paste that starts inside the task table, its header and the lines before it cut (thirty-second red team)', () => {
+  it('reads the rows before the kill line: the victim’s uid and oom_score_adj from its row (B/08, LEDE)', () => {
+    // A syslog receiver's lines of an OpenWrt router (the receiver's prefix cut here), the kill line without a UID.
+    const stamp = 'Jun  8 11:15:26 LEDE kernel:';
+    const [event] = parseKernelLog(
+      [
+        `${stamp} [  350.039206] [  983]     0   983      427      147       4       0        0             0 opkg `,
+        `${stamp} [  350.047702] [ 1059]   453  1059      263       17       3       0        0             0 dnsmasq `,
+        `${stamp} [  350.056470] [ 2588]     0  2588      405      146       4       0        0             0 opkg `,
+        `${stamp} [  350.064961] Out of memory: Kill process 983 (opkg) score 20 or sacrifice child `,
+        `${stamp} [  350.072170] Killed process 2588 (opkg) total-vm:1620kB, anon-rss:584kB, file-rss:0kB `,
+      ].join('\n'),
+    ).events;
+    expect(event).toMatchObject({
+      node: 'LEDE',
+      victim: { pid: 2588, name: 'opkg', uid: 0, oomScoreAdj: 0 },
+    });
+    expect(event?.tasks.map((t) => t.pid)).toEqual([983, 2588, 1059]);
+  });
+
+  it('reads them before a summary whose kill line was cut (B/15), and before a reaper line alone (A/10)', () => {
+    // A game server's dmesg (Jamesits/docker-dst-server#47); notes on an Alibaba Cloud Linux 4.19 node.
+    const [summarised] = parseKernelLog(
+      [
+        '[  870.644185] [   3232]     0  3232    32494    17544   286720        0             0 apt-check',
+        '[  870.644189] [   3240]     0  3240     2371      778    57344        0             0 htop',
+        '[  870.644190] [   2866]  1000  2866   900000   400000  4000000        0             0 dontstarve_dedi',
+        '[  870.644191] oom-kill:constraint=CONSTRAINT_NONE,nodemask=(null),cpuset=/,mems_allowed=0,global_oom,task_memcg=/docker/c8d1828156e3ad2f5d4b1991005b075e5ec8e61c1947b3cb4940202b4d4887b7,task=dontstarve_dedi,pid=2866,uid=1000',
+      ].join('\n'),
+    ).events;
+    expect(summarised?.tasks.map((t) => t.pid)).toEqual([2866, 3232, 3240]);
+    const [reaped] = parseKernelLog(
+      [
+        '[15975.012058] [ 209756]     0 209756 11111138  6623232 59961344        0           984 ffmpeg',
+        '[15975.012060] [ 211576]     0 211576     2927       80    61440        0           992 run_logtail.sh',
+        '[15975.722451] oom_reaper: reaped process 209756 (ffmpeg), now anon-rss:0kB, file-rss:0kB, shmem-rss:0kB',
+      ].join('\n'),
+    ).events;
+    expect(reaped).toMatchObject({ victim: { pid: 209756, name: 'ffmpeg', uid: 0, oomScoreAdj: 984 } });
+  });
+
+  it('reads rows after a kill as the next report’s, whose header and lines before the table were lost', () => {
+    const [first, second] = parseKernelLog(
+      [
+        '[  10.000005] Out of memory: Kill process 100 (java) score 999 or sacrifice child',
+        '[  10.000006] Killed process 100 (java) total-vm:40000kB, anon-rss:20000kB, file-rss:0kB',
+        '[  12.000003] [  200]    33   200    10000     4000      20        0           500 httpd',
+        '[  12.000006] Killed process 200 (httpd) total-vm:40000kB, anon-rss:16000kB, file-rss:0kB',
+      ].join('\n'),
+    ).events;
+    expect(first).toMatchObject({ victim: { pid: 100, uid: null }, tasks: [] });
+    expect(second).toMatchObject({ victim: { pid: 200, uid: 33, oomScoreAdj: 500 } });
+  });
+
+  it('reads no row by shape whose last number may be another column: 2.6.32’s oom_adj, a name a wrap took', () => {
+    // 2.6.32 to 2.6.35: `[ pid ]   uid  tgid total_vm      rss cpu oom_adj name`; the oom_adj is no oom_score_adj.
+    const [early] = parseKernelLog(
+      [
+        '[ 9.1] [ 2317]   500  2317   245634   170352   1     -17 java',
+        '[ 9.2] Out of memory: kill process 2317 (java) score 8401 or a child',
+        '[ 9.3] Killed process 2317 (java)',
+      ].join('\n'),
+    ).events;
+    expect(early).toMatchObject({ victim: { pid: 2317, uid: null, oomScoreAdj: null }, tasks: [] });
+    // A terminal's wrap at 80 columns moved the oom_score_adj and the name to the next line (linux-mm, 2017, 4.x's
+    // eight numbers): joined, the row is whole; with that line lost, its last number is swapents, and `0` no name.
+    const row = '[  237.867488] [ 4775]  1000  4775  4195473   860912    1814      19        0   ';
+    const rest = [
+      '[  237.869991] Out of memory: Kill process 4775 (a.out) score 924 or sacrifice child',
+      '[  240.940617] Killed process 4775 (a.out) total-vm:16781892kB, anon-rss:88kB, file-rss:0kB, shmem-rss:3443560kB',
+    ];
+    const [joined] = parseKernelLog([row, '          0 a.out', ...rest].join('\n')).events;
+    expect(joined).toMatchObject({ victim: { pid: 4775, uid: 1000, oomScoreAdj: 0 } });
+    const [cut] = parseKernelLog([row, ...rest].join('\n')).events;
+    expect(cut).toMatchObject({ victim: { pid: 4775, uid: null, oomScoreAdj: null }, tasks: [] });
+  });
+});
+
 describe('a task-table row cut short, read by its shape (fifth red team K/01, Ubuntu 6.8 journalctl)', () => {
   it('gives no row when the number read as oom_score_adj cannot be one: another column was the last left', () => {
     const [event] = parseKernelLog(

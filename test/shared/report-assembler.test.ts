@@ -239,6 +239,36 @@ describe('storms, groups and the lines that are not kills', () => {
     const events = parseKernelLog(readFileSync(join(fixtures, 'kmsg-raw-fragments.log'), 'utf8')).events;
     expect(events.map((e) => [e.victim.pid, e.trigger])).toEqual([[61746, null]]);
   });
+
+  it('a report a slow console printed over more than 10 s stays one: the gap is counted from its last line (thirty-second red team B)', () => {
+    // The kernel writes each line to a serial console before the next: a 3.10 memcg report's 200 rows, 50 ms apart.
+    const rows = Array.from(
+      { length: 200 },
+      (_, i) =>
+        `[  ${(100.25 + i * 0.05).toFixed(6)}] [ ${5000 + i}]  1000  ${5000 + i}   100000     5000      20        0             0 worker`,
+    );
+    const { events, drift } = parseKernelLog(
+      [
+        '[  100.000000] java invoked oom-killer: gfp_mask=0xd0, order=0, oom_score_adj=0',
+        '[  100.000100] CPU: 3 PID: 4321 Comm: java Not tainted 3.10.0-957.el7.x86_64 #1',
+        '[  100.100000] Task in /docker/abc killed as a result of limit of /docker/abc',
+        '[  100.100100] memory: usage 524288kB, limit 524288kB, failcnt 77',
+        '[  100.200000] [ pid ]   uid  tgid total_vm      rss nr_ptes swapents oom_score_adj name',
+        ...rows,
+        '[  110.300000] Memory cgroup out of memory: Kill process 5003 (worker) score 1 or sacrifice child',
+        '[  110.350000] Killed process 5003 (worker) total-vm:400000kB, anon-rss:20000kB, file-rss:0kB, shmem-rss:0kB',
+      ].join('\n'),
+    );
+    expect(drift).toEqual([]);
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({
+      victim: { pid: 5003, uid: 1000 },
+      trigger: { name: 'java', pid: 4321 },
+      cgroup: { oom: '/docker/abc' },
+      complete: true,
+    });
+    // A report's own lines more than 10 s apart are two reports' (kmsg-raw-fragments above).
+  });
 });
 
 describe('text that is not a kernel OOM report', () => {
@@ -557,6 +587,26 @@ describe('a memory.oom.group line and the report it joins', () => {
 });
 
 describe('copies of one kill, and kills that only look alike (pid and comm are not a key)', () => {
+  it('gives the kill the node and time a dropped copy shows where the kept one shows none (thirty-second red team A/17)', () => {
+    // A Chinese note (corpus 258): the kill from dmesg (a kernel time, no host), then from syslog (a host, no time).
+    const choice = 'Out of memory: Kill process 23817 (java) score 473 or sacrifice child';
+    const kill =
+      'Killed process 23817 (java) total-vm:8162620kB, anon-rss:3341684kB, file-rss:0kB, shmem-rss:0kB';
+    const dmesg = [`[7909674.569288] ${choice}`, `[7909674.569337] ${kill}`];
+    const syslog = [
+      `Jul 30 15:39:07 localhost kernel: ${choice}`,
+      `Jul 30 15:39:07 localhost kernel: ${kill}`,
+    ];
+    for (const lines of [
+      [...dmesg, '', ...syslog],
+      [...syslog, '', ...dmesg],
+    ]) {
+      expect(parseKernelLog(lines.join('\n')).events).toMatchObject([
+        { node: 'localhost', kernelTime: 7909674.569337, victim: { pid: 23817 } },
+      ]);
+    }
+  });
+
   // linux-mm, the memcg __GFP_FS patch (red team C 01): two test boots kill pid 2746 (leaker), no timestamps.
   const leakerReport = (gfp: string, failcnt: number, anonRss: number, fileRss: number) => [
     ` leaker invoked oom-killer: gfp_mask=${gfp}, nodemask=(null), order=0, oom_score_adj=0`,
