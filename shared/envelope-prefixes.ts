@@ -84,11 +84,13 @@ const RFC3339_NO_TAG =
 // journalctl -o short-iso --no-hostname: the RFC 3339 time, then `kernel:` alone.
 const RFC3339_NO_HOST = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?)(Z|[+-]\d\d:?\d\d)? kernel: ?/;
 // A syslog template of the tag alone, or of the time of day and the tag (`%timegenerated:::date-hour…%`):
-// `kernel: `, `19:18:21 kernel: `; no date, no host. Or a syslog line whose stamp an author cut off, or whose date a
-// paste lost: the host, then the tag (`HOST1 kernel: `, `10:44:23 ip-10-0-3-115 kernel: `). The host starts with a
-// letter or is an IPv4 address: digits alone are a wrap's rest of a stamp (`Jan 9 00:42:4` + `8 kernel: …`).
-const KERNEL_TAG =
-  /^(?:(\d{1,2}:\d\d:\d\d(?:\.\d{1,9})?) )?(?:([A-Za-z][\w.-]{0,252}|\d{1,3}(?:\.\d{1,3}){3}) )?kernel: ?/;
+// `kernel: `, `19:18:21 kernel: `; no date, no host.
+const KERNEL_TAG = /^(?:(\d{1,2}:\d\d:\d\d(?:\.\d{1,9})?) )?kernel: ?/;
+// A syslog line whose stamp an author cut off, or whose date a paste lost: the host, then the tag (`HOST1 kernel: `,
+// `10:44:23 ip-10-0-3-115 kernel: `). The host starts with a letter or is an IPv4 address: digits alone are a wrap's
+// rest of a stamp (`Jan 9 00:42:4` + `8 kernel: …`).
+const HOST_AND_KERNEL_TAG =
+  /^(?:(\d{1,2}:\d\d:\d\d(?:\.\d{1,9})?) )?([A-Za-z][\w.-]{0,252}|\d{1,3}(?:\.\d{1,3}){3}) kernel: ?/;
 // A time of day alone before the message (`12:00:52 oom-kill:…`, a list's mail, linux-mm 2019): no date, no host,
 // no tag. A clock's values only, a space after it and the message: not a MAC address (`00:11:22:33`), a serial
 // port's `00:05: `, a time glued to a word, a `dmesg -T` date a copy cut inside its time (`08:44:22 2026] `), nor
@@ -188,15 +190,32 @@ function mayStartNoTag(text: string): boolean {
 }
 export const NO_TAG: Prefix = { pattern: SYSLOG_NO_TAG, mayStart: mayStartNoTag };
 export const BUSYBOX_SYSLOG: Prefix = { pattern: BUSYBOX_SYSLOG_LINE, mayStart: mayStartNoTag };
-/** `kernel: ` first, or a digit (the time of day before it), or a host's word before it. */
+/** `kernel: ` first, or a digit: the time of day before it. */
 function mayStartKernelTag(text: string): boolean {
-  if (isDigit(text.charCodeAt(0)) || text.startsWith('kernel:')) return true;
+  return isDigit(text.charCodeAt(0)) || text.startsWith('kernel:');
+}
+/** ` kernel:` after a first word (a host), or after a time of day and a host. */
+function mayStartHostTag(text: string): boolean {
   const tag = text.indexOf(' kernel:', 1);
-  return tag > 0 && tag <= 253;
+  return tag > 0 && tag <= 268;
 }
 export const RFC3339_UNTAGGED: Prefix = { pattern: RFC3339_NO_TAG, mayStart: digitFirst };
 export const RFC3339_KERNEL_TAG: Prefix = { pattern: RFC3339_NO_HOST, mayStart: digitFirst };
 export const TAG_ONLY: Prefix = { pattern: KERNEL_TAG, mayStart: mayStartKernelTag };
+/** A whole syslog stamp, host and tag inside a line: a record of a stamped paste glued on (glued-records.ts). */
+const STAMPED_RECORD_INSIDE = /[A-Z][a-z]{2} {1,2}\d{1,2} \d\d:\d\d:\d\d \S{1,255} kernel: /;
+
+/**
+ * Only before text that may be OOM text: a word and `kernel:` at a line's start are prose as often (`Linux kernel:
+ * 5.15.0`), and taken as an envelope, the kernel lines pasted below it without one would read as its wrapped rest.
+ * Nor in a line that holds a whole stamp further on: its records kept their stamps, and its first words are the
+ * rest of one a wrap cut (`… Apr 09 16:00:14 cdp-test-` + `server-05.bj kernel: memory: … Apr 09 16:00:14 …`).
+ */
+export const HOST_TAG: Prefix = {
+  pattern: HOST_AND_KERNEL_TAG,
+  mayStart: mayStartHostTag,
+  onlyBefore: (text) => mayBeOomText(text) && !STAMPED_RECORD_INSIDE.test(text),
+};
 /**
  * Whether the text starts with a time of day as TIME_OF_DAY reads one, whatever follows it: a line so stamped is
  * a record of its own even where the stamp is no envelope (line-prefilter.ts: it joins no record above and none
@@ -268,6 +287,7 @@ export const PREFIXES_BY_FREQUENCY: readonly Prefix[] = [
   NO_TAG,
   RFC3339_KERNEL_TAG,
   RFC3339_UNTAGGED,
+  HOST_TAG,
   TAG_ONLY,
   TIME_OF_DAY,
   WALL_CUT,
@@ -369,7 +389,8 @@ function envelopeAfter(text: string, at: number): boolean {
   if (!mayStartAnyPrefix(rest)) return false;
   const prefix = envelopePrefixOf(rest);
   if (prefix === null || monthTookSource(rest, prefix)) return false;
-  if (prefix !== TAG_ONLY && prefix !== TIME_OF_DAY && prefix !== MESSAGE_FIELD) return true;
+  if (prefix !== TAG_ONLY && prefix !== HOST_TAG && prefix !== TIME_OF_DAY && prefix !== MESSAGE_FIELD)
+    return true;
   const source = text.slice(0, at);
   return source.endsWith(' ') || /[\d>]:?$|[./]/.test(source);
 }
@@ -442,7 +463,8 @@ export function mayStartAnyPrefix(text: string): boolean {
     mayStartSyslog(text) ||
     mayStartSource(text) ||
     text.startsWith('MESSAGE=') ||
-    TAG_ONLY.mayStart(text) ||
+    text.startsWith('kernel:') ||
+    HOST_TAG.mayStart(text) ||
     EMBEDDED.mayStart(text) ||
     (LEVEL.mayStart(text) && DMESG_LEVEL.test(text)) ||
     mayStartSeverityTemplate(text) ||

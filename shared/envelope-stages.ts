@@ -8,6 +8,7 @@ import {
   DELTA,
   EMBEDDED,
   FULL,
+  HOST_TAG,
   isKernelTag,
   ISO_BRACKETED,
   ISO_TIME,
@@ -50,13 +51,17 @@ const ZONED = /(?:Z|[+-]\d\d:?\d\d)$/;
 /** What a host as printed holds: a letter or digit (a relay's `web01/loghost`, an address `::ffff:10.0.0.5`). */
 const HOST_CHARACTER = /[A-Za-z0-9]/;
 
+/** A syslog severity in capitals: what ChromeOS's syslog template prints where the host would be. */
+const SEVERITY_WORD = /^(?:EMERG|ALERT|CRIT|ERR|ERROR|WARNING|WARN|NOTICE|INFO|DEBUG)$/;
+
 /**
  * The syslog host as printed, or null when it is none: an author hid it, with marks alone (`**`, `...`) or a
- * placeholder in angle brackets (`<hostname>`).
+ * placeholder in angle brackets (`<hostname>`); or the template put the severity there (ChromeOS's
+ * `2021-04-24T18:03:53.804300Z WARNING kernel: `).
  */
 function hostOf(printed: string): string | null {
   const placeholder = printed.startsWith('<') && printed.endsWith('>');
-  return HOST_CHARACTER.test(printed) && !placeholder ? printed : null;
+  return HOST_CHARACTER.test(printed) && !placeholder && !SEVERITY_WORD.test(printed) ? printed : null;
 }
 
 /**
@@ -181,7 +186,14 @@ function stripSyslogCollector(text: string, entry: LogEntry, sourcedOnce: boolea
 
 /** A hypervisor's fields before a dmesg time, a stamp and host with no tag, an RFC 3339 stamp alone, a tag alone. */
 function stripLooseCollector(text: string, entry: LogEntry, untaggedLike: boolean): string | null {
-  let m = matchOf(EMBEDDED, text);
+  // The host and the tag, before a hypervisor's fields would take them with no host (`HOST1 kernel: [ 12.5] `).
+  let m = matchOf(HOST_TAG, text);
+  if (m !== null) {
+    entry.stamp = m[1] ?? null;
+    entry.host = hostOf(m[2] as string);
+    return text.slice(m[0].length);
+  }
+  m = matchOf(EMBEDDED, text);
   if (m !== null) return text.slice(m[0].length);
   // Not a `dmesg -T` date that lost its `[` (stripDmesgTime reads it): NO_TAG's host holds no `]`.
   m = untaggedLike ? NO_TAG.pattern.exec(text) : null;
@@ -198,17 +210,10 @@ function stripLooseCollector(text: string, entry: LogEntry, untaggedLike: boolea
     if (m[3] !== undefined) entry.host = hostOf(m[3]);
     return text.slice(m[0].length);
   }
-  // The tag, after the time of day or a host or both, or alone; or the time of day alone: the stamp as printed, no
-  // clock.
-  m = matchOf(TAG_ONLY, text);
+  // The tag, after the time of day or alone; or the time of day alone: the stamp as printed, no clock.
+  m = matchOf(TAG_ONLY, text) ?? matchOf(TIME_OF_DAY, text);
   if (m !== null) {
     entry.stamp = m[1] ?? null;
-    entry.host = m[2] === undefined ? null : hostOf(m[2]);
-    return text.slice(m[0].length);
-  }
-  m = matchOf(TIME_OF_DAY, text);
-  if (m !== null) {
-    entry.stamp = m[1] as string;
     return text.slice(m[0].length);
   }
   return null;
@@ -250,7 +255,7 @@ function stripDmesgTime(text: string, entry: LogEntry): string | null {
   m = matchOf(WALL, text) ?? matchOf(WALL_CUT, text) ?? matchOf(ISO_BRACKETED, text);
   if (m !== null) {
     entry.stamp = m[1] as string;
-    return text.slice(m[0].length);
+    return withKernelTimeAfterStamp(text.slice(m[0].length), entry);
   }
   m = matchOf(DELTA, text);
   if (m !== null) {
@@ -261,6 +266,17 @@ function stripDmesgTime(text: string, entry: LogEntry): string | null {
   if (m === null) return null;
   entry.stamp = m[1] ?? m[2] ?? null;
   return text.slice(m[0].length);
+}
+
+/**
+ * The text after a date stamp, without the kernel's own time when one follows: a serial console's capture tool, or a
+ * collector, stamps each line it got before the dmesg time the kernel printed (`[2025-06-04 17:51:20] [   21.646907] `).
+ */
+function withKernelTimeAfterStamp(text: string, entry: LogEntry): string {
+  const m = matchOf(TIME, text);
+  if (m === null) return text;
+  entry.kernelTime = Number(`${m[1]}.${m[2]}`);
+  return withoutVendorContext(text.slice(m[0].length));
 }
 
 /** The text after a printk stamp without the printing context an Android vendor's printk put there (CONTEXT). */

@@ -124,8 +124,13 @@ class Assembly {
     if (report === null) return;
     const kill = report.kill ?? impliedKill(report);
     if (kill !== null) this.send(report, kill);
-    else if (report.exitingPids.length === 0 && report.lines.length > 0) {
-      // Only a victim already exiting explains a report without a kill; else its kill line was lost.
+    else if (
+      report.exitingPids.length === 0 &&
+      report.lines.length > 0 &&
+      report.tableRows < report.changes
+    ) {
+      // Only a victim already exiting explains a report without a kill; else its kill line was lost. Task rows
+      // alone are a piece of a table a paste cut out, no report.
       const ref = report.refs[0] as string | number;
       this.drift.push({ text: report.lines[0] as string, reason: 'OOM report without a kill line', ref });
     }
@@ -170,10 +175,7 @@ class Assembly {
     let copy = false;
     if (id === null) {
       const match = recent.match(event.id, { pid, name, time }, DUPLICATE_KILL_SECONDS, evidence, ownReport);
-      if (match.copy !== null && rank <= recent.rankOf(match.copy.id)) {
-        this.takePlaceOfCopy(match.copy.id, event);
-        return null;
-      }
+      if (match.copy !== null && rank <= recent.rankOf(match.copy.id)) return null;
       copy = match.copy !== null;
       id = match.copy === null ? match.id : match.copy.id;
     }
@@ -290,7 +292,10 @@ class Assembly {
       }
       case 'task-row': {
         // A paste that starts inside the task dump (`dmesg | tail`) has rows before any other line of the report.
-        const report = this.reportForBody(time, 'header-body');
+        // Rows after a kill are no report's: the kernel prints the table before it (a paste reversed or sorted).
+        const open = this.state.open;
+        if (open !== null && open.kill !== null) return null;
+        const report = open ?? this.reportForBody(time, 'header-body');
         const row = taskRowOf(line, report.taskColumns);
         if (row !== null) addTask(report, row);
         return report;
@@ -419,21 +424,6 @@ class Assembly {
     const solo = newReport(time);
     solo.kill = unseenKill(pid, name, entry);
     return solo;
-  }
-
-  /**
-   * Gives the event this call sent under `id` the node and times a copy of its kill shows, where it showed none:
-   * one kill quoted from syslog and from dmesg, only the syslog copy naming its host, only dmesg's giving the time.
-   */
-  takePlaceOfCopy(id: string, copy: OomEvent): void {
-    const at = this.events.findLastIndex((e) => e.id === id);
-    const sent = this.events[at];
-    if (sent === undefined) return;
-    const node = sent.node ?? copy.node;
-    const kernelTime = sent.kernelTime ?? copy.kernelTime;
-    const observedAt = sent.observedAt ?? copy.observedAt;
-    if (node !== sent.node || kernelTime !== sent.kernelTime || observedAt !== sent.observedAt)
-      this.events[at] = { ...sent, node, kernelTime, observedAt };
   }
 
   /** Emits a report that never becomes the open one (a lone reaper line), after its line is recorded. */

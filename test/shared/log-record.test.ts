@@ -85,6 +85,39 @@ describe('readLogRecord removes every envelope people really have', () => {
     });
   });
 
+  it('the kernel’s own time after a capture tool’s or a collector’s stamp (thirty-third red teams, Qubes console logs)', () => {
+    const header = 'java invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=0';
+    for (const [stamp, printed] of [
+      ['[2025-06-04 17:51:20] ', '2025-06-04 17:51:20'],
+      ['[2024-01-01T12:00:00.123Z] ', '2024-01-01T12:00:00.123Z'],
+      ['[Mon Jan  1 12:34:56 2024] ', 'Mon Jan  1 12:34:56 2024'],
+    ] as const) {
+      expect(readLogRecord(`${stamp}[   21.646907] ${header}`)).toMatchObject({
+        text: header,
+        stamp: printed,
+        kernelTime: 21.646907,
+      });
+      // A task row after the stamp is the message, not a time.
+      expect(readLogRecord(`${stamp}[  2874]     0  2874    18790 python3`)).toMatchObject({
+        text: '[  2874]     0  2874    18790 python3',
+        kernelTime: null,
+      });
+    }
+  });
+
+  it('no host where a syslog template put the severity (ChromeOS’s /var/log/messages)', () => {
+    expect(
+      readLogRecord(
+        `2021-04-24T18:03:53.804300Z WARNING kernel: [  516.870000] Out of memory: Killed process 1 (a)`,
+      ),
+    ).toMatchObject({ text: 'Out of memory: Killed process 1 (a)', host: null, kernelTime: 516.87 });
+    expect(readLogRecord('2021-04-24T18:03:53.804300Z ERR kernel: x')).toMatchObject({
+      host: null,
+      fromKernel: true,
+    });
+    expect(readLogRecord('2021-04-24T18:03:53.804300Z Err-01 kernel: x')).toMatchObject({ host: 'Err-01' });
+  });
+
   it("a tool's source before an envelope: grep's file and line number, pdsh's host, a syslog priority", () => {
     const syslog = '2026-12-06T01:56:03.590750+00:00 vm kernel: [39249.327015] ' + KILL;
     for (const prefix of [
@@ -731,8 +764,14 @@ describe('readLogRecord: syslog templates without a date, a host or a tag (ninth
       host: '10.0.3.54',
     });
     // Digits alone are a wrap's rest of a stamp (`Jan 9 00:42:4` + `8 kernel: …`), not a host; a word and `kernel:`
-    // elsewhere in a line are text.
-    for (const text of ['8 kernel: Out of memory in UB 191: x', 'the Linux kernel: Out of memory: x']) {
+    // elsewhere in a line are text, and so are they before text that is no OOM text (prose: a version); and a line
+    // that holds a whole stamp further on starts with the rest of one a wrap cut (a page that lost its newlines).
+    for (const text of [
+      '8 kernel: Out of memory in UB 191: x',
+      'the Linux kernel: Out of memory: x',
+      'Linux kernel: 5.15.0-1034-aws',
+      'server-05.bj kernel: memory: usage 524288kB, limit 524288kB, failcnt 8430 Apr 09 16:00:14 cdp-test-server-05.bj kernel: Memory cgroup stats for /docker/3aafdee2b919',
+    ]) {
       expect(readLogRecord(text)).toMatchObject({ text, host: null, enveloped: false });
     }
   });
@@ -921,13 +960,8 @@ describe('readLogRecord: a monotonic time or a time of day alone before the mess
     }
     // A `dmesg -T` date that a copy cut inside its time: its year and `]` are no message.
     expect(readLogRecord('08:44:22 2026] Memory cgroup out of memory: x')).toMatchObject({ stamp: null });
-    // The rest of a syslog stamp whose date a mail's reflow left on the line above (corpus 142) is a time of day and
-    // a host before the tag: KERNEL_TAG's, not a time of day alone.
-    expect(readLogRecord('> 21:40:40 t6360003 kernel: Call Trace:')).toMatchObject({
-      text: 'Call Trace:',
-      stamp: '21:40:40',
-      host: 't6360003',
-    });
+    // The rest of a syslog stamp whose date a mail's reflow left on the line above (corpus 142): that line goes on.
+    expect(readLogRecord('> 21:40:40 t6360003 kernel: Call Trace:')).toMatchObject({ enveloped: false });
   });
 
   it('is no envelope before a program’s own text: kernel lines pasted below it are not its wrapped rest', () => {

@@ -107,17 +107,46 @@ describe('a paste that starts inside the task table, its header and the lines be
     expect(reaped).toMatchObject({ victim: { pid: 209756, name: 'ffmpeg', uid: 0, oomScoreAdj: 984 } });
   });
 
-  it('reads rows after a kill as the next report’s, whose header and lines before the table were lost', () => {
-    const [first, second] = parseKernelLog(
+  it('reads no rows after a kill, nor calls them a report without a kill: a paste in reverse (`journalctl -r`)', () => {
+    const { events, drift } = parseKernelLog(
       [
-        '[  10.000005] Out of memory: Kill process 100 (java) score 999 or sacrifice child',
-        '[  10.000006] Killed process 100 (java) total-vm:40000kB, anon-rss:20000kB, file-rss:0kB',
-        '[  12.000003] [  200]    33   200    10000     4000      20        0           500 httpd',
-        '[  12.000006] Killed process 200 (httpd) total-vm:40000kB, anon-rss:16000kB, file-rss:0kB',
+        'Jan 09 14:15:16 kernel: Out of memory: Killed process 569725 (uvicorn) total-vm:44099472kB, anon-rss:19645212kB, file-rss:200140kB, shmem-rss:16384kB, UID:1000 pgtables:41196kB oom_score_adj:0',
+        'Jan 09 14:15:16 kernel: oom-kill:constraint=CONSTRAINT_NONE,nodemask=(null),cpuset=user.slice,mems_allowed=0,global_oom,task_memcg=/user.slice/user-1000.slice/session-1.scope,task=uvicorn,pid=569725,uid=1000',
+        'Jan 09 14:15:16 kernel: [ 569725]  1000 569725 11024868  4965434 42184704     1332             0 uvicorn',
       ].join('\n'),
-    ).events;
-    expect(first).toMatchObject({ victim: { pid: 100, uid: null }, tasks: [] });
-    expect(second).toMatchObject({ victim: { pid: 200, uid: 33, oomScoreAdj: 500 } });
+    );
+    expect(events).toMatchObject([
+      {
+        victim: { pid: 569725 },
+        cgroup: { task: '/user.slice/user-1000.slice/session-1.scope' },
+        complete: true,
+      },
+    ]);
+    expect(drift).toEqual([]);
+    // Rows alone, a table's piece a paste cut out, are no report without a kill either.
+    expect(
+      parseKernelLog('[ 1.0] [  200]    33   200    10000     4000      20        0           500 httpd')
+        .drift,
+    ).toEqual([]);
+  });
+
+  it('keeps a memory.oom.group kill one event when the paste starts inside its table (a review)', () => {
+    // The table's head is cut: its rows are not known to be all the group's members.
+    const scope =
+      '/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-poda5d8fdd1_1369_469e_8a7d_2c1047529435.slice/cri-containerd-9192cb33.scope';
+    const { events } = parseKernelLog(
+      [
+        '[  139.201462] [   6331]     0  6331  1393044    20814   417792        0           984 ig',
+        `[  139.201465] oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=cri-containerd-9192cb33.scope,mems_allowed=0,oom_memcg=/kubepods.slice,task_memcg=${scope},task=bash,pid=7788,uid=0`,
+        '[  139.201482] Memory cgroup out of memory: Killed process 7788 (bash) total-vm:7169492kB, anon-rss:7165824kB, file-rss:956kB, shmem-rss:0kB, UID:0 pgtables:14076kB oom_score_adj:1000',
+        `[  139.208991] Tasks in ${scope} are going to be killed due to memory.oom.group set`,
+        '[  139.209001] Memory cgroup out of memory: Killed process 7620 (nginx) total-vm:11464kB, anon-rss:1156kB, file-rss:3900kB, shmem-rss:0kB, UID:0 pgtables:60kB oom_score_adj:1000',
+        '[  139.217970] Memory cgroup out of memory: Killed process 7656 (nginx) total-vm:11928kB, anon-rss:1572kB, file-rss:616kB, shmem-rss:0kB, UID:101 pgtables:60kB oom_score_adj:1000',
+      ].join('\n'),
+    );
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ victim: { pid: 7788 }, coVictimCount: 2, complete: true });
+    expect(events[0]?.coVictims.map((c) => c.pid)).toEqual([7620, 7656]);
   });
 
   it('reads no row by shape whose last number may be another column: 2.6.32’s oom_adj, a name a wrap took', () => {

@@ -587,26 +587,6 @@ describe('a memory.oom.group line and the report it joins', () => {
 });
 
 describe('copies of one kill, and kills that only look alike (pid and comm are not a key)', () => {
-  it('gives the kill the node and time a dropped copy shows where the kept one shows none (thirty-second red team A/17)', () => {
-    // A Chinese note (corpus 258): the kill from dmesg (a kernel time, no host), then from syslog (a host, no time).
-    const choice = 'Out of memory: Kill process 23817 (java) score 473 or sacrifice child';
-    const kill =
-      'Killed process 23817 (java) total-vm:8162620kB, anon-rss:3341684kB, file-rss:0kB, shmem-rss:0kB';
-    const dmesg = [`[7909674.569288] ${choice}`, `[7909674.569337] ${kill}`];
-    const syslog = [
-      `Jul 30 15:39:07 localhost kernel: ${choice}`,
-      `Jul 30 15:39:07 localhost kernel: ${kill}`,
-    ];
-    for (const lines of [
-      [...dmesg, '', ...syslog],
-      [...syslog, '', ...dmesg],
-    ]) {
-      expect(parseKernelLog(lines.join('\n')).events).toMatchObject([
-        { node: 'localhost', kernelTime: 7909674.569337, victim: { pid: 23817 } },
-      ]);
-    }
-  });
-
   // linux-mm, the memcg __GFP_FS patch (red team C 01): two test boots kill pid 2746 (leaker), no timestamps.
   const leakerReport = (gfp: string, failcnt: number, anonRss: number, fileRss: number) => [
     ` leaker invoked oom-killer: gfp_mask=${gfp}, nodemask=(null), order=0, oom_score_adj=0`,
