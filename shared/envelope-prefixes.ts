@@ -206,15 +206,22 @@ export const TAG_ONLY: Prefix = { pattern: KERNEL_TAG, mayStart: mayStartKernelT
 const STAMPED_RECORD_INSIDE = /[A-Z][a-z]{2} {1,2}\d{1,2} \d\d:\d\d:\d\d \S{1,255} kernel: /;
 
 /**
- * Only before text that may be OOM text: a word and `kernel:` at a line's start are prose as often (`Linux kernel:
- * 5.15.0`), and taken as an envelope, the kernel lines pasted below it without one would read as its wrapped rest.
- * Nor in a line that holds a whole stamp further on: its records kept their stamps, and its first words are the
- * rest of one a wrap cut (`… Apr 09 16:00:14 cdp-test-` + `server-05.bj kernel: memory: … Apr 09 16:00:14 …`).
+ * The words prose puts before `kernel:` (`Linux kernel: 5.15.0`, `the kernel: …`, `Guest kernel: …`): taken for a
+ * host, the kernel lines pasted below such a line without an envelope would read as its wrapped rest.
+ */
+const PROSE_BEFORE_TAG =
+  /^(?:\d{1,2}:\d\d:\d\d(?:\.\d{1,9})? )?(?:linux|the|a|an|my|your|our|this|that|its|host|guest|new|old|current|running|custom|stock|default|vanilla|mainline|upstream|latest|booted|installed|patched|generic) kernel:/i;
+
+/**
+ * Not after a word of prose (PROSE_BEFORE_TAG), nor in a line that holds a whole stamp further on: its records kept
+ * their stamps, and its first words are the rest of one a wrap cut (`… Apr 09 16:00:14 cdp-test-` + `server-05.bj
+ * kernel: memory: … Apr 09 16:00:14 …`). Before any text: in a paste whose lines all start so, a line that is no OOM
+ * text would else read as the wrapped rest of the OOM line above it.
  */
 export const HOST_TAG: Prefix = {
   pattern: HOST_AND_KERNEL_TAG,
   mayStart: mayStartHostTag,
-  onlyBefore: (text) => mayBeOomText(text) && !STAMPED_RECORD_INSIDE.test(text),
+  onlyBefore: (text) => !PROSE_BEFORE_TAG.test(text) && !STAMPED_RECORD_INSIDE.test(text),
 };
 /**
  * Whether the text starts with a time of day as TIME_OF_DAY reads one, whatever follows it: a line so stamped is

@@ -273,10 +273,12 @@ function stripDmesgTime(text: string, entry: LogEntry): string | null {
  * collector, stamps each line it got before the dmesg time the kernel printed (`[2025-06-04 17:51:20] [   21.646907] `).
  */
 function withKernelTimeAfterStamp(text: string, entry: LogEntry): string {
-  const m = matchOf(TIME, text);
+  // The stamp's pattern takes one space after it; a collector may print two (`[2016-02-02 07:09:26]  `).
+  const spaced = text.startsWith(' [') ? 1 : 0;
+  const m = matchOf(TIME, spaced === 0 ? text : text.slice(spaced));
   if (m === null) return text;
   entry.kernelTime = Number(`${m[1]}.${m[2]}`);
-  return withoutVendorContext(text.slice(m[0].length));
+  return withoutVendorContext(text.slice(spaced + m[0].length));
 }
 
 /** The text after a printk stamp without the printing context an Android vendor's printk put there (CONTEXT). */

@@ -29,8 +29,21 @@ export function choiceApartFromKill(entry: LogEntry): LogEntry[] {
   if (choiceEnd < 0) return [entry];
   return [
     { ...entry, text: text.slice(0, choiceEnd), truncated: false },
-    { ...entry, text: text.slice(at) },
+    killAfterChoice(entry, text, choiceEnd, at),
   ];
+}
+
+/** The kill line at `at` as a record of its own: with what its own envelope in the gap says, where it has one. */
+function killAfterChoice(entry: LogEntry, text: string, choiceEnd: number, at: number): LogEntry {
+  const kill = { ...entry, text: text.slice(at) };
+  const gap = text.slice(choiceEnd, at).trimStart();
+  const own = gap === '' ? null : readLogRecord(gap + kill.text);
+  if (own === null) return kill;
+  kill.host = own.host ?? entry.host;
+  kill.stamp = own.stamp ?? entry.stamp;
+  kill.kernelTime = own.kernelTime ?? entry.kernelTime;
+  kill.wallTime = own.wallTime ?? entry.wallTime;
+  return kill;
 }
 
 /** Blanks, and what follows them: a paste's run of spaces between two records. */

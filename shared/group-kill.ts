@@ -20,9 +20,9 @@ const GROUP_KILL_SECONDS = 1;
 export function joinsGroup(report: OpenReport, kill: KillRecord): boolean {
   if (report.groupCgroup === null) return false;
   if (!withinSeconds(report.lastKillTime, killTime(kill), GROUP_KILL_SECONDS)) return false;
-  // A table whose header was not seen may be a paste's tail of one (`dmesg | tail`): not known whole.
+  // A paste's tail of a table (`dmesg | tail`) is not known whole.
   const wholeTable =
-    report.taskColumns !== null && report.tableRows > 0 && report.tableRows === report.tablePids.length;
+    report.tableHeadCut !== true && report.tableRows > 0 && report.tableRows === report.tablePids.length;
   return !wholeTable || report.tablePids.some(([pid]) => pid === kill.pid);
 }
 

@@ -104,6 +104,13 @@ export interface OpenReport {
   /** The victim: the first process killed. */
   kill: KillRecord | null;
   /**
+   * The report's first line was a task row: a paste that starts inside the table (`dmesg | tail`), so the table is
+   * not known whole. Absent otherwise.
+   */
+  tableHeadCut?: boolean;
+  /** Task-row lines that joined it, read or not (absent in a state stored before they were counted). */
+  rowLines?: number;
+  /**
    * Time of the last line that joined the report but for call-trace frames (whose times alone end it, and `scan`
    * hands a run of them over as its earliest and latest); absent in a state stored before it was kept, and before
    * a line with a time joined.

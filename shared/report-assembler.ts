@@ -127,7 +127,7 @@ class Assembly {
     else if (
       report.exitingPids.length === 0 &&
       report.lines.length > 0 &&
-      report.tableRows < report.changes
+      (report.rowLines ?? 0) < report.changes
     ) {
       // Only a victim already exiting explains a report without a kill; else its kill line was lost. Task rows
       // alone are a piece of a table a paste cut out, no report.
@@ -296,6 +296,8 @@ class Assembly {
         const open = this.state.open;
         if (open !== null && open.kill !== null) return null;
         const report = open ?? this.reportForBody(time, 'header-body');
+        if (open === null) report.tableHeadCut = true;
+        report.rowLines = (report.rowLines ?? 0) + 1;
         const row = taskRowOf(line, report.taskColumns);
         if (row !== null) addTask(report, row);
         return report;

@@ -91,15 +91,17 @@ describe('readLogRecord removes every envelope people really have', () => {
       ['[2025-06-04 17:51:20] ', '2025-06-04 17:51:20'],
       ['[2024-01-01T12:00:00.123Z] ', '2024-01-01T12:00:00.123Z'],
       ['[Mon Jan  1 12:34:56 2024] ', 'Mon Jan  1 12:34:56 2024'],
+      ['[2016-02-02 07:09:26]  ', '2016-02-02 07:09:26'],
     ] as const) {
       expect(readLogRecord(`${stamp}[   21.646907] ${header}`)).toMatchObject({
         text: header,
         stamp: printed,
         kernelTime: 21.646907,
       });
-      // A task row after the stamp is the message, not a time.
-      expect(readLogRecord(`${stamp}[  2874]     0  2874    18790 python3`)).toMatchObject({
-        text: '[  2874]     0  2874    18790 python3',
+      // A task row after the stamp is the message, not a time (after the stamp's pattern's one space).
+      const row = '[  2874]     0  2874    18790 python3';
+      expect(readLogRecord(`${stamp}${row}`)).toMatchObject({
+        text: stamp.endsWith('  ') ? ` ${row}` : row,
         kernelTime: null,
       });
     }
@@ -681,8 +683,14 @@ describe('splitGluedRecords', () => {
       constraint: 'system',
       limitScope: 'node',
     });
-    // Spaces alone between.
+    // Spaces alone between; or the kill line's envelope alone, whose host is the kill line's (a review's probe).
     expect(choiceApartFromKill(entry(`${choice}     ${kill}`)).map((e) => e.text)).toEqual([choice, kill]);
+    expect(
+      choiceApartFromKill(entry(`${choice}     HOST1 kernel: ${kill}`)).map((e) => [e.host, e.text]),
+    ).toEqual([
+      [null, choice],
+      ['HOST1', kill],
+    ]);
     // Text that is no envelope between them keeps the line whole.
     const noted = entry(`${choice}   see: ${kill}`);
     expect(choiceApartFromKill(noted)).toEqual([noted]);
@@ -763,13 +771,17 @@ describe('readLogRecord: syslog templates without a date, a host or a tag (ninth
       text: 'Out of memory: Killed process 1 (a)',
       host: '10.0.3.54',
     });
+    // Any message, OOM text or not: in a paste of such lines, one that is no OOM text is no wrapped rest.
+    expect(readLogRecord('HOST1 kernel: Mem-Info:')).toMatchObject({ text: 'Mem-Info:', host: 'HOST1' });
     // Digits alone are a wrap's rest of a stamp (`Jan 9 00:42:4` + `8 kernel: …`), not a host; a word and `kernel:`
-    // elsewhere in a line are text, and so are they before text that is no OOM text (prose: a version); and a line
-    // that holds a whole stamp further on starts with the rest of one a wrap cut (a page that lost its newlines).
+    // elsewhere in a line are text, and so is a word of prose before it (a version, `the kernel:`); and a line that
+    // holds a whole stamp further on starts with the rest of one a wrap cut (a page that lost its newlines).
     for (const text of [
       '8 kernel: Out of memory in UB 191: x',
       'the Linux kernel: Out of memory: x',
       'Linux kernel: 5.15.0-1034-aws',
+      'the kernel: Out of memory: Killed process 1234 (java)',
+      'Guest kernel: 6.1.0',
       'server-05.bj kernel: memory: usage 524288kB, limit 524288kB, failcnt 8430 Apr 09 16:00:14 cdp-test-server-05.bj kernel: Memory cgroup stats for /docker/3aafdee2b919',
     ]) {
       expect(readLogRecord(text)).toMatchObject({ text, host: null, enveloped: false });
@@ -960,8 +972,13 @@ describe('readLogRecord: a monotonic time or a time of day alone before the mess
     }
     // A `dmesg -T` date that a copy cut inside its time: its year and `]` are no message.
     expect(readLogRecord('08:44:22 2026] Memory cgroup out of memory: x')).toMatchObject({ stamp: null });
-    // The rest of a syslog stamp whose date a mail's reflow left on the line above (corpus 142): that line goes on.
-    expect(readLogRecord('> 21:40:40 t6360003 kernel: Call Trace:')).toMatchObject({ enveloped: false });
+    // The rest of a syslog stamp whose date a mail's reflow left on the line above (corpus 142) is a time of day and
+    // a host before the tag: HOST_TAG's, not a time of day alone.
+    expect(readLogRecord('> 21:40:40 t6360003 kernel: Call Trace:')).toMatchObject({
+      text: 'Call Trace:',
+      stamp: '21:40:40',
+      host: 't6360003',
+    });
   });
 
   it('is no envelope before a program’s own text: kernel lines pasted below it are not its wrapped rest', () => {

@@ -123,11 +123,16 @@ describe('a paste that starts inside the task table, its header and the lines be
       },
     ]);
     expect(drift).toEqual([]);
-    // Rows alone, a table's piece a paste cut out, are no report without a kill either.
-    expect(
-      parseKernelLog('[ 1.0] [  200]    33   200    10000     4000      20        0           500 httpd')
-        .drift,
-    ).toEqual([]);
+    // Rows alone, a table's piece a paste cut out, are no report without a kill either, read or not (2.6.32's six
+    // numbers are not read by shape).
+    for (const rows of [
+      ['[ 1.0] [  200]    33   200    10000     4000      20        0           500 httpd'],
+      [
+        '[ 1268]     0  1268    15341      180   0     -17 sshd',
+        '[ 1532]    27  1532   410347   398810   1       0 mysqld',
+      ],
+    ])
+      expect(parseKernelLog(rows.join('\n')).drift).toEqual([]);
   });
 
   it('keeps a memory.oom.group kill one event when the paste starts inside its table (a review)', () => {
@@ -147,6 +152,30 @@ describe('a paste that starts inside the task table, its header and the lines be
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({ victim: { pid: 7788 }, coVictimCount: 2, complete: true });
     expect(events[0]?.coVictims.map((c) => c.pid)).toEqual([7620, 7656]);
+  });
+
+  it('keeps a table whole whose header line alone was cut: another pod’s kill 0.3 s later is no group member (a review)', () => {
+    const pod = (uid: string) =>
+      `/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod${uid}.slice`;
+    const first = `${pod('aaaaaaaa_1111_2222_3333_444444444444')}/cri-containerd-9192cb33.scope`;
+    const second = `${pod('bbbbbbbb_1111_2222_3333_444444444444')}/cri-containerd-77aa11bb.scope`;
+    const { events } = parseKernelLog(
+      [
+        '[  139.201253] bash invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=1000',
+        '[  139.201462] [   7788]     0  7788  1792373  1791456 14413824        0          1000 bash',
+        '[  139.201463] [   7620]     0  7620     2866      264    61440        0          1000 nginx',
+        `[  139.201465] oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=cri-containerd-9192cb33.scope,mems_allowed=0,oom_memcg=${first},task_memcg=${first},task=bash,pid=7788,uid=0`,
+        '[  139.201482] Memory cgroup out of memory: Killed process 7788 (bash) total-vm:7169492kB, anon-rss:7165824kB, file-rss:956kB, shmem-rss:0kB, UID:0 pgtables:14076kB oom_score_adj:1000',
+        `[  139.208991] Tasks in ${first} are going to be killed due to memory.oom.group set`,
+        '[  139.209001] Memory cgroup out of memory: Killed process 7620 (nginx) total-vm:11464kB, anon-rss:1156kB, file-rss:3900kB, shmem-rss:0kB, UID:0 pgtables:60kB oom_score_adj:1000',
+        '[  139.509001] Memory cgroup out of memory: Killed process 9911 (java) total-vm:2911928kB, anon-rss:1048572kB, file-rss:616kB, shmem-rss:0kB, UID:1001 pgtables:2400kB oom_score_adj:-997',
+        `[  139.509010] Tasks in ${second} are going to be killed due to memory.oom.group set`,
+      ].join('\n'),
+    );
+    expect(events.map((e) => [e.victim.pid, e.coVictims.map((c) => c.pid)])).toEqual([
+      [7788, [7620]],
+      [9911, []],
+    ]);
   });
 
   it('reads no row by shape whose last number may be another column: 2.6.32’s oom_adj, a name a wrap took', () => {
