@@ -407,15 +407,36 @@ const WHOLE_LINES: ReadonlyArray<{ marker: string; whole: RegExp }> = [
  */
 export function wholeLineGlue(open: OpenRecord, raw: string, text: string, width: number): string | null {
   if (raw.length >= width) return null;
+  const glues = open.rawLength === width ? ['', ' '] : [' ', ''];
   for (const { marker, whole } of WHOLE_LINES) {
     const head = kernelLineOf(open, marker);
     if (head === null || whole.test(head.text)) continue;
     const rest = continuationText(text);
     if (rest.includes(marker)) return null;
-    const glues = open.rawLength === width ? ['', ' '] : [' ', ''];
     return glues.find((glue) => whole.test(`${head.text}${glue}${rest}`)) ?? null;
   }
-  return null;
+  return messageCutGlue(open, text, glues);
+}
+
+/** The messages before a choice of victim or a kill line. */
+const KILL_MESSAGES = ['Memory cgroup out of memory: ', 'Out of memory: ', 'Out of Memory: '];
+/** A choice of victim whole, or a kill line up to its comm's parenthesis (the rest of its values may be cut again). */
+const CHOICE_OR_KILL_START =
+  /^(?:Memory cgroup out of memory|Out of memory|Out of Memory): (?:[Kk]ill process \d+ \(.{1,64}\) score \d+ or (?:sacrifice child|a child)\s*$|Killed process \d+ \()/;
+
+/**
+ * The glue of a kernel line that is a start of the message before a choice of victim or a kill line, cut there by a
+ * wrap (`Memory cgroup out of` + `memory: kill process 6016 (java) score 0 or a child`, a mail at 72 columns), to a
+ * rest that makes it one; else null.
+ */
+function messageCutGlue(open: OpenRecord, text: string, glues: string[]): string | null {
+  const head = kernelLineOf(open, 'emory') ?? kernelLineOf(open, 'Out of');
+  const cut = head?.text.trimEnd() ?? '';
+  if (head === null || cut === '' || !KILL_MESSAGES.some((message) => message.startsWith(cut))) return null;
+  const rest = continuationText(text);
+  if (KILL_MESSAGES.some((message) => rest.includes(message))) return null;
+  // The head as read: a space the wrap left at its end is the message's own.
+  return glues.find((glue) => CHOICE_OR_KILL_START.test(`${head.text}${glue}${rest}`)) ?? null;
 }
 
 /**

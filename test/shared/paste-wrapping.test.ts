@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseKernelLog } from '../../shared/kernel-log.ts';
 import {
@@ -411,5 +412,62 @@ describe('a mail’s wrap at a space inside a line the kernel prints whole, afte
     const whole = 'May 26 18:43:00  kernel: [  963.489248] Task in /A killed as a result of limit of /A';
     const [after] = parseKernelLog([...prose, whole, 'of limit of /B'].join('\n')).events;
     expect(after?.cgroup.oom).toBe('/A');
+  });
+});
+
+describe('a wrap inside the message before a choice of victim or a kill line (thirty-fourth red team A/01, A/08)', () => {
+  // linux-mm, 2011: a 2.6.32 LXC memcg report quoted in a reply, wrapped at 72 columns inside `out of memory`.
+  const stamp = '> > > May 30 03:13:08 vicky kernel: [ 1578.117055] ';
+
+  it('joins the rest when with it the line is the choice whole, a space the wrap left at the end or not', () => {
+    // The mail's prose: more lines without an envelope than with, so the paste's own wraps are not joined as such.
+    const prose = [
+      '> > > The problem is related to applying memory limitations within a cgroup.',
+      '> > > If the OOM killer kicks in, it gets stuck in a loop where it tries to',
+      '> > > kill a process which has an oom_adj of -17. This causes an infinite',
+      '> > > loop, which in turn locks up the system.',
+      '> > >',
+    ];
+    for (const [head, rest] of [
+      ['Memory cgroup out of', 'memory: kill process 6016 (java) score 0 or a child'],
+      ['Memory cgroup out of ', 'memory: kill process 6016 (java) score 0 or a child'],
+      ['Memory cgroup', 'out of memory: kill process 6016 (java) score 0 or a child'],
+    ]) {
+      const lines = [...prose, `${stamp}${head}`, `> > > ${rest}`];
+      expect(parseKernelLog(lines.join('\n')).events).toMatchObject([
+        { node: 'vicky', kernelTime: 1578.117055, constraint: 'memcg', victim: { pid: 6016, name: 'java' } },
+      ]);
+    }
+  });
+
+  it('and a kill line up to its comm, its values cut again or not (corpus 242, `#` comments)', () => {
+    const file = new URL(
+      '../fixtures/kernel-logs/corpus/242-md-bash-fence-hash-comment-hand-wrapped-summary-and-memcg-kill-pod-path-split-after-slash.log',
+      import.meta.url,
+    );
+    const { events } = parseKernelLog(readFileSync(file, 'utf8'));
+    expect(events).toMatchObject([
+      { kernelTime: 1234567.890456, constraint: 'memcg', victim: { pid: 12345, anonRssKb: 524288 } },
+    ]);
+    expect(events[0]?.lines).toContain(
+      'Memory cgroup out of memory: Killed process 12345 (java) total-vm:2097152kB, anon-rss:524288kB, file-rss:0kB, shmem-rss:0kB, UID:1000 pgtables:1024kB oom_score_adj:950',
+    );
+  });
+
+  it('joins no rest that holds a message of its own, nor a head that is no start of one', () => {
+    const own = parseKernelLog(
+      [
+        `${stamp}Memory cgroup out of`,
+        '> > > Memory cgroup out of memory: kill process 6016 (java) score 0 or a child',
+      ].join('\n'),
+    ).events;
+    expect(own).toMatchObject([{ constraint: 'memcg', victim: { pid: 6016 } }]);
+    const prose = parseKernelLog(
+      [
+        `${stamp}Memory usage was high, then`,
+        '> > > memory: kill process 6016 (java) score 0 or a child',
+      ].join('\n'),
+    ).events;
+    expect(prose[0]?.constraint).toBeNull();
   });
 });
