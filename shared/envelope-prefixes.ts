@@ -212,8 +212,11 @@ const STAMPED_RECORD_INSIDE = /[A-Z][a-z]{2} {1,2}\d{1,2} \d\d:\d\d:\d\d \S{1,25
 const PROSE_BEFORE_TAG =
   /^(?:\d{1,2}:\d\d:\d\d(?:\.\d{1,9})? )?(?:linux|the|a|an|my|your|our|this|that|its|host|guest|new|old|current|running|custom|stock|default|vanilla|mainline|upstream|latest|booted|installed|patched|generic) kernel:/i;
 
+/** A kernel's version alone after the tag: prose (`Ubuntu kernel: 5.15.0-1034-aws`), no kernel line starts so. */
+const VERSION_AFTER_TAG = /^(?:\d{1,2}:\d\d:\d\d(?:\.\d{1,9})? )?\S{1,253} kernel: v?\d+\.\d+\S*\s*$/;
+
 /**
- * Not after a word of prose (PROSE_BEFORE_TAG), nor in a line that holds a whole stamp further on: its records kept
+ * Not after a word of prose (PROSE_BEFORE_TAG) nor before a version alone, nor in a line that holds a whole stamp further on: its records kept
  * their stamps, and its first words are the rest of one a wrap cut (`… Apr 09 16:00:14 cdp-test-` + `server-05.bj
  * kernel: memory: … Apr 09 16:00:14 …`). Before any text: in a paste whose lines all start so, a line that is no OOM
  * text would else read as the wrapped rest of the OOM line above it.
@@ -221,7 +224,8 @@ const PROSE_BEFORE_TAG =
 export const HOST_TAG: Prefix = {
   pattern: HOST_AND_KERNEL_TAG,
   mayStart: mayStartHostTag,
-  onlyBefore: (text) => !PROSE_BEFORE_TAG.test(text) && !STAMPED_RECORD_INSIDE.test(text),
+  onlyBefore: (text) =>
+    !PROSE_BEFORE_TAG.test(text) && !VERSION_AFTER_TAG.test(text) && !STAMPED_RECORD_INSIDE.test(text),
 };
 /**
  * Whether the text starts with a time of day as TIME_OF_DAY reads one, whatever follows it: a line so stamped is

@@ -782,6 +782,8 @@ describe('readLogRecord: syslog templates without a date, a host or a tag (ninth
       'Linux kernel: 5.15.0-1034-aws',
       'the kernel: Out of memory: Killed process 1234 (java)',
       'Guest kernel: 6.1.0',
+      'Ubuntu kernel: 5.15.0-1034-aws',
+      '12:00:52 Bottlerocket kernel: v6.1.102 ',
       'server-05.bj kernel: memory: usage 524288kB, limit 524288kB, failcnt 8430 Apr 09 16:00:14 cdp-test-server-05.bj kernel: Memory cgroup stats for /docker/3aafdee2b919',
     ]) {
       expect(readLogRecord(text)).toMatchObject({ text, host: null, enveloped: false });
