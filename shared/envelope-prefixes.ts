@@ -216,10 +216,10 @@ const PROSE_BEFORE_TAG =
 const VERSION_AFTER_TAG = /^(?:\d{1,2}:\d\d:\d\d(?:\.\d{1,9})? )?\S{1,253} kernel: v?\d+\.\d+\S*\s*$/;
 
 /**
- * Not after a word of prose (PROSE_BEFORE_TAG) nor before a version alone, nor in a line that holds a whole stamp further on: its records kept
- * their stamps, and its first words are the rest of one a wrap cut (`… Apr 09 16:00:14 cdp-test-` + `server-05.bj
- * kernel: memory: … Apr 09 16:00:14 …`). Before any text: in a paste whose lines all start so, a line that is no OOM
- * text would else read as the wrapped rest of the OOM line above it.
+ * Not after a word of prose (PROSE_BEFORE_TAG) nor before a version alone (VERSION_AFTER_TAG), nor in a line that
+ * holds a whole stamp further on: its records kept their stamps, and its first words are the rest of one a wrap cut
+ * (`… Apr 09 16:00:14 cdp-test-` + `server-05.bj kernel: memory: … Apr 09 16:00:14 …`). Before any text: in a paste
+ * whose lines all start so, a line that is no OOM text would else read as the wrapped rest of the OOM line above it.
  */
 export const HOST_TAG: Prefix = {
   pattern: HOST_AND_KERNEL_TAG,

@@ -290,7 +290,8 @@ export function buildEvent(
   // number more, and that one as its name's start: `-998 java`, `0`).
   const [, rowName, rowUid, rowAdj] = tableEntryOf(report, kill.pid) ?? [];
   const ownRow = rowName !== undefined && namesVictim(rowName, kill.name);
-  const kernelTime = kill.kernelTime;
+  // A dmesg time of more digits than a double holds reads as Infinity: no time.
+  const kernelTime = Number.isFinite(kill.kernelTime) ? kill.kernelTime : null;
   const bootTimeMs = context.bootTimeMs ?? null;
   const observedAt =
     kill.wallTime ??

@@ -452,6 +452,27 @@ describe('the parser never throws', () => {
 });
 
 describe('counterexamples the properties found, kept as regression tests', () => {
+  it('a kernel time that is no finite number gives the event no time (seed 738604015, 72,620 runs in)', () => {
+    const entry: LogEntry = {
+      text: 'Memory cgroup out of memory: Killed process 1735923 (systembusin) total-vm:1704328kB, anon-rss:1017592kB, file-rss:17492kB, shmem-rss:0kB, UID:0',
+      kernelTime: Number.NEGATIVE_INFINITY,
+      wallTime: null,
+      stamp: null,
+      host: null,
+      sequence: null,
+      truncated: false,
+      fromKernel: true,
+      enveloped: false,
+    };
+    const { events } = assembleReports([{ entry, ref: 1 }], null, STREAM, { final: true });
+    expect(events).toMatchObject([{ kernelTime: null, victim: { pid: 1735923 } }]);
+    // A dmesg time of more digits than a double holds.
+    const long = parseKernelLog(
+      `[ ${'9'.repeat(400)}.5] Out of memory: Killed process 1 (a) total-vm:1kB`,
+    ).events;
+    expect(long).toMatchObject([{ kernelTime: null, victim: { pid: 1 } }]);
+  });
+
   it('a journald record whose __REALTIME_TIMESTAMP no Date holds is read', () => {
     expect(readLogRecord('{"MESSAGE":"x","__REALTIME_TIMESTAMP":"70e90"}')).toMatchObject({
       text: 'x',
