@@ -17,11 +17,16 @@ const LINES_SPAN = 512;
 const FIELDS_SPAN = 16 * LINES_SPAN;
 const COMPLETE_SPAN = 2 * FIELDS_SPAN;
 
-/** The victim's fields a copy may show or not: a kill line cut short shows fewer, one cut inside its comm none. */
+/**
+ * The victim's fields a copy may show or not (a kill line cut short shows fewer, one cut inside its comm none), and
+ * what its message and envelope tell (an author's quote of the kill line in prose shows neither the constraint nor
+ * the node nor a time: the kernel's own line after it does).
+ */
 function shownVictimFields(event: OomEvent): number {
   const { name, totalVmKb, anonRssKb, fileRssKb, shmemRssKb, pgtablesKb, uid, oomScoreAdj } = event.victim;
   const fields = [name, totalVmKb, anonRssKb, fileRssKb, shmemRssKb, pgtablesKb, uid, oomScoreAdj];
-  return fields.reduce<number>((shown, value) => (value === null ? shown : shown + 1), 0);
+  const told = [event.constraint, event.node, event.kernelTime ?? event.observedAt];
+  return [...fields, ...told].reduce<number>((shown, value) => (value === null ? shown : shown + 1), 0);
 }
 
 /**

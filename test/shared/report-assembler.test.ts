@@ -587,6 +587,21 @@ describe('a memory.oom.group line and the report it joins', () => {
 });
 
 describe('copies of one kill, and kills that only look alike (pid and comm are not a key)', () => {
+  it('keeps the kernel’s own line over an author’s quote of it in prose before it (thirty-fourth red team A/11)', () => {
+    const kill =
+      'Killed process 2188 (mysqld) total-vm:1000kB, anon-rss:500kB, file-rss:0kB, shmem-rss:0kB, UID:27 pgtables:100kB oom_score_adj:0';
+    const { events } = parseKernelLog(
+      [
+        `The kernel said: ${kill}`,
+        'and here is the log:',
+        `Dec  1 10:00:00 web1 kernel: [ 100.000002] Out of memory: ${kill}`,
+      ].join('\n'),
+    );
+    expect(events).toMatchObject([
+      { node: 'web1', kernelTime: 100.000002, constraint: 'system', victim: { pid: 2188, uid: 27 } },
+    ]);
+  });
+
   // linux-mm, the memcg __GFP_FS patch (red team C 01): two test boots kill pid 2746 (leaker), no timestamps.
   const leakerReport = (gfp: string, failcnt: number, anonRss: number, fileRss: number) => [
     ` leaker invoked oom-killer: gfp_mask=${gfp}, nodemask=(null), order=0, oom_score_adj=0`,
