@@ -206,26 +206,60 @@ export const TAG_ONLY: Prefix = { pattern: KERNEL_TAG, mayStart: mayStartKernelT
 const STAMPED_RECORD_INSIDE = /[A-Z][a-z]{2} {1,2}\d{1,2} \d\d:\d\d:\d\d \S{1,255} kernel: /;
 
 /**
- * The words prose puts before `kernel:` (`Linux kernel: 5.15.0`, `the kernel: …`, `Guest kernel: …`): taken for a
- * host, the kernel lines pasted below such a line without an envelope would read as its wrapped rest.
+ * The words prose puts before `kernel:` (`Linux kernel: 5.15.0`, `the kernel: …`, `Guest kernel: …`), in lower case:
+ * taken for a host, the kernel lines pasted below such a line without an envelope would read as its wrapped rest.
  */
-const PROSE_BEFORE_TAG =
-  /^(?:\d{1,2}:\d\d:\d\d(?:\.\d{1,9})? )?(?:linux|the|a|an|my|your|our|this|that|its|host|guest|new|old|current|running|custom|stock|default|vanilla|mainline|upstream|latest|booted|installed|patched|generic) kernel:/i;
+const PROSE_WORDS = new Set([
+  'linux',
+  'the',
+  'a',
+  'an',
+  'my',
+  'your',
+  'our',
+  'this',
+  'that',
+  'its',
+  'host',
+  'guest',
+  'new',
+  'old',
+  'current',
+  'running',
+  'custom',
+  'stock',
+  'default',
+  'vanilla',
+  'mainline',
+  'upstream',
+  'latest',
+  'booted',
+  'installed',
+  'patched',
+  'generic',
+]);
 
-/** A kernel's version alone after the tag: prose (`Ubuntu kernel: 5.15.0-1034-aws`), no kernel line starts so. */
-const VERSION_AFTER_TAG = /^(?:\d{1,2}:\d\d:\d\d(?:\.\d{1,9})? )?\S{1,253} kernel: v?\d+\.\d+\S*\s*$/;
+/** A kernel's version alone after the tag and its space: prose (`Ubuntu kernel: 5.15.0-1034-aws`), no kernel line. */
+// `\d` alone after the dot: `\S*` takes the rest of its digits (two runs that could split them would not be linear).
+const VERSION_ALONE = /^v?\d+\.\d\S*\s*$/;
 
 /**
- * Not after a word of prose (PROSE_BEFORE_TAG) nor before a version alone (VERSION_AFTER_TAG), nor in a line that
- * holds a whole stamp further on: its records kept their stamps, and its first words are the rest of one a wrap cut
- * (`… Apr 09 16:00:14 cdp-test-` + `server-05.bj kernel: memory: … Apr 09 16:00:14 …`). Before any text: in a paste
- * whose lines all start so, a line that is no OOM text would else read as the wrapped rest of the OOM line above it.
+ * Whether HOST_AND_KERNEL_TAG's match in the text is an envelope: not after a word of prose (PROSE_WORDS) nor before a
+ * version alone (VERSION_ALONE), nor in a line that holds a whole stamp further on: its records kept their stamps,
+ * and its first words are the rest of one a wrap cut (`… Apr 09 16:00:14 cdp-test-` + `server-05.bj kernel: memory:
+ * … Apr 09 16:00:14 …`). Before any text: in a paste whose lines all start so, a line that is no OOM text would else
+ * read as the wrapped rest of the OOM line above it.
  */
+function hostTagIsEnvelope(text: string): boolean {
+  const [tag, , host] = HOST_AND_KERNEL_TAG.exec(text) as RegExpExecArray;
+  if (PROSE_WORDS.has((host as string).toLowerCase())) return false;
+  if (tag.endsWith(' ') && VERSION_ALONE.test(text.slice(tag.length))) return false;
+  return !STAMPED_RECORD_INSIDE.test(text);
+}
 export const HOST_TAG: Prefix = {
   pattern: HOST_AND_KERNEL_TAG,
   mayStart: mayStartHostTag,
-  onlyBefore: (text) =>
-    !PROSE_BEFORE_TAG.test(text) && !VERSION_AFTER_TAG.test(text) && !STAMPED_RECORD_INSIDE.test(text),
+  onlyBefore: hostTagIsEnvelope,
 };
 /**
  * Whether the text starts with a time of day as TIME_OF_DAY reads one, whatever follows it: a line so stamped is

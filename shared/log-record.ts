@@ -86,8 +86,9 @@ function microsToIso(value: unknown): string | null {
   return isoFromMs(Math.floor(micros / 1000));
 }
 
-function finiteOrNull(value: number): number | null {
-  return Number.isFinite(value) ? value : null;
+/** The number, or null where it is none or no finite number (a time of more digits than a double holds). */
+export function finiteOrNull(value: number | null): number | null {
+  return value !== null && Number.isFinite(value) ? value : null;
 }
 
 /** The first of `keys` whose value in the record is a string, or null. */

@@ -13,7 +13,7 @@ import {
 import { stableEventId } from './event-id.ts';
 import type { CounterName } from './kernel-lines/counter.ts';
 import { constraintOfMessage } from './kernel-lines/kill.ts';
-import { isoFromMs } from './log-record.ts';
+import { finiteOrNull, isoFromMs } from './log-record.ts';
 import type { Constraint, LimitScope, MemoryFigures, OomEvent, Trigger } from './oom-event.ts';
 import { SCHEMA_VERSION } from './oom-event.ts';
 import type { Counter, KillRecord, OpenReport, RecentTable } from './open-report.ts';
@@ -290,8 +290,7 @@ export function buildEvent(
   // number more, and that one as its name's start: `-998 java`, `0`).
   const [, rowName, rowUid, rowAdj] = tableEntryOf(report, kill.pid) ?? [];
   const ownRow = rowName !== undefined && namesVictim(rowName, kill.name);
-  // A dmesg time of more digits than a double holds reads as Infinity: no time.
-  const kernelTime = Number.isFinite(kill.kernelTime) ? kill.kernelTime : null;
+  const kernelTime = finiteOrNull(kill.kernelTime);
   const bootTimeMs = context.bootTimeMs ?? null;
   const observedAt =
     kill.wallTime ??
