@@ -80,9 +80,22 @@ export interface InputLine {
 }
 
 export interface DriftLine {
+  /** The line's text, cut after DRIFT_TEXT_CHARS. */
   text: string;
   reason: string;
   ref: string | number;
+}
+
+/**
+ * The most of a line a drift line shows: four of the longest lines the kernel prints. A longer one (binary input, a
+ * log with no newlines) is no kernel line, and the operator reading it needs its start, not megabytes.
+ */
+const DRIFT_TEXT_CHARS = 4096;
+
+/** The text as a drift line shows it: cut after DRIFT_TEXT_CHARS, saying how much more there was. */
+function driftText(text: string): string {
+  if (text.length <= DRIFT_TEXT_CHARS) return text;
+  return `${text.slice(0, DRIFT_TEXT_CHARS)}… (${text.length - DRIFT_TEXT_CHARS} more characters)`;
 }
 
 export interface AssemblyResult {
@@ -132,7 +145,11 @@ class Assembly {
       // Only a victim already exiting explains a report without a kill; else its kill line was lost. Task rows
       // alone are a piece of a table a paste cut out, no report.
       const ref = report.refs[0] as string | number;
-      this.drift.push({ text: report.lines[0] as string, reason: 'OOM report without a kill line', ref });
+      this.drift.push({
+        text: driftText(report.lines[0] as string),
+        reason: 'OOM report without a kill line',
+        ref,
+      });
     }
     const oom = limitPathOf(report);
     if (oom !== null && report.tablePids.length > 0) {
@@ -229,7 +246,7 @@ class Assembly {
     if (pieces !== null && pieces.length > 1) return pieces.forEach((piece) => this.acceptEntry(piece, ref));
     if (result.kind === 'not-oom') return;
     if (result.kind === 'unrecognised') {
-      this.drift.push({ text: entry.text, reason: result.reason, ref });
+      this.drift.push({ text: driftText(entry.text), reason: result.reason, ref });
       return;
     }
     const line = result.line;

@@ -33,7 +33,7 @@ import {
 import { frameTimeAt, lineShapeAt, otherWriterAt } from '../../shared/record-shape.ts';
 import type { MarkKind } from './chunk-marks.ts';
 import { ChunkMarks } from './chunk-marks.ts';
-import { WrappedLineJoiner } from './wrapped-lines.ts';
+import { charsBeyondRecord, RECORD_CHARS, WrappedLineJoiner } from './wrapped-lines.ts';
 import type { JoinedRecord } from './wrapped-lines.ts';
 
 /**
@@ -44,8 +44,18 @@ import type { JoinedRecord } from './wrapped-lines.ts';
 const BATCH_RECORDS = 4096;
 /** A run of kill lines this long (a storm) is assembled even though more of the run may follow. */
 const MAX_PENDING_RECORDS = 65536;
-/** Longer than any kernel or Fluent Bit record; binary input with no newline is cut here rather than held. */
-const MAX_LINE_CHARS = 1 << 22;
+/**
+ * 40 times the longest line of any real report the parser has read (1,477 characters): a longer line (binary input, a
+ * log with no newlines) is read to here, and the rest of it set aside unread up to its newline (counts.cutLines).
+ */
+export const MAX_LINE_CHARS = 1 << 16;
+/**
+ * What the lines of a batch may hold beyond RECORD_CHARS each (charsBeyondRecord): lines of a kernel log never
+ * count, and a few lines of megabytes end the batch rather than wait for 4,096 records. Beyond MAX_PENDING_LONG_CHARS
+ * a batch ends even where a report may go on, as a storm's does at MAX_PENDING_RECORDS.
+ */
+const BATCH_LONG_CHARS = 1 << 18;
+const MAX_PENDING_LONG_CHARS = 1 << 20;
 /** Bytes decoded and searched at a time, so that the text is still in the CPU's cache when its lines are read. */
 const SLICE_BYTES = 1 << 16;
 const NEWLINE = 0x0a;
@@ -57,6 +67,8 @@ export interface ScanOutput {
 
 export interface ScanCounts {
   lines: number;
+  /** Lines longer than MAX_LINE_CHARS, read only to there. */
+  cutLines: number;
   records: number;
   kills: number;
   incomplete: number;
@@ -209,14 +221,23 @@ function toInput(record: JoinedRecord): InputLine {
 }
 
 export class KernelLogScanner {
-  readonly counts: ScanCounts = { lines: 0, records: 0, kills: 0, incomplete: 0, drift: 0 };
+  readonly counts: ScanCounts = { lines: 0, cutLines: 0, records: 0, kills: 0, incomplete: 0, drift: 0 };
   private readonly context: AssemblerContext;
   private readonly batchRecords: number;
   private readonly decoder = new TextDecoder('utf-8');
   private readonly joiner: WrappedLineJoiner;
   private state: AssemblerState | null = null;
   private partialLine = '';
+  /** The line taken last was longer than MAX_LINE_CHARS: what follows, up to its newline, is set aside unread. */
+  private skipping = false;
   private pending: PendingRecord[] = [];
+  /**
+   * The chars beyond RECORD_CHARS of every line taken so far (longChars), and its value as each pending record was
+   * added, and as the last record assembled was: what the pending records hold of long lines is the difference.
+   */
+  private longChars = 0;
+  private pendingLongChars: number[] = [];
+  private assembledLongChars = 0;
   /** The records of one line, reused from line to line. */
   private readonly whole: JoinedRecord[] = [];
   /** Null on the plain path: every line is cut out and read. */
@@ -248,10 +269,10 @@ export class KernelLogScanner {
       this.takeSlices(bytes, this.marks);
     }
     const output: ScanOutput = { kills: [], drift: [] };
-    while (this.pending.length >= this.batchRecords) {
+    while (this.pending.length >= this.batchRecords || this.heldLongChars() >= BATCH_LONG_CHARS) {
       let end = batchEnd(this.pending);
       if (end === 0) {
-        if (this.pending.length < MAX_PENDING_RECORDS) break;
+        if (this.pending.length < MAX_PENDING_RECORDS && this.heldLongChars() < MAX_PENDING_LONG_CHARS) break;
         end = this.pending.length;
       }
       this.assemble(end, false, output);
@@ -301,16 +322,26 @@ export class KernelLogScanner {
     else this.takeSlice(head, this.marks);
   }
 
-  private takeText(text: string): void {
+  private takeText(whole: string): void {
+    const text = this.skipping ? this.afterSkippedLine(whole) : whole;
     if (text.length === 0) return;
     const pieces = text.split('\n');
     pieces[0] = this.partialLine + (pieces[0] as string);
     this.partialLine = pieces.pop() as string;
     for (const line of pieces) this.takeLine(line);
-    while (this.partialLine.length > MAX_LINE_CHARS) {
-      this.takeLine(this.partialLine.slice(0, MAX_LINE_CHARS));
-      this.partialLine = this.partialLine.slice(MAX_LINE_CHARS);
+    if (this.partialLine.length > MAX_LINE_CHARS) {
+      this.takeLine(this.partialLine);
+      this.partialLine = '';
+      this.skipping = true;
     }
+  }
+
+  /** The text after the newline that ends the line being set aside (skipping), or none. */
+  private afterSkippedLine(text: string): string {
+    const newline = text.indexOf('\n');
+    if (newline < 0) return '';
+    this.skipping = false;
+    return text.slice(newline + 1);
   }
 
   /**
@@ -319,6 +350,15 @@ export class KernelLogScanner {
    */
   private takeSlices(bytes: Uint8Array, marks: ChunkMarks): void {
     for (let at = 0; at < bytes.length;) {
+      if (this.skipping) {
+        // The rest of a line too long to read: set aside up to its newline, which no character holds a byte of.
+        const newline = bytes.indexOf(NEWLINE, at);
+        if (newline < 0) return;
+        this.decoder.decode();
+        this.skipping = false;
+        at = newline + 1;
+        continue;
+      }
       let cut = at + SLICE_BYTES;
       if (cut >= bytes.length) cut = bytes.length;
       else {
@@ -366,6 +406,12 @@ export class KernelLogScanner {
     marks.find(text, from, to);
     for (let start = from; start < to;) {
       const end = text.indexOf('\n', start);
+      if (end - start > RECORD_CHARS) {
+        // Read in full, as the plain path reads it (and cut there when longer than MAX_LINE_CHARS).
+        this.takeLine(text.slice(start, end));
+        start = end + 1;
+        continue;
+      }
       const lineNo = ++this.counts.lines;
       if (marks.within(start, end)) {
         if (!this.takeMarked(text, start, end, lineNo, marks.kindWithin(text, end)))
@@ -400,6 +446,7 @@ export class KernelLogScanner {
   private takeQuiet(record: JoinedRecord | LogEntry | null): void {
     if (record === null) return;
     this.pending.push(record === SET_ASIDE ? null : this.pendingOf(record as JoinedRecord));
+    this.pendingLongChars.push(this.longChars);
     this.counts.records++;
   }
 
@@ -416,23 +463,41 @@ export class KernelLogScanner {
     return this.marks === null || followsKill(input) ? input : assemblerView(input);
   }
 
-  private takeLine(raw: string): void {
+  /** A line; one longer than MAX_LINE_CHARS is cut there. */
+  private takeLine(whole: string): void {
     this.counts.lines++;
+    let raw = whole;
+    if (raw.length > MAX_LINE_CHARS) {
+      raw = lineCopy(whole, 0, MAX_LINE_CHARS);
+      this.counts.cutLines++;
+    }
+    this.longChars += charsBeyondRecord(raw.length);
     if (this.mail !== null) this.mail.push(raw, this.counts.lines);
     else this.takeRecords(this.joiner.push(raw, this.counts.lines, this.whole));
   }
 
   private takeRecords(records: JoinedRecord[]): void {
-    for (const record of records) this.pending.push(this.pendingOf(record));
+    for (const record of records) {
+      this.pending.push(this.pendingOf(record));
+      this.pendingLongChars.push(this.longChars);
+    }
     this.counts.records += records.length;
     // Emptied for the next line; popping is many times cheaper than setting the length.
     while (records.length > 0) records.pop();
+  }
+
+  /** What the pending records hold of lines longer than a record (charsBeyondRecord). */
+  private heldLongChars(): number {
+    const last = this.pendingLongChars.length - 1;
+    return last < 0 ? 0 : (this.pendingLongChars[last] as number) - this.assembledLongChars;
   }
 
   private assemble(end: number, final: boolean, output: ScanOutput): void {
     // Batches end where they would if every record were read: the assembler closes a report at a batch end.
     const records = this.pending.slice(0, end);
     this.pending = this.pending.slice(end);
+    if (end > 0) this.assembledLongChars = this.pendingLongChars[end - 1] as number;
+    this.pendingLongChars = this.pendingLongChars.slice(end);
     if (records.length === 0 && !final) return;
     const batch = batchInput(records);
     const result = assembleReports(batch, this.state, this.context, { final });

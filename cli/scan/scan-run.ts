@@ -10,7 +10,7 @@ import type { TableKill } from '../kill-table.ts';
 import type { ThisBoot } from './boot-time.ts';
 import { localBootTimeMs, placeInThisBoot, readThisBoot } from './boot-time.ts';
 import type { ScanCounts, ScanOutput } from './kernel-log-scanner.ts';
-import { KernelLogScanner } from './kernel-log-scanner.ts';
+import { KernelLogScanner, MAX_LINE_CHARS } from './kernel-log-scanner.ts';
 import type { ScanSink } from './read-input.ts';
 import { inputParts } from './input-parts.ts';
 import { isTwinKill, twinKeyOf, type TwinKey } from './kill-twins.ts';
@@ -28,8 +28,15 @@ export interface ScanRunOptions {
   enrich: Enrich | null;
 }
 
+/** What `scan` says of an input with lines longer than it reads (binary input, a log with no newlines). */
+function cutLinesNotice(name: string, cut: number): string {
+  const lines = cut === 1 ? '1 line' : `${cut} lines`;
+  return `scan: ${name}: ${lines} longer than ${MAX_LINE_CHARS.toLocaleString('en-US')} characters (not a text log?), each read only to there\n`;
+}
+
 function addCounts(total: ScanCounts, counts: ScanCounts): void {
   total.lines += counts.lines;
+  total.cutLines += counts.cutLines;
   total.records += counts.records;
   total.kills += counts.kills;
   total.incomplete += counts.incomplete;
@@ -46,7 +53,7 @@ export interface RepeatedKills {
 }
 
 export class ScanRun {
-  readonly total: ScanCounts = { lines: 0, records: 0, kills: 0, incomplete: 0, drift: 0 };
+  readonly total: ScanCounts = { lines: 0, cutLines: 0, records: 0, kills: 0, incomplete: 0, drift: 0 };
   readonly repeated: RepeatedKills = { kills: 0, incomplete: 0 };
   readonly printedAgain: RepeatedKills = { kills: 0, incomplete: 0 };
   inputsRead = 0;
@@ -130,7 +137,7 @@ export class ScanRun {
         ? followInput(reader, scanner, sink, this.readIo)
         : readFileToEnd(reader, scanner, sink, this.readIo.signal),
     );
-    this.counted(scanner);
+    await this.counted(name, scanner);
   }
 
   /**
@@ -147,14 +154,15 @@ export class ScanRun {
         }
         if (part.name !== name) this.severalLogs = true;
         const scanner = new KernelLogScanner({ node: this.options.node, source: { file: part.name } });
-        const sink = this.sink(part.name === '-' ? 'stdin' : part.name, false);
+        const shown = part.name === '-' ? 'stdin' : part.name;
+        const sink = this.sink(shown, false);
         // Every part of a pipe is read as a pipe is: an archive's file too waits on the pipe, and Ctrl-C ends it.
         await this.readSafely(part.name, scanner, sink, () =>
           pipe
             ? readPipe(part.reader, scanner, sink, this.readIo)
             : readFileToEnd(part.reader, scanner, sink, this.readIo.signal),
         );
-        this.counted(scanner);
+        await this.counted(shown, scanner);
         // Ctrl-C: the part being read ends there (each reader stops at the signal); no other is begun.
         if (this.readIo.signal.aborted) break;
       }
@@ -185,9 +193,12 @@ export class ScanRun {
     }
   }
 
-  private counted(scanner: KernelLogScanner): void {
+  /** Adds what the input held to the totals; says which of its lines were too long to read whole. */
+  private async counted(name: string, scanner: KernelLogScanner): Promise<void> {
     addCounts(this.total, scanner.counts);
     this.inputsRead++;
+    const cut = scanner.counts.cutLines;
+    if (cut > 0) await writeText(this.io.stderr, cutLinesNotice(name, cut));
   }
 
   private nodeMissing(input: string): void {

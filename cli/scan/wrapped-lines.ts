@@ -18,11 +18,24 @@ export type { JoinedRecord };
 
 /** Lines held at the start to learn the widest line. */
 const WIDTH_SAMPLE_LINES = 4096;
+/**
+ * About the longest line the kernel prints (printk's record, 1 KiB): a line of a kernel log, even in a JSON record,
+ * is rarely longer. What a line holds beyond it (charsBeyondRecord) is what a reader that holds lines by the count
+ * must also count, so that lines of megabytes (a binary file, a log with no newlines) do not fill memory.
+ */
+export const RECORD_CHARS = 1024;
+/** What the lines held to learn the widest may hold beyond RECORD_CHARS each: past it, the sample ends. */
+const WIDTH_SAMPLE_LONG_CHARS = 1 << 18;
+
+export function charsBeyondRecord(length: number): number {
+  return length > RECORD_CHARS ? length - RECORD_CHARS : 0;
+}
 
 export class WrappedLineJoiner {
   private readonly widthSampleLines: number;
   private readonly joiner: RecordJoiner;
   private sample: Array<{ raw: string; lineNo: number }> | null = [];
+  private sampleLongChars = 0;
   private width = 0;
 
   /** Reads every record, unless `prefilter` is asked for: then records it sets aside carry SET_ASIDE. */
@@ -43,7 +56,9 @@ export class WrappedLineJoiner {
   push(raw: string, lineNo: number, done: JoinedRecord[] = [], read?: boolean): JoinedRecord[] {
     if (this.sample !== null) {
       this.sample.push({ raw, lineNo });
-      if (this.sample.length >= this.widthSampleLines) this.endSample(done);
+      this.sampleLongChars += charsBeyondRecord(raw.length);
+      if (this.sample.length >= this.widthSampleLines || this.sampleLongChars >= WIDTH_SAMPLE_LONG_CHARS)
+        this.endSample(done);
       return done;
     }
     if (raw.length > this.width) this.width = raw.length;

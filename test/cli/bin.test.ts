@@ -11,6 +11,7 @@ import type { OomEvent } from '../../shared/oom-event.ts';
 // Inside the repo, so that the bundle finds its external packages in node_modules as the real bin does.
 // Made before the first test, not when the file is collected: a run that filters every test out runs no hook.
 let dir = '';
+const MIB = 1024 * 1024;
 beforeAll(() => {
   mkdirSync(join('node_modules', '.cache'), { recursive: true });
   dir = mkdtempSync(join('node_modules', '.cache', 'eks-oom-alerts-bin-'));
@@ -101,6 +102,55 @@ describe('the built eks-oom-alerts bin', () => {
     const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
     expect(code).toBe(0);
   });
+
+  it('eks-oom-alerts scan - on 96 MiB of lines of megabytes (a binary file, a log with no newlines): its memory stays bounded, the kill after them is found', async () => {
+    const bin = await builtBin();
+    // Under a heap of 48 MiB, which `scan --json` of the 100 MiB bench log fits in: a scanner that holds long lines
+    // until 4,096 of them wait for a batch (or for the widest line's sample) runs out of heap and aborts.
+    const child = spawn(process.execPath, ['--max-old-space-size=48', bin, 'scan', '--json', '-'], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
+    // A child that aborts closes its stdin: the writes after that fail, and the exit code tells.
+    child.stdin.on('error', () => {});
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    // OOM text in every piece, so that none is set aside unread; one in three ends its line; some not ASCII.
+    const words = 'yyyy oom kill memory cgroup Out of memory invoked oom-killer é中 ';
+    const piece = words.repeat(Math.ceil(MIB / words.length)).slice(0, MIB);
+    for (let i = 1; i <= 96; i++) {
+      const written = child.stdin.write(i % 3 === 0 ? `${piece}\n` : piece);
+      if (!written) {
+        const drained = await Promise.race([
+          new Promise((resolve) => child.stdin.once('drain', () => resolve(true))),
+          exited.then(() => false),
+        ]);
+        if (!drained) break;
+      }
+    }
+    child.stdin.end(`\n${readFileSync('examples/kernel-6.18.dmesg.log', 'utf8')}`);
+    const code = await exited;
+    const said = Buffer.concat(err).toString('utf8').trimEnd().split('\n');
+    expect(said.slice(-2)).toEqual([
+      'scan: stdin: 32 lines longer than 65,536 characters (not a text log?), each read only to there',
+      expect.stringMatching(/^scan: 1 file read, 196 lines, 2 kills \(0 incomplete\), [1-9]\d* drift lines$/),
+    ]);
+    // Each drift line shows the start of its line, not megabytes of it.
+    const drift = said.slice(0, -2);
+    expect(drift.length).toBeGreaterThan(0);
+    for (const line of drift) {
+      expect(line).toMatch(/^possible format drift: stdin:\d+: yyyy oom kill .*… \(61440 more characters\)$/);
+    }
+    expect(code).toBe(0);
+    const victims = Buffer.concat(out)
+      .toString('utf8')
+      .trim()
+      .split('\n')
+      .map((line) => (JSON.parse(line) as OomEvent).victim.pid);
+    expect(victims).toEqual([2874, 17777]);
+  }, 60_000);
 });
 
 describe('the build for a node (dist/node): one folder that carries its packages', () => {

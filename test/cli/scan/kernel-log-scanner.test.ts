@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it, vi } from 'vitest';
-import { KernelLogScanner } from '../../../cli/scan/kernel-log-scanner.ts';
+import { KernelLogScanner, MAX_LINE_CHARS } from '../../../cli/scan/kernel-log-scanner.ts';
 import type { ScannerOptions, ScanOutput } from '../../../cli/scan/kernel-log-scanner.ts';
 import { parseKernelLog } from '../../../shared/kernel-log.ts';
 import { RecordJoiner } from '../../../shared/line-prefilter.ts';
@@ -104,7 +104,7 @@ describe('KernelLogScanner', () => {
     scanner.push(new TextEncoder().encode('Out of memory: Killed proc 1 (x)\nno newline at the end'));
     scanner.end();
     // Its two lone `Task in` lines are kills too (issue 10).
-    expect(scanner.counts).toEqual({ lines: 8, records: 6, kills: 4, incomplete: 4, drift: 1 });
+    expect(scanner.counts).toEqual({ lines: 8, cutLines: 0, records: 6, kills: 4, incomplete: 4, drift: 1 });
   });
 
   it('holds a report open across a pause until its kill line comes', () => {
@@ -332,6 +332,33 @@ describe('KernelLogScanner, lines read in place', () => {
     // The in-place path was taken.
     expect(pushQuiet).toHaveBeenCalled();
     pushQuiet.mockRestore();
+  });
+
+  it('reads a line longer than MAX_LINE_CHARS only to there, on either path, and counts it once', () => {
+    const junk = 'yyyy oom kill memory é中 '.repeat(4000);
+    const text = [
+      noise(1),
+      // Cut inside a character of three bytes; OOM text before the cut and a kill line after it.
+      `${'é'.repeat(MAX_LINE_CHARS - 1)}中中 Killed process 99 (after-the-cut) total-vm:1kB`,
+      noise(2),
+      junk,
+      `${junk}${junk}`,
+      ...report,
+      // No newline at its end: the input ends inside the part set aside.
+      junk.repeat(3),
+    ].join('\n');
+    const lines = 6 + report.length;
+    for (const chunkBytes of [7, 4099, 1 << 16, 1 << 20]) {
+      for (const batchRecords of [2, 8192]) {
+        const plain = scanWith(text, chunkBytes, { widthSampleLines: 3, batchRecords, prefilter: false });
+        expect(scanWith(text, chunkBytes, { widthSampleLines: 3, batchRecords })).toEqual(plain);
+        expect(plain.counts).toMatchObject({ lines, cutLines: 4, kills: 1 });
+        // The report's first kill line is line 18 (the 13th of the report, after 5 lines): each long line counted once.
+        expect(
+          plain.output.kills.map((k) => [k.victim.pid, (k.source as { lines: number[] }).lines]),
+        ).toEqual([[8812, expect.arrayContaining([6, 18])]]);
+      }
+    }
   });
 
   // Another writer's line that reads like a kill line: the assembler ignores it, but on either path no batch
