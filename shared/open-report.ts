@@ -116,6 +116,11 @@ export interface OpenReport {
    * a line with a time joined.
    */
   lastLineTime?: number;
+  /**
+   * The stamp as printed of the last line that joined it but for frames, when it had one: a report of lines with no
+   * clock ends on a gap of stamps (stamp-clock.ts). Absent before such a line joined, and in a state stored before.
+   */
+  lastStamp?: string;
   /** Time of the report's last kill line, to tell a memory.oom.group member from a later kill. */
   lastKillTime: number | null;
   /** The others killed with it (memory.oom.group), in kernel order: the first MAX_CO_VICTIMS, and how many. */

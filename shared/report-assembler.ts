@@ -36,6 +36,7 @@ import { choiceApartFromKill, holdsGluedSyslogRecord, splitGluedRecords } from '
 import type { OomEvent } from './oom-event.ts';
 import type { KillRecord, OpenReport } from './open-report.ts';
 import { copyRank, killEvidence, RecentKills } from './recent-kills.ts';
+import { stampsApart } from './stamp-clock.ts';
 import {
   addTask,
   ATTRIBUTION_WINDOW_SECONDS,
@@ -64,6 +65,16 @@ export { ASSEMBLER_STATE_VERSION, type AssemblerState, emptyAssemblerState } fro
  * report's last line means the open report was cut off.
  */
 const REPORT_SPAN_SECONDS = 10;
+
+/**
+ * Whether a line comes more than a report's span after the open report's last line: by their clocks, or, for a line
+ * with none, by the stamps as printed (stamp-clock.ts): a stamp with no zone or year is all a syslog file or `dmesg -T`
+ * gives.
+ */
+function apartFromReport(open: OpenReport, entry: LogEntry, time: number | null): boolean {
+  if (!withinSeconds(lastLineTime(open), time, REPORT_SPAN_SECONDS)) return true;
+  return time === null && stampsApart(open.lastStamp, entry.stamp, REPORT_SPAN_SECONDS);
+}
 /** The same pid and comm killed again this soon is the same kill printed twice (the group re-kills its victim). */
 export const DUPLICATE_KILL_SECONDS = 2;
 // A report printed again (kmsg replay) is known by its id; a group adds its listed co-victims.
@@ -252,12 +263,13 @@ class Assembly {
     const line = result.line;
     const time = timeOf(entry);
     const open = this.state.open;
-    if (open !== null && !withinSeconds(lastLineTime(open), time, REPORT_SPAN_SECONDS)) this.close();
+    if (open !== null && apartFromReport(open, entry, time)) this.close();
     const report = this.apply(line, entry, time);
     if (line.kind !== 'cpu' && line.kind !== 'context') this.state.invoker = null;
     if (report !== null && line.kind !== 'context') {
       report.changes++;
       if (time !== null) report.lastLineTime = time;
+      if (entry.stamp !== null) report.lastStamp = entry.stamp;
       if (keepsLine(report, line.kind === 'task-row'))
         report.lines.push(entry.text.trim().slice(0, MAX_LINE_CHARS));
       addRef(report, ref);

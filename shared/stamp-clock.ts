@@ -1,0 +1,54 @@
+/**
+ * How far apart two stamps as printed are, when neither gives a clock (log-record.ts keeps a stamp with no zone, or no
+ * year, as it is: a syslog `Mar  8 11:36:09`, a `dmesg -T` `Sun Mar  8 11:36:09 2015`, `wrz 13 10:11:12`, a time of day
+ * alone). The report assembler closes a report on a gap of such stamps as it does on a gap of clocks: a header whose
+ * kill line never came must not lend its invoker and task table to a kill a day later.
+ *
+ * A stamp is its time of day and the rest, its day (`Mar 8`, `Sun Mar 8 2015`, `2026-12-06T`, none). Two stamps of
+ * one writer are compared: the same day and more than the span apart in the day, or another day but across
+ * midnight, are apart. Stamps of two shapes (a syslog stamp and a `dmesg -T` one: two writers of one paste) are
+ * not compared.
+ */
+
+/** `HH:MM:SS` and a fraction: the first time of day in the stamp. */
+const TIME_OF_DAY = /(\d{1,2}):(\d\d):(\d\d)(?:[.,](\d{1,9}))?/;
+const DAY_SECONDS = 86_400;
+
+interface StampClock {
+  /** The stamp without its time of day, its runs of spaces made one. */
+  day: string;
+  /** Seconds into the day. */
+  seconds: number;
+}
+
+function clockOf(stamp: string): StampClock | null {
+  const m = TIME_OF_DAY.exec(stamp);
+  if (m === null) return null;
+  const fraction = m[4] === undefined ? 0 : Number(`0.${m[4]}`);
+  const seconds = Number(m[1]) * 3600 + Number(m[2]) * 60 + Number(m[3]) + fraction;
+  const day = `${stamp.slice(0, m.index)} ${stamp.slice(m.index + m[0].length)}`.replace(/\s+/g, ' ').trim();
+  return { day, seconds };
+}
+
+/** The day's shape: letters and digits as classes, so that two writers' stamps are told apart, not two days. */
+function shapeOf(day: string): string {
+  return day.replace(/\p{L}+/gu, 'a').replace(/\d+/g, '9');
+}
+
+/**
+ * Whether `later` is more than `seconds` from `earlier`, both stamps of one writer; false when either is missing, has
+ * no time of day, or is of another shape.
+ */
+export function stampsApart(
+  earlier: string | null | undefined,
+  later: string | null | undefined,
+  seconds: number,
+): boolean {
+  if (earlier == null || later == null || earlier === later) return false;
+  const a = clockOf(earlier);
+  const b = clockOf(later);
+  if (a === null || b === null || shapeOf(a.day) !== shapeOf(b.day)) return false;
+  if (a.day === b.day) return Math.abs(b.seconds - a.seconds) > seconds;
+  // Another day: apart, unless the two are a moment either side of midnight.
+  return DAY_SECONDS - Math.abs(b.seconds - a.seconds) > seconds;
+}

@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { readLogRecord } from '../../shared/log-record.ts';
+import { parseKernelLog } from '../../shared/kernel-log.ts';
+import { stampsApart } from '../../shared/stamp-clock.ts';
+
+const SPAN = 10;
+
+describe('stampsApart: stamps as printed, with no zone or year', () => {
+  it.each([
+    ['Mar  8 11:36:09', 'Mar  8 11:36:19', false],
+    ['Mar  8 11:36:09', 'Mar  8 11:36:20', true],
+    ['Mar  8 11:36:09', 'Mar 8 11:37:09', true],
+    ['Mar  8 11:36:09', 'Mar  9 08:05:01', true],
+    // A day later at the same time of day, and a moment either side of midnight.
+    ['Mar  8 11:36:09', 'Mar  9 11:36:09', true],
+    ['Mar  8 23:59:55', 'Mar  9 00:00:03', false],
+    ['Mar  8 23:59:45', 'Mar  9 00:00:03', true],
+    // `dmesg -T` in English and German, a fraction, a Polish month, a time of day alone, an ISO stamp without zone.
+    ['Sun Mar  8 11:36:09 2015', 'Mon Mar  9 08:05:01 2015', true],
+    ['So Jun  9 10:11:12 2013', 'So Jun  9 10:11:15 2013', false],
+    ['Mar  8 11:36:09.100000', 'Mar  8 11:36:19.200000', true],
+    ['wrz 13 10:11:12', 'wrz 13 10:11:30', true],
+    ['10:44:23', '10:44:25', false],
+    ['2026-12-06T01:56:03', '2026-12-06T01:56:33.5', true],
+    // Reversed (a paste newest first) is the same gap.
+    ['Mar  9 08:05:01', 'Mar  8 11:36:09', true],
+  ])('%s then %s: apart %s', (earlier, later, apart) => {
+    expect(stampsApart(earlier, later, SPAN)).toBe(apart);
+  });
+
+  it('does not compare two writers’ stamps, a stamp without a time of day, or a missing one', () => {
+    // A syslog stamp and a `dmesg -T` one in one paste: two clocks, not two days.
+    expect(stampsApart('Mar  8 11:36:09', 'Sun Mar  8 11:36:09 2015', SPAN)).toBe(false);
+    expect(stampsApart('Jun30', 'Jul 1 10:00:00', SPAN)).toBe(false);
+    expect(stampsApart(undefined, 'Mar  8 11:36:09', SPAN)).toBe(false);
+    expect(stampsApart('Mar  8 11:36:09', null, SPAN)).toBe(false);
+  });
+});
+
+// The Japanese notes of corpus 260 (CentOS 6.6 syslog), cut to the lines that matter: a header and its CPU line
+// that never reach a kill, then a choice and a kill the next morning.
+const DAY_OLD_HEADER = [
+  'Mar  8 11:36:09 vagrant-centos65 kernel: ruby invoked oom-killer: gfp_mask=0x201da, order=0, oom_adj=0, oom_score_adj=0',
+  'Mar  8 11:36:09 vagrant-centos65 kernel: ruby cpuset=/ mems_allowed=0',
+  'Mar  8 11:36:09 vagrant-centos65 kernel: Pid: 6607, comm: ruby Tainted: G           --------------- H  2.6.32-431.el6.x86_64 #1',
+  'Mar  8 11:36:09 vagrant-centos65 kernel: [ 6607]   500  6607   479367   413106   0       0             0 ruby ★',
+  'Mar  9 08:05:01 vagrant-centos65 kernel: Out of memory: Kill process 9772 (ruby) score 940 or sacrifice child',
+  'Mar  9 08:05:01 vagrant-centos65 kernel: Killed process 9787 (ruby) total-vm:511968kB, anon-rss:238956kB, file-rss:0kB',
+];
+
+describe('a report whose lines have only stamps as printed', () => {
+  it('ends on a gap of its stamps: a header that never reached its kill lends a later kill nothing', () => {
+    expect(readLogRecord(DAY_OLD_HEADER[0] as string)).toMatchObject({
+      stamp: 'Mar  8 11:36:09',
+      wallTime: null,
+    });
+    const { events, drift } = parseKernelLog(DAY_OLD_HEADER.join('\n'), { file: 'messages' });
+    expect(events.map((e) => [e.victim.pid, e.trigger, e.tasks.length, e.constraint])).toEqual([
+      [9787, null, 0, 'system'],
+    ]);
+    expect(drift.map((d) => [d.ref, d.reason])).toEqual([[1, 'OOM report without a kill line']]);
+  });
+
+  it('stays one report while its stamps are within the span, and on a kernel time whatever the stamps say', () => {
+    const sameMinute = DAY_OLD_HEADER.map((line) => line.replace(/^Mar {2}9 08:05:01/, 'Mar  8 11:36:12'));
+    expect(
+      parseKernelLog(sameMinute.join('\n'), { file: 'messages' }).events.map((e) => e.trigger?.pid),
+    ).toEqual([6607]);
+    // A syslog daemon held back during the OOM stamps late: the kernel's times say one report.
+    const stalled = DAY_OLD_HEADER.map((line, i) =>
+      line.replace(/ kernel: /, ` kernel: [ ${(5120 + i * 0.001).toFixed(6)}] `),
+    );
+    expect(
+      parseKernelLog(stalled.join('\n'), { file: 'messages' }).events.map((e) => e.trigger?.pid),
+    ).toEqual([6607]);
+  });
+});
