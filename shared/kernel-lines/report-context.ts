@@ -46,10 +46,13 @@ export const FRAME_OFFSET = '+0x';
 
 /**
  * A frame that scripts/decode_stacktrace.sh symbolized, as syzbot, LKP and most LKML reports show it:
- * `? sym (path/file.c:NN[ path/file.h:NN…])`, the offset gone. Report context only where it names OOM text
- * (parseKernelLine): without an offset it has no mark that sets it apart from other text.
+ * `? sym (path/file.c:NN[ path/file.h:NN…])`, the offset gone; or as syzbot printed it until 2019, the offset kept and
+ * the source after it (`dump_header+0x27b/0xf72 mm/oom_kill.c:441`), an inlined function's without one
+ * (`mem_cgroup_oom mm/memcontrol.c:1701 [inline]`). Report context only where it names OOM text (parseKernelLine):
+ * without an offset it has no mark that sets it apart from other text.
  */
-const DECODED_FRAME = /^(?:\? )?[A-Za-z0-9_.$]+ \([\w./-]+:\d+(?: [\w./-]+:\d+)*\)$/;
+const DECODED_FRAME =
+  /^(?:\? )?[A-Za-z0-9_.$]+(?: \([\w./-]+:\d+(?: [\w./-]+:\d+)*\)|(?:\+0x[0-9a-f]+\/0x[0-9a-f]+)? [\w/-][\w./-]*\.[chS]:\d+(?: \[inline\])?)$/;
 
 export function isDecodedFrame(text: string): boolean {
   return DECODED_FRAME.test(text);

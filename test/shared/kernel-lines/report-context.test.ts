@@ -138,6 +138,33 @@ describe('context: frames that decode_stacktrace.sh symbolized (eleventh red tea
   });
 });
 
+describe('context: frames as syzbot printed them until 2019, the source after the offset (thirty-fifth red team A/01, A/02)', () => {
+  it.each([
+    // linux-mm, 4.19-rc2 (A/01), and a syzbot report of 4.19-rc7-next (A/02).
+    'dump_tasks mm/oom_kill.c:420 [inline]',
+    'dump_header+0xf0d/0xf70 mm/oom_kill.c:450',
+    'oom_kill_process.cold.28+0x10/0x95a mm/oom_kill.c:953',
+    'out_of_memory.cold.30+0xf/0x184 mm/oom_kill.c:1109',
+    'mem_cgroup_oom mm/memcontrol.c:1701 [inline]',
+  ])('%j is report context, with the prefilter and without', (line) => {
+    expect(parseKernelLine(line)).toEqual({ kind: 'line', line: { kind: 'context' } });
+    expect(parseKernelLine(line, false, { prefilter: false })).toEqual({
+      kind: 'line',
+      line: { kind: 'context' },
+    });
+  });
+
+  it.each([
+    // No OOM text: set aside as before. Prose that names a file is no frame.
+    ['dump_stack+0x1c4/0x2b4 lib/dump_stack.c:113', 'not-oom'],
+    ['__dump_stack lib/dump_stack.c:77 [inline]', 'not-oom'],
+    ['see the OOM report at mm/oom_kill.c:441', 'unrecognised'],
+  ])('%j is %s', (line, kind) => {
+    expect(parseKernelLine(line).kind).toBe(kind);
+    expect(parseKernelLine(line, false, { prefilter: false }).kind).toBe(kind);
+  });
+});
+
 describe('context: register lines that name an OOM function (thirtieth red team A/12, linux-mm, POWER7 3.9)', () => {
   // A soft lockup inside oom_kill_process: show_regs and show_stack name it. Before, each line was format drift.
   it.each([
