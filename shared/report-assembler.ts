@@ -69,11 +69,14 @@ const REPORT_SPAN_SECONDS = 10;
 /**
  * Whether a line comes more than a report's span after the open report's last line: by their clocks, or, for a line
  * with none, by the stamps as printed (stamp-clock.ts): a stamp with no zone or year is all a syslog file or `dmesg -T`
- * gives.
+ * gives. Not by the stamp of a call-trace frame (report context), which, as the report's stamp, counts only where it
+ * has a clock: `scan` sets aside a frame with no clock unread.
  */
-function apartFromReport(open: OpenReport, entry: LogEntry, time: number | null): boolean {
+function apartFromReport(open: OpenReport, entry: LogEntry, time: number | null, line: KernelLine): boolean {
   if (!withinSeconds(lastLineTime(open), time, REPORT_SPAN_SECONDS)) return true;
-  return time === null && stampsApart(open.lastStamp, entry.stamp, REPORT_SPAN_SECONDS);
+  return (
+    time === null && line.kind !== 'context' && stampsApart(open.lastStamp, entry.stamp, REPORT_SPAN_SECONDS)
+  );
 }
 /** The same pid and comm killed again this soon is the same kill printed twice (the group re-kills its victim). */
 export const DUPLICATE_KILL_SECONDS = 2;
@@ -263,7 +266,7 @@ class Assembly {
     const line = result.line;
     const time = timeOf(entry);
     const open = this.state.open;
-    if (open !== null && apartFromReport(open, entry, time)) this.close();
+    if (open !== null && apartFromReport(open, entry, time, line)) this.close();
     const report = this.apply(line, entry, time);
     if (line.kind !== 'cpu' && line.kind !== 'context') this.state.invoker = null;
     if (report !== null && line.kind !== 'context') {

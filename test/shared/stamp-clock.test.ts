@@ -61,6 +61,22 @@ describe('a report whose lines have only stamps as printed', () => {
     expect(drift.map((d) => [d.ref, d.reason])).toEqual([[1, 'OOM report without a kill line']]);
   });
 
+  it('is not ended by a call-trace frame stamped apart: `scan` sets such a frame aside unread, and both ways agree', () => {
+    // The shrunk counterexample of the prefilter's property test: a frame hours off among a report's lines.
+    const text = [
+      'Nov 20 16:10:00 ip-10-0-3-54 kernel: ruby invoked oom-killer: gfp_mask=0x201da, order=0, oom_score_adj=0',
+      'Nov 20 17:23:03 ip-10-0-3-54 kernel:  __mem_cgroup_charge+0x2c/0x90',
+      'Nov 20 16:10:00 ip-10-0-3-54 kernel: Killed process 9787 (ruby) total-vm:511968kB, anon-rss:238956kB, file-rss:0kB',
+    ].join('\n');
+    const triggers = (options?: { prefilter: boolean }) =>
+      parseKernelLog(text, { file: 'messages' }, options).events.map((e) => [
+        e.victim.pid,
+        e.trigger?.name ?? null,
+      ]);
+    expect(triggers()).toEqual([[9787, 'ruby']]);
+    expect(triggers({ prefilter: false })).toEqual([[9787, 'ruby']]);
+  });
+
   it('stays one report while its stamps are within the span, and on a kernel time whatever the stamps say', () => {
     const sameMinute = DAY_OLD_HEADER.map((line) => line.replace(/^Mar {2}9 08:05:01/, 'Mar  8 11:36:12'));
     expect(
