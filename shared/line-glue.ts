@@ -225,12 +225,18 @@ export function backslashGlue(open: OpenRecord): string | null {
   return head.text === '' || head.text.endsWith(',') ? '' : ' ';
 }
 
-/** The rest of a kill-line size that a wrap split inside its number: `total-vm:22239` + `788kB, anon-rss:…`. */
+/**
+ * The rest of a kill-line size that a wrap split inside its number, `total-vm:22239` + `788kB, anon-rss:…`, or right
+ * after its key's colon, as KMail breaks a line: `total-vm:` + `105068kB, anon-rss:…`.
+ */
 export const SIZE_REST = /^\d+kB(?:[,\s]|$)/;
-/** A kill line that ends inside a size (not its last value, `oom_score_adj:N`, which is whole): `total-vm:22239`. */
-const ENDS_IN_A_VALUE = /(?:total-vm|anon-rss|file-rss|shmem-rss|pgtables):\d+$/;
+/**
+ * A kill line that ends inside a size or right after its key (not in its last value, `oom_score_adj:N`, which is
+ * whole): `total-vm:22239`, `pgtables:`; before 2.6.36 `vsz:`.
+ */
+const ENDS_IN_A_VALUE = /(?:total-vm|vsz|anon-rss|file-rss|shmem-rss|pgtables):\d*$/;
 
-/** How the rest of a size joins the open record: with nothing, when that is a kill line ending in its digits. */
+/** How the rest of a size joins the open record: with nothing, when that is a kill line ending in its digits or key. */
 export function sizeRestGlue(open: OpenRecord): string | null {
   const head = kernelLineOf(open, KILL);
   return head !== null && ENDS_IN_A_VALUE.test(head.text) ? '' : null;

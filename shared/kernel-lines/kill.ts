@@ -55,7 +55,9 @@ export function keyValuesByToken(tail: string, truncated: boolean): Record<strin
     const key = colon > 0 ? keyNamed(token.slice(0, colon)) : token === 'UID' ? token : null;
     if (key === null || seen.has(key)) continue;
     seen.add(key);
-    if (colon > 0) addField(fields, key, token, colon + 1, tokens[i + 1]);
+    // A key whose value a wrap put after a space (`total-vm:` + ` 105068kB`, a mail's wrap joined with one) reads the
+    // next token, as the older `UID 0` does.
+    if (colon > 0 && colon < token.length - 1) addField(fields, key, token, colon + 1, tokens[i + 1]);
     else addField(fields, key, tokens[i + 1] ?? '', 0, tokens[i + 2]);
   }
   return fields;

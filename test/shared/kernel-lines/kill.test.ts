@@ -25,6 +25,25 @@ const LINES: RealLine<'kill'>[] = [
     },
   },
   {
+    source:
+      'linux-fsdevel, Fabio De Francesco, 2023: KMail wrapped the kill line after `total-vm:` and `pgtables:`, the rests joined with a space (thirty-sixth red team A/13)',
+    line: 'Out of memory: Killed process 1669 (xdg-desktop-por) total-vm: 105068kB, anon-rss:9792kB, file-rss:10972kB, shmem-rss:0kB, UID:1000 pgtables: 136kB oom_score_adj:200',
+    expected: {
+      message: 'Out of memory',
+      pid: 1669,
+      name: 'xdg-desktop-por',
+      fields: {
+        'total-vm': 105068,
+        'anon-rss': 9792,
+        'file-rss': 10972,
+        'shmem-rss': 0,
+        UID: 1000,
+        pgtables: 136,
+        oom_score_adj: 200,
+      },
+    },
+  },
+  {
     source: 'kubernetes/kubernetes#50632 (`, UID N,` spelling)',
     line: 'Killed process 799153 (node), UID 1000, total-vm:606096kB, anon-rss:68308kB, file-rss:13648kB, shmem-rss:0kB',
     expected: {
