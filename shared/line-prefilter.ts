@@ -83,6 +83,17 @@ export interface JoinedRecord {
  * Line by line: the caller gives the width of the longest line (the whole text's, or the longest seen when
  * streaming), and gets each record once the line after it shows that the record is whole.
  */
+/**
+ * Whether the line `source[start, end)` ends in a start of `Out of memory: ` with no OOM text in it (`Out of`, `Out of
+ * mem`): what wholeLineGlue may join a rest to (messageCutGlue in line-glue.ts), and a quiet line can end in.
+ */
+function endsInCutMessage(source: string, start: number, end: number): boolean {
+  const at = source.lastIndexOf('Out of', end);
+  if (at < start || end - at > 'Out of memor'.length + 1) return false;
+  const cut = source.slice(at, end).trimEnd();
+  return 'Out of memory: '.startsWith(cut) || 'Out of Memory: '.startsWith(cut);
+}
+
 export class RecordJoiner {
   private readonly prefilter: boolean;
   private open: OpenRecord | null = null;
@@ -216,7 +227,7 @@ export class RecordJoiner {
       }
       if (ELISION.test(text)) return null;
       // A header a terminal cut before its `oom` (`… java invoked o`) holds no OOM text, so it came here.
-      const rest = this.quietRestGlue(raw, width);
+      const rest = this.quietRestGlue(raw, width) ?? this.quietMessageCutGlue(raw, text, width);
       if (rest !== null) return rest;
       return this.mostEnveloped() ? this.wrapOrMailGlue(this.cutOutQuiet(), raw, width) : null;
     }
@@ -261,6 +272,21 @@ export class RecordJoiner {
     const record = this.quietRecord();
     const glue = cutLineRestGlue(record, raw, width);
     if (glue !== null) this.adoptQuiet(record);
+    return glue;
+  }
+
+  /**
+   * wholeLineGlue of the open quiet record when its line ends in a start of `Out of memory: ` (endsInCutMessage: `…
+   * kernel: Out of` + ` Memory: Killed process 28804 (vmware).`), as the plain path joins it; the record is then cut
+   * out as it was read, and counts as the plain path counts it.
+   */
+  private quietMessageCutGlue(raw: string, text: string, width: number): string | null {
+    if (!endsInCutMessage(this.quiet.source, this.quiet.start, this.quiet.end)) return null;
+    const record = this.quietRecord();
+    const glue = wholeLineGlue(record, raw, text, width);
+    if (glue === null) return null;
+    this.adoptQuiet(record);
+    if (!this.mostEnveloped()) this.records++;
     return glue;
   }
 

@@ -1353,7 +1353,7 @@ describe('the prefilter on generated logs', () => {
       fc.property(generatedLog, fc.constantFrom(1, 3, 8192), (log, batch) => {
         expectSameResults(log, [batch]);
       }),
-      { numRuns: 300 },
+      { numRuns: Number(process.env.PREFILTER_RUNS ?? 300) },
     );
   });
 

@@ -224,6 +224,19 @@ describe('KernelLogScanner, lines read in place', () => {
       `${at(70)} Out of memory and no killable processes (+0x)...${at(70.1)} memory: usage 1kB, limit 1kB, failcnt 1`,
     ];
   };
+  // The head of the message holds no OOM text, so the fast path reads it in place; most lines are prose, so only the
+  // rule for a wrap inside the message joins the rest to it (the property test's counterexample, shrunk).
+  LOGS['a kill line wrapped inside its message, before `Memory`, among prose'] = [
+    ...Array.from(
+      { length: 6 },
+      (_, i) => `some reason VMWare has got killed (${i}) with the following syslog`,
+    ),
+    'Nov 20 14:20:00 ip-10-0-3-54 kernel: Out of',
+    ' Memory: Killed process 28804 (vmware).',
+    'Nov 20 14:20:01 ip-10-0-3-54 kernel: Out of mem',
+    'ory: Killed process 28805 (vmware-vmx) total-vm:1024kB, anon-rss:512kB, file-rss:0kB',
+    'Nov 20 14:20:02 ip-10-0-3-54 kernel: ena 0000:00:06.0 eth1: Link is up',
+  ].join('\n');
   LOGS['call-trace frames, with times and without'] = [
     ...Array.from({ length: 5 }, (_, i) => noise(i)),
     ...withFrames(0),
