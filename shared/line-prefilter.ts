@@ -175,10 +175,20 @@ export class RecordJoiner {
     return this.joinsLiteral(raw);
   }
 
-  /** Whether the open record is as long as a record joined from lines may be (JOINED_MAX). */
+  /**
+   * Whether the open record is as long as a record joined from lines may be (JOINED_MAX). A record skimmed or told in
+   * place is read for it when its line is that long (its text is no longer than its line), as the plain path reads
+   * every record.
+   */
   private openIsFull(): boolean {
-    const text = this.quietOpen ? null : this.open?.entry?.text;
-    return text != null && text.length >= JOINED_MAX;
+    if (this.quietOpen) {
+      const { source, start, end } = this.quiet;
+      return end - start >= JOINED_MAX && readEntry(source.slice(start, end)).text.length >= JOINED_MAX;
+    }
+    const open = this.open;
+    if (open === null) return false;
+    if (open.entry === null && open.raw.length < JOINED_MAX) return false;
+    return (open.entry ?? readEntry(open.raw)).text.length >= JOINED_MAX;
   }
 
   /**

@@ -4,6 +4,7 @@ import { KernelLogScanner, MAX_LINE_CHARS } from '../../../cli/scan/kernel-log-s
 import type { ScannerOptions, ScanOutput } from '../../../cli/scan/kernel-log-scanner.ts';
 import { parseKernelLog } from '../../../shared/kernel-log.ts';
 import { RecordJoiner } from '../../../shared/line-prefilter.ts';
+import { GROUP_FIRST_PID, groupKillMessages } from '../../fixtures/group-kill-report.ts';
 import { exampleFiles } from '../in-memory-io.ts';
 
 const CONTAINER = '4f6b0a1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f90';
@@ -345,6 +346,41 @@ describe('KernelLogScanner, lines read in place', () => {
     // The in-place path was taken.
     expect(pushQuiet).toHaveBeenCalled();
     pushQuiet.mockRestore();
+  });
+
+  it('takes a line of 8,192 characters or more as a record no wrapped rest joins, on either path (the review of 711f022)', () => {
+    // The plain path reads every record and so knew it full (JOINED_MAX); the fast path, which had only skimmed it or
+    // told it in place, joined the next line on.
+    const text = [
+      `[   12.345000] oom ${'x'.repeat(8300)}`,
+      'invoked oom-killer',
+      `[   12.346000] eth0: ${'y'.repeat(9000)}`,
+      'Out of memory: Killed process 7 (z) total-vm:1kB, anon-rss:1kB, file-rss:0kB',
+    ].join('\n');
+    for (const chunkBytes of [97, 4099, 1 << 16]) {
+      for (const widthSampleLines of [0, 1, 3]) {
+        const plain = scanWith(text, chunkBytes, { widthSampleLines, prefilter: false });
+        expect(scanWith(text, chunkBytes, { widthSampleLines })).toEqual(plain);
+        expect(plain.counts).toMatchObject({ lines: 4, records: 4, kills: 1 });
+      }
+    }
+  });
+
+  it('prints a memory.oom.group kill in records of several KiB once (the review of 711f022)', () => {
+    // Fluent Bit records that carry a pod's labels and annotations: each line holds some 8 KiB beyond a kernel
+    // record's, so its chars count towards the batch, and the run of 120 kill lines must not be cut by it.
+    const members = 120;
+    const labels = 'app.kubernetes.io/name=php-fpm,'.repeat(260);
+    const text = groupKillMessages(members)
+      .map((message) => JSON.stringify({ host: 'ip-10-0-7-41', ident: 'kernel', message, labels }))
+      .join('\n');
+    for (const chunkBytes of [4099, 1 << 18]) {
+      const { output, perRead } = scanWith(text, chunkBytes, {});
+      expect(output.kills.map((k) => [k.victim.pid, k.coVictimCount])).toEqual([
+        [GROUP_FIRST_PID, members - 1],
+      ]);
+      expect(perRead.flat()).toHaveLength(1);
+    }
   });
 
   it('reads a line longer than MAX_LINE_CHARS only to there, on either path, and counts it once', () => {
