@@ -65,6 +65,12 @@ export { ASSEMBLER_STATE_VERSION, type AssemblerState, emptyAssemblerState } fro
  * report's last line means the open report was cut off.
  */
 const REPORT_SPAN_SECONDS = 10;
+/**
+ * The span for stamps as printed (apartFromReport): a syslog daemon stamps a line as it reads it, and one held back by
+ * the memory pressure the OOM itself is under may read a report's lines seconds apart; a header that never reached its
+ * kill is hours or days before the next kill.
+ */
+const STAMP_SPAN_SECONDS = 60;
 
 /**
  * Whether a line comes more than a report's span after the open report's last line: by their clocks, or, for a line
@@ -75,9 +81,10 @@ const REPORT_SPAN_SECONDS = 10;
 function apartFromReport(open: OpenReport, entry: LogEntry, time: number | null, line: KernelLine): boolean {
   if (!withinSeconds(lastLineTime(open), time, REPORT_SPAN_SECONDS)) return true;
   return (
-    time === null && line.kind !== 'context' && stampsApart(open.lastStamp, entry.stamp, REPORT_SPAN_SECONDS)
+    time === null && line.kind !== 'context' && stampsApart(open.lastStamp, entry.stamp, STAMP_SPAN_SECONDS)
   );
 }
+
 /** The same pid and comm killed again this soon is the same kill printed twice (the group re-kills its victim). */
 export const DUPLICATE_KILL_SECONDS = 2;
 // A report printed again (kmsg replay) is known by its id; a group adds its listed co-victims.

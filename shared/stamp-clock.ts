@@ -21,12 +21,22 @@ interface StampClock {
   seconds: number;
 }
 
+/** A year after the time of day (`dmesg -T`'s `… 11:36:09 2015`): part of the day. Anything else after it is not. */
+const YEAR_AFTER = /^ +(\d{4})\b/;
+
 function clockOf(stamp: string): StampClock | null {
   const m = TIME_OF_DAY.exec(stamp);
   if (m === null) return null;
   const fraction = m[4] === undefined ? 0 : Number(`0.${m[4]}`);
   const seconds = Number(m[1]) * 3600 + Number(m[2]) * 60 + Number(m[3]) + fraction;
-  const day = `${stamp.slice(0, m.index)} ${stamp.slice(m.index + m[0].length)}`.replace(/\s+/g, ' ').trim();
+  // The day is what comes before the time of day, and a year right after it: not `dmesg -T -d`'s delta
+  // (`Sun Mar  8 11:36:09 2026 <    0.000013>`), which differs on every line. Spaces and a day's leading zero are
+  // padding (`Mar 08`, journalctl's; `Mar  8`, syslog's).
+  const year = YEAR_AFTER.exec(stamp.slice(m.index + m[0].length))?.[1] ?? '';
+  const day = `${stamp.slice(0, m.index)} ${year}`
+    .replace(/\b0+(?=\d)/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
   return { day, seconds };
 }
 

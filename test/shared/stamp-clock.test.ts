@@ -24,6 +24,11 @@ describe('stampsApart: stamps as printed, with no zone or year', () => {
     ['2026-12-06T01:56:03', '2026-12-06T01:56:33.5', true],
     // Reversed (a paste newest first) is the same gap.
     ['Mar  9 08:05:01', 'Mar  8 11:36:09', true],
+    // `dmesg -T -d`'s delta after the stamp, different on every line, is no part of the day (the review of this rule).
+    ['Sun Mar  8 11:36:09 2026 <    0.000002>', 'Sun Mar  8 11:36:09 2026 <    0.000013>', false],
+    ['Sun Mar  8 11:36:09 2026 <    0.000002>', 'Mon Mar  9 11:36:09 2026 <    0.000013>', true],
+    // journalctl pads the day with a zero, syslog with a space: one day.
+    ['Mar 08 11:36:09', 'Mar  8 11:36:12', false],
   ])('%s then %s: apart %s', (earlier, later, apart) => {
     expect(stampsApart(earlier, later, SPAN)).toBe(apart);
   });
@@ -75,6 +80,26 @@ describe('a report whose lines have only stamps as printed', () => {
       ]);
     expect(triggers()).toEqual([[9787, 'ruby']]);
     expect(triggers({ prefilter: false })).toEqual([[9787, 'ruby']]);
+  });
+
+  it('stays one report over a syslog daemon held back 12 s during the OOM, and over `dmesg -T -d` deltas', () => {
+    // Rsyslog stamps a line as it reads it; the reviewer's inputs: a stall before the kill line, and `dmesg -T -d`.
+    const stalled = [
+      'Mar  8 11:36:09 host kernel: stress invoked oom-killer: gfp_mask=0x6280ca(GFP_HIGHUSER_MOVABLE|__GFP_ZERO), order=0, oom_score_adj=0',
+      'Mar  8 11:36:09 host kernel: CPU: 1 PID: 4242 Comm: stress Not tainted 5.10.0-21-amd64 #1',
+      'Mar  8 11:36:09 host kernel: [   4242]     0  4242   500000   480000  3900000        0             0 stress',
+      'Mar  8 11:36:21 host kernel: Out of memory: Killed process 4242 (stress) total-vm:2000000kB, anon-rss:1920000kB, file-rss:4kB, shmem-rss:0kB, UID:0 pgtables:3808kB oom_score_adj:0',
+    ];
+    const deltas = [
+      '[Sun Mar  8 11:36:09 2026 <    0.000002>] stress invoked oom-killer: gfp_mask=0x6280ca(GFP_HIGHUSER_MOVABLE|__GFP_ZERO), order=0, oom_score_adj=0',
+      '[Sun Mar  8 11:36:09 2026 <    0.000013>] CPU: 1 PID: 4242 Comm: stress Not tainted 5.10.0-21-amd64 #1',
+      '[Sun Mar  8 11:36:09 2026 <    0.000020>] Out of memory: Killed process 4242 (stress) total-vm:2000000kB, anon-rss:1920000kB, file-rss:4kB, shmem-rss:0kB, UID:0 pgtables:3808kB oom_score_adj:0',
+    ];
+    for (const lines of [stalled, deltas]) {
+      const { events, drift } = parseKernelLog(lines.join('\n'), { file: 'messages' });
+      expect(events.map((e) => [e.victim.pid, e.trigger?.pid])).toEqual([[4242, 4242]]);
+      expect(drift).toEqual([]);
+    }
   });
 
   it('stays one report while its stamps are within the span, and on a kernel time whatever the stamps say', () => {
