@@ -31,6 +31,11 @@ export interface ByteReader {
    * stdin, or (for a device or a file being followed) no new data so far.
    */
   read(): Promise<Uint8Array>;
+  /**
+   * The caller is done with bytes `read` gave and holds no view of them: the reader may read into their memory again.
+   * Optional, and only the caller that consumed the bytes may call it.
+   */
+  recycle?(bytes: Uint8Array): void;
   close(): Promise<void>;
 }
 

@@ -12,6 +12,8 @@ import { errorMessage } from '../shared/error-text.ts';
 
 /** Large enough that a read costs little per byte; small enough that the reads in flight stay a few MiB. */
 const FILE_CHUNK_BYTES = 1 << 18;
+/** Chunks a file reader keeps to read into again: the one being read ahead and the one given back. */
+const SPARE_CHUNKS = 2;
 /** Larger than any kmsg record (the kernel refuses a read smaller than the record with EINVAL). */
 const DEVICE_CHUNK_BYTES = 1 << 16;
 
@@ -73,12 +75,21 @@ function handleReader(handle: FileHandle, chunkBytes: number, inPlace: boolean):
 function fileReader(handle: FileHandle, chunkBytes: number): ByteReader {
   let position = 0;
   let ahead: Promise<Uint8Array> | null = null;
+  // Chunks given back (recycle), read into again: a chunk each read would wait for the garbage collector, which a
+  // scan that allocates little (a long line set aside) runs seldom, and the dead chunks' memory would pile up.
+  const own = new WeakSet<ArrayBufferLike>();
+  const spare: Buffer[] = [];
   const readAt = async (at: number): Promise<Uint8Array> => {
-    const buffer = Buffer.allocUnsafe(chunkBytes);
+    const buffer = spare.pop() ?? Buffer.allocUnsafe(chunkBytes);
+    own.add(buffer.buffer);
     const { bytesRead } = await handle.read(buffer, 0, chunkBytes, at);
     return buffer.subarray(0, bytesRead);
   };
   return {
+    recycle(bytes) {
+      if (!own.delete(bytes.buffer) || spare.length >= SPARE_CHUNKS) return;
+      spare.push(Buffer.from(bytes.buffer, 0, chunkBytes));
+    },
     async read() {
       const next = ahead ?? readAt(position);
       ahead = null;

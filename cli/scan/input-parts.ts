@@ -81,6 +81,8 @@ async function peeked(reader: ByteReader, pipe: boolean, signal: AbortSignal | u
     head,
     unreadable: head.length === 0 ? failure : null,
     reader: {
+      // Not the head: the caller holds it.
+      recycle: (bytes) => (bytes === head ? undefined : reader.recycle?.(bytes)),
       async read() {
         if (replay !== null) {
           const first = replay;

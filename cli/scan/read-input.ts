@@ -46,9 +46,16 @@ export async function readFileToEnd(
   while (!signal.aborted) {
     const bytes = await reader.read();
     if (bytes.length === 0) break;
-    await sink(scanner.push(bytes));
+    await sink(pushed(scanner, reader, bytes));
   }
   await sink(scanner.end());
+}
+
+/** The scanner's output for the bytes; they are given back to the reader, which the scanner keeps no view of. */
+function pushed(scanner: KernelLogScanner, reader: ByteReader, bytes: Uint8Array): ScanOutput {
+  const output = scanner.push(bytes);
+  reader.recycle?.(bytes);
+  return output;
 }
 
 export async function readPipe(
@@ -86,7 +93,7 @@ export async function followInput(
     while (!io.signal.aborted) {
       const bytes = await reader.read();
       if (bytes.length === 0) break;
-      await sink(scanner.push(bytes));
+      await sink(pushed(scanner, reader, bytes));
       readAny = true;
     }
     if (!readAny) await sink(scanner.pause());

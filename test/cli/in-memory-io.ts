@@ -35,13 +35,24 @@ export function collectedOutput(onWrite: (text: string) => void = () => {}): Col
   return output;
 }
 
+/** Chunks given back to the files' readers (recycle), over every memoryIo. */
+export const recycledChunks = { count: 0 };
+
+/**
+ * A file's bytes in chunks of `chunkBytes`, each a copy. A chunk given back (recycle) is overwritten with NULs, as a
+ * reader that reads into its memory again would overwrite it: whoever used it after that would read them.
+ */
 function chunkReader(bytes: Uint8Array, chunkBytes: number): ByteReader {
   let at = 0;
   return {
     read() {
-      const chunk = bytes.subarray(at, at + chunkBytes);
+      const chunk = bytes.slice(at, at + chunkBytes);
       at += chunk.length;
       return Promise.resolve(chunk);
+    },
+    recycle(chunk) {
+      chunk.fill(0);
+      recycledChunks.count++;
     },
     close: () => Promise.resolve(),
   };

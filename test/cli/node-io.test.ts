@@ -43,6 +43,36 @@ describe('the CLI on Node I/O', () => {
     await opened.reader.close();
   });
 
+  it('reads into the chunks given back (recycle), never into one still held, and reads the same bytes', async () => {
+    const file = join(dir, 'recycled.log');
+    const big = Buffer.alloc(2.5 * 1024 * 1024);
+    for (let i = 0; i < big.length; i++) big[i] = (i * 7) % 253;
+    writeFileSync(file, big);
+    const opened = await nodeFileSystem.open(file);
+    if (!opened.ok) throw new Error(opened.problem);
+    const reader = opened.reader;
+    // The first chunk is held (a caller that peeks at the format keeps it); every other one is copied and given back.
+    const first = await reader.read();
+    const firstCopy = Buffer.from(first);
+    const copies: Buffer[] = [firstCopy];
+    const memory = new Set<ArrayBufferLike>([first.buffer]);
+    for (let bytes = await reader.read(); bytes.length > 0; bytes = await reader.read()) {
+      expect(bytes.buffer).not.toBe(first.buffer);
+      copies.push(Buffer.from(bytes));
+      memory.add(bytes.buffer);
+      reader.recycle?.(bytes);
+      // Given back twice, or a chunk it never gave: nothing changes.
+      reader.recycle?.(bytes);
+      reader.recycle?.(new Uint8Array(1 << 18));
+    }
+    expect(Buffer.concat(copies).equals(big)).toBe(true);
+    expect(Buffer.from(first).equals(firstCopy)).toBe(true);
+    // 10 chunks of 256 KiB read into 4 pieces of memory: the held one, two given back in turn, and the one read ahead.
+    expect(copies.length).toBe(10);
+    expect(memory.size).toBeLessThanOrEqual(4);
+    await reader.close();
+  });
+
   it('reads a named pipe (`scan <(dmesg)`) to its end', async () => {
     const fifo = join(dir, 'dmesg.fifo');
     expect(spawnSync('mkfifo', [fifo]).status).toBe(0);

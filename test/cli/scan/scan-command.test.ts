@@ -10,7 +10,7 @@ import type { Enrichment } from '../../../adapters/kubernetes/pod-resolver.ts';
 import type { EnrichedOomEvent, OomEvent } from '../../../shared/oom-event.ts';
 import { parseKernelLog } from '../../../shared/kernel-log.ts';
 import type { MemoryIoOptions } from '../in-memory-io.ts';
-import { exampleFiles, memoryIo } from '../in-memory-io.ts';
+import { exampleFiles, memoryIo, recycledChunks } from '../in-memory-io.ts';
 import { GROUP_FIRST_PID, groupKillMessages } from '../../fixtures/group-kill-report.ts';
 
 const EXAMPLES = exampleFiles();
@@ -705,6 +705,21 @@ describe('eks-oom-alerts scan: compressed logs and archives', () => {
   const plain = () => scan(['--json', 'examples/kernel-6.18.dmesg.log']);
   const withFile = (events: OomEvent[], file: string) =>
     events.map((e) => ({ ...e, source: { ...e.source, file } }));
+
+  it('gives back to a file its chunks once read, but the first (held to tell the format), and none a gzip stream gave', async () => {
+    // The files' chunks (997 bytes) are overwritten with NULs once given back: a scan that used one later would show it.
+    const before = recycledChunks.count;
+    const expected = await plain();
+    const chunks = Math.ceil(new TextEncoder().encode(DMESG).length / 997);
+    expect(recycledChunks.count - before).toBe(chunks - 1);
+    expect(jsonLines(expected.stdout).map((e) => [e.victim.pid, e.victim.name, e.memory?.limitKb])).toEqual([
+      [2874, 'python3', 65536],
+      [17777, 'python3', 65536],
+    ]);
+    const gzipped = await scan(['--json', 'messages.gz'], { files: { 'messages.gz': gzipSync(DMESG) } });
+    expect(recycledChunks.count - before).toBe(chunks - 1);
+    expect(jsonLines(gzipped.stdout)).toHaveLength(2);
+  });
 
   it('scan --json messages-20261201.gz: a rotated log read as its text is, named as given', async () => {
     const { code, stdout, stderr } = await scan(['--json', 'messages-20261201.gz'], {
