@@ -445,8 +445,9 @@ export class KernelLogScanner {
     for (let start = from; start < to;) {
       const end = text.indexOf('\n', start);
       if (end - start > RECORD_CHARS) {
-        // Read in full, as the plain path reads it (and cut there when longer than MAX_LINE_CHARS).
-        this.takeLine(text.slice(start, end));
+        // Read in full, as the plain path reads it (and cut there when longer than MAX_LINE_CHARS); a copy, as a line
+        // cut out is, so that a record kept does not keep the slice.
+        this.takeLine(lineCopy(text, start, end));
         start = end + 1;
         continue;
       }
