@@ -337,6 +337,21 @@ function startsInHead(joined: string, kind: (typeof WRAPPED_KINDS)[number], head
 }
 
 /**
+ * Whether the open record is a kill line or header that ends as the kernel ends it, in its `oom_score_adj` (5.x on):
+ * nothing but a wrap inside that number goes on from it (cutLineRestGlue), so the paste's next line without an
+ * envelope is the author's (`In CloudWatch Logs …` under a syslog excerpt), not its rest.
+ */
+export function endsWhole(open: OpenRecord): boolean {
+  const text = open.entry?.text ?? open.holder;
+  if (!text.includes('oom_score_adj')) return false;
+  const head = (open.entry ??= readEntry(open.raw));
+  return (
+    head.fromKernel &&
+    WRAPPED_KINDS.some((kind) => head.text.includes(kind.marker) && kind.final?.test(head.text) === true)
+  );
+}
+
+/**
  * How the next line joins the open record when a terminal wrapped a kill line, summary or header at its width,
  * whatever the rest of the paste (a fenced paste after a sentence has more lines without an envelope than with):
  * the record has a log's envelope, is as long as the widest line and does not end in a value nothing follows; the

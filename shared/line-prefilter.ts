@@ -33,6 +33,7 @@ import {
   commRestGlue,
   continuationText,
   cutLineRestGlue,
+  endsWhole,
   endsAfterNewlineEscape,
   endsInBackslash,
   glueAfter,
@@ -259,6 +260,8 @@ export class RecordJoiner {
       if (glue !== null && !(open.enveloped && mostEnveloped)) this.records++;
     }
     if (glue === null && !elided) glue = cutLineRestGlue(open, raw, width);
+    // A kill line or header whole in its last value takes no rest but a wrap inside that value (cutLineRestGlue).
+    if (glue === null && endsWhole(open)) return null;
     // A mail client's reflow glued the next syslog record onto this rest: it says so whatever the rest of the paste.
     const reflowed = glue === null && open.enveloped && holdsGluedSyslogRecord(text);
     if (glue === null && !reflowed && (!open.enveloped || !mostEnveloped || elided)) return null;

@@ -471,3 +471,36 @@ describe('a wrap inside the message before a choice of victim or a kill line (th
     expect(prose[0]?.constraint).toBeNull();
   });
 });
+
+describe('a kill line or header whole in its oom_score_adj, the paste mostly enveloped (thirty-seventh red team A/05)', () => {
+  // An incident page: `kernel: ` lines, then the author's next sentence on the very next line.
+  const kill =
+    'kernel: Out of memory: Killed process 14313 (java) total-vm:8392456kB, anon-rss:7891232kB, file-rss:0kB, shmem-rss:0kB, UID:1000 pgtables:15432kB oom_score_adj:0';
+
+  it.each([
+    ['the author’s next sentence', 'In CloudWatch Logs (if you are forwarding system logs):', 0],
+    ['a count after a whole value (`grep -c`): no invented 93614', '14', 936],
+    ['a list item', '- After that the pod restarted.', -998],
+  ])('takes no rest: %s', (_, next, adjust) => {
+    const whole = kill.replace('oom_score_adj:0', `oom_score_adj:${adjust}`);
+    const lines = [
+      'In system logs (/var/log/messages, journalctl -k):',
+      `kernel: ${'x'.repeat(10)} eth0: link up`,
+      whole,
+      next,
+    ];
+    const { events } = parseKernelLog(lines.join('\n'));
+    expect(events.map((e) => [e.victim.pid, e.victim.oomScoreAdj, e.lines.at(-1)])).toEqual([
+      [14313, adjust, whole.slice('kernel: '.length)],
+    ]);
+  });
+
+  it('still joins a terminal’s wrap inside that number, at the widest width', () => {
+    const head =
+      '[ 8812.004113] Memory cgroup out of memory: Killed process 4412 (otelcol) total-vm:4817128kB, anon-rss:104612kB, file-rss:552kB, shmem-rss:0kB, UID:0 pgtables:254kB oom_score_adj:9';
+    const { events } = parseKernelLog(
+      [`[ 8812.004100] ${'y'.repeat(head.length - 15)}`, head, '36'].join('\n'),
+    );
+    expect(events.map((e) => e.victim.oomScoreAdj)).toEqual([936]);
+  });
+});
