@@ -81,6 +81,11 @@ const SYSLOG_NO_TAG =
 // first (a frame's).
 const RFC3339_NO_TAG =
   /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?)(?:([+-]\d\d:\d\d) (?![A-Z][^\s\d.-]* )([^\s[\]]{0,254}[^\s[\]:])|(Z|[+-]\d\d:\d\d)?) (?= *\S)/;
+// `fly logs` (Fly.io): the RFC 3339 time, the machine, its region and the level, then the machine's console line as it
+// printed it (`2024-10-07T11:37:16Z app[2865134a394268] cdg [info][  258.930660] Out of memory: …`, the space before
+// the dmesg time there or not). The machine's id names no node.
+const FLY_LOG =
+  /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?)(Z|[+-]\d\d:\d\d)? app\[[0-9a-f]{1,64}\] [a-z]{2,5} \[(?:trace|debug|info|warn|warning|error|fatal)\] ?/;
 // journalctl -o short-iso --no-hostname: the RFC 3339 time, then `kernel:` alone.
 const RFC3339_NO_HOST = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?)(Z|[+-]\d\d:?\d\d)? kernel: ?/;
 // A syslog template of the tag alone, or of the time of day and the tag (`%timegenerated:::date-hour…%`):
@@ -200,6 +205,7 @@ function mayStartHostTag(text: string): boolean {
   return tag > 0 && tag <= 268;
 }
 export const RFC3339_UNTAGGED: Prefix = { pattern: RFC3339_NO_TAG, mayStart: digitFirst };
+export const FLY: Prefix = { pattern: FLY_LOG, mayStart: digitFirst };
 export const RFC3339_KERNEL_TAG: Prefix = { pattern: RFC3339_NO_HOST, mayStart: digitFirst };
 export const TAG_ONLY: Prefix = { pattern: KERNEL_TAG, mayStart: mayStartKernelTag };
 /** A whole syslog stamp, host and tag inside a line: a record of a stamped paste glued on (glued-records.ts). */
@@ -331,6 +337,7 @@ export const PREFIXES_BY_FREQUENCY: readonly Prefix[] = [
   EMBEDDED,
   NO_TAG,
   RFC3339_KERNEL_TAG,
+  FLY,
   RFC3339_UNTAGGED,
   HOST_TAG,
   TAG_ONLY,

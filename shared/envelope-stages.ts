@@ -19,6 +19,7 @@ import {
   MESSAGE_FIELD,
   NO_TAG,
   RFC3339_KERNEL_TAG,
+  FLY,
   RFC3339_UNTAGGED,
   TAG_ONLY,
   TIME_OF_DAY,
@@ -200,6 +201,12 @@ function stripLooseCollector(text: string, entry: LogEntry, untaggedLike: boolea
   if (m !== null) {
     entry.stamp = m[1] as string;
     entry.host = hostOf(m[2] as string);
+    return text.slice(m[0].length);
+  }
+  m = matchOf(FLY, text);
+  if (m !== null) {
+    if (m[2] === undefined) entry.stamp = m[1] as string;
+    else entry.wallTime = isoFromDateTime(`${m[1]}${m[2]}`);
     return text.slice(m[0].length);
   }
   m = matchOf(RFC3339_UNTAGGED, text);

@@ -374,6 +374,32 @@ describe('readLogRecord removes every envelope people really have', () => {
     ).toMatchObject({ text: 'Tasks state (memory values in pages):', kernelTime: 39291577.009363 });
   });
 
+  it('`fly logs`: the time, the machine, its region and level before the dmesg time (thirty-seventh red team A/01, A/12)', () => {
+    // remix-run/indie-stack#200 (no zone, a space before the dmesg time) and phoenixframework/flame#63 (`Z`, none).
+    expect(
+      readLogRecord(
+        '2023-03-31T16:36:00.514 app[9185900a4e3978] lhr [info] [    5.916011] Out of memory: Killed process 597 (node) total-vm:11112664kB, anon-rss:108160kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:1160kB oom_score_adj:0',
+      ),
+    ).toMatchObject({
+      text: 'Out of memory: Killed process 597 (node) total-vm:11112664kB, anon-rss:108160kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:1160kB oom_score_adj:0',
+      kernelTime: 5.916011,
+      stamp: '2023-03-31T16:36:00.514',
+      wallTime: null,
+      host: null,
+    });
+    expect(
+      readLogRecord(
+        '2024-10-07T11:37:16Z app[2865134a394268] cdg [info][  258.930660] Out of memory: Killed process 476 (beam.smp) total-vm:38749148kB, anon-rss:32433276kB, file-rss:4kB, shmem-rss:135308kB, UID:65534 pgtables:66284kB oom_score_adj:0',
+      ),
+    ).toMatchObject({ kernelTime: 258.93066, wallTime: '2024-10-07T11:37:16.000Z', host: null });
+    // An app's own line under the same prefix: its text, no dmesg time.
+    expect(
+      readLogRecord(
+        '2024-10-07T11:36:40Z app[908055ec2195e8] cdg [info]11:36:40.554 [info] Membrane pipeline success',
+      ),
+    ).toMatchObject({ text: '11:36:40.554 [info] Membrane pipeline success', kernelTime: null });
+  });
+
   it('the Talos kernel log: talosctl dmesg with and without its -n node prefix (siderolabs/talos#11148)', () => {
     const counter = 'memory: usage 4194304kB, limit 4194304kB, failcnt 2084326';
     const kill =
