@@ -34,6 +34,8 @@ export interface RecentInvoker {
   pid: number;
   name: string;
   time: number | null;
+  /** The CPU line's stamp as printed, when it had one (stamp-clock.ts); absent in a state stored before it was kept. */
+  stamp?: string;
   /**
    * A frame of the OOM killer's path followed it (cpu.ts, namesOomPath): it is an OOM report's, and names the
    * invoker of the next report line whatever that line is. Absent: not seen, or a state stored before it was kept.

@@ -11,7 +11,13 @@
  * Event building (report-event.ts) turns each report into its one event; a report whose kill line never came
  * gives the kill its other lines name (implied-kill.ts), and one that names none is drift.
  */
-import { type AssemblerState, copyOfState, emptyAssemblerState, type RecentKill } from './assembler-state.ts';
+import {
+  type AssemblerState,
+  copyOfState,
+  emptyAssemblerState,
+  type RecentInvoker,
+  type RecentKill,
+} from './assembler-state.ts';
 import { addCoVictim, groupHoldsVictim, joinsGroup } from './group-kill.ts';
 import { impliedKill, reapsItsVictim } from './implied-kill.ts';
 import type { KernelLine } from './kernel-line.ts';
@@ -83,6 +89,21 @@ function apartFromReport(open: OpenReport, entry: LogEntry, time: number | null,
   return (
     time === null && line.kind !== 'context' && stampsApart(open.lastStamp, entry.stamp, STAMP_SPAN_SECONDS)
   );
+}
+
+/**
+ * Whether a line with no clock comes more than STAMP_SPAN_SECONDS by its stamp after the CPU line held for a report
+ * whose header was lost (takeLostHeader), as apartFromReport tells it of an open report: a kill a day later takes no
+ * invoker from it. Not a frame, which `scan` may set aside unread, nor another CPU line, which takes its place.
+ */
+function apartFromInvoker(
+  invoker: RecentInvoker,
+  entry: LogEntry,
+  time: number | null,
+  line: KernelLine,
+): boolean {
+  if (time !== null || line.kind === 'context' || line.kind === 'cpu') return false;
+  return stampsApart(invoker.stamp, entry.stamp, STAMP_SPAN_SECONDS);
 }
 
 /** The same pid and comm killed again this soon is the same kill printed twice (the group re-kills its victim). */
@@ -274,6 +295,8 @@ class Assembly {
     const time = timeOf(entry);
     const open = this.state.open;
     if (open !== null && apartFromReport(open, entry, time, line)) this.close();
+    if (this.state.invoker !== null && apartFromInvoker(this.state.invoker, entry, time, line))
+      this.state.invoker = null;
     const report = this.apply(line, entry, time);
     if (line.kind !== 'cpu' && line.kind !== 'context') this.state.invoker = null;
     if (report !== null && line.kind !== 'context') {
@@ -295,7 +318,7 @@ class Assembly {
         this.state.open = reportOfHeader(line, time);
         return this.state.open;
       case 'cpu':
-        return takeInvoker(this.state, line.pid, line.name, time);
+        return takeInvoker(this.state, line.pid, line.name, time, entry.stamp);
       case 'context':
         takeFrame(this.state, entry.text);
         return this.state.open;

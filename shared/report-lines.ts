@@ -44,6 +44,7 @@ export function takeInvoker(
   pid: number,
   name: string,
   time: number | null,
+  stamp: string | null = null,
 ): OpenReport | null {
   const open = state.open;
   const afterHeader = open !== null && open.kill === null && open.invokerPid === null;
@@ -54,7 +55,7 @@ export function takeInvoker(
     open.trigger ??= { name, gfpMask: null, order: null, oomScoreAdj: null };
     return open;
   }
-  state.invoker = { pid, name, time };
+  state.invoker = stamp === null ? { pid, name, time } : { pid, name, time, stamp };
   return null;
 }
 

@@ -58,7 +58,26 @@ export function stampsApart(
   const a = clockOf(earlier);
   const b = clockOf(later);
   if (a === null || b === null || shapeOf(a.day) !== shapeOf(b.day)) return false;
-  if (a.day === b.day) return Math.abs(b.seconds - a.seconds) > seconds;
-  // Another day: apart, unless the two are a moment either side of midnight.
-  return DAY_SECONDS - Math.abs(b.seconds - a.seconds) > seconds;
+  const gap = Math.abs(b.seconds - a.seconds);
+  const acrossMidnight = DAY_SECONDS - gap;
+  // A time of day alone names no day: the two may be a moment either side of midnight.
+  if (a.day === '') return Math.min(gap, acrossMidnight) > seconds;
+  if (a.day === b.day) return gap > seconds;
+  // Another day: apart, unless it is the next (or the one before, newest first) and the two are a moment either side
+  // of midnight.
+  return !(nextDays(a.day, b.day) || nextDays(b.day, a.day)) || acrossMidnight > seconds;
+}
+
+/**
+ * Whether `later` may be the day after `earlier`: each number of it the same, one more, or back to 1 (a month's or
+ * a year's end: `Mar 31` → `Apr 1`, `Dec 31 2025` → `Jan 1 2026`), words aside (a weekday, a month's name).
+ */
+function nextDays(earlier: string, later: string): boolean {
+  const before = earlier.match(/\d+/g) ?? [];
+  const after = later.match(/\d+/g) ?? [];
+  if (before.length !== after.length) return false;
+  return before.every((number, i) => {
+    const next = Number(after[i]);
+    return next === Number(number) || next === Number(number) + 1 || next === 1;
+  });
 }

@@ -29,6 +29,14 @@ describe('stampsApart: stamps as printed, with no zone or year', () => {
     ['Sun Mar  8 11:36:09 2026 <    0.000002>', 'Mon Mar  9 11:36:09 2026 <    0.000013>', true],
     // journalctl pads the day with a zero, syslog with a space: one day.
     ['Mar 08 11:36:09', 'Mar  8 11:36:12', false],
+    // A time of day alone names no day: 23:59:59 and 00:00:01 may be 2 s apart (the second review).
+    ['23:59:59', '00:00:01', false],
+    ['23:59:59', '00:01:30', true],
+    // Across midnight only into the next day (a month's or a year's end too), not twelve days later.
+    ['Mar  8 23:59:55', 'Mar 20 00:00:03', true],
+    ['Mar 31 23:59:55', 'Apr  1 00:00:03', false],
+    ['Sat Dec 31 23:59:55 2022', 'Sun Jan  1 00:00:03 2023', false],
+    ['2026-12-31T23:59:55', '2027-01-01T00:00:03', false],
   ])('%s then %s: apart %s', (earlier, later, apart) => {
     expect(stampsApart(earlier, later, SPAN)).toBe(apart);
   });
@@ -80,6 +88,26 @@ describe('a report whose lines have only stamps as printed', () => {
       ]);
     expect(triggers()).toEqual([[9787, 'ruby']]);
     expect(triggers({ prefilter: false })).toEqual([[9787, 'ruby']]);
+  });
+
+  it('lends no CPU line of a report whose header was lost to a kill a day later (the second review of the rule)', () => {
+    const lines = [
+      'Mar  8 11:36:09 ip-10-0-3-115 kernel: CPU: 1 PID: 4242 Comm: java Not tainted 5.10.0 #1',
+      'Mar  8 11:36:09 ip-10-0-3-115 kernel: Call Trace:',
+      'Mar  8 11:36:09 ip-10-0-3-115 kernel:  dump_header+0x4a/0x1f0',
+      'Mar  8 11:36:09 ip-10-0-3-115 kernel:  oom_kill_process+0xe9/0x244',
+      'Mar  9 08:10:44 ip-10-0-3-115 kernel: Out of memory: Killed process 999 (python3) total-vm:4302196kB, anon-rss:2502140kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:8204kB oom_score_adj:0',
+    ];
+    const triggers = (text: string[]) =>
+      parseKernelLog(text.join('\n'), { file: 'messages' }).events.map((e) => [
+        e.victim.pid,
+        e.trigger?.pid ?? null,
+      ]);
+    expect(triggers(lines)).toEqual([[999, null]]);
+    // The same kill 2 s after the CPU line takes it, as before.
+    expect(triggers(lines.map((line) => line.replace('Mar  9 08:10:44', 'Mar  8 11:36:11')))).toEqual([
+      [999, 4242],
+    ]);
   });
 
   it('stays one report over a syslog daemon held back 12 s during the OOM, and over `dmesg -T -d` deltas', () => {
