@@ -105,6 +105,12 @@ export class RecordJoiner {
   private readonly quiet = { source: '', start: 0, end: 0, lineNo: 0, frameTime: Number.NaN };
   private quietOpen = false;
   private records = 0;
+  /**
+   * The line being pushed was refused as the rest of a kill line or header whole in its last value (endsWhole): before
+   * that rule it was joined on, and counted as no line; it still counts as none in mostEnveloped, so that two lines of
+   * an author's prose after a whole line do not turn the paste's mail wraps after them into lines of their own.
+   */
+  private refusedAfterWhole = false;
   private enveloped = 0;
 
   constructor(options: ReadOptions = {}) {
@@ -150,7 +156,8 @@ export class RecordJoiner {
       }
     }
     if (skim.enveloped || clocked) this.enveloped++;
-    this.records++;
+    if (!this.refusedAfterWhole) this.records++;
+    this.refusedAfterWhole = false;
     const finished = this.release();
     this.open = {
       raw,
@@ -261,7 +268,11 @@ export class RecordJoiner {
     }
     if (glue === null && !elided) glue = cutLineRestGlue(open, raw, width);
     // A kill line or header whole in its last value takes no rest but a wrap inside that value (cutLineRestGlue).
-    if (glue === null && endsWhole(open)) return null;
+    if (glue === null && endsWhole(open)) {
+      // The paste's wraps are told as if it had been joined: a line refused so does not count against them.
+      this.refusedAfterWhole = true;
+      return null;
+    }
     // A mail client's reflow glued the next syslog record onto this rest: it says so whatever the rest of the paste.
     const reflowed = glue === null && open.enveloped && holdsGluedSyslogRecord(text);
     if (glue === null && !reflowed && (!open.enveloped || !mostEnveloped || elided)) return null;

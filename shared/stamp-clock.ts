@@ -69,15 +69,17 @@ export function stampsApart(
 }
 
 /**
- * Whether `later` may be the day after `earlier`: each number of it the same, one more, or back to 1 (a month's or
- * a year's end: `Mar 31` → `Apr 1`, `Dec 31 2025` → `Jan 1 2026`), words aside (a weekday, a month's name).
+ * Whether `later` may be the day after `earlier`: each number of it the same, one more, or back to 1 after a month's
+ * last day or the year's last month (`Mar 31` → `Apr 1`, `Dec 31 2025` → `Jan 1 2026`, `2026-12-31T` →
+ * `2027-01-01T`), words aside (a weekday, a month's name). Not `Mar 1` → `Mar 20`, nor `Mar 20` → `Mar 1`.
  */
 function nextDays(earlier: string, later: string): boolean {
   const before = earlier.match(/\d+/g) ?? [];
   const after = later.match(/\d+/g) ?? [];
   if (before.length !== after.length) return false;
   return before.every((number, i) => {
+    const was = Number(number);
     const next = Number(after[i]);
-    return next === Number(number) || next === Number(number) + 1 || next === 1;
+    return next === was || next === was + 1 || (next === 1 && (was === 12 || was >= 28));
   });
 }

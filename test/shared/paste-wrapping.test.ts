@@ -495,6 +495,24 @@ describe('a kill line or header whole in its oom_score_adj, the paste mostly env
     ]);
   });
 
+  it('and the lines so refused leave the paste’s mail wraps joined after them (the third review)', () => {
+    const text = [
+      'Feb  9 00:58:01 web01 kernel: java invoked oom-killer:',
+      'gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=0',
+      'Note the order=0 here: not a high-order allocation.',
+      'So fragmentation is not the problem.',
+      'Feb  9 00:58:01 web01 kernel: Memory cgroup out of memory: Killed',
+      'process 16500 (java) total-vm:2438176kB, anon-rss:3200kB,',
+      'file-rss:9440kB, shmem-rss:0kB, UID:0 pgtables:200kB oom_score_adj:0',
+    ].join('\n');
+    for (const options of [{}, { prefilter: false }]) {
+      const { events } = parseKernelLog(text, {}, options);
+      expect(
+        events.map((e) => [e.victim.pid, e.victim.fileRssKb, e.victim.oomScoreAdj, e.trigger?.name]),
+      ).toEqual([[16500, 9440, 0, 'java']]);
+    }
+  });
+
   it('still joins a terminal’s wrap inside that number, at the widest width', () => {
     const head =
       '[ 8812.004113] Memory cgroup out of memory: Killed process 4412 (otelcol) total-vm:4817128kB, anon-rss:104612kB, file-rss:552kB, shmem-rss:0kB, UID:0 pgtables:254kB oom_score_adj:9';

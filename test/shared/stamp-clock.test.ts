@@ -34,6 +34,10 @@ describe('stampsApart: stamps as printed, with no zone or year', () => {
     ['23:59:59', '00:01:30', true],
     // Across midnight only into the next day (a month's or a year's end too), not twelve days later.
     ['Mar  8 23:59:55', 'Mar 20 00:00:03', true],
+    // The 1st is the next day only after a month's last day (the third review).
+    ['Mar  1 23:59:55', 'Mar 20 00:00:03', true],
+    ['2026-03-01T23:59:55', '2026-03-20T00:00:03', true],
+    ['Feb 28 23:59:55', 'Mar  1 00:00:03', false],
     ['Mar 31 23:59:55', 'Apr  1 00:00:03', false],
     ['Sat Dec 31 23:59:55 2022', 'Sun Jan  1 00:00:03 2023', false],
     ['2026-12-31T23:59:55', '2027-01-01T00:00:03', false],
