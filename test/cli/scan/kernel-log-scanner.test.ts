@@ -397,7 +397,7 @@ describe('KernelLogScanner, lines read in place', () => {
       junk.repeat(3),
     ].join('\n');
     const lines = 6 + report.length;
-    for (const chunkBytes of [7, 4099, 1 << 16, 1 << 20]) {
+    for (const chunkBytes of [97, 4099, 1 << 16, 1 << 20]) {
       for (const batchRecords of [2, 8192]) {
         const plain = scanWith(text, chunkBytes, { widthSampleLines: 3, batchRecords, prefilter: false });
         expect(scanWith(text, chunkBytes, { widthSampleLines: 3, batchRecords })).toEqual(plain);
