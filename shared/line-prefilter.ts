@@ -89,11 +89,16 @@ export interface JoinedRecord {
  * mem`): what wholeLineGlue may join a rest to (messageCutGlue in line-glue.ts), and a quiet line can end in.
  */
 function endsInCutMessage(source: string, start: number, end: number): boolean {
-  const at = source.lastIndexOf('Out of', end);
-  if (at < start || end - at > 'Out of memor'.length + 1) return false;
-  const cut = source.slice(at, end).trimEnd();
+  // Only the line's last characters are looked at: a search back through the whole slice for each line would cost
+  // the slice's length a line.
+  const tail = source.slice(Math.max(start, end - CUT_MESSAGE_TAIL), end);
+  const at = tail.lastIndexOf('Out of');
+  if (at < 0) return false;
+  const cut = tail.slice(at).trimEnd();
   return 'Out of memory: '.startsWith(cut) || 'Out of Memory: '.startsWith(cut);
 }
+/** The most a start of the message with no OOM text in it takes, and a space after it: `Out of memor `. */
+const CUT_MESSAGE_TAIL = 'Out of memor '.length;
 
 export class RecordJoiner {
   private readonly prefilter: boolean;

@@ -4,10 +4,11 @@
  * alone). The report assembler closes a report on a gap of such stamps as it does on a gap of clocks: a header whose
  * kill line never came must not lend its invoker and task table to a kill a day later.
  *
- * A stamp is its time of day and the rest, its day (`Mar 8`, `Sun Mar 8 2015`, `2026-12-06T`, none). Two stamps of
- * one writer are compared: the same day and more than the span apart in the day, or another day but across
- * midnight, are apart. Stamps of two shapes (a syslog stamp and a `dmesg -T` one: two writers of one paste) are
- * not compared.
+ * A stamp is its time of day and the rest, its day (`Mar 8`, `Sun Mar 8 2015`, `2026-12-6T`, none). Two stamps of
+ * one writer are apart when, on the same day, their times of day are more than the span apart; on another day, unless
+ * it can be the next one and the two are a moment either side of midnight; with no day (a time of day alone), when
+ * they are that far apart either way round the clock. Stamps of two shapes (a syslog stamp and a `dmesg -T` one: two
+ * writers of one paste) are not compared.
  */
 
 /** `HH:MM:SS` and a fraction: the first time of day in the stamp. */
