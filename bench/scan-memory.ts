@@ -1,7 +1,8 @@
 /**
  * `scan --json`'s peak memory (max RSS) on logs of short lines, 100 MiB and 300 MiB, and on 100 MiB of lines of 3 MiB,
  * against its goal of ≤ 100 MiB whatever the input (issue 14): short lines are the most lines, and so the most
- * records, per byte; long lines the most bytes per line. Each log is dmesg text, 28 to 60 bytes a line, with the real OOM report of examples/kernel-6.18.dmesg.log
+ * records, per byte; long lines the most bytes per line. The short lines are dmesg text, 28 to 60 bytes a line, with
+ * the real OOM report of examples/kernel-6.18.dmesg.log
  * every 20,000 lines, its times moved on. Written into .bench/ once; the built bin (`npm run build`) is run on
  * each, in a fresh process under GNU time, `grep -c oom` beside it. Prints figures; not a test.
  *
