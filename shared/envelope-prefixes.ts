@@ -81,11 +81,12 @@ const SYSLOG_NO_TAG =
 // first (a frame's).
 const RFC3339_NO_TAG =
   /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?)(?:([+-]\d\d:\d\d) (?![A-Z][^\s\d.-]* )([^\s[\]]{0,254}[^\s[\]:])|(Z|[+-]\d\d:\d\d)?) (?= *\S)/;
-// `fly logs` (Fly.io): the RFC 3339 time, the machine, its region and the level, then the machine's console line as it
-// printed it (`2024-10-07T11:37:16Z app[2865134a394268] cdg [info][  258.930660] Out of memory: …`, the space before
-// the dmesg time there or not). The machine's id names no node.
+// `fly logs` (Fly.io): the RFC 3339 time, the machine (`app[2865134a394268]`; before Machines, flyctl printed the
+// instance's 8 hex digits alone), its region and the level, then the machine's console line as it printed it
+// (`2024-10-07T11:37:16Z app[2865134a394268] cdg [info][  258.930660] Out of memory: …`, the space before the dmesg
+// time there or not). The machine's id names no node.
 const FLY_LOG =
-  /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?)(Z|[+-]\d\d:\d\d)? app\[[0-9a-f]{1,64}\] [a-z]{2,5} \[(?:trace|debug|info|warn|warning|error|fatal)\] ?/;
+  /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?)(Z|[+-]\d\d:\d\d)? (?:app\[[0-9a-f]{1,64}\]|[0-9a-f]{8}) [a-z]{2,5} \[(?:trace|debug|info|warn|warning|error|fatal)\] ?/;
 // journalctl -o short-iso --no-hostname: the RFC 3339 time, then `kernel:` alone.
 const RFC3339_NO_HOST = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?)(Z|[+-]\d\d:?\d\d)? kernel: ?/;
 // A syslog template of the tag alone, or of the time of day and the tag (`%timegenerated:::date-hour…%`):

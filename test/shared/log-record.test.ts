@@ -392,6 +392,15 @@ describe('readLogRecord removes every envelope people really have', () => {
         '2024-10-07T11:37:16Z app[2865134a394268] cdg [info][  258.930660] Out of memory: Killed process 476 (beam.smp) total-vm:38749148kB, anon-rss:32433276kB, file-rss:4kB, shmem-rss:135308kB, UID:65534 pgtables:66284kB oom_score_adj:0',
       ),
     ).toMatchObject({ kernelTime: 258.93066, wallTime: '2024-10-07T11:37:16.000Z', host: null });
+    // flyctl before Machines: the instance's 8 hex digits alone (the third review of the rule).
+    expect(
+      readLogRecord(
+        '2021-06-10T13:08:09.474Z 6b7b7c3f lhr [info][   12.345678] Out of memory: Killed process 512 (node) total-vm:1024kB, anon-rss:512kB, file-rss:0kB, shmem-rss:0kB',
+      ),
+    ).toMatchObject({
+      text: expect.stringMatching(/^Out of memory: Killed process 512/),
+      kernelTime: 12.345678,
+    });
     // An app's own line under the same prefix: its text, no dmesg time.
     expect(
       readLogRecord(
