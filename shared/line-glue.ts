@@ -441,6 +441,11 @@ export function wholeLineGlue(open: OpenRecord, raw: string, text: string, width
 
 /** The messages before a choice of victim or a kill line. */
 const KILL_MESSAGES = ['Memory cgroup out of memory: ', 'Out of memory: ', 'Out of Memory: '];
+
+/** Whether `cut` is a start of one of KILL_MESSAGES: a head a wrap cut inside the message. */
+export function startsKillMessage(cut: string): boolean {
+  return KILL_MESSAGES.some((message) => message.startsWith(cut));
+}
 /** A choice of victim whole, or a kill line up to its comm's parenthesis (the rest of its values may be cut again). */
 const CHOICE_OR_KILL_START =
   /^(?:Memory cgroup out of memory|Out of memory|Out of Memory): (?:[Kk]ill process \d+ \(.{1,64}\) score \d+ or (?:sacrifice child|a child)\s*$|Killed process \d+ \()/;
@@ -453,7 +458,7 @@ const CHOICE_OR_KILL_START =
 function messageCutGlue(open: OpenRecord, text: string, glues: string[]): string | null {
   const head = kernelLineOf(open, 'emory') ?? kernelLineOf(open, 'Out of');
   const cut = head?.text.trimEnd() ?? '';
-  if (head === null || cut === '' || !KILL_MESSAGES.some((message) => message.startsWith(cut))) return null;
+  if (head === null || cut === '' || !startsKillMessage(cut)) return null;
   const rest = continuationText(text);
   if (KILL_MESSAGES.some((message) => rest.includes(message))) return null;
   // The head as read: a space the wrap left at its end is the message's own.

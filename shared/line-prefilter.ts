@@ -34,6 +34,7 @@ import {
   continuationText,
   cutLineRestGlue,
   endsWhole,
+  startsKillMessage,
   endsAfterNewlineEscape,
   endsInBackslash,
   glueAfter,
@@ -95,7 +96,7 @@ function endsInCutMessage(source: string, start: number, end: number): boolean {
   const at = tail.lastIndexOf('Out of');
   if (at < 0) return false;
   const cut = tail.slice(at).trimEnd();
-  return 'Out of memory: '.startsWith(cut) || 'Out of Memory: '.startsWith(cut);
+  return startsKillMessage(cut);
 }
 /** The most a start of the message with no OOM text in it takes, and a space after it: `Out of memor `. */
 const CUT_MESSAGE_TAIL = 'Out of memor '.length;

@@ -307,10 +307,11 @@ export class KernelLogScanner {
       this.takeSlices(bytes, this.marks);
     }
     const output: ScanOutput = { kills: [], drift: [] };
-    while (this.pending.length >= this.batchRecords || this.heldLongChars() >= BATCH_LONG_CHARS) {
+    while (this.pending.length >= this.batchRecords || this.longChars.held() >= BATCH_LONG_CHARS) {
       let end = batchEnd(this.pending);
       if (end === 0) {
-        if (this.pending.length < MAX_PENDING_RECORDS && this.heldLongChars() < MAX_PENDING_LONG_CHARS) break;
+        if (this.pending.length < MAX_PENDING_RECORDS && this.longChars.held() < MAX_PENDING_LONG_CHARS)
+          break;
         end = this.pending.length;
       }
       this.assemble(end, false, output);
@@ -523,11 +524,6 @@ export class KernelLogScanner {
     this.counts.records += records.length;
     // Emptied for the next line; popping is many times cheaper than setting the length.
     while (records.length > 0) records.pop();
-  }
-
-  /** What the pending records hold of lines longer than a record (charsBeyondRecord). */
-  private heldLongChars(): number {
-    return this.longChars.held();
   }
 
   private assemble(end: number, final: boolean, output: ScanOutput): void {

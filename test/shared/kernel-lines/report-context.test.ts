@@ -2,6 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { parseKernelLine } from '../../../shared/kernel-line.ts';
 import { describeRealLines, type RealLine } from './real-lines.ts';
 
+/** `line` is report context with the prefilter, and `plain` (the line again, unless given) without it. */
+function expectContext(line: string, plain = line): void {
+  expect(parseKernelLine(line)).toEqual(CONTEXT);
+  expect(parseKernelLine(plain, false, { prefilter: false })).toEqual(CONTEXT);
+}
+const CONTEXT = { kind: 'line', line: { kind: 'context' } };
+
 const LINES: RealLine<'context'>[] = [
   {
     source:
@@ -55,11 +62,7 @@ describe('context: call-trace frames of other unwinders', () => {
       '[c00000000fe0fa50] [c000000000a9c3a4] oom_kill_process+0xe8/0x138 (unreliable)',
     ],
   ])('is report context: %s', (_source, line) => {
-    expect(parseKernelLine(line)).toEqual({ kind: 'line', line: { kind: 'context' } });
-    expect(parseKernelLine(` ${line}`, false, { prefilter: false })).toEqual({
-      kind: 'line',
-      line: { kind: 'context' },
-    });
+    expectContext(line, ` ${line}`);
   });
 
   it('is not a frame when the text around it is not one', () => {
@@ -90,11 +93,7 @@ describe('context: ARM32 frames a wrap cut at ` from` (twentieth red team I/02)'
       '[<bf0012a4>] (foo_oom_notify+0x10/0x20 [foo]) from',
     ],
   ])('is report context: %s', (_what, line) => {
-    expect(parseKernelLine(line)).toEqual({ kind: 'line', line: { kind: 'context' } });
-    expect(parseKernelLine(` ${line}`, false, { prefilter: false })).toEqual({
-      kind: 'line',
-      line: { kind: 'context' },
-    });
+    expectContext(line, ` ${line}`);
   });
 
   it('is no more than it was where it names no OOM function, and a half needs its address or its `from`', () => {
@@ -124,11 +123,7 @@ describe('context: frames that decode_stacktrace.sh symbolized (eleventh red tea
     '? oom_killer_disable (mm/oom_kill.c:1113) ',
     '__alloc_pages_may_oom (mm/page_alloc.c:4055) ',
   ])('%j is report context, with the prefilter and without', (line) => {
-    expect(parseKernelLine(line)).toEqual({ kind: 'line', line: { kind: 'context' } });
-    expect(parseKernelLine(line, false, { prefilter: false })).toEqual({
-      kind: 'line',
-      line: { kind: 'context' },
-    });
+    expectContext(line);
   });
 
   it('is no context where it names no OOM text, with the prefilter and without (no mark tells it)', () => {
@@ -147,11 +142,7 @@ describe('context: frames as syzbot printed them until 2019, the source after th
     'out_of_memory.cold.30+0xf/0x184 mm/oom_kill.c:1109',
     'mem_cgroup_oom mm/memcontrol.c:1701 [inline]',
   ])('%j is report context, with the prefilter and without', (line) => {
-    expect(parseKernelLine(line)).toEqual({ kind: 'line', line: { kind: 'context' } });
-    expect(parseKernelLine(line, false, { prefilter: false })).toEqual({
-      kind: 'line',
-      line: { kind: 'context' },
-    });
+    expectContext(line);
   });
 
   it.each([
@@ -180,11 +171,7 @@ describe('context: register lines that name an OOM function (thirtieth red team 
     ['MIPS epc', 'epc   : 80358a5c oom_kill_process+0x70/0x178'],
     ['ARM32 PC', 'PC is at oom_kill_process+0x70/0x178'],
   ])('is report context: %s', (_what, line) => {
-    expect(parseKernelLine(line)).toEqual({ kind: 'line', line: { kind: 'context' } });
-    expect(parseKernelLine(line, false, { prefilter: false })).toEqual({
-      kind: 'line',
-      line: { kind: 'context' },
-    });
+    expectContext(line);
   });
 
   it('is what it was where it names no OOM function, or is not a register line', () => {
