@@ -12,6 +12,10 @@ const DMESG_LEVEL =
 const DMESG_RAW_PRIORITY = /^<\d{1,3}>(?=\[)/;
 const DMESG_TIME = /^\[ *(\d+)\.(\d{1,9})\] ?/;
 const PRINTK_CALLER = /^\[ *[TC]\d+\] ?/;
+// A printk time an author masked before publishing (`[xxx.xxxxxx]`, `[52*2*5.*54*91]`, `[XXXXX.XXXXXX]`): its
+// value is unknown, but it is the kernel's envelope all the same. Tried after DMESG_TIME, so at least one character
+// is a mask's. An ellipsis (`[...]`) is no time: it marks lines an author left out.
+const DMESG_MASKED_TIME = /^\[ *[\dxX*]{1,12}\.[\dxX*]{1,9}\] ?/;
 // `dmesg -d` and `dmesg --time-format=delta`: the time since the record before, in angle brackets, after the boot
 // time or alone (`[31400.746127 <    0.000015>] `, `[<    0.000015>] `).
 const DMESG_DELTA = /^\[(?: *(\d+)\.(\d{1,9}) )?< *\d+\.\d{1,9}>\] ?/;
@@ -304,6 +308,7 @@ export const RELTIME: Prefix = { pattern: DMESG_RELTIME, mayStart: bracketFirst 
 export const WALL: Prefix = { pattern: DMESG_WALL, mayStart: bracketFirst };
 export const WALL_CUT: Prefix = { pattern: DMESG_WALL_CUT, mayStart: bracketClosesLater };
 export const CALLER: Prefix = { pattern: PRINTK_CALLER, mayStart: bracketFirst };
+export const MASKED_TIME: Prefix = { pattern: DMESG_MASKED_TIME, mayStart: bracketFirst };
 
 export function matchOf(prefix: Prefix, text: string): RegExpExecArray | null {
   if (!prefix.mayStart(text)) return null;
@@ -348,6 +353,7 @@ export const PREFIXES_BY_FREQUENCY: readonly Prefix[] = [
   RELTIME,
   ISO_BRACKETED,
   SECONDS,
+  MASKED_TIME,
   SEVERITY,
 ];
 

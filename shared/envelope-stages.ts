@@ -15,6 +15,7 @@ import {
   KMSG,
   LEVEL,
   LOGREAD,
+  MASKED_TIME,
   BUSYBOX_SYSLOG,
   MESSAGE_FIELD,
   NO_TAG,
@@ -254,6 +255,8 @@ function stripDmesgTime(text: string, entry: LogEntry): string | null {
     entry.kernelTime = Number(`${m[1]}.${m[2]}`);
     return withoutVendorContext(text.slice(m[0].length));
   }
+  const spaced = spacesBeforeKernelTime(text);
+  if (spaced > 0) return stripDmesgTime(text.slice(spaced), entry);
   m = matchOf(ISO_TIME, text);
   if (m !== null) {
     entry.wallTime = isoFromDateTime(`${m[1]}.${m[2]}${m[3]}`);
@@ -270,10 +273,29 @@ function stripDmesgTime(text: string, entry: LogEntry): string | null {
     return text.slice(m[0].length);
   }
   m = matchOf(RELTIME, text);
-  if (m === null) return null;
-  entry.stamp = m[1] ?? m[2] ?? null;
-  return text.slice(m[0].length);
+  if (m !== null) {
+    entry.stamp = m[1] ?? m[2] ?? null;
+    return text.slice(m[0].length);
+  }
+  // A masked time says nothing of when: the line is timed as one without a time.
+  m = matchOf(MASKED_TIME, text);
+  return m === null ? null : withoutVendorContext(text.slice(m[0].length));
 }
+
+/**
+ * How many spaces come before a printk time that follows a collector's envelope with more than the one it takes
+ * (rsyslog writing a message that starts with a space: `kernel:  [304389.834034] clang++ invoked oom-killer: …`),
+ * or 0. A frame of a log without printk times (`kernel:  [<ffffffff8172d1b9>] dump_stack+0x64/0x82`) keeps its
+ * indent: only a time is looked for after the spaces.
+ */
+function spacesBeforeKernelTime(text: string): number {
+  let spaces = 0;
+  while (spaces < MAX_SPACES_BEFORE_TIME && text.charCodeAt(spaces) === 0x20) spaces++;
+  if (spaces === 0 || text.charCodeAt(spaces) !== 0x5b) return 0;
+  const after = text.slice(spaces);
+  return matchOf(TIME, after) !== null || matchOf(SECONDS, after) !== null ? spaces : 0;
+}
+const MAX_SPACES_BEFORE_TIME = 3;
 
 /**
  * The text after a date stamp, without the kernel's own time when one follows: a serial console's capture tool, or a

@@ -179,6 +179,10 @@ function gluedRecordStarts(entry: LogEntry): GluedStart[] | null {
   const timed =
     text.indexOf('[', 1) >= 0 &&
     (entry.kernelTime !== null || (entry.stamp !== null && DMESG_WALL_STAMP.test(entry.stamp)));
+  if (!timed && !entry.enveloped && text.indexOf('[', 1) >= 0) {
+    const prosed = recordsAfterProse(text);
+    if (prosed !== null) return prosed;
+  }
   const syslogged = (entry.stamp !== null || entry.wallTime !== null) && text.indexOf(' kernel: ') > 0;
   const newlined = holdsNewline(text);
   if (!timed && !syslogged && !newlined) return null;
@@ -200,6 +204,17 @@ function gluedRecordStarts(entry: LogEntry): GluedStart[] | null {
   }
   const starts = [...own, ...timedStarts].sort((a, b) => a.at - b.at);
   return newline.length === 0 ? starts : withNewlineStarts(starts, newline);
+}
+
+/**
+ * Where records start that a web copy glued, with the newlines lost, after a writer's prose on the same line (a
+ * commit message's `… Result=oom-kill: [ 51.008765] TEST-55-OOMD.sh[906]: … [ 51.066596] kworker/1:0 invoked
+ * oom-killer: …`): at each dmesg time, when two or more are in the line. With one, the line is prose that quotes a
+ * record, read as before (its recognizer finds the kill anywhere in it).
+ */
+function recordsAfterProse(text: string): GluedStart[] | null {
+  const starts = gluedStarts(text, GLUED_DMESG_TIME, 1);
+  return starts.length < 2 ? null : starts.map((at) => ({ at, cut: at, ownWriter: false }));
 }
 
 /**

@@ -1,7 +1,7 @@
 /**
  * Report lines that carry no facts we use but are part of an OOM report, every kernel: call-trace frames
  * of every unwinder (they name oom functions), register lines that name one, `Tasks state (memory values in
- * pages):` and `Out of memory and no killable processes…`. No marker finds them: the table tries them after every
+ * pages):`, `Out of memory and no killable processes…` and a fault's `Huh VM_FAULT_OOM leaked out…`. No marker finds them: the table tries them after every
  * recognizer.
  */
 
@@ -13,11 +13,12 @@ export interface ContextLine {
  * A frame as each unwinder prints it: `[<addr>] ` (older x86, s390, MIPS, RISC-V, LoongArch) or powerpc's
  * `[sp] [addr] `, then `? sym+0x…/0x… [module]`, with arm64's unwind source (`(C)`, 6.13+) or powerpc's
  * `(unreliable)` after it; or ARM32's `[<addr>] (sym) from [<addr>] (sym+0x…/0x…)` (the caller with an offset
- * before 4.x; some Android logs lose the first address) and, since 5.x without CONFIG_BACKTRACE_VERBOSE,
+ * before 4.x; some Android logs lose the first address; a BeagleBone 3.12 prints no space after each address:
+ * `[<c05ba42c>](dump_header.isra.8+0x78/0x17c) from [<c00b5e00>](oom_kill_process+0x6c/0x360)`) and, since 5.x without CONFIG_BACKTRACE_VERBOSE,
  * `sym from sym+0x…/0x…`.
  */
 export const CALL_TRACE_FRAME =
-  /^(?:(?:\[<[0-9a-f]+>\] |\[[0-9a-f]+\] \[[0-9a-f]+\] )?(?:\? )?[A-Za-z0-9_.$]+\+0x[0-9a-f]+\/0x[0-9a-f]+(?: \[[^\]]*\])?(?: \((?:[A-Z]{1,3}|unreliable)\))?|(?:\[<[0-9a-f]+>\] )?\([A-Za-z0-9_.$]+(?:\+0x[0-9a-f]+\/0x[0-9a-f]+)?(?: \[[^\]]*\])?\) from \[<[0-9a-f]+>\] \([A-Za-z0-9_.$]+\+0x[0-9a-f]+\/0x[0-9a-f]+(?: \[[^\]]*\])?\)|[A-Za-z0-9_.$]+(?: \[[^\]]*\])? from [A-Za-z0-9_.$]+\+0x[0-9a-f]+\/0x[0-9a-f]+(?: \[[^\]]*\])?)$/;
+  /^(?:(?:\[<[0-9a-f]+>\] |\[[0-9a-f]+\] \[[0-9a-f]+\] )?(?:\? )?[A-Za-z0-9_.$]+\+0x[0-9a-f]+\/0x[0-9a-f]+(?: \[[^\]]*\])?(?: \((?:[A-Z]{1,3}|unreliable)\))?|(?:\[<[0-9a-f]+>\] ?)?\([A-Za-z0-9_.$]+(?:\+0x[0-9a-f]+\/0x[0-9a-f]+)?(?: \[[^\]]*\])?\) from \[<[0-9a-f]+>\] ?\([A-Za-z0-9_.$]+\+0x[0-9a-f]+\/0x[0-9a-f]+(?: \[[^\]]*\])?\)|[A-Za-z0-9_.$]+(?: \[[^\]]*\])? from [A-Za-z0-9_.$]+\+0x[0-9a-f]+\/0x[0-9a-f]+(?: \[[^\]]*\])?)$/;
 /**
  * Half of an ARM32 frame that a mail or terminal wrap cut at ` from`, on a line of its own: the caller
  * `[<addr>] (sym[+0x…/0x…])`, its ` from` and the callee's address after it or not, or the callee
@@ -26,7 +27,7 @@ export const CALL_TRACE_FRAME =
  * readers that set lines aside by CALL_TRACE_FRAME and FRAME_OFFSET read it alike.
  */
 const ARM_FRAME_HALF =
-  /^(?:\[<[0-9a-f]+>\] \([A-Za-z0-9_.$]+(?:\+0x[0-9a-f]+\/0x[0-9a-f]+)?(?: \[[^\]]*\])?\)(?: from(?: \[<[0-9a-f]+>\])?)?|from \[<[0-9a-f]+>\] \([A-Za-z0-9_.$]+\+0x[0-9a-f]+\/0x[0-9a-f]+(?: \[[^\]]*\])?\))$/;
+  /^(?:\[<[0-9a-f]+>\] ?\([A-Za-z0-9_.$]+(?:\+0x[0-9a-f]+\/0x[0-9a-f]+)?(?: \[[^\]]*\])?\)(?: from(?: \[<[0-9a-f]+>\])?)?|from \[<[0-9a-f]+>\] ?\([A-Za-z0-9_.$]+\+0x[0-9a-f]+\/0x[0-9a-f]+(?: \[[^\]]*\])?\))$/;
 
 /**
  * A register line that names where a CPU stopped, inside the OOM killer when a lockup, a stall or a warning hit
@@ -58,11 +59,19 @@ export function isDecodedFrame(text: string): boolean {
   return DECODED_FRAME.test(text);
 }
 
+/**
+ * mm/oom_kill.c's pagefault_out_of_memory() when a fault's VM_FAULT_OOM reached it with no OOM kill to wait for (no
+ * killable task, a memcg's OOM handled elsewhere): `Huh VM_FAULT_OOM leaked out to the #PF handler. Retrying PF`.
+ * No kill.
+ */
+const FAULT_LEAKED = 'Huh VM_FAULT_OOM leaked out';
+
 export function isReportContext(text: string): boolean {
   return (
     CALL_TRACE_FRAME.test(text) ||
     (text.includes('oom') && (ARM_FRAME_HALF.test(text) || REGISTER_LINE.test(text))) ||
     text === 'Tasks state (memory values in pages):' ||
-    text.startsWith('Out of memory and no killable processes')
+    text.startsWith('Out of memory and no killable processes') ||
+    text.startsWith(FAULT_LEAKED)
   );
 }

@@ -1,7 +1,10 @@
 /**
  * OpenVZ and Virtuozzo kernels (RHEL 6 based, 2.6.32-042stab…): the OOM kill in a container, whose limits its
  * beancounter (UB) holds: `Out of memory in UB <id>: OOM killed process N (comm) score S vm:…kB, rss:…kB,
- * swap:…kB`. Its figures are not the contract's (rss is anon and file together): pid and name only.
+ * swap:…kB`. The older OpenVZ kernels (2.6.18-028stab…, mm/oom_kill.c's oom_kill_task) print the kill with no
+ * beancounter and no score, on the host and again in the container's own log, where it is the only line of the
+ * kill a container's user sees: `OOM killed process 659 (java) vm:4973220kB, rss:2066504kB, swap:0kB`. Their
+ * figures are not the contract's (rss is anon and file together): pid and name only.
  */
 import { messageBefore, pidAndComm } from './message-fields.ts';
 import type { Recognizer } from './recognizer.ts';
@@ -22,8 +25,8 @@ export const ubKillLine: Recognizer<UbKillLine> = {
   read(text) {
     const at = text.indexOf(MARKER);
     if (at < 0) return null;
-    // Only the kernel's line goes on with the score: prose may say `OOM killed process 1234 (java)`.
-    const parsed = pidAndComm(text.slice(at + MARKER.length), [') score ']);
+    // Only the kernel's line goes on with the score or the figures: prose may say `OOM killed process 1234 (java)`.
+    const parsed = pidAndComm(text.slice(at + MARKER.length), [') score ', ') vm:']);
     if (parsed === null) return null;
     return {
       kind: 'ub-kill',

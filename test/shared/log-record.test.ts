@@ -1398,3 +1398,83 @@ describe('a record whose field values carry control characters (twenty-ninth red
     expect(readLogRecord(other)).toMatchObject({ fromKernel: false });
   });
 });
+
+describe('the thirty-eighth red team’s envelopes', () => {
+  it('reads the printk time after a syslog tag that two spaces follow (compiler-explorer#219, 3.13, EC2 rsyslog)', () => {
+    const entry = readLogRecord(
+      'Dec 28 04:51:41 ip-172-30-2-164 kernel:  [304389.834034] clang++ invoked oom-killer: gfp_mask=0x280da, order=0, oom_score_adj=0',
+    );
+    expect(entry).toMatchObject({
+      text: 'clang++ invoked oom-killer: gfp_mask=0x280da, order=0, oom_score_adj=0',
+      kernelTime: 304389.834034,
+      host: 'ip-172-30-2-164',
+      enveloped: true,
+    });
+    expect(
+      readLogRecord(
+        'Dec 28 04:51:41 ip-172-30-2-164 kernel:  [304389.834058]  [<ffffffff8172d1b9>] dump_stack+0x64/0x82',
+      ),
+    ).toMatchObject({ text: ' [<ffffffff8172d1b9>] dump_stack+0x64/0x82', kernelTime: 304389.834058 });
+    // A frame of a log without printk times keeps its indent: only a time is looked for after the spaces.
+    expect(
+      readLogRecord('Dec 28 04:51:41 ip-172-30-2-164 kernel:  [<ffffffff8172d1b9>] dump_stack+0x64/0x82'),
+    ).toMatchObject({ text: ' [<ffffffff8172d1b9>] dump_stack+0x64/0x82', kernelTime: null });
+  });
+
+  it('takes off a printk time an author masked, its value unknown (velog, a Chinese post: 38th red team B/11, B/12)', () => {
+    expect(
+      readLogRecord(
+        '[52*2*5.*54*91] Out of memory: Killed process 30264 (java) total-vm:2858720kB, anon-rss:255412kB',
+      ),
+    ).toMatchObject({
+      text: 'Out of memory: Killed process 30264 (java) total-vm:2858720kB, anon-rss:255412kB',
+      kernelTime: null,
+      enveloped: true,
+    });
+    expect(
+      readLogRecord(
+        '[xxx.xxxxxx] model-xxx invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=0',
+      ),
+    ).toMatchObject({
+      text: 'model-xxx invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=0',
+    });
+    expect(
+      readLogRecord(
+        'Mar  8 11:32:12 ip-172-31-10-193 kernel: [52*2*5.*54*35] oom-kill:constraint=CONSTRAINT_NONE,nodemask=(null)',
+      ),
+    ).toMatchObject({
+      text: 'oom-kill:constraint=CONSTRAINT_NONE,nodemask=(null)',
+      host: 'ip-172-31-10-193',
+    });
+    // An ellipsis marks lines left out, and a comm in brackets is text.
+    expect(readLogRecord('[...] Out of memory: Killed process 1 (a)')?.enveloped).toBe(false);
+    expect(readLogRecord('[xx] Out of memory: Killed process 1 (a)')?.text).toBe(
+      '[xx] Out of memory: Killed process 1 (a)',
+    );
+  });
+
+  it('reads apart records a web copy glued after a writer’s prose (a Gitea mirror of a systemd commit, 6.17)', () => {
+    const prose =
+      "This test occasionally fails due to a race where systemd processes kernel's SIGKILL before the OOM notification, so the test service dies with Result=signal instead of the expected Result=oom-kill: ";
+    const header = 'kworker/1:0 invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=-1, oom_score_adj=0';
+    const kill =
+      'Out of memory: Killed process 908 (sleep) total-vm:3264kB, anon-rss:256kB, file-rss:1916kB, shmem-rss:0kB, UID:0 pgtables:44kB oom_score_adj:1000';
+    const line = `${prose}[ 51.008765] TEST-55-OOMD.sh[906]: + systemd-run --wait --unit oom-kill [ 51.066596] ${header} [ 51.088519] ${kill}`;
+    const pieces = splitGluedRecords(readLogRecord(line) as LogEntry);
+    expect(pieces.map((piece) => [piece.text.trim(), piece.kernelTime])).toEqual([
+      [prose.trim(), null],
+      ['TEST-55-OOMD.sh[906]: + systemd-run --wait --unit oom-kill', 51.008765],
+      [header, 51.066596],
+      [kill, 51.088519],
+    ]);
+    const { events } = parseKernelLog(line);
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({
+      kernelTime: 51.088519,
+      victim: { pid: 908, name: 'sleep', anonRssKb: 256, oomScoreAdj: 1000 },
+      trigger: { name: 'kworker/1:0', order: -1 },
+    });
+    // Prose that quotes one record is read as before: one piece, its kill found in it.
+    expect(splitGluedRecords(readLogRecord(`${prose}[ 51.088519] ${kill}`) as LogEntry)).toHaveLength(1);
+  });
+});

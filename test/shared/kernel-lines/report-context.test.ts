@@ -191,3 +191,25 @@ describe('context: register lines that name an OOM function (thirtieth red team 
     }
   });
 });
+
+describe('context: the thirty-eighth red team’s kernel lines', () => {
+  it('reads an ARM32 frame printed with no space after each address (USBProxy-legacy#6, BeagleBone 3.12)', () => {
+    for (const line of [
+      '[<c05ba42c>](dump_header.isra.8+0x78/0x17c) from [<c00b5e00>](oom_kill_process+0x6c/0x360)',
+      '[<c00b5e00>](oom_kill_process+0x6c/0x360) from [<c00b6504>](out_of_memory+0x26c/0x29c)',
+    ]) {
+      expectContext(line);
+    }
+    // Halves a wrap cut are read so too, where they name an OOM function.
+    expectContext('[<c00b5e00>](oom_kill_process+0x6c/0x360) from');
+    expectContext('from [<c00b5e00>](oom_kill_process+0x6c/0x360)');
+  });
+
+  it('reads a fault that found no OOM kill to wait for as report context (kernelkit/infix#1565, 6.18)', () => {
+    expectContext('Huh VM_FAULT_OOM leaked out to the #PF handler. Retrying PF');
+    expect(parseKernelLine('Huh, VM_FAULT_OOM leaked? see the handler')).toEqual({
+      kind: 'unrecognised',
+      reason: expect.any(String),
+    });
+  });
+});

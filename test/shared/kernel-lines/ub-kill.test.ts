@@ -8,6 +8,12 @@ const LINES: RealLine<'ub-kill'>[] = [
     line: 'Out of memory in UB 1234: OOM killed process 21738 (php-cgi) score 0 vm:281988kB, rss:17004kB, swap:0kB',
     expected: { message: 'Out of memory in UB 1234', pid: 21738, name: 'php-cgi', fields: {} },
   },
+  {
+    source:
+      'Ubuntu Forums 2014 "Disable the OOM Killer", an OpenVZ VPS user\'s container log (38th red team A/04, corpus 263)',
+    line: 'OOM killed process 659 (java) vm:4973220kB, rss:2066504kB, swap:0kB',
+    expected: { message: null, pid: 659, name: 'java', fields: {} },
+  },
 ];
 
 describeRealLines('ub-kill', LINES);
