@@ -1,7 +1,8 @@
 /**
- * `scan --json`'s peak memory (max RSS) on logs of short lines, 100 MiB and 300 MiB, and on 100 MiB of lines of 3 MiB,
- * against its goal of ≤ 100 MiB whatever the input (issue 14): short lines are the most lines, and so the most
- * records, per byte; long lines the most bytes per line. The short lines are dmesg text, 28 to 60 bytes a line, with
+ * `scan --json`'s peak memory (max RSS) on logs of short lines, 100 MiB and 300 MiB, on 100 MiB of lines of 3 MiB,
+ * and on 100 MiB of kill lines with long tails, against its goal of ≤ 100 MiB whatever the input (issue 14): short
+ * lines are the most lines, and so the most records, per byte; long lines the most bytes per line; the storm's lines
+ * are read, not set aside, each tens of kilobytes. The short lines are dmesg text, 28 to 60 bytes a line, with
  * the real OOM report of examples/kernel-6.18.dmesg.log
  * every 20,000 lines, its times moved on. Written into .bench/ once; the built bin (`npm run build`) is run on
  * each, in a fresh process under GNU time, `grep -c oom` beside it. Prints figures; not a test.
@@ -89,6 +90,29 @@ function longLineLog(path: string, bytes: number): void {
   }
 }
 
+/**
+ * Writes `path` of about `bytes` of kill lines with tails of 1 to 70 Ki characters (a storm whose lines a writer
+ * padded, a review's adversarial input): every line holds OOM text and is read, those over 64 Ki characters to
+ * their cut. The tails' lengths come from a fixed seed, so every run reads the same bytes.
+ */
+function stormLog(path: string, bytes: number): void {
+  if (existsSync(path) && statSync(path).size >= bytes) return;
+  let seed = 20261206;
+  const nextTail = (): number => {
+    seed = (seed * 1103515245 + 12345) % 2 ** 31;
+    return 1 + (seed % (70 * 1024));
+  };
+  const fd = openSync(path, 'w');
+  try {
+    for (let written = 0, pid = 1; written < bytes; pid++) {
+      const kill = `Out of memory: Killed process ${pid} (x) total-vm:1kB, anon-rss:1kB, file-rss:0kB`;
+      written += writeSync(fd, dmesgLine(1000 + pid / 1000, `${kill} ${'y'.repeat(nextTail())}`));
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
 interface Run {
   wallMs: number;
   cpuMs: number;
@@ -122,6 +146,7 @@ const LOGS: ReadonlyArray<readonly [string, (path: string, bytes: number) => voi
   ['short-lines-100mib.log', shortLineLog, 100],
   ['short-lines-300mib.log', shortLineLog, 300],
   ['long-lines-100mib.log', longLineLog, 100],
+  ['storm-long-tails-100mib.log', stormLog, 100],
 ];
 for (const [name, write, mib] of LOGS) {
   const path = join(BENCH_DIR, name);

@@ -3,7 +3,8 @@
  * the pure core and exits with the code the core returns. Ctrl-C asks the running command to end cleanly;
  * a second Ctrl-C exits at once.
  */
-import { needsNode22, runCli } from './main.ts';
+import { setFlagsFromString } from 'node:v8';
+import { favoursMemory, needsNode22, runCli } from './main.ts';
 import { nodeFileSystem, sleep, streamReader } from './node-io.ts';
 
 const interrupted = new AbortController();
@@ -27,6 +28,9 @@ if (needing22 !== null) {
   );
   process.exit(2);
 }
+
+// Before the command allocates: V8 reads the flag as it sizes its heap's generations.
+if (favoursMemory(process.argv.slice(2))) setFlagsFromString('--optimize-for-size');
 
 const code = await runCli(process.argv.slice(2), {
   stdin: { reader: streamReader(process.stdin), isTTY: process.stdin.isTTY === true },

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { backfillCommand } from '../../cli/backfill/backfill-command.ts';
-import { COMMANDS, needsNode22, runCli } from '../../cli/main.ts';
+import { COMMANDS, favoursMemory, needsNode22, runCli } from '../../cli/main.ts';
 import { queryCommand } from '../../cli/query/query-command.ts';
 import { replayCommand } from '../../cli/replay/replay-command.ts';
 import { scanCommand } from '../../cli/scan/scan-command.ts';
@@ -72,5 +72,14 @@ describe('needsNode22', () => {
     expect(needsNode22(['scan', '--kubeconfig', 'k', 'x.log'])).toBeNull();
     expect(needsNode22(['query', '--list'])).toBeNull();
     expect(needsNode22([])).toBeNull();
+  });
+});
+
+describe('favoursMemory', () => {
+  it('is true of `scan` alone, which reads logs of any size', () => {
+    expect(favoursMemory(['scan', '--json', 'x.log'])).toBe(true);
+    expect(favoursMemory(['replay', '--dry-run', 'scan'])).toBe(false);
+    expect(favoursMemory(['--help'])).toBe(false);
+    expect(favoursMemory([])).toBe(false);
   });
 });
