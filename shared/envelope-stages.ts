@@ -293,7 +293,11 @@ function spacesBeforeKernelTime(text: string): number {
   while (spaces < MAX_SPACES_BEFORE_TIME && text.charCodeAt(spaces) === 0x20) spaces++;
   if (spaces === 0 || text.charCodeAt(spaces) !== 0x5b) return 0;
   const after = text.slice(spaces);
-  return matchOf(TIME, after) !== null || matchOf(SECONDS, after) !== null ? spaces : 0;
+  return matchOf(TIME, after) !== null ||
+    matchOf(SECONDS, after) !== null ||
+    matchOf(MASKED_TIME, after) !== null
+    ? spaces
+    : 0;
 }
 const MAX_SPACES_BEFORE_TIME = 3;
 

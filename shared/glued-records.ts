@@ -179,9 +179,10 @@ function gluedRecordStarts(entry: LogEntry): GluedStart[] | null {
   const timed =
     text.indexOf('[', 1) >= 0 &&
     (entry.kernelTime !== null || (entry.stamp !== null && DMESG_WALL_STAMP.test(entry.stamp)));
-  if (!timed && !entry.enveloped && text.indexOf('[', 1) >= 0) {
-    const prosed = recordsAfterProse(text);
-    if (prosed !== null) return prosed;
+  if (!timed && entry.kernelTime === null && text.indexOf('[', 1) >= 0) {
+    const untimed = entry.enveloped ? recordsAfterMaskedTimes(text) : recordsAfterProse(text);
+    if (untimed !== null)
+      return holdsNewline(text) ? withNewlineStarts(untimed, newlineStarts(text)) : untimed;
   }
   const syslogged = (entry.stamp !== null || entry.wallTime !== null) && text.indexOf(' kernel: ') > 0;
   const newlined = holdsNewline(text);
@@ -215,6 +216,22 @@ function gluedRecordStarts(entry: LogEntry): GluedStart[] | null {
 function recordsAfterProse(text: string): GluedStart[] | null {
   const starts = gluedStarts(text, GLUED_DMESG_TIME, 1);
   return starts.length < 2 ? null : starts.map((at) => ({ at, cut: at, ownWriter: false }));
+}
+
+/** A printk time an author masked, glued on inside a record (`… limit of /docker/abc [xxxxxx.xxxxxx] Memory cgroup …`). */
+const GLUED_MASKED_TIME = /\[ *[\dxX*]{1,12}\.[\dxX*]{1,9}\] /g;
+const MASK = /[xX*]/;
+
+/**
+ * Where records start that a paste glued onto a record whose printk time an author masked (MASKED_TIME of
+ * envelope-prefixes.ts: its envelope has no time, so the times glued after it are no record's own): at each masked
+ * time, as at each time in a record with one. Null when none is glued on.
+ */
+function recordsAfterMaskedTimes(text: string): GluedStart[] | null {
+  const starts = gluedStarts(text, GLUED_MASKED_TIME, 1).filter((at) =>
+    MASK.test(text.slice(at, text.indexOf(']', at))),
+  );
+  return starts.length === 0 ? null : starts.map((at) => ({ at, cut: at, ownWriter: false }));
 }
 
 /**

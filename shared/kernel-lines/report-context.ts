@@ -1,8 +1,8 @@
 /**
  * Report lines that carry no facts we use but are part of an OOM report, every kernel: call-trace frames
  * of every unwinder (they name oom functions), register lines that name one, `Tasks state (memory values in
- * pages):`, `Out of memory and no killable processes…` and a fault's `Huh VM_FAULT_OOM leaked out…`. No marker finds them: the table tries them after every
- * recognizer.
+ * pages):`, `Out of memory and no killable processes…` and a fault's `Huh VM_FAULT_OOM leaked out…`. No marker
+ * finds them: the table tries them after every recognizer.
  */
 
 export interface ContextLine {
@@ -14,8 +14,8 @@ export interface ContextLine {
  * `[sp] [addr] `, then `? sym+0x…/0x… [module]`, with arm64's unwind source (`(C)`, 6.13+) or powerpc's
  * `(unreliable)` after it; or ARM32's `[<addr>] (sym) from [<addr>] (sym+0x…/0x…)` (the caller with an offset
  * before 4.x; some Android logs lose the first address; a BeagleBone 3.12 prints no space after each address:
- * `[<c05ba42c>](dump_header.isra.8+0x78/0x17c) from [<c00b5e00>](oom_kill_process+0x6c/0x360)`) and, since 5.x without CONFIG_BACKTRACE_VERBOSE,
- * `sym from sym+0x…/0x…`.
+ * `[<c05ba42c>](dump_header.isra.8+0x78/0x17c) from [<c00b5e00>](oom_kill_process+0x6c/0x360)`) and, since 5.x
+ * without CONFIG_BACKTRACE_VERBOSE, `sym from sym+0x…/0x…`.
  */
 export const CALL_TRACE_FRAME =
   /^(?:(?:\[<[0-9a-f]+>\] |\[[0-9a-f]+\] \[[0-9a-f]+\] )?(?:\? )?[A-Za-z0-9_.$]+\+0x[0-9a-f]+\/0x[0-9a-f]+(?: \[[^\]]*\])?(?: \((?:[A-Z]{1,3}|unreliable)\))?|(?:\[<[0-9a-f]+>\] ?)?\([A-Za-z0-9_.$]+(?:\+0x[0-9a-f]+\/0x[0-9a-f]+)?(?: \[[^\]]*\])?\) from \[<[0-9a-f]+>\] ?\([A-Za-z0-9_.$]+\+0x[0-9a-f]+\/0x[0-9a-f]+(?: \[[^\]]*\])?\)|[A-Za-z0-9_.$]+(?: \[[^\]]*\])? from [A-Za-z0-9_.$]+\+0x[0-9a-f]+\/0x[0-9a-f]+(?: \[[^\]]*\])?)$/;

@@ -1477,4 +1477,41 @@ describe('the thirty-eighth red team’s envelopes', () => {
     // Prose that quotes one record is read as before: one piece, its kill found in it.
     expect(splitGluedRecords(readLogRecord(`${prose}[ 51.088519] ${kill}`) as LogEntry)).toHaveLength(1);
   });
+
+  it('cuts each record glued after prose before the newline escape that ends it (the review of that rule)', () => {
+    // More than 120 characters: no hypervisor's fields before a dmesg time (EMBEDDED), but a writer's prose.
+    const prose =
+      'The node fell over again last night, and this is what the kernel printed just before the restart, as the console showed it to us: ';
+    const header = 'stress invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=0';
+    const counter = 'memory: usage 524288kB, limit 524288kB, failcnt 77';
+    const kill = 'Memory cgroup out of memory: Killed process 4242 (stress) total-vm:1000kB, anon-rss:500kB';
+    const line = `${prose}[ 100.000000] ${header}\\n[ 100.000001] ${counter}\\n[ 100.000002] ${kill}`;
+    const pieces = splitGluedRecords(readLogRecord(line) as LogEntry).map((piece) => piece.text.trim());
+    expect(pieces).toEqual([prose.trim(), header, counter, kill]);
+    const { events } = parseKernelLog(line);
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({
+      trigger: { name: 'stress', oomScoreAdj: 0 },
+      memory: { usageKb: 524288, limitKb: 524288, failcnt: 77 },
+      victim: { pid: 4242 },
+    });
+  });
+
+  it('reads apart records glued at masked printk times, and takes spaces off before one (the review of that rule)', () => {
+    const taskIn = 'Task in /docker/abc killed as a result of limit of /docker/abc';
+    const kill =
+      'Memory cgroup out of memory: Killed process 27281 (java) total-vm:4613208kB, anon-rss:520580kB, file-rss:16904kB, shmem-rss:0kB';
+    const glued = readLogRecord(`[xxxxxx.xxxxxx] ${taskIn} [xxxxxx.xxxxxx] ${kill}`) as LogEntry;
+    expect(splitGluedRecords(glued).map((piece) => piece.text.trim())).toEqual([taskIn, kill]);
+    expect(parseKernelLog(glued.text).events).toHaveLength(1);
+    expect(parseKernelLog(`[xxxxxx.xxxxxx] ${taskIn} [xxxxxx.xxxxxx] ${kill}`).events[0]).toMatchObject({
+      constraint: 'memcg',
+      victim: { pid: 27281, name: 'java' },
+      cgroup: { oom: '/docker/abc' },
+    });
+    // A syslog record with no printk time quotes a time as its text: not glued on.
+    const quoted = readLogRecord('Dec 28 04:51:41 h kernel: see [12.5] above') as LogEntry;
+    expect(splitGluedRecords(quoted)).toHaveLength(1);
+    expect(readLogRecord(`Mar  8 11:32:12 h kernel:  [xxxxx.xxxxxx] ${kill}`)?.text).toBe(kill);
+  });
 });
