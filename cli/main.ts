@@ -52,9 +52,9 @@ export function needsNode22(argv: readonly string[]): string | null {
 /**
  * Whether the command is `scan`, which reads logs of any size and any shape: V8 is then told to favour memory over
  * speed (`--optimize-for-size`, set by the bin before the command runs). Left to grow its young generation, V8 took it
- * to 64 MiB and more on lines of tens of kilobytes, each holding OOM text (a kill storm with long tails): 147 MiB at 100
- * MiB of such input, 204 MiB at 300 MiB, against 84 to 91 MiB with the flag; the bench log's scan is about a tenth
- * slower with it (docs/benchmarks.md).
+ * to 64 MiB on lines of tens of kilobytes, each holding OOM text (a kill storm with long tails): 131 to 143 MiB at 100
+ * MiB of such input, 199 MiB at 300 MiB, against 83 to 87 MiB with the flag; the bench log's scan is 12 to 18% slower
+ * with it (docs/benchmarks.md).
  */
 export function favoursMemory(argv: readonly string[]): boolean {
   return argv[0] === 'scan';
