@@ -30,7 +30,7 @@ if (needing22 !== null) {
 }
 
 // Before the command allocates: V8 reads the flag as it sizes its heap's generations.
-if (favoursMemory(process.argv.slice(2))) setFlagsFromString('--optimize-for-size');
+if (favoursMemory(process.argv.slice(2), process.execArgv)) setFlagsFromString('--optimize-for-size');
 
 const code = await runCli(process.argv.slice(2), {
   stdin: { reader: streamReader(process.stdin), isTTY: process.stdin.isTTY === true },

@@ -50,14 +50,12 @@ export function needsNode22(argv: readonly string[]): string | null {
 }
 
 /**
- * Whether the command is `scan`, which reads logs of any size and any shape: V8 is then told to favour memory over
- * speed (`--optimize-for-size`, set by the bin before the command runs). Left to grow its young generation, V8 took it
- * to 64 MiB on lines of tens of kilobytes, each holding OOM text (a kill storm with long tails): 131 to 143 MiB at 100
- * MiB of such input, 199 MiB at 300 MiB, against 83 to 87 MiB with the flag; the bench log's scan is 12 to 18% slower
- * with it (docs/benchmarks.md).
+ * Whether V8 is told to favour memory over speed (`--optimize-for-size`, which the bin sets before the command runs):
+ * for `scan`, which reads logs of any size and shape, and whose peak V8's young generation otherwise takes past 100 MiB
+ * on some (docs/benchmarks.md); not when Node was started with `--no-optimize-for-size`, which keeps V8's default.
  */
-export function favoursMemory(argv: readonly string[]): boolean {
-  return argv[0] === 'scan';
+export function favoursMemory(argv: readonly string[], nodeFlags: readonly string[] = []): boolean {
+  return argv[0] === 'scan' && !nodeFlags.includes('--no-optimize-for-size');
 }
 
 function topLevelUsage(commands: readonly Command[] = COMMANDS): string {

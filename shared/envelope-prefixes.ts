@@ -14,8 +14,9 @@ const DMESG_TIME = /^\[ *(\d+)\.(\d{1,9})\] ?/;
 const PRINTK_CALLER = /^\[ *[TC]\d+\] ?/;
 // A printk time an author masked before publishing (`[xxx.xxxxxx]`, `[52*2*5.*54*91]`, `[XXXXX.XXXXXX]`): its
 // value is unknown, but it is the kernel's envelope all the same. Tried after DMESG_TIME, so at least one character
-// is a mask's. An ellipsis (`[...]`) is no time: it marks lines an author left out.
-const DMESG_MASKED_TIME = /^\[ *[\dxX*]{1,12}\.[\dxX*]{1,9}\] ?/;
+// is a mask's; its fraction has printk's six places, so that a word in brackets stays text (`[X.509] Loaded cert`).
+// An ellipsis (`[...]`) is no time: it marks lines an author left out.
+const DMESG_MASKED_TIME = /^\[ *[\dxX*]{1,12}\.[\dxX*]{6}\] ?/;
 // `dmesg -d` and `dmesg --time-format=delta`: the time since the record before, in angle brackets, after the boot
 // time or alone (`[31400.746127 <    0.000015>] `, `[<    0.000015>] `).
 const DMESG_DELTA = /^\[(?: *(\d+)\.(\d{1,9}) )?< *\d+\.\d{1,9}>\] ?/;

@@ -282,6 +282,8 @@ function stripDmesgTime(text: string, entry: LogEntry): string | null {
   return m === null ? null : withoutVendorContext(text.slice(m[0].length));
 }
 
+const MAX_SPACES_BEFORE_TIME = 3;
+
 /**
  * How many spaces come before a printk time that follows a collector's envelope with more than the one it takes
  * (rsyslog writing a message that starts with a space: `kernel:  [304389.834034] clang++ invoked oom-killer: …`),
@@ -299,15 +301,13 @@ function spacesBeforeKernelTime(text: string): number {
     ? spaces
     : 0;
 }
-const MAX_SPACES_BEFORE_TIME = 3;
-
 /**
  * The text after a date stamp, without the kernel's own time when one follows: a serial console's capture tool, or a
  * collector, stamps each line it got before the dmesg time the kernel printed (`[2025-06-04 17:51:20] [   21.646907] `).
  */
 function withKernelTimeAfterStamp(text: string, entry: LogEntry): string {
   // The stamp's pattern takes one space after it; a collector may print two (`[2016-02-02 07:09:26]  `).
-  const spaced = text.startsWith(' [') ? 1 : 0;
+  const spaced = spacesBeforeKernelTime(text);
   const m = matchOf(TIME, spaced === 0 ? text : text.slice(spaced));
   if (m === null) return text;
   entry.kernelTime = Number(`${m[1]}.${m[2]}`);

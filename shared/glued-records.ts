@@ -169,27 +169,24 @@ function envelopeOnly(text: string): boolean {
 
 /**
  * Where records glued onto the entry start: at dmesg times inside a record that has a kernel time of its own (of
- * the record's writer), or `dmesg -T` stamps inside a record with one (a web copy that lost the newlines), at kernel syslog stamps inside a syslog record (the kernel's, whoever wrote the line they
- * are glued to), after a newline that an envelope follows (newlineStarts). A glued syslog record's own dmesg time
- * is part of its envelope. Null when none are.
+ * the record's writer), or `dmesg -T` stamps inside a record with one (a web copy that lost the newlines); at dmesg
+ * times, real or masked, inside a record with no time at all (its own masked: untimedStarts); at kernel syslog stamps
+ * inside a syslog record (the kernel's, whoever wrote the line they are glued to); after a newline that an envelope
+ * follows (newlineStarts). A glued syslog record's own dmesg time is part of its envelope. Null when none are.
  */
 function gluedRecordStarts(entry: LogEntry): GluedStart[] | null {
   const text = entry.text;
-  // Most records have nothing glued on: told without a search or an array.
+  // Most records have nothing glued on: told without a search or an array unless a `[` follows their start.
+  const bracketed = text.indexOf('[', 1) >= 0;
   const timed =
-    text.indexOf('[', 1) >= 0 &&
-    (entry.kernelTime !== null || (entry.stamp !== null && DMESG_WALL_STAMP.test(entry.stamp)));
-  if (!timed && entry.kernelTime === null && text.indexOf('[', 1) >= 0) {
-    const untimed = entry.enveloped ? recordsAfterMaskedTimes(text) : recordsAfterProse(text);
-    if (untimed !== null)
-      return holdsNewline(text) ? withNewlineStarts(untimed, newlineStarts(text)) : untimed;
-  }
+    bracketed && (entry.kernelTime !== null || (entry.stamp !== null && DMESG_WALL_STAMP.test(entry.stamp)));
+  const untimed = bracketed && entry.kernelTime === null && entry.stamp === null && entry.wallTime === null;
   const syslogged = (entry.stamp !== null || entry.wallTime !== null) && text.indexOf(' kernel: ') > 0;
   const newlined = holdsNewline(text);
-  if (!timed && !syslogged && !newlined) return null;
-  const dmesg = timed
-    ? gluedStarts(text, entry.kernelTime !== null ? GLUED_DMESG_TIME : GLUED_DMESG_WALL, 1)
-    : [];
+  if (!timed && !untimed && !syslogged && !newlined) return null;
+  let dmesg: number[] = [];
+  if (timed) dmesg = gluedStarts(text, entry.kernelTime !== null ? GLUED_DMESG_TIME : GLUED_DMESG_WALL, 1);
+  else if (untimed) dmesg = untimedStarts(entry);
   const syslog = syslogged ? syslogStarts(entry) : [];
   const newline = newlined ? newlineStarts(text) : [];
   if (dmesg.length === 0 && syslog.length === 0 && newline.length === 0) return null;
@@ -207,31 +204,20 @@ function gluedRecordStarts(entry: LogEntry): GluedStart[] | null {
   return newline.length === 0 ? starts : withNewlineStarts(starts, newline);
 }
 
-/**
- * Where records start that a web copy glued, with the newlines lost, after a writer's prose on the same line (a
- * commit message's `… Result=oom-kill: [ 51.008765] TEST-55-OOMD.sh[906]: … [ 51.066596] kworker/1:0 invoked
- * oom-killer: …`): at each dmesg time, when two or more are in the line. With one, the line is prose that quotes a
- * record, read as before (its recognizer finds the kill anywhere in it).
- */
-function recordsAfterProse(text: string): GluedStart[] | null {
-  const starts = gluedStarts(text, GLUED_DMESG_TIME, 1);
-  return starts.length < 2 ? null : starts.map((at) => ({ at, cut: at, ownWriter: false }));
-}
-
-/** A printk time an author masked, glued on inside a record (`… limit of /docker/abc [xxxxxx.xxxxxx] Memory cgroup …`). */
-const GLUED_MASKED_TIME = /\[ *[\dxX*]{1,12}\.[\dxX*]{1,9}\] /g;
-const MASK = /[xX*]/;
+/** A dmesg time glued on, real or masked by an author (MASKED_TIME of envelope-prefixes.ts): `[xxxxxx.xxxxxx] `. */
+const GLUED_ANY_TIME = /\[ *[\dxX*]{1,12}\.[\dxX*]{6}\] /g;
 
 /**
- * Where records start that a paste glued onto a record whose printk time an author masked (MASKED_TIME of
- * envelope-prefixes.ts: its envelope has no time, so the times glued after it are no record's own): at each masked
- * time, as at each time in a record with one. Null when none is glued on.
+ * Where records start inside a record that has no time at all, at each dmesg time, real or masked: a record whose own
+ * printk time an author masked (`[xxxxxx.xxxxxx] Task in … [xxxxxx.xxxxxx] Memory cgroup out of memory: …`, its
+ * envelope said no time), or a writer's prose that a web copy glued records onto, the newlines lost (a commit
+ * message's `… Result=oom-kill: [ 51.008765] TEST-55-OOMD.sh[906]: … [ 51.066596] kworker/1:0 invoked oom-killer: …`).
+ * Prose needs two: with one, it is prose that quotes a record, read as before (its recognizer finds the kill
+ * anywhere in it).
  */
-function recordsAfterMaskedTimes(text: string): GluedStart[] | null {
-  const starts = gluedStarts(text, GLUED_MASKED_TIME, 1).filter((at) =>
-    MASK.test(text.slice(at, text.indexOf(']', at))),
-  );
-  return starts.length === 0 ? null : starts.map((at) => ({ at, cut: at, ownWriter: false }));
+function untimedStarts(entry: LogEntry): number[] {
+  const starts = gluedStarts(entry.text, GLUED_ANY_TIME, 1);
+  return entry.enveloped || starts.length >= 2 ? starts : [];
 }
 
 /**

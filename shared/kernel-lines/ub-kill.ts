@@ -18,6 +18,8 @@ export interface UbKillLine {
 }
 
 const MARKER = 'OOM killed process ';
+/** After the comm: the beancounter's score, or the older line's first figure (not `vm:lots of it`). */
+const KERNEL_TAIL = /^ (?:score |vm:\d+kB)/;
 
 export const ubKillLine: Recognizer<UbKillLine> = {
   name: 'ub-kill',
@@ -27,7 +29,7 @@ export const ubKillLine: Recognizer<UbKillLine> = {
     if (at < 0) return null;
     // Only the kernel's line goes on with the score or the figures: prose may say `OOM killed process 1234 (java)`.
     const parsed = pidAndComm(text.slice(at + MARKER.length), [') score ', ') vm:']);
-    if (parsed === null) return null;
+    if (parsed === null || !KERNEL_TAIL.test(parsed.tail)) return null;
     return {
       kind: 'ub-kill',
       message: messageBefore(text, at),

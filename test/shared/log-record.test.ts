@@ -1415,6 +1415,8 @@ describe('the thirty-eighth red team’s envelopes', () => {
         'Dec 28 04:51:41 ip-172-30-2-164 kernel:  [304389.834058]  [<ffffffff8172d1b9>] dump_stack+0x64/0x82',
       ),
     ).toMatchObject({ text: ' [<ffffffff8172d1b9>] dump_stack+0x64/0x82', kernelTime: 304389.834058 });
+    // At most three: more is the message's own indent.
+    expect(readLogRecord('Dec 28 04:51:41 h kernel:     [304389.834034] x')?.kernelTime).toBeNull();
     // A frame of a log without printk times keeps its indent: only a time is looked for after the spaces.
     expect(
       readLogRecord('Dec 28 04:51:41 ip-172-30-2-164 kernel:  [<ffffffff8172d1b9>] dump_stack+0x64/0x82'),
@@ -1446,6 +1448,8 @@ describe('the thirty-eighth red team’s envelopes', () => {
       text: 'oom-kill:constraint=CONSTRAINT_NONE,nodemask=(null)',
       host: 'ip-172-31-10-193',
     });
+    // printk's fraction has six places: a word in brackets is text.
+    expect(readLogRecord('[X.509] Loaded cert')?.text).toBe('[X.509] Loaded cert');
     // An ellipsis marks lines left out, and a comm in brackets is text.
     expect(readLogRecord('[...] Out of memory: Killed process 1 (a)')?.enveloped).toBe(false);
     expect(readLogRecord('[xx] Out of memory: Killed process 1 (a)')?.text).toBe(
@@ -1509,6 +1513,20 @@ describe('the thirty-eighth red team’s envelopes', () => {
       victim: { pid: 27281, name: 'java' },
       cgroup: { oom: '/docker/abc' },
     });
+    // A real time glued after a masked one starts a record too (the second review).
+    expect(parseKernelLog(`[xxxxxx.xxxxxx] ${taskIn} [ 123.456789] ${kill}`).events[0]?.victim).toMatchObject(
+      { pid: 27281, name: 'java' },
+    );
+    // Records glued at syslog stamps, each with its masked time, are read apart at the stamps (the second review).
+    const counter = 'memory: usage 524288kB, limit 524288kB, failcnt 77';
+    const summary = 'oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,mems_allowed=0';
+    const syslogGlued = readLogRecord(
+      `Mar  8 11:32:12 h kernel: [xxxx.xxxxxx] ${counter} Mar  8 11:32:12 h kernel: [xxxx.xxxxxx] ${summary}`,
+    ) as LogEntry;
+    expect(splitGluedRecords(syslogGlued).map((piece) => [piece.text.trim(), piece.host])).toEqual([
+      [counter, 'h'],
+      [summary, 'h'],
+    ]);
     // A syslog record with no printk time quotes a time as its text: not glued on.
     const quoted = readLogRecord('Dec 28 04:51:41 h kernel: see [12.5] above') as LogEntry;
     expect(splitGluedRecords(quoted)).toHaveLength(1);

@@ -21,5 +21,8 @@ describeRealLines('ub-kill', LINES);
 describe('ub-kill', () => {
   it('reads no prose that says a process was OOM killed', () => {
     expect(ubKillLine.read('The OOM killed process 1234 (java) last night.', false)).toBeNull();
+    expect(
+      ubKillLine.read('my script printed OOM killed process 1234 (java) vm:lots of it', false),
+    ).toBeNull();
   });
 });
