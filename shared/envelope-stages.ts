@@ -301,6 +301,7 @@ function spacesBeforeKernelTime(text: string): number {
     ? spaces
     : 0;
 }
+
 /**
  * The text after a date stamp, without the kernel's own time when one follows: a serial console's capture tool, or a
  * collector, stamps each line it got before the dmesg time the kernel printed (`[2025-06-04 17:51:20] [   21.646907] `).
