@@ -62,13 +62,21 @@ export function continuationText(text: string): string {
 
 /**
  * A mail client wraps at a space: the rest joins with one, unless the line kept it at its end. A web page wraps a
- * cgroup path after a `/`, and a summary (which has no space) is wrapped after a comma: the rest joins with
- * nothing.
+ * cgroup path after a `/`, a summary (which has no space) is wrapped after a comma, and some mail clients wrap
+ * after a word's hyphen too (Evolution: `kernel: oom-` + `kill:constraint=…`, `mems_allowed=0-` + `1,global_oom`):
+ * the rest joins with nothing.
  */
 export function glueAfter(text: string): string {
   const last = text.charCodeAt(text.length - 1);
   if (Number.isNaN(last) || last === 0x2f || last === 0x20 || last === 0x09) return '';
+  if (last === 0x2d && isWordCharacter(text.charCodeAt(text.length - 2))) return '';
   return last === 0x2c && text.includes(SUMMARY) ? '' : ' ';
+}
+
+/** A letter, a digit or `_`: what a hyphen inside a word follows (a dash follows a space). */
+function isWordCharacter(code: number): boolean {
+  const letter = code | 0x20;
+  return (letter >= 0x61 && letter <= 0x7a) || (code >= 0x30 && code <= 0x39) || code === 0x5f;
 }
 
 /**

@@ -19,9 +19,13 @@ export const QP_EVIDENCE_CHARS = 1 << 16;
 /**
  * The kernel's own `=` encoded, where no process name can put it: a comm (at most 15 characters) is printed
  * after `task=` and never before `oom-kill:` or in place of ` oom-killer: gfp_mask=`. A mail client that wrapped
- * the header before encoding it puts its `gfp_mask=3D` at the start of the next line (LKFT's reports).
+ * lines before encoding them may have broken these anywhere it found a space or a hyphen, and the encoder then
+ * soft-broke what was still too long (Evolution: `kernel: oom-` + `kill:constraint=3D…`, `invoked oom-=` +
+ * `killer:` + `gfp_mask=3D…`; LKFT's reports: `oom-killer:` + `gfp_mask=3D…`): a line break, soft or not, is
+ * allowed after the hyphen and after the colons.
  */
-const EVIDENCE = /oom-kill:constraint=3D|oom-killer: gfp_mask=3D|oom-killer:[ \t]*\r?\n[ \t>]*gfp_mask=3D/g;
+const EVIDENCE =
+  /oom-(?:=?\r?\n[ \t>]*)?kill:(?:=?\r?\n[ \t>]*)?constraint=3D|oom-(?:=?\r?\n[ \t>]*)?killer:(?: |[ \t]*=?\r?\n[ \t>]*)gfp_mask=3D/g;
 
 /** The line of `text` around the index `at`. */
 function lineAround(text: string, at: number): string {

@@ -69,6 +69,41 @@ describe('showsQuotedPrintable', () => {
     );
   });
 
+  it('is true where a mail client wrapped after a hyphen or a colon before encoding (fortieth red team B/01, linux-mm 2019)', () => {
+    // Evolution's raw quoted-printable: the syslog host pushed both past its wrap column.
+    const summary = [
+      'Sep=C2=A0=C2=A05 12:00:52 hp-xl420gen9-01 kernel: oom-',
+      'kill:constraint=3DCONSTRAINT_NONE,nodemask=3D(null),cpuset=3D/,mems_allow=',
+      'ed=3D0-',
+      '1,global_oom,task_memcg=3D/user.slice,task=3Doom01,pid=3D25507,uid=3D0',
+    ];
+    const header = [
+      'Sep=C2=A0=C2=A05 12:00:52 hp-xl420gen9-01 kernel: irqbalance invoked oom-=',
+      'killer:',
+      'gfp_mask=3D0x100cca(GFP_HIGHUSER_MOVABLE), order=3D0, oom_score_adj=3D0',
+    ];
+    expect(showsQuotedPrintable(summary.join('\n'))).toBe(true);
+    expect(showsQuotedPrintable(header.join('\n'))).toBe(true);
+    const kill = [
+      'Sep=C2=A0=C2=A05 12:00:52 hp-xl420gen9-01 kernel: Out of memory: Killed p=',
+      'rocess 25507',
+      '(oom01) total-vm:6324780kB, anon-rss:5647168kB, file-rss:0kB, shmem-rss:0=',
+      'kB,',
+      'UID:0 pgtables:11395072kB oom_score_adj:0',
+    ];
+    const [event, ...rest] = parseKernelLog([...summary, ...kill].join('\n')).events;
+    expect(rest).toEqual([]);
+    expect(event).toMatchObject({
+      node: 'hp-xl420gen9-01',
+      constraint: 'system',
+      cgroup: { task: '/user.slice' },
+      victim: { pid: 25507, name: 'oom01', anonRssKb: 5647168, shmemRssKb: 0, oomScoreAdj: 0 },
+      complete: true,
+    });
+    // Not encoded, the same wraps say nothing.
+    expect(showsQuotedPrintable('[ 1.0] oom-\nkill:constraint=CONSTRAINT_NONE,nodemask=(null)')).toBe(false);
+  });
+
   it('is false for what a node log holds: the same text not encoded, numbers after `=`, a cut line', () => {
     const nodeLog = [
       '[ 71.736596] oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,mems_allowed=0-1,oom_memcg=/mglru,task_memcg=/mglru,task=test.sh,pid=7215,uid=0',
