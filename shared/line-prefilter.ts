@@ -74,17 +74,9 @@ export interface JoinedRecord {
   frameTime?: number;
 }
 
-/**
- * Pasted logs wrap long lines. When most lines carry an envelope (dmesg time, syslog prefix), a line without
- * one continues the line above. A terminal wraps at a fixed width and splits words, so a line exactly as long
- * as the longest line joins with nothing; a mail client wraps at spaces, so a shorter one joins with a space,
- * unless it ends in a path's `/` or kept the space. A print layout's wrap mark (`↪`) is not part of the text.
- * In any paste, the rest of a kill line or summary is told by its first key, or by the rest of a size the wrap
- * split inside its number (joined with nothing). A blank line ends a record.
- *
- * Line by line: the caller gives the width of the longest line (the whole text's, or the longest seen when
- * streaming), and gets each record once the line after it shows that the record is whole.
- */
+/** The most a start of the message with no OOM text in it takes, and a space after it: `Out of memor `. */
+const CUT_MESSAGE_TAIL = 'Out of memor '.length;
+
 /**
  * Whether the line `source[start, end)` ends in a start of `Out of memory: ` with no OOM text in it (`Out of`, `Out of
  * mem`): what wholeLineGlue may join a rest to (messageCutGlue in line-glue.ts), and a quiet line can end in.
@@ -98,9 +90,17 @@ function endsInCutMessage(source: string, start: number, end: number): boolean {
   const cut = tail.slice(at).trimEnd();
   return startsKillMessage(cut);
 }
-/** The most a start of the message with no OOM text in it takes, and a space after it: `Out of memor `. */
-const CUT_MESSAGE_TAIL = 'Out of memor '.length;
-
+/**
+ * Pasted logs wrap long lines. When most lines carry an envelope (dmesg time, syslog prefix), a line without
+ * one continues the line above. A terminal wraps at a fixed width and splits words, so a line exactly as long
+ * as the longest line joins with nothing; a mail client wraps at spaces, so a shorter one joins with a space,
+ * unless it ends in a path's `/`, a word's hyphen or kept the space (glueAfter). A print layout's wrap mark (`↪`) is not part of the text.
+ * In any paste, the rest of a kill line or summary is told by its first key, or by the rest of a size the wrap
+ * split inside its number (joined with nothing). A blank line ends a record.
+ *
+ * Line by line: the caller gives the width of the longest line (the whole text's, or the longest seen when
+ * streaming), and gets each record once the line after it shows that the record is whole.
+ */
 export class RecordJoiner {
   private readonly prefilter: boolean;
   private open: OpenRecord | null = null;
