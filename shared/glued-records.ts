@@ -16,13 +16,31 @@ const CHOICE_ENDS = ['or sacrifice child', 'or a child', 'and children.'];
 const KILLED_PROCESS = 'Killed process ';
 
 /**
+ * A kill or choice line that starts right after the `)` that ends a kill line of before 2.6.25 (`Killed process N
+ * (comm)`) or a choice's last word, with nothing between: a paste that lost its newlines
+ * (`Killed process 19271 (trashapplet)Out of memory: kill process 12475 (qemu) score 7899 or a childKilled process
+ * 12475 (qemu)`). The match is where the glued line starts. Prose that names a kill ends a sentence or a quote
+ * first (`(see above). Killed process 1 (a)`), so it is no start.
+ */
+const GLUED_KILL_RUN =
+  /(?<=\)|or sacrifice child|or a child|and children\.)(?:Killed process \d+ \(|(?:Out of [Mm]emory|Memory cgroup out of memory): [Kk]ill process \d+ \()/g;
+
+/** Where kill and choice lines glued on after a kill line's `)` or a choice start (GLUED_KILL_RUN), in order. */
+function killRunStarts(text: string): number[] {
+  return text.indexOf(')') < 0 ? [] : gluedStarts(text, GLUED_KILL_RUN, 1);
+}
+
+/**
  * The choice of victim and the kill line after it, when a writer joined them with a space or with nothing:
  * node-problem-detector's `OOMKilling` event, which matched the two lines of a pre-5.x kill (`Out of memory: Kill
  * process A (comm) score S or sacrifice child Killed process B (comm), …`; `…childKilled process B` on GKE's event
- * pages). Else the entry alone.
+ * pages); and a run of old kill and choice lines glued with nothing between (GLUED_KILL_RUN), each line with the
+ * entry's envelope. Else the entry alone.
  */
 export function choiceApartFromKill(entry: LogEntry): LogEntry[] {
   const text = entry.text;
+  const run = killRunStarts(text);
+  if (run.length > 0) return piecesAt(entry, run);
   const at = text.indexOf(KILLED_PROCESS);
   if (at < 0) return [entry];
   const choiceEnd = choiceEndBefore(text, at);
@@ -31,6 +49,16 @@ export function choiceApartFromKill(entry: LogEntry): LogEntry[] {
     { ...entry, text: text.slice(0, choiceEnd), truncated: false },
     killAfterChoice(entry, text, choiceEnd, at),
   ];
+}
+
+/** The entry cut at each start, each piece with its envelope; only the last may be cut short, as the entry was. */
+function piecesAt(entry: LogEntry, starts: readonly number[]): LogEntry[] {
+  const ends = [...starts, entry.text.length];
+  return ends.map((end, i) => ({
+    ...entry,
+    text: entry.text.slice(i === 0 ? 0 : (starts[i - 1] as number), end),
+    truncated: end === entry.text.length && entry.truncated,
+  }));
 }
 
 /** The kill line at `at` as a record of its own: with what its own envelope in the gap says, where it has one. */

@@ -703,6 +703,35 @@ describe('splitGluedRecords', () => {
     expect(choiceApartFromKill(prose)).toEqual([prose]);
   });
 
+  it('reads apart a run of old kill and choice lines glued with nothing between (fortieth red team B/08, corpus 266)', () => {
+    // A 2006 LKML mail quoting a desktop's 2.6.20 log whose newlines were lost.
+    const run =
+      'Killed process 19271 (trashapplet)Out of memory: kill process 12475 (qemu) score 7899 or a childOut of memory: kill process 12475 (qemu) score 7899 or a childKilled process 12475 (qemu)Killed process 12475 (qemu)';
+    expect(choiceApartFromKill(entry(run)).map((e) => e.text)).toEqual([
+      'Killed process 19271 (trashapplet)',
+      'Out of memory: kill process 12475 (qemu) score 7899 or a child',
+      'Out of memory: kill process 12475 (qemu) score 7899 or a child',
+      'Killed process 12475 (qemu)',
+      'Killed process 12475 (qemu)',
+    ]);
+    expect(parseKernelLog(run).events.map((e) => [e.victim.pid, e.victim.name, e.constraint])).toEqual([
+      [19271, 'trashapplet', null],
+      [12475, 'qemu', 'system'],
+    ]);
+    // Each piece keeps the record's envelope; only the last may be cut short, as the record was.
+    const timed = {
+      ...entry(`[ 7.100000] Killed process 5 (a)Memory cgroup out of memory: Kill process 6 (b) score 9`),
+      truncated: true,
+    };
+    expect(choiceApartFromKill(timed).map((e) => [e.kernelTime, e.truncated, e.text])).toEqual([
+      [7.1, false, 'Killed process 5 (a)'],
+      [7.1, true, 'Memory cgroup out of memory: Kill process 6 (b) score 9'],
+    ]);
+    // Prose that names a kill after a parenthesis and a stop or a space stays whole.
+    const prose = entry('It said (see above). Killed process 1 (a) and (then) Killed process 2 (b)');
+    expect(choiceApartFromKill(prose)).toEqual([prose]);
+  });
+
   it('reads them apart when a page joined them with a run of spaces, the kill line keeping its envelope (thirty-second red team A/02)', () => {
     // A Hugo post of el7 syslog lines whose stamps the author took off (corpus 256): each line `HOST1 kernel: `.
     const choice = 'Out of memory: Kill process 19434 (xxxx) score 31 or sacrifice child';
