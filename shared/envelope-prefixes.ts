@@ -74,24 +74,34 @@ const TALOS_KMSG =
   /^(?:[^\s:]{1,253}: )?(kern|user|mail|daemon|auth|syslog|lpr|news|uucp|cron|authpriv|ftp|local[0-7]): {1,7}(?:emerg|alert|crit|err|warning|warn|notice|info|debug): \[(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?(?:Z|[+-]\d\d:\d\d))\]: ?/;
 // A syslog line whose template has no program tag (RFC 3164 makes it optional): the stamp and the host, then the
 // message. Only after every tagged form and a hypervisor's fields failed: the host is the first word after the
-// stamp, whatever follows; no `]` in it (a `dmesg -T` date that lost its `[` ends in `2026] `); a priority may
-// come first (`<4>`).
+// stamp, no `]` in it (a `dmesg -T` date that lost its `[` ends in `2026] `); a priority may come first (`<4>`).
+// The stamp alone, the message after it as it is (a space first: a frame's), where that word cannot be a host, as
+// RFC3339_NO_TAG tells: it starts with `[` or holds a colon (`[  pid  ]`, `oom-kill:constraint=…`, `CPU:`), is a
+// capitalised word alone (`Out of memory: …`, `Memory cgroup …`), or is a comm that `invoked oom-killer` follows
+// (a paste whose host and tag an author cut away: `Oct 16 08:16:34 Out of memory: Killed process …`); or the
+// stamp and a colon, where a template left out both (` 4월 25 15:08:38: php-fpm invoked oom-killer: …`).
 const SYSLOG_NO_TAG =
-  /^(?:<\d{1,3}>)?(?![[<{])(\S{1,12} {1,2}\d{1,2} \d\d:\d\d:\d\d(?:\.\d{1,9})?) ([^\s:[\]]{1,255}) (?=\S)/;
+  /^(?:<\d{1,3}>)?(?![[<{])(\S{1,12} {1,2}\d{1,2} \d\d:\d\d:\d\d(?:\.\d{1,9})?)(?:: (?= ?\S)| (?:(?![A-Z][^\s\d.-]* |\S+ invoked oom-killer)([^\s:[\]]{1,255}) (?=\S)|(?! ?\d{4}\] )(?= ?\S)))/;
 // An RFC 3339 time with no program tag after it, after the tagged form failed. With a numeric zone, as rsyslog and
 // `aws logs tail` print it, the host or the stream follows (`2026-11-22T14:41:50.508000+00:00 node-kernel Memory
 // cgroup out of memory: …`), unless the word there is a capitalised word alone (no digit, `.` or `-`: `Memory`, not
-// `DB01`) or ends in a colon, as kernel text's first is (`Memory cgroup …`, `CPU: 1 …`); then, and with `Z` (Go's
+// `DB01`), ends in a colon, as kernel text's first is (`Memory cgroup …`, `CPU: 1 …`), or is a comm that `invoked
+// oom-killer` follows (`python3 invoked oom-killer: …`, no host); then, and with `Z` (Go's
 // RFC 3339: kubectl, containerd) or no zone (`aws logs tail --format short`), the message follows: as it is, spaces
 // first (a frame's).
 const RFC3339_NO_TAG =
-  /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?)(?:([+-]\d\d:\d\d) (?![A-Z][^\s\d.-]* )([^\s[\]]{0,254}[^\s[\]:])|(Z|[+-]\d\d:\d\d)?) (?= *\S)/;
+  /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?)(?:([+-]\d\d:\d\d) (?![A-Z][^\s\d.-]* |\S+ invoked oom-killer)([^\s[\]]{0,254}[^\s[\]:])|(Z|[+-]\d\d:\d\d)?) (?= *\S)/;
 // `fly logs` (Fly.io): the RFC 3339 time, the machine (`app[2865134a394268]`; before Machines, flyctl printed the
 // instance's 8 hex digits alone), its region and the level, then the machine's console line as it printed it
 // (`2024-10-07T11:37:16Z app[2865134a394268] cdg [info][  258.930660] Out of memory: …`, the space before the dmesg
 // time there or not). The machine's id names no node.
 const FLY_LOG =
   /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?)(Z|[+-]\d\d:\d\d)? (?:app\[[0-9a-f]{1,64}\]|[0-9a-f]{8}) [a-z]{2,5} \[(?:trace|debug|info|warn|warning|error|fatal)\] ?/;
+// A log viewer's date and time with a space between, a zone word or none, then the host and the tag as in syslog: Home
+// Assistant's host logs (`2025-04-22 18:23:14.930 homeassistant kernel: `, `2026-09-07 20:58:02 UTC homeassistant
+// kernel: `).
+const SPACED_ISO_SYSLOG =
+  /^(\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d(?:[.,]\d{1,9})?)(?: (UTC|GMT|Z|[+-]\d\d:?\d\d))? (\S{1,255}) ([^\s:[]{1,64})(?:\[\d{1,10}\])?: ?/;
 // journalctl -o short-iso --no-hostname: the RFC 3339 time, then `kernel:` alone.
 const RFC3339_NO_HOST = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?)(Z|[+-]\d\d:?\d\d)? kernel: ?/;
 // A syslog template of the tag alone, or of the time of day and the tag (`%timegenerated:::date-hour…%`):
@@ -108,8 +118,10 @@ const HOST_AND_KERNEL_TAG =
 // the rest of a syslog stamp whose date a reflow left on the line above (`21:40:40 t6360003 kernel: `).
 const CLOCK_ONLY =
   /^((?:[01]?\d|2[0-3]):[0-5]\d:(?:[0-5]\d|60)(?:[.,]\d{1,9})?) (?!\d{4}\] |\S{1,255} kernel:)(?= *\S)/;
-// Hypervisor and collector logs put their own fields before a dmesg time (`… Guest: <6>[39291577.009360] …`).
-const EMBEDDED_DMESG = /^[^[]{1,120}(?=\[ *\d+\.\d{1,9}\] )/;
+// Hypervisor and collector logs put their own fields before a dmesg time (`… Guest: <6>[39291577.009360] …`), a
+// console its prompt (`root@vm:~# [ 1364.294650] …`); the time followed by a space or by printk's caller id
+// (`-> # [ 1364.294650][T17314] …`, CONFIG_PRINTK_CALLER).
+const EMBEDDED_DMESG = /^[^[]{1,120}(?=\[ *\d+\.\d{1,9}\](?: |\[ *[TC]\d+\]))/;
 /** Whether a syslog tag is the kernel's: as syslog writes it, or as an author retyped it (`Kernel:`, `KERNEL:`). */
 export function isKernelTag(tag: string | undefined): boolean {
   return tag !== undefined && tag.length === 6 && tag.toLowerCase() === 'kernel';
@@ -187,6 +199,7 @@ export const FULL: Prefix = { pattern: JOURNAL_FULL, mayStart: mayStartSyslog };
 export const ISO_TIME: Prefix = { pattern: DMESG_ISO, mayStart: digitFirst };
 export const UNIX_TIME: Prefix = { pattern: JOURNAL_UNIX, mayStart: digitFirst };
 export const RFC3339: Prefix = { pattern: RFC3339_SYSLOG, mayStart: digitFirst };
+export const SPACED_ISO: Prefix = { pattern: SPACED_ISO_SYSLOG, mayStart: digitFirst };
 export const SYSLOG_LINE: Prefix = { pattern: SYSLOG, mayStart: mayStartSyslog };
 export const TALOS: Prefix = { pattern: TALOS_KMSG, mayStart: mayStartTalos };
 export const LOGREAD: Prefix = { pattern: LOGREAD_LINE, mayStart: mayStartSyslog };
@@ -329,6 +342,7 @@ export const PREFIXES_BY_FREQUENCY: readonly Prefix[] = [
   WALL,
   SYSLOG_LINE,
   RFC3339,
+  SPACED_ISO,
   CALLER,
   LEVEL,
   RAW_PRIORITY,

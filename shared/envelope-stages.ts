@@ -34,6 +34,7 @@ import {
   RFC5424,
   sourcePrefixLength,
   withoutSyslogPriority,
+  SPACED_ISO,
   SYSLOG_LINE,
   TALOS,
   TIME,
@@ -114,6 +115,17 @@ function stripStampedCollector(text: string, entry: LogEntry): string | null {
     else entry.stamp = m[1] as string;
     entry.host = hostOf(m[2] as string);
     entry.fromKernel = isKernelTag(m[3]);
+    return text.slice(m[0].length);
+  }
+  m = matchOf(SPACED_ISO, text);
+  if (m !== null) {
+    // With a zone (a word for UTC, or an offset) a wall clock; without, the writer's local time: the stamp alone.
+    const zone = m[3];
+    const time = (m[2] as string).replace(',', '.');
+    if (zone === undefined) entry.stamp = `${m[1]} ${m[2]}`;
+    else entry.wallTime = isoFromDateTime(`${m[1]}T${time}${zone === 'UTC' || zone === 'GMT' ? 'Z' : zone}`);
+    entry.host = hostOf(m[4] as string);
+    entry.fromKernel = isKernelTag(m[5]);
     return text.slice(m[0].length);
   }
   return null;
@@ -201,7 +213,7 @@ function stripLooseCollector(text: string, entry: LogEntry, untaggedLike: boolea
   m = untaggedLike ? NO_TAG.pattern.exec(text) : null;
   if (m !== null) {
     entry.stamp = m[1] as string;
-    entry.host = hostOf(m[2] as string);
+    entry.host = m[2] === undefined ? null : hostOf(m[2]);
     return text.slice(m[0].length);
   }
   m = matchOf(FLY, text);

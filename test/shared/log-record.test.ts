@@ -1562,3 +1562,148 @@ describe('the thirty-eighth red team’s envelopes', () => {
     expect(readLogRecord(`Mar  8 11:32:12 h kernel:  [xxxxx.xxxxxx] ${kill}`)?.text).toBe(kill);
   });
 });
+
+describe('the forty-first red team’s envelopes', () => {
+  it('reads a syslog stamp with no host and no tag before kernel text, an author having cut them (41st red team C/05, corpus 267)', () => {
+    // Markdown notes of a MySQL kill: every line `Oct 16 08:16:34 ` and the kernel's text.
+    const kill =
+      'Out of memory: Killed process 247944 (mysqld) total-vm:1760876kB, anon-rss:344704kB, file-rss:0kB, shmem-rss:0kB, UID:114 pgtables:1056kB oom_score_adj:0';
+    expect(readLogRecord(`Oct 16 08:16:34 ${kill}`)).toMatchObject({
+      text: kill,
+      host: null,
+      stamp: 'Oct 16 08:16:34',
+      enveloped: true,
+    });
+    for (const text of [
+      'oom-kill:constraint=CONSTRAINT_NONE,nodemask=(null),cpuset=/,mems_allowed=0,global_oom,task_m',
+      '[  pid  ]   uid  tgid total_vm      rss pgtables_bytes swapents oom_score_adj name',
+      '[ 247944]   114 247944   440219    86176  1081344        0             0 mysqld',
+      'Tasks state (memory values in pages):',
+      'mysqld invoked oom-killer: gfp_mask=0x100cca(GFP_HIGHUSER_MOVABLE), order=0, oom_score_adj=0',
+      ' dump_stack+0x6d/0x8b',
+    ]) {
+      expect(readLogRecord(`Oct 16 08:16:34 ${text}`)).toMatchObject({ text, host: null, enveloped: true });
+    }
+    // A host is still a host: a word with a digit, `-` or `.`, before kernel text; a lowercase word before other text.
+    expect(readLogRecord(`Oct 16 08:16:34 db-1 ${kill}`)).toMatchObject({ text: kill, host: 'db-1' });
+    expect(readLogRecord('Oct 16 08:16:34 db1 Memory cgroup out of memory: x')).toMatchObject({
+      host: 'db1',
+    });
+    expect(readLogRecord('Oct 16 08:16:34 vm sshd started')).toMatchObject({
+      host: 'vm',
+      text: 'sshd started',
+    });
+    // A `dmesg -T` date whose `[` and weekday a copy lost stays one; more than a frame's space is no message.
+    expect(readLogRecord(`Jul 18 15:03:59 2024] ${kill}`)).toMatchObject({
+      text: kill,
+      stamp: 'Jul 18 15:03:59 2024',
+    });
+    expect(readLogRecord(`Oct 16 08:16:34    ${kill}`)?.enveloped).toBe(false);
+  });
+
+  it('reads the whole report of such a paste: summary and kill line hard-wrapped, the task table (corpus 267)', () => {
+    const text = [
+      'Oct 16 08:16:34 Tasks state (memory values in pages):',
+      'Oct 16 08:16:34 [  pid  ]   uid  tgid total_vm      rss pgtables_bytes swapents oom_score_adj name',
+      'Oct 16 08:16:34 [ 247944]   114 247944   440219    86176  1081344        0             0 mysqld',
+      'Oct 16 08:16:34 oom-kill:constraint=CONSTRAINT_NONE,nodemask=(null),cpuset=/,mems_allowed=0,global_oom,task_m',
+      'emcg=/system.slice/mysql.service,task=mysqld,pid=247944,uid=114',
+      'Oct 16 08:16:34 Out of memory: Killed process 247944 (mysqld) total-vm:1760876kB, anon-rss:344704kB, file-rss',
+      ':0kB, shmem-rss:0kB, UID:114 pgtables:1056kB oom_score_adj:0',
+    ].join('\n');
+    const { events, drift } = parseKernelLog(text);
+    expect(drift).toEqual([]);
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({
+      node: null,
+      constraint: 'system',
+      limitScope: 'node',
+      victim: { pid: 247944, name: 'mysqld', uid: 114, fileRssKb: 0, pgtablesKb: 1056 },
+      cgroup: { task: '/system.slice/mysql.service' },
+      tasks: [{ pid: 247944, name: 'mysqld' }],
+      complete: true,
+    });
+  });
+
+  it('reads the printk time after a prompt where the caller id follows it (EulixOS in QEMU: 41st red team A/05)', () => {
+    const kill =
+      'Out of memory: Killed process 17151 (cc1plus) total-vm:244616kB, anon-rss:194012kB, file-rss:5072kB, shmem-rss:0kB, UID:0 pgtables:472kB oom_score_adj:0';
+    expect(readLogRecord(`-> # [ 1364.294650][T17314] ${kill}`)).toMatchObject({
+      text: kill,
+      kernelTime: 1364.29465,
+      enveloped: true,
+    });
+    expect(readLogRecord(`localhost login: [ 1364.294650][    C3] ${kill}`)).toMatchObject({
+      text: kill,
+      kernelTime: 1364.29465,
+    });
+    const header = 'cc1plus invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=0';
+    expect(parseKernelLog(`root@vm:~# [ 1364.294600][T17314] ${header}`).drift.map((d) => d.text)).toEqual([
+      header,
+    ]);
+    expect(readLogRecord(`root@vm:~# [ 1364.294600][T17314] ${header}`)).toMatchObject({ text: header });
+    // A bracket of other text after the time is no caller id: the line stays as it is.
+    expect(readLogRecord(`x [ 1364.294650][note] ${kill}`)?.kernelTime).toBeNull();
+  });
+
+  it('takes a comm that `invoked oom-killer` follows for no host after an RFC 3339 stamp either', () => {
+    const header = 'python3 invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=0';
+    expect(readLogRecord(`2026-11-22T14:41:50.508000+00:00 ${header}`)).toMatchObject({
+      text: header,
+      host: null,
+      wallTime: '2026-11-22T14:41:50.508Z',
+    });
+    expect(readLogRecord(`2026-11-22T14:41:50.508000+00:00 node-1 ${header}`)).toMatchObject({
+      text: header,
+      host: 'node-1',
+    });
+  });
+});
+
+describe('the forty-second red team’s envelopes', () => {
+  it('reads a syslog stamp that a colon follows, no host and no tag (Korean-locale journal lines: 42nd red team B/17, corpus 268)', () => {
+    const header =
+      'php-fpm invoked oom-killer: gfp_mask=0x14200ca(GFP_HIGHUSER_MOVABLE), nodemask=(null),  order=0, oom_score_adj=0';
+    expect(readLogRecord(` 4월 25 15:08:38: ${header}`)).toMatchObject({
+      text: header,
+      stamp: '4월 25 15:08:38',
+      host: null,
+      enveloped: true,
+    });
+    // A frame keeps its one space; the English month reads the same.
+    expect(readLogRecord(' 4월 25 15:08:38:  dump_backtrace+0x0/0x190')).toMatchObject({
+      text: ' dump_backtrace+0x0/0x190',
+      enveloped: true,
+    });
+    expect(readLogRecord(`Apr 25 15:08:38: ${header}`)).toMatchObject({
+      text: header,
+      stamp: 'Apr 25 15:08:38',
+    });
+  });
+
+  it('reads Home Assistant’s host-log envelope: date and time with a space between, a zone or none, host and tag (42nd red team B/18, B/20, corpus 269)', () => {
+    const kill = 'Out of memory: Killed process 565057 (python3) total-vm:21715204kB, anon-rss:14361676kB';
+    expect(readLogRecord(`    2026-09-07 20:58:02 UTC homeassistant kernel: ${kill}`)).toMatchObject({
+      text: kill,
+      host: 'homeassistant',
+      wallTime: '2026-09-07T20:58:02.000Z',
+      fromKernel: true,
+    });
+    const row =
+      '[   4346]     0  4346    45848       54       26       28         0   270336    21152           200 piper';
+    expect(readLogRecord(`2025-04-22 18:23:14.930 homeassistant kernel: ${row}`)).toMatchObject({
+      text: row,
+      host: 'homeassistant',
+      stamp: '2025-04-22 18:23:14.930',
+      wallTime: null,
+    });
+    // An offset is a wall clock too; another writer's line is its own.
+    expect(readLogRecord('2025-04-22 18:23:14,930 +02:00 ha kernel: x')).toMatchObject({
+      wallTime: '2025-04-22T16:23:14.930Z',
+    });
+    expect(readLogRecord('2025-04-22 18:23:14 ha systemd[1]: Started x')).toMatchObject({
+      host: 'ha',
+      fromKernel: false,
+    });
+  });
+});

@@ -122,6 +122,7 @@ describe('isVictimUnknown, on the real reports of the corpus', () => {
       '252-linux-mm-2.6.39-qp-mail-wrapped-at-spaces-after-prose-task-in-and-counters-no-kill.log',
       '253-linux-mm-3.2-global-kill-then-next-memcg-task-in-and-counters.log',
       '254-gh-etcd-inline-code-task-in-and-counters-closing-backtick-alone.log',
+      '268-femiwiki-ko-journal-stamp-colon-no-host-no-tag-arm64-docker-task-in.log',
       '28-k8s-pause-pod-limit-task-in-no-kill-line.log',
       '40-kata-crio-conmon-pod-limit-task-in.log',
     ]);
