@@ -17,13 +17,18 @@ export interface CounterLine {
 }
 
 const COUNTER_NAMES: readonly CounterName[] = ['memory', 'memory+swap', 'swap', 'kmem'];
-const COUNTER = /^(memory|memory\+swap|swap|kmem): usage (\d+)kB, limit (\d+)kB, failcnt (\d+)$/;
+/**
+ * The line whole, or cut after the limit's `kB` (a page's width, an author's `…`: `limit 102400kB, failc …`): each size
+ * with its `kB` is whole, and the failure count is known only when it ends the line.
+ */
+const COUNTER =
+  /^(memory|memory\+swap|swap|kmem): usage (\d+)kB, limit (\d+)kB(?:, failcnt (\d+)$|(?![\w+-]).*$)/;
 
 export const counterLine: Recognizer<CounterLine> = {
   name: 'counter',
   marker: ': usage ',
   starts: ['memory: usage ', 'memory+swap: usage ', 'swap: usage ', 'kmem: usage '],
-  read(text) {
+  read(text, truncated) {
     const m = COUNTER.exec(text);
     if (m === null) return null;
     return {
@@ -32,7 +37,8 @@ export const counterLine: Recognizer<CounterLine> = {
       counter: COUNTER_NAMES[COUNTER_NAMES.indexOf(m[1] as CounterName)] as CounterName,
       usageKb: toInt(m[2]),
       limitKb: toInt(m[3]),
-      failcnt: toInt(m[4]),
+      // A count that ends a line cut short may have lost digits.
+      failcnt: truncated ? null : toInt(m[4]),
     };
   },
 };

@@ -14,7 +14,17 @@ export interface InvokedLine {
   oomScoreAdj: number | null;
 }
 
-const INVOKED = ' invoked oom-killer: ';
+const INVOKED = ' invoked oom-killer';
+const COLON = 0x3a;
+const SPACE = 0x20;
+
+/**
+ * What an author leaves after a header cut before its colon (`python invoked oom-killer`, `… oom-killer ...`): nothing,
+ * or an ellipsis.
+ */
+const CUT_BEFORE_COLON = /^ ?(?:\.{3}|…)?$/;
+/** A comm of one word: where the header is cut before its colon, a name with spaces is a writer's sentence. */
+const ONE_WORD = /^\S+$/;
 
 /**
  * The fields as kernels print them, when no value holds `,`, `=` or a space: read by one match, as the parts would
@@ -117,11 +127,14 @@ function isSplitFirstKey(rest: string, name: string): boolean {
 
 export const invokedLine: Recognizer<InvokedLine> = {
   name: 'invoked',
-  marker: 'invoked oom-killer: ',
+  marker: 'invoked oom-killer',
   read(text) {
     const at = text.indexOf(INVOKED);
     if (at <= 0) return null;
-    const fields = text.slice(at + INVOKED.length);
+    const end = at + INVOKED.length;
+    if (text.charCodeAt(end) !== COLON) return cutBeforeColon(text, at, end);
+    // The kernel prints a space after the colon; an author's copy may have lost it (`oom-killer:gfp_mask=0xd0, …`).
+    const fields = text.slice(text.charCodeAt(end + 1) === SPACE ? end + 2 : end + 1);
     // A writer's text quoting the header names no trigger: it must not end or replace the report it is about.
     if (isWritersText(fields) || holdsTemplateValue(fields)) return null;
     const usual = USUAL_FIELDS.exec(fields);
@@ -132,3 +145,13 @@ export const invokedLine: Recognizer<InvokedLine> = {
     return { kind: 'invoked', name: text.slice(0, at), gfpMask, order, oomScoreAdj };
   },
 };
+
+/**
+ * A header an author cut before its colon, the fields gone (`rig-6600c kernel: python invoked oom-killer`): the
+ * trigger's name alone, when it is one word and nothing but an ellipsis follows. Else null.
+ */
+function cutBeforeColon(text: string, at: number, end: number): InvokedLine | null {
+  const name = text.slice(0, at);
+  if (!ONE_WORD.test(name) || !CUT_BEFORE_COLON.test(text.slice(end))) return null;
+  return { kind: 'invoked', name, gfpMask: null, order: null, oomScoreAdj: null };
+}

@@ -26,6 +26,19 @@ const LINES: RealLine<'invoked'>[] = [
     line: 'python invoked oom-killer: ... oom_score_adj=944',
     expected: { name: 'python', gfpMask: null, order: null, oomScoreAdj: 944 },
   },
+  {
+    // The space after the colon lost in an author's copy (linux-mm, Sha Zhengju, 2012: 42nd red team C/13).
+    source:
+      'linux-mm, "[PATCH V5] memcg, oom: provide more precise dump info while memcg oom happening", 2012 (3.7)',
+    line: 'mal-80 invoked oom-killer:gfp_mask=0xd0, order=0, oom_score_adj=0',
+    expected: { name: 'mal-80', gfpMask: '0xd0', order: 0, oomScoreAdj: 0 },
+  },
+  {
+    // Cut by its author before the colon, in a rig's crash notes (41st red team B/16): the trigger's name alone.
+    source: 'GPU rig notes quoting kern.log (index file 60841941892)',
+    line: 'python invoked oom-killer',
+    expected: { name: 'python', gfpMask: null, order: null, oomScoreAdj: null },
+  },
 ];
 
 describeRealLines('invoked', LINES);
@@ -33,11 +46,16 @@ describeRealLines('invoked', LINES);
 describe('invoked: the usual layout, read by one match', () => {
   it('gives the fields that reading part by part gives', () => {
     const inserts = [',', '=', ', ', ' ', '-', '9', 'x', ', order=1', 'oom_score_adj=', 'gfp_mask='];
-    const lines = LINES.map((l) => l.line);
+    // The lines that show the fields: a header cut before its colon has none (its own test, below).
+    const lines = LINES.map((l) => l.line).filter((l) => l.includes(' invoked oom-killer: '));
     fc.assert(
       fc.property(nearText(lines, inserts), (line) => {
-        const at = line.indexOf(' invoked oom-killer: ');
-        const fields = line.slice(at + ' invoked oom-killer: '.length);
+        const at = line.indexOf(' invoked oom-killer');
+        const colon = at + ' invoked oom-killer'.length;
+        // Cut before the colon (an insert there): the header's own test below.
+        fc.pre(at <= 0 || line.charAt(colon) === ':');
+        // After the colon, the kernel's space, or none where a copy lost it.
+        const fields = line.slice(line.charAt(colon + 1) === ' ' ? colon + 2 : colon + 1);
         // A writer's words after the colon (an insert there) are no header, whichever way its fields are read.
         const plain = at <= 0 || isWritersText(fields) ? null : fieldsByPart(fields);
         expect(invokedLine.read(line, false)).toEqual(
@@ -145,5 +163,28 @@ describe('invoked: a wrap inside a key, joined with a space (twenty-fifth red te
       order: 0,
       oomScoreAdj: null,
     });
+  });
+});
+
+describe('invoked: a header cut before its colon (41st red team B/16)', () => {
+  it('names the trigger when one word and at most an ellipsis are around the words', () => {
+    for (const line of [
+      'python invoked oom-killer',
+      'python invoked oom-killer ...',
+      'python invoked oom-killer…',
+    ])
+      expect(invokedLine.read(line, false)).toEqual({
+        kind: 'invoked',
+        name: 'python',
+        gfpMask: null,
+        order: null,
+        oomScoreAdj: null,
+      });
+  });
+
+  it('leaves a writer’s sentence alone: a name of several words, or words after', () => {
+    expect(invokedLine.read('The kernel invoked oom-killer', false)).toBeNull();
+    expect(invokedLine.read('python invoked oom-killer and died', false)).toBeNull();
+    expect(invokedLine.read('python invoked oom-killers', false)).toBeNull();
   });
 });
