@@ -148,16 +148,20 @@ const UNREAD_COUNTER = /: usage \d+kB, limit /;
  * `[` is in most lines, what follows it: `]`, spaces and a number). Each part starts with a letter rarer in
  * logs than the marker's own first one, which makes the search about a third faster: the parts only need to
  * be in the markers. Case-insensitive: it may say yes to more, never to less. A text that holds it passes on
- * every longer text holding that one.
+ * every longer text holding that one. The blank in a part may be a tab or a no-break space, or several before `in`:
+ * parseKernelLine reads a line again with one space for such blanks (INNER_BLANKS), so a part they break must still
+ * be found.
  */
-export const MAY_BE_RECOGNIZED = /oom|omm: |memory|kill|uset=|k in |sage |gid |suppressed|\]\s+-?\d/i;
+export const MAY_BE_RECOGNIZED =
+  /oom|omm:[ \t\u00a0]|memory|kill|uset=|k[ \t\u00a0]+in[ \t\u00a0]|sage[ \t\u00a0]|gid[ \t\u00a0]|suppressed|\]\s+-?\d/i;
 
 /**
  * MAY_BE_RECOGNIZED or a call-trace frame's FRAME_OFFSET (`+0x`), in one search: a second search of each line
  * for the offset was a tenth to a sixth of the test on the parse bench's batches. Global only so that a search
  * can start at `lastIndex`; no part looks behind its start, so that finds what a search of the rest would.
  */
-const MAY_BE_OOM_TEXT = /oom|omm: |memory|kill|uset=|k in |sage |gid |suppressed|\]\s+-?\d|\+0x/gi;
+const MAY_BE_OOM_TEXT =
+  /oom|omm:[ \t\u00a0]|memory|kill|uset=|k[ \t\u00a0]+in[ \t\u00a0]|sage[ \t\u00a0]|gid[ \t\u00a0]|suppressed|\]\s+-?\d|\+0x/gi;
 
 /**
  * False only for text parseKernelLine calls `not-oom`, whatever text around it: a cheap first test, and what
@@ -194,12 +198,41 @@ function withoutWritersEmphasis(text: string, options: LineOptions): string {
   return options.prefilter === false && !MAY_BE_RECOGNIZED.test(text) ? text : withoutFigureEmphasis(text);
 }
 
-/** Classifies one kernel message: a recognized OOM line, OOM-looking text no recognizer reads, or neither. */
+/**
+ * Blanks a forum's or a web copy's reflow put inside a line, where the kernel prints one space: two or more between
+ * words (`Killed  process`, `PID: 9284  Comm:`), or a tab or no-break space alone.
+ */
+const INNER_BLANKS = /(?<=\S)(?: [ \t\u00a0]+|[\t\u00a0][ \t\u00a0]*)(?=\S)/g;
+
+/**
+ * Classifies one kernel message: a recognized OOM line, OOM-looking text no recognizer reads, or neither. A line no
+ * recognizer reads as it is, with blanks inside it where the kernel prints one space, is read again with one space
+ * there: the kernel's own runs (a task row's columns, the CPU line's taint flags, el7's `,  order=`) are in lines
+ * that read as they are.
+ */
 export function parseKernelLine(
   rawText: string,
   truncated = false,
   options: LineOptions = PREFILTERED,
 ): LineResult {
+  const result = classifyKernelLine(rawText, truncated, options);
+  if (result.kind === 'line' || !holdsInnerBlanks(rawText)) return result;
+  const again = classifyKernelLine(withOneSpaces(rawText.trim()), truncated, options);
+  return again.kind === 'line' ? again : result;
+}
+
+/** Whether the text holds blanks between words where the kernel prints one space (INNER_BLANKS). */
+export function holdsInnerBlanks(text: string): boolean {
+  INNER_BLANKS.lastIndex = 0;
+  return INNER_BLANKS.test(text);
+}
+
+/** The text with one space for each run of INNER_BLANKS. */
+export function withOneSpaces(text: string): string {
+  return text.replace(INNER_BLANKS, ' ');
+}
+
+function classifyKernelLine(rawText: string, truncated: boolean, options: LineOptions): LineResult {
   if (options.prefilter !== false && !MAY_BE_RECOGNIZED.test(rawText)) {
     // No recognizer reads it and LOOKS_LIKE_OOM finds nothing: of the report context, only a frame is left.
     return rawText.includes(FRAME_OFFSET) && CALL_TRACE_FRAME.test(rawText.trim())

@@ -3,7 +3,7 @@
  * say from what CloudWatch knows about each event.
  */
 import { isoFromMs } from './iso-time.ts';
-import { oomTextEnd } from './kernel-line.ts';
+import { holdsInnerBlanks, oomTextEnd, withOneSpaces } from './kernel-line.ts';
 import { flatKmsgMessageStart, kmsgHeadEnd } from './kmsg-record.ts';
 import { readLogRecord } from './log-record.ts';
 import type { InputLine } from './report-assembler.ts';
@@ -87,7 +87,9 @@ export function mayBeOomLine(message: string, start: number): boolean {
   // Each part here holds a part mayBeOomText finds, at most 13 characters in (`memory` in the task table's
   // title); the first it found began at most 10 before its end (`suppressed`).
   OOM_LINE_PARTS.lastIndex = Math.max(start, end - 23);
-  return OOM_LINE_PARTS.test(message);
+  if (OOM_LINE_PARTS.test(message)) return true;
+  // parseKernelLine reads a line again with one space for a reflow's blanks inside it (`Killed  process`).
+  return holdsInnerBlanks(message) && mayBeOomLine(withOneSpaces(message.slice(start)), 0);
 }
 
 /**

@@ -7,7 +7,7 @@
  * The line must hold no escape character (ESC): colour codes come off a line before its envelope is read.
  */
 import { isKernelTag } from './envelope-prefixes.ts';
-import { mayBeOomText } from './kernel-line.ts';
+import { holdsInnerBlanks, mayBeOomText, withOneSpaces } from './kernel-line.ts';
 import { CALL_TRACE_FRAME } from './kernel-lines/report-context.ts';
 
 /** `enveloped`: a record with an envelope; `no-record`: skimLogRecord returns null; `unknown`: not told. */
@@ -392,10 +392,15 @@ function dmesgFrameTime(line: string): number | null | undefined {
   return frameTime(line.slice(prefix.lastIndex), Number(`${m[1]}.${m[2]}`));
 }
 
-/** The time of a frame's message, null for any other message, undefined when other records are glued on. */
+/**
+ * The time of a frame's message, null for any other message, undefined when other records are glued on. A frame
+ * with a reflow's blanks inside it is one, as parseKernelLine reads it again with one space for them.
+ */
 function frameTime(message: string, time: number): number | null | undefined {
   if (message.indexOf('[', 1) >= 0 && GLUED_DMESG_TIME.test(message.slice(1))) return undefined;
-  return CALL_TRACE_FRAME.test(message.trim()) ? time : null;
+  const trimmed = message.trim();
+  if (CALL_TRACE_FRAME.test(trimmed)) return time;
+  return holdsInnerBlanks(trimmed) && CALL_TRACE_FRAME.test(withOneSpaces(trimmed)) ? time : null;
 }
 
 /** journalctl's `--no-hostname`: `kernel:` where the host would be (SYSLOG_NO_HOST of log-record.ts). */

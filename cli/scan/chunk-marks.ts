@@ -10,7 +10,8 @@
  * FRAME_OFFSET; global, to search a whole chunk. Within a line it finds what they find.
  * test/cli/scan/chunk-marks.test.ts checks that it is made of those.
  */
-export const OOM_TEXT_MARKS = /oom|omm: |memory|kill|uset=|k in |sage |gid |suppressed|\][^\S\n]+-?\d|\+0x/gi;
+export const OOM_TEXT_MARKS =
+  /oom|omm:[ \t\u00a0]|memory|kill|uset=|k[ \t\u00a0]+in[ \t\u00a0]|sage[ \t\u00a0]|gid[ \t\u00a0]|suppressed|\][^\S\n]+-?\d|\+0x/gi;
 /** Starts a colour code. Searched apart: in OOM_TEXT_MARKS it would make that search twice as slow. */
 const ESCAPE = '\u001b';
 

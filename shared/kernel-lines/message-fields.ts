@@ -134,8 +134,17 @@ export function pidBeforePlaceholder(
 /** The text before `marker` when it is a `<message>: ` prefix such as `Memory cgroup out of memory`. */
 export function messageBefore(text: string, at: number): string | null {
   if (at === 0) return null;
-  const head = text.slice(0, at).trimEnd();
+  const head = withOneSpaces(text.slice(0, at).trimEnd());
   return head.endsWith(':') ? head.slice(0, -1) : head;
+}
+
+/** Blanks between words where the kernel prints one space (a reflow's `Out of  memory`), or a tab, made one space. */
+const BLANKS = /[ \t\u00a0]{2,}|[\t\u00a0]/g;
+
+function withOneSpaces(text: string): string {
+  return text.includes('  ') || text.includes('\t') || text.includes('\u00a0')
+    ? text.replace(BLANKS, ' ')
+    : text;
 }
 
 /**

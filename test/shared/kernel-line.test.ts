@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseKernelLine, RECOGNIZERS } from '../../shared/kernel-line.ts';
+import { parseKernelLog } from '../../shared/kernel-log.ts';
 
 // Each recognizer's real lines are in ./kernel-lines/<name>.test.ts, beside its source in shared/kernel-lines/.
 const ROOT = join(import.meta.dirname, '../..');
@@ -95,5 +96,76 @@ describe('parseKernelLine choosing the recognizers to try by the line', () => {
       }),
       { numRuns: 5000 },
     );
+  });
+});
+
+describe('parseKernelLine of a line a reflow put blanks into (41st red team B/02, corpus 271)', () => {
+  // An Ubuntu Forums paste of a 4.4 syslog: the forum doubled spaces at its wrap points.
+  it('reads the line again with one space where the kernel prints one', () => {
+    expect(
+      parseKernelLine('CPU: 2 PID: 9284  Comm: EMT Tainted: G           OE   4.4.0-59-generic #80-Ubuntu'),
+    ).toEqual({
+      kind: 'line',
+      line: { kind: 'cpu', pid: 9284, name: 'EMT' },
+    });
+    expect(
+      parseKernelLine(
+        'Killed  process 27677 (Plex Script Hos) total-vm:2123836kB, anon-rss:75488kB,  file-rss:9332kB',
+      ),
+    ).toMatchObject({
+      kind: 'line',
+      line: {
+        kind: 'kill',
+        pid: 27677,
+        name: 'Plex Script Hos',
+        fields: { 'total-vm': 2123836, 'anon-rss': 75488, 'file-rss': 9332 },
+      },
+    });
+    // A tab, a no-break space, blanks inside a recognizer's marker.
+    expect(parseKernelLine('Killed\tprocess 1 (a)')).toMatchObject({ line: { kind: 'kill', pid: 1 } });
+    expect(parseKernelLine('Killed\u00a0process 1 (a)')).toMatchObject({ line: { kind: 'kill', pid: 1 } });
+    expect(parseKernelLine('Task  in /docker/abc killed as a result of limit of /docker/abc')).toMatchObject({
+      line: { kind: 'task-in', task: '/docker/abc' },
+    });
+    expect(parseKernelLine('swap: usage\t0kB, limit 9007199254740988kB, failcnt 0')).toMatchObject({
+      line: { kind: 'counter', counter: 'swap', failcnt: 0 },
+    });
+  });
+
+  it('reads the kernel’s own runs as they are, and the kill’s message with one space', () => {
+    // el7's header prints two spaces before `order=`; a task row's columns.
+    expect(
+      parseKernelLine(
+        'java invoked oom-killer: gfp_mask=0x14000c0(GFP_KERNEL), nodemask=(null),  order=0, oom_score_adj=0',
+      ),
+    ).toMatchObject({ line: { kind: 'invoked', name: 'java', order: 0 } });
+    expect(
+      parseKernelLine(
+        '[ 27677]   105 27677   530959    18872     206       6        0             0 Plex Script Hos',
+      ),
+    ).toMatchObject({
+      line: { kind: 'task-row', pid: 27677 },
+    });
+    const { events } = parseKernelLog(
+      'Out of  memory: Kill process 1450 (Plex Media Serv) score 11 or sacrifice  child\nKilled  process 27677 (Plex Script Hos) total-vm:2123836kB, anon-rss:75488kB,  file-rss:9332kB',
+    );
+    expect(events.map((e) => [e.victim.pid, e.constraint, e.limitScope])).toEqual([
+      [27677, 'system', 'node'],
+    ]);
+  });
+
+  it('gives the same on both paths, and leaves prose and other writers’ lines alone', () => {
+    for (const line of [
+      'Killed  process 1 (a)',
+      'swap: usage\t0kB, limit 1kB, failcnt 0',
+      'xfs_buf_read_map+0x4a/0x1f0  [xfs]',
+      'the  kernel  said  nothing',
+    ])
+      expect(parseKernelLine(line)).toEqual(parseKernelLine(line, false, { prefilter: false }));
+    expect(parseKernelLine('xfs_buf_read_map+0x4a/0x1f0  [xfs]')).toEqual({
+      kind: 'line',
+      line: { kind: 'context' },
+    });
+    expect(parseKernelLine('the  kernel  said  nothing')).toEqual({ kind: 'not-oom' });
   });
 });

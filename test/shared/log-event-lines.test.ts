@@ -410,3 +410,19 @@ describe('mayBeOomText', () => {
     );
   });
 });
+
+describe('linesFromLogEvents of lines a reflow put blanks into (41st red team B/02)', () => {
+  it('keeps every line parseKernelLine reads again with one space', () => {
+    for (const text of [
+      'Killed  process 27677 (Plex Script Hos) total-vm:2123836kB',
+      'Out  of  memory  and no killable processes...',
+      'Memory  cgroup out of memory: Killed process 1 (a)',
+      'CPU: 2 PID: 9284  Comm: EMT',
+    ]) {
+      expect([text, mayBeOomLine(text, 0)]).toEqual([text, true]);
+      const lines = linesFromLogEvents([{ id: ID, timestamp: 1, message: text }], null);
+      expect(lines.map((l) => l.entry.text)).toEqual([text]);
+    }
+    expect(mayBeOomLine('the  kernel  was  fine', 0)).toBe(false);
+  });
+});

@@ -256,6 +256,9 @@ describe('lineShapeAt', () => {
     ' a +0x b',
     ' +0x',
     'frame+0x0/0x0 ',
+    // A reflow's blanks inside a frame (41st red team B/02): a frame still, read again with one space.
+    'xfs_buf_read_map+0x4a/0x1f0  [xfs]',
+    ' dump_stack+0x57/0x70\t(U)',
   );
   /** Envelopes that give a time and that do not, as a node's log has them and as no log should. */
   const frameEnvelope = fc.oneof(

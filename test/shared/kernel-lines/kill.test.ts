@@ -113,7 +113,7 @@ const LINES: RealLine<'kill'>[] = [
     source: 'kill lines quoted in Python comments, the time after them (red team E/09)',
     line: '#   Out of memory: Killed process 564376 (celery) anon-rss:1428256kB   15:48:53',
     expected: {
-      message: '#   Out of memory',
+      message: '# Out of memory',
       pid: 564376,
       name: 'celery',
       fields: { 'anon-rss': 1428256 },
