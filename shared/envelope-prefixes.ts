@@ -97,11 +97,12 @@ const RFC3339_NO_TAG =
 // time there or not). The machine's id names no node.
 const FLY_LOG =
   /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?)(Z|[+-]\d\d:\d\d)? (?:app\[[0-9a-f]{1,64}\]|[0-9a-f]{8}) [a-z]{2,5} \[(?:trace|debug|info|warn|warning|error|fatal)\] ?/;
-// A log viewer's date and time with a space between, a zone word or none, then the host and the tag as in syslog: Home
+// A log viewer's date and time with a space between, a zone or none, then the host and the tag as in syslog: Home
 // Assistant's host logs (`2025-04-22 18:23:14.930 homeassistant kernel: `, `2026-09-07 20:58:02 UTC homeassistant
-// kernel: `).
+// kernel: `); or, with no host and no tag, before a record's priority or dmesg time (QNAP's kernel log:
+// `2023-11-22 03:01:56 +01:00 <6> [62902.688020] oom-kill:…`).
 const SPACED_ISO_SYSLOG =
-  /^(\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d(?:[.,]\d{1,9})?)(?: (UTC|GMT|Z|[+-]\d\d:?\d\d))? (\S{1,255}) ([^\s:[]{1,64})(?:\[\d{1,10}\])?: ?/;
+  /^(\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d(?:[.,]\d{1,9})?)(?: (UTC|GMT|Z|[+-]\d\d:?\d\d))? (?:(\S{1,255}) ([^\s:[]{1,64})(?:\[\d{1,10}\])?: ?|(?:<\d{1,3}> ?)?(?=\[ *\d+\.\d))/;
 // journalctl -o short-iso --no-hostname: the RFC 3339 time, then `kernel:` alone.
 const RFC3339_NO_HOST = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?)(Z|[+-]\d\d:?\d\d)? kernel: ?/;
 // A syslog template of the tag alone, or of the time of day and the tag (`%timegenerated:::date-hour…%`):

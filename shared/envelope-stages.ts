@@ -124,8 +124,11 @@ function stripStampedCollector(text: string, entry: LogEntry): string | null {
     const time = (m[2] as string).replace(',', '.');
     if (zone === undefined) entry.stamp = `${m[1]} ${m[2]}`;
     else entry.wallTime = isoFromDateTime(`${m[1]}T${time}${zone === 'UTC' || zone === 'GMT' ? 'Z' : zone}`);
-    entry.host = hostOf(m[4] as string);
-    entry.fromKernel = isKernelTag(m[5]);
+    // No host and no tag: a kernel record's priority or time follows.
+    if (m[4] !== undefined) {
+      entry.host = hostOf(m[4]);
+      entry.fromKernel = isKernelTag(m[5]);
+    }
     return text.slice(m[0].length);
   }
   return null;

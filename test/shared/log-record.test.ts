@@ -1707,3 +1707,24 @@ describe('the forty-second red team’s envelopes', () => {
     });
   });
 });
+
+describe('the forty-third red team’s envelopes', () => {
+  it('reads QNAP’s kernel log: date, time and offset, then the record’s priority and dmesg time (43rd red team A/19, corpus 272)', () => {
+    const kill =
+      'Memory cgroup out of memory: Killed process 28597 (java) total-vm:6989624kB, anon-rss:639268kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:2052kB oom_score_adj:0';
+    expect(readLogRecord(`2023-11-22 03:01:56 +01:00 <3> [62902.688067] ${kill}`)).toMatchObject({
+      text: kill,
+      kernelTime: 62902.688067,
+      wallTime: '2023-11-22T02:01:56.000Z',
+      host: null,
+      fromKernel: true,
+    });
+    expect(readLogRecord(`2023-11-22 03:01:56 [62902.688067] ${kill}`)).toMatchObject({
+      text: kill,
+      kernelTime: 62902.688067,
+      stamp: '2023-11-22 03:01:56',
+    });
+    // Without a host and tag, only a priority or a dmesg time may follow: other text is no envelope.
+    expect(readLogRecord('2023-11-22 03:01:56 hello world')?.enveloped).toBe(false);
+  });
+});
