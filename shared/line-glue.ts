@@ -435,8 +435,10 @@ const WHOLE_LINES: ReadonlyArray<{ marker: string; whole: RegExp }> = [
  * dropped: with a space first (`(Web` + `Content)`).
  */
 export function wholeLineGlue(open: OpenRecord, raw: string, text: string, width: number): string | null {
-  if (raw.length >= width) return null;
   const glues = open.rawLength === width ? ['', ' '] : [' ', ''];
+  // Of a rest after a kill message, only the start of the choice or kill line is read: its length says nothing
+  // (`> [49461.739303] Out of memory: ` + `> Killed process 2004 (tailscaled) total-vm:…`, below prose).
+  if (raw.length >= width) return messageCutGlue(open, text, glues);
   for (const { marker, whole } of WHOLE_LINES) {
     const head = kernelLineOf(open, marker);
     if (head === null || whole.test(head.text)) continue;
