@@ -59,7 +59,7 @@ export function fieldsByPart(fields: string): InvokedFields {
     else if (isKey(part, eq, 'order')) order = value;
     else if (isKey(part, eq, 'oom_score_adj')) oomScoreAdj = value;
   }
-  return { gfpMask: gfpMask ?? null, order: toInt(order), oomScoreAdj: toInt(oomScoreAdj) };
+  return { gfpMask: withoutElision(gfpMask ?? null), order: toInt(order), oomScoreAdj: toInt(oomScoreAdj) };
 }
 
 /** Whether the part's key, before the `=` at `eq`, is `key`. */
@@ -141,10 +141,29 @@ export const invokedLine: Recognizer<InvokedLine> = {
     const { gfpMask, order, oomScoreAdj } =
       usual === null
         ? fieldsByPart(fields)
-        : { gfpMask: usual[1] as string, order: Number(usual[2]), oomScoreAdj: Number(usual[3]) };
+        : {
+            gfpMask: withoutElision(usual[1] as string),
+            order: Number(usual[2]),
+            oomScoreAdj: Number(usual[3]),
+          };
     return { kind: 'invoked', name: text.slice(0, at), gfpMask, order, oomScoreAdj };
   },
 };
+
+/** An author's ellipsis, which the kernel never prints in a gfp mask. */
+const ELLIPSIS = /\.{3}|…/;
+/** The mask's hex before its flags, where an author elided some or all of them (`0x140cca(...)`, `0xcc0(GFP_KERNEL|…)`). */
+const HEX_BEFORE_ELIDED_FLAGS = /^(0x[0-9a-fA-F]{1,16})\(/;
+
+/**
+ * The gfp mask as the kernel printed it, as far as an author's ellipsis left it: the hex alone where the flags were
+ * elided, null where the hex was (`0x...`).
+ */
+function withoutElision(gfpMask: string | null): string | null {
+  if (gfpMask === null || !ELLIPSIS.test(gfpMask)) return gfpMask;
+  const hex = HEX_BEFORE_ELIDED_FLAGS.exec(gfpMask);
+  return hex === null || ELLIPSIS.test(hex[1] as string) ? null : (hex[1] as string);
+}
 
 /**
  * A header an author cut before its colon, the fields gone (`rig-6600c kernel: python invoked oom-killer`): the

@@ -183,8 +183,17 @@ const SPACED_KEY =
  */
 function unspaced(body: string): string {
   const comma = body.indexOf(',');
-  return comma >= 0 && body.charCodeAt(comma + 1) === SPACE ? body.replace(SPACED_KEY, ',') : body;
+  const spaced = comma >= 0 && body.charCodeAt(comma + 1) === SPACE ? body.replace(SPACED_KEY, ',') : body;
+  return spaced.includes('...') || spaced.includes('…') ? spaced.replace(ELIDED_KEYS, ',') : spaced;
 }
+
+/**
+ * An author's ellipsis for the keys left out, after a value and before the next key with a space but no comma
+ * (`constraint=CONSTRAINT_NONE... task=postgres,pid=3154,uid=999`, `CONSTRAINT_MEMCG,... task_memcg=`): the kernel's
+ * comma there. A path an author elided (`/docker/55c9ffc4...,task=`) keeps its ellipsis: no space follows it.
+ */
+const ELIDED_KEYS =
+  /,?(?:\.\.\.|…),? +(?=(?:nodemask|cpuset|mems_allowed|oom_memcg|task_memcg|task|pid|uid)=|global_oom)/g;
 
 /**
  * The number that ends the kernel's line, from `start`: its digits, then the line's end, or another writer's text

@@ -39,6 +39,18 @@ const LINES: RealLine<'invoked'>[] = [
     line: 'python invoked oom-killer',
     expected: { name: 'python', gfpMask: null, order: null, oomScoreAdj: null },
   },
+  {
+    // An author elided the flags (Korean load-test notes: 43rd red team B/07): the hex is the kernel's.
+    source: 'Korean load-test notes, dmesg -T (index file 57148952922)',
+    line: 'python3.12 invoked oom-killer: gfp_mask=0x140cca(...), oom_score_adj=0',
+    expected: { name: 'python3.12', gfpMask: '0x140cca', order: null, oomScoreAdj: 0 },
+  },
+  {
+    // The whole mask elided, in a Rust parser's doc comment (43rd red team B/11): no mask.
+    source: 'a Rust parser source comment (index file 56835287640)',
+    line: 'stress invoked oom-killer: gfp_mask=0x..., order=0, oom_score_adj=0',
+    expected: { name: 'stress', gfpMask: null, order: 0, oomScoreAdj: 0 },
+  },
 ];
 
 describeRealLines('invoked', LINES);
@@ -81,7 +93,7 @@ describe('invoked: a program’s template of the header (twenty-second red team 
     expect(invokedLine.read(line, false)).toBeNull();
   });
 
-  it('reads a real header with unknown bits, and one whose flags an author cut, as before', () => {
+  it('reads a real header with unknown bits as before, and one whose flags an author cut as its hex', () => {
     expect(
       invokedLine.read(
         'worker invoked oom-killer: gfp_mask=0x140cca(GFP_HIGHUSER_MOVABLE|__GFP_COMP|__GFP_ZERO|GFP_VENDOR|0x80000000), order=0, oom_score_adj=0',
@@ -90,8 +102,9 @@ describe('invoked: a program’s template of the header (twenty-second red team 
     ).toMatchObject({
       gfpMask: '0x140cca(GFP_HIGHUSER_MOVABLE|__GFP_COMP|__GFP_ZERO|GFP_VENDOR|0x80000000)',
     });
+    // The flags an author elided: the hex alone (43rd red team B/07).
     expect(invokedLine.read('cc1 invoked oom-killer: gfp_mask=0x140cca(...)', false)).toMatchObject({
-      gfpMask: '0x140cca(...)',
+      gfpMask: '0x140cca',
     });
   });
 });

@@ -153,6 +153,12 @@ const LINES: RealLine<'summary'>[] = [
       uid: 0,
     },
   },
+  {
+    // An author's ellipsis for the keys left out, a space but no comma after it (41st red team C/15).
+    source: 'a PostgreSQL OOM write-up quoting dmesg -T (index file 70269908220)',
+    line: 'oom-kill:constraint=CONSTRAINT_NONE... task=postgres,pid=3154,uid=999',
+    expected: { constraint: 'CONSTRAINT_NONE', task: 'postgres', pid: 3154, uid: 999, cpuset: null },
+  },
 ];
 
 describeRealLines('summary', LINES);
@@ -432,5 +438,38 @@ describe('summary: a wrap inside a key, joined with a space (twenty-fifth red te
     const line =
       'oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,mems_allowed=0,oom_memcg=/a,task_memcg=/a/b,task=x,pi d=1,ta sk=2,pid=42,uid=7';
     expect(summaryLine.read(line, false)).toMatchObject({ task: 'x,pi d=1,ta sk=2', pid: 42, uid: 7 });
+  });
+});
+
+describe('summary: an author’s ellipsis before a key, with a space and no comma (41st red team C/15)', () => {
+  it('reads the kernel’s comma there, after a comma or not', () => {
+    expect(
+      summaryLine.read(
+        'oom-kill:constraint=CONSTRAINT_MEMCG,... task_memcg=/docker/abc,task=x,pid=1,uid=0',
+        false,
+      ),
+    ).toMatchObject({
+      constraint: 'CONSTRAINT_MEMCG',
+      taskMemcg: '/docker/abc',
+      task: 'x',
+      pid: 1,
+    });
+    expect(
+      summaryLine.read(
+        'oom-kill:constraint=CONSTRAINT_NONE… global_oom,task_memcg=/a,task=x,pid=1,uid=0',
+        false,
+      ),
+    ).toMatchObject({
+      constraint: 'CONSTRAINT_NONE',
+      globalOom: true,
+      taskMemcg: '/a',
+    });
+    // A path's own ellipsis, before a comma: kept, and the path cut there.
+    expect(
+      summaryLine.read(
+        'oom-kill:constraint=CONSTRAINT_NONE,nodemask=(null),cpuset=/,mems_allowed=0,global_oom,task_memcg=/docker/55c9ffc4...,task=java,pid=1,uid=0',
+        false,
+      ),
+    ).toMatchObject({ taskMemcg: '/docker/55c9ffc4...', taskMemcgTruncated: true });
   });
 });
