@@ -504,6 +504,24 @@ const PRIORITY_FIRST = /^<\d{1,3}>/;
  * an envelope follows it (envelopeAfter) and the line's own does not stand (ownEnvelopeStands). The syslog or dmesg
  * envelope after it is then read as usual.
  */
+/**
+ * A host that pdsh or clush put before each line of its output (`w17: `, `ip-10-0-1-23: `), from a source
+ * `length` long (sourcePrefixLength): a name and a space after its colon, where grep prints a file's name and no
+ * space. A log file's name (`kern.log: `, `syslog: `) is none. Else null.
+ */
+export function sourceHost(text: string, length: number): string | null {
+  if (length < 3 || text.charCodeAt(length - 1) !== SPACE || text.charCodeAt(length - 2) !== 0x3a)
+    return null;
+  const label = text.slice(0, length - 2);
+  return HOST_LABEL.test(label) && !LOG_FILE_NAME.test(label) ? label : null;
+}
+
+/** A host's name (a letter first) or an IPv4 address. */
+const HOST_LABEL = /^(?:[A-Za-z][\w.-]{0,252}|\d{1,3}(?:\.\d{1,3}){3})$/;
+/** A log file's name as grep prints it: a log's own, or one with a log's extension or rotation number. */
+const LOG_FILE_NAME =
+  /^(?:syslog|messages|kern|kernel|dmesg|daemon|auth|journal)(?:[.-]\S*)?$|\.(?:log|txt|out|err|gz)(?:\.\d+)?$/i;
+
 export function sourcePrefixLength(text: string): number {
   if (!mayStartSource(text)) return -1;
   const at = sourceEnd(text);

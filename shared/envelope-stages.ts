@@ -35,6 +35,7 @@ import {
   sourcePrefixLength,
   withoutSyslogPriority,
   SPACED_ISO,
+  sourceHost,
   SYSLOG_LINE,
   TALOS,
   TIME,
@@ -251,7 +252,10 @@ function stripSource(text: string, entry: LogEntry): string | null {
   const length = sourcePrefixLength(text);
   if (length < 0) return null;
   const rest = text.slice(length);
-  return stripCollector(rest, entry, true) ?? rest;
+  const stripped = stripCollector(rest, entry, true) ?? rest;
+  // pdsh's host names the node where the envelope after it names none (`w17: [ 4714.953470] Out of memory: …`).
+  entry.host ??= sourceHost(text, length);
+  return stripped;
 }
 
 /** `dmesg -x` level (`kern  :err   : `), or `dmesg -r` priority (`<3>`) before a dmesg time. */

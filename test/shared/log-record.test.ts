@@ -1728,3 +1728,27 @@ describe('the forty-third red team’s envelopes', () => {
     expect(readLogRecord('2023-11-22 03:01:56 hello world')?.enveloped).toBe(false);
   });
 });
+
+describe('pdsh’s host before each line (42nd red team A/12)', () => {
+  it('names the node where the envelope after it names none', () => {
+    const kill =
+      'Out of memory: Killed process 1057 (cfast7_linux_64) total-vm:4711796kB, anon-rss:3741344kB';
+    expect(readLogRecord(`w17: [ 4714.953470] ${kill}`)).toMatchObject({
+      text: kill,
+      host: 'w17',
+      kernelTime: 4714.95347,
+    });
+    expect(readLogRecord(`10.0.0.5: [ 4714.953470] ${kill}`)).toMatchObject({ host: '10.0.0.5' });
+    // The envelope's own host wins; grep's file names (no space after the colon, or a log's name) name none.
+    expect(readLogRecord(`w17: Dec  6 01:59:29 vm kernel: ${kill}`)).toMatchObject({ host: 'vm' });
+    for (const source of ['/var/log/kern.log:', 'kern.log: ', 'syslog.1: ', 'messages: ', 'dmesg.txt: '])
+      expect([source, readLogRecord(`${source}[ 4714.953470] ${kill}`)?.host]).toEqual([source, null]);
+    const { events } = parseKernelLog(
+      `w17: [ 4714.953470] ${kill}\nw18: [11569.591396] ${kill.replace('1057', '908')}`,
+    );
+    expect(events.map((e) => [e.node, e.victim.pid])).toEqual([
+      ['w17', 1057],
+      ['w18', 908],
+    ]);
+  });
+});
