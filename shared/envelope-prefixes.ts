@@ -75,13 +75,15 @@ const TALOS_KMSG =
 // A syslog line whose template has no program tag (RFC 3164 makes it optional): the stamp and the host, then the
 // message. Only after every tagged form and a hypervisor's fields failed: the host is the first word after the
 // stamp, no `]` in it (a `dmesg -T` date that lost its `[` ends in `2026] `); a priority may come first (`<4>`).
-// The stamp alone, the message after it as it is (a space first: a frame's), where that word cannot be a host, as
-// RFC3339_NO_TAG tells: it starts with `[` or holds a colon (`[  pid  ]`, `oom-kill:constraint=…`, `CPU:`), is a
-// capitalised word alone (`Out of memory: …`, `Memory cgroup …`), or is a comm that `invoked oom-killer` follows
-// (a paste whose host and tag an author cut away: `Oct 16 08:16:34 Out of memory: Killed process …`); or the
-// stamp and a colon, where a template left out both (` 4월 25 15:08:38: php-fpm invoked oom-killer: …`).
+// The stamp alone, the message after it as it is (a space first: a frame's), where that word cannot be a host: it
+// starts with `[` or holds a colon (`[  pid  ]`, `oom-kill:constraint=…`, `CPU:`), starts a kernel report's line
+// (`Out of memory: …`, `Memory cgroup …`, `Tasks state …`; a capitalised host such as `Tower` stays one), or is a
+// comm that `invoked oom-killer` follows (a paste whose host and tag an author cut away: `Oct 16 08:16:34 Out of
+// memory: Killed process …`); or the stamp and a colon, where a template left out both (` 4월 25 15:08:38: php-fpm
+// invoked oom-killer: …`). Another writer's tag with its pid and no host (`journalctl --no-hostname`:
+// `Oct 16 08:16:35 kubelet[800]: …`) is that writer's.
 const SYSLOG_NO_TAG =
-  /^(?:<\d{1,3}>)?(?![[<{])(\S{1,12} {1,2}\d{1,2} \d\d:\d\d:\d\d(?:\.\d{1,9})?)(?:: (?= ?\S)| (?:(?![A-Z][^\s\d.-]* |\S+ invoked oom-killer)([^\s:[\]]{1,255}) (?=\S)|(?! ?\d{4}\] )(?= ?\S)))/;
+  /^(?:<\d{1,3}>)?(?![[<{])(\S{1,12} {1,2}\d{1,2} \d\d:\d\d:\d\d(?:\.\d{1,9})?)(?:: (?= ?\S)| (?:([^\s:[]{1,64})\[\d{1,10}\]: ?|(?!(?:Out of [Mm]emory|Memory cgroup|Memory limit|Tasks state|Killed process|Kill process|Task in|Hardware name|Call Trace|Free swap|Total swap|OOM killed|Node \d)\b|\S+ invoked oom-killer)([^\s:[\]]{1,255}) (?=\S)|(?! ?\d{4}\] )(?= ?\S)))/;
 // An RFC 3339 time with no program tag after it, after the tagged form failed. With a numeric zone, as rsyslog and
 // `aws logs tail` print it, the host or the stream follows (`2026-11-22T14:41:50.508000+00:00 node-kernel Memory
 // cgroup out of memory: …`), unless the word there is a capitalised word alone (no digit, `.` or `-`: `Memory`, not
@@ -99,10 +101,11 @@ const FLY_LOG =
   /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?)(Z|[+-]\d\d:\d\d)? (?:app\[[0-9a-f]{1,64}\]|[0-9a-f]{8}) [a-z]{2,5} \[(?:trace|debug|info|warn|warning|error|fatal)\] ?/;
 // A log viewer's date and time with a space between, a zone or none, then the host and the tag as in syslog: Home
 // Assistant's host logs (`2025-04-22 18:23:14.930 homeassistant kernel: `, `2026-09-07 20:58:02 UTC homeassistant
-// kernel: `); or, with no host and no tag, before a record's priority or dmesg time (QNAP's kernel log:
-// `2023-11-22 03:01:56 +01:00 <6> [62902.688020] oom-kill:…`).
+// kernel: `; the kernel's tag only: another writer's lines, or words that are no host and tag, stay text as before);
+// or, with no host and no tag, before a record's priority or dmesg time (QNAP's kernel log: `2023-11-22 03:01:56
+// +01:00 <6> [62902.688020] oom-kill:…`).
 const SPACED_ISO_SYSLOG =
-  /^(\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d(?:[.,]\d{1,9})?)(?: (UTC|GMT|Z|[+-]\d\d:?\d\d))? (?:(\S{1,255}) ([^\s:[]{1,64})(?:\[\d{1,10}\])?: ?|(?:<\d{1,3}> ?)?(?=\[ *\d+\.\d))/;
+  /^(\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d(?:[.,]\d{1,9})?)(?: (UTC|GMT|Z|[+-]\d\d:?\d\d))? (?:(?:(?!(?:UTC|GMT|Z|[+-]\d\d:?\d\d|stdout|stderr) )([^\s[]{1,255}) )?([Kk]ernel|KERNEL): ?|(?:<\d{1,3}> ?)?(?=\[ *\d+\.\d))/;
 // journalctl -o short-iso --no-hostname: the RFC 3339 time, then `kernel:` alone.
 const RFC3339_NO_HOST = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?)(Z|[+-]\d\d:?\d\d)? kernel: ?/;
 // A syslog template of the tag alone, or of the time of day and the tag (`%timegenerated:::date-hour…%`):
@@ -121,8 +124,9 @@ const CLOCK_ONLY =
   /^((?:[01]?\d|2[0-3]):[0-5]\d:(?:[0-5]\d|60)(?:[.,]\d{1,9})?) (?!\d{4}\] |\S{1,255} kernel:)(?= *\S)/;
 // Hypervisor and collector logs put their own fields before a dmesg time (`… Guest: <6>[39291577.009360] …`), a
 // console its prompt (`root@vm:~# [ 1364.294650] …`); the time followed by a space or by printk's caller id
-// (`-> # [ 1364.294650][T17314] …`, CONFIG_PRINTK_CALLER).
-const EMBEDDED_DMESG = /^[^[]{1,120}(?=\[ *\d+\.\d{1,9}\](?: |\[ *[TC]\d+\]))/;
+// (`-> # [ 1364.294650][T17314] …`, CONFIG_PRINTK_CALLER; not over a syslog or ISO stamp, whose own rules read it).
+const EMBEDDED_DMESG =
+  /^(?:[^[]{1,120}(?=\[ *\d+\.\d{1,9}\] )|(?!\S{1,12} {1,2}\d{1,2} \d\d:\d\d:\d\d|\d{4}-\d\d-\d\d[T ]\d\d:\d\d)[^[]{1,120}(?=\[ *\d+\.\d{1,9}\]\[ *[TC]\d+\]))/;
 /** Whether a syslog tag is the kernel's: as syslog writes it, or as an author retyped it (`Kernel:`, `KERNEL:`). */
 export function isKernelTag(tag: string | undefined): boolean {
   return tag !== undefined && tag.length === 6 && tag.toLowerCase() === 'kernel';
@@ -518,9 +522,12 @@ export function sourceHost(text: string, length: number): string | null {
 
 /** A host's name (a letter first) or an IPv4 address. */
 const HOST_LABEL = /^(?:[A-Za-z][\w.-]{0,252}|\d{1,3}(?:\.\d{1,3}){3})$/;
-/** A log file's name as grep prints it: a log's own, or one with a log's extension or rotation number. */
+/**
+ * A log file's name as grep prints it (a log's own, or one with a log's extension or rotation number), or a stream's or
+ * a level's label (`stderr: `, `console: `, `warn: `): no host.
+ */
 const LOG_FILE_NAME =
-  /^(?:syslog|messages|kern|kernel|dmesg|daemon|auth|journal)(?:[.-]\S*)?$|\.(?:log|txt|out|err|gz)(?:\.\d+)?$/i;
+  /^(?:syslog|messages|kern|kernel|dmesg|daemon|auth|journal)(?:[.-]\S*)?$|\.(?:log|txt|out|err|gz)(?:\.\d+)?$|^(?:stdout|stderr|stdin|console|output|logs?|out|err|info|warn|warning|error|debug|notice|trace)$/i;
 
 export function sourcePrefixLength(text: string): number {
   if (!mayStartSource(text)) return -1;

@@ -125,11 +125,8 @@ function stripStampedCollector(text: string, entry: LogEntry): string | null {
     const time = (m[2] as string).replace(',', '.');
     if (zone === undefined) entry.stamp = `${m[1]} ${m[2]}`;
     else entry.wallTime = isoFromDateTime(`${m[1]}T${time}${zone === 'UTC' || zone === 'GMT' ? 'Z' : zone}`);
-    // No host and no tag: a kernel record's priority or time follows.
-    if (m[4] !== undefined) {
-      entry.host = hostOf(m[4]);
-      entry.fromKernel = isKernelTag(m[5]);
-    }
+    // The kernel's tag, after a host or none; or no tag: a kernel record's priority or time follows.
+    if (m[4] !== undefined) entry.host = hostOf(m[4]);
     return text.slice(m[0].length);
   }
   return null;
@@ -217,7 +214,9 @@ function stripLooseCollector(text: string, entry: LogEntry, untaggedLike: boolea
   m = untaggedLike ? NO_TAG.pattern.exec(text) : null;
   if (m !== null) {
     entry.stamp = m[1] as string;
-    entry.host = m[2] === undefined ? null : hostOf(m[2]);
+    // Another writer's tag with its pid, no host; or a host, or the stamp alone.
+    if (m[2] !== undefined) entry.fromKernel = isKernelTag(m[2]);
+    entry.host = m[3] === undefined ? null : hostOf(m[3]);
     return text.slice(m[0].length);
   }
   m = matchOf(FLY, text);

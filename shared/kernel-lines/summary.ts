@@ -184,13 +184,26 @@ const SPACED_KEY =
 function unspaced(body: string): string {
   const comma = body.indexOf(',');
   const spaced = comma >= 0 && body.charCodeAt(comma + 1) === SPACE ? body.replace(SPACED_KEY, ',') : body;
-  return spaced.includes('...') || spaced.includes('…') ? spaced.replace(ELIDED_KEYS, ',') : spaced;
+  if (!spaced.includes('...') && !spaced.includes('…')) return spaced;
+  // Only before the comm, which may hold anything (`task=a... uid=3`): before the first `task=`, the kernel's.
+  const tail = spaced.indexOf('task=');
+  return spaced.replace(ELIDED_KEYS, (elision: string, at: number) => {
+    if (tail >= 0 && at >= tail) return elision;
+    // A path's own ellipsis stays on it, which cuts it there (`task_memcg=/docker/55c9ffc4... task=`).
+    const valueStart = spaced.lastIndexOf('=', at) + 1;
+    const elidedPath = elision.charCodeAt(0) !== COMMA && spaced.charCodeAt(valueStart) === SLASH;
+    return elidedPath ? `${elision.replace(/[, ]+$/, '')},` : ',';
+  });
 }
+
+const COMMA = 0x2c;
+const SLASH = 0x2f;
 
 /**
  * An author's ellipsis for the keys left out, after a value and before the next key with a space but no comma
  * (`constraint=CONSTRAINT_NONE... task=postgres,pid=3154,uid=999`, `CONSTRAINT_MEMCG,... task_memcg=`): the kernel's
- * comma there. A path an author elided (`/docker/55c9ffc4...,task=`) keeps its ellipsis: no space follows it.
+ * comma there. A path an author elided keeps its ellipsis, which marks it cut (`/docker/55c9ffc4...,task=`, and
+ * with a space: `/docker/55c9ffc4... task=`).
  */
 const ELIDED_KEYS =
   /,?(?:\.\.\.|…),? +(?=(?:nodemask|cpuset|mems_allowed|oom_memcg|task_memcg|task|pid|uid)=|global_oom)/g;

@@ -1017,7 +1017,7 @@ describe('hostile process names', () => {
       fc.property(generatedComm, (comm) => {
         for (const { check } of COMM_CHECKS) check(comm);
       }),
-      { numRuns: 300 },
+      { numRuns: Number(process.env.COMM_RUNS ?? 300) },
     );
   });
 });

@@ -1697,13 +1697,18 @@ describe('the forty-second red team’s envelopes', () => {
       stamp: '2025-04-22 18:23:14.930',
       wallTime: null,
     });
-    // An offset is a wall clock too; another writer's line is its own.
+    // An offset is a wall clock too.
     expect(readLogRecord('2025-04-22 18:23:14,930 +02:00 ha kernel: x')).toMatchObject({
       wallTime: '2025-04-22T16:23:14.930Z',
     });
-    expect(readLogRecord('2025-04-22 18:23:14 ha systemd[1]: Started x')).toMatchObject({
-      host: 'ha',
-      fromKernel: false,
+    // The kernel's tag only: another writer's line is text, as before (the review of round 42's rules).
+    expect(readLogRecord('2025-04-22 18:23:14 ha systemd[1]: Started x')?.enveloped).toBe(false);
+    expect(readLogRecord('2025-04-22 18:23:14 dmesg output: Out of memory: x')?.enveloped).toBe(false);
+    // A zone is no host.
+    expect(readLogRecord('2025-04-22 18:23:14 UTC kernel: Out of memory: x')).toMatchObject({
+      host: null,
+      wallTime: '2025-04-22T18:23:14.000Z',
+      text: 'Out of memory: x',
     });
   });
 });
@@ -1741,7 +1746,15 @@ describe('pdsh’s host before each line (42nd red team A/12)', () => {
     expect(readLogRecord(`10.0.0.5: [ 4714.953470] ${kill}`)).toMatchObject({ host: '10.0.0.5' });
     // The envelope's own host wins; grep's file names (no space after the colon, or a log's name) name none.
     expect(readLogRecord(`w17: Dec  6 01:59:29 vm kernel: ${kill}`)).toMatchObject({ host: 'vm' });
-    for (const source of ['/var/log/kern.log:', 'kern.log: ', 'syslog.1: ', 'messages: ', 'dmesg.txt: '])
+    for (const source of [
+      '/var/log/kern.log:',
+      'kern.log: ',
+      'syslog.1: ',
+      'messages: ',
+      'dmesg.txt: ',
+      'stderr: ',
+      'console: ',
+    ])
       expect([source, readLogRecord(`${source}[ 4714.953470] ${kill}`)?.host]).toEqual([source, null]);
     const { events } = parseKernelLog(
       `w17: [ 4714.953470] ${kill}\nw18: [11569.591396] ${kill.replace('1057', '908')}`,
@@ -1750,5 +1763,50 @@ describe('pdsh’s host before each line (42nd red team A/12)', () => {
       ['w17', 1057],
       ['w18', 908],
     ]);
+  });
+});
+
+describe('the review of the forty-first to forty-third rounds’ envelopes', () => {
+  it('keeps a capitalised host before kernel text, and refuses only the words kernel lines start with', () => {
+    const header =
+      'python invoked oom-killer: gfp_mask=0x100cca(GFP_HIGHUSER_MOVABLE), order=0, oom_score_adj=0';
+    expect(readLogRecord(`Oct 16 08:16:34 Tower ${header}`)).toMatchObject({ host: 'Tower', text: header });
+    expect(readLogRecord('Oct 16 08:16:34 Tower Out of memory: Killed process 12 (python)')).toMatchObject({
+      host: 'Tower',
+      text: 'Out of memory: Killed process 12 (python)',
+    });
+    expect(readLogRecord('Oct 16 08:16:34 Node 0 DMA free:15908kB')).toMatchObject({ host: null });
+  });
+
+  it('leaves a syslog or ISO stamp before a printk time and caller id to its own rules (node and clock kept)', () => {
+    expect(
+      readLogRecord(
+        'Oct 16 08:16:34 myhost [  123.456789][ T1234] Out of memory: Killed process 12 (python)',
+      ),
+    ).toMatchObject({
+      host: 'myhost',
+      kernelTime: 123.456789,
+      text: 'Out of memory: Killed process 12 (python)',
+    });
+    expect(
+      readLogRecord(
+        '2025-10-16T08:16:34.123Z [  123.456789][ T1234] Out of memory: Killed process 12 (python)',
+      ),
+    ).toMatchObject({ wallTime: '2025-10-16T08:16:34.123Z', kernelTime: 123.456789 });
+  });
+
+  it('reads apart a record with a host glued onto one whose stamp stands alone', () => {
+    const { events } = parseKernelLog(
+      'Oct  8 11:12:20 splunkd invoked oom-killer: gfp_mask=0x201da, order=0, oom_score_adj=0Oct  8 11:12:20 host1 kernel: Out of memory: Killed process 27364 (java) total-vm:4000kB, anon-rss:2000kB, file-rss:0kB, shmem-rss:0kB',
+    );
+    expect(events.map((e) => [e.node, e.victim.pid, e.trigger?.name])).toEqual([['host1', 27364, 'splunkd']]);
+  });
+
+  it('takes another writer’s tag with its pid and no host for that writer’s', () => {
+    expect(readLogRecord('Oct 16 08:16:35 kubelet[800]: I1016 "Got sys oom event"')).toMatchObject({
+      fromKernel: false,
+      host: null,
+      text: 'I1016 "Got sys oom event"',
+    });
   });
 });

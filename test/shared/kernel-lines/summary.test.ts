@@ -471,5 +471,18 @@ describe('summary: an author’s ellipsis before a key, with a space and no comm
         false,
       ),
     ).toMatchObject({ taskMemcg: '/docker/55c9ffc4...', taskMemcgTruncated: true });
+    // With a space after it, a path's ellipsis stays on it too; and a comm's own (`a... uid=3`) is the comm's.
+    expect(
+      summaryLine.read(
+        'oom-kill:constraint=CONSTRAINT_NONE,nodemask=(null),cpuset=/,mems_allowed=0,global_oom,task_memcg=/docker/55c9ffc4... task=java,pid=1,uid=0',
+        false,
+      ),
+    ).toMatchObject({ taskMemcg: '/docker/55c9ffc4...', taskMemcgTruncated: true, task: 'java', pid: 1 });
+    expect(
+      summaryLine.read(
+        'oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,mems_allowed=0,oom_memcg=/a,task_memcg=/a,task=a... uid=3,pid=5,uid=0',
+        false,
+      ),
+    ).toMatchObject({ task: 'a... uid=3', pid: 5, uid: 0 });
   });
 });
