@@ -192,7 +192,7 @@ function unspaced(body: string): string {
     // A path's own ellipsis stays on it, which cuts it there (`task_memcg=/docker/55c9ffc4... task=`).
     const valueStart = spaced.lastIndexOf('=', at) + 1;
     const elidedPath = elision.charCodeAt(0) !== COMMA && spaced.charCodeAt(valueStart) === SLASH;
-    return elidedPath ? `${elision.replace(/[, ]+$/, '')},` : ',';
+    return elidedPath ? `${elision.includes('…') ? '…' : '...'},` : ',';
   });
 }
 
