@@ -83,7 +83,7 @@ const TALOS_KMSG =
 // invoked oom-killer: …`). Another writer's tag with its pid and no host (`journalctl --no-hostname`:
 // `Oct 16 08:16:35 kubelet[800]: …`) is that writer's.
 const SYSLOG_NO_TAG =
-  /^(?:<\d{1,3}>)?(?![[<{])(\S{1,12} {1,2}\d{1,2} \d\d:\d\d:\d\d(?:\.\d{1,9})?)(?:: (?= ?\S)| (?:([^\s:[]{1,64})\[\d{1,10}\]: ?|(?!(?:Out of [Mm]emory|Memory cgroup|Memory limit|Tasks state|Killed process|Kill process|Task in|Hardware name|Call Trace|Free swap|Total swap|OOM killed|Node \d)\b|\S+ invoked oom-killer)([^\s:[\]]{1,255}) (?=\S)|(?! ?\d{4}\] )(?= ?\S)))/;
+  /^(?:<\d{1,3}>)?(?![[<{])(\S{1,12} {1,2}\d{1,2} \d\d:\d\d:\d\d(?:\.\d{1,9})?)(?:: (?= ?\S)| (?:([^\s:[]{1,64})\[\d{1,10}\]: ?|(?!(?:Out of [Mm]emory|Memory cgroup|Memory limit|Tasks state|Tasks in|Killed process|Kill process|Task in|Hardware name|Call Trace|Free swap|Total swap|OOM killed|OOM victim|Node \d)\b|\S+ invoked oom-killer)([^\s:[\]]{1,255}) (?=\S)|(?! ?\d{4}\] )(?= ?\S)))/;
 // An RFC 3339 time with no program tag after it, after the tagged form failed. With a numeric zone, as rsyslog and
 // `aws logs tail` print it, the host or the stream follows (`2026-11-22T14:41:50.508000+00:00 node-kernel Memory
 // cgroup out of memory: …`), unless the word there is a capitalised word alone (no digit, `.` or `-`: `Memory`, not
@@ -101,11 +101,11 @@ const FLY_LOG =
   /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?)(Z|[+-]\d\d:\d\d)? (?:app\[[0-9a-f]{1,64}\]|[0-9a-f]{8}) [a-z]{2,5} \[(?:trace|debug|info|warn|warning|error|fatal)\] ?/;
 // A log viewer's date and time with a space between, a zone or none, then the host and the tag as in syslog: Home
 // Assistant's host logs (`2025-04-22 18:23:14.930 homeassistant kernel: `, `2026-09-07 20:58:02 UTC homeassistant
-// kernel: `; the kernel's tag only: another writer's lines, or words that are no host and tag, stay text as before);
+// kernel: `; another writer's only with its pid, `dockerd[123]: `: words that may be no host and tag stay text);
 // or, with no host and no tag, before a record's priority or dmesg time (QNAP's kernel log: `2023-11-22 03:01:56
 // +01:00 <6> [62902.688020] oom-kill:…`).
 const SPACED_ISO_SYSLOG =
-  /^(\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d(?:[.,]\d{1,9})?)(?: (UTC|GMT|Z|[+-]\d\d:?\d\d))? (?:(?:(?!(?:UTC|GMT|Z|[+-]\d\d:?\d\d|stdout|stderr) )([^\s[]{1,255}) )?([Kk]ernel|KERNEL): ?|(?:<\d{1,3}> ?)?(?=\[ *\d+\.\d))/;
+  /^(\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d(?:[.,]\d{1,9})?)(?: (UTC|GMT|Z|[+-]\d\d:?\d\d))? (?:(?:(?!(?:UTC|GMT|Z|[+-]\d\d:?\d\d|stdout|stderr) )([^\s[]{1,255}) )?([Kk]ernel|KERNEL): ?|([^\s[]{1,255}) ([^\s:[]{1,64})\[\d{1,10}\]: ?|(?:<\d{1,3}> ?)?(?=\[ *\d+\.\d))/;
 // journalctl -o short-iso --no-hostname: the RFC 3339 time, then `kernel:` alone.
 const RFC3339_NO_HOST = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?)(Z|[+-]\d\d:?\d\d)? kernel: ?/;
 // A syslog template of the tag alone, or of the time of day and the tag (`%timegenerated:::date-hour…%`):
@@ -124,9 +124,10 @@ const CLOCK_ONLY =
   /^((?:[01]?\d|2[0-3]):[0-5]\d:(?:[0-5]\d|60)(?:[.,]\d{1,9})?) (?!\d{4}\] |\S{1,255} kernel:)(?= *\S)/;
 // Hypervisor and collector logs put their own fields before a dmesg time (`… Guest: <6>[39291577.009360] …`), a
 // console its prompt (`root@vm:~# [ 1364.294650] …`); the time followed by a space or by printk's caller id
-// (`-> # [ 1364.294650][T17314] …`, CONFIG_PRINTK_CALLER; not over a syslog or ISO stamp, whose own rules read it).
+// (`-> # [ 1364.294650][T17314] …`, CONFIG_PRINTK_CALLER; not over a syslog or ISO stamp and at most a host, whose
+// own rules read them; a hypervisor's fields after a stamp are still its: `…Z In(05) vcpu-5 - Guest: <6>[…][ T4242] `).
 const EMBEDDED_DMESG =
-  /^(?:[^[]{1,120}(?=\[ *\d+\.\d{1,9}\] )|(?!\S{1,12} {1,2}\d{1,2} \d\d:\d\d:\d\d|\d{4}-\d\d-\d\d[T ]\d\d:\d\d)[^[]{1,120}(?=\[ *\d+\.\d{1,9}\]\[ *[TC]\d+\]))/;
+  /^(?:[^[]{1,120}(?=\[ *\d+\.\d{1,9}\] )|(?!(?:\S{1,12} {1,2}\d{1,2} \d\d:\d\d:\d\d|\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d)\S{0,16}(?: [^\s:[]{1,255})? \[)[^[]{1,120}(?=\[ *\d+\.\d{1,9}\]\[ *[TC]\d+\]))/;
 /** Whether a syslog tag is the kernel's: as syslog writes it, or as an author retyped it (`Kernel:`, `KERNEL:`). */
 export function isKernelTag(tag: string | undefined): boolean {
   return tag !== undefined && tag.length === 6 && tag.toLowerCase() === 'kernel';
@@ -517,17 +518,19 @@ export function sourceHost(text: string, length: number): string | null {
   if (length < 3 || text.charCodeAt(length - 1) !== SPACE || text.charCodeAt(length - 2) !== 0x3a)
     return null;
   const label = text.slice(0, length - 2);
-  return HOST_LABEL.test(label) && !LOG_FILE_NAME.test(label) ? label : null;
+  return HOST_LABEL.test(label) && HOST_MARK.test(label) && !LOG_FILE_NAME.test(label) ? label : null;
 }
 
 /** A host's name (a letter first) or an IPv4 address. */
 const HOST_LABEL = /^(?:[A-Za-z][\w.-]{0,252}|\d{1,3}(?:\.\d{1,3}){3})$/;
+/** What a node's name holds and a writer's label before a colon does not (`Update: `, `Note: `, `pod: `): a digit, `-` or `.`. */
+const HOST_MARK = /[\d.-]/;
 /**
  * A log file's name as grep prints it (a log's own, or one with a log's extension or rotation number), or a stream's or
  * a level's label (`stderr: `, `console: `, `warn: `): no host.
  */
 const LOG_FILE_NAME =
-  /^(?:syslog|messages|kern|kernel|dmesg|daemon|auth|journal)(?:[.-]\S*)?$|\.(?:log|txt|out|err|gz)(?:\.\d+)?$|^(?:stdout|stderr|stdin|console|output|logs?|out|err|info|warn|warning|error|debug|notice|trace)$/i;
+  /^(?:syslog|messages|kern|kernel|dmesg|daemon|auth|journal)(?:[.-]\S*)?$|\.(?:log|txt|out|err|gz)(?:\.\d+)?$|\.log\.|^(?:stdout|stderr|stdin|console|output|logs?|out|err|info|warn|warning|error|debug|notice|trace)$/i;
 
 export function sourcePrefixLength(text: string): number {
   if (!mayStartSource(text)) return -1;

@@ -125,8 +125,13 @@ function stripStampedCollector(text: string, entry: LogEntry): string | null {
     const time = (m[2] as string).replace(',', '.');
     if (zone === undefined) entry.stamp = `${m[1]} ${m[2]}`;
     else entry.wallTime = isoFromDateTime(`${m[1]}T${time}${zone === 'UTC' || zone === 'GMT' ? 'Z' : zone}`);
-    // The kernel's tag, after a host or none; or no tag: a kernel record's priority or time follows.
+    // The kernel's tag, after a host or none; another writer's tag with its pid; or no tag: a kernel record's
+    // priority or time follows.
     if (m[4] !== undefined) entry.host = hostOf(m[4]);
+    if (m[7] !== undefined) {
+      entry.host = hostOf(m[6] as string);
+      entry.fromKernel = isKernelTag(m[7]);
+    }
     return text.slice(m[0].length);
   }
   return null;

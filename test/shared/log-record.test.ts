@@ -1701,8 +1701,12 @@ describe('the forty-second red team’s envelopes', () => {
     expect(readLogRecord('2025-04-22 18:23:14,930 +02:00 ha kernel: x')).toMatchObject({
       wallTime: '2025-04-22T16:23:14.930Z',
     });
-    // The kernel's tag only: another writer's line is text, as before (the review of round 42's rules).
-    expect(readLogRecord('2025-04-22 18:23:14 ha systemd[1]: Started x')?.enveloped).toBe(false);
+    // Another writer's line is its own with its pid; words that may be no host and tag stay text (the reviews).
+    expect(readLogRecord('2025-04-22 18:23:14 ha systemd[1]: Started x')).toMatchObject({
+      host: 'ha',
+      fromKernel: false,
+      text: 'Started x',
+    });
     expect(readLogRecord('2025-04-22 18:23:14 dmesg output: Out of memory: x')?.enveloped).toBe(false);
     // A zone is no host.
     expect(readLogRecord('2025-04-22 18:23:14 UTC kernel: Out of memory: x')).toMatchObject({
@@ -1808,5 +1812,42 @@ describe('the review of the forty-first to forty-third rounds’ envelopes', () 
       host: null,
       text: 'I1016 "Got sys oom event"',
     });
+  });
+});
+
+describe('the second review of the forty-first to forty-third rounds’ envelopes', () => {
+  it('reads a printk time and caller id after a hypervisor’s fields that start with a stamp', () => {
+    const header = 'python3 invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=0';
+    expect(
+      readLogRecord(`2023-12-04T10:49:30.127Z In(05) vcpu-5 - Guest: <6>[ 3467.507943][ T4242] ${header}`),
+    ).toMatchObject({ text: header, kernelTime: 3467.507943 });
+    expect(readLogRecord('2024-01-01T00:00:00Z serial0: [ 1.000000][ T1] Out of memory: x')).toMatchObject({
+      text: 'Out of memory: x',
+      kernelTime: 1,
+    });
+  });
+
+  it('keeps the group line and the victim line after a stamp with no host', () => {
+    const group =
+      'Tasks in /kubepods/burstable/pod3962896b-ab69-4572-8f1d-ee756f9f3589/abc are going to be killed due to memory.oom.group set';
+    expect(readLogRecord(`Oct 16 08:16:34 ${group}`)).toMatchObject({ text: group, host: null });
+    const victim = 'OOM victim 3154 (postgres) is already exiting. Skip killing the task';
+    expect(readLogRecord(`Oct 16 08:16:34 ${victim}`)).toMatchObject({ text: victim, host: null });
+  });
+
+  it('takes no writer’s label in prose for pdsh’s host: a node’s name holds a digit, `-` or `.`', () => {
+    for (const label of ['Update', 'Note', 'EDIT', 'pod', 'kmsg', 'A', 'dmesg_output', 'app.log.2024-01-01'])
+      expect([label, readLogRecord(`${label}: [ 4714.953470] Out of memory: x`)?.host]).toEqual([
+        label,
+        null,
+      ]);
+  });
+
+  it('reads another writer’s line with its pid in Home Assistant’s envelope as that writer’s', () => {
+    expect(
+      readLogRecord(
+        '2025-04-22 18:23:14.930 homeassistant dockerd[123]: Out of memory: Killed process 1 (a)',
+      ),
+    ).toMatchObject({ fromKernel: false, host: 'homeassistant' });
   });
 });
