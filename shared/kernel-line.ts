@@ -11,6 +11,7 @@ import { invokedLine, type InvokedLine } from './kernel-lines/invoked.ts';
 import { killLine, type KillLine } from './kernel-lines/kill.ts';
 import { limitReachedLine, type LimitReachedLine } from './kernel-lines/limit-reached.ts';
 import { withoutFigureEmphasis } from './markdown-emphasis.ts';
+import { holdsInnerBlanks, withOneSpaces } from './kernel-lines/message-fields.ts';
 import { memcgStatsLine, type MemcgStatsLine } from './kernel-lines/memcg-stats.ts';
 import { oomGroupLine, type OomGroupLine } from './kernel-lines/oom-group.ts';
 import { reapedLine, type ReapedLine } from './kernel-lines/reaped.ts';
@@ -149,8 +150,8 @@ const UNREAD_COUNTER = /: usage \d+kB, limit /;
  * logs than the marker's own first one, which makes the search about a third faster: the parts only need to
  * be in the markers. Case-insensitive: it may say yes to more, never to less. A text that holds it passes on
  * every longer text holding that one. The blank in a part may be a tab or a no-break space, or several before `in`:
- * parseKernelLine reads a line again with one space for such blanks (INNER_BLANKS), so a part they break must still
- * be found.
+ * parseKernelLine reads a line again with one space for such blanks (INNER_BLANKS, kernel-lines/message-fields.ts),
+ * so a part they break must still be found.
  */
 export const MAY_BE_RECOGNIZED =
   /oom|omm:[ \t\u00a0]|memory|kill|uset=|k[ \t\u00a0]+in[ \t\u00a0]|sage[ \t\u00a0]|gid[ \t\u00a0]|suppressed|\]\s+-?\d/i;
@@ -199,12 +200,6 @@ function withoutWritersEmphasis(text: string, options: LineOptions): string {
 }
 
 /**
- * Blanks a forum's or a web copy's reflow put inside a line, where the kernel prints one space: two or more between
- * words (`Killed  process`, `PID: 9284  Comm:`), or a tab or no-break space alone.
- */
-const INNER_BLANKS = /(?<=\S)(?: [ \t\u00a0]+|[\t\u00a0][ \t\u00a0]*)(?=\S)/g;
-
-/**
  * Classifies one kernel message: a recognized OOM line, OOM-looking text no recognizer reads, or neither. A line no
  * recognizer reads as it is, with blanks inside it where the kernel prints one space, is read again with one space
  * there: the kernel's own runs (a task row's columns, the CPU line's taint flags, el7's `,  order=`) are in lines
@@ -221,16 +216,8 @@ export function parseKernelLine(
   return again.kind === 'line' ? again : result;
 }
 
-/** Whether the text holds blanks between words where the kernel prints one space (INNER_BLANKS). */
-export function holdsInnerBlanks(text: string): boolean {
-  INNER_BLANKS.lastIndex = 0;
-  return INNER_BLANKS.test(text);
-}
-
-/** The text with one space for each run of INNER_BLANKS. */
-export function withOneSpaces(text: string): string {
-  return text.replace(INNER_BLANKS, ' ');
-}
+// What a reflow's blanks are, and the text with one space for them (kernel-lines/message-fields.ts).
+export { holdsInnerBlanks, withOneSpaces };
 
 function classifyKernelLine(rawText: string, truncated: boolean, options: LineOptions): LineResult {
   if (options.prefilter !== false && !MAY_BE_RECOGNIZED.test(rawText)) {

@@ -138,13 +138,21 @@ export function messageBefore(text: string, at: number): string | null {
   return head.endsWith(':') ? head.slice(0, -1) : head;
 }
 
-/** Blanks between words where the kernel prints one space (a reflow's `Out of  memory`), or a tab, made one space. */
-const BLANKS = /[ \t\u00a0]{2,}|[\t\u00a0]/g;
+/**
+ * Blanks a forum's or a web copy's reflow put inside a line, where the kernel prints one space: two or more between
+ * words (`Killed  process`, `PID: 9284  Comm:`, a kill's message `Out of  memory`), or a tab or no-break space alone.
+ */
+const INNER_BLANKS = /(?<=\S)(?: [ \t\u00a0]+|[\t\u00a0][ \t\u00a0]*)(?=\S)/g;
 
-function withOneSpaces(text: string): string {
-  return text.includes('  ') || text.includes('\t') || text.includes('\u00a0')
-    ? text.replace(BLANKS, ' ')
-    : text;
+/** Whether the text holds blanks between words where the kernel prints one space (INNER_BLANKS). */
+export function holdsInnerBlanks(text: string): boolean {
+  INNER_BLANKS.lastIndex = 0;
+  return INNER_BLANKS.test(text);
+}
+
+/** The text with one space for each run of INNER_BLANKS. */
+export function withOneSpaces(text: string): string {
+  return text.replace(INNER_BLANKS, ' ');
 }
 
 /**
