@@ -25,7 +25,7 @@ const KILLED_PROCESS = 'Killed process ';
 const GLUED_KILL_RUN =
   /(?<=\)|or sacrifice child|or a child|and children\.)(?:Killed process \d+ \(|(?:Out of [Mm]emory|Memory cgroup out of memory): [Kk]ill process \d+ \()/g;
 
-/** Where kill and choice lines glued on after a kill line's `)` or a choice start (GLUED_KILL_RUN), in order. */
+/** Where kill and choice lines glued on after a kill line's `)` or a choice's last word start (GLUED_KILL_RUN), in order. */
 function killRunStarts(text: string): number[] {
   return text.indexOf(')') < 0 ? [] : gluedStarts(text, GLUED_KILL_RUN, 1);
 }
