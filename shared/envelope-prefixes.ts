@@ -509,6 +509,12 @@ const PRIORITY_FIRST = /^<\d{1,3}>/;
  * an envelope follows it (envelopeAfter) and the line's own does not stand (ownEnvelopeStands). The syslog or dmesg
  * envelope after it is then read as usual.
  */
+export function sourcePrefixLength(text: string): number {
+  if (!mayStartSource(text)) return -1;
+  const at = sourceEnd(text);
+  return at < 0 || ownEnvelopeStands(text) ? -1 : at;
+}
+
 /**
  * A host that pdsh or clush put before each line of its output (`w17: `, `ip-10-0-1-23: `), from a source
  * `length` long (sourcePrefixLength): a name and a space after its colon, where grep prints a file's name and no
@@ -531,12 +537,6 @@ const HOST_MARK = /[\d.-]/;
  */
 const LOG_FILE_NAME =
   /^(?:syslog|messages|kern|kernel|dmesg|daemon|auth|journal)(?:[.-]\S*)?$|\.(?:log|txt|out|err|gz)(?:\.\d+)?$|\.log\.|^(?:stdout|stderr|stdin|console|output|logs?|out|err|info|warn|warning|error|debug|notice|trace)$/i;
-
-export function sourcePrefixLength(text: string): number {
-  if (!mayStartSource(text)) return -1;
-  const at = sourceEnd(text);
-  return at < 0 || ownEnvelopeStands(text) ? -1 : at;
-}
 
 function sourceEnd(text: string): number {
   for (const source of SOURCE_PREFIXES) {

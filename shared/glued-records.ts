@@ -269,15 +269,10 @@ function withNewlineStarts(starts: GluedStart[], newline: GluedStart[]): GluedSt
 function syslogStarts(entry: LogEntry): number[] {
   const text = entry.text;
   // A record without a host (journalctl's `--no-hostname`, a paste whose first host an author cut) may have records
-  // with a host glued on too.
-  const stamps =
-    entry.stamp === null
-      ? []
-      : entry.host === null
-        ? [...new Set([...syslogStampStarts(text, GLUED_NO_HOST_STAMP), ...syslogStampStarts(text)])].sort(
-            (a, b) => a - b,
-          )
-        : syslogStampStarts(text);
+  // with a host glued on too; the two patterns never match at one place (no host holds `kernel:`'s colon).
+  let stamps = entry.stamp === null ? [] : syslogStampStarts(text);
+  if (entry.stamp !== null && entry.host === null)
+    stamps = [...syslogStampStarts(text, GLUED_NO_HOST_STAMP), ...stamps].sort((a, b) => a - b);
   if (!text.includes('>')) return stamps;
   const priorities = gluedStarts(text, GLUED_PRIORITY, 1);
   return priorities.length === 0 ? stamps : [...stamps, ...priorities].sort((a, b) => a - b);
