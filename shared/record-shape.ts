@@ -370,15 +370,21 @@ export function frameTimeAt(text: string, start: number, end: number): number | 
 
 /**
  * A kmsg record: its prefix is the collector's (the first readLogRecord tries), and a message that starts with
- * a space, as the kernel indents a frame, starts no other envelope.
+ * a space, as the kernel indents a frame, starts no other envelope but a printk time after the spaces, which is left
+ * to readLogRecord (`4,32873,11681907409,-; [ 12.5]  dump_stack+0x57/0x70`: its time is 12.5).
  */
 function kmsgFrameTime(line: string): number | null | undefined {
   const prefix = P.KMSG_RECORD;
   prefix.lastIndex = 0;
   const m = prefix.exec(line);
   if (m === null || line.charCodeAt(prefix.lastIndex) !== SPACE) return undefined;
-  return frameTime(line.slice(prefix.lastIndex), Number(m[3]) / 1e6);
+  const message = line.slice(prefix.lastIndex);
+  // A printk time after the spaces is the record's own, which readLogRecord takes (spacesBeforeKernelTime).
+  return TIME_AFTER_SPACES.test(message) ? undefined : frameTime(message, Number(m[3]) / 1e6);
 }
+
+/** A printk time, real or masked, after the spaces a collector's message may start with: not told here. */
+const TIME_AFTER_SPACES = /^ {1,4}\[ *[\dxX*]+\./;
 
 /**
  * A dmesg time. With no `:` in the line, no collector's envelope (journalctl's, syslog's: each has a clock or

@@ -340,6 +340,16 @@ describe('lineShapeAt', () => {
     expect(Object.values(told).every((n) => n > 500)).toBe(true);
   });
 
+  it('frameTimeAt: leaves a kmsg record whose message starts with a printk time to readLogRecord (a property run)', () => {
+    const raw = '4,32873,11681907409,-; [ 12.5]  dump_stack+0x57/0x70';
+    const text = `x\n${raw}\n[ 1.0] after`;
+    expect(assemblerTakes(raw)).toBe(12.5);
+    expect(frameTimeAt(text, 2, 2 + raw.length)).toBeUndefined();
+    // A frame with its address in brackets is still told in place.
+    const framed = '4,32873,11681907409,-; [<ffffffff9c781340>] dump_stack+0x19/0x1b';
+    expect(frameTimeAt(`x\n${framed}\n`, 2, 2 + framed.length)).toBe(11681.907409);
+  });
+
   it("otherWriterAt: another writer's syslog line, as readLogRecord tells it", () => {
     const told: Record<string, number> = {};
     const writer = fc.constantFrom(
