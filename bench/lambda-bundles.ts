@@ -145,7 +145,7 @@ if (import.meta.main) {
     }
   }
   console.log(
-    `Lambda bundles (infra/lambda-bundling.ts: esbuild, ${LAMBDA_BUNDLING.format}, minified, ${LAMBDA_BUNDLING.external.join(' ')} from the runtime), Node ${process.version}`,
+    `Lambda bundles (infra/lambda-bundling.ts: esbuild, ${LAMBDA_BUNDLING.format}, minified, external: ${LAMBDA_BUNDLING.external.join(' ')}), Node ${process.version}`,
   );
   console.log(
     `cold import: requiring the handler module in a fresh process; first event: then its first invocation, ` +

@@ -27,7 +27,12 @@ export const LAMBDA_BUNDLING: LambdaBundling = {
   // The nodejs24.x runtime ships every `@aws-sdk/client-*` package of SDK v3; Node's built-ins are external
   // on platform node. Everything else is bundled: the runtime does not promise the SDK's helper packages
   // (aws-sdk-js-v3#5122: `@aws-sdk/util-retry` was missing).
-  external: ['@aws-sdk/client-*'],
+  //
+  // undici compiles llhttp from its WebAssembly SIMD build, and falls back to a plain build (72 kB) where SIMD
+  // is missing or turned off (riscv64, older ppc64, UNDICI_NO_WASM_SIMD=1). The functions run on arm64
+  // (Graviton), whose V8 always has WebAssembly SIMD: the fallback is left out, and its `require` would throw
+  // a module-not-found error if it were ever reached.
+  external: ['@aws-sdk/client-*', './node_modules/undici/lib/llhttp/llhttp-wasm.js'],
   // undici's own switch for bundles, the one Node.js builds its fetch with: HTTP/1 is parsed by llhttp only,
   // and the experimental Milo parser (150 kB) stays out.
   define: { esbuildDetection: 'true' },
