@@ -22,7 +22,7 @@ export function impliedKill(report: OpenReport): KillRecord | null {
     return { ...unseen, pid: summaryPid, name: report.summaryTask, ...report.cgroupLineTime };
   }
   const selection = report.selection;
-  if (selection !== null && !report.exitingPids.includes(selection.pid)) {
+  if (selection !== null && (selection.pid === null || !report.exitingPids.includes(selection.pid))) {
     return { ...selection, fields: {}, killLineSeen: false };
   }
   if (report.taskInSeen) return { ...unseen, pid: null, name: null, ...report.cgroupLineTime };
@@ -57,6 +57,9 @@ function cutSummaryIsKernels(report: OpenReport): boolean {
 export function reapsItsVictim(report: OpenReport, pid: number, name: string): boolean {
   if (report.kill !== null || report.exitingPids.includes(pid)) return false;
   if (report.summaryPid !== null) return report.summaryPid === pid && report.summaryTask === name;
-  if (report.selection !== null && report.selection.pid !== pid) return false;
+  const selection = report.selection;
+  // A choice whose pid an author masked is told by its comm alone.
+  if (selection?.pid === null) return selection.name === name;
+  if (selection !== null && selection.pid !== pid) return false;
   return report.tablePids.some(([listed, comm]) => listed === pid && comm === name);
 }

@@ -52,7 +52,8 @@ export interface KillRecord extends LineTime {
 
 /** `Kill process A (comm) score S or sacrifice child`: the kernel's choice, before it may pick a child of A. */
 export interface Selection extends LineTime {
-  pid: number;
+  /** Null when an author masked it. */
+  pid: number | null;
   name: string | null;
   message: string | null;
 }

@@ -415,7 +415,7 @@ class Assembly {
 
   addKill(kill: KillRecord): OpenReport | null {
     const time = killTime(kill);
-    this.killed.set(kill.pid as number, { name: kill.name, time });
+    if (kill.pid !== null) this.killed.set(kill.pid, { name: kill.name, time });
     let report = this.state.open;
     if (report !== null && report.kill !== null && joinsGroup(report, kill)) {
       this.addMember(report, kill);
@@ -466,6 +466,9 @@ class Assembly {
     this.state.lastReap = { name, left: line.left, time };
     // The reaper reaps only the victim it was handed, whatever comm a paste shows (cut, or renamed by an author).
     if (open?.kill?.pid === pid) return null;
+    // A kill line whose pid an author masked is confirmed by its comm.
+    if (open?.kill != null && open.kill.pid === null && open.kill.name === name && open.kill.killLineSeen)
+      return null;
     if (open !== null && reapsItsVictim(open, pid, name)) {
       // Its kill line was lost (`callbacks suppressed`): the reaper names it. Earlier victims' come before headers.
       open.kill = unseenKill(pid, name, entry);

@@ -55,14 +55,24 @@ function isKillEvidence(line: string): boolean {
  * kernel kills a child of it instead when it has one to sacrifice.
  */
 export function isSelectionOnlyKill(event: OomEvent): boolean {
-  const pid = event.victim.pid;
-  if (event.complete || pid === null) return false;
+  const { pid, name } = event.victim;
+  if (event.complete || (pid === null && name === null)) return false;
   let chosen = false;
   for (const line of event.lines) {
     if (isKillEvidence(line)) return false;
-    if (SELECTION_LINES.some((selection) => selection.read(line, false)?.pid === pid)) chosen = true;
+    if (SELECTION_LINES.some((selection) => choosesVictim(selection.read(line, false), pid, name)))
+      chosen = true;
   }
   return chosen;
+}
+
+/** Whether a selection line names the victim: by its pid, or by its comm when an author masked the pid. */
+function choosesVictim(
+  read: { pid: number | null; name: string | null } | null,
+  pid: number | null,
+  name: string | null,
+): boolean {
+  return read !== null && read.pid === pid && (pid !== null || read.name === name);
 }
 
 /** No line named the process killed: the kill is known by its cgroup (a lone `Task in X killed as a result of limit of Y`), if at all. */
@@ -93,7 +103,8 @@ export function hostProcessLabel(event: EnrichedOomEvent): string {
 /** Why the alert cannot name the process killed for certain; null when it can. */
 export function victimCaveat(event: EnrichedOomEvent): string | null {
   if (isSelectionOnlyKill(event)) {
-    const chosen = `${processName(event)} (pid ${event.victim.pid})`;
+    const pid = event.victim.pid;
+    const chosen = pid === null ? processName(event) : `${processName(event)} (pid ${pid})`;
     return (
       `The kernel chose ${chosen} but its "Killed process" line was not seen. When the chosen process has a ` +
       `child to sacrifice, the kernel kills the child instead: the process killed may have been a child of ${chosen}.`

@@ -8,6 +8,7 @@
  */
 import {
   digitsEnd,
+  maskedPidAndComm,
   messageBefore,
   pidAndComm,
   pidBeforePlaceholder,
@@ -20,7 +21,8 @@ import type { Recognizer } from './recognizer.ts';
 export interface KillLine {
   kind: 'kill';
   message: string | null;
-  pid: number;
+  /** Null when an author masked it (`Killed process xxx (comm) total-vm:…`). */
+  pid: number | null;
   /** Null when the line was cut at or inside the comm: a cut name is not a name. */
   name: string | null;
   fields: Record<string, number>;
@@ -272,6 +274,9 @@ function killWithoutComm(message: string | null, rest: string, truncated: boolea
 
 const PREFIX = 'Killed process ';
 
+/** What the kernel prints right after the comm of a kill line: what no prose has. */
+const KERNEL_FIELDS_AFTER = [') total-vm:', '), UID '];
+
 export const killLine: Recognizer<KillLine> = {
   name: 'kill',
   marker: PREFIX,
@@ -280,9 +285,10 @@ export const killLine: Recognizer<KillLine> = {
     if (at < 0) return null;
     const message = messageBefore(text, at);
     const rest = stripTruncation(text.slice(at + PREFIX.length), truncated);
-    const parsed = pidAndComm(rest, [') total-vm:', '), UID ', ')']);
+    const parsed =
+      pidAndComm(rest, [') total-vm:', '), UID ', ')']) ?? maskedPidAndComm(rest, KERNEL_FIELDS_AFTER);
     if (parsed === null) {
-      const hidden = pidBeforePlaceholder(rest, [') total-vm:', '), UID ']);
+      const hidden = pidBeforePlaceholder(rest, KERNEL_FIELDS_AFTER);
       if (hidden === null)
         return (
           cutKill(message, rest) ??

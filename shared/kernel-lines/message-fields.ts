@@ -114,6 +114,30 @@ function pidBeforeParenthesis(rest: string): { pid: number; commStart: number } 
 }
 
 /**
+ * A pid an author masked before publishing (`Killed process xxx (beam.smp) total-vm:…`, `Kill process XXX (java)
+ * score 727 or sacrifice child`): a run of one mask character, as people type it for a number they hide.
+ */
+const MASKED_PID = /^(?:[xX]{1,10}|\*{1,10}|#{1,10}|\?{1,10}|N{2,10}|n{2,10})$/;
+
+/**
+ * `<masked pid> (<comm>)<after>`: a line of the kernel's whose pid an author hid. Only `after` markers that no
+ * prose has, the kernel's own next field, and a comm that is no mask make it one: the victim's name and figures
+ * are the kernel's, its pid unknown.
+ */
+export function maskedPidAndComm(
+  rest: string,
+  after: readonly string[],
+): { pid: null; name: string; tail: string } | null {
+  const open = rest.indexOf('(');
+  if (open <= 0 || !MASKED_PID.test(rest.slice(0, open).trim())) return null;
+  const close = commEnd(rest, open + 1, after);
+  if (close < 0) return null;
+  // A comm masked too (`Kill process **** (****) score ****`) is a template of the line, not a kill.
+  const name = rest.slice(open + 1, close);
+  return MASKED_PID.test(name) ? null : { pid: null, name, tail: rest.slice(close + 1) };
+}
+
+/**
  * `<pid> (<text>)<after>` where the text is longer than any comm: what an author put in its place (a path, a
  * redaction). The pid is the kernel's, the name unknown. Only `after` markers that no prose has: the kernel's
  * own next field.

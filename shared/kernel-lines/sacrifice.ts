@@ -3,13 +3,20 @@
  * (2.6.36 to 4.x), `Out of Memory: Kill process A (comm) score S and children.` (2.6.1x). A is only the
  * candidate: the next `Killed process B` is the victim. early-selection.ts reads 2.6.19 to 2.6.35's spelling.
  */
-import { messageBefore, pidAndComm, pidBeforePlaceholder, toInt } from './message-fields.ts';
+import {
+  maskedPidAndComm,
+  messageBefore,
+  pidAndComm,
+  pidBeforePlaceholder,
+  toInt,
+} from './message-fields.ts';
 import type { Recognizer } from './recognizer.ts';
 
 export interface SacrificeLine {
   kind: 'sacrifice';
   message: string | null;
-  pid: number;
+  /** Null when an author masked it (`Kill process xxx (beam.smp) score 727 or sacrifice child`). */
+  pid: number | null;
   /** Null when an author put a placeholder longer than any comm in its place. */
   name: string | null;
   score: number | null;
@@ -29,7 +36,8 @@ export function selectionAfter(text: string, marker: string): SacrificeLine | nu
   const at = text.indexOf(marker);
   if (at < 0) return null;
   const rest = text.slice(at + marker.length);
-  const parsed = pidAndComm(rest, [') score ', ')']) ?? placeholderComm(rest);
+  const parsed =
+    pidAndComm(rest, [') score ', ')']) ?? placeholderComm(rest) ?? maskedPidAndComm(rest, [') score ']);
   if (parsed === null || parsed.tail.startsWith(SHARING_TAIL)) return null;
   // A flowed mail's wrap may leave two spaces around `score` (its soft break's space kept).
   const score = /^ +score +(\d+)/.exec(parsed.tail);

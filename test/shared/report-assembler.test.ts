@@ -1152,3 +1152,40 @@ describe('a `Task in` line after a kill that its message says is no memcg OOM (t
     }
   });
 });
+
+describe('kills whose pid an author masked (forty-first red team C/01, corpus 275)', () => {
+  const CHOICE = '[39994236.283140] Out of memory: Kill process xxx (beam.smp) score 727 or sacrifice child';
+  const KILL =
+    '[39994236.284751] Killed process xxx (beam.smp) total-vm:10094180kB, anon-rss:5992724kB, file-rss:0kB, shmem-rss:0kB';
+
+  it('is one kill of the comm, its pid unknown, the choice giving the constraint', () => {
+    const { events } = parseKernelLog([CHOICE, KILL].join('\n'));
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({
+      constraint: 'system',
+      limitScope: 'node',
+      victim: { pid: null, name: 'beam.smp', totalVmKb: 10094180, anonRssKb: 5992724 },
+      lines: [CHOICE.slice(18), KILL.slice(18)],
+    });
+  });
+
+  it('is confirmed by a reaper line of the same comm, whatever pid it shows', () => {
+    const reaper =
+      '[39994236.301234] oom_reaper: reaped process 4242 (beam.smp), now anon-rss:0kB, file-rss:0kB';
+    const { events } = parseKernelLog([CHOICE, KILL, reaper].join('\n'));
+    expect(events.map((e) => [e.victim.pid, e.victim.name])).toEqual([[null, 'beam.smp']]);
+  });
+
+  it('gives each masked kill of one moment its own id, by its comm', () => {
+    const other = KILL.replace('beam.smp', 'epmd');
+    const { events } = parseKernelLog([KILL, other].join('\n'));
+    expect(events.map((e) => e.victim.name)).toEqual(['beam.smp', 'epmd']);
+    expect(new Set(events.map((e) => e.id)).size).toBe(2);
+  });
+
+  it('is the kernel’s choice alone when no kill line follows: that comm or a child of it', () => {
+    const { events } = parseKernelLog(CHOICE);
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ complete: false, victim: { pid: null, name: 'beam.smp' } });
+  });
+});

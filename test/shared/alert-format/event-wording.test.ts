@@ -100,6 +100,32 @@ describe('isSelectionOnlyKill, in the spellings of older kernels', () => {
   });
 });
 
+describe('isSelectionOnlyKill, the pid an author masked (corpus 275)', () => {
+  const CHOICE = 'Out of memory: Kill process xxx (beam.smp) score 727 or sacrifice child';
+
+  it('holds for the choice alone, by its comm, and says so without a pid', () => {
+    const [event] = parseKernelLog(CHOICE).events as [OomEvent];
+    expect(isSelectionOnlyKill(event)).toBe(true);
+    const enriched = { ...event, pod: null, enrichment: null } as unknown as Parameters<
+      typeof victimCaveat
+    >[0];
+    expect(victimName(enriched)).toBe('beam.smp or a child of it');
+    expect(victimCaveat(enriched)).toBe(
+      'The kernel chose beam.smp but its "Killed process" line was not seen. When the chosen process has a ' +
+        'child to sacrifice, the kernel kills the child instead: the process killed may have been a child of ' +
+        'beam.smp.',
+    );
+  });
+
+  it('does not hold with the kill line, nor for a choice of another comm', () => {
+    const kill = 'Killed process xxx (beam.smp) total-vm:10kB, anon-rss:2kB, file-rss:0kB, shmem-rss:0kB';
+    const [killed] = parseKernelLog(`${CHOICE}\n${kill}`).events as [OomEvent];
+    expect(isSelectionOnlyKill(killed)).toBe(false);
+    const [chosen] = parseKernelLog(CHOICE).events as [OomEvent];
+    expect(isSelectionOnlyKill({ ...chosen, victim: { ...chosen.victim, name: 'epmd' } })).toBe(false);
+  });
+});
+
 describe('isVictimUnknown, on the real reports of the corpus', () => {
   it('holds for the kills known only by a lone `Task in X killed as a result of limit of Y`', () => {
     // And for one known by a summary cut inside task_memcg (twentieth red team J/02): below.

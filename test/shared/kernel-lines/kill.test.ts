@@ -580,3 +580,48 @@ describe('kill: no comm, its figures right after the pid (twentieth red team K/0
     expect(parseKernelLine(line)).toEqual({ kind: 'unrecognised', reason: expect.any(String) });
   });
 });
+
+describe('kill: a pid an author masked (forty-first red team C/01, corpus 275)', () => {
+  it('is a kill of that comm, its pid unknown, its figures read', () => {
+    // A Chinese ops note on a RabbitMQ server hid the pid as `xxx` in both lines of the report.
+    const line =
+      'Killed process xxx (beam.smp) total-vm:10094180kB, anon-rss:5992724kB, file-rss:0kB, shmem-rss:0kB';
+    expect(parseKernelLine(line)).toEqual({
+      kind: 'line',
+      line: {
+        kind: 'kill',
+        message: null,
+        pid: null,
+        name: 'beam.smp',
+        fields: { 'total-vm': 10094180, 'anon-rss': 5992724, 'file-rss': 0, 'shmem-rss': 0 },
+      },
+    });
+  });
+
+  it.each([
+    [
+      'XXX',
+      'Memory cgroup out of memory: Killed process XXX (java) total-vm:10kB, anon-rss:2kB, file-rss:0kB',
+    ],
+    ['stars', 'Out of memory: Killed process **** (mysqld), UID 27, total-vm:10kB, anon-rss:2kB'],
+    ['hashes', 'Killed process ### (node) total-vm:10kB, anon-rss:2kB, file-rss:0kB, shmem-rss:0kB'],
+    ['question marks', 'Killed process ??? (node) total-vm:10kB, anon-rss:2kB, file-rss:0kB, shmem-rss:0kB'],
+    ['NNNN', 'Killed process NNNN (node) total-vm:10kB, anon-rss:2kB, file-rss:0kB, shmem-rss:0kB'],
+  ])('takes other masks: %s', (_mask, line) => {
+    const result = parseKernelLine(line);
+    expect(result).toMatchObject({ kind: 'line', line: { kind: 'kill', pid: null } });
+    expect(result.kind === 'line' && result.line.kind === 'kill' && result.line.name).toMatch(
+      /^(java|mysqld|node)$/,
+    );
+  });
+
+  it.each([
+    ['a comm masked too: a template of the line', 'Killed process xxx (xxx) total-vm:10kB, anon-rss:2kB'],
+    ['no kernel field after the comm: prose', 'Killed process xxx (the database) and then restarted it'],
+    ['a word, not a mask', 'Killed process foo (java) total-vm:10kB, anon-rss:2kB'],
+    ['a template placeholder', 'Killed process <pid> (<comm>) total-vm:<n>kB'],
+  ])('is no kill with %s', (_case, line) => {
+    const result = parseKernelLine(line);
+    expect(result.kind === 'line' && result.line.kind === 'kill').toBe(false);
+  });
+});

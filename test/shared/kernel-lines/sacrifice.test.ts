@@ -1,3 +1,5 @@
+import { describe, expect, it } from 'vitest';
+import { parseKernelLine } from '../../../shared/kernel-line.ts';
 import { describeRealLines, type RealLine } from './real-lines.ts';
 
 const LINES: RealLine<'sacrifice'>[] = [
@@ -12,9 +14,22 @@ const LINES: RealLine<'sacrifice'>[] = [
     line: 'Out of memory: Kill process 21797 (/path/to/command) score 394 or sacrifice child',
     expected: { message: 'Out of memory', pid: 21797, name: null, score: 394 },
   },
+  {
+    source:
+      'test/fixtures/kernel-logs/corpus/275-zh-notes-indented-beam-smp-pid-masked-xxx-sacrifice-and-kill.log',
+    line: 'Out of memory: Kill process xxx (beam.smp) score 727 or sacrifice child',
+    expected: { message: 'Out of memory', pid: null, name: 'beam.smp', score: 727 },
+  },
 ];
 
 describeRealLines('sacrifice', LINES);
+
+describe('sacrifice: a template of the line, its pid and comm masked (corpus 86)', () => {
+  it('is no choice', () => {
+    const result = parseKernelLine('Out of memory: Kill process **** (****) score **** or sacrifice child');
+    expect(result.kind === 'line' && result.line.kind === 'sacrifice').toBe(false);
+  });
+});
 
 const EARLY_LINES: RealLine<'sacrifice'>[] = [
   {
