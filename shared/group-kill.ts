@@ -53,3 +53,14 @@ export function groupHoldsVictim(report: OpenReport, group: string): boolean {
   if (task === null || report.taskMemcgTruncated) return true;
   return group === '/' || isCgroupOrAncestor(group, task);
 }
+
+/**
+ * Whether a `memory.oom.group` line is the report's own printed again: the same group, at a time before the
+ * report's last kill line. The kernel prints a group's line before its members' kill lines, so an earlier one after
+ * them is a paste that repeated the block (a mail that quoted the group and its first members twice): its members
+ * are the report's, each counted once.
+ */
+export function repeatsGroupLine(report: OpenReport, group: string, time: number | null): boolean {
+  const last = report.lastKillTime;
+  return report.groupCgroup === group && time !== null && last !== null && time < last;
+}

@@ -18,7 +18,7 @@ import {
   type RecentInvoker,
   type RecentKill,
 } from './assembler-state.ts';
-import { addCoVictim, groupHoldsVictim, joinsGroup } from './group-kill.ts';
+import { addCoVictim, groupHoldsVictim, joinsGroup, repeatsGroupLine } from './group-kill.ts';
 import { impliedKill, reapsItsVictim } from './implied-kill.ts';
 import type { KernelLine } from './kernel-line.ts';
 import { parseKernelLine } from './kernel-line.ts';
@@ -373,6 +373,7 @@ class Assembly {
       }
       case 'oom-group': {
         const open = this.state.open;
+        if (open !== null && repeatsGroupLine(open, line.cgroup, time)) return open;
         if (open !== null && !groupHoldsVictim(open, line.cgroup)) this.close();
         const joins = open !== null && open === this.state.open && open.groupCgroup === null;
         const report = joins ? open : this.reportForBody(time);

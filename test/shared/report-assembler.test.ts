@@ -1189,3 +1189,42 @@ describe('kills whose pid an author masked (forty-first red team C/01, corpus 27
     expect(events[0]).toMatchObject({ complete: false, victim: { pid: null, name: 'beam.smp' } });
   });
 });
+
+describe('a group block pasted twice (forty-fourth red team B/10, corpus 276)', () => {
+  const head = [
+    '[   82.522782] oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,mems_allowed=0-1,oom_memcg=/build-kernel-tmpfs,task_memcg=/build-kernel-tmpfs,task=cc1,pid=5646,uid=1000',
+    '[   82.528351] Memory cgroup out of memory: Killed process 5646 (cc1) total-vm:63292kB, anon-rss:21852kB, file-rss:12704kB, shmem-rss:0kB, UID:1000 pgtables:148kB oom_score_adj:0',
+  ];
+  const block = [
+    '[   82.534240] Tasks in /build-kernel-tmpfs are going to be killed due to memory.oom.group set',
+    '[   82.535005] Memory cgroup out of memory: Killed process 2025 (kbench) total-vm:7180kB, anon-rss:0kB, file-rss:1800kB, shmem-rss:0kB, UID:1000 pgtables:60kB oom_score_adj:0',
+    '[   82.536248] Memory cgroup out of memory: Killed process 4734 (time) total-vm:2544kB, anon-rss:0kB, file-rss:1196kB, shmem-rss:0kB, UID:1000 pgtables:48kB oom_score_adj:0',
+  ];
+  const rest = [
+    '[   82.537464] Memory cgroup out of memory: Killed process 4735 (make) total-vm:12284kB, anon-rss:0kB, file-rss:3004kB, shmem-rss:0kB, UID:1000 pgtables:72kB oom_score_adj:0',
+    '[   82.692119] Memory cgroup out of memory: Killed process 5574 (make) total-vm:10156kB, anon-rss:576kB, file-rss:3008kB, shmem-rss:0kB, UID:1000 pgtables:60kB oom_score_adj:0',
+  ];
+
+  it('is one invocation: every member after the repeat is a co-victim, the repeated ones counted once', () => {
+    const { events } = parseKernelLog([...head, ...block, ...block, ...rest].join('\n'));
+    expect(events).toHaveLength(1);
+    expect(events[0]?.victim).toMatchObject({ pid: 5646, name: 'cc1' });
+    expect(events[0]?.coVictims.map((c) => c.pid)).toEqual([2025, 4734, 4735, 5574]);
+    expect(events[0]?.coVictimCount).toBe(4);
+  });
+
+  it('gives what the block given once gives', () => {
+    const once = parseKernelLog([...head, ...block, ...rest].join('\n')).events;
+    const twice = parseKernelLog([...head, ...block, ...block, ...rest].join('\n')).events;
+    expect(twice.map((e) => ({ ...e, lines: [], source: null }))).toEqual(
+      once.map((e) => ({ ...e, lines: [], source: null })),
+    );
+  });
+
+  it('still starts a new report for a group line after the kills, at a later time', () => {
+    const later = block.map((line) => line.replace('[   82.53', '[   95.53'));
+    const { events } = parseKernelLog([...head, ...block, ...later].join('\n'));
+    expect(events.map((e) => e.coVictimCount)).toEqual([2, expect.any(Number)]);
+    expect(events).toHaveLength(2);
+  });
+});
