@@ -19,10 +19,13 @@ export interface CounterLine {
 const COUNTER_NAMES: readonly CounterName[] = ['memory', 'memory+swap', 'swap', 'kmem'];
 /**
  * The line whole, or cut after the limit's `kB` (a page's width, an author's `…`: `limit 102400kB, failc …`): each size
- * with its `kB` is whole, and the failure count is known only when it ends the line.
+ * with its `kB` is whole, and the failure count is known only when it ends the line, or when what closes a writer's
+ * text follows it (a gist's table cells ` | |`, a code span's backtick, `)`, a page's `</div>`, a sentence's full
+ * stop), or a space and words (` (the limit)`); not digits after a space, which a wrap may have split off, nor a
+ * cut mark.
  */
 const COUNTER =
-  /^(memory|memory\+swap|swap|kmem): usage (\d+)kB, limit (\d+)kB(?:, failcnt (\d+)$|(?![\w+-]).*$)/;
+  /^(memory|memory\+swap|swap|kmem): usage (\d+)kB, limit (\d+)kB(?:, failcnt (\d+)(?:\.?$|[ \t]+(?![\d.…]).*$|["'`|\])}*[<;。，、\\].*$)|(?![\w+-]).*$)/;
 
 export const counterLine: Recognizer<CounterLine> = {
   name: 'counter',

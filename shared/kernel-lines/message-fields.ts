@@ -181,6 +181,7 @@ export function withOneSpaces(text: string): string {
 
 /**
  * What may follow the kernel's last value when a writer's text goes on after it: a space, a quote, an escape, a
- * table cell's `|`.
+ * table cell's `|`, what closes a bracket or markdown's emphasis, a forum's or a page's markup (`[/FONT]`,
+ * `</div>`), a sentence's or a list's punctuation (`;`, `。`, `，`, `、`).
  */
-export const AFTER_THE_LINE = /[\s"'`\\|]/;
+export const AFTER_THE_LINE = /[\s"'`\\|\])}*[<;。，、]/;

@@ -210,11 +210,14 @@ const ELIDED_KEYS =
 
 /**
  * The number that ends the kernel's line, from `start`: its digits, then the line's end, or another writer's text
- * after a space or a closing quote (`uid=1000  # pylint: …`, `uid=1000\\n",`); else null.
+ * after a space, a closing quote or markup (`uid=1000  # pylint: …`, `uid=1000\\n",`, `uid=1000</div>`), or a
+ * sentence's full stop; else null.
  */
 function lastNumber(body: string, start: number): number | null {
   const end = digitsEnd(body, start);
-  if (end < body.length && !AFTER_THE_LINE.test(body.charAt(end))) return null;
+  // A full stop that ends the line ends a sentence; more are an elision, which may hide digits.
+  const sentenceEnd = end === body.length - 1 && body.charCodeAt(end) === 0x2e;
+  if (end < body.length && !AFTER_THE_LINE.test(body.charAt(end)) && !sentenceEnd) return null;
   return signedNumber(body, start, end);
 }
 

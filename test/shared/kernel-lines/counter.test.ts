@@ -50,6 +50,18 @@ describe('counter: a line cut after its limit', () => {
     expect(read('kmem: usage 1kB, limit 2kB, failcnt 5')).toMatchObject({ failcnt: 5 });
     expect(read('kmem: usage 1kB, limit 2kB, failcnt 5', true)).toMatchObject({ limitKb: 2, failcnt: null });
     expect(read('kmem: usage 1kB, limit 2kB, failcnt 5 …')).toMatchObject({ failcnt: null });
+    // What closes a writer's text after the count shows it whole (forty-fourth red team A/06: a gist's table).
+    for (const after of [' | |', '`', ')', ' (the limit)', '</div>', '[/FONT]', '.', '; then', '。']) {
+      expect(read(`memory: usage 1024000kB, limit 1024000kB, failcnt 4662${after}`)).toMatchObject({
+        failcnt: 4662,
+      });
+    }
+    // Digits after a space may be the count's rest, split off by a wrap; a cut mark may hide digits.
+    for (const after of [' 62', '...', ' ...', '.5']) {
+      expect(read(`memory: usage 1024000kB, limit 1024000kB, failcnt 46${after}`)).toMatchObject({
+        failcnt: null,
+      });
+    }
     // A limit without its kB, or one that a word goes on from, is not whole.
     expect(read('memory: usage 1048568kB, limit 10485')).toBeNull();
     expect(read('memory: usage 1048568kB, limit 1048576kBytes')).toBeNull();

@@ -342,6 +342,23 @@ describe('summary: its last value before a markdown table cell’s border', () =
     );
     expect(result).toEqual({ kind: 'line', line: expect.objectContaining({ pid: 7, uid: 1000 }) });
   });
+
+  it.each(['[/FONT][/INDENT]', '</div>', ')', '`)', '.', '; then', '。'])(
+    'reads it whole before a forum’s or a page’s markup, a bracket, a sentence’s end: %s',
+    (after) => {
+      const result = parseKernelLine(
+        `oom-kill:constraint=CONSTRAINT_NONE,nodemask=(null),cpuset=/,mems_allowed=0,global_oom,task_memcg=/user.slice,task=Xorg,pid=93065,uid=1000${after}`,
+      );
+      expect(result).toEqual({ kind: 'line', line: expect.objectContaining({ pid: 93065, uid: 1000 }) });
+    },
+  );
+
+  it.each(['...', '.5', 'x'])('does not read it before %s', (after) => {
+    const result = parseKernelLine(
+      `oom-kill:constraint=CONSTRAINT_NONE,nodemask=(null),cpuset=/,mems_allowed=0,global_oom,task_memcg=/user.slice,task=Xorg,pid=93065,uid=1000${after}`,
+    );
+    expect(result).toEqual({ kind: 'line', line: expect.objectContaining({ pid: 93065, uid: null }) });
+  });
 });
 
 describe('summary: a wrap inside a key, joined with a space (twenty-fifth red team Y/05)', () => {
