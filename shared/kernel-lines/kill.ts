@@ -82,16 +82,22 @@ const UNITLESS_KEYS: ReadonlySet<string> = new Set(['UID', 'oom_score_adj']);
 const ALL_DIGITS = /^\d+$/;
 /**
  * What closes another writer's text around a kernel line: a brace or bracket, a quote, markdown's `*` and a table
- * cell's `|`, an escape, a control.
+ * cell's `|`, an escape, a control; a forum's or a page's markup (`[/FONT]`, `</div>`, `<br>`); a sentence's or a
+ * list's punctuation (`;`, `。`, `，`, `、`).
  */
-const CLOSER = /[}\])"'`*|\\\u0000-\u001f]/;
+const CLOSER = /[}\])"'`*|\\\u0000-\u001f[<;。，、]/;
+
+/** A full stop that ends the token: a sentence's end. Two or more are an elision, which may hide digits. */
+function endsWithFullStop(text: string, at: number): boolean {
+  return at === text.length - 1 && text.charCodeAt(at) === 0x2e;
+}
 
 /**
  * Sets `key` to the number that `text` holds from `start` on. A size counts only with its `kB` right after its
  * digits, which shows it whole whatever follows (an elision the writer put there, `295264kB...`; a time after
  * spaces; the backtick of a code span opened lines above, `shmem-rss:0kB\``). A value without a unit is cut when
  * the `next` token is digits alone: a wrap turned into spaces split it (`UID:10` … `00`); it may end at what
- * closes a writer's text around the line (`oom_score_adj:0}]`).
+ * closes a writer's text around the line (`oom_score_adj:0}]`, `oom_score_adj:0</div>`, a sentence's full stop).
  */
 function addField(
   fields: Record<string, number>,
@@ -105,7 +111,7 @@ function addField(
   const end = digitsEnd(text, start);
   if (unitless) {
     // Another writer's text around the kernel's may close right after its last value: `0}]`, `0\u0003",`.
-    if (end < text.length && !CLOSER.test(text.charAt(end))) return;
+    if (end < text.length && !CLOSER.test(text.charAt(end)) && !endsWithFullStop(text, end)) return;
   } else if (!text.startsWith('kB', end)) return;
   const value = signedNumber(text, start, end);
   if (value !== null) fields[key] = value;
@@ -302,8 +308,23 @@ export const killLine: Recognizer<KillLine> = {
       kind: 'kill',
       message,
       pid: parsed.pid,
-      name: parsed.name,
+      name: withoutWritersClosers(parsed.name, parsed.tail),
       fields: keyValues(unquoted(text, at, parsed.tail), truncated),
     };
   },
 };
+
+/** What closes a writer's quote, code span, parenthesis or emphasis around a kill line. */
+const WRITERS_CLOSERS = /^\)[)`"'*\]]*$/;
+
+/**
+ * The comm without what closes an author's text around a kill line with no figures: in prose, `` (`Killed process
+ * 3718 (containerd)`) `` or `("Killed process 3718 (containerd)")`, the last `)` within a comm's length is the
+ * author's, and what comes before it the writer's closers. Only when no figure follows the comm (after one, the
+ * kernel's `)` is certain) and the comm opens no parenthesis of its own (systemd's `(sd-pam)`).
+ */
+function withoutWritersClosers(name: string, tail: string): string {
+  if (tail.startsWith(' total-vm:') || tail.startsWith(', UID ') || name.includes('(')) return name;
+  const close = name.indexOf(')');
+  return close > 0 && WRITERS_CLOSERS.test(name.slice(close)) ? name.slice(0, close) : name;
+}

@@ -468,6 +468,12 @@ describe('kill: a line inside a quoted string', () => {
     // A value without a unit ends where the digits do, at what closes another writer's text (red team F/01, F/02).
     ['a quote never opened, after a value without a unit', `Out of memory: Killed process 7 (x) ${VALUES}"`],
     ['a Go struct around the line', `Message:Out of memory: Killed process 7 (x) ${VALUES}}] Conditions:[]`],
+    // A forum's BBCode and a page's HTML glued on (forty-fourth red team B/01, B/06).
+    ['a forum’s closing tags', `Out of memory: Killed process 7 (x) ${VALUES}[/FONT][/INDENT]`],
+    ['a page’s closing tag', `Memory cgroup out of memory: Killed process 7 (x) ${VALUES}</div>`],
+    ['a sentence’s full stop', `Out of memory: Killed process 7 (x) ${VALUES}.`],
+    ['a sentence’s semicolon', `Out of memory: Killed process 7 (x) ${VALUES}; then it restarted`],
+    ['a Chinese full stop', `Out of memory: Killed process 7 (x) ${VALUES}。`],
   ])('reads the last value whole before the closing quote: %s', (_case, line) => {
     const result = parseKernelLine(line);
     expect(result).toEqual({
@@ -479,6 +485,8 @@ describe('kill: a line inside a quoted string', () => {
   it.each([
     ['a JSON string a pager cut', `"message": "Out of memory: Killed process 7 (x) ${VALUES}`],
     ['a cut value closed with a cut mark', `"message": "Out of memory: Killed process 7 (x) ${VALUES}…",`],
+    ['a cut value before an elision', `Out of memory: Killed process 7 (x) ${VALUES}...`],
+    ['a cut value before a decimal point', `Out of memory: Killed process 7 (x) ${VALUES}.5`],
   ])('does not read it when the quote does not close the kernel text: %s', (why, line) => {
     const result = parseKernelLine(line, why === 'a JSON string a pager cut');
     expect(result).toEqual({
@@ -623,5 +631,22 @@ describe('kill: a pid an author masked (forty-first red team C/01, corpus 275)',
   ])('is no kill with %s', (_case, line) => {
     const result = parseKernelLine(line);
     expect(result.kind === 'line' && result.line.kind === 'kill').toBe(false);
+  });
+});
+
+describe('kill: a line without figures that an author quoted in prose (forty-fourth red team A/01)', () => {
+  it.each([
+    ['a code span in parentheses', '(`Killed process 3718 (containerd)`) — repeatedly killing containerd'],
+    ['a quote in parentheses', '("Killed process 3718 (containerd)")'],
+    ['parentheses', 'then (Killed process 3718 (containerd)) again'],
+  ])('leaves the author’s closers out of the comm: %s', (_case, line) => {
+    expect(parseKernelLine(line)).toMatchObject({ kind: 'line', line: { pid: 3718, name: 'containerd' } });
+  });
+
+  it.each([
+    ['a comm that opens its own parenthesis', 'Killed process 1 ((sd-pam))', '(sd-pam)'],
+    ['figures after the comm: the kernel’s `)`', 'Killed process 1 (a)`) total-vm:1kB, anon-rss:2kB', 'a)`'],
+  ])('keeps the comm whole with %s', (_case, line, name) => {
+    expect(parseKernelLine(line)).toMatchObject({ kind: 'line', line: { pid: 1, name } });
   });
 });
