@@ -25,7 +25,7 @@ const COUNTER_NAMES: readonly CounterName[] = ['memory', 'memory+swap', 'swap', 
  * cut mark.
  */
 const COUNTER =
-  /^(memory|memory\+swap|swap|kmem): usage (\d+)kB, limit (\d+)kB(?:, failcnt (\d+)(?:\.?$|[ \t]+(?![\d.…]).*$|["'`|\])}*[<;。，、\\].*$)|(?![\w+-]).*$)/;
+  /^(memory|memory\+swap|swap|kmem): usage (\d+)kB, limit (\d+)kB(?:, failcnt (\d+)(?:\.?$|[ \t]+[^\s\d.…].*$|["'`|\])}*[<;。，、\\].*$)|(?![\w+-]).*$)/;
 
 export const counterLine: Recognizer<CounterLine> = {
   name: 'counter',
