@@ -211,9 +211,36 @@ export function parseKernelLine(
   options: LineOptions = PREFILTERED,
 ): LineResult {
   const result = classifyKernelLine(rawText, truncated, options);
-  if (result.kind === 'line' || !holdsInnerBlanks(rawText)) return result;
-  const again = classifyKernelLine(withOneSpaces(rawText.trim()), truncated, options);
+  if (result.kind === 'line') return result;
+  const blanks = holdsInnerBlanks(rawText);
+  const spaced = blanks ? withOneSpaces(rawText.trim()) : rawText;
+  const oneSpaced = blanks ? classifyKernelLine(spaced, truncated, options) : result;
+  if (oneSpaced.kind === 'line') return oneSpaced;
+  if (result.kind !== 'unrecognised' && oneSpaced.kind !== 'unrecognised') return result;
+  const retyped = withFirstLetterRetyped(spaced);
+  if (retyped === null) return result;
+  const again = classifyKernelLine(retyped, truncated, options);
   return again.kind === 'line' ? again : result;
+}
+
+/**
+ * The text with the case of its first letter turned, when a word starts it (a letter, then a lower-case one): an
+ * editor or a page's style capitalised a line the kernel starts in lower case (`Oom-kill:constraint=…`), or an
+ * author retyped one the kernel capitalises (`killed process 22570 (php5-fpm) …`). parseKernelLine reads OOM-looking
+ * text that no recognizer read as it is again so. Null when no word starts the text.
+ */
+export function withFirstLetterRetyped(text: string): string | null {
+  const start = text.length - text.trimStart().length;
+  const first = text.charCodeAt(start);
+  const second = text.charCodeAt(start + 1);
+  if (!(second >= 0x61 && second <= 0x7a)) return null;
+  const retyped =
+    first >= 0x41 && first <= 0x5a
+      ? String.fromCharCode(first + 0x20)
+      : first >= 0x61 && first <= 0x7a
+        ? String.fromCharCode(first - 0x20)
+        : null;
+  return retyped === null ? null : `${text.slice(0, start)}${retyped}${text.slice(start + 1)}`;
 }
 
 // What a reflow's blanks are, and the text with one space for them (kernel-lines/message-fields.ts).

@@ -169,3 +169,41 @@ describe('parseKernelLine of a line a reflow put blanks into (41st red team B/02
     expect(parseKernelLine('the  kernel  said  nothing')).toEqual({ kind: 'not-oom' });
   });
 });
+
+describe('parseKernelLine of a line whose first letter an editor or an author retyped (45th red team A/21, corpus 277)', () => {
+  it('reads OOM-looking text again with the case of its first letter turned', () => {
+    // A hosting provider's KB page capitalised the summary's first letter.
+    expect(
+      parseKernelLine(
+        'Oom-kill:constraint=CONSTRAINT_NONE,nodemask=(null),cpuset=/,mems_allowed=0,global_oom,task_memcg=/system.slice/mysql.service,task=mysqld,pid=14532,uid=999',
+      ),
+    ).toMatchObject({
+      kind: 'line',
+      line: {
+        kind: 'summary',
+        taskMemcg: '/system.slice/mysql.service',
+        task: 'mysqld',
+        pid: 14532,
+        uid: 999,
+      },
+    });
+    // A kill line an author retyped at the start of a line, and with a forum's doubled blanks too.
+    expect(parseKernelLine('killed process 22570 (php5-fpm) total-vm:1kB, anon-rss:2kB')).toMatchObject({
+      line: { kind: 'kill', pid: 22570, name: 'php5-fpm' },
+    });
+    expect(parseKernelLine('killed  process 22570 (php5-fpm) total-vm:1kB')).toMatchObject({
+      line: { kind: 'kill', pid: 22570 },
+    });
+    expect(parseKernelLine('Memory: usage 1024kB, limit 1024kB, failcnt 3')).toMatchObject({
+      line: { kind: 'counter', counter: 'memory', failcnt: 3 },
+    });
+  });
+
+  it.each([
+    ['a line no recognizer reads either way', 'Oom killer woke up and killed something'],
+    ['a capitalised word after it', 'OOM-kill:constraint=CONSTRAINT_NONE'],
+    ['not OOM text', 'Hello world'],
+  ])('leaves %s as it was', (_case, line) => {
+    expect(parseKernelLine(line).kind).not.toBe('line');
+  });
+});

@@ -6,7 +6,12 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type KernelLine, parseKernelLine, withOneSpaces } from '../../shared/kernel-line.ts';
+import {
+  type KernelLine,
+  parseKernelLine,
+  withFirstLetterRetyped,
+  withOneSpaces,
+} from '../../shared/kernel-line.ts';
 import { readLogRecord } from '../../shared/log-record.ts';
 import { FORWARDED_TERMS, KERNEL_OOM_FILTER_PATTERN } from '../../shared/subscription-pattern.ts';
 
@@ -37,9 +42,12 @@ function unforwardedFactLines(file: string): string[] {
       const { kind } = result.line;
       // The counters other than memory's and swap's (kmem, tcp) add nothing the event holds.
       if (kind === 'counter' && !/^(?:memory|swap): /.test(entry.text)) return [];
-      // A forum's reflow that doubled the spaces inside the kernel's words (`Killed  process`, corpus 271): no
-      // collector writes it, and the terms are there with one space.
-      return forwarded(raw) || forwarded(withOneSpaces(raw)) ? [] : [`${kind}: ${entry.text}`];
+      // A forum's reflow that doubled the spaces inside the kernel's words (`Killed  process`, corpus 271), or a
+      // line whose first letter a paste's wrap or an author left in the other case (`killed process …`, corpus
+      // 92's rest of a wrapped line): no collector writes it, and the terms are there as the kernel prints them.
+      const kernels = withOneSpaces(raw);
+      const retyped = withFirstLetterRetyped(entry.text) ?? '';
+      return forwarded(raw) || forwarded(kernels) || forwarded(retyped) ? [] : [`${kind}: ${entry.text}`];
     });
 }
 
