@@ -115,7 +115,8 @@ function pidBeforeParenthesis(rest: string): { pid: number; commStart: number } 
 
 /**
  * A pid an author masked before publishing (`Killed process xxx (beam.smp) total-vm:…`, `Kill process XXX (java)
- * score 727 or sacrifice child`): a run of one mask character, as people type it for a number they hide.
+ * score 727 or sacrifice child`): a run of one mask character, as people type it for a number they hide. A pid
+ * left out altogether is masked too.
  */
 const MASKED_PID = /^(?:[xX]{1,10}|\*{1,10}|#{1,10}|\?{1,10}|N{2,10}|n{2,10})$/;
 
@@ -129,7 +130,9 @@ export function maskedPidAndComm(
   after: readonly string[],
 ): { pid: null; name: string; tail: string } | null {
   const open = rest.indexOf('(');
-  if (open <= 0 || !MASKED_PID.test(rest.slice(0, open).trim())) return null;
+  const pid = open < 0 ? '' : rest.slice(0, open).trim();
+  // No pid at all: a page scraped of its standalone numbers (`Killed process (qemu-kvm) total-vm:…`).
+  if (open < 0 || (pid !== '' && !MASKED_PID.test(pid))) return null;
   const close = commEnd(rest, open + 1, after);
   if (close < 0) return null;
   // A comm masked too (`Kill process **** (****) score ****`) is a template of the line, not a kill.

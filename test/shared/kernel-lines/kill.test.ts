@@ -650,3 +650,30 @@ describe('kill: a line without figures that an author quoted in prose (forty-fou
     expect(parseKernelLine(line)).toMatchObject({ kind: 'line', line: { pid: 1, name } });
   });
 });
+
+describe('kill: no pid at all, a copy that stripped every standalone number (45th red team A/10, corpus 278)', () => {
+  it('is a kill of the comm, its pid unknown, when the kernel’s figures follow', () => {
+    expect(
+      parseKernelLine('Killed process (qemu-kvm) total-vm:17781332kB, anon-rss:14722760kB, file-rss:0kB'),
+    ).toEqual({
+      kind: 'line',
+      line: {
+        kind: 'kill',
+        message: null,
+        pid: null,
+        name: 'qemu-kvm',
+        fields: { 'total-vm': 17781332, 'anon-rss': 14722760, 'file-rss': 0 },
+      },
+    });
+    expect(
+      parseKernelLine('Out of memory: Kill process  (qemu-kvm) score  or sacrifice child'),
+    ).toMatchObject({
+      line: { kind: 'sacrifice', pid: null, name: 'qemu-kvm', score: null },
+    });
+  });
+
+  it('is no kill without them', () => {
+    const result = parseKernelLine('Killed process (the database) and restarted it');
+    expect(result.kind === 'line' && result.line.kind === 'kill').toBe(false);
+  });
+});
