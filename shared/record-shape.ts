@@ -79,9 +79,10 @@ export function lineShapeAt(text: string, start: number, end: number): LineShape
   if (last <= start) return 'unknown';
   const first = text.charCodeAt(start);
   if (first === OPEN_BRACE) return jsonShape(text, start, last);
-  // Not visible (blank, indented, a byte-order mark), e-mail quoting, or maybe a line comment's mark (`# `,
-  // `// `): the skim has more to take off.
-  if (first <= 0x20 || first >= 0x7f || first === 0x3e || first === 0x23 || first === 0x2f) return 'unknown';
+  // Not visible (blank, indented, a byte-order mark), e-mail quoting, or maybe a line comment's mark or a block
+  // comment's gutter (`# `, `// `, `* `): the skim has more to take off.
+  if (first <= 0x20 || first >= 0x7f || first === 0x3e || first === 0x23 || first === 0x2f || first === 0x2a)
+    return 'unknown';
   if (quickEnvelope(text, start, last, first)) return 'enveloped';
   for (const prefix of prefixesFor(first)) {
     if (!matchesAt(prefix, text, start, last)) continue;

@@ -60,7 +60,6 @@ describe('withoutPasteWrapping', () => {
       '- oom-kill is what happened',
       '`-bash invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=0`',
       '- Task in the pod was killed',
-      '* memory: usage is high',
     ]) {
       expect(withoutPasteWrapping(line)).toBe(line);
     }
@@ -349,6 +348,40 @@ describe('a line comment around a log line (tenth red team U/04, a Go parser’s
       [2931684, null],
       [980323, 'memcg'],
     ]);
+  });
+});
+
+describe('a block comment’s ` * ` gutter around a report (forty-fifth red team B/07, B/14, B/15; corpus 279, 280)', () => {
+  it('takes off `* ` (its indent gone already) as it does `# `, and leaves `**` and `*/` alone', () => {
+    expect(withoutPasteWrapping('*   total-vm:95984264kB, anon-rss:52972520kB')).toBe(
+      'total-vm:95984264kB, anon-rss:52972520kB',
+    );
+    const kept = ['**Killed process 1 (a)**', '*/', '*'];
+    expect(kept.map(withoutPasteWrapping)).toEqual(kept);
+  });
+
+  it('joins a kill line’s figures wrapped to the next gutter line, as behind `# `', () => {
+    // A TypeScript module's comment: an engineer quoted the kill of a daemon that loads a whole monitor.
+    const lines = [
+      ' *   Out of memory: Killed process 2915960 (chifra)',
+      ' *   total-vm:95984264kB, anon-rss:52972520kB',
+    ];
+    const hashed = lines.map((line) => line.replace(' *', '#'));
+    for (const text of [lines, hashed].map((ls) => ls.join('\n'))) {
+      expect(parseKernelLog(text).events.map((e) => e.victim)).toEqual([
+        expect.objectContaining({ pid: 2915960, name: 'chifra', totalVmKb: 95984264, anonRssKb: 52972520 }),
+      ]);
+    }
+  });
+
+  it('reads a header behind the gutter without the gutter in the trigger’s name (B/16)', () => {
+    const { events } = parseKernelLog(
+      [
+        ' * yum invoked oom-killer: gfp_mask=0x140cca(GFP_HIGHUSER_MOVABLE|__GFP_COMP), order=0, oom_score_adj=0',
+        ' * Out of memory: Killed process 1621 (yum) total-vm:1243368kB, anon-rss:174200kB, file-rss:0kB, shmem-rss:0kB',
+      ].join('\n'),
+    );
+    expect(events.map((e) => [e.trigger?.name, e.victim.pid])).toEqual([['yum', 1621]]);
   });
 });
 
