@@ -23,6 +23,8 @@ export function joinsGroup(report: OpenReport, kill: KillRecord): boolean {
   // A paste's tail of a table (`dmesg | tail`) is not known whole.
   const wholeTable =
     report.tableHeadCut !== true && report.tableRows > 0 && report.tableRows === report.tablePids.length;
+  // A pid an author masked: the member is listed by its comm.
+  if (kill.pid === null) return !wholeTable || report.tablePids.some(([, name]) => name === kill.name);
   return !wholeTable || report.tablePids.some(([pid]) => pid === kill.pid);
 }
 

@@ -414,7 +414,8 @@ class Assembly {
     }
   }
 
-  addKill(kill: KillRecord): OpenReport | null {
+  addKill(record: KillRecord): OpenReport | null {
+    const kill = withSummaryPid(this.state.open, record);
     const time = killTime(kill);
     if (kill.pid !== null) this.killed.set(kill.pid, { name: kill.name, time });
     let report = this.state.open;
@@ -511,6 +512,17 @@ class Assembly {
   recent(): RecentKills {
     return (this.recentKills ??= new RecentKills(this.state.recentKills, RECENT_KILLS_KEPT));
   }
+}
+
+/**
+ * A kill line whose pid an author masked, with the pid the open report's summary gives for the same comm: from
+ * 4.19 the kernel prints the summary for the victim it is about to kill, then its kill line. Else the kill as it is.
+ */
+function withSummaryPid(open: OpenReport | null, kill: KillRecord): KillRecord {
+  if (kill.pid !== null || kill.name === null || open === null || open.kill !== null) return kill;
+  return open.summaryPid !== null && open.summaryTask === kill.name
+    ? { ...kill, pid: open.summaryPid }
+    : kill;
 }
 
 /**

@@ -291,8 +291,8 @@ export const killLine: Recognizer<KillLine> = {
     if (at < 0) return null;
     const message = messageBefore(text, at);
     const rest = stripTruncation(text.slice(at + PREFIX.length), truncated);
-    const parsed =
-      pidAndComm(rest, [') total-vm:', '), UID ', ')']) ?? maskedPidAndComm(rest, KERNEL_FIELDS_AFTER);
+    const masked = maskedPidAndComm(rest, KERNEL_FIELDS_AFTER);
+    const parsed = pidAndComm(rest, [') total-vm:', '), UID ', ')']) ?? masked;
     if (parsed === null) {
       const hidden = pidBeforePlaceholder(rest, KERNEL_FIELDS_AFTER);
       if (hidden === null)
@@ -304,12 +304,15 @@ export const killLine: Recognizer<KillLine> = {
       const fields = keyValues(unquoted(text, at, hidden.tail), truncated);
       return { kind: 'kill', message, pid: hidden.pid, name: null, fields };
     }
+    const fields = keyValues(unquoted(text, at, parsed.tail), truncated);
+    // A masked pid with no figure whole after it is a template of the line (`XXXX (name) total-vm:XXXXkB`).
+    if (parsed === masked && Object.keys(fields).length === 0) return null;
     return {
       kind: 'kill',
       message,
       pid: parsed.pid,
       name: withoutWritersClosers(parsed.name, parsed.tail),
-      fields: keyValues(unquoted(text, at, parsed.tail), truncated),
+      fields,
     };
   },
 };

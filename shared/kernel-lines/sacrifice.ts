@@ -36,11 +36,14 @@ export function selectionAfter(text: string, marker: string): SacrificeLine | nu
   const at = text.indexOf(marker);
   if (at < 0) return null;
   const rest = text.slice(at + marker.length);
-  const parsed =
-    pidAndComm(rest, [') score ', ')']) ?? placeholderComm(rest) ?? maskedPidAndComm(rest, [') score ']);
+  const masked = maskedPidAndComm(rest, [') score ']);
+  const parsed = pidAndComm(rest, [') score ', ')']) ?? placeholderComm(rest) ?? masked;
   if (parsed === null || parsed.tail.startsWith(SHARING_TAIL)) return null;
   // A flowed mail's wrap may leave two spaces around `score` (its soft break's space kept).
   const score = /^ +score +(\d+)/.exec(parsed.tail);
+  // A masked pid whose score is masked too is a template (`Kill process NNNN (name) score NNN`); a copy that
+  // stripped every number left neither.
+  if (parsed === masked && !masked.blank && score === null) return null;
   return {
     kind: 'sacrifice',
     message: messageBefore(text, at),

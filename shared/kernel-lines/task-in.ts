@@ -3,7 +3,7 @@
  * prints it in pieces (`pr_cont`): when another message comes between them, each piece is a record of its own,
  * and the first, `Task in <victim cgroup>`, names the victim's cgroup alone.
  */
-import { AFTER_THE_LINE, stripTruncation } from './message-fields.ts';
+import { stripTruncation } from './message-fields.ts';
 import { isCgroupOrAncestor, isElidedPath } from '../cgroup-path.ts';
 import type { Recognizer } from './recognizer.ts';
 
@@ -17,6 +17,12 @@ export interface TaskInLine {
 const LEGACY_TASK_IN = ' killed as a result of limit of ';
 
 /**
+ * What may follow a path that ends the line when a writer's text goes on after it: a space, a quote, an escape, a
+ * table cell's `|`. Not a bracket: `/kubepods[...]` is a path an author elided.
+ */
+const AFTER_A_PATH = /[\s"'`\\|]/;
+
+/**
  * The limit's cgroup: the victim's own or one above it. When the text after it is not (a writer's comment after
  * the line, `  # pylint: …`, or a string's close, `\\n",`), the longest of those that it starts with, followed by
  * such text; else the text as printed; null when it ends in a `/`.
@@ -27,7 +33,7 @@ function limitPath(text: string, task: string): string | null {
   if (isCgroupOrAncestor(text, task)) return text;
   for (let end = task.length; end > 0; end = task.lastIndexOf('/', end - 1)) {
     const candidate = task.slice(0, end);
-    if (text.startsWith(candidate) && AFTER_THE_LINE.test(text.charAt(end))) return candidate;
+    if (text.startsWith(candidate) && AFTER_A_PATH.test(text.charAt(end))) return candidate;
   }
   return text;
 }

@@ -266,3 +266,34 @@ describe('the last review of the stop: what the joiner counts, a choice cut befo
     ]);
   });
 });
+
+describe('the review of the forty-fourth round: masked pids, an elided limit', () => {
+  it('reads no kill in a template whose pid and figures are masked (real Chinese course notes)', () => {
+    expect(eventsOf('r44-01-template-masked-pid-placeholder-comm-zh-notes.log')).toEqual([]);
+    for (const template of [
+      'Killed process XXXX (name) total-vm:XXXXkB, anon-rss:XXXXkB',
+      'Out of memory: Kill process NNNN (name) score NNN or sacrifice child',
+    ])
+      expect(parseKernelLog(template).events).toEqual([]);
+  });
+
+  it('takes the pid a kill line masked from its summary, the same comm, with the summary’s cgroup', () => {
+    const [event, ...others] = eventsOf('r44-05-summary-pid-kill-pid-masked.log');
+    expect(others).toEqual([]);
+    expect(event).toMatchObject({
+      victim: { pid: 41234, name: 'java', uid: 1001, anonRssKb: 2502140 },
+      cgroup: { task: expect.stringMatching(/cri-containerd-9192cb33.*\.scope$/) },
+      container: { id: expect.stringMatching(/^9192cb33/), runtime: 'containerd' },
+    });
+  });
+
+  it('keeps a group kill whose kill lines masked their pids one event, its members listed by comm', () => {
+    const events = eventsOf('r44-06-group-kill-masked-pids-table-kept.log');
+    expect(events.map((e) => [e.victim.pid, e.victim.name])).toEqual([[null, 'bash']]);
+  });
+
+  it('leaves a `Task in` limit that an author elided with `[...]` unknown', () => {
+    const [event] = eventsOf('r44-10-task-in-limit-elided-with-brackets.log');
+    expect(event).toMatchObject({ victim: { pid: 5646 }, cgroup: { oom: null } });
+  });
+});
