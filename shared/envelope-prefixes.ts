@@ -112,10 +112,10 @@ const RFC3339_NO_HOST = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?)(Z|[+-]\
 // `kernel: `, `19:18:21 kernel: `; no date, no host.
 const KERNEL_TAG = /^(?:(\d{1,2}:\d\d:\d\d(?:\.\d{1,9})?) )?kernel: ?/;
 // A syslog line whose stamp an author cut off, or whose date a paste lost: the host, then the tag (`HOST1 kernel: `,
-// `10:44:23 ip-10-0-3-115 kernel: `). The host starts with a letter or is an IPv4 address: digits alone are a wrap's
-// rest of a stamp (`Jan 9 00:42:4` + `8 kernel: …`).
+// `10:44:23 ip-10-0-3-115 kernel: `). The host starts with a letter, holds one after its first digits (`990x`,
+// `4TELLT132`), or is an IPv4 address: digits alone are a wrap's rest of a stamp (`Jan 9 00:42:4` + `8 kernel: …`).
 const HOST_AND_KERNEL_TAG =
-  /^(?:(\d{1,2}:\d\d:\d\d(?:\.\d{1,9})?) )?([A-Za-z][\w.-]{0,252}|\d{1,3}(?:\.\d{1,3}){3}) kernel: ?/;
+  /^(?:(\d{1,2}:\d\d:\d\d(?:\.\d{1,9})?) )?([A-Za-z][\w.-]{0,252}|\d[\d.-]{0,62}[A-Za-z_][\w.-]{0,190}|\d{1,3}(?:\.\d{1,3}){3}) kernel: ?/;
 // A time of day alone before the message (`12:00:52 oom-kill:…`, a list's mail, linux-mm 2019): no date, no host,
 // no tag. A clock's values only, a space after it and the message: not a MAC address (`00:11:22:33`), a serial
 // port's `00:05: `, a time glued to a word, a `dmesg -T` date a copy cut inside its time (`08:44:22 2026] `), nor

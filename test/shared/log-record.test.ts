@@ -835,6 +835,20 @@ describe('readLogRecord: syslog templates without a date, a host or a tag (ninth
       text: 'Out of memory: Killed process 1 (a)',
       host: '10.0.3.54',
     });
+    // A host that starts with digits and holds a letter (forty-sixth red team A/05: a chia plotter's `990x`).
+    expect(
+      readLogRecord(
+        '990x kernel: [ 5835.426265] Out of memory: Killed process 12657 (chia_plot)  file-rss:0kB',
+      ),
+    ).toMatchObject({
+      host: '990x',
+      kernelTime: 5835.426265,
+      text: expect.stringMatching(/^Out of memory: /),
+    });
+    expect(readLogRecord('4TELLT132 kernel: Mem-Info:')).toMatchObject({
+      text: 'Mem-Info:',
+      host: '4TELLT132',
+    });
     // Any message, OOM text or not: in a paste of such lines, one that is no OOM text is no wrapped rest.
     expect(readLogRecord('HOST1 kernel: Mem-Info:')).toMatchObject({ text: 'Mem-Info:', host: 'HOST1' });
     // Digits alone are a wrap's rest of a stamp (`Jan 9 00:42:4` + `8 kernel: …`), not a host; a word and `kernel:`
