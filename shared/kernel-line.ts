@@ -220,7 +220,15 @@ export function parseKernelLine(
   const retyped = withFirstLetterRetyped(spaced);
   if (retyped === null) return result;
   const again = classifyKernelLine(retyped, truncated, options);
-  return again.kind === 'line' ? again : result;
+  return again.kind === 'line' && !isBareKill(again.line) ? again : result;
+}
+
+/**
+ * A kill line without a figure after its comm: as the kernel prints it, a kill; retyped from lower case, most
+ * often a sentence a wrap broke before its `killed process 31337 (java) by hand`.
+ */
+function isBareKill(line: KernelLine): boolean {
+  return line.kind === 'kill' && Object.keys(line.fields).length === 0;
 }
 
 /**

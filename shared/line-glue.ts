@@ -101,6 +101,8 @@ export function quoteDepth(line: string): number {
 
 /** A line blank once its margin is off (indentation, quote marks, a CR): a paragraph ends there. */
 export const BLANK = /^[\s>\ufeff]*$/;
+/** A comment's mark or gutter alone on a line (`#`, `//`, ` * ` in a block comment): a blank line of the comment. */
+export const COMMENT_MARK_ALONE = /^[ \t>]*(?:#|\/\/|\*)[ \t\r]*$/;
 /**
  * What a paste puts where it left lines out or around them: `...`, `[...]`, `…`, a mark that says so
  * (`(...snipped...)`, `[ snip ]`, `<cut>`, `-- 40 lines omitted --`), a bare `:` (`: ` quoting), the `--` that

@@ -21,6 +21,7 @@ import { continuedLiteralQuote, literalContinuation, withoutLiteralClose } from 
 import { mayBePathRest } from './wrapped-path.ts';
 import {
   BLANK,
+  COMMENT_MARK_ALONE,
   ELISION,
   JOINED_MAX,
   KEY,
@@ -138,7 +139,7 @@ export class RecordJoiner {
       skim = skimLogRecord(raw);
     }
     // A blank line ends a paragraph: no line after it continues the record above.
-    if (skim === null) return BLANK.test(raw) ? this.release() : null;
+    if (skim === null) return BLANK.test(raw) || COMMENT_MARK_ALONE.test(raw) ? this.release() : null;
     if (LONE_BACKTICKS.test(raw)) return this.release();
     // A line a time of day starts, before text that is no OOM text (`12:00:52 Mem-Info:`, so no envelope), is a
     // record of its own: it joins no record above, and none joins it, but it counts as a stamped line in a paste

@@ -288,9 +288,9 @@ const HASH = 0x23;
 
 /**
  * The line without the mark of a line comment that a program or a script put it in (`// `, `# `, a space or a
- * tab after it), or the gutter of a block comment (` * `, a Javadoc's or a C comment's, its indent gone already;
- * a markdown list's `* ` too): no kernel line starts so, and what follows is read as it would be anywhere, so
- * that a kill line wrapped behind the gutter is joined as one wrapped behind `# ` is.
+ * tab after it), or the gutter of a block comment (` * `, a Javadoc's or a C comment's, its indent gone already):
+ * no kernel line starts so, and what follows is read as it would be anywhere, so that a kill line wrapped behind
+ * the gutter is joined as one wrapped behind `# ` is.
  */
 function withoutCommentMark(line: string): string {
   const first = line.charCodeAt(0);
@@ -307,6 +307,12 @@ function withoutCommentMark(line: string): string {
  * when none of those wrap it.
  */
 export function withoutPasteWrapping(raw: string): string {
+  // `* ` is a markdown list's mark as well as a block comment's gutter: a list item before kernel text is read as
+  // one (its inline code's closing backticks off), any other line without the gutter.
+  if (raw.charCodeAt(0) === ASTERISK) {
+    const listed = withoutMarks(raw);
+    if (listed !== raw) return listed;
+  }
   const line = withoutCommentMark(raw);
   if (line.charCodeAt(0) === PIPE) {
     const cell = kernelTextCell(line);

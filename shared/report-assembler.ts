@@ -516,10 +516,13 @@ class Assembly {
 
 /**
  * A kill line whose pid an author masked, with the pid the open report's summary gives for the same comm: from
- * 4.19 the kernel prints the summary for the victim it is about to kill, then its kill line. Else the kill as it is.
+ * 4.19 the kernel prints the summary for the victim it is about to kill, then its kill line. Not after a choice
+ * (`Kill process A … or sacrifice child`, to 5.x): the summary names A, and the kernel may have killed a child of
+ * the same comm. Else the kill as it is.
  */
 function withSummaryPid(open: OpenReport | null, kill: KillRecord): KillRecord {
   if (kill.pid !== null || kill.name === null || open === null || open.kill !== null) return kill;
+  if (open.selection !== null) return kill;
   return open.summaryPid !== null && open.summaryTask === kill.name
     ? { ...kill, pid: open.summaryPid }
     : kill;

@@ -25,7 +25,7 @@ const COUNTER_NAMES: readonly CounterName[] = ['memory', 'memory+swap', 'swap', 
  * cut mark.
  */
 const COUNTER =
-  /^(memory|memory\+swap|swap|kmem): usage (\d+)kB, limit (\d+)kB(?:, failcnt (\d+)(?:\.?$|[ \t]+[^\s\d.…].*$|["'`|\])}*[<;。，、\\].*$)|(?![\w+-]).*$)/;
+  /^(memory|memory\+swap|swap|kmem): usage (\d+)kB, limit (\d+)kB(?:, failcnt (\d+)(?:\.?$|[ \t\u00a0]+[^\s\d.…].*$|["'`|\])}*[<;。，、\\].*$)|(?![\w+-]).*$)/;
 
 export const counterLine: Recognizer<CounterLine> = {
   name: 'counter',

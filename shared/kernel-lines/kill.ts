@@ -279,6 +279,8 @@ function killWithoutComm(message: string | null, rest: string, truncated: boolea
 }
 
 const PREFIX = 'Killed process ';
+/** A kill line's key, then the digits of its value: what a template's `total-vm:XXXXkB` has not. */
+const FIGURE_DIGITS = /(?:total-vm|vsz|anon-rss|file-rss|shmem-rss|UID|pgtables):? ?\d/;
 
 /** What the kernel prints right after the comm of a kill line: what no prose has. */
 const KERNEL_FIELDS_AFTER = [') total-vm:', '), UID '];
@@ -305,8 +307,9 @@ export const killLine: Recognizer<KillLine> = {
       return { kind: 'kill', message, pid: hidden.pid, name: null, fields };
     }
     const fields = keyValues(unquoted(text, at, parsed.tail), truncated);
-    // A masked pid with no figure whole after it is a template of the line (`XXXX (name) total-vm:XXXXkB`).
-    if (parsed === masked && Object.keys(fields).length === 0) return null;
+    // A masked pid with no figure's digits after it is a template of the line (`XXXX (name) total-vm:XXXXkB`); a
+    // figure an author reformatted (`6,538,320,600 kB`, `1012836kb`) is still the kernel's.
+    if (parsed === masked && !FIGURE_DIGITS.test(parsed.tail)) return null;
     return {
       kind: 'kill',
       message,

@@ -123,13 +123,15 @@ const MASKED_PID = /^(?:[xX]{1,10}|\*{1,10}|#{1,10}|\?{1,10}|N{2,10}|n{2,10})$/;
 /**
  * `<masked pid> (<comm>)<after>`: a line of the kernel's whose pid an author hid. Only `after` markers that no
  * prose has, the kernel's own next field, and a comm that is no mask make it one: the victim's name and figures
- * are the kernel's, its pid unknown. `blank`: no pid at all, rather than a mask. The caller asks for a real value
- * after it too: a doc's template masks those as well (`Killed process XXXX (name) total-vm:XXXXkB`).
+ * are the kernel's, its pid unknown. `blank`: no pid at all, rather than a mask; `spaced`: a space stood before the
+ * comm's parenthesis, where a copy that stripped the number left it (`Kill process  (qemu-kvm)`). The caller asks
+ * for a real value after it too: a doc's template masks those as well (`Killed process XXXX (name)
+ * total-vm:XXXXkB`, `Kill process (python) score or sacrifice child`).
  */
 export function maskedPidAndComm(
   rest: string,
   after: readonly string[],
-): { pid: null; name: string; tail: string; blank: boolean } | null {
+): { pid: null; name: string; tail: string; blank: boolean; spaced: boolean } | null {
   const open = rest.indexOf('(');
   const pid = open < 0 ? '' : rest.slice(0, open).trim();
   // No pid at all: a page scraped of its standalone numbers (`Killed process (qemu-kvm) total-vm:…`).
@@ -138,7 +140,8 @@ export function maskedPidAndComm(
   if (close < 0) return null;
   // A comm masked too (`Kill process **** (****) score ****`) is a template of the line, not a kill.
   const name = rest.slice(open + 1, close);
-  return MASKED_PID.test(name) ? null : { pid: null, name, tail: rest.slice(close + 1), blank: pid === '' };
+  if (MASKED_PID.test(name)) return null;
+  return { pid: null, name, tail: rest.slice(close + 1), blank: pid === '', spaced: open > 0 };
 }
 
 /**

@@ -41,9 +41,10 @@ export function selectionAfter(text: string, marker: string): SacrificeLine | nu
   if (parsed === null || parsed.tail.startsWith(SHARING_TAIL)) return null;
   // A flowed mail's wrap may leave two spaces around `score` (its soft break's space kept).
   const score = /^ +score +(\d+)/.exec(parsed.tail);
-  // A masked pid whose score is masked too is a template (`Kill process NNNN (name) score NNN`); a copy that
-  // stripped every number left neither.
-  if (parsed === masked && !masked.blank && score === null) return null;
+  // A masked pid whose score is masked too is a template (`Kill process NNNN (name) score NNN`), and so is no pid
+  // with no space where it was (`Kill process (python) score or …`); a copy that stripped every number left the
+  // spaces (`Kill process  (qemu-kvm) score  or …`).
+  if (parsed === masked && (masked.blank ? !masked.spaced : score === null)) return null;
   return {
     kind: 'sacrifice',
     message: messageBefore(text, at),

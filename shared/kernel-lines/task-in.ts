@@ -3,7 +3,7 @@
  * prints it in pieces (`pr_cont`): when another message comes between them, each piece is a record of its own,
  * and the first, `Task in <victim cgroup>`, names the victim's cgroup alone.
  */
-import { stripTruncation } from './message-fields.ts';
+import { AFTER_THE_LINE, stripTruncation } from './message-fields.ts';
 import { isCgroupOrAncestor, isElidedPath } from '../cgroup-path.ts';
 import type { Recognizer } from './recognizer.ts';
 
@@ -17,10 +17,13 @@ export interface TaskInLine {
 const LEGACY_TASK_IN = ' killed as a result of limit of ';
 
 /**
- * What may follow a path that ends the line when a writer's text goes on after it: a space, a quote, an escape, a
- * table cell's `|`. Not a bracket: `/kubepods[...]` is a path an author elided.
+ * Whether what follows a path at `end` is a writer's text after the line (AFTER_THE_LINE: a space, a quote, markup
+ * such as `[/code]`, a bracket, punctuation), not an author's elision of the path's rest (`/kubepods[...]`).
  */
-const AFTER_A_PATH = /[\s"'`\\|]/;
+function writersTextAt(text: string, end: number): boolean {
+  if (text.startsWith('[...]', end) || text.startsWith('[…]', end)) return false;
+  return AFTER_THE_LINE.test(text.charAt(end));
+}
 
 /**
  * The limit's cgroup: the victim's own or one above it. When the text after it is not (a writer's comment after
@@ -33,7 +36,7 @@ function limitPath(text: string, task: string): string | null {
   if (isCgroupOrAncestor(text, task)) return text;
   for (let end = task.length; end > 0; end = task.lastIndexOf('/', end - 1)) {
     const candidate = task.slice(0, end);
-    if (text.startsWith(candidate) && AFTER_A_PATH.test(text.charAt(end))) return candidate;
+    if (text.startsWith(candidate) && writersTextAt(text, end)) return candidate;
   }
   return text;
 }

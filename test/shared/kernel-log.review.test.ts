@@ -297,3 +297,37 @@ describe('the review of the forty-fourth round: masked pids, an elided limit', (
     expect(event).toMatchObject({ victim: { pid: 5646 }, cgroup: { oom: null } });
   });
 });
+
+describe('the review of the forty-fifth round: retyped first letters, pid-less lines, comment gutters', () => {
+  it('leaves a sentence a wrap broke before a lowercase `killed process N (comm)` no kill', () => {
+    expect(eventsOf('r45-08-prose-wrapped-before-lowercase-killed-process.log')).toEqual([]);
+  });
+
+  it('reads no kill in a doc’s pid-less choice with no score (a Korean README’s scenario list)', () => {
+    expect(eventsOf('r45-06-ko-readme-pid-less-choice-template.log')).toEqual([]);
+  });
+
+  it('does not give a masked kill the summary’s pid after a choice: the kernel may have killed a child', () => {
+    const events = eventsOf('r45-04-masked-kill-after-sacrifice-choice-summary-names-chosen.log');
+    expect(events.map((e) => [e.victim.pid, e.victim.name])).toEqual([[null, 'nginx']]);
+  });
+
+  it('takes a comment gutter alone on a line for a blank line: the reports around it stay apart', () => {
+    const events = eventsOf('r45-03-javadoc-gutter-alone-lines-between-reports.log');
+    expect(events.map((e) => [e.victim.pid, e.victim.name])).toEqual([
+      [43805, 'keystone-all'],
+      [20977, 'sh'],
+    ]);
+  });
+
+  it('reads a `Task in` limit before a forum’s closing tag as the path it ends', () => {
+    const events = eventsOf('r45-02-task-in-limit-before-bbcode-close.log');
+    expect(events.length).toBeGreaterThan(0);
+    for (const event of events) expect(event.cgroup.oom).toMatch(/^\/docker\/[0-9a-f]{64}$/);
+  });
+
+  it('reads a `* ` list item before kernel text as a list item, its inline code closed', () => {
+    const [event] = eventsOf('r45-01-star-list-header-stray-closing-backtick.log');
+    expect(event?.trigger).toMatchObject({ oomScoreAdj: 1000 });
+  });
+});

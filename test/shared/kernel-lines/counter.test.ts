@@ -51,7 +51,18 @@ describe('counter: a line cut after its limit', () => {
     expect(read('kmem: usage 1kB, limit 2kB, failcnt 5', true)).toMatchObject({ limitKb: 2, failcnt: null });
     expect(read('kmem: usage 1kB, limit 2kB, failcnt 5 …')).toMatchObject({ failcnt: null });
     // What closes a writer's text after the count shows it whole (forty-fourth red team A/06: a gist's table).
-    for (const after of [' | |', '`', ')', ' (the limit)', '</div>', '[/FONT]', '.', '; then', '。']) {
+    for (const after of [
+      ' | |',
+      '`',
+      ')',
+      ' (the limit)',
+      ' \u00a0(the limit)',
+      '</div>',
+      '[/FONT]',
+      '.',
+      '; then',
+      '。',
+    ]) {
       expect(read(`memory: usage 1024000kB, limit 1024000kB, failcnt 4662${after}`)).toMatchObject({
         failcnt: 4662,
       });

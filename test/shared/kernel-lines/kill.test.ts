@@ -623,6 +623,23 @@ describe('kill: a pid an author masked (forty-first red team C/01, corpus 275)',
     );
   });
 
+  it('is a kill with figures an author reformatted, and no kill with figures masked too (a template)', () => {
+    expect(
+      parseKernelLine('Killed process xxx (mysqld) total-vm:1012836kb, anon-rss:178840kb'),
+    ).toMatchObject({
+      line: { kind: 'kill', pid: null, name: 'mysqld' },
+    });
+    expect(
+      parseKernelLine('Killed process xxx (f) total-vm:6,538,320,600 kB, anon-rss:1,024 kB'),
+    ).toMatchObject({
+      line: { kind: 'kill', pid: null, name: 'f' },
+    });
+    const template = parseKernelLine(
+      'Killed process XXXX (name) total-vm:XXXXkB, anon-rss:XXXXkB" → `tail -50`',
+    );
+    expect(template.kind === 'line' && template.line.kind === 'kill').toBe(false);
+  });
+
   it.each([
     ['a comm masked too: a template of the line', 'Killed process xxx (xxx) total-vm:10kB, anon-rss:2kB'],
     ['no kernel field after the comm: prose', 'Killed process xxx (the database) and then restarted it'],
