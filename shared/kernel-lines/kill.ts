@@ -8,6 +8,7 @@
  */
 import {
   digitsEnd,
+  endsWithFullStop,
   maskedPidAndComm,
   messageBefore,
   pidAndComm,
@@ -86,11 +87,6 @@ const ALL_DIGITS = /^\d+$/;
  * list's punctuation (`;`, `。`, `，`, `、`).
  */
 const CLOSER = /[}\])"'`*|\\\u0000-\u001f[<;。，、]/;
-
-/** A full stop that ends the token: a sentence's end. Two or more are an elision, which may hide digits. */
-function endsWithFullStop(text: string, at: number): boolean {
-  return at === text.length - 1 && text.charCodeAt(at) === 0x2e;
-}
 
 /**
  * Sets `key` to the number that `text` holds from `start` on. A size counts only with its `kB` right after its
@@ -330,7 +326,8 @@ const WRITERS_CLOSERS = /^\)[)`"'*\]]*$/;
  * kernel's `)` is certain) and the comm opens no parenthesis of its own (systemd's `(sd-pam)`).
  */
 function withoutWritersClosers(name: string, tail: string): string {
-  if (tail.startsWith(' total-vm:') || tail.startsWith(', UID ') || name.includes('(')) return name;
+  // The kernel's next field after the comm's `)` (KERNEL_FIELDS_AFTER, its `)` already taken).
+  if (KERNEL_FIELDS_AFTER.some((next) => tail.startsWith(next.slice(1))) || name.includes('(')) return name;
   const close = name.indexOf(')');
   return close > 0 && WRITERS_CLOSERS.test(name.slice(close)) ? name.slice(0, close) : name;
 }

@@ -192,3 +192,8 @@ export function withOneSpaces(text: string): string {
  * `</div>`), a sentence's or a list's punctuation (`;`, `。`, `，`, `、`).
  */
 export const AFTER_THE_LINE = /[\s"'`\\|\])}*[<;。，、]/;
+
+/** Whether a full stop at `at` ends the text: a sentence's end. Two or more are an elision, which may hide digits. */
+export function endsWithFullStop(text: string, at: number): boolean {
+  return at === text.length - 1 && text.charCodeAt(at) === 0x2e;
+}

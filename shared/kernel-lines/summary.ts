@@ -4,7 +4,13 @@
  * Vendor backports print it without some keys (3.10.0-514 el7 `.stable`: `oom-kill:,cpuset=…`), so each value is
  * read by its key.
  */
-import { AFTER_THE_LINE, digitsEnd, signedNumber, stripTruncation } from './message-fields.ts';
+import {
+  AFTER_THE_LINE,
+  digitsEnd,
+  endsWithFullStop,
+  signedNumber,
+  stripTruncation,
+} from './message-fields.ts';
 import { isElidedPath } from '../cgroup-path.ts';
 import type { Recognizer } from './recognizer.ts';
 
@@ -215,9 +221,8 @@ const ELIDED_KEYS =
  */
 function lastNumber(body: string, start: number): number | null {
   const end = digitsEnd(body, start);
-  // A full stop that ends the line ends a sentence; more are an elision, which may hide digits.
-  const sentenceEnd = end === body.length - 1 && body.charCodeAt(end) === 0x2e;
-  if (end < body.length && !AFTER_THE_LINE.test(body.charAt(end)) && !sentenceEnd) return null;
+  if (end < body.length && !AFTER_THE_LINE.test(body.charAt(end)) && !endsWithFullStop(body, end))
+    return null;
   return signedNumber(body, start, end);
 }
 
