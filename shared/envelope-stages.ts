@@ -338,10 +338,16 @@ function withKernelTimeAfterStamp(text: string, entry: LogEntry): string {
   return withoutVendorContext(text.slice(spaced + m[0].length));
 }
 
-/** The text after a printk stamp without the printing context an Android vendor's printk put there (CONTEXT). */
+/**
+ * The text after a printk stamp without the printing context an Android vendor's printk put there (CONTEXT); but
+ * not a comm shaped as one (`[6: ] invoked oom-killer: …`): the kernel prints the comm before ` invoked oom-killer`,
+ * so a context is never followed by those words.
+ */
 function withoutVendorContext(text: string): string {
   const m = matchOf(CONTEXT, text);
-  return m === null ? text : text.slice(m[0].length);
+  if (m === null) return text;
+  const rest = text.slice(m[0].length);
+  return rest.startsWith('invoked oom-killer') ? text : rest;
 }
 
 /** The printk caller id of CONFIG_PRINTK_CALLER (`[T9185]`, `[ C3]`). */

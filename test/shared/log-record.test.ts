@@ -1329,6 +1329,21 @@ describe('readLogRecord: vendor context tags after a printk stamp, a severity te
     expect(readLogRecord(`[    1.613938][    T1] ${KILL}`)).toMatchObject({ text: KILL });
   });
 
+  it('leaves a comm shaped as such a context before `invoked oom-killer`: the kernel prints the comm first', () => {
+    const header = 'invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=0';
+    expect(readLogRecord(`[ 3467.507943] [6: ] ${header}`)).toMatchObject({
+      text: `[6: ] ${header}`,
+      kernelTime: 3467.507943,
+    });
+    expect(readLogRecord(`[63651.040008s] [3701:11_see] ${header}`)).toMatchObject({
+      text: `[3701:11_see] ${header}`,
+    });
+    // A context before a comm that invoked it is still one.
+    expect(readLogRecord(`[ 3467.507943] [3701:11_see]java ${header}`)).toMatchObject({
+      text: `java ${header}`,
+    });
+  });
+
   it('takes no tag off where no stamp comes before it, nor a label or the task table after a stamp', () => {
     // Honor's tag with no stamp (mm-commits 2023, U/10): the line is read as it is.
     expect(readLogRecord(`[3701:11_see]${KILL}`)).toMatchObject({ text: `[3701:11_see]${KILL}` });
