@@ -3,6 +3,7 @@
  * cheap test of the text that it passes wherever the prefix can match: most lines then try no pattern at all.
  */
 import { mayBeOomText } from './kernel-line.ts';
+import { CALL_TRACE_FRAME } from './kernel-lines/report-context.ts';
 import { mayStartSeverityTemplate, SECONDS, SEVERITY } from './vendor-prefixes.ts';
 
 const KMSG_RECORD = /^(\d{1,3}),(\d+),(\d+),[^;]{0,16};/;
@@ -150,8 +151,11 @@ function isDigit(code: number): boolean {
 }
 
 const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACKET = 0x5d;
 const OPEN_BRACE_CODE = 0x7b;
 const SPACE = 0x20;
+const DOT = 0x2e;
+const COMMA = 0x2c;
 
 /** An envelope's pattern, and a cheap test of the text that it passes whenever the pattern can match. */
 export interface Prefix {
@@ -308,11 +312,26 @@ export function startsWithClock(text: string): boolean {
  * to an enveloped one when most lines are stamped). The clock itself holds none of mayBeOomText's marks.
  */
 export const TIME_OF_DAY: Prefix = { pattern: CLOCK_ONLY, mayStart: digitFirst, onlyBefore: mayBeOomText };
-/** A line that does not start with a bracket but closes one later: fields before a stamp, or a stamp's rest. */
-function bracketClosesLater(text: string): boolean {
-  return text.charCodeAt(0) !== OPEN_BRACKET && text.includes('] ');
+/** A printk time's start (`[ 12.`, `[39291577.`), sticky. */
+const TIME_OPENS = /\[ *\d+\.\d/y;
+
+/** A hypervisor's fields or a prompt before a printk time: the line's first `[`, 1 to 120 characters in, opens it. */
+function timeAfterFields(text: string): boolean {
+  const open = text.indexOf('[');
+  if (open < 1 || open > 120) return false;
+  TIME_OPENS.lastIndex = open;
+  return TIME_OPENS.test(text);
 }
-export const EMBEDDED: Prefix = { pattern: EMBEDDED_DMESG, mayStart: bracketClosesLater };
+export const EMBEDDED: Prefix = { pattern: EMBEDDED_DMESG, mayStart: timeAfterFields };
+
+/**
+ * A `dmesg -T` date's rest (WALL_CUT): a `] ` within a date's length of the line's start that closes a bracket the
+ * line never opened.
+ */
+function closesUnopenedBracket(text: string): boolean {
+  const close = text.indexOf('] ');
+  return close > 0 && close <= 60 && text.lastIndexOf('[', close) < 0;
+}
 export const LEVEL: Prefix = {
   pattern: DMESG_LEVEL,
   mayStart: (text) => {
@@ -326,7 +345,7 @@ export const ISO_BRACKETED: Prefix = { pattern: BRACKETED_ISO, mayStart: bracket
 export const DELTA: Prefix = { pattern: DMESG_DELTA, mayStart: bracketFirst };
 export const RELTIME: Prefix = { pattern: DMESG_RELTIME, mayStart: bracketFirst };
 export const WALL: Prefix = { pattern: DMESG_WALL, mayStart: bracketFirst };
-export const WALL_CUT: Prefix = { pattern: DMESG_WALL_CUT, mayStart: bracketClosesLater };
+export const WALL_CUT: Prefix = { pattern: DMESG_WALL_CUT, mayStart: closesUnopenedBracket };
 export const CALLER: Prefix = { pattern: PRINTK_CALLER, mayStart: bracketFirst };
 export const MASKED_TIME: Prefix = { pattern: DMESG_MASKED_TIME, mayStart: bracketFirst };
 
@@ -553,22 +572,117 @@ function sourceEnd(text: string): number {
   return -1;
 }
 
+/** A bracket that opens as a printk time does: what a hypervisor's fields (EMBEDDED) or a dmesg stage looks for. */
+const TIME_LIKE_BRACKET = /\[ *\d+\./;
+
 /**
- * Whether some prefix may match the text. Of a text that starts with a letter, only the syslog-like prefixes,
- * dmesg's level, a hypervisor's fields and Talos's envelope can; most kernel text starts so and matches none of them, and asking
- * each prefix in turn was most of reading such a line. test/shared/envelope-prefixes.test.ts checks that it
- * passes every text some prefix matches.
+ * Whether the text, but for its margin, is a call-trace frame (CALL_TRACE_FRAME: ` __schedule+0x2a5/0x8a0`,
+ * `[<ffffffff8172d1b9>] dump_stack+0x64/0x82`, `? foo+0x1/0x2 [mod]`) with no colon (every clock, tag and source
+ * holds one) and no bracket that opens as a printk time, in a module's brackets, which the frame's pattern lets
+ * hold anything: no prefix matches such a text, and no stage takes anything off it (test/shared/
+ * envelope-prefixes.test.ts). Frames are most of the lines of a report that a reader reads in full; one that starts
+ * with a mark or a margin tried every stage before.
+ */
+function isWholeFrame(text: string): boolean {
+  return (
+    text.includes('+0x') &&
+    !text.includes(':') &&
+    CALL_TRACE_FRAME.test(text.trim()) &&
+    !TIME_LIKE_BRACKET.test(text)
+  );
+}
+
+/**
+ * Whether a syslog-like stamp may start the text (mayStartSyslog), a clock's or a date's first digits where its
+ * patterns have them: `Nov 20 06:12:45`, `Sat 2026-12-05`, `<4>Dec  6 …`, logread's `Fri Aug  7 08:24:06`.
+ */
+const SYSLOG_STAMP_START =
+  /^(?:<\d{1,3}>)?\S{1,12}(?: {1,2}\d{1,2} \d\d:| \d{4}-\d\d-)|^[A-Z][a-z]{2} [A-Z][a-z]{2} {1,2}\d{1,2} \d\d:/;
+
+function mayStartSyslogStamp(text: string): boolean {
+  return mayStartSyslog(text) && SYSLOG_STAMP_START.test(text);
+}
+
+/**
+ * mayStartAnyPrefix of a text that starts with `[`: a bracketed prefix (a printk time, masked or not, a caller id,
+ * dmesg's delta, reltime or `-T` date, a bracketed ISO stamp) holds no digit first, or, after its spaces, digits and
+ * masks before a `.`; or, with no space, a day or an hour (`[6 Dec 00:12]`, `[12x 10:00]`). Not a task-table row
+ * (`[   2874]     0  2874 …`), an index (`[0] 0 1`) nor a frame's address (`[<ffffffff8172d1b9>] dump_stack+0x64/0x82`).
+ * Or a syslog stamp, a source or Talos's node before it: mayStartSource passes a bracketed ISO stamp's year and the
+ * `-` after it (`[2016-02-02 …`), as it does a source's.
+ */
+function mayStartAfterBracket(text: string): boolean {
+  let at = 1;
+  while (text.charCodeAt(at) === SPACE) at++;
+  if (!isDigit(text.charCodeAt(at))) return !isWholeFrame(text);
+  const digitsAt = at;
+  while (isDigit(text.charCodeAt(at))) at++;
+  const digitsEnd = at;
+  for (let code = text.charCodeAt(at); isDigit(code) || isTimeMask(code); code = text.charCodeAt(at)) at++;
+  if (text.charCodeAt(at) === DOT) return true;
+  if (digitsAt === 1 && unspacedBracketMayStart(text, digitsEnd)) return true;
+  return mayStartSyslogStamp(text) || mayStartSource(text) || mayStartTalos(text);
+}
+
+/** After `[` and the digits that end at `end`: reltime's day first (`[6 Dec 00:12]`, `[12x 10:00]`). */
+function unspacedBracketMayStart(text: string, end: number): boolean {
+  const digits = end - 1;
+  if (digits > 2) return false;
+  const next = text.charCodeAt(text.charCodeAt(end) === SPACE ? end + 1 : end);
+  return next !== CLOSE_BRACKET;
+}
+
+/** What an author masked a printk time's digits with (DMESG_MASKED_TIME). */
+function isTimeMask(code: number): boolean {
+  return code === 0x78 || code === 0x58 || code === 0x2a;
+}
+
+/**
+ * mayStartAnyPrefix of a text that starts with a digit: a kmsg record (`6,`), seconds since the epoch (`1764950400.`);
+ * or a syslog stamp, a source (grep's line number `13:`; and a date `2026-12-05` and a time of day `12:00:52 `, whose
+ * `-` and `:` mayStartSource looks past as it does a source's), a host before the tag (`990x kernel:`), a hypervisor's
+ * fields before a printk time, or Talos's node.
+ */
+function mayStartAfterDigit(text: string): boolean {
+  let end = 1;
+  while (isDigit(text.charCodeAt(end))) end++;
+  const next = text.charCodeAt(end);
+  if (next === COMMA && end <= 3) return true;
+  if (next === DOT && end >= 9 && end <= 11) return true;
+  return (
+    mayStartSyslogStamp(text) ||
+    mayStartSource(text) ||
+    mayStartHostTag(text) ||
+    EMBEDDED.mayStart(text) ||
+    mayStartTalos(text)
+  );
+}
+
+/**
+ * Whether some prefix may match the text, or some stage take anything off it (a tool's source, spaces before a
+ * printk time). Of a text that starts with a letter, only the syslog-like prefixes, dmesg's level, a hypervisor's
+ * fields and Talos's envelope can; most kernel text starts so and matches none of them, and asking each prefix in
+ * turn was most of reading such a line. A text that starts with `[` or a digit is told as narrowly, and a whole
+ * frame is none (`[<ffffffff8172d1b9>] dump_stack+0x64/0x82`, ` __schedule+0x2a5/0x8a0`): frames, task-table
+ * rows and a report's counters after a source-like word (`memory: usage …`, whose rest starts with a digit) tried
+ * every stage, some of them twice. test/shared/envelope-prefixes.test.ts checks that it passes every text some
+ * prefix matches or some stage changes.
  */
 export function mayStartAnyPrefix(text: string): boolean {
-  const lowerCased = text.charCodeAt(0) | 0x20;
+  const first = text.charCodeAt(0);
+  if (first === OPEN_BRACKET) return mayStartAfterBracket(text);
+  if (isDigit(first)) return mayStartAfterDigit(text);
+  if (isWholeFrame(text)) return false;
+  const lowerCased = first | 0x20;
   if (lowerCased < 0x61 || lowerCased > 0x7a) return true;
   return (
-    mayStartSyslog(text) ||
-    mayStartSource(text) ||
+    mayStartSyslogStamp(text) ||
+    sourcePrefixLength(text) >= 0 ||
     text.startsWith('MESSAGE=') ||
     text.startsWith('kernel:') ||
     HOST_TAG.mayStart(text) ||
     EMBEDDED.mayStart(text) ||
+    WALL_CUT.mayStart(text) ||
     (LEVEL.mayStart(text) && DMESG_LEVEL.test(text)) ||
     mayStartSeverityTemplate(text) ||
     mayStartTalos(text)

@@ -14,6 +14,8 @@ import {
   TAG_ONLY,
   TIME_OF_DAY,
 } from '../../shared/envelope-prefixes.ts';
+import { STAGES } from '../../shared/envelope-stages.ts';
+import { blankEntry } from '../../shared/log-record.ts';
 import { SEVERITY } from '../../shared/vendor-prefixes.ts';
 
 const SAMPLE_LINES = readdirSync('test/fixtures/kernel-logs', { recursive: true, encoding: 'utf8' })
@@ -33,8 +35,11 @@ function expectPassedWhereMatched(text: string): number {
       passed: true,
     });
   }
-  // What no prefix may start, readLogRecord reads without trying them: it must pass whatever one matches.
-  if (matched > 0) expect({ text, anyPassed: mayStartAnyPrefix(text) }).toEqual({ text, anyPassed: true });
+  // What no prefix may start, readLogRecord reads without trying them: it must pass whatever one matches, and
+  // whatever a stage takes something off (a tool's source, spaces before a printk time).
+  const staged = STAGES.some((stage) => stage(text, blankEntry(text)) !== null);
+  if (matched > 0 || staged)
+    expect({ text, anyPassed: mayStartAnyPrefix(text) }).toEqual({ text, anyPassed: true });
   return matched;
 }
 
@@ -150,6 +155,70 @@ describe('every envelope prefix', () => {
         fc.string({ unit, maxLength: 8 }),
       )
       .map((parts) => parts.join('')),
+    // A bracket first: printk times, masked, a caller id, delta, reltime, `-T` dates, ISO stamps, and what only
+    // looks like one of them (a task-table row, an index, a frame's address), spaces and masks varied.
+    {
+      weight: 3,
+      arbitrary: fc
+        .tuple(
+          fc.constantFrom('[', '[ ', '[  ', '[     '),
+          fc.string({ unit: fc.constantFrom(...'0123456789xX*.<>+-TCsDec: ]'.split('')), maxLength: 12 }),
+          fc.constantFrom('', ' ', '] ', ']', '][T12] ', '][ C3] ', ' <    0.000015>] ', '] kernel: '),
+          fc.constantFrom(
+            '',
+            'Dec 6 00:12] ',
+            '6 Dec 00:12] ',
+            '12 Dec 00:12] ',
+            '10Dec 00:12] ',
+            '02-02 07:09:26] ',
+            '.040008s] ',
+            '-',
+            ' 6 10:00:00 h kernel: ',
+            ': kern: err: [2025-06-04T04:51:57Z]: ',
+          ),
+          fc.string({ unit, maxLength: 10 }),
+        )
+        .map((parts) => parts.join('')),
+    },
+    // A `dmesg -T` date that lost its `[` (a paste cut inside the first stamp), in several languages and lengths.
+    fc
+      .tuple(
+        fc.constantFrom('', ' ', '\u00a0'),
+        fc.constantFrom(
+          'Tue Dec  5',
+          'mar. déc.  5',
+          'Di Dez  5',
+          '火 12月  5',
+          'Donnerstag, 5. Dezember',
+          'x',
+        ),
+        fc.constantFrom(' 10:00:00 2026] ', ' 10:00:00 2026]', ' 1:00:00 2026] ', ' 10:00:00] ', ''),
+        fc.string({ unit, maxLength: 8 }),
+      )
+      .map((parts) => parts.join('')),
+    // A digit first: a kmsg record, a date, seconds since the epoch, a time of day, a host, a source, a stamp in
+    // another language (`12月`), and what only looks like one of them.
+    {
+      weight: 3,
+      arbitrary: fc
+        .tuple(
+          fc.stringMatching(/^[0-9]{1,12}$/),
+          fc.constantFrom('', ',', '-', ':', '.', ' ', '月', 'x', '.5', ',1,2,-;', '-12-05T16:23:08Z '),
+          fc.string({ unit: fc.constantFrom(...'0123456789,-:. T+Z]['.split('')), maxLength: 14 }),
+          fc.constantFrom(
+            '',
+            ' kernel: ',
+            ' host kernel: ',
+            ': [ 12.5] ',
+            ' [ 1.5] x',
+            ' 6 10:00:00 h kernel: ',
+            ' 2026-12-05 16:23:08 UTC h a[1]: x',
+            ':00:52 oom',
+          ),
+          fc.string({ unit, maxLength: 8 }),
+        )
+        .map((parts) => parts.join('')),
+    },
   );
 
   it('passes every generated line that its pattern matches', () => {
@@ -171,5 +240,95 @@ describe('every envelope prefix', () => {
     expect(syslogLike).toHaveLength(5);
     for (const prefix of [...syslogLike, LOGREAD, TAG_ONLY, TIME_OF_DAY, SEVERITY])
       expect(matchedBy.get(prefix.pattern)).toBeGreaterThan(10);
+  });
+});
+
+/**
+ * What mayStartAnyPrefix turns away, so that readLogRecord tries no stage on it: a whole call-trace frame (which holds
+ * only if no stage would take anything off it, whatever its module's brackets hold), a task-table row, an index.
+ */
+describe('a text no prefix starts', () => {
+  const hex = fc.stringMatching(/^[0-9a-f]{1,16}$/);
+  const symbol = fc.oneof(
+    fc.stringMatching(/^[A-Za-z0-9_.$]{1,24}$/),
+    fc.constantFrom('kernel', 'Dec', 'kern', '2026', '1234567890.5', '12', 'MESSAGE', 'err', 'x.cold'),
+  );
+  const offset = fc.tuple(hex, hex).map(([at, size]) => `+0x${at}/0x${size}`);
+  // What a module's brackets may hold as the frame's pattern reads them: anything but `]`.
+  const moduleUnit = fc.constantFrom(...'ab_ .:0123456789-[<>|TCkernl,;'.split(''), 'kernel:', ' 12:34:56');
+  const module = fc.oneof(
+    fc.constant(''),
+    fc.constantFrom(' [nf_conntrack]', ' [xfs]', ' [i915]'),
+    fc.string({ unit: moduleUnit, maxLength: 14 }).map((inside) => ` [${inside}]`),
+  );
+  const frame = fc.oneof(
+    fc
+      .tuple(
+        fc.constantFrom('', '[<ffffffff8172d1b9>] ', '[c0000000] [c0000001] '),
+        fc.constantFrom('', '? '),
+        symbol,
+        offset,
+        module,
+        fc.constantFrom('', ' (O)', ' (E)', ' (unreliable)'),
+      )
+      .map((parts) => parts.join('')),
+    fc
+      .tuple(fc.constantFrom('', '[<c05ba42c>] ', '[<c05ba42c>]'), symbol, module, symbol, offset, module)
+      .map(([address, caller, callerModule, callee, at, calleeModule]) => {
+        return `${address}(${caller}${callerModule}) from [<c00b5e00>] (${callee}${at}${calleeModule})`;
+      }),
+    fc
+      .tuple(symbol, module, symbol, offset, module)
+      .map(([caller, callerModule, callee, at, calleeModule]) => {
+        return `${caller}${callerModule} from ${callee}${at}${calleeModule}`;
+      }),
+  );
+  const framed = fc
+    .tuple(
+      fc.constantFrom('', ' ', '  ', '   ', '\t', '\u00a0', ' \t'),
+      frame,
+      fc.constantFrom('', ' ', '\t'),
+    )
+    .map((parts) => parts.join(''));
+
+  it('is turned away: frames (unless a bracket in them opens as a printk time), rows, indices', () => {
+    for (const text of [
+      ' __schedule+0x2a5/0x8a0',
+      '__schedule+0x2a5/0x8a0',
+      '  ? __pfx_kthread+0x10/0x10',
+      '[<ffffffff8172d1b9>] dump_stack+0x64/0x82',
+      '[c0000000fb8ffa10] [c000000000b1e4c8] dump_stack+0xb0/0xf4 (unreliable)',
+      ' nf_hook_slow+0x40/0xb0 [nf_conntrack]',
+      '[<c05ba42c>] (dump_header.isra.8+0x78/0x17c) from [<c00b5e00>] (oom_kill_process+0x6c/0x360)',
+      // Not frames, but turned away as well: a task-table row, an index, what follows a word and a colon.
+      '[   2874]     0  2874    18790    17950    16288     1662         0             0 python3',
+      '[0] 0 1 ',
+      '1 UID: 0 PID: 17777 Comm: python3 Not tainted 6.18.44-fc-v657 #1',
+    ])
+      expect({ text, mayStart: mayStartAnyPrefix(text) }).toEqual({ text, mayStart: false });
+    for (const text of [' foo+0x1/0x2 [12.5] (O)', ' foo [ 3.25] from bar+0x1/0x2', '[ 12.5] foo+0x1/0x2'])
+      expect({ text, mayStart: mayStartAnyPrefix(text) }).toEqual({ text, mayStart: true });
+  });
+
+  it('is, for a whole frame, one that no prefix matches and no stage takes anything off', () => {
+    let turnedAway = 0;
+    fc.assert(
+      fc.property(framed, (text) => {
+        expectPassedWhereMatched(text);
+        if (mayStartAnyPrefix(text)) return;
+        turnedAway++;
+        for (const stage of STAGES) {
+          const entry = blankEntry(text);
+          expect({ text, stage: stage.name, rest: stage(text, entry) }).toEqual({
+            text,
+            stage: stage.name,
+            rest: null,
+          });
+          expect(entry).toEqual(blankEntry(text));
+        }
+      }),
+      { numRuns: 20000 },
+    );
+    expect(turnedAway).toBeGreaterThan(10000);
   });
 });
