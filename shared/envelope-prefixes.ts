@@ -560,7 +560,10 @@ const LOG_FILE_NAME =
 function sourceEnd(text: string): number {
   for (const source of SOURCE_PREFIXES) {
     source.lastIndex = 0;
-    if (source.test(text) && envelopeAfter(text, source.lastIndex)) return source.lastIndex;
+    if (!source.test(text)) continue;
+    // Taken before envelopeAfter, which may ask for a source in the rest with these same patterns.
+    const end = source.lastIndex;
+    if (envelopeAfter(text, end)) return end;
   }
   // A context line: `file-`, `file-13-`, `13-` (a file's name may hold a `-` of its own).
   const end = Math.min(text.length, 256);

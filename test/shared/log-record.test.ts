@@ -1317,6 +1317,13 @@ describe('readLogRecord: vendor context tags after a printk stamp, a severity te
     expect(skimLogRecord('[63651.040344s] free_cma:7724')).toMatchObject({ enveloped: true });
   });
 
+  it('takes a prompt before a printk time and a caller id with no space after it', () => {
+    expect(readLogRecord(`root@vm:~# [ 1364.294650][T17314]${KILL}`)).toMatchObject({
+      text: KILL,
+      kernelTime: 1364.29465,
+    });
+  });
+
   it("MediaTek's `(cpu)[pid:comm]` and Honor's `[pid:comm]` after a stamp; a caller id stays handled", () => {
     expect(readLogRecord('[0.012000] (0)[1:swapper/0]CPU0: update cpu_capacity 1024')).toMatchObject({
       text: 'CPU0: update cpu_capacity 1024',
@@ -1789,6 +1796,12 @@ describe('pdsh’s host before each line (42nd red team A/12)', () => {
       'console: ',
     ])
       expect([source, readLogRecord(`${source}[ 4714.953470] ${kill}`)?.host]).toEqual([source, null]);
+    // The tag alone after the source: the rest, which starts with a letter, is asked for a source of its own, which
+    // must not move where this one ends (a review of the envelope gate, 40c9265, found the text cut inside `kernel:`).
+    expect(readLogRecord(`w17: kernel: ${kill}`)).toMatchObject({ text: kill, host: 'w17' });
+    expect(readLogRecord(`w17: kernel: [ 4714.953470] ${kill}`)).toMatchObject({ text: kill, host: 'w17' });
+    for (const source of ['kern.log:', 'kern.log: ', '/var/log/kern.log:', 'syslog:13:', '8239767449: '])
+      expect([source, readLogRecord(`${source}kernel: ${kill}`)?.text]).toEqual([source, kill]);
     const { events } = parseKernelLog(
       `w17: [ 4714.953470] ${kill}\nw18: [11569.591396] ${kill.replace('1057', '908')}`,
     );
