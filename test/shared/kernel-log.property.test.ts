@@ -15,6 +15,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decodeCgroupPath } from '../../shared/cgroup-path.ts';
+import { CALLER } from '../../shared/envelope-prefixes.ts';
 import type { KernelLine } from '../../shared/kernel-line.ts';
 import { parseKernelLine } from '../../shared/kernel-line.ts';
 import { joinWrappedLines, parseKernelLog } from '../../shared/kernel-log.ts';
@@ -24,6 +25,7 @@ import type { OomEvent } from '../../shared/oom-event.ts';
 import type { AssemblerContext, AssemblerState, InputLine } from '../../shared/report-assembler.ts';
 import { assembleReports } from '../../shared/report-assembler.ts';
 import { HOSTILE_NAMES } from '../fixtures/hostile-names.ts';
+import { CONTEXT } from '../../shared/vendor-prefixes.ts';
 
 const KERNEL_LOGS = new URL('../fixtures/kernel-logs/', import.meta.url);
 const REAL_KERNEL = new URL('../fixtures/real-kernel/', import.meta.url);
@@ -986,6 +988,16 @@ const COMM_CHECKS: ReadonlyArray<{ name: string; check: (comm: string) => void }
 ];
 
 /**
+ * A comm that starts as printk's caller id (`[ T1308]`, `[C0]`) or an Android vendor's printing context (`[7:x]`,
+ * `(0)[1:sh]`) does: right after a printk time the kernel prints those in that very place, a space before them or
+ * not (`[65731.222840] [ T1308] oom-kill:…`, a real linux-mm report), so such a start is read as the envelope's.
+ * Only a comm that `invoked oom-killer` follows at once is told apart (the kernel prints no envelope before those
+ * words). Left out of the generated names: docs/parser.md lists the ambiguity.
+ */
+const startsAsPrintkContext = (comm: string): boolean =>
+  CALLER.pattern.test(comm) || CONTEXT.pattern.test(comm);
+
+/**
  * Printable ASCII, 1–15 characters, drawn often from the separators OOM lines use; not starting or ending in
  * a space (the parser trims each line, so a task-table row loses a name's trailing spaces).
  */
@@ -998,7 +1010,7 @@ const generatedComm = fc
     minLength: 1,
     maxLength: 15,
   })
-  .filter((comm) => comm.trim() === comm);
+  .filter((comm) => comm.trim() === comm && !startsAsPrintkContext(comm));
 
 describe('hostile process names', () => {
   it('are real comms: 1 to 15 bytes', () => {
