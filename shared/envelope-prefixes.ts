@@ -485,7 +485,9 @@ function mayStartSource(text: string): boolean {
 function envelopeAfter(text: string, at: number): boolean {
   if (!mayStartEnvelopeAt(text, at)) return false;
   const rest = text.slice(at);
-  if (!mayStartAnyPrefix(rest)) return false;
+  // A source's own source is none of its envelope: asked for one, a line of `kern:kern:kern:…` went a level deeper
+  // at each (a stack overflow at 13,000).
+  if (!mayStartPrefixOrSource(rest, false)) return false;
   const prefix = envelopePrefixOf(rest);
   if (prefix === null || monthTookSource(rest, prefix)) return false;
   if (prefix !== TAG_ONLY && prefix !== HOST_TAG && prefix !== TIME_OF_DAY && prefix !== MESSAGE_FIELD)
@@ -672,6 +674,14 @@ function mayStartAfterDigit(text: string): boolean {
  * prefix matches or some stage changes.
  */
 export function mayStartAnyPrefix(text: string): boolean {
+  return mayStartPrefixOrSource(text, true);
+}
+
+/**
+ * mayStartAnyPrefix; `realSource`: a text that starts with a letter is asked for a real source (sourcePrefixLength),
+ * else only for what may start one (mayStartSource).
+ */
+function mayStartPrefixOrSource(text: string, realSource: boolean): boolean {
   const first = text.charCodeAt(0);
   if (first === OPEN_BRACKET) return mayStartAfterBracket(text);
   if (isDigit(first)) return mayStartAfterDigit(text);
@@ -680,7 +690,7 @@ export function mayStartAnyPrefix(text: string): boolean {
   if (lowerCased < 0x61 || lowerCased > 0x7a) return true;
   return (
     mayStartSyslogStamp(text) ||
-    sourcePrefixLength(text) >= 0 ||
+    (realSource ? sourcePrefixLength(text) >= 0 : mayStartSource(text)) ||
     text.startsWith('MESSAGE=') ||
     text.startsWith('kernel:') ||
     HOST_TAG.mayStart(text) ||

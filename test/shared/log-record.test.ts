@@ -1802,6 +1802,9 @@ describe('pdsh’s host before each line (42nd red team A/12)', () => {
     expect(readLogRecord(`w17: kernel: [ 4714.953470] ${kill}`)).toMatchObject({ text: kill, host: 'w17' });
     for (const source of ['kern.log:', 'kern.log: ', '/var/log/kern.log:', 'syslog:13:', '8239767449: '])
       expect([source, readLogRecord(`${source}kernel: ${kill}`)?.text]).toEqual([source, kill]);
+    // A line of sources upon sources (hostile or binary input) is read as before, not a level deeper at each.
+    for (const unit of ['kern:', 'kern: '])
+      expect(readLogRecord(`${unit.repeat(13_000)}${kill}`)?.text.endsWith(kill)).toBe(true);
     const { events } = parseKernelLog(
       `w17: [ 4714.953470] ${kill}\nw18: [11569.591396] ${kill.replace('1057', '908')}`,
     );
