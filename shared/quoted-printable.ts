@@ -27,12 +27,6 @@ export const QP_EVIDENCE_CHARS = 1 << 16;
 const EVIDENCE =
   /oom-(?:=?\r?\n[ \t>]*)?kill:(?:=?\r?\n[ \t>]*)?constraint=3D|oom-(?:=?\r?\n[ \t>]*)?killer:(?: |[ \t]*=?\r?\n[ \t>]*)gfp_mask=3D/g;
 
-/** The line of `text` around the index `at`. */
-function lineAround(text: string, at: number): string {
-  const end = text.indexOf('\n', at);
-  return text.slice(text.lastIndexOf('\n', at) + 1, end < 0 ? text.length : end);
-}
-
 /**
  * Whether an input that starts with `head` is quoted-printable mail (only its first QP_EVIDENCE_CHARS count): the
  * evidence on a line that no other writer printed (any program may write `constraint=3D` to syslog or the
@@ -40,8 +34,15 @@ function lineAround(text: string, at: number): string {
  */
 export function showsQuotedPrintable(head: string): boolean {
   const text = head.length > QP_EVIDENCE_CHARS ? head.slice(0, QP_EVIDENCE_CHARS) : head;
+  // Each line is read once, and looked for once: a line with the evidence again and again (another writer's,
+  // hostile) was read and its start searched for again at each, 64 KiB at a time.
+  let readEnd = 0;
   for (const found of text.matchAll(EVIDENCE)) {
-    if (readLogRecord(lineAround(text, found.index))?.fromKernel !== false) return true;
+    if (found.index < readEnd) continue;
+    const start = text.lastIndexOf('\n', found.index) + 1;
+    const end = text.indexOf('\n', found.index);
+    readEnd = end < 0 ? text.length : end;
+    if (readLogRecord(text.slice(start, readEnd))?.fromKernel !== false) return true;
   }
   return false;
 }

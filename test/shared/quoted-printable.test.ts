@@ -34,6 +34,16 @@ function decoded(lines: readonly string[]): Array<[string, number]> {
 }
 
 describe('showsQuotedPrintable', () => {
+  it("is false for the evidence on another writer's line, however often, and true for it on the kernel's after", () => {
+    // A program may write `constraint=3D` to syslog; a line holding it a thousand times is read once.
+    const other = `Dec  6 01:56:03 node app[12]: ${'oom-kill:constraint=3DX '.repeat(1000)}`;
+    const kernel = 'Dec  6 01:56:04 node kernel: oom-kill:constraint=3DCONSTRAINT_MEMCG,nodemask=3D(null)';
+    expect(showsQuotedPrintable(other)).toBe(false);
+    expect(showsQuotedPrintable(`${other}\n${other}`)).toBe(false);
+    expect(showsQuotedPrintable(`${other}\n${kernel}`)).toBe(true);
+    expect(showsQuotedPrintable(`${kernel}\n${other}`)).toBe(true);
+  });
+
   it("is true for an input that shows the summary's or the header's first `=` encoded", () => {
     expect(
       showsQuotedPrintable('> [7516987.984221] oom-kill:constraint=3DCONSTRAINT_MEMCG,nodemask=3D(null)='),
