@@ -690,7 +690,6 @@ function mayStartPrefixOrSource(text: string, realSource: boolean): boolean {
   if (lowerCased < 0x61 || lowerCased > 0x7a) return true;
   return (
     mayStartSyslogStamp(text) ||
-    (realSource ? sourcePrefixLength(text) >= 0 : mayStartSource(text)) ||
     text.startsWith('MESSAGE=') ||
     text.startsWith('kernel:') ||
     HOST_TAG.mayStart(text) ||
@@ -698,6 +697,8 @@ function mayStartPrefixOrSource(text: string, realSource: boolean): boolean {
     WALL_CUT.mayStart(text) ||
     (LEVEL.mayStart(text) && DMESG_LEVEL.test(text)) ||
     mayStartSeverityTemplate(text) ||
-    mayStartTalos(text)
+    mayStartTalos(text) ||
+    // Last: a real source costs the most, and the stages ask for it again (after the envelopes of their own).
+    (realSource ? sourcePrefixLength(text) >= 0 : mayStartSource(text))
   );
 }
