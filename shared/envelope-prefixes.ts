@@ -563,7 +563,8 @@ function sourceEnd(text: string): number {
   for (const source of SOURCE_PREFIXES) {
     source.lastIndex = 0;
     if (!source.test(text)) continue;
-    // Taken before envelopeAfter, which may ask for a source in the rest with these same patterns.
+    // Kept before envelopeAfter: what it asks of the rest must not move where this source ends (it once asked the
+    // rest for a source with these same patterns).
     const end = source.lastIndex;
     if (envelopeAfter(text, end)) return end;
   }
