@@ -230,8 +230,8 @@ function mayStartKernelTag(text: string): boolean {
 }
 /** ` kernel:` after a first word (a host), or after a time of day and a host. */
 function mayStartHostTag(text: string): boolean {
-  const tag = text.indexOf(' kernel:', 1);
-  return tag > 0 && tag <= 268;
+  // Searched back from where the tag may be at the latest: the rest of a long line is not looked at.
+  return text.lastIndexOf(' kernel:', 268) >= 1;
 }
 export const RFC3339_UNTAGGED: Prefix = { pattern: RFC3339_NO_TAG, mayStart: digitFirst };
 export const FLY: Prefix = { pattern: FLY_LOG, mayStart: digitFirst };

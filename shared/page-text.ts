@@ -29,7 +29,15 @@ function referencedCharacter(reference: string, name?: string, decimal?: string,
  * What shows a line to be a web page's rather than kernel text that holds an `&` or a `<` (a comm may): a reference
  * to what no kernel text escapes (`&lt;`, `&gt;`, `&nbsp;`, a number), a no-break space, or markup that opens it.
  */
-const PAGE_SIGN = /&(?:lt|gt|nbsp|#\d{1,7}|#x[0-9a-fA-F]{1,6});|\u00a0|^\s*<\/?[A-Za-z]/;
+export const PAGE_SIGN = /&(?:lt|gt|nbsp|#\d{1,7}|#x[0-9a-fA-F]{1,6});|\u00a0|^\s*<\/?[A-Za-z]/;
+
+/**
+ * What PAGE_SIGN needs, told by searches for one character: an `&`, a no-break space, or `<` after the margin (trimStart
+ * takes off what `\s` matches). test/shared/page-text.test.ts holds it to the pattern.
+ */
+export function mayShowPage(line: string): boolean {
+  return line.includes('&') || line.includes('\u00a0') || line.trimStart().charCodeAt(0) === 0x3c;
+}
 
 /**
  * The text a web page's source or rendering shows for the line: references read, markup tags as spaces (a page
@@ -37,7 +45,7 @@ const PAGE_SIGN = /&(?:lt|gt|nbsp|#\d{1,7}|#x[0-9a-fA-F]{1,6});|\u00a0|^\s*<\/?[
  * when the line shows no page (PAGE_SIGN) or holds none of those.
  */
 export function pageText(line: string): string | null {
-  if (!PAGE_SIGN.test(line)) return null;
+  if (!mayShowPage(line) || !PAGE_SIGN.test(line)) return null;
   let text = line;
   if (text.includes('&')) text = text.replace(HTML_REFERENCE, referencedCharacter);
   if (text.includes('<')) text = text.replace(HTML_TEXT_TAG, ' ');
