@@ -289,8 +289,10 @@ export const killLine: Recognizer<KillLine> = {
     if (at < 0) return null;
     const message = messageBefore(text, at);
     const rest = stripTruncation(text.slice(at + PREFIX.length), truncated);
-    const masked = maskedPidAndComm(rest, KERNEL_FIELDS_AFTER);
-    const parsed = pidAndComm(rest, [') total-vm:', '), UID ', ')']) ?? masked;
+    const plain = pidAndComm(rest, [') total-vm:', '), UID ', ')']);
+    // Asked only where no pid was read: most kill lines have one.
+    const masked = plain === null ? maskedPidAndComm(rest, KERNEL_FIELDS_AFTER) : null;
+    const parsed = plain ?? masked;
     if (parsed === null) {
       const hidden = pidBeforePlaceholder(rest, KERNEL_FIELDS_AFTER);
       if (hidden === null)

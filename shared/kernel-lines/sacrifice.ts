@@ -36,8 +36,10 @@ export function selectionAfter(text: string, marker: string): SacrificeLine | nu
   const at = text.indexOf(marker);
   if (at < 0) return null;
   const rest = text.slice(at + marker.length);
-  const masked = maskedPidAndComm(rest, [') score ']);
-  const parsed = pidAndComm(rest, [') score ', ')']) ?? placeholderComm(rest) ?? masked;
+  const read = pidAndComm(rest, [') score ', ')']) ?? placeholderComm(rest);
+  // Asked only where neither a pid nor a placeholder was read.
+  const masked = read === null ? maskedPidAndComm(rest, [') score ']) : null;
+  const parsed = read ?? masked;
   if (parsed === null || parsed.tail.startsWith(SHARING_TAIL)) return null;
   // A flowed mail's wrap may leave two spaces around `score` (its soft break's space kept).
   const score = /^ +score +(\d+)/.exec(parsed.tail);
