@@ -209,7 +209,10 @@ function gluedRecordStarts(entry: LogEntry): GluedStart[] | null {
   const timed =
     bracketed && (entry.kernelTime !== null || (entry.stamp !== null && DMESG_WALL_STAMP.test(entry.stamp)));
   const untimed = bracketed && entry.kernelTime === null && entry.stamp === null && entry.wallTime === null;
-  const syslogged = (entry.stamp !== null || entry.wallTime !== null) && text.indexOf(' kernel: ') > 0;
+  // Without a stamp, only a priority's record may be glued on (syslogStarts): told by its `>` first.
+  const syslogged =
+    (entry.stamp !== null || (entry.wallTime !== null && text.includes('>'))) &&
+    text.indexOf(' kernel: ') > 0;
   const newlined = holdsNewline(text);
   if (!timed && !untimed && !syslogged && !newlined) return null;
   let dmesg: number[] = [];

@@ -20,6 +20,7 @@ import {
   CALL_TRACE_FRAME,
   FRAME_OFFSET,
   isDecodedFrame,
+  isPlainFrame,
   isReportContext,
   type ContextLine,
 } from './kernel-lines/report-context.ts';
@@ -255,6 +256,9 @@ export function withFirstLetterRetyped(text: string): string | null {
 export { holdsInnerBlanks, withOneSpaces };
 
 function classifyKernelLine(rawText: string, truncated: boolean, options: LineOptions): LineResult {
+  // The commonest frame, which no recognizer reads (isPlainFrame): half the lines of a report.
+  if (options.prefilter !== false && isPlainFrame(rawText))
+    return { kind: 'line', line: { kind: 'context' } };
   if (options.prefilter !== false && !MAY_BE_RECOGNIZED.test(rawText)) {
     // No recognizer reads it and LOOKS_LIKE_OOM finds nothing: of the report context, only a frame is left.
     return rawText.includes(FRAME_OFFSET) && CALL_TRACE_FRAME.test(rawText.trim())

@@ -135,9 +135,10 @@ export const invokedLine: Recognizer<InvokedLine> = {
     if (text.charCodeAt(end) !== COLON) return cutBeforeColon(text, at, end);
     // The kernel prints a space after the colon; an author's copy may have lost it (`oom-killer:gfp_mask=0xd0, …`).
     const fields = text.slice(text.charCodeAt(end + 1) === SPACE ? end + 2 : end + 1);
-    // A writer's text quoting the header names no trigger: it must not end or replace the report it is about.
-    if (isWritersText(fields) || holdsTemplateValue(fields)) return null;
     const usual = USUAL_FIELDS.exec(fields);
+    // A writer's text quoting the header names no trigger: it must not end or replace the report it is about. (The
+    // usual fields start with a key: no writer's text.)
+    if ((usual === null && isWritersText(fields)) || holdsTemplateValue(fields)) return null;
     const { gfpMask, order, oomScoreAdj } =
       usual === null
         ? fieldsByPart(fields)

@@ -20,6 +20,25 @@ export interface ContextLine {
 export const CALL_TRACE_FRAME =
   /^(?:(?:\[<[0-9a-f]+>\] |\[[0-9a-f]+\] \[[0-9a-f]+\] )?(?:\? )?[A-Za-z0-9_.$]+\+0x[0-9a-f]+\/0x[0-9a-f]+(?: \[[^\]]*\])?(?: \((?:[A-Z]{1,3}|unreliable)\))?|(?:\[<[0-9a-f]+>\] ?)?\([A-Za-z0-9_.$]+(?:\+0x[0-9a-f]+\/0x[0-9a-f]+)?(?: \[[^\]]*\])?\) from \[<[0-9a-f]+>\] ?\([A-Za-z0-9_.$]+\+0x[0-9a-f]+\/0x[0-9a-f]+(?: \[[^\]]*\])?\)|[A-Za-z0-9_.$]+(?: \[[^\]]*\])? from [A-Za-z0-9_.$]+\+0x[0-9a-f]+\/0x[0-9a-f]+(?: \[[^\]]*\])?)$/;
 /**
+ * The commonest frame alone, blanks around it: `? sym+0x…/0x…`, no address, module or unwind source. Nothing in it
+ * but a symbol's characters, `+`, `/` and `? `: no recognizer's marker or start fits in that (each holds a space, a
+ * colon, a dash or a bracket; test/shared/kernel-line.test.ts holds the table to it), so it is report context
+ * whatever the recognizers say, and parseKernelLine tells it without asking them.
+ */
+const PLAIN_FRAME = /^\s*(?:\? )?[A-Za-z0-9_.$]+\+0x[0-9a-f]+\/0x[0-9a-f]+\s*$/;
+
+/** Whether the text, blanks around it, is a plain frame (PLAIN_FRAME): a subset of CALL_TRACE_FRAME's lines. */
+export function isPlainFrame(text: string): boolean {
+  return PLAIN_FRAME.test(text);
+}
+
+/**
+ * What any part of a PLAIN_FRAME line fits (and more): a recognizer whose marker, or each of whose starts, does not
+ * fit it never reads one.
+ */
+export const PLAIN_FRAME_PIECE = /^\?? ?[A-Za-z0-9_.$+/]*$/;
+
+/**
  * Half of an ARM32 frame that a mail or terminal wrap cut at ` from`, on a line of its own: the caller
  * `[<addr>] (sym[+0x…/0x…])`, its ` from` and the callee's address after it or not, or the callee
  * `from [<addr>] (sym+0x…/0x…)` (alone, `[<addr>] (sym+0x…/0x…)`, it has the caller's shape). Report context only

@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseKernelLine, RECOGNIZERS } from '../../shared/kernel-line.ts';
 import { parseKernelLog } from '../../shared/kernel-log.ts';
+import { isPlainFrame, PLAIN_FRAME_PIECE } from '../../shared/kernel-lines/report-context.ts';
 
 // Each recognizer's real lines are in ./kernel-lines/<name>.test.ts, beside its source in shared/kernel-lines/.
 const ROOT = join(import.meta.dirname, '../..');
@@ -96,6 +97,78 @@ describe('parseKernelLine choosing the recognizers to try by the line', () => {
       }),
       { numRuns: 5000 },
     );
+  });
+});
+
+describe('parseKernelLine of a plain call-trace frame, told without the recognizers', () => {
+  it('holds a table whose every recognizer has a marker or starts no plain frame holds', () => {
+    const couldRead = RECOGNIZERS.filter(
+      (r) =>
+        PLAIN_FRAME_PIECE.test(r.marker) &&
+        (r.starts === undefined || r.starts.some((start) => PLAIN_FRAME_PIECE.test(start))),
+    ).map((r) => r.name);
+    expect(couldRead).toEqual([]);
+    // The piece pattern takes every part of a plain frame: a marker made of one would fail the test above.
+    for (const piece of ['? out_of', ' oom_kill_process+0x', 'memory+0x214/0x5', '?', 'mem_cgroup.cold'])
+      expect(PLAIN_FRAME_PIECE.test(piece)).toBe(true);
+  });
+
+  // Real frames of OOM reports (kernel 6.18 sample, 4.x and 5.x seeds), and pieces of symbols.
+  const REAL_FRAMES = [
+    'out_of_memory+0x214/0x500',
+    'oom_kill_process.cold+0x8/0x8a',
+    'mem_cgroup_out_of_memory+0xc0/0x110',
+    '? ___pte_offset_map+0x17/0x100',
+    'dump_header+0x43/0x1c0',
+    '__alloc_pages_slowpath.constprop.0+0xc8e/0xd60',
+  ];
+  const symbol = fc
+    .array(
+      fc.constantFrom('oom', 'kill', 'memory', 'mem_cgroup', '_', '.cold', '$x', 'Killed', 'process', 'a1'),
+      {
+        minLength: 1,
+        maxLength: 5,
+      },
+    )
+    .map((parts) => parts.join(''));
+  const hex = fc.integer({ min: 0, max: 0xfffff }).map((n) => n.toString(16));
+  const blank = fc.constantFrom('', ' ', '\t', '\u00a0', '  ');
+  const frame = fc.oneof(
+    fc.constantFrom(...REAL_FRAMES),
+    fc
+      .tuple(blank, fc.boolean(), symbol, hex, hex, blank)
+      .map(
+        ([before, mark, sym, at, size, after]) =>
+          `${before}${mark ? '? ' : ''}${sym}+0x${at}/0x${size}${after}`,
+      ),
+  );
+
+  it('calls it report context, as trying every recognizer does', () => {
+    fc.assert(
+      fc.property(frame, fc.boolean(), (text, truncated) => {
+        expect(isPlainFrame(text)).toBe(true);
+        expect(parseKernelLine(text, truncated)).toEqual({ kind: 'line', line: { kind: 'context' } });
+        expect(parseKernelLine(text, truncated, { prefilter: false })).toEqual({
+          kind: 'line',
+          line: { kind: 'context' },
+        });
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('leaves a frame with more than the plain shape to the recognizers and the other frame shapes', () => {
+    for (const text of [
+      'out_of_memory+0x214/0x500 [kernel]',
+      '[<ffffffff811b2c4d>] out_of_memory+0x4ad/0x4f0',
+      'oom_kill_process+0x1/0x2 Killed process 12 (x)',
+      'out_of_memory+0x214',
+    ])
+      expect(isPlainFrame(text)).toBe(false);
+    expect(parseKernelLine('[<ffffffff811b2c4d>] out_of_memory+0x4ad/0x4f0')).toEqual({
+      kind: 'line',
+      line: { kind: 'context' },
+    });
   });
 });
 
