@@ -157,13 +157,20 @@ const ELLIPSIS = /\.{3}|…/;
 const HEX_BEFORE_ELIDED_FLAGS = /^(0x[0-9a-fA-F]{1,16})\(/;
 
 /**
- * The gfp mask as the kernel printed it, as far as an author's ellipsis left it: the hex alone where the flags were
- * elided, null where the hex was (`0x...`).
+ * The gfp mask as the kernel printed it, as far as an author's ellipsis or a cut left it: the hex alone where the flags
+ * were elided or cut short (the kernel closes their parenthesis: `0x140dca(GFP_HIGHUSER_MOVABLE|_0` is a line cut
+ * inside them), null where the hex was elided (`0x...`).
  */
 function withoutElision(gfpMask: string | null): string | null {
-  if (gfpMask === null || !ELLIPSIS.test(gfpMask)) return gfpMask;
+  if (gfpMask === null || !(ELLIPSIS.test(gfpMask) || flagsCutShort(gfpMask))) return gfpMask;
   const hex = HEX_BEFORE_ELIDED_FLAGS.exec(gfpMask);
   return hex === null || ELLIPSIS.test(hex[1] as string) ? null : (hex[1] as string);
+}
+
+/** Whether the mask's flags open and do not close: `%#x(%pGg)` cut inside the flags. */
+function flagsCutShort(gfpMask: string): boolean {
+  const open = gfpMask.indexOf('(');
+  return open >= 0 && gfpMask.indexOf(')', open) < 0;
 }
 
 /**

@@ -51,6 +51,18 @@ const LINES: RealLine<'invoked'>[] = [
     line: 'stress invoked oom-killer: gfp_mask=0x..., order=0, oom_score_adj=0',
     expected: { name: 'stress', gfpMask: null, order: 0, oomScoreAdj: 0 },
   },
+  {
+    // A header cut inside its flags, as quoted in a linux-mm reply (48th red team B/07): the hex alone is sure.
+    source: 'linux-mm, reply on the alloc_tag patch (index file 35770539505)',
+    line: 'sh invoked oom-killer: gfp_mask=0x140dca(GFP_HIGHUSER_MOVABLE|_0',
+    expected: { name: 'sh', gfpMask: '0x140dca', order: null, oomScoreAdj: null },
+  },
+  {
+    // The same cut with the rest of the fields after it (a wrap's join): still the hex alone.
+    source: 'the line above, with the fields a kernel prints after the mask',
+    line: 'sh invoked oom-killer: gfp_mask=0x140dca(GFP_HIGHUSER_MOVABLE|__GFP_CO, order=0, oom_score_adj=0',
+    expected: { name: 'sh', gfpMask: '0x140dca', order: 0, oomScoreAdj: 0 },
+  },
 ];
 
 describeRealLines('invoked', LINES);
@@ -127,7 +139,7 @@ describe('invoked: a writer’s text quoting the header, then its own words (twe
     expect(read('g')).toEqual(unknown);
     expect(read('gfp_mas')).toEqual(unknown);
     expect(read('gfp_mask=')).toMatchObject({ name: 'kswapd0', order: null, oomScoreAdj: null });
-    expect(read('gfp_mask=0xcc0(GFP_KER')).toMatchObject({ gfpMask: '0xcc0(GFP_KER', order: null });
+    expect(read('gfp_mask=0xcc0(GFP_KER')).toMatchObject({ gfpMask: '0xcc0', order: null });
     // A paste's marks where the fields were: an author's elision, a split string literal's quote (corpus 129).
     expect(read('... oom_score_adj=944')).toMatchObject({ name: 'kswapd0', oomScoreAdj: 944 });
     expect(read('"')).toEqual(unknown);
