@@ -29,7 +29,8 @@ const PLAIN_FRAME = /^\s*(?:\? )?[A-Za-z0-9_.$]+\+0x[0-9a-f]+\/0x[0-9a-f]+\s*$/;
 
 /** Whether the text, blanks around it, is a plain frame (PLAIN_FRAME): a subset of CALL_TRACE_FRAME's lines. */
 export function isPlainFrame(text: string): boolean {
-  return PLAIN_FRAME.test(text);
+  // The offset first: the pattern reads a long run of a symbol's characters back and forth.
+  return text.includes(FRAME_OFFSET) && PLAIN_FRAME.test(text);
 }
 
 /**

@@ -261,11 +261,21 @@ export function readSummary(text: string, truncated: boolean): SummaryLine {
 
 /**
  * The line as 4.19+ kernels print it, when no value before the comm holds `,` or `=` and no space comes before a
- * comma (a wrap there: told by a search before the match, which a lookahead of the whole line made twice as slow):
+ * comma (a wrap there: told before the match, which a lookahead of the whole line made twice as slow):
  * read by one match, into what readSummary gives (the comm, which may hold anything, ends at the last `,pid=`).
  */
 const USUAL_SUMMARY =
   /^oom-kill:constraint=([^,=]*),nodemask=[^,=]*,cpuset=([^,=]*),mems_allowed=[^,=]*,(?:oom_memcg=([^,=]*)|global_oom),task_memcg=([^,=]*),task=(.*),pid=(\d+),uid=(\d+)$/s;
+
+/**
+ * Whether a space comes before a comma in the text: by its commas, a few in a summary (a search for ` ,` costs as
+ * much at every space, and a line may hold thousands).
+ */
+function holdsSpaceBeforeComma(text: string): boolean {
+  for (let at = text.indexOf(','); at >= 0; at = text.indexOf(',', at + 1))
+    if (text.charCodeAt(at - 1) === 0x20) return true;
+  return false;
+}
 
 function usualSummary(m: RegExpExecArray): SummaryLine {
   const oomMemcg = m[3] ?? null;
@@ -290,7 +300,7 @@ export const summaryLine: Recognizer<SummaryLine> = {
   marker: PREFIX,
   starts: [PREFIX],
   read(text, truncated) {
-    const usual = truncated || text.includes(' ,') ? null : USUAL_SUMMARY.exec(text);
+    const usual = truncated || holdsSpaceBeforeComma(text) ? null : USUAL_SUMMARY.exec(text);
     if (usual !== null) return usualSummary(usual);
     return isSummaryText(text) ? readSummary(text, truncated) : null;
   },

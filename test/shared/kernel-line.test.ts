@@ -132,7 +132,7 @@ describe('parseKernelLine of a plain call-trace frame, told without the recogniz
     )
     .map((parts) => parts.join(''));
   const hex = fc.integer({ min: 0, max: 0xfffff }).map((n) => n.toString(16));
-  const blank = fc.constantFrom('', ' ', '\t', '\u00a0', '  ');
+  const blank = fc.constantFrom('', ' ', '\t', '\u00a0', '  ', '\r', '\u2028', '\ufeff', '\u3000');
   const frame = fc.oneof(
     fc.constantFrom(...REAL_FRAMES),
     fc
@@ -142,6 +142,21 @@ describe('parseKernelLine of a plain call-trace frame, told without the recogniz
           `${before}${mark ? '? ' : ''}${sym}+0x${at}/0x${size}${after}`,
       ),
   );
+
+  it('is a text every part of which fits the piece the table is held to', () => {
+    fc.assert(
+      fc.property(frame, (text) => {
+        const trimmed = text.trim();
+        for (let start = 0; start < trimmed.length; start++)
+          for (let end = start + 1; end <= trimmed.length; end++)
+            expect([trimmed.slice(start, end), PLAIN_FRAME_PIECE.test(trimmed.slice(start, end))]).toEqual([
+              trimmed.slice(start, end),
+              true,
+            ]);
+      }),
+      { numRuns: 100 },
+    );
+  });
 
   it('calls it report context, as trying every recognizer does', () => {
     fc.assert(
