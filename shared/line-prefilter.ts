@@ -102,6 +102,16 @@ function endsInCutMessage(source: string, start: number, end: number): boolean {
  * Line by line: the caller gives the width of the longest line (the whole text's, or the longest seen when
  * streaming), and gets each record once the line after it shows that the record is whole.
  */
+/**
+ * Whether a line quoted `depth` deep may continue a record quoted `openDepth` deep: at the same depth; or one level
+ * less deep when it is the rest of the record's kill line or summary by its first key. A mail client that wrapped a
+ * quoted line put its rest on a line of its own without quote marks, and the next reply quoted both once more:
+ * `> > Killed process 1810 (bash) vsz:108384kB, anon-rss:0kB,` then `> file-rss:656kB` (linux-mm, 2010).
+ */
+function continuesAtDepth(depth: number, openDepth: number, restByKey: boolean): boolean {
+  return depth === openDepth || (restByKey && depth === openDepth - 1);
+}
+
 export class RecordJoiner {
   private readonly prefilter: boolean;
   private open: OpenRecord | null = null;
@@ -260,6 +270,7 @@ export class RecordJoiner {
     if (open === null) return null;
     const key = KEY.exec(text)?.[0];
     let glue = key === undefined ? null : keyGlue(open, key);
+    const restByKey = glue !== null;
     if (glue === null && SIZE_REST.test(text)) glue = sizeRestGlue(open);
     if (glue === null && text.startsWith('(')) glue = commRestGlue(open);
     if (glue === null && PID_REST.test(text)) glue = pidRestGlue(open);
@@ -283,7 +294,7 @@ export class RecordJoiner {
     // A mail client's reflow glued the next syslog record onto this rest: it says so whatever the rest of the paste.
     const reflowed = glue === null && open.enveloped && holdsGluedSyslogRecord(text);
     if (glue === null && !reflowed && (!open.enveloped || !mostEnveloped || elided)) return null;
-    if (quoteDepth(raw) !== quoteDepth(open.raw)) return null;
+    if (!continuesAtDepth(quoteDepth(raw), quoteDepth(open.raw), restByKey)) return null;
     // A mail client's reflow wraps at spaces, whatever the widest line.
     if (glue === null && reflowed) return glueAfter((open.entry ??= readEntry(open.raw)).text);
     return glue ?? this.wrapOrMailGlue(open, raw, width);

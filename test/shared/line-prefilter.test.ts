@@ -579,6 +579,29 @@ describe('wrapped lines of a paste', () => {
     expectSameResults(lines.join('\n'), [1, 8192]);
   });
 
+  it('join the rest of a kill line or header quoted one level less deep, by its first key (49th red team B/01, corpus 286)', () => {
+    // linux-mm, 2010: a reply wrapped the quoted line with its rest unquoted, and the next reply quoted both again.
+    const lines = [
+      '> > Out of memory: kill process 1810 (bash) score 2 or a child',
+      '> > Killed process 1810 (bash) vsz:108384kB, anon-rss:0kB,',
+      '> file-rss:656kB',
+      '> > console-kit-dae invoked oom-killer: gfp_mask=0xd0, order=0,',
+      '> oom_adj=0',
+    ];
+    expect(texts(lines)).toEqual([
+      'Out of memory: kill process 1810 (bash) score 2 or a child',
+      'Killed process 1810 (bash) vsz:108384kB, anon-rss:0kB, file-rss:656kB',
+      'console-kit-dae invoked oom-killer: gfp_mask=0xd0, order=0, oom_adj=0',
+    ]);
+    expect(parseKernelLog(lines.join('\n')).events[0]?.victim.fileRssKb).toBe(656);
+    expectSameResults(lines.join('\n'), [1, 8192]);
+    // Only one level less, only by a key, and never deeper: a reply's own text stays its own.
+    const killAbove = '> > Killed process 1810 (bash) vsz:108384kB, anon-rss:0kB,';
+    expect(texts([killAbove, 'file-rss:656kB']).at(-1)).toBe('file-rss:656kB');
+    expect(texts([killAbove, '> > > file-rss:656kB']).at(-1)).toBe('file-rss:656kB');
+    expect(texts([killAbove, '> and the rest of the reply']).at(-1)).toBe('and the rest of the reply');
+  });
+
   it('keep a comm’s two spaces that a terminal wrap split (a review)', () => {
     const lines = [
       '[ 5120.104313] oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),c',
