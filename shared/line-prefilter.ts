@@ -91,6 +91,17 @@ function endsInCutMessage(source: string, start: number, end: number): boolean {
   const cut = tail.slice(at).trimEnd();
   return startsKillMessage(cut);
 }
+
+/**
+ * Whether a line quoted `depth` deep may continue a record quoted `openDepth` deep: at the same depth; or one level
+ * less deep when it is the rest of the record's kill line, header or summary by its first key. A mail client that wrapped a
+ * quoted line put its rest on a line of its own without quote marks, and the next reply quoted both once more:
+ * `> > Killed process 1810 (bash) vsz:108384kB, anon-rss:0kB,` then `> file-rss:656kB` (linux-mm, 2010).
+ */
+function continuesAtDepth(depth: number, openDepth: number, restByKey: boolean): boolean {
+  return depth === openDepth || (restByKey && depth === openDepth - 1);
+}
+
 /**
  * Pasted logs wrap long lines. When most lines carry an envelope (dmesg time, syslog prefix), a line without
  * one continues the line above. A terminal wraps at a fixed width and splits words, so a line exactly as long
@@ -102,16 +113,6 @@ function endsInCutMessage(source: string, start: number, end: number): boolean {
  * Line by line: the caller gives the width of the longest line (the whole text's, or the longest seen when
  * streaming), and gets each record once the line after it shows that the record is whole.
  */
-/**
- * Whether a line quoted `depth` deep may continue a record quoted `openDepth` deep: at the same depth; or one level
- * less deep when it is the rest of the record's kill line or summary by its first key. A mail client that wrapped a
- * quoted line put its rest on a line of its own without quote marks, and the next reply quoted both once more:
- * `> > Killed process 1810 (bash) vsz:108384kB, anon-rss:0kB,` then `> file-rss:656kB` (linux-mm, 2010).
- */
-function continuesAtDepth(depth: number, openDepth: number, restByKey: boolean): boolean {
-  return depth === openDepth || (restByKey && depth === openDepth - 1);
-}
-
 export class RecordJoiner {
   private readonly prefilter: boolean;
   private open: OpenRecord | null = null;
@@ -241,7 +242,7 @@ export class RecordJoiner {
    * When the line `raw`, which has no envelope (`text`: its message), continues the open record, what joins
    * them; else null. It does when it is the rest of a kill line or summary (by its first key), or when most
    * lines so far have an envelope and the record has one. Never a line quoted otherwise than the record (under
-   * a quote, a reply's text), nor an elision mark.
+   * a quote, a reply's text; but a rest by its key one level less deep: continuesAtDepth), nor an elision mark.
    */
   private glueBefore(raw: string, text: string, width: number): string | null {
     if (this.openEndsAfterNewlineEscape()) return null;

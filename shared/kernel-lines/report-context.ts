@@ -20,10 +20,10 @@ export interface ContextLine {
 export const CALL_TRACE_FRAME =
   /^(?:(?:\[<[0-9a-f]+>\] |\[[0-9a-f]+\] \[[0-9a-f]+\] )?(?:\? )?[A-Za-z0-9_.$]+\+0x[0-9a-f]+\/0x[0-9a-f]+(?: \[[^\]]*\])?(?: \((?:[A-Z]{1,3}|unreliable)\))?|(?:\[<[0-9a-f]+>\] ?)?\([A-Za-z0-9_.$]+(?:\+0x[0-9a-f]+\/0x[0-9a-f]+)?(?: \[[^\]]*\])?\) from \[<[0-9a-f]+>\] ?\([A-Za-z0-9_.$]+\+0x[0-9a-f]+\/0x[0-9a-f]+(?: \[[^\]]*\])?\)|[A-Za-z0-9_.$]+(?: \[[^\]]*\])? from [A-Za-z0-9_.$]+\+0x[0-9a-f]+\/0x[0-9a-f]+(?: \[[^\]]*\])?)$/;
 /**
- * The commonest frame alone, blanks around it: `? sym+0x…/0x…`, no address, module or unwind source. Nothing in it
- * but a symbol's characters, `+`, `/` and `? `: no recognizer's marker or start fits in that (each holds a space, a
- * colon, a dash or a bracket; test/shared/kernel-line.test.ts holds the table to it), so it is report context
- * whatever the recognizers say, and parseKernelLine tells it without asking them.
+ * The commonest frame alone, blanks around it: `? sym+0x…/0x…`, no address, module or unwind source. Nothing in it but
+ * a symbol's characters, `+`, `/` and `? `: no recognizer's marker or start fits in that (each holds a space after a
+ * word, a colon, `=`, a dash or a bracket; test/shared/kernel-line.test.ts holds the table to it), so it is report
+ * context whatever the recognizers say, and parseKernelLine tells it without asking them.
  */
 const PLAIN_FRAME = /^\s*(?:\? )?[A-Za-z0-9_.$]+\+0x[0-9a-f]+\/0x[0-9a-f]+\s*$/;
 
