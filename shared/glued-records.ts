@@ -19,11 +19,14 @@ const KILLED_PROCESS = 'Killed process ';
  * A kill or choice line that starts right after the `)` that ends a kill line of before 2.6.25 (`Killed process N
  * (comm)`) or a choice's last word, with nothing between: a paste that lost its newlines
  * (`Killed process 19271 (trashapplet)Out of memory: kill process 12475 (qemu) score 7899 or a childKilled process
- * 12475 (qemu)`). The match is where the glued line starts. Prose that names a kill ends a sentence or a quote
- * first (`(see above). Killed process 1 (a)`), so it is no start.
+ * 12475 (qemu)`); or with a printk level between, after the period a 2.2 or 2.4 kill line ends in, and a C string's
+ * `\n` (2.4's syslog kept the next record's level mark in the line: `Out of Memory: Killed process 148
+ * (perl).<3>Out of Memory: Killed process 198 (perl).`; a debugger's print of the log buffer, `….\n<3>Out of
+ * Memory: …`). The match is where the glued line starts, after its level. Prose that names a kill ends a sentence or
+ * a quote first (`(see above). Killed process 1 (a)`), so it is no start.
  */
 const GLUED_KILL_RUN =
-  /(?<=\)|or sacrifice child|or a child|and children\.)(?:Killed process \d+ \(|(?:Out of [Mm]emory|Memory cgroup out of memory): [Kk]ill process \d+ \()/g;
+  /(?<=(?:\)|or sacrifice child|or a child|and children\.)(?:\.?(?:\\n)?<[0-7]>)?)(?:Killed process \d+ \(|(?:Out of [Mm]emory|Memory cgroup out of memory): (?:[Kk]ill|Killed) process \d+ \()/g;
 
 /** Where kill and choice lines glued on after a kill line's `)` or a choice's last word start (GLUED_KILL_RUN), in order. */
 function killRunStarts(text: string): number[] {

@@ -732,6 +732,31 @@ describe('splitGluedRecords', () => {
     expect(choiceApartFromKill(prose)).toEqual([prose]);
   });
 
+  it('reads apart kill lines glued with a printk level between, as 2.4 syslog and a log buffer printed as a string show them (50th red team B/01, B/03, corpus 288-289)', () => {
+    // LKML, 2000: a 2.4.0-test10 syslog line that kept the next record's level mark.
+    const syslog =
+      'Nov  2 06:07:33 tunes kernel: Out of Memory: Killed process 148 (perl).<3>Out of Memory: Killed process 198 (perl).kernel BUG at swap_state.c:60!';
+    expect(
+      parseKernelLog(syslog).events.map((e) => [e.node, e.victim.pid, e.victim.name, e.constraint]),
+    ).toEqual([
+      ['tunes', 148, 'perl', 'system'],
+      ['tunes', 198, 'perl', 'system'],
+    ]);
+    // LKML, 2002: kgdb's `p log_buf`, the records joined by `\n` escapes; the string cut inside its last comm.
+    const buffer =
+      '<wli> $12 = "01 (tiotest).\\n<3>Out of Memory: Killed process 8902 (tiotest).\\n<3>Out of Memory: Killed process 8916 (tiotest).\\n<3>Out of Memory: Killed process 8918 ("...';
+    expect(parseKernelLog(buffer).events.map((e) => [e.victim.pid, e.victim.name])).toEqual([
+      [8902, 'tiotest'],
+      [8916, 'tiotest'],
+      [8918, null],
+    ]);
+    // A level mark without the `)` of a kill line before it, or before other text, starts nothing.
+    const mark = entry('Killed process 1 (a) then <3>Out of Memory: Killed process 2 (b)');
+    expect(choiceApartFromKill(mark)).toEqual([mark]);
+    const other = entry('Killed process 1 (a).<3>kernel BUG at swap_state.c:60!');
+    expect(choiceApartFromKill(other)).toEqual([other]);
+  });
+
   it('reads them apart when a page joined them with a run of spaces, the kill line keeping its envelope (thirty-second red team A/02)', () => {
     // A Hugo post of el7 syslog lines whose stamps the author took off (corpus 256): each line `HOST1 kernel: `.
     const choice = 'Out of memory: Kill process 19434 (xxxx) score 31 or sacrifice child';
