@@ -9,6 +9,7 @@
 import {
   digitsEnd,
   endsWithFullStop,
+  isMaskedPid,
   maskedPidAndComm,
   messageBefore,
   pidAndComm,
@@ -256,22 +257,31 @@ function killClosedAtPid(message: string | null, text: string, at: number, rest:
 }
 
 /**
- * `N total-vm:…kB …`: the pid, then a size the kernel prints first (or 2.6.32's `vsz:`), whole with its `kB`. What
- * an author leaves when they cut the comm out of the line; prose after a pid (`Killed process 123 was restarted`)
- * has no such figure.
+ * `N total-vm:…kB …`: the pid, or an author's mask of it (`xxx`, `...`), then a size the kernel prints first (or
+ * 2.6.32's `vsz:`), whole with its `kB`. What an author leaves when they cut the comm out of the line; prose after a
+ * pid (`Killed process 123 was restarted`) has no such figure.
  */
-const PID_THEN_FIGURE = /^(\d+),? +(?:total-vm|vsz|anon-rss|file-rss|shmem-rss):\d+kB/;
+const PID_THEN_FIGURE = /^([^\s,]{1,10}),? +(?:total-vm|vsz|anon-rss|file-rss|shmem-rss):\d+kB/;
+const DIGITS_ONLY = /^\d+$/;
 
 /**
  * A kill line without its comm, its figures right after the pid, after the kernel's message or none: a kill of N,
- * its name unknown.
+ * its name unknown; of a masked pid, its pid unknown too (an author who hid both, the figures real).
  */
 function killWithoutComm(message: string | null, rest: string, truncated: boolean): KillLine | null {
   if (!isKernelKillStart(message)) return null;
   const m = PID_THEN_FIGURE.exec(rest);
-  if (m === null) return null;
-  const tail = rest.slice((m[1] as string).length);
-  return { kind: 'kill', message, pid: Number(m[1]), name: null, fields: keyValues(tail, truncated) };
+  const pid = m?.[1] ?? '';
+  const real = DIGITS_ONLY.test(pid);
+  if (!real && !isMaskedPid(pid)) return null;
+  const tail = rest.slice(pid.length);
+  return {
+    kind: 'kill',
+    message,
+    pid: real ? Number(pid) : null,
+    name: null,
+    fields: keyValues(tail, truncated),
+  };
 }
 
 const PREFIX = 'Killed process ';

@@ -115,10 +115,15 @@ function pidBeforeParenthesis(rest: string): { pid: number; commStart: number } 
 
 /**
  * A pid an author masked before publishing (`Killed process xxx (beam.smp) total-vm:…`, `Kill process XXX (java)
- * score 727 or sacrifice child`): a run of one mask character, as people type it for a number they hide. A pid
- * left out altogether is masked too.
+ * score 727 or sacrifice child`): a run of one mask character, as people type it for a number they hide, or an
+ * ellipsis (`Killed process ... total-vm:20941976kB`). A pid left out altogether is masked too.
  */
-const MASKED_PID = /^(?:[xX]{1,10}|\*{1,10}|#{1,10}|\?{1,10}|N{2,10}|n{2,10})$/;
+const MASKED_PID = /^(?:[xX]{1,10}|\*{1,10}|#{1,10}|\?{1,10}|N{2,10}|n{2,10}|\.{3}|…)$/;
+
+/** Whether the text is a pid an author masked (MASKED_PID). */
+export function isMaskedPid(text: string): boolean {
+  return MASKED_PID.test(text);
+}
 
 /**
  * `<masked pid> (<comm>)<after>`: a line of the kernel's whose pid an author hid. Only `after` markers that no

@@ -651,6 +651,38 @@ describe('kill: a pid an author masked (forty-first red team C/01, corpus 275)',
   });
 });
 
+describe('kill: a pid an author masked, the comm cut out too (51st red team A/09, corpus 290)', () => {
+  it('is a kill with its figures, its pid and name unknown', () => {
+    // A Chinese engineering record of a cgroup v1 session hid the pid as `...` and left the comm out.
+    expect(parseKernelLine('Killed process ... total-vm:20941976kB, anon-rss:20586828kB')).toEqual({
+      kind: 'line',
+      line: {
+        kind: 'kill',
+        message: null,
+        pid: null,
+        name: null,
+        fields: { 'total-vm': 20941976, 'anon-rss': 20586828 },
+      },
+    });
+    expect(parseKernelLine('Out of memory: Killed process xxx total-vm:10kB, anon-rss:2kB')).toMatchObject({
+      line: { kind: 'kill', message: 'Out of memory', pid: null, name: null },
+    });
+    // The ellipsis is a mask before a comm too.
+    expect(parseKernelLine('Killed process … (python) total-vm:10kB, anon-rss:2kB')).toMatchObject({
+      line: { kind: 'kill', pid: null, name: 'python' },
+    });
+  });
+
+  it.each([
+    ['figures masked too: a template', 'Killed process XXXX total-vm:XXXXkB, anon-rss:XXXXkB'],
+    ['a word, not a mask', 'Killed process foo total-vm:10kB, anon-rss:2kB'],
+    ['prose after a mask', 'Killed process ... and then it was restarted'],
+  ])('is no kill with %s', (_case, line) => {
+    const result = parseKernelLine(line);
+    expect(result.kind === 'line' && result.line.kind === 'kill').toBe(false);
+  });
+});
+
 describe('kill: a line without figures that an author quoted in prose (forty-fourth red team A/01)', () => {
   it.each([
     ['a code span in parentheses', '(`Killed process 3718 (containerd)`) — repeatedly killing containerd'],
