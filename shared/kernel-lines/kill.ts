@@ -262,7 +262,6 @@ function killClosedAtPid(message: string | null, text: string, at: number, rest:
  * pid (`Killed process 123 was restarted`) has no such figure.
  */
 const PID_THEN_FIGURE = /^([^\s,]{1,10}),? +(?:total-vm|vsz|anon-rss|file-rss|shmem-rss):\d+kB/;
-const DIGITS_ONLY = /^\d+$/;
 
 /**
  * A kill line without its comm, its figures right after the pid, after the kernel's message or none: a kill of N,
@@ -272,7 +271,7 @@ function killWithoutComm(message: string | null, rest: string, truncated: boolea
   if (!isKernelKillStart(message)) return null;
   const m = PID_THEN_FIGURE.exec(rest);
   const pid = m?.[1] ?? '';
-  const real = DIGITS_ONLY.test(pid);
+  const real = ALL_DIGITS.test(pid);
   if (!real && !isMaskedPid(pid)) return null;
   const tail = rest.slice(pid.length);
   return {
