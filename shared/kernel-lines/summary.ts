@@ -207,12 +207,13 @@ const SLASH = 0x2f;
 
 /**
  * An author's ellipsis for the keys left out, after a value and before the next key with a space but no comma
- * (`constraint=CONSTRAINT_NONE... task=postgres,pid=3154,uid=999`, `CONSTRAINT_MEMCG,... task_memcg=`): the kernel's
- * comma there. A path an author elided keeps its ellipsis, which marks it cut (`/docker/55c9ffc4...,task=`, and
- * with a space: `/docker/55c9ffc4... task=`).
+ * (`constraint=CONSTRAINT_NONE... task=postgres,pid=3154,uid=999`, `CONSTRAINT_MEMCG,... task_memcg=`), or between
+ * two commas (`CONSTRAINT_MEMCG,...,oom_memcg=`): the kernel's comma there. A path an author elided keeps its
+ * ellipsis, which marks it cut (`/docker/55c9ffc4...,task=`, and with a space: `/docker/55c9ffc4... task=`); so does a
+ * value elided whole (`cpuset=...,`).
  */
 const ELIDED_KEYS =
-  /,?(?:\.\.\.|…),? +(?=(?:nodemask|cpuset|mems_allowed|oom_memcg|task_memcg|task|pid|uid)=|global_oom)/g;
+  /(?:,?(?:\.\.\.|…),? +|,(?:\.\.\.|…),)(?=(?:nodemask|cpuset|mems_allowed|oom_memcg|task_memcg|task|pid|uid)=|global_oom)/g;
 
 /**
  * The number that ends the kernel's line, from `start`: its digits, then the line's end, or another writer's text

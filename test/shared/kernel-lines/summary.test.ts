@@ -154,6 +154,18 @@ const LINES: RealLine<'summary'>[] = [
     },
   },
   {
+    // An author's ellipsis for the keys left out between two commas, in notes on a Slurm job (52nd red team A/04).
+    source: 'agent work notes on a Slurm job (index file 66331758343), the summary whole',
+    line: 'oom-kill:constraint=CONSTRAINT_MEMCG,...,oom_memcg=/slurm/uid_2107/job_2457196,task=python3,pid=1234,uid=0',
+    expected: {
+      constraint: 'CONSTRAINT_MEMCG',
+      oomMemcg: '/slurm/uid_2107/job_2457196',
+      task: 'python3',
+      pid: 1234,
+      uid: 0,
+    },
+  },
+  {
     // An author's ellipsis for the keys left out, a space but no comma after it (41st red team C/15).
     source: 'a PostgreSQL OOM write-up quoting dmesg -T (index file 70269908220)',
     line: 'oom-kill:constraint=CONSTRAINT_NONE... task=postgres,pid=3154,uid=999',
