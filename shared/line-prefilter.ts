@@ -94,9 +94,9 @@ function endsInCutMessage(source: string, start: number, end: number): boolean {
 
 /**
  * Whether a line quoted `depth` deep may continue a record quoted `openDepth` deep: at the same depth; or one level
- * less deep when it is the rest of the record's kill line, header or summary by its first key. A mail client that wrapped a
- * quoted line put its rest on a line of its own without quote marks, and the next reply quoted both once more:
- * `> > Killed process 1810 (bash) vsz:108384kB, anon-rss:0kB,` then `> file-rss:656kB` (linux-mm, 2010).
+ * less deep when it is the rest of the record's kill line, header or summary by its first key. A mail client that
+ * wrapped a quoted line put its rest on a line of its own without quote marks, and the next reply quoted both once
+ * more: `> > Killed process 1810 (bash) vsz:108384kB, anon-rss:0kB,` then `> file-rss:656kB` (linux-mm, 2010).
  */
 function continuesAtDepth(depth: number, openDepth: number, restByKey: boolean): boolean {
   return depth === openDepth || (restByKey && depth === openDepth - 1);

@@ -262,8 +262,8 @@ export function readSummary(text: string, truncated: boolean): SummaryLine {
 
 /**
  * The line as 4.19+ kernels print it, when no value before the comm holds `,` or `=` and no space comes before a
- * comma (a wrap there: told before the match, which a lookahead of the whole line made twice as slow):
- * read by one match, into what readSummary gives (the comm, which may hold anything, ends at the last `,pid=`).
+ * comma (a wrap there: told before the match, which a lookahead of the whole line made twice as slow): read by one
+ * match, into what readSummary gives (the comm, which may hold anything, ends at the last `,pid=`).
  */
 const USUAL_SUMMARY =
   /^oom-kill:constraint=([^,=]*),nodemask=[^,=]*,cpuset=([^,=]*),mems_allowed=[^,=]*,(?:oom_memcg=([^,=]*)|global_oom),task_memcg=([^,=]*),task=(.*),pid=(\d+),uid=(\d+)$/s;
