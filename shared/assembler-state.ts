@@ -15,6 +15,12 @@ export interface RecentKill {
   name: string | null;
   time: number | null;
   /**
+   * Where `time` is null, the kill line's stamp as printed and its host, when it had a stamp (recent-kills.ts,
+   * `stampedAt`): a syslog stamp gives no year, so no clock, yet two kills of one pid under one stamp are one kill
+   * printed again. Absent: a clock, no stamp, or a state stored before it was kept.
+   */
+  stamp?: string;
+  /**
    * What the event showed that two copies of one kill share and two kills differ in (recent-kills.ts,
    * `killEvidence`). Absent in a state stored before it was kept, and for a co-victim: nothing tells those apart.
    */

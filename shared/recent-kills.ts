@@ -55,10 +55,25 @@ function mergedEvidence(copies: readonly RecentKill[]): KillEvidence | undefined
 }
 
 /**
+ * What RecentKill keeps of a kill line with no clock: its stamp as printed and its host, or undefined (no stamp, or a
+ * clock, which the kill's time is).
+ */
+export function stampedAt(line: {
+  kernelTime: number | null;
+  wallTime: string | null;
+  stamp: string | null;
+  host: string | null;
+}): string | undefined {
+  if (line.kernelTime !== null || line.wallTime !== null || line.stamp === null) return undefined;
+  return `${line.host ?? ''}\u0000${line.stamp}`;
+}
+
+/**
  * Whether a kill at time `b` that shows `evidence` may be a copy of a kept one at time `a` that showed `kept`
  * (the same pid and comm, near in time). With both times known on one clock, the same pid and comm that close is
- * one kill whatever its figures (a group prints its victim twice, tearing down in between); without them, nothing
- * the two show may tell them apart.
+ * one kill whatever its figures (a group prints its victim twice, tearing down in between); so with neither, under
+ * one stamp as printed (`sameStamp`: one second of one host's syslog; el6 printed an exiting child's kill three
+ * times in one, anon-rss 4 kB apart). Else nothing the two show may tell them apart.
  */
 function mayBeCopy(
   a: number | null,
@@ -66,8 +81,9 @@ function mayBeCopy(
   kept: KillEvidence | undefined,
   evidence: KillEvidence | null,
   sentLast: boolean,
+  sameStamp: boolean,
 ): boolean {
-  if (!isTime(a) || !isTime(b)) return !differ(kept, evidence);
+  if (!isTime(a) || !isTime(b)) return (sameStamp && !isTime(a) && !isTime(b)) || !differ(kept, evidence);
   if (sameClock(a, b)) return true;
   // On two clocks the times tell nothing: a fragment of a kill without figures may be one of another boot, months
   // apart. It is a copy only of the kill sent last (one quoted again at once: dmesg, then syslog of the same), or of
@@ -165,11 +181,13 @@ export class RecentKills {
 
   /** Whether a kept kill has this pid and comm, at most `seconds` from `time` (an unknown time is near any). */
   hasVictim(pid: number, name: string | null, time: number | null, seconds: number): boolean {
-    return this.byPid.get(pid)?.find(name, time, seconds, null, undefined, false, this.sentLast()) != null;
+    return (
+      this.byPid.get(pid)?.find({ name, time }, seconds, null, undefined, false, this.sentLast()) != null
+    );
   }
 
   /**
-   * The kept kill that a new one (`id`, pid, comm, time and evidence) is a copy of: one with its id, else one
+   * The kept kill that a new one (`id`, pid, comm, time, stamp and evidence) is a copy of: one with its id, else one
    * with its pid and comm at most `seconds` from its time (an unknown time is near any), and no evidence that
    * tells them apart. When there is none, the id it goes under: its own, or, while other kills hold that one,
    * the next one derived from it. `ownReport`: the kill came with its own header or choice of victim, so it is
@@ -177,7 +195,7 @@ export class RecentKills {
    */
   match(
     id: string,
-    victim: { pid: number | null; name: string | null; time: number | null },
+    victim: { pid: number | null; name: string | null; time: number | null; stamp?: string | undefined },
     seconds: number,
     evidence: KillEvidence,
     ownReport = false,
@@ -187,20 +205,19 @@ export class RecentKills {
     for (let n = 1; kills !== undefined; n++) {
       // Compared with what all its copies showed: a fragment kept first tells no kill apart on its own.
       const last = kills.at(-1) as RecentKill;
+      const sentLast = isSentLast(last, this.sentLast());
       if (
-        mayBeCopy(last.time, victim.time, mergedEvidence(kills), evidence, isSentLast(last, this.sentLast()))
+        mayBeCopy(last.time, victim.time, mergedEvidence(kills), evidence, sentLast, sameStamp(last, victim))
       )
         return { copy: last, id: null };
       free = nthId(id, n);
       kills = this.ids.get(free);
     }
-    const { pid, name, time } = victim;
+    const { pid } = victim;
     const copy =
       pid === null
         ? null
-        : this.byPid
-            .get(pid)
-            ?.find(name, time, seconds, evidence, this.evidenceOf, ownReport, this.sentLast());
+        : this.byPid.get(pid)?.find(victim, seconds, evidence, this.evidenceOf, ownReport, this.sentLast());
     return copy == null ? { copy: null, id: free } : { copy, id: null };
   }
 
@@ -279,14 +296,14 @@ class PidKills {
 
   /** The newest kill with this comm at most `seconds` from `time` whose evidence does not tell it apart. */
   find(
-    name: string | null,
-    time: number | null,
+    victim: { name: string | null; time: number | null; stamp?: string | undefined },
     seconds: number,
     evidence: KillEvidence | null,
     evidenceOf: (kill: RecentKill) => KillEvidence | undefined = (kill) => kill.evidence,
     skipCoVictims = false,
     sentLast: RecentKill | null = null,
   ): RecentKill | null {
+    const { name, time } = victim;
     const newest = this.kills.at(-1)?.time ?? null;
     const ascending = this.disorder === 0 && isTime(time) && isTime(newest) && sameClock(newest, time);
     for (let i = this.kills.length - 1; i >= 0; i--) {
@@ -295,10 +312,23 @@ class PidKills {
       // Times ascend: this kill and all before it are too long before `time`.
       if (ascending && time - (kill.time as number) > seconds) return null;
       if (!nearInTime(kill.time, time, seconds) || !sameComm(kill.name, name)) continue;
-      if (mayBeCopy(kill.time, time, evidenceOf(kill), evidence, isSentLast(kill, sentLast))) return kill;
+      const copy = mayBeCopy(
+        kill.time,
+        time,
+        evidenceOf(kill),
+        evidence,
+        isSentLast(kill, sentLast),
+        sameStamp(kill, victim),
+      );
+      if (copy) return kill;
     }
     return null;
   }
+}
+
+/** Whether two kills with no clock were printed under one stamp by one host (stampedAt). */
+function sameStamp(kept: { stamp?: string | undefined }, kill: { stamp?: string | undefined }): boolean {
+  return kept.stamp !== undefined && kept.stamp === kill.stamp;
 }
 
 /** Whether two kills' comms may be the same: an unknown one (a kill line cut inside it) may be any. */

@@ -41,7 +41,7 @@ import type { LogEntry } from './log-record.ts';
 import { choiceApartFromKill, holdsGluedSyslogRecord, splitGluedRecords } from './glued-records.ts';
 import type { OomEvent } from './oom-event.ts';
 import type { KillRecord, OpenReport } from './open-report.ts';
-import { copyRank, killEvidence, RecentKills } from './recent-kills.ts';
+import { copyRank, killEvidence, RecentKills, stampedAt } from './recent-kills.ts';
 import { stampsApart } from './stamp-clock.ts';
 import {
   addTask,
@@ -214,7 +214,7 @@ class Assembly {
     if (report.sentAt === report.changes) return;
     const event = buildEvent(report, kill, this.state.recentTables, this.context);
     const ownReport = report.trigger !== null || report.selection !== null;
-    report.sentId = this.emit(event, report.sentId, ownReport) ?? report.sentId;
+    report.sentId = this.emit(event, stampedAt(kill), report.sentId, ownReport) ?? report.sentId;
     report.sentAt = report.changes;
   }
 
@@ -222,9 +222,15 @@ class Assembly {
    * Sends an event, unless it is a copy of a kill already sent (a report printed twice: journalctl pager, kmsg
    * replay; a line quoted before its report) that shows no more of it. A copy that shows more goes again under
    * the id the kill went under, in place of that event when this call holds it. `sentId`: the id its report went
-   * under at an earlier batch end. Returns the id sent under, or null when not sent.
+   * under at an earlier batch end; `stamp`: the kill line's stamp where it had no clock (stampedAt). Returns the id
+   * sent under, or null when not sent.
    */
-  emit(event: OomEvent, sentId: string | null = null, ownReport = false): string | null {
+  emit(
+    event: OomEvent,
+    stamp: string | undefined,
+    sentId: string | null = null,
+    ownReport = false,
+  ): string | null {
     const recent = this.recent();
     const time = event.kernelTime ?? (event.observedAt === null ? null : wallSeconds(event.observedAt));
     const { pid, name } = event.victim;
@@ -233,13 +239,16 @@ class Assembly {
     let id = sentId;
     let copy = false;
     if (id === null) {
-      const match = recent.match(event.id, { pid, name, time }, DUPLICATE_KILL_SECONDS, evidence, ownReport);
+      const victim = { pid, name, time, stamp };
+      const match = recent.match(event.id, victim, DUPLICATE_KILL_SECONDS, evidence, ownReport);
       if (match.copy !== null && rank <= recent.rankOf(match.copy.id)) return null;
       copy = match.copy !== null;
       id = match.copy === null ? match.id : match.copy.id;
     }
     const sent = id === event.id ? event : { ...event, id };
-    const added: RecentKill[] = [{ id, pid, name, time, evidence, rank }];
+    const kill: RecentKill = { id, pid, name, time, evidence, rank };
+    if (stamp !== undefined) kill.stamp = stamp;
+    const added = [kill];
     // A group's members are killed too: a reaper line for one, in a later batch, confirms a kill already sent.
     if (sentId === null)
       for (const other of event.coVictims) added.push({ id: '', pid: other.pid, name: other.name, time });
@@ -498,7 +507,10 @@ class Assembly {
   /** Emits a report that never becomes the open one (a lone reaper line), after its line is recorded. */
   emitDetached(report: OpenReport): void {
     if (report.kill !== null)
-      this.emit(buildEvent(report, report.kill, this.state.recentTables, this.context));
+      this.emit(
+        buildEvent(report, report.kill, this.state.recentTables, this.context),
+        stampedAt(report.kill),
+      );
   }
 
   /** A call's end: with input to come, a report with its kill is sent and stays open; else all close. */

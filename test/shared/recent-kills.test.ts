@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { RecentKill } from '../../shared/assembler-state.ts';
 import { withinSeconds } from '../../shared/open-report.ts';
-import { nthId, RecentKills } from '../../shared/recent-kills.ts';
+import { nthId, RecentKills, stampedAt } from '../../shared/recent-kills.ts';
 
 describe('RecentKills', () => {
   it('knows an id while any kept kill has it, duplicates counted', () => {
@@ -143,6 +143,33 @@ describe('RecentKills.match: the kill a new one is a copy of', () => {
     expect(recent.match('a', { pid: null, name: null, time: null }, 2, SECOND_BOOT).copy).toBe(second);
     expect(recent.match('a', leaker, 2, third)).toEqual({ copy: null, id: nthId('a', 2) });
     expect(new Set([nthId('a', 0), nthId('a', 1), nthId('a', 2)]).size).toBe(3);
+  });
+
+  it('is a kill with no clock under the same stamp and host whatever the figures; another stamp needs them alike', () => {
+    const stamp = stampedAt({
+      kernelTime: null,
+      wallTime: null,
+      stamp: 'Jun 29 15:39:16',
+      host: 'server-03',
+    });
+    const first = { id: 'a', ...leaker, stamp, evidence: FIRST_BOOT, rank: 600 };
+    const recent = new RecentKills([first], 8);
+    expect(recent.match('b', { ...leaker, stamp }, 2, SECOND_BOOT)).toEqual({ copy: first, id: null });
+    expect(recent.match('a', { ...leaker, stamp }, 2, SECOND_BOOT)).toEqual({ copy: first, id: null });
+    for (const other of [
+      { kernelTime: null, wallTime: null, stamp: 'Jun 29 15:39:17', host: 'server-03' },
+      { kernelTime: null, wallTime: null, stamp: 'Jun 29 15:39:16', host: 'server-04' },
+      { kernelTime: null, wallTime: null, stamp: 'Jun 29 15:39:16', host: null },
+    ])
+      expect(recent.match('b', { ...leaker, stamp: stampedAt(other) }, 2, SECOND_BOOT).copy).toBeNull();
+    expect(recent.match('b', leaker, 2, SECOND_BOOT).copy).toBeNull();
+    // A stamp beside a clock is no place in time of its own: the clock is the kill's time.
+    expect(
+      stampedAt({ kernelTime: 5.5, wallTime: null, stamp: 'Jun 29 15:39:16', host: 'h' }),
+    ).toBeUndefined();
+    expect(
+      stampedAt({ kernelTime: null, wallTime: '2026-12-07T00:00:00Z', stamp: null, host: 'h' }),
+    ).toBeUndefined();
   });
 
   it('a kill kept before evidence and rank were (a stored state) matches as before, and is never outranked', () => {

@@ -1228,3 +1228,50 @@ describe('a group block pasted twice (forty-fourth red team B/10, corpus 276)', 
     expect(events).toHaveLength(2);
   });
 });
+
+describe('one kill printed again under one stamp with no clock (fifty-fourth red team A/04, an el6 syslog)', () => {
+  // A test of an `oom_analyzer` tool: el6's oom_kill_allocating_task chose the same exiting child three times in one
+  // second, its anon-rss 4 kB apart. Syslog stamps give no year, so no clock: only the stamp tells it is one moment.
+  const el6 = [
+    '    Jun 29 15:39:16 server-03 kernel: Out of memory (oom_kill_allocating_task): Kill process 20353 (httpd.worker) score 0 or sacrifice child',
+    '    Jun 29 15:39:16 server-03 kernel: Killed process 22386, UID 48, (httpd.worker) total-vm:4085280kB, anon-rss:2509624kB, file-rss:15112kB',
+    '    Jun 29 15:39:16 server-03 kernel: Out of memory (oom_kill_allocating_task): Kill process 20353 (httpd.worker) score 0 or sacrifice child',
+    '    Jun 29 15:39:16 server-03 kernel: Killed process 22386, UID 48, (httpd.worker) total-vm:4085280kB, anon-rss:2509628kB, file-rss:15112kB',
+    '    Jun 29 15:39:16 server-03 kernel: Out of memory (oom_kill_allocating_task): Kill process 20353 (httpd.worker) score 0 or sacrifice child',
+    '    Jun 29 15:39:16 server-03 kernel: Killed process 22386, UID 48, (httpd.worker) total-vm:4085280kB, anon-rss:2509628kB, file-rss:15112kB',
+    '    Jun 29 15:39:16 server-03 kernel: Out of memory (oom_kill_allocating_task): Kill process 14534 (php-fpm) score 0 or sacrifice child',
+    '    Jun 29 15:39:16 server-03 kernel: Killed process 12081, UID 48, (php-fpm) total-vm:455224kB, anon-rss:4792kB, file-rss:24kB',
+  ];
+  const victims = (events: readonly OomEvent[]) =>
+    events.map((e) => [e.node, e.victim.pid, e.victim.name, e.victim.anonRssKb]);
+
+  it('is one event, as under one clock: the first print', () => {
+    expect(victims(parseKernelLog(el6.join('\n')).events)).toEqual([
+      ['server-03', 22386, 'httpd.worker', 2509624],
+      ['server-03', 12081, 'php-fpm', 4792],
+    ]);
+  });
+
+  it('is one event when the copies come in a later call, the state stored between', () => {
+    const first = feed(el6.slice(0, 2), null, false);
+    expect(victims(first.events)).toEqual([[STREAM.node, 22386, 'httpd.worker', 2509624]]);
+    expect(victims(feed(el6.slice(2), roundTrip(first.state), true).events)).toEqual([
+      [STREAM.node, 12081, 'php-fpm', 4792],
+    ]);
+  });
+
+  it('is two kills under two hosts’ stamps, or two stamps, where the figures differ (no clock tells them one)', () => {
+    const otherHost = el6
+      .slice(0, 4)
+      .map((line, i) => (i < 2 ? line : line.replace('server-03', 'server-04')));
+    expect(victims(parseKernelLog(otherHost.join('\n')).events)).toEqual([
+      ['server-03', 22386, 'httpd.worker', 2509624],
+      ['server-04', 22386, 'httpd.worker', 2509628],
+    ]);
+    const nextDay = el6.slice(0, 4).map((line, i) => (i < 2 ? line : line.replace('Jun 29', 'Jun 30')));
+    expect(victims(parseKernelLog(nextDay.join('\n')).events)).toEqual([
+      ['server-03', 22386, 'httpd.worker', 2509624],
+      ['server-03', 22386, 'httpd.worker', 2509628],
+    ]);
+  });
+});
