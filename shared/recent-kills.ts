@@ -296,7 +296,7 @@ class PidKills {
 
   /** The newest kill with this comm at most `seconds` from `time` whose evidence does not tell it apart. */
   find(
-    victim: { name: string | null; time: number | null; stamp?: string | undefined },
+    victim: { pid?: number | null; name: string | null; time: number | null; stamp?: string | undefined },
     seconds: number,
     evidence: KillEvidence | null,
     evidenceOf: (kill: RecentKill) => KillEvidence | undefined = (kill) => kill.evidence,
@@ -326,9 +326,18 @@ class PidKills {
   }
 }
 
-/** Whether two kills with no clock were printed under one stamp by one host (stampedAt). */
-function sameStamp(kept: { stamp?: string | undefined }, kill: { stamp?: string | undefined }): boolean {
-  return kept.stamp !== undefined && kept.stamp === kill.stamp;
+/**
+ * Whether two kills of one pid with no clock were printed under one stamp by one host (stampedAt). Not two of no pid
+ * (an author masked it): their ids are of comm and cgroup alone, which two kills in one second share.
+ */
+function sameStamp(kept: StampedKill, kill: StampedKill): boolean {
+  return kept.stamp !== undefined && kept.stamp === kill.stamp && kept.pid != null && kept.pid === kill.pid;
+}
+
+/** What sameStamp compares. */
+interface StampedKill {
+  pid?: number | null;
+  stamp?: string | undefined;
 }
 
 /** Whether two kills' comms may be the same: an unknown one (a kill line cut inside it) may be any. */

@@ -1260,6 +1260,21 @@ describe('one kill printed again under one stamp with no clock (fifty-fourth red
     ]);
   });
 
+  it('is two kills of a masked pid under one stamp where the figures differ: pid and comm make the kill one', () => {
+    // A review's case: an author masked the pids, so the kills' ids are of comm and cgroup alone.
+    const masked = (failcnt: number, anonRss: number) => [
+      'Jun 29 15:39:16 node-a kernel: Task in /docker/abc killed as a result of limit of /docker/abc',
+      `Jun 29 15:39:16 node-a kernel: memory: usage 1048576kB, limit 1048576kB, failcnt ${failcnt}`,
+      'Jun 29 15:39:16 node-a kernel: Memory cgroup out of memory: Kill process XXXX (java) score 900 or sacrifice child',
+      `Jun 29 15:39:16 node-a kernel: Killed process XXXX (java) total-vm:2000000kB, anon-rss:${anonRss}kB, file-rss:1000kB`,
+    ];
+    const { events } = parseKernelLog([...masked(12, 900000), ...masked(40, 600000)].join('\n'));
+    expect(events.map((e) => [e.victim.pid, e.memory?.failcnt, e.victim.anonRssKb])).toEqual([
+      [null, 12, 900000],
+      [null, 40, 600000],
+    ]);
+  });
+
   it('is two kills under two hosts’ stamps, or two stamps, where the figures differ (no clock tells them one)', () => {
     const otherHost = el6
       .slice(0, 4)
