@@ -270,6 +270,36 @@ export function pidRestGlue(open: OpenRecord): string | null {
   return glueAfter(head.text);
 }
 
+/**
+ * The rest of a header a mail's reflow cut right after its comm's ` invoked` (`[   31.251333] mkfs.ext4 invoked` +
+ * `oom-killer: gfp_mask=0x101cc0(GFP_USER|__GFP_WRITE), order=0,`: LKFT 2020), or right after its comm
+ * (`… kernel: [ 2288.493439] redis-server` + `invoked oom-killer: gfp_mask=0xd0, …`: linux-mm 2011, corpus 259).
+ */
+export const HEADER_REST = /^(?:invoked )?oom-killer:(?:\s|$)/;
+/** A comm, then ` invoked` at the end of a kernel line. */
+const ENDS_BEFORE_HEADER_REST = /\S invoked$/;
+/**
+ * A comm alone: at most 15 characters (TASK_COMM_LEN), and not a kernel line that short of its own (`Call Trace:`,
+ * `Mem-Info:`, `<TASK>`).
+ */
+const COMM_ALONE = /^[^\s<].{0,14}$/;
+
+/**
+ * How the rest of a header (HEADER_REST) joins the open record: with a space, when that is a kernel line with an
+ * envelope (not a writer's sentence that ends in `invoked`) that ends in a comm and ` invoked`, or, for a rest that
+ * starts with `invoked`, that is a comm alone.
+ */
+export function headerRestGlue(open: OpenRecord, rest: string): string | null {
+  if (!open.enveloped) return null;
+  const afterComm = rest.startsWith('invoked');
+  const head = kernelLineOf(open, afterComm ? '' : ' invoked');
+  const text = head?.text.trimEnd() ?? '';
+  const fits = afterComm ? COMM_ALONE.test(text) && !text.endsWith(':') : ENDS_BEFORE_HEADER_REST.test(text);
+  if (head === null || !fits) return null;
+  // A space the wrap left at the end is the line's own; a comm may end in a `/` or `-` (glueAfter's cases).
+  return head.text === text ? ' ' : '';
+}
+
 /** A kill line that ends with its pid: `…Killed process 2692`, its comm and values wrapped to the next line. */
 const ENDS_IN_A_PID = /Killed process \d+$/;
 

@@ -39,6 +39,8 @@ import {
   endsAfterNewlineEscape,
   endsInBackslash,
   glueAfter,
+  HEADER_REST,
+  headerRestGlue,
   hidesKill,
   keyGlue,
   pathRestGlue,
@@ -263,7 +265,10 @@ export class RecordJoiner {
       }
       if (ELISION.test(text)) return null;
       // A header a terminal cut before its `oom` (`… java invoked o`) holds no OOM text, so it came here.
-      const rest = this.quietRestGlue(raw, width) ?? this.quietMessageCutGlue(raw, text, width);
+      const rest =
+        this.quietRestGlue(raw, width) ??
+        this.quietMessageCutGlue(raw, text, width) ??
+        this.quietHeaderRestGlue(text);
       if (rest !== null) return rest;
       return this.mostEnveloped() ? this.wrapOrMailGlue(this.cutOutQuiet(), raw, width) : null;
     }
@@ -275,6 +280,7 @@ export class RecordJoiner {
     if (glue === null && SIZE_REST.test(text)) glue = sizeRestGlue(open);
     if (glue === null && text.startsWith('(')) glue = commRestGlue(open);
     if (glue === null && PID_REST.test(text)) glue = pidRestGlue(open);
+    if (glue === null && HEADER_REST.test(text)) glue = headerRestGlue(open, text);
     if (glue === null && mayBePathRest(text.trimEnd())) glue = pathRestGlue(open, raw, text);
     // The paste's own wraps join the open record whatever they hold when most of its lines have an envelope.
     const mostEnveloped = this.mostEnveloped();
@@ -327,6 +333,20 @@ export class RecordJoiner {
     if (!endsInCutMessage(this.quiet.source, this.quiet.start, this.quiet.end)) return null;
     const record = this.quietRecord();
     const glue = wholeLineGlue(record, raw, text, width);
+    if (glue === null) return null;
+    this.adoptQuiet(record);
+    if (!this.mostEnveloped()) this.records++;
+    return glue;
+  }
+
+  /**
+   * headerRestGlue of the open quiet record when the text is a header's rest (HEADER_REST): the record's comm and
+   * ` invoked` hold no OOM text. The record is then cut out as it was read, and counts as quietMessageCutGlue's does.
+   */
+  private quietHeaderRestGlue(text: string): string | null {
+    if (!HEADER_REST.test(text)) return null;
+    const record = this.quietRecord();
+    const glue = headerRestGlue(record, text);
     if (glue === null) return null;
     this.adoptQuiet(record);
     if (!this.mostEnveloped()) this.records++;

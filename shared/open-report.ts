@@ -73,7 +73,12 @@ export interface Counter {
 
 export interface OpenReport {
   time: number | null;
-  trigger: { name: string; gfpMask: string | null; order: number | null; oomScoreAdj: number | null } | null;
+  trigger: {
+    name: string | null;
+    gfpMask: string | null;
+    order: number | null;
+    oomScoreAdj: number | null;
+  } | null;
   invokerPid: number | null;
   invokerCpuset: string | null;
   constraint: string | null;

@@ -134,6 +134,17 @@ export interface DriftLine {
  */
 const DRIFT_TEXT_CHARS = 4096;
 
+const HEADER_FRAGMENT = 'OOM report header without its comm or a time: the rest of a wrapped line';
+
+/**
+ * A header with neither its comm nor a time or stamp of its own (`invoked oom-killer: …` alone): the rest of one that
+ * a wrap cut after its comm, whose head the paste's other lines did not let join. As a report's first line it would
+ * lend its fields to whatever kill comes next, however much later. (2.6.24's header of a blank comm has its time.)
+ */
+function isHeaderFragment(line: KernelLine, time: number | null, entry: LogEntry): boolean {
+  return line.kind === 'invoked' && line.name === null && time === null && entry.stamp === null;
+}
+
 /** The text as a drift line shows it: cut after DRIFT_TEXT_CHARS, saying how much more there was. */
 function driftText(text: string): string {
   if (text.length <= DRIFT_TEXT_CHARS) return text;
@@ -302,6 +313,10 @@ class Assembly {
     }
     const line = result.line;
     const time = timeOf(entry);
+    if (isHeaderFragment(line, time, entry)) {
+      this.drift.push({ text: driftText(entry.text), reason: HEADER_FRAGMENT, ref });
+      return;
+    }
     const open = this.state.open;
     if (open !== null && apartFromReport(open, entry, time, line)) this.close();
     if (this.state.invoker !== null && apartFromInvoker(this.state.invoker, entry, time, line))

@@ -8,13 +8,16 @@ import type { Recognizer } from './recognizer.ts';
 
 export interface InvokedLine {
   kind: 'invoked';
-  name: string;
+  /** Null where the comm printed as blanks (2.6.24: `   invoked oom-killer: …`, the line's blanks then taken off). */
+  name: string | null;
   gfpMask: string | null;
   order: number | null;
   oomScoreAdj: number | null;
 }
 
 const INVOKED = ' invoked oom-killer';
+/** The header with its comm's blanks taken off with the line's: 2.6.24 printed a comm of blanks (`Pid: 6575, comm:    `). */
+const NAMELESS = 'invoked oom-killer:';
 const COLON = 0x3a;
 const SPACE = 0x20;
 
@@ -129,9 +132,10 @@ export const invokedLine: Recognizer<InvokedLine> = {
   name: 'invoked',
   marker: 'invoked oom-killer',
   read(text) {
-    const at = text.indexOf(INVOKED);
-    if (at <= 0) return null;
-    const end = at + INVOKED.length;
+    const nameless = text.startsWith(NAMELESS);
+    const at = nameless ? 0 : text.indexOf(INVOKED);
+    if (at <= 0 && !nameless) return null;
+    const end = nameless ? NAMELESS.length - 1 : at + INVOKED.length;
     if (text.charCodeAt(end) !== COLON) return cutBeforeColon(text, at, end);
     // The kernel prints a space after the colon; an author's copy may have lost it (`oom-killer:gfp_mask=0xd0, …`).
     const fields = text.slice(text.charCodeAt(end + 1) === SPACE ? end + 2 : end + 1);
@@ -147,7 +151,7 @@ export const invokedLine: Recognizer<InvokedLine> = {
             order: Number(usual[2]),
             oomScoreAdj: Number(usual[3]),
           };
-    return { kind: 'invoked', name: text.slice(0, at), gfpMask, order, oomScoreAdj };
+    return { kind: 'invoked', name: nameless ? null : text.slice(0, at), gfpMask, order, oomScoreAdj };
   },
 };
 

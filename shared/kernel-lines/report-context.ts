@@ -15,10 +15,11 @@ export interface ContextLine {
  * `(unreliable)` after it; or ARM32's `[<addr>] (sym) from [<addr>] (sym+0x…/0x…)` (the caller with an offset
  * before 4.x; some Android logs lose the first address; a BeagleBone 3.12 prints no space after each address:
  * `[<c05ba42c>](dump_header.isra.8+0x78/0x17c) from [<c00b5e00>](oom_kill_process+0x6c/0x360)`) and, since 5.x
- * without CONFIG_BACKTRACE_VERBOSE, `sym from sym+0x…/0x…`.
+ * without CONFIG_BACKTRACE_VERBOSE, `sym from sym+0x…/0x…`. sysklogd's klogd writes the `[<addr>]` as the symbol it
+ * looked up, a module's name before it where it found one: `[sg:__alloc_pages+0x36c/0x3a0] __alloc_pages+0x36c/0x3a0`.
  */
 export const CALL_TRACE_FRAME =
-  /^(?:(?:\[<[0-9a-f]+>\] |\[[0-9a-f]+\] \[[0-9a-f]+\] )?(?:\? )?[A-Za-z0-9_.$]+\+0x[0-9a-f]+\/0x[0-9a-f]+(?: \[[^\]]*\])?(?: \((?:[A-Z]{1,3}|unreliable)\))?|(?:\[<[0-9a-f]+>\] ?)?\([A-Za-z0-9_.$]+(?:\+0x[0-9a-f]+\/0x[0-9a-f]+)?(?: \[[^\]]*\])?\) from \[<[0-9a-f]+>\] ?\([A-Za-z0-9_.$]+\+0x[0-9a-f]+\/0x[0-9a-f]+(?: \[[^\]]*\])?\)|[A-Za-z0-9_.$]+(?: \[[^\]]*\])? from [A-Za-z0-9_.$]+\+0x[0-9a-f]+\/0x[0-9a-f]+(?: \[[^\]]*\])?)$/;
+  /^(?:(?:\[<[0-9a-f]+>\] |\[[0-9a-f]+\] \[[0-9a-f]+\] |\[(?:\w+:)?[A-Za-z0-9_.$]+\+0x[0-9a-f]+\/0x[0-9a-f]+\] )?(?:\? )?[A-Za-z0-9_.$]+\+0x[0-9a-f]+\/0x[0-9a-f]+(?: \[[^\]]*\])?(?: \((?:[A-Z]{1,3}|unreliable)\))?|(?:\[<[0-9a-f]+>\] ?)?\([A-Za-z0-9_.$]+(?:\+0x[0-9a-f]+\/0x[0-9a-f]+)?(?: \[[^\]]*\])?\) from \[<[0-9a-f]+>\] ?\([A-Za-z0-9_.$]+\+0x[0-9a-f]+\/0x[0-9a-f]+(?: \[[^\]]*\])?\)|[A-Za-z0-9_.$]+(?: \[[^\]]*\])? from [A-Za-z0-9_.$]+\+0x[0-9a-f]+\/0x[0-9a-f]+(?: \[[^\]]*\])?)$/;
 /**
  * The commonest frame alone, blanks around it: `? sym+0x…/0x…`, no address, module or unwind source. Nothing in it but
  * a symbol's characters, `+`, `/` and `? `: no recognizer's marker or start fits in that (each holds a space after a

@@ -555,3 +555,122 @@ describe('a kill line or header whole in its oom_score_adj, the paste mostly env
     expect(events.map((e) => e.victim.oomScoreAdj)).toEqual([936]);
   });
 });
+
+describe('a header wrapped between its comm’s `invoked` and `oom-killer:` (fifty-fifth red team B/01, B/05)', () => {
+  // LKFT on linux-f2fs-devel, 2020: a mail wrapped at 72 columns, mkfs output before the printk time, fewer lines with
+  // an envelope than without (the table rows and the kill line wrapped too).
+  const mkfs = [
+    'mkfs -t ext4 /dev/disk/by-id/ata-SanDisk_SSD_PLUS_120GB_190703A01414',
+    'mke2fs 1.43.8 (1-Jan-2018)',
+    'Discarding device blocks:     4096/29306880',
+    '2625536/29306880',
+    'Creating filesystem with 29306880 4k blocks and 7331840 inodes',
+    'Allocating group tables:   0/895                     done',
+    'Writing inode tables:   0/895                     done',
+  ];
+  const header = [
+    'Creating journal (131072 blocks): [   31.251333] mkfs.ext4 invoked',
+    'oom-killer: gfp_mask=0x101cc0(GFP_USER|__GFP_WRITE), order=0,',
+    'oom_score_adj=0',
+    '[   31.261172] CPU: 0 PID: 397 Comm: mkfs.ext4 Not tainted',
+    '5.7.0-rc6-next-20200518 #1',
+  ];
+  const kill = [
+    '[   31.899397] oom-kill:constraint=CONSTRAINT_NONE,nodemask=(null),global_oom,task_memcg=/,task=polkitd,pid=268,uid=998',
+    '[   31.910012] Out of memory: Killed process 268 (polkitd)',
+    'total-vm:72804kB, anon-rss:2948kB, file-rss:7568kB, shmem-rss:0kB,',
+    'UID:998 pgtables:80kB oom_score_adj:0',
+  ];
+  const trigger = {
+    name: 'mkfs.ext4',
+    pid: 397,
+    gfpMask: '0x101cc0(GFP_USER|__GFP_WRITE)',
+    order: 0,
+    oomScoreAdj: 0,
+  };
+
+  it('joins the rest to the comm: the trigger’s fields are read', () => {
+    const { events, drift } = parseKernelLog([...mkfs, ...header, ...kill].join('\n'));
+    expect(events).toMatchObject([
+      { trigger, constraint: 'system', victim: { pid: 268, name: 'polkitd', uid: 998, pgtablesKb: 80 } },
+    ]);
+    expect(drift).toEqual([]);
+  });
+
+  it('so with the head alone on its line, or a space the wrap left after `invoked`', () => {
+    for (const head of ['[   31.251333] mkfs.ext4 invoked', '[   31.251333] mkfs.ext4 invoked ']) {
+      const { events } = parseKernelLog([...mkfs, head, ...header.slice(1), ...kill].join('\n'));
+      expect(events).toMatchObject([{ trigger }]);
+    }
+  });
+
+  it('joins no rest to prose or a bare line that ends in `invoked`, nor a rest that is no header’s', () => {
+    for (const head of ['The OOM killer was never invoked', 'mkfs.ext4 invoked', 'invoked']) {
+      const { events } = parseKernelLog([...mkfs, head, ...header.slice(1), ...kill].join('\n'));
+      expect(events[0]?.trigger?.gfpMask ?? null, head).toBeNull();
+    }
+    const other = parseKernelLog(
+      [...mkfs, '[   31.251333] mkfs.ext4 invoked', 'oom-killers: 2', ...header.slice(3), ...kill].join('\n'),
+    );
+    expect(other.events[0]?.trigger?.gfpMask ?? null).toBeNull();
+  });
+});
+
+describe('a header wrapped right after its comm (corpus 259: linux-mm 2011, `grep` output quoted twice)', () => {
+  const grepped = (time: string, line: string) =>
+    `> > ./log/syslog:May 30 07:44:43 vicky kernel: [ ${time}] ${line}`;
+  const prose = [
+    '> hmm, in short, applications has -17 oom_adj in default with 2.6.32.41 ?',
+    '> AFAIK, no kernel has such crazy settings as default..',
+    '> > > The problem is related to applying memory limitations within a cgroup.',
+    '> > > If the OOM killer kicks in, it gets stuck in a loop where it tries to',
+  ];
+  const choice = [
+    '> > > May 30 03:13:08 vicky kernel: [ 1578.117055] Memory cgroup out of',
+    '> > > memory: kill process 6016 (java) score 0 or a child',
+  ];
+
+  it('joins the rest to the comm: the header has its name and time, and lends nothing to a later report', () => {
+    const lines = [
+      ...prose.slice(0, 2),
+      grepped('2288.493439', 'redis-server'),
+      '> > invoked oom-killer: gfp_mask=0xd0, order=0, oom_adj=-17',
+      grepped('2288.493451', ''),
+      '> > [<ffffffff810b12b7>] ? oom_kill_process+0x82/0x283',
+      ...prose.slice(2),
+      ...choice,
+    ];
+    const { events, drift } = parseKernelLog(lines.join('\n'));
+    expect(events).toMatchObject([{ kernelTime: 1578.117055, victim: { pid: 6016 }, trigger: null }]);
+    expect(drift).toContainEqual(
+      expect.objectContaining({
+        text: 'redis-server invoked oom-killer: gfp_mask=0xd0, order=0, oom_adj=-17',
+      }),
+    );
+  });
+
+  it('a comm of a slash or a dash joins with a space; a kernel line of its own, or a longer text, joins none', () => {
+    for (const comm of ['kworker/u8:2', 'foo-', 'SRT:RcvQ:w1']) {
+      const { drift } = parseKernelLog(
+        [...prose.slice(0, 2), grepped('1.0', comm), '> > invoked oom-killer: gfp_mask=0xd0, order=0'].join(
+          '\n',
+        ),
+      );
+      expect(
+        drift.map((d) => d.text),
+        comm,
+      ).toContain(`${comm} invoked oom-killer: gfp_mask=0xd0, order=0`);
+    }
+    for (const head of ['Call Trace:', '<TASK>', 'a sixteen-letter', '']) {
+      const { drift } = parseKernelLog(
+        [...prose.slice(0, 2), grepped('1.0', head), '> > invoked oom-killer: gfp_mask=0xd0, order=0'].join(
+          '\n',
+        ),
+      );
+      expect(
+        drift.map((d) => d.text),
+        head,
+      ).toContain('invoked oom-killer: gfp_mask=0xd0, order=0');
+    }
+  });
+});

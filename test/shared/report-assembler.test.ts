@@ -1290,3 +1290,60 @@ describe('one kill printed again under one stamp with no clock (fifty-fourth red
     ]);
   });
 });
+
+describe('a 2.6.24 header whose comm printed as blanks (fifty-fifth red team A/12, Ubuntu Forums 2008)', () => {
+  const report = [
+    'Oct  6 13:19:44 afrotc-server kernel: [12541.403664]    invoked oom-killer: gfp_mask=0x40d0, order=1, oomkilladj=0',
+    'Oct  6 13:19:44 afrotc-server kernel: [12541.403670] Pid: 6575, comm:    Not tainted 2.6.24-19-generic #1',
+    'Oct  6 13:19:44 afrotc-server kernel: [12541.403692]  [out_of_memory+0x167/0x1a0] out_of_memory+0x167/0x1a0',
+    'Oct  6 13:19:44 afrotc-server kernel: [12541.408279] 1013 pages pagetables',
+    'Oct  6 13:19:44 afrotc-server kernel: [12541.408282] Out of memory: kill process 5662 (x-session-manag) score 26980 or a child',
+    'Oct  6 13:19:44 afrotc-server kernel: [12541.408328] Killed process 6147 (trackerd)',
+  ];
+
+  it('names no trigger but gives its pid, from the Pid: line, and its fields', () => {
+    const { events, drift } = parseKernelLog(report.join('\n'));
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({
+      victim: { pid: 6147, name: 'trackerd' },
+      constraint: 'system',
+      trigger: { name: null, pid: 6575, gfpMask: '0x40d0', order: 1, oomScoreAdj: null },
+    });
+    // klogd's frames (`[sym+0x…/0x…] sym+0x…/0x…`) are report context too.
+    expect(drift).toEqual([]);
+  });
+});
+
+describe('a header without its comm or a time: the rest of a wrapped line (corpus 259’s HTML copy, red team 34 A/02)', () => {
+  const kill = [
+    'May 30 03:13:08 vicky kernel: [ 1578.117055] Memory cgroup out of memory: kill process 6016 (java) score 0 or a child',
+  ];
+
+  it('is drift, and lends its fields to no later kill', () => {
+    const lines = [
+      '> ./log/syslog:May 30 07:44:43 vicky kernel: [ 2288.493439] redis-server',
+      '',
+      '> invoked oom-killer: gfp_mask=0xd0, order=0, oom_adj=-17',
+      'If the OOM killer kicks in, it gets stuck in a loop.',
+      ...kill,
+    ];
+    const { events, drift } = parseKernelLog(lines.join('\n'));
+    expect(events).toMatchObject([{ victim: { pid: 6016, name: 'java' }, trigger: null }]);
+    expect(drift).toContainEqual(
+      expect.objectContaining({
+        text: 'invoked oom-killer: gfp_mask=0xd0, order=0, oom_adj=-17',
+        reason: expect.stringContaining('without its comm or a time'),
+      }),
+    );
+  });
+
+  it('but one with a time or a stamp opens its report (2.6.24’s comm of blanks)', () => {
+    for (const header of [
+      '[ 1578.100000]    invoked oom-killer: gfp_mask=0xd0, order=0, oom_adj=-17',
+      'May 30 03:13:08 vicky kernel:    invoked oom-killer: gfp_mask=0xd0, order=0, oom_adj=-17',
+    ]) {
+      const { events } = parseKernelLog([header, ...kill].join('\n'));
+      expect(events[0]?.trigger, header).toMatchObject({ name: null, gfpMask: '0xd0', order: 0 });
+    }
+  });
+});

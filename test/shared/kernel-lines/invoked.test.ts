@@ -63,6 +63,13 @@ const LINES: RealLine<'invoked'>[] = [
     line: 'sh invoked oom-killer: gfp_mask=0x140dca(GFP_HIGHUSER_MOVABLE|__GFP_CO, order=0, oom_score_adj=0',
     expected: { name: 'sh', gfpMask: '0x140dca', order: 0, oomScoreAdj: 0 },
   },
+  {
+    // 2.6.24 printed a comm of blanks (`Pid: 6575, comm:    Not tainted` below it): the line starts at `invoked`
+    // once its blanks are off (fifty-fifth red team A/12). No name, the fields all the same.
+    source: 'Ubuntu Forums, 2008, 2.6.24-19-generic syslog (index file 57108007962)',
+    line: '   invoked oom-killer: gfp_mask=0x40d0, order=1, oomkilladj=0',
+    expected: { name: null, gfpMask: '0x40d0', order: 1, oomScoreAdj: null },
+  },
 ];
 
 describeRealLines('invoked', LINES);
@@ -208,6 +215,8 @@ describe('invoked: a header cut before its colon (41st red team B/16)', () => {
   });
 
   it('leaves a writer’s sentence alone: a name of several words, or words after', () => {
+    expect(invokedLine.read('invoked oom-killer', false)).toBeNull();
+    expect(invokedLine.read('invoked oom-killer: the kernel’s header', false)).toBeNull();
     expect(invokedLine.read('The kernel invoked oom-killer', false)).toBeNull();
     expect(invokedLine.read('python invoked oom-killer and died', false)).toBeNull();
     expect(invokedLine.read('python invoked oom-killers', false)).toBeNull();

@@ -31,6 +31,18 @@ const LINES: RealLine<'context'>[] = [
     line: ' show_stack+0x24/0x50 (C)',
     expected: {},
   },
+  {
+    // sysklogd's klogd wrote each `[<addr>]` as the symbol it looked up, a module's name before it where it found
+    // one (often wrongly: `sg:`, `ipv6:`): 2.6.24 syslog on Ubuntu Forums, 2008 (fifty-fifth red team A/12).
+    source: 'Ubuntu Forums, 2008, 2.6.24-19-generic syslog through klogd (index file 57108007962)',
+    line: ' [oom_kill_process+0x10a/0x120] oom_kill_process+0x10a/0x120',
+    expected: {},
+  },
+  {
+    source: 'the same report, a frame klogd gave a module',
+    line: ' [sg:__alloc_pages+0x36c/0x3a0] __alloc_pages+0x36c/0x3a0',
+    expected: {},
+  },
 ];
 
 describeRealLines('context', LINES);
