@@ -5,6 +5,7 @@
  */
 import type { CounterName } from './kernel-lines/counter.ts';
 import { constraintOfMessage } from './kernel-lines/kill.ts';
+import { COMM_MAX } from './kernel-lines/message-fields.ts';
 import type { TaskRowLine } from './kernel-lines/task-row.ts';
 import type { LogEntry } from './log-record.ts';
 import type { CoVictim, TaskRow } from './oom-event.ts';
@@ -345,6 +346,19 @@ const ROW_NUMBERS_BY_SHAPE = 7;
 /** A name of digits alone, in a row read by shape: more likely a number a wrap or a cut left last. */
 const DIGITS_ONLY = /^-?\d+$/;
 
+/** Blanks that set an author's mark apart from what a row printed (`palo_be  <============`). */
+const MARK_GAP = /\s{2,}|\t/;
+
+/**
+ * A row's name less a mark an author put after it: the kernel prints the comm last, and a comm is at most COMM_MAX
+ * characters, so a longer name whose text before a gap of blanks is one is that comm (fifty-sixth red team A/10).
+ */
+function withoutAuthorsMark(name: string): string {
+  if (name.length <= COMM_MAX) return name;
+  const gap = MARK_GAP.exec(name);
+  return gap === null || gap.index === 0 || gap.index > COMM_MAX ? name : name.slice(0, gap.index);
+}
+
 /** Reads a task-table row with the report's header, or by shape when the header was not seen. */
 export function taskRowOf(line: TaskRowLine, columns: string[] | null): TableRow | null {
   // Columns after `[ pid ]`, the last being `name`; uid is always the 1st, rss the 4th and oom_score_adj the last
@@ -366,7 +380,7 @@ export function taskRowOf(line: TaskRowLine, columns: string[] | null): TableRow
   if (rss === undefined || adj === undefined || adj < OOM_SCORE_ADJ_MIN || adj > OOM_SCORE_ADJ_MAX)
     return null;
   // Numbers beyond the header's count belong to a name that starts with digits: take the name as printed.
-  const name = line.body.slice(line.starts[numeric]);
+  const name = withoutAuthorsMark(line.body.slice(line.starts[numeric]));
   return {
     task: { pid: line.pid, name, rssKb: rss * PAGE_KB, oomScoreAdj: adj },
     uid: uid === undefined || uid < 0 ? null : uid,

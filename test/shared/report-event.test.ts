@@ -482,3 +482,29 @@ describe('a `Task in` line wrapped inside its limit path (thirtieth red team B/1
     expect(event).toMatchObject({ cgroup: { oom: null, task: VICTIM }, limitScope: null });
   });
 });
+
+describe('an author’s mark after a task row’s comm (fifty-sixth red team A/10, el7 notes on GitHub)', () => {
+  const report = (victimRow: string) =>
+    [
+      'Jul 28 05:06:23 datanode1 kernel: java invoked oom-killer: gfp_mask=0x280da, order=0, oom_score_adj=0',
+      'Jul 28 05:06:23 datanode1 kernel: [ pid ]   uid  tgid total_vm      rss nr_ptes swapents oom_score_adj name',
+      `Jul 28 05:06:23 datanode1 kernel: ${victimRow}`,
+      'Jul 28 05:06:23 datanode1 kernel: Out of memory: Kill process 53549 (palo_be) score 237 or sacrifice child <============',
+      'Jul 28 05:06:23 datanode1 kernel: Killed process 53549 (palo_be) total-vm:59976152kB, anon-rss:40274312kB, file-rss:0kB, shmem-rss:0kB <============',
+    ].join('\n');
+  const ROW = '[53549]     0 53549 14994038 10068578   27987     8552             0 palo_be';
+
+  it('is no part of the comm, which is at most 15 characters: the row names the victim', () => {
+    for (const mark of ['  <============', '  <-- this one', '\t# killed']) {
+      const [event] = parseKernelLog(report(`${ROW}${mark}`)).events;
+      expect(event?.victim, mark).toMatchObject({ pid: 53549, name: 'palo_be', uid: 0, oomScoreAdj: 0 });
+      expect(event?.tasks[0]?.name, mark).toBe('palo_be');
+    }
+  });
+
+  it('leaves a comm of 15 characters with blanks in it, and a longer name the blanks would not cut to one', () => {
+    expect(parseKernelLog(report(`${ROW}  x`)).events[0]?.tasks[0]?.name).toBe('palo_be  x');
+    const long = parseKernelLog(report(ROW.replace('palo_be', 'a_very_long_name_x  <=='))).events[0];
+    expect(long?.tasks[0]?.name).toBe('a_very_long_name_x  <==');
+  });
+});
