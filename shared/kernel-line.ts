@@ -200,6 +200,28 @@ function withoutWritersEmphasis(text: string, options: LineOptions): string {
   return options.prefilter === false && !MAY_BE_RECOGNIZED.test(text) ? text : withoutFigureEmphasis(text);
 }
 
+/** Full-width punctuation that may stand where the kernel prints ASCII (withAsciiPunctuation). */
+const FULLWIDTH = /[，（）]/;
+/** A full-width comma before a key (`0x200da，order=0`, `kB，anon-rss:`), blanks after it. */
+const FULLWIDTH_COMMA_BEFORE_KEY = /，[ \t]*(?=[a-z_-]+[=:])/g;
+/** A full-width parenthesis that opens a comm after its pid (`Killed process 2227 （dd`). */
+const FULLWIDTH_OPEN_AFTER_PID = /(?<=[Pp]rocess \d{1,10} ?)（/g;
+/** One that closes a comm before the kernel's next word (`(dd） total-vm:`, `(dd） score 778`, `(java）, UID 0`). */
+const FULLWIDTH_CLOSE_BEFORE_FIELD = /）(?= (?:total-vm|vsz|score|sharing)\b|,? UID\b)/g;
+
+/**
+ * The text with ASCII where a Chinese input method or a PDF's text put full-width punctuation in the kernel's own
+ * syntax (fifty-seventh red team A/09–A/11: `gfp_mask=0x200da，order=0，oom_score_adj=0`, `Kill process 2227(dd）
+ * score 778`). Only there: a comm may hold any character, a full-width one too.
+ */
+export function withAsciiPunctuation(text: string): string {
+  if (!FULLWIDTH.test(text)) return text;
+  return text
+    .replace(FULLWIDTH_COMMA_BEFORE_KEY, ', ')
+    .replace(FULLWIDTH_OPEN_AFTER_PID, '(')
+    .replace(FULLWIDTH_CLOSE_BEFORE_FIELD, ')');
+}
+
 /**
  * Classifies one kernel message: a recognized OOM line, OOM-looking text no recognizer reads, or neither. A line no
  * recognizer reads as it is, with blanks inside it where the kernel prints one space, is read again with one space
@@ -265,7 +287,7 @@ function classifyKernelLine(rawText: string, truncated: boolean, options: LineOp
       ? { kind: 'line', line: { kind: 'context' } }
       : { kind: 'not-oom' };
   }
-  const text = withoutWritersEmphasis(rawText.trim(), options);
+  const text = withAsciiPunctuation(withoutWritersEmphasis(rawText.trim(), options));
   const candidates =
     options.prefilter === false ? EVERY_RECOGNIZER : (BY_FIRST_CHAR[text.charCodeAt(0)] ?? UNANCHORED);
   for (const candidate of candidates) {

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseKernelLine, RECOGNIZERS } from '../../shared/kernel-line.ts';
+import { parseKernelLine, RECOGNIZERS, withAsciiPunctuation } from '../../shared/kernel-line.ts';
 import { parseKernelLog } from '../../shared/kernel-log.ts';
 import { isPlainFrame, PLAIN_FRAME_PIECE } from '../../shared/kernel-lines/report-context.ts';
 
@@ -293,5 +293,24 @@ describe('parseKernelLine of a line whose first letter an editor or an author re
     ['not OOM text', 'Hello world'],
   ])('leaves %s as it was', (_case, line) => {
     expect(parseKernelLine(line).kind).not.toBe('line');
+  });
+});
+
+describe('full-width punctuation in the kernel’s syntax (fifty-seventh red team A/09–A/11, Chinese PDFs)', () => {
+  it('reads as the ASCII the kernel printed, where the kernel’s syntax has it', () => {
+    expect(withAsciiPunctuation('Killed process 2227 （dd） total-vm:906724kB，anon-rss:798820kB')).toBe(
+      'Killed process 2227 (dd) total-vm:906724kB, anon-rss:798820kB',
+    );
+    expect(withAsciiPunctuation('Out of memory: Kill process 2227(dd） score 778 or sacrifice child')).toBe(
+      'Out of memory: Kill process 2227(dd) score 778 or sacrifice child',
+    );
+  });
+
+  it('leaves a comm’s own full-width characters, and text with none, as they are', () => {
+    const comm = 'Killed process 7 (app（1）) total-vm:1kB, anon-rss:1kB';
+    expect(withAsciiPunctuation(comm)).toBe(comm);
+    expect(parseKernelLine(comm)).toMatchObject({ kind: 'line', line: { name: 'app（1）' } });
+    const plain = 'Killed process 7 (app) total-vm:1kB';
+    expect(withAsciiPunctuation(plain)).toBe(plain);
   });
 });

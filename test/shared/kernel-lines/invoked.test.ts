@@ -70,6 +70,12 @@ const LINES: RealLine<'invoked'>[] = [
     line: '   invoked oom-killer: gfp_mask=0x40d0, order=1, oomkilladj=0',
     expected: { name: null, gfpMask: '0x40d0', order: 1, oomScoreAdj: null },
   },
+  {
+    // Full-width commas from a Chinese PDF (fifty-seventh red team A/10).
+    source: 'Alibaba Cloud, "ECS运维指南之Linux系统诊断", text from the PDF (index file 14043220984)',
+    line: 'nginx invoked oom-killer: gfp_mask=0x200da，order=0，oom_score_adj=0',
+    expected: { name: 'nginx', gfpMask: '0x200da', order: 0, oomScoreAdj: 0 },
+  },
 ];
 
 describeRealLines('invoked', LINES);

@@ -247,6 +247,32 @@ const LINES: RealLine<'kill'>[] = [
       },
     },
   },
+  {
+    // Full-width commas from a Chinese PDF (Alibaba's ECS guide: fifty-seventh red team A/10, A/11); `filerss` lost
+    // its hyphen in the copy, so no event reads that figure as the file-rss.
+    source: 'Alibaba Cloud, "ECS运维指南之Linux系统诊断", text from the PDF (index file 14043220984)',
+    line: 'Killed process 10366 (nginx) total-vm:84784kB，anon-rss:49156kB，filerss:520kB',
+    expected: { pid: 10366, name: 'nginx', fields: { 'total-vm': 84784, 'anon-rss': 49156, filerss: 520 } },
+  },
+  {
+    source: 'the same guide, a later section',
+    line: 'Killed process 10366 (nginx) total-vm:84784kB，anon-rss:49156kB， file-rss:520kB',
+    expected: {
+      pid: 10366,
+      name: 'nginx',
+      fields: { 'total-vm': 84784, 'anon-rss': 49156, 'file-rss': 520 },
+    },
+  },
+  {
+    // A full-width parenthesis closing the comm (a Chinese ops course's PDF text: fifty-seventh red team A/09).
+    source: 'a Chinese ops course, text from its PDF (index file 59929484830)',
+    line: 'Killed process 2227 (dd） total-vm:906724kB, anon-rss:798820kB, file-rss:0kB',
+    expected: {
+      pid: 2227,
+      name: 'dd',
+      fields: { 'total-vm': 906724, 'anon-rss': 798820, 'file-rss': 0 },
+    },
+  },
 ];
 
 describeRealLines('kill', LINES);

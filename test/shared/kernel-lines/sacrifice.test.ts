@@ -20,6 +20,12 @@ const LINES: RealLine<'sacrifice'>[] = [
     line: 'Out of memory: Kill process xxx (beam.smp) score 727 or sacrifice child',
     expected: { message: 'Out of memory', pid: null, name: 'beam.smp', score: 727 },
   },
+  {
+    // A full-width parenthesis closing the comm (fifty-seventh red team A/09).
+    source: 'a Chinese ops course, text from its PDF (index file 59929484830)',
+    line: 'Out of memory: Kill process 2227(dd） score 778 or sacrifice child',
+    expected: { message: 'Out of memory', pid: 2227, name: 'dd', score: 778 },
+  },
 ];
 
 describeRealLines('sacrifice', LINES);
