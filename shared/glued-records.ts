@@ -211,17 +211,21 @@ function gluedRecordStarts(entry: LogEntry): GluedStart[] | null {
   const bracketed = text.indexOf('[', 1) >= 0;
   const timed =
     bracketed && (entry.kernelTime !== null || (entry.stamp !== null && DMESG_WALL_STAMP.test(entry.stamp)));
-  const untimed = bracketed && entry.kernelTime === null && entry.stamp === null && entry.wallTime === null;
+  const timeless = entry.kernelTime === null && entry.stamp === null && entry.wallTime === null;
+  const untimed = bracketed && timeless;
+  // A writer's prose may quote a whole kernel syslog record, stamp, host and tag (`… E.g.: \`Nov 27 01:26:57 hostname
+  // kernel: oom-kill:…\``): read apart, as one glued onto a syslog record is (quotedStampStarts).
+  const prose = timeless && !entry.enveloped;
   // Without a stamp, only a priority's record may be glued on (syslogStarts): told by its `>` first.
   const syslogged =
-    (entry.stamp !== null || (entry.wallTime !== null && text.includes('>'))) &&
+    (entry.stamp !== null || prose || (entry.wallTime !== null && text.includes('>'))) &&
     text.indexOf(' kernel: ') > 0;
   const newlined = holdsNewline(text);
   if (!timed && !untimed && !syslogged && !newlined) return null;
   let dmesg: number[] = [];
   if (timed) dmesg = gluedStarts(text, entry.kernelTime !== null ? GLUED_DMESG_TIME : GLUED_DMESG_WALL, 1);
   else if (untimed) dmesg = untimedStarts(entry);
-  const syslog = syslogged ? syslogStarts(entry) : [];
+  const syslog = syslogged ? syslogStarts(entry, prose) : [];
   const newline = newlined ? newlineStarts(text) : [];
   if (dmesg.length === 0 && syslog.length === 0 && newline.length === 0) return null;
   const own = syslog.map((at) => ({ at, cut: at, ownWriter: true }));
@@ -247,10 +251,16 @@ const GLUED_ANY_TIME = /\[ *[\dxX*]{1,12}\.[\dxX*]{6}\] /g;
  * envelope said no time), or a writer's prose that a web copy glued records onto, the newlines lost (a commit
  * message's `… Result=oom-kill: [ 51.008765] TEST-55-OOMD.sh[906]: … [ 51.066596] kworker/1:0 invoked oom-killer: …`).
  * Prose needs two: with one, it is prose that quotes a record, read as before (its recognizer finds the kill
- * anywhere in it).
+ * anywhere in it). In prose, `dmesg -T` stamps count as well.
  */
 function untimedStarts(entry: LogEntry): number[] {
-  const starts = gluedStarts(entry.text, GLUED_ANY_TIME, 1);
+  let starts = gluedStarts(entry.text, GLUED_ANY_TIME, 1);
+  // `dmesg -T` stamps too, in prose a digest flattened (`… in my logs  ```bash [Sat Sep  9 14:11:34 2023] [ 910813] …
+  // [Sat Sep  9 14:11:34 2023] oom-kill:…`): never in a record an author masked, whose envelope was a printk time.
+  if (!entry.enveloped) {
+    const wall = gluedStarts(entry.text, GLUED_DMESG_WALL, 1);
+    if (wall.length > 0) starts = [...starts, ...wall].sort((a, b) => a - b);
+  }
   return entry.enveloped || starts.length >= 2 ? starts : [];
 }
 
@@ -268,15 +278,28 @@ function withNewlineStarts(starts: GluedStart[], newline: GluedStart[]): GluedSt
   return [...byAt.values()].sort((a, b) => a.at - b.at);
 }
 
+/** Inline code's backtick, a quotation mark: what opens a record a writer quotes in prose. */
+const QUOTE_MARKS = new Set([0x60, 0x22, 0x201c]);
+
 /**
- * Where kernel syslog records glued on start, in order: at their stamps, in a syslog record with a stamp; at their
- * priorities, in a syslog record of any writer (rsyslog's forward formats glue every writer's records).
+ * Where kernel syslog records that prose quotes start: at stamps right after a backtick or a quotation mark
+ * (`` E.g.: `Nov 27 01:26:57 hostname kernel: oom-kill:…` ``). A stamp after a space is a wrap's rest before it, or
+ * the writer's own words, and stays the line's text.
  */
-function syslogStarts(entry: LogEntry): number[] {
+function quotedStampStarts(text: string): number[] {
+  return syslogStampStarts(text).filter((at) => QUOTE_MARKS.has(text.charCodeAt(at - 1)));
+}
+
+/**
+ * Where kernel syslog records glued on start, in order: at their stamps, in a syslog record with a stamp or, quoted,
+ * in prose;
+ * at their priorities, in a syslog record of any writer (rsyslog's forward formats glue every writer's records).
+ */
+function syslogStarts(entry: LogEntry, prose: boolean): number[] {
   const text = entry.text;
   // A record without a host (journalctl's `--no-hostname`, a paste whose first host an author cut) may have records
   // with a host glued on too; the two patterns never match at one place (no host holds `kernel:`'s colon).
-  let stamps = entry.stamp === null ? [] : syslogStampStarts(text);
+  let stamps = entry.stamp !== null ? syslogStampStarts(text) : prose ? quotedStampStarts(text) : [];
   if (entry.stamp !== null && entry.host === null)
     stamps = [...syslogStampStarts(text, GLUED_NO_HOST_STAMP), ...stamps].sort((a, b) => a - b);
   if (!text.includes('>')) return stamps;

@@ -1572,6 +1572,55 @@ describe('the thirty-eighth red team’s envelopes', () => {
     expect(splitGluedRecords(readLogRecord(`${prose}[ 51.088519] ${kill}`) as LogEntry)).toHaveLength(1);
   });
 
+  it('reads apart `dmesg -T` records glued after prose (fifty-seventh red team B/12, a digest of bandwhich#284)', () => {
+    const prose =
+      '  *Symptoms*: I built and ran bandwhich on a few machines. After a while of running, it dies. I see this in my logs  ```bash ';
+    const stamp = '[Sat Sep  9 14:11:34 2023] ';
+    const row = '[ 910813]     0 910813 25425140  6316768 76255232  3166464           200 bandwhich';
+    const summary =
+      'oom-kill:constraint=CONSTRAINT_NONE,nodemask=(null),cpuset=zerotier-one.service,mems_allowed=0,global_oom,task_memcg=/system.slice/snap.bandwhich.bandwhich-92de3b50-fb9a-430c-9645-eac2cde77fe0.scope,task=bandwhich,pid=910813,uid=0';
+    const kill =
+      'Out of memory: Killed process 910813 (bandwhich) total-vm:101700560kB, anon-rss:25267072kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:74468kB oom_score_adj:200';
+    const line = `${prose}${stamp}${row} ${stamp}${summary} ${stamp}${kill} \`\`\``;
+    const pieces = splitGluedRecords(readLogRecord(line) as LogEntry);
+    expect(pieces.map((piece) => [piece.text.trim(), piece.stamp])).toEqual([
+      [prose.trim(), null],
+      [row, 'Sat Sep  9 14:11:34 2023'],
+      [summary, 'Sat Sep  9 14:11:34 2023'],
+      [`${kill} \`\`\``, 'Sat Sep  9 14:11:34 2023'],
+    ]);
+    const { events } = parseKernelLog(line);
+    expect(events).toMatchObject([
+      {
+        victim: { pid: 910813, name: 'bandwhich', uid: 0, oomScoreAdj: 200 },
+        cgroup: { task: '/system.slice/snap.bandwhich.bandwhich-92de3b50-fb9a-430c-9645-eac2cde77fe0.scope' },
+        complete: true,
+      },
+    ]);
+    // Prose that quotes one record is read as before.
+    expect(splitGluedRecords(readLogRecord(`${prose}${stamp}${kill}`) as LogEntry)).toHaveLength(1);
+  });
+
+  it('reads apart a whole syslog record that prose quotes in inline code (fifty-seventh red team B/03, devnet notes)', () => {
+    const summary =
+      'oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=2d90ae0dc04950f146d262fd80f1da3b4bbc69cf059b2bb7c66616d35e4d3ffd,mems_allowed=0,oom_memcg=/docker/8b5e1b8686b3a5082ea70faa5809e3053bb1f75077ce19236582b6d67190a48a/kubepods/burstable/podda04e81e-3992-4dd3-aea5-112148b37b9e/2d90ae0dc04950f146d262fd80f1da3b4bbc69cf059b2bb7c66616d35e4d3ffd,task_memcg=/docker/8b5e1b8686b3a5082ea70faa5809e3053bb1f75077ce19236582b6d67190a48a/kubepods/burstable/podda04e81e-3992-4dd3-aea5-112148b37b9e/2d90ae0dc04950f146d262fd80f1da3b4bbc69cf059b2bb7c66616d35e4d3ffd,task=near-sandbox,pid=3723608,uid=0';
+    const line = `    * oomkill messages should show up in \`/var/log/messages\`. E.g.: \`Nov 27 01:26:57 hostname kernel: ${summary}\``;
+    const { events } = parseKernelLog(line);
+    expect(events).toMatchObject([
+      {
+        node: 'hostname',
+        constraint: 'memcg',
+        limitScope: 'container',
+        victim: { pid: 3723608, name: 'near-sandbox', uid: 0 },
+        pod: { uid: 'da04e81e-3992-4dd3-aea5-112148b37b9e' },
+        container: { id: '2d90ae0dc04950f146d262fd80f1da3b4bbc69cf059b2bb7c66616d35e4d3ffd' },
+      },
+    ]);
+    // A stamp with no host and tag after it is prose's own: `… on Nov 27 01:26:57 the node …` stays one piece.
+    const told = readLogRecord('It died on Nov 27 01:26:57 and the kernel: said nothing') as LogEntry;
+    expect(splitGluedRecords(told)).toHaveLength(1);
+  });
+
   it('cuts each record glued after prose before the newline escape that ends it (the review of that rule)', () => {
     // More than 120 characters: no hypervisor's fields before a dmesg time (EMBEDDED), but a writer's prose.
     const prose =
