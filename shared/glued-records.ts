@@ -291,9 +291,8 @@ function quotedStampStarts(text: string): number[] {
 }
 
 /**
- * Where kernel syslog records glued on start, in order: at their stamps, in a syslog record with a stamp or, quoted,
- * in prose;
- * at their priorities, in a syslog record of any writer (rsyslog's forward formats glue every writer's records).
+ * Where kernel syslog records glued on start, in order: at their stamps, in a syslog record with a stamp, or quoted in
+ * prose; at their priorities, in a syslog record of any writer (rsyslog's forward formats glue every writer's records).
  */
 function syslogStarts(entry: LogEntry, prose: boolean): number[] {
   const text = entry.text;

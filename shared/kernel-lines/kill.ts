@@ -89,6 +89,11 @@ const ALL_DIGITS = /^\d+$/;
  */
 const CLOSER = /[}\])"'`*|\\\u0000-\u001f[<;。，、]/;
 
+/** Whether the kernel's `kB` is at `at`, in any case: an author may retype it (`total-vm:2190612kb`). */
+function isKbAt(text: string, at: number): boolean {
+  return (text.charCodeAt(at) | 0x20) === 0x6b && (text.charCodeAt(at + 1) | 0x20) === 0x62;
+}
+
 /**
  * Sets `key` to the number that `text` holds from `start` on. A size counts only with its `kB` right after its
  * digits, which shows it whole whatever follows (an elision the writer put there, `295264kB...`; a time after
@@ -109,7 +114,7 @@ function addField(
   if (unitless) {
     // Another writer's text around the kernel's may close right after its last value: `0}]`, `0\u0003",`.
     if (end < text.length && !CLOSER.test(text.charAt(end)) && !endsWithFullStop(text, end)) return;
-  } else if (!text.startsWith('kB', end)) return;
+  } else if (!isKbAt(text, end)) return;
   const value = signedNumber(text, start, end);
   if (value !== null) fields[key] = value;
 }

@@ -273,6 +273,24 @@ const LINES: RealLine<'kill'>[] = [
       fields: { 'total-vm': 906724, 'anon-rss': 798820, 'file-rss': 0 },
     },
   },
+  {
+    // An author retyped the unit in lower case (ukui/ukui-kwin#12, a retyped syslog: fifty-eighth red team A/01).
+    source: 'ukui/ukui-kwin#12',
+    line: 'Out of memory: Killed process 101034 (ukui-kwin_x11) total-vm:2190612kb, anon-rss:1084968kB, file-rss:0kB, shmem-rss:11808kB, UID:1000 pgtables:3116kB oom_score_adj:0',
+    expected: {
+      pid: 101034,
+      name: 'ukui-kwin_x11',
+      fields: {
+        'total-vm': 2190612,
+        'anon-rss': 1084968,
+        'file-rss': 0,
+        'shmem-rss': 11808,
+        UID: 1000,
+        pgtables: 3116,
+        oom_score_adj: 0,
+      },
+    },
+  },
 ];
 
 describeRealLines('kill', LINES);
