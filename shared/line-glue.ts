@@ -178,6 +178,26 @@ export function keyGlue(open: OpenRecord, key: string): string | null {
   return ' ';
 }
 
+/** The separator the kernel prints before a key, where a wrap left it first on the rest: `, UID:1000 …`, `,pid=…`. */
+const SEPARATOR_FIRST = /^, ?/;
+
+/**
+ * How a rest that starts with a key of the open record's kernel line (KEY) joins it (keyGlue); or, where a wrap fell
+ * right before the key's separator (`… shmem-rss:0kB` + `, UID:1000 pgtables:1900kB oom_score_adj:0`, an editor's
+ * wrap at 118 columns), with nothing, the rest bringing its own. Else null.
+ */
+export function restByKeyGlue(open: OpenRecord, text: string): string | null {
+  const separator = text.charCodeAt(0) === 0x2c ? (SEPARATOR_FIRST.exec(text) as RegExpExecArray)[0] : '';
+  const key = KEY.exec(separator === '' ? text : text.slice(separator.length))?.[0];
+  if (key === undefined) return null;
+  const glue = keyGlue(open, key);
+  if (glue === null || separator === '') return glue;
+  // The head's own separator, left at its end, and the rest's make one (keyGlue read the head into the record).
+  const head = open.entry as LogEntry;
+  if (head.text.endsWith(',')) head.text = head.text.slice(0, -1);
+  return '';
+}
+
 /**
  * Whether the line `source[…, end)` ends in a backslash, spaces and a CR after it aside: a shell's or a
  * program's line continuation (a docstring's copy of a syslog line, `…oom_memcg=/kubepods/…,\`). The writer

@@ -24,7 +24,6 @@ import {
   COMMENT_MARK_ALONE,
   ELISION,
   JOINED_MAX,
-  KEY,
   LEAST_WRAP_WIDTH,
   LONE_BACKTICKS,
   type OpenRecord,
@@ -42,7 +41,7 @@ import {
   HEADER_REST,
   headerRestGlue,
   hidesKill,
-  keyGlue,
+  restByKeyGlue,
   pathRestGlue,
   PID_REST,
   pidRestGlue,
@@ -274,8 +273,7 @@ export class RecordJoiner {
     }
     const open = this.open;
     if (open === null) return null;
-    const key = KEY.exec(text)?.[0];
-    let glue = key === undefined ? null : keyGlue(open, key);
+    let glue = restByKeyGlue(open, text);
     const restByKey = glue !== null;
     if (glue === null && SIZE_REST.test(text)) glue = sizeRestGlue(open);
     if (glue === null && text.startsWith('(')) glue = commRestGlue(open);

@@ -674,3 +674,50 @@ describe('a header wrapped right after its comm (corpus 259: linux-mm 2011, `gre
     }
   });
 });
+
+describe('a wrap right before the separator of the next key (fifty-eighth red team B/10, Java notes)', () => {
+  // Lines wrapped at 118 columns by the author's editor; a longer line (a markdown link) below them.
+  const link =
+    '[Difference between Resident Set Size (RSS) and Java total committed memory (NMT) for a JVM running in Docker container](https://stackoverflow.com/questions/38597965/difference-between-resident-set-size-rss-and-java-total-commit)';
+  const paste = (summaryRest: string, killRest: string) =>
+    [
+      'must have some error logs in /var/log/messages file.  ',
+      '',
+      'kernel: oom-kill:constraint=CONSTRAINT_NONE,nodemask=(null),cpuset=/,mems_allowed=0,global_oom,task_memcg=/,task=java,',
+      summaryRest,
+      'kernel: Out of memory: Killed process 15304 (java) total-vm:12671008kB, anon-rss:829028kB, file-rss:0kB, shmem-rss:0kB',
+      killRest,
+      '',
+      link,
+    ].join('\n');
+
+  it('joins the rest that starts with `, ` or `,` to the kill line or summary it continues', () => {
+    for (const [summaryRest, killRest] of [
+      ['pid=15304,uid=1000', ', UID:1000 pgtables:1900kB oom_score_adj:0'],
+      [',pid=15304,uid=1000', ',UID:1000 pgtables:1900kB oom_score_adj:0'],
+    ]) {
+      const { events, drift } = parseKernelLog(paste(summaryRest as string, killRest as string));
+      expect(events, killRest).toMatchObject([
+        {
+          victim: { pid: 15304, uid: 1000, pgtablesKb: 1900, oomScoreAdj: 0 },
+          cgroup: { task: '/' },
+          complete: true,
+        },
+      ]);
+      expect(drift, killRest).toEqual([]);
+    }
+  });
+
+  it('joins no such rest to a line that already has the key, or to a line that is no kernel line of its kind', () => {
+    const whole =
+      'kernel: Out of memory: Killed process 15304 (java) total-vm:1kB, anon-rss:1kB, file-rss:0kB, shmem-rss:0kB, UID:1000 pgtables:1kB oom_score_adj:0';
+    const [event] = parseKernelLog(
+      [whole, ', UID:7 pgtables:9kB oom_score_adj:5', '', link].join('\n'),
+    ).events;
+    expect(event?.victim).toMatchObject({ uid: 1000, pgtablesKb: 1, oomScoreAdj: 0 });
+    const prose = parseKernelLog(
+      ['The kernel said so,', ', UID:7 pgtables:9kB oom_score_adj:5', link].join('\n'),
+    );
+    expect(prose.events).toEqual([]);
+  });
+});
