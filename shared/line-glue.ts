@@ -296,25 +296,25 @@ export function pidRestGlue(open: OpenRecord): string | null {
  * (`… kernel: [ 2288.493439] redis-server` + `invoked oom-killer: gfp_mask=0xd0, …`: linux-mm 2011, corpus 259).
  */
 export const HEADER_REST = /^(?:invoked )?oom-killer:(?:\s|$)/;
-/** A comm, then ` invoked` at the end of a kernel line. */
-const ENDS_BEFORE_HEADER_REST = /\S invoked$/;
+/** A kernel line that is a comm, at most 15 characters (TASK_COMM_LEN), then ` invoked`. */
+const COMM_INVOKED = /^\S.{0,14} invoked$/;
 /**
- * A comm alone: at most 15 characters (TASK_COMM_LEN), and not a kernel line that short of its own (`Call Trace:`,
- * `Mem-Info:`, `<TASK>`).
+ * A comm alone: at most 15 characters, and not a kernel line that short of its own (`Call Trace:`, `Mem-Info:`,
+ * `<TASK>`, a count: `65536 pages RAM`).
  */
-const COMM_ALONE = /^[^\s<].{0,14}$/;
+const COMM_ALONE = /^(?!\d+ )[^\s<].{0,14}$/;
 
 /**
  * How the rest of a header (HEADER_REST) joins the open record: with a space, when that is a kernel line with an
- * envelope (not a writer's sentence that ends in `invoked`) that ends in a comm and ` invoked`, or, for a rest that
- * starts with `invoked`, that is a comm alone.
+ * envelope (not a writer's sentence that ends in `invoked`) that is a comm and ` invoked`, or, for a rest that starts
+ * with `invoked`, a comm alone.
  */
 export function headerRestGlue(open: OpenRecord, rest: string): string | null {
   if (!open.enveloped) return null;
   const afterComm = rest.startsWith('invoked');
   const head = kernelLineOf(open, afterComm ? '' : ' invoked');
   const text = head?.text.trimEnd() ?? '';
-  const fits = afterComm ? COMM_ALONE.test(text) && !text.endsWith(':') : ENDS_BEFORE_HEADER_REST.test(text);
+  const fits = afterComm ? COMM_ALONE.test(text) && !text.endsWith(':') : COMM_INVOKED.test(text);
   if (head === null || !fits) return null;
   // A space the wrap left at the end is the line's own; a comm may end in a `/` or `-` (glueAfter's cases).
   return head.text === text ? ' ' : '';

@@ -605,7 +605,13 @@ describe('a header wrapped between its comm’s `invoked` and `oom-killer:` (fif
   });
 
   it('joins no rest to prose or a bare line that ends in `invoked`, nor a rest that is no header’s', () => {
-    for (const head of ['The OOM killer was never invoked', 'mkfs.ext4 invoked', 'invoked']) {
+    for (const head of [
+      'The OOM killer was never invoked',
+      'mkfs.ext4 invoked',
+      'invoked',
+      // A head longer than a comm and ` invoked`.
+      '[   31.251333] the mkfs.ext4 job invoked',
+    ]) {
       const { events } = parseKernelLog([...mkfs, head, ...header.slice(1), ...kill].join('\n'));
       expect(events[0]?.trigger?.gfpMask ?? null, head).toBeNull();
     }
@@ -661,7 +667,7 @@ describe('a header wrapped right after its comm (corpus 259: linux-mm 2011, `gre
         comm,
       ).toContain(`${comm} invoked oom-killer: gfp_mask=0xd0, order=0`);
     }
-    for (const head of ['Call Trace:', '<TASK>', 'a sixteen-letter', '']) {
+    for (const head of ['Call Trace:', '<TASK>', 'a sixteen-letter', '', '65536 pages RAM']) {
       const { drift } = parseKernelLog(
         [...prose.slice(0, 2), grepped('1.0', head), '> > invoked oom-killer: gfp_mask=0xd0, order=0'].join(
           '\n',
