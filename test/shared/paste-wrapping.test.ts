@@ -656,28 +656,15 @@ describe('a header wrapped right after its comm (corpus 259: linux-mm 2011, `gre
   });
 
   it('a comm of a slash or a dash joins with a space; a kernel line of its own, or a longer text, joins none', () => {
-    for (const comm of ['kworker/u8:2', 'foo-', 'SRT:RcvQ:w1']) {
-      const { drift } = parseKernelLog(
-        [...prose.slice(0, 2), grepped('1.0', comm), '> > invoked oom-killer: gfp_mask=0xd0, order=0'].join(
-          '\n',
-        ),
+    const header = 'invoked oom-killer: gfp_mask=0xd0, order=0';
+    const driftAfter = (head: string) =>
+      parseKernelLog([...prose.slice(0, 2), grepped('1.0', head), `> > ${header}`].join('\n')).drift.map(
+        (d) => d.text,
       );
-      expect(
-        drift.map((d) => d.text),
-        comm,
-      ).toContain(`${comm} invoked oom-killer: gfp_mask=0xd0, order=0`);
-    }
-    for (const head of ['Call Trace:', '<TASK>', 'a sixteen-letter', '', '65536 pages RAM']) {
-      const { drift } = parseKernelLog(
-        [...prose.slice(0, 2), grepped('1.0', head), '> > invoked oom-killer: gfp_mask=0xd0, order=0'].join(
-          '\n',
-        ),
-      );
-      expect(
-        drift.map((d) => d.text),
-        head,
-      ).toContain('invoked oom-killer: gfp_mask=0xd0, order=0');
-    }
+    for (const comm of ['kworker/u8:2', 'foo-', 'SRT:RcvQ:w1'])
+      expect(driftAfter(comm), comm).toContain(`${comm} ${header}`);
+    for (const head of ['Call Trace:', '<TASK>', 'a sixteen-letter', '', '65536 pages RAM'])
+      expect(driftAfter(head), head).toContain(header);
   });
 });
 
