@@ -22,10 +22,12 @@ export const QP_EVIDENCE_CHARS = 1 << 16;
  * lines before encoding them may have broken these anywhere it found a space or a hyphen, and the encoder then
  * soft-broke what was still too long (Evolution: `kernel: oom-` + `kill:constraint=3D…`, `invoked oom-=` +
  * `killer:` + `gfp_mask=3D…`; LKFT's reports: `oom-killer:` + `gfp_mask=3D…`): a line break, soft or not, is
- * allowed after the hyphen and after the colons.
+ * allowed after the hyphen and after the colons. Or a kill line's figure that ends a line, the space a mail client
+ * wrapped the line at encoded after it (`shmem-rss:0kB, UID:0=20`: a mail that quotes kill lines alone, the kernel's
+ * own `=` nowhere; sixtieth red team A/12).
  */
 const EVIDENCE =
-  /oom-(?:=?\r?\n[ \t>]*)?kill:(?:=?\r?\n[ \t>]*)?constraint=3D|oom-(?:=?\r?\n[ \t>]*)?killer:(?: |[ \t]*=?\r?\n[ \t>]*)gfp_mask=3D/g;
+  /oom-(?:=?\r?\n[ \t>]*)?kill:(?:=?\r?\n[ \t>]*)?constraint=3D|oom-(?:=?\r?\n[ \t>]*)?killer:(?: |[ \t]*=?\r?\n[ \t>]*)gfp_mask=3D|(?:\d(?:kB|kb)|UID:\d{1,10}|oom_score_adj:-?\d{1,4})=20(?=\r?\n|$)/g;
 
 /**
  * Whether an input that starts with `head` is quoted-printable mail (only its first QP_EVIDENCE_CHARS count): the
@@ -119,19 +121,22 @@ function endsInSoftBreak(line: string): boolean {
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-/** The bytes of a run of escapes as text; null when they are not UTF-8. */
-function runText(bytes: number[]): string | null {
+/**
+ * The bytes of a run of escapes as text: UTF-8, else ISO-8859-1, each byte its character (a mail sent as
+ * `charset=ISO-8859-1`, Gmail's until about 2012: `[ =A0963.489248]`, its no-break space; sixtieth red team A/09).
+ */
+function runText(bytes: number[]): string {
   if (bytes.every((byte) => byte < 0x80)) return String.fromCharCode(...bytes);
   try {
     return utf8.decode(new Uint8Array(bytes));
   } catch {
-    return null;
+    return String.fromCharCode(...bytes);
   }
 }
 
 /**
  * The text of a line qpShaped passed, or of such lines joined, with its escapes decoded and a final `=` (no
- * line came after it) kept; null when the bytes of a run of escapes are not UTF-8.
+ * line came after it) kept; null when an `=` inside it is no escape.
  */
 function decodeEscapes(text: string): string | null {
   let at = text.indexOf('=');
@@ -146,9 +151,8 @@ function decodeEscapes(text: string): string | null {
       bytes.push(byte);
       next += 3;
     }
-    const decoded = bytes.length === 0 ? null : runText(bytes);
-    if (decoded === null) return null;
-    out += text.slice(from, at) + decoded;
+    if (bytes.length === 0) return null;
+    out += text.slice(from, at) + runText(bytes);
     from = next;
     at = text.indexOf('=', next);
   }

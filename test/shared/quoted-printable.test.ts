@@ -53,6 +53,24 @@ describe('showsQuotedPrintable', () => {
     ).toBe(true);
   });
 
+  it('is true for a kill line figure that ends a line with its space encoded (sixtieth red team A/12, jailhouse-dev)', () => {
+    // A mail of 2021 that quotes console kill lines alone: no `=3D` of the kernel's, each wrap's space `=20`.
+    const lines = [
+      '> > [   27.841660] Out of memory: Killed process 161 (systemd-udevd)=20',
+      '> > total-vm:12276kB, anon-rss:556kB, file-rss:0kB, shmem-rss:0kB, UID:0=20',
+      '> > pgtables:64kB oom_score_adj:0=20',
+    ];
+    expect(showsQuotedPrintable(lines.join('\n'))).toBe(true);
+    expect(parseKernelLog(lines.join('\n')).events).toMatchObject([
+      { victim: { pid: 161, name: 'systemd-udevd', uid: 0, pgtablesKb: 64, oomScoreAdj: 0 } },
+    ]);
+    // Not a figure's end: another writer's `=20`, and a setting.
+    expect(
+      showsQuotedPrintable('> > please update microcode to version: 0xb2 (or later)=20\ntimeout=20'),
+    ).toBe(false);
+    expect(showsQuotedPrintable('Dec  6 01:56:03 node app[12]: used 512kB=20')).toBe(false);
+  });
+
   it('is true for a header a mail client wrapped after its colon before encoding it (nineteenth red team G/09)', () => {
     // An LKFT report (next-20250303, kselftest cgroup), raw quoted-printable.
     const lines = [
@@ -231,28 +249,34 @@ describe('QuotedPrintableLines', () => {
   });
 
   it('leaves alone the lines an encoder did not write: numbers after `=`, base64, a space inside a line', () => {
-    const lines = [
-      '[ 1172.339920] uid=1000 gid=1000',
-      'pid=4404,uid=0',
-      'order=2048',
-      'token==',
-      'a=3D=x',
-      'ok=3D=C3',
-    ];
+    const lines = ['[ 1172.339920] uid=1000 gid=1000', 'pid=4404,uid=0', 'order=2048', 'token==', 'a=3D=x'];
     expect(decoded(lines)).toEqual(lines.map((line, i) => [line, i + 1]));
   });
 
-  it('keeps a final `=` that no encoded line follows, and the lines of a soft break that does not decode', () => {
+  it('keeps a final `=` that no encoded line follows', () => {
     expect(decoded(['cut at its =', 'uid=1000'])).toEqual([
       ['cut at its =', 1],
       ['uid=1000', 2],
     ]);
-    expect(decoded(['bytes =C3=', '=A9=A9 not UTF-8', 'next'])).toEqual([
-      ['bytes =C3=', 1],
-      ['=A9=A9 not UTF-8', 2],
-      ['next', 3],
-    ]);
     expect(decoded(['last ='])).toEqual([['last =', 1]]);
+  });
+
+  it('decodes bytes that are not UTF-8 as ISO-8859-1 (sixtieth red team A/09, a Gmail mail of 2011 on linux-mm)', () => {
+    // Gmail sent `charset=ISO-8859-1`: its no-break spaces are `=A0`, and as UTF-8 the line did not decode at all.
+    expect(
+      decoded([
+        '>> May 26 18:43:00 =A0kernel: [ =A0963.489248] Task in /A killed as a resul=',
+        't',
+        '>> of limit of /A',
+      ]),
+    ).toEqual([
+      ['>> May 26 18:43:00 \u00a0kernel: [ \u00a0963.489248] Task in /A killed as a result', 1],
+      ['>> of limit of /A', 3],
+    ]);
+    expect(decoded(['bytes =C3=', '=A9=A9 not UTF-8', 'ok=3D=C3'])).toEqual([
+      ['bytes \u00c3\u00a9\u00a9 not UTF-8', 1],
+      ['ok=\u00c3', 3],
+    ]);
   });
 
   it('takes `=0A` as a line break, with or without a soft break after it (Outlook; twentieth red team I/03)', () => {

@@ -151,6 +151,7 @@ describe('isVictimUnknown, on the real reports of the corpus', () => {
       '254-gh-etcd-inline-code-task-in-and-counters-closing-backtick-alone.log',
       '268-femiwiki-ko-journal-stamp-colon-no-host-no-tag-arm64-docker-task-in.log',
       '28-k8s-pause-pod-limit-task-in-no-kill-line.log',
+      '303-linux-mm-2011-latin1-quoted-printable-no-break-spaces-in-printk-times-memcg-no-kill.log',
       '40-kata-crio-conmon-pod-limit-task-in.log',
     ]);
     for (const { event } of unknown) {
