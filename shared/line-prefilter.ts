@@ -324,13 +324,20 @@ export class RecordJoiner {
 
   /**
    * wholeLineGlue of the open quiet record when its line ends in a start of `Out of memory: ` (endsInCutMessage: `…
-   * kernel: Out of` + ` Memory: Killed process 28804 (vmware).`), as the plain path joins it; the record is then cut
-   * out as it was read, and counts as the plain path counts it.
+   * kernel: Out of` + ` Memory: Killed process 28804 (vmware).`), as the plain path joins it (quietJoinedAs).
    */
   private quietMessageCutGlue(raw: string, text: string, width: number): string | null {
     if (!endsInCutMessage(this.quiet.source, this.quiet.start, this.quiet.end)) return null;
+    return this.quietJoinedAs((record) => wholeLineGlue(record, raw, text, width));
+  }
+
+  /**
+   * What `glueOf` says joins the open quiet record, read; when something does, the record is cut out as it was read
+   * and counts as the plain path counts a line only such a rule joins (a line of its own without an envelope).
+   */
+  private quietJoinedAs(glueOf: (record: OpenRecord) => string | null): string | null {
     const record = this.quietRecord();
-    const glue = wholeLineGlue(record, raw, text, width);
+    const glue = glueOf(record);
     if (glue === null) return null;
     this.adoptQuiet(record);
     if (!this.mostEnveloped()) this.records++;
@@ -339,16 +346,11 @@ export class RecordJoiner {
 
   /**
    * headerRestGlue of the open quiet record when the text is a header's rest (HEADER_REST): the record's comm and
-   * ` invoked` hold no OOM text. The record is then cut out as it was read, and counts as quietMessageCutGlue's does.
+   * ` invoked` hold no OOM text.
    */
   private quietHeaderRestGlue(text: string): string | null {
     if (!HEADER_REST.test(text)) return null;
-    const record = this.quietRecord();
-    const glue = headerRestGlue(record, text);
-    if (glue === null) return null;
-    this.adoptQuiet(record);
-    if (!this.mostEnveloped()) this.records++;
-    return glue;
+    return this.quietJoinedAs((record) => headerRestGlue(record, text));
   }
 
   /** Whether the open record's last line ends in a backslash right after a `\n` escape (endsAfterNewlineEscape). */
