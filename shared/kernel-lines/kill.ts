@@ -275,7 +275,8 @@ const PID_THEN_FIGURE = /^([^\s,]{1,10}),? +(?:total-vm|vsz|anon-rss|file-rss|sh
 function killWithoutComm(message: string | null, rest: string, truncated: boolean): KillLine | null {
   if (!isKernelKillStart(message)) return null;
   const m = PID_THEN_FIGURE.exec(rest);
-  const pid = m?.[1] ?? '';
+  if (m === null) return null;
+  const pid = m[1] as string;
   const real = ALL_DIGITS.test(pid);
   if (!real && !isMaskedPid(pid)) return null;
   const tail = rest.slice(pid.length);
