@@ -19,7 +19,7 @@ import type { Recognizer } from './kernel-lines/recognizer.ts';
 import {
   CALL_TRACE_FRAME,
   FRAME_OFFSET,
-  isDecodedFrame,
+  isDecodedOomFrame,
   isPlainFrame,
   isReportContext,
   type ContextLine,
@@ -295,9 +295,7 @@ function classifyKernelLine(rawText: string, truncated: boolean, options: LineOp
     const line = candidate.recognizer.read(text, truncated);
     if (line !== null) return { kind: 'line', line };
   }
-  // A symbolized frame is context where it names OOM text, as MAY_BE_RECOGNIZED tells with the prefilter too.
-  if (isReportContext(text) || (isDecodedFrame(text) && MAY_BE_RECOGNIZED.test(text)))
-    return { kind: 'line', line: { kind: 'context' } };
+  if (isReportContext(text) || isDecodedOomFrame(text)) return { kind: 'line', line: { kind: 'context' } };
   if (LOOKS_LIKE_OOM.test(text) || UNREAD_COUNTER.test(text))
     return { kind: 'unrecognised', reason: 'looks like OOM text but no recognizer read it' };
   return { kind: 'not-oom' };

@@ -76,8 +76,17 @@ export const FRAME_OFFSET = '+0x';
 const DECODED_FRAME =
   /^(?:\? )?[A-Za-z0-9_.$]+(?: \([\w./-]+:\d+(?: [\w./-]+:\d+)*\)|(?:\+0x[0-9a-f]+\/0x[0-9a-f]+)? [\w/-][\w./-]*\.[chS]:\d+(?: \[inline\])?)$/;
 
-export function isDecodedFrame(text: string): boolean {
-  return DECODED_FRAME.test(text);
+/**
+ * What a symbolized frame names where it is report context: `oom` (`__alloc_pages_may_oom`, `mm/oom_kill.c`), or
+ * the OOM path's `out_of_memory` (`mem_cgroup_out_of_memory (mm/memcontrol.c:1701)`), whose CPU line it tells
+ * (namesOomPath). Not `memory` or `kill` alone: `handle_mm_fault (mm/memory.c:5000)` and `__x64_sys_kill` are in
+ * every other trace; nor are they drift, LOOKS_LIKE_OOM finding nothing in them. mayBeOomLine finds both names.
+ */
+const DECODED_OOM_NAME = /oom|out_of_memory/i;
+
+/** A symbolized frame (DECODED_FRAME) that names OOM text: report context. */
+export function isDecodedOomFrame(text: string): boolean {
+  return DECODED_OOM_NAME.test(text) && DECODED_FRAME.test(text);
 }
 
 /**

@@ -315,6 +315,8 @@ describe('mayBeOomLine', () => {
     'Tasks state (memory values in pages):',
     'Out of memory and no killable processes',
     'dump_stack+0x5c/0x80',
+    // A symbolized frame of the OOM path, which tells its CPU line (found with CI's fast-check seed 72247035).
+    '? mem_cgroup_out_of_memory (mm/memcontrol.c:1701)',
   ];
   const WORDS = [...ANY_CASE_WORDS, ...CONTEXT];
   const MARKERS = RECOGNIZERS.filter((r) => r.name !== 'task-row').map((r) => r.marker);
@@ -358,8 +360,8 @@ describe('mayBeOomLine', () => {
   it('finds what mayBeOomText and a search of the whole text for its own parts both find', () => {
     // Its parts, searched for from the start: it starts its own search just before what mayBeOomText found.
     const PARTS =
-      /oom|out of memory|kill(?:ed)? process|memory cgroup|\]\s+-?\d|\+0x| cpuset=|: usage |omm: |tgid |Task in |callbacks suppressed|Memory limit reached of cgroup |Tasks state \(memory values in pages\):/;
-    const ANY_CASE = /oom|out of memory|kill(?:ed)? process|memory cgroup/i;
+      /oom|out[ _]of[ _]memory|kill(?:ed)? process|memory cgroup|\]\s+-?\d|\+0x| cpuset=|: usage |omm: |tgid |Task in |callbacks suppressed|Memory limit reached of cgroup |Tasks state \(memory values in pages\):/;
+    const ANY_CASE = /oom|out[ _]of[ _]memory|kill(?:ed)? process|memory cgroup/i;
     const found = (text: string) => mayBeOomText(text) && (ANY_CASE.test(text) || PARTS.test(text));
     // And of the text with one space for a reflow's blanks, which parseKernelLine reads again (withOneSpaces).
     const oracle = (text: string) => found(text) || (mayBeOomText(text) && found(withOneSpaces(text)));
@@ -389,6 +391,17 @@ describe('mayBeOomLine', () => {
       }),
       { numRuns: 20_000 },
     );
+  });
+
+  it('says no to a symbolized frame that names `memory` or `kill` alone, which parseKernelLine calls not-oom', () => {
+    // The counterexample CI's fast-check found (seed 72247035): a frame's `kill` was context, and unfound here.
+    for (const text of ['896b5.scope om_kill.c:7', 'handle_mm_fault (mm/memory.c:5000)']) {
+      expect([text, mayBeOomLine(text, 0), parseKernelLine(text, false, { prefilter: false })]).toEqual([
+        text,
+        false,
+        { kind: 'not-oom' },
+      ]);
+    }
   });
 
   it('leaves out sample lines that mayBeOomText lets through but no recognizer reads', () => {

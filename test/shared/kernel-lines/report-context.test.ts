@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseKernelLine } from '../../../shared/kernel-line.ts';
+import { mayBeOomLine } from '../../../shared/log-event-lines.ts';
 import { describeRealLines, type RealLine } from './real-lines.ts';
 
 /** `line` is report context with the prefilter, and `plain` (the line again, unless given) without it. */
@@ -138,10 +139,21 @@ describe('context: frames that decode_stacktrace.sh symbolized (eleventh red tea
     expectContext(line);
   });
 
-  it('is no context where it names no OOM text, with the prefilter and without (no mark tells it)', () => {
-    const line = '__alloc_pages_slowpath (mm/page_alloc.c:4349) ';
+  it.each([
+    '__alloc_pages_slowpath (mm/page_alloc.c:4349) ',
+    // `memory` and `kill` alone are no OOM text: the frames of every other trace hold them.
+    'handle_mm_fault (mm/memory.c:5000)',
+    '__handle_mm_fault mm/memory.c:4512 [inline]',
+    '__x64_sys_kill (kernel/signal.c:3200)',
+  ])('%j is no context: it names no OOM text, with the prefilter and without (no mark tells it)', (line) => {
     expect(parseKernelLine(line)).toEqual({ kind: 'not-oom' });
     expect(parseKernelLine(line, false, { prefilter: false })).toEqual({ kind: 'not-oom' });
+  });
+
+  it('is context where it names the OOM path without `oom`: it tells the CPU line before it', () => {
+    const line = '? mem_cgroup_out_of_memory (mm/memcontrol.c:1701)';
+    expect(parseKernelLine(line)).toEqual({ kind: 'line', line: { kind: 'context' } });
+    expect(mayBeOomLine(line, 0)).toBe(true);
   });
 });
 
