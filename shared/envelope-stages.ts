@@ -59,12 +59,18 @@ const HOST_CHARACTER = /[A-Za-z0-9]/;
 const SEVERITY_WORD = /^(?:EMERG|ALERT|CRIT|ERR|ERROR|WARNING|WARN|NOTICE|INFO|DEBUG)$/;
 
 /**
- * The syslog host as printed, or null when it is none: an author hid it, with marks alone (`**`, `...`) or a
- * placeholder in angle brackets (`<hostname>`); or the template put the severity there (ChromeOS's
- * `2021-04-24T18:03:53.804300Z WARNING kernel: `).
+ * A host an author masked with x's (`xxxxx`, `XXX`, an address as `x.x.x.x`), or wrote as the word itself
+ * (`hostname`): no machine's name.
+ */
+const MASKED_HOST = /^(?:[xX]{3,}|[xX]+(?:[.:-][xX]+)+|[Hh][Oo][Ss][Tt][Nn][Aa][Mm][Ee])$/;
+
+/**
+ * The syslog host as printed, or null when it is none: an author hid it, with marks alone (`**`, `...`), x's
+ * or the word `hostname` (MASKED_HOST) or a placeholder in angle brackets (`<hostname>`); or the template put the
+ * severity there (ChromeOS's `2021-04-24T18:03:53.804300Z WARNING kernel: `).
  */
 function hostOf(printed: string): string | null {
-  const placeholder = printed.startsWith('<') && printed.endsWith('>');
+  const placeholder = (printed.startsWith('<') && printed.endsWith('>')) || MASKED_HOST.test(printed);
   return HOST_CHARACTER.test(printed) && !placeholder && !SEVERITY_WORD.test(printed) ? printed : null;
 }
 

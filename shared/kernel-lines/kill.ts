@@ -70,12 +70,19 @@ export function keyValuesByToken(tail: string, truncated: boolean): Record<strin
 /**
  * The keys older kernels print for a value that later ones name otherwise: 2.6.32 to 2.6.35 print the process's
  * total_vm as `vsz:` (`Killed process 15575 (apache2) vsz:308116kB, anon-rss:8568kB, file-rss:60kB`); 2.6.36 named
- * it `total-vm:`.
+ * it `total-vm:`. And the sizes' keys as an author retypes them, without the hyphen or with the kernel's field name
+ * (`Killed process 8055 (ruby) totalvm:2159008kB, anon-rss:1077748kB`, huginn#768; `anon_rss:`): no other key.
  */
-const EARLIER_KEYS: ReadonlyMap<string, string> = new Map([['vsz', 'total-vm']]);
+const OTHER_SPELLINGS: ReadonlyMap<string, string> = new Map([
+  ['vsz', 'total-vm'],
+  ...['total-vm', 'anon-rss', 'file-rss', 'shmem-rss'].flatMap((key) => [
+    [key.replace('-', ''), key] as const,
+    [key.replace('-', '_'), key] as const,
+  ]),
+]);
 
 function keyNamed(printed: string): string {
-  return EARLIER_KEYS.get(printed) ?? printed;
+  return OTHER_SPELLINGS.get(printed) ?? printed;
 }
 
 /** The values the kernel prints without a unit; every other one is a size in kB. */

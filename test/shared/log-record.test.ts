@@ -348,6 +348,22 @@ describe('readLogRecord removes every envelope people really have', () => {
     expect(readLogRecord('Mar  1 12:00:00 <hostname> kernel: Out of memory')?.host).toBeNull();
   });
 
+  it("a syslog host an author masked with x's or wrote as `hostname` names no node (red team 61 A/09)", () => {
+    const masked = [
+      'Aug 30 01:35:08 xxxxx kernel: [7189052.424065] Killed process 18540 (mysqld) total-vm:7721568kB, anon-rss:6141916kB, file-rss:0kB, shmem-rss:0kB',
+      'Nov 27 01:26:57 hostname kernel: Out of memory',
+      'Mar  1 12:00:00 XXX kernel: Out of memory',
+      'Mar  1 12:00:00 x.x.x.x kernel: Out of memory',
+      '2024-07-12T12:11:16.123456+08:00 xxx-xxx kernel: Out of memory',
+    ];
+    expect(masked.map((line) => [readLogRecord(line)?.host, readLogRecord(line)?.fromKernel])).toEqual(
+      masked.map(() => [null, true]),
+    );
+    // A name with x's among other letters, or two x's, is a host.
+    for (const host of ['xenial', 'box-x1', 'xx', 'hostname01', 'x1.x2'])
+      expect(readLogRecord(`Mar  1 12:00:00 ${host} kernel: Out of memory`)?.host, host).toBe(host);
+  });
+
   it('marks lines of other programs as not from the kernel', () => {
     const entry = readLogRecord(
       '7月 12 12:11:16 k8s-node-04 systemd[1]: docker-052d.scope: A process of this unit has been killed by the OOM killer.',
@@ -1608,7 +1624,7 @@ describe('the thirty-eighth red team’s envelopes', () => {
     const { events } = parseKernelLog(line);
     expect(events).toMatchObject([
       {
-        node: 'hostname',
+        node: null, // The author's placeholder for the host (MASKED_HOST).
         constraint: 'memcg',
         limitScope: 'container',
         victim: { pid: 3723608, name: 'near-sandbox', uid: 0 },

@@ -249,10 +249,14 @@ const LINES: RealLine<'kill'>[] = [
   },
   {
     // Full-width commas from a Chinese PDF (Alibaba's ECS guide: fifty-seventh red team A/10, A/11); `filerss` lost
-    // its hyphen in the copy, so no event reads that figure as the file-rss.
+    // its hyphen in the copy, and is read as the file-rss since a second report lost one (huginn#768, below).
     source: 'Alibaba Cloud, "ECS运维指南之Linux系统诊断", text from the PDF (index file 14043220984)',
     line: 'Killed process 10366 (nginx) total-vm:84784kB，anon-rss:49156kB，filerss:520kB',
-    expected: { pid: 10366, name: 'nginx', fields: { 'total-vm': 84784, 'anon-rss': 49156, filerss: 520 } },
+    expected: {
+      pid: 10366,
+      name: 'nginx',
+      fields: { 'total-vm': 84784, 'anon-rss': 49156, 'file-rss': 520 },
+    },
   },
   {
     source: 'the same guide, a later section',
@@ -291,9 +295,37 @@ const LINES: RealLine<'kill'>[] = [
       },
     },
   },
+  {
+    // An author retyped a key without its hyphen (huginn/huginn#768, a 3.13 syslog: sixty-first red team B/08).
+    source: 'huginn/huginn#768',
+    line: 'Killed process 8055 (ruby) totalvm:2159008kB, anon-rss:1077748kB, file-rss:0kB',
+    expected: {
+      pid: 8055,
+      name: 'ruby',
+      fields: { 'total-vm': 2159008, 'anon-rss': 1077748, 'file-rss': 0 },
+    },
+  },
 ];
 
 describeRealLines('kill', LINES);
+
+describe("kill: the sizes' keys as an author retypes them", () => {
+  it('reads the kernel field names with `_` as the printed keys, and leaves other keys as printed', () => {
+    const line = parseKernelLine(
+      'Killed process 7 (a) total_vm:10kB, anon_rss:20kB, filerss:30kB, shmem_rss:40kB, totalvmx:50kB',
+    );
+    expect(line).toEqual({
+      kind: 'line',
+      line: {
+        kind: 'kill',
+        message: null,
+        pid: 7,
+        name: 'a',
+        fields: { 'total-vm': 10, 'anon-rss': 20, 'file-rss': 30, 'shmem-rss': 40, totalvmx: 50 },
+      },
+    });
+  });
+});
 
 describe('kill: a line cut at or inside the comm', () => {
   it.each([
