@@ -273,6 +273,24 @@ export function sizeRestGlue(open: OpenRecord): string | null {
 }
 
 /**
+ * A counter of cgroup v1's `Memory cgroup stats for <path>: cache:0KB rss:204800KB …` (4.x and before), first on a
+ * line: the rest of a stats line that a wrap cut before it.
+ */
+export const STATS_COUNTER_REST = /^[a-z_]+:\d+KB(?:\s|$)/;
+const STATS_LINE = 'Memory cgroup stats for /';
+
+/**
+ * How a rest that starts with a counter (STATS_COUNTER_REST) joins the open record: with a space, when that is a stats
+ * line that ends in its path's colon. mm/memcontrol.c prints each counter after a space (` %s:%luKB`),
+ * so the space is the kernel's wherever the wrap fell: a mail client that could not break the path put it on a line
+ * of its own, the widest of the paste, and the counters on the next (kubernetes#12905, a reply quoting dmesg).
+ */
+export function statsRestGlue(open: OpenRecord): string | null {
+  const head = kernelLineOf(open, STATS_LINE);
+  return head !== null && head.text.startsWith(STATS_LINE) && head.text.trimEnd().endsWith(':') ? ' ' : null;
+}
+
+/**
  * The rest of a kill line an author wrapped before its pid: `2891034 (otel-collector) total-vm:…`. After the comm
  * (which an escaped UTF-8 name makes longer than 15) comes the line's end, its next key or RHEL 8's `, UID `: prose
  * that quotes `Killed process` before `2 (or more) times` is no kill, nor a `/proc/N/stat` line (`4412 (java) S 1`).

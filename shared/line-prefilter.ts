@@ -48,6 +48,8 @@ import {
   quoteDepth,
   readEntry,
   sizeRestGlue,
+  statsRestGlue,
+  STATS_COUNTER_REST,
   wholeLineGlue,
   withoutRecordEnd,
   wrapGlue,
@@ -276,6 +278,7 @@ export class RecordJoiner {
     let glue = restByKeyGlue(open, text);
     const restByKey = glue !== null;
     if (glue === null && SIZE_REST.test(text)) glue = sizeRestGlue(open);
+    if (glue === null && STATS_COUNTER_REST.test(text)) glue = statsRestGlue(open);
     if (glue === null && text.startsWith('(')) glue = commRestGlue(open);
     if (glue === null && PID_REST.test(text)) glue = pidRestGlue(open);
     if (glue === null && HEADER_REST.test(text)) glue = headerRestGlue(open, text);

@@ -117,13 +117,15 @@ function memoryOf(counters: Partial<Record<CounterName, Counter>>): MemoryFigure
     swapUsageKb = accounted ? memswUsage - memoryUsage : null;
     swapLimitKb = accounted && memswLimit !== null && memoryLimit !== null ? memswLimit - memoryLimit : null;
   }
-  return {
+  const figures = {
     usageKb: memory?.usageKb ?? null,
     limitKb: limit(memory),
     failcnt: memory?.failcnt ?? null,
     swapUsageKb,
     swapLimitKb,
   };
+  // Counters a cut left without a figure (a paste that kept only `memory+swap:`, an unlimited one) give none.
+  return Object.values(figures).every((figure) => figure === null) ? null : figures;
 }
 
 interface VictimPlace {

@@ -39,3 +39,35 @@ describe('a kill message cut before its kill line, below prose (43rd red team A/
     expect(drift.map((d) => d.text)).not.toContain(head.replace(/^> /, '').trim());
   });
 });
+
+describe('a cgroup v1 stats line whose counters a mail wrap put on the next line (62nd red team A/04)', () => {
+  // kubernetes#12905, a reply quoting dmesg: the client could not break the path, so it stands on a line of its own,
+  // the widest of the paste, and the counters follow on the next. The kernel prints a space before each counter.
+  const lines = [
+    '> [7437775.792858] Memory cgroup stats for',
+    '> /system.slice/docker-d1b7865eb040b14b57a21e6664d537667dd0adfdc6780870e334f8a748eee57c.scope:',
+    '> cache:0KB rss:204800KB rss_huge:94208KB mapped_file:0KB writeback:0KB',
+    '> inactive_anon:0KB active_anon:204764KB inactive_file:0KB active_file:0KB',
+    '> unevictable:0KB',
+    '> [7437775.792924] [ 4378] 0 4378 169961 52249 130 0 0 heapster',
+    '> [7437775.792926] Memory cgroup out of memory: Kill process 4378 (heapster)',
+    '> score 1023 or sacrifice child',
+    '> [7437775.799368] Killed process 4378 (heapster) total-vm:679844kB,',
+    '> anon-rss:203920kB, file-rss:5076kB',
+  ];
+  const scope = '/system.slice/docker-d1b7865eb040b14b57a21e6664d537667dd0adfdc6780870e334f8a748eee57c.scope';
+
+  it("joins the counters with the kernel's space, and the stats line names the limit", () => {
+    const { events, drift } = parseKernelLog(lines.join('\n'));
+    expect(drift).toEqual([]);
+    expect(events).toMatchObject([
+      {
+        victim: { pid: 4378, name: 'heapster', totalVmKb: 679844, anonRssKb: 203920, fileRssKb: 5076 },
+        constraint: 'memcg',
+        cgroup: { oom: scope },
+        container: { id: scope.slice('/system.slice/docker-'.length, -'.scope'.length), runtime: 'docker' },
+        limitScope: 'container',
+      },
+    ]);
+  });
+});

@@ -123,6 +123,14 @@ describe('figures and scope', () => {
     expect(unlimited).toMatchObject({ memory: { limitKb: null }, limitScope: 'qos' });
   });
 
+  it('gives no memory figures, not an object of nulls, when the counters a paste kept give none (62nd red team)', () => {
+    // kubernetes#12905's reply kept only `memory+swap:` of an unlimited cgroup, its `memory:` line cut above.
+    const [event] = parseKernelLog(
+      report(['memory+swap: usage 0kB, limit 9007199254740988kB, failcnt 0'], POD_PATH, POD_PATH),
+    ).events;
+    expect(event).toMatchObject({ memory: null, constraint: 'memcg', limitScope: 'pod' });
+  });
+
   it('observedAt from the boot time for dmesg text', () => {
     const [event] = parseKernelLog(FIRST_REPORT.join('\n'), {
       bootTimeMs: Date.UTC(2026, 10, 23, 10, 0, 0),
