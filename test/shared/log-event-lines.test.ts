@@ -360,7 +360,7 @@ describe('mayBeOomLine', () => {
   it('finds what mayBeOomText and a search of the whole text for its own parts both find', () => {
     // Its parts, searched for from the start: it starts its own search just before what mayBeOomText found.
     const PARTS =
-      /oom|out[ _]of[ _]memory|kill(?:ed)? process|memory cgroup|\]\s+-?\d|\+0x| cpuset=|: usage |omm: |tgid |Task in |callbacks suppressed|Memory limit reached of cgroup |Tasks state \(memory values in pages\):/;
+      /oom|out[ _]of[ _]memory|kill(?:ed)? process|memory cgroup|\]\s+-?\d|\+0x|cpuset=|: usage |omm: |tgid |Task in |callbacks suppressed|Memory limit reached of cgroup |Tasks state \(memory values in pages\):/;
     const ANY_CASE = /oom|out[ _]of[ _]memory|kill(?:ed)? process|memory cgroup/i;
     const found = (text: string) => mayBeOomText(text) && (ANY_CASE.test(text) || PARTS.test(text));
     // And of the text with one space for a reflow's blanks, which parseKernelLine reads again (withOneSpaces).
@@ -401,6 +401,16 @@ describe('mayBeOomLine', () => {
         false,
         { kind: 'not-oom' },
       ]);
+    }
+  });
+
+  it('finds a cpuset line whose space before `cpuset=` parseKernelLine makes or bares (the review of round 61)', () => {
+    for (const text of ['python3，cpuset=/ mems_allowed=0', 'python3 **cpuset=/** mems_allowed=0']) {
+      expect([text, parseKernelLine(text, false, { prefilter: false })]).toMatchObject([
+        text,
+        { kind: 'line', line: { kind: 'cpuset', cpuset: '/' } },
+      ]);
+      expect([text, mayBeOomLine(text, 0)]).toEqual([text, true]);
     }
   });
 
