@@ -167,11 +167,32 @@ function isSplitFirstKey(text: string, at: number): boolean {
   return text.slice(at, space) + text.slice(space + 1, at + FIRST_KEY.length + 1) === FIRST_KEY;
 }
 
+/** A key of the line, in any case. */
+const ANY_CASE_KEY =
+  /(?:^|,)(?:(?:constraint|nodemask|cpuset|mems_allowed|oom_memcg|task_memcg|task|pid|uid)=|global_oom(?=,))/gi;
+
+/**
+ * The line with its keys as the kernel spells them, where an author or a page retyped the first in another case
+ * (`oom-kill:cOnstraint=CONSTRAINT_MEMCG,…`, an H3C knowledge-base page): the keys, looked for in any case, lower-cased.
+ * Null when the first key is the kernel's already, or is none.
+ */
+function withKernelKeys(text: string): string | null {
+  const at = keysStart(text);
+  if (!isRetypedFirstKey(text, at)) return null;
+  return `${text.slice(0, at)}${text.slice(at).replace(ANY_CASE_KEY, (key: string) => key.toLowerCase())}`;
+}
+
+/** `constraint=` from `at` on in another case than the kernel's. */
+function isRetypedFirstKey(text: string, at: number): boolean {
+  const first = text.slice(at, at + FIRST_KEY.length);
+  return first !== FIRST_KEY && first.toLowerCase() === FIRST_KEY;
+}
+
 /** `oom-kill:` and then its first key: `constraint=`, or a comma and another key where a backport has none. */
 export function isSummaryText(text: string): boolean {
   if (!text.startsWith(PREFIX)) return false;
   const at = keysStart(text);
-  if (text.startsWith('constraint=', at) || isSplitFirstKey(text, at)) return true;
+  if (text.startsWith(FIRST_KEY, at) || isSplitFirstKey(text, at) || isRetypedFirstKey(text, at)) return true;
   return NEXT_FIELDS.some((next) => text.startsWith(next, at));
 }
 
@@ -228,7 +249,8 @@ function lastNumber(body: string, start: number): number | null {
 }
 
 /** The plain reading, field by field: what reading the usual layout at once is held to (its test). */
-export function readSummary(text: string, truncated: boolean): SummaryLine {
+export function readSummary(printed: string, truncated: boolean): SummaryLine {
+  const text = withKernelKeys(printed) ?? printed;
   const body = rejoinSplitKeys(stripTruncation(unspaced(text.slice(keysStart(text))), truncated));
   // The victim's comm may contain `,` and `=`, so the tail is read from the right.
   const taskMemcgAt = body.indexOf(',task_memcg=');

@@ -171,9 +171,46 @@ const LINES: RealLine<'summary'>[] = [
     line: 'oom-kill:constraint=CONSTRAINT_NONE... task=postgres,pid=3154,uid=999',
     expected: { constraint: 'CONSTRAINT_NONE', task: 'postgres', pid: 3154, uid: 999, cpuset: null },
   },
+  {
+    // A page retyped the first key's case (`cOnstraint=`): the keys are read in any case (63rd red team A/10).
+    source: 'H3C knowledge base, the /var/log/messages of an HCI node (zhiliao theme 196317)',
+    line: 'oom-kill:cOnstraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=emulator,mems_allowed=0-1,oom_memcg=/machine.slice,task_memcg=/machine.slice/machine-qemu\\x2d33\\x2dRHEL7\\x2d9\\x2d4.scope,task=kvm,pid=2016872,uid=0',
+    expected: {
+      constraint: 'CONSTRAINT_MEMCG',
+      cpuset: 'emulator',
+      oomMemcg: '/machine.slice',
+      taskMemcg: '/machine.slice/machine-qemu\\x2d33\\x2dRHEL7\\x2d9\\x2d4.scope',
+      task: 'kvm',
+      pid: 2016872,
+      uid: 0,
+    },
+  },
 ];
 
 describeRealLines('summary', LINES);
+
+describe('summary: keys an author or a page retyped in another case', () => {
+  it('reads every key in any case, the comm and the paths as printed', () => {
+    expect(
+      parseKernelLine(
+        'oom-kill:CONSTRAINT=CONSTRAINT_NONE,NODEMASK=(null),CPUSET=/,MEMS_ALLOWED=0,GLOBAL_OOM,TASK_MEMCG=/Docker/Ab,TASK=Java,PID=7,UID=0',
+      ),
+    ).toMatchObject({
+      line: {
+        constraint: 'CONSTRAINT_NONE',
+        globalOom: true,
+        taskMemcg: '/Docker/Ab',
+        task: 'Java',
+        pid: 7,
+        uid: 0,
+      },
+    });
+  });
+
+  it('is no summary when the first key is no key of the line in any case', () => {
+    expect(parseKernelLine('oom-kill:constraints=CONSTRAINT_NONE,task=a,pid=1,uid=0').kind).not.toBe('line');
+  });
+});
 
 describe('summary: keys an author separated with a comma and a space (twentieth red team K/04)', () => {
   it('reads each key as the kernel’s layout gives it', () => {
