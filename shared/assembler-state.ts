@@ -27,6 +27,11 @@ export interface RecentKill {
   evidence?: KillEvidence;
   /** How much of the kill its event showed (recent-kills.ts, `copyRank`). Absent: never sent again. */
   rank?: number;
+  /**
+   * The victim's file-rss and shmem-rss, which `evidence` leaves out, where the event showed one: a later copy that
+   * shows more of the kill but not them takes them (recent-kills.ts, `withKeptFigures`). Absent: it showed neither.
+   */
+  rss?: [number | null, number | null];
 }
 
 /**

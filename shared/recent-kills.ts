@@ -33,6 +33,40 @@ export function killEvidence(event: OomEvent): KillEvidence {
   ];
 }
 
+/** The victim's figures in a kill's evidence (killEvidence), each with its place there. */
+const EVIDENCE_FIGURES = [
+  ['totalVmKb', 5],
+  ['anonRssKb', 6],
+  ['pgtablesKb', 7],
+  ['uid', 8],
+  ['oomScoreAdj', 9],
+] as const;
+
+/** The victim's file-rss and shmem-rss, which killEvidence leaves out, for RecentKill.rss; null when it shows neither. */
+export function keptRss(event: OomEvent): [number | null, number | null] | null {
+  const { fileRssKb, shmemRssKb } = event.victim;
+  return fileRssKb === null && shmemRssKb === null ? null : [fileRssKb, shmemRssKb];
+}
+
+/**
+ * The event, each victim figure it lacks taken from the copies of its kill sent before that showed it (their evidence
+ * and RecentKill.rss): a kill line quoted whole before its report, whose own copy a pager or an author cut, gives the
+ * report's event its figures, in one batch or across two.
+ */
+export function withKeptFigures(event: OomEvent, copies: readonly RecentKill[]): OomEvent {
+  if (copies.length === 0) return event;
+  const victim = { ...event.victim };
+  for (const kill of copies) {
+    for (const [key, at] of EVIDENCE_FIGURES) {
+      const kept = kill.evidence?.[at];
+      if (victim[key] === null && typeof kept === 'number') victim[key] = kept;
+    }
+    victim.fileRssKb ??= kill.rss?.[0] ?? null;
+    victim.shmemRssKb ??= kill.rss?.[1] ?? null;
+  }
+  return { ...event, victim };
+}
+
 /** How much of the kill a copy shows, to choose among copies (event-copies.ts, killSeenRank). */
 export function copyRank(event: OomEvent): number {
   return killSeenRank(event);
@@ -173,6 +207,11 @@ export class RecentKills {
       if (kill.id !== '') return kill;
     }
     return null;
+  }
+
+  /** The kills kept under `id`, oldest first: the copies of one kill sent so far. */
+  copiesOf(id: string): readonly RecentKill[] {
+    return this.ids.get(id) ?? [];
   }
 
   hasId(id: string): boolean {

@@ -41,7 +41,7 @@ import type { LogEntry } from './log-record.ts';
 import { choiceApartFromKill, holdsGluedSyslogRecord, splitGluedRecords } from './glued-records.ts';
 import type { OomEvent } from './oom-event.ts';
 import type { KillRecord, OpenReport } from './open-report.ts';
-import { copyRank, killEvidence, RecentKills, stampedAt } from './recent-kills.ts';
+import { copyRank, keptRss, killEvidence, RecentKills, stampedAt, withKeptFigures } from './recent-kills.ts';
 import { stampsApart } from './stamp-clock.ts';
 import {
   addTask,
@@ -256,8 +256,11 @@ class Assembly {
       copy = match.copy !== null;
       id = match.copy === null ? match.id : match.copy.id;
     }
-    const sent = id === event.id ? event : { ...event, id };
+    // It goes with the victim's figures that only the copies of its kill sent before showed (none for a new kill).
+    const sent = withKeptFigures(id === event.id ? event : { ...event, id }, recent.copiesOf(id));
     const kill: RecentKill = { id, pid, name, time, evidence, rank };
+    const rss = keptRss(sent);
+    if (rss !== null) kill.rss = rss;
     if (stamp !== undefined) kill.stamp = stamp;
     const added = [kill];
     // A group's members are killed too: a reaper line for one, in a later batch, confirms a kill already sent.

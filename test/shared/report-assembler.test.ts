@@ -1347,3 +1347,39 @@ describe('a header without its comm or a time: the rest of a wrapped line (corpu
     }
   });
 });
+
+describe('one kill printed twice, the fuller copy first (sixty-third red team A/13, a Japanese error page)', () => {
+  // The kill line whole, alone; then dmesg's summary, the same kill line cut after anon-rss, and its reaper line.
+  const whole =
+    'Out of memory: Killed process 12345 (java) total-vm:4096000kB, anon-rss:3500000kB, file-rss:0kB, shmem-rss:0kB';
+  const report = [
+    '[12345.678901] oom-kill:constraint=CONSTRAINT_NONE,nodemask=(null),cpuset=/,mems_allowed=0,global_oom,task_memcg=/system.slice/myapp.service,task=java,pid=12345,uid=1000',
+    '[12345.678902] Out of memory: Killed process 12345 (java) total-vm:4096000kB, anon-rss:3500000kB',
+    '[12345.678903] oom_reaper: reaped process 12345 (java), now anon-rss:0kB, file-rss:0kB, shmem-rss:0kB',
+  ];
+
+  it("is one event, the report's copy with the figures only the copy before it showed", () => {
+    const { events } = parseKernelLog([whole, '', ...report].join('\n'));
+    expect(events).toMatchObject([
+      {
+        victim: { pid: 12345, name: 'java', uid: 1000, totalVmKb: 4096000, fileRssKb: 0, shmemRssKb: 0 },
+        cgroup: { task: '/system.slice/myapp.service' },
+        complete: true,
+      },
+    ]);
+  });
+
+  it('gives the same in two batches, the first copy in the first: the state keeps its figures', () => {
+    const first = feed([whole], null, false);
+    const second = feed(report, roundTrip(first.state), true);
+    expect(second.events).toMatchObject([
+      { id: first.events[0]?.id, victim: { fileRssKb: 0, shmemRssKb: 0 }, complete: true },
+    ]);
+  });
+
+  it("keeps the report's copy as it is when the fuller line comes after it (a copy that shows less is not sent)", () => {
+    // Sent first, the report's event cannot take what a later copy shows in another batch; in one pass neither.
+    const { events } = parseKernelLog([...report, '', whole].join('\n'));
+    expect(events).toMatchObject([{ victim: { pid: 12345, fileRssKb: null }, complete: true }]);
+  });
+});
