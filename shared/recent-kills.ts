@@ -50,13 +50,17 @@ export function keptRss(event: OomEvent): [number | null, number | null] | null 
 
 /**
  * The event, each victim figure it lacks taken from the copies of its kill sent before that showed it (their evidence
- * and RecentKill.rss): a kill line quoted whole before its report, whose own copy a pager or an author cut, gives the
- * report's event its figures, in one batch or across two.
+ * and RecentKill.rss) and one of its own figures alike (showsOwnFigureAlike): a kill line quoted whole before its
+ * report, whose own copy a pager or an author cut, gives the report's event its figures, in one batch or across two.
  */
 export function withKeptFigures(event: OomEvent, copies: readonly RecentKill[]): OomEvent {
   if (copies.length === 0) return event;
+  const evidence = killEvidence(event);
   const victim = { ...event.victim };
   for (const kill of copies) {
+    // Only a copy that shows one of the kill's own figures alike: the same pid and comm without a clock may be
+    // another boot's kill, which the matcher takes for this one.
+    if (!showsOwnFigureAlike(kill.evidence, evidence)) continue;
     for (const [key, at] of EVIDENCE_FIGURES) {
       const kept = kill.evidence?.[at];
       if (victim[key] === null && typeof kept === 'number') victim[key] = kept;
@@ -105,7 +109,8 @@ export function stampedAt(line: {
 /**
  * Whether a kill at time `b` that shows `evidence` may be a copy of a kept one at time `a` that showed `kept`
  * (the same pid and comm, near in time). With both times known on one clock, the same pid and comm that close is
- * one kill whatever its figures (a group prints its victim twice, tearing down in between); so with neither, under
+ * one kill whatever its figures (a group prints its victim twice, tearing down in between; a looping OOM killer
+ * prints its choice again and again without a kill: corpus 259); so with neither, under
  * one stamp as printed (`sameStamp`: one second of one host's syslog; el6 printed an exiting child's kill three
  * times in one, anon-rss 4 kB apart). Else nothing the two show may tell them apart.
  */

@@ -169,7 +169,7 @@ function isSplitFirstKey(text: string, at: number): boolean {
 
 /** A key of the line, in any case. */
 const ANY_CASE_KEY =
-  /(?:^|,)(?:(?:constraint|nodemask|cpuset|mems_allowed|oom_memcg|task_memcg|task|pid|uid)=|global_oom(?=,))/gi;
+  /(?:^|, ?)(?:(?:constraint|nodemask|cpuset|mems_allowed|oom_memcg|task_memcg|task|pid|uid)=|global_oom(?=,))/gi;
 
 /**
  * The line with its keys as the kernel spells them, where an author or a page retyped the first in another case

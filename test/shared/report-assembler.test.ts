@@ -1377,6 +1377,23 @@ describe('one kill printed twice, the fuller copy first (sixty-third red team A/
     ]);
   });
 
+  it('takes no figure from a kill of another boot that shares the pid and comm (the review of that rule)', () => {
+    // Syslog stamps give no clock: the matcher takes the June kill for the May one, but no figure of its own is alike.
+    const lines = [
+      'May 10 18:07:27 db1 kernel: Out of memory: Killed process 1523 (mysqld) total-vm:4096000kB, anon-rss:3500000kB, file-rss:1200kB, shmem-rss:64kB, UID:27 pgtables:8000kB oom_score_adj:0',
+      'Jun  2 03:00:01 db1 kernel: mysqld invoked oom-killer: gfp_mask=0x100cca(GFP_HIGHUSER_MOVABLE), order=0, oom_score_adj=0',
+      'Jun  2 03:00:01 db1 kernel: oom-kill:constraint=CONSTRAINT_NONE,nodemask=(null),cpuset=/,mems_allowed=0,global_oom,task_memcg=/system.slice/mysqld.service,task=mysqld,pid=1523,uid=27',
+      'Jun  2 03:00:01 db1 kernel: Out of memory: Killed process 1523 (mysqld)',
+    ];
+    const { events } = parseKernelLog(lines.join('\n'));
+    expect(events.at(-1)?.victim).toMatchObject({
+      pid: 1523,
+      totalVmKb: null,
+      fileRssKb: null,
+      pgtablesKb: null,
+    });
+  });
+
   it("keeps the report's copy as it is when the fuller line comes after it (a copy that shows less is not sent)", () => {
     // Sent first, the report's event cannot take what a later copy shows in another batch; in one pass neither.
     const { events } = parseKernelLog([...report, '', whole].join('\n'));

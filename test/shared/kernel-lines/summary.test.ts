@@ -207,6 +207,22 @@ describe('summary: keys an author or a page retyped in another case', () => {
     });
   });
 
+  it('reads them after a comma and a space too, as an author writes them', () => {
+    expect(
+      parseKernelLine(
+        'oom-kill: CONSTRAINT=CONSTRAINT_MEMCG, NODEMASK=(null), CPUSET=/, MEMS_ALLOWED=0, OOM_MEMCG=/kubepods/pod1, TASK_MEMCG=/kubepods/pod1/c1, TASK=java, PID=4242, UID=0',
+      ),
+    ).toMatchObject({
+      line: {
+        constraint: 'CONSTRAINT_MEMCG',
+        oomMemcg: '/kubepods/pod1',
+        taskMemcg: '/kubepods/pod1/c1',
+        task: 'java',
+        pid: 4242,
+      },
+    });
+  });
+
   it('is no summary when the first key is no key of the line in any case', () => {
     expect(parseKernelLine('oom-kill:constraints=CONSTRAINT_NONE,task=a,pid=1,uid=0').kind).not.toBe('line');
   });
