@@ -94,6 +94,24 @@ function hasCounters(report: OpenReport): boolean {
   return Object.keys(report.counters).length > 0;
 }
 
+/**
+ * The kill line's pgtables in kB. 5.4 before its fix (941f762bcb27, "mm/oom: fix pgtables units mismatch in Killed
+ * process message", 5.4.9 and 5.5) printed mm_pgtables_bytes() under `kB`: bytes (`total-vm:869012kB, …
+ * pgtables:1269760kB`, the task table's pgtables_bytes 1269760: LKML 2019). Page tables are whole pages, so such a
+ * figure is a multiple of 4096, and it is above total-vm, which a live process's tables in kB never are (one 4 KiB
+ * table maps 2 MiB); a process tearing down may show more tables than mappings (`total-vm:8kB, … pgtables:12kB`,
+ * corpus 140), but not 4 MiB of them. Such bytes are shifted by 10, as the fix prints them.
+ */
+const PAGE_BYTES = 4096;
+
+function pgtablesKbOf(fields: Record<string, number>): number | null {
+  const printed = fields.pgtables;
+  if (printed === undefined) return null;
+  const totalVm = fields['total-vm'];
+  const bytes = totalVm !== undefined && printed > totalVm && printed % PAGE_BYTES === 0;
+  return bytes ? Math.floor(printed / 1024) : printed;
+}
+
 function memoryOf(counters: Partial<Record<CounterName, Counter>>): MemoryFigures | null {
   const memory = counters.memory;
   const swap = counters.swap;
@@ -333,7 +351,7 @@ export function buildEvent(
       anonRssKb: f['anon-rss'] ?? null,
       fileRssKb: f['file-rss'] ?? null,
       shmemRssKb: f['shmem-rss'] ?? null,
-      pgtablesKb: f.pgtables ?? null,
+      pgtablesKb: pgtablesKbOf(f),
       oomScoreAdj: f.oom_score_adj ?? (ownRow ? rowAdj : undefined) ?? row?.oomScoreAdj ?? null,
     },
     trigger: triggerOf(report),

@@ -95,6 +95,24 @@ describe('figures and scope', () => {
     });
   });
 
+  it('pgtables that 5.4 printed in bytes under kB, above total-vm, are shifted to kB (sixty-fourth red team A/07)', () => {
+    const kill = (pgtables: string) =>
+      `Out of memory: Killed process 1878 (python) total-vm:869012kB, anon-rss:604572kB, file-rss:4kB, shmem-rss:0kB, UID:1000 pgtables:${pgtables} oom_score_adj:0`;
+    const [before] = parseKernelLog(kill('1269760kB')).events;
+    const [after] = parseKernelLog(kill('1264kB')).events;
+    expect([before?.victim.pgtablesKb, after?.victim.pgtablesKb]).toEqual([1240, 1264]);
+    // A process tearing down may show more tables than mappings, in kB (corpus 140): not a page's bytes.
+    const [teardown] = parseKernelLog(
+      'Memory cgroup out of memory: Killed process 142327 (python3) total-vm:8kB, anon-rss:8kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:12kB oom_score_adj:-997',
+    ).events;
+    expect(teardown?.victim.pgtablesKb).toBe(12);
+    // Without total-vm nothing tells bytes from kB: the figure as printed.
+    const [alone] = parseKernelLog(
+      'Out of memory: Killed process 7 (a) UID:0 pgtables:1269760kB oom_score_adj:0',
+    ).events;
+    expect(alone?.victim.pgtablesKb).toBe(1269760);
+  });
+
   it('cgroup v1: swap share from memory+swap; an unlimited limit is null', () => {
     const [limited] = parseKernelLog(
       report(
