@@ -297,11 +297,20 @@ function killWithoutComm(message: string | null, rest: string, truncated: boolea
 }
 
 const PREFIX = 'Killed process ';
-/** A kill line's key, then the digits of its value: what a template's `total-vm:XXXXkB` has not. */
-const FIGURE_DIGITS = /(?:total-vm|vsz|anon-rss|file-rss|shmem-rss|UID|pgtables):? ?\d/;
+/**
+ * A kill line's key, then the digits of its value: what a template's `total-vm:XXXXkB` has not. oom_score_adj's too, a
+ * value no template fills in (`Killed process ... (Plex Transcoder) ... oom_score_adj:932`, an incident report that
+ * elided the pid and the sizes).
+ */
+const FIGURE_DIGITS = /(?:total-vm|vsz|anon-rss|file-rss|shmem-rss|UID|pgtables|oom_score_adj):? ?-?\d/;
 
 /** What the kernel prints right after the comm of a kill line: what no prose has. */
 const KERNEL_FIELDS_AFTER = [') total-vm:', '), UID '];
+/**
+ * After a masked pid, also an author's ellipsis for the fields left out (`Killed process ... (Plex Transcoder) ...
+ * oom_score_adj:932`): a kill only with a real figure after it (FIGURE_DIGITS), which a template has not.
+ */
+const AFTER_MASKED_COMM = [...KERNEL_FIELDS_AFTER, ') ...', ') …'];
 
 export const killLine: Recognizer<KillLine> = {
   name: 'kill',
@@ -313,7 +322,7 @@ export const killLine: Recognizer<KillLine> = {
     const rest = stripTruncation(text.slice(at + PREFIX.length), truncated);
     const plain = pidAndComm(rest, [') total-vm:', '), UID ', ')']);
     // Asked only where no pid was read: most kill lines have one.
-    const masked = plain === null ? maskedPidAndComm(rest, KERNEL_FIELDS_AFTER) : null;
+    const masked = plain === null ? maskedPidAndComm(rest, AFTER_MASKED_COMM) : null;
     const parsed = plain ?? masked;
     if (parsed === null) {
       const hidden = pidBeforePlaceholder(rest, KERNEL_FIELDS_AFTER);

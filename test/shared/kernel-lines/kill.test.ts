@@ -309,6 +309,34 @@ const LINES: RealLine<'kill'>[] = [
 
 describeRealLines('kill', LINES);
 
+describe('kill: a masked pid and an ellipsis for the figures left out (65th red team B/06)', () => {
+  it('is a kill of that comm, its pid unknown, where a real figure follows', () => {
+    // An incident report that elided the pid and the sizes but kept oom_score_adj.
+    expect(
+      parseKernelLine(
+        'Memory cgroup out of memory: Killed process ... (Plex Transcoder) ... oom_score_adj:932',
+      ),
+    ).toEqual({
+      kind: 'line',
+      line: {
+        kind: 'kill',
+        message: 'Memory cgroup out of memory',
+        pid: null,
+        name: 'Plex Transcoder',
+        fields: { oom_score_adj: 932 },
+      },
+    });
+  });
+
+  it('is none where no real figure follows: a template, or prose', () => {
+    for (const line of [
+      'Killed process XXXX (name) ... oom_score_adj:XXX',
+      'Killed process ... (java) ... and it restarted',
+    ])
+      expect([line, parseKernelLine(line).kind]).toEqual([line, 'unrecognised']);
+  });
+});
+
 describe("kill: the sizes' keys as an author retypes them", () => {
   it('reads the kernel field names with `_` as the printed keys, and leaves other keys as printed', () => {
     const line = parseKernelLine(
