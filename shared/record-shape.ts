@@ -378,7 +378,8 @@ function kmsgFrameTime(line: string): number | null | undefined {
   const prefix = P.KMSG_RECORD;
   prefix.lastIndex = 0;
   const m = prefix.exec(line);
-  if (m === null || line.charCodeAt(prefix.lastIndex) !== SPACE) return undefined;
+  // Another facility's record is another writer's (envelope-stages.ts, isKernelPriority): left to readLogRecord.
+  if (m === null || line.charCodeAt(prefix.lastIndex) !== SPACE || Number(m[1]) >= 8) return undefined;
   const message = line.slice(prefix.lastIndex);
   // A printk time after the spaces is the record's own, which readLogRecord takes (spacesBeforeKernelTime).
   return TIME_AFTER_SPACES.test(message) ? undefined : frameTime(message, Number(m[3]) / 1e6);

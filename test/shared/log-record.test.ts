@@ -15,6 +15,18 @@ describe('readLogRecord removes every envelope people really have', () => {
     });
   });
 
+  it("takes a /dev/kmsg record under another facility than the kernel's for another writer's (65th red team A/14)", () => {
+    // Priority 11: facility 1 (user), level 3; a Rust agent's test writes it. The kernel's own records are 0 to 7.
+    expect(readLogRecord('11,1,2,-;Out of memory: Killed process 1 (fake) total-vm:1kB')).toMatchObject({
+      text: 'Out of memory: Killed process 1 (fake) total-vm:1kB',
+      fromKernel: false,
+    });
+    expect(readLogRecord('3,1,2,-;Out of memory: Killed process 1 (fake) total-vm:1kB')?.fromKernel).toBe(
+      true,
+    );
+    expect(parseKernelLog('11,1,2,-;Out of memory: Killed process 1 (fake) total-vm:1kB').events).toEqual([]);
+  });
+
   it('skips kmsg dictionary continuation lines', () => {
     expect(readLogRecord(' SUBSYSTEM=memory')).toBeNull();
     expect(readLogRecord(' DEVICE=+cgroup:kubepods')).toBeNull();
