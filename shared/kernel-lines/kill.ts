@@ -193,8 +193,13 @@ export const KILL_MESSAGES: ReadonlyArray<readonly [string, Constraint | null]> 
 export function constraintOfMessage(message: string | null): Constraint | null {
   if (message === null) return null;
   for (const [kernel, constraint] of KILL_MESSAGES) if (message.endsWith(kernel)) return constraint;
-  return null;
+  // The memcg message retyped in another case names the memory cgroup still (`memory cgroup out of memory: Kill
+  // process …`, a node-log bundle's hand-written messages); `out of memory` alone does not tell 2.6.1x's fixed
+  // `Out of Memory` from a system OOM.
+  return message.toLowerCase().endsWith(MEMCG_MESSAGE) ? 'memcg' : null;
 }
+
+const MEMCG_MESSAGE = 'memory cgroup out of memory';
 
 /**
  * Whether the text before `Killed process` is the kernel's: nothing, or one of its messages (after whatever a

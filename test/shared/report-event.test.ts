@@ -237,6 +237,21 @@ describe('cgroup v1 swap figures when swap accounting is off', () => {
   });
 });
 
+describe('a kill message retyped in another case (sixty-sixth red team A/04)', () => {
+  it('names the memory cgroup still; `out of memory` alone names no constraint', () => {
+    const choice = (message: string) =>
+      parseKernelLog(
+        [
+          `Jan 15 10:30:00 ip-10-0-1-100 kernel: ${message}: Kill process 4521 (java) score 1000 or sacrifice child`,
+          'Jan 15 10:30:00 ip-10-0-1-100 kernel: Killed process 4521 (java), UID 0, total-vm:8388608kB',
+        ].join('\n'),
+      ).events.map((e) => [e.victim.pid, e.constraint]);
+    expect(choice('memory cgroup out of memory')).toEqual([[4521, 'memcg']]);
+    expect(choice('MEMORY CGROUP OUT OF MEMORY')).toEqual([[4521, 'memcg']]);
+    expect(choice('out of memory')).toEqual([[4521, null]]);
+  });
+});
+
 describe('a summary whose constraint is not one the parser knows', () => {
   it('takes the constraint from the kill message (quoted-printable `=3D`, linux-mm)', () => {
     const [event] = parseKernelLog(
