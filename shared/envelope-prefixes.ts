@@ -36,11 +36,13 @@ const BRACKETED_ISO =
 // The same date whose `[` a copy lost (a paste that starts inside the first stamp): then the clock time must
 // end in its year, and the line is no other bracket's.
 const DMESG_WALL_CUT = /^\s?([^\][\d\s<][^\][]{0,40}\d:\d\d:\d\d \d{4})\] /;
+// A template may print the facility and severity before the host (rsyslog's `%syslogfacility-text%.%syslogseverity-text%`:
+// `2019-12-13T04:23:58.358162+01:00 kern.err bgo-compute-06 kernel: `, an OpenStack cloud's ops notes).
 const SYSLOG =
-  /^(\S{1,12} {1,2}\d{1,2} \d\d:\d\d:\d\d(?:\.\d{1,9})?) (\S{1,255}) ([^\s:[]{1,64})(?:\[\d{1,10}\])?: ?/;
+  /^(\S{1,12} {1,2}\d{1,2} \d\d:\d\d:\d\d(?:\.\d{1,9})?) (?:(?:kern|user|mail|daemon|auth|syslog|lpr|news|uucp|cron|authpriv|ftp|local[0-7])\.(?:emerg|alert|crit|err|warning|warn|notice|info|debug) )?(\S{1,255}) ([^\s:[]{1,64})(?:\[\d{1,10}\])?: ?/;
 // RFC 3339 syslog (rsyslog's high-precision stamp), or its stamp as people trim it: no fraction, no zone.
 const RFC3339_SYSLOG =
-  /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?(?:Z|[+-]\d\d:?\d\d)?) (\S{1,255}) ([^\s:[]{1,64})(?:\[\d{1,10}\])?: ?/;
+  /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?(?:Z|[+-]\d\d:?\d\d)?) (?:(?:kern|user|mail|daemon|auth|syslog|lpr|news|uucp|cron|authpriv|ftp|local[0-7])\.(?:emerg|alert|crit|err|warning|warn|notice|info|debug) )?(\S{1,255}) ([^\s:[]{1,64})(?:\[\d{1,10}\])?: ?/;
 // OpenWrt's and busybox's `logread`: `Fri Aug  7 08:24:06 2026 kern.err kernel: `, the facility and level
 // before the writer, no host; its day and month always in English, three letters each.
 const LOGREAD_LINE =

@@ -26,9 +26,9 @@ export const IN_PLACE_PATTERNS = {
   PRINTK_CALLER: /\[ *[TC]\d+\] ?/y,
   DMESG_WALL: /\[([^\]\d\s<][^\]]{0,40}\d:\d\d:\d\d[^\]]{0,20})\] ?/y,
   SYSLOG:
-    /(\S{1,12} {1,2}\d{1,2} \d\d:\d\d:\d\d(?:\.\d{1,9})?) (\S{1,255}) ([^\s:[]{1,64})(?:\[\d{1,10}\])?: ?/y,
+    /(\S{1,12} {1,2}\d{1,2} \d\d:\d\d:\d\d(?:\.\d{1,9})?) (?:(?:kern|user|mail|daemon|auth|syslog|lpr|news|uucp|cron|authpriv|ftp|local[0-7])\.(?:emerg|alert|crit|err|warning|warn|notice|info|debug) )?(\S{1,255}) ([^\s:[]{1,64})(?:\[\d{1,10}\])?: ?/y,
   RFC3339_SYSLOG:
-    /(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?(?:Z|[+-]\d\d:?\d\d)?) (\S{1,255}) ([^\s:[]{1,64})(?:\[\d{1,10}\])?: ?/y,
+    /(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?(?:Z|[+-]\d\d:?\d\d)?) (?:(?:kern|user|mail|daemon|auth|syslog|lpr|news|uucp|cron|authpriv|ftp|local[0-7])\.(?:emerg|alert|crit|err|warning|warn|notice|info|debug) )?(\S{1,255}) ([^\s:[]{1,64})(?:\[\d{1,10}\])?: ?/y,
 } as const;
 
 const P = IN_PLACE_PATTERNS;

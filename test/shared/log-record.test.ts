@@ -15,6 +15,20 @@ describe('readLogRecord removes every envelope people really have', () => {
     });
   });
 
+  it('reads the host after a facility and severity that a template printed before it (66th red team B/13)', () => {
+    const line =
+      '2019-12-13T04:23:58.358162+01:00 kern.err bgo-compute-06 kernel: Out of memory: Kill process 40223 (qemu-kvm) score 126 or sacrifice child';
+    expect(readLogRecord(line)).toMatchObject({
+      host: 'bgo-compute-06',
+      wallTime: '2019-12-13T03:23:58.358Z',
+      fromKernel: true,
+      text: 'Out of memory: Kill process 40223 (qemu-kvm) score 126 or sacrifice child',
+    });
+    expect(readLogRecord('Dec 13 04:23:58 local3.info web-1 kernel: Out of memory')?.host).toBe('web-1');
+    // A host that looks like neither stays the host (busybox prints the host first: `vm kern.err kernel:`).
+    expect(readLogRecord('Dec  6 01:59:29 vm kern.err kernel: Out of memory')?.host).toBe('vm');
+  });
+
   it("takes a /dev/kmsg record under another facility than the kernel's for another writer's (65th red team A/14)", () => {
     // Priority 11: facility 1 (user), level 3; a Rust agent's test writes it. The kernel's own records are 0 to 7.
     expect(readLogRecord('11,1,2,-;Out of memory: Killed process 1 (fake) total-vm:1kB')).toMatchObject({
