@@ -45,7 +45,7 @@ export function keyValues(tail: string, truncated: boolean): Record<string, numb
 export function keyValuesByToken(tail: string, truncated: boolean): Record<string, number> {
   const fields: Record<string, number> = {};
   // Split on `, `, spaces, and a comma before a key (a writer that dropped the space: `…kB,anon-rss:…`); not on a
-  // comma between digits: a pasted `26,184,840kB` must read as unknown, not as 26.
+  // comma between digits: a pasted `26,184,840kB` must read whole (groupedSize), never as 26.
   const tokens = tail.split(/,? +|,(?=[A-Za-z])|,$/);
   // The last token of a line a pager cut is not read, but it still tells whether the value before it goes on.
   const read = truncated ? tokens.length - 1 : tokens.length;
@@ -121,9 +121,27 @@ function addField(
   if (unitless) {
     // Another writer's text around the kernel's may close right after its last value: `0}]`, `0\u0003",`.
     if (end < text.length && !CLOSER.test(text.charAt(end)) && !endsWithFullStop(text, end)) return;
-  } else if (!isKbAt(text, end)) return;
+  } else if (!isKbAt(text, end)) {
+    const grouped = groupedSize(text, start);
+    if (grouped !== null) fields[key] = grouped;
+    return;
+  }
   const value = signedNumber(text, start, end);
   if (value !== null) fields[key] = value;
+}
+
+/** A size an author wrote in groups of three digits with commas, then the `kB`: `26,184,840kB`. */
+const GROUPED_SIZE = /(\d{1,3}(?:,\d{3})+)[kK][bB]/y;
+
+/**
+ * The size at `start` when an author grouped its digits in threes (`total-vm:26,184,840kB`, py-autovod#7, whose task
+ * table's 6,546,210 pages say the same): whole with its `kB`, as the kernel's digits are. Not any other use of commas
+ * (`153,700,88kB`: unknown).
+ */
+function groupedSize(text: string, start: number): number | null {
+  GROUPED_SIZE.lastIndex = start;
+  const m = GROUPED_SIZE.exec(text);
+  return m === null ? null : Number((m[1] as string).replaceAll(',', ''));
 }
 
 /**

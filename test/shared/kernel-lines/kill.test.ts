@@ -184,12 +184,20 @@ const LINES: RealLine<'kill'>[] = [
     expected: { pid: 387951, name: 'runc:[2:INIT]' },
   },
   {
-    source: '0jc1/py-autovod#7 (pasted with thousands separators: unreadable figures stay unknown)',
+    // Grouped in threes, a size is whole (and the task table's 6,546,210 pages agree); otherwise it stays unknown.
+    source: '0jc1/py-autovod#7 (pasted with thousands separators; sixty-seventh red team B/01)',
     line: 'Out of memory: Killed process 7899 (python) total-vm:26,184,840kB, anon-rss:153,700,88kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:38964kB oom_score_adj:0',
     expected: {
       pid: 7899,
       name: 'python',
-      fields: { 'file-rss': 0, 'shmem-rss': 0, UID: 0, pgtables: 38964, oom_score_adj: 0 },
+      fields: {
+        'total-vm': 26184840,
+        'file-rss': 0,
+        'shmem-rss': 0,
+        UID: 0,
+        pgtables: 38964,
+        oom_score_adj: 0,
+      },
     },
   },
   {
@@ -515,7 +523,12 @@ describe('kill: values a writer joined with commas alone (tenth red team U/05)',
         },
       }),
     });
-    expect(keyValuesByToken(' total-vm:26,184,840kB,anon-rss:1kB', false)).toEqual({ 'anon-rss': 1 });
+    expect(keyValuesByToken(' total-vm:26,184,840kB,anon-rss:1kB', false)).toEqual({
+      'total-vm': 26184840,
+      'anon-rss': 1,
+    });
+    // Not 26, and not a grouping that is none (`153,700,88`) nor one without its unit.
+    expect(keyValuesByToken(' total-vm:153,700,88kB, anon-rss:1,000 kB', false)).toEqual({});
   });
 });
 
