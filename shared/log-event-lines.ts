@@ -64,9 +64,8 @@ function afterKmsgHead(message: string): number {
  * `out of memory`, `kill process`, `killed process`, `memory cgroup` in any case, a frame's `+0x` or symbolized
  * `out_of_memory` (isDecodedOomFrame), the task table's title. test/shared/log-event-lines.test.ts checks it against
  * every marker. The cpuset line's ` cpuset=` without its space: parseKernelLine makes the space of a full-width comma
- * or takes emphasis off before it (`python3，cpuset=/`, `**cpuset=/**`). One search (markers are case-sensitive, so the other words spell their cases out), global only so
- * that it can start at `lastIndex`.
- * No part holds `\\`, `"` or `/`, so an inert escape breaks no match, and a text that holds one passes on every
+ * or takes emphasis off before it (`python3，cpuset=/`, `**cpuset=/**`). One search (markers are case-sensitive, so
+ * the other words spell their cases out), global only so that it can start at `lastIndex`. No part holds `\\`, `"` or `/`, so an inert escape breaks no match, and a text that holds one passes on every
  * longer text holding that one.
  */
 const OOM_LINE_PARTS =

@@ -25,22 +25,13 @@ export function killEvidence(event: OomEvent): KillEvidence {
     memory?.usageKb ?? null,
     memory?.limitKb ?? null,
     memory?.failcnt ?? null,
-    victim.totalVmKb,
-    victim.anonRssKb,
-    victim.pgtablesKb,
-    victim.uid,
-    victim.oomScoreAdj,
+    ...VICTIM_EVIDENCE.map((key) => victim[key]),
   ];
 }
 
-/** The victim's figures in a kill's evidence (killEvidence), each with its place there. */
-const EVIDENCE_FIGURES = [
-  ['totalVmKb', 5],
-  ['anonRssKb', 6],
-  ['pgtablesKb', 7],
-  ['uid', 8],
-  ['oomScoreAdj', 9],
-] as const;
+/** The victim's figures at the end of a kill's evidence (killEvidence), in that order, after its first five. */
+const VICTIM_EVIDENCE = ['totalVmKb', 'anonRssKb', 'pgtablesKb', 'uid', 'oomScoreAdj'] as const;
+const VICTIM_EVIDENCE_AT = 5;
 
 /** The victim's file-rss and shmem-rss, which killEvidence leaves out, for RecentKill.rss; null when it shows neither. */
 export function keptRss(event: OomEvent): [number | null, number | null] | null {
@@ -61,10 +52,10 @@ export function withKeptFigures(event: OomEvent, copies: readonly RecentKill[]):
     // Only a copy that shows one of the kill's own figures alike: the same pid and comm without a clock may be
     // another boot's kill, which the matcher takes for this one.
     if (!showsOwnFigureAlike(kill.evidence, evidence)) continue;
-    for (const [key, at] of EVIDENCE_FIGURES) {
-      const kept = kill.evidence?.[at];
+    VICTIM_EVIDENCE.forEach((key, i) => {
+      const kept = kill.evidence?.[VICTIM_EVIDENCE_AT + i];
       if (victim[key] === null && typeof kept === 'number') victim[key] = kept;
-    }
+    });
     victim.fileRssKb ??= kill.rss?.[0] ?? null;
     victim.shmemRssKb ??= kill.rss?.[1] ?? null;
   }

@@ -96,20 +96,26 @@ function hasCounters(report: OpenReport): boolean {
 
 /**
  * The kill line's pgtables in kB. 5.4 before its fix (941f762bcb27, "mm/oom: fix pgtables units mismatch in Killed
- * process message", 5.4.9 and 5.5) printed mm_pgtables_bytes() under `kB`: bytes (`total-vm:869012kB, …
- * pgtables:1269760kB`, the task table's pgtables_bytes 1269760: LKML 2019). Page tables are whole pages, so such a
- * figure is a multiple of 4096, and it is above total-vm, which a live process's tables in kB never are (one 4 KiB
- * table maps 2 MiB); a process tearing down may show more tables than mappings (`total-vm:8kB, … pgtables:12kB`,
- * corpus 140), but not 4 MiB of them. Such bytes are shifted by 10, as the fix prints them.
+ * process message", 5.4.9 and 5.5; linux-next of 5.3-rc7 too) printed mm_pgtables_bytes() under `kB`: bytes
+ * (`total-vm:869012kB, … pgtables:1269760kB`, the task table's pgtables_bytes 1269760: LKML 2019). Page tables are
+ * whole pages, so such a figure is a multiple of 4096; and in kB they are a small part of the address space (a 4 KiB
+ * table maps 2 MiB: total-vm / 512, with upper levels and a young process's few pages beside): a multiple of 4096
+ * above total-vm / 256 + 64 kB is bytes (a JVM's `total-vm:20000000kB … pgtables:1269760kB` too). Without total-vm,
+ * one of at least 1 GiB in kB is (a copy of the same line that lost its sizes reads as the line does). A process
+ * tearing down may show more tables than mappings in kB (`total-vm:8kB, … pgtables:12kB`, corpus 140). Such bytes are
+ * shifted by 10, as the fix prints them.
  */
 const PAGE_BYTES = 4096;
+const TABLES_PER_VM_KB = 1 / 256;
+const TABLES_SLACK_KB = 64;
+const BYTES_WITHOUT_TOTAL_VM = 1 << 20;
 
 function pgtablesKbOf(fields: Record<string, number>): number | null {
   const printed = fields.pgtables;
   if (printed === undefined) return null;
   const totalVm = fields['total-vm'];
-  const bytes = totalVm !== undefined && printed > totalVm && printed % PAGE_BYTES === 0;
-  return bytes ? Math.floor(printed / 1024) : printed;
+  const bound = totalVm === undefined ? BYTES_WITHOUT_TOTAL_VM : totalVm * TABLES_PER_VM_KB + TABLES_SLACK_KB;
+  return printed % PAGE_BYTES === 0 && printed >= bound ? Math.floor(printed / 1024) : printed;
 }
 
 function memoryOf(counters: Partial<Record<CounterName, Counter>>): MemoryFigures | null {

@@ -321,11 +321,13 @@ function killWithoutComm(message: string | null, rest: string, truncated: boolea
 
 const PREFIX = 'Killed process ';
 /**
- * A kill line's key, then the digits of its value: what a template's `total-vm:XXXXkB` has not. oom_score_adj's too, a
- * value no template fills in (`Killed process ... (Plex Transcoder) ... oom_score_adj:932`, an incident report that
- * elided the pid and the sizes).
+ * A kill line's key, then the digits of its value: what a template's `total-vm:XXXXkB` has not. oom_score_adj's too,
+ * where no size is masked (MASKED_SIZE): `Killed process ... (Plex Transcoder) ... oom_score_adj:932`, an incident
+ * report that elided the pid and the sizes.
  */
 const FIGURE_DIGITS = /(?:total-vm|vsz|anon-rss|file-rss|shmem-rss|UID|pgtables|oom_score_adj):? ?-?\d/;
+/** A kill line's size or uid that a template masked (`total-vm:XXXXkB`, `UID:***`). */
+const MASKED_SIZE = /(?:total-vm|vsz|anon-rss|file-rss|shmem-rss|UID|pgtables):? ?[xX*]/;
 
 /** What the kernel prints right after the comm of a kill line: what no prose has. */
 const KERNEL_FIELDS_AFTER = [') total-vm:', '), UID '];
@@ -359,9 +361,10 @@ export const killLine: Recognizer<KillLine> = {
       return { kind: 'kill', message, pid: hidden.pid, name: null, fields };
     }
     const fields = keyValues(unquoted(text, at, parsed.tail), truncated);
-    // A masked pid with no figure's digits after it is a template of the line (`XXXX (name) total-vm:XXXXkB`); a
-    // figure an author reformatted (`6,538,320,600 kB`, `1012836kb`) is still the kernel's.
-    if (parsed === masked && !FIGURE_DIGITS.test(parsed.tail)) return null;
+    // A masked pid with no figure's digits after it is a template of the line (`XXXX (name) total-vm:XXXXkB`), and so
+    // is one with a size masked too, whatever oom_score_adj it sets (`… pgtables:XXXkB oom_score_adj:1000`); a figure an
+    // author reformatted (`6,538,320,600 kB`, `1012836kb`) is still the kernel's.
+    if (parsed === masked && (!FIGURE_DIGITS.test(parsed.tail) || MASKED_SIZE.test(parsed.tail))) return null;
     return {
       kind: 'kill',
       message,

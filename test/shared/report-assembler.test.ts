@@ -1377,6 +1377,18 @@ describe('one kill printed twice, the fuller copy first (sixty-third red team A/
     ]);
   });
 
+  it('takes the figures the evidence keeps too: uid, pgtables and oom_score_adj of a whole line before a cut copy', () => {
+    const fuller =
+      'Out of memory: Killed process 12345 (java) total-vm:4096000kB, anon-rss:3500000kB, file-rss:0kB, shmem-rss:0kB, UID:1000 pgtables:8000kB oom_score_adj:-998';
+    const { events } = parseKernelLog([fuller, '', report[0] as string, report[1] as string].join('\n'));
+    expect(events).toMatchObject([
+      {
+        victim: { pid: 12345, uid: 1000, pgtablesKb: 8000, oomScoreAdj: -998, fileRssKb: 0 },
+        complete: true,
+      },
+    ]);
+  });
+
   it('takes no figure from a kill of another boot that shares the pid and comm (the review of that rule)', () => {
     // Syslog stamps give no clock: the matcher takes the June kill for the May one, but no figure of its own is alike.
     const lines = [

@@ -95,7 +95,7 @@ describe('figures and scope', () => {
     });
   });
 
-  it('pgtables that 5.4 printed in bytes under kB, above total-vm, are shifted to kB (sixty-fourth red team A/07)', () => {
+  it('pgtables that 5.4 printed in bytes under kB are shifted to kB (sixty-fourth red team A/07, its review)', () => {
     const kill = (pgtables: string) =>
       `Out of memory: Killed process 1878 (python) total-vm:869012kB, anon-rss:604572kB, file-rss:4kB, shmem-rss:0kB, UID:1000 pgtables:${pgtables} oom_score_adj:0`;
     const [before] = parseKernelLog(kill('1269760kB')).events;
@@ -106,11 +106,16 @@ describe('figures and scope', () => {
       'Memory cgroup out of memory: Killed process 142327 (python3) total-vm:8kB, anon-rss:8kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:12kB oom_score_adj:-997',
     ).events;
     expect(teardown?.victim.pgtablesKb).toBe(12);
-    // Without total-vm nothing tells bytes from kB: the figure as printed.
-    const [alone] = parseKernelLog(
-      'Out of memory: Killed process 7 (a) UID:0 pgtables:1269760kB oom_score_adj:0',
+    // A JVM's reserved address space: the bytes are below total-vm, yet far above its tables' share of it.
+    const [jvm] = parseKernelLog(
+      'Out of memory: Killed process 1 (java) total-vm:20000000kB, anon-rss:600000kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:1269760kB oom_score_adj:0',
     ).events;
-    expect(alone?.victim.pgtablesKb).toBe(1269760);
+    expect(jvm?.victim.pgtablesKb).toBe(1240);
+    // Without total-vm, 1 GiB of tables in kB is bytes; a smaller figure is read as printed.
+    const alone = (pgtables: string) =>
+      parseKernelLog(`Out of memory: Killed process 7 (a) UID:0 pgtables:${pgtables} oom_score_adj:0`)
+        .events[0]?.victim.pgtablesKb;
+    expect([alone('1269760kB'), alone('442368kB')]).toEqual([1240, 442368]);
   });
 
   it('cgroup v1: swap share from memory+swap; an unlimited limit is null', () => {

@@ -336,9 +336,17 @@ describe('kill: a masked pid and an ellipsis for the figures left out (65th red 
     });
   });
 
-  it('is none where no real figure follows: a template, or prose', () => {
+  it('reads a negative oom_score_adj and the ellipsis character alike', () => {
+    expect(parseKernelLine('Killed process … (java) … oom_score_adj:-998')).toMatchObject({
+      line: { kind: 'kill', pid: null, name: 'java', fields: { oom_score_adj: -998 } },
+    });
+  });
+
+  it('is none where no real figure follows: a template (a size masked, whatever oom_score_adj it sets), or prose', () => {
     for (const line of [
       'Killed process XXXX (name) ... oom_score_adj:XXX',
+      'Killed process XXXX (java) total-vm:XXXXkB, anon-rss:XXXXkB, file-rss:XXkB, shmem-rss:XXkB, UID:XXX pgtables:XXXkB oom_score_adj:1000',
+      'Killed process ... (java) total-vm:XXXkB ... oom_score_adj:-998',
       'Killed process ... (java) ... and it restarted',
     ])
       expect([line, parseKernelLine(line).kind]).toEqual([line, 'unrecognised']);

@@ -190,7 +190,7 @@ const LINES: RealLine<'summary'>[] = [
 describeRealLines('summary', LINES);
 
 describe('summary: keys an author or a page retyped in another case', () => {
-  it('reads every key in any case, the comm and the paths as printed', () => {
+  it('reads every key in any case where the first is retyped, the comm and the paths as printed', () => {
     expect(
       parseKernelLine(
         'oom-kill:CONSTRAINT=CONSTRAINT_NONE,NODEMASK=(null),CPUSET=/,MEMS_ALLOWED=0,GLOBAL_OOM,TASK_MEMCG=/Docker/Ab,TASK=Java,PID=7,UID=0',
