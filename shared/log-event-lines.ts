@@ -65,8 +65,8 @@ function afterKmsgHead(message: string): number {
  * `out_of_memory` (isDecodedOomFrame), the task table's title. test/shared/log-event-lines.test.ts checks it against
  * every marker. The cpuset line's ` cpuset=` without its space: parseKernelLine makes the space of a full-width comma
  * or takes emphasis off before it (`python3，cpuset=/`, `**cpuset=/**`). One search (markers are case-sensitive, so
- * the other words spell their cases out), global only so that it can start at `lastIndex`. No part holds `\\`, `"` or `/`, so an inert escape breaks no match, and a text that holds one passes on every
- * longer text holding that one.
+ * the other words spell their cases out), global only so that it can start at `lastIndex`. No part holds `\\`, `"`
+ * or `/`, so an inert escape breaks no match, and a text that holds one passes on every longer text holding that one.
  */
 const OOM_LINE_PARTS =
   /[oO][oO][mM]|[oO][uU][tT][ _][oO][fF][ _][mM][eE][mM][oO][rR][yY]|[kK][iI][lL][lL](?:[eE][dD])? [pP][rR][oO][cC][eE][sS][sS]|[mM][eE][mM][oO][rR][yY] [cC][gG][rR][oO][uU][pP]|\]\s+-?\d|\+0x|cpuset=|: usage |omm: |tgid |Task in |callbacks suppressed|Memory limit reached of cgroup |Tasks state \(memory values in pages\):/g;
