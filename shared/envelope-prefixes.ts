@@ -131,6 +131,15 @@ const CLOCK_ONLY =
 // own rules read them; a hypervisor's fields after a stamp are still its: `…Z In(05) vcpu-5 - Guest: <6>[…][ T4242] `).
 const EMBEDDED_DMESG =
   /^(?:[^[]{1,120}(?=\[ *\d+\.\d{1,9}\] )|(?!(?:\S{1,12} {1,2}\d{1,2} \d\d:\d\d:\d\d|\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d)\S{0,16}(?: [^\s:[]{1,255})? \[)[^[]{1,120}(?=\[ *\d+\.\d{1,9}\]\[ *[TC]\d+\]))/;
+/**
+ * Whether a /dev/kmsg record's priority (facility × 8 + level) is the kernel's: facility 0. A program may write to
+ * /dev/kmsg too, under its own facility (`user`, 1, by default): `11,1,2,-;Out of memory: Killed process 1 (fake)` is
+ * a test's line, not the kernel's (a Rust agent's tests: sixty-fifth red team A/14).
+ */
+export function isKernelPriority(priority: string): boolean {
+  return Number(priority) < 8;
+}
+
 /** Whether a syslog tag is the kernel's: as syslog writes it, or as an author retyped it (`Kernel:`, `KERNEL:`). */
 export function isKernelTag(tag: string | undefined): boolean {
   return tag !== undefined && tag.length === 6 && tag.toLowerCase() === 'kernel';

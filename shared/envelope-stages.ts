@@ -9,6 +9,7 @@ import {
   EMBEDDED,
   FULL,
   HOST_TAG,
+  isKernelPriority,
   isKernelTag,
   ISO_BRACKETED,
   ISO_TIME,
@@ -267,15 +268,6 @@ function stripSource(text: string, entry: LogEntry): string | null {
   // pdsh's host names the node where the envelope after it names none (`w17: [ 4714.953470] Out of memory: …`).
   entry.host ??= sourceHost(text, length);
   return stripped;
-}
-
-/**
- * Whether a /dev/kmsg record's priority (facility × 8 + level) is the kernel's: facility 0. A program may write to
- * /dev/kmsg too, under its own facility (`user`, 1, by default): `11,1,2,-;Out of memory: Killed process 1 (fake)` is
- * a test's line, not the kernel's (a Rust agent's tests: sixty-fifth red team A/14).
- */
-function isKernelPriority(priority: string): boolean {
-  return Number(priority) < 8;
 }
 
 /** `dmesg -x` level (`kern  :err   : `), or `dmesg -r` priority (`<3>`) before a dmesg time. */

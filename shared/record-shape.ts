@@ -6,7 +6,7 @@
  *
  * The line must hold no escape character (ESC): colour codes come off a line before its envelope is read.
  */
-import { isKernelTag } from './envelope-prefixes.ts';
+import { isKernelPriority, isKernelTag } from './envelope-prefixes.ts';
 import { holdsInnerBlanks, mayBeOomText, withOneSpaces } from './kernel-line.ts';
 import { CALL_TRACE_FRAME } from './kernel-lines/report-context.ts';
 
@@ -378,8 +378,9 @@ function kmsgFrameTime(line: string): number | null | undefined {
   const prefix = P.KMSG_RECORD;
   prefix.lastIndex = 0;
   const m = prefix.exec(line);
-  // Another facility's record is another writer's (envelope-stages.ts, isKernelPriority): left to readLogRecord.
-  if (m === null || line.charCodeAt(prefix.lastIndex) !== SPACE || Number(m[1]) >= 8) return undefined;
+  // Another facility's record is another writer's (isKernelPriority): left to readLogRecord.
+  if (m === null || line.charCodeAt(prefix.lastIndex) !== SPACE || !isKernelPriority(m[1] as string))
+    return undefined;
   const message = line.slice(prefix.lastIndex);
   // A printk time after the spaces is the record's own, which readLogRecord takes (spacesBeforeKernelTime).
   return TIME_AFTER_SPACES.test(message) ? undefined : frameTime(message, Number(m[3]) / 1e6);
