@@ -222,7 +222,10 @@ function stripLooseCollector(text: string, entry: LogEntry, untaggedLike: boolea
     return text.slice(m[0].length);
   }
   m = matchOf(EMBEDDED, text);
-  if (m !== null) return text.slice(m[0].length);
+  if (m !== null) {
+    takeKernelSyslogEnding(m[0], entry);
+    return text.slice(m[0].length);
+  }
   // Not a `dmesg -T` date that lost its `[` (stripDmesgTime reads it): NO_TAG's host holds no `]`.
   m = untaggedLike ? NO_TAG.pattern.exec(text) : null;
   if (m !== null) {
@@ -253,6 +256,31 @@ function stripLooseCollector(text: string, entry: LogEntry, untaggedLike: boolea
     return text.slice(m[0].length);
   }
   return null;
+}
+
+/**
+ * The stamp and host of a kernel syslog record that ends the fields before a dmesg time (EMBEDDED): a listener's
+ * label before each record it received (`Received message  <3>Jun  8 11:15:26 LEDE kernel: [  350.072170] …`, a
+ * router's remote syslog). Tried at the fields' start and after each blank; only a record that ends where the dmesg
+ * time starts, with the kernel's tag, counts.
+ */
+function takeKernelSyslogEnding(fields: string, entry: LogEntry): void {
+  for (let at = 0; at >= 0 && at < fields.length; at = nextWordStart(fields, at)) {
+    const m = SYSLOG_LINE.pattern.exec(fields.slice(at));
+    if (m === null || at + m[0].length !== fields.length || !isKernelTag(m[3])) continue;
+    entry.stamp = withoutSyslogPriority(m[1] as string);
+    entry.host = hostOf(m[2] as string);
+    return;
+  }
+}
+
+/** Where the word after the one at `at` starts (after a run of blanks), or -1. */
+function nextWordStart(text: string, at: number): number {
+  const blank = text.indexOf(' ', at);
+  if (blank < 0) return -1;
+  let next = blank + 1;
+  while (text.charCodeAt(next) === 0x20) next++;
+  return next;
 }
 
 /**

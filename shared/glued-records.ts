@@ -214,7 +214,8 @@ function gluedRecordStarts(entry: LogEntry): GluedStart[] | null {
   const timeless = entry.kernelTime === null && entry.stamp === null && entry.wallTime === null;
   const untimed = bracketed && timeless;
   // A writer's prose may quote a whole kernel syslog record, stamp, host and tag (`… E.g.: \`Nov 27 01:26:57 hostname
-  // kernel: oom-kill:…\``): read apart, as one glued onto a syslog record is (quotedStampStarts).
+  // kernel: oom-kill:…\``, `$ sudo grep -i kill /var/log/messages* May 10 18:07:27 server1 kernel: Out of memory: …`):
+  // read apart, as one glued onto a syslog record is.
   const prose = timeless && !entry.enveloped;
   // Without a stamp, only a priority's record may be glued on (syslogStarts): told by its `>` first.
   const syslogged =
@@ -278,27 +279,15 @@ function withNewlineStarts(starts: GluedStart[], newline: GluedStart[]): GluedSt
   return [...byAt.values()].sort((a, b) => a.at - b.at);
 }
 
-/** Inline code's backtick, a quotation mark: what opens a record a writer quotes in prose. */
-const QUOTE_MARKS = new Set([0x60, 0x22, 0x201c]);
-
 /**
- * Where kernel syslog records that prose quotes start: at stamps right after a backtick or a quotation mark
- * (`` E.g.: `Nov 27 01:26:57 hostname kernel: oom-kill:…` ``). A stamp after a space is a wrap's rest before it, or
- * the writer's own words, and stays the line's text.
- */
-function quotedStampStarts(text: string): number[] {
-  return syslogStampStarts(text).filter((at) => QUOTE_MARKS.has(text.charCodeAt(at - 1)));
-}
-
-/**
- * Where kernel syslog records glued on start, in order: at their stamps, in a syslog record with a stamp, or quoted in
- * prose; at their priorities, in a syslog record of any writer (rsyslog's forward formats glue every writer's records).
+ * Where kernel syslog records glued on start, in order: at their stamps, in a syslog record with a stamp or in prose
+ * (a writer's words before a record they quote, the shell prompt and command that printed it); at their priorities, in a syslog record of any writer (rsyslog's forward formats glue every writer's records).
  */
 function syslogStarts(entry: LogEntry, prose: boolean): number[] {
   const text = entry.text;
   // A record without a host (journalctl's `--no-hostname`, a paste whose first host an author cut) may have records
   // with a host glued on too; the two patterns never match at one place (no host holds `kernel:`'s colon).
-  let stamps = entry.stamp !== null ? syslogStampStarts(text) : prose ? quotedStampStarts(text) : [];
+  let stamps = entry.stamp !== null || prose ? syslogStampStarts(text) : [];
   if (entry.stamp !== null && entry.host === null)
     stamps = [...syslogStampStarts(text, GLUED_NO_HOST_STAMP), ...stamps].sort((a, b) => a - b);
   if (!text.includes('>')) return stamps;

@@ -182,6 +182,9 @@ export function oomTextEnd(text: string, start: number): number {
   return MAY_BE_OOM_TEXT.test(text) ? MAY_BE_OOM_TEXT.lastIndex : -1;
 }
 
+/** Why OOM-looking text is drift: no recognizer read it. */
+export const UNREAD_OOM_TEXT = 'looks like OOM text but no recognizer read it';
+
 export interface LineOptions {
   /**
    * False: every recognizer is tried, its marker looked for anywhere, without the cheap first test (the same
@@ -297,6 +300,6 @@ function classifyKernelLine(rawText: string, truncated: boolean, options: LineOp
   }
   if (isReportContext(text) || isDecodedOomFrame(text)) return { kind: 'line', line: { kind: 'context' } };
   if (LOOKS_LIKE_OOM.test(text) || UNREAD_COUNTER.test(text))
-    return { kind: 'unrecognised', reason: 'looks like OOM text but no recognizer read it' };
+    return { kind: 'unrecognised', reason: UNREAD_OOM_TEXT };
   return { kind: 'not-oom' };
 }

@@ -21,7 +21,7 @@ import {
 import { addCoVictim, groupHoldsVictim, joinsGroup, repeatsGroupLine } from './group-kill.ts';
 import { impliedKill, reapsItsVictim } from './implied-kill.ts';
 import type { KernelLine } from './kernel-line.ts';
-import { parseKernelLine } from './kernel-line.ts';
+import { parseKernelLine, UNREAD_OOM_TEXT } from './kernel-line.ts';
 import type { ReapedExit } from './kernel-lines/reaped.ts';
 import {
   type InvokerTaken,
@@ -143,6 +143,15 @@ const HEADER_FRAGMENT = 'OOM report header without its comm or a time: the rest 
  */
 function isHeaderFragment(line: KernelLine, time: number | null, entry: LogEntry): boolean {
   return line.kind === 'invoked' && line.name === null && time === null && entry.stamp === null;
+}
+
+/**
+ * A header cut before its colon whose name holds spaces (`The kernel invoked oom-killer`), in a record with no envelope:
+ * a writer's sentence, as far as anyone can tell. Behind the kernel's envelope it is a comm
+ * (`[Wed May 13 07:50:23 2026] C2 CompilerThre invoked oom-killer`, a JVM thread).
+ */
+function isSentenceLikeHeader(line: KernelLine, entry: LogEntry): boolean {
+  return line.kind === 'invoked' && line.spacedCutName === true && !entry.enveloped;
 }
 
 /** The text as a drift line shows it: cut after DRIFT_TEXT_CHARS, saying how much more there was. */
@@ -318,6 +327,10 @@ class Assembly {
     const time = timeOf(entry);
     if (isHeaderFragment(line, time, entry)) {
       this.drift.push({ text: driftText(entry.text), reason: HEADER_FRAGMENT, ref });
+      return;
+    }
+    if (isSentenceLikeHeader(line, entry)) {
+      this.drift.push({ text: driftText(entry.text), reason: UNREAD_OOM_TEXT, ref });
       return;
     }
     const open = this.state.open;

@@ -13,6 +13,12 @@ export interface InvokedLine {
   gfpMask: string | null;
   order: number | null;
   oomScoreAdj: number | null;
+  /**
+   * Set on a header cut before its colon whose comm holds spaces (`C2 CompilerThre invoked oom-killer`, a JVM thread):
+   * a comm, or a writer's sentence (`The kernel invoked oom-killer`). The assembler takes it for a header only from a
+   * record with an envelope, whose text is the kernel's.
+   */
+  spacedCutName?: true;
 }
 
 const INVOKED = ' invoked oom-killer';
@@ -26,8 +32,10 @@ const SPACE = 0x20;
  * or an ellipsis.
  */
 const CUT_BEFORE_COLON = /^ ?(?:\.{3}|…)?$/;
-/** A comm of one word: where the header is cut before its colon, a name with spaces is a writer's sentence. */
+/** A comm of one word: where the header is cut before its colon and no envelope shows the kernel's record, a name with spaces is a writer's sentence. */
 const ONE_WORD = /^\S+$/;
+/** A comm of several words: at most TASK_COMM_LEN - 1 (15) characters, a word at each end. */
+const SPACED_COMM = /^\S(?:[^\t\n]{0,13}\S)?$/;
 
 /**
  * The fields as kernels print them, when no value holds `,`, `=` or a space: read by one match, as the parts would
@@ -179,10 +187,13 @@ function flagsCutShort(gfpMask: string): boolean {
 
 /**
  * A header an author cut before its colon, the fields gone (`rig-6600c kernel: python invoked oom-killer`): the
- * trigger's name alone, when it is one word and nothing but an ellipsis follows. Else null.
+ * trigger's name alone, when nothing but an ellipsis follows, and it is one word, or a comm's length with spaces
+ * (spacedCutName). Else null.
  */
 function cutBeforeColon(text: string, at: number, end: number): InvokedLine | null {
   const name = text.slice(0, at);
-  if (!ONE_WORD.test(name) || !CUT_BEFORE_COLON.test(text.slice(end))) return null;
-  return { kind: 'invoked', name, gfpMask: null, order: null, oomScoreAdj: null };
+  if (!CUT_BEFORE_COLON.test(text.slice(end))) return null;
+  const line: InvokedLine = { kind: 'invoked', name, gfpMask: null, order: null, oomScoreAdj: null };
+  if (ONE_WORD.test(name)) return line;
+  return SPACED_COMM.test(name) ? { ...line, spacedCutName: true } : null;
 }

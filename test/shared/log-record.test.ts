@@ -416,6 +416,31 @@ describe('readLogRecord removes every envelope people really have', () => {
     ).toMatchObject({ text: 'Tasks state (memory values in pages):', kernelTime: 39291577.009363 });
   });
 
+  it('a listener’s label before each kernel syslog record it received, a dmesg time after it (68th red team A/05)', () => {
+    // PirateBox-Dev/openwrt-piratebox-feed#10: a LEDE router's remote syslog as a listener printed it.
+    expect(
+      readLogRecord(
+        'Received message  <3>Jun  8 11:15:26 LEDE kernel: [  350.072170] Killed process 2588 (opkg) total-vm:1620kB, anon-rss:584kB, file-rss:0kB',
+      ),
+    ).toMatchObject({
+      text: 'Killed process 2588 (opkg) total-vm:1620kB, anon-rss:584kB, file-rss:0kB',
+      kernelTime: 350.07217,
+      stamp: 'Jun  8 11:15:26',
+      host: 'LEDE',
+      fromKernel: true,
+    });
+    // Another writer's record there names no host of the kernel's; fields with no record name none.
+    expect(
+      readLogRecord(
+        'Received message  <3>Jun  8 11:15:26 LEDE dnsmasq: [  350.072170] Killed process 2588 (opkg)',
+      ),
+    ).toMatchObject({ stamp: null, host: null, kernelTime: 350.07217 });
+    expect(readLogRecord('root@LEDE:~# [  350.072170] Killed process 2588 (opkg)')).toMatchObject({
+      stamp: null,
+      host: null,
+    });
+  });
+
   it('`fly logs`: the time, the machine, its region and level before the dmesg time (thirty-seventh red team A/01, A/12)', () => {
     // remix-run/indie-stack#200 (no zone, a space before the dmesg time) and phoenixframework/flame#63 (`Z`, none).
     expect(
@@ -694,10 +719,27 @@ describe('splitGluedRecords', () => {
       ['Mar 16 21:40:40', 't6360003', 'Out of memory: kill process 30502 (cc1) score 3672 or a child'],
       ['Mar 16 21:40:40', 't6360003', 'Killed process 30502 (cc1)'],
     ]);
-    // Not inside a line without a syslog stamp of its own, nor another writer's stamp.
-    const bare = entry('x Mar 16 21:40:40 t6360003 kernel: Killed process 30502 (cc1)');
-    expect(splitGluedRecords(bare)).toEqual([bare]);
+    // Not another writer's stamp.
     const other = entry('Mar 16 21:40:40 h kernel: a Mar 16 21:40:40 h sshd[1]: b');
+    expect(splitGluedRecords(other)).toEqual([other]);
+  });
+
+  it('reads a kernel syslog record apart from the prose before it: a shell prompt and its command (63rd red team A/14)', () => {
+    const prompted = entry(
+      '$ sudo grep -i kill /var/log/messages* May 10 18:07:27 server1 kernel: Out of memory: Kill process 202647 (program01) score 919 or sacrifice child',
+    );
+    expect(splitGluedRecords(prompted).map((e) => [e.stamp, e.host, e.text])).toEqual([
+      [null, null, '$ sudo grep -i kill /var/log/messages*'],
+      [
+        'May 10 18:07:27',
+        'server1',
+        'Out of memory: Kill process 202647 (program01) score 919 or sacrifice child',
+      ],
+    ]);
+    const bare = entry('x Mar 16 21:40:40 t6360003 kernel: Killed process 30502 (cc1)');
+    expect(splitGluedRecords(bare).map((e) => e.host)).toEqual([null, 't6360003']);
+    // Another writer's record quoted so stays the prose's text.
+    const other = entry('x Mar 16 21:40:40 t6360003 sshd[1]: Killed process 30502 (cc1)');
     expect(splitGluedRecords(other)).toEqual([other]);
   });
 

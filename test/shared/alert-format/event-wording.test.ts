@@ -40,7 +40,7 @@ describe('victimKindOf', () => {
 describe('isSelectionOnlyKill, on the real reports of the corpus', () => {
   const events = corpusEvents();
 
-  it('holds for the kills known only by `Kill process N (comm) score S or sacrifice child` (06 cut after it, 73, 86, 102, 103, 110, 141, 144, 145, 160, 196, 199, 247, 259, 290, 312)', () => {
+  it('holds for the kills known only by `Kill process N (comm) score S or sacrifice child` (06 cut after it, 73, 86, 102, 103, 110, 141, 144, 145, 160, 196, 199, 247, 259, 290, 312, 315)', () => {
     const withSelection = events.filter(({ event }) => event.lines.some((line) => SELECTION.test(line)));
     expect(new Set(withSelection.map(({ file }) => file)).size).toBeGreaterThanOrEqual(15);
     expect(
@@ -66,6 +66,7 @@ describe('isSelectionOnlyKill, on the real reports of the corpus', () => {
       ['259-linux-mm-2.6.32-lxc-quoted-syslog-memcg-choice-wrapped-inside-out-of-memory-no-kill.log', 6016],
       ['290-dnanexus-job-log-bare-kernel-lines-monitor-cpu-lines-six-sacrifice-choices.log', 23129],
       ['312-himlar-rst-grep-n-rfc3339-facility-and-severity-before-host-choice-qemu-kvm.log', 40223],
+      ['315-ja-blog-shell-prompt-and-grep-glued-before-syslog-choice-line.log', 202647],
       ['73-zh-dmesg-T-d-selection-comm-hidden-by-author.log', 21797],
       ['86-coreclr-syslog-selection-in-one-line-triple-backticks.log', 31490],
     ]);

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fieldsByPart, invokedLine, isWritersText } from '../../../shared/kernel-lines/invoked.ts';
+import { parseKernelLog } from '../../../shared/kernel-log.ts';
 import { nearText } from './near-text.ts';
 import { describeRealLines, type RealLine } from './real-lines.ts';
 
@@ -223,8 +224,31 @@ describe('invoked: a header cut before its colon (41st red team B/16)', () => {
   it('leaves a writer’s sentence alone: a name of several words, or words after', () => {
     expect(invokedLine.read('invoked oom-killer', false)).toBeNull();
     expect(invokedLine.read('invoked oom-killer: the kernel’s header', false)).toBeNull();
-    expect(invokedLine.read('The kernel invoked oom-killer', false)).toBeNull();
     expect(invokedLine.read('python invoked oom-killer and died', false)).toBeNull();
     expect(invokedLine.read('python invoked oom-killers', false)).toBeNull();
+    // Longer than a comm: no comm.
+    expect(invokedLine.read('The kernel then quickly invoked oom-killer', false)).toBeNull();
+  });
+
+  it('reads a name of several words a comm long, for the assembler to take behind an envelope alone (68th red team B/07)', () => {
+    expect(invokedLine.read('C2 CompilerThre invoked oom-killer', false)).toEqual({
+      kind: 'invoked',
+      name: 'C2 CompilerThre',
+      gfpMask: null,
+      order: null,
+      oomScoreAdj: null,
+      spacedCutName: true,
+    });
+    const paste = [
+      '[Wed May 13 07:50:23 2026] C2 CompilerThre invoked oom-killer',
+      '[Wed May 13 07:50:23 2026] Memory cgroup out of memory: Killed process 343178 (java) total-vm:2838732kB, anon-rss:322964kB, file-rss:21808kB, UID:1001 pgtables:952kB oom_score_adj:0',
+    ].join('\n');
+    const read = parseKernelLog(paste);
+    expect(read.events.map((e) => e.trigger?.name)).toEqual(['C2 CompilerThre']);
+    expect(read.drift).toEqual([]);
+    // Without an envelope it is a writer's sentence: drift, and no trigger.
+    const prose = parseKernelLog(paste.replaceAll('[Wed May 13 07:50:23 2026] ', ''));
+    expect(prose.events.map((e) => e.trigger)).toEqual([null]);
+    expect(prose.drift.map((d) => d.text)).toEqual(['C2 CompilerThre invoked oom-killer']);
   });
 });
