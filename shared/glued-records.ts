@@ -281,7 +281,8 @@ function withNewlineStarts(starts: GluedStart[], newline: GluedStart[]): GluedSt
 
 /**
  * Where kernel syslog records glued on start, in order: at their stamps, in a syslog record with a stamp or in prose
- * (a writer's words before a record they quote, the shell prompt and command that printed it); at their priorities, in a syslog record of any writer (rsyslog's forward formats glue every writer's records).
+ * (a writer's words before a record they quote, the shell prompt and command that printed it); at their priorities, in
+ * a syslog record of any writer (rsyslog's forward formats glue every writer's records).
  */
 function syslogStarts(entry: LogEntry, prose: boolean): number[] {
   const text = entry.text;

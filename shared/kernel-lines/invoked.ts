@@ -32,7 +32,7 @@ const SPACE = 0x20;
  * or an ellipsis.
  */
 const CUT_BEFORE_COLON = /^ ?(?:\.{3}|…)?$/;
-/** A comm of one word: where the header is cut before its colon and no envelope shows the kernel's record, a name with spaces is a writer's sentence. */
+/** A comm of one word: a header cut before its colon whose name has spaces may be a writer's sentence (spacedCutName). */
 const ONE_WORD = /^\S+$/;
 /** A comm of several words: at most TASK_COMM_LEN - 1 (15) characters, a word at each end. */
 const SPACED_COMM = /^\S(?:[^\t\n]{0,13}\S)?$/;
