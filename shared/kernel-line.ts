@@ -27,7 +27,7 @@ import {
 import { sacrificeLine, type SacrificeLine } from './kernel-lines/sacrifice.ts';
 import { earlySelectionLine } from './kernel-lines/early-selection.ts';
 import { sharedMemoryKillLine, type SharedMemoryKillLine } from './kernel-lines/shared-memory-kill.ts';
-import { summaryLine, type SummaryLine } from './kernel-lines/summary.ts';
+import { quotedSummaryLine, summaryLine, type SummaryLine } from './kernel-lines/summary.ts';
 import { ubExitedLine, type UbExitedLine } from './kernel-lines/ub-exited.ts';
 import { ubKillLine, type UbKillLine } from './kernel-lines/ub-kill.ts';
 import { suppressedLine, type SuppressedLine } from './kernel-lines/suppressed.ts';
@@ -69,6 +69,7 @@ export const RECOGNIZERS: readonly Recognizer<KernelLine>[] = [
   invokedLine,
   cpuLine,
   summaryLine,
+  quotedSummaryLine,
   cpusetLine,
   taskInLine,
   limitReachedLine,

@@ -509,6 +509,9 @@ export function wholeLineGlue(open: OpenRecord, raw: string, text: string, width
   // Of a rest after a kill message, only the start of the choice or kill line is read: its length says nothing
   // (`> [49461.739303] Out of memory: ` + `> Killed process 2004 (tailscaled) total-vm:…`, below prose).
   if (raw.length >= width) return messageCutGlue(open, text, glues);
+  // A record glued on after a level mark, its message cut (`… (mke2fs).<3>Out` + `of Memory: Killed process …`).
+  const afterLevelMark = messageAfterLevelMark(open) === null ? null : messageCutGlue(open, text, glues);
+  if (afterLevelMark !== null) return afterLevelMark;
   for (const { marker, whole } of WHOLE_LINES) {
     const head = kernelLineOf(open, marker);
     if (head === null || whole.test(head.text)) continue;
@@ -532,17 +535,37 @@ const CHOICE_OR_KILL_START =
 
 /**
  * The glue of a kernel line that is a start of the message before a choice of victim or a kill line, cut there by a
- * wrap (`Memory cgroup out of` + `memory: kill process 6016 (java) score 0 or a child`, a mail at 72 columns), to a
- * rest that makes it one; else null.
+ * wrap (`Memory cgroup out of` + `memory: kill process 6016 (java) score 0 or a child`, a mail at 72 columns), or that
+ * ends in one after a level mark (messageAfterLevelMark), to a rest that makes it one; else null.
  */
 function messageCutGlue(open: OpenRecord, text: string, glues: string[]): string | null {
-  const head = kernelLineOf(open, 'emory') ?? kernelLineOf(open, 'Out of');
-  const cut = head?.text.trimEnd() ?? '';
-  if (head === null || cut === '' || !startsKillMessage(cut)) return null;
+  const head = kernelLineOf(open, 'emory') ?? kernelLineOf(open, 'Out');
+  if (head === null) return null;
+  const cut = head.text.trimEnd();
+  const start = cut !== '' && startsKillMessage(cut) ? head.text : messageAfterLevelMark(open);
+  if (start === null) return null;
   const rest = continuationText(text);
   if (KILL_MESSAGES.some((message) => rest.includes(message))) return null;
   // The head as read: a space the wrap left at its end is the message's own.
-  return glues.find((glue) => CHOICE_OR_KILL_START.test(`${head.text}${glue}${rest}`)) ?? null;
+  return glues.find((glue) => CHOICE_OR_KILL_START.test(`${start}${glue}${rest}`)) ?? null;
+}
+
+/** A console's level mark (`<3>`): where 2.2's and 2.4's consoles glued the next record on (glued-records.ts). */
+const LEVEL_MARK_CHARS = 3;
+
+/**
+ * The start of a kill message that ends the open kernel line after a level mark, the record glued on there cut by a
+ * wrap (`Out of Memory: Killed process 106 (portmap), saved process 2165 (mke2fs).<3>Out`, a 2.2 console in a mail);
+ * else null.
+ */
+function messageAfterLevelMark(open: OpenRecord): string | null {
+  const text = (open.entry?.text ?? open.holder).trimEnd();
+  const at = text.lastIndexOf('<');
+  if (at < 0 || text.charCodeAt(at + 2) !== 0x3e) return null;
+  const level = text.charCodeAt(at + 1);
+  if (level < 0x30 || level > 0x37) return null;
+  const tail = text.slice(at + LEVEL_MARK_CHARS);
+  return tail !== '' && startsKillMessage(tail) ? tail : null;
 }
 
 /**

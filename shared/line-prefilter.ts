@@ -82,14 +82,14 @@ export interface JoinedRecord {
 const CUT_MESSAGE_TAIL = 'Out of memor '.length;
 
 /**
- * Whether the line `source[start, end)` ends in a start of `Out of memory: ` with no OOM text in it (`Out of`, `Out of
+ * Whether the line `source[start, end)` ends in a start of `Out of memory: ` with no OOM text in it (`Out`, `Out of
  * mem`): what wholeLineGlue may join a rest to (messageCutGlue in line-glue.ts), and a quiet line can end in.
  */
 function endsInCutMessage(source: string, start: number, end: number): boolean {
   // Only the line's last characters are looked at: a search back through the whole slice for each line would cost
   // the slice's length a line.
   const tail = source.slice(Math.max(start, end - CUT_MESSAGE_TAIL), end);
-  const at = tail.lastIndexOf('Out of');
+  const at = tail.lastIndexOf('Out');
   if (at < 0) return false;
   const cut = tail.slice(at).trimEnd();
   return startsKillMessage(cut);

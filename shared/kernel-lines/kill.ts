@@ -377,16 +377,21 @@ export const killLine: Recognizer<KillLine> = {
 
 /** What closes a writer's quote, code span, parenthesis or emphasis around a kill line. */
 const WRITERS_CLOSERS = /^\)[)`"'*\]]*$/;
+/** The end of a program's literal right after the comm's `)`: its newline escape, then its closing quote; code after. */
+const LITERAL_END = /^\)(?:\\r)?(?:\\n)?["'`]/;
 
 /**
  * The comm without what closes an author's text around a kill line with no figures: in prose, `` (`Killed process
  * 3718 (containerd)`) `` or `("Killed process 3718 (containerd)")`, the last `)` within a comm's length is the
- * author's, and what comes before it the writer's closers. Only when no figure follows the comm (after one, the
+ * author's, and what comes before it the writer's closers; in code, the literal's end and the code after it
+ * (`"… Killed process 777 (other)\\n").encode())`). Only when no figure follows the comm (after one, the
  * kernel's `)` is certain) and the comm opens no parenthesis of its own (systemd's `(sd-pam)`).
  */
 function withoutWritersClosers(name: string, tail: string): string {
   // The kernel's next field after the comm's `)` (KERNEL_FIELDS_AFTER, its `)` already taken).
-  if (KERNEL_FIELDS_AFTER.some((next) => tail.startsWith(next.slice(1))) || name.includes('(')) return name;
+  if (KERNEL_FIELDS_AFTER.some((next) => tail.startsWith(next.slice(1)))) return name;
   const close = name.indexOf(')');
-  return close > 0 && WRITERS_CLOSERS.test(name.slice(close)) ? name.slice(0, close) : name;
+  if (close <= 0 || name.slice(0, close).includes('(')) return name;
+  const after = name.slice(close);
+  return WRITERS_CLOSERS.test(after) || LITERAL_END.test(after) ? name.slice(0, close) : name;
 }

@@ -328,3 +328,24 @@ export const summaryLine: Recognizer<SummaryLine> = {
     return isSummaryText(text) ? readSummary(text, truncated) : null;
   },
 };
+
+/** What opens a writer's quote of the line: a quotation mark, a backtick, a bracket, a blank, `=`, `:` or `,`. */
+const OPENS_QUOTE = /["'`“([{\s=:,]/;
+
+/**
+ * The line quoted after a writer's own text, as code or prose holds it (`foo("oom-kill:constraint=…,uid=0")`, `echo
+ * 'oom-kill:…,uid=0'; \`, `{ message: "oom-kill:…,uid=1000", at: null },`, a Rust `r#"oom-kill:…"#`): read from its
+ * prefix, where something that opens a quote comes right before it, and only whole up to its victim (`task=…,pid=…,uid=`):
+ * a quote cut before them, or a test's made-up line (`echo 'oom-kill:constraint=CONSTRAINT_MEMCG,task=node,pid=5230'`),
+ * stays drift, as before. The line as a log prints it starts there (summaryLine, before this in the table).
+ */
+export const quotedSummaryLine: Recognizer<SummaryLine> = {
+  name: 'summary',
+  marker: PREFIX,
+  read(text, truncated) {
+    const at = text.indexOf(PREFIX, 1);
+    if (at < 0 || !OPENS_QUOTE.test(text.charAt(at - 1))) return null;
+    const line = summaryLine.read(text.slice(at), truncated);
+    return line !== null && line.task !== null && line.pid !== null ? line : null;
+  },
+};

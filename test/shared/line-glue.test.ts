@@ -71,3 +71,30 @@ describe('a cgroup v1 stats line whose counters a mail wrap put on the next line
     ]);
   });
 });
+
+describe('a kill message a wrap cut right after the level mark that glued it on (69th red team A/05, corpus 316)', () => {
+  // linux-kernel, 2001: a 2.2.18 installer's console in a mail, its records glued at `<3>` and wrapped at spaces.
+  const console = [
+    'Out of Memory: Killed process 106 (portmap), saved process 2165',
+    '(mke2fs).<3>Out',
+    'of Memory: Killed process 2123 (buffy), saved process 2165',
+    '(mke2fs).willow: LOAD',
+  ].join('\n');
+
+  it('joins the rest of the message to its start, and the glued kill is the system OOM killer’s', () => {
+    const { events, drift } = parseKernelLog(console);
+    expect(events.map((e) => [e.victim.pid, e.victim.name, e.constraint, e.limitScope])).toEqual([
+      [106, 'portmap', 'system', 'node'],
+      [2123, 'buffy', 'system', 'node'],
+    ]);
+    expect(drift).toEqual([]);
+  });
+
+  it('joins nothing after a level mark that starts no kill message', () => {
+    const { events } = parseKernelLog(console.replace('<3>Out', '<3>Oops'));
+    expect(events.map((e) => [e.victim.pid, e.constraint])).toEqual([
+      [106, 'system'],
+      [2123, null],
+    ]);
+  });
+});

@@ -582,6 +582,33 @@ describe('kill: a key printed again after the kill line is another record’s (n
   });
 });
 
+describe('kill: a line with no figures inside a program’s literal, code after it (69th red team B/16)', () => {
+  it.each([
+    [
+      'a newline escape, the quote, a call',
+      'x = ("<3>[123.458000] Memory cgroup out of memory: Killed process 777 (other)\\n").encode())',
+    ],
+    ['the quote and a method call', 'f("Memory cgroup out of memory: Killed process 777 (other)").x()'],
+    ['a single quote and a comment', "s = 'Killed process 777 (other)'  # the kernel's"],
+  ])('ends the comm at the literal’s end: %s', (_case, line) => {
+    expect(parseKernelLine(line)).toEqual({
+      kind: 'line',
+      line: expect.objectContaining({ kind: 'kill', pid: 777, name: 'other' }),
+    });
+  });
+
+  it('keeps a comm’s own parentheses and quotes where no literal ends', () => {
+    expect(parseKernelLine('Killed process 1 ((sd-pam))')).toEqual({
+      kind: 'line',
+      line: expect.objectContaining({ name: '(sd-pam)' }),
+    });
+    expect(parseKernelLine('Killed process 1 (a)b)')).toEqual({
+      kind: 'line',
+      line: expect.objectContaining({ name: 'a)b' }),
+    });
+  });
+});
+
 describe('kill: a line inside a quoted string', () => {
   const VALUES =
     'total-vm:1kB, anon-rss:2kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:4kB oom_score_adj:999';

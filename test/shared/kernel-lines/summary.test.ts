@@ -1,7 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseKernelLine } from '../../../shared/kernel-line.ts';
-import { isSummaryText, readSummary, summaryLine } from '../../../shared/kernel-lines/summary.ts';
+import {
+  isSummaryText,
+  quotedSummaryLine,
+  readSummary,
+  summaryLine,
+} from '../../../shared/kernel-lines/summary.ts';
 import { nearText } from './near-text.ts';
 import { describeRealLines, type RealLine } from './real-lines.ts';
 
@@ -566,5 +571,44 @@ describe('summary: an author’s ellipsis before a key, with a space and no comm
         false,
       ),
     ).toMatchObject({ task: 'a... uid=3', pid: 5, uid: 0 });
+  });
+});
+
+describe('summary: quoted after a writer’s own text, in code (69th red team B/20, B/21, B/24)', () => {
+  const SUMMARY =
+    'oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,mems_allowed=0,oom_memcg=/x,task_memcg=/user.slice/w0.service,task=claude,pid=7,uid=1000';
+
+  it.each([
+    ['an object literal, a key after it', `{ message: "${SUMMARY}", at: null },`],
+    ['a shell echo in a YAML string', `then echo '${SUMMARY}'; \\`],
+    ['a call', `foo("${SUMMARY}")`],
+    ['a constant and a comment', `const REAL_OOM_LINE = '${SUMMARY}'; // captured from journalctl -k`],
+    ['a Rust raw string', `r#"${SUMMARY}"#`],
+  ])('reads it from its prefix: %s', (_case, line) => {
+    expect(parseKernelLine(line)).toEqual({
+      kind: 'line',
+      line: expect.objectContaining({
+        kind: 'summary',
+        oomMemcg: '/x',
+        taskMemcg: '/user.slice/w0.service',
+        task: 'claude',
+        pid: 7,
+        uid: 1000,
+      }),
+    });
+  });
+
+  it('leaves a quote cut before the victim, a made-up line, and a word run into the prefix', () => {
+    // A test's fake summary (corpus 231) and an elided one (corpus 46) stay drift, as before.
+    expect(
+      quotedSummaryLine.read("echo 'oom-kill:constraint=CONSTRAINT_MEMCG,task=node,pid=5230'\\n\\", false),
+    ).toBeNull();
+    expect(
+      quotedSummaryLine.read(
+        '`[ +0.000002] oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=...,oom_memcg=/kubepods/burstable/...',
+        false,
+      ),
+    ).toBeNull();
+    expect(quotedSummaryLine.read(`xoom-kill:${SUMMARY.slice('oom-kill:'.length)}`, false)).toBeNull();
   });
 });
