@@ -171,9 +171,16 @@ function rightSizingSection(event: EnrichedOomEvent, context: AlertContext): str
 }
 
 function nextStepsSection(event: EnrichedOomEvent, context: AlertContext): string[] {
-  const lines = nextSteps(event, context).flatMap((step) =>
-    step.kind === 'command' ? [`  ${step.command}`] : [`  ${step.what}:`, `    ${step.url}`],
-  );
+  const lines = nextSteps(event, context).flatMap((step) => {
+    switch (step.kind) {
+      case 'command':
+        return [`  ${step.command}`];
+      case 'note':
+        return [`  ${step.text}`];
+      case 'link':
+        return [`  ${step.what}:`, `    ${step.url}`];
+    }
+  });
   return lines.length === 0 ? [] : ['Next steps', ...lines];
 }
 
