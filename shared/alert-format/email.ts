@@ -28,7 +28,7 @@ import {
   UNKNOWN,
   victimCaveat,
   victimKindOf,
-  victimName,
+  victimProcess,
   victimWithIds,
 } from './event-wording.ts';
 import { historyQuery, nextSteps } from './next-steps.ts';
@@ -223,7 +223,7 @@ function restartRows(event: EnrichedOomEvent): string[] {
 
 function headline(event: EnrichedOomEvent): string {
   const k8s = event.kubernetes;
-  const proc = victimName(event);
+  const proc = victimProcess(event);
   const whom = {
     'pod-process': k8s === null ? proc : `${proc} in ${podLabel(k8s)}`,
     'host-process': hostProcessLabel(event),
