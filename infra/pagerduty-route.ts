@@ -49,7 +49,7 @@ function alertEvent(severity: PagerDutySeverity): events.RuleTargetInput {
     // One PagerDuty alert per kill: a re-delivery of the same event joins it.
     dedup_key: field('$.detail.id'),
     payload: {
-      summary: `OOM kill of ${field('$.detail.victim.name')} (${field('$.detail.impact')}) in ${field('$.detail.kubernetes.namespace')}/${field('$.detail.kubernetes.pod')} on ${field('$.detail.node')}, cluster ${field('$.detail.cluster')}`,
+      summary: `OOM kill of process ${field('$.detail.victim.name')} (${field('$.detail.impact')}) in ${field('$.detail.kubernetes.namespace')}/${field('$.detail.kubernetes.pod')} on ${field('$.detail.node')}, cluster ${field('$.detail.cluster')}`,
       source: `${field('$.detail.cluster')}/${field('$.detail.node')}`,
       severity,
       // The kill's own time when the kernel gave one (shared/event-bus-entry.ts), else when it was published.

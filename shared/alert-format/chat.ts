@@ -139,12 +139,23 @@ function rightSizingLine(
   return [...others, line].join('\n').length <= CHAT_DESCRIPTION_MAX ? [line] : [];
 }
 
+function chatStep(step: NextStep): string {
+  switch (step.kind) {
+    case 'command':
+      return code(step.command);
+    case 'note':
+      return plain(step.text);
+    case 'link':
+      return `${plain(step.what)}: ${step.url}`;
+  }
+}
+
 /** Next steps as chat lines, kept whole: a step that would pass the cap is left out, not cut. */
 function chatSteps(steps: readonly NextStep[]): string[] {
   const out: string[] = [];
   let used = 0;
   for (const step of steps) {
-    const line = step.kind === 'command' ? code(step.command) : `${plain(step.what)}: ${step.url}`;
+    const line = chatStep(step);
     if (used + line.length + 1 > CHAT_NEXT_STEPS_MAX) continue;
     out.push(line);
     used += line.length + 1;
@@ -214,9 +225,9 @@ export function chatDigest(digest: StormDigest, text: DigestText, context: Alert
   });
   const runbook = runbookStep(context, {
     cluster: group.cluster,
-    namespace: group.namespace ?? '',
-    workload: group.workload?.name ?? '',
-    container: group.container ?? '',
+    namespace: group.namespace ?? null,
+    workload: group.workload?.name ?? null,
+    container: group.container ?? null,
   });
   const steps = chatSteps([history, dashboardStep(context), runbook].filter((step) => step !== null));
   return {

@@ -28,7 +28,7 @@ import {
   UNKNOWN,
   victimCaveat,
   victimKindOf,
-  victimName,
+  victimProcess,
   victimWithIds,
 } from './event-wording.ts';
 import { historyQuery, nextSteps } from './next-steps.ts';
@@ -171,9 +171,16 @@ function rightSizingSection(event: EnrichedOomEvent, context: AlertContext): str
 }
 
 function nextStepsSection(event: EnrichedOomEvent, context: AlertContext): string[] {
-  const lines = nextSteps(event, context).flatMap((step) =>
-    step.kind === 'command' ? [`  ${step.command}`] : [`  ${step.what}:`, `    ${step.url}`],
-  );
+  const lines = nextSteps(event, context).flatMap((step) => {
+    switch (step.kind) {
+      case 'command':
+        return [`  ${step.command}`];
+      case 'note':
+        return [`  ${step.text}`];
+      case 'link':
+        return [`  ${step.what}:`, `    ${step.url}`];
+    }
+  });
   return lines.length === 0 ? [] : ['Next steps', ...lines];
 }
 
@@ -216,7 +223,7 @@ function restartRows(event: EnrichedOomEvent): string[] {
 
 function headline(event: EnrichedOomEvent): string {
   const k8s = event.kubernetes;
-  const proc = victimName(event);
+  const proc = victimProcess(event);
   const whom = {
     'pod-process': k8s === null ? proc : `${proc} in ${podLabel(k8s)}`,
     'host-process': hostProcessLabel(event),

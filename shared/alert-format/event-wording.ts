@@ -85,6 +85,15 @@ export function victimName(event: EnrichedOomEvent): string {
   return isSelectionOnlyKill(event) ? `${processName(event)} or a child of it` : processName(event);
 }
 
+/**
+ * `process node`, `process java or a child of it`, `unknown process`: the victim marked as a process where a
+ * few words name it (the SMS, the subject, the e-mail's headline), so that a comm such as `node` does not read
+ * as the node.
+ */
+export function victimProcess(event: EnrichedOomEvent): string {
+  return event.victim.name === null ? victimName(event) : `process ${victimName(event)}`;
+}
+
 /** `java (pid 27281, uid 0)`, `java (pid 27281) or a child of it`, `unknown process`. */
 export function victimWithIds(event: EnrichedOomEvent, withUid = false): string {
   const { pid, uid } = event.victim;

@@ -1,6 +1,6 @@
 /**
- * What the on-call engineer does next about one kill: the kubectl commands for the pod (or for the node, when
- * no pod is known), the Logs Insights history of the pod or node, the node's kernel log around the kill, the
+ * What the on-call engineer does next about one kill: the kubectl commands for the pod (found by its uid when
+ * the cluster did not name it) and for the node when the node ran out of memory or no pod is known, the Logs Insights history of the pod or node, the node's kernel log around the kill, the
  * dashboard and the team's runbook. Every channel renders the same steps.
  */
 import { dashboardUrl, isRegionName, logsInsightsUrl, type InsightsTimeRange } from '../console-links.ts';
@@ -10,7 +10,11 @@ import type { EnrichedOomEvent } from '../oom-event.ts';
 import type { AlertContext } from './alert-message.ts';
 import { isSystemOom, victimKindOf } from './event-wording.ts';
 
-export type NextStep = { kind: 'command'; command: string } | { kind: 'link'; what: string; url: string };
+export type NextStep =
+  | { kind: 'command'; command: string }
+  | { kind: 'link'; what: string; url: string }
+  /** What the commands after it are for, when they do not say it themselves. */
+  | { kind: 'note'; text: string };
 
 export interface HistoryQuery {
   /** `this pod`, `this node`. */
@@ -86,6 +90,7 @@ function shellWord(text: string): string {
   return /^[A-Za-z0-9._/=:@%+-]+$/.test(shown) ? shown : `'${shown.replaceAll("'", `'\\''`)}'`;
 }
 
+/** The pod the cluster named: described, its previous logs when its container restarted, its use now. */
 function podCommands(event: EnrichedOomEvent): string[] {
   const k8s = event.kubernetes;
   if (k8s === null) return [];
@@ -103,14 +108,54 @@ function podCommands(event: EnrichedOomEvent): string[] {
   ];
 }
 
+/** The API server keeps events for an hour by default (kube-apiserver `--event-ttl`): they outlive the pod. */
+const FIND_POD_BY_UID =
+  'Find the pod by its uid while it may still exist, and its events (the API server keeps them about an hour by default):';
+const POD_GONE =
+  "The pod is gone, so kubectl cannot show it or its logs. Left: its events for about an hour (the API server's " +
+  'default), which name the pod and so its workload, whose other pods may still run; its logs only in the ' +
+  "cluster's log store, if it ships them.";
+
+function command(text: string): NextStep {
+  return { kind: 'command', command: text };
+}
+
+/**
+ * A pod the cluster could not name is still known by the uid in its cgroup path: found by it while it may
+ * still exist (the cluster could not be asked), else (not found) only its events are left.
+ */
+function unresolvedPodSteps(event: EnrichedOomEvent, uid: string): NextStep[] {
+  const events = command(`kubectl get events -A --field-selector ${shellWord(`involvedObject.uid=${uid}`)}`);
+  if (event.enrichment.status === 'not-found') return [{ kind: 'note', text: POD_GONE }, events];
+  const byUid = `{range .items[?(@.metadata.uid==${JSON.stringify(uid)})]}{.metadata.namespace}/{.metadata.name}{"\\n"}{end}`;
+  return [
+    { kind: 'note', text: FIND_POD_BY_UID },
+    command(`kubectl get pods -A -o jsonpath=${shellWord(byUid)}`),
+    events,
+  ];
+}
+
+function podSteps(event: EnrichedOomEvent): NextStep[] {
+  if (event.kubernetes !== null) return podCommands(event).map(command);
+  if (victimKindOf(event) !== 'unresolved-pod' || event.pod === null) return [];
+  return unresolvedPodSteps(event, event.pod.uid);
+}
+
 /** Kills no pod explains, and node-wide OOMs, are looked at from the node. */
 function looksAtNode(event: EnrichedOomEvent): boolean {
   return victimKindOf(event) !== 'pod-process' || isSystemOom(event);
 }
 
+/**
+ * The node itself, when it ran out of memory or no pod explains the kill: `describe node` shows its allocatable
+ * memory, its MemoryPressure condition and its pods' memory requests and limits; `top node`, its use now.
+ */
 function nodeCommands(event: EnrichedOomEvent): string[] {
-  if (!looksAtNode(event) || event.node === null) return [];
-  return [`kubectl get pods -A --field-selector ${shellWord(`spec.nodeName=${event.node}`)}`];
+  const kind = victimKindOf(event);
+  const nodeWide = isSystemOom(event) || kind === 'host-process' || kind === 'unattributed';
+  if (!nodeWide || event.node === null) return [];
+  const node = shellWord(event.node);
+  return [`kubectl describe node ${node}`, `kubectl top node ${node}`];
 }
 
 /** The kernel lines around the kill: the event's own stream, else the node's streams in the kernel group. */
@@ -174,20 +219,79 @@ export function dashboardStep(context: AlertContext): NextStep | null {
   return { kind: 'link', what: `Dashboard ${dashboard}`, url: dashboardUrl(region, dashboard) };
 }
 
-/** What a runbook template may name; empty when the kill does not say. */
+/** What a runbook template may name; null when the kill does not say. */
 export interface RunbookValues {
   cluster: string;
-  namespace: string;
-  workload: string;
-  container: string;
+  namespace: string | null;
+  workload: string | null;
+  container: string | null;
 }
 
 const RUNBOOK_PLACEHOLDER = /\{(cluster|namespace|workload|container)\}/g;
+/** The text before the first `separator`, and after it (null when there is none). */
+function splitAtFirst(text: string, separator: string): [string, string | null] {
+  const at = text.indexOf(separator);
+  return at < 0 ? [text, null] : [text.slice(0, at), text.slice(at + separator.length)];
+}
 
-/** Context `runbookUrl` with `{cluster}`, `{namespace}`, `{workload}` and `{container}` filled in, URL-encoded. */
-export function runbookUrl(template: string, values: RunbookValues): string {
-  return template.replace(RUNBOOK_PLACEHOLDER, (_, key: keyof RunbookValues) =>
-    encodeURIComponent(values[key]),
+/** A link as `https://host`, the path, the query and the fragment (each null when absent). */
+function linkParts(link: string): {
+  origin: string;
+  path: string;
+  query: string | null;
+  fragment: string | null;
+} {
+  const [beforeFragment, fragment] = splitAtFirst(link, '#');
+  const [beforeQuery, query] = splitAtFirst(beforeFragment, '?');
+  const schemeEnd = beforeQuery.indexOf('://');
+  const pathAt = beforeQuery.indexOf('/', schemeEnd < 0 ? 0 : schemeEnd + 3);
+  return pathAt < 0
+    ? { origin: beforeQuery, path: '', query, fragment }
+    : { origin: beforeQuery.slice(0, pathAt), path: beforeQuery.slice(pathAt), query, fragment };
+}
+
+/** Each placeholder filled in, URL-encoded; null when it names a value the kill does not say. */
+function fillRunbookPart(part: string, values: RunbookValues): string | null {
+  let unknown = false;
+  const filled = part.replace(RUNBOOK_PLACEHOLDER, (_, key: keyof RunbookValues) => {
+    const value = values[key];
+    if (value === null) unknown = true;
+    return encodeURIComponent(value ?? '');
+  });
+  return unknown ? null : filled;
+}
+
+/** The path up to the first segment that names what the kill does not say: the most specific page it names. */
+function fillRunbookPath(path: string, values: RunbookValues): string {
+  const segments: string[] = [];
+  for (const segment of path.split('/')) {
+    const filled = fillRunbookPart(segment, values);
+    if (filled === null) return `${segments.join('/')}/`;
+    segments.push(filled);
+  }
+  return segments.join('/');
+}
+
+/**
+ * Context `runbookUrl` with `{cluster}`, `{namespace}`, `{workload}` and `{container}` filled in, URL-encoded.
+ * What the kill does not say is left out, never filled in empty (`?ns=&w=`): a query parameter or the fragment
+ * that names it is dropped and the path ends before the segment that names it. Null when the host names it.
+ */
+export function runbookUrl(template: string, values: RunbookValues): string | null {
+  const { origin, path, query, fragment } = linkParts(template);
+  const host = fillRunbookPart(origin, values);
+  if (host === null) return null;
+  const params = (query ?? '')
+    .split('&')
+    .filter((param) => param !== '')
+    .map((param) => fillRunbookPart(param, values))
+    .filter((param) => param !== null);
+  const hash = fragment === null ? null : fillRunbookPart(fragment, values);
+  return (
+    host +
+    fillRunbookPath(path, values) +
+    (params.length === 0 ? '' : `?${params.join('&')}`) +
+    (hash === null ? '' : `#${hash}`)
   );
 }
 
@@ -197,7 +301,8 @@ export function runbookUrl(template: string, values: RunbookValues): string {
  */
 export function runbookTemplateProblems(template: string): string[] {
   const problems: string[] = [];
-  const filled = runbookUrl(template, { cluster: 'c', namespace: 'n', workload: 'w', container: 'x' });
+  const filled =
+    runbookUrl(template, { cluster: 'c', namespace: 'n', workload: 'w', container: 'x' }) ?? template;
   if (!/^https?:\/\/\S+$/.test(template) || !URL.canParse(filled)) {
     problems.push('must be an http:// or https:// link without spaces');
   }
@@ -212,16 +317,17 @@ export function runbookTemplateProblems(template: string): string[] {
 
 export function runbookStep(context: AlertContext, values: RunbookValues): NextStep | null {
   const template = context.runbookUrl ?? null;
-  return template === null ? null : { kind: 'link', what: 'Runbook', url: runbookUrl(template, values) };
+  const url = template === null ? null : runbookUrl(template, values);
+  return url === null ? null : { kind: 'link', what: 'Runbook', url };
 }
 
 function runbookValues(event: EnrichedOomEvent): RunbookValues {
   const k8s = event.kubernetes;
   return {
     cluster: event.cluster,
-    namespace: k8s?.namespace ?? '',
-    workload: k8s?.workload?.name ?? k8s?.pod ?? '',
-    container: k8s?.container ?? '',
+    namespace: k8s?.namespace ?? null,
+    workload: k8s?.workload?.name ?? k8s?.pod ?? null,
+    container: k8s?.container ?? null,
   };
 }
 
@@ -230,10 +336,7 @@ function runbookValues(event: EnrichedOomEvent): RunbookValues {
  * node's kernel log link (kills no pod explains, node-wide OOMs), the dashboard and the runbook.
  */
 export function nextSteps(event: EnrichedOomEvent, context: AlertContext): NextStep[] {
-  const commands = [...podCommands(event), ...nodeCommands(event)].map((command): NextStep => ({
-    kind: 'command',
-    command,
-  }));
+  const commands = [...podSteps(event), ...nodeCommands(event).map(command)];
   const history = historyQuery(event);
   const kernel = looksAtNode(event) ? kernelQuery(event, context) : null;
   const links = [

@@ -12,6 +12,7 @@ import {
   victimKindOf,
   victimLabel,
   victimName,
+  victimProcess,
 } from './event-wording.ts';
 
 const IMPACT_SHORT: Record<Impact, string> = {
@@ -30,25 +31,24 @@ function usageAgainstLimit(event: EnrichedOomEvent): string {
   return limitFigure(event) === null ? `${formatKb(usage)} used, ${limit}` : `${formatKb(usage)} of ${limit}`;
 }
 
-/** `node killed`, `node killed with 312 more` (memory.oom.group), `java or a child of it killed`. */
+/** `process node killed`, `process node killed with 312 more` (memory.oom.group), `php-fpm killed`. */
 function killedShort(event: EnrichedOomEvent, who: string): string {
   const more = Math.max(event.coVictimCount, event.coVictims.length);
   return `${who} killed${more === 0 ? '' : ` with ${more} more`}`;
 }
 
-/** Who, and what the kill did to them: `prod/web (php): container restarted. node killed`. */
+/** Who, and what the kill did to them: `prod/web (php): container restarted. process node killed`. */
 function leadShort(event: EnrichedOomEvent): string {
   if (victimKindOf(event) === 'host-process') return killedShort(event, victimLabel(event));
-  const killed = killedShort(event, victimName(event));
   const who = victimLabel(event);
   if (event.impact === 'process-killed-container-running') {
-    return `${who}: child process ${killed}, container kept running`;
+    return `${who}: child process ${killedShort(event, victimName(event))}, container kept running`;
   }
-  return `${who}: ${IMPACT_SHORT[event.impact]}. ${killed}`;
+  return `${who}: ${IMPACT_SHORT[event.impact]}. ${killedShort(event, victimProcess(event))}`;
 }
 
 /**
- * `OOM <pod>: <impact>. <process> killed, <usage> of <limit>, <node>, <cluster> <time>`: the pod and the impact
+ * `OOM <pod>: <impact>. process <comm> killed, <usage> of <limit>, <node>, <cluster> <time>`: the pod and the impact
  * first, so that a cut to one segment loses the cluster and the time, not who was hit and how.
  */
 export function alertSms(event: EnrichedOomEvent): string {

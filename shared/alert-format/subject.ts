@@ -10,10 +10,12 @@ import {
   victimKindOf,
   victimLabel,
   victimName,
+  victimProcess,
 } from './event-wording.ts';
 
+/** The process is named `process node`, `child process node`: a comm such as `node` is not the node. */
 export function alertSubject(event: EnrichedOomEvent): string {
-  const proc = victimName(event);
+  const proc = victimProcess(event);
   const node = shortNodeName(event);
   const who = victimLabel(event);
   const kind = victimKindOf(event);
@@ -31,7 +33,7 @@ export function alertSubject(event: EnrichedOomEvent): string {
     case 'pod-process':
       return subjectText(
         event.impact === 'process-killed-container-running'
-          ? `OOM: ${proc} child in ${who} ${limit} on ${node}`
+          ? `OOM: child process ${victimName(event)} in ${who} ${limit} on ${node}`
           : `OOM: ${who} ${limit} on ${node}`,
       );
     case 'host-process':

@@ -54,7 +54,7 @@ describe('PagerDuty (pagerDutyRoutingKeySecretName)', () => {
       const paths = target!.InputTransformer.InputPathsMap;
       expect(paths[body.payload.custom_details!.slice(1, -1)]).toBe('$.detail');
       expect(paths[body.payload.timestamp!.slice(1, -1)]).toBe('$.time');
-      expect(body.payload.summary).toMatch(/^OOM kill of <[\w-]+> \(<[\w-]+>\) in /);
+      expect(body.payload.summary).toMatch(/^OOM kill of process <[\w-]+> \(<[\w-]+>\) in /);
       expect(body.payload.source).toBe('<detail-cluster>/<detail-node>');
       expect(target!.DeadLetterConfig).toBeDefined();
       for (const impact of rule.EventPattern.detail.impact) severityOf.set(impact, body.payload.severity!);

@@ -170,7 +170,7 @@ describe('notifyKills', () => {
     );
     expect(alerts.sent.map((a) => a.subject)).toEqual([
       'OOM: prod/checkout-api (api) 512Mi limit on ip-10-0-1-23',
-      'OOM: php-fpm child in prod/web (php) 256Mi limit on ip-10-0-2-7',
+      'OOM: child process php-fpm in prod/web (php) 256Mi limit on ip-10-0-2-7',
       'Node OOM on ip-10-0-3-41: killed host process systemd-journal',
     ]);
   });

@@ -33,7 +33,7 @@ describe('snsAlertSink', () => {
     const message = JSON.parse(input.Message!) as Record<string, string>;
     expect(Object.keys(message)).toEqual(['default', 'email', 'sms']);
     expect(message.sms).toBe(
-      'OOM prod/checkout-api (api): container restarted. node killed, 512Mi of 512Mi limit, ip-10-0-1-23, prod-eu 10:02Z',
+      'OOM prod/checkout-api (api): container restarted. process node killed, 512Mi of 512Mi limit, ip-10-0-1-23, prod-eu 10:02Z',
     );
   });
 
@@ -63,7 +63,7 @@ describe('dryRunAlertSink', () => {
     expect(lines).toHaveLength(1);
     expect(JSON.parse(lines[0]!)).toEqual({
       target: 'sns',
-      subject: 'OOM: php-fpm child in prod/web (php) 256Mi limit on ip-10-0-2-7',
+      subject: 'OOM: child process php-fpm in prod/web (php) 256Mi limit on ip-10-0-2-7',
       message: { default: alert.default, email: alert.email, sms: alert.sms },
     });
     expect(lines[0]!.startsWith('{"target":"sns","subject":')).toBe(true);

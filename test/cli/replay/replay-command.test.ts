@@ -88,7 +88,9 @@ describe('eks-oom-alerts replay --dry-run', () => {
     const sns = lines[2] as SnsLine;
     expect(Object.keys(sns)).toEqual(['target', 'subject', 'message']);
     expect(Object.keys(sns.message)).toEqual(['default', 'email', 'sms']);
-    expect(sns.subject).toBe('OOM: python3 in pod 3962896b (unresolved) 64Mi pod limit on node-kernel');
+    expect(sns.subject).toBe(
+      'OOM: process python3 in pod 3962896b (unresolved) 64Mi pod limit on node-kernel',
+    );
     expect(sns.message.email).toContain('replay was run without --kubeconfig');
   });
 
@@ -157,8 +159,8 @@ describe('eks-oom-alerts replay --dry-run', () => {
     expect(code).toBe(0);
     const subjects = lines.filter((l) => l.target === 'sns').map((l) => (l as SnsLine).subject);
     expect(subjects).toEqual([
-      'OOM: python3 in pod 3962896b (unresolved) 64Mi pod limit on ip-10-0-1-23',
-      'OOM: python3 in pod 11111111 (unresolved) 64Mi pod limit on ip-10-0-1-23',
+      'OOM: process python3 in pod 3962896b (unresolved) 64Mi pod limit on ip-10-0-1-23',
+      'OOM: process python3 in pod 11111111 (unresolved) 64Mi pod limit on ip-10-0-1-23',
     ]);
     const detail = JSON.parse((lines[0] as BusLine).entry.Detail) as OomEvent;
     expect(detail.node).toBe(NODE);

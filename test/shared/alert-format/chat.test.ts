@@ -203,6 +203,11 @@ describe('chat message of a digest', () => {
     expect(steps).toContain('Runbook: https://wiki.example.com/oom/prod/checkout-api');
   });
 
+  it("a node's storm links the runbook page of what it names, the unknown namespace and workload left out", () => {
+    const steps = formatDigest(digestOf('host-process'), context).chat.content.nextSteps ?? [];
+    expect(steps).toContain('Runbook: https://wiki.example.com/oom/');
+  });
+
   for (const kind of EXAMPLE_KINDS) {
     it(`${kind} group: passes the schema and the caps`, () => {
       expectDeliverable(formatDigest(digestOf(kind), context).chat);

@@ -25,6 +25,12 @@ describe('alertEmail: container limit', () => {
     expect(email).toContain('the container restarted (restart count 7;');
   });
 
+  it('heads with the process killed, marked as a process: `node` is not the node', () => {
+    expect(email.split('\n')[0]).toBe(
+      'OOM kill of process node in prod/checkout-api (api) on ip-10-0-1-23.eu-west-1.compute.internal (cluster prod-eu)',
+    );
+  });
+
   it('lists the top tasks and gives a Logs Insights query for the pod', () => {
     expect(email).toContain('  41872    511.9Mi   968            node');
     expect(email).toContain('  41790    812Ki     968            tini');
@@ -56,7 +62,7 @@ describe('alertEmail: system OOM', () => {
 
   it('has node-level wording', () => {
     expect(email.split('\n')[0]).toBe(
-      'Node ip-10-0-3-41.eu-west-1.compute.internal (cluster prod-eu) ran out of memory and killed java in search/opensearch-data (opensearch)',
+      'Node ip-10-0-3-41.eu-west-1.compute.internal (cluster prod-eu) ran out of memory and killed process java in search/opensearch-data (opensearch)',
     );
     expect(email).toContain('The node ran out of memory (system OOM)');
     expect(email).toContain('Triggered by:  kubelet (pid 2211), which asked for memory');
@@ -247,5 +253,28 @@ describe('alertEmail: a kill the kernel told only in part (parsed from the corpu
     );
     expect(email).toContain('  Process:       unknown process\n');
     expect(email).not.toContain('?');
+  });
+});
+
+describe('alertEmail: the headline of a kill no one could tie to a pod', () => {
+  it('an unresolved pod and an unattributed kill name the process as one', () => {
+    expect(
+      emailOf({
+        ...exampleEvent('unenriched'),
+        victim: { ...exampleEvent('unenriched').victim, name: 'node' },
+      }).split('\n')[0],
+    ).toBe(
+      'OOM kill of process node in unresolved pod 11111111-2222-3333-4444-555555555555 on ip-10-0-1-23.eu-west-1.compute.internal (cluster prod-eu)',
+    );
+    expect(
+      emailOf({
+        ...exampleEvent('unenriched'),
+        pod: null,
+        container: null,
+        cgroup: { oom: null, task: null },
+      }).split('\n')[0],
+    ).toBe(
+      'OOM kill of process python3 (pod unknown) on ip-10-0-1-23.eu-west-1.compute.internal (cluster prod-eu)',
+    );
   });
 });

@@ -27,6 +27,8 @@ const context: AlertContext = {
 
 const commands = (steps: readonly NextStep[]) =>
   steps.flatMap((s) => (s.kind === 'command' ? [s.command] : []));
+const notesAndCommands = (steps: readonly NextStep[]) =>
+  steps.flatMap((s) => (s.kind === 'command' ? [s.command] : s.kind === 'note' ? [s.text] : []));
 const links = (steps: readonly NextStep[]) => steps.flatMap((s) => (s.kind === 'link' ? [s] : []));
 const linkTo = (steps: readonly NextStep[], what: RegExp) => {
   const found = links(steps).find((l) => what.test(l.what));
@@ -97,21 +99,26 @@ describe('nextSteps: other kinds of kill', () => {
     ]);
   });
 
-  it('a system OOM: the pod, then the pods on the node and its kernel log', () => {
+  it('a system OOM: the pod, then the node that ran out of memory, and its kernel log', () => {
     const steps = nextSteps(exampleEvent('system-oom'), context);
-    expect(commands(steps)).toContain(
-      'kubectl get pods -A --field-selector spec.nodeName=ip-10-0-3-41.eu-west-1.compute.internal',
-    );
+    expect(commands(steps)).toEqual([
+      'kubectl -n search describe pod opensearch-data-2',
+      'kubectl -n search logs opensearch-data-2 -c opensearch --previous',
+      'kubectl -n search top pod opensearch-data-2',
+      'kubectl describe node ip-10-0-3-41.eu-west-1.compute.internal',
+      'kubectl top node ip-10-0-3-41.eu-west-1.compute.internal',
+    ]);
     expect(links(steps).map((l) => l.what)).toContain(
       "The node's kernel log around the kill in Logs Insights",
     );
   });
 
-  it('a host process: the pods on the node, its history, and the stream the kill came from, 5 min either side', () => {
+  it('a host process: the node, its history, and the stream the kill came from, 5 min either side', () => {
     const event = exampleEvent('host-process');
     const steps = nextSteps(event, context);
     expect(commands(steps)).toEqual([
-      'kubectl get pods -A --field-selector spec.nodeName=ip-10-0-3-41.eu-west-1.compute.internal',
+      'kubectl describe node ip-10-0-3-41.eu-west-1.compute.internal',
+      'kubectl top node ip-10-0-3-41.eu-west-1.compute.internal',
     ]);
     const history = readInsightsLink(linkTo(steps, /^OOM history of this node/));
     expect(history.detail.editorString).toContain(
@@ -130,12 +137,14 @@ describe('nextSteps: other kinds of kill', () => {
     });
   });
 
-  it('an unresolved pod: its history by UID, and the node, in the configured kernel group when the event names none', () => {
+  it('an unresolved pod: found by its UID, its events, its history by UID, and the node, in the configured kernel group when the event names none', () => {
     const base = exampleEvent('unenriched');
     const event: EnrichedOomEvent = { ...base, source: { file: 'kern.log', lines: [1] } };
     const steps = nextSteps(event, context);
-    expect(commands(steps)).toEqual([
-      'kubectl get pods -A --field-selector spec.nodeName=ip-10-0-1-23.eu-west-1.compute.internal',
+    expect(notesAndCommands(steps)).toEqual([
+      'Find the pod by its uid while it may still exist, and its events (the API server keeps them about an hour by default):',
+      `kubectl get pods -A -o jsonpath='{range .items[?(@.metadata.uid=="11111111-2222-3333-4444-555555555555")]}{.metadata.namespace}/{.metadata.name}{"\\n"}{end}'`,
+      'kubectl get events -A --field-selector involvedObject.uid=11111111-2222-3333-4444-555555555555',
     ]);
     expect(readInsightsLink(linkTo(steps, /^OOM history of this pod/)).detail.editorString).toContain(
       'filter pod.uid = "11111111-2222-3333-4444-555555555555"',
@@ -147,6 +156,46 @@ describe('nextSteps: other kinds of kill', () => {
     );
   });
 
+  it('a pod the cluster no longer has: says it is gone and what is left of it, and gives its events', () => {
+    const event: EnrichedOomEvent = {
+      ...exampleEvent('unenriched'),
+      enrichment: { status: 'not-found', detail: null },
+    };
+    expect(notesAndCommands(nextSteps(event, context))).toEqual([
+      'The pod is gone, so kubectl cannot show it or its logs. Left: its events for about an hour (the API ' +
+        "server's default), which name the pod and so its workload, whose other pods may still run; its logs " +
+        "only in the cluster's log store, if it ships them.",
+      'kubectl get events -A --field-selector involvedObject.uid=11111111-2222-3333-4444-555555555555',
+    ]);
+  });
+
+  it('a node out of memory that killed a pod no one could name: the pod by its uid, then the node', () => {
+    const event: EnrichedOomEvent = {
+      ...exampleEvent('unenriched'),
+      constraint: 'system',
+      limitScope: 'node',
+    };
+    expect(commands(nextSteps(event, context))).toEqual([
+      `kubectl get pods -A -o jsonpath='{range .items[?(@.metadata.uid=="11111111-2222-3333-4444-555555555555")]}{.metadata.namespace}/{.metadata.name}{"\\n"}{end}'`,
+      'kubectl get events -A --field-selector involvedObject.uid=11111111-2222-3333-4444-555555555555',
+      'kubectl describe node ip-10-0-1-23.eu-west-1.compute.internal',
+      'kubectl top node ip-10-0-1-23.eu-west-1.compute.internal',
+    ]);
+  });
+
+  it('a kill no pod explains and no line tied to a pod: the node', () => {
+    const event: EnrichedOomEvent = {
+      ...exampleEvent('unenriched'),
+      pod: null,
+      container: null,
+      cgroup: { oom: null, task: null },
+    };
+    expect(notesAndCommands(nextSteps(event, context))).toEqual([
+      'kubectl describe node ip-10-0-1-23.eu-west-1.compute.internal',
+      'kubectl top node ip-10-0-1-23.eu-west-1.compute.internal',
+    ]);
+  });
+
   it('a kill of unknown time: the last day, relative to now', () => {
     const event = { ...exampleEvent('container-limit'), observedAt: null };
     const history = readInsightsLink(linkTo(nextSteps(event, context), /^OOM history/));
@@ -156,7 +205,8 @@ describe('nextSteps: other kinds of kill', () => {
   it('quotes a name the shell would split', () => {
     const event = { ...hostProcessOverItsLimit(), node: "node with space's" };
     expect(commands(nextSteps(event, context))).toEqual([
-      `kubectl get pods -A --field-selector 'spec.nodeName=node with space'\\''s'`,
+      `kubectl describe node 'node with space'\\''s'`,
+      `kubectl top node 'node with space'\\''s'`,
     ]);
   });
 });
@@ -172,10 +222,49 @@ describe('nextSteps without the stack (a dry run): commands only', () => {
 });
 
 describe('runbookUrl', () => {
-  it('fills what the kill names, URL-encoded, and leaves what it does not empty', () => {
+  it('fills what the kill names, URL-encoded', () => {
     const template = 'https://runbooks.example.com/{cluster}/{namespace}/{workload}/{container}';
-    expect(runbookUrl(template, { cluster: 'a b', namespace: 'n/s', workload: 'w&x', container: '' })).toBe(
-      'https://runbooks.example.com/a%20b/n%2Fs/w%26x/',
+    expect(runbookUrl(template, { cluster: 'a b', namespace: 'n/s', workload: 'w&x', container: 'c' })).toBe(
+      'https://runbooks.example.com/a%20b/n%2Fs/w%26x/c',
+    );
+  });
+
+  it('leaves out what the kill does not name: the query parameter, the fragment, the path from there on', () => {
+    const unresolved = { cluster: 'prod-eu', namespace: null, workload: null, container: null };
+    expect(runbookUrl('https://wiki.example.com/oom?ns={namespace}&w={workload}', unresolved)).toBe(
+      'https://wiki.example.com/oom',
+    );
+    expect(
+      runbookUrl('https://wiki.example.com/oom?c={cluster}&ns={namespace}&lang=en#{workload}', unresolved),
+    ).toBe('https://wiki.example.com/oom?c=prod-eu&lang=en');
+    expect(
+      runbookUrl('https://runbooks.example.com/{cluster}/{namespace}/{workload}/{container}', {
+        ...unresolved,
+        namespace: 'prod',
+      }),
+    ).toBe('https://runbooks.example.com/prod-eu/prod/');
+    expect(runbookUrl('https://runbooks.example.com/oom-{namespace}?from=alert', unresolved)).toBe(
+      'https://runbooks.example.com/?from=alert',
+    );
+  });
+
+  it('gives no link when the host needs what the kill does not name', () => {
+    expect(
+      runbookUrl('https://{namespace}.wiki.example.com/oom', {
+        cluster: 'prod-eu',
+        namespace: null,
+        workload: null,
+        container: null,
+      }),
+    ).toBeNull();
+  });
+
+  it('in the next steps of a kill no pod explains, only the cluster', () => {
+    expect(linkTo(nextSteps(exampleEvent('unenriched'), context), /^Runbook$/)).toBe(
+      'https://wiki.example.com/oom?c=prod-eu',
+    );
+    expect(linkTo(nextSteps(exampleEvent('host-process'), context), /^Runbook$/)).toBe(
+      'https://wiki.example.com/oom?c=prod-eu',
     );
   });
 

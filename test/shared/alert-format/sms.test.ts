@@ -8,17 +8,17 @@ import { cgroupOnlyKill, selectionOnlyKill } from '../../fixtures/enriched/parti
 describe('alertSms: the pod and the impact first, then what was killed, the limit, node, cluster and time', () => {
   it('container limit', () => {
     expect(alertSms(exampleEvent('container-limit'))).toBe(
-      'OOM prod/checkout-api (api): container restarted. node killed, 512Mi of 512Mi limit, ip-10-0-1-23, prod-eu 10:02Z',
+      'OOM prod/checkout-api (api): container restarted. process node killed, 512Mi of 512Mi limit, ip-10-0-1-23, prod-eu 10:02Z',
     );
   });
 
   it('pod limit (the real 6.18 kill): names the pod limit from the kernel (65536 kB), not the container spec', () => {
-    expect(alertSms(exampleEvent('pod-limit'))).toContain('python3 killed, 64Mi of 64Mi pod limit');
+    expect(alertSms(exampleEvent('pod-limit'))).toContain('process python3 killed, 64Mi of 64Mi pod limit');
   });
 
   it('system OOM: node-level wording, the pod and the impact still first', () => {
     expect(alertSms(exampleEvent('system-oom'))).toBe(
-      'Node OOM search/opensearch-data (opensearch): container restarted. java killed, ip-10-0-3-41 out of memory, prod-eu 13:20Z',
+      'Node OOM search/opensearch-data (opensearch): container restarted. process java killed, ip-10-0-3-41 out of memory, prod-eu 13:20Z',
     );
   });
 
@@ -30,7 +30,7 @@ describe('alertSms: the pod and the impact first, then what was killed, the limi
 
   it('unresolved pod: the UID and that the impact is unknown', () => {
     expect(alertSms(exampleEvent('unenriched'))).toBe(
-      'OOM pod 11111111 (unresolved): impact unknown. python3 killed, 64Mi of 64Mi pod limit, ip-10-0-1-23, prod-eu 09:26Z',
+      'OOM pod 11111111 (unresolved): impact unknown. process python3 killed, 64Mi of 64Mi pod limit, ip-10-0-1-23, prod-eu 09:26Z',
     );
   });
 
@@ -45,7 +45,7 @@ describe('alertSms: the pod and the impact first, then what was killed, the limi
 
   it('a group kill says how many died with the victim', () => {
     const event = { ...exampleEvent('container-limit'), coVictimCount: 312 };
-    expect(alertSms(event)).toContain('container restarted. node killed with 312 more, 512Mi');
+    expect(alertSms(event)).toContain('container restarted. process node killed with 312 more, 512Mi');
   });
 
   it('a long name cuts the end (cluster, time), never the pod and the impact', () => {
@@ -66,8 +66,32 @@ describe('alertSms: the pod and the impact first, then what was killed, the limi
     ).toBe(true);
   });
 
+  it('a long namespace, workload and container and a process named node: one segment, the process marked as one', () => {
+    const base = exampleEvent('container-limit');
+    const long = {
+      ...base,
+      cluster: 'production-eks-cluster-ap-southeast-2-blue',
+      kubernetes: {
+        ...base.kubernetes!,
+        namespace: 'payments-processing-platform-team-a',
+        workload: { kind: 'Deployment', name: 'reconciliation-service' },
+        container: 'reconciler',
+      },
+    };
+    const sms = alertSms(long);
+    expect(sms).toBe(
+      'OOM payments-processing-platform-team-a/reconciliation-service (reconciler): container restarted. process node killed, 512Mi of 512Mi limit, ip-10-0-1-23, pr...',
+    );
+    expect(gsm7Length(sms)).toBeLessThanOrEqual(160);
+    const nodeOom = alertSms({ ...long, constraint: 'system', limitScope: 'node' } as const);
+    expect(nodeOom).toBe(
+      'Node OOM payments-processing-platform-team-a/reconciliation-service (reconciler): container restarted. process node killed, ip-10-0-1-23 out of memory, produ...',
+    );
+    expect(gsm7Length(nodeOom)).toBeLessThanOrEqual(160);
+  });
+
   it('escapes control characters in a hostile process name', () => {
-    expect(alertSms(hostileNameEvent())).toContain('x\\x1b[2J\\x0ay killed');
+    expect(alertSms(hostileNameEvent())).toContain('process x\\x1b[2J\\x0ay killed');
   });
 });
 

@@ -19,19 +19,19 @@ describe('alertSubject', () => {
 
   it('system OOM: has node-level wording', () => {
     expect(alertSubject(exampleEvent('system-oom'))).toBe(
-      'Node OOM on ip-10-0-3-41: killed java in search/opensearch-data (opensearch)',
+      'Node OOM on ip-10-0-3-41: killed process java in search/opensearch-data (opensearch)',
     );
   });
 
   it('child-process kill: names the child and the pod', () => {
     expect(alertSubject(exampleEvent('child-process'))).toBe(
-      'OOM: php-fpm child in prod/web (php) 256Mi limit on ip-10-0-2-7',
+      'OOM: child process php-fpm in prod/web (php) 256Mi limit on ip-10-0-2-7',
     );
   });
 
   it('unenriched: says the pod is unresolved', () => {
     expect(alertSubject(exampleEvent('unenriched'))).toBe(
-      'OOM: python3 in pod 11111111 (unresolved) 64Mi pod limit on ip-10-0-1-23',
+      'OOM: process python3 in pod 11111111 (unresolved) 64Mi pod limit on ip-10-0-1-23',
     );
   });
 
@@ -45,6 +45,34 @@ describe('alertSubject', () => {
     expect(alertSubject(hostProcessOverItsLimit())).toBe(
       'OOM: host process systemd-journal 256Mi cgroup limit on ip-10-0-3-41',
     );
+  });
+
+  it('a process named node in a long namespace: marked as a process, within the 99 characters', () => {
+    const base = exampleEvent('system-oom');
+    const subject = alertSubject({
+      ...base,
+      victim: { ...base.victim, name: 'node' },
+      kubernetes: {
+        ...base.kubernetes!,
+        namespace: 'payments-processing-platform-team-a',
+        workload: { kind: 'Deployment', name: 'payment-reconciliation-service-with-a-very-long-name' },
+      },
+    });
+    expect(subject).toBe(
+      'Node OOM on ip-10-0-3-41: killed process node in payments-processing-platform-team-a/payment-rec...',
+    );
+    expect(subject.length).toBeLessThanOrEqual(99);
+  });
+
+  it('unattributed: the process named as one', () => {
+    const event = {
+      ...exampleEvent('unenriched'),
+      victim: { ...exampleEvent('unenriched').victim, name: 'node' },
+      pod: null,
+      container: null,
+      cgroup: { oom: null, task: null },
+    };
+    expect(alertSubject(event)).toBe('OOM: process node on ip-10-0-1-23 (pod unknown)');
   });
 
   it('what the kernel left out: writes unknowns as unknown', () => {
