@@ -52,6 +52,9 @@ import { STATE_TABLE_ACCESS, grantStateTable } from './state-table-access.ts';
 export type { ClusterNetwork, KernelLogSource, KubectlAccess, OomAlertsProps } from './oom-alerts-props.ts';
 export type { ChatChannels, SlackChannel, TeamsChannel } from './chat-channels.ts';
 
+/** Receives of an events queue message before SQS moves it to the dead-letter queue. */
+const EVENTS_MAX_RECEIVES = 5;
+
 /** At most this many enrich invocations at once: a storm of kills must not flood the API server. */
 const ENRICH_MAX_CONCURRENCY = 5;
 
@@ -152,11 +155,12 @@ export class OomAlerts extends Construct {
     // parse → SQS (delayed so the kubelet can update pod status; DLQ) → enrich.
     const eventsDlq = encryptedQueue(this, 'EventsDeadLetterQueue', { retentionPeriod: Duration.days(14) });
     const enrichTimeout = Duration.seconds(60);
+    // AWS guidance for SQS event sources: at least six times the function timeout.
+    const eventsVisibility = Duration.seconds(enrichTimeout.toSeconds() * 6);
     this.eventsQueue = encryptedQueue(this, 'EventsQueue', {
       deliveryDelay: config.enrichDelay,
-      // AWS guidance for SQS event sources: at least six times the function timeout.
-      visibilityTimeout: Duration.seconds(enrichTimeout.toSeconds() * 6),
-      deadLetterQueue: { queue: eventsDlq, maxReceiveCount: 5 },
+      visibilityTimeout: eventsVisibility,
+      deadLetterQueue: { queue: eventsDlq, maxReceiveCount: EVENTS_MAX_RECEIVES },
     });
 
     // The subscription invokes parse asynchronously: what still fails after Lambda's retries lands here.
@@ -383,6 +387,12 @@ export class OomAlerts extends Construct {
       functions: this.functions,
       eventsQueue: this.eventsQueue,
       deadLetterQueues: { events: eventsDlq, parse: parseDlq, notify: notifyDlq },
+      redriveDeadLetterQueues: ['events'],
+      eventsQueueRetriedFor: Duration.seconds(
+        config.enrichDelay.toSeconds() + EVENTS_MAX_RECEIVES * eventsVisibility.toSeconds(),
+      ),
+      functionsWithDeadLetterQueue: ['parse'],
+      functionsWithFailureDestination: ['notify', 'watch'],
       eventsLogGroup: this.eventsLogGroup,
       kernelLogGroupName: this.kernelLogGroup.logGroupName,
       // Ref of an AWS::Logs::SubscriptionFilter is its name (CloudFormation template reference, "Return

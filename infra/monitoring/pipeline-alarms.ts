@@ -11,7 +11,11 @@ import {
   type MonitoredPipeline,
   alertDeliveryFailures,
   deadLetterQueueDepth,
+  deadLetterQueueGrowth,
+  deadLettersSent,
+  failureHandOffErrors,
   kernelLogIncoming,
+  oldestMessageAge,
   pipelineMetric,
   smsMonthToDateSpend,
   subscriptionDeliveryErrors,
@@ -30,8 +34,8 @@ const DEAD_LETTERS: Record<string, string> = {
 
 /**
  * The pipeline's own alarms, each sent to the alarm topic. Alarms are billed per metric they watch (metric math
- * and queries included): the default stack watches ten. Lambda Errors are left to the dead-letter queues they
- * end in, and the age of the events queue to the dashboard.
+ * and queries included): the default stack watches eighteen. Lambda Errors are left to the dead-letter queues
+ * they end in; what Lambda cannot hand to a dead-letter queue or destination has alarms of its own.
  */
 export function createPipelineAlarms(
   scope: Construct,
@@ -50,6 +54,39 @@ export function createPipelineAlarms(
         threshold: 1,
       }),
     ),
+    // The depth alarm stays in ALARM while its first message is kept: these fire again at each new one.
+    ...Object.entries(pipeline.deadLetterQueues).map(([name, queue]) =>
+      alarm({
+        id: `${capitalised(name)}NewDeadLetters`,
+        description: `New messages in the ${name} dead-letter queue, whatever it held already: ${DEAD_LETTERS[name] ?? 'messages that were not delivered.'}`,
+        metric: pipeline.redriveDeadLetterQueues.includes(name)
+          ? deadLetterQueueGrowth(queue)
+          : deadLettersSent(queue),
+        threshold: 1,
+      }),
+    ),
+    alarm({
+      id: 'EventsQueueStalled',
+      description: `The oldest OOM event in the events queue has waited ${pipeline.eventsQueueRetriedFor.toMinutes() * 2} minutes, twice as long as enrich's five receives take: enrich is not polling (event source mapping disabled, permissions, throttled to zero). SQS deletes unread events after 4 days without a dead letter.`,
+      metric: oldestMessageAge(pipeline.eventsQueue),
+      threshold: pipeline.eventsQueueRetriedFor.toSeconds() * 2,
+    }),
+    ...pipeline.functionsWithDeadLetterQueue.map((fn) =>
+      alarm({
+        id: `${capitalised(fn)}DeadLetterErrors`,
+        description: `Lambda could not send failed ${fn} invocations to their dead-letter queue (queue policy, size, SQS or KMS errors): those events are lost without a dead letter.`,
+        metric: failureHandOffErrors(pipeline.functions[fn], 'DeadLetterErrors'),
+        threshold: 1,
+      }),
+    ),
+    ...pipeline.functionsWithFailureDestination.map((fn) =>
+      alarm({
+        id: `${capitalised(fn)}DestinationDeliveryFailures`,
+        description: `Lambda could not send failed ${fn} invocations to their on-failure destination (the notify dead-letter queue): those events are lost without a dead letter.`,
+        metric: failureHandOffErrors(pipeline.functions[fn], 'DestinationDeliveryFailures'),
+        threshold: 1,
+      }),
+    ),
     alarm({
       id: 'FormatDrift',
       description:
@@ -62,6 +99,13 @@ export function createPipelineAlarms(
       description:
         'Alerts went out without pod names because the EKS API could not be reached: check the access entry, the reader RBAC, network path and endpoint.',
       metric: pipelineMetric(clusterName, 'enrich', METRICS.enrichmentUnavailable, Duration.minutes(15)),
+      threshold: 1,
+    }),
+    alarm({
+      id: 'UnverifiedDuplicates',
+      description:
+        'enrich skipped kills as duplicates without a record of their delivery: a "publishing" claim whose lease ran out (the invocation died while handing it to the bus), or a kill dated more than 30 days back (a replay, or a wrong clock). Each may be a kill nobody was alerted to: the enrich log has "duplicate skipped" at warn with the event id.',
+      metric: pipelineMetric(clusterName, 'enrich', METRICS.unverifiedDuplicates, Duration.minutes(15)),
       threshold: 1,
     }),
     alarm({
