@@ -304,6 +304,10 @@ export class OomAlerts extends Construct {
         encryptionKey: config.encryptionKey,
       });
       notify.addEnvironment(ENV.chatTopicArn, chat.topic.topicArn);
+      // No e-mail or SMS to send twice: a failed chat message is then retried, not only counted.
+      if (config.alertEmails.length === 0 && config.alertPhoneNumbers.length === 0) {
+        notify.addEnvironment(ENV.chatIsOnlyChannel, 'true');
+      }
       chat.topic.grantPublish(notify);
       this.chatTopic = chat.topic;
     } else {
@@ -400,6 +404,7 @@ export class OomAlerts extends Construct {
       subscriptionFilterName: (subscription.node.defaultChild as logs.CfnSubscriptionFilter)
         .subscriptionFilterRef.filterName,
       alertTopic: this.alertTopic,
+      chatTopic: this.chatTopic,
       silentNodeAfter: config.silentNodeAfter,
       smsSpendAlarmUsd: config.alertPhoneNumbers.length > 0 ? config.smsSpendAlarmUsd : undefined,
     };

@@ -21,6 +21,8 @@ export const METRICS = {
    * a kill dated before claims are kept): each may be a kill that was never alerted.
    */
   unverifiedDuplicates: 'UnverifiedDuplicates',
+  /** notify: chat messages (alerts, digests) that could not be published to the chat topic. */
+  chatPublishFailures: 'ChatPublishFailures',
   /** notify: OOM kills, by cluster/namespace and by workload. */
   oomKills: 'OomKills',
   /** watch: nodes whose kernel stream went quiet (names in the watch function's log). */

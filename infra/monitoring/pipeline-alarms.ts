@@ -146,6 +146,24 @@ export function createPipelineAlarms(
       threshold: 1,
     }),
   ];
+  if (pipeline.chatTopic !== undefined) {
+    alarms.push(
+      alarm({
+        id: 'ChatPublishFailures',
+        description:
+          'notify could not publish alerts or digests to the chat topic (throttled, KMS, permissions): with e-mail or SMS recipients as well they are not retried, so the chat channel missed them. The notify log says which ("delivery step failed", step chat).',
+        metric: pipelineMetric(clusterName, 'notify', METRICS.chatPublishFailures, Duration.minutes(5)),
+        threshold: 1,
+      }),
+      alarm({
+        id: 'ChatDeliveryFailures',
+        description:
+          "SNS could not deliver chat messages to AWS Chatbot: the Slack or Teams channel missed them. Chatbot's own log (us-east-1, /aws/chatbot/<configuration>) says why it dropped any it received.",
+        metric: alertDeliveryFailures(pipeline.chatTopic),
+        threshold: 1,
+      }),
+    );
+  }
   if (pipeline.smsSpendAlarmUsd !== undefined) {
     alarms.push(
       alarm({

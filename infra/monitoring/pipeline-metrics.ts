@@ -35,6 +35,8 @@ export interface MonitoredPipeline {
   /** Our subscription filter on the kernel log group. */
   readonly subscriptionFilterName: string;
   readonly alertTopic: sns.ITopic;
+  /** With chat channels: the topic AWS Chatbot reads. */
+  readonly chatTopic: sns.ITopic | undefined;
   /** How long the kernel log group may go without a line (the shipping check's silence). */
   readonly silentNodeAfter: Duration;
   /** With SMS recipients: the month's SMS spend, in US dollars, to alarm at. */
@@ -157,7 +159,10 @@ export function subscriptionDeliveryErrors(
   });
 }
 
-/** Alerts SNS could not deliver (e-mail, SMS, or a subscriber's endpoint). An idle topic has no datapoints. */
+/**
+ * Messages SNS could not deliver (e-mail, SMS, AWS Chatbot's endpoint, or a subscriber's own). An idle topic has no
+ * datapoints.
+ */
 export function alertDeliveryFailures(topic: sns.ITopic): cloudwatch.Metric {
   return topic.metricNumberOfNotificationsFailed({ period: ALARM_PERIOD, statistic: cloudwatch.Stats.SUM });
 }
