@@ -35,7 +35,7 @@ import {
 } from './kernel-log-source.ts';
 import { ChatDelivery } from './chat-channels.ts';
 import { grantClusterRead } from './kubernetes-access.ts';
-import { createPipelineAlarms } from './monitoring/pipeline-alarms.ts';
+import { alarmNamePrefix, createPipelineAlarms } from './monitoring/pipeline-alarms.ts';
 import { createPipelineDashboard, dashboardNameOf } from './monitoring/pipeline-dashboard.ts';
 import type { MonitoredPipeline } from './monitoring/pipeline-metrics.ts';
 import { acknowledgeUnencryptedAlarmTopic, nagText } from './nag-acknowledgements.ts';
@@ -71,7 +71,10 @@ export class OomAlerts extends Construct {
   readonly eventBus: events.EventBus;
   /** Alerts per OOM kill (email, SMS); add your own subscriptions here. */
   readonly alertTopic: sns.Topic;
-  /** The pipeline's own alarms (dead letters, blind nodes, silent kernel log, format drift …). */
+  /**
+   * The pipeline's own alarms (dead letters, blind nodes, silent kernel log, format drift …): to the e-mail
+   * addresses, or without one to the SMS numbers and chat channels (PagerDuty reads the alarms' state changes).
+   */
   readonly alarmTopic: sns.Topic;
   /** With `chatChannels`: AWS Chatbot's custom notifications, one per alert and digest. */
   readonly chatTopic: sns.Topic | undefined;
@@ -249,6 +252,9 @@ export class OomAlerts extends Construct {
       enforceSSL: true,
     });
     if (config.encryptionKey === undefined) acknowledgeUnencryptedAlarmTopic(this.alarmTopic);
+    // The alarms go to whoever gets the alerts: the e-mail addresses; without one, every other channel there is
+    // (SMS, chat, PagerDuty), so that a pipeline gone blind does not alarm into a topic nobody reads.
+    const alarmsByEmail = config.alertEmails.length > 0;
     for (const email of config.alertEmails) {
       this.alertTopic.addSubscription(new subscriptions.EmailSubscription(email));
       this.alarmTopic.addSubscription(new subscriptions.EmailSubscription(email));
@@ -261,6 +267,7 @@ export class OomAlerts extends Construct {
       this.alertTopic.addSubscription(
         new subscriptions.SmsSubscription(phone, { filterPolicy: smsFilterPolicy }),
       );
+      if (!alarmsByEmail) this.alarmTopic.addSubscription(new subscriptions.SmsSubscription(phone));
     }
 
     this.eventsLogGroup = new logs.LogGroup(this, 'EventsLogGroup', {
@@ -302,6 +309,7 @@ export class OomAlerts extends Construct {
         clusterName: config.clusterName,
         channels: config.chatChannels,
         encryptionKey: config.encryptionKey,
+        alarmTopic: alarmsByEmail ? undefined : this.alarmTopic,
       });
       notify.addEnvironment(ENV.chatTopicArn, chat.topic.topicArn);
       // No e-mail or SMS to send twice: a failed chat message is then retried, not only counted.
@@ -340,6 +348,7 @@ export class OomAlerts extends Construct {
         eventBus: this.eventBus,
         routingKey: config.pagerDutyRoutingKey,
         deadLetterQueue: notifyDlq,
+        alarmNamePrefix: alarmsByEmail ? undefined : alarmNamePrefix(config.clusterName),
       });
     }
     // Flushes storm groups whose window closed without a further kill.

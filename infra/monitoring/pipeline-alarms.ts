@@ -33,6 +33,14 @@ const DEAD_LETTERS: Record<string, string> = {
 };
 
 /**
+ * What every alarm of one cluster's pipeline is named with: `eks-oom-alerts/<cluster>/<alarm>`, readable in a
+ * notification, and what PagerDuty's rule matches (a cluster name has no `/`, so no other cluster's alarm does).
+ */
+export function alarmNamePrefix(clusterName: string): string {
+  return `eks-oom-alerts/${clusterName}/`;
+}
+
+/**
  * The pipeline's own alarms, each sent to the alarm topic. Alarms are billed per metric they watch (metric math
  * and queries included): the default stack watches eighteen. Lambda Errors are left to the dead-letter queues
  * they end in; what Lambda cannot hand to a dead-letter queue or destination has alarms of its own.
@@ -42,8 +50,12 @@ export function createPipelineAlarms(
   pipeline: MonitoredPipeline,
   alarmTopic: sns.ITopic,
 ): cloudwatch.Alarm[] {
-  const alarm = alarmFactory(scope, new cloudwatchActions.SnsAction(alarmTopic));
   const { clusterName } = pipeline;
+  const alarm = alarmFactory(
+    scope,
+    new cloudwatchActions.SnsAction(alarmTopic),
+    alarmNamePrefix(clusterName),
+  );
   const silence = pipeline.silentNodeAfter.toMinutes();
   const alarms = [
     ...Object.entries(pipeline.deadLetterQueues).map(([name, queue]) =>
@@ -190,10 +202,11 @@ interface AlarmRule {
   missingData?: cloudwatch.TreatMissingData;
 }
 
-/** Every alarm alike but for its rule, with the action on alarm. */
-function alarmFactory(scope: Construct, action: cloudwatch.IAlarmAction) {
+/** Every alarm alike but for its rule, named by its id, with the action on alarm. */
+function alarmFactory(scope: Construct, action: cloudwatch.IAlarmAction, namePrefix: string) {
   return (rule: AlarmRule): cloudwatch.Alarm => {
     const created = new cloudwatch.Alarm(scope, rule.id, {
+      alarmName: `${namePrefix}${rule.id}`,
       alarmDescription: rule.description,
       metric: rule.metric,
       threshold: rule.threshold,

@@ -17,7 +17,13 @@ const TEAMS = {
 
 describe('Slack and Microsoft Teams through AWS Chatbot (chatChannels)', () => {
   it('a synth with a Slack channel holds the channel configuration on the chat topic, which notify publishes to', () => {
-    const { template } = synthOomAlerts({ clusterName: 'demo', chatChannels: { slack: SLACK } });
+    // With an e-mail recipient the alarms go by e-mail, and the channel reads the chat topic only
+    // (test/infra/alarm-routing.test.ts: without one, the alarm topic as well).
+    const { template } = synthOomAlerts({
+      clusterName: 'demo',
+      alertEmails: ['ops@example.com'],
+      chatChannels: { slack: SLACK },
+    });
     const topics = Object.keys(template.findResources('AWS::SNS::Topic')).filter((id) =>
       id.startsWith('OomAlertsChatTopic'),
     );
@@ -52,7 +58,11 @@ describe('Slack and Microsoft Teams through AWS Chatbot (chatChannels)', () => {
   });
 
   it('a Teams channel gets its configuration with a role of its own and the same guardrail', () => {
-    const { template } = synthOomAlerts({ clusterName: 'demo', chatChannels: { teams: TEAMS } });
+    const { template } = synthOomAlerts({
+      clusterName: 'demo',
+      alertEmails: ['ops@example.com'],
+      chatChannels: { teams: TEAMS },
+    });
     template.hasResourceProperties('AWS::Chatbot::MicrosoftTeamsChannelConfiguration', {
       ConfigurationName: 'eks-oom-alerts-demo-teams',
       TeamsTenantId: TEAMS.tenantId,
