@@ -37,13 +37,15 @@ export interface ChatDeliveryProps {
   readonly channels: ChatChannels;
   /** The organization's key, when one was given; its key policy must let `chatbot.amazonaws.com` decrypt. */
   readonly encryptionKey: kms.IKey | undefined;
+  /** A topic of CloudWatch alarm notifications the channels read as well; Chatbot formats those itself. */
+  readonly alarmTopic?: sns.ITopic;
 }
 
 /**
- * The chat topic and AWS Chatbot's channel configurations on it. notify publishes one message per alert and
- * digest in Chatbot's custom notification format; Chatbot posts it. The channels can only receive: their
- * role has no policy and their guardrail denies every action, so no one runs AWS commands from the channel
- * (Chatbot's own default guardrail would be AdministratorAccess).
+ * The chat topic and AWS Chatbot's channel configurations on it (and on the alarm topic, when given). notify
+ * publishes one message per alert and digest in Chatbot's custom notification format; Chatbot posts it. The
+ * channels can only receive: their role has no policy and their guardrail denies every action, so no one runs
+ * AWS commands from the channel (Chatbot's own default guardrail would be AdministratorAccess).
  */
 export class ChatDelivery extends Construct {
   readonly topic: sns.Topic;
@@ -68,12 +70,13 @@ export class ChatDelivery extends Construct {
       statements: [new iam.PolicyStatement({ effect: iam.Effect.DENY, actions: ['*'], resources: ['*'] })],
     });
     const name = `eks-oom-alerts-${clusterName}`;
+    const topics: sns.ITopic[] = [this.topic, ...(props.alarmTopic === undefined ? [] : [props.alarmTopic])];
     if (channels.slack !== undefined) {
       new chatbot.SlackChannelConfiguration(this, 'Slack', {
         slackChannelConfigurationName: `${name}-slack`,
         slackWorkspaceId: channels.slack.workspaceId,
         slackChannelId: channels.slack.channelId,
-        notificationTopics: [this.topic],
+        notificationTopics: topics,
         guardrailPolicies: [guardrail],
         // Chatbot drops a message it cannot read; ERROR logs why (in us-east-1, /aws/chatbot/<name>).
         loggingLevel: chatbot.LoggingLevel.ERROR,
@@ -91,7 +94,7 @@ export class ChatDelivery extends Construct {
         teamsTenantId: channels.teams.tenantId,
         teamId: channels.teams.teamId,
         teamsChannelId: channels.teams.channelId,
-        snsTopicArns: [this.topic.topicArn],
+        snsTopicArns: topics.map((topic) => topic.topicArn),
         guardrailPolicies: [guardrail.managedPolicyArn],
         loggingLevel: 'ERROR',
       });

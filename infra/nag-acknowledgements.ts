@@ -39,7 +39,8 @@ export function acknowledgeKubectlProvider(provider: Construct): void {
 
 /**
  * The alarm topic without the organization's key. CloudWatch alarms cannot publish to a topic under SNS's
- * AWS-managed key, whose key policy cannot grant them; a key of our own costs $1 a month, the whole budget.
+ * AWS-managed key, whose key policy cannot grant them; a key of our own costs $1 a month, more than half the
+ * fixed cost.
  */
 export function acknowledgeUnencryptedAlarmTopic(topic: Construct): void {
   Validations.of(topic).acknowledge({

@@ -63,7 +63,8 @@ export interface OomAlertsProps {
    */
   readonly alertEmails?: readonly string[];
   /**
-   * E.164 numbers (`+4915112345678`) that receive a short SMS per OOM alert.
+   * E.164 numbers (`+4915112345678`) that receive a short SMS per OOM alert; without `alertEmails`, the
+   * pipeline's own alarms too (as do the chat channels and PagerDuty).
    * @default none
    */
   readonly alertPhoneNumbers?: readonly string[];
@@ -183,6 +184,18 @@ export interface ResolvedProps {
 /** Ship mode's heartbeats make half an hour of silence telling; a collector we do not run needs longer. */
 const SILENT_NODE_DEFAULT = { ship: Duration.minutes(30), existing: Duration.hours(6) } as const;
 
+/** Anyone gets the alerts and, with them, the pipeline's alarms: e-mail, SMS, a chat channel or PagerDuty. */
+function hasAlertChannel(props: OomAlertsProps): boolean {
+  const chat = props.chatChannels;
+  return (
+    (props.alertEmails ?? []).length > 0 ||
+    (props.alertPhoneNumbers ?? []).length > 0 ||
+    chat?.slack !== undefined ||
+    chat?.teams !== undefined ||
+    props.pagerDutyRoutingKey !== undefined
+  );
+}
+
 /** Fills in the defaults; a missing cluster or group name throws, settings that do nothing warn. */
 export function resolveProps(scope: Construct, props: OomAlertsProps): ResolvedProps {
   if (!props.clusterName) {
@@ -200,10 +213,10 @@ export function resolveProps(scope: Construct, props: OomAlertsProps): ResolvedP
       'fluentBitImage is only used in ship mode: existing mode runs no Fluent Bit of ours.',
     );
   }
-  if ((props.alertEmails ?? []).length === 0 && (props.alertPhoneNumbers ?? []).length === 0) {
+  if (!hasAlertChannel(props)) {
     Annotations.of(scope).addWarningV2(
       'eks-oom-alerts:no-recipients',
-      'No alert email or phone number: alerts reach only the EventBridge bus and the events log group.',
+      "No alert e-mail, phone number, chat channel or PagerDuty key: the OOM alerts reach only the EventBridge bus and the events log group, and the pipeline's own alarms (dead letters, nodes not shipping, a silent kernel log) reach no one. Subscribe to the alarm topic (stack output AlarmTopicArn, or the construct's alarmTopic) to hear them.",
     );
   }
   const silentNodeAfter = props.silentNodeAfter ?? SILENT_NODE_DEFAULT[kernelLogs.mode];

@@ -35,7 +35,7 @@ import {
 } from './kernel-log-source.ts';
 import { ChatDelivery } from './chat-channels.ts';
 import { grantClusterRead } from './kubernetes-access.ts';
-import { createPipelineAlarms } from './monitoring/pipeline-alarms.ts';
+import { alarmNamePrefix, createPipelineAlarms } from './monitoring/pipeline-alarms.ts';
 import { createPipelineDashboard, dashboardNameOf } from './monitoring/pipeline-dashboard.ts';
 import type { MonitoredPipeline } from './monitoring/pipeline-metrics.ts';
 import { acknowledgeUnencryptedAlarmTopic, nagText } from './nag-acknowledgements.ts';
@@ -51,6 +51,9 @@ import { STATE_TABLE_ACCESS, grantStateTable } from './state-table-access.ts';
 
 export type { ClusterNetwork, KernelLogSource, KubectlAccess, OomAlertsProps } from './oom-alerts-props.ts';
 export type { ChatChannels, SlackChannel, TeamsChannel } from './chat-channels.ts';
+
+/** Receives of an events queue message before SQS moves it to the dead-letter queue. */
+const EVENTS_MAX_RECEIVES = 5;
 
 /** At most this many enrich invocations at once: a storm of kills must not flood the API server. */
 const ENRICH_MAX_CONCURRENCY = 5;
@@ -68,7 +71,10 @@ export class OomAlerts extends Construct {
   readonly eventBus: events.EventBus;
   /** Alerts per OOM kill (email, SMS); add your own subscriptions here. */
   readonly alertTopic: sns.Topic;
-  /** The pipeline's own alarms (dead letters, blind nodes, silent kernel log, format drift …). */
+  /**
+   * The pipeline's own alarms (dead letters, blind nodes, silent kernel log, format drift …): to the e-mail
+   * addresses, or without one to the SMS numbers and chat channels (PagerDuty reads the alarms' state changes).
+   */
   readonly alarmTopic: sns.Topic;
   /** With `chatChannels`: AWS Chatbot's custom notifications, one per alert and digest. */
   readonly chatTopic: sns.Topic | undefined;
@@ -152,11 +158,12 @@ export class OomAlerts extends Construct {
     // parse → SQS (delayed so the kubelet can update pod status; DLQ) → enrich.
     const eventsDlq = encryptedQueue(this, 'EventsDeadLetterQueue', { retentionPeriod: Duration.days(14) });
     const enrichTimeout = Duration.seconds(60);
+    // AWS guidance for SQS event sources: at least six times the function timeout.
+    const eventsVisibility = Duration.seconds(enrichTimeout.toSeconds() * 6);
     this.eventsQueue = encryptedQueue(this, 'EventsQueue', {
       deliveryDelay: config.enrichDelay,
-      // AWS guidance for SQS event sources: at least six times the function timeout.
-      visibilityTimeout: Duration.seconds(enrichTimeout.toSeconds() * 6),
-      deadLetterQueue: { queue: eventsDlq, maxReceiveCount: 5 },
+      visibilityTimeout: eventsVisibility,
+      deadLetterQueue: { queue: eventsDlq, maxReceiveCount: EVENTS_MAX_RECEIVES },
     });
 
     // The subscription invokes parse asynchronously: what still fails after Lambda's retries lands here.
@@ -245,6 +252,9 @@ export class OomAlerts extends Construct {
       enforceSSL: true,
     });
     if (config.encryptionKey === undefined) acknowledgeUnencryptedAlarmTopic(this.alarmTopic);
+    // The alarms go to whoever gets the alerts: the e-mail addresses; without one, every other channel there is
+    // (SMS, chat, PagerDuty), so that a pipeline gone blind does not alarm into a topic nobody reads.
+    const alarmsByEmail = config.alertEmails.length > 0;
     for (const email of config.alertEmails) {
       this.alertTopic.addSubscription(new subscriptions.EmailSubscription(email));
       this.alarmTopic.addSubscription(new subscriptions.EmailSubscription(email));
@@ -257,6 +267,7 @@ export class OomAlerts extends Construct {
       this.alertTopic.addSubscription(
         new subscriptions.SmsSubscription(phone, { filterPolicy: smsFilterPolicy }),
       );
+      if (!alarmsByEmail) this.alarmTopic.addSubscription(new subscriptions.SmsSubscription(phone));
     }
 
     this.eventsLogGroup = new logs.LogGroup(this, 'EventsLogGroup', {
@@ -298,8 +309,13 @@ export class OomAlerts extends Construct {
         clusterName: config.clusterName,
         channels: config.chatChannels,
         encryptionKey: config.encryptionKey,
+        alarmTopic: alarmsByEmail ? undefined : this.alarmTopic,
       });
       notify.addEnvironment(ENV.chatTopicArn, chat.topic.topicArn);
+      // No e-mail or SMS to send twice: a failed chat message is then retried, not only counted.
+      if (config.alertEmails.length === 0 && config.alertPhoneNumbers.length === 0) {
+        notify.addEnvironment(ENV.chatIsOnlyChannel, 'true');
+      }
       chat.topic.grantPublish(notify);
       this.chatTopic = chat.topic;
     } else {
@@ -332,6 +348,7 @@ export class OomAlerts extends Construct {
         eventBus: this.eventBus,
         routingKey: config.pagerDutyRoutingKey,
         deadLetterQueue: notifyDlq,
+        alarmNamePrefix: alarmsByEmail ? undefined : alarmNamePrefix(config.clusterName),
       });
     }
     // Flushes storm groups whose window closed without a further kill.
@@ -383,6 +400,12 @@ export class OomAlerts extends Construct {
       functions: this.functions,
       eventsQueue: this.eventsQueue,
       deadLetterQueues: { events: eventsDlq, parse: parseDlq, notify: notifyDlq },
+      redriveDeadLetterQueues: ['events'],
+      eventsQueueRetriedFor: Duration.seconds(
+        config.enrichDelay.toSeconds() + EVENTS_MAX_RECEIVES * eventsVisibility.toSeconds(),
+      ),
+      functionsWithDeadLetterQueue: ['parse'],
+      functionsWithFailureDestination: ['notify', 'watch'],
       eventsLogGroup: this.eventsLogGroup,
       kernelLogGroupName: this.kernelLogGroup.logGroupName,
       // Ref of an AWS::Logs::SubscriptionFilter is its name (CloudFormation template reference, "Return
@@ -390,6 +413,7 @@ export class OomAlerts extends Construct {
       subscriptionFilterName: (subscription.node.defaultChild as logs.CfnSubscriptionFilter)
         .subscriptionFilterRef.filterName,
       alertTopic: this.alertTopic,
+      chatTopic: this.chatTopic,
       silentNodeAfter: config.silentNodeAfter,
       smsSpendAlarmUsd: config.alertPhoneNumbers.length > 0 ? config.smsSpendAlarmUsd : undefined,
     };

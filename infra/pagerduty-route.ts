@@ -35,6 +35,12 @@ export interface PagerDutyRouteProps {
   readonly routingKey: SecretValue;
   /** Where an event lands that PagerDuty did not take after EventBridge's retries. */
   readonly deadLetterQueue: sqs.IQueue;
+  /**
+   * The pipeline's alarms to PagerDuty as well: those whose name starts with this. An alarm going to ALARM
+   * triggers an incident, going back to OK resolves it.
+   * @default none
+   */
+  readonly alarmNamePrefix?: string;
 }
 
 /**
@@ -61,12 +67,38 @@ function alertEvent(severity: PagerDutySeverity): events.RuleTargetInput {
 }
 
 /**
+ * An alarm's state change (the default bus's `CloudWatch Alarm State Change`) as an Events API v2 body: one
+ * PagerDuty alert per alarm, keyed by its name, so that its next ALARM after an OK opens a new incident. Only the
+ * name goes into the summary text; the reason and description, which may hold quotes, stay in the details.
+ */
+function alarmEvent(action: 'trigger' | 'resolve'): events.RuleTargetInput {
+  const field = (path: string): string => events.EventField.fromPath(path);
+  const dedup = field('$.detail.alarmName');
+  if (action === 'resolve')
+    return events.RuleTargetInput.fromObject({ event_action: action, dedup_key: dedup });
+  return events.RuleTargetInput.fromObject({
+    event_action: action,
+    dedup_key: dedup,
+    payload: {
+      summary: `eks-oom-alerts pipeline alarm ${dedup} is in ALARM: OOM kills may go unseen or unalerted`,
+      source: `CloudWatch alarms, ${field('$.account')} ${field('$.region')}`,
+      severity: 'error',
+      timestamp: field('$.time'),
+      class: field('$.detail-type'),
+      custom_details: field('$.detail'),
+    },
+  });
+}
+
+/**
  * Each kill on the bus to PagerDuty through an EventBridge API destination, one rule per severity (an input
  * transformer cannot choose a value). The connection needs an authorization although PagerDuty reads only the
  * body's `routing_key`: it sends the same key as a header, which PagerDuty ignores, rather than a made-up one.
  */
 export class PagerDutyRoute extends Construct {
   readonly rules: readonly events.Rule[];
+  /** With `alarmNamePrefix`: the rules of the pipeline's alarms, on the default bus. */
+  readonly alarmRules: readonly events.Rule[];
 
   constructor(scope: Construct, id: string, props: PagerDutyRouteProps) {
     super(scope, id);
@@ -81,6 +113,13 @@ export class PagerDutyRoute extends Construct {
       httpMethod: events.HttpMethod.POST,
       rateLimitPerSecond: RATE_LIMIT_PER_SECOND,
     });
+    const target = (event: events.RuleTargetInput) =>
+      new targets.ApiDestination(destination, {
+        event,
+        deadLetterQueue: props.deadLetterQueue,
+        retryAttempts: 185,
+        maxEventAge: Duration.hours(24),
+      });
     const severities = [...new Set(Object.values(PAGERDUTY_SEVERITY))];
     this.rules = severities.map((severity) => {
       const impacts = (Object.keys(PAGERDUTY_SEVERITY) as Impact[]).filter(
@@ -90,15 +129,25 @@ export class PagerDutyRoute extends Construct {
         eventBus: props.eventBus,
         description: `OOM kills of impact ${impacts.join(', ')} to PagerDuty as ${severity}`,
         eventPattern: { source: [EVENT_SOURCE], detail: { impact: impacts } },
-        targets: [
-          new targets.ApiDestination(destination, {
-            event: alertEvent(severity),
-            deadLetterQueue: props.deadLetterQueue,
-            retryAttempts: 185,
-            maxEventAge: Duration.hours(24),
-          }),
-        ],
+        targets: [target(alertEvent(severity))],
       });
     });
+    const alarmNamePrefix = props.alarmNamePrefix;
+    this.alarmRules =
+      alarmNamePrefix === undefined
+        ? []
+        : (['ALARM', 'OK'] as const).map(
+            (state) =>
+              // No eventBus: CloudWatch sends alarm state changes to the account's default bus.
+              new events.Rule(this, state === 'ALARM' ? 'AlarmTrigger' : 'AlarmResolve', {
+                description: `Pipeline alarms ${alarmNamePrefix}… going to ${state}, to PagerDuty`,
+                eventPattern: {
+                  source: ['aws.cloudwatch'],
+                  detailType: ['CloudWatch Alarm State Change'],
+                  detail: { alarmName: [{ prefix: alarmNamePrefix }], state: { value: [state] } },
+                },
+                targets: [target(alarmEvent(state === 'ALARM' ? 'trigger' : 'resolve'))],
+              }),
+          );
   }
 }

@@ -82,6 +82,11 @@ function addStackOutputs(stack: Stack, alerts: OomAlerts): void {
     alerts.eventsLogGroup.logGroupName,
     'One JSON line per OOM event, read by the saved Logs Insights queries',
   );
+  new CfnOutput(stack, OPTIONAL_STACK_OUTPUTS.alarmTopicArn, {
+    value: alerts.alarmTopic.topicArn,
+    description:
+      "The SNS topic of the pipeline's own alarms: subscribe to it to hear when OOM kills go unseen",
+  });
   const settings = alerts.alertSettings;
   new CfnOutput(stack, OPTIONAL_STACK_OUTPUTS.groupingWindowMinutes, {
     value: String(settings.groupingWindowMinutes),

@@ -16,6 +16,13 @@ export const METRICS = {
   enrichmentUnavailable: 'EnrichmentUnavailable',
   /** enrich: events skipped because their id was already processed. */
   duplicatesSkipped: 'DuplicatesSkipped',
+  /**
+   * enrich: of those, the ones taken as delivered without a record of it (a `publishing` claim whose lease ran out,
+   * a kill dated before claims are kept): each may be a kill that was never alerted.
+   */
+  unverifiedDuplicates: 'UnverifiedDuplicates',
+  /** notify: chat messages (alerts, digests) that could not be published to the chat topic. */
+  chatPublishFailures: 'ChatPublishFailures',
   /** notify: OOM kills, by cluster/namespace and by workload. */
   oomKills: 'OomKills',
   /** watch: nodes whose kernel stream went quiet (names in the watch function's log). */

@@ -17,6 +17,11 @@ export const ENV = {
   kernelLogGroupName: 'KERNEL_LOG_GROUP_NAME',
   /** notify: the AWS Chatbot topic for Slack/Teams custom notifications; unset, no chat message is sent. */
   chatTopicArn: 'CHAT_TOPIC_ARN',
+  /**
+   * notify: `true` when chat is the only channel (no e-mail or SMS subscriber): a failed chat message then fails
+   * the invocation, so that Lambda retries it, with nothing to send twice.
+   */
+  chatIsOnlyChannel: 'CHAT_IS_ONLY_CHANNEL',
   /** notify: the pipeline's CloudWatch dashboard, linked from each alert. */
   dashboardName: 'DASHBOARD_NAME',
   /** notify: context `runbookUrl`, a link template (`{cluster}`, `{namespace}`, `{workload}`, `{container}`). */

@@ -19,6 +19,8 @@ export type StackOutputKey = keyof typeof STACK_OUTPUTS;
 
 /** Outputs of the stack only when the feature is on, or only from the version that added them. */
 export const OPTIONAL_STACK_OUTPUTS = {
+  /** The SNS topic of the pipeline's own alarms, for operators to subscribe to; no command reads it. */
+  alarmTopicArn: 'AlarmTopicArn',
   /** With Slack or Teams channels: AWS Chatbot's topic, which notify publishes chat messages to. */
   chatTopicArn: 'ChatTopicArn',
   /** notify's storm window in minutes: backfilled kills are grouped as live ones are. */

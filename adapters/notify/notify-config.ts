@@ -26,6 +26,8 @@ export interface NotifyConfig {
   /** Link template; see shared/alert-format/next-steps.ts. */
   runbookUrl: string | null;
   smsFor: SmsFor;
+  /** `true`: chat is the only channel, so a failed chat message is retried (adapters/notify/notify-kills.ts). */
+  chatIsOnlyChannel: 'true' | 'false';
 }
 
 /** A runbook link template that the stack's synth check would pass, or null when unset. */
@@ -56,5 +58,6 @@ export function readNotifyConfig(env: Env): EnvConfig<NotifyConfig> {
     dashboardName: optional(ENV.dashboardName),
     runbookUrl: runbookTemplate(ENV.runbookUrl),
     smsFor: oneOf(ENV.smsFor, SMS_FOR_VALUES, DEFAULT_SMS_FOR),
+    chatIsOnlyChannel: oneOf(ENV.chatIsOnlyChannel, ['true', 'false'], 'false'),
   });
 }

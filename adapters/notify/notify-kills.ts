@@ -40,6 +40,11 @@ export interface NotifyDeps {
   alertSettings?: AlertSettings;
   /** AWS Chatbot's topic, for a chat copy of each alert and digest; absent or null: none. */
   chat?: ChatSink | null;
+  /**
+   * Chat is the only channel: the alert topic has no e-mail or SMS subscriber. An alert or digest then counts as
+   * sent only once its chat message is, and a failed chat message asks for a retry. Absent: false.
+   */
+  chatIsOnlyChannel?: boolean;
   /** Each container's recent limit hits, for the right-sizing hint; absent or null: no hint from them. */
   containerKills?: ContainerKillStore | null;
   now: () => Date;
@@ -123,7 +128,8 @@ function killTimeOf(event: EnrichedOomEvent, now: Date): number {
 
 /**
  * Publishes an alert on the topic, then its copy on the chat topic. A chat failure is reported, not retried: a
- * re-run would send the e-mail and the SMS again.
+ * re-run would send the e-mail and the SMS again. Where chat is the only channel nothing would be sent twice,
+ * so the alert is not sent until its chat message is, and the failure asks for a retry.
  */
 async function deliver(
   report: NotifyReport,
@@ -137,10 +143,14 @@ async function deliver(
     return formatted;
   });
   const chat = deps.chat;
+  const chatRequired = deps.chatIsOnlyChannel === true;
   if (message !== null && chat) {
-    await attempt(report, { step: 'chat', subject: failure.subject, retry: false }, () =>
-      chat.publish(message.chat),
+    const posted = await attempt(
+      report,
+      { step: 'chat', subject: failure.subject, retry: chatRequired },
+      () => chat.publish(message.chat),
     );
+    if (!posted && chatRequired) return false;
   }
   return message !== null;
 }

@@ -25,11 +25,17 @@ import { notifyKills, type NotifyDeps } from './notify-kills.ts';
 
 /** What a caller may leave out (`backfill --deliver` reads the stack's outputs only). */
 type OptionalSetting =
-  'chatTopicArn' | 'region' | 'kernelLogGroupName' | 'dashboardName' | 'runbookUrl' | 'smsFor';
+  | 'chatTopicArn'
+  | 'region'
+  | 'kernelLogGroupName'
+  | 'dashboardName'
+  | 'runbookUrl'
+  | 'smsFor'
+  | 'chatIsOnlyChannel';
 
 /**
- * The stack's topic, table and events log group, and what else it set: without a chat topic no chat message,
- * without a region (the SDK's default then) no console link, without `smsFor` every alert by SMS.
+ * The stack's topic, table and events log group, and what else it set: without a chat topic no chat message
+ * (and without `chatIsOnlyChannel` a failed one is not retried), without a region (the SDK's default then) no console link, without `smsFor` every alert by SMS.
  */
 export type NotifyTarget = Omit<NotifyConfig, OptionalSetting> & Partial<Pick<NotifyConfig, OptionalSetting>>;
 
@@ -50,6 +56,7 @@ export function createNotifyStage(target: NotifyTarget, metrics: KillMetrics): N
   return {
     alerts: snsAlertSink(sns, target.topicArn),
     chat: target.chatTopicArn ? snsChatSink(sns, target.chatTopicArn) : null,
+    chatIsOnlyChannel: target.chatIsOnlyChannel === 'true',
     alertSettings: alertSettings(target),
     history: new CloudWatchHistoryWriter(new CloudWatchLogsClient(region), target.eventsLogGroupName),
     storms: new DynamoStormStore(documents, target.stateTableName),

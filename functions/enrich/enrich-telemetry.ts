@@ -1,8 +1,8 @@
 /**
- * What one SQS batch tells the operators: a log line per record and the counts of duplicates and unnamed pods
- * (names from shared/metric-names.ts). A warning when the pod could not be named, when a duplicate was taken
- * without a record of its delivery, or when it said more of the kill than its alert; an error for a record that
- * will be retried or a claim left unsettled.
+ * What one SQS batch tells the operators: a log line per record and the counts of duplicates (those taken without
+ * a record of delivery apart as well) and unnamed pods (names from shared/metric-names.ts). A warning when the pod
+ * could not be named, when a duplicate was taken without a record of its delivery, or when it said more of the
+ * kill than its alert; an error for a record that will be retried or a claim left unsettled.
  */
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { METRICS } from '../../shared/metric-names.ts';
@@ -27,6 +27,7 @@ export function recordEnrichResults(
   metrics: MetricSink,
 ): void {
   let duplicates = 0;
+  let unverified = 0;
   let unavailable = 0;
   for (const [messageId, result] of results) {
     if (result.status === 'published') {
@@ -45,6 +46,7 @@ export function recordEnrichResults(
       });
     } else if (result.status === 'duplicate') {
       duplicates++;
+      if (result.unverified === true) unverified++;
       // Skipped on what its claim or date implies, not on a record of delivery: the trace of a possible loss.
       // Or it showed more of the kill than the alert did (a group kill's later members): the alert says less.
       const warn = result.unverified === true || result.showedMore === true;
@@ -63,5 +65,6 @@ export function recordEnrichResults(
       logger.error('claim not settled', { messageId, eventId: result.eventId, reason: result.unsettled });
   }
   if (duplicates > 0) metrics.addMetric(METRICS.duplicatesSkipped, MetricUnit.Count, duplicates);
+  if (unverified > 0) metrics.addMetric(METRICS.unverifiedDuplicates, MetricUnit.Count, unverified);
   if (unavailable > 0) metrics.addMetric(METRICS.enrichmentUnavailable, MetricUnit.Count, unavailable);
 }

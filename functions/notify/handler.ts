@@ -7,7 +7,8 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import middy from '@middy/core';
 import type { EventBridgeEvent } from 'aws-lambda';
-import { METRIC_NAMESPACE, METRIC_SERVICES } from '../../shared/metric-names.ts';
+import { CLUSTER_DIMENSION, METRIC_NAMESPACE, METRIC_SERVICES } from '../../shared/metric-names.ts';
+import { ENV } from '../../shared/runtime-config.ts';
 import {
   notifyKills,
   notifyUnreadable,
@@ -16,10 +17,11 @@ import {
   type NotifyReport,
 } from '../../adapters/notify/notify-kills.ts';
 import { retryReason, routeOf, type NotifyRoute } from './notify-route.ts';
-import { logNotifyReport, logUnreadableEvent } from './notify-telemetry.ts';
+import { logUnreadableEvent, recordNotifyReport } from './notify-telemetry.ts';
 
 const SERVICE = METRIC_SERVICES.notify;
-const metrics = new Metrics({ namespace: METRIC_NAMESPACE, serviceName: SERVICE });
+const defaultDimensions = { [CLUSTER_DIMENSION]: process.env[ENV.clusterName] ?? 'unknown' };
+const metrics = new Metrics({ namespace: METRIC_NAMESPACE, serviceName: SERVICE, defaultDimensions });
 const logger = new Logger({ serviceName: SERVICE });
 // The SDK clients load with the first event, not at cold start (docs/benchmarks.md).
 let built: Promise<NotifyDeps> | null = null;
@@ -38,7 +40,7 @@ async function run(route: NotifyRoute): Promise<NotifyReport> {
 
 async function notify(event: EventBridgeEvent<string, unknown>): Promise<NotifyReport> {
   const report = await run(routeOf(event));
-  logNotifyReport(report, logger);
+  recordNotifyReport(report, logger, metrics);
   const retry = retryReason(report);
   if (retry !== null) throw new Error(retry);
   return report;

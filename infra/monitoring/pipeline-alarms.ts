@@ -11,7 +11,11 @@ import {
   type MonitoredPipeline,
   alertDeliveryFailures,
   deadLetterQueueDepth,
+  deadLetterQueueGrowth,
+  deadLettersSent,
+  failureHandOffErrors,
   kernelLogIncoming,
+  oldestMessageAge,
   pipelineMetric,
   smsMonthToDateSpend,
   subscriptionDeliveryErrors,
@@ -29,17 +33,29 @@ const DEAD_LETTERS: Record<string, string> = {
 };
 
 /**
+ * What every alarm of one cluster's pipeline is named with: `eks-oom-alerts/<cluster>/<alarm>`, readable in a
+ * notification, and what PagerDuty's rule matches (a cluster name has no `/`, so no other cluster's alarm does).
+ */
+export function alarmNamePrefix(clusterName: string): string {
+  return `eks-oom-alerts/${clusterName}/`;
+}
+
+/**
  * The pipeline's own alarms, each sent to the alarm topic. Alarms are billed per metric they watch (metric math
- * and queries included): the default stack watches ten. Lambda Errors are left to the dead-letter queues they
- * end in, and the age of the events queue to the dashboard.
+ * and queries included): the default stack watches eighteen. Lambda Errors are left to the dead-letter queues
+ * they end in; what Lambda cannot hand to a dead-letter queue or destination has alarms of its own.
  */
 export function createPipelineAlarms(
   scope: Construct,
   pipeline: MonitoredPipeline,
   alarmTopic: sns.ITopic,
 ): cloudwatch.Alarm[] {
-  const alarm = alarmFactory(scope, new cloudwatchActions.SnsAction(alarmTopic));
   const { clusterName } = pipeline;
+  const alarm = alarmFactory(
+    scope,
+    new cloudwatchActions.SnsAction(alarmTopic),
+    alarmNamePrefix(clusterName),
+  );
   const silence = pipeline.silentNodeAfter.toMinutes();
   const alarms = [
     ...Object.entries(pipeline.deadLetterQueues).map(([name, queue]) =>
@@ -47,6 +63,39 @@ export function createPipelineAlarms(
         id: `${capitalised(name)}DeadLetterQueueDepth`,
         description: `${name} dead-letter queue: ${DEAD_LETTERS[name] ?? 'messages that were not delivered.'}`,
         metric: deadLetterQueueDepth(queue),
+        threshold: 1,
+      }),
+    ),
+    // The depth alarm stays in ALARM while its first message is kept: these fire again at each new one.
+    ...Object.entries(pipeline.deadLetterQueues).map(([name, queue]) =>
+      alarm({
+        id: `${capitalised(name)}NewDeadLetters`,
+        description: `New messages in the ${name} dead-letter queue, whatever it held already: ${DEAD_LETTERS[name] ?? 'messages that were not delivered.'}`,
+        metric: pipeline.redriveDeadLetterQueues.includes(name)
+          ? deadLetterQueueGrowth(queue)
+          : deadLettersSent(queue),
+        threshold: 1,
+      }),
+    ),
+    alarm({
+      id: 'EventsQueueStalled',
+      description: `The oldest OOM event in the events queue has waited ${pipeline.eventsQueueRetriedFor.toMinutes() * 2} minutes, twice as long as enrich's five receives take: enrich is not polling (event source mapping disabled, permissions, throttled to zero). SQS deletes unread events after 4 days without a dead letter.`,
+      metric: oldestMessageAge(pipeline.eventsQueue),
+      threshold: pipeline.eventsQueueRetriedFor.toSeconds() * 2,
+    }),
+    ...pipeline.functionsWithDeadLetterQueue.map((fn) =>
+      alarm({
+        id: `${capitalised(fn)}DeadLetterErrors`,
+        description: `Lambda could not send failed ${fn} invocations to their dead-letter queue (queue policy, size, SQS or KMS errors): those events are lost without a dead letter.`,
+        metric: failureHandOffErrors(pipeline.functions[fn], 'DeadLetterErrors'),
+        threshold: 1,
+      }),
+    ),
+    ...pipeline.functionsWithFailureDestination.map((fn) =>
+      alarm({
+        id: `${capitalised(fn)}DestinationDeliveryFailures`,
+        description: `Lambda could not send failed ${fn} invocations to their on-failure destination (the notify dead-letter queue): those events are lost without a dead letter.`,
+        metric: failureHandOffErrors(pipeline.functions[fn], 'DestinationDeliveryFailures'),
         threshold: 1,
       }),
     ),
@@ -62,6 +111,13 @@ export function createPipelineAlarms(
       description:
         'Alerts went out without pod names because the EKS API could not be reached: check the access entry, the reader RBAC, network path and endpoint.',
       metric: pipelineMetric(clusterName, 'enrich', METRICS.enrichmentUnavailable, Duration.minutes(15)),
+      threshold: 1,
+    }),
+    alarm({
+      id: 'UnverifiedDuplicates',
+      description:
+        'enrich skipped kills as duplicates without a record of their delivery: a "publishing" claim whose lease ran out (the invocation died while handing it to the bus), or a kill dated more than 30 days back (a replay, or a wrong clock). Each may be a kill nobody was alerted to: the enrich log has "duplicate skipped" at warn with the event id.',
+      metric: pipelineMetric(clusterName, 'enrich', METRICS.unverifiedDuplicates, Duration.minutes(15)),
       threshold: 1,
     }),
     alarm({
@@ -102,6 +158,24 @@ export function createPipelineAlarms(
       threshold: 1,
     }),
   ];
+  if (pipeline.chatTopic !== undefined) {
+    alarms.push(
+      alarm({
+        id: 'ChatPublishFailures',
+        description:
+          'notify could not publish alerts or digests to the chat topic (throttled, KMS, permissions): with e-mail or SMS recipients as well they are not retried, so the chat channel missed them. The notify log says which ("delivery step failed", step chat).',
+        metric: pipelineMetric(clusterName, 'notify', METRICS.chatPublishFailures, Duration.minutes(5)),
+        threshold: 1,
+      }),
+      alarm({
+        id: 'ChatDeliveryFailures',
+        description:
+          "SNS could not deliver chat messages to AWS Chatbot: the Slack or Teams channel missed them. Chatbot's own log (us-east-1, /aws/chatbot/<configuration>) says why it dropped any it received.",
+        metric: alertDeliveryFailures(pipeline.chatTopic),
+        threshold: 1,
+      }),
+    );
+  }
   if (pipeline.smsSpendAlarmUsd !== undefined) {
     alarms.push(
       alarm({
@@ -128,10 +202,11 @@ interface AlarmRule {
   missingData?: cloudwatch.TreatMissingData;
 }
 
-/** Every alarm alike but for its rule, with the action on alarm. */
-function alarmFactory(scope: Construct, action: cloudwatch.IAlarmAction) {
+/** Every alarm alike but for its rule, named by its id, with the action on alarm. */
+function alarmFactory(scope: Construct, action: cloudwatch.IAlarmAction, namePrefix: string) {
   return (rule: AlarmRule): cloudwatch.Alarm => {
     const created = new cloudwatch.Alarm(scope, rule.id, {
+      alarmName: `${namePrefix}${rule.id}`,
       alarmDescription: rule.description,
       metric: rule.metric,
       threshold: rule.threshold,

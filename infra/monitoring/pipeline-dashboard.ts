@@ -47,6 +47,7 @@ export function createPipelineDashboard(
         pipelineMetric(clusterName, 'parse', METRICS.unrecognisedOomLines, period),
         pipelineMetric(clusterName, 'enrich', METRICS.enrichmentUnavailable, period),
         pipelineMetric(clusterName, 'enrich', METRICS.duplicatesSkipped, period),
+        pipelineMetric(clusterName, 'enrich', METRICS.unverifiedDuplicates, period),
       ],
       width: 8,
     }),

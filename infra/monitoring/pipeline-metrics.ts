@@ -16,11 +16,27 @@ export interface MonitoredPipeline {
   readonly eventsQueue: sqs.IQueue;
   /** By the stage whose failures each holds: events, parse, notify. */
   readonly deadLetterQueues: Readonly<Record<string, sqs.IQueue>>;
+  /**
+   * The dead-letter queues that SQS fills itself (a redrive policy's maxReceiveCount): NumberOfMessagesSent does
+   * not count what it moves there. Lambda and EventBridge send to the others with SendMessage, which it counts.
+   */
+  readonly redriveDeadLetterQueues: readonly string[];
+  /**
+   * How old the oldest event in the events queue may grow while enrich still tries it (the delay, then five
+   * receives a visibility timeout apart); twice that is a stalled queue.
+   */
+  readonly eventsQueueRetriedFor: Duration;
+  /** The functions whose asynchronous failures go to a dead-letter queue (DeadLetterErrors when that fails). */
+  readonly functionsWithDeadLetterQueue: readonly FunctionName[];
+  /** The functions whose asynchronous failures go to an on-failure destination (DestinationDeliveryFailures). */
+  readonly functionsWithFailureDestination: readonly FunctionName[];
   readonly eventsLogGroup: logs.ILogGroup;
   readonly kernelLogGroupName: string;
   /** Our subscription filter on the kernel log group. */
   readonly subscriptionFilterName: string;
   readonly alertTopic: sns.ITopic;
+  /** With chat channels: the topic AWS Chatbot reads. */
+  readonly chatTopic: sns.ITopic | undefined;
   /** How long the kernel log group may go without a line (the shipping check's silence). */
   readonly silentNodeAfter: Duration;
   /** With SMS recipients: the month's SMS spend, in US dollars, to alarm at. */
@@ -60,6 +76,46 @@ export function deadLetterQueueDepth(queue: sqs.IQueue): cloudwatch.Metric {
     period: ALARM_PERIOD,
     statistic: cloudwatch.Stats.MAXIMUM,
   });
+}
+
+/**
+ * Messages sent to a dead-letter queue by Lambda (function DLQ, on-failure destination) or EventBridge (a target's
+ * DLQ): a datapoint for each period with a new one, none without, so an alarm on it fires again at each loss.
+ */
+export function deadLettersSent(queue: sqs.IQueue): cloudwatch.Metric {
+  return queue.metricNumberOfMessagesSent({ period: ALARM_PERIOD, statistic: cloudwatch.Stats.SUM });
+}
+
+/**
+ * How much a redrive dead-letter queue grew in a period: SQS's own moves are not in NumberOfMessagesSent. A period
+ * without a datapoint counts as an empty queue (an idle empty queue sends none), so the first message counts too.
+ */
+export function deadLetterQueueGrowth(queue: sqs.IQueue): cloudwatch.MathExpression {
+  return new cloudwatch.MathExpression({
+    expression: 'DIFF(FILL(depth, 0))',
+    usingMetrics: { depth: deadLetterQueueDepth(queue) },
+    label: 'new dead letters',
+    period: ALARM_PERIOD,
+  });
+}
+
+/** Age of the oldest message a queue holds; no datapoint while the queue is idle and empty. */
+export function oldestMessageAge(queue: sqs.IQueue): cloudwatch.Metric {
+  return queue.metricApproximateAgeOfOldestMessage({
+    period: ALARM_PERIOD,
+    statistic: cloudwatch.Stats.MAXIMUM,
+  });
+}
+
+/**
+ * Asynchronous failures Lambda could not hand on: `DeadLetterErrors` for a function's dead-letter queue,
+ * `DestinationDeliveryFailures` for its on-failure destination. The failed event is then gone, with no message.
+ */
+export function failureHandOffErrors(
+  fn: lambda.IFunction,
+  metricName: 'DeadLetterErrors' | 'DestinationDeliveryFailures',
+): cloudwatch.Metric {
+  return fn.metric(metricName, { period: ALARM_PERIOD, statistic: cloudwatch.Stats.SUM });
 }
 
 export function functionErrors(fn: lambda.IFunction): cloudwatch.Metric {
@@ -103,7 +159,10 @@ export function subscriptionDeliveryErrors(
   });
 }
 
-/** Alerts SNS could not deliver (e-mail, SMS, or a subscriber's endpoint). An idle topic has no datapoints. */
+/**
+ * Messages SNS could not deliver (e-mail, SMS, AWS Chatbot's endpoint, or a subscriber's own). An idle topic has no
+ * datapoints.
+ */
 export function alertDeliveryFailures(topic: sns.ITopic): cloudwatch.Metric {
   return topic.metricNumberOfNotificationsFailed({ period: ALARM_PERIOD, statistic: cloudwatch.Stats.SUM });
 }

@@ -1,5 +1,6 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { afterAll, describe, expect, it } from 'vitest';
+import { METRICS, METRIC_NAMESPACE, METRIC_SERVICES } from '../../shared/metric-names.ts';
 import { ENV as RUNTIME_ENV } from '../../shared/runtime-config.ts';
 import { removeOutdirs, synthOomAlerts } from './stack-fixture.ts';
 
@@ -16,7 +17,13 @@ const TEAMS = {
 
 describe('Slack and Microsoft Teams through AWS Chatbot (chatChannels)', () => {
   it('a synth with a Slack channel holds the channel configuration on the chat topic, which notify publishes to', () => {
-    const { template } = synthOomAlerts({ clusterName: 'demo', chatChannels: { slack: SLACK } });
+    // With an e-mail recipient the alarms go by e-mail, and the channel reads the chat topic only
+    // (test/infra/alarm-routing.test.ts: without one, the alarm topic as well).
+    const { template } = synthOomAlerts({
+      clusterName: 'demo',
+      alertEmails: ['ops@example.com'],
+      chatChannels: { slack: SLACK },
+    });
     const topics = Object.keys(template.findResources('AWS::SNS::Topic')).filter((id) =>
       id.startsWith('OomAlertsChatTopic'),
     );
@@ -51,7 +58,11 @@ describe('Slack and Microsoft Teams through AWS Chatbot (chatChannels)', () => {
   });
 
   it('a Teams channel gets its configuration with a role of its own and the same guardrail', () => {
-    const { template } = synthOomAlerts({ clusterName: 'demo', chatChannels: { teams: TEAMS } });
+    const { template } = synthOomAlerts({
+      clusterName: 'demo',
+      alertEmails: ['ops@example.com'],
+      chatChannels: { teams: TEAMS },
+    });
     template.hasResourceProperties('AWS::Chatbot::MicrosoftTeamsChannelConfiguration', {
       ConfigurationName: 'eks-oom-alerts-demo-teams',
       TeamsTenantId: TEAMS.tenantId,
@@ -67,6 +78,59 @@ describe('Slack and Microsoft Teams through AWS Chatbot (chatChannels)', () => {
       },
     });
     template.resourceCountIs('AWS::Chatbot::SlackChannelConfiguration', 0);
+  });
+
+  it('chat the only channel: notify is told so (a failed chat message is then retried); not with e-mail or SMS', () => {
+    const variablesOf = (template: ReturnType<typeof synthOomAlerts>['template']) => {
+      const [, notify] = Object.entries(template.findResources('AWS::Lambda::Function')).find(([id]) =>
+        id.startsWith('OomAlertsNotifyFunction'),
+      ) as [string, Resource];
+      return (notify.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+    };
+    const chatOnly = synthOomAlerts({ clusterName: 'demo', chatChannels: { slack: SLACK } }).template;
+    expect(variablesOf(chatOnly)[RUNTIME_ENV.chatIsOnlyChannel]).toBe('true');
+    for (const recipients of [
+      { alertEmails: ['ops@example.com'] },
+      { alertPhoneNumbers: ['+4915112345678'] },
+    ]) {
+      const { template } = synthOomAlerts({
+        clusterName: 'demo',
+        chatChannels: { slack: SLACK },
+        ...recipients,
+      });
+      expect(variablesOf(template)).not.toHaveProperty(RUNTIME_ENV.chatIsOnlyChannel);
+    }
+  });
+
+  it("alarms on chat messages notify could not publish, and on the chat topic's failed deliveries to Chatbot", () => {
+    const { template } = synthOomAlerts({ clusterName: 'demo', chatChannels: { slack: SLACK } });
+    const alarms = Object.entries(template.findResources('AWS::CloudWatch::Alarm')) as [string, Resource][];
+    const named = (prefix: string) => alarms.filter(([id]) => id.startsWith(`OomAlerts${prefix}`));
+    expect(named('ChatPublishFailures').map(([, a]) => a.Properties)).toEqual([
+      expect.objectContaining({
+        Namespace: METRIC_NAMESPACE,
+        MetricName: METRICS.chatPublishFailures,
+        Dimensions: [
+          { Name: 'cluster', Value: 'demo' },
+          { Name: 'service', Value: METRIC_SERVICES.notify },
+        ],
+        Threshold: 1,
+      }),
+    ]);
+    const chatTopic = Object.keys(template.findResources('AWS::SNS::Topic')).find((id) =>
+      id.startsWith('OomAlertsChatTopic'),
+    );
+    expect(named('ChatDeliveryFailures').map(([, a]) => a.Properties)).toEqual([
+      expect.objectContaining({
+        Namespace: 'AWS/SNS',
+        MetricName: 'NumberOfNotificationsFailed',
+        Dimensions: [{ Name: 'TopicName', Value: { 'Fn::GetAtt': [chatTopic, 'TopicName'] } }],
+        Threshold: 1,
+      }),
+    ]);
+    const withoutChat = synthOomAlerts({ clusterName: 'demo' }).template;
+    const ids = Object.keys(withoutChat.findResources('AWS::CloudWatch::Alarm'));
+    expect(ids.filter((id) => id.startsWith('OomAlertsChat'))).toEqual([]);
   });
 
   it('without chatChannels: no chat topic, no Chatbot, no chat variable for notify', () => {

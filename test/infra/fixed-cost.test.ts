@@ -46,12 +46,12 @@ function standaloneTemplate(context: Partial<Record<ContextKey, string>>): Templ
 }
 
 describe('fixed monthly cost of the standalone stack', () => {
-  it('npx cdk synth -c clusterName=demo -c alertEmail=ops@example.com: no key, no dashboard, ten alarm metrics, $1.00', () => {
+  it('npx cdk synth -c clusterName=demo -c alertEmail=ops@example.com: no key, no dashboard, eighteen alarm metrics, $1.80', () => {
     expect(fixedCost(standaloneTemplate({ clusterName: 'demo', alertEmail: 'ops@example.com' }))).toEqual({
       keys: 0,
       dashboards: 0,
-      metrics: 10,
-      usd: 1,
+      metrics: 18,
+      usd: 1.8,
     });
   });
 
@@ -64,22 +64,22 @@ describe('fixed monthly cost of the standalone stack', () => {
           existingLogGroupName: '/aws/containerinsights/demo/host',
         }),
       ),
-    ).toEqual({ keys: 0, dashboards: 0, metrics: 10, usd: 1 });
+    ).toEqual({ keys: 0, dashboards: 0, metrics: 18, usd: 1.8 });
   });
 
   it('-c alertPhone=…: the SMS spend alarm adds $0.10', () => {
     expect(
       fixedCost(standaloneTemplate({ clusterName: 'demo', alertPhone: '+4915112345678' })),
     ).toMatchObject({
-      metrics: 11,
-      usd: 1.1,
+      metrics: 19,
+      usd: 1.9,
     });
   });
 
   it('-c dashboard=true adds the dashboard; -c encryptionKeyArn=… uses that key and creates none', () => {
     expect(fixedCost(standaloneTemplate({ clusterName: 'demo', dashboard: 'true' }))).toMatchObject({
       dashboards: 1,
-      usd: 4,
+      usd: 4.8,
     });
     expect(
       fixedCost(
@@ -88,6 +88,6 @@ describe('fixed monthly cost of the standalone stack', () => {
           encryptionKeyArn: 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab',
         }),
       ),
-    ).toMatchObject({ keys: 0, usd: 1 });
+    ).toMatchObject({ keys: 0, usd: 1.8 });
   });
 });

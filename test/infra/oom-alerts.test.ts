@@ -609,6 +609,91 @@ describe('alarms and dashboard', () => {
     }
   });
 
+  it('alarms on each new dead letter: messages sent to the parse and notify DLQs, by Lambda and EventBridge', () => {
+    // A depth alarm stays in ALARM while the first message is kept (14 days): a second loss would change nothing.
+    for (const name of ['Parse', 'Notify']) {
+      expect(alarmNamed(`${name}NewDeadLetters`)).toMatchObject({
+        Namespace: 'AWS/SQS',
+        MetricName: 'NumberOfMessagesSent',
+        Dimensions: [
+          {
+            Name: 'QueueName',
+            Value: { 'Fn::GetAtt': [idOf('AWS::SQS::Queue', `${name}DeadLetterQueue`), 'QueueName'] },
+          },
+        ],
+        Statistic: 'Sum',
+        Period: 300,
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        TreatMissingData: 'notBreaching',
+      });
+    }
+  });
+
+  it('alarms on each rise of the events DLQ depth: SQS redrive moves are not counted as messages sent', () => {
+    const alarm = alarmNamed('EventsNewDeadLetters');
+    expect(alarm).toMatchObject({
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+    });
+    const metrics = alarm.Metrics as { Id: string; Expression?: string; MetricStat?: unknown }[];
+    const expression = metrics.find((metric) => metric.Expression !== undefined);
+    const depth = metrics.find((metric) => metric.MetricStat !== undefined);
+    expect(expression?.Expression).toBe(`DIFF(FILL(${depth?.Id}, 0))`);
+    expect(depth?.MetricStat).toMatchObject({
+      Metric: {
+        Namespace: 'AWS/SQS',
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Dimensions: [
+          {
+            Name: 'QueueName',
+            Value: { 'Fn::GetAtt': [idOf('AWS::SQS::Queue', 'EventsDeadLetterQueue'), 'QueueName'] },
+          },
+        ],
+      },
+      Period: 300,
+      Stat: 'Maximum',
+    });
+  });
+
+  it('alarms when the oldest message of the events queue waits twice as long as its five receives may take', () => {
+    // No delay, five receives of a 360 s visibility timeout: 30 minutes while enrich still tries; 1 hour is a stall.
+    expect(alarmNamed('EventsQueueStalled')).toMatchObject({
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateAgeOfOldestMessage',
+      Dimensions: [
+        { Name: 'QueueName', Value: { 'Fn::GetAtt': [idOf('AWS::SQS::Queue', 'EventsQueue'), 'QueueName'] } },
+      ],
+      Statistic: 'Maximum',
+      Period: 300,
+      Threshold: 3600,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+    });
+  });
+
+  it("alarms when Lambda cannot hand a failure to parse's DLQ or to notify's and watch's on-failure destination", () => {
+    const rules = [
+      ['ParseDeadLetterErrors', 'DeadLetterErrors', 'Parse'],
+      ['NotifyDestinationDeliveryFailures', 'DestinationDeliveryFailures', 'Notify'],
+      ['WatchDestinationDeliveryFailures', 'DestinationDeliveryFailures', 'Watch'],
+    ] as const;
+    for (const [alarm, metricName, fn] of rules) {
+      expect(alarmNamed(alarm)).toMatchObject({
+        Namespace: 'AWS/Lambda',
+        MetricName: metricName,
+        Dimensions: [{ Name: 'FunctionName', Value: { Ref: functionNamed(fn)[0] } }],
+        Statistic: 'Sum',
+        Threshold: 1,
+        TreatMissingData: 'notBreaching',
+      });
+    }
+    const watched = resourcesOfType('AWS::CloudWatch::Alarm').map(([, alarm]) => alarm.Properties.MetricName);
+    expect(watched.filter((name) => name === 'DeadLetterErrors')).toHaveLength(1);
+    expect(watched.filter((name) => name === 'DestinationDeliveryFailures')).toHaveLength(2);
+  });
+
   it('leaves Lambda Errors to the dead-letter queues they end in: no alarm of its own', () => {
     const watched = resourcesOfType('AWS::CloudWatch::Alarm').map(([, alarm]) => alarm.Properties.MetricName);
     expect(watched).not.toContain('Errors');
@@ -727,6 +812,20 @@ describe('alarms and dashboard', () => {
     });
   });
 
+  it('alarms on a kill enrich skipped without a record of its delivery (a lapsed publishing claim, a replay date)', () => {
+    expect(alarmNamed('UnverifiedDuplicates')).toMatchObject({
+      Namespace: METRIC_NAMESPACE,
+      MetricName: METRICS.unverifiedDuplicates,
+      Dimensions: [
+        { Name: 'cluster', Value: 'demo' },
+        { Name: 'service', Value: METRIC_SERVICES.enrich },
+      ],
+      Statistic: 'Sum',
+      Threshold: 1,
+      TreatMissingData: 'notBreaching',
+    });
+  });
+
   it.each(Object.entries(METRIC_SERVICES))(
     'watches the service name that functions/%s/handler.ts gives Powertools Metrics',
     (fn, service) => {
@@ -738,8 +837,8 @@ describe('alarms and dashboard', () => {
 
   it('sends every alarm to the alarm topic', () => {
     const alarms = resourcesOfType('AWS::CloudWatch::Alarm');
-    // Ten, plus the SMS spend: this stack has a phone number.
-    expect(alarms.length).toBe(11);
+    // Eighteen, plus the SMS spend: this stack has a phone number.
+    expect(alarms.length).toBe(19);
     for (const [, alarm] of alarms) {
       expect(alarm.Properties.AlarmActions).toEqual([{ Ref: idOf('AWS::SNS::Topic', 'AlarmTopic') }]);
     }

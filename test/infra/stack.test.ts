@@ -60,6 +60,17 @@ describe('the standalone stack', () => {
     expect(set[OPTIONAL_STACK_OUTPUTS.runbookUrl]?.Value).toBe(runbookUrl);
   });
 
+  it('outputs the alarm topic, to subscribe to the pipeline alarms', () => {
+    const outputs = standaloneTemplate({ clusterName: 'demo' }).toJSON().Outputs as Record<
+      string,
+      { Value: unknown; Export?: unknown }
+    >;
+    expect(outputs[OPTIONAL_STACK_OUTPUTS.alarmTopicArn]).toEqual({
+      Description: expect.stringContaining('alarms'),
+      Value: { Ref: expect.stringMatching(/^OomAlertsAlarmTopic[0-9A-F]{8}$/) },
+    });
+  });
+
   it('outputs the chat topic too when there is a chat channel', () => {
     const outputs = standaloneTemplate({
       clusterName: 'demo',

@@ -24,8 +24,19 @@ describe('readNotifyConfig', () => {
         dashboardName: null,
         runbookUrl: null,
         smsFor: 'all',
+        chatIsOnlyChannel: 'false',
       },
     });
+  });
+
+  it('reads whether chat is the only channel, and refuses a value that is not true or false', () => {
+    expect(readNotifyConfig({ ...env, CHAT_IS_ONLY_CHANNEL: 'true' })).toMatchObject({
+      ok: true,
+      config: { chatIsOnlyChannel: 'true' },
+    });
+    const read = readNotifyConfig({ ...env, CHAT_IS_ONLY_CHANNEL: 'yes' });
+    expect(read.ok).toBe(false);
+    expect(JSON.stringify(read)).toContain('CHAT_IS_ONLY_CHANNEL');
   });
 
   it('reads the chat topic, the links and smsFor, and the region Lambda sets', () => {

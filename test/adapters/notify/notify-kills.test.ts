@@ -9,7 +9,9 @@ import {
   notifyUnreadable,
   sendDueDigests,
   type NotifyDeps,
+  type NotifyReport,
 } from '../../../adapters/notify/notify-kills.ts';
+import { retryReason } from '../../../functions/notify/notify-route.ts';
 import { DynamoContainerKillStore } from '../../../adapters/state/dynamo-container-kill-store.ts';
 import { DynamoStormStore } from '../../../adapters/state/dynamo-storm-store.ts';
 import { CloudWatchHistoryWriter, type HistoryWriter } from '../../../adapters/sinks/history-writer.ts';
@@ -416,6 +418,71 @@ describe('notifyKills: the chat copy and the alert settings', () => {
       },
     ]);
     expect(report.outcomes[0]).toMatchObject({ result: 'alerted' });
+  });
+
+  /** Lambda's asynchronous invoke of notify: runs again, twice at most, while a failure asks for a retry. */
+  async function asLambdaWould(run: () => Promise<NotifyReport>): Promise<NotifyReport[]> {
+    const reports: NotifyReport[] = [];
+    for (let attempt = 0; attempt < 3; attempt += 1) {
+      reports.push(await run());
+      if (retryReason(reports.at(-1) as NotifyReport) === null) break;
+    }
+    return reports;
+  }
+
+  it('with chat the only channel, a failed chat message fails the delivery, and the retry posts it', async () => {
+    const { deps, alerts } = memoryDeps({ now: T0 });
+    const chat = new RecordingChat();
+    chat.fail = true;
+    const chatOnly: NotifyDeps = { ...deps, chat, chatIsOnlyChannel: true };
+    const first = await notifyKills([checkoutKill(0, 0)], chatOnly);
+    expect(first.failures).toEqual([
+      {
+        step: 'chat',
+        subject: checkoutKill(0, 0).id,
+        error: 'Error: chat topic: KMS.AccessDeniedException',
+        retry: true,
+      },
+    ]);
+    chat.fail = false;
+    const reports = await asLambdaWould(() => notifyKills([checkoutKill(0, 0)], chatOnly));
+    expect(reports.map((r) => r.failures)).toEqual([[]]);
+    expect(chat.sent.map((c) => c.content.title)).toEqual([alerts.sent[0]?.subject]);
+    // The topic has no subscriber to send twice to: publishing again costs nothing.
+    expect(alerts.sent).toHaveLength(2);
+    // Once posted, a further re-delivery of the event sends nothing more.
+    await notifyKills([checkoutKill(0, 0)], chatOnly);
+    expect(chat.sent).toHaveLength(1);
+  });
+
+  it('with chat the only channel, a digest whose chat message failed is posted by a later run', async () => {
+    const clock = { now: T0 };
+    const { deps } = memoryDeps(clock);
+    const chat = new RecordingChat();
+    const chatOnly: NotifyDeps = { ...deps, chat, chatIsOnlyChannel: true };
+    await notifyKills([checkoutKill(0, 0)], chatOnly);
+    clock.now = T0 + 60_000;
+    await notifyKills([checkoutKill(1, 1)], chatOnly);
+    chat.fail = true;
+    clock.now = T0 + 36 * 60_000;
+    const failed = await sendDueDigests(chatOnly);
+    expect(failed.digestsSent).toBe(0);
+    expect(retryReason(failed)).toMatch(/^delivery incomplete: chat \(/);
+    chat.fail = false;
+    clock.now = T0 + 41 * 60_000;
+    expect((await sendDueDigests(chatOnly)).digestsSent).toBe(1);
+    expect(chat.sent).toHaveLength(2);
+  });
+
+  it('with e-mail or SMS as well, a failed chat message is not retried: the e-mail goes once', async () => {
+    const { deps, alerts } = memoryDeps({ now: T0 });
+    const chat = new RecordingChat();
+    chat.fail = true;
+    const reports = await asLambdaWould(() =>
+      notifyKills([checkoutKill(0, 0)], { ...deps, chat, chatIsOnlyChannel: false }),
+    );
+    expect(reports).toHaveLength(1);
+    expect(alerts.sent).toHaveLength(1);
   });
 
   it('posts nothing to chat when the topic publish failed: the retry will', async () => {

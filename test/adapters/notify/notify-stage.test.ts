@@ -111,6 +111,7 @@ describe('createNotifyStage', () => {
     await deps.alerts.publish(formatAlert(kill(0), { eventsLogGroupName: null }));
     expect(sns.commandCalls(PublishCommand).map((c) => c.args[0].input.TopicArn)).toEqual([TOPIC]);
     expect(deps.chat).toBeNull();
+    expect(deps.chatIsOnlyChannel).toBe(false);
     expect(deps.alertSettings).toEqual({
       region: 'eu-west-1',
       kernelLogGroupName: null,
@@ -131,9 +132,11 @@ describe('createNotifyStage', () => {
         eventsLogGroupName: '/eks-oom-alerts/prod-eu/events',
         windowMinutes: 10,
         dashboardName: 'eks-oom-alerts-prod-eu',
+        chatIsOnlyChannel: 'true',
       },
       { countKill: () => undefined },
     );
+    expect(deps.chatIsOnlyChannel).toBe(true);
     const { chat } = formatAlert(kill(0), { eventsLogGroupName: null });
     await deps.chat?.publish(chat);
     expect(sns.commandCalls(PublishCommand).map((c) => c.args[0].input)).toEqual([

@@ -116,7 +116,28 @@ describe('recordEnrichResults', () => {
         { messageId: 'm-4', eventId: resolved.id, reason: 'claim not marked done: …' },
       ],
     ]);
-    expect(counts).toEqual([['DuplicatesSkipped', 'Count', 2]]);
+    // Both are duplicates; taken without a record of delivery, each may be a lost kill: counted apart too.
+    expect(counts).toEqual([
+      ['DuplicatesSkipped', 'Count', 2],
+      ['UnverifiedDuplicates', 'Count', 2],
+    ]);
+  });
+
+  it('counts only the duplicates taken without a record of delivery as unverified', () => {
+    const { logger, metrics, counts } = recorders();
+    recordEnrichResults(
+      new Map<string, RecordResult>([
+        ['m-1', { status: 'duplicate', eventId: 'e-1', reason: 'a replayed old report', unverified: true }],
+        ['m-2', { status: 'duplicate', eventId: 'e-2', reason: 'already delivered' }],
+        ['m-3', { status: 'duplicate', eventId: 'e-3', reason: 'the alert says less', showedMore: true }],
+      ]),
+      logger,
+      metrics,
+    );
+    expect(counts).toEqual([
+      ['DuplicatesSkipped', 'Count', 3],
+      ['UnverifiedDuplicates', 'Count', 1],
+    ]);
   });
 
   it('warns of a duplicate that showed more of the kill than its alert', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { NotifyLog } from '../../../functions/notify/notify-telemetry.ts';
-import { logNotifyReport, logUnreadableEvent } from '../../../functions/notify/notify-telemetry.ts';
+import { logUnreadableEvent, recordNotifyReport } from '../../../functions/notify/notify-telemetry.ts';
 import type { NotifyReport } from '../../../adapters/notify/notify-kills.ts';
 
 function recorder(): { logger: NotifyLog; logs: unknown[][] } {
@@ -12,7 +12,9 @@ function recorder(): { logger: NotifyLog; logs: unknown[][] } {
   return { logs, logger: { info: at('info'), error: at('error') } };
 }
 
-describe('logNotifyReport', () => {
+const noMetrics = { addMetric: () => undefined, publishStoredMetrics: () => undefined };
+
+describe('recordNotifyReport', () => {
   it('logs a sweep that fell behind, each failed step, then what was sent', () => {
     const { logger, logs } = recorder();
     const report: NotifyReport = {
@@ -21,7 +23,7 @@ describe('logNotifyReport', () => {
       failures: [{ step: 'history', subject: 'e-1', error: 'Error: Logs', retry: true }],
       digestsAbandonedBefore: '2025-11-19T10:00:00.000Z',
     };
-    logNotifyReport(report, logger);
+    recordNotifyReport(report, logger, noMetrics);
     expect(logs).toEqual([
       [
         'error',
@@ -39,7 +41,11 @@ describe('logNotifyReport', () => {
 
   it('logs only what was sent when nothing went wrong', () => {
     const { logger, logs } = recorder();
-    logNotifyReport({ outcomes: [], digestsSent: 0, failures: [], digestsAbandonedBefore: null }, logger);
+    recordNotifyReport(
+      { outcomes: [], digestsSent: 0, failures: [], digestsAbandonedBefore: null },
+      logger,
+      noMetrics,
+    );
     expect(logs).toEqual([['info', 'delivered', { outcomes: [], digestsSent: 0 }]]);
   });
 });
@@ -55,5 +61,40 @@ describe('logUnreadableEvent', () => {
         { problem: 'field "id" is missing' },
       ],
     ]);
+  });
+});
+
+describe('recordNotifyReport: chat messages that could not be published', () => {
+  function metricRecorder() {
+    const added: unknown[][] = [];
+    let published = 0;
+    return {
+      added,
+      published: () => published,
+      metrics: {
+        addMetric: (...args: unknown[]) => void added.push(args),
+        publishStoredMetrics: () => void (published += 1),
+      },
+    };
+  }
+  const report = (steps: string[]): NotifyReport => ({
+    outcomes: [],
+    digestsSent: 0,
+    failures: steps.map((step) => ({ step, subject: 'e-1', error: 'Error: x', retry: false }) as never),
+    digestsAbandonedBefore: null,
+  });
+
+  it('counts the chat messages that could not be published, and flushes them at once', () => {
+    const { added, published, metrics } = metricRecorder();
+    recordNotifyReport(report(['chat', 'history', 'chat']), recorder().logger, metrics);
+    expect(added).toEqual([['ChatPublishFailures', 'Count', 2]]);
+    expect(published()).toBe(1);
+  });
+
+  it('adds no zero', () => {
+    const { added, published, metrics } = metricRecorder();
+    recordNotifyReport(report(['history']), recorder().logger, metrics);
+    expect(added).toEqual([]);
+    expect(published()).toBe(0);
   });
 });
