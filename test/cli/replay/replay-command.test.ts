@@ -247,6 +247,18 @@ describe('eks-oom-alerts replay: wrong input', () => {
     expect(stderr).toContain('--bus NAME is needed to publish; or use --dry-run to send nothing');
   });
 
+  it('replay --dry-run --bus oom-bus FILE is a usage error: the two are alternatives, and nothing is sent', async () => {
+    const { code, stdout, stderr } = await replay(['--dry-run', '--bus', 'oom-bus', 'x.jsonl'], {
+      'x.jsonl': readFileSync('examples/fluent-bit-5.1-kmsg-records.jsonl', 'utf8'),
+    });
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toMatch(
+      /^replay: --dry-run sends nothing and --bus NAME publishes: give one of them\n\nUsage: eks-oom-alerts replay/,
+    );
+    expect(eventBridge.commandCalls(PutEventsCommand)).toHaveLength(0);
+  });
+
   it('replay --dry-run with no FILE, or a bad --window, is a usage error', async () => {
     expect((await replay(['--dry-run'], {})).code).toBe(2);
     expect((await replay(['--dry-run', '--window', '0', 'x.json'], {})).stderr).toContain('--window must be');
