@@ -70,3 +70,13 @@ export function formatQueryList(queries: readonly InsightsQuery[]): string {
     })
     .join('');
 }
+
+/** `query --list --json`: one object per saved query, with the `--param` names it needs. */
+export function formatQueryListJson(queries: readonly InsightsQuery[]): string {
+  return queries
+    .map((q) => {
+      const parameters = q.parameters.map((p) => ({ name: p.placeholder, description: p.description }));
+      return `${JSON.stringify({ name: q.name, description: q.description, parameters })}\n`;
+    })
+    .join('');
+}

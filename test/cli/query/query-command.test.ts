@@ -183,6 +183,30 @@ describe('query options', () => {
     expect(run.stdout).toContain('--param NAMESPACE=… (Kubernetes namespace of the pod)');
   });
 
+  it('query --list --json prints one JSON line per saved query: name, description, parameters', async () => {
+    const run = await query(['--list', '--json']);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toBe('');
+    const lines = run.stdout
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as unknown);
+    expect(lines).toHaveLength(INSIGHTS_QUERIES.length);
+    expect(lines[1]).toEqual({
+      name: 'top-workloads',
+      description: INSIGHTS_QUERIES[1]?.description,
+      parameters: [],
+    });
+    expect(lines.find((l) => (l as { name: string }).name === 'pod-history')).toEqual({
+      name: 'pod-history',
+      description: INSIGHTS_QUERIES.find((q) => q.name === 'pod-history')?.description,
+      parameters: [
+        { name: 'NAMESPACE', description: 'Kubernetes namespace of the pod' },
+        { name: 'POD', description: 'Pod name' },
+      ],
+    });
+  });
+
   it('waits out throttling and the concurrent-query limit', async () => {
     const answers = recorded('kills-by-namespace');
     logs
