@@ -12,6 +12,7 @@ import { KillPrinter } from '../kill-printer.ts';
 import { eventsLogGroupOf, kernelLogGroupOf } from '../stack-log-groups.ts';
 import type { BackfillCheckpoint, BackfillScope, CheckpointStore } from './backfill-checkpoint.ts';
 import {
+  checkpointWriteProblem,
   DEFAULT_CHECKPOINT_FILE,
   fileCheckpointStore,
   freshCheckpoint,
@@ -52,7 +53,8 @@ Options:
 Progress (events scanned, kills found, time covered) goes to stderr. Ctrl-C stops after the current page;
 running the same command again resumes where it stopped, and loses or repeats nothing. A checkpoint from a
 finished backfill is started afresh.
-Exit status: 0 finished, 1 failed (run it again to resume), 2 wrong command line, 130 interrupted.
+Exit status: 0 finished, 1 failed (run it again to resume), 2 wrong command line (also: a --state FILE that
+cannot be written, found before any request), 130 interrupted.
 `;
 
 export interface BackfillOptions {
@@ -254,6 +256,16 @@ async function runBackfillCommand(
   if (!start.ok) {
     await writeText(io.stderr, `backfill: ${start.problem}\n`);
     return start.exitCode;
+  }
+  // Saved before the first request: a --state that cannot be written fails now, not after a page.
+  try {
+    await env.checkpoints.save(options.statePath, start.checkpoint);
+  } catch (error) {
+    await writeText(
+      io.stderr,
+      `backfill: cannot write the checkpoint ${options.statePath} (${checkpointWriteProblem(error)}): pass --state FILE where it can be written\n`,
+    );
+    return EXIT.usage;
   }
   const client = env.logsClient(options.region);
   const region = await regionOf(client);

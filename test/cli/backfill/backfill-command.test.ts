@@ -768,6 +768,25 @@ describe('backfill command line', () => {
     expect(cloudFormation.commandCalls(DescribeStacksCommand)).toHaveLength(0);
   });
 
+  it.each([
+    ['in a directory that does not exist', 'missing/state.json', 'no such directory'],
+    ['under a file', 'plain/state.json', 'a part of its path is not a directory'],
+  ])(
+    'backfill --state FILE %s exits 2 before any request, with no advice to run it again',
+    async (_what, state, problem) => {
+      servePages(pages);
+      writeFileSync(join(dir, 'plain'), 'not a directory\n');
+      const path = join(dir, state);
+      const run = await backfill(['--log-group', GROUP, '--since', '7d', '--state', path]);
+      expect(run.code).toBe(EXIT.usage);
+      expect(run.stdout).toBe('');
+      expect(run.stderr).toBe(
+        `backfill: cannot write the checkpoint ${path} (${problem}): pass --state FILE where it can be written\n`,
+      );
+      expect(logs.commandCalls(FilterLogEventsCommand)).toHaveLength(0);
+    },
+  );
+
   it('backfill --help prints the usage', async () => {
     const run = await backfill(['--help']);
     expect(run.code).toBe(0);
