@@ -29,7 +29,8 @@ Columns:
   TIME           UTC ISO-8601 when the wall clock is known, else +seconds since boot. Seconds since boot are
                  put on the wall clock for kills of this host's current boot: read from its kmsg device, or
                  whose kill line its ring buffer (/dev/kmsg) still holds (dmesg on the node)
-  NODE           the node, when the log or --node names it
+  NODE           the node, when the log or --node names it; with --follow (fixed columns) an EC2 name by its
+                 first label, as the alerts give it (ip-10-0-1-23), --json has it whole
   NAMESPACE/POD  with --kubeconfig; else the pod's uid (host: not a pod's cgroup; ?: the kernel did not say)
   CONTAINER      with --kubeconfig its name; else the short container id
   PROCESS        name and host pid

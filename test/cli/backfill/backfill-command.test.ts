@@ -239,10 +239,18 @@ describe('backfill --log-group G --since 7d --json', () => {
     const lines = run.stdout.split('\n');
     expect(lines[0]).toBe(tableLine(tableHeader(false), FOLLOW_WIDTHS).trimEnd());
     expect(lines).toHaveLength(5);
-    expect(lines[1]).toContain(`${NODE_A}`);
+    // The real EKS names (39 characters) as the alerts give them, every column under its title.
+    expect(lines[1]).toContain('  ip-10-0-1-23  ');
+    expect(lines[3]).toContain('  ip-10-0-2-45  ');
     expect(lines[1]).toContain(POD_1);
     expect(lines[1]).toContain('python3 (17777)');
     expect(lines[3]).toContain('python3 (19999)');
+    for (const row of lines.slice(1, 4)) {
+      for (const title of tableHeader(false).slice(1)) {
+        const at = lines[0]?.indexOf(title) ?? -1;
+        expect(row.slice(at - 2, at + 1), title).toMatch(/^ {2}\S$/);
+      }
+    }
   });
 
   it('waits and retries when CloudWatch throttles', async () => {

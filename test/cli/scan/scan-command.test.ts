@@ -444,6 +444,32 @@ describe('eks-oom-alerts scan --follow', () => {
     expect(killAt).toBeGreaterThan(40);
   });
 
+  it('scan --follow /dev/kmsg --node <EKS name>: the node as the alerts name it, every column under its title', async () => {
+    const node = 'ip-10-0-1-23.eu-west-1.compute.internal';
+    const follow = async (json: string[]) => {
+      const memory = memoryIo({
+        files: {
+          '/proc/uptime': '1100.25 2000.00\n',
+          '/dev/kmsg': { reads: [...records, null], whenDone: () => memory.interrupt.abort() },
+        },
+        sleep: () => Promise.resolve(),
+      });
+      await runCli(['scan', ...json, '--follow', '/dev/kmsg', '--node', node], memory.io);
+      return memory.stdout.text;
+    };
+    const [header = '', row = ''] = (await follow([])).split('\n');
+    expect(tableRows(row)[0]?.slice(0, 3)).toEqual([
+      '2026-11-23T11:59:14Z',
+      'ip-10-0-1-23',
+      'f86ac37d-bb45-4a35-aaf2-0c146931ca85',
+    ]);
+    for (const title of COLUMNS.slice(1)) {
+      const at = header.indexOf(title);
+      expect(row.slice(at - 2, at + 1), title).toMatch(/^ {2}\S$/);
+    }
+    expect(jsonLines(await follow(['--json']))[0]?.node).toBe(node);
+  });
+
   it('scan --json --follow /dev/kmsg gives observedAt from /proc/stat btime when /proc/uptime is missing', async () => {
     const memory = memoryIo({
       files: {
