@@ -9,6 +9,7 @@ import { KERNEL_OOM_FILTER_PATTERN } from '../../shared/subscription-pattern.ts'
 import type { CliIo, Command, ParsedArgs } from '../command.ts';
 import { EXIT, readCommandLine, runParsed, writeText } from '../command.ts';
 import { KillPrinter } from '../kill-printer.ts';
+import { isTerminal } from '../progress-line.ts';
 import { eventsLogGroupOf, kernelLogGroupOf } from '../stack-log-groups.ts';
 import type { BackfillCheckpoint, BackfillScope, CheckpointStore } from './backfill-checkpoint.ts';
 import {
@@ -224,11 +225,6 @@ async function startingPoint(
   return { ok: true, checkpoint: freshCheckpoint(options.scope, range.startMs, range.endMs), resumed: false };
 }
 
-function stderrIsTerminal(io: CliIo): boolean {
-  // CliIo's streams are plain writables; process.stderr says whether it is a terminal.
-  return (io.stderr as { isTTY?: unknown }).isTTY === true;
-}
-
 function summaryOf(outcome: BackfillOutcome, delivering: boolean): string {
   const { checkpoint, delivery } = outcome;
   const kills = checkpoint.kills === 1 ? '1 kill' : `${checkpoint.kills} kills`;
@@ -285,7 +281,7 @@ async function runBackfillCommand(
     }
     deliver = await env.openDelivery({ region, cluster: options.cluster as string, ...target.names });
   }
-  const progress = new ProgressReporter(io.stderr, stderrIsTerminal(io), () => io.now());
+  const progress = new ProgressReporter(io.stderr, isTerminal(io.stderr), () => io.now());
   if (start.resumed) {
     await progress.note(
       `backfill: resuming from ${options.statePath}: ${start.checkpoint.scanned} events scanned, ${start.checkpoint.kills} kills so far`,
