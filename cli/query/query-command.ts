@@ -14,8 +14,10 @@ import {
   formatQueryListJson,
   formatResultsJson,
   formatResultsTable,
+  queryProgressLine,
   resultsSummary,
 } from './results-table.ts';
+import { isTerminal, ProgressLine } from '../progress-line.ts';
 import { eventsLogGroupOf } from '../stack-log-groups.ts';
 
 const QUERY_USAGE = `Usage: eks-oom-alerts query NAME (--cluster NAME | --log-group G) [options]
@@ -37,6 +39,8 @@ Options:
   --json             print the rows as JSON Lines on stdout, nothing else
   -h, --help         show this help
 
+While the query runs, stderr shows how long it has run and the records scanned (on a terminal one line
+rewritten; otherwise a line every 10 s). The summary goes to stderr at the end.
 Exit status: 0 query complete, 1 query failed or AWS refused, 2 wrong command line, 130 interrupted.
 `;
 
@@ -133,6 +137,9 @@ async function runQueryCommand(options: QueryOptions, io: CliIo, env: QueryEnvir
     await writeText(io.stderr, `query: ${range.problem}\n`);
     return EXIT.usage;
   }
+  const startedMs = io.now();
+  // While the query runs (up to the service's hour), how long it has run and what it has scanned.
+  const progress = new ProgressLine(io.stderr, isTerminal(io.stderr), () => io.now(), { quietStart: true });
   const run = await runInsightsQuery(
     env.logsClient(options.region),
     {
@@ -146,7 +153,9 @@ async function runQueryCommand(options: QueryOptions, io: CliIo, env: QueryEnvir
       timing: { now: () => io.now(), sleep: (ms) => io.sleep(ms, io.signal) },
       signal: io.signal,
     },
+    (poll) => progress.show(queryProgressLine(options.query.name, poll, io.now() - startedMs)),
   );
+  await progress.clear();
   switch (run.kind) {
     case 'complete':
       await writeText(io.stdout, options.json ? formatResultsJson(run.rows) : formatResultsTable(run.rows));
