@@ -178,6 +178,7 @@ describe('eks-oom-alerts replay --dry-run', () => {
     const connectCluster = async () => ({
       ok: true as const,
       cluster: 'prod-eu',
+      server: 'https://prod-eu.example',
       resolver: { resolve: async () => identity },
     });
     const { code, lines } = await replay(
