@@ -40,7 +40,7 @@ const code = await runCli(process.argv.slice(2), {
   now: Date.now,
   sleep,
   signal: interrupted.signal,
-  async connectCluster(target) {
+  async connectCluster(target, onFailedAttempt) {
     // @kubernetes/client-node 2 loads undici 7, which needs Node.js 22: say so rather than crash.
     if (NODE_MAJOR < 22) {
       return {
@@ -50,7 +50,7 @@ const code = await runCli(process.argv.slice(2), {
     }
     // Loaded only when asked for: the Kubernetes client is large and most scans never need it.
     const { createResolverFromKubeconfig } = await import('../adapters/kubernetes/kube-client.ts');
-    return createResolverFromKubeconfig(target);
+    return createResolverFromKubeconfig(target, { onFailedAttempt });
   },
 });
 // Exit once output is flushed: stdin or a followed device may still hold the event loop open.

@@ -1,4 +1,5 @@
 import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
+import type { ApiFailure } from '../adapters/kubernetes/api-retry.ts';
 import type { KubeconfigResolver, KubeconfigTarget } from '../adapters/kubernetes/kube-client.ts';
 import { errorMessage } from '../shared/error-text.ts';
 
@@ -66,8 +67,14 @@ export interface CliIo {
   sleep(ms: number, signal: AbortSignal): Promise<void>;
   /** Aborted on Ctrl-C: a command that follows input ends cleanly. */
   signal: AbortSignal;
-  /** Reaches the cluster a kubeconfig names, with the enrich function's pod lookup. */
-  connectCluster(target: KubeconfigTarget): Promise<KubeconfigResolver>;
+  /**
+   * Reaches the cluster a kubeconfig names, with the enrich function's pod lookup; `onFailedAttempt` hears each of
+   * its calls to the API that failed.
+   */
+  connectCluster(
+    target: KubeconfigTarget,
+    onFailedAttempt?: (failure: ApiFailure) => void,
+  ): Promise<KubeconfigResolver>;
 }
 
 export interface Command {
@@ -162,9 +169,10 @@ export async function connectKubeconfig(
   kubeconfig: string,
   context: string | null,
   io: CliIo,
+  onFailedAttempt?: (failure: ApiFailure) => void,
 ): Promise<Extract<KubeconfigResolver, { ok: true }> | null> {
   const target = context === null ? { path: kubeconfig } : { path: kubeconfig, context };
-  const connected = await io.connectCluster(target);
+  const connected = await io.connectCluster(target, onFailedAttempt);
   if (connected.ok) return connected;
   await writeText(io.stderr, `${command}: ${connected.reason}\n`);
   return null;

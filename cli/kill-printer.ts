@@ -7,7 +7,7 @@ import { displayText } from '../shared/format-text.ts';
 import type { CliIo } from './command.ts';
 import { writeText } from './command.ts';
 import type { TableKill } from './kill-table.ts';
-import { FOLLOW_WIDTHS, formatKillTable, killRow, tableHeader, tableLine } from './kill-table.ts';
+import { FOLLOW_WIDTHS, formatKillTable, streamedKillRow, tableHeader, tableLine } from './kill-table.ts';
 
 export interface PrinterMode {
   json: boolean;
@@ -41,7 +41,10 @@ export class KillPrinter {
     if (this.mode.json) {
       await writeText(this.io.stdout, kills.map((k) => `${JSON.stringify(k)}\n`).join(''));
     } else if (this.mode.streamRows) {
-      await writeText(this.io.stdout, kills.map((k) => tableLine(killRow(k), FOLLOW_WIDTHS)).join(''));
+      await writeText(
+        this.io.stdout,
+        kills.map((k) => tableLine(streamedKillRow(k), FOLLOW_WIDTHS)).join(''),
+      );
     } else {
       this.held.push(...kills);
     }

@@ -85,6 +85,28 @@ export function killRow(event: TableKill): string[] {
   return cells;
 }
 
+/** An EC2 instance's private DNS name: `ip-10-0-1-23.eu-west-1.compute.internal`, `ip-10-0-1-23.ec2.internal` (us-east-1). */
+const EC2_PRIVATE_NAME = /^([^.]+)\.(?:[a-z0-9-]+\.compute|ec2)\.internal$/;
+
+/**
+ * The node in a fixed-width column: an EC2 name (39 characters and more on EKS) by its first label, as the
+ * alerts give it (`ip-10-0-1-23`, `i-0123456789abcdef0`); any other name longer than the column is cut in the
+ * middle (`aks-nodep…vmss000000`), keeping more of the end, where names of one pool differ. `--json` has it whole.
+ */
+export function fitNodeCell(node: string, width: number): string {
+  const cell = EC2_PRIVATE_NAME.exec(node)?.[1] ?? node;
+  if (cell.length <= width) return cell;
+  const tail = Math.ceil((width - 1) / 2);
+  return `${cell.slice(0, width - 1 - tail)}…${cell.slice(cell.length - tail)}`;
+}
+
+/** The cells of one kill for rows printed as they come, in FOLLOW_WIDTHS: the node fitted to its column. */
+export function streamedKillRow(event: TableKill): string[] {
+  const cells = killRow(event);
+  cells[1] = fitNodeCell(cells[1] ?? '-', FOLLOW_WIDTHS[1] ?? 0);
+  return cells;
+}
+
 // East Asian wide characters take two terminal columns (`dmesg -T` and syslog stamps in local languages: `7月 12`).
 const WIDE = /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/g;
 

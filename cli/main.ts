@@ -37,13 +37,19 @@ export const COMMANDS: readonly Command[] = [
   ),
 ];
 
+/** `help NAME` is `NAME --help`; any other command line is itself. */
+function helpAsFlag(argv: readonly string[]): readonly string[] {
+  const [first, name, ...more] = argv;
+  return first === 'help' && name !== undefined && more.length === 0 ? [name, '--help'] : argv;
+}
+
 /**
  * What in `argv` loads the Kubernetes client, whose HTTP library (undici 7) needs Node.js 22 as it loads: `replay`
  * (its enrich stage), `backfill --deliver`; null for the rest, which Node.js 20.12 runs. (`scan --kubeconfig` loads
  * it only once it connects, and says so itself.)
  */
 export function needsNode22(argv: readonly string[]): string | null {
-  const [name, ...rest] = argv;
+  const [name, ...rest] = helpAsFlag(argv);
   if (name === 'replay') return 'replay';
   if (name === 'backfill' && rest.includes('--deliver')) return 'backfill --deliver';
   return null;
@@ -68,7 +74,8 @@ Every kernel OOM kill on an EKS node, named by pod, namespace, container and wor
 Commands:
 ${lines.join('\n')}
 
-Run "eks-oom-alerts <command> --help" for a command's options; "eks-oom-alerts --version" for the version.
+Run "eks-oom-alerts <command> --help" (or "eks-oom-alerts help <command>") for a command's options;
+"eks-oom-alerts --version" for the version.
 `;
 }
 
@@ -77,7 +84,11 @@ export async function runCli(
   io: CliIo,
   commands: readonly Command[] = COMMANDS,
 ): Promise<number> {
-  const [name, ...rest] = argv;
+  const [name, ...rest] = helpAsFlag(argv);
+  if (name === 'help' && rest.length > 1) {
+    await writeText(io.stderr, `eks-oom-alerts: help takes one command name\n\n${topLevelUsage(commands)}`);
+    return EXIT.usage;
+  }
   if (name === '--help' || name === '-h' || name === 'help') {
     await writeText(io.stdout, topLevelUsage(commands));
     return EXIT.ok;

@@ -30,6 +30,8 @@ export interface ApiRetryPolicy {
   maxDelayMs: number;
   /** Drops the cached token, so the next request signs a fresh one; absent where there is none to renew. */
   renewCredentials?: () => void;
+  /** Hears each attempt that failed, as it fails: `scan --kubeconfig` says the API is not answering while it retries. */
+  onFailedAttempt?: (failure: ApiFailure) => void;
 }
 
 /** A failure a step has already described (DescribeCluster on the way to the API), taken as it is. */
@@ -173,6 +175,7 @@ async function attemptApiCall<T>(
     return { ok: true, value: await untilAborted(call(signal), signal) };
   } catch (error) {
     const failure = describeApiFailure(error, timing.now());
+    policy.onFailedAttempt?.(failure);
     return { ok: false, failure, retryable: failure.retryable, waitAtLeastMs: failure.retryAfterMs ?? 0 };
   }
 }

@@ -139,7 +139,14 @@ export interface KubeconfigTarget {
 }
 
 export type KubeconfigResolver =
-  { ok: true; resolver: PodResolver; cluster: string } | { ok: false; reason: string };
+  | {
+      ok: true;
+      resolver: PodResolver;
+      cluster: string;
+      /** The API server's URL, to name in what the CLI says about reaching it. */
+      server: string;
+    }
+  | { ok: false; reason: string };
 
 /**
  * The resolver `scan --kubeconfig` uses, and the cluster name its events carry (the context's cluster).
@@ -172,5 +179,5 @@ export function createResolverFromKubeconfig(
     ...options,
     reader: createKubeReader(kubeConfig),
   });
-  return { ok: true, resolver, cluster: cluster.name };
+  return { ok: true, resolver, cluster: cluster.name, server: cluster.server };
 }

@@ -21,7 +21,7 @@ import type { EnrichedOomEvent, OomEvent } from '../../shared/oom-event.ts';
 import { dashedUid } from '../../shared/cgroup-path.ts';
 import type { RetryTiming } from '../retry.ts';
 import { DEFAULT_RETRY, callWithRetry } from './api-retry.ts';
-import type { CallResult } from './api-retry.ts';
+import type { ApiFailure, CallResult } from './api-retry.ts';
 import { ExpiringMap, SingleFlight } from './expiring-map.ts';
 import type { KubeReader, PodName, PodPage } from './kube-reader.ts';
 
@@ -54,6 +54,8 @@ export interface PodResolverOptions {
   attemptTimeoutMs?: number;
   baseDelayMs?: number;
   maxDelayMs?: number;
+  /** Hears each call to the API that failed (api-retry.ts), before it is retried or given up. */
+  onFailedAttempt?: (failure: ApiFailure) => void;
 }
 
 export const RESOLVER_DEFAULTS = {
@@ -104,12 +106,14 @@ export function createPodResolver(options: PodResolverOptions): PodResolver {
   const ownerCalls = new SingleFlight<string, CallResult<OwnerReferenceView[]>>();
 
   const renewCredentials = reader.renewCredentials?.bind(reader);
+  const { onFailedAttempt } = options;
   const call = <T>(fn: (signal: AbortSignal) => Promise<T>, deadline: number): Promise<CallResult<T>> =>
     callWithRetry(fn, {
       timing,
       deadline,
       ...retry,
       ...(renewCredentials === undefined ? {} : { renewCredentials }),
+      ...(onFailedAttempt === undefined ? {} : { onFailedAttempt }),
     });
 
   async function podsOnNode(node: string, deadline: number): Promise<CallResult<PodView[]>> {

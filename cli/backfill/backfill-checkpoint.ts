@@ -106,6 +106,25 @@ export function readCheckpoint(text: string): CheckpointLoad {
     : { kind: 'unreadable', problem: 'not a backfill checkpoint of this version' };
 }
 
+/** Why a checkpoint could not be written, as a person reads it: `no such directory`, `permission denied`. */
+export function checkpointWriteProblem(error: unknown): string {
+  switch ((error as NodeJS.ErrnoException | null)?.code) {
+    case 'ENOENT':
+      return 'no such directory';
+    case 'ENOTDIR':
+      return 'a part of its path is not a directory';
+    case 'EISDIR':
+      return 'is a directory';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'EROFS':
+      return 'read-only file system';
+    default:
+      return errorMessage(error);
+  }
+}
+
 /** The checkpoint as a file: written to a temporary name beside it, then renamed over it. */
 export const fileCheckpointStore: CheckpointStore = {
   async load(path) {
@@ -113,7 +132,9 @@ export const fileCheckpointStore: CheckpointStore = {
     try {
       text = await readFile(path, 'utf8');
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'none' };
+      // Nothing there (ENOTDIR: a part of the path is a file): the first save says why it cannot be written.
+      const { code } = error as NodeJS.ErrnoException;
+      if (code === 'ENOENT' || code === 'ENOTDIR') return { kind: 'none' };
       return { kind: 'unreadable', problem: errorMessage(error) };
     }
     return readCheckpoint(text);

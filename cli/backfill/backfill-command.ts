@@ -9,9 +9,11 @@ import { KERNEL_OOM_FILTER_PATTERN } from '../../shared/subscription-pattern.ts'
 import type { CliIo, Command, ParsedArgs } from '../command.ts';
 import { EXIT, readCommandLine, runParsed, writeText } from '../command.ts';
 import { KillPrinter } from '../kill-printer.ts';
+import { isTerminal } from '../progress-line.ts';
 import { eventsLogGroupOf, kernelLogGroupOf } from '../stack-log-groups.ts';
 import type { BackfillCheckpoint, BackfillScope, CheckpointStore } from './backfill-checkpoint.ts';
 import {
+  checkpointWriteProblem,
   DEFAULT_CHECKPOINT_FILE,
   fileCheckpointStore,
   freshCheckpoint,
@@ -52,7 +54,8 @@ Options:
 Progress (events scanned, kills found, time covered) goes to stderr. Ctrl-C stops after the current page;
 running the same command again resumes where it stopped, and loses or repeats nothing. A checkpoint from a
 finished backfill is started afresh.
-Exit status: 0 finished, 1 failed (run it again to resume), 2 wrong command line, 130 interrupted.
+Exit status: 0 finished, 1 failed (run it again to resume), 2 wrong command line (also: a --state FILE that
+cannot be written, found before any request), 130 interrupted.
 `;
 
 export interface BackfillOptions {
@@ -222,11 +225,6 @@ async function startingPoint(
   return { ok: true, checkpoint: freshCheckpoint(options.scope, range.startMs, range.endMs), resumed: false };
 }
 
-function stderrIsTerminal(io: CliIo): boolean {
-  // CliIo's streams are plain writables; process.stderr says whether it is a terminal.
-  return (io.stderr as { isTTY?: unknown }).isTTY === true;
-}
-
 function summaryOf(outcome: BackfillOutcome, delivering: boolean): string {
   const { checkpoint, delivery } = outcome;
   const kills = checkpoint.kills === 1 ? '1 kill' : `${checkpoint.kills} kills`;
@@ -255,6 +253,16 @@ async function runBackfillCommand(
     await writeText(io.stderr, `backfill: ${start.problem}\n`);
     return start.exitCode;
   }
+  // Saved before the first request: a --state that cannot be written fails now, not after a page.
+  try {
+    await env.checkpoints.save(options.statePath, start.checkpoint);
+  } catch (error) {
+    await writeText(
+      io.stderr,
+      `backfill: cannot write the checkpoint ${options.statePath} (${checkpointWriteProblem(error)}): pass --state FILE where it can be written\n`,
+    );
+    return EXIT.usage;
+  }
   const client = env.logsClient(options.region);
   const region = await regionOf(client);
   if (region === null) {
@@ -273,7 +281,7 @@ async function runBackfillCommand(
     }
     deliver = await env.openDelivery({ region, cluster: options.cluster as string, ...target.names });
   }
-  const progress = new ProgressReporter(io.stderr, stderrIsTerminal(io), () => io.now());
+  const progress = new ProgressReporter(io.stderr, isTerminal(io.stderr), () => io.now());
   if (start.resumed) {
     await progress.note(
       `backfill: resuming from ${options.statePath}: ${start.checkpoint.scanned} events scanned, ${start.checkpoint.kills} kills so far`,

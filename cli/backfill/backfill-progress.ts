@@ -1,9 +1,9 @@
 /**
- * The backfill's progress on stderr: events scanned, kills found and how far through the range it is. On a
- * terminal one line rewritten in place; in a log file (CI, `2> file`) a line now and then.
+ * The backfill's progress on stderr: events scanned, kills found and how far through the range it is, on a
+ * ProgressLine (one line rewritten on a terminal, a line now and then in a log).
  */
 import type { TextOutput } from '../command.ts';
-import { writeText } from '../command.ts';
+import { ProgressLine } from '../progress-line.ts';
 
 export interface ProgressFigures {
   scanned: number;
@@ -13,9 +13,6 @@ export interface ProgressFigures {
   /** Timestamp of the newest event read so far. */
   coveredToMs: number | null;
 }
-
-/** How often a line is printed when stderr is not a terminal. */
-const PROGRESS_LOG_INTERVAL_MS = 10_000;
 
 function minute(epochMs: number): string {
   const iso = new Date(epochMs).toISOString();
@@ -33,49 +30,30 @@ function progressLine(f: ProgressFigures): string {
   );
 }
 
+/** The backfill's figures on a ProgressLine. */
 export class ProgressReporter {
-  readonly #out: TextOutput;
-  readonly #terminal: boolean;
-  readonly #now: () => number;
-  #shownWidth = 0;
-  #lastLoggedMs: number | null = null;
+  readonly #line: ProgressLine;
 
   constructor(out: TextOutput, terminal: boolean, now: () => number) {
-    this.#out = out;
-    this.#terminal = terminal;
-    this.#now = now;
+    this.#line = new ProgressLine(out, terminal, now);
   }
 
-  async update(figures: ProgressFigures): Promise<void> {
-    const line = progressLine(figures);
-    if (this.#terminal) {
-      await writeText(this.#out, `\r${line.padEnd(this.#shownWidth)}`);
-      this.#shownWidth = line.length;
-      return;
-    }
-    const now = this.#now();
-    if (this.#lastLoggedMs !== null && now - this.#lastLoggedMs < PROGRESS_LOG_INTERVAL_MS) return;
-    this.#lastLoggedMs = now;
-    await writeText(this.#out, `${line}\n`);
+  update(figures: ProgressFigures): Promise<void> {
+    return this.#line.show(progressLine(figures));
   }
 
   /** Ends the progress line so that what follows starts on its own line; logs the final figures. */
-  async finish(figures: ProgressFigures): Promise<void> {
-    const line = progressLine(figures);
-    await writeText(this.#out, this.#terminal ? `\r${line.padEnd(this.#shownWidth)}\n` : `${line}\n`);
-    this.#shownWidth = 0;
+  finish(figures: ProgressFigures): Promise<void> {
+    return this.#line.finish(progressLine(figures));
   }
 
   /** Blanks the rewritten line, so that another message starts on a clean line. */
-  async clear(): Promise<void> {
-    if (this.#terminal && this.#shownWidth > 0)
-      await writeText(this.#out, `\r${' '.repeat(this.#shownWidth)}\r`);
-    this.#shownWidth = 0;
+  clear(): Promise<void> {
+    return this.#line.clear();
   }
 
   /** A message between progress updates, on its own line. */
-  async note(text: string): Promise<void> {
-    await this.clear();
-    await writeText(this.#out, `${text}\n`);
+  note(text: string): Promise<void> {
+    return this.#line.note(text);
   }
 }

@@ -89,10 +89,17 @@ async function stopQuery(client: CloudWatchLogsClient, queryId: string): Promise
   }
 }
 
+/** A poll that found the query still Scheduled or Running, with what it has scanned so far. */
+export interface PendingPoll {
+  status: 'Scheduled' | 'Running';
+  statistics: QueryStatistics | null;
+}
+
 export async function runInsightsQuery(
   client: CloudWatchLogsClient,
   request: InsightsRequest,
   pacing: PollPacing,
+  onPending: (poll: PendingPoll) => Promise<void> = () => Promise.resolve(),
 ): Promise<QueryRun> {
   const started = await startQuery(client, request, pacing);
   if (!started.ok) return started.run;
@@ -124,8 +131,12 @@ export async function runInsightsQuery(
       case 'Timeout':
       case 'Unknown':
         return { kind: 'ended', queryId, status: answer.status };
+      case 'Scheduled':
+      case 'Running':
+        await onPending({ status: answer.status, statistics: answer.statistics ?? null });
+        break;
       default:
-        // Scheduled, Running: poll again.
+        // A status this SDK does not know yet: poll again.
         break;
     }
   }

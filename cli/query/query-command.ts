@@ -9,18 +9,27 @@ import type { CliIo, Command, ParsedArgs } from '../command.ts';
 import { EXIT, readCommandLine, runParsed, writeText } from '../command.ts';
 import { readTimeRange } from '../time-range.ts';
 import { POLL_PACING, runInsightsQuery } from './insights-run.ts';
-import { formatQueryList, formatResultsJson, formatResultsTable, resultsSummary } from './results-table.ts';
+import {
+  formatQueryList,
+  formatQueryListJson,
+  formatResultsJson,
+  formatResultsTable,
+  queryProgressLine,
+  resultsSummary,
+} from './results-table.ts';
+import { isTerminal, ProgressLine } from '../progress-line.ts';
 import { eventsLogGroupOf } from '../stack-log-groups.ts';
 
 const QUERY_USAGE = `Usage: eks-oom-alerts query NAME (--cluster NAME | --log-group G) [options]
-       eks-oom-alerts query --list
+       eks-oom-alerts query --list [--json]
 
 Runs one of the saved Logs Insights queries over the events log group (one JSON line per OOM kill, written
 by the notify function) and prints the rows as a table. The same queries are saved in the console as
 eks-oom-alerts/<cluster>/NAME.
 
 Options:
-  --list             the query names, with a line on each
+  --list             the query names, with a line on each (with --json: one JSON line each, with its
+                     description and parameters)
   --cluster NAME     the EKS cluster: reads the stack's events log group, /eks-oom-alerts/<cluster>/events
   --log-group G      the events log group, when it has another name
   --since WHEN       start: a duration back from now (30m, 24h, 7d, 2w) or a date (default: 24h)
@@ -30,6 +39,8 @@ Options:
   --json             print the rows as JSON Lines on stdout, nothing else
   -h, --help         show this help
 
+While the query runs, stderr shows how long it has run and the records scanned (on a terminal one line
+rewritten; otherwise a line every 10 s). The summary goes to stderr at the end.
 Exit status: 0 query complete, 1 query failed or AWS refused, 2 wrong command line, 130 interrupted.
 `;
 
@@ -43,7 +54,7 @@ export interface QueryOptions {
   json: boolean;
 }
 
-type ParsedQueryArgs = ParsedArgs<QueryOptions> | { kind: 'list' };
+type ParsedQueryArgs = ParsedArgs<QueryOptions> | { kind: 'list'; json: boolean };
 
 function readParams(
   pairs: readonly string[],
@@ -75,7 +86,9 @@ function parseQueryArgs(args: readonly string[]): ParsedQueryArgs {
   if (line.kind !== 'run') return line;
   const { values, positionals } = line.options;
   if (values.list === true)
-    return positionals.length === 0 ? { kind: 'list' } : { kind: 'wrong', problem: '--list takes no NAME' };
+    return positionals.length === 0
+      ? { kind: 'list', json: values.json === true }
+      : { kind: 'wrong', problem: '--list takes no NAME' };
   const [name, ...extra] = positionals;
   if (name === undefined) return { kind: 'wrong', problem: 'no query NAME given (query --list shows them)' };
   if (extra.length > 0) return { kind: 'wrong', problem: `one query at a time: ${positionals.join(' ')}` };
@@ -124,6 +137,9 @@ async function runQueryCommand(options: QueryOptions, io: CliIo, env: QueryEnvir
     await writeText(io.stderr, `query: ${range.problem}\n`);
     return EXIT.usage;
   }
+  const startedMs = io.now();
+  // While the query runs (up to the service's hour), how long it has run and what it has scanned.
+  const progress = new ProgressLine(io.stderr, isTerminal(io.stderr), () => io.now(), { quietStart: true });
   const run = await runInsightsQuery(
     env.logsClient(options.region),
     {
@@ -137,7 +153,9 @@ async function runQueryCommand(options: QueryOptions, io: CliIo, env: QueryEnvir
       timing: { now: () => io.now(), sleep: (ms) => io.sleep(ms, io.signal) },
       signal: io.signal,
     },
+    (poll) => progress.show(queryProgressLine(options.query.name, poll, io.now() - startedMs)),
   );
+  await progress.clear();
   switch (run.kind) {
     case 'complete':
       await writeText(io.stdout, options.json ? formatResultsJson(run.rows) : formatResultsTable(run.rows));
@@ -165,7 +183,8 @@ export function createQueryCommand(env: QueryEnvironment): Command {
     async run(args, io) {
       const parsed = parseQueryArgs(args);
       if (parsed.kind === 'list') {
-        await writeText(io.stdout, formatQueryList(INSIGHTS_QUERIES));
+        const list = parsed.json ? formatQueryListJson(INSIGHTS_QUERIES) : formatQueryList(INSIGHTS_QUERIES);
+        await writeText(io.stdout, list);
         return EXIT.ok;
       }
       return runParsed('query', QUERY_USAGE, parsed, io, (options) => runQueryCommand(options, io, env));

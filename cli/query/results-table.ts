@@ -6,7 +6,7 @@ import type { QueryStatistics } from '@aws-sdk/client-cloudwatch-logs';
 import { displayText } from '../../shared/format-text.ts';
 import type { InsightsQuery } from '../../shared/insights-queries.ts';
 import { columnWidths, tableLine } from '../kill-table.ts';
-import type { ResultRow } from './insights-run.ts';
+import type { PendingPoll, ResultRow } from './insights-run.ts';
 
 /** The events' sizes are kB as the kernel prints them (`memory.limitKb`, `limitKb`): shown as `64.0 MiB`. */
 const SIZE_FIELD = /Kb$/;
@@ -58,6 +58,21 @@ export function resultsSummary(rows: number, statistics: QueryStatistics | null)
   return `${counted}; ${matched} of ${scanned} records matched, ${formatSize(Math.round(bytes / 1024))} scanned\n`;
 }
 
+/** `40 s`, `3 min 20 s`. */
+function elapsedText(ms: number): string {
+  const seconds = Math.floor(ms / 1000);
+  return seconds < 60 ? `${seconds} s` : `${Math.floor(seconds / 60)} min ${seconds % 60} s`;
+}
+
+/** `query: kills-by-namespace running, 40 s, 1234567 records scanned (1.2 GiB)`, while Logs Insights runs. */
+export function queryProgressLine(name: string, poll: PendingPoll, elapsedMs: number): string {
+  const line = `query: ${name} ${poll.status.toLowerCase()}, ${elapsedText(elapsedMs)}`;
+  const scanned = poll.statistics?.recordsScanned;
+  if (scanned === undefined) return line;
+  const bytes = poll.statistics?.bytesScanned ?? 0;
+  return `${line}, ${scanned} records scanned (${formatSize(Math.round(bytes / 1024))})`;
+}
+
 /** `query --list`: each name with its one line, and the values it needs. */
 export function formatQueryList(queries: readonly InsightsQuery[]): string {
   const width = Math.max(...queries.map((q) => q.name.length));
@@ -67,6 +82,16 @@ export function formatQueryList(queries: readonly InsightsQuery[]): string {
         .map((p) => `\n  ${''.padEnd(width)}  --param ${p.placeholder}=… (${p.description})`)
         .join('');
       return `  ${q.name.padEnd(width)}  ${q.description}${needs}\n`;
+    })
+    .join('');
+}
+
+/** `query --list --json`: one object per saved query, with the `--param` names it needs. */
+export function formatQueryListJson(queries: readonly InsightsQuery[]): string {
+  return queries
+    .map((q) => {
+      const parameters = q.parameters.map((p) => ({ name: p.placeholder, description: p.description }));
+      return `${JSON.stringify({ name: q.name, description: q.description, parameters })}\n`;
     })
     .join('');
 }

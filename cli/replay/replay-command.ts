@@ -33,8 +33,8 @@ Options:
   --node NAME        node of the Fluent Bit records, which do not carry one (default: the FILE's name)
   --kubeconfig PATH  name pods from a live cluster; without it, enrichment is marked unavailable
   --context NAME     kubeconfig context (default: its current context)
-  --bus NAME         EventBridge bus to publish to (needed without --dry-run; AWS credentials and region
-                     from the environment)
+  --bus NAME         EventBridge bus to publish to (needed without --dry-run, refused with it; AWS
+                     credentials and region from the environment)
   --window MINUTES   storm grouping window of the dry run (default ${DEFAULT_WINDOW_MINUTES})
   --timings          print to stderr, for each kill, at most how long after its kernel line the deployed
                      pipeline makes its SNS publish: the steps as this run measured them, plus the
@@ -83,6 +83,9 @@ function parseReplayArgs(args: readonly string[]): ParsedReplayArgs {
   const windowMinutes = values.window === undefined ? DEFAULT_WINDOW_MINUTES : Number(values.window);
   if (!Number.isInteger(windowMinutes) || windowMinutes < 1) {
     return { kind: 'wrong', problem: `--window must be a whole number of minutes, not "${values.window}"` };
+  }
+  if (values['dry-run'] && values.bus !== undefined) {
+    return { kind: 'wrong', problem: '--dry-run sends nothing and --bus NAME publishes: give one of them' };
   }
   if (!values['dry-run'] && values.bus === undefined) {
     return { kind: 'wrong', problem: '--bus NAME is needed to publish; or use --dry-run to send nothing' };

@@ -7,6 +7,7 @@ import type { PodResolver } from '../../adapters/kubernetes/pod-resolver.ts';
 import type { CliIo, Command, ParsedArgs } from '../command.ts';
 import { EXIT, connectKubeconfig, readCommandLine, runParsed, writeText } from '../command.ts';
 import { KillPrinter } from '../kill-printer.ts';
+import { ClusterReach } from './cluster-reach.ts';
 import type { Enrich, ScanInput } from './scan-run.ts';
 import { ScanRun } from './scan-run.ts';
 import { scanSummary } from './scan-summary.ts';
@@ -29,7 +30,8 @@ Columns:
   TIME           UTC ISO-8601 when the wall clock is known, else +seconds since boot. Seconds since boot are
                  put on the wall clock for kills of this host's current boot: read from its kmsg device, or
                  whose kill line its ring buffer (/dev/kmsg) still holds (dmesg on the node)
-  NODE           the node, when the log or --node names it
+  NODE           the node, when the log or --node names it; with --follow (fixed columns) an EC2 name by its
+                 first label, as the alerts give it (ip-10-0-1-23), --json has it whole
   NAMESPACE/POD  with --kubeconfig; else the pod's uid (host: not a pod's cgroup; ?: the kernel did not say)
   CONTAINER      with --kubeconfig its name; else the short container id
   PROCESS        name and host pid
@@ -38,7 +40,9 @@ Columns:
   LIMIT HIT      container, pod, qos, kubepods, node (a system OOM) or other
   IMPACT         with --kubeconfig: container-restarted, process-killed-container-running, pod-deleted,
                  host-process or unknown (with why the pod was not named)
-stderr gets a summary and every line that looks like OOM text but no recognizer read (possible format drift).
+stderr gets a summary and every line that looks like OOM text but no recognizer read (possible format drift);
+with --kubeconfig, once, that the API is not answering while a lookup retries (up to 20 s a kill), and at the
+end why pods shown as unknown (unavailable) were not named.
 Memory: scan has V8 favour memory over speed (--optimize-for-size): its peak stayed under 100 MiB on every log
 measured. node --no-optimize-for-size "$(command -v eks-oom-alerts)" scan … keeps V8's default, faster.
 Exit status: 0 when every input was read whole, 1 when any could not be (or failed part way), 2 for a wrong
@@ -93,11 +97,16 @@ function parseScanArgs(args: readonly string[]): ParsedScanArgs {
 }
 
 /** Adds the cluster's view of each kill; a kill is never held back or dropped for want of it. */
-function enrichWith(cluster: { resolver: PodResolver; name: string }, io: CliIo): Enrich {
+function enrichWith(
+  cluster: { resolver: PodResolver; name: string },
+  reach: ClusterReach,
+  io: CliIo,
+): Enrich {
   return (kills) =>
     Promise.all(
       kills.map(async (kill) => {
         const enrichment = await cluster.resolver.resolve(kill, io.now() + ENRICH_TIMEOUT_MS);
+        reach.enriched(enrichment);
         return { ...kill, cluster: cluster.name, ...enrichment };
       }),
     );
@@ -125,10 +134,15 @@ async function runScan(options: ScanOptions, io: CliIo): Promise<number> {
   }
 
   let enrich: Enrich | null = null;
+  let reach: ClusterReach | null = null;
   if (options.kubeconfig !== null) {
-    const connected = await connectKubeconfig('scan', options.kubeconfig, options.context, io);
+    // The lookup's failed attempts come only once kills are looked up, after `reach` is set.
+    const connected = await connectKubeconfig('scan', options.kubeconfig, options.context, io, (failure) =>
+      reach?.attemptFailed(failure),
+    );
     if (connected === null) return EXIT.failure;
-    enrich = enrichWith({ resolver: connected.resolver, name: connected.cluster }, io);
+    reach = new ClusterReach(connected.server, io.stderr, ENRICH_TIMEOUT_MS);
+    enrich = enrichWith({ resolver: connected.resolver, name: connected.cluster }, reach, io);
   }
 
   const printer = new KillPrinter(io, {
@@ -144,6 +158,7 @@ async function runScan(options: ScanOptions, io: CliIo): Promise<number> {
     return EXIT.usage;
   }
   await printer.finish();
+  if (reach !== null) await writeText(io.stderr, reach.summary());
   await writeText(io.stderr, scanSummary(run.inputsRead, run.total, run.repeated, run.printedAgain));
   return run.unread > 0 || run.inputsRead === 0 ? EXIT.failure : EXIT.ok;
 }

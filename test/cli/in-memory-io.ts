@@ -4,6 +4,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { ApiFailure } from '../../adapters/kubernetes/api-retry.ts';
 import type { KubeconfigResolver, KubeconfigTarget } from '../../adapters/kubernetes/kube-client.ts';
 import type { ByteReader, CliIo, OpenResult, TextOutput } from '../../cli/command.ts';
 
@@ -93,7 +94,10 @@ export interface MemoryIoOptions {
   now?: number;
   /** Resolves a `sleep`; the default waits only for the abort signal (time never passes). */
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
-  connectCluster?: (target: KubeconfigTarget) => Promise<KubeconfigResolver>;
+  connectCluster?: (
+    target: KubeconfigTarget,
+    onFailedAttempt?: (failure: ApiFailure) => void,
+  ) => Promise<KubeconfigResolver>;
   /** Sees stdout after each write. */
   onStdout?: (text: string) => void;
 }

@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { displayWidth, formatKillTable, killRow, killTime } from '../../cli/kill-table.ts';
+import {
+  displayWidth,
+  FOLLOW_WIDTHS,
+  fitNodeCell,
+  formatKillTable,
+  killRow,
+  killTime,
+  streamedKillRow,
+  tableHeader,
+  tableLine,
+} from '../../cli/kill-table.ts';
 import type { EnrichedOomEvent, OomEvent } from '../../shared/oom-event.ts';
 import { corpusKill } from '../fixtures/enriched/partial-kills.ts';
 
@@ -141,5 +151,41 @@ describe('kill table', () => {
       '+81234.5  ノード-04  host           -          java (2211)  7Gi/-        node',
       '',
     ]);
+  });
+});
+
+describe('streamed kill rows (scan --follow, backfill): fixed columns', () => {
+  const NODE_WIDTH = FOLLOW_WIDTHS[1] ?? 0;
+
+  it('show an EC2 node by the first label of its name, as the alerts do', () => {
+    expect(fitNodeCell('ip-10-0-1-23.eu-west-1.compute.internal', NODE_WIDTH)).toBe('ip-10-0-1-23');
+    expect(fitNodeCell('ip-10-100-200-250.ap-southeast-2.compute.internal', NODE_WIDTH)).toBe(
+      'ip-10-100-200-250',
+    );
+    expect(fitNodeCell('ip-10-0-1-23.ec2.internal', NODE_WIDTH)).toBe('ip-10-0-1-23');
+    expect(fitNodeCell('i-0123456789abcdef0.us-gov-west-1.compute.internal', NODE_WIDTH)).toBe(
+      'i-0123456789abcdef0',
+    );
+  });
+
+  it('keep other names that fit, and cut a longer one in the middle to the column', () => {
+    expect(fitNodeCell('k8s-node-04', NODE_WIDTH)).toBe('k8s-node-04');
+    expect(fitNodeCell('-', NODE_WIDTH)).toBe('-');
+    expect(fitNodeCell('10.0.1.23', NODE_WIDTH)).toBe('10.0.1.23');
+    const cut = fitNodeCell('aks-nodepool1-12345678-vmss000000', NODE_WIDTH);
+    expect(cut).toBe('aks-nodep…vmss000000');
+    expect(cut).toHaveLength(NODE_WIDTH);
+  });
+
+  it('stay under the header for a real EKS node name; the table of a whole file keeps it whole', () => {
+    const kill = { ...SYSTEM_OOM, node: 'ip-10-0-3-17.eu-west-1.compute.internal' };
+    const header = tableLine(tableHeader(false), FOLLOW_WIDTHS);
+    const row = tableLine(streamedKillRow(kill), FOLLOW_WIDTHS);
+    for (const title of ['NAMESPACE/POD', 'CONTAINER', 'PROCESS', 'USAGE/LIMIT', 'LIMIT HIT']) {
+      const at = header.indexOf(title);
+      expect(row.slice(at - 2, at + 1), title).toMatch(/^ {2}\S$/);
+    }
+    expect(streamedKillRow(kill)[1]).toBe('ip-10-0-3-17');
+    expect(killRow(kill)[1]).toBe('ip-10-0-3-17.eu-west-1.compute.internal');
   });
 });

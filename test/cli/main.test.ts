@@ -27,6 +27,28 @@ describe('eks-oom-alerts', () => {
     expect(stdout.text).toContain('kills-by-namespace');
   });
 
+  it.each(['scan', 'replay', 'backfill', 'query'])(
+    'eks-oom-alerts help %s prints that command’s help, as --help does',
+    async (name) => {
+      const asked = memoryIo();
+      expect(await runCli(['help', name], asked.io)).toBe(0);
+      const flag = memoryIo();
+      expect(await runCli([name, '--help'], flag.io)).toBe(0);
+      expect(asked.stdout.text).toMatch(new RegExp(`^Usage: eks-oom-alerts ${name} `));
+      expect(asked.stdout.text).toBe(flag.stdout.text);
+      expect(asked.stderr.text).toBe('');
+    },
+  );
+
+  it('eks-oom-alerts help frobnicate, or help with two names, is a usage error', async () => {
+    const unknown = memoryIo();
+    expect(await runCli(['help', 'frobnicate'], unknown.io)).toBe(2);
+    expect(unknown.stderr.text).toMatch(/^eks-oom-alerts: unknown command: frobnicate\n\nUsage:/);
+    const two = memoryIo();
+    expect(await runCli(['help', 'scan', 'query'], two.io)).toBe(2);
+    expect(two.stderr.text).toMatch(/^eks-oom-alerts: help takes one command name\n\nUsage:/);
+  });
+
   it('eks-oom-alerts --version prints the package version', async () => {
     const { version } = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
     const { io, stdout, stderr } = memoryIo();
@@ -65,6 +87,7 @@ describe('needsNode22', () => {
   it('names what loads the Kubernetes client, which needs Node.js 22, and nothing else', () => {
     expect(needsNode22(['replay', '--dry-run', 'x.jsonl'])).toBe('replay');
     expect(needsNode22(['replay', '--help'])).toBe('replay');
+    expect(needsNode22(['help', 'replay'])).toBe('replay');
     expect(needsNode22(['backfill', '--cluster', 'c', '--since', '1h', '--deliver', '--stack', 's'])).toBe(
       'backfill --deliver',
     );

@@ -105,6 +105,21 @@ describe('callWithRetry', () => {
     expect(timing.sleeps).toEqual([150, 300, 600]);
   });
 
+  it('tells onFailedAttempt of each failed attempt as it fails, the final one too', async () => {
+    const timing = fakeTiming();
+    const heard: Array<[number | null, boolean, number]> = [];
+    const answers = [apiError(503), apiError(403)];
+    const result = await callWithRetry(() => Promise.reject(answers.shift() ?? new Error('no more')), {
+      ...policy(timing, 60_000),
+      onFailedAttempt: (failure) => heard.push([failure.status, failure.retryable, timing.now() - NOW]),
+    });
+    expect(result.ok).toBe(false);
+    expect(heard).toEqual([
+      [503, true, 0],
+      [403, false, 150],
+    ]);
+  });
+
   it('waits a 429 out for as long as Retry-After says', async () => {
     const timing = fakeTiming();
     let calls = 0;

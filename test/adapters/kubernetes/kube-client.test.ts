@@ -407,6 +407,7 @@ describe('createResolverFromKubeconfig (scan --kubeconfig)', () => {
     );
     if (!made.ok) throw new Error(made.reason);
     expect(made.cluster).toBe(`arn:aws:eks:eu-west-1:111122223333:cluster/${CLUSTER}`);
+    expect(made.server).toBe(api.url);
     const result = await made.resolver.resolve(
       oomEvent({ container: { id: CONTAINER_ID, runtime: 'containerd' } }),
       DEADLINE,

@@ -239,10 +239,18 @@ describe('backfill --log-group G --since 7d --json', () => {
     const lines = run.stdout.split('\n');
     expect(lines[0]).toBe(tableLine(tableHeader(false), FOLLOW_WIDTHS).trimEnd());
     expect(lines).toHaveLength(5);
-    expect(lines[1]).toContain(`${NODE_A}`);
+    // The real EKS names (39 characters) as the alerts give them, every column under its title.
+    expect(lines[1]).toContain('  ip-10-0-1-23  ');
+    expect(lines[3]).toContain('  ip-10-0-2-45  ');
     expect(lines[1]).toContain(POD_1);
     expect(lines[1]).toContain('python3 (17777)');
     expect(lines[3]).toContain('python3 (19999)');
+    for (const row of lines.slice(1, 4)) {
+      for (const title of tableHeader(false).slice(1)) {
+        const at = lines[0]?.indexOf(title) ?? -1;
+        expect(row.slice(at - 2, at + 1), title).toMatch(/^ {2}\S$/);
+      }
+    }
   });
 
   it('waits and retries when CloudWatch throttles', async () => {
@@ -767,6 +775,25 @@ describe('backfill command line', () => {
     expect(logs.commandCalls(FilterLogEventsCommand)).toHaveLength(0);
     expect(cloudFormation.commandCalls(DescribeStacksCommand)).toHaveLength(0);
   });
+
+  it.each([
+    ['in a directory that does not exist', 'missing/state.json', 'no such directory'],
+    ['under a file', 'plain/state.json', 'a part of its path is not a directory'],
+  ])(
+    'backfill --state FILE %s exits 2 before any request, with no advice to run it again',
+    async (_what, state, problem) => {
+      servePages(pages);
+      writeFileSync(join(dir, 'plain'), 'not a directory\n');
+      const path = join(dir, state);
+      const run = await backfill(['--log-group', GROUP, '--since', '7d', '--state', path]);
+      expect(run.code).toBe(EXIT.usage);
+      expect(run.stdout).toBe('');
+      expect(run.stderr).toBe(
+        `backfill: cannot write the checkpoint ${path} (${problem}): pass --state FILE where it can be written\n`,
+      );
+      expect(logs.commandCalls(FilterLogEventsCommand)).toHaveLength(0);
+    },
+  );
 
   it('backfill --help prints the usage', async () => {
     const run = await backfill(['--help']);

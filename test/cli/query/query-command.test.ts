@@ -114,6 +114,70 @@ describe('query NAME --cluster demo: the table of each saved query', () => {
   });
 });
 
+describe('query progress on stderr while Logs Insights runs', () => {
+  /** The query over a clock that each wait moves on; stderr a terminal or a log. */
+  async function timedQuery(terminal: boolean) {
+    let clock = NOW;
+    const run = memoryIo({
+      sleep: (ms) => {
+        clock += ms;
+        return Promise.resolve();
+      },
+    });
+    Object.assign(run.io, { now: () => clock });
+    Object.assign(run.io.stderr, { isTTY: terminal });
+    const code = await createQueryCommand({ logsClient: () => new CloudWatchLogsClient({}) }).run(
+      ['kills-by-namespace', '--cluster', 'demo'],
+      run.io,
+    );
+    return { code, stdout: run.stdout.text, stderr: run.stderr.text };
+  }
+
+  const complete = recorded('kills-by-namespace').getQueryResults.at(-1) as GetQueryResultsCommandOutput;
+  const running = (recordsScanned: number, bytesScanned: number): GetQueryResultsCommandOutput => ({
+    status: 'Running',
+    results: [],
+    statistics: { recordsMatched: 0, recordsScanned, bytesScanned },
+    $metadata: {},
+  });
+
+  it('on a terminal: one line rewritten at each poll, with the time and the records scanned, blanked at the end', async () => {
+    logs.on(StartQueryCommand).resolves({ queryId: 'q-3' });
+    logs
+      .on(GetQueryResultsCommand)
+      .resolvesOnce(running(120_000, 50 * 1024 * 1024))
+      .resolvesOnce(running(1_234_567, 1_288_490_189))
+      .resolves(complete);
+    const run = await timedQuery(true);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toBe(readFileSync(join(FIXTURES, 'kills-by-namespace.table.txt'), 'utf8'));
+    const first = 'query: kills-by-namespace running, 0 s, 120000 records scanned (50.0 MiB)';
+    const second = 'query: kills-by-namespace running, 1 s, 1234567 records scanned (1.2 GiB)';
+    expect(run.stderr).toBe(
+      `\r${first}\r${second.padEnd(first.length)}\r${' '.repeat(second.length)}\r` +
+        'query: 4 rows; 24 of 24 records matched, 47 KiB scanned\n',
+    );
+  });
+
+  it('into a log: a line every 10 s of a long query, none for a short one', async () => {
+    logs.on(StartQueryCommand).resolves({ queryId: 'q-4' });
+    const polls = logs.on(GetQueryResultsCommand);
+    // Polls at 0.5, 1.5, 3.5, 7.5, 12.5, 17.5, 22.5 and 27.5 s; complete at 32.5 s.
+    for (let poll = 1; poll <= 8; poll++) polls.resolvesOnce(running(poll * 1000, poll * 1024 * 1024));
+    polls.resolves(complete);
+    const run = await timedQuery(false);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toBe(
+      [
+        'query: kills-by-namespace running, 12 s, 5000 records scanned (5.0 MiB)',
+        'query: kills-by-namespace running, 22 s, 7000 records scanned (7.0 MiB)',
+        'query: 4 rows; 24 of 24 records matched, 47 KiB scanned',
+        '',
+      ].join('\n'),
+    );
+  });
+});
+
 describe('query options', () => {
   it('query pod-history --json prints the rows as JSON Lines, values as Insights gave them, without @ptr', async () => {
     answerWith(recorded('pod-history'));
@@ -181,6 +245,30 @@ describe('query options', () => {
     ]);
     expect(run.stdout).toContain('  top-workloads        The 20 workloads killed most often');
     expect(run.stdout).toContain('--param NAMESPACE=… (Kubernetes namespace of the pod)');
+  });
+
+  it('query --list --json prints one JSON line per saved query: name, description, parameters', async () => {
+    const run = await query(['--list', '--json']);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toBe('');
+    const lines = run.stdout
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as unknown);
+    expect(lines).toHaveLength(INSIGHTS_QUERIES.length);
+    expect(lines[1]).toEqual({
+      name: 'top-workloads',
+      description: INSIGHTS_QUERIES[1]?.description,
+      parameters: [],
+    });
+    expect(lines.find((l) => (l as { name: string }).name === 'pod-history')).toEqual({
+      name: 'pod-history',
+      description: INSIGHTS_QUERIES.find((q) => q.name === 'pod-history')?.description,
+      parameters: [
+        { name: 'NAMESPACE', description: 'Kubernetes namespace of the pod' },
+        { name: 'POD', description: 'Pod name' },
+      ],
+    });
   });
 
   it('waits out throttling and the concurrent-query limit', async () => {

@@ -180,6 +180,7 @@ describe('eks-oom-alerts replay --dry-run', () => {
     const connectCluster = async () => ({
       ok: true as const,
       cluster: 'prod-eu',
+      server: 'https://prod-eu.example',
       resolver: { resolve: async () => identity },
     });
     const { code, lines } = await replay(
@@ -247,6 +248,18 @@ describe('eks-oom-alerts replay: wrong input', () => {
     const { code, stderr } = await replay(['x.json'], { 'x.json': '{}' });
     expect(code).toBe(2);
     expect(stderr).toContain('--bus NAME is needed to publish; or use --dry-run to send nothing');
+  });
+
+  it('replay --dry-run --bus oom-bus FILE is a usage error: the two are alternatives, and nothing is sent', async () => {
+    const { code, stdout, stderr } = await replay(['--dry-run', '--bus', 'oom-bus', 'x.jsonl'], {
+      'x.jsonl': readFileSync('examples/fluent-bit-5.1-kmsg-records.jsonl', 'utf8'),
+    });
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toMatch(
+      /^replay: --dry-run sends nothing and --bus NAME publishes: give one of them\n\nUsage: eks-oom-alerts replay/,
+    );
+    expect(eventBridge.commandCalls(PutEventsCommand)).toHaveLength(0);
   });
 
   it('replay --dry-run with no FILE, or a bad --window, is a usage error', async () => {

@@ -60,6 +60,7 @@ const resolved = exampleEvent('container-limit');
 const connectCluster = async () => ({
   ok: true as const,
   cluster: 'prod-eu',
+  server: 'https://prod-eu.example',
   resolver: {
     resolve: async () => ({
       kubernetes: resolved.kubernetes,

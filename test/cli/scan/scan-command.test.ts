@@ -1,4 +1,7 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { pack as tarPack } from 'tar-stream';
 import fc from 'fast-check';
@@ -6,7 +9,9 @@ import { describe, expect, it } from 'vitest';
 import { runCli } from '../../../cli/main.ts';
 import { QUIET_MS } from '../../../cli/scan/read-input.ts';
 import type { ByteReader } from '../../../cli/command.ts';
+import { createResolverFromKubeconfig } from '../../../adapters/kubernetes/kube-client.ts';
 import type { Enrichment } from '../../../adapters/kubernetes/pod-resolver.ts';
+import { fakeTiming } from '../../adapters/fake-timing.ts';
 import type { EnrichedOomEvent, OomEvent } from '../../../shared/oom-event.ts';
 import { parseKernelLog } from '../../../shared/kernel-log.ts';
 import type { MemoryIoOptions } from '../in-memory-io.ts';
@@ -14,6 +19,15 @@ import { exampleFiles, memoryIo, recycledChunks } from '../in-memory-io.ts';
 import { GROUP_FIRST_PID, groupKillMessages } from '../../fixtures/group-kill-report.ts';
 
 const EXAMPLES = exampleFiles();
+
+/** A loopback port nothing listens on: bound, then closed again. */
+async function closedLoopbackPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
 const KMSG_FIXTURE =
   'test/fixtures/real-kernel/kernel-6.18-cgroupv1-systemd-burstable-tail-child-killed-parent-survives.kmsg.log';
 
@@ -444,6 +458,32 @@ describe('eks-oom-alerts scan --follow', () => {
     expect(killAt).toBeGreaterThan(40);
   });
 
+  it('scan --follow /dev/kmsg --node <EKS name>: the node as the alerts name it, every column under its title', async () => {
+    const node = 'ip-10-0-1-23.eu-west-1.compute.internal';
+    const follow = async (json: string[]) => {
+      const memory = memoryIo({
+        files: {
+          '/proc/uptime': '1100.25 2000.00\n',
+          '/dev/kmsg': { reads: [...records, null], whenDone: () => memory.interrupt.abort() },
+        },
+        sleep: () => Promise.resolve(),
+      });
+      await runCli(['scan', ...json, '--follow', '/dev/kmsg', '--node', node], memory.io);
+      return memory.stdout.text;
+    };
+    const [header = '', row = ''] = (await follow([])).split('\n');
+    expect(tableRows(row)[0]?.slice(0, 3)).toEqual([
+      '2026-11-23T11:59:14Z',
+      'ip-10-0-1-23',
+      'f86ac37d-bb45-4a35-aaf2-0c146931ca85',
+    ]);
+    for (const title of COLUMNS.slice(1)) {
+      const at = header.indexOf(title);
+      expect(row.slice(at - 2, at + 1), title).toMatch(/^ {2}\S$/);
+    }
+    expect(jsonLines(await follow(['--json']))[0]?.node).toBe(node);
+  });
+
   it('scan --json --follow /dev/kmsg gives observedAt from /proc/stat btime when /proc/uptime is missing', async () => {
     const memory = memoryIo({
       files: {
@@ -541,6 +581,7 @@ describe('eks-oom-alerts scan --kubeconfig', () => {
     return Promise.resolve({
       ok: true,
       cluster: 'prod-eu',
+      server: 'https://prod-eu.example',
       resolver: {
         resolve: (event: OomEvent, deadline: number) => {
           resolved.push([event.victim.pid, deadline]);
@@ -663,6 +704,64 @@ describe('eks-oom-alerts scan --kubeconfig', () => {
     const code = await runCli(['scan', '--kubeconfig', 'kube.yaml', '--follow', '/dev/kmsg'], memory.io);
     expect(code).toBe(2);
     expect(memory.stderr.text).toMatch(/^scan: \/dev\/kmsg names no node, .*give --node NAME\n/);
+  });
+
+  it('scan --kubeconfig at a closed port: says once while retrying that the API is not answering, and why at the end', async () => {
+    const closed = await closedLoopbackPort();
+    const server = `https://127.0.0.1:${closed}`;
+    const dir = mkdtempSync(join(tmpdir(), 'scan-kubeconfig-'));
+    try {
+      const kubeconfig = join(dir, 'config');
+      writeFileSync(
+        kubeconfig,
+        [
+          'apiVersion: v1',
+          'kind: Config',
+          'current-context: prod',
+          'clusters:',
+          `- { name: prod-eu, cluster: { server: "${server}", insecure-skip-tls-verify: true } }`,
+          'users:',
+          '- { name: sre, user: { token: "t" } }',
+          'contexts:',
+          '- { name: prod, context: { cluster: prod-eu, user: sre } }',
+          '',
+        ].join('\n'),
+      );
+      // The retries' waits move this clock, which the command's deadline reads too: no real time passes.
+      const timing = fakeTiming(Date.parse('2026-11-23T12:00:00.000Z'));
+      const node = 'ip-10-0-1-23.eu-west-1.compute.internal';
+      const memory = memoryIo({
+        files: EXAMPLES,
+        connectCluster: (target, onFailedAttempt) =>
+          Promise.resolve(createResolverFromKubeconfig(target, { timing, onFailedAttempt })),
+      });
+      Object.assign(memory.io, { now: timing.now });
+      const code = await runCli(
+        ['scan', '--kubeconfig', kubeconfig, '--node', node, 'examples/kernel-6.18.dmesg.log'],
+        memory.io,
+      );
+      expect(code).toBe(0);
+      expect(tableRows(memory.stdout.text).map((row) => row[7])).toEqual([
+        'IMPACT',
+        'unknown (unavailable)',
+        'unknown (unavailable)',
+      ]);
+      const lines = memory.stderr.text.split('\n');
+      expect(lines).toEqual([
+        `scan: the Kubernetes API at ${server} is not answering (the API server is unreachable (ECONNREFUSED)); still trying, up to 20 s a kill`,
+        expect.stringMatching(
+          new RegExp(
+            `^scan: could not look up the pods of 2 kills at the Kubernetes API at ${server} \\(shown as unknown\\): ` +
+              `pods on node ${node} could not be listed: the API server is unreachable \\(ECONNREFUSED\\); gave up after \\d+ attempts$`,
+          ),
+        ) as string,
+        'scan: 1 file read, 163 lines, 2 kills (0 incomplete), 0 drift lines',
+        '',
+      ]);
+      expect(timing.sleeps.length).toBeGreaterThan(3);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('scan --kubeconfig broken.yaml examples/kernel-6.18.dmesg.log exits 1 with the reason', async () => {
