@@ -9,8 +9,11 @@ export type InputFormat =
   | { kind: 'text' }
   | { kind: 'gzip' }
   | { kind: 'tar' }
-  /** `what` the input is, and `how` to get its text, where `NAME` stands for the input. */
-  | { kind: 'refused'; what: string; how: string };
+  /**
+   * `what` the input is, and `how` to get its text from the file, where `NAME` stands for it, and `piped` from a pipe
+   * (stdin: `… | zstd -dc`, as `zstd -dc -` would read the terminal when typed as shown), and what to know of that.
+   */
+  | { kind: 'refused'; what: string; how: string; piped: string; pipedNote?: string };
 
 /** The bytes the tests below look at: a tar archive's first header. */
 export const FORMAT_HEAD_BYTES = 512;
@@ -26,8 +29,18 @@ interface Magic {
 
 const ascii = (text: string): number[] => Array.from(text, (c) => c.charCodeAt(0));
 
-/** `NAME`: the input's name goes there. */
+/** The pipe into scan that each command ends in. */
 const PIPED = '| eks-oom-alerts scan -';
+
+/** A format scan refuses, with the decompressor that reads it from a file (NAME) and, given none, from stdin. */
+function compressed(what: string, decompress: string): InputFormat {
+  return {
+    kind: 'refused',
+    what,
+    how: `${decompress} NAME ${PIPED}`,
+    piped: `… | ${decompress} ${PIPED}`,
+  };
+}
 
 const MAGIC: readonly Magic[] = [
   // RFC 1952: ID1 ID2.
@@ -40,27 +53,24 @@ const MAGIC: readonly Magic[] = [
       kind: 'refused',
       what: 'a systemd journal file',
       how: `journalctl --file NAME -o short-precise ${PIPED}`,
+      // journalctl reads no journal from a pipe.
+      piped: `… > log.journal; journalctl --file log.journal -o short-precise ${PIPED}`,
     },
   },
-  {
-    bytes: [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00],
-    at: 0,
-    format: { kind: 'refused', what: 'xz-compressed', how: `xz -dc NAME ${PIPED}` },
-  },
-  {
-    bytes: [0x28, 0xb5, 0x2f, 0xfd],
-    at: 0,
-    format: { kind: 'refused', what: 'zstd-compressed', how: `zstd -dc NAME ${PIPED}` },
-  },
-  {
-    bytes: [0x04, 0x22, 0x4d, 0x18],
-    at: 0,
-    format: { kind: 'refused', what: 'lz4-compressed', how: `lz4 -dc NAME ${PIPED}` },
-  },
+  { bytes: [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00], at: 0, format: compressed('xz-compressed', 'xz -dc') },
+  { bytes: [0x28, 0xb5, 0x2f, 0xfd], at: 0, format: compressed('zstd-compressed', 'zstd -dc') },
+  { bytes: [0x04, 0x22, 0x4d, 0x18], at: 0, format: compressed('lz4-compressed', 'lz4 -dc') },
   {
     bytes: ascii('PK\u0003\u0004'),
     at: 0,
-    format: { kind: 'refused', what: 'a zip archive', how: `unzip -p NAME ${PIPED}` },
+    format: {
+      kind: 'refused',
+      what: 'a zip archive',
+      how: `unzip -p NAME ${PIPED}`,
+      // unzip reads no archive from a pipe; funzip (in unzip's package) does, its first file alone.
+      piped: `… | funzip ${PIPED}`,
+      pipedNote: 'funzip gives its first file',
+    },
   },
 ];
 
@@ -70,7 +80,7 @@ function isBzip2(head: Uint8Array): boolean {
   return startsWith(head, ascii('BZh'), 0) && level >= 0x31 && level <= 0x39;
 }
 
-const BZIP2: InputFormat = { kind: 'refused', what: 'bzip2-compressed', how: `bzip2 -dc NAME ${PIPED}` };
+const BZIP2 = compressed('bzip2-compressed', 'bzip2 -dc');
 
 function startsWith(head: Uint8Array, bytes: readonly number[], at: number): boolean {
   if (head.length < at + bytes.length) return false;
@@ -111,7 +121,9 @@ export function inputFormatOf(head: Uint8Array): InputFormat {
   return isBzip2(head) ? BZIP2 : { kind: 'text' };
 }
 
-/** What `scan` says of an input it refuses. */
-export function refusal(name: string, format: { what: string; how: string }): string {
-  return `is ${format.what}: give scan its text, as with \`${format.how.replace('NAME', name)}\``;
+/** What `scan` says of an input it refuses; `-` is stdin, whose text the command gives from the pipe. */
+export function refusal(name: string, format: Extract<InputFormat, { kind: 'refused' }>): string {
+  const command = name === '-' ? format.piped : format.how.replace('NAME', name);
+  const note = name === '-' && format.pipedNote !== undefined ? ` (${format.pipedNote})` : '';
+  return `is ${format.what}: give scan its text, as with \`${command}\`${note}`;
 }

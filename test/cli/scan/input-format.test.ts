@@ -59,18 +59,49 @@ describe('inputFormatOf: what an input is, by its first bytes', () => {
       'a systemd journal file',
       text('LPKSHHRH\u0000\u0000'),
       'journalctl --file system.journal -o short-precise',
+      '… > log.journal; journalctl --file log.journal -o short-precise | eks-oom-alerts scan -`',
     ],
-    ['xz-compressed', bytes(0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00, 0x00), 'xz -dc system.journal'],
-    ['zstd-compressed', bytes(0x28, 0xb5, 0x2f, 0xfd, 0x00), 'zstd -dc system.journal'],
-    ['lz4-compressed', bytes(0x04, 0x22, 0x4d, 0x18, 0x64), 'lz4 -dc system.journal'],
-    ['bzip2-compressed', text('BZh91AY&SY'), 'bzip2 -dc system.journal'],
-    ['a zip archive', text('PK\u0003\u0004\u0014\u0000'), 'unzip -p system.journal'],
-  ])('refuses %s, saying how to give scan its text', (what, head, command) => {
-    const format = inputFormatOf(head);
-    expect(format).toMatchObject({ kind: 'refused', what });
-    if (format.kind !== 'refused') return;
-    expect(refusal('system.journal', format)).toBe(
-      `is ${what}: give scan its text, as with \`${command} | eks-oom-alerts scan -\``,
-    );
-  });
+    [
+      'xz-compressed',
+      bytes(0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00, 0x00),
+      'xz -dc system.journal',
+      '… | xz -dc | eks-oom-alerts scan -`',
+    ],
+    [
+      'zstd-compressed',
+      bytes(0x28, 0xb5, 0x2f, 0xfd, 0x00),
+      'zstd -dc system.journal',
+      '… | zstd -dc | eks-oom-alerts scan -`',
+    ],
+    [
+      'lz4-compressed',
+      bytes(0x04, 0x22, 0x4d, 0x18, 0x64),
+      'lz4 -dc system.journal',
+      '… | lz4 -dc | eks-oom-alerts scan -`',
+    ],
+    [
+      'bzip2-compressed',
+      text('BZh91AY&SY'),
+      'bzip2 -dc system.journal',
+      '… | bzip2 -dc | eks-oom-alerts scan -`',
+    ],
+    [
+      'a zip archive',
+      text('PK\u0003\u0004\u0014\u0000'),
+      'unzip -p system.journal',
+      '… | funzip | eks-oom-alerts scan -` (funzip gives its first file)',
+    ],
+  ])(
+    'refuses %s, saying how to give scan its text, from the file and from a pipe',
+    (what, head, command, piped) => {
+      const format = inputFormatOf(head);
+      expect(format).toMatchObject({ kind: 'refused', what });
+      if (format.kind !== 'refused') return;
+      expect(refusal('system.journal', format)).toBe(
+        `is ${what}: give scan its text, as with \`${command} | eks-oom-alerts scan -\``,
+      );
+      // On stdin (`-`) the command reads the pipe: `zstd -dc -` typed as shown would read the terminal.
+      expect(refusal('-', format)).toBe(`is ${what}: give scan its text, as with \`${piped}`);
+    },
+  );
 });

@@ -927,4 +927,24 @@ describe('eks-oom-alerts scan: compressed logs and archives', () => {
       );
     },
   );
+  it('… | scan -: a zstd stream on stdin is refused with a command that reads the pipe (`… | zstd -dc | …`)', async () => {
+    let sent = false;
+    const stdin: ByteReader = {
+      read() {
+        const chunk = sent
+          ? new Uint8Array(0)
+          : Uint8Array.from([0x28, 0xb5, 0x2f, 0xfd, 0x04, 0x58, 0x45, 0x00]);
+        sent = true;
+        return Promise.resolve(chunk);
+      },
+      close: () => Promise.resolve(),
+    };
+    const { code, stdout, stderr } = await scan(['-'], { stdin });
+    expect(code).toBe(1);
+    expect(stdout).toBe('');
+    expect(stderr).toBe(
+      'scan: cannot read -: is zstd-compressed: give scan its text, as with `… | zstd -dc | eks-oom-alerts scan -`\n' +
+        'scan: 0 files read, 0 lines, 0 kills (0 incomplete), 0 drift lines\n',
+    );
+  });
 });
