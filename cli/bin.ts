@@ -4,7 +4,8 @@
  * a second Ctrl-C exits at once.
  */
 import { setFlagsFromString } from 'node:v8';
-import { favoursMemory, needsNode22, runCli } from './main.ts';
+import { EXIT } from './command.ts';
+import { favoursMemory, needsNode22, outputFailure, runCli } from './main.ts';
 import { nodeFileSystem, sleep, streamReader } from './node-io.ts';
 
 const interrupted = new AbortController();
@@ -13,12 +14,17 @@ process.once('SIGINT', () => {
   process.once('SIGINT', () => process.exit(130));
 });
 // `scan … | head` (or `2>&1 | head`): the reader went away; there is no one left to tell.
-function endWhenReaderGone(error: NodeJS.ErrnoException): void {
-  if (error.code === 'EPIPE') process.exit(0);
-  throw error;
-}
-process.stdout.on('error', endWhenReaderGone);
-process.stderr.on('error', endWhenReaderGone);
+const readerGone = (error: NodeJS.ErrnoException): boolean => error.code === 'EPIPE';
+// Any other failed write (a full disk, EIO, a quota): the output is lost, so the command ends, saying why.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (readerGone(error)) process.exit(EXIT.ok);
+  process.stderr.write(outputFailure(process.argv.slice(2), error));
+  process.exit(EXIT.failure);
+});
+// stderr itself failed: nothing is left to say it on.
+process.stderr.on('error', (error: NodeJS.ErrnoException) =>
+  process.exit(readerGone(error) ? EXIT.ok : EXIT.failure),
+);
 
 const NODE_MAJOR = Number(process.versions.node.split('.')[0]);
 const needing22 = NODE_MAJOR < 22 ? needsNode22(process.argv.slice(2)) : null;

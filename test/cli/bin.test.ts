@@ -1,5 +1,14 @@
 import { execFile, execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -102,6 +111,30 @@ describe('the built eks-oom-alerts bin', () => {
     const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
     expect(code).toBe(0);
   });
+
+  // A full disk: every write to /dev/full fails with ENOSPC.
+  it.runIf(existsSync('/dev/full')).each<[string[], string]>([
+    [['scan', 'examples/kernel-6.18.dmesg.log'], 'scan'],
+    [['scan', '--json', 'examples/kernel-6.18.dmesg.log'], 'scan'],
+    [['query', '--list'], 'query'],
+    [['replay', '--dry-run', '--cluster', 'demo', 'examples/fluent-bit-5.1-kmsg-records.jsonl'], 'replay'],
+    [['--help'], 'eks-oom-alerts'],
+  ])(
+    'eks-oom-alerts %j > /dev/full: one line on stderr, exit status 1, no stack trace',
+    async (args, command) => {
+      const bin = await builtBin();
+      const full = openSync('/dev/full', 'w');
+      const child = spawn(bin, args, { stdio: ['ignore', full, 'pipe'] });
+      closeSync(full);
+      const err: Buffer[] = [];
+      child.stderr?.on('data', (chunk: Buffer) => err.push(chunk));
+      const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+      expect(Buffer.concat(err).toString('utf8')).toBe(
+        `${command}: cannot write output: no space left on device\n`,
+      );
+      expect(code).toBe(1);
+    },
+  );
 
   it('eks-oom-alerts scan - on 96 MiB of lines of megabytes (a binary file, a log with no newlines): its memory stays bounded, the kill after them is found', async () => {
     const bin = await builtBin();
