@@ -6,7 +6,7 @@
 import { setFlagsFromString } from 'node:v8';
 import { EXIT } from './command.ts';
 import { favoursMemory, needsNode22, outputFailure, runCli } from './main.ts';
-import { nodeFileSystem, sleep, streamReader } from './node-io.ts';
+import { nodeFileSystem, sleep, stdinProblem, streamReader } from './node-io.ts';
 
 const interrupted = new AbortController();
 process.once('SIGINT', () => {
@@ -38,8 +38,13 @@ if (needing22 !== null) {
 // Before the command allocates: V8 reads the flag as it sizes its heap's generations.
 if (favoursMemory(process.argv.slice(2), process.execArgv)) setFlagsFromString('--optimize-for-size');
 
+const unreadableStdin = stdinProblem();
 const code = await runCli(process.argv.slice(2), {
-  stdin: { reader: streamReader(process.stdin), isTTY: process.stdin.isTTY === true },
+  stdin: {
+    reader: streamReader(process.stdin),
+    isTTY: process.stdin.isTTY === true,
+    ...(unreadableStdin === undefined ? {} : { unreadable: unreadableStdin }),
+  },
   stdout: process.stdout,
   stderr: process.stderr,
   fs: nodeFileSystem,

@@ -53,6 +53,8 @@ export interface CliStdin {
   reader: ByteReader;
   /** A terminal: nothing was piped in. */
   isTTY: boolean;
+  /** Why stdin cannot be read, as `open` says it of a file: `is a directory` (`scan < .`, which reads as empty). */
+  unreadable?: string;
 }
 
 export interface CliIo {

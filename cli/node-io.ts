@@ -3,7 +3,7 @@
  * character device (`/dev/kmsg`) is opened non-blocking, so that following it can stop on Ctrl-C, and it
  * gives one kernel record per read.
  */
-import { constants, readSync } from 'node:fs';
+import { constants, fstatSync, readSync } from 'node:fs';
 import { open, readFile, stat } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -140,6 +140,18 @@ export const nodeFileSystem: CliFileSystem = {
     }
   },
 };
+
+/**
+ * Why the input on file descriptor `fd` (stdin) cannot be read: a directory (`scan < .`), which Node's stdin reads as
+ * empty rather than failing as a read of it does. Undefined for anything else, a closed descriptor too.
+ */
+export function stdinProblem(fd = 0): string | undefined {
+  try {
+    return fstatSync(fd).isDirectory() ? 'is a directory' : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 /** A readable stream (stdin) as a ByteReader; reading starts on the first read, so a terminal is left alone. */
 export function streamReader(stream: AsyncIterable<Uint8Array | string>): ByteReader {

@@ -103,13 +103,14 @@ export class ScanRun {
 
   private async read(input: ScanInput): Promise<void> {
     if (input.kind === 'stdin') {
-      await this.readParts('-', this.io.stdin.reader, true);
+      const problem = this.io.stdin.unreadable;
+      if (problem !== undefined) await this.notRead('-', problem);
+      else await this.readParts('-', this.io.stdin.reader, true);
       return;
     }
     const opened = await this.io.fs.open(input.name);
     if (!opened.ok) {
-      await writeText(this.io.stderr, `scan: cannot read ${input.name}: ${opened.problem}\n`);
-      this.unread++;
+      await this.notRead(input.name, opened.problem);
       return;
     }
     try {
@@ -119,6 +120,12 @@ export class ScanRun {
     } finally {
       await opened.reader.close();
     }
+  }
+
+  /** An input that cannot be read at all (missing, a directory, no permission): named, and counted as unread. */
+  private async notRead(name: string, problem: string): Promise<void> {
+    await writeText(this.io.stderr, `scan: cannot read ${name}: ${problem}\n`);
+    this.unread++;
   }
 
   /** A followed file or a kmsg device: read as text, to its end or (`follow`) as it grows. */
@@ -148,8 +155,7 @@ export class ScanRun {
     try {
       for await (const part of inputParts(name, reader, { pipe, signal: this.readIo.signal })) {
         if (part.refused !== undefined) {
-          await writeText(this.io.stderr, `scan: cannot read ${part.name}: ${part.refused}\n`);
-          this.unread++;
+          await this.notRead(part.name, part.refused);
           continue;
         }
         if (part.name !== name) this.severalLogs = true;

@@ -112,6 +112,21 @@ describe('the built eks-oom-alerts bin', () => {
     expect(code).toBe(0);
   });
 
+  it('eks-oom-alerts scan < . (stdin is a directory): said as for `scan .`, exit status 1', async () => {
+    const bin = await builtBin();
+    const folder = openSync('.', 'r');
+    const child = spawn(bin, ['scan'], { stdio: [folder, 'pipe', 'pipe'] });
+    closeSync(folder);
+    const err: Buffer[] = [];
+    child.stderr?.on('data', (chunk: Buffer) => err.push(chunk));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(Buffer.concat(err).toString('utf8')).toBe(
+      'scan: cannot read -: is a directory\n' +
+        'scan: 0 files read, 0 lines, 0 kills (0 incomplete), 0 drift lines\n',
+    );
+    expect(code).toBe(1);
+  });
+
   // A full disk: every write to /dev/full fails with ENOSPC.
   it.runIf(existsSync('/dev/full')).each<[string[], string]>([
     [['scan', 'examples/kernel-6.18.dmesg.log'], 'scan'],

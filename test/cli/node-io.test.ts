@@ -1,10 +1,10 @@
-import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, closeSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { nodeFileSystem, sleep, streamReader } from '../../cli/node-io.ts';
+import { nodeFileSystem, sleep, stdinProblem, streamReader } from '../../cli/node-io.ts';
 
 // Made before the first test, not when the file is collected: a run that filters every test out runs no hook.
 let dir = '';
@@ -102,6 +102,20 @@ describe('the CLI on Node I/O', () => {
     expect(opened.device).toBe(true);
     expect((await opened.reader.read()).length).toBe(0);
     await opened.reader.close();
+  });
+
+  it('says why stdin cannot be read: a directory (`scan < .`), which Node reads as empty; a file can be', () => {
+    const folder = openSync(dir, 'r');
+    const file = join(dir, 'stdin.log');
+    writeFileSync(file, 'x\n');
+    const log = openSync(file, 'r');
+    try {
+      expect(stdinProblem(folder)).toBe('is a directory');
+      expect(stdinProblem(log)).toBeUndefined();
+    } finally {
+      closeSync(folder);
+      closeSync(log);
+    }
   });
 
   it('reads a small text file, or says it cannot', async () => {

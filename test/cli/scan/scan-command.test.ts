@@ -321,6 +321,20 @@ describe('eks-oom-alerts scan', () => {
     );
   });
 
+  it.each([[[]], [['-']]])(
+    'scan %j < . (stdin is a directory) says so, as scan . does, and exits 1',
+    async (args) => {
+      const memory = memoryIo({ stdin: '', stdinUnreadable: 'is a directory' });
+      const code = await runCli(['scan', ...args], memory.io);
+      expect(code).toBe(1);
+      expect(memory.stdout.text).toBe('');
+      expect(memory.stderr.text).toBe(
+        'scan: cannot read -: is a directory\n' +
+          'scan: 0 files read, 0 lines, 0 kills (0 incomplete), 0 drift lines\n',
+      );
+    },
+  );
+
   it('scan drift.log prints OOM-looking lines no recognizer reads, with file and line', async () => {
     const drift = [
       '[  812.000001] eth0: link up',
