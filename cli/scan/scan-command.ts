@@ -3,6 +3,7 @@
  * memory), stdin may stay open (`dmesg -w | eks-oom-alerts scan`), and `--follow` reads a growing log or
  * the kmsg device until Ctrl-C.
  */
+import { normalize } from 'node:path';
 import type { PodResolver } from '../../adapters/kubernetes/pod-resolver.ts';
 import type { CliIo, Command, ParsedArgs } from '../command.ts';
 import { EXIT, connectKubeconfig, readCommandLine, runParsed, writeText } from '../command.ts';
@@ -92,6 +93,26 @@ function parseScanArgs(args: readonly string[]): ParsedScanArgs {
   };
 }
 
+/**
+ * The inputs named, each once, in the order first named, and the names given again: overlapping globs (`scan *.log
+ * k*.log`) name a file twice, and `./k.log` is `k.log`. Read twice, each of its kills was printed twice.
+ */
+function distinctInputs(names: readonly string[]): { inputs: ScanInput[]; repeated: string[] } {
+  const firstNamed = new Map<string, string>();
+  const repeated = new Set<string>();
+  for (const name of names) {
+    const key = name === '-' ? name : normalize(name);
+    const first = firstNamed.get(key);
+    if (first === undefined) firstNamed.set(key, name);
+    else repeated.add(first);
+  }
+  const inputs = [...firstNamed.values()].map((name): ScanInput => ({
+    name,
+    kind: name === '-' ? 'stdin' : 'file',
+  }));
+  return { inputs, repeated: [...repeated] };
+}
+
 /** Adds the cluster's view of each kill; a kill is never held back or dropped for want of it. */
 function enrichWith(cluster: { resolver: PodResolver; name: string }, io: CliIo): Enrich {
   return (kills) =>
@@ -109,10 +130,12 @@ function nodeNeeded(input: string): string {
 }
 
 async function runScan(options: ScanOptions, io: CliIo): Promise<number> {
-  const inputs: ScanInput[] =
+  const { inputs, repeated }: ReturnType<typeof distinctInputs> =
     options.follow !== null
-      ? [{ name: options.follow, kind: 'follow' }]
-      : options.files.map((name) => ({ name, kind: name === '-' ? 'stdin' : 'file' }));
+      ? { inputs: [{ name: options.follow, kind: 'follow' }], repeated: [] }
+      : distinctInputs(options.files);
+  for (const name of repeated)
+    await writeText(io.stderr, `scan: ${name} is named more than once: read once\n`);
   if (inputs.length === 0) {
     if (io.stdin.isTTY) {
       await writeText(

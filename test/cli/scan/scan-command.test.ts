@@ -232,6 +232,34 @@ describe('eks-oom-alerts scan', () => {
     ]);
   });
 
+  it('scan K.log ./K.log K.log D.log (overlapping globs): an input named again is read once, and stderr says so', async () => {
+    const log = 'examples/journalctl-4.18-el8-truncated.log';
+    const { code, stdout, stderr } = await scan([log, `./${log}`, log, 'examples/kernel-6.18.dmesg.log']);
+    expect(code).toBe(0);
+    expect(tableRows(stdout).map((row) => row[4])).toEqual([
+      'PROCESS',
+      'systembusin (1735923)',
+      'python3 (2874)',
+      'python3 (17777)',
+    ]);
+    expect(stderr).toBe(
+      `scan: ${log} is named more than once: read once\n` +
+        'scan: 2 files read, 245 lines, 3 kills (0 incomplete), 0 drift lines\n',
+    );
+  });
+
+  it('scan - - < examples/kernel-6.18.dmesg.log: stdin named twice is read once', async () => {
+    const { code, stdout, stderr } = await scan(['-', '-'], {
+      stdin: EXAMPLES['examples/kernel-6.18.dmesg.log'],
+    });
+    expect(code).toBe(0);
+    expect(tableRows(stdout).map((row) => row[4])).toEqual(['PROCESS', 'python3 (2874)', 'python3 (17777)']);
+    expect(stderr).toBe(
+      'scan: - is named more than once: read once\n' +
+        'scan: 1 file read, 163 lines, 2 kills (0 incomplete), 0 drift lines\n',
+    );
+  });
+
   it('scan - < examples/kernel-6.18.dmesg.log', async () => {
     const { code, stdout, stderr } = await scan(['-'], { stdin: EXAMPLES['examples/kernel-6.18.dmesg.log'] });
     expect(code).toBe(0);
