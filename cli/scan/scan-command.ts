@@ -41,7 +41,9 @@ Columns:
                  host-process or unknown (with why the pod was not named)
 stderr gets a summary and every line that looks like OOM text but no recognizer read (possible format drift).
 Memory: scan has V8 favour memory over speed (--optimize-for-size): its peak stayed under 100 MiB on every log
-measured. node --no-optimize-for-size "$(command -v eks-oom-alerts)" scan … keeps V8's default, faster.
+measured. Node started with --no-optimize-for-size keeps V8's default, faster: in a clone, after npm run build,
+node --no-optimize-for-size dist/eks-oom-alerts.mjs scan …; an installed bin:
+node --no-optimize-for-size "$(command -v eks-oom-alerts)" scan …
 Exit status: 0 when every input was read whole, 1 when any could not be (or failed part way), 2 for a wrong
 command line (also: --kubeconfig on a log that names no node, without --node).
 `;

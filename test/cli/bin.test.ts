@@ -112,6 +112,17 @@ describe('the built eks-oom-alerts bin', () => {
     expect(code).toBe(0);
   });
 
+  it('node --no-optimize-for-size BIN scan FILE (the command scan --help and README give for a clone) prints the kills', async () => {
+    const bin = await builtBin();
+    const run = await promisify(execFile)(
+      process.execPath,
+      ['--no-optimize-for-size', bin, 'scan', 'examples/kernel-6.18.dmesg.log'],
+      { encoding: 'utf8' },
+    );
+    expect(run.stdout.split('\n').filter((line) => line.includes('python3'))).toHaveLength(2);
+    expect(run.stderr).toBe('scan: 1 file read, 163 lines, 2 kills (0 incomplete), 0 drift lines\n');
+  });
+
   it('eks-oom-alerts scan < . (stdin is a directory): said as for `scan .`, exit status 1', async () => {
     const bin = await builtBin();
     const folder = openSync('.', 'r');

@@ -81,7 +81,7 @@ describe('favoursMemory', () => {
     expect(favoursMemory(['replay', '--dry-run', 'scan'])).toBe(false);
     expect(favoursMemory(['--help'])).toBe(false);
     expect(favoursMemory([])).toBe(false);
-    // Node started with V8's default kept: `node --no-optimize-for-size $(command -v eks-oom-alerts) scan …`.
+    // Node started with V8's default kept: `node --no-optimize-for-size dist/eks-oom-alerts.mjs scan …`.
     expect(favoursMemory(['scan', 'x.log'], ['--no-optimize-for-size'])).toBe(false);
     expect(favoursMemory(['scan', 'x.log'], ['--max-old-space-size=64'])).toBe(true);
   });

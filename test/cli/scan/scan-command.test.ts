@@ -437,6 +437,19 @@ describe('eks-oom-alerts scan', () => {
     expect(stdout).toContain('--follow PATH');
     expect(stderr).toBe('');
   });
+
+  it('scan --help names a --no-optimize-for-size command for a clone (the package bin built) and for an installed bin', async () => {
+    const { stdout } = await scan(['--help']);
+    const { bin } = JSON.parse(readFileSync('package.json', 'utf8')) as { bin: Record<string, string> };
+    // The package is private and its bin on no PATH in a clone: `$(command -v eks-oom-alerts)` is empty there.
+    expect(stdout.replace(/\s+/g, ' ')).toContain(
+      `after npm run build, node --no-optimize-for-size ${bin['eks-oom-alerts']} scan …; ` +
+        'an installed bin: node --no-optimize-for-size "$(command -v eks-oom-alerts)" scan …',
+    );
+    expect(readFileSync('README.md', 'utf8')).toContain(
+      `\`node --no-optimize-for-size ${bin['eks-oom-alerts']} scan …\` in a clone (after \`npm run build\`)`,
+    );
+  });
 });
 
 describe('eks-oom-alerts scan --follow', () => {
