@@ -123,6 +123,19 @@ describe('the built eks-oom-alerts bin', () => {
     expect(run.stderr).toBe('scan: 1 file read, 163 lines, 2 kills (0 incomplete), 0 drift lines\n');
   });
 
+  it('eks-oom-alerts scan NODE (this Node.js executable, 100 MiB and more): named as no text log at once, exit status 1', async () => {
+    const bin = await builtBin();
+    const run = (await promisify(execFile)(bin, ['scan', process.execPath], { encoding: 'utf8' }).catch(
+      (error: unknown) => error,
+    )) as { code: number; stdout: string; stderr: string };
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe('');
+    // Read as text, it gave 30 lines of random bytes as format drift, and took 3 s and 109-153 MB.
+    expect(run.stderr).toMatch(
+      /^scan: cannot read .*: is not a text log: of its first characters, \d+% are NULs, control characters or invalid UTF-8\nscan: 0 files read, 0 lines, 0 kills \(0 incomplete\), 0 drift lines\n$/,
+    );
+  });
+
   it('eks-oom-alerts scan < . (stdin is a directory): said as for `scan .`, exit status 1', async () => {
     const bin = await builtBin();
     const folder = openSync('.', 'r');
