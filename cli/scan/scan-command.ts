@@ -20,7 +20,8 @@ archives, each file scanned (eks-log-collector.sh's bundle). With no FILE (or -)
 
 Options:
   --json             print JSON Lines of OomEvent (schema version 1) on stdout, nothing else
-  --follow PATH      follow a growing kernel log or /dev/kmsg, printing kills as they happen; Ctrl-C ends
+  --follow PATH      follow a growing kernel log or /dev/kmsg, printing kills as they happen; Ctrl-C ends. A log
+                     rotated (renamed, a new one in its place) or truncated is followed on, as tail -F does
   --node NAME        node name for logs that do not carry one (dmesg, kmsg); --kubeconfig needs it then
   --kubeconfig PATH  name the pod, namespace, container and workload from a live cluster
   --context NAME     kubeconfig context (default: its current context)
