@@ -4,8 +4,9 @@
  * a second Ctrl-C exits at once.
  */
 import { setFlagsFromString } from 'node:v8';
-import { favoursMemory, needsNode22, runCli } from './main.ts';
-import { nodeFileSystem, sleep, streamReader } from './node-io.ts';
+import { EXIT } from './command.ts';
+import { favoursMemory, needsNode22, outputFailure, runCli } from './main.ts';
+import { nodeFileSystem, sleep, stdinProblem, streamReader } from './node-io.ts';
 
 const interrupted = new AbortController();
 process.once('SIGINT', () => {
@@ -13,12 +14,17 @@ process.once('SIGINT', () => {
   process.once('SIGINT', () => process.exit(130));
 });
 // `scan … | head` (or `2>&1 | head`): the reader went away; there is no one left to tell.
-function endWhenReaderGone(error: NodeJS.ErrnoException): void {
-  if (error.code === 'EPIPE') process.exit(0);
-  throw error;
-}
-process.stdout.on('error', endWhenReaderGone);
-process.stderr.on('error', endWhenReaderGone);
+const readerGone = (error: NodeJS.ErrnoException): boolean => error.code === 'EPIPE';
+// Any other failed write (a full disk, EIO, a quota): the output is lost, so the command ends, saying why.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (readerGone(error)) process.exit(EXIT.ok);
+  process.stderr.write(outputFailure(process.argv.slice(2), error));
+  process.exit(EXIT.failure);
+});
+// stderr itself failed: nothing is left to say it on.
+process.stderr.on('error', (error: NodeJS.ErrnoException) =>
+  process.exit(readerGone(error) ? EXIT.ok : EXIT.failure),
+);
 
 const NODE_MAJOR = Number(process.versions.node.split('.')[0]);
 const needing22 = NODE_MAJOR < 22 ? needsNode22(process.argv.slice(2)) : null;
@@ -32,8 +38,13 @@ if (needing22 !== null) {
 // Before the command allocates: V8 reads the flag as it sizes its heap's generations.
 if (favoursMemory(process.argv.slice(2), process.execArgv)) setFlagsFromString('--optimize-for-size');
 
+const unreadableStdin = stdinProblem();
 const code = await runCli(process.argv.slice(2), {
-  stdin: { reader: streamReader(process.stdin), isTTY: process.stdin.isTTY === true },
+  stdin: {
+    reader: streamReader(process.stdin),
+    isTTY: process.stdin.isTTY === true,
+    ...(unreadableStdin === undefined ? {} : { unreadable: unreadableStdin }),
+  },
   stdout: process.stdout,
   stderr: process.stderr,
   fs: nodeFileSystem,

@@ -25,6 +25,12 @@ export interface TextOutput {
   once(event: 'drain', listener: () => void): unknown;
 }
 
+/**
+ * What became of a followed file, as `tail -F` tells it: renamed with another file made at its path (logrotate's create
+ * mode), or cut shorter than what was read of it (copytruncate).
+ */
+export type FileSwitch = 'rotated' | 'truncated';
+
 /** A source of bytes read piece by piece: a file, a growing file, a kmsg device or stdin. */
 export interface ByteReader {
   /**
@@ -37,6 +43,12 @@ export interface ByteReader {
    * Optional, and only the caller that consumed the bytes may call it.
    */
   recycle?(bytes: Uint8Array): void;
+  /**
+   * Asked of a followed file once `read` found nothing new: whether its path now names another file (`rotated`: this
+   * one was read to its end, and the reader reads the new one from its start) or the file is shorter than what was read
+   * (`truncated`: the reader reads it again from its start); null when neither. A regular file's reader alone has it.
+   */
+  switched?(): Promise<FileSwitch | null>;
   close(): Promise<void>;
 }
 
@@ -54,6 +66,8 @@ export interface CliStdin {
   reader: ByteReader;
   /** A terminal: nothing was piped in. */
   isTTY: boolean;
+  /** Why stdin cannot be read, as `open` says it of a file: `is a directory` (`scan < .`, which reads as empty). */
+  unreadable?: string;
 }
 
 export interface CliIo {

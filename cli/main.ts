@@ -5,6 +5,7 @@
 import packageJson from '../package.json' with { type: 'json' };
 import type { CliIo, Command } from './command.ts';
 import { EXIT, writeText } from './command.ts';
+import { errorMessage } from '../shared/error-text.ts';
 
 /**
  * A command whose module is imported only when it runs: `scan` then loads no AWS or Kubernetes client, and
@@ -62,6 +63,19 @@ export function needsNode22(argv: readonly string[]): string | null {
  */
 export function favoursMemory(argv: readonly string[], nodeFlags: readonly string[] = []): boolean {
   return argv[0] === 'scan' && !nodeFlags.includes('--no-optimize-for-size');
+}
+
+/**
+ * What the bin says when stdout cannot be written (a full disk, an I/O error, a quota): the command and the reason, in
+ * one line (`scan: cannot write output: no space left on device`). Node's message for a failed write is
+ * `ENOSPC: no space left on device, write`: the middle is the reason.
+ */
+export function outputFailure(argv: readonly string[], error: unknown): string {
+  const [name] = argv;
+  const command = COMMANDS.some((c) => c.name === name) ? (name as string) : 'eks-oom-alerts';
+  const message = errorMessage(error);
+  const reason = /^[A-Z][A-Z0-9]*: (.+), [a-z]+$/.exec(message)?.[1] ?? message;
+  return `${command}: cannot write output: ${reason}\n`;
 }
 
 function topLevelUsage(commands: readonly Command[] = COMMANDS): string {

@@ -3,7 +3,8 @@
  * character device (`/dev/kmsg`) is opened non-blocking, so that following it can stop on Ctrl-C, and it
  * gives one kernel record per read.
  */
-import { constants, readSync } from 'node:fs';
+import { constants, fstatSync, readSync } from 'node:fs';
+import type { Stats } from 'node:fs';
 import { open, readFile, stat } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -70,9 +71,10 @@ function handleReader(handle: FileHandle, chunkBytes: number, inPlace: boolean):
  * A regular file, read ahead: after a full chunk the next one is read while the caller works on this one, so a
  * file read to its end does not wait for each read in turn (docs/benchmarks.md). Each read says where it
  * reads, and the next one is read ahead only after a full chunk: a file still growing (`--follow`) is read
- * again from where its data ended.
+ * again from where its data ended. A followed file that logrotate renamed or truncated is told by `path` (switched).
  */
-function fileReader(handle: FileHandle, chunkBytes: number): ByteReader {
+function fileReader(opened: FileHandle, chunkBytes: number, path: string): ByteReader {
+  let handle = opened;
   let position = 0;
   let ahead: Promise<Uint8Array> | null = null;
   // Chunks given back (recycle), read into again: a chunk each read would wait for the garbage collector, which a
@@ -102,11 +104,31 @@ function fileReader(handle: FileHandle, chunkBytes: number): ByteReader {
       }
       return bytes;
     },
+    async switched() {
+      if (ahead !== null) return null;
+      const [own, named] = await Promise.all([handle.stat(), stat(path).catch(() => null)]);
+      if (own.size < position) {
+        position = 0;
+        return 'truncated';
+      }
+      // Renamed: what was written to it before the writer moved on is read first. Not there yet: `mv` and the new file.
+      if (own.size > position || named === null || !named.isFile() || sameFile(own, named)) return null;
+      const next = await open(path, constants.O_RDONLY).catch(() => null);
+      if (next === null) return null;
+      await handle.close();
+      handle = next;
+      position = 0;
+      return 'rotated';
+    },
     async close() {
       await ahead?.catch(() => {});
       await handle.close();
     },
   };
+}
+
+function sameFile(a: Stats, b: Stats): boolean {
+  return a.ino === b.ino && a.dev === b.dev;
 }
 
 export const nodeFileSystem: CliFileSystem = {
@@ -124,7 +146,7 @@ export const nodeFileSystem: CliFileSystem = {
         reader: device
           ? handleReader(handle, DEVICE_CHUNK_BYTES, true)
           : info.isFile()
-            ? fileReader(handle, FILE_CHUNK_BYTES)
+            ? fileReader(handle, FILE_CHUNK_BYTES, path)
             : handleReader(handle, FILE_CHUNK_BYTES, false),
         device,
       };
@@ -140,6 +162,18 @@ export const nodeFileSystem: CliFileSystem = {
     }
   },
 };
+
+/**
+ * Why the input on file descriptor `fd` (stdin) cannot be read: a directory (`scan < .`), which Node's stdin reads as
+ * empty rather than failing as a read of it does. Undefined for anything else, a closed descriptor too.
+ */
+export function stdinProblem(fd = 0): string | undefined {
+  try {
+    return fstatSync(fd).isDirectory() ? 'is a directory' : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 /** A readable stream (stdin) as a ByteReader; reading starts on the first read, so a terminal is left alone. */
 export function streamReader(stream: AsyncIterable<Uint8Array | string>): ByteReader {

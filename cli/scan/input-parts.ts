@@ -2,7 +2,7 @@
  * The logs an input holds, each to be scanned on its own: the input itself when it is text, its content when it
  * is gzip (decompressed as it is read: a rotated log is never held whole), and each file of a tar archive
  * (`eks-log-collector.sh`'s bundle: `kernel/dmesg.current`, `var_log/messages`…), named `ARCHIVE:MEMBER`. What
- * input-format.ts refuses, and a part that fails before it gives a byte (a gzip stream that is not one), comes
+ * input-format.ts refuses (a binary file too), and a part that fails before it gives a byte (a gzip stream that is not one), comes
  * back as a part with the reason.
  *
  * A part's reader needs no closing: what the parts of an input made (a gzip stream) is closed here once its part is
@@ -11,7 +11,7 @@
  */
 import { createGunzip } from 'node:zlib';
 import type { ByteReader } from '../command.ts';
-import { FORMAT_HEAD_BYTES, MAGIC_BYTES, inputFormatOf, refusal } from './input-format.ts';
+import { FORMAT_HEAD_BYTES, MAGIC_BYTES, holdsNonText, inputFormatOf, refusal } from './input-format.ts';
 import { errorMessage } from '../../shared/error-text.ts';
 
 export type InputPart =
@@ -30,12 +30,19 @@ const TAR_NAME_BYTES = 100;
 /**
  * Whether the first bytes tell a format yet. A file is read up to FORMAT_HEAD_BYTES (a tar header). A pipe may be
  * live (`dmesg -w`) and send no more for a while, so it is read only up to the magic numbers that start a file,
- * and on to a tar header only when a NUL among the first bytes says it may be one.
+ * and on to a tar header only when a NUL among the first bytes says it may be one, or another byte of no text that
+ * it may be binary.
  */
 function headTellsFormat(head: Uint8Array, pipe: boolean): boolean {
   if (head.length >= FORMAT_HEAD_BYTES) return true;
   if (!pipe) return false;
-  return head.length >= MAGIC_BYTES && !head.subarray(0, TAR_NAME_BYTES).includes(0);
+  return head.length >= MAGIC_BYTES && !holdsNonText(head.subarray(0, TAR_NAME_BYTES));
+}
+
+/** What `scan` says of a binary input (input-format.ts). */
+function binaryRefusal(share: number): string {
+  const percent = Math.round(share * 100);
+  return `is not a text log: of its first characters, ${percent}% are NULs, control characters or invalid UTF-8`;
 }
 
 interface Peeked {
@@ -252,6 +259,8 @@ export async function* inputParts(
   const format = inputFormatOf(head);
   if (format.kind === 'text') {
     yield { name, reader: whole };
+  } else if (format.kind === 'binary') {
+    yield { name, refused: binaryRefusal(format.share) };
   } else if (format.kind === 'refused') {
     const extract = `is ${format.what}: extract it from the archive, and give scan its text`;
     yield { name, refused: inArchive ? extract : refusal(name, format) };

@@ -65,6 +65,11 @@ const NEWLINE = 0x0a;
 export interface ScanOutput {
   kills: OomEvent[];
   drift: DriftLine[];
+  /**
+   * Reports open when a followed file was rotated or truncated (nextFile) that closed with no kill line: what came after
+   * the switch did not go on with them. Not format drift: the switch cut them off.
+   */
+  cutBySwitch?: DriftLine[];
 }
 
 export interface ScanCounts {
@@ -287,6 +292,8 @@ export class KernelLogScanner {
   private head: string | null = '';
   /** Quoted-printable mail's lines, decoded before they are joined; null for any other input. */
   private mail: QuotedPrintableLines | null = null;
+  /** The lines read before a followed file was last rotated or truncated (nextFile). */
+  private linesBeforeSwitch = 0;
 
   constructor(context: AssemblerContext, options: ScannerOptions = {}) {
     this.context = context;
@@ -326,6 +333,26 @@ export class KernelLogScanner {
     this.takeRecords(this.joiner.release());
     const output: ScanOutput = { kills: [], drift: [] };
     this.assemble(this.pending.length, false, output);
+    return output;
+  }
+
+  /**
+   * The followed file was rotated or truncated: what comes next is the new file's text, or this one's again from its
+   * start. Its last line, if it had no newline, ends here, and every whole line is assembled; a report still open stays
+   * open, as its end may come next (the writer goes on in the new file). If it closes with no kill line, it is no drift:
+   * it comes back in cutBySwitch. Lines are numbered on.
+   */
+  nextFile(): ScanOutput {
+    if (this.head === null) this.takeText(this.decoder.decode());
+    else {
+      this.head += this.decoder.decode();
+      this.endHead();
+    }
+    this.skipping = false;
+    if (this.partialLine.length > 0) this.takeLine(this.partialLine);
+    this.partialLine = '';
+    const output = this.pause();
+    this.linesBeforeSwitch = this.counts.lines;
     return output;
   }
 
@@ -541,7 +568,14 @@ export class KernelLogScanner {
       this.counts.kills++;
       if (!event.complete) this.counts.incomplete++;
     }
-    for (const line of result.drift) output.drift.push(line);
-    this.counts.drift += result.drift.length;
+    for (const line of result.drift) {
+      // Every line before the switch was assembled then: a drift line of one now is a report the switch left open.
+      if (typeof line.ref === 'number' && line.ref <= this.linesBeforeSwitch) {
+        (output.cutBySwitch ??= []).push(line);
+        continue;
+      }
+      output.drift.push(line);
+      this.counts.drift++;
+    }
   }
 }

@@ -4,7 +4,7 @@
  * input that goes quiet has what it sent so far assembled, so a kill is printed soon after the kernel
  * prints it. Ctrl-C (the abort signal) ends each of them cleanly: what was read is still assembled.
  */
-import type { ByteReader, CliIo } from '../command.ts';
+import type { ByteReader, CliIo, FileSwitch } from '../command.ts';
 import type { KernelLogScanner, ScanOutput } from './kernel-log-scanner.ts';
 
 export type ScanSink = (output: ScanOutput) => Promise<void>;
@@ -82,11 +82,17 @@ export async function readPipe(
   await sink(scanner.end());
 }
 
+/**
+ * Reads a growing file or a kmsg device until Ctrl-C. A file that logrotate renamed or truncated (ByteReader.switched)
+ * is read on from the start of what now has its name, into the same scanner: its lines go on from the last ones read,
+ * as `tail -F` shows them, and a report the switch cut in two is read whole. `switched` is told of each switch.
+ */
 export async function followInput(
   reader: ByteReader,
   scanner: KernelLogScanner,
   sink: ScanSink,
   io: CliIo,
+  switched: (change: FileSwitch) => Promise<void>,
 ): Promise<void> {
   while (!io.signal.aborted) {
     let readAny = false;
@@ -95,6 +101,12 @@ export async function followInput(
       if (bytes.length === 0) break;
       await sink(pushed(scanner, reader, bytes));
       readAny = true;
+    }
+    const change = io.signal.aborted ? null : ((await reader.switched?.()) ?? null);
+    if (change !== null) {
+      await sink(scanner.nextFile());
+      await switched(change);
+      continue;
     }
     if (!readAny) await sink(scanner.pause());
     await io.sleep(POLL_MS, io.signal);

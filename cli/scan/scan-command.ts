@@ -3,6 +3,7 @@
  * memory), stdin may stay open (`dmesg -w | eks-oom-alerts scan`), and `--follow` reads a growing log or
  * the kmsg device until Ctrl-C.
  */
+import { normalize } from 'node:path';
 import type { PodResolver } from '../../adapters/kubernetes/pod-resolver.ts';
 import type { CliIo, Command, ParsedArgs } from '../command.ts';
 import { EXIT, connectKubeconfig, readCommandLine, runParsed, writeText } from '../command.ts';
@@ -20,7 +21,8 @@ archives, each file scanned (eks-log-collector.sh's bundle). With no FILE (or -)
 
 Options:
   --json             print JSON Lines of OomEvent (schema version 1) on stdout, nothing else
-  --follow PATH      follow a growing kernel log or /dev/kmsg, printing kills as they happen; Ctrl-C ends
+  --follow PATH      follow a growing kernel log or /dev/kmsg, printing kills as they happen; Ctrl-C ends. A log
+                     rotated (renamed, a new one in its place) or truncated is followed on, as tail -F does
   --node NAME        node name for logs that do not carry one (dmesg, kmsg); --kubeconfig needs it then
   --kubeconfig PATH  name the pod, namespace, container and workload from a live cluster
   --context NAME     kubeconfig context (default: its current context)
@@ -44,7 +46,9 @@ stderr gets a summary and every line that looks like OOM text but no recognizer 
 with --kubeconfig, once, that the API is not answering while a lookup retries (up to 20 s a kill), and at the
 end why pods shown as unknown (unavailable) were not named.
 Memory: scan has V8 favour memory over speed (--optimize-for-size): its peak stayed under 100 MiB on every log
-measured. node --no-optimize-for-size "$(command -v eks-oom-alerts)" scan … keeps V8's default, faster.
+measured. Node started with --no-optimize-for-size keeps V8's default, faster: in a clone, after npm run build,
+node --no-optimize-for-size dist/eks-oom-alerts.mjs scan …; an installed bin:
+node --no-optimize-for-size "$(command -v eks-oom-alerts)" scan …
 Exit status: 0 when every input was read whole, 1 when any could not be (or failed part way), 2 for a wrong
 command line (also: --kubeconfig on a log that names no node, without --node).
 `;
@@ -96,6 +100,26 @@ function parseScanArgs(args: readonly string[]): ParsedScanArgs {
   };
 }
 
+/**
+ * The inputs named, each once, in the order first named, and the names given again: overlapping globs (`scan *.log
+ * k*.log`) name a file twice, and `./k.log` is `k.log`. Read twice, each of its kills was printed twice.
+ */
+function distinctInputs(names: readonly string[]): { inputs: ScanInput[]; repeated: string[] } {
+  const firstNamed = new Map<string, string>();
+  const repeated = new Set<string>();
+  for (const name of names) {
+    const key = name === '-' ? name : normalize(name);
+    const first = firstNamed.get(key);
+    if (first === undefined) firstNamed.set(key, name);
+    else repeated.add(first);
+  }
+  const inputs = [...firstNamed.values()].map((name): ScanInput => ({
+    name,
+    kind: name === '-' ? 'stdin' : 'file',
+  }));
+  return { inputs, repeated: [...repeated] };
+}
+
 /** Adds the cluster's view of each kill; a kill is never held back or dropped for want of it. */
 function enrichWith(
   cluster: { resolver: PodResolver; name: string },
@@ -118,10 +142,12 @@ function nodeNeeded(input: string): string {
 }
 
 async function runScan(options: ScanOptions, io: CliIo): Promise<number> {
-  const inputs: ScanInput[] =
+  const { inputs, repeated }: ReturnType<typeof distinctInputs> =
     options.follow !== null
-      ? [{ name: options.follow, kind: 'follow' }]
-      : options.files.map((name) => ({ name, kind: name === '-' ? 'stdin' : 'file' }));
+      ? { inputs: [{ name: options.follow, kind: 'follow' }], repeated: [] }
+      : distinctInputs(options.files);
+  for (const name of repeated)
+    await writeText(io.stderr, `scan: ${name} is named more than once: read once\n`);
   if (inputs.length === 0) {
     if (io.stdin.isTTY) {
       await writeText(

@@ -3,7 +3,7 @@
  * wall clock where this host's boot allows (boot-time.ts), enriched when a cluster was given, and printed. A
  * kill that names no node when the cluster lookup needs one stops the run: the command line was wrong.
  */
-import type { ByteReader, CliIo } from '../command.ts';
+import type { ByteReader, CliIo, FileSwitch } from '../command.ts';
 import { writeText } from '../command.ts';
 import type { KillPrinter } from '../kill-printer.ts';
 import type { TableKill } from '../kill-table.ts';
@@ -16,6 +16,8 @@ import { inputParts } from './input-parts.ts';
 import { isTwinKill, twinKeyOf, type TwinKey } from './kill-twins.ts';
 import { followInput, readFileToEnd, readPipe } from './read-input.ts';
 import { errorMessage } from '../../shared/error-text.ts';
+import { displayText } from '../../shared/format-text.ts';
+import type { DriftLine } from '../../shared/report-assembler.ts';
 import type { OomEvent } from '../../shared/oom-event.ts';
 
 export type ScanInput = { name: string; kind: 'file' | 'stdin' | 'follow' };
@@ -32,6 +34,20 @@ export interface ScanRunOptions {
 function cutLinesNotice(name: string, cut: number): string {
   const lines = cut === 1 ? '1 line' : `${cut} lines`;
   return `scan: ${name}: ${lines} longer than ${MAX_LINE_CHARS.toLocaleString('en-US')} characters (not a text log?), each read only to there\n`;
+}
+
+/** What `scan --follow` says when the file it follows was rotated or truncated; `firstLine`: the new text's first line. */
+function switchNotice(name: string, change: FileSwitch, firstLine: number): string {
+  const what =
+    change === 'rotated'
+      ? 'was rotated (another file has its name now): reading that one'
+      : 'was truncated: reading it again';
+  return `scan: ${name} ${what} from its start, its line 1 as line ${firstLine}\n`;
+}
+
+/** What `scan --follow` says of a report that a rotation or truncation cut off from its kill line. */
+function cutReportNotice(name: string, line: DriftLine): string {
+  return `scan: ${name}:${line.ref}: an OOM report open when the file was rotated or truncated got no kill line after it: ${displayText(line.text)}\n`;
 }
 
 function addCounts(total: ScanCounts, counts: ScanCounts): void {
@@ -103,13 +119,14 @@ export class ScanRun {
 
   private async read(input: ScanInput): Promise<void> {
     if (input.kind === 'stdin') {
-      await this.readParts('-', this.io.stdin.reader, true);
+      const problem = this.io.stdin.unreadable;
+      if (problem !== undefined) await this.notRead('-', problem);
+      else await this.readParts('-', this.io.stdin.reader, true);
       return;
     }
     const opened = await this.io.fs.open(input.name);
     if (!opened.ok) {
-      await writeText(this.io.stderr, `scan: cannot read ${input.name}: ${opened.problem}\n`);
-      this.unread++;
+      await this.notRead(input.name, opened.problem);
       return;
     }
     try {
@@ -119,6 +136,12 @@ export class ScanRun {
     } finally {
       await opened.reader.close();
     }
+  }
+
+  /** An input that cannot be read at all (missing, a directory, no permission): named, and counted as unread. */
+  private async notRead(name: string, problem: string): Promise<void> {
+    await writeText(this.io.stderr, `scan: cannot read ${name}: ${problem}\n`);
+    this.unread++;
   }
 
   /** A followed file or a kmsg device: read as text, to its end or (`follow`) as it grows. */
@@ -132,9 +155,11 @@ export class ScanRun {
     const bootTimeMs = device ? await localBootTimeMs(this.io.fs, this.io.now()) : null;
     const scanner = new KernelLogScanner({ node: this.options.node, source: { file: name }, bootTimeMs });
     const sink = this.sink(name, device);
+    const switched = (change: FileSwitch): Promise<void> =>
+      writeText(this.io.stderr, switchNotice(name, change, scanner.counts.lines + 1));
     await this.readSafely(name, scanner, sink, () =>
       follow
-        ? followInput(reader, scanner, sink, this.readIo)
+        ? followInput(reader, scanner, sink, this.readIo, switched)
         : readFileToEnd(reader, scanner, sink, this.readIo.signal),
     );
     await this.counted(name, scanner);
@@ -148,8 +173,7 @@ export class ScanRun {
     try {
       for await (const part of inputParts(name, reader, { pipe, signal: this.readIo.signal })) {
         if (part.refused !== undefined) {
-          await writeText(this.io.stderr, `scan: cannot read ${part.name}: ${part.refused}\n`);
-          this.unread++;
+          await this.notRead(part.name, part.refused);
           continue;
         }
         if (part.name !== name) this.severalLogs = true;
@@ -215,6 +239,8 @@ export class ScanRun {
         return;
       }
       await this.printer.drift(shown, output.drift);
+      for (const line of output.cutBySwitch ?? [])
+        await writeText(this.io.stderr, cutReportNotice(shown, line));
       const fresh = this.notPrinted(output.kills, shown);
       const kills = onWallClock ? fresh : await this.onThisBoot(fresh);
       await this.printer.kills(this.options.enrich === null ? kills : await this.options.enrich(kills));

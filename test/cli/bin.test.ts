@@ -1,5 +1,14 @@
 import { execFile, execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -102,6 +111,69 @@ describe('the built eks-oom-alerts bin', () => {
     const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
     expect(code).toBe(0);
   });
+
+  it('node --no-optimize-for-size BIN scan FILE (the command scan --help and README give for a clone) prints the kills', async () => {
+    const bin = await builtBin();
+    const run = await promisify(execFile)(
+      process.execPath,
+      ['--no-optimize-for-size', bin, 'scan', 'examples/kernel-6.18.dmesg.log'],
+      { encoding: 'utf8' },
+    );
+    expect(run.stdout.split('\n').filter((line) => line.includes('python3'))).toHaveLength(2);
+    expect(run.stderr).toBe('scan: 1 file read, 163 lines, 2 kills (0 incomplete), 0 drift lines\n');
+  });
+
+  it('eks-oom-alerts scan NODE (this Node.js executable, 100 MiB and more): named as no text log at once, exit status 1', async () => {
+    const bin = await builtBin();
+    const run = (await promisify(execFile)(bin, ['scan', process.execPath], { encoding: 'utf8' }).catch(
+      (error: unknown) => error,
+    )) as { code: number; stdout: string; stderr: string };
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe('');
+    // Read as text, it gave 30 lines of random bytes as format drift, and took 3 s and 109-153 MB.
+    expect(run.stderr).toMatch(
+      /^scan: cannot read .*: is not a text log: of its first characters, \d+% are NULs, control characters or invalid UTF-8\nscan: 0 files read, 0 lines, 0 kills \(0 incomplete\), 0 drift lines\n$/,
+    );
+  });
+
+  it('eks-oom-alerts scan < . (stdin is a directory): said as for `scan .`, exit status 1', async () => {
+    const bin = await builtBin();
+    const folder = openSync('.', 'r');
+    const child = spawn(bin, ['scan'], { stdio: [folder, 'pipe', 'pipe'] });
+    closeSync(folder);
+    const err: Buffer[] = [];
+    child.stderr?.on('data', (chunk: Buffer) => err.push(chunk));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(Buffer.concat(err).toString('utf8')).toBe(
+      'scan: cannot read -: is a directory\n' +
+        'scan: 0 files read, 0 lines, 0 kills (0 incomplete), 0 drift lines\n',
+    );
+    expect(code).toBe(1);
+  });
+
+  // A full disk: every write to /dev/full fails with ENOSPC.
+  it.runIf(existsSync('/dev/full')).each<[string[], string]>([
+    [['scan', 'examples/kernel-6.18.dmesg.log'], 'scan'],
+    [['scan', '--json', 'examples/kernel-6.18.dmesg.log'], 'scan'],
+    [['query', '--list'], 'query'],
+    [['replay', '--dry-run', '--cluster', 'demo', 'examples/fluent-bit-5.1-kmsg-records.jsonl'], 'replay'],
+    [['--help'], 'eks-oom-alerts'],
+  ])(
+    'eks-oom-alerts %j > /dev/full: one line on stderr, exit status 1, no stack trace',
+    async (args, command) => {
+      const bin = await builtBin();
+      const full = openSync('/dev/full', 'w');
+      const child = spawn(bin, args, { stdio: ['ignore', full, 'pipe'] });
+      closeSync(full);
+      const err: Buffer[] = [];
+      child.stderr?.on('data', (chunk: Buffer) => err.push(chunk));
+      const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+      expect(Buffer.concat(err).toString('utf8')).toBe(
+        `${command}: cannot write output: no space left on device\n`,
+      );
+      expect(code).toBe(1);
+    },
+  );
 
   it('eks-oom-alerts scan - on 96 MiB of lines of megabytes (a binary file, a log with no newlines): its memory stays bounded, the kill after them is found', async () => {
     const bin = await builtBin();

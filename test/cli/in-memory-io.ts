@@ -90,6 +90,8 @@ export interface MemoryIoOptions {
   files?: Record<string, MemoryEntry>;
   /** Piped stdin content; absent means stdin is a terminal. */
   stdin?: string | ByteReader;
+  /** Why stdin cannot be read (`is a directory`: `scan < .`). */
+  stdinUnreadable?: string;
   chunkBytes?: number;
   now?: number;
   /** Resolves a `sleep`; the default waits only for the abort signal (time never passes). */
@@ -132,6 +134,7 @@ export function memoryIo(options: MemoryIoOptions = {}): MemoryIo {
             ? chunkReader(new TextEncoder().encode(stdin), chunkBytes)
             : stdin,
       isTTY: stdin === undefined,
+      ...(options.stdinUnreadable === undefined ? {} : { unreadable: options.stdinUnreadable }),
     },
     stdout,
     stderr,

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { backfillCommand } from '../../cli/backfill/backfill-command.ts';
-import { COMMANDS, favoursMemory, needsNode22, runCli } from '../../cli/main.ts';
+import { COMMANDS, favoursMemory, needsNode22, outputFailure, runCli } from '../../cli/main.ts';
 import { queryCommand } from '../../cli/query/query-command.ts';
 import { replayCommand } from '../../cli/replay/replay-command.ts';
 import { scanCommand } from '../../cli/scan/scan-command.ts';
@@ -104,8 +104,29 @@ describe('favoursMemory', () => {
     expect(favoursMemory(['replay', '--dry-run', 'scan'])).toBe(false);
     expect(favoursMemory(['--help'])).toBe(false);
     expect(favoursMemory([])).toBe(false);
-    // Node started with V8's default kept: `node --no-optimize-for-size $(command -v eks-oom-alerts) scan …`.
+    // Node started with V8's default kept: `node --no-optimize-for-size dist/eks-oom-alerts.mjs scan …`.
     expect(favoursMemory(['scan', 'x.log'], ['--no-optimize-for-size'])).toBe(false);
     expect(favoursMemory(['scan', 'x.log'], ['--max-old-space-size=64'])).toBe(true);
+  });
+});
+
+describe('outputFailure', () => {
+  /** What Node's fs gives a write that fails: `ENOSPC: no space left on device, write`, with its code. */
+  const failedWrite = (code: string, text: string) =>
+    Object.assign(new Error(`${code}: ${text}, write`), { code, syscall: 'write' });
+
+  it('names the command and the reason in one line, as a person reads it', () => {
+    expect(outputFailure(['scan', 'x.log'], failedWrite('ENOSPC', 'no space left on device'))).toBe(
+      'scan: cannot write output: no space left on device\n',
+    );
+    expect(outputFailure(['query', '--list'], failedWrite('EIO', 'i/o error'))).toBe(
+      'query: cannot write output: i/o error\n',
+    );
+    expect(outputFailure(['--help'], failedWrite('EDQUOT', 'quota exceeded'))).toBe(
+      'eks-oom-alerts: cannot write output: quota exceeded\n',
+    );
+    expect(outputFailure(['scan'], new Error('write after end'))).toBe(
+      'scan: cannot write output: write after end\n',
+    );
   });
 });

@@ -1,10 +1,19 @@
-import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  closeSync,
+  mkdtempSync,
+  openSync,
+  renameSync,
+  rmSync,
+  truncateSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { nodeFileSystem, sleep, streamReader } from '../../cli/node-io.ts';
+import { nodeFileSystem, sleep, stdinProblem, streamReader } from '../../cli/node-io.ts';
 
 // Made before the first test, not when the file is collected: a run that filters every test out runs no hook.
 let dir = '';
@@ -41,6 +50,48 @@ describe('the CLI on Node I/O', () => {
     expect(new TextDecoder().decode(await opened.reader.read())).toBe('more\n');
     expect((await opened.reader.read()).length).toBe(0);
     await opened.reader.close();
+  });
+
+  it('a followed file: tells a rotation once the old file is read to its end, then reads the new one', async () => {
+    const file = join(dir, 'rotated.log');
+    writeFileSync(file, 'one\n');
+    const opened = await nodeFileSystem.open(file);
+    if (!opened.ok) throw new Error(opened.problem);
+    const reader = opened.reader;
+    const text = async () => new TextDecoder().decode(await reader.read());
+    expect(await text()).toBe('one\n');
+    expect(await text()).toBe('');
+    expect(await reader.switched?.()).toBeNull();
+    // `mv`, and no new file yet: nothing to switch to.
+    appendFileSync(file, 'two\n');
+    renameSync(file, `${file}.1`);
+    expect(await reader.switched?.()).toBeNull();
+    writeFileSync(file, 'three\n');
+    // The old file has more: read first.
+    expect(await reader.switched?.()).toBeNull();
+    expect(await text()).toBe('two\n');
+    expect(await text()).toBe('');
+    expect(await reader.switched?.()).toBe('rotated');
+    expect(await text()).toBe('three\n');
+    expect(await reader.switched?.()).toBeNull();
+    await reader.close();
+  });
+
+  it('a followed file: tells a truncation (copytruncate), then reads it again from its start', async () => {
+    const file = join(dir, 'truncated.log');
+    writeFileSync(file, 'one\ntwo\n');
+    const opened = await nodeFileSystem.open(file);
+    if (!opened.ok) throw new Error(opened.problem);
+    const reader = opened.reader;
+    const text = async () => new TextDecoder().decode(await reader.read());
+    expect(await text()).toBe('one\ntwo\n');
+    truncateSync(file, 0);
+    appendFileSync(file, 'new\n');
+    expect(await text()).toBe('');
+    expect(await reader.switched?.()).toBe('truncated');
+    expect(await text()).toBe('new\n');
+    expect(await reader.switched?.()).toBeNull();
+    await reader.close();
   });
 
   it('reads into the chunks given back (recycle), never into one still held, and reads the same bytes', async () => {
@@ -102,6 +153,20 @@ describe('the CLI on Node I/O', () => {
     expect(opened.device).toBe(true);
     expect((await opened.reader.read()).length).toBe(0);
     await opened.reader.close();
+  });
+
+  it('says why stdin cannot be read: a directory (`scan < .`), which Node reads as empty; a file can be', () => {
+    const folder = openSync(dir, 'r');
+    const file = join(dir, 'stdin.log');
+    writeFileSync(file, 'x\n');
+    const log = openSync(file, 'r');
+    try {
+      expect(stdinProblem(folder)).toBe('is a directory');
+      expect(stdinProblem(log)).toBeUndefined();
+    } finally {
+      closeSync(folder);
+      closeSync(log);
+    }
   });
 
   it('reads a small text file, or says it cannot', async () => {

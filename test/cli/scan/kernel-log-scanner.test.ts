@@ -536,3 +536,58 @@ describe('KernelLogScanner on a reflowed syslog paste after lines told in place'
     }
   });
 });
+
+describe('KernelLogScanner.nextFile: a followed file rotated or truncated', () => {
+  const DMESG = (exampleFiles()['examples/kernel-6.18.dmesg.log'] as string).split(/(?<=\n)/);
+  const encoded = (from: number, to: number) => new TextEncoder().encode(DMESG.slice(from - 1, to).join(''));
+
+  it('ends the last line it had no newline for, and numbers the lines on; a report cut in two by it is one kill', () => {
+    const scanner = new KernelLogScanner({ node: null, source: { file: 'kern.log' } });
+    const outputs: ScanOutput[] = [];
+    // The old file ends in the middle of line 50, before its newline: that line's rest is not in the new file.
+    const head = encoded(1, 50);
+    outputs.push(scanner.push(head.subarray(0, head.length - 10)));
+    outputs.push(scanner.nextFile());
+    expect(scanner.counts.lines).toBe(50);
+    outputs.push(scanner.push(encoded(51, 163)), scanner.end());
+    expect(scanner.counts.lines).toBe(163);
+    const kills = outputs.flatMap((o) => o.kills);
+    expect(kills.map((k) => [k.victim.pid, k.complete])).toEqual([
+      [2874, true],
+      [17777, true],
+    ]);
+    expect(outputs.flatMap((o) => o.drift)).toEqual([]);
+  });
+
+  it('gives a report open at the switch that closes with no kill line as cut off, not as drift', () => {
+    const scanner = new KernelLogScanner({ node: null, source: { file: 'kern.log' } });
+    const outputs = [
+      scanner.push(encoded(1, 40)),
+      scanner.nextFile(),
+      scanner.push(encoded(84, 163)),
+      scanner.end(),
+    ];
+    expect(outputs.flatMap((o) => o.kills).map((k) => k.victim.pid)).toEqual([17777]);
+    expect(outputs.flatMap((o) => o.drift)).toEqual([]);
+    expect(outputs.flatMap((o) => o.cutBySwitch ?? [])).toEqual([
+      {
+        text: expect.stringMatching(/^python3 invoked oom-killer: /),
+        reason: 'OOM report without a kill line',
+        ref: 4,
+      },
+    ]);
+    expect(scanner.counts.drift).toBe(0);
+  });
+
+  it('says a report with no kill line that opens after the switch is drift, as ever', () => {
+    const scanner = new KernelLogScanner({ node: null, source: { file: 'kern.log' } });
+    const outputs = [
+      scanner.push(encoded(1, 3)),
+      scanner.nextFile(),
+      scanner.push(encoded(4, 40)),
+      scanner.end(),
+    ];
+    expect(outputs.flatMap((o) => o.drift).map((d) => d.ref)).toEqual([4]);
+    expect(outputs.flatMap((o) => o.cutBySwitch ?? [])).toEqual([]);
+  });
+});

@@ -246,6 +246,34 @@ describe('eks-oom-alerts scan', () => {
     ]);
   });
 
+  it('scan K.log ./K.log K.log D.log (overlapping globs): an input named again is read once, and stderr says so', async () => {
+    const log = 'examples/journalctl-4.18-el8-truncated.log';
+    const { code, stdout, stderr } = await scan([log, `./${log}`, log, 'examples/kernel-6.18.dmesg.log']);
+    expect(code).toBe(0);
+    expect(tableRows(stdout).map((row) => row[4])).toEqual([
+      'PROCESS',
+      'systembusin (1735923)',
+      'python3 (2874)',
+      'python3 (17777)',
+    ]);
+    expect(stderr).toBe(
+      `scan: ${log} is named more than once: read once\n` +
+        'scan: 2 files read, 245 lines, 3 kills (0 incomplete), 0 drift lines\n',
+    );
+  });
+
+  it('scan - - < examples/kernel-6.18.dmesg.log: stdin named twice is read once', async () => {
+    const { code, stdout, stderr } = await scan(['-', '-'], {
+      stdin: EXAMPLES['examples/kernel-6.18.dmesg.log'],
+    });
+    expect(code).toBe(0);
+    expect(tableRows(stdout).map((row) => row[4])).toEqual(['PROCESS', 'python3 (2874)', 'python3 (17777)']);
+    expect(stderr).toBe(
+      'scan: - is named more than once: read once\n' +
+        'scan: 1 file read, 163 lines, 2 kills (0 incomplete), 0 drift lines\n',
+    );
+  });
+
   it('scan - < examples/kernel-6.18.dmesg.log', async () => {
     const { code, stdout, stderr } = await scan(['-'], { stdin: EXAMPLES['examples/kernel-6.18.dmesg.log'] });
     expect(code).toBe(0);
@@ -335,6 +363,20 @@ describe('eks-oom-alerts scan', () => {
     );
   });
 
+  it.each([[[]], [['-']]])(
+    'scan %j < . (stdin is a directory) says so, as scan . does, and exits 1',
+    async (args) => {
+      const memory = memoryIo({ stdin: '', stdinUnreadable: 'is a directory' });
+      const code = await runCli(['scan', ...args], memory.io);
+      expect(code).toBe(1);
+      expect(memory.stdout.text).toBe('');
+      expect(memory.stderr.text).toBe(
+        'scan: cannot read -: is a directory\n' +
+          'scan: 0 files read, 0 lines, 0 kills (0 incomplete), 0 drift lines\n',
+      );
+    },
+  );
+
   it('scan drift.log prints OOM-looking lines no recognizer reads, with file and line', async () => {
     const drift = [
       '[  812.000001] eth0: link up',
@@ -350,35 +392,87 @@ describe('eks-oom-alerts scan', () => {
     );
   });
 
-  it('scan garbage.bin (binary, invalid UTF-8, NUL, no newline) reads it without a crash', async () => {
-    // Bytes from a fixed linear congruential sequence, with every newline byte turned into NUL.
-    const garbage = new Uint8Array(70_000);
+  /** Bytes from a fixed linear congruential sequence, with every newline byte turned into NUL. */
+  function garbage(length: number): Uint8Array {
+    const bytes = new Uint8Array(length);
     let seed = 20261123;
-    for (let i = 0; i < garbage.length; i++) {
+    for (let i = 0; i < bytes.length; i++) {
       seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
       const byte = seed >>> 24;
-      garbage[i] = byte === 10 ? 0 : byte;
+      bytes[i] = byte === 10 ? 0 : byte;
     }
-    const { code, stdout, stderr } = await scan(['garbage.bin'], { files: { 'garbage.bin': garbage } });
-    expect(code).toBe(0);
-    expect(stdout).toBe('');
-    // Its one line is longer than a line is read (70,000 bytes, most of them a character each): said so.
+    return bytes;
+  }
+
+  it('scan garbage.bin examples/kernel-6.18.dmesg.log: binary input is not read as a log, but named as no text log; the rest is read', async () => {
+    const { code, stdout, stderr } = await scan(['garbage.bin', 'examples/kernel-6.18.dmesg.log'], {
+      files: { 'garbage.bin': garbage(70_000) },
+    });
+    expect(code).toBe(1);
+    expect(tableRows(stdout)).toHaveLength(3);
+    // Not one line of it as format drift: random bytes say `oom` now and then.
     expect(stderr).toMatch(
-      /^scan: garbage.bin: 1 line longer than 65,536 characters \(not a text log\?\), each read only to there\nscan: 1 file read, 1 line, 0 kills \(0 incomplete\), \d+ drift lines?\n$/,
+      /^scan: cannot read garbage\.bin: is not a text log: of its first characters, [5-9]\d% are NULs, control characters or invalid UTF-8\nscan: 1 file read, 163 lines, 2 kills \(0 incomplete\), 0 drift lines\n$/,
     );
   });
 
-  it('scan --json random.bin never throws on random bytes and prints only JSON on stdout', async () => {
+  it('scan tail.log (a log whose end is binary, no newline) reads it without a crash, and says which line was cut', async () => {
+    const log = Buffer.concat([
+      Buffer.from(EXAMPLES['examples/kernel-6.18.dmesg.log'] as string),
+      garbage(70_000),
+    ]);
+    const { code, stdout, stderr } = await scan(['tail.log'], { files: { 'tail.log': log } });
+    expect(code).toBe(0);
+    expect(tableRows(stdout)).toHaveLength(3);
+    // Its last line is longer than a line is read (70,000 bytes, most of them a character each): said so.
+    expect(stderr).toMatch(
+      /^(possible format drift: .*\n)*scan: tail.log: 1 line longer than 65,536 characters \(not a text log\?\), each read only to there\nscan: 1 file read, 164 lines, 2 kills \(0 incomplete\), \d+ drift lines?\n$/,
+    );
+  });
+
+  it('… | scan -: binary bytes on a pipe whose first read is 8 bytes with no NUL are still told (read on to 512)', async () => {
+    const bytes = garbage(4096).map((byte) => (byte === 0 ? 1 : byte));
+    let at = 0;
+    const stdin: ByteReader = {
+      read() {
+        const chunk = bytes.subarray(at, at === 0 ? 8 : at + 100);
+        at += chunk.length;
+        return Promise.resolve(chunk);
+      },
+      close: () => Promise.resolve(),
+    };
+    const { code, stderr } = await scan(['-'], { stdin });
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/^scan: cannot read -: is not a text log: /);
+  });
+
+  it('scan messages (NUL holes an unclean shutdown left, one at its start): read as the log it is', async () => {
+    const log = EXAMPLES['examples/kernel-6.18.dmesg.log'] as string;
+    const lines = log.split('\n');
+    const hole = '\u0000'.repeat(8192);
+    const holed = `${hole}${lines.slice(0, 50).join('\n')}\n${hole}${lines.slice(50).join('\n')}`;
+    // Read in chunks as large as a file's, so that its format is told from the hole and the lines after it.
+    const { code, stdout, stderr } = await scan(['--json', 'messages'], {
+      files: { messages: holed },
+      chunkBytes: 1 << 18,
+    });
+    expect(code).toBe(0);
+    expect(jsonLines(stdout).map((e) => e.victim.pid)).toEqual([2874, 17777]);
+    expect(stderr).toBe('scan: 1 file read, 163 lines, 2 kills (0 incomplete), 0 drift lines\n');
+  });
+
+  it('scan --json random.bin never throws on random bytes and prints only JSON on stdout; binary is refused', async () => {
     await fc.assert(
       fc.asyncProperty(
         fc.uint8Array({ maxLength: 3000 }),
         fc.integer({ min: 1, max: 64 }),
         async (bytes, chunkBytes) => {
-          const { code, stdout } = await scan(['--json', 'random.bin'], {
+          const { code, stdout, stderr } = await scan(['--json', 'random.bin'], {
             files: { 'random.bin': bytes },
             chunkBytes,
           });
-          expect(code).toBe(0);
+          // Read as text, or not read at all: binary.
+          expect(code).toBe(stderr.includes(': is not a text log: ') ? 1 : 0);
           for (const line of stdout.split('\n').filter((l) => l.length > 0))
             expect(() => JSON.parse(line)).not.toThrow();
         },
@@ -408,6 +502,19 @@ describe('eks-oom-alerts scan', () => {
     expect(stdout).toMatch(/^Usage: eks-oom-alerts scan \[options\] \[FILE\.\.\.\|-\]\n/);
     expect(stdout).toContain('--follow PATH');
     expect(stderr).toBe('');
+  });
+
+  it('scan --help names a --no-optimize-for-size command for a clone (the package bin built) and for an installed bin', async () => {
+    const { stdout } = await scan(['--help']);
+    const { bin } = JSON.parse(readFileSync('package.json', 'utf8')) as { bin: Record<string, string> };
+    // The package is private and its bin on no PATH in a clone: `$(command -v eks-oom-alerts)` is empty there.
+    expect(stdout.replace(/\s+/g, ' ')).toContain(
+      `after npm run build, node --no-optimize-for-size ${bin['eks-oom-alerts']} scan …; ` +
+        'an installed bin: node --no-optimize-for-size "$(command -v eks-oom-alerts)" scan …',
+    );
+    expect(readFileSync('README.md', 'utf8')).toContain(
+      `\`node --no-optimize-for-size ${bin['eks-oom-alerts']} scan …\` in a clone (after \`npm run build\`)`,
+    );
   });
 });
 
@@ -1026,4 +1133,24 @@ describe('eks-oom-alerts scan: compressed logs and archives', () => {
       );
     },
   );
+  it('… | scan -: a zstd stream on stdin is refused with a command that reads the pipe (`… | zstd -dc | …`)', async () => {
+    let sent = false;
+    const stdin: ByteReader = {
+      read() {
+        const chunk = sent
+          ? new Uint8Array(0)
+          : Uint8Array.from([0x28, 0xb5, 0x2f, 0xfd, 0x04, 0x58, 0x45, 0x00]);
+        sent = true;
+        return Promise.resolve(chunk);
+      },
+      close: () => Promise.resolve(),
+    };
+    const { code, stdout, stderr } = await scan(['-'], { stdin });
+    expect(code).toBe(1);
+    expect(stdout).toBe('');
+    expect(stderr).toBe(
+      'scan: cannot read -: is zstd-compressed: give scan its text, as with `… | zstd -dc | eks-oom-alerts scan -`\n' +
+        'scan: 0 files read, 0 lines, 0 kills (0 incomplete), 0 drift lines\n',
+    );
+  });
 });
