@@ -5,6 +5,7 @@
  */
 import { envelopeLength } from './envelope-prefixes.ts';
 import { mayBeOomText, parseKernelLine } from './kernel-line.ts';
+import { isSentenceLikeHeader } from './kernel-lines/invoked.ts';
 
 const PIPE = 0x7c;
 const BACKTICK = 0x60;
@@ -58,7 +59,8 @@ function isRecognized(text: string): boolean {
     if (length <= 0) break;
     message = message.slice(length);
   }
-  return parseKernelLine(message).kind === 'line';
+  const result = parseKernelLine(message);
+  return result.kind === 'line' && !isSentenceLikeHeader(result.line, message !== text);
 }
 
 /**

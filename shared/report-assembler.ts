@@ -23,6 +23,7 @@ import { impliedKill, reapsItsVictim } from './implied-kill.ts';
 import type { KernelLine } from './kernel-line.ts';
 import { parseKernelLine, UNREAD_OOM_TEXT } from './kernel-line.ts';
 import type { ReapedExit } from './kernel-lines/reaped.ts';
+import { isSentenceLikeHeader } from './kernel-lines/invoked.ts';
 import {
   type InvokerTaken,
   limitPathOf,
@@ -143,15 +144,6 @@ const HEADER_FRAGMENT = 'OOM report header without its comm or a time: the rest 
  */
 function isHeaderFragment(line: KernelLine, time: number | null, entry: LogEntry): boolean {
   return line.kind === 'invoked' && line.name === null && time === null && entry.stamp === null;
-}
-
-/**
- * A header cut before its colon whose name holds spaces (`The kernel invoked oom-killer`), in a record with no envelope:
- * a writer's sentence, as far as anyone can tell. Behind the kernel's envelope it is a comm
- * (`[Wed May 13 07:50:23 2026] C2 CompilerThre invoked oom-killer`, a JVM thread).
- */
-function isSentenceLikeHeader(line: KernelLine, entry: LogEntry): boolean {
-  return line.kind === 'invoked' && line.spacedCutName === true && !entry.enveloped;
 }
 
 /** The text as a drift line shows it: cut after DRIFT_TEXT_CHARS, saying how much more there was. */
@@ -329,7 +321,8 @@ class Assembly {
       this.drift.push({ text: driftText(entry.text), reason: HEADER_FRAGMENT, ref });
       return;
     }
-    if (isSentenceLikeHeader(line, entry)) {
+    // Behind the kernel's envelope a cut header's spaced name is a comm (`C2 CompilerThre`, a JVM thread).
+    if (isSentenceLikeHeader(line, entry.enveloped)) {
       this.drift.push({ text: driftText(entry.text), reason: UNREAD_OOM_TEXT, ref });
       return;
     }

@@ -21,6 +21,17 @@ export interface InvokedLine {
   spacedCutName?: true;
 }
 
+/**
+ * Whether a recognized line is a cut header whose name holds spaces (spacedCutName) in text with no envelope: a
+ * writer's sentence (`The kernel invoked oom-killer`), as far as anyone can tell, not the kernel's line.
+ */
+export function isSentenceLikeHeader(
+  line: { kind: string; spacedCutName?: true },
+  enveloped: boolean,
+): boolean {
+  return line.kind === 'invoked' && line.spacedCutName === true && !enveloped;
+}
+
 const INVOKED = ' invoked oom-killer';
 /** The header with its comm's blanks taken off with the line's: 2.6.24 printed a comm of blanks (`Pid: 6575, comm:    `). */
 const NAMELESS = 'invoked oom-killer:';

@@ -318,11 +318,32 @@ function usualSummary(m: RegExpExecArray): SummaryLine {
   };
 }
 
+/**
+ * The text up to a second summary glued on after the first (`…,task=alpha,pid=101,uid=0, oom-kill:constraint=…`, two
+ * lines a tool joined): the first alone, whose comm would else run on to the second's pid.
+ */
+function firstSummaryOf(text: string): string {
+  // Its prefix and first key: longer than a comm (15 characters), which may hold `oom-kill:` itself.
+  const next = text.indexOf(SECOND_SUMMARY, PREFIX.length);
+  if (next < 0) return text;
+  // What joined them: blanks, a comma or a semicolon.
+  let end = next;
+  while (end > 0 && JOINERS.has(text.charCodeAt(end - 1))) end--;
+  return text.slice(0, end);
+}
+
+const SECOND_SUMMARY = 'oom-kill:constraint=';
+/** A blank, a tab, a comma, a semicolon. */
+const JOINERS = new Set([0x20, 0x09, 0x2c, 0x3b]);
+
 export const summaryLine: Recognizer<SummaryLine> = {
   name: 'summary',
   marker: PREFIX,
   starts: [PREFIX],
-  read(text, truncated) {
+  read(whole, cut) {
+    const text = firstSummaryOf(whole);
+    // A line cut short cuts only the last summary it holds.
+    const truncated = cut && text === whole;
     const usual = truncated || holdsSpaceBeforeComma(text) ? null : USUAL_SUMMARY.exec(text);
     if (usual !== null) return usualSummary(usual);
     return isSummaryText(text) ? readSummary(text, truncated) : null;

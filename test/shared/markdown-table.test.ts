@@ -85,3 +85,20 @@ describe('kernelTextCell', () => {
     ).toBe('OOM during `start training`');
   });
 });
+
+describe('a prose cell that reads as a cut header with a spaced name (a review of the 68th round)', () => {
+  it('is not the row’s kernel text: the kill cell after it is', () => {
+    const table = [
+      '| time | what happened | kernel line |',
+      '| --- | --- | --- |',
+      '| 10:00 | the app invoked oom-killer | Out of memory: Killed process 4242 (java) total-vm:1000kB, anon-rss:500kB, file-rss:0kB, shmem-rss:0kB |',
+    ].join('\n');
+    expect(parseKernelLog(table).events.map((e) => [e.victim.pid, e.victim.name, e.constraint])).toEqual([
+      [4242, 'java', 'system'],
+    ]);
+    // Behind a dmesg time it is the kernel's header, and the row's kernel text.
+    expect(kernelTextCell('| 1 | [ 12.345678] C2 CompilerThre invoked oom-killer | note |')).toBe(
+      '[ 12.345678] C2 CompilerThre invoked oom-killer',
+    );
+  });
+});

@@ -612,3 +612,24 @@ describe('summary: quoted after a writer’s own text, in code (69th red team B/
     expect(quotedSummaryLine.read(`xoom-kill:${SUMMARY.slice('oom-kill:'.length)}`, false)).toBeNull();
   });
 });
+
+describe('summary: a second summary glued on after the first (a review of the 69th round)', () => {
+  const first =
+    'oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,mems_allowed=0,oom_memcg=/a,task_memcg=/a/c,task=alpha,pid=101,uid=0';
+  const second = first.replaceAll('/a', '/b').replace('alpha,pid=101', 'beta,pid=202');
+
+  it.each([
+    ['starting the line', `${first}, ${second}`],
+    ['quoted in a tool’s listing', `alertmanager: 2 matches: ${first}, ${second}`],
+    ['a JSON array', `["${first}","${second}"]`],
+  ])('reads the first alone, not a comm running on to the second’s pid: %s', (_case, line) => {
+    expect(parseKernelLine(line)).toEqual({
+      kind: 'line',
+      line: expect.objectContaining({ task: 'alpha', pid: 101, uid: 0, oomMemcg: '/a', taskMemcg: '/a/c' }),
+    });
+  });
+
+  it('takes a cut line’s cut to be the last summary’s', () => {
+    expect(summaryLine.read(`${first}, ${second.slice(0, 60)}`, true)).toMatchObject({ pid: 101, uid: 0 });
+  });
+});
