@@ -481,7 +481,9 @@ export function pathRestGlue(open: OpenRecord, raw: string, text: string): strin
  * leaves a head that is not such a line whole and a rest that makes it whole. Each from the start of the message: a
  * rest that holds a line of its own (its marker) makes none.
  */
-const WHOLE_LINES: ReadonlyArray<{ marker: string; whole: RegExp }> = [
+const WHOLE_CHOICE =
+  /^(?:Memory cgroup out of memory|Out of memory|Out of Memory): [Kk]ill process \d+ \(.{1,64}\) score \d+ or (?:sacrifice child|a child)(?:\s*$| Killed process \d+ \()/;
+const WHOLE_LINES: ReadonlyArray<{ marker: string; whole: RegExp; fromMessage?: boolean }> = [
   // No cgroup path ends in a `/`: a limit that does was cut after one.
   { marker: 'Task in /', whole: /^Task in \/\S* killed as a result of limit of \/\S*[^\s/]\s*$/ },
   {
@@ -490,11 +492,10 @@ const WHOLE_LINES: ReadonlyArray<{ marker: string; whole: RegExp }> = [
   },
   // The message first (a cut may fall before `process`): `Out of memory: `, `Memory cgroup out of memory: `, 2.6.1x's
   // `Out of Memory: `.
-  ...['of memory: ', 'of Memory: '].map((marker) => ({
-    marker,
-    whole:
-      /^(?:Memory cgroup out of memory|Out of memory|Out of Memory): [Kk]ill process \d+ \(.{1,64}\) score \d+ or (?:sacrifice child|a child)\s*$/,
-  })),
+  // A kill line a reflow glued on after it is its own record (choiceApartFromKill), and so is a record before its message
+  // (`… file-rss:1088kB Memory cgroup out of memory: kill process 9140` + `(memcg_test_1) score 3 or a child Killed
+  // process 9140 …`, KMail on linux-mm): the choice is read from its message's last start in the head.
+  ...['of memory: ', 'of Memory: '].map((marker) => ({ marker, whole: WHOLE_CHOICE, fromMessage: true })),
 ];
 
 /**
@@ -508,22 +509,59 @@ export function wholeLineGlue(open: OpenRecord, raw: string, text: string, width
   const glues = open.rawLength === width ? ['', ' '] : [' ', ''];
   // Of a rest after a kill message, only the start of the choice or kill line is read: its length says nothing
   // (`> [49461.739303] Out of memory: ` + `> Killed process 2004 (tailscaled) total-vm:…`, below prose).
-  if (raw.length >= width) return messageCutGlue(open, text, glues);
+  // So is the rest of a choice of victim with a kill line glued on after it, which makes the choice whole.
+  if (raw.length >= width) return choiceWithKillGlue(open, text, glues) ?? messageCutGlue(open, text, glues);
   // A record glued on after a level mark, its message cut (`… (mke2fs).<3>Out` + `of Memory: Killed process …`).
   const afterLevelMark = messageAfterLevelMark(open) === null ? null : messageCutGlue(open, text, glues);
   if (afterLevelMark !== null) return afterLevelMark;
-  for (const { marker, whole } of WHOLE_LINES) {
+  for (const { marker, whole, fromMessage } of WHOLE_LINES) {
     const head = kernelLineOf(open, marker);
-    if (head === null || whole.test(head.text)) continue;
+    if (head === null) continue;
+    const line = fromMessage === true ? head.text.slice(lastKillMessageStart(head.text)) : head.text;
+    if (whole.test(line)) continue;
     const rest = continuationText(text);
     if (rest.includes(marker)) return null;
-    return glues.find((glue) => whole.test(`${head.text}${glue}${rest}`)) ?? null;
+    return glues.find((glue) => whole.test(`${line}${glue}${rest}`)) ?? null;
   }
   return messageCutGlue(open, text, glues);
 }
 
 /** The messages before a choice of victim or a kill line. */
 const KILL_MESSAGES = ['Memory cgroup out of memory: ', 'Out of memory: ', 'Out of Memory: '];
+
+/** A choice of victim whole, and the start of a kill line glued on after it (`… or a child Killed process 9140 (`). */
+const CHOICE_THEN_KILL =
+  /^(?:Memory cgroup out of memory|Out of memory|Out of Memory): [Kk]ill process \d+ \(.{1,64}\) score \d+ or (?:sacrifice child|a child) Killed process \d+ \(/;
+
+/**
+ * The glue of a kernel line that ends inside a choice of victim (from its message's last start) to a rest that ends the
+ * choice and holds a kill line glued on after it, however long the rest; else null.
+ */
+function choiceWithKillGlue(open: OpenRecord, text: string, glues: string[]): string | null {
+  const head = kernelLineOf(open, 'emory: ');
+  if (head === null) return null;
+  const line = head.text.slice(lastKillMessageStart(head.text));
+  // A choice whole on its line takes no kill line after it: the kernel printed them as two.
+  if (!startsKillMessageOf(line) || WHOLE_CHOICE.test(line)) return null;
+  const rest = continuationText(text);
+  return glues.find((glue) => CHOICE_THEN_KILL.test(`${line}${glue}${rest}`)) ?? null;
+}
+
+/** Whether the text starts with one of KILL_MESSAGES. */
+function startsKillMessageOf(text: string): boolean {
+  return KILL_MESSAGES.some((message) => text.startsWith(message));
+}
+
+/** Where the last of KILL_MESSAGES in the text starts (after records a reflow glued on before it), or 0. */
+function lastKillMessageStart(text: string): number {
+  let start = 0;
+  for (const message of KILL_MESSAGES) {
+    const at = text.lastIndexOf(message);
+    // `Memory cgroup out of memory: ` holds no other message, and no other holds it.
+    if (at > start) start = at;
+  }
+  return start;
+}
 
 /** Whether `cut` is a start of one of KILL_MESSAGES: a head a wrap cut inside the message. */
 export function startsKillMessage(cut: string): boolean {

@@ -98,3 +98,26 @@ describe('a kill message a wrap cut right after the level mark that glued it on 
     ]);
   });
 });
+
+describe('a choice of victim wrapped after its pid, its rest holding the kill line a reflow glued on (70th red team A/04)', () => {
+  const rest =
+    '(memcg_test_1) score 3 or a child Killed process 9140 (memcg_test_1) vsz:3456kB, anon-rss:448kB, file-rss:1088kB';
+
+  it.each([
+    ['alone on its line', 'Memory cgroup out of memory: kill process 9140'],
+    ['after a writer’s words', 'the log said: Memory cgroup out of memory: kill process 9140'],
+  ])('joins the rest, and the kill is the memory cgroup’s: %s', (_case, head) => {
+    const { events } = parseKernelLog(`${head}\n${rest}`);
+    expect(events.map((e) => [e.victim.pid, e.victim.name, e.constraint, e.victim.fileRssKb])).toEqual([
+      [9140, 'memcg_test_1', 'memcg', 1088],
+    ]);
+  });
+
+  it('keeps a whole choice and the kill line after it as two records', () => {
+    const { events } = parseKernelLog(
+      'Out of memory: Kill process 1532 (badsysprogram) score 919 or sacrifice child\nKilled process 1532 (badsysprogram) total-vm:1641388kB, anon-rss:1595164kB, file-rss:76kB',
+    );
+    expect(events.map((e) => [e.victim.pid, e.constraint])).toEqual([[1532, 'system']]);
+    expect(events[0]?.source).toMatchObject({ lines: [1, 2] });
+  });
+});
