@@ -63,6 +63,14 @@ const ANSI = /\u001b\[[0-9;]{0,16}m/g;
 const MARKDOWN_ESCAPED =
   /\b(?:gfp|oom|score|total|task|mems|pgtables|nr|kill|dump|out|of|memory|anon|file|shmem)\\_[a-z]/;
 const MARKDOWN_ESCAPE = /\\([!#$%&'()*+,\-./:;<=>?@[\]^_`{|}~])/g;
+/**
+ * A line that starts, after indentation or quoting, with its envelope's brackets escaped as markdown escapes them
+ * (`\[ 5.168012\] oom invoked oom-killer: …`, a book converted from PDF to markdown; `\[Tue Dec  3 …\]`): a
+ * program's regex would escape the time's `.` too. Such a line loses its markdown escapes (MARKDOWN_ESCAPE).
+ */
+const ESCAPED_ENVELOPE = /^[ \t>]*\\\[[^\]\\\n]{0,40}\d[^\]\\\n]{0,40}\\\] /;
+/** The farthest in a line the escaped envelope's `\[` may start (indentation and quoting before it). */
+const ESCAPED_ENVELOPE_AT = 16;
 const MARKUP_TAG = /<\/?[A-Z]+>$/;
 
 /** An entry with only its text: no time, host or sequence, from the kernel, with no envelope. */
@@ -209,6 +217,11 @@ function jsonRecordOf(framedLine: string): Record<string, unknown> | null {
 }
 
 /** A line that may be a JSON record: its first mark past the indent is `{`. */
+function startsWithEscapedEnvelope(line: string): boolean {
+  const at = line.indexOf('\\[');
+  return at >= 0 && at <= ESCAPED_ENVELOPE_AT && ESCAPED_ENVELOPE.test(line);
+}
+
 function isJsonLike(line: string): boolean {
   return line.trimStart().charCodeAt(0) === 0x7b;
 }
@@ -227,7 +240,10 @@ function withoutIndent(line: string): string {
 function messageLine(raw: string): string | null {
   // Only a line with an escape character can hold a colour code.
   let line = raw.includes('\u001b') ? raw.replace(ANSI, '') : raw;
-  if (line.includes('\\_') && MARKDOWN_ESCAPED.test(line) && !isJsonLike(line))
+  if (
+    (line.includes('\\_') && MARKDOWN_ESCAPED.test(line) && !isJsonLike(line)) ||
+    startsWithEscapedEnvelope(line)
+  )
     line = line.replace(MARKDOWN_ESCAPE, '$1');
   if (line.charCodeAt(0) === 0xfeff) line = line.slice(1);
   if (line.charCodeAt(line.length - 1) === 0x0d) line = line.slice(0, -1);

@@ -408,6 +408,35 @@ describe('readLogRecord removes every envelope people really have', () => {
     });
   });
 
+  it('a dmesg time whose brackets markdown escaped, a book converted from PDF (71st red team A/08)', () => {
+    const header =
+      '\\[ 5.168012\\] oom invoked oom-killer: gfp_mask=0x140dca(GFP_HIGHUSER_MOVABLE), order=0, oom_score_adj=0';
+    expect(readLogRecord(header)).toMatchObject({
+      text: 'oom invoked oom-killer: gfp_mask=0x140dca(GFP_HIGHUSER_MOVABLE), order=0, oom_score_adj=0',
+      kernelTime: 5.168012,
+    });
+    const report = parseKernelLog(
+      [
+        header,
+        '\\[ 5.168206\\] Out of memory: Killed process 246 (oom) total-vm:134220092kB, anon-rss:7965416kB, file-rss:4kB, shmem-rss:0kB, UID:1000 pgtables:15632kB oom_score_adj:0',
+      ].join('\n'),
+    );
+    expect(report.events.map((e) => [e.trigger?.name, e.trigger?.order, e.victim.pid, e.kernelTime])).toEqual(
+      [['oom', 0, 246, 5.168206]],
+    );
+    // `dmesg -T`'s date so escaped, and a comm's escaped mark with it; a regex's escaped time (`\\.`) is no envelope.
+    expect(
+      readLogRecord('\\[Tue Dec  3 10:00:00 2024\\] Out of memory: Killed process 1 (a\\_b)'),
+    ).toMatchObject({
+      text: 'Out of memory: Killed process 1 (a_b)',
+      stamp: 'Tue Dec  3 10:00:00 2024',
+    });
+    expect(readLogRecord('\\[ 5\\.168012\\] oom invoked oom-killer')).toMatchObject({
+      kernelTime: null,
+      enveloped: false,
+    });
+  });
+
   it('a hypervisor log prefix before the dmesg time (vmware/photon#1535)', () => {
     expect(
       readLogRecord(
