@@ -218,8 +218,8 @@ function jsonRecordOf(framedLine: string): Record<string, unknown> | null {
 
 /** A line that may be a JSON record: its first mark past the indent is `{`. */
 function startsWithEscapedEnvelope(line: string): boolean {
-  const at = line.indexOf('\\[');
-  return at >= 0 && at <= ESCAPED_ENVELOPE_AT && ESCAPED_ENVELOPE.test(line);
+  // Only the line's first characters are looked at (lastIndexOf from there back): this is asked of every line read.
+  return line.lastIndexOf('\\[', ESCAPED_ENVELOPE_AT) >= 0 && ESCAPED_ENVELOPE.test(line);
 }
 
 function isJsonLike(line: string): boolean {
