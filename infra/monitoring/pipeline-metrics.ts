@@ -21,6 +21,8 @@ export interface MonitoredPipeline {
    * not count what it moves there. Lambda and EventBridge send to the others with SendMessage, which it counts.
    */
   readonly redriveDeadLetterQueues: readonly string[];
+  /** With PagerDuty receiving the alarms: where the alarm state changes go that PagerDuty did not take. */
+  readonly alarmPagesDeadLetterQueue: sqs.IQueue | undefined;
   /**
    * How old the oldest event in the events queue may grow while enrich still tries it (the delay, then five
    * receives a visibility timeout apart); twice that is a stalled queue.
