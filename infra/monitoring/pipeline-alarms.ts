@@ -178,7 +178,7 @@ export function createPipelineAlarms(
       alarm({
         id: 'ChatDeliveryFailures',
         description:
-          "SNS could not deliver chat messages to AWS Chatbot: the Slack or Teams channel missed them. Chatbot's own log (us-east-1, /aws/chatbot/<configuration>) says why it dropped any it received.",
+          "SNS delivery attempts to AWS Chatbot failed (throttled, 5xx, timeout). Chatbot is an HTTPS subscriber, for which SNS's NumberOfNotificationsFailed counts every failed attempt, retries included: a message SNS delivered on a later retry counts too, so the channel may not have missed it. What Chatbot took and then dropped is not counted here: Chatbot's own log (us-east-1, /aws/chatbot/<configuration>) says why it dropped any it received.",
         metric: alertDeliveryFailures(pipeline.chatTopic),
         threshold: 1,
       }),

@@ -183,6 +183,18 @@ describe('the alarms reach whoever gets the alerts', () => {
     }
   });
 
+  it('notifies the alarm topic on ALARM only: a return to OK is sent to no one (docs/deploy.md says so)', () => {
+    const { template, alarmTopic } = synth({ alertPhoneNumbers: [PHONE], pagerDutyRoutingKey: ROUTING_KEY });
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map(
+      (alarm) => (alarm as Resource).Properties,
+    );
+    expect(alarms.length).toBeGreaterThan(10);
+    for (const alarm of alarms) {
+      expect(alarm.AlarmActions).toEqual([alarmTopic]);
+      expect(alarm.OKActions).toBeUndefined();
+    }
+  });
+
   it('no channel at all: synth warns that neither the alerts nor the alarms reach anyone', () => {
     const { warnings } = synth({});
     expect(warnings).toEqual([
