@@ -343,12 +343,28 @@ export class OomAlerts extends Construct {
       eventPattern: { source: [EVENT_SOURCE] },
       targets: [notifyTarget],
     });
+    // The alarms' pages that PagerDuty did not take land apart from the kills': an alarm on the notify queue is
+    // itself paged, and would page again at each page that failed.
+    const pagesDlq =
+      config.pagerDutyRoutingKey !== undefined && !alarmsByEmail
+        ? encryptedQueue(this, 'AlarmPagesDeadLetterQueue', { retentionPeriod: Duration.days(14) })
+        : undefined;
+    if (pagesDlq !== undefined) {
+      Validations.of(pagesDlq).acknowledge({
+        id: 'AwsSolutions::AwsSolutions-SQS3',
+        reason:
+          'This queue is the dead-letter queue of the PagerDuty alarm rules, which cdk-nag does not recognise as DLQ use.',
+      });
+    }
     if (config.pagerDutyRoutingKey !== undefined) {
       new PagerDutyRoute(this, 'PagerDuty', {
         eventBus: this.eventBus,
         routingKey: config.pagerDutyRoutingKey,
         deadLetterQueue: notifyDlq,
-        alarmNamePrefix: alarmsByEmail ? undefined : alarmNamePrefix(config.clusterName),
+        alarms:
+          pagesDlq === undefined
+            ? undefined
+            : { namePrefix: alarmNamePrefix(config.clusterName), deadLetterQueue: pagesDlq },
       });
     }
     // Flushes storm groups whose window closed without a further kill.
@@ -401,6 +417,7 @@ export class OomAlerts extends Construct {
       eventsQueue: this.eventsQueue,
       deadLetterQueues: { events: eventsDlq, parse: parseDlq, notify: notifyDlq },
       redriveDeadLetterQueues: ['events'],
+      alarmPagesDeadLetterQueue: pagesDlq,
       eventsQueueRetriedFor: Duration.seconds(
         config.enrichDelay.toSeconds() + EVENTS_MAX_RECEIVES * eventsVisibility.toSeconds(),
       ),

@@ -33,15 +33,34 @@ export interface PagerDutyRouteProps {
   readonly eventBus: events.IEventBus;
   /** The integration key of a PagerDuty service's Events API v2 integration, resolved at deploy time. */
   readonly routingKey: SecretValue;
-  /** Where an event lands that PagerDuty did not take after EventBridge's retries. */
+  /** Where a kill lands that PagerDuty did not take after EventBridge's retries. */
   readonly deadLetterQueue: sqs.IQueue;
   /**
-   * The pipeline's alarms to PagerDuty as well: those whose name starts with this. An alarm going to ALARM
-   * triggers an incident, going back to OK resolves it.
+   * The pipeline's alarms to PagerDuty as well. An alarm going to ALARM triggers an incident, going back to OK
+   * resolves it.
    * @default none
    */
-  readonly alarmNamePrefix?: string;
+  readonly alarms?: AlarmsToPagerDuty;
 }
+
+export interface AlarmsToPagerDuty {
+  /** The alarms whose name starts with this. */
+  readonly namePrefix: string;
+  /**
+   * Where a state change lands that PagerDuty did not take. Not the kills' queue: an alarm on that one is named
+   * with the prefix, so each failed page would raise it and page again. The alarm on this queue must be named
+   * outside the prefix.
+   */
+  readonly deadLetterQueue: sqs.IQueue;
+}
+
+/** EventBridge's most; its default is 185 as well. */
+const RETRY_ATTEMPTS = 185;
+/**
+ * An alarm's state change is worth paging for within the hour: a day-old trigger is noise, and a resolve sent
+ * after a later trigger of the same alarm would close that live incident.
+ */
+const ALARM_EVENT_MAX_AGE = Duration.hours(1);
 
 /**
  * The Events API v2 body for one event of the bus; `routing_key` is added by the connection. Values that may be
@@ -97,7 +116,7 @@ function alarmEvent(action: 'trigger' | 'resolve'): events.RuleTargetInput {
  */
 export class PagerDutyRoute extends Construct {
   readonly rules: readonly events.Rule[];
-  /** With `alarmNamePrefix`: the rules of the pipeline's alarms, on the default bus. */
+  /** With `alarms`: the rules of the pipeline's alarms, on the default bus. */
   readonly alarmRules: readonly events.Rule[];
 
   constructor(scope: Construct, id: string, props: PagerDutyRouteProps) {
@@ -117,7 +136,7 @@ export class PagerDutyRoute extends Construct {
       new targets.ApiDestination(destination, {
         event,
         deadLetterQueue: props.deadLetterQueue,
-        retryAttempts: 185,
+        retryAttempts: RETRY_ATTEMPTS,
         maxEventAge: Duration.hours(24),
       });
     const severities = [...new Set(Object.values(PAGERDUTY_SEVERITY))];
@@ -132,21 +151,30 @@ export class PagerDutyRoute extends Construct {
         targets: [target(alertEvent(severity))],
       });
     });
-    const alarmNamePrefix = props.alarmNamePrefix;
+    const alarms = props.alarms;
+    const alarmTarget = (event: events.RuleTargetInput, queue: sqs.IQueue) =>
+      new targets.ApiDestination(destination, {
+        event,
+        deadLetterQueue: queue,
+        retryAttempts: RETRY_ATTEMPTS,
+        maxEventAge: ALARM_EVENT_MAX_AGE,
+      });
     this.alarmRules =
-      alarmNamePrefix === undefined
+      alarms === undefined
         ? []
         : (['ALARM', 'OK'] as const).map(
             (state) =>
               // No eventBus: CloudWatch sends alarm state changes to the account's default bus.
               new events.Rule(this, state === 'ALARM' ? 'AlarmTrigger' : 'AlarmResolve', {
-                description: `Pipeline alarms ${alarmNamePrefix}… going to ${state}, to PagerDuty`,
+                description: `Pipeline alarms ${alarms.namePrefix}… going to ${state}, to PagerDuty`,
                 eventPattern: {
                   source: ['aws.cloudwatch'],
                   detailType: ['CloudWatch Alarm State Change'],
-                  detail: { alarmName: [{ prefix: alarmNamePrefix }], state: { value: [state] } },
+                  detail: { alarmName: [{ prefix: alarms.namePrefix }], state: { value: [state] } },
                 },
-                targets: [target(alarmEvent(state === 'ALARM' ? 'trigger' : 'resolve'))],
+                targets: [
+                  alarmTarget(alarmEvent(state === 'ALARM' ? 'trigger' : 'resolve'), alarms.deadLetterQueue),
+                ],
               }),
           );
   }

@@ -25,7 +25,7 @@ import type { ChatSink } from '../sinks/chat-sink.ts';
 import type { HistoryWriter } from '../sinks/history-writer.ts';
 import type { KillMetrics } from '../sinks/kill-metrics.ts';
 import type { ContainerKillStore } from '../state/container-kill-store.ts';
-import type { KillDecision, StormStore } from '../state/storm-store.ts';
+import type { DigestProgress, KillDecision, StormStore } from '../state/storm-store.ts';
 import { namedErrorText } from '../../shared/error-text.ts';
 
 export interface NotifyDeps {
@@ -127,32 +127,62 @@ function killTimeOf(event: EnrichedOomEvent, now: Date): number {
 }
 
 /**
+ * Scheduled runs that try a digest's chat message, chat being the only channel, before it is given up: a run and
+ * Lambda's two retries of it, then the next run and its first retry, under ten minutes rather than the 24 hours
+ * the sweep looks back. Each failure is in ChatPublishFailures.
+ */
+export const DIGEST_CHAT_RUNS = 5;
+
+interface DeliveryPlan {
+  /** The alert topic took the message on an earlier attempt: only its chat copy is owed. */
+  published: boolean;
+  /** A failed chat message asks for a retry. */
+  retryChat: boolean;
+}
+
+interface Delivery {
+  /** The alert topic has the message, now or from an earlier attempt. */
+  published: boolean;
+  /** Whether its chat copy was posted; null when there is none to post. */
+  posted: boolean | null;
+}
+
+/** Sent, or as sent as it will be: the topic took it, and no chat copy is owed that a retry would post. */
+function isSettled(delivery: Delivery, plan: DeliveryPlan): boolean {
+  return delivery.published && !(delivery.posted === false && plan.retryChat);
+}
+
+/**
  * Publishes an alert on the topic, then its copy on the chat topic. A chat failure is reported, not retried: a
  * re-run would send the e-mail and the SMS again. Where chat is the only channel nothing would be sent twice,
- * so the alert is not sent until its chat message is, and the failure asks for a retry.
+ * so the alert is not sent until its chat message is, and the failure asks for a retry (`retryChat`).
  */
 async function deliver(
   report: NotifyReport,
   failure: Pick<NotifyFailure, 'step' | 'subject'>,
   format: () => AlertMessage,
   deps: NotifyDeps,
-): Promise<boolean> {
+  plan: DeliveryPlan,
+): Promise<Delivery> {
   const message = await attemptValue(report, { ...failure, retry: true }, async () => {
     const formatted = format();
-    await deps.alerts.publish(formatted);
+    if (!plan.published) await deps.alerts.publish(formatted);
     return formatted;
   });
   const chat = deps.chat;
-  const chatRequired = deps.chatIsOnlyChannel === true;
-  if (message !== null && chat) {
-    const posted = await attempt(
-      report,
-      { step: 'chat', subject: failure.subject, retry: chatRequired },
-      () => chat.publish(message.chat),
-    );
-    if (!posted && chatRequired) return false;
-  }
-  return message !== null;
+  if (message === null) return { published: false, posted: null };
+  if (!chat) return { published: true, posted: null };
+  const posted = await attempt(
+    report,
+    { step: 'chat', subject: failure.subject, retry: plan.retryChat },
+    () => chat.publish(message.chat),
+  );
+  return { published: true, posted };
+}
+
+/** A single alert: chat-only, its chat message is retried by Lambda's two retries, then the notify DLQ. */
+function alertPlan(deps: NotifyDeps): DeliveryPlan {
+  return { published: false, retryChat: deps.chatIsOnlyChannel === true };
 }
 
 /**
@@ -207,14 +237,16 @@ export async function notifyKills(
     const containerKills = await recordContainerKill(event, deps, receivedAt, report);
     const decision = await decideKill(event, deps, receivedAt, report);
     if (decision.kind === 'alert') {
-      const sent = await deliver(
+      const plan = alertPlan(deps);
+      const delivery = await deliver(
         report,
         { step: 'alert', subject: event.id },
         () => formatAlert(event, { ...alertContext(deps), containerKills }),
         deps,
+        plan,
       );
       const window = decision.window;
-      if (sent && window !== null) {
+      if (isSettled(delivery, plan) && window !== null) {
         await attempt(report, { step: 'alert-mark', subject: event.id, retry: false }, () =>
           deps.storms.markAlertSent(window, receivedAt),
         );
@@ -249,6 +281,7 @@ export async function notifyUnreadable(
     { step: 'alert', subject: 'unreadable event' },
     () => formatUnreadableAlert(raw, problem, deps.alertSettings?.smsFor),
     deps,
+    alertPlan(deps),
   );
   return report;
 }
@@ -271,6 +304,18 @@ async function digestContainerKills(
 }
 
 /**
+ * A digest, chat-only: a run after the alert topic took it posts only its chat copy, and the last of
+ * DIGEST_CHAT_RUNS gives the chat copy up rather than retrying for the 24 hours the sweep looks back.
+ */
+function digestPlan(progress: DigestProgress, deps: NotifyDeps): DeliveryPlan {
+  const chatRunsLeft = DIGEST_CHAT_RUNS - progress.chatAttempts - 1;
+  return {
+    published: progress.publishedAt !== null,
+    retryChat: deps.chatIsOnlyChannel === true && chatRunsLeft > 0,
+  };
+}
+
+/**
  * The scheduled run: sends the digest of every closed window that counted later kills, then moves
  * the sweep cursor past the buckets that are fully settled. A digest that failed, or that another
  * run still holds, keeps the cursor before its bucket, so the next run tries it again.
@@ -289,23 +334,34 @@ export async function sendDueDigests(deps: NotifyDeps): Promise<NotifyReport> {
         if (claim.kind === 'busy') outstanding.add(bucket);
         if (claim.kind !== 'claimed') continue;
         const containerKills = await digestContainerKills(claim.digest, deps, report);
-        const sent = await deliver(
+        const plan = digestPlan(claim.progress, deps);
+        const delivery = await deliver(
           report,
           { step: 'digest', subject: window.groupKey },
           () => formatDigest(claim.digest, { ...alertContext(deps), containerKills }),
           deps,
+          plan,
         );
-        if (sent) {
-          report.digestsSent += 1;
+        if (isSettled(delivery, plan)) {
+          if (delivery.posted === false && deps.chatIsOnlyChannel === true) {
+            report.failures.push({
+              step: 'digest',
+              subject: window.groupKey,
+              error: `chat message not posted in ${DIGEST_CHAT_RUNS} runs: given up (ChatPublishFailures counts each)`,
+              retry: false,
+            });
+          } else {
+            report.digestsSent += 1;
+          }
           // Sent is sent: if marking fails, the cursor still moves on, so it is not sent twice.
           await attempt(report, { step: 'digest', subject: window.groupKey, retry: false }, () =>
             storms.markDigestSent(window, now),
           );
         } else {
           outstanding.add(bucket);
-          // Unreleased, the claim goes stale and a later run takes it over.
+          // Unreleased, the claim goes stale and a later run takes it over (publishing it again, chat-only).
           await attempt(report, { step: 'digest', subject: window.groupKey, retry: false }, () =>
-            storms.releaseDigest(window, claim.claimedAt),
+            storms.releaseDigest(window, claim.claimedAt, delivery.published ? now : undefined),
           );
         }
       }

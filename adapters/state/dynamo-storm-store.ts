@@ -5,7 +5,8 @@
  *
  * - `storm#window#<group>#<slot>`: the window opened in that slot (shared/storm-window.ts). `kills` is an
  *   atomic counter; the first kill's event id is kept so a retried delivery is recognised; the earliest and
- *   latest kill times only widen; `digestClaimedAt`/`digestSentAt` settle the digest once. Never
+ *   latest kill times only widen; `digestClaimedAt`/`digestSentAt` settle the digest once (`digestPublishedAt`/
+ *   `digestChatAttempts` keep a chat-only retry from publishing again and bound it). Never
  *   overwritten, so a digest outstanding on an old window is never lost.
  * - `storm#due#<bucket ISO>`: string set of the windows with later kills that fall due in that 5-minute
  *   bucket. The scheduled run reads these few items instead of scanning the table.
@@ -17,6 +18,7 @@ import { DIGEST_CLAIM_STALE_MS } from './storm-store.ts';
 import type { DigestClaim, KillDecision, KillSighting, StormStore, WindowRef } from './storm-store.ts';
 import {
   digestOf,
+  digestProgressOf,
   isDigestOwed,
   isoTime,
   killStep,
@@ -269,7 +271,8 @@ export class DynamoStormStore implements StormStore {
       ),
     );
     if (claimed !== null) {
-      return { kind: 'claimed', digest: digestOf(claimed.Attributes as WindowItem), claimedAt: nowMs };
+      const item = claimed.Attributes as WindowItem;
+      return { kind: 'claimed', digest: digestOf(item), claimedAt: nowMs, progress: digestProgressOf(item) };
     }
     const item = await this.#readWindow(window);
     return item === undefined || !isDigestOwed(item) ? { kind: 'settled' } : { kind: 'busy' };
@@ -287,16 +290,31 @@ export class DynamoStormStore implements StormStore {
     );
   }
 
-  async releaseDigest(window: WindowRef, claimedAt: number): Promise<void> {
+  async releaseDigest(window: WindowRef, claimedAt: number, publishedAt?: Date): Promise<void> {
+    const progress =
+      publishedAt === undefined
+        ? {
+            UpdateExpression: 'REMOVE digestClaimedAt',
+            ExpressionAttributeValues: { ':claimedAt': claimedAt },
+          }
+        : {
+            UpdateExpression:
+              'REMOVE digestClaimedAt SET digestPublishedAt = if_not_exists(digestPublishedAt, :publishedAt) ' +
+              'ADD digestChatAttempts :one',
+            ExpressionAttributeValues: {
+              ':claimedAt': claimedAt,
+              ':publishedAt': publishedAt.getTime(),
+              ':one': 1,
+            },
+          };
     // When the condition fails, another run took the claim over (ours was stale): it is theirs to settle now.
     await conditionalWrite(() =>
       this.#db.send(
         new UpdateCommand({
           TableName: this.#table,
           Key: windowKey(window),
-          UpdateExpression: 'REMOVE digestClaimedAt',
           ConditionExpression: 'digestClaimedAt = :claimedAt',
-          ExpressionAttributeValues: { ':claimedAt': claimedAt },
+          ...progress,
         }),
       ),
     );

@@ -7,6 +7,7 @@ import { DIGEST_CLAIM_STALE_MS } from './storm-store.ts';
 import type { DigestClaim, KillDecision, KillSighting, StormStore, WindowRef } from './storm-store.ts';
 import {
   digestOf,
+  digestProgressOf,
   isDigestOwed,
   isoTime,
   killStep,
@@ -97,7 +98,7 @@ export class MemoryStormStore implements StormStore {
       item.digestClaimedAt !== undefined && item.digestClaimedAt >= nowMs - DIGEST_CLAIM_STALE_MS;
     if (claimedElsewhere || isWindowOpen(item, nowMs)) return { kind: 'busy' };
     item.digestClaimedAt = nowMs;
-    return { kind: 'claimed', digest: digestOf(item), claimedAt: nowMs };
+    return { kind: 'claimed', digest: digestOf(item), claimedAt: nowMs, progress: digestProgressOf(item) };
   }
 
   async markDigestSent(window: WindowRef, now: Date): Promise<void> {
@@ -105,9 +106,13 @@ export class MemoryStormStore implements StormStore {
     if (item !== undefined) item.digestSentAt = now.getTime();
   }
 
-  async releaseDigest(window: WindowRef, claimedAt: number): Promise<void> {
+  async releaseDigest(window: WindowRef, claimedAt: number, publishedAt?: Date): Promise<void> {
     const item = this.#windows.get(windowId(window));
-    if (item !== undefined && item.digestClaimedAt === claimedAt) delete item.digestClaimedAt;
+    if (item === undefined || item.digestClaimedAt !== claimedAt) return;
+    delete item.digestClaimedAt;
+    if (publishedAt === undefined) return;
+    item.digestPublishedAt ??= publishedAt.getTime();
+    item.digestChatAttempts = (item.digestChatAttempts ?? 0) + 1;
   }
 
   async advanceSweepCursor(bucket: number): Promise<void> {

@@ -31,9 +31,17 @@ export type KillDecision =
   /** This very event was handled before (a retried delivery): nothing more to send. */
   | { kind: 'repeat'; window: WindowRef };
 
+/** What earlier runs did with a digest they released. */
+export interface DigestProgress {
+  /** When the alert topic took it (its chat copy then failed): a later run posts only the chat copy. */
+  publishedAt: number | null;
+  /** Runs whose chat copy failed after the alert topic had taken it. */
+  chatAttempts: number;
+}
+
 export type DigestClaim =
   /** This run holds the digest: send it, then mark it sent or release it. */
-  | { kind: 'claimed'; digest: StormDigest; claimedAt: number }
+  | { kind: 'claimed'; digest: StormDigest; claimedAt: number; progress: DigestProgress }
   /** No digest is owed: it was sent, or the window had no later kills. */
   | { kind: 'settled' }
   /** Another run holds the claim, or the window is not closed yet: look again next time. */
@@ -54,8 +62,11 @@ export interface StormStore {
   windowsDueIn(bucket: number): Promise<WindowRef[]>;
   claimDigest(window: WindowRef, now: Date): Promise<DigestClaim>;
   markDigestSent(window: WindowRef, now: Date): Promise<void>;
-  /** Gives a claimed digest back after its send failed, so the next run sends it. */
-  releaseDigest(window: WindowRef, claimedAt: number): Promise<void>;
+  /**
+   * Gives a claimed digest back after its send failed, so the next run sends it. With `publishedAt`, the alert
+   * topic took it and only its chat copy failed: kept (the first time wins), and one more chat attempt counted.
+   */
+  releaseDigest(window: WindowRef, claimedAt: number, publishedAt?: Date): Promise<void>;
   /** Moves the cursor forward; never back. */
   advanceSweepCursor(bucket: number): Promise<void>;
 }

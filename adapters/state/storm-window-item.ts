@@ -3,7 +3,7 @@
  * and the memory store decide alike and differ only in how they read and write.
  */
 import { placeKill, windowSlotOf, type StormDigest, type StormGroup } from '../../shared/storm-window.ts';
-import type { KillDecision, KillSighting, WindowRef } from './storm-store.ts';
+import type { DigestProgress, KillDecision, KillSighting, WindowRef } from './storm-store.ts';
 
 /**
  * A window as both stores keep it; the DynamoDB store writes these attributes. Kill times are ISO-8601 as
@@ -26,6 +26,10 @@ export interface WindowItem {
   dueIndexed?: boolean;
   digestClaimedAt?: number;
   digestSentAt?: number;
+  /** The alert topic took the digest, its chat copy failed (chat the only channel). */
+  digestPublishedAt?: number;
+  /** Runs whose chat copy of the digest failed after that. */
+  digestChatAttempts?: number;
 }
 
 export function isoTime(ms: number): string {
@@ -85,6 +89,10 @@ export function killStep(
 /** The window had later kills, and their digest has not gone out. */
 export function isDigestOwed(item: WindowItem): boolean {
   return item.kills > 1 && item.digestSentAt === undefined;
+}
+
+export function digestProgressOf(item: WindowItem): DigestProgress {
+  return { publishedAt: item.digestPublishedAt ?? null, chatAttempts: item.digestChatAttempts ?? 0 };
 }
 
 export function digestOf(item: WindowItem): StormDigest {

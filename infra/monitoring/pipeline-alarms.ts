@@ -41,6 +41,14 @@ export function alarmNamePrefix(clusterName: string): string {
 }
 
 /**
+ * What the alarms are named with that PagerDuty's rules must never forward: `eks-oom-alerts-unpaged/<cluster>/`,
+ * outside `alarmNamePrefix` (its first part differs). They reach the alarm topic only.
+ */
+export function unpagedAlarmNamePrefix(clusterName: string): string {
+  return `eks-oom-alerts-unpaged/${clusterName}/`;
+}
+
+/**
  * The pipeline's own alarms, each sent to the alarm topic. Alarms are billed per metric they watch (metric math
  * and queries included): the default stack watches eighteen. Lambda Errors are left to the dead-letter queues
  * they end in; what Lambda cannot hand to a dead-letter queue or destination has alarms of its own.
@@ -170,8 +178,22 @@ export function createPipelineAlarms(
       alarm({
         id: 'ChatDeliveryFailures',
         description:
-          "SNS could not deliver chat messages to AWS Chatbot: the Slack or Teams channel missed them. Chatbot's own log (us-east-1, /aws/chatbot/<configuration>) says why it dropped any it received.",
+          "SNS delivery attempts to AWS Chatbot failed (throttled, 5xx, timeout). Chatbot is an HTTPS subscriber, for which SNS's NumberOfNotificationsFailed counts every failed attempt, retries included: a message SNS delivered on a later retry counts too, so the channel may not have missed it. What Chatbot took and then dropped is not counted here: Chatbot's own log (us-east-1, /aws/chatbot/<configuration>) says why it dropped any it received.",
         metric: alertDeliveryFailures(pipeline.chatTopic),
+        threshold: 1,
+      }),
+    );
+  }
+  const pagesDlq = pipeline.alarmPagesDeadLetterQueue;
+  if (pagesDlq !== undefined) {
+    alarms.push(
+      alarm({
+        id: 'PagerDutyAlarmDeadLetters',
+        // Named outside the prefix PagerDuty's rules match: paged, a failed page would raise it and page again.
+        name: `${unpagedAlarmNamePrefix(clusterName)}PagerDutyAlarmDeadLetters`,
+        description:
+          "PagerDuty did not take a pipeline alarm's state change within an hour of retries (routing key revoked or rotated, event refused, PagerDuty unreachable): that alarm paged no one, or its incident was not resolved. The message in the alarm-pages dead-letter queue holds the state change and the error. This alarm is never sent to PagerDuty.",
+        metric: deadLettersSent(pagesDlq),
         threshold: 1,
       }),
     );
@@ -191,6 +213,8 @@ export function createPipelineAlarms(
 
 interface AlarmRule {
   id: string;
+  /** @default the cluster's alarm name prefix, then the id */
+  name?: string;
   description: string;
   metric: cloudwatch.IMetric;
   threshold: number;
@@ -206,7 +230,7 @@ interface AlarmRule {
 function alarmFactory(scope: Construct, action: cloudwatch.IAlarmAction, namePrefix: string) {
   return (rule: AlarmRule): cloudwatch.Alarm => {
     const created = new cloudwatch.Alarm(scope, rule.id, {
-      alarmName: `${namePrefix}${rule.id}`,
+      alarmName: rule.name ?? `${namePrefix}${rule.id}`,
       alarmDescription: rule.description,
       metric: rule.metric,
       threshold: rule.threshold,

@@ -21,6 +21,8 @@ export interface MonitoredPipeline {
    * not count what it moves there. Lambda and EventBridge send to the others with SendMessage, which it counts.
    */
   readonly redriveDeadLetterQueues: readonly string[];
+  /** With PagerDuty receiving the alarms: where the alarm state changes go that PagerDuty did not take. */
+  readonly alarmPagesDeadLetterQueue: sqs.IQueue | undefined;
   /**
    * How old the oldest event in the events queue may grow while enrich still tries it (the delay, then five
    * receives a visibility timeout apart); twice that is a stalled queue.
@@ -87,12 +89,14 @@ export function deadLettersSent(queue: sqs.IQueue): cloudwatch.Metric {
 }
 
 /**
- * How much a redrive dead-letter queue grew in a period: SQS's own moves are not in NumberOfMessagesSent. A period
- * without a datapoint counts as an empty queue (an idle empty queue sends none), so the first message counts too.
+ * How much a redrive dead-letter queue grew in a period: SQS's own moves are not in NumberOfMessagesSent. A gap in
+ * SQS's reporting carries the last depth (REPEAT): filled with 0, the depth coming back after it would read as that
+ * many new dead letters. Only the periods before the first datapoint in view count as an empty queue (an idle empty
+ * queue sends none), so the first message counts too.
  */
 export function deadLetterQueueGrowth(queue: sqs.IQueue): cloudwatch.MathExpression {
   return new cloudwatch.MathExpression({
-    expression: 'DIFF(FILL(depth, 0))',
+    expression: 'DIFF(FILL(FILL(depth, REPEAT), 0))',
     usingMetrics: { depth: deadLetterQueueDepth(queue) },
     label: 'new dead letters',
     period: ALARM_PERIOD,
@@ -160,8 +164,9 @@ export function subscriptionDeliveryErrors(
 }
 
 /**
- * Messages SNS could not deliver (e-mail, SMS, AWS Chatbot's endpoint, or a subscriber's own). An idle topic has no
- * datapoints.
+ * Messages SNS could not deliver (e-mail, SMS, or a subscriber's own): one per message SNS gave up on. For an HTTP(S)
+ * subscriber (AWS Chatbot's endpoint) it counts every failed attempt instead, retries included, so a message
+ * delivered on a retry counts too (SNS developer guide, Amazon SNS metrics). An idle topic has no datapoints.
  */
 export function alertDeliveryFailures(topic: sns.ITopic): cloudwatch.Metric {
   return topic.metricNumberOfNotificationsFailed({ period: ALARM_PERIOD, statistic: cloudwatch.Stats.SUM });

@@ -124,6 +124,52 @@ describe('the alarms reach whoever gets the alerts', () => {
     expect(warnings).toEqual([]);
   });
 
+  it('PagerDuty only: no alarm that watches a queue the alarm rules dead-letter into is one those rules forward', () => {
+    const { template, alarmTopic } = synth({ pagerDutyRoutingKey: ROUTING_KEY });
+    const rules = alarmRulesToPagerDuty(template);
+    const prefixes = rules.map(
+      (rule) =>
+        (rule.EventPattern as { detail: { alarmName: { prefix: string }[] } }).detail.alarmName[0]?.prefix,
+    );
+    expect(new Set(prefixes)).toEqual(new Set(['eks-oom-alerts/demo/']));
+    const queues = new Set(
+      rules.flatMap((rule) =>
+        (rule.Targets as { DeadLetterConfig: { Arn: { 'Fn::GetAtt': [string, string] } } }[]).map(
+          (target) => target.DeadLetterConfig.Arn['Fn::GetAtt'][0],
+        ),
+      ),
+    );
+    expect(queues.size).toBe(1);
+    const watching = Object.values(template.findResources('AWS::CloudWatch::Alarm'))
+      .map((alarm) => (alarm as Resource).Properties)
+      .filter((alarm) => [...queues].some((queue) => JSON.stringify(alarm).includes(`"${queue}"`)));
+    // The queue is alarmed (to the alarm topic: SMS and chat), under a name the rules do not match.
+    expect(watching.map((alarm) => [alarm.AlarmName, alarm.AlarmActions])).toEqual([
+      ['eks-oom-alerts-unpaged/demo/PagerDutyAlarmDeadLetters', [alarmTopic]],
+    ]);
+    for (const alarm of watching) expect(String(alarm.AlarmName).startsWith(prefixes[0]!)).toBe(false);
+  });
+
+  it('PagerDuty only: an alarm state change is given up after an hour, a kill after 24 hours', () => {
+    const { template } = synth({ pagerDutyRoutingKey: ROUTING_KEY });
+    const policies = Object.values(template.findResources('AWS::Events::Rule'))
+      .map((rule) => (rule as Resource).Properties)
+      .filter((rule) => JSON.stringify(rule.Targets ?? '').includes('event_action'))
+      .map((rule) => [
+        JSON.stringify(rule.EventPattern).includes('aws.cloudwatch') ? 'alarm' : 'kill',
+        (rule.Targets as { RetryPolicy: unknown }[])[0]?.RetryPolicy,
+      ]);
+    expect(policies).toEqual(
+      expect.arrayContaining([
+        ['alarm', { MaximumEventAgeInSeconds: 3600, MaximumRetryAttempts: 185 }],
+        ['kill', { MaximumEventAgeInSeconds: 86400, MaximumRetryAttempts: 185 }],
+      ]),
+    );
+    expect(new Set(policies.map(([kind, policy]) => `${String(kind)} ${JSON.stringify(policy)}`)).size).toBe(
+      2,
+    );
+  });
+
   it("names every alarm eks-oom-alerts/<cluster>/<alarm>, the prefix PagerDuty's rules match", () => {
     const { template } = synth({ alertEmails: ['ops@example.com'] });
     const names = Object.entries(template.findResources('AWS::CloudWatch::Alarm')).map(([id, alarm]) => [
@@ -134,6 +180,18 @@ describe('the alarms reach whoever gets the alerts', () => {
     for (const [id, name] of names) {
       expect(name).toMatch(/^eks-oom-alerts\/demo\/[A-Za-z]+$/);
       expect(id).toMatch(new RegExp(`^OomAlerts${String(name).split('/')[2]}[0-9A-F]{8}$`));
+    }
+  });
+
+  it('notifies the alarm topic on ALARM only: a return to OK is sent to no one (docs/deploy.md says so)', () => {
+    const { template, alarmTopic } = synth({ alertPhoneNumbers: [PHONE], pagerDutyRoutingKey: ROUTING_KEY });
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map(
+      (alarm) => (alarm as Resource).Properties,
+    );
+    expect(alarms.length).toBeGreaterThan(10);
+    for (const alarm of alarms) {
+      expect(alarm.AlarmActions).toEqual([alarmTopic]);
+      expect(alarm.OKActions).toBeUndefined();
     }
   });
 

@@ -126,6 +126,10 @@ describe('Slack and Microsoft Teams through AWS Chatbot (chatChannels)', () => {
         MetricName: 'NumberOfNotificationsFailed',
         Dimensions: [{ Name: 'TopicName', Value: { 'Fn::GetAtt': [chatTopic, 'TopicName'] } }],
         Threshold: 1,
+        // For an HTTPS subscriber (Chatbot) the metric counts every failed attempt, the retries SNS makes too.
+        AlarmDescription: expect.stringMatching(
+          /^SNS delivery attempts to AWS Chatbot failed.*every failed attempt, retries included.*Chatbot's own log/,
+        ),
       }),
     ]);
     const withoutChat = synthOomAlerts({ clusterName: 'demo' }).template;

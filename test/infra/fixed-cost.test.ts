@@ -76,6 +76,15 @@ describe('fixed monthly cost of the standalone stack', () => {
     });
   });
 
+  it('-c pagerDutyRoutingKeySecretName=… without alertEmail: the alarm on the alarm pages PagerDuty refused adds $0.10', () => {
+    const pagerDuty = { clusterName: 'demo', pagerDutyRoutingKeySecretName: 'pagerduty/oom' };
+    expect(fixedCost(standaloneTemplate(pagerDuty))).toMatchObject({ metrics: 19, usd: 1.9 });
+    expect(fixedCost(standaloneTemplate({ ...pagerDuty, alertEmail: 'ops@example.com' }))).toMatchObject({
+      metrics: 18,
+      usd: 1.8,
+    });
+  });
+
   it('-c dashboard=true adds the dashboard; -c encryptionKeyArn=… uses that key and creates none', () => {
     expect(fixedCost(standaloneTemplate({ clusterName: 'demo', dashboard: 'true' }))).toMatchObject({
       dashboards: 1,

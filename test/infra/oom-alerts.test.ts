@@ -640,7 +640,8 @@ describe('alarms and dashboard', () => {
     const metrics = alarm.Metrics as { Id: string; Expression?: string; MetricStat?: unknown }[];
     const expression = metrics.find((metric) => metric.Expression !== undefined);
     const depth = metrics.find((metric) => metric.MetricStat !== undefined);
-    expect(expression?.Expression).toBe(`DIFF(FILL(${depth?.Id}, 0))`);
+    // A gap in the depth carries its last value (no growth); only a queue with no datapoint yet reads as empty.
+    expect(expression?.Expression).toBe(`DIFF(FILL(FILL(${depth?.Id}, REPEAT), 0))`);
     expect(depth?.MetricStat).toMatchObject({
       Metric: {
         Namespace: 'AWS/SQS',

@@ -5,6 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { snsAlertSink, type AlertSink } from '../../../adapters/sinks/alert-sink.ts';
 import type { ChatSink } from '../../../adapters/sinks/chat-sink.ts';
 import {
+  DIGEST_CHAT_RUNS,
   notifyKills,
   notifyUnreadable,
   sendDueDigests,
@@ -23,6 +24,7 @@ import type { AlertMessage, AlertSettings } from '../../../shared/alert-format/a
 import type { ChatNotification } from '../../../shared/alert-format/chat.ts';
 import { historyRecordOf } from '../../../shared/history-record.ts';
 import type { EnrichedOomEvent } from '../../../shared/oom-event.ts';
+import { stormGroupOf } from '../../../shared/storm-window.ts';
 import { exampleEvent } from '../../fixtures/enriched/examples.ts';
 import { startLocalDynamo, type LocalDynamo } from '../../integration/local-dynamo.ts';
 
@@ -472,6 +474,67 @@ describe('notifyKills: the chat copy and the alert settings', () => {
     clock.now = T0 + 41 * 60_000;
     expect((await sendDueDigests(chatOnly)).digestsSent).toBe(1);
     expect(chat.sent).toHaveLength(2);
+  });
+
+  /** A storm of two checkout kills whose window closes at minute 30, with chat the only channel. */
+  async function chatOnlyStorm(clock: { now: number }) {
+    const { deps, alerts } = memoryDeps(clock);
+    const chat = new RecordingChat();
+    const chatOnly: NotifyDeps = { ...deps, chat, chatIsOnlyChannel: true };
+    await notifyKills([checkoutKill(0, 0)], chatOnly);
+    clock.now = T0 + 60_000;
+    await notifyKills([checkoutKill(1, 1)], chatOnly);
+    return { chatOnly, chat, alerts };
+  }
+
+  it('with chat the only channel, a digest the alert topic took is not published to it again by the runs that retry its chat message', async () => {
+    const clock = { now: T0 };
+    const { chatOnly, chat, alerts } = await chatOnlyStorm(clock);
+    chat.fail = true;
+    for (const minute of [36, 37, 39]) {
+      clock.now = T0 + minute * 60_000;
+      expect(retryReason(await sendDueDigests(chatOnly))).toMatch(/^delivery incomplete: chat \(/);
+    }
+    chat.fail = false;
+    clock.now = T0 + 41 * 60_000;
+    expect((await sendDueDigests(chatOnly)).digestsSent).toBe(1);
+    expect(alerts.sent.map((a) => a.subject)).toEqual([
+      chat.sent[0]?.content.title,
+      chat.sent[1]?.content.title,
+    ]);
+    expect(chat.sent).toHaveLength(2);
+  });
+
+  it(`with chat the only channel, a digest whose chat message keeps failing is given up after ${DIGEST_CHAT_RUNS} runs, counted and logged, and not tried again`, async () => {
+    const clock = { now: T0 };
+    const { chatOnly, chat, alerts } = await chatOnlyStorm(clock);
+    chat.fail = true;
+    const reports: NotifyReport[] = [];
+    for (let run = 0; run < DIGEST_CHAT_RUNS + 2; run += 1) {
+      clock.now = T0 + (36 + run * 5) * 60_000;
+      reports.push(await sendDueDigests(chatOnly));
+    }
+    const chatTries = reports.map((r) => r.failures.filter((f) => f.step === 'chat').length);
+    expect(chatTries).toEqual([...Array<number>(DIGEST_CHAT_RUNS).fill(1), 0, 0]);
+    expect(reports.map((r) => retryReason(r) !== null)).toEqual([
+      ...Array<boolean>(DIGEST_CHAT_RUNS - 1).fill(true),
+      false,
+      false,
+      false,
+    ]);
+    const last = reports[DIGEST_CHAT_RUNS - 1] as NotifyReport;
+    expect(last.failures).toEqual([
+      expect.objectContaining({ step: 'chat', retry: false }),
+      {
+        step: 'digest',
+        subject: stormGroupOf(checkoutKill(0, 0)).key,
+        error: `chat message not posted in ${DIGEST_CHAT_RUNS} runs: given up (ChatPublishFailures counts each)`,
+        retry: false,
+      },
+    ]);
+    // The alert, then the digest once.
+    expect(alerts.sent).toHaveLength(2);
+    expect(chat.sent).toHaveLength(1);
   });
 
   it('with e-mail or SMS as well, a failed chat message is not retried: the e-mail goes once', async () => {

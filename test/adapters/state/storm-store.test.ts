@@ -150,6 +150,7 @@ describe.each(stores)('storm store (%s)', (_name, makeStore) => {
     expect(claim).toEqual({
       kind: 'claimed',
       claimedAt: minutes(31).getTime(),
+      progress: { publishedAt: null, chatAttempts: 0 },
       digest: {
         group: checkout,
         openedAt: T0,
@@ -178,6 +179,26 @@ describe.each(stores)('storm store (%s)', (_name, makeStore) => {
     });
     expect(await store.claimDigest(window, minutes(45))).toEqual({ kind: 'busy' });
     expect(await store.claimDigest(window, minutes(46.5))).toMatchObject({ kind: 'claimed' });
+  });
+
+  it('keeps, across a release, that the alert topic took the digest, and counts the chat attempts that failed', async () => {
+    store = await makeStore();
+    await record('k1', 0);
+    await record('k2', 3);
+    const window = checkoutWindow();
+    const first = await store.claimDigest(window, minutes(31));
+    expect(first).toMatchObject({ progress: { publishedAt: null, chatAttempts: 0 } });
+    await store.releaseDigest(window, (first as { claimedAt: number }).claimedAt);
+    const second = await store.claimDigest(window, minutes(36));
+    expect(second).toMatchObject({ progress: { publishedAt: null, chatAttempts: 0 } });
+    await store.releaseDigest(window, (second as { claimedAt: number }).claimedAt, minutes(36));
+    const third = await store.claimDigest(window, minutes(41));
+    expect(third).toMatchObject({ progress: { publishedAt: minutes(36).getTime(), chatAttempts: 1 } });
+    await store.releaseDigest(window, (third as { claimedAt: number }).claimedAt, minutes(41));
+    expect(await store.claimDigest(window, minutes(46))).toMatchObject({
+      kind: 'claimed',
+      progress: { publishedAt: minutes(36).getTime(), chatAttempts: 2 },
+    });
   });
 
   it('owes no digest for a window with a single kill', async () => {
