@@ -35,7 +35,8 @@ type OptionalSetting =
 
 /**
  * The stack's topic, table and events log group, and what else it set: without a chat topic no chat message
- * (and without `chatIsOnlyChannel` a failed one is not retried), without a region (the SDK's default then) no console link, without `smsFor` every alert by SMS.
+ * (and without `chatIsOnlyChannel` a failed one is not retried), without a region (the SDK's default then) no
+ * console link, without `smsFor` every alert by SMS.
  */
 export type NotifyTarget = Omit<NotifyConfig, OptionalSetting> & Partial<Pick<NotifyConfig, OptionalSetting>>;
 

@@ -1,7 +1,8 @@
 /**
  * What the on-call engineer does next about one kill: the kubectl commands for the pod (found by its uid when
- * the cluster did not name it) and for the node when the node ran out of memory or no pod is known, the Logs Insights history of the pod or node, the node's kernel log around the kill, the
- * dashboard and the team's runbook. Every channel renders the same steps.
+ * the cluster did not name it) and for the node when the node ran out of memory or no pod is known, the Logs
+ * Insights history of the pod or node, the node's kernel log around the kill, the dashboard and the team's
+ * runbook. Every channel renders the same steps.
  */
 import { dashboardUrl, isRegionName, logsInsightsUrl, type InsightsTimeRange } from '../console-links.ts';
 import { displayText, insightsString } from '../format-text.ts';
