@@ -29,6 +29,9 @@ function describeFsError(error: unknown): string {
       return 'no such file';
     case 'EISDIR':
       return 'is a directory';
+    // `k.log/`, `k.log/x`: a path that goes on through a file.
+    case 'ENOTDIR':
+      return 'no such file (a part of the path is a file, not a directory)';
     case 'EACCES':
     case 'EPERM':
       return 'permission denied';

@@ -3,7 +3,7 @@
  * memory), stdin may stay open (`dmesg -w | eks-oom-alerts scan`), and `--follow` reads a growing log or
  * the kmsg device until Ctrl-C.
  */
-import { normalize } from 'node:path';
+import { resolve } from 'node:path';
 import type { PodResolver } from '../../adapters/kubernetes/pod-resolver.ts';
 import type { CliIo, Command, ParsedArgs } from '../command.ts';
 import { EXIT, connectKubeconfig, readCommandLine, runParsed, writeText } from '../command.ts';
@@ -108,7 +108,9 @@ function distinctInputs(names: readonly string[]): { inputs: ScanInput[]; repeat
   const firstNamed = new Map<string, string>();
   const repeated = new Set<string>();
   for (const name of names) {
-    const key = name === '-' ? name : normalize(name);
+    // The path from the working directory: `k.log`, `./k.log` and `/home/me/k.log` are one file (a symlink's
+    // two names are not told).
+    const key = name === '-' ? name : resolve(name);
     const first = firstNamed.get(key);
     if (first === undefined) firstNamed.set(key, name);
     else repeated.add(first);

@@ -145,6 +145,12 @@ describe('the CLI on Node I/O', () => {
       problem: 'no such file',
     });
     expect(await nodeFileSystem.open(dir)).toEqual({ ok: false, problem: 'is a directory' });
+    // A path that goes on through a file (`k.log/`): Node's raw ENOTDIR text before.
+    writeFileSync(join(dir, 'k.log'), 'x\n');
+    expect(await nodeFileSystem.open(join(dir, 'k.log', 'x'))).toEqual({
+      ok: false,
+      problem: 'no such file (a part of the path is a file, not a directory)',
+    });
   });
 
   it('opens a character device without blocking: nothing to read is an empty read', async () => {

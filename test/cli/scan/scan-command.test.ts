@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { pack as tarPack } from 'tar-stream';
 import fc from 'fast-check';
@@ -259,6 +259,17 @@ describe('eks-oom-alerts scan', () => {
     expect(stderr).toBe(
       `scan: ${log} is named more than once: read once\n` +
         'scan: 2 files read, 245 lines, 3 kills (0 incomplete), 0 drift lines\n',
+    );
+  });
+
+  it('scan K.log /abs/path/K.log: the same file by a relative and an absolute path is read once', async () => {
+    const log = 'examples/kernel-6.18.dmesg.log';
+    const { code, stdout, stderr } = await scan([log, resolve(log)]);
+    expect(code).toBe(0);
+    expect(tableRows(stdout).map((row) => row[4])).toEqual(['PROCESS', 'python3 (2874)', 'python3 (17777)']);
+    expect(stderr).toBe(
+      `scan: ${log} is named more than once: read once\n` +
+        'scan: 1 file read, 163 lines, 2 kills (0 incomplete), 0 drift lines\n',
     );
   });
 
