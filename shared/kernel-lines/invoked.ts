@@ -2,7 +2,7 @@
  * Report header, every kernel:
  * `<comm> invoked oom-killer: gfp_mask=…, [nodemask=…,] order=N, [oom_adj=N,] oom_score_adj=N`.
  */
-import { toInt } from './message-fields.ts';
+import { COMM_MAX, toInt } from './message-fields.ts';
 import { startsWithPlaceholder } from './placeholder.ts';
 import type { Recognizer } from './recognizer.ts';
 
@@ -43,6 +43,11 @@ const SPACE = 0x20;
  * or an ellipsis.
  */
 const CUT_BEFORE_COLON = /^ ?(?:\.{3}|…)?$/;
+/**
+ * An author's ellipsis for the colon and the first fields, then the fields kept (`node invoked oom-killer ...
+ * order=0`, a Korean incident digest): each a key of the header and its value.
+ */
+const ELIDED_TO_FIELDS = /^ (?:\.{3}|…)((?: (?:gfp_mask|nodemask|order|oom_adj|oom_score_adj)=[^\s,=]+,?)+)$/;
 /** A comm of one word: a header cut before its colon whose name has spaces may be a writer's sentence (spacedCutName). */
 const ONE_WORD = /^\S+$/;
 /** A comm of several words: at most TASK_COMM_LEN - 1 (15) characters, a word at each end. */
@@ -170,9 +175,30 @@ export const invokedLine: Recognizer<InvokedLine> = {
             order: Number(usual[2]),
             oomScoreAdj: Number(usual[3]),
           };
-    return { kind: 'invoked', name: nameless ? null : text.slice(0, at), gfpMask, order, oomScoreAdj };
+    return {
+      kind: 'invoked',
+      name: nameless ? null : commOf(text.slice(0, at)),
+      gfpMask,
+      order,
+      oomScoreAdj,
+    };
   },
 };
+
+/** What a query's format or a collector puts between its own label and each record (`{{.node}} - {{.MESSAGE}}`). */
+const LABEL_SEPARATOR = ' - ';
+
+/**
+ * The comm before ` invoked oom-killer`: a name longer than a comm's 15 bytes that holds a label's separator is a
+ * label and the comm (`ip-10-0-204-71 - kube-state-metr`, a LogQL guide's `line_format "{{.node}} - {{.MESSAGE}}"`):
+ * the comm is what follows the separator. An escaped UTF-8 comm (`\xe4\xb8…`) is longer and holds none.
+ */
+function commOf(name: string): string {
+  if (name.length <= COMM_MAX) return name;
+  const at = name.lastIndexOf(LABEL_SEPARATOR);
+  const comm = at < 0 ? '' : name.slice(at + LABEL_SEPARATOR.length);
+  return comm !== '' && comm.length <= COMM_MAX ? comm : name;
+}
 
 /** An author's ellipsis, which the kernel never prints in a gfp mask. */
 const ELLIPSIS = /\.{3}|…/;
@@ -198,13 +224,17 @@ function flagsCutShort(gfpMask: string): boolean {
 
 /**
  * A header an author cut before its colon, the fields gone (`rig-6600c kernel: python invoked oom-killer`): the
- * trigger's name alone, when nothing but an ellipsis follows, and it is one word, or a comm's length with spaces
+ * trigger's name alone (and the fields an author kept after an ellipsis), when nothing but an ellipsis follows, and it is one word, or a comm's length with spaces
  * (spacedCutName). Else null.
  */
 function cutBeforeColon(text: string, at: number, end: number): InvokedLine | null {
   const name = text.slice(0, at);
-  if (!CUT_BEFORE_COLON.test(text.slice(end))) return null;
-  const line: InvokedLine = { kind: 'invoked', name, gfpMask: null, order: null, oomScoreAdj: null };
+  const rest = text.slice(end);
+  const kept = ELIDED_TO_FIELDS.exec(rest);
+  if (kept === null && !CUT_BEFORE_COLON.test(rest)) return null;
+  const fields =
+    kept === null ? { gfpMask: null, order: null, oomScoreAdj: null } : fieldsByPart(kept[1] as string);
+  const line: InvokedLine = { kind: 'invoked', name, ...fields };
   if (ONE_WORD.test(name)) return line;
   return SPACED_COMM.test(name) ? { ...line, spacedCutName: true } : null;
 }

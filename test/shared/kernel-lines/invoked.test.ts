@@ -252,3 +252,39 @@ describe('invoked: a header cut before its colon (41st red team B/16)', () => {
     expect(prose.drift.map((d) => d.text)).toEqual(['C2 CompilerThre invoked oom-killer']);
   });
 });
+
+describe('invoked: what an author or a query kept of the header (72nd red team A/11, B/18)', () => {
+  it('reads the fields an author kept after an ellipsis for the colon and the first ones', () => {
+    expect(invokedLine.read('node invoked oom-killer ... order=0', false)).toEqual({
+      kind: 'invoked',
+      name: 'node',
+      gfpMask: null,
+      order: 0,
+      oomScoreAdj: null,
+    });
+    expect(invokedLine.read('node invoked oom-killer … order=0, oom_score_adj=994', false)).toMatchObject({
+      order: 0,
+      oomScoreAdj: 994,
+    });
+    // Words after the ellipsis are a writer's: no header.
+    expect(invokedLine.read('node invoked oom-killer ... and then it died', false)).toBeNull();
+  });
+
+  it('takes the comm after a label a query put before each record, where the name is longer than a comm', () => {
+    const line =
+      'ip-10-0-204-71 - kube-state-metr invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=994';
+    expect(invokedLine.read(line, false)).toMatchObject({ name: 'kube-state-metr', oomScoreAdj: 994 });
+    // A comm as long as a comm may hold the separator itself; an escaped UTF-8 comm is longer and holds none.
+    expect(
+      invokedLine.read('a - b invoked oom-killer: gfp_mask=0xcc0, order=0, oom_score_adj=0', false),
+    ).toMatchObject({
+      name: 'a - b',
+    });
+    expect(
+      invokedLine.read(
+        '\\xe4\\xb8\\xad\\xe6\\x96\\x87 invoked oom-killer: gfp_mask=0xcc0, order=0, oom_score_adj=0',
+        false,
+      ),
+    ).toMatchObject({ name: '\\xe4\\xb8\\xad\\xe6\\x96\\x87' });
+  });
+});
