@@ -343,14 +343,8 @@ export class KernelLogScanner {
    * it comes back in cutBySwitch. Lines are numbered on.
    */
   nextFile(): ScanOutput {
-    if (this.head === null) this.takeText(this.decoder.decode());
-    else {
-      this.head += this.decoder.decode();
-      this.endHead();
-    }
+    this.takeTextEnd();
     this.skipping = false;
-    if (this.partialLine.length > 0) this.takeLine(this.partialLine);
-    this.partialLine = '';
     const output = this.pause();
     this.linesBeforeSwitch = this.counts.lines;
     return output;
@@ -358,6 +352,16 @@ export class KernelLogScanner {
 
   /** The input ended: everything left, including a last line with no newline and a report cut short. */
   end(): ScanOutput {
+    this.takeTextEnd();
+    this.mail?.release();
+    this.takeRecords(this.joiner.release());
+    const output: ScanOutput = { kills: [], drift: [] };
+    this.assemble(this.pending.length, true, output);
+    return output;
+  }
+
+  /** The text read so far ends here: the decoder's last bytes, and a last line with no newline. */
+  private takeTextEnd(): void {
     if (this.head === null) this.takeText(this.decoder.decode());
     else {
       this.head += this.decoder.decode();
@@ -365,11 +369,6 @@ export class KernelLogScanner {
     }
     if (this.partialLine.length > 0) this.takeLine(this.partialLine);
     this.partialLine = '';
-    this.mail?.release();
-    this.takeRecords(this.joiner.release());
-    const output: ScanOutput = { kills: [], drift: [] };
-    this.assemble(this.pending.length, true, output);
-    return output;
   }
 
   /**
