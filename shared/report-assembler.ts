@@ -93,6 +93,22 @@ function apartFromReport(open: OpenReport, entry: LogEntry, time: number | null,
 }
 
 /**
+ * Whether a line is report context (a call-trace frame, Mem-Info, the task table's title or heading) printed on another
+ * clock than the open report's: a printk time more than a report's span before the report's last line. A kernel's
+ * printk clock never runs back, so the line is another boot's or another node's and tells nothing of the open report:
+ * it neither joins nor closes it. An author pasted an older report's title and heading between a header and its kill
+ * (`[2862128.625072] gjs invoked oom-killer: …`, `[2721289.221086] Tasks state (memory values in pages):`, …,
+ * `[2862128.625582] Out of memory: Killed process 3362372 (rust-analyzer) …`), as a query interleaving nodes' logs
+ * would. Any other line of another clock still closes the open report (apartFromReport), as it may begin one of its
+ * own; so does context a gap after it, which a cut-off report is known by.
+ */
+function isOtherClockContext(open: OpenReport, entry: LogEntry, line: KernelLine): boolean {
+  if (line.kind !== 'context' && line.kind !== 'task-header') return false;
+  const last = lastLineTime(open);
+  return entry.kernelTime !== null && last !== null && entry.kernelTime < last - REPORT_SPAN_SECONDS;
+}
+
+/**
  * Whether a line with no clock comes more than STAMP_SPAN_SECONDS by its stamp after the CPU line held for a report
  * whose header was lost (takeLostHeader), as apartFromReport tells it of an open report: a kill a day later takes no
  * invoker from it. Not a frame, which `scan` may set aside unread, nor another CPU line, which takes its place.
@@ -327,6 +343,7 @@ class Assembly {
       return;
     }
     const open = this.state.open;
+    if (open !== null && isOtherClockContext(open, entry, line)) return;
     if (open !== null && apartFromReport(open, entry, time, line)) this.close();
     if (this.state.invoker !== null && apartFromInvoker(this.state.invoker, entry, time, line))
       this.state.invoker = null;

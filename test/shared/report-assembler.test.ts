@@ -269,6 +269,47 @@ describe('storms, groups and the lines that are not kills', () => {
     });
     // A report's own lines more than 10 s apart are two reports' (kmsg-raw-fragments above).
   });
+
+  it('report context printed on another clock (a time before the report) neither joins nor closes it (seventy-third red team B, corpus 320)', () => {
+    // rust-lang/rust-analyzer#16908: an author pasted an older report's task-table title and heading into a newer one.
+    const { events, drift } = parseKernelLog(
+      [
+        '[2862128.625072] gjs invoked oom-killer: gfp_mask=0x140cca(GFP_HIGHUSER_MOVABLE|__GFP_COMP), order=0, oom_score_adj=200',
+        '[...]',
+        '[2721289.221086] Tasks state (memory values in pages):',
+        '[2721289.221087] [  pid  ]   uid  tgid total_vm      rss pgtables_bytes swapents oom_score_adj name',
+        '[...]',
+        '[2862128.625531] [3362372]  1000 3362372  7956223  4677234 37851136        0           100 rust-analyzer',
+        '[2862128.625582] Out of memory: Killed process 3362372 (rust-analyzer) total-vm:31824892kB, anon-rss:18706536kB, file-rss:2400kB, shmem-rss:0kB, UID:1000 pgtables:36964kB oom_score_adj:100',
+      ].join('\n'),
+    );
+    expect(drift).toEqual([]);
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({
+      victim: { pid: 3362372, name: 'rust-analyzer', anonRssKb: 18706536 },
+      trigger: { name: 'gjs', order: 0, oomScoreAdj: 200 },
+      constraint: 'system',
+    });
+  });
+
+  it('report context a moment after the report, or another clock’s report line before it, still closes it', () => {
+    const header =
+      '[ 5000.000000] gjs invoked oom-killer: gfp_mask=0x140cca(GFP_HIGHUSER_MOVABLE|__GFP_COMP), order=0, oom_score_adj=200';
+    const kill = (time: string) =>
+      `[${time}] Out of memory: Killed process 42 (worker) total-vm:400000kB, anon-rss:20000kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:100kB oom_score_adj:0`;
+    // Forward: the report was cut off (a gap); backward: another boot's or node's kill line, which begins its own report.
+    for (const [line, time] of [
+      ['[ 5020.000000] Tasks state (memory values in pages):', '5020.000100'],
+      [
+        '[ 4000.000000] Out of memory: Killed process 7 (other) total-vm:1000kB, anon-rss:900kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:4kB oom_score_adj:0',
+        ' 5000.000100',
+      ],
+    ] as const) {
+      const { events, drift } = parseKernelLog([header, line, kill(time)].join('\n'));
+      expect(drift.map((d) => d.text)).toContain(header.slice(15));
+      expect(events.at(-1)).toMatchObject({ victim: { pid: 42 }, trigger: null });
+    }
+  });
 });
 
 describe('text that is not a kernel OOM report', () => {
