@@ -4,7 +4,7 @@
  * kill; each gives an incomplete event with what it tells. A header alone names nobody: it gives none.
  */
 import { holdsPlaceholder } from './kernel-lines/placeholder.ts';
-import type { KillRecord, OpenReport } from './open-report.ts';
+import { reportSummaryNamesPid, type KillRecord, type OpenReport } from './open-report.ts';
 
 /**
  * In order of what the line tells: the summary's victim (4.19+: pid, comm and cgroup), the kernel's selection
@@ -56,7 +56,8 @@ function cutSummaryIsKernels(report: OpenReport): boolean {
  */
 export function reapsItsVictim(report: OpenReport, pid: number, name: string): boolean {
   if (report.kill !== null || report.exitingPids.includes(pid)) return false;
-  if (report.summaryPid !== null) return report.summaryPid === pid && report.summaryTask === name;
+  if (report.summaryPid !== null)
+    return reportSummaryNamesPid(report, pid, name) && report.summaryTask === name;
   const selection = report.selection;
   // A choice whose pid an author masked is told by its comm alone.
   if (selection?.pid === null) return selection.name === name;

@@ -287,20 +287,53 @@ export function takesLateTaskIn(report: OpenReport, oom: string | null): boolean
 }
 
 /**
+ * The victim an `oom-kill:` summary names: its pid, comm and uid (null where no `uid=` followed the pid, or a pager
+ * cut it).
+ */
+export interface SummaryVictim {
+  pid: number | null;
+  task: string | null;
+  uid: number | null;
+}
+
+/**
+ * Whether the summary names the process of this pid and comm: its pid, or, where the summary stopped at its pid with
+ * no `uid=` after it, one whose digits this pid's begin with. Every kernel prints the uid after the pid; a line
+ * without it is an author's copy that stopped there, which the summary's reader takes whole, or one a terminal cut
+ * at its width, which may have fallen inside the digits (`…,task=python,pid=5673` of 567337): the same comm tells
+ * that cut from another process, and a child the kernel killed instead is the same only if its pid begins so too.
+ */
+export function summaryNamesPid(summary: SummaryVictim, pid: number | null, name: string | null): boolean {
+  if (summary.pid === null || pid === null) return false;
+  if (summary.pid === pid) return true;
+  if (summary.uid !== null || summary.task === null || summary.task !== name) return false;
+  return String(pid).startsWith(String(summary.pid));
+}
+
+/** Whether the report's own summary names the process of this pid and comm (summaryNamesPid). */
+export function reportSummaryNamesPid(report: OpenReport, pid: number | null, name: string | null): boolean {
+  return summaryNamesPid(
+    { pid: report.summaryPid, task: report.summaryTask, uid: report.summaryUid },
+    pid,
+    name,
+  );
+}
+
+/**
  * Whether an `oom-kill:` summary after the report's kill line belongs to it: it names the pid and the comm that
  * line killed, or was cut before them (it names no other victim) and the report has no summary yet, printed with
  * it on the same host (printedTogether), and the report has no cgroup line yet. A paste newest first prints it so (`journalctl -r`:
  * easydiffusion#759), and so does an author who quotes the kill line first. A log of several nodes (`aws logs
  * tail` of a group) may put another node's summary of the same pid there: its host tells it apart.
  */
-export function takesLateSummary(
-  report: OpenReport,
-  summary: { pid: number | null; task: string | null },
-  time: LineTime,
-): boolean {
+export function takesLateSummary(report: OpenReport, summary: SummaryVictim, time: LineTime): boolean {
   const kill = report.kill;
   if (kill === null || !kill.killLineSeen) return false;
-  if (summary.pid === null ? summary.task !== null || report.constraint !== null : kill.pid !== summary.pid)
+  if (
+    summary.pid === null
+      ? summary.task !== null || report.constraint !== null
+      : !summaryNamesPid(summary, kill.pid, kill.name)
+  )
     return false;
   if (summary.task !== null && kill.name !== null && summary.task !== kill.name) return false;
   if (kill.host !== time.host || !printedTogether(kill, time)) return false;

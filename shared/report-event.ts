@@ -21,6 +21,7 @@ import {
   ATTRIBUTION_WINDOW_SECONDS,
   killTime,
   MAX_EVENT_LINES,
+  reportSummaryNamesPid,
   tableEntryOf,
   wholePathsOf,
   withinSeconds,
@@ -173,7 +174,7 @@ function victimPlace(
   recentTables: readonly RecentTable[],
 ): VictimPlace {
   // The summary (or `Task in`) names the victim's cgroup, unless the kernel then killed a child of its choice.
-  const summaryIsThisKill = report.summaryPid === null || report.summaryPid === kill.pid;
+  const summaryIsThisKill = report.summaryPid === null || reportSummaryNamesPid(report, kill.pid, kill.name);
   const task = summaryIsThisKill ? report.taskMemcg : null;
   // An oom_memcg an author elided (`pod1234…`) is cut: a whole stats line's path of the limit comes first.
   const oomElided = report.oomMemcg !== null && isElidedPath(report.oomMemcg);

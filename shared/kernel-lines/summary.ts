@@ -248,6 +248,17 @@ function lastNumber(body: string, start: number): number | null {
   return signedNumber(body, start, end);
 }
 
+/**
+ * The victim's pid where the line ends with it, no `,uid=` after it (`…,task=python, pid=567337`: an author who
+ * retyped or abridged the line stopped there, and kernels from 4.19 on always print the uid after it): read as the
+ * uid that ends the line is (lastNumber), so its digits end the line, or a writer's text after them. Null where a
+ * pager marked the line cut (`pid=5673>`: the cut may have fallen inside the digits), or no number follows
+ * (`pid=...`, a template's `pid={}`).
+ */
+function pidEndingTheLine(body: string, pidAt: number, truncated: boolean): number | null {
+  return truncated ? null : lastNumber(body, pidAt + ',pid='.length);
+}
+
 /** The plain reading, field by field: what reading the usual layout at once is held to (its test). */
 export function readSummary(printed: string, truncated: boolean): SummaryLine {
   const text = withKernelKeys(printed) ?? printed;
@@ -256,8 +267,10 @@ export function readSummary(printed: string, truncated: boolean): SummaryLine {
   const taskMemcgAt = body.indexOf(',task_memcg=');
   const taskAt = body.indexOf(',task=', taskMemcgAt < 0 ? 0 : taskMemcgAt + 1);
   const uidAt = body.lastIndexOf(',uid=');
-  const pidAt = uidAt < 0 ? -1 : body.lastIndexOf(',pid=', uidAt - 1);
+  const pidAt = body.lastIndexOf(',pid=', uidAt < 0 ? body.length : uidAt - 1);
   const hasTail = taskAt >= 0 && pidAt > taskAt && uidAt > pidAt;
+  const lastPid =
+    uidAt < 0 && taskAt >= 0 && pidAt > taskAt ? pidEndingTheLine(body, pidAt, truncated) : null;
   const headEnd = taskAt >= 0 ? taskAt : body.length;
   // The kernel always ends the line with its tail: without `,task=` the head's last value ran into a cut (a
   // pager, `cut -c`, a terminal's width), marked or not.
@@ -275,8 +288,8 @@ export function readSummary(printed: string, truncated: boolean): SummaryLine {
     taskMemcg,
     // Cut with the line, unless a comma after it shows its end.
     taskMemcgTruncated: taskMemcg !== null && ((headCut && pathEnd === pathCutAt) || isElidedPath(taskMemcg)),
-    task: hasTail ? body.slice(taskAt + ',task='.length, pidAt) : null,
-    pid: hasTail ? signedNumber(body, pidAt + ',pid='.length, uidAt) : null,
+    task: hasTail || lastPid !== null ? body.slice(taskAt + ',task='.length, pidAt) : null,
+    pid: hasTail ? signedNumber(body, pidAt + ',pid='.length, uidAt) : lastPid,
     // A pager may have cut the last number short.
     uid: hasTail && !truncated ? lastNumber(body, uidAt + ',uid='.length) : null,
   };
@@ -350,6 +363,13 @@ export const summaryLine: Recognizer<SummaryLine> = {
   },
 };
 
+/**
+ * The uid's key: a quote is read only whole up to it, so a test's made-up line that stops at its pid (`echo
+ * 'oom-kill:constraint=CONSTRAINT_MEMCG,task=node,pid=5230'`, corpus 231) stays drift, though a log's line that ends
+ * there is read (pidEndingTheLine).
+ */
+const UID_KEY = /, ?uid=/;
+
 /** What opens a writer's quote of the line: a quotation mark, a backtick, a bracket, a blank, `=`, `:` or `,`. */
 const OPENS_QUOTE = /["'`“([{\s=:,]/;
 
@@ -366,7 +386,8 @@ export const quotedSummaryLine: Recognizer<SummaryLine> = {
   read(text, truncated) {
     const at = text.indexOf(PREFIX, 1);
     if (at < 0 || !OPENS_QUOTE.test(text.charAt(at - 1))) return null;
-    const line = summaryLine.read(text.slice(at), truncated);
-    return line !== null && line.task !== null && line.pid !== null ? line : null;
+    const quoted = text.slice(at);
+    const line = summaryLine.read(quoted, truncated);
+    return line !== null && line.task !== null && line.pid !== null && UID_KEY.test(quoted) ? line : null;
   },
 };

@@ -161,3 +161,65 @@ describe('a summary cut before its pid, after the kill line it was printed with 
     ]);
   });
 });
+
+describe('a summary that stops at its victim’s pid, no `uid=` after it (73rd red team A/01, corpus 322)', () => {
+  const HEAD =
+    'oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,mems_allowed=0,oom_memcg=/kubepods/burstable/pod1,task_memcg=/kubepods/burstable/pod1/abc,task=python';
+  const KILL =
+    '[  100.000002] Memory cgroup out of memory: Killed process 567337 (python) total-vm:100kB, anon-rss:50kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:4kB oom_score_adj:0';
+  const counters = '[  100.000003] memory: usage 2048kB, limit 2048kB, failcnt 3';
+
+  it('names its victim when no kill line comes: the author’s retyped, wrapped copy', () => {
+    const notes = [
+      'oom-kill:constraint=CONSTRAINT_MEMCG, oom_memcg=/slurm_gpu021/uid_1609111/job_59120608,',
+      '         task=python, pid=567337',
+      'memory: usage 203161592kB, limit 203161592kB, failcnt 340170',
+    ];
+    const { events, drift } = parseKernelLog(notes.join('\n'));
+    expect(drift).toHaveLength(0);
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({
+      victim: { pid: 567337, name: 'python', uid: null },
+      constraint: 'memcg',
+      cgroup: { oom: '/slurm_gpu021/uid_1609111/job_59120608', task: null },
+      memory: { usageKb: 203161592, limitKb: 203161592, failcnt: 340170 },
+      complete: false,
+    });
+  });
+
+  it('names it in the kernel’s layout too, its cgroup with it', () => {
+    const { events } = parseKernelLog([`[  100.000001] ${HEAD},pid=567337`, counters].join('\n'));
+    expect(events.map((e) => [e.victim.pid, e.victim.name, e.cgroup.task, e.complete])).toEqual([
+      [567337, 'python', '/kubepods/burstable/pod1/abc', false],
+    ]);
+  });
+
+  it('stays cut before its victim where a pager marked the cut', () => {
+    const { events } = parseKernelLog([`[  100.000001] ${HEAD},pid=5673>`, counters].join('\n'));
+    expect(events.map((e) => [e.victim.pid, e.victim.name, e.cgroup.task])).toEqual([
+      [null, null, '/kubepods/burstable/pod1/abc'],
+    ]);
+  });
+
+  it('is the summary of a kill of the same comm whose pid begins with its digits, in either order: a terminal’s cut', () => {
+    const cut = `[  100.000001] ${HEAD},pid=5673`;
+    for (const lines of [
+      [cut, KILL],
+      [KILL, cut],
+    ]) {
+      const { events } = parseKernelLog(lines.join('\n'));
+      expect(events.map((e) => [e.victim.pid, e.victim.name, e.cgroup.task, e.complete])).toEqual([
+        [567337, 'python', '/kubepods/burstable/pod1/abc', true],
+      ]);
+    }
+  });
+
+  it('takes the reaper line of such a pid for its victim, with no kill line', () => {
+    const reaped =
+      '[  100.000003] oom_reaper: reaped process 567337 (python), now anon-rss:0kB, file-rss:0kB, shmem-rss:0kB';
+    const { events } = parseKernelLog([`[  100.000001] ${HEAD},pid=5673`, reaped].join('\n'));
+    expect(events.map((e) => [e.victim.pid, e.victim.name, e.constraint])).toEqual([
+      [567337, 'python', 'memcg'],
+    ]);
+  });
+});

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseKernelLog } from '../../shared/kernel-log.ts';
-import { wallSeconds } from '../../shared/open-report.ts';
+import { summaryNamesPid, wallSeconds } from '../../shared/open-report.ts';
 
 describe('task table', () => {
   it('keeps names as printed, spaces and leading digits included', () => {
@@ -233,5 +233,26 @@ describe('wallSeconds', () => {
       }),
       { numRuns: 2000 },
     );
+  });
+});
+
+describe('summaryNamesPid (73rd red team A/01)', () => {
+  it('is the same pid, whatever the comm', () => {
+    expect(summaryNamesPid({ pid: 42, task: 'a', uid: 0 }, 42, 'b')).toBe(true);
+    expect(summaryNamesPid({ pid: 42, task: 'a', uid: null }, 42, null)).toBe(true);
+  });
+
+  it('is a pid whose digits begin with the summary’s, of the same comm, only where no uid followed its pid', () => {
+    expect(summaryNamesPid({ pid: 5673, task: 'python', uid: null }, 567337, 'python')).toBe(true);
+    // The kernel printed the uid after it: the pid is whole, and another is another process (a child it killed).
+    expect(summaryNamesPid({ pid: 5673, task: 'python', uid: 0 }, 567337, 'python')).toBe(false);
+    expect(summaryNamesPid({ pid: 5673, task: 'python', uid: null }, 567337, 'java')).toBe(false);
+    expect(summaryNamesPid({ pid: 5673, task: 'python', uid: null }, 567337, null)).toBe(false);
+    expect(summaryNamesPid({ pid: 5673, task: 'python', uid: null }, 15673, 'python')).toBe(false);
+  });
+
+  it('is no pid where either is unknown', () => {
+    expect(summaryNamesPid({ pid: null, task: 'python', uid: null }, 5673, 'python')).toBe(false);
+    expect(summaryNamesPid({ pid: 5673, task: 'python', uid: null }, null, 'python')).toBe(false);
   });
 });

@@ -190,9 +190,90 @@ const LINES: RealLine<'summary'>[] = [
       uid: 0,
     },
   },
+  {
+    // An author who retyped the line put a space after each comma and wrapped it before `task=`; it stops at the
+    // victim's pid, no `uid=` after it (73rd red team A/01): the record as the paste's wrap joined it.
+    source:
+      'test/fixtures/kernel-logs/corpus/322-hpc-incident-notes-slurm-summary-spaced-commas-wrapped-indented-ends-at-pid.log',
+    line: 'oom-kill:constraint=CONSTRAINT_MEMCG, oom_memcg=/slurm_gpu021/uid_1609111/job_59120608,',
+    expected: {
+      constraint: 'CONSTRAINT_MEMCG',
+      oomMemcg: '/slurm_gpu021/uid_1609111/job_59120608',
+      task: null,
+      pid: null,
+    },
+  },
+  {
+    // An author's abridged copy in the kernel's layout, ending at the pid.
+    source:
+      'test/fixtures/kernel-logs/corpus/208-nanobot-dmesg-fence-then-rfc3339-syslog-fence-same-kill-two-clocks.log',
+    line: 'oom-kill:constraint=CONSTRAINT_NONE,task=nanobot,pid=406656',
+    expected: { constraint: 'CONSTRAINT_NONE', task: 'nanobot', pid: 406656, uid: null },
+  },
 ];
 
 describeRealLines('summary', LINES);
+
+describe('summary: a line that ends at its victim’s pid, no `uid=` after it (73rd red team A/01)', () => {
+  const WRAPPED =
+    'oom-kill:constraint=CONSTRAINT_MEMCG, oom_memcg=/slurm_gpu021/uid_1609111/job_59120608,task=python, pid=567337';
+  const whole = LINES[0]?.line as string;
+  const atPid = whole.slice(0, whole.indexOf(',uid='));
+
+  it('reads the pid and the comm its comma closes, as the joined wrap gives them', () => {
+    expect(parseKernelLine(WRAPPED)).toEqual({
+      kind: 'line',
+      line: expect.objectContaining({
+        constraint: 'CONSTRAINT_MEMCG',
+        oomMemcg: '/slurm_gpu021/uid_1609111/job_59120608',
+        taskMemcg: null,
+        task: 'python',
+        pid: 567337,
+        uid: null,
+      }),
+    });
+  });
+
+  it('reads them in the kernel’s own layout, the whole head before them', () => {
+    expect(summaryLine.read(atPid, false)).toMatchObject({
+      oomMemcg: expect.stringMatching(/pod3962896b-ab69-4572-8f1d-ee756f9f3589$/),
+      taskMemcg: expect.stringMatching(/fbb9419$/),
+      taskMemcgTruncated: false,
+      task: 'python3',
+      pid: 2874,
+      uid: null,
+    });
+  });
+
+  it('reads the pid before a writer’s text, a closing quote or a sentence’s full stop, as the uid that ends a line', () => {
+    for (const end of ['  # rank 0', '`', '.'])
+      expect(summaryLine.read(`${WRAPPED}${end}`, false)).toMatchObject({ task: 'python', pid: 567337 });
+  });
+
+  it('reads neither where a pager marked the cut, or no number follows `pid=`, as before', () => {
+    // `>` may have cut the digits: the summary stays cut before its victim, which names the cgroup alone.
+    expect(summaryLine.read(`${atPid.slice(0, -2)}>`, true)).toMatchObject({
+      taskMemcg: expect.stringMatching(/fbb9419$/),
+      task: null,
+      pid: null,
+    });
+    for (const pid of ['...', '{}', '', 'NNNN', '567337abc'])
+      expect(
+        summaryLine.read(`${WRAPPED.slice(0, WRAPPED.lastIndexOf('=') + 1)}${pid}`, false),
+      ).toMatchObject({
+        task: null,
+        pid: null,
+      });
+  });
+
+  it('reads the tail from the right: a comm that holds `,pid=` stays whole', () => {
+    expect(summaryLine.read(atPid.replace('python3', 'x,pid=1'), false)).toMatchObject({
+      task: 'x,pid=1',
+      pid: 2874,
+      uid: null,
+    });
+  });
+});
 
 describe('summary: keys an author or a page retyped in another case', () => {
   it('reads every key in any case where the first is retyped, the comm and the paths as printed', () => {
