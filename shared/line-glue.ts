@@ -178,6 +178,32 @@ export function keyGlue(open: OpenRecord, key: string): string | null {
   return ' ';
 }
 
+/**
+ * The rest of a kill line's hyphenated key, first on a line: `rss:` of `anon-rss:`, `file-rss:` and `shmem-rss:`,
+ * `vm:` of `total-vm:`. A wrap that breaks after a word's hyphen (glueAfter) cut the key there: `[115879.769795]
+ * Killed process 1917 (php-cgi) vsz:467184kB, anon-` + `rss:101196kB, file-rss:204kB` (AWS's EC2 guide, its markdown
+ * source: seventy-fourth red team A/05). In any case, as the kill line's keys are read (kernel-lines/kill.ts).
+ */
+export const KEY_REST = /^(?:rss|vm):/i;
+/** A kill line that ends right after the hyphen of a key it splits, at the key's start (after a space or a comma). */
+const ENDS_IN_KEY_HEAD = /[\s,](total|anon|file|shmem)-$/i;
+
+/**
+ * How the rest of a hyphenated key (KEY_REST) joins the open record: with nothing, when that is the kernel's kill line
+ * cut right after the hyphen of that very key (`total-` goes on with `vm:`, the others with `rss:`), which it does not
+ * have yet; else null. The value after the key is whole, on the rest's line.
+ */
+export function keyRestGlue(open: OpenRecord, text: string): string | null {
+  const head = kernelLineOf(open, KILL);
+  const cut = head === null ? null : ENDS_IN_KEY_HEAD.exec(head.text);
+  if (head === null || cut === null) return null;
+  const name = (cut[1] as string).toLowerCase();
+  const rest = text.slice(0, text.indexOf(':')).toLowerCase();
+  if (rest !== (name === 'total' ? 'vm' : 'rss')) return null;
+  // The kernel prints each key once: a line that has it already ends in another's text.
+  return head.text.slice(0, cut.index).toLowerCase().includes(`${name}-${rest}:`) ? null : '';
+}
+
 /** The separator the kernel prints before a key, where a wrap left it first on the rest: `, UID:1000 …`, `,pid=…`. */
 const SEPARATOR_FIRST = /^, ?/;
 

@@ -24,6 +24,8 @@ import {
   COMMENT_MARK_ALONE,
   ELISION,
   JOINED_MAX,
+  KEY_REST,
+  keyRestGlue,
   LEAST_WRAP_WIDTH,
   LONE_BACKTICKS,
   type OpenRecord,
@@ -111,7 +113,7 @@ function continuesAtDepth(depth: number, openDepth: number, restByKey: boolean):
  * as the longest line joins with nothing; a mail client wraps at spaces, so a shorter one joins with a space,
  * unless it ends in a path's `/`, a word's hyphen or kept the space (glueAfter). A print layout's wrap mark (`↪`) is not part of the text.
  * In any paste, the rest of a kill line or summary is told by its first key, or by the rest of a size the wrap
- * split inside its number (joined with nothing). A blank line ends a record.
+ * split inside its number or of a key it split at its hyphen (joined with nothing). A blank line ends a record.
  *
  * Line by line: the caller gives the width of the longest line (the whole text's, or the longest seen when
  * streaming), and gets each record once the line after it shows that the record is whole.
@@ -276,6 +278,7 @@ export class RecordJoiner {
     const open = this.open;
     if (open === null) return null;
     let glue = restByKeyGlue(open, text);
+    if (glue === null && KEY_REST.test(text)) glue = keyRestGlue(open, text);
     const restByKey = glue !== null;
     if (glue === null && SIZE_REST.test(text)) glue = sizeRestGlue(open);
     if (glue === null && STATS_COUNTER_REST.test(text)) glue = statsRestGlue(open);

@@ -17,19 +17,23 @@ export interface El6KillLine {
 }
 
 const PREFIX = 'Killed process ';
-const PID_AND_UID = /^(\d+), UID (\d+), \(/;
+/**
+ * `N, UID U, (`. The uid's key in any case, as kill.ts reads the kill line's keys: an author may retype it (`uid`,
+ * seventy-fourth red team A/04); the pid, the commas and the comm's parenthesis around it are the kernel's still.
+ */
+const PID_AND_UID = /^(\d+), UID (\d+), \(/i;
 /**
  * A cut line: `N,` and as much of ` UID U, (comm` as is left, then a cut mark (`...`, `…`) and the quotes that
  * close the paste's text. The uid is read only when its `,` shows it whole.
  */
 const CUT_EL6 =
-  /^(\d+),(?: UID (\d+),(?: \([^)]{0,15})?| U(?:I(?:D(?: \d*)?)?)?)?(?: ?(?:\.\.\.|…))?(?:[`"']+,?)?$/;
+  /^(\d+),(?: UID (\d+),(?: \([^)]{0,15})?| U(?:I(?:D(?: \d*)?)?)?)?(?: ?(?:\.\.\.|…))?(?:[`"']+,?)?$/i;
 
 /**
  * `N, UID U` and a space, then anything but the comm in parentheses (a name an author put there, Red Hat's
  * knowledge base: `Killed process 7919, UID 504 oracle`): the pid and the uid whole, the name unknown.
  */
-const PID_AND_UID_WHOLE = /^(\d+), UID (\d+) (?!\()/;
+const PID_AND_UID_WHOLE = /^(\d+), UID (\d+) (?!\()/i;
 
 /** A line cut at or inside the comm, or without it: the pid, the uid if whole, no name. */
 function cutEl6Kill(message: string | null, rest: string): El6KillLine | null {

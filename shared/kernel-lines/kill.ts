@@ -31,7 +31,8 @@ export interface KillLine {
 }
 
 /**
- * `total-vm:75160kB, anon-rss:65152kB, … UID:0 pgtables:184kB oom_score_adj:0`, and the older `, UID 0,`.
+ * `total-vm:75160kB, anon-rss:65152kB, … UID:0 pgtables:184kB oom_score_adj:0`, and the older `, UID 0,`; each key
+ * in any case (KEYS_IN_ANY_CASE).
  * On a line a pager cut, the last value may be cut too, so it is not read. A size is read only with its `kB`
  * right after its digits, and a value without a unit not when digits alone follow (a terminal wrap turned into
  * spaces splits `pgtables:690` … `68kB`): such a value is cut, unknown, never the digits before the cut.
@@ -56,7 +57,7 @@ export function keyValuesByToken(tail: string, truncated: boolean): Record<strin
   for (let i = 0; i < read; i++) {
     const token = tokens[i] as string;
     const colon = token.indexOf(':');
-    const key = colon > 0 ? keyNamed(token.slice(0, colon)) : token === 'UID' ? token : null;
+    const key = colon > 0 ? keyNamed(token.slice(0, colon)) : isBareUid(token, i, tail) ? 'UID' : null;
     if (key === null || seen.has(key)) continue;
     seen.add(key);
     // A key whose value a wrap put after a space (`total-vm:` + ` 105068kB`, a mail's wrap joined with one) reads the
@@ -81,8 +82,31 @@ const OTHER_SPELLINGS: ReadonlyMap<string, string> = new Map([
   ]),
 ]);
 
+/** The kill line's keys as the kernel prints them (4.x to 6.x). */
+const KERNEL_KEYS = ['total-vm', 'anon-rss', 'file-rss', 'shmem-rss', 'UID', 'pgtables', 'oom_score_adj'];
+
+/**
+ * Each key the kill line may have, by its name in lower case: an author may retype a key in another case, as a
+ * runbook's "Expected Output" did the uid's (`…, shmem-rss:0kB, uid:10001 pgtables:2180kB oom_score_adj:0`, 74th red
+ * team A/04), as summary.ts reads the summary's. Only these names: any other key stays as printed.
+ */
+const KEYS_IN_ANY_CASE: ReadonlyMap<string, string> = new Map([
+  ...KERNEL_KEYS.map((key) => [key.toLowerCase(), key] as const),
+  ...[...OTHER_SPELLINGS].map(([printed, key]) => [printed.toLowerCase(), key] as const),
+]);
+
 function keyNamed(printed: string): string {
-  return OTHER_SPELLINGS.get(printed) ?? printed;
+  return KEYS_IN_ANY_CASE.get(printed.toLowerCase()) ?? printed;
+}
+
+/**
+ * Whether the token `i` of `tail` is the older `UID` without a colon (`(comm), UID 0, total-vm:…`): as the kernel
+ * spells it anywhere, or in another case where the kernel prints it, right after the comm and its `, ` (`(palo_be),
+ * uid 0, …`); a `uid` elsewhere is a writer's word (`… anon-rss:20kB as uid 0`).
+ */
+function isBareUid(token: string, i: number, tail: string): boolean {
+  if (token === 'UID') return true;
+  return i === 1 && tail.startsWith(', ') && token.toLowerCase() === 'uid';
 }
 
 /** The values the kernel prints without a unit; every other one is a size in kB. */
@@ -293,10 +317,10 @@ function killClosedAtPid(message: string | null, text: string, at: number, rest:
 
 /**
  * `N total-vm:…kB …`: the pid, or an author's mask of it (`xxx`, `...`), then a size the kernel prints first (or
- * 2.6.32's `vsz:`), whole with its `kB`. What an author leaves when they cut the comm out of the line; prose after a
+ * 2.6.32's `vsz:`), whole with its `kB` (key and unit in any case, as keyValues reads them). What an author leaves when they cut the comm out of the line; prose after a
  * pid (`Killed process 123 was restarted`) has no such figure.
  */
-const PID_THEN_FIGURE = /^([^\s,]{1,10}),? +(?:total-vm|vsz|anon-rss|file-rss|shmem-rss):\d+kB/;
+const PID_THEN_FIGURE = /^([^\s,]{1,10}),? +(?:total-vm|vsz|anon-rss|file-rss|shmem-rss):\d+kB/i;
 
 /**
  * A kill line without its comm, its figures right after the pid, after the kernel's message or none: a kill of N,
@@ -321,13 +345,13 @@ function killWithoutComm(message: string | null, rest: string, truncated: boolea
 
 const PREFIX = 'Killed process ';
 /**
- * A kill line's key, then the digits of its value: what a template's `total-vm:XXXXkB` has not. oom_score_adj's too,
+ * A kill line's key (in any case), then the digits of its value: what a template's `total-vm:XXXXkB` has not. oom_score_adj's too,
  * where no size is masked (MASKED_SIZE): `Killed process ... (Plex Transcoder) ... oom_score_adj:932`, an incident
  * report that elided the pid and the sizes.
  */
-const FIGURE_DIGITS = /(?:total-vm|vsz|anon-rss|file-rss|shmem-rss|UID|pgtables|oom_score_adj):? ?-?\d/;
-/** A kill line's size or uid that a template masked (`total-vm:XXXXkB`, `UID:***`). */
-const MASKED_SIZE = /(?:total-vm|vsz|anon-rss|file-rss|shmem-rss|UID|pgtables):? ?[xX*]/;
+const FIGURE_DIGITS = /(?:total-vm|vsz|anon-rss|file-rss|shmem-rss|UID|pgtables|oom_score_adj):? ?-?\d/i;
+/** A kill line's size or uid that a template masked (`total-vm:XXXXkB`, `UID:***`), its key in any case. */
+const MASKED_SIZE = /(?:total-vm|vsz|anon-rss|file-rss|shmem-rss|UID|pgtables):? ?[xX*]/i;
 
 /** What the kernel prints right after the comm of a kill line: what no prose has. */
 const KERNEL_FIELDS_AFTER = [') total-vm:', '), UID '];

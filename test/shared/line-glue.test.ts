@@ -121,3 +121,70 @@ describe('a choice of victim wrapped after its pid, its rest holding the kill li
     expect(events[0]?.source).toMatchObject({ lines: [1, 2] });
   });
 });
+
+describe('a kill line wrapped inside a key, at its hyphen (74th red team A/05, corpus 325)', () => {
+  // AWS's EC2 troubleshooting guide, markdown source: a 2.6.3x choice and kill below a sentence, the kill line wrapped
+  // right after `anon-`, the value whole on the next line with the rest of its key.
+  const doc = (kill: string, rest: string) =>
+    [
+      'An out\\-of\\-memory error is indicated by a system log entry similar to the one shown below\\.',
+      '',
+      '```',
+      '[115879.769795] Out of memory: kill process 20273 (httpd) score 1285879',
+      'or a child ',
+      `[115879.769795] ${kill}`,
+      rest,
+      '```',
+      '',
+      '### Potential Cause',
+      '',
+      // Wider than any kill line here: none is a terminal's wrap at the paste's width (cutLineRestGlue).
+      'Exhausted memory. The instance ran out of memory and the kernel killed a process to free it; see the recommended actions below for the steps to take next.',
+    ].join('\n');
+  const victimOf = (kill: string, rest: string) =>
+    parseKernelLog(doc(kill, rest)).events.map((e) => e.victim);
+
+  it('joins the rest of the key with nothing, and reads the value whole', () => {
+    expect(
+      victimOf('Killed process 1917 (php-cgi) vsz:467184kB, anon-', 'rss:101196kB, file-rss:204kB'),
+    ).toMatchObject([{ pid: 1917, totalVmKb: 467184, anonRssKb: 101196, fileRssKb: 204 }]);
+  });
+
+  it.each([
+    ['total-', 'Killed process 1917 (php-cgi) total-', 'vm:467184kB, anon-rss:101196kB, file-rss:204kB', {}],
+    ['file-', 'Killed process 1917 (php-cgi) total-vm:467184kB, anon-rss:101196kB, file-', 'rss:204kB', {}],
+    [
+      'shmem-',
+      'Killed process 1917 (php-cgi) total-vm:467184kB, anon-rss:101196kB, file-rss:204kB, shmem-',
+      'rss:0kB, UID:48 pgtables:900kB oom_score_adj:0',
+      { shmemRssKb: 0, uid: 48, pgtablesKb: 900, oomScoreAdj: 0 },
+    ],
+    [
+      'indented',
+      'Killed process 1917 (php-cgi) total-vm:467184kB, anon-',
+      '  rss:101196kB, file-rss:204kB',
+      {},
+    ],
+  ])('so after each hyphenated key: %s', (_case, kill, rest, more) => {
+    expect(victimOf(kill, rest)).toMatchObject([
+      { pid: 1917, totalVmKb: 467184, anonRssKb: 101196, fileRssKb: 204, ...more },
+    ]);
+  });
+
+  it('joins no rest of another key, nor to a line that has the key already or is no kill line', () => {
+    // `anon-` goes on with `rss:`, never `vm:`.
+    expect(
+      victimOf('Killed process 1917 (php-cgi) vsz:467184kB, anon-', 'vm:101196kB, file-rss:204kB'),
+    ).toMatchObject([{ anonRssKb: null, fileRssKb: null }]);
+    expect(
+      victimOf(
+        'Killed process 1917 (php-cgi) vsz:467184kB, anon-rss:5kB, anon-',
+        'rss:101196kB, file-rss:204kB',
+      ),
+    ).toMatchObject([{ anonRssKb: 5, fileRssKb: null }]);
+    const prose = parseKernelLog(
+      ['The process was killed for its anon-', 'rss:101196kB, file-rss:204kB'].join('\n'),
+    );
+    expect(prose.events).toEqual([]);
+  });
+});

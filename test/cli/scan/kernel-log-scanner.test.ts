@@ -238,6 +238,23 @@ describe('KernelLogScanner, lines read in place', () => {
     'ory: Killed process 28805 (vmware-vmx) total-vm:1024kB, anon-rss:512kB, file-rss:0kB',
     'Nov 20 14:20:02 ip-10-0-3-54 kernel: ena 0000:00:06.0 eth1: Link is up',
   ].join('\n');
+  // A kill line cut right after a key's hyphen, among lines told in place and prose (74th red team A/05, AWS's EC2
+  // guide): only the rule for the rest of a hyphenated key joins it (keyRestGlue), on both paths.
+  LOGS['a kill line wrapped at a key’s hyphen, among lines told in place and prose'] = [
+    ...Array.from({ length: 5 }, (_, i) => noise(i)),
+    ...Array.from({ length: 8 }, (_, i) => `the kernel killed php-cgi (${i}) and left this in the log`),
+    '[115879.769795] Killed process 1917 (php-cgi) vsz:467184kB, anon-',
+    'rss:101196kB, file-',
+    'rss:204kB',
+    ...Array.from({ length: 5 }, (_, i) => noise(i + 10)),
+  ].join('\n');
+  it('joins the rests of keys a wrap split at their hyphens on the fast path too', () => {
+    const text = LOGS['a kill line wrapped at a key’s hyphen, among lines told in place and prose'] as string;
+    const fast = scanWith(text, 1 << 16, { widthSampleLines: 0 });
+    expect(fast.output.kills.map((k) => [k.victim.pid, k.victim.anonRssKb, k.victim.fileRssKb])).toEqual([
+      [1917, 101196, 204],
+    ]);
+  });
   LOGS['call-trace frames, with times and without'] = [
     ...Array.from({ length: 5 }, (_, i) => noise(i)),
     ...withFrames(0),

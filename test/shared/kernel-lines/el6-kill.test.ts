@@ -41,6 +41,30 @@ describe('el6-kill: the line its neighbour reads is not its own', () => {
   });
 });
 
+describe('el6-kill: the uid’s key retyped in another case (seventy-fourth red team A/04)', () => {
+  it('reads `, uid U, (comm)` as the kernel’s line, whole and cut', () => {
+    expect(
+      parseKernelLine('Killed process 11726, uid 498, (mysqld) total-vm:7823732kB, anon-rss:2539268kB'),
+    ).toEqual({
+      kind: 'line',
+      line: expect.objectContaining({
+        kind: 'el6-kill',
+        pid: 11726,
+        name: 'mysqld',
+        fields: { UID: 498, 'total-vm': 7823732, 'anon-rss': 2539268 },
+      }),
+    });
+    for (const line of [
+      'Killed process 11726, Uid 498, (mysq',
+      'Out of memory: Killed process 11726, uid 498 oracle',
+    ])
+      expect(parseKernelLine(line), line).toEqual({
+        kind: 'line',
+        line: expect.objectContaining({ kind: 'el6-kill', pid: 11726, name: null, fields: { UID: 498 } }),
+      });
+  });
+});
+
 describe('el6-kill: a line cut at or inside the comm', () => {
   it.each([
     ['cut inside the comm', 'Killed process 11726, UID 498, (mysq', 498],

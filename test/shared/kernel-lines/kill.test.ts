@@ -313,6 +313,26 @@ const LINES: RealLine<'kill'>[] = [
       fields: { 'total-vm': 2159008, 'anon-rss': 1077748, 'file-rss': 0 },
     },
   },
+  {
+    // A runbook's "Expected Output" retyped the uid's key in lower case (seventy-fourth red team A/04, corpus 324).
+    source:
+      'test/fixtures/kernel-logs/corpus/324-es-runbook-dmesg-T-kill-line-lowercase-uid-key.log (a Spanish runbook, index file 63646835164)',
+    line: 'Memory cgroup out of memory: Killed process 348912 (api-server) total-vm:1894212kB, anon-rss:1048124kB, file-rss:412kB, shmem-rss:0kB, uid:10001 pgtables:2180kB oom_score_adj:0',
+    expected: {
+      message: 'Memory cgroup out of memory',
+      pid: 348912,
+      name: 'api-server',
+      fields: {
+        'total-vm': 1894212,
+        'anon-rss': 1048124,
+        'file-rss': 412,
+        'shmem-rss': 0,
+        UID: 10001,
+        pgtables: 2180,
+        oom_score_adj: 0,
+      },
+    },
+  },
 ];
 
 describeRealLines('kill', LINES);
@@ -367,6 +387,61 @@ describe("kill: the sizes' keys as an author retypes them", () => {
         name: 'a',
         fields: { 'total-vm': 10, 'anon-rss': 20, 'file-rss': 30, 'shmem-rss': 40, totalvmx: 50 },
       },
+    });
+  });
+});
+
+describe('kill: keys retyped in another case (seventy-fourth red team A/04, corpus 324)', () => {
+  const fieldsOf = (line: string) => {
+    const result = parseKernelLine(line);
+    return result.kind === 'line' && result.line.kind === 'kill' ? result.line.fields : null;
+  };
+
+  it('reads each key of the kill line, and the older `vsz:` and the spellings without a hyphen, in any case', () => {
+    expect(
+      fieldsOf(
+        'Killed process 7 (a) TOTAL-VM:10kB, Anon-Rss:20kB, FILE-rss:30kB, Shmem-RSS:40kB, Uid:50 PGTABLES:60kB OOM_SCORE_ADJ:-70',
+      ),
+    ).toEqual({
+      'total-vm': 10,
+      'anon-rss': 20,
+      'file-rss': 30,
+      'shmem-rss': 40,
+      UID: 50,
+      pgtables: 60,
+      oom_score_adj: -70,
+    });
+    expect(fieldsOf('Killed process 7 (a) VSZ:10kB, ANON_RSS:20kB, FileRss:30kB')).toEqual({
+      'total-vm': 10,
+      'anon-rss': 20,
+      'file-rss': 30,
+    });
+  });
+
+  it('reads `, uid N,` in any case only where the kernel prints it, right after the comm', () => {
+    expect(
+      fieldsOf('Killed process 18177 (palo_be), uid 0, total-vm:70347780kB, anon-rss:45563572kB'),
+    ).toEqual({
+      UID: 0,
+      'total-vm': 70347780,
+      'anon-rss': 45563572,
+    });
+    // Prose after the figures says `uid` too: not the kernel's key.
+    expect(fieldsOf('Killed process 7 (a) total-vm:10kB, anon-rss:20kB as uid 0')).toEqual({
+      'total-vm': 10,
+      'anon-rss': 20,
+    });
+  });
+
+  it('reads a masked pid whose figures were retyped so, and no template retyped so', () => {
+    expect(parseKernelLine('Killed process ... (java) ... OOM_SCORE_ADJ:-998')).toMatchObject({
+      line: { kind: 'kill', pid: null, name: 'java', fields: { oom_score_adj: -998 } },
+    });
+    expect(parseKernelLine('Killed process ... (java) ... Total-VM:XXXkB oom_score_adj:-998').kind).toBe(
+      'unrecognised',
+    );
+    expect(parseKernelLine('Killed process xxx Total-VM:10kB, anon-rss:20kB')).toMatchObject({
+      line: { kind: 'kill', pid: null, name: null, fields: { 'total-vm': 10, 'anon-rss': 20 } },
     });
   });
 });
