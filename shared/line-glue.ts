@@ -5,7 +5,7 @@
  * continues (its e-mail quoting).
  */
 import type { LogEntry } from './log-record.ts';
-import { readLogRecord } from './log-record.ts';
+import { isJsonRecordLine, readLogRecord } from './log-record.ts';
 import { withoutLiteralRecordEnd } from './paste-wrapping.ts';
 import { continuesCutLimit, continuesCutPath, LIMIT_OF } from './wrapped-path.ts';
 
@@ -77,6 +77,33 @@ export function glueAfter(text: string): string {
 function isWordCharacter(code: number): boolean {
   const letter = code | 0x20;
   return (letter >= 0x61 && letter <= 0x7a) || (code >= 0x30 && code <= 0x39) || code === 0x5f;
+}
+
+/**
+ * The entry of the open record when it is an envelope alone on its line, which its message follows on the next: an
+ * author's or a viewer's layout (`May 20 08:50:57 mgmt-nsx-01 kernel:` + `  Memory cgroup out of memory: Killed
+ * process 1987236 (/opt/saltstack/)`, an incident's notes; seventy-fourth red team A/02), or a terminal's wrap right
+ * after the envelope. Else null. The envelope must say something of the message, when (a time, a stamp, a sequence),
+ * where (a host) or whose it is (another writer); a JSON record holds its message inside it, however empty. Read
+ * apart from the open record: most records it is asked of are not such an envelope, and stay unread.
+ */
+export function envelopeAlone(open: OpenRecord): LogEntry | null {
+  if (!open.enveloped) return null;
+  const entry = open.entry ?? readEntry(open.raw);
+  if (entry.text.trim() !== '' || !saysOfMessage(entry) || isJsonRecordLine(open.raw)) return null;
+  return entry;
+}
+
+/** Whether an envelope says when, where or whose its message is. */
+function saysOfMessage(entry: LogEntry): boolean {
+  return (
+    entry.kernelTime !== null ||
+    entry.wallTime !== null ||
+    entry.stamp !== null ||
+    entry.sequence !== null ||
+    entry.host !== null ||
+    !entry.fromKernel
+  );
 }
 
 /**

@@ -36,6 +36,7 @@ import {
   continuationText,
   cutLineRestGlue,
   endsWhole,
+  envelopeAlone,
   startsKillMessage,
   endsAfterNewlineEscape,
   endsInBackslash,
@@ -113,7 +114,8 @@ function continuesAtDepth(depth: number, openDepth: number, restByKey: boolean):
  * as the longest line joins with nothing; a mail client wraps at spaces, so a shorter one joins with a space,
  * unless it ends in a path's `/`, a word's hyphen or kept the space (glueAfter). A print layout's wrap mark (`↪`) is not part of the text.
  * In any paste, the rest of a kill line or summary is told by its first key, or by the rest of a size the wrap
- * split inside its number or of a key it split at its hyphen (joined with nothing). A blank line ends a record.
+ * split inside its number or of a key it split at its hyphen (joined with nothing). An envelope alone on its line
+ * takes the next line as its message, in any paste. A blank line ends a record.
  *
  * Line by line: the caller gives the width of the longest line (the whole text's, or the longest seen when
  * streaming), and gets each record once the line after it shows that the record is whole.
@@ -163,6 +165,7 @@ export class RecordJoiner {
     const clocked = !skim.enveloped && startsWithClock(skim.holder);
     const joins = !skim.enveloped && !clocked && !this.openIsFull();
     if (joins && this.joinsLiteral(raw)) return null;
+    if (joins && this.isMessageOfEnvelope(raw, skim.holder, entry)) return null;
     const glue = joins ? this.glueBefore(raw, skim.holder, width) : null;
     if (glue !== null) {
       // glueBefore has cut a quiet record out.
@@ -240,6 +243,34 @@ export class RecordJoiner {
     head.text = `${withoutLiteralClose(head.text, open.literalQuote)}${rest}`;
     open.rawLength = raw.length;
     open.literalQuote = continuedLiteralQuote(raw);
+    return true;
+  }
+
+  /**
+   * Whether the line `raw`, which has no envelope (`text`: its message; `entry`, when read), is the message of the open
+   * record, an envelope alone on its line (envelopeAlone): whatever most lines of the paste are, as an envelope and its
+   * message on a line make one record. Not across a blank line (which ended the record), nor an elision, nor quoted
+   * otherwise than the envelope. The message's line then stands for the record's line, so that the rules that join a
+   * wrapped line's rest (its indent, its width) read its rest as they read a record's on one line.
+   */
+  private isMessageOfEnvelope(raw: string, text: string, entry: LogEntry | null): boolean {
+    const open = this.quietOpen ? this.quietRecord() : this.open;
+    if (open === null || quoteDepth(raw) !== quoteDepth(open.raw) || ELISION.test(text)) return false;
+    const envelope = envelopeAlone(open);
+    if (envelope === null) return false;
+    const message = entry ?? readEntry(raw);
+    envelope.text = continuationText(message.text);
+    envelope.truncated = message.truncated;
+    this.quietOpen = false;
+    this.open = {
+      raw,
+      lineNo: open.lineNo,
+      rawLength: raw.length,
+      enveloped: true,
+      holder: envelope.text,
+      entry: envelope,
+      literalQuote: -1,
+    };
     return true;
   }
 

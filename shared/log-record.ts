@@ -296,6 +296,16 @@ function readRecord(raw: string, asPage: boolean, carried = false): LogEntry | n
   return entry.enveloped || asPage ? finishEntry(entry, text) : withoutEnvelope(raw, entry, text);
 }
 
+/**
+ * Whether the line is a record of JSON (a Fluent Bit record, a kmsg one), which holds its message between its braces:
+ * the line after it is never that message, even where the record's is empty.
+ */
+export function isJsonRecordLine(raw: string): boolean {
+  if (flatKmsgRecord(raw) !== null) return true;
+  const line = messageLine(raw);
+  return line !== null && jsonRecordOf(line) !== null;
+}
+
 /** The text without the envelope prefixes it starts with (STAGES), what they say taken into the entry. */
 function withoutPrefixes(text: string, entry: LogEntry): string {
   // No stage takes anything off a text that no prefix may match.

@@ -1,6 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { glueAfter } from '../../shared/line-glue.ts';
-import { parseKernelLog } from '../../shared/kernel-log.ts';
+import { joinWrappedLines, parseKernelLog } from '../../shared/kernel-log.ts';
 
 describe('glueAfter', () => {
   it('joins a mail wrap with a space, or with nothing after a `/`, a summary’s comma or a space kept', () => {
@@ -186,5 +187,129 @@ describe('a kill line wrapped inside a key, at its hyphen (74th red team A/05, c
       ['The process was killed for its anon-', 'rss:101196kB, file-rss:204kB'].join('\n'),
     );
     expect(prose.events).toEqual([]);
+  });
+});
+
+describe('an envelope alone on its line, its message on the next (74th red team A/02, corpus 323)', () => {
+  // Salt minion OOM notes: each record's envelope stands alone, its message follows indented, the kill line wrapped.
+  const kill = [
+    '  Memory cgroup out of memory: Killed process 1987236 (/opt/saltstack/)',
+    '  total-vm:793768kB, anon-rss:74784kB, file-rss:8704kB, shmem-rss:0kB,',
+    '  UID:986 pgtables:728kB oom_score_adj:0',
+  ];
+  // The notes' sentence and fence before the records: most lines of the paste have no envelope, so that no line
+  // without one joins the record above for that alone (RecordJoiner.mostEnveloped).
+  const inNotes = (lines: readonly string[]): string[] => [
+    'The cgroup OOM happened at the configured `200M` limit:',
+    '',
+    '```text',
+    ...lines,
+  ];
+  const victims = (lines: readonly string[]) =>
+    parseKernelLog(inNotes(lines).join('\n')).events.map((e) => [
+      e.node,
+      e.kernelTime,
+      e.observedAt,
+      e.victim.pid,
+      e.victim.uid,
+      e.victim.pgtablesKb,
+    ]);
+  const texts = (lines: readonly string[]) =>
+    joinWrappedLines(inNotes(lines))
+      .slice(2)
+      .map((r) => r.entry.text);
+
+  /** The record the envelope starts: its line, what its envelope says, and its text. */
+  const envelopeRecord = (lines: readonly string[]) => {
+    const record = joinWrappedLines(inNotes(lines))[2];
+    const entry = record?.entry;
+    return [record?.lineNo, entry?.stamp, entry?.host, entry?.kernelTime, entry?.wallTime, entry?.text];
+  };
+
+  it.each([
+    ['syslog (BSD)', 'May 20 08:50:57 mgmt-nsx-01 kernel:', 'May 20 08:50:57', 'mgmt-nsx-01', null, null],
+    ['syslog without a host', 'May 20 08:50:57 kernel:', 'May 20 08:50:57', null, null, null],
+    [
+      'syslog (RFC 3339)',
+      '2024-05-20T08:50:57+00:00 mgmt-nsx-01 kernel:',
+      null,
+      'mgmt-nsx-01',
+      null,
+      '2024-05-20T08:50:57.000Z',
+    ],
+    [
+      'journalctl with a printk time',
+      'May 20 08:50:57 mgmt-nsx-01 kernel: [ 1420.105100]',
+      'May 20 08:50:57',
+      'mgmt-nsx-01',
+      1420.1051,
+      null,
+    ],
+    ['journalctl -o short-monotonic --no-hostname', '[ 1420.105100] kernel:', null, null, 1420.1051, null],
+    ['dmesg -T', '[Mon May 20 08:50:57 2024]', 'Mon May 20 08:50:57 2024', null, null, null],
+    ['a printk time', '[ 1420.105100]', null, null, 1420.1051, null],
+  ])(
+    'gives the message its envelope, indented or not, and joins its wrapped rest: %s',
+    (_case, envelope, stamp, host, time, wall) => {
+      const message = kill.map((line) => line.trim()).join(' ');
+      for (const lines of [
+        [envelope, ...kill],
+        [envelope, ...kill.map((line) => line.trimStart())],
+        // Quoted in a reply, the envelope and its message alike.
+        [envelope, ...kill].map((line) => `> ${line}`),
+      ]) {
+        expect(envelopeRecord(lines)).toEqual([4, stamp, host, time, wall, message]);
+        expect(victims(lines)).toEqual([[host, time, wall, 1987236, 986, 728]]);
+      }
+    },
+  );
+
+  it('gives each of several such records its envelope, and another writer’s message is that writer’s (no drift)', () => {
+    const text = readFileSync(
+      'test/fixtures/kernel-logs/corpus/323-incident-notes-syslog-envelope-own-line-indented-record-wrapped-kill.log',
+      'utf8',
+    );
+    const { events, drift } = parseKernelLog(text);
+    expect(events.map((e) => [e.node, e.victim.pid, (e.source as { lines: number[] }).lines])).toEqual([
+      ['mgmt-nsx-01', 1987236, [4, 7, 10, 13]],
+    ]);
+    // systemd's `salt-minion.service: Failed with result 'oom-kill'.` was drift, read as a line of the kernel's.
+    expect(drift.map((d) => d.ref)).toEqual([1]);
+  });
+
+  it('joins no line after a blank line, an elision or a fence, nor one quoted otherwise', () => {
+    const envelope = 'May 20 08:50:57 mgmt-nsx-01 kernel:';
+    const line = kill[0] as string;
+    expect(texts([envelope, '', line])).toEqual(['', line.trim()]);
+    expect(texts([envelope, '[...]', line])).toEqual(['', '[...]', line.trim()]);
+    expect(texts([envelope, '```', line])).toEqual(['', '```', line.trim()]);
+    expect(texts([`> ${envelope}`, line])).toEqual(['', line.trim()]);
+  });
+
+  it('joins no line to an envelope with its message, nor to another envelope alone before it', () => {
+    const records = joinWrappedLines(
+      inNotes([
+        '[  100.000000]',
+        '[  200.000000]',
+        'Out of memory: Killed process 1987236 (salt-minion)',
+        '[  300.000000] kernel:',
+        "May 20 08:50:58 mgmt-nsx-01 systemd[1]: salt-minion.service: Failed with result 'oom-kill'.",
+      ]),
+    );
+    expect(records.slice(2).map((r) => [r.lineNo, r.entry.kernelTime, r.entry.text])).toEqual([
+      [4, 100, ''],
+      [5, 200, 'Out of memory: Killed process 1987236 (salt-minion)'],
+      [7, 300, ''],
+      [8, null, "salt-minion.service: Failed with result 'oom-kill'."],
+    ]);
+  });
+
+  it('joins no line to a JSON record, which holds its message, nor to an envelope that says nothing', () => {
+    const line = 'Killed process 1987236 (salt-minion)';
+    expect(texts(['{"priority":6,"sequence":9,"sec":1420,"usec":105100,"msg":""}', line])).toEqual([
+      '',
+      line,
+    ]);
+    expect(texts(['kern  :warn  :', line])).toEqual(['', line]);
   });
 });

@@ -1317,6 +1317,8 @@ interface Dress {
   damage: Damage;
   at: number;
   escapeEvery: number;
+  /** The envelope alone on its line, the message on the next, indented (seventy-fourth red team A/02). */
+  alone: boolean;
 }
 
 const lineDress: fc.Arbitrary<Dress> = fc.record({
@@ -1329,11 +1331,13 @@ const lineDress: fc.Arbitrary<Dress> = fc.record({
   damage: fc.constantFrom<Damage>('none', 'none', 'none', 'none', 'quote', 'markdown', 'colour', 'cr', 'bom'),
   at: fc.nat(),
   escapeEvery: fc.constantFrom(0, 0, 1, 5),
+  alone: fc.constantFrom(false, false, false, false, false, true),
 });
 
 /**
  * Blocks of lines, each line in an envelope: one for the whole log (as in most files), or one per line (time
- * goes missing and comes back), with gaps in time that close reports, pasted wrapped or not.
+ * goes missing and comes back), with gaps in time that close reports, pasted wrapped or not, some envelopes alone on
+ * their line.
  */
 const generatedLog = fc
   .tuple(
@@ -1345,11 +1349,16 @@ const generatedLog = fc
   )
   .map(([blocks, dresses, segment, wrap, columns]) => {
     let seconds = 4194.5;
-    const raw = blocks.flat().map((text, i) => {
+    const raw = blocks.flat().flatMap((text, i) => {
       const dress = dresses.next().value as Dress;
       seconds += dress.gap;
-      const line = envelope(segment ?? dress.envelope, text, seconds, 1000 + i, dress.escapeEvery);
-      return damage(line, dress.damage, dress.at);
+      const kind = segment ?? dress.envelope;
+      if (dress.alone) {
+        const alone = envelope(kind, '', seconds, 1000 + i, dress.escapeEvery);
+        return [damage(alone, dress.damage, dress.at), damage(`  ${text}`, dress.damage, dress.at)];
+      }
+      const line = envelope(kind, text, seconds, 1000 + i, dress.escapeEvery);
+      return [damage(line, dress.damage, dress.at)];
     });
     return wrapped(raw, wrap, columns).join('\n');
   });
