@@ -95,6 +95,13 @@ const EARLY_LINES: RealLine<'sacrifice'>[] = [
     line: 'Out of Memory: Kill process 679783 (ncks) score 0 and children.',
     expected: { message: 'Out of Memory', pid: 679783, name: 'ncks', score: 0 },
   },
+  {
+    // A doc's highlight braces kept around the kernel's words (seventy-fourth red team A/07).
+    source:
+      'test/fixtures/kernel-logs/corpus/326-aws-ec2-troubleshooting-doc-zh-template-braces-around-choice-text.log',
+    line: '{{Out of memory: kill process}} 20273 (httpd) score 1285879',
+    expected: { message: 'Out of memory', pid: 20273, name: 'httpd', score: 1285879 },
+  },
 ];
 
 describeRealLines('sacrifice', EARLY_LINES);
