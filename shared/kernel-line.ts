@@ -10,6 +10,7 @@ import { el6KillLine, type El6KillLine } from './kernel-lines/el6-kill.ts';
 import { invokedLine, type InvokedLine } from './kernel-lines/invoked.ts';
 import { killLine, type KillLine } from './kernel-lines/kill.ts';
 import { limitReachedLine, type LimitReachedLine } from './kernel-lines/limit-reached.ts';
+import { withoutHighlightBraces } from './highlight-braces.ts';
 import { withoutFigureEmphasis } from './markdown-emphasis.ts';
 import { holdsInnerBlanks, withOneSpaces } from './kernel-lines/message-fields.ts';
 import { memcgStatsLine, type MemcgStatsLine } from './kernel-lines/memcg-stats.ts';
@@ -139,6 +140,12 @@ const EVERY_RECOGNIZER: readonly Candidate[] = RECOGNIZERS.map((recognizer) => (
 
 // Text that a human would call OOM text; if no recognizer reads it, it is reported as format drift.
 const LOOKS_LIKE_OOM = /(?:^|[^a-z])oom(?:[^a-z]|$)|out of memory|kill(?:ed)? process|memory cgroup/i;
+
+/** Whether a human would call the text OOM text (`Out of memory`, `Killed process`, `oom`). */
+export function looksLikeOomText(text: string): boolean {
+  return LOOKS_LIKE_OOM.test(text);
+}
+
 // A memcg counter (`memory: usage 81920kB, limit …`) that no recognizer read, after text no envelope took off: drift
 // too, else it would go unseen. As the kernel spells it (a marker's `: usage ` is case-sensitive: log-event-lines.ts).
 const UNREAD_COUNTER = /: usage \d+kB, limit /;
@@ -230,7 +237,8 @@ export function withAsciiPunctuation(text: string): string {
  * Classifies one kernel message: a recognized OOM line, OOM-looking text no recognizer reads, or neither. A line no
  * recognizer reads as it is, with blanks inside it where the kernel prints one space, is read again with one space
  * there: the kernel's own runs (a task row's columns, the CPU line's taint flags, el7's `,  order=`) are in lines
- * that read as they are.
+ * that read as they are. OOM-looking text no recognizer reads is read again without a doc's double braces around
+ * its OOM words (highlight-braces.ts): only then, so that a line that reads with braces (a comm `{{oom}}`) keeps them.
  */
 export function parseKernelLine(
   rawText: string,
@@ -244,6 +252,11 @@ export function parseKernelLine(
   const oneSpaced = blanks ? classifyKernelLine(spaced, truncated, options) : result;
   if (oneSpaced.kind === 'line') return oneSpaced;
   if (result.kind !== 'unrecognised' && oneSpaced.kind !== 'unrecognised') return result;
+  const unbraced = withoutHighlightBraces(spaced, looksLikeOomText);
+  if (unbraced !== spaced) {
+    const read = classifyKernelLine(unbraced, truncated, options);
+    if (read.kind === 'line') return read;
+  }
   const retyped = withFirstLetterRetyped(spaced);
   if (retyped === null) return result;
   const again = classifyKernelLine(retyped, truncated, options);

@@ -10,7 +10,9 @@ import {
   pidBeforePlaceholder,
   toInt,
 } from './message-fields.ts';
+import { holdsPlaceholder } from './placeholder.ts';
 import type { Recognizer } from './recognizer.ts';
+import { isKernelKillStart } from './kill.ts';
 
 export interface SacrificeLine {
   kind: 'sacrifice';
@@ -31,13 +33,30 @@ function placeholderComm(rest: string): { pid: number; name: null; tail: string 
   return hidden === null ? null : { ...hidden, name: null };
 }
 
+/**
+ * `<message>: Kill process ... (python)`: a pid an author masked (as a kill line's, MASKED_PID) on a line that ends
+ * with the comm, as a line cut there with a real pid reads (an engineering record, corpus 327). Only after one of
+ * the kernel's messages, which the kernel always prints before `Kill process`: with neither a number nor a score,
+ * that message is what shows the line is the kernel's; and not with a placeholder for the comm (`(<comm>)`), a
+ * template's.
+ */
+function maskedPidCutAfterComm(message: string | null, rest: string): ReturnType<typeof maskedPidAndComm> {
+  if (message === null || !isKernelKillStart(message)) return null;
+  const masked = maskedPidAndComm(rest, [')']);
+  if (masked === null || masked.blank || masked.tail !== '' || holdsPlaceholder(masked.name)) return null;
+  return masked;
+}
+
 /** `<message>: <marker>A (comm) score S …`, the marker being how the kernel spelled `Kill process `. */
 export function selectionAfter(text: string, marker: string): SacrificeLine | null {
   const at = text.indexOf(marker);
   if (at < 0) return null;
   const rest = text.slice(at + marker.length);
   const read = pidAndComm(rest, [') score ', ')']) ?? placeholderComm(rest);
+  const message = messageBefore(text, at);
   // Asked only where neither a pid nor a placeholder was read.
+  const cut = read === null ? maskedPidCutAfterComm(message, rest) : null;
+  if (cut !== null) return { kind: 'sacrifice', message, pid: null, name: cut.name, score: null };
   const masked = read === null ? maskedPidAndComm(rest, [') score ']) : null;
   const parsed = read ?? masked;
   if (parsed === null || parsed.tail.startsWith(SHARING_TAIL)) return null;
@@ -49,7 +68,7 @@ export function selectionAfter(text: string, marker: string): SacrificeLine | nu
   if (parsed === masked && (masked.blank ? !masked.spaced : score === null)) return null;
   return {
     kind: 'sacrifice',
-    message: messageBefore(text, at),
+    message,
     pid: parsed.pid,
     name: parsed.name,
     score: toInt(score?.[1]),

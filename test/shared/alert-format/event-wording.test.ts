@@ -131,10 +131,12 @@ describe('isSelectionOnlyKill, the pid an author masked (corpus 275)', () => {
 
 describe('isVictimUnknown, on the real reports of the corpus', () => {
   it('holds for the kills known only by a lone `Task in X killed as a result of limit of Y`', () => {
-    // And for one known by a summary cut inside task_memcg (twentieth red team J/02): below.
+    // And for one known by a summary cut inside task_memcg (twentieth red team J/02), and one by a kill line whose pid
+    // and comm an author masked (seventy-fourth red team A/09): below.
     const CUT_SUMMARY = '218-readwise-highlight-tab-list-summary-cut-in-task-memcg-then-link.log';
+    const MASKED_KILL = '327-zh-engineering-record-masked-pids-ellipsis-memcg-choice-and-kill.log';
     const unknown = corpusEvents().filter(
-      ({ event, file }) => isVictimUnknown(event) && file !== CUT_SUMMARY,
+      ({ event, file }) => isVictimUnknown(event) && file !== CUT_SUMMARY && file !== MASKED_KILL,
     );
     expect([...new Set(unknown.map(({ file }) => file))]).toEqual([
       '07-paddle-task-in-docker-oneliners.log',
@@ -172,6 +174,17 @@ describe('isVictimUnknown, on the real reports of the corpus', () => {
     expect(cut !== undefined && isVictimUnknown(cut.event)).toBe(true);
     expect(cut?.event.lines).toEqual([expect.stringMatching(/^oom-kill:constraint=.*,task_memcg=\S+\/f /)]);
     expect(cut?.event.cgroup.task).toBeNull();
+  });
+
+  it('holds for a kill line whose pid an author masked and whose comm they left out, after a masked choice', () => {
+    // The choice names python, but the kernel may have killed a child of it: the kill line's comm would have told.
+    const [masked, ...others] = corpusEvents().filter(({ file }) => file.startsWith('327-'));
+    expect(others).toEqual([]);
+    expect(masked !== undefined && isVictimUnknown(masked.event)).toBe(true);
+    expect(masked?.event.lines).toEqual([
+      'Memory cgroup out of memory: Kill process ... (python)',
+      'Killed process ... total-vm:20941976kB, anon-rss:20586828kB',
+    ]);
   });
 });
 

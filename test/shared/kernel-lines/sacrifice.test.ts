@@ -26,6 +26,13 @@ const LINES: RealLine<'sacrifice'>[] = [
     line: 'Out of memory: Kill process 2227(dd） score 778 or sacrifice child',
     expected: { message: 'Out of memory', pid: 2227, name: 'dd', score: 778 },
   },
+  {
+    // The pid masked with an ellipsis and the line cut after the comm (seventy-fourth red team A/09).
+    source:
+      'test/fixtures/kernel-logs/corpus/327-zh-engineering-record-masked-pids-ellipsis-memcg-choice-and-kill.log',
+    line: 'Memory cgroup out of memory: Kill process ... (python)',
+    expected: { message: 'Memory cgroup out of memory', pid: null, name: 'python', score: null },
+  },
 ];
 
 describeRealLines('sacrifice', LINES);
@@ -34,6 +41,39 @@ describe('sacrifice: a template of the line, its pid and comm masked (corpus 86)
   it('is no choice', () => {
     const result = parseKernelLine('Out of memory: Kill process **** (****) score **** or sacrifice child');
     expect(result.kind === 'line' && result.line.kind === 'sacrifice').toBe(false);
+  });
+});
+
+function isChoice(line: string): boolean {
+  const result = parseKernelLine(line);
+  return result.kind === 'line' && result.line.kind === 'sacrifice';
+}
+
+describe('sacrifice: a masked pid and a line cut after the comm (corpus 327)', () => {
+  it('is a choice after the kernel’s message, with the masks a kill line takes', () => {
+    for (const mask of ['...', '…', 'xxx', 'XXXX', '***']) {
+      expect(parseKernelLine(`Out of memory: Kill process ${mask} (python)`)).toEqual({
+        kind: 'line',
+        line: { kind: 'sacrifice', message: 'Out of memory', pid: null, name: 'python', score: null },
+      });
+    }
+  });
+
+  it('is no choice without the kernel’s message, nor with a placeholder, no pid or a masked comm', () => {
+    const notChoices = [
+      'Kill process ... (python)',
+      'Then I had to Kill process ... (python)',
+      'Out of memory: Kill process <pid> (python)',
+      'Out of memory: Kill process (python)',
+      'Out of memory: Kill process ... (...)',
+      'Out of memory: Kill process ... (<comm>)',
+      'Out of memory: Kill process ... (%s)',
+      // The early spelling asks for its score with a real pid too: prose says `kill process 1234 (java)`.
+      'Out of memory: kill process ... (httpd)',
+      // A masked score is a template's still.
+      'Out of memory: Kill process ... (python) score ... or sacrifice child',
+    ];
+    expect(notChoices.filter(isChoice)).toEqual([]);
   });
 });
 
@@ -54,6 +94,13 @@ const EARLY_LINES: RealLine<'sacrifice'>[] = [
     source: 'test/fixtures/kernel-logs/corpus/79-lkml-sgi-2.6.1x-syslog-cpuset-kill-message.log (2.6.1x)',
     line: 'Out of Memory: Kill process 679783 (ncks) score 0 and children.',
     expected: { message: 'Out of Memory', pid: 679783, name: 'ncks', score: 0 },
+  },
+  {
+    // A doc's highlight braces kept around the kernel's words (seventy-fourth red team A/07).
+    source:
+      'test/fixtures/kernel-logs/corpus/326-aws-ec2-troubleshooting-doc-zh-template-braces-around-choice-text.log',
+    line: '{{Out of memory: kill process}} 20273 (httpd) score 1285879',
+    expected: { message: 'Out of memory', pid: 20273, name: 'httpd', score: 1285879 },
   },
 ];
 
