@@ -508,6 +508,15 @@ export function withoutLiteralRecordEnd(text: string, raw: string): string {
   return at < 0 ? text : text.slice(0, at);
 }
 
+/**
+ * Whether the line ends a program literal's record: a `\n` escape (or `\r\n`), then the literal's close (`\n"`,
+ * `\n",`, `\n")`, `\n" +`) or the backslash that continues it (`\n\`). The escape ended the line of text the
+ * literal holds, and the record with it: no wrap of that record follows.
+ */
+export function endsLiteralRecord(line: string): boolean {
+  return literalRecordEndAt(line, true) >= 0;
+}
+
 /** The text of a literal's first piece without its closing quote (and a `+` after it), when it still has it. */
 export function withoutLiteralClose(text: string, quote: number): string {
   const end = literalEnd(text);
