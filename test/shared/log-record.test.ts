@@ -1051,6 +1051,14 @@ describe('readLogRecord: syslog templates without a date, a host or a tag (ninth
       expect(readLogRecord(text)).toMatchObject({ text, host: null, enveloped: false });
   });
 
+  it('a template’s placeholder where the syslog host stands names no node', () => {
+    for (const host of ['{host}', '${HOSTNAME}', '%s', '$HOST', '{{.node}}', '#{host}'])
+      expect(readLogRecord(`Jan  1 12:00:00 ${host} kernel: Out of memory`)?.host, host).toBeNull();
+    expect(
+      readLogRecord('2026-01-01T12:00:00+00:00 {host} kernel: Out of memory: Killed process 900 (switchd)'),
+    ).toMatchObject({ host: null, wallTime: '2026-01-01T12:00:00.000Z', fromKernel: true });
+  });
+
   it('reads a syslog tag an author retyped as the kernel’s (thirty-second red team A/19)', () => {
     // A Chinese note (corpus 258): `grep "Out of memory" /var/log/messages`, the tag typed `Kernel:`.
     const lines = [
