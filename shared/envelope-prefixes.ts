@@ -117,8 +117,13 @@ const KERNEL_TAG = /^(?:(\d{1,2}:\d\d:\d\d(?:\.\d{1,9})?) )?kernel: ?/;
 // A syslog line whose stamp an author cut off, or whose date a paste lost: the host, then the tag (`HOST1 kernel: `,
 // `10:44:23 ip-10-0-3-115 kernel: `). The host starts with a letter, holds one after its first digits (`990x`,
 // `4TELLT132`), or is an IPv4 address: digits alone are a wrap's rest of a stamp (`Jan 9 00:42:4` + `8 kernel: …`).
+// Or a program's template of such a line, a placeholder where the stamp goes (a Python test's `f"{stamp} leaf01
+// kernel: Out of memory: Killed process 900 (switchd)\n"`, seventy-third red team B/06): its host is as certain as
+// a record's, its time none. A placeholder as templates write one: `{…}` (Python, C#, Rust), `${…}`, `#{…}`,
+// `{{…}}` (Go's and Jinja's templates), printf's `%s` and logging's `%(asctime)s`, a shell's `$TS` or `$(date)`,
+// a document's `<timestamp>`; no prose is written so, and the guards on the host below hold after it as before.
 const HOST_AND_KERNEL_TAG =
-  /^(?:(\d{1,2}:\d\d:\d\d(?:\.\d{1,9})?) )?([A-Za-z][\w.-]{0,252}|\d[\d.-]{0,62}[A-Za-z_][\w.-]{0,190}|\d{1,3}(?:\.\d{1,3}){3}) kernel: ?/;
+  /^(?:(?:(\d{1,2}:\d\d:\d\d(?:\.\d{1,9})?)|[$#]?\{[^{}\n]{0,64}\}|\{\{[^{}\n]{0,64}\}\}|%(?:\([\w.]{1,32}\))?[-+#0-9.]{0,8}[sv]|\$\([^()\n]{0,64}\)|\$[A-Za-z_]\w{0,31}|<[A-Za-z][\w -]{0,30}>) )?([A-Za-z][\w.-]{0,252}|\d[\d.-]{0,62}[A-Za-z_][\w.-]{0,190}|\d{1,3}(?:\.\d{1,3}){3}) kernel: ?/;
 // A time of day alone before the message (`12:00:52 oom-kill:…`, a list's mail, linux-mm 2019): no date, no host,
 // no tag. A clock's values only, a space after it and the message: not a MAC address (`00:11:22:33`), a serial
 // port's `00:05: `, a time glued to a word, a `dmesg -T` date a copy cut inside its time (`08:44:22 2026] `), nor

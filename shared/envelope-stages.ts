@@ -66,12 +66,21 @@ const SEVERITY_WORD = /^(?:EMERG|ALERT|CRIT|ERR|ERROR|WARNING|WARN|NOTICE|INFO|D
 const MASKED_HOST = /^(?:[xX]{3,}|[xX]+(?:[.:-][xX]+)+|[Hh][Oo][Ss][Tt][Nn][Aa][Mm][Ee])$/;
 
 /**
+ * A program's template placeholder where the host goes (`{host}`, `${HOSTNAME}`, `#{host}`, `{{.node}}`, `%s`,
+ * `$HOST`): no machine's name starts with those marks.
+ */
+const TEMPLATE_HOST = /^(?:[{$%]|#\{)/;
+
+/**
  * The syslog host as printed, or null when it is none: an author hid it, with marks alone (`**`, `...`), x's
- * or the word `hostname` (MASKED_HOST) or a placeholder in angle brackets (`<hostname>`); or the template put the
- * severity there (ChromeOS's `2021-04-24T18:03:53.804300Z WARNING kernel: `).
+ * or the word `hostname` (MASKED_HOST) or a placeholder in angle brackets (`<hostname>`) or a template's
+ * (TEMPLATE_HOST); or the template put the severity there (ChromeOS's `2021-04-24T18:03:53.804300Z WARNING kernel: `).
  */
 function hostOf(printed: string): string | null {
-  const placeholder = (printed.startsWith('<') && printed.endsWith('>')) || MASKED_HOST.test(printed);
+  const placeholder =
+    (printed.startsWith('<') && printed.endsWith('>')) ||
+    MASKED_HOST.test(printed) ||
+    TEMPLATE_HOST.test(printed);
   return HOST_CHARACTER.test(printed) && !placeholder && !SEVERITY_WORD.test(printed) ? printed : null;
 }
 

@@ -17,7 +17,12 @@ import { mayBeOomText } from './kernel-line.ts';
 import type { LogEntry, RecordSkim } from './log-record.ts';
 import { holdsGluedSyslogRecord } from './glued-records.ts';
 import { blankEntry, readLogRecord, skimLogRecord } from './log-record.ts';
-import { continuedLiteralQuote, literalContinuation, withoutLiteralClose } from './paste-wrapping.ts';
+import {
+  continuedLiteralQuote,
+  endsLiteralRecord,
+  literalContinuation,
+  withoutLiteralClose,
+} from './paste-wrapping.ts';
 import { mayBePathRest } from './wrapped-path.ts';
 import {
   BLANK,
@@ -390,10 +395,20 @@ export class RecordJoiner {
     return this.quietJoinedAs((record) => headerRestGlue(record, text));
   }
 
-  /** Whether the open record's last line ends in a backslash right after a `\n` escape (endsAfterNewlineEscape). */
+  /**
+   * Whether the open record's last line ends in a backslash right after a `\n` escape (endsAfterNewlineEscape), or in
+   * such an escape and the literal's close (endsLiteralRecord: `parse_kmsg_record("6,1,2,-;Killed process 1 (a)\n"),`,
+   * whose next line `None` is the program's, seventy-third red team B/06's review).
+   */
   private openEndsAfterNewlineEscape(): boolean {
-    if (this.quietOpen) return endsAfterNewlineEscape(this.quiet.source, this.quiet.end);
-    return this.open !== null && endsAfterNewlineEscape(this.open.raw, this.open.raw.length);
+    if (this.quietOpen) {
+      const { source, start, end } = this.quiet;
+      return endsAfterNewlineEscape(source, end) || endsLiteralRecord(source.slice(start, end));
+    }
+    return (
+      this.open !== null &&
+      (endsAfterNewlineEscape(this.open.raw, this.open.raw.length) || endsLiteralRecord(this.open.raw))
+    );
   }
 
   /** A terminal's wrap, at the widest line, or a mail client's or a web page's. */

@@ -8,7 +8,7 @@
  * with an envelope are longer than a comm: a log without envelopes starts its header with the comm, and a comm of a
  * few characters can spell a mark and a short one (`` `[T1]x ``, a caller id; `` `[1.1] ``, a time).
  */
-import { envelopeLength } from './envelope-prefixes.ts';
+import { envelopeLength, sourcePrefixLength } from './envelope-prefixes.ts';
 import { kernelTextCell } from './markdown-table.ts';
 import { COMM_MAX } from './kernel-lines/message-fields.ts';
 
@@ -156,11 +156,12 @@ function quotedInside(line: string, quote: number, close: number): boolean {
 
 /**
  * The head of a string literal that a program's source or a data file assigns, up to its opening quote, which it
- * captures: `logLine := "`, `containerLine       = "`, `const char *line = "`, `line = r'`, `x = ("`, `message: "`,
- * `"MESSAGE" : "` (journalctl's json-pretty). Names and the spaces between them cannot overlap, so it is linear.
+ * captures: `logLine := "`, `containerLine       = "`, `const char *line = "`, `line = r'`, `x = f"`, `x = ("`,
+ * `message: "`, `"MESSAGE" : "` (journalctl's json-pretty); the literal's prefix as LITERAL_OPENING's. Names and the
+ * spaces between them cannot overlap, so it is linear.
  */
 const ASSIGNED_LITERAL_HEAD =
-  /^(?:[A-Za-z_$][\w$.]*(?:[ \t*&]+[A-Za-z_$][\w$.]*)*|"[\w.@-]{1,64}")[ \t]*(?::=|=|:)[ \t]*(?:[([][ \t]*)?[bBrRuU]?(["'`])/;
+  /^(?:[A-Za-z_$][\w$.]*(?:[ \t*&]+[A-Za-z_$][\w$.]*)*|"[\w.@-]{1,64}")[ \t]*(?::=|=|:)[ \t]*(?:[([][ \t]*)?(?:[A-Za-z][A-Za-z0-9]{0,2}#{0,3}|[$@]{1,2})?(["'`])/;
 
 const SEMICOLON = 0x3b;
 const BACKSLASH = 0x5c;
@@ -187,6 +188,78 @@ function unescaped(text: string, quote: number): string {
   } catch {
     return text;
   }
+}
+
+/**
+ * Code before a string literal's opening quote, up to the quote, which it captures: an assignment's head
+ * (`line := `, `x = `), then a call's name and its `(` (`fmt.Sprintf("`, `cont("`, `log.info(f"`, `format!(r"`) or a
+ * command's word (`echo "`, `puts "`), then a `(` or `[` (`("`, `[f"`), then the literal's prefix glued to its quote:
+ * Python's `f"`, `b"`, `rb"`, C's `L"`, `u8"`, C#'s `$"`, `@"`, Rust's `r#"`. Each part ends in a mark the one before
+ * it cannot hold (`=` or `:`, `(` or a blank, the quote), so it is linear.
+ */
+const LITERAL_OPENING =
+  /^(?:[A-Za-z_$][\w$.]*(?:[ \t*&]+[A-Za-z_$][\w$.]*)*[ \t]*(?::=|=|:)[ \t]*)?(?:[A-Za-z_$][\w$.:]*!?[ \t]*\([ \t]*|[A-Za-z_][\w.-]*[ \t]+)?(?:[([][ \t]*)?(?:[A-Za-z][A-Za-z0-9]{0,2}#{0,3}|[$@]{1,2})?(["'`])/;
+
+/** How far into a line LITERAL_OPENING's quote may be: a call's or an assignment's head is short. */
+const LITERAL_OPENING_AT = 120;
+
+/**
+ * Whether a line may open a literal (LITERAL_OPENING): its quote first, or a name, `$`, `@`, `(` or `[` first and a
+ * quote near.
+ */
+function mayOpenLiteral(line: string): boolean {
+  const first = line.charCodeAt(0);
+  if (first === DOUBLE_QUOTE || first === SINGLE_QUOTE || first === BACKTICK) return true;
+  if (!isNameStart(first) && first !== 0x40 && first !== 0x28 && first !== 0x5b) return false;
+  for (let at = 1; at < LITERAL_OPENING_AT && at < line.length; at++) {
+    const code = line.charCodeAt(at);
+    if (code === DOUBLE_QUOTE || code === SINGLE_QUOTE || code === BACKTICK) return true;
+  }
+  return false;
+}
+
+/** Where the literal that opens with `quote` at `from` closes: its first unescaped quote; -1 when not on the line. */
+function literalCloseFrom(line: string, quote: number, from: number): number {
+  const mark = String.fromCharCode(quote);
+  for (let at = line.indexOf(mark, from); at >= 0; at = line.indexOf(mark, at + 1)) {
+    if (!escapedAt(line, at)) return at;
+  }
+  return -1;
+}
+
+/**
+ * Whether a record starts at `at`: an envelope (envelopeAfter), or a source before one (a syslog priority:
+ * `<4>2026-…`, rsyslog's forward format), the two with the code before them longer than any comm.
+ */
+function recordAt(line: string, at: number): boolean {
+  if (envelopeAfter(line, at)) return true;
+  const source = sourcePrefixLength(line.slice(at));
+  return source > 0 && envelopeAfter(line, at + source);
+}
+
+/**
+ * The text of a string literal that code before it opens (LITERAL_OPENING), when a record starts right after its
+ * quote: up to the literal's close, or the line's end when it goes on; the line when it is none. Its escapes stay,
+ * as around an envelope after a bare quote (withoutStringQuotes). A syslog record quoted so (`f"2026-01-01T12:00:00
+ * +00:00 leaf01 kernel: …\n"`, `cont("2026-09-19T17:27:56.876995+00:00 web-1 kernel: CPU: 1 …", "…"),`) lost its
+ * host and time, while the same record after a bare quote or an assignment kept them (seventy-third red team B/06).
+ * No kernel line starts with code and a quote that an envelope follows; what follows the literal's close is the
+ * program's.
+ */
+function withoutOpenedLiteral(line: string): string {
+  if (!mayOpenLiteral(line)) return line;
+  const head = LITERAL_OPENING.exec(line);
+  if (head === null || !recordAt(line, head[0].length)) return line;
+  const start = head[0].length;
+  const quote = (head[1] as string).charCodeAt(0);
+  const close = literalCloseFrom(line, quote, start);
+  if (close < 0) return line.slice(start);
+  const text = line.slice(start, close);
+  // A record's end (`\n`) before a close that ends the line comes off in the joiner (withoutLiteralRecordEnd), which
+  // sees that close on the raw line; before one that code follows (`\n", ts)`), here.
+  if (closingQuoteAt(line, quote) === close) return text;
+  const end = literalRecordEndAt(text, false);
+  return end < 0 ? text : text.slice(0, end);
 }
 
 /** Whether a line that assigns a literal may end with the character: its quote, or a `,`, `;` or `)` after it. */
@@ -325,13 +398,20 @@ export function withoutPasteWrapping(raw: string): string {
 function withoutMarks(line: string): string {
   if (!mayOpenWithMark(line)) {
     const unquoted = withoutStringQuotes(line);
-    return unquoted === line ? withoutAssignedLiteral(line) : unquoted;
+    if (unquoted !== line) return unquoted;
+    const assigned = withoutAssignedLiteral(line);
+    return assigned === line ? withoutOpenedLiteral(line) : assigned;
   }
   const start = openingEnd(line);
   if (start === 0) return line;
+  // A list item or a concatenation's piece that is a literal (`- "Jan  1 …"`, `+ f"…"`): its text, not its quote,
+  // which a syslog stamp's first word would take in.
+  const rest = line.slice(start);
+  const opened = withoutOpenedLiteral(rest);
+  if (opened !== rest) return opened;
   KERNEL_START.lastIndex = start;
   const marks = envelopeAfter(line, start) || KERNEL_START.test(line);
-  return marks ? withoutClosingBackticks(line.slice(start)) : line;
+  return marks ? withoutClosingBackticks(rest) : line;
 }
 
 /** What may open a literal that goes on in the next line: its quote, after the margin, a `(`, `[` or `+`, a prefix. */
@@ -426,6 +506,15 @@ export function withoutLiteralRecordEnd(text: string, raw: string): string {
   if (literalRecordEndAt(raw, true) < 0) return text;
   const at = literalRecordEndAt(text, false);
   return at < 0 ? text : text.slice(0, at);
+}
+
+/**
+ * Whether the line ends a program literal's record: a `\n` escape (or `\r\n`), then the literal's close (`\n"`,
+ * `\n",`, `\n")`, `\n" +`) or the backslash that continues it (`\n\`). The escape ended the line of text the
+ * literal holds, and the record with it: no wrap of that record follows.
+ */
+export function endsLiteralRecord(line: string): boolean {
+  return literalRecordEndAt(line, true) >= 0;
 }
 
 /** The text of a literal's first piece without its closing quote (and a `+` after it), when it still has it. */

@@ -915,6 +915,29 @@ describe('wrapped lines of a paste', () => {
     expectSameResults(lines.join('\n'), [1, 8192]);
   });
 
+  it('join no line to one that ends in a `\\n` escape and its literal’s close (sixty-fifth red team A/14, a Rust test)', () => {
+    // kmsg records in a Rust test's literals, each closed after its record end; the program's lines after them.
+    const lines = [
+      '        "6,2,3,-;eth0: link up\\n",',
+      '        " SUBSYSTEM=memory\\n",',
+      '        "",',
+      '    ] {',
+      '        assert_eq!(parse_kmsg_record(record), None, "{record:?}");',
+      '    }',
+      "    // A kill line only in a continuation line doesn't count either.",
+      '    assert_eq!(',
+      '        parse_kmsg_record("6,1,2,-;hello\\n Killed process 1 (a)\\n"),',
+      '        None',
+      '    );',
+      '}',
+    ];
+    // Each line a record of its own (the third, an empty literal, none).
+    expect(joinWrappedLines(lines).map((r) => r.lineNo)).toEqual([1, 2, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+    const [kill] = parseKernelLog(lines.join('\n')).events;
+    expect(kill).toMatchObject({ victim: { pid: 1, name: 'a' }, lines: ['hello\\n Killed process 1 (a)'] });
+    expectSameResults(lines.join('\n'), [1, 8192]);
+  });
+
   it('take a literal’s record end off a record joined from ` \\`-continued lines (red team 25 X/01, an OCaml test string)', () => {
     const host = '     Apr  2 18:05:06 ucuducdc-dev-public-010168000078 kernel: ';
     const lines = [

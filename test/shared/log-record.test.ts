@@ -1006,6 +1006,59 @@ describe('readLogRecord: syslog templates without a date, a host or a tag (ninth
     }
   });
 
+  it('the host and the tag after a template’s placeholder for the stamp: the host is the node, no time (seventy-third red team B/06)', () => {
+    // A Python unittest of a switch log analyser (corpus 321): the record an f-string builds.
+    expect(
+      readLogRecord('            f"{stamp} leaf01 kernel: Out of memory: Killed process 900 (switchd)\\n"'),
+    ).toMatchObject({
+      text: 'Out of memory: Killed process 900 (switchd)\\n',
+      host: 'leaf01',
+      stamp: null,
+      wallTime: null,
+      enveloped: true,
+    });
+    // Other templates' placeholders: JavaScript's, Ruby's, Go's and Jinja's, printf's, Python logging's, a shell
+    // variable, a command's output, a document's.
+    for (const placeholder of [
+      '${ts}',
+      '#{time}',
+      '{{ .Timestamp }}',
+      '{now:%b %d %H:%M:%S}',
+      '{}',
+      '{0}',
+      '%s',
+      '%-15s',
+      '%(asctime)s',
+      '$TS',
+      '$(date -Is)',
+      '<timestamp>',
+    ]) {
+      expect(
+        readLogRecord(`${placeholder} leaf01 kernel: Out of memory: Killed process 900 (switchd)`),
+        placeholder,
+      ).toMatchObject({ text: 'Out of memory: Killed process 900 (switchd)', host: 'leaf01', stamp: null });
+    }
+    // The stamp in a real one (the red team's probes): the time and the host, whatever opens the literal.
+    for (const opening of ['f"', 'b"', 'r"', 'u"', 'F"', 'fmt.Sprintf("'])
+      expect(
+        readLogRecord(
+          `${opening}2026-01-01T12:00:00+00:00 leaf01 kernel: Out of memory: Killed process 900 (switchd)\\n"`,
+        ),
+        opening,
+      ).toMatchObject({ host: 'leaf01', wallTime: '2026-01-01T12:00:00.000Z' });
+    // After a placeholder as before any stamp, a word of prose or a version is no host.
+    for (const text of ['{stamp} the kernel: Out of memory: x', '${ts} Linux kernel: 5.15.0-1034-aws'])
+      expect(readLogRecord(text)).toMatchObject({ text, host: null, enveloped: false });
+  });
+
+  it('a template’s placeholder where the syslog host stands names no node', () => {
+    for (const host of ['{host}', '${HOSTNAME}', '%s', '$HOST', '{{.node}}', '#{host}'])
+      expect(readLogRecord(`Jan  1 12:00:00 ${host} kernel: Out of memory`)?.host, host).toBeNull();
+    expect(
+      readLogRecord('2026-01-01T12:00:00+00:00 {host} kernel: Out of memory: Killed process 900 (switchd)'),
+    ).toMatchObject({ host: null, wallTime: '2026-01-01T12:00:00.000Z', fromKernel: true });
+  });
+
   it('reads a syslog tag an author retyped as the kernel’s (thirty-second red team A/19)', () => {
     // A Chinese note (corpus 258): `grep "Out of memory" /var/log/messages`, the tag typed `Kernel:`.
     const lines = [

@@ -206,7 +206,84 @@ describe('withoutPasteWrapping', () => {
       [4049379, 'mandark', '2026-08-05T20:28:01.000Z'],
     ]);
     // A quote that closes on the line (its text after it too), or a head with nothing after it: no literal it opens.
-    const kept = [`X='${kill}' # note`, `X="${kill}" && y`, "X='", "OOMREAL = 'a b", "x='a' b='c"];
+    const kept = ["X='", "OOMREAL = 'a b", "x='a' b='c"];
+    expect(kept.map(withoutPasteWrapping)).toEqual(kept);
+    // One closed on the line is read up to its close, when a record starts after its quote (seventy-third red team B/06).
+    expect([`X='${kill}' # note`, `X="${kill}" && y`].map(withoutPasteWrapping)).toEqual([kill, kill]);
+  });
+
+  it('takes off a literal’s prefix, a call’s head or a command before the quote an envelope follows (seventy-third red team B/06)', () => {
+    // A Python unittest of a switch log analyser (corpus 321): an f-string; the red team's probes with the other
+    // envelopes the reader knows; a Go test's call (seventy-second red team B/14).
+    const kill = 'Out of memory: Killed process 900 (switchd)';
+    const records = [
+      `{stamp} leaf01 kernel: ${kill}`,
+      `2026-01-01T12:00:00+00:00 leaf01 kernel: ${kill}`,
+      `Jan  1 12:00:00 leaf01 kernel: ${kill}`,
+      `2026-01-01 12:00:00 leaf01 kernel: ${kill}`,
+      `Sat 2026-12-05 16:23:08 UTC leaf01 kernel: ${kill}`,
+      `<4>2026-01-01T12:00:00+00:00 leaf01 kernel: ${kill}`,
+      `6,23800,6780904484233,-;${kill}`,
+      `[ 4194.691334] ${kill}`,
+    ];
+    const openings = [
+      'f"',
+      'b"',
+      'r"',
+      'u"',
+      'F"',
+      'rb"',
+      "f'",
+      'L"',
+      'u8"',
+      '$"',
+      '@"',
+      'r#"',
+      'fmt.Sprintf("',
+      'cont("',
+      'log.info(f"',
+      'format!(r"',
+      'echo "',
+      'x = f"',
+      'line := fmt.Sprintf("',
+      '("',
+      '[f"',
+      '+ "',
+    ];
+    // The literal's text, up to its close: a record's end (`\\n`) before a close that ends the line is the joiner's
+    // to take off (withoutLiteralRecordEnd); before one that code follows, it comes off here.
+    for (const record of records) {
+      for (const opening of openings) {
+        const quote = opening.at(-1) as string;
+        for (const close of [
+          `\\n${quote}`,
+          `\\n${quote})`,
+          `\\n${quote}, ts)`,
+          `${quote}, ts)`,
+          `${quote},`,
+          '',
+        ]) {
+          const line = `${opening}${record}${close}`;
+          const joinerEnd = close === `\\n${quote}` || close === `\\n${quote})`;
+          // An assigned literal that the line closes has its escapes read (withoutAssignedLiteral), as before.
+          const end = opening.startsWith('x = ') ? '\n' : '\\n';
+          expect(withoutPasteWrapping(line), line).toBe(joinerEnd ? `${record}${end}` : record);
+        }
+      }
+    }
+    const cpu =
+      '2026-09-19T17:27:56.876995+00:00 web-1 kernel: CPU: 1 UID: 1000 PID: 3964373 Comm: V8Worker Tainted: G        W          6.14.0-37-generic #37-Ubuntu';
+    expect(withoutPasteWrapping(`cont("${cpu}", "2026-09-19T17:27:56.876995Z"),`)).toBe(cpu);
+  });
+
+  it('leaves code before a quote alone where no envelope follows it, or one no longer than a comm', () => {
+    const kept = [
+      'foo("x invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=0")',
+      'f"6,1,1,-;x invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=0',
+      'print(f"done at {stamp}")',
+      'Jan  1 12:00:00 leaf01 app: print("2026-01-01T12:00:00+00:00 leaf01 kernel: x")',
+      'self.assertEqual(self.analyzer.categorize_log_line(line), "critical")',
+    ];
     expect(kept.map(withoutPasteWrapping)).toEqual(kept);
   });
 
