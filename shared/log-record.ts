@@ -72,6 +72,72 @@ const ESCAPED_ENVELOPE = /^[ \t>]*\\\[[^\]\\\n]{0,40}\d[^\]\\\n]{0,40}\\\] /;
 /** The farthest in a line the escaped envelope's `\[` may start (indentation and quoting before it). */
 const ESCAPED_ENVELOPE_AT = 16;
 const MARKUP_TAG = /<\/?[A-Z]+>$/;
+/**
+ * The names of text markup's closing tags that may end a line, with blanks after them: a page's block whose opening tag
+ * is on a line above (`Killed process 23636 (osm2pgsql) … file-rss:0kB</code></pre>`, an HTML copy of a Q&A page; a
+ * course page's `… pgtables:1092kB oom_score_adj:0</div>`). They are no pager's cut mark (`>`), so the figure before
+ * them is whole. Told by a walk back from the line's end: a pattern searched for them would try each `<` again.
+ */
+const CLOSING_TAG_NAMES: ReadonlySet<string> = new Set([
+  'div',
+  'span',
+  'pre',
+  'code',
+  'p',
+  'li',
+  'td',
+  'tr',
+  'font',
+  'b',
+  'i',
+  'u',
+  'strong',
+  'em',
+  'a',
+  'tt',
+  'kbd',
+  'samp',
+  'mark',
+]);
+const GREATER_THAN = 0x3e;
+
+function isBlankCode(code: number): boolean {
+  return code === 0x20 || code === 0x09;
+}
+
+/** The code of the text's last character that is not a space or a tab; NaN for none. */
+function lastNonBlank(text: string): number {
+  let at = text.length - 1;
+  while (at >= 0 && isBlankCode(text.charCodeAt(at))) at--;
+  return text.charCodeAt(at);
+}
+
+/** Where the closing tags (CLOSING_TAG_NAMES) that end `text[0, end)` start; `end` for none. */
+function closingTagsStart(text: string, end: number): number {
+  let start = end;
+  while (text.charCodeAt(start - 1) === GREATER_THAN) {
+    const open = text.lastIndexOf('</', start - 1);
+    if (open < 0 || !CLOSING_TAG_NAMES.has(text.slice(open + 2, start - 1).toLowerCase())) break;
+    start = open;
+  }
+  return start;
+}
+
+/** What ends a kernel line's figure: a digit or a size's `kB`. */
+const FIGURE_END = /(?:\d|kB)$/;
+
+/**
+ * The text without the closing tags that end it, after a figure only: a task row ends in its comm, which may be
+ * anything (`</b>`), and a kill line, a summary, a header and the counters end in figures.
+ */
+function withoutClosingTags(text: string): string {
+  let end = text.length;
+  while (end > 0 && isBlankCode(text.charCodeAt(end - 1))) end--;
+  const start = closingTagsStart(text, end);
+  if (start === end) return text;
+  const before = text.slice(0, start);
+  return FIGURE_END.test(before) ? before : text;
+}
 
 /** An entry with only its text: no time, host or sequence, from the kernel, with no envelope. */
 export function blankEntry(text: string): LogEntry {
@@ -435,8 +501,9 @@ function flatKmsgEntry(record: FlatKmsgRecord): LogEntry {
 }
 
 function finishEntry(entry: LogEntry, text: string): LogEntry {
-  entry.text = text;
-  entry.truncated = text.endsWith('>') && !MARKUP_TAG.test(text);
+  const shown = lastNonBlank(text) === GREATER_THAN ? withoutClosingTags(text) : text;
+  entry.text = shown;
+  entry.truncated = shown.endsWith('>') && !MARKUP_TAG.test(shown);
   return entry;
 }
 

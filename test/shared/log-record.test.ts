@@ -657,6 +657,29 @@ describe('readLogRecord removes every envelope people really have', () => {
     expect(readLogRecord('[ 3467.508137]  </TASK>')?.truncated).toBe(false);
   });
 
+  it('a page’s closing tags after a figure end the line, not a pager’s cut (seventy-fifth red team B/02, B/03; corpus 329, 330)', () => {
+    // An HTML copy of a Q&A page and a course's page: the block opened with `<pre><code>` or `<div>` lines above.
+    const kill = 'Killed process 23636 (osm2pgsql) total-vm:75687764kB, anon-rss:60639884kB, file-rss:0kB';
+    const rest = '               shmem-rss:0kB, UID:0 pgtables:1092kB oom_score_adj:0';
+    const timed = `[22651.345303] ${kill}`;
+    expect(readLogRecord(`${kill}</code></pre>`)).toMatchObject({ text: kill, truncated: false });
+    expect(readLogRecord(`${rest}</div>`)).toMatchObject({ text: rest.trim(), truncated: false });
+    expect(readLogRecord(`${timed}</PRE>  `)).toMatchObject({
+      text: kill,
+      truncated: false,
+      kernelTime: 22651.345303,
+    });
+    expect(readLogRecord(`Jun  4 07:41:59 plumbr kernel: ${timed}</span></p>`)).toMatchObject({
+      text: kill,
+      truncated: false,
+      host: 'plumbr',
+    });
+    // A task row ends in its comm, which may be anything; a pager's cut mark is no tag.
+    const row = '[ 5046]     0  5046   316916    75022   700416        0             0 </b>';
+    expect(readLogRecord(row)?.text).toBe(row);
+    expect(readLogRecord(`${kill.slice(0, -3)}>`)).toMatchObject({ truncated: true });
+  });
+
   it('a paste indented as a whole: dmesg -x -T in a blog, syslog in course notes (corpus 29, 24)', () => {
     expect(
       readLogRecord(
