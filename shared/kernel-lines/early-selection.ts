@@ -4,9 +4,12 @@
  * next `Killed process B` is the victim, a child of A when it had one to kill.
  */
 import type { Recognizer } from './recognizer.ts';
-import { selectionAfter, type SacrificeLine } from './sacrifice.ts';
+import { choiceCutAtPid, selectionAfter, type SacrificeLine } from './sacrifice.ts';
 
-/** Prose says `kill process 1234 (java)` too: only the kernel's line goes on with its score. */
+/**
+ * Prose says `kill process 1234 (java)` too: only the kernel's line goes on with its score, or is cut before it after
+ * the kernel's message (`Out of memory: kill process 2908`, choiceCutAtPid).
+ */
 function withScore(line: SacrificeLine | null): SacrificeLine | null {
   return line?.score == null ? null : line;
 }
@@ -14,5 +17,6 @@ function withScore(line: SacrificeLine | null): SacrificeLine | null {
 export const earlySelectionLine: Recognizer<SacrificeLine> = {
   name: 'sacrifice',
   marker: 'kill process ',
-  read: (text) => withScore(selectionAfter(text, 'kill process ')),
+  read: (text, truncated) =>
+    withScore(selectionAfter(text, 'kill process ')) ?? choiceCutAtPid(text, 'kill process ', truncated),
 };

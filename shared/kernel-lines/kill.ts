@@ -260,12 +260,17 @@ export function isKernelKillStart(message: string | null): boolean {
  */
 const CUT_KILL = /^(\d+)(?: ?\([^)]{0,15}(?:\.\.\.|…)?| (?:\.\.\.|…))(?:[`"']+,?)?$/;
 
+/** The pid of a line cut at or inside the comm (CUT_KILL), a choice's as a kill's; else null. */
+export function pidBeforeCut(rest: string): number | null {
+  const m = CUT_KILL.exec(rest.trimStart());
+  return m === null ? null : Number(m[1]);
+}
+
 /** A kill line cut at or inside the comm: the pid, no name, no values. */
 function cutKill(message: string | null, rest: string): KillLine | null {
   if (!isKernelKillStart(message)) return null;
-  const m = CUT_KILL.exec(rest.trimStart());
-  if (m === null) return null;
-  return { kind: 'kill', message, pid: Number(m[1]), name: null, fields: {} };
+  const pid = pidBeforeCut(rest);
+  return pid === null ? null : { kind: 'kill', message, pid, name: null, fields: {} };
 }
 
 /** The pid and the quote right after it, then what may close a value of code or data, or nothing. */

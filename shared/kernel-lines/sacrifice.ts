@@ -8,11 +8,12 @@ import {
   messageBefore,
   pidAndComm,
   pidBeforePlaceholder,
+  stripTruncation,
   toInt,
 } from './message-fields.ts';
 import { holdsPlaceholder } from './placeholder.ts';
 import type { Recognizer } from './recognizer.ts';
-import { isKernelKillStart } from './kill.ts';
+import { isKernelKillStart, pidBeforeCut } from './kill.ts';
 
 export interface SacrificeLine {
   kind: 'sacrifice';
@@ -47,6 +48,29 @@ function maskedPidCutAfterComm(message: string | null, rest: string): ReturnType
   return masked;
 }
 
+/** Digits that end the line: a pid, or the head of one that a cut (`cut -c`, a terminal, a pager) shortened. */
+const DIGITS_TO_THE_END = /^ *\d+$/;
+
+/**
+ * `<message>: Kill process 12346`: a choice cut right after its pid, or at or inside its comm (`Kill process 12346
+ * (pyth`), as an author's notes quote it (`# 系统日志：Out of memory: Kill process 12346`, seventy-fifth red team A/03;
+ * corpus 328). The kernel prints its message and `Kill process` only when it chooses a victim, so the line is a
+ * choice, its constraint the message's: only after one of those messages (no prose, no template: `Kill process
+ * [pid]`, `%d`, a pid with more words after it). Its pid as a cut kill line's (kill.ts, CUT_KILL): whole when a space
+ * or the comm's parenthesis follows it; digits that end the line, a pager's mark after them or not, may be a cut
+ * pid (`12346` of 1234567), so the pid is unknown. The next kill line names the victim in any case.
+ */
+export function choiceCutAtPid(text: string, marker: string, truncated: boolean): SacrificeLine | null {
+  const at = text.indexOf(marker);
+  if (at <= 0) return null;
+  const message = messageBefore(text, at);
+  if (message === null || !isKernelKillStart(message)) return null;
+  const rest = stripTruncation(text.slice(at + marker.length), truncated);
+  const pid = pidBeforeCut(rest);
+  if (pid === null && !DIGITS_TO_THE_END.test(rest)) return null;
+  return { kind: 'sacrifice', message, pid, name: null, score: null };
+}
+
 /** `<message>: <marker>A (comm) score S …`, the marker being how the kernel spelled `Kill process `. */
 export function selectionAfter(text: string, marker: string): SacrificeLine | null {
   const at = text.indexOf(marker);
@@ -78,5 +102,6 @@ export function selectionAfter(text: string, marker: string): SacrificeLine | nu
 export const sacrificeLine: Recognizer<SacrificeLine> = {
   name: 'sacrifice',
   marker: 'Kill process ',
-  read: (text) => selectionAfter(text, 'Kill process '),
+  read: (text, truncated) =>
+    selectionAfter(text, 'Kill process ') ?? choiceCutAtPid(text, 'Kill process ', truncated),
 };

@@ -77,6 +77,66 @@ describe('sacrifice: a masked pid and a line cut after the comm (corpus 327)', (
   });
 });
 
+describe('sacrifice: a choice cut right after its pid (corpus 328)', () => {
+  const choice = (message: string, pid: number | null) => ({
+    kind: 'line',
+    line: { kind: 'sacrifice', message, pid, name: null, score: null },
+  });
+
+  it('is a choice after the kernel’s message, its pid unknown: digits that end the line may be a cut pid', () => {
+    // The real line, after an author's label with a full-width colon (seventy-fifth red team A/03).
+    expect(parseKernelLine('系统日志：Out of memory: Kill process 12346')).toEqual(
+      choice('系统日志：Out of memory', null),
+    );
+    expect(parseKernelLine('Out of memory: Kill process 12346')).toEqual(choice('Out of memory', null));
+    expect(parseKernelLine('Memory cgroup out of memory: Kill process 24572')).toEqual(
+      choice('Memory cgroup out of memory', null),
+    );
+    // The early spellings, which otherwise ask for the score.
+    expect(parseKernelLine('Out of memory: kill process 2908')).toEqual(choice('Out of memory', null));
+    expect(parseKernelLine('Memory cgroup out of memory: kill process 6593')).toEqual(
+      choice('Memory cgroup out of memory', null),
+    );
+    expect(parseKernelLine('Out of Memory: Kill process 679783')).toEqual(choice('Out of Memory', null));
+    // A pager's cut mark after the digits: cut inside them or not, the pid is unknown, as a kill line's is.
+    expect(parseKernelLine('Out of memory: Kill process 12346>', true)).toEqual(
+      choice('Out of memory', null),
+    );
+  });
+
+  it('is a choice of its pid when a space or the comm’s parenthesis shows the pid whole, as a cut kill line is', () => {
+    expect(parseKernelLine('Out of memory: Kill process 12346 (pyth')).toEqual(
+      choice('Out of memory', 12346),
+    );
+    expect(parseKernelLine('Out of memory: Kill process 12346 ...')).toEqual(choice('Out of memory', 12346));
+    expect(parseKernelLine('Memory cgroup out of memory: kill process 6593 (pagete…')).toEqual(
+      choice('Memory cgroup out of memory', 6593),
+    );
+    expect(parseKernelLine('Out of memory: Kill process 12346 (pyth>', true)).toEqual(
+      choice('Out of memory', 12346),
+    );
+  });
+
+  it('is no choice without the kernel’s message, in a template, or with prose after the pid', () => {
+    const notChoices = [
+      'Kill process 12346',
+      'kill process 12346',
+      'Then I had to Kill process 12346',
+      'You can kill process 12346',
+      'Out of memory: Kill process [pid]',
+      'Out of memory: Kill process %d',
+      'Out of memory: Kill process <pid>',
+      'Out of memory: Kill process {pid}',
+      'Out of memory: Kill process N',
+      'Out of memory: Kill process 12346 to free memory',
+      'Out of memory: kill process 12346 by hand',
+      'Out of memory: Kill process 12346 and then restart it',
+      'Out of memory: Kill process 12346.',
+    ];
+    expect(notChoices.filter(isChoice)).toEqual([]);
+  });
+});
+
 const EARLY_LINES: RealLine<'sacrifice'>[] = [
   {
     source:
