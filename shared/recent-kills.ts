@@ -15,7 +15,9 @@ import { withinSeconds } from './open-report.ts';
 
 /**
  * What two copies of one kill share and two kills differ in. Not file-rss or shmem-rss: a group kill prints its
- * victim twice, and those change in between (AKS, red team B 10: file-rss 956kB, then 44kB).
+ * victim twice, and those change in between (AKS, red team B 10: file-rss 956kB, then 44kB). Last, whether a memory
+ * cgroup's limit was hit (limitKind), kept after the figures so that a state stored before it was kept compares as it
+ * did.
  */
 export function killEvidence(event: OomEvent): KillEvidence {
   const { trigger, memory, victim } = event;
@@ -26,7 +28,20 @@ export function killEvidence(event: OomEvent): KillEvidence {
     memory?.limitKb ?? null,
     memory?.failcnt ?? null,
     ...VICTIM_EVIDENCE.map((key) => victim[key]),
+    limitKind(event.constraint),
   ];
+}
+
+/**
+ * A memory cgroup's limit (`memcg`) or the whole node's memory (`global`: `system`, a cpuset, a mempolicy), or null
+ * where the text does not tell. One kill's copies agree on it: the kernel prints one message before its kill line
+ * (`Memory cgroup out of memory: Killed process …` or `Out of memory: Killed process …`), so two such lines of one pid
+ * and comm are two kills (a Go test's two strings, seventy-seventh red team B/02). Not the constraint itself: a quoted
+ * kill line of a cpuset report says only `Out of memory`, where its summary says CONSTRAINT_CPUSET.
+ */
+function limitKind(constraint: OomEvent['constraint']): 'memcg' | 'global' | null {
+  if (constraint === null) return null;
+  return constraint === 'memcg' ? 'memcg' : 'global';
 }
 
 /** The victim's figures at the end of a kill's evidence (killEvidence), in that order, after its first five. */

@@ -711,6 +711,23 @@ describe('copies of one kill, and kills that only look alike (pid and comm are n
     expect(parseKernelLog([...FIRST_BOOT, '', ...FIRST_BOOT].join('\n')).events).toHaveLength(1);
   });
 
+  it('two untimed kill lines of one pid and comm, one a memcg kill and one not, are two kills (seventy-seventh red team B/02)', () => {
+    // A Go test's strings: one kernel's kill line prints one message, so the two prefixes are two kills.
+    const system = 'Out of memory: Killed process 123, UID 48, (httpd).';
+    const memcg = 'Memory cgroup out of memory: Killed process 123, UID 48, (httpd).';
+    for (const lines of [
+      [system, memcg],
+      [memcg, system],
+    ]) {
+      const { events } = parseKernelLog(lines.join('\n'));
+      expect(events.map((e) => [e.victim.pid, e.victim.name, e.constraint])).toEqual(
+        lines.map((line) => [123, 'httpd', line === memcg ? 'memcg' : 'system']),
+      );
+    }
+    // The same message twice is one kill printed twice.
+    expect(parseKernelLog([memcg, memcg].join('\n')).events).toHaveLength(1);
+  });
+
   // LKML, syzbot report bab151e82a4e973fa325 (red team C 14): a quoted, untimed kill line, then the full report.
   const QUOTED_KILL = '> Killed process 23767 (syz-executor2) total-vm:70472kB, anon-rss:104kB,';
   const SYZ_REPORT = [
