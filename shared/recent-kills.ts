@@ -36,8 +36,9 @@ export function killEvidence(event: OomEvent): KillEvidence {
  * A memory cgroup's limit (`memcg`) or the whole node's memory (`global`: `system`, a cpuset, a mempolicy), or null
  * where the text does not tell. One kill's copies agree on it: the kernel prints one message before its kill line
  * (`Memory cgroup out of memory: Killed process …` or `Out of memory: Killed process …`), so two such lines of one pid
- * and comm are two kills (a Go test's two strings, seventy-seventh red team B/02). Not the constraint itself: a quoted
- * kill line of a cpuset report says only `Out of memory`, where its summary says CONSTRAINT_CPUSET.
+ * and comm are two kills (a Go test's two strings, seventy-seventh red team B/02), unless they show an own figure alike
+ * (differ: an author quoting the kill line again under the other message). Not the constraint itself: a quoted kill
+ * line of a cpuset report says only `Out of memory`, where its summary says CONSTRAINT_CPUSET.
  */
 function limitKind(constraint: OomEvent['constraint']): 'memcg' | 'global' | null {
   if (constraint === null) return null;
@@ -47,6 +48,8 @@ function limitKind(constraint: OomEvent['constraint']): 'memcg' | 'global' | nul
 /** The victim's figures at the end of a kill's evidence (killEvidence), in that order, after its first five. */
 const VICTIM_EVIDENCE = ['totalVmKb', 'anonRssKb', 'pgtablesKb', 'uid', 'oomScoreAdj'] as const;
 const VICTIM_EVIDENCE_AT = 5;
+/** Where killEvidence keeps limitKind: after the victim's figures. */
+const LIMIT_KIND_AT = VICTIM_EVIDENCE_AT + VICTIM_EVIDENCE.length;
 
 /** The victim's file-rss and shmem-rss, which killEvidence leaves out, for RecentKill.rss; null when it shows neither. */
 export function keptRss(event: OomEvent): [number | null, number | null] | null {
@@ -85,7 +88,11 @@ export function copyRank(event: OomEvent): number {
 /** Whether the two show a different value of one thing; what only one shows tells nothing. */
 function differ(a: KillEvidence | undefined, b: KillEvidence | null): boolean {
   if (a === undefined || b === null) return false;
-  return a.some((value, i) => value !== null && b[i] != null && b[i] !== value);
+  const shown = (value: string | number | null, i: number): boolean => value !== null && b[i] != null;
+  if (a.some((value, i) => i !== LIMIT_KIND_AT && shown(value, i) && b[i] !== value)) return true;
+  // Another message before the same figures is an author's quote under the wrong one: figures tell a kill.
+  const kind = a[LIMIT_KIND_AT] ?? null;
+  return shown(kind, LIMIT_KIND_AT) && b[LIMIT_KIND_AT] !== kind && !showsOwnFigureAlike(a, b);
 }
 
 /** What the copies of one kill showed together: each value from the copy that showed it. */
