@@ -3,6 +3,7 @@
  * priority, a newline inside a string), read apart; and a choice of victim a writer joined to its kill line.
  */
 import { envelopeLength } from './envelope-prefixes.ts';
+import { parseKernelLine } from './kernel-line.ts';
 import { blankEntry, linesOf, readLogRecord, type LogEntry } from './log-record.ts';
 
 /** A dmesg time inside a message: where a paste glued the next record on (`…failcnt 77[193038.106480] kmem: …`). */
@@ -152,6 +153,8 @@ interface GluedStart {
   cut: number;
   /** Whether the record names its writer (a syslog tag), or is the writer's of the line it is glued to. */
   ownWriter: boolean;
+  /** A record without an envelope of its own (bareMessageStarts): it has the entry's. */
+  bare?: boolean;
 }
 
 /** The longest a syslog envelope is: its stamp, a host of up to 255 characters, a tag and a pid. */
@@ -163,22 +166,73 @@ const RECORD_MOST = 1024;
 /** A newline inside a record's text: a program's `\n` escape (its literal read as written), or a read one. */
 const NEWLINE = /\\n|\n/g;
 
-/**
- * Where records start that a string joined by newlines (a program's literal, a JSON value): after each newline
- * that an envelope of any kind follows (a dmesg time, a `dmesg -T` date, a syslog stamp), each record's own. An
- * escaped backslash before an `n` is no newline.
- */
-function newlineStarts(text: string): GluedStart[] {
-  const starts: GluedStart[] = [];
+/** A newline inside a record's text (NEWLINE): where it starts and where the text after it does. */
+interface Newline {
+  at: number;
+  end: number;
+}
+
+/** The newlines inside the text, in order (NEWLINE): an escaped backslash before an `n` is no newline. */
+function newlinesOf(text: string): Newline[] {
+  const newlines: Newline[] = [];
   NEWLINE.lastIndex = 0;
   for (let m = NEWLINE.exec(text); m !== null; m = NEWLINE.exec(text)) {
-    const at = m.index + m[0].length;
     if (m[0].length === 2 && escapedBackslashAt(text, m.index)) continue;
-    // A record's text is at most printk's 1 KiB: so much after each newline is looked at, in linear time.
-    if (envelopeLength(text.slice(at, at + RECORD_MOST)) > 0)
-      starts.push({ at, cut: m.index, ownWriter: true });
+    newlines.push({ at: m.index, end: m.index + m[0].length });
   }
-  return starts;
+  return newlines;
+}
+
+/**
+ * Where records start that a string joined by newlines (a program's literal, a JSON value): after each newline
+ * that an envelope of any kind follows (a dmesg time, a `dmesg -T` date, a syslog stamp), each record's own; and
+ * after each newline that an untimed kernel message follows (bareMessageStarts).
+ */
+function newlineStarts(text: string): GluedStart[] {
+  const newlines = newlinesOf(text);
+  const starts: GluedStart[] = [];
+  const bare: number[] = [];
+  newlines.forEach(({ at, end }, i) => {
+    // A record's text is at most printk's 1 KiB: so much after each newline is looked at, in linear time.
+    if (envelopeLength(text.slice(end, end + RECORD_MOST)) > 0)
+      starts.push({ at: end, cut: at, ownWriter: true });
+    else bare.push(i);
+  });
+  const messages = bareMessageStarts(text, newlines, bare);
+  return messages.length === 0 ? starts : [...starts, ...messages].sort((a, b) => a.at - b.at);
+}
+
+/**
+ * Where untimed kernel messages start that a program's literal joined by `\n` escapes (a Rust doc comment's test
+ * data, the header first: `let log = "worker invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0,
+ * oom_score_adj=0\nOut of memory: Killed process 7 (worker) total-vm:100kB, …";`, a Go constant's `"ok\nx invoked
+ * oom-killer: order=0\noom-kill:constraint=CONSTRAINT_MEMCG,…\nMemory cgroup out of memory: Killed process 7 …"`;
+ * seventy-sixth red team B/08, B/17): after each newline of `bare` (those no envelope follows) whose text up to the
+ * next newline a recognizer reads, when two of the text's lines so read are kernel messages. Such a record has no
+ * envelope of its own: it keeps the entry's. A comm or prose may hold a backslash and an `n` (`a\nb invoked
+ * oom-killer: …` is one header of the comm `a\nb`): one message after it is no second record, and the rest of a
+ * comm is no kernel message.
+ */
+function bareMessageStarts(
+  text: string,
+  newlines: readonly Newline[],
+  bare: readonly number[],
+): GluedStart[] {
+  const messages: GluedStart[] = [];
+  for (const i of bare) {
+    const { at, end } = newlines[i] as Newline;
+    if (isKernelMessage(text.slice(end, newlines[i + 1]?.at)))
+      messages.push({ at: end, cut: at, ownWriter: false, bare: true });
+  }
+  if (messages.length === 0) return messages;
+  const first = (newlines[0] as Newline).at;
+  return messages.length >= 2 || isKernelMessage(text.slice(0, first)) ? messages : [];
+}
+
+/** Whether a recognizer reads the text as a kernel message of a report, more than its context (a frame, `Mem-Info:`). */
+function isKernelMessage(text: string): boolean {
+  const result = parseKernelLine(text);
+  return result.kind === 'line' && result.line.kind !== 'context';
 }
 
 /** Whether the backslash at `at` is itself escaped: an odd run of backslashes before it. */
@@ -308,8 +362,11 @@ export function splitGluedRecords(entry: LogEntry): LogEntry[] {
   const starts = gluedRecordStarts(entry);
   if (starts === null) return [entry];
   const text = entry.text;
-  const glued = starts.map(({ at, ownWriter }, i) => {
-    const piece = readLogRecord(text.slice(at, starts[i + 1]?.cut)) ?? blankEntry('');
+  const glued = starts.map(({ at, ownWriter, bare }, i) => {
+    const end = starts[i + 1]?.cut;
+    if (bare === true)
+      return { ...entry, text: text.slice(at, end), truncated: end === undefined && entry.truncated };
+    const piece = readLogRecord(text.slice(at, end)) ?? blankEntry('');
     const fromKernel = ownWriter ? piece.fromKernel : entry.fromKernel;
     return { ...piece, host: piece.host ?? entry.host, fromKernel, enveloped: true };
   });

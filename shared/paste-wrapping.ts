@@ -358,16 +358,19 @@ function quoteAfterFirstEquals(line: string): boolean {
 
 const SLASH = 0x2f;
 const HASH = 0x23;
+const BANG = 0x21;
 
 /**
  * The line without the mark of a line comment that a program or a script put it in (`// `, `# `, a space or a
- * tab after it), or the gutter of a block comment (` * `, a Javadoc's or a C comment's, its indent gone already):
- * no kernel line starts so, and what follows is read as it would be anywhere, so that a kill line wrapped behind
- * the gutter is joined as one wrapped behind `# ` is.
+ * tab after it; Rust's doc comments `/// ` and `//! `, whose examples are test data: `/// let log = "worker invoked
+ * oom-killer: …";`, seventy-sixth red team B/17), or the gutter of a block comment (` * `, a Javadoc's or a C
+ * comment's, its indent gone already): no kernel line starts so, and what follows is read as it would be anywhere,
+ * so that a kill line wrapped behind the gutter is joined as one wrapped behind `# ` is.
  */
 function withoutCommentMark(line: string): string {
   const first = line.charCodeAt(0);
   let at = first === HASH || first === ASTERISK ? 1 : first === SLASH && line.charCodeAt(1) === SLASH ? 2 : 0;
+  if (at === 2 && (line.charCodeAt(2) === SLASH || line.charCodeAt(2) === BANG)) at = 3;
   if (at === 0 || (line.charCodeAt(at) !== SPACE && line.charCodeAt(at) !== TAB)) return line;
   while (line.charCodeAt(at) === SPACE || line.charCodeAt(at) === TAB) at++;
   return line.slice(at);

@@ -187,17 +187,27 @@ export const invokedLine: Recognizer<InvokedLine> = {
 
 /** What a query's format or a collector puts between its own label and each record (`{{.node}} - {{.MESSAGE}}`). */
 const LABEL_SEPARATOR = ' - ';
+/** A kernel syslog record's host and tag, the comm after them: `ldn-risk-prod04 kernel: mdreplay`. */
+const KERNEL_TAG = ' kernel: ';
 
 /**
  * The comm before ` invoked oom-killer`: a name longer than a comm's 15 bytes that holds a label's separator is a
- * label and the comm (`ip-10-0-204-71 - kube-state-metr`, a LogQL guide's `line_format "{{.node}} - {{.MESSAGE}}"`):
- * the comm is what follows the separator. An escaped UTF-8 comm (`\xe4\xb8…`) is longer and holds none.
+ * label and the comm (`ip-10-0-204-71 - kube-state-metr`, a LogQL guide's `line_format "{{.node}} - {{.MESSAGE}}"`),
+ * or that holds a kernel syslog tag is text and a record's host and tag before the comm (a program's concatenation
+ * of a stamp it makes and a literal: `W.syslogStamp(ago(2400)) + ' ldn-risk-prod04 kernel: mdreplay invoked
+ * oom-killer: …`, seventy-sixth red team B/06): the comm is what follows the last of them. An escaped UTF-8 comm
+ * (`\xe4\xb8…`) is longer and holds neither.
  */
 function commOf(name: string): string {
   if (name.length <= COMM_MAX) return name;
-  const at = name.lastIndexOf(LABEL_SEPARATOR);
-  const comm = at < 0 ? '' : name.slice(at + LABEL_SEPARATOR.length);
-  return comm !== '' && comm.length <= COMM_MAX ? comm : name;
+  return commAfter(name, LABEL_SEPARATOR) ?? commAfter(name, KERNEL_TAG) ?? name;
+}
+
+/** What follows the last `mark` in the name, when that is a comm (not empty, at most 15 bytes); else null. */
+function commAfter(name: string, mark: string): string | null {
+  const at = name.lastIndexOf(mark);
+  const comm = at < 0 ? '' : name.slice(at + mark.length);
+  return comm !== '' && comm.length <= COMM_MAX ? comm : null;
 }
 
 /** An author's ellipsis, which the kernel never prints in a gfp mask. */

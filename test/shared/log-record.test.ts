@@ -794,6 +794,40 @@ describe('splitGluedRecords', () => {
     const other = entry('x Mar 16 21:40:40 t6360003 sshd[1]: Killed process 30502 (cc1)');
     expect(splitGluedRecords(other)).toEqual([other]);
   });
+  it('reads apart untimed kernel messages that a program’s literal joined by `\\n` escapes, the header first (76th red team B/08, B/17)', () => {
+    const header = 'worker invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=0';
+    const kill = 'Out of memory: Killed process 7 (worker) total-vm:100kB, anon-rss:50kB, file-rss:0kB';
+    // A Rust doc comment's literal as written (its escape kept), and one a stage decoded (a read newline).
+    for (const newline of ['\\n', '\n']) {
+      expect(splitGluedRecords(entry(`${header}${newline}${kill}`)).map((e) => e.text)).toEqual([
+        header,
+        kill,
+      ]);
+    }
+    // A Go constant's lines after a word no recognizer reads: each message apart, with the entry's envelope.
+    const go = entry(
+      '[5.0] ok\\nx invoked oom-killer: order=0\\noom-kill:constraint=CONSTRAINT_MEMCG,task_memcg=/a.service,task=node\\nMemory cgroup out of memory: Killed process 7 (node) total-vm:1kB\\n',
+    );
+    expect(splitGluedRecords(go).map((e) => [e.kernelTime, e.text])).toEqual([
+      [5, 'ok'],
+      [5, 'x invoked oom-killer: order=0'],
+      [5, 'oom-kill:constraint=CONSTRAINT_MEMCG,task_memcg=/a.service,task=node'],
+      [5, 'Memory cgroup out of memory: Killed process 7 (node) total-vm:1kB\\n'],
+    ]);
+  });
+
+  it('leaves a backslash and an `n` in a comm or prose, and a single message after one, in its line', () => {
+    const kept = [
+      // The comm `a\nb`: one kernel message after the escape is no second record.
+      'a\\nb invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=0',
+      'Killed process 7 (a\\nb) total-vm:100kB, anon-rss:50kB, file-rss:0kB',
+      'Out of memory: Killed process 7 (a\\nOut of memory: Killed process) total-vm:1kB',
+      // Prose with one message after its escapes; an escaped backslash before the `n`, which is no newline.
+      'see C:\\nodes\\nOut of memory: Killed process 7 (worker) total-vm:100kB',
+      'x invoked oom-killer: order=0\\\\nOut of memory: Killed process 7 (worker) total-vm:100kB',
+    ].map(entry);
+    expect(kept.map((e) => splitGluedRecords(e))).toEqual(kept.map((e) => [e]));
+  });
 
   it('reads apart a choice of victim and its kill line that a writer joined with a space (eighth red team Q/02)', () => {
     // node-problem-detector's OOMKilling event, as kubesphere/kubeye's README shows it in an event table.

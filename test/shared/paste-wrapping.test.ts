@@ -413,8 +413,21 @@ describe('a line comment around a log line (tenth red team U/04, a Go parser’s
     );
   });
 
+  it('takes off Rust’s doc comment marks `/// ` and `//! ` before a literal it assigns (76th red team B/17)', () => {
+    const header = 'worker invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=0';
+    expect(withoutPasteWrapping(`/// let log = "${header}";`)).toBe(header);
+    expect(withoutPasteWrapping(`//! ${header}`)).toBe(header);
+    expect(withoutPasteWrapping('////// x')).toBe('////// x');
+  });
+
   it('leaves a `#` or `//` with no space after it alone', () => {
-    const kept = ['#include <linux/oom.h>', '//oom_reaper: x', '### OOM kill Kernel log', 'a // b'];
+    const kept = [
+      '#include <linux/oom.h>',
+      '//oom_reaper: x',
+      '///oom_reaper: x',
+      '### OOM kill Kernel log',
+      'a // b',
+    ];
     expect(kept.map(withoutPasteWrapping)).toEqual(kept);
   });
 

@@ -287,4 +287,24 @@ describe('invoked: what an author or a query kept of the header (72nd red team A
       ),
     ).toMatchObject({ name: '\\xe4\\xb8\\xad\\xe6\\x96\\x87' });
   });
+
+  it('takes the comm after a kernel syslog tag, where the name is longer than a comm (76th red team B/06)', () => {
+    // A program's concatenation of the stamp it makes and a literal that holds the record's host and tag (its record
+    // end, `\\n' +`, comes off before).
+    const line =
+      "W.syslogStamp(ago(2400)) + ' ldn-risk-prod04 kernel: mdreplay invoked oom-killer: gfp_mask=0x201da, order=0, oom_score_adj=0";
+    expect(invokedLine.read(line, false)).toMatchObject({
+      name: 'mdreplay',
+      gfpMask: '0x201da',
+      oomScoreAdj: 0,
+    });
+    // A comm as long as a comm may hold the tag itself; a name whose last tag a longer text follows is kept.
+    expect(
+      invokedLine.read('a kernel: b invoked oom-killer: gfp_mask=0xcc0, order=0, oom_score_adj=0', false),
+    ).toMatchObject({ name: 'a kernel: b' });
+    const long = 'h kernel: \\xe4\\xb8\\xad\\xe6\\x96\\x87';
+    expect(
+      invokedLine.read(`${long} invoked oom-killer: gfp_mask=0xcc0, order=0, oom_score_adj=0`, false),
+    ).toMatchObject({ name: long });
+  });
 });
