@@ -57,7 +57,11 @@ export function joinWrappedLines(
   return records;
 }
 
-/** The lines of quoted-printable mail decoded (shared/quoted-printable.ts), each with its first line's number. */
+/**
+ * The lines of quoted-printable mail decoded (shared/quoted-printable.ts), each with its first line's number. The
+ * empty piece after the text's last newline is no line of the mail, as `scan` reads it: a soft break that ends the
+ * mail (Google Groups' part, `…<div><br></div><=`) is kept, not joined with it; it follows the decoded lines.
+ */
 function quotedPrintableLines(rawLines: readonly string[]): { lines: string[]; lineNos: number[] } {
   const lines: string[] = [];
   const lineNos: number[] = [];
@@ -65,8 +69,16 @@ function quotedPrintableLines(rawLines: readonly string[]): { lines: string[]; l
     lines.push(line);
     lineNos.push(lineNo);
   });
-  rawLines.forEach((raw, i) => reader.push(raw, i + 1));
+  const last = rawLines.length - 1;
+  const endsInNewline = last > 0 && rawLines[last] === '';
+  rawLines.forEach((raw, i) => {
+    if (i < last || !endsInNewline) reader.push(raw, i + 1);
+  });
   reader.release();
+  if (endsInNewline) {
+    lines.push('');
+    lineNos.push(last + 1);
+  }
   return { lines, lineNos };
 }
 

@@ -7,10 +7,12 @@
  * that no physical line is a line of the text.
  *
  * A node's own log may hold lines that look alike (`uid=1000`, base64 padding, a line cut after `=`), so
- * nothing is decoded unless the input shows the kernel's own `=` encoded (`constraint=3D`, `gfp_mask=3D`…) in
- * its first QP_EVIDENCE_CHARS characters, the same in every reader (parseKernelLog, `scan`); and then only
- * lines whose every `=` is an escape an encoder writes, or a soft break.
+ * nothing is decoded unless the first QP_EVIDENCE_CHARS characters of the input show it is mail so encoded (the
+ * kernel's own `=` encoded, `constraint=3D`, `gfp_mask=3D`…; the part's header; lines soft-broken in a row at an
+ * encoder's width), the same in every reader (parseKernelLog, `scan`); and then only lines whose every `=` is an
+ * escape an encoder writes, or a soft break.
  */
+import { taskRowLine } from './kernel-lines/task-row.ts';
 import { readLogRecord } from './log-record.ts';
 
 /** How much of the start of an input shows whether it is quoted-printable: the same in every reader. */
@@ -46,7 +48,56 @@ export function showsQuotedPrintable(head: string): boolean {
     readEnd = end < 0 ? text.length : end;
     if (readLogRecord(text.slice(start, readEnd))?.fromKernel !== false) return true;
   }
+  return namesQuotedPrintable(text) || showsSoftBrokenRun(text);
+}
+
+/**
+ * A MIME part's own header, alone on its line (a mail's raw part as an archive keeps it, Google Groups' text/html
+ * part: `Content-Transfer-Encoding: quoted-printable`; seventy-sixth red team A/08). Never a log record's text: a
+ * mail program's syslog line that logs the header has its envelope before it.
+ */
+const PART_HEADER = /^(?:> ?)*content-transfer-encoding:[ \t]*quoted-printable[ \t]*\r?$/im;
+
+function namesQuotedPrintable(text: string): boolean {
+  return PART_HEADER.test(text);
+}
+
+/**
+ * An encoder cuts a line too long at its width (RFC 2045: at most 76 characters with the `=`; Evolution's 74;
+ * up to two less where it would not split an escape `=3D`) and ends it with a soft break. Lines so cut in a row are
+ * a soft-broken paragraph, what no log writes, even where no `=` of the kernel's is encoded (the text/html part of
+ * a Google Groups mail: console lines glued in `<div>`s, `… Out=` + ` of memory: Killed process 161 … anon-rss:5=` +
+ * `56kB, …`, another program's `ret=3D-22` only; seventy-sixth red team A/07). Each of those lines goes on from
+ * the one before it, so has no envelope of its own; the first is no other writer's record. No task row counts:
+ * it ends in its process's name, which may end in `=`.
+ */
+const ENCODER_WIDTH_MIN = 72;
+const ENCODER_WIDTH_MAX = 76;
+const SOFT_BROKEN_RUN = 3;
+
+function showsSoftBrokenRun(text: string): boolean {
+  let run = 0;
+  for (let start = 0; start < text.length;) {
+    const newline = text.indexOf('\n', start);
+    const end = newline < 0 ? text.length : newline;
+    const line = text.slice(start, end);
+    run = cutAtEncoderWidth(line) && continuesRun(line, run) ? run + 1 : 0;
+    if (run >= SOFT_BROKEN_RUN) return true;
+    start = end + 1;
+  }
   return false;
+}
+
+function cutAtEncoderWidth(line: string): boolean {
+  const width = bodyEnd(line);
+  return width >= ENCODER_WIDTH_MIN && width <= ENCODER_WIDTH_MAX && endsInSoftBreak(line) && qpShaped(line);
+}
+
+/** Whether a line cut at an encoder's width may be the next of a soft-broken run `run` lines long so far. */
+function continuesRun(line: string, run: number): boolean {
+  const entry = readLogRecord(line);
+  if (entry === null || taskRowLine.read(entry.text, false) !== null) return false;
+  return run === 0 ? entry.fromKernel : !entry.enveloped;
 }
 
 /** Physical lines one soft-broken line may take, more than any kernel line needs at 76 characters a line. */

@@ -132,6 +132,90 @@ describe('showsQuotedPrintable', () => {
     expect(showsQuotedPrintable('[ 1.0] oom-\nkill:constraint=CONSTRAINT_NONE,nodemask=(null)')).toBe(false);
   });
 
+  it("is true for lines soft-broken in a row at an encoder's width (seventy-sixth red team A/07, jailhouse-dev HTML)", () => {
+    // The text/html part of a Google Groups mail of 2021: console lines glued in `<div>`s, cut at 76 columns,
+    // no `=` of the kernel's encoded (another program's `ret=3D-22`); breaks in the prefix, the pid, a figure.
+    const lines = [
+      'qemux86-64 login: =',
+      '[&nbsp; &nbsp;27.731494] virtio_gpu virtio0: [drm] *ERROR* fbdev: Failed to=',
+      ' setup generic emulation (ret=3D-22)</div><div>[&nbsp; &nbsp;27.841660] Out=',
+      ' of memory: Killed process 161 (systemd-udevd) total-vm:12276kB, anon-rss:5=',
+      '56kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:64kB oom_score_adj:0</div=',
+      '><div><br></div><div>qemux86-64 login:&nbsp;</div><div>qemux86-64 login:&nb=',
+      'sp;</div><div>qemux86-64 login: root</div><div><br></div><div>^C^C^C^C^C</d=',
+      'iv><div><br></div><div>[&nbsp; 236.927354] Out of memory: Killed process 16=',
+      '7 ((agetty)) total-vm:8260kB, anon-rss:1488kB, file-rss:0kB, shmem-rss:0kB,=',
+      ' UID:0 pgtables:48kB oom_score_adj:0</div><div>[&nbsp; 437.781132] Out of m=',
+      'emory: Killed process 166 (systemd-udevd) total-vm:13548kB, anon-rss:1500kB=',
+      ', file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:64kB oom_score_adj:0</div><di=',
+      'v>QEMU 4.2.0 monitor - type',
+    ];
+    expect(showsQuotedPrintable(lines.join('\n'))).toBe(true);
+    expect(showsQuotedPrintable(lines.join('\r\n'))).toBe(true);
+    expect(
+      parseKernelLog(lines.join('\n')).events.map((e) => [
+        e.victim.pid,
+        e.victim.name,
+        e.constraint,
+        e.victim.anonRssKb,
+        e.victim.oomScoreAdj,
+      ]),
+    ).toEqual([
+      [161, 'systemd-udevd', 'system', 556, 0],
+      [167, '(agetty)', 'system', 1488, 0],
+      [166, 'systemd-udevd', 'system', 1500, 0],
+    ]);
+    // Two such lines in a row are not enough; nor lines cut short of the width, however many.
+    expect(showsQuotedPrintable(lines.slice(0, 3).join('\n'))).toBe(false);
+    expect(showsQuotedPrintable(lines.map((line) => line.slice(8)).join('\n'))).toBe(false);
+  });
+
+  it('is true for a MIME part header that names quoted-printable (seventy-sixth red team A/08)', () => {
+    const part = [
+      '------=_Part_1523_883706918.1624631885616',
+      'Content-Type: text/html; charset="UTF-8"',
+      'Content-Transfer-Encoding: quoted-printable',
+      '',
+      '<div>[&nbsp; 236.927354] Out of memory: Killed process 16=',
+      '7 ((agetty)) total-vm:8260kB, anon-rss:1488kB, file-rss:0kB, shmem-rss:0kB,=',
+      ' UID:0 pgtables:48kB oom_score_adj:0</div>',
+    ];
+    expect(showsQuotedPrintable(part.join('\n'))).toBe(true);
+    expect(
+      showsQuotedPrintable(part.join('\n').replace('Content-Transfer-Encoding', 'content-transfer-encoding')),
+    ).toBe(true);
+    expect(parseKernelLog(part.join('\n')).events.map((e) => [e.victim.pid, e.victim.pgtablesKb])).toEqual([
+      [167, 48],
+    ]);
+    // Not a header of the text's own: on a log record, after other text, or another encoding.
+    for (const line of [
+      'Jan 14 18:01:50 ip-10-0-1-5 postfix/cleanup[812]: Content-Transfer-Encoding: quoted-printable',
+      '[ 12.000000] Content-Transfer-Encoding: quoted-printable',
+      'X-Note: Content-Transfer-Encoding: quoted-printable',
+      'Content-Transfer-Encoding: base64',
+    ]) {
+      expect(showsQuotedPrintable([line, ...part.slice(4)].join('\n'))).toBe(false);
+    }
+  });
+
+  it('is false for lines that end in `=` as a node log or a paste holds them', () => {
+    const b64 = 'QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVo=';
+    const cases = [
+      // Settings with empty values, in a row.
+      ['HTTP_PROXY=', 'HTTPS_PROXY=', 'NO_PROXY=', 'AWS_REGION='],
+      // Base64 at 76 columns: only its last line may end in `=`.
+      [`${'QUJD'.repeat(19)}`, `${'QUJD'.repeat(19)}`, `${'QUJD'.repeat(9)}${b64}`],
+      // Another writer's records at that width, each ending in padding.
+      Array.from(
+        { length: 4 },
+        (_, i) => `Jan 14 18:01:5${i} ip-10-0-1-5 app[900]: key ${b64.slice(0, 24 + i)}=`,
+      ),
+      // The kernel's records of that width, each on its own.
+      Array.from({ length: 4 }, (_, i) => `[ 12.00000${i}] audit: ${'x'.repeat(44)} subj=a key=`),
+    ];
+    for (const lines of cases) expect(showsQuotedPrintable(lines.join('\n'))).toBe(false);
+  });
+
   it('is false for what a node log holds: the same text not encoded, numbers after `=`, a cut line', () => {
     const nodeLog = [
       '[ 71.736596] oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,mems_allowed=0-1,oom_memcg=/mglru,task_memcg=/mglru,task=test.sh,pid=7215,uid=0',
@@ -161,6 +245,25 @@ describe('showsQuotedPrintable', () => {
   });
 
   // A process may be named anything of 15 characters; on a node, no name makes a log look encoded.
+  // A task row ends in its process's name, which may end in `=` at any width (a dmesg without times: no envelope).
+  it('is never true for task rows whatever their processes are named (fast-check)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(comm(), fc.nat(99999), fc.nat(9999999)), { minLength: 3, maxLength: 8 }),
+        fc.boolean(),
+        (rows, stamped) => {
+          const log = rows
+            .map(([name, pid, rss], i) => {
+              const row = `[${String(pid).padStart(7)}]     0 ${String(pid).padStart(7)} ${String(rss).padStart(8)}     1234    45056        0             0 ${name}=`;
+              return stamped ? `[ 5120.10${String(i).padStart(4, '0')}] ${row}` : row;
+            })
+            .join('\n');
+          expect(showsQuotedPrintable(log)).toBe(false);
+        },
+      ),
+    );
+  });
+
   it('is never true for a node log whatever its processes are named (fast-check)', () => {
     const report = (name: string, pid: number): string[] => [
       `[ 5120.104001] ${name} invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=984`,

@@ -457,6 +457,8 @@ describe('KernelLogScanner on quoted-printable mail', () => {
     '82-lkml-mglru-qp-timestamps-mail-wrapped-kill-v1-memcg.log',
     '83-lkml-ltp-qp-soft-breaks-kubepods-pod-limit.log',
     '84-lkml-fsdevel-qp-x86-32-kill-line-soft-and-hard-wraps-then-header.log',
+    '331-jailhouse-dev-2021-googlegroups-html-qp-div-nbsp-soft-breaks-only-five-kills.log',
+    '332-jailhouse-dev-2021-googlegroups-html-qp-part-header-soft-breaks-five-kills.log',
   ];
   const mail83 = readFileSync(`${corpus}/${mails[3] as string}`, 'utf8');
   const noise = (lines: number): string =>
@@ -467,6 +469,8 @@ describe('KernelLogScanner on quoted-printable mail', () => {
     ...Object.fromEntries(mails.map((file) => [file, readFileSync(`${corpus}/${file}`, 'utf8')])),
     // Its evidence within the first 64 Ki characters, the input longer: decoded.
     'mail after noise': `${noise(1500)}\n${mail83}\n${noise(2000)}\n`,
+    // Only soft breaks at the encoder's width show it, after noise: decoded.
+    'soft-broken mail after noise': `${noise(1500)}\n${readFileSync(`${corpus}/${mails[5] as string}`, 'utf8')}`,
     // Its evidence past them: read as it is.
     'mail after more noise than is looked at': `${noise(3000)}\n${mail83}\n`,
   };
