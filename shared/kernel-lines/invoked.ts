@@ -2,7 +2,7 @@
  * Report header, every kernel:
  * `<comm> invoked oom-killer: gfp_mask=…, [nodemask=…,] order=N, [oom_adj=N,] oom_score_adj=N`.
  */
-import { COMM_MAX, toInt } from './message-fields.ts';
+import { COMM_MAX, digitsEnd, toInt } from './message-fields.ts';
 import { startsWithPlaceholder } from './placeholder.ts';
 import type { Recognizer } from './recognizer.ts';
 
@@ -86,7 +86,26 @@ export function fieldsByPart(fields: string): InvokedFields {
     else if (isKey(part, eq, 'order')) order = value;
     else if (isKey(part, eq, 'oom_score_adj')) oomScoreAdj = value;
   }
-  return { gfpMask: withoutElision(gfpMask ?? null), order: toInt(order), oomScoreAdj: toInt(oomScoreAdj) };
+  return {
+    gfpMask: withoutElision(gfpMask ?? null),
+    order: toInt(order),
+    oomScoreAdj: lastFieldInt(oomScoreAdj),
+  };
+}
+
+/**
+ * What may follow the header's last number, glued on: a record or an author's `[...]` (`oom_score_adj=0[...][1880957.563400]
+ * Out of memory: …`, Gregg's "60 s" article with its records glued), a program literal's escape or quote (`oom_score_adj=0\n,`
+ * in a Python fixture's literals), a level mark or tag (`<4>`). Not a digit, a letter, `.` or `-`: part of another number.
+ */
+const GLUED_AFTER_NUMBER = /^[[\\<"']/;
+
+/** oom_score_adj's value: a whole number, or one with a record or a literal glued after it (GLUED_AFTER_NUMBER). */
+function lastFieldInt(value: string | undefined): number | null {
+  if (value === undefined) return null;
+  const end = digitsEnd(value, 0);
+  if (end === value.length || !GLUED_AFTER_NUMBER.test(value.slice(end, end + 1))) return toInt(value);
+  return toInt(value.slice(0, end));
 }
 
 /** Whether the part's key, before the `=` at `eq`, is `key`. */

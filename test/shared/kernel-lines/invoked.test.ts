@@ -308,3 +308,27 @@ describe('invoked: what an author or a query kept of the header (72nd red team A
     ).toMatchObject({ name: long });
   });
 });
+
+describe('invoked: the last field with text glued after its number (77th red team A/15, B/10)', () => {
+  it('reads oom_score_adj before a glued record or a literal’s escape, and no other number', () => {
+    // Gregg's "60 s" article with its records glued; a Python fixture's header split over two literals.
+    const glued =
+      '[1880957.563150] perl invoked oom-killer: gfp_mask=0x280da, order=0, oom_score_adj=0[...][1880957.563400] Out of memory: Kill process 18694 (perl) score 246 or sacrifice child';
+    const kill =
+      '[1880957.563500] Killed process 18694 (perl) total-vm:1000kB, anon-rss:900kB, file-rss:0kB, shmem-rss:0kB';
+    expect(parseKernelLog(`${glued}\n${kill}`).events[0]?.trigger).toMatchObject({
+      name: 'perl',
+      oomScoreAdj: 0,
+    });
+    // The literal's joined header: `… oom_score_adj=0\n,some random line2\n",`.
+    expect(fieldsByPart('gfp_mask=0x280da, order=0, oom_score_adj=0[...][1880957.563400]').oomScoreAdj).toBe(
+      0,
+    );
+    expect(fieldsByPart('gfp_mask=0x24000c0, order=0, oom_score_adj=-998\\n,some').oomScoreAdj).toBe(-998);
+    expect(fieldsByPart('gfp_mask=0x280da, order=0, oom_score_adj=0<4>').oomScoreAdj).toBe(0);
+    // Not a number cut by more digits or letters, nor a sign alone.
+    for (const value of ['0x1f', '12abc', '-[', '1.5', '[0]']) {
+      expect(fieldsByPart(`gfp_mask=0x280da, order=0, oom_score_adj=${value}`).oomScoreAdj).toBeNull();
+    }
+  });
+});
