@@ -40,7 +40,7 @@ describe('victimKindOf', () => {
 describe('isSelectionOnlyKill, on the real reports of the corpus', () => {
   const events = corpusEvents();
 
-  it('holds for the kills known only by `Kill process N (comm) score S or sacrifice child` (06 cut after it, 73, 86, 102, 103, 110, 141, 144, 145, 160, 196, 199, 247, 259, 290, 312, 315)', () => {
+  it('holds for the kills known only by `Kill process N (comm) score S or sacrifice child` (06 cut after it, 73, 86, 102, 103, 110, 141, 144, 145, 160, 196, 199, 247, 259, 290, 312, 315, 337)', () => {
     const withSelection = events.filter(({ event }) => event.lines.some((line) => SELECTION.test(line)));
     expect(new Set(withSelection.map(({ file }) => file)).size).toBeGreaterThanOrEqual(15);
     expect(
@@ -67,6 +67,8 @@ describe('isSelectionOnlyKill, on the real reports of the corpus', () => {
       ['290-dnanexus-job-log-bare-kernel-lines-monitor-cpu-lines-six-sacrifice-choices.log', 23129],
       ['312-himlar-rst-grep-n-rfc3339-facility-and-severity-before-host-choice-qemu-kvm.log', 40223],
       ['315-ja-blog-shell-prompt-and-grep-glued-before-syslog-choice-line.log', 202647],
+      ['337-go-test-regex-cases-same-kill-line-under-both-messages.log', 456],
+      ['337-go-test-regex-cases-same-kill-line-under-both-messages.log', 789],
       ['73-zh-dmesg-T-d-selection-comm-hidden-by-author.log', 21797],
       ['86-coreclr-syslog-selection-in-one-line-triple-backticks.log', 31490],
     ]);
@@ -156,6 +158,7 @@ describe('isVictimUnknown, on the real reports of the corpus', () => {
       '268-femiwiki-ko-journal-stamp-colon-no-host-no-tag-arm64-docker-task-in.log',
       '28-k8s-pause-pod-limit-task-in-no-kill-line.log',
       '303-linux-mm-2011-latin1-quoted-printable-no-break-spaces-in-printk-times-memcg-no-kill.log',
+      '336-paasta-pytest-fixture-header-split-over-literals-newline-escape-after-last-number.log',
       '40-kata-crio-conmon-pod-limit-task-in.log',
     ]);
     for (const { event } of unknown) {
