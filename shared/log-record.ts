@@ -73,8 +73,8 @@ const ESCAPED_ENVELOPE = /^[ \t>]*\\\[[^\]\\\n]{0,40}\d[^\]\\\n]{0,40}\\\] /;
 const ESCAPED_ENVELOPE_AT = 16;
 const MARKUP_TAG = /<\/?[A-Z]+>$/;
 /**
- * The names of text markup's closing tags that may end a line, with blanks after them: a page's block whose opening tag
- * is on a line above (`Killed process 23636 (osm2pgsql) … file-rss:0kB</code></pre>`, an HTML copy of a Q&A page; a
+ * The names of text markup's closing tags that may end a line, with blanks after them (and line breaks' `<br>`: a copy of
+ * a page's lines, corpus review h1): a page's block whose opening tag is on a line above (`Killed process 23636 (osm2pgsql) … file-rss:0kB</code></pre>`, an HTML copy of a Q&A page; a
  * course page's `… pgtables:1092kB oom_score_adj:0</div>`). They are no pager's cut mark (`>`), so the figure before
  * them is whole. Told by a walk back from the line's end: a pattern searched for them would try each `<` again.
  */
@@ -112,15 +112,23 @@ function lastNonBlank(text: string): number {
   return text.charCodeAt(at);
 }
 
-/** Where the closing tags (CLOSING_TAG_NAMES) that end `text[0, end)` start; `end` for none. */
+/** A line break's tag as pages write it (`<br>`, `<br/>`, `<br />`), which a copy may keep at each line's end. */
+const LINE_BREAK_TAGS: ReadonlySet<string> = new Set(['<br>', '<br/>', '<br />']);
+
+/** Where the closing tags (CLOSING_TAG_NAMES) and line breaks that end `text[0, end)` start; `end` for none. */
 function closingTagsStart(text: string, end: number): number {
   let start = end;
   while (text.charCodeAt(start - 1) === GREATER_THAN) {
-    const open = text.lastIndexOf('</', start - 1);
-    if (open < 0 || !CLOSING_TAG_NAMES.has(text.slice(open + 2, start - 1).toLowerCase())) break;
+    const open = text.lastIndexOf('<', start - 1);
+    if (open < 0 || !isLineEndTag(text.slice(open, start).toLowerCase())) break;
     start = open;
   }
   return start;
+}
+
+/** Whether `tag` (`<…>`, in lower case) is a closing tag of CLOSING_TAG_NAMES or a line break. */
+function isLineEndTag(tag: string): boolean {
+  return LINE_BREAK_TAGS.has(tag) || (tag.startsWith('</') && CLOSING_TAG_NAMES.has(tag.slice(2, -1)));
 }
 
 /** What ends a kernel line's figure: a digit or a size's `kB`. */

@@ -46,7 +46,14 @@ describe('the reviewers’ inputs', () => {
 
   it('reads a header that a writer’s markup follows (`<br>`), not as a template', () => {
     const [event] = eventsOf('h1.log');
-    expect(event?.trigger).toMatchObject({ name: 'java', gfpMask: '0xcc0(GFP_KERNEL)', order: 0 });
+    expect(event?.trigger).toMatchObject({
+      name: 'java',
+      gfpMask: '0xcc0(GFP_KERNEL)',
+      order: 0,
+      oomScoreAdj: 936,
+    });
+    // The kill line's last figure too: a `<br>` that ends a line is no pager's cut (seventy-seventh round).
+    expect(event?.victim).toMatchObject({ pid: 41234, pgtablesKb: 8204, oomScoreAdj: 936 });
   });
 
   it('implies a kill from a summary cut right after `task_memcg=`', () => {

@@ -674,6 +674,7 @@ describe('readLogRecord removes every envelope people really have', () => {
       truncated: false,
       host: 'plumbr',
     });
+    expect(readLogRecord(`${timed}<br />`)).toMatchObject({ text: kill, truncated: false });
     // A task row ends in its comm, which may be anything; a pager's cut mark is no tag.
     const row = '[ 5046]     0  5046   316916    75022   700416        0             0 </b>';
     expect(readLogRecord(row)?.text).toBe(row);
