@@ -73,10 +73,11 @@ const ESCAPED_ENVELOPE = /^[ \t>]*\\\[[^\]\\\n]{0,40}\d[^\]\\\n]{0,40}\\\] /;
 const ESCAPED_ENVELOPE_AT = 16;
 const MARKUP_TAG = /<\/?[A-Z]+>$/;
 /**
- * The names of text markup's closing tags that may end a line, with blanks after them (and line breaks' `<br>`: a copy of
- * a page's lines, corpus review h1): a page's block whose opening tag is on a line above (`Killed process 23636 (osm2pgsql) … file-rss:0kB</code></pre>`, an HTML copy of a Q&A page; a
- * course page's `… pgtables:1092kB oom_score_adj:0</div>`). They are no pager's cut mark (`>`), so the figure before
- * them is whole. Told by a walk back from the line's end: a pattern searched for them would try each `<` again.
+ * The names of text markup's closing tags that may end a line, with blanks after them: a page's block whose opening tag
+ * is on a line above (`Killed process 23636 (osm2pgsql) … file-rss:0kB</code></pre>`, an HTML copy of a Q&A page; a
+ * course page's `… pgtables:1092kB oom_score_adj:0</div>`). They, and a line break's `<br>` (a copy of a page's lines:
+ * the reviewers' h1), are no pager's cut mark (`>`), so the figure before them is whole. Told by a walk back from the
+ * line's end: a pattern searched for them would try each `<` again.
  */
 const CLOSING_TAG_NAMES: ReadonlySet<string> = new Set([
   'div',
