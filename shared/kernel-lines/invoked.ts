@@ -94,9 +94,10 @@ export function fieldsByPart(fields: string): InvokedFields {
 }
 
 /**
- * What may follow the header's last number, glued on: a record or an author's `[...]` (`oom_score_adj=0[...][1880957.563400]
- * Out of memory: …`, Gregg's "60 s" article with its records glued), a program literal's escape or quote (`oom_score_adj=0\n,`
- * in a Python fixture's literals), a level mark or tag (`<4>`). Not a digit, a letter, `.` or `-`: part of another number.
+ * What may follow the header's last number, glued on: a record or an author's `[...]`
+ * (`oom_score_adj=0[...][1880957.563400] Out of memory: …`, Gregg's "60 s" article with its records glued), a program
+ * literal's escape or quote (`oom_score_adj=0\n,` in a Python fixture's literals), a level mark or tag (`<4>`). Not a
+ * digit, a letter, `.` or `-`: part of another number.
  */
 const GLUED_AFTER_NUMBER = /^[[\\<"']/;
 
@@ -253,8 +254,8 @@ function flagsCutShort(gfpMask: string): boolean {
 
 /**
  * A header an author cut before its colon, the fields gone (`rig-6600c kernel: python invoked oom-killer`): the
- * trigger's name alone (and the fields an author kept after an ellipsis), when nothing but an ellipsis follows, and it is one word, or a comm's length with spaces
- * (spacedCutName). Else null.
+ * trigger's name alone (and the fields an author kept after an ellipsis), when nothing but an ellipsis follows, and it
+ * is one word, or a comm's length with spaces (spacedCutName). Else null.
  */
 function cutBeforeColon(text: string, at: number, end: number): InvokedLine | null {
   const name = text.slice(0, at);

@@ -322,8 +322,8 @@ function killClosedAtPid(message: string | null, text: string, at: number, rest:
 
 /**
  * `N total-vm:…kB …`: the pid, or an author's mask of it (`xxx`, `...`), then a size the kernel prints first (or
- * 2.6.32's `vsz:`), whole with its `kB` (key and unit in any case, as keyValues reads them). What an author leaves when they cut the comm out of the line; prose after a
- * pid (`Killed process 123 was restarted`) has no such figure.
+ * 2.6.32's `vsz:`), whole with its `kB` (key and unit in any case, as keyValues reads them). What an author leaves when
+ * they cut the comm out of the line; prose after a pid (`Killed process 123 was restarted`) has no such figure.
  */
 const PID_THEN_FIGURE = /^([^\s,]{1,10}),? +(?:total-vm|vsz|anon-rss|file-rss|shmem-rss):\d+kB/i;
 
@@ -350,9 +350,9 @@ function killWithoutComm(message: string | null, rest: string, truncated: boolea
 
 const PREFIX = 'Killed process ';
 /**
- * A kill line's key (in any case), then the digits of its value: what a template's `total-vm:XXXXkB` has not. oom_score_adj's too,
- * where no size is masked (MASKED_SIZE): `Killed process ... (Plex Transcoder) ... oom_score_adj:932`, an incident
- * report that elided the pid and the sizes.
+ * A kill line's key (in any case), then the digits of its value: what a template's `total-vm:XXXXkB` has not.
+ * oom_score_adj's too, where no size is masked (MASKED_SIZE): `Killed process ... (Plex Transcoder) ...
+ * oom_score_adj:932`, an incident report that elided the pid and the sizes.
  */
 const FIGURE_DIGITS = /(?:total-vm|vsz|anon-rss|file-rss|shmem-rss|UID|pgtables|oom_score_adj):? ?-?\d/i;
 /** A kill line's size or uid that a template masked (`total-vm:XXXXkB`, `UID:***`), its key in any case. */
