@@ -71,6 +71,23 @@ export function choiceCutAtPid(text: string, marker: string, truncated: boolean)
   return { kind: 'sacrifice', message, pid, name: null, score: null };
 }
 
+/** 2.6.1x's fixed text before a choice, which names no constraint (kill.ts, KILL_MESSAGES). */
+const FIXED_CHOICE_MESSAGE = 'Out of Memory';
+/** How 2.6.19 on end a choice (`… score S or a child`, later `… or sacrifice child`); 2.6.1x ended it `and children.`. */
+const LATER_CHOICE_END = / or (?:a|sacrifice) child/;
+
+/**
+ * The choice's message as the kernel printed it: 2.6.1x's fixed `Out of Memory` came only before its own wording (`…
+ * and children.`); before a later one it is `Out of memory` (a system OOM's) retyped with a capital M (a web app's
+ * preset log: `[kernel] Out of Memory: Kill process 18402 (gunicorn-worker) score 950 or sacrifice child`,
+ * seventy-eighth red team B/04), read as the kernel's.
+ */
+function kernelMessageOf(message: string | null, tail: string): string | null {
+  if (message === null || !message.endsWith(FIXED_CHOICE_MESSAGE) || !LATER_CHOICE_END.test(tail))
+    return message;
+  return `${message.slice(0, -FIXED_CHOICE_MESSAGE.length)}Out of memory`;
+}
+
 /** `<message>: <marker>A (comm) score S …`, the marker being how the kernel spelled `Kill process `. */
 export function selectionAfter(text: string, marker: string): SacrificeLine | null {
   const at = text.indexOf(marker);
@@ -92,7 +109,7 @@ export function selectionAfter(text: string, marker: string): SacrificeLine | nu
   if (parsed === masked && (masked.blank ? !masked.spaced : score === null)) return null;
   return {
     kind: 'sacrifice',
-    message,
+    message: kernelMessageOf(message, parsed.tail),
     pid: parsed.pid,
     name: parsed.name,
     score: toInt(score?.[1]),

@@ -165,3 +165,23 @@ const EARLY_LINES: RealLine<'sacrifice'>[] = [
 ];
 
 describeRealLines('sacrifice', EARLY_LINES);
+
+describe('sacrifice: 2.6.19 on worded choice after `Out of Memory` retyped with a capital M (seventy-eighth red team B/04)', () => {
+  // A web app's preset log: the kernel printed `Out of memory` before `… or sacrifice child`, 2.6.1x's fixed
+  // `Out of Memory` only before `… and children.`.
+  it('names the system OOM after the later wordings, and none after 2.6.1x’s', () => {
+    const constraint = (text: string) => {
+      const result = parseKernelLine(text);
+      return result.kind === 'line' && result.line.kind === 'sacrifice' ? result.line.message : undefined;
+    };
+    expect(
+      constraint(
+        '[2026-06-08 20:45:18] INFO  [kernel] Out of Memory: Kill process 18402 (gunicorn-worker) score 950 or sacrifice child',
+      ),
+    ).toMatch(/Out of memory$/);
+    expect(constraint('Out of Memory: Kill process 1 (a) score 9 or a child')).toMatch(/Out of memory$/);
+    expect(constraint('Out of Memory: Kill process 2052 (syslogd) score 3 and children.')).toBe(
+      'Out of Memory',
+    );
+  });
+});
