@@ -106,13 +106,6 @@ function isBlankCode(code: number): boolean {
   return code === 0x20 || code === 0x09;
 }
 
-/** The code of the text's last character that is not a space or a tab; NaN for none. */
-function lastNonBlank(text: string): number {
-  let at = text.length - 1;
-  while (at >= 0 && isBlankCode(text.charCodeAt(at))) at--;
-  return text.charCodeAt(at);
-}
-
 /** A line break's tag as pages write it (`<br>`, `<br/>`, `<br />`), which a copy may keep at each line's end. */
 const LINE_BREAK_TAGS: ReadonlySet<string> = new Set(['<br>', '<br/>', '<br />']);
 
@@ -137,7 +130,8 @@ const FIGURE_END = /(?:\d|kB)$/;
 
 /**
  * The text without the closing tags that end it, after a figure only: a task row ends in its comm, which may be
- * anything (`</b>`), and a kill line, a summary, a header and the counters end in figures.
+ * anything (`</b>`), and a kill line, a summary, a header and the counters end in figures. Most lines end in no `>`:
+ * closingTagsStart looks at one character of them.
  */
 function withoutClosingTags(text: string): string {
   let end = text.length;
@@ -510,7 +504,7 @@ function flatKmsgEntry(record: FlatKmsgRecord): LogEntry {
 }
 
 function finishEntry(entry: LogEntry, text: string): LogEntry {
-  const shown = lastNonBlank(text) === GREATER_THAN ? withoutClosingTags(text) : text;
+  const shown = withoutClosingTags(text);
   entry.text = shown;
   entry.truncated = shown.endsWith('>') && !MARKUP_TAG.test(shown);
   return entry;
